@@ -1,0 +1,44 @@
+# CAP PTCE — set-up, run, test and benchmark. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: help install run test bench system-deps clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP) ## create .venv and node_modules
+
+run: install ## serve the grid and the sample corpus on http://127.0.0.1:5000
+	$(BIN)/cap-ptce serve --host $(HOST) --port $(PORT)
+
+system-deps: ## install the Debian packages the browser tests need (as root)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+test: install system-deps ## run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install ## run the benchmarks and write bench/results/
+	$(BIN)/python -m bench
+
+clean: ## remove the virtual environment, node_modules and build output
+	rm -rf $(VENV) node_modules build dist site var

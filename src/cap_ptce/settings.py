@@ -1,0 +1,86 @@
+"""Every setting of the web app and the server, in one table.
+
+The Flask config, the ``cap-ptce serve`` flags and ``docs/settings.md`` are all
+built from :data:`SETTINGS`; a test checks that each one is documented.
+Environment variables ``CAP_PTCE_<NAME>`` override the defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import ParameterError
+
+__all__ = ["Setting", "SETTINGS", "defaults", "from_environ"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default, type and a sentence of help."""
+
+    name: str
+    default: Any
+    type: Callable[[str], Any]
+    help: str
+
+
+def _bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on", "oui"}:
+        return True
+    if lowered in {"0", "false", "no", "off", "non", ""}:
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("BASE_IRI", "https://w3id.org/cap-ptce/", str,
+            "Base IRI of the resources this server answers for; project IRIs are minted under it."),
+    Setting("STORE", None, str,
+            "Where the knowledge base lives: empty for memory, a folder for an on-disk Oxigraph store, or the URL of a SPARQL 1.1 endpoint."),
+    Setting("CORPUS", None, str,
+            "Folder of project descriptions loaded at start-up; empty for the embedded sample corpus."),
+    Setting("QUERY_TIMEOUT", 5.0, float,
+            "Seconds a SPARQL query may run before its worker is stopped and the client gets an error."),
+    Setting("QUERY_WORKERS", 2, int,
+            "Worker processes answering SPARQL queries in parallel."),
+    Setting("MAX_RESULT_ROWS", 10000, int,
+            "Maximum number of rows (or triples) a query may return."),
+    Setting("MAX_REQUEST_BYTES", 1_000_000, int,
+            "Maximum size of a request body or query string, in bytes."),
+    Setting("CORS_ORIGINS", "*", str,
+            "Value of Access-Control-Allow-Origin on the SPARQL endpoint and the data; empty to disable CORS."),
+    Setting("LICENSE", "https://spdx.org/licenses/etalab-2.0.html", str,
+            "Licence IRI of the published data (Licence Ouverte / Etalab 2.0 by default)."),
+    Setting("LICENSE_LABEL", "Licence Ouverte / Etalab 2.0", str,
+            "Name of the licence shown on every page."),
+    Setting("PUBLISHER", "CAP PTCE", str,
+            "Name of the publisher of the dataset, in the DCAT catalogue."),
+    Setting("DEFAULT_LANG", "fr", str,
+            "Language of pages when the browser expresses no preference (fr or en)."),
+)
+
+
+def defaults() -> dict[str, Any]:
+    """The default value of every setting."""
+    return {setting.name: setting.default for setting in SETTINGS}
+
+
+def from_environ(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings given as ``CAP_PTCE_<NAME>`` environment variables, converted."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(f"CAP_PTCE_{setting.name}")
+        if raw is None:
+            continue
+        try:
+            found[setting.name] = setting.type(raw) if setting.type is not bool else _bool(raw)
+        except ValueError as exc:
+            raise ParameterError(
+                f"CAP_PTCE_{setting.name}={raw!r} is not valid: {exc}",
+                hint=setting.help,
+            ) from exc
+    return found

@@ -1,0 +1,1 @@
+"""Web area `errors` (see docs/architecture.md)."""

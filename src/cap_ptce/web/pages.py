@@ -1,0 +1,1 @@
+"""Web area `pages` (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Web area `queries` (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Web area `sparql` (see docs/architecture.md)."""

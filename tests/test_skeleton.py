@@ -1,0 +1,46 @@
+"""The package's foundations: version, public API, command line, app factory."""
+
+import subprocess
+import sys
+
+import cap_ptce
+from cap_ptce import errors
+
+
+def test_all_lists_what_the_package_exports():
+    for name in cap_ptce.__all__:
+        assert hasattr(cap_ptce, name), name
+    public_errors = {name for name in dir(errors) if name.endswith("Error")}
+    assert public_errors <= set(cap_ptce.__all__)
+
+
+def test_every_error_derives_from_the_base():
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), errors.CapPtceError)
+
+
+def test_error_says_where_and_what_to_do():
+    exc = errors.UnknownKeyError("unknown key 'nomm'", source="p.yaml", line=3, hint="did you mean 'nom'?")
+    assert str(exc) == "p.yaml:3: unknown key 'nomm' (did you mean 'nom'?)"
+    assert exc.to_dict()["line"] == 3
+
+
+def test_python_dash_m_runs_the_cli():
+    out = subprocess.run([sys.executable, "-m", "cap_ptce", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0
+    assert cap_ptce.__version__ in out.stdout
+
+
+def test_each_app_is_fresh(app):
+    from cap_ptce.web import create_app
+
+    other = create_app({"TESTING": True, "QUERY_TIMEOUT": 1.5})
+    assert other.config["QUERY_TIMEOUT"] == 1.5
+    assert app.config["QUERY_TIMEOUT"] == 5.0
+
+
+def test_environment_overrides_a_setting(monkeypatch):
+    from cap_ptce.web import create_app
+
+    monkeypatch.setenv("CAP_PTCE_MAX_RESULT_ROWS", "42")
+    assert create_app({"TESTING": True}).config["MAX_RESULT_ROWS"] == 42
