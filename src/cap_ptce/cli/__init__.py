@@ -19,7 +19,7 @@ from ..errors import CapPtceError
 
 __all__ = ["cli", "main"]
 
-_MODULES = ("grid", "project", "kb", "publish")
+_MODULES = ("grid", "project", "validate", "kb", "query", "publish")
 
 EPILOG = """\b
 Examples:

@@ -1,0 +1,5 @@
+"""Commands of the `validate` area (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+COMMANDS: list = []
