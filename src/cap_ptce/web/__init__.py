@@ -12,7 +12,7 @@ from .. import settings
 __all__ = ["create_app"]
 
 # Modules of this package that expose a blueprint ``bp``, in registration order.
-_BLUEPRINTS = ("errors", "sparql", "queries", "pages")
+_BLUEPRINTS = ("i18n", "errors", "sparql", "queries", "pages")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -1,0 +1,33 @@
+"""Links between pages: relative, so the same HTML works at any deployment path.
+
+The live app serves from ``/``, a static copy may sit under ``/cap-ptce/`` or in a
+folder opened from disk; links computed relative to the current page work in all
+three. Every HTML document has a language in its name: ``{path}.{lang}.html``
+(``/index.{lang}.html`` for the home page), so that a static host needs no
+negotiation to serve the right language.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+__all__ = ["relative", "html_document", "document"]
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """The relative URL from the page at ``from_path`` to the root-relative ``to_path``."""
+    base_dir = from_path if from_path.endswith("/") else posixpath.dirname(from_path) + "/"
+    target = posixpath.relpath(to_path, base_dir.rstrip("/") or "/")
+    if to_path.endswith("/") and target != ".":
+        target += "/"
+    return "./" if target == "." else target
+
+
+def document(path: str, suffix: str) -> str:
+    """The document of the resource at ``path`` with ``suffix`` (``ttl``, ``en.html``…)."""
+    return ("/index" if path == "/" else path.rstrip("/")) + "." + suffix
+
+
+def html_document(path: str, lang: str) -> str:
+    """The HTML document of the resource at ``path`` in ``lang``."""
+    return document(path, f"{lang}.html")
