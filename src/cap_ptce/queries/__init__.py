@@ -1,0 +1,215 @@
+"""The ready-made research queries: named, documented, parameterised SPARQL.
+
+Each query is a file ``NAME.rq`` in this folder. Its header, the comment block
+at the top, holds its metadata as YAML (title and description in French and
+English, its parameters, the labels of its result columns); the rest is the
+query itself, runnable as it is. See ``docs/queries.md`` for the format.
+
+::
+
+    >>> from cap_ptce.queries import list_queries, build
+    >>> [q.name for q in list_queries()][:1]
+    ['acteurs-par-type']
+    >>> sparql = build("projets-par-dispositif", {"dispositif": "pat"})
+
+Parameters are checked against their declared type and injected as RDF terms
+serialised by pyoxigraph (see :mod:`cap_ptce.queries.parameters`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, InputFileError, NotFoundError, ParameterError
+from .parameters import PARAMETER_TYPES, Parameter, bind, placeholder_pattern
+
+__all__ = [
+    "Parameter",
+    "ReadyQuery",
+    "list_queries",
+    "get_query",
+    "build",
+    "run_query",
+    "read_query",
+    "parse_query",
+    "QUERIES_DIR",
+]
+
+QUERIES_DIR = Path(__file__).resolve().parent
+_LANGS = ("fr", "en")
+_HEADER_KEYS = {"title", "description", "parameters", "columns", "questions"}
+_PARAMETER_KEYS = {"type", "default", "description", "scheme", "pattern", "choices", "multiple", "examples"}
+
+
+@dataclass(frozen=True)
+class ReadyQuery:
+    """A ready-made query: its name, texts in French and English, parameters and SPARQL."""
+
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    parameters: tuple[Parameter, ...]
+    columns: dict[str, dict[str, str]]
+    questions: tuple[str, ...]
+    sparql: str  # the query without its header, runnable as it is
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``; ParameterError naming the nearest ones otherwise."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = [p.name for p in self.parameters]
+        nearest = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {nearest[0]!r}?" if nearest else (
+            f"its parameters are: {', '.join(known)}" if known else "it takes no parameter")
+        raise ParameterError(f"the query {self.name!r} has no parameter {name!r}", key=name, hint=hint)
+
+    def build(self, params: dict[str, str] | None = None) -> str:
+        """The SPARQL text with ``params`` (and the defaults of the others) bound."""
+        given = dict(params or {})
+        for name in given:
+            self.parameter(name)
+        values = {}
+        for parameter in self.parameters:
+            # An empty value (a form's blank field) counts as left out: the default applies.
+            text = str(given.get(parameter.name) or "").strip() or parameter.default
+            if text is not None:
+                values[parameter.name] = parameter.terms(text)
+        return bind(self.sparql, values)
+
+    def text(self, lang: str, what: str = "title") -> str:
+        """The title or description in ``lang`` (French when ``lang`` is not published)."""
+        texts = getattr(self, what)
+        return texts.get(lang) or texts["fr"]
+
+
+def list_queries() -> list[ReadyQuery]:
+    """Every ready-made query, sorted by name."""
+    return list(_catalogue().values())
+
+
+def get_query(name: str) -> ReadyQuery:
+    """The ready-made query called ``name``; NotFoundError naming the nearest ones otherwise."""
+    catalogue = _catalogue()
+    if name in catalogue:
+        return catalogue[name]
+    nearest = difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(nearest)}?" if nearest else "cap-ptce query --list lists them"
+    raise NotFoundError(f"no ready-made query is called {name!r}", key=name, hint=hint)
+
+
+def build(name: str, params: dict[str, str] | None = None) -> str:
+    """The SPARQL text of the query ``name`` with ``params`` bound."""
+    return get_query(name).build(params)
+
+
+def run_query(kb: Any, name: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Run the query ``name`` on the knowledge base ``kb``; rows as dicts of Python values."""
+    from .results import rows  # imported late: it needs the store, which needs the whole package
+
+    return rows(kb, build(name, params))
+
+
+@cache
+def _catalogue() -> dict[str, ReadyQuery]:
+    found = {}
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        found[path.stem] = parse_query(text, path.stem, source=f"cap_ptce/queries/{path.name}")
+    return found
+
+
+def read_query(path: str | Path) -> ReadyQuery:
+    """A query from a ``.rq`` file; its header is optional (title = file name without it)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read the query file: {exc}", source=str(path)) from exc
+    return parse_query(text, path.stem, source=str(path), require_header=False)
+
+
+def parse_query(text: str, name: str, *, source: str, require_header: bool = True) -> ReadyQuery:
+    """A query from its text: the YAML header (comment lines at the top) and the SPARQL body."""
+    header, body = _split_header(text)
+    try:
+        meta = yaml.safe_load(header) if header.strip() else None
+    except yaml.YAMLError as exc:
+        if require_header:
+            raise InputError(f"the header is not valid YAML: {exc}", source=source) from exc
+        meta = None  # a user's file whose top comments are prose, not a header
+    if not isinstance(meta, dict) and not require_header:
+        meta = {"title": {"fr": name, "en": name}, "description": {"fr": "", "en": ""}}
+    _check_keys(meta, _HEADER_KEYS, {"title", "description"}, source)
+    parameters = tuple(_parameter(key, spec, source) for key, spec in (meta.get("parameters") or {}).items())
+    for parameter in parameters:
+        if len(placeholder_pattern(re.escape(parameter.name)).findall(body)) != 1:
+            raise InputError(f"the body must hold exactly one 'VALUES ?{parameter.name} {{ UNDEF }}'",
+                             source=source, key=parameter.name)
+    return ReadyQuery(
+        name=name,
+        title=_texts(meta["title"], "title", source),
+        description=_texts(meta["description"], "description", source),
+        parameters=parameters,
+        columns={var: _texts(label, f"columns.{var}", source) for var, label in (meta.get("columns") or {}).items()},
+        questions=tuple(meta.get("questions") or ()),
+        sparql=body.strip() + "\n",
+    )
+
+
+def _split_header(text: str) -> tuple[str, str]:
+    """The header (comment lines at the top, ``#`` removed) and the rest."""
+    lines = text.splitlines()
+    count = 0
+    while count < len(lines) and lines[count].startswith("#"):
+        count += 1
+    header = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in lines[:count])
+    return header, "\n".join(lines[count:])
+
+
+def _parameter(name: str, spec: dict, source: str) -> Parameter:
+    _check_keys(spec, _PARAMETER_KEYS, {"type", "description"}, f"{source}: parameter {name}")
+    if spec["type"] not in PARAMETER_TYPES:
+        raise InputError(f"parameter {name}: unknown type {spec['type']!r}", source=source,
+                         hint=f"use one of {', '.join(PARAMETER_TYPES)}")
+    default = spec.get("default")
+    parameter = Parameter(
+        name=name,
+        type=spec["type"],
+        description=_texts(spec["description"], f"parameter {name}", source),
+        default=None if default is None else str(default),
+        scheme=spec.get("scheme"),
+        pattern=spec.get("pattern"),
+        choices=tuple(str(c) for c in spec.get("choices") or ()),
+        multiple=bool(spec.get("multiple", False)),
+        examples=tuple(str(e) for e in spec.get("examples") or ()),
+    )
+    if parameter.default is not None:
+        parameter.terms(parameter.default)  # a default that does not fit its type is our bug
+    return parameter
+
+
+def _texts(value: Any, where: str, source: str) -> dict[str, str]:
+    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in _LANGS):
+        raise InputError(f"{where} needs a French and an English text (fr:, en:)", source=source)
+    return {lang: " ".join(value[lang].split()) for lang in _LANGS}
+
+
+def _check_keys(meta: Any, allowed: set[str], required: set[str], source: str) -> None:
+    if not isinstance(meta, dict):
+        raise InputError("the header must be a YAML mapping", source=source)
+    for key in meta:
+        if key not in allowed:
+            nearest = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            raise InputError(f"unknown key {key!r}", source=source, key=str(key),
+                             hint=f"did you mean {nearest[0]!r}?" if nearest else None)
+    missing = required - set(meta)
+    if missing:
+        raise InputError(f"missing key(s): {', '.join(sorted(missing))}", source=source)

@@ -1,0 +1,162 @@
+"""Typed parameters of the ready-made queries, and their safe injection.
+
+A ready-made query declares each parameter in its header and carries, in its
+body, one placeholder per parameter: ``VALUES ?name { UNDEF }``. As written,
+the query runs unchanged (``UNDEF`` leaves the variable free, so the pattern
+matches every value). To bind a parameter, the placeholder's ``UNDEF`` is
+replaced by RDF terms that pyoxigraph built and serialised from the user's
+value, after the value was checked against the parameter's type: a value is
+never pasted into the query text, so no value can change the query's shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+import pyoxigraph as ox
+
+from ..errors import ParameterError
+
+__all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "bind"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_VOCAB = "https://w3id.org/cap-ptce/vocab/"
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_MAX_VALUE_CHARS = 500
+_MAX_VALUES = 50
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a ready-made query, as its header declares it."""
+
+    name: str
+    type: str
+    description: dict[str, str]
+    default: str | None = None
+    scheme: str | None = None  # for type ``concept``: the concept scheme's id
+    pattern: str | None = None  # for type ``code``: a regular expression the code matches
+    choices: tuple[str, ...] = ()
+    multiple: bool = False  # several values, separated by commas
+    examples: tuple[str, ...] = field(default=())
+
+    def term(self, text: str) -> ox.NamedNode | ox.Literal:
+        """The RDF term for one value given as text; ParameterError when it does not fit."""
+        text = text.strip()
+        if not text:
+            raise self._error("", "an empty value", "leave the parameter out to match every value")
+        if len(text) > _MAX_VALUE_CHARS:
+            raise self._error(text[:40] + "…", f"a value over {_MAX_VALUE_CHARS} characters", None)
+        if self.choices and text not in self.choices:
+            raise self._error(text, "not one of the allowed values", f"use one of: {', '.join(self.choices)}")
+        return PARAMETER_TYPES[self.type](self, text)
+
+    def terms(self, text: str) -> list[ox.NamedNode | ox.Literal]:
+        """The terms for ``text``: one value, or several separated by commas if ``multiple``."""
+        values = text.split(",") if self.multiple else [text]
+        if len(values) > _MAX_VALUES:
+            raise self._error(text[:40] + "…", f"more than {_MAX_VALUES} values", None)
+        return [self.term(value) for value in values]
+
+    def _error(self, value: str, problem: str, hint: str | None) -> ParameterError:
+        return ParameterError(
+            f"parameter {self.name!r} ({self.type}): {value!r} is {problem}",
+            key=self.name,
+            hint=hint,
+        )
+
+
+def _iri(param: Parameter, text: str) -> ox.NamedNode:
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text):
+        raise param._error(text, "not an absolute IRI", "write it in full, e.g. https://w3id.org/cap-ptce/projet/x")
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise param._error(text, f"not a valid IRI ({exc})", None) from exc
+
+
+def _concept(param: Parameter, text: str) -> ox.NamedNode:
+    namespace = f"{_VOCAB}{param.scheme}/"
+    concept_id = text.removeprefix(namespace)
+    if not _SLUG.fullmatch(concept_id):
+        raise param._error(
+            text, f"not a concept id of the scheme {param.scheme!r}",
+            f"write an id such as {param.examples[0] if param.examples else 'mon-concept'}, or its IRI {namespace}…",
+        )
+    return ox.NamedNode(namespace + concept_id)
+
+
+def _literal(param: Parameter, text: str) -> ox.Literal:
+    return ox.Literal(text)
+
+
+def _code(param: Parameter, text: str) -> ox.Literal:
+    if param.pattern and not re.fullmatch(param.pattern, text):
+        raise param._error(text, f"not a code of the form {param.pattern}", None)
+    return ox.Literal(text)
+
+
+def _integer(param: Parameter, text: str) -> ox.Literal:
+    if not re.fullmatch(r"[+-]?[0-9]{1,18}", text):
+        raise param._error(text, "not an integer", "write digits only, e.g. 3")
+    return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+def _decimal(param: Parameter, text: str) -> ox.Literal:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or len(text) > 30:
+        raise param._error(text, "not a decimal number", "write it with a dot, e.g. 1500.50")
+    return ox.Literal(format(number, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
+
+
+def _boolean(param: Parameter, text: str) -> ox.Literal:
+    lowered = text.lower()
+    if lowered not in {"true", "false", "oui", "non", "1", "0"}:
+        raise param._error(text, "not a boolean", "write true or false")
+    value = "true" if lowered in {"true", "oui", "1"} else "false"
+    return ox.Literal(value, datatype=ox.NamedNode(_XSD + "boolean"))
+
+
+def _lang(param: Parameter, text: str) -> ox.Literal:
+    if text not in {"fr", "en"}:
+        raise param._error(text, "not a language we publish", "write fr or en")
+    return ox.Literal(text)
+
+
+PARAMETER_TYPES: dict[str, Callable[[Parameter, str], ox.NamedNode | ox.Literal]] = {
+    "iri": _iri,
+    "concept": _concept,
+    "literal": _literal,
+    "code": _code,
+    "integer": _integer,
+    "decimal": _decimal,
+    "boolean": _boolean,
+    "lang": _lang,
+}
+
+
+def placeholder_pattern(name: str = r"[A-Za-z_][A-Za-z0-9_]*") -> re.Pattern[str]:
+    """The placeholder ``VALUES ?name { UNDEF }`` (or ``$name``); any parameter's by default."""
+    return re.compile(r"VALUES\s+[?$](" + name + r")\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
+
+
+def bind(body: str, values: dict[str, list[ox.NamedNode | ox.Literal]]) -> str:
+    """``body`` with each bound parameter's placeholder holding its serialised terms.
+
+    One pass over the body: text already substituted (a literal that looks like a
+    placeholder, say) is never scanned again.
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        terms = values.get(match.group(1))
+        if terms is None:
+            return match.group(0)
+        return f"VALUES ?{match.group(1)} {{ {' '.join(str(term) for term in terms)} }}"
+
+    return placeholder_pattern().sub(substitute, body)
