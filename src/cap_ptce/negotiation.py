@@ -1,0 +1,125 @@
+"""Content negotiation: one table of representations and one function to choose among them.
+
+A resource is offered as HTML (for people) and in every RDF serialisation of
+:data:`cap_ptce.serialize.FORMATS` (for machines); the grid also as CSV. A client
+names what it wants either with an explicit suffix (``q01.ttl``, ``q01.en.html``)
+or with ``Accept`` and its q-values. Decisions, documented in ``docs/publishing.md``:
+
+- ``*/*``, a missing ``Accept`` header or a tie goes to HTML: the first entry of
+  the table. Browsers list ``text/html`` explicitly anyway; a machine says what
+  it wants.
+- When ``Accept`` names only types we do not have, there is no answer
+  (:func:`negotiate` returns None and the web answers 406 with the list of types).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from .errors import NotFoundError
+from .serialize import FORMATS, Format, get_format
+
+__all__ = [
+    "Representation",
+    "HTML",
+    "CSV",
+    "rdf_representations",
+    "representations",
+    "negotiate",
+    "by_suffix",
+    "split_document_name",
+    "link_header",
+]
+
+
+@dataclass(frozen=True)
+class Representation:
+    """One way of answering for a resource: a format name, its media type and its file suffix."""
+
+    name: str
+    media_type: str
+    suffix: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.name not in {"html", "csv"}
+
+
+HTML = Representation("html", "text/html", "html", ("application/xhtml+xml",))
+
+
+def _from_format(fmt: Format) -> Representation:
+    return Representation(fmt.name, fmt.media_type, fmt.suffix.lstrip("."), fmt.media_types[1:])
+
+
+CSV = _from_format(get_format("csv"))
+
+
+def rdf_representations() -> tuple[Representation, ...]:
+    """One representation per RDF serialisation of :data:`cap_ptce.serialize.FORMATS`."""
+    return tuple(_from_format(fmt) for fmt in FORMATS if fmt.is_rdf)
+
+
+def representations(*, csv: bool = False, html: bool = True, rdf: bool = True) -> tuple[Representation, ...]:
+    """What a resource offers, HTML first (the answer to ``*/*``)."""
+    offered = [HTML] if html else []
+    if rdf:
+        offered.extend(rdf_representations())
+    if csv:
+        offered.append(CSV)
+    return tuple(offered)
+
+
+def negotiate(accept_header: str | None, suffix: str | None, offered: Sequence[Representation]) -> Representation | None:
+    """The representation asked for: by ``suffix`` when there is one, else the best for ``Accept``.
+
+    Returns None when ``Accept`` accepts none of ``offered`` (the web answers 406);
+    raises :class:`NotFoundError` for a suffix the resource has no document for.
+    """
+    if suffix is not None:
+        return by_suffix(suffix, offered)
+    parsed = parse_accept_header(accept_header or "*/*", MIMEAccept)
+    # Media-type parameters other than q (charset, profile) do not change what we answer.
+    accept = MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in parsed])
+    by_type: dict[str, Representation] = {}
+    for rep in offered:
+        for media_type in (rep.media_type, *rep.aliases):
+            by_type.setdefault(media_type, rep)
+    best = accept.best_match(list(by_type))
+    return by_type[best] if best else None
+
+
+def by_suffix(suffix: str, offered: Sequence[Representation]) -> Representation:
+    """The representation whose file suffix is ``suffix`` (``ttl``, ``jsonld``…)."""
+    for rep in offered:
+        if rep.suffix == suffix:
+            return rep
+    known = ", ".join("." + rep.suffix for rep in offered)
+    raise NotFoundError(f"no document with the suffix .{suffix}", hint=f"this resource exists as {known}")
+
+
+def split_document_name(name: str) -> tuple[str, str | None, str | None]:
+    """``q01`` → (q01, None, None); ``q01.ttl`` → (q01, ttl, None); ``q01.en.html`` → (q01, html, en)."""
+    stem, _, rest = name.partition(".")
+    if not rest:
+        return stem, None, None
+    first, _, second = rest.partition(".")
+    if second:
+        return stem, second, first
+    return stem, first, None
+
+
+def link_header(links: Iterable[tuple[str, str, str, str | None]]) -> str:
+    """A ``Link`` header from (url, rel, media type, hreflang) tuples."""
+    parts = []
+    for url, rel, media_type, hreflang in links:
+        part = f'<{url}>; rel="{rel}"; type="{media_type}"'
+        if hreflang:
+            part += f'; hreflang="{hreflang}"'
+        parts.append(part)
+    return ", ".join(parts)
