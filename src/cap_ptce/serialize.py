@@ -1,0 +1,225 @@
+"""Serialisation formats, and serialisation that gives the same bytes for the same graph.
+
+:data:`FORMATS` is the one table of the RDF formats we write, and
+:data:`GRID_CSV` the grid's table for spreadsheets: the command line's
+``--format``, the web's content negotiation (:func:`format_for_media_type`,
+:func:`format_for_suffix`) and the static site all read them.
+
+rdflib alone is not deterministic: its JSON-LD writer walks ``set(subjects)``
+and its RDF/XML writer the store's subjects, whose order changes with
+``PYTHONHASHSEED``, and blank-node labels are random. :func:`serialize`
+therefore relabels blank nodes canonically and hands the writers a graph that
+lists its subjects and predicate-object pairs in sorted order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal
+from rdflib.compare import to_canonical_graph
+
+from .errors import ParameterError
+from .namespaces import PREFIXES, bind_prefixes
+
+__all__ = [
+    "Format",
+    "FORMATS",
+    "GRID_CSV",
+    "EXPORT_FORMATS",
+    "get_format",
+    "format_for_media_type",
+    "format_for_suffix",
+    "serialize",
+    "canonical_graph",
+    "grid_csv",
+    "GRID_CSV_COLUMNS",
+]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation format: the first media type is the canonical one."""
+
+    name: str
+    media_types: tuple[str, ...]
+    suffix: str
+    rdflib_format: str | None  # None: not an RDF syntax (the grid's CSV)
+    label: str
+
+    @property
+    def media_type(self) -> str:
+        """The canonical media type, the one we send in ``Content-Type``."""
+        return self.media_types[0]
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.rdflib_format is not None
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("turtle", ("text/turtle", "application/x-turtle"), ".ttl", "turtle", "Turtle"),
+    Format("json-ld", ("application/ld+json", "application/json"), ".jsonld", "json-ld", "JSON-LD"),
+    Format("xml", ("application/rdf+xml",), ".rdf", "xml", "RDF/XML"),
+    Format("nt", ("application/n-triples",), ".nt", "nt", "N-Triples"),
+)
+
+# Not RDF: one row per question of the grid, for spreadsheets, R and pandas.
+GRID_CSV = Format("csv", ("text/csv",), ".csv", None, "CSV")
+
+EXPORT_FORMATS: tuple[Format, ...] = (*FORMATS, GRID_CSV)
+
+_BY_NAME = {fmt.name: fmt for fmt in EXPORT_FORMATS}
+_BY_MEDIA_TYPE = {media_type: fmt for fmt in EXPORT_FORMATS for media_type in fmt.media_types}
+_BY_SUFFIX = {fmt.suffix: fmt for fmt in EXPORT_FORMATS}
+
+
+def get_format(name: str) -> Format:
+    """The format called ``name`` (``turtle``, ``json-ld``, ``xml``, ``nt``, ``csv``)."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ParameterError(
+            f"format inconnu / unknown format {name!r}",
+            hint=f"choisir parmi / choose one of: {', '.join(_BY_NAME)}",
+        ) from None
+
+
+def format_for_media_type(media_type: str) -> Format:
+    """The format of a media type, ignoring parameters and case (``text/turtle; charset=utf-8``)."""
+    bare = media_type.split(";", 1)[0].strip().lower()
+    try:
+        return _BY_MEDIA_TYPE[bare]
+    except KeyError:
+        raise ParameterError(
+            f"type de média non pris en charge / unsupported media type {media_type!r}",
+            hint=f"choisir parmi / choose one of: {', '.join(_BY_MEDIA_TYPE)}",
+        ) from None
+
+
+def format_for_suffix(suffix: str) -> Format:
+    """The format of a file suffix, with or without its dot (``.ttl``, ``jsonld``)."""
+    dotted = "." + suffix.lower().lstrip(".")
+    try:
+        return _BY_SUFFIX[dotted]
+    except KeyError:
+        raise ParameterError(
+            f"extension inconnue / unknown suffix {suffix!r}",
+            hint=f"choisir parmi / choose one of: {', '.join(_BY_SUFFIX)}",
+        ) from None
+
+
+def serialize(graph: Graph, fmt: str | Format = "turtle") -> bytes:
+    """``graph`` in an RDF format, as UTF-8 bytes that depend only on the graph's triples and prefixes."""
+    fmt = fmt if isinstance(fmt, Format) else get_format(fmt)
+    if not fmt.is_rdf:
+        raise ParameterError(
+            f"{fmt.label} n'est pas une syntaxe RDF / is not an RDF syntax",
+            hint="la grille existe en CSV : grid_csv() / the grid exists as CSV: grid_csv()",
+        )
+    canonical = canonical_graph(graph)
+    if fmt.name == "nt":
+        return _sorted_ntriples(canonical)
+    if fmt.name == "json-ld":
+        return _stable_jsonld(canonical)
+    return canonical.serialize(format=fmt.rdflib_format, encoding="utf-8")
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """A copy of ``graph`` with canonical blank-node labels and triples inserted in sorted order."""
+    triples = graph
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        triples = to_canonical_graph(graph)
+    canonical = _OrderedGraph(bind_namespaces="core")
+    for prefix, namespace in sorted(graph.namespaces()):
+        canonical.bind(prefix, namespace, override=False)
+    bind_prefixes(canonical)
+    for triple in sorted(triples, key=_triple_key):
+        canonical.add(triple)
+    return canonical
+
+
+class _OrderedGraph(Graph):
+    """A graph whose subjects and predicate-object pairs come out sorted.
+
+    rdflib's RDF/XML and JSON-LD writers walk ``subjects()`` and
+    ``predicate_objects()``; sorting them here fixes the order of their output.
+    """
+
+    def subjects(self, predicate=None, object=None, unique=False):
+        found = set(super().subjects(predicate, object, unique=True))
+        return iter(sorted(found, key=_term_key))
+
+    def predicate_objects(self, subject=None, unique=False):
+        return iter(sorted(super().predicate_objects(subject, unique), key=_pair_key))
+
+
+def _term_key(term) -> str:
+    return term.n3()
+
+
+def _pair_key(pair) -> tuple[str, str]:
+    return (pair[0].n3(), pair[1].n3())
+
+
+def _triple_key(triple) -> tuple[str, str, str]:
+    return tuple(term.n3() for term in triple)
+
+
+def _sorted_ntriples(graph: Graph) -> bytes:
+    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
+    return b"".join(line + b"\n" for line in sorted(set(lines)) if line.strip())
+
+
+def _stable_jsonld(graph: Graph) -> bytes:
+    """Compact JSON-LD with our prefixes as an inline context; nodes sorted by ``@id``."""
+    context = _used_prefixes(graph)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    document = json.loads(text)
+    nodes = document.get("@graph")
+    if isinstance(nodes, list):
+        nodes.sort(key=lambda node: str(node.get("@id", "")))
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _used_prefixes(graph: Graph) -> dict[str, str]:
+    """Our prefixes whose namespace some IRI of ``graph`` (or a datatype) starts with."""
+    iris = {str(term) for triple in graph for term in triple if not isinstance(term, (BNode, Literal))}
+    iris |= {str(term.datatype) for _, _, term in graph if isinstance(term, Literal) and term.datatype}
+    namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return {prefix: ns for prefix, ns in namespaces.items() if any(iri.startswith(ns) for iri in iris)}
+
+
+GRID_CSV_COLUMNS: tuple[str, ...] = (
+    "entry_position", "entry_id", "entry_fr", "entry_en",
+    "question_position", "question_id", "question_fr", "question_en",
+    "future_fr", "future_en", "examples_fr", "examples_en", "open_list",
+)
+
+
+def grid_csv(grid=None) -> bytes:
+    """The grid as CSV, one row per question in the grid's order (UTF-8, header first)."""
+    from .grid import load_grid
+
+    grid = grid or load_grid()
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(GRID_CSV_COLUMNS)
+    for entry in grid.entries:
+        for question in entry.questions:
+            writer.writerow(_csv_row(entry, question))
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_row(entry, question) -> list[str]:
+    return [
+        str(entry.position), entry.id, entry.label.fr, entry.label.en,
+        str(question.position), question.id, question.text.fr, question.text.en,
+        question.future.fr, question.future.en,
+        " | ".join(example.label.fr for example in question.examples),
+        " | ".join(example.label.en for example in question.examples),
+        "true" if question.open_list else "false",
+    ]
