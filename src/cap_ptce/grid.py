@@ -1,0 +1,203 @@
+"""The grid: entries, questions, examples, vocabularies and public schemes, read from ``grille/``.
+
+``load_grid()`` reads the three YAML files of ``grille/`` (their format is in
+``grille/README.md``), checks them and returns immutable dataclasses. The files
+are the single source of the grid, so the loader is strict: a duplicate or
+unknown key, a missing French or English text, a duplicate id or a reference to
+nothing raises ``InputError`` naming the file, the line and the key path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, cached_property
+from pathlib import Path
+
+from .errors import NotFoundError, ParameterError
+from .resources import data_dir
+
+__all__ = [
+    "LANGUAGES",
+    "FRAMING_KEYS",
+    "Text",
+    "Author",
+    "HistoryItem",
+    "Example",
+    "Question",
+    "Entry",
+    "Concept",
+    "ConceptScheme",
+    "PublicScheme",
+    "Grid",
+    "load_grid",
+    "load_grid_from",
+]
+
+LANGUAGES = ("fr", "en")
+FRAMING_KEYS = ("pourquoi", "quoi", "qui", "comment", "structure", "temps")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in French and in English."""
+
+    fr: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` ("fr" or "en")."""
+        if lang not in LANGUAGES:
+            raise ParameterError(f"unknown language {lang!r}", key="lang", hint="use fr or en")
+        return getattr(self, lang)
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    city: str
+    iri: str | None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    version: str
+    date: date
+    note: Text
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example or precision of a question; ``details`` is the id of the example it details."""
+
+    id: str
+    position: int
+    label: Text
+    concept: str | None
+    precision: bool
+    details: str | None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    position: int
+    entry_id: str
+    text: Text
+    corrected: str | None
+    future: Text
+    examples: tuple[Example, ...]
+    open_list: bool
+    schemes: tuple[str, ...]
+    public_schemes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    position: int
+    label: Text
+    definition: Text
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    scheme_id: str
+    label: Text
+    definition: Text | None
+    broader: str | None
+
+    @property
+    def ref(self) -> str:
+        """``scheme-id/concept-id``, the form the grid uses to point at a concept."""
+        return f"{self.scheme_id}/{self.id}"
+
+
+@dataclass(frozen=True)
+class ConceptScheme:
+    id: str
+    label: Text
+    definition: Text
+    questions: tuple[str, ...]
+    open_list: bool
+    concepts: tuple[Concept, ...]
+
+    def concept(self, concept_id: str) -> Concept:
+        return _find(self.concepts, concept_id, f"concept of {self.id}")
+
+
+@dataclass(frozen=True)
+class PublicScheme:
+    id: str
+    acronym: str
+    label: Text
+    description: Text
+    legal_basis: Text
+    reference: str | None
+    successor: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """The whole grid. ``framing`` holds the source's presentation, keyed by FRAMING_KEYS."""
+
+    id: str
+    version: str
+    modified: date
+    title: Text
+    subtitle: Text
+    framing: Mapping[str, Text]
+    history: tuple[HistoryItem, ...]
+    entries: tuple[Entry, ...]
+    schemes: tuple[ConceptScheme, ...]
+    public_schemes: tuple[PublicScheme, ...]
+    framing_titles: Mapping[str, Text]
+    author: Author
+    project_name: str
+    project_text: Text
+    source: Text
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """The 18 questions in the source's order."""
+        return tuple(q for entry in self.entries for q in entry.questions)
+
+    def question(self, qid: str) -> Question:
+        return _find(self.questions, qid, "question")
+
+    def entry(self, entry_id: str) -> Entry:
+        return _find(self.entries, entry_id, "entry")
+
+    def scheme(self, scheme_id: str) -> ConceptScheme:
+        return _find(self.schemes, scheme_id, "concept scheme")
+
+    def concept(self, ref: str) -> Concept:
+        """The concept named ``scheme-id/concept-id``."""
+        scheme_id, _, concept_id = ref.partition("/")
+        return self.scheme(scheme_id).concept(concept_id)
+
+    def public_scheme(self, scheme_id: str) -> PublicScheme:
+        return _find(self.public_schemes, scheme_id, "public scheme")
+
+
+def _find(items, item_id: str, what: str):
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise NotFoundError(f"no {what} {item_id!r}", hint=f"known: {', '.join(i.id for i in items)}")
+
+
+@cache
+def load_grid() -> Grid:
+    """The grid shipped with the package (read once, then cached)."""
+    return load_grid_from(data_dir("grille"))
+
+
+def load_grid_from(directory: Path) -> Grid:
+    """Read and check the grid in ``directory`` (grille.yaml, vocabulaires.yaml, dispositifs.yaml)."""
+    from .grid_reader import read_grid  # the reader builds this module's dataclasses
+
+    return read_grid(Path(directory))
