@@ -1,0 +1,210 @@
+"""The ontology: its header, its own terms, and the declaration of every term our data uses."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib import namespace
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+
+from cap_ptce.namespaces import CAP, ONTOLOGY_IRI, VANN
+from cap_ptce.rdf import grid_graph, ontology_graph, shapes_graph
+from cap_ptce.resources import data_dir
+
+ONTOLOGY = URIRef(ONTOLOGY_IRI)
+DECLARING_TYPES = {
+    OWL.Class, RDFS.Class, RDF.Property,
+    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+}
+# The modelling languages themselves are not redeclared.
+BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, namespace.XSD, SH))
+AXIOMS = (
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
+    OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty,
+)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return ontology_graph()
+
+
+@pytest.fixture(scope="module")
+def declared(ontology) -> set[URIRef]:
+    return {s for s, o in ontology.subject_objects(RDF.type) if o in DECLARING_TYPES}
+
+
+def undeclared(terms, declared) -> list[str]:
+    return sorted(str(t) for t in terms if isinstance(t, URIRef) and not str(t).startswith(BUILT_IN) and t not in declared)
+
+
+def terms_used_by(graph: Graph) -> set[URIRef]:
+    """Every predicate and every class used with rdf:type."""
+    return set(graph.predicates()) | set(graph.objects(None, RDF.type))
+
+
+# --- the header -------------------------------------------------------------------
+
+
+def test_header_says_what_version_who_and_under_which_licence(ontology):
+    assert (ONTOLOGY, RDF.type, OWL.Ontology) in ontology
+    version = ontology.value(ONTOLOGY, OWL.versionInfo)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", str(version))
+    assert ontology.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{version}")
+    assert ontology.value(ONTOLOGY, DCTERMS.license) == URIRef("https://spdx.org/licenses/etalab-2.0.html")
+    assert ontology.value(ONTOLOGY, VANN.preferredNamespacePrefix) == Literal("cap")
+    assert ontology.value(ONTOLOGY, VANN.preferredNamespaceUri) == Literal(str(CAP))
+    for predicate in (DCTERMS.creator, DCTERMS.publisher, DCTERMS.source):
+        assert ontology.value(ONTOLOGY, predicate) is not None, predicate
+    assert {label.language for label in ontology.objects(ONTOLOGY, RDFS.label)} == {"fr", "en"}
+
+
+def test_the_ontology_is_declared_once(ontology):
+    assert list(ontology.subjects(RDF.type, OWL.Ontology)) == [ONTOLOGY]
+
+
+# --- our own terms ----------------------------------------------------------------
+
+
+def cap_terms(ontology) -> list[URIRef]:
+    return sorted({s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(str(CAP))})
+
+
+def test_there_are_grid_terms(ontology):
+    names = {str(term).removeprefix(str(CAP)) for term in cap_terms(ontology)}
+    assert {"Grid", "Entry", "GridQuestion", "Example", "PublicScheme", "entry", "hasQuestion",
+            "position", "futureText", "example", "answerScheme", "mentionsScheme"} <= names
+
+
+def test_every_cap_term_has_french_and_english_labels_and_definitions(ontology):
+    missing = []
+    for term in cap_terms(ontology):
+        for predicate in (RDFS.label, SKOS.definition):
+            languages = {value.language for value in ontology.objects(term, predicate)}
+            if not {"fr", "en"} <= languages:
+                missing.append(f"{term} {predicate}: {sorted(filter(None, languages))}")
+    assert missing == []
+
+
+def test_every_cap_term_is_typed_and_defined_by_the_ontology(ontology):
+    for term in cap_terms(ontology):
+        assert set(ontology.objects(term, RDF.type)) & DECLARING_TYPES, term
+        assert ontology.value(term, RDFS.isDefinedBy) == ONTOLOGY, term
+
+
+def test_every_cap_property_has_a_range(ontology):
+    properties = [t for t in cap_terms(ontology) if (t, RDF.type, OWL.Class) not in ontology]
+    assert properties
+    assert [str(p) for p in properties if ontology.value(p, RDFS.range) is None] == []
+
+
+def test_inverse_properties_agree(ontology):
+    assert (CAP.entry, OWL.inverseOf, CAP.hasQuestion) in ontology
+    assert (CAP.hasQuestion, OWL.inverseOf, CAP.entry) in ontology
+    assert ontology.value(CAP.entry, RDFS.domain) == ontology.value(CAP.hasQuestion, RDFS.range)
+    assert ontology.value(CAP.entry, RDFS.range) == ontology.value(CAP.hasQuestion, RDFS.domain)
+
+
+def test_grid_classes_specialise_the_reused_vocabularies(ontology):
+    disco = "http://rdf-vocabulary.ddialliance.org/discovery#"
+    assert (CAP.Grid, RDFS.subClassOf, URIRef(disco + "Questionnaire")) in ontology
+    assert (CAP.GridQuestion, RDFS.subClassOf, URIRef(disco + "Question")) in ontology
+    for cls in (CAP.Entry, CAP.Example, CAP.PublicScheme):
+        assert SKOS.Concept in set(ontology.transitive_objects(cls, RDFS.subClassOf)), cls
+
+
+# --- declarations of the terms we use ---------------------------------------------
+
+
+def test_every_term_in_an_axiom_is_declared(ontology, declared):
+    used = {o for predicate in AXIOMS for o in ontology.objects(None, predicate)}
+    assert undeclared(used, declared) == []
+
+
+def test_every_external_declaration_says_where_it_comes_from(ontology, declared):
+    for term in declared:
+        assert ontology.value(term, RDFS.isDefinedBy) is not None, term
+        assert ontology.value(term, RDFS.label) is not None, term
+
+
+def test_external_declarations_are_sorted_by_prefix_then_term():
+    text = (data_dir("ontology") / "external.ttl").read_text(encoding="utf-8")
+    names = re.findall(r"^([a-z]+):(\S+) a ", text, flags=re.MULTILINE)
+    assert names, "external.ttl declares nothing"
+    prefixes = [prefix for prefix, _ in names]
+    assert prefixes == sorted(prefixes), "blocks must be sorted by prefix"
+    for prefix in set(prefixes):
+        terms = [term for p, term in names if p == prefix]
+        assert terms == sorted(terms), f"terms of {prefix}: must be sorted"
+
+
+def test_every_term_of_the_grid_is_declared(declared):
+    assert undeclared(terms_used_by(grid_graph()), declared) == []
+
+
+def shape_terms(shapes: Graph) -> set[URIRef]:
+    """The classes and properties that the shapes name: targets, sh:class, and every IRI in a path."""
+    found = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
+    found |= set(shapes.objects(None, SH.targetSubjectsOf)) | set(shapes.objects(None, SH.targetObjectsOf))
+    for path in shapes.objects(None, SH.path):
+        found |= path_iris(shapes, path)
+    return found
+
+
+def path_iris(shapes: Graph, path) -> set[URIRef]:
+    """The IRIs of a SHACL property path: an IRI, a list (sequence) or a node with one path operator."""
+    if isinstance(path, URIRef):
+        return {path}
+    if (path, RDF.first, None) in shapes:
+        return set().union(*(path_iris(shapes, step) for step in Collection(shapes, path)))
+    found: set[URIRef] = set()
+    for _, inner in shapes.predicate_objects(path):
+        found |= path_iris(shapes, inner)
+    return found
+
+
+def test_path_walker_reads_sequences_and_inverse_paths():
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S sh:property [ sh:path ( ex:a [ sh:inversePath ex:b ] [ sh:zeroOrMorePath ex:c ] ) ] .
+        ex:T sh:targetClass ex:K ; sh:property [ sh:path ex:d ; sh:class ex:L ] .
+        """, format="turtle")
+    names = {str(term).rsplit("/", 1)[1] for term in shape_terms(shapes)}
+    assert names == {"a", "b", "c", "d", "K", "L"}
+
+
+def test_every_term_of_the_shapes_is_declared(declared):
+    assert undeclared(shape_terms(shapes_graph()), declared) == []
+
+
+def corpus_files() -> list[Path]:
+    return sorted(data_dir("corpus").glob("*.yaml"))
+
+
+def test_every_term_of_the_sample_corpus_is_declared(declared):
+    files = corpus_files()
+    if not files:
+        return  # nothing to check yet: the grid and shapes tests above still run
+    assert importlib.util.find_spec("cap_ptce.project") is not None, (
+        f"examples/corpus holds {len(files)} descriptions but cap_ptce.project (the loader) is missing"
+    )
+    load_description = importlib.import_module("cap_ptce.project").load_description
+    problems = {}
+    for path in files:
+        missing = undeclared(terms_used_by(load_description(path).graph), declared)
+        if missing:
+            problems[path.name] = missing
+    assert problems == {}
+
+
+def test_the_check_catches_an_undeclared_term(declared):
+    graph = Graph()
+    graph.add((BNode(), URIRef("http://example.org/made-up"), Literal("x")))
+    graph.add((BNode(), RDF.type, SKOS.Concept))
+    assert undeclared(terms_used_by(graph), declared) == ["http://example.org/made-up"]
