@@ -226,9 +226,9 @@ def _read_public_schemes(top: _Map, where: _Where) -> tuple[PublicScheme, ...]:
     where.mapping(top, required=("dispositifs",))
     schemes = _read_list(top, where, "dispositifs", _read_public_scheme, "public scheme id")
     known = [s.id for s in schemes]
-    for scheme, (_, place) in zip(schemes, where.key(top, "dispositifs").items(top["dispositifs"]), strict=True):
+    for scheme, (node, place) in zip(schemes, where.key(top, "dispositifs").items(top["dispositifs"]), strict=True):
         if scheme.successor is not None and scheme.successor not in known:
-            raise place.error(f"unknown successor {scheme.successor!r}", hint=f"known: {', '.join(known)}")
+            raise place.key(node, "successeur").error(f"unknown successor {scheme.successor!r}", hint=f"known: {', '.join(known)}")
     return schemes
 
 
@@ -341,7 +341,9 @@ def _read_grid(top: _Map, where: _Where, context: _Context) -> Grid:
     version = _field(node, where, "version", _version)
     history = _read_list(node, where, "historique", _read_history_item, "version", attrgetter("version"))
     if version not in {item.version for item in history}:
-        raise where.key(node, "historique").error(f"the history has no item for version {version}")
+        raise where.key(node, "version").error(
+            f"the history has no item for version {version}", hint="add one at the top of historique"
+        )
     framing = _field(node, where, "cadre", _read_framing)
     project = where.key(node, "projet")
     project_node = project.mapping(node["projet"], required=("nom", "texte"))
