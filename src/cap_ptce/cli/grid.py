@@ -75,7 +75,7 @@ def _part_graph(what: str):
 
 def _write(data: bytes, output: Path | None) -> None:
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)  # bytes go to the binary stdout untouched
         return
     try:
         output.write_bytes(data)
@@ -130,7 +130,7 @@ def _heading_lines(the_grid: Grid, lang: str, future: bool, width: int) -> list[
 
 
 def _question_lines(question, lang: str, future: bool, width: int) -> list[str]:
-    number = f"{question.position:>2}. "
+    number = f"  {question.position:>2}. "
     lines = [""] + textwrap.wrap(_question_text(question, lang, future), width,
                                  initial_indent=number, subsequent_indent=" " * len(number))
     for example in question.examples:
