@@ -84,8 +84,9 @@ def test_the_multi_sentence_questions_are_one_question_each(grid):
 
 def test_examples_are_numbered_in_order(grid):
     for question in grid.questions:
-        assert [e.id for e in question.examples] == [f"{question.id}-{n}" for n in range(1, len(question.examples) + 1)]
-        assert [e.position for e in question.examples] == list(range(1, len(question.examples) + 1))
+        numbers = range(1, len(question.examples) + 1)
+        assert [e.id for e in question.examples] == [f"{question.id}-{n}" for n in numbers]
+        assert [e.position for e in question.examples] == list(numbers)
 
 
 def test_the_precision_in_parentheses_is_kept_and_marked(grid):
@@ -197,7 +198,8 @@ def test_linked_examples_name_their_concept(grid):
 def test_kinds_of_actors_carry_the_distinctions_of_the_law(grid):
     """Law of 31 July 2014 (art. 1, 9) and décret of 15 April 2015: ESS / non-ESS, families, partners."""
     kinds = grid.scheme("types-acteurs")
-    assert kinds.concept("entreprise-ess").broader == kinds.concept("entreprise-hors-ess").broader == "entreprise"
+    assert kinds.concept("entreprise-ess").broader == "entreprise"
+    assert kinds.concept("entreprise-hors-ess").broader == "entreprise"
     for family in ("association", "cooperative", "mutuelle", "fondation", "societe-commerciale-ess"):
         assert kinds.concept(family).broader == "entreprise-ess"
     for partner in ("collectivite-territoriale", "epci", "etablissement-public"):
@@ -227,7 +229,11 @@ def test_public_schemes_named_by_the_grid(grid, seed):
     assert "2016-231" in grid.public_scheme("tzcld").legal_basis.fr
     assert "2020-1577" in grid.public_scheme("tzcld").legal_basis.fr
     # How the source names them in q15's first example.
-    names = {"cte": "Contrat de Transition Ecologique", "tzcld": "Territoire zéro chômeur", "pat": "Projet Alimentaire Territorial"}
+    names = {
+        "cte": "Contrat de Transition Ecologique",
+        "tzcld": "Territoire zéro chômeur",
+        "pat": "Projet Alimentaire Territorial",
+    }
     named = grid.question("q15")
     assert sorted(named.public_schemes) == sorted(names)
     for scheme_id, name in names.items():

@@ -7,7 +7,14 @@ import shutil
 
 import pytest
 
-from cap_ptce.errors import InputError, InputFileError, NotFoundError, ParameterError, UnknownKeyError, YamlError
+from cap_ptce.errors import (
+    InputError,
+    InputFileError,
+    NotFoundError,
+    ParameterError,
+    UnknownKeyError,
+    YamlError,
+)
 from cap_ptce.grid import load_grid, load_grid_from
 from cap_ptce.resources import data_dir
 
@@ -73,10 +80,13 @@ BROKEN = [
     ),
     pytest.param(
         "grille.yaml", "        liste_ouverte: true\n", "        liste_ouvert: true\n",
-        UnknownKeyError, "unknown key 'liste_ouvert'", "entrees[0].questions[0].liste_ouvert", id="unknown-key",
+        UnknownKeyError, "unknown key 'liste_ouvert'", "entrees[0].questions[0].liste_ouvert",
+        id="unknown-key",
     ),
     pytest.param(
-        "grille.yaml", '          en: "How will the initiative fit', '          de: "How will the initiative fit',
+        "grille.yaml",
+        '          en: "How will the initiative fit',
+        '          de: "How will the initiative fit',
         UnknownKeyError, "unknown key 'de'", "entrees[7].questions[0].futur.de", id="unknown-language",
     ),
     pytest.param(
@@ -97,16 +107,19 @@ BROKEN = [
     ),
     pytest.param(
         "grille.yaml", "concept: axes-thematiques/environnement", "concept: axes-thematiques/climat",
-        InputError, "unknown concept 'axes-thematiques/climat'", "entrees[1].questions[1].exemples[2].concept",
+        InputError, "unknown concept 'axes-thematiques/climat'",
+        "entrees[1].questions[1].exemples[2].concept",
         id="dangling-concept",
     ),
     pytest.param(
         "grille.yaml", "dispositifs: [cte, tzcld, pat]", "dispositifs: [cte, zzz, pat]",
-        InputError, "unknown public scheme 'zzz'", "entrees[7].questions[1].dispositifs[1]", id="dangling-scheme",
+        InputError, "unknown public scheme 'zzz'", "entrees[7].questions[1].dispositifs[1]",
+        id="dangling-scheme",
     ),
     pytest.param(
         "grille.yaml", "detaille: q07-1", "detaille: q07-4",
-        InputError, "not an earlier example", "entrees[2].questions[0].exemples[1].detaille", id="forward-details",
+        InputError, "not an earlier example", "entrees[2].questions[0].exemples[1].detaille",
+        id="forward-details",
     ),
     pytest.param(
         "grille.yaml", 'fr: "Quels seront les espaces d’implication des membres ?"',
@@ -127,7 +140,8 @@ BROKEN = [
     ),
     pytest.param(
         "vocabulaires.yaml", "      - id: services-proximite\n", "      - id: mobilite-durable\n",
-        InputError, "duplicate concept id 'mobilite-durable'", "schemas[0].concepts[3]", id="duplicate-concept",
+        InputError, "duplicate concept id 'mobilite-durable'", "schemas[0].concepts[3]",
+        id="duplicate-concept",
     ),
     pytest.param(
         "vocabulaires.yaml", "  - id: formes-implication\n", "  - id: formes-gouvernance\n",
@@ -185,10 +199,25 @@ def test_an_unknown_key_suggests_the_nearest(grid_dir):
     assert "liste_ouverte" in caught.value.hint
 
 
-def test_aliases_are_refused(grid_dir):
-    edit(grid_dir / "grille.yaml", "titre:\n", "titre: &titre\n")
-    edit(grid_dir / "grille.yaml", "sous_titre:\n  fr:", "sous_titre: *titre\nx_sous_titre:\n  fr:")
-    with pytest.raises(YamlError, match="aliases"):
+@pytest.mark.parametrize(
+    ("anchor", "alias"),
+    [
+        (("titre:\n", "titre: &titre\n"), ("sous_titre:\n  fr:", "sous_titre: *titre\nx_sous_titre:\n  fr:")),
+        (('id: cap-ptce', 'id: &id cap-ptce'), ('      - id: q01', '      - id: *id')),
+    ],
+    ids=["mapping", "scalar"],
+)
+def test_aliases_are_refused(grid_dir, anchor, alias):
+    edit(grid_dir / "grille.yaml", *anchor)
+    line = edit(grid_dir / "grille.yaml", *alias)
+    with pytest.raises(YamlError, match="aliases") as caught:
+        load_grid_from(grid_dir)
+    assert caught.value.line == line
+
+
+def test_keys_must_be_text(grid_dir):
+    edit(grid_dir / "grille.yaml", "modifie:", "1: x\nmodifie:")
+    with pytest.raises(YamlError, match="not a text"):
         load_grid_from(grid_dir)
 
 

@@ -68,9 +68,14 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loading that refuses aliases (and, through _construct_map, duplicate and merge keys)."""
 
     def construct_object(self, node, deep=False):
-        # An alias is the same node met twice: the only way to see it with the C parser.
-        if node in self.constructed_objects and not isinstance(node, yaml.ScalarNode):
-            raise YamlError("aliases are not allowed in the grid files", source=self.name, line=_line(node))
+        # An alias is the same node met twice: the only way to see it with the C parser. Its
+        # mark is the anchor's; _construct_map reports aliases used as values at their key.
+        if node in self.constructed_objects:
+            raise YamlError(
+                f"aliases are not allowed in the grid files (alias of the anchor at line {_line(node)})",
+                source=self.name,
+                line=_line(node),
+            )
         return super().construct_object(node, deep=deep)
 
 
@@ -80,8 +85,13 @@ def _construct_map(loader: _StrictLoader, node: yaml.MappingNode):
     yield data
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise YamlError(f"the key {key!r} is not a text", source=loader.name, line=_line(key_node))
         if key == "<<" or key in data:
-            raise YamlError(f"duplicate key {key!r}", source=loader.name, line=_line(key_node), key=str(key))
+            raise YamlError(f"duplicate key {key!r}", source=loader.name, line=_line(key_node), key=key)
+        if value_node in loader.constructed_objects:
+            message = "aliases are not allowed in the grid files"
+            raise YamlError(message, source=loader.name, line=_line(key_node), key=key)
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = _line(key_node)
 
@@ -105,7 +115,8 @@ def _parse(path: Path) -> tuple[_Map, _Where]:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlError(f"invalid YAML: {exc.problem}", source=path.name, line=mark and mark.line + 1) from exc
+        line = mark.line + 1 if mark else None
+        raise YamlError(f"invalid YAML: {exc.problem}", source=path.name, line=line) from exc
     finally:
         loader.dispose()
     where = _Where(path.name, "", 1)
@@ -152,10 +163,11 @@ class _Where:
         """The items of the list ``value``, each with its place."""
         if not isinstance(value, list):
             raise self.error("expected a list")
-        return [
-            (item, _Where(self.source, f"{self.path}[{i}]", item.line if isinstance(item, _Map) else self.line))
-            for i, item in enumerate(value)
-        ]
+        places = []
+        for i, item in enumerate(value):
+            line = item.line if isinstance(item, _Map) else self.line
+            places.append((item, _Where(self.source, f"{self.path}[{i}]", line)))
+        return places
 
 
 def _field(node: _Map, where: _Where, key: str, read, default=None):
@@ -226,9 +238,11 @@ def _read_public_schemes(top: _Map, where: _Where) -> tuple[PublicScheme, ...]:
     where.mapping(top, required=("dispositifs",))
     schemes = _read_list(top, where, "dispositifs", _read_public_scheme, "public scheme id")
     known = [s.id for s in schemes]
-    for scheme, (node, place) in zip(schemes, where.key(top, "dispositifs").items(top["dispositifs"]), strict=True):
+    places = where.key(top, "dispositifs").items(top["dispositifs"])
+    for scheme, (node, place) in zip(schemes, places, strict=True):
         if scheme.successor is not None and scheme.successor not in known:
-            raise place.key(node, "successeur").error(f"unknown successor {scheme.successor!r}", hint=f"known: {', '.join(known)}")
+            hint = f"known: {', '.join(known)}"
+            raise place.key(node, "successeur").error(f"unknown successor {scheme.successor!r}", hint=hint)
     return schemes
 
 
@@ -266,7 +280,9 @@ def _read_schemes(top: _Map, where: _Where) -> tuple[tuple[ConceptScheme, ...], 
 
 
 def _read_scheme(value, where: _Where) -> ConceptScheme:
-    node = where.mapping(value, required=("id", "libelle", "definition", "questions", "liste_ouverte", "concepts"))
+    node = where.mapping(
+        value, required=("id", "libelle", "definition", "questions", "liste_ouverte", "concepts")
+    )
     scheme_id = _field(node, where, "id", _slug)
     concepts = _read_list(node, where, "concepts", lambda v, w: _read_concept(v, w, scheme_id), "concept id")
     _check_broader(concepts, where.key(node, "concepts").items(node["concepts"]))
@@ -330,6 +346,14 @@ class _Context:
 
     def schemes_of(self, qid: str) -> tuple[str, ...]:
         return tuple(s.id for s in self.schemes if qid in s.questions)
+
+    def public_scheme_refs(self, value, where: _Where) -> tuple[str, ...]:
+        """The list ``value`` of public scheme ids, each one known."""
+        known = [s.id for s in self.public_schemes]
+        for ref, place in where.items(value):
+            if ref not in known:
+                raise place.error(f"unknown public scheme {ref!r}", hint=f"known: {', '.join(known)}")
+        return tuple(value)
 
     def has_concept(self, ref: str) -> bool:
         scheme_id, _, concept_id = ref.partition("/")
@@ -420,7 +444,9 @@ def _read_question(value, where: _Where, entry_id: str, context: _Context) -> Qu
     position = context.questions_read
     qid = _field(node, where, "id", _string)
     if qid != f"q{position:02d}":
-        raise where.key(node, "id").error(f"expected q{position:02d}: questions are numbered in the source's order")
+        expected = f"q{position:02d}"
+        message = f"expected {expected}: questions are numbered in the source's order"
+        raise where.key(node, "id").error(message)
     text, future = _field(node, where, "texte", _text), _field(node, where, "futur", _text)
     if future.fr == text.fr or future.en == text.en:
         raise where.key(node, "futur").error("the future-tense form repeats the present-tense text")
@@ -434,16 +460,8 @@ def _read_question(value, where: _Where, entry_id: str, context: _Context) -> Qu
         examples=_read_examples(node, where, qid, context),
         open_list=_field(node, where, "liste_ouverte", _bool),
         schemes=context.schemes_of(qid),
-        public_schemes=_field(node, where, "dispositifs", lambda v, w: _public_scheme_refs(v, w, context), ()),
+        public_schemes=_field(node, where, "dispositifs", context.public_scheme_refs, ()),
     )
-
-
-def _public_scheme_refs(value, where: _Where, context: _Context) -> tuple[str, ...]:
-    known = [s.id for s in context.public_schemes]
-    for ref, place in where.items(value):
-        if ref not in known:
-            raise place.error(f"unknown public scheme {ref!r}", hint=f"known: {', '.join(known)}")
-    return tuple(value)
 
 
 def _read_examples(node: _Map, where: _Where, qid: str, context: _Context) -> tuple[Example, ...]:
@@ -457,7 +475,8 @@ def _read_example(value, where: _Where, qid: str, earlier: list[Example], contex
     node = where.mapping(value, required=LANGUAGES, optional=("concept", "precision", "detaille"))
     concept = _field(node, where, "concept", _string)
     if concept is not None and not context.has_concept(concept):
-        raise where.key(node, "concept").error(f"unknown concept {concept!r}", hint="write scheme-id/concept-id")
+        hint = "write scheme-id/concept-id, as in vocabulaires.yaml"
+        raise where.key(node, "concept").error(f"unknown concept {concept!r}", hint=hint)
     details = _field(node, where, "detaille", _string)
     if details is not None and details not in {e.id for e in earlier}:
         raise where.key(node, "detaille").error(f"{details!r} is not an earlier example of this question")
