@@ -114,11 +114,13 @@ def split_document_name(name: str) -> tuple[str, str | None, str | None]:
     return stem, first, None
 
 
-def link_header(links: Iterable[tuple[str, str, str, str | None]]) -> str:
-    """A ``Link`` header from (url, rel, media type, hreflang) tuples."""
+def link_header(links: Iterable[tuple[str, str, str | None, str | None]]) -> str:
+    """A ``Link`` header from (url, rel, media type or None, hreflang or None) tuples."""
     parts = []
     for url, rel, media_type, hreflang in links:
-        part = f'<{url}>; rel="{rel}"; type="{media_type}"'
+        part = f'<{url}>; rel="{rel}"'
+        if media_type:
+            part += f'; type="{media_type}"'
         if hreflang:
             part += f'; hreflang="{hreflang}"'
         parts.append(part)

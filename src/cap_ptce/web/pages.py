@@ -1,1 +1,89 @@
-"""Web area `pages` (see docs/architecture.md)."""
+"""Web area ``pages``: every resource under the base, for people (HTML) and machines (RDF).
+
+One route answers every path that no other blueprint claims: the path is
+resolved to a resource (:mod:`.resolve`), the request is negotiated and
+answered (:mod:`.linked_data`), and the HTML page is drawn by the builder of the
+resource's kind (:mod:`.pages_grid`, :mod:`.pages_docs`, :mod:`.pages_data`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from rdflib import Graph
+
+from ..describe import add_labels, describe
+from ..errors import NotFoundError
+from ..negotiation import Representation
+from ..serialize import serialize
+from . import corpus, linked_data, pages_data, pages_docs, pages_grid
+from .linked_data import split_request_path
+from .resolve import Resource, resolve
+from .site import get_site, grid_csv_bytes
+
+__all__ = ["bp", "find_resource", "rdf_of"]
+
+bp = Blueprint("pages", __name__)
+
+_BUILDERS = {**pages_grid.BUILDERS, **pages_docs.BUILDERS, **pages_data.BUILDERS}
+
+
+@bp.get("/", defaults={"path": ""})
+@bp.get("/<path:path>")
+def resource(path: str) -> Response:
+    """Answer for the IRI or document at ``/path``."""
+    full = "/" + path
+    found = find_resource(split_request_path(full)[0])
+    return linked_data.serve(full, found, render_page, render_data)
+
+
+@bp.get("/telechargements/<name>")
+def download(name: str) -> Response:
+    """A download file: a part of the dataset, or the whole, in one format."""
+    body, media_type = pages_data.download(name)
+    response = Response(body, mimetype=media_type)
+    linked_data.allow_cross_origin(response)
+    return response
+
+
+def find_resource(path: str) -> Resource:
+    """The resource at ``path`` (no suffix) in the current app."""
+    site = get_site()
+    return resolve(path, project_iri=site.project_iri, is_thing=site.is_thing)
+
+
+def render_page(resource: Resource, lang: str) -> str:
+    """The HTML page of ``resource`` in ``lang``."""
+    template, context = _BUILDERS[resource.kind](resource, lang)
+    return render_template(template, resource=resource, alternates=_alternates(resource), **context)
+
+
+def _alternates(resource: Resource) -> list[dict]:
+    return [
+        {"path": doc, "media_type": rep.media_type, "lang": lang, "label": rep.name, "suffix": rep.suffix}
+        for doc, rep, lang in linked_data.documents_of(resource)
+        if doc != request.path
+    ]
+
+
+def rdf_of(resource: Resource) -> Graph:
+    """The RDF description that ``resource``'s data documents carry."""
+    site = get_site()
+    if resource.kind == "ontology":
+        return site.part_graphs["ontologie"]
+    if resource.kind == "shapes":
+        return site.part_graphs["controles"]
+    if resource.kind == "catalog":
+        return site.catalog
+    if resource.kind == "project":
+        graph = corpus.project_graph(resource.key)
+        if graph is None:
+            raise NotFoundError(f"no project {resource.key!r}")
+        return add_labels(site.graph, graph)
+    return describe(site.graph, resource.iri)
+
+
+def render_data(resource: Resource, rep: Representation) -> bytes:
+    """``resource`` as ``rep`` (an RDF syntax, or CSV for the grid)."""
+    if rep.name == "csv":
+        return grid_csv_bytes()
+    return serialize(rdf_of(resource), rep.name)

@@ -1,0 +1,263 @@
+"""The DCAT catalogue and the VoID description of what we publish.
+
+One graph describes the catalogue (``…/catalog``), the whole dataset
+(``…/dataset``) and each of its parts (``…/dataset#{part}``: the ontology, the
+grid, the shapes, the corpus), each with one distribution per serialisation
+(``…/dataset#{part}-{suffix}``). It gives what data.gouv.fr harvests (DCAT-AP:
+titles, descriptions, licence, publisher, dates, version, spatial and temporal
+coverage, keywords, frequency, media types and formats as IRIs of the IANA and
+EU authority tables) and what VoID readers use (triple counts measured on the
+data, vocabularies found in the data, example resources, SPARQL endpoint,
+dumps, URI space). The grid's text is attributed to the Institut Godin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
+
+from .namespaces import ADMS, BASE, PREFIXES, bind_prefixes
+from .serialize import FORMATS, Format, canonical_graph, get_format
+
+__all__ = ["Part", "Publication", "CATALOG_IRI", "DATASET_IRI", "catalog_graph", "download_path",
+           "part_iri", "distribution_iri", "vocabularies_used", "WHOLE", "QUAD_FORMATS",
+           "dataset_of", "serialize_dataset"]
+
+CATALOG_IRI = URIRef(BASE + "catalog")
+DATASET_IRI = URIRef(BASE + "dataset")
+GODIN = URIRef(BASE + "organisation/institut-godin")
+WHOLE = "cap-ptce"
+DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace stops at DCAT 2  # file stem of the whole dataset's downloads
+
+IANA = "https://www.iana.org/assignments/media-types/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU = "http://publications.europa.eu/resource/authority/"
+FILE_TYPES = {"turtle": "RDF_TURTLE", "json-ld": "JSON_LD", "xml": "RDF_XML", "nt": "RDF_N_TRIPLES",
+              "csv": "CSV", "trig": "RDF_TRIG", "nquads": "RDF_N_QUADS"}
+
+ATTRIBUTION = {
+    "fr": "Texte de la grille CAP PTCE : Institut Godin (Amiens), projet EDISON.",
+    "en": "Text of the CAP PTCE grid: Institut Godin (Amiens), EDISON project.",
+}
+KEYWORDS = {
+    "fr": ("PTCE", "pôle territorial de coopération économique", "économie sociale et solidaire",
+           "coopération territoriale", "AMI PTCE", "données liées"),
+    "en": ("PTCE", "territorial economic cooperation hub", "social and solidarity economy",
+           "territorial cooperation", "linked data"),
+}
+
+
+# The whole dataset, with one named graph per part, is also offered in these quad syntaxes.
+QUAD_FORMATS: tuple[Format, ...] = (
+    Format("trig", ("application/trig",), ".trig", "trig", "TriG"),
+    Format("nquads", ("application/n-quads",), ".nq", "nquads", "N-Quads"),
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the dataset: its id (file stem and fragment), titles, descriptions and graph."""
+
+    id: str
+    title: dict[str, str]
+    description: dict[str, str]
+    graph: Graph
+    by_godin: bool = False  # the part carries the Institut Godin's text
+    csv: bool = False  # the part is also offered as CSV (the grid)
+    examples: tuple[URIRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where and under which terms the dataset is published."""
+
+    site: str  # base URL of the published documents (BASE_IRI)
+    license: str
+    publisher: str
+    version: str
+    issued: date
+    modified: date
+    history: tuple = ()  # the grid's HistoryItem records (version, date, note)
+    sparql_endpoint: str | None = None
+    start: date = date(2021, 5, 12)  # the AMI PTCE that the grid serves was launched that day
+
+
+def download_path(part_id: str, suffix: str) -> str:
+    """Root-relative path of a download: ``/telechargements/{part}.{suffix}``."""
+    return f"/telechargements/{part_id}.{suffix.lstrip('.')}"
+
+
+def part_iri(part_id: str) -> URIRef:
+    return DATASET_IRI if part_id == WHOLE else URIRef(f"{DATASET_IRI}#{part_id}")
+
+
+def distribution_iri(part_id: str, suffix: str) -> URIRef:
+    return URIRef(f"{DATASET_IRI}#{part_id}-{suffix.lstrip('.')}")
+
+
+def _texts(graph: Graph, subject, predicate, texts: dict[str, str]) -> None:
+    for lang, text in texts.items():
+        graph.add((subject, predicate, Literal(text, lang=lang)))
+
+
+def vocabularies_used(graph: Graph) -> list[URIRef]:
+    """The namespaces (of :data:`PREFIXES`) of every predicate and class used in ``graph``."""
+    terms = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+    found = {str(ns) for ns in PREFIXES.values() for term in terms if str(term).startswith(str(ns))}
+    return [URIRef(ns) for ns in sorted(found)]
+
+
+def _download_url(pub: Publication, part_id: str, suffix: str) -> URIRef:
+    return URIRef(pub.site.rstrip("/") + download_path(part_id, suffix))
+
+
+def _add_distribution(g: Graph, pub: Publication, part_id: str, title: dict[str, str], fmt: Format) -> URIRef:
+    dist = distribution_iri(part_id, fmt.suffix)
+    url = _download_url(pub, part_id, fmt.suffix)
+    g.add((dist, RDF.type, DCAT.Distribution))
+    _texts(g, dist, DCTERMS.title, {lang: f"{text} ({fmt.label})" for lang, text in title.items()})
+    g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCAT.accessURL, url))
+    g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
+    g.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + FILE_TYPES[fmt.name])))
+    g.add((dist, DCTERMS.license, URIRef(pub.license)))
+    return dist
+
+
+def _add_common(g: Graph, node: URIRef, pub: Publication, publisher: BNode) -> None:
+    """What every dataset says: licence, publisher, dates, version, coverage, keywords, frequency."""
+    g.add((node, RDF.type, DCAT.Dataset))
+    g.add((node, RDF.type, VOID.Dataset))
+    g.add((node, DCTERMS.license, URIRef(pub.license)))
+    g.add((node, DCTERMS.publisher, publisher))
+    g.add((node, DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)))
+    g.add((node, DCTERMS.modified, Literal(pub.modified, datatype=XSD.date)))
+    g.add((node, OWL.versionInfo, Literal(pub.version)))
+    g.add((node, DCAT_VERSION, Literal(pub.version)))
+    g.add((node, DCTERMS.spatial, URIRef(EU + "country/FRA")))
+    g.add((node, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")))
+    g.add((node, DCTERMS.language, URIRef(EU + "language/FRA")))
+    g.add((node, DCTERMS.language, URIRef(EU + "language/ENG")))
+    g.add((node, DCAT.landingPage, URIRef(pub.site)))
+    g.add((node, VOID.uriSpace, Literal(BASE)))
+    for lang, words in KEYWORDS.items():
+        for word in words:
+            g.add((node, DCAT.keyword, Literal(word, lang=lang)))
+    period = BNode()
+    g.add((node, DCTERMS.temporal, period))
+    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    g.add((period, DCAT.startDate, Literal(pub.start, datatype=XSD.date)))
+    if pub.sparql_endpoint:
+        g.add((node, VOID.sparqlEndpoint, URIRef(pub.sparql_endpoint)))
+
+
+def _add_statistics(g: Graph, node: URIRef, data: Graph) -> None:
+    """VoID figures measured on ``data``."""
+    g.add((node, VOID.triples, Literal(len(data))))
+    g.add((node, VOID.distinctSubjects, Literal(len(set(data.subjects())))))
+    g.add((node, VOID.properties, Literal(len(set(data.predicates())))))
+    g.add((node, VOID.classes, Literal(len(set(data.objects(None, RDF.type))))))
+    for vocabulary in vocabularies_used(data):
+        g.add((node, VOID.vocabulary, vocabulary))
+
+
+def _add_part(g: Graph, pub: Publication, part: Part, publisher: BNode) -> URIRef:
+    node = part_iri(part.id)
+    _add_common(g, node, pub, publisher)
+    _texts(g, node, DCTERMS.title, part.title)
+    _texts(g, node, DCTERMS.description, part.description)
+    _add_statistics(g, node, part.graph)
+    if part.by_godin:
+        g.add((node, DCTERMS.creator, GODIN))
+        _texts(g, node, DCTERMS.rights, ATTRIBUTION)
+    for example in part.examples:
+        g.add((node, VOID.exampleResource, example))
+    for fmt in _formats(csv=part.csv):
+        dist = _add_distribution(g, pub, part.id, part.title, fmt)
+        g.add((node, DCAT.distribution, dist))
+        if fmt.is_rdf:
+            g.add((node, VOID.dataDump, _download_url(pub, part.id, fmt.suffix)))
+    return node
+
+
+def _formats(*, csv: bool = False) -> list[Format]:
+    found = [fmt for fmt in FORMATS if fmt.is_rdf]
+    return found + [get_format("csv")] if csv else found
+
+
+def catalog_graph(parts: Sequence[Part], pub: Publication) -> Graph:
+    """The DCAT catalogue and VoID description of ``parts``, as published by ``pub``."""
+    g = bind_prefixes(Graph())
+    g.bind("adms", ADMS)
+    publisher = BNode("publisher")
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal(pub.publisher)))
+    whole = _add_whole(g, parts, pub, publisher)
+    catalog = CATALOG_IRI
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    _texts(g, catalog, DCTERMS.title, {"fr": "Catalogue CAP PTCE", "en": "CAP PTCE catalogue"})
+    _texts(g, catalog, DCTERMS.description, {
+        "fr": "Les données liées de la grille CAP PTCE et des projets de PTCE décrits avec elle.",
+        "en": "The linked data of the CAP PTCE grid and of the PTCE projects described with it."})
+    for prop, value in ((DCTERMS.publisher, publisher), (DCTERMS.license, URIRef(pub.license)),
+                        (FOAF.homepage, URIRef(pub.site)), (DCAT.dataset, whole),
+                        (DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)),
+                        (DCTERMS.modified, Literal(pub.modified, datatype=XSD.date))):
+        g.add((catalog, prop, value))
+    for part in parts:
+        g.add((catalog, DCAT.dataset, _add_part(g, pub, part, publisher)))
+    return g
+
+
+def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNode) -> URIRef:
+    """The whole dataset, its parts as subsets, its changelog; its dumps include TriG and N-Quads."""
+    union = Graph()
+    for part in parts:
+        union += part.graph
+    whole = Part(WHOLE, {"fr": "Données CAP PTCE (tout le jeu)", "en": "CAP PTCE data (whole dataset)"},
+                 {"fr": "L’ontologie, la grille, ses vocabulaires, les contrôles SHACL et le corpus de projets.",
+                  "en": "The ontology, the grid, its vocabularies, the SHACL checks and the corpus of projects."},
+                 union, by_godin=True,
+                 examples=tuple(example for part in parts for example in part.examples[:1]))
+    node = _add_part(g, pub, whole, publisher)
+    for fmt in QUAD_FORMATS:
+        dist = _add_distribution(g, pub, WHOLE, whole.title, fmt)
+        g.add((node, DCAT.distribution, dist))
+        g.add((node, VOID.dataDump, _download_url(pub, WHOLE, fmt.suffix)))
+    for part in parts:
+        g.add((node, VOID.subset, part_iri(part.id)))
+        g.add((node, DCTERMS.hasPart, part_iri(part.id)))
+        g.add((part_iri(part.id), DCTERMS.isPartOf, node))
+    for item in pub.history:
+        for lang, colon in (("fr", " : "), ("en", ": ")):
+            note = f"{item.version} ({item.date.isoformat()}){colon}{getattr(item.note, lang)}"
+            g.add((node, ADMS.versionNotes, Literal(note, lang=lang)))
+    return node
+
+
+def dataset_of(parts: Sequence[Part]) -> Dataset:
+    """The parts as one RDF dataset, each in a named graph named by its part's IRI.
+
+    Blank nodes are relabelled canonically and prefixed with the part's id, so the
+    same parts always give the same quads and no blank node is shared between parts.
+    """
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True, replace=True)
+    for part in parts:
+        named = dataset.graph(part_iri(part.id))
+        for triple in canonical_graph(part.graph):
+            named.add(tuple(BNode(f"{part.id.replace('-', '')}{t}") if isinstance(t, BNode) else t for t in triple))
+    return dataset
+
+
+def serialize_dataset(parts: Sequence[Part], fmt: Format) -> bytes:
+    """The parts in a quad syntax (:data:`QUAD_FORMATS`), the same bytes for the same data."""
+    text = dataset_of(parts).serialize(format=fmt.rdflib_format, encoding="utf-8")
+    if fmt.name == "nquads":
+        return b"".join(line + b"\n" for line in sorted(set(text.splitlines())) if line.strip())
+    return text

@@ -1,0 +1,97 @@
+"""The projects of the knowledge base, as the pages need them.
+
+Each project description lives in its own named graph of the knowledge base;
+these helpers ask the app's :class:`~cap_ptce.store.KnowledgeBase` (through
+:func:`cap_ptce.web.sparql.get_kb`) for the project list, one project's graph,
+the whole corpus, and the projects that point at a grid resource (the way back
+from a question, a concept or a public scheme to the projects that use it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from rdflib import Graph, Literal, URIRef
+
+from ..namespaces import CAP, bind_prefixes
+
+__all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "projects_pointing_at", "project_iri"]
+
+_NAME = "(<https://schema.org/name>|<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>|<http://purl.org/dc/terms/title>)"
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    """A project as a link: its id (last segment of its IRI), IRI and name."""
+
+    id: str
+    iri: URIRef
+    name: str
+
+
+def project_iri(project_id: str) -> URIRef:
+    return URIRef(current_app.config["BASE_IRI"] + "projet/" + project_id)
+
+
+def _project_prefix() -> str:
+    return current_app.config["BASE_IRI"] + "projet/"
+
+
+def _refs(rows) -> list[ProjectRef]:
+    prefix = _project_prefix()
+    found = {}
+    for row in rows:
+        iri = str(row["project"])
+        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
+            name = str(row.get("name") or iri[len(prefix):])
+            found.setdefault(iri, ProjectRef(iri[len(prefix):], URIRef(iri), name))
+    return sorted(found.values(), key=lambda ref: (ref.name.casefold(), ref.id))
+
+
+def list_projects() -> list[ProjectRef]:
+    """Every project of the knowledge base under this deployment's base, by name."""
+    rows = _select(f"""
+        SELECT ?project (SAMPLE(?label) AS ?name) WHERE {{
+          GRAPH ?g {{ ?project a <{CAP.Project}> OPTIONAL {{ ?project {_NAME} ?label }} }}
+        }} GROUP BY ?project""")
+    return _refs(rows)
+
+
+def projects_pointing_at(iri: URIRef) -> list[ProjectRef]:
+    """The projects whose description points at ``iri`` (a question answered, a concept used…)."""
+    rows = _select(f"""
+        SELECT ?project (SAMPLE(?label) AS ?name) WHERE {{
+          GRAPH ?g {{ ?s ?p <{iri}> . ?project a <{CAP.Project}> OPTIONAL {{ ?project {_NAME} ?label }} }}
+        }} GROUP BY ?project""")
+    return _refs(rows)
+
+
+def project_graph(project_id: str) -> Graph | None:
+    """The named graph that holds the project's description, or None if there is no such project."""
+    iri = project_iri(project_id)
+    graph = _construct(f"""
+        CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+          GRAPH ?g {{ <{iri}> a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}
+        }}""")
+    return graph if len(graph) else None
+
+
+def corpus_graph() -> Graph:
+    """Every project description of the knowledge base, merged."""
+    return _construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def _select(query: str) -> list[dict]:
+    from .sparql import get_kb
+
+    return [dict(row) for row in get_kb().select(query)]
+
+
+def _construct(query: str) -> Graph:
+    from .sparql import get_kb
+
+    graph = bind_prefixes(Graph())
+    for triple in get_kb().construct(query):
+        graph.add(triple)
+    return graph

@@ -1,0 +1,80 @@
+"""The pages about data: the catalogue and downloads, the projects, and any other described resource."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, VOID
+
+from ..catalog import QUAD_FORMATS, WHOLE, download_path, part_iri
+from ..describe import describe
+from ..errors import NotFoundError
+from ..serialize import FORMATS, get_format
+from . import corpus
+from .pages_docs import presenter
+from .resolve import Resource
+from .site import get_site
+
+__all__ = ["BUILDERS"]
+
+
+def _downloads(part_id: str, *, csv: bool = False, quads: bool = False) -> list[dict]:
+    formats = [fmt for fmt in FORMATS if fmt.is_rdf] + (list(QUAD_FORMATS) if quads else [])
+    formats += [get_format("csv")] if csv else []
+    return [{"label": fmt.label, "name": fmt.name, "path": download_path(part_id, fmt.suffix),
+             "media_type": fmt.media_type} for fmt in formats]
+
+
+def catalog(resource: Resource, lang: str):
+    site = get_site()
+    p = presenter(lang)
+    triples = {part_id: int(site.catalog.value(part_iri(part_id), VOID.triples))
+               for part_id in [WHOLE, *(part.id for part in site.parts)]}
+    datasets = [{"id": WHOLE, "title": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.title))[0],
+                 "description": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.description))[0],
+                 "triples": triples[WHOLE], "downloads": _downloads(WHOLE, quads=True)}]
+    datasets += [{"id": part.id, "title": part.title[lang], "description": part.description[lang],
+                  "triples": triples[part.id], "downloads": _downloads(part.id, csv=part.csv)}
+                 for part in site.parts]
+    return "catalog.html", {"grid": site.grid, "datasets": datasets,
+                            "sparql": site.publication.sparql_endpoint}
+
+
+def projects(resource: Resource, lang: str):
+    return "projects.html", {"projects": get_site().projects}
+
+
+def _sections(p, graph: Graph, main: URIRef) -> list[dict]:
+    """Named resources of a project's graph other than the project, each with its rows."""
+    others = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and s != main}, key=str)
+    return [{"anchor": str(s).rpartition("#")[2] or str(s).rpartition("/")[2], "value": p.value(s, graph),
+             "rows": p.rows(graph, s)} for s in others if str(s).startswith(str(main))]
+
+
+def project(resource: Resource, lang: str):
+    graph = corpus.project_graph(resource.key)
+    if graph is None:
+        raise NotFoundError(f"no project {resource.key!r}")
+    p = presenter(lang)
+    return "project.html", {"name": p.label(resource.iri, graph), "properties": p.rows(graph, resource.iri),
+                            "sections": _sections(p, graph, resource.iri)}
+
+
+def thing(resource: Resource, lang: str):
+    site = get_site()
+    p = presenter(lang)
+    graph = describe(site.graph, resource.iri)
+    return "thing.html", {"name": p.label(resource.iri, graph), "properties": p.rows(graph, resource.iri),
+                          "inverse": p.inverse_rows(graph, resource.iri)}
+
+
+def download(name: str) -> tuple[bytes, str]:
+    """The bytes of the download ``name`` (``grille.ttl``, ``cap-ptce.nq``…) and its media type."""
+    site = get_site()
+    stem, _, suffix = name.partition(".")
+    for entry in _downloads(stem, csv=stem == "grille", quads=stem == WHOLE):
+        if entry["path"] == download_path(stem, suffix) and (stem == WHOLE or stem in site.part_graphs):
+            return site.download(stem, entry["name"]), entry["media_type"]
+    raise NotFoundError(f"no download {name}", hint="the downloads page lists every file")
+
+
+BUILDERS = {"catalog": catalog, "projects": projects, "project": project, "thing": thing}

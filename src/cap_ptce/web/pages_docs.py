@@ -1,0 +1,197 @@
+"""The documentation pages drawn from RDF: the ontology (``/def``) and the SHACL shapes (``/shapes``).
+
+Each term and each shape has an anchor named after its local name, so that the
+hash IRIs ``…/def#Entry`` and ``…/shapes#ProjectShape`` land on their section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+
+from ..namespaces import BASE, CAP, GRILLE, ONTOLOGY_IRI, SHAPES
+from . import i18n
+from .present import Presenter, Row, Value
+from .resolve import Resource
+from .site import get_site
+
+__all__ = ["BUILDERS", "Term", "ShapeDoc"]
+
+_CLASS_TYPES = (OWL.Class, RDFS.Class)
+_PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+_DEFINITIONS = (SKOS.definition, RDFS.comment)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A class or property of the ontology, ready to show."""
+
+    anchor: str
+    iri: str
+    label: str
+    definition: str
+    kind: str
+    rows: tuple[Row, ...]
+
+
+def presenter(lang: str) -> Presenter:
+    site = get_site()
+    return Presenter(site.graph, lang, (BASE, site.config["BASE_IRI"]), known=site.is_published)
+
+
+def _first_text(p: Presenter, graph: Graph, node, props) -> str:
+    for prop in props:
+        found = p.pick(graph.objects(node, prop))
+        if found:
+            return found[0]
+    return ""
+
+
+def _term(p: Presenter, graph: Graph, iri: URIRef, kind: str, props) -> Term:
+    rows = [Row(p.label(prop)[0], str(prop), tuple(p.values(graph, iri, prop)))
+            for prop in props if (iri, prop, None) in graph]
+    return Term(str(iri)[len(str(CAP)):], str(iri), p.label(iri, graph)[0],
+                _first_text(p, graph, iri, _DEFINITIONS), kind, tuple(rows))
+
+
+def _ours(graph: Graph, types) -> list[URIRef]:
+    found = {s for t in types for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef) and str(s).startswith(str(CAP))}
+    return sorted(found, key=str)
+
+
+def _reused(p: Presenter, graph: Graph) -> list[tuple[Value, str]]:
+    """External terms the ontology declares, with their label in the page's language."""
+    found = {s for t in (*_CLASS_TYPES, *_PROPERTY_TYPES) for s in graph.subjects(RDF.type, t)
+             if isinstance(s, URIRef) and not str(s).startswith(BASE)}
+    return [(p.value(s, graph), _first_text(p, graph, s, _DEFINITIONS)) for s in sorted(found, key=str)]
+
+
+def ontology(resource: Resource, lang: str):
+    site = get_site()
+    graph = site.part_graphs["ontologie"]
+    p = presenter(lang)
+    header = URIRef(ONTOLOGY_IRI)
+    class_props = (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.seeAlso)
+    prop_props = (RDF.type, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.equivalentProperty, RDFS.seeAlso)
+    return "ontology.html", {
+        "title": p.label(header, graph)[0],
+        "header_rows": p.rows(graph, header),
+        "classes": [_term(p, graph, c, "class", class_props) for c in _ours(graph, _CLASS_TYPES)],
+        "properties": [_term(p, graph, c, "property", prop_props) for c in _ours(graph, _PROPERTY_TYPES)],
+        "reused": _reused(p, graph),
+    }
+
+
+@dataclass(frozen=True)
+class Check:
+    """One property constraint of a shape, in words."""
+
+    path: str
+    words: tuple[str, ...]
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ShapeDoc:
+    """A node shape, in words: what it targets, what it checks, and for which grid entry."""
+
+    anchor: str
+    label: str
+    description: str
+    targets: tuple[Value, ...]
+    severity: str
+    message: str
+    checks: tuple[Check, ...]
+    grid_links: tuple[Value, ...]
+
+
+_COUNTS = {SH.minCount: "shapes.min_count", SH.maxCount: "shapes.max_count", SH.minLength: "shapes.min_length",
+           SH.maxLength: "shapes.max_length", SH.minInclusive: "shapes.min_inclusive",
+           SH.maxInclusive: "shapes.max_inclusive", SH.pattern: "shapes.pattern", SH.hasValue: "shapes.has_value"}
+_TERMS = {SH.datatype: "shapes.datatype", SH.node: "shapes.node", SH.nodeKind: "shapes.node_kind"}
+
+
+def _severity(graph: Graph, node) -> str:
+    found = graph.value(node, SH.severity)
+    return str(found).rsplit("#", 1)[-1].lower() if found is not None else "violation"
+
+
+def _path_words(p: Presenter, graph: Graph, path) -> str:
+    if isinstance(path, URIRef):
+        return p.label(path, graph)[0]
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return i18n.t("shapes.inverse", p.lang, path=_path_words(p, graph, inverse))
+    if graph.value(path, RDF.first) is not None:
+        return " / ".join(_path_words(p, graph, step) for step in Collection(graph, path))
+    return "…"
+
+
+def _constraint_words(p: Presenter, graph: Graph, node) -> list[str]:
+    """Each constraint of ``node`` as a sentence in the page's language."""
+    words = []
+    for prop, key in _COUNTS.items():
+        for value in graph.objects(node, prop):
+            words.append(i18n.t(key, p.lang, value=str(value)))
+    for prop, key in _TERMS.items():
+        for value in graph.objects(node, prop):
+            words.append(i18n.t(key, p.lang, value=p.label(value, graph)[0]))
+    for value in graph.objects(node, SH["class"]):
+        words.append(i18n.t("shapes.class", p.lang, value=p.label(value, graph)[0]))
+    for value in graph.objects(node, SH["in"]):
+        items = ", ".join(p.label(item, graph)[0] if not isinstance(item, Literal) else str(item)
+                          for item in Collection(graph, value))
+        words.append(i18n.t("shapes.in", p.lang, value=items))
+    for sparql in graph.objects(node, SH.sparql):
+        words.append(i18n.t("shapes.sparql", p.lang))
+    for other in graph.objects(node, SH.qualifiedValueShape):
+        count = graph.value(node, SH.qualifiedMinCount)
+        inner = "; ".join(_constraint_words(p, graph, other)) or "…"
+        words.append(i18n.t("shapes.qualified", p.lang, count=str(count or 1), inner=inner))
+    return words
+
+
+def _message(p: Presenter, graph: Graph, node) -> str:
+    found = p.pick(graph.objects(node, SH.message))
+    return found[0] if found and found[1] is None else ""
+
+
+def _check(p: Presenter, graph: Graph, node) -> Check:
+    path = graph.value(node, SH.path)
+    return Check(_path_words(p, graph, path) if path is not None else "", tuple(_constraint_words(p, graph, node)),
+                 _severity(graph, node), _message(p, graph, node))
+
+
+def _grid_links(p: Presenter, graph: Graph, shape) -> tuple[Value, ...]:
+    """Grid entries and questions the shape points at, whatever the property."""
+    found = {o for o in graph.objects(shape) if isinstance(o, URIRef) and str(o).startswith(str(GRILLE))}
+    return tuple(p.value(o, get_site().graph) for o in sorted(found, key=str))
+
+
+def _shape(p: Presenter, graph: Graph, shape) -> ShapeDoc:
+    anchor = str(shape)[len(str(SHAPES)):] if str(shape).startswith(str(SHAPES)) else ""
+    targets = [p.value(o, graph) for prop in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+               for o in graph.objects(shape, prop)]
+    checks = [_check(p, graph, node) for node in graph.objects(shape, SH.property)]
+    checks.sort(key=lambda check: check.path.casefold())
+    own = _constraint_words(p, graph, shape)
+    if own:
+        checks.insert(0, Check("", tuple(own), _severity(graph, shape), _message(p, graph, shape)))
+    return ShapeDoc(anchor, p.label(shape, graph)[0] if anchor else "…",
+                    _first_text(p, graph, shape, (SH.description, RDFS.comment, SKOS.definition)),
+                    tuple(targets), _severity(graph, shape), _message(p, graph, shape), tuple(checks),
+                    _grid_links(p, graph, shape))
+
+
+def shapes(resource: Resource, lang: str):
+    graph = get_site().part_graphs["controles"]
+    p = presenter(lang)
+    node_shapes = sorted((s for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)), key=str)
+    return "shapes.html", {"shapes": [_shape(p, graph, s) for s in node_shapes], "triples": len(graph)}
+
+
+BUILDERS = {"ontology": ontology, "shapes": shapes}

@@ -1,0 +1,131 @@
+"""RDF made readable: labels in the page's language, values as links, properties as rows.
+
+Pages about the grid use the grid's dataclasses; pages about anything else
+(a project, the ontology, an organisation) are drawn from RDF with these
+helpers. An IRI under the published bases becomes a link to its page in the
+same language; any other IRI stays an external link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from ..describe import LABEL_PROPERTIES
+from ..namespaces import BASE, PREFIXES
+from . import links
+
+__all__ = ["Value", "Row", "Presenter", "internal_path", "curie"]
+
+@dataclass(frozen=True)
+class Value:
+    """One value shown on a page: its text, its link (root-relative or absolute) and its language."""
+
+    text: str
+    href: str | None = None
+    internal: bool = False
+    lang: str | None = None
+    iri: str | None = None
+    rows: tuple["Row", ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A property and its values."""
+
+    label: str
+    iri: str
+    values: tuple[Value, ...]
+
+
+def curie(iri: str) -> str:
+    """``skos:prefLabel`` for a known namespace, else the IRI itself."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(str(ns))), key=lambda ns: len(str(ns)), default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(str(best)):]}"
+
+
+def internal_path(iri: str, bases: tuple[str, ...], lang: str, known=lambda path: True) -> str | None:
+    """The root-relative path of ``iri``'s HTML page in ``lang``, if a base holds it and it is published."""
+    for base in bases:
+        if not iri.startswith(base):
+            continue
+        rest, _, fragment = iri[len(base):].partition("#")
+        if known("/" + rest):
+            return links.html_document("/" + rest, lang) + ("#" + fragment if fragment else "")
+    return None
+
+
+class Presenter:
+    """Turns RDF terms of ``graph`` into :class:`Value` and :class:`Row` for a page in ``lang``."""
+
+    def __init__(self, labels: Graph, lang: str, bases: tuple[str, ...] = (BASE,), known=lambda path: True) -> None:
+        self.labels = labels
+        self.lang = lang
+        self.bases = tuple(dict.fromkeys(bases))
+        self.known = known  # whether a root-relative path is published (so that no link is dead)
+
+    def pick(self, literals) -> tuple[str, str | None] | None:
+        """The literal in the page's language, else one without a language, else any (text, its lang)."""
+        literals = [lit for lit in literals if isinstance(lit, Literal)]
+        for wanted in (self.lang, None):
+            for lit in sorted(literals):
+                if lit.language == wanted:
+                    return str(lit), None
+        if literals:
+            lit = sorted(literals)[0]
+            return str(lit), lit.language
+        return None
+
+    def label(self, node, graph: Graph | None = None) -> tuple[str, str | None]:
+        """A node's label in the page's language, from ``graph`` then the site's labels."""
+        for source in (graph, self.labels):
+            if source is None:
+                continue
+            for prop in LABEL_PROPERTIES:
+                found = self.pick(source.objects(node, prop))
+                if found:
+                    return found
+        return (curie(str(node)), None) if isinstance(node, URIRef) else ("…", None)
+
+    def value(self, node, graph: Graph) -> Value:
+        if isinstance(node, Literal):
+            return Value(str(node), lang=node.language if node.language not in (None, self.lang) else None)
+        if isinstance(node, BNode):
+            return Value("", rows=tuple(self.rows(graph, node)))
+        text, lang = self.label(node, graph)
+        path = internal_path(str(node), self.bases, self.lang, self.known)
+        return Value(text, path or str(node), internal=path is not None, lang=lang, iri=str(node))
+
+    def values(self, graph: Graph, subject, prop) -> list[Value]:
+        """The values of ``prop``, keeping only the page's language among language-tagged literals."""
+        objects = list(graph.objects(subject, prop))
+        literals = [o for o in objects if isinstance(o, Literal) and o.language]
+        chosen = self.pick(literals) if literals else None
+        shown = [o for o in objects if not (isinstance(o, Literal) and o.language)]
+        values = [self.value(o, graph) for o in sorted(shown, key=_sort_key)]
+        if chosen:
+            values.insert(0, Value(chosen[0], lang=chosen[1]))
+        return values
+
+    def rows(self, graph: Graph, subject) -> list[Row]:
+        """Every property of ``subject`` in ``graph`` (types first), labelled in the page's language."""
+        props = sorted(set(graph.predicates(subject)), key=lambda p: (p != RDF.type, self.label(p)[0].casefold()))
+        return [Row(self.label(p)[0], str(p), tuple(self.values(graph, subject, p))) for p in props]
+
+    def inverse_rows(self, graph: Graph, obj: URIRef) -> list[Row]:
+        """The named resources of ``graph`` that point at ``obj``, by property."""
+        rows = []
+        for prop in sorted(set(graph.predicates(None, obj)), key=str):
+            subjects = sorted((s for s in graph.subjects(prop, obj) if isinstance(s, URIRef)), key=str)
+            if subjects:
+                rows.append(Row(self.label(prop)[0], str(prop), tuple(self.value(s, graph) for s in subjects)))
+        return rows
+
+
+def _sort_key(node) -> tuple[int, str]:
+    return (isinstance(node, BNode), str(node))

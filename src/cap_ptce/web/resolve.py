@@ -1,0 +1,151 @@
+"""From a path under the base to the resource it names, and the list of all of them.
+
+The app answers for every IRI under its base by stripping the base
+(``https://w3id.org/cap-ptce/grille/question/q01`` → ``/grille/question/q01``).
+A path names a resource of a known kind (the grid, an entry, a question…), an
+HTML-only page (home, future-tense grid, project list), a project of the
+knowledge base, or any other resource the published graphs describe (shown by a
+generic page). Anything else is a :class:`~cap_ptce.errors.NotFoundError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from ..errors import NotFoundError
+from ..grid import Grid, load_grid
+from ..namespaces import BASE
+from ..negotiation import Representation, representations
+
+__all__ = ["Resource", "resolve", "grid_resources", "PAGE_KINDS"]
+
+# Kinds shown by a page of their own (the rest are data resources with a generic page).
+PAGE_KINDS = (
+    "home", "grid", "grid-future", "entry", "question", "example", "scheme", "concept",
+    "public-scheme", "ontology", "shapes", "catalog", "projects", "project", "thing",
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Something the app answers for: its path (no suffix), kind, key within the kind, IRI and offers."""
+
+    path: str
+    kind: str
+    key: str | None
+    iri: URIRef | None
+    offers: tuple[Representation, ...]
+
+    @property
+    def html_only(self) -> bool:
+        return self.iri is None
+
+
+def _page(path: str, kind: str) -> Resource:
+    return Resource(path, kind, None, None, representations(rdf=False))
+
+
+def _data(path: str, kind: str, key: str | None = None, *, csv: bool = False) -> Resource:
+    return Resource(path, kind, key, URIRef(BASE + path.lstrip("/")), representations(csv=csv))
+
+
+# path pattern -> builder of the resource, given the grid and the match; None when it does not exist.
+_Builder = Callable[[Grid, re.Match], "Resource | None"]
+
+
+def _entry(grid: Grid, m: re.Match) -> Resource | None:
+    ok = any(entry.id == m["key"] for entry in grid.entries)
+    return _data(m[0], "entry", m["key"]) if ok else None
+
+
+def _question(grid: Grid, m: re.Match) -> Resource | None:
+    ok = any(question.id == m["key"] for question in grid.questions)
+    return _data(m[0], "question", m["key"]) if ok else None
+
+
+def _example(grid: Grid, m: re.Match) -> Resource | None:
+    ok = any(ex.id == m["key"] for question in grid.questions for ex in question.examples)
+    return _data(m[0], "example", m["key"]) if ok else None
+
+
+def _scheme(grid: Grid, m: re.Match) -> Resource | None:
+    ok = m["key"] in {"entrees", "dispositifs"} or any(s.id == m["key"] for s in grid.schemes)
+    return _data(m[0], "scheme", m["key"]) if ok else None
+
+
+def _concept(grid: Grid, m: re.Match) -> Resource | None:
+    scheme, concept = m["scheme"], m["key"]
+    if scheme == "dispositifs":
+        ok = any(p.id == concept for p in grid.public_schemes)
+        return _data(m[0], "public-scheme", concept) if ok else None
+    ok = any(s.id == scheme and any(c.id == concept for c in s.concepts) for s in grid.schemes)
+    return _data(m[0], "concept", f"{scheme}/{concept}") if ok else None
+
+
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_PATTERNS: tuple[tuple[re.Pattern, _Builder], ...] = tuple(
+    (re.compile(pattern), builder)
+    for pattern, builder in (
+        (r"/", lambda g, m: _page("/", "home")),
+        (r"/grille/futur", lambda g, m: _page(m[0], "grid-future")),
+        (r"/grille/(?P<key>" + _SLUG + ")", lambda g, m: _data(m[0], "grid", csv=True) if m["key"] == g.id else None),
+        (r"/grille/entree/(?P<key>" + _SLUG + ")", _entry),
+        (r"/grille/question/(?P<key>q[0-9]{2})", _question),
+        (r"/grille/exemple/(?P<key>q[0-9]{2}-[0-9]+)", _example),
+        (r"/vocab/(?P<key>" + _SLUG + ")", _scheme),
+        (r"/vocab/(?P<scheme>" + _SLUG + ")/(?P<key>" + _SLUG + ")", _concept),
+        (r"/def", lambda g, m: _data(m[0], "ontology")),
+        (r"/shapes", lambda g, m: _data(m[0], "shapes")),
+        (r"/catalog", lambda g, m: _data(m[0], "catalog")),
+        (r"/dataset", lambda g, m: _data(m[0], "catalog")),
+        (r"/projet", lambda g, m: _page(m[0], "projects")),
+    )
+)
+
+
+def resolve_grid_path(path: str, grid: Grid | None = None) -> Resource | None:
+    """The resource of a fixed kind at ``path`` (no suffix), or None if no pattern names it."""
+    grid = grid or load_grid()
+    for pattern, builder in _PATTERNS:
+        match = pattern.fullmatch(path)
+        if match:
+            return builder(grid, match)
+    return None
+
+
+def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing: Callable[[URIRef], bool]) -> Resource:
+    """The resource at ``path``; ``project_iri`` gives a project's IRI (None: no such project)."""
+    found = resolve_grid_path(path)
+    if found is not None:
+        return found
+    project = re.fullmatch(r"/projet/(?P<key>" + _SLUG + ")", path)
+    iri = project_iri(project["key"]) if project else None
+    if iri is not None:
+        return Resource(path, "project", project["key"], iri, representations())
+    iri = URIRef(BASE + path.lstrip("/"))
+    if path != "/" and is_thing(iri):
+        return _data(path, "thing")
+    raise NotFoundError(f"nothing is published at {path}", hint="start from the home page or the grid page")
+
+
+def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
+    """Every page and data resource of a fixed kind, in site order (projects and others aside)."""
+    grid = grid or load_grid()
+    fixed = ["/", f"/grille/{grid.id}", "/grille/futur", "/def", "/shapes", "/catalog", "/dataset", "/projet",
+             "/vocab/entrees", "/vocab/dispositifs"]
+    fixed += [f"/grille/entree/{entry.id}" for entry in grid.entries]
+    for question in grid.questions:
+        fixed.append(f"/grille/question/{question.id}")
+        fixed += [f"/grille/exemple/{ex.id}" for ex in question.examples]
+    for scheme in grid.schemes:
+        fixed.append(f"/vocab/{scheme.id}")
+        fixed += [f"/vocab/{scheme.id}/{concept.id}" for concept in scheme.concepts]
+    fixed += [f"/vocab/dispositifs/{public.id}" for public in grid.public_schemes]
+    for path in fixed:
+        resource = resolve_grid_path(path, grid)
+        assert resource is not None, path  # the patterns and this list must agree
+        yield resource

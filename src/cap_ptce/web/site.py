@@ -1,0 +1,156 @@
+"""The published data of one app, built once: the parts' graphs, their union and the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask import current_app
+from rdflib import Graph, URIRef
+
+from ..catalog import QUAD_FORMATS, WHOLE, Part, Publication, catalog_graph, serialize_dataset
+from ..serialize import grid_csv, serialize
+from ..grid import Grid, load_grid
+from ..namespaces import BASE, GRID_IRI, bind_prefixes
+from ..rdf import dataset_parts, entry_iri, question_iri
+from . import corpus
+from .resolve import grid_resources, resolve_grid_path
+
+__all__ = ["Site", "get_site", "PART_TITLES"]
+
+# Part id (file stem, French) -> (key of rdf.dataset_parts(), title, description).
+PART_TITLES = {
+    "ontologie": ("ontology", {"fr": "Ontologie CAP PTCE", "en": "CAP PTCE ontology"},
+                  {"fr": "Les classes et propriétés qui décrivent la grille et les projets.",
+                   "en": "The classes and properties that describe the grid and the projects."}),
+    "grille": ("grid", {"fr": "Grille CAP PTCE et ses vocabulaires", "en": "The CAP PTCE grid and its vocabularies"},
+               {"fr": "Les entrées, questions, exemples, listes de concepts et dispositifs publics de la grille.",
+                "en": "The grid's entries, questions, examples, concept lists and public schemes."}),
+    "controles": ("shapes", {"fr": "Contrôles SHACL", "en": "SHACL checks"},
+                  {"fr": "Les formes SHACL qui vérifient une description de projet.",
+                   "en": "The SHACL shapes that check a project description."}),
+    "corpus": ("corpus", {"fr": "Corpus de projets de PTCE", "en": "Corpus of PTCE projects"},
+               {"fr": "Les descriptions de projets chargées dans la base de connaissances.",
+                "en": "The project descriptions loaded in the knowledge base."}),
+}
+
+
+@dataclass
+class Site:
+    """What the app publishes; the corpus is read from the knowledge base when the site is built."""
+
+    config: dict
+    grid: Grid
+    _downloads: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def part_graphs(self) -> dict[str, Graph]:
+        built = dataset_parts()
+        graphs = {part_id: built[key] for part_id, (key, _, _) in PART_TITLES.items() if key in built}
+        graphs["corpus"] = corpus.corpus_graph()
+        return graphs
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The ontology, the grid and the shapes together: where resource descriptions come from."""
+        union = bind_prefixes(Graph())
+        for part_id, graph in self.part_graphs.items():
+            if part_id != "corpus":
+                union += graph
+        return union
+
+    @cached_property
+    def parts(self) -> tuple[Part, ...]:
+        examples = {"grille": (GRID_IRI, entry_iri(self.grid.entries[0].id), question_iri("q01")),
+                    "ontologie": (URIRef(BASE + "def"),)}
+        return tuple(
+            Part(part_id, title, description, self.part_graphs[part_id], by_godin=part_id == "grille",
+                 csv=part_id == "grille", examples=examples.get(part_id, ()))
+            for part_id, (_, title, description) in PART_TITLES.items()
+            if part_id in self.part_graphs
+        )
+
+    @cached_property
+    def publication(self) -> Publication:
+        history = self.grid.history
+        return Publication(
+            site=self.config["BASE_IRI"],
+            license=self.config["LICENSE"],
+            publisher=self.config["PUBLISHER"],
+            version=self.grid.version,
+            issued=min(item.date for item in history) if history else self.grid.modified,
+            modified=self.grid.modified,
+            history=history,
+            sparql_endpoint=None if self.config.get("PUBLISHING") else self.config["BASE_IRI"] + "sparql",
+        )
+
+    @cached_property
+    def catalog(self) -> Graph:
+        return catalog_graph(self.parts, self.publication)
+
+    @cached_property
+    def projects(self) -> list[corpus.ProjectRef]:
+        """The projects of the knowledge base, read once (the corpus is loaded at start-up)."""
+        return corpus.list_projects()
+
+    def project_iri(self, project_id: str) -> URIRef | None:
+        """The IRI of the project ``project_id``, or None if the knowledge base has no such project."""
+        return next((ref.iri for ref in self.projects if ref.id == project_id), None)
+
+    def is_thing(self, iri: URIRef) -> bool:
+        """Whether the published graphs say anything about ``iri``."""
+        return (iri, None, None) in self.graph
+
+    @cached_property
+    def thing_paths(self) -> tuple[str, ...]:
+        """Paths of the described resources under the base that no page kind claims (organisations, sources…)."""
+        found = set()
+        for subject in set(self.graph.subjects()):
+            iri = str(subject)
+            if iri.startswith(BASE) and "#" not in iri:
+                path = "/" + iri[len(BASE):]
+                if resolve_grid_path(path, self.grid) is None:
+                    found.add(path)
+        return tuple(sorted(found))
+
+    @cached_property
+    def paths(self) -> frozenset[str]:
+        """Every resource path this site answers for."""
+        fixed = {resource.path for resource in grid_resources(self.grid)}
+        return frozenset(fixed | set(self.thing_paths) | {f"/projet/{ref.id}" for ref in self.projects})
+
+    def is_published(self, path: str) -> bool:
+        return path in self.paths
+
+    def download(self, part_id: str, format_name: str) -> bytes:
+        """The bytes of a download (made once): a part, or the whole dataset, in one format."""
+        key = (part_id, format_name)
+        if key not in self._downloads:
+            self._downloads[key] = self._make_download(part_id, format_name)
+        return self._downloads[key]
+
+    def _make_download(self, part_id: str, format_name: str) -> bytes:
+        if format_name == "csv":
+            return grid_csv_bytes()
+        quad = next((fmt for fmt in QUAD_FORMATS if fmt.name == format_name), None)
+        if quad is not None:
+            return serialize_dataset(self.parts, quad)
+        if part_id == WHOLE:
+            whole = bind_prefixes(Graph())
+            for part in self.parts:
+                whole += part.graph
+            return serialize(whole, format_name)
+        return serialize(self.part_graphs[part_id], format_name)
+
+
+def grid_csv_bytes() -> bytes:
+    return grid_csv()
+
+
+def get_site() -> Site:
+    """The current app's site, built on first use."""
+    site = current_app.extensions.get("cap_ptce.site")
+    if site is None:
+        site = Site(dict(current_app.config), load_grid())
+        current_app.extensions["cap_ptce.site"] = site
+    return site
