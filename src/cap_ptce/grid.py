@@ -55,9 +55,12 @@ class Text:
 
 @dataclass(frozen=True)
 class Author:
+    """Who made the grid: ``iri`` identifies them (when one is certain), ``homepage`` is their web site."""
+
     name: str
     city: str
     iri: str | None
+    homepage: str | None = None
 
 
 @dataclass(frozen=True)

@@ -252,16 +252,13 @@ def _read_public_scheme(value, where: _Where) -> PublicScheme:
         required=("id", "sigle", "libelle", "description", "base_legale"),
         optional=("reference", "successeur"),
     )
-    reference = _field(node, where, "reference", _string)
-    if reference is not None and not reference.startswith("https://"):
-        raise where.key(node, "reference").error("the reference must be an https:// IRI")
     return PublicScheme(
         id=_field(node, where, "id", _slug),
         acronym=_field(node, where, "sigle", _string),
         label=_field(node, where, "libelle", _text),
         description=_field(node, where, "description", _text),
         legal_basis=_field(node, where, "base_legale", _text),
-        reference=reference,
+        reference=_field(node, where, "reference", _https),
         successor=_field(node, where, "successeur", _slug),
     )
 
@@ -411,11 +408,19 @@ def _read_framing(value, where: _Where) -> dict[str, tuple[Text, Text]]:
 
 
 def _read_author(value, where: _Where) -> Author:
-    node = where.mapping(value, required=("nom", "ville"), optional=("iri",))
-    iri = _field(node, where, "iri", _string)
-    if iri is not None and not iri.startswith("https://"):
-        raise where.key(node, "iri").error("the author's IRI must be an https:// IRI")
-    return Author(_field(node, where, "nom", _string), _field(node, where, "ville", _string), iri)
+    node = where.mapping(value, required=("nom", "ville"), optional=("iri", "site"))
+    return Author(
+        name=_field(node, where, "nom", _string),
+        city=_field(node, where, "ville", _string),
+        iri=_field(node, where, "iri", _https),
+        homepage=_field(node, where, "site", _https),
+    )
+
+
+def _https(value, where: _Where) -> str:
+    if not _string(value, where).startswith("https://"):
+        raise where.error(f"{value!r} is not an https:// address")
+    return value
 
 
 def _read_entry(value, where: _Where, context: _Context) -> Entry:
