@@ -1,1 +1,107 @@
-"""Web area `errors` (see docs/architecture.md)."""
+"""Every error of the web app in one shape: JSON for machines, a page for people.
+
+The JSON object is ``{"error", "message", "line"?, "column"?, "hint"?}``. A
+request gets JSON when it does not prefer HTML (API clients, SPARQL clients,
+``curl``) and HTML when a browser asks for a page. Statuses:
+
+======================================  ======  ==========================================
+error                                   status  why
+======================================  ======  ==========================================
+InputError, QuerySyntaxError, …         400     the client can fix its request
+QueryRefusedError                       403     understood, valid, but not allowed here (updates, SERVICE)
+NotFoundError                           404
+QueryTooLargeError                      413     request over MAX_REQUEST_BYTES, result over MAX_RESULT_ROWS
+QueryTimeoutError                       503     the server stopped the work; Retry-After says when to try again
+StoreError and anything unexpected      500     logged with its traceback, shown without it
+======================================  ======  ==========================================
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, json, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
+
+from .. import errors
+
+__all__ = ["init_app", "STATUS", "status_of", "error_response"]
+
+log = logging.getLogger(__name__)
+
+STATUS: tuple[tuple[type[errors.CapPtceError], int], ...] = (
+    (errors.QueryRefusedError, 403),
+    (errors.QueryTooLargeError, 413),
+    (errors.QueryTimeoutError, 503),
+    (errors.QueryError, 400),
+    (errors.InputError, 400),
+    (errors.NotFoundError, 404),
+    (errors.StoreError, 500),
+)
+_SHOWN_FIELDS = ("line", "column", "hint")
+_RETRY_AFTER_SECONDS = "5"
+
+
+def status_of(exc: errors.CapPtceError) -> int:
+    """The HTTP status for a library error (the most specific class wins)."""
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def _wants_html() -> bool:
+    accept = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
+    return accept.best_match(["application/json", "text/html"]) == "text/html"  # JSON wins ties
+
+
+def error_response(status: int, payload: dict, headers: dict | None = None) -> Response:
+    """The one error shape, as JSON or as an HTML page depending on what the client prefers."""
+    if _wants_html():
+        body = render_template("error.html", status=status, error=payload)
+        response = Response(body, status=status, content_type="text/html; charset=utf-8")
+    else:
+        response = Response(json.dumps(payload, ensure_ascii=False) + "\n", status=status,
+                            content_type="application/json; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _library_error(exc: errors.CapPtceError) -> Response:
+    status = status_of(exc)
+    if status >= 500:
+        log.error("store error on %s %s: %s", request.method, request.path, exc)
+        return _unexpected(exc)
+    payload = {"error": type(exc).__name__, "message": exc.message}
+    payload.update({name: getattr(exc, name) for name in _SHOWN_FIELDS if getattr(exc, name) is not None})
+    headers = {"Retry-After": _RETRY_AFTER_SECONDS} if status == 503 else None
+    return error_response(status, payload, headers)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    payload = {"error": type(exc).__name__, "message": exc.description or exc.name}
+    headers = dict(exc.get_headers())
+    headers.pop("Content-Type", None)
+    return error_response(exc.code or 500, payload, headers)
+
+
+def _unexpected(exc: Exception) -> Response:
+    # The message of an unexpected error may quote user input or internals: never show it.
+    if not isinstance(exc, errors.StoreError):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+    payload = {
+        "error": "InternalServerError",
+        "message": "erreur interne du serveur, consignée dans son journal / internal server error, logged",
+    }
+    return error_response(500, payload)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers that give every error the one shape."""
+    app.register_error_handler(errors.CapPtceError, _library_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

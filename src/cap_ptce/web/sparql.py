@@ -1,1 +1,284 @@
-"""Web area `sparql` (see docs/architecture.md)."""
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``, its service description and query editor.
+
+The view reads the protocol request (GET, POST form-encoded or POST
+``application/sparql-query``), hands it to the knowledge base, and writes the
+answer in the negotiated format. Every refusal is a typed error that
+:mod:`cap_ptce.web.errors` turns into the one error shape.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, render_template, request, send_from_directory
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import NotFound
+from werkzeug.http import parse_accept_header, parse_options_header
+
+from ..errors import InputError, ParameterError, QueryRefusedError, QueryTooLargeError
+from ..sparql import GRAPH_FORMATS, QueryRequest, by_name, choose_format
+from ..sparql.description import service_description
+from ..sparql.inspect import is_update
+from ..store import KnowledgeBase
+
+__all__ = ["bp", "init_app", "get_kb", "set_kb", "build_kb", "protocol_request"]
+
+log = logging.getLogger(__name__)
+bp = Blueprint("sparql", __name__)
+
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+_READ_ONLY = ("ce point d'accès est en lecture seule / this endpoint is read-only: "
+              "load data with `cap-ptce load CORPUS --store DIR`")
+_YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+
+# --- the app's knowledge base ---------------------------------------------------------
+
+
+def init_app(app: Flask) -> None:
+    """Prepare the app's state; the knowledge base is built on first use (or by ``cap-ptce serve``)."""
+    app.extensions.setdefault("cap_ptce", {})
+    app.after_request(_cors_headers)
+
+
+def set_kb(app: Flask, kb: KnowledgeBase) -> None:
+    """Use ``kb`` as the app's knowledge base (tests, or a server that built it itself)."""
+    app.extensions.setdefault("cap_ptce", {})["kb"] = kb
+
+
+def get_kb() -> KnowledgeBase:
+    """The current app's knowledge base, built from its settings the first time."""
+    state = current_app.extensions.setdefault("cap_ptce", {})
+    if state.get("kb") is None:
+        state["kb"] = build_kb(current_app.config)
+        atexit.register(state["kb"].close)
+    return state["kb"]
+
+
+def build_kb(config) -> KnowledgeBase:
+    """A knowledge base from the STORE and CORPUS settings.
+
+    No STORE: a temporary on-disk store (removed at exit) with the grid and the
+    CORPUS (default: the embedded sample corpus). A folder or a URL: that store,
+    as it is; with CORPUS, brought up to date with the corpus first.
+    """
+    from ..resources import data_dir
+
+    store, corpus = config.get("STORE"), config.get("CORPUS")
+    workers = int(config.get("QUERY_WORKERS", 2))
+    if not store:
+        kb = KnowledgeBase.temporary(workers=workers)
+        kb.load_reference_graphs()
+        kb.load_corpus(corpus or data_dir("corpus"))
+        return kb
+    kb = KnowledgeBase.open(store, workers=workers, graph_store=config.get("GRAPH_STORE") or None)
+    if corpus:
+        kb.load_reference_graphs()
+        kb.load_corpus(corpus)
+    return kb
+
+
+# --- reading a protocol request -------------------------------------------------------
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the {what} is not valid UTF-8 (byte {exc.start})",
+                         hint="encodez la requête en UTF-8 / send the request as UTF-8") from None
+
+
+def _check_charset(options: dict) -> None:
+    charset = options.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        raise InputError(f"unsupported charset {charset!r}",
+                         hint="le protocole SPARQL impose UTF-8 / the SPARQL protocol requires UTF-8")
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ParameterError(f"{len(values)} '{name}' parameters given; send exactly one", key=name)
+    return values[0] if values else None
+
+
+def _params():
+    """(query text or None, all parameters) of the current request; refuses updates."""
+    if len(request.query_string) > current_app.config["MAX_REQUEST_BYTES"]:
+        raise QueryTooLargeError(f"the query string is over {current_app.config['MAX_REQUEST_BYTES']} bytes",
+                                 hint="envoyez la requête en POST / send the query with POST")
+    params = request.args
+    if request.method == "GET":
+        return _query_or_update(params, params), params
+    mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
+    if mimetype == _FORM:
+        _check_charset(options)
+        form = _form_params()
+        return _query_or_update(form, form), _merged(params, form)
+    if mimetype == _UPDATE:
+        raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
+    if mimetype == _DIRECT:
+        _check_charset(options)
+        if "query" in params:
+            raise ParameterError("a query in the body and another in the URL", key="query")
+        return _decode(request.get_data(), "query"), params
+    raise InputError(
+        f"unsupported Content-Type {mimetype or '(none)'!r} for POST",
+        hint=f"utilisez / use {_FORM} (query=…) or {_DIRECT}",
+    )
+
+
+def _form_params():
+    from urllib.parse import parse_qsl
+
+    from werkzeug.datastructures import MultiDict
+
+    body = _decode(request.get_data(), "form body")
+    try:
+        return MultiDict(parse_qsl(body, keep_blank_values=True, strict_parsing=False, errors="strict"))
+    except UnicodeDecodeError:
+        raise InputError("the form body is not valid UTF-8 once decoded") from None
+
+
+def _merged(first, second):
+    from werkzeug.datastructures import MultiDict
+
+    merged = MultiDict(first)
+    for key, value in second.items(multi=True):
+        merged.add(key, value)
+    return merged
+
+
+def _query_or_update(source, params) -> str | None:
+    updates = source.getlist("update")
+    if updates or any(name.startswith("using-") for name in params):
+        raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
+    return _one(source.getlist("query"), "query")
+
+
+def protocol_request() -> tuple[QueryRequest | None, list[str]]:
+    """The current HTTP request as a QueryRequest (None without a query) and its format names."""
+    text, params = _params()
+    formats = params.getlist("format") + params.getlist("output")
+    if text is None:
+        return None, formats
+    if is_update(text):
+        raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
+    default = tuple(params.getlist("default-graph-uri"))
+    named = tuple(params.getlist("named-graph-uri"))
+    has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
+    return QueryRequest(
+        text,
+        default_graphs=default if has_dataset else None,
+        named_graphs=named if has_dataset else None,
+        base_iri=request.base_url,
+    ), formats
+
+
+# --- the endpoint ---------------------------------------------------------------------
+
+
+@bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
+def endpoint() -> Response:
+    """SPARQL 1.1 Protocol: a query's results, or without a query the service description or editor."""
+    query, formats = protocol_request()
+    if query is None:
+        return _without_query(formats)
+    kb = get_kb()
+    info = kb.check(query)
+    fmt = choose_format(info.form, request.headers.get("Accept"), formats)
+    config = current_app.config
+    result = kb.run(query, fmt, info=info, timeout=float(config["QUERY_TIMEOUT"]),
+                    max_rows=int(config["MAX_RESULT_ROWS"]))
+    response = Response(result.body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _wants_html() -> bool:
+    offered = ["text/turtle", "text/html", *(t for f in GRAPH_FORMATS for t in f.names if "/" in t)]
+    accept = parse_accept_header(request.headers.get("Accept") or "*/*", MIMEAccept)
+    return accept.best_match(offered) == "text/html"
+
+
+def _without_query(formats: list[str]) -> Response:
+    if not formats and _wants_html():
+        return Response(render_template("sparql.html", **_editor_context()), content_type="text/html; charset=utf-8")
+    fmt = by_name("CONSTRUCT", formats[0]) if formats else choose_format("CONSTRUCT", request.headers.get("Accept"))
+    kb = get_kb()
+    triples = service_description(request.base_url, kb.graph_names(), license=current_app.config.get("LICENSE"),
+                                  title={"fr": "CAP PTCE : point d'accès SPARQL", "en": "CAP PTCE SPARQL endpoint"})
+    body = ox.serialize(triples, format=fmt.oxigraph,
+                        prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"})
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+# --- the query editor -----------------------------------------------------------------
+
+
+def yasgui_dir() -> Path | None:
+    """The folder with YASGUI's built files (node_modules, installed by ``make install``), if any."""
+    configured = current_app.config.get("YASGUI_DIR")
+    candidates = [Path(configured)] if configured else []
+    candidates.append(Path(__file__).resolve().parents[3] / "node_modules" / "@triply" / "yasgui" / "build")
+    for folder in candidates:
+        if all((folder / name).is_file() for name in _YASGUI_FILES):
+            return folder
+    return None
+
+
+def _examples(lang: str) -> list[dict]:
+    """The ready-made queries as editor examples: name, title and SPARQL with default parameters."""
+    try:
+        from ..queries import list_queries
+    except ImportError:  # the ready-made queries are optional for the endpoint
+        return []
+    examples = []
+    for query in list_queries():
+        try:
+            sparql = query.build()
+        except InputError:  # a parameter without a default: show the query as written
+            sparql = query.sparql
+        examples.append({"name": query.name, "title": query.title.get(lang) or query.name, "sparql": sparql})
+    return examples
+
+
+def _editor_context() -> dict:
+    from .i18n import current_lang
+
+    return {"has_yasgui": yasgui_dir() is not None, "examples": _examples(current_lang()),
+            "endpoint_url": request.base_url}
+
+
+@bp.route("/static/vendor/yasgui/<path:filename>")
+def yasgui_file(filename: str) -> Response:
+    """YASGUI's JavaScript and CSS, served from node_modules (never from a CDN)."""
+    folder = yasgui_dir()
+    if folder is None or filename not in _YASGUI_FILES:
+        raise NotFound()
+    response = send_from_directory(folder, filename, max_age=3600)
+    return response
+
+
+# --- CORS -----------------------------------------------------------------------------
+
+
+def _cors_headers(response: Response) -> Response:
+    origins = current_app.config.get("CORS_ORIGINS")
+    if not origins or not request.path.startswith("/sparql"):
+        return response
+    response.headers["Access-Control-Allow-Origin"] = origins
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    if origins != "*":
+        response.headers.add("Vary", "Origin")
+    return response

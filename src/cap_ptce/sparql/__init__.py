@@ -1,0 +1,36 @@
+"""SPARQL for the knowledge base: read a request safely, run it with limits, write its results.
+
+- :mod:`.inspect` scans a request: its form, and refusals (updates, ``SERVICE``);
+- :mod:`.formats` is the table of result formats and the negotiation;
+- :mod:`.execute` runs a query on a pyoxigraph store and writes its results under a row cap;
+- :mod:`.workers` runs queries in worker processes, killed at the time limit;
+- :mod:`.description` builds the SPARQL 1.1 Service Description.
+
+This package imports neither rdflib nor Flask, so that worker processes start fast.
+"""
+
+from __future__ import annotations
+
+from .execute import QueryRequest, QueryResult, dataset_options, execute
+from .formats import GRAPH_FORMATS, TABLE_FORMATS, ResultFormat, by_name, choose_format, formats_for
+from .inspect import QUERY_FORMS, QueryInfo, inspect_query, is_update
+from .workers import WorkerPool, syntax_error
+
+__all__ = [
+    "QUERY_FORMS",
+    "QueryInfo",
+    "inspect_query",
+    "is_update",
+    "QueryRequest",
+    "QueryResult",
+    "execute",
+    "dataset_options",
+    "ResultFormat",
+    "TABLE_FORMATS",
+    "GRAPH_FORMATS",
+    "formats_for",
+    "by_name",
+    "choose_format",
+    "WorkerPool",
+    "syntax_error",
+]

@@ -1,0 +1,190 @@
+"""Worker processes that run queries with a time limit that really stops them.
+
+Neither pyoxigraph nor rdflib can cancel a running query, so each query runs in
+a worker process that has the store open read-only; when the time limit
+passes, the worker is killed and a fresh one takes its place while the other
+workers go on serving other clients. Each worker is a fresh interpreter
+(``python -m cap_ptce.sparql.workers``) talking over a socket pair: safe in a
+threaded server, unlike ``fork``, and unlike multiprocessing's ``spawn`` it
+never re-imports the caller's main module.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import re
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from .. import errors
+from .execute import QueryRequest, QueryResult, execute
+from .formats import ResultFormat
+from .inspect import QueryInfo
+
+__all__ = ["WorkerPool", "syntax_error"]
+
+log = logging.getLogger(__name__)
+_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+_MAX_MESSAGE = 300
+# the engine lists the character ranges it expected: noise for a person reading the error
+_CHAR_CLASS = re.compile(r",?\s*\[(?:'[^\]]*|_)\](?=,|$)", re.DOTALL)
+
+
+def syntax_error(exc: SyntaxError) -> errors.QuerySyntaxError:
+    """pyoxigraph's parse error as a QuerySyntaxError with its line and column."""
+    text = str(exc)
+    match = _POSITION.search(text)
+    message = _POSITION.sub("", text, count=1).strip()
+    message = _CHAR_CLASS.sub("", message).replace(", ,", ",").strip(" ,")
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE].rstrip() + "…"
+    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+    return errors.QuerySyntaxError(
+        f"SPARQL syntax error: {message}", line=line, column=column,
+        hint="corrigez la requête à cette position / fix the query at this position",
+    )
+
+
+def run_safely(store, request: QueryRequest, info: QueryInfo, fmt: ResultFormat,
+               max_rows: int, prefixes: dict[str, str] | None) -> QueryResult:
+    """:func:`execute`, with the engine's own exceptions turned into ours."""
+    try:
+        return execute(store, request, info, fmt, max_rows, prefixes)
+    except SyntaxError as exc:
+        raise syntax_error(exc) from None
+    except OSError as exc:
+        raise errors.StoreError(f"the store could not answer: {exc}") from None
+
+
+def _serve(conn: Connection, location: str) -> None:
+    """Body of a worker process: open the store read-only, answer jobs until the socket closes."""
+    import pyoxigraph
+
+    prefixes = conn.recv()
+    store = pyoxigraph.Store.read_only(location)
+    while True:
+        try:
+            request, info, fmt, max_rows = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", run_safely(store, request, info, fmt, max_rows, prefixes)))
+        except errors.CapPtceError as exc:
+            conn.send(("error", (type(exc).__name__, exc.to_dict())))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen
+    conn: Connection
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """``size`` worker processes reading the store at ``location``."""
+
+    def __init__(self, location: str, size: int = 2, *, prefixes: dict[str, str] | None = None) -> None:
+        if size < 1:
+            raise errors.ParameterError(f"QUERY_WORKERS must be at least 1, not {size}", key="QUERY_WORKERS")
+        self.location = str(location)
+        self.size = size
+        self._prefixes = prefixes or {}
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        command = [sys.executable, "-c", _WORKER_MAIN, str(theirs.fileno()), self.location]
+        process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        theirs.close()
+        conn = Connection(ours.detach())
+        conn.send(self._prefixes)
+        worker = _Worker(process, conn)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *,
+            timeout: float, max_rows: int) -> QueryResult:
+        """Run the query in a free worker; QueryTimeoutError if it takes longer than ``timeout``."""
+        worker = self._acquire(timeout)
+        try:
+            worker.conn.send((request, info, fmt, max_rows))
+            if not worker.conn.poll(timeout):
+                self._replace(worker)
+                raise errors.QueryTimeoutError(
+                    f"the query ran for more than {timeout:g} s and was stopped",
+                    hint="simplifiez-la, ajoutez LIMIT, ou lancez-la sur votre propre copie "
+                    "(cap-ptce load) / simplify it, add LIMIT, or run it on your own copy",
+                )
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._replace(worker)
+            raise errors.StoreError(f"the query worker stopped unexpectedly ({exc or type(exc).__name__})") from None
+        self._idle.put(worker)
+        if status == "error":
+            raise _rebuild(*payload)
+        return payload
+
+    def _acquire(self, timeout: float) -> _Worker:
+        if self._closed:
+            raise errors.StoreError("the query workers are stopped")
+        try:
+            return self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise errors.QueryTimeoutError(
+                f"every query worker stayed busy for {timeout:g} s",
+                hint="réessayez dans un instant / retry in a moment",
+            ) from None
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start a fresh one in the background."""
+        worker.stop()
+        with self._lock:
+            self._all.discard(worker)
+        if not self._closed:
+            threading.Thread(target=self._add_fresh_worker, daemon=True).start()
+
+    def _add_fresh_worker(self) -> None:
+        worker = self._start()
+        if self._closed:  # closed while it was starting
+            worker.stop()
+        else:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.stop()
+
+
+def _rebuild(name: str, fields: dict) -> errors.CapPtceError:
+    """The exception a worker reported, rebuilt in this process from its dict."""
+    cls = getattr(errors, name, errors.StoreError)
+    if not (isinstance(cls, type) and issubclass(cls, errors.CapPtceError)):
+        cls = errors.StoreError
+    where = {k: fields[k] for k in ("source", "line", "column", "key", "hint") if k in fields}
+    return cls(fields.get("message", "the query failed"), **where)
+
+
+
+_WORKER_MAIN = (
+    "import sys; from multiprocessing.connection import Connection; "
+    "from cap_ptce.sparql.workers import _serve; _serve(Connection(int(sys.argv[1])), sys.argv[2])"
+)

@@ -1,0 +1,263 @@
+"""The knowledge base: the ontology, the grid, the shapes and a corpus of descriptions.
+
+Each part sits in its own named graph:
+
+==========================================  =====================================
+``https://w3id.org/cap-ptce/def``            the ontology
+``https://w3id.org/cap-ptce/grille/cap-ptce``  the grid
+``https://w3id.org/cap-ptce/shapes``         the SHACL shapes
+``{project IRI}/graphe``                     one project's description
+``https://w3id.org/cap-ptce/graphe/provenance``  where each description came from
+==========================================  =====================================
+
+Queries without a dataset see the union of all graphs. The store is pyoxigraph
+in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
+
+    >>> kb = KnowledgeBase.open()              # memory; a folder; or "http://host/sparql"
+    >>> kb.load_reference_graphs()             # ontology, grid, shapes
+    >>> report = kb.load_corpus("examples/corpus")
+    >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import CapPtceError, QueryRefusedError
+from ..sparql.execute import QueryRequest, QueryResult
+from ..sparql.formats import ResultFormat, choose_format
+from ..sparql.inspect import QueryInfo, inspect_query
+from .corpus import (
+    FileOutcome, LoadReport, checksum, corpus_files, default_loader, default_validator, failure, load_one,
+)
+from .local import LocalStore
+from .provenance import PROVENANCE_GRAPH, GraphRecord, RECORDS_QUERY, record_from_row, records_to_ntriples
+from .remote import RemoteStore, is_url
+
+__all__ = [
+    "KnowledgeBase",
+    "LoadReport",
+    "FileOutcome",
+    "GraphRecord",
+    "ONTOLOGY_GRAPH",
+    "GRID_GRAPH",
+    "SHAPES_GRAPH",
+    "PROVENANCE_GRAPH",
+    "REFERENCE_GRAPHS",
+]
+
+ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
+GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
+SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
+REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
+
+
+def _prefixes() -> dict[str, str]:
+    from ..namespaces import PREFIXES
+
+    return {name: str(namespace) for name, namespace in PREFIXES.items()}
+
+
+def _reference_sources() -> dict[str, Callable[[], Any]]:
+    from .. import rdf
+
+    return {"ontology": rdf.ontology_graph, "grid": rdf.grid_graph, "shapes": rdf.shapes_graph}
+
+
+class KnowledgeBase:
+    """Named graphs in a store, with their provenance, and safe SPARQL over them."""
+
+    def __init__(self, backend: LocalStore | RemoteStore, location: str | None = None) -> None:
+        self._backend = backend
+        self.location = location
+        self._graphs: frozenset[str] | None = None
+
+    # --- opening ----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, location: str | Path | None = None, *, workers: int = 2,
+             graph_store: str | None = None) -> KnowledgeBase:
+        """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL)."""
+        if location is None or str(location) == "":
+            return cls(LocalStore(None, workers=workers, prefixes=_prefixes()))
+        if is_url(str(location)):
+            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes()), str(location))
+        return cls(LocalStore(Path(location), workers=workers, prefixes=_prefixes()), str(location))
+
+    @classmethod
+    def temporary(cls, *, workers: int = 2) -> KnowledgeBase:
+        """An on-disk knowledge base in a temporary folder, removed with the object.
+
+        This is what the server uses when no store is configured: worker processes
+        open the folder read-only, with no copy of the data.
+        """
+        folder = tempfile.mkdtemp(prefix="cap-ptce-store-")
+        return cls(LocalStore(folder, temporary=True, workers=workers, prefixes=_prefixes()))
+
+    @property
+    def is_remote(self) -> bool:
+        return isinstance(self._backend, RemoteStore)
+
+    @property
+    def store(self) -> ox.Store:
+        """The embedded pyoxigraph store (not for remote knowledge bases)."""
+        if self.is_remote:
+            raise QueryRefusedError("a remote knowledge base has no embedded store")
+        return self._backend.store
+
+    # --- graphs -----------------------------------------------------------------------
+
+    def graph_names(self) -> frozenset[str]:
+        """The IRIs of the named graphs in the store (cached until the next load)."""
+        if self._graphs is None:
+            self._graphs = frozenset(self._backend.graph_names())
+        return self._graphs
+
+    def load_graph(self, iri: str, data: bytes | str, format: str = "text/turtle") -> int:
+        """Replace the named graph ``iri`` with ``data`` (any RDF syntax pyoxigraph reads); its size."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        rdf_format = ox.RdfFormat.from_media_type(format) or ox.RdfFormat.from_extension(format)
+        try:
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(raw, format=rdf_format, base_iri=iri)]
+        except SyntaxError as exc:
+            from ..errors import RdfSyntaxError
+
+            raise RdfSyntaxError(f"the data for <{iri}> does not parse: {exc}") from None
+        self._replace(iri, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        return len(triples)
+
+    def _replace(self, iri: str, ntriples: bytes) -> None:
+        self._backend.replace_graph(iri, ntriples)
+        self._graphs = None
+
+    def _drop(self, iri: str) -> None:
+        self._backend.drop_graph(iri)
+        self._graphs = None
+
+    def load_reference_graphs(self, sources: Mapping[str, Callable[[], Any]] | None = None) -> dict[str, int]:
+        """Load the ontology, the grid and the shapes, each into its graph; their sizes by name."""
+        sizes = {}
+        for name, make_graph in (sources or _reference_sources()).items():
+            graph = make_graph()
+            self._replace(REFERENCE_GRAPHS[name], graph.serialize(format="nt", encoding="utf-8"))
+            sizes[name] = len(graph)
+        self._backend.flush()
+        return sizes
+
+    # --- corpus -----------------------------------------------------------------------
+
+    def records(self) -> list[GraphRecord]:
+        """The provenance of every description in the store."""
+        return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
+
+    def load_corpus(self, folder: str | Path, *, loader: Callable[[Path], Any] | None = None,
+                    validator: Callable[[Any], Any] | None = default_validator,
+                    now: datetime | None = None) -> LoadReport:
+        """Load the descriptions under ``folder``, touching only files whose checksum changed.
+
+        ``loader(path)`` returns an object with ``graph`` (rdflib) and ``iri``;
+        ``validator(description)`` returns a :class:`~.provenance.Validation`
+        (None: do not validate). Graphs of files that disappeared are removed.
+        """
+        loader = loader or default_loader
+        loaded_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        previous = {record.source: record for record in self.records()}
+        files = corpus_files(Path(folder))
+        report, kept = LoadReport(), []
+        for source, path in files.items():
+            record = self._load_file(path, source, previous.get(source), loader, validator, loaded_at, report, kept)
+            if record is not None:
+                kept.append(record)
+        for source, record in previous.items():
+            if source not in files:
+                self._drop(record.graph)
+                report.outcomes.append(FileOutcome(source, "removed", record.graph))
+        self._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
+        self._backend.flush()
+        return report
+
+    def _load_file(self, path, source, before, loader, validator, loaded_at, report, kept):
+        try:
+            sha = checksum(path)
+            if before is not None and before.sha256 == sha:
+                report.outcomes.append(FileOutcome(source, "unchanged", before.graph, before.validation))
+                return before
+            record, ntriples = load_one(path, source, sha, loader, validator, loaded_at)
+            _refuse_duplicate(record, kept)
+        except CapPtceError as exc:
+            report.outcomes.append(failure(source, exc))
+            return before  # keep what was loaded before, if anything
+        if before is not None and before.graph != record.graph:
+            self._drop(before.graph)
+        self._replace(record.graph, ntriples)
+        status = "added" if before is None else "updated"
+        report.outcomes.append(FileOutcome(source, status, record.graph, record.validation))
+        return record
+
+    # --- queries ----------------------------------------------------------------------
+
+    def check(self, request: QueryRequest) -> QueryInfo:
+        """Inspect a query; refuse it if its FROM names a graph that is not in the store."""
+        info = inspect_query(request.text, base_iri=request.base_iri)
+        if not request.has_protocol_dataset:
+            unknown = sorted(set(info.from_graphs + info.from_named_graphs) - self.graph_names())
+            if unknown:
+                raise QueryRefusedError(
+                    f"FROM names a graph that is not in the store: <{unknown[0]}>",
+                    hint="FROM ne lit que les graphes de la base (jamais un fichier ni le web) ; "
+                    "listez-les avec SELECT DISTINCT ?g { GRAPH ?g {} } / FROM only reads graphs "
+                    "of the store (never a file or the web)",
+                )
+        return info
+
+    def run(self, request: QueryRequest, fmt: ResultFormat | None = None, *, timeout: float | None = None,
+            max_rows: int = 10_000, info: QueryInfo | None = None) -> QueryResult:
+        """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle)."""
+        info = info or self.check(request)
+        fmt = fmt or choose_format(info.form, None)
+        return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+
+    def select(self, sparql: str, *, max_rows: int = 10_000, timeout: float | None = None) -> list[dict]:
+        """Rows of a SELECT query as dicts of pyoxigraph terms (unbound variables are absent)."""
+        if self.check(QueryRequest(sparql)).form != "SELECT":
+            raise QueryRefusedError("select() runs SELECT queries only", hint="use run() for the others")
+        result = self.run(QueryRequest(sparql), choose_format("SELECT", None, ["json"]),
+                          timeout=timeout, max_rows=max_rows)
+        solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
+        names = [variable.value for variable in solutions.variables]
+        return [{n: t for n, t in zip(names, row) if t is not None} for row in solutions]
+
+    def __len__(self) -> int:
+        """The number of quads in the store."""
+        if not self.is_remote:
+            return len(self._backend)
+        return int(self.select("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")[0]["n"].value)
+
+    def close(self) -> None:
+        """Stop the query workers and release the store."""
+        self._backend.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _refuse_duplicate(record: GraphRecord, kept: list[GraphRecord]) -> None:
+    from ..errors import InputError
+
+    for other in kept:
+        if other.graph == record.graph:
+            raise InputError(
+                f"the project <{record.project}> is already described by {other.source}",
+                source=record.source,
+                hint="un projet, un fichier : fusionnez-les ou changez l'identifiant / "
+                "one project per file: merge them or change the identifier",
+            )

@@ -1,0 +1,125 @@
+"""The embedded store: pyoxigraph in memory or in a folder, queried through worker processes."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from ..sparql.execute import QueryRequest, QueryResult
+from ..sparql.formats import ResultFormat
+from ..sparql.inspect import QueryInfo
+from ..sparql.workers import WorkerPool, run_safely
+
+__all__ = ["LocalStore"]
+
+log = logging.getLogger(__name__)
+
+
+def _open(path: Path) -> ox.Store:
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(
+                f"the store {path} is in use by another process",
+                source=str(path),
+                hint="arrêtez « cap-ptce serve » avant de charger, puis relancez-le (une seconde) / "
+                "stop `cap-ptce serve` before loading, then start it again (it restarts in a second)",
+            ) from None
+        raise StoreError(f"cannot open the store {path}: {exc}", source=str(path)) from None
+
+
+class LocalStore:
+    """A pyoxigraph store (in memory when ``path`` is None) and, on demand, its query workers.
+
+    The process keeps the read-write handle, which also locks the folder against
+    a second writer; workers open the folder read-only. Writes stop the workers,
+    which start again, on the new data, with the next query.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, temporary: bool = False,
+                 workers: int = 2, prefixes: dict[str, str] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.workers = workers
+        self._prefixes = prefixes or {}
+        self._store = _open(self.path) if self.path else ox.Store()
+        self._pool: WorkerPool | None = None
+        self._snapshot: Path | None = None
+        if temporary and self.path:
+            weakref.finalize(self, shutil.rmtree, str(self.path), True)
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store itself, for in-process reads."""
+        return self._store
+
+    def graph_names(self) -> set[str]:
+        return {graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode)}
+
+    def replace_graph(self, iri: str, ntriples: bytes) -> None:
+        self._stop_workers()
+        graph = ox.NamedNode(iri)
+        self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
+        self._store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def drop_graph(self, iri: str) -> None:
+        self._stop_workers()
+        graph = ox.NamedNode(iri)
+        if self._store.contains_named_graph(graph):
+            self._store.remove_graph(graph)
+
+    def select(self, sparql: str) -> list[dict]:
+        """Rows of a SELECT run in this process (for our own small queries)."""
+        results = self._store.query(sparql)
+        names = [variable.value for variable in results.variables]
+        return [dict(zip(names, row)) for row in results]
+
+    def run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *,
+            timeout: float | None, max_rows: int) -> QueryResult:
+        """Run a checked query: in a worker with ``timeout``, or here when it is None."""
+        if timeout is None:
+            return run_safely(self._store, request, info, fmt, max_rows, self._prefixes)
+        return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+
+    def _workers(self) -> WorkerPool:
+        if self._pool is None:
+            self._pool = WorkerPool(str(self._readable_folder()), self.workers, prefixes=self._prefixes)
+        return self._pool
+
+    def _readable_folder(self) -> Path:
+        """The folder that workers open: the store's own, or a snapshot of a memory store."""
+        self._store.flush() if self.path else None
+        if self.path:
+            self._store.optimize()  # settle compactions before read-only readers open the files
+            return self.path
+        self._snapshot = Path(tempfile.mkdtemp(prefix="cap-ptce-snapshot-"))
+        weakref.finalize(self, shutil.rmtree, str(self._snapshot), True)
+        copy = ox.Store(str(self._snapshot))
+        copy.bulk_load(self._store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        copy.flush()
+        del copy
+        return self._snapshot
+
+    def _stop_workers(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot = None
+
+    def flush(self) -> None:
+        if self.path:
+            self._store.flush()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        self._stop_workers()

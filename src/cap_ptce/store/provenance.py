@@ -1,0 +1,147 @@
+"""Where each graph of the knowledge base came from, as RDF in one metadata graph.
+
+For a description's graph ``G`` (named ``{project IRI}/graphe``), the metadata
+graph ``https://w3id.org/cap-ptce/graphe/provenance`` holds::
+
+    G a prov:Entity ;
+      foaf:primaryTopic <project IRI> ;
+      dcterms:source "sous-dossier/projet.yaml" ;        # relative to the corpus, never an absolute path
+      spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "…" ] ;
+      prov:generatedAtTime "…"^^xsd:dateTime ;           # when it was loaded
+      void:triples 123 ;
+      cap:validation [ a sh:ValidationReport ; sh:conforms false ;
+                       cap:violationCount 2 ; cap:warningCount 1 ; cap:completeness 0.72 ] .
+
+The whole metadata graph is rewritten after each load: it is small, and a
+remote store's Graph Store Protocol replaces graphs, not triples.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyoxigraph as ox
+
+__all__ = ["GraphRecord", "Validation", "PROVENANCE_GRAPH", "records_to_ntriples", "RECORDS_QUERY", "record_from_row"]
+
+BASE = "https://w3id.org/cap-ptce/"
+PROVENANCE_GRAPH = BASE + "graphe/provenance"
+_CAP = BASE + "def#"
+_PROV = "http://www.w3.org/ns/prov#"
+_DCT = "http://purl.org/dc/terms/"
+_SPDX = "http://spdx.org/rdf/terms#"
+_SH = "http://www.w3.org/ns/shacl#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_FOAF_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
+_VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of validating a description, as stored beside its graph."""
+
+    conforms: bool
+    violations: int
+    warnings: int
+    completeness: float | None = None
+
+
+@dataclass(frozen=True)
+class GraphRecord:
+    """One description's graph in the store and where it came from."""
+
+    graph: str
+    source: str
+    sha256: str
+    loaded_at: datetime
+    project: str | None = None
+    triples: int = 0
+    validation: Validation | None = None
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _typed(value, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_iri(_XSD + datatype))
+
+
+def _record_triples(record: GraphRecord, index: int) -> list[ox.Triple]:
+    graph = _iri(record.graph)
+    checksum = ox.BlankNode(f"c{index}")
+    triples = [
+        (graph, _RDF_TYPE, _iri(_PROV + "Entity")),
+        (graph, _DCT + "source", ox.Literal(record.source)),
+        (graph, _SPDX + "checksum", checksum),
+        (checksum, _RDF_TYPE, _iri(_SPDX + "Checksum")),
+        (checksum, _SPDX + "algorithm", _iri(_SPDX + "checksumAlgorithm_sha256")),
+        (checksum, _SPDX + "checksumValue", _typed(record.sha256, "hexBinary")),
+        (graph, _PROV + "generatedAtTime", _typed(record.loaded_at.isoformat(), "dateTime")),
+        (graph, _VOID_TRIPLES, _typed(record.triples, "integer")),
+    ]
+    if record.project:
+        triples.append((graph, _FOAF_TOPIC, _iri(record.project)))
+    if record.validation:
+        triples.extend(_validation_triples(graph, ox.BlankNode(f"v{index}"), record.validation))
+    return [ox.Triple(s, _iri(p) if isinstance(p, str) else p, o) for s, p, o in triples]
+
+
+def _validation_triples(graph, report, validation: Validation) -> list[tuple]:
+    triples = [
+        (graph, _CAP + "validation", report),
+        (report, _RDF_TYPE, _iri(_SH + "ValidationReport")),
+        (report, _SH + "conforms", _typed(str(validation.conforms).lower(), "boolean")),
+        (report, _CAP + "violationCount", _typed(validation.violations, "integer")),
+        (report, _CAP + "warningCount", _typed(validation.warnings, "integer")),
+    ]
+    if validation.completeness is not None and math.isfinite(validation.completeness):
+        triples.append((report, _CAP + "completeness", _typed(round(validation.completeness, 4), "decimal")))
+    return triples
+
+
+def records_to_ntriples(records) -> bytes:
+    """The metadata graph for ``records``, as N-Triples."""
+    triples = [t for index, record in enumerate(records) for t in _record_triples(record, index)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+RECORDS_QUERY = f"""
+PREFIX prov: <{_PROV}> PREFIX dcterms: <{_DCT}> PREFIX spdx: <{_SPDX}> PREFIX sh: <{_SH}>
+PREFIX cap: <{_CAP}> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX void: <http://rdfs.org/ns/void#>
+SELECT ?graph ?source ?sha256 ?loaded ?project ?triples ?conforms ?violations ?warnings ?completeness
+WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{
+  ?graph dcterms:source ?source ; spdx:checksum/spdx:checksumValue ?sha256 ;
+         prov:generatedAtTime ?loaded ; void:triples ?triples .
+  OPTIONAL {{ ?graph foaf:primaryTopic ?project }}
+  OPTIONAL {{ ?graph cap:validation ?report . ?report sh:conforms ?conforms ;
+              cap:violationCount ?violations ; cap:warningCount ?warnings .
+              OPTIONAL {{ ?report cap:completeness ?completeness }} }}
+}} }}
+"""
+
+
+def record_from_row(row: dict) -> GraphRecord:
+    """A record from a row of :data:`RECORDS_QUERY` (pyoxigraph terms by variable name)."""
+    validation = None
+    if row.get("conforms") is not None:
+        completeness = row.get("completeness")
+        validation = Validation(
+            conforms=row["conforms"].value == "true",
+            violations=int(row["violations"].value),
+            warnings=int(row["warnings"].value),
+            completeness=float(completeness.value) if completeness is not None else None,
+        )
+    project = row.get("project")
+    return GraphRecord(
+        graph=row["graph"].value,
+        source=row["source"].value,
+        sha256=row["sha256"].value,
+        loaded_at=datetime.fromisoformat(row["loaded"].value),
+        project=project.value if project is not None else None,
+        triples=int(row["triples"].value),
+        validation=validation,
+    )

@@ -1,0 +1,130 @@
+"""A SPARQL 1.1 server used as the store: queries through the SPARQL Protocol,
+loading through the Graph Store Protocol (HTTP PUT and DELETE of whole graphs).
+
+Only the two URLs given are ever contacted: redirects are not followed and the
+environment's proxy settings are ignored.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import pyoxigraph as ox
+import requests
+
+from ..errors import ParameterError, QuerySyntaxError, QueryTimeoutError, StoreError
+from ..sparql.execute import QueryRequest, QueryResult, write_solutions, write_triples
+from ..sparql.formats import ResultFormat
+from ..sparql.inspect import QueryInfo
+
+__all__ = ["RemoteStore", "is_url", "default_graph_store"]
+
+_TABLE_TYPE = "application/sparql-results+json"
+_GRAPH_TYPE = "application/n-triples"
+
+
+def is_url(location: str | None) -> bool:
+    """True when ``location`` is an http(s) URL rather than a folder."""
+    return bool(location) and urlsplit(str(location)).scheme in {"http", "https"}
+
+
+def default_graph_store(endpoint: str) -> str | None:
+    """The Graph Store URL beside a query endpoint, for the layouts we know (Oxigraph, Fuseki)."""
+    parts = urlsplit(endpoint)
+    head, _, last = parts.path.rstrip("/").rpartition("/")
+    replacement = {"query": "store", "sparql": "data"}.get(last)
+    if replacement is None:
+        return None
+    if last == "query" and head.count("/") >= 1:  # /{dataset}/query is Fuseki's layout
+        replacement = "data"
+    return urlunsplit(parts._replace(path=f"{head}/{replacement}", query=""))
+
+
+class RemoteStore:
+    """A remote SPARQL 1.1 endpoint (and its Graph Store) behind the same interface as LocalStore."""
+
+    def __init__(self, endpoint: str, graph_store: str | None = None, *,
+                 prefixes: dict[str, str] | None = None, timeout: float = 60.0) -> None:
+        if not is_url(endpoint):
+            raise ParameterError(f"not an http(s) URL: {endpoint!r}", key="STORE")
+        self.endpoint = endpoint
+        self.graph_store = graph_store or default_graph_store(endpoint)
+        self.timeout = timeout
+        self._prefixes = prefixes or {}
+        self._session = requests.Session()
+        self._session.trust_env = False  # no proxy, no .netrc: talk to the given URL only
+
+    def _send(self, method: str, url: str, *, timeout: float | None = None, **kwargs) -> requests.Response:
+        try:
+            response = self._session.request(method, url, allow_redirects=False,
+                                             timeout=timeout or self.timeout, **kwargs)
+        except requests.Timeout:
+            raise QueryTimeoutError(f"the SPARQL server {self.endpoint} did not answer in time") from None
+        except requests.RequestException as exc:
+            raise StoreError(f"cannot reach the SPARQL server {url}: {exc}", source=url) from None
+        if response.status_code == 400 and method == "POST" and url == self.endpoint:
+            raise QuerySyntaxError(f"the SPARQL server refused the query: {response.text[:300]}")
+        if response.status_code >= 300:
+            raise StoreError(f"{method} {url} answered {response.status_code}: {response.text[:300]}",
+                             source=url)
+        return response
+
+    def _query(self, sparql: str, accept: str, *, params=(), timeout=None) -> bytes:
+        response = self._send(
+            "POST", self.endpoint, params=list(params), data=sparql.encode("utf-8"), timeout=timeout,
+            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+        )
+        return response.content
+
+    def graph_names(self) -> set[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return {row["g"].value for row in rows if isinstance(row.get("g"), ox.NamedNode)}
+
+    def select(self, sparql: str) -> list[dict]:
+        body = self._query(sparql, _TABLE_TYPE)
+        results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        names = [variable.value for variable in results.variables]
+        return [dict(zip(names, row)) for row in results]
+
+    def _graph_url(self) -> str:
+        if not self.graph_store:
+            raise ParameterError(
+                f"no Graph Store URL known for {self.endpoint}",
+                key="GRAPH_STORE",
+                hint="donnez --graph-store URL / give --graph-store URL (see docs/sparql.md)",
+            )
+        return self.graph_store
+
+    def replace_graph(self, iri: str, ntriples: bytes) -> None:
+        self._send("PUT", self._graph_url(), params={"graph": iri}, data=ntriples,
+                   headers={"Content-Type": _GRAPH_TYPE})
+
+    def drop_graph(self, iri: str) -> None:
+        try:
+            self._send("DELETE", self._graph_url(), params={"graph": iri})
+        except StoreError as exc:
+            if " answered 404" not in exc.message:
+                raise
+
+    def run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *,
+            timeout: float | None, max_rows: int) -> QueryResult:
+        """Ask the server, then cap and write the results ourselves, as for the local store."""
+        params = [("default-graph-uri", iri) for iri in request.default_graphs or ()]
+        params += [("named-graph-uri", iri) for iri in request.named_graphs or ()]
+        text = request.text
+        if request.base_iri:  # a BASE of the query's own, later in the prologue, still wins
+            text = f"BASE <{request.base_iri}>\n{text}"
+        accept = _GRAPH_TYPE if info.returns_graph else _TABLE_TYPE
+        body = self._query(text, accept, params=params, timeout=timeout)
+        if info.returns_graph:
+            return write_triples(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), fmt, max_rows, self._prefixes)
+        results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        if isinstance(results, ox.QueryBoolean):
+            return QueryResult(fmt, results.serialize(format=fmt.oxigraph), 1)
+        return write_solutions(results, fmt, max_rows)
+
+    def flush(self) -> None:
+        """Nothing to do: the server commits each request."""
+
+    def close(self) -> None:
+        self._session.close()
