@@ -135,6 +135,10 @@ BROKEN = [
         InputError, "not a version", "version", id="unquoted-version",
     ),
     pytest.param(
+        "grille.yaml", "modifie: 2026-11-26", "modifie: 2026-11-26 10:00:00",
+        InputError, "not a date", "modifie", id="datetime-for-a-date",
+    ),
+    pytest.param(
         "vocabulaires.yaml", "questions: [q03]", "questions: [q99]",
         InputError, "unknown question 'q99'", "schemas[0].questions", id="dangling-question",
     ),
@@ -237,6 +241,13 @@ def test_invalid_yaml_names_its_line(grid_dir):
 def test_a_missing_file_is_an_input_file_error(grid_dir):
     (grid_dir / "vocabulaires.yaml").unlink()
     with pytest.raises(InputFileError, match="vocabulaires.yaml"):
+        load_grid_from(grid_dir)
+
+
+def test_a_file_that_is_not_utf8_is_an_input_file_error(grid_dir):
+    path = grid_dir / "dispositifs.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    with pytest.raises(InputFileError):
         load_grid_from(grid_dir)
 
 
