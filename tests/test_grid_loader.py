@@ -246,7 +246,7 @@ def test_a_missing_file_is_an_input_file_error(grid_dir):
 
 def test_a_file_that_is_not_utf8_is_an_input_file_error(grid_dir):
     path = grid_dir / "dispositifs.yaml"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    path.write_bytes("# Caractère hétérogène\n".encode("latin-1") + path.read_bytes())
     with pytest.raises(InputFileError):
         load_grid_from(grid_dir)
 
