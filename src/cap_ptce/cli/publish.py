@@ -1,5 +1,34 @@
-"""Commands of the publish area (see docs/architecture.md)."""
+"""Commands of the publish area: ``cap-ptce publish OUT_DIR``."""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+from pathlib import Path
+
+import click
+
+from ..publish import publish_site
+
+__all__ = ["COMMANDS", "publish"]
+
+
+@click.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-iri", default=None, metavar="IRI",
+              help="Où le site sera servi / where the site will be served (défaut / default: BASE_IRI).")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Dossier de descriptions de projets / folder of project descriptions (défaut / default: le corpus d'exemple / the sample corpus).")
+def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
+    """Écrire le site statique complet / write the complete static site into OUT_DIR.
+
+    Pages en français et en anglais, chaque ressource dans chaque format, les
+    téléchargements, le catalogue DCAT et la description VoID, et les règles de
+    négociation pour Apache (.htaccess) et nginx (nginx-cap-ptce.conf).
+    """
+    report = publish_site(out_dir, base_iri=base_iri, corpus=corpus)
+    click.echo(
+        f"{report.out_dir}: {report.pages} pages HTML, {report.data_files} documents RDF/CSV, "
+        f"{report.downloads} téléchargements / downloads, {report.bytes / 1e6:.1f} Mo / MB."
+    )
+
+
+COMMANDS = [publish]

@@ -77,4 +77,13 @@ def download(name: str) -> tuple[bytes, str]:
     raise NotFoundError(f"no download {name}", hint="the downloads page lists every file")
 
 
+def download_paths() -> list[str]:
+    """Every download of the site: the whole dataset and each part, in each of its formats."""
+    site = get_site()
+    found = [entry["path"] for entry in _downloads(WHOLE, quads=True)]
+    for part in site.parts:
+        found += [entry["path"] for entry in _downloads(part.id, csv=part.csv)]
+    return found
+
+
 BUILDERS = {"catalog": catalog, "projects": projects, "project": project, "thing": thing}

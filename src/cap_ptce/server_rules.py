@@ -1,0 +1,148 @@
+"""Content-negotiation rules for Apache and nginx, written from the negotiation table.
+
+A static copy of the site holds documents only (``q01.fr.html``, ``q01.ttl``…).
+These rules let a web server answer the extensionless IRIs as the app does:
+``303 See Other`` to the document that ``Accept`` and ``Accept-Language`` ask
+for, with ``Vary``. A server matches ``Accept`` by pattern, not by q-value: HTML
+wins whenever the client accepts it (every browser), otherwise the first RDF type
+named in the table order below; ``*/*`` or no ``Accept`` gives HTML, as in the app.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .catalog import QUAD_FORMATS
+from .negotiation import HTML, Representation, representations
+
+__all__ = ["apache_rules", "nginx_rules", "media_types"]
+
+DATA_SUFFIXES = ("ttl", "jsonld", "rdf", "nt", "csv", "trig", "nq")
+
+
+def media_types() -> list[tuple[str, str]]:
+    """(suffix, media type) of every file the site holds besides HTML and CSS."""
+    found = [(rep.suffix, rep.media_type) for rep in representations(csv=True, html=False)]
+    return found + [(fmt.suffix.lstrip("."), fmt.media_type) for fmt in QUAD_FORMATS]
+
+
+def _negotiated() -> list[Representation]:
+    return [rep for rep in representations(html=False, csv=True)]
+
+
+def _accept_pattern(rep: Representation) -> str:
+    return "(" + "|".join(re.escape(t) for t in (rep.media_type, *rep.aliases)) + r")(\s*[;,]|\s*$)"
+
+
+def apache_rules(base_path: str, default_lang: str) -> str:
+    """An ``.htaccess`` for Apache 2.4 (mod_rewrite, mod_headers, mod_mime) at ``base_path``."""
+    other = "en" if default_lang == "fr" else "fr"
+    lines = [
+        "# CAP PTCE: content negotiation for Apache 2.4, written by `cap-ptce publish`.",
+        f"# The site is deployed at {base_path}; needs AllowOverride FileInfo Options Indexes.",
+        "Options -MultiViews",
+        "DirectoryIndex index.html",
+    ]
+    lines += [f"AddType {media_type} .{suffix}" for suffix, media_type in media_types()]
+    lines += [
+        "AddCharset utf-8 .html .css " + " ".join("." + s for s in DATA_SUFFIXES if s != "rdf"),
+        "<IfModule mod_headers.c>",
+        '  <FilesMatch "\\.(' + "|".join(DATA_SUFFIXES) + ')$">',
+        '    Header set Access-Control-Allow-Origin "*"',
+        "  </FilesMatch>",
+        '  Header always set Vary "Accept, Accept-Language" env=CAP_NEGOTIATED',
+        "</IfModule>",
+        "",
+        "RewriteEngine On",
+        f"RewriteBase {base_path}",
+        "",
+        "# The language of HTML: the default, unless Accept-Language puts the other one first.",
+        f"RewriteRule ^ - [E=CAP_LANG:{default_lang}]",
+        f"RewriteCond %{{HTTP:Accept-Language}} ^\\s*{other} [NC]",
+        f"RewriteRule ^ - [E=CAP_LANG:{other}]",
+        "",
+        "# The document asked for: HTML unless Accept names an RDF type (or CSV) and not HTML.",
+        "RewriteRule ^ - [E=CAP_DOC:%{ENV:CAP_LANG}.html]",
+    ]
+    for rep in reversed(_negotiated()):  # the first of the table wins: it is written last
+        lines += [
+            "RewriteCond %{HTTP_ACCEPT} !(text/html|application/xhtml\\+xml)",
+            f"RewriteCond %{{HTTP_ACCEPT}} {_accept_pattern(rep)}",
+            f"RewriteRule ^ - [E=CAP_DOC:{rep.suffix}]",
+        ]
+    lines += [
+        "",
+        "# An IRI whose document exists: 303 See Other to it.",
+        "RewriteCond %{REQUEST_FILENAME} !-f",
+        "RewriteCond %{REQUEST_FILENAME}.%{ENV:CAP_DOC} -f",
+        "RewriteRule ^(.+)$ $1.%{ENV:CAP_DOC} [R=303,L,E=CAP_NEGOTIATED:1]",
+        "# The home page, and an .html document without a language.",
+        "RewriteCond %{ENV:CAP_DOC} \\.html$",
+        "RewriteRule ^$ index.%{ENV:CAP_LANG}.html [R=303,L,E=CAP_NEGOTIATED:1]",
+        "RewriteCond %{REQUEST_FILENAME} !-f",
+        "RewriteRule ^(.+)\\.html$ $1.%{ENV:CAP_LANG}.html [R=303,L,E=CAP_NEGOTIATED:1]",
+        "",
+        "# VoID discovery (RFC 5785).",
+        "RewriteRule ^\\.well-known/void$ dataset.ttl [R=303,L]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def nginx_rules(base_path: str, default_lang: str) -> dict[str, str]:
+    """nginx configuration files: the ``map`` blocks (``http`` context) and the ``location`` (``server``)."""
+    return {"nginx-cap-ptce-http.conf": _nginx_maps(default_lang),
+            "nginx-cap-ptce-server.conf": _nginx_location(base_path)}
+
+
+def _nginx_maps(default_lang: str) -> str:
+    other = "en" if default_lang == "fr" else "fr"
+    maps = [
+        "# CAP PTCE: content negotiation for nginx, written by `cap-ptce publish`.",
+        "# Include this file in the http { } context, and nginx-cap-ptce-server.conf in the server { }.",
+        "map $http_accept $cap_ptce_doc {",
+        "    default html;",
+        '    "~*(text/html|application/xhtml\\+xml)" html;',
+    ]
+    maps += [f'    "~*{_accept_pattern(rep)}" {rep.suffix};' for rep in _negotiated()]
+    maps += [
+        "}",
+        "map $http_accept_language $cap_ptce_lang {",
+        f"    default {default_lang};",
+        f'    "~*^\\s*{other}" {other};',
+        "}",
+        "map $cap_ptce_doc $cap_ptce_suffix {",
+        "    default $cap_ptce_doc;",
+        "    html $cap_ptce_lang.html;",
+        "}",
+        "",
+    ]
+    return "\n".join(maps)
+
+
+def _nginx_location(base_path: str) -> str:
+    root = base_path.rstrip("/")
+    header = [
+        "# CAP PTCE: content negotiation for nginx, written by `cap-ptce publish`.",
+        f"# Include in the server {{ }} whose `root` serves the site's files at {base_path};",
+        "# nginx-cap-ptce-http.conf must be included in the http { } context.",
+    ]
+    types = " ".join(f"{media_type} {suffix};" for suffix, media_type in media_types())
+    location = [
+        f"location {base_path} {{",
+        "    index index.html;",
+        "    charset utf-8;",
+        "    charset_types text/css text/turtle text/csv application/n-triples application/ld+json application/trig application/n-quads;",
+        f"    types {{ text/html html; text/css css; {types} }}",
+        f"    location = {root}/.well-known/void {{ return 303 {root}/dataset.ttl; }}",
+        f'    location ~ "\\.({"|".join(DATA_SUFFIXES)})$" {{ add_header Access-Control-Allow-Origin "*"; }}',
+        f"    if ($uri = {root}/) {{ add_header Vary \"Accept, Accept-Language\" always; return 303 {root}/index.$cap_ptce_lang.html; }}",
+        "    if (-f $request_filename.$cap_ptce_suffix) {",
+        '        add_header Vary "Accept, Accept-Language" always;',
+        "        return 303 $uri.$cap_ptce_suffix;",
+        "    }",
+        "    try_files $uri =404;",
+        "}",
+        "",
+    ]
+    return "\n".join(header + location)
