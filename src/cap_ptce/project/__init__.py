@@ -1,0 +1,47 @@
+"""PTCE project descriptions: load YAML, Turtle or JSON-LD; convert between them.
+
+See docs/project-format.md for the format. The public API:
+
+- :func:`load_description` → :class:`Description` (graph, IRI, source, format,
+  data, and the YAML line of every value: :meth:`Description.line_for`);
+- :func:`description_to_yaml`, :func:`to_turtle`, :func:`to_jsonld`, :func:`convert`;
+- :func:`graph_to_data` and :func:`data_to_graph` for code that works on the data.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from ..namespaces import BASE
+from .build import build_document
+from .description import (
+    FORMATS,
+    Description,
+    convert,
+    description_to_yaml,
+    document_graph,
+    load_description,
+    to_jsonld,
+    to_turtle,
+)
+from .emit import data_to_yaml
+from .readback import find_project, graph_to_data
+
+__all__ = [
+    "Description",
+    "FORMATS",
+    "load_description",
+    "description_to_yaml",
+    "to_turtle",
+    "to_jsonld",
+    "convert",
+    "graph_to_data",
+    "data_to_graph",
+    "data_to_yaml",
+    "find_project",
+]
+
+
+def data_to_graph(data: dict, *, base: str = BASE) -> Graph:
+    """The graph of description ``data`` (as :attr:`Description.data` holds it)."""
+    return document_graph(build_document(data, base=base).document)

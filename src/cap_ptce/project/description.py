@@ -1,0 +1,225 @@
+"""Load a project description from YAML, Turtle or JSON-LD; convert between them.
+
+YAML goes through the strict reader and the format table, then through the
+JSON-LD context. Turtle and JSON-LD are parsed, read back into the people's
+data, and rebuilt: a triple that the rebuilt graph lacks is outside the format
+and is refused, so that every accepted file converts to YAML and back without
+loss. RDF/XML is refused (see docs/project-format.md, "Strictness").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.parsers.jsonld import to_rdf
+
+from ..errors import InputError, RdfSyntaxError, UnknownKeyError
+from ..namespaces import BASE, bind_prefixes
+from ..yamlstrict import MAX_BYTES, MAX_DEPTH, load_yaml, read_text
+from .build import SLUG_RE, build_document, decimal_lexical
+from .context import context
+from .emit import data_to_yaml
+from .jsonld_input import parse_json_document
+from .readback import find_project, graph_to_data
+
+__all__ = [
+    "Description",
+    "FORMATS",
+    "load_description",
+    "description_to_yaml",
+    "to_turtle",
+    "to_jsonld",
+    "convert",
+    "format_of",
+]
+
+FORMATS = ("yaml", "turtle", "json-ld")
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".nt": "turtle",
+             ".jsonld": "json-ld", ".json": "json-ld"}
+_XML_SUFFIXES = (".rdf", ".xml", ".owl")
+
+
+@dataclass
+class Description:
+    """One loaded description: its graph, project IRI, source, input format, data and lines."""
+
+    graph: Graph
+    iri: URIRef
+    source: str
+    format: str
+    data: dict
+    lines: dict[tuple[str, str | None], int] = field(default_factory=dict)
+
+    def line_for(self, focus_node: Any, path: Any = None) -> int | None:
+        """The YAML line behind ``focus_node path …``, else the node's own line, else None."""
+        if path is not None:
+            line = self.lines.get((str(focus_node), str(path)))
+            if line is not None:
+                return line
+        return self.lines.get((str(focus_node), None))
+
+
+def load_description(path_or_text: str | bytes | Path, *, source: str | None = None,
+                     base: str = BASE, format: str | None = None,
+                     max_bytes: int = MAX_BYTES) -> Description:
+    """Load a description. A :class:`~pathlib.Path` is read; a ``str`` is always the text itself.
+
+    ``format`` is ``yaml``, ``turtle`` or ``json-ld``; by default the file suffix
+    decides, or the text's first characters. Raises :mod:`cap_ptce.errors` input errors.
+    """
+    suffix = path_or_text.suffix.lower() if isinstance(path_or_text, Path) else ""
+    if suffix in _XML_SUFFIXES or format in ("xml", "rdf/xml", "rdfxml"):
+        raise _xml_refused(source or str(path_or_text))
+    text, source = read_text(path_or_text, source=source, max_bytes=max_bytes)
+    fmt = format or _SUFFIXES.get(suffix) or format_of(text)
+    if fmt == "yaml":
+        return _from_yaml(text, source, base, max_bytes)
+    if fmt == "turtle":
+        return _from_graph(_parse_turtle(text, source), source, "turtle")
+    if fmt == "json-ld":
+        return _from_graph(_parse_jsonld_text(text, source), source, "json-ld")
+    raise InputError(f"unknown description format {fmt!r}", source=source,
+                     hint=f"use one of {', '.join(FORMATS)}")
+
+
+def format_of(text: str) -> str:
+    """Guess the format of a description text from its first significant line."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith(("{", "[")):
+            return "json-ld"
+        if stripped.startswith("<?xml") or stripped.startswith("<rdf:RDF"):
+            return "xml"
+        if stripped.startswith(("@prefix", "@base", "PREFIX", "BASE", "<")):
+            return "turtle"
+        return "yaml"
+    return "yaml"
+
+
+def _xml_refused(source: str) -> RdfSyntaxError:
+    return RdfSyntaxError("RDF/XML descriptions are refused", source=source,
+                          hint="convert the file to Turtle first: XML entity expansion makes RDF/XML unsafe to read")
+
+
+def _from_yaml(text: str, source: str, base: str, max_bytes: int) -> Description:
+    data, line_map = load_yaml(text, source=source, max_bytes=max_bytes, max_depth=MAX_DEPTH)
+    built = build_document(data, line_map, source=source, base=base)
+    graph = document_graph(built.document)
+    return Description(graph, URIRef(built.iri), source, "yaml", data, built.lines)
+
+
+def document_graph(document: dict) -> Graph:
+    """Parse one of our JSON-LD documents (without context) with the shipped context."""
+    graph = bind_prefixes(Graph())
+    to_rdf({"@context": context(), **document}, graph)
+    return graph
+
+
+def _parse_turtle(text: str, source: str) -> Graph:
+    if format_of(text) == "xml":
+        raise _xml_refused(source)
+    try:
+        return Graph().parse(data=text, format="turtle")
+    except Exception as exc:  # rdflib raises many types for bad syntax
+        line = getattr(exc, "lines", None)
+        raise RdfSyntaxError(f"this is not valid Turtle: {getattr(exc, 'message', exc)}",
+                             source=source, line=line if isinstance(line, int) else None,
+                             hint="check the syntax near that line") from exc
+
+
+def _parse_jsonld_text(text: str, source: str) -> Graph:
+    document = parse_json_document(text, source)
+    graph = Graph()
+    try:
+        if isinstance(document, list) or "@context" not in document:
+            document = {"@context": context(), "@graph": document if isinstance(document, list) else [document]}
+        to_rdf(document, graph)
+    except Exception as exc:  # the JSON-LD processor raises plain exceptions
+        raise RdfSyntaxError(f"this JSON-LD cannot be read: {exc}", source=source,
+                             hint="check it against docs/project-format.md") from exc
+    return graph
+
+
+def _from_graph(graph: Graph, source: str, fmt: str) -> Description:
+    iri = find_project(graph, source)
+    base = base_of(iri, source)
+    data = graph_to_data(graph, iri)
+    built = build_document(data, source=source, base=base)
+    rebuilt = document_graph(built.document)
+    _refuse_extra_triples(graph, rebuilt, source)
+    return Description(rebuilt, iri, source, fmt, data, {})
+
+
+def base_of(iri: URIRef, source: str | None = None) -> str:
+    """The base of a project IRI ``{base}projet/{id}``."""
+    text = str(iri)
+    base, marker, project_id = text.rpartition("projet/")
+    if not marker or not SLUG_RE.match(project_id):
+        raise InputError(f"the project IRI <{text}> is not of the form {{base}}projet/{{id}}",
+                         source=source, hint="name the project e.g. https://w3id.org/cap-ptce/projet/mon-ptce")
+    return base
+
+
+def _canonical(term: Any) -> Any:
+    """Literals compared by value: 1.50 and 1.5 are the same decimal."""
+    if not isinstance(term, Literal) or term.datatype is None:
+        return term
+    try:
+        if term.datatype == XSD.decimal:
+            return Literal(decimal_lexical(Decimal(str(term))), datatype=XSD.decimal)
+        if term.datatype in (XSD.integer, XSD.boolean):
+            return Literal(term.toPython(), datatype=term.datatype)
+    except (InvalidOperation, ValueError):
+        return term
+    return term
+
+
+def _refuse_extra_triples(graph: Graph, rebuilt: Graph, source: str) -> None:
+    kept = {(s, p, _canonical(o)) for s, p, o in rebuilt}
+    extra = sorted((t for t in graph if (t[0], t[1], _canonical(t[2])) not in kept), key=str)
+    if extra:
+        s, p, o = extra[0]
+        raise UnknownKeyError(
+            f"{len(extra)} triple(s) are outside the description format, "
+            f"for example <{s}> <{p}> {o.n3()}",
+            source=source, key=str(p),
+            hint="see docs/project-format.md for the terms a description may use")
+
+
+def description_to_yaml(graph: Graph) -> str:
+    """The people's YAML for the project described in ``graph``."""
+    iri = find_project(graph)
+    return data_to_yaml(graph_to_data(graph, iri))
+
+
+def to_turtle(graph: Graph) -> str:
+    """Turtle for a description graph, the same bytes for the same graph."""
+    from ..serialize import serialize
+
+    return serialize(bind_prefixes(graph), "turtle").decode("utf-8")
+
+
+def to_jsonld(graph: Graph) -> str:
+    """JSON-LD for a description graph, in the shape of the YAML, with the context inline."""
+    iri = find_project(graph)
+    built = build_document(graph_to_data(graph, iri), base=base_of(iri))
+    document = {"@context": context(), **built.document}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def convert(path_or_text: str | bytes | Path, to: str, *, source: str | None = None,
+            base: str = BASE, format: str | None = None) -> str:
+    """Load a description and write it as ``to`` (yaml, turtle or json-ld)."""
+    writers = {"yaml": description_to_yaml, "turtle": to_turtle, "json-ld": to_jsonld}
+    if to not in writers:
+        raise InputError(f"cannot convert to {to!r}", key="to", hint=f"use one of {', '.join(FORMATS)}")
+    description = load_description(path_or_text, source=source, base=base, format=format)
+    return writers[to](description.graph)

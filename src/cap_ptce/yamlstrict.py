@@ -1,0 +1,231 @@
+"""A strict, safe YAML reader that remembers the line of every value.
+
+PyYAML's ``safe_load`` accepts aliases (a 385-byte alias bomb becomes hundreds
+of megabytes once the data is walked or turned into JSON-LD), silently keeps
+the last of two duplicate keys, reads ``yes``/``on``/``no`` as booleans and
+forgets where each value came from. :func:`load_yaml` reads the event stream of
+PyYAML's parser (the C one when it is available) and builds the data itself,
+refusing in the same pass:
+
+- bytes that are not UTF-8, files over ``max_bytes``;
+- anchors, aliases and merge keys (``<<``), and explicit tags (``!!python/…``);
+- duplicate keys, keys that are not text, nesting deeper than ``max_depth``;
+- booleans other than ``true`` and ``false``.
+
+It returns the data and a :class:`LineMap` from each path (a tuple of keys and
+list indexes) to its 1-based line, so that later errors can say where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from yaml import events
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from .errors import InputFileError, YamlError
+
+__all__ = ["LineMap", "Path_", "load_yaml", "read_text", "MAX_BYTES", "MAX_DEPTH"]
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 20
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path_ = tuple  # a path into the data: keys (str) and list indexes (int)
+
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass
+class LineMap:
+    """The 1-based line of every key and list item, by path."""
+
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line(self, path: tuple) -> int | None:
+        """The line of ``path``, or of its nearest recorded ancestor."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+    def __contains__(self, path: tuple) -> bool:
+        return path in self.lines
+
+
+def read_text(text_or_path: str | bytes | Path, *, source: str | None = None,
+              max_bytes: int = MAX_BYTES) -> tuple[str, str]:
+    """Return ``(text, source)``: a path is read, bytes are decoded as strict UTF-8."""
+    if isinstance(text_or_path, Path):
+        source = source or str(text_or_path)
+        try:
+            size = text_or_path.stat().st_size
+            if size > max_bytes:
+                raise _too_large(size, max_bytes, source)
+            raw = text_or_path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(f"cannot read the file: {exc.strerror or exc}", source=source,
+                                 hint="check the path and its permissions") from exc
+    elif isinstance(text_or_path, str):
+        raw = text_or_path.encode("utf-8", "surrogatepass")
+    else:
+        raw = bytes(text_or_path)
+    source = source or "<input>"
+    if len(raw) > max_bytes:
+        raise _too_large(len(raw), max_bytes, source)
+    return _decode(raw, source), source
+
+
+def _too_large(size: int, max_bytes: int, source: str) -> InputFileError:
+    return InputFileError(
+        f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
+        source=source, hint="split the description or remove what it does not need")
+
+
+def _decode(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
+            source=source, line=line,
+            hint="save the file as UTF-8 (most editors offer it in 'Save as')") from exc
+
+
+def load_yaml(text_or_path: str | bytes | Path, *, source: str | None = None,
+              max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> tuple[Any, LineMap]:
+    """Read one YAML document strictly; return ``(data, line_map)``.
+
+    ``text_or_path`` is the YAML text, its bytes, or a :class:`pathlib.Path`.
+    Raises :class:`~cap_ptce.errors.InputFileError` or :class:`~cap_ptce.errors.YamlError`.
+    """
+    text, source = read_text(text_or_path, source=source, max_bytes=max_bytes)
+    builder = _Builder(source, max_depth)
+    try:
+        return builder.build(yaml.parse(text, Loader=Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(
+            f"this is not valid YAML: {exc.problem or exc.context}",
+            source=source, line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check the indentation, and quote values that contain ':' or '#'") from exc
+    except yaml.YAMLError as exc:
+        raise YamlError(f"this is not valid YAML: {exc}", source=source) from exc
+
+
+class _Builder:
+    """Turns a stream of parser events into plain data and a line map."""
+
+    def __init__(self, source: str, max_depth: int) -> None:
+        self.source = source
+        self.max_depth = max_depth
+        self.lines = LineMap()
+        self.resolver = Resolver()
+        self.constructor = SafeConstructor()
+
+    def error(self, message: str, event: events.Event, hint: str) -> YamlError:
+        mark = event.start_mark
+        return YamlError(message, source=self.source, line=mark.line + 1,
+                         column=mark.column + 1, hint=hint)
+
+    def build(self, stream: Iterator[events.Event]) -> tuple[Any, LineMap]:
+        self.stream = stream
+        data: Any = None
+        documents = 0
+        for event in stream:
+            if isinstance(event, events.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.error("the file holds more than one YAML document", event,
+                                     "keep one description per file; remove the extra '---'")
+                data = self.value(next(stream), (), 1)
+        return data, self.lines
+
+    def value(self, event: events.Event, path: tuple, depth: int) -> Any:
+        self.check_node(event, depth)
+        if isinstance(event, events.ScalarEvent):
+            return self.scalar(event)
+        if isinstance(event, events.SequenceStartEvent):
+            return self.sequence(path, depth)
+        if isinstance(event, events.MappingStartEvent):
+            return self.mapping(path, depth)
+        raise self.error("unexpected YAML structure", event, "check the indentation")
+
+    def check_node(self, event: events.Event, depth: int) -> None:
+        if isinstance(event, events.AliasEvent):
+            raise self.error(f"aliases (*{event.anchor}) are refused", event,
+                             "write the value out again instead of referring to an anchor")
+        if getattr(event, "anchor", None):
+            raise self.error(f"anchors (&{event.anchor}) are refused", event,
+                             "remove the anchor; aliases are not accepted either")
+        if getattr(event, "tag", None) not in (None, "!"):
+            raise self.error(f"YAML tags ({event.tag}) are refused", event,
+                             "remove the tag; quote the value if it must be text")
+        if depth > self.max_depth:
+            raise self.error(f"the data is nested more than {self.max_depth} levels deep", event,
+                             "flatten the structure; the description format needs far fewer levels")
+
+    def scalar(self, event: events.ScalarEvent) -> Any:
+        tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        if event.style or tag == _STR_TAG:
+            return event.value
+        if tag == _BOOL_TAG:
+            if event.value not in _BOOLEANS:
+                raise self.error(f"{event.value!r} is an ambiguous boolean", event,
+                                 "write true or false, or quote the value if it is text")
+            return _BOOLEANS[event.value]
+        if tag == _MERGE_TAG:
+            raise self.error("merge keys (<<) are refused", event, "write the keys out in full")
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            return self.constructor.construct_object(node)
+        except (ConstructorError, ValueError) as exc:
+            raise self.error(f"the value {event.value!r} cannot be read: {exc}", event,
+                             "quote the value if it is text") from exc
+
+    def sequence(self, path: tuple, depth: int) -> list:
+        items: list = []
+        for event in self.stream:
+            if isinstance(event, events.SequenceEndEvent):
+                return items
+            item_path = path + (len(items),)
+            self.lines.lines[item_path] = event.start_mark.line + 1
+            items.append(self.value(event, item_path, depth + 1))
+        raise YamlError("the YAML stream ended inside a list", source=self.source)
+
+    def mapping(self, path: tuple, depth: int) -> dict:
+        result: dict = {}
+        for event in self.stream:
+            if isinstance(event, events.MappingEndEvent):
+                return result
+            key = self.key(event)
+            if key in result:
+                first = self.lines.lines.get(path + (key,))
+                raise self.error(f"the key {key!r} appears twice", event,
+                                 f"keep only one of them; the first is on line {first}")
+            key_path = path + (key,)
+            self.lines.lines[key_path] = event.start_mark.line + 1
+            result[key] = self.value(next(self.stream), key_path, depth + 1)
+        raise YamlError("the YAML stream ended inside a mapping", source=self.source)
+
+    def key(self, event: events.Event) -> str:
+        if not isinstance(event, events.ScalarEvent):
+            self.check_node(event, 0)
+            raise self.error("a key must be a plain text, not a list or a mapping", event,
+                             "write the key as a word followed by ':'")
+        self.check_node(event, 0)
+        if self.resolver.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
+            raise self.error("merge keys (<<) are refused", event, "write the keys out in full")
+        return event.value
