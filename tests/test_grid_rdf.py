@@ -207,6 +207,14 @@ def test_the_grid_is_a_questionnaire_attributed_to_the_institut_godin(graph, gri
     assert graph.value(GRID_IRI, DCTERMS.source) is not None
 
 
+def test_the_changelog_is_published_one_dated_note_per_version_and_language(graph, grid):
+    notes = texts(graph, GRID_IRI, SKOS.changeNote)
+    for item in grid.history:
+        for lang in ("fr", "en"):
+            dated = [note for note in notes[lang] if note.startswith(f"{item.version} ({item.date.isoformat()})")]
+            assert len(dated) == 1 and getattr(item.note, lang) in dated[0], (item.version, lang)
+
+
 def test_every_part_of_the_framing_is_published(graph, grid):
     assert set(grid.framing) <= set(FRAMING_PROPERTIES)
     for key, text in grid.framing.items():

@@ -208,3 +208,18 @@ def test_the_check_catches_an_undeclared_term(declared):
     graph.add((BNode(), URIRef("http://example.org/made-up"), Literal("x")))
     graph.add((BNode(), RDF.type, SKOS.Concept))
     assert undeclared(terms_used_by(graph), declared) == ["http://example.org/made-up"]
+
+
+def test_a_broken_ontology_file_is_reported_with_its_path(monkeypatch, tmp_path):
+    import cap_ptce.rdf as rdf
+    from cap_ptce.errors import RdfSyntaxError
+
+    (tmp_path / "broken.ttl").write_text("cap:Thing a owl:Class .\n", encoding="utf-8")
+    monkeypatch.setattr(rdf, "data_dir", lambda kind: tmp_path)
+    rdf._folder_triples.cache_clear()
+    try:
+        with pytest.raises(RdfSyntaxError) as caught:
+            rdf.ontology_graph()
+    finally:
+        rdf._folder_triples.cache_clear()
+    assert caught.value.source.endswith("broken.ttl")

@@ -187,8 +187,8 @@ def _add_grid(graph: Graph, grid, license: URIRef) -> None:
 def _add_history(graph: Graph, grid) -> None:
     """The changelog as dated change notes; the current version's note also as ADMS version notes."""
     for item in grid.history:
-        for lang in ("fr", "en"):
-            note = f"{item.version} ({item.date.isoformat()}) : {getattr(item.note, lang)}"
+        for lang, colon in (("fr", " :"), ("en", ":")):
+            note = f"{item.version} ({item.date.isoformat()}){colon} {getattr(item.note, lang)}"
             graph.add((GRID_IRI, SKOS.changeNote, Literal(note, lang=lang)))
         if item.version == grid.version:
             _text(graph, GRID_IRI, ADMS.versionNotes, item.note)
