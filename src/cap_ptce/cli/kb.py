@@ -1,5 +1,107 @@
-"""Commands of the kb area (see docs/architecture.md)."""
+"""Commands of the knowledge base: ``load`` a corpus into a store, ``serve`` the SPARQL endpoint."""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+from pathlib import Path
+
+import click
+
+from ..store import KnowledgeBase, LoadReport
+from ..store.corpus import default_validator
+
+__all__ = ["COMMANDS", "load", "serve", "render_report"]
+
+LOAD_EPILOG = """\b
+Exemples / examples:
+  cap-ptce load examples/corpus --store var/store           # dossier Oxigraph / Oxigraph folder
+  cap-ptce load corpus/ --store http://127.0.0.1:7878/query  # serveur SPARQL / SPARQL server
+"""
+
+SERVE_EPILOG = """\b
+Exemples / examples:
+  cap-ptce serve                                 # grille + corpus d'exemple / grid + sample corpus
+  cap-ptce serve --store var/store               # redémarre en une seconde / restarts in a second
+  cap-ptce serve --corpus corpus/ --timeout 10
+"""
+
+_SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "removed": "-", "failed": "!"}
+_LABELS = {
+    "added": "ajoutés / added",
+    "updated": "mis à jour / updated",
+    "unchanged": "inchangés / unchanged",
+    "removed": "retirés / removed",
+    "failed": "en échec / failed",
+}
+
+
+def _validation_text(validation) -> str:
+    if validation is None:
+        return ""
+    verdict = "conforme / conforms" if validation.conforms else "non conforme / does not conform"
+    text = f"{verdict}, {validation.violations} violation(s), {validation.warnings} avertissement(s) / warning(s)"
+    if validation.completeness is not None:
+        text += f", complétude / completeness {validation.completeness:.0%}"
+    return text
+
+
+def render_report(report: LoadReport) -> str:
+    """The load report as lines of text: one per file, then the counts."""
+    lines = []
+    for outcome in report.outcomes:
+        detail = outcome.error if outcome.status == "failed" else _validation_text(outcome.validation)
+        lines.append(f"{_SYMBOLS[outcome.status]} {outcome.status:<9} {outcome.source}" + (f"  ({detail})" if detail else ""))
+    counts = report.counts
+    lines.append(", ".join(f"{counts[status]} {label}" for status, label in _LABELS.items()))
+    return "\n".join(lines)
+
+
+@click.command(epilog=LOAD_EPILOG)
+@click.argument("corpus", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--store", required=True, metavar="DIR|URL",
+              help="Dossier du store Oxigraph, ou URL d'un point d'accès SPARQL 1.1 / "
+                   "Oxigraph store folder, or URL of a SPARQL 1.1 endpoint.")
+@click.option("--graph-store", metavar="URL",
+              help="URL du Graph Store Protocol du serveur (sinon déduite) / the server's Graph Store URL.")
+@click.option("--no-validate", is_flag=True, help="Ne pas valider les descriptions / do not validate.")
+def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool) -> int:
+    """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
+
+    Only files whose checksum changed are read again; graphs of deleted files
+    are removed. Exit code 0 when every file was loaded (conforming or not),
+    1 when some file could not be read, 2 when the store cannot be used.
+    """
+    with KnowledgeBase.open(store, graph_store=graph_store) as kb:
+        kb.load_reference_graphs()
+        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator)
+    click.echo(render_report(report))
+    return 0 if report.ok else 1
+
+
+@click.command(epilog=SERVE_EPILOG)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--store", metavar="DIR|URL", help="Store à servir (sinon en mémoire) / store to serve (default: memory).")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
+              help="Corpus à charger au démarrage / corpus to load at start-up.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Secondes par requête SPARQL / seconds per query.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processus de requête / query worker processes.")
+def serve(host: str, port: int, store: str | None, corpus: Path | None, timeout: float | None,
+          workers: int | None) -> int:
+    """Servir le point d'accès SPARQL et les pages / serve the SPARQL endpoint and the pages."""
+    import waitress
+
+    from ..web import create_app
+    from ..web.sparql import get_kb
+
+    overrides = {"STORE": store, "CORPUS": str(corpus) if corpus else None,
+                 "QUERY_TIMEOUT": timeout, "QUERY_WORKERS": workers}
+    app = create_app({name: value for name, value in overrides.items() if value is not None})
+    with app.app_context():
+        kb = get_kb()  # load now, so that errors show at start and the first query is fast
+        click.echo(f"CAP PTCE : {len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs")
+    click.echo(f"http://{host}:{port}/sparql  (Ctrl-C pour arrêter / to stop)")
+    waitress.serve(app, host=host, port=port, threads=8, ident="cap-ptce", _quiet=True)
+    return 0
+
+
+COMMANDS = [load, serve]

@@ -51,32 +51,35 @@ class LocalStore:
         self._store = _open(self.path) if self.path else ox.Store()
         self._pool: WorkerPool | None = None
         self._snapshot: Path | None = None
+        self._cleanup = None
         if temporary and self.path:
-            weakref.finalize(self, shutil.rmtree, str(self.path), True)
+            self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.path), True)
 
     @property
     def store(self) -> ox.Store:
         """The pyoxigraph store itself, for in-process reads."""
+        if self._store is None:
+            raise StoreError("the knowledge base is closed")
         return self._store
 
     def graph_names(self) -> set[str]:
-        return {graph.value for graph in self._store.named_graphs() if isinstance(graph, ox.NamedNode)}
+        return {graph.value for graph in self.store.named_graphs() if isinstance(graph, ox.NamedNode)}
 
     def replace_graph(self, iri: str, ntriples: bytes) -> None:
         self._stop_workers()
         graph = ox.NamedNode(iri)
-        self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
-        self._store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        self.store.remove_graph(graph) if self.store.contains_named_graph(graph) else None
+        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def drop_graph(self, iri: str) -> None:
         self._stop_workers()
         graph = ox.NamedNode(iri)
-        if self._store.contains_named_graph(graph):
-            self._store.remove_graph(graph)
+        if self.store.contains_named_graph(graph):
+            self.store.remove_graph(graph)
 
     def select(self, sparql: str) -> list[dict]:
         """Rows of a SELECT run in this process (for our own small queries)."""
-        results = self._store.query(sparql)
+        results = self.store.query(sparql)
         names = [variable.value for variable in results.variables]
         return [dict(zip(names, row)) for row in results]
 
@@ -84,7 +87,7 @@ class LocalStore:
             timeout: float | None, max_rows: int) -> QueryResult:
         """Run a checked query: in a worker with ``timeout``, or here when it is None."""
         if timeout is None:
-            return run_safely(self._store, request, info, fmt, max_rows, self._prefixes)
+            return run_safely(self.store, request, info, fmt, max_rows, self._prefixes)
         return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows)
 
     def _workers(self) -> WorkerPool:
@@ -94,14 +97,14 @@ class LocalStore:
 
     def _readable_folder(self) -> Path:
         """The folder that workers open: the store's own, or a snapshot of a memory store."""
-        self._store.flush() if self.path else None
+        self.store.flush() if self.path else None
         if self.path:
-            self._store.optimize()  # settle compactions before read-only readers open the files
+            self.store.optimize()  # settle compactions before read-only readers open the files
             return self.path
         self._snapshot = Path(tempfile.mkdtemp(prefix="cap-ptce-snapshot-"))
         weakref.finalize(self, shutil.rmtree, str(self._snapshot), True)
         copy = ox.Store(str(self._snapshot))
-        copy.bulk_load(self._store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        copy.bulk_load(self.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         copy.flush()
         del copy
         return self._snapshot
@@ -116,10 +119,14 @@ class LocalStore:
 
     def flush(self) -> None:
         if self.path:
-            self._store.flush()
+            self.store.flush()
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self.store)
 
     def close(self) -> None:
+        """Stop the workers and release the store (and its folder's lock)."""
         self._stop_workers()
+        self._store = None
+        if self._cleanup is not None:
+            self._cleanup()  # a temporary folder goes with its store

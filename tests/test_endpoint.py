@@ -1,0 +1,277 @@
+"""The /sparql endpoint, rule by rule of the SPARQL 1.1 Protocol, in our own words."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+from kbhelpers import PROJECT, ConnectionRecorder, corpus_kb, test_app
+
+from cap_ptce.store import GRID_GRAPH
+
+COUNT_PROJECTS = "PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT (COUNT(?p) AS ?n) { ?p a cap:Project }"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    base = corpus_kb(tmp_path_factory.mktemp("corpus"), 3)
+    yield base
+    base.close()
+
+
+@pytest.fixture
+def client(kb):
+    return test_app(kb).test_client()
+
+
+def bindings(response):
+    assert response.status_code == 200, response.data
+    return json.loads(response.data)["results"]["bindings"]
+
+
+def count(response) -> int:
+    return int(bindings(response)[0]["n"]["value"])
+
+
+# --- the three ways to send a query ---------------------------------------------------
+
+
+def test_get_with_a_query_parameter(client):
+    assert count(client.get("/sparql", query_string={"query": COUNT_PROJECTS})) == 3
+
+
+def test_post_form_encoded(client):
+    assert count(client.post("/sparql", data={"query": COUNT_PROJECTS})) == 3
+
+
+def test_post_the_query_itself(client):
+    response = client.post("/sparql", data=COUNT_PROJECTS, content_type="application/sparql-query")
+    assert count(response) == 3
+
+
+def test_a_trailing_slash_is_the_same_endpoint(client):
+    assert count(client.get("/sparql/", query_string={"query": COUNT_PROJECTS})) == 3
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"data": COUNT_PROJECTS, "content_type": "text/plain"}, "Content-Type"),
+    ({"data": COUNT_PROJECTS}, "Content-Type"),
+    ({"data": "ASK {}", "content_type": "application/sparql-query; charset=UTF-16"}, "charset"),
+    ({"data": b"ASK { ?s ?p \"\xff\" }", "content_type": "application/sparql-query"}, "UTF-8"),
+    ({"data": "query=ASK%20%7B%7D&query=ASK%20%7B%7D", "content_type": "application/x-www-form-urlencoded"},
+     "exactly one"),
+    ({"data": "query=%FF", "content_type": "application/x-www-form-urlencoded"}, "UTF-8"),
+])
+def test_malformed_posts_are_bad_requests(client, kwargs, fragment):
+    response = client.post("/sparql", **kwargs)
+    assert response.status_code == 400
+    assert fragment in response.get_json()["message"]
+
+
+def test_two_queries_in_the_url_are_a_bad_request(client):
+    response = client.get("/sparql?query=ASK%20%7B%7D&query=ASK%20%7B%7D")
+    assert response.status_code == 400
+
+
+def test_other_methods_are_not_allowed(client):
+    response = client.put("/sparql", data="ASK {}")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_a_syntax_error_gives_the_parser_message_and_position(client):
+    response = client.get("/sparql", query_string={"query": "SELECT *\nWHERE { ?s ?p }"})
+    assert response.status_code == 400
+    error = response.get_json()
+    assert error["error"] == "QuerySyntaxError"
+    assert error["line"] == 2 and error["column"] in (15, 16)  # at, or just after, the early "}"
+    assert "expected" in error["message"] and "['" not in error["message"]
+
+
+# --- read-only ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"method": "POST", "data": "CLEAR ALL", "content_type": "application/sparql-update"},
+    {"method": "POST", "data": {"update": "INSERT DATA { <a> <b> <c> }"}},
+    {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
+    {"method": "POST", "data": "INSERT DATA { <a> <b> <c> }", "content_type": "application/sparql-query"},
+    {"method": "GET", "query_string": {"query": "LOAD <file:///etc/passwd>"}},
+])
+def test_updates_are_refused_saying_the_endpoint_is_read_only(client, kb, kwargs):
+    before = len(kb)
+    response = client.open("/sparql", **kwargs)
+    assert response.status_code == 403
+    assert "read-only" in response.get_json()["hint"]
+    assert len(kb) == before
+
+
+def test_service_is_refused_without_any_connection(client):
+    recorder = ConnectionRecorder()
+    try:
+        query = f"SELECT * {{ SERVICE <http://127.0.0.1:{recorder.port}/sparql> {{ ?s ?p ?o }} }}"
+        response = client.get("/sparql", query_string={"query": query})
+    finally:
+        recorder.close()
+    assert response.status_code == 403
+    assert "SERVICE" in response.get_json()["message"]
+    assert recorder.connections == 0
+
+
+@pytest.mark.parametrize("clause", ["FROM <file:///etc/passwd>", "FROM NAMED <file:///etc/passwd>",
+                                    "FROM <http://127.0.0.1:9/data.ttl>"])
+def test_from_reads_nothing_outside_the_store(client, clause):
+    response = client.get("/sparql", query_string={"query": f"SELECT * {clause} {{ ?s ?p ?o }}"})
+    assert response.status_code == 403
+    assert "root:" not in response.get_data(as_text=True)
+
+
+def test_the_protocol_dataset_may_name_any_graph_and_a_missing_one_is_empty(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }",
+                                                   "default-graph-uri": "file:///etc/passwd"})
+    assert bindings(response) == []
+
+
+# --- the dataset ----------------------------------------------------------------------
+
+
+def test_without_a_dataset_the_default_graph_is_the_union_of_all_graphs(client):
+    query = f"ASK {{ <{PROJECT}p0> ?p ?o . <https://w3id.org/cap-ptce/grille/cap-ptce> ?q ?r }}"
+    assert client.get("/sparql", query_string={"query": query}).get_json()["boolean"] is True
+
+
+def test_default_graph_uri_restricts_the_default_graph(client):
+    response = client.get("/sparql", query_string={
+        "query": COUNT_PROJECTS, "default-graph-uri": f"{PROJECT}p1/graphe"})
+    assert count(response) == 1
+
+
+def test_named_graph_uri_restricts_the_named_graphs(client):
+    query = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"
+    response = client.post("/sparql", data={"query": query, "named-graph-uri": [GRID_GRAPH, f"{PROJECT}p2/graphe"]})
+    assert {row["g"]["value"] for row in bindings(response)} == {GRID_GRAPH, f"{PROJECT}p2/graphe"}
+
+
+def test_the_protocol_dataset_wins_over_from(client):
+    query = f"PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT (COUNT(?p) AS ?n) FROM <{PROJECT}p0/graphe> {{ ?p a cap:Project }}"
+    assert count(client.get("/sparql", query_string={"query": query})) == 1
+    response = client.get("/sparql", query_string={"query": query, "default-graph-uri": GRID_GRAPH})
+    assert count(response) == 0
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    response = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                          headers={"Accept": "application/n-triples"})
+    assert response.data.startswith(b"<http://localhost/s> <http://localhost/p>")
+
+
+# --- formats --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept, media_type", [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+])
+def test_select_in_every_table_format(client, accept, media_type):
+    response = client.get("/sparql", query_string={"query": COUNT_PROJECTS}, headers={"Accept": accept})
+    assert response.mimetype == media_type
+    assert response.headers["Vary"] == "Accept"
+    if media_type == "text/csv":  # lossy: pyoxigraph does not read it back
+        assert response.data == b"n\r\n3\r\n"
+        return
+    [row] = list(ox.parse_query_results(response.data, ox.QueryResultsFormat.from_media_type(media_type)))
+    assert row["n"].value == "3"
+
+
+@pytest.mark.parametrize("name", ["turtle", "ntriples", "jsonld", "rdfxml"])
+def test_construct_in_every_graph_format(client, name):
+    query = f"CONSTRUCT WHERE {{ <{PROJECT}p0> ?p ?o }}"
+    response = client.get("/sparql", query_string={"query": query, "format": name})
+    triples = list(ox.parse(response.data, format=ox.RdfFormat.from_media_type(response.mimetype)))
+    assert len(triples) == 5  # type, title, three members
+
+
+def test_repeated_format_and_output_parameters_are_accepted(client):
+    response = client.get("/sparql?format=csv&output=csv&query=" + "ASK%20%7B%7D")
+    assert response.status_code == 200 and response.data == b"true"
+
+
+def test_disagreeing_format_parameters_are_a_bad_request(client):
+    response = client.get("/sparql", query_string={"query": "ASK {}", "format": "json", "output": "xml"})
+    assert response.status_code == 400
+
+
+# --- limits ---------------------------------------------------------------------------
+
+
+def test_a_result_over_max_result_rows_is_refused(kb):
+    client = test_app(kb, MAX_RESULT_ROWS=5).test_client()
+    response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
+    assert response.status_code == 413
+    assert "more than 5 rows" in response.get_json()["message"]
+
+
+def test_a_request_over_max_request_bytes_is_refused(kb):
+    client = test_app(kb, MAX_REQUEST_BYTES=1000).test_client()
+    padding = "#" + "x" * 2000 + "\n"
+    assert client.post("/sparql", data=padding + "ASK {}", content_type="application/sparql-query").status_code == 413
+    assert client.get("/sparql", query_string={"query": padding + "ASK {}"}).status_code == 413
+
+
+# --- without a query: service description or editor -----------------------------------
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/ld+json", "*/*", None])
+def test_rdf_clients_get_a_service_description(client, accept):
+    response = client.get("/sparql", headers={"Accept": accept} if accept else {})
+    triples = list(ox.parse(response.data, format=ox.RdfFormat.from_media_type(response.mimetype)))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    by_predicate = {}
+    for triple in triples:
+        by_predicate.setdefault(triple.predicate.value, []).append(triple.object)
+    assert ox.NamedNode(sd + "Service") in by_predicate["http://www.w3.org/1999/02/22-rdf-syntax-ns#type"]
+    assert by_predicate[sd + "endpoint"] == [ox.NamedNode("http://localhost/sparql")]
+    assert ox.NamedNode(sd + "SPARQL11Query") in by_predicate[sd + "supportedLanguage"]
+    assert ox.NamedNode(sd + "UnionDefaultGraph") in by_predicate[sd + "feature"]
+    assert ox.NamedNode("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in by_predicate[sd + "resultFormat"]
+    assert ox.NamedNode(f"{PROJECT}p0/graphe") in by_predicate[sd + "name"]
+
+
+def test_browsers_get_the_query_editor_with_nothing_from_elsewhere(client):
+    response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "yasgui.min.js" in page
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(not re.match(r"(https?:)?//", url) for url in sources if "spdx.org" not in url)
+    for url in (u for u in sources if "vendor/yasgui" in u):
+        assert client.get("/" + url.lstrip("./")).status_code == 200
+
+
+def test_only_yasgui_files_are_served_from_node_modules(client):
+    assert client.get("/static/vendor/yasgui/yasgui.min.js").status_code == 200
+    assert client.get("/static/vendor/yasgui/../package.json").status_code == 404
+    assert client.get("/static/vendor/yasgui/yasgui.html").status_code == 404
+
+
+# --- CORS -----------------------------------------------------------------------------
+
+
+def test_cors_preflight_and_headers(client):
+    preflight = client.options("/sparql", headers={"Origin": "https://example.org",
+                                                   "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cors_can_be_turned_off(kb):
+    client = test_app(kb, CORS_ORIGINS="").test_client()
+    response = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert "Access-Control-Allow-Origin" not in response.headers

@@ -1,0 +1,87 @@
+"""Reading a request before it runs: its form, and what it would reach outside the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from cap_ptce.errors import QueryRefusedError, QuerySyntaxError
+from cap_ptce.sparql import inspect_query, is_update
+
+
+@pytest.mark.parametrize("text, form", [
+    ("SELECT * { ?s ?p ?o }", "SELECT"),
+    ("select * { ?s ?p ?o }", "SELECT"),
+    ("PREFIX ex: <http://example.org/> BASE <http://b/> ASK { ex:a ?p ?o }", "ASK"),
+    ("# a comment with INSERT\nCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+    ("DESCRIBE <http://example.org/>", "DESCRIBE"),
+])
+def test_the_form_is_the_first_keyword_after_the_prologue(text, form):
+    assert inspect_query(text).form == form
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <a> <b> <c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "PREFIX ex: <http://example.org/> WITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "LOAD <file:///etc/passwd>",
+    "CLEAR ALL", "DROP GRAPH <g>", "CREATE GRAPH <g>", "ADD <a> TO <b>", "MOVE <a> TO <b>", "COPY <a> TO <b>",
+    "load <http://example.org/data.ttl> INTO GRAPH <g>",
+])
+def test_every_update_is_refused_as_read_only(update):
+    assert is_update(update)
+    with pytest.raises(QueryRefusedError, match="update") as caught:
+        inspect_query(update)
+    assert "read-only" in caught.value.hint
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * { service silent <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * { ?s ?p ?o.SERVICE ?endpoint { ?s ?p ?o } }",
+    "SELECT * { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",  # Jena decodes escapes first
+    "SELECT * { FILTER(?a<?b)}SERVICE<http://example.org/>{}",
+])
+def test_service_is_refused_wherever_it_hides(text):
+    with pytest.raises(QueryRefusedError, match="SERVICE"):
+        inspect_query(text)
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT * { ?s ?p "SERVICE <http://example.org/>" }',
+    "SELECT * { ?s ?p '''multi\nline SERVICE''' }",
+    "SELECT * { ?s <http://example.org/SERVICE> ?o } # SERVICE in a comment",
+    "PREFIX ex: <http://example.org/> SELECT * { ?s ex:SERVICE ?service }",
+])
+def test_the_word_service_in_data_is_not_a_service_call(text):
+    assert inspect_query(text).form == "SELECT"
+
+
+def test_from_clauses_are_read_with_prefixes_and_base():
+    info = inspect_query(
+        "BASE <http://example.org/base/> PREFIX g: <http://example.org/g/>\n"
+        "SELECT * FROM g:one FROM <two> FROM NAMED <http://example.org/three> { ?s ?p ?o }"
+    )
+    assert info.from_graphs == ("http://example.org/g/one", "http://example.org/base/two")
+    assert info.from_named_graphs == ("http://example.org/three",)
+
+
+def test_relative_from_resolves_against_the_endpoint():
+    info = inspect_query("SELECT * FROM <data> {}", base_iri="http://127.0.0.1/sparql")
+    assert info.from_graphs == ("http://127.0.0.1/data",)
+
+
+@pytest.mark.parametrize("text", ["", "   # only a comment", "HELLO { }"])
+def test_no_query_form_is_a_syntax_error(text):
+    with pytest.raises(QuerySyntaxError) as caught:
+        inspect_query(text)
+    assert caught.value.line == 1
+
+
+def test_scanning_is_fast():
+    import time
+
+    text = "PREFIX cap: <https://w3id.org/cap-ptce/def#>\n" + "SELECT ?p { ?p a cap:Project ; cap:x ?x . FILTER(?x > 3) }\n"
+    start = time.perf_counter()
+    for _ in range(1000):
+        inspect_query(text)
+    assert (time.perf_counter() - start) / 1000 < 0.002

@@ -1,0 +1,147 @@
+"""The knowledge base: named graphs, provenance, incremental reloads, on-disk stores."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+import pytest
+from kbhelpers import PROJECT, TurtleLoader, count_validator, project_turtle, reference_sources, write_corpus
+
+from cap_ptce.errors import NotFoundError, QueryRefusedError, StoreError
+from cap_ptce.store import GRID_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SHAPES_GRAPH, KnowledgeBase
+
+PROV_QUERY = """
+PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX spdx: <http://spdx.org/rdf/terms#> PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX cap: <https://w3id.org/cap-ptce/def#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?graph ?project ?source ?sum ?loaded ?conforms ?violations ?warnings ?completeness
+WHERE { GRAPH <https://w3id.org/cap-ptce/graphe/provenance> {
+  ?graph dcterms:source ?source ; foaf:primaryTopic ?project ;
+         spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue ?sum ] ;
+         prov:generatedAtTime ?loaded ;
+         cap:validation [ sh:conforms ?conforms ; cap:violationCount ?violations ;
+                          cap:warningCount ?warnings ; cap:completeness ?completeness ] } }
+ORDER BY ?source
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return write_corpus(tmp_path / "corpus", 3)
+
+
+@pytest.fixture
+def kb():
+    with KnowledgeBase.open() as base:
+        yield base
+
+
+def load(kb, corpus, loader=None, **kwargs):
+    return kb.load_corpus(corpus, loader=loader or TurtleLoader(), validator=count_validator, **kwargs)
+
+
+def test_reference_graphs_each_have_their_named_graph(kb):
+    sizes = kb.load_reference_graphs(reference_sources())
+    assert sizes == {"ontology": 1, "grid": 1, "shapes": 1}
+    assert {ONTOLOGY_GRAPH, GRID_GRAPH, SHAPES_GRAPH} <= kb.graph_names()
+
+
+def test_each_description_gets_the_graph_named_after_its_project(kb, corpus):
+    report = load(kb, corpus)
+    assert report.counts["added"] == 3
+    assert {f"{PROJECT}p{i}/graphe" for i in range(3)} <= kb.graph_names()
+    rows = kb.select(f"SELECT ?t {{ GRAPH <{PROJECT}p1/graphe> {{ <{PROJECT}p1> ?p ?t FILTER isLiteral(?t) }} }}")
+    assert [row["t"].value for row in rows] == ["Projet 1"]
+
+
+def test_provenance_is_queryable_with_relative_names_and_checksums(kb, corpus):
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    load(kb, corpus, now=when)
+    rows = kb.select(PROV_QUERY)
+    assert [row["source"].value for row in rows] == ["projet-1.ttl", "projet-2.ttl", "sous-dossier/projet-0.ttl"]
+    first = rows[2]
+    assert first["project"].value == f"{PROJECT}p0"
+    assert first["sum"].value == hashlib.sha256((corpus / "sous-dossier/projet-0.ttl").read_bytes()).hexdigest()
+    assert first["loaded"].datatype.value.endswith("#dateTime")
+    assert datetime.fromisoformat(first["loaded"].value) == when
+    assert first["conforms"].value == "true" and first["violations"].value == "0"
+    assert first["warnings"].value == "1" and float(first["completeness"].value) == 0.75
+
+
+def test_no_absolute_path_reaches_the_store(kb, corpus):
+    load(kb, corpus)
+    dump = kb.store.dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS).decode()
+    assert str(corpus) not in dump
+    assert str(corpus.parent) not in dump
+
+
+def test_reloading_reads_only_changed_files_and_drops_deleted_ones(kb, corpus):
+    load(kb, corpus)
+    (corpus / "projet-1.ttl").write_text(project_turtle("p1", "Projet un", members=1), encoding="utf-8")
+    (corpus / "projet-2.ttl").unlink()
+    loader = TurtleLoader()
+    report = load(kb, corpus, loader)
+    assert loader.calls == ["projet-1.ttl"]
+    assert report.counts == {"added": 0, "updated": 1, "unchanged": 1, "removed": 1, "failed": 0}
+    assert f"{PROJECT}p2/graphe" not in kb.graph_names()
+    outcome = report.by_status("updated")[0]
+    assert outcome.validation.conforms is False and outcome.validation.violations == 1
+    sources = [row["source"].value for row in kb.select(PROV_QUERY)]
+    assert sources == ["projet-1.ttl", "sous-dossier/projet-0.ttl"]
+
+
+def test_a_broken_file_is_reported_and_the_others_load(kb, corpus):
+    (corpus / "casse.ttl").write_text("<a> <b> .", encoding="utf-8")
+    report = load(kb, corpus)
+    assert not report.ok
+    [failed] = report.by_status("failed")
+    assert failed.source == "casse.ttl" and "Turtle" in failed.error
+    assert report.counts["added"] == 3
+
+
+def test_two_files_for_one_project_are_refused(kb, corpus):
+    (corpus / "copie.ttl").write_text(project_turtle("p1", "Doublon"), encoding="utf-8")
+    report = load(kb, corpus)
+    [failed] = report.by_status("failed")  # files load in name order: copie.ttl came first
+    assert failed.source == "projet-1.ttl"
+    assert "already described by copie.ttl" in failed.error
+
+
+def test_a_missing_corpus_folder_is_an_error(kb, tmp_path):
+    with pytest.raises(NotFoundError):
+        load(kb, tmp_path / "nowhere")
+
+
+def test_without_a_dataset_queries_see_every_graph(kb, corpus):
+    load(kb, corpus)
+    rows = kb.select("PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT ?p { ?p a cap:Project }")
+    assert len(rows) == 3
+
+
+def test_select_refuses_other_forms(kb):
+    with pytest.raises(QueryRefusedError):
+        kb.select("ASK {}")
+
+
+def test_an_on_disk_store_keeps_its_graphs_and_provenance(tmp_path, corpus):
+    folder = tmp_path / "store"
+    with KnowledgeBase.open(folder) as kb:
+        load(kb, corpus)
+    with KnowledgeBase.open(folder) as kb:
+        assert len(kb.records()) == 3
+        loader = TurtleLoader()
+        assert load(kb, corpus, loader).counts["unchanged"] == 3
+        assert loader.calls == []
+
+
+def test_a_store_in_use_is_refused_with_a_clear_message(tmp_path):
+    folder = tmp_path / "store"
+    with KnowledgeBase.open(folder):
+        with pytest.raises(StoreError, match="in use"):
+            KnowledgeBase.open(folder)
+
+
+def test_the_provenance_graph_is_a_named_graph_of_the_store(kb, corpus):
+    load(kb, corpus)
+    assert PROVENANCE_GRAPH in kb.graph_names()
