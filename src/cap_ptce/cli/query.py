@@ -1,5 +1,125 @@
-"""Commands of the `query` area (see docs/architecture.md)."""
+"""``cap-ptce query``: run a ready-made query, a SPARQL text or a ``.rq`` file."""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import json
+
+import click
+
+from ..errors import ParameterError
+from ..queries import ReadyQuery, get_query, list_queries, read_query
+
+__all__ = ["COMMANDS", "query"]
+
+RESULT_FORMATS = ("csv", "json", "tsv", "xml")
+
+EPILOG = """\b
+Exemples / examples:
+  cap-ptce query --list
+  cap-ptce query --name projets-par-dispositif --param dispositif=pat
+  cap-ptce query --name projets-par-territoire --format json
+  cap-ptce query "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+  cap-ptce query --file ma-requete.rq --store var/store
+  cap-ptce query --name couverture-par-question --store http://127.0.0.1:7878/query
+\b
+Sans --store ni --corpus, la requête porte sur le corpus d'exemple embarqué.
+Without --store or --corpus, the query runs on the embedded sample corpus.
+"""
+
+
+@click.command("query", epilog=EPILOG)
+@click.argument("sparql", required=False)
+@click.option("--name", "-n", "name", metavar="NAME", help="Nom d'une requête prête à l'emploi / a ready-made query's name.")
+@click.option("--file", "-f", "file", type=click.Path(dir_okay=False), help="Fichier .rq à exécuter / a .rq file to run.")
+@click.option("--param", "-p", "params", multiple=True, metavar="K=V", help="Paramètre de la requête (répétable) / a query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="csv", show_default=True, help="Format des résultats / result format.")
+@click.option("--store", metavar="DIR|URL", help="Base sur disque ou URL d'un point SPARQL / an on-disk store or a SPARQL endpoint URL.")
+@click.option("--corpus", type=click.Path(file_okay=False), help="Dossier de descriptions à charger en mémoire / descriptions to load in memory.")
+@click.option("--list", "list_only", is_flag=True, help="Lister les requêtes prêtes à l'emploi / list the ready-made queries.")
+@click.option("--show", is_flag=True, help="Afficher le SPARQL sans l'exécuter / print the SPARQL without running it.")
+@click.option("--lang", type=click.Choice(("fr", "en")), default="fr", show_default=True, help="Langue de --list / language of --list.")
+@click.option("--output", "-o", type=click.File("wb"), default="-", help="Fichier de sortie / output file.")
+def query(sparql, name, file, params, fmt, store, corpus, list_only, show, lang, output) -> int:
+    """Interroger le corpus en SPARQL / query the corpus in SPARQL.
+
+    Exécute une requête prête à l'emploi (--name), un texte SPARQL ou un
+    fichier .rq, et écrit les résultats en CSV, JSON, TSV ou XML.
+    Runs a ready-made query, a SPARQL text or a .rq file, and writes the
+    results as CSV, JSON, TSV or XML.
+    """
+    if list_only:
+        output.write(_listing(fmt, lang).encode("utf-8"))
+        return 0
+    chosen = _chosen_query(sparql, name, file)
+    text = chosen.build(_parse_params(params))
+    if show:
+        output.write(text.encode("utf-8"))
+        return 0
+    output.write(_run(text, fmt, store, corpus))
+    return 0
+
+
+def _run(text: str, fmt: str, store: str | None, corpus: str | None) -> bytes:
+    """Results of ``text`` on the knowledge base that --store and --corpus name, as ``fmt``."""
+    # Imported here: opening the store and the endpoint's modules is slow, and --list needs neither.
+    from ..queries.results import serialise
+    from ..web.sparql import build_kb
+
+    with build_kb({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1}) as kb:
+        return serialise(kb, text, fmt)[0]
+
+
+def _chosen_query(sparql: str | None, name: str | None, file: str | None) -> ReadyQuery:
+    given = [flag for flag, value in (("SPARQL", sparql), ("--name", name), ("--file", file)) if value]
+    if len(given) != 1:
+        raise ParameterError(
+            "give exactly one query: a SPARQL text, --name NAME or --file Q.rq"
+            + (f" (got {', '.join(given)})" if given else ""),
+            hint="cap-ptce query --list shows the ready-made queries",
+        )
+    if name:
+        return get_query(name)
+    if file:
+        return read_query(file)
+    from ..queries import parse_query
+
+    return parse_query(sparql, "query", source="<argument>", require_header=False)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param {pair!r} is not of the form name=value", hint="e.g. --param dispositif=pat")
+        if key.strip() in params:
+            raise ParameterError(f"--param {key.strip()!r} is given twice", key=key.strip(),
+                                 hint="separate several values with commas when the parameter accepts them")
+        params[key.strip()] = value
+    return params
+
+
+def _listing(fmt: str, lang: str) -> str:
+    queries = list_queries()
+    if fmt == "json":
+        return json.dumps([_summary(q) for q in queries], ensure_ascii=False, indent=2) + "\n"
+    lines = []
+    for ready in queries:
+        names = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in ready.parameters)
+        lines.append(f"{ready.name}\t{ready.text(lang)}" + (f"\t[{names}]" if names else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(ready: ReadyQuery) -> dict:
+    return {
+        "name": ready.name,
+        "title": ready.title,
+        "description": ready.description,
+        "parameters": [
+            {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+            for p in ready.parameters
+        ],
+    }
+
+
+COMMANDS = [query]

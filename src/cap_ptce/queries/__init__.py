@@ -110,11 +110,16 @@ def build(name: str, params: dict[str, str] | None = None) -> str:
     return get_query(name).build(params)
 
 
-def run_query(kb: Any, name: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Run the query ``name`` on the knowledge base ``kb``; rows as dicts of Python values."""
-    from .results import rows  # imported late: it needs the store, which needs the whole package
+def run_query(kb: Any, name: str, params: dict[str, str] | None = None, *,
+              timeout: float | None = None, max_rows: int = 10_000) -> list[dict[str, Any]]:
+    """Run the query ``name`` on the knowledge base ``kb``; rows as dicts of Python values.
 
-    return rows(kb, build(name, params))
+    See :mod:`cap_ptce.queries.results` for how RDF terms become Python values;
+    ``timeout`` (seconds) runs the query in a worker stopped at the limit.
+    """
+    from .results import rows
+
+    return rows(kb, build(name, params), timeout=timeout, max_rows=max_rows)
 
 
 @cache

@@ -14,7 +14,10 @@ from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
 
-__all__ = ["python_value", "solutions_to_rows"]
+from ..errors import ParameterError, QueryRefusedError
+from ..sparql import TABLE_FORMATS, QueryRequest, by_name
+
+__all__ = ["TWIN_FORMATS", "python_value", "solutions_to_rows", "rows", "run_table", "serialise"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
@@ -61,3 +64,42 @@ def python_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
 def solutions_to_rows(solutions: Iterable[ox.QuerySolution], variables: list[str]) -> list[dict[str, Any]]:
     """Rows as dicts, keyed by variable name in the query's projection order."""
     return [{name: python_value(solution[name]) for name in variables} for solution in solutions]
+
+
+# name -> Content-Type of the SPARQL 1.1 result formats (the endpoint's own table), CSV first
+TWIN_FORMATS: dict[str, str] = {
+    fmt.name: fmt.content_type for fmt in sorted(TABLE_FORMATS, key=lambda fmt: fmt.name)
+}
+
+
+def run_table(kb: Any, sparql: str, *, timeout: float | None = None,
+              max_rows: int = 10_000) -> tuple[list[str], list[dict[str, Any]]]:
+    """The variables and rows of a SELECT query run on the knowledge base ``kb``.
+
+    The query goes through the knowledge base's checks (read-only, nothing
+    outside the store) and, with a ``timeout``, runs in a worker that is stopped
+    at the limit.
+    """
+    body, _ = serialise(kb, sparql, "json", timeout=timeout, max_rows=max_rows)
+    solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    variables = [variable.value for variable in solutions.variables]
+    return variables, solutions_to_rows(solutions, variables)
+
+
+def rows(kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000) -> list[dict[str, Any]]:
+    """The rows of a SELECT query run on ``kb``, as dicts of Python values."""
+    return run_table(kb, sparql, timeout=timeout, max_rows=max_rows)[1]
+
+
+def serialise(kb: Any, sparql: str, fmt: str, *, timeout: float | None = None,
+              max_rows: int = 10_000) -> tuple[bytes, str]:
+    """The results of a SELECT query in a SPARQL 1.1 result format (csv, json, tsv, xml), and its media type."""
+    if fmt not in TWIN_FORMATS:
+        raise ParameterError(f"unknown result format {fmt!r}", key="format",
+                             hint=f"use one of {', '.join(TWIN_FORMATS)}")
+    request = QueryRequest(sparql)
+    info = kb.check(request)
+    if info.form != "SELECT":
+        raise QueryRefusedError(f"a {info.form} query gives no table", hint="write a SELECT query")
+    result = kb.run(request, by_name("SELECT", fmt), timeout=timeout, max_rows=max_rows, info=info)
+    return result.body, result.format.content_type

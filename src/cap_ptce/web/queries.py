@@ -1,1 +1,165 @@
-"""Web area `queries` (see docs/architecture.md)."""
+"""Pages of the ready-made queries: ``/requetes`` and ``/requetes/NAME`` with their twins.
+
+``/requetes/NAME`` shows a query's description, a form for its parameters, its
+results and its SPARQL text; ``/requetes/NAME.csv`` (``.json``, ``.tsv``,
+``.xml``) gives the same results for machines, in the SPARQL 1.1 result formats,
+and every page advertises its twins with ``Link: rel="alternate"``. Parameters
+come from the query string; ``lang`` is the page's language, never a parameter.
+The English paths ``/queries…`` redirect to the French ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+
+from ..errors import InputError, QueryError, QueryTimeoutError, QueryTooLargeError
+from ..queries import ReadyQuery, get_query, list_queries
+from ..queries.results import TWIN_FORMATS, run_table, serialise
+from .i18n import current_lang
+
+__all__ = ["bp"]
+
+bp = Blueprint("queries", __name__)
+
+_PAGE_ARGS = {"lang"}
+
+
+@bp.get("/requetes")
+def index() -> str:
+    """The list of the ready-made queries."""
+    response = Response(render_template(
+        "queries.html", queries=list_queries(), lang_suffix=_lang_suffix(),
+        alternates=[{"media_type": "application/json", "path": "/requetes.json", "lang": None}],
+    ))
+    response.headers["Link"] = '</requetes.json>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.get("/requetes.json")
+def index_json() -> Response:
+    """The list of the ready-made queries, for machines."""
+    return jsonify([_summary(query) for query in list_queries()])
+
+
+@bp.get("/requetes/<name>")
+def detail(name: str) -> Response:
+    """A query's page: description, parameter form, results table and SPARQL text."""
+    query = get_query(name)
+    lang = current_lang()
+    params = _params(query, lang)
+    context: dict[str, Any] = {"error": None, "rows": [], "variables": [], "sparql": query.sparql}
+    status = 200
+    try:
+        context["sparql"] = query.build(params)
+        context["variables"], rows = run_table(_kb(), context["sparql"])
+        context["rows"] = [{var: _cell(row.get(var)) for var in context["variables"]} for row in rows]
+    except (InputError, QueryError) as exc:
+        # Shown on the page, beside the form that lets the reader correct it.
+        context["error"], status = str(exc), _status(exc)
+    alternates = _alternates(query.name, params)
+    html = render_template(
+        "queries_detail.html", query=query, values=params, alternates=alternates,
+        yasgui_url=_yasgui_url(context["sparql"], query.text(lang)), lang_suffix=_lang_suffix(), **context,
+    )
+    return _with_links(Response(html, status=status), alternates)
+
+
+@bp.get("/requetes/<name>.<any(csv, json, tsv, xml):suffix>")
+def twin(name: str, suffix: str) -> Response:
+    """The results of the query ``name`` as CSV, JSON, TSV or XML (SPARQL 1.1 result formats)."""
+    query = get_query(name)
+    body, media_type = serialise(_kb(), query.build(_params(query, current_lang())), suffix)
+    response = Response(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{query.name}.{suffix}"'
+    response.headers["Link"] = f'</requetes/{query.name}>; rel="alternate"; type="text/html"'
+    return response
+
+
+@bp.get("/queries")
+@bp.get("/queries/<name>")
+def english_alias(name: str | None = None) -> Response:
+    """The English paths, redirected to the French ones (one URL per resource)."""
+    args = request.args.to_dict()
+    args.setdefault("lang", "en")
+    target = url_for("queries.detail", name=name) if name else url_for("queries.index")
+    return redirect(target + "?" + urlencode(sorted(args.items())), code=301)
+
+
+def _kb():
+    from .sparql import get_kb  # the knowledge base belongs to the SPARQL area
+
+    return get_kb()
+
+
+def _params(query: ReadyQuery, lang: str) -> dict[str, str]:
+    """The query's parameters from the query string; ``langue`` follows the page by default."""
+    params = {key: value for key, value in request.args.items() if key not in _PAGE_ARGS}
+    if any(p.name == "langue" for p in query.parameters) and not params.get("langue"):
+        params["langue"] = lang
+    return params
+
+
+def _alternates(name: str, params: dict[str, str]) -> list[dict[str, Any]]:
+    query_string = ("?" + urlencode(sorted(params.items()))) if params else ""
+    return [
+        {"media_type": media_type, "path": f"/requetes/{name}.{suffix}{query_string}", "label": suffix.upper(), "lang": None}
+        for suffix, media_type in TWIN_FORMATS.items()
+    ]
+
+
+def _cell(value: Any) -> dict[str, str | None]:
+    """A table cell: its text, and a link when the value is an IRI this server answers for."""
+    if value is None:
+        return {"text": "", "href": None}
+    text = str(value)
+    base = current_app.config["BASE_IRI"]
+    href = "/" + text.removeprefix(base) if isinstance(value, str) and text.startswith(base) else None
+    if href is None and isinstance(value, str) and text.startswith(("http://", "https://")):
+        href = text
+    return {"text": text, "href": href}
+
+
+def _yasgui_url(sparql: str, title: str) -> str:
+    """The SPARQL editor with this query loaded (in the fragment: the server never runs it)."""
+    fragment = urlencode({"query": sparql, "tabTitle": title}, quote_via=quote)
+    return url_for("sparql.endpoint") + "#" + fragment if "sparql.endpoint" in current_app.view_functions else "/sparql#" + fragment
+
+
+def _lang_suffix() -> str:
+    lang = request.args.get("lang")
+    return f"?lang={lang}" if lang in {"fr", "en"} else ""
+
+
+def _status(exc: Exception) -> int:
+    if isinstance(exc, QueryTimeoutError):
+        return 503
+    if isinstance(exc, QueryTooLargeError):
+        return 413
+    return 400
+
+
+def _with_links(response: Response, alternates: list[dict[str, Any]]) -> Response:
+    response.headers["Link"] = ", ".join(
+        f'<{a["path"]}>; rel="alternate"; type="{a["media_type"]}"' for a in alternates)
+    return response
+
+
+def _summary(query: ReadyQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "parameters": [
+            {"name": p.name, "type": p.type, "default": p.default, "description": p.description,
+             **({"choices": list(p.choices)} if p.choices else {})}
+            for p in query.parameters
+        ],
+        "columns": query.columns,
+        "sparql": query.sparql,
+        "page": f"/requetes/{query.name}",
+        "results": {suffix: f"/requetes/{query.name}.{suffix}" for suffix in TWIN_FORMATS},
+    }
+
