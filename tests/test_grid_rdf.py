@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, namespace
 from rdflib.compare import isomorphic
-from rdflib import namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
 from cap_ptce.grid import load_grid
@@ -21,6 +20,7 @@ from cap_ptce.rdf import (
     entry_iri,
     example_iri,
     grid_graph,
+    ontology_graph,
     public_scheme_iri,
     question_iri,
     scheme_iri,
@@ -231,3 +231,51 @@ def test_dataset_parts_are_the_three_published_graphs():
     assert list(parts) == ["ontology", "grid", "shapes"]
     assert (GRID_IRI, RDF.type, CAP.Grid) in parts["grid"]
     assert (CAP.Grid, RDF.type, OWL.Class) in parts["ontology"]
+
+
+# --- the grid under the ontology's semantics ---------------------------------------
+
+
+def owl_rl_closure(graph: Graph) -> Graph:
+    import owlrl  # installed with pyshacl
+
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    return graph
+
+
+def inconsistencies(closure: Graph) -> list[str]:
+    from owlrl.Namespaces import ERRNS
+
+    found = [str(closure.value(m, namespace.RDFS.comment)) for m in closure.subjects(RDF.type, ERRNS.ErrorMessage)]
+    found += [f"{s} is owl:Nothing" for s in closure.subjects(RDF.type, OWL.Nothing)]
+    found += [f"{s} = {o}" for s, o in closure.subject_objects(OWL.sameAs) if s != o]
+    return found
+
+
+@pytest.fixture(scope="module")
+def closure() -> Graph:
+    return owl_rl_closure(ontology_graph() + grid_graph())
+
+
+def test_the_grid_is_consistent_with_the_ontology_under_owl_rl(closure):
+    assert inconsistencies(closure) == []
+
+
+def test_the_consistency_check_sees_a_question_under_two_entries():
+    broken = ontology_graph() + grid_graph()
+    broken.add((question_iri("q01"), CAP.entry, entry_iri("acteurs-impliques")))
+    assert inconsistencies(owl_rl_closure(broken))
+
+
+def test_entailment_keeps_one_question_text_per_language(closure, grid):
+    # Why cap:futureText and cap:correctedText are not sub-properties of disco:questionText.
+    for question in grid.questions:
+        found = texts(closure, question_iri(question.id), DISCO.questionText)
+        assert sorted(found) == ["en", "fr"] and all(len(v) == 1 for v in found.values()), question.id
+
+
+def test_entailment_links_questions_to_their_entry_concept(closure, grid):
+    for question in grid.questions:
+        iri = question_iri(question.id)
+        assert (iri, RDF.type, SKOS.Concept) in closure
+        assert (iri, DISCO.concept, entry_iri(question.entry_id)) in closure
