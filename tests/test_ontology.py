@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, namespace
 from rdflib.collection import Collection
-from rdflib import namespace
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from cap_ptce.namespaces import CAP, ONTOLOGY_IRI, VANN
