@@ -36,6 +36,7 @@ def test_accept_chooses_by_q_value(form, accept, expected):
     ("SELECT", ["xml", "application/sparql-results+xml"], "xml"),
     ("CONSTRUCT", ["xml"], "rdfxml"),  # "xml" means RDF/XML for a graph
     ("CONSTRUCT", ["json-ld"], "jsonld"),
+    ("CONSTRUCT", ["application/ld+json,application/x-json+ld"], "jsonld"),  # as SPARQLWrapper sends it
     ("CONSTRUCT", ["turtle"], "turtle"),
     ("CONSTRUCT", ["nt"], "ntriples"),
 ])

@@ -69,11 +69,16 @@ def formats_for(form: str) -> tuple[ResultFormat, ...]:
 
 
 def by_name(form: str, name: str) -> ResultFormat:
-    """The format that ``name`` (short name or media type) selects for ``form``."""
-    wanted = name.strip().lower().split(";")[0].strip()
-    for fmt in formats_for(form):
-        if wanted in fmt.names:
-            return fmt
+    """The format that ``name`` (short name or media type) selects for ``form``.
+
+    ``name`` may list several media types separated by commas, as SPARQLWrapper
+    sends for JSON-LD: the first one we know wins.
+    """
+    for part in name.split(","):
+        wanted = part.strip().lower().split(";")[0].strip()
+        for fmt in formats_for(form):
+            if wanted in fmt.names:
+                return fmt
     known = ", ".join(fmt.name for fmt in formats_for(form))
     raise ParameterError(
         f"unknown result format {name!r} for a {form} query",

@@ -73,7 +73,7 @@ def error_response(status: int, payload: dict, headers: dict | None = None) -> R
 
 def _library_error(exc: errors.CapPtceError) -> Response:
     status = status_of(exc)
-    if status >= 500:
+    if status == 500:
         log.error("store error on %s %s: %s", request.method, request.path, exc)
         return _unexpected(exc)
     payload = {"error": type(exc).__name__, "message": exc.message}

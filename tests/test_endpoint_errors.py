@@ -1,0 +1,125 @@
+"""One error shape everywhere: JSON for machines, a page for people, the right status."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from kbhelpers import corpus_kb, test_app
+
+from cap_ptce import errors
+from cap_ptce.web import create_app
+from cap_ptce.web.errors import status_of
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    base = corpus_kb(tmp_path_factory.mktemp("corpus"), 2)
+    yield base
+    base.close()
+
+
+@pytest.fixture
+def app(kb):
+    return test_app(kb, QUERY_TIMEOUT=5.0)
+
+
+def check_json_shape(response, status):
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    error = response.get_json()
+    assert set(error) <= {"error", "message", "line", "column", "hint"}
+    assert error["error"] and error["message"]
+    return error
+
+
+def check_page_shape(response, status):
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert re.search(rf"<h1>[^<]*{status}", page)
+    assert 'class="error-message"' in page
+    return page
+
+
+def _rules():
+    app = create_app({"TESTING": True})
+    return sorted({rule.rule for rule in app.url_map.iter_rules() if "DELETE" not in rule.methods})
+
+
+def _concrete(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?[^<>]+>", "zz-inexistant", rule)
+
+
+@pytest.mark.parametrize("rule", _rules())
+def test_every_route_answers_errors_in_the_one_shape(app, rule):
+    client = app.test_client()
+    url = _concrete(rule)
+    check_json_shape(client.delete(url, headers={"Accept": "application/json"}), 405)
+    check_page_shape(client.delete(url, headers={"Accept": BROWSER}), 405)
+
+
+CASES = [
+    ("unknown page", {"path": "/pas-de-page-ici"}, 404, "NotFound"),
+    ("syntax error", {"path": "/sparql", "query_string": {"query": "ASK {"}}, 400, "QuerySyntaxError"),
+    ("update", {"path": "/sparql", "method": "POST", "data": "CLEAR ALL",
+                "content_type": "application/sparql-update"}, 403, "QueryRefusedError"),
+    ("service", {"path": "/sparql", "query_string": {"query": "ASK { SERVICE <http://a/> {} }"}}, 403,
+     "QueryRefusedError"),
+    ("bad content type", {"path": "/sparql", "method": "POST", "data": "ASK {}", "content_type": "text/plain"},
+     400, "InputError"),
+    ("unknown format", {"path": "/sparql", "query_string": {"query": "ASK {}", "format": "png"}}, 400,
+     "ParameterError"),
+]
+
+
+@pytest.mark.parametrize("name, request_args, status, error", CASES, ids=[case[0] for case in CASES])
+def test_each_kind_of_error_in_json_and_html(app, name, request_args, status, error):
+    client = app.test_client()
+    as_json = client.open(**request_args, headers={"Accept": "application/json"})
+    assert check_json_shape(as_json, status)["error"].startswith(error)  # NotFound or NotFoundError
+    check_page_shape(client.open(**request_args, headers={"Accept": BROWSER}), status)
+
+
+def test_a_syntax_error_page_shows_the_position(app):
+    page = check_page_shape(app.test_client().get("/sparql", query_string={"query": "ASK {"},
+                                                  headers={"Accept": BROWSER}), 400)
+    assert re.search(r"ligne 1, colonne \d+", page)
+
+
+def test_a_timeout_is_503_with_retry_after(app, kb, monkeypatch):
+    def too_slow(*args, **kwargs):
+        raise errors.QueryTimeoutError("the query ran for more than 5 s and was stopped")
+
+    monkeypatch.setattr(kb, "run", too_slow)
+    response = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
+    check_json_shape(response, 503)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("accept", ["application/json", BROWSER])
+def test_an_unexpected_error_is_logged_and_shows_no_detail(app, kb, monkeypatch, caplog, accept):
+    secret = "SELECT-secret-user-input-/home/someone/.ssh"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"internal failure while running {secret}")
+
+    monkeypatch.setattr(kb, "run", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": accept})
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert secret not in body and "Traceback" not in body and "RuntimeError" not in body
+    assert secret in caplog.text  # the operator finds it in the log
+
+
+@pytest.mark.parametrize("error, status", [
+    (errors.InputError("x"), 400), (errors.YamlError("x"), 400), (errors.ParameterError("x"), 400),
+    (errors.QuerySyntaxError("x"), 400), (errors.QueryRefusedError("x"), 403),
+    (errors.QueryTooLargeError("x"), 413), (errors.QueryTimeoutError("x"), 503),
+    (errors.NotFoundError("x"), 404), (errors.StoreError("x"), 500),
+])
+def test_status_of_each_library_error(error, status):
+    assert status_of(error) == status
