@@ -1,0 +1,369 @@
+"""Validate project descriptions against the CAP PTCE shapes, and return a report.
+
+The shapes are ours only: the files of ``shapes/`` and the completeness shapes
+generated from the grid (:func:`completeness_shapes`), parsed once per process.
+A description is never read as shapes, pySHACL runs without its advanced
+features, without inference and without meta-SHACL, and nothing reaches the
+network. The grid's concept schemes (``skos:broader``, ``skos:inScheme``) are
+added to the data graph, as pySHACL's ``ont_graph`` would, so that a shape can
+tell that a cooperative is an ESS enterprise.
+
+Verdict: a description conforms when no result has the severity
+``sh:Violation`` (pySHACL's ``allow_warnings``). The law (loi n° 2014-856,
+art. 9), the structure and the grid's questions are violations; the décret
+n° 2015-431's eligibility conditions are warnings. See docs/validation.md.
+
+Usage::
+
+    report = validate_file("mon-ptce.yaml", lang="fr")
+    report.conforms, report.results[0].line, report.completeness.ratio
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.plugins.sparql import prepareQuery
+
+from .completeness import Completeness, completeness, completeness_shapes
+from .errors import InputFileError, ParameterError
+from .grid import load_grid
+from .namespaces import CAP, PREFIXES, VOCAB, bind_prefixes
+
+__all__ = [
+    "LANGUAGES",
+    "SEVERITIES",
+    "DESCRIPTION_SUFFIXES",
+    "Result",
+    "Report",
+    "completeness_shapes",
+    "shapes_graph",
+    "validate_graph",
+    "validate_description",
+    "validate_file",
+    "validate_paths",
+    "expand_paths",
+]
+
+LANGUAGES = ("fr", "en")
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+DESCRIPTION_SUFFIXES = (".yaml", ".yml", ".ttl", ".jsonld")
+GENERAL = "general"  # results about the description as a whole, not one grid entry
+
+
+@dataclass(frozen=True)
+class Result:
+    """One thing wrong with a description: what, how serious, where, and which grid entry."""
+
+    severity: str
+    entry: str
+    entry_label: str
+    question: str | None
+    message: str
+    focus: str
+    path: str | None
+    value: str | None
+    line: int | None
+    shape: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The validation of one description: its verdict, its results and its completeness."""
+
+    source: str
+    conforms: bool
+    results: tuple[Result, ...]
+    completeness: Completeness
+    lang: str = "fr"
+    graph: Graph = field(default_factory=Graph, compare=False, repr=False)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for result in self.results if result.severity == severity)
+
+
+# --- the shapes ---------------------------------------------------------------------
+
+
+@cache
+def _shapes() -> Graph:
+    """Files of shapes/ and the generated completeness shapes, parsed once; never mutated."""
+    from .rdf import shapes_graph as merged_shapes  # late: rdf imports us for the completeness shapes
+
+    return merged_shapes()
+
+
+def shapes_graph() -> Graph:
+    """A copy of every shape the validation uses."""
+    graph = bind_prefixes(Graph())
+    for triple in _shapes():
+        graph.add(triple)
+    return graph
+
+
+@cache
+def _vocabulary_triples() -> tuple:
+    """The concept schemes' structure, which shapes follow (skos:broader*) in the data graph."""
+    from .rdf import grid_graph
+
+    grid = grid_graph()
+    keep = (SKOS.broader, SKOS.inScheme)
+    return tuple(
+        (s, p, o) for s, p, o in grid
+        if str(s).startswith(str(VOCAB)) and (p in keep or (p == RDF.type and o == SKOS.Concept))
+    )
+
+
+@cache
+def _shape_links() -> dict[URIRef, tuple[str, str | None]]:
+    """Shape IRI -> (entry id or GENERAL, question id or None), from cap:checksEntry/Question."""
+    shapes = _shapes()
+    links = {}
+    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape)):
+        entry = shapes.value(shape, CAP.checksEntry)
+        question = shapes.value(shape, CAP.checksQuestion)
+        links[shape] = (_last_segment(entry) if entry else GENERAL, _last_segment(question) if question else None)
+    return links
+
+
+def _last_segment(iri) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+# --- running pySHACL -----------------------------------------------------------------
+
+
+class _PreparedQueryGraph(Graph):
+    """A data graph that parses each SPARQL text once.
+
+    pySHACL sends the text of a SHACL-SPARQL constraint once per focus node,
+    and rdflib parses it anew each time (about 0.15 s for the SIRET check).
+    The texts come from our shapes only, so a small cache keyed by text is safe.
+    """
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=64)
+def _prepared(text: str):
+    return prepareQuery(text)
+
+
+def _data_graph(description: Graph) -> Graph:
+    graph = _PreparedQueryGraph()
+    for triple in description:
+        graph.add(triple)
+    for triple in _vocabulary_triples():
+        graph.add(triple)
+    return graph
+
+
+def _run_pyshacl(description: Graph) -> Graph:
+    """The SHACL validation report graph of ``description`` against our shapes only."""
+    _conforms, report_graph, _text = pyshacl_validate(
+        _data_graph(description),
+        shacl_graph=_shapes(),
+        ont_graph=None,
+        inference="none",
+        abort_on_first=False,
+        allow_infos=True,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=False,
+        js=False,
+        debug=False,
+    )
+    return bind_prefixes(report_graph)
+
+
+# --- from the SHACL report to ours ---------------------------------------------------
+
+LineFinder = Callable[[URIRef, URIRef | None], int | None]
+
+
+def validate_graph(graph: Graph, *, source: str = "<graph>", line_for: LineFinder | None = None,
+                   lang: str = "fr") -> Report:
+    """Validate a description graph (one cap:Project) and build the report in ``lang``."""
+    _check_lang(lang)
+    report_graph = _run_pyshacl(graph)
+    results = tuple(sorted(
+        (_result(report_graph, node, graph, line_for, lang)
+         for node in report_graph.objects(None, SH.result)),  # not the nested sh:detail ones
+        key=_result_order,
+    ))
+    counts = completeness(graph, _project(graph), lang)
+    conforms = not any(result.severity == "violation" for result in results)
+    return Report(source, conforms, results, counts, lang, report_graph)
+
+
+def _project(graph: Graph) -> URIRef | None:
+    return next(iter(graph.subjects(RDF.type, CAP.Project)), None)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ParameterError(f"langue inconnue / unknown language {lang!r}", key="lang", hint="fr ou en / fr or en")
+
+
+def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang: str) -> Result:
+    shape = report.value(node, SH.sourceShape)
+    entry, question = _shape_links().get(shape, (GENERAL, None))
+    focus = report.value(node, SH.focusNode)
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    return Result(
+        severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
+        entry=entry,
+        entry_label=_entry_label(entry, lang),
+        question=question,
+        message=_message(report, node, shape, lang),
+        focus=str(focus),
+        path=_path_text(report, path),
+        value=None if value is None else str(value),
+        line=_line(data, line_for, focus, _first_iri(report, path), _project(data)),
+        shape=str(shape),
+    )
+
+
+def _entry_label(entry_id: str, lang: str) -> str:
+    if entry_id == GENERAL:
+        return "Description du projet" if lang == "fr" else "Project description"
+    return load_grid().entry(entry_id).label.get(lang)
+
+
+def _message(report: Graph, node, shape, lang: str) -> str:
+    """The result's message in ``lang``.
+
+    pySHACL fills in the templates ({?value}) but drops the language tags, so
+    each message it produced is matched against our templates in ``lang``: the
+    SPARQL constraint's first (it names the value), then the shape's.
+    """
+    produced = [str(message) for message in report.objects(node, SH.resultMessage)]
+    for owner in (report.value(node, SH.sourceConstraint), shape):
+        template = _in_lang(_shapes().objects(owner, SH.message), lang) if owner is not None else None
+        if template is None:
+            continue
+        pattern = _template_pattern(template)
+        found = next((message for message in produced if pattern.fullmatch(message)), None)
+        if found is not None or not _PLACEHOLDER.search(template):
+            return found or template
+    return produced[0] if produced else str(shape)
+
+
+_PLACEHOLDER = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _template_pattern(template: str) -> re.Pattern:
+    parts = _PLACEHOLDER.split(template)
+    return re.compile(".*?".join(re.escape(part) for part in parts), re.DOTALL)
+
+
+def _in_lang(literals, lang: str) -> str | None:
+    by_lang = {literal.language: str(literal) for literal in literals if isinstance(literal, Literal)}
+    return by_lang.get(lang) or by_lang.get(None)
+
+
+def _path_text(graph: Graph, path) -> str | None:
+    """A SHACL path as SPARQL property-path text with our prefixes (cap:hasAnswer/cap:answers)."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return _curie(path)
+    if (path, RDF.first, None) in graph:
+        return "/".join(filter(None, (_path_text(graph, step) for step in Collection(graph, path))))
+    for operator, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, operator)
+        if inner is not None:
+            return f"({_path_text(graph, inner)}){suffix}"
+    inverse = graph.value(path, SH.inversePath)
+    return f"^{_path_text(graph, inverse)}" if inverse is not None else None
+
+
+def _curie(iri: URIRef) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def _first_iri(graph: Graph, path) -> URIRef | None:
+    if isinstance(path, URIRef) or path is None:
+        return path
+    if (path, RDF.first, None) in graph:
+        return _first_iri(graph, graph.value(path, RDF.first))
+    return None
+
+
+def _line(data: Graph, line_for: LineFinder | None, focus, path: URIRef | None, project) -> int | None:
+    """The YAML line of the focus node's key; for a node the file only names, the line naming it."""
+    if line_for is None or not isinstance(focus, URIRef):
+        return None
+    line = line_for(focus, path)
+    if line is None and project is not None and not str(focus).startswith(str(project)):
+        # e.g. an INSEE commune: the line of the key that lists it
+        for subject, predicate in data.subject_predicates(focus):
+            if isinstance(subject, URIRef) and (line := line_for(subject, predicate)) is not None:
+                break
+    return line
+
+
+@cache
+def _entry_positions() -> dict[str, int]:
+    return {GENERAL: 0} | {entry.id: entry.position for entry in load_grid().entries}
+
+
+def _result_order(result: Result) -> tuple:
+    """Grid order: the entry, its question, then violations first, then the YAML line."""
+    severity = ("violation", "warning", "info").index(result.severity)
+    return (_entry_positions().get(result.entry, 99), result.question or "", severity, result.line or 0, result.message)
+
+
+# --- files ---------------------------------------------------------------------------
+
+
+def validate_description(description, *, lang: str = "fr") -> Report:
+    """Validate a loaded description (``cap_ptce.project.Description``)."""
+    return validate_graph(description.graph, source=str(description.source),
+                          line_for=description.line_for, lang=lang)
+
+
+def validate_file(path: str | Path, *, lang: str = "fr") -> Report:
+    """Load one description file (YAML, Turtle or JSON-LD) and validate it.
+
+    Raises the loader's ``InputError`` (with file and line) when the file cannot be read.
+    """
+    from .project import load_description
+
+    _check_lang(lang)
+    return validate_description(load_description(Path(path)), lang=lang)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, plus the description files of each folder named (sorted, not recursive)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTION_SUFFIXES))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputFileError("fichier introuvable / no such file", source=str(path),
+                                 hint="vérifier le chemin / check the path")
+    return files
+
+
+def validate_paths(paths: Iterable[str | Path], *, lang: str = "fr") -> list[Report]:
+    """Validate every description file named or found in the folders named, in order."""
+    return [validate_file(path, lang=lang) for path in expand_paths(paths)]
