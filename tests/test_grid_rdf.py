@@ -9,6 +9,7 @@ from rdflib import BNode, Graph, Literal, URIRef, namespace
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
+from cap_ptce.errors import ParameterError
 from cap_ptce.grid import load_grid
 from cap_ptce.namespaces import CAP, DISCO, GRID_IRI
 from cap_ptce.rdf import (
@@ -224,6 +225,13 @@ def test_every_part_of_the_framing_is_published(graph, grid):
 def test_the_licence_can_be_changed():
     other = "https://creativecommons.org/licenses/by/4.0/"
     assert grid_graph(license=other).value(GRID_IRI, DCTERMS.license) == URIRef(other)
+
+
+@pytest.mark.parametrize("bad", ["Licence Ouverte", "<https://x>", "https://a b"])
+def test_a_licence_that_is_not_an_iri_is_refused(bad):
+    with pytest.raises(ParameterError) as caught:
+        grid_graph(license=bad)
+    assert caught.value.key == "LICENSE"
 
 
 def test_dataset_parts_are_the_three_published_graphs():

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .errors import RdfSyntaxError
+from .errors import ParameterError, RdfSyntaxError
 from .namespaces import ADMS, BASE, CAP, DISCO, GRID_IRI, GRILLE, ORG, VOCAB, bind_prefixes
 from .resources import data_dir
 from .settings import defaults
@@ -40,6 +41,8 @@ __all__ = [
     "shapes_graph",
     "dataset_parts",
 ]
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 ENTRIES_SCHEME = VOCAB["entrees"]
 PUBLIC_SCHEMES = VOCAB["dispositifs"]
@@ -98,9 +101,9 @@ def shapes_graph() -> Graph:
     return graph
 
 
-def dataset_parts() -> dict[str, Graph]:
-    """The published parts of the dataset, by name: ontology, grid, shapes."""
-    return {"ontology": ontology_graph(), "grid": grid_graph(), "shapes": shapes_graph()}
+def dataset_parts(*, license: str | None = None) -> dict[str, Graph]:
+    """The published parts of the dataset, by name: ontology, grid (under ``license``), shapes."""
+    return {"ontology": ontology_graph(), "grid": grid_graph(license=license), "shapes": shapes_graph()}
 
 
 @cache
@@ -148,12 +151,23 @@ def grid_graph(grid=None, *, license: str | None = None) -> Graph:
 
     grid = grid if grid is not None else load_grid()
     graph = bind_prefixes(Graph(bind_namespaces="core"))
-    _add_grid(graph, grid, URIRef(license or defaults()["LICENSE"]))
+    _add_grid(graph, grid, _licence_iri(license or defaults()["LICENSE"]))
     _add_entries(graph, grid)
     for scheme in grid.schemes:
         _add_concept_scheme(graph, scheme)
     _add_public_schemes(graph, grid.public_schemes)
     return graph
+
+
+def _licence_iri(value: str) -> URIRef:
+    """The licence as an IRI; refuse what would make the published Turtle invalid."""
+    if not _ABSOLUTE_IRI.fullmatch(value):
+        raise ParameterError(
+            f"licence invalide / invalid licence {value!r}: une IRI absolue est attendue / an absolute IRI is expected",
+            key="LICENSE",
+            hint="par exemple / for example https://spdx.org/licenses/etalab-2.0.html",
+        )
+    return URIRef(value)
 
 
 def _text(graph: Graph, subject: URIRef, predicate: URIRef, text) -> None:

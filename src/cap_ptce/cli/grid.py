@@ -7,11 +7,14 @@ import textwrap
 from pathlib import Path
 
 import click
+from rdflib import Graph
 
 from ..errors import InputFileError, ParameterError
 from ..grid import Grid, load_grid
+from ..namespaces import bind_prefixes
 from ..rdf import dataset_parts, grid_graph, ontology_graph, shapes_graph
 from ..serialize import EXPORT_FORMATS, get_format, grid_csv, serialize
+from ..settings import from_environ
 
 __all__ = ["COMMANDS", "export", "grid", "render_grid"]
 
@@ -64,13 +67,18 @@ def export(what: str, fmt, output: Path | None) -> None:
 
 
 def _part_graph(what: str):
-    if what == "all":
-        merged = ontology_graph()
-        for name, graph in dataset_parts().items():
-            if name != "ontology":
-                merged += graph
-        return merged
-    return {"grid": grid_graph, "ontology": ontology_graph, "shapes": shapes_graph}[what]()
+    """The graph of one part, or of all; the grid's licence follows ``CAP_PTCE_LICENSE`` when set."""
+    license = from_environ().get("LICENSE")
+    if what == "grid":
+        return grid_graph(license=license)
+    if what == "ontology":
+        return ontology_graph()
+    if what == "shapes":
+        return shapes_graph()
+    merged = Graph()
+    for graph in dataset_parts(license=license).values():
+        merged += graph
+    return bind_prefixes(merged)
 
 
 def _write(data: bytes, output: Path | None) -> None:
