@@ -11,6 +11,7 @@ never pasted into the query text, so no value can change the query's shape.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import ParameterError
 
-__all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "bind"]
+__all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "bind", "concept_ids"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _VOCAB = "https://w3id.org/cap-ptce/vocab/"
@@ -86,7 +87,22 @@ def _concept(param: Parameter, text: str) -> ox.NamedNode:
             text, f"not a concept id of the scheme {param.scheme!r}",
             f"write an id such as {param.examples[0] if param.examples else 'mon-concept'}, or its IRI {namespace}…",
         )
+    known = concept_ids(param.scheme)
+    if concept_id not in known:
+        nearest = difflib.get_close_matches(concept_id, known, n=1)
+        hint = f"did you mean {nearest[0]!r}?" if nearest else f"use one of: {', '.join(known)}"
+        raise param._error(text, f"not a concept of the scheme {param.scheme!r}", hint)
     return ox.NamedNode(namespace + concept_id)
+
+
+def concept_ids(scheme_id: str | None) -> list[str]:
+    """The ids of the concepts of a scheme of the grid (``dispositifs``: the public schemes)."""
+    from ..grid import load_grid  # the grid is the one source of the concept lists
+
+    grid = load_grid()
+    if scheme_id == "dispositifs":
+        return [scheme.id for scheme in grid.public_schemes]
+    return [concept.id for concept in grid.scheme(scheme_id).concepts]
 
 
 def _literal(param: Parameter, text: str) -> ox.Literal:

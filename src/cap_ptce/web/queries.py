@@ -16,9 +16,11 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from ..errors import InputError, QueryError, QueryTimeoutError, QueryTooLargeError
+from ..grid import load_grid
 from ..queries import ReadyQuery, get_query, list_queries
 from ..queries.results import TWIN_FORMATS, run_table, serialise
 from .i18n import current_lang
+from .sparql import get_kb
 
 __all__ = ["bp"]
 
@@ -28,7 +30,7 @@ _PAGE_ARGS = {"lang"}
 
 
 @bp.get("/requetes")
-def index() -> str:
+def index() -> Response:
     """The list of the ready-made queries."""
     response = Response(render_template(
         "queries.html", queries=list_queries(), lang_suffix=_lang_suffix(),
@@ -54,15 +56,15 @@ def detail(name: str) -> Response:
     status = 200
     try:
         context["sparql"] = query.build(params)
-        context["variables"], rows = run_table(_kb(), context["sparql"])
+        context["variables"], rows = run_table(get_kb(), context["sparql"], **_limits())
         context["rows"] = [{var: _cell(row.get(var)) for var in context["variables"]} for row in rows]
     except (InputError, QueryError) as exc:
         # Shown on the page, beside the form that lets the reader correct it.
         context["error"], status = str(exc), _status(exc)
     alternates = _alternates(query.name, params)
     html = render_template(
-        "queries_detail.html", query=query, values=params, alternates=alternates,
-        yasgui_url=_yasgui_url(context["sparql"], query.text(lang)), lang_suffix=_lang_suffix(), **context,
+        "queries_detail.html", query=query, values=params, alternates=alternates, options=_options(query, lang),
+        yasgui_fragment=_yasgui_fragment(context["sparql"], query.text(lang)), lang_suffix=_lang_suffix(), **context,
     )
     return _with_links(Response(html, status=status), alternates)
 
@@ -71,10 +73,11 @@ def detail(name: str) -> Response:
 def twin(name: str, suffix: str) -> Response:
     """The results of the query ``name`` as CSV, JSON, TSV or XML (SPARQL 1.1 result formats)."""
     query = get_query(name)
-    body, media_type = serialise(_kb(), query.build(_params(query, current_lang())), suffix)
-    response = Response(body, mimetype=media_type)
+    body, media_type = serialise(get_kb(), query.build(_params(query, current_lang())), suffix, **_limits())
+    response = Response(body, content_type=media_type)
     response.headers["Content-Disposition"] = f'inline; filename="{query.name}.{suffix}"'
-    response.headers["Link"] = f'</requetes/{query.name}>; rel="alternate"; type="text/html"'
+    page = f"/requetes/{query.name}" + (f"?{urlencode(sorted(request.args.items()))}" if request.args else "")
+    response.headers["Link"] = f'<{page}>; rel="alternate"; type="text/html"'
     return response
 
 
@@ -88,18 +91,42 @@ def english_alias(name: str | None = None) -> Response:
     return redirect(target + "?" + urlencode(sorted(args.items())), code=301)
 
 
-def _kb():
-    from .sparql import get_kb  # the knowledge base belongs to the SPARQL area
-
-    return get_kb()
+def _limits() -> dict[str, Any]:
+    """The endpoint's limits: ready-made queries get no more room than any other query."""
+    config = current_app.config
+    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"]}
 
 
 def _params(query: ReadyQuery, lang: str) -> dict[str, str]:
-    """The query's parameters from the query string; ``langue`` follows the page by default."""
-    params = {key: value for key, value in request.args.items() if key not in _PAGE_ARGS}
+    """The query's parameters from the query string; ``langue`` follows the page by default.
+
+    A parameter given several times (a multiple choice in the form) becomes one
+    comma-separated value.
+    """
+    params = {key: ",".join(v for v in request.args.getlist(key) if v.strip())
+              for key in request.args if key not in _PAGE_ARGS}
     if any(p.name == "langue" for p in query.parameters) and not params.get("langue"):
         params["langue"] = lang
     return params
+
+
+def _options(query: ReadyQuery, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """For each parameter with a closed list of values, the (value, label) pairs of its form field."""
+    options = {}
+    for parameter in query.parameters:
+        if parameter.type == "concept":
+            options[parameter.name] = _concept_options(parameter.scheme, lang)
+        elif parameter.type in {"lang", "boolean"} or parameter.choices:
+            values = parameter.choices or (("fr", "en") if parameter.type == "lang" else ("true", "false"))
+            options[parameter.name] = [(value, value) for value in values]
+    return options
+
+
+def _concept_options(scheme_id: str, lang: str) -> list[tuple[str, str]]:
+    grid = load_grid()
+    if scheme_id == "dispositifs":
+        return [(s.id, f"{s.acronym} — {getattr(s.label, lang)}") for s in grid.public_schemes]
+    return [(c.id, getattr(c.label, lang)) for c in grid.scheme(scheme_id).concepts]
 
 
 def _alternates(name: str, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -113,19 +140,18 @@ def _alternates(name: str, params: dict[str, str]) -> list[dict[str, Any]]:
 def _cell(value: Any) -> dict[str, str | None]:
     """A table cell: its text, and a link when the value is an IRI this server answers for."""
     if value is None:
-        return {"text": "", "href": None}
+        return {"text": "", "href": None, "path": None}
     text = str(value)
     base = current_app.config["BASE_IRI"]
-    href = "/" + text.removeprefix(base) if isinstance(value, str) and text.startswith(base) else None
-    if href is None and isinstance(value, str) and text.startswith(("http://", "https://")):
-        href = text
-    return {"text": text, "href": href}
+    if isinstance(value, str) and text.startswith(base):
+        return {"text": text, "href": None, "path": "/" + text.removeprefix(base)}
+    href = text if isinstance(value, str) and text.startswith(("http://", "https://")) else None
+    return {"text": text, "href": href, "path": None}
 
 
-def _yasgui_url(sparql: str, title: str) -> str:
-    """The SPARQL editor with this query loaded (in the fragment: the server never runs it)."""
-    fragment = urlencode({"query": sparql, "tabTitle": title}, quote_via=quote)
-    return url_for("sparql.endpoint") + "#" + fragment if "sparql.endpoint" in current_app.view_functions else "/sparql#" + fragment
+def _yasgui_fragment(sparql: str, title: str) -> str:
+    """What follows ``/sparql#`` to open the editor on this query (a fragment: the server never runs it)."""
+    return urlencode({"query": sparql, "tabTitle": title}, quote_via=quote)
 
 
 def _lang_suffix() -> str:
