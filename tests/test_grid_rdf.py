@@ -216,6 +216,13 @@ def test_the_changelog_is_published_one_dated_note_per_version_and_language(grap
             assert len(dated) == 1 and getattr(item.note, lang) in dated[0], (item.version, lang)
 
 
+def test_the_ontology_credits_the_grids_author(graph):
+    ontology = ontology_graph()
+    header = URIRef("https://w3id.org/cap-ptce/def")
+    assert ontology.value(header, DCTERMS.contributor) == graph.value(GRID_IRI, DCTERMS.creator)
+    assert ontology.value(header, DCTERMS.source) == GRID_IRI
+
+
 def test_every_part_of_the_framing_is_published(graph, grid):
     assert set(grid.framing) <= set(FRAMING_PROPERTIES)
     for key, text in grid.framing.items():
