@@ -1,5 +1,73 @@
-"""Commands of the `validate` area (see docs/architecture.md)."""
+"""Command of the validation area: ``cap-ptce validate FILE_OR_DIR...``.
+
+Exit codes: 0 every description conforms, 1 at least one does not (a
+violation), 2 a file cannot be read or an option is wrong (the loader's
+message, with file and line, on stderr).
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+from pathlib import Path
+
+import click
+
+from ..errors import InputFileError
+from ..report_render import RENDERERS, render
+from ..validation import LANGUAGES, validate_paths
+
+__all__ = ["COMMANDS", "validate"]
+
+EPILOG = """\b
+Exemples / examples:
+  cap-ptce validate mon-ptce.yaml
+  cap-ptce validate examples/corpus/                  # chaque .yaml, .yml, .ttl, .jsonld du dossier
+  cap-ptce validate mon-ptce.yaml --lang en
+  cap-ptce validate projets/ --format json -o rapport.json
+  cap-ptce validate mon-ptce.ttl --format html -o rapport.html
+
+\b
+Codes de sortie / exit codes:
+  0  conforme / conforms (les avertissements ne font pas échouer / warnings do not fail)
+  1  non conforme / does not conform (au moins une violation / at least one violation)
+  2  fichier illisible ou option invalide / unreadable file or bad option
+"""
+
+
+@click.command("validate", epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(tuple(RENDERERS)), default="text", show_default=True,
+              help="Forme du rapport / report format.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True,
+              help="Langue des messages / language of the messages.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier du rapport (sinon la sortie standard) / report file (default: stdout).")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, output: Path | None) -> None:
+    """Vérifier des descriptions de PTCE / check PTCE descriptions.
+
+    Chaque description est vérifiée contre les formes SHACL de CAP PTCE :
+    structure et formats, loi n° 2014-856 (article 9), décret n° 2015-431
+    (avertissements) et complétude au regard des 18 questions de la grille.
+    Le rapport est groupé par entrée de la grille et donne la ligne du YAML.
+
+    Each description is checked against the CAP PTCE SHACL shapes: structure
+    and formats, the law's article 9, the decree's eligibility conditions
+    (warnings) and completeness against the grid's 18 questions.
+    """
+    reports = validate_paths(paths, lang=lang)
+    _write(render(reports, fmt), output)
+    ctx.exit(0 if all(report.conforms for report in reports) else 1)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"impossible d'écrire le rapport / cannot write the report: {exc.strerror}",
+                             source=str(output), hint="choisir un autre fichier / choose another file") from exc
+
+
+COMMANDS = [validate]

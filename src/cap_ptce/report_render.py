@@ -1,0 +1,232 @@
+"""Render validation reports: text for people, JSON for programs, Turtle, HTML.
+
+Every renderer takes a list of :class:`cap_ptce.validation.Report` (one per
+file) and returns a ``str``. The JSON form is stable and described by
+``validation-report.schema.json`` (shipped in the package, documented in
+docs/validation.md); the Turtle form is the SHACL validation report graph of
+each file; the text and HTML forms group the results by grid entry, in the
+reports' language, with the completeness of every entry.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from .errors import ParameterError
+from .namespaces import bind_prefixes
+from .validation import GENERAL, Report, Result
+
+__all__ = ["RENDERERS", "JSON_FORMAT_VERSION", "render", "to_text", "to_json", "to_turtle", "to_html", "report_data"]
+
+JSON_FORMAT_VERSION = 1
+
+WORDS = {
+    "fr": {
+        "violation": "violation", "warning": "avertissement", "info": "information", "colon": " :",
+        "conforms": "conforme", "fails": "non conforme",
+        "completeness": "Complétude", "questions": "questions",
+        "files": "fichiers", "title": "Rapport de validation CAP PTCE",
+        "no_result": "Aucun problème.", "entry": "Entrée", "severity": "Gravité", "where": "Où",
+        "question": "Question", "message": "Message",
+        "counts": "{v} violation(s), {w} avertissement(s)",
+        "summary": "{n} fichier(s) : {ok} conforme(s), {ko} non conforme(s)",
+        "legend": "Conforme : aucune violation. Les avertissements (décret n° 2015-431) ne font pas échouer.",
+    },
+    "en": {
+        "violation": "violation", "warning": "warning", "info": "info", "colon": ":",
+        "conforms": "conforms", "fails": "does not conform",
+        "completeness": "Completeness", "questions": "questions",
+        "files": "files", "title": "CAP PTCE validation report",
+        "no_result": "No problem found.", "entry": "Entry", "severity": "Severity", "where": "Where",
+        "question": "Question", "message": "Message",
+        "counts": "{v} violation(s), {w} warning(s)",
+        "summary": "{n} file(s): {ok} conform, {ko} do not",
+        "legend": "Conforms: no violation. Warnings (decree no. 2015-431) do not make a file fail.",
+    },
+}
+
+
+def _words(reports: list[Report]) -> dict[str, str]:
+    return WORDS[reports[0].lang if reports else "fr"]
+
+
+def _where(report: Report, result: Result) -> str:
+    return f"{report.source}:{result.line}" if result.line is not None else report.source
+
+
+def _percent(ratio: float) -> str:
+    return f"{round(ratio * 100)} %"
+
+
+def _groups(report: Report) -> list[tuple[str, str, str | None, list[Result]]]:
+    """(entry id, label, "answered/total" or None, results) in grid order, the general group first."""
+    groups = []
+    general = [r for r in report.results if r.entry == GENERAL]
+    if general:
+        groups.append((GENERAL, general[0].entry_label, None, general))
+    for entry in report.completeness.entries:
+        results = [r for r in report.results if r.entry == entry.id]
+        groups.append((entry.id, entry.label, f"{entry.answered}/{entry.total}", results))
+    return groups
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def to_text(reports: list[Report]) -> str:
+    """The human report: per file, the verdict, then each grid entry with its results."""
+    words = _words(reports)
+    blocks = [_text_file(report, words) for report in reports]
+    if len(reports) > 1:
+        ok = sum(report.conforms for report in reports)
+        blocks.append(words["summary"].format(n=len(reports), ok=ok, ko=len(reports) - ok))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _text_file(report: Report, words: dict[str, str]) -> str:
+    verdict = words["conforms"] if report.conforms else words["fails"]
+    counts = words["counts"].format(v=report.count("violation"), w=report.count("warning"))
+    done = report.completeness
+    colon = words["colon"]  # French puts a space before the colon
+    lines = [f"{report.source}{colon} {verdict} — {counts}"]
+    for _entry_id, label, answered, results in _groups(report):
+        lines.append(f"  {label}" + (f"  [{answered}]" if answered else ""))
+        for result in results:
+            question = f" {result.question}" if result.question else ""
+            lines.append(f"    {words[result.severity]}{question} — {_where(report, result)}")
+            lines.append(f"      {result.message}")
+    lines.append(f"  {words['completeness']}{colon} {done.answered}/{done.total} {words['questions']} ({_percent(done.ratio)})")
+    return "\n".join(lines)
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def report_data(report: Report) -> dict:
+    """One file's report as plain data: the stable JSON structure (see the JSON Schema)."""
+    done = report.completeness
+    return {
+        "file": report.source,
+        "conforms": report.conforms,
+        "results": [_result_data(result) for result in report.results],
+        "completeness": {
+            "entries": [
+                {"id": e.id, "label": e.label, "answered": e.answered, "total": e.total, "missing": list(e.missing)}
+                for e in done.entries
+            ],
+            "answered": done.answered,
+            "total": done.total,
+            "ratio": round(done.ratio, 4),
+        },
+    }
+
+
+def _result_data(result: Result) -> dict:
+    return {
+        "severity": result.severity,
+        "entry": result.entry,
+        "entry_label": result.entry_label,
+        "question": result.question,
+        "message": result.message,
+        "line": result.line,
+        "focus": result.focus,
+        "path": result.path,
+        "value": result.value,
+        "shape": result.shape,
+    }
+
+
+def to_json(reports: list[Report]) -> str:
+    """``{"version", "lang", "conforms", "files": [...]}``, one object per file."""
+    data = {
+        "version": JSON_FORMAT_VERSION,
+        "lang": reports[0].lang if reports else "fr",
+        "conforms": all(report.conforms for report in reports),
+        "files": [report_data(report) for report in reports],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Turtle ----------------------------------------------------------------------------
+
+
+def to_turtle(reports: list[Report]) -> str:
+    """The SHACL validation report graphs, each report linked to its file by dcterms:source."""
+    graph = bind_prefixes(Graph())
+    for report in reports:
+        for triple in report.graph:
+            graph.add(triple)
+        for node in report.graph.subjects(predicate=None, object=URIRef("http://www.w3.org/ns/shacl#ValidationReport")):
+            graph.add((node, DCTERMS.source, Literal(report.source)))
+    return graph.serialize(format="turtle")
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}
+.ok{color:#18753c}.ko{color:#ce0500}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+.violation{color:#ce0500;font-weight:600}.warning{color:#b34000}.info{color:#0063cb}
+code{font-size:.9em}
+"""
+
+
+def to_html(reports: list[Report]) -> str:
+    """A standalone page (no script, no external resource), every value escaped."""
+    words = _words(reports)
+    lang = reports[0].lang if reports else "fr"
+    body = "\n".join(_html_file(report, words) for report in reports)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(words['title'])}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{escape(words['title'])}</h1>\n<p>{escape(words['legend'])}</p>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _html_file(report: Report, words: dict[str, str]) -> str:
+    verdict_class, verdict = ("ok", words["conforms"]) if report.conforms else ("ko", words["fails"])
+    done = report.completeness
+    parts = [
+        f"<section>\n<h2><code>{escape(report.source)}</code> — "
+        f'<span class="{verdict_class}">{escape(verdict)}</span></h2>',
+        f"<p>{escape(words['completeness'] + words['colon'])} {done.answered}/{done.total} {escape(words['questions'])} "
+        f"({escape(_percent(done.ratio))}) — "
+        f"{escape(words['counts'].format(v=report.count('violation'), w=report.count('warning')))}</p>",
+    ]
+    for _entry_id, label, answered, results in _groups(report):
+        suffix = f" <small>({escape(answered)})</small>" if answered else ""
+        parts.append(f"<h3>{escape(label)}{suffix}</h3>")
+        if results:
+            parts.append(_html_table(report, results, words))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _html_table(report: Report, results: list[Result], words: dict[str, str]) -> str:
+    head = "".join(f"<th>{escape(words[key])}</th>" for key in ("severity", "question", "where", "message"))
+    rows = [
+        f'<tr><td class="{escape(r.severity)}">{escape(words[r.severity])}</td>'
+        f"<td>{escape(r.question or '')}</td><td><code>{escape(_where(report, r))}</code></td>"
+        f"<td>{escape(r.message)}</td></tr>"
+        for r in results
+    ]
+    return f"<table>\n<tr>{head}</tr>\n" + "\n".join(rows) + "\n</table>"
+
+
+RENDERERS = {"text": to_text, "json": to_json, "turtle": to_turtle, "html": to_html}
+
+
+def render(reports: list[Report], format: str = "text") -> str:
+    """Render ``reports`` in ``format`` (text, json, turtle or html)."""
+    renderer = RENDERERS.get(format)
+    if renderer is None:
+        raise ParameterError(f"format inconnu / unknown format {format!r}", key="format",
+                             hint=f"utiliser / use {', '.join(RENDERERS)}")
+    return renderer(reports)
