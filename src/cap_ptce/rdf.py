@@ -13,11 +13,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from .errors import ParameterError, RdfSyntaxError
 from .namespaces import ADMS, BASE, CAP, DISCO, GRID_IRI, GRILLE, ORG, VOCAB, bind_prefixes
@@ -40,6 +41,9 @@ __all__ = [
     "grid_graph",
     "shapes_graph",
     "dataset_parts",
+    "declared_terms",
+    "terms_used",
+    "undeclared_terms",
 ]
 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
@@ -104,6 +108,29 @@ def shapes_graph() -> Graph:
 def dataset_parts(*, license: str | None = None) -> dict[str, Graph]:
     """The published parts of the dataset, by name: ontology, grid (under ``license``), shapes."""
     return {"ontology": ontology_graph(), "grid": grid_graph(license=license), "shapes": shapes_graph()}
+
+
+# Types that declare a term; the modelling languages' own terms need no declaration.
+_DECLARING_TYPES = (OWL.Class, RDFS.Class, RDF.Property,
+                    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+_BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD, SH))
+
+
+def declared_terms(ontology: Graph | None = None) -> frozenset[URIRef]:
+    """The classes and properties that the ontology declares (ours and the reused ones)."""
+    ontology = ontology if ontology is not None else ontology_graph()
+    return frozenset(s for t in _DECLARING_TYPES for s in ontology.subjects(RDF.type, t) if isinstance(s, URIRef))
+
+
+def terms_used(graph: Graph) -> set[URIRef]:
+    """The terms a graph uses: its predicates and the classes it uses with ``rdf:type``."""
+    return {t for t in set(graph.predicates()) | set(graph.objects(None, RDF.type)) if isinstance(t, URIRef)}
+
+
+def undeclared_terms(terms: Iterable[URIRef], ontology: Graph | None = None) -> list[str]:
+    """The ``terms`` that the ontology does not declare (the modelling languages' own excepted), sorted."""
+    declared = declared_terms(ontology)
+    return sorted({str(t) for t in terms if not str(t).startswith(_BUILT_IN) and t not in declared})
 
 
 @cache
