@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
-from ..namespaces import CAP, bind_prefixes
+from ..namespaces import CAP, GRILLE, VOCAB, bind_prefixes
 
-__all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "projects_pointing_at", "project_iri"]
+__all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "grid_backlinks", "project_iri"]
 
 _NAME = "(<https://schema.org/name>|<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>|<http://purl.org/dc/terms/title>)"
 
@@ -42,9 +42,9 @@ def _refs(rows) -> list[ProjectRef]:
     prefix = _project_prefix()
     found = {}
     for row in rows:
-        iri = str(row["project"])
+        iri = row["project"].value
         if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
-            name = str(row.get("name") or iri[len(prefix):])
+            name = row["name"].value if "name" in row else iri[len(prefix):]
             found.setdefault(iri, ProjectRef(iri[len(prefix):], URIRef(iri), name))
     return sorted(found.values(), key=lambda ref: (ref.name.casefold(), ref.id))
 
@@ -58,13 +58,23 @@ def list_projects() -> list[ProjectRef]:
     return _refs(rows)
 
 
-def projects_pointing_at(iri: URIRef) -> list[ProjectRef]:
-    """The projects whose description points at ``iri`` (a question answered, a concept used…)."""
+def grid_backlinks() -> dict[str, list[ProjectRef]]:
+    """For each resource of the grid and its vocabularies, the projects whose description points at it.
+
+    One query for the whole corpus (pages ask for it once per app, not once per page).
+    """
     rows = _select(f"""
-        SELECT ?project (SAMPLE(?label) AS ?name) WHERE {{
-          GRAPH ?g {{ ?s ?p <{iri}> . ?project a <{CAP.Project}> OPTIONAL {{ ?project {_NAME} ?label }} }}
-        }} GROUP BY ?project""")
-    return _refs(rows)
+        SELECT DISTINCT ?target ?project ?name WHERE {{
+          GRAPH ?g {{
+            ?project a <{CAP.Project}> . ?s ?p ?target .
+            FILTER(isIRI(?target) && (STRSTARTS(STR(?target), "{GRILLE}") || STRSTARTS(STR(?target), "{VOCAB}")))
+            OPTIONAL {{ ?project {_NAME} ?name }}
+          }}
+        }}""")
+    by_target: dict[str, list[dict]] = {}
+    for row in rows:
+        by_target.setdefault(row["target"].value, []).append(row)
+    return {target: _refs(found) for target, found in by_target.items()}
 
 
 def project_graph(project_id: str) -> Graph | None:
@@ -78,20 +88,29 @@ def project_graph(project_id: str) -> Graph | None:
 
 
 def corpus_graph() -> Graph:
-    """Every project description of the knowledge base, merged."""
-    return _construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    """Every project description of the knowledge base, merged (not the grid, ontology or provenance)."""
+    return _construct(f"""
+        CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+          GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}
+        }}""")
+
+
+# A corpus is hundreds of projects (the State counted 140 PTCEs in 2023): far below this.
+_MAX_TRIPLES = 5_000_000
 
 
 def _select(query: str) -> list[dict]:
     from .sparql import get_kb
 
-    return [dict(row) for row in get_kb().select(query)]
+    return get_kb().select(query, max_rows=_MAX_TRIPLES)
 
 
 def _construct(query: str) -> Graph:
+    from ..sparql.execute import QueryRequest
+    from ..sparql.formats import by_name
     from .sparql import get_kb
 
+    result = get_kb().run(QueryRequest(query), by_name("CONSTRUCT", "ntriples"), max_rows=_MAX_TRIPLES)
     graph = bind_prefixes(Graph())
-    for triple in get_kb().construct(query):
-        graph.add(triple)
+    graph.parse(data=result.body.decode("utf-8"), format="nt")
     return graph

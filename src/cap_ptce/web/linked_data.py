@@ -53,6 +53,8 @@ def serve(path: str, resource: Resource, render_html, render_data) -> Response:
     _, suffix, lang = split_request_path(path)
     if lang is not None and (lang not in LANGS or suffix != "html"):
         raise NotFoundError(f"no document {path}", hint="HTML documents end in .fr.html or .en.html")
+    if resource.anchor is not None and suffix is not None:
+        raise NotFoundError(f"no document {path}", hint="this resource is described in the document of the resource it belongs to")
     rep = negotiate(request.headers.get("Accept"), suffix, resource.offers)
     if rep is None:
         raise NotAcceptable(_not_acceptable_message(resource))
@@ -72,6 +74,8 @@ def _see_other(path: str, resource: Resource, rep: Representation) -> Response:
     """303 from the thing (or an unqualified ``.html``) to the negotiated document."""
     lang = current_lang() if rep is HTML else None
     target = links.relative(path, document_path(resource, rep, lang))
+    if rep is HTML and resource.anchor:
+        target += "#" + resource.anchor
     response = redirect(target, code=303)
     response.headers["Vary"] = "Accept, Accept-Language"
     allow_cross_origin(response)

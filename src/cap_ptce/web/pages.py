@@ -48,7 +48,7 @@ def download(name: str) -> Response:
 def find_resource(path: str) -> Resource:
     """The resource at ``path`` (no suffix) in the current app."""
     site = get_site()
-    return resolve(path, project_iri=site.project_iri, is_thing=site.is_thing)
+    return resolve(path, project_iri=site.project_iri, is_thing=site.is_thing, project_part=site.project_part)
 
 
 def render_page(resource: Resource, lang: str) -> str:
@@ -86,4 +86,11 @@ def render_data(resource: Resource, rep: Representation) -> bytes:
     """``resource`` as ``rep`` (an RDF syntax, or CSV for the grid)."""
     if rep.name == "csv":
         return grid_csv_bytes()
+    part = _WHOLE_PARTS.get(resource.kind)
+    if part is not None:  # the same bytes as the part's download, made once
+        return get_site().download(part, rep.name)
     return serialize(rdf_of(resource), rep.name)
+
+
+# Kinds whose document is a whole part of the dataset (see web.site.PART_TITLES).
+_WHOLE_PARTS = {"ontology": "ontologie", "shapes": "controles", "catalog": "catalogue"}

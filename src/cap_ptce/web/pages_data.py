@@ -43,11 +43,18 @@ def projects(resource: Resource, lang: str):
     return "projects.html", {"projects": get_site().projects}
 
 
+def part_anchor(main: URIRef, iri: URIRef) -> str | None:
+    """The anchor of a part of ``main`` on ``main``'s page: ``…/x/acteur/y`` → ``acteur-y``, ``…/x#y`` → ``y``."""
+    rest = str(iri)[len(str(main)):]
+    if str(iri).startswith(str(main)) and rest[:1] in {"/", "#"} and len(rest) > 1:
+        return rest[1:].replace("/", "-")
+    return None
+
+
 def _sections(p, graph: Graph, main: URIRef) -> list[dict]:
-    """Named resources of a project's graph other than the project, each with its rows."""
-    others = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and s != main}, key=str)
-    return [{"anchor": str(s).rpartition("#")[2] or str(s).rpartition("/")[2], "value": p.value(s, graph),
-             "rows": p.rows(graph, s)} for s in others if str(s).startswith(str(main))]
+    """Named parts of a project's graph (actors, actions, answers…), each with its rows, in IRI order."""
+    parts = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and part_anchor(main, s)}, key=str)
+    return [{"anchor": part_anchor(main, s), "value": p.value(s, graph), "rows": p.rows(graph, s)} for s in parts]
 
 
 def project(resource: Resource, lang: str):

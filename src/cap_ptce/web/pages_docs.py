@@ -39,13 +39,14 @@ class Term:
 
 def presenter(lang: str) -> Presenter:
     site = get_site()
-    return Presenter(site.graph, lang, (BASE, site.config["BASE_IRI"]), known=site.is_published)
+    return Presenter(site.graph, lang, (BASE, site.config["BASE_IRI"]), locate=site.locate)
 
 
 def _first_text(p: Presenter, graph: Graph, node, props) -> str:
+    """The first text of ``props`` in the page's language (or without one); empty if none."""
     for prop in props:
         found = p.pick(graph.objects(node, prop))
-        if found:
+        if found and found[1] is None:
             return found[0]
     return ""
 

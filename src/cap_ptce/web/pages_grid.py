@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from ..grid import Grid
 from ..rdf import concept_iri, public_scheme_iri, question_iri
-from . import corpus
 from .resolve import Resource
 from .site import get_site
 
@@ -48,7 +47,7 @@ def question(resource: Resource, lang: str):
         "entry": grid.entry(found.entry_id),
         "schemes": [grid.scheme(scheme_id) for scheme_id in found.schemes],
         "public_schemes": [grid.public_scheme(ps_id) for ps_id in found.public_schemes],
-        "projects": corpus.projects_pointing_at(question_iri(found.id)),
+        "projects": get_site().projects_pointing_at(question_iri(found.id)),
     }
 
 
@@ -86,7 +85,7 @@ def concept(resource: Resource, lang: str):
         "narrower": [c for c in owner.concepts if c.broader == found.id],
         "examples": examples,
         "questions": [grid.question(qid) for qid in owner.questions],
-        "projects": corpus.projects_pointing_at(concept_iri(found.scheme_id, found.id)),
+        "projects": get_site().projects_pointing_at(concept_iri(found.scheme_id, found.id)),
     }
 
 
@@ -98,7 +97,7 @@ def public_scheme(resource: Resource, lang: str):
         "successor": grid.public_scheme(found.successor) if found.successor else None,
         "predecessors": [ps for ps in grid.public_schemes if ps.successor == found.id],
         "questions": [q for q in grid.questions if found.id in q.public_schemes],
-        "projects": corpus.projects_pointing_at(public_scheme_iri(found.id)),
+        "projects": get_site().projects_pointing_at(public_scheme_iri(found.id)),
     }
 
 

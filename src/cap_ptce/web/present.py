@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..describe import LABEL_PROPERTIES
-from ..namespaces import BASE, PREFIXES
+from ..namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from . import links
 
 __all__ = ["Value", "Row", "Presenter", "internal_path", "curie"]
@@ -49,25 +49,42 @@ def curie(iri: str) -> str:
     return f"{prefix}:{iri[len(str(best)):]}"
 
 
-def internal_path(iri: str, bases: tuple[str, ...], lang: str, known=lambda path: True) -> str | None:
-    """The root-relative path of ``iri``'s HTML page in ``lang``, if a base holds it and it is published."""
+def _no_owner(path: str) -> tuple[str, str | None] | None:
+    return (path, None)
+
+
+def internal_path(iri: str, bases: tuple[str, ...], lang: str, locate=_no_owner) -> str | None:
+    """The root-relative path of ``iri``'s HTML page in ``lang``, if a base holds it and it is published.
+
+    ``locate(path)`` gives the published resource whose page shows ``path`` and the
+    anchor on that page (a project's actor is a section of the project's page), or None.
+    """
     for base in bases:
         if not iri.startswith(base):
             continue
         rest, _, fragment = iri[len(base):].partition("#")
-        if known("/" + rest):
-            return links.html_document("/" + rest, lang) + ("#" + fragment if fragment else "")
+        found = locate("/" + rest)
+        if found is not None:
+            page, anchor = found
+            anchor = anchor or fragment
+            return links.html_document(page, lang) + ("#" + anchor if anchor else "")
     return None
+
+
+def _is_vocabulary_term(node) -> bool:
+    """Terms of a vocabulary (ours in def#, or reused ones), as opposed to data resources."""
+    iri = str(node)
+    return iri.startswith(ONTOLOGY_IRI) or (iri.startswith(tuple(map(str, PREFIXES.values()))) and not iri.startswith(BASE))
 
 
 class Presenter:
     """Turns RDF terms of ``graph`` into :class:`Value` and :class:`Row` for a page in ``lang``."""
 
-    def __init__(self, labels: Graph, lang: str, bases: tuple[str, ...] = (BASE,), known=lambda path: True) -> None:
+    def __init__(self, labels: Graph, lang: str, bases: tuple[str, ...] = (BASE,), locate=_no_owner) -> None:
         self.labels = labels
         self.lang = lang
         self.bases = tuple(dict.fromkeys(bases))
-        self.known = known  # whether a root-relative path is published (so that no link is dead)
+        self.locate = locate  # path -> (published page, anchor) or None, so that no link is dead
 
     def pick(self, literals) -> tuple[str, str | None] | None:
         """The literal in the page's language, else one without a language, else any (text, its lang)."""
@@ -82,14 +99,23 @@ class Presenter:
         return None
 
     def label(self, node, graph: Graph | None = None) -> tuple[str, str | None]:
-        """A node's label in the page's language, from ``graph`` then the site's labels."""
+        """A node's label in the page's language (or without one), and that language when it differs.
+
+        The label of a vocabulary term (a property, a class) in the other language is
+        never used: it would mix the page's languages; its prefixed name
+        (``dcterms:created``) belongs to neither. A data resource (a project, an
+        actor) keeps the name its description gives, marked with its language.
+        """
+        strict = _is_vocabulary_term(node)
         for source in (graph, self.labels):
             if source is None:
                 continue
             for prop in LABEL_PROPERTIES:
                 found = self.pick(source.objects(node, prop))
-                if found:
+                if found and (found[1] is None or not strict):
                     return found
+        if isinstance(node, URIRef) and str(node).startswith(self.bases):
+            return "/".join(str(node).rstrip("/").rsplit("/", 2)[-2:]), None  # e.g. reponse/q01
         return (curie(str(node)), None) if isinstance(node, URIRef) else ("…", None)
 
     def value(self, node, graph: Graph) -> Value:
@@ -98,8 +124,11 @@ class Presenter:
         if isinstance(node, BNode):
             return Value("", rows=tuple(self.rows(graph, node)))
         text, lang = self.label(node, graph)
-        path = internal_path(str(node), self.bases, self.lang, self.known)
-        return Value(text, path or str(node), internal=path is not None, lang=lang, iri=str(node))
+        iri = str(node)
+        path = internal_path(iri, self.bases, self.lang, self.locate)
+        if path is None and iri.startswith(self.bases):
+            return Value(text, lang=lang, iri=iri)  # ours but not published: no dead link
+        return Value(text, path or iri, internal=path is not None, lang=lang, iri=iri)
 
     def values(self, graph: Graph, subject, prop) -> list[Value]:
         """The values of ``prop``, keeping only the page's language among language-tagged literals."""

@@ -39,6 +39,7 @@ class Resource:
     key: str | None
     iri: URIRef | None
     offers: tuple[Representation, ...]
+    anchor: str | None = None  # a part of another resource's page (a project's actor): its section there
 
     @property
     def html_only(self) -> bool:
@@ -117,8 +118,14 @@ def resolve_grid_path(path: str, grid: Grid | None = None) -> Resource | None:
     return None
 
 
-def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing: Callable[[URIRef], bool]) -> Resource:
-    """The resource at ``path``; ``project_iri`` gives a project's IRI (None: no such project)."""
+def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing: Callable[[URIRef], bool],
+            project_part: Callable[[str], tuple[str, str] | None] = lambda path: None) -> Resource:
+    """The resource at ``path``.
+
+    ``project_iri`` gives a project's IRI (None: no such project); ``project_part``
+    gives, for the path of a part of a project (its actors, actions…), the
+    project's id and the part's anchor on the project's page (None: no such part).
+    """
     found = resolve_grid_path(path)
     if found is not None:
         return found
@@ -126,6 +133,10 @@ def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing:
     iri = project_iri(project["key"]) if project else None
     if iri is not None:
         return Resource(path, "project", project["key"], iri, representations())
+    part = project_part(path)
+    if part is not None:
+        owner, anchor = part
+        return Resource(f"/projet/{owner}", "project", owner, project_iri(owner), representations(), anchor)
     iri = URIRef(BASE + path.lstrip("/"))
     if path != "/" and is_thing(iri):
         return _data(path, "thing")

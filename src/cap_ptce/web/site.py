@@ -93,6 +93,14 @@ class Site:
         """The projects of the knowledge base, read once (the corpus is loaded at start-up)."""
         return corpus.list_projects()
 
+    @cached_property
+    def backlinks(self) -> dict[str, list[corpus.ProjectRef]]:
+        return corpus.grid_backlinks()
+
+    def projects_pointing_at(self, iri: URIRef) -> list[corpus.ProjectRef]:
+        """The projects whose description points at the grid resource ``iri``."""
+        return self.backlinks.get(str(iri), [])
+
     def project_iri(self, project_id: str) -> URIRef | None:
         """The IRI of the project ``project_id``, or None if the knowledge base has no such project."""
         return next((ref.iri for ref in self.projects if ref.id == project_id), None)
@@ -122,6 +130,31 @@ class Site:
     def is_published(self, path: str) -> bool:
         return path in self.paths
 
+    def project_part(self, path: str) -> tuple[str, str] | None:
+        """(project id, anchor) when ``path`` names a part that a project's description describes."""
+        owner, rest = project_part(path)
+        if owner is None or owner not in self.paths:
+            return None
+        project_id = owner.rsplit("/", 1)[1]
+        graph = corpus.project_graph(project_id)
+        iri = URIRef(self.config["BASE_IRI"] + path.lstrip("/"))
+        if graph is None or (iri, None, None) not in graph:
+            return None
+        return project_id, rest.replace("/", "-")
+
+    def locate(self, path: str) -> tuple[str, str | None] | None:
+        """The published page that shows ``path``, and the anchor there (None: not published).
+
+        A project's parts (``/projet/x/acteur/y``) are sections of the project's page,
+        anchored ``acteur-y``.
+        """
+        if path in self.paths:
+            return path, None
+        owner, rest = project_part(path)
+        if owner in self.paths:
+            return owner, rest.replace("/", "-")
+        return None
+
     def download(self, part_id: str, format_name: str) -> bytes:
         """The bytes of a download (made once): a part, or the whole dataset, in one format."""
         key = (part_id, format_name)
@@ -135,12 +168,22 @@ class Site:
         quad = next((fmt for fmt in QUAD_FORMATS if fmt.name == format_name), None)
         if quad is not None:
             return serialize_dataset(self.parts, quad)
+        if part_id == "catalogue":
+            return serialize(self.catalog, format_name)
         if part_id == WHOLE:
             whole = bind_prefixes(Graph())
             for part in self.parts:
                 whole += part.graph
             return serialize(whole, format_name)
         return serialize(self.part_graphs[part_id], format_name)
+
+
+def project_part(path: str) -> tuple[str | None, str]:
+    """``/projet/x/acteur/y`` → (``/projet/x``, ``acteur/y``); (None, "") for any other path."""
+    parts = path.split("/", 3)
+    if len(parts) == 4 and parts[1] == "projet" and parts[3]:
+        return "/projet/" + parts[2], parts[3]
+    return None, ""
 
 
 def grid_csv_bytes() -> bytes:
