@@ -217,3 +217,19 @@ def test_a_broken_ontology_file_is_reported_with_its_path(monkeypatch, tmp_path)
     finally:
         rdf._folder_triples.cache_clear()
     assert caught.value.source.endswith("broken.ttl")
+
+
+def test_every_term_of_the_dcat_void_catalogue_is_declared(ontology):
+    from datetime import date
+
+    from cap_ptce.catalog import Part, Publication, catalog_graph
+    from cap_ptce.rdf import dataset_parts
+
+    parts = tuple(
+        Part(name, {"fr": name, "en": name}, {"fr": name, "en": name}, graph, by_godin=name == "grid", csv=name == "grid")
+        for name, graph in dataset_parts().items()
+    )
+    publication = Publication(site="https://w3id.org/cap-ptce/", license="https://spdx.org/licenses/etalab-2.0.html",
+                              publisher="CAP PTCE", version="1.0.0", issued=date(2026, 11, 26),
+                              modified=date(2026, 11, 26), sparql_endpoint="https://w3id.org/cap-ptce/sparql")
+    assert undeclared(terms_used(catalog_graph(parts, publication)), ontology) == []
