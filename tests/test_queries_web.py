@@ -1,0 +1,170 @@
+"""The pages of the ready-made queries: /requetes, /requetes/NAME and their machine twins."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, unquote
+
+import pyoxigraph as ox
+import pytest
+
+from cap_ptce.queries import get_query, list_queries, run_query
+from cap_ptce.web import create_app
+from cap_ptce.web.sparql import build_kb, set_kb
+
+NAMES = [query.name for query in list_queries()]
+
+
+@pytest.fixture(scope="module")
+def kb():
+    """The default data (grid and sample corpus), built once for the module."""
+    base = build_kb({})
+    yield base
+    base.close()
+
+
+@pytest.fixture
+def client(kb):
+    """A fresh app per test, serving the module's knowledge base."""
+    app = create_app({"TESTING": True})
+    set_kb(app, kb)
+    return app.test_client()
+
+
+def alternates(response) -> dict[str, str]:
+    """Link: rel="alternate" targets by media type (without parameters)."""
+    found = {}
+    for target, media_type in re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers.get("Link", "")):
+        found[media_type.split(";")[0]] = target
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_list_shows_every_query_in_the_language_asked(client, lang):
+    response = client.get("/requetes", query_string={"lang": lang})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in page
+    for query in list_queries():
+        assert query.text(lang) in page.replace("&#39;", "'")
+        assert f'href="requetes/{query.name}?lang={lang}"' in page
+    assert alternates(response) == {"application/json": "/requetes.json"}
+
+
+def test_the_list_for_machines(client):
+    listing = client.get("/requetes.json").get_json()
+    assert [entry["name"] for entry in listing] == NAMES
+    first = listing[0]
+    assert set(first["title"]) == {"fr", "en"}
+    assert first["results"]["csv"] == f"/requetes/{first['name']}.csv"
+    assert first["sparql"] == get_query(first["name"]).sparql
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_query_page_shows_its_results_form_and_sparql(client, kb, name):
+    query = get_query(name)
+    response = client.get(f"/requetes/{name}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    rows = run_query(kb, name)
+    assert page.count("<tr><td>") == len(rows)
+    for variable in rows[0] if rows else ():
+        assert f'title="?{variable}">{query.columns[variable]["fr"]}</th>'.replace("'", "&#39;") in page
+    for parameter in query.parameters:
+        assert f'name="{parameter.name}"' in page
+    assert alternates(response)["text/csv"] == f"/requetes/{name}.csv" + ("?langue=fr" if _has_langue(query) else "")
+    assert "application/sparql-results+json" in alternates(response)
+
+
+def _has_langue(query) -> bool:
+    return any(parameter.name == "langue" for parameter in query.parameters)
+
+
+def test_the_editor_link_carries_the_query_with_its_parameters(client):
+    page = client.get("/requetes/projets-par-dispositif", query_string={"dispositif": "pat"}).get_data(as_text=True)
+    link = re.search(r'href="\.\./sparql#([^"]+)"', page).group(1)
+    fragment = parse_qs(link.replace("&amp;", "&"))
+    assert fragment["query"] == [get_query("projets-par-dispositif").build({"dispositif": "pat"})]
+    assert fragment["tabTitle"] == ["Projets par dispositif public"]
+
+
+def test_the_twins_hold_the_same_rows_as_python(client, kb):
+    params = {"dispositif": "pat,crte"}
+    expected = run_query(kb, "projets-par-dispositif", params)
+    as_json = client.get("/requetes/projets-par-dispositif.json", query_string=params)
+    solutions = ox.parse_query_results(as_json.data, ox.QueryResultsFormat.JSON)
+    assert [row["nom"].value for row in solutions] == [row["nom"] for row in expected]
+    as_csv = client.get("/requetes/projets-par-dispositif.csv", query_string=params)
+    assert as_csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    table = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert [row["declinaison"] for row in table] == [row["declinaison"] for row in expected]
+    assert alternates(as_csv) == {"text/html": "/requetes/projets-par-dispositif?dispositif=pat%2Ccrte"}
+
+
+@pytest.mark.parametrize(("suffix", "media_type"), [
+    ("csv", "text/csv"), ("json", "application/sparql-results+json"),
+    ("tsv", "text/tab-separated-values"), ("xml", "application/sparql-results+xml"),
+])
+def test_each_twin_has_its_media_type(client, suffix, media_type):
+    response = client.get(f"/requetes/membres-ess.{suffix}")
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+
+
+def test_a_parameter_repeated_by_a_form_means_several_values(client):
+    repeated = client.get("/requetes/projets-par-dispositif.json?dispositif=pat&dispositif=crte")
+    joined = client.get("/requetes/projets-par-dispositif.json?dispositif=pat,crte")
+    assert repeated.data == joined.data
+
+
+def test_the_page_language_chooses_the_labels(client):
+    french = client.get("/requetes/stades-plan-action").get_data(as_text=True)
+    english = client.get("/requetes/stades-plan-action?lang=en").get_data(as_text=True)
+    assert "<td>Idée</td>" in french and "<td>Idea</td>" in english
+    forced = client.get("/requetes/stades-plan-action?lang=en&langue=fr").get_data(as_text=True)
+    assert "<td>Idée</td>" in forced
+
+
+@pytest.mark.parametrize(("query", "name", "value"), [
+    ("projets-par-dispositif", "dispositif", "pat> } ?s ?p ?o . { <x"),
+    ("heterogeneite-consortium", "minimum", "0 } UNION { ?s ?p ?o"),
+    ("projets-par-departement", "region", '32" } ?s ?p ?o { "'),
+    ("validation-des-descriptions", "conforme", "true } ?s ?p ?o {"),
+])
+def test_a_value_that_does_not_fit_is_refused_on_the_page_and_the_twin(client, query, name, value):
+    page = client.get(f"/requetes/{query}", query_string={name: value})
+    assert page.status_code == 400
+    assert 'role="alert"' in page.get_data(as_text=True)
+    twin = client.get(f"/requetes/{query}.json", query_string={name: value})
+    assert twin.status_code == 400
+    assert twin.get_json()["error"] == "ParameterError"
+    assert twin.get_json()["message"].startswith(f"parameter {name!r}")
+
+
+def test_an_unknown_parameter_is_refused(client):
+    response = client.get("/requetes/membres-ess.csv", query_string={"maturiteee": "etabli"})
+    assert response.status_code == 400
+    assert "maturite" in response.get_json()["hint"]
+
+
+def test_an_unknown_query_is_a_404_naming_the_nearest(client):
+    response = client.get("/requetes/membre-ess.json")
+    assert response.status_code == 404
+    assert "membres-ess" in response.get_json()["hint"]
+
+
+def test_the_english_paths_redirect_to_the_french_ones(client):
+    response = client.get("/queries/membres-ess?maturite=etabli")
+    assert response.status_code == 301
+    assert unquote(response.headers["Location"]) == "/requetes/membres-ess?lang=en&maturite=etabli"
+    assert client.get("/queries").headers["Location"] == "/requetes?lang=en"
+
+
+def test_a_query_past_the_time_limit_gets_a_clear_page(kb):
+    app = create_app({"TESTING": True, "QUERY_TIMEOUT": 0.000001})
+    set_kb(app, kb)
+    response = app.test_client().get("/requetes/couverture-par-question")
+    assert response.status_code == 503
+    assert 'role="alert"' in response.get_data(as_text=True)
