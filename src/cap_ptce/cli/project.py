@@ -1,5 +1,127 @@
-"""Commands of the project area (see docs/architecture.md)."""
+"""Commands of the description area: ``new`` (a template), ``convert`` and ``generate``.
+
+They stay thin: parse the options, call one function of :mod:`cap_ptce.project`
+or :mod:`cap_ptce.generate`, write the result. Errors are the library's
+(:mod:`cap_ptce.errors`); :func:`cap_ptce.cli.main` prints them with their file,
+line and hint and exits with code 2.
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..errors import InputFileError
+from ..generate import write_synthetic
+from ..namespaces import BASE
+from ..project import FORMATS, convert as convert_description
+from ..project.template import MATURITIES, template
+from ..settings import from_environ
+
+__all__ = ["COMMANDS", "new", "convert", "generate"]
+
+NEW_EPILOG = """\b
+Exemples / examples:
+  cap-ptce new -o mon-ptce.yaml                     # projet émergent : questions au futur
+  cap-ptce new --maturite etabli -o mon-ptce.yaml   # projet établi : questions au présent
+  cap-ptce new --lang en > my-ptce.yaml             # comments in English
+"""
+
+CONVERT_EPILOG = """\b
+Exemples / examples:
+  cap-ptce convert mon-ptce.yaml --to turtle -o mon-ptce.ttl
+  cap-ptce convert mon-ptce.ttl --to yaml           # Turtle -> YAML des porteurs
+  cap-ptce convert mon-ptce.yaml --to json-ld
+"""
+
+GENERATE_EPILOG = """\b
+Exemples / examples:
+  cap-ptce generate 1000 -o /tmp/corpus             # 1 000 descriptions synthétiques
+  cap-ptce generate 50 --seed 7 -o /tmp/corpus-7    # même graine, mêmes octets / same seed, same bytes
+"""
+
+
+def _base_iri() -> str:
+    return from_environ().get("BASE_IRI") or BASE
+
+
+def _write_text(text: str, output: Path | None, force: bool = True) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists() and not force:
+        raise InputFileError("the file already exists", source=str(output),
+                             hint="choose another name, or add --force to replace it")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"cannot write the file: {exc.strerror or exc}", source=str(output),
+                             hint="check the folder exists and is writable") from exc
+
+
+@click.command("new", epilog=NEW_EPILOG)
+@click.option("--maturite", type=click.Choice(MATURITIES), default="emergent", show_default=True,
+              help="Maturité du projet ; « emergent » pose les questions au futur / "
+                   "project maturity; 'emergent' asks the questions in the future tense.")
+@click.option("--lang", type=click.Choice(("fr", "en")), default="fr", show_default=True,
+              help="Langue des commentaires et des questions / language of comments and questions.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier à créer (sinon la sortie standard) / file to create (default: stdout).")
+@click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe / replace the file if it exists.")
+def new(maturite: str, lang: str, output: Path | None, force: bool) -> None:
+    """Écrire une description à remplir / write a description to fill in.
+
+    Chaque question de la grille y figure en commentaire, au bon temps, avec ses
+    exemples ; les valeurs à remplacer commencent par « À COMPLÉTER ». /
+    Every grid question is there as a comment, in the right tense, with its examples;
+    values to replace start with "À COMPLÉTER" ("TO COMPLETE" in English).
+    """
+    _write_text(template(maturite, lang), output, force=force)
+
+
+@click.command("convert", epilog=CONVERT_EPILOG)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to", type=click.Choice(FORMATS), required=True,
+              help="Format de sortie / output format.")
+@click.option("--from", "source_format", type=click.Choice(FORMATS),
+              help="Format d'entrée, si l'extension ne le dit pas / input format, if the suffix does not tell.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier de sortie (sinon la sortie standard) / output file (default: stdout).")
+def convert(file: Path, to: str, source_format: str | None, output: Path | None) -> None:
+    """Convertir une description entre YAML, Turtle et JSON-LD / convert a description.
+
+    La conversion ne perd rien : YAML -> Turtle -> YAML redonne la même description. /
+    Nothing is lost: YAML -> Turtle -> YAML gives the same description back.
+    """
+    text = convert_description(file, to, base=_base_iri(), format=source_format)
+    _write_text(text, output)
+
+
+@click.command("generate", epilog=GENERATE_EPILOG)
+@click.argument("count", metavar="N", type=click.IntRange(0, 1_000_000))
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Graine : la même graine donne les mêmes fichiers / seed: the same seed gives the same files.")
+@click.option("--output", "-o", "directory", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Dossier où écrire les fichiers / folder to write the files into.")
+def generate(count: int, seed: int, directory: Path) -> None:
+    """Écrire N descriptions synthétiques valides / write N valid synthetic descriptions.
+
+    Pour les mesures de performance et les tests de charge ; chaque fichier est
+    marqué fictif. / For benchmarks and load tests; every file is marked fictional.
+    """
+    started = time.perf_counter()
+    try:
+        paths = write_synthetic(count, directory, seed)
+    except OSError as exc:
+        raise InputFileError(f"cannot write into the folder: {exc.strerror or exc}", source=str(directory),
+                             hint="check the folder is writable") from exc
+    elapsed = time.perf_counter() - started
+    click.echo(f"{len(paths)} descriptions écrites dans {directory} en {elapsed:.1f} s / "
+               f"{len(paths)} descriptions written to {directory} in {elapsed:.1f} s", err=True)
+
+
+COMMANDS = [new, convert, generate]

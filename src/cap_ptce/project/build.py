@@ -207,6 +207,8 @@ class _Builder:
         for index, item in enumerate(value):
             item_path = path + (index,)
             self.expect(not isinstance(item, (dict, list)), "a single value in each item of the list", item_path)
+            if _empty(item):
+                continue
             if item in seen:
                 raise self.fail(f"{item!r} is given twice", item_path, "keep it once")
             seen.add(item)

@@ -1,14 +1,25 @@
-"""Write description data as the people's YAML: the format's key order, readable layout."""
+"""Write description data as the people's YAML, in one fixed, readable layout.
+
+A small writer of our own rather than ``yaml.dump``: the data is only
+mappings, lists, texts, numbers, booleans and dates, the layout must be the
+same for ``cap-ptce convert`` and ``cap-ptce generate`` (which writes ten
+thousand files in seconds), and texts are written as JSON strings, which are
+valid YAML double-quoted scalars.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
-import re
-
-import yaml
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
+
+from .build import decimal_lexical
+from .schema import PROJECT, SPECS, Kind, NodeSpec
 
 __all__ = ["data_to_yaml", "FICTIONAL_HEADER"]
 
@@ -23,44 +34,89 @@ _RESOLVER = Resolver()
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9]+)*$")
 
 
-class _Dumper(yaml.SafeDumper):
-    """Short lists of plain values on one line; no aliases; keys in the given order."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        return super().increase_indent(flow, False)  # indent list items under their key
-
-
-def _represent_list(dumper: _Dumper, items: list) -> yaml.Node:
-    scalars = all(isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items)
-    flow = scalars and len(", ".join(map(str, items))) <= _FLOW_WIDTH and all(
-        isinstance(i, str) and len(i) < 40 for i in items)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
-
-
-def _represent_str(dumper: _Dumper, text: str) -> yaml.Node:
-    """Identifiers plain (``scic-legumerie``), every other text in double quotes."""
-    plain = _IDENTIFIER.match(text) and _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR
-    style = None if plain else "|" if "\n" in text else '"'
-    return dumper.represent_scalar(_STR, text, style=style)
-
-
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(str, _represent_str)
-
-
 def data_to_yaml(data: dict) -> str:
-    """YAML text for ``data``, a blank line between top-level sections."""
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1_000_000, indent=2)
-    spaced: list[str] = []
-    for line in body.splitlines():
-        top_level = not line.startswith((" ", "-"))
-        after_block = bool(spaced) and spaced[-1].startswith(" ")
-        if spaced and top_level and (line.endswith(":") or after_block):
-            spaced.append("")
-        spaced.append(line)
+    """YAML text for ``data``: keys in the format's order, empty values left out."""
+    lines: list[str] = []
+    for key, value in _ordered(PROJECT, data).items():
+        block = _entry(key, value, 0)
+        if lines and (len(block) > 1 or lines[-1].startswith(" ")):
+            lines.append("")
+        lines.extend(block)
     header = FICTIONAL_HEADER if data.get("fictif") else ""
-    return header + "\n".join(spaced) + "\n"
+    return header + "\n".join(lines) + "\n"
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _ordered(spec: NodeSpec, data: dict) -> dict:
+    """``data`` with its keys in the order of ``spec`` (unknown keys last), empty values dropped."""
+    rank = spec.rank
+    out = {}
+    for key in sorted(data, key=lambda k: (rank.get(k, len(rank)), str(k))):
+        value = data[key]
+        field = spec.field(key)
+        if field is not None and field.kind in (Kind.NEST, Kind.OBJECT) and isinstance(value, dict):
+            value = _ordered(SPECS[field.arg], value)
+        elif field is not None and field.kind == Kind.OBJECTS and isinstance(value, list):
+            value = [_ordered(SPECS[field.arg], v) if isinstance(v, dict) else v for v in value]
+        if not _empty(value):
+            out[key] = value
+    return out
+
+
+def _entry(key: str, value: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    if isinstance(value, dict):
+        lines = [f"{pad}{key}:"]
+        for sub_key, sub_value in value.items():
+            lines.extend(_entry(sub_key, sub_value, indent + 2))
+        return lines
+    if isinstance(value, list):
+        flow = _flow(value)
+        if flow is not None:
+            return [f"{pad}{key}: {flow}"]
+        return [f"{pad}{key}:", *_items(value, indent + 2)]
+    return [f"{pad}{key}: {_scalar(value)}"]
+
+
+def _items(values: list, indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    for value in values:
+        if isinstance(value, dict):
+            block = [line for key, sub in value.items() for line in _entry(key, sub, indent + 2)]
+            lines.append(f"{pad}- {block[0].lstrip()}" if block else f"{pad}- {{}}")
+            lines.extend(block[1:])
+        else:
+            lines.append(f"{pad}- {_scalar(value)}")
+    return lines
+
+
+def _flow(values: list) -> str | None:
+    """A short list of short texts on one line (``[environnement, mobilite-durable]``), else None."""
+    if any(not isinstance(v, str) or len(v) >= 40 for v in values):
+        return None
+    text = "[" + ", ".join(_text(v) for v in values) + "]"
+    return text if len(text) <= _FLOW_WIDTH + 2 else None
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return decimal_lexical(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return '""'
+    return _text(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _text(text: str) -> str:
+    """Identifiers plain (``scic-legumerie``), any other text as a JSON string."""
+    if _IDENTIFIER.match(text) and _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR:
+        return text
+    return json.dumps(text, ensure_ascii=False)

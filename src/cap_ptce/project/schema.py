@@ -9,6 +9,7 @@ term in ``context.jsonld`` (see :mod:`cap_ptce.project.context`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = ["Field", "NodeSpec", "PROJECT", "SPECS", "Kind"]
 
@@ -49,7 +50,12 @@ class Kind:
 
 @dataclass(frozen=True)
 class Field:
-    """One key of a node: its kind, the kind's argument, and whether it must be given."""
+    """One key of a node: its kind, the kind's argument, and whether it must be given.
+
+    Only the ids that IRIs are made of are required by the loader; what the law,
+    the décret and the grid require is checked by the SHACL shapes, which point
+    at the YAML line instead of stopping at the first problem.
+    """
 
     key: str
     kind: str
@@ -72,12 +78,18 @@ class NodeSpec:
     scope: str | None = None
 
     def field(self, key: str) -> Field | None:
-        for candidate in self.fields:
-            if candidate.key == key:
-                return candidate
-        return None
+        return self._by_key.get(key)
 
-    @property
+    @cached_property
+    def _by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        """Each key's place in the format's order."""
+        return {f.key: n for n, f in enumerate(self.fields)}
+
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
 
@@ -85,20 +97,20 @@ class NodeSpec:
 K = Kind
 
 STRUCTURE = NodeSpec("structure_porteuse", None, None, (
-    Field("acteur", K.ACTOR, required=True),
+    Field("acteur", K.ACTOR),
     Field("experience_cooperation", K.TEXT),
     Field("cooperations_engagees", K.TEXTS),
 ))
 
 CONSTAT = NodeSpec("constats", "cap:InitialFinding", "constat", (
-    Field("texte", K.TEXT, required=True),
+    Field("texte", K.TEXT),
     Field("sources", K.TEXTS),
     Field("partage", K.BOOL),
 ))
 
 ACTEUR = NodeSpec("acteurs", "cap:Actor", "acteur", (
     Field("id", K.SLUG, required=True),
-    Field("nom", K.TEXT, required=True),
+    Field("nom", K.TEXT),
     Field("type", K.CONCEPT, "types-acteurs"),
     Field("ess", K.BOOL),
     Field("siren", K.CODE),
@@ -114,7 +126,7 @@ ACTEUR = NodeSpec("acteurs", "cap:Actor", "acteur", (
 ))
 
 INSTANCE = NodeSpec("instances", "cap:GovernanceBody", "instance", (
-    Field("nom", K.TEXT, required=True),
+    Field("nom", K.TEXT),
     Field("type", K.CONCEPT, "espaces-implication"),
     Field("frequence", K.FREQUENCY),
     Field("participants", K.ACTORS),
@@ -141,7 +153,7 @@ TERRITOIRE = NodeSpec("territoire", "cap:Territory", "territoire", (
 ))
 
 ACTION = NodeSpec("actions", "cap:Action", "action", (
-    Field("nom", K.TEXT, required=True),
+    Field("nom", K.TEXT),
     Field("description", K.TEXT),
     Field("stade", K.CONCEPT, "stades-action"),
     Field("axes", K.CONCEPTS, "axes-thematiques"),
@@ -151,7 +163,7 @@ ACTION = NodeSpec("actions", "cap:Action", "action", (
 ))
 
 IMPLICATION = NodeSpec("implications", "cap:Involvement", "implication", (
-    Field("membre", K.ACTOR, required=True),
+    Field("membre", K.ACTOR),
     Field("formes", K.CONCEPTS, "formes-implication"),
     Field("description", K.TEXT),
     Field("etp", K.DECIMAL),
@@ -160,7 +172,7 @@ IMPLICATION = NodeSpec("implications", "cap:Involvement", "implication", (
 
 DISPOSITIF = NodeSpec("dispositifs", "cap:LocalSchemeInstance", "dispositif", (
     Field("dispositif", K.PUBLIC_SCHEME),
-    Field("nom", K.TEXT, required=True),
+    Field("nom", K.TEXT),
     Field("description", K.TEXT),
     Field("depuis", K.DATE),
 ))
@@ -190,9 +202,9 @@ FINANCEMENT = NodeSpec("financements", "cap:Funding", "financement", (
 PROJECT = NodeSpec("projet", "cap:Project", None, (
     Field("fictif", K.BOOL),
     Field("id", K.SLUG, required=True),
-    Field("nom", K.TEXT, required=True),
+    Field("nom", K.TEXT),
     Field("description", K.TEXT),
-    Field("maturite", K.CONCEPT, "maturites", required=True),
+    Field("maturite", K.CONCEPT, "maturites"),
     Field("site_web", K.URL),
     Field("courriel", K.EMAIL),
     Field("date_creation", K.DATE),
