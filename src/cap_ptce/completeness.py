@@ -26,6 +26,7 @@ __all__ = [
     "Completeness",
     "completeness_shapes",
     "completeness",
+    "unanswered_message",
     "question_iri",
     "entry_iri",
 ]
@@ -108,21 +109,29 @@ def _add_answer_shape(graph: Graph, entry: Entry, question: Question) -> None:
 
 def _answer_texts(entry: Entry, question: Question) -> dict[str, tuple[str, str, str]]:
     """Label, description and message of a completeness shape, in French and English."""
-    n, fr, en = question.id, question.text.fr, question.text.en
+    n = question.id
     return {
         "fr": (
             f"Réponse à la question {n}",
-            f"Le projet répond à la question {n} de l'entrée « {entry.label.fr} » : « {fr} »",
-            f"Question {n} sans réponse (entrée « {entry.label.fr} ») : « {fr} » "
-            f"Répondre sous « reponses: {n} ».",
+            f"Le projet répond à la question {n} de l'entrée « {entry.label.fr} » : « {question.text.fr} »",
+            unanswered_message(question, "fr"),
         ),
         "en": (
             f"Answer to question {n}",
-            f"The project answers question {n} of the entry “{entry.label.en}”: “{en}”",
-            f"Question {n} is unanswered (entry “{entry.label.en}”): “{en}” "
-            f"Answer it under “reponses: {n}”.",
+            f"The project answers question {n} of the entry “{entry.label.en}”: “{question.text.en}”",
+            unanswered_message(question, "en"),
         ),
     }
+
+
+def unanswered_message(question: Question, lang: str, *, future: bool = False) -> str:
+    """What the report says of an unanswered question; ``future`` asks it as to an emerging project."""
+    entry = load_grid().entry(question.entry_id).label.get(lang)
+    text = (question.future if future else question.text).get(lang)
+    n = question.id
+    if lang == "fr":
+        return f"Question {n} sans réponse (entrée « {entry} ») : « {text} » Répondre sous « reponses: {n} »."
+    return f"Question {n} is unanswered (entry “{entry}”): “{text}” Answer it under “reponses: {n}”."
 
 
 def _add_answer_question_shape(graph: Graph, grid: Grid) -> None:

@@ -33,10 +33,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
-from .completeness import Completeness, completeness, completeness_shapes
+from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
 from .errors import InputFileError, ParameterError
 from .grid import load_grid
-from .namespaces import CAP, PREFIXES, VOCAB, bind_prefixes
+from .namespaces import CAP, PREFIXES, SHAPES, VOCAB, bind_prefixes
 
 __all__ = [
     "LANGUAGES",
@@ -222,18 +222,31 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
     focus = report.value(node, SH.focusNode)
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
+    message = _message(report, node, shape, lang)
+    if shape in _completeness_shape_iris() and _is_emerging(data):
+        # the grid asks an emerging project its questions in the future tense
+        message = unanswered_message(load_grid().question(question), lang, future=True)
     return Result(
         severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
         entry=entry,
         entry_label=_entry_label(entry, lang),
         question=question,
-        message=_message(report, node, shape, lang),
+        message=message,
         focus=str(focus),
         path=_path_text(report, path),
         value=None if value is None else str(value),
         line=_line(data, line_for, focus, _first_iri(report, path), _project(data)),
         shape=str(shape),
     )
+
+
+@cache
+def _completeness_shape_iris() -> frozenset:
+    return frozenset(completeness_shapes().subjects(RDF.type, SH.PropertyShape)) - {SHAPES.AnswerQuestion}
+
+
+def _is_emerging(data: Graph) -> bool:
+    return (_project(data), CAP.maturity, VOCAB["maturites/emergent"]) in data
 
 
 def _entry_label(entry_id: str, lang: str) -> str:
