@@ -1,0 +1,139 @@
+"""``cap-ptce query``: ready-made queries, SPARQL texts and .rq files from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from cap_ptce.cli import main
+from cap_ptce.queries import get_query, list_queries, run_query
+from cap_ptce.queries.results import solutions_to_rows
+from cap_ptce.web.sparql import build_kb
+
+
+@pytest.fixture(scope="module")
+def sample_kb():
+    base = build_kb({})
+    yield base
+    base.close()
+
+
+def run(capsysbinary, *args: str) -> tuple[int, bytes, str]:
+    """Exit code, stdout bytes and stderr text of ``cap-ptce query ARGS``."""
+    code = main(["query", *args])
+    out, err = capsysbinary.readouterr()
+    return code, out, err.decode("utf-8")
+
+
+def rows_of(body: bytes) -> list[dict]:
+    solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    return solutions_to_rows(solutions, [variable.value for variable in solutions.variables])
+
+
+def test_list_names_every_query_with_its_title(capsysbinary):
+    code, out, _ = run(capsysbinary, "--list")
+    lines = out.decode().splitlines()
+    assert code == 0
+    assert [line.split("\t")[0] for line in lines] == [query.name for query in list_queries()]
+    assert "projets-par-dispositif\tProjets par dispositif public\t[dispositif]" in lines
+
+
+def test_list_in_english_and_as_json(capsysbinary):
+    _, english, _ = run(capsysbinary, "--list", "--lang", "en")
+    assert "Projects by public scheme" in english.decode()
+    _, as_json, _ = run(capsysbinary, "--list", "--format", "json")
+    listing = json.loads(as_json)
+    assert listing[0]["name"] == list_queries()[0].name
+    assert {"name", "type", "default", "description"} <= set(listing[0]["parameters"][0])
+
+
+def test_a_ready_made_query_runs_on_the_embedded_sample_corpus(capsysbinary, sample_kb):
+    code, out, _ = run(capsysbinary, "--name", "projets-par-dispositif", "--param", "dispositif=pat", "--format", "json")
+    assert code == 0
+    assert rows_of(out) == run_query(sample_kb, "projets-par-dispositif", {"dispositif": "pat"})
+
+
+def test_csv_is_the_default_format(capsysbinary, sample_kb):
+    code, out, _ = run(capsysbinary, "--name", "membres-ess")
+    table = list(csv.DictReader(io.StringIO(out.decode("utf-8"))))
+    expected = run_query(sample_kb, "membres-ess")
+    assert code == 0
+    assert [row["nom"] for row in table] == [row["nom"] for row in expected]
+    assert list(table[0]) == list(expected[0])
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("tsv", b"?projet\t"), ("xml", b"<?xml"), ("json", b'{"head"')])
+def test_every_result_format(capsysbinary, fmt, start):
+    code, out, _ = run(capsysbinary, "--name", "membres-ess", "--format", fmt)
+    assert code == 0
+    assert out.startswith(start)
+
+
+def test_a_sparql_text(capsysbinary, sample_kb):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/cap-ptce/def#Project> }"
+    code, out, _ = run(capsysbinary, query, "--format", "json")
+    assert code == 0
+    assert rows_of(out) == [{"n": len(run_query(sample_kb, "couverture-par-projet"))}]
+
+
+def test_a_query_file_with_its_own_parameters(capsysbinary, tmp_path):
+    path = tmp_path / "ma-requete.rq"
+    path.write_text(
+        "# title: {fr: Projets d'une maturité, en: Projects of one maturity}\n"
+        "# description: {fr: Essai, en: Test}\n"
+        "# parameters:\n"
+        "#   maturite: {type: concept, scheme: maturites, description: {fr: m, en: m}}\n"
+        "PREFIX cap: <https://w3id.org/cap-ptce/def#>\n"
+        "SELECT ?p WHERE { VALUES ?maturite { UNDEF } ?p cap:maturity ?maturite }\n",
+        encoding="utf-8",
+    )
+    _, every, _ = run(capsysbinary, "--file", str(path), "--format", "json")
+    _, established, _ = run(capsysbinary, "--file", str(path), "--param", "maturite=etabli", "--format", "json")
+    _, emerging, _ = run(capsysbinary, "--file", str(path), "--param", "maturite=emergent", "--format", "json")
+    assert len(rows_of(every)) == len(rows_of(established)) + len(rows_of(emerging)) > 0
+
+
+def test_show_prints_the_query_with_its_parameters_bound(capsysbinary):
+    code, out, _ = run(capsysbinary, "--name", "stades-plan-action", "--param", "axe=mobilite-durable", "--show")
+    assert code == 0
+    assert out.decode() == get_query("stades-plan-action").build({"axe": "mobilite-durable"})
+    assert "VALUES ?axe { <https://w3id.org/cap-ptce/vocab/axes-thematiques/mobilite-durable> }" in out.decode()
+
+
+def test_output_to_a_file(capsysbinary, tmp_path):
+    target = tmp_path / "resultats.csv"
+    code, out, _ = run(capsysbinary, "--name", "projets-par-region", "-o", str(target))
+    assert code == 0 and out == b""
+    assert target.read_text(encoding="utf-8").startswith("code_region,nom_region,projets")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--name", "membre-ess"], "did you mean membres-ess"),
+    (["--name", "membres-ess", "--param", "maturite=etablie"], "did you mean 'etabli'"),
+    (["--name", "membres-ess", "--param", "maturiteetabli"], "not of the form name=value"),
+    (["--name", "membres-ess", "--param", "a=1", "--param", "a=2"], "given twice"),
+    (["--name", "membres-ess", "--param", "maturit=etabli"], "did you mean 'maturite'"),
+    (["--name", "heterogeneite-consortium", "--param", "minimum=1 } UNION { ?s ?p ?o"], "not an integer"),
+    ([], "give exactly one query"),
+    (["SELECT * {}", "--name", "membres-ess"], "got SPARQL, --name"),
+    (["--file", "/nonexistent/q.rq"], "cannot read the query file"),
+    (["SELECT * WHERE { ?s ?p }"], "SPARQL syntax error"),
+    (["INSERT DATA { <urn:a> <urn:b> <urn:c> }"], "read-only"),
+    (["SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], "SERVICE"),
+    (["CONSTRUCT WHERE { ?s ?p ?o }"], "gives no table"),
+])
+def test_what_cannot_run_exits_2_with_a_message(capsysbinary, args, message):
+    code, out, err = run(capsysbinary, *args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err and out == b""
+
+
+def test_help_shows_examples(capsysbinary):
+    code, out, _ = run(capsysbinary, "--help")
+    assert code == 0
+    assert "cap-ptce query --name projets-par-dispositif --param dispositif=pat" in out.decode()
