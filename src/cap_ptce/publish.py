@@ -39,18 +39,21 @@ class PublishReport:
 def _check_base(base_iri: str) -> str:
     parts = urlsplit(base_iri)
     if parts.scheme not in {"http", "https"} or not parts.netloc or not base_iri.endswith("/"):
-        raise ParameterError(f"--base-iri {base_iri!r} is not an http(s) IRI ending in /",
-                             hint="for example https://w3id.org/cap-ptce/")
+        raise ParameterError(f"--base-iri {base_iri!r} : il faut une IRI http(s) finissant par / "
+                             "/ an http(s) IRI ending in / is needed", hint="par exemple / for example https://w3id.org/cap-ptce/")
     return base_iri
 
 
 def _prepare(out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir} exists and is not a folder", hint="choose a new or empty folder")
+        raise InputError(f"{out_dir} existe et n’est pas un dossier / exists and is not a folder",
+                         hint="choisir un dossier nouveau ou vide / choose a new or empty folder")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / ".cap-ptce-site").exists():
-        raise InputError(f"{out_dir} is not empty and was not written by cap-ptce publish",
-                         hint="choose a new or empty folder, so that nothing of yours is overwritten")
+        raise InputError(f"{out_dir} n’est pas vide et n’a pas été écrit par cap-ptce publish "
+                         "/ is not empty and was not written by cap-ptce publish",
+                         hint="choisir un dossier nouveau ou vide, pour ne rien écraser / "
+                         "choose a new or empty folder, so that nothing of yours is overwritten")
     if out_dir.is_dir():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
@@ -104,8 +107,8 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
 def _fetch(client, path: str) -> bytes:
     response = client.get(path)
     if response.status_code != 200:
-        raise InputError(f"the app answered {response.status_code} for {path} while publishing",
-                         hint="run the test suite: a page of the site is broken")
+        raise InputError(f"l’application a répondu / the app answered {response.status_code} pour / for {path}",
+                         hint="une page du site est cassée : lancer les tests / a page is broken: run the tests")
     return response.get_data()
 
 

@@ -52,9 +52,11 @@ def serve(path: str, resource: Resource, render_html, render_data) -> Response:
     """Answer a request for ``path`` naming ``resource``: 303 for the IRI, 200 for a document."""
     _, suffix, lang = split_request_path(path)
     if lang is not None and (lang not in LANGS or suffix != "html"):
-        raise NotFoundError(f"no document {path}", hint="HTML documents end in .fr.html or .en.html")
+        raise NotFoundError(f"aucun document / no document {path}",
+                            hint="les pages se terminent par / pages end in .fr.html, .en.html")
     if resource.anchor is not None and suffix is not None:
-        raise NotFoundError(f"no document {path}", hint="this resource is described in the document of the resource it belongs to")
+        raise NotFoundError(f"aucun document / no document {path}",
+                            hint="décrit dans le document de son projet / described in its project’s document")
     rep = negotiate(request.headers.get("Accept"), suffix, resource.offers)
     if rep is None:
         raise NotAcceptable(_not_acceptable_message(resource))
@@ -104,4 +106,5 @@ def allow_cross_origin(response: Response) -> None:
 
 def _not_acceptable_message(resource: Resource) -> str:
     offered = ", ".join(rep.media_type for rep in resource.offers)
-    return f"{resource.path} is available as {offered}; ask for one of them in Accept or use a suffix."
+    return (f"{resource.path} existe en / is available as {offered} ; demander l’un d’eux dans Accept "
+            "ou par un suffixe / ask for one of them in Accept or with a suffix")

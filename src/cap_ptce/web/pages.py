@@ -8,7 +8,7 @@ resource's kind (:mod:`.pages_grid`, :mod:`.pages_docs`, :mod:`.pages_data`).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 from rdflib import Graph
 
 from ..describe import add_labels, describe
@@ -16,6 +16,7 @@ from ..errors import NotFoundError
 from ..negotiation import Representation
 from ..serialize import serialize
 from . import corpus, linked_data, pages_data, pages_docs, pages_grid
+from .i18n import LANGS
 from .linked_data import split_request_path
 from .resolve import Resource, resolve
 from .site import get_site, grid_csv_bytes
@@ -32,7 +33,10 @@ _BUILDERS = {**pages_grid.BUILDERS, **pages_docs.BUILDERS, **pages_data.BUILDERS
 def resource(path: str) -> Response:
     """Answer for the IRI or document at ``/path``."""
     full = "/" + path
-    found = find_resource(split_request_path(full)[0])
+    resource_path, _, lang = split_request_path(full)
+    if lang in LANGS:
+        g.lang = lang  # even an error page for q99.en.html is in English
+    found = find_resource(resource_path)
     return linked_data.serve(full, found, render_page, render_data)
 
 
@@ -77,7 +81,7 @@ def rdf_of(resource: Resource) -> Graph:
     if resource.kind == "project":
         graph = corpus.project_graph(resource.key)
         if graph is None:
-            raise NotFoundError(f"no project {resource.key!r}")
+            raise NotFoundError(f"aucun projet / no project {resource.key!r}")
         return add_labels(site.graph, graph)
     return describe(site.graph, resource.iri)
 

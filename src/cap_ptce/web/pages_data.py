@@ -60,7 +60,7 @@ def _sections(p, graph: Graph, main: URIRef) -> list[dict]:
 def project(resource: Resource, lang: str):
     graph = corpus.project_graph(resource.key)
     if graph is None:
-        raise NotFoundError(f"no project {resource.key!r}")
+        raise NotFoundError(f"aucun projet / no project {resource.key!r}")
     p = presenter(lang)
     return "project.html", {"name": p.label(resource.iri, graph), "properties": p.rows(graph, resource.iri),
                             "sections": _sections(p, graph, resource.iri)}
@@ -81,7 +81,8 @@ def download(name: str) -> tuple[bytes, str]:
     for entry in _downloads(stem, csv=stem == "grille", quads=stem == WHOLE):
         if entry["path"] == download_path(stem, suffix) and (stem == WHOLE or stem in site.part_graphs):
             return site.download(stem, entry["name"]), entry["media_type"]
-    raise NotFoundError(f"no download {name}", hint="the downloads page lists every file")
+    raise NotFoundError(f"aucun téléchargement / no download {name}",
+                        hint="la page des téléchargements les liste / the downloads page lists them")
 
 
 def download_paths() -> list[str]:

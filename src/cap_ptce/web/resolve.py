@@ -140,7 +140,8 @@ def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing:
     iri = URIRef(BASE + path.lstrip("/"))
     if path != "/" and is_thing(iri):
         return _data(path, "thing")
-    raise NotFoundError(f"nothing is published at {path}", hint="start from the home page or the grid page")
+    raise NotFoundError(f"rien n’est publié à / nothing is published at {path}",
+                        hint="partir de l’accueil ou de la grille / start from the home page or the grid")
 
 
 def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
