@@ -1,0 +1,164 @@
+"""``cap-ptce validate``: exit codes, the four report forms, languages, output file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF, SH
+
+from cap_ptce.cli import main
+from cap_ptce.resources import data_dir
+from valid_description import COOP_SIRET, description, line_of, write
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the command line in-process as the console script does: (exit code, stdout, stderr)."""
+    code = main(["validate", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def good(tmp_path) -> Path:
+    return write(description(), tmp_path / "bon.yaml")
+
+
+@pytest.fixture
+def bad(tmp_path) -> Path:
+    data = description()
+    data["acteurs"][0]["siret"] = COOP_SIRET[:-1] + str((int(COOP_SIRET[-1]) + 1) % 10)
+    for actor in data["acteurs"]:
+        actor["ess"] = False
+    del data["reponses"]["q04"]
+    return write(data, tmp_path / "mauvais.yaml")
+
+
+def report_schema() -> dict:
+    text = resources.files("cap_ptce").joinpath("validation-report.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+# --- exit codes ------------------------------------------------------------------------------
+
+
+def test_the_sample_corpus_conforms_exit_0(capsys):
+    code, out, _ = run(capsys, str(data_dir("corpus")))
+    assert code == 0
+    for path in sorted(data_dir("corpus").glob("*.yaml")):
+        assert f"{data_dir('corpus') / path.name} : conforme" in out
+
+
+def test_a_description_that_does_not_conform_exit_1_with_file_and_line(capsys, bad):
+    code, out, _ = run(capsys, str(bad))
+    assert code == 1
+    assert "non conforme" in out and "article 9 de la loi n° 2014-856 du 31 juillet 2014" in out
+    assert f"{bad}:{line_of(bad, 'siret:')}" in out
+    assert "Acteurs impliqués  [1/1]" in out and "Objectifs et vision stratégique  [4/5]" in out
+    assert "Complétude : 17/18 questions (94 %)" in out
+
+
+def test_one_bad_file_among_good_ones_exit_1(capsys, good, bad):
+    code, out, _ = run(capsys, str(good), str(bad))
+    assert code == 1 and "2 fichier(s) : 1 conforme(s), 1 non conforme(s)" in out
+
+
+def test_an_unknown_key_exit_2_with_the_nearest_key(capsys, tmp_path):
+    data = description()
+    data["nmo"] = data.pop("nom")
+    path = write(data, tmp_path / "cle.yaml")
+    code, out, err = run(capsys, str(path))
+    assert code == 2 and out == ""
+    assert f"{path}:" in err and "nmo" in err and "'nom'" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_file_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, str(tmp_path / "absent.yaml"))
+    assert code == 2 and "absent.yaml" in err
+
+
+def test_an_unknown_format_exit_2(capsys, good):
+    code, _, err = run(capsys, str(good), "--format", "pdf")
+    assert code == 2 and "pdf" in err
+
+
+def test_the_installed_command_returns_the_exit_codes(good, bad):
+    command = [str(Path(sys.executable).parent / "cap-ptce"), "validate"]
+    assert subprocess.run([*command, str(good)], capture_output=True).returncode == 0
+    assert subprocess.run([*command, str(bad)], capture_output=True).returncode == 1
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+
+def test_json_follows_its_published_schema(capsys, good, bad):
+    code, out, _ = run(capsys, str(good), str(bad), "--format", "json")
+    data = json.loads(out)
+    jsonschema.validate(data, report_schema())
+    assert code == 1 and data["conforms"] is False and data["version"] == 1
+    first, second = data["files"]
+    assert first["conforms"] is True and first["results"] == [] and first["completeness"]["ratio"] == 1.0
+    by_shape = {r["shape"].rsplit("#", 1)[1]: r for r in second["results"]}
+    assert by_shape["SiretCheckDigit"]["line"] == line_of(bad, "siret:")
+    assert by_shape["Answered-q04"]["question"] == "q04"
+    assert by_shape["Answered-q04"]["entry"] == "objectifs-vision-strategique"
+    assert second["completeness"]["answered"] == 17
+
+
+def test_the_schema_rejects_a_report_missing_a_field(capsys, good):
+    _, out, _ = run(capsys, str(good), "--format", "json")
+    data = json.loads(out)
+    del data["files"][0]["completeness"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, report_schema())
+
+
+def test_turtle_is_the_shacl_report_of_each_file(capsys, good, bad):
+    code, out, _ = run(capsys, str(good), str(bad), "--format", "turtle")
+    graph = Graph().parse(data=out, format="turtle")
+    reports = {str(graph.value(r, DCTERMS.source)): r for r in graph.subjects(RDF.type, SH.ValidationReport)}
+    assert set(reports) == {str(good), str(bad)}
+    assert graph.value(reports[str(bad)], SH.conforms).toPython() is False
+    assert len(list(graph.objects(reports[str(bad)], SH.result))) == 3  # SIRET, no ESS enterprise, q04
+
+
+def test_html_is_a_standalone_escaped_page(capsys, tmp_path):
+    data = description()
+    data["courriel"] = "<b>@x"
+    path = write(data, tmp_path / "a<b>&c.yaml")
+    code, out, _ = run(capsys, str(path), "--format", "html")
+    assert code == 1 and out.startswith("<!DOCTYPE html>") and '<html lang="fr">' in out
+    assert "a&lt;b&gt;&amp;c.yaml" in out and "a<b>&c.yaml" not in out
+    assert "<script" not in out and "http" not in out.split("<body>")[0]  # nothing fetched
+
+
+def test_english_report(capsys, bad):
+    code, out, _ = run(capsys, str(bad), "--lang", "en")
+    assert code == 1 and "does not conform" in out and "Completeness: 17/18 questions" in out
+    assert "article 9 of law no. 2014-856" in out
+
+
+def test_output_file(capsys, tmp_path, bad):
+    target = tmp_path / "rapport.json"
+    code, out, _ = run(capsys, str(bad), "--format", "json", "-o", str(target))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["files"][0]["conforms"] is False
+
+
+def test_an_unwritable_output_exit_2(capsys, tmp_path, good):
+    code, _, err = run(capsys, str(good), "-o", str(tmp_path / "absent" / "rapport.txt"))
+    assert code == 2 and "rapport.txt" in err
+
+
+def test_help_shows_examples_and_exit_codes(cap_ptce):
+    result = cap_ptce("validate", "--help")
+    assert result.exit_code == 0
+    assert "cap-ptce validate mon-ptce.yaml" in result.output and "--format json" in result.output
+    assert "2  fichier illisible" in result.output
