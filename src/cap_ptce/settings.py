@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a SPARQL query may run before its worker is stopped and the client gets an error."),
     Setting("QUERY_WORKERS", 2, int,
             "Worker processes answering SPARQL queries in parallel."),
+    Setting("WORKERS_IN_MEMORY", True, bool,
+            "Each query worker copies the store into memory: queries several times faster, at the cost of memory and start-up time; false to read the on-disk store directly."),
     Setting("MAX_RESULT_ROWS", 10000, int,
             "Maximum number of rows (or triples) a query may return."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int,

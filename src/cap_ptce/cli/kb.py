@@ -98,6 +98,7 @@ def serve(host: str, port: int, store: str | None, corpus: Path | None, timeout:
     app = create_app({name: value for name, value in overrides.items() if value is not None})
     with app.app_context():
         kb = get_kb()  # load now, so that errors show at start and the first query is fast
+        kb.start_workers()  # they open the store in the background while the server starts
         click.echo(f"CAP PTCE : {len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs")
     click.echo(f"http://{host}:{port}/sparql  (Ctrl-C pour arrêter / to stop)")
     waitress.serve(app, host=host, port=port, threads=8, ident="cap-ptce", _quiet=True)

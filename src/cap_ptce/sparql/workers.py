@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -61,12 +62,32 @@ def run_safely(store, request: QueryRequest, info: QueryInfo, fmt: ResultFormat,
         raise errors.StoreError(f"the store could not answer: {exc}") from None
 
 
-def _serve(conn: Connection, location: str) -> None:
-    """Body of a worker process: open the store read-only, answer jobs until the socket closes."""
+def open_for_queries(location: str, in_memory: bool):
+    """The store a worker queries: a folder opened read-only, copied into memory if asked;
+    or an N-Quads file, always loaded into memory."""
     import pyoxigraph
 
+    if location.endswith(".nq"):
+        store = pyoxigraph.Store()
+        store.bulk_load(path=location, format=pyoxigraph.RdfFormat.N_QUADS)
+        return store
+    on_disk = pyoxigraph.Store.read_only(location)
+    if not in_memory:
+        return on_disk
+    store = pyoxigraph.Store()
+    store.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS), format=pyoxigraph.RdfFormat.N_QUADS)
+    return store
+
+
+def _serve(conn: Connection, location: str, in_memory: bool) -> None:
+    """Body of a worker process: open the store, say so, answer jobs until the socket closes."""
     prefixes = conn.recv()
-    store = pyoxigraph.Store.read_only(location)
+    try:
+        store = open_for_queries(location, in_memory)
+    except OSError as exc:
+        conn.send(("failed", f"cannot open {location}: {exc}"))
+        return
+    conn.send(("ready", None))
     while True:
         try:
             request, info, fmt, max_rows = conn.recv()
@@ -90,24 +111,34 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes reading the store at ``location``."""
+    """``size`` worker processes, each with the store at ``location`` (a folder or an N-Quads file).
 
-    def __init__(self, location: str, size: int = 2, *, prefixes: dict[str, str] | None = None) -> None:
+    With ``in_memory``, each worker copies the data into its own memory store:
+    queries run several times faster than on the read-only folder (measured 3 ms
+    against 16 ms for a GROUP BY on 300 descriptions) at the cost of memory and
+    of a slower start. A worker takes jobs only once its store is open.
+    """
+
+    def __init__(self, location: str, size: int = 2, *, prefixes: dict[str, str] | None = None,
+                 in_memory: bool = True) -> None:
         if size < 1:
             raise errors.ParameterError(f"QUERY_WORKERS must be at least 1, not {size}", key="QUERY_WORKERS")
         self.location = str(location)
         self.size = size
+        self.in_memory = in_memory
         self._prefixes = prefixes or {}
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()  # None: no worker can start
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._failure: str | None = None
         for _ in range(size):
-            self._idle.put(self._start())
+            self._start_in_background()
 
     def _start(self) -> _Worker:
         ours, theirs = socket.socketpair()
-        command = [sys.executable, "-c", _WORKER_MAIN, str(theirs.fileno()), self.location]
+        command = [sys.executable, "-c", _WORKER_MAIN, str(theirs.fileno()), self.location,
+                   "memory" if self.in_memory else "disk"]
         process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         conn = Connection(ours.detach())
@@ -116,6 +147,34 @@ class WorkerPool:
         with self._lock:
             self._all.add(worker)
         return worker
+
+    def _start_in_background(self) -> None:
+        threading.Thread(target=self._add_fresh_worker, daemon=True, name="cap-ptce-worker-start").start()
+
+    def _add_fresh_worker(self) -> None:
+        """Start a worker and hand it out once its store is open."""
+        worker = self._start()
+        try:
+            status, message = worker.conn.recv()
+        except (EOFError, OSError):
+            status, message = "failed", "the worker process exited while opening the store"
+        if self._closed:  # closed while it was starting
+            self._discard(worker)
+            return
+        if status != "ready":
+            self._discard(worker)
+            self._failure = message
+            log.error("query worker could not start: %s", message)
+            if not self._all:
+                self._idle.put(None)  # wake whoever waits: no worker will come
+            return
+        self._failure = None
+        self._idle.put(worker)
+
+    def wait_until_ready(self, timeout: float = 60.0) -> None:
+        """Block until one worker is ready (for a server that should answer at once)."""
+        worker = self._acquire(timeout)
+        self._idle.put(worker)
 
     def run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *,
             timeout: float, max_rows: int) -> QueryResult:
@@ -131,7 +190,7 @@ class WorkerPool:
                     "(cap-ptce load) / simplify it, add LIMIT, or run it on your own copy",
                 )
             status, payload = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
+        except (EOFError, OSError) as exc:
             self._replace(worker)
             raise errors.StoreError(f"the query worker stopped unexpectedly ({exc or type(exc).__name__})") from None
         self._idle.put(worker)
@@ -140,30 +199,34 @@ class WorkerPool:
         return payload
 
     def _acquire(self, timeout: float) -> _Worker:
+        deadline = time.monotonic() + timeout
+        while not self._closed:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if worker is not None:
+                return worker
+            if self._failure is not None:
+                self._idle.put(None)  # for the next caller too
+                raise errors.StoreError(f"no query worker could start: {self._failure}")
         if self._closed:
             raise errors.StoreError("the query workers are stopped")
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise errors.QueryTimeoutError(
-                f"every query worker stayed busy for {timeout:g} s",
-                hint="réessayez dans un instant / retry in a moment",
-            ) from None
+        raise errors.QueryTimeoutError(
+            f"every query worker stayed busy for {timeout:g} s",
+            hint="réessayez dans un instant / retry in a moment",
+        )
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start a fresh one in the background."""
+    def _discard(self, worker: _Worker) -> None:
         worker.stop()
         with self._lock:
             self._all.discard(worker)
-        if not self._closed:
-            threading.Thread(target=self._add_fresh_worker, daemon=True).start()
 
-    def _add_fresh_worker(self) -> None:
-        worker = self._start()
-        if self._closed:  # closed while it was starting
-            worker.stop()
-        else:
-            self._idle.put(worker)
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start a fresh one in the background."""
+        self._discard(worker)
+        if not self._closed:
+            self._start_in_background()
 
     def close(self) -> None:
         """Stop every worker."""
@@ -186,5 +249,6 @@ def _rebuild(name: str, fields: dict) -> errors.CapPtceError:
 
 _WORKER_MAIN = (
     "import sys; from multiprocessing.connection import Connection; "
-    "from cap_ptce.sparql.workers import _serve; _serve(Connection(int(sys.argv[1])), sys.argv[2])"
+    "from cap_ptce.sparql.workers import _serve; "
+    "_serve(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == 'memory')"
 )

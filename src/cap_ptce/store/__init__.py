@@ -81,24 +81,34 @@ class KnowledgeBase:
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, location: str | Path | None = None, *, workers: int = 2,
+    def open(cls, location: str | Path | None = None, *, workers: int = 2, workers_in_memory: bool = True,
              graph_store: str | None = None) -> KnowledgeBase:
-        """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL)."""
+        """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
+
+        ``workers`` query processes answer queries run with a time limit; with
+        ``workers_in_memory`` each holds its own in-memory copy of the store.
+        """
         if location is None or str(location) == "":
             return cls(LocalStore(None, workers=workers, prefixes=_prefixes()))
         if is_url(str(location)):
             return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes()), str(location))
-        return cls(LocalStore(Path(location), workers=workers, prefixes=_prefixes()), str(location))
+        local = LocalStore(Path(location), workers=workers, workers_in_memory=workers_in_memory, prefixes=_prefixes())
+        return cls(local, str(location))
 
     @classmethod
-    def temporary(cls, *, workers: int = 2) -> KnowledgeBase:
-        """An on-disk knowledge base in a temporary folder, removed with the object.
-
-        This is what the server uses when no store is configured: worker processes
-        open the folder read-only, with no copy of the data.
-        """
+    def temporary(cls, *, workers: int = 2, workers_in_memory: bool = True) -> KnowledgeBase:
+        """An on-disk knowledge base in a temporary folder, removed when it is closed."""
         folder = tempfile.mkdtemp(prefix="cap-ptce-store-")
-        return cls(LocalStore(folder, temporary=True, workers=workers, prefixes=_prefixes()))
+        return cls(LocalStore(folder, temporary=True, workers=workers, workers_in_memory=workers_in_memory,
+                              prefixes=_prefixes()))
+
+    def start_workers(self, *, wait: float | None = None) -> None:
+        """Start the query processes now (rather than with the first query); ``wait`` for one to be ready."""
+        if self.is_remote:
+            return
+        pool = self._backend.start_workers()
+        if wait:
+            pool.wait_until_ready(wait)
 
     @property
     def is_remote(self) -> bool:

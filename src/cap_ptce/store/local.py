@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import weakref
@@ -39,14 +40,16 @@ class LocalStore:
     """A pyoxigraph store (in memory when ``path`` is None) and, on demand, its query workers.
 
     The process keeps the read-write handle, which also locks the folder against
-    a second writer; workers open the folder read-only. Writes stop the workers,
-    which start again, on the new data, with the next query.
+    a second writer; workers open the folder read-only (and, by default, copy it
+    into memory), or load an N-Quads copy of a memory store. Writes stop the
+    workers, which start again, on the new data, with the next query.
     """
 
     def __init__(self, path: str | Path | None = None, *, temporary: bool = False,
-                 workers: int = 2, prefixes: dict[str, str] | None = None) -> None:
+                 workers: int = 2, workers_in_memory: bool = True, prefixes: dict[str, str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.workers = workers
+        self.workers_in_memory = workers_in_memory
         self._prefixes = prefixes or {}
         self._store = _open(self.path) if self.path else ox.Store()
         self._pool: WorkerPool | None = None
@@ -69,7 +72,8 @@ class LocalStore:
         self._stop_workers()
         graph = ox.NamedNode(iri)
         self.store.remove_graph(graph) if self.store.contains_named_graph(graph) else None
-        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        # load, not bulk_load: bulk loading writes new files per call (~0.1 s each on disk)
+        self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def drop_graph(self, iri: str) -> None:
         self._stop_workers()
@@ -90,23 +94,26 @@ class LocalStore:
             return run_safely(self.store, request, info, fmt, max_rows, self._prefixes)
         return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows)
 
-    def _workers(self) -> WorkerPool:
+    def start_workers(self) -> WorkerPool:
+        """The query workers, started now if they are not running."""
         if self._pool is None:
-            self._pool = WorkerPool(str(self._readable_folder()), self.workers, prefixes=self._prefixes)
+            self._pool = WorkerPool(str(self._readable_source()), self.workers, prefixes=self._prefixes,
+                                    in_memory=self.workers_in_memory)
         return self._pool
 
-    def _readable_folder(self) -> Path:
-        """The folder that workers open: the store's own, or a snapshot of a memory store."""
-        self.store.flush() if self.path else None
+    _workers = start_workers
+
+    def _readable_source(self) -> Path:
+        """What workers open: the store's folder, or an N-Quads copy of a memory store."""
         if self.path:
+            self.store.flush()
             self.store.optimize()  # settle compactions before read-only readers open the files
             return self.path
-        self._snapshot = Path(tempfile.mkdtemp(prefix="cap-ptce-snapshot-"))
-        weakref.finalize(self, shutil.rmtree, str(self._snapshot), True)
-        copy = ox.Store(str(self._snapshot))
-        copy.bulk_load(self.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-        copy.flush()
-        del copy
+        handle, name = tempfile.mkstemp(prefix="cap-ptce-", suffix=".nq")
+        os.close(handle)
+        self._snapshot = Path(name)
+        weakref.finalize(self, self._snapshot.unlink, missing_ok=True)
+        self.store.dump(output=name, format=ox.RdfFormat.N_QUADS)
         return self._snapshot
 
     def _stop_workers(self) -> None:
@@ -114,7 +121,7 @@ class LocalStore:
             self._pool.close()
             self._pool = None
         if self._snapshot is not None:
-            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot.unlink(missing_ok=True)
             self._snapshot = None
 
     def flush(self) -> None:

@@ -63,20 +63,21 @@ def get_kb() -> KnowledgeBase:
 def build_kb(config) -> KnowledgeBase:
     """A knowledge base from the STORE and CORPUS settings.
 
-    No STORE: a temporary on-disk store (removed at exit) with the grid and the
-    CORPUS (default: the embedded sample corpus). A folder or a URL: that store,
-    as it is; with CORPUS, brought up to date with the corpus first.
+    No STORE: in memory, with the grid and the CORPUS (default: the embedded
+    sample corpus). A folder or a URL: that store, as it is; with CORPUS, brought
+    up to date with the corpus first.
     """
     from ..resources import data_dir
 
     store, corpus = config.get("STORE"), config.get("CORPUS")
-    workers = int(config.get("QUERY_WORKERS", 2))
+    options = {"workers": int(config.get("QUERY_WORKERS", 2)),
+               "workers_in_memory": bool(config.get("WORKERS_IN_MEMORY", True))}
     if not store:
-        kb = KnowledgeBase.temporary(workers=workers)
+        kb = KnowledgeBase.open(**options)
         kb.load_reference_graphs()
         kb.load_corpus(corpus or data_dir("corpus"))
         return kb
-    kb = KnowledgeBase.open(store, workers=workers, graph_store=config.get("GRAPH_STORE") or None)
+    kb = KnowledgeBase.open(store, graph_store=config.get("GRAPH_STORE") or None, **options)
     if corpus:
         kb.load_reference_graphs()
         kb.load_corpus(corpus)

@@ -1,0 +1,74 @@
+"""Worker processes: they see the store's data, stop at the time limit, and come back."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from kbhelpers import corpus_kb, reference_sources
+
+from cap_ptce.errors import QueryTimeoutError, StoreError
+from cap_ptce.sparql import QueryRequest, WorkerPool, choose_format, inspect_query
+from cap_ptce.store import KnowledgeBase
+
+COUNT = QueryRequest("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+SLOW = QueryRequest("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?q ?r ?s }")
+
+
+def count(kb, **kwargs) -> int:
+    body = kb.run(COUNT, choose_format("SELECT", None, ["csv"]), **kwargs).body
+    return int(body.split(b"\r\n")[1])
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["copied-into-memory", "read-only-folder"])
+def test_workers_on_a_folder_see_what_the_process_sees(tmp_path, in_memory):
+    with corpus_kb(tmp_path / "c", 3) as kb:
+        kb._backend.workers_in_memory = in_memory
+        assert count(kb, timeout=10) == count(kb) == len(kb)
+
+
+def test_workers_of_a_memory_store_read_a_copy_of_it():
+    with KnowledgeBase.open(workers=1) as kb:
+        kb.load_reference_graphs(reference_sources())
+        assert count(kb, timeout=10) == 3
+
+
+def test_loading_restarts_the_workers_on_the_new_data(tmp_path):
+    with KnowledgeBase.open(workers=1) as kb:
+        kb.load_reference_graphs(reference_sources())
+        assert count(kb, timeout=10) == 3
+        kb.load_graph("http://example.org/g", "<http://a> <http://b> <http://c> .")
+        assert count(kb, timeout=10) == 4
+
+
+def test_the_time_limit_kills_the_worker_and_a_fresh_one_answers(tmp_path):
+    with corpus_kb(tmp_path / "c", 10, workers=1) as kb:
+        kb.start_workers(wait=30)
+        pool = kb._backend.start_workers()
+        [first] = [worker.process.pid for worker in pool._all]
+        start = time.monotonic()
+        with pytest.raises(QueryTimeoutError, match="more than 0.5 s") as caught:
+            kb.run(SLOW, timeout=0.5)
+        assert 0.5 <= time.monotonic() - start < 5
+        assert "LIMIT" in caught.value.hint
+        assert count(kb, timeout=30) > 0  # waits for the replacement
+        with pytest.raises(ProcessLookupError):
+            os.kill(first, 0)
+
+
+def test_a_worker_that_cannot_open_the_store_is_a_store_error(tmp_path):
+    pool = WorkerPool(str(tmp_path / "missing.nq"), 1)
+    try:
+        with pytest.raises(StoreError, match="could not start|cannot open"):
+            pool.run(COUNT, inspect_query(COUNT.text), choose_format("SELECT", None), timeout=5, max_rows=10)
+    finally:
+        pool.close()
+
+
+def test_closed_workers_refuse_work(tmp_path):
+    with corpus_kb(tmp_path / "c", 1) as kb:
+        pool = kb._backend.start_workers()
+        pool.close()
+        with pytest.raises(StoreError, match="stopped"):
+            pool.run(COUNT, inspect_query(COUNT.text), choose_format("SELECT", None), timeout=1, max_rows=10)
