@@ -26,7 +26,7 @@ from ..yamlstrict import LineMap
 from .context import expand, predicate
 from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, PROJECT, SPECS, Field, Kind, NodeSpec
 
-__all__ = ["Built", "build_document", "decimal_lexical", "slugify", "SLUG_RE"]
+__all__ = ["Built", "build_document", "decimal_lexical", "nearest", "slugify", "SLUG_RE"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _YEAR = re.compile(r"^[0-9]{4}$")
@@ -80,8 +80,14 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _nearest(word: str, candidates) -> str | None:
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+def nearest(word: str, candidates) -> str | None:
+    """The valid word closest to ``word``: two swapped letters first (``sirne`` → ``siren``), then difflib."""
+    candidates = list(candidates)
+    swapped = [c for c in candidates if len(c) == len(word) and sorted(c) == sorted(word)
+               and sum(a != b for a, b in zip(c, word)) == 2]
+    if swapped:
+        return swapped[0]
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return found[0] if found else None
 
 
@@ -146,8 +152,8 @@ class _Builder:
     def check_keys(self, spec: NodeSpec, data: dict, path: tuple) -> None:
         for key in data:
             if spec.field(key) is None:
-                nearest = _nearest(str(key), spec.keys)
-                hint = (f"did you mean '{nearest}'?" if nearest
+                suggestion = nearest(str(key), spec.keys)
+                hint = (f"did you mean '{suggestion}'?" if suggestion
                         else f"the keys allowed here are: {', '.join(spec.keys)}")
                 raise self.fail(f"unknown key {key!r}", path + (key,), hint, UnknownKeyError)
         for spec_field in spec.fields:
@@ -243,15 +249,15 @@ class _Builder:
     def concept(self, value: Any, path: tuple, scheme: str) -> str:
         concepts = _grid_ids()[0][scheme]
         if not isinstance(value, str) or value not in concepts:
-            nearest = _nearest(str(value), concepts)
-            hint = f"did you mean '{nearest}'?" if nearest else f"use one of: {', '.join(concepts)}"
+            suggestion = nearest(str(value), concepts)
+            hint = f"did you mean '{suggestion}'?" if suggestion else f"use one of: {', '.join(concepts)}"
             raise self.fail(f"{value!r} is not a concept of the scheme {scheme}", path, hint, UnknownKeyError)
         return str(VOCAB[f"{scheme}/{value}"])
 
     def actor(self, value: Any, path: tuple) -> str:
         if not isinstance(value, str) or value not in self.actors:
-            nearest = _nearest(str(value), self.actors)
-            hint = (f"did you mean '{nearest}'?" if nearest
+            suggestion = nearest(str(value), self.actors)
+            hint = (f"did you mean '{suggestion}'?" if suggestion
                     else "give the id of an actor listed under acteurs:")
             raise self.fail(f"no actor has the id {value!r}", path, hint)
         return f"{self.iri}/acteur/{value}"
@@ -301,8 +307,8 @@ class _Builder:
     def kind_public_scheme(self, value, path, spec_field, iri):
         known = _grid_ids()[1]
         if value not in known:
-            nearest = _nearest(str(value), known)
-            hint = (f"did you mean '{nearest}'?" if nearest
+            suggestion = nearest(str(value), known)
+            hint = (f"did you mean '{suggestion}'?" if suggestion
                     else f"use one of {', '.join(known)}, or leave it out for another scheme")
             raise self.fail(f"{value!r} is not a public scheme of the grid", path, hint, UnknownKeyError)
         return str(VOCAB[f"dispositifs/{value}"])
@@ -315,8 +321,8 @@ class _Builder:
 
     def kind_frequency(self, value, path, spec_field, iri):
         if value not in FREQUENCIES:
-            nearest = _nearest(str(value), FREQUENCIES)
-            hint = f"did you mean '{nearest}'?" if nearest else f"use one of: {', '.join(FREQUENCIES)}"
+            suggestion = nearest(str(value), FREQUENCIES)
+            hint = f"did you mean '{suggestion}'?" if suggestion else f"use one of: {', '.join(FREQUENCIES)}"
             raise self.fail(f"{value!r} is not a frequency", path, hint, UnknownKeyError)
         return FREQ_NS + FREQUENCIES[value]
 
@@ -358,15 +364,15 @@ class _Builder:
         answers = []
         for qid, text in value.items():
             if qid not in questions:
-                nearest = _nearest(str(qid), questions)
-                hint = f"did you mean '{nearest}'?" if nearest else "questions are q01 … q18"
+                suggestion = nearest(str(qid), questions)
+                hint = f"did you mean '{suggestion}'?" if suggestion else "questions are q01 … q18"
                 raise self.fail(f"unknown question {qid!r}", path + (qid,), hint, UnknownKeyError)
+            answer = f"{self.iri}/reponse/{qid}"
+            self.note(answer, None, path + (qid,))  # also for an empty answer: where to write it
             if _empty(text):
                 continue
-            answer = f"{self.iri}/reponse/{qid}"
             answers.append({"@id": answer, "@type": "cap:Answer", "question": str(GRILLE[f"question/{qid}"]),
                             "texte": self.text(text, path + (qid,))})
-            self.note(answer, None, path + (qid,))
             self.note(answer, "texte", path + (qid,))
         return answers
 

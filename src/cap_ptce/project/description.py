@@ -78,6 +78,8 @@ def load_description(path_or_text: str | bytes | Path, *, source: str | None = N
         raise _xml_refused(source or str(path_or_text))
     text, source = read_text(path_or_text, source=source, max_bytes=max_bytes)
     fmt = format or _SUFFIXES.get(suffix) or format_of(text)
+    if fmt == "xml":
+        raise _xml_refused(source)
     if fmt == "yaml":
         return _from_yaml(text, source, base, max_bytes)
     if fmt == "turtle":

@@ -9,12 +9,12 @@ processor would drop them without a word).
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any
 
 from ..errors import InputError, RdfSyntaxError, UnknownKeyError
 from ..yamlstrict import MAX_DEPTH
+from .build import nearest
 from .context import terms
 
 __all__ = ["parse_json_document"]
@@ -94,7 +94,7 @@ def _check_keys(node: dict, source: str, known: set[str]) -> None:
     for key in node:
         if key.startswith("@") or ":" in key or key in known:
             continue
-        nearest = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+        suggestion = nearest(key, sorted(known))
         raise UnknownKeyError(f"unknown key {key!r}", source=source, key=key,
-                              hint=f"did you mean '{nearest[0]}'?" if nearest
+                              hint=f"did you mean '{suggestion}'?" if suggestion
                               else "see docs/project-format.md for the keys")

@@ -190,7 +190,7 @@ def _header(grid: Grid, maturite: str, lang: str) -> str:
     tense = words["future"] if maturite == "emergent" else words["present"]
     lines = [words["title"].format(version=grid.version),
              *words["how"].format(p=PLACEHOLDERS[lang]).splitlines(),
-             words["tense"].format(m=grid.scheme("maturites").concept(maturite).label.get(lang), t=tense)]
+             words["tense"].format(m=_maturity_label(grid, maturite, lang), t=tense)]
     return _comment_block(lines)
 
 
@@ -263,3 +263,8 @@ def strip_placeholders(text: str) -> str:
     pattern = "|".join(re.escape(p) for p in PLACEHOLDERS.values())
     text = re.sub(rf'"(?:{pattern})[^"]*"', '""', text)
     return text.replace('[""]', "[]")
+
+
+def _maturity_label(grid: Grid, maturite: str, lang: str) -> str:
+    label = grid.scheme("maturites").concept(maturite).label.get(lang)
+    return label.lower() if lang == "fr" else label

@@ -1,0 +1,335 @@
+"""Loading a description: the graph it gives, the lines it keeps, and what it refuses."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS, XSD
+
+from cap_ptce.errors import InputError, InputFileError, RdfSyntaxError, UnknownKeyError, YamlError
+from cap_ptce.namespaces import CAP, GRILLE, IGEO, ORG, SCHEMA, VOCAB
+from cap_ptce.project import load_description
+
+MINIMAL = """\
+fictif: true
+id: essai
+nom: "Pôle d'essai"
+maturite: emergent
+structure_porteuse:
+  acteur: asso
+acteurs:
+  - id: asso
+    nom: "Association Essai"
+    type: association
+    ess: true
+    siren: "459880001"
+    commune: "2A004"
+    roles: ["Structure porteuse", "Membre fondateur"]
+    depuis: 2024-01-02
+  - id: sarl
+    nom: "SARL Essai"
+    type: entreprise-hors-ess
+    ess: false
+    siren: "728804832"
+territoire:
+  communes: ["2A004"]
+  epci: ["242010056"]
+  departements: ["2A"]
+  regions: ["94"]
+actions:
+  - nom: "Première action"
+    stade: etude
+    debut: "2025-09"
+    porteurs: [asso, sarl]
+financements:
+  - financeur: "Région"
+    type_financeur: region
+    montant: 1250.50
+    statut: activable
+  - financeur_acteur: asso
+    montant: 100
+reponses:
+  q01: "Une réponse."
+  q02: ""
+"""
+BASE = "https://w3id.org/cap-ptce/"
+P = URIRef(BASE + "projet/essai")
+
+
+def load(text: str, **kwargs):
+    return load_description(text, source="essai.yaml", **kwargs)
+
+
+def replaced(old: str, new: str) -> str:
+    assert old in MINIMAL
+    return MINIMAL.replace(old, new, 1)
+
+
+def refusal(text: str, error=InputError):
+    with pytest.raises(error) as caught:
+        load(text)
+    return caught.value
+
+
+# --- the graph ---------------------------------------------------------------------
+
+
+def test_the_project_and_its_nodes_get_stable_iris():
+    graph = load(MINIMAL).graph
+    assert (P, RDF.type, CAP.Project) in graph
+    assert (P, ORG.hasMember, URIRef(f"{P}/acteur/asso")) in graph
+    assert (P, CAP.carryingStructure, URIRef(f"{P}/acteur/asso")) in graph
+    assert (P, CAP.action, URIRef(f"{P}/action/1")) in graph
+    assert (P, SCHEMA.funding, URIRef(f"{P}/financement/2")) in graph
+    assert (P, CAP.hasAnswer, URIRef(f"{P}/reponse/q01")) in graph
+    assert (P, CAP.territory, URIRef(f"{P}/territoire")) in graph
+
+
+def test_the_base_iri_is_configurable():
+    description = load(MINIMAL, base="https://example.org/ptce/")
+    assert description.iri == URIRef("https://example.org/ptce/projet/essai")
+
+
+def test_values_get_the_ontology_terms_and_datatypes():
+    graph = load(MINIMAL).graph
+    actor = URIRef(f"{P}/acteur/asso")
+    assert (actor, CAP.siren, Literal("459880001")) in graph
+    assert (actor, CAP.isESS, Literal(True)) in graph
+    assert (actor, ORG.classification, URIRef(str(VOCAB) + "types-acteurs/association")) in graph
+    assert (P, CAP.maturity, URIRef(str(VOCAB) + "maturites/emergent")) in graph
+    assert (P, SCHEMA.name, Literal("Pôle d'essai", lang="fr")) in graph
+    amount = graph.value(URIRef(f"{P}/financement/1"), SCHEMA.amount)
+    assert amount.datatype == XSD.decimal and amount.toPython() == Decimal("1250.5")
+    start = graph.value(URIRef(f"{P}/action/1"), SCHEMA.startDate)
+    assert start == Literal("2025-09", datatype=XSD.gYearMonth)
+
+
+def test_territories_are_insee_iris_that_carry_their_code():
+    graph = load(MINIMAL).graph
+    territory = URIRef(f"{P}/territoire")
+    for path, code, cls in (("commune/2A004", "2A004", IGEO.Commune),
+                            ("intercommunalite/242010056", "242010056", IGEO.Intercommunalite),
+                            ("departement/2A", "2A", IGEO.Departement), ("region/94", "94", IGEO.Region)):
+        area = URIRef("http://id.insee.fr/geo/" + path)
+        assert (territory, CAP.coversArea, area) in graph
+        assert (area, IGEO.codeINSEE, Literal(code)) in graph
+        assert (area, RDF.type, cls) in graph
+
+
+def test_memberships_hold_the_roles_and_the_start_date():
+    graph = load(MINIMAL).graph
+    membership = URIRef(f"{P}/adhesion/asso")
+    assert (membership, RDF.type, ORG.Membership) in graph
+    assert (membership, ORG.member, URIRef(f"{P}/acteur/asso")) in graph
+    assert (membership, ORG.organization, P) in graph
+    role = URIRef(f"{P}/role/structure-porteuse")
+    assert (membership, ORG.role, role) in graph
+    assert (role, SKOS.prefLabel, Literal("Structure porteuse", lang="fr")) in graph
+    assert graph.value(membership, SCHEMA.startDate) == Literal("2024-01-02", datatype=XSD.date)
+
+
+def test_a_funder_is_a_named_node_or_an_actor():
+    graph = load(MINIMAL).graph
+    funder = graph.value(URIRef(f"{P}/financement/1"), SCHEMA.funder)
+    assert funder == URIRef(f"{P}/financement/1/financeur")
+    assert graph.value(funder, SCHEMA.name) == Literal("Région", lang="fr")
+    assert graph.value(URIRef(f"{P}/financement/2"), SCHEMA.funder) == URIRef(f"{P}/acteur/asso")
+
+
+def test_answers_point_at_grid_questions_and_empty_ones_are_unanswered():
+    graph = load(MINIMAL).graph
+    answer = URIRef(f"{P}/reponse/q01")
+    assert (answer, CAP.answers, GRILLE["question/q01"]) in graph
+    assert (answer, SCHEMA.text, Literal("Une réponse.", lang="fr")) in graph
+    assert (URIRef(f"{P}/reponse/q02"), None, None) not in graph
+
+
+def test_list_items_keep_their_rank():
+    graph = load(MINIMAL).graph
+    assert graph.value(URIRef(f"{P}/acteur/sarl"), SCHEMA.position) == Literal(2)
+
+
+def test_empty_values_count_as_absent():
+    graph = load(replaced('nom: "Pôle d\'essai"', 'nom: ""\ndescription:')).graph
+    assert graph.value(P, SCHEMA.name) is None and graph.value(P, SCHEMA.description) is None
+
+
+# --- lines --------------------------------------------------------------------------
+
+
+def test_line_for_points_at_the_value_behind_a_triple():
+    description = load(MINIMAL)
+    actor = URIRef(f"{P}/acteur/sarl")
+    assert description.line_for(actor, CAP.siren) == 20
+    assert description.line_for(actor) == 16
+    assert description.line_for(URIRef(f"{P}/reponse/q01"), SCHEMA.text) == 39
+    assert description.line_for(URIRef("http://id.insee.fr/geo/region/94"), IGEO.codeINSEE) == 25
+    assert description.line_for(URIRef(f"{P}/adhesion/asso"), ORG.role) == 14
+
+
+def test_line_for_falls_back_to_the_node_then_to_none():
+    description = load(MINIMAL)
+    actor = URIRef(f"{P}/acteur/sarl")
+    assert description.line_for(actor, CAP.rna) == 16
+    assert description.line_for(URIRef("https://example.org/other")) is None
+
+
+def test_an_empty_answer_still_has_a_line_to_write_it_on():
+    assert load(MINIMAL).line_for(URIRef(f"{P}/reponse/q02")) == 40
+
+
+# --- refusals -------------------------------------------------------------------------
+
+
+def test_an_unknown_key_names_the_nearest_valid_key_and_its_line():
+    error = refusal(replaced("maturite:", "nmo: x\nmaturite:"), UnknownKeyError)
+    assert error.line == 4 and error.hint == "did you mean 'nom'?"
+
+
+def test_an_unknown_nested_key_is_found_in_its_own_node():
+    error = refusal(replaced('    siren: "728804832"', '    sirne: "728804832"'), UnknownKeyError)
+    assert error.line == 20 and "'siren'" in error.hint and error.key == "acteurs.1.sirne"
+
+
+def test_an_unknown_key_without_a_near_one_lists_the_allowed_keys():
+    error = refusal(replaced("reponses:", "zzzz: 1\nreponses:"), UnknownKeyError)
+    assert "strategie_commune" in error.hint
+
+
+@pytest.mark.parametrize("old, new, line, words", [
+    ('nom: "Pôle d\'essai"', "nom: [a, b]", 3, "a text"),
+    ("    ess: false", '    ess: "non"', 19, "true or false"),
+    ('    siren: "728804832"', "    siren: 728804832", 20, "quote"),
+    ('    debut: "2025-09"', '    debut: "septembre 2025"', 29, "date"),
+    ("    montant: 100", '    montant: "cent"', 37, "number"),
+    ("id: essai", "id: Essai Un", 2, "lowercase"),
+    ('  communes: ["2A004"]', '  communes: ["2A 004"]', 22, "letters and digits"),
+    ("    porteurs: [asso, sarl]", "    porteurs: asso", 30, "list"),
+])
+def test_wrong_types_are_refused_with_their_line(old, new, line, words):
+    error = refusal(replaced(old, new), YamlError)
+    assert error.line == line
+    assert words in f"{error.message} {error.hint}"
+
+
+def test_a_reference_to_an_unknown_actor_names_the_nearest_one():
+    error = refusal(replaced("  acteur: asso", "  acteur: assoc"), YamlError)
+    assert error.line == 6 and error.hint == "did you mean 'asso'?"
+
+
+def test_two_actors_with_one_id_are_refused():
+    error = refusal(replaced("  - id: sarl", "  - id: asso"), YamlError)
+    assert error.line == 16 and error.message == "two actors have the id 'asso'"
+
+
+def test_an_unknown_concept_names_the_nearest_concept():
+    error = refusal(replaced("    stade: etude", "    stade: etudes"), UnknownKeyError)
+    assert error.line == 28 and error.hint == "did you mean 'etude'?"
+
+
+def test_an_unknown_question_is_refused():
+    error = refusal(replaced("  q02: \"\"", "  q19: \"\""), UnknownKeyError)
+    assert error.line == 40 and error.hint == "did you mean 'q18'?"
+
+
+def test_an_unknown_public_scheme_is_refused():
+    error = refusal(MINIMAL + "dispositifs:\n  - dispositif: patt\n    nom: x\n", UnknownKeyError)
+    assert error.line == 42 and error.hint == "did you mean 'pat'?"
+
+
+def test_two_roles_that_only_differ_by_accents_are_refused():
+    error = refusal(replaced('"Membre fondateur"]', '"Membre fondateur", "Membre fondâteur"]'), YamlError)
+    assert error.line == 14
+
+
+def test_a_description_must_be_a_mapping():
+    assert refusal("- a\n- b\n", YamlError).hint.startswith("start from the template")
+
+
+def test_the_project_id_is_required():
+    assert "'id'" in refusal(MINIMAL.replace("id: essai\n", ""), YamlError).message
+
+
+def test_a_string_is_text_never_a_path_to_read(tmp_path: Path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(MINIMAL)
+    error = refusal(str(secret), YamlError)
+    assert "mapping" in error.message
+
+
+# --- other formats ------------------------------------------------------------------------
+
+
+def test_rdf_xml_is_refused_by_suffix_and_by_content(tmp_path: Path):
+    path = tmp_path / "p.rdf"
+    path.write_text("<rdf:RDF/>")
+    with pytest.raises(RdfSyntaxError) as caught:
+        load_description(path)
+    assert "Turtle" in caught.value.hint
+    with pytest.raises(RdfSyntaxError):
+        load_description('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]><rdf:RDF/>')
+
+
+def test_turtle_with_a_triple_outside_the_format_is_refused():
+    from cap_ptce.project import to_turtle
+
+    turtle = to_turtle(load(MINIMAL).graph)
+    extra = turtle + f"\n<{P}> <http://example.org/unknown> \"x\" .\n"
+    with pytest.raises(UnknownKeyError) as caught:
+        load_description(extra, format="turtle")
+    assert caught.value.key == "http://example.org/unknown"
+
+
+def test_turtle_must_describe_exactly_one_project():
+    two = ("@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"
+           "<https://w3id.org/cap-ptce/projet/a> a cap:Project .\n"
+           "<https://w3id.org/cap-ptce/projet/b> a cap:Project .\n")
+    with pytest.raises(InputError) as caught:
+        load_description(two, format="turtle")
+    assert "exactly one project" in caught.value.message
+
+
+def test_bad_turtle_is_a_syntax_error():
+    with pytest.raises(RdfSyntaxError):
+        load_description("@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<a> cap:x ", format="turtle")
+
+
+@pytest.mark.parametrize("context", [
+    '"https://example.org/context.jsonld"',
+    '"file:///etc/passwd"',
+    '["https://example.org/c.jsonld", {}]',
+    '{"@import": "https://example.org/c.jsonld"}',
+    '{"acteurs": {"@id": "org:hasMember", "@context": "https://example.org/scoped.jsonld"}}',
+])
+def test_json_ld_that_would_fetch_a_context_is_refused_before_parsing(context):
+    document = '{"@context": %s, "@id": "https://w3id.org/cap-ptce/projet/x"}' % context
+    with pytest.raises(RdfSyntaxError) as caught:
+        load_description(document, format="json-ld")
+    assert "@" in (caught.value.key or "")
+
+
+def test_json_ld_duplicate_and_unknown_keys_are_refused():
+    with pytest.raises(RdfSyntaxError):
+        load_description('{"nom": "a", "nom": "b"}', format="json-ld")
+    with pytest.raises(UnknownKeyError) as caught:
+        load_description('{"@id": "https://w3id.org/cap-ptce/projet/x", "nmo": "a"}', format="json-ld")
+    assert caught.value.hint == "did you mean 'nom'?"
+
+
+def test_json_ld_without_context_is_read_with_ours():
+    document = textwrap.dedent("""\
+        {"@id": "https://w3id.org/cap-ptce/projet/x", "@type": "cap:Project",
+         "id": "x", "nom": "Pôle X", "maturite": "https://w3id.org/cap-ptce/vocab/maturites/etabli"}
+    """)
+    description = load_description(document, format="json-ld")
+    assert description.data == {"id": "x", "nom": "Pôle X", "maturite": "etabli"}
+
+
+def test_a_missing_file_is_reported_with_its_name(tmp_path: Path):
+    with pytest.raises(InputFileError) as caught:
+        load_description(tmp_path / "absent.yaml")
+    assert caught.value.source.endswith("absent.yaml")

@@ -1,0 +1,150 @@
+"""The strict YAML reader: what it accepts, what it refuses, and where it says the problem is."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cap_ptce.errors import InputFileError, YamlError
+from cap_ptce.yamlstrict import Loader, load_yaml
+
+BILLION_LAUGHS = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def refusal(text, error=YamlError, **kwargs):
+    with pytest.raises(error) as caught:
+        load_yaml(text, source="f.yaml", **kwargs)
+    return caught.value
+
+
+def test_reads_plain_data_with_the_line_of_every_key_and_item():
+    data, lines = load_yaml("nom: Pôle\nacteurs:\n  - id: a\n    ess: true\n  - id: b\ncree: 2024-03-05\n")
+    assert data == {"nom": "Pôle", "acteurs": [{"id": "a", "ess": True}, {"id": "b"}],
+                    "cree": datetime.date(2024, 3, 5)}
+    assert lines.line(("nom",)) == 1
+    assert lines.line(("acteurs", 0)) == 3
+    assert lines.line(("acteurs", 0, "ess")) == 4
+    assert lines.line(("acteurs", 1, "id")) == 5
+    assert lines.line(("cree",)) == 6
+
+
+def test_an_unknown_path_falls_back_to_its_nearest_recorded_ancestor():
+    _, lines = load_yaml("acteurs:\n  - id: a\n")
+    assert lines.line(("acteurs", 0, "siren")) == 2
+
+
+def test_quoted_values_stay_text():
+    data, _ = load_yaml('code: "01053"\nannee: "2024"\nbool: "true"\n')
+    assert data == {"code": "01053", "annee": "2024", "bool": "true"}
+
+
+def test_uses_the_c_parser_when_pyyaml_has_it():
+    expected = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert Loader is expected
+
+
+def test_a_utf8_byte_order_mark_is_accepted():
+    data, _ = load_yaml("\ufeffnom: x\n".encode("utf-8"))
+    assert data == {"nom": "x"}
+
+
+def test_aliases_are_refused_with_line_and_hint():
+    error = refusal("a: 1\nb: &ancre 2\nc: *ancre\n")
+    assert error.line == 2 and "anchor" in error.message
+    assert error.source == "f.yaml" and error.hint
+
+
+def test_an_alias_without_anchor_on_its_line_is_refused_too():
+    error = refusal("a:\n  - x\nb: *x\n")
+    assert error.line == 3 and "aliases (*x)" in error.message
+
+
+def test_the_billion_laughs_bomb_is_refused_at_once():
+    started = time.perf_counter()
+    error = refusal(BILLION_LAUGHS)
+    assert time.perf_counter() - started < 0.5
+    assert error.line == 1
+
+
+def test_merge_keys_are_refused():
+    assert "merge" in refusal("base:\n  x: 1\nautre:\n  <<: {x: 2}\n").message
+
+
+def test_tags_are_refused():
+    error = refusal("a: !!python/object/apply:os.system ['true']\n")
+    assert error.line == 1 and "tag" in error.message
+    assert "tag" in refusal("a: !!str 80021\n").message
+
+
+def test_duplicate_keys_are_refused_naming_both_lines():
+    error = refusal("nom: a\nid: x\nnom: b\n")
+    assert error.line == 3 and "'nom'" in error.message and "line 1" in error.hint
+
+
+def test_yaml_1_1_booleans_other_than_true_false_are_refused():
+    error = refusal("ess: yes\n")
+    assert error.line == 1 and "true or false" in error.hint
+    assert refusal("ess: Off\n").line == 1
+
+
+def test_non_utf8_bytes_are_refused_with_their_line():
+    error = refusal(b"nom: ok\ndescription: caf\xe9\n", InputFileError)
+    assert error.line == 2 and "UTF-8" in error.message
+
+
+def test_oversized_input_is_refused():
+    error = refusal("a: " + "x" * 200 + "\n", InputFileError, max_bytes=100)
+    assert "limit" in error.message
+
+
+def test_oversized_files_are_refused_before_being_read(tmp_path: Path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: b\n" * 300_000)
+    with pytest.raises(InputFileError) as caught:
+        load_yaml(path)
+    assert caught.value.source == str(path)
+
+
+def test_too_deep_nesting_is_refused():
+    deep = "a: " + "[" * 25 + "]" * 25 + "\n"
+    assert "nested" in refusal(deep).message
+    data, _ = load_yaml("a: " + "[" * 10 + "]" * 10 + "\n")
+    assert data["a"] == [[[[[[[[[[]]]]]]]]]]
+
+
+def test_invalid_yaml_gives_its_line_and_column():
+    error = refusal("nom: x\nacteurs:\n  - id: a\n   ess: true\n")
+    assert error.line == 4 and error.column is not None
+
+
+def test_keys_must_be_plain_texts():
+    assert refusal("? [a, b]\n: 1\n").line == 1
+
+
+def test_one_document_per_file():
+    assert "more than one" in refusal("a: 1\n---\nb: 2\n").message
+
+
+def test_a_missing_file_is_an_input_file_error(tmp_path: Path):
+    with pytest.raises(InputFileError) as caught:
+        load_yaml(tmp_path / "absent.yaml")
+    assert caught.value.hint
+
+
+def test_errors_read_as_file_line_message_hint():
+    text = str(refusal("a: 1\na: 2\n"))
+    assert text.startswith("f.yaml:2:1: the key 'a' appears twice")
