@@ -21,7 +21,7 @@ from .errors import InputError, ParameterError
 from .negotiation import representations
 from .server_rules import apache_rules, nginx_rules
 
-__all__ = ["PublishReport", "publish_site", "site_documents"]
+__all__ = ["PublishReport", "publish_site", "site_documents", "prepare_folder"]
 
 
 @dataclass
@@ -44,7 +44,8 @@ def _check_base(base_iri: str) -> str:
     return base_iri
 
 
-def _prepare(out_dir: Path) -> Path:
+def prepare_folder(out_dir: Path) -> Path:
+    """Make ``out_dir`` an empty folder marked as ours; refuse a folder that holds someone else's files."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} existe et n’est pas un dossier / exists and is not a folder",
@@ -90,7 +91,7 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
     if corpus is not None:
         config["CORPUS"] = str(corpus)
     app = create_app(config)
-    out_dir = _prepare(out_dir)
+    out_dir = prepare_folder(out_dir)
     report = PublishReport(out_dir)
     client = app.test_client()
     for path in site_documents(app):

@@ -15,7 +15,7 @@ from ..describe import add_labels, describe
 from ..errors import NotFoundError
 from ..negotiation import Representation
 from ..serialize import serialize
-from . import corpus, linked_data, pages_data, pages_docs, pages_grid
+from . import linked_data, pages_data, pages_docs, pages_grid
 from .i18n import LANGS
 from .linked_data import split_request_path
 from .resolve import Resource, resolve
@@ -79,7 +79,7 @@ def rdf_of(resource: Resource) -> Graph:
     if resource.kind == "catalog":
         return site.catalog
     if resource.kind == "project":
-        graph = corpus.project_graph(resource.key)
+        graph = get_site().project_graph(resource.key)
         if graph is None:
             raise NotFoundError(f"aucun projet / no project {resource.key!r}")
         return add_labels(site.graph, graph)

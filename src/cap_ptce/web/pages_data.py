@@ -9,7 +9,6 @@ from ..catalog import QUAD_FORMATS, WHOLE, download_path, part_iri
 from ..describe import describe
 from ..errors import NotFoundError
 from ..serialize import FORMATS, get_format
-from . import corpus
 from .pages_docs import presenter
 from .resolve import Resource
 from .site import get_site
@@ -58,7 +57,7 @@ def _sections(p, graph: Graph, main: URIRef) -> list[dict]:
 
 
 def project(resource: Resource, lang: str):
-    graph = corpus.project_graph(resource.key)
+    graph = get_site().project_graph(resource.key)
     if graph is None:
         raise NotFoundError(f"aucun projet / no project {resource.key!r}")
     p = presenter(lang)

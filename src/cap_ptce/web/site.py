@@ -42,6 +42,7 @@ class Site:
     config: dict
     grid: Grid
     _downloads: dict = field(default_factory=dict, repr=False)
+    _project_graphs: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def part_graphs(self) -> dict[str, Graph]:
@@ -101,6 +102,12 @@ class Site:
         """The projects whose description points at the grid resource ``iri``."""
         return self.backlinks.get(str(iri), [])
 
+    def project_graph(self, project_id: str) -> Graph | None:
+        """A project's description from the knowledge base (read once per app), or None."""
+        if project_id not in self._project_graphs:
+            self._project_graphs[project_id] = corpus.project_graph(project_id)
+        return self._project_graphs[project_id]
+
     def project_iri(self, project_id: str) -> URIRef | None:
         """The IRI of the project ``project_id``, or None if the knowledge base has no such project."""
         return next((ref.iri for ref in self.projects if ref.id == project_id), None)
@@ -136,7 +143,7 @@ class Site:
         if owner is None or owner not in self.paths:
             return None
         project_id = owner.rsplit("/", 1)[1]
-        graph = corpus.project_graph(project_id)
+        graph = self.project_graph(project_id)
         iri = URIRef(self.config["BASE_IRI"] + path.lstrip("/"))
         if graph is None or (iri, None, None) not in graph:
             return None

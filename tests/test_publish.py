@@ -1,0 +1,125 @@
+"""`cap-ptce publish`: a static site whose links all resolve and whose data all parses."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.namespace import DCAT
+
+from cap_ptce.cli import main
+from cap_ptce.publish import prepare_folder
+from cap_ptce.server_rules import apache_rules, media_types, nginx_rules
+from pages_helpers import Page
+
+pytestmark = pytest.mark.slow  # the site is published once per module: tens of seconds
+
+BASE = "https://donnees.example.org/cap-ptce/"
+PARSERS = {".ttl": "turtle", ".jsonld": "json-ld", ".rdf": "xml", ".nt": "nt"}
+QUADS = {".nq": "nquads", ".trig": "trig"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site, published once through the command line at a base path other than the root."""
+    out = tmp_path_factory.mktemp("publish") / "site"
+    assert main(["publish", str(out), "--base-iri", BASE]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[Path, Page]:
+    return {path: Page(path.read_text(encoding="utf-8")) for path in site.rglob("*.html")}
+
+
+def test_every_internal_link_and_anchor_resolves(site, pages):
+    broken = []
+    for path, page in pages.items():
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or site.resolve() not in target.parents:
+                broken.append(f"{path.relative_to(site)} -> {link}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in pages[target].ids:
+                broken.append(f"{path.relative_to(site)} -> {link} (no anchor)")
+    assert len(pages) > 300
+    assert not broken, broken[:10]
+
+
+def test_every_serialisation_parses(site):
+    files = [p for p in site.rglob("*") if p.suffix in PARSERS]
+    assert len(files) > 700
+    for path in files:
+        graph = Graph().parse(data=path.read_text(encoding="utf-8"), format=PARSERS[path.suffix])
+        assert len(graph) > 0, path
+    for path in (p for p in site.rglob("*") if p.suffix in QUADS):
+        dataset = Dataset()
+        dataset.parse(data=path.read_text(encoding="utf-8"), format=QUADS[path.suffix])
+        assert len(list(dataset.graphs())) >= 4
+
+
+def test_the_grid_csv_has_a_row_per_question(site):
+    rows = list(csv.reader(io.StringIO((site / "telechargements" / "grille.csv").read_text(encoding="utf-8"))))
+    assert len(rows) >= 19 and rows[0]
+
+
+def test_every_page_exists_in_french_and_english(site):
+    french = {p.name[: -len(".fr.html")] for p in site.rglob("*.fr.html")}
+    english = {p.name[: -len(".en.html")] for p in site.rglob("*.en.html")}
+    assert french == english
+    assert (site / "index.html").read_bytes() == (site / "index.fr.html").read_bytes()
+
+
+def test_the_static_site_names_its_base_and_no_live_endpoint(site, pages):
+    catalog = Graph().parse(site / "catalog.ttl", format="turtle")
+    urls = {str(url) for url in catalog.objects(None, DCAT.downloadURL)}
+    assert urls and all(url.startswith(BASE + "telechargements/") for url in urls)
+    assert all(not link.endswith("sparql") for page in pages.values() for link in page.links)
+
+
+def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(site):
+    htaccess = (site / ".htaccess").read_text(encoding="utf-8")
+    assert "RewriteBase /cap-ptce/" in htaccess and "R=303" in htaccess
+    server = (site / "nginx-cap-ptce-server.conf").read_text(encoding="utf-8")
+    assert "location /cap-ptce/ {" in server and "return 303" in server
+    assert "map $http_accept $cap_ptce_doc" in (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")
+
+
+def test_rules_know_every_media_type_of_the_site(site):
+    suffixes = {p.suffix.lstrip(".") for p in site.rglob("*") if p.is_file() and p.suffix not in {".html", ".css", ".conf", ""}}
+    declared = {suffix for suffix, _ in media_types()}
+    assert suffixes <= declared
+    rules = apache_rules("/", "fr") + "".join(nginx_rules("/", "fr").values())
+    for suffix, media_type in media_types():
+        assert f"AddType {media_type} .{suffix}" in rules and f"{media_type} {suffix};" in rules
+
+
+def test_publishing_again_into_a_site_of_ours_replaces_it(site, tmp_path):
+    assert (site / ".cap-ptce-site").is_file()
+    out = tmp_path / "site"
+    prepare_folder(out)
+    (out / "stale.html").write_text("old")
+    prepare_folder(out)
+    assert [p.name for p in out.iterdir()] == [".cap-ptce-site"]
+
+
+def test_a_folder_of_someone_else_is_never_overwritten(tmp_path, capsys):
+    (tmp_path / "thesis.tex").write_text("precious")
+    assert main(["publish", str(tmp_path)]) == 2
+    assert "cap-ptce publish" in capsys.readouterr().err
+    assert (tmp_path / "thesis.tex").read_text() == "precious"
+
+
+@pytest.mark.parametrize("base", ["ftp://example.org/", "https://example.org/no-slash", "cap-ptce/"])
+def test_a_bad_base_iri_is_refused(tmp_path, capsys, base):
+    assert main(["publish", str(tmp_path / "out"), "--base-iri", base]) == 2
+    assert "--base-iri" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
