@@ -1,0 +1,77 @@
+"""The format table, the JSON-LD context and the ontology say the same thing."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from cap_ptce.namespaces import CAP
+from cap_ptce.project.context import context, predicate, terms
+from cap_ptce.project.schema import SPECS, Kind
+from cap_ptce.resources import data_dir, package_file
+
+# Keys the builder adds to the JSON-LD document and that no one writes in YAML.
+INTERNAL_TERMS = {"adhesion", "organisation", "libelle", "code_insee", "question", "position"}
+PREFIXES = {"cap", "dcterms", "igeo", "org", "schema", "skos", "xsd"}
+
+
+def project_ontology() -> Graph:
+    return Graph().parse(data_dir("ontology") / "project.ttl")
+
+
+def test_the_context_ships_inside_the_package_as_an_object():
+    assert package_file("context.jsonld").is_file()
+    assert isinstance(context(), dict) and context()["@version"] == 1.1
+
+
+def test_every_key_of_the_format_is_a_term_of_the_context():
+    for spec in SPECS.values():
+        for field in spec.fields:
+            if field.kind != Kind.NEST:
+                assert predicate(field.key, spec.scope) is not None, (spec.name, field.key)
+
+
+def test_the_context_defines_nothing_the_format_does_not_use():
+    keys = {field.key for spec in SPECS.values() for field in spec.fields}
+    assert terms() - PREFIXES - INTERNAL_TERMS == keys
+
+
+def test_scoped_terms_map_the_same_key_to_different_predicates():
+    assert predicate("formes") == CAP.governanceForm
+    assert predicate("formes", "implications") == CAP.involvementForm
+    assert predicate("statut", "coordination") == CAP.resourceStatus
+    assert predicate("statut", "financements") == CAP.fundingStatus
+
+
+def test_every_cap_term_the_context_uses_is_declared_with_french_and_english_text():
+    ontology = project_ontology() + Graph().parse(data_dir("ontology") / "cap.ttl")
+    used = {predicate(f.key, s.scope) for s in SPECS.values() for f in s.fields if f.kind != Kind.NEST}
+    used |= {predicate(t) for t in INTERNAL_TERMS}
+    for term in sorted(t for t in used if str(t).startswith(str(CAP))):
+        assert (term, RDF.type, None) in ontology, term
+        for lang in ("fr", "en"):
+            assert any(l.language == lang for l in ontology.objects(term, RDFS.label)), (term, lang)
+            assert any(l.language == lang for l in ontology.objects(term, SKOS.definition)), (term, lang)
+
+
+def test_every_class_of_the_format_is_declared_in_the_ontology():
+    ontology = project_ontology()
+    for spec in SPECS.values():
+        if spec.rdf_type and spec.rdf_type.startswith("cap:"):
+            term = URIRef(str(CAP) + spec.rdf_type[4:])
+            assert (term, RDF.type, OWL.Class) in ontology, term
+
+
+def test_the_project_class_is_a_schema_project_and_an_org_collaboration():
+    ontology = project_ontology()
+    supers = set(ontology.objects(CAP.Project, RDFS.subClassOf))
+    assert {URIRef("https://schema.org/Project"),
+            URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")} <= supers
+
+
+def test_every_term_of_project_ttl_has_labels_and_definitions_in_both_languages():
+    ontology = project_ontology()
+    for term in set(ontology.subjects(RDFS.isDefinedBy, URIRef("https://w3id.org/cap-ptce/def"))):
+        labels = {l.language for l in ontology.objects(term, RDFS.label) if isinstance(l, Literal)}
+        labels |= {l.language for l in ontology.objects(term, SKOS.prefLabel) if isinstance(l, Literal)}
+        assert {"fr", "en"} <= labels, term

@@ -1,0 +1,91 @@
+"""The template of ``cap-ptce new``: every question in the right tense, placeholders, answers to fill."""
+
+from __future__ import annotations
+
+import pytest
+
+from cap_ptce.errors import ParameterError
+from cap_ptce.grid import load_grid
+from cap_ptce.project import load_description
+from cap_ptce.project.template import (
+    PLACEHOLDERS,
+    is_placeholder,
+    question_text,
+    strip_placeholders,
+    template,
+)
+
+GRID = load_grid()
+
+
+def comment_lines(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_emerging_project_gets_every_question_in_the_future_tense(lang):
+    comments = comment_lines(template("emergent", lang))
+    for question in GRID.questions:
+        assert question.future.get(lang) in comments, question.id
+        assert question.text.get(lang) not in comments or question.text.get(lang) == question.future.get(lang)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_established_project_gets_every_question_in_the_present_tense(lang):
+    comments = comment_lines(template("etabli", lang))
+    for question in GRID.questions:
+        assert question_text(question, "etabli", lang) in comments, question.id
+        assert question.future.get(lang) not in comments, question.id
+
+
+def test_the_french_present_tense_uses_the_corrected_wording_where_the_source_has_a_typo():
+    corrected = [q for q in GRID.questions if q.corrected]
+    assert corrected, "the grid corrects at least one typo of the source"
+    assert all(question_text(q, "etabli", "fr") == q.corrected for q in corrected)
+
+
+def test_each_question_comes_with_its_examples_as_hints():
+    comments = comment_lines(template("emergent", "fr"))
+    for question in GRID.questions:
+        for example in question.examples:
+            assert example.label.fr in comments, example.id
+
+
+def test_each_entry_heads_its_section():
+    text = template("emergent", "en")
+    positions = [text.index(f"Entry {e.position} — {e.label.en}") for e in GRID.entries]
+    assert positions == sorted(positions)
+
+
+def test_the_template_loads_and_has_an_empty_answer_for_each_question():
+    description = load_description(template("emergent", "fr"))
+    assert description.data["reponses"] == {q.id: "" for q in GRID.questions}
+    assert description.data["maturite"] == "emergent"
+
+
+def test_placeholders_are_recognisable_and_can_be_removed():
+    text = template("etabli", "fr")
+    data = load_description(text).data
+    assert is_placeholder(data["nom"]) and data["nom"].startswith(PLACEHOLDERS["fr"])
+    stripped = strip_placeholders(text)
+    values = [line for line in stripped.splitlines() if not line.lstrip().startswith("#")]
+    assert values and not any(PLACEHOLDERS["fr"] in line for line in values)
+    assert load_description(stripped).data.get("nom") in (None, "")
+
+
+def test_the_template_without_placeholders_reports_each_unanswered_question(tmp_path):
+    from cap_ptce.validation import validate_file
+
+    path = tmp_path / "vide.yaml"
+    path.write_text(strip_placeholders(template("emergent", "fr")), encoding="utf-8")
+    report = validate_file(path, lang="fr")
+    assert not report.conforms
+    unanswered = {r.question for r in report.results if "sans réponse" in r.message}
+    assert unanswered == {q.id for q in GRID.questions}
+
+
+def test_unknown_maturity_or_language_is_a_parameter_error():
+    with pytest.raises(ParameterError):
+        template("mature", "fr")
+    with pytest.raises(ParameterError):
+        template("emergent", "de")
