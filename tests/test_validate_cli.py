@@ -157,6 +157,14 @@ def test_an_unwritable_output_exit_2(capsys, tmp_path, good):
     assert code == 2 and "rapport.txt" in err
 
 
+def test_the_options_offer_every_renderer_and_language():
+    from cap_ptce.cli import validate as command
+    from cap_ptce.report_render import RENDERERS
+    from cap_ptce.validation import LANGUAGES
+
+    assert command.FORMATS == tuple(RENDERERS) and command.LANGUAGES == LANGUAGES
+
+
 def test_help_shows_examples_and_exit_codes(cap_ptce):
     result = cap_ptce("validate", "--help")
     assert result.exit_code == 0

@@ -12,10 +12,13 @@ from pathlib import Path
 import click
 
 from ..errors import InputFileError
-from ..report_render import RENDERERS, render
-from ..validation import LANGUAGES, validate_paths
 
-__all__ = ["COMMANDS", "validate"]
+__all__ = ["COMMANDS", "FORMATS", "LANGUAGES", "validate"]
+
+# Written out rather than imported, so that `cap-ptce --help` does not load
+# pySHACL; tests/test_validate_cli.py checks them against the renderers.
+FORMATS = ("text", "json", "turtle", "html")
+LANGUAGES = ("fr", "en")
 
 EPILOG = """\b
 Exemples / examples:
@@ -35,7 +38,7 @@ Codes de sortie / exit codes:
 
 @click.command("validate", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(tuple(RENDERERS)), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Forme du rapport / report format.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True,
               help="Langue des messages / language of the messages.")
@@ -54,6 +57,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, o
     and formats, the law's article 9, the decree's eligibility conditions
     (warnings) and completeness against the grid's 18 questions.
     """
+    from ..report_render import render
+    from ..validation import validate_paths
+
     reports = validate_paths(paths, lang=lang)
     _write(render(reports, fmt), output)
     ctx.exit(0 if all(report.conforms for report in reports) else 1)
