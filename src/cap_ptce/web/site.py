@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -197,10 +198,14 @@ def grid_csv_bytes() -> bytes:
     return grid_csv()
 
 
+_SITE_LOCK = threading.Lock()
+
+
 def get_site() -> Site:
-    """The current app's site, built on first use."""
-    site = current_app.extensions.get("cap_ptce.site")
-    if site is None:
-        site = Site(dict(current_app.config), load_grid())
-        current_app.extensions["cap_ptce.site"] = site
+    """The current app's site, made on first use (once, even when two threads ask at once)."""
+    with _SITE_LOCK:
+        site = current_app.extensions.get("cap_ptce.site")
+        if site is None:
+            site = Site(dict(current_app.config), load_grid())
+            current_app.extensions["cap_ptce.site"] = site
     return site
