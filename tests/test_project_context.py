@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -75,3 +77,18 @@ def test_every_term_of_project_ttl_has_labels_and_definitions_in_both_languages(
         labels = {l.language for l in ontology.objects(term, RDFS.label) if isinstance(l, Literal)}
         labels |= {l.language for l in ontology.objects(term, SKOS.prefLabel) if isinstance(l, Literal)}
         assert {"fr", "en"} <= labels, term
+
+
+def test_the_complete_example_of_the_format_doc_loads_and_conforms(tmp_path):
+    import re
+
+    from cap_ptce.project import load_description
+    from cap_ptce.validation import validate_file
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "project-format.md").read_text(encoding="utf-8")
+    example = re.search(r"## Complete example.*?```yaml\n(.*?)```", doc, re.S).group(1)
+    path = tmp_path / "exemple.yaml"
+    path.write_text(example, encoding="utf-8")
+    assert len(load_description(path).data["reponses"]) == 18
+    report = validate_file(path, lang="en")
+    assert report.conforms and report.count("warning") == 0, [r.message for r in report.results]
