@@ -174,3 +174,9 @@ def test_a_concept_description_carries_the_links_into_it_with_labels(client, pat
     scheme = next(graph.objects(concept, SKOS.inScheme))
     assert {lit.language for lit in graph.objects(scheme, SKOS.prefLabel)} == {"fr", "en"}
     assert (concept, RDF.type, SKOS.Concept) in graph
+
+
+def test_void_is_discoverable_at_its_well_known_address(client):
+    response = client.get("/.well-known/void")
+    assert response.status_code == 303 and response.headers["Location"] == "../dataset.ttl"
+    assert client.get("/dataset.ttl").mimetype == "text/turtle"

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from .namespaces import SCHEMA, bind_prefixes
 
-__all__ = ["LABEL_PROPERTIES", "describe", "add_labels"]
+__all__ = ["LABEL_PROPERTIES", "describe", "add_labels", "is_described", "types_of"]
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, SCHEMA.name)
 
@@ -41,7 +41,7 @@ def _add_cbd(source: Graph, node: URIRef | BNode, out: Graph, seen: set) -> None
 
 
 def add_labels(source: Graph, out: Graph) -> Graph:
-    """Copy into ``out`` the labels (and types) that ``source`` gives for the named resources of ``out``."""
+    """Copy into ``out`` the labels that ``source`` gives for the named resources of ``out``."""
     named = {node for triple in out for node in (triple[0], triple[2]) if isinstance(node, URIRef)}
     for node in named:
         for prop in LABEL_PROPERTIES:

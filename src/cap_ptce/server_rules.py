@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .catalog import QUAD_FORMATS
-from .negotiation import HTML, Representation, representations
+from .negotiation import Representation, representations
 
 __all__ = ["apache_rules", "nginx_rules", "media_types"]
 
@@ -27,7 +27,8 @@ def media_types() -> list[tuple[str, str]]:
 
 
 def _negotiated() -> list[Representation]:
-    return [rep for rep in representations(html=False, csv=True)]
+    """The documents other than HTML that an IRI may be answered with, in the table's order."""
+    return list(representations(html=False, csv=True))
 
 
 def _accept_pattern(rep: Representation) -> str:
@@ -36,7 +37,11 @@ def _accept_pattern(rep: Representation) -> str:
 
 def apache_rules(base_path: str, default_lang: str) -> str:
     """An ``.htaccess`` for Apache 2.4 (mod_rewrite, mod_headers, mod_mime) at ``base_path``."""
-    other = "en" if default_lang == "fr" else "fr"
+    return "\n".join(_apache_files(base_path) + _apache_rewrites(base_path, default_lang))
+
+
+def _apache_files(base_path: str) -> list[str]:
+    """Media types, charset and CORS of the site's files."""
     lines = [
         "# CAP PTCE: content negotiation for Apache 2.4, written by `cap-ptce publish`.",
         f"# The site is deployed at {base_path}; needs AllowOverride FileInfo Options Indexes.",
@@ -53,6 +58,14 @@ def apache_rules(base_path: str, default_lang: str) -> str:
         '  Header always set Vary "Accept, Accept-Language" env=CAP_NEGOTIATED',
         "</IfModule>",
         "",
+    ]
+    return lines
+
+
+def _apache_rewrites(base_path: str, default_lang: str) -> list[str]:
+    """303 See Other from each IRI to the document that Accept and Accept-Language ask for."""
+    other = "en" if default_lang == "fr" else "fr"
+    lines = [
         "RewriteEngine On",
         f"RewriteBase {base_path}",
         "",
@@ -86,7 +99,7 @@ def apache_rules(base_path: str, default_lang: str) -> str:
         "RewriteRule ^\\.well-known/void$ dataset.ttl [R=303,L]",
         "",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 def nginx_rules(base_path: str, default_lang: str) -> dict[str, str]:

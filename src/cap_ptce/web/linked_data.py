@@ -11,12 +11,11 @@ their document (``/def``, ``/shapes``), which is negotiated the same way.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, g, redirect, request
+from flask import Response, current_app, g, redirect, request
 from werkzeug.exceptions import NotAcceptable
 
 from ..errors import NotFoundError
 from ..negotiation import HTML, Representation, link_header, negotiate, split_document_name
-from ..serialize import serialize
 from . import links
 from .i18n import LANGS, current_lang
 from .resolve import Resource

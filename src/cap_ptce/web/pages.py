@@ -8,7 +8,7 @@ resource's kind (:mod:`.pages_grid`, :mod:`.pages_docs`, :mod:`.pages_data`).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, g, redirect, render_template, request
 from rdflib import Graph
 
 from ..describe import add_labels, describe
@@ -47,6 +47,12 @@ def download(name: str) -> Response:
     response = Response(body, mimetype=media_type)
     linked_data.allow_cross_origin(response)
     return response
+
+
+@bp.get("/.well-known/void")
+def void_description() -> Response:
+    """VoID discovery (RFC 5785, VoID § 7.2): 303 to the dataset's description."""
+    return redirect("../dataset.ttl", code=303)
 
 
 def find_resource(path: str) -> Resource:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
@@ -147,7 +147,7 @@ def _constraint_words(p: Presenter, graph: Graph, node) -> list[str]:
         items = ", ".join(p.label(item, graph)[0] if not isinstance(item, Literal) else str(item)
                           for item in Collection(graph, value))
         words.append(i18n.t("shapes.in", p.lang, value=items))
-    for sparql in graph.objects(node, SH.sparql):
+    for _ in graph.objects(node, SH.sparql):
         words.append(i18n.t("shapes.sparql", p.lang))
     for other in graph.objects(node, SH.qualifiedValueShape):
         count = graph.value(node, SH.qualifiedMinCount)
