@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from pyshacl import validate
@@ -165,3 +166,11 @@ def test_completeness_shapes_follow_the_grid_when_it_changes(monkeypatch):
         assert (SHAPES["Answered-q02"], RDF.type, SH.PropertyShape) in graph
     finally:
         module._completeness_triples.cache_clear()
+
+
+def test_docs_list_every_shape(shapes):
+    text = (Path(__file__).resolve().parents[1] / "docs" / "validation.md").read_text(encoding="utf-8")
+    names = {str(s).removeprefix(str(SHAPES)) for s in all_shapes(shapes)}
+    missing = sorted(n for n in names if not n.startswith("Answered-") and f"`capsh:{n}`" not in text)
+    assert missing == []
+    assert "`capsh:Answered-q01` … `capsh:Answered-q18`" in text
