@@ -11,11 +11,11 @@ so that a client can show a link without dereferencing it.
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 
 from .namespaces import SCHEMA, bind_prefixes
 
-__all__ = ["LABEL_PROPERTIES", "describe", "add_labels", "is_described", "types_of"]
+__all__ = ["LABEL_PROPERTIES", "describe", "add_labels"]
 
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, SCHEMA.name)
 
@@ -50,12 +50,3 @@ def add_labels(source: Graph, out: Graph) -> Graph:
                     out.add((node, prop, label))
     return out
 
-
-def is_described(source: Graph, iri: URIRef) -> bool:
-    """Whether ``source`` says anything about ``iri`` as a subject."""
-    return (iri, None, None) in source
-
-
-def types_of(source: Graph, iri: URIRef) -> set[URIRef]:
-    """The classes ``source`` gives to ``iri``."""
-    return set(source.objects(iri, RDF.type))
