@@ -156,7 +156,7 @@ class _Draft:
 
 @lru_cache(maxsize=4096)
 def _slug(text: str) -> str:
-    from .project.build import slugify
+    from .project.values import slugify
 
     return slugify(text)[:60].strip("-")
 

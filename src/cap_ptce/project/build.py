@@ -10,25 +10,22 @@ the shipped context, which the caller hands to the JSON-LD processor.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from ..errors import UnknownKeyError, YamlError
 from ..namespaces import BASE, GRILLE, VOCAB
 from ..yamlstrict import LineMap
-from .context import expand, predicate
+from .context import predicate
+from .values import SLUG_RE, decimal_lexical, nearest, slugify
 from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, PROJECT, SPECS, Field, Kind, NodeSpec
 
-__all__ = ["Built", "build_document", "decimal_lexical", "nearest", "slugify", "SLUG_RE"]
+__all__ = ["Built", "build_document"]
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _YEAR = re.compile(r"^[0-9]{4}$")
 _YEAR_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 _CODE = re.compile(r"^[0-9A-Za-z]+$")
@@ -61,34 +58,8 @@ def build_document(data: Any, lines: LineMap | None = None, *, source: str | Non
     return _Builder(lines or LineMap(), source, base).project(data)
 
 
-def decimal_lexical(value: int | float | Decimal) -> str:
-    """The canonical xsd:decimal form of a number: no exponent, no trailing zeros."""
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def slugify(text: str) -> str:
-    """A slug for a free text (used for role IRIs): ASCII, lowercase, hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
-
-
-def nearest(word: str, candidates) -> str | None:
-    """The valid word closest to ``word``: two swapped letters first (``sirne`` → ``siren``), then difflib."""
-    candidates = list(candidates)
-    swapped = [c for c in candidates if len(c) == len(word) and sorted(c) == sorted(word)
-               and sum(a != b for a, b in zip(c, word)) == 2]
-    if swapped:
-        return swapped[0]
-    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return found[0] if found else None
 
 
 class _Builder:

@@ -22,7 +22,8 @@ from rdflib.plugins.parsers.jsonld import to_rdf
 from ..errors import InputError, RdfSyntaxError, UnknownKeyError
 from ..namespaces import BASE, bind_prefixes
 from ..yamlstrict import MAX_BYTES, MAX_DEPTH, load_yaml, read_text
-from .build import SLUG_RE, build_document, decimal_lexical
+from .build import build_document
+from .values import SLUG_RE, decimal_lexical
 from .context import context
 from .emit import data_to_yaml
 from .jsonld_input import parse_json_document

@@ -18,7 +18,7 @@ from typing import Any
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .build import decimal_lexical
+from .values import decimal_lexical
 from .schema import PROJECT, SPECS, Kind, NodeSpec
 
 __all__ = ["data_to_yaml", "FICTIONAL_HEADER"]

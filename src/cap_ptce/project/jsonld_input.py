@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError, RdfSyntaxError, UnknownKeyError
 from ..yamlstrict import MAX_DEPTH
-from .build import nearest
+from .values import nearest
 from .context import terms
 
 __all__ = ["parse_json_document"]
