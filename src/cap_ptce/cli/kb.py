@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -63,7 +64,9 @@ def render_report(report: LoadReport) -> str:
 @click.option("--graph-store", metavar="URL",
               help="URL du Graph Store Protocol du serveur (sinon déduite) / the server's Graph Store URL.")
 @click.option("--no-validate", is_flag=True, help="Ne pas valider les descriptions / do not validate.")
-def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool) -> int:
+@click.option("--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1, show_default="CPUs",
+              help="Processus pour lire et valider / processes that read and validate.")
+def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, jobs: int) -> int:
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
 
     Only files whose checksum changed are read again; graphs of deleted files
@@ -72,7 +75,7 @@ def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool) -
     """
     with KnowledgeBase.open(store, graph_store=graph_store) as kb:
         kb.load_reference_graphs()
-        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator)
+        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator, jobs=jobs)
     click.echo(render_report(report))
     return 0 if report.ok else 1
 

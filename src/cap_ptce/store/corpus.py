@@ -13,6 +13,10 @@ from .provenance import GraphRecord, Validation
 
 __all__ = [
     "DESCRIPTION_SUFFIXES",
+    "ReadDescription",
+    "read_one",
+    "read_descriptions",
+    "checksum_or_error",
     "FileOutcome",
     "LoadReport",
     "corpus_files",
@@ -87,11 +91,11 @@ def graph_iri_for(project_iri: str) -> str:
     return project_iri.rstrip("/") + GRAPH_SUFFIX
 
 
-def default_loader(path: Path) -> Any:
-    """The description format's loader (imported late: that module may load after us)."""
-    from ..project import load_description
+def default_loader(path: Path, *, base: str | None = None) -> Any:
+    """The description format's loader, minting project IRIs under ``base`` (the deployment's BASE_IRI)."""
+    from ..project import load_description  # late: that module loads rdflib and the grid
 
-    return load_description(path)
+    return load_description(path, base=base) if base else load_description(path)
 
 
 def default_validator(description: Any) -> Validation:
@@ -129,19 +133,52 @@ def summarise_report(report: Any) -> Validation:
     )
 
 
-def load_one(path: Path, source: str, sha: str, loader: Callable, validator: Callable | None,
-             loaded_at) -> tuple[GraphRecord, bytes]:
-    """Read and validate one description: its record and its triples as N-Triples."""
-    description = loader(path)
+def checksum_or_error(path: Path) -> str | CapPtceError:
+    """The file's SHA-256, or the error that kept it from being read."""
+    try:
+        return checksum(path)
+    except CapPtceError as exc:
+        return exc
+
+
+@dataclass(frozen=True)
+class ReadDescription:
+    """One changed file, read and validated: its record and N-Triples, or why it failed."""
+
+    record: GraphRecord | None = None
+    ntriples: bytes = b""
+    error: str | None = None
+
+
+def read_one(path: Path, source: str, sha: str, loader: Callable, validator: Callable | None,
+             loaded_at) -> ReadDescription:
+    """Read and validate one description; library errors become the outcome's message."""
+    try:
+        description = loader(path)
+        validation = validator(description) if validator else None
+    except CapPtceError as exc:
+        return ReadDescription(error=str(exc))
     project = str(description.iri)
-    ntriples = description.graph.serialize(format="nt", encoding="utf-8")
-    validation = validator(description) if validator else None
     record = GraphRecord(
         graph=graph_iri_for(project), source=source, sha256=sha, loaded_at=loaded_at,
         project=project, triples=len(description.graph), validation=validation,
     )
-    return record, ntriples
+    return ReadDescription(record, description.graph.serialize(format="nt", encoding="utf-8"))
 
 
-def failure(source: str, exc: CapPtceError) -> FileOutcome:
-    return FileOutcome(source, "failed", error=str(exc))
+def _read_job(args) -> ReadDescription:
+    return read_one(*args)
+
+
+def read_descriptions(items, loader: Callable, validator: Callable | None, loaded_at,
+                      jobs: int = 1) -> dict[str, ReadDescription]:
+    """``read_one`` for each (path, source, sha), in ``jobs`` processes when there are enough files."""
+    args = [(path, source, sha, loader, validator, loaded_at) for path, source, sha in items]
+    if jobs <= 1 or len(args) < 2 * jobs:
+        return {arg[1]: read_one(*arg) for arg in args}
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        results = pool.map(_read_job, args, chunksize=max(1, len(args) // (jobs * 8)))
+        return {arg[1]: result for arg, result in zip(args, results)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +24,7 @@ from ..sparql import GRAPH_FORMATS, QueryRequest, by_name, choose_format
 from ..sparql.description import service_description
 from ..sparql.inspect import is_update
 from ..store import KnowledgeBase
+from ..store.corpus import default_loader
 
 __all__ = ["bp", "init_app", "get_kb", "set_kb", "build_kb", "protocol_request"]
 
@@ -72,15 +74,16 @@ def build_kb(config) -> KnowledgeBase:
     store, corpus = config.get("STORE"), config.get("CORPUS")
     options = {"workers": int(config.get("QUERY_WORKERS", 2)),
                "workers_in_memory": bool(config.get("WORKERS_IN_MEMORY", True))}
+    loader = partial(default_loader, base=config.get("BASE_IRI") or None)
     if not store:
         kb = KnowledgeBase.open(**options)
         kb.load_reference_graphs()
-        kb.load_corpus(corpus or data_dir("corpus"))
+        kb.load_corpus(corpus or data_dir("corpus"), loader=loader)
         return kb
     kb = KnowledgeBase.open(store, graph_store=config.get("GRAPH_STORE") or None, **options)
     if corpus:
         kb.load_reference_graphs()
-        kb.load_corpus(corpus)
+        kb.load_corpus(corpus, loader=loader)
     return kb
 
 

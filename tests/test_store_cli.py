@@ -1,0 +1,106 @@
+"""cap-ptce load and cap-ptce serve, on the sample corpus."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from kbhelpers import free_port
+
+from cap_ptce.cli import main
+from cap_ptce.resources import data_dir
+from cap_ptce.store import KnowledgeBase
+
+SAMPLE = data_dir("corpus")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    target = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_load_reports_each_file_and_its_validation(capsys, corpus, tmp_path):
+    code, out, _ = run(capsys, "load", str(corpus), "--store", str(tmp_path / "store"))
+    assert code == 0
+    names = sorted(path.name for path in corpus.glob("*.yaml"))
+    for name in names:
+        assert f"+ added     {name}" in out
+    assert "conforme / conforms" in out and "complétude / completeness" in out
+    assert f"{len(names)} ajoutés / added, 0 mis à jour / updated" in out
+
+
+def test_loading_again_only_reads_what_changed(capsys, corpus, tmp_path):
+    store = str(tmp_path / "store")
+    run(capsys, "load", str(corpus), "--store", store)
+    first, *others = sorted(corpus.glob("*.yaml"))
+    first.unlink()
+    code, out, _ = run(capsys, "load", str(corpus), "--store", store)
+    assert code == 0
+    assert f"- removed   {first.name}" in out
+    assert all(f"= unchanged {path.name}" in out for path in others)
+    with KnowledgeBase.open(store) as kb:
+        assert sorted(record.source for record in kb.records()) == [path.name for path in others]
+
+
+def test_a_file_that_cannot_be_read_is_listed_and_exits_1(capsys, corpus, tmp_path):
+    (corpus / "cassé.yaml").write_text("nom: [unclosed\n", encoding="utf-8")
+    code, out, _ = run(capsys, "load", str(corpus), "--store", str(tmp_path / "store"))
+    assert code == 1
+    assert "! failed    cassé.yaml" in out
+
+
+def test_a_store_in_use_exits_2_with_what_to_do(capsys, corpus, tmp_path):
+    store = tmp_path / "store"
+    with KnowledgeBase.open(store):
+        code, _, err = run(capsys, "load", str(corpus), "--store", str(store))
+    assert code == 2
+    assert "in use" in err and "cap-ptce serve" in err
+
+
+def test_a_missing_corpus_exits_2(capsys, tmp_path):
+    code, _, err = run(capsys, "load", str(tmp_path / "nowhere"), "--store", str(tmp_path / "store"))
+    assert code == 2 and "nowhere" in err
+
+
+def test_serve_answers_from_an_on_disk_store(capsys, corpus, tmp_path):
+    store = tmp_path / "store"
+    assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cap_ptce", "serve", "--store", str(store), "--port", str(port), "--timeout", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+        answer = _first_answer(url, process)
+        rows = answer.json()["results"]["bindings"]
+        assert len(rows) == len(list(corpus.glob("*.yaml")))
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _first_answer(url, process, limit=60):
+    query = "PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT ?p { ?p a cap:Project }"
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read().decode())
+        try:
+            return requests.get(url, params={"query": query}, timeout=10)
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise AssertionError("the server did not answer")
