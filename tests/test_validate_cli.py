@@ -170,3 +170,11 @@ def test_help_shows_examples_and_exit_codes(cap_ptce):
     assert result.exit_code == 0
     assert "cap-ptce validate mon-ptce.yaml" in result.output and "--format json" in result.output
     assert "2  fichier illisible" in result.output
+
+
+def test_turtle_messages_keep_their_language(capsys, bad):
+    _, out, _ = run(capsys, str(bad), "--format", "turtle")
+    graph = Graph().parse(data=out, format="turtle")
+    messages = list(graph.objects(None, SH.resultMessage))
+    assert messages and all(m.language in ("fr", "en") for m in messages)
+    assert any(m.language == "fr" and "SIRET" in m and "Luhn" in m for m in messages)

@@ -249,3 +249,12 @@ def test_results_come_in_grid_order(tmp_path):
     positions = {"general": 0} | {e.id: e.position for e in load_grid().entries}
     order = [positions[r.entry] for r in report.results]
     assert order == sorted(order) and report.results[0].entry == "general"
+
+
+def test_a_graph_without_a_project_answers_nothing():
+    graph = Graph()
+    answer = URIRef("http://example.org/answer")
+    graph.add((URIRef("http://example.org/not-a-project"), CAP.hasAnswer, answer))
+    graph.add((answer, CAP.answers, URIRef("https://w3id.org/cap-ptce/grille/question/q01")))
+    report = validate_graph(graph)
+    assert report.completeness.answered == 0 and report.completeness.total == 18

@@ -164,7 +164,7 @@ def _add_answer_question_shape(graph: Graph, grid: Grid) -> None:
 def completeness(graph: Graph, project: URIRef | None, lang: str = "fr") -> Completeness:
     """Count the grid questions that ``project`` answers in ``graph``, entry by entry (none without a project)."""
     # the same path as the completeness shapes, so the counts and the results agree
-    answered = {
+    answered = set() if project is None else {
         question
         for answer in graph.objects(project, CAP.hasAnswer)
         for question in graph.objects(answer, CAP.answers)

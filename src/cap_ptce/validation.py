@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
@@ -184,7 +184,25 @@ def _run_pyshacl(description: Graph) -> Graph:
         js=False,
         debug=False,
     )
+    _tag_languages(report_graph)
     return bind_prefixes(report_graph)
+
+
+def _tag_languages(report: Graph) -> None:
+    """Give back to each result message the language of the template it was made from.
+
+    pySHACL fills in the templates ({?value}) but drops the language tags; a
+    message that matches our French or English template gets ``@fr`` or ``@en``.
+    """
+    for node in set(report.subjects(SH.resultMessage, None)):
+        owners = [o for o in (report.value(node, SH.sourceConstraint), report.value(node, SH.sourceShape)) if o]
+        patterns = [(m.language, _template_pattern(str(m))) for o in owners for m in _shapes().objects(o, SH.message)
+                    if isinstance(m, Literal) and m.language]
+        for message in list(report.objects(node, SH.resultMessage)):
+            lang = next((lang for lang, pattern in patterns if pattern.fullmatch(str(message))), None)
+            if lang and isinstance(message, Literal) and message.language is None:
+                report.remove((node, SH.resultMessage, message))
+                report.add((node, SH.resultMessage, Literal(str(message), lang=lang)))
 
 
 # --- from the SHACL report to ours ---------------------------------------------------
@@ -256,35 +274,29 @@ def _entry_label(entry_id: str, lang: str) -> str:
 
 
 def _message(report: Graph, node, shape, lang: str) -> str:
-    """The result's message in ``lang``.
-
-    pySHACL fills in the templates ({?value}) but drops the language tags, so
-    each message it produced is matched against our templates in ``lang``: the
-    SPARQL constraint's first (it names the value), then the shape's.
-    """
-    produced = [str(message) for message in report.objects(node, SH.resultMessage)]
+    """The result's message in ``lang``: the SPARQL constraint's first (it names the value), then the shape's."""
+    messages = list(report.objects(node, SH.resultMessage))
     for owner in (report.value(node, SH.sourceConstraint), shape):
-        template = _in_lang(_shapes().objects(owner, SH.message), lang) if owner is not None else None
-        if template is None:
-            continue
-        pattern = _template_pattern(template)
-        found = next((message for message in produced if pattern.fullmatch(message)), None)
-        if found is not None or not _PLACEHOLDER.search(template):
-            return found or template
-    return produced[0] if produced else str(shape)
+        found = [m for m in messages if m.language == lang and _from_owner(m, owner)]
+        if found:
+            return str(found[0])
+    return str(messages[0]) if messages else str(shape)
+
+
+def _from_owner(message: Literal, owner) -> bool:
+    """True when ``message`` was made from one of ``owner``'s templates."""
+    return owner is not None and any(
+        _template_pattern(str(template)).fullmatch(str(message)) for template in _shapes().objects(owner, SH.message)
+    )
 
 
 _PLACEHOLDER = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
 
 
+@lru_cache(maxsize=512)
 def _template_pattern(template: str) -> re.Pattern:
     parts = _PLACEHOLDER.split(template)
     return re.compile(".*?".join(re.escape(part) for part in parts), re.DOTALL)
-
-
-def _in_lang(literals, lang: str) -> str | None:
-    by_lang = {literal.language: str(literal) for literal in literals if isinstance(literal, Literal)}
-    return by_lang.get(lang) or by_lang.get(None)
 
 
 def _path_text(graph: Graph, path) -> str | None:
