@@ -34,7 +34,7 @@ from pathlib import Path
 
 from cap_ptce.project import load_description
 from cap_ptce.resources import data_dir
-from cap_ptce.validation import _data_graph, shapes_graph  # the exact graphs validation uses
+from cap_ptce.validation import data_graph, shapes_graph  # the exact graphs our validation uses
 
 BIN = Path(sys.executable).parent
 GENERATED = 1000
@@ -77,7 +77,7 @@ def _export(files: list[Path], folder: Path) -> list[Path]:
     exported = []
     for path in files:
         target = folder / (path.stem + ".ttl")
-        target.write_text(_data_graph(load_description(path).graph).serialize(format="turtle"), encoding="utf-8")
+        target.write_text(data_graph(load_description(path).graph).serialize(format="turtle"), encoding="utf-8")
         exported.append(target)
     return exported
 

@@ -258,3 +258,23 @@ def test_a_graph_without_a_project_answers_nothing():
     graph.add((answer, CAP.answers, URIRef("https://w3id.org/cap-ptce/grille/question/q01")))
     report = validate_graph(graph)
     assert report.completeness.answered == 0 and report.completeness.total == 18
+
+
+def test_plain_pyshacl_on_the_exported_data_and_shapes_agrees(tmp_path):
+    """What another engine would do with `cap-ptce export --what shapes` and the data graph."""
+    from pyshacl import validate
+
+    from cap_ptce.validation import data_graph, shapes_graph
+
+    data = description()
+    data["acteurs"][0]["siret"] = COOP_SIRET[:-1] + str((int(COOP_SIRET[-1]) + 1) % 10)
+    del data["reponses"]["q09"]
+    path = write(data, tmp_path / "x.yaml")
+    ours = validate_file(path)
+    plain_data = Graph().parse(data=data_graph(load_description(path).graph).serialize(format="turtle"), format="turtle")
+    plain_shapes = Graph().parse(data=shapes_graph().serialize(format="turtle"), format="turtle")
+    conforms, report, _ = validate(plain_data, shacl_graph=plain_shapes, inference="none", allow_warnings=True)
+    theirs = {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)))
+              for r in report.objects(None, SH.result)}
+    assert theirs == {(r.shape, r.focus) for r in ours.results}
+    assert conforms is ours.conforms is False and len(theirs) == 2

@@ -46,6 +46,7 @@ __all__ = [
     "Report",
     "completeness_shapes",
     "shapes_graph",
+    "data_graph",
     "validate_graph",
     "validate_description",
     "validate_file",
@@ -160,7 +161,8 @@ def _prepared(text: str):
     return prepareQuery(text)
 
 
-def _data_graph(description: Graph) -> Graph:
+def data_graph(description: Graph) -> Graph:
+    """What the shapes see: the description plus the grid's concept schemes (as pySHACL's ont_graph would add)."""
     graph = _PreparedQueryGraph()
     for triple in description:
         graph.add(triple)
@@ -172,7 +174,7 @@ def _data_graph(description: Graph) -> Graph:
 def _run_pyshacl(description: Graph) -> Graph:
     """The SHACL validation report graph of ``description`` against our shapes only."""
     _conforms, report_graph, _text = pyshacl_validate(
-        _data_graph(description),
+        data_graph(description),
         shacl_graph=_shapes(),
         ont_graph=None,
         inference="none",
