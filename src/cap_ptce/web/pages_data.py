@@ -8,6 +8,8 @@ from rdflib.namespace import DCTERMS, VOID
 from ..catalog import QUAD_FORMATS, WHOLE, download_path, part_iri
 from ..describe import describe
 from ..errors import NotFoundError
+from ..namespaces import CAP, SCHEMA
+from ..rdf import question_iri
 from ..serialize import FORMATS, get_format
 from .pages_docs import presenter
 from .resolve import Resource
@@ -51,9 +53,20 @@ def part_anchor(main: URIRef, iri: URIRef) -> str | None:
 
 
 def _sections(p, graph: Graph, main: URIRef) -> list[dict]:
-    """Named parts of a project's graph (actors, actions, answers…), each with its rows, in IRI order."""
-    parts = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and part_anchor(main, s)}, key=str)
+    """Named parts of a project's graph (actors, actions…), each with its rows, in IRI order; answers aside."""
+    answers = set(graph.subjects(CAP.answers, None))
+    parts = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and part_anchor(main, s)} - answers, key=str)
     return [{"anchor": part_anchor(main, s), "value": p.value(s, graph), "rows": p.rows(graph, s)} for s in parts]
+
+
+def _answers(p, graph: Graph, main: URIRef) -> list[dict]:
+    """The project's answers laid out like the grid: for each entry, each question and its answer (or none)."""
+    found = {}
+    for answer, question in graph.subject_objects(CAP.answers):
+        text = p.pick(graph.objects(answer, SCHEMA.text))
+        found[str(question)] = {"text": text, "anchor": part_anchor(main, answer) if isinstance(answer, URIRef) else None}
+    return [{"entry": entry, "questions": [(q, found.get(str(question_iri(q.id)))) for q in entry.questions]}
+            for entry in get_site().grid.entries]
 
 
 def project(resource: Resource, lang: str):
@@ -62,7 +75,7 @@ def project(resource: Resource, lang: str):
         raise NotFoundError(f"aucun projet / no project {resource.key!r}")
     p = presenter(lang)
     return "project.html", {"name": p.label(resource.iri, graph), "properties": p.rows(graph, resource.iri),
-                            "sections": _sections(p, graph, resource.iri)}
+                            "answers": _answers(p, graph, resource.iri), "sections": _sections(p, graph, resource.iri)}
 
 
 def thing(resource: Resource, lang: str):
