@@ -29,7 +29,7 @@ def with_check_digit(body: str) -> str:
 COOP_SIREN = with_check_digit("41234567")
 COOP_SIRET = with_check_digit(COOP_SIREN + "0001")
 SAS_SIREN = with_check_digit("52345678")
-EPCI_SIREN = "248000531"  # Amiens Métropole, as INSEE names the EPCI
+EPCI_SIREN = "248000531"  # the EPCI of the sample corpus (Luhn-valid)
 
 
 def description() -> dict:
