@@ -84,6 +84,12 @@ def test_a_missing_file_exit_2(capsys, tmp_path):
     assert code == 2 and "absent.yaml" in err
 
 
+def test_a_folder_without_descriptions_exit_2(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("rien", encoding="utf-8")
+    code, out, err = run(capsys, str(tmp_path))
+    assert code == 2 and out == "" and "aucune description" in err and ".yaml" in err
+
+
 def test_an_unknown_format_exit_2(capsys, good):
     code, _, err = run(capsys, str(good), "--format", "pdf")
     assert code == 2 and "pdf" in err

@@ -382,7 +382,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTION_SUFFIXES))
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTION_SUFFIXES)
+            if not found:
+                raise InputFileError("aucune description dans ce dossier / no description in this folder",
+                                     source=str(path), hint=f"fichiers {', '.join(DESCRIPTION_SUFFIXES)} / files")
+            files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
