@@ -187,7 +187,7 @@ def test_an_empty_answer_still_has_a_line_to_write_it_on():
 
 def test_an_unknown_key_names_the_nearest_valid_key_and_its_line():
     error = refusal(replaced("maturite:", "nmo: x\nmaturite:"), UnknownKeyError)
-    assert error.line == 4 and error.hint == "did you mean 'nom'?"
+    assert error.line == 4 and error.hint.endswith("did you mean 'nom'?")
 
 
 def test_an_unknown_nested_key_is_found_in_its_own_node():
@@ -202,7 +202,7 @@ def test_an_unknown_key_without_a_near_one_lists_the_allowed_keys():
 
 @pytest.mark.parametrize("old, new, line, words", [
     ('nom: "Pôle d\'essai"', "nom: [a, b]", 3, "a text"),
-    ("    ess: false", '    ess: "non"', 19, "true or false"),
+    ("    ess: false", '    ess: "non"', 19, "or false"),
     ('    siren: "728804832"', "    siren: 728804832", 20, "quote"),
     ('    debut: "2025-09"', '    debut: "septembre 2025"', 29, "date"),
     ("    montant: 100", '    montant: "cent"', 37, "number"),
@@ -218,27 +218,27 @@ def test_wrong_types_are_refused_with_their_line(old, new, line, words):
 
 def test_a_reference_to_an_unknown_actor_names_the_nearest_one():
     error = refusal(replaced("  acteur: asso", "  acteur: assoc"), YamlError)
-    assert error.line == 6 and error.hint == "did you mean 'asso'?"
+    assert error.line == 6 and error.hint.endswith("did you mean 'asso'?")
 
 
 def test_two_actors_with_one_id_are_refused():
     error = refusal(replaced("  - id: sarl", "  - id: asso"), YamlError)
-    assert error.line == 16 and error.message == "two actors have the id 'asso'"
+    assert error.line == 16 and error.message.endswith("two actors have the id 'asso'")
 
 
 def test_an_unknown_concept_names_the_nearest_concept():
     error = refusal(replaced("    stade: etude", "    stade: etudes"), UnknownKeyError)
-    assert error.line == 28 and error.hint == "did you mean 'etude'?"
+    assert error.line == 28 and error.hint.endswith("did you mean 'etude'?")
 
 
 def test_an_unknown_question_is_refused():
     error = refusal(replaced("  q02: \"\"", "  q19: \"\""), UnknownKeyError)
-    assert error.line == 40 and error.hint == "did you mean 'q18'?"
+    assert error.line == 40 and error.hint.endswith("did you mean 'q18'?")
 
 
 def test_an_unknown_public_scheme_is_refused():
     error = refusal(MINIMAL + "dispositifs:\n  - dispositif: patt\n    nom: x\n", UnknownKeyError)
-    assert error.line == 42 and error.hint == "did you mean 'pat'?"
+    assert error.line == 42 and error.hint.endswith("did you mean 'pat'?")
 
 
 def test_two_roles_that_only_differ_by_accents_are_refused():
@@ -247,7 +247,7 @@ def test_two_roles_that_only_differ_by_accents_are_refused():
 
 
 def test_a_description_must_be_a_mapping():
-    assert refusal("- a\n- b\n", YamlError).hint.startswith("start from the template")
+    assert "cap-ptce new" in refusal("- a\n- b\n", YamlError).hint
 
 
 def test_the_project_id_is_required():
@@ -317,7 +317,7 @@ def test_json_ld_duplicate_and_unknown_keys_are_refused():
         load_description('{"nom": "a", "nom": "b"}', format="json-ld")
     with pytest.raises(UnknownKeyError) as caught:
         load_description('{"@id": "https://w3id.org/cap-ptce/projet/x", "nmo": "a"}', format="json-ld")
-    assert caught.value.hint == "did you mean 'nom'?"
+    assert caught.value.hint.endswith("did you mean 'nom'?")
 
 
 def test_json_ld_without_context_is_read_with_ours():

@@ -147,4 +147,4 @@ def test_a_missing_file_is_an_input_file_error(tmp_path: Path):
 
 def test_errors_read_as_file_line_message_hint():
     text = str(refusal("a: 1\na: 2\n"))
-    assert text.startswith("f.yaml:2:1: the key 'a' appears twice")
+    assert text.startswith("f.yaml:2:1: la clé 'a' apparaît deux fois / the key 'a' appears twice (")

@@ -274,8 +274,8 @@ def _answers(data: dict, dep: Departement, theme: _Theme) -> dict:
 def synthetic_files(count: int, seed: int = 0) -> Iterator[tuple[str, str]]:
     """``(file name, YAML text)`` for each of ``count`` synthetic descriptions."""
     if not 0 <= count <= MAX_COUNT:
-        raise ParameterError(f"cannot generate {count} descriptions", key="N",
-                             hint=f"give a number from 0 to {MAX_COUNT:,}")
+        raise ParameterError(f"impossible de produire {count} descriptions / cannot generate {count} descriptions",
+                             key="N", hint=f"de 0 à / from 0 to {MAX_COUNT:,}")
     for index in range(1, count + 1):
         data = synthetic_description(seed, index)
         yield f"{data['id']}.yaml", data_to_yaml(data)

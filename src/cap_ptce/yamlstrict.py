@@ -43,6 +43,8 @@ _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_REFUSED = "les clés de fusion (<<) sont refusées / merge keys (<<) are refused"
+_MERGE_HINT = "écrire les clés en entier / write the keys out in full"
 
 
 @dataclass
@@ -74,8 +76,8 @@ def read_text(text_or_path: str | bytes | Path, *, source: str | None = None,
                 raise _too_large(size, max_bytes, source)
             raw = text_or_path.read_bytes()
         except OSError as exc:
-            raise InputFileError(f"cannot read the file: {exc.strerror or exc}", source=source,
-                                 hint="check the path and its permissions") from exc
+            raise InputFileError(f"impossible de lire le fichier / cannot read the file: {exc.strerror or exc}", source=source,
+                                 hint="vérifier le chemin et les droits / check the path and its permissions") from exc
     elif isinstance(text_or_path, str):
         raw = text_or_path.encode("utf-8", "surrogatepass")
     else:
@@ -88,8 +90,9 @@ def read_text(text_or_path: str | bytes | Path, *, source: str | None = None,
 
 def _too_large(size: int, max_bytes: int, source: str) -> InputFileError:
     return InputFileError(
-        f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
-        source=source, hint="split the description or remove what it does not need")
+        f"le fichier fait {size:,} octets, au-delà de la limite de {max_bytes:,} / "
+        f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+        source=source, hint="alléger la description / remove what the description does not need")
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -98,9 +101,10 @@ def _decode(raw: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise InputFileError(
+            f"l'octet 0x{raw[exc.start]:02x} (position {exc.start}) n'est pas de l'UTF-8 / "
             f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
             source=source, line=line,
-            hint="save the file as UTF-8 (most editors offer it in 'Save as')") from exc
+            hint="enregistrer le fichier en UTF-8 / save the file as UTF-8") from exc
 
 
 def load_yaml(text_or_path: str | bytes | Path, *, source: str | None = None,
@@ -117,12 +121,13 @@ def load_yaml(text_or_path: str | bytes | Path, *, source: str | None = None,
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlError(
-            f"this is not valid YAML: {exc.problem or exc.context}",
+            f"YAML invalide / invalid YAML: {exc.problem or exc.context}",
             source=source, line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
-            hint="check the indentation, and quote values that contain ':' or '#'") from exc
+            hint="vérifier l'indentation et mettre entre guillemets les valeurs qui contiennent ':' ou '#' / "
+                 "check the indentation, and quote values that contain ':' or '#'") from exc
     except yaml.YAMLError as exc:
-        raise YamlError(f"this is not valid YAML: {exc}", source=source) from exc
+        raise YamlError(f"YAML invalide / invalid YAML: {exc}", source=source) from exc
 
 
 class _Builder:
@@ -148,8 +153,8 @@ class _Builder:
             if isinstance(event, events.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise self.error("the file holds more than one YAML document", event,
-                                     "keep one description per file; remove the extra '---'")
+                    raise self.error("le fichier contient plusieurs documents YAML / the file holds more than one YAML document", event,
+                                     "une description par fichier : retirer le '---' en trop / one description per file: remove the extra '---'")
                 data = self.value(next(stream), (), 1)
         return data, self.lines
 
@@ -161,21 +166,23 @@ class _Builder:
             return self.sequence(path, depth)
         if isinstance(event, events.MappingStartEvent):
             return self.mapping(path, depth)
-        raise self.error("unexpected YAML structure", event, "check the indentation")
+        raise self.error("structure YAML inattendue / unexpected YAML structure", event,
+                         "vérifier l'indentation / check the indentation")
 
     def check_node(self, event: events.Event, depth: int) -> None:
         if isinstance(event, events.AliasEvent):
-            raise self.error(f"aliases (*{event.anchor}) are refused", event,
-                             "write the value out again instead of referring to an anchor")
+            raise self.error(f"les alias (*{event.anchor}) sont refusés / aliases (*{event.anchor}) are refused", event,
+                             "réécrire la valeur au lieu d'y renvoyer / write the value out again instead of referring to it")
         if getattr(event, "anchor", None):
-            raise self.error(f"anchors (&{event.anchor}) are refused", event,
-                             "remove the anchor; aliases are not accepted either")
+            raise self.error(f"les ancres (&{event.anchor}) sont refusées / anchors (&{event.anchor}) are refused", event,
+                             "retirer l'ancre ; les alias sont refusés aussi / remove the anchor; aliases are refused too")
         if getattr(event, "tag", None) not in (None, "!"):
-            raise self.error(f"YAML tags ({event.tag}) are refused", event,
-                             "remove the tag; quote the value if it must be text")
+            raise self.error(f"les étiquettes YAML ({event.tag}) sont refusées / YAML tags ({event.tag}) are refused", event,
+                             "retirer l'étiquette ; mettre la valeur entre guillemets si c'est un texte / "
+                             "remove the tag; quote the value if it is text")
         if depth > self.max_depth:
-            raise self.error(f"the data is nested more than {self.max_depth} levels deep", event,
-                             "flatten the structure; the description format needs far fewer levels")
+            raise self.error(f"plus de {self.max_depth} niveaux d'imbrication / nested more than {self.max_depth} levels deep", event,
+                             "le format des descriptions en demande bien moins / the description format needs far fewer levels")
 
     def scalar(self, event: events.ScalarEvent) -> Any:
         tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
@@ -183,17 +190,17 @@ class _Builder:
             return event.value
         if tag == _BOOL_TAG:
             if event.value not in _BOOLEANS:
-                raise self.error(f"{event.value!r} is an ambiguous boolean", event,
-                                 "write true or false, or quote the value if it is text")
+                raise self.error(f"{event.value!r} est un booléen ambigu / is an ambiguous boolean", event,
+                                 "écrire true ou false, ou mettre le texte entre guillemets / write true or false, or quote the text")
             return _BOOLEANS[event.value]
         if tag == _MERGE_TAG:
-            raise self.error("merge keys (<<) are refused", event, "write the keys out in full")
+            raise self.error(_MERGE_REFUSED, event, _MERGE_HINT)
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             return self.constructor.construct_object(node)
         except (ConstructorError, ValueError) as exc:
-            raise self.error(f"the value {event.value!r} cannot be read: {exc}", event,
-                             "quote the value if it is text") from exc
+            raise self.error(f"valeur illisible / the value cannot be read: {event.value!r} ({exc})", event,
+                             "mettre le texte entre guillemets / quote the text") from exc
 
     def sequence(self, path: tuple, depth: int) -> list:
         items: list = []
@@ -203,7 +210,7 @@ class _Builder:
             item_path = path + (len(items),)
             self.lines.lines[item_path] = event.start_mark.line + 1
             items.append(self.value(event, item_path, depth + 1))
-        raise YamlError("the YAML stream ended inside a list", source=self.source)
+        raise YamlError("le YAML s'arrête au milieu d'une liste / the YAML ends inside a list", source=self.source)
 
     def mapping(self, path: tuple, depth: int) -> dict:
         result: dict = {}
@@ -213,19 +220,19 @@ class _Builder:
             key = self.key(event)
             if key in result:
                 first = self.lines.lines.get(path + (key,))
-                raise self.error(f"the key {key!r} appears twice", event,
-                                 f"keep only one of them; the first is on line {first}")
+                raise self.error(f"la clé {key!r} apparaît deux fois / the key {key!r} appears twice", event,
+                                 f"n'en garder qu'une ; la première est ligne {first} / keep only one; the first is on line {first}")
             key_path = path + (key,)
             self.lines.lines[key_path] = event.start_mark.line + 1
             result[key] = self.value(next(self.stream), key_path, depth + 1)
-        raise YamlError("the YAML stream ended inside a mapping", source=self.source)
+        raise YamlError("le YAML s'arrête au milieu d'un bloc / the YAML ends inside a mapping", source=self.source)
 
     def key(self, event: events.Event) -> str:
         if not isinstance(event, events.ScalarEvent):
             self.check_node(event, 0)
-            raise self.error("a key must be a plain text, not a list or a mapping", event,
-                             "write the key as a word followed by ':'")
+            raise self.error("une clé est un mot, pas une liste ni un bloc / a key is a word, not a list or a mapping", event,
+                             "écrire la clé comme un mot suivi de ':' / write the key as a word followed by ':'")
         self.check_node(event, 0)
         if self.resolver.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
-            raise self.error("merge keys (<<) are refused", event, "write the keys out in full")
+            raise self.error(_MERGE_REFUSED, event, _MERGE_HINT)
         return event.value

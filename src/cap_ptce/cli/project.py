@@ -53,13 +53,13 @@ def _write_text(text: str, output: Path | None, force: bool = True) -> None:
         sys.stdout.write(text)
         return
     if output.exists() and not force:
-        raise InputFileError("the file already exists", source=str(output),
-                             hint="choose another name, or add --force to replace it")
+        raise InputFileError("le fichier existe déjà / the file already exists", source=str(output),
+                             hint="choisir un autre nom ou ajouter --force / choose another name, or add --force")
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputFileError(f"cannot write the file: {exc.strerror or exc}", source=str(output),
-                             hint="check the folder exists and is writable") from exc
+        raise InputFileError(f"écriture impossible / cannot write the file: {exc.strerror or exc}",
+                             source=str(output), hint="vérifier le dossier / check the folder exists and is writable") from exc
 
 
 @click.command("new", epilog=NEW_EPILOG)
@@ -117,8 +117,9 @@ def generate(count: int, seed: int, directory: Path) -> None:
     try:
         paths = write_synthetic(count, directory, seed)
     except OSError as exc:
-        raise InputFileError(f"cannot write into the folder: {exc.strerror or exc}", source=str(directory),
-                             hint="check the folder is writable") from exc
+        raise InputFileError(f"écriture impossible dans le dossier / cannot write into the folder: "
+                             f"{exc.strerror or exc}", source=str(directory),
+                             hint="vérifier les droits / check the folder is writable") from exc
     elapsed = time.perf_counter() - started
     click.echo(f"{len(paths)} descriptions écrites dans {directory} en {elapsed:.1f} s / "
                f"{len(paths)} descriptions written to {directory} in {elapsed:.1f} s", err=True)

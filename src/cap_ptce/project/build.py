@@ -21,7 +21,7 @@ from ..errors import UnknownKeyError, YamlError
 from ..namespaces import BASE, GRILLE, VOCAB
 from ..yamlstrict import LineMap
 from .context import predicate
-from .values import SLUG_RE, decimal_lexical, nearest, slugify
+from .values import SLUG_RE, decimal_lexical, did_you_mean, nearest, slugify
 from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, PROJECT, SPECS, Field, Kind, NodeSpec
 
 __all__ = ["Built", "build_document"]
@@ -91,8 +91,9 @@ class _Builder:
 
     def project(self, data: Any) -> Built:
         if not isinstance(data, dict):
-            raise self.fail("a description must be a mapping of keys (nom:, maturite:, acteurs: …)",
-                            (), "start from the template: cap-ptce new -o mon-ptce.yaml")
+            raise self.fail("une description est un bloc de clés (nom:, maturite:, acteurs: …) / "
+                            "a description is a mapping of keys", (),
+                            "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml")
         self.check_keys(PROJECT, data, ())
         project_id = self.slug(data["id"], ("id",))
         self.iri = f"{self.base}projet/{project_id}"
@@ -104,17 +105,18 @@ class _Builder:
         """Collect the actors' ids first, so that references may come before the actor."""
         if _empty(actors):
             return ()
-        self.expect(isinstance(actors, list), "a list of actors", ("acteurs",))
+        self.expect(isinstance(actors, list), "une liste d'acteurs / a list of actors", ("acteurs",))
         seen: dict[str, int] = {}
         for index, actor in enumerate(actors):
             path = ("acteurs", index)
-            self.expect(isinstance(actor, dict), "an actor (a mapping with id:, nom: …)", path)
+            self.expect(isinstance(actor, dict), "un acteur (un bloc avec id:, nom: …) / an actor (a mapping with id:, nom: …)", path)
             if _empty(actor.get("id")):
                 continue  # reported as a missing key by check_keys
             actor_id = self.slug(actor["id"], path + ("id",))
             if actor_id in seen:
-                raise self.fail(f"two actors have the id {actor_id!r}", path + ("id",),
-                                f"give each actor its own id (the other is actor {seen[actor_id] + 1})")
+                raise self.fail(f"deux acteurs ont l'id {actor_id!r} / two actors have the id {actor_id!r}",
+                                path + ("id",), f"donner à chaque acteur son propre id (l'autre est l'acteur "
+                                f"{seen[actor_id] + 1}) / give each actor its own id")
             seen[actor_id] = index
         return tuple(seen)
 
@@ -124,13 +126,13 @@ class _Builder:
         for key in data:
             if spec.field(key) is None:
                 suggestion = nearest(str(key), spec.keys)
-                hint = (f"did you mean '{suggestion}'?" if suggestion
-                        else f"the keys allowed here are: {', '.join(spec.keys)}")
-                raise self.fail(f"unknown key {key!r}", path + (key,), hint, UnknownKeyError)
+                hint = (did_you_mean(suggestion) if suggestion
+                        else f"clés possibles ici / keys allowed here: {', '.join(spec.keys)}")
+                raise self.fail(f"clé inconnue / unknown key {key!r}", path + (key,), hint, UnknownKeyError)
         for spec_field in spec.fields:
             if spec_field.required and _empty(data.get(spec_field.key)):
-                raise self.fail(f"the key {spec_field.key!r} is required here", path,
-                                f"add '{spec_field.key}:' ({spec_field.kind})")
+                raise self.fail(f"la clé {spec_field.key!r} est obligatoire ici / is required here", path,
+                                f"ajouter / add '{spec_field.key}:' ({spec_field.kind})")
 
     def node(self, spec: NodeSpec, data: dict, path: tuple, iri: str) -> dict:
         out: dict[str, Any] = {"@id": iri}
@@ -168,7 +170,8 @@ class _Builder:
 
     def expect(self, condition: bool, what: str, path: tuple, hint: str | None = None) -> None:
         if not condition:
-            raise self.fail(f"expected {what}", path, hint or f"see docs/project-format.md for '{path[-1]}'")
+            raise self.fail(f"attendu / expected: {what}", path,
+                            hint or f"voir / see docs/project-format.md, '{path[-1]}'")
 
     def value(self, spec_field: Field, value: Any, path: tuple, iri: str) -> Any:
         if spec_field.kind in Kind.SETS:
@@ -177,34 +180,37 @@ class _Builder:
         return convert(value, path, spec_field, iri)
 
     def set_value(self, spec_field: Field, value: Any, path: tuple) -> list:
-        self.expect(isinstance(value, list), f"a list ({spec_field.kind})", path,
-                    "write it as a list, one '- value' per line or [a, b]")
+        self.expect(isinstance(value, list), f"une liste / a list ({spec_field.kind})", path,
+                    "une valeur par ligne '- valeur', ou [a, b] / one '- value' per line, or [a, b]")
         seen = set()
         out = []
         for index, item in enumerate(value):
             item_path = path + (index,)
-            self.expect(not isinstance(item, (dict, list)), "a single value in each item of the list", item_path)
+            self.expect(not isinstance(item, (dict, list)), "une seule valeur par élément / one value per item", item_path)
             if _empty(item):
                 continue
             if item in seen:
-                raise self.fail(f"{item!r} is given twice", item_path, "keep it once")
+                raise self.fail(f"{item!r} est donné deux fois / is given twice", item_path,
+                                "ne le garder qu'une fois / keep it once")
             seen.add(item)
             out.append(getattr(self, "item_" + _METHODS[spec_field.kind])(item, item_path, spec_field))
         return out
 
     def text(self, value: Any, path: tuple) -> str:
-        self.expect(isinstance(value, str), "a text", path, "write the text, in quotes if it contains ':' or '#'")
+        self.expect(isinstance(value, str), "un texte / a text", path,
+                    "écrire le texte, entre guillemets s'il contient ':' ou '#' / write the text, quoted if it has ':' or '#'")
         return value
 
     def slug(self, value: Any, path: tuple) -> str:
         self.expect(isinstance(value, str) and bool(SLUG_RE.match(value)),
-                    "an id made of lowercase letters, digits and single hyphens (e.g. asso-terres-vives)", path)
+                    "un id en minuscules, chiffres et tirets (asso-terres-vives) / "
+                    "an id of lowercase letters, digits and hyphens", path)
         return value
 
     def code(self, value: Any, path: tuple) -> str:
-        self.expect(isinstance(value, str), "a code written as text, in quotes", path,
-                    'quote it, e.g. "01053": unquoted, leading zeros are lost')
-        self.expect(bool(_CODE.match(value)), "a code made of letters and digits only", path)
+        self.expect(isinstance(value, str), "un code entre guillemets / a code in quotes", path,
+                    'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / unquoted, leading zeros are lost')
+        self.expect(bool(_CODE.match(value)), "un code fait de lettres et de chiffres / a code of letters and digits only", path)
         return value
 
     def date_value(self, value: Any, path: tuple) -> dict:
@@ -214,23 +220,24 @@ class _Builder:
             return {"@value": value, "@type": XSD + "gYearMonth"}
         if isinstance(value, str) and _YEAR.match(value):
             return {"@value": value, "@type": XSD + "gYear"}
-        raise self.fail(f"expected a date, got {value!r}", path,
-                        'write 2024-03-15, or "2024-03" or "2024" in quotes')
+        raise self.fail(f"attendu une date / expected a date: {value!r}", path,
+                        'écrire / write 2024-03-15, "2024-03" ou / or "2024"')
 
     def concept(self, value: Any, path: tuple, scheme: str) -> str:
         concepts = _grid_ids()[0][scheme]
         if not isinstance(value, str) or value not in concepts:
             suggestion = nearest(str(value), concepts)
-            hint = f"did you mean '{suggestion}'?" if suggestion else f"use one of: {', '.join(concepts)}"
-            raise self.fail(f"{value!r} is not a concept of the scheme {scheme}", path, hint, UnknownKeyError)
+            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(concepts)}"
+            raise self.fail(f"{value!r} n'est pas un concept du schéma / is not a concept of the scheme {scheme}",
+                            path, hint, UnknownKeyError)
         return str(VOCAB[f"{scheme}/{value}"])
 
     def actor(self, value: Any, path: tuple) -> str:
         if not isinstance(value, str) or value not in self.actors:
             suggestion = nearest(str(value), self.actors)
-            hint = (f"did you mean '{suggestion}'?" if suggestion
-                    else "give the id of an actor listed under acteurs:")
-            raise self.fail(f"no actor has the id {value!r}", path, hint)
+            hint = (did_you_mean(suggestion) if suggestion
+                    else "donner l'id d'un acteur de « acteurs: » / give the id of an actor under acteurs:")
+            raise self.fail(f"aucun acteur n'a l'id / no actor has the id {value!r}", path, hint)
         return f"{self.iri}/acteur/{value}"
 
     def geo(self, value: Any, path: tuple, level: str) -> dict:
@@ -246,16 +253,16 @@ class _Builder:
         return self.text(value, path)
 
     def kind_bool(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, bool), "true or false", path)
+        self.expect(isinstance(value, bool), "true ou / or false", path)
         return value
 
     def kind_int(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, int) and not isinstance(value, bool), "a whole number", path)
+        self.expect(isinstance(value, int) and not isinstance(value, bool), "un nombre entier / a whole number", path)
         return value
 
     def kind_decimal(self, value, path, spec_field, iri):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        self.expect(ok and math.isfinite(value), "a number (with a dot for decimals: 0.5)", path)
+        self.expect(ok and math.isfinite(value), "un nombre, avec un point pour les décimales (0.5) / a number, with a dot for decimals", path)
         return decimal_lexical(value)
 
     def kind_date(self, value, path, spec_field, iri):
@@ -266,7 +273,7 @@ class _Builder:
 
     def kind_url(self, value, path, spec_field, iri):
         self.expect(isinstance(value, str) and bool(_IRI.match(value)),
-                    "a full web address (https://…)", path)
+                    "une adresse web complète / a full web address (https://…)", path)
         return value
 
     def kind_code(self, value, path, spec_field, iri):
@@ -279,9 +286,10 @@ class _Builder:
         known = _grid_ids()[1]
         if value not in known:
             suggestion = nearest(str(value), known)
-            hint = (f"did you mean '{suggestion}'?" if suggestion
-                    else f"use one of {', '.join(known)}, or leave it out for another scheme")
-            raise self.fail(f"{value!r} is not a public scheme of the grid", path, hint, UnknownKeyError)
+            hint = (did_you_mean(suggestion) if suggestion
+                    else f"au choix / one of: {', '.join(known)} (ou omettre / or leave it out)")
+            raise self.fail(f"{value!r} n'est pas un dispositif de la grille / is not a public scheme of the grid",
+                            path, hint, UnknownKeyError)
         return str(VOCAB[f"dispositifs/{value}"])
 
     def kind_actor(self, value, path, spec_field, iri):
@@ -293,8 +301,8 @@ class _Builder:
     def kind_frequency(self, value, path, spec_field, iri):
         if value not in FREQUENCIES:
             suggestion = nearest(str(value), FREQUENCIES)
-            hint = f"did you mean '{suggestion}'?" if suggestion else f"use one of: {', '.join(FREQUENCIES)}"
-            raise self.fail(f"{value!r} is not a frequency", path, hint, UnknownKeyError)
+            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(FREQUENCIES)}"
+            raise self.fail(f"{value!r} n'est pas une fréquence / is not a frequency", path, hint, UnknownKeyError)
         return FREQ_NS + FREQUENCIES[value]
 
     def kind_funder(self, value, path, spec_field, iri):
@@ -308,16 +316,16 @@ class _Builder:
 
     def kind_object(self, value, path, spec_field, iri):
         spec = SPECS[spec_field.arg]
-        self.expect(isinstance(value, dict), f"a mapping of keys ({', '.join(spec.keys)})", path)
+        self.expect(isinstance(value, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", path)
         return self.node(spec, value, path, f"{self.iri}/{spec.segment}")
 
     def kind_objects(self, value, path, spec_field, iri):
         spec = SPECS[spec_field.arg]
-        self.expect(isinstance(value, list), "a list, one '- key: value' item per element", path)
+        self.expect(isinstance(value, list), "une liste, un élément '- clé: valeur' chacun / a list of '- key: value' items", path)
         items = []
         for index, item in enumerate(value):
             item_path = path + (index,)
-            self.expect(isinstance(item, dict), f"a mapping of keys ({', '.join(spec.keys)})", item_path)
+            self.expect(isinstance(item, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", item_path)
             name = item.get("id") if spec.name == "acteurs" else index + 1
             node = self.node(spec, item, item_path, f"{self.iri}/{spec.segment}/{name}")
             node["position"] = index + 1
@@ -326,18 +334,18 @@ class _Builder:
 
     def kind_nest(self, value, path, spec_field, iri):
         spec = SPECS[spec_field.arg]
-        self.expect(isinstance(value, dict), f"a mapping of keys ({', '.join(spec.keys)})", path)
+        self.expect(isinstance(value, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", path)
         return self.properties(spec, value, path, iri)
 
     def kind_answers(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, dict), "a mapping from question ids (q01 … q18) to texts", path)
+        self.expect(isinstance(value, dict), "un bloc q01 … q18 → texte / a mapping from q01 … q18 to texts", path)
         questions = _grid_ids()[2]
         answers = []
         for qid, text in value.items():
             if qid not in questions:
                 suggestion = nearest(str(qid), questions)
-                hint = f"did you mean '{suggestion}'?" if suggestion else "questions are q01 … q18"
-                raise self.fail(f"unknown question {qid!r}", path + (qid,), hint, UnknownKeyError)
+                hint = did_you_mean(suggestion) if suggestion else "questions q01 … q18"
+                raise self.fail(f"question inconnue / unknown question {qid!r}", path + (qid,), hint, UnknownKeyError)
             answer = f"{self.iri}/reponse/{qid}"
             self.note(answer, None, path + (qid,))  # also for an empty answer: where to write it
             if _empty(text):
@@ -364,10 +372,11 @@ class _Builder:
     def item_role(self, value, path, spec_field):
         label = self.text(value, path)
         slug = slugify(label)
-        self.expect(bool(slug), "a role with at least one letter or digit", path)
+        self.expect(bool(slug), "un rôle avec au moins une lettre / a role with at least one letter", path)
         if self.roles.setdefault(slug, label) != label:
-            raise self.fail(f"the roles {label!r} and {self.roles[slug]!r} are too close to tell apart",
-                            path, "write the same role the same way everywhere")
+            raise self.fail(f"les rôles {label!r} et {self.roles[slug]!r} se confondent / "
+                            "the two roles are too close to tell apart", path,
+                            "écrire un même rôle toujours de la même façon / write a role the same way everywhere")
         role = f"{self.iri}/role/{slug}"
         self.note(role, None, path)
         self.note(role, "libelle", path)

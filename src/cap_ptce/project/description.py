@@ -87,8 +87,8 @@ def load_description(path_or_text: str | bytes | Path, *, source: str | None = N
         return _from_graph(_parse_turtle(text, source), source, "turtle")
     if fmt == "json-ld":
         return _from_graph(_parse_jsonld_text(text, source), source, "json-ld")
-    raise InputError(f"unknown description format {fmt!r}", source=source,
-                     hint=f"use one of {', '.join(FORMATS)}")
+    raise InputError(f"format de description inconnu / unknown description format {fmt!r}", source=source,
+                     hint=f"au choix / one of: {', '.join(FORMATS)}")
 
 
 def format_of(text: str) -> str:
@@ -108,8 +108,9 @@ def format_of(text: str) -> str:
 
 
 def _xml_refused(source: str) -> RdfSyntaxError:
-    return RdfSyntaxError("RDF/XML descriptions are refused", source=source,
-                          hint="convert the file to Turtle first: XML entity expansion makes RDF/XML unsafe to read")
+    return RdfSyntaxError("les descriptions en RDF/XML sont refusées / RDF/XML descriptions are refused",
+                          source=source, hint="convertir d'abord le fichier en Turtle / convert the file to Turtle "
+                          "first: XML entity expansion makes RDF/XML unsafe to read")
 
 
 def _from_yaml(text: str, source: str, base: str, max_bytes: int) -> Description:
@@ -133,9 +134,9 @@ def _parse_turtle(text: str, source: str) -> Graph:
         return Graph().parse(data=text, format="turtle")
     except Exception as exc:  # rdflib raises many types for bad syntax
         line = getattr(exc, "lines", None)
-        raise RdfSyntaxError(f"this is not valid Turtle: {getattr(exc, 'message', exc)}",
+        raise RdfSyntaxError(f"Turtle invalide / invalid Turtle: {getattr(exc, 'message', exc)}",
                              source=source, line=line if isinstance(line, int) else None,
-                             hint="check the syntax near that line") from exc
+                             hint="vérifier la syntaxe près de cette ligne / check the syntax near that line") from exc
 
 
 def _parse_jsonld_text(text: str, source: str) -> Graph:
@@ -146,8 +147,8 @@ def _parse_jsonld_text(text: str, source: str) -> Graph:
             document = {"@context": context(), "@graph": document if isinstance(document, list) else [document]}
         to_rdf(document, graph)
     except Exception as exc:  # the JSON-LD processor raises plain exceptions
-        raise RdfSyntaxError(f"this JSON-LD cannot be read: {exc}", source=source,
-                             hint="check it against docs/project-format.md") from exc
+        raise RdfSyntaxError(f"JSON-LD illisible / unreadable JSON-LD: {exc}", source=source,
+                             hint="voir / see docs/project-format.md") from exc
     return graph
 
 
@@ -166,8 +167,8 @@ def base_of(iri: URIRef, source: str | None = None) -> str:
     text = str(iri)
     base, marker, project_id = text.rpartition("projet/")
     if not marker or not SLUG_RE.match(project_id):
-        raise InputError(f"the project IRI <{text}> is not of the form {{base}}projet/{{id}}",
-                         source=source, hint="name the project e.g. https://w3id.org/cap-ptce/projet/mon-ptce")
+        raise InputError(f"l'IRI du projet <{text}> n'est pas de la forme / is not of the form {{base}}projet/{{id}}",
+                         source=source, hint="ex. / e.g. https://w3id.org/cap-ptce/projet/mon-ptce")
     return base
 
 
@@ -191,10 +192,10 @@ def _refuse_extra_triples(graph: Graph, rebuilt: Graph, source: str) -> None:
     if extra:
         s, p, o = extra[0]
         raise UnknownKeyError(
-            f"{len(extra)} triple(s) are outside the description format, "
-            f"for example <{s}> <{p}> {o.n3()}",
+            f"{len(extra)} triplet(s) hors du format des descriptions / triple(s) outside the description "
+            f"format, e.g. <{s}> <{p}> {o.n3()}",
             source=source, key=str(p),
-            hint="see docs/project-format.md for the terms a description may use")
+            hint="voir les termes permis dans / see the allowed terms in docs/project-format.md")
 
 
 def description_to_yaml(graph: Graph) -> str:
@@ -223,6 +224,7 @@ def convert(path_or_text: str | bytes | Path, to: str, *, source: str | None = N
     """Load a description and write it as ``to`` (yaml, turtle or json-ld)."""
     writers = {"yaml": description_to_yaml, "turtle": to_turtle, "json-ld": to_jsonld}
     if to not in writers:
-        raise InputError(f"cannot convert to {to!r}", key="to", hint=f"use one of {', '.join(FORMATS)}")
+        raise InputError(f"conversion impossible vers / cannot convert to {to!r}", key="to",
+                         hint=f"au choix / one of: {', '.join(FORMATS)}")
     description = load_description(path_or_text, source=source, base=base, format=format)
     return writers[to](description.graph)

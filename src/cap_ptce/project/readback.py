@@ -30,12 +30,12 @@ def find_project(graph: Graph, source: str | None = None) -> URIRef:
     """The one ``cap:Project`` that the graph describes."""
     projects = sorted(set(graph.subjects(RDF.type, CAP.Project)), key=str)
     if len(projects) != 1:
-        found = "no cap:Project" if not projects else f"{len(projects)} cap:Project resources"
-        raise InputError(f"a description must describe exactly one project; this graph has {found}",
-                         source=source, hint="keep one project per file, typed cap:Project")
+        raise InputError(f"une description décrit exactement un projet ; ce graphe en a {len(projects)} / "
+                         f"a description must describe exactly one project; this graph has {len(projects)}",
+                         source=source, hint="un projet par fichier, typé cap:Project / one cap:Project per file")
     if not isinstance(projects[0], URIRef):
-        raise InputError("the project must be named by an IRI, not a blank node", source=source,
-                         hint="name it {base}projet/{id}")
+        raise InputError("le projet doit être nommé par une IRI / the project must be named by an IRI",
+                         source=source, hint="{base}projet/{id}")
     return projects[0]
 
 

@@ -171,9 +171,10 @@ financements:
 def template(maturite: str = "emergent", lang: str = "fr", grid: Grid | None = None) -> str:
     """The YAML text of a ready-to-fill description."""
     if maturite not in MATURITIES:
-        raise ParameterError(f"unknown maturity {maturite!r}", key="maturite", hint="use emergent or etabli")
+        raise ParameterError(f"maturité inconnue / unknown maturity {maturite!r}", key="maturite",
+                             hint="emergent ou / or etabli")
     if lang not in _WORDS:
-        raise ParameterError(f"unknown language {lang!r}", key="lang", hint="use fr or en")
+        raise ParameterError(f"langue inconnue / unknown language {lang!r}", key="lang", hint="fr ou / or en")
     grid = grid or load_grid()
     words = _WORDS[lang]
     parts = [_header(grid, maturite, lang), _identity(maturite, lang)]

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-__all__ = ["SLUG_RE", "decimal_lexical", "nearest", "slugify"]
+__all__ = ["SLUG_RE", "decimal_lexical", "did_you_mean", "nearest", "slugify"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -36,3 +36,8 @@ def nearest(word: str, candidates) -> str | None:
         return swapped[0]
     found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+def did_you_mean(suggestion: str) -> str:
+    """The hint that names the nearest valid word, in French and English."""
+    return f"vouliez-vous dire « {suggestion} » ? / did you mean '{suggestion}'?"
