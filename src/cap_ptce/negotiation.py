@@ -45,10 +45,6 @@ class Representation:
     suffix: str
     aliases: tuple[str, ...] = ()
 
-    @property
-    def is_rdf(self) -> bool:
-        return self.name not in {"html", "csv"}
-
 
 HTML = Representation("html", "text/html", "html", ("application/xhtml+xml",))
 

@@ -21,18 +21,17 @@ from ..grid import Grid, load_grid
 from ..namespaces import BASE
 from ..negotiation import Representation, representations
 
-__all__ = ["Resource", "resolve", "grid_resources", "PAGE_KINDS"]
-
-# Kinds shown by a page of their own (the rest are data resources with a generic page).
-PAGE_KINDS = (
-    "home", "grid", "grid-future", "entry", "question", "example", "scheme", "concept",
-    "public-scheme", "ontology", "shapes", "catalog", "projects", "project", "thing",
-)
+__all__ = ["Resource", "resolve", "resolve_grid_path", "grid_resources"]
 
 
 @dataclass(frozen=True)
 class Resource:
-    """Something the app answers for: its path (no suffix), kind, key within the kind, IRI and offers."""
+    """Something the app answers for: its path (no suffix), kind, key within the kind, IRI and offers.
+
+    Kinds: home, grid, grid-future, entry, question, example, scheme, concept,
+    public-scheme, ontology, shapes, catalog, projects, project, thing (any other
+    described IRI). Pages only (no RDF) have no IRI.
+    """
 
     path: str
     kind: str
@@ -40,10 +39,6 @@ class Resource:
     iri: URIRef | None
     offers: tuple[Representation, ...]
     anchor: str | None = None  # a part of another resource's page (a project's actor): its section there
-
-    @property
-    def html_only(self) -> bool:
-        return self.iri is None
 
 
 def _page(path: str, kind: str) -> Resource:
