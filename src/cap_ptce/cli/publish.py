@@ -22,7 +22,9 @@ def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
 
     Pages en français et en anglais, chaque ressource dans chaque format, les
     téléchargements, le catalogue DCAT et la description VoID, et les règles de
-    négociation pour Apache (.htaccess) et nginx (nginx-cap-ptce.conf).
+    négociation pour Apache (.htaccess) et nginx (nginx-cap-ptce-*.conf).
+
+    Example: cap-ptce publish site/ --base-iri https://w3id.org/cap-ptce/
     """
     report = publish_site(out_dir, base_iri=base_iri, corpus=corpus)
     click.echo(
