@@ -129,6 +129,12 @@ def test_void_names_vocabularies_examples_dumps_and_endpoint(catalog, client):
     assert set(catalog.objects(DATASET_IRI, VOID.subset)) == {part_iri(p) for p in ("ontologie", "grille", "controles", "corpus")}
 
 
+def test_the_grid_itself_carries_the_configured_licence(client):
+    graph = Graph().parse(data=client.get("/grille/cap-ptce.ttl").get_data(as_text=True), format="turtle")
+    assert (None, DCTERMS.license, URIRef("https://example.org/licence")) in graph
+    assert (None, DCTERMS.license, URIRef("https://spdx.org/licenses/etalab-2.0.html")) not in graph
+
+
 def test_every_term_of_the_catalogue_is_declared_in_the_ontology(catalog):
     assert undeclared_terms(terms_used(catalog)) == []
 

@@ -47,7 +47,7 @@ class Site:
 
     @cached_property
     def part_graphs(self) -> dict[str, Graph]:
-        built = dataset_parts()
+        built = dataset_parts(license=self.config["LICENSE"])
         graphs = {part_id: built[key] for part_id, (key, _, _) in PART_TITLES.items() if key in built}
         graphs["corpus"] = corpus.corpus_graph()
         return graphs
