@@ -9,11 +9,13 @@ from functools import cached_property
 from flask import current_app
 from rdflib import Graph, URIRef
 
+from rdflib.namespace import RDF, SH
+
 from ..catalog import QUAD_FORMATS, WHOLE, Part, Publication, catalog_graph, serialize_dataset
-from ..serialize import grid_csv, serialize
 from ..grid import Grid, load_grid
-from ..namespaces import BASE, GRID_IRI, bind_prefixes
+from ..namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, bind_prefixes
 from ..rdf import dataset_parts, entry_iri, question_iri
+from ..serialize import grid_csv, serialize
 from . import corpus
 from .resolve import grid_resources, resolve_grid_path
 
@@ -61,10 +63,20 @@ class Site:
                 union += graph
         return union
 
+    def _examples(self) -> dict[str, tuple[URIRef, ...]]:
+        """A few typical resources of each part, for void:exampleResource."""
+        shapes = sorted(s for s in self.part_graphs["controles"].subjects(RDF.type, SH.NodeShape)
+                        if str(s).startswith(str(SHAPES)))
+        return {
+            "ontologie": (URIRef(ONTOLOGY_IRI),),
+            "grille": (GRID_IRI, entry_iri(self.grid.entries[0].id), question_iri(self.grid.questions[0].id)),
+            "controles": tuple(shapes[:1]),
+            "corpus": tuple(ref.iri for ref in self.projects[:1]),
+        }
+
     @cached_property
     def parts(self) -> tuple[Part, ...]:
-        examples = {"grille": (GRID_IRI, entry_iri(self.grid.entries[0].id), question_iri("q01")),
-                    "ontologie": (URIRef(BASE + "def"),)}
+        examples = self._examples()
         return tuple(
             Part(part_id, title, description, self.part_graphs[part_id], by_godin=part_id == "grille",
                  csv=part_id == "grille", examples=examples.get(part_id, ()))
