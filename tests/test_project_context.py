@@ -92,3 +92,18 @@ def test_the_complete_example_of_the_format_doc_loads_and_conforms(tmp_path):
     assert len(load_description(path).data["reponses"]) == 18
     report = validate_file(path, lang="en")
     assert report.conforms and report.count("warning") == 0, [r.message for r in report.results]
+
+
+def test_the_fast_path_gives_the_graph_of_rdflibs_json_ld_processor():
+    from rdflib.compare import isomorphic
+
+    from cap_ptce.generate import synthetic_files
+    from cap_ptce.project.build import build_document
+    from cap_ptce.project.graph import document_graph, jsonld_graph
+    from cap_ptce.yamlstrict import load_yaml
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(data_dir("corpus").glob("*.yaml"))]
+    texts += [text for _, text in synthetic_files(30, seed=12)]
+    for text in texts:
+        document = build_document(load_yaml(text)[0]).document
+        assert isomorphic(document_graph(document), jsonld_graph(document))

@@ -26,6 +26,7 @@ from .build import build_document
 from .values import SLUG_RE, decimal_lexical
 from .context import context
 from .emit import data_to_yaml
+from .graph import document_graph
 from .jsonld_input import parse_json_document
 from .readback import find_project, graph_to_data
 
@@ -118,13 +119,6 @@ def _from_yaml(text: str, source: str, base: str, max_bytes: int) -> Description
     built = build_document(data, line_map, source=source, base=base)
     graph = document_graph(built.document)
     return Description(graph, URIRef(built.iri), source, "yaml", data, built.lines)
-
-
-def document_graph(document: dict) -> Graph:
-    """Parse one of our JSON-LD documents (without context) with the shipped context."""
-    graph = bind_prefixes(Graph())
-    to_rdf({"@context": context(), **document}, graph)
-    return graph
 
 
 def _parse_turtle(text: str, source: str) -> Graph:

@@ -1,0 +1,101 @@
+"""Turn one of our own JSON-LD documents into triples, by the shipped context.
+
+The builder (:mod:`cap_ptce.project.build`) writes documents of a fixed,
+small shape: node objects with ``@id`` and ``@type``, keys that are terms of
+the context (``@nest`` blocks, one ``@reverse`` term, three property-scoped
+redefinitions), expanded IRIs, value objects for dates. For those documents
+:func:`document_graph` applies the context's term definitions directly, about
+five times faster than rdflib's general JSON-LD processor, which still reads
+every JSON-LD file a user gives. A test checks that both give the same graph
+for the whole sample corpus and for synthetic descriptions.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.plugins.parsers.jsonld import to_rdf
+
+from ..namespaces import bind_prefixes
+from .context import context, expand
+
+__all__ = ["document_graph", "jsonld_graph"]
+
+
+@cache
+def _term(key: str, scope: str | None) -> tuple[str, URIRef | None, bool, str | None, str | None]:
+    """``(kind, predicate, reverse, type, language)`` of a term; kind is "nest" or "property"."""
+    definition = None
+    if scope is not None:
+        definition = context()[scope].get("@context", {}).get(key)
+    if definition is None:
+        definition = context()[key]
+    if definition == "@nest":
+        return "nest", None, False, None, None
+    reverse = "@reverse" in definition
+    predicate = expand(definition["@reverse"] if reverse else definition["@id"])
+    coerced = definition.get("@type")
+    return "property", predicate, reverse, coerced, definition.get("@language")
+
+
+@cache
+def _has_scope(key: str) -> bool:
+    definition = context().get(key)
+    return isinstance(definition, dict) and "@context" in definition
+
+
+def document_graph(document: dict) -> Graph:
+    """The graph of a document written by :func:`~cap_ptce.project.build.build_document`."""
+    graph = bind_prefixes(Graph())
+    _Emitter(graph).node(document, None)
+    return graph
+
+
+def jsonld_graph(document: dict) -> Graph:
+    """The same graph through rdflib's general JSON-LD processor (the context passed as an object)."""
+    graph = bind_prefixes(Graph())
+    to_rdf({"@context": context(), **document}, graph)
+    return graph
+
+
+class _Emitter:
+    def __init__(self, graph: Graph) -> None:
+        self.add = graph.add
+
+    def node(self, node: dict, scope: str | None) -> URIRef:
+        subject = URIRef(node["@id"])
+        if "@type" in node:
+            self.add((subject, RDF.type, expand(node["@type"])))
+        self.properties(subject, node, scope)
+        return subject
+
+    def properties(self, subject: URIRef, node: dict, scope: str | None) -> None:
+        for key, value in node.items():
+            if key.startswith("@"):
+                continue
+            kind, predicate, reverse, coerced, language = _term(key, scope)
+            if kind == "nest":
+                self.properties(subject, value, scope)
+                continue
+            inner = key if _has_scope(key) else scope
+            for item in value if isinstance(value, list) else (value,):
+                obj = self.value(item, coerced, language, inner)
+                self.add((obj, predicate, subject) if reverse else (subject, predicate, obj))
+
+    def value(self, item: Any, coerced: str | None, language: str | None, scope: str | None):
+        if isinstance(item, dict):
+            if "@value" in item:
+                return Literal(item["@value"], datatype=URIRef(item["@type"]))
+            return self.node(item, scope)
+        if coerced == "@id":
+            return URIRef(item)
+        if isinstance(item, bool):
+            return Literal(item)
+        if coerced is not None:
+            return Literal(str(item), datatype=expand(coerced))
+        if isinstance(item, int):
+            return Literal(item, datatype=XSD.integer)
+        return Literal(item, lang=language)
