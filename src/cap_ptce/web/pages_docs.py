@@ -51,8 +51,17 @@ def _first_text(p: Presenter, graph: Graph, node, props) -> str:
     return ""
 
 
+# The modelling properties shown for each term, with the message that names them.
+_TERM_PROPERTIES = {
+    RDF.type: "ontology.type", RDFS.subClassOf: "ontology.sub_class_of", RDFS.subPropertyOf: "ontology.sub_property_of",
+    RDFS.domain: "ontology.domain", RDFS.range: "ontology.range", OWL.inverseOf: "ontology.inverse_of",
+    OWL.equivalentClass: "ontology.equivalent", OWL.equivalentProperty: "ontology.equivalent",
+    OWL.disjointWith: "ontology.disjoint_with", RDFS.seeAlso: "ontology.see_also",
+}
+
+
 def _term(p: Presenter, graph: Graph, iri: URIRef, kind: str, props) -> Term:
-    rows = [Row(p.label(prop)[0], str(prop), tuple(p.values(graph, iri, prop)))
+    rows = [Row(i18n.t(_TERM_PROPERTIES[prop], p.lang), str(prop), tuple(p.values(graph, iri, prop)))
             for prop in props if (iri, prop, None) in graph]
     return Term(str(iri)[len(str(CAP)):], str(iri), p.label(iri, graph)[0],
                 _first_text(p, graph, iri, _DEFINITIONS), kind, tuple(rows))

@@ -123,8 +123,10 @@ class Presenter:
             return Value(str(node), lang=node.language if node.language not in (None, self.lang) else None)
         if isinstance(node, BNode):
             return Value("", rows=tuple(self.rows(graph, node)))
-        text, lang = self.label(node, graph)
         iri = str(node)
+        text, lang = self.label(node, graph)
+        if _is_vocabulary_term(node) and not iri.startswith(ONTOLOGY_IRI) and curie(iri) != iri:
+            text, lang = curie(iri), None  # a reused term is best known by its prefixed name: skos:Concept
         path = internal_path(iri, self.bases, self.lang, self.locate)
         if path is None and iri.startswith(self.bases):
             return Value(text, lang=lang, iri=iri)  # ours but not published: no dead link
