@@ -107,3 +107,9 @@ def test_the_fast_path_gives_the_graph_of_rdflibs_json_ld_processor():
     for text in texts:
         document = build_document(load_yaml(text)[0]).document
         assert isomorphic(document_graph(document), jsonld_graph(document))
+
+
+def test_the_format_doc_lists_every_sample_description():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "project-format.md").read_text(encoding="utf-8")
+    for path in data_dir("corpus").glob("*.yaml"):
+        assert f"(../examples/corpus/{path.name})" in doc, path.name
