@@ -172,7 +172,8 @@ def _wait_for_first_answer(session: requests.Session, base: str, server: subproc
         if server.poll() is not None:
             raise RuntimeError("cap-ptce serve stopped before answering")
         try:
-            session.post(f"{base}/sparql", data="ASK {}", headers=_HEADERS, timeout=5).raise_for_status()
+            # Connecting says the server listens; the answer waits for a worker to hold the store.
+            session.post(f"{base}/sparql", data="ASK {}", headers=_HEADERS, timeout=(1, 600)).raise_for_status()
             return time.perf_counter()
         except requests.ConnectionError:
             time.sleep(0.05)

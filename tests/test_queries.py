@@ -332,3 +332,24 @@ def test_projects_failing_the_legal_definition(tmp_path, langue):
 def test_the_sample_corpus_meets_the_legal_definition(kb):
     assert [p["id"] for p in projects() if _legal_gaps(p)] == []
     assert run_query(kb, "projets-hors-definition-legale") == []
+
+
+def test_every_query_is_labelled_linked_and_documented(kb):
+    """Each result column has its French and English label, each grid question exists,
+    each example value fits, and docs/queries.md describes the query and its parameters."""
+    from pathlib import Path
+
+    from cap_ptce.queries import list_queries
+    from cap_ptce.queries.results import run_table
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "queries.md").read_text(encoding="utf-8")
+    question_ids = {question.id for question in load_grid().questions}
+    for query in list_queries():
+        variables, _ = run_table(kb, query.build({}))
+        assert set(variables) <= set(query.columns), query.name
+        assert set(query.questions) <= question_ids, query.name
+        section = doc.split(f"### `{query.name}`\n", 1)[1].split("\n### ", 1)[0]
+        for parameter in query.parameters:
+            assert f"`{parameter.name}`" in section, (query.name, parameter.name)
+            for example in parameter.examples:
+                query.build({parameter.name: example})

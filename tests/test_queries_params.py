@@ -161,7 +161,7 @@ def test_an_unknown_query_names_the_nearest_ones():
     ("header", "message"),
     [
         ("# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# sujet: x\n", "unknown key 'sujet'"),
-        ("# title: {fr: T}\n# description: {fr: D, en: D}\n", "title needs a French and an English"),
+        ("# title: {fr: T}\n# description: {fr: D, en: D}\n", "needs a French and an English"),
         ("# title: {fr: T, en: T}\n", "missing key"),
         ("# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   x: {type: texte, description: {fr: a, en: b}}\n", "unknown type"),
         ("# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   absent: {type: literal, description: {fr: a, en: b}}\n", "exactly one"),

@@ -137,3 +137,15 @@ def test_help_shows_examples(capsysbinary):
     code, out, _ = run(capsysbinary, "--help")
     assert code == 0
     assert "cap-ptce query --name projets-par-dispositif --param dispositif=pat" in out.decode()
+
+
+def test_corpus_loads_other_descriptions(capsysbinary, tmp_path):
+    import shutil
+
+    from cap_ptce.resources import data_dir
+
+    source = sorted(data_dir("corpus").glob("*.yaml"))[0]
+    shutil.copy(source, tmp_path / source.name)
+    code, out, _ = run(capsysbinary, "--name", "couverture-par-projet", "--corpus", str(tmp_path), "--format", "json")
+    assert code == 0
+    assert [row["projet"].rsplit("/", 1)[1] for row in rows_of(out)] == [source.stem]

@@ -72,10 +72,11 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None) -> bytes:
 def _chosen_query(sparql: str | None, name: str | None, file: str | None) -> ReadyQuery:
     given = [flag for flag, value in (("SPARQL", sparql), ("--name", name), ("--file", file)) if value]
     if len(given) != 1:
+        got = f" (got {', '.join(given)})" if given else ""
         raise ParameterError(
-            "give exactly one query: a SPARQL text, --name NAME or --file Q.rq"
-            + (f" (got {', '.join(given)})" if given else ""),
-            hint="cap-ptce query --list shows the ready-made queries",
+            "donnez une seule requête : un texte SPARQL, --name NOM ou --file Q.rq / "
+            "give exactly one query: a SPARQL text, --name NAME or --file Q.rq" + got,
+            hint="« cap-ptce query --list » montre les requêtes prêtes / shows the ready-made queries",
         )
     if name:
         return get_query(name)
@@ -91,10 +92,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise ParameterError(f"--param {pair!r} is not of the form name=value", hint="e.g. --param dispositif=pat")
+            raise ParameterError(f"--param {pair!r} n'est pas de la forme nom=valeur / is not of the form name=value",
+                                 hint="par ex. / e.g. --param dispositif=pat")
         if key.strip() in params:
-            raise ParameterError(f"--param {key.strip()!r} is given twice", key=key.strip(),
-                                 hint="separate several values with commas when the parameter accepts them")
+            raise ParameterError(f"--param {key.strip()!r} est donné deux fois / is given twice", key=key.strip(),
+                                 hint="séparez les valeurs par des virgules / separate several values with commas")
         params[key.strip()] = value
     return params
 

@@ -67,9 +67,14 @@ class ReadyQuery:
                 return parameter
         known = [p.name for p in self.parameters]
         nearest = difflib.get_close_matches(name, known, n=1)
-        hint = f"did you mean {nearest[0]!r}?" if nearest else (
-            f"its parameters are: {', '.join(known)}" if known else "it takes no parameter")
-        raise ParameterError(f"the query {self.name!r} has no parameter {name!r}", key=name, hint=hint)
+        if nearest:
+            hint = f"vouliez-vous dire {nearest[0]!r} ? / did you mean {nearest[0]!r}?"
+        elif known:
+            hint = f"paramètres / parameters: {', '.join(known)}"
+        else:
+            hint = "elle n'en prend aucun / it takes no parameter"
+        raise ParameterError(f"la requête {self.name!r} n'a pas de paramètre {name!r} / "
+                             f"the query {self.name!r} has no parameter {name!r}", key=name, hint=hint)
 
     def build(self, params: dict[str, str] | None = None) -> str:
         """The SPARQL text with ``params`` (and the defaults of the others) bound."""
@@ -101,8 +106,12 @@ def get_query(name: str) -> ReadyQuery:
     if name in catalogue:
         return catalogue[name]
     nearest = difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
-    hint = f"did you mean {' or '.join(nearest)}?" if nearest else "cap-ptce query --list lists them"
-    raise NotFoundError(f"no ready-made query is called {name!r}", key=name, hint=hint)
+    if nearest:
+        hint = f"vouliez-vous dire {' ou '.join(nearest)} ? / did you mean {' or '.join(nearest)}?"
+    else:
+        hint = "« cap-ptce query --list » ou /requetes les listent / `cap-ptce query --list` or /requetes lists them"
+    raise NotFoundError(f"aucune requête prête à l'emploi ne s'appelle {name!r} / "
+                        f"no ready-made query is called {name!r}", key=name, hint=hint)
 
 
 def build(name: str, params: dict[str, str] | None = None) -> str:
@@ -137,7 +146,8 @@ def read_query(path: str | Path) -> ReadyQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read the query file: {exc}", source=str(path)) from exc
+        raise InputFileError(f"impossible de lire le fichier de requête / cannot read the query file: {exc}",
+                             source=str(path)) from exc
     return parse_query(text, path.stem, source=str(path), require_header=False)
 
 
@@ -148,7 +158,7 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
         meta = yaml.safe_load(header) if header.strip() else None
     except yaml.YAMLError as exc:
         if require_header:
-            raise InputError(f"the header is not valid YAML: {exc}", source=source) from exc
+            raise InputError(f"l'en-tête n'est pas du YAML valide / the header is not valid YAML: {exc}", source=source) from exc
         meta = None  # a user's file whose top comments are prose, not a header
     if not isinstance(meta, dict) and not require_header:
         meta = {"title": {"fr": name, "en": name}, "description": {"fr": "", "en": ""}}
@@ -156,7 +166,8 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
     parameters = tuple(_parameter(key, spec, source) for key, spec in (meta.get("parameters") or {}).items())
     for parameter in parameters:
         if len(placeholder_pattern(re.escape(parameter.name)).findall(body)) != 1:
-            raise InputError(f"the body must hold exactly one 'VALUES ?{parameter.name} {{ UNDEF }}'",
+            raise InputError(f"le corps doit contenir une fois et une seule / the body must hold exactly one "
+                             f"'VALUES ?{parameter.name} {{ UNDEF }}'",
                              source=source, key=parameter.name)
     return ReadyQuery(
         name=name,
@@ -182,8 +193,8 @@ def _split_header(text: str) -> tuple[str, str]:
 def _parameter(name: str, spec: dict, source: str) -> Parameter:
     _check_keys(spec, _PARAMETER_KEYS, {"type", "description"}, f"{source}: parameter {name}")
     if spec["type"] not in PARAMETER_TYPES:
-        raise InputError(f"parameter {name}: unknown type {spec['type']!r}", source=source,
-                         hint=f"use one of {', '.join(PARAMETER_TYPES)}")
+        raise InputError(f"paramètre / parameter {name}: type inconnu / unknown type {spec['type']!r}", source=source,
+                         hint=f"types : {', '.join(PARAMETER_TYPES)}")
     default = spec.get("default")
     parameter = Parameter(
         name=name,
@@ -203,18 +214,18 @@ def _parameter(name: str, spec: dict, source: str) -> Parameter:
 
 def _texts(value: Any, where: str, source: str) -> dict[str, str]:
     if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in _LANGS):
-        raise InputError(f"{where} needs a French and an English text (fr:, en:)", source=source)
+        raise InputError(f"{where} : il faut un texte en français et en anglais / needs a French and an English text (fr:, en:)", source=source)
     return {lang: " ".join(value[lang].split()) for lang in _LANGS}
 
 
 def _check_keys(meta: Any, allowed: set[str], required: set[str], source: str) -> None:
     if not isinstance(meta, dict):
-        raise InputError("the header must be a YAML mapping", source=source)
+        raise InputError("l'en-tête doit être un dictionnaire YAML / the header must be a YAML mapping", source=source)
     for key in meta:
         if key not in allowed:
             nearest = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-            raise InputError(f"unknown key {key!r}", source=source, key=str(key),
-                             hint=f"did you mean {nearest[0]!r}?" if nearest else None)
+            raise InputError(f"clé inconnue / unknown key {key!r}", source=source, key=str(key),
+                             hint=f"vouliez-vous dire / did you mean {nearest[0]!r}?" if nearest else None)
     missing = required - set(meta)
     if missing:
-        raise InputError(f"missing key(s): {', '.join(sorted(missing))}", source=source)
+        raise InputError(f"clé(s) manquante(s) / missing key(s): {', '.join(sorted(missing))}", source=source)

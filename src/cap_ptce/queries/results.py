@@ -95,11 +95,12 @@ def serialise(kb: Any, sparql: str, fmt: str, *, timeout: float | None = None,
               max_rows: int = 10_000) -> tuple[bytes, str]:
     """The results of a SELECT query in a SPARQL 1.1 result format (csv, json, tsv, xml), and its media type."""
     if fmt not in TWIN_FORMATS:
-        raise ParameterError(f"unknown result format {fmt!r}", key="format",
-                             hint=f"use one of {', '.join(TWIN_FORMATS)}")
+        raise ParameterError(f"format de résultats inconnu / unknown result format {fmt!r}", key="format",
+                             hint=f"formats : {', '.join(TWIN_FORMATS)}")
     request = QueryRequest(sparql)
     info = kb.check(request)
     if info.form != "SELECT":
-        raise QueryRefusedError(f"a {info.form} query gives no table", hint="write a SELECT query")
+        raise QueryRefusedError(f"une requête {info.form} ne donne pas de tableau / a {info.form} query gives no table",
+                                hint="écrivez une requête SELECT / write a SELECT query")
     result = kb.run(request, by_name("SELECT", fmt), timeout=timeout, max_rows=max_rows, info=info)
     return result.body, result.format.content_type

@@ -1,0 +1,68 @@
+"""A ready-made query's page in a real browser: its editor link opens YASGUI on the query,
+with its parameters bound, and the editor's results are the page's results."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from cap_ptce.queries import build, run_query
+from cap_ptce.web import create_app
+from cap_ptce.web.sparql import build_kb, set_kb
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def kb():
+    base = build_kb({})
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="module")
+def server(kb):
+    app = create_app({"TESTING": True})
+    set_kb(app, kb)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "the browser tests need Debian's chromium (make system-deps)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_the_editor_link_opens_the_query_with_its_parameters(server, browser, kb):
+    page = browser.new_page()
+    hosts = []
+    page.on("request", lambda request: hosts.append(urlsplit(request.url).hostname))
+    page.goto(server + "/requetes/projets-par-dispositif?dispositif=pat", wait_until="networkidle")
+    expected_rows = run_query(kb, "projets-par-dispositif", {"dispositif": "pat"})
+    assert page.locator("table.results tbody tr").count() == len(expected_rows)
+    page.click("text=Ouvrir cette requête dans l’éditeur SPARQL")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    text = page.evaluate("() => window.capPtceYasgui.getTab().getYasqe().getValue()")
+    assert text == build("projets-par-dispositif", {"dispositif": "pat"})
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr")
+    assert page.locator(".yasr table.dataTable tbody tr").count() == len(expected_rows)
+    assert set(hosts) == {"127.0.0.1"}
+    page.close()
