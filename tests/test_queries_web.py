@@ -190,3 +190,15 @@ def test_the_pages_run_queries_under_the_endpoint_limits(client, monkeypatch):
     client.application.config.update(QUERY_TIMEOUT=2.5, MAX_RESULT_ROWS=123)
     assert client.get("/requetes/membres-ess").status_code == 200
     assert seen == {"timeout": 2.5, "max_rows": 123}
+
+
+def test_a_long_result_shows_its_first_rows_and_says_so(client, monkeypatch):
+    from cap_ptce.web import queries as view
+
+    rows = [{"projet": f"https://w3id.org/cap-ptce/projet/p{i}", "nom": f"P{i}"} for i in range(7)]
+    monkeypatch.setattr(view, "run_table", lambda kb, sparql, **limits: (["projet", "nom"], rows))
+    monkeypatch.setattr(view, "PAGE_ROWS", 5)
+    page = client.get("/requetes/membres-ess").get_data(as_text=True)
+    assert page.count("<tr><td>") == 5
+    assert "5 premières lignes sur 7" in page
+    assert "(7 ligne(s))" in page

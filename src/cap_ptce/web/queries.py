@@ -27,6 +27,7 @@ __all__ = ["bp"]
 bp = Blueprint("queries", __name__)
 
 _PAGE_ARGS = {"lang"}
+PAGE_ROWS = 500  # rows shown in a page's table
 
 
 @bp.get("/requetes")
@@ -52,12 +53,14 @@ def detail(name: str) -> Response:
     query = get_query(name)
     lang = current_lang()
     params = _params(query, lang)
-    context: dict[str, Any] = {"error": None, "rows": [], "variables": [], "sparql": query.sparql}
+    context: dict[str, Any] = {"error": None, "rows": [], "total": 0, "variables": [], "sparql": query.sparql}
     status = 200
     try:
         context["sparql"] = query.build(params)
         context["variables"], rows = run_table(get_kb(), context["sparql"], **_limits())
-        context["rows"] = [{var: _cell(row.get(var)) for var in context["variables"]} for row in rows]
+        context["total"] = len(rows)
+        # A page stays readable: the first rows only; the twins hold them all.
+        context["rows"] = [{var: _cell(row.get(var)) for var in context["variables"]} for row in rows[:PAGE_ROWS]]
     except (InputError, QueryError) as exc:
         # Shown on the page, beside the form that lets the reader correct it.
         context["error"], status = str(exc), _status(exc)
