@@ -43,8 +43,33 @@ _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
-_MERGE_REFUSED = "les clés de fusion (<<) sont refusées / merge keys (<<) are refused"
-_MERGE_HINT = "écrire les clés en entier / write the keys out in full"
+
+# What the reader refuses: key -> (message, hint), each "français / English".
+_REFUSALS = {
+    "documents": ("le fichier contient plusieurs documents YAML / the file holds more than one YAML document",
+                  "une description par fichier : retirer le '---' en trop / one description per file: "
+                  "remove the extra '---'"),
+    "structure": ("structure YAML inattendue / unexpected YAML structure",
+                  "vérifier l'indentation / check the indentation"),
+    "alias": ("les alias (*{name}) sont refusés / aliases (*{name}) are refused",
+              "réécrire la valeur au lieu d'y renvoyer / write the value out again instead of referring to it"),
+    "anchor": ("les ancres (&{name}) sont refusées / anchors (&{name}) are refused",
+               "retirer l'ancre ; les alias sont refusés aussi / remove the anchor; aliases are refused too"),
+    "tag": ("les étiquettes YAML ({name}) sont refusées / YAML tags ({name}) are refused",
+            "retirer l'étiquette ; mettre un texte entre guillemets / remove the tag; quote the value if it is text"),
+    "depth": ("plus de {name} niveaux d'imbrication / nested more than {name} levels deep",
+              "le format des descriptions en demande bien moins / the description format needs far fewer levels"),
+    "boolean": ("{name!r} est un booléen ambigu / is an ambiguous boolean",
+                "écrire true ou false, ou mettre le texte entre guillemets / write true or false, or quote the text"),
+    "merge": ("les clés de fusion (<<) sont refusées / merge keys (<<) are refused",
+              "écrire les clés en entier / write the keys out in full"),
+    "unreadable": ("valeur illisible / the value cannot be read: {name!r}",
+                   "mettre le texte entre guillemets / quote the text"),
+    "duplicate": ("la clé {name!r} apparaît deux fois / the key {name!r} appears twice",
+                  "n'en garder qu'une ; la première est ligne {first} / keep only one; the first is on line {first}"),
+    "key": ("une clé est un mot, pas une liste ni un bloc / a key is a word, not a list or a mapping",
+            "écrire la clé comme un mot suivi de ':' / write the key as a word followed by ':'"),
+}
 
 
 @dataclass
@@ -76,7 +101,8 @@ def read_text(text_or_path: str | bytes | Path, *, source: str | None = None,
                 raise _too_large(size, max_bytes, source)
             raw = text_or_path.read_bytes()
         except OSError as exc:
-            raise InputFileError(f"impossible de lire le fichier / cannot read the file: {exc.strerror or exc}", source=source,
+            raise InputFileError(f"impossible de lire le fichier / cannot read the file: {exc.strerror or exc}",
+                                 source=source,
                                  hint="vérifier le chemin et les droits / check the path and its permissions") from exc
     elif isinstance(text_or_path, str):
         raw = text_or_path.encode("utf-8", "surrogatepass")
@@ -140,10 +166,12 @@ class _Builder:
         self.resolver = Resolver()
         self.constructor = SafeConstructor()
 
-    def error(self, message: str, event: events.Event, hint: str) -> YamlError:
+    def refuse(self, what: str, event: events.Event, **values: Any) -> YamlError:
+        """The error for refusal ``what`` (a key of ``_REFUSALS``) at ``event``'s position."""
+        message, hint = _REFUSALS[what]
         mark = event.start_mark
-        return YamlError(message, source=self.source, line=mark.line + 1,
-                         column=mark.column + 1, hint=hint)
+        return YamlError(message.format(**values), source=self.source, line=mark.line + 1,
+                         column=mark.column + 1, hint=hint.format(**values))
 
     def build(self, stream: Iterator[events.Event]) -> tuple[Any, LineMap]:
         self.stream = stream
@@ -153,8 +181,7 @@ class _Builder:
             if isinstance(event, events.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise self.error("le fichier contient plusieurs documents YAML / the file holds more than one YAML document", event,
-                                     "une description par fichier : retirer le '---' en trop / one description per file: remove the extra '---'")
+                    raise self.refuse("documents", event)
                 data = self.value(next(stream), (), 1)
         return data, self.lines
 
@@ -166,23 +193,17 @@ class _Builder:
             return self.sequence(path, depth)
         if isinstance(event, events.MappingStartEvent):
             return self.mapping(path, depth)
-        raise self.error("structure YAML inattendue / unexpected YAML structure", event,
-                         "vérifier l'indentation / check the indentation")
+        raise self.refuse("structure", event)
 
     def check_node(self, event: events.Event, depth: int) -> None:
         if isinstance(event, events.AliasEvent):
-            raise self.error(f"les alias (*{event.anchor}) sont refusés / aliases (*{event.anchor}) are refused", event,
-                             "réécrire la valeur au lieu d'y renvoyer / write the value out again instead of referring to it")
+            raise self.refuse("alias", event, name=event.anchor)
         if getattr(event, "anchor", None):
-            raise self.error(f"les ancres (&{event.anchor}) sont refusées / anchors (&{event.anchor}) are refused", event,
-                             "retirer l'ancre ; les alias sont refusés aussi / remove the anchor; aliases are refused too")
+            raise self.refuse("anchor", event, name=event.anchor)
         if getattr(event, "tag", None) not in (None, "!"):
-            raise self.error(f"les étiquettes YAML ({event.tag}) sont refusées / YAML tags ({event.tag}) are refused", event,
-                             "retirer l'étiquette ; mettre la valeur entre guillemets si c'est un texte / "
-                             "remove the tag; quote the value if it is text")
+            raise self.refuse("tag", event, name=event.tag)
         if depth > self.max_depth:
-            raise self.error(f"plus de {self.max_depth} niveaux d'imbrication / nested more than {self.max_depth} levels deep", event,
-                             "le format des descriptions en demande bien moins / the description format needs far fewer levels")
+            raise self.refuse("depth", event, name=self.max_depth)
 
     def scalar(self, event: events.ScalarEvent) -> Any:
         tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
@@ -190,17 +211,15 @@ class _Builder:
             return event.value
         if tag == _BOOL_TAG:
             if event.value not in _BOOLEANS:
-                raise self.error(f"{event.value!r} est un booléen ambigu / is an ambiguous boolean", event,
-                                 "écrire true ou false, ou mettre le texte entre guillemets / write true or false, or quote the text")
+                raise self.refuse("boolean", event, name=event.value)
             return _BOOLEANS[event.value]
         if tag == _MERGE_TAG:
-            raise self.error(_MERGE_REFUSED, event, _MERGE_HINT)
+            raise self.refuse("merge", event)
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             return self.constructor.construct_object(node)
         except (ConstructorError, ValueError) as exc:
-            raise self.error(f"valeur illisible / the value cannot be read: {event.value!r} ({exc})", event,
-                             "mettre le texte entre guillemets / quote the text") from exc
+            raise self.refuse("unreadable", event, name=event.value) from exc
 
     def sequence(self, path: tuple, depth: int) -> list:
         items: list = []
@@ -210,7 +229,7 @@ class _Builder:
             item_path = path + (len(items),)
             self.lines.lines[item_path] = event.start_mark.line + 1
             items.append(self.value(event, item_path, depth + 1))
-        raise YamlError("le YAML s'arrête au milieu d'une liste / the YAML ends inside a list", source=self.source)
+        raise YamlError("le YAML s'arrête dans une liste / the YAML ends inside a list", source=self.source)
 
     def mapping(self, path: tuple, depth: int) -> dict:
         result: dict = {}
@@ -220,19 +239,17 @@ class _Builder:
             key = self.key(event)
             if key in result:
                 first = self.lines.lines.get(path + (key,))
-                raise self.error(f"la clé {key!r} apparaît deux fois / the key {key!r} appears twice", event,
-                                 f"n'en garder qu'une ; la première est ligne {first} / keep only one; the first is on line {first}")
+                raise self.refuse("duplicate", event, name=key, first=first)
             key_path = path + (key,)
             self.lines.lines[key_path] = event.start_mark.line + 1
             result[key] = self.value(next(self.stream), key_path, depth + 1)
-        raise YamlError("le YAML s'arrête au milieu d'un bloc / the YAML ends inside a mapping", source=self.source)
+        raise YamlError("le YAML s'arrête dans un bloc / the YAML ends inside a mapping", source=self.source)
 
     def key(self, event: events.Event) -> str:
         if not isinstance(event, events.ScalarEvent):
             self.check_node(event, 0)
-            raise self.error("une clé est un mot, pas une liste ni un bloc / a key is a word, not a list or a mapping", event,
-                             "écrire la clé comme un mot suivi de ':' / write the key as a word followed by ':'")
+            raise self.refuse("key", event)
         self.check_node(event, 0)
         if self.resolver.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
-            raise self.error(_MERGE_REFUSED, event, _MERGE_HINT)
+            raise self.refuse("merge", event)
         return event.value

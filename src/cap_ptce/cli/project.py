@@ -59,7 +59,8 @@ def _write_text(text: str, output: Path | None, force: bool = True) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputFileError(f"écriture impossible / cannot write the file: {exc.strerror or exc}",
-                             source=str(output), hint="vérifier le dossier / check the folder exists and is writable") from exc
+                             source=str(output), hint="vérifier le dossier / "
+                                                      "check the folder exists and is writable") from exc
 
 
 @click.command("new", epilog=NEW_EPILOG)

@@ -5,7 +5,7 @@
 valid one), missing required keys and values of the wrong type, turns
 identifiers into IRIs, and records the YAML line behind every
 ``(node, predicate)`` pair. The JSON-LD document it returns uses the keys of
-the shipped context, which the caller hands to the JSON-LD processor.
+the shipped context; :mod:`cap_ptce.project.graph` turns it into triples.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def _empty(value: Any) -> bool:
 
 
 class _Builder:
+    """Walks one description; holds its project IRI, its actor ids and the lines found so far."""
+
     def __init__(self, lines: LineMap, source: str | None, base: str) -> None:
         self.linemap = lines
         self.source = source
@@ -109,7 +111,8 @@ class _Builder:
         seen: dict[str, int] = {}
         for index, actor in enumerate(actors):
             path = ("acteurs", index)
-            self.expect(isinstance(actor, dict), "un acteur (un bloc avec id:, nom: …) / an actor (a mapping with id:, nom: …)", path)
+            self.expect(isinstance(actor, dict),
+                        "un acteur (un bloc avec id:, nom: …) / an actor (a mapping with id:, nom: …)", path)
             if _empty(actor.get("id")):
                 continue  # reported as a missing key by check_keys
             actor_id = self.slug(actor["id"], path + ("id",))
@@ -186,7 +189,8 @@ class _Builder:
         out = []
         for index, item in enumerate(value):
             item_path = path + (index,)
-            self.expect(not isinstance(item, (dict, list)), "une seule valeur par élément / one value per item", item_path)
+            self.expect(not isinstance(item, (dict, list)), "une seule valeur par élément / "
+                                                            "one value per item", item_path)
             if _empty(item):
                 continue
             if item in seen:
@@ -198,7 +202,8 @@ class _Builder:
 
     def text(self, value: Any, path: tuple) -> str:
         self.expect(isinstance(value, str), "un texte / a text", path,
-                    "écrire le texte, entre guillemets s'il contient ':' ou '#' / write the text, quoted if it has ':' or '#'")
+                    "écrire le texte, entre guillemets s'il contient ':' ou '#' / "
+                    "write the text, quoted if it has ':' or '#'")
         return value
 
     def slug(self, value: Any, path: tuple) -> str:
@@ -209,8 +214,10 @@ class _Builder:
 
     def code(self, value: Any, path: tuple) -> str:
         self.expect(isinstance(value, str), "un code entre guillemets / a code in quotes", path,
-                    'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / unquoted, leading zeros are lost')
-        self.expect(bool(_CODE.match(value)), "un code fait de lettres et de chiffres / a code of letters and digits only", path)
+                    'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / '
+                    'unquoted, leading zeros are lost')
+        self.expect(bool(_CODE.match(value)), "un code fait de lettres et de chiffres / "
+                                              "a code of letters and digits only", path)
         return value
 
     def date_value(self, value: Any, path: tuple) -> dict:
@@ -262,7 +269,8 @@ class _Builder:
 
     def kind_decimal(self, value, path, spec_field, iri):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        self.expect(ok and math.isfinite(value), "un nombre, avec un point pour les décimales (0.5) / a number, with a dot for decimals", path)
+        self.expect(ok and math.isfinite(value), "un nombre, avec un point pour les décimales (0.5) / "
+                                                 "a number, with a dot for decimals", path)
         return decimal_lexical(value)
 
     def kind_date(self, value, path, spec_field, iri):
@@ -321,11 +329,13 @@ class _Builder:
 
     def kind_objects(self, value, path, spec_field, iri):
         spec = SPECS[spec_field.arg]
-        self.expect(isinstance(value, list), "une liste, un élément '- clé: valeur' chacun / a list of '- key: value' items", path)
+        self.expect(isinstance(value, list), "une liste, un élément '- clé: valeur' chacun / "
+                                             "a list of '- key: value' items", path)
         items = []
         for index, item in enumerate(value):
             item_path = path + (index,)
-            self.expect(isinstance(item, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", item_path)
+            self.expect(isinstance(item, dict), f"un bloc de clés / "
+                                                f"a mapping of keys ({', '.join(spec.keys)})", item_path)
             name = item.get("id") if spec.name == "acteurs" else index + 1
             node = self.node(spec, item, item_path, f"{self.iri}/{spec.segment}/{name}")
             node["position"] = index + 1
@@ -338,7 +348,8 @@ class _Builder:
         return self.properties(spec, value, path, iri)
 
     def kind_answers(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, dict), "un bloc q01 … q18 → texte / a mapping from q01 … q18 to texts", path)
+        self.expect(isinstance(value, dict),
+                    "un bloc q01 … q18 → texte / a mapping from q01 … q18 to texts", path)
         questions = _grid_ids()[2]
         answers = []
         for qid, text in value.items():

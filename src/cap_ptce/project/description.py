@@ -130,7 +130,8 @@ def _parse_turtle(text: str, source: str) -> Graph:
         line = getattr(exc, "lines", None)
         raise RdfSyntaxError(f"Turtle invalide / invalid Turtle: {getattr(exc, 'message', exc)}",
                              source=source, line=line if isinstance(line, int) else None,
-                             hint="vérifier la syntaxe près de cette ligne / check the syntax near that line") from exc
+                             hint="vérifier la syntaxe près de cette ligne / "
+                                  "check the syntax near that line") from exc
 
 
 def _parse_jsonld_text(text: str, source: str) -> Graph:

@@ -26,7 +26,8 @@ def parse_json_document(text: str, source: str, max_depth: int = MAX_DEPTH) -> A
         document = json.loads(text, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as exc:
         raise RdfSyntaxError(f"JSON invalide / invalid JSON: {exc.msg}", source=source, line=exc.lineno,
-                             column=exc.colno, hint="vérifier accolades, virgules et guillemets / check brackets, commas and quotes") from exc
+                             column=exc.colno, hint="vérifier accolades, virgules et guillemets / "
+                                                    "check brackets, commas and quotes") from exc
     except _DuplicateKey as exc:
         raise RdfSyntaxError(f"la clé {exc.key!r} apparaît deux fois / appears twice", source=source,
                              key=exc.key, hint="n'en garder qu'une / keep only one") from exc
