@@ -333,3 +333,19 @@ def test_a_missing_file_is_reported_with_its_name(tmp_path: Path):
     with pytest.raises(InputFileError) as caught:
         load_description(tmp_path / "absent.yaml")
     assert caught.value.source.endswith("absent.yaml")
+
+
+def test_hand_written_turtle_without_identifiers_takes_them_from_the_iris():
+    turtle = textwrap.dedent("""\
+        @prefix cap: <https://w3id.org/cap-ptce/def#> .
+        @prefix org: <http://www.w3.org/ns/org#> .
+        @prefix schema: <https://schema.org/> .
+        <https://w3id.org/cap-ptce/projet/a-la-main> a cap:Project ;
+            schema:name "Pôle écrit à la main"@fr ;
+            org:hasMember <https://w3id.org/cap-ptce/projet/a-la-main/acteur/asso> .
+        <https://w3id.org/cap-ptce/projet/a-la-main/acteur/asso> a cap:Actor ;
+            schema:name "Association"@fr .
+    """)
+    description = load_description(turtle, format="turtle")
+    assert description.data["id"] == "a-la-main"
+    assert description.data["acteurs"][0]["id"] == "asso"

@@ -84,6 +84,8 @@ class _Reader:
         if kind in (Kind.OBJECTS, Kind.ANSWERS, Kind.OBJECT):
             return reader(values, spec_field)
         found = [v for v in (reader(o, spec_field) for o in values) if v is not None]
+        if not found and kind == Kind.SLUG:
+            return str(subject).rsplit("/", 1)[-1]  # an id not given as dcterms:identifier: the IRI's
         return found[0] if found else None
 
     def membership(self, spec_field: Field, actor: URIRef) -> Any:
