@@ -92,6 +92,7 @@ def test_the_project_and_its_nodes_get_stable_iris():
 def test_the_base_iri_is_configurable():
     description = load(MINIMAL, base="https://example.org/ptce/")
     assert description.iri == URIRef("https://example.org/ptce/projet/essai")
+    assert load(MINIMAL, base="https://example.org/ptce").iri == description.iri
 
 
 def test_values_get_the_ontology_terms_and_datatypes():

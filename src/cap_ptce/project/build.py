@@ -55,6 +55,8 @@ def _grid_ids() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str,
 def build_document(data: Any, lines: LineMap | None = None, *, source: str | None = None,
                    base: str = BASE) -> Built:
     """Check ``data`` (a parsed description) and turn it into a JSON-LD document."""
+    if not base.endswith(("/", "#")):
+        base += "/"  # a base given as https://example.org/ptce still mints …/ptce/projet/{id}
     return _Builder(lines or LineMap(), source, base).project(data)
 
 
