@@ -106,6 +106,9 @@ def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(si
     server = (site / "nginx-cap-ptce-server.conf").read_text(encoding="utf-8")
     assert "location /cap-ptce/ {" in server and "return 303" in server
     assert "map $http_accept $cap_ptce_doc" in (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")
+    # a project's parts go to their section of the project's document
+    assert "projet/$1.%{ENV:CAP_DOC}#$2-$3" in htaccess
+    assert "#$cap_ptce_part-$cap_ptce_id" in server
 
 
 def test_rules_know_every_media_type_of_the_site(site):
