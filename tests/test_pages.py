@@ -180,3 +180,9 @@ def test_void_is_discoverable_at_its_well_known_address(client):
     response = client.get("/.well-known/void")
     assert response.status_code == 303 and response.headers["Location"] == "../dataset.ttl"
     assert client.get("/dataset.ttl").mimetype == "text/turtle"
+
+
+def test_future_tense_parameter_leads_to_the_future_view(client, paths):
+    response = client.get(paths["grid"] + ".en.html?temps=futur")
+    assert response.status_code == 303 and response.headers["Location"] == "futur.en.html"
+    assert client.get("/grille/futur.en.html").status_code == 200

@@ -15,8 +15,8 @@ from ..describe import add_labels, describe
 from ..errors import NotFoundError
 from ..negotiation import Representation
 from ..serialize import serialize
-from . import linked_data, pages_data, pages_docs, pages_grid
-from .i18n import LANGS
+from . import linked_data, links, pages_data, pages_docs, pages_grid
+from .i18n import LANGS, current_lang
 from .linked_data import split_request_path
 from .resolve import Resource, resolve
 from .site import get_site, grid_csv_bytes
@@ -37,6 +37,9 @@ def resource(path: str) -> Response:
     if lang in LANGS:
         g.lang = lang  # even an error page for q99.en.html is in English
     found = find_resource(resource_path)
+    if found.kind == "grid" and request.args.get("temps") == "futur":
+        # ?temps=futur on the grid: its future-tense view, which is a page of its own (a static host has no query strings)
+        return redirect(links.relative(full, links.html_document("/grille/futur", lang or current_lang())), code=303)
     return linked_data.serve(full, found, render_page, render_data)
 
 
