@@ -70,6 +70,15 @@ def test_a_sample_of_descriptions_conforms_to_the_shapes(tmp_path: Path):
         assert report.count("warning") == 0
 
 
+def test_counts_and_seeds_out_of_range_are_parameter_errors():
+    from cap_ptce.errors import ParameterError
+
+    with pytest.raises(ParameterError):
+        list(synthetic_files(-1, seed=0))
+    with pytest.raises(ParameterError):
+        list(synthetic_files(1, seed=-5))
+
+
 def test_a_thousand_descriptions_take_seconds_not_minutes():
     started = time.perf_counter()
     count = sum(1 for _ in synthetic_files(1000, seed=8))

@@ -273,6 +273,9 @@ def _answers(data: dict, dep: Departement, theme: _Theme) -> dict:
 
 def synthetic_files(count: int, seed: int = 0) -> Iterator[tuple[str, str]]:
     """``(file name, YAML text)`` for each of ``count`` synthetic descriptions."""
+    if seed < 0:
+        raise ParameterError(f"graine négative / negative seed: {seed}", key="seed",
+                             hint="un entier positif ou nul / a whole number from 0")
     if not 0 <= count <= MAX_COUNT:
         raise ParameterError(f"impossible de produire {count} descriptions / cannot generate {count} descriptions",
                              key="N", hint=f"de 0 à / from 0 to {MAX_COUNT:,}")

@@ -103,7 +103,7 @@ def convert(file: Path, to: str, source_format: str | None, output: Path | None)
 
 @click.command("generate", epilog=GENERATE_EPILOG)
 @click.argument("count", metavar="N", type=click.IntRange(0, 1_000_000))
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Graine : la même graine donne les mêmes fichiers / seed: the same seed gives the same files.")
 @click.option("--output", "-o", "directory", required=True,
               type=click.Path(file_okay=False, path_type=Path),
