@@ -31,7 +31,7 @@ _WORDS = {
         "tense": "Projet {m} : les questions sont posées {t}.",
         "future": "au futur", "present": "au présent",
         "entry": "Entrée {n} — {label}",
-        "examples": "Exemples", "choose": "au choix", "answers": "Réponses rédigées aux 18 questions de la grille",
+        "examples": "Exemples", "choose": "au choix :", "answers": "Réponses rédigées aux 18 questions de la grille",
         "answer_hint": "Une réponse vide compte comme manquante.",
         "slug": "minuscules, chiffres et tirets", "actor": "id d'un acteur ci-dessous",
         "siren": "9 chiffres, entre guillemets", "siret": "14 chiffres, entre guillemets",
@@ -47,7 +47,7 @@ _WORDS = {
         "tense": "{m} project: the questions are asked {t}.",
         "future": "in the future tense", "present": "in the present tense",
         "entry": "Entry {n} — {label}",
-        "examples": "Examples", "choose": "one of", "answers": "Written answers to the grid's 18 questions",
+        "examples": "Examples", "choose": "one of:", "answers": "Written answers to the grid's 18 questions",
         "answer_hint": "An empty answer counts as missing.",
         "slug": "lowercase letters, digits and hyphens", "actor": "id of an actor below",
         "siren": "9 digits, in quotes", "siret": "14 digits, in quotes",
@@ -238,11 +238,11 @@ def _fill(section: str, grid: Grid, lang: str) -> str:
     words = _WORDS[lang]
 
     def concepts(match: re.Match) -> str:
-        return f"{words['choose']}: " + ", ".join(c.id for c in grid.scheme(match.group(1)).concepts)
+        return f"{words['choose']} " + ", ".join(c.id for c in grid.scheme(match.group(1)).concepts)
 
     text = re.sub(r"\{c:([a-z-]+)\}", concepts, section)
     text = re.sub(r"\{t:([a-z_]+)\}", lambda m: words[m.group(1)], text)
-    text = text.replace("{d}", f"{words['choose']}: " + ", ".join(p.id for p in grid.public_schemes))
+    text = text.replace("{d}", f"{words['choose']} " + ", ".join(p.id for p in grid.public_schemes))
     return text.replace("{P}", PLACEHOLDERS[lang])
 
 
