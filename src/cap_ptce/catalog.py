@@ -30,8 +30,8 @@ __all__ = ["Part", "Publication", "CATALOG_IRI", "DATASET_IRI", "catalog_graph",
 CATALOG_IRI = URIRef(BASE + "catalog")
 DATASET_IRI = URIRef(BASE + "dataset")
 GODIN = URIRef(BASE + "organisation/institut-godin")
-WHOLE = "cap-ptce"
-DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace stops at DCAT 2  # file stem of the whole dataset's downloads
+WHOLE = "cap-ptce"  # file stem of the whole dataset's downloads
+DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace stops at DCAT 2
 
 IANA = "https://www.iana.org/assignments/media-types/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"

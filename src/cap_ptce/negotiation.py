@@ -71,7 +71,9 @@ def representations(*, csv: bool = False, html: bool = True, rdf: bool = True) -
     return tuple(offered)
 
 
-def negotiate(accept_header: str | None, suffix: str | None, offered: Sequence[Representation]) -> Representation | None:
+def negotiate(
+    accept_header: str | None, suffix: str | None, offered: Sequence[Representation]
+) -> Representation | None:
     """The representation asked for: by ``suffix`` when there is one, else the best for ``Accept``.
 
     Returns None when ``Accept`` accepts none of ``offered`` (the web answers 406);

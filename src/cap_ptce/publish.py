@@ -40,7 +40,8 @@ def _check_base(base_iri: str) -> str:
     parts = urlsplit(base_iri)
     if parts.scheme not in {"http", "https"} or not parts.netloc or not base_iri.endswith("/"):
         raise ParameterError(f"--base-iri {base_iri!r} : il faut une IRI http(s) finissant par / "
-                             "/ an http(s) IRI ending in / is needed", hint="par exemple / for example https://w3id.org/cap-ptce/")
+                             "/ an http(s) IRI ending in / is needed",
+                             hint="par exemple / for example https://w3id.org/cap-ptce/")
     return base_iri
 
 

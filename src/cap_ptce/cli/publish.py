@@ -16,7 +16,8 @@ __all__ = ["COMMANDS", "publish"]
 @click.option("--base-iri", default=None, metavar="IRI",
               help="Où le site sera servi / where the site will be served (défaut / default: BASE_IRI).")
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Dossier de descriptions de projets / folder of project descriptions (défaut / default: le corpus d'exemple / the sample corpus).")
+              help="Dossier de descriptions de projets / folder of project descriptions "
+                   "(défaut / default: le corpus d'exemple / the sample corpus).")
 def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
     """Écrire le site statique complet / write the complete static site into OUT_DIR.
 

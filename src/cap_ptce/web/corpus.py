@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from ..namespaces import CAP, GRILLE, VOCAB, bind_prefixes
+from ..namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
 
 __all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "grid_backlinks", "project_iri"]
 
-_NAME = "(<https://schema.org/name>|<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>|<http://purl.org/dc/terms/title>)"
+# A SPARQL property path for a project's name, whichever property its description uses.
+_NAME = "|".join(f"<{prop}>" for prop in (SCHEMA.name, RDFS.label, SKOS.prefLabel, DCTERMS.title)).join("()")
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def resource(path: str) -> Response:
         g.lang = lang  # even an error page for q99.en.html is in English
     found = find_resource(resource_path)
     if found.kind == "grid" and request.args.get("temps") == "futur":
-        # ?temps=futur on the grid: its future-tense view, which is a page of its own (a static host has no query strings)
+        # The grid's future-tense view is a page of its own: a static host knows no query strings.
         return redirect(links.relative(full, links.html_document("/grille/futur", lang or current_lang())), code=303)
     return linked_data.serve(full, found, render_page, render_data)
 

@@ -45,7 +45,7 @@ def projects(resource: Resource, lang: str):
 
 
 def part_anchor(main: URIRef, iri: URIRef) -> str | None:
-    """The anchor of a part of ``main`` on ``main``'s page: ``…/x/acteur/y`` → ``acteur-y``, ``…/x#y`` → ``y``."""
+    """The anchor of a part of ``main`` on its page: ``…/x/acteur/y`` → ``acteur-y``, ``…/x#y`` → ``y``."""
     rest = str(iri)[len(str(main)):]
     if str(iri).startswith(str(main)) and rest[:1] in {"/", "#"} and len(rest) > 1:
         return rest[1:].replace("/", "-")
@@ -64,7 +64,8 @@ def _answers(p, graph: Graph, main: URIRef) -> list[dict]:
     found = {}
     for answer, question in graph.subject_objects(CAP.answers):
         text = p.pick(graph.objects(answer, SCHEMA.text))
-        found[str(question)] = {"text": text, "anchor": part_anchor(main, answer) if isinstance(answer, URIRef) else None}
+        anchor = part_anchor(main, answer) if isinstance(answer, URIRef) else None
+        found[str(question)] = {"text": text, "anchor": anchor}
     return [{"entry": entry, "questions": [(q, found.get(str(question_iri(q.id)))) for q in entry.questions]}
             for entry in get_site().grid.entries]
 

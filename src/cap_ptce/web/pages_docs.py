@@ -68,7 +68,8 @@ def _term(p: Presenter, graph: Graph, iri: URIRef, kind: str, props) -> Term:
 
 
 def _ours(graph: Graph, types) -> list[URIRef]:
-    found = {s for t in types for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef) and str(s).startswith(str(CAP))}
+    found = {s for t in types for s in graph.subjects(RDF.type, t)
+             if isinstance(s, URIRef) and str(s).startswith(str(CAP))}
     return sorted(found, key=str)
 
 
@@ -85,7 +86,8 @@ def ontology(resource: Resource, lang: str):
     p = presenter(lang)
     header = URIRef(ONTOLOGY_IRI)
     class_props = (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.seeAlso)
-    prop_props = (RDF.type, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.equivalentProperty, RDFS.seeAlso)
+    prop_props = (RDF.type, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.equivalentProperty,
+                  RDFS.seeAlso)
     return "ontology.html", {
         "title": p.label(header, graph)[0],
         "header_rows": p.rows(graph, header),

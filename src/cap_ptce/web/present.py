@@ -74,7 +74,8 @@ def internal_path(iri: str, bases: tuple[str, ...], lang: str, locate=_no_owner)
 def _is_vocabulary_term(node) -> bool:
     """Terms of a vocabulary (ours in def#, or reused ones), as opposed to data resources."""
     iri = str(node)
-    return iri.startswith(ONTOLOGY_IRI) or (iri.startswith(tuple(map(str, PREFIXES.values()))) and not iri.startswith(BASE))
+    reused = iri.startswith(tuple(map(str, PREFIXES.values()))) and not iri.startswith(BASE)
+    return reused or iri.startswith(ONTOLOGY_IRI)
 
 
 class Presenter:
