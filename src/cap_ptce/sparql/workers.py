@@ -62,31 +62,42 @@ def run_safely(store, request: QueryRequest, info: QueryInfo, fmt: ResultFormat,
         raise errors.StoreError(f"the store could not answer: {exc}") from None
 
 
-def open_for_queries(location: str, in_memory: bool):
-    """The store a worker queries: a folder opened read-only, copied into memory if asked;
-    or an N-Quads file, always loaded into memory."""
+def open_for_queries(location: str):
+    """The store a worker queries first: a folder opened read-only, or an N-Quads file loaded into memory."""
     import pyoxigraph
 
     if location.endswith(".nq"):
         store = pyoxigraph.Store()
         store.bulk_load(path=location, format=pyoxigraph.RdfFormat.N_QUADS)
         return store
-    on_disk = pyoxigraph.Store.read_only(location)
-    if not in_memory:
-        return on_disk
+    return pyoxigraph.Store.read_only(location)
+
+
+def copy_into_memory(on_disk):
+    """An in-memory copy of a store (pyoxigraph lets other threads run meanwhile)."""
+    import pyoxigraph
+
     store = pyoxigraph.Store()
     store.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS), format=pyoxigraph.RdfFormat.N_QUADS)
     return store
 
 
 def _serve(conn: Connection, location: str, in_memory: bool) -> None:
-    """Body of a worker process: open the store, say so, answer jobs until the socket closes."""
+    """Body of a worker process: open the store, say so, answer jobs until the socket closes.
+
+    With ``in_memory``, a folder is copied into memory in the background while
+    the worker already answers from the folder: a restart takes a second, and
+    queries speed up once the copy is done.
+    """
     prefixes = conn.recv()
     try:
-        store = open_for_queries(location, in_memory)
+        current = {"store": open_for_queries(location)}
     except OSError as exc:
         conn.send(("failed", f"cannot open {location}: {exc}"))
         return
+    if in_memory and not location.endswith(".nq"):
+        threading.Thread(target=lambda: current.update(store=copy_into_memory(current["store"])),
+                         daemon=True).start()
     conn.send(("ready", None))
     while True:
         try:
@@ -94,7 +105,7 @@ def _serve(conn: Connection, location: str, in_memory: bool) -> None:
         except EOFError:
             return
         try:
-            conn.send(("ok", run_safely(store, request, info, fmt, max_rows, prefixes)))
+            conn.send(("ok", run_safely(current["store"], request, info, fmt, max_rows, prefixes)))
         except errors.CapPtceError as exc:
             conn.send(("error", (type(exc).__name__, exc.to_dict())))
 
@@ -113,10 +124,11 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes, each with the store at ``location`` (a folder or an N-Quads file).
 
-    With ``in_memory``, each worker copies the data into its own memory store:
-    queries run several times faster than on the read-only folder (measured 3 ms
-    against 16 ms for a GROUP BY on 300 descriptions) at the cost of memory and
-    of a slower start. A worker takes jobs only once its store is open.
+    With ``in_memory``, each worker copies the data into its own memory store
+    (in the background, answering from the folder meanwhile): queries run
+    several times faster than on the read-only folder (measured 3 ms against
+    16 ms for a GROUP BY on 300 descriptions), at the cost of memory. A worker
+    takes jobs only once its store is open.
     """
 
     def __init__(self, location: str, size: int = 2, *, prefixes: dict[str, str] | None = None,
