@@ -80,8 +80,10 @@ def test_the_template_without_placeholders_reports_each_unanswered_question(tmp_
     path.write_text(strip_placeholders(template("emergent", "fr")), encoding="utf-8")
     report = validate_file(path, lang="fr")
     assert not report.conforms
-    unanswered = {r.question for r in report.results if "sans réponse" in r.message}
-    assert unanswered == {q.id for q in GRID.questions}
+    assert (report.completeness.answered, report.completeness.total) == (0, 18)
+    flagged = {r.question for r in report.results if r.severity == "violation" and r.question}
+    assert flagged == {q.id for q in GRID.questions}
+    assert all(r.line for r in report.results if r.question in flagged)
 
 
 def test_unknown_maturity_or_language_is_a_parameter_error():
