@@ -186,3 +186,11 @@ def test_future_tense_parameter_leads_to_the_future_view(client, paths):
     response = client.get(paths["grid"] + ".en.html?temps=futur")
     assert response.status_code == 303 and response.headers["Location"] == "futur.en.html"
     assert client.get("/grille/futur.en.html").status_code == 200
+
+
+def test_documents_can_be_revalidated_with_their_etag(client, paths):
+    first = client.get(paths["entry"] + ".ttl")
+    etag = first.headers["ETag"]
+    again = client.get(paths["entry"] + ".ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+    assert client.get(paths["entry"] + ".nt").headers["ETag"] != etag

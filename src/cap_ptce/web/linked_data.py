@@ -68,7 +68,9 @@ def serve(path: str, resource: Resource, render_html, render_data) -> Response:
         response = Response(render_data(resource, rep), mimetype=rep.media_type)
         allow_cross_origin(response)
     _add_links(response, resource, document=True)
-    return response
+    # Documents change only with the data: an ETag lets clients and caches revalidate for free.
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _see_other(path: str, resource: Resource, rep: Representation) -> Response:
