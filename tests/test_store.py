@@ -148,7 +148,7 @@ def test_the_provenance_graph_is_a_named_graph_of_the_store(kb, corpus):
 
 
 def test_reading_in_several_processes_gives_the_same_store(tmp_path):
-    corpus = write_corpus(tmp_path / "c", 6)
+    corpus = write_corpus(tmp_path / "c", 41)
     (corpus / "casse.ttl").write_text("<a> <b> .", encoding="utf-8")
     when = datetime(2026, 1, 2, tzinfo=timezone.utc)
     with KnowledgeBase.open() as one, KnowledgeBase.open() as two:

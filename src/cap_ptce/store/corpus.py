@@ -29,6 +29,7 @@ __all__ = [
 
 DESCRIPTION_SUFFIXES = (".yaml", ".yml", ".ttl", ".jsonld")
 GRAPH_SUFFIX = "/graphe"
+_FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,15 @@ def _read_job(args) -> ReadDescription:
 
 def read_descriptions(items, loader: Callable, validator: Callable | None, loaded_at,
                       jobs: int = 1) -> dict[str, ReadDescription]:
-    """``read_one`` for each (path, source, sha), in ``jobs`` processes when there are enough files."""
+    """``read_one`` for each (path, source, sha), in ``jobs`` processes when there are enough files.
+
+    Processes pay off from a few dozen files (each starts Python, rdflib and
+    pyshacl: measured 12.5 s with 2 processes against 7.9 s with one for 15
+    files). Like any use of multiprocessing, a script that passes ``jobs`` > 1
+    must guard its entry point with ``if __name__ == "__main__":``.
+    """
     args = [(path, source, sha, loader, validator, loaded_at) for path, source, sha in items]
-    if jobs <= 1 or len(args) < 2 * jobs:
+    if jobs <= 1 or len(args) < _FILES_PER_PROCESS * jobs:
         return {arg[1]: read_one(*arg) for arg in args}
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
