@@ -75,6 +75,16 @@ def test_two_queries_in_the_url_are_a_bad_request(client):
     assert response.status_code == 400
 
 
+def test_a_query_in_the_url_and_another_in_the_form_are_a_bad_request(client):
+    response = client.post("/sparql?query=ASK%20%7B%7D", data={"query": "ASK {}"})
+    assert response.status_code == 400 and "exactly one" in response.get_json()["message"]
+
+
+def test_a_url_that_is_not_utf8_is_a_bad_request(client):
+    response = client.get("/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D")
+    assert response.status_code == 400 and "UTF-8" in response.get_json()["message"]
+
+
 def test_other_methods_are_not_allowed(client):
     response = client.put("/sparql", data="ASK {}")
     assert response.status_code == 405

@@ -12,10 +12,11 @@ import atexit
 import logging
 from functools import partial
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_from_directory
-from werkzeug.datastructures import MIMEAccept
+from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import NotFound
 from werkzeug.http import parse_accept_header, parse_options_header
 
@@ -116,14 +117,14 @@ def _params():
     if len(request.query_string) > current_app.config["MAX_REQUEST_BYTES"]:
         raise QueryTooLargeError(f"the query string is over {current_app.config['MAX_REQUEST_BYTES']} bytes",
                                  hint="envoyez la requête en POST / send the query with POST")
-    params = request.args
+    params = _decoded_params(request.query_string, "URL")
     if request.method == "GET":
         return _query_or_update(params, params), params
     mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
     if mimetype == _FORM:
         _check_charset(options)
-        form = _form_params()
-        return _query_or_update(form, form), _merged(params, form)
+        merged = _merged(params, _decoded_params(request.get_data(), "form body"))
+        return _query_or_update(merged, merged), merged
     if mimetype == _UPDATE:
         raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
     if mimetype == _DIRECT:
@@ -137,21 +138,17 @@ def _params():
     )
 
 
-def _form_params():
-    from urllib.parse import parse_qsl
-
-    from werkzeug.datastructures import MultiDict
-
-    body = _decode(request.get_data(), "form body")
+def _decoded_params(raw: bytes, what: str) -> MultiDict:
+    """URL-encoded parameters, refusing bytes that are not UTF-8 (werkzeug would replace them)."""
+    text = _decode(raw, what)
     try:
-        return MultiDict(parse_qsl(body, keep_blank_values=True, strict_parsing=False, errors="strict"))
+        return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
     except UnicodeDecodeError:
-        raise InputError("the form body is not valid UTF-8 once decoded") from None
+        raise InputError(f"the {what} is not valid UTF-8 once percent-decoded",
+                         hint="encodez la requête en UTF-8 / send the request as UTF-8") from None
 
 
-def _merged(first, second):
-    from werkzeug.datastructures import MultiDict
-
+def _merged(first: MultiDict, second: MultiDict) -> MultiDict:
     merged = MultiDict(first)
     for key, value in second.items(multi=True):
         merged.add(key, value)
