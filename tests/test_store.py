@@ -166,3 +166,14 @@ def _named_quads(kb) -> list[bytes]:
 
     lines = kb.store.dump(format=pyoxigraph.RdfFormat.N_QUADS).splitlines()
     return sorted(line for line in lines if b"_:" not in line)
+
+
+def test_every_term_of_the_provenance_graph_is_declared_in_the_ontology(kb, corpus):
+    import pyoxigraph
+    from rdflib import Graph
+
+    from cap_ptce.rdf import terms_used, undeclared_terms
+
+    load(kb, corpus)
+    data = kb.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(PROVENANCE_GRAPH))
+    assert undeclared_terms(terms_used(Graph().parse(data=data.decode(), format="nt"))) == []
