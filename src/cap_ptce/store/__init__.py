@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import QueryRefusedError
+from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
@@ -118,7 +118,7 @@ class KnowledgeBase:
     def store(self) -> ox.Store:
         """The embedded pyoxigraph store (not for remote knowledge bases)."""
         if self.is_remote:
-            raise QueryRefusedError("a remote knowledge base has no embedded store")
+            raise StoreError("a remote knowledge base has no embedded store", source=self.location)
         return self._backend.store
 
     # --- graphs -----------------------------------------------------------------------
@@ -133,11 +133,13 @@ class KnowledgeBase:
         """Replace the named graph ``iri`` with ``data`` (any RDF syntax pyoxigraph reads); its size."""
         raw = data.encode("utf-8") if isinstance(data, str) else data
         rdf_format = ox.RdfFormat.from_media_type(format) or ox.RdfFormat.from_extension(format)
+        if rdf_format is None:
+            raise ParameterError(f"unknown RDF format {format!r}", key="format",
+                                 hint="a media type such as text/turtle, or an extension such as ttl")
         try:
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(raw, format=rdf_format, base_iri=iri)]
+            quads = ox.parse(raw, format=rdf_format, base_iri=iri)
+            triples = [ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads]
         except SyntaxError as exc:
-            from ..errors import RdfSyntaxError
-
             raise RdfSyntaxError(f"the data for <{iri}> does not parse: {exc}") from None
         self._replace(iri, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         return len(triples)
