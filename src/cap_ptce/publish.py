@@ -37,12 +37,12 @@ class PublishReport:
 
 
 def _check_base(base_iri: str) -> str:
+    """An http(s) IRI with a host, given its final slash (as the knowledge base does)."""
     parts = urlsplit(base_iri)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or not base_iri.endswith("/"):
-        raise ParameterError(f"--base-iri {base_iri!r} : il faut une IRI http(s) finissant par / "
-                             "/ an http(s) IRI ending in / is needed",
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ParameterError(f"--base-iri {base_iri!r} : il faut une IRI http(s) / an http(s) IRI is needed",
                              hint="par exemple / for example https://w3id.org/cap-ptce/")
-    return base_iri
+    return base_iri.rstrip("/") + "/"
 
 
 def prepare_folder(out_dir: Path) -> Path:
@@ -99,7 +99,7 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
         _write(out_dir, path, _fetch(client, path), report)
     default_lang = app.config["DEFAULT_LANG"]
     _write(out_dir, "/index.html", (out_dir / f"index.{default_lang}.html").read_bytes(), report)
-    base_path = urlsplit(app.config["BASE_IRI"]).path
+    base_path = urlsplit(app.config["BASE_IRI"].rstrip("/") + "/").path
     _write(out_dir, "/.htaccess", apache_rules(base_path, default_lang).encode("utf-8"), report)
     for name, text in nginx_rules(base_path, default_lang).items():
         _write(out_dir, "/" + name, text.encode("utf-8"), report)

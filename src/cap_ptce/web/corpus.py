@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from ..namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
+from .links import base_iri
 
 __all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "grid_backlinks", "project_iri"]
 
@@ -33,11 +34,11 @@ class ProjectRef:
 
 
 def project_iri(project_id: str) -> URIRef:
-    return URIRef(current_app.config["BASE_IRI"] + "projet/" + project_id)
+    return URIRef(_project_prefix() + project_id)
 
 
 def _project_prefix() -> str:
-    return current_app.config["BASE_IRI"] + "projet/"
+    return base_iri(current_app.config) + "projet/"
 
 
 def _refs(rows) -> list[ProjectRef]:

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import posixpath
 
-__all__ = ["relative", "html_document", "document"]
+__all__ = ["relative", "html_document", "document", "base_iri"]
+
+
+def base_iri(config) -> str:
+    """The ``BASE_IRI`` setting, with its final slash (``https://example.org/ptce`` is taken as ``…/ptce/``)."""
+    return config["BASE_IRI"].rstrip("/") + "/"
 
 
 def relative(from_path: str, to_path: str) -> str:

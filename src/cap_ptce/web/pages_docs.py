@@ -13,7 +13,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from ..namespaces import BASE, CAP, GRILLE, ONTOLOGY_IRI, SHAPES
-from . import i18n
+from . import i18n, links
 from .present import Presenter, Row, Value
 from .resolve import Resource
 from .site import get_site
@@ -39,7 +39,7 @@ class Term:
 
 def presenter(lang: str) -> Presenter:
     site = get_site()
-    return Presenter(site.graph, lang, (BASE, site.config["BASE_IRI"]), locate=site.locate)
+    return Presenter(site.graph, lang, (BASE, links.base_iri(site.config)), locate=site.locate)
 
 
 def _first_text(p: Presenter, graph: Graph, node, props) -> str:

@@ -16,7 +16,7 @@ from ..grid import Grid, load_grid
 from ..namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, bind_prefixes
 from ..rdf import dataset_parts, entry_iri, question_iri
 from ..serialize import grid_csv, serialize
-from . import corpus
+from . import corpus, links
 from .resolve import grid_resources, resolve_grid_path
 
 __all__ = ["Site", "get_site", "PART_TITLES"]
@@ -88,14 +88,14 @@ class Site:
     def publication(self) -> Publication:
         history = self.grid.history
         return Publication(
-            site=self.config["BASE_IRI"],
+            site=links.base_iri(self.config),
             license=self.config["LICENSE"],
             publisher=self.config["PUBLISHER"],
             version=self.grid.version,
             issued=min(item.date for item in history) if history else self.grid.modified,
             modified=self.grid.modified,
             history=history,
-            sparql_endpoint=None if self.config.get("PUBLISHING") else self.config["BASE_IRI"] + "sparql",
+            sparql_endpoint=None if self.config.get("PUBLISHING") else links.base_iri(self.config) + "sparql",
         )
 
     @cached_property
@@ -157,7 +157,7 @@ class Site:
             return None
         project_id = owner.rsplit("/", 1)[1]
         graph = self.project_graph(project_id)
-        iri = URIRef(self.config["BASE_IRI"] + path.lstrip("/"))
+        iri = URIRef(links.base_iri(self.config) + path.lstrip("/"))
         if graph is None or (iri, None, None) not in graph:
             return None
         return project_id, rest.replace("/", "-")
