@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, SKOS
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
@@ -110,6 +110,26 @@ def shapes_graph() -> Graph:
     return graph
 
 
+# What people read (labels, descriptions, messages, links to the grid). pySHACL
+# compares every predicate of a shape with its list of constraint parameters, one
+# rdflib term comparison each, so these annotations tripled the time spent there;
+# it validates with the shapes without them, and the messages come from ours.
+ANNOTATIONS = frozenset({RDFS.label, SH.name, SH.description, SH.message, RDFS.seeAlso,
+                         CAP.checksEntry, CAP.checksQuestion, CAP.legalBasis})
+
+
+@cache
+def _lean_shapes() -> Graph:
+    """Our shapes minus the annotations of shapes (SPARQL constraints keep their message templates)."""
+    full = _shapes()
+    sparql = set(full.subjects(RDF.type, SH.SPARQLConstraint))
+    lean = Graph()
+    for s, p, o in full:
+        if p not in ANNOTATIONS or s in sparql:
+            lean.add((s, p, o))
+    return lean
+
+
 @cache
 def _vocabulary_triples() -> tuple:
     """The concept schemes' structure, which shapes follow (skos:broader*) in the data graph."""
@@ -175,7 +195,7 @@ def _run_pyshacl(description: Graph) -> Graph:
     """The SHACL validation report graph of ``description`` against our shapes only."""
     _conforms, report_graph, _text = pyshacl_validate(
         data_graph(description),
-        shacl_graph=_shapes(),
+        shacl_graph=_lean_shapes(),
         ont_graph=None,
         inference="none",
         abort_on_first=False,
@@ -186,25 +206,33 @@ def _run_pyshacl(description: Graph) -> Graph:
         js=False,
         debug=False,
     )
-    _tag_languages(report_graph)
+    _set_messages(report_graph)
     return bind_prefixes(report_graph)
 
 
-def _tag_languages(report: Graph) -> None:
-    """Give back to each result message the language of the template it was made from.
+def _set_messages(report: Graph) -> None:
+    """Put our French and English messages on every result of ``report``.
 
-    pySHACL fills in the templates ({?value}) but drops the language tags; a
-    message that matches our French or English template gets ``@fr`` or ``@en``.
+    A SPARQL constraint's messages are pySHACL's, with the templates ({?value})
+    filled in but the language tags dropped: each gets back the tag of the
+    template it matches. Other results get the messages of their shape.
     """
-    for node in set(report.subjects(SH.resultMessage, None)):
-        owners = [o for o in (report.value(node, SH.sourceConstraint), report.value(node, SH.sourceShape)) if o]
-        patterns = [(m.language, _template_pattern(str(m))) for o in owners for m in _shapes().objects(o, SH.message)
-                    if isinstance(m, Literal) and m.language]
-        for message in list(report.objects(node, SH.resultMessage)):
-            lang = next((lang for lang, pattern in patterns if pattern.fullmatch(str(message))), None)
-            if lang and isinstance(message, Literal) and message.language is None:
-                report.remove((node, SH.resultMessage, message))
-                report.add((node, SH.resultMessage, Literal(str(message), lang=lang)))
+    full = _shapes()
+    for node in set(report.subjects(RDF.type, SH.ValidationResult)):
+        constraint = report.value(node, SH.sourceConstraint)
+        if constraint is not None and (constraint, RDF.type, SH.SPARQLConstraint) in full:
+            messages = [_tagged(m, full.objects(constraint, SH.message)) for m in report.objects(node, SH.resultMessage)]
+        else:
+            messages = list(full.objects(report.value(node, SH.sourceShape), SH.message))
+        if messages:
+            report.remove((node, SH.resultMessage, None))
+            for message in messages:
+                report.add((node, SH.resultMessage, message))
+
+
+def _tagged(message: Literal, templates) -> Literal:
+    lang = next((t.language for t in templates if _template_pattern(str(t)).fullmatch(str(message))), None)
+    return Literal(str(message), lang=lang) if lang else message
 
 
 # --- from the SHACL report to ours ---------------------------------------------------
@@ -276,20 +304,10 @@ def _entry_label(entry_id: str, lang: str) -> str:
 
 
 def _message(report: Graph, node, shape, lang: str) -> str:
-    """The result's message in ``lang``: the SPARQL constraint's first (it names the value), then the shape's."""
+    """The result's message in ``lang`` (see :func:`_set_messages`)."""
     messages = list(report.objects(node, SH.resultMessage))
-    for owner in (report.value(node, SH.sourceConstraint), shape):
-        found = [m for m in messages if m.language == lang and _from_owner(m, owner)]
-        if found:
-            return str(found[0])
-    return str(messages[0]) if messages else str(shape)
-
-
-def _from_owner(message: Literal, owner) -> bool:
-    """True when ``message`` was made from one of ``owner``'s templates."""
-    return owner is not None and any(
-        _template_pattern(str(template)).fullmatch(str(message)) for template in _shapes().objects(owner, SH.message)
-    )
+    chosen = next((m for m in messages if getattr(m, "language", None) == lang), None)
+    return str(chosen or (messages[0] if messages else shape))
 
 
 _PLACEHOLDER = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
