@@ -123,3 +123,11 @@ def test_an_unexpected_error_is_logged_and_shows_no_detail(app, kb, monkeypatch,
 ])
 def test_status_of_each_library_error(error, status):
     assert status_of(error) == status
+
+
+def test_http_errors_speak_french_and_english(app):
+    response = app.test_client().delete("/sparql", headers={"Accept": "application/json"})
+    assert response.get_json()["message"] == (
+        "Cette méthode HTTP n'est pas acceptée ici (voir l'en-tête Allow). / "
+        "This HTTP method is not allowed here (see the Allow header)."
+    )

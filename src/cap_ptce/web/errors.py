@@ -82,8 +82,19 @@ def _library_error(exc: errors.CapPtceError) -> Response:
     return error_response(status, payload, headers)
 
 
+def _bilingual(code: int) -> str | None:
+    """Our French and English text for an HTTP status, when we have one."""
+    from .i18n import catalogue
+
+    texts = catalogue().get(f"error.http_{code}")
+    return f"{texts['fr']} / {texts['en']}" if texts else None
+
+
 def _http_error(exc: HTTPException) -> Response:
-    payload = {"error": type(exc).__name__, "message": exc.description or exc.name}
+    # werkzeug's stock English sentence gives way to ours; a view's own description is kept
+    stock = exc.description == type(exc).description
+    message = (_bilingual(exc.code or 500) if stock else None) or exc.description or exc.name
+    payload = {"error": type(exc).__name__, "message": message}
     headers = dict(exc.get_headers())
     headers.pop("Content-Type", None)
     return error_response(exc.code or 500, payload, headers)
@@ -93,10 +104,7 @@ def _unexpected(exc: Exception) -> Response:
     # The message of an unexpected error may quote user input or internals: never show it.
     if not isinstance(exc, errors.StoreError):
         log.exception("unexpected error on %s %s", request.method, request.path)
-    payload = {
-        "error": "InternalServerError",
-        "message": "erreur interne du serveur, consignée dans son journal / internal server error, logged",
-    }
+    payload = {"error": "InternalServerError", "message": _bilingual(500)}
     return error_response(500, payload)
 
 
