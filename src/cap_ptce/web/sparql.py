@@ -21,6 +21,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.http import parse_accept_header, parse_options_header
 
 from ..errors import InputError, ParameterError, QueryRefusedError, QueryTooLargeError
+from ..queries import list_queries
 from ..sparql import GRAPH_FORMATS, QueryRequest, by_name, choose_format
 from ..sparql.description import service_description
 from ..sparql.inspect import is_update
@@ -237,10 +238,6 @@ def yasgui_dir() -> Path | None:
 
 def _examples(lang: str) -> list[dict]:
     """The ready-made queries as editor examples: name, title and SPARQL with default parameters."""
-    try:
-        from ..queries import list_queries
-    except ImportError:  # the ready-made queries are optional for the endpoint
-        return []
     examples = []
     for query in list_queries():
         try:
