@@ -114,11 +114,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def corpus_kb(folder: Path, count: int = 3, *, workers: int = 2, members: int = 3):
+def corpus_kb(folder: Path, count: int = 3, *, workers: int = 2, members: int = 3, workers_in_memory: bool = True):
     """A temporary on-disk knowledge base with stand-in reference graphs and a small corpus."""
     from cap_ptce.store import KnowledgeBase
 
-    kb = KnowledgeBase.temporary(workers=workers)
+    kb = KnowledgeBase.temporary(workers=workers, workers_in_memory=workers_in_memory)
     kb.load_reference_graphs(reference_sources())
     kb.load_corpus(write_corpus(folder, count, members=members), loader=TurtleLoader(), validator=count_validator)
     return kb

@@ -159,3 +159,16 @@ def test_loading_without_a_known_graph_store_asks_for_one(server):
     kb = KnowledgeBase.open(server.replace("/query", "/elsewhere"))
     with pytest.raises(ParameterError, match="Graph Store"):
         kb.load_graph("http://example.org/g", "<http://a> <http://b> <http://c> .")
+
+
+def test_cap_ptce_load_writes_to_a_sparql_server(tmp_path, capsys):
+    from cap_ptce.cli import main
+    from cap_ptce.resources import data_dir
+
+    names = sorted(path.name for path in data_dir("corpus").glob("*.yaml"))
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        assert main(["load", str(data_dir("corpus")), "--store", url, "--no-validate"]) == 0
+        assert f"{len(names)} ajoutés / added" in capsys.readouterr().out
+        with KnowledgeBase.open(url) as kb:
+            assert sorted(record.source for record in kb.records()) == names
+            assert all(record.validation is None for record in kb.records())

@@ -23,8 +23,7 @@ def count(kb, **kwargs) -> int:
 
 @pytest.mark.parametrize("in_memory", [True, False], ids=["copied-into-memory", "read-only-folder"])
 def test_workers_on_a_folder_see_what_the_process_sees(tmp_path, in_memory):
-    with corpus_kb(tmp_path / "c", 3) as kb:
-        kb._backend.workers_in_memory = in_memory
+    with corpus_kb(tmp_path / "c", 3, workers_in_memory=in_memory) as kb:
         assert count(kb, timeout=10) == count(kb) == len(kb)
 
 
