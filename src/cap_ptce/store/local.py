@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import weakref
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class LocalStore:
         self._prefixes = prefixes or {}
         self._store = _open(self.path) if self.path else ox.Store()
         self._pool: WorkerPool | None = None
+        self._pool_lock = threading.Lock()
         self._snapshot: Path | None = None
         self._cleanup = None
         if temporary and self.path:
@@ -96,10 +98,11 @@ class LocalStore:
 
     def start_workers(self) -> WorkerPool:
         """The query workers, started now if they are not running."""
-        if self._pool is None:
-            self._pool = WorkerPool(str(self._readable_source()), self.workers, prefixes=self._prefixes,
-                                    in_memory=self.workers_in_memory)
-        return self._pool
+        with self._pool_lock:  # the server's threads may all ask at once
+            if self._pool is None:
+                self._pool = WorkerPool(str(self._readable_source()), self.workers, prefixes=self._prefixes,
+                                        in_memory=self.workers_in_memory)
+            return self._pool
 
     _workers = start_workers
 
