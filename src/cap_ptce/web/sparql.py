@@ -210,16 +210,22 @@ def _wants_html() -> bool:
 
 def _without_query(formats: list[str]) -> Response:
     if not formats and _wants_html():
-        return Response(render_template("sparql.html", **_editor_context()), content_type="text/html; charset=utf-8")
+        page = render_template("sparql.html", **_editor_context())
+        response = Response(page, content_type="text/html; charset=utf-8")
+        response.headers["Link"] = f'<{request.base_url}?format=turtle>; rel="alternate"; type="text/turtle"'
+    else:
+        response = _service_description(formats)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _service_description(formats: list[str]) -> Response:
     fmt = by_name("CONSTRUCT", formats[0]) if formats else choose_format("CONSTRUCT", request.headers.get("Accept"))
-    kb = get_kb()
-    triples = service_description(request.base_url, kb.graph_names(), license=current_app.config.get("LICENSE"),
+    triples = service_description(request.base_url, get_kb().graph_names(), license=current_app.config.get("LICENSE"),
                                   title={"fr": "CAP PTCE : point d'accès SPARQL", "en": "CAP PTCE SPARQL endpoint"})
     body = ox.serialize(triples, format=fmt.oxigraph,
                         prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"})
-    response = Response(body, content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    return response
+    return Response(body, content_type=fmt.content_type)
 
 
 # --- the query editor -----------------------------------------------------------------
