@@ -147,6 +147,18 @@ def test_the_protocol_dataset_may_name_any_graph_and_a_missing_one_is_empty(clie
 # --- the dataset ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("value", ["pas une IRI", "http://exa mple.org/", "http://[::1"])
+def test_a_dataset_parameter_that_is_not_an_iri_is_a_bad_request(client, value):
+    response = client.get("/sparql", query_string={"query": "ASK {}", "default-graph-uri": value})
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "ParameterError"
+
+
+def test_a_relative_dataset_iri_resolves_against_the_endpoint(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }", "named-graph-uri": "g"})
+    assert bindings(response) == []
+
+
 def test_without_a_dataset_the_default_graph_is_the_union_of_all_graphs(client):
     query = f"ASK {{ <{PROJECT}p0> ?p ?o . <https://w3id.org/cap-ptce/grille/cap-ptce> ?q ?r }}"
     assert client.get("/sparql", query_string={"query": query}).get_json()["boolean"] is True

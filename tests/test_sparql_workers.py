@@ -71,3 +71,23 @@ def test_closed_workers_refuse_work(tmp_path):
         pool.close()
         with pytest.raises(StoreError, match="stopped"):
             pool.run(COUNT, inspect_query(COUNT.text), choose_format("SELECT", None), timeout=1, max_rows=10)
+
+
+def test_an_unexpected_error_in_a_worker_is_reported_and_the_worker_lives_on(tmp_path):
+    with corpus_kb(tmp_path / "c", 1, workers=1) as kb:
+        pool = kb._backend.start_workers()
+        pool.wait_until_ready(30)
+        [pid] = [worker.process.pid for worker in pool._all]
+        broken = QueryRequest("ASK {}", default_graphs=("not an IRI",), named_graphs=())
+        with pytest.raises(StoreError, match="unexpected ValueError"):
+            pool.run(broken, inspect_query(broken.text), choose_format("ASK", None), timeout=10, max_rows=10)
+        assert count(kb, timeout=10) > 0
+        assert [worker.process.pid for worker in pool._all] == [pid]
+
+
+def test_the_knowledge_base_refuses_a_dataset_that_is_not_made_of_iris(tmp_path):
+    from cap_ptce.errors import ParameterError
+
+    with corpus_kb(tmp_path / "c", 1) as kb:
+        with pytest.raises(ParameterError, match="not a graph IRI"):
+            kb.run(QueryRequest("ASK {}", default_graphs=("not an IRI",), named_graphs=()), timeout=10)

@@ -108,6 +108,8 @@ def _serve(conn: Connection, location: str, in_memory: bool) -> None:
             conn.send(("ok", run_safely(current["store"], request, info, fmt, max_rows, prefixes)))
         except errors.CapPtceError as exc:
             conn.send(("error", (type(exc).__name__, exc.to_dict())))
+        except Exception as exc:  # a bug must not take the worker down: report it, keep serving
+            conn.send(("error", ("StoreError", {"message": f"unexpected {type(exc).__name__} in a query worker: {exc}"})))
 
 
 @dataclass(eq=False)

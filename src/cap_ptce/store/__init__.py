@@ -221,6 +221,8 @@ class KnowledgeBase:
     def check(self, request: QueryRequest) -> QueryInfo:
         """Inspect a query; refuse it if its FROM names a graph that is not in the store."""
         info = inspect_query(request.text, base_iri=request.base_iri)
+        for iri in (*(request.default_graphs or ()), *(request.named_graphs or ())):
+            _check_graph_iri(iri)
         if not request.has_protocol_dataset:
             unknown = sorted(set(info.from_graphs + info.from_named_graphs) - self.graph_names())
             if unknown:
@@ -264,6 +266,14 @@ class KnowledgeBase:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def _check_graph_iri(iri: str) -> None:
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise ParameterError(f"not a graph IRI: {iri!r} ({exc})", key="default-graph-uri/named-graph-uri",
+                             hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI") from None
 
 
 def _duplicate(record: GraphRecord, kept: list[GraphRecord]) -> str | None:

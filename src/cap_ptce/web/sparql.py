@@ -12,7 +12,7 @@ import atexit
 import logging
 from functools import partial
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urljoin
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_from_directory
@@ -163,6 +163,17 @@ def _query_or_update(source, params) -> str | None:
     return _one(source.getlist("query"), "query")
 
 
+def _graph_iri(value: str, name: str) -> str:
+    """A dataset parameter as an absolute IRI (relative ones resolve against the endpoint)."""
+    try:
+        iri = urljoin(request.base_url, value.strip())
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise ParameterError(f"{name} is not an IRI: {value!r} ({exc})", key=name,
+                             hint="donnez l'IRI d'un graphe / give a graph IRI") from None
+    return iri
+
+
 def protocol_request() -> tuple[QueryRequest | None, list[str]]:
     """The current HTTP request as a QueryRequest (None without a query) and its format names."""
     text, params = _params()
@@ -171,8 +182,8 @@ def protocol_request() -> tuple[QueryRequest | None, list[str]]:
         return None, formats
     if is_update(text):
         raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
-    default = tuple(params.getlist("default-graph-uri"))
-    named = tuple(params.getlist("named-graph-uri"))
+    default = tuple(_graph_iri(value, "default-graph-uri") for value in params.getlist("default-graph-uri"))
+    named = tuple(_graph_iri(value, "named-graph-uri") for value in params.getlist("named-graph-uri"))
     has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
     return QueryRequest(
         text,
