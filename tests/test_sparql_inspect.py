@@ -85,3 +85,19 @@ def test_scanning_is_fast():
     for _ in range(1000):
         inspect_query(text)
     assert (time.perf_counter() - start) / 1000 < 0.002
+
+
+@pytest.mark.parametrize("opening, closing", [("{", "}"), ("(", ")"), ("[", "]")])
+def test_nesting_deeper_than_the_engine_can_parse_is_refused(opening, closing):
+    from cap_ptce.errors import QueryTooLargeError
+    from cap_ptce.sparql.inspect import MAX_NESTING
+
+    deep = f"SELECT * {{ FILTER({opening * 5000}1{closing * 5000}) }}"
+    with pytest.raises(QueryTooLargeError, match="nested"):
+        inspect_query(deep)
+    fine = f"SELECT * {{ FILTER({'(' * (MAX_NESTING - 2)}1{')' * (MAX_NESTING - 2)}) }}"
+    assert inspect_query(fine).form == "SELECT"
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    assert inspect_query('SELECT * { ?s ?p "' + "{" * 5000 + '" }').form == "SELECT"

@@ -20,15 +20,16 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from ..errors import QueryRefusedError, QuerySyntaxError
+from ..errors import QueryRefusedError, QuerySyntaxError, QueryTooLargeError
 
-__all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "QueryInfo", "inspect_query", "is_update"]
+__all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "MAX_NESTING", "QueryInfo", "inspect_query", "is_update"]
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 
+MAX_NESTING = 256  # groups, brackets and parentheses; real queries stay under 20
 _READ_ONLY_HINT = (
     "ce point d'accès est en lecture seule : chargez les données avec « cap-ptce load » / "
     "this endpoint is read-only: load data with `cap-ptce load`"
@@ -138,6 +139,7 @@ def _inspect_reading(text: str, base_iri: str | None) -> QueryInfo:
             line=1, column=1, hint="une requête SPARQL commence par SELECT, CONSTRUCT, DESCRIBE ou ASK",
         )
     _refuse_service(tokens)
+    _refuse_deep_nesting(tokens)
     default, named = _dataset_clause(tokens, base_iri)
     return QueryInfo(form, tuple(default), tuple(named))
 
@@ -150,6 +152,21 @@ def _refuse_service(tokens: list[tuple[str, str]]) -> None:
                 hint="la clause SERVICE est refusée : interrogez chaque service séparément / "
                 "query each service separately",
             )
+
+
+def _refuse_deep_nesting(tokens: list[tuple[str, str]]) -> None:
+    """Refuse nesting the engine's recursive parser cannot take (it overflows its stack near 5,000)."""
+    depth = 0
+    for kind, value in tokens:
+        if kind == "other" and value in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryTooLargeError(
+                    f"the query is nested more than {MAX_NESTING} levels deep",
+                    hint="simplifiez la requête / simplify the query",
+                )
+        elif kind == "other" and value in "})]":
+            depth -= 1
 
 
 def _dataset_clause(tokens, base_iri):
