@@ -12,10 +12,11 @@ links point at the documents, never at the extensionless IRIs.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .errors import InputError, ParameterError
 from .negotiation import representations
@@ -100,10 +101,30 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
     default_lang = app.config["DEFAULT_LANG"]
     _write(out_dir, "/index.html", (out_dir / f"index.{default_lang}.html").read_bytes(), report)
     base_path = urlsplit(app.config["BASE_IRI"].rstrip("/") + "/").path
+    _write(out_dir, "/404.html", _not_found_page(app, base_path), report)
     _write(out_dir, "/.htaccess", apache_rules(base_path, default_lang).encode("utf-8"), report)
     for name, text in nginx_rules(base_path, default_lang).items():
         _write(out_dir, "/" + name, text.encode("utf-8"), report)
     return report
+
+
+def _not_found_page(app, base_path: str) -> bytes:
+    """The 404 page a web server shows at any depth: the app's error page, its links resolved from the base."""
+    from flask import g, render_template
+
+    error = {"error": "NotFoundError",
+             "message": "rien n’est publié à cette adresse / nothing is published at this address",
+             "hint": "partir de l’accueil ou de la grille / start from the home page or the grid"}
+    with app.test_request_context("/"):
+        g.doc_path = "/"  # its language switch leads to the home page in the other language
+        html = render_template("error.html", status=404, error=error)
+    # Served in place of any missing URL, at any depth: its links must start from the site's root path.
+    # (A <base> element would also send the in-page link #contenu to the home page.)
+    return _RELATIVE_LINK.sub(lambda m: f'{m[1]}="{urljoin(base_path, m[2])}"', html).encode("utf-8")
+
+
+# href or src attributes holding a link relative to the page (not absolute, root-relative or in-page).
+_RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
 
 
 def _fetch(client, path: str) -> bytes:

@@ -47,6 +47,7 @@ def _apache_files(base_path: str) -> list[str]:
         f"# The site is deployed at {base_path}; needs AllowOverride FileInfo Options Indexes.",
         "Options -MultiViews",
         "DirectoryIndex index.html",
+        f"ErrorDocument 404 {base_path}404.html",
     ]
     lines += [f"AddType {media_type} .{suffix}" for suffix, media_type in media_types()]
     lines += [
@@ -150,6 +151,7 @@ def _nginx_location(base_path: str) -> str:
     location = [
         f"location {base_path} {{",
         "    index index.html;",
+        f"    error_page 404 {root}/404.html;",
         "    charset utf-8;",
         "    charset_types text/css text/turtle text/csv application/n-triples application/ld+json"
         " application/trig application/n-quads;",
