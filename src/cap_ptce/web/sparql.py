@@ -22,9 +22,8 @@ from werkzeug.http import parse_accept_header, parse_options_header
 
 from ..errors import InputError, ParameterError, QueryRefusedError, QueryTooLargeError
 from ..queries import list_queries
-from ..sparql import GRAPH_FORMATS, QueryRequest, by_name, choose_format
+from ..sparql import GRAPH_FORMATS, QueryRequest, choose_format
 from ..sparql.description import service_description
-from ..sparql.inspect import is_update
 from ..store import KnowledgeBase
 from ..store.corpus import default_loader
 
@@ -180,8 +179,6 @@ def protocol_request() -> tuple[QueryRequest | None, list[str]]:
     formats = params.getlist("format") + params.getlist("output")
     if text is None:
         return None, formats
-    if is_update(text):
-        raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
     default = tuple(_graph_iri(value, "default-graph-uri") for value in params.getlist("default-graph-uri"))
     named = tuple(_graph_iri(value, "named-graph-uri") for value in params.getlist("named-graph-uri"))
     has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
@@ -231,7 +228,7 @@ def _without_query(formats: list[str]) -> Response:
 
 
 def _service_description(formats: list[str]) -> Response:
-    fmt = by_name("CONSTRUCT", formats[0]) if formats else choose_format("CONSTRUCT", request.headers.get("Accept"))
+    fmt = choose_format("CONSTRUCT", request.headers.get("Accept"), formats)
     triples = service_description(request.base_url, get_kb().graph_names(), license=current_app.config.get("LICENSE"),
                                   title={"fr": "CAP PTCE : point d'accès SPARQL", "en": "CAP PTCE SPARQL endpoint"})
     body = ox.serialize(triples, format=fmt.oxigraph,
