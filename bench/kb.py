@@ -67,7 +67,7 @@ def settings() -> dict:
 def run(results_dir: Path) -> dict:
     """Measure every size, write kb.json and kb.md into ``results_dir``."""
     config = settings()
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cap-ptce-bench-kb-") as tmp:
         work = Path(tmp)
         validation = _validated_load_cost(work)
@@ -80,6 +80,8 @@ def run(results_dir: Path) -> dict:
         "sizes": sizes,
         "targets": _targets(sizes),
         "runtime_s": round(time.perf_counter() - started, 1),
+        # The machine is shared: a load average over its core count means the figures include waiting.
+        "load_average": {"start": round(load_before, 2), "end": round(os.getloadavg()[0], 2)},
     }
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "kb.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -348,7 +350,8 @@ def markdown(figures: dict) -> str:
         f"Measured {figures['date']} by `python -m bench kb` in {figures['runtime_s']:.0f} s, on "
         f"{machine['cpu']} ({machine['cores']} cores, {machine['memory_mib']} MiB), {machine['system']}; "
         f"Python {machine['python']}, pyoxigraph {machine.get('pyoxigraph')}, rdflib {machine.get('rdflib')}, "
-        f"{machine['oxigraph_server']}. Medians of {figures['settings']['repeat']} runs after one warm-up; "
+        f"{machine['oxigraph_server']}. Load average {figures['load_average']['start']} at the start and "
+        f"{figures['load_average']['end']} at the end (other work shared the machine). Medians of {figures['settings']['repeat']} runs after one warm-up; "
         "each ready-made query with its default parameters. The corpora are written by "
         "`cap-ptce generate N --seed 0` and loaded by `cap-ptce load --no-validate`. "
         "The overhead is HTTP /sparql over pyoxigraph on an in-memory copy of the store, which is what "
