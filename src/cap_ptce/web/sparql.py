@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
 from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin
@@ -45,7 +46,9 @@ _YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
 
 def init_app(app: Flask) -> None:
     """Prepare the app's state; the knowledge base is built on first use (or by ``cap-ptce serve``)."""
-    app.extensions.setdefault("cap_ptce", {})
+    # Building validates the corpus with pyshacl, whose SPARQL parser (rdflib's, on
+    # pyparsing) breaks when two threads parse at once: one thread builds, the others wait.
+    app.extensions.setdefault("cap_ptce", {})["kb_lock"] = threading.Lock()
     app.after_request(_cors_headers)
 
 
@@ -56,11 +59,16 @@ def set_kb(app: Flask, kb: KnowledgeBase) -> None:
 
 def get_kb() -> KnowledgeBase:
     """The current app's knowledge base, built from its settings the first time."""
-    state = current_app.extensions.setdefault("cap_ptce", {})
-    if state.get("kb") is None:
-        state["kb"] = build_kb(current_app.config)
-        atexit.register(state["kb"].close)
-    return state["kb"]
+    state = current_app.extensions["cap_ptce"]
+    kb = state.get("kb")
+    if kb is None:
+        with state["kb_lock"]:
+            kb = state.get("kb")
+            if kb is None:  # nobody built it while this thread waited
+                kb = build_kb(current_app.config)
+                atexit.register(kb.close)
+                state["kb"] = kb
+    return kb
 
 
 def build_kb(config) -> KnowledgeBase:
