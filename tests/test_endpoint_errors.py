@@ -83,6 +83,23 @@ def test_each_kind_of_error_in_json_and_html(app, name, request_args, status, er
     check_page_shape(client.open(**request_args, headers={"Accept": BROWSER}), status)
 
 
+@pytest.mark.parametrize("path", ["/grille/question/q99.fr.html", "/grille/inconnue.html", "/pas-de-page.en.html"])
+def test_a_missing_page_without_accept_is_a_page(app, path):
+    """The URL names an HTML document: a client that says nothing gets the error as a page."""
+    check_page_shape(app.test_client().get(path), 404)
+    check_page_shape(app.test_client().get(path, headers={"Accept": "*/*"}), 404)
+
+
+@pytest.mark.parametrize("path", ["/grille/question/q99.ttl", "/grille/question/q99", "/pas-de-page"])
+def test_a_missing_document_without_accept_is_json(app, path):
+    check_json_shape(app.test_client().get(path), 404)
+
+
+def test_a_client_that_prefers_json_gets_json_even_for_a_page_url(app):
+    response = app.test_client().get("/grille/question/q99.fr.html", headers={"Accept": "application/json"})
+    check_json_shape(response, 404)
+
+
 def test_a_syntax_error_page_shows_the_position(app):
     page = check_page_shape(app.test_client().get("/sparql", query_string={"query": "ASK {"},
                                                   headers={"Accept": BROWSER}), 400)

@@ -2,7 +2,8 @@
 
 The JSON object is ``{"error", "message", "line"?, "column"?, "hint"?}``. A
 request gets JSON when it does not prefer HTML (API clients, SPARQL clients,
-``curl``) and HTML when a browser asks for a page. Statuses:
+``curl``) and HTML when a browser asks for a page, or when the URL names a page
+(``….html``) and the client does not prefer JSON. Statuses:
 
 ======================================  ======  ==========================================
 error                                   status  why
@@ -53,8 +54,16 @@ def status_of(exc: errors.CapPtceError) -> int:
 
 
 def _wants_html() -> bool:
+    """Whether the error goes out as a page: what ``Accept`` prefers, else what the URL names.
+
+    A URL ending in ``.html`` names a page (``q01.fr.html``): its error is a page
+    unless the client prefers JSON. Any other URL gets JSON unless the client
+    prefers HTML (JSON wins ties: ``curl`` sends ``*/*``).
+    """
     accept = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
-    return accept.best_match(["application/json", "text/html"]) == "text/html"  # JSON wins ties
+    if request.path.endswith(".html"):
+        return accept.best_match(["text/html", "application/json"]) != "application/json"
+    return accept.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def error_response(status: int, payload: dict, headers: dict | None = None) -> Response:
