@@ -6,7 +6,7 @@ start-up, imports, parsing the shapes) and reported as the median of several run
 1. one description of the sample corpus;
 2. the whole sample corpus, in one command;
 3. 1,000 descriptions written by ``cap-ptce generate 1000 --seed 0``, in one command.
-   pySHACL's command line takes about 10 s per description here (it parses the
+   pySHACL's command line takes several seconds per description here (it parses the
    SPARQL of the check digits again for every value), so it is timed on the
    first 30 of them, beside ``cap-ptce validate`` on the same 30; the per-file
    figures compare the two, and nothing is extrapolated in the table.
