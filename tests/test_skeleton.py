@@ -5,6 +5,8 @@ import sys
 
 import cap_ptce
 from cap_ptce import errors
+from cap_ptce.cli import cli
+from click.testing import CliRunner
 
 
 def test_all_lists_what_the_package_exports():
@@ -44,3 +46,32 @@ def test_environment_overrides_a_setting(monkeypatch):
 
     monkeypatch.setenv("CAP_PTCE_MAX_RESULT_ROWS", "42")
     assert create_app({"TESTING": True}).config["MAX_RESULT_ROWS"] == 42
+
+
+def test_the_lazy_command_table_names_every_command_of_every_module():
+    import importlib
+    import pkgutil
+
+    from cap_ptce import cli as cli_package
+
+    defined = {}
+    for info in pkgutil.iter_modules(cli_package.__path__):
+        module = importlib.import_module(f"cap_ptce.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            defined[command.name] = info.name
+    assert defined == cli_package.COMMAND_MODULES
+
+
+def test_help_lists_every_command(cap_ptce):
+    from cap_ptce.cli import COMMAND_MODULES
+
+    result = cap_ptce("--help")
+    assert result.exit_code == 0
+    for name in COMMAND_MODULES:
+        assert f"  {name} " in result.output
+
+
+def test_an_unknown_command_exits_2_and_names_it(cap_ptce):
+    result = CliRunner().invoke(cli, ["valdate"])
+    assert result.exit_code == 2
+    assert "valdate" in result.output

@@ -1,7 +1,7 @@
 """The ``cap-ptce`` command line: a click group, one module per area.
 
-Each module listed in :data:`_MODULES` exposes ``COMMANDS``, a list of click
-commands. Commands stay thin: parse options, call one library function, render.
+Each module named in :data:`COMMAND_MODULES` exposes ``COMMANDS``, a list of
+click commands, imported when one of them runs. Commands stay thin: parse options, call one library function, render.
 :func:`main` maps the library's errors to exit codes: 0 success, 1 a negative
 verdict (for example a description that does not conform), 2 bad input or a
 command that cannot run.
@@ -19,7 +19,21 @@ from ..errors import CapPtceError
 
 __all__ = ["cli", "main"]
 
-_MODULES = ("grid", "project", "validate", "kb", "query", "publish")
+# Command name -> module of this package that defines it. Modules are imported
+# only when their command runs (or help lists it), so that `cap-ptce validate`
+# does not pay for importing the web server and the store.
+COMMAND_MODULES = {
+    "grid": "grid",
+    "export": "grid",
+    "new": "project",
+    "convert": "project",
+    "generate": "project",
+    "validate": "validate",
+    "load": "kb",
+    "serve": "kb",
+    "query": "query",
+    "publish": "publish",
+}
 
 EPILOG = """\b
 Examples:
@@ -31,7 +45,21 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when the command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        return next((c for c in module.COMMANDS if c.name == name), None)
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cap-ptce")
 def cli() -> None:
     """CAP PTCE: the grid for Pôles Territoriaux de Coopération Économique as linked data.
@@ -39,12 +67,6 @@ def cli() -> None:
     Describe a PTCE project, check it against the grid and the law, and query a
     corpus of projects in SPARQL.
     """
-
-
-for _name in _MODULES:
-    _module = importlib.import_module(f"{__name__}.{_name}")
-    for _command in getattr(_module, "COMMANDS", ()):
-        cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:
