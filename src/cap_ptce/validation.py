@@ -1,12 +1,11 @@
 """Validate project descriptions against the CAP PTCE shapes, and return a report.
 
-The shapes are ours only: the files of ``shapes/`` and the completeness shapes
-generated from the grid (:func:`completeness_shapes`), parsed once per process.
-A description is never read as shapes, pySHACL runs without its advanced
-features, without inference and without meta-SHACL, and nothing reaches the
-network. The grid's concept schemes (``skos:broader``, ``skos:inScheme``) are
-added to the data graph, as pySHACL's ``ont_graph`` would, so that a shape can
-tell that a cooperative is an ESS enterprise.
+:mod:`cap_ptce.validation_engine` runs pySHACL with our shapes only (no
+advanced features, no inference, no meta-SHACL, nothing from the network);
+this module turns its SHACL report into ours: each result with its grid entry,
+question, message in the reader's language and YAML line, and the completeness.
+:mod:`cap_ptce.validation_batch` validates many descriptions with one pySHACL
+call per batch, with the same results.
 
 Verdict: a description conforms when no result has the severity
 ``sh:Violation`` (pySHACL's ``allow_warnings``). The law (loi n° 2014-856,
@@ -21,22 +20,20 @@ Usage::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pyshacl import validate as pyshacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, SKOS
-from rdflib.plugins.sparql import prepareQuery
+from rdflib.namespace import RDF, SH
 
 from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
 from .errors import InputFileError, ParameterError
 from .grid import load_grid
-from .namespaces import CAP, PREFIXES, SHAPES, VOCAB, bind_prefixes
+from .namespaces import CAP, PREFIXES, SHAPES, VOCAB
+from .validation_engine import data_graph, full_shapes, run_pyshacl, shape_iris, shapes_graph
 
 __all__ = [
     "LANGUAGES",
@@ -48,6 +45,7 @@ __all__ = [
     "shapes_graph",
     "data_graph",
     "validate_graph",
+    "report_from_shacl",
     "validate_description",
     "validate_file",
     "validate_paths",
@@ -95,60 +93,11 @@ class Report:
 
 
 @cache
-def _shapes() -> Graph:
-    """Files of shapes/ and the generated completeness shapes, parsed once; never mutated."""
-    from .rdf import shapes_graph as merged_shapes  # late: rdf imports us for the completeness shapes
-
-    return merged_shapes()
-
-
-def shapes_graph() -> Graph:
-    """A copy of every shape the validation uses."""
-    graph = bind_prefixes(Graph())
-    for triple in _shapes():
-        graph.add(triple)
-    return graph
-
-
-# What people read (labels, descriptions, messages, links to the grid). pySHACL
-# compares every predicate of a shape with its list of constraint parameters, one
-# rdflib term comparison each, so these annotations tripled the time spent there;
-# it validates with the shapes without them, and the messages come from ours.
-ANNOTATIONS = frozenset({RDFS.label, SH.name, SH.description, SH.message, RDFS.seeAlso,
-                         CAP.checksEntry, CAP.checksQuestion, CAP.legalBasis})
-
-
-@cache
-def _lean_shapes() -> Graph:
-    """Our shapes minus the annotations of shapes (SPARQL constraints keep their message templates)."""
-    full = _shapes()
-    sparql = set(full.subjects(RDF.type, SH.SPARQLConstraint))
-    lean = Graph()
-    for s, p, o in full:
-        if p not in ANNOTATIONS or s in sparql:
-            lean.add((s, p, o))
-    return lean
-
-
-@cache
-def _vocabulary_triples() -> tuple:
-    """The concept schemes' structure, which shapes follow (skos:broader*) in the data graph."""
-    from .rdf import grid_graph
-
-    grid = grid_graph()
-    keep = (SKOS.broader, SKOS.inScheme)
-    return tuple(
-        (s, p, o) for s, p, o in grid
-        if str(s).startswith(str(VOCAB)) and (p in keep or (p == RDF.type and o == SKOS.Concept))
-    )
-
-
-@cache
 def _shape_links() -> dict[URIRef, tuple[str, str | None]]:
     """Shape IRI -> (entry id or GENERAL, question id or None), from cap:checksEntry/Question."""
-    shapes = _shapes()
+    shapes = full_shapes()
     links = {}
-    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape)):
+    for shape in shape_iris():
         entry = shapes.value(shape, CAP.checksEntry)
         question = shapes.value(shape, CAP.checksQuestion)
         links[shape] = (_last_segment(entry) if entry else GENERAL, _last_segment(question) if question else None)
@@ -157,82 +106,6 @@ def _shape_links() -> dict[URIRef, tuple[str, str | None]]:
 
 def _last_segment(iri) -> str:
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
-
-
-# --- running pySHACL -----------------------------------------------------------------
-
-
-class _PreparedQueryGraph(Graph):
-    """A data graph that parses each SPARQL text once.
-
-    pySHACL sends the text of a SHACL-SPARQL constraint once per focus node,
-    and rdflib parses it anew each time (about 0.15 s for the SIRET check).
-    The texts come from our shapes only, so a small cache keyed by text is safe.
-    """
-
-    def query(self, query_object, *args, **kwargs):
-        if isinstance(query_object, str):
-            query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
-
-
-@lru_cache(maxsize=64)
-def _prepared(text: str):
-    return prepareQuery(text)
-
-
-def data_graph(description: Graph) -> Graph:
-    """What the shapes see: the description plus the grid's concept schemes (as pySHACL's ont_graph would add)."""
-    graph = _PreparedQueryGraph()
-    for triple in description:
-        graph.add(triple)
-    for triple in _vocabulary_triples():
-        graph.add(triple)
-    return graph
-
-
-def _run_pyshacl(description: Graph) -> Graph:
-    """The SHACL validation report graph of ``description`` against our shapes only."""
-    _conforms, report_graph, _text = pyshacl_validate(
-        data_graph(description),
-        shacl_graph=_lean_shapes(),
-        ont_graph=None,
-        inference="none",
-        abort_on_first=False,
-        allow_infos=True,
-        allow_warnings=True,
-        meta_shacl=False,
-        advanced=False,
-        js=False,
-        debug=False,
-    )
-    _set_messages(report_graph)
-    return bind_prefixes(report_graph)
-
-
-def _set_messages(report: Graph) -> None:
-    """Put our French and English messages on every result of ``report``.
-
-    A SPARQL constraint's messages are pySHACL's, with the templates ({?value})
-    filled in but the language tags dropped: each gets back the tag of the
-    template it matches. Other results get the messages of their shape.
-    """
-    full = _shapes()
-    for node in set(report.subjects(RDF.type, SH.ValidationResult)):
-        constraint = report.value(node, SH.sourceConstraint)
-        if constraint is not None and (constraint, RDF.type, SH.SPARQLConstraint) in full:
-            messages = [_tagged(m, full.objects(constraint, SH.message)) for m in report.objects(node, SH.resultMessage)]
-        else:
-            messages = list(full.objects(report.value(node, SH.sourceShape), SH.message))
-        if messages:
-            report.remove((node, SH.resultMessage, None))
-            for message in messages:
-                report.add((node, SH.resultMessage, message))
-
-
-def _tagged(message: Literal, templates) -> Literal:
-    lang = next((t.language for t in templates if _template_pattern(str(t)).fullmatch(str(message))), None)
-    return Literal(str(message), lang=lang) if lang else message
 
 
 # --- from the SHACL report to ours ---------------------------------------------------
@@ -244,7 +117,12 @@ def validate_graph(graph: Graph, *, source: str = "<graph>", line_for: LineFinde
                    lang: str = "fr") -> Report:
     """Validate a description graph (one cap:Project) and build the report in ``lang``."""
     _check_lang(lang)
-    report_graph = _run_pyshacl(graph)
+    return report_from_shacl(run_pyshacl(graph), graph, source=source, line_for=line_for, lang=lang)
+
+
+def report_from_shacl(report_graph: Graph, graph: Graph, *, source: str, line_for: LineFinder | None,
+                      lang: str) -> Report:
+    """Our report of the description ``graph`` from the SHACL report of its validation."""
     results = tuple(sorted(
         (_result(report_graph, node, graph, line_for, lang)
          for node in report_graph.objects(None, SH.result)),  # not the nested sh:detail ones
@@ -308,15 +186,6 @@ def _message(report: Graph, node, shape, lang: str) -> str:
     messages = list(report.objects(node, SH.resultMessage))
     chosen = next((m for m in messages if getattr(m, "language", None) == lang), None)
     return str(chosen or (messages[0] if messages else shape))
-
-
-_PLACEHOLDER = re.compile(r"\{[?$][A-Za-z_][A-Za-z0-9_]*\}")
-
-
-@lru_cache(maxsize=512)
-def _template_pattern(template: str) -> re.Pattern:
-    parts = _PLACEHOLDER.split(template)
-    return re.compile(".*?".join(re.escape(part) for part in parts), re.DOTALL)
 
 
 def _path_text(graph: Graph, path) -> str | None:

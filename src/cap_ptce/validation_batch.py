@@ -1,0 +1,210 @@
+"""Validate many descriptions at once: one pySHACL call per batch, the same results as one by one.
+
+Validating a description alone costs a pySHACL run, and most of a run is per
+focus node; so a batch of descriptions is validated as the union of their
+graphs, and the SHACL report is split back by focus node. This gives exactly
+the results of validating each description alone because:
+
+- every shape is focus-scoped: its targets are ``sh:targetClass`` or
+  ``sh:targetSubjectsOf`` (no SPARQL target, no ``sh:targetNode``), its paths
+  go forward from the focus node (no ``sh:inversePath``), and its SPARQL
+  constraints start from ``$this`` (:func:`focus_scoped_problems` checks this,
+  and a test keeps it true);
+- a batch never holds two descriptions that say different things about one
+  node: a node that two descriptions share (a commune, a region named by its
+  INSEE IRI, or the project itself when two files describe it) must have the
+  same triples in both, or the descriptions go to different batches
+  (:func:`plan_batches`). What a shape sees from a focus node is then what it
+  sees in each description alone.
+
+A result whose focus node belongs to several descriptions of the batch goes to
+each of them. With ``jobs`` > 1 the files are shared out between processes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+
+from .errors import CapPtceError
+from .namespaces import bind_prefixes
+from .validation import LineFinder, Report, _check_lang, report_from_shacl
+from .validation_engine import full_shapes, run_pyshacl
+
+__all__ = [
+    "BATCH_SIZE",
+    "Unreadable",
+    "plan_batches",
+    "focus_scoped_problems",
+    "validate_graphs",
+    "validate_descriptions",
+    "validate_many",
+]
+
+BATCH_SIZE = 50  # descriptions per pySHACL run: large enough to pay off, small enough to share out
+_FILES_PER_PROCESS = 40  # below this, starting a process (imports, shapes) costs more than it saves
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that could not be read: its name and the loader's error (message, line, hint)."""
+
+    source: str
+    error: CapPtceError
+    conforms: bool = False
+
+
+# --- planning batches ------------------------------------------------------------------
+
+
+def _node_facts(graph: Graph) -> dict:
+    """Every IRI or blank node of ``graph`` -> the frozen set of triples it is the subject of."""
+    about = defaultdict(set)
+    for s, p, o in graph:
+        about[s].add((p, o))
+        if not isinstance(o, Literal):
+            about.setdefault(o, set())
+    return {node: frozenset(facts) for node, facts in about.items()}
+
+
+def plan_batches(graphs: Sequence[Graph], size: int = BATCH_SIZE) -> list[list[int]]:
+    """Indexes of ``graphs`` grouped into batches whose shared nodes have the same triples everywhere."""
+    batches: list[tuple[list[int], dict]] = []
+    for index, graph in enumerate(graphs):
+        facts = _node_facts(graph)
+        home = next((b for b in batches if len(b[0]) < size and _agrees(facts, b[1])), None)
+        if home is None:
+            home = ([], {})
+            batches.append(home)
+        home[0].append(index)
+        home[1].update(facts)
+    return [members for members, _facts in batches]
+
+
+def _agrees(facts: dict, batch_facts: dict) -> bool:
+    return all(batch_facts.get(node, triples) == triples for node, triples in facts.items())
+
+
+def focus_scoped_problems(shapes: Graph | None = None) -> list[str]:
+    """What in ``shapes`` (default: ours) would make a batch's results differ from one-by-one validation."""
+    shapes = full_shapes() if shapes is None else shapes
+    problems = []
+    # a node only named by a description, or reached backwards, could be judged on another's triples
+    for predicate in (SH.targetNode, SH.targetObjectsOf, SH.target, SH.inversePath):
+        problems += [f"{s} uses {predicate}" for s in shapes.subjects(predicate, None)]
+    for constraint, text in shapes.subject_objects(SH.select):
+        if "$this" not in str(text):
+            problems.append(f"{constraint}: its SPARQL does not start from $this")
+    for constraint, _text in shapes.subject_objects(SH.ask):
+        problems.append(f"{constraint}: ASK constraints are not checked for batches")
+    return problems
+
+
+# --- splitting the report ----------------------------------------------------------------
+
+
+def _closure(report: Graph, node) -> list[tuple]:
+    """The triples of a result and of the blank nodes it leads to (paths, nested details)."""
+    triples, todo, seen = [], [node], {node}
+    while todo:
+        for triple in report.triples((todo.pop(), None, None)):
+            triples.append(triple)
+            if isinstance(triple[2], BNode) and triple[2] not in seen:
+                seen.add(triple[2])
+                todo.append(triple[2])
+    return triples
+
+
+def _split_report(report: Graph, owners_of: Callable[[object], list[int]], count: int) -> list[Graph]:
+    """One SHACL report graph per description of the batch, each with its own results."""
+    parts = [bind_prefixes(Graph()) for _ in range(count)]
+    violated = [False] * count
+    for result in report.objects(None, SH.result):
+        focus = report.value(result, SH.focusNode)
+        triples = _closure(report, result)
+        for owner in owners_of(focus):
+            for triple in triples:
+                parts[owner].add(triple)
+            parts[owner].add((_report_node(parts[owner]), SH.result, result))
+            violated[owner] |= report.value(result, SH.resultSeverity) == SH.Violation
+    for part, bad in zip(parts, violated):
+        part.add((_report_node(part), SH.conforms, Literal(not bad, datatype=XSD.boolean)))
+    return parts
+
+
+def _report_node(part: Graph):
+    node = part.value(None, RDF.type, SH.ValidationReport)
+    if node is None:
+        node = BNode()
+        part.add((node, RDF.type, SH.ValidationReport))
+    return node
+
+
+# --- validating ------------------------------------------------------------------------------
+
+
+def validate_graphs(items: Sequence[tuple[Graph, str, LineFinder | None]], *, lang: str = "fr",
+                    size: int = BATCH_SIZE) -> list[Report]:
+    """Reports of (graph, source, line_for) items, in their order, one pySHACL run per batch."""
+    _check_lang(lang)
+    reports: list[Report | None] = [None] * len(items)
+    for batch in plan_batches([graph for graph, _s, _l in items], size):
+        graphs = [items[i][0] for i in batch]
+        members = defaultdict(list)
+        for position, graph in enumerate(graphs):
+            for node in set(graph.subjects()) | {o for o in graph.objects() if not isinstance(o, Literal)}:
+                members[node].append(position)
+        everyone = list(range(len(batch)))  # a focus only in the grid's vocabulary concerns every description
+        parts = _split_report(run_pyshacl(*graphs), lambda focus: members.get(focus, everyone), len(batch))
+        for position, index in enumerate(batch):
+            graph, source, line_for = items[index]
+            reports[index] = report_from_shacl(parts[position], graph, source=source, line_for=line_for, lang=lang)
+    return reports
+
+
+def validate_descriptions(descriptions: Sequence, *, lang: str = "fr", size: int = BATCH_SIZE) -> list[Report]:
+    """Reports of loaded descriptions (``cap_ptce.project.Description``), in their order."""
+    return validate_graphs([(d.graph, str(d.source), d.line_for) for d in descriptions], lang=lang, size=size)
+
+
+def _validate_chunk(paths: Sequence[Path], lang: str) -> list[Report | Unreadable]:
+    """Load and validate ``paths``; a file that cannot be read becomes an :class:`Unreadable`."""
+    from .project import load_description
+
+    loaded: list = []
+    for path in paths:
+        try:
+            loaded.append(load_description(path))
+        except CapPtceError as exc:
+            loaded.append(Unreadable(str(path), exc))
+    readable = [item for item in loaded if not isinstance(item, Unreadable)]
+    reports = iter(validate_descriptions(readable, lang=lang))
+    return [item if isinstance(item, Unreadable) else next(reports) for item in loaded]
+
+
+def validate_many(paths: Iterable[Path], *, lang: str = "fr", jobs: int = 1) -> list[Report | Unreadable]:
+    """Validate files in batches, in ``jobs`` processes when there are enough; the outcomes in order.
+
+    Like any use of multiprocessing, a script that passes ``jobs`` > 1 must
+    guard its entry point with ``if __name__ == "__main__":``.
+    """
+    _check_lang(lang)
+    paths = list(paths)
+    jobs = max(1, min(jobs, len(paths) // _FILES_PER_PROCESS))
+    if jobs == 1:
+        return _validate_chunk(paths, lang)
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    chunks = [paths[i::jobs] for i in range(jobs)]  # interleaved: similar work in each process
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        done = list(pool.map(_validate_chunk, chunks, [lang] * jobs))
+    outcomes: list = [None] * len(paths)
+    for offset, chunk_outcomes in enumerate(done):
+        outcomes[offset::jobs] = chunk_outcomes
+    return outcomes
