@@ -175,9 +175,10 @@ class KnowledgeBase:
 
         ``loader(path)`` returns an object with ``graph`` (rdflib) and ``iri``;
         ``validator(description)`` returns a :class:`~.provenance.Validation`
-        (None: do not validate). Graphs of files that disappeared are removed.
-        With ``jobs`` > 1, changed files are read and validated in that many
-        processes (validation costs about 0.3 s per description).
+        (None: do not validate); one with a ``many(descriptions)`` method, like
+        the default, validates the changed files in batches. Graphs of files
+        that disappeared are removed. With ``jobs`` > 1, changed files are read
+        and validated in that many processes when there are enough of them.
         """
         loaded_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
         previous = {record.source: record for record in self.records()}

@@ -1,0 +1,43 @@
+"""The store validates a corpus in batches, with the outcomes of validating each file alone."""
+
+from __future__ import annotations
+
+import shutil
+
+import cap_ptce.validation_batch as batch
+from cap_ptce.project import load_description
+from cap_ptce.resources import data_dir
+from cap_ptce.store import KnowledgeBase
+from cap_ptce.store.corpus import default_validator, summarise_report
+from cap_ptce.validation import validate_description
+from valid_description import description, write
+
+
+def test_loading_validates_in_one_batch_with_each_files_outcome(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(data_dir("corpus"), corpus)
+    no_ess = description()
+    for actor in no_ess["acteurs"]:
+        actor["ess"] = False
+    del no_ess["reponses"]["q03"]
+    write(no_ess, corpus / "sans-ess.yaml")
+    (corpus / "illisible.yaml").write_text("nmo: Pôle\n", encoding="utf-8")
+    runs, original = [], batch.run_pyshacl
+    monkeypatch.setattr(batch, "run_pyshacl", lambda *graphs: runs.append(len(graphs)) or original(*graphs))
+    with KnowledgeBase.open() as kb:
+        report = kb.load_corpus(corpus)
+    assert runs == [16]  # the 15 sample descriptions and the one without ESS enterprise, one pySHACL run
+    outcomes = {outcome.source: outcome for outcome in report.outcomes}
+    assert outcomes["illisible.yaml"].status == "failed" and "nmo" in outcomes["illisible.yaml"].error
+    for source, outcome in outcomes.items():
+        if source != "illisible.yaml":
+            alone = summarise_report(validate_description(load_description(corpus / source)))
+            assert outcome.validation == alone, source
+    assert outcomes["sans-ess.yaml"].validation.violations == 2 and not outcomes["sans-ess.yaml"].validation.conforms
+
+
+def test_the_default_validator_validates_one_description_as_before():
+    path = sorted(data_dir("corpus").glob("*.yaml"))[0]
+    loaded = load_description(path)
+    assert default_validator(loaded) == default_validator.many([loaded])[0]
+    assert default_validator(loaded).conforms
