@@ -125,6 +125,16 @@ def test_every_external_declaration_says_where_it_comes_from(ontology, declared)
         assert ontology.value(term, RDFS.label) is not None, term
 
 
+def test_every_external_term_has_a_french_and_an_english_label():
+    """So that neither language's pages fall back to a prefixed name like ``dcterms:created``."""
+    external = Graph().parse(data_dir("ontology") / "external.ttl")
+    terms = set(external.subjects(RDFS.isDefinedBy, None))
+    assert len(terms) > 100
+    for term in terms:
+        languages = {label.language for label in external.objects(term, RDFS.label)}
+        assert {"fr", "en"} <= languages, f"{term}: labels in {sorted(filter(None, languages))}"
+
+
 def test_external_declarations_are_sorted_by_prefix_then_term():
     text = (data_dir("ontology") / "external.ttl").read_text(encoding="utf-8")
     names = re.findall(r"^([a-z]+):(\S+) a ", text, flags=re.MULTILINE)
