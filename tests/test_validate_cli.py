@@ -74,20 +74,75 @@ def test_an_unknown_key_exit_2_with_the_nearest_key(capsys, tmp_path):
     data["nmo"] = data.pop("nom")
     path = write(data, tmp_path / "cle.yaml")
     code, out, err = run(capsys, str(path))
-    assert code == 2 and out == ""
-    assert f"{path}:" in err and "nmo" in err and "'nom'" in err
-    assert "Traceback" not in err
+    assert code == 2 and f"{path} : illisible — {path}:" in out and "'nom'" in out
+    assert "Traceback" not in out + err
 
 
 def test_a_missing_file_exit_2(capsys, tmp_path):
-    code, _, err = run(capsys, str(tmp_path / "absent.yaml"))
-    assert code == 2 and "absent.yaml" in err
+    code, out, _ = run(capsys, str(tmp_path / "absent.yaml"))
+    assert code == 2 and f"{tmp_path / 'absent.yaml'} : illisible" in out and "introuvable" in out
 
 
 def test_a_folder_without_descriptions_exit_2(capsys, tmp_path):
     (tmp_path / "notes.txt").write_text("rien", encoding="utf-8")
-    code, out, err = run(capsys, str(tmp_path))
-    assert code == 2 and out == "" and "aucune description" in err and ".yaml" in err
+    code, out, _ = run(capsys, str(tmp_path))
+    assert code == 2 and f"{tmp_path} : illisible" in out and "aucune description" in out and ".yaml" in out
+
+
+@pytest.fixture
+def unreadable(tmp_path) -> Path:
+    data = description()
+    data["nmo"] = data.pop("nom")
+    return write(data, tmp_path / "illisible.yaml")
+
+
+def test_an_unreadable_file_does_not_stop_the_others_exit_2(capsys, good, unreadable, bad):
+    code, out, err = run(capsys, str(good), str(unreadable), str(bad))
+    assert code == 2  # an unreadable file outweighs a description that does not conform
+    assert f"{good} : conforme" in out and f"{bad} : non conforme" in out
+    assert f"{unreadable} : illisible — {unreadable}:{line_of(unreadable, 'nmo')}" in out
+    assert "3 fichier(s) : 1 conforme(s), 1 non conforme(s), 1 illisible(s)" in out
+    assert err == ""  # the report on the terminal already says it
+
+
+@pytest.mark.parametrize("fmt", ["json", "turtle", "html"])
+def test_every_format_names_the_unreadable_file(capsys, fmt, good, unreadable):
+    code, out, err = run(capsys, str(unreadable), str(good), "--format", fmt)
+    assert code == 2 and str(good) in out and str(unreadable) in out and "nmo" in out
+    assert f"{unreadable}:{line_of(unreadable, 'nmo')}" in err  # a report read by a program: stderr says it too
+
+
+def test_json_gives_the_unreadable_file_an_error_entry(capsys, good, unreadable, bad):
+    _, out, _ = run(capsys, str(good), str(unreadable), str(bad), "--format", "json")
+    data = json.loads(out)
+    jsonschema.validate(data, report_schema())
+    assert [f["file"] for f in data["files"]] == [str(good), str(unreadable), str(bad)]
+    entry = data["files"][1]
+    assert entry["conforms"] is False and entry["results"] == [] and "completeness" not in entry
+    assert entry["error"]["line"] == line_of(unreadable, "nmo") and "nmo" in entry["error"]["message"]
+    assert "nom" in entry["error"]["hint"] and data["conforms"] is False
+    del entry["error"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, report_schema())
+
+
+def test_turtle_gives_the_unreadable_file_a_report_that_does_not_conform(capsys, unreadable):
+    _, out, _ = run(capsys, str(unreadable), "--format", "turtle")
+    graph = Graph().parse(data=out, format="turtle")
+    [report] = graph.subjects(RDF.type, SH.ValidationReport)
+    assert str(graph.value(report, DCTERMS.source)) == str(unreadable)
+    assert graph.value(report, SH.conforms).toPython() is False and "nmo" in str(graph.value(report, DCTERMS.description))
+
+
+def test_jobs_give_the_same_report(capsys, tmp_path):
+    from cap_ptce.generate import write_synthetic
+
+    folder = tmp_path / "many"
+    write_synthetic(90, folder, seed=1)
+    (folder / "zz-illisible.yaml").write_text("nmo: x\n", encoding="utf-8")
+    one = run(capsys, str(folder), "--format", "json")
+    two = run(capsys, str(folder), "--format", "json", "--jobs", "2")
+    assert one == two and one[0] == 2 and len(json.loads(one[1])["files"]) == 91
 
 
 def test_an_unknown_format_exit_2(capsys, good):
@@ -175,7 +230,7 @@ def test_help_shows_examples_and_exit_codes(cap_ptce):
     result = cap_ptce("validate", "--help")
     assert result.exit_code == 0
     assert "cap-ptce validate mon-ptce.yaml" in result.output and "--format json" in result.output
-    assert "2  fichier illisible" in result.output
+    assert "2  un fichier illisible" in result.output and "--jobs" in result.output
 
 
 def test_turtle_messages_keep_their_language(capsys, bad):

@@ -1,7 +1,8 @@
 """Render validation reports: text for people, JSON for programs, Turtle, HTML.
 
 Every renderer takes a list of :class:`cap_ptce.validation.Report` (one per
-file) and returns a ``str``. The JSON form is stable and described by
+file), where a file that could not be read is a :class:`cap_ptce.validation.Unreadable`,
+and returns a ``str``. The JSON form is stable and described by
 ``validation-report.schema.json`` (shipped in the package, documented in
 docs/validation.md); the Turtle form is the SHACL validation report graph of
 each file; the text and HTML forms group the results by grid entry, in the
@@ -13,12 +14,12 @@ from __future__ import annotations
 import json
 from html import escape
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SH
 
 from .errors import ParameterError
 from .namespaces import bind_prefixes
-from .validation import GENERAL, Report, Result
+from .validation import GENERAL, Report, Result, Unreadable
 
 __all__ = ["RENDERERS", "JSON_FORMAT_VERSION", "render", "to_text", "to_json", "to_turtle", "to_html", "report_data"]
 
@@ -33,6 +34,7 @@ WORDS = {
         "no_result": "Aucun problème.", "entry": "Entrée", "severity": "Gravité", "where": "Où",
         "question": "Question", "message": "Message",
         "counts": "{v} violation(s), {w} avertissement(s)",
+        "unreadable": "illisible", "unreadable_count": ", {e} illisible(s)",
         "summary": "{n} fichier(s) : {ok} conforme(s), {ko} non conforme(s)",
         "legend": "Conforme : aucune violation. Les avertissements (décret n° 2015-431) ne font pas échouer.",
     },
@@ -44,6 +46,7 @@ WORDS = {
         "no_result": "No problem found.", "entry": "Entry", "severity": "Severity", "where": "Where",
         "question": "Question", "message": "Message",
         "counts": "{v} violation(s), {w} warning(s)",
+        "unreadable": "unreadable", "unreadable_count": ", {e} unreadable",
         "summary": "{n} file(s): {ok} conform, {ko} do not",
         "legend": "Conforms: no violation. Warnings (decree no. 2015-431) do not make a file fail.",
     },
@@ -80,11 +83,20 @@ def _groups(report: Report) -> list[tuple[str, str, str | None, list[Result]]]:
 def to_text(reports: list[Report]) -> str:
     """The human report: per file, the verdict, then each grid entry with its results."""
     words = _words(reports)
-    blocks = [_text_file(report, words) for report in reports]
+    blocks = [_text_unreadable(report, words) if isinstance(report, Unreadable) else _text_file(report, words)
+              for report in reports]
     if len(reports) > 1:
         ok = sum(report.conforms for report in reports)
-        blocks.append(words["summary"].format(n=len(reports), ok=ok, ko=len(reports) - ok))
+        errors = sum(isinstance(report, Unreadable) for report in reports)
+        summary = words["summary"].format(n=len(reports), ok=ok, ko=len(reports) - ok - errors)
+        blocks.append(summary + (words["unreadable_count"].format(e=errors) if errors else ""))
     return "\n\n".join(blocks) + "\n"
+
+
+def _text_unreadable(unreadable: Unreadable, words: dict[str, str]) -> str:
+    error = unreadable.error
+    hint = f"\n  → {error.hint}" if error.hint else ""
+    return f"{unreadable.source}{words['colon']} {words['unreadable']} — {error.where or unreadable.source}\n  {error.message}{hint}"
 
 
 def _text_file(report: Report, words: dict[str, str]) -> str:
@@ -106,8 +118,10 @@ def _text_file(report: Report, words: dict[str, str]) -> str:
 # --- JSON ------------------------------------------------------------------------------
 
 
-def report_data(report: Report) -> dict:
+def report_data(report: Report | Unreadable) -> dict:
     """One file's report as plain data: the stable JSON structure (see the JSON Schema)."""
+    if isinstance(report, Unreadable):
+        return _unreadable_data(report)
     done = report.completeness
     return {
         "file": report.source,
@@ -122,6 +136,17 @@ def report_data(report: Report) -> dict:
             "total": done.total,
             "ratio": round(done.ratio, 4),
         },
+    }
+
+
+def _unreadable_data(unreadable: Unreadable) -> dict:
+    """A file that could not be read: no results, and the error (message, line, column, hint)."""
+    error = unreadable.error
+    return {
+        "file": unreadable.source,
+        "conforms": False,
+        "results": [],
+        "error": {"message": error.message, "line": error.line, "column": error.column, "hint": error.hint},
     }
 
 
@@ -158,11 +183,23 @@ def to_turtle(reports: list[Report]) -> str:
     """The SHACL validation report graphs, each report linked to its file by dcterms:source."""
     graph = bind_prefixes(Graph())
     for report in reports:
+        if isinstance(report, Unreadable):
+            _turtle_unreadable(graph, report)
+            continue
         for triple in report.graph:
             graph.add(triple)
         for node in report.graph.subjects(predicate=None, object=URIRef("http://www.w3.org/ns/shacl#ValidationReport")):
             graph.add((node, DCTERMS.source, Literal(report.source)))
     return graph.serialize(format="turtle")
+
+
+def _turtle_unreadable(graph: Graph, unreadable: Unreadable) -> None:
+    """A report that does not conform, with no result, whose dcterms:description says why the file was not read."""
+    node = BNode()
+    graph.add((node, RDF.type, SH.ValidationReport))
+    graph.add((node, SH.conforms, Literal(False)))
+    graph.add((node, DCTERMS.source, Literal(unreadable.source)))
+    graph.add((node, DCTERMS.description, Literal(str(unreadable.error))))
 
 
 # --- HTML ------------------------------------------------------------------------------
@@ -181,7 +218,8 @@ def to_html(reports: list[Report]) -> str:
     """A standalone page (no script, no external resource), every value escaped."""
     words = _words(reports)
     lang = reports[0].lang if reports else "fr"
-    body = "\n".join(_html_file(report, words) for report in reports)
+    body = "\n".join(_html_unreadable(report, words) if isinstance(report, Unreadable) else _html_file(report, words)
+                     for report in reports)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -207,6 +245,14 @@ def _html_file(report: Report, words: dict[str, str]) -> str:
             parts.append(_html_table(report, results, words))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _html_unreadable(unreadable: Unreadable, words: dict[str, str]) -> str:
+    error = unreadable.error
+    hint = f"<br>{escape(error.hint)}" if error.hint else ""
+    return (f"<section>\n<h2><code>{escape(unreadable.source)}</code> — "
+            f'<span class="ko">{escape(words["unreadable"])}</span></h2>\n'
+            f"<p><code>{escape(error.where or unreadable.source)}</code> {escape(error.message)}{hint}</p>\n</section>")
 
 
 def _html_table(report: Report, results: list[Result], words: dict[str, str]) -> str:

@@ -30,7 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
-from .errors import InputFileError, ParameterError
+from .errors import CapPtceError, InputFileError, ParameterError
 from .grid import load_grid
 from .namespaces import CAP, PREFIXES, SHAPES, VOCAB
 from .validation_engine import data_graph, full_shapes, run_pyshacl, shape_iris, shapes_graph
@@ -41,6 +41,7 @@ __all__ = [
     "DESCRIPTION_SUFFIXES",
     "Result",
     "Report",
+    "Unreadable",
     "completeness_shapes",
     "shapes_graph",
     "data_graph",
@@ -87,6 +88,16 @@ class Report:
 
     def count(self, severity: str) -> int:
         return sum(1 for result in self.results if result.severity == severity)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that could not be read, in a list of reports: its name and the loader's error (line, hint)."""
+
+    source: str
+    error: CapPtceError
+    lang: str = "fr"
+    conforms: bool = False
 
 
 # --- the shapes ---------------------------------------------------------------------
@@ -263,23 +274,35 @@ def validate_file(path: str | Path, *, lang: str = "fr") -> Report:
     return validate_description(load_description(Path(path)), lang=lang)
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus the description files of each folder named (sorted, not recursive)."""
-    files: list[Path] = []
+def expand_paths(paths: Iterable[str | Path], *, keep_going: bool = False) -> list[Path | Unreadable]:
+    """Files named, plus the description files of each folder named (sorted, not recursive).
+
+    A path that names nothing (no such file, a folder without descriptions)
+    raises ``InputFileError``; with ``keep_going`` it becomes an :class:`Unreadable`
+    in its place, and the others are still listed.
+    """
+    files: list[Path | Unreadable] = []
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTION_SUFFIXES)
-            if not found:
-                raise InputFileError("aucune description dans ce dossier / no description in this folder",
-                                     source=str(path), hint=f"fichiers {', '.join(DESCRIPTION_SUFFIXES)} / files")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputFileError("fichier introuvable / no such file", source=str(path),
-                                 hint="vérifier le chemin / check the path")
+        try:
+            files.extend(_description_files(Path(raw)))
+        except InputFileError as exc:
+            if not keep_going:
+                raise
+            files.append(Unreadable(str(raw), exc))
     return files
+
+
+def _description_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTION_SUFFIXES)
+        if not found:
+            raise InputFileError("aucune description dans ce dossier / no description in this folder",
+                                 source=str(path), hint=f"fichiers {', '.join(DESCRIPTION_SUFFIXES)} / files")
+        return found
+    if path.is_file():
+        return [path]
+    raise InputFileError("fichier introuvable / no such file", source=str(path),
+                         hint="vérifier le chemin / check the path")
 
 
 def validate_paths(paths: Iterable[str | Path], *, lang: str = "fr") -> list[Report]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -33,7 +32,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from .errors import CapPtceError
 from .namespaces import bind_prefixes
-from .validation import LineFinder, Report, _check_lang, report_from_shacl
+from .validation import LineFinder, Report, Unreadable, _check_lang, expand_paths, report_from_shacl
 from .validation_engine import full_shapes, run_pyshacl
 
 __all__ = [
@@ -48,15 +47,6 @@ __all__ = [
 
 BATCH_SIZE = 50  # descriptions per pySHACL run: large enough to pay off, small enough to share out
 _FILES_PER_PROCESS = 40  # below this, starting a process (imports, shapes) costs more than it saves
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """A file that could not be read: its name and the loader's error (message, line, hint)."""
-
-    source: str
-    error: CapPtceError
-    conforms: bool = False
 
 
 # --- planning batches ------------------------------------------------------------------
@@ -172,39 +162,43 @@ def validate_descriptions(descriptions: Sequence, *, lang: str = "fr", size: int
     return validate_graphs([(d.graph, str(d.source), d.line_for) for d in descriptions], lang=lang, size=size)
 
 
-def _validate_chunk(paths: Sequence[Path], lang: str) -> list[Report | Unreadable]:
+def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str) -> list[Report | Unreadable]:
     """Load and validate ``paths``; a file that cannot be read becomes an :class:`Unreadable`."""
     from .project import load_description
 
     loaded: list = []
     for path in paths:
         try:
-            loaded.append(load_description(path))
+            loaded.append(path if isinstance(path, Unreadable) else load_description(path))
         except CapPtceError as exc:
-            loaded.append(Unreadable(str(path), exc))
+            loaded.append(Unreadable(str(path), exc, lang))
     readable = [item for item in loaded if not isinstance(item, Unreadable)]
     reports = iter(validate_descriptions(readable, lang=lang))
-    return [item if isinstance(item, Unreadable) else next(reports) for item in loaded]
+    return [Unreadable(item.source, item.error, lang) if isinstance(item, Unreadable) else next(reports)
+            for item in loaded]
 
 
-def validate_many(paths: Iterable[Path], *, lang: str = "fr", jobs: int = 1) -> list[Report | Unreadable]:
-    """Validate files in batches, in ``jobs`` processes when there are enough; the outcomes in order.
+def validate_many(paths: Iterable[str | Path], *, lang: str = "fr", jobs: int = 1) -> list[Report | Unreadable]:
+    """Validate the files named and the description files of the folders named, in batches.
 
-    Like any use of multiprocessing, a script that passes ``jobs`` > 1 must
-    guard its entry point with ``if __name__ == "__main__":``.
+    Every readable file gets its :class:`Report`; a file that cannot be read
+    (or a path that names nothing) an :class:`Unreadable`, in its place. With
+    ``jobs`` > 1 the files are shared out between that many processes when there
+    are enough; like any use of multiprocessing, a script that passes ``jobs`` > 1
+    must guard its entry point with ``if __name__ == "__main__":``.
     """
     _check_lang(lang)
-    paths = list(paths)
-    jobs = max(1, min(jobs, len(paths) // _FILES_PER_PROCESS))
+    files = expand_paths(paths, keep_going=True)
+    jobs = max(1, min(jobs, len(files) // _FILES_PER_PROCESS))
     if jobs == 1:
-        return _validate_chunk(paths, lang)
+        return _validate_chunk(files, lang)
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    chunks = [paths[i::jobs] for i in range(jobs)]  # interleaved: similar work in each process
+    chunks = [files[i::jobs] for i in range(jobs)]  # interleaved: similar work in each process
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         done = list(pool.map(_validate_chunk, chunks, [lang] * jobs))
-    outcomes: list = [None] * len(paths)
+    outcomes: list = [None] * len(files)
     for offset, chunk_outcomes in enumerate(done):
         outcomes[offset::jobs] = chunk_outcomes
     return outcomes

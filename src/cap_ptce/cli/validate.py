@@ -1,8 +1,9 @@
 """Command of the validation area: ``cap-ptce validate FILE_OR_DIR...``.
 
-Exit codes: 0 every description conforms, 1 at least one does not (a
-violation), 2 a file cannot be read or an option is wrong (the loader's
-message, with file and line, on stderr).
+Every file is validated, even after one that cannot be read; the report lists
+the unreadable ones as errors, and their messages (file, line, hint) also go to
+stderr. Exit codes: 2 a file could not be read (or an option is wrong), else 1
+at least one description does not conform (a violation), else 0.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ Exemples / examples:
   cap-ptce validate mon-ptce.yaml --lang en
   cap-ptce validate projets/ --format json -o rapport.json
   cap-ptce validate mon-ptce.ttl --format html -o rapport.html
+  cap-ptce validate corpus/ --jobs 2                  # en deux processus / in two processes
 
 \b
 Codes de sortie / exit codes:
   0  conforme / conforms (les avertissements ne font pas échouer / warnings do not fail)
   1  non conforme / does not conform (au moins une violation / at least one violation)
-  2  fichier illisible ou option invalide / unreadable file or bad option
+  2  un fichier illisible (les autres sont quand même validés) ou option invalide /
+     a file could not be read (the others are validated all the same) or bad option
 """
 
 
@@ -44,8 +47,12 @@ Codes de sortie / exit codes:
               help="Langue des messages / language of the messages.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Fichier du rapport (sinon la sortie standard) / report file (default: stdout).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processus de validation (utile à partir de quelques dizaines de fichiers) / "
+                   "validating processes (worth it from a few dozen files).")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, output: Path | None) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, output: Path | None,
+             jobs: int) -> None:
     """Vérifier des descriptions de PTCE / check PTCE descriptions.
 
     Chaque description est vérifiée contre les formes SHACL de CAP PTCE :
@@ -58,11 +65,16 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, o
     (warnings) and completeness against the grid's 18 questions.
     """
     from ..report_render import render
-    from ..validation import validate_paths
+    from ..validation import Unreadable
+    from ..validation_batch import validate_many
 
-    reports = validate_paths(paths, lang=lang)
+    reports = validate_many(paths, lang=lang, jobs=jobs)
     _write(render(reports, fmt), output)
-    ctx.exit(0 if all(report.conforms for report in reports) else 1)
+    unreadable = [report for report in reports if isinstance(report, Unreadable)]
+    if fmt != "text" or output is not None:  # the text report on the terminal already says it
+        for report in unreadable:
+            click.echo(f"Erreur : {report.error}", err=True)
+    ctx.exit(2 if unreadable else 0 if all(report.conforms for report in reports) else 1)
 
 
 def _write(text: str, output: Path | None) -> None:
