@@ -113,6 +113,10 @@ def resolve_grid_path(path: str, grid: Grid | None = None) -> Resource | None:
     return None
 
 
+# Characters that cannot appear in an IRI (RFC 3987), nor in anything rdflib accepts as one.
+_NOT_IN_AN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
 def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing: Callable[[URIRef], bool],
             project_part: Callable[[str], tuple[str, str] | None] = lambda path: None) -> Resource:
     """The resource at ``path``.
@@ -124,6 +128,9 @@ def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing:
     found = resolve_grid_path(path)
     if found is not None:
         return found
+    if _NOT_IN_AN_IRI.search(path):  # nothing we publish has such a name; rdflib would warn on each one
+        raise NotFoundError(f"rien n’est publié à / nothing is published at {path}",
+                            hint="une IRI ne contient ni espace ni <>\"{}|\\^` / an IRI has no space nor <>\"{}|\\^`")
     project = re.fullmatch(r"/projet/(?P<key>" + _SLUG + ")", path)
     iri = project_iri(project["key"]) if project else None
     if iri is not None:
