@@ -54,7 +54,7 @@ def test_the_editor_link_opens_the_query_with_its_parameters(server, browser, kb
     page = browser.new_page()
     hosts = []
     page.on("request", lambda request: hosts.append(urlsplit(request.url).hostname))
-    page.goto(server + "/requetes/projets-par-dispositif?dispositif=pat", wait_until="networkidle")
+    page.goto(server + "/requetes/projets-par-dispositif?dispositif=pat&lang=fr", wait_until="networkidle")
     expected_rows = run_query(kb, "projets-par-dispositif", {"dispositif": "pat"})
     assert page.locator("table.results tbody tr").count() == len(expected_rows)
     page.click("text=Ouvrir cette requête dans l’éditeur SPARQL")
