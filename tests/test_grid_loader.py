@@ -76,7 +76,7 @@ def test_text_in_a_language():
 BROKEN = [
     pytest.param(
         "grille.yaml", "      - id: q01\n", "      - id: q01\n        id: q01\n",
-        YamlError, "duplicate key 'id'", "id", id="duplicate-key",
+        YamlError, "the key 'id' appears twice", "id", id="duplicate-key",
     ),
     pytest.param(
         "grille.yaml", "        liste_ouverte: true\n", "        liste_ouvert: true\n",
@@ -211,23 +211,18 @@ def test_an_unknown_key_suggests_the_nearest(grid_dir):
     ],
     ids=["mapping", "scalar"],
 )
-def test_aliases_are_refused(grid_dir, anchor, alias):
-    edit(grid_dir / "grille.yaml", *anchor)
-    line = edit(grid_dir / "grille.yaml", *alias)
-    with pytest.raises(YamlError, match="aliases") as caught:
+def test_anchors_and_aliases_are_refused_at_the_anchor(grid_dir, anchor, alias):
+    line = edit(grid_dir / "grille.yaml", *anchor)
+    edit(grid_dir / "grille.yaml", *alias)
+    with pytest.raises(YamlError, match="anchors") as caught:
         load_grid_from(grid_dir)
     assert caught.value.line == line
 
 
-def test_keys_must_be_text(grid_dir):
-    edit(grid_dir / "grille.yaml", "modifie:", "1: x\nmodifie:")
-    with pytest.raises(YamlError, match="not a text"):
+def test_keys_must_be_words(grid_dir):
+    edit(grid_dir / "grille.yaml", "modifie:", "? [a, b]\n: x\nmodifie:")
+    with pytest.raises(YamlError, match="a key is a word"):
         load_grid_from(grid_dir)
-
-
-def test_an_anchor_that_nothing_refers_to_is_harmless(grid_dir):
-    edit(grid_dir / "grille.yaml", "titre:\n", "titre: &titre\n")
-    assert load_grid_from(grid_dir).title.fr == "CAP PTCE"
 
 
 def test_invalid_yaml_names_its_line(grid_dir):

@@ -1,8 +1,9 @@
 """Strict YAML for the grid files, and checked values that know where they come from.
 
-The grid files are read with PyYAML's safe loader (the C one when available),
-made stricter: duplicate keys, merge keys, aliases and keys that are not text
-are refused, and every mapping remembers the line of each key. A :class:`Where`
+The grid files are read by :func:`cap_ptce.yamlstrict.load_yaml`, as strictly
+as project descriptions: duplicate keys, merge keys, anchors, aliases, tags and
+keys that are not text are refused, and every mapping remembers the line of
+each key. A :class:`Where`
 is a place in a file (file name, key path, line); the ``read_*`` functions
 check one value and raise :class:`~cap_ptce.errors.InputError` at its place.
 """
@@ -16,10 +17,9 @@ from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
 
-import yaml
-
-from .errors import InputError, InputFileError, UnknownKeyError, YamlError
+from .errors import InputError, UnknownKeyError
 from .grid import LANGUAGES, Text
+from .yamlstrict import LineMap, load_yaml
 
 __all__ = [
     "YamlMap",
@@ -48,65 +48,30 @@ class YamlMap(dict):
     key_lines: dict
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe loading that refuses aliases (and, through _construct_map, duplicate and merge keys)."""
-
-    def construct_object(self, node, deep=False):
-        # An alias is the same node met twice: the only way to see it with the C parser. Its
-        # mark is the anchor's; _construct_map reports aliases used as values at their key.
-        if node in self.constructed_objects:
-            raise YamlError(
-                f"aliases are not allowed in the grid files (alias of the anchor at line {_line(node)})",
-                source=self.name,
-                line=_line(node),
-            )
-        return super().construct_object(node, deep=deep)
-
-
-def _construct_map(loader: _StrictLoader, node: yaml.MappingNode):
-    data = YamlMap()
-    data.line, data.key_lines = _line(node), {}
-    yield data
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            raise YamlError(f"the key {key!r} is not a text", source=loader.name, line=_line(key_node))
-        if key == "<<" or key in data:
-            raise YamlError(f"duplicate key {key!r}", source=loader.name, line=_line(key_node), key=key)
-        if value_node in loader.constructed_objects:
-            message = "aliases are not allowed in the grid files"
-            raise YamlError(message, source=loader.name, line=_line(key_node), key=key)
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = _line(key_node)
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
+# The grid files are larger than a project description; they are ours, but read just as strictly.
+_GRID_FILE_MAX_BYTES = 5_000_000
 
 
 def parse_file(path: Path) -> tuple[YamlMap, Where]:
     """The top mapping of a grid file, and its place."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read the grid file: {exc}", source=str(path)) from exc
-    loader = _StrictLoader(text)
-    loader.name = path.name
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise YamlError(f"invalid YAML: {exc.problem}", source=path.name, line=line) from exc
-    finally:
-        loader.dispose()
+    data, lines = load_yaml(path, source=path.name, max_bytes=_GRID_FILE_MAX_BYTES)
     where = Where(path.name, "", 1)
+    data = _with_lines(data, (), lines)
     if not isinstance(data, YamlMap):
         raise where.error("the file must hold a mapping of keys to values")
     return data, where
+
+
+def _with_lines(value, path: tuple, lines: LineMap):
+    """``value`` with each mapping turned into a :class:`YamlMap` that knows its lines."""
+    if isinstance(value, list):
+        return [_with_lines(item, path + (i,), lines) for i, item in enumerate(value)]
+    if not isinstance(value, dict):
+        return value
+    mapping = YamlMap((key, _with_lines(item, path + (key,), lines)) for key, item in value.items())
+    mapping.line = lines.line(path) or 1
+    mapping.key_lines = {key: lines.line(path + (key,)) for key in value}
+    return mapping
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,9 @@ class _Builder:
             key = self.key(event)
             if key in result:
                 first = self.lines.lines.get(path + (key,))
-                raise self.refuse("duplicate", event, name=key, first=first)
+                error = self.refuse("duplicate", event, name=key, first=first)
+                error.key = key
+                raise error
             key_path = path + (key,)
             self.lines.lines[key_path] = event.start_mark.line + 1
             result[key] = self.value(next(self.stream), key_path, depth + 1)
