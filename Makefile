@@ -28,10 +28,15 @@ install: $(STAMP) $(NODE_STAMP) ## create .venv and node_modules
 run: install ## serve the grid and the sample corpus on http://127.0.0.1:5000
 	$(BIN)/cap-ptce serve --host $(HOST) --port $(PORT)
 
-system-deps: ## install the Debian packages the browser tests need (as root)
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+# Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules).
+SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2
+
+system-deps: ## install the Debian packages the tests need (as root; else prints the apt command)
+	@missing=""; for dep in $(SYSTEM_DEPS); do \
+	  [ -x "$${dep%%:*}" ] || missing="$$missing $${dep#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "The tests need Debian packages:$$missing. Run: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	fi
 
 test: install system-deps ## run the whole test suite
