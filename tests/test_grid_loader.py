@@ -250,3 +250,12 @@ def test_a_file_that_is_not_a_mapping_is_refused(grid_dir):
     (grid_dir / "dispositifs.yaml").write_text("- pat\n- cte\n", encoding="utf-8")
     with pytest.raises(InputError, match="mapping"):
         load_grid_from(grid_dir)
+
+
+def test_readers_see_the_corrected_wording_in_french_and_the_future_when_asked():
+    from cap_ptce.grid import load_grid
+
+    q01 = load_grid().question("q01")
+    assert q01.corrected and q01.wording("fr") == q01.corrected != q01.text.fr
+    assert q01.wording("en") == q01.text.en
+    assert q01.wording("fr", future=True) == q01.future.fr

@@ -127,7 +127,7 @@ def _answer_texts(entry: Entry, question: Question) -> dict[str, tuple[str, str,
 def unanswered_message(question: Question, lang: str, *, future: bool = False) -> str:
     """What the report says of an unanswered question; ``future`` asks it as to an emerging project."""
     entry = load_grid().entry(question.entry_id).label.get(lang)
-    text = (question.future if future else question.text).get(lang)
+    text = question.wording(lang, future=future)
     n = question.id
     if lang == "fr":
         return f"Question {n} sans réponse (entrée « {entry} ») : « {text} » Répondre sous « reponses: {n} »."

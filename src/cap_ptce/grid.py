@@ -95,6 +95,14 @@ class Question:
     schemes: tuple[str, ...]
     public_schemes: tuple[str, ...]
 
+    def wording(self, lang: str, *, future: bool = False) -> str:
+        """What a reader is shown: the future form, else the corrected form of a seed typo, else the text."""
+        if future:
+            return self.future.get(lang)
+        if lang == "fr" and self.corrected:
+            return self.corrected
+        return self.text.get(lang)
+
 
 @dataclass(frozen=True)
 class Entry:

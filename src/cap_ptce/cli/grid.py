@@ -67,12 +67,12 @@ def export(what: str, fmt, output: Path | None) -> None:
 
 
 def _part_graph(what: str):
-    """The graph of one part, or of all; the grid's licence follows ``CAP_PTCE_LICENSE`` when set."""
+    """The graph of one part, or of all; the licence of the grid and the ontology follows ``CAP_PTCE_LICENSE`` when set."""
     license = from_environ().get("LICENSE")
     if what == "grid":
         return grid_graph(license=license)
     if what == "ontology":
-        return ontology_graph()
+        return ontology_graph(license=license)
     if what == "shapes":
         return shapes_graph()
     merged = Graph()
@@ -139,7 +139,7 @@ def _heading_lines(the_grid: Grid, lang: str, future: bool, width: int) -> list[
 
 def _question_lines(question, lang: str, future: bool, width: int) -> list[str]:
     number = f"  {question.position:>2}. "
-    lines = [""] + textwrap.wrap(_question_text(question, lang, future), width,
+    lines = [""] + textwrap.wrap(question.wording(lang, future=future), width,
                                  initial_indent=number, subsequent_indent=" " * len(number))
     for example in question.examples:
         indent = " " * (len(number) + (2 if example.details else 0))
@@ -148,15 +148,6 @@ def _question_lines(question, lang: str, future: bool, width: int) -> list[str]:
     if question.open_list:
         lines.append(" " * len(number) + "• " + _WORDS[lang]["open"])
     return lines
-
-
-def _question_text(question, lang: str, future: bool) -> str:
-    """What a reader sees: the future form, else the corrected form of a typo, else the text."""
-    if future:
-        return question.future.get(lang)
-    if lang == "fr" and question.corrected:
-        return question.corrected
-    return question.text.get(lang)
 
 
 COMMANDS = [export, grid]

@@ -209,11 +209,7 @@ def _identity(maturite: str, lang: str) -> str:
 
 def question_text(question: Question, maturite: str, lang: str) -> str:
     """The question in the tense that the maturity calls for."""
-    if maturite == "emergent":
-        return question.future.get(lang)
-    if lang == "fr" and question.corrected:
-        return question.corrected
-    return question.text.get(lang)
+    return question.wording(lang, future=maturite == "emergent")
 
 
 def _entry_comments(entry, grid: Grid, maturite: str, lang: str) -> list[str]:
