@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from .errors import ParameterError, RdfSyntaxError
-from .namespaces import ADMS, BASE, CAP, DISCO, GRID_IRI, GRILLE, ORG, VOCAB, bind_prefixes
+from .namespaces import ADMS, BASE, CAP, DISCO, GRID_IRI, GRILLE, ONTOLOGY_IRI, ORG, VOCAB, bind_prefixes
 from .resources import data_dir
 from .settings import defaults
 
@@ -91,9 +91,15 @@ def public_scheme_iri(public_scheme_id: str) -> URIRef:
 # --- ontology and shapes: the Turtle files of a data folder ---------------------------
 
 
-def ontology_graph() -> Graph:
-    """The ontology: every ``ontology/*.ttl`` merged into one graph."""
-    return _graph(_folder_triples("ontology"))
+def ontology_graph(*, license: str | None = None) -> Graph:
+    """The ontology: every ``ontology/*.ttl`` merged into one graph, under ``license``.
+
+    The licence is the deployment's, as for the grid (default: the LICENSE
+    setting); ``cap.ttl`` holds the default so that the file read alone says it too.
+    """
+    graph = _graph(_folder_triples("ontology"))
+    graph.set((URIRef(ONTOLOGY_IRI), DCTERMS.license, _licence_iri(license or defaults()["LICENSE"])))
+    return graph
 
 
 def shapes_graph() -> Graph:
@@ -106,8 +112,9 @@ def shapes_graph() -> Graph:
 
 
 def dataset_parts(*, license: str | None = None) -> dict[str, Graph]:
-    """The published parts of the dataset, by name: ontology, grid (under ``license``), shapes."""
-    return {"ontology": ontology_graph(), "grid": grid_graph(license=license), "shapes": shapes_graph()}
+    """The published parts of the dataset, by name: ontology and grid (under ``license``), shapes."""
+    return {"ontology": ontology_graph(license=license), "grid": grid_graph(license=license),
+            "shapes": shapes_graph()}
 
 
 # Types that declare a term; the modelling languages' own terms need no declaration.

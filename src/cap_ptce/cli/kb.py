@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..settings import from_environ
 from ..store import KnowledgeBase, LoadReport
 from ..store.corpus import default_validator
 
@@ -74,7 +75,7 @@ def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, j
     1 when some file could not be read, 2 when the store cannot be used.
     """
     with KnowledgeBase.open(store, graph_store=graph_store) as kb:
-        kb.load_reference_graphs()
+        kb.load_reference_graphs(license=from_environ().get("LICENSE"))
         report = kb.load_corpus(corpus, validator=None if no_validate else default_validator, jobs=jobs)
     click.echo(render_report(report))
     return 0 if report.ok else 1

@@ -24,6 +24,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,11 @@ def _prefixes() -> dict[str, str]:
     return {name: str(namespace) for name, namespace in PREFIXES.items()}
 
 
-def _reference_sources() -> dict[str, Callable[[], Any]]:
+def _reference_sources(license: str | None = None) -> dict[str, Callable[[], Any]]:
     from .. import rdf
 
-    return {"ontology": rdf.ontology_graph, "grid": rdf.grid_graph, "shapes": rdf.shapes_graph}
+    return {"ontology": partial(rdf.ontology_graph, license=license), "grid": partial(rdf.grid_graph, license=license),
+            "shapes": rdf.shapes_graph}
 
 
 class KnowledgeBase:
@@ -152,10 +154,11 @@ class KnowledgeBase:
         self._backend.drop_graph(iri)
         self._graphs = None
 
-    def load_reference_graphs(self, sources: Mapping[str, Callable[[], Any]] | None = None) -> dict[str, int]:
-        """Load the ontology, the grid and the shapes, each into its graph; their sizes by name."""
+    def load_reference_graphs(self, sources: Mapping[str, Callable[[], Any]] | None = None, *,
+                              license: str | None = None) -> dict[str, int]:
+        """Load the ontology, the grid (both under ``license``) and the shapes, each into its graph; their sizes."""
         sizes = {}
-        for name, make_graph in (sources or _reference_sources()).items():
+        for name, make_graph in (sources or _reference_sources(license)).items():
             graph = make_graph()
             self._replace(REFERENCE_GRAPHS[name], graph.serialize(format="nt", encoding="utf-8"))
             sizes[name] = len(graph)

@@ -86,12 +86,12 @@ def build_kb(config) -> KnowledgeBase:
     loader = partial(default_loader, base=config.get("BASE_IRI") or None)
     if not store:
         kb = KnowledgeBase.open(**options)
-        kb.load_reference_graphs()
+        kb.load_reference_graphs(license=config.get("LICENSE"))
         kb.load_corpus(corpus or data_dir("corpus"), loader=loader)
         return kb
     kb = KnowledgeBase.open(store, graph_store=config.get("GRAPH_STORE") or None, **options)
     if corpus:
-        kb.load_reference_graphs()
+        kb.load_reference_graphs(license=config.get("LICENSE"))
         kb.load_corpus(corpus, loader=loader)
     return kb
 
