@@ -10,7 +10,6 @@ from cap_ptce.errors import ParameterError
 from cap_ptce.namespaces import GRID_IRI, ONTOLOGY_IRI
 from cap_ptce.rdf import dataset_parts, ontology_graph
 from cap_ptce.settings import defaults
-from cap_ptce.store import KnowledgeBase
 from cap_ptce.web import create_app
 from cap_ptce.web.sparql import build_kb
 

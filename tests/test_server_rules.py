@@ -95,7 +95,8 @@ def _run(command: list[str], port: int, log: Path, stop_signal: int):
 
 def nginx_config(prefix: Path, docroot: Path, port: int) -> str:
     site = docroot / BASE_PATH.strip("/")
-    temp = " ".join(f"{kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = " ".join(f"{kind}_temp_path {prefix / kind};" for kind in kinds)
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
     return f"""
 daemon off;
@@ -209,7 +210,8 @@ NEGOTIATION = [
     ("grille/question/q01", "text/html", "en", "grille/question/q01.en.html"),
     ("grille/question/q01", "text/html", "fr-FR,fr;q=0.9,en;q=0.5", "grille/question/q01.fr.html"),
     ("grille/question/q01", None, None, "grille/question/q01.fr.html"),
-    ("grille/question/q01", "text/html,application/xhtml+xml,*/*;q=0.8", "en-GB,en;q=0.9", "grille/question/q01.en.html"),
+    ("grille/question/q01", "text/html,application/xhtml+xml,*/*;q=0.8", "en-GB,en;q=0.9",
+     "grille/question/q01.en.html"),
     ("grille/question/q01.html", "text/html", "en", "grille/question/q01.en.html"),
     ("grille/question/q01.html", None, None, "grille/question/q01.fr.html"),
     ("grille/cap-ptce", "text/csv", None, "grille/cap-ptce.csv"),

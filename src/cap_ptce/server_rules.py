@@ -44,7 +44,8 @@ def _apache_files(base_path: str) -> list[str]:
     """Media types, charset and CORS of the site's files."""
     lines = [
         "# CAP PTCE: content negotiation for Apache 2.4, written by `cap-ptce publish`.",
-        f"# The site is deployed at {base_path}; needs AllowOverride FileInfo Indexes Options=MultiViews (MultiViews must be named to be switched off).",
+        f"# The site is deployed at {base_path}; needs AllowOverride FileInfo Indexes Options=MultiViews",
+        "# (MultiViews must be allowed by name for this file to switch it off).",
         "Options -MultiViews",
         "DirectoryIndex index.html",
         f"ErrorDocument 404 {base_path}404.html",
