@@ -48,9 +48,12 @@ def _free_port() -> int:
 
 
 def _readable_by_others(path: Path) -> None:
-    """Let a server that drops root for an unprivileged user reach the site (pytest makes 0700 folders)."""
+    """Let a server that drops root for an unprivileged user reach the site (pytest makes 0700 folders).
+
+    Only the right to pass through is added to the folders above it; the site's files are readable by all.
+    """
     for folder in (path, *path.parents):
-        folder.chmod(folder.stat().st_mode | stat.S_IXOTH | stat.S_IROTH)
+        folder.chmod(folder.stat().st_mode | stat.S_IXOTH)
         if folder == Path("/tmp") or folder.parent == folder:
             break
 
