@@ -90,6 +90,8 @@ def test_batches_give_each_file_its_results_alone(files):
     assert by_name["mixed"].count("violation") >= 5  # e-mail, SIRET, strategy, q10, EPCI key
     for name in ("mixed", "shared-epci"):  # one focus node, reported in both files
         assert any(r.value == BAD_EPCI for r in by_name[name].results)
+    shared = [set(by_name[name].graph.subjects(SH.value, None)) for name in ("mixed", "shared-epci")]
+    assert not shared[0] & shared[1]  # each report has its own result nodes
 
 
 def test_the_shacl_report_of_each_file_is_its_own(files):

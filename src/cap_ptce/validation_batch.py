@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH, XSD
 
 from .errors import CapPtceError
@@ -117,10 +117,12 @@ def _split_report(report: Graph, owners_of: Callable[[object], list[int]], count
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         triples = _closure(report, result)
-        for owner in owners_of(focus):
+        for copy, owner in enumerate(owners_of(focus)):
+            # each report gets its own blank nodes, as if its description had been validated alone
+            renamed = defaultdict(BNode) if copy else {}
             for triple in triples:
-                parts[owner].add(triple)
-            parts[owner].add((_report_node(parts[owner]), SH.result, result))
+                parts[owner].add(tuple(renamed[t] if copy and isinstance(t, BNode) else t for t in triple))
+            parts[owner].add((_report_node(parts[owner]), SH.result, renamed[result] if copy and isinstance(result, BNode) else result))
             violated[owner] |= report.value(result, SH.resultSeverity) == SH.Violation
     for part, bad in zip(parts, violated):
         part.add((_report_node(part), SH.conforms, Literal(not bad, datatype=XSD.boolean)))
