@@ -144,7 +144,7 @@ def test_one_completeness_shape_per_question_of_the_grid():
         assert graph.value(shape, CAP.checksEntry) == entry_iri(question.entry_id)
         assert graph.value(shape, SH.severity) == SH.Violation
         message = {m.language: str(m) for m in graph.objects(shape, SH.message)}
-        assert question.text.fr in message["fr"] and question.text.en in message["en"]
+        assert question.wording("fr") in message["fr"] and question.wording("en") in message["en"]  # typos corrected
     answered = [s for s in graph.subjects(RDF.type, SH.PropertyShape) if "Answered-" in str(s)]
     assert len(answered) == len(grid.questions) == 18
 

@@ -113,12 +113,12 @@ def _answer_texts(entry: Entry, question: Question) -> dict[str, tuple[str, str,
     return {
         "fr": (
             f"Réponse à la question {n}",
-            f"Le projet répond à la question {n} de l'entrée « {entry.label.fr} » : « {question.text.fr} »",
+            f"Le projet répond à la question {n} de l'entrée « {entry.label.fr} » : « {question.wording('fr')} »",
             unanswered_message(question, "fr"),
         ),
         "en": (
             f"Answer to question {n}",
-            f"The project answers question {n} of the entry “{entry.label.en}”: “{question.text.en}”",
+            f"The project answers question {n} of the entry “{entry.label.en}”: “{question.wording('en')}”",
             unanswered_message(question, "en"),
         ),
     }
