@@ -41,3 +41,19 @@ def test_the_default_validator_validates_one_description_as_before():
     loaded = load_description(path)
     assert default_validator(loaded) == default_validator.many([loaded])[0]
     assert default_validator(loaded).conforms
+
+
+def test_a_reload_validates_only_the_files_whose_checksum_changed(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(data_dir("corpus"), corpus)
+    runs, original = [], batch.run_pyshacl
+    monkeypatch.setattr(batch, "run_pyshacl", lambda *graphs: runs.append(len(graphs)) or original(*graphs))
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        first = kb.load_corpus(corpus)
+    changed = corpus / "tiers-lieu-gueret.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        second = kb.load_corpus(corpus)
+    assert runs == [15, 1]  # the store keeps each file's checksum and validation
+    assert second.counts["unchanged"] == 14 and second.counts["updated"] == 1
+    assert [o.validation for o in second.outcomes] == [o.validation for o in first.outcomes]
