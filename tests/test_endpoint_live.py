@@ -10,7 +10,7 @@ import pytest
 import requests
 from kbhelpers import PROJECT, corpus_kb, test_app
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, GET, SPARQLWrapper
-from werkzeug.serving import make_server
+from liveserver import serving
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
@@ -26,12 +26,8 @@ def kb(tmp_path_factory):
 def server(kb):
     """The app on 127.0.0.1, on a free port, in a thread; its /sparql URL."""
     app = test_app(kb, QUERY_TIMEOUT=1.0, QUERY_WORKERS=2)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/sparql"
-    httpd.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url + "/sparql"
 
 
 SELECT = f"SELECT ?title WHERE {{ <{PROJECT}p3> <http://purl.org/dc/terms/title> ?title }}"

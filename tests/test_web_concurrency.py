@@ -11,7 +11,7 @@ import threading
 
 import pytest
 import requests
-from werkzeug.serving import make_server
+from liveserver import serving
 
 from cap_ptce.web import create_app
 from cap_ptce.web import sparql as web_sparql
@@ -38,12 +38,8 @@ def live_app(monkeypatch):
 
     monkeypatch.setattr(web_sparql, "build_kb", counted_build)
     app = create_app({"TESTING": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", builds
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, builds
     kb = app.extensions["cap_ptce"].get("kb")
     if kb is not None:
         kb.close()

@@ -8,14 +8,13 @@ records where its requests go.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
+from liveserver import serving
 
 from cap_ptce.web import create_app
 
@@ -39,12 +38,8 @@ def live_server() -> Iterator[str]:
         from cap_ptce.web.site import get_site
 
         assert get_site().paths
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,46 +3,21 @@ and every request the page makes goes to 127.0.0.1."""
 
 from __future__ import annotations
 
-import sys
-import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kbhelpers import corpus_kb, test_app  # noqa: E402
+from kbhelpers import corpus_kb, test_app
+from liveserver import serving
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     kb = corpus_kb(tmp_path_factory.mktemp("corpus"), 3)
-    httpd = make_server("127.0.0.1", 0, test_app(kb), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with serving(test_app(kb)) as url:
+        yield url
     kb.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "the browser tests need Debian's chromium (make system-deps)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_yasgui_runs_a_query_and_shows_its_results(server, browser):

@@ -3,24 +3,16 @@ with its parameters bound, and the editor's results are the page's results."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+from liveserver import serving
 
 from cap_ptce.queries import build, run_query
 from cap_ptce.web import create_app
 from cap_ptce.web.sparql import build_kb, set_kb
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture(scope="module")
 def kb():
@@ -33,21 +25,8 @@ def kb():
 def server(kb):
     app = create_app({"TESTING": True})
     set_kb(app, kb)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "the browser tests need Debian's chromium (make system-deps)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serving(app) as url:
+        yield url
 
 
 def test_the_editor_link_opens_the_query_with_its_parameters(server, browser, kb):
