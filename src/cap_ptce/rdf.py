@@ -282,14 +282,20 @@ def _add_entries(graph: Graph, grid) -> None:
         _add_entry(graph, entry)
 
 
+def _add_skos_concept(graph: Graph, iri: URIRef, scheme: URIRef, notation: str, *, top: bool) -> None:
+    """``iri`` as a concept of ``scheme`` with its notation; a top concept links both ways."""
+    graph.add((iri, RDF.type, SKOS.Concept))
+    graph.add((iri, SKOS.inScheme, scheme))
+    graph.add((iri, SKOS.notation, Literal(notation)))
+    if top:
+        graph.add((iri, SKOS.topConceptOf, scheme))
+        graph.add((scheme, SKOS.hasTopConcept, iri))
+
+
 def _add_entry(graph: Graph, entry) -> None:
     iri = entry_iri(entry.id)
     graph.add((iri, RDF.type, CAP.Entry))
-    graph.add((iri, RDF.type, SKOS.Concept))
-    graph.add((iri, SKOS.inScheme, ENTRIES_SCHEME))
-    graph.add((iri, SKOS.topConceptOf, ENTRIES_SCHEME))
-    graph.add((ENTRIES_SCHEME, SKOS.hasTopConcept, iri))
-    graph.add((iri, SKOS.notation, Literal(entry.id)))
+    _add_skos_concept(graph, iri, ENTRIES_SCHEME, entry.id, top=True)
     graph.add((iri, CAP.position, Literal(entry.position, datatype=XSD.positiveInteger)))
     _text(graph, iri, SKOS.prefLabel, entry.label)
     _text(graph, iri, SKOS.definition, entry.definition)
@@ -352,9 +358,7 @@ def _add_concept_scheme(graph: Graph, scheme) -> None:
 def _add_concept(graph: Graph, scheme_id: str, concept) -> None:
     scheme = scheme_iri(scheme_id)
     iri = concept_iri(scheme_id, concept.id)
-    graph.add((iri, RDF.type, SKOS.Concept))
-    graph.add((iri, SKOS.inScheme, scheme))
-    graph.add((iri, SKOS.notation, Literal(concept.id)))
+    _add_skos_concept(graph, iri, scheme, concept.id, top=not concept.broader)
     _text(graph, iri, SKOS.prefLabel, concept.label)
     if concept.definition is not None:
         _text(graph, iri, SKOS.definition, concept.definition)
@@ -362,9 +366,6 @@ def _add_concept(graph: Graph, scheme_id: str, concept) -> None:
         broader = concept_iri(scheme_id, concept.broader)
         graph.add((iri, SKOS.broader, broader))
         graph.add((broader, SKOS.narrower, iri))
-    else:
-        graph.add((iri, SKOS.topConceptOf, scheme))
-        graph.add((scheme, SKOS.hasTopConcept, iri))
 
 
 def _add_public_schemes(graph: Graph, public_schemes) -> None:
@@ -380,11 +381,7 @@ def _add_public_schemes(graph: Graph, public_schemes) -> None:
 def _add_public_scheme(graph: Graph, public_scheme) -> None:
     iri = public_scheme_iri(public_scheme.id)
     graph.add((iri, RDF.type, CAP.PublicScheme))
-    graph.add((iri, RDF.type, SKOS.Concept))
-    graph.add((iri, SKOS.inScheme, PUBLIC_SCHEMES))
-    graph.add((iri, SKOS.topConceptOf, PUBLIC_SCHEMES))
-    graph.add((PUBLIC_SCHEMES, SKOS.hasTopConcept, iri))
-    graph.add((iri, SKOS.notation, Literal(public_scheme.id)))
+    _add_skos_concept(graph, iri, PUBLIC_SCHEMES, public_scheme.id, top=True)
     _text(graph, iri, SKOS.prefLabel, public_scheme.label)
     for lang in ("fr", "en"):
         graph.add((iri, SKOS.altLabel, Literal(public_scheme.acronym, lang=lang)))
