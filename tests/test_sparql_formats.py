@@ -92,6 +92,29 @@ def test_a_result_over_the_row_cap_is_refused_not_truncated(store):
     assert execute(store, QueryRequest(text), inspect_query(text), TABLE_FORMATS[0], max_rows=5).count == 5
 
 
+def test_a_newline_inside_a_literal_is_one_row_not_two():
+    store = ox.Store()
+    for index in range(3):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{index}"), ox.NamedNode("http://example.org/p"),
+                          ox.Literal(f"ligne 1\nligne 2\r\nligne {index}")))
+    text = "SELECT ?o { ?s ?p ?o } ORDER BY ?o"
+    result = execute(store, QueryRequest(text), inspect_query(text), TABLE_FORMATS[0], max_rows=3)
+    assert result.count == 3
+    assert [row[0].value for row in ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)] == [
+        f"ligne 1\nligne 2\r\nligne {index}" for index in range(3)]
+
+
+def test_the_row_cap_stops_a_huge_result_instead_of_building_it(store):
+    from cap_ptce.errors import QueryTooLargeError
+
+    # 1,000 values five times over: 10^15 rows, which only a writer stopped at the cap gets through
+    values = " ".join(str(n) for n in range(1000))
+    text = f"SELECT * {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} " \
+           f"VALUES ?d {{ {values} }} VALUES ?e {{ {values} }} }}"
+    with pytest.raises(QueryTooLargeError, match="more than 10000 rows"):
+        execute(store, QueryRequest(text), inspect_query(text), TABLE_FORMATS[2], max_rows=10_000)
+
+
 def test_the_triple_cap_holds_for_construct(store):
     from cap_ptce.errors import QueryTooLargeError
 

@@ -6,6 +6,7 @@ also called in-process by Python users who need no time limit.
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 
@@ -69,27 +70,68 @@ def execute(store: ox.Store, request: QueryRequest, info: QueryInfo, fmt: Result
     return write_triples(results, fmt, max_rows, prefixes)
 
 
+def _too_large(max_rows: int, what: str) -> QueryTooLargeError:
+    return QueryTooLargeError(
+        f"the result has more than {max_rows} {what}",
+        hint=f"ajoutez LIMIT/OFFSET pour paginer / add LIMIT and OFFSET to page through (max {max_rows})",
+    )
+
+
 def _capped(iterable, max_rows: int, what: str) -> list:
+    """The items of ``iterable``, or QueryTooLargeError when there are more than ``max_rows``."""
     rows = list(itertools.islice(iterable, max_rows + 1))
     if len(rows) > max_rows:
-        raise QueryTooLargeError(
-            f"the result has more than {max_rows} {what}",
-            hint=f"ajoutez LIMIT/OFFSET pour paginer / add LIMIT and OFFSET to page through (max {max_rows})",
-        )
+        raise _too_large(max_rows, what)
     return rows
 
 
+class _RowCap(io.RawIOBase):
+    """A sink for pyoxigraph's TSV writer that keeps the bytes and stops past ``max_rows`` lines.
+
+    TSV writes one line per row after the header (a newline inside a literal is
+    escaped), so counting newlines counts rows exactly; raising from ``write``
+    stops the engine's writer, and with it the query, at the cap.
+    """
+
+    def __init__(self, max_rows: int) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.max_lines = max_rows + 1  # the header line
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        chunk = bytes(data)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_lines:
+            raise _TooManyRows
+        self.parts.append(chunk)
+        return len(chunk)
+
+
+class _TooManyRows(Exception):
+    pass
+
+
 def write_solutions(solutions: ox.QuerySolutions, fmt: ResultFormat, max_rows: int) -> QueryResult:
-    # pyoxigraph only writes results that it produced or parsed. To stop at the
-    # cap and still use its writers, rows are drawn one by one and handed back
-    # in TSV, whose term syntax is exactly str(term): the bytes are identical.
-    names = [str(variable) for variable in solutions.variables]
-    rows = _capped(solutions, max_rows, "rows")
-    lines = ["\t".join(names)]
-    lines.extend("\t".join("" if term is None else str(term) for term in row) for row in rows)
-    tsv = ("\n".join(lines) + "\n").encode()
+    """The solutions written as ``fmt``, or QueryTooLargeError past ``max_rows`` rows.
+
+    pyoxigraph writes TSV into a sink that counts rows, then reads it back and
+    writes ``fmt``: both steps run in the engine, never row by row in Python
+    (which took 40 % more time than the query itself on 1,000 rows of 10 columns).
+    TSV's term syntax is lossless, so the bytes are those of a direct write.
+    """
+    sink = _RowCap(max_rows)
+    try:
+        solutions.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except _TooManyRows:
+        raise _too_large(max_rows, "rows") from None
+    tsv = b"".join(sink.parts)
+    rows = max(0, tsv.count(b"\n") - 1)
     parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
-    return QueryResult(fmt, parsed.serialize(format=fmt.oxigraph), len(rows))
+    return QueryResult(fmt, parsed.serialize(format=fmt.oxigraph), rows)
 
 
 def write_triples(triples, fmt: ResultFormat, max_rows: int, prefixes) -> QueryResult:
