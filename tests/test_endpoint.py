@@ -211,7 +211,7 @@ def test_select_in_every_table_format(client, accept, media_type):
 
 @pytest.mark.parametrize("name", ["turtle", "ntriples", "jsonld", "rdfxml"])
 def test_construct_in_every_graph_format(client, name):
-    query = f"CONSTRUCT WHERE {{ <{PROJECT}p0> ?p ?o }}"
+    query = f"CONSTRUCT {{ <{PROJECT}p0> ?p ?o }} WHERE {{ GRAPH <{PROJECT}p0/graphe> {{ <{PROJECT}p0> ?p ?o }} }}"
     response = client.get("/sparql", query_string={"query": query, "format": name})
     triples = list(ox.parse(response.data, format=ox.RdfFormat.from_media_type(response.mimetype)))
     assert len(triples) == 5  # type, title, three members

@@ -32,7 +32,7 @@ def server(kb):
 
 SELECT = f"SELECT ?title WHERE {{ <{PROJECT}p3> <http://purl.org/dc/terms/title> ?title }}"
 ASK = f"ASK {{ <{PROJECT}p3> ?p ?o }}"
-CONSTRUCT = f"CONSTRUCT WHERE {{ <{PROJECT}p3> ?p ?o }}"
+CONSTRUCT = f"CONSTRUCT {{ <{PROJECT}p3> ?p ?o }} WHERE {{ GRAPH <{PROJECT}p3/graphe> {{ <{PROJECT}p3> ?p ?o }} }}"
 
 
 def wrapper(url, query, fmt, method):

@@ -243,3 +243,26 @@ def test_every_term_of_the_dcat_void_catalogue_is_declared(ontology):
                               publisher="CAP PTCE", version="1.0.0", issued=date(2026, 11, 26),
                               modified=date(2026, 11, 26), sparql_endpoint="https://w3id.org/cap-ptce/sparql")
     assert undeclared(terms_used(catalog_graph(parts, publication)), ontology) == []
+
+
+def sparql_cap_terms(text: str) -> set[URIRef]:
+    """The cap: terms a SPARQL text names (its prefix checked, comments left out)."""
+    assert "PREFIX cap: <https://w3id.org/cap-ptce/def#>" in text
+    code = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("PREFIX") else "" for line in text.splitlines())
+    return {CAP[name] for name in re.findall(r"\bcap:([A-Za-z][\w-]*)", code)}
+
+
+def test_every_cap_term_of_the_queries_and_the_indicators_is_declared(ontology):
+    from cap_ptce.queries import list_queries
+    from cap_ptce.store.indicators import INDICATOR_PROPERTIES, indicators_query
+
+    texts = {query.name: query.build() for query in list_queries()}
+    texts["indicators.rq"] = indicators_query()
+    problems = {name: undeclared(sparql_cap_terms(text), ontology) for name, text in texts.items()}
+    assert {name: missing for name, missing in problems.items() if missing} == {}
+    assert sparql_cap_terms(indicators_query()) >= {URIRef(iri) for iri in INDICATOR_PROPERTIES}
+
+
+def test_the_query_check_catches_a_misspelt_cap_term(ontology):
+    text = "PREFIX cap: <https://w3id.org/cap-ptce/def#>\nSELECT * { ?p cap:memberCount ?n ; cap:memberCuont ?m }"
+    assert undeclared(sparql_cap_terms(text), ontology) == [str(CAP["memberCuont"])]

@@ -8,6 +8,7 @@ Each part sits in its own named graph:
 ``https://w3id.org/cap-ptce/shapes``         the SHACL shapes
 ``{project IRI}/graphe``                     one project's description
 ``https://w3id.org/cap-ptce/graphe/provenance``  where each description came from
+``https://w3id.org/cap-ptce/graphe/indicateurs``  per-project counts, recomputed at each load
 ==========================================  =====================================
 
 Queries without a dataset see the union of all graphs. The store is pyoxigraph
@@ -37,6 +38,7 @@ from ..sparql.inspect import QueryInfo, inspect_query
 from .corpus import (
     FileOutcome, LoadReport, checksum_or_error, corpus_files, default_loader, default_validator, read_descriptions,
 )
+from .indicators import INDICATORS_GRAPH, indicators_query
 from .local import LocalStore
 from .provenance import PROVENANCE_GRAPH, GraphRecord, RECORDS_QUERY, record_from_row, records_to_ntriples
 from .remote import RemoteStore, is_url
@@ -50,6 +52,7 @@ __all__ = [
     "GRID_GRAPH",
     "SHAPES_GRAPH",
     "PROVENANCE_GRAPH",
+    "INDICATORS_GRAPH",
     "REFERENCE_GRAPHS",
 ]
 
@@ -57,6 +60,7 @@ ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
 GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
 SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
 REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
+_NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its clients, not from us
 
 
 def _prefixes() -> dict[str, str]:
@@ -200,8 +204,23 @@ class KnowledgeBase:
                 self._drop(record.graph)
                 report.outcomes.append(FileOutcome(source, "removed", record.graph))
         self._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
+        self.refresh_indicators()
         self._backend.flush()
         return report
+
+    def refresh_indicators(self) -> int:
+        """Count every project's indicators again into :data:`INDICATORS_GRAPH`; the triples written.
+
+        One CONSTRUCT (``store/indicators.rq``) over the whole store, run here
+        without a time limit: 2 s at 10,000 descriptions in memory. Call it after
+        changing description graphs with :meth:`load_graph`; :meth:`load_corpus`
+        calls it itself, since the vocabulary may have changed as well as the files.
+        """
+        text = indicators_query()
+        result = self._backend.run(QueryRequest(text), inspect_query(text), choose_format("CONSTRUCT", None, ["nt"]),
+                                   timeout=None, max_rows=_NO_CAP)
+        self._replace(INDICATORS_GRAPH, result.body)
+        return result.count
 
     def _apply(self, source, before, sha, read, report, kept) -> GraphRecord | None:
         """Put one file's outcome in the store and the report; the record to keep, if any."""

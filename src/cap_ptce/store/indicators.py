@@ -1,0 +1,38 @@
+"""Per-project indicators: counts kept in one graph so that queries need not recount them.
+
+Counting, for each of 10,000 projects, its members by category, its SSE
+members and its answers means walking 140,000 memberships: about a second on
+Oxigraph, for every query that needs them. The knowledge base counts them once
+per load instead, with the SPARQL query ``indicators.rq`` beside this module,
+and keeps the result in the graph ``https://w3id.org/cap-ptce/graphe/indicateurs``::
+
+    <project IRI> cap:memberCount 14 ; cap:memberKindCount 9 ; cap:memberCategoryCount 4 ;
+        cap:socioEconomicMemberCount 8 ; cap:networkMemberCount 1 ; cap:localAuthorityMemberCount 3 ;
+        cap:researchTrainingMemberCount 1 ; cap:inhabitantMemberCount 0 ;
+        cap:sseMemberCount 6 ; cap:nonSseEnterpriseCount 4 ; cap:answerCount 18 .
+
+The counts are derived data: the descriptions stay the source, and the graph is
+rewritten whole after every load, like the provenance graph.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+__all__ = ["INDICATORS_GRAPH", "INDICATOR_PROPERTIES", "indicators_query"]
+
+INDICATORS_GRAPH = "https://w3id.org/cap-ptce/graphe/indicateurs"
+_CAP = "https://w3id.org/cap-ptce/def#"
+INDICATOR_PROPERTIES = tuple(_CAP + name for name in (
+    "memberCount", "memberKindCount", "memberCategoryCount",
+    "socioEconomicMemberCount", "networkMemberCount", "localAuthorityMemberCount",
+    "researchTrainingMemberCount", "inhabitantMemberCount",
+    "sseMemberCount", "nonSseEnterpriseCount", "answerCount",
+))
+
+
+@cache
+def indicators_query() -> str:
+    """The CONSTRUCT query that computes every project's indicators."""
+    return Path(__file__).with_name("indicators.rq").read_text(encoding="utf-8")
