@@ -7,7 +7,10 @@ cannot share a mistake.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
+from pyoxigraph import BlankNode
 from queries_helpers import is_under, top_concept
 from valid_description import description, write
 
@@ -40,16 +43,49 @@ def expected(data: dict) -> dict[str, int]:
     return counts
 
 
+def expected_tallies(data: dict) -> dict[str, tuple[int, int]]:
+    """kind of actor -> (members, SSE members), counted from the YAML data."""
+    kinds = Counter(actor["type"] for actor in data["acteurs"])
+    sse = Counter(actor["type"] for actor in data["acteurs"] if actor.get("ess") is True)
+    return {kind: (count, sse[kind]) for kind, count in kinds.items()}
+
+
+def expected_funders(data: dict) -> dict[str, str]:
+    """funding IRI -> top category of its funder type, from the YAML data."""
+    return {f"{PROJECT}{data['id']}/financement/{number}": top_concept("types-financeurs", funding["type_financeur"])
+            for number, funding in enumerate(data.get("financements") or [], start=1)}
+
+
+def graph_rows(kb, pattern: str, variables: str) -> list[dict]:
+    return kb.select(f"PREFIX cap: <{CAP}> SELECT {variables} {{ GRAPH <{INDICATORS_GRAPH}> {{ {pattern} }} }}")
+
+
 def indicators(kb) -> dict[str, dict[str, int]]:
-    """project id -> indicator name -> value, as the indicators graph holds them."""
-    rows = kb.select(f"SELECT ?p ?i ?n {{ GRAPH <{INDICATORS_GRAPH}> {{ ?p ?i ?n }} }}")
+    """project id -> indicator name -> value, for the counts of the indicators graph."""
     found: dict[str, dict[str, int]] = {}
-    for row in rows:
-        project = row["p"].value.removeprefix(PROJECT)
-        name = row["i"].value.removeprefix(CAP)
-        assert name not in found.get(project, {}), f"two values of {name} for {project}"
+    counts = {iri for iri in INDICATOR_PROPERTIES if iri != CAP + "memberKindTally"}
+    for row in graph_rows(kb, "?p ?i ?n . FILTER(isLiteral(?n)) ?p cap:memberKindTally []", "DISTINCT ?p ?i ?n"):
+        project, name = row["p"].value.removeprefix(PROJECT), row["i"].value.removeprefix(CAP)
+        assert row["i"].value in counts and name not in found.get(project, {}), (project, name)
         found.setdefault(project, {})[name] = int(row["n"].value)
     return found
+
+
+def tallies(kb) -> dict[str, dict[str, tuple[int, int]]]:
+    """project id -> kind of actor -> (members, SSE members), from the tallies of the indicators graph."""
+    found: dict[str, dict[str, tuple[int, int]]] = {}
+    rows = graph_rows(kb, "?p cap:memberKindTally ?t . ?t a cap:MemberKindTally ; cap:memberKind ?k ; "
+                          "cap:memberCount ?n ; cap:sseMemberCount ?e", "?p ?t ?k ?n ?e")
+    for row in rows:
+        project, kind = row["p"].value.removeprefix(PROJECT), row["k"].value.rsplit("/", 1)[1]
+        assert isinstance(row["t"], BlankNode)
+        found.setdefault(project, {})[kind] = (int(row["n"].value), int(row["e"].value))
+    return found
+
+
+def funders(kb) -> dict[str, str]:
+    return {row["f"].value: row["c"].value.rsplit("/", 1)[1]
+            for row in graph_rows(kb, "?f cap:funderCategory ?c", "?f ?c")}
 
 
 def second() -> dict:
@@ -79,8 +115,24 @@ def test_each_project_gets_every_indicator_counted_from_its_description(kb, tmp_
     kb.load_corpus(tmp_path, validator=None)
     found = indicators(kb)
     assert found == {"pole-essai": expected(first), "pole-second": expected(other)}
-    assert {CAP + name for name in found["pole-second"]} == set(INDICATOR_PROPERTIES)
+    assert {CAP + name for name in found["pole-second"]} | {CAP + "memberKindTally"} == set(INDICATOR_PROPERTIES)
     assert found["pole-second"]["networkMemberCount"] == 1 and found["pole-second"]["answerCount"] == 5
+    assert tallies(kb) == {"pole-essai": expected_tallies(first), "pole-second": expected_tallies(other)}
+    assert tallies(kb)["pole-second"]["cooperative"] == (2, 2)
+    assert funders(kb) == {**expected_funders(first), **expected_funders(other)}
+
+
+def test_each_funding_gets_the_top_category_of_its_funder_type(kb, tmp_path):
+    data = description()
+    data["financements"] = [
+        {"financeur": "Région", "type_financeur": "region", "montant": 1000, "statut": "active"},
+        {"financeur": "Fondation", "type_financeur": "fondations", "montant": 2000, "statut": "activable"},
+        {"financeur": "Membres", "type_financeur": "autofinancement", "montant": 300, "statut": "active"},
+    ]
+    write(data, tmp_path / "premier.yaml")
+    kb.load_corpus(tmp_path, validator=None)
+    assert funders(kb) == expected_funders(data)
+    assert sorted(funders(kb).values()) == ["autofinancement", "prive", "public"]
 
 
 def test_a_reload_counts_again_and_a_removed_description_takes_its_indicators_along(kb, tmp_path):
@@ -95,6 +147,8 @@ def test_a_reload_counts_again_and_a_removed_description_takes_its_indicators_al
     assert report.counts["updated"] == 1 and report.counts["removed"] == 1
     assert indicators(kb) == {"pole-second": expected(other)}
     assert indicators(kb)["pole-second"]["sseMemberCount"] == 1
+    assert tallies(kb) == {"pole-second": expected_tallies(other)}
+    assert set(funders(kb)) == set(expected_funders(other))
 
 
 def test_an_empty_corpus_leaves_an_empty_indicators_graph(kb, tmp_path):
@@ -102,7 +156,9 @@ def test_an_empty_corpus_leaves_an_empty_indicators_graph(kb, tmp_path):
     kb.load_corpus(tmp_path, validator=None)
     (tmp_path / "premier.yaml").unlink()
     kb.load_corpus(tmp_path, validator=None)
-    assert indicators(kb) == {}
+    assert indicators(kb) == {} and tallies(kb) == {} and funders(kb) == {}
+    [size] = kb.select(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> {{ ?s ?p ?o }} }}")
+    assert size["n"].value == "0"
 
 
 def test_refresh_counts_descriptions_loaded_graph_by_graph(kb, tmp_path):
@@ -112,5 +168,11 @@ def test_refresh_counts_descriptions_loaded_graph_by_graph(kb, tmp_path):
     loaded = load_description(write(data, tmp_path / "premier.yaml"))
     kb.load_graph(f"{loaded.iri}/graphe", loaded.graph.serialize(format="nt"), "application/n-triples")
     assert indicators(kb) == {}
-    assert kb.refresh_indicators() == len(INDICATOR_PROPERTIES)
+    written = kb.refresh_indicators()
     assert indicators(kb) == {"pole-essai": expected(data)}
+    assert tallies(kb) == {"pole-essai": expected_tallies(data)}
+    [size] = kb.select(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> {{ ?s ?p ?o }} }}")
+    assert written == int(size["n"].value) == 11 + 5 * len(expected_tallies(data)) + len(expected_funders(data))
+    [tallies_typed] = kb.select(f"PREFIX cap: <{CAP}> SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> "
+                                "{ ?t a cap:MemberKindTally } }")
+    assert int(tallies_typed["n"].value) == len(expected_tallies(data))  # no tally without a kind

@@ -212,7 +212,7 @@ class KnowledgeBase:
         """Count every project's indicators again into :data:`INDICATORS_GRAPH`; the triples written.
 
         One CONSTRUCT (``store/indicators.rq``) over the whole store, run here
-        without a time limit: 2 s at 10,000 descriptions in memory. Call it after
+        without a time limit: 3.8 s at 10,000 descriptions in memory. Call it after
         changing description graphs with :meth:`load_graph`; :meth:`load_corpus`
         calls it itself, since the vocabulary may have changed as well as the files.
         """

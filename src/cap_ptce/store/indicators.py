@@ -9,7 +9,10 @@ and keeps the result in the graph ``https://w3id.org/cap-ptce/graphe/indicateurs
     <project IRI> cap:memberCount 14 ; cap:memberKindCount 9 ; cap:memberCategoryCount 4 ;
         cap:socioEconomicMemberCount 8 ; cap:networkMemberCount 1 ; cap:localAuthorityMemberCount 3 ;
         cap:researchTrainingMemberCount 1 ; cap:inhabitantMemberCount 0 ;
-        cap:sseMemberCount 6 ; cap:nonSseEnterpriseCount 4 ; cap:answerCount 18 .
+        cap:sseMemberCount 6 ; cap:nonSseEnterpriseCount 4 ; cap:answerCount 18 ;
+        cap:memberKindTally [ a cap:MemberKindTally ; cap:memberKind <…/vocab/types-acteurs/cooperative> ;
+                              cap:memberCount 3 ; cap:sseMemberCount 3 ] , … .
+    <project IRI/financement/1> cap:funderCategory <…/vocab/types-financeurs/public> .
 
 The counts are derived data: the descriptions stay the source, and the graph is
 rewritten whole after every load, like the provenance graph.
@@ -24,11 +27,13 @@ __all__ = ["INDICATORS_GRAPH", "INDICATOR_PROPERTIES", "indicators_query"]
 
 INDICATORS_GRAPH = "https://w3id.org/cap-ptce/graphe/indicateurs"
 _CAP = "https://w3id.org/cap-ptce/def#"
+# what every project gets; besides, each kind of member present gets a cap:MemberKindTally
+# and each funding its cap:funderCategory
 INDICATOR_PROPERTIES = tuple(_CAP + name for name in (
     "memberCount", "memberKindCount", "memberCategoryCount",
     "socioEconomicMemberCount", "networkMemberCount", "localAuthorityMemberCount",
     "researchTrainingMemberCount", "inhabitantMemberCount",
-    "sseMemberCount", "nonSseEnterpriseCount", "answerCount",
+    "sseMemberCount", "nonSseEnterpriseCount", "answerCount", "memberKindTally",
 ))
 
 
