@@ -163,11 +163,15 @@ def _measure_server(store: Path, queries: dict[str, str], repeat: int) -> tuple[
             # The first worker answers while the others still copy the store: measure once all are idle.
             all_ready = _wait_until_workers_idle(server.pid) - start
             http = {name: _http_medians(session, base, name, text, repeat) for name, text in queries.items()}
+            # the fixed cost of a request: HTTP, the view's checks, the hop to a worker, for an empty query
+            empty = _median_time(lambda: session.post(f"{base}/sparql", data=b"ASK {}", headers=_HEADERS,
+                                                      timeout=120).raise_for_status(), repeat)
             memory = _memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"first_answer_s": round(first_answer, 2), "workers_ready_s": round(all_ready, 2), **memory}, http
+    return {"first_answer_s": round(first_answer, 2), "workers_ready_s": round(all_ready, 2),
+            "empty_query_s": empty, **memory}, http
 
 
 def _wait_for_first_answer(session: requests.Session, base: str, server: subprocess.Popen) -> float:
@@ -331,14 +335,19 @@ def _rdflib_worker(dump: str, queries: dict[str, str], timeout: float, connectio
 # --- report -----------------------------------------------------------------------------
 
 
+def _over_overhead(size: dict) -> list[str]:
+    return [q["name"] for q in size["queries"] if q["rows"] <= SMALL_RESULT and q["overhead"] > OVERHEAD_TARGET]
+
+
 def _targets(sizes: list[dict]) -> dict:
     largest = max(sizes, key=lambda size: size["descriptions"])
     slow = [q["name"] for q in largest["queries"] if q["http_s"] >= LATENCY_TARGET]
-    heavy = [q["name"] for q in largest["queries"] if q["rows"] <= SMALL_RESULT and q["overhead"] > OVERHEAD_TARGET]
+    heavy = _over_overhead(largest)
     return {
         "at_descriptions": largest["descriptions"],
         "latency_under_0_5_s": not slow, "over_latency": slow,
         "overhead_within_1_5": not heavy, "over_overhead": heavy,
+        "over_overhead_by_size": {size["descriptions"]: _over_overhead(size) for size in sizes},
     }
 
 
@@ -394,8 +403,10 @@ def markdown(figures: dict) -> str:
         f"{targets['at_descriptions']:,} descriptions: **{'met' if targets['latency_under_0_5_s'] else 'not met'}**"
         + (f" (over: {', '.join(targets['over_latency'])})" if targets["over_latency"] else "") + ".",
         f"- Endpoint overhead within {OVERHEAD_TARGET}× of pyoxigraph direct for results of at most "
-        f"{SMALL_RESULT} rows: **{'met' if targets['overhead_within_1_5'] else 'not met'}**"
+        f"{SMALL_RESULT} rows, at {targets['at_descriptions']:,} descriptions: "
+        f"**{'met' if targets['overhead_within_1_5'] else 'not met'}**"
         + (f" (over: {', '.join(targets['over_overhead'])})" if targets["over_overhead"] else "") + ".",
+        *_smaller_sizes_overhead(figures),
         "",
         "## Loading with validation",
         "",
@@ -407,6 +418,24 @@ def markdown(figures: dict) -> str:
     for size in figures["sizes"]:
         lines += _size_section(size)
     return "\n".join(lines) + "\n"
+
+
+def _smaller_sizes_overhead(figures: dict) -> list[str]:
+    """Where the overhead target is missed on the smaller corpora, and the fixed cost that explains it."""
+    lines = []
+    for size in figures["sizes"]:
+        over = figures["targets"].get("over_overhead_by_size", {}).get(size["descriptions"], [])
+        if size["descriptions"] == figures["targets"]["at_descriptions"] or not over:
+            continue
+        fastest = min(q["pyoxigraph_memory_s"] for q in size["queries"] if q["name"] in over)
+        slowest = max(q["pyoxigraph_memory_s"] for q in size["queries"] if q["name"] in over)
+        lines.append(
+            f"- At {size['descriptions']:,} descriptions the overhead is over {OVERHEAD_TARGET}× for "
+            f"{len(over)} queries ({', '.join(over)}), which pyoxigraph answers in {_ms(fastest)} to "
+            f"{_ms(slowest)} ms: an empty query (`ASK {{}}`) already takes "
+            f"{_ms(size['server'].get('empty_query_s'))} ms through the endpoint (HTTP, checks, the hop to a "
+            "worker process): the fixed cost of a request, which weighs most on the fastest queries.")
+    return lines
 
 
 def _size_section(size: dict) -> list[str]:
@@ -421,7 +450,8 @@ def _size_section(size: dict) -> list[str]:
         f"- `cap-ptce serve --store` answers its first query {server['first_answer_s']} s after start, all its "
         f"workers are ready after {server.get('workers_ready_s', '?')} s (measurements start then); resident "
         f"memory {server['server_rss_mib']} MiB for the server and {server['workers_rss_mib']} MiB for its "
-        f"{server['workers']} query workers ({server['total_rss_mib']} MiB in all).",
+        f"{server['workers']} query workers ({server['total_rss_mib']} MiB in all); an empty query "
+        f"(`ASK {{}}`) takes {_ms(server.get('empty_query_s'))} ms through HTTP /sparql.",
     ]
     if size["rdflib_skipped"]:
         lines.append(f"- rdflib: {size['rdflib_skipped']} (loading the quads alone takes minutes and gigabytes).")
