@@ -148,3 +148,18 @@ def test_http_errors_speak_french_and_english(app):
         "Cette méthode HTTP n'est pas acceptée ici (voir l'en-tête Allow). / "
         "This HTTP method is not allowed here (see the Allow header)."
     )
+
+
+def test_a_query_past_the_memory_cap_gets_413_and_the_server_keeps_answering(tmp_path):
+    from test_sparql_workers import HUNGRY
+
+    (tmp_path / "vide").mkdir()
+    app = create_app({"TESTING": True, "CORPUS": str(tmp_path / "vide"), "QUERY_MEMORY_MB": 64,
+                      "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 60.0})
+    client = app.test_client()
+    response = client.post("/sparql", data=HUNGRY.text.encode(), headers={"Content-Type": "application/sparql-query"})
+    error = check_json_shape(response, 413)
+    assert error["error"] == "QueryMemoryError" and "64 MiB" in error["message"] and "LIMIT" in error["hint"]
+    response = client.get("/sparql", query_string={"query": "ASK { ?s a ?type }"},
+                          headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200 and response.get_json()["boolean"] is True

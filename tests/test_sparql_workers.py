@@ -91,3 +91,51 @@ def test_the_knowledge_base_refuses_a_dataset_that_is_not_made_of_iris(tmp_path)
     with corpus_kb(tmp_path / "c", 1) as kb:
         with pytest.raises(ParameterError, match="not a graph IRI"):
             kb.run(QueryRequest("ASK {}", default_graphs=("not an IRI",), named_graphs=()), timeout=10)
+
+
+# 2.25 million distinct strings of ~80 characters: a few hundred MiB of hash set in the engine
+HUNGRY = QueryRequest(
+    "SELECT (COUNT(DISTINCT ?x) AS ?n) { "
+    f"VALUES ?a {{ {' '.join(map(str, range(1500)))} }} VALUES ?b {{ {' '.join(map(str, range(1500)))} }} "
+    'BIND(CONCAT(STR(?a), "-", STR(?b), "-", "une chaîne assez longue pour occuper de la mémoire, encore") AS ?x) }'
+)
+
+
+def snapshot(tmp_path) -> str:
+    path = tmp_path / "petit.nq"
+    path.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .\n",
+                    encoding="utf-8")
+    return str(path)
+
+
+def run_csv(pool: WorkerPool, request: QueryRequest) -> bytes:
+    return pool.run(request, inspect_query(request.text), choose_format("SELECT", None, ["csv"]),
+                    timeout=60, max_rows=10).body
+
+
+def test_a_query_past_the_memory_cap_is_stopped_and_the_next_one_answers(tmp_path):
+    from cap_ptce.errors import QueryMemoryError, QueryTooLargeError
+
+    pool = WorkerPool(snapshot(tmp_path), 1, memory_mib=64)
+    try:
+        with pytest.raises(QueryMemoryError, match="64 MiB") as caught:
+            run_csv(pool, HUNGRY)
+        assert isinstance(caught.value, QueryTooLargeError) and "LIMIT" in caught.value.hint
+        assert run_csv(pool, COUNT) == b"n\r\n1\r\n"  # a fresh worker, or the same one, answers
+    finally:
+        pool.close()
+
+
+def test_without_the_cap_the_same_query_answers(tmp_path):
+    pool = WorkerPool(snapshot(tmp_path), 1, memory_mib=None)
+    try:
+        assert run_csv(pool, HUNGRY) == b"n\r\n2250000\r\n"
+    finally:
+        pool.close()
+
+
+def test_a_memory_cap_below_one_mib_is_refused(tmp_path):
+    from cap_ptce.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="QUERY_MEMORY_MB"):
+        WorkerPool(snapshot(tmp_path), 1, memory_mib=-5)

@@ -19,6 +19,7 @@ to do instead, so that an edge can show it as it is.
     │   ├── QueryRefusedError   an update, SERVICE, LOAD or another reach outside the store (HTTP 400/403)
     │   ├── QueryTimeoutError   the query ran past the time limit and was stopped (HTTP 503)
     │   └── QueryTooLargeError  request or result over the configured caps (HTTP 413)
+    │       └── QueryMemoryError  the query needed more memory than QUERY_MEMORY_MB and was stopped
     ├── NotFoundError           no such resource, query or file (HTTP 404)
     └── StoreError              the store cannot be opened, read or written
 """
@@ -38,6 +39,7 @@ __all__ = [
     "QueryRefusedError",
     "QueryTimeoutError",
     "QueryTooLargeError",
+    "QueryMemoryError",
     "NotFoundError",
     "StoreError",
 ]
@@ -136,6 +138,10 @@ class QueryTimeoutError(QueryError):
 
 class QueryTooLargeError(QueryError):
     """The request body or the result exceeds the configured limits."""
+
+
+class QueryMemoryError(QueryTooLargeError):
+    """The query needed more memory than a worker may use; the worker was stopped."""
 
 
 class NotFoundError(CapPtceError):

@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a SPARQL query may run before its worker is stopped and the client gets an error."),
     Setting("QUERY_WORKERS", 2, int,
             "Worker processes answering SPARQL queries in parallel."),
+    Setting("QUERY_MEMORY_MB", 1024, int,
+            "Memory, in MiB, that one SPARQL query may use in its worker on top of the worker's copy of the store; a query that needs more is stopped with an error (0: no limit)."),
     Setting("WORKERS_IN_MEMORY", True, bool,
             "Each query worker copies the store into memory: queries several times faster, at the cost of memory and start-up time; false to read the on-disk store directly."),
     Setting("MAX_RESULT_ROWS", 10000, int,

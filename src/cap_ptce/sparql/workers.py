@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from .. import errors
 from .execute import QueryRequest, QueryResult, execute
@@ -82,12 +84,33 @@ def copy_into_memory(on_disk):
     return store
 
 
-def _serve(conn: Connection, location: str, in_memory: bool) -> None:
+def cap_memory(allowance_mib: int | None) -> None:
+    """Let this process use ``allowance_mib`` MiB more address space than it holds now, and no more.
+
+    Called once the worker's store is open (and copied into memory): past the
+    limit, allocations fail, so a query that would eat the machine's memory
+    stops its own worker instead (the pool reports it and starts a fresh one).
+    """
+    if not allowance_mib:
+        return
+    import resource
+
+    status = Path("/proc/self/status")
+    if not status.exists():  # not Linux: no reliable figure to start from
+        log.warning("QUERY_MEMORY_MB is not enforced on this system")
+        return
+    held = next(int(line.split()[1]) * 1024 for line in status.read_text().splitlines() if line.startswith("VmSize:"))
+    limit = held + allowance_mib * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _serve(conn: Connection, location: str, in_memory: bool, memory_mib: int | None = None) -> None:
     """Body of a worker process: open the store, say so, answer jobs until the socket closes.
 
     With ``in_memory``, a folder is copied into memory in the background while
     the worker already answers from the folder: a restart takes a second, and
-    queries speed up once the copy is done.
+    queries speed up once the copy is done. The memory cap is set once the
+    store the worker keeps is in place.
     """
     prefixes = conn.recv()
     try:
@@ -96,8 +119,13 @@ def _serve(conn: Connection, location: str, in_memory: bool) -> None:
         conn.send(("failed", f"cannot open {location}: {exc}"))
         return
     if in_memory and not location.endswith(".nq"):
-        threading.Thread(target=lambda: current.update(store=copy_into_memory(current["store"])),
-                         daemon=True).start()
+        def copy() -> None:
+            current.update(store=copy_into_memory(current["store"]))
+            cap_memory(memory_mib)
+
+        threading.Thread(target=copy, daemon=True).start()
+    else:
+        cap_memory(memory_mib)
     conn.send(("ready", None))
     while True:
         try:
@@ -108,8 +136,18 @@ def _serve(conn: Connection, location: str, in_memory: bool) -> None:
             conn.send(("ok", run_safely(current["store"], request, info, fmt, max_rows, prefixes)))
         except errors.CapPtceError as exc:
             conn.send(("error", (type(exc).__name__, exc.to_dict())))
+        except MemoryError:  # what Python allocated for the query is freed by now: keep serving
+            conn.send(("error", ("QueryMemoryError", _memory_error(memory_mib).to_dict())))
         except Exception as exc:  # a bug must not take the worker down: report it, keep serving
             conn.send(("error", ("StoreError", {"message": f"unexpected {type(exc).__name__} in a query worker: {exc}"})))
+
+
+def _memory_error(memory_mib: int | None) -> errors.QueryMemoryError:
+    return errors.QueryMemoryError(
+        f"the query needed more than the {memory_mib} MiB of memory a query may use, and was stopped",
+        hint="ajoutez LIMIT, restreignez les motifs, ou lancez-la sur votre propre copie (cap-ptce load) / "
+        "add LIMIT, narrow its patterns, or run it on your own copy",
+    )
 
 
 @dataclass(eq=False)
@@ -134,12 +172,16 @@ class WorkerPool:
     """
 
     def __init__(self, location: str, size: int = 2, *, prefixes: dict[str, str] | None = None,
-                 in_memory: bool = True) -> None:
+                 in_memory: bool = True, memory_mib: int | None = None) -> None:
         if size < 1:
             raise errors.ParameterError(f"QUERY_WORKERS must be at least 1, not {size}", key="QUERY_WORKERS")
+        if memory_mib is not None and memory_mib < 1:
+            raise errors.ParameterError(f"QUERY_MEMORY_MB must be at least 1 (or 0 for no limit), not {memory_mib}",
+                                        key="QUERY_MEMORY_MB")
         self.location = str(location)
         self.size = size
         self.in_memory = in_memory
+        self.memory_mib = memory_mib
         self._prefixes = prefixes or {}
         self._idle: queue.Queue[_Worker | None] = queue.Queue()  # None: no worker can start
         self._all: set[_Worker] = set()
@@ -152,7 +194,7 @@ class WorkerPool:
     def _start(self) -> _Worker:
         ours, theirs = socket.socketpair()
         command = [sys.executable, "-c", _WORKER_MAIN, str(theirs.fileno()), self.location,
-                   "memory" if self.in_memory else "disk"]
+                   "memory" if self.in_memory else "disk", str(self.memory_mib or 0)]
         process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         conn = Connection(ours.detach())
@@ -205,7 +247,10 @@ class WorkerPool:
                 )
             status, payload = worker.conn.recv()
         except (EOFError, OSError) as exc:
+            died_of_memory = self.memory_mib and _killed_by_memory(worker)
             self._replace(worker)
+            if died_of_memory:  # the engine aborts when an allocation fails past the cap
+                raise _memory_error(self.memory_mib) from None
             raise errors.StoreError(f"the query worker stopped unexpectedly ({exc or type(exc).__name__})") from None
         self._idle.put(worker)
         if status == "error":
@@ -261,8 +306,17 @@ def _rebuild(name: str, fields: dict) -> errors.CapPtceError:
 
 
 
+def _killed_by_memory(worker: _Worker) -> bool:
+    """True when the worker process ended by an abort (a failed allocation) or the kernel's OOM kill."""
+    try:
+        code = worker.process.wait(2)
+    except subprocess.TimeoutExpired:
+        return False
+    return code in (-signal.SIGABRT, -signal.SIGKILL)
+
+
 _WORKER_MAIN = (
     "import sys; from multiprocessing.connection import Connection; "
     "from cap_ptce.sparql.workers import _serve; "
-    "_serve(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == 'memory')"
+    "_serve(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == 'memory', int(sys.argv[4]) or None)"
 )

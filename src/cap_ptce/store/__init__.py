@@ -88,25 +88,27 @@ class KnowledgeBase:
 
     @classmethod
     def open(cls, location: str | Path | None = None, *, workers: int = 2, workers_in_memory: bool = True,
-             graph_store: str | None = None) -> KnowledgeBase:
+             query_memory_mib: int | None = None, graph_store: str | None = None) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
         ``workers`` query processes answer queries run with a time limit; with
-        ``workers_in_memory`` each holds its own in-memory copy of the store.
+        ``workers_in_memory`` each holds its own in-memory copy of the store. A
+        query may use ``query_memory_mib`` MiB in its worker (None: no limit).
         """
+        options = {"workers": workers, "query_memory_mib": query_memory_mib, "prefixes": _prefixes()}
         if location is None or str(location) == "":
-            return cls(LocalStore(None, workers=workers, prefixes=_prefixes()))
+            return cls(LocalStore(None, **options))
         if is_url(str(location)):
             return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes()), str(location))
-        local = LocalStore(Path(location), workers=workers, workers_in_memory=workers_in_memory, prefixes=_prefixes())
-        return cls(local, str(location))
+        return cls(LocalStore(Path(location), workers_in_memory=workers_in_memory, **options), str(location))
 
     @classmethod
-    def temporary(cls, *, workers: int = 2, workers_in_memory: bool = True) -> KnowledgeBase:
+    def temporary(cls, *, workers: int = 2, workers_in_memory: bool = True,
+                  query_memory_mib: int | None = None) -> KnowledgeBase:
         """An on-disk knowledge base in a temporary folder, removed when it is closed."""
         folder = tempfile.mkdtemp(prefix="cap-ptce-store-")
         return cls(LocalStore(folder, temporary=True, workers=workers, workers_in_memory=workers_in_memory,
-                              prefixes=_prefixes()))
+                              query_memory_mib=query_memory_mib, prefixes=_prefixes()))
 
     def start_workers(self, *, wait: float | None = None) -> None:
         """Start the query processes now (rather than with the first query); ``wait`` for one to be ready."""

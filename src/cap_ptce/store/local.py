@@ -47,10 +47,12 @@ class LocalStore:
     """
 
     def __init__(self, path: str | Path | None = None, *, temporary: bool = False,
-                 workers: int = 2, workers_in_memory: bool = True, prefixes: dict[str, str] | None = None) -> None:
+                 workers: int = 2, workers_in_memory: bool = True, query_memory_mib: int | None = None,
+                 prefixes: dict[str, str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.workers = workers
         self.workers_in_memory = workers_in_memory
+        self.query_memory_mib = query_memory_mib
         self._prefixes = prefixes or {}
         self._store = _open(self.path) if self.path else ox.Store()
         self._pool: WorkerPool | None = None
@@ -101,7 +103,7 @@ class LocalStore:
         with self._pool_lock:  # the server's threads may all ask at once
             if self._pool is None:
                 self._pool = WorkerPool(str(self._readable_source()), self.workers, prefixes=self._prefixes,
-                                        in_memory=self.workers_in_memory)
+                                        in_memory=self.workers_in_memory, memory_mib=self.query_memory_mib)
             return self._pool
 
     _workers = start_workers

@@ -11,7 +11,8 @@ error                                   status  why
 InputError, QuerySyntaxError, …         400     the client can fix its request
 QueryRefusedError                       403     understood, valid, but not allowed here (updates, SERVICE)
 NotFoundError                           404
-QueryTooLargeError                      413     request over MAX_REQUEST_BYTES, result over MAX_RESULT_ROWS
+QueryTooLargeError                      413     request over MAX_REQUEST_BYTES, result over MAX_RESULT_ROWS,
+                                                query over QUERY_MEMORY_MB (QueryMemoryError)
 QueryTimeoutError                       503     the server stopped the work; Retry-After says when to try again
 StoreError and anything unexpected      500     logged with its traceback, shown without it
 ======================================  ======  ==========================================

@@ -82,7 +82,8 @@ def build_kb(config) -> KnowledgeBase:
 
     store, corpus = config.get("STORE"), config.get("CORPUS")
     options = {"workers": int(config.get("QUERY_WORKERS", 2)),
-               "workers_in_memory": bool(config.get("WORKERS_IN_MEMORY", True))}
+               "workers_in_memory": bool(config.get("WORKERS_IN_MEMORY", True)),
+               "query_memory_mib": int(config.get("QUERY_MEMORY_MB", 1024)) or None}
     loader = partial(default_loader, base=config.get("BASE_IRI") or None)
     if not store:
         kb = KnowledgeBase.open(**options)
