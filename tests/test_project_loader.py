@@ -299,6 +299,19 @@ def test_bad_turtle_is_a_syntax_error():
         load_description("@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<a> cap:x ", format="turtle")
 
 
+def test_bad_turtle_names_the_line_and_column_where_the_parser_stopped():
+    text = ('@prefix cap: <https://w3id.org/cap-ptce/def#> .\n'
+            '<https://w3id.org/cap-ptce/projet/x> a cap:Project ;\n'
+            '  cap:nom "x" ;\n'
+            '  cap:objectif "un" "deux" .\n')
+    with pytest.raises(RdfSyntaxError) as caught:
+        load_description(text, format="turtle", source="projet.ttl")
+    error = caught.value
+    assert (error.line, error.column) == (4, text.splitlines()[3].index('"deux"') + 1)
+    assert error.message == "Turtle invalide / invalid Turtle: expected '.' or '}' or ']' at end of statement"
+    assert str(error).startswith("projet.ttl:4:")
+
+
 @pytest.mark.parametrize("context", [
     '"https://example.org/context.jsonld"',
     '"file:///etc/passwd"',

@@ -127,11 +127,27 @@ def _parse_turtle(text: str, source: str) -> Graph:
     try:
         return Graph().parse(data=text, format="turtle")
     except Exception as exc:  # rdflib raises many types for bad syntax
-        line = getattr(exc, "lines", None)
-        raise RdfSyntaxError(f"Turtle invalide / invalid Turtle: {getattr(exc, 'message', exc)}",
-                             source=source, line=line if isinstance(line, int) else None,
-                             hint="vérifier la syntaxe près de cette ligne / "
-                                  "check the syntax near that line") from exc
+        line, column = _turtle_position(exc)
+        reason = getattr(exc, "_why", None) or getattr(exc, "message", None) or exc
+        raise RdfSyntaxError(f"Turtle invalide / invalid Turtle: {reason}", source=source, line=line, column=column,
+                             hint="vérifier la syntaxe à cet endroit / check the syntax at that place") from exc
+
+
+def _turtle_position(exc: Exception) -> tuple[int | None, int | None]:
+    """The 1-based line and column where rdflib's Turtle parser stopped, when it says so.
+
+    Its BadSyntax counts lines from 0 and gives the offset of the failure in the text.
+    """
+    lines, text, offset = getattr(exc, "lines", None), getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if not isinstance(lines, int):
+        return None, None
+    if isinstance(text, (bytes, str)) and isinstance(offset, int):
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        start = text.rfind(newline, 0, offset) + 1
+        prefix = text[start:offset]
+        width = len(prefix.decode("utf-8", "replace")) if isinstance(prefix, bytes) else len(prefix)
+        return lines + 1, width + 1
+    return lines + 1, None
 
 
 def _parse_jsonld_text(text: str, source: str) -> Graph:
