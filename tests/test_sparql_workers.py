@@ -134,7 +134,7 @@ def test_without_the_cap_the_same_query_answers(tmp_path):
         pool.close()
 
 
-def test_a_memory_cap_below_one_mib_is_refused(tmp_path):
+def test_a_negative_memory_cap_is_refused(tmp_path):
     from cap_ptce.errors import ParameterError
 
     with pytest.raises(ParameterError, match="QUERY_MEMORY_MB"):

@@ -175,13 +175,13 @@ class WorkerPool:
                  in_memory: bool = True, memory_mib: int | None = None) -> None:
         if size < 1:
             raise errors.ParameterError(f"QUERY_WORKERS must be at least 1, not {size}", key="QUERY_WORKERS")
-        if memory_mib is not None and memory_mib < 1:
-            raise errors.ParameterError(f"QUERY_MEMORY_MB must be at least 1 (or 0 for no limit), not {memory_mib}",
+        if memory_mib is not None and memory_mib < 0:
+            raise errors.ParameterError(f"QUERY_MEMORY_MB must be positive (or 0 for no limit), not {memory_mib}",
                                         key="QUERY_MEMORY_MB")
         self.location = str(location)
         self.size = size
         self.in_memory = in_memory
-        self.memory_mib = memory_mib
+        self.memory_mib = memory_mib or None
         self._prefixes = prefixes or {}
         self._idle: queue.Queue[_Worker | None] = queue.Queue()  # None: no worker can start
         self._all: set[_Worker] = set()
@@ -303,7 +303,6 @@ def _rebuild(name: str, fields: dict) -> errors.CapPtceError:
         cls = errors.StoreError
     where = {k: fields[k] for k in ("source", "line", "column", "key", "hint") if k in fields}
     return cls(fields.get("message", "the query failed"), **where)
-
 
 
 def _killed_by_memory(worker: _Worker) -> bool:
