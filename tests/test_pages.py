@@ -194,3 +194,22 @@ def test_documents_can_be_revalidated_with_their_etag(client, paths):
     again = client.get(paths["entry"] + ".ttl", headers={"If-None-Match": etag})
     assert again.status_code == 304 and not again.data
     assert client.get(paths["entry"] + ".nt").headers["ETag"] != etag
+
+
+def test_pages_and_unknown_paths_never_read_the_whole_corpus_into_rdflib(monkeypatch):
+    """Only the catalogue and the downloads need the corpus as one graph: at 1,000 descriptions,
+    reading it took 32 s, which a 404 or a grid page must not pay."""
+    from cap_ptce.web import corpus
+
+    def refuse():
+        raise AssertionError("the whole corpus was read")
+
+    monkeypatch.setattr(corpus, "corpus_graph", refuse)
+    client = create_app({"TESTING": True}).test_client()
+    with client.application.test_request_context("/"):
+        from cap_ptce.web.site import get_site
+
+        project = get_site().projects[0].id
+    for path, status in [("/robots.txt", 404), ("/grille/cap-ptce.fr.html", 200), ("/def.fr.html", 200),
+                         ("/shapes.fr.html", 200), (f"/projet/{project}.fr.html", 200), ("/index.fr.html", 200)]:
+        assert client.get(path, headers={"Accept": BROWSER}).status_code == status, path

@@ -82,9 +82,9 @@ def rdf_of(resource: Resource) -> Graph:
     """The RDF description that ``resource``'s data documents carry."""
     site = get_site()
     if resource.kind == "ontology":
-        return site.part_graphs["ontologie"]
+        return site.reference_graphs["ontologie"]
     if resource.kind == "shapes":
-        return site.part_graphs["controles"]
+        return site.reference_graphs["controles"]
     if resource.kind == "catalog":
         return site.catalog
     if resource.kind == "project":

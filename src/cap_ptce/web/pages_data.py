@@ -13,7 +13,7 @@ from ..rdf import question_iri
 from ..serialize import FORMATS, get_format
 from .pages_docs import presenter
 from .resolve import Resource
-from .site import get_site
+from .site import PART_TITLES, get_site
 
 __all__ = ["BUILDERS"]
 
@@ -92,7 +92,7 @@ def download(name: str) -> tuple[bytes, str]:
     site = get_site()
     stem, _, suffix = name.partition(".")
     for entry in _downloads(stem, csv=stem == "grille", quads=stem == WHOLE):
-        if entry["path"] == download_path(stem, suffix) and (stem == WHOLE or stem in site.part_graphs):
+        if entry["path"] == download_path(stem, suffix) and (stem == WHOLE or stem in PART_TITLES):
             return site.download(stem, entry["name"]), entry["media_type"]
     raise NotFoundError(f"aucun téléchargement / no download {name}",
                         hint="la page des téléchargements les liste / the downloads page lists them")

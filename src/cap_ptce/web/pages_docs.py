@@ -82,7 +82,7 @@ def _reused(p: Presenter, graph: Graph) -> list[tuple[Value, str]]:
 
 def ontology(resource: Resource, lang: str):
     site = get_site()
-    graph = site.part_graphs["ontologie"]
+    graph = site.reference_graphs["ontologie"]
     p = presenter(lang)
     header = URIRef(ONTOLOGY_IRI)
     class_props = (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.seeAlso)
@@ -200,7 +200,7 @@ def _shape(p: Presenter, graph: Graph, shape) -> ShapeDoc:
 
 
 def shapes(resource: Resource, lang: str):
-    graph = get_site().part_graphs["controles"]
+    graph = get_site().reference_graphs["controles"]
     p = presenter(lang)
     node_shapes = sorted((s for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)), key=str)
     return "shapes.html", {"shapes": [_shape(p, graph, s) for s in node_shapes], "triples": len(graph)}
