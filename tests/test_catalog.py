@@ -162,3 +162,63 @@ def test_a_static_publication_names_no_sparql_endpoint():
     app = create_app({"TESTING": True, "PUBLISHING": True})
     graph = Graph().parse(data=app.test_client().get("/catalog.ttl").get_data(as_text=True), format="turtle")
     assert graph.value(DATASET_IRI, VOID.sparqlEndpoint) is None
+
+
+def test_figures_counted_in_the_store_equal_those_measured_on_the_graphs(app, catalog):
+    """The catalogue counts the corpus in the store; measured on the parts' rdflib graphs, as the
+    static publication does, every figure of every part and of the whole dataset is the same."""
+    from rdflib.compare import isomorphic
+
+    from cap_ptce.catalog import catalog_graph
+
+    with app.test_request_context("/"):
+        from cap_ptce.web.site import get_site
+
+        site = get_site()
+        measured = catalog_graph(site.parts, site.publication)
+    statistics = (VOID.triples, VOID.distinctSubjects, VOID.properties, VOID.classes, VOID.vocabulary)
+    for part in ("ontologie", "grille", "controles", "corpus", "cap-ptce"):
+        for prop in statistics:
+            node = part_iri(part)
+            assert sorted(catalog.objects(node, prop)) == sorted(measured.objects(node, prop)), (part, prop)
+    assert isomorphic(catalog, measured)
+
+
+def test_the_catalogue_never_reads_the_corpus_into_rdflib(monkeypatch):
+    from cap_ptce.web import corpus
+
+    def refuse():
+        raise AssertionError("the whole corpus was read")
+
+    monkeypatch.setattr(corpus, "corpus_graph", refuse)
+    client = create_app({"TESTING": True}).test_client()
+    for path in ("/catalog.ttl", "/dataset.ttl", "/catalog.fr.html", "/.well-known/void"):
+        assert client.get(path).status_code in (200, 303), path
+
+
+def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
+    from rdflib.namespace import SKOS
+
+    from cap_ptce.catalog import statistics_of
+    from cap_ptce.namespaces import CAP
+
+    app = create_app({"TESTING": True})
+    with app.test_request_context("/"):
+        from cap_ptce.web import corpus
+        from cap_ptce.web.site import get_site
+        from cap_ptce.web.sparql import get_kb
+
+        site = get_site()
+        concept, label = next((s, o) for s, o in site.graph.subject_objects(SKOS.prefLabel) if isinstance(s, URIRef))
+        project = URIRef("https://w3id.org/cap-ptce/projet/copie")
+        repeated = Graph()
+        repeated.add((project, RDF.type, CAP.Project))
+        repeated.add((concept, SKOS.prefLabel, label))  # the very triple the grid holds
+        repeated.add((concept, SKOS.note, Literal("une note du projet", lang="fr")))  # a subject of the grid, a new triple
+        get_kb().load_graph(f"{project}/graphe", repeated.serialize(format="nt"), "application/n-triples")
+        corpus_figures = corpus.corpus_statistics()
+        counted = corpus.whole_statistics(site.graph, corpus_figures)
+        measured = statistics_of(site.graph + corpus.corpus_graph())
+    assert counted == measured
+    assert counted.triples == len(site.graph) + corpus_figures.triples - 1  # the repeated label, once
+    assert counted.subjects == len(set(site.graph.subjects())) + corpus_figures.subjects - 1  # the concept, once

@@ -23,7 +23,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 from .namespaces import ADMS, BASE, PREFIXES, bind_prefixes
 from .serialize import FORMATS, Format, canonical_graph, get_format
 
-__all__ = ["Part", "Publication", "CATALOG_IRI", "DATASET_IRI", "catalog_graph", "download_path",
+__all__ = ["Part", "Publication", "Statistics", "statistics_of", "CATALOG_IRI", "DATASET_IRI", "catalog_graph", "download_path",
            "part_iri", "distribution_iri", "vocabularies_used", "WHOLE", "QUAD_FORMATS",
            "dataset_of", "serialize_dataset"]
 
@@ -59,16 +59,36 @@ QUAD_FORMATS: tuple[Format, ...] = (
 
 
 @dataclass(frozen=True)
+class Statistics:
+    """The VoID figures of a part: triples, distinct subjects, properties and classes, vocabularies used."""
+
+    triples: int
+    subjects: int
+    properties: int
+    classes: int
+    vocabularies: tuple[URIRef, ...]
+
+
+@dataclass(frozen=True)
 class Part:
-    """A part of the dataset: its id (file stem and fragment), titles, descriptions and graph."""
+    """A part of the dataset: its id (file stem and fragment), titles, descriptions and graph.
+
+    ``statistics`` may be given instead of the graph (None): the web app counts
+    the corpus in the store rather than read it all into rdflib for a catalogue.
+    """
 
     id: str
     title: dict[str, str]
     description: dict[str, str]
-    graph: Graph
+    graph: Graph | None
     by_godin: bool = False  # the part carries the Institut Godin's text
     csv: bool = False  # the part is also offered as CSV (the grid)
     examples: tuple[URIRef, ...] = ()
+    statistics: Statistics | None = None
+
+    def figures(self) -> Statistics:
+        """The part's statistics: as given, or measured on its graph."""
+        return self.statistics if self.statistics is not None else statistics_of(self.graph)
 
 
 @dataclass(frozen=True)
@@ -106,9 +126,19 @@ def _texts(graph: Graph, subject, predicate, texts: dict[str, str]) -> None:
 
 def vocabularies_used(graph: Graph) -> list[URIRef]:
     """The namespaces (of :data:`PREFIXES`) of every predicate and class used in ``graph``."""
-    terms = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+    return vocabularies_of(set(graph.predicates()) | set(graph.objects(None, RDF.type)))
+
+
+def vocabularies_of(terms) -> list[URIRef]:
+    """The namespaces (of :data:`PREFIXES`) that ``terms`` (predicates and classes) belong to, sorted."""
     found = {str(ns) for ns in PREFIXES.values() for term in terms if str(term).startswith(str(ns))}
     return [URIRef(ns) for ns in sorted(found)]
+
+
+def statistics_of(graph: Graph) -> Statistics:
+    """The VoID figures measured on ``graph``."""
+    return Statistics(len(graph), len(set(graph.subjects())), len(set(graph.predicates())),
+                      len(set(graph.objects(None, RDF.type))), tuple(vocabularies_used(graph)))
 
 
 def _download_url(pub: Publication, part_id: str, suffix: str) -> URIRef:
@@ -155,13 +185,12 @@ def _add_common(g: Graph, node: URIRef, pub: Publication, publisher: BNode) -> N
         g.add((node, VOID.sparqlEndpoint, URIRef(pub.sparql_endpoint)))
 
 
-def _add_statistics(g: Graph, node: URIRef, data: Graph) -> None:
-    """VoID figures measured on ``data``."""
-    g.add((node, VOID.triples, Literal(len(data))))
-    g.add((node, VOID.distinctSubjects, Literal(len(set(data.subjects())))))
-    g.add((node, VOID.properties, Literal(len(set(data.predicates())))))
-    g.add((node, VOID.classes, Literal(len(set(data.objects(None, RDF.type))))))
-    for vocabulary in vocabularies_used(data):
+def _add_statistics(g: Graph, node: URIRef, figures: Statistics) -> None:
+    g.add((node, VOID.triples, Literal(figures.triples)))
+    g.add((node, VOID.distinctSubjects, Literal(figures.subjects)))
+    g.add((node, VOID.properties, Literal(figures.properties)))
+    g.add((node, VOID.classes, Literal(figures.classes)))
+    for vocabulary in figures.vocabularies:
         g.add((node, VOID.vocabulary, vocabulary))
 
 
@@ -170,7 +199,7 @@ def _add_part(g: Graph, pub: Publication, part: Part, publisher: BNode) -> URIRe
     _add_common(g, node, pub, publisher)
     _texts(g, node, DCTERMS.title, part.title)
     _texts(g, node, DCTERMS.description, part.description)
-    _add_statistics(g, node, part.graph)
+    _add_statistics(g, node, part.figures())
     if part.by_godin:
         g.add((node, DCTERMS.creator, GODIN))
         _texts(g, node, DCTERMS.rights, ATTRIBUTION)
@@ -189,14 +218,18 @@ def _formats(*, csv: bool = False) -> list[Format]:
     return found + [get_format("csv")] if csv else found
 
 
-def catalog_graph(parts: Sequence[Part], pub: Publication) -> Graph:
-    """The DCAT catalogue and VoID description of ``parts``, as published by ``pub``."""
+def catalog_graph(parts: Sequence[Part], pub: Publication, *, whole: Statistics | None = None) -> Graph:
+    """The DCAT catalogue and VoID description of ``parts``, as published by ``pub``.
+
+    ``whole`` gives the statistics of the whole dataset; without it they are
+    measured on the union of the parts' graphs.
+    """
     g = bind_prefixes(Graph())
     g.bind("adms", ADMS)
     publisher = BNode("publisher")
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal(pub.publisher)))
-    whole = _add_whole(g, parts, pub, publisher)
+    whole = _add_whole(g, parts, pub, publisher, whole)
     catalog = CATALOG_IRI
     g.add((catalog, RDF.type, DCAT.Catalog))
     _texts(g, catalog, DCTERMS.title, {"fr": "Catalogue CAP PTCE", "en": "CAP PTCE catalogue"})
@@ -213,16 +246,19 @@ def catalog_graph(parts: Sequence[Part], pub: Publication) -> Graph:
     return g
 
 
-def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNode) -> URIRef:
+def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNode,
+               figures: Statistics | None) -> URIRef:
     """The whole dataset, its parts as subsets, its changelog; its dumps include TriG and N-Quads."""
-    union = Graph()
-    for part in parts:
-        union += part.graph
+    union = None
+    if figures is None:
+        union = Graph()
+        for part in parts:
+            union += part.graph
     whole = Part(WHOLE, {"fr": "Données CAP PTCE (tout le jeu)", "en": "CAP PTCE data (whole dataset)"},
                  {"fr": "L’ontologie, la grille, ses vocabulaires, les contrôles SHACL et le corpus de projets.",
                   "en": "The ontology, the grid, its vocabularies, the SHACL checks and the corpus of projects."},
                  union, by_godin=True,
-                 examples=tuple(example for part in parts for example in part.examples[:1]))
+                 examples=tuple(example for part in parts for example in part.examples[:1]), statistics=figures)
     node = _add_part(g, pub, whole, publisher)
     for fmt in QUAD_FORMATS:
         dist = _add_distribution(g, pub, WHOLE, whole.title, fmt)

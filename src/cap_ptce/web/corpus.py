@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from flask import current_app
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from ..catalog import Statistics, vocabularies_of
 from ..namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
 from .links import base_iri
 
-__all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "grid_backlinks", "project_iri"]
+__all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "corpus_statistics", "whole_statistics",
+           "grid_backlinks", "project_iri"]
 
 # A SPARQL property path for a project's name, whichever property its description uses.
 _NAME = "|".join(f"<{prop}>" for prop in (SCHEMA.name, RDFS.label, SKOS.prefLabel, DCTERMS.title)).join("()")
@@ -90,12 +93,68 @@ def project_graph(project_id: str) -> Graph | None:
     return graph if len(graph) else None
 
 
+# Every triple of every project description (not the grid, ontology, provenance or indicators).
+_CORPUS = f"GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}"
+
+
 def corpus_graph() -> Graph:
     """Every project description of the knowledge base, merged (not the grid, ontology or provenance)."""
-    return _construct(f"""
-        CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-          GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}
-        }}""")
+    return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}")
+
+
+def corpus_statistics() -> Statistics:
+    """The corpus's VoID figures, counted in the store: as :func:`statistics_of` on
+    :func:`corpus_graph`, without reading the corpus into rdflib (30 s at 1,000 descriptions)."""
+    [count] = _select(f"SELECT (COUNT(*) AS ?triples) {{ SELECT DISTINCT ?s ?p ?o {{ {_CORPUS} }} }}")
+    [subjects] = _select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ {_CORPUS} }}")
+    properties, classes = _corpus_terms()
+    return Statistics(int(count["triples"].value), int(subjects["n"].value), len(properties), len(classes),
+                      tuple(vocabularies_of(properties | classes)))
+
+
+def whole_statistics(reference: Graph, corpus: Statistics) -> Statistics:
+    """The figures of ``reference`` (ontology, grid, shapes) and the corpus together.
+
+    What both hold is counted once: the corpus's triples and subjects among the
+    IRIs that ``reference`` describes are fetched and compared (blank nodes are
+    never shared between parts).
+    """
+    described = sorted({s for s in reference.subjects() if isinstance(s, URIRef)})
+    shared_subjects, shared_triples = 0, 0
+    if described:
+        values = " ".join(f"<{iri}>" for iri in described)
+        rows = _select(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {values} }} {_CORPUS} }}")
+        shared_subjects = len({row["s"].value for row in rows})
+        shared_triples = sum(_as_rdflib(row) in reference for row in rows)
+    properties, classes = _corpus_terms()
+    properties |= set(reference.predicates())
+    classes |= set(reference.objects(None, RDF.type))
+    return Statistics(len(reference) + corpus.triples - shared_triples,
+                      len(set(reference.subjects())) + corpus.subjects - shared_subjects,
+                      len(properties), len(classes), tuple(vocabularies_of(properties | classes)))
+
+
+def _corpus_terms() -> tuple[set[URIRef], set[URIRef]]:
+    """The properties and the classes that the corpus uses."""
+    properties = {URIRef(row["p"].value) for row in _select(f"SELECT DISTINCT ?p {{ {_CORPUS} }}")}
+    rows = _select(f"SELECT DISTINCT ?o {{ {_CORPUS} FILTER(?p = <{RDF.type}>) }}")
+    return properties, {URIRef(row["o"].value) for row in rows if isinstance(row["o"], ox.NamedNode)}
+
+
+def _as_rdflib(row: dict) -> tuple:
+    """A (subject, predicate, object) row of pyoxigraph terms as rdflib terms."""
+    def term(value):
+        if isinstance(value, ox.NamedNode):
+            return URIRef(value.value)
+        if isinstance(value, ox.Literal):
+            if value.language:
+                return Literal(value.value, lang=value.language)
+            if value.datatype.value == str(XSD.string):  # rdflib reads "x" as a plain literal
+                return Literal(value.value)
+            return Literal(value.value, datatype=URIRef(value.datatype.value))
+        return BNode(value.value)
+
+    return tuple(term(row[name]) for name in ("s", "p", "o"))
 
 
 # A corpus is hundreds of projects (the State counted 140 PTCEs in 2023): far below this.

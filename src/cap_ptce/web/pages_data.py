@@ -29,13 +29,13 @@ def catalog(resource: Resource, lang: str):
     site = get_site()
     p = presenter(lang)
     triples = {part_id: int(site.catalog.value(part_iri(part_id), VOID.triples))
-               for part_id in [WHOLE, *(part.id for part in site.parts)]}
+               for part_id in [WHOLE, *(part.id for part in site.catalog_parts)]}
     datasets = [{"id": WHOLE, "title": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.title))[0],
                  "description": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.description))[0],
                  "triples": triples[WHOLE], "downloads": _downloads(WHOLE, quads=True)}]
     datasets += [{"id": part.id, "title": part.title[lang], "description": part.description[lang],
                   "triples": triples[part.id], "downloads": _downloads(part.id, csv=part.csv)}
-                 for part in site.parts]
+                 for part in site.catalog_parts]
     return "catalog.html", {"grid": site.grid, "datasets": datasets,
                             "sparql": site.publication.sparql_endpoint}
 
@@ -102,7 +102,7 @@ def download_paths() -> list[str]:
     """Every download of the site: the whole dataset and each part, in each of its formats."""
     site = get_site()
     found = [entry["path"] for entry in _downloads(WHOLE, quads=True)]
-    for part in site.parts:
+    for part in site.catalog_parts:
         found += [entry["path"] for entry in _downloads(part.id, csv=part.csv)]
     return found
 

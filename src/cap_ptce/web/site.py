@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 
 from rdflib.namespace import RDF, SH
 
-from ..catalog import QUAD_FORMATS, WHOLE, Part, Publication, catalog_graph, serialize_dataset
+from ..catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
 from ..grid import Grid, load_grid
 from ..namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, bind_prefixes
 from ..rdf import dataset_parts, entry_iri, question_iri
@@ -80,12 +80,26 @@ class Site:
 
     @cached_property
     def parts(self) -> tuple[Part, ...]:
+        """Every part with its graph, the corpus included: what the downloads serialise."""
+        return self._parts(self.part_graphs)
+
+    @cached_property
+    def catalog_parts(self) -> tuple[Part, ...]:
+        """Every part as the catalogue needs it: the corpus counted in the store, not read into rdflib."""
+        return self._parts({**self.reference_graphs, "corpus": None}, {"corpus": self.corpus_statistics})
+
+    @cached_property
+    def corpus_statistics(self) -> Statistics:
+        return corpus.corpus_statistics()
+
+    def _parts(self, graphs: dict[str, Graph | None], statistics: dict[str, Statistics] | None = None):
         examples = self._examples()
         return tuple(
-            Part(part_id, title, description, self.part_graphs[part_id], by_godin=part_id == "grille",
-                 csv=part_id == "grille", examples=examples.get(part_id, ()))
+            Part(part_id, title, description, graphs[part_id], by_godin=part_id == "grille",
+                 csv=part_id == "grille", examples=examples.get(part_id, ()),
+                 statistics=(statistics or {}).get(part_id))
             for part_id, (_, title, description) in PART_TITLES.items()
-            if part_id in self.part_graphs
+            if part_id in graphs
         )
 
     @cached_property
@@ -104,7 +118,8 @@ class Site:
 
     @cached_property
     def catalog(self) -> Graph:
-        return catalog_graph(self.parts, self.publication)
+        whole = corpus.whole_statistics(self.graph, self.corpus_statistics)
+        return catalog_graph(self.catalog_parts, self.publication, whole=whole)
 
     @cached_property
     def projects(self) -> list[corpus.ProjectRef]:
