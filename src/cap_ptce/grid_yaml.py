@@ -10,7 +10,6 @@ check one value and raise :class:`~cap_ptce.errors.InputError` at its place.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from .errors import InputError, UnknownKeyError
+from .suggest import did_you_mean, nearest
 from .grid import LANGUAGES, Text
 from .yamlstrict import LineMap, load_yaml
 
@@ -97,8 +97,8 @@ class Where:
         allowed = (*required, *optional)
         for key in value:
             if key not in allowed:
-                near = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f"did you mean {near[0]!r}?" if near else f"allowed keys: {', '.join(allowed)}"
+                near = nearest(str(key), allowed)
+                hint = did_you_mean(near) if near else f"allowed keys: {', '.join(allowed)}"
                 raise self.key(value, str(key)).error(f"unknown key {key!r}", cls=UnknownKeyError, hint=hint)
         for key in required:
             if key not in value:

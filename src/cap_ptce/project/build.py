@@ -21,7 +21,8 @@ from ..errors import UnknownKeyError, YamlError
 from ..namespaces import BASE, GRILLE, VOCAB
 from ..yamlstrict import LineMap
 from .context import predicate
-from .values import SLUG_RE, decimal_lexical, did_you_mean, nearest, slugify
+from ..suggest import did_you_mean, nearest
+from .values import SLUG_RE, decimal_lexical, slugify
 from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, PROJECT, SPECS, Field, Kind, NodeSpec
 
 __all__ = ["Built", "build_document"]

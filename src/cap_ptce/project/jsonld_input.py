@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError, RdfSyntaxError, UnknownKeyError
 from ..yamlstrict import MAX_DEPTH
-from .values import did_you_mean, nearest
+from ..suggest import did_you_mean, nearest
 from .context import terms
 
 __all__ = ["parse_json_document"]

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, InputFileError, NotFoundError, ParameterError
+from ..suggest import did_you_mean, nearest
 from .parameters import PARAMETER_TYPES, Parameter, bind, placeholder_pattern
 
 __all__ = [
@@ -66,9 +67,9 @@ class ReadyQuery:
             if parameter.name == name:
                 return parameter
         known = [p.name for p in self.parameters]
-        nearest = difflib.get_close_matches(name, known, n=1)
-        if nearest:
-            hint = f"vouliez-vous dire {nearest[0]!r} ? / did you mean {nearest[0]!r}?"
+        suggestion = nearest(name, known)
+        if suggestion:
+            hint = did_you_mean(suggestion)
         elif known:
             hint = f"paramètres / parameters: {', '.join(known)}"
         else:
@@ -105,9 +106,9 @@ def get_query(name: str) -> ReadyQuery:
     catalogue = _catalogue()
     if name in catalogue:
         return catalogue[name]
-    nearest = difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
-    if nearest:
-        hint = f"vouliez-vous dire {' ou '.join(nearest)} ? / did you mean {' or '.join(nearest)}?"
+    close = difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)  # several: names look alike
+    if close:
+        hint = f"vouliez-vous dire {' ou '.join(close)} ? / did you mean {' or '.join(close)}?"
     else:
         hint = "« cap-ptce query --list » ou /requetes les listent / `cap-ptce query --list` or /requetes lists them"
     raise NotFoundError(f"aucune requête prête à l'emploi ne s'appelle {name!r} / "
@@ -223,9 +224,9 @@ def _check_keys(meta: Any, allowed: set[str], required: set[str], source: str) -
         raise InputError("l'en-tête doit être un dictionnaire YAML / the header must be a YAML mapping", source=source)
     for key in meta:
         if key not in allowed:
-            nearest = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            suggestion = nearest(str(key), sorted(allowed))
             raise InputError(f"clé inconnue / unknown key {key!r}", source=source, key=str(key),
-                             hint=f"vouliez-vous dire / did you mean {nearest[0]!r}?" if nearest else None)
+                             hint=did_you_mean(suggestion) if suggestion else None)
     missing = required - set(meta)
     if missing:
         raise InputError(f"clé(s) manquante(s) / missing key(s): {', '.join(sorted(missing))}", source=source)

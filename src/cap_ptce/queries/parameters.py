@@ -11,7 +11,6 @@ never pasted into the query text, so no value can change the query's shape.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,6 +19,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from ..errors import ParameterError
+from ..suggest import did_you_mean, nearest
 
 __all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "bind", "concept_ids"]
 
@@ -99,8 +99,8 @@ def _concept(param: Parameter, text: str) -> ox.NamedNode:
         )
     known = concept_ids(param.scheme)
     if concept_id not in known:
-        nearest = difflib.get_close_matches(concept_id, known, n=1)
-        hint = ((f"vouliez-vous dire {nearest[0]!r} ?", f"did you mean {nearest[0]!r}?") if nearest
+        suggestion = nearest(concept_id, known)
+        hint = (tuple(did_you_mean(suggestion).split(" / ")) if suggestion
                 else (f"valeurs : {', '.join(known)}", f"use one of: {', '.join(known)}"))
         raise param._error(text, (f"n'est pas un concept du schéma {param.scheme!r}",
                                   f"is not a concept of the scheme {param.scheme!r}"), hint)
