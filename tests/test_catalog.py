@@ -220,5 +220,5 @@ def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
         counted = corpus.whole_statistics(site.graph, corpus_figures)
         measured = statistics_of(site.graph + corpus.corpus_graph())
     assert counted == measured
-    assert counted.triples == len(site.graph) + corpus_figures.triples - 1  # the repeated label, once
-    assert counted.subjects == len(set(site.graph.subjects())) + corpus_figures.subjects - 1  # the concept, once
+    assert counted.triples == len(site.graph) + corpus_figures.statistics.triples - 1  # the repeated label, once
+    assert counted.subjects == len(set(site.graph.subjects())) + corpus_figures.statistics.subjects - 1  # the concept

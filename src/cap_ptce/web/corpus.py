@@ -20,7 +20,7 @@ from ..catalog import Statistics, vocabularies_of
 from ..namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
 from .links import base_iri
 
-__all__ = ["ProjectRef", "list_projects", "project_graph", "corpus_graph", "corpus_statistics", "whole_statistics",
+__all__ = ["ProjectRef", "CorpusFigures", "list_projects", "project_graph", "corpus_graph", "corpus_statistics", "whole_statistics",
            "grid_backlinks", "project_iri"]
 
 # A SPARQL property path for a project's name, whichever property its description uses.
@@ -102,17 +102,27 @@ def corpus_graph() -> Graph:
     return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}")
 
 
-def corpus_statistics() -> Statistics:
+@dataclass(frozen=True)
+class CorpusFigures:
+    """The corpus's VoID figures, and the properties and classes behind them (for the whole dataset's)."""
+
+    statistics: Statistics
+    properties: frozenset[URIRef]
+    classes: frozenset[URIRef]
+
+
+def corpus_statistics() -> CorpusFigures:
     """The corpus's VoID figures, counted in the store: as :func:`statistics_of` on
     :func:`corpus_graph`, without reading the corpus into rdflib (30 s at 1,000 descriptions)."""
     [count] = _select(f"SELECT (COUNT(*) AS ?triples) {{ SELECT DISTINCT ?s ?p ?o {{ {_CORPUS} }} }}")
     [subjects] = _select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ {_CORPUS} }}")
     properties, classes = _corpus_terms()
-    return Statistics(int(count["triples"].value), int(subjects["n"].value), len(properties), len(classes),
-                      tuple(vocabularies_of(properties | classes)))
+    statistics = Statistics(int(count["triples"].value), int(subjects["n"].value), len(properties), len(classes),
+                            tuple(vocabularies_of(properties | classes)))
+    return CorpusFigures(statistics, frozenset(properties), frozenset(classes))
 
 
-def whole_statistics(reference: Graph, corpus: Statistics) -> Statistics:
+def whole_statistics(reference: Graph, corpus: CorpusFigures) -> Statistics:
     """The figures of ``reference`` (ontology, grid, shapes) and the corpus together.
 
     What both hold is counted once: the corpus's triples and subjects among the
@@ -126,11 +136,10 @@ def whole_statistics(reference: Graph, corpus: Statistics) -> Statistics:
         rows = _select(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {values} }} {_CORPUS} }}")
         shared_subjects = len({row["s"].value for row in rows})
         shared_triples = sum(_as_rdflib(row) in reference for row in rows)
-    properties, classes = _corpus_terms()
-    properties |= set(reference.predicates())
-    classes |= set(reference.objects(None, RDF.type))
-    return Statistics(len(reference) + corpus.triples - shared_triples,
-                      len(set(reference.subjects())) + corpus.subjects - shared_subjects,
+    properties = corpus.properties | set(reference.predicates())
+    classes = corpus.classes | set(reference.objects(None, RDF.type))
+    return Statistics(len(reference) + corpus.statistics.triples - shared_triples,
+                      len(set(reference.subjects())) + corpus.statistics.subjects - shared_subjects,
                       len(properties), len(classes), tuple(vocabularies_of(properties | classes)))
 
 

@@ -86,10 +86,10 @@ class Site:
     @cached_property
     def catalog_parts(self) -> tuple[Part, ...]:
         """Every part as the catalogue needs it: the corpus counted in the store, not read into rdflib."""
-        return self._parts({**self.reference_graphs, "corpus": None}, {"corpus": self.corpus_statistics})
+        return self._parts({**self.reference_graphs, "corpus": None}, {"corpus": self.corpus_figures.statistics})
 
     @cached_property
-    def corpus_statistics(self) -> Statistics:
+    def corpus_figures(self) -> corpus.CorpusFigures:
         return corpus.corpus_statistics()
 
     def _parts(self, graphs: dict[str, Graph | None], statistics: dict[str, Statistics] | None = None):
@@ -118,7 +118,7 @@ class Site:
 
     @cached_property
     def catalog(self) -> Graph:
-        whole = corpus.whole_statistics(self.graph, self.corpus_statistics)
+        whole = corpus.whole_statistics(self.graph, self.corpus_figures)
         return catalog_graph(self.catalog_parts, self.publication, whole=whole)
 
     @cached_property
