@@ -20,8 +20,8 @@ from ..catalog import Statistics, vocabularies_of
 from ..namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
 from .links import base_iri
 
-__all__ = ["ProjectRef", "CorpusFigures", "list_projects", "project_graph", "corpus_graph", "corpus_statistics", "whole_statistics",
-           "grid_backlinks", "project_iri"]
+__all__ = ["ProjectRef", "CorpusFigures", "list_projects", "project_graph", "corpus_graph", "corpus_statistics",
+           "whole_statistics", "grid_backlinks", "project_iri"]
 
 # A SPARQL property path for a project's name, whichever property its description uses.
 _NAME = "|".join(f"<{prop}>" for prop in (SCHEMA.name, RDFS.label, SKOS.prefLabel, DCTERMS.title)).join("()")
