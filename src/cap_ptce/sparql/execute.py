@@ -128,10 +128,8 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: ResultFormat, max_rows: i
         solutions.serialize(sink, format=ox.QueryResultsFormat.TSV)
     except _TooManyRows:
         raise _too_large(max_rows, "rows") from None
-    tsv = b"".join(sink.parts)
-    rows = max(0, tsv.count(b"\n") - 1)
-    parsed = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
-    return QueryResult(fmt, parsed.serialize(format=fmt.oxigraph), rows)
+    parsed = ox.parse_query_results(b"".join(sink.parts), ox.QueryResultsFormat.TSV)
+    return QueryResult(fmt, parsed.serialize(format=fmt.oxigraph), max(0, sink.lines - 1))
 
 
 def write_triples(triples, fmt: ResultFormat, max_rows: int, prefixes) -> QueryResult:
