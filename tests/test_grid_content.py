@@ -1,20 +1,20 @@
 """The grid's content against its source: the Institut Godin's document, read from beside the clone.
 
-The source stays outside the repository (``../shared/seeds/`` next to the clone's root);
-these tests fail, never skip, when it is missing.
+The source stays outside the repository (``../shared/seeds/`` beside the checkout, see
+:mod:`shared_material`); these tests fail, never skip, when it is missing.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from cap_ptce.grid import FRAMING_KEYS, load_grid
+from shared_material import find, missing
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seeds" / "000_b8c594b483f6ea17.txt"
+SEED_PATH = "seeds/000_b8c594b483f6ea17.txt"
+SEED = find(SEED_PATH)
 
 # The seed's table: how many questions each of its 9 entries has, in order.
 QUESTIONS_PER_ENTRY = [1, 5, 1, 2, 2, 1, 1, 2, 3]
@@ -29,8 +29,8 @@ def normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    if not SEED.is_file():
-        pytest.fail(f"the grid's source is missing: expected it at {SEED} (beside the clone, not inside it)")
+    if SEED is None:
+        pytest.fail(missing(SEED_PATH, "the grid's source"))
     return normalise(SEED.read_text(encoding="utf-8"))
 
 

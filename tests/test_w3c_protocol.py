@@ -1,18 +1,14 @@
 """The W3C SPARQL 1.1 Protocol test suite, run against /sparql.
 
-The suite lives beside the repository (``../shared/w3c/sparql11-protocol``) and
-stays out of it; a clone made from a local checkout (as CI makes one in a
-temporary folder) finds it beside that checkout, and ``CAP_PTCE_W3C_SUITE``
-names another place. It must be there: a missing suite fails these tests, it is
-not skipped, and the rest of the suite still runs. We run its 20 query tests and its 7 negative update tests (a read-only
+The suite lives beside the repository (``../shared/w3c/sparql11-protocol``, see
+:mod:`shared_material`) and stays out of it. It must be there: a missing suite
+fails these tests, it is not skipped, and the rest of the suite still runs. We run its 20 query tests and its 7 negative update tests (a read-only
 endpoint refuses every update, which is what those expect; the positive update
 tests do not apply to it).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,13 +16,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Namespace, RDF, RDFS
 from rdflib.collection import Collection
+from shared_material import find, missing
 
 from cap_ptce.store import KnowledgeBase
 from cap_ptce.web import create_app
 from cap_ptce.web.sparql import set_kb
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-BESIDE = Path("shared") / "w3c" / "sparql11-protocol"
+SUITE_PATH = "w3c/sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
@@ -34,19 +30,8 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 
 
-def _candidates() -> list[Path]:
-    """Where the suite may be: CAP_PTCE_W3C_SUITE, beside this checkout, beside the checkout it was cloned from."""
-    found = [Path(os.environ["CAP_PTCE_W3C_SUITE"])] if os.environ.get("CAP_PTCE_W3C_SUITE") else []
-    found.append(REPOSITORY.parent / BESIDE)
-    origin = subprocess.run(["git", "-C", str(REPOSITORY), "config", "--get", "remote.origin.url"],
-                            capture_output=True, text=True).stdout.strip()
-    if origin and "://" not in origin and Path(origin).is_dir():
-        found.append(Path(origin).resolve().parent / BESIDE)
-    return found
-
-
-CANDIDATES = _candidates()
-SUITE = next((path for path in CANDIDATES if (path / "manifest.ttl").is_file()), None)
+_MANIFEST_FILE = find(SUITE_PATH + "/manifest.ttl")
+SUITE = _MANIFEST_FILE.parent if _MANIFEST_FILE else None
 
 
 def _manifest() -> Graph:
@@ -59,11 +44,7 @@ MANIFEST = _manifest()
 
 
 def test_the_suite_is_there():
-    assert SUITE is not None, (
-        "the W3C SPARQL 1.1 Protocol suite is missing; looked in "
-        + ", ".join(str(path) for path in CANDIDATES)
-        + " (put the shared test material beside the repository, or set CAP_PTCE_W3C_SUITE)"
-    )
+    assert SUITE is not None, missing(SUITE_PATH, "the W3C SPARQL 1.1 Protocol suite")
 
 
 def _entries():
