@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: help install run test bench system-deps clean
+.PHONY: help install run lint format test bench system-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,7 +39,16 @@ system-deps: ## install the Debian packages the tests need (as root; else prints
 	  else echo "The tests need Debian packages:$$missing. Run: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	fi
 
-test: install system-deps ## run the whole test suite
+lint: $(STAMP) ## check the code's style and the direction of imports between stages
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
+
+format: $(STAMP) ## format the code and sort its imports (ruff)
+	$(BIN)/ruff check --fix --select I src tests bench
+	$(BIN)/ruff format src tests bench
+
+test: install system-deps lint ## run the lint, then the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install ## run the benchmarks and write bench/results/

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -73,7 +73,7 @@ def run(results_dir: Path) -> dict:
         validation = _validated_load_cost(work)
         sizes = [_measure_size(work, size, config) for size in config["sizes"]]
     figures = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
         "settings": config,
         "validated_load": validation,

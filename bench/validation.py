@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -65,7 +65,7 @@ def run(results_dir: Path) -> dict:
         ]
         cases[-1] |= _ours_only(generated)
         batch = _batch_figures(work, generated)
-    figures = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": _machine(),
+    figures = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": _machine(),
                "cases": cases, "batch": batch}
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "validation.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n",

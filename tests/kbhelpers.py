@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from cap_ptce.store.provenance import Validation
+from cap_ptce.corpus import Validation
 
 CAP = Namespace("https://w3id.org/cap-ptce/def#")
 PROJECT = "https://w3id.org/cap-ptce/projet/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from cap_ptce.grid import load_grid
-from cap_ptce.namespaces import BASE
+from cap_ptce.rdf.namespaces import BASE
 
 RDF_TYPES = {  # media type -> (suffix, rdflib parser)
     "text/turtle": ("ttl", "turtle"),

@@ -6,10 +6,12 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
-from cap_ptce.catalog import CATALOG_IRI, DATASET_IRI, QUAD_FORMATS, part_iri, serialize_dataset
 from cap_ptce.grid import load_grid
-from cap_ptce.namespaces import ADMS, DISCO
-from cap_ptce.rdf import grid_graph, ontology_graph, shapes_graph, terms_used, undeclared_terms
+from cap_ptce.grid.rdf import grid_graph
+from cap_ptce.publish.catalog import CATALOG_IRI, DATASET_IRI, QUAD_FORMATS, part_iri, serialize_dataset
+from cap_ptce.rdf.namespaces import ADMS, DISCO
+from cap_ptce.rdf.vocabulary import ontology_graph, terms_used, undeclared_terms
+from cap_ptce.validation.shapes import shapes_graph
 from cap_ptce.web import create_app
 
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -169,7 +171,7 @@ def test_figures_counted_in_the_store_equal_those_measured_on_the_graphs(app, ca
     static publication does, every figure of every part and of the whole dataset is the same."""
     from rdflib.compare import isomorphic
 
-    from cap_ptce.catalog import catalog_graph
+    from cap_ptce.publish.catalog import catalog_graph
 
     with app.test_request_context("/"):
         from cap_ptce.web.site import get_site
@@ -199,8 +201,8 @@ def test_the_catalogue_never_reads_the_corpus_into_rdflib(monkeypatch):
 def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
     from rdflib.namespace import SKOS
 
-    from cap_ptce.catalog import statistics_of
-    from cap_ptce.namespaces import CAP
+    from cap_ptce.publish.catalog import statistics_of
+    from cap_ptce.rdf.namespaces import CAP
 
     app = create_app({"TESTING": True})
     with app.test_request_context("/"):

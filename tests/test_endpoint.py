@@ -7,9 +7,9 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from kbhelpers import PROJECT, ConnectionRecorder, corpus_kb, test_app
 
 from cap_ptce.store import GRID_GRAPH
+from kbhelpers import PROJECT, ConnectionRecorder, corpus_kb, test_app
 
 COUNT_PROJECTS = "PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT (COUNT(?p) AS ?n) { ?p a cap:Project }"
 

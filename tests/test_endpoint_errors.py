@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from kbhelpers import corpus_kb, test_app
 
 from cap_ptce import errors
 from cap_ptce.web import create_app
 from cap_ptce.web.errors import status_of
+from kbhelpers import corpus_kb, test_app
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -8,8 +8,9 @@ import time
 import pyoxigraph as ox
 import pytest
 import requests
+from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
 from kbhelpers import PROJECT, corpus_kb, test_app
-from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, GET, SPARQLWrapper
 from liveserver import serving
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

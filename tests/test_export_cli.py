@@ -16,17 +16,20 @@ from rdflib.compare import isomorphic
 from cap_ptce.cli import cli, main
 from cap_ptce.errors import ParameterError
 from cap_ptce.grid import load_grid
-from cap_ptce.rdf import dataset_parts, grid_graph, ontology_graph, shapes_graph
-from cap_ptce.serialize import (
+from cap_ptce.grid.rdf import grid_graph
+from cap_ptce.grid.tabular import GRID_CSV_COLUMNS
+from cap_ptce.publish.parts import dataset_parts
+from cap_ptce.rdf.serialize import (
     EXPORT_FORMATS,
     FORMATS,
     GRID_CSV,
-    GRID_CSV_COLUMNS,
     format_for_media_type,
     format_for_suffix,
     get_format,
     serialize,
 )
+from cap_ptce.rdf.vocabulary import ontology_graph
+from cap_ptce.validation.shapes import shapes_graph
 
 RDF_FORMAT_NAMES = [fmt.name for fmt in FORMATS]
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from cap_ptce.generate import (
+from cap_ptce.project import description_to_yaml, load_description
+from cap_ptce.project.generate import (
     is_luhn_valid,
     luhn_digit,
     synthetic_description,
     synthetic_files,
     write_synthetic,
 )
-from cap_ptce.project import description_to_yaml, load_description
 
 
 def test_luhn_check_digits():

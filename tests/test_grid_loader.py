@@ -7,14 +7,7 @@ import shutil
 
 import pytest
 
-from cap_ptce.errors import (
-    InputError,
-    InputFileError,
-    NotFoundError,
-    ParameterError,
-    UnknownKeyError,
-    YamlError,
-)
+from cap_ptce.errors import InputError, InputFileError, NotFoundError, ParameterError, UnknownKeyError, YamlError
 from cap_ptce.grid import load_grid, load_grid_from
 from cap_ptce.resources import data_dir
 

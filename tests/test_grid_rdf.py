@@ -11,22 +11,22 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
 from cap_ptce.errors import ParameterError
 from cap_ptce.grid import load_grid
-from cap_ptce.namespaces import CAP, DISCO, GRID_IRI
-from cap_ptce.rdf import (
+from cap_ptce.grid.rdf import (
     ENTRIES_SCHEME,
     FRAMING_PROPERTIES,
     PUBLIC_SCHEMES,
     concept_iri,
-    dataset_parts,
     entry_iri,
     example_iri,
     grid_graph,
-    ontology_graph,
     public_scheme_iri,
     question_iri,
     scheme_iri,
 )
-from cap_ptce.serialize import serialize
+from cap_ptce.publish.parts import dataset_parts
+from cap_ptce.rdf.namespaces import CAP, DISCO, GRID_IRI
+from cap_ptce.rdf.serialize import serialize
+from cap_ptce.rdf.vocabulary import ontology_graph
 
 # The source document's table, read from the seed: each entry with the number of
 # its questions, in the document's order (1 + 5 + 1 + 2 + 2 + 1 + 1 + 2 + 3 = 18).

@@ -8,7 +8,8 @@ import pytest
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from cap_ptce.web import i18n
+from cap_ptce import i18n
+from cap_ptce.web.i18n import choose_lang
 
 
 def test_every_message_has_french_and_english_text():
@@ -18,7 +19,7 @@ def test_every_message_has_french_and_english_text():
 
 def test_placeholders_are_the_same_in_both_languages():
     for key, texts in i18n.catalogue().items():
-        names = [set(re.findall(r"\{(\w+)\}", texts[lang])) for lang in i18n.LANGS]
+        names = [set(re.findall(r"\{(\w+)\}", texts[lang])) for lang in i18n.LANGUAGES]
         assert names[0] == names[1], key
 
 
@@ -43,12 +44,12 @@ def test_t_fills_placeholders_and_refuses_unknown_keys():
 )
 def test_language_order_is_url_then_parameter_then_header_then_default(fixed, param, header, expected):
     accept = parse_accept_header(header, LanguageAccept)
-    assert i18n.choose_lang(fixed, param, accept, "fr") == expected
+    assert choose_lang(fixed, param, accept, "fr") == expected
 
 
 def test_default_language_comes_from_the_setting():
     empty = parse_accept_header("", LanguageAccept)
-    assert i18n.choose_lang(None, None, empty, "en") == "en"
+    assert choose_lang(None, None, empty, "en") == "en"
 
 
 def test_localise_picks_the_page_language():

@@ -11,11 +11,11 @@ from collections import Counter
 
 import pytest
 from pyoxigraph import BlankNode
-from queries_helpers import is_under, top_concept
-from valid_description import description, write
 
 from cap_ptce.store import INDICATORS_GRAPH, KnowledgeBase
 from cap_ptce.store.indicators import INDICATOR_PROPERTIES
+from queries_helpers import is_under, top_concept
+from valid_description import description, write
 
 PROJECT = "https://w3id.org/cap-ptce/projet/"
 CAP = "https://w3id.org/cap-ptce/def#"

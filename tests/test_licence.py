@@ -7,11 +7,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from cap_ptce.errors import ParameterError
-from cap_ptce.namespaces import GRID_IRI, ONTOLOGY_IRI
-from cap_ptce.rdf import dataset_parts, ontology_graph
+from cap_ptce.publish.parts import dataset_parts
+from cap_ptce.rdf.namespaces import GRID_IRI, ONTOLOGY_IRI
+from cap_ptce.rdf.vocabulary import ontology_graph
 from cap_ptce.settings import defaults
+from cap_ptce.store.build import build_kb
 from cap_ptce.web import create_app
-from cap_ptce.web.sparql import build_kb
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 ONTOLOGY = URIRef(ONTOLOGY_IRI)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cap_ptce.errors import NotFoundError
-from cap_ptce.negotiation import (
+from cap_ptce.rdf.negotiation import (
     CSV,
     HTML,
     by_suffix,
@@ -15,7 +15,7 @@ from cap_ptce.negotiation import (
     representations,
     split_document_name,
 )
-from cap_ptce.serialize import FORMATS
+from cap_ptce.rdf.serialize import FORMATS
 
 OFFERED = representations(csv=True)
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -12,9 +12,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from cap_ptce.namespaces import CAP, ONTOLOGY_IRI, VANN
-from cap_ptce.rdf import declared_terms, grid_graph, ontology_graph, shapes_graph, terms_used, undeclared_terms
+from cap_ptce.grid.rdf import grid_graph
+from cap_ptce.rdf.namespaces import CAP, ONTOLOGY_IRI, VANN
+from cap_ptce.rdf.vocabulary import declared_terms, ontology_graph, terms_used, undeclared_terms
 from cap_ptce.resources import data_dir
+from cap_ptce.validation.shapes import shapes_graph
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 DECLARING_TYPES = {
@@ -215,25 +217,25 @@ def test_the_check_catches_an_undeclared_term(ontology):
 
 
 def test_a_broken_ontology_file_is_reported_with_its_path(monkeypatch, tmp_path):
-    import cap_ptce.rdf as rdf
+    import cap_ptce.rdf.vocabulary as rdf
     from cap_ptce.errors import RdfSyntaxError
 
     (tmp_path / "broken.ttl").write_text("cap:Thing a owl:Class .\n", encoding="utf-8")
     monkeypatch.setattr(rdf, "data_dir", lambda kind: tmp_path)
-    rdf._folder_triples.cache_clear()
+    rdf.folder_triples.cache_clear()
     try:
         with pytest.raises(RdfSyntaxError) as caught:
             rdf.ontology_graph()
     finally:
-        rdf._folder_triples.cache_clear()
+        rdf.folder_triples.cache_clear()
     assert caught.value.source.endswith("broken.ttl")
 
 
 def test_every_term_of_the_dcat_void_catalogue_is_declared(ontology):
     from datetime import date
 
-    from cap_ptce.catalog import Part, Publication, catalog_graph
-    from cap_ptce.rdf import dataset_parts
+    from cap_ptce.publish.catalog import Part, Publication, catalog_graph
+    from cap_ptce.publish.parts import dataset_parts
 
     parts = tuple(
         Part(name, {"fr": name, "en": name}, {"fr": name, "en": name}, graph, by_godin=name == "grid", csv=name == "grid")

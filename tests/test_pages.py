@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from cap_ptce.namespaces import SHAPES
+from cap_ptce.rdf.namespaces import SHAPES
 from cap_ptce.web import create_app
 from pages_helpers import BROWSER, RDF_TYPES, iri_of, resource_paths
 

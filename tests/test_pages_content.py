@@ -8,8 +8,8 @@ import re
 import pytest
 
 from cap_ptce.grid import load_grid
+from cap_ptce.i18n import LANGUAGES, catalogue
 from cap_ptce.web import create_app
-from cap_ptce.web.i18n import LANGS, catalogue
 from pages_helpers import Page, resource_paths
 
 PAGE_KINDS = [*resource_paths("x"), "home", "future grid", "projects"]
@@ -35,7 +35,7 @@ def pages(app, paths):
     client = app.test_client()
     read = {}
     for kind, path in paths.items():
-        for lang in LANGS:
+        for lang in LANGUAGES:
             document = ("/index" if path == "/" else path) + f".{lang}.html"
             response = client.get(document)
             assert response.status_code == 200, document
@@ -56,7 +56,7 @@ def _foreign_fragments(lang: str) -> set[str]:
 
 
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_interface_string_of_the_other_language(pages, kind, lang):
     page = pages[kind, lang]
     assert page.lang == lang
@@ -66,7 +66,7 @@ def test_no_interface_string_of_the_other_language(pages, kind, lang):
     assert not leaked, f"{kind} ({lang}) shows {leaked}"
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_grid_text_of_the_other_language(pages, lang):
     other = "en" if lang == "fr" else "fr"
     grid = load_grid()
@@ -79,7 +79,7 @@ def test_no_grid_text_of_the_other_language(pages, lang):
 
 @pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_every_page_has_the_switch_attribution_and_licence(pages, app, kind):
-    for lang in LANGS:
+    for lang in LANGUAGES:
         page = pages[kind, lang]
         text = " ".join(t for t, _ in page.texts)
         assert "Institut Godin" in text and "EDISON" in text
@@ -93,11 +93,13 @@ def test_every_message_of_the_pages_is_used():
 
     import yaml
 
+    import cap_ptce.i18n as i18n
     import cap_ptce.web as web
 
     folder = Path(web.__file__).parent
+    messages = Path(i18n.__file__).parent / "messages"
     sources = "".join(p.read_text(encoding="utf-8") for p in [*folder.glob("*.py"), *folder.glob("templates/*.html")])
-    ours = {key for name in ("common", "pages") for key in yaml.safe_load((folder / "messages" / f"{name}.yaml").read_text())}
+    ours = {key for name in ("common", "pages") for key in yaml.safe_load((messages / f"{name}.yaml").read_text())}
     built = ("format.", "severity.")  # keys built from a name in templates: 'format.' ~ name
     unused = sorted(key for key in ours if key not in sources and not key.startswith(built))
     assert not unused
@@ -151,8 +153,8 @@ def test_concept_page_lists_the_projects_that_use_it(app):
 def test_ontology_page_documents_every_class_and_property_of_ours(pages):
     from rdflib.namespace import OWL, RDF
 
-    from cap_ptce.namespaces import CAP
-    from cap_ptce.rdf import ontology_graph
+    from cap_ptce.rdf.namespaces import CAP
+    from cap_ptce.rdf.vocabulary import ontology_graph
 
     graph = ontology_graph()
     ours = {str(s)[len(str(CAP)):] for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
@@ -166,8 +168,8 @@ def test_ontology_page_documents_every_class_and_property_of_ours(pages):
 def test_shapes_page_says_what_each_shape_checks(pages):
     from rdflib.namespace import RDF, SH
 
-    from cap_ptce.namespaces import SHAPES
-    from cap_ptce.rdf import shapes_graph
+    from cap_ptce.rdf.namespaces import SHAPES
+    from cap_ptce.validation.shapes import shapes_graph
 
     graph = shapes_graph()
     shapes = {str(s)[len(str(SHAPES)):] for s in graph.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(SHAPES))}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from cap_ptce.describe import describe
+from cap_ptce.rdf.describe import describe
 
 EX = "https://example.org/"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from cap_ptce.namespaces import CAP
 from cap_ptce.project.context import context, predicate, terms
 from cap_ptce.project.schema import SPECS, Kind
+from cap_ptce.rdf.namespaces import CAP
 from cap_ptce.resources import data_dir, package_file
 
 # Keys the builder adds to the JSON-LD document and that no one writes in YAML.
@@ -22,7 +22,7 @@ def project_ontology() -> Graph:
 
 
 def test_the_context_ships_inside_the_package_as_an_object():
-    assert package_file("context.jsonld").is_file()
+    assert package_file("project", "context.jsonld").is_file()
     assert isinstance(context(), dict) and context()["@version"] == 1.1
 
 
@@ -52,8 +52,8 @@ def test_every_cap_term_the_context_uses_is_declared_with_french_and_english_tex
     for term in sorted(t for t in used if str(t).startswith(str(CAP))):
         assert (term, RDF.type, None) in ontology, term
         for lang in ("fr", "en"):
-            assert any(l.language == lang for l in ontology.objects(term, RDFS.label)), (term, lang)
-            assert any(l.language == lang for l in ontology.objects(term, SKOS.definition)), (term, lang)
+            assert any(text.language == lang for text in ontology.objects(term, RDFS.label)), (term, lang)
+            assert any(text.language == lang for text in ontology.objects(term, SKOS.definition)), (term, lang)
 
 
 def test_every_class_of_the_format_is_declared_in_the_ontology():
@@ -74,8 +74,8 @@ def test_the_project_class_is_a_schema_project_and_an_org_collaboration():
 def test_every_term_of_project_ttl_has_labels_and_definitions_in_both_languages():
     ontology = project_ontology()
     for term in set(ontology.subjects(RDFS.isDefinedBy, URIRef("https://w3id.org/cap-ptce/def"))):
-        labels = {l.language for l in ontology.objects(term, RDFS.label) if isinstance(l, Literal)}
-        labels |= {l.language for l in ontology.objects(term, SKOS.prefLabel) if isinstance(l, Literal)}
+        labels = {text.language for text in ontology.objects(term, RDFS.label) if isinstance(text, Literal)}
+        labels |= {text.language for text in ontology.objects(term, SKOS.prefLabel) if isinstance(text, Literal)}
         assert {"fr", "en"} <= labels, term
 
 
@@ -97,8 +97,8 @@ def test_the_complete_example_of_the_format_doc_loads_and_conforms(tmp_path):
 def test_the_fast_path_gives_the_graph_of_rdflibs_json_ld_processor():
     from rdflib.compare import isomorphic
 
-    from cap_ptce.generate import synthetic_files
     from cap_ptce.project.build import build_document
+    from cap_ptce.project.generate import synthetic_files
     from cap_ptce.project.graph import document_graph, jsonld_graph
     from cap_ptce.yamlstrict import load_yaml
 

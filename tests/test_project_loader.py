@@ -11,8 +11,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from cap_ptce.errors import InputError, InputFileError, RdfSyntaxError, UnknownKeyError, YamlError
-from cap_ptce.namespaces import CAP, GRILLE, IGEO, ORG, SCHEMA, VOCAB
 from cap_ptce.project import load_description
+from cap_ptce.rdf.namespaces import CAP, GRILLE, IGEO, ORG, SCHEMA, VOCAB
 
 MINIMAL = """\
 fictif: true
@@ -320,7 +320,7 @@ def test_bad_turtle_names_the_line_and_column_where_the_parser_stopped():
     '{"acteurs": {"@id": "org:hasMember", "@context": "https://example.org/scoped.jsonld"}}',
 ])
 def test_json_ld_that_would_fetch_a_context_is_refused_before_parsing(context):
-    document = '{"@context": %s, "@id": "https://w3id.org/cap-ptce/projet/x"}' % context
+    document = '{"@context": ' + context + ', "@id": "https://w3id.org/cap-ptce/projet/x"}'
     with pytest.raises(RdfSyntaxError) as caught:
         load_description(document, format="json-ld")
     assert "@" in (caught.value.key or "")

@@ -10,15 +10,8 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from cap_ptce.project import (
-    data_to_graph,
-    data_to_yaml,
-    description_to_yaml,
-    load_description,
-    to_jsonld,
-    to_turtle,
-)
-from cap_ptce.project.schema import Kind, PROJECT, SPECS
+from cap_ptce.project import data_to_graph, data_to_yaml, description_to_yaml, load_description, to_jsonld, to_turtle
+from cap_ptce.project.schema import PROJECT, SPECS, Kind
 from cap_ptce.resources import data_dir
 
 CORPUS = sorted(data_dir("corpus").glob("*.yaml"))

@@ -7,13 +7,7 @@ import pytest
 from cap_ptce.errors import ParameterError
 from cap_ptce.grid import load_grid
 from cap_ptce.project import load_description
-from cap_ptce.project.template import (
-    PLACEHOLDERS,
-    is_placeholder,
-    question_text,
-    strip_placeholders,
-    template,
-)
+from cap_ptce.project.template import PLACEHOLDERS, is_placeholder, question_text, strip_placeholders, template
 
 GRID = load_grid()
 

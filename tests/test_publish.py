@@ -13,9 +13,9 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import DCAT
 
 from cap_ptce.cli import main
-from cap_ptce.publish import prepare_folder
+from cap_ptce.publish.server_rules import apache_rules, media_types, nginx_rules
+from cap_ptce.publish.static import prepare_folder
 from cap_ptce.resources import data_dir
-from cap_ptce.server_rules import apache_rules, media_types, nginx_rules
 from pages_helpers import Page
 
 pytestmark = pytest.mark.slow  # the site is published once per module: tens of seconds

@@ -10,12 +10,12 @@ from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from queries_helpers import answered, corpus, iri, is_under, projects, top_concept
 
 from cap_ptce.grid import load_grid
 from cap_ptce.queries import run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
+from queries_helpers import answered, corpus, iri, is_under, projects, top_concept
 
 VOCAB = "https://w3id.org/cap-ptce/vocab/"
 

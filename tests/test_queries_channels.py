@@ -6,7 +6,6 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from queries_helpers import oxigraph_server
 
 from cap_ptce.cli import cli
 from cap_ptce.queries import list_queries, run_query
@@ -15,6 +14,7 @@ from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
 from cap_ptce.web import create_app
 from cap_ptce.web.sparql import get_kb
+from queries_helpers import oxigraph_server
 
 
 def _cases() -> list[tuple[str, dict[str, str]]]:

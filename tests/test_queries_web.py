@@ -11,8 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from cap_ptce.queries import get_query, list_queries, run_query
+from cap_ptce.store.build import build_kb
 from cap_ptce.web import create_app
-from cap_ptce.web.sparql import build_kb, set_kb
+from cap_ptce.web.sparql import set_kb
 
 NAMES = [query.name for query in list_queries()]
 

@@ -12,7 +12,7 @@ import pytest
 from cap_ptce.cli import main
 from cap_ptce.queries import get_query, list_queries, run_query
 from cap_ptce.queries.results import solutions_to_rows
-from cap_ptce.web.sparql import build_kb
+from cap_ptce.store.build import build_kb
 
 
 @pytest.fixture(scope="module")

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import shutil
-from contextlib import contextmanager
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
-from kbhelpers import PROJECT, ConnectionRecorder, TurtleLoader, count_validator, free_port, reference_sources
-from kbhelpers import test_app, write_corpus
 
 from cap_ptce.errors import ParameterError, StoreError
 from cap_ptce.sparql import QueryRequest, choose_format
 from cap_ptce.store import GRID_GRAPH, KnowledgeBase
 from cap_ptce.store.remote import default_graph_store
+from kbhelpers import (
+    PROJECT,
+    ConnectionRecorder,
+    TurtleLoader,
+    count_validator,
+    free_port,
+    reference_sources,
+    test_app,
+    write_corpus,
+)
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 

@@ -10,11 +10,11 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from cap_ptce.completeness import completeness_shapes, entry_iri, question_iri
 from cap_ptce.grid import load_grid
-from cap_ptce.namespaces import CAP, GRID_IRI, SHAPES
+from cap_ptce.rdf.namespaces import CAP, GRID_IRI, SHAPES
 from cap_ptce.resources import data_dir
 from cap_ptce.validation import shapes_graph
+from cap_ptce.validation.completeness import completeness_shapes, entry_iri, question_iri
 
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 
@@ -153,7 +153,7 @@ def test_completeness_shapes_follow_the_grid_when_it_changes(monkeypatch):
     """Generated, not written: a grid with one question less gives one shape less."""
     from dataclasses import replace
 
-    import cap_ptce.completeness as module
+    import cap_ptce.validation.completeness as module
 
     grid = load_grid()
     first = grid.entries[0]

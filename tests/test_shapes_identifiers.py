@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from cap_ptce.namespaces import CAP, IGEO, SHAPES
+from cap_ptce.rdf.namespaces import CAP, IGEO, SHAPES
 from cap_ptce.validation import validate_graph
 
 LA_POSTE = "356000000"

@@ -3,10 +3,11 @@
 import subprocess
 import sys
 
+from click.testing import CliRunner
+
 import cap_ptce
 from cap_ptce import errors
 from cap_ptce.cli import cli
-from click.testing import CliRunner
 
 
 def test_all_lists_what_the_package_exports():

@@ -6,11 +6,11 @@ import os
 import time
 
 import pytest
-from kbhelpers import corpus_kb, reference_sources
 
 from cap_ptce.errors import QueryTimeoutError, StoreError
 from cap_ptce.sparql import QueryRequest, WorkerPool, choose_format, inspect_query
 from cap_ptce.store import KnowledgeBase
+from kbhelpers import corpus_kb, reference_sources
 
 COUNT = QueryRequest("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
 SLOW = QueryRequest("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?q ?r ?s }")

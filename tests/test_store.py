@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from kbhelpers import PROJECT, TurtleLoader, count_validator, project_turtle, reference_sources, write_corpus
 
 from cap_ptce.errors import NotFoundError, QueryRefusedError, StoreError
 from cap_ptce.store import GRID_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SHAPES_GRAPH, KnowledgeBase
+from kbhelpers import PROJECT, TurtleLoader, count_validator, project_turtle, reference_sources, write_corpus
 
 PROV_QUERY = """
 PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -56,7 +56,7 @@ def test_each_description_gets_the_graph_named_after_its_project(kb, corpus):
 
 
 def test_provenance_is_queryable_with_relative_names_and_checksums(kb, corpus):
-    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     load(kb, corpus, now=when)
     rows = kb.select(PROV_QUERY)
     assert [row["source"].value for row in rows] == ["projet-1.ttl", "projet-2.ttl", "sous-dossier/projet-0.ttl"]
@@ -150,7 +150,7 @@ def test_the_provenance_graph_is_a_named_graph_of_the_store(kb, corpus):
 def test_reading_in_several_processes_gives_the_same_store(tmp_path):
     corpus = write_corpus(tmp_path / "c", 41)
     (corpus / "casse.ttl").write_text("<a> <b> .", encoding="utf-8")
-    when = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    when = datetime(2026, 1, 2, tzinfo=UTC)
     with KnowledgeBase.open() as one, KnowledgeBase.open() as two:
         first = one.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator, now=when)
         second = two.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator, now=when, jobs=2)
@@ -172,7 +172,7 @@ def test_every_term_of_the_provenance_graph_is_declared_in_the_ontology(kb, corp
     import pyoxigraph
     from rdflib import Graph
 
-    from cap_ptce.rdf import terms_used, undeclared_terms
+    from cap_ptce.rdf.vocabulary import terms_used, undeclared_terms
 
     load(kb, corpus)
     data = kb.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(PROVENANCE_GRAPH))

@@ -6,15 +6,14 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
-from kbhelpers import free_port
 
 from cap_ptce.cli import main
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
+from kbhelpers import free_port
 
 SAMPLE = data_dir("corpus")
 

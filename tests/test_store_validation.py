@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 
-import cap_ptce.validation_batch as batch
+import cap_ptce.validation.batch as batch
+from cap_ptce.corpus import default_validator, summarise_report
 from cap_ptce.project import load_description
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
-from cap_ptce.store.corpus import default_validator, summarise_report
 from cap_ptce.validation import validate_description
 from valid_description import description, write
 

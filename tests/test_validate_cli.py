@@ -41,7 +41,7 @@ def bad(tmp_path) -> Path:
 
 
 def report_schema() -> dict:
-    text = resources.files("cap_ptce").joinpath("validation-report.schema.json").read_text(encoding="utf-8")
+    text = resources.files("cap_ptce.validation").joinpath("validation-report.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
@@ -135,7 +135,7 @@ def test_turtle_gives_the_unreadable_file_a_report_that_does_not_conform(capsys,
 
 
 def test_jobs_give_the_same_report(capsys, tmp_path):
-    from cap_ptce.generate import write_synthetic
+    from cap_ptce.project.generate import write_synthetic
 
     folder = tmp_path / "many"
     write_synthetic(90, folder, seed=1)
@@ -219,11 +219,12 @@ def test_an_unwritable_output_exit_2(capsys, tmp_path, good):
 
 
 def test_the_options_offer_every_renderer_and_language():
-    from cap_ptce.cli import validate as command
-    from cap_ptce.report_render import RENDERERS
-    from cap_ptce.validation import LANGUAGES
+    from cap_ptce.cli.validate import validate
+    from cap_ptce.i18n import LANGUAGES
+    from cap_ptce.validation.render import RENDERERS
 
-    assert command.FORMATS == tuple(RENDERERS) and command.LANGUAGES == LANGUAGES
+    choices = {param.name: tuple(param.type.choices) for param in validate.params if hasattr(param.type, "choices")}
+    assert choices["fmt"] == tuple(RENDERERS) and choices["lang"] == LANGUAGES
 
 
 def test_help_shows_examples_and_exit_codes(cap_ptce):

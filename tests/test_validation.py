@@ -10,8 +10,8 @@ from rdflib.namespace import RDF, SH
 
 from cap_ptce.errors import InputFileError, ParameterError
 from cap_ptce.grid import load_grid
-from cap_ptce.namespaces import CAP, SCHEMA, SHAPES
 from cap_ptce.project import convert, load_description
+from cap_ptce.rdf.namespaces import CAP, SCHEMA, SHAPES
 from cap_ptce.resources import data_dir
 from cap_ptce.validation import validate_description, validate_file, validate_graph, validate_paths
 from valid_description import COOP_SIRET, description, line_of, write

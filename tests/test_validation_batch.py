@@ -12,8 +12,12 @@ from cap_ptce.errors import InputError
 from cap_ptce.project import load_description
 from cap_ptce.resources import data_dir
 from cap_ptce.validation import validate_description
-from cap_ptce.validation_batch import (
-    Unreadable, focus_scoped_problems, plan_batches, validate_descriptions, validate_many,
+from cap_ptce.validation.batch import (
+    Unreadable,
+    focus_scoped_problems,
+    plan_batches,
+    validate_descriptions,
+    validate_many,
 )
 from valid_description import COOP_SIRET, description, write
 
@@ -46,7 +50,7 @@ def broken_files(folder: Path) -> list[Path]:
 
 
 def generated_files(folder: Path, count: int = 12) -> list[Path]:
-    from cap_ptce.generate import write_synthetic
+    from cap_ptce.project.generate import write_synthetic
 
     return sorted(write_synthetic(count, folder, seed=3))
 

@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Namespace, RDF, RDFS
+from rdflib import RDFS, Graph, Namespace
 from rdflib.collection import Collection
-from shared_material import find, missing
 
 from cap_ptce.store import KnowledgeBase
 from cap_ptce.web import create_app
 from cap_ptce.web.sparql import set_kb
+from shared_material import find, missing
 
 SUITE_PATH = "w3c/sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

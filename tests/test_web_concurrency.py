@@ -11,10 +11,10 @@ import threading
 
 import pytest
 import requests
-from liveserver import serving
 
 from cap_ptce.web import create_app
 from cap_ptce.web import sparql as web_sparql
+from liveserver import serving
 
 FIRST_REQUESTS = (
     ("/", "text/html"),

@@ -19,11 +19,11 @@ from .errors import __all__ as _error_names  # noqa: E402
 _API = {
     "load_grid": "grid",
     "Grid": "grid",
-    "grid_graph": "rdf",
-    "ontology_graph": "rdf",
-    "shapes_graph": "rdf",
-    "dataset_parts": "rdf",
-    "serialize": "serialize",
+    "grid_graph": "grid.rdf",
+    "ontology_graph": "rdf.vocabulary",
+    "shapes_graph": "validation",
+    "dataset_parts": "publish.parts",
+    "serialize": "rdf.serialize",
     "load_description": "project",
     "description_to_yaml": "project",
     "Description": "project",
@@ -34,7 +34,7 @@ _API = {
     "KnowledgeBase": "store",
     "list_queries": "queries",
     "run_query": "queries",
-    "publish_site": "publish",
+    "publish_site": "web.export",
 }
 
 __all__ = ["__version__", *_error_names, *_API]

@@ -8,8 +8,9 @@ Environment variables ``CAP_PTCE_<NAME>`` override the defaults.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ParameterError
 

@@ -18,9 +18,10 @@ list indexes) to its 1-based line, so that later errors can say where.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from yaml import events

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from liveserver import serving
 
 from cap_ptce.web import create_app
+from liveserver import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -6,11 +6,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from liveserver import serving
 
 from cap_ptce.queries import build, run_query
+from cap_ptce.store.build import build_kb
 from cap_ptce.web import create_app
-from cap_ptce.web.sparql import build_kb, set_kb
+from cap_ptce.web.sparql import set_kb
+from liveserver import serving
 
 pytestmark = pytest.mark.browser
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+
 from kbhelpers import corpus_kb, test_app
 from liveserver import serving
 

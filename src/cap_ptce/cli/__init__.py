@@ -1,10 +1,12 @@
 """The ``cap-ptce`` command line: a click group, one module per area.
 
-Each module named in :data:`COMMAND_MODULES` exposes ``COMMANDS``, a list of
-click commands, imported when one of them runs. Commands stay thin: parse options, call one library function, render.
+Owns: the commands. Each module named in :data:`COMMAND_MODULES` exposes
+``COMMANDS``, a list of click commands, imported when one of them runs.
+Commands stay thin: parse options, call one library function, render.
 :func:`main` maps the library's errors to exit codes: 0 success, 1 a negative
 verdict (for example a description that does not conform), 2 bad input or a
-command that cannot run.
+command that cannot run. May import: every stage (it is an edge); nothing
+imports it.
 """
 
 from __future__ import annotations

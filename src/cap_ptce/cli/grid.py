@@ -9,12 +9,18 @@ from pathlib import Path
 import click
 from rdflib import Graph
 
+from .. import i18n
 from ..errors import InputFileError, ParameterError
 from ..grid import Grid, load_grid
-from ..namespaces import bind_prefixes
-from ..rdf import dataset_parts, grid_graph, ontology_graph, shapes_graph
-from ..serialize import EXPORT_FORMATS, get_format, grid_csv, serialize
+from ..grid.rdf import grid_graph
+from ..grid.tabular import grid_csv
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..publish.parts import dataset_parts
+from ..rdf.namespaces import bind_prefixes
+from ..rdf.serialize import EXPORT_FORMATS, get_format, serialize
+from ..rdf.vocabulary import ontology_graph
 from ..settings import from_environ
+from ..validation.shapes import shapes_graph
 
 __all__ = ["COMMANDS", "export", "grid", "render_grid"]
 
@@ -96,7 +102,7 @@ def _write(data: bytes, output: Path | None) -> None:
 
 
 @click.command("grid", epilog=GRID_EPILOG)
-@click.option("--lang", type=click.Choice(("fr", "en")), default="fr", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
               help="Langue / language.")
 @click.option("--future", is_flag=True,
               help="Questions au futur, pour un projet émergent / questions in the future tense, for an emerging project.")
@@ -108,13 +114,8 @@ def grid(lang: str, future: bool) -> None:
 
 # --- the grid as text ------------------------------------------------------------------
 
-_WORDS = {
-    "fr": {"open": "… (liste non limitative)", "future": "Questions au futur", "version": "version"},
-    "en": {"open": "… (not an exhaustive list)", "future": "Questions in the future tense", "version": "version"},
-}
 
-
-def render_grid(the_grid: Grid, *, lang: str = "fr", future: bool = False, width: int = 100) -> str:
+def render_grid(the_grid: Grid, *, lang: str = DEFAULT_LANGUAGE, future: bool = False, width: int = 100) -> str:
     """The grid as text: entries as headings, numbered questions, examples as bullets, wrapped to ``width``."""
     width = max(width, 40)
     lines = _heading_lines(the_grid, lang, future, width)
@@ -127,7 +128,7 @@ def render_grid(the_grid: Grid, *, lang: str = "fr", future: bool = False, width
 
 
 def _heading_lines(the_grid: Grid, lang: str, future: bool, width: int) -> list[str]:
-    words = _WORDS[lang]
+    words = i18n.words("grid_text", lang)
     title = f"{the_grid.title.get(lang)} — {the_grid.subtitle.get(lang)}"
     author = the_grid.author.name if the_grid.author else "Institut Godin"
     credit = f"{author}, {words['version']} {the_grid.version} ({the_grid.modified.isoformat()})"
@@ -146,7 +147,7 @@ def _question_lines(question, lang: str, future: bool, width: int) -> list[str]:
         lines += textwrap.wrap(example.label.get(lang), width,
                                initial_indent=indent + "• ", subsequent_indent=indent + "  ")
     if question.open_list:
-        lines.append(" " * len(number) + "• " + _WORDS[lang]["open"])
+        lines.append(" " * len(number) + "• " + i18n.t("grid_text.open", lang))
     return lines
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..corpus import default_validator
 from ..settings import from_environ
 from ..store import KnowledgeBase, LoadReport
-from ..store.corpus import default_validator
 
 __all__ = ["COMMANDS", "load", "serve", "render_report"]
 

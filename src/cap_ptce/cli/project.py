@@ -15,10 +15,12 @@ from pathlib import Path
 import click
 
 from ..errors import InputFileError
-from ..generate import write_synthetic
-from ..namespaces import BASE
-from ..project import FORMATS, convert as convert_description
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..project import FORMATS
+from ..project import convert as convert_description
+from ..project.generate import write_synthetic
 from ..project.template import MATURITIES, template
+from ..rdf.namespaces import BASE
 from ..settings import from_environ
 
 __all__ = ["COMMANDS", "new", "convert", "generate"]
@@ -67,7 +69,7 @@ def _write_text(text: str, output: Path | None, force: bool = True) -> None:
 @click.option("--maturite", type=click.Choice(MATURITIES), default="emergent", show_default=True,
               help="Maturité du projet ; « emergent » pose les questions au futur / "
                    "project maturity; 'emergent' asks the questions in the future tense.")
-@click.option("--lang", type=click.Choice(("fr", "en")), default="fr", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
               help="Langue des commentaires et des questions / language of comments and questions.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Fichier à créer (sinon la sortie standard) / file to create (default: stdout).")

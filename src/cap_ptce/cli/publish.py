@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..publish import publish_site
+from ..web.export import publish_site
 
 __all__ = ["COMMANDS", "publish"]
 

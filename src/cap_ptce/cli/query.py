@@ -7,6 +7,7 @@ import json
 import click
 
 from ..errors import ParameterError
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..queries import ReadyQuery, get_query, list_queries, read_query
 
 __all__ = ["COMMANDS", "query"]
@@ -37,7 +38,7 @@ Without --store or --corpus, the query runs on the embedded sample corpus.
 @click.option("--corpus", type=click.Path(file_okay=False), help="Dossier de descriptions à charger en mémoire / descriptions to load in memory.")
 @click.option("--list", "list_only", is_flag=True, help="Lister les requêtes prêtes à l'emploi / list the ready-made queries.")
 @click.option("--show", is_flag=True, help="Afficher le SPARQL sans l'exécuter / print the SPARQL without running it.")
-@click.option("--lang", type=click.Choice(("fr", "en")), default="fr", show_default=True, help="Langue de --list / language of --list.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True, help="Langue de --list / language of --list.")
 @click.option("--output", "-o", type=click.File("wb"), default="-", help="Fichier de sortie / output file.")
 def query(sparql, name, file, params, fmt, store, corpus, list_only, show, lang, output) -> int:
     """Interroger le corpus en SPARQL / query the corpus in SPARQL.
@@ -63,7 +64,7 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None) -> bytes:
     """Results of ``text`` on the knowledge base that --store and --corpus name, as ``fmt``."""
     # Imported here: opening the store and the endpoint's modules is slow, and --list needs neither.
     from ..queries.results import serialise
-    from ..web.sparql import build_kb
+    from ..store.build import build_kb
 
     with build_kb({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1}) as kb:
         return serialise(kb, text, fmt)[0]

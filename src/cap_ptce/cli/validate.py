@@ -13,13 +13,11 @@ from pathlib import Path
 import click
 
 from ..errors import InputFileError
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..validation import REPORT_FORMATS
 
-__all__ = ["COMMANDS", "FORMATS", "LANGUAGES", "validate"]
+__all__ = ["COMMANDS", "validate"]
 
-# Written out rather than imported, so that `cap-ptce --help` does not load
-# pySHACL; tests/test_validate_cli.py checks them against the renderers.
-FORMATS = ("text", "json", "turtle", "html")
-LANGUAGES = ("fr", "en")
 
 EPILOG = """\b
 Exemples / examples:
@@ -41,9 +39,9 @@ Codes de sortie / exit codes:
 
 @click.command("validate", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
               help="Forme du rapport / report format.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
               help="Langue des messages / language of the messages.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Fichier du rapport (sinon la sortie standard) / report file (default: stdout).")
@@ -64,9 +62,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, o
     and formats, the law's article 9, the decree's eligibility conditions
     (warnings) and completeness against the grid's 18 questions.
     """
-    from ..report_render import render
     from ..validation import Unreadable
-    from ..validation_batch import validate_many
+    from ..validation.batch import validate_many
+    from ..validation.render import render
 
     reports = validate_many(paths, lang=lang, jobs=jobs)
     _write(render(reports, fmt), output)

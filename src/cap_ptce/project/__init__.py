@@ -6,15 +6,21 @@ See docs/project-format.md for the format. The public API:
   data, and the YAML line of every value: :meth:`Description.line_for`);
 - :func:`description_to_yaml`, :func:`to_turtle`, :func:`to_jsonld`, :func:`convert`;
 - :func:`graph_to_data` and :func:`data_to_graph` for code that works on the data.
+
+Owns: the description format (:mod:`.schema`), YAML → JSON-LD → RDF and back,
+the JSON-LD context, the template to fill in (:mod:`.template`) and synthetic
+corpora (:mod:`.generate`). May import: the foundations, ``rdf`` and ``grid``;
+never ``validation`` or the stages above it.
 """
 
 from __future__ import annotations
 
 from rdflib import Graph
 
-from ..namespaces import BASE
+from ..rdf.namespaces import BASE
 from .build import build_document
 from .description import (
+    DESCRIPTION_SUFFIXES,
     FORMATS,
     Description,
     convert,
@@ -30,6 +36,7 @@ from .readback import find_project, graph_to_data
 __all__ = [
     "Description",
     "FORMATS",
+    "DESCRIPTION_SUFFIXES",
     "load_description",
     "description_to_yaml",
     "to_turtle",

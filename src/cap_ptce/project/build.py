@@ -18,12 +18,12 @@ from functools import cache
 from typing import Any
 
 from ..errors import UnknownKeyError, YamlError
-from ..namespaces import BASE, GRILLE, VOCAB
+from ..i18n.suggest import did_you_mean, nearest
+from ..rdf.namespaces import BASE, GRILLE, VOCAB
 from ..yamlstrict import LineMap
 from .context import predicate
-from ..suggest import did_you_mean, nearest
-from .values import SLUG_RE, decimal_lexical, slugify
 from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, PROJECT, SPECS, Field, Kind, NodeSpec
+from .values import SLUG_RE, decimal_lexical, slugify
 
 __all__ = ["Built", "build_document"]
 

@@ -1,6 +1,6 @@
 """The JSON-LD context that maps the French keys to the ontology, read once.
 
-The context ships inside the package (``cap_ptce/context.jsonld``) and is only
+The context ships inside the package (``cap_ptce/project/context.jsonld``) and is only
 ever handed to the JSON-LD processor as a Python object: a string ``@context``
 would make rdflib fetch it.
 """
@@ -20,7 +20,7 @@ __all__ = ["context", "context_document", "predicate", "expand", "terms"]
 
 @cache
 def _loaded() -> dict:
-    with package_file("context.jsonld").open(encoding="utf-8") as handle:
+    with package_file("project", "context.jsonld").open(encoding="utf-8") as handle:
         return json.load(handle)
 
 

@@ -20,15 +20,15 @@ from rdflib.namespace import XSD
 from rdflib.plugins.parsers.jsonld import to_rdf
 
 from ..errors import InputError, RdfSyntaxError, UnknownKeyError
-from ..namespaces import BASE, bind_prefixes
+from ..rdf.namespaces import BASE, bind_prefixes
 from ..yamlstrict import MAX_BYTES, MAX_DEPTH, load_yaml, read_text
 from .build import build_document
-from .values import SLUG_RE, decimal_lexical
 from .context import context
 from .emit import data_to_yaml
 from .graph import document_graph
 from .jsonld_input import parse_json_document
 from .readback import find_project, graph_to_data
+from .values import SLUG_RE, decimal_lexical
 
 __all__ = [
     "Description",
@@ -39,12 +39,15 @@ __all__ = [
     "to_jsonld",
     "convert",
     "format_of",
+    "DESCRIPTION_SUFFIXES",
 ]
 
 FORMATS = ("yaml", "turtle", "json-ld")
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".nt": "turtle",
              ".jsonld": "json-ld", ".json": "json-ld"}
 _XML_SUFFIXES = (".rdf", ".xml", ".owl")
+# The suffixes of the files that a folder of descriptions holds.
+DESCRIPTION_SUFFIXES = (".yaml", ".yml", ".ttl", ".jsonld")
 
 
 @dataclass
@@ -217,7 +220,7 @@ def description_to_yaml(graph: Graph) -> str:
 
 def to_turtle(graph: Graph) -> str:
     """Turtle for a description graph, the same bytes for the same graph."""
-    from ..serialize import serialize
+    from ..rdf.serialize import serialize
 
     return serialize(bind_prefixes(graph), "turtle").decode("utf-8")
 

@@ -18,8 +18,8 @@ from typing import Any
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .values import decimal_lexical
 from .schema import PROJECT, SPECS, Kind, NodeSpec
+from .values import decimal_lexical
 
 __all__ = ["data_to_yaml", "FICTIONAL_HEADER"]
 

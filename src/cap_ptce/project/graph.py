@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.parsers.jsonld import to_rdf
 
-from ..namespaces import bind_prefixes
+from ..rdf.namespaces import bind_prefixes
 from .context import context, expand
 
 __all__ = ["document_graph", "jsonld_graph"]

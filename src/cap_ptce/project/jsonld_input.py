@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 from ..errors import InputError, RdfSyntaxError, UnknownKeyError
+from ..i18n.suggest import did_you_mean, nearest
 from ..yamlstrict import MAX_DEPTH
-from ..suggest import did_you_mean, nearest
 from .context import terms
 
 __all__ = ["parse_json_document"]

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from ..errors import InputError
-from ..namespaces import CAP, GRILLE, SCHEMA, VOCAB
+from ..rdf.namespaces import CAP, GRILLE, SCHEMA, VOCAB
 from .context import predicate
 from .schema import FREQ_NS, FREQUENCIES, INSEE_GEO, PROJECT, SPECS, Field, Kind, NodeSpec
 

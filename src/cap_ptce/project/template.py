@@ -15,48 +15,15 @@ from __future__ import annotations
 
 import re
 
+from .. import i18n
 from ..errors import ParameterError
 from ..grid import Grid, Question, load_grid
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 __all__ = ["template", "PLACEHOLDERS", "is_placeholder", "strip_placeholders", "MATURITIES"]
 
 MATURITIES = ("emergent", "etabli")
-PLACEHOLDERS = {"fr": "À COMPLÉTER", "en": "TO COMPLETE"}
-
-_WORDS = {
-    "fr": {
-        "title": "Description d'un projet de PTCE — modèle CAP PTCE (grille {version})",
-        "how": ("Remplacez chaque « {p} » ; laissez vide ou supprimez ce qui ne s'applique pas.\n"
-                "Format : docs/project-format.md — vérification : cap-ptce validate FICHIER"),
-        "tense": "Projet {m} : les questions sont posées {t}.",
-        "future": "au futur", "present": "au présent",
-        "entry": "Entrée {n} — {label}",
-        "examples": "Exemples", "choose": "au choix :", "answers": "Réponses rédigées aux 18 questions de la grille",
-        "answer_hint": "Une réponse vide compte comme manquante.",
-        "slug": "minuscules, chiffres et tirets", "actor": "id d'un acteur ci-dessous",
-        "siren": "9 chiffres, entre guillemets", "siret": "14 chiffres, entre guillemets",
-        "category": "catégorie juridique INSEE, 4 chiffres (9220, 5710, 7346…)",
-        "commune": "code INSEE de la commune du siège", "communes": 'codes INSEE entre guillemets : ["80021"]',
-        "epci": "SIREN des EPCI, entre guillemets", "date": 'date : 2026-01-15, "2026-01" ou "2026"',
-        "euros": "en euros", "other_scheme": "à omettre pour un autre dispositif",
-    },
-    "en": {
-        "title": "Description of a PTCE project — CAP PTCE template (grid {version})",
-        "how": ("Replace every “{p}”; leave empty or delete what does not apply.\n"
-                "Format: docs/project-format.md — check it with: cap-ptce validate FILE"),
-        "tense": "{m} project: the questions are asked {t}.",
-        "future": "in the future tense", "present": "in the present tense",
-        "entry": "Entry {n} — {label}",
-        "examples": "Examples", "choose": "one of:", "answers": "Written answers to the grid's 18 questions",
-        "answer_hint": "An empty answer counts as missing.",
-        "slug": "lowercase letters, digits and hyphens", "actor": "id of an actor below",
-        "siren": "9 digits, in quotes", "siret": "14 digits, in quotes",
-        "category": "INSEE legal category, 4 digits (9220, 5710, 7346…)",
-        "commune": "INSEE code of the seat's commune", "communes": 'INSEE codes in quotes: ["80021"]',
-        "epci": "SIREN of the EPCIs, in quotes", "date": 'date: 2026-01-15, "2026-01" or "2026"',
-        "euros": "in euros", "other_scheme": "leave it out for another scheme",
-    },
-}
+PLACEHOLDERS = i18n.texts("template.placeholder")
 
 # The structured keys of each entry, with placeholder values; {P} is the placeholder,
 # {c:scheme} the list of a scheme's concepts.
@@ -168,15 +135,15 @@ financements:
 }
 
 
-def template(maturite: str = "emergent", lang: str = "fr", grid: Grid | None = None) -> str:
+def template(maturite: str = "emergent", lang: str = DEFAULT_LANGUAGE, grid: Grid | None = None) -> str:
     """The YAML text of a ready-to-fill description."""
     if maturite not in MATURITIES:
         raise ParameterError(f"maturité inconnue / unknown maturity {maturite!r}", key="maturite",
                              hint="emergent ou / or etabli")
-    if lang not in _WORDS:
+    if lang not in LANGUAGES:
         raise ParameterError(f"langue inconnue / unknown language {lang!r}", key="lang", hint="fr ou / or en")
     grid = grid or load_grid()
-    words = _WORDS[lang]
+    words = _words(lang)
     parts = [_header(grid, maturite, lang), _identity(maturite, lang)]
     for entry in grid.entries:
         parts.append(_comment_block(_entry_comments(entry, grid, maturite, lang)))
@@ -187,7 +154,7 @@ def template(maturite: str = "emergent", lang: str = "fr", grid: Grid | None = N
 
 
 def _header(grid: Grid, maturite: str, lang: str) -> str:
-    words = _WORDS[lang]
+    words = _words(lang)
     tense = words["future"] if maturite == "emergent" else words["present"]
     lines = [words["title"].format(version=grid.version),
              *words["how"].format(p=PLACEHOLDERS[lang]).splitlines(),
@@ -197,7 +164,7 @@ def _header(grid: Grid, maturite: str, lang: str) -> str:
 
 def _identity(maturite: str, lang: str) -> str:
     placeholder = PLACEHOLDERS[lang]
-    words = _WORDS[lang]
+    words = _words(lang)
     return (f'id: mon-ptce                        # {words["slug"]}\n'
             f'nom: "{placeholder}"\n'
             f'description: "{placeholder}"\n'
@@ -213,7 +180,7 @@ def question_text(question: Question, maturite: str, lang: str) -> str:
 
 
 def _entry_comments(entry, grid: Grid, maturite: str, lang: str) -> list[str]:
-    words = _WORDS[lang]
+    words = _words(lang)
     lines = [words["entry"].format(n=entry.position, label=entry.label.get(lang))]
     for question in entry.questions:
         lines.append(f"{question.id.upper()}. {question_text(question, maturite, lang)}")
@@ -231,7 +198,7 @@ def _comment_block(lines: list[str]) -> str:
 
 
 def _fill(section: str, grid: Grid, lang: str) -> str:
-    words = _WORDS[lang]
+    words = _words(lang)
 
     def concepts(match: re.Match) -> str:
         return f"{words['choose']} " + ", ".join(c.id for c in grid.scheme(match.group(1)).concepts)
@@ -265,3 +232,8 @@ def strip_placeholders(text: str) -> str:
 def _maturity_label(grid: Grid, maturite: str, lang: str) -> str:
     label = grid.scheme("maturites").concept(maturite).label.get(lang)
     return label.lower() if lang == "fr" else label
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The template's wording in ``lang`` (message catalogue, area ``template``)."""
+    return i18n.words("template", lang)

@@ -14,6 +14,10 @@ query itself, runnable as it is. See ``docs/queries.md`` for the format.
 
 Parameters are checked against their declared type and injected as RDF terms
 serialised by pyoxigraph (see :mod:`cap_ptce.queries.parameters`).
+
+Owns: the ``.rq`` files, their headers and typed parameters, and query results
+as rows of Python values (:mod:`.results`). May import: the foundations,
+``grid`` (concept parameters), ``sparql`` and ``store``; never ``web`` or ``cli``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, InputFileError, NotFoundError, ParameterError
-from ..suggest import did_you_mean, nearest
+from ..i18n import LANGUAGES
+from ..i18n.suggest import did_you_mean, nearest
 from .parameters import PARAMETER_TYPES, Parameter, bind, placeholder_pattern
 
 __all__ = [
@@ -44,7 +49,6 @@ __all__ = [
 ]
 
 QUERIES_DIR = Path(__file__).resolve().parent
-_LANGS = ("fr", "en")
 _HEADER_KEYS = {"title", "description", "parameters", "columns", "questions"}
 _PARAMETER_KEYS = {"type", "default", "description", "scheme", "pattern", "choices", "multiple", "examples"}
 
@@ -162,7 +166,7 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
             raise InputError(f"l'en-tête n'est pas du YAML valide / the header is not valid YAML: {exc}", source=source) from exc
         meta = None  # a user's file whose top comments are prose, not a header
     if not isinstance(meta, dict) and not require_header:
-        meta = {"title": {"fr": name, "en": name}, "description": {"fr": "", "en": ""}}
+        meta = {"title": dict.fromkeys(LANGUAGES, name), "description": dict.fromkeys(LANGUAGES, "")}
     _check_keys(meta, _HEADER_KEYS, {"title", "description"}, source)
     parameters = tuple(_parameter(key, spec, source) for key, spec in (meta.get("parameters") or {}).items())
     for parameter in parameters:
@@ -214,9 +218,9 @@ def _parameter(name: str, spec: dict, source: str) -> Parameter:
 
 
 def _texts(value: Any, where: str, source: str) -> dict[str, str]:
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in _LANGS):
+    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in LANGUAGES):
         raise InputError(f"{where} : il faut un texte en français et en anglais / needs a French and an English text (fr:, en:)", source=source)
-    return {lang: " ".join(value[lang].split()) for lang in _LANGS}
+    return {lang: " ".join(value[lang].split()) for lang in LANGUAGES}
 
 
 def _check_keys(meta: Any, allowed: set[str], required: set[str], source: str) -> None:

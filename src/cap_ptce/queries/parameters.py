@@ -12,14 +12,15 @@ never pasted into the query text, so no value can change the query's shape.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Callable
 
 import pyoxigraph as ox
 
 from ..errors import ParameterError
-from ..suggest import did_you_mean, nearest
+from ..i18n import LANGUAGES
+from ..i18n.suggest import did_you_mean, nearest
 
 __all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "bind", "concept_ids"]
 
@@ -155,7 +156,7 @@ def _boolean(param: Parameter, text: str) -> ox.Literal:
 
 
 def _lang(param: Parameter, text: str) -> ox.Literal:
-    if text not in {"fr", "en"}:
+    if text not in LANGUAGES:
         raise param._error(text, ("n'est pas une langue publiée", "is not a language we publish"),
                            ("écrivez fr ou en", "write fr or en"))
     return ox.Literal(text)

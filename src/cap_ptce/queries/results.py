@@ -9,8 +9,9 @@ or language-tagged string its text. An unbound variable becomes ``None``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 

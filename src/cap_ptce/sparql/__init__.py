@@ -6,7 +6,9 @@
 - :mod:`.workers` runs queries in worker processes, killed at the time limit;
 - :mod:`.description` builds the SPARQL 1.1 Service Description.
 
-This package imports neither rdflib nor Flask, so that worker processes start fast.
+Owns: everything about one SPARQL request, whatever store answers it. May
+import: the foundations only. It imports neither rdflib nor Flask, so that
+worker processes start fast.
 """
 
 from __future__ import annotations

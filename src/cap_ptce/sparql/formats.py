@@ -19,6 +19,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from ..errors import ParameterError
+from ..rdf.formats import FORMATS
 
 __all__ = ["ResultFormat", "TABLE_FORMATS", "GRAPH_FORMATS", "formats_for", "choose_format", "by_name"]
 
@@ -55,11 +56,15 @@ TABLE_FORMATS: tuple[ResultFormat, ...] = (
     _fmt("csv", "text/csv", table=True),
     _fmt("tsv", "text/tab-separated-values", table=True),
 )
-GRAPH_FORMATS: tuple[ResultFormat, ...] = (
-    _fmt("turtle", "text/turtle", "ttl", "application/x-turtle", "n3", "text/n3", "text/rdf+n3", table=False),
-    _fmt("ntriples", "application/n-triples", "nt", "n-triples", "text/plain", table=False),
-    _fmt("jsonld", "application/ld+json", "json-ld", "json", "application/json", table=False),
-    _fmt("rdfxml", "application/rdf+xml", "rdf+xml", "rdf", "xml", "application/xml", "text/xml", table=False),
+# The endpoint's preference among graph syntaxes when Accept ties: Turtle first (it answers */*),
+# then the line-based and JSON syntaxes before RDF/XML.
+_GRAPH_PREFERENCE = ("turtle", "nt", "json-ld", "xml")
+
+# Graph results in every RDF syntax of the one table, under the names SPARQL clients use.
+GRAPH_FORMATS: tuple[ResultFormat, ...] = tuple(
+    ResultFormat(fmt.endpoint_name, fmt.media_type,
+                 (fmt.endpoint_name, *fmt.media_types, *fmt.endpoint_aliases), table=False)
+    for fmt in sorted(FORMATS, key=lambda fmt: _GRAPH_PREFERENCE.index(fmt.name))
 )
 
 

@@ -18,29 +18,43 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
     >>> kb.load_reference_graphs()             # ontology, grid, shapes
     >>> report = kb.load_corpus("examples/corpus")
     >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
+
+Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
+:mod:`.remote`), the provenance graph (:mod:`.provenance`), the per-project
+indicators (:mod:`.indicators`) and the knowledge base that a deployment's
+settings describe (:func:`.build.build_kb`). May import: the foundations,
+``rdf``, ``grid``, ``validation`` (for the reference graphs), ``corpus`` and
+``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from ..corpus import (
+    FileOutcome,
+    GraphRecord,
+    LoadReport,
+    checksum_or_error,
+    corpus_files,
+    default_loader,
+    default_validator,
+    read_descriptions,
+)
 from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
-from .corpus import (
-    FileOutcome, LoadReport, checksum_or_error, corpus_files, default_loader, default_validator, read_descriptions,
-)
 from .indicators import INDICATORS_GRAPH, indicators_query
 from .local import LocalStore
-from .provenance import PROVENANCE_GRAPH, GraphRecord, RECORDS_QUERY, record_from_row, records_to_ntriples
+from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
 from .remote import RemoteStore, is_url
 
 __all__ = [
@@ -64,16 +78,18 @@ _NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its c
 
 
 def _prefixes() -> dict[str, str]:
-    from ..namespaces import PREFIXES
+    from ..rdf.namespaces import PREFIXES
 
     return {name: str(namespace) for name, namespace in PREFIXES.items()}
 
 
 def _reference_sources(license: str | None = None) -> dict[str, Callable[[], Any]]:
-    from .. import rdf
+    from ..grid.rdf import grid_graph  # late: the grid and the shapes load rdflib and pySHACL's helpers
+    from ..rdf.vocabulary import ontology_graph
+    from ..validation.shapes import shapes_graph
 
-    return {"ontology": partial(rdf.ontology_graph, license=license), "grid": partial(rdf.grid_graph, license=license),
-            "shapes": rdf.shapes_graph}
+    return {"ontology": partial(ontology_graph, license=license), "grid": partial(grid_graph, license=license),
+            "shapes": shapes_graph}
 
 
 class KnowledgeBase:
@@ -189,7 +205,7 @@ class KnowledgeBase:
         that disappeared are removed. With ``jobs`` > 1, changed files are read
         and validated in that many processes when there are enough of them.
         """
-        loaded_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
         previous = {record.source: record for record in self.records()}
         files = corpus_files(Path(folder))
         sums = {source: checksum_or_error(path) for source, path in files.items()}

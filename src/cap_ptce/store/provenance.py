@@ -19,12 +19,13 @@ remote store's Graph Store Protocol replaces graphs, not triples.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
 
-__all__ = ["GraphRecord", "Validation", "PROVENANCE_GRAPH", "records_to_ntriples", "RECORDS_QUERY", "record_from_row"]
+from ..corpus.records import GraphRecord, Validation
+
+__all__ = ["PROVENANCE_GRAPH", "records_to_ntriples", "RECORDS_QUERY", "record_from_row"]
 
 BASE = "https://w3id.org/cap-ptce/"
 PROVENANCE_GRAPH = BASE + "graphe/provenance"
@@ -37,29 +38,6 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FOAF_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
 _VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
-
-
-@dataclass(frozen=True)
-class Validation:
-    """The outcome of validating a description, as stored beside its graph."""
-
-    conforms: bool
-    violations: int
-    warnings: int
-    completeness: float | None = None
-
-
-@dataclass(frozen=True)
-class GraphRecord:
-    """One description's graph in the store and where it came from."""
-
-    graph: str
-    source: str
-    sha256: str
-    loaded_at: datetime
-    project: str | None = None
-    triples: int = 0
-    validation: Validation | None = None
 
 
 def _iri(value: str) -> ox.NamedNode:

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import requests
 
 from ..errors import ParameterError, QuerySyntaxError, QueryTimeoutError, StoreError
+from ..rdf.formats import FORMATS
 from ..sparql.execute import QueryRequest, QueryResult, write_solutions, write_triples
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
@@ -20,7 +21,7 @@ from ..sparql.inspect import QueryInfo
 __all__ = ["RemoteStore", "is_url", "default_graph_store"]
 
 _TABLE_TYPE = "application/sparql-results+json"
-_GRAPH_TYPE = "application/n-triples"
+_GRAPH_TYPE = next(fmt.media_type for fmt in FORMATS if fmt.name == "nt")
 
 
 def is_url(location: str | None) -> bool:

@@ -1,4 +1,12 @@
-"""The web app: an application factory and one blueprint per area."""
+"""The web stage: the Flask app, built by :func:`create_app`, with one blueprint per area.
+
+Owns: the views (SPARQL endpoint, ready-made queries, pages of every resource,
+linked-data negotiation), templates and static files, the language of each
+request, the one error shape, and the static copy of the site
+(:mod:`.export`). Views stay thin: read the request, call one library function,
+render. May import: every stage below it (``publish`` and down); only ``cli``
+imports it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ from .. import settings
 __all__ = ["create_app"]
 
 # Modules of this package that expose a blueprint ``bp``, in registration order.
-_BLUEPRINTS = ("i18n", "errors", "sparql", "queries", "pages")
+_BLUEPRINTS = ("i18n", "errors", "headers", "sparql", "queries", "pages")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -16,8 +16,8 @@ from flask import current_app
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..catalog import Statistics, vocabularies_of
-from ..namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
+from ..publish.catalog import Statistics, vocabularies_of
+from ..rdf.namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
 from .links import base_iri
 
 __all__ = ["ProjectRef", "CorpusFigures", "list_projects", "project_graph", "corpus_graph", "corpus_statistics",

@@ -94,7 +94,7 @@ def _library_error(exc: errors.CapPtceError) -> Response:
 
 def _bilingual(code: int) -> str | None:
     """Our French and English text for an HTTP status, when we have one."""
-    from .i18n import catalogue
+    from ..i18n import catalogue
 
     texts = catalogue().get(f"error.http_{code}")
     return f"{texts['fr']} / {texts['en']}" if texts else None

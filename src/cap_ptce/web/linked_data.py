@@ -11,13 +11,15 @@ their document (``/def``, ``/shapes``), which is negotiated the same way.
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, redirect, request
+from flask import Response, g, redirect, request
 from werkzeug.exceptions import NotAcceptable
 
 from ..errors import NotFoundError
-from ..negotiation import HTML, Representation, link_header, negotiate, split_document_name
+from ..i18n import LANGUAGES
+from ..publish.headers import NEGOTIATED_VARY
+from ..rdf.negotiation import HTML, Representation, link_header, negotiate, split_document_name
 from . import links
-from .i18n import LANGS, current_lang
+from .i18n import current_lang
 from .resolve import Resource
 
 __all__ = ["serve", "document_path", "documents_of", "split_request_path"]
@@ -42,7 +44,7 @@ def documents_of(resource: Resource) -> list[tuple[str, Representation, str | No
     """Every document of ``resource``: (path, representation, language or None)."""
     found = []
     for rep in resource.offers:
-        for lang in (LANGS if rep is HTML else (None,)):
+        for lang in (LANGUAGES if rep is HTML else (None,)):
             found.append((document_path(resource, rep, lang), rep, lang))
     return found
 
@@ -50,7 +52,7 @@ def documents_of(resource: Resource) -> list[tuple[str, Representation, str | No
 def serve(path: str, resource: Resource, render_html, render_data) -> Response:
     """Answer a request for ``path`` naming ``resource``: 303 for the IRI, 200 for a document."""
     _, suffix, lang = split_request_path(path)
-    if lang is not None and (lang not in LANGS or suffix != "html"):
+    if lang is not None and (lang not in LANGUAGES or suffix != "html"):
         raise NotFoundError(f"aucun document / no document {path}",
                             hint="les pages se terminent par / pages end in .fr.html, .en.html")
     if resource.anchor is not None and suffix is not None:
@@ -66,7 +68,6 @@ def serve(path: str, resource: Resource, render_html, render_data) -> Response:
         response = Response(render_html(resource, lang), mimetype="text/html")
     else:
         response = Response(render_data(resource, rep), mimetype=rep.media_type)
-        allow_cross_origin(response)
     _add_links(response, resource, document=True)
     # Documents change only with the data: an ETag lets clients and caches revalidate for free.
     response.add_etag()
@@ -80,8 +81,7 @@ def _see_other(path: str, resource: Resource, rep: Representation) -> Response:
     if rep is HTML and resource.anchor:
         target += "#" + resource.anchor
     response = redirect(target, code=303)
-    response.headers["Vary"] = "Accept, Accept-Language"
-    allow_cross_origin(response)
+    response.headers["Vary"] = NEGOTIATED_VARY
     _add_links(response, resource, document=False)
     return response
 
@@ -97,12 +97,6 @@ def _add_links(response: Response, resource: Resource, *, document: bool) -> Non
     if document and resource.iri is not None:
         entries.insert(0, (str(resource.iri), "describes", None, None))  # RFC 6892
     response.headers["Link"] = link_header(entries)
-
-
-def allow_cross_origin(response: Response) -> None:
-    origins = current_app.config.get("CORS_ORIGINS")
-    if origins:
-        response.headers["Access-Control-Allow-Origin"] = origins
 
 
 def _not_acceptable_message(resource: Resource) -> str:

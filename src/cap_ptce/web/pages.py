@@ -11,12 +11,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, redirect, render_template, request
 from rdflib import Graph
 
-from ..describe import add_labels, describe
 from ..errors import NotFoundError
-from ..negotiation import Representation
-from ..serialize import serialize
+from ..i18n import LANGUAGES
+from ..rdf.describe import add_labels, describe
+from ..rdf.negotiation import Representation
+from ..rdf.serialize import serialize
 from . import linked_data, links, pages_data, pages_docs, pages_grid
-from .i18n import LANGS, current_lang
+from .i18n import current_lang
 from .linked_data import split_request_path
 from .resolve import Resource, resolve
 from .site import get_site, grid_csv_bytes
@@ -34,7 +35,7 @@ def resource(path: str) -> Response:
     """Answer for the IRI or document at ``/path``."""
     full = "/" + path
     resource_path, _, lang = split_request_path(full)
-    if lang in LANGS:
+    if lang in LANGUAGES:
         g.lang = lang  # even an error page for q99.en.html is in English
     found = find_resource(resource_path)
     if found.kind == "grid" and request.args.get("temps") == "futur":
@@ -48,7 +49,6 @@ def download(name: str) -> Response:
     """A download file: a part of the dataset, or the whole, in one format."""
     body, media_type = pages_data.download(name)
     response = Response(body, mimetype=media_type)
-    linked_data.allow_cross_origin(response)
     return response
 
 

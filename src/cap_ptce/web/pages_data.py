@@ -5,12 +5,12 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from ..catalog import QUAD_FORMATS, WHOLE, download_path, part_iri
-from ..describe import describe
 from ..errors import NotFoundError
-from ..namespaces import CAP, SCHEMA
-from ..rdf import question_iri
-from ..serialize import FORMATS, get_format
+from ..grid.rdf import question_iri
+from ..publish.catalog import QUAD_FORMATS, WHOLE, download_path, part_iri
+from ..rdf.describe import describe
+from ..rdf.namespaces import CAP, SCHEMA
+from ..rdf.serialize import FORMATS, get_format
 from .pages_docs import presenter
 from .resolve import Resource
 from .site import PART_TITLES, get_site

@@ -12,8 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from ..namespaces import BASE, CAP, GRILLE, ONTOLOGY_IRI, SHAPES
-from . import i18n, links
+from .. import i18n
+from ..rdf.namespaces import BASE, CAP, GRILLE, ONTOLOGY_IRI, SHAPES
+from . import links
 from .present import Presenter, Row, Value
 from .resolve import Resource
 from .site import get_site

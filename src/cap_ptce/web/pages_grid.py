@@ -8,7 +8,7 @@ knowledge base for the projects that point back at a question or a concept.
 from __future__ import annotations
 
 from ..grid import Grid
-from ..rdf import concept_iri, public_scheme_iri, question_iri
+from ..grid.rdf import concept_iri, public_scheme_iri, question_iri
 from .resolve import Resource
 from .site import get_site
 

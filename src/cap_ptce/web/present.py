@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..describe import LABEL_PROPERTIES
-from ..namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ..rdf.describe import LABEL_PROPERTIES
+from ..rdf.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from . import links
 
 __all__ = ["Value", "Row", "Presenter", "internal_path", "curie"]
@@ -28,7 +28,7 @@ class Value:
     internal: bool = False
     lang: str | None = None
     iri: str | None = None
-    rows: tuple["Row", ...] = field(default_factory=tuple)
+    rows: tuple[Row, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

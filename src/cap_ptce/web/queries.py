@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 from ..errors import InputError, QueryError, QueryTimeoutError, QueryTooLargeError
 from ..grid import load_grid
+from ..i18n import LANGUAGES
 from ..queries import ReadyQuery, get_query, list_queries
 from ..queries.results import TWIN_FORMATS, run_table, serialise
 from .i18n import current_lang
@@ -120,7 +121,7 @@ def _options(query: ReadyQuery, lang: str) -> dict[str, list[tuple[str, str]]]:
         if parameter.type == "concept":
             options[parameter.name] = _concept_options(parameter.scheme, lang)
         elif parameter.type in {"lang", "boolean"} or parameter.choices:
-            values = parameter.choices or (("fr", "en") if parameter.type == "lang" else ("true", "false"))
+            values = parameter.choices or (LANGUAGES if parameter.type == "lang" else ("true", "false"))
             options[parameter.name] = [(value, value) for value in values]
     return options
 
@@ -159,7 +160,7 @@ def _yasgui_fragment(sparql: str, title: str) -> str:
 
 def _lang_suffix() -> str:
     lang = request.args.get("lang")
-    return f"?lang={lang}" if lang in {"fr", "en"} else ""
+    return f"?lang={lang}" if lang in LANGUAGES else ""
 
 
 def _status(exc: Exception) -> int:

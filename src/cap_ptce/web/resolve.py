@@ -18,8 +18,8 @@ from rdflib import URIRef
 
 from ..errors import NotFoundError
 from ..grid import Grid, load_grid
-from ..namespaces import BASE
-from ..negotiation import Representation, representations
+from ..rdf.namespaces import BASE
+from ..rdf.negotiation import Representation, representations
 
 __all__ = ["Resource", "resolve", "resolve_grid_path", "grid_resources"]
 

@@ -8,33 +8,25 @@ from functools import cached_property
 
 from flask import current_app
 from rdflib import Graph, URIRef
-
 from rdflib.namespace import RDF, SH
 
-from ..catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
 from ..grid import Grid, load_grid
-from ..namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, bind_prefixes
-from ..rdf import dataset_parts, entry_iri, question_iri
-from ..serialize import grid_csv, serialize
+from ..grid.rdf import entry_iri, question_iri
+from ..grid.tabular import grid_csv
+from ..i18n import texts
+from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
+from ..publish.parts import dataset_parts
+from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, bind_prefixes
+from ..rdf.serialize import serialize
 from . import corpus, links
 from .resolve import grid_resources, resolve_grid_path
 
 __all__ = ["Site", "get_site", "PART_TITLES"]
 
-# Part id (file stem, French) -> (key of rdf.dataset_parts(), title, description).
+# Part id (file stem, French) -> (key of publish.parts.dataset_parts(), title, description).
 PART_TITLES = {
-    "ontologie": ("ontology", {"fr": "Ontologie CAP PTCE", "en": "CAP PTCE ontology"},
-                  {"fr": "Les classes et propriétés qui décrivent la grille et les projets.",
-                   "en": "The classes and properties that describe the grid and the projects."}),
-    "grille": ("grid", {"fr": "Grille CAP PTCE et ses vocabulaires", "en": "The CAP PTCE grid and its vocabularies"},
-               {"fr": "Les entrées, questions, exemples, listes de concepts et dispositifs publics de la grille.",
-                "en": "The grid's entries, questions, examples, concept lists and public schemes."}),
-    "controles": ("shapes", {"fr": "Contrôles SHACL", "en": "SHACL checks"},
-                  {"fr": "Les formes SHACL qui vérifient une description de projet.",
-                   "en": "The SHACL shapes that check a project description."}),
-    "corpus": ("corpus", {"fr": "Corpus de projets de PTCE", "en": "Corpus of PTCE projects"},
-               {"fr": "Les descriptions de projets chargées dans la base de connaissances.",
-                "en": "The project descriptions loaded in the knowledge base."}),
+    part_id: (key, texts(f"dcat.part.{part_id}.title"), texts(f"dcat.part.{part_id}.description"))
+    for part_id, key in (("ontologie", "ontology"), ("grille", "grid"), ("controles", "shapes"), ("corpus", "corpus"))
 }
 
 

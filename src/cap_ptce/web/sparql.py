@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin
 
@@ -22,13 +21,14 @@ from werkzeug.exceptions import NotFound
 from werkzeug.http import parse_accept_header, parse_options_header
 
 from ..errors import InputError, ParameterError, QueryRefusedError, QueryTooLargeError
+from ..i18n import texts
 from ..queries import list_queries
 from ..sparql import GRAPH_FORMATS, QueryRequest, choose_format
 from ..sparql.description import service_description
 from ..store import KnowledgeBase
-from ..store.corpus import default_loader
+from ..store.build import build_kb
 
-__all__ = ["bp", "init_app", "get_kb", "set_kb", "build_kb", "protocol_request"]
+__all__ = ["bp", "init_app", "get_kb", "set_kb", "protocol_request"]
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
@@ -49,7 +49,6 @@ def init_app(app: Flask) -> None:
     # Building validates the corpus with pyshacl, whose SPARQL parser (rdflib's, on
     # pyparsing) breaks when two threads parse at once: one thread builds, the others wait.
     app.extensions.setdefault("cap_ptce", {})["kb_lock"] = threading.Lock()
-    app.after_request(_cors_headers)
 
 
 def set_kb(app: Flask, kb: KnowledgeBase) -> None:
@@ -68,32 +67,6 @@ def get_kb() -> KnowledgeBase:
                 kb = build_kb(current_app.config)
                 atexit.register(kb.close)
                 state["kb"] = kb
-    return kb
-
-
-def build_kb(config) -> KnowledgeBase:
-    """A knowledge base from the STORE and CORPUS settings.
-
-    No STORE: in memory, with the grid and the CORPUS (default: the embedded
-    sample corpus). A folder or a URL: that store, as it is; with CORPUS, brought
-    up to date with the corpus first.
-    """
-    from ..resources import data_dir
-
-    store, corpus = config.get("STORE"), config.get("CORPUS")
-    options = {"workers": int(config.get("QUERY_WORKERS", 2)),
-               "workers_in_memory": bool(config.get("WORKERS_IN_MEMORY", True)),
-               "query_memory_mib": int(config.get("QUERY_MEMORY_MB", 1024)) or None}
-    loader = partial(default_loader, base=config.get("BASE_IRI") or None)
-    if not store:
-        kb = KnowledgeBase.open(**options)
-        kb.load_reference_graphs(license=config.get("LICENSE"))
-        kb.load_corpus(corpus or data_dir("corpus"), loader=loader)
-        return kb
-    kb = KnowledgeBase.open(store, graph_store=config.get("GRAPH_STORE") or None, **options)
-    if corpus:
-        kb.load_reference_graphs(license=config.get("LICENSE"))
-        kb.load_corpus(corpus, loader=loader)
     return kb
 
 
@@ -239,7 +212,7 @@ def _without_query(formats: list[str]) -> Response:
 def _service_description(formats: list[str]) -> Response:
     fmt = choose_format("CONSTRUCT", request.headers.get("Accept"), formats)
     triples = service_description(request.base_url, get_kb().graph_names(), license=current_app.config.get("LICENSE"),
-                                  title={"fr": "CAP PTCE : point d'accès SPARQL", "en": "CAP PTCE SPARQL endpoint"})
+                                  title=texts("sparql.service_title"))
     body = ox.serialize(triples, format=fmt.oxigraph,
                         prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"})
     return Response(body, content_type=fmt.content_type)
@@ -285,21 +258,4 @@ def yasgui_file(filename: str) -> Response:
     if folder is None or filename not in _YASGUI_FILES:
         raise NotFound()
     response = send_from_directory(folder, filename, max_age=3600)
-    return response
-
-
-# --- CORS -----------------------------------------------------------------------------
-
-
-def _cors_headers(response: Response) -> Response:
-    origins = current_app.config.get("CORS_ORIGINS")
-    if not origins or not request.path.startswith("/sparql"):
-        return response
-    response.headers["Access-Control-Allow-Origin"] = origins
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-        response.headers["Access-Control-Max-Age"] = "86400"
-    if origins != "*":
-        response.headers.add("Vary", "Origin")
     return response

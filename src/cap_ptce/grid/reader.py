@@ -1,6 +1,11 @@
-"""Read and check the grid's three YAML files (used by ``cap_ptce.grid``; the format is in grille/README.md).
+"""Read and check the grid's three YAML files (their format is in grille/README.md).
 
-Beyond what :mod:`cap_ptce.grid_yaml` checks in each value, this module checks the
+:func:`load_grid` reads ``grille/`` once per process. The files are the single
+source of the grid, so the reader is strict: a duplicate or unknown key, a
+missing French or English text, a duplicate id or a reference to nothing raises
+``InputError`` naming the file, the line and the key path.
+
+Beyond what :mod:`cap_ptce.grid.source` checks in each value, this module checks the
 grid as a whole: ids are unique, questions are numbered q01… in order, every
 reference (an example's concept, a question's public schemes, a scheme's
 questions, a concept's broader, a scheme's successor) names something that exists.
@@ -10,13 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
 
-from .grid import (
+from ..i18n import LANGUAGES
+from ..resources import data_dir
+from .model import (
     FRAMING_KEYS,
-    LANGUAGES,
     Author,
     Concept,
     ConceptScheme,
@@ -28,7 +35,7 @@ from .grid import (
     Question,
     Text,
 )
-from .grid_yaml import (
+from .source import (
     Where,
     YamlMap,
     parse_file,
@@ -319,3 +326,14 @@ def _read_example(value, where: Where, qid: str, earlier: list[Example], context
         precision=read_key(node, where, "precision", read_bool, False),
         details=details,
     )
+
+
+@cache
+def load_grid() -> Grid:
+    """The grid shipped with the package (read once, then cached)."""
+    return load_grid_from(data_dir("grille"))
+
+
+def load_grid_from(directory: Path) -> Grid:
+    """Read and check the grid in ``directory`` (grille.yaml, vocabulaires.yaml, dispositifs.yaml)."""
+    return read_grid(Path(directory))

@@ -17,44 +17,21 @@ from html import escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH
 
-from .errors import ParameterError
-from .namespaces import bind_prefixes
-from .validation import GENERAL, Report, Result, Unreadable
+from .. import i18n
+from ..errors import ParameterError
+from ..i18n import DEFAULT_LANGUAGE
+from ..rdf.namespaces import bind_prefixes
+from . import REPORT_FORMATS
+from .report import GENERAL, Report, Result, Unreadable
 
 __all__ = ["RENDERERS", "JSON_FORMAT_VERSION", "render", "to_text", "to_json", "to_turtle", "to_html", "report_data"]
 
 JSON_FORMAT_VERSION = 1
 
-WORDS = {
-    "fr": {
-        "violation": "violation", "warning": "avertissement", "info": "information", "colon": " :",
-        "conforms": "conforme", "fails": "non conforme",
-        "completeness": "Complétude", "questions": "questions",
-        "files": "fichiers", "title": "Rapport de validation CAP PTCE",
-        "no_result": "Aucun problème.", "entry": "Entrée", "severity": "Gravité", "where": "Où",
-        "question": "Question", "message": "Message",
-        "counts": "{v} violation(s), {w} avertissement(s)",
-        "unreadable": "illisible", "unreadable_count": ", {e} illisible(s)",
-        "summary": "{n} fichier(s) : {ok} conforme(s), {ko} non conforme(s)",
-        "legend": "Conforme : aucune violation. Les avertissements (décret n° 2015-431) ne font pas échouer.",
-    },
-    "en": {
-        "violation": "violation", "warning": "warning", "info": "info", "colon": ":",
-        "conforms": "conforms", "fails": "does not conform",
-        "completeness": "Completeness", "questions": "questions",
-        "files": "files", "title": "CAP PTCE validation report",
-        "no_result": "No problem found.", "entry": "Entry", "severity": "Severity", "where": "Where",
-        "question": "Question", "message": "Message",
-        "counts": "{v} violation(s), {w} warning(s)",
-        "unreadable": "unreadable", "unreadable_count": ", {e} unreadable",
-        "summary": "{n} file(s): {ok} conform, {ko} do not",
-        "legend": "Conforms: no violation. Warnings (decree no. 2015-431) do not make a file fail.",
-    },
-}
-
-
 def _words(reports: list[Report]) -> dict[str, str]:
-    return WORDS[reports[0].lang if reports else "fr"]
+    """The report's wording in the language of its reports (message catalogue, area ``report``)."""
+    lang = reports[0].lang if reports else DEFAULT_LANGUAGE
+    return {**i18n.words("report", lang), "colon": i18n.t("typography.colon", lang)}
 
 
 def _where(report: Report, result: Result) -> str:
@@ -169,7 +146,7 @@ def to_json(reports: list[Report]) -> str:
     """``{"version", "lang", "conforms", "files": [...]}``, one object per file."""
     data = {
         "version": JSON_FORMAT_VERSION,
-        "lang": reports[0].lang if reports else "fr",
+        "lang": reports[0].lang if reports else DEFAULT_LANGUAGE,
         "conforms": all(report.conforms for report in reports),
         "files": [report_data(report) for report in reports],
     }
@@ -217,7 +194,7 @@ code{font-size:.9em}
 def to_html(reports: list[Report]) -> str:
     """A standalone page (no script, no external resource), every value escaped."""
     words = _words(reports)
-    lang = reports[0].lang if reports else "fr"
+    lang = reports[0].lang if reports else DEFAULT_LANGUAGE
     body = "\n".join(_html_unreadable(report, words) if isinstance(report, Unreadable) else _html_file(report, words)
                      for report in reports)
     return (
@@ -266,7 +243,7 @@ def _html_table(report: Report, results: list[Result], words: dict[str, str]) ->
     return f"<table>\n<tr>{head}</tr>\n" + "\n".join(rows) + "\n</table>"
 
 
-RENDERERS = {"text": to_text, "json": to_json, "turtle": to_turtle, "html": to_html}
+RENDERERS = dict(zip(REPORT_FORMATS, (to_text, to_json, to_turtle, to_html), strict=True))
 
 
 def render(reports: list[Report], format: str = "text") -> str:

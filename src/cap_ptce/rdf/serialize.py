@@ -1,7 +1,8 @@
 """Serialisation formats, and serialisation that gives the same bytes for the same graph.
 
-:data:`FORMATS` is the one table of the RDF formats we write, and
-:data:`GRID_CSV` the grid's table for spreadsheets: the command line's
+:data:`FORMATS` are the RDF formats we write (from the one table,
+:mod:`cap_ptce.rdf.formats`), and :data:`GRID_CSV` the grid's table for
+spreadsheets (written by :func:`cap_ptce.grid.tabular.grid_csv`): the command line's
 ``--format``, the web's content negotiation (:func:`format_for_media_type`,
 :func:`format_for_suffix`) and the static site all read them.
 
@@ -14,15 +15,13 @@ lists its subjects and predicate-object pairs in sorted order.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 
-from .errors import ParameterError
+from ..errors import ParameterError
+from .formats import EXPORT_FORMATS, FORMATS, GRID_CSV, Format
 from .namespaces import PREFIXES, bind_prefixes
 
 __all__ = [
@@ -35,42 +34,8 @@ __all__ = [
     "format_for_suffix",
     "serialize",
     "canonical_graph",
-    "grid_csv",
-    "GRID_CSV_COLUMNS",
 ]
 
-
-@dataclass(frozen=True)
-class Format:
-    """One serialisation format: the first media type is the canonical one."""
-
-    name: str
-    media_types: tuple[str, ...]
-    suffix: str
-    rdflib_format: str | None  # None: not an RDF syntax (the grid's CSV)
-    label: str
-
-    @property
-    def media_type(self) -> str:
-        """The canonical media type, the one we send in ``Content-Type``."""
-        return self.media_types[0]
-
-    @property
-    def is_rdf(self) -> bool:
-        return self.rdflib_format is not None
-
-
-FORMATS: tuple[Format, ...] = (
-    Format("turtle", ("text/turtle", "application/x-turtle"), ".ttl", "turtle", "Turtle"),
-    Format("json-ld", ("application/ld+json", "application/json"), ".jsonld", "json-ld", "JSON-LD"),
-    Format("xml", ("application/rdf+xml",), ".rdf", "xml", "RDF/XML"),
-    Format("nt", ("application/n-triples",), ".nt", "nt", "N-Triples"),
-)
-
-# Not RDF: one row per question of the grid, for spreadsheets, R and pandas.
-GRID_CSV = Format("csv", ("text/csv",), ".csv", None, "CSV")
-
-EXPORT_FORMATS: tuple[Format, ...] = (*FORMATS, GRID_CSV)
 
 _BY_NAME = {fmt.name: fmt for fmt in EXPORT_FORMATS}
 _BY_MEDIA_TYPE = {media_type: fmt for fmt in EXPORT_FORMATS for media_type in fmt.media_types}
@@ -191,35 +156,3 @@ def _used_prefixes(graph: Graph) -> dict[str, str]:
     iris |= {str(term.datatype) for _, _, term in graph if isinstance(term, Literal) and term.datatype}
     namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     return {prefix: ns for prefix, ns in namespaces.items() if any(iri.startswith(ns) for iri in iris)}
-
-
-GRID_CSV_COLUMNS: tuple[str, ...] = (
-    "entry_position", "entry_id", "entry_fr", "entry_en",
-    "question_position", "question_id", "question_fr", "question_en",
-    "future_fr", "future_en", "examples_fr", "examples_en", "open_list",
-)
-
-
-def grid_csv(grid=None) -> bytes:
-    """The grid as CSV, one row per question in the grid's order (UTF-8, header first)."""
-    from .grid import load_grid
-
-    grid = grid or load_grid()
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(GRID_CSV_COLUMNS)
-    for entry in grid.entries:
-        for question in entry.questions:
-            writer.writerow(_csv_row(entry, question))
-    return buffer.getvalue().encode("utf-8")
-
-
-def _csv_row(entry, question) -> list[str]:
-    return [
-        str(entry.position), entry.id, entry.label.fr, entry.label.en,
-        str(question.position), question.id, question.text.fr, question.text.en,
-        question.future.fr, question.future.en,
-        " | ".join(example.label.fr for example in question.examples),
-        " | ".join(example.label.en for example in question.examples),
-        "true" if question.open_list else "false",
-    ]

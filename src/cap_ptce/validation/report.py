@@ -1,10 +1,10 @@
 """Validate project descriptions against the CAP PTCE shapes, and return a report.
 
-:mod:`cap_ptce.validation_engine` runs pySHACL with our shapes only (no
+:mod:`cap_ptce.validation.engine` runs pySHACL with our shapes only (no
 advanced features, no inference, no meta-SHACL, nothing from the network);
 this module turns its SHACL report into ours: each result with its grid entry,
 question, message in the reader's language and YAML line, and the completeness.
-:mod:`cap_ptce.validation_batch` validates many descriptions with one pySHACL
+:mod:`cap_ptce.validation.batch` validates many descriptions with one pySHACL
 call per batch, with the same results.
 
 Verdict: a description conforms when no result has the severity
@@ -20,30 +20,28 @@ Usage::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from ..errors import CapPtceError, InputFileError, ParameterError
+from ..grid import load_grid
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from ..project import DESCRIPTION_SUFFIXES, load_description
+from ..rdf.namespaces import CAP, PREFIXES, SHAPES, VOCAB
 from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
-from .errors import CapPtceError, InputFileError, ParameterError
-from .grid import load_grid
-from .namespaces import CAP, PREFIXES, SHAPES, VOCAB
-from .validation_engine import data_graph, full_shapes, run_pyshacl, shape_iris, shapes_graph
+from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
 
 __all__ = [
-    "LANGUAGES",
     "SEVERITIES",
-    "DESCRIPTION_SUFFIXES",
     "Result",
     "Report",
     "Unreadable",
-    "completeness_shapes",
-    "shapes_graph",
     "data_graph",
     "validate_graph",
     "report_from_shacl",
@@ -53,9 +51,7 @@ __all__ = [
     "expand_paths",
 ]
 
-LANGUAGES = ("fr", "en")
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-DESCRIPTION_SUFFIXES = (".yaml", ".yml", ".ttl", ".jsonld")
 GENERAL = "general"  # results about the description as a whole, not one grid entry
 
 
@@ -83,7 +79,7 @@ class Report:
     conforms: bool
     results: tuple[Result, ...]
     completeness: Completeness
-    lang: str = "fr"
+    lang: str = DEFAULT_LANGUAGE
     graph: Graph = field(default_factory=Graph, compare=False, repr=False)
 
     def count(self, severity: str) -> int:
@@ -96,7 +92,7 @@ class Unreadable:
 
     source: str
     error: CapPtceError
-    lang: str = "fr"
+    lang: str = DEFAULT_LANGUAGE
     conforms: bool = False
 
 
@@ -125,7 +121,7 @@ LineFinder = Callable[[URIRef, URIRef | None], int | None]
 
 
 def validate_graph(graph: Graph, *, source: str = "<graph>", line_for: LineFinder | None = None,
-                   lang: str = "fr") -> Report:
+                   lang: str = DEFAULT_LANGUAGE) -> Report:
     """Validate a description graph (one cap:Project) and build the report in ``lang``."""
     _check_lang(lang)
     return report_from_shacl(run_pyshacl(graph), graph, source=source, line_for=line_for, lang=lang)
@@ -188,7 +184,7 @@ def _is_emerging(data: Graph) -> bool:
 
 def _entry_label(entry_id: str, lang: str) -> str:
     if entry_id == GENERAL:
-        return "Description du projet" if lang == "fr" else "Project description"
+        return t("report.general_entry", lang)
     return load_grid().entry(entry_id).label.get(lang)
 
 
@@ -257,19 +253,17 @@ def _result_order(result: Result) -> tuple:
 # --- files ---------------------------------------------------------------------------
 
 
-def validate_description(description, *, lang: str = "fr") -> Report:
+def validate_description(description, *, lang: str = DEFAULT_LANGUAGE) -> Report:
     """Validate a loaded description (``cap_ptce.project.Description``)."""
     return validate_graph(description.graph, source=str(description.source),
                           line_for=description.line_for, lang=lang)
 
 
-def validate_file(path: str | Path, *, lang: str = "fr") -> Report:
+def validate_file(path: str | Path, *, lang: str = DEFAULT_LANGUAGE) -> Report:
     """Load one description file (YAML, Turtle or JSON-LD) and validate it.
 
     Raises the loader's ``InputError`` (with file and line) when the file cannot be read.
     """
-    from .project import load_description
-
     _check_lang(lang)
     return validate_description(load_description(Path(path)), lang=lang)
 
@@ -305,6 +299,6 @@ def _description_files(path: Path) -> list[Path]:
                          hint="vérifier le chemin / check the path")
 
 
-def validate_paths(paths: Iterable[str | Path], *, lang: str = "fr") -> list[Report]:
+def validate_paths(paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE) -> list[Report]:
     """Validate every description file named or found in the folders named, in order."""
     return [validate_file(path, lang=lang) for path in expand_paths(paths)]

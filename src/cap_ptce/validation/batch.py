@@ -30,10 +30,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH, XSD
 
-from .errors import CapPtceError
-from .namespaces import bind_prefixes
-from .validation import LineFinder, Report, Unreadable, _check_lang, expand_paths, report_from_shacl
-from .validation_engine import full_shapes, run_pyshacl
+from ..errors import CapPtceError
+from ..i18n import DEFAULT_LANGUAGE
+from ..project import load_description
+from ..rdf.namespaces import bind_prefixes
+from .engine import full_shapes, run_pyshacl
+from .report import LineFinder, Report, Unreadable, _check_lang, expand_paths, report_from_shacl
 
 __all__ = [
     "BATCH_SIZE",
@@ -140,7 +142,7 @@ def _report_node(part: Graph):
 # --- validating ------------------------------------------------------------------------------
 
 
-def validate_graphs(items: Sequence[tuple[Graph, str, LineFinder | None]], *, lang: str = "fr",
+def validate_graphs(items: Sequence[tuple[Graph, str, LineFinder | None]], *, lang: str = DEFAULT_LANGUAGE,
                     size: int = BATCH_SIZE) -> list[Report]:
     """Reports of (graph, source, line_for) items, in their order, one pySHACL run per batch."""
     _check_lang(lang)
@@ -152,22 +154,20 @@ def validate_graphs(items: Sequence[tuple[Graph, str, LineFinder | None]], *, la
             for node in set(graph.subjects()) | {o for o in graph.objects() if not isinstance(o, Literal)}:
                 members[node].append(position)
         everyone = list(range(len(batch)))  # a focus only in the grid's vocabulary concerns every description
-        parts = _split_report(run_pyshacl(*graphs), lambda focus: members.get(focus, everyone), len(batch))
+        parts = _split_report(run_pyshacl(*graphs), lambda focus, m=members, e=everyone: m.get(focus, e), len(batch))
         for position, index in enumerate(batch):
             graph, source, line_for = items[index]
             reports[index] = report_from_shacl(parts[position], graph, source=source, line_for=line_for, lang=lang)
     return reports
 
 
-def validate_descriptions(descriptions: Sequence, *, lang: str = "fr", size: int = BATCH_SIZE) -> list[Report]:
+def validate_descriptions(descriptions: Sequence, *, lang: str = DEFAULT_LANGUAGE, size: int = BATCH_SIZE) -> list[Report]:
     """Reports of loaded descriptions (``cap_ptce.project.Description``), in their order."""
     return validate_graphs([(d.graph, str(d.source), d.line_for) for d in descriptions], lang=lang, size=size)
 
 
 def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str) -> list[Report | Unreadable]:
     """Load and validate ``paths``; a file that cannot be read becomes an :class:`Unreadable`."""
-    from .project import load_description
-
     loaded: list = []
     for path in paths:
         try:
@@ -180,7 +180,7 @@ def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str) -> list[Repor
             for item in loaded]
 
 
-def validate_many(paths: Iterable[str | Path], *, lang: str = "fr", jobs: int = 1) -> list[Report | Unreadable]:
+def validate_many(paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE, jobs: int = 1) -> list[Report | Unreadable]:
     """Validate the files named and the description files of the folders named, in batches.
 
     Every readable file gets its :class:`Report`; a file that cannot be read

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
-from .catalog import QUAD_FORMATS
-from .negotiation import Representation, representations
+from ..i18n import other_language
+from ..rdf.formats import DATA_SUFFIXES, QUAD_FORMATS
+from ..rdf.negotiation import Representation, representations
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY
 
 __all__ = ["apache_rules", "nginx_rules", "media_types"]
 
-DATA_SUFFIXES = ("ttl", "jsonld", "rdf", "nt", "csv", "trig", "nq")
 
 
 def media_types() -> list[tuple[str, str]]:
@@ -55,9 +56,9 @@ def _apache_files(base_path: str) -> list[str]:
         "AddCharset utf-8 .html .css " + " ".join("." + s for s in DATA_SUFFIXES if s != "rdf"),
         "<IfModule mod_headers.c>",
         '  <FilesMatch "\\.(' + "|".join(DATA_SUFFIXES) + ')$">',
-        '    Header set Access-Control-Allow-Origin "*"',
+        f'    Header set Access-Control-Allow-Origin "{ANY_ORIGIN}"',
         "  </FilesMatch>",
-        '  Header always set Vary "Accept, Accept-Language" env=CAP_NEGOTIATED',
+        f'  Header always set Vary "{NEGOTIATED_VARY}" env=CAP_NEGOTIATED',
         "</IfModule>",
         "",
     ]
@@ -66,7 +67,7 @@ def _apache_files(base_path: str) -> list[str]:
 
 def _apache_rewrites(base_path: str, default_lang: str) -> list[str]:
     """303 See Other from each IRI to the document that Accept and Accept-Language ask for."""
-    other = "en" if default_lang == "fr" else "fr"
+    other = other_language(default_lang)
     lines = [
         "RewriteEngine On",
         f"RewriteBase {base_path}",
@@ -119,7 +120,7 @@ def nginx_rules(base_path: str, default_lang: str) -> dict[str, str]:
 
 
 def _nginx_maps(default_lang: str) -> str:
-    other = "en" if default_lang == "fr" else "fr"
+    other = other_language(default_lang)
     maps = [
         "# CAP PTCE: content negotiation for nginx, written by `cap-ptce publish`.",
         "# Include this file in the http { } context, and nginx-cap-ptce-server.conf in the server { }.",
@@ -156,26 +157,25 @@ def _nginx_location(base_path: str) -> str:
         "    index index.html;",
         f"    error_page 404 {root}/404.html;",
         "    charset utf-8;",
-        "    charset_types text/css text/turtle text/csv application/n-triples application/ld+json"
-        " application/trig application/n-quads;",
+        f"    charset_types text/css {_text_types()};",
         f"    types {{ text/html html; text/css css; {types} }}",
         f"    location = {root}/.well-known/void {{ return 303 {root}/dataset.ttl; }}",
-        f'    location ~ "\\.({"|".join(DATA_SUFFIXES)})$" {{ add_header Access-Control-Allow-Origin "*"; }}',
+        f'    location ~ "\\.({"|".join(DATA_SUFFIXES)})$" {{ add_header Access-Control-Allow-Origin "{ANY_ORIGIN}"; }}',
         f"    if ($uri = {root}/) {{",
-        '        add_header Vary "Accept, Accept-Language" always;',
+        f'        add_header Vary "{NEGOTIATED_VARY}" always;',
         f"        return 303 {root}/index.$cap_ptce_lang.html;",
         "    }",
         "    # A part of a project (projet/x/acteur/y) is described in the project's document, at #acteur-y.",
         f'    location ~ "^{root}/projet/(?<cap_ptce_project>[^/.]+)/(?<cap_ptce_part>[^/.]+)/'
         '(?<cap_ptce_id>[^/.]+)$" {',
-        '        add_header Vary "Accept, Accept-Language" always;',
+        f'        add_header Vary "{NEGOTIATED_VARY}" always;',
         "        if ($cap_ptce_doc = html) {",
         f"            return 303 {root}/projet/$cap_ptce_project.$cap_ptce_suffix#$cap_ptce_part-$cap_ptce_id;",
         "        }",
         f"        return 303 {root}/projet/$cap_ptce_project.$cap_ptce_suffix;",
         "    }",
         "    if (-f $request_filename.$cap_ptce_suffix) {",
-        '        add_header Vary "Accept, Accept-Language" always;',
+        f'        add_header Vary "{NEGOTIATED_VARY}" always;',
         "        return 303 $uri.$cap_ptce_suffix;",
         "    }",
         "    # An .html document without a language (q01.html): 303 to the page in the language asked for.",
@@ -185,7 +185,7 @@ def _nginx_location(base_path: str) -> str:
         "location @cap_ptce_html {",
         f"    error_page 404 {root}/404.html;",
         "    if (-f $document_root$cap_ptce_stem.$cap_ptce_lang.html) {",
-        '        add_header Vary "Accept, Accept-Language" always;',
+        f'        add_header Vary "{NEGOTIATED_VARY}" always;',
         "        return 303 $cap_ptce_stem.$cap_ptce_lang.html;",
         "    }",
         "    return 404;",
@@ -193,3 +193,8 @@ def _nginx_location(base_path: str) -> str:
         "",
     ]
     return "\n".join(header + location)
+
+
+def _text_types() -> str:
+    """The media types of the site's text files whose charset nginx names (all but RDF/XML, which says it)."""
+    return " ".join(media_type for suffix, media_type in media_types() if suffix != "rdf")

@@ -13,14 +13,14 @@ description says it is fictional (``fictif: true``).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
-from .errors import ParameterError
-from .project.emit import data_to_yaml
-from .project.geo_sample import DEPARTEMENTS, REGIONS, Departement
+from ..errors import ParameterError
+from .emit import data_to_yaml
+from .geo_sample import DEPARTEMENTS, REGIONS, Departement
 
 __all__ = ["luhn_digit", "is_luhn_valid", "synthetic_description", "synthetic_files", "write_synthetic"]
 
@@ -156,7 +156,7 @@ class _Draft:
 
 @lru_cache(maxsize=4096)
 def _slug(text: str) -> str:
-    from .project.values import slugify
+    from .values import slugify
 
     return slugify(text)[:60].strip("-")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "GRILLE",
     "VOCAB",
     "SHAPES",
+    "INSTITUT_GODIN",
     "DISCO",
     "ORG",
     "ROV",
@@ -32,6 +33,8 @@ GRILLE = Namespace(BASE + "grille/")
 GRID_IRI = GRILLE["cap-ptce"]
 VOCAB = Namespace(BASE + "vocab/")
 SHAPES = Namespace(BASE + "shapes#")
+# The grid's author, when grille.yaml gives no IRI of its own (one IRI for every graph we publish).
+INSTITUT_GODIN = URIRef(BASE + "organisation/institut-godin")
 
 DISCO = Namespace("http://rdf-vocabulary.ddialliance.org/discovery#")
 ORG = Namespace("http://www.w3.org/ns/org#")

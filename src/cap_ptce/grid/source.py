@@ -16,10 +16,11 @@ from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
 
-from .errors import InputError, UnknownKeyError
-from .suggest import did_you_mean, nearest
-from .grid import LANGUAGES, Text
-from .yamlstrict import LineMap, load_yaml
+from ..errors import InputError, UnknownKeyError
+from ..i18n import LANGUAGES
+from ..i18n.suggest import did_you_mean, nearest
+from ..yamlstrict import LineMap, load_yaml
+from .model import Text
 
 __all__ = [
     "YamlMap",

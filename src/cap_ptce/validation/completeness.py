@@ -18,8 +18,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-from .grid import Entry, Grid, Question, load_grid
-from .namespaces import CAP, GRID_IRI, GRILLE, SHAPES, bind_prefixes
+from ..grid import Entry, Grid, Question, load_grid
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from ..rdf.namespaces import CAP, GRID_IRI, GRILLE, SHAPES, bind_prefixes
 
 __all__ = [
     "EntryCompleteness",
@@ -108,30 +109,20 @@ def _add_answer_shape(graph: Graph, entry: Entry, question: Question) -> None:
 
 
 def _answer_texts(entry: Entry, question: Question) -> dict[str, tuple[str, str, str]]:
-    """Label, description and message of a completeness shape, in French and English."""
+    """Label, description and message of a completeness shape, in every language."""
     n = question.id
-    return {
-        "fr": (
-            f"Réponse à la question {n}",
-            f"Le projet répond à la question {n} de l'entrée « {entry.label.fr} » : « {question.wording('fr')} »",
-            unanswered_message(question, "fr"),
-        ),
-        "en": (
-            f"Answer to question {n}",
-            f"The project answers question {n} of the entry “{entry.label.en}”: “{question.wording('en')}”",
-            unanswered_message(question, "en"),
-        ),
-    }
+    return {lang: (t("completeness.answer_label", lang, n=n),
+                   t("completeness.answer_description", lang, n=n, entry=entry.label.get(lang),
+                     text=question.wording(lang)),
+                   unanswered_message(question, lang))
+            for lang in LANGUAGES}
 
 
 def unanswered_message(question: Question, lang: str, *, future: bool = False) -> str:
     """What the report says of an unanswered question; ``future`` asks it as to an emerging project."""
     entry = load_grid().entry(question.entry_id).label.get(lang)
     text = question.wording(lang, future=future)
-    n = question.id
-    if lang == "fr":
-        return f"Question {n} sans réponse (entrée « {entry} ») : « {text} » Répondre sous « reponses: {n} »."
-    return f"Question {n} is unanswered (entry “{entry}”): “{text}” Answer it under “reponses: {n}”."
+    return t("completeness.unanswered", lang, n=question.id, entry=entry, text=text)
 
 
 def _add_answer_question_shape(graph: Graph, grid: Grid) -> None:
@@ -147,21 +138,17 @@ def _add_answer_question_shape(graph: Graph, grid: Grid) -> None:
     graph.add((shape, SH["in"], questions))
     graph.add((shape, RDFS.seeAlso, GRID_IRI))
     first, last = grid.questions[0].id, grid.questions[-1].id
-    texts = {
-        "fr": ("Question d'une réponse",
-               f"Une réponse répond à une et une seule question de la grille ({first} … {last}).",
-               f"Une réponse doit répondre à une seule question de la grille, {first} … {last} (clé « reponses »)."),
-        "en": ("Question of an answer",
-               f"An answer answers exactly one question of the grid ({first} … {last}).",
-               f"An answer must answer a single question of the grid, {first} … {last} (key “reponses”)."),
-    }
+    texts = {lang: (t("completeness.answer_question_label", lang),
+                    t("completeness.answer_question_description", lang, first=first, last=last),
+                    t("completeness.answer_question_message", lang, first=first, last=last))
+             for lang in LANGUAGES}
     for lang, (label, description, message) in texts.items():
         graph.add((shape, RDFS.label, Literal(label, lang=lang)))
         graph.add((shape, SH.description, Literal(description, lang=lang)))
         graph.add((shape, SH.message, Literal(message, lang=lang)))
 
 
-def completeness(graph: Graph, project: URIRef | None, lang: str = "fr") -> Completeness:
+def completeness(graph: Graph, project: URIRef | None, lang: str = DEFAULT_LANGUAGE) -> Completeness:
     """Count the grid questions that ``project`` answers in ``graph``, entry by entry (none without a project)."""
     # the same path as the completeness shapes, so the counts and the results agree
     answered = set() if project is None else {

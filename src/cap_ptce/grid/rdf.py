@@ -1,34 +1,27 @@
-"""The RDF graphs of CAP PTCE: the ontology, the grid and the shapes.
+"""The grid as RDF: the questionnaire, its entries, questions, examples, schemes and public schemes.
 
 The grid's graph is derived from ``grille/`` (:func:`cap_ptce.grid.load_grid`),
 never written by hand. Every grid resource has an IRI (no blank nodes), so the
-same grid always gives the same triples; :func:`cap_ptce.serialize.serialize`
+same grid always gives the same triples; :func:`cap_ptce.rdf.serialize.serialize`
 then gives the same bytes. The IRI patterns are listed in docs/ontology.md.
 
-Each function returns a fresh graph that the caller may change freely.
+:func:`grid_graph` returns a fresh graph that the caller may change freely.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import re
-from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
-
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .errors import ParameterError, RdfSyntaxError
-from .namespaces import ADMS, BASE, CAP, DISCO, GRID_IRI, GRILLE, ONTOLOGY_IRI, ORG, VOCAB, bind_prefixes
-from .resources import data_dir
-from .settings import defaults
+from ..i18n import LANGUAGES, t, texts
+from ..rdf.namespaces import ADMS, CAP, DISCO, GRID_IRI, GRILLE, INSTITUT_GODIN, ORG, VOCAB, bind_prefixes
+from ..rdf.vocabulary import licence_iri
+from ..settings import defaults
+from .reader import load_grid
 
 __all__ = [
     "ENTRIES_SCHEME",
     "PUBLIC_SCHEMES",
-    "INSTITUT_GODIN",
     "SOURCE_DOCUMENT",
     "FRAMING_PROPERTIES",
     "entry_iri",
@@ -37,20 +30,11 @@ __all__ = [
     "scheme_iri",
     "concept_iri",
     "public_scheme_iri",
-    "ontology_graph",
     "grid_graph",
-    "shapes_graph",
-    "dataset_parts",
-    "declared_terms",
-    "terms_used",
-    "undeclared_terms",
 ]
-
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 ENTRIES_SCHEME = VOCAB["entrees"]
 PUBLIC_SCHEMES = VOCAB["dispositifs"]
-INSTITUT_GODIN = URIRef(BASE + "organisation/institut-godin")
 SOURCE_DOCUMENT = GRILLE["source/cap-ptce"]
 
 # The grid's framing (grille.yaml `cadre`) -> the property that carries each part.
@@ -88,104 +72,14 @@ def public_scheme_iri(public_scheme_id: str) -> URIRef:
     return VOCAB["dispositifs/" + public_scheme_id]
 
 
-# --- ontology and shapes: the Turtle files of a data folder ---------------------------
-
-
-def ontology_graph(*, license: str | None = None) -> Graph:
-    """The ontology: every ``ontology/*.ttl`` merged into one graph, under ``license``.
-
-    The licence is the deployment's, as for the grid (default: the LICENSE
-    setting); ``cap.ttl`` holds the default so that the file read alone says it too.
-    """
-    graph = _graph(_folder_triples("ontology"))
-    graph.set((URIRef(ONTOLOGY_IRI), DCTERMS.license, _licence_iri(license or defaults()["LICENSE"])))
-    return graph
-
-
-def shapes_graph() -> Graph:
-    """The SHACL shapes: ``shapes/*.ttl`` and the completeness shapes generated from the grid."""
-    graph = _graph(_folder_triples("shapes"))
-    generated = _completeness_shapes()
-    if generated is not None:
-        graph += generated
-    return graph
-
-
-def dataset_parts(*, license: str | None = None) -> dict[str, Graph]:
-    """The published parts of the dataset, by name: ontology and grid (under ``license``), shapes."""
-    return {"ontology": ontology_graph(license=license), "grid": grid_graph(license=license),
-            "shapes": shapes_graph()}
-
-
-# Types that declare a term; the modelling languages' own terms need no declaration.
-_DECLARING_TYPES = (OWL.Class, RDFS.Class, RDF.Property,
-                    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-_BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD, SH))
-
-
-def declared_terms(ontology: Graph | None = None) -> frozenset[URIRef]:
-    """The classes and properties that the ontology declares (ours and the reused ones)."""
-    ontology = ontology if ontology is not None else ontology_graph()
-    return frozenset(s for t in _DECLARING_TYPES for s in ontology.subjects(RDF.type, t) if isinstance(s, URIRef))
-
-
-def terms_used(graph: Graph) -> set[URIRef]:
-    """The terms a graph uses: its predicates and the classes it uses with ``rdf:type``."""
-    return {t for t in set(graph.predicates()) | set(graph.objects(None, RDF.type)) if isinstance(t, URIRef)}
-
-
-def undeclared_terms(terms: Iterable[URIRef], ontology: Graph | None = None) -> list[str]:
-    """The ``terms`` that the ontology does not declare (the modelling languages' own excepted), sorted."""
-    declared = declared_terms(ontology)
-    return sorted({str(t) for t in terms if not str(t).startswith(_BUILT_IN) and t not in declared})
-
-
-@cache
-def _folder_triples(kind: str) -> tuple:
-    """The triples of every ``*.ttl`` of a data folder, parsed once per process."""
-    graph = Graph()
-    for path in sorted(data_dir(kind).glob("*.ttl")):
-        _parse_into(graph, path)
-    return tuple(graph)
-
-
-def _parse_into(graph: Graph, path: Path) -> None:
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise RdfSyntaxError(
-            f"fichier Turtle illisible / unreadable Turtle file: {exc}",
-            source=str(path),
-            hint="corriger la syntaxe Turtle du fichier / fix the file's Turtle syntax",
-        ) from exc
-
-
-def _graph(triples) -> Graph:
-    graph = bind_prefixes(Graph(bind_namespaces="core"))
-    for triple in triples:
-        graph.add(triple)
-    return graph
-
-
-def _completeness_shapes() -> Graph | None:
-    """The validation area's generated shapes, when that module is there (imported late: it may use us)."""
-    if importlib.util.find_spec("cap_ptce.validation") is None:
-        return None
-    module = importlib.import_module("cap_ptce.validation")
-    generate = getattr(module, "completeness_shapes", None)
-    return generate() if generate is not None else None
-
-
 # --- the grid ---------------------------------------------------------------------
 
 
 def grid_graph(grid=None, *, license: str | None = None) -> Graph:
     """The grid as RDF: the questionnaire, its entries, questions, examples, concept schemes and public schemes."""
-    from .grid import load_grid
-
     grid = grid if grid is not None else load_grid()
     graph = bind_prefixes(Graph(bind_namespaces="core"))
-    _add_grid(graph, grid, _licence_iri(license or defaults()["LICENSE"]))
+    _add_grid(graph, grid, licence_iri(license or defaults()["LICENSE"]))
     _add_entries(graph, grid)
     for scheme in grid.schemes:
         _add_concept_scheme(graph, scheme)
@@ -193,21 +87,16 @@ def grid_graph(grid=None, *, license: str | None = None) -> Graph:
     return graph
 
 
-def _licence_iri(value: str) -> URIRef:
-    """The licence as an IRI; refuse what would make the published Turtle invalid."""
-    if not _ABSOLUTE_IRI.fullmatch(value):
-        raise ParameterError(
-            f"licence invalide / invalid licence {value!r}: une IRI absolue est attendue / an absolute IRI is expected",
-            key="LICENSE",
-            hint="par exemple / for example https://spdx.org/licenses/etalab-2.0.html",
-        )
-    return URIRef(value)
-
-
 def _text(graph: Graph, subject: URIRef, predicate: URIRef, text) -> None:
     """Add a ``Text`` as one literal per language, French first."""
-    graph.add((subject, predicate, Literal(text.fr, lang="fr")))
-    graph.add((subject, predicate, Literal(text.en, lang="en")))
+    for lang in LANGUAGES:
+        graph.add((subject, predicate, Literal(text.get(lang), lang=lang)))
+
+
+def _texts(graph: Graph, subject: URIRef, predicate: URIRef, key: str) -> None:
+    """Add a message of the catalogue as one literal per language."""
+    for lang, text in texts(key).items():
+        graph.add((subject, predicate, Literal(text, lang=lang)))
 
 
 def _add_grid(graph: Graph, grid, license: URIRef) -> None:
@@ -235,8 +124,8 @@ def _add_grid(graph: Graph, grid, license: URIRef) -> None:
 def _add_history(graph: Graph, grid) -> None:
     """The changelog as dated change notes; the current version's note also as ADMS version notes."""
     for item in grid.history:
-        for lang, colon in (("fr", " :"), ("en", ":")):
-            note = f"{item.version} ({item.date.isoformat()}){colon} {getattr(item.note, lang)}"
+        for lang in LANGUAGES:
+            note = f"{item.version} ({item.date.isoformat()}){t('typography.colon', lang)} {item.note.get(lang)}"
             graph.add((GRID_IRI, SKOS.changeNote, Literal(note, lang=lang)))
         if item.version == grid.version:
             _text(graph, GRID_IRI, ADMS.versionNotes, item.note)
@@ -255,7 +144,7 @@ def _add_author(graph: Graph, grid) -> None:
     graph.add((iri, RDF.type, FOAF.Organization))
     graph.add((iri, RDF.type, ORG.Organization))
     graph.add((iri, FOAF.name, Literal(name)))
-    for lang in ("fr", "en"):
+    for lang in LANGUAGES:
         graph.add((iri, SKOS.prefLabel, Literal(name, lang=lang)))
 
 
@@ -264,7 +153,7 @@ def _add_source_document(graph: Graph, grid) -> None:
     graph.add((SOURCE_DOCUMENT, RDF.type, FOAF.Document))
     graph.add((SOURCE_DOCUMENT, RDF.type, PROV.Entity))
     graph.add((SOURCE_DOCUMENT, DCTERMS.creator, _author_iri(grid)))
-    for lang in ("fr", "en"):
+    for lang in LANGUAGES:
         title = f"{getattr(grid.title, lang)} — {getattr(grid.subtitle, lang)}"
         graph.add((SOURCE_DOCUMENT, DCTERMS.title, Literal(title, lang=lang)))
     if grid.source is not None:
@@ -275,8 +164,7 @@ def _add_source_document(graph: Graph, grid) -> None:
 
 def _add_entries(graph: Graph, grid) -> None:
     graph.add((ENTRIES_SCHEME, RDF.type, SKOS.ConceptScheme))
-    graph.add((ENTRIES_SCHEME, SKOS.prefLabel, Literal("Entrées de la grille CAP PTCE", lang="fr")))
-    graph.add((ENTRIES_SCHEME, SKOS.prefLabel, Literal("Entries of the CAP PTCE grid", lang="en")))
+    _texts(graph, ENTRIES_SCHEME, SKOS.prefLabel, "grid.entries_scheme")
     graph.add((ENTRIES_SCHEME, DCTERMS.source, GRID_IRI))
     for entry in grid.entries:
         _add_entry(graph, entry)
@@ -371,8 +259,7 @@ def _add_concept(graph: Graph, scheme_id: str, concept) -> None:
 def _add_public_schemes(graph: Graph, public_schemes) -> None:
     graph.add((PUBLIC_SCHEMES, RDF.type, SKOS.ConceptScheme))
     graph.add((PUBLIC_SCHEMES, SKOS.notation, Literal("dispositifs")))
-    graph.add((PUBLIC_SCHEMES, SKOS.prefLabel, Literal("Dispositifs publics cités par la grille", lang="fr")))
-    graph.add((PUBLIC_SCHEMES, SKOS.prefLabel, Literal("Public schemes named by the grid", lang="en")))
+    _texts(graph, PUBLIC_SCHEMES, SKOS.prefLabel, "grid.public_schemes")
     graph.add((PUBLIC_SCHEMES, DCTERMS.source, GRID_IRI))
     for public_scheme in public_schemes:
         _add_public_scheme(graph, public_scheme)
@@ -383,7 +270,7 @@ def _add_public_scheme(graph: Graph, public_scheme) -> None:
     graph.add((iri, RDF.type, CAP.PublicScheme))
     _add_skos_concept(graph, iri, PUBLIC_SCHEMES, public_scheme.id, top=True)
     _text(graph, iri, SKOS.prefLabel, public_scheme.label)
-    for lang in ("fr", "en"):
+    for lang in LANGUAGES:
         graph.add((iri, SKOS.altLabel, Literal(public_scheme.acronym, lang=lang)))
     _text(graph, iri, SKOS.definition, public_scheme.description)
     _text(graph, iri, CAP.legalBasis, public_scheme.legal_basis)

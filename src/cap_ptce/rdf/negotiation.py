@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from .errors import NotFoundError
+from ..errors import NotFoundError
 from .serialize import FORMATS, Format, get_format
 
 __all__ = [

@@ -1,4 +1,8 @@
-"""Loading a corpus folder: which files changed, and what each one becomes in the store."""
+"""Reading a corpus folder: which files there are, their checksums, and each one read and validated.
+
+The knowledge base (:mod:`cap_ptce.store`) decides which files changed and
+writes what this module gives it: each description's N-Triples and its record.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
-from .provenance import GraphRecord, Validation
+from ..project.description import DESCRIPTION_SUFFIXES
+from .records import GraphRecord, Validation
 
 __all__ = [
     "DESCRIPTION_SUFFIXES",
@@ -29,7 +34,6 @@ __all__ = [
     "summarise_report",
 ]
 
-DESCRIPTION_SUFFIXES = (".yaml", ".yml", ".ttl", ".jsonld")
 GRAPH_SUFFIX = "/graphe"
 _FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
 
@@ -114,7 +118,7 @@ class DescriptionValidator:
         return summarise_report(validate_description(description))
 
     def many(self, descriptions: list) -> list[Validation]:
-        from ..validation_batch import validate_descriptions
+        from ..validation.batch import validate_descriptions
 
         return [summarise_report(report) for report in validate_descriptions(descriptions)]
 

@@ -1,10 +1,7 @@
-"""The grid: entries, questions, examples, vocabularies and public schemes, read from ``grille/``.
+"""The grid as immutable dataclasses: entries, questions, examples, vocabularies, public schemes.
 
-``load_grid()`` reads the three YAML files of ``grille/`` (their format is in
-``grille/README.md``), checks them and returns immutable dataclasses. The files
-are the single source of the grid, so the loader is strict: a duplicate or
-unknown key, a missing French or English text, a duplicate id or a reference to
-nothing raises ``InputError`` naming the file, the line and the key path.
+:func:`cap_ptce.grid.load_grid` builds them from ``grille/``; this module only
+defines them and imports nothing of the grid's readers.
 """
 
 from __future__ import annotations
@@ -12,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, cached_property
-from pathlib import Path
+from functools import cached_property
 
-from .errors import NotFoundError, ParameterError
-from .resources import data_dir
+from ..errors import NotFoundError, ParameterError
+from ..i18n import LANGUAGES
 
 __all__ = [
-    "LANGUAGES",
     "FRAMING_KEYS",
     "Text",
     "Author",
@@ -31,11 +26,8 @@ __all__ = [
     "ConceptScheme",
     "PublicScheme",
     "Grid",
-    "load_grid",
-    "load_grid_from",
 ]
 
-LANGUAGES = ("fr", "en")
 FRAMING_KEYS = ("pourquoi", "quoi", "qui", "comment", "structure", "temps")
 
 
@@ -199,16 +191,3 @@ def _find(items, item_id: str, what: str):
         if item.id == item_id:
             return item
     raise NotFoundError(f"no {what} {item_id!r}", hint=f"known: {', '.join(i.id for i in items)}")
-
-
-@cache
-def load_grid() -> Grid:
-    """The grid shipped with the package (read once, then cached)."""
-    return load_grid_from(data_dir("grille"))
-
-
-def load_grid_from(directory: Path) -> Grid:
-    """Read and check the grid in ``directory`` (grille.yaml, vocabulaires.yaml, dispositifs.yaml)."""
-    from .grid_reader import read_grid  # the reader builds this module's dataclasses
-
-    return read_grid(Path(directory))

@@ -20,8 +20,10 @@ from datetime import date
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
-from .namespaces import ADMS, BASE, PREFIXES, bind_prefixes
-from .serialize import FORMATS, Format, canonical_graph, get_format
+from ..i18n import LANGUAGES, t, texts
+from ..rdf.formats import FORMATS, QUAD_FORMATS, Format
+from ..rdf.namespaces import ADMS, BASE, INSTITUT_GODIN, PREFIXES, bind_prefixes
+from ..rdf.serialize import canonical_graph, get_format
 
 __all__ = ["Part", "Publication", "Statistics", "statistics_of", "CATALOG_IRI", "DATASET_IRI", "catalog_graph", "download_path",
            "part_iri", "distribution_iri", "vocabularies_used", "WHOLE", "QUAD_FORMATS",
@@ -29,33 +31,15 @@ __all__ = ["Part", "Publication", "Statistics", "statistics_of", "CATALOG_IRI", 
 
 CATALOG_IRI = URIRef(BASE + "catalog")
 DATASET_IRI = URIRef(BASE + "dataset")
-GODIN = URIRef(BASE + "organisation/institut-godin")
 WHOLE = "cap-ptce"  # file stem of the whole dataset's downloads
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace stops at DCAT 2
 
 IANA = "https://www.iana.org/assignments/media-types/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU = "http://publications.europa.eu/resource/authority/"
-FILE_TYPES = {"turtle": "RDF_TURTLE", "json-ld": "JSON_LD", "xml": "RDF_XML", "nt": "RDF_N_TRIPLES",
-              "csv": "CSV", "trig": "RDF_TRIG", "nquads": "RDF_N_QUADS"}
+ATTRIBUTION = texts("dcat.attribution")
+KEYWORDS = {lang: tuple(words.split("; ")) for lang, words in texts("dcat.keywords").items()}
 
-ATTRIBUTION = {
-    "fr": "Texte de la grille CAP PTCE : Institut Godin (Amiens), projet EDISON.",
-    "en": "Text of the CAP PTCE grid: Institut Godin (Amiens), EDISON project.",
-}
-KEYWORDS = {
-    "fr": ("PTCE", "pôle territorial de coopération économique", "économie sociale et solidaire",
-           "coopération territoriale", "AMI PTCE", "données liées"),
-    "en": ("PTCE", "territorial economic cooperation hub", "social and solidarity economy",
-           "territorial cooperation", "linked data"),
-}
-
-
-# The whole dataset, with one named graph per part, is also offered in these quad syntaxes.
-QUAD_FORMATS: tuple[Format, ...] = (
-    Format("trig", ("application/trig",), ".trig", "trig", "TriG"),
-    Format("nquads", ("application/n-quads",), ".nq", "nquads", "N-Quads"),
-)
 
 
 @dataclass(frozen=True)
@@ -153,7 +137,7 @@ def _add_distribution(g: Graph, pub: Publication, part_id: str, title: dict[str,
     g.add((dist, DCAT.downloadURL, url))
     g.add((dist, DCAT.accessURL, url))
     g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
-    g.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + FILE_TYPES[fmt.name])))
+    g.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + fmt.file_type)))
     g.add((dist, DCTERMS.license, URIRef(pub.license)))
     return dist
 
@@ -201,7 +185,7 @@ def _add_part(g: Graph, pub: Publication, part: Part, publisher: BNode) -> URIRe
     _texts(g, node, DCTERMS.description, part.description)
     _add_statistics(g, node, part.figures())
     if part.by_godin:
-        g.add((node, DCTERMS.creator, GODIN))
+        g.add((node, DCTERMS.creator, INSTITUT_GODIN))
         _texts(g, node, DCTERMS.rights, ATTRIBUTION)
     for example in part.examples:
         g.add((node, VOID.exampleResource, example))
@@ -232,10 +216,8 @@ def catalog_graph(parts: Sequence[Part], pub: Publication, *, whole: Statistics 
     whole = _add_whole(g, parts, pub, publisher, whole)
     catalog = CATALOG_IRI
     g.add((catalog, RDF.type, DCAT.Catalog))
-    _texts(g, catalog, DCTERMS.title, {"fr": "Catalogue CAP PTCE", "en": "CAP PTCE catalogue"})
-    _texts(g, catalog, DCTERMS.description, {
-        "fr": "Les données liées de la grille CAP PTCE et des projets de PTCE décrits avec elle.",
-        "en": "The linked data of the CAP PTCE grid and of the PTCE projects described with it."})
+    _texts(g, catalog, DCTERMS.title, texts("dcat.title"))
+    _texts(g, catalog, DCTERMS.description, texts("dcat.description"))
     for prop, value in ((DCTERMS.publisher, publisher), (DCTERMS.license, URIRef(pub.license)),
                         (FOAF.homepage, URIRef(pub.site)), (DCAT.dataset, whole),
                         (DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)),
@@ -254,10 +236,7 @@ def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNo
         union = Graph()
         for part in parts:
             union += part.graph
-    whole = Part(WHOLE, {"fr": "Données CAP PTCE (tout le jeu)", "en": "CAP PTCE data (whole dataset)"},
-                 {"fr": "L’ontologie, la grille, ses vocabulaires, les contrôles SHACL et le corpus de projets.",
-                  "en": "The ontology, the grid, its vocabularies, the SHACL checks and the corpus of projects."},
-                 union, by_godin=True,
+    whole = Part(WHOLE, texts("dcat.whole_title"), texts("dcat.whole_description"), union, by_godin=True,
                  examples=tuple(example for part in parts for example in part.examples[:1]), statistics=figures)
     node = _add_part(g, pub, whole, publisher)
     for fmt in QUAD_FORMATS:
@@ -269,8 +248,8 @@ def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNo
         g.add((node, DCTERMS.hasPart, part_iri(part.id)))
         g.add((part_iri(part.id), DCTERMS.isPartOf, node))
     for item in pub.history:
-        for lang, colon in (("fr", " : "), ("en", ": ")):
-            note = f"{item.version} ({item.date.isoformat()}){colon}{getattr(item.note, lang)}"
+        for lang in LANGUAGES:
+            note = f"{item.version} ({item.date.isoformat()}){t('typography.colon', lang)} {item.note.get(lang)}"
             g.add((node, ADMS.versionNotes, Literal(note, lang=lang)))
     return node
 

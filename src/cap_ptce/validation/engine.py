@@ -6,7 +6,7 @@ pySHACL runs without its advanced features, without inference and without
 meta-SHACL, and nothing reaches the network. The grid's concept schemes
 (``skos:broader``, ``skos:inScheme``) are added to the data graph, as pySHACL's
 ``ont_graph`` would, so that a shape can tell that a cooperative is an ESS
-enterprise. :mod:`cap_ptce.validation` turns the SHACL report into ours.
+enterprise. :mod:`cap_ptce.validation.report` turns the SHACL report into ours.
 """
 
 from __future__ import annotations
@@ -18,29 +18,21 @@ import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import Graph, Literal, URIRef
-from rdflib.query import Result
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
 
-from .namespaces import CAP, VOCAB, bind_prefixes
+from ..grid.rdf import grid_graph
+from ..rdf.namespaces import CAP, VOCAB, bind_prefixes
+from .shapes import shapes_graph
 
-__all__ = ["ANNOTATIONS", "shapes_graph", "full_shapes", "data_graph", "run_pyshacl", "vocabulary_triples"]
+__all__ = ["ANNOTATIONS", "full_shapes", "data_graph", "run_pyshacl", "vocabulary_triples"]
 
 
 @cache
 def full_shapes() -> Graph:
     """Files of shapes/ and the generated completeness shapes, parsed once; never mutated."""
-    from .rdf import shapes_graph as merged_shapes  # late: rdf imports validation for the completeness shapes
-
-    return merged_shapes()
-
-
-def shapes_graph() -> Graph:
-    """A copy of every shape the validation uses."""
-    graph = bind_prefixes(Graph())
-    for triple in full_shapes():
-        graph.add(triple)
-    return graph
+    return shapes_graph()
 
 
 # What people read (labels, descriptions, messages, links to the grid). pySHACL
@@ -66,8 +58,6 @@ def _lean_shapes() -> Graph:
 @cache
 def vocabulary_triples() -> tuple:
     """The concept schemes' structure, which shapes follow (skos:broader*) in the data graph."""
-    from .rdf import grid_graph
-
     grid = grid_graph()
     keep = (SKOS.broader, SKOS.inScheme)
     return tuple(

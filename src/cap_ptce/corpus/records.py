@@ -1,0 +1,31 @@
+"""What reading a description file gives the knowledge base: its graph's record and validation outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = ["Validation", "GraphRecord"]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of validating a description, as stored beside its graph."""
+
+    conforms: bool
+    violations: int
+    warnings: int
+    completeness: float | None = None
+
+
+@dataclass(frozen=True)
+class GraphRecord:
+    """One description's graph in the store and where it came from."""
+
+    graph: str
+    source: str
+    sha256: str
+    loaded_at: datetime
+    project: str | None = None
+    triples: int = 0
+    validation: Validation | None = None

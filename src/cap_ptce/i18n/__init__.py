@@ -1,0 +1,75 @@
+"""French and English: the languages, and the one catalogue of every message we show or print.
+
+Owns: :data:`LANGUAGES` (French first: the carriers are French), the message
+catalogue in ``messages/*.yaml`` (one file per area, ``key: {fr: …, en: …}``),
+:func:`t` to look a message up, :func:`localise` for data labels that come in
+both languages, and the nearest-word hint (:mod:`.suggest`). The web, the
+command line and the report renderers all read their wording here. May import:
+``errors`` only; it is a foundation of every stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "catalogue", "t", "texts", "words", "localise", "other_language"]
+
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+DEFAULT_LANGUAGE = LANGUAGES[0]
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every message key with its French and English text, from all message files."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(MESSAGES_DIR.glob("*.yaml")):
+        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"{path.name}: message key {key!r} is already defined in another file")
+            if not isinstance(texts, dict) or set(texts) != set(LANGUAGES):
+                raise ValueError(f"{path.name}: message {key!r} must have exactly the keys fr and en")
+            merged[key] = texts
+    return merged
+
+
+def t(key: str, lang: str, **params: Any) -> str:
+    """The message ``key`` in ``lang``, with ``{name}`` placeholders filled from ``params``."""
+    try:
+        text = catalogue()[key][lang]
+    except KeyError:
+        # A missing key is a bug in a template: fail loudly in tests, never show a raw key.
+        raise KeyError(f"no message {key!r} in {lang!r}; add it to src/cap_ptce/i18n/messages/") from None
+    return text.format(**params) if params else text
+
+
+def texts(key: str, **params: Any) -> dict[str, str]:
+    """The message ``key`` in every language, French first (for RDF literals and bilingual data)."""
+    return {lang: t(key, lang, **params) for lang in LANGUAGES}
+
+
+def words(area: str, lang: str) -> dict[str, str]:
+    """Every message of ``area`` (``report`` for ``report.*`` keys) in ``lang``, by its name in the area."""
+    prefix = area + "."
+    return {key[len(prefix):]: text[lang] for key, text in catalogue().items() if key.startswith(prefix)}
+
+
+def localise(value: Any, lang: str) -> str:
+    """A data label in ``lang``: ``value`` has ``fr``/``en`` attributes or keys, or is a plain string."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return value.get(lang) or value.get(DEFAULT_LANGUAGE) or ""
+    return getattr(value, lang, None) or getattr(value, DEFAULT_LANGUAGE, "") or ""
+
+
+def other_language(lang: str) -> str:
+    """The language a switch offers from ``lang``."""
+    return LANGUAGES[1] if lang == LANGUAGES[0] else LANGUAGES[0]

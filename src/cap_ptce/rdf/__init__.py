@@ -1,0 +1,9 @@
+"""The RDF stage: namespaces, the ontology's files, serialisation and content negotiation.
+
+Owns: the namespaces and base IRIs (:mod:`.namespaces`), the Turtle files of
+the data folders and the ontology (:mod:`.vocabulary`), the table of RDF
+formats and deterministic serialisation (:mod:`.serialize`), the table of
+representations and content negotiation (:mod:`.negotiation`), and the
+description of one resource for pages (:mod:`.describe`). May import: the
+foundations only (``errors``, ``settings``, ``resources``, ``i18n``).
+"""

@@ -1,0 +1,38 @@
+"""A knowledge base opened as the settings say (``STORE``, ``CORPUS``, the query workers' limits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from ..corpus import default_loader
+from ..resources import data_dir
+from ..settings import defaults
+from . import KnowledgeBase
+
+__all__ = ["build_kb"]
+
+
+def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
+    """A knowledge base from the STORE and CORPUS settings (missing settings take their defaults).
+
+    No STORE: in memory, with the grid and the CORPUS (default: the embedded
+    sample corpus). A folder or a URL: that store, as it is; with CORPUS, brought
+    up to date with the corpus first.
+    """
+    config = {**defaults(), **config}
+    store, corpus = config["STORE"], config["CORPUS"]
+    options = {"workers": int(config["QUERY_WORKERS"]), "workers_in_memory": bool(config["WORKERS_IN_MEMORY"]),
+               "query_memory_mib": int(config["QUERY_MEMORY_MB"]) or None}
+    loader = partial(default_loader, base=config["BASE_IRI"] or None)
+    if not store:
+        kb = KnowledgeBase.open(**options)
+        kb.load_reference_graphs(license=config["LICENSE"])
+        kb.load_corpus(corpus or data_dir("corpus"), loader=loader)
+        return kb
+    kb = KnowledgeBase.open(store, graph_store=config["GRAPH_STORE"] or None, **options)
+    if corpus:
+        kb.load_reference_graphs(license=config["LICENSE"])
+        kb.load_corpus(corpus, loader=loader)
+    return kb

@@ -1,0 +1,67 @@
+"""The site as static files: every document of the app, written by :mod:`cap_ptce.publish.static`.
+
+:func:`publish_site` builds the app with the given base and corpus and lists
+every document it serves (pages in both languages, every serialisation, the
+downloads); :func:`cap_ptce.publish.static.write_site` fetches each one through
+Flask's test client and writes it with the server rules.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from flask import g, render_template
+
+from ..publish.static import PublishReport, check_base, write_site
+from . import create_app
+from .linked_data import documents_of
+from .pages import find_resource
+from .pages_data import download_paths
+from .resolve import grid_resources
+from .site import get_site
+
+__all__ = ["publish_site", "site_documents"]
+
+
+def site_documents(app) -> list[str]:
+    """Every root-relative path the static site holds: pages, data documents, downloads, files."""
+    with app.test_request_context("/"):
+        site = get_site()
+        resources = list(grid_resources(site.grid))
+        paths = [doc for resource in resources for doc, _, _ in documents_of(resource)]
+        for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects)):
+            paths += [doc for doc, _, _ in documents_of(find_resource(path))]
+        paths += download_paths()
+    return [*paths, "/static/style.css"]
+
+
+def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:
+    """Write the whole site into ``out_dir`` (new, empty, or written here before)."""
+    config = {"PUBLISHING": True, "TESTING": True}
+    if base_iri is not None:
+        config["BASE_IRI"] = check_base(base_iri)
+    if corpus is not None:
+        config["CORPUS"] = str(corpus)
+    app = create_app(config)
+    base_path = urlsplit(app.config["BASE_IRI"].rstrip("/") + "/").path
+    return write_site(app.test_client(), site_documents(app), out_dir, base_path=base_path,
+                      default_lang=app.config["DEFAULT_LANG"], not_found_page=_not_found_page(app, base_path))
+
+
+def _not_found_page(app, base_path: str) -> bytes:
+    """The 404 page a web server shows at any depth: the app's error page, its links resolved from the base."""
+    error = {"error": "NotFoundError",
+             "message": "rien n’est publié à cette adresse / nothing is published at this address",
+             "hint": "partir de l’accueil ou de la grille / start from the home page or the grid"}
+    with app.test_request_context("/"):
+        g.doc_path = "/"  # its language switch leads to the home page in the other language
+        html = render_template("error.html", status=404, error=error)
+    # Served in place of any missing URL, at any depth: its links must start from the site's root path.
+    # (A <base> element would also send the in-page link #contenu to the home page.)
+    return _RELATIVE_LINK.sub(lambda m: f'{m[1]}="{urljoin(base_path, m[2])}"', html).encode("utf-8")
+
+
+# href or src attributes holding a link relative to the page (not absolute, root-relative or in-page).
+_RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
