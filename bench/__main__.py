@@ -31,8 +31,7 @@ def main(argv: list[str]) -> int:
     names = argv or sorted(available)
     unknown = [name for name in names if name not in available]
     if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(sorted(available))}",
-              file=sys.stderr)
+        print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(sorted(available))}", file=sys.stderr)
         return 2
     for name in names:
         start = time.perf_counter()

@@ -97,16 +97,20 @@ def _measure_size(work: Path, size: int, config: dict) -> dict:
     corpus, store = work / f"corpus-{size}", work / f"store-{size}"
     generate_s = _timed_command("generate", str(size), "--seed", "0", "-o", str(corpus))
     load_s = _timed_command("load", str(corpus), "--store", str(store), "--no-validate")
-    figures = {"descriptions": size, "generate_s": generate_s, "load_s": load_s,
-               "store_bytes_after_load": _folder_bytes(store)}
+    figures = {
+        "descriptions": size,
+        "generate_s": generate_s,
+        "load_s": load_s,
+        "store_bytes_after_load": _folder_bytes(store),
+    }
     queries = {query.name: query.build({}) for query in list_queries()}
     figures["server"], http = _measure_server(store, queries, config["repeat"])
     figures["store_bytes_served"] = _folder_bytes(store)  # the server compacts the store before its workers read it
     direct, figures["quads"] = _measure_direct(store, queries, config["repeat"])
-    rdflib = (_measure_rdflib(store, queries, config["rdflib_timeout"])
-              if size <= config["rdflib_max_size"] else None)
-    figures["rdflib_skipped"] = None if rdflib is not None else (
-        f"rdflib not run above {config['rdflib_max_size']} descriptions")
+    rdflib = _measure_rdflib(store, queries, config["rdflib_timeout"]) if size <= config["rdflib_max_size"] else None
+    figures["rdflib_skipped"] = (
+        None if rdflib is not None else (f"rdflib not run above {config['rdflib_max_size']} descriptions")
+    )
     figures["queries"] = [_query_row(name, http[name], direct[name], rdflib) for name in queries]
     return figures
 
@@ -141,8 +145,12 @@ def _validated_load_cost(work: Path) -> dict:
     _timed_command("generate", str(VALIDATION_SAMPLE), "--seed", "1", "-o", str(corpus))
     with_validation = _timed_command("load", str(corpus), "--store", str(work / "validated-store"))
     without = _timed_command("load", str(corpus), "--store", str(work / "plain-store"), "--no-validate")
-    return {"descriptions": VALIDATION_SAMPLE, "with_validation_s": with_validation, "without_validation_s": without,
-            "validation_per_description_s": round((with_validation - without) / VALIDATION_SAMPLE, 3)}
+    return {
+        "descriptions": VALIDATION_SAMPLE,
+        "with_validation_s": with_validation,
+        "without_validation_s": without,
+        "validation_per_description_s": round((with_validation - without) / VALIDATION_SAMPLE, 3),
+    }
 
 
 # --- through the server -----------------------------------------------------------------
@@ -154,7 +162,8 @@ def _measure_server(store: Path, queries: dict[str, str], repeat: int) -> tuple[
     start = time.perf_counter()
     server = subprocess.Popen(
         [str(BIN / "cap-ptce"), "serve", "--store", str(store), "--port", str(port), "--timeout", "60"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         with requests.Session() as session:
@@ -164,14 +173,22 @@ def _measure_server(store: Path, queries: dict[str, str], repeat: int) -> tuple[
             all_ready = _wait_until_workers_idle(server.pid) - start
             http = {name: _http_medians(session, base, name, text, repeat) for name, text in queries.items()}
             # the fixed cost of a request: HTTP, the view's checks, the hop to a worker, for an empty query
-            empty = _median_time(lambda: session.post(f"{base}/sparql", data=b"ASK {}", headers=_HEADERS,
-                                                      timeout=120).raise_for_status(), repeat)
+            empty = _median_time(
+                lambda: session.post(
+                    f"{base}/sparql", data=b"ASK {}", headers=_HEADERS, timeout=120
+                ).raise_for_status(),
+                repeat,
+            )
             memory = _memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"first_answer_s": round(first_answer, 2), "workers_ready_s": round(all_ready, 2),
-            "empty_query_s": empty, **memory}, http
+    return {
+        "first_answer_s": round(first_answer, 2),
+        "workers_ready_s": round(all_ready, 2),
+        "empty_query_s": empty,
+        **memory,
+    }, http
 
 
 def _wait_for_first_answer(session: requests.Session, base: str, server: subprocess.Popen) -> float:
@@ -203,8 +220,9 @@ def _wait_until_workers_idle(pid: int, quiet: float = 2.0) -> float:
 
 
 def _children(pid: int) -> list[int]:
-    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-            for child in (task / "children").read_text().split()]
+    return [
+        int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()
+    ]
 
 
 def _children_cpu(pid: int) -> float:
@@ -245,8 +263,12 @@ def _memory(pid: int) -> dict:
     server = _rss_mib(pid)
     children = _children(pid)
     workers = sum(_rss_mib(child) for child in children)
-    return {"server_rss_mib": server, "workers": len(children), "workers_rss_mib": round(workers, 1),
-            "total_rss_mib": round(server + workers, 1)}
+    return {
+        "server_rss_mib": server,
+        "workers": len(children),
+        "workers_rss_mib": round(workers, 1),
+        "total_rss_mib": round(server + workers, 1),
+    }
 
 
 def _rss_mib(pid: int) -> float:
@@ -278,8 +300,11 @@ def _measure_direct(store_folder: Path, queries: dict[str, str], repeat: int) ->
     for name, text in queries.items():
         disk_call, memory_call = _direct_call(on_disk, text), _direct_call(in_memory, text)
         rows = len(json.loads(memory_call())["results"]["bindings"])
-        found[name] = {"disk": _median_time(disk_call, repeat), "memory": _median_time(memory_call, repeat),
-                       "rows": rows}
+        found[name] = {
+            "disk": _median_time(disk_call, repeat),
+            "memory": _median_time(memory_call, repeat),
+            "rows": rows,
+        }
     return found, len(on_disk)
 
 
@@ -345,21 +370,39 @@ def _targets(sizes: list[dict]) -> dict:
     heavy = _over_overhead(largest)
     return {
         "at_descriptions": largest["descriptions"],
-        "latency_under_0_5_s": not slow, "over_latency": slow,
-        "overhead_within_1_5": not heavy, "over_overhead": heavy,
+        "latency_under_0_5_s": not slow,
+        "over_latency": slow,
+        "overhead_within_1_5": not heavy,
+        "over_overhead": heavy,
         "over_overhead_by_size": {size["descriptions"]: _over_overhead(size) for size in sizes},
     }
 
 
 def _machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
     oxigraph = subprocess.run([str(BIN / "oxigraph"), "--version"], capture_output=True, text=True).stdout.strip()
-    versions = {name: metadata.version(name) for name in ("cap-ptce", "pyoxigraph", "rdflib", "Flask", "waitress")
-                if _installed(name)}
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mib": memory, "system": platform.platform(),
-            "python": platform.python_version(), "oxigraph_server": oxigraph, **versions}
+    versions = {
+        name: metadata.version(name)
+        for name in ("cap-ptce", "pyoxigraph", "rdflib", "Flask", "waitress")
+        if _installed(name)
+    }
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mib": memory,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "oxigraph_server": oxigraph,
+        **versions,
+    }
 
 
 def _installed(name: str) -> bool:
@@ -401,11 +444,13 @@ def markdown(figures: dict) -> str:
         "",
         f"- Every ready-made query under {LATENCY_TARGET} s median through HTTP at "
         f"{targets['at_descriptions']:,} descriptions: **{'met' if targets['latency_under_0_5_s'] else 'not met'}**"
-        + (f" (over: {', '.join(targets['over_latency'])})" if targets["over_latency"] else "") + ".",
+        + (f" (over: {', '.join(targets['over_latency'])})" if targets["over_latency"] else "")
+        + ".",
         f"- Endpoint overhead within {OVERHEAD_TARGET}× of pyoxigraph direct for results of at most "
         f"{SMALL_RESULT} rows, at {targets['at_descriptions']:,} descriptions: "
         f"**{'met' if targets['overhead_within_1_5'] else 'not met'}**"
-        + (f" (over: {', '.join(targets['over_overhead'])})" if targets["over_overhead"] else "") + ".",
+        + (f" (over: {', '.join(targets['over_overhead'])})" if targets["over_overhead"] else "")
+        + ".",
         *_smaller_sizes_overhead(figures),
         "",
         "## Loading with validation",
@@ -434,7 +479,8 @@ def _smaller_sizes_overhead(figures: dict) -> list[str]:
             f"{len(over)} queries ({', '.join(over)}), which pyoxigraph answers in {_ms(fastest)} to "
             f"{_ms(slowest)} ms: an empty query (`ASK {{}}`) already takes "
             f"{_ms(size['server'].get('empty_query_s'))} ms through the endpoint (HTTP, checks, the hop to a "
-            "worker process): the fixed cost of a request, which weighs most on the fastest queries.")
+            "worker process): the fixed cost of a request, which weighs most on the fastest queries."
+        )
     return lines
 
 
@@ -466,5 +512,6 @@ def _size_section(size: dict) -> list[str]:
             f"| `{query['name']}` | {query['rows']} | {_ms(query['http_s'])} | {_ms(query['page_json_s'])} | "
             f"{_ms(query['pyoxigraph_memory_s'])} | {query['overhead']}× | {query['added_ms']} | "
             f"{_ms(query['pyoxigraph_disk_s'])} | "
-            f"{_rdflib_cell(query['rdflib_s'])} |")
+            f"{_rdflib_cell(query['rdflib_s'])} |"
+        )
     return lines

@@ -65,18 +65,26 @@ def run(results_dir: Path) -> dict:
         ]
         cases[-1] |= _ours_only(generated)
         batch = _batch_figures(work, generated)
-    figures = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": _machine(),
-               "cases": cases, "batch": batch}
+    figures = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "cases": cases,
+        "batch": batch,
+    }
     results_dir.mkdir(parents=True, exist_ok=True)
-    (results_dir / "validation.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n",
-                                                 encoding="utf-8")
+    (results_dir / "validation.json").write_text(
+        json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (results_dir / "validation.md").write_text(_markdown(figures), encoding="utf-8")
     return figures
 
 
 def _generate(folder: Path) -> list[Path]:
-    subprocess.run([str(BIN / "cap-ptce"), "generate", str(GENERATED), "--seed", "0", "-o", str(folder)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "cap-ptce"), "generate", str(GENERATED), "--seed", "0", "-o", str(folder)],
+        check=True,
+        capture_output=True,
+    )
     return sorted(folder.glob("*.yaml"))
 
 
@@ -119,8 +127,11 @@ def _ours_only(files: list[Path]) -> dict:
     times, code = _time([str(BIN / "cap-ptce"), "validate", *map(str, files)], RUNS["generated"])
     if code != 0:
         raise RuntimeError(f"cap-ptce validate found generated files that do not conform (exit {code})")
-    return {"all_files": len(files), "cap_ptce_all_files_seconds": round(statistics.median(times), 2),
-            "cap_ptce_all_files_seconds_per_file": round(statistics.median(times) / len(files), 3)}
+    return {
+        "all_files": len(files),
+        "cap_ptce_all_files_seconds": round(statistics.median(times), 2),
+        "cap_ptce_all_files_seconds_per_file": round(statistics.median(times) / len(files), 3),
+    }
 
 
 def _batch_figures(work: Path, generated: list[Path]) -> dict:
@@ -156,8 +167,9 @@ def _serve_start() -> float:
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D"
     start = time.perf_counter()
-    server = subprocess.Popen([str(BIN / "cap-ptce"), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(BIN / "cap-ptce"), "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         while time.perf_counter() - start < 120:
             try:
@@ -188,8 +200,18 @@ def _triples(path: Path) -> int:
 
 
 def _machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -217,8 +239,10 @@ def _markdown(figures: dict) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for case in figures["cases"]:
-        lines.append(f"| {case['case']} | {case['files']} | {case['triples_per_file']} | {case['runs']} | "
-                     f"{case['cap_ptce_seconds']} | {case['pyshacl_cli_seconds']} | {case['speed_up']}× |")
+        lines.append(
+            f"| {case['case']} | {case['files']} | {case['triples_per_file']} | {case['runs']} | "
+            f"{case['cap_ptce_seconds']} | {case['pyshacl_cli_seconds']} | {case['speed_up']}× |"
+        )
     generated = figures["cases"][-1]
     batch = figures["batch"]
     lines += [

@@ -21,11 +21,11 @@ def project_turtle(project_id: str, title: str, *, members: int = 3) -> str:
     lines = [
         "@prefix cap: <https://w3id.org/cap-ptce/def#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        f"<{PROJECT}{project_id}> a cap:Project ; dcterms:title \"{title}\"@fr .",
+        f'<{PROJECT}{project_id}> a cap:Project ; dcterms:title "{title}"@fr .',
     ]
     for index in range(members):
         lines.append(f"<{PROJECT}{project_id}> cap:member <{PROJECT}{project_id}/membre/{index}> .")
-        lines.append(f"<{PROJECT}{project_id}/membre/{index}> dcterms:title \"Membre {index}\" .")
+        lines.append(f'<{PROJECT}{project_id}/membre/{index}> dcterms:title "Membre {index}" .')
     return "\n".join(lines) + "\n"
 
 
@@ -61,8 +61,7 @@ class TurtleLoader:
 def count_validator(description) -> Validation:
     """Stands for validation: a project conforms when it has at least 3 members."""
     members = len(list(description.graph.objects(URIRef(description.iri), CAP.member)))
-    return Validation(conforms=members >= 3, violations=0 if members >= 3 else 1, warnings=1,
-                      completeness=members / 4)
+    return Validation(conforms=members >= 3, violations=0 if members >= 3 else 1, warnings=1, completeness=members / 4)
 
 
 def reference_sources():

@@ -78,7 +78,8 @@ def oxigraph_server(folder: Path):
     binary = Path(sys.executable).with_name("oxigraph")
     process = subprocess.Popen(
         [str(binary), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}/query"
     try:

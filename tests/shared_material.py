@@ -18,8 +18,9 @@ def candidates() -> list[Path]:
     """The ``shared`` folders to look in, in order."""
     found = [Path(os.environ["CAP_PTCE_SHARED"])] if os.environ.get("CAP_PTCE_SHARED") else []
     found.append(REPOSITORY.parent / "shared")
-    origin = subprocess.run(["git", "-C", str(REPOSITORY), "config", "--get", "remote.origin.url"],
-                            capture_output=True, text=True).stdout.strip()
+    origin = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "config", "--get", "remote.origin.url"], capture_output=True, text=True
+    ).stdout.strip()
     if origin and "://" not in origin and Path(origin).is_dir():
         found.append(Path(origin).resolve().parent / "shared")
     return found
@@ -33,5 +34,7 @@ def find(relative: str) -> Path | None:
 def missing(relative: str, what: str) -> str:
     """The message for a test whose material is nowhere to be found."""
     places = ", ".join(str(folder / relative) for folder in candidates())
-    return f"{what} is missing: looked for {places} (put the shared test material beside the repository, " \
-           "or set CAP_PTCE_SHARED)"
+    return (
+        f"{what} is missing: looked for {places} (put the shared test material beside the repository, "
+        "or set CAP_PTCE_SHARED)"
+    )

@@ -35,8 +35,11 @@ def _dynamic_imports() -> dict[str, set[str]]:
     for init in sorted(PACKAGE.rglob("__init__.py")):
         name = ".".join(("cap_ptce", *init.parent.relative_to(PACKAGE).parts))
         package = importlib.import_module(name)
-        tables = [getattr(package, "_API", {}).values(), getattr(package, "COMMAND_MODULES", {}).values(),
-                  getattr(package, "_BLUEPRINTS", ())]
+        tables = [
+            getattr(package, "_API", {}).values(),
+            getattr(package, "COMMAND_MODULES", {}).values(),
+            getattr(package, "_BLUEPRINTS", ()),
+        ]
         found[name] = {f"{name}.{module}" for table in tables for module in table}
     return found
 
@@ -101,8 +104,14 @@ def test_the_cycle_check_finds_a_circle():
 
 def _lint_imports(config: Path, cwd: Path) -> subprocess.CompletedProcess:
     """import-linter's command, in its own process (it configures logging for itself)."""
-    command = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
-               "sys.exit(lint_imports_command())", "--config", str(config), "--no-cache"]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+        "--config",
+        str(config),
+        "--no-cache",
+    ]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
@@ -125,7 +134,8 @@ def test_a_lower_stage_importing_a_higher_one_breaks_the_contract(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[tool.importlinter]\nroot_package = "cap_ptce"\n[[tool.importlinter.contracts]]\n'
         f'name = "layers"\ntype = "layers"\ncontainers = ["cap_ptce"]\nlayers = [\n{contract}\n]\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = _lint_imports(tmp_path / "pyproject.toml", tmp_path)
     assert result.returncode == 1 and "cap_ptce.grid -> cap_ptce.store" in result.stdout, result.stdout
 

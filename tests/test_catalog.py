@@ -106,10 +106,12 @@ def test_every_distribution_downloads_what_it_says(catalog, client, app):
     for dist in distributions:
         url = str(catalog.value(dist, DCAT.downloadURL))
         assert url.startswith(site)
-        response = client.get(url[len(site):])
+        response = client.get(url[len(site) :])
         assert response.status_code == 200, url
         assert str(catalog.value(dist, DCAT.mediaType)) == IANA + response.mimetype
-        assert str(catalog.value(dist, DCTERMS.format)).startswith("http://publications.europa.eu/resource/authority/file-type/")
+        assert str(catalog.value(dist, DCTERMS.format)).startswith(
+            "http://publications.europa.eu/resource/authority/file-type/"
+        )
         dataset = next(catalog.subjects(DCAT.distribution, dist))
         suffix = url.rsplit(".", 1)[1]
         if suffix in PARSERS:
@@ -128,7 +130,9 @@ def test_void_names_vocabularies_examples_dumps_and_endpoint(catalog, client):
     assert len(list(catalog.objects(DATASET_IRI, VOID.dataDump))) == 4 + len(QUAD_FORMATS)
     assert str(catalog.value(DATASET_IRI, VOID.sparqlEndpoint)).endswith("/sparql")
     assert str(catalog.value(DATASET_IRI, VOID.uriSpace)) == "https://w3id.org/cap-ptce/"
-    assert set(catalog.objects(DATASET_IRI, VOID.subset)) == {part_iri(p) for p in ("ontologie", "grille", "controles", "corpus")}
+    assert set(catalog.objects(DATASET_IRI, VOID.subset)) == {
+        part_iri(p) for p in ("ontologie", "grille", "controles", "corpus")
+    }
 
 
 def test_the_grid_itself_carries_the_configured_licence(client):
@@ -216,7 +220,9 @@ def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
         repeated = Graph()
         repeated.add((project, RDF.type, CAP.Project))
         repeated.add((concept, SKOS.prefLabel, label))  # the very triple the grid holds
-        repeated.add((concept, SKOS.note, Literal("une note du projet", lang="fr")))  # a subject of the grid, a new triple
+        repeated.add(
+            (concept, SKOS.note, Literal("une note du projet", lang="fr"))
+        )  # a subject of the grid, a new triple
         get_kb().load_graph(f"{project}/graphe", repeated.serialize(format="nt"), "application/n-triples")
         corpus_figures = corpus.corpus_statistics()
         counted = corpus.whole_statistics(site.graph, corpus_figures)

@@ -55,15 +55,20 @@ def test_a_trailing_slash_is_the_same_endpoint(client):
     assert count(client.get("/sparql/", query_string={"query": COUNT_PROJECTS})) == 3
 
 
-@pytest.mark.parametrize("kwargs, fragment", [
-    ({"data": COUNT_PROJECTS, "content_type": "text/plain"}, "Content-Type"),
-    ({"data": COUNT_PROJECTS}, "Content-Type"),
-    ({"data": "ASK {}", "content_type": "application/sparql-query; charset=UTF-16"}, "charset"),
-    ({"data": b"ASK { ?s ?p \"\xff\" }", "content_type": "application/sparql-query"}, "UTF-8"),
-    ({"data": "query=ASK%20%7B%7D&query=ASK%20%7B%7D", "content_type": "application/x-www-form-urlencoded"},
-     "exactly one"),
-    ({"data": "query=%FF", "content_type": "application/x-www-form-urlencoded"}, "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"data": COUNT_PROJECTS, "content_type": "text/plain"}, "Content-Type"),
+        ({"data": COUNT_PROJECTS}, "Content-Type"),
+        ({"data": "ASK {}", "content_type": "application/sparql-query; charset=UTF-16"}, "charset"),
+        ({"data": b'ASK { ?s ?p "\xff" }', "content_type": "application/sparql-query"}, "UTF-8"),
+        (
+            {"data": "query=ASK%20%7B%7D&query=ASK%20%7B%7D", "content_type": "application/x-www-form-urlencoded"},
+            "exactly one",
+        ),
+        ({"data": "query=%FF", "content_type": "application/x-www-form-urlencoded"}, "UTF-8"),
+    ],
+)
 def test_malformed_posts_are_bad_requests(client, kwargs, fragment):
     response = client.post("/sparql", **kwargs)
     assert response.status_code == 400
@@ -103,13 +108,16 @@ def test_a_syntax_error_gives_the_parser_message_and_position(client):
 # --- read-only ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"method": "POST", "data": "CLEAR ALL", "content_type": "application/sparql-update"},
-    {"method": "POST", "data": {"update": "INSERT DATA { <a> <b> <c> }"}},
-    {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
-    {"method": "POST", "data": "INSERT DATA { <a> <b> <c> }", "content_type": "application/sparql-query"},
-    {"method": "GET", "query_string": {"query": "LOAD <file:///etc/passwd>"}},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"method": "POST", "data": "CLEAR ALL", "content_type": "application/sparql-update"},
+        {"method": "POST", "data": {"update": "INSERT DATA { <a> <b> <c> }"}},
+        {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
+        {"method": "POST", "data": "INSERT DATA { <a> <b> <c> }", "content_type": "application/sparql-query"},
+        {"method": "GET", "query_string": {"query": "LOAD <file:///etc/passwd>"}},
+    ],
+)
 def test_updates_are_refused_saying_the_endpoint_is_read_only(client, kb, kwargs):
     before = len(kb)
     response = client.open("/sparql", **kwargs)
@@ -130,8 +138,9 @@ def test_service_is_refused_without_any_connection(client):
     assert recorder.connections == 0
 
 
-@pytest.mark.parametrize("clause", ["FROM <file:///etc/passwd>", "FROM NAMED <file:///etc/passwd>",
-                                    "FROM <http://127.0.0.1:9/data.ttl>"])
+@pytest.mark.parametrize(
+    "clause", ["FROM <file:///etc/passwd>", "FROM NAMED <file:///etc/passwd>", "FROM <http://127.0.0.1:9/data.ttl>"]
+)
 def test_from_reads_nothing_outside_the_store(client, clause):
     response = client.get("/sparql", query_string={"query": f"SELECT * {clause} {{ ?s ?p ?o }}"})
     assert response.status_code == 403
@@ -139,8 +148,9 @@ def test_from_reads_nothing_outside_the_store(client, clause):
 
 
 def test_the_protocol_dataset_may_name_any_graph_and_a_missing_one_is_empty(client):
-    response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }",
-                                                   "default-graph-uri": "file:///etc/passwd"})
+    response = client.get(
+        "/sparql", query_string={"query": "SELECT * { ?s ?p ?o }", "default-graph-uri": "file:///etc/passwd"}
+    )
     assert bindings(response) == []
 
 
@@ -165,8 +175,7 @@ def test_without_a_dataset_the_default_graph_is_the_union_of_all_graphs(client):
 
 
 def test_default_graph_uri_restricts_the_default_graph(client):
-    response = client.get("/sparql", query_string={
-        "query": COUNT_PROJECTS, "default-graph-uri": f"{PROJECT}p1/graphe"})
+    response = client.get("/sparql", query_string={"query": COUNT_PROJECTS, "default-graph-uri": f"{PROJECT}p1/graphe"})
     assert count(response) == 1
 
 
@@ -184,20 +193,26 @@ def test_the_protocol_dataset_wins_over_from(client):
 
 
 def test_relative_iris_resolve_against_the_endpoint(client):
-    response = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
-                          headers={"Accept": "application/n-triples"})
+    response = client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert response.data.startswith(b"<http://localhost/s> <http://localhost/p>")
 
 
 # --- formats --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("accept, media_type", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-])
+@pytest.mark.parametrize(
+    "accept, media_type",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
 def test_select_in_every_table_format(client, accept, media_type):
     response = client.get("/sparql", query_string={"query": COUNT_PROJECTS}, headers={"Accept": accept})
     assert response.mimetype == media_type
@@ -286,8 +301,9 @@ def test_only_yasgui_files_are_served_from_node_modules(client):
 
 
 def test_cors_preflight_and_headers(client):
-    preflight = client.options("/sparql", headers={"Origin": "https://example.org",
-                                                   "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]

@@ -64,14 +64,30 @@ def test_every_route_answers_errors_in_the_one_shape(app, rule):
 CASES = [
     ("unknown page", {"path": "/pas-de-page-ici"}, 404, "NotFound"),
     ("syntax error", {"path": "/sparql", "query_string": {"query": "ASK {"}}, 400, "QuerySyntaxError"),
-    ("update", {"path": "/sparql", "method": "POST", "data": "CLEAR ALL",
-                "content_type": "application/sparql-update"}, 403, "QueryRefusedError"),
-    ("service", {"path": "/sparql", "query_string": {"query": "ASK { SERVICE <http://a/> {} }"}}, 403,
-     "QueryRefusedError"),
-    ("bad content type", {"path": "/sparql", "method": "POST", "data": "ASK {}", "content_type": "text/plain"},
-     400, "InputError"),
-    ("unknown format", {"path": "/sparql", "query_string": {"query": "ASK {}", "format": "png"}}, 400,
-     "ParameterError"),
+    (
+        "update",
+        {"path": "/sparql", "method": "POST", "data": "CLEAR ALL", "content_type": "application/sparql-update"},
+        403,
+        "QueryRefusedError",
+    ),
+    (
+        "service",
+        {"path": "/sparql", "query_string": {"query": "ASK { SERVICE <http://a/> {} }"}},
+        403,
+        "QueryRefusedError",
+    ),
+    (
+        "bad content type",
+        {"path": "/sparql", "method": "POST", "data": "ASK {}", "content_type": "text/plain"},
+        400,
+        "InputError",
+    ),
+    (
+        "unknown format",
+        {"path": "/sparql", "query_string": {"query": "ASK {}", "format": "png"}},
+        400,
+        "ParameterError",
+    ),
 ]
 
 
@@ -101,8 +117,9 @@ def test_a_client_that_prefers_json_gets_json_even_for_a_page_url(app):
 
 
 def test_a_syntax_error_page_shows_the_position(app):
-    page = check_page_shape(app.test_client().get("/sparql", query_string={"query": "ASK {"},
-                                                  headers={"Accept": BROWSER}), 400)
+    page = check_page_shape(
+        app.test_client().get("/sparql", query_string={"query": "ASK {"}, headers={"Accept": BROWSER}), 400
+    )
     assert re.search(r"ligne 1, colonne \d+", page)
 
 
@@ -132,12 +149,20 @@ def test_an_unexpected_error_is_logged_and_shows_no_detail(app, kb, monkeypatch,
     assert secret in caplog.text  # the operator finds it in the log
 
 
-@pytest.mark.parametrize("error, status", [
-    (errors.InputError("x"), 400), (errors.YamlError("x"), 400), (errors.ParameterError("x"), 400),
-    (errors.QuerySyntaxError("x"), 400), (errors.QueryRefusedError("x"), 403),
-    (errors.QueryTooLargeError("x"), 413), (errors.QueryTimeoutError("x"), 503),
-    (errors.NotFoundError("x"), 404), (errors.StoreError("x"), 500),
-])
+@pytest.mark.parametrize(
+    "error, status",
+    [
+        (errors.InputError("x"), 400),
+        (errors.YamlError("x"), 400),
+        (errors.ParameterError("x"), 400),
+        (errors.QuerySyntaxError("x"), 400),
+        (errors.QueryRefusedError("x"), 403),
+        (errors.QueryTooLargeError("x"), 413),
+        (errors.QueryTimeoutError("x"), 503),
+        (errors.NotFoundError("x"), 404),
+        (errors.StoreError("x"), 500),
+    ],
+)
 def test_status_of_each_library_error(error, status):
     assert status_of(error) == status
 
@@ -154,12 +179,20 @@ def test_a_query_past_the_memory_cap_gets_413_and_the_server_keeps_answering(tmp
     from test_sparql_workers import HUNGRY
 
     (tmp_path / "vide").mkdir()
-    app = create_app({"TESTING": True, "CORPUS": str(tmp_path / "vide"), "QUERY_MEMORY_MB": 64,
-                      "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 60.0})
+    app = create_app(
+        {
+            "TESTING": True,
+            "CORPUS": str(tmp_path / "vide"),
+            "QUERY_MEMORY_MB": 64,
+            "QUERY_WORKERS": 1,
+            "QUERY_TIMEOUT": 60.0,
+        }
+    )
     client = app.test_client()
     response = client.post("/sparql", data=HUNGRY.text.encode(), headers={"Content-Type": "application/sparql-query"})
     error = check_json_shape(response, 413)
     assert error["error"] == "QueryMemoryError" and "64 MiB" in error["message"] and "LIMIT" in error["hint"]
-    response = client.get("/sparql", query_string={"query": "ASK { ?s a ?type }"},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql", query_string={"query": "ASK { ?s a ?type }"}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200 and response.get_json()["boolean"] is True

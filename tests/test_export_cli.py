@@ -178,7 +178,9 @@ def test_export_all_is_the_union_of_the_parts(runner):
 def test_the_grid_licence_follows_the_setting(runner):
     other = "https://creativecommons.org/licenses/by/4.0/"
     result = runner.invoke(cli, ["export", "--format", "nt"], env={"CAP_PTCE_LICENSE": other})
-    assert f"<https://w3id.org/cap-ptce/grille/cap-ptce> <http://purl.org/dc/terms/license> <{other}> ." in result.output
+    assert (
+        f"<https://w3id.org/cap-ptce/grille/cap-ptce> <http://purl.org/dc/terms/license> <{other}> ." in result.output
+    )
 
 
 def test_export_to_a_file(runner, tmp_path):

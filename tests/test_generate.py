@@ -19,10 +19,10 @@ from cap_ptce.project.generate import (
 
 
 def test_luhn_check_digits():
-    assert luhn_digit("73282932") == "0"        # SIREN 732 829 320, the textbook example
+    assert luhn_digit("73282932") == "0"  # SIREN 732 829 320, the textbook example
     assert is_luhn_valid("732829320")
     assert not is_luhn_valid("732829321")
-    assert is_luhn_valid("73282932000074")      # one of its SIRETs
+    assert is_luhn_valid("73282932000074")  # one of its SIRETs
     assert not is_luhn_valid("12345678a")
 
 

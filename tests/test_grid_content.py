@@ -148,9 +148,19 @@ def test_history_holds_the_current_version(grid):
 @pytest.mark.parametrize(
     "scheme_id",
     [
-        "axes-thematiques", "types-acteurs", "espaces-implication", "formes-gouvernance",
-        "formes-implication", "stades-action", "fonctions-coordination", "statuts-ressources",
-        "valorisation-postes", "types-financeurs", "natures-depenses", "maturites", "statuts-financement",
+        "axes-thematiques",
+        "types-acteurs",
+        "espaces-implication",
+        "formes-gouvernance",
+        "formes-implication",
+        "stades-action",
+        "fonctions-coordination",
+        "statuts-ressources",
+        "valorisation-postes",
+        "types-financeurs",
+        "natures-depenses",
+        "maturites",
+        "statuts-financement",
     ],
 )
 def test_the_required_concept_schemes_exist_with_labels(grid, scheme_id):

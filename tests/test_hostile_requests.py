@@ -27,28 +27,88 @@ from cap_ptce.web import create_app
 VALID = {"path": "grille/question/q01", "filename": "style.css", "name": list_queries()[0].name}
 
 HOSTILE_SEGMENTS = (
-    "..", "../../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%2f..%2fsettings.py",
-    "//etc/passwd", "\\..\\..\\boot.ini", "%00", "a%00b", "grille/question/q01%00.ttl", "%ff%fe", "%c3%28", "%", "%zz",
-    "a" * 5000, "%C3%A9" * 2000, "é", "€" * 300, "a;b", "a b", "~", ".html", ".ttl", "x.unknown",
-    "x.ttl.html", "grille/question/q01.ttl.html", "grille/question/q01.fr.en.html", "grille/question/q01.FR.HTML",
-    "grille/question/q01.en-GB.html", "grille/question/q01.", "grille/question/.fr.html", "def.fr.html.ttl",
-    "projet/..", "projet/%ff", "projet/x/acteur/%00", "telechargements/..%2f..", "static/../../pyproject.toml",
+    "..",
+    "../../../etc/passwd",
+    "%2e%2e/%2e%2e/etc/passwd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "..%2f..%2fsettings.py",
+    "//etc/passwd",
+    "\\..\\..\\boot.ini",
+    "%00",
+    "a%00b",
+    "grille/question/q01%00.ttl",
+    "%ff%fe",
+    "%c3%28",
+    "%",
+    "%zz",
+    "a" * 5000,
+    "%C3%A9" * 2000,
+    "é",
+    "€" * 300,
+    "a;b",
+    "a b",
+    "~",
+    ".html",
+    ".ttl",
+    "x.unknown",
+    "x.ttl.html",
+    "grille/question/q01.ttl.html",
+    "grille/question/q01.fr.en.html",
+    "grille/question/q01.FR.HTML",
+    "grille/question/q01.en-GB.html",
+    "grille/question/q01.",
+    "grille/question/.fr.html",
+    "def.fr.html.ttl",
+    "projet/..",
+    "projet/%ff",
+    "projet/x/acteur/%00",
+    "telechargements/..%2f..",
+    "static/../../pyproject.toml",
 )
 HOSTILE_ACCEPT = (
-    "text/turtle;q=abc", ";;;,,", "*/*;q=0", "text/html;q=0", "image/png", "text/*", "application/ld+json;q=2",
-    "application/json;q=nan", "*/*;q=-1", "text/html;q=1e400", "text/html;level=1;q=0.5, " * 300, "\x7f",
+    "text/turtle;q=abc",
+    ";;;,,",
+    "*/*;q=0",
+    "text/html;q=0",
+    "image/png",
+    "text/*",
+    "application/ld+json;q=2",
+    "application/json;q=nan",
+    "*/*;q=-1",
+    "text/html;q=1e400",
+    "text/html;level=1;q=0.5, " * 300,
+    "\x7f",
 )
 HOSTILE_LANGUAGE = ("xx", "*;q=abc", "fr;q=0, en;q=0", ",,,", "en-" + "x" * 3000, "fr;q=nan", "*")
 HOSTILE_QUERY_STRINGS = (
-    "lang=xx&lang=fr&lang=en", "lang=%00", "lang=" + "e" * 100_000, "temps=futur&temps=passe&temps=%ff",
-    "format=ttl&format=json", "format=%ff", "output=csv&format=json", "query=ASK{}&query=ASK{}", "%ff=%ff",
-    "&&&===", "page=-1", "page=99999999999999999999999", "limit=abc", "departement=%ff", "region=%00",
+    "lang=xx&lang=fr&lang=en",
+    "lang=%00",
+    "lang=" + "e" * 100_000,
+    "temps=futur&temps=passe&temps=%ff",
+    "format=ttl&format=json",
+    "format=%ff",
+    "output=csv&format=json",
+    "query=ASK{}&query=ASK{}",
+    "%ff=%ff",
+    "&&&===",
+    "page=-1",
+    "page=99999999999999999999999",
+    "limit=abc",
+    "departement=%ff",
+    "region=%00",
     "a=" + "x" * 1_100_000,
 )
 OTHER_METHODS = ("PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "PROPFIND")
-BODY_TYPES = (None, "application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update",
-              "application/ld+json", "text/turtle", "multipart/form-data; boundary=x",
-              "application/sparql-query; charset=latin1")
+BODY_TYPES = (
+    None,
+    "application/x-www-form-urlencoded",
+    "application/sparql-query",
+    "application/sparql-update",
+    "application/ld+json",
+    "text/turtle",
+    "multipart/form-data; boundary=x",
+    "application/sparql-query; charset=latin1",
+)
 TRACEBACK = re.compile(rb'Traceback \(most recent call last\)|File "[^"\n]{1,500}", line \d+')
 
 
@@ -127,8 +187,9 @@ def test_the_sweep_covers_every_rule_of_the_app(hostile_app):
 
 def test_a_body_over_the_limit_is_413(hostile_app):
     limit = hostile_app.config["MAX_REQUEST_BYTES"]
-    response = hostile_app.test_client().post("/sparql", data=b"x" * (limit + 1),
-                                              content_type="application/sparql-query")
+    response = hostile_app.test_client().post(
+        "/sparql", data=b"x" * (limit + 1), content_type="application/sparql-query"
+    )
     assert response.status_code == 413
     assert response.get_json()["error"] == "RequestEntityTooLarge"
 
@@ -213,7 +274,7 @@ def _reaching_queries(url: str, file_iri: str) -> list[str]:
         f"CONSTRUCT {{ ?s ?p ?o }} FROM <{file_iri}> WHERE {{ ?s ?p ?o }}",
         f"BASE <{folder}> SELECT * FROM <secret.ttl> {{ ?s ?p ?o }}",
         f"PREFIX f: <{folder}> SELECT * FROM f:secret.ttl {{ ?s ?p ?o }}",
-        "SELECT * FROM <\\u0066ile://" + file_iri[len("file://"):] + "> { ?s ?p ?o }",
+        "SELECT * FROM <\\u0066ile://" + file_iri[len("file://") :] + "> { ?s ?p ?o }",
         "SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }",
         f"SELECT * FROM <{url}> {{ ?s ?p ?o }}",
         f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
@@ -247,8 +308,7 @@ def test_queries_that_would_read_a_file_or_call_a_server_are_refused(hostile_app
     assert connections == [], "a query opened a connection"
 
 
-def test_the_protocol_dataset_names_files_and_servers_without_reading_them(hostile_app, listening_socket,
-                                                                          secret_file):
+def test_the_protocol_dataset_names_files_and_servers_without_reading_them(hostile_app, listening_socket, secret_file):
     url, connections = listening_socket
     file_iri, secret = secret_file
     client = hostile_app.test_client()
@@ -261,15 +321,21 @@ def test_the_protocol_dataset_names_files_and_servers_without_reading_them(hosti
     assert connections == []
 
 
-@pytest.mark.parametrize("content_type, body", [
-    ("application/ld+json", '{{"@context": "{url}", "@id": "urn:x:a"}}'),
-    ("text/turtle", "@prefix x: <{url}> . x:a x:b x:c ."),
-    ("application/n-quads", "<urn:x:a> <urn:x:b> <{url}> <{url}> ."),
-    ("application/sparql-update", "LOAD <{url}>"),
-    ("application/x-www-form-urlencoded", "update=LOAD%20%3C{url}%3E"),
-    ("multipart/form-data; boundary=b", '--b\r\nContent-Disposition: form-data; name="query"; filename="q.rq"\r\n\r\n'
-                                        "SELECT * FROM <{url}> {{ ?s ?p ?o }}\r\n--b--\r\n"),
-])
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/ld+json", '{{"@context": "{url}", "@id": "urn:x:a"}}'),
+        ("text/turtle", "@prefix x: <{url}> . x:a x:b x:c ."),
+        ("application/n-quads", "<urn:x:a> <urn:x:b> <{url}> <{url}> ."),
+        ("application/sparql-update", "LOAD <{url}>"),
+        ("application/x-www-form-urlencoded", "update=LOAD%20%3C{url}%3E"),
+        (
+            "multipart/form-data; boundary=b",
+            '--b\r\nContent-Disposition: form-data; name="query"; filename="q.rq"\r\n\r\n'
+            "SELECT * FROM <{url}> {{ ?s ?p ?o }}\r\n--b--\r\n",
+        ),
+    ],
+)
 def test_data_sent_to_the_endpoint_is_never_loaded(hostile_app, listening_socket, content_type, body):
     url, connections = listening_socket
     response = hostile_app.test_client().post("/sparql", data=body.format(url=url), content_type=content_type)

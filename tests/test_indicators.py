@@ -20,8 +20,10 @@ from valid_description import description, write
 PROJECT = "https://w3id.org/cap-ptce/projet/"
 CAP = "https://w3id.org/cap-ptce/def#"
 CATEGORY_PROPERTIES = {
-    "acteur-socio-economique": "socioEconomicMemberCount", "reseau": "networkMemberCount",
-    "collectivite": "localAuthorityMemberCount", "recherche-enseignement-formation": "researchTrainingMemberCount",
+    "acteur-socio-economique": "socioEconomicMemberCount",
+    "reseau": "networkMemberCount",
+    "collectivite": "localAuthorityMemberCount",
+    "recherche-enseignement-formation": "researchTrainingMemberCount",
     "habitant": "inhabitantMemberCount",
 }
 
@@ -35,8 +37,9 @@ def expected(data: dict) -> dict[str, int]:
         "memberKindCount": len({actor["type"] for actor in actors}),
         "memberCategoryCount": len(set(categories)),
         "sseMemberCount": sum(actor.get("ess") is True for actor in actors),
-        "nonSseEnterpriseCount": sum(actor.get("ess") is False and is_under("types-acteurs", actor["type"], "entreprise")
-                                     for actor in actors),
+        "nonSseEnterpriseCount": sum(
+            actor.get("ess") is False and is_under("types-acteurs", actor["type"], "entreprise") for actor in actors
+        ),
         "answerCount": sum(bool(str(text).strip()) for text in (data.get("reponses") or {}).values()),
     }
     counts.update({prop: categories.count(category) for category, prop in CATEGORY_PROPERTIES.items()})
@@ -52,8 +55,10 @@ def expected_tallies(data: dict) -> dict[str, tuple[int, int]]:
 
 def expected_funders(data: dict) -> dict[str, str]:
     """funding IRI -> top category of its funder type, from the YAML data."""
-    return {f"{PROJECT}{data['id']}/financement/{number}": top_concept("types-financeurs", funding["type_financeur"])
-            for number, funding in enumerate(data.get("financements") or [], start=1)}
+    return {
+        f"{PROJECT}{data['id']}/financement/{number}": top_concept("types-financeurs", funding["type_financeur"])
+        for number, funding in enumerate(data.get("financements") or [], start=1)
+    }
 
 
 def graph_rows(kb, pattern: str, variables: str) -> list[dict]:
@@ -74,8 +79,12 @@ def indicators(kb) -> dict[str, dict[str, int]]:
 def tallies(kb) -> dict[str, dict[str, tuple[int, int]]]:
     """project id -> kind of actor -> (members, SSE members), from the tallies of the indicators graph."""
     found: dict[str, dict[str, tuple[int, int]]] = {}
-    rows = graph_rows(kb, "?p cap:memberKindTally ?t . ?t a cap:MemberKindTally ; cap:memberKind ?k ; "
-                          "cap:memberCount ?n ; cap:sseMemberCount ?e", "?p ?t ?k ?n ?e")
+    rows = graph_rows(
+        kb,
+        "?p cap:memberKindTally ?t . ?t a cap:MemberKindTally ; cap:memberKind ?k ; "
+        "cap:memberCount ?n ; cap:sseMemberCount ?e",
+        "?p ?t ?k ?n ?e",
+    )
     for row in rows:
         project, kind = row["p"].value.removeprefix(PROJECT), row["k"].value.rsplit("/", 1)[1]
         assert isinstance(row["t"], BlankNode)
@@ -84,8 +93,9 @@ def tallies(kb) -> dict[str, dict[str, tuple[int, int]]]:
 
 
 def funders(kb) -> dict[str, str]:
-    return {row["f"].value: row["c"].value.rsplit("/", 1)[1]
-            for row in graph_rows(kb, "?f cap:funderCategory ?c", "?f ?c")}
+    return {
+        row["f"].value: row["c"].value.rsplit("/", 1)[1] for row in graph_rows(kb, "?f cap:funderCategory ?c", "?f ?c")
+    }
 
 
 def second() -> dict:
@@ -173,6 +183,7 @@ def test_refresh_counts_descriptions_loaded_graph_by_graph(kb, tmp_path):
     assert tallies(kb) == {"pole-essai": expected_tallies(data)}
     [size] = kb.select(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> {{ ?s ?p ?o }} }}")
     assert written == int(size["n"].value) == 11 + 5 * len(expected_tallies(data)) + len(expected_funders(data))
-    [tallies_typed] = kb.select(f"PREFIX cap: <{CAP}> SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> "
-                                "{ ?t a cap:MemberKindTally } }")
+    [tallies_typed] = kb.select(
+        f"PREFIX cap: <{CAP}> SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> {{ ?t a cap:MemberKindTally }} }}"
+    )
     assert int(tallies_typed["n"].value) == len(expected_tallies(data))  # no tally without a kind

@@ -87,5 +87,10 @@ def test_document_names_split_into_stem_suffix_and_language(name, expected):
 
 
 def test_link_header_lists_each_alternate():
-    header = link_header([("q01.ttl", "alternate", "text/turtle", None), ("q01.en.html", "alternate", "text/html", "en")])
-    assert header == '<q01.ttl>; rel="alternate"; type="text/turtle", <q01.en.html>; rel="alternate"; type="text/html"; hreflang="en"'
+    header = link_header(
+        [("q01.ttl", "alternate", "text/turtle", None), ("q01.en.html", "alternate", "text/html", "en")]
+    )
+    assert (
+        header
+        == '<q01.ttl>; rel="alternate"; type="text/turtle", <q01.en.html>; rel="alternate"; type="text/html"; hreflang="en"'
+    )

@@ -20,12 +20,21 @@ from cap_ptce.validation.shapes import shapes_graph
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 DECLARING_TYPES = {
-    OWL.Class, RDFS.Class, RDF.Property,
-    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    OWL.Class,
+    RDFS.Class,
+    RDF.Property,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
 }
 AXIOMS = (
-    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
-    OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
 )
 
 
@@ -72,8 +81,20 @@ def cap_terms(ontology) -> list[URIRef]:
 
 def test_there_are_grid_terms(ontology):
     names = {str(term).removeprefix(str(CAP)) for term in cap_terms(ontology)}
-    assert {"Grid", "Entry", "GridQuestion", "Example", "PublicScheme", "entry", "hasQuestion",
-            "position", "futureText", "example", "answerScheme", "mentionsScheme"} <= names
+    assert {
+        "Grid",
+        "Entry",
+        "GridQuestion",
+        "Example",
+        "PublicScheme",
+        "entry",
+        "hasQuestion",
+        "position",
+        "futureText",
+        "example",
+        "answerScheme",
+        "mentionsScheme",
+    } <= names
 
 
 def test_every_cap_term_has_french_and_english_labels_and_definitions(ontology):
@@ -174,11 +195,14 @@ def path_iris(shapes: Graph, path) -> set[URIRef]:
 
 
 def test_path_walker_reads_sequences_and_inverse_paths():
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S sh:property [ sh:path ( ex:a [ sh:inversePath ex:b ] [ sh:zeroOrMorePath ex:c ] ) ] .
         ex:T sh:targetClass ex:K ; sh:property [ sh:path ex:d ; sh:class ex:L ] .
-        """, format="turtle")
+        """,
+        format="turtle",
+    )
     names = {str(term).rsplit("/", 1)[1] for term in shape_terms(shapes)}
     assert names == {"a", "b", "c", "d", "K", "L"}
 
@@ -238,19 +262,29 @@ def test_every_term_of_the_dcat_void_catalogue_is_declared(ontology):
     from cap_ptce.publish.parts import dataset_parts
 
     parts = tuple(
-        Part(name, {"fr": name, "en": name}, {"fr": name, "en": name}, graph, by_godin=name == "grid", csv=name == "grid")
+        Part(
+            name, {"fr": name, "en": name}, {"fr": name, "en": name}, graph, by_godin=name == "grid", csv=name == "grid"
+        )
         for name, graph in dataset_parts().items()
     )
-    publication = Publication(site="https://w3id.org/cap-ptce/", license="https://spdx.org/licenses/etalab-2.0.html",
-                              publisher="CAP PTCE", version="1.0.0", issued=date(2026, 11, 26),
-                              modified=date(2026, 11, 26), sparql_endpoint="https://w3id.org/cap-ptce/sparql")
+    publication = Publication(
+        site="https://w3id.org/cap-ptce/",
+        license="https://spdx.org/licenses/etalab-2.0.html",
+        publisher="CAP PTCE",
+        version="1.0.0",
+        issued=date(2026, 11, 26),
+        modified=date(2026, 11, 26),
+        sparql_endpoint="https://w3id.org/cap-ptce/sparql",
+    )
     assert undeclared(terms_used(catalog_graph(parts, publication)), ontology) == []
 
 
 def sparql_cap_terms(text: str) -> set[URIRef]:
     """The cap: terms a SPARQL text names (its prefix checked, comments left out)."""
     assert "PREFIX cap: <https://w3id.org/cap-ptce/def#>" in text
-    code = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("PREFIX") else "" for line in text.splitlines())
+    code = "\n".join(
+        line.split("#", 1)[0] if not line.lstrip().startswith("PREFIX") else "" for line in text.splitlines()
+    )
     return {CAP[name] for name in re.findall(r"\bcap:([A-Za-z][\w-]*)", code)}
 
 

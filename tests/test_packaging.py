@@ -21,9 +21,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     (built,) = out.glob("cap_ptce-*.whl")
     return built
@@ -34,7 +45,8 @@ def installed(wheel, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return target
 
@@ -55,7 +67,7 @@ def _top_level_files(folder: str) -> set[str]:
 def test_wheel_carries_each_top_level_folder_whole(wheel, folder, packaged):
     prefix = f"cap_ptce/data/{packaged}/"
     with zipfile.ZipFile(wheel) as archive:
-        names = {n[len(prefix):] for n in archive.namelist() if n.startswith(prefix)}
+        names = {n[len(prefix) :] for n in archive.namelist() if n.startswith(prefix)}
     expected = _top_level_files(folder)
     assert expected, f"{folder}/ is empty"
     assert names == expected

@@ -76,9 +76,9 @@ def test_documents_link_to_every_other_serialisation_and_name_their_subject(clie
     response = client.get(path + ".ttl")
     link = response.headers["Link"]
     for suffix in ("fr.html", "en.html", "jsonld", "rdf", "nt"):
-        assert f"<{name}.{suffix}>; rel=\"alternate\"" in link
+        assert f'<{name}.{suffix}>; rel="alternate"' in link
     assert f"<{name}.ttl>" not in link
-    assert f"<{iri_of(path)}>; rel=\"describes\"" in link
+    assert f'<{iri_of(path)}>; rel="describes"' in link
     assert "Vary" not in response.headers  # a document does not vary
 
 
@@ -157,7 +157,7 @@ def test_a_part_of_a_project_redirects_to_its_section_of_the_project_document(cl
         graph = project_graph(project_id)
     project_iri = iri_of(paths["project"])
     part = sorted(str(s) for s in graph.subjects() if str(s).startswith(project_iri + "/"))[0]
-    part_path = part[len(app.config["BASE_IRI"]) - 1:]
+    part_path = part[len(app.config["BASE_IRI"]) - 1 :]
     html = client.get(part_path, headers={"Accept": BROWSER})
     assert html.status_code == 303
     document, anchor = html.headers["Location"].split("#")
@@ -210,6 +210,12 @@ def test_pages_and_unknown_paths_never_read_the_whole_corpus_into_rdflib(monkeyp
         from cap_ptce.web.site import get_site
 
         project = get_site().projects[0].id
-    for path, status in [("/robots.txt", 404), ("/grille/cap-ptce.fr.html", 200), ("/def.fr.html", 200),
-                         ("/shapes.fr.html", 200), (f"/projet/{project}.fr.html", 200), ("/index.fr.html", 200)]:
+    for path, status in [
+        ("/robots.txt", 404),
+        ("/grille/cap-ptce.fr.html", 200),
+        ("/def.fr.html", 200),
+        ("/shapes.fr.html", 200),
+        (f"/projet/{project}.fr.html", 200),
+        ("/index.fr.html", 200),
+    ]:
         assert client.get(path, headers={"Accept": BROWSER}).status_code == status, path

@@ -115,7 +115,9 @@ def test_grid_page_is_the_original_table(pages):
     positions = [text.index(" ".join(entry.label.fr.split())) for entry in grid.entries]
     assert positions == sorted(positions)
     for question in grid.questions:
-        assert f"../grille/question/{question.id}.fr.html" in page.links or f"question/{question.id}.fr.html" in page.links
+        assert (
+            f"../grille/question/{question.id}.fr.html" in page.links or f"question/{question.id}.fr.html" in page.links
+        )
 
 
 def test_future_view_asks_the_questions_in_the_future_tense(pages):
@@ -134,8 +136,10 @@ def test_question_page_lists_the_projects_that_answer_it_and_the_project_links_b
     assert any(link.endswith(f"projet/{project.id}.fr.html") for link in question.links)
     project_page = pages["project", "fr"]
     question_id = paths["question"].rsplit("/", 1)[1]
-    assert any(link.endswith(f"question/{question_id}.fr.html") or f"reponse-{question_id}" in link
-               for link in project_page.links)
+    assert any(
+        link.endswith(f"question/{question_id}.fr.html") or f"reponse-{question_id}" in link
+        for link in project_page.links
+    )
 
 
 def test_concept_page_lists_the_projects_that_use_it(app):
@@ -157,8 +161,12 @@ def test_ontology_page_documents_every_class_and_property_of_ours(pages):
     from cap_ptce.rdf.vocabulary import ontology_graph
 
     graph = ontology_graph()
-    ours = {str(s)[len(str(CAP)):] for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-            for s in graph.subjects(RDF.type, t) if str(s).startswith(str(CAP))}
+    ours = {
+        str(s)[len(str(CAP)) :]
+        for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in graph.subjects(RDF.type, t)
+        if str(s).startswith(str(CAP))
+    }
     page = pages["ontology", "en"]
     assert ours <= page.ids  # def#Term lands on its section
     text = page.text_in("en")
@@ -172,7 +180,9 @@ def test_shapes_page_says_what_each_shape_checks(pages):
     from cap_ptce.validation.shapes import shapes_graph
 
     graph = shapes_graph()
-    shapes = {str(s)[len(str(SHAPES)):] for s in graph.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(SHAPES))}
+    shapes = {
+        str(s)[len(str(SHAPES)) :] for s in graph.subjects(RDF.type, SH.NodeShape) if str(s).startswith(str(SHAPES))
+    }
     page = pages["shapes", "fr"]
     assert shapes and shapes <= page.ids
     text = page.text_in("fr")

@@ -67,8 +67,10 @@ def test_every_class_of_the_format_is_declared_in_the_ontology():
 def test_the_project_class_is_a_schema_project_and_an_org_collaboration():
     ontology = project_ontology()
     supers = set(ontology.objects(CAP.Project, RDFS.subClassOf))
-    assert {URIRef("https://schema.org/Project"),
-            URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")} <= supers
+    assert {
+        URIRef("https://schema.org/Project"),
+        URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration"),
+    } <= supers
 
 
 def test_every_term_of_project_ttl_has_labels_and_definitions_in_both_languages():

@@ -112,9 +112,12 @@ def test_values_get_the_ontology_terms_and_datatypes():
 def test_territories_are_insee_iris_that_carry_their_code():
     graph = load(MINIMAL).graph
     territory = URIRef(f"{P}/territoire")
-    for path, code, cls in (("commune/2A004", "2A004", IGEO.Commune),
-                            ("intercommunalite/242010056", "242010056", IGEO.Intercommunalite),
-                            ("departement/2A", "2A", IGEO.Departement), ("region/94", "94", IGEO.Region)):
+    for path, code, cls in (
+        ("commune/2A004", "2A004", IGEO.Commune),
+        ("intercommunalite/242010056", "242010056", IGEO.Intercommunalite),
+        ("departement/2A", "2A", IGEO.Departement),
+        ("region/94", "94", IGEO.Region),
+    ):
         area = URIRef("http://id.insee.fr/geo/" + path)
         assert (territory, CAP.coversArea, area) in graph
         assert (area, IGEO.codeINSEE, Literal(code)) in graph
@@ -201,16 +204,19 @@ def test_an_unknown_key_without_a_near_one_lists_the_allowed_keys():
     assert "strategie_commune" in error.hint
 
 
-@pytest.mark.parametrize("old, new, line, words", [
-    ('nom: "Pôle d\'essai"', "nom: [a, b]", 3, "a text"),
-    ("    ess: false", '    ess: "non"', 19, "or false"),
-    ('    siren: "728804832"', "    siren: 728804832", 20, "quote"),
-    ('    debut: "2025-09"', '    debut: "septembre 2025"', 29, "date"),
-    ("    montant: 100", '    montant: "cent"', 37, "number"),
-    ("id: essai", "id: Essai Un", 2, "lowercase"),
-    ('  communes: ["2A004"]', '  communes: ["2A 004"]', 22, "letters and digits"),
-    ("    porteurs: [asso, sarl]", "    porteurs: asso", 30, "list"),
-])
+@pytest.mark.parametrize(
+    "old, new, line, words",
+    [
+        ('nom: "Pôle d\'essai"', "nom: [a, b]", 3, "a text"),
+        ("    ess: false", '    ess: "non"', 19, "or false"),
+        ('    siren: "728804832"', "    siren: 728804832", 20, "quote"),
+        ('    debut: "2025-09"', '    debut: "septembre 2025"', 29, "date"),
+        ("    montant: 100", '    montant: "cent"', 37, "number"),
+        ("id: essai", "id: Essai Un", 2, "lowercase"),
+        ('  communes: ["2A004"]', '  communes: ["2A 004"]', 22, "letters and digits"),
+        ("    porteurs: [asso, sarl]", "    porteurs: asso", 30, "list"),
+    ],
+)
 def test_wrong_types_are_refused_with_their_line(old, new, line, words):
     error = refusal(replaced(old, new), YamlError)
     assert error.line == line
@@ -233,7 +239,7 @@ def test_an_unknown_concept_names_the_nearest_concept():
 
 
 def test_an_unknown_question_is_refused():
-    error = refusal(replaced("  q02: \"\"", "  q19: \"\""), UnknownKeyError)
+    error = refusal(replaced('  q02: ""', '  q19: ""'), UnknownKeyError)
     assert error.line == 40 and error.hint.endswith("did you mean 'q18'?")
 
 
@@ -279,16 +285,18 @@ def test_turtle_with_a_triple_outside_the_format_is_refused():
     from cap_ptce.project import to_turtle
 
     turtle = to_turtle(load(MINIMAL).graph)
-    extra = turtle + f"\n<{P}> <http://example.org/unknown> \"x\" .\n"
+    extra = turtle + f'\n<{P}> <http://example.org/unknown> "x" .\n'
     with pytest.raises(UnknownKeyError) as caught:
         load_description(extra, format="turtle")
     assert caught.value.key == "http://example.org/unknown"
 
 
 def test_turtle_must_describe_exactly_one_project():
-    two = ("@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"
-           "<https://w3id.org/cap-ptce/projet/a> a cap:Project .\n"
-           "<https://w3id.org/cap-ptce/projet/b> a cap:Project .\n")
+    two = (
+        "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"
+        "<https://w3id.org/cap-ptce/projet/a> a cap:Project .\n"
+        "<https://w3id.org/cap-ptce/projet/b> a cap:Project .\n"
+    )
     with pytest.raises(InputError) as caught:
         load_description(two, format="turtle")
     assert "exactly one project" in caught.value.message
@@ -300,10 +308,12 @@ def test_bad_turtle_is_a_syntax_error():
 
 
 def test_bad_turtle_names_the_line_and_column_where_the_parser_stopped():
-    text = ('@prefix cap: <https://w3id.org/cap-ptce/def#> .\n'
-            '<https://w3id.org/cap-ptce/projet/x> a cap:Project ;\n'
-            '  cap:nom "x" ;\n'
-            '  cap:objectif "un" "deux" .\n')
+    text = (
+        "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"
+        "<https://w3id.org/cap-ptce/projet/x> a cap:Project ;\n"
+        '  cap:nom "x" ;\n'
+        '  cap:objectif "un" "deux" .\n'
+    )
     with pytest.raises(RdfSyntaxError) as caught:
         load_description(text, format="turtle", source="projet.ttl")
     error = caught.value
@@ -312,13 +322,16 @@ def test_bad_turtle_names_the_line_and_column_where_the_parser_stopped():
     assert str(error).startswith("projet.ttl:4:")
 
 
-@pytest.mark.parametrize("context", [
-    '"https://example.org/context.jsonld"',
-    '"file:///etc/passwd"',
-    '["https://example.org/c.jsonld", {}]',
-    '{"@import": "https://example.org/c.jsonld"}',
-    '{"acteurs": {"@id": "org:hasMember", "@context": "https://example.org/scoped.jsonld"}}',
-])
+@pytest.mark.parametrize(
+    "context",
+    [
+        '"https://example.org/context.jsonld"',
+        '"file:///etc/passwd"',
+        '["https://example.org/c.jsonld", {}]',
+        '{"@import": "https://example.org/c.jsonld"}',
+        '{"acteurs": {"@id": "org:hasMember", "@context": "https://example.org/scoped.jsonld"}}',
+    ],
+)
 def test_json_ld_that_would_fetch_a_context_is_refused_before_parsing(context):
     document = '{"@context": ' + context + ', "@id": "https://w3id.org/cap-ptce/projet/x"}'
     with pytest.raises(RdfSyntaxError) as caught:

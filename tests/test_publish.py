@@ -86,7 +86,7 @@ def test_the_404_page_works_at_any_depth(site):
     internal = [link for link in page.links if not urlsplit(link).scheme and not link.startswith("#")]
     assert internal and all(link.startswith("/cap-ptce/") for link in internal)
     for link in internal:
-        assert (site / urlsplit(link).path[len("/cap-ptce/"):]).exists() or link == "/cap-ptce/", link
+        assert (site / urlsplit(link).path[len("/cap-ptce/") :]).exists() or link == "/cap-ptce/", link
     assert "ErrorDocument 404 /cap-ptce/404.html" in (site / ".htaccess").read_text(encoding="utf-8")
     assert "error_page 404 /cap-ptce/404.html;" in (site / "nginx-cap-ptce-server.conf").read_text(encoding="utf-8")
 
@@ -122,7 +122,9 @@ def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(si
 
 
 def test_rules_know_every_media_type_of_the_site(site):
-    suffixes = {p.suffix.lstrip(".") for p in site.rglob("*") if p.is_file() and p.suffix not in {".html", ".css", ".conf", ""}}
+    suffixes = {
+        p.suffix.lstrip(".") for p in site.rglob("*") if p.is_file() and p.suffix not in {".html", ".css", ".conf", ""}
+    }
     declared = {suffix for suffix, _ in media_types()}
     assert suffixes <= declared
     rules = apache_rules("/", "fr") + "".join(nginx_rules("/", "fr").values())

@@ -73,7 +73,8 @@ def test_engagement_in_public_schemes(kb):
     engaged = Counter(d for p in projects() for d in {x.get("dispositif") for x in p.get("dispositifs", [])} if d)
     rows = run_query(kb, "engagement-dispositifs")
     assert {row["sigle"]: row["projets"] for row in rows} == {
-        scheme.acronym: engaged.get(scheme.id, 0) for scheme in load_grid().public_schemes}
+        scheme.acronym: engaged.get(scheme.id, 0) for scheme in load_grid().public_schemes
+    }
     assert all(row["total"] == total for row in rows)
     assert all(row["part"] == percent(row["projets"], total) for row in rows)
 
@@ -83,7 +84,8 @@ def test_projects_by_public_scheme(kb, dispositif):
     wanted = set(dispositif.split(",")) if dispositif else None
     expected = sorted(
         (p["nom"], d["dispositif"].upper(), d["nom"])
-        for p in projects() for d in p.get("dispositifs", [])
+        for p in projects()
+        for d in p.get("dispositifs", [])
         if d.get("dispositif") and (wanted is None or d["dispositif"] in wanted)
     )
     rows = run_query(kb, "projets-par-dispositif", {"dispositif": dispositif} if dispositif else {})
@@ -95,16 +97,32 @@ def test_heterogeneity_of_the_consortium(kb):
     for p in projects():
         types = [a["type"] for a in p["acteurs"] if a.get("type")]
         categories = Counter(top_concept("types-acteurs", t) for t in types)
-        expected[iri(p)] = (len(p["acteurs"]), len(set(types)), len(categories),
-                            categories["acteur-socio-economique"], categories["reseau"], categories["collectivite"],
-                            categories["recherche-enseignement-formation"], categories["habitant"])
+        expected[iri(p)] = (
+            len(p["acteurs"]),
+            len(set(types)),
+            len(categories),
+            categories["acteur-socio-economique"],
+            categories["reseau"],
+            categories["collectivite"],
+            categories["recherche-enseignement-formation"],
+            categories["habitant"],
+        )
     rows = run_query(kb, "heterogeneite-consortium")
-    columns = ("acteurs", "types", "categories", "socio_economiques", "reseaux", "collectivites",
-               "recherche_formation", "habitants")
+    columns = (
+        "acteurs",
+        "types",
+        "categories",
+        "socio_economiques",
+        "reseaux",
+        "collectivites",
+        "recherche_formation",
+        "habitants",
+    )
     assert by_project(rows, *columns) == expected
     most = max(value[2] for value in expected.values())
     assert {row["projet"] for row in run_query(kb, "heterogeneite-consortium", {"minimum": str(most)})} == {
-        key for key, value in expected.items() if value[2] >= most}
+        key for key, value in expected.items() if value[2] >= most
+    }
 
 
 def test_actors_by_kind(kb):
@@ -128,8 +146,9 @@ def test_sse_and_non_sse_members(kb):
     expected = {}
     for p in projects():
         ess = sum(1 for a in p["acteurs"] if a.get("ess") is True)
-        outside = sum(1 for a in p["acteurs"]
-                      if a.get("ess") is False and is_under("types-acteurs", a.get("type"), "entreprise"))
+        outside = sum(
+            1 for a in p["acteurs"] if a.get("ess") is False and is_under("types-acteurs", a.get("type"), "entreprise")
+        )
         members = len(p["acteurs"])
         expected[iri(p)] = (members, ess, outside, members - ess - outside, percent(ess, members))
     rows = run_query(kb, "membres-ess")
@@ -147,8 +166,14 @@ def test_funding_mix_by_project(kb, statut):
                 count += 1
         if count:
             total = sum(sums.values())
-            expected[iri(p)] = (count, sums["public"], sums["prive"], sums["autofinancement"], total,
-                                percent(sums["public"], total))
+            expected[iri(p)] = (
+                count,
+                sums["public"],
+                sums["prive"],
+                sums["autofinancement"],
+                total,
+                percent(sums["public"], total),
+            )
     rows = run_query(kb, "financement-par-projet", {"statut": statut} if statut else {})
     columns = ("financements", "public", "prive", "autofinancement", "total", "part_publique")
     assert by_project(rows, *columns) == expected
@@ -172,7 +197,8 @@ def test_coordination_staff(kb):
         posts = p.get("coordination", [])
         fte = [(dec(c.get("etp", 0)), c.get("statut"), c.get("valorisation")) for c in posts]
         expected[iri(p)] = (
-            len(posts), sum((f for f, _, _ in fte), Decimal(0)),
+            len(posts),
+            sum((f for f, _, _ in fte), Decimal(0)),
             sum((f for f, s, _ in fte if s == "salariee"), Decimal(0)),
             sum((f for f, s, _ in fte if s == "benevole"), Decimal(0)),
             sum((f for f, _, v in fte if v == "creation-poste"), Decimal(0)),
@@ -183,11 +209,20 @@ def test_coordination_staff(kb):
 
 @pytest.mark.parametrize("axe", [None, "circuits-courts-alimentaires", "mobilite-durable"])
 def test_stages_of_the_action_plan(kb, axe):
-    actions = [(p["id"], a) for p in projects() for a in p.get("actions", [])
-               if a.get("stade") and (axe is None or axe in a.get("axes", []))]
+    actions = [
+        (p["id"], a)
+        for p in projects()
+        for a in p.get("actions", [])
+        if a.get("stade") and (axe is None or axe in a.get("axes", []))
+    ]
     rows = run_query(kb, "stades-plan-action", {"axe": axe} if axe else {})
     assert [row["stade"].rsplit("/", 1)[1] for row in rows] == [
-        "idee", "etude", "experimentation", "concretisation", "fonctionnement"]
+        "idee",
+        "etude",
+        "experimentation",
+        "concretisation",
+        "fonctionnement",
+    ]
     for row in rows:
         stage = row["stade"].rsplit("/", 1)[1]
         assert row["actions"] == sum(1 for _, a in actions if a["stade"] == stage)
@@ -197,8 +232,9 @@ def test_stages_of_the_action_plan(kb, axe):
 @pytest.mark.parametrize("maximum", [None, "17", "0"])
 def test_grid_coverage_by_project(kb, maximum):
     limit = 18 if maximum is None else int(maximum)
-    expected = {iri(p): (len(answered(p)), 18, percent(len(answered(p)), 18))
-                for p in projects() if len(answered(p)) <= limit}
+    expected = {
+        iri(p): (len(answered(p)), 18, percent(len(answered(p)), 18)) for p in projects() if len(answered(p)) <= limit
+    }
     rows = run_query(kb, "couverture-par-projet", {"maximum": maximum} if maximum else {})
     assert by_project(rows, "reponses", "questions", "taux") == expected
 
@@ -256,7 +292,10 @@ def test_forms_of_involvement(kb):
         items = [(p["id"], i) for p in projects() for i in p.get("implications", []) if form in i.get("formes", [])]
         row = got[form]
         assert (row["implications"], row["membres"], row["projets"]) == (
-            len(items), len({(pid, i["membre"]) for pid, i in items}), len({pid for pid, _ in items}))
+            len(items),
+            len({(pid, i["membre"]) for pid, i in items}),
+            len({pid for pid, _ in items}),
+        )
         assert row["montant_total"] == sum((dec(i.get("montant", 0)) for _, i in items), Decimal(0))
         assert row["etp_total"] == sum((dec(i.get("etp", 0)) for _, i in items), Decimal(0))
 
@@ -268,7 +307,10 @@ def test_validation_outcomes_are_the_stored_ones(kb):
     for row in rows:
         outcome = stored[row["source"]]
         assert (row["conforme"], row["violations"], row["avertissements"]) == (
-            outcome.conforms, outcome.violations, outcome.warnings)
+            outcome.conforms,
+            outcome.violations,
+            outcome.warnings,
+        )
     conforming = run_query(kb, "validation-des-descriptions", {"conforme": "true"})
     assert all(row["conforme"] is True for row in conforming)
     assert len(conforming) == sum(1 for v in stored.values() if v.conforms)

@@ -65,7 +65,13 @@ def store():
     for name, label, members, scheme in (("a", "Alpha", 1, PAT), ("b", 'B"} UNION {', 3, CTE), ("c", "Gamma", 5, PAT)):
         node = ox.NamedNode(EX + name)
         store.add(ox.Quad(node, ox.NamedNode(EX + "nom"), ox.Literal(label)))
-        store.add(ox.Quad(node, ox.NamedNode(EX + "membres"), ox.Literal(str(members), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+        store.add(
+            ox.Quad(
+                node,
+                ox.NamedNode(EX + "membres"),
+                ox.Literal(str(members), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            )
+        )
         store.add(ox.Quad(node, ox.NamedNode(EX + "dispositif"), ox.NamedNode(scheme)))
     return store
 
@@ -163,9 +169,18 @@ def test_an_unknown_query_names_the_nearest_ones():
         ("# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# sujet: x\n", "unknown key 'sujet'"),
         ("# title: {fr: T}\n# description: {fr: D, en: D}\n", "needs a French and an English"),
         ("# title: {fr: T, en: T}\n", "missing key"),
-        ("# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   x: {type: texte, description: {fr: a, en: b}}\n", "unknown type"),
-        ("# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   absent: {type: literal, description: {fr: a, en: b}}\n", "exactly one"),
-        ("# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   n: {type: integer, default: deux, description: {fr: a, en: b}}\n", "not an integer"),
+        (
+            "# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   x: {type: texte, description: {fr: a, en: b}}\n",
+            "unknown type",
+        ),
+        (
+            "# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   absent: {type: literal, description: {fr: a, en: b}}\n",
+            "exactly one",
+        ),
+        (
+            "# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   n: {type: integer, default: deux, description: {fr: a, en: b}}\n",
+            "not an integer",
+        ),
     ],
 )
 def test_a_wrong_header_is_refused_with_its_source(header, message):

@@ -37,7 +37,9 @@ def client(kb):
 def alternates(response) -> dict[str, str]:
     """Link: rel="alternate" targets by media type (without parameters)."""
     found = {}
-    for target, media_type in re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers.get("Link", "")):
+    for target, media_type in re.findall(
+        r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers.get("Link", "")
+    ):
         found[media_type.split(";")[0]] = target
     return found
 
@@ -104,10 +106,15 @@ def test_the_twins_hold_the_same_rows_as_python(client, kb):
     assert alternates(as_csv) == {"text/html": "/requetes/projets-par-dispositif?dispositif=pat%2Ccrte"}
 
 
-@pytest.mark.parametrize(("suffix", "media_type"), [
-    ("csv", "text/csv"), ("json", "application/sparql-results+json"),
-    ("tsv", "text/tab-separated-values"), ("xml", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    ("suffix", "media_type"),
+    [
+        ("csv", "text/csv"),
+        ("json", "application/sparql-results+json"),
+        ("tsv", "text/tab-separated-values"),
+        ("xml", "application/sparql-results+xml"),
+    ],
+)
 def test_each_twin_has_its_media_type(client, suffix, media_type):
     response = client.get(f"/requetes/membres-ess.{suffix}")
     assert response.status_code == 200
@@ -128,12 +135,15 @@ def test_the_page_language_chooses_the_labels(client):
     assert "<td>Idée</td>" in forced
 
 
-@pytest.mark.parametrize(("query", "name", "value"), [
-    ("projets-par-dispositif", "dispositif", "pat> } ?s ?p ?o . { <x"),
-    ("heterogeneite-consortium", "minimum", "0 } UNION { ?s ?p ?o"),
-    ("projets-par-departement", "region", '32" } ?s ?p ?o { "'),
-    ("validation-des-descriptions", "conforme", "true } ?s ?p ?o {"),
-])
+@pytest.mark.parametrize(
+    ("query", "name", "value"),
+    [
+        ("projets-par-dispositif", "dispositif", "pat> } ?s ?p ?o . { <x"),
+        ("heterogeneite-consortium", "minimum", "0 } UNION { ?s ?p ?o"),
+        ("projets-par-departement", "region", '32" } ?s ?p ?o { "'),
+        ("validation-des-descriptions", "conforme", "true } ?s ?p ?o {"),
+    ],
+)
 def test_a_value_that_does_not_fit_is_refused_on_the_page_and_the_twin(client, query, name, value):
     page = client.get(f"/requetes/{query}", query_string={name: value})
     assert page.status_code == 400

@@ -52,7 +52,9 @@ def test_list_in_english_and_as_json(capsysbinary):
 
 
 def test_a_ready_made_query_runs_on_the_embedded_sample_corpus(capsysbinary, sample_kb):
-    code, out, _ = run(capsysbinary, "--name", "projets-par-dispositif", "--param", "dispositif=pat", "--format", "json")
+    code, out, _ = run(
+        capsysbinary, "--name", "projets-par-dispositif", "--param", "dispositif=pat", "--format", "json"
+    )
     assert code == 0
     assert rows_of(out) == run_query(sample_kb, "projets-par-dispositif", {"dispositif": "pat"})
 
@@ -111,21 +113,24 @@ def test_output_to_a_file(capsysbinary, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("code_region,nom_region,projets")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--name", "membre-ess"], "did you mean membres-ess"),
-    (["--name", "membres-ess", "--param", "maturite=etablie"], "did you mean 'etabli'"),
-    (["--name", "membres-ess", "--param", "maturiteetabli"], "not of the form name=value"),
-    (["--name", "membres-ess", "--param", "a=1", "--param", "a=2"], "given twice"),
-    (["--name", "membres-ess", "--param", "maturit=etabli"], "did you mean 'maturite'"),
-    (["--name", "heterogeneite-consortium", "--param", "minimum=1 } UNION { ?s ?p ?o"], "not an integer"),
-    ([], "give exactly one query"),
-    (["SELECT * {}", "--name", "membres-ess"], "got SPARQL, --name"),
-    (["--file", "/nonexistent/q.rq"], "cannot read the query file"),
-    (["SELECT * WHERE { ?s ?p }"], "SPARQL syntax error"),
-    (["INSERT DATA { <urn:a> <urn:b> <urn:c> }"], "read-only"),
-    (["SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], "SERVICE"),
-    (["CONSTRUCT WHERE { ?s ?p ?o }"], "gives no table"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "membre-ess"], "did you mean membres-ess"),
+        (["--name", "membres-ess", "--param", "maturite=etablie"], "did you mean 'etabli'"),
+        (["--name", "membres-ess", "--param", "maturiteetabli"], "not of the form name=value"),
+        (["--name", "membres-ess", "--param", "a=1", "--param", "a=2"], "given twice"),
+        (["--name", "membres-ess", "--param", "maturit=etabli"], "did you mean 'maturite'"),
+        (["--name", "heterogeneite-consortium", "--param", "minimum=1 } UNION { ?s ?p ?o"], "not an integer"),
+        ([], "give exactly one query"),
+        (["SELECT * {}", "--name", "membres-ess"], "got SPARQL, --name"),
+        (["--file", "/nonexistent/q.rq"], "cannot read the query file"),
+        (["SELECT * WHERE { ?s ?p }"], "SPARQL syntax error"),
+        (["INSERT DATA { <urn:a> <urn:b> <urn:c> }"], "read-only"),
+        (["SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], "SERVICE"),
+        (["CONSTRUCT WHERE { ?s ?p ?o }"], "gives no table"),
+    ],
+)
 def test_what_cannot_run_exits_2_with_a_message(capsysbinary, args, message):
     code, out, err = run(capsysbinary, *args)
     assert code == 2

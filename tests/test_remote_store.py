@@ -37,7 +37,8 @@ def oxigraph_server(folder: Path):
     port = free_port()
     process = subprocess.Popen(
         [OXIGRAPH, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/query"
     try:
@@ -124,7 +125,9 @@ def test_results_are_written_in_every_table_format_like_the_embedded_store(remot
 def test_construct_and_ask_through_the_server(remote, local):
     construct = QueryRequest(f"CONSTRUCT WHERE {{ <{PROJECT}p0> ?p ?o }}")
     ntriples = choose_format("CONSTRUCT", None, ["ntriples"])
-    assert sorted(remote.run(construct, ntriples).body.splitlines()) == sorted(local.run(construct, ntriples).body.splitlines())
+    assert sorted(remote.run(construct, ntriples).body.splitlines()) == sorted(
+        local.run(construct, ntriples).body.splitlines()
+    )
     assert remote.run(QueryRequest("ASK { ?s ?p ?o }")).body == local.run(QueryRequest("ASK { ?s ?p ?o }")).body
 
 

@@ -213,8 +213,12 @@ NEGOTIATION = [
     ("grille/question/q01", "text/html", "en", "grille/question/q01.en.html"),
     ("grille/question/q01", "text/html", "fr-FR,fr;q=0.9,en;q=0.5", "grille/question/q01.fr.html"),
     ("grille/question/q01", None, None, "grille/question/q01.fr.html"),
-    ("grille/question/q01", "text/html,application/xhtml+xml,*/*;q=0.8", "en-GB,en;q=0.9",
-     "grille/question/q01.en.html"),
+    (
+        "grille/question/q01",
+        "text/html,application/xhtml+xml,*/*;q=0.8",
+        "en-GB,en;q=0.9",
+        "grille/question/q01.en.html",
+    ),
     ("grille/question/q01.html", "text/html", "en", "grille/question/q01.en.html"),
     ("grille/question/q01.html", None, None, "grille/question/q01.fr.html"),
     ("grille/cap-ptce", "text/csv", None, "grille/cap-ptce.csv"),
@@ -234,14 +238,17 @@ def test_an_iri_is_303_to_the_document_asked_for(server, path, accept, language,
     assert _see_other(server + path, accept, language) == document
 
 
-@pytest.mark.parametrize("document, media_type", [
-    ("grille/question/q01.ttl", "text/turtle"),
-    ("grille/question/q01.jsonld", "application/ld+json"),
-    ("grille/question/q01.rdf", "application/rdf+xml"),
-    ("grille/question/q01.nt", "application/n-triples"),
-    ("grille/question/q01.en.html", "text/html"),
-    ("grille/cap-ptce.csv", "text/csv"),
-])
+@pytest.mark.parametrize(
+    "document, media_type",
+    [
+        ("grille/question/q01.ttl", "text/turtle"),
+        ("grille/question/q01.jsonld", "application/ld+json"),
+        ("grille/question/q01.rdf", "application/rdf+xml"),
+        ("grille/question/q01.nt", "application/n-triples"),
+        ("grille/question/q01.en.html", "text/html"),
+        ("grille/cap-ptce.csv", "text/csv"),
+    ],
+)
 def test_each_document_has_its_media_type(server, document, media_type):
     """Documents are answered as they are, even to a browser: they do not vary."""
     response = _get(server + document, "text/html")
@@ -264,9 +271,17 @@ def test_the_english_page_is_in_english(server):
     assert page.status_code == 200 and '<html lang="en"' in page.text
 
 
-@pytest.mark.parametrize("path", ["nulle-part", "grille/question/q99", "grille/question/q99.ttl",
-                                  "grille/question/q01/plus/bas/encore", "vocab/a/b/c/d/e.fr.html",
-                                  "vocab/a/b/c/d/e.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "nulle-part",
+        "grille/question/q99",
+        "grille/question/q99.ttl",
+        "grille/question/q01/plus/bas/encore",
+        "vocab/a/b/c/d/e.fr.html",
+        "vocab/a/b/c/d/e.html",
+    ],
+)
 def test_a_missing_document_gets_the_404_page_at_any_depth(server, docroot, path):
     response = _get(server + path, "text/html")
     assert response.status_code == 404

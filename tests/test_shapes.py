@@ -92,9 +92,22 @@ def test_the_legal_shapes_name_article_9_and_the_decree_in_both_languages(shapes
 # --- portability: SHACL Core and SHACL-SPARQL only, nothing that reaches out ------------
 
 ADVANCED = [
-    SH.target, SH.SPARQLTarget, SH.SPARQLTargetType, SH.rule, SH.SPARQLRule, SH.TripleRule,
-    SH.SPARQLFunction, SH.Function, SH.JSConstraint, SH.JSFunction, SH.js, SH.shapesGraph,
-    SH.entailment, SH.condition, SH.expression, URIRef("http://www.w3.org/2002/07/owl#imports"),
+    SH.target,
+    SH.SPARQLTarget,
+    SH.SPARQLTargetType,
+    SH.rule,
+    SH.SPARQLRule,
+    SH.TripleRule,
+    SH.SPARQLFunction,
+    SH.Function,
+    SH.JSConstraint,
+    SH.JSFunction,
+    SH.js,
+    SH.shapesGraph,
+    SH.entailment,
+    SH.condition,
+    SH.expression,
+    URIRef("http://www.w3.org/2002/07/owl#imports"),
 ]
 
 
@@ -119,8 +132,9 @@ def test_sparql_reaches_nothing_and_can_be_pre_bound_by_any_engine(shapes):
 
 def test_the_shapes_graph_is_valid_shacl():
     # SHACL-SHACL: pySHACL checks the shapes graph against the shapes for shapes
-    conforms, _graph, text = validate(Graph(), shacl_graph=shapes_graph(), meta_shacl=True,
-                                      advanced=False, inference="none")
+    conforms, _graph, text = validate(
+        Graph(), shacl_graph=shapes_graph(), meta_shacl=True, advanced=False, inference="none"
+    )
     assert conforms, text
 
 

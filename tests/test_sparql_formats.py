@@ -9,37 +9,43 @@ from cap_ptce.errors import ParameterError
 from cap_ptce.sparql import GRAPH_FORMATS, TABLE_FORMATS, QueryRequest, choose_format, execute, inspect_query
 
 
-@pytest.mark.parametrize("form, accept, expected", [
-    ("SELECT", None, "json"),
-    ("SELECT", "*/*", "json"),
-    ("SELECT", "application/sparql-results+xml", "xml"),
-    ("SELECT", "text/csv", "csv"),
-    ("SELECT", "text/tab-separated-values", "tsv"),
-    ("SELECT", "text/csv;q=0.5, text/tab-separated-values;q=0.9", "tsv"),
-    ("SELECT", "application/sparql-results+json,application/json,text/javascript", "json"),
-    ("ASK", "application/xml", "xml"),
-    ("SELECT", "image/png", "json"),  # nothing we offer: the default answers
-    ("CONSTRUCT", None, "turtle"),
-    ("CONSTRUCT", "application/n-triples", "ntriples"),
-    ("CONSTRUCT", "application/ld+json", "jsonld"),
-    ("CONSTRUCT", "application/rdf+xml;q=1, text/turtle;q=0.2", "rdfxml"),
-    ("DESCRIBE", "application/json", "jsonld"),
-    ("DESCRIBE", "text/plain", "ntriples"),
-])
+@pytest.mark.parametrize(
+    "form, accept, expected",
+    [
+        ("SELECT", None, "json"),
+        ("SELECT", "*/*", "json"),
+        ("SELECT", "application/sparql-results+xml", "xml"),
+        ("SELECT", "text/csv", "csv"),
+        ("SELECT", "text/tab-separated-values", "tsv"),
+        ("SELECT", "text/csv;q=0.5, text/tab-separated-values;q=0.9", "tsv"),
+        ("SELECT", "application/sparql-results+json,application/json,text/javascript", "json"),
+        ("ASK", "application/xml", "xml"),
+        ("SELECT", "image/png", "json"),  # nothing we offer: the default answers
+        ("CONSTRUCT", None, "turtle"),
+        ("CONSTRUCT", "application/n-triples", "ntriples"),
+        ("CONSTRUCT", "application/ld+json", "jsonld"),
+        ("CONSTRUCT", "application/rdf+xml;q=1, text/turtle;q=0.2", "rdfxml"),
+        ("DESCRIBE", "application/json", "jsonld"),
+        ("DESCRIBE", "text/plain", "ntriples"),
+    ],
+)
 def test_accept_chooses_by_q_value(form, accept, expected):
     assert choose_format(form, accept).name == expected
 
 
-@pytest.mark.parametrize("form, names, expected", [
-    ("SELECT", ["csv"], "csv"),
-    ("SELECT", ["json", "json"], "json"),  # SPARQLWrapper repeats format and output
-    ("SELECT", ["xml", "application/sparql-results+xml"], "xml"),
-    ("CONSTRUCT", ["xml"], "rdfxml"),  # "xml" means RDF/XML for a graph
-    ("CONSTRUCT", ["json-ld"], "jsonld"),
-    ("CONSTRUCT", ["application/ld+json,application/x-json+ld"], "jsonld"),  # as SPARQLWrapper sends it
-    ("CONSTRUCT", ["turtle"], "turtle"),
-    ("CONSTRUCT", ["nt"], "ntriples"),
-])
+@pytest.mark.parametrize(
+    "form, names, expected",
+    [
+        ("SELECT", ["csv"], "csv"),
+        ("SELECT", ["json", "json"], "json"),  # SPARQLWrapper repeats format and output
+        ("SELECT", ["xml", "application/sparql-results+xml"], "xml"),
+        ("CONSTRUCT", ["xml"], "rdfxml"),  # "xml" means RDF/XML for a graph
+        ("CONSTRUCT", ["json-ld"], "jsonld"),
+        ("CONSTRUCT", ["application/ld+json,application/x-json+ld"], "jsonld"),  # as SPARQLWrapper sends it
+        ("CONSTRUCT", ["turtle"], "turtle"),
+        ("CONSTRUCT", ["nt"], "ntriples"),
+    ],
+)
 def test_a_format_parameter_wins_over_accept(form, names, expected):
     assert choose_format(form, "text/tab-separated-values", names).name == expected
 
@@ -60,8 +66,14 @@ def store():
     store = ox.Store()
     graph = ox.NamedNode("http://example.org/g")
     for index in range(5):
-        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{index}"), ox.NamedNode("http://example.org/p"),
-                          ox.Literal(f"valeur\t{index}, \"é\"", language="fr"), graph))
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"http://example.org/s{index}"),
+                ox.NamedNode("http://example.org/p"),
+                ox.Literal(f'valeur\t{index}, "é"', language="fr"),
+                graph,
+            )
+        )
     return store
 
 
@@ -95,13 +107,19 @@ def test_a_result_over_the_row_cap_is_refused_not_truncated(store):
 def test_a_newline_inside_a_literal_is_one_row_not_two():
     store = ox.Store()
     for index in range(3):
-        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{index}"), ox.NamedNode("http://example.org/p"),
-                          ox.Literal(f"ligne 1\nligne 2\r\nligne {index}")))
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"http://example.org/s{index}"),
+                ox.NamedNode("http://example.org/p"),
+                ox.Literal(f"ligne 1\nligne 2\r\nligne {index}"),
+            )
+        )
     text = "SELECT ?o { ?s ?p ?o } ORDER BY ?o"
     result = execute(store, QueryRequest(text), inspect_query(text), TABLE_FORMATS[0], max_rows=3)
     assert result.count == 3
     assert [row[0].value for row in ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)] == [
-        f"ligne 1\nligne 2\r\nligne {index}" for index in range(3)]
+        f"ligne 1\nligne 2\r\nligne {index}" for index in range(3)
+    ]
 
 
 def test_the_row_cap_stops_a_huge_result_instead_of_building_it(store):
@@ -109,8 +127,10 @@ def test_the_row_cap_stops_a_huge_result_instead_of_building_it(store):
 
     # 1,000 values five times over: 10^15 rows, which only a writer stopped at the cap gets through
     values = " ".join(str(n) for n in range(1000))
-    text = f"SELECT * {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} " \
-           f"VALUES ?d {{ {values} }} VALUES ?e {{ {values} }} }}"
+    text = (
+        f"SELECT * {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} "
+        f"VALUES ?d {{ {values} }} VALUES ?e {{ {values} }} }}"
+    )
     with pytest.raises(QueryTooLargeError, match="more than 10000 rows"):
         execute(store, QueryRequest(text), inspect_query(text), TABLE_FORMATS[2], max_rows=10_000)
 

@@ -8,25 +8,36 @@ from cap_ptce.errors import QueryRefusedError, QuerySyntaxError
 from cap_ptce.sparql import inspect_query, is_update
 
 
-@pytest.mark.parametrize("text, form", [
-    ("SELECT * { ?s ?p ?o }", "SELECT"),
-    ("select * { ?s ?p ?o }", "SELECT"),
-    ("PREFIX ex: <http://example.org/> BASE <http://b/> ASK { ex:a ?p ?o }", "ASK"),
-    ("# a comment with INSERT\nCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
-    ("DESCRIBE <http://example.org/>", "DESCRIBE"),
-])
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT"),
+        ("select * { ?s ?p ?o }", "SELECT"),
+        ("PREFIX ex: <http://example.org/> BASE <http://b/> ASK { ex:a ?p ?o }", "ASK"),
+        ("# a comment with INSERT\nCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <http://example.org/>", "DESCRIBE"),
+    ],
+)
 def test_the_form_is_the_first_keyword_after_the_prologue(text, form):
     assert inspect_query(text).form == form
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <a> <b> <c> }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "PREFIX ex: <http://example.org/> WITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "LOAD <file:///etc/passwd>",
-    "CLEAR ALL", "DROP GRAPH <g>", "CREATE GRAPH <g>", "ADD <a> TO <b>", "MOVE <a> TO <b>", "COPY <a> TO <b>",
-    "load <http://example.org/data.ttl> INTO GRAPH <g>",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <a> <b> <c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "PREFIX ex: <http://example.org/> WITH ex:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "LOAD <file:///etc/passwd>",
+        "CLEAR ALL",
+        "DROP GRAPH <g>",
+        "CREATE GRAPH <g>",
+        "ADD <a> TO <b>",
+        "MOVE <a> TO <b>",
+        "COPY <a> TO <b>",
+        "load <http://example.org/data.ttl> INTO GRAPH <g>",
+    ],
+)
 def test_every_update_is_refused_as_read_only(update):
     assert is_update(update)
     with pytest.raises(QueryRefusedError, match="update") as caught:
@@ -34,24 +45,30 @@ def test_every_update_is_refused_as_read_only(update):
     assert "read-only" in caught.value.hint
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * { ?s ?p ?o.SERVICE ?endpoint { ?s ?p ?o } }",
-    "SELECT * { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",  # Jena decodes escapes first
-    "SELECT * { FILTER(?a<?b)}SERVICE<http://example.org/>{}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * { service silent <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o.SERVICE ?endpoint { ?s ?p ?o } }",
+        "SELECT * { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",  # Jena decodes escapes first
+        "SELECT * { FILTER(?a<?b)}SERVICE<http://example.org/>{}",
+    ],
+)
 def test_service_is_refused_wherever_it_hides(text):
     with pytest.raises(QueryRefusedError, match="SERVICE"):
         inspect_query(text)
 
 
-@pytest.mark.parametrize("text", [
-    'SELECT * { ?s ?p "SERVICE <http://example.org/>" }',
-    "SELECT * { ?s ?p '''multi\nline SERVICE''' }",
-    "SELECT * { ?s <http://example.org/SERVICE> ?o } # SERVICE in a comment",
-    "PREFIX ex: <http://example.org/> SELECT * { ?s ex:SERVICE ?service }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * { ?s ?p "SERVICE <http://example.org/>" }',
+        "SELECT * { ?s ?p '''multi\nline SERVICE''' }",
+        "SELECT * { ?s <http://example.org/SERVICE> ?o } # SERVICE in a comment",
+        "PREFIX ex: <http://example.org/> SELECT * { ?s ex:SERVICE ?service }",
+    ],
+)
 def test_the_word_service_in_data_is_not_a_service_call(text):
     assert inspect_query(text).form == "SELECT"
 
@@ -80,7 +97,10 @@ def test_no_query_form_is_a_syntax_error(text):
 def test_scanning_is_fast():
     import time
 
-    text = "PREFIX cap: <https://w3id.org/cap-ptce/def#>\n" + "SELECT ?p { ?p a cap:Project ; cap:x ?x . FILTER(?x > 3) }\n"
+    text = (
+        "PREFIX cap: <https://w3id.org/cap-ptce/def#>\n"
+        + "SELECT ?p { ?p a cap:Project ; cap:x ?x . FILTER(?x > 3) }\n"
+    )
     start = time.perf_counter()
     for _ in range(1000):
         inspect_query(text)

@@ -103,14 +103,17 @@ HUNGRY = QueryRequest(
 
 def snapshot(tmp_path) -> str:
     path = tmp_path / "petit.nq"
-    path.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .\n",
-                    encoding="utf-8")
+    path.write_text(
+        "<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .\n",
+        encoding="utf-8",
+    )
     return str(path)
 
 
 def run_csv(pool: WorkerPool, request: QueryRequest) -> bytes:
-    return pool.run(request, inspect_query(request.text), choose_format("SELECT", None, ["csv"]),
-                    timeout=60, max_rows=10).body
+    return pool.run(
+        request, inspect_query(request.text), choose_format("SELECT", None, ["csv"]), timeout=60, max_rows=10
+    ).body
 
 
 def test_a_query_past_the_memory_cap_is_stopped_and_the_next_one_answers(tmp_path):

@@ -80,7 +80,8 @@ def test_serve_answers_from_an_on_disk_store(capsys, corpus, tmp_path):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "cap_ptce", "serve", "--store", str(store), "--port", str(port), "--timeout", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         url = f"http://127.0.0.1:{port}/sparql"

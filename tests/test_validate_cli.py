@@ -131,7 +131,9 @@ def test_turtle_gives_the_unreadable_file_a_report_that_does_not_conform(capsys,
     graph = Graph().parse(data=out, format="turtle")
     [report] = graph.subjects(RDF.type, SH.ValidationReport)
     assert str(graph.value(report, DCTERMS.source)) == str(unreadable)
-    assert graph.value(report, SH.conforms).toPython() is False and "nmo" in str(graph.value(report, DCTERMS.description))
+    assert graph.value(report, SH.conforms).toPython() is False and "nmo" in str(
+        graph.value(report, DCTERMS.description)
+    )
 
 
 def test_jobs_give_the_same_report(capsys, tmp_path):

@@ -93,8 +93,11 @@ def test_eligibility_conditions_are_warnings_that_do_not_fail(tmp_path):
     data["acteurs"][3]["type"] = "reseau"
     report = validate_file(write(data, tmp_path / "x.yaml"))
     warnings = {r.shape.rsplit("#", 1)[1] for r in report.results if r.severity == "warning"}
-    assert warnings == {"EligibilityLegalPersons", "EligibilityPublicOrKnowledgeActor",
-                        "EligibilityCarryingStructurePrivateLaw"}
+    assert warnings == {
+        "EligibilityLegalPersons",
+        "EligibilityPublicOrKnowledgeActor",
+        "EligibilityCarryingStructurePrivateLaw",
+    }
     assert report.conforms and report.count("violation") == 0
     assert all("décret n° 2015-431" in r.message for r in report.results)
 
@@ -150,8 +153,11 @@ def test_one_result_per_unanswered_question_and_counts_per_entry(tmp_path):
     del data["reponses"]["q02"], data["reponses"]["q03"], data["reponses"]["q18"]
     report = validate_file(write(data, tmp_path / "x.yaml"))
     unanswered = [(r.entry, r.question) for r in report.results if r.shape.rsplit("#", 1)[1].startswith("Answered-")]
-    assert unanswered == [("objectifs-vision-strategique", "q02"), ("objectifs-vision-strategique", "q03"),
-                          ("financement-previsionnel", "q18")]
+    assert unanswered == [
+        ("objectifs-vision-strategique", "q02"),
+        ("objectifs-vision-strategique", "q03"),
+        ("financement-previsionnel", "q18"),
+    ]
     assert not report.conforms
     entries = {e.id: (e.answered, e.total, e.missing) for e in report.completeness.entries}
     assert entries["objectifs-vision-strategique"] == (3, 5, ("q02", "q03"))
@@ -190,7 +196,11 @@ def test_english_messages_and_labels(tmp_path):
     data = description()
     del data["reponses"]["q07"]
     [result] = validate_file(write(data, tmp_path / "x.yaml"), lang="en").results
-    assert result.entry_label == load_grid().entry("acteurs-impliques").label.en != load_grid().entry("acteurs-impliques").label.fr
+    assert (
+        result.entry_label
+        == load_grid().entry("acteurs-impliques").label.en
+        != load_grid().entry("acteurs-impliques").label.fr
+    )
     assert "is unanswered" in result.message and load_grid().question("q07").text.en in result.message
 
 
@@ -271,10 +281,14 @@ def test_plain_pyshacl_on_the_exported_data_and_shapes_agrees(tmp_path):
     del data["reponses"]["q09"]
     path = write(data, tmp_path / "x.yaml")
     ours = validate_file(path)
-    plain_data = Graph().parse(data=data_graph(load_description(path).graph).serialize(format="turtle"), format="turtle")
+    plain_data = Graph().parse(
+        data=data_graph(load_description(path).graph).serialize(format="turtle"), format="turtle"
+    )
     plain_shapes = Graph().parse(data=shapes_graph().serialize(format="turtle"), format="turtle")
     conforms, report, _ = validate(plain_data, shacl_graph=plain_shapes, inference="none", allow_warnings=True)
-    theirs = {(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)))
-              for r in report.objects(None, SH.result)}
+    theirs = {
+        (str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)))
+        for r in report.objects(None, SH.result)
+    }
     assert theirs == {(r.shape, r.focus) for r in ours.results}
     assert conforms is ours.conforms is False and len(theirs) == 2

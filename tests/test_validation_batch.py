@@ -44,8 +44,14 @@ def broken_files(folder: Path) -> list[Path]:
     shared_bad_epci = description()  # the same wrong EPCI, a node that two files share
     shared_bad_epci["id"] = "pole-epci"
     shared_bad_epci["territoire"]["epci"] = [BAD_EPCI]
-    cases = {"no-ess": no_ess, "bad-siret": bad_siret, "unanswered": unanswered, "mixed": mixed,
-             "shared-epci": shared_bad_epci, "valid": description() | {"id": "pole-valide"}}
+    cases = {
+        "no-ess": no_ess,
+        "bad-siret": bad_siret,
+        "unanswered": unanswered,
+        "mixed": mixed,
+        "shared-epci": shared_bad_epci,
+        "valid": description() | {"id": "pole-valide"},
+    }
     return [write(data, folder / f"{name}.yaml") for name, data in cases.items()]
 
 
@@ -57,9 +63,15 @@ def generated_files(folder: Path, count: int = 12) -> list[Path]:
 
 def results_of(report) -> tuple:
     """Everything a reader sees of a report, in its order."""
-    return (report.source, report.conforms, report.completeness,
-            tuple((r.severity, r.focus, r.path, r.message, r.line, r.value, r.shape, r.entry, r.question)
-                  for r in report.results))
+    return (
+        report.source,
+        report.conforms,
+        report.completeness,
+        tuple(
+            (r.severity, r.focus, r.path, r.message, r.line, r.value, r.shape, r.entry, r.question)
+            for r in report.results
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +86,15 @@ def test_our_shapes_are_focus_scoped():
 
 
 def test_a_shape_that_looks_past_its_focus_node_is_named():
-    shapes = Graph().parse(format="turtle", data="""
+    shapes = Graph().parse(
+        format="turtle",
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:A a sh:NodeShape ; sh:targetNode ex:n .
         ex:B a sh:PropertyShape ; sh:targetClass ex:C ; sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 .
         ex:D a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT ?x { ?x ?p ?o }" ] .
-    """)
+    """,
+    )
     problems = "\n".join(focus_scoped_problems(shapes))
     assert "targetNode" in problems and "inversePath" in problems and "$this" in problems
 

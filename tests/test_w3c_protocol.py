@@ -106,8 +106,9 @@ def _send(client, req):
     body = MANIFEST.value(req, HT.body)
     data = str(MANIFEST.value(body, CNT.chars)).encode("utf-8") if body is not None else None
     content_type = headers.pop("content-type", None)
-    return client.open(target.path, method=method, query_string=target.query, data=data,
-                       headers=headers, content_type=content_type)
+    return client.open(
+        target.path, method=method, query_string=target.query, data=data, headers=headers, content_type=content_type
+    )
 
 
 def _check(response, expected):

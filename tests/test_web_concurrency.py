@@ -52,8 +52,7 @@ def _fire_together(base: str) -> dict[str, requests.Response]:
     def ask(path: str, accept: str) -> None:
         barrier.wait()
         try:
-            answers[path] = requests.get(base + path, headers={"Accept": accept}, timeout=300,
-                                         allow_redirects=False)
+            answers[path] = requests.get(base + path, headers={"Accept": accept}, timeout=300, allow_redirects=False)
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             answers[path] = exc
 
@@ -73,4 +72,3 @@ def test_simultaneous_first_requests_get_no_server_error(live_app):
     assert statuses["/"] == 303 and statuses["/favicon.ico"] == 404
     assert statuses["/grille/question/q01"] == 303
     assert len(builds) == 1, "the knowledge base must be built once"
-

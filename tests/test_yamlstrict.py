@@ -33,8 +33,11 @@ def refusal(text, error=YamlError, **kwargs):
 
 def test_reads_plain_data_with_the_line_of_every_key_and_item():
     data, lines = load_yaml("nom: Pôle\nacteurs:\n  - id: a\n    ess: true\n  - id: b\ncree: 2024-03-05\n")
-    assert data == {"nom": "Pôle", "acteurs": [{"id": "a", "ess": True}, {"id": "b"}],
-                    "cree": datetime.date(2024, 3, 5)}
+    assert data == {
+        "nom": "Pôle",
+        "acteurs": [{"id": "a", "ess": True}, {"id": "b"}],
+        "cree": datetime.date(2024, 3, 5),
+    }
     assert lines.line(("nom",)) == 1
     assert lines.line(("acteurs", 0)) == 3
     assert lines.line(("acteurs", 0, "ess")) == 4

@@ -47,29 +47,50 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 # What the reader refuses: key -> (message, hint), each "français / English".
 _REFUSALS = {
-    "documents": ("le fichier contient plusieurs documents YAML / the file holds more than one YAML document",
-                  "une description par fichier : retirer le '---' en trop / one description per file: "
-                  "remove the extra '---'"),
-    "structure": ("structure YAML inattendue / unexpected YAML structure",
-                  "vérifier l'indentation / check the indentation"),
-    "alias": ("les alias (*{name}) sont refusés / aliases (*{name}) are refused",
-              "réécrire la valeur au lieu d'y renvoyer / write the value out again instead of referring to it"),
-    "anchor": ("les ancres (&{name}) sont refusées / anchors (&{name}) are refused",
-               "retirer l'ancre ; les alias sont refusés aussi / remove the anchor; aliases are refused too"),
-    "tag": ("les étiquettes YAML ({name}) sont refusées / YAML tags ({name}) are refused",
-            "retirer l'étiquette ; mettre un texte entre guillemets / remove the tag; quote the value if it is text"),
-    "depth": ("plus de {name} niveaux d'imbrication / nested more than {name} levels deep",
-              "le format des descriptions en demande bien moins / the description format needs far fewer levels"),
-    "boolean": ("{name!r} est un booléen ambigu / is an ambiguous boolean",
-                "écrire true ou false, ou mettre le texte entre guillemets / write true or false, or quote the text"),
-    "merge": ("les clés de fusion (<<) sont refusées / merge keys (<<) are refused",
-              "écrire les clés en entier / write the keys out in full"),
-    "unreadable": ("valeur illisible / the value cannot be read: {name!r}",
-                   "mettre le texte entre guillemets / quote the text"),
-    "duplicate": ("la clé {name!r} apparaît deux fois / the key {name!r} appears twice",
-                  "n'en garder qu'une ; la première est ligne {first} / keep only one; the first is on line {first}"),
-    "key": ("une clé est un mot, pas une liste ni un bloc / a key is a word, not a list or a mapping",
-            "écrire la clé comme un mot suivi de ':' / write the key as a word followed by ':'"),
+    "documents": (
+        "le fichier contient plusieurs documents YAML / the file holds more than one YAML document",
+        "une description par fichier : retirer le '---' en trop / one description per file: remove the extra '---'",
+    ),
+    "structure": (
+        "structure YAML inattendue / unexpected YAML structure",
+        "vérifier l'indentation / check the indentation",
+    ),
+    "alias": (
+        "les alias (*{name}) sont refusés / aliases (*{name}) are refused",
+        "réécrire la valeur au lieu d'y renvoyer / write the value out again instead of referring to it",
+    ),
+    "anchor": (
+        "les ancres (&{name}) sont refusées / anchors (&{name}) are refused",
+        "retirer l'ancre ; les alias sont refusés aussi / remove the anchor; aliases are refused too",
+    ),
+    "tag": (
+        "les étiquettes YAML ({name}) sont refusées / YAML tags ({name}) are refused",
+        "retirer l'étiquette ; mettre un texte entre guillemets / remove the tag; quote the value if it is text",
+    ),
+    "depth": (
+        "plus de {name} niveaux d'imbrication / nested more than {name} levels deep",
+        "le format des descriptions en demande bien moins / the description format needs far fewer levels",
+    ),
+    "boolean": (
+        "{name!r} est un booléen ambigu / is an ambiguous boolean",
+        "écrire true ou false, ou mettre le texte entre guillemets / write true or false, or quote the text",
+    ),
+    "merge": (
+        "les clés de fusion (<<) sont refusées / merge keys (<<) are refused",
+        "écrire les clés en entier / write the keys out in full",
+    ),
+    "unreadable": (
+        "valeur illisible / the value cannot be read: {name!r}",
+        "mettre le texte entre guillemets / quote the text",
+    ),
+    "duplicate": (
+        "la clé {name!r} apparaît deux fois / the key {name!r} appears twice",
+        "n'en garder qu'une ; la première est ligne {first} / keep only one; the first is on line {first}",
+    ),
+    "key": (
+        "une clé est un mot, pas une liste ni un bloc / a key is a word, not a list or a mapping",
+        "écrire la clé comme un mot suivi de ':' / write the key as a word followed by ':'",
+    ),
 }
 
 
@@ -91,8 +112,9 @@ class LineMap:
         return path in self.lines
 
 
-def read_text(text_or_path: str | bytes | Path, *, source: str | None = None,
-              max_bytes: int = MAX_BYTES) -> tuple[str, str]:
+def read_text(
+    text_or_path: str | bytes | Path, *, source: str | None = None, max_bytes: int = MAX_BYTES
+) -> tuple[str, str]:
     """Return ``(text, source)``: a path is read, bytes are decoded as strict UTF-8."""
     if isinstance(text_or_path, Path):
         source = source or str(text_or_path)
@@ -102,9 +124,11 @@ def read_text(text_or_path: str | bytes | Path, *, source: str | None = None,
                 raise _too_large(size, max_bytes, source)
             raw = text_or_path.read_bytes()
         except OSError as exc:
-            raise InputFileError(f"impossible de lire le fichier / cannot read the file: {exc.strerror or exc}",
-                                 source=source,
-                                 hint="vérifier le chemin et les droits / check the path and its permissions") from exc
+            raise InputFileError(
+                f"impossible de lire le fichier / cannot read the file: {exc.strerror or exc}",
+                source=source,
+                hint="vérifier le chemin et les droits / check the path and its permissions",
+            ) from exc
     elif isinstance(text_or_path, str):
         raw = text_or_path.encode("utf-8", "surrogatepass")
     else:
@@ -119,7 +143,9 @@ def _too_large(size: int, max_bytes: int, source: str) -> InputFileError:
     return InputFileError(
         f"le fichier fait {size:,} octets, au-delà de la limite de {max_bytes:,} / "
         f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
-        source=source, hint="alléger la description / remove what the description does not need")
+        source=source,
+        hint="alléger la description / remove what the description does not need",
+    )
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -130,12 +156,19 @@ def _decode(raw: bytes, source: str) -> str:
         raise InputFileError(
             f"l'octet 0x{raw[exc.start]:02x} (position {exc.start}) n'est pas de l'UTF-8 / "
             f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
-            source=source, line=line,
-            hint="enregistrer le fichier en UTF-8 / save the file as UTF-8") from exc
+            source=source,
+            line=line,
+            hint="enregistrer le fichier en UTF-8 / save the file as UTF-8",
+        ) from exc
 
 
-def load_yaml(text_or_path: str | bytes | Path, *, source: str | None = None,
-              max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> tuple[Any, LineMap]:
+def load_yaml(
+    text_or_path: str | bytes | Path,
+    *,
+    source: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> tuple[Any, LineMap]:
     """Read one YAML document strictly; return ``(data, line_map)``.
 
     ``text_or_path`` is the YAML text, its bytes, or a :class:`pathlib.Path`.
@@ -149,10 +182,12 @@ def load_yaml(text_or_path: str | bytes | Path, *, source: str | None = None,
         mark = exc.problem_mark or exc.context_mark
         raise YamlError(
             f"YAML invalide / invalid YAML: {exc.problem or exc.context}",
-            source=source, line=mark.line + 1 if mark else None,
+            source=source,
+            line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
             hint="vérifier l'indentation et mettre entre guillemets les valeurs qui contiennent ':' ou '#' / "
-                 "check the indentation, and quote values that contain ':' or '#'") from exc
+            "check the indentation, and quote values that contain ':' or '#'",
+        ) from exc
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML invalide / invalid YAML: {exc}", source=source) from exc
 
@@ -171,8 +206,13 @@ class _Builder:
         """The error for refusal ``what`` (a key of ``_REFUSALS``) at ``event``'s position."""
         message, hint = _REFUSALS[what]
         mark = event.start_mark
-        return YamlError(message.format(**values), source=self.source, line=mark.line + 1,
-                         column=mark.column + 1, hint=hint.format(**values))
+        return YamlError(
+            message.format(**values),
+            source=self.source,
+            line=mark.line + 1,
+            column=mark.column + 1,
+            hint=hint.format(**values),
+        )
 
     def build(self, stream: Iterator[events.Event]) -> tuple[Any, LineMap]:
         self.stream = stream

@@ -15,6 +15,7 @@ from liveserver import serving
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture(scope="module")
 def kb():
     base = build_kb({})

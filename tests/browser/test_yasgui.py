@@ -27,7 +27,9 @@ def test_yasgui_runs_a_query_and_shows_its_results(server, browser):
     page.on("request", lambda request: hosts.append(urlsplit(request.url).hostname))
     page.goto(server + "/sparql", wait_until="networkidle")
     page.wait_for_selector(".yasqe .CodeMirror")
-    query = "PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT ?projet WHERE { ?projet a cap:Project } ORDER BY ?projet"
+    query = (
+        "PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT ?projet WHERE { ?projet a cap:Project } ORDER BY ?projet"
+    )
     page.evaluate("q => window.capPtceYasgui.getTab().getYasqe().setValue(q)", query)
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr table.dataTable tbody tr")

@@ -51,13 +51,28 @@ def _format_option(ctx, param, value: str):
 
 
 @click.command("export", epilog=EXPORT_EPILOG)
-@click.option("--what", type=click.Choice(PARTS), default="grid", show_default=True,
-              help="Quoi exporter : grille, ontologie, formes SHACL ou tout / what to export.")
-@click.option("--format", "fmt", default="turtle", show_default=True, callback=_format_option,
-              metavar="|".join(fmt.name for fmt in EXPORT_FORMATS),
-              help="Format de sortie (csv : grille seulement) / output format (csv: grid only).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier de sortie (sinon la sortie standard) / output file (default: stdout).")
+@click.option(
+    "--what",
+    type=click.Choice(PARTS),
+    default="grid",
+    show_default=True,
+    help="Quoi exporter : grille, ontologie, formes SHACL ou tout / what to export.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="turtle",
+    show_default=True,
+    callback=_format_option,
+    metavar="|".join(fmt.name for fmt in EXPORT_FORMATS),
+    help="Format de sortie (csv : grille seulement) / output format (csv: grid only).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier de sortie (sinon la sortie standard) / output file (default: stdout).",
+)
 def export(what: str, fmt, output: Path | None) -> None:
     """Exporter la grille, l'ontologie ou les formes / export the grid, the ontology or the shapes.
 
@@ -102,10 +117,14 @@ def _write(data: bytes, output: Path | None) -> None:
 
 
 @click.command("grid", epilog=GRID_EPILOG)
-@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
-              help="Langue / language.")
-@click.option("--future", is_flag=True,
-              help="Questions au futur, pour un projet émergent / questions in the future tense, for an emerging project.")
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True, help="Langue / language."
+)
+@click.option(
+    "--future",
+    is_flag=True,
+    help="Questions au futur, pour un projet émergent / questions in the future tense, for an emerging project.",
+)
 def grid(lang: str, future: bool) -> None:
     """Afficher la grille dans le terminal / show the grid in the terminal."""
     width = min(shutil.get_terminal_size((100, 24)).columns, 100)
@@ -140,12 +159,14 @@ def _heading_lines(the_grid: Grid, lang: str, future: bool, width: int) -> list[
 
 def _question_lines(question, lang: str, future: bool, width: int) -> list[str]:
     number = f"  {question.position:>2}. "
-    lines = [""] + textwrap.wrap(question.wording(lang, future=future), width,
-                                 initial_indent=number, subsequent_indent=" " * len(number))
+    lines = [""] + textwrap.wrap(
+        question.wording(lang, future=future), width, initial_indent=number, subsequent_indent=" " * len(number)
+    )
     for example in question.examples:
         indent = " " * (len(number) + (2 if example.details else 0))
-        lines += textwrap.wrap(example.label.get(lang), width,
-                               initial_indent=indent + "• ", subsequent_indent=indent + "  ")
+        lines += textwrap.wrap(
+            example.label.get(lang), width, initial_indent=indent + "• ", subsequent_indent=indent + "  "
+        )
     if question.open_list:
         lines.append(" " * len(number) + "• " + i18n.t("grid_text.open", lang))
     return lines

@@ -51,7 +51,9 @@ def render_report(report: LoadReport) -> str:
     lines = []
     for outcome in report.outcomes:
         detail = outcome.error if outcome.status == "failed" else _validation_text(outcome.validation)
-        lines.append(f"{_SYMBOLS[outcome.status]} {outcome.status:<9} {outcome.source}" + (f"  ({detail})" if detail else ""))
+        lines.append(
+            f"{_SYMBOLS[outcome.status]} {outcome.status:<9} {outcome.source}" + (f"  ({detail})" if detail else "")
+        )
     counts = report.counts
     lines.append(", ".join(f"{counts[status]} {label}" for status, label in _LABELS.items()))
     return "\n".join(lines)
@@ -59,14 +61,26 @@ def render_report(report: LoadReport) -> str:
 
 @click.command(epilog=LOAD_EPILOG)
 @click.argument("corpus", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--store", required=True, metavar="DIR|URL",
-              help="Dossier du store Oxigraph, ou URL d'un point d'accès SPARQL 1.1 / "
-                   "Oxigraph store folder, or URL of a SPARQL 1.1 endpoint.")
-@click.option("--graph-store", metavar="URL",
-              help="URL du Graph Store Protocol du serveur (sinon déduite) / the server's Graph Store URL.")
+@click.option(
+    "--store",
+    required=True,
+    metavar="DIR|URL",
+    help="Dossier du store Oxigraph, ou URL d'un point d'accès SPARQL 1.1 / "
+    "Oxigraph store folder, or URL of a SPARQL 1.1 endpoint.",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="URL du Graph Store Protocol du serveur (sinon déduite) / the server's Graph Store URL.",
+)
 @click.option("--no-validate", is_flag=True, help="Ne pas valider les descriptions / do not validate.")
-@click.option("--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1, show_default="CPUs",
-              help="Processus pour lire et valider / processes that read and validate.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="CPUs",
+    help="Processus pour lire et valider / processes that read and validate.",
+)
 def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, jobs: int) -> int:
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
 
@@ -84,21 +98,31 @@ def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, j
 @click.command(epilog=SERVE_EPILOG)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@click.option("--store", metavar="DIR|URL", help="Store à servir (sinon en mémoire) / store to serve (default: memory).")
-@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
-              help="Corpus à charger au démarrage / corpus to load at start-up.")
+@click.option(
+    "--store", metavar="DIR|URL", help="Store à servir (sinon en mémoire) / store to serve (default: memory)."
+)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus à charger au démarrage / corpus to load at start-up.",
+)
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Secondes par requête SPARQL / seconds per query.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processus de requête / query worker processes.")
-def serve(host: str, port: int, store: str | None, corpus: Path | None, timeout: float | None,
-          workers: int | None) -> int:
+def serve(
+    host: str, port: int, store: str | None, corpus: Path | None, timeout: float | None, workers: int | None
+) -> int:
     """Servir le point d'accès SPARQL et les pages / serve the SPARQL endpoint and the pages."""
     import waitress
 
     from ..web import create_app
     from ..web.sparql import get_kb
 
-    overrides = {"STORE": store, "CORPUS": str(corpus) if corpus else None,
-                 "QUERY_TIMEOUT": timeout, "QUERY_WORKERS": workers}
+    overrides = {
+        "STORE": store,
+        "CORPUS": str(corpus) if corpus else None,
+        "QUERY_TIMEOUT": timeout,
+        "QUERY_WORKERS": workers,
+    }
     app = create_app({name: value for name, value in overrides.items() if value is not None})
     with app.app_context():
         kb = get_kb()  # load now, so that errors show at start and the first query is fast

@@ -55,24 +55,43 @@ def _write_text(text: str, output: Path | None, force: bool = True) -> None:
         sys.stdout.write(text)
         return
     if output.exists() and not force:
-        raise InputFileError("le fichier existe déjà / the file already exists", source=str(output),
-                             hint="choisir un autre nom ou ajouter --force / choose another name, or add --force")
+        raise InputFileError(
+            "le fichier existe déjà / the file already exists",
+            source=str(output),
+            hint="choisir un autre nom ou ajouter --force / choose another name, or add --force",
+        )
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputFileError(f"écriture impossible / cannot write the file: {exc.strerror or exc}",
-                             source=str(output), hint="vérifier le dossier / "
-                                                      "check the folder exists and is writable") from exc
+        raise InputFileError(
+            f"écriture impossible / cannot write the file: {exc.strerror or exc}",
+            source=str(output),
+            hint="vérifier le dossier / check the folder exists and is writable",
+        ) from exc
 
 
 @click.command("new", epilog=NEW_EPILOG)
-@click.option("--maturite", type=click.Choice(MATURITIES), default="emergent", show_default=True,
-              help="Maturité du projet ; « emergent » pose les questions au futur / "
-                   "project maturity; 'emergent' asks the questions in the future tense.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
-              help="Langue des commentaires et des questions / language of comments and questions.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier à créer (sinon la sortie standard) / file to create (default: stdout).")
+@click.option(
+    "--maturite",
+    type=click.Choice(MATURITIES),
+    default="emergent",
+    show_default=True,
+    help="Maturité du projet ; « emergent » pose les questions au futur / "
+    "project maturity; 'emergent' asks the questions in the future tense.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Langue des commentaires et des questions / language of comments and questions.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier à créer (sinon la sortie standard) / file to create (default: stdout).",
+)
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe / replace the file if it exists.")
 def new(maturite: str, lang: str, output: Path | None, force: bool) -> None:
     """Écrire une description à remplir / write a description to fill in.
@@ -87,12 +106,19 @@ def new(maturite: str, lang: str, output: Path | None, force: bool) -> None:
 
 @click.command("convert", epilog=CONVERT_EPILOG)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", "to", type=click.Choice(FORMATS), required=True,
-              help="Format de sortie / output format.")
-@click.option("--from", "source_format", type=click.Choice(FORMATS),
-              help="Format d'entrée, si l'extension ne le dit pas / input format, if the suffix does not tell.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier de sortie (sinon la sortie standard) / output file (default: stdout).")
+@click.option("--to", "to", type=click.Choice(FORMATS), required=True, help="Format de sortie / output format.")
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(FORMATS),
+    help="Format d'entrée, si l'extension ne le dit pas / input format, if the suffix does not tell.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier de sortie (sinon la sortie standard) / output file (default: stdout).",
+)
 def convert(file: Path, to: str, source_format: str | None, output: Path | None) -> None:
     """Convertir une description entre YAML, Turtle et JSON-LD / convert a description.
 
@@ -105,11 +131,21 @@ def convert(file: Path, to: str, source_format: str | None, output: Path | None)
 
 @click.command("generate", epilog=GENERATE_EPILOG)
 @click.argument("count", metavar="N", type=click.IntRange(0, 1_000_000))
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Graine : la même graine donne les mêmes fichiers / seed: the same seed gives the same files.")
-@click.option("--output", "-o", "directory", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Dossier où écrire les fichiers / folder to write the files into.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Graine : la même graine donne les mêmes fichiers / seed: the same seed gives the same files.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire les fichiers / folder to write the files into.",
+)
 def generate(count: int, seed: int, directory: Path) -> None:
     """Écrire N descriptions synthétiques valides / write N valid synthetic descriptions.
 
@@ -120,12 +156,17 @@ def generate(count: int, seed: int, directory: Path) -> None:
     try:
         paths = write_synthetic(count, directory, seed)
     except OSError as exc:
-        raise InputFileError(f"écriture impossible dans le dossier / cannot write into the folder: "
-                             f"{exc.strerror or exc}", source=str(directory),
-                             hint="vérifier les droits / check the folder is writable") from exc
+        raise InputFileError(
+            f"écriture impossible dans le dossier / cannot write into the folder: {exc.strerror or exc}",
+            source=str(directory),
+            hint="vérifier les droits / check the folder is writable",
+        ) from exc
     elapsed = time.perf_counter() - started
-    click.echo(f"{len(paths)} descriptions écrites dans {directory} en {elapsed:.1f} s / "
-               f"{len(paths)} descriptions written to {directory} in {elapsed:.1f} s", err=True)
+    click.echo(
+        f"{len(paths)} descriptions écrites dans {directory} en {elapsed:.1f} s / "
+        f"{len(paths)} descriptions written to {directory} in {elapsed:.1f} s",
+        err=True,
+    )
 
 
 COMMANDS = [new, convert, generate]

@@ -13,11 +13,19 @@ __all__ = ["COMMANDS", "publish"]
 
 @click.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--base-iri", default=None, metavar="IRI",
-              help="Où le site sera servi / where the site will be served (défaut / default: BASE_IRI).")
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Dossier de descriptions de projets / folder of project descriptions "
-                   "(défaut / default: le corpus d'exemple / the sample corpus).")
+@click.option(
+    "--base-iri",
+    default=None,
+    metavar="IRI",
+    help="Où le site sera servi / where the site will be served (défaut / default: BASE_IRI).",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Dossier de descriptions de projets / folder of project descriptions "
+    "(défaut / default: le corpus d'exemple / the sample corpus).",
+)
 def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
     """Écrire le site statique complet / write the complete static site into OUT_DIR.
 

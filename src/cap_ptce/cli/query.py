@@ -30,15 +30,49 @@ Without --store or --corpus, the query runs on the embedded sample corpus.
 
 @click.command("query", epilog=EPILOG)
 @click.argument("sparql", required=False)
-@click.option("--name", "-n", "name", metavar="NAME", help="Nom d'une requête prête à l'emploi / a ready-made query's name.")
-@click.option("--file", "-f", "file", type=click.Path(dir_okay=False), help="Fichier .rq à exécuter / a .rq file to run.")
-@click.option("--param", "-p", "params", multiple=True, metavar="K=V", help="Paramètre de la requête (répétable) / a query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="csv", show_default=True, help="Format des résultats / result format.")
-@click.option("--store", metavar="DIR|URL", help="Base sur disque ou URL d'un point SPARQL / an on-disk store or a SPARQL endpoint URL.")
-@click.option("--corpus", type=click.Path(file_okay=False), help="Dossier de descriptions à charger en mémoire / descriptions to load in memory.")
-@click.option("--list", "list_only", is_flag=True, help="Lister les requêtes prêtes à l'emploi / list the ready-made queries.")
+@click.option(
+    "--name", "-n", "name", metavar="NAME", help="Nom d'une requête prête à l'emploi / a ready-made query's name."
+)
+@click.option(
+    "--file", "-f", "file", type=click.Path(dir_okay=False), help="Fichier .rq à exécuter / a .rq file to run."
+)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="K=V",
+    help="Paramètre de la requête (répétable) / a query parameter (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="Format des résultats / result format.",
+)
+@click.option(
+    "--store",
+    metavar="DIR|URL",
+    help="Base sur disque ou URL d'un point SPARQL / an on-disk store or a SPARQL endpoint URL.",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False),
+    help="Dossier de descriptions à charger en mémoire / descriptions to load in memory.",
+)
+@click.option(
+    "--list", "list_only", is_flag=True, help="Lister les requêtes prêtes à l'emploi / list the ready-made queries."
+)
 @click.option("--show", is_flag=True, help="Afficher le SPARQL sans l'exécuter / print the SPARQL without running it.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True, help="Langue de --list / language of --list.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Langue de --list / language of --list.",
+)
 @click.option("--output", "-o", type=click.File("wb"), default="-", help="Fichier de sortie / output file.")
 def query(sparql, name, file, params, fmt, store, corpus, list_only, show, lang, output) -> int:
     """Interroger le corpus en SPARQL / query the corpus in SPARQL.
@@ -93,11 +127,16 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise ParameterError(f"--param {pair!r} n'est pas de la forme nom=valeur / is not of the form name=value",
-                                 hint="par ex. / e.g. --param dispositif=pat")
+            raise ParameterError(
+                f"--param {pair!r} n'est pas de la forme nom=valeur / is not of the form name=value",
+                hint="par ex. / e.g. --param dispositif=pat",
+            )
         if key.strip() in params:
-            raise ParameterError(f"--param {key.strip()!r} est donné deux fois / is given twice", key=key.strip(),
-                                 hint="séparez les valeurs par des virgules / separate several values with commas")
+            raise ParameterError(
+                f"--param {key.strip()!r} est donné deux fois / is given twice",
+                key=key.strip(),
+                hint="séparez les valeurs par des virgules / separate several values with commas",
+            )
         params[key.strip()] = value
     return params
 

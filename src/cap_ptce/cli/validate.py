@@ -39,18 +39,37 @@ Codes de sortie / exit codes:
 
 @click.command("validate", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, metavar="FILE_OR_DIR...", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
-              help="Forme du rapport / report format.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
-              help="Langue des messages / language of the messages.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier du rapport (sinon la sortie standard) / report file (default: stdout).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processus de validation (utile à partir de quelques dizaines de fichiers) / "
-                   "validating processes (worth it from a few dozen files).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Forme du rapport / report format.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Langue des messages / language of the messages.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier du rapport (sinon la sortie standard) / report file (default: stdout).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processus de validation (utile à partir de quelques dizaines de fichiers) / "
+    "validating processes (worth it from a few dozen files).",
+)
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, output: Path | None,
-             jobs: int) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, output: Path | None, jobs: int) -> None:
     """Vérifier des descriptions de PTCE / check PTCE descriptions.
 
     Chaque description est vérifiée contre les formes SHACL de CAP PTCE :
@@ -82,8 +101,11 @@ def _write(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputFileError(f"impossible d'écrire le rapport / cannot write the report: {exc.strerror}",
-                             source=str(output), hint="choisir un autre fichier / choose another file") from exc
+        raise InputFileError(
+            f"impossible d'écrire le rapport / cannot write the report: {exc.strerror}",
+            source=str(output),
+            hint="choisir un autre fichier / choose another file",
+        ) from exc
 
 
 COMMANDS = [validate]

@@ -72,8 +72,11 @@ class LoadReport:
 def corpus_files(folder: Path) -> dict[str, Path]:
     """The description files under ``folder`` by their name relative to it (POSIX separators)."""
     if not folder.is_dir():
-        raise NotFoundError(f"no corpus folder {folder}", source=str(folder),
-                            hint="donnez un dossier de descriptions / give a folder of descriptions")
+        raise NotFoundError(
+            f"no corpus folder {folder}",
+            source=str(folder),
+            hint="donnez un dossier de descriptions / give a folder of descriptions",
+        )
     found = {}
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() in DESCRIPTION_SUFFIXES and path.is_file() and not path.name.startswith("."):
@@ -171,8 +174,9 @@ class ReadDescription:
     error: str | None = None
 
 
-def read_one(path: Path, source: str, sha: str, loader: Callable, validator: Callable | None,
-             loaded_at) -> ReadDescription:
+def read_one(
+    path: Path, source: str, sha: str, loader: Callable, validator: Callable | None, loaded_at
+) -> ReadDescription:
     """Read and validate one description; library errors become the outcome's message."""
     try:
         description = loader(path)
@@ -181,8 +185,13 @@ def read_one(path: Path, source: str, sha: str, loader: Callable, validator: Cal
         return ReadDescription(error=str(exc))
     project = str(description.iri)
     record = GraphRecord(
-        graph=graph_iri_for(project), source=source, sha256=sha, loaded_at=loaded_at,
-        project=project, triples=len(description.graph), validation=validation,
+        graph=graph_iri_for(project),
+        source=source,
+        sha256=sha,
+        loaded_at=loaded_at,
+        project=project,
+        triples=len(description.graph),
+        validation=validation,
     )
     return ReadDescription(record, description.graph.serialize(format="nt", encoding="utf-8"))
 
@@ -228,14 +237,22 @@ def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -
             read.append(ReadDescription(error=str(validation)))
             continue
         project = str(description.iri)
-        record = GraphRecord(graph=graph_iri_for(project), source=source, sha256=sha, loaded_at=loaded_at,
-                             project=project, triples=len(description.graph), validation=validation)
+        record = GraphRecord(
+            graph=graph_iri_for(project),
+            source=source,
+            sha256=sha,
+            loaded_at=loaded_at,
+            project=project,
+            triples=len(description.graph),
+            validation=validation,
+        )
         read.append(ReadDescription(record, description.graph.serialize(format="nt", encoding="utf-8")))
     return read
 
 
-def read_descriptions(items, loader: Callable, validator: Callable | None, loaded_at,
-                      jobs: int = 1) -> dict[str, ReadDescription]:
+def read_descriptions(
+    items, loader: Callable, validator: Callable | None, loaded_at, jobs: int = 1
+) -> dict[str, ReadDescription]:
     """Each (path, source, sha) read and validated, in ``jobs`` processes when there are enough files.
 
     A process pays off from a few dozen files: each starts Python, rdflib and

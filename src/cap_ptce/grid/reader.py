@@ -116,9 +116,7 @@ def _read_schemes(top: YamlMap, where: Where) -> tuple[tuple[ConceptScheme, ...]
 
 
 def _read_scheme(value, where: Where) -> ConceptScheme:
-    node = where.mapping(
-        value, required=("id", "libelle", "definition", "questions", "liste_ouverte", "concepts")
-    )
+    node = where.mapping(value, required=("id", "libelle", "definition", "questions", "liste_ouverte", "concepts"))
     scheme_id = read_key(node, where, "id", read_slug)
     concepts = read_list(node, where, "concepts", lambda v, w: _read_concept(v, w, scheme_id), "concept id")
     _check_broader(concepts, where.key(node, "concepts").items(node["concepts"]))
@@ -166,7 +164,16 @@ def _check_broader(concepts: tuple[Concept, ...], places) -> None:
 # --- grille.yaml -----------------------------------------------------------------------------------
 
 _GRID_KEYS = (
-    "id", "version", "modifie", "titre", "sous_titre", "auteur", "projet", "source", "cadre", "historique",
+    "id",
+    "version",
+    "modifie",
+    "titre",
+    "sous_titre",
+    "auteur",
+    "projet",
+    "source",
+    "cadre",
+    "historique",
     "entrees",
 )
 

@@ -11,9 +11,19 @@ __all__ = ["GRID_CSV_COLUMNS", "grid_csv"]
 
 
 GRID_CSV_COLUMNS: tuple[str, ...] = (
-    "entry_position", "entry_id", "entry_fr", "entry_en",
-    "question_position", "question_id", "question_fr", "question_en",
-    "future_fr", "future_en", "examples_fr", "examples_en", "open_list",
+    "entry_position",
+    "entry_id",
+    "entry_fr",
+    "entry_en",
+    "question_position",
+    "question_id",
+    "question_fr",
+    "question_en",
+    "future_fr",
+    "future_en",
+    "examples_fr",
+    "examples_en",
+    "open_list",
 )
 
 
@@ -31,9 +41,16 @@ def grid_csv(grid=None) -> bytes:
 
 def _csv_row(entry, question) -> list[str]:
     return [
-        str(entry.position), entry.id, entry.label.fr, entry.label.en,
-        str(question.position), question.id, question.text.fr, question.text.en,
-        question.future.fr, question.future.en,
+        str(entry.position),
+        entry.id,
+        entry.label.fr,
+        entry.label.en,
+        str(question.position),
+        question.id,
+        question.text.fr,
+        question.text.en,
+        question.future.fr,
+        question.future.en,
         " | ".join(example.label.fr for example in question.examples),
         " | ".join(example.label.en for example in question.examples),
         "true" if question.open_list else "false",

@@ -56,7 +56,7 @@ def texts(key: str, **params: Any) -> dict[str, str]:
 def words(area: str, lang: str) -> dict[str, str]:
     """Every message of ``area`` (``report`` for ``report.*`` keys) in ``lang``, by its name in the area."""
     prefix = area + "."
-    return {key[len(prefix):]: text[lang] for key, text in catalogue().items() if key.startswith(prefix)}
+    return {key[len(prefix) :]: text[lang] for key, text in catalogue().items() if key.startswith(prefix)}
 
 
 def localise(value: Any, lang: str) -> str:

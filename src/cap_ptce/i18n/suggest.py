@@ -14,8 +14,11 @@ __all__ = ["did_you_mean", "nearest"]
 def nearest(word: str, candidates) -> str | None:
     """The valid word closest to ``word``: two swapped letters first (``sirne`` → ``siren``), then difflib."""
     candidates = list(candidates)
-    swapped = [c for c in candidates if len(c) == len(word) and sorted(c) == sorted(word)
-               and sum(a != b for a, b in zip(c, word)) == 2]
+    swapped = [
+        c
+        for c in candidates
+        if len(c) == len(word) and sorted(c) == sorted(word) and sum(a != b for a, b in zip(c, word)) == 2
+    ]
     if swapped:
         return swapped[0]
     found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)

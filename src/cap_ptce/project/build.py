@@ -53,8 +53,7 @@ def _grid_ids() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str,
     return concepts, tuple(p.id for p in grid.public_schemes), tuple(q.id for q in grid.questions)
 
 
-def build_document(data: Any, lines: LineMap | None = None, *, source: str | None = None,
-                   base: str = BASE) -> Built:
+def build_document(data: Any, lines: LineMap | None = None, *, source: str | None = None, base: str = BASE) -> Built:
     """Check ``data`` (a parsed description) and turn it into a JSON-LD document."""
     if not base.endswith(("/", "#")):
         base += "/"  # a base given as https://example.org/ptce still mints …/ptce/projet/{id}
@@ -96,9 +95,12 @@ class _Builder:
 
     def project(self, data: Any) -> Built:
         if not isinstance(data, dict):
-            raise self.fail("une description est un bloc de clés (nom:, maturite:, acteurs: …) / "
-                            "a description is a mapping of keys", (),
-                            "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml")
+            raise self.fail(
+                "une description est un bloc de clés (nom:, maturite:, acteurs: …) / "
+                "a description is a mapping of keys",
+                (),
+                "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml",
+            )
         self.check_keys(PROJECT, data, ())
         project_id = self.slug(data["id"], ("id",))
         self.iri = f"{self.base}projet/{project_id}"
@@ -114,15 +116,21 @@ class _Builder:
         seen: dict[str, int] = {}
         for index, actor in enumerate(actors):
             path = ("acteurs", index)
-            self.expect(isinstance(actor, dict),
-                        "un acteur (un bloc avec id:, nom: …) / an actor (a mapping with id:, nom: …)", path)
+            self.expect(
+                isinstance(actor, dict),
+                "un acteur (un bloc avec id:, nom: …) / an actor (a mapping with id:, nom: …)",
+                path,
+            )
             if _empty(actor.get("id")):
                 continue  # reported as a missing key by check_keys
             actor_id = self.slug(actor["id"], path + ("id",))
             if actor_id in seen:
-                raise self.fail(f"deux acteurs ont l'id {actor_id!r} / two actors have the id {actor_id!r}",
-                                path + ("id",), f"donner à chaque acteur son propre id (l'autre est l'acteur "
-                                f"{seen[actor_id] + 1}) / give each actor its own id")
+                raise self.fail(
+                    f"deux acteurs ont l'id {actor_id!r} / two actors have the id {actor_id!r}",
+                    path + ("id",),
+                    f"donner à chaque acteur son propre id (l'autre est l'acteur "
+                    f"{seen[actor_id] + 1}) / give each actor its own id",
+                )
             seen[actor_id] = index
         return tuple(seen)
 
@@ -132,13 +140,19 @@ class _Builder:
         for key in data:
             if spec.field(key) is None:
                 suggestion = nearest(str(key), spec.keys)
-                hint = (did_you_mean(suggestion) if suggestion
-                        else f"clés possibles ici / keys allowed here: {', '.join(spec.keys)}")
+                hint = (
+                    did_you_mean(suggestion)
+                    if suggestion
+                    else f"clés possibles ici / keys allowed here: {', '.join(spec.keys)}"
+                )
                 raise self.fail(f"clé inconnue / unknown key {key!r}", path + (key,), hint, UnknownKeyError)
         for spec_field in spec.fields:
             if spec_field.required and _empty(data.get(spec_field.key)):
-                raise self.fail(f"la clé {spec_field.key!r} est obligatoire ici / is required here", path,
-                                f"ajouter / add '{spec_field.key}:' ({spec_field.kind})")
+                raise self.fail(
+                    f"la clé {spec_field.key!r} est obligatoire ici / is required here",
+                    path,
+                    f"ajouter / add '{spec_field.key}:' ({spec_field.kind})",
+                )
 
     def node(self, spec: NodeSpec, data: dict, path: tuple, iri: str) -> dict:
         out: dict[str, Any] = {"@id": iri}
@@ -176,8 +190,9 @@ class _Builder:
 
     def expect(self, condition: bool, what: str, path: tuple, hint: str | None = None) -> None:
         if not condition:
-            raise self.fail(f"attendu / expected: {what}", path,
-                            hint or f"voir / see docs/project-format.md, '{path[-1]}'")
+            raise self.fail(
+                f"attendu / expected: {what}", path, hint or f"voir / see docs/project-format.md, '{path[-1]}'"
+            )
 
     def value(self, spec_field: Field, value: Any, path: tuple, iri: str) -> Any:
         if spec_field.kind in Kind.SETS:
@@ -186,41 +201,59 @@ class _Builder:
         return convert(value, path, spec_field, iri)
 
     def set_value(self, spec_field: Field, value: Any, path: tuple) -> list:
-        self.expect(isinstance(value, list), f"une liste / a list ({spec_field.kind})", path,
-                    "une valeur par ligne '- valeur', ou [a, b] / one '- value' per line, or [a, b]")
+        self.expect(
+            isinstance(value, list),
+            f"une liste / a list ({spec_field.kind})",
+            path,
+            "une valeur par ligne '- valeur', ou [a, b] / one '- value' per line, or [a, b]",
+        )
         seen = set()
         out = []
         for index, item in enumerate(value):
             item_path = path + (index,)
-            self.expect(not isinstance(item, (dict, list)), "une seule valeur par élément / "
-                                                            "one value per item", item_path)
+            self.expect(
+                not isinstance(item, (dict, list)), "une seule valeur par élément / one value per item", item_path
+            )
             if _empty(item):
                 continue
             if item in seen:
-                raise self.fail(f"{item!r} est donné deux fois / is given twice", item_path,
-                                "ne le garder qu'une fois / keep it once")
+                raise self.fail(
+                    f"{item!r} est donné deux fois / is given twice",
+                    item_path,
+                    "ne le garder qu'une fois / keep it once",
+                )
             seen.add(item)
             out.append(getattr(self, "item_" + _METHODS[spec_field.kind])(item, item_path, spec_field))
         return out
 
     def text(self, value: Any, path: tuple) -> str:
-        self.expect(isinstance(value, str), "un texte / a text", path,
-                    "écrire le texte, entre guillemets s'il contient ':' ou '#' / "
-                    "write the text, quoted if it has ':' or '#'")
+        self.expect(
+            isinstance(value, str),
+            "un texte / a text",
+            path,
+            "écrire le texte, entre guillemets s'il contient ':' ou '#' / write the text, quoted if it has ':' or '#'",
+        )
         return value
 
     def slug(self, value: Any, path: tuple) -> str:
-        self.expect(isinstance(value, str) and bool(SLUG_RE.match(value)),
-                    "un id en minuscules, chiffres et tirets (asso-terres-vives) / "
-                    "an id of lowercase letters, digits and hyphens", path)
+        self.expect(
+            isinstance(value, str) and bool(SLUG_RE.match(value)),
+            "un id en minuscules, chiffres et tirets (asso-terres-vives) / "
+            "an id of lowercase letters, digits and hyphens",
+            path,
+        )
         return value
 
     def code(self, value: Any, path: tuple) -> str:
-        self.expect(isinstance(value, str), "un code entre guillemets / a code in quotes", path,
-                    'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / '
-                    'unquoted, leading zeros are lost')
-        self.expect(bool(_CODE.match(value)), "un code fait de lettres et de chiffres / "
-                                              "a code of letters and digits only", path)
+        self.expect(
+            isinstance(value, str),
+            "un code entre guillemets / a code in quotes",
+            path,
+            'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / unquoted, leading zeros are lost',
+        )
+        self.expect(
+            bool(_CODE.match(value)), "un code fait de lettres et de chiffres / a code of letters and digits only", path
+        )
         return value
 
     def date_value(self, value: Any, path: tuple) -> dict:
@@ -230,23 +263,33 @@ class _Builder:
             return {"@value": value, "@type": XSD + "gYearMonth"}
         if isinstance(value, str) and _YEAR.match(value):
             return {"@value": value, "@type": XSD + "gYear"}
-        raise self.fail(f"attendu une date / expected a date: {value!r}", path,
-                        'écrire / write 2024-03-15, "2024-03" ou / or "2024"')
+        raise self.fail(
+            f"attendu une date / expected a date: {value!r}",
+            path,
+            'écrire / write 2024-03-15, "2024-03" ou / or "2024"',
+        )
 
     def concept(self, value: Any, path: tuple, scheme: str) -> str:
         concepts = _grid_ids()[0][scheme]
         if not isinstance(value, str) or value not in concepts:
             suggestion = nearest(str(value), concepts)
             hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(concepts)}"
-            raise self.fail(f"{value!r} n'est pas un concept du schéma / is not a concept of the scheme {scheme}",
-                            path, hint, UnknownKeyError)
+            raise self.fail(
+                f"{value!r} n'est pas un concept du schéma / is not a concept of the scheme {scheme}",
+                path,
+                hint,
+                UnknownKeyError,
+            )
         return str(VOCAB[f"{scheme}/{value}"])
 
     def actor(self, value: Any, path: tuple) -> str:
         if not isinstance(value, str) or value not in self.actors:
             suggestion = nearest(str(value), self.actors)
-            hint = (did_you_mean(suggestion) if suggestion
-                    else "donner l'id d'un acteur de « acteurs: » / give the id of an actor under acteurs:")
+            hint = (
+                did_you_mean(suggestion)
+                if suggestion
+                else "donner l'id d'un acteur de « acteurs: » / give the id of an actor under acteurs:"
+            )
             raise self.fail(f"aucun acteur n'a l'id / no actor has the id {value!r}", path, hint)
         return f"{self.iri}/acteur/{value}"
 
@@ -272,8 +315,11 @@ class _Builder:
 
     def kind_decimal(self, value, path, spec_field, iri):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        self.expect(ok and math.isfinite(value), "un nombre, avec un point pour les décimales (0.5) / "
-                                                 "a number, with a dot for decimals", path)
+        self.expect(
+            ok and math.isfinite(value),
+            "un nombre, avec un point pour les décimales (0.5) / a number, with a dot for decimals",
+            path,
+        )
         return decimal_lexical(value)
 
     def kind_date(self, value, path, spec_field, iri):
@@ -283,8 +329,11 @@ class _Builder:
         return self.slug(value, path)
 
     def kind_url(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, str) and bool(_IRI.match(value)),
-                    "une adresse web complète / a full web address (https://…)", path)
+        self.expect(
+            isinstance(value, str) and bool(_IRI.match(value)),
+            "une adresse web complète / a full web address (https://…)",
+            path,
+        )
         return value
 
     def kind_code(self, value, path, spec_field, iri):
@@ -297,10 +346,17 @@ class _Builder:
         known = _grid_ids()[1]
         if value not in known:
             suggestion = nearest(str(value), known)
-            hint = (did_you_mean(suggestion) if suggestion
-                    else f"au choix / one of: {', '.join(known)} (ou omettre / or leave it out)")
-            raise self.fail(f"{value!r} n'est pas un dispositif de la grille / is not a public scheme of the grid",
-                            path, hint, UnknownKeyError)
+            hint = (
+                did_you_mean(suggestion)
+                if suggestion
+                else f"au choix / one of: {', '.join(known)} (ou omettre / or leave it out)"
+            )
+            raise self.fail(
+                f"{value!r} n'est pas un dispositif de la grille / is not a public scheme of the grid",
+                path,
+                hint,
+                UnknownKeyError,
+            )
         return str(VOCAB[f"dispositifs/{value}"])
 
     def kind_actor(self, value, path, spec_field, iri):
@@ -332,13 +388,17 @@ class _Builder:
 
     def kind_objects(self, value, path, spec_field, iri):
         spec = SPECS[spec_field.arg]
-        self.expect(isinstance(value, list), "une liste, un élément '- clé: valeur' chacun / "
-                                             "a list of '- key: value' items", path)
+        self.expect(
+            isinstance(value, list),
+            "une liste, un élément '- clé: valeur' chacun / a list of '- key: value' items",
+            path,
+        )
         items = []
         for index, item in enumerate(value):
             item_path = path + (index,)
-            self.expect(isinstance(item, dict), f"un bloc de clés / "
-                                                f"a mapping of keys ({', '.join(spec.keys)})", item_path)
+            self.expect(
+                isinstance(item, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", item_path
+            )
             name = item.get("id") if spec.name == "acteurs" else index + 1
             node = self.node(spec, item, item_path, f"{self.iri}/{spec.segment}/{name}")
             node["position"] = index + 1
@@ -351,8 +411,7 @@ class _Builder:
         return self.properties(spec, value, path, iri)
 
     def kind_answers(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, dict),
-                    "un bloc q01 … q18 → texte / a mapping from q01 … q18 to texts", path)
+        self.expect(isinstance(value, dict), "un bloc q01 … q18 → texte / a mapping from q01 … q18 to texts", path)
         questions = _grid_ids()[2]
         answers = []
         for qid, text in value.items():
@@ -364,8 +423,14 @@ class _Builder:
             self.note(answer, None, path + (qid,))  # also for an empty answer: where to write it
             if _empty(text):
                 continue
-            answers.append({"@id": answer, "@type": "cap:Answer", "question": str(GRILLE[f"question/{qid}"]),
-                            "texte": self.text(text, path + (qid,))})
+            answers.append(
+                {
+                    "@id": answer,
+                    "@type": "cap:Answer",
+                    "question": str(GRILLE[f"question/{qid}"]),
+                    "texte": self.text(text, path + (qid,)),
+                }
+            )
             self.note(answer, "texte", path + (qid,))
         return answers
 
@@ -388,9 +453,12 @@ class _Builder:
         slug = slugify(label)
         self.expect(bool(slug), "un rôle avec au moins une lettre / a role with at least one letter", path)
         if self.roles.setdefault(slug, label) != label:
-            raise self.fail(f"les rôles {label!r} et {self.roles[slug]!r} se confondent / "
-                            "the two roles are too close to tell apart", path,
-                            "écrire un même rôle toujours de la même façon / write a role the same way everywhere")
+            raise self.fail(
+                f"les rôles {label!r} et {self.roles[slug]!r} se confondent / "
+                "the two roles are too close to tell apart",
+                path,
+                "écrire un même rôle toujours de la même façon / write a role the same way everywhere",
+            )
         role = f"{self.iri}/role/{slug}"
         self.note(role, None, path)
         self.note(role, "libelle", path)
@@ -398,12 +466,29 @@ class _Builder:
 
 
 _METHODS = {
-    Kind.TEXT: "text", Kind.BOOL: "bool", Kind.INT: "int", Kind.DECIMAL: "decimal",
-    Kind.DATE: "date", Kind.SLUG: "slug", Kind.URL: "url", Kind.EMAIL: "text",
-    Kind.CODE: "code", Kind.CONCEPT: "concept", Kind.PUBLIC_SCHEME: "public_scheme",
-    Kind.ACTOR: "actor", Kind.COMMUNE: "commune", Kind.FREQUENCY: "frequency",
-    Kind.FUNDER: "funder", Kind.MEMBER_SINCE: "member_since", Kind.OBJECT: "object",
-    Kind.OBJECTS: "objects", Kind.NEST: "nest", Kind.ANSWERS: "answers",
-    Kind.TEXTS: "text", Kind.CONCEPTS: "concept", Kind.ACTORS: "actor", Kind.GEO: "geo",
+    Kind.TEXT: "text",
+    Kind.BOOL: "bool",
+    Kind.INT: "int",
+    Kind.DECIMAL: "decimal",
+    Kind.DATE: "date",
+    Kind.SLUG: "slug",
+    Kind.URL: "url",
+    Kind.EMAIL: "text",
+    Kind.CODE: "code",
+    Kind.CONCEPT: "concept",
+    Kind.PUBLIC_SCHEME: "public_scheme",
+    Kind.ACTOR: "actor",
+    Kind.COMMUNE: "commune",
+    Kind.FREQUENCY: "frequency",
+    Kind.FUNDER: "funder",
+    Kind.MEMBER_SINCE: "member_since",
+    Kind.OBJECT: "object",
+    Kind.OBJECTS: "objects",
+    Kind.NEST: "nest",
+    Kind.ANSWERS: "answers",
+    Kind.TEXTS: "text",
+    Kind.CONCEPTS: "concept",
+    Kind.ACTORS: "actor",
+    Kind.GEO: "geo",
     Kind.ROLES: "role",
 }

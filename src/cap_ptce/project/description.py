@@ -43,8 +43,14 @@ __all__ = [
 ]
 
 FORMATS = ("yaml", "turtle", "json-ld")
-_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".nt": "turtle",
-             ".jsonld": "json-ld", ".json": "json-ld"}
+_SUFFIXES = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".ttl": "turtle",
+    ".nt": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
 _XML_SUFFIXES = (".rdf", ".xml", ".owl")
 # The suffixes of the files that a folder of descriptions holds.
 DESCRIPTION_SUFFIXES = (".yaml", ".yml", ".ttl", ".jsonld")
@@ -70,9 +76,14 @@ class Description:
         return self.lines.get((str(focus_node), None))
 
 
-def load_description(path_or_text: str | bytes | Path, *, source: str | None = None,
-                     base: str = BASE, format: str | None = None,
-                     max_bytes: int = MAX_BYTES) -> Description:
+def load_description(
+    path_or_text: str | bytes | Path,
+    *,
+    source: str | None = None,
+    base: str = BASE,
+    format: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Description:
     """Load a description. A :class:`~pathlib.Path` is read; a ``str`` is always the text itself.
 
     ``format`` is ``yaml``, ``turtle`` or ``json-ld``; by default the file suffix
@@ -91,8 +102,11 @@ def load_description(path_or_text: str | bytes | Path, *, source: str | None = N
         return _from_graph(_parse_turtle(text, source), source, "turtle")
     if fmt == "json-ld":
         return _from_graph(_parse_jsonld_text(text, source), source, "json-ld")
-    raise InputError(f"format de description inconnu / unknown description format {fmt!r}", source=source,
-                     hint=f"au choix / one of: {', '.join(FORMATS)}")
+    raise InputError(
+        f"format de description inconnu / unknown description format {fmt!r}",
+        source=source,
+        hint=f"au choix / one of: {', '.join(FORMATS)}",
+    )
 
 
 def format_of(text: str) -> str:
@@ -112,9 +126,12 @@ def format_of(text: str) -> str:
 
 
 def _xml_refused(source: str) -> RdfSyntaxError:
-    return RdfSyntaxError("les descriptions en RDF/XML sont refusées / RDF/XML descriptions are refused",
-                          source=source, hint="convertir d'abord le fichier en Turtle / convert the file to Turtle "
-                          "first: XML entity expansion makes RDF/XML unsafe to read")
+    return RdfSyntaxError(
+        "les descriptions en RDF/XML sont refusées / RDF/XML descriptions are refused",
+        source=source,
+        hint="convertir d'abord le fichier en Turtle / convert the file to Turtle "
+        "first: XML entity expansion makes RDF/XML unsafe to read",
+    )
 
 
 def _from_yaml(text: str, source: str, base: str, max_bytes: int) -> Description:
@@ -132,8 +149,13 @@ def _parse_turtle(text: str, source: str) -> Graph:
     except Exception as exc:  # rdflib raises many types for bad syntax
         line, column = _turtle_position(exc)
         reason = getattr(exc, "_why", None) or getattr(exc, "message", None) or exc
-        raise RdfSyntaxError(f"Turtle invalide / invalid Turtle: {reason}", source=source, line=line, column=column,
-                             hint="vérifier la syntaxe à cet endroit / check the syntax at that place") from exc
+        raise RdfSyntaxError(
+            f"Turtle invalide / invalid Turtle: {reason}",
+            source=source,
+            line=line,
+            column=column,
+            hint="vérifier la syntaxe à cet endroit / check the syntax at that place",
+        ) from exc
 
 
 def _turtle_position(exc: Exception) -> tuple[int | None, int | None]:
@@ -161,8 +183,9 @@ def _parse_jsonld_text(text: str, source: str) -> Graph:
             document = {"@context": context(), "@graph": document if isinstance(document, list) else [document]}
         to_rdf(document, graph)
     except Exception as exc:  # the JSON-LD processor raises plain exceptions
-        raise RdfSyntaxError(f"JSON-LD illisible / unreadable JSON-LD: {exc}", source=source,
-                             hint="voir / see docs/project-format.md") from exc
+        raise RdfSyntaxError(
+            f"JSON-LD illisible / unreadable JSON-LD: {exc}", source=source, hint="voir / see docs/project-format.md"
+        ) from exc
     return graph
 
 
@@ -181,8 +204,11 @@ def base_of(iri: URIRef, source: str | None = None) -> str:
     text = str(iri)
     base, marker, project_id = text.rpartition("projet/")
     if not marker or not SLUG_RE.match(project_id):
-        raise InputError(f"l'IRI du projet <{text}> n'est pas de la forme / is not of the form {{base}}projet/{{id}}",
-                         source=source, hint="ex. / e.g. https://w3id.org/cap-ptce/projet/mon-ptce")
+        raise InputError(
+            f"l'IRI du projet <{text}> n'est pas de la forme / is not of the form {{base}}projet/{{id}}",
+            source=source,
+            hint="ex. / e.g. https://w3id.org/cap-ptce/projet/mon-ptce",
+        )
     return base
 
 
@@ -208,8 +234,10 @@ def _refuse_extra_triples(graph: Graph, rebuilt: Graph, source: str) -> None:
         raise UnknownKeyError(
             f"{len(extra)} triplet(s) hors du format des descriptions / triple(s) outside the description "
             f"format, e.g. <{s}> <{p}> {o.n3()}",
-            source=source, key=str(p),
-            hint="voir les termes permis dans / see the allowed terms in docs/project-format.md")
+            source=source,
+            key=str(p),
+            hint="voir les termes permis dans / see the allowed terms in docs/project-format.md",
+        )
 
 
 def description_to_yaml(graph: Graph) -> str:
@@ -233,12 +261,16 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def convert(path_or_text: str | bytes | Path, to: str, *, source: str | None = None,
-            base: str = BASE, format: str | None = None) -> str:
+def convert(
+    path_or_text: str | bytes | Path, to: str, *, source: str | None = None, base: str = BASE, format: str | None = None
+) -> str:
     """Load a description and write it as ``to`` (yaml, turtle or json-ld)."""
     writers = {"yaml": description_to_yaml, "turtle": to_turtle, "json-ld": to_jsonld}
     if to not in writers:
-        raise InputError(f"conversion impossible vers / cannot convert to {to!r}", key="to",
-                         hint=f"au choix / one of: {', '.join(FORMATS)}")
+        raise InputError(
+            f"conversion impossible vers / cannot convert to {to!r}",
+            key="to",
+            hint=f"au choix / one of: {', '.join(FORMATS)}",
+        )
     description = load_description(path_or_text, source=source, base=base, format=format)
     return writers[to](description.graph)

@@ -52,28 +52,52 @@ class _Theme:
 
 
 _THEMES = (
-    _Theme("circuits-courts-alimentaires", "pat", ("Saveurs", "Terroirs", "Paniers", "Récoltes"),
-           ("Légumerie solidaire", "Épicerie solidaire", "Plateforme logistique des producteurs",
-            "Cuisine partagée", "Conserverie"),
-           "Les producteurs locaux n'ont pas accès à la restauration collective.",
-           ("Maraîchage", "Transformation alimentaire", "Logistique")),
-    _Theme("mobilite-durable", "crte", ("Mobilités", "Trajets", "Roues"),
-           ("Garage solidaire", "Service d'autopartage", "Atelier vélo", "Transport à la demande"),
-           "Un tiers des demandeurs d'emploi n'ont pas de moyen de transport.",
-           ("Mécanique", "Conseil en mobilité", "Conduite")),
-    _Theme("environnement", "crte", ("Réemploi", "Ressources", "Matières"),
-           ("Ressourcerie", "Matériauthèque", "Atelier de réparation", "Collecte des biodéchets"),
-           "Les déchets réutilisables du territoire partent à l'enfouissement.",
-           ("Réemploi", "Réparation", "Tri des déchets")),
-    _Theme("services-proximite", None, ("Proximité", "Bourg", "Voisinage"),
-           ("Tiers-lieu", "Conciergerie de territoire", "Commerce multiservice", "Maison de services"),
-           "Les services ferment dans les bourgs et les habitants doivent se déplacer.",
-           ("Animation", "Accueil du public", "Gestion de lieux")),
-    _Theme("parcours-emploi-formation", "tzcld", ("Emplois", "Parcours", "Compétences"),
-           ("Entreprise à but d'emploi", "Parcours de formation", "Groupement d'employeurs",
-            "Chantier d'insertion"),
-           "Le chômage de longue durée dépasse la moyenne régionale.",
-           ("Insertion", "Formation", "Accompagnement vers l'emploi")),
+    _Theme(
+        "circuits-courts-alimentaires",
+        "pat",
+        ("Saveurs", "Terroirs", "Paniers", "Récoltes"),
+        (
+            "Légumerie solidaire",
+            "Épicerie solidaire",
+            "Plateforme logistique des producteurs",
+            "Cuisine partagée",
+            "Conserverie",
+        ),
+        "Les producteurs locaux n'ont pas accès à la restauration collective.",
+        ("Maraîchage", "Transformation alimentaire", "Logistique"),
+    ),
+    _Theme(
+        "mobilite-durable",
+        "crte",
+        ("Mobilités", "Trajets", "Roues"),
+        ("Garage solidaire", "Service d'autopartage", "Atelier vélo", "Transport à la demande"),
+        "Un tiers des demandeurs d'emploi n'ont pas de moyen de transport.",
+        ("Mécanique", "Conseil en mobilité", "Conduite"),
+    ),
+    _Theme(
+        "environnement",
+        "crte",
+        ("Réemploi", "Ressources", "Matières"),
+        ("Ressourcerie", "Matériauthèque", "Atelier de réparation", "Collecte des biodéchets"),
+        "Les déchets réutilisables du territoire partent à l'enfouissement.",
+        ("Réemploi", "Réparation", "Tri des déchets"),
+    ),
+    _Theme(
+        "services-proximite",
+        None,
+        ("Proximité", "Bourg", "Voisinage"),
+        ("Tiers-lieu", "Conciergerie de territoire", "Commerce multiservice", "Maison de services"),
+        "Les services ferment dans les bourgs et les habitants doivent se déplacer.",
+        ("Animation", "Accueil du public", "Gestion de lieux"),
+    ),
+    _Theme(
+        "parcours-emploi-formation",
+        "tzcld",
+        ("Emplois", "Parcours", "Compétences"),
+        ("Entreprise à but d'emploi", "Parcours de formation", "Groupement d'employeurs", "Chantier d'insertion"),
+        "Le chômage de longue durée dépasse la moyenne régionale.",
+        ("Insertion", "Formation", "Accompagnement vers l'emploi"),
+    ),
 )
 
 # (type concept, ESS, legal category, legal form, name pattern)
@@ -92,18 +116,38 @@ _OTHER_KINDS = (
 _PARTNER_KINDS = (
     ("collectivite-territoriale", False, "7210", "Commune", "Ville de {c}"),
     ("organisme-formation", False, "7331", "Établissement public local d'enseignement", "Lycée professionnel de {c}"),
-    ("enseignement-superieur", False, "7383", "Établissement public d'enseignement supérieur", "Université de {c} (fictive)"),
+    (
+        "enseignement-superieur",
+        False,
+        "7383",
+        "Établissement public d'enseignement supérieur",
+        "Université de {c} (fictive)",
+    ),
     ("reseau", True, "9220", "Association loi 1901", "Réseau {w} de {c}"),
 )
-_NAME_WORDS = ("Horizon", "Entraide", "Avenir", "Convergence", "Alliance", "Racines", "Atelier",
-               "Passerelle", "Solidarités", "Rivages", "Ensemble", "Élan", "Ruches", "Sillons")
+_NAME_WORDS = (
+    "Horizon",
+    "Entraide",
+    "Avenir",
+    "Convergence",
+    "Alliance",
+    "Racines",
+    "Atelier",
+    "Passerelle",
+    "Solidarités",
+    "Rivages",
+    "Ensemble",
+    "Élan",
+    "Ruches",
+    "Sillons",
+)
 _FREQUENCIES = ("mensuelle", "bimestrielle", "trimestrielle", "semestrielle", "annuelle")
 _STAGES = ("idee", "etude", "experimentation", "concretisation", "fonctionnement")
 
 
 def _siren(rng: random.Random, first: str = "") -> str:
     width = 8 - len(first)
-    body = first + str(rng.randrange(10 ** width)).zfill(width)
+    body = first + str(rng.randrange(10**width)).zfill(width)
     return body + luhn_digit(body)
 
 
@@ -136,11 +180,19 @@ class _Draft:
         while slug in taken:
             slug, suffix = f"{_slug(name)}-{suffix}", suffix + 1
         siren = _siren(self.rng, siren_first)
-        actor = {"id": slug, "nom": name, "type": concept, "ess": ess, "siren": siren,
-                 "siret": _siret(self.rng, siren), "forme_juridique": form,
-                 "categorie_juridique": category,
-                 "commune": self.rng.choice(self.departement.communes)[0],
-                 "competences": sorted(self.rng.sample(self.theme.skills, 2)), "roles": [role]}
+        actor = {
+            "id": slug,
+            "nom": name,
+            "type": concept,
+            "ess": ess,
+            "siren": siren,
+            "siret": _siret(self.rng, siren),
+            "forme_juridique": form,
+            "categorie_juridique": category,
+            "commune": self.rng.choice(self.departement.communes)[0],
+            "competences": sorted(self.rng.sample(self.theme.skills, 2)),
+            "roles": [role],
+        }
         self.actors.append(actor)
         return actor
 
@@ -174,8 +226,10 @@ def synthetic_description(seed: int, index: int) -> dict:
         "nom": f"Pôle {draft.word} {draft.city} (synthétique n° {index})",
         "description": f"Description synthétique d'un PTCE sur le thème « {theme.axis} » ({dep.name}).",
         "maturite": draft.maturity,
-        "structure_porteuse": {"acteur": draft.carrier["id"],
-                               "experience_cooperation": f"{draft.carrier['nom']} coopère depuis {rng.randint(2, 15)} ans sur le territoire."},
+        "structure_porteuse": {
+            "acteur": draft.carrier["id"],
+            "experience_cooperation": f"{draft.carrier['nom']} coopère depuis {rng.randint(2, 15)} ans sur le territoire.",
+        },
         "strategie_commune": f"Mutualiser moyens et compétences autour de « {theme.actions[0].lower()} » à {draft.city}.",
         "objectifs": [f"Créer {rng.randint(3, 40)} emplois durables", "Renforcer la coopération entre acteurs locaux"],
         "constats": [{"texte": theme.finding, "sources": ["Diagnostic territorial"], "partage": rng.random() < 0.8}],
@@ -186,10 +240,16 @@ def synthetic_description(seed: int, index: int) -> dict:
         "actions": _actions(rng, theme, ids, draft.maturity),
         "implications": [{"membre": ids[1], "formes": ["apports-en-nature"], "description": "Locaux et matériel."}],
         "dispositifs": _schemes(rng, theme, draft.city),
-        "coordination": [{"nom": "Coordination du pôle", "fonctions": ["animation", "ingenierie-projet-collectif"],
-                          "statut": "salariee", "etp": rng.choice((0.5, 0.8, 1)),
-                          "valorisation": rng.choice(("creation-poste", "mise-a-disposition")),
-                          "employeur": draft.carrier["id"]}],
+        "coordination": [
+            {
+                "nom": "Coordination du pôle",
+                "fonctions": ["animation", "ingenierie-projet-collectif"],
+                "statut": "salariee",
+                "etp": rng.choice((0.5, 0.8, 1)),
+                "valorisation": rng.choice(("creation-poste", "mise-a-disposition")),
+                "employeur": draft.carrier["id"],
+            }
+        ],
         "financements": _fundings(rng, draft.carrier["id"]),
     }
     data["reponses"] = _answers(data, dep, theme)
@@ -198,15 +258,27 @@ def synthetic_description(seed: int, index: int) -> dict:
 
 def _governance(rng: random.Random, ids: list[str]) -> dict:
     participants = sorted(rng.sample(ids, min(len(ids), rng.randint(3, 8))))
-    return {"formes": sorted(rng.sample(("formalisee", "comites", "convention", "charte"), 2)),
-            "instances": [{"nom": "Comité de pilotage", "type": "instances-pilotage",
-                           "frequence": rng.choice(_FREQUENCIES), "participants": participants}]}
+    return {
+        "formes": sorted(rng.sample(("formalisee", "comites", "convention", "charte"), 2)),
+        "instances": [
+            {
+                "nom": "Comité de pilotage",
+                "type": "instances-pilotage",
+                "frequence": rng.choice(_FREQUENCIES),
+                "participants": participants,
+            }
+        ],
+    }
 
 
 def _territory(rng: random.Random, dep: Departement, communes: list[str], city: str) -> dict:
-    territory = {"nom": f"Territoire de {city}", "communes": communes,
-                 "departements": [dep.code], "regions": [dep.region],
-                 "population": rng.randint(5, 400) * 1000}
+    territory = {
+        "nom": f"Territoire de {city}",
+        "communes": communes,
+        "departements": [dep.code],
+        "regions": [dep.region],
+        "population": rng.randint(5, 400) * 1000,
+    }
     if dep.epci and rng.random() < 0.7:
         territory["epci"] = [dep.epci[0][0]]
     territory["description"] = f"Territoire de la région {REGIONS[dep.region]}."
@@ -217,9 +289,16 @@ def _actions(rng: random.Random, theme: _Theme, ids: list[str], maturity: str) -
     stages = _STAGES[:3] if maturity == "emergent" else _STAGES
     names = rng.sample(theme.actions, rng.randint(1, len(theme.actions)))
     year = rng.randint(2021, 2026)
-    return [{"nom": name, "stade": rng.choice(stages), "axes": [theme.axis],
-             "debut": f"{year + n}", "porteurs": sorted(rng.sample(ids, min(2, len(ids))))}
-            for n, name in enumerate(names)]
+    return [
+        {
+            "nom": name,
+            "stade": rng.choice(stages),
+            "axes": [theme.axis],
+            "debut": f"{year + n}",
+            "porteurs": sorted(rng.sample(ids, min(2, len(ids)))),
+        }
+        for n, name in enumerate(names)
+    ]
 
 
 def _schemes(rng: random.Random, theme: _Theme, city: str) -> list[dict]:
@@ -232,17 +311,44 @@ def _schemes(rng: random.Random, theme: _Theme, city: str) -> list[dict]:
 
 
 def _fundings(rng: random.Random, carrier: str) -> list[dict]:
-    fundings = [{"financeur": "État — AMI PTCE", "type_financeur": "etat", "montant": 100000,
-                 "nature": "fonctionnement", "statut": rng.choice(("active", "activable"))}]
-    for funder, kind in rng.sample((("Région", "region"), ("Département", "departement"),
-                                    ("Fondation", "fondations"), ("Financement participatif", "financement-participatif"),
-                                    ("Europe (FSE+)", "europe")), rng.randint(0, 3)):
-        fundings.append({"financeur": funder, "type_financeur": kind, "montant": rng.randint(5, 200) * 500,
-                         "nature": rng.choice(("fonctionnement", "investissement")),
-                         "statut": rng.choice(("active", "activable"))})
+    fundings = [
+        {
+            "financeur": "État — AMI PTCE",
+            "type_financeur": "etat",
+            "montant": 100000,
+            "nature": "fonctionnement",
+            "statut": rng.choice(("active", "activable")),
+        }
+    ]
+    for funder, kind in rng.sample(
+        (
+            ("Région", "region"),
+            ("Département", "departement"),
+            ("Fondation", "fondations"),
+            ("Financement participatif", "financement-participatif"),
+            ("Europe (FSE+)", "europe"),
+        ),
+        rng.randint(0, 3),
+    ):
+        fundings.append(
+            {
+                "financeur": funder,
+                "type_financeur": kind,
+                "montant": rng.randint(5, 200) * 500,
+                "nature": rng.choice(("fonctionnement", "investissement")),
+                "statut": rng.choice(("active", "activable")),
+            }
+        )
     if rng.random() < 0.5:
-        fundings.append({"financeur_acteur": carrier, "type_financeur": "autofinancement",
-                         "montant": rng.randint(1, 40) * 1000, "nature": "fonctionnement", "statut": "active"})
+        fundings.append(
+            {
+                "financeur_acteur": carrier,
+                "type_financeur": "autofinancement",
+                "montant": rng.randint(1, 40) * 1000,
+                "nature": "fonctionnement",
+                "statut": "active",
+            }
+        )
     return fundings
 
 
@@ -265,7 +371,9 @@ def _answers(data: dict, dep: Departement, theme: _Theme) -> dict:
         "Elle concourt à l'emploi et à la transition écologique.",
         "Liens réguliers avec les élus et les techniciens des collectivités.",
         "Une coordination salariée anime la démarche.",
-        "Le poste est " + ("créé" if data["coordination"][0]["valorisation"] == "creation-poste" else "mis à disposition") + ".",
+        "Le poste est "
+        + ("créé" if data["coordination"][0]["valorisation"] == "creation-poste" else "mis à disposition")
+        + ".",
         f"{len(data['financements'])} financement(s) prévus, publics et privés.",
     ]
     return {f"q{n:02d}": text for n, text in enumerate(texts, start=1)}
@@ -274,11 +382,17 @@ def _answers(data: dict, dep: Departement, theme: _Theme) -> dict:
 def synthetic_files(count: int, seed: int = 0) -> Iterator[tuple[str, str]]:
     """``(file name, YAML text)`` for each of ``count`` synthetic descriptions."""
     if seed < 0:
-        raise ParameterError(f"graine négative / negative seed: {seed}", key="seed",
-                             hint="un entier positif ou nul / a whole number from 0")
+        raise ParameterError(
+            f"graine négative / negative seed: {seed}",
+            key="seed",
+            hint="un entier positif ou nul / a whole number from 0",
+        )
     if not 0 <= count <= MAX_COUNT:
-        raise ParameterError(f"impossible de produire {count} descriptions / cannot generate {count} descriptions",
-                             key="N", hint=f"de 0 à / from 0 to {MAX_COUNT:,}")
+        raise ParameterError(
+            f"impossible de produire {count} descriptions / cannot generate {count} descriptions",
+            key="N",
+            hint=f"de 0 à / from 0 to {MAX_COUNT:,}",
+        )
     for index in range(1, count + 1):
         data = synthetic_description(seed, index)
         yield f"{data['id']}.yaml", data_to_yaml(data)

@@ -25,20 +25,34 @@ def parse_json_document(text: str, source: str, max_depth: int = MAX_DEPTH) -> A
     try:
         document = json.loads(text, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as exc:
-        raise RdfSyntaxError(f"JSON invalide / invalid JSON: {exc.msg}", source=source, line=exc.lineno,
-                             column=exc.colno, hint="vérifier accolades, virgules et guillemets / "
-                                                    "check brackets, commas and quotes") from exc
+        raise RdfSyntaxError(
+            f"JSON invalide / invalid JSON: {exc.msg}",
+            source=source,
+            line=exc.lineno,
+            column=exc.colno,
+            hint="vérifier accolades, virgules et guillemets / check brackets, commas and quotes",
+        ) from exc
     except _DuplicateKey as exc:
-        raise RdfSyntaxError(f"la clé {exc.key!r} apparaît deux fois / appears twice", source=source,
-                             key=exc.key, hint="n'en garder qu'une / keep only one") from exc
+        raise RdfSyntaxError(
+            f"la clé {exc.key!r} apparaît deux fois / appears twice",
+            source=source,
+            key=exc.key,
+            hint="n'en garder qu'une / keep only one",
+        ) from exc
     except RecursionError as exc:
-        raise InputError("JSON trop imbriqué / JSON nested too deeply", source=source,
-                         hint=f"{max_depth} niveaux au plus / {max_depth} levels at most") from exc
+        raise InputError(
+            "JSON trop imbriqué / JSON nested too deeply",
+            source=source,
+            hint=f"{max_depth} niveaux au plus / {max_depth} levels at most",
+        ) from exc
     known = set(terms())
     for node, depth in _walk(document):
         if depth > max_depth:
-            raise InputError(f"plus de {max_depth} niveaux d'imbrication / nested more than {max_depth} levels deep",
-                             source=source, hint="aplatir la structure / flatten the structure")
+            raise InputError(
+                f"plus de {max_depth} niveaux d'imbrication / nested more than {max_depth} levels deep",
+                source=source,
+                hint="aplatir la structure / flatten the structure",
+            )
         if isinstance(node, dict):
             _check_context(node, source, known)
     for node, _ in _walk(document):
@@ -74,9 +88,12 @@ def _walk(document: Any):
 
 def _check_context(node: dict, source: str, known: set[str]) -> None:
     if "@import" in node:
-        raise RdfSyntaxError("@import est refusé : il ferait télécharger un document / @import is refused: "
-                             "it would fetch a document", source=source, key="@import",
-                             hint="retirer @import / remove @import")
+        raise RdfSyntaxError(
+            "@import est refusé : il ferait télécharger un document / @import is refused: it would fetch a document",
+            source=source,
+            key="@import",
+            hint="retirer @import / remove @import",
+        )
     if "@context" not in node:
         return
     value = node["@context"]
@@ -87,9 +104,12 @@ def _check_context(node: dict, source: str, known: set[str]) -> None:
         if not isinstance(item, dict):
             raise RdfSyntaxError(
                 f"un @context donné par adresse ({str(item)[:80]!r}) est refusé : il serait téléchargé / "
-                "a @context given by address is refused: it would be fetched", source=source, key="@context",
+                "a @context given by address is refused: it would be fetched",
+                source=source,
+                key="@context",
                 hint="retirer @context (celui de CAP PTCE s'applique) ou l'écrire en objet / "
-                     "remove @context (the CAP PTCE context applies) or inline it as an object")
+                "remove @context (the CAP PTCE context applies) or inline it as an object",
+            )
         known.update(k for k in item if not k.startswith("@"))
 
 
@@ -98,6 +118,11 @@ def _check_keys(node: dict, source: str, known: set[str]) -> None:
         if key.startswith("@") or ":" in key or key in known:
             continue
         suggestion = nearest(key, sorted(known))
-        raise UnknownKeyError(f"clé inconnue / unknown key {key!r}", source=source, key=key,
-                              hint=did_you_mean(suggestion) if suggestion
-                              else "voir les clés dans / see the keys in docs/project-format.md")
+        raise UnknownKeyError(
+            f"clé inconnue / unknown key {key!r}",
+            source=source,
+            key=key,
+            hint=did_you_mean(suggestion)
+            if suggestion
+            else "voir les clés dans / see the keys in docs/project-format.md",
+        )

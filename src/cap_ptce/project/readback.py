@@ -30,12 +30,18 @@ def find_project(graph: Graph, source: str | None = None) -> URIRef:
     """The one ``cap:Project`` that the graph describes."""
     projects = sorted(set(graph.subjects(RDF.type, CAP.Project)), key=str)
     if len(projects) != 1:
-        raise InputError(f"une description décrit exactement un projet ; ce graphe en a {len(projects)} / "
-                         f"a description must describe exactly one project; this graph has {len(projects)}",
-                         source=source, hint="un projet par fichier, typé cap:Project / one cap:Project per file")
+        raise InputError(
+            f"une description décrit exactement un projet ; ce graphe en a {len(projects)} / "
+            f"a description must describe exactly one project; this graph has {len(projects)}",
+            source=source,
+            hint="un projet par fichier, typé cap:Project / one cap:Project per file",
+        )
     if not isinstance(projects[0], URIRef):
-        raise InputError("le projet doit être nommé par une IRI / the project must be named by an IRI",
-                         source=source, hint="{base}projet/{id}")
+        raise InputError(
+            "le projet doit être nommé par une IRI / the project must be named by an IRI",
+            source=source,
+            hint="{base}projet/{id}",
+        )
     return projects[0]
 
 
@@ -89,13 +95,15 @@ class _Reader:
         return found[0] if found else None
 
     def membership(self, spec_field: Field, actor: URIRef) -> Any:
-        membership = URIRef(f"{self.iri}/adhesion/{str(actor)[len(self.actor_prefix):]}")
+        membership = URIRef(f"{self.iri}/adhesion/{str(actor)[len(self.actor_prefix) :]}")
         if spec_field.kind == Kind.MEMBER_SINCE:
-            dates = [self.read_date(o, spec_field)
-                     for o in self.graph.objects(membership, predicate("depuis"))]
+            dates = [self.read_date(o, spec_field) for o in self.graph.objects(membership, predicate("depuis"))]
             return next((d for d in dates if d is not None), None)
-        labels = [str(label) for role in self.graph.objects(membership, predicate("roles"))
-                  for label in self.graph.objects(role, SKOS.prefLabel)]
+        labels = [
+            str(label)
+            for role in self.graph.objects(membership, predicate("roles"))
+            for label in self.graph.objects(role, SKOS.prefLabel)
+        ]
         return sorted(labels)
 
     # scalar readers: read_<name>(object, field) -> value or None
@@ -129,22 +137,22 @@ class _Reader:
 
     def read_concept(self, term, spec_field):
         prefix = str(VOCAB) + f"{spec_field.arg}/"
-        return str(term)[len(prefix):] if str(term).startswith(prefix) else None
+        return str(term)[len(prefix) :] if str(term).startswith(prefix) else None
 
     def read_public_scheme(self, term, spec_field):
         prefix = str(VOCAB) + "dispositifs/"
-        return str(term)[len(prefix):] if str(term).startswith(prefix) else None
+        return str(term)[len(prefix) :] if str(term).startswith(prefix) else None
 
     def read_actor(self, term, spec_field):
         text = str(term)
         if isinstance(term, URIRef) and text.startswith(self.actor_prefix):
-            return text[len(self.actor_prefix):]
+            return text[len(self.actor_prefix) :]
         return None
 
     def read_geo(self, term, spec_field):
         level = spec_field.arg or "commune"
         prefix = f"{INSEE_GEO}{level}/"
-        return str(term)[len(prefix):] if str(term).startswith(prefix) else None
+        return str(term)[len(prefix) :] if str(term).startswith(prefix) else None
 
     def read_frequency(self, term, spec_field):
         return _FREQUENCY_WORDS.get(str(term))
@@ -179,7 +187,7 @@ class _Reader:
             question = next(iter(self.graph.objects(answer, CAP.answers)), None)
             text = next(iter(self.graph.objects(answer, SCHEMA.text)), None)
             if question is not None and str(question).startswith(prefix) and text is not None:
-                answers[str(question)[len(prefix):]] = str(text)
+                answers[str(question)[len(prefix) :]] = str(text)
         return dict(sorted(answers.items()))
 
 
@@ -188,10 +196,26 @@ def _sort_key(value: Any) -> str:
 
 
 _READERS = {
-    Kind.TEXT: "text", Kind.TEXTS: "text", Kind.BOOL: "bool", Kind.INT: "int",
-    Kind.DECIMAL: "decimal", Kind.DATE: "date", Kind.SLUG: "text", Kind.URL: "iri",
-    Kind.EMAIL: "text", Kind.CODE: "text", Kind.CONCEPT: "concept", Kind.CONCEPTS: "concept",
-    Kind.PUBLIC_SCHEME: "public_scheme", Kind.ACTOR: "actor", Kind.ACTORS: "actor",
-    Kind.GEO: "geo", Kind.COMMUNE: "geo", Kind.FREQUENCY: "frequency", Kind.FUNDER: "funder",
-    Kind.OBJECT: "object", Kind.OBJECTS: "objects", Kind.ANSWERS: "answers",
+    Kind.TEXT: "text",
+    Kind.TEXTS: "text",
+    Kind.BOOL: "bool",
+    Kind.INT: "int",
+    Kind.DECIMAL: "decimal",
+    Kind.DATE: "date",
+    Kind.SLUG: "text",
+    Kind.URL: "iri",
+    Kind.EMAIL: "text",
+    Kind.CODE: "text",
+    Kind.CONCEPT: "concept",
+    Kind.CONCEPTS: "concept",
+    Kind.PUBLIC_SCHEME: "public_scheme",
+    Kind.ACTOR: "actor",
+    Kind.ACTORS: "actor",
+    Kind.GEO: "geo",
+    Kind.COMMUNE: "geo",
+    Kind.FREQUENCY: "frequency",
+    Kind.FUNDER: "funder",
+    Kind.OBJECT: "object",
+    Kind.OBJECTS: "objects",
+    Kind.ANSWERS: "answers",
 }

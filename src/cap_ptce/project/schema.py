@@ -26,26 +26,44 @@ class Kind:
     SLUG = "slug"
     URL = "URL"
     EMAIL = "e-mail"
-    CODE = "code"                # an identifier kept as text: SIREN, SIRET, RNA, legal category
-    CONCEPT = "concept"          # arg: the concept scheme
-    CONCEPTS = "concepts"        # arg: the concept scheme
+    CODE = "code"  # an identifier kept as text: SIREN, SIRET, RNA, legal category
+    CONCEPT = "concept"  # arg: the concept scheme
+    CONCEPTS = "concepts"  # arg: the concept scheme
     PUBLIC_SCHEME = "dispositif"  # an id of grille/dispositifs.yaml
     ACTOR = "réf. acteur"
     ACTORS = "réfs. acteurs"
-    GEO = "codes INSEE"          # arg: the INSEE level (commune, intercommunalite, departement, region)
+    GEO = "codes INSEE"  # arg: the INSEE level (commune, intercommunalite, departement, region)
     COMMUNE = "code INSEE de commune"
     FREQUENCY = "fréquence"
-    FUNDER = "financeur"         # a funder's name, which becomes a node
-    ROLES = "rôles"              # texts that become org:Role nodes of the actor's membership
+    FUNDER = "financeur"  # a funder's name, which becomes a node
+    ROLES = "rôles"  # texts that become org:Role nodes of the actor's membership
     MEMBER_SINCE = "date d'adhésion"  # a date on the actor's membership
-    OBJECT = "objet"             # arg: the NodeSpec name
-    OBJECTS = "liste d'objets"   # arg: the NodeSpec name
-    NEST = "bloc"                # arg: the NodeSpec name; its keys are properties of the parent node
+    OBJECT = "objet"  # arg: the NodeSpec name
+    OBJECTS = "liste d'objets"  # arg: the NodeSpec name
+    NEST = "bloc"  # arg: the NodeSpec name; its keys are properties of the parent node
     ANSWERS = "réponses"
 
     SETS = frozenset({TEXTS, CONCEPTS, ACTORS, GEO, ROLES})
-    SCALARS = frozenset({TEXT, BOOL, INT, DECIMAL, DATE, SLUG, URL, EMAIL, CODE, CONCEPT,
-                         PUBLIC_SCHEME, ACTOR, COMMUNE, FREQUENCY, FUNDER, MEMBER_SINCE})
+    SCALARS = frozenset(
+        {
+            TEXT,
+            BOOL,
+            INT,
+            DECIMAL,
+            DATE,
+            SLUG,
+            URL,
+            EMAIL,
+            CODE,
+            CONCEPT,
+            PUBLIC_SCHEME,
+            ACTOR,
+            COMMUNE,
+            FREQUENCY,
+            FUNDER,
+            MEMBER_SINCE,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -96,141 +114,218 @@ class NodeSpec:
 
 K = Kind
 
-STRUCTURE = NodeSpec("structure_porteuse", None, None, (
-    Field("acteur", K.ACTOR),
-    Field("experience_cooperation", K.TEXT),
-    Field("cooperations_engagees", K.TEXTS),
-))
+STRUCTURE = NodeSpec(
+    "structure_porteuse",
+    None,
+    None,
+    (
+        Field("acteur", K.ACTOR),
+        Field("experience_cooperation", K.TEXT),
+        Field("cooperations_engagees", K.TEXTS),
+    ),
+)
 
-CONSTAT = NodeSpec("constats", "cap:InitialFinding", "constat", (
-    Field("texte", K.TEXT),
-    Field("sources", K.TEXTS),
-    Field("partage", K.BOOL),
-))
+CONSTAT = NodeSpec(
+    "constats",
+    "cap:InitialFinding",
+    "constat",
+    (
+        Field("texte", K.TEXT),
+        Field("sources", K.TEXTS),
+        Field("partage", K.BOOL),
+    ),
+)
 
-ACTEUR = NodeSpec("acteurs", "cap:Actor", "acteur", (
-    Field("id", K.SLUG, required=True),
-    Field("nom", K.TEXT),
-    Field("type", K.CONCEPT, "types-acteurs"),
-    Field("ess", K.BOOL),
-    Field("siren", K.CODE),
-    Field("siret", K.CODE),
-    Field("rna", K.CODE),
-    Field("forme_juridique", K.TEXT),
-    Field("categorie_juridique", K.CODE),
-    Field("commune", K.COMMUNE),
-    Field("site_web", K.URL),
-    Field("competences", K.TEXTS),
-    Field("roles", K.ROLES),
-    Field("depuis", K.MEMBER_SINCE),
-))
+ACTEUR = NodeSpec(
+    "acteurs",
+    "cap:Actor",
+    "acteur",
+    (
+        Field("id", K.SLUG, required=True),
+        Field("nom", K.TEXT),
+        Field("type", K.CONCEPT, "types-acteurs"),
+        Field("ess", K.BOOL),
+        Field("siren", K.CODE),
+        Field("siret", K.CODE),
+        Field("rna", K.CODE),
+        Field("forme_juridique", K.TEXT),
+        Field("categorie_juridique", K.CODE),
+        Field("commune", K.COMMUNE),
+        Field("site_web", K.URL),
+        Field("competences", K.TEXTS),
+        Field("roles", K.ROLES),
+        Field("depuis", K.MEMBER_SINCE),
+    ),
+)
 
-INSTANCE = NodeSpec("instances", "cap:GovernanceBody", "instance", (
-    Field("nom", K.TEXT),
-    Field("type", K.CONCEPT, "espaces-implication"),
-    Field("frequence", K.FREQUENCY),
-    Field("participants", K.ACTORS),
-    Field("autres_participants", K.TEXTS),
-    Field("description", K.TEXT),
-))
+INSTANCE = NodeSpec(
+    "instances",
+    "cap:GovernanceBody",
+    "instance",
+    (
+        Field("nom", K.TEXT),
+        Field("type", K.CONCEPT, "espaces-implication"),
+        Field("frequence", K.FREQUENCY),
+        Field("participants", K.ACTORS),
+        Field("autres_participants", K.TEXTS),
+        Field("description", K.TEXT),
+    ),
+)
 
-GOUVERNANCE = NodeSpec("gouvernance", None, None, (
-    Field("formes", K.CONCEPTS, "formes-gouvernance"),
-    Field("instances", K.OBJECTS, "instances"),
-))
+GOUVERNANCE = NodeSpec(
+    "gouvernance",
+    None,
+    None,
+    (
+        Field("formes", K.CONCEPTS, "formes-gouvernance"),
+        Field("instances", K.OBJECTS, "instances"),
+    ),
+)
 
-TERRITOIRE = NodeSpec("territoire", "cap:Territory", "territoire", (
-    Field("nom", K.TEXT),
-    Field("description", K.TEXT),
-    Field("communes", K.GEO, "commune"),
-    Field("epci", K.GEO, "intercommunalite"),
-    Field("departements", K.GEO, "departement"),
-    Field("regions", K.GEO, "region"),
-    Field("population", K.INT),
-    Field("atouts", K.TEXTS),
-    Field("faiblesses", K.TEXTS),
-    Field("ressources", K.TEXTS),
-))
+TERRITOIRE = NodeSpec(
+    "territoire",
+    "cap:Territory",
+    "territoire",
+    (
+        Field("nom", K.TEXT),
+        Field("description", K.TEXT),
+        Field("communes", K.GEO, "commune"),
+        Field("epci", K.GEO, "intercommunalite"),
+        Field("departements", K.GEO, "departement"),
+        Field("regions", K.GEO, "region"),
+        Field("population", K.INT),
+        Field("atouts", K.TEXTS),
+        Field("faiblesses", K.TEXTS),
+        Field("ressources", K.TEXTS),
+    ),
+)
 
-ACTION = NodeSpec("actions", "cap:Action", "action", (
-    Field("nom", K.TEXT),
-    Field("description", K.TEXT),
-    Field("stade", K.CONCEPT, "stades-action"),
-    Field("axes", K.CONCEPTS, "axes-thematiques"),
-    Field("debut", K.DATE),
-    Field("fin", K.DATE),
-    Field("porteurs", K.ACTORS),
-))
+ACTION = NodeSpec(
+    "actions",
+    "cap:Action",
+    "action",
+    (
+        Field("nom", K.TEXT),
+        Field("description", K.TEXT),
+        Field("stade", K.CONCEPT, "stades-action"),
+        Field("axes", K.CONCEPTS, "axes-thematiques"),
+        Field("debut", K.DATE),
+        Field("fin", K.DATE),
+        Field("porteurs", K.ACTORS),
+    ),
+)
 
-IMPLICATION = NodeSpec("implications", "cap:Involvement", "implication", (
-    Field("membre", K.ACTOR),
-    Field("formes", K.CONCEPTS, "formes-implication"),
-    Field("description", K.TEXT),
-    Field("etp", K.DECIMAL),
-    Field("montant", K.DECIMAL),
-), scope="implications")
+IMPLICATION = NodeSpec(
+    "implications",
+    "cap:Involvement",
+    "implication",
+    (
+        Field("membre", K.ACTOR),
+        Field("formes", K.CONCEPTS, "formes-implication"),
+        Field("description", K.TEXT),
+        Field("etp", K.DECIMAL),
+        Field("montant", K.DECIMAL),
+    ),
+    scope="implications",
+)
 
-DISPOSITIF = NodeSpec("dispositifs", "cap:LocalSchemeInstance", "dispositif", (
-    Field("dispositif", K.PUBLIC_SCHEME),
-    Field("nom", K.TEXT),
-    Field("description", K.TEXT),
-    Field("depuis", K.DATE),
-))
+DISPOSITIF = NodeSpec(
+    "dispositifs",
+    "cap:LocalSchemeInstance",
+    "dispositif",
+    (
+        Field("dispositif", K.PUBLIC_SCHEME),
+        Field("nom", K.TEXT),
+        Field("description", K.TEXT),
+        Field("depuis", K.DATE),
+    ),
+)
 
-COORDINATION = NodeSpec("coordination", "cap:CoordinationPost", "coordination", (
-    Field("nom", K.TEXT),
-    Field("fonctions", K.CONCEPTS, "fonctions-coordination"),
-    Field("statut", K.CONCEPT, "statuts-ressources"),
-    Field("etp", K.DECIMAL),
-    Field("valorisation", K.CONCEPT, "valorisation-postes"),
-    Field("employeur", K.ACTOR),
-), scope="coordination")
+COORDINATION = NodeSpec(
+    "coordination",
+    "cap:CoordinationPost",
+    "coordination",
+    (
+        Field("nom", K.TEXT),
+        Field("fonctions", K.CONCEPTS, "fonctions-coordination"),
+        Field("statut", K.CONCEPT, "statuts-ressources"),
+        Field("etp", K.DECIMAL),
+        Field("valorisation", K.CONCEPT, "valorisation-postes"),
+        Field("employeur", K.ACTOR),
+    ),
+    scope="coordination",
+)
 
-FINANCEMENT = NodeSpec("financements", "cap:Funding", "financement", (
-    Field("financeur", K.FUNDER),
-    Field("financeur_acteur", K.ACTOR),
-    Field("type_financeur", K.CONCEPT, "types-financeurs"),
-    Field("montant", K.DECIMAL),
-    Field("nature", K.CONCEPT, "natures-depenses"),
-    Field("statut", K.CONCEPT, "statuts-financement"),
-    Field("dispositif_financier", K.TEXT),
-    Field("description", K.TEXT),
-    Field("debut", K.DATE),
-    Field("fin", K.DATE),
-), scope="financements")
+FINANCEMENT = NodeSpec(
+    "financements",
+    "cap:Funding",
+    "financement",
+    (
+        Field("financeur", K.FUNDER),
+        Field("financeur_acteur", K.ACTOR),
+        Field("type_financeur", K.CONCEPT, "types-financeurs"),
+        Field("montant", K.DECIMAL),
+        Field("nature", K.CONCEPT, "natures-depenses"),
+        Field("statut", K.CONCEPT, "statuts-financement"),
+        Field("dispositif_financier", K.TEXT),
+        Field("description", K.TEXT),
+        Field("debut", K.DATE),
+        Field("fin", K.DATE),
+    ),
+    scope="financements",
+)
 
-PROJECT = NodeSpec("projet", "cap:Project", None, (
-    Field("fictif", K.BOOL),
-    Field("id", K.SLUG, required=True),
-    Field("nom", K.TEXT),
-    Field("description", K.TEXT),
-    Field("maturite", K.CONCEPT, "maturites"),
-    Field("site_web", K.URL),
-    Field("courriel", K.EMAIL),
-    Field("date_creation", K.DATE),
-    Field("mise_a_jour", K.DATE),
-    Field("structure_porteuse", K.NEST, "structure_porteuse"),
-    Field("strategie_commune", K.TEXT),
-    Field("objectifs", K.TEXTS),
-    Field("constats", K.OBJECTS, "constats"),
-    Field("axes", K.CONCEPTS, "axes-thematiques"),
-    Field("autres_axes", K.TEXTS),
-    Field("identification_axes", K.TEXT),
-    Field("acteurs", K.OBJECTS, "acteurs"),
-    Field("gouvernance", K.NEST, "gouvernance"),
-    Field("territoire", K.OBJECT, "territoire"),
-    Field("actions", K.OBJECTS, "actions"),
-    Field("implications", K.OBJECTS, "implications"),
-    Field("effets_attendus", K.TEXTS),
-    Field("dispositifs", K.OBJECTS, "dispositifs"),
-    Field("coordination", K.OBJECTS, "coordination"),
-    Field("financements", K.OBJECTS, "financements"),
-    Field("reponses", K.ANSWERS),
-))
+PROJECT = NodeSpec(
+    "projet",
+    "cap:Project",
+    None,
+    (
+        Field("fictif", K.BOOL),
+        Field("id", K.SLUG, required=True),
+        Field("nom", K.TEXT),
+        Field("description", K.TEXT),
+        Field("maturite", K.CONCEPT, "maturites"),
+        Field("site_web", K.URL),
+        Field("courriel", K.EMAIL),
+        Field("date_creation", K.DATE),
+        Field("mise_a_jour", K.DATE),
+        Field("structure_porteuse", K.NEST, "structure_porteuse"),
+        Field("strategie_commune", K.TEXT),
+        Field("objectifs", K.TEXTS),
+        Field("constats", K.OBJECTS, "constats"),
+        Field("axes", K.CONCEPTS, "axes-thematiques"),
+        Field("autres_axes", K.TEXTS),
+        Field("identification_axes", K.TEXT),
+        Field("acteurs", K.OBJECTS, "acteurs"),
+        Field("gouvernance", K.NEST, "gouvernance"),
+        Field("territoire", K.OBJECT, "territoire"),
+        Field("actions", K.OBJECTS, "actions"),
+        Field("implications", K.OBJECTS, "implications"),
+        Field("effets_attendus", K.TEXTS),
+        Field("dispositifs", K.OBJECTS, "dispositifs"),
+        Field("coordination", K.OBJECTS, "coordination"),
+        Field("financements", K.OBJECTS, "financements"),
+        Field("reponses", K.ANSWERS),
+    ),
+)
 
-SPECS: dict[str, NodeSpec] = {spec.name: spec for spec in (
-    PROJECT, STRUCTURE, CONSTAT, ACTEUR, INSTANCE, GOUVERNANCE, TERRITOIRE, ACTION,
-    IMPLICATION, DISPOSITIF, COORDINATION, FINANCEMENT)}
+SPECS: dict[str, NodeSpec] = {
+    spec.name: spec
+    for spec in (
+        PROJECT,
+        STRUCTURE,
+        CONSTAT,
+        ACTEUR,
+        INSTANCE,
+        GOUVERNANCE,
+        TERRITOIRE,
+        ACTION,
+        IMPLICATION,
+        DISPOSITIF,
+        COORDINATION,
+        FINANCEMENT,
+    )
+}
 
 # French frequency words -> DCMI Collection Frequency terms (http://purl.org/cld/freq/).
 FREQUENCIES: dict[str, str] = {

@@ -28,13 +28,13 @@ PLACEHOLDERS = i18n.texts("template.placeholder")
 # The structured keys of each entry, with placeholder values; {P} is the placeholder,
 # {c:scheme} the list of a scheme's concepts.
 _SECTIONS = {
-    "structure-porteuse": '''\
+    "structure-porteuse": """\
 structure_porteuse:
   acteur: structure-porteuse        # {t:actor}
   experience_cooperation: "{P}"
   cooperations_engagees: ["{P}"]
-''',
-    "objectifs-vision-strategique": '''\
+""",
+    "objectifs-vision-strategique": """\
 strategie_commune: "{P}"
 objectifs: ["{P}"]
 constats:
@@ -44,8 +44,8 @@ constats:
 axes: []                            # {c:axes-thematiques}
 autres_axes: []
 identification_axes: "{P}"
-''',
-    "acteurs-impliques": '''\
+""",
+    "acteurs-impliques": """\
 acteurs:
   - id: structure-porteuse
     nom: "{P}"
@@ -71,8 +71,8 @@ acteurs:
     ess: false
     siren: ""
     roles: ["{P}"]
-''',
-    "mode-gouvernance": '''\
+""",
+    "mode-gouvernance": """\
 gouvernance:
   formes: []                        # {c:formes-gouvernance}
   instances:
@@ -81,8 +81,8 @@ gouvernance:
       frequence: trimestrielle      # hebdomadaire, bimensuelle, mensuelle, bimestrielle, trimestrielle, semestrielle, annuelle, irreguliere
       participants: [collectivite-partenaire, entreprise-partenaire, structure-porteuse]
       autres_participants: []
-''',
-    "perimetre-ancrage-territorial": '''\
+""",
+    "perimetre-ancrage-territorial": """\
 territoire:
   nom: "{P}"
   description: "{P}"
@@ -93,8 +93,8 @@ territoire:
   atouts: ["{P}"]
   faiblesses: ["{P}"]
   ressources: ["{P}"]
-''',
-    "plan-actions": '''\
+""",
+    "plan-actions": """\
 actions:
   - nom: "{P}"
     description: "{P}"
@@ -103,21 +103,21 @@ actions:
     debut: ""                       # {t:date}
     fin: ""
     porteurs: [structure-porteuse]
-''',
-    "implication-membres": '''\
+""",
+    "implication-membres": """\
 implications:
   - membre: entreprise-partenaire
     formes: []                      # {c:formes-implication}
     description: "{P}"
-''',
-    "politiques-publiques": '''\
+""",
+    "politiques-publiques": """\
 effets_attendus: ["{P}"]
 dispositifs:
   - dispositif: pat                 # {d} — {t:other_scheme}
     nom: "{P}"
     description: "{P}"
-''',
-    "financement-previsionnel": '''\
+""",
+    "financement-previsionnel": """\
 coordination:
   - nom: "{P}"
     fonctions: []                   # {c:fonctions-coordination}
@@ -131,15 +131,16 @@ financements:
     montant: 0                      # {t:euros}
     nature: fonctionnement          # {c:natures-depenses}
     statut: activable               # {c:statuts-financement}
-''',
+""",
 }
 
 
 def template(maturite: str = "emergent", lang: str = DEFAULT_LANGUAGE, grid: Grid | None = None) -> str:
     """The YAML text of a ready-to-fill description."""
     if maturite not in MATURITIES:
-        raise ParameterError(f"maturité inconnue / unknown maturity {maturite!r}", key="maturite",
-                             hint="emergent ou / or etabli")
+        raise ParameterError(
+            f"maturité inconnue / unknown maturity {maturite!r}", key="maturite", hint="emergent ou / or etabli"
+        )
     if lang not in LANGUAGES:
         raise ParameterError(f"langue inconnue / unknown language {lang!r}", key="lang", hint="fr ou / or en")
     grid = grid or load_grid()
@@ -156,22 +157,26 @@ def template(maturite: str = "emergent", lang: str = DEFAULT_LANGUAGE, grid: Gri
 def _header(grid: Grid, maturite: str, lang: str) -> str:
     words = _words(lang)
     tense = words["future"] if maturite == "emergent" else words["present"]
-    lines = [words["title"].format(version=grid.version),
-             *words["how"].format(p=PLACEHOLDERS[lang]).splitlines(),
-             words["tense"].format(m=_maturity_label(grid, maturite, lang), t=tense)]
+    lines = [
+        words["title"].format(version=grid.version),
+        *words["how"].format(p=PLACEHOLDERS[lang]).splitlines(),
+        words["tense"].format(m=_maturity_label(grid, maturite, lang), t=tense),
+    ]
     return _comment_block(lines)
 
 
 def _identity(maturite: str, lang: str) -> str:
     placeholder = PLACEHOLDERS[lang]
     words = _words(lang)
-    return (f'id: mon-ptce                        # {words["slug"]}\n'
-            f'nom: "{placeholder}"\n'
-            f'description: "{placeholder}"\n'
-            f'maturite: {maturite}                 # {", ".join(MATURITIES)}\n'
-            f'site_web: ""\n'
-            f'courriel: ""\n'
-            f'date_creation: ""\n')
+    return (
+        f"id: mon-ptce                        # {words['slug']}\n"
+        f'nom: "{placeholder}"\n'
+        f'description: "{placeholder}"\n'
+        f"maturite: {maturite}                 # {', '.join(MATURITIES)}\n"
+        f'site_web: ""\n'
+        f'courriel: ""\n'
+        f'date_creation: ""\n'
+    )
 
 
 def question_text(question: Question, maturite: str, lang: str) -> str:
@@ -187,8 +192,11 @@ def _entry_comments(entry, grid: Grid, maturite: str, lang: str) -> list[str]:
         examples = [example.label.get(lang) for example in question.examples]
         if examples:
             ending = " …" if question.open_list else ""
-            lines.append(f"     {words['examples']} : " + " ; ".join(examples) + ending
-                         if lang == "fr" else f"     {words['examples']}: " + "; ".join(examples) + ending)
+            lines.append(
+                f"     {words['examples']} : " + " ; ".join(examples) + ending
+                if lang == "fr"
+                else f"     {words['examples']}: " + "; ".join(examples) + ending
+            )
     return lines
 
 

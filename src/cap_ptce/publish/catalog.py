@@ -25,9 +25,23 @@ from ..rdf.formats import FORMATS, QUAD_FORMATS, Format
 from ..rdf.namespaces import ADMS, BASE, INSTITUT_GODIN, PREFIXES, bind_prefixes
 from ..rdf.serialize import canonical_graph, get_format
 
-__all__ = ["Part", "Publication", "Statistics", "statistics_of", "CATALOG_IRI", "DATASET_IRI", "catalog_graph", "download_path",
-           "part_iri", "distribution_iri", "vocabularies_used", "WHOLE", "QUAD_FORMATS",
-           "dataset_of", "serialize_dataset"]
+__all__ = [
+    "Part",
+    "Publication",
+    "Statistics",
+    "statistics_of",
+    "CATALOG_IRI",
+    "DATASET_IRI",
+    "catalog_graph",
+    "download_path",
+    "part_iri",
+    "distribution_iri",
+    "vocabularies_used",
+    "WHOLE",
+    "QUAD_FORMATS",
+    "dataset_of",
+    "serialize_dataset",
+]
 
 CATALOG_IRI = URIRef(BASE + "catalog")
 DATASET_IRI = URIRef(BASE + "dataset")
@@ -39,7 +53,6 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU = "http://publications.europa.eu/resource/authority/"
 ATTRIBUTION = texts("dcat.attribution")
 KEYWORDS = {lang: tuple(words.split("; ")) for lang, words in texts("dcat.keywords").items()}
-
 
 
 @dataclass(frozen=True)
@@ -121,8 +134,13 @@ def vocabularies_of(terms) -> list[URIRef]:
 
 def statistics_of(graph: Graph) -> Statistics:
     """The VoID figures measured on ``graph``."""
-    return Statistics(len(graph), len(set(graph.subjects())), len(set(graph.predicates())),
-                      len(set(graph.objects(None, RDF.type))), tuple(vocabularies_used(graph)))
+    return Statistics(
+        len(graph),
+        len(set(graph.subjects())),
+        len(set(graph.predicates())),
+        len(set(graph.objects(None, RDF.type))),
+        tuple(vocabularies_used(graph)),
+    )
 
 
 def _download_url(pub: Publication, part_id: str, suffix: str) -> URIRef:
@@ -218,26 +236,38 @@ def catalog_graph(parts: Sequence[Part], pub: Publication, *, whole: Statistics 
     g.add((catalog, RDF.type, DCAT.Catalog))
     _texts(g, catalog, DCTERMS.title, texts("dcat.title"))
     _texts(g, catalog, DCTERMS.description, texts("dcat.description"))
-    for prop, value in ((DCTERMS.publisher, publisher), (DCTERMS.license, URIRef(pub.license)),
-                        (FOAF.homepage, URIRef(pub.site)), (DCAT.dataset, whole),
-                        (DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)),
-                        (DCTERMS.modified, Literal(pub.modified, datatype=XSD.date))):
+    for prop, value in (
+        (DCTERMS.publisher, publisher),
+        (DCTERMS.license, URIRef(pub.license)),
+        (FOAF.homepage, URIRef(pub.site)),
+        (DCAT.dataset, whole),
+        (DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)),
+        (DCTERMS.modified, Literal(pub.modified, datatype=XSD.date)),
+    ):
         g.add((catalog, prop, value))
     for part in parts:
         g.add((catalog, DCAT.dataset, _add_part(g, pub, part, publisher)))
     return g
 
 
-def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNode,
-               figures: Statistics | None) -> URIRef:
+def _add_whole(
+    g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNode, figures: Statistics | None
+) -> URIRef:
     """The whole dataset, its parts as subsets, its changelog; its dumps include TriG and N-Quads."""
     union = None
     if figures is None:
         union = Graph()
         for part in parts:
             union += part.graph
-    whole = Part(WHOLE, texts("dcat.whole_title"), texts("dcat.whole_description"), union, by_godin=True,
-                 examples=tuple(example for part in parts for example in part.examples[:1]), statistics=figures)
+    whole = Part(
+        WHOLE,
+        texts("dcat.whole_title"),
+        texts("dcat.whole_description"),
+        union,
+        by_godin=True,
+        examples=tuple(example for part in parts for example in part.examples[:1]),
+        statistics=figures,
+    )
     node = _add_part(g, pub, whole, publisher)
     for fmt in QUAD_FORMATS:
         dist = _add_distribution(g, pub, WHOLE, whole.title, fmt)

@@ -13,5 +13,4 @@ __all__ = ["dataset_parts"]
 
 def dataset_parts(*, license: str | None = None) -> dict[str, Graph]:
     """The published parts of the dataset, by name: ontology and grid (under ``license``), shapes."""
-    return {"ontology": ontology_graph(license=license), "grid": grid_graph(license=license),
-            "shapes": shapes_graph()}
+    return {"ontology": ontology_graph(license=license), "grid": grid_graph(license=license), "shapes": shapes_graph()}

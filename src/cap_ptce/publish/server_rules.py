@@ -20,7 +20,6 @@ from .headers import ANY_ORIGIN, NEGOTIATED_VARY
 __all__ = ["apache_rules", "nginx_rules", "media_types"]
 
 
-
 def media_types() -> list[tuple[str, str]]:
     """(suffix, media type) of every file the site holds besides HTML and CSS."""
     found = [(rep.suffix, rep.media_type) for rep in representations(csv=True, html=False)]
@@ -115,8 +114,10 @@ def _apache_rewrites(base_path: str, default_lang: str) -> list[str]:
 
 def nginx_rules(base_path: str, default_lang: str) -> dict[str, str]:
     """nginx configuration files: the ``map`` blocks (``http`` context) and the ``location`` (``server``)."""
-    return {"nginx-cap-ptce-http.conf": _nginx_maps(default_lang),
-            "nginx-cap-ptce-server.conf": _nginx_location(base_path)}
+    return {
+        "nginx-cap-ptce-http.conf": _nginx_maps(default_lang),
+        "nginx-cap-ptce-server.conf": _nginx_location(base_path),
+    }
 
 
 def _nginx_maps(default_lang: str) -> str:

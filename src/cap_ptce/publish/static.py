@@ -40,8 +40,10 @@ def check_base(base_iri: str) -> str:
     """An http(s) IRI with a host, given its final slash (as the knowledge base does)."""
     parts = urlsplit(base_iri)
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
-        raise ParameterError(f"--base-iri {base_iri!r} : il faut une IRI http(s) / an http(s) IRI is needed",
-                             hint="par exemple / for example https://w3id.org/cap-ptce/")
+        raise ParameterError(
+            f"--base-iri {base_iri!r} : il faut une IRI http(s) / an http(s) IRI is needed",
+            hint="par exemple / for example https://w3id.org/cap-ptce/",
+        )
     return base_iri.rstrip("/") + "/"
 
 
@@ -49,13 +51,17 @@ def prepare_folder(out_dir: Path) -> Path:
     """Make ``out_dir`` an empty folder marked as ours; refuse a folder that holds someone else's files."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir} existe et n’est pas un dossier / exists and is not a folder",
-                         hint="choisir un dossier nouveau ou vide / choose a new or empty folder")
+        raise InputError(
+            f"{out_dir} existe et n’est pas un dossier / exists and is not a folder",
+            hint="choisir un dossier nouveau ou vide / choose a new or empty folder",
+        )
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / ".cap-ptce-site").exists():
-        raise InputError(f"{out_dir} n’est pas vide et n’a pas été écrit par cap-ptce publish "
-                         "/ is not empty and was not written by cap-ptce publish",
-                         hint="choisir un dossier nouveau ou vide, pour ne rien écraser / "
-                         "choose a new or empty folder, so that nothing of yours is overwritten")
+        raise InputError(
+            f"{out_dir} n’est pas vide et n’a pas été écrit par cap-ptce publish "
+            "/ is not empty and was not written by cap-ptce publish",
+            hint="choisir un dossier nouveau ou vide, pour ne rien écraser / "
+            "choose a new or empty folder, so that nothing of yours is overwritten",
+        )
     if out_dir.is_dir():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
@@ -66,8 +72,10 @@ def prepare_folder(out_dir: Path) -> Path:
 def _fetch(client, path: str) -> bytes:
     response = client.get(path)
     if response.status_code != 200:
-        raise InputError(f"l’application a répondu / the app answered {response.status_code} pour / for {path}",
-                         hint="une page du site est cassée : lancer les tests / a page is broken: run the tests")
+        raise InputError(
+            f"l’application a répondu / the app answered {response.status_code} pour / for {path}",
+            hint="une page du site est cassée : lancer les tests / a page is broken: run the tests",
+        )
     return response.get_data()
 
 
@@ -85,8 +93,9 @@ def _write(out_dir: Path, path: str, body: bytes, report: PublishReport) -> None
         report.data_files += 1
 
 
-def write_site(client, paths, out_dir: Path, *, base_path: str, default_lang: str,
-               not_found_page: bytes) -> PublishReport:
+def write_site(
+    client, paths, out_dir: Path, *, base_path: str, default_lang: str, not_found_page: bytes
+) -> PublishReport:
     """Write every document of ``paths`` as ``client`` serves it, then the index, the 404 and the server rules."""
     out_dir = prepare_folder(out_dir)
     report = PublishReport(out_dir)

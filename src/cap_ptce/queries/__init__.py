@@ -78,8 +78,12 @@ class ReadyQuery:
             hint = f"paramètres / parameters: {', '.join(known)}"
         else:
             hint = "elle n'en prend aucun / it takes no parameter"
-        raise ParameterError(f"la requête {self.name!r} n'a pas de paramètre {name!r} / "
-                             f"the query {self.name!r} has no parameter {name!r}", key=name, hint=hint)
+        raise ParameterError(
+            f"la requête {self.name!r} n'a pas de paramètre {name!r} / "
+            f"the query {self.name!r} has no parameter {name!r}",
+            key=name,
+            hint=hint,
+        )
 
     def build(self, params: dict[str, str] | None = None) -> str:
         """The SPARQL text with ``params`` (and the defaults of the others) bound."""
@@ -115,8 +119,11 @@ def get_query(name: str) -> ReadyQuery:
         hint = f"vouliez-vous dire {' ou '.join(close)} ? / did you mean {' or '.join(close)}?"
     else:
         hint = "« cap-ptce query --list » ou /requetes les listent / `cap-ptce query --list` or /requetes lists them"
-    raise NotFoundError(f"aucune requête prête à l'emploi ne s'appelle {name!r} / "
-                        f"no ready-made query is called {name!r}", key=name, hint=hint)
+    raise NotFoundError(
+        f"aucune requête prête à l'emploi ne s'appelle {name!r} / no ready-made query is called {name!r}",
+        key=name,
+        hint=hint,
+    )
 
 
 def build(name: str, params: dict[str, str] | None = None) -> str:
@@ -124,8 +131,9 @@ def build(name: str, params: dict[str, str] | None = None) -> str:
     return get_query(name).build(params)
 
 
-def run_query(kb: Any, name: str, params: dict[str, str] | None = None, *,
-              timeout: float | None = None, max_rows: int = 10_000) -> list[dict[str, Any]]:
+def run_query(
+    kb: Any, name: str, params: dict[str, str] | None = None, *, timeout: float | None = None, max_rows: int = 10_000
+) -> list[dict[str, Any]]:
     """Run the query ``name`` on the knowledge base ``kb``; rows as dicts of Python values.
 
     See :mod:`cap_ptce.queries.results` for how RDF terms become Python values;
@@ -151,8 +159,9 @@ def read_query(path: str | Path) -> ReadyQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"impossible de lire le fichier de requête / cannot read the query file: {exc}",
-                             source=str(path)) from exc
+        raise InputFileError(
+            f"impossible de lire le fichier de requête / cannot read the query file: {exc}", source=str(path)
+        ) from exc
     return parse_query(text, path.stem, source=str(path), require_header=False)
 
 
@@ -163,7 +172,9 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
         meta = yaml.safe_load(header) if header.strip() else None
     except yaml.YAMLError as exc:
         if require_header:
-            raise InputError(f"l'en-tête n'est pas du YAML valide / the header is not valid YAML: {exc}", source=source) from exc
+            raise InputError(
+                f"l'en-tête n'est pas du YAML valide / the header is not valid YAML: {exc}", source=source
+            ) from exc
         meta = None  # a user's file whose top comments are prose, not a header
     if not isinstance(meta, dict) and not require_header:
         meta = {"title": dict.fromkeys(LANGUAGES, name), "description": dict.fromkeys(LANGUAGES, "")}
@@ -171,9 +182,12 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
     parameters = tuple(_parameter(key, spec, source) for key, spec in (meta.get("parameters") or {}).items())
     for parameter in parameters:
         if len(placeholder_pattern(re.escape(parameter.name)).findall(body)) != 1:
-            raise InputError(f"le corps doit contenir une fois et une seule / the body must hold exactly one "
-                             f"'VALUES ?{parameter.name} {{ UNDEF }}'",
-                             source=source, key=parameter.name)
+            raise InputError(
+                f"le corps doit contenir une fois et une seule / the body must hold exactly one "
+                f"'VALUES ?{parameter.name} {{ UNDEF }}'",
+                source=source,
+                key=parameter.name,
+            )
     return ReadyQuery(
         name=name,
         title=_texts(meta["title"], "title", source),
@@ -198,8 +212,11 @@ def _split_header(text: str) -> tuple[str, str]:
 def _parameter(name: str, spec: dict, source: str) -> Parameter:
     _check_keys(spec, _PARAMETER_KEYS, {"type", "description"}, f"{source}: parameter {name}")
     if spec["type"] not in PARAMETER_TYPES:
-        raise InputError(f"paramètre / parameter {name}: type inconnu / unknown type {spec['type']!r}", source=source,
-                         hint=f"types : {', '.join(PARAMETER_TYPES)}")
+        raise InputError(
+            f"paramètre / parameter {name}: type inconnu / unknown type {spec['type']!r}",
+            source=source,
+            hint=f"types : {', '.join(PARAMETER_TYPES)}",
+        )
     default = spec.get("default")
     parameter = Parameter(
         name=name,
@@ -219,7 +236,10 @@ def _parameter(name: str, spec: dict, source: str) -> Parameter:
 
 def _texts(value: Any, where: str, source: str) -> dict[str, str]:
     if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in LANGUAGES):
-        raise InputError(f"{where} : il faut un texte en français et en anglais / needs a French and an English text (fr:, en:)", source=source)
+        raise InputError(
+            f"{where} : il faut un texte en français et en anglais / needs a French and an English text (fr:, en:)",
+            source=source,
+        )
     return {lang: " ".join(value[lang].split()) for lang in LANGUAGES}
 
 
@@ -229,8 +249,12 @@ def _check_keys(meta: Any, allowed: set[str], required: set[str], source: str) -
     for key in meta:
         if key not in allowed:
             suggestion = nearest(str(key), sorted(allowed))
-            raise InputError(f"clé inconnue / unknown key {key!r}", source=source, key=str(key),
-                             hint=did_you_mean(suggestion) if suggestion else None)
+            raise InputError(
+                f"clé inconnue / unknown key {key!r}",
+                source=source,
+                key=str(key),
+                hint=did_you_mean(suggestion) if suggestion else None,
+            )
     missing = required - set(meta)
     if missing:
         raise InputError(f"clé(s) manquante(s) / missing key(s): {', '.join(sorted(missing))}", source=source)

@@ -49,22 +49,31 @@ class Parameter:
         """The RDF term for one value given as text; ParameterError when it does not fit."""
         text = text.strip()
         if not text:
-            raise self._error("", ("est une valeur vide", "is an empty value"),
-                              ("omettez le paramètre pour toutes les valeurs", "leave the parameter out to match every value"))
+            raise self._error(
+                "",
+                ("est une valeur vide", "is an empty value"),
+                ("omettez le paramètre pour toutes les valeurs", "leave the parameter out to match every value"),
+            )
         if len(text) > _MAX_VALUE_CHARS:
-            raise self._error(text[:40] + "…", (f"dépasse {_MAX_VALUE_CHARS} caractères",
-                                                 f"is over {_MAX_VALUE_CHARS} characters"))
+            raise self._error(
+                text[:40] + "…", (f"dépasse {_MAX_VALUE_CHARS} caractères", f"is over {_MAX_VALUE_CHARS} characters")
+            )
         if self.choices and text not in self.choices:
             choices = ", ".join(self.choices)
-            raise self._error(text, ("n'est pas une valeur permise", "is not one of the allowed values"),
-                              (f"valeurs : {choices}", f"use one of: {choices}"))
+            raise self._error(
+                text,
+                ("n'est pas une valeur permise", "is not one of the allowed values"),
+                (f"valeurs : {choices}", f"use one of: {choices}"),
+            )
         return PARAMETER_TYPES[self.type](self, text)
 
     def terms(self, text: str) -> list[ox.NamedNode | ox.Literal]:
         """The terms for ``text``: one value, or several separated by commas if ``multiple``."""
         values = text.split(",") if self.multiple else [text]
         if len(values) > _MAX_VALUES:
-            raise self._error(text[:40] + "…", (f"compte plus de {_MAX_VALUES} valeurs", f"has more than {_MAX_VALUES} values"))
+            raise self._error(
+                text[:40] + "…", (f"compte plus de {_MAX_VALUES} valeurs", f"has more than {_MAX_VALUES} values")
+            )
         return [self.term(value) for value in values]
 
     def _error(self, value: str, problem: tuple[str, str], hint: tuple[str, str] | None = None) -> ParameterError:
@@ -79,8 +88,11 @@ class Parameter:
 def _iri(param: Parameter, text: str) -> ox.NamedNode:
     if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text):
         example = "https://w3id.org/cap-ptce/projet/x"
-        raise param._error(text, ("n'est pas une IRI absolue", "is not an absolute IRI"),
-                           (f"écrivez-la en entier, par ex. {example}", f"write it in full, e.g. {example}"))
+        raise param._error(
+            text,
+            ("n'est pas une IRI absolue", "is not an absolute IRI"),
+            (f"écrivez-la en entier, par ex. {example}", f"write it in full, e.g. {example}"),
+        )
     try:
         return ox.NamedNode(text)
     except ValueError as exc:
@@ -93,18 +105,29 @@ def _concept(param: Parameter, text: str) -> ox.NamedNode:
     if not _SLUG.fullmatch(concept_id):
         example = param.examples[0] if param.examples else "mon-concept"
         raise param._error(
-            text, (f"n'est pas un identifiant de concept du schéma {param.scheme!r}",
-                   f"is not a concept id of the scheme {param.scheme!r}"),
-            (f"écrivez un identifiant comme {example}, ou son IRI {namespace}…",
-             f"write an id such as {example}, or its IRI {namespace}…"),
+            text,
+            (
+                f"n'est pas un identifiant de concept du schéma {param.scheme!r}",
+                f"is not a concept id of the scheme {param.scheme!r}",
+            ),
+            (
+                f"écrivez un identifiant comme {example}, ou son IRI {namespace}…",
+                f"write an id such as {example}, or its IRI {namespace}…",
+            ),
         )
     known = concept_ids(param.scheme)
     if concept_id not in known:
         suggestion = nearest(concept_id, known)
-        hint = (tuple(did_you_mean(suggestion).split(" / ")) if suggestion
-                else (f"valeurs : {', '.join(known)}", f"use one of: {', '.join(known)}"))
-        raise param._error(text, (f"n'est pas un concept du schéma {param.scheme!r}",
-                                  f"is not a concept of the scheme {param.scheme!r}"), hint)
+        hint = (
+            tuple(did_you_mean(suggestion).split(" / "))
+            if suggestion
+            else (f"valeurs : {', '.join(known)}", f"use one of: {', '.join(known)}")
+        )
+        raise param._error(
+            text,
+            (f"n'est pas un concept du schéma {param.scheme!r}", f"is not a concept of the scheme {param.scheme!r}"),
+            hint,
+        )
     return ox.NamedNode(namespace + concept_id)
 
 
@@ -124,15 +147,19 @@ def _literal(param: Parameter, text: str) -> ox.Literal:
 
 def _code(param: Parameter, text: str) -> ox.Literal:
     if param.pattern and not re.fullmatch(param.pattern, text):
-        raise param._error(text, (f"n'est pas un code de la forme {param.pattern}",
-                                  f"is not a code of the form {param.pattern}"))
+        raise param._error(
+            text, (f"n'est pas un code de la forme {param.pattern}", f"is not a code of the form {param.pattern}")
+        )
     return ox.Literal(text)
 
 
 def _integer(param: Parameter, text: str) -> ox.Literal:
     if not re.fullmatch(r"[+-]?[0-9]{1,18}", text):
-        raise param._error(text, ("n'est pas un entier", "is not an integer"),
-                           ("écrivez des chiffres, par ex. 3", "write digits only, e.g. 3"))
+        raise param._error(
+            text,
+            ("n'est pas un entier", "is not an integer"),
+            ("écrivez des chiffres, par ex. 3", "write digits only, e.g. 3"),
+        )
     return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
 
 
@@ -142,23 +169,31 @@ def _decimal(param: Parameter, text: str) -> ox.Literal:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or len(text) > 30:
-        raise param._error(text, ("n'est pas un nombre décimal", "is not a decimal number"),
-                           ("écrivez-le avec un point, par ex. 1500.50", "write it with a dot, e.g. 1500.50"))
+        raise param._error(
+            text,
+            ("n'est pas un nombre décimal", "is not a decimal number"),
+            ("écrivez-le avec un point, par ex. 1500.50", "write it with a dot, e.g. 1500.50"),
+        )
     return ox.Literal(format(number, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
 
 
 def _boolean(param: Parameter, text: str) -> ox.Literal:
     lowered = text.lower()
     if lowered not in {"true", "false", "oui", "non", "1", "0"}:
-        raise param._error(text, ("n'est pas un booléen", "is not a boolean"), ("écrivez true ou false", "write true or false"))
+        raise param._error(
+            text, ("n'est pas un booléen", "is not a boolean"), ("écrivez true ou false", "write true or false")
+        )
     value = "true" if lowered in {"true", "oui", "1"} else "false"
     return ox.Literal(value, datatype=ox.NamedNode(_XSD + "boolean"))
 
 
 def _lang(param: Parameter, text: str) -> ox.Literal:
     if text not in LANGUAGES:
-        raise param._error(text, ("n'est pas une langue publiée", "is not a language we publish"),
-                           ("écrivez fr ou en", "write fr or en"))
+        raise param._error(
+            text,
+            ("n'est pas une langue publiée", "is not a language we publish"),
+            ("écrivez fr ou en", "write fr or en"),
+        )
     return ox.Literal(text)
 
 

@@ -22,8 +22,18 @@ __all__ = ["TWIN_FORMATS", "python_value", "solutions_to_rows", "rows", "run_tab
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "integer",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
     "unsignedByte",
 }
 
@@ -68,13 +78,12 @@ def solutions_to_rows(solutions: Iterable[ox.QuerySolution], variables: list[str
 
 
 # name -> Content-Type of the SPARQL 1.1 result formats (the endpoint's own table), CSV first
-TWIN_FORMATS: dict[str, str] = {
-    fmt.name: fmt.content_type for fmt in sorted(TABLE_FORMATS, key=lambda fmt: fmt.name)
-}
+TWIN_FORMATS: dict[str, str] = {fmt.name: fmt.content_type for fmt in sorted(TABLE_FORMATS, key=lambda fmt: fmt.name)}
 
 
-def run_table(kb: Any, sparql: str, *, timeout: float | None = None,
-              max_rows: int = 10_000) -> tuple[list[str], list[dict[str, Any]]]:
+def run_table(
+    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000
+) -> tuple[list[str], list[dict[str, Any]]]:
     """The variables and rows of a SELECT query run on the knowledge base ``kb``.
 
     The query goes through the knowledge base's checks (read-only, nothing
@@ -92,16 +101,22 @@ def rows(kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 
     return run_table(kb, sparql, timeout=timeout, max_rows=max_rows)[1]
 
 
-def serialise(kb: Any, sparql: str, fmt: str, *, timeout: float | None = None,
-              max_rows: int = 10_000) -> tuple[bytes, str]:
+def serialise(
+    kb: Any, sparql: str, fmt: str, *, timeout: float | None = None, max_rows: int = 10_000
+) -> tuple[bytes, str]:
     """The results of a SELECT query in a SPARQL 1.1 result format (csv, json, tsv, xml), and its media type."""
     if fmt not in TWIN_FORMATS:
-        raise ParameterError(f"format de résultats inconnu / unknown result format {fmt!r}", key="format",
-                             hint=f"formats : {', '.join(TWIN_FORMATS)}")
+        raise ParameterError(
+            f"format de résultats inconnu / unknown result format {fmt!r}",
+            key="format",
+            hint=f"formats : {', '.join(TWIN_FORMATS)}",
+        )
     request = QueryRequest(sparql)
     info = kb.check(request)
     if info.form != "SELECT":
-        raise QueryRefusedError(f"une requête {info.form} ne donne pas de tableau / a {info.form} query gives no table",
-                                hint="écrivez une requête SELECT / write a SELECT query")
+        raise QueryRefusedError(
+            f"une requête {info.form} ne donne pas de tableau / a {info.form} query gives no table",
+            hint="écrivez une requête SELECT / write a SELECT query",
+        )
     result = kb.run(request, by_name("SELECT", fmt), timeout=timeout, max_rows=max_rows, info=info)
     return result.body, result.format.content_type

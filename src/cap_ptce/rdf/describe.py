@@ -50,4 +50,3 @@ def add_labels(source: Graph, out: Graph) -> Graph:
                 if isinstance(label, Literal):
                     out.add((node, prop, label))
     return out
-

@@ -98,8 +98,10 @@ def by_suffix(suffix: str, offered: Sequence[Representation]) -> Representation:
         if rep.suffix == suffix:
             return rep
     known = ", ".join("." + rep.suffix for rep in offered)
-    raise NotFoundError(f"aucun document en / no document with the suffix .{suffix}",
-                        hint=f"cette ressource existe en / this resource exists as {known}")
+    raise NotFoundError(
+        f"aucun document en / no document with the suffix .{suffix}",
+        hint=f"cette ressource existe en / this resource exists as {known}",
+    )
 
 
 def split_document_name(name: str) -> tuple[str, str | None, str | None]:

@@ -45,8 +45,14 @@ def ontology_graph(*, license: str | None = None) -> Graph:
 
 
 # Types that declare a term; the modelling languages' own terms need no declaration.
-_DECLARING_TYPES = (OWL.Class, RDFS.Class, RDF.Property,
-                    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+_DECLARING_TYPES = (
+    OWL.Class,
+    RDFS.Class,
+    RDF.Property,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+)
 _BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD, SH))
 
 

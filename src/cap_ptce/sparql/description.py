@@ -24,8 +24,9 @@ def _format_iris() -> list[ox.NamedNode]:
     return [ox.NamedNode(iri) for iri in iris]
 
 
-def service_description(endpoint: str, graph_names: Iterable[str], *, title: dict[str, str] | None = None,
-                        license: str | None = None) -> list[ox.Triple]:
+def service_description(
+    endpoint: str, graph_names: Iterable[str], *, title: dict[str, str] | None = None, license: str | None = None
+) -> list[ox.Triple]:
     """Triples describing the endpoint at ``endpoint`` and its default dataset of ``graph_names``."""
     service, dataset, default_graph = ox.NamedNode(endpoint), ox.BlankNode("dataset"), ox.BlankNode("default")
     triples = [

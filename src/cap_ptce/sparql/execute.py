@@ -59,8 +59,14 @@ def dataset_options(request: QueryRequest, info: QueryInfo) -> dict:
     return {"use_default_graph_as_union": True}
 
 
-def execute(store: ox.Store, request: QueryRequest, info: QueryInfo, fmt: ResultFormat,
-            max_rows: int, prefixes: dict[str, str] | None = None) -> QueryResult:
+def execute(
+    store: ox.Store,
+    request: QueryRequest,
+    info: QueryInfo,
+    fmt: ResultFormat,
+    max_rows: int,
+    prefixes: dict[str, str] | None = None,
+) -> QueryResult:
     """Run ``request`` on ``store`` and write its results as ``fmt``, refusing more than ``max_rows``."""
     results = store.query(request.text, base_iri=request.base_iri, **dataset_options(request, info))
     if isinstance(results, ox.QueryBoolean):

@@ -62,8 +62,9 @@ _GRAPH_PREFERENCE = ("turtle", "nt", "json-ld", "xml")
 
 # Graph results in every RDF syntax of the one table, under the names SPARQL clients use.
 GRAPH_FORMATS: tuple[ResultFormat, ...] = tuple(
-    ResultFormat(fmt.endpoint_name, fmt.media_type,
-                 (fmt.endpoint_name, *fmt.media_types, *fmt.endpoint_aliases), table=False)
+    ResultFormat(
+        fmt.endpoint_name, fmt.media_type, (fmt.endpoint_name, *fmt.media_types, *fmt.endpoint_aliases), table=False
+    )
     for fmt in sorted(FORMATS, key=lambda fmt: _GRAPH_PREFERENCE.index(fmt.name))
 )
 
@@ -97,8 +98,9 @@ def choose_format(form: str, accept: str | None, requested: Sequence[str] = ()) 
     chosen = {by_name(form, name) for name in requested if name.strip()}
     if len(chosen) > 1:
         names = ", ".join(sorted(fmt.name for fmt in chosen))
-        raise ParameterError(f"the format parameters disagree ({names})", key="format",
-                             hint="donnez un seul format / give one format")
+        raise ParameterError(
+            f"the format parameters disagree ({names})", key="format", hint="donnez un seul format / give one format"
+        )
     if chosen:
         return chosen.pop()
     return _negotiate(formats_for(form), accept)

@@ -25,9 +25,7 @@ from ..errors import QueryRefusedError, QuerySyntaxError, QueryTooLargeError
 __all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "MAX_NESTING", "QueryInfo", "inspect_query", "is_update"]
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 MAX_NESTING = 256  # groups, brackets and parentheses; real queries stay under 20
 _READ_ONLY_HINT = (
@@ -136,7 +134,9 @@ def _inspect_reading(text: str, base_iri: str | None) -> QueryInfo:
         found = f"« {form} »" if form else "nothing"
         raise QuerySyntaxError(
             f"expected SELECT, CONSTRUCT, DESCRIBE or ASK, found {found}",
-            line=1, column=1, hint="une requête SPARQL commence par SELECT, CONSTRUCT, DESCRIBE ou ASK",
+            line=1,
+            column=1,
+            hint="une requête SPARQL commence par SELECT, CONSTRUCT, DESCRIBE ou ASK",
         )
     _refuse_service(tokens)
     _refuse_deep_nesting(tokens)

@@ -48,13 +48,16 @@ def syntax_error(exc: SyntaxError) -> errors.QuerySyntaxError:
         message = message[:_MAX_MESSAGE].rstrip() + "…"
     line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
     return errors.QuerySyntaxError(
-        f"SPARQL syntax error: {message}", line=line, column=column,
+        f"SPARQL syntax error: {message}",
+        line=line,
+        column=column,
         hint="corrigez la requête à cette position / fix the query at this position",
     )
 
 
-def run_safely(store, request: QueryRequest, info: QueryInfo, fmt: ResultFormat,
-               max_rows: int, prefixes: dict[str, str] | None) -> QueryResult:
+def run_safely(
+    store, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, max_rows: int, prefixes: dict[str, str] | None
+) -> QueryResult:
     """:func:`execute`, with the engine's own exceptions turned into ours."""
     try:
         return execute(store, request, info, fmt, max_rows, prefixes)
@@ -119,6 +122,7 @@ def _serve(conn: Connection, location: str, in_memory: bool, memory_mib: int | N
         conn.send(("failed", f"cannot open {location}: {exc}"))
         return
     if in_memory and not location.endswith(".nq"):
+
         def copy() -> None:
             current.update(store=copy_into_memory(current["store"]))
             cap_memory(memory_mib)
@@ -139,7 +143,9 @@ def _serve(conn: Connection, location: str, in_memory: bool, memory_mib: int | N
         except MemoryError:  # what Python allocated for the query is freed by now: keep serving
             conn.send(("error", ("QueryMemoryError", _memory_error(memory_mib).to_dict())))
         except Exception as exc:  # a bug must not take the worker down: report it, keep serving
-            conn.send(("error", ("StoreError", {"message": f"unexpected {type(exc).__name__} in a query worker: {exc}"})))
+            conn.send(
+                ("error", ("StoreError", {"message": f"unexpected {type(exc).__name__} in a query worker: {exc}"}))
+            )
 
 
 def _memory_error(memory_mib: int | None) -> errors.QueryMemoryError:
@@ -171,13 +177,21 @@ class WorkerPool:
     takes jobs only once its store is open.
     """
 
-    def __init__(self, location: str, size: int = 2, *, prefixes: dict[str, str] | None = None,
-                 in_memory: bool = True, memory_mib: int | None = None) -> None:
+    def __init__(
+        self,
+        location: str,
+        size: int = 2,
+        *,
+        prefixes: dict[str, str] | None = None,
+        in_memory: bool = True,
+        memory_mib: int | None = None,
+    ) -> None:
         if size < 1:
             raise errors.ParameterError(f"QUERY_WORKERS must be at least 1, not {size}", key="QUERY_WORKERS")
         if memory_mib is not None and memory_mib < 0:
-            raise errors.ParameterError(f"QUERY_MEMORY_MB must be positive (or 0 for no limit), not {memory_mib}",
-                                        key="QUERY_MEMORY_MB")
+            raise errors.ParameterError(
+                f"QUERY_MEMORY_MB must be positive (or 0 for no limit), not {memory_mib}", key="QUERY_MEMORY_MB"
+            )
         self.location = str(location)
         self.size = size
         self.in_memory = in_memory
@@ -193,8 +207,15 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         ours, theirs = socket.socketpair()
-        command = [sys.executable, "-c", _WORKER_MAIN, str(theirs.fileno()), self.location,
-                   "memory" if self.in_memory else "disk", str(self.memory_mib or 0)]
+        command = [
+            sys.executable,
+            "-c",
+            _WORKER_MAIN,
+            str(theirs.fileno()),
+            self.location,
+            "memory" if self.in_memory else "disk",
+            str(self.memory_mib or 0),
+        ]
         process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         conn = Connection(ours.detach())
@@ -232,8 +253,9 @@ class WorkerPool:
         worker = self._acquire(timeout)
         self._idle.put(worker)
 
-    def run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *,
-            timeout: float, max_rows: int) -> QueryResult:
+    def run(
+        self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *, timeout: float, max_rows: int
+    ) -> QueryResult:
         """Run the query in a free worker; QueryTimeoutError if it takes longer than ``timeout``."""
         worker = self._acquire(timeout)
         try:

@@ -88,8 +88,11 @@ def _reference_sources(license: str | None = None) -> dict[str, Callable[[], Any
     from ..rdf.vocabulary import ontology_graph
     from ..validation.shapes import shapes_graph
 
-    return {"ontology": partial(ontology_graph, license=license), "grid": partial(grid_graph, license=license),
-            "shapes": shapes_graph}
+    return {
+        "ontology": partial(ontology_graph, license=license),
+        "grid": partial(grid_graph, license=license),
+        "shapes": shapes_graph,
+    }
 
 
 class KnowledgeBase:
@@ -103,8 +106,15 @@ class KnowledgeBase:
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, location: str | Path | None = None, *, workers: int = 2, workers_in_memory: bool = True,
-             query_memory_mib: int | None = None, graph_store: str | None = None) -> KnowledgeBase:
+    def open(
+        cls,
+        location: str | Path | None = None,
+        *,
+        workers: int = 2,
+        workers_in_memory: bool = True,
+        query_memory_mib: int | None = None,
+        graph_store: str | None = None,
+    ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
         ``workers`` query processes answer queries run with a time limit; with
@@ -119,12 +129,21 @@ class KnowledgeBase:
         return cls(LocalStore(Path(location), workers_in_memory=workers_in_memory, **options), str(location))
 
     @classmethod
-    def temporary(cls, *, workers: int = 2, workers_in_memory: bool = True,
-                  query_memory_mib: int | None = None) -> KnowledgeBase:
+    def temporary(
+        cls, *, workers: int = 2, workers_in_memory: bool = True, query_memory_mib: int | None = None
+    ) -> KnowledgeBase:
         """An on-disk knowledge base in a temporary folder, removed when it is closed."""
         folder = tempfile.mkdtemp(prefix="cap-ptce-store-")
-        return cls(LocalStore(folder, temporary=True, workers=workers, workers_in_memory=workers_in_memory,
-                              query_memory_mib=query_memory_mib, prefixes=_prefixes()))
+        return cls(
+            LocalStore(
+                folder,
+                temporary=True,
+                workers=workers,
+                workers_in_memory=workers_in_memory,
+                query_memory_mib=query_memory_mib,
+                prefixes=_prefixes(),
+            )
+        )
 
     def start_workers(self, *, wait: float | None = None) -> None:
         """Start the query processes now (rather than with the first query); ``wait`` for one to be ready."""
@@ -158,8 +177,11 @@ class KnowledgeBase:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         rdf_format = ox.RdfFormat.from_media_type(format) or ox.RdfFormat.from_extension(format)
         if rdf_format is None:
-            raise ParameterError(f"unknown RDF format {format!r}", key="format",
-                                 hint="a media type such as text/turtle, or an extension such as ttl")
+            raise ParameterError(
+                f"unknown RDF format {format!r}",
+                key="format",
+                hint="a media type such as text/turtle, or an extension such as ttl",
+            )
         try:
             quads = ox.parse(raw, format=rdf_format, base_iri=iri)
             triples = [ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads]
@@ -176,8 +198,9 @@ class KnowledgeBase:
         self._backend.drop_graph(iri)
         self._graphs = None
 
-    def load_reference_graphs(self, sources: Mapping[str, Callable[[], Any]] | None = None, *,
-                              license: str | None = None) -> dict[str, int]:
+    def load_reference_graphs(
+        self, sources: Mapping[str, Callable[[], Any]] | None = None, *, license: str | None = None
+    ) -> dict[str, int]:
         """Load the ontology, the grid (both under ``license``) and the shapes, each into its graph; their sizes."""
         sizes = {}
         for name, make_graph in (sources or _reference_sources(license)).items():
@@ -193,9 +216,15 @@ class KnowledgeBase:
         """The provenance of every description in the store."""
         return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
 
-    def load_corpus(self, folder: str | Path, *, loader: Callable[[Path], Any] | None = None,
-                    validator: Callable[[Any], Any] | None = default_validator,
-                    now: datetime | None = None, jobs: int = 1) -> LoadReport:
+    def load_corpus(
+        self,
+        folder: str | Path,
+        *,
+        loader: Callable[[Path], Any] | None = None,
+        validator: Callable[[Any], Any] | None = default_validator,
+        now: datetime | None = None,
+        jobs: int = 1,
+    ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
 
         ``loader(path)`` returns an object with ``graph`` (rdflib) and ``iri``;
@@ -209,8 +238,11 @@ class KnowledgeBase:
         previous = {record.source: record for record in self.records()}
         files = corpus_files(Path(folder))
         sums = {source: checksum_or_error(path) for source, path in files.items()}
-        to_read = [(files[source], source, sha) for source, sha in sums.items()
-                   if isinstance(sha, str) and getattr(previous.get(source), "sha256", None) != sha]
+        to_read = [
+            (files[source], source, sha)
+            for source, sha in sums.items()
+            if isinstance(sha, str) and getattr(previous.get(source), "sha256", None) != sha
+        ]
         read = read_descriptions(to_read, loader or default_loader, validator, loaded_at, jobs)
         report, kept = LoadReport(), []
         for source in files:
@@ -235,8 +267,13 @@ class KnowledgeBase:
         calls it itself, since the vocabulary may have changed as well as the files.
         """
         text = indicators_query()
-        result = self._backend.run(QueryRequest(text), inspect_query(text), choose_format("CONSTRUCT", None, ["nt"]),
-                                   timeout=None, max_rows=_NO_CAP)
+        result = self._backend.run(
+            QueryRequest(text),
+            inspect_query(text),
+            choose_format("CONSTRUCT", None, ["nt"]),
+            timeout=None,
+            max_rows=_NO_CAP,
+        )
         self._replace(INDICATORS_GRAPH, result.body)
         return result.count
 
@@ -275,8 +312,15 @@ class KnowledgeBase:
                 )
         return info
 
-    def run(self, request: QueryRequest, fmt: ResultFormat | None = None, *, timeout: float | None = None,
-            max_rows: int = 10_000, info: QueryInfo | None = None) -> QueryResult:
+    def run(
+        self,
+        request: QueryRequest,
+        fmt: ResultFormat | None = None,
+        *,
+        timeout: float | None = None,
+        max_rows: int = 10_000,
+        info: QueryInfo | None = None,
+    ) -> QueryResult:
         """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle)."""
         info = info or self.check(request)
         fmt = fmt or choose_format(info.form, None)
@@ -286,8 +330,9 @@ class KnowledgeBase:
         """Rows of a SELECT query as dicts of pyoxigraph terms (unbound variables are absent)."""
         if self.check(QueryRequest(sparql)).form != "SELECT":
             raise QueryRefusedError("select() runs SELECT queries only", hint="use run() for the others")
-        result = self.run(QueryRequest(sparql), choose_format("SELECT", None, ["json"]),
-                          timeout=timeout, max_rows=max_rows)
+        result = self.run(
+            QueryRequest(sparql), choose_format("SELECT", None, ["json"]), timeout=timeout, max_rows=max_rows
+        )
         solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
         names = [variable.value for variable in solutions.variables]
         return [{n: t for n, t in zip(names, row) if t is not None} for row in solutions]
@@ -313,15 +358,20 @@ def _check_graph_iri(iri: str) -> None:
     try:
         ox.NamedNode(iri)
     except ValueError as exc:
-        raise ParameterError(f"not a graph IRI: {iri!r} ({exc})", key="default-graph-uri/named-graph-uri",
-                             hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI") from None
+        raise ParameterError(
+            f"not a graph IRI: {iri!r} ({exc})",
+            key="default-graph-uri/named-graph-uri",
+            hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI",
+        ) from None
 
 
 def _duplicate(record: GraphRecord, kept: list[GraphRecord]) -> str | None:
     """Why ``record`` cannot be loaded beside ``kept`` (two files for one project), or None."""
     for other in kept:
         if other.graph == record.graph:
-            return (f"the project <{record.project}> is already described by {other.source} "
-                    "(un projet, un fichier : fusionnez-les ou changez l'identifiant / "
-                    "one project per file: merge them or change the identifier)")
+            return (
+                f"the project <{record.project}> is already described by {other.source} "
+                "(un projet, un fichier : fusionnez-les ou changez l'identifiant / "
+                "one project per file: merge them or change the identifier)"
+            )
     return None

@@ -23,8 +23,11 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
     """
     config = {**defaults(), **config}
     store, corpus = config["STORE"], config["CORPUS"]
-    options = {"workers": int(config["QUERY_WORKERS"]), "workers_in_memory": bool(config["WORKERS_IN_MEMORY"]),
-               "query_memory_mib": int(config["QUERY_MEMORY_MB"]) or None}
+    options = {
+        "workers": int(config["QUERY_WORKERS"]),
+        "workers_in_memory": bool(config["WORKERS_IN_MEMORY"]),
+        "query_memory_mib": int(config["QUERY_MEMORY_MB"]) or None,
+    }
     loader = partial(default_loader, base=config["BASE_IRI"] or None)
     if not store:
         kb = KnowledgeBase.open(**options)

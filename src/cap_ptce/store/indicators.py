@@ -29,12 +29,23 @@ INDICATORS_GRAPH = "https://w3id.org/cap-ptce/graphe/indicateurs"
 _CAP = "https://w3id.org/cap-ptce/def#"
 # what every project gets; besides, each kind of member present gets a cap:MemberKindTally
 # and each funding its cap:funderCategory
-INDICATOR_PROPERTIES = tuple(_CAP + name for name in (
-    "memberCount", "memberKindCount", "memberCategoryCount",
-    "socioEconomicMemberCount", "networkMemberCount", "localAuthorityMemberCount",
-    "researchTrainingMemberCount", "inhabitantMemberCount",
-    "sseMemberCount", "nonSseEnterpriseCount", "answerCount", "memberKindTally",
-))
+INDICATOR_PROPERTIES = tuple(
+    _CAP + name
+    for name in (
+        "memberCount",
+        "memberKindCount",
+        "memberCategoryCount",
+        "socioEconomicMemberCount",
+        "networkMemberCount",
+        "localAuthorityMemberCount",
+        "researchTrainingMemberCount",
+        "inhabitantMemberCount",
+        "sseMemberCount",
+        "nonSseEnterpriseCount",
+        "answerCount",
+        "memberKindTally",
+    )
+)
 
 
 @cache

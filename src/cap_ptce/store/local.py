@@ -46,9 +46,16 @@ class LocalStore:
     workers, which start again, on the new data, with the next query.
     """
 
-    def __init__(self, path: str | Path | None = None, *, temporary: bool = False,
-                 workers: int = 2, workers_in_memory: bool = True, query_memory_mib: int | None = None,
-                 prefixes: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        temporary: bool = False,
+        workers: int = 2,
+        workers_in_memory: bool = True,
+        query_memory_mib: int | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.workers = workers
         self.workers_in_memory = workers_in_memory
@@ -91,8 +98,9 @@ class LocalStore:
         names = [variable.value for variable in results.variables]
         return [dict(zip(names, row)) for row in results]
 
-    def run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *,
-            timeout: float | None, max_rows: int) -> QueryResult:
+    def run(
+        self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *, timeout: float | None, max_rows: int
+    ) -> QueryResult:
         """Run a checked query: in a worker with ``timeout``, or here when it is None."""
         if timeout is None:
             return run_safely(self.store, request, info, fmt, max_rows, self._prefixes)
@@ -102,8 +110,13 @@ class LocalStore:
         """The query workers, started now if they are not running."""
         with self._pool_lock:  # the server's threads may all ask at once
             if self._pool is None:
-                self._pool = WorkerPool(str(self._readable_source()), self.workers, prefixes=self._prefixes,
-                                        in_memory=self.workers_in_memory, memory_mib=self.query_memory_mib)
+                self._pool = WorkerPool(
+                    str(self._readable_source()),
+                    self.workers,
+                    prefixes=self._prefixes,
+                    in_memory=self.workers_in_memory,
+                    memory_mib=self.query_memory_mib,
+                )
             return self._pool
 
     _workers = start_workers

@@ -44,8 +44,14 @@ def default_graph_store(endpoint: str) -> str | None:
 class RemoteStore:
     """A remote SPARQL 1.1 endpoint (and its Graph Store) behind the same interface as LocalStore."""
 
-    def __init__(self, endpoint: str, graph_store: str | None = None, *,
-                 prefixes: dict[str, str] | None = None, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        graph_store: str | None = None,
+        *,
+        prefixes: dict[str, str] | None = None,
+        timeout: float = 60.0,
+    ) -> None:
         if not is_url(endpoint):
             raise ParameterError(f"not an http(s) URL: {endpoint!r}", key="STORE")
         self.endpoint = endpoint
@@ -57,8 +63,9 @@ class RemoteStore:
 
     def _send(self, method: str, url: str, *, timeout: float | None = None, **kwargs) -> requests.Response:
         try:
-            response = self._session.request(method, url, allow_redirects=False,
-                                             timeout=timeout or self.timeout, **kwargs)
+            response = self._session.request(
+                method, url, allow_redirects=False, timeout=timeout or self.timeout, **kwargs
+            )
         except requests.Timeout:
             raise QueryTimeoutError(f"the SPARQL server {self.endpoint} did not answer in time") from None
         except requests.RequestException as exc:
@@ -66,13 +73,16 @@ class RemoteStore:
         if response.status_code == 400 and method == "POST" and url == self.endpoint:
             raise QuerySyntaxError(f"the SPARQL server refused the query: {response.text[:300]}")
         if response.status_code >= 300:
-            raise StoreError(f"{method} {url} answered {response.status_code}: {response.text[:300]}",
-                             source=url)
+            raise StoreError(f"{method} {url} answered {response.status_code}: {response.text[:300]}", source=url)
         return response
 
     def _query(self, sparql: str, accept: str, *, params=(), timeout=None) -> bytes:
         response = self._send(
-            "POST", self.endpoint, params=list(params), data=sparql.encode("utf-8"), timeout=timeout,
+            "POST",
+            self.endpoint,
+            params=list(params),
+            data=sparql.encode("utf-8"),
+            timeout=timeout,
             headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
         )
         return response.content
@@ -97,8 +107,9 @@ class RemoteStore:
         return self.graph_store
 
     def replace_graph(self, iri: str, ntriples: bytes) -> None:
-        self._send("PUT", self._graph_url(), params={"graph": iri}, data=ntriples,
-                   headers={"Content-Type": _GRAPH_TYPE})
+        self._send(
+            "PUT", self._graph_url(), params={"graph": iri}, data=ntriples, headers={"Content-Type": _GRAPH_TYPE}
+        )
 
     def drop_graph(self, iri: str) -> None:
         try:
@@ -107,8 +118,9 @@ class RemoteStore:
             if " answered 404" not in exc.message:
                 raise
 
-    def run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *,
-            timeout: float | None, max_rows: int) -> QueryResult:
+    def run(
+        self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *, timeout: float | None, max_rows: int
+    ) -> QueryResult:
         """Ask the server, then cap and write the results ourselves, as for the local store."""
         params = [("default-graph-uri", iri) for iri in request.default_graphs or ()]
         params += [("named-graph-uri", iri) for iri in request.named_graphs or ()]

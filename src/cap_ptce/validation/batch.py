@@ -124,7 +124,13 @@ def _split_report(report: Graph, owners_of: Callable[[object], list[int]], count
             renamed = defaultdict(BNode) if copy else {}
             for triple in triples:
                 parts[owner].add(tuple(renamed[t] if copy and isinstance(t, BNode) else t for t in triple))
-            parts[owner].add((_report_node(parts[owner]), SH.result, renamed[result] if copy and isinstance(result, BNode) else result))
+            parts[owner].add(
+                (
+                    _report_node(parts[owner]),
+                    SH.result,
+                    renamed[result] if copy and isinstance(result, BNode) else result,
+                )
+            )
             violated[owner] |= report.value(result, SH.resultSeverity) == SH.Violation
     for part, bad in zip(parts, violated):
         part.add((_report_node(part), SH.conforms, Literal(not bad, datatype=XSD.boolean)))
@@ -142,8 +148,9 @@ def _report_node(part: Graph):
 # --- validating ------------------------------------------------------------------------------
 
 
-def validate_graphs(items: Sequence[tuple[Graph, str, LineFinder | None]], *, lang: str = DEFAULT_LANGUAGE,
-                    size: int = BATCH_SIZE) -> list[Report]:
+def validate_graphs(
+    items: Sequence[tuple[Graph, str, LineFinder | None]], *, lang: str = DEFAULT_LANGUAGE, size: int = BATCH_SIZE
+) -> list[Report]:
     """Reports of (graph, source, line_for) items, in their order, one pySHACL run per batch."""
     _check_lang(lang)
     reports: list[Report | None] = [None] * len(items)
@@ -161,7 +168,9 @@ def validate_graphs(items: Sequence[tuple[Graph, str, LineFinder | None]], *, la
     return reports
 
 
-def validate_descriptions(descriptions: Sequence, *, lang: str = DEFAULT_LANGUAGE, size: int = BATCH_SIZE) -> list[Report]:
+def validate_descriptions(
+    descriptions: Sequence, *, lang: str = DEFAULT_LANGUAGE, size: int = BATCH_SIZE
+) -> list[Report]:
     """Reports of loaded descriptions (``cap_ptce.project.Description``), in their order."""
     return validate_graphs([(d.graph, str(d.source), d.line_for) for d in descriptions], lang=lang, size=size)
 
@@ -176,11 +185,14 @@ def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str) -> list[Repor
             loaded.append(Unreadable(str(path), exc, lang))
     readable = [item for item in loaded if not isinstance(item, Unreadable)]
     reports = iter(validate_descriptions(readable, lang=lang))
-    return [Unreadable(item.source, item.error, lang) if isinstance(item, Unreadable) else next(reports)
-            for item in loaded]
+    return [
+        Unreadable(item.source, item.error, lang) if isinstance(item, Unreadable) else next(reports) for item in loaded
+    ]
 
 
-def validate_many(paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE, jobs: int = 1) -> list[Report | Unreadable]:
+def validate_many(
+    paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE, jobs: int = 1
+) -> list[Report | Unreadable]:
     """Validate the files named and the description files of the folders named, in batches.
 
     Every readable file gets its :class:`Report`; a file that cannot be read

@@ -111,11 +111,14 @@ def _add_answer_shape(graph: Graph, entry: Entry, question: Question) -> None:
 def _answer_texts(entry: Entry, question: Question) -> dict[str, tuple[str, str, str]]:
     """Label, description and message of a completeness shape, in every language."""
     n = question.id
-    return {lang: (t("completeness.answer_label", lang, n=n),
-                   t("completeness.answer_description", lang, n=n, entry=entry.label.get(lang),
-                     text=question.wording(lang)),
-                   unanswered_message(question, lang))
-            for lang in LANGUAGES}
+    return {
+        lang: (
+            t("completeness.answer_label", lang, n=n),
+            t("completeness.answer_description", lang, n=n, entry=entry.label.get(lang), text=question.wording(lang)),
+            unanswered_message(question, lang),
+        )
+        for lang in LANGUAGES
+    }
 
 
 def unanswered_message(question: Question, lang: str, *, future: bool = False) -> str:
@@ -138,10 +141,14 @@ def _add_answer_question_shape(graph: Graph, grid: Grid) -> None:
     graph.add((shape, SH["in"], questions))
     graph.add((shape, RDFS.seeAlso, GRID_IRI))
     first, last = grid.questions[0].id, grid.questions[-1].id
-    texts = {lang: (t("completeness.answer_question_label", lang),
-                    t("completeness.answer_question_description", lang, first=first, last=last),
-                    t("completeness.answer_question_message", lang, first=first, last=last))
-             for lang in LANGUAGES}
+    texts = {
+        lang: (
+            t("completeness.answer_question_label", lang),
+            t("completeness.answer_question_description", lang, first=first, last=last),
+            t("completeness.answer_question_message", lang, first=first, last=last),
+        )
+        for lang in LANGUAGES
+    }
     for lang, (label, description, message) in texts.items():
         graph.add((shape, RDFS.label, Literal(label, lang=lang)))
         graph.add((shape, SH.description, Literal(description, lang=lang)))
@@ -151,11 +158,15 @@ def _add_answer_question_shape(graph: Graph, grid: Grid) -> None:
 def completeness(graph: Graph, project: URIRef | None, lang: str = DEFAULT_LANGUAGE) -> Completeness:
     """Count the grid questions that ``project`` answers in ``graph``, entry by entry (none without a project)."""
     # the same path as the completeness shapes, so the counts and the results agree
-    answered = set() if project is None else {
-        question
-        for answer in graph.objects(project, CAP.hasAnswer)
-        for question in graph.objects(answer, CAP.answers)
-    }
+    answered = (
+        set()
+        if project is None
+        else {
+            question
+            for answer in graph.objects(project, CAP.hasAnswer)
+            for question in graph.objects(answer, CAP.answers)
+        }
+    )
     return Completeness(tuple(_entry_completeness(entry, answered, lang) for entry in load_grid().entries))
 
 

@@ -39,8 +39,9 @@ def full_shapes() -> Graph:
 # compares every predicate of a shape with its list of constraint parameters, one
 # rdflib term comparison each, so these annotations tripled the time spent there;
 # it validates with the shapes without them, and the messages come from ours.
-ANNOTATIONS = frozenset({RDFS.label, SH.name, SH.description, SH.message, RDFS.seeAlso,
-                         CAP.checksEntry, CAP.checksQuestion, CAP.legalBasis})
+ANNOTATIONS = frozenset(
+    {RDFS.label, SH.name, SH.description, SH.message, RDFS.seeAlso, CAP.checksEntry, CAP.checksQuestion, CAP.legalBasis}
+)
 
 
 @cache
@@ -61,7 +62,8 @@ def vocabulary_triples() -> tuple:
     grid = grid_graph()
     keep = (SKOS.broader, SKOS.inScheme)
     return tuple(
-        (s, p, o) for s, p, o in grid
+        (s, p, o)
+        for s, p, o in grid
         if str(s).startswith(str(VOCAB)) and (p in keep or (p == RDF.type and o == SKOS.Concept))
     )
 
@@ -81,8 +83,16 @@ class _PreparedQueryGraph(Graph):
     texts come from our shapes only, so caches keyed by text are safe.
     """
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
-              initBindings=None, *args, **kwargs):  # noqa: N803 (rdflib's names; pySHACL passes them by position)
+    def query(
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,  # noqa: N803
+        initBindings=None,
+        *args,
+        **kwargs,
+    ):  # noqa: N803 (rdflib's names; pySHACL passes them by position)
         if isinstance(query_object, str):
             bindings = initBindings or {}
             if set(bindings) == {"this"} and isinstance(bindings["this"], URIRef):
@@ -97,8 +107,7 @@ class _PreparedQueryGraph(Graph):
         if text not in cache:
             store = self.__dict__.get("_oxigraph") or self.__dict__.setdefault("_oxigraph", _oxigraph_copy(self))
             cache[text] = frozenset(
-                row["this"].value for row in store.query(text)
-                if isinstance(row["this"], ox.NamedNode)
+                row["this"].value for row in store.query(text) if isinstance(row["this"], ox.NamedNode)
             )
         return cache[text]
 
@@ -184,7 +193,9 @@ def _set_messages(report: Graph) -> None:
     for node in set(report.subjects(RDF.type, SH.ValidationResult)):
         constraint = report.value(node, SH.sourceConstraint)
         if constraint is not None and (constraint, RDF.type, SH.SPARQLConstraint) in full:
-            messages = [_tagged(m, full.objects(constraint, SH.message)) for m in report.objects(node, SH.resultMessage)]
+            messages = [
+                _tagged(m, full.objects(constraint, SH.message)) for m in report.objects(node, SH.resultMessage)
+            ]
         else:
             messages = list(full.objects(report.value(node, SH.sourceShape), SH.message))
         if messages:

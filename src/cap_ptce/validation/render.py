@@ -28,6 +28,7 @@ __all__ = ["RENDERERS", "JSON_FORMAT_VERSION", "render", "to_text", "to_json", "
 
 JSON_FORMAT_VERSION = 1
 
+
 def _words(reports: list[Report]) -> dict[str, str]:
     """The report's wording in the language of its reports (message catalogue, area ``report``)."""
     lang = reports[0].lang if reports else DEFAULT_LANGUAGE
@@ -60,8 +61,10 @@ def _groups(report: Report) -> list[tuple[str, str, str | None, list[Result]]]:
 def to_text(reports: list[Report]) -> str:
     """The human report: per file, the verdict, then each grid entry with its results."""
     words = _words(reports)
-    blocks = [_text_unreadable(report, words) if isinstance(report, Unreadable) else _text_file(report, words)
-              for report in reports]
+    blocks = [
+        _text_unreadable(report, words) if isinstance(report, Unreadable) else _text_file(report, words)
+        for report in reports
+    ]
     if len(reports) > 1:
         ok = sum(report.conforms for report in reports)
         errors = sum(isinstance(report, Unreadable) for report in reports)
@@ -88,7 +91,9 @@ def _text_file(report: Report, words: dict[str, str]) -> str:
             question = f" {result.question}" if result.question else ""
             lines.append(f"    {words[result.severity]}{question} — {_where(report, result)}")
             lines.append(f"      {result.message}")
-    lines.append(f"  {words['completeness']}{colon} {done.answered}/{done.total} {words['questions']} ({_percent(done.ratio)})")
+    lines.append(
+        f"  {words['completeness']}{colon} {done.answered}/{done.total} {words['questions']} ({_percent(done.ratio)})"
+    )
     return "\n".join(lines)
 
 
@@ -195,8 +200,10 @@ def to_html(reports: list[Report]) -> str:
     """A standalone page (no script, no external resource), every value escaped."""
     words = _words(reports)
     lang = reports[0].lang if reports else DEFAULT_LANGUAGE
-    body = "\n".join(_html_unreadable(report, words) if isinstance(report, Unreadable) else _html_file(report, words)
-                     for report in reports)
+    body = "\n".join(
+        _html_unreadable(report, words) if isinstance(report, Unreadable) else _html_file(report, words)
+        for report in reports
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -227,9 +234,11 @@ def _html_file(report: Report, words: dict[str, str]) -> str:
 def _html_unreadable(unreadable: Unreadable, words: dict[str, str]) -> str:
     error = unreadable.error
     hint = f"<br>{escape(error.hint)}" if error.hint else ""
-    return (f"<section>\n<h2><code>{escape(unreadable.source)}</code> — "
-            f'<span class="ko">{escape(words["unreadable"])}</span></h2>\n'
-            f"<p><code>{escape(error.where or unreadable.source)}</code> {escape(error.message)}{hint}</p>\n</section>")
+    return (
+        f"<section>\n<h2><code>{escape(unreadable.source)}</code> — "
+        f'<span class="ko">{escape(words["unreadable"])}</span></h2>\n'
+        f"<p><code>{escape(error.where or unreadable.source)}</code> {escape(error.message)}{hint}</p>\n</section>"
+    )
 
 
 def _html_table(report: Report, results: list[Result], words: dict[str, str]) -> str:
@@ -250,6 +259,7 @@ def render(reports: list[Report], format: str = "text") -> str:
     """Render ``reports`` in ``format`` (text, json, turtle or html)."""
     renderer = RENDERERS.get(format)
     if renderer is None:
-        raise ParameterError(f"format inconnu / unknown format {format!r}", key="format",
-                             hint=f"utiliser / use {', '.join(RENDERERS)}")
+        raise ParameterError(
+            f"format inconnu / unknown format {format!r}", key="format", hint=f"utiliser / use {', '.join(RENDERERS)}"
+        )
     return renderer(reports)

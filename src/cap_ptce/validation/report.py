@@ -120,21 +120,26 @@ def _last_segment(iri) -> str:
 LineFinder = Callable[[URIRef, URIRef | None], int | None]
 
 
-def validate_graph(graph: Graph, *, source: str = "<graph>", line_for: LineFinder | None = None,
-                   lang: str = DEFAULT_LANGUAGE) -> Report:
+def validate_graph(
+    graph: Graph, *, source: str = "<graph>", line_for: LineFinder | None = None, lang: str = DEFAULT_LANGUAGE
+) -> Report:
     """Validate a description graph (one cap:Project) and build the report in ``lang``."""
     _check_lang(lang)
     return report_from_shacl(run_pyshacl(graph), graph, source=source, line_for=line_for, lang=lang)
 
 
-def report_from_shacl(report_graph: Graph, graph: Graph, *, source: str, line_for: LineFinder | None,
-                      lang: str) -> Report:
+def report_from_shacl(
+    report_graph: Graph, graph: Graph, *, source: str, line_for: LineFinder | None, lang: str
+) -> Report:
     """Our report of the description ``graph`` from the SHACL report of its validation."""
-    results = tuple(sorted(
-        (_result(report_graph, node, graph, line_for, lang)
-         for node in report_graph.objects(None, SH.result)),  # not the nested sh:detail ones
-        key=_result_order,
-    ))
+    results = tuple(
+        sorted(
+            (
+                _result(report_graph, node, graph, line_for, lang) for node in report_graph.objects(None, SH.result)
+            ),  # not the nested sh:detail ones
+            key=_result_order,
+        )
+    )
     counts = completeness(graph, _project(graph), lang)
     conforms = not any(result.severity == "violation" for result in results)
     return Report(source, conforms, results, counts, lang, report_graph)
@@ -214,7 +219,7 @@ def _path_text(graph: Graph, path) -> str | None:
 def _curie(iri: URIRef) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(str(namespace)) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"
 
 
@@ -255,8 +260,7 @@ def _result_order(result: Result) -> tuple:
 
 def validate_description(description, *, lang: str = DEFAULT_LANGUAGE) -> Report:
     """Validate a loaded description (``cap_ptce.project.Description``)."""
-    return validate_graph(description.graph, source=str(description.source),
-                          line_for=description.line_for, lang=lang)
+    return validate_graph(description.graph, source=str(description.source), line_for=description.line_for, lang=lang)
 
 
 def validate_file(path: str | Path, *, lang: str = DEFAULT_LANGUAGE) -> Report:
@@ -290,13 +294,17 @@ def _description_files(path: Path) -> list[Path]:
     if path.is_dir():
         found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in DESCRIPTION_SUFFIXES)
         if not found:
-            raise InputFileError("aucune description dans ce dossier / no description in this folder",
-                                 source=str(path), hint=f"fichiers {', '.join(DESCRIPTION_SUFFIXES)} / files")
+            raise InputFileError(
+                "aucune description dans ce dossier / no description in this folder",
+                source=str(path),
+                hint=f"fichiers {', '.join(DESCRIPTION_SUFFIXES)} / files",
+            )
         return found
     if path.is_file():
         return [path]
-    raise InputFileError("fichier introuvable / no such file", source=str(path),
-                         hint="vérifier le chemin / check the path")
+    raise InputFileError(
+        "fichier introuvable / no such file", source=str(path), hint="vérifier le chemin / check the path"
+    )
 
 
 def validate_paths(paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE) -> list[Report]:

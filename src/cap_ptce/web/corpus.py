@@ -20,8 +20,17 @@ from ..publish.catalog import Statistics, vocabularies_of
 from ..rdf.namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
 from .links import base_iri
 
-__all__ = ["ProjectRef", "CorpusFigures", "list_projects", "project_graph", "corpus_graph", "corpus_statistics",
-           "whole_statistics", "grid_backlinks", "project_iri"]
+__all__ = [
+    "ProjectRef",
+    "CorpusFigures",
+    "list_projects",
+    "project_graph",
+    "corpus_graph",
+    "corpus_statistics",
+    "whole_statistics",
+    "grid_backlinks",
+    "project_iri",
+]
 
 # A SPARQL property path for a project's name, whichever property its description uses.
 _NAME = "|".join(f"<{prop}>" for prop in (SCHEMA.name, RDFS.label, SKOS.prefLabel, DCTERMS.title)).join("()")
@@ -49,9 +58,9 @@ def _refs(rows) -> list[ProjectRef]:
     found = {}
     for row in rows:
         iri = row["project"].value
-        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
-            name = row["name"].value if "name" in row else iri[len(prefix):]
-            found.setdefault(iri, ProjectRef(iri[len(prefix):], URIRef(iri), name))
+        if iri.startswith(prefix) and "/" not in iri[len(prefix) :]:
+            name = row["name"].value if "name" in row else iri[len(prefix) :]
+            found.setdefault(iri, ProjectRef(iri[len(prefix) :], URIRef(iri), name))
     return sorted(found.values(), key=lambda ref: (ref.name.casefold(), ref.id))
 
 
@@ -117,8 +126,13 @@ def corpus_statistics() -> CorpusFigures:
     [count] = _select(f"SELECT (COUNT(*) AS ?triples) {{ SELECT DISTINCT ?s ?p ?o {{ {_CORPUS} }} }}")
     [subjects] = _select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ {_CORPUS} }}")
     properties, classes = _corpus_terms()
-    statistics = Statistics(int(count["triples"].value), int(subjects["n"].value), len(properties), len(classes),
-                            tuple(vocabularies_of(properties | classes)))
+    statistics = Statistics(
+        int(count["triples"].value),
+        int(subjects["n"].value),
+        len(properties),
+        len(classes),
+        tuple(vocabularies_of(properties | classes)),
+    )
     return CorpusFigures(statistics, frozenset(properties), frozenset(classes))
 
 
@@ -138,9 +152,13 @@ def whole_statistics(reference: Graph, corpus: CorpusFigures) -> Statistics:
         shared_triples = sum(_as_rdflib(row) in reference for row in rows)
     properties = corpus.properties | set(reference.predicates())
     classes = corpus.classes | set(reference.objects(None, RDF.type))
-    return Statistics(len(reference) + corpus.statistics.triples - shared_triples,
-                      len(set(reference.subjects())) + corpus.statistics.subjects - shared_subjects,
-                      len(properties), len(classes), tuple(vocabularies_of(properties | classes)))
+    return Statistics(
+        len(reference) + corpus.statistics.triples - shared_triples,
+        len(set(reference.subjects())) + corpus.statistics.subjects - shared_subjects,
+        len(properties),
+        len(classes),
+        tuple(vocabularies_of(properties | classes)),
+    )
 
 
 def _corpus_terms() -> tuple[set[URIRef], set[URIRef]]:
@@ -152,6 +170,7 @@ def _corpus_terms() -> tuple[set[URIRef], set[URIRef]]:
 
 def _as_rdflib(row: dict) -> tuple:
     """A (subject, predicate, object) row of pyoxigraph terms as rdflib terms."""
+
     def term(value):
         if isinstance(value, ox.NamedNode):
             return URIRef(value.value)

@@ -73,8 +73,11 @@ def error_response(status: int, payload: dict, headers: dict | None = None) -> R
         body = render_template("error.html", status=status, error=payload)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
     else:
-        response = Response(json.dumps(payload, ensure_ascii=False) + "\n", status=status,
-                            content_type="application/json; charset=utf-8")
+        response = Response(
+            json.dumps(payload, ensure_ascii=False) + "\n",
+            status=status,
+            content_type="application/json; charset=utf-8",
+        )
     response.headers["Vary"] = "Accept"
     for name, value in (headers or {}).items():
         response.headers[name] = value

@@ -46,15 +46,23 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
         config["CORPUS"] = str(corpus)
     app = create_app(config)
     base_path = urlsplit(app.config["BASE_IRI"].rstrip("/") + "/").path
-    return write_site(app.test_client(), site_documents(app), out_dir, base_path=base_path,
-                      default_lang=app.config["DEFAULT_LANG"], not_found_page=_not_found_page(app, base_path))
+    return write_site(
+        app.test_client(),
+        site_documents(app),
+        out_dir,
+        base_path=base_path,
+        default_lang=app.config["DEFAULT_LANG"],
+        not_found_page=_not_found_page(app, base_path),
+    )
 
 
 def _not_found_page(app, base_path: str) -> bytes:
     """The 404 page a web server shows at any depth: the app's error page, its links resolved from the base."""
-    error = {"error": "NotFoundError",
-             "message": "rien n’est publié à cette adresse / nothing is published at this address",
-             "hint": "partir de l’accueil ou de la grille / start from the home page or the grid"}
+    error = {
+        "error": "NotFoundError",
+        "message": "rien n’est publié à cette adresse / nothing is published at this address",
+        "hint": "partir de l’accueil ou de la grille / start from the home page or the grid",
+    }
     with app.test_request_context("/"):
         g.doc_path = "/"  # its language switch leads to the home page in the other language
         html = render_template("error.html", status=404, error=error)

@@ -44,7 +44,7 @@ def documents_of(resource: Resource) -> list[tuple[str, Representation, str | No
     """Every document of ``resource``: (path, representation, language or None)."""
     found = []
     for rep in resource.offers:
-        for lang in (LANGUAGES if rep is HTML else (None,)):
+        for lang in LANGUAGES if rep is HTML else (None,):
             found.append((document_path(resource, rep, lang), rep, lang))
     return found
 
@@ -53,11 +53,14 @@ def serve(path: str, resource: Resource, render_html, render_data) -> Response:
     """Answer a request for ``path`` naming ``resource``: 303 for the IRI, 200 for a document."""
     _, suffix, lang = split_request_path(path)
     if lang is not None and (lang not in LANGUAGES or suffix != "html"):
-        raise NotFoundError(f"aucun document / no document {path}",
-                            hint="les pages se terminent par / pages end in .fr.html, .en.html")
+        raise NotFoundError(
+            f"aucun document / no document {path}", hint="les pages se terminent par / pages end in .fr.html, .en.html"
+        )
     if resource.anchor is not None and suffix is not None:
-        raise NotFoundError(f"aucun document / no document {path}",
-                            hint="décrit dans le document de son projet / described in its project’s document")
+        raise NotFoundError(
+            f"aucun document / no document {path}",
+            hint="décrit dans le document de son projet / described in its project’s document",
+        )
     rep = negotiate(request.headers.get("Accept"), suffix, resource.offers)
     if rep is None:
         raise NotAcceptable(_not_acceptable_message(resource))
@@ -101,5 +104,7 @@ def _add_links(response: Response, resource: Resource, *, document: bool) -> Non
 
 def _not_acceptable_message(resource: Resource) -> str:
     offered = ", ".join(rep.media_type for rep in resource.offers)
-    return (f"{resource.path} existe en / is available as {offered} ; demander l’un d’eux dans Accept "
-            "ou par un suffixe / ask for one of them in Accept or with a suffix")
+    return (
+        f"{resource.path} existe en / is available as {offered} ; demander l’un d’eux dans Accept "
+        "ou par un suffixe / ask for one of them in Accept or with a suffix"
+    )

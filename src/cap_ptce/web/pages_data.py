@@ -21,23 +21,39 @@ __all__ = ["BUILDERS"]
 def _downloads(part_id: str, *, csv: bool = False, quads: bool = False) -> list[dict]:
     formats = [fmt for fmt in FORMATS if fmt.is_rdf] + (list(QUAD_FORMATS) if quads else [])
     formats += [get_format("csv")] if csv else []
-    return [{"label": fmt.label, "name": fmt.name, "path": download_path(part_id, fmt.suffix),
-             "media_type": fmt.media_type} for fmt in formats]
+    return [
+        {"label": fmt.label, "name": fmt.name, "path": download_path(part_id, fmt.suffix), "media_type": fmt.media_type}
+        for fmt in formats
+    ]
 
 
 def catalog(resource: Resource, lang: str):
     site = get_site()
     p = presenter(lang)
-    triples = {part_id: int(site.catalog.value(part_iri(part_id), VOID.triples))
-               for part_id in [WHOLE, *(part.id for part in site.catalog_parts)]}
-    datasets = [{"id": WHOLE, "title": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.title))[0],
-                 "description": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.description))[0],
-                 "triples": triples[WHOLE], "downloads": _downloads(WHOLE, quads=True)}]
-    datasets += [{"id": part.id, "title": part.title[lang], "description": part.description[lang],
-                  "triples": triples[part.id], "downloads": _downloads(part.id, csv=part.csv)}
-                 for part in site.catalog_parts]
-    return "catalog.html", {"grid": site.grid, "datasets": datasets,
-                            "sparql": site.publication.sparql_endpoint}
+    triples = {
+        part_id: int(site.catalog.value(part_iri(part_id), VOID.triples))
+        for part_id in [WHOLE, *(part.id for part in site.catalog_parts)]
+    }
+    datasets = [
+        {
+            "id": WHOLE,
+            "title": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.title))[0],
+            "description": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.description))[0],
+            "triples": triples[WHOLE],
+            "downloads": _downloads(WHOLE, quads=True),
+        }
+    ]
+    datasets += [
+        {
+            "id": part.id,
+            "title": part.title[lang],
+            "description": part.description[lang],
+            "triples": triples[part.id],
+            "downloads": _downloads(part.id, csv=part.csv),
+        }
+        for part in site.catalog_parts
+    ]
+    return "catalog.html", {"grid": site.grid, "datasets": datasets, "sparql": site.publication.sparql_endpoint}
 
 
 def projects(resource: Resource, lang: str):
@@ -46,7 +62,7 @@ def projects(resource: Resource, lang: str):
 
 def part_anchor(main: URIRef, iri: URIRef) -> str | None:
     """The anchor of a part of ``main`` on its page: ``…/x/acteur/y`` → ``acteur-y``, ``…/x#y`` → ``y``."""
-    rest = str(iri)[len(str(main)):]
+    rest = str(iri)[len(str(main)) :]
     if str(iri).startswith(str(main)) and rest[:1] in {"/", "#"} and len(rest) > 1:
         return rest[1:].replace("/", "-")
     return None
@@ -66,8 +82,10 @@ def _answers(p, graph: Graph, main: URIRef) -> list[dict]:
         text = p.pick(graph.objects(answer, SCHEMA.text))
         anchor = part_anchor(main, answer) if isinstance(answer, URIRef) else None
         found[str(question)] = {"text": text, "anchor": anchor}
-    return [{"entry": entry, "questions": [(q, found.get(str(question_iri(q.id)))) for q in entry.questions]}
-            for entry in get_site().grid.entries]
+    return [
+        {"entry": entry, "questions": [(q, found.get(str(question_iri(q.id)))) for q in entry.questions]}
+        for entry in get_site().grid.entries
+    ]
 
 
 def project(resource: Resource, lang: str):
@@ -75,16 +93,23 @@ def project(resource: Resource, lang: str):
     if graph is None:
         raise NotFoundError(f"aucun projet / no project {resource.key!r}")
     p = presenter(lang)
-    return "project.html", {"name": p.label(resource.iri, graph), "properties": p.rows(graph, resource.iri),
-                            "answers": _answers(p, graph, resource.iri), "sections": _sections(p, graph, resource.iri)}
+    return "project.html", {
+        "name": p.label(resource.iri, graph),
+        "properties": p.rows(graph, resource.iri),
+        "answers": _answers(p, graph, resource.iri),
+        "sections": _sections(p, graph, resource.iri),
+    }
 
 
 def thing(resource: Resource, lang: str):
     site = get_site()
     p = presenter(lang)
     graph = describe(site.graph, resource.iri)
-    return "thing.html", {"name": p.label(resource.iri, graph), "properties": p.rows(graph, resource.iri),
-                          "inverse": p.inverse_rows(graph, resource.iri)}
+    return "thing.html", {
+        "name": p.label(resource.iri, graph),
+        "properties": p.rows(graph, resource.iri),
+        "inverse": p.inverse_rows(graph, resource.iri),
+    }
 
 
 def download(name: str) -> tuple[bytes, str]:
@@ -94,8 +119,10 @@ def download(name: str) -> tuple[bytes, str]:
     for entry in _downloads(stem, csv=stem == "grille", quads=stem == WHOLE):
         if entry["path"] == download_path(stem, suffix) and (stem == WHOLE or stem in PART_TITLES):
             return site.download(stem, entry["name"]), entry["media_type"]
-    raise NotFoundError(f"aucun téléchargement / no download {name}",
-                        hint="la page des téléchargements les liste / the downloads page lists them")
+    raise NotFoundError(
+        f"aucun téléchargement / no download {name}",
+        hint="la page des téléchargements les liste / the downloads page lists them",
+    )
 
 
 def download_paths() -> list[str]:

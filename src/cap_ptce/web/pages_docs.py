@@ -54,30 +54,50 @@ def _first_text(p: Presenter, graph: Graph, node, props) -> str:
 
 # The modelling properties shown for each term, with the message that names them.
 _TERM_PROPERTIES = {
-    RDF.type: "ontology.type", RDFS.subClassOf: "ontology.sub_class_of", RDFS.subPropertyOf: "ontology.sub_property_of",
-    RDFS.domain: "ontology.domain", RDFS.range: "ontology.range", OWL.inverseOf: "ontology.inverse_of",
-    OWL.equivalentClass: "ontology.equivalent", OWL.equivalentProperty: "ontology.equivalent",
-    OWL.disjointWith: "ontology.disjoint_with", RDFS.seeAlso: "ontology.see_also",
+    RDF.type: "ontology.type",
+    RDFS.subClassOf: "ontology.sub_class_of",
+    RDFS.subPropertyOf: "ontology.sub_property_of",
+    RDFS.domain: "ontology.domain",
+    RDFS.range: "ontology.range",
+    OWL.inverseOf: "ontology.inverse_of",
+    OWL.equivalentClass: "ontology.equivalent",
+    OWL.equivalentProperty: "ontology.equivalent",
+    OWL.disjointWith: "ontology.disjoint_with",
+    RDFS.seeAlso: "ontology.see_also",
 }
 
 
 def _term(p: Presenter, graph: Graph, iri: URIRef, kind: str, props) -> Term:
-    rows = [Row(i18n.t(_TERM_PROPERTIES[prop], p.lang), str(prop), tuple(p.values(graph, iri, prop)))
-            for prop in props if (iri, prop, None) in graph]
-    return Term(str(iri)[len(str(CAP)):], str(iri), p.label(iri, graph)[0],
-                _first_text(p, graph, iri, _DEFINITIONS), kind, tuple(rows))
+    rows = [
+        Row(i18n.t(_TERM_PROPERTIES[prop], p.lang), str(prop), tuple(p.values(graph, iri, prop)))
+        for prop in props
+        if (iri, prop, None) in graph
+    ]
+    return Term(
+        str(iri)[len(str(CAP)) :],
+        str(iri),
+        p.label(iri, graph)[0],
+        _first_text(p, graph, iri, _DEFINITIONS),
+        kind,
+        tuple(rows),
+    )
 
 
 def _ours(graph: Graph, types) -> list[URIRef]:
-    found = {s for t in types for s in graph.subjects(RDF.type, t)
-             if isinstance(s, URIRef) and str(s).startswith(str(CAP))}
+    found = {
+        s for t in types for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef) and str(s).startswith(str(CAP))
+    }
     return sorted(found, key=str)
 
 
 def _reused(p: Presenter, graph: Graph) -> list[tuple[Value, str]]:
     """External terms the ontology declares, with their label in the page's language."""
-    found = {s for t in (*_CLASS_TYPES, *_PROPERTY_TYPES) for s in graph.subjects(RDF.type, t)
-             if isinstance(s, URIRef) and not str(s).startswith(BASE)}
+    found = {
+        s
+        for t in (*_CLASS_TYPES, *_PROPERTY_TYPES)
+        for s in graph.subjects(RDF.type, t)
+        if isinstance(s, URIRef) and not str(s).startswith(BASE)
+    }
     return [(p.value(s, graph), _first_text(p, graph, s, _DEFINITIONS)) for s in sorted(found, key=str)]
 
 
@@ -87,8 +107,15 @@ def ontology(resource: Resource, lang: str):
     p = presenter(lang)
     header = URIRef(ONTOLOGY_IRI)
     class_props = (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.seeAlso)
-    prop_props = (RDF.type, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.equivalentProperty,
-                  RDFS.seeAlso)
+    prop_props = (
+        RDF.type,
+        RDFS.subPropertyOf,
+        RDFS.domain,
+        RDFS.range,
+        OWL.inverseOf,
+        OWL.equivalentProperty,
+        RDFS.seeAlso,
+    )
     return "ontology.html", {
         "title": p.label(header, graph)[0],
         "header_rows": p.rows(graph, header),
@@ -122,9 +149,16 @@ class ShapeDoc:
     grid_links: tuple[Value, ...]
 
 
-_COUNTS = {SH.minCount: "shapes.min_count", SH.maxCount: "shapes.max_count", SH.minLength: "shapes.min_length",
-           SH.maxLength: "shapes.max_length", SH.minInclusive: "shapes.min_inclusive",
-           SH.maxInclusive: "shapes.max_inclusive", SH.pattern: "shapes.pattern", SH.hasValue: "shapes.has_value"}
+_COUNTS = {
+    SH.minCount: "shapes.min_count",
+    SH.maxCount: "shapes.max_count",
+    SH.minLength: "shapes.min_length",
+    SH.maxLength: "shapes.max_length",
+    SH.minInclusive: "shapes.min_inclusive",
+    SH.maxInclusive: "shapes.max_inclusive",
+    SH.pattern: "shapes.pattern",
+    SH.hasValue: "shapes.has_value",
+}
 _TERMS = {SH.datatype: "shapes.datatype", SH.node: "shapes.node", SH.nodeKind: "shapes.node_kind"}
 
 
@@ -156,8 +190,9 @@ def _constraint_words(p: Presenter, graph: Graph, node) -> list[str]:
     for value in graph.objects(node, SH["class"]):
         words.append(i18n.t("shapes.class", p.lang, value=p.label(value, graph)[0]))
     for value in graph.objects(node, SH["in"]):
-        items = ", ".join(p.label(item, graph)[0] if not isinstance(item, Literal) else str(item)
-                          for item in Collection(graph, value))
+        items = ", ".join(
+            p.label(item, graph)[0] if not isinstance(item, Literal) else str(item) for item in Collection(graph, value)
+        )
         words.append(i18n.t("shapes.in", p.lang, value=items))
     for _ in graph.objects(node, SH.sparql):
         words.append(i18n.t("shapes.sparql", p.lang))
@@ -175,8 +210,12 @@ def _message(p: Presenter, graph: Graph, node) -> str:
 
 def _check(p: Presenter, graph: Graph, node) -> Check:
     path = graph.value(node, SH.path)
-    return Check(_path_words(p, graph, path) if path is not None else "", tuple(_constraint_words(p, graph, node)),
-                 _severity(graph, node), _message(p, graph, node))
+    return Check(
+        _path_words(p, graph, path) if path is not None else "",
+        tuple(_constraint_words(p, graph, node)),
+        _severity(graph, node),
+        _message(p, graph, node),
+    )
 
 
 def _grid_links(p: Presenter, graph: Graph, shape) -> tuple[Value, ...]:
@@ -186,18 +225,27 @@ def _grid_links(p: Presenter, graph: Graph, shape) -> tuple[Value, ...]:
 
 
 def _shape(p: Presenter, graph: Graph, shape) -> ShapeDoc:
-    anchor = str(shape)[len(str(SHAPES)):] if str(shape).startswith(str(SHAPES)) else ""
-    targets = [p.value(o, graph) for prop in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-               for o in graph.objects(shape, prop)]
+    anchor = str(shape)[len(str(SHAPES)) :] if str(shape).startswith(str(SHAPES)) else ""
+    targets = [
+        p.value(o, graph)
+        for prop in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+        for o in graph.objects(shape, prop)
+    ]
     checks = [_check(p, graph, node) for node in graph.objects(shape, SH.property)]
     checks.sort(key=lambda check: check.path.casefold())
     own = _constraint_words(p, graph, shape)
     if own:
         checks.insert(0, Check("", tuple(own), _severity(graph, shape), _message(p, graph, shape)))
-    return ShapeDoc(anchor, p.label(shape, graph)[0] if anchor else "…",
-                    _first_text(p, graph, shape, (SH.description, RDFS.comment, SKOS.definition)),
-                    tuple(targets), _severity(graph, shape), _message(p, graph, shape), tuple(checks),
-                    _grid_links(p, graph, shape))
+    return ShapeDoc(
+        anchor,
+        p.label(shape, graph)[0] if anchor else "…",
+        _first_text(p, graph, shape, (SH.description, RDFS.comment, SKOS.definition)),
+        tuple(targets),
+        _severity(graph, shape),
+        _message(p, graph, shape),
+        tuple(checks),
+        _grid_links(p, graph, shape),
+    )
 
 
 def shapes(resource: Resource, lang: str):

@@ -33,8 +33,10 @@ def entry(resource: Resource, lang: str):
     grid = _grid()
     found = grid.entry(resource.key)
     index = grid.entries.index(found)
-    neighbours = {"previous": grid.entries[index - 1] if index else None,
-                  "next": grid.entries[index + 1] if index + 1 < len(grid.entries) else None}
+    neighbours = {
+        "previous": grid.entries[index - 1] if index else None,
+        "next": grid.entries[index + 1] if index + 1 < len(grid.entries) else None,
+    }
     return "entry.html", {"grid": grid, "entry": found, **neighbours}
 
 
@@ -57,8 +59,14 @@ def example(resource: Resource, lang: str):
     found = next(ex for ex in owner.examples if ex.id == resource.key)
     details = next((ex for ex in owner.examples if ex.id == found.details), None)
     concept = grid.concept(found.concept) if found.concept else None
-    return "example.html", {"grid": grid, "example": found, "question": owner, "details": details,
-                            "concept": concept, "concept_scheme": grid.scheme(concept.scheme_id) if concept else None}
+    return "example.html", {
+        "grid": grid,
+        "example": found,
+        "question": owner,
+        "details": details,
+        "concept": concept,
+        "concept_scheme": grid.scheme(concept.scheme_id) if concept else None,
+    }
 
 
 def scheme(resource: Resource, lang: str):
@@ -70,8 +78,13 @@ def scheme(resource: Resource, lang: str):
     found = grid.scheme(resource.key)
     top = [c for c in found.concepts if not c.broader]
     narrower = {c.id: [n for n in found.concepts if n.broader == c.id] for c in found.concepts}
-    return "scheme.html", {"grid": grid, "scheme": found, "top": top, "narrower": narrower,
-                           "questions": [grid.question(qid) for qid in found.questions]}
+    return "scheme.html", {
+        "grid": grid,
+        "scheme": found,
+        "top": top,
+        "narrower": narrower,
+        "questions": [grid.question(qid) for qid in found.questions],
+    }
 
 
 def concept(resource: Resource, lang: str):
@@ -80,7 +93,9 @@ def concept(resource: Resource, lang: str):
     owner = grid.scheme(found.scheme_id)
     examples = [(q, ex) for q in grid.questions for ex in q.examples if ex.concept == found.ref]
     return "concept.html", {
-        "grid": grid, "concept": found, "scheme": owner,
+        "grid": grid,
+        "concept": found,
+        "scheme": owner,
         "broader": owner.concept(found.broader) if found.broader else None,
         "narrower": [c for c in owner.concepts if c.broader == found.id],
         "examples": examples,
@@ -93,7 +108,8 @@ def public_scheme(resource: Resource, lang: str):
     grid = _grid()
     found = grid.public_scheme(resource.key)
     return "public_scheme.html", {
-        "grid": grid, "scheme": found,
+        "grid": grid,
+        "scheme": found,
         "successor": grid.public_scheme(found.successor) if found.successor else None,
         "predecessors": [ps for ps in grid.public_schemes if ps.successor == found.id],
         "questions": [q for q in grid.questions if found.id in q.public_schemes],

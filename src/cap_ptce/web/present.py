@@ -19,6 +19,7 @@ from . import links
 
 __all__ = ["Value", "Row", "Presenter", "internal_path", "curie"]
 
+
 @dataclass(frozen=True)
 class Value:
     """One value shown on a page: its text, its link (root-relative or absolute) and its language."""
@@ -46,7 +47,7 @@ def curie(iri: str) -> str:
     if best is None:
         return iri
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(str(best)):]}"
+    return f"{prefix}:{iri[len(str(best)) :]}"
 
 
 def _no_owner(path: str) -> tuple[str, str | None] | None:
@@ -62,7 +63,7 @@ def internal_path(iri: str, bases: tuple[str, ...], lang: str, locate=_no_owner)
     for base in bases:
         if not iri.startswith(base):
             continue
-        rest, _, fragment = iri[len(base):].partition("#")
+        rest, _, fragment = iri[len(base) :].partition("#")
         found = locate("/" + rest)
         if found is not None:
             page, anchor = found

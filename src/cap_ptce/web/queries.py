@@ -34,10 +34,14 @@ PAGE_ROWS = 500  # rows shown in a page's table
 @bp.get("/requetes")
 def index() -> Response:
     """The list of the ready-made queries."""
-    response = Response(render_template(
-        "queries.html", queries=list_queries(), lang_suffix=_lang_suffix(),
-        alternates=[{"media_type": "application/json", "path": "/requetes.json", "lang": None}],
-    ))
+    response = Response(
+        render_template(
+            "queries.html",
+            queries=list_queries(),
+            lang_suffix=_lang_suffix(),
+            alternates=[{"media_type": "application/json", "path": "/requetes.json", "lang": None}],
+        )
+    )
     response.headers["Link"] = '</requetes.json>; rel="alternate"; type="application/json"'
     return response
 
@@ -67,8 +71,14 @@ def detail(name: str) -> Response:
         context["error"], status = str(exc), _status(exc)
     alternates = _alternates(query.name, params)
     html = render_template(
-        "queries_detail.html", query=query, values=params, alternates=alternates, options=_options(query, lang),
-        yasgui_fragment=_yasgui_fragment(context["sparql"], query.text(lang)), lang_suffix=_lang_suffix(), **context,
+        "queries_detail.html",
+        query=query,
+        values=params,
+        alternates=alternates,
+        options=_options(query, lang),
+        yasgui_fragment=_yasgui_fragment(context["sparql"], query.text(lang)),
+        lang_suffix=_lang_suffix(),
+        **context,
     )
     return _with_links(Response(html, status=status), alternates)
 
@@ -107,8 +117,11 @@ def _params(query: ReadyQuery, lang: str) -> dict[str, str]:
     A parameter given several times (a multiple choice in the form) becomes one
     comma-separated value.
     """
-    params = {key: ",".join(v for v in request.args.getlist(key) if v.strip())
-              for key in request.args if key not in _PAGE_ARGS}
+    params = {
+        key: ",".join(v for v in request.args.getlist(key) if v.strip())
+        for key in request.args
+        if key not in _PAGE_ARGS
+    }
     if any(p.name == "langue" for p in query.parameters) and not params.get("langue"):
         params["langue"] = lang
     return params
@@ -136,7 +149,12 @@ def _concept_options(scheme_id: str, lang: str) -> list[tuple[str, str]]:
 def _alternates(name: str, params: dict[str, str]) -> list[dict[str, Any]]:
     query_string = ("?" + urlencode(sorted(params.items()))) if params else ""
     return [
-        {"media_type": media_type, "path": f"/requetes/{name}.{suffix}{query_string}", "label": suffix.upper(), "lang": None}
+        {
+            "media_type": media_type,
+            "path": f"/requetes/{name}.{suffix}{query_string}",
+            "label": suffix.upper(),
+            "lang": None,
+        }
         for suffix, media_type in TWIN_FORMATS.items()
     ]
 
@@ -173,7 +191,8 @@ def _status(exc: Exception) -> int:
 
 def _with_links(response: Response, alternates: list[dict[str, Any]]) -> Response:
     response.headers["Link"] = ", ".join(
-        f'<{a["path"]}>; rel="alternate"; type="{a["media_type"]}"' for a in alternates)
+        f'<{a["path"]}>; rel="alternate"; type="{a["media_type"]}"' for a in alternates
+    )
     return response
 
 
@@ -183,8 +202,13 @@ def _summary(query: ReadyQuery) -> dict[str, Any]:
         "title": query.title,
         "description": query.description,
         "parameters": [
-            {"name": p.name, "type": p.type, "default": p.default, "description": p.description,
-             **({"choices": list(p.choices)} if p.choices else {})}
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "description": p.description,
+                **({"choices": list(p.choices)} if p.choices else {}),
+            }
             for p in query.parameters
         ],
         "columns": query.columns,
@@ -192,4 +216,3 @@ def _summary(query: ReadyQuery) -> dict[str, Any]:
         "page": f"/requetes/{query.name}",
         "results": {suffix: f"/requetes/{query.name}.{suffix}" for suffix in TWIN_FORMATS},
     }
-

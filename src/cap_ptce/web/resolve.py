@@ -117,8 +117,13 @@ def resolve_grid_path(path: str, grid: Grid | None = None) -> Resource | None:
 _NOT_IN_AN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
-def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing: Callable[[URIRef], bool],
-            project_part: Callable[[str], tuple[str, str] | None] = lambda path: None) -> Resource:
+def resolve(
+    path: str,
+    *,
+    project_iri: Callable[[str], URIRef | None],
+    is_thing: Callable[[URIRef], bool],
+    project_part: Callable[[str], tuple[str, str] | None] = lambda path: None,
+) -> Resource:
     """The resource at ``path``.
 
     ``project_iri`` gives a project's IRI (None: no such project); ``project_part``
@@ -129,8 +134,10 @@ def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing:
     if found is not None:
         return found
     if _NOT_IN_AN_IRI.search(path):  # nothing we publish has such a name; rdflib would warn on each one
-        raise NotFoundError(f"rien n’est publié à / nothing is published at {path}",
-                            hint="une IRI ne contient ni espace ni <>\"{}|\\^` / an IRI has no space nor <>\"{}|\\^`")
+        raise NotFoundError(
+            f"rien n’est publié à / nothing is published at {path}",
+            hint='une IRI ne contient ni espace ni <>"{}|\\^` / an IRI has no space nor <>"{}|\\^`',
+        )
     project = re.fullmatch(r"/projet/(?P<key>" + _SLUG + ")", path)
     iri = project_iri(project["key"]) if project else None
     if iri is not None:
@@ -142,15 +149,27 @@ def resolve(path: str, *, project_iri: Callable[[str], URIRef | None], is_thing:
     iri = URIRef(BASE + path.lstrip("/"))
     if path != "/" and is_thing(iri):
         return _data(path, "thing")
-    raise NotFoundError(f"rien n’est publié à / nothing is published at {path}",
-                        hint="partir de l’accueil ou de la grille / start from the home page or the grid")
+    raise NotFoundError(
+        f"rien n’est publié à / nothing is published at {path}",
+        hint="partir de l’accueil ou de la grille / start from the home page or the grid",
+    )
 
 
 def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
     """Every page and data resource of a fixed kind, in site order (projects and others aside)."""
     grid = grid or load_grid()
-    fixed = ["/", f"/grille/{grid.id}", "/grille/futur", "/def", "/shapes", "/catalog", "/dataset", "/projet",
-             "/vocab/entrees", "/vocab/dispositifs"]
+    fixed = [
+        "/",
+        f"/grille/{grid.id}",
+        "/grille/futur",
+        "/def",
+        "/shapes",
+        "/catalog",
+        "/dataset",
+        "/projet",
+        "/vocab/entrees",
+        "/vocab/dispositifs",
+    ]
     fixed += [f"/grille/entree/{entry.id}" for entry in grid.entries]
     for question in grid.questions:
         fixed.append(f"/grille/question/{question.id}")

@@ -61,8 +61,11 @@ class Site:
 
     def _examples(self) -> dict[str, tuple[URIRef, ...]]:
         """A few typical resources of each part, for void:exampleResource."""
-        shapes = sorted(s for s in self.reference_graphs["controles"].subjects(RDF.type, SH.NodeShape)
-                        if str(s).startswith(str(SHAPES)))
+        shapes = sorted(
+            s
+            for s in self.reference_graphs["controles"].subjects(RDF.type, SH.NodeShape)
+            if str(s).startswith(str(SHAPES))
+        )
         return {
             "ontologie": (URIRef(ONTOLOGY_IRI),),
             "grille": (GRID_IRI, entry_iri(self.grid.entries[0].id), question_iri(self.grid.questions[0].id)),
@@ -87,9 +90,16 @@ class Site:
     def _parts(self, graphs: dict[str, Graph | None], statistics: dict[str, Statistics] | None = None):
         examples = self._examples()
         return tuple(
-            Part(part_id, title, description, graphs[part_id], by_godin=part_id == "grille",
-                 csv=part_id == "grille", examples=examples.get(part_id, ()),
-                 statistics=(statistics or {}).get(part_id))
+            Part(
+                part_id,
+                title,
+                description,
+                graphs[part_id],
+                by_godin=part_id == "grille",
+                csv=part_id == "grille",
+                examples=examples.get(part_id, ()),
+                statistics=(statistics or {}).get(part_id),
+            )
             for part_id, (_, title, description) in PART_TITLES.items()
             if part_id in graphs
         )
@@ -147,7 +157,7 @@ class Site:
         for subject in set(self.graph.subjects()):
             iri = str(subject)
             if iri.startswith(BASE) and "#" not in iri:
-                path = "/" + iri[len(BASE):]
+                path = "/" + iri[len(BASE) :]
                 if resolve_grid_path(path, self.grid) is None:
                     found.add(path)
         return tuple(sorted(found))

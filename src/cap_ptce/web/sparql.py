@@ -36,8 +36,10 @@ bp = Blueprint("sparql", __name__)
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
-_READ_ONLY = ("ce point d'accès est en lecture seule / this endpoint is read-only: "
-              "load data with `cap-ptce load CORPUS --store DIR`")
+_READ_ONLY = (
+    "ce point d'accès est en lecture seule / this endpoint is read-only: "
+    "load data with `cap-ptce load CORPUS --store DIR`"
+)
 _YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
 
 
@@ -77,15 +79,19 @@ def _decode(raw: bytes, what: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"the {what} is not valid UTF-8 (byte {exc.start})",
-                         hint="encodez la requête en UTF-8 / send the request as UTF-8") from None
+        raise InputError(
+            f"the {what} is not valid UTF-8 (byte {exc.start})",
+            hint="encodez la requête en UTF-8 / send the request as UTF-8",
+        ) from None
 
 
 def _check_charset(options: dict) -> None:
     charset = options.get("charset", "utf-8").lower()
     if charset not in {"utf-8", "utf8"}:
-        raise InputError(f"unsupported charset {charset!r}",
-                         hint="le protocole SPARQL impose UTF-8 / the SPARQL protocol requires UTF-8")
+        raise InputError(
+            f"unsupported charset {charset!r}",
+            hint="le protocole SPARQL impose UTF-8 / the SPARQL protocol requires UTF-8",
+        )
 
 
 def _one(values: list[str], name: str) -> str | None:
@@ -97,8 +103,10 @@ def _one(values: list[str], name: str) -> str | None:
 def _params():
     """(query text or None, all parameters) of the current request; refuses updates."""
     if len(request.query_string) > current_app.config["MAX_REQUEST_BYTES"]:
-        raise QueryTooLargeError(f"the query string is over {current_app.config['MAX_REQUEST_BYTES']} bytes",
-                                 hint="envoyez la requête en POST / send the query with POST")
+        raise QueryTooLargeError(
+            f"the query string is over {current_app.config['MAX_REQUEST_BYTES']} bytes",
+            hint="envoyez la requête en POST / send the query with POST",
+        )
     params = _decoded_params(request.query_string, "URL")
     if request.method == "GET":
         return _query_or_update(params, params), params
@@ -126,8 +134,10 @@ def _decoded_params(raw: bytes, what: str) -> MultiDict:
     try:
         return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
     except UnicodeDecodeError:
-        raise InputError(f"the {what} is not valid UTF-8 once percent-decoded",
-                         hint="encodez la requête en UTF-8 / send the request as UTF-8") from None
+        raise InputError(
+            f"the {what} is not valid UTF-8 once percent-decoded",
+            hint="encodez la requête en UTF-8 / send the request as UTF-8",
+        ) from None
 
 
 def _merged(first: MultiDict, second: MultiDict) -> MultiDict:
@@ -150,8 +160,9 @@ def _graph_iri(value: str, name: str) -> str:
         iri = urljoin(request.base_url, value.strip())
         ox.NamedNode(iri)
     except ValueError as exc:
-        raise ParameterError(f"{name} is not an IRI: {value!r} ({exc})", key=name,
-                             hint="donnez l'IRI d'un graphe / give a graph IRI") from None
+        raise ParameterError(
+            f"{name} is not an IRI: {value!r} ({exc})", key=name, hint="donnez l'IRI d'un graphe / give a graph IRI"
+        ) from None
     return iri
 
 
@@ -185,8 +196,9 @@ def endpoint() -> Response:
     info = kb.check(query)
     fmt = choose_format(info.form, request.headers.get("Accept"), formats)
     config = current_app.config
-    result = kb.run(query, fmt, info=info, timeout=float(config["QUERY_TIMEOUT"]),
-                    max_rows=int(config["MAX_RESULT_ROWS"]))
+    result = kb.run(
+        query, fmt, info=info, timeout=float(config["QUERY_TIMEOUT"]), max_rows=int(config["MAX_RESULT_ROWS"])
+    )
     response = Response(result.body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
@@ -211,10 +223,15 @@ def _without_query(formats: list[str]) -> Response:
 
 def _service_description(formats: list[str]) -> Response:
     fmt = choose_format("CONSTRUCT", request.headers.get("Accept"), formats)
-    triples = service_description(request.base_url, get_kb().graph_names(), license=current_app.config.get("LICENSE"),
-                                  title=texts("sparql.service_title"))
-    body = ox.serialize(triples, format=fmt.oxigraph,
-                        prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"})
+    triples = service_description(
+        request.base_url,
+        get_kb().graph_names(),
+        license=current_app.config.get("LICENSE"),
+        title=texts("sparql.service_title"),
+    )
+    body = ox.serialize(
+        triples, format=fmt.oxigraph, prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
+    )
     return Response(body, content_type=fmt.content_type)
 
 
@@ -247,8 +264,11 @@ def _examples(lang: str) -> list[dict]:
 def _editor_context() -> dict:
     from .i18n import current_lang
 
-    return {"has_yasgui": yasgui_dir() is not None, "examples": _examples(current_lang()),
-            "endpoint_url": request.base_url}
+    return {
+        "has_yasgui": yasgui_dir() is not None,
+        "examples": _examples(current_lang()),
+        "endpoint_url": request.base_url,
+    }
 
 
 @bp.route("/static/vendor/yasgui/<path:filename>")
