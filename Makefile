@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: help install run test bench system-deps clean
+.PHONY: help install run test bench system-deps geography clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ system-deps: ## install the Debian packages the tests need (as root; else prints
 
 test: install system-deps ## run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Standard library only: runs with the system Python, before .venv exists.
+geography: $(NODE_STAMP) ## rebuild src/cap_ptce/geo/cog.json.gz from the pinned @etalab/decoupage-administratif
+	$(PYTHON) tools/build_geography.py
 
 bench: install ## run the benchmarks and write bench/results/
 	$(BIN)/python -m bench
