@@ -112,7 +112,7 @@ def test_municipal_arrondissement_belongs_to_its_commune(geo, code, arrondisseme
 
 
 def test_delegated_commune_of_a_commune_nouvelle(geo):
-    # Hypercourt (Somme) was made in 2017 of Hyencourt-le-Grand, Omiécourt and Pertain.
+    # Hypercourt (Somme), a commune nouvelle, holds the communes déléguées Hyencourt-le-Grand, Omiécourt, Pertain.
     delegated = geo.commune("80447")
     expected = ("Hyencourt-le-Grand", CommuneKind.DELEGATED, "80")
     assert (delegated.name, delegated.kind, delegated.departement) == expected

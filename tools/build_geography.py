@@ -70,9 +70,9 @@ def data_digest(package_dir: Path) -> str:
 def millesime_from_readme(readme: str, version: str) -> int:
     """The year that the README's "Millésimes et versions de package" table gives for this version.
 
-    The package's own metadata carries no date (npm sets every file's time to
-    1985), and a version number says nothing of the year: the README's table
-    is the only statement of it inside the package.
+    The package's metadata names no date (and npm gives installed files the
+    time of the install), and a version number says nothing of the year: the
+    README's table is the only statement of it inside the package.
     """
     for line in readme.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
