@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: help install run lint format test bench system-deps clean
+.PHONY: help install run lint format test bench system-deps geography clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -40,16 +40,20 @@ system-deps: ## install the Debian packages the tests need (as root; else prints
 	fi
 
 lint: $(STAMP) ## check the code's style and the direction of imports between stages
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## format the code and sort its imports (ruff)
-	$(BIN)/ruff check --fix --select I src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix --select I src tests bench tools
+	$(BIN)/ruff format src tests bench tools
 
 test: install system-deps lint ## run the lint, then the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Standard library only: runs with the system Python, before .venv exists.
+geography: $(NODE_STAMP) ## rebuild src/cap_ptce/geo/cog.json.gz from the pinned @etalab/decoupage-administratif
+	$(PYTHON) tools/build_geography.py
 
 bench: install ## run the benchmarks and write bench/results/
 	$(BIN)/python -m bench
