@@ -198,7 +198,8 @@ def unanswered_message(question: Question, lang: str, *, future: bool = False) -
     text = question.wording(lang, future=future)
     if not question.fields:
         return t("completeness.unanswered", lang, n=question.id, entry=entry, text=text)
-    keys = ", ".join(question.fields)
+    quoted = [f"« {key} »" if lang == "fr" else f"“{key}”" for key in question.fields]
+    keys = (" ou " if lang == "fr" else " or ").join(quoted)
     return t("completeness.unanswered_keys", lang, n=question.id, entry=entry, text=text, keys=keys)
 
 
