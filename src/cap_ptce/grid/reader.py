@@ -316,7 +316,9 @@ def _read_fields(value, where: Where) -> tuple[str, ...]:
     fields = []
     for path, place in where.items(value):
         if not isinstance(path, str) or not _FIELD_PATH.fullmatch(path):
-            raise place.error(f"{path!r} is not a key path", hint="write keys joined by dots: coordination.valorisation")
+            raise place.error(
+                f"{path!r} is not a key path", hint="write keys joined by dots: coordination.valorisation"
+            )
         if path in fields:
             raise place.error(f"{path!r} is given twice")
         fields.append(path)
