@@ -65,15 +65,17 @@ def test_a_question_whose_keys_are_empty_names_them_and_its_free_text_line(tmp_p
 
 
 def test_a_written_answer_still_answers_a_question_without_its_keys(tmp_path):
-    data = without_free_texts(load_description(SAMPLE).data, keep=WORDS_ONLY | {"q18"})
+    data = without_free_texts(load_description(SAMPLE).data, keep=WORDS_ONLY)
     del data["financements"]
+    data["q18"] = "La Région et l'État financent le fonctionnement ; la SCIC autofinance le reste."
     report = validate_file(write(data, tmp_path / "texte.yaml"))
     assert report.conforms and report.completeness.answered == 18
 
 
 def test_another_questions_answer_does_not_answer_this_one(tmp_path):
-    data = without_free_texts(load_description(SAMPLE).data, keep=WORDS_ONLY | {"q17"})
+    data = without_free_texts(load_description(SAMPLE).data, keep=WORDS_ONLY)
     del data["coordination"]
+    data["q17"] = "Le poste est créé par la SCIC."
     report = validate_file(write(data, tmp_path / "q17.yaml"))
     assert [r.question for r in report.results] == ["q16"]
 
@@ -103,3 +105,18 @@ def test_answering_keys_name_the_keys_that_hold_a_value():
         "territoire.regions",
     )
     assert answering_keys(description.graph, project, GRID.question("q04")) == ()
+
+
+def test_the_format_doc_shows_the_keys_of_each_question_and_the_measure_as_computed():
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("measure_fields", root / "tools" / "measure_fields.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (root / "docs" / "project-format.md").read_text(encoding="utf-8")
+    assert module.questions_table() in doc
+    assert module.table() in doc
+    totals = module.totals()
+    assert totals["AFTER"] < totals["BEFORE"] and totals["TEXTS_AFTER"] < totals["TEXTS_BEFORE"]
+    assert f"takes {totals['BEFORE']:,} fields under\nformat 1 and {totals['AFTER']:,} under format 2" in doc
