@@ -391,6 +391,7 @@ def test_the_order_of_the_keys_in_the_file_does_not_change_the_sources_iris():
         ('  montant: "12 000,50 €"', '  montant: "-5"', "number"),
         ("    ess: non", '    ess: "peut-être"', "yes or no"),
         ("    siren: 248000531", "    siren: 24800053", "quote"),
+        ('    siren: "459 880 001"', '    siren: "459-880-001"', "letters and digits"),
         ("    date: 15/03/2019", "    date: 31/02/2019", "exists"),
         ('    source: "https://exemple.org/convention.pdf"', "    source: {editeur: ''}", "title or a URL"),
         ('  population: "environ 26 000"', '  population: "20 à 30 000"', "inhabitants"),
@@ -425,7 +426,7 @@ def test_related_poles_are_projects_of_the_base_or_external_poles(graph):
 def test_the_territory_takes_qpv_parts_petr_and_changes(graph):
     territory = node("territoire")
     assert (territory, CAP.qpv, Literal("QN08001M")) in graph
-    assert (territory, CAP.petr, Literal("PETR du Grand Amiénois", lang="fr")) in graph
+    assert (territory, CAP.petr, Literal("PETR du Grand Amiénois")) in graph
     part = node("territoire/partie/1")
     assert (territory, CAP.partOf, part) in graph
     assert (part, CAP.ofArea, URIRef("http://id.insee.fr/geo/departement/60")) in graph
@@ -515,3 +516,8 @@ def test_the_generate_command_takes_the_shares_of_incomplete_and_invalid_descrip
     assert len(texts) == 6 and all("format: 2" in text for text in texts)
     assert main(["generate", "2", "--invalid", "1.5", "-o", str(tmp_path / "b")]) == 2
     assert "1.5" in capsys.readouterr().err
+
+
+def test_an_rna_number_is_read_with_spaces_and_in_small_letters():
+    text = replaced('    roles: ["Partenaire technique"]', '    rna: "w 802 004 512"\n    roles: ["Partenaire technique"]')
+    assert (node("acteur/ea"), CAP.rna, Literal("W802004512")) in load(text).graph
