@@ -519,5 +519,7 @@ def test_the_generate_command_takes_the_shares_of_incomplete_and_invalid_descrip
 
 
 def test_an_rna_number_is_read_with_spaces_and_in_small_letters():
-    text = replaced('    roles: ["Partenaire technique"]', '    rna: "w 802 004 512"\n    roles: ["Partenaire technique"]')
+    text = replaced(
+        '    roles: ["Partenaire technique"]', '    rna: "w 802 004 512"\n    roles: ["Partenaire technique"]'
+    )
     assert (node("acteur/ea"), CAP.rna, Literal("W802004512")) in load(text).graph
