@@ -115,10 +115,10 @@ def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(si
     assert "RewriteBase /cap-ptce/" in htaccess and "R=303" in htaccess
     server = (site / "nginx-cap-ptce-server.conf").read_text(encoding="utf-8")
     assert "location /cap-ptce/ {" in server and "return 303" in server
-    assert "map $http_accept $cap_ptce_doc" in (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")
-    # a project's parts go to their section of the project's document
-    assert "projet/$1.%{ENV:CAP_DOC}#$2-$3" in htaccess
-    assert "#$cap_ptce_part-$cap_ptce_id" in server
+    http = (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")
+    assert "map $http_accept $cap_ptce_accept" in http and "~^/cap-ptce/projet/" in http
+    # a project's parts go to their section of the project's document, whatever their depth
+    assert "E=CAP_ANCHOR:#$2-$3-$4" in htaccess and "'#$2-$3-$4'" in http
 
 
 def test_rules_know_every_media_type_of_the_site(site):
@@ -127,7 +127,7 @@ def test_rules_know_every_media_type_of_the_site(site):
     }
     declared = {suffix for suffix, _ in media_types()}
     assert suffixes <= declared
-    rules = apache_rules("/", "fr") + "".join(nginx_rules("/", "fr").values())
+    rules = apache_rules("/", "fr", BASE) + "".join(nginx_rules("/", "fr", BASE).values())
     for suffix, media_type in media_types():
         assert f"AddType {media_type} .{suffix}" in rules and f"{media_type} {suffix};" in rules
 

@@ -45,12 +45,13 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
     if corpus is not None:
         config["CORPUS"] = str(corpus)
     app = create_app(config)
-    base_path = urlsplit(app.config["BASE_IRI"].rstrip("/") + "/").path
+    base_iri = app.config["BASE_IRI"].rstrip("/") + "/"
+    base_path = urlsplit(base_iri).path
     return write_site(
         app.test_client(),
         site_documents(app),
         out_dir,
-        base_path=base_path,
+        base_iri=base_iri,
         default_lang=app.config["DEFAULT_LANG"],
         not_found_page=_not_found_page(app, base_path),
     )
