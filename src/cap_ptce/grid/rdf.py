@@ -106,6 +106,8 @@ def _add_grid(graph: Graph, grid, license: URIRef) -> None:
     _text(graph, GRID_IRI, DISCO.subtitle, grid.subtitle)
     graph.add((GRID_IRI, SKOS.notation, Literal(grid.id)))
     graph.add((GRID_IRI, OWL.versionInfo, Literal(grid.version)))
+    # The grid at this version answers at its own IRI (…/grille/cap-ptce/1.0.0), as the ontology's does.
+    graph.add((GRID_IRI, DCTERMS.hasVersion, URIRef(f"{GRID_IRI}/{grid.version}")))
     graph.add((GRID_IRI, DCTERMS.modified, Literal(grid.modified.isoformat(), datatype=XSD.date)))
     graph.add((GRID_IRI, DCTERMS.license, license))
     for predicate in (DCTERMS.creator, PROV.wasAttributedTo):

@@ -13,6 +13,7 @@ __all__ = [
     "GRILLE",
     "VOCAB",
     "SHAPES",
+    "SHAPES_DOCUMENT",
     "INSTITUT_GODIN",
     "DISCO",
     "ORG",
@@ -33,6 +34,7 @@ GRILLE = Namespace(BASE + "grille/")
 GRID_IRI = GRILLE["cap-ptce"]
 VOCAB = Namespace(BASE + "vocab/")
 SHAPES = Namespace(BASE + "shapes#")
+SHAPES_DOCUMENT = URIRef(BASE + "shapes")  # the shapes as a document (an owl:Ontology with a version)
 # The grid's author, when grille.yaml gives no IRI of its own (one IRI for every graph we publish).
 INSTITUT_GODIN = URIRef(BASE + "organisation/institut-godin")
 

@@ -16,6 +16,7 @@ or with ``Accept`` and its q-values. Decisions, documented in ``docs/publishing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ __all__ = [
     "offered_types",
     "by_suffix",
     "split_document_name",
+    "VERSION",
     "link_header",
 ]
 
@@ -115,9 +117,19 @@ def by_suffix(suffix: str, offered: Sequence[Representation]) -> Representation:
     )
 
 
+VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+
+
 def split_document_name(name: str) -> tuple[str, str | None, str | None]:
-    """``q01`` → (q01, None, None); ``q01.ttl`` → (q01, ttl, None); ``q01.en.html`` → (q01, html, en)."""
-    stem, _, rest = name.partition(".")
+    """``q01`` → (q01, None, None); ``q01.ttl`` → (q01, ttl, None); ``q01.en.html`` → (q01, html, en).
+
+    A version number is a name of its own: ``0.1.0`` → (0.1.0, None, None), ``0.1.0.ttl`` → (0.1.0, ttl, None).
+    """
+    version = VERSION.match(name)
+    if version and name[version.end() : version.end() + 1] in {"", "."}:
+        stem, rest = version[0], name[version.end() + 1 :]
+    else:
+        stem, _, rest = name.partition(".")
     if not rest:
         return stem, None, None
     first, _, second = rest.partition(".")

@@ -92,7 +92,7 @@ def rdf_of(resource: Resource) -> Graph:
         if graph is None:
             raise NotFoundError(f"aucun projet / no project {resource.key!r}")
         return add_labels(site.graph, graph)
-    return describe(site.graph, resource.iri)
+    return describe(site.graph, resource.described)
 
 
 def render_data(resource: Resource, rep: Representation) -> bytes:

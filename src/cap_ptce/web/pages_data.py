@@ -13,7 +13,7 @@ from ..rdf.namespaces import CAP, SCHEMA
 from ..rdf.serialize import FORMATS, get_format
 from .pages_docs import presenter
 from .resolve import Resource
-from .site import PART_TITLES, get_site
+from .site import get_site
 
 __all__ = ["BUILDERS"]
 
@@ -117,7 +117,8 @@ def download(name: str) -> tuple[bytes, str]:
     site = get_site()
     stem, _, suffix = name.partition(".")
     for entry in _downloads(stem, csv=stem == "grille", quads=stem == WHOLE):
-        if entry["path"] == download_path(stem, suffix) and (stem == WHOLE or stem in PART_TITLES):
+        published = stem == WHOLE or stem in {part.id for part in site.catalog_parts}
+        if entry["path"] == download_path(stem, suffix) and published:
             return site.download(stem, entry["name"]), entry["media_type"]
     raise NotFoundError(
         f"aucun téléchargement / no download {name}",
