@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCAT
 
 from cap_ptce.cli import main
@@ -67,6 +67,29 @@ def test_every_internal_link_and_anchor_resolves(site, pages):
                 broken.append(f"{path.relative_to(site)} -> {link} (no anchor)")
     assert len(pages) > 250
     assert not broken, broken[:10]
+
+
+def test_every_fragment_iri_lands_on_an_anchor_of_its_page(site, pages):
+    """``…/shapes#ProjectName``, ``…/def#Entry``, ``…/dataset#grille-ttl``: their page has that anchor, in both languages."""
+    published = Graph()
+    for name in ("telechargements/cap-ptce.nt", "catalog.nt"):
+        published.parse(site / name, format="nt")
+    fragments = {
+        str(term)
+        for triple in published
+        for term in triple
+        if isinstance(term, URIRef) and "#" in str(term) and str(term).startswith(("https://w3id.org/cap-ptce/", BASE))
+    }
+    assert len(fragments) > 200
+    missing = []
+    for iri in sorted(fragments):
+        document, anchor = iri.split("#", 1)
+        path = document.replace("https://w3id.org/cap-ptce/", "").replace(BASE, "")
+        for lang in ("fr", "en"):
+            page = pages.get(site / f"{path}.{lang}.html")
+            if page is None or anchor not in page.ids:
+                missing.append(f"{iri} ({lang})")
+    assert not missing, missing[:10]
 
 
 def test_every_serialisation_parses(site):

@@ -53,7 +53,16 @@ def catalog(resource: Resource, lang: str):
         }
         for part in site.catalog_parts
     ]
-    return "catalog.html", {"grid": site.grid, "datasets": datasets, "sparql": site.publication.sparql_endpoint}
+    contact = site.publication.contact or site.publication.site
+    is_mail = "@" in contact and not contact.startswith(("http:", "https:"))
+    contact_url = (contact if contact.startswith("mailto:") else "mailto:" + contact) if is_mail else contact
+    return "catalog.html", {
+        "grid": site.grid,
+        "datasets": datasets,
+        "sparql": site.publication.sparql_endpoint,
+        "contact_url": contact_url,
+        "contact_label": contact.removeprefix("mailto:"),
+    }
 
 
 def projects(resource: Resource, lang: str):

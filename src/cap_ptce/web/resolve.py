@@ -76,7 +76,7 @@ def _example(grid: Grid, m: re.Match) -> Resource | None:
 
 
 def _scheme(grid: Grid, m: re.Match) -> Resource | None:
-    ok = m["key"] in {"entrees", "dispositifs"} or any(s.id == m["key"] for s in grid.schemes)
+    ok = m["key"] in {"entrees", "dispositifs", "exemples"} or any(s.id == m["key"] for s in grid.schemes)
     return _data(m[0], "scheme", m["key"]) if ok else None
 
 
@@ -192,6 +192,7 @@ def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
         "/projet",
         "/vocab/entrees",
         "/vocab/dispositifs",
+        "/vocab/exemples",
     ]
     fixed += [f"/grille/entree/{entry.id}" for entry in grid.entries]
     for question in grid.questions:
