@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -87,7 +89,7 @@ def test_every_fragment_iri_lands_on_an_anchor_of_its_page(site, pages):
         path = document.replace("https://w3id.org/cap-ptce/", "").replace(BASE, "")
         for lang in ("fr", "en"):
             page = pages.get(site / f"{path}.{lang}.html")
-            if page is None or anchor not in page.ids:
+            if page is None or (anchor and anchor not in page.ids):  # def# itself is the top of the page
                 missing.append(f"{iri} ({lang})")
     assert not missing, missing[:10]
 
@@ -176,3 +178,33 @@ def test_a_bad_base_iri_is_refused(tmp_path, capsys, base):
     assert main(["publish", str(tmp_path / "out"), "--base-iri", base]) == 2
     assert "--base-iri" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _live_only_pages(folder: Path) -> Path:
+    """The pages that only the live app serves (the SPARQL editor, the ready-made queries, errors), as files."""
+    from cap_ptce.queries import list_queries
+    from cap_ptce.web import create_app
+
+    client = create_app({"TESTING": True}).test_client()
+    paths = ["/sparql", "/requetes", "/nulle-part", *(f"/requetes/{query.name}" for query in list_queries())]
+    folder.mkdir()
+    for number, path in enumerate(paths):
+        for lang in ("fr", "en"):
+            response = client.get(f"{path}?lang={lang}", headers={"Accept": "text/html"})
+            (folder / f"{number:02d}.{lang}.html").write_bytes(response.get_data())
+    return folder
+
+
+def test_every_page_is_valid_html_for_the_w3c_checker(site, tmp_path):
+    """vnu (the Nu Html Checker, npm vnu-jar, run by Debian's Java) over every page of the site and of the app."""
+    assert VNU.is_file(), f"{VNU} is missing: run `npm ci` (make install)"
+    java = shutil.which("java")
+    assert java, "Java is missing: `make system-deps` (as root) or `sudo apt-get install default-jre-headless`"
+    live = _live_only_pages(tmp_path / "live")
+    command = [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", str(site), str(live)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    assert [f"{m['url'].rsplit('/', 2)[-2:]}: {m['message']}" for m in messages] == []

@@ -120,3 +120,28 @@ def test_every_namespace_is_checked_ours_or_named(published):
                 unknown.add(iri)
     # What is left: links to the world (the grid's author's site, official pages, the projects' sites).
     assert all(not iri.startswith(tuple(str(ns) for ns in CLOSED)) for iri in unknown)
+
+
+def _schema_keys(node) -> set[str]:
+    """The schema.org terms a JSON-LD tree uses: its keys and its types."""
+    if isinstance(node, list):
+        return set().union(*(_schema_keys(item) for item in node)) if node else set()
+    if not isinstance(node, dict):
+        return set()
+    found = {key for key in node if not key.startswith("@")}
+    found |= {node["@type"]} if isinstance(node.get("@type"), str) else set()
+    return found.union(*(_schema_keys(value) for value in node.values()))
+
+
+@pytest.mark.parametrize("page", ["/catalog.fr.html", "/dataset.en.html"])
+def test_the_pages_schema_org_dataset_uses_only_schema_org_terms(page):
+    import json
+
+    html = create_app({"TESTING": True}).test_client().get(page).get_data(as_text=True)
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert found, "no JSON-LD on the page"
+    data = json.loads(found[1])
+    assert data["@context"] == "https://schema.org" and data["@type"] == "DataCatalog"
+    assert {dataset["@type"] for dataset in data["dataset"]} == {"Dataset"}
+    assert all(dataset["distribution"] and dataset["license"] for dataset in data["dataset"])
+    assert sorted(SCHEMA + key for key in _schema_keys(data) if SCHEMA + key not in schema_org_terms()) == []

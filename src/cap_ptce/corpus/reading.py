@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
 from ..project.description import DESCRIPTION_SUFFIXES
+from .links import with_register_links
 from .records import GraphRecord, Validation
 
 __all__ = [
@@ -184,16 +185,17 @@ def read_one(
     except CapPtceError as exc:
         return ReadDescription(error=str(exc))
     project = str(description.iri)
+    graph = with_register_links(description.graph)
     record = GraphRecord(
         graph=graph_iri_for(project),
         source=source,
         sha256=sha,
         loaded_at=loaded_at,
         project=project,
-        triples=len(description.graph),
+        triples=len(graph),
         validation=validation,
     )
-    return ReadDescription(record, description.graph.serialize(format="nt", encoding="utf-8"))
+    return ReadDescription(record, graph.serialize(format="nt", encoding="utf-8"))
 
 
 def _loaded(path: Path, loader: Callable) -> Any:
@@ -237,16 +239,17 @@ def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -
             read.append(ReadDescription(error=str(validation)))
             continue
         project = str(description.iri)
+        graph = with_register_links(description.graph)
         record = GraphRecord(
             graph=graph_iri_for(project),
             source=source,
             sha256=sha,
             loaded_at=loaded_at,
             project=project,
-            triples=len(description.graph),
+            triples=len(graph),
             validation=validation,
         )
-        read.append(ReadDescription(record, description.graph.serialize(format="nt", encoding="utf-8")))
+        read.append(ReadDescription(record, graph.serialize(format="nt", encoding="utf-8")))
     return read
 
 

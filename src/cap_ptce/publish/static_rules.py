@@ -87,7 +87,8 @@ PART_DEPTHS = (1, 2, 3)
 def media_types() -> list[tuple[str, str]]:
     """(suffix, media type) of every file the site holds besides HTML and CSS."""
     found = [(rep.suffix, rep.media_type) for rep in representations(csv=True, html=False)]
-    return found + [(fmt.suffix.lstrip("."), fmt.media_type) for fmt in QUAD_FORMATS]
+    found += [(fmt.suffix.lstrip("."), fmt.media_type) for fmt in QUAD_FORMATS]
+    return [*found, ("xml", "application/xml")]  # the sitemap
 
 
 def documents_of_class(kind: str) -> list[tuple[str, Representation, str | None]]:

@@ -34,7 +34,7 @@ def site_documents(app) -> list[str]:
         for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects)):
             paths += [doc for doc, _, _ in documents_of(find_resource(path))]
         paths += download_paths()
-    return [*paths, "/static/style.css"]
+    return [*paths, "/static/style.css", "/sitemap.xml"]
 
 
 def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:
@@ -66,6 +66,7 @@ def _not_found_page(app, base_path: str) -> bytes:
     }
     with app.test_request_context("/"):
         g.doc_path = "/"  # its language switch leads to the home page in the other language
+        g.error_page = True
         html = render_template("error.html", status=404, error=error)
     # Served in place of any missing URL, at any depth: its links must start from the site's root path.
     # (A <base> element would also send the in-page link #contenu to the home page.)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, localise, other_language, t
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, localise, other_language, t
 from ..rdf.negotiation import negotiate_language
 from . import links
 
@@ -54,6 +54,13 @@ def _switch_url(lang: str) -> str:
     return links.relative(request.path, request.path) + "?" + urlencode(sorted(args.items()))
 
 
+def _canonical() -> str | None:
+    """The address of this document under the base, for ``<link rel="canonical">``: pages only, no query."""
+    if not has_request_context() or g.get("doc_path") is None or g.get("error_page"):
+        return None
+    return links.base_iri(current_app.config) + request.path.lstrip("/")
+
+
 def _template_context() -> dict[str, Any]:
     lang = current_lang()
     here = request.path if has_request_context() else "/"
@@ -61,6 +68,10 @@ def _template_context() -> dict[str, Any]:
         "lang": lang,
         "other_lang": other_language(lang),
         "t": lambda key, **params: t(key, lang, **params),
+        "t_in": lambda key, other, **params: t(key, other, **params),
+        "has_text": lambda key: key in catalogue(),
+        "page_in": lambda path, other: links.relative(here, links.html_document(path, other)),
+        "canonical": _canonical(),
         "loc": lambda value: localise(value, lang),
         "rel": lambda path: links.relative(here, path),
         "page": lambda path: links.relative(here, links.html_document(path, lang)),
