@@ -73,5 +73,5 @@ def _not_found_page(app, base_path: str) -> bytes:
     return _RELATIVE_LINK.sub(lambda m: f'{m[1]}="{urljoin(base_path, m[2])}"', html).encode("utf-8")
 
 
-# href or src attributes holding a link relative to the page (not absolute, root-relative or in-page).
-_RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
+# href, src or action attributes holding a link relative to the page (not absolute, root-relative or in-page).
+_RELATIVE_LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
