@@ -100,6 +100,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LICENSE_LABEL", "Licence Ouverte / Etalab 2.0", str, "Name of the licence shown on every page."),
     Setting("PUBLISHER", "CAP PTCE", str, "Name of the publisher of the dataset, in the DCAT catalogue."),
     Setting("DEFAULT_LANG", "fr", str, "Language of pages when the browser expresses no preference (fr or en)."),
+    Setting(
+        "VALIDATION_ENGINE",
+        "fast",
+        str,
+        "Engine that validates descriptions (cap-ptce validate, load, serve): fast (the project's own, pySHACL's results about ten times sooner) or pyshacl (the reference).",
+    ),
 )
 
 

@@ -15,18 +15,22 @@ import re
 from functools import cache, lru_cache
 
 import pyoxigraph as ox
-from pyshacl import validate as pyshacl_validate
-from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.query import Result
 
 from ..grid.rdf import grid_graph
 from ..rdf.namespaces import CAP, VOCAB, bind_prefixes
 from .shapes import shapes_graph
 
-__all__ = ["ANNOTATIONS", "full_shapes", "data_graph", "run_pyshacl", "vocabulary_triples"]
+__all__ = [
+    "ANNOTATIONS",
+    "full_shapes",
+    "lean_shapes",
+    "data_graph",
+    "run_pyshacl",
+    "set_messages",
+    "vocabulary_triples",
+]
 
 
 @cache
@@ -45,7 +49,7 @@ ANNOTATIONS = frozenset(
 
 
 @cache
-def _lean_shapes() -> Graph:
+def lean_shapes() -> Graph:
     """Our shapes minus the annotations of shapes (SPARQL constraints keep their message templates)."""
     full = full_shapes()
     sparql = set(full.subjects(RDF.type, SH.SPARQLConstraint))
@@ -132,7 +136,12 @@ def _check_sparql_once(check):
     return check_invalid_sparql
 
 
-SPARQLQueryHelper.check_invalid_sparql = _check_sparql_once(SPARQLQueryHelper.check_invalid_sparql)
+@cache
+def _patch_pyshacl() -> None:
+    """Have pySHACL check each constraint's text once (imported late: pySHACL takes half a second to import)."""
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    SPARQLQueryHelper.check_invalid_sparql = _check_sparql_once(SPARQLQueryHelper.check_invalid_sparql)
 
 
 def _oxigraph_copy(graph: Graph) -> ox.Store:
@@ -141,7 +150,9 @@ def _oxigraph_copy(graph: Graph) -> ox.Store:
     return store
 
 
-def _no_solution() -> Result:
+def _no_solution():
+    from rdflib.query import Result
+
     result = Result("SELECT")
     result.vars, result.bindings = [], []
     return result
@@ -149,6 +160,8 @@ def _no_solution() -> Result:
 
 @lru_cache(maxsize=64)
 def _prepared(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 
@@ -165,9 +178,12 @@ def data_graph(*descriptions: Graph) -> Graph:
 
 def run_pyshacl(*descriptions: Graph) -> Graph:
     """The SHACL validation report graph of the union of ``descriptions`` against our shapes only."""
+    from pyshacl import validate as pyshacl_validate
+
+    _patch_pyshacl()
     _conforms, report_graph, _text = pyshacl_validate(
         data_graph(*descriptions),
-        shacl_graph=_lean_shapes(),
+        shacl_graph=lean_shapes(),
         ont_graph=None,
         inference="none",
         abort_on_first=False,
@@ -178,11 +194,11 @@ def run_pyshacl(*descriptions: Graph) -> Graph:
         js=False,
         debug=False,
     )
-    _set_messages(report_graph)
+    set_messages(report_graph)
     return bind_prefixes(report_graph)
 
 
-def _set_messages(report: Graph) -> None:
+def set_messages(report: Graph) -> None:
     """Put our French and English messages on every result of ``report``.
 
     A SPARQL constraint's messages are pySHACL's, with the templates ({?value})

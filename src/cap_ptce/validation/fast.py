@@ -1,0 +1,268 @@
+"""The fast engine: pySHACL's results for a batch of descriptions, without pySHACL.
+
+:mod:`.fastshapes` reads our shapes once; :mod:`.fastcheck` validates each
+description on a dictionary index of its triples, as pySHACL does; the
+SHACL-SPARQL constraints of every description of a batch are answered first
+by Oxigraph, one query per constraint (:mod:`.fastsparql`), each description
+being a named graph of one store. Each description gets the SHACL report
+graph that pySHACL would have written (results, paths, ``sh:detail``,
+messages), so :func:`cap_ptce.validation.report.report_from_shacl` builds
+the same :class:`~cap_ptce.validation.report.Report`.
+
+A description that the engine cannot represent exactly in Oxigraph (a blank
+node, an IRI Oxigraph refuses, a literal whose form Oxigraph would rewrite)
+is left to pySHACL (:func:`validate_batch` says which); shapes that use a
+feature the engine does not evaluate make :func:`fast_problems` non-empty and
+the whole validation goes to pySHACL, with a warning in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import cache
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+
+from ..rdf.namespaces import bind_prefixes
+from .engine import full_shapes, lean_shapes, set_messages, vocabulary_triples
+from .fastcheck import DataIndex, ShResult, Validator, frozen_index, read_backwards, read_listed
+from .fastshapes import UnsupportedShapes, compile_shapes
+from .fastsparql import GRAPH_VAR, custom_functions
+
+__all__ = ["fast_problems", "validate_batch"]
+
+log = logging.getLogger("cap_ptce.validation")
+
+
+@cache
+def _compiled():
+    try:
+        return compile_shapes(lean_shapes(), full_shapes()), []
+    except UnsupportedShapes as exc:
+        log.warning("fast validation engine refuses the shapes, pySHACL validates instead: %s", exc)
+        return None, exc.problems
+
+
+def fast_problems() -> list[str]:
+    """What in our shapes the fast engine does not evaluate ([] when it runs them all)."""
+    return list(_compiled()[1])
+
+
+def validate_batch(descriptions: Sequence) -> list[tuple[Graph, DataIndex] | None]:
+    """For each triples sequence: (SHACL report graph, data index), or None where pySHACL must do it."""
+    shapes, _problems = _compiled()
+    if shapes is None:
+        return [None] * len(descriptions)
+    indexes = [_index(triples) for triples in descriptions]
+    rows, exact = _sparql_rows(shapes, descriptions, indexes)
+    validator = Validator(shapes)
+    out = []
+    for position, data in enumerate(indexes):
+        if data is None or not exact[position]:
+            out.append(None)
+            continue
+        conforms, results = validator.validate(data, rows[position])
+        out.append((_report_graph(conforms, results), data))
+    return out
+
+
+def _index(triples) -> DataIndex | None:
+    shapes, _problems = _compiled()
+    for s, _p, o in triples:
+        if type(s) is BNode or type(o) is BNode:
+            return None  # pySHACL copies blank nodes into its report: left to it
+    return DataIndex(triples, _vocabulary_index(), read_backwards(shapes), read_listed(shapes))
+
+
+@cache
+def _vocabulary_index() -> DataIndex:
+    shapes, _problems = _compiled()
+    return frozen_index(vocabulary_triples(), read_backwards(shapes), read_listed(shapes))
+
+
+# --- SHACL-SPARQL constraints, for the whole batch -------------------------------------------------
+
+
+def _sparql_constraints(shapes: dict) -> list:
+    return [
+        (shape, query)
+        for shape in shapes.values()
+        for constraint in shape.constraints
+        if constraint.component == SH.SPARQLConstraintComponent
+        for query in constraint.params["queries"]
+        if not query.deactivated
+    ]
+
+
+def _sparql_rows(shapes: dict, descriptions: Sequence, indexes: list) -> tuple[list[dict], list[bool]]:
+    """Per description: {(constraint, shape): {focus: [row]}}, and whether its terms went to Oxigraph exactly."""
+    rows: list[dict] = [defaultdict(lambda: defaultdict(list)) for _ in descriptions]
+    exact = [index is not None for index in indexes]
+    constraints = _sparql_constraints(shapes)
+    if not constraints:
+        return rows, exact
+    store, back = _batch_store(descriptions, indexes, exact, _needed_predicates(constraints))
+    for shape, query in constraints:
+        for solution in store.query(query.query, custom_functions=custom_functions()):
+            position = int(solution[GRAPH_VAR].value.rsplit(":", 1)[1])
+            row = {name: _back(back, solution[name]) for name in ("this", *query.variables)}
+            row = {name: term for name, term in row.items() if term is not None}
+            if not query.projects_this:
+                this = row.pop("this")
+            else:
+                this = row["this"]
+            rows[position][query.node, shape.node][this].append(row)
+    return rows, exact
+
+
+def _needed_predicates(constraints: list) -> frozenset | None:
+    """The predicates the queries can match, or None when one of them may match any triple."""
+    found: set = set()
+    for _shape, query in constraints:
+        if query.predicates is None:
+            return None
+        found |= {URIRef(p) for p in query.predicates}
+    return frozenset(found)
+
+
+def _batch_store(descriptions, indexes: list, exact: list[bool], needed) -> tuple[ox.Store, dict]:
+    """A store with one named graph per description: its triples and the concept schemes (those the queries read)."""
+    terms: dict = {}
+    back: dict = {}
+    quads = []
+    vocabulary = [t for t in vocabulary_triples() if needed is None or t[1] in needed]
+    for position, triples in enumerate(descriptions):
+        if indexes[position] is None:
+            continue
+        name = ox.NamedNode(f"urn:cap-ptce:batch:{position}")
+        chosen = triples if needed is None else [t for t in triples if t[1] in needed]
+        try:
+            converted = [
+                ox.Quad(_ox(terms, back, s), _ox(terms, back, p), _ox(terms, back, o), name)
+                for s, p, o in (*chosen, *vocabulary)
+            ]
+        except _NotExact:
+            exact[position] = False
+            continue
+        quads += converted
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return store, back
+
+
+class _NotExact(Exception):
+    """A term that Oxigraph would not hold as rdflib does."""
+
+
+def _ox(terms: dict, back: dict, term):
+    found = terms.get(term)
+    if found is None:
+        found = terms[term] = _convert(term)
+        if back.setdefault(found, term) != term:
+            raise _NotExact(term)  # two rdflib terms, one Oxigraph term
+    return found
+
+
+def _convert(term):
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, Literal):
+            if term.language is not None:
+                if term.language != term.language.lower():
+                    raise _NotExact(term)
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is None:
+                return ox.Literal(str(term))
+            if term.datatype == XSD.string or not _kept(str(term), str(term.datatype)):
+                raise _NotExact(term)  # rdflib tells "x" from "x"^^xsd:string; Oxigraph rewrites some forms
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    except ValueError as exc:  # an IRI or a language tag Oxigraph refuses
+        raise _NotExact(term) from exc
+    raise _NotExact(term)
+
+
+@cache
+def _kept(lexical: str, datatype: str) -> bool:
+    """Whether Oxigraph stores this typed literal with this very lexical form (it rewrites 1.50 as 1.5)."""
+    store = ox.Store()
+    literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), literal))
+    stored = next(iter(store)).object
+    return stored.value == lexical and stored.datatype.value == datatype
+
+
+def _back(back: dict, term):
+    if term is None:
+        return None
+    found = back.get(term)
+    if found is not None:
+        return found
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):  # computed by the query
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+    return BNode(term.value)
+
+
+# --- the SHACL report ---------------------------------------------------------------------------------------
+
+
+def _report_graph(conforms: bool, results: list[ShResult]) -> Graph:
+    """pySHACL's report graph for ``results``, with our messages (:func:`engine.set_messages`)."""
+    graph = Graph()
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(conforms)))
+    for result in results:
+        graph.add((report, SH.result, _add_result(graph, result)))
+    if results:
+        set_messages(graph)
+    return bind_prefixes(graph)
+
+
+def _add_result(graph: Graph, result: ShResult) -> BNode:
+    node = BNode()
+    add = graph.add
+    add((node, RDF.type, SH.ValidationResult))
+    add((node, SH.sourceConstraintComponent, result.component))
+    add((node, SH.sourceShape, _from_shapes(graph, result.shape.node)))
+    add((node, SH.resultSeverity, result.severity))
+    add((node, SH.focusNode, result.focus))
+    if result.value is not None:
+        add((node, SH.value, result.value))
+    if result.path is not None:
+        add((node, SH.resultPath, _from_shapes(graph, result.path)))
+    if result.source_constraint is not None:
+        add((node, SH.sourceConstraint, _from_shapes(graph, result.source_constraint)))
+    for message in result.messages:
+        add((node, SH.resultMessage, message))
+    for detail in result.details:
+        add((node, SH.detail, _add_result(graph, detail)))
+    return node
+
+
+def _from_shapes(graph: Graph, node):
+    """A node of the shapes graph; a blank node comes with what hangs from it, keeping its id (as pySHACL)."""
+    if isinstance(node, BNode):
+        for triple in _blank_closure(node):
+            graph.add(triple)
+    return node
+
+
+@cache
+def _blank_closure(node: BNode) -> tuple:
+    shapes, found, todo = lean_shapes(), [], [node]
+    while todo:
+        for triple in shapes.triples((todo.pop(), None, None)):
+            found.append(triple)
+            if isinstance(triple[2], BNode):
+                todo.append(triple[2])
+    return tuple(found)
