@@ -198,14 +198,14 @@ def run_pyshacl(*descriptions: Graph) -> Graph:
     return bind_prefixes(report_graph)
 
 
-def set_messages(report: Graph) -> None:
-    """Put our French and English messages on every result of ``report``.
+def set_messages(report: Graph, shapes: Graph | None = None) -> None:
+    """Put our French and English messages (those of ``shapes``, default: ours) on every result of ``report``.
 
     A SPARQL constraint's messages are pySHACL's, with the templates ({?value})
     filled in but the language tags dropped: each gets back the tag of the
     template it matches. Other results get the messages of their shape.
     """
-    full = full_shapes()
+    full = full_shapes() if shapes is None else shapes
     for node in set(report.subjects(RDF.type, SH.ValidationResult)):
         constraint = report.value(node, SH.sourceConstraint)
         if constraint is not None and (constraint, RDF.type, SH.SPARQLConstraint) in full:

@@ -33,55 +33,123 @@ from .fastcheck import DataIndex, ShResult, Validator, frozen_index, read_backwa
 from .fastshapes import UnsupportedShapes, compile_shapes
 from .fastsparql import GRAPH_VAR, custom_functions
 
-__all__ = ["fast_problems", "validate_batch"]
+__all__ = ["FastEngine", "default_engine", "fast_problems", "validate_batch"]
 
 log = logging.getLogger("cap_ptce.validation")
 
 
+class FastEngine:
+    """Validates batches of descriptions against a shapes graph, giving pySHACL's report graphs.
+
+    ``shapes`` are the shapes pySHACL would be given; ``messages`` the graph
+    whose sh:message the results get (:func:`engine.set_messages`; default:
+    ``shapes``); ``vocabulary`` the triples added to every data graph.
+    ``problems`` lists what the engine does not evaluate: then every
+    description is left to pySHACL.
+    """
+
+    def __init__(self, shapes: Graph, messages: Graph | None = None, vocabulary=()) -> None:
+        self.lean, self.messages = shapes, shapes if messages is None else messages
+        self.vocabulary = tuple(vocabulary)
+        try:
+            self.shapes, self.problems = compile_shapes(shapes, self.messages), []
+        except UnsupportedShapes as exc:
+            self.shapes, self.problems = None, exc.problems
+            log.warning("fast validation engine refuses the shapes, pySHACL validates instead: %s", exc)
+            return
+        self.backward, self.listed = read_backwards(self.shapes), read_listed(self.shapes)
+        self.base = frozen_index(self.vocabulary, self.backward, self.listed)
+        self.constraints = _sparql_constraints(self.shapes)
+        self.closures: dict = {}
+
+    def validate_batch(self, descriptions: Sequence) -> list[tuple[Graph, DataIndex] | None]:
+        """For each triples sequence: (SHACL report graph, data index), or None where pySHACL must do it."""
+        if self.shapes is None:
+            return [None] * len(descriptions)
+        indexes = [self.index(triples) for triples in descriptions]
+        rows, exact = _sparql_rows(self, descriptions, indexes)
+        validator = Validator(self.shapes)
+        out = []
+        for position, data in enumerate(indexes):
+            if data is None or not exact[position]:
+                out.append(None)
+                continue
+            conforms, results = validator.validate(data, rows[position])
+            out.append((self.report_graph(conforms, results), data))
+        return out
+
+    def index(self, triples) -> DataIndex | None:
+        for s, _p, o in triples:
+            if type(s) is BNode or type(o) is BNode:
+                return None  # pySHACL copies blank nodes into its report: left to it
+        return DataIndex(triples, self.base, self.backward, self.listed)
+
+    def report_graph(self, conforms: bool, results: list[ShResult]) -> Graph:
+        """pySHACL's report graph for ``results``, with the messages of :attr:`messages`."""
+        graph = Graph()
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(conforms)))
+        for result in results:
+            graph.add((report, SH.result, self.add_result(graph, result)))
+        if results:
+            set_messages(graph, self.messages)
+        return bind_prefixes(graph)
+
+    def add_result(self, graph: Graph, result: ShResult) -> BNode:
+        node = BNode()
+        add = graph.add
+        add((node, RDF.type, SH.ValidationResult))
+        add((node, SH.sourceConstraintComponent, result.component))
+        add((node, SH.sourceShape, self.from_shapes(graph, result.shape.node)))
+        add((node, SH.resultSeverity, result.severity))
+        add((node, SH.focusNode, result.focus))
+        if result.value is not None:
+            add((node, SH.value, result.value))
+        if result.path is not None:
+            add((node, SH.resultPath, self.from_shapes(graph, result.path)))
+        if result.source_constraint is not None:
+            add((node, SH.sourceConstraint, self.from_shapes(graph, result.source_constraint)))
+        for message in result.messages:
+            add((node, SH.resultMessage, message))
+        for detail in result.details:
+            add((node, SH.detail, self.add_result(graph, detail)))
+        return node
+
+    def from_shapes(self, graph: Graph, node):
+        """A node of the shapes graph; a blank node comes with what hangs from it, keeping its id (as pySHACL)."""
+        if isinstance(node, BNode):
+            if node not in self.closures:
+                self.closures[node] = _closure(self.lean, node)
+            for triple in self.closures[node]:
+                graph.add(triple)
+        return node
+
+
+def _closure(graph: Graph, node: BNode) -> tuple:
+    found, todo = [], [node]
+    while todo:
+        for triple in graph.triples((todo.pop(), None, None)):
+            found.append(triple)
+            if isinstance(triple[2], BNode):
+                todo.append(triple[2])
+    return tuple(found)
+
+
 @cache
-def _compiled():
-    try:
-        return compile_shapes(lean_shapes(), full_shapes()), []
-    except UnsupportedShapes as exc:
-        log.warning("fast validation engine refuses the shapes, pySHACL validates instead: %s", exc)
-        return None, exc.problems
+def default_engine() -> FastEngine:
+    """The engine of our shapes (without their annotations, as pySHACL gets them) and the concept schemes."""
+    return FastEngine(lean_shapes(), full_shapes(), vocabulary_triples())
 
 
 def fast_problems() -> list[str]:
     """What in our shapes the fast engine does not evaluate ([] when it runs them all)."""
-    return list(_compiled()[1])
+    return list(default_engine().problems)
 
 
 def validate_batch(descriptions: Sequence) -> list[tuple[Graph, DataIndex] | None]:
-    """For each triples sequence: (SHACL report graph, data index), or None where pySHACL must do it."""
-    shapes, _problems = _compiled()
-    if shapes is None:
-        return [None] * len(descriptions)
-    indexes = [_index(triples) for triples in descriptions]
-    rows, exact = _sparql_rows(shapes, descriptions, indexes)
-    validator = Validator(shapes)
-    out = []
-    for position, data in enumerate(indexes):
-        if data is None or not exact[position]:
-            out.append(None)
-            continue
-        conforms, results = validator.validate(data, rows[position])
-        out.append((_report_graph(conforms, results), data))
-    return out
-
-
-def _index(triples) -> DataIndex | None:
-    shapes, _problems = _compiled()
-    for s, _p, o in triples:
-        if type(s) is BNode or type(o) is BNode:
-            return None  # pySHACL copies blank nodes into its report: left to it
-    return DataIndex(triples, _vocabulary_index(), read_backwards(shapes), read_listed(shapes))
-
-
-@cache
-def _vocabulary_index() -> DataIndex:
-    shapes, _problems = _compiled()
-    return frozen_index(vocabulary_triples(), read_backwards(shapes), read_listed(shapes))
+    """Our shapes on each triples sequence: (SHACL report graph, data index), or None where pySHACL must do it."""
+    return default_engine().validate_batch(descriptions)
 
 
 # --- SHACL-SPARQL constraints, for the whole batch -------------------------------------------------
@@ -98,14 +166,16 @@ def _sparql_constraints(shapes: dict) -> list:
     ]
 
 
-def _sparql_rows(shapes: dict, descriptions: Sequence, indexes: list) -> tuple[list[dict], list[bool]]:
+def _sparql_rows(engine: FastEngine, descriptions: Sequence, indexes: list) -> tuple[list[dict], list[bool]]:
     """Per description: {(constraint, shape): {focus: [row]}}, and whether its terms went to Oxigraph exactly."""
     rows: list[dict] = [defaultdict(lambda: defaultdict(list)) for _ in descriptions]
     exact = [index is not None for index in indexes]
-    constraints = _sparql_constraints(shapes)
+    constraints = engine.constraints
     if not constraints:
         return rows, exact
-    store, back = _batch_store(descriptions, indexes, exact, _needed_predicates(constraints))
+    needed = _needed_predicates(constraints)
+    vocabulary = [t for t in engine.vocabulary if needed is None or t[1] in needed]
+    store, back = _batch_store(descriptions, indexes, exact, needed, vocabulary)
     for shape, query in constraints:
         for solution in store.query(query.query, custom_functions=custom_functions()):
             position = int(solution[GRAPH_VAR].value.rsplit(":", 1)[1])
@@ -129,12 +199,11 @@ def _needed_predicates(constraints: list) -> frozenset | None:
     return frozenset(found)
 
 
-def _batch_store(descriptions, indexes: list, exact: list[bool], needed) -> tuple[ox.Store, dict]:
-    """A store with one named graph per description: its triples and the concept schemes (those the queries read)."""
+def _batch_store(descriptions, indexes: list, exact: list[bool], needed, vocabulary) -> tuple[ox.Store, dict]:
+    """A store with one named graph per description: its triples and the vocabulary (those the queries read)."""
     terms: dict = {}
     back: dict = {}
     quads = []
-    vocabulary = [t for t in vocabulary_triples() if needed is None or t[1] in needed]
     for position, triples in enumerate(descriptions):
         if indexes[position] is None:
             continue
@@ -210,59 +279,3 @@ def _back(back: dict, term):
         datatype = term.datatype.value
         return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
     return BNode(term.value)
-
-
-# --- the SHACL report ---------------------------------------------------------------------------------------
-
-
-def _report_graph(conforms: bool, results: list[ShResult]) -> Graph:
-    """pySHACL's report graph for ``results``, with our messages (:func:`engine.set_messages`)."""
-    graph = Graph()
-    report = BNode()
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(conforms)))
-    for result in results:
-        graph.add((report, SH.result, _add_result(graph, result)))
-    if results:
-        set_messages(graph)
-    return bind_prefixes(graph)
-
-
-def _add_result(graph: Graph, result: ShResult) -> BNode:
-    node = BNode()
-    add = graph.add
-    add((node, RDF.type, SH.ValidationResult))
-    add((node, SH.sourceConstraintComponent, result.component))
-    add((node, SH.sourceShape, _from_shapes(graph, result.shape.node)))
-    add((node, SH.resultSeverity, result.severity))
-    add((node, SH.focusNode, result.focus))
-    if result.value is not None:
-        add((node, SH.value, result.value))
-    if result.path is not None:
-        add((node, SH.resultPath, _from_shapes(graph, result.path)))
-    if result.source_constraint is not None:
-        add((node, SH.sourceConstraint, _from_shapes(graph, result.source_constraint)))
-    for message in result.messages:
-        add((node, SH.resultMessage, message))
-    for detail in result.details:
-        add((node, SH.detail, _add_result(graph, detail)))
-    return node
-
-
-def _from_shapes(graph: Graph, node):
-    """A node of the shapes graph; a blank node comes with what hangs from it, keeping its id (as pySHACL)."""
-    if isinstance(node, BNode):
-        for triple in _blank_closure(node):
-            graph.add(triple)
-    return node
-
-
-@cache
-def _blank_closure(node: BNode) -> tuple:
-    shapes, found, todo = lean_shapes(), [], [node]
-    while todo:
-        for triple in shapes.triples((todo.pop(), None, None)):
-            found.append(triple)
-            if isinstance(triple[2], BNode):
-                todo.append(triple[2])
-    return tuple(found)
