@@ -8,6 +8,7 @@ at least one description does not conform (a violation), else 0.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -26,7 +27,7 @@ Exemples / examples:
   cap-ptce validate mon-ptce.yaml --lang en
   cap-ptce validate projets/ --format json -o rapport.json
   cap-ptce validate mon-ptce.ttl --format html -o rapport.html
-  cap-ptce validate corpus/ --jobs 2                  # en deux processus / in two processes
+  cap-ptce validate corpus/ --jobs 1                  # en un seul processus / in one process
   cap-ptce validate mon-ptce.yaml --engine pyshacl    # le moteur de référence / the reference engine
 
 \b
@@ -64,10 +65,10 @@ Codes de sortie / exit codes:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Processus de validation (utile à partir de quelques dizaines de fichiers) / "
-    "validating processes (worth it from a few dozen files).",
+    default=lambda: len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+    show_default="les processeurs / the CPUs",
+    help="Processus de validation, à partir de 40 fichiers par processus / "
+    "validating processes, from 40 files per process.",
 )
 @click.option(
     "--engine",

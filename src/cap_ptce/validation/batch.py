@@ -242,6 +242,28 @@ def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str, engine: str) 
     ]
 
 
+def _process_context(engine: str):
+    """Fork when this process runs no other thread: the workers inherit the shapes, read once here.
+
+    Otherwise (a server's thread, a platform without fork) spawn, and each
+    worker reads the shapes again (about a second).
+    """
+    import multiprocessing
+    import threading
+
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    if engine == "fast":
+        from .fast import default_engine
+
+        default_engine()
+    else:
+        from .engine import lean_shapes
+
+        lean_shapes()
+    return multiprocessing.get_context("fork")
+
+
 def validate_many(
     paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE, jobs: int = 1, engine: str | None = None
 ) -> list[Report | Unreadable]:
@@ -260,11 +282,13 @@ def validate_many(
     if jobs == 1:
         return _validate_chunk(files, lang, engine)
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
 
     chunks = [files[i::jobs] for i in range(jobs)]  # interleaved: similar work in each process
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        done = list(pool.map(_validate_chunk, chunks, [lang] * jobs, [engine] * jobs))
+    context = _process_context(engine)
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        others = [pool.submit(_validate_chunk, chunk, lang, engine) for chunk in chunks[1:]]
+        done = [_validate_chunk(chunks[0], lang, engine)]  # this process takes its share meanwhile
+        done += [future.result() for future in others]
     outcomes: list = [None] * len(files)
     for offset, chunk_outcomes in enumerate(done):
         outcomes[offset::jobs] = chunk_outcomes
