@@ -49,7 +49,9 @@ def run(results_dir: Path) -> dict:
         _command(["generate", str(FILES), "--seed", str(SEED), "-o", str(folder)])
         many = {engine: _timed(["validate", str(folder), "--engine", engine, "--format", "json"]) for engine in ENGINES}
         one = sorted(data_dir("corpus").glob("*.yaml"))[0]
-        cold = {engine: [_timed(["validate", str(one), "--engine", engine]) for _ in range(COLD_RUNS)] for engine in ENGINES}
+        cold = {
+            engine: [_timed(["validate", str(one), "--engine", engine]) for _ in range(COLD_RUNS)] for engine in ENGINES
+        }
     if many["fast"]["output"] != many["pyshacl"]["output"]:
         raise RuntimeError("the fast engine and pySHACL gave different reports on the generated files")
     figures = {
