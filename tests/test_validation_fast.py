@@ -445,3 +445,16 @@ def test_the_command_line_offers_both_engines(tmp_path):
         outputs.append(result.output)
     assert outputs[0] == outputs[1]
     assert CliRunner().invoke(cli, ["validate", str(path), "--engine", "jena"]).exit_code == 2
+
+
+def test_the_fast_engine_does_not_import_pyshacl():
+    import subprocess
+    import sys
+
+    one = sorted(data_dir("corpus").glob("*.yaml"))[0]
+    code = (
+        "import sys; from cap_ptce.validation import validate_file; "
+        f"assert validate_file({str(one)!r}, engine='fast').conforms; print('pyshacl' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"  # half a second of a cold start saved

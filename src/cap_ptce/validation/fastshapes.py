@@ -98,6 +98,10 @@ class _Compiler:
         self.problems: list[str] = []
         self.shapes: dict[Any, Shape] = {}
         self.messages = graph
+        self.paths: dict[tuple, tuple] = {}  # one object per path: the validator's memos then match at once
+
+    def same_path(self, path: tuple) -> tuple:
+        return self.paths.setdefault(path, path)
 
     def refuse(self, where, what: str) -> None:
         self.problems.append(f"{where}: {what}")
@@ -197,7 +201,7 @@ def _path(compiler: _Compiler, node, depth: int) -> tuple | None:
         compiler.refuse(node, "a path nested too deeply")
         return None
     if isinstance(node, URIRef):
-        return ("iri", node)
+        return compiler.same_path(("iri", node))
     if isinstance(node, Literal):
         compiler.refuse(node, "a literal as a path")
         return None
@@ -205,7 +209,7 @@ def _path(compiler: _Compiler, node, depth: int) -> tuple | None:
         parts = [_path(compiler, item, depth + 1) for item in compiler.items(node)]
         if len(parts) < 2 and depth == 0:
             compiler.refuse(node, "a sequence path of fewer than two steps")
-        return ("seq", tuple(parts))
+        return compiler.same_path(("seq", tuple(parts)))
     found = [(name, compiler.graph.value(node, op)) for op, name in _PATH_OPERATORS.items()]
     found = [(name, inner) for name, inner in found if inner is not None]
     if len(found) != 1 or len(set(compiler.graph.predicates(node, None))) != 1:
@@ -213,8 +217,8 @@ def _path(compiler: _Compiler, node, depth: int) -> tuple | None:
         return None
     name, inner = found[0]
     if name == "alt":
-        return ("alt", tuple(_path(compiler, item, depth + 1) for item in compiler.items(inner)))
-    return (name, _path(compiler, inner, depth + 1))
+        return compiler.same_path(("alt", tuple(_path(compiler, item, depth + 1) for item in compiler.items(inner))))
+    return compiler.same_path((name, _path(compiler, inner, depth + 1)))
 
 
 def _constraints(compiler: _Compiler, shape: Shape) -> list[Constraint]:
