@@ -137,6 +137,10 @@ def _markdown(figures: dict) -> str:
         f"| speed-up | {round(reference['seconds'] / fast['seconds'], 1)}× | "
         f"{round(reference['cpu_seconds'] / fast['cpu_seconds'], 1)}× | |",
         "",
+        f"CPU time is what the machine's load changes least: {fast['cpu_seconds']} s for {figures['files']} files is "
+        f"{round(figures['files'] / (fast['cpu_seconds'] / machine['cpus']))} files a second if the command had its "
+        f"{machine['cpus']} CPUs to itself (an upper bound, not a measurement).",
+        "",
         f"One file of the sample corpus, cold (a new process), median of {cold['fast']['runs']} runs:",
         "",
         "| engine | wall (s) | CPU (s) |",

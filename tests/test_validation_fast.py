@@ -375,6 +375,14 @@ COMPONENTS = {
         "ex:a ex:code '123' ; ex:other 'x' . ex:b ex:code '45\\n' ; ex:other 'y' .",
         "ex:a ex:code '12a' ; ex:other 'x' . ex:b ex:code '45' ; ex:other '456' .",
     ),
+    "SHACL-SPARQL: REPLACE with a regular expression, REGEX with flags": (
+        "ex:S a sh:PropertyShape ; sh:targetSubjectsOf ex:code ; sh:path ex:code ; sh:sparql ex:Q ;"
+        " sh:message 'shape'@en . ex:Q a sh:SPARQLConstraint ; sh:message 'bad {?value}'@en ;"
+        ' sh:select """SELECT $this ?value WHERE { $this $PATH ?value .'
+        ' FILTER (STRLEN(REPLACE(STR(?value), "[0-9]", "")) > 0 && !REGEX(STR(?value), "^X", "i")) }""" .',
+        "ex:a ex:code '123' , 'x12' .",
+        "ex:a ex:code '12a' .",
+    ),
 }
 
 
@@ -458,3 +466,15 @@ def test_the_fast_engine_does_not_import_pyshacl():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"  # half a second of a cold start saved
+
+
+def test_regular_expressions_run_in_python_and_plain_replacements_in_oxigraph():
+    shapes_text, _ok, _ko = COMPONENTS["SHACL-SPARQL: REPLACE with a regular expression, REGEX with flags"]
+    engine = FastEngine(Graph().parse(data=PREFIXES + shapes_text, format="turtle"))
+    [(_shape, query)] = engine.constraints
+    assert "<urn:cap-ptce:fn:replace>(" in query.query and "<urn:cap-ptce:fn:regex>(" in query.query
+    from cap_ptce.validation.fast import default_engine
+
+    luhn = next(q for s, q in default_engine().constraints if s.node.endswith("#SirenCheckDigit"))
+    assert "fn:replace" not in luhn.query and "REPLACE" in luhn.query  # REPLACE(?kept, "0", "") stays Oxigraph's
+    assert luhn.predicates == frozenset({str(CAP.siren)})  # the batch's store holds only SIRENs for it
