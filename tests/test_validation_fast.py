@@ -383,6 +383,26 @@ COMPONENTS = {
         "ex:a ex:code '123' , 'x12' .",
         "ex:a ex:code '12a' .",
     ),
+    "minExclusive, maxInclusive, maxExclusive": (
+        "ex:S a sh:PropertyShape ; sh:targetSubjectsOf ex:n ; sh:path ex:n ; sh:minExclusive 0 ; sh:maxInclusive 10 ;"
+        " sh:message 'm'@en . ex:T a sh:PropertyShape ; sh:targetSubjectsOf ex:d ; sh:path ex:d ;"
+        " sh:maxExclusive '2030-01-01'^^xsd:date ; sh:message 't'@en .",
+        "ex:a ex:n 1 , 10 , 0.5 ; ex:d '2024-01-01'^^xsd:date .",
+        "ex:a ex:n 0 , 11 , 'x' ; ex:d '2030-01-01'^^xsd:date , '2031' .",
+    ),
+    "SHACL-SPARQL: UNION, BIND to ?path, OPTIONAL, COALESCE, STRAFTER and NOW": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:Actor ; sh:sparql ex:Q ; sh:message 'shape'@en ."
+        " ex:Q a sh:SPARQLConstraint ; sh:message '{?name} ({?today}): {?path}'@en ; sh:prefixes ex:ont ;"
+        ' sh:select """SELECT $this ?path ?name ?today WHERE { $this ex:ess true ; ex:kind ex:company .'
+        " { BIND (ex:ess AS ?path) } UNION { $this ex:basis ?path }"
+        " OPTIONAL { $this ex:name ?given }"
+        ' BIND (COALESCE(STR(?given), STRAFTER(STR($this), "example.org/")) AS ?name)'
+        ' BIND (SUBSTR(STR(NOW()), 1, 4) AS ?today) FILTER (?today > "2000") }""" .'
+        " ex:ont a owl:Ontology ; sh:declare [ sh:prefix 'ex' ; sh:namespace 'http://example.org/'^^xsd:anyURI ] .",
+        "ex:a a ex:Actor ; ex:ess false ; ex:kind ex:company .",
+        "ex:a a ex:Actor ; ex:ess true ; ex:kind ex:company ; ex:basis ex:statute ."
+        " ex:b a ex:Actor ; ex:ess true ; ex:kind ex:company ; ex:name 'Bee' .",
+    ),
 }
 
 
@@ -478,3 +498,15 @@ def test_regular_expressions_run_in_python_and_plain_replacements_in_oxigraph():
     luhn = next(q for s, q in default_engine().constraints if s.node.endswith("#SirenCheckDigit"))
     assert "fn:replace" not in luhn.query and "REPLACE" in luhn.query  # REPLACE(?kept, "0", "") stays Oxigraph's
     assert luhn.predicates == frozenset({str(CAP.siren)})  # the batch's store holds only SIRENs for it
+
+
+def test_the_fast_engine_sees_the_data_graph_that_pyshacl_sees(tmp_path):
+    from cap_ptce.validation.engine import data_graph, vocabulary_triples
+    from cap_ptce.validation.fast import default_engine
+
+    paths = sorted(data_dir("corpus").glob("*.yaml"))[:5] + sorted(write_synthetic(5, tmp_path, seed=9))
+    for path in paths:
+        description = load_description(path)
+        index = default_engine().index(description.triples)
+        seen = set(description.triples) | set(vocabulary_triples()) | set(index.derived)
+        assert seen == set(data_graph(description.graph))

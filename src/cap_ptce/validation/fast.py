@@ -28,7 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
 from ..rdf.namespaces import bind_prefixes
-from .engine import full_shapes, lean_shapes, set_messages, vocabulary_triples
+from .engine import derived_triples, full_shapes, lean_shapes, set_messages, vocabulary_triples
 from .fastcheck import DataIndex, ShResult, Validator, frozen_index, read_backwards, read_listed
 from .fastshapes import UnsupportedShapes, compile_shapes
 from .fastsparql import GRAPH_VAR, custom_functions
@@ -43,14 +43,15 @@ class FastEngine:
 
     ``shapes`` are the shapes pySHACL would be given; ``messages`` the graph
     whose sh:message the results get (:func:`engine.set_messages`; default:
-    ``shapes``); ``vocabulary`` the triples added to every data graph.
+    ``shapes``); ``vocabulary`` the triples added to every data graph, and
+    ``derive(index)`` those derived from each description.
     ``problems`` lists what the engine does not evaluate: then every
     description is left to pySHACL.
     """
 
-    def __init__(self, shapes: Graph, messages: Graph | None = None, vocabulary=()) -> None:
+    def __init__(self, shapes: Graph, messages: Graph | None = None, vocabulary=(), derive=lambda data: ()) -> None:
         self.lean, self.messages = shapes, shapes if messages is None else messages
-        self.vocabulary = tuple(vocabulary)
+        self.vocabulary, self.derive = tuple(vocabulary), derive
         try:
             self.shapes, self.problems = compile_shapes(shapes, self.messages), []
         except UnsupportedShapes as exc:
@@ -82,7 +83,9 @@ class FastEngine:
         for s, _p, o in triples:
             if type(s) is BNode or type(o) is BNode:
                 return None  # pySHACL copies blank nodes into its report: left to it
-        return DataIndex(triples, self.base, self.backward, self.listed)
+        data = DataIndex(triples, self.base, self.backward, self.listed)
+        data.add_derived(self.derive(data), self.backward, self.listed)
+        return data
 
     def report_graph(self, conforms: bool, results: list[ShResult]) -> Graph:
         """pySHACL's report graph for ``results``, with the messages of :attr:`messages`."""
@@ -139,7 +142,7 @@ def _closure(graph: Graph, node: BNode) -> tuple:
 @cache
 def default_engine() -> FastEngine:
     """The engine of our shapes (without their annotations, as pySHACL gets them) and the concept schemes."""
-    return FastEngine(lean_shapes(), full_shapes(), vocabulary_triples())
+    return FastEngine(lean_shapes(), full_shapes(), vocabulary_triples(), derived_triples)
 
 
 def fast_problems() -> list[str]:
@@ -179,8 +182,14 @@ def _sparql_rows(engine: FastEngine, descriptions: Sequence, indexes: list) -> t
     for shape, query in constraints:
         for solution in store.query(query.query, custom_functions=custom_functions()):
             position = int(solution[GRAPH_VAR].value.rsplit(":", 1)[1])
-            row = {name: _back(back, solution[name]) for name in ("this", *query.variables)}
-            row = {name: term for name, term in row.items() if term is not None}
+            row = {}
+            for name in ("this", *query.variables):
+                term = solution[name]
+                if term is not None:
+                    row[name] = back.get(term) or _computed(term)
+            if None in row.values():
+                exact[position] = False  # a value the query computed, whose form rdflib might write otherwise
+                continue
             if not query.projects_this:
                 this = row.pop("this")
             else:
@@ -208,7 +217,8 @@ def _batch_store(descriptions, indexes: list, exact: list[bool], needed, vocabul
         if indexes[position] is None:
             continue
         name = ox.NamedNode(f"urn:cap-ptce:batch:{position}")
-        chosen = triples if needed is None else [t for t in triples if t[1] in needed]
+        own = (*triples, *indexes[position].derived)
+        chosen = own if needed is None else [t for t in own if t[1] in needed]
         try:
             converted = [
                 ox.Quad(_ox(terms, back, s), _ox(terms, back, p), _ox(terms, back, o), name)
@@ -265,17 +275,23 @@ def _kept(lexical: str, datatype: str) -> bool:
     return stored.value == lexical and stored.datatype.value == datatype
 
 
-def _back(back: dict, term):
-    if term is None:
-        return None
-    found = back.get(term)
-    if found is not None:
-        return found
+def _computed(term):
+    """The rdflib term of a value the query made (not one of the data).
+
+    IRIs, strings and booleans, which rdflib and Oxigraph write alike; None for
+    the others (numbers, dates), whose lexical forms may differ.
+    """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
-    if isinstance(term, ox.Literal):  # computed by the query
+    if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
-    return BNode(term.value)
+        if datatype == _STRING:
+            return Literal(term.value)
+        if datatype == _BOOLEAN and term.value in ("true", "false"):
+            return Literal(term.value, datatype=XSD.boolean)
+    return None
+
+
+_STRING, _BOOLEAN = str(XSD.string), str(XSD.boolean)

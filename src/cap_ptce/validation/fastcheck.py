@@ -45,6 +45,7 @@ class DataIndex:
 
     def __init__(self, triples, base: DataIndex | None = None, backward=frozenset(), listed=frozenset()) -> None:
         self.triples = triples  # the description's own, in the loader's order (the report reads lines from them)
+        self.derived: list = []
         self.out: dict = dict(base.out) if base else {}
         self.into: dict = dict(base.into) if base else {}
         self.by_predicate: dict = dict(base.by_predicate) if base else {}
@@ -56,8 +57,22 @@ class DataIndex:
             if p in listed:
                 _add(by_predicate, p, (s, o))
 
+    def add_derived(self, triples, backward=frozenset(), listed=frozenset()) -> None:
+        """Add triples the data graph derives (:func:`.engine.derived_triples`); they go to Oxigraph too."""
+        self.derived = list(triples)
+        for s, p, o in self.derived:
+            _add(self.out, (s, p), o)
+            if p in backward:
+                _add(self.into, (p, o), s)
+            if p in listed:
+                _add(self.by_predicate, p, (s, o))
+
     def objects(self, subject, predicate):
         return iter(self.out.get((subject, predicate), ()))
+
+    def value(self, subject, predicate):
+        """One object of ``subject predicate``, or None (rdflib's ``Graph.value``)."""
+        return next(iter(self.out.get((subject, predicate), ())), None)
 
     def subjects(self, predicate, obj):
         return iter(self.into.get((predicate, obj), ()))
@@ -385,27 +400,31 @@ def _compare(value: Literal, minimum: Literal) -> int:
     return 1 if value > minimum else -1
 
 
-def _at_least(value, minimum: Literal) -> bool:
+def _in_range(value, bound: Literal, accepts) -> bool:
+    """pySHACL's range test: a literal of the bound's kind (string or not) whose comparison ``accepts``."""
     if not isinstance(value, Literal):
         return False
-    if isinstance(minimum.value, str) != isinstance(value.value, str):
+    if isinstance(bound.value, str) != isinstance(value.value, str):
         return False
     try:
-        return _compare(value, minimum) >= 0
+        return accepts(_compare(value, bound))
     except (TypeError, NotImplementedError):
         return False
 
 
-def _min_inclusive_check(self: Validator, shape: Shape, params: dict, values: dict):
-    reports = []
-    for minimum in params["values"]:
-        reports += [
-            self.result(shape, SH.MinInclusiveConstraintComponent, f, v)
-            for f, vs in values.items()
-            for v in vs
-            if not _at_least(v, minimum)
-        ]
-    return not reports, reports
+def _range_check(component, accepts):
+    def check(self: Validator, shape: Shape, params: dict, values: dict):
+        reports = []
+        for bound in params["values"]:
+            reports += [
+                self.result(shape, component, f, v)
+                for f, vs in values.items()
+                for v in vs
+                if not _in_range(v, bound, accepts)
+            ]
+        return not reports, reports
+
+    return check
 
 
 def _in_check(self: Validator, shape: Shape, params: dict, values: dict):
@@ -576,7 +595,10 @@ _CHECKS = {
     SH.NodeKindConstraintComponent: _per_value(_has_kind),
     _MIN_COUNT: _count_check(_MIN_COUNT, lambda n, c: n >= c),
     _MAX_COUNT: _count_check(_MAX_COUNT, lambda n, c: n <= c),
-    SH.MinInclusiveConstraintComponent: _min_inclusive_check,
+    SH.MinExclusiveConstraintComponent: _range_check(SH.MinExclusiveConstraintComponent, lambda c: c > 0),
+    SH.MinInclusiveConstraintComponent: _range_check(SH.MinInclusiveConstraintComponent, lambda c: c >= 0),
+    SH.MaxExclusiveConstraintComponent: _range_check(SH.MaxExclusiveConstraintComponent, lambda c: c < 0),
+    SH.MaxInclusiveConstraintComponent: _range_check(SH.MaxInclusiveConstraintComponent, lambda c: c <= 0),
     SH.NotConstraintComponent: _not_check,
     SH.AndConstraintComponent: _and_check,
     SH.OrConstraintComponent: _or_check,

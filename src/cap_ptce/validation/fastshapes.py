@@ -28,7 +28,8 @@ QUALIFIED = SH.QualifiedMinCountConstraintComponent
 SUPPORTED = frozenset(
     SH[name]
     for name in (
-        "class datatype nodeKind minCount maxCount minInclusive minLength maxLength pattern flags "
+        "class datatype nodeKind minCount maxCount minInclusive minExclusive maxInclusive maxExclusive "
+        "minLength maxLength pattern flags "
         "not and or node property qualifiedValueShape qualifiedMinCount qualifiedMaxCount "
         "qualifiedValueShapesDisjoint hasValue in sparql"
     ).split()
@@ -37,8 +38,7 @@ SUPPORTED = frozenset(
 _ALL_PARAMETERS = SUPPORTED | frozenset(
     SH[name]
     for name in (
-        "minExclusive maxExclusive maxInclusive languageIn uniqueLang equals disjoint lessThan "
-        "lessThanOrEquals xone closed ignoredProperties expression js"
+        "languageIn uniqueLang equals disjoint lessThan lessThanOrEquals xone closed ignoredProperties expression js"
     ).split()
 )
 # Shape predicates that select focus nodes or describe results, not constraints.
@@ -321,12 +321,15 @@ def _length(component, parameter):
     return build
 
 
-def _min_inclusive(compiler: _Compiler, shape: Shape):
-    values = _values(compiler, shape.node, SH.minInclusive)
-    if any(not isinstance(v, Literal) for v in values):
-        compiler.refuse(shape.node, "sh:minInclusive must be a literal")
-        return None
-    return Constraint(SH.MinInclusiveConstraintComponent, {"values": values})
+def _range(component, parameter):
+    def build(compiler: _Compiler, shape: Shape):
+        values = _values(compiler, shape.node, parameter)
+        if any(not isinstance(v, Literal) for v in values):
+            compiler.refuse(shape.node, f"{parameter} must be a literal")
+            return None
+        return Constraint(component, {"values": values})
+
+    return build
 
 
 def _qualified(compiler: _Compiler, shape: Shape):
@@ -378,7 +381,10 @@ _BUILDERS = {
     SH.nodeKind: _single(SH.NodeKindConstraintComponent, SH.nodeKind, _is_node_kind),
     SH.minCount: _count(SH.MinCountConstraintComponent),
     SH.maxCount: _count(SH.MaxCountConstraintComponent),
-    SH.minInclusive: _min_inclusive,
+    SH.minExclusive: _range(SH.MinExclusiveConstraintComponent, SH.minExclusive),
+    SH.minInclusive: _range(SH.MinInclusiveConstraintComponent, SH.minInclusive),
+    SH.maxExclusive: _range(SH.MaxExclusiveConstraintComponent, SH.maxExclusive),
+    SH.maxInclusive: _range(SH.MaxInclusiveConstraintComponent, SH.maxInclusive),
     SH["not"]: _many(SH.NotConstraintComponent, SH["not"]),
     SH["and"]: _logical(SH.AndConstraintComponent, SH["and"]),
     SH["or"]: _logical(SH.OrConstraintComponent, SH["or"]),

@@ -14,7 +14,8 @@ are refused (:func:`compile_constraint` returns the problems). SPARQL's
 REGEX and REPLACE use Python's ``re`` in rdflib and Rust's ``regex`` in
 Oxigraph, which differ (``$`` before a final newline, ``\\s``…): REGEX, and
 REPLACE with a pattern that is more than plain characters, run as Python
-functions that do what rdflib does.
+functions that do what rdflib does; so do STRAFTER, STRBEFORE (rdflib's reading
+of their arguments) and NOW (in UTC, as rdflib).
 """
 
 from __future__ import annotations
@@ -30,15 +31,18 @@ from rdflib.namespace import OWL, RDF, SH, XSD
 __all__ = ["FUNCTIONS", "GRAPH_VAR", "SparqlConstraint", "compile_constraint", "custom_functions"]
 
 GRAPH_VAR = "cap_ptce_graph"  # the named graph of a row: a description of the batch
-_REGEX_FN = "urn:cap-ptce:fn:regex"
-_REPLACE_FN = "urn:cap-ptce:fn:replace"
+_FN = "urn:cap-ptce:fn:"  # our Python functions: what rdflib does, where Oxigraph may do otherwise
+_REPLACE_FN = _FN + "replace"
+# Always ours: regular expressions (Python's re against Rust's regex), rdflib's reading of
+# STRAFTER/STRBEFORE's arguments, and NOW as rdflib takes it (UTC).
+_OURS = {"REGEX": _FN + "regex", "STRAFTER": _FN + "strafter", "STRBEFORE": _FN + "strbefore", "NOW": _FN + "now"}
 # SPARQL functions whose results are the same in rdflib and Oxigraph for the terms of our data graphs
 # (REGEX and REPLACE are turned into Python functions that behave as rdflib's).
 FUNCTIONS = frozenset(
     "STR STRLEN SUBSTR CONCAT STRSTARTS STRENDS CONTAINS IF COALESCE BOUND ISIRI ISURI ISBLANK ISLITERAL "
-    "ISNUMERIC LANG DATATYPE SAMETERM FLOOR CEIL ROUND ABS REGEX REPLACE IN".split()
+    "ISNUMERIC LANG DATATYPE SAMETERM FLOOR CEIL ROUND ABS REGEX REPLACE STRAFTER STRBEFORE NOW IN".split()
 )
-_KEYWORDS = frozenset("SELECT DISTINCT REDUCED WHERE FILTER BIND AS NOT EXISTS OPTIONAL A TRUE FALSE".split())
+_KEYWORDS = frozenset("SELECT DISTINCT REDUCED WHERE FILTER BIND AS NOT EXISTS OPTIONAL UNION A TRUE FALSE".split())
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
       |(?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
@@ -223,8 +227,8 @@ def _check_body(body: list, problems: list[str]) -> None:
         if kind == "var" and value[1:] in ("shapesGraph", "currentShape", "PATH", GRAPH_VAR):
             problems.append(f"{value} is not supported")
         if kind == "word" and value.upper() == "AS" and index + 1 < len(body) and body[index + 1][0] == "var":
-            if body[index + 1][1][1:] in ("this", "value", "path"):
-                problems.append(f"BIND to {body[index + 1][1]} is not supported")
+            if body[index + 1][1][1:] == "this":
+                problems.append("BIND to $this is not supported")
         if kind in ("pname", "iri") and following == "(":
             problems.append(f"function {value} is not supported (casts and extension functions)")
         if kind == "word":
@@ -244,10 +248,8 @@ def _body_text(text: str, body: list, end: int) -> str:
     """The body's own text, REGEX and non-plain REPLACE calls made Python functions."""
     parts, position = [], body[0][2] if body else end
     for index, (kind, value, at) in enumerate(body):
-        function = None
-        if kind == "word" and value.upper() == "REGEX":
-            function = _REGEX_FN
-        elif kind == "word" and value.upper() == "REPLACE" and not _plain_replace(body, index):
+        function = _OURS.get(value.upper()) if kind == "word" else None
+        if kind == "word" and value.upper() == "REPLACE" and not _plain_replace(body, index):
             function = _REPLACE_FN
         if function is not None:
             opening = body[index + 1][2]  # Oxigraph wants a function's IRI right before its "("
@@ -319,9 +321,10 @@ def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
         elif value == "}":
             stack.pop()
             position = 0
-        elif kind == "word" and value.upper() in ("FILTER", "BIND", "OPTIONAL", "NOT", "EXISTS"):
+        elif kind == "word" and value.upper() in ("FILTER", "BIND", "OPTIONAL", "NOT", "EXISTS", "UNION"):
             if following == "(":
                 stack.append("expr")
+            position = 0
         elif value in (".", ";", ","):
             position = {".": 0, ";": 1, ",": 2}[value]
         elif kind == "punct":
@@ -386,6 +389,33 @@ def _replace(text, pattern, replacement, flags=None):
 _BOOLEAN = ox.NamedNode(str(XSD.boolean))
 
 
+def _compatible(first, second) -> bool:
+    """rdflib's ``_compatibleStrings``: two string literals, the second's language (if any) the first's."""
+    if _string(first) is None or _string(second) is None:
+        return False
+    return not second.language or first.language == second.language
+
+
+def _around(before: bool):
+    def function(text, separator):
+        if not _compatible(text, separator):
+            return None
+        found = text.value.find(separator.value)
+        if found == -1:
+            return ox.Literal("")
+        part = text.value[:found] if before else text.value[found + len(separator.value) :]
+        return ox.Literal(part, language=text.language) if text.language else ox.Literal(part)
+
+    return function
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return ox.Literal(str(Literal(datetime.now(UTC))), datatype=ox.NamedNode(str(XSD.dateTime)))
+
+
 def custom_functions() -> dict:
     """The Python functions that the rewritten queries call, for ``Store.query(custom_functions=…)``."""
-    return {ox.NamedNode(_REGEX_FN): _regex, ox.NamedNode(_REPLACE_FN): _replace}
+    functions = {"regex": _regex, "replace": _replace, "strafter": _around(False), "strbefore": _around(True)}
+    return {ox.NamedNode(_FN + name): function for name, function in {**functions, "now": _now}.items()}
