@@ -169,6 +169,10 @@ def _shape(compiler: _Compiler, node) -> Shape:
     if deactivated is not None and not isinstance(deactivated, Literal):
         compiler.refuse(node, "sh:deactivated is not a literal")
     severity = compiler.one(node, SH.severity)
+    if path_node is not None and (node, RDF.type, SH.NodeShape) in graph:
+        compiler.refuse(node, "a sh:NodeShape with a sh:path (pySHACL refuses it)")
+    if path_node is None and (node, RDF.type, SH.PropertyShape) in graph:
+        compiler.refuse(node, "a sh:PropertyShape without sh:path (pySHACL refuses it)")
     for predicate in _REFUSED_TARGETS:
         if (node, predicate, None) in graph:
             compiler.refuse(node, f"{predicate} (advanced targets) is not supported")
