@@ -89,7 +89,7 @@ class FastEngine:
 
     def report_graph(self, conforms: bool, results: list[ShResult]) -> Graph:
         """pySHACL's report graph for ``results``, with the messages of :attr:`messages`."""
-        graph = Graph()
+        graph = Graph(bind_namespaces="core")  # as pySHACL makes it (rdflib's default binds thirty more)
         report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(conforms)))

@@ -44,7 +44,14 @@ class DataIndex:
         self.by_predicate: dict = dict(base.by_predicate) if base else {}
         out, into, by_predicate = self.out, self.into, self.by_predicate
         for s, p, o in triples:
-            _add(out, (s, p), o)
+            key = (s, p)
+            found = out.get(key)
+            if found is None:
+                out[key] = {o}
+            elif type(found) is frozenset:
+                _add(out, key, o)
+            else:
+                found.add(o)
             if p in backward:
                 _add(into, (p, o), s)
             if p in listed:
