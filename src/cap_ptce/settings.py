@@ -104,7 +104,7 @@ SETTINGS: tuple[Setting, ...] = (
         "VALIDATION_ENGINE",
         "fast",
         str,
-        "Engine that validates descriptions (cap-ptce validate, load, serve): fast (the project's own, pySHACL's results about ten times sooner) or pyshacl (the reference).",
+        "Engine that validates descriptions (cap-ptce validate, load, serve): fast (the project's own: pySHACL's results with several times less work) or pyshacl (the reference).",
     ),
 )
 
