@@ -112,6 +112,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Where users write about the data, in the DCAT catalogue: an e-mail or web address; empty for the site's home page.",
     ),
     Setting("DEFAULT_LANG", "fr", str, "Language of pages when the browser expresses no preference (fr or en)."),
+    Setting(
+        "VALIDATION_ENGINE",
+        "fast",
+        str,
+        "Engine that validates descriptions (cap-ptce validate, load, serve): fast (the project's own: pySHACL's results with several times less work) or pyshacl (the reference).",
+    ),
 )
 
 

@@ -112,19 +112,22 @@ def default_loader(path: Path, *, base: str | None = None) -> Any:
 class DescriptionValidator:
     """The store's validator: one description, or many in batches (the same outcomes, faster).
 
-    ``many`` validates with :func:`cap_ptce.validation_batch.validate_descriptions`:
-    one pySHACL run for dozens of descriptions, the results split back by focus node.
+    ``many`` validates with :func:`cap_ptce.validation.batch.validate_descriptions`.
+    ``engine`` is "fast" or "pyshacl"; None takes the VALIDATION_ENGINE setting.
     """
+
+    def __init__(self, engine: str | None = None) -> None:
+        self.engine = engine
 
     def __call__(self, description: Any) -> Validation:
         from ..validation import validate_description
 
-        return summarise_report(validate_description(description))
+        return summarise_report(validate_description(description, engine=self.engine))
 
     def many(self, descriptions: list) -> list[Validation]:
         from ..validation.batch import validate_descriptions
 
-        return [summarise_report(report) for report in validate_descriptions(descriptions)]
+        return [summarise_report(r) for r in validate_descriptions(descriptions, engine=self.engine)]
 
 
 default_validator = DescriptionValidator()
