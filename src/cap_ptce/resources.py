@@ -16,6 +16,7 @@ DATA_KINDS = {
     "grille": "grille",
     "shapes": "shapes",
     "corpus": "examples/corpus",
+    "registre": "registre",
 }
 
 _PACKAGE_DIR = Path(__file__).resolve().parent

@@ -29,6 +29,7 @@ Exemples / examples:
   cap-ptce validate mon-ptce.ttl --format html -o rapport.html
   cap-ptce validate corpus/ --jobs 1                  # en un seul processus / in one process
   cap-ptce validate mon-ptce.yaml --engine pyshacl    # le moteur de référence / the reference engine
+  cap-ptce validate registre/poles/ --profil registre # fiches du registre des PTCE réels / register records
 
 \b
 Codes de sortie / exit codes:
@@ -77,9 +78,26 @@ Codes de sortie / exit codes:
     help="Moteur de validation (défaut : réglage VALIDATION_ENGINE, fast) / validation engine "
     "(default: the VALIDATION_ENGINE setting, fast); pyshacl: the reference, slower.",
 )
+@click.option(
+    "--profil",
+    "profile",
+    type=click.Choice(("candidature", "registre")),
+    default="candidature",
+    show_default=True,
+    help="Profil : une description de projet (candidature) ou une fiche du registre des PTCE réels, où la loi, "
+    "le décret et la complétude ne sont qu'informations / profile: a project description, or a record of the "
+    "register of real PTCEs, where the law, the decree and completeness are information only.",
+)
 @click.pass_context
 def validate(
-    ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str, output: Path | None, jobs: int, engine: str | None
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    fmt: str,
+    lang: str,
+    output: Path | None,
+    jobs: int,
+    engine: str | None,
+    profile: str,
 ) -> None:
     """Vérifier des descriptions de PTCE / check PTCE descriptions.
 
@@ -96,7 +114,12 @@ def validate(
     from ..validation.batch import validate_many
     from ..validation.render import render
 
-    reports = validate_many(paths, lang=lang, jobs=jobs, engine=engine)
+    if profile == "registre":
+        from ..validation.registre import validate_record_paths
+
+        reports = validate_record_paths(paths, lang=lang)
+    else:
+        reports = validate_many(paths, lang=lang, jobs=jobs, engine=engine)
     _write(render(reports, fmt), output)
     unreadable = [report for report in reports if isinstance(report, Unreadable)]
     if fmt != "text" or output is not None:  # the text report on the terminal already says it

@@ -27,6 +27,7 @@ __all__ = [
     "COORDINATION",
     "FINANCEMENT",
     "RECONNAISSANCE",
+    "ATTESTATION",
     "POLE",
 ]
 
@@ -332,6 +333,23 @@ RECONNAISSANCE = NodeSpec(
         Field("source", K.SOURCE),
     ),
     scope="reconnaissances",
+)
+
+# Which source says what: one fact of the description (the key that holds it, the value as
+# the source gives it), its source, and whether it is uncertain. A register of real poles
+# gives one for each fact; conflicting sources give two attestations of one key.
+ATTESTATION = NodeSpec(
+    "attestations",
+    "cap:Attestation",
+    "attestation",
+    (
+        Field("cle", K.TEXT),
+        Field("valeur", K.TEXT),
+        Field("incertain", K.BOOL),
+        Field("note", K.TEXT),
+        Field("source", K.SOURCE),
+    ),
+    scope="attestations",
 )
 
 POLE = NodeSpec(

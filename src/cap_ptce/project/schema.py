@@ -14,6 +14,7 @@ from .fields import Field, Kind, NodeSpec
 from .nodes import (
     ACTEUR,
     ACTION,
+    ATTESTATION,
     CHIFFRE,
     CONSTAT,
     CONVENTION,
@@ -114,6 +115,7 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("reconnaissances", K.OBJECTS, "reconnaissances"),
             Field("poles_lies", K.POLES, "poles_lies"),
             Field("sources", K.SOURCES),
+            Field("attestations", K.OBJECTS, "attestations"),
         ),
     ),
 )
@@ -164,6 +166,7 @@ SPECS: dict[str, NodeSpec] = {
         CHIFFRE,
         FIGURE_VALUE,
         RECONNAISSANCE,
+        ATTESTATION,
         POLE,
         SOURCE,
     )

@@ -262,8 +262,8 @@ def _path_text(graph: Graph, path) -> str | None:
 
 def _curie(iri: URIRef) -> str:
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
+        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
     return f"<{iri}>"
 
 
