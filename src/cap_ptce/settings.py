@@ -65,6 +65,13 @@ SETTINGS: tuple[Setting, ...] = (
         "CORPUS", None, str, "Folder of project descriptions loaded at start-up; empty for the embedded sample corpus."
     ),
     Setting(
+        "REGISTRE",
+        None,
+        str,
+        "Folder of the register of real PTCEs (records of registre/poles/) loaded beside the corpus; "
+        "empty for the embedded register.",
+    ),
+    Setting(
         "QUERY_TIMEOUT",
         5.0,
         float,

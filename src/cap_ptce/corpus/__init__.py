@@ -24,6 +24,7 @@ from .reading import (
     read_chunk,
     read_descriptions,
     read_one,
+    record_validator,
     summarise_report,
 )
 from .records import GraphRecord, Validation
@@ -43,6 +44,7 @@ __all__ = [
     "default_loader",
     "DescriptionValidator",
     "default_validator",
+    "record_validator",
     "summarise_report",
     "GraphRecord",
     "Validation",

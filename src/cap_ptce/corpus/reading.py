@@ -32,6 +32,7 @@ __all__ = [
     "default_loader",
     "DescriptionValidator",
     "default_validator",
+    "record_validator",
     "summarise_report",
 ]
 
@@ -131,6 +132,23 @@ class DescriptionValidator:
 
 
 default_validator = DescriptionValidator()
+
+
+class RecordValidator:
+    """The register's validator: records of real poles under the register's profile (see docs/validation.md)."""
+
+    def __call__(self, description: Any) -> Validation:
+        from ..validation.registre import validate_record
+
+        return summarise_report(validate_record(description))
+
+    def many(self, descriptions: list) -> list[Validation]:
+        from ..validation.registre import validate_records
+
+        return [summarise_report(r) for r in validate_records(descriptions)]
+
+
+record_validator = RecordValidator()
 
 
 def _severity(result: Any) -> str:

@@ -12,7 +12,8 @@ description, media type and format (IANA and EU authority IRIs), size, SHA-256
 checksum and planned availability. The whole dataset (``…/dataset``) is
 described for VoID readers only (figures measured on the data, vocabularies,
 examples, SPARQL endpoint, dumps, URI space). The grid's text is attributed to
-the Institut Godin. More parts (a register of real PTCEs) are more ``Part``s.
+the Institut Godin. The register of real PTCEs is a part of its own, with the
+documents its facts come from as ``dct:source``: the one part of real data.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class Part:
     landing: str = ""  # the path of its page on the site
     conforms_to: tuple[URIRef, ...] = ()  # the standards its data follows (the ontology, the shapes…)
     availability: str = "STABLE"  # EU planned-availability code of its files
+    sources: tuple[URIRef, ...] = ()  # the documents its facts come from (dct:source): the register's sources
 
     def figures(self) -> Statistics:
         """The part's statistics: as given, or measured on its graph."""
@@ -273,6 +275,8 @@ def _add_part(g: Graph, pub: Publication, part: Part, publisher: URIRef, files: 
         _add_history(g, node, pub)
     else:
         g.add((node, DCTERMS.creator, publisher))
+    for source in part.sources:
+        g.add((node, DCTERMS.source, source))
     for standard in part.conforms_to:
         g.add((node, DCTERMS.conformsTo, standard))
         g.add((standard, RDF.type, DCTERMS.Standard))

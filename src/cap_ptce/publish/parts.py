@@ -9,9 +9,21 @@ from ..grid import load_grid
 from ..grid.rdf import grid_graph
 from ..rdf.namespaces import GRID_IRI, ONTOLOGY_IRI, SHAPES_DOCUMENT
 from ..rdf.vocabulary import folder_triples, graph_of, ontology_graph
+from ..resources import data_dir
 from ..validation.shapes import shapes_graph
+from ..yamlstrict import load_yaml
 
-__all__ = ["dataset_parts", "current_versions", "version_iri"]
+__all__ = [
+    "dataset_parts",
+    "current_versions",
+    "version_iri",
+    "register_sources",
+    "register_calls",
+    "REGISTER_PROFILE",
+]
+
+# The register's validation profile (registre/profil.ttl), a standard its records conform to.
+REGISTER_PROFILE = URIRef("https://w3id.org/cap-ptce/shapes/registre")
 
 
 def dataset_parts(*, license: str | None = None) -> dict[str, Graph]:
@@ -33,3 +45,18 @@ def current_versions() -> dict[URIRef, str]:
         SHAPES_DOCUMENT: str(shapes.value(SHAPES_DOCUMENT, OWL.versionInfo)),
         GRID_IRI: load_grid().version,
     }
+
+
+def register_sources() -> tuple[URIRef, ...]:
+    """The addresses of the documents the register's facts come from (``registre/sources.yaml``), sorted."""
+    path = data_dir("registre") / "sources.yaml"
+    data, _lines = load_yaml(path, source=str(path))
+    return tuple(sorted({URIRef(entry["url"]) for entry in data.values() if entry.get("url")}))
+
+
+def register_calls() -> list[dict]:
+    """The State's calls as ``registre/appels.yaml`` gives them: how many poles each selected, how many the
+    register holds, which are missing and why."""
+    path = data_dir("registre") / "appels.yaml"
+    data, _lines = load_yaml(path, source=str(path))
+    return list(data["appels"])

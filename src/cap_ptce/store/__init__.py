@@ -54,7 +54,7 @@ from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
 from .indicators import INDICATORS_GRAPH, indicators_query
 from .local import LocalStore
-from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
+from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, REGISTER_PREFIX, record_from_row, records_to_ntriples
 from .remote import RemoteStore, is_url
 
 __all__ = [
@@ -68,12 +68,16 @@ __all__ = [
     "PROVENANCE_GRAPH",
     "INDICATORS_GRAPH",
     "REFERENCE_GRAPHS",
+    "REGISTER_COLLECTION",
 ]
 
 ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
 GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
 SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
 REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
+# Sets of descriptions kept beside the corpus, each under its own name (see load_corpus).
+REGISTER_COLLECTION = REGISTER_PREFIX.rstrip("/")
+COLLECTIONS = frozenset({REGISTER_COLLECTION})
 _NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its clients, not from us
 
 
@@ -224,8 +228,14 @@ class KnowledgeBase:
         validator: Callable[[Any], Any] | None = default_validator,
         now: datetime | None = None,
         jobs: int = 1,
+        collection: str = "",
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
+
+        ``collection`` names a set of descriptions kept beside the others: its
+        files are recorded as ``{collection}/{file}`` and loading it touches only
+        its own graphs (:data:`REGISTER_COLLECTION`, the register of real PTCEs,
+        beside the corpus); without it, the corpus is every file outside a collection.
 
         ``loader(path)`` returns an object with ``graph`` (rdflib) and ``iri``;
         ``validator(description)`` returns a :class:`~.provenance.Validation`
@@ -235,8 +245,9 @@ class KnowledgeBase:
         and validated in that many processes when there are enough of them.
         """
         loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
-        previous = {record.source: record for record in self.records()}
-        files = corpus_files(Path(folder))
+        previous = {r.source: r for r in self.records() if _collection_of(r.source) == collection}
+        prefix = f"{collection}/" if collection else ""
+        files = {prefix + name: path for name, path in corpus_files(Path(folder)).items()}
         sums = {source: checksum_or_error(path) for source, path in files.items()}
         to_read = [
             (files[source], source, sha)
@@ -245,15 +256,17 @@ class KnowledgeBase:
         ]
         read = read_descriptions(to_read, loader or default_loader, validator, loaded_at, jobs)
         report, kept = LoadReport(), []
+        others = [r for r in self.records() if _collection_of(r.source) != collection]
         for source in files:
-            record = self._apply(source, previous.get(source), sums[source], read.get(source), report, kept)
+            before, sha = previous.get(source), sums[source]
+            record = self._apply(source, before, sha, read.get(source), report, others + kept)
             if record is not None:
                 kept.append(record)
         for source, record in previous.items():
             if source not in files:
                 self._drop(record.graph)
                 report.outcomes.append(FileOutcome(source, "removed", record.graph))
-        self._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
+        self._replace(PROVENANCE_GRAPH, records_to_ntriples(others + kept))
         self.refresh_indicators()
         self._backend.flush()
         return report
@@ -352,6 +365,12 @@ class KnowledgeBase:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def _collection_of(source: str) -> str:
+    """The collection a recorded file belongs to ("" for the corpus)."""
+    first = source.split("/", 1)[0]
+    return first if first in COLLECTIONS and "/" in source else ""
 
 
 def _check_graph_iri(iri: str) -> None:

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from ..corpus import DescriptionValidator, default_loader
+from ..corpus import DescriptionValidator, default_loader, record_validator
 from ..resources import data_dir
 from ..settings import defaults
-from . import KnowledgeBase
+from . import REGISTER_COLLECTION, KnowledgeBase
 
 __all__ = ["build_kb"]
 
@@ -17,9 +17,10 @@ __all__ = ["build_kb"]
 def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
     """A knowledge base from the STORE and CORPUS settings (missing settings take their defaults).
 
-    No STORE: in memory, with the grid and the CORPUS (default: the embedded
-    sample corpus). A folder or a URL: that store, as it is; with CORPUS, brought
-    up to date with the corpus first.
+    No STORE: in memory, with the grid, the CORPUS (default: the embedded
+    sample corpus) and the REGISTRE of real PTCEs (default: the embedded
+    register). A folder or a URL: that store, as it is; with CORPUS, brought up
+    to date with the corpus and the register first.
     """
     config = {**defaults(), **config}
     store, corpus = config["STORE"], config["CORPUS"]
@@ -30,13 +31,16 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
     }
     loader = partial(default_loader, base=config["BASE_IRI"] or None)
     validator = DescriptionValidator(config["VALIDATION_ENGINE"] or None)
+    register = config["REGISTRE"] or data_dir("registre") / "poles"
     if not store:
         kb = KnowledgeBase.open(**options)
         kb.load_reference_graphs(license=config["LICENSE"])
         kb.load_corpus(corpus or data_dir("corpus"), loader=loader, validator=validator)
+        kb.load_corpus(register, loader=loader, validator=record_validator, collection=REGISTER_COLLECTION)
         return kb
     kb = KnowledgeBase.open(store, graph_store=config["GRAPH_STORE"] or None, **options)
     if corpus:
         kb.load_reference_graphs(license=config["LICENSE"])
         kb.load_corpus(corpus, loader=loader, validator=validator)
+        kb.load_corpus(register, loader=loader, validator=record_validator, collection=REGISTER_COLLECTION)
     return kb

@@ -12,6 +12,12 @@ graph ``https://w3id.org/cap-ptce/graphe/provenance`` holds::
       cap:validation [ a sh:ValidationReport ; sh:conforms false ;
                        cap:violationCount 2 ; cap:warningCount 1 ; cap:completeness 0.72 ] .
 
+and for a record of the register of real PTCEs (a file recorded as ``registre/…``)::
+
+    <project IRI> dcterms:isPartOf <https://w3id.org/cap-ptce/registre> .
+
+which is how queries tell the register's poles from the corpus's projects.
+
 The whole metadata graph is rewritten after each load: it is small, and a
 remote store's Graph Store Protocol replaces graphs, not triples.
 """
@@ -25,10 +31,20 @@ import pyoxigraph as ox
 
 from ..corpus.records import GraphRecord, Validation
 
-__all__ = ["PROVENANCE_GRAPH", "records_to_ntriples", "RECORDS_QUERY", "record_from_row"]
+__all__ = [
+    "PROVENANCE_GRAPH",
+    "REGISTER_DATASET",
+    "REGISTER_PREFIX",
+    "records_to_ntriples",
+    "RECORDS_QUERY",
+    "record_from_row",
+]
 
 BASE = "https://w3id.org/cap-ptce/"
 PROVENANCE_GRAPH = BASE + "graphe/provenance"
+# The register of real PTCEs: its dataset, and the names its files are recorded under (see load_corpus).
+REGISTER_DATASET = BASE + "registre"
+REGISTER_PREFIX = "registre/"
 _CAP = BASE + "def#"
 _PROV = "http://www.w3.org/ns/prov#"
 _DCT = "http://purl.org/dc/terms/"
@@ -63,6 +79,8 @@ def _record_triples(record: GraphRecord, index: int) -> list[ox.Triple]:
     ]
     if record.project:
         triples.append((graph, _FOAF_TOPIC, _iri(record.project)))
+        if record.source.startswith(REGISTER_PREFIX):
+            triples.append((_iri(record.project), _DCT + "isPartOf", _iri(REGISTER_DATASET)))
     if record.validation:
         triples.extend(_validation_triples(graph, ox.BlankNode(f"v{index}"), record.validation))
     return [ox.Triple(s, _iri(p) if isinstance(p, str) else p, o) for s, p, o in triples]

@@ -40,6 +40,10 @@ __all__ = ["PROFILES", "register_shapes", "validate_records", "validate_record",
 # The profiles a description can be validated under: an application (the default) or a register record.
 PROFILES = ("candidature", "registre")
 _KEPT = frozenset({"violation", "warning"})
+# Reports already made in this process, by file, language and content: the register is validated once
+# (about 15 s for its 57 records) however many knowledge bases an app or a test session builds.
+_DONE: dict[tuple, Report] = {}
+_DONE_MAX = 5000
 # Structure shapes about what a carrier declares of an application, which no public source gives.
 _APPLICATION_ONLY = frozenset({"https://w3id.org/cap-ptce/shapes#ProjectMaturity"})
 
@@ -70,11 +74,17 @@ def validate_record(description, *, lang: str = DEFAULT_LANGUAGE) -> Report:
 def validate_records(descriptions: Sequence, *, lang: str = DEFAULT_LANGUAGE) -> list[Report]:
     """Loaded records under the register's profile, in their order (one pySHACL run for the profile)."""
     _check_lang(lang)
-    if not descriptions:
-        return []
-    standard = validate_descriptions(descriptions, lang=lang)
-    profile = _profile_results(descriptions, lang)
-    return [_combined(report, profile[index]) for index, report in enumerate(standard)]
+    keys = [(str(d.source), lang, hash(frozenset(d.triples))) for d in descriptions]
+    todo = [d for d, key in zip(descriptions, keys, strict=True) if key not in _DONE]
+    if todo:
+        standard = validate_descriptions(todo, lang=lang)
+        profile = _profile_results(todo, lang)
+        if len(_DONE) > _DONE_MAX:
+            _DONE.clear()
+        for index, description in enumerate(todo):
+            key = (str(description.source), lang, hash(frozenset(description.triples)))
+            _DONE[key] = _combined(standard[index], profile[index])
+    return [_DONE[key] for key in keys]
 
 
 def validate_record_paths(paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE) -> list[Report | Unreadable]:

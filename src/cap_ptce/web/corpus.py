@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..publish.catalog import Statistics, vocabularies_of
 from ..rdf.namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
+from ..store.provenance import PROVENANCE_GRAPH, REGISTER_DATASET
 from .links import base_iri
 
 __all__ = [
@@ -40,11 +41,13 @@ _NAME = "|".join(f"<{prop}>" for prop in (SCHEMA.name, RDFS.label, SKOS.prefLabe
 
 @dataclass(frozen=True)
 class ProjectRef:
-    """A project as a link: its id (last segment of its IRI), IRI and name."""
+    """A project as a link: its id (last segment of its IRI), IRI and name, and whether it is a real pole of the register."""
 
     id: str
     iri: URIRef
     name: str
+    register: bool = False
+    fictional: bool = False
 
 
 def project_iri(project_id: str) -> URIRef:
@@ -62,15 +65,19 @@ def _refs(rows) -> list[ProjectRef]:
         iri = row["project"].value
         if iri.startswith(prefix) and "/" not in iri[len(prefix) :]:
             name = row["name"].value if "name" in row else iri[len(prefix) :]
-            found.setdefault(iri, ProjectRef(iri[len(prefix) :], URIRef(iri), name))
+            ref = ProjectRef(iri[len(prefix) :], URIRef(iri), name, "register" in row, "fictional" in row)
+            found.setdefault(iri, ref)
     return sorted(found.values(), key=lambda ref: (ref.name.casefold(), ref.id))
 
 
 def list_projects() -> list[ProjectRef]:
     """Every project of the knowledge base under this deployment's base, by name."""
     rows = _select(f"""
-        SELECT ?project (SAMPLE(?label) AS ?name) WHERE {{
-          GRAPH ?g {{ ?project a <{CAP.Project}> OPTIONAL {{ ?project {_NAME} ?label }} }}
+        SELECT ?project (SAMPLE(?label) AS ?name) (SAMPLE(?in_register) AS ?register)
+               (SAMPLE(?made_up) AS ?fictional) WHERE {{
+          GRAPH ?g {{ ?project a <{CAP.Project}> OPTIONAL {{ ?project {_NAME} ?label }}
+                      OPTIONAL {{ ?project <{CAP.fictional}> true BIND(true AS ?made_up) }} }}
+          OPTIONAL {{ {_IN_REGISTER} BIND(true AS ?in_register) }}
         }} GROUP BY ?project""")
     return _refs(rows)
 
@@ -104,16 +111,24 @@ def project_graph(project_id: str) -> Graph | None:
     return graph if len(graph) else None
 
 
-# Every triple of every project description (not the grid, ontology, provenance or indicators).
-_CORPUS = f"GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}"
+# The projects that are poles of the register of real PTCEs (the store records it with their provenance).
+_IN_REGISTER = f"GRAPH <{PROVENANCE_GRAPH}> {{ ?project <{DCTERMS.isPartOf}> <{REGISTER_DATASET}> }}"
+_PROJECT_GRAPHS = f"GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}"
+# Every triple of the project descriptions of a part (not the grid, ontology, provenance or indicators):
+# the corpus (the descriptions outside the register), the register, or all of them.
+_PATTERNS = {
+    "corpus": f"{_PROJECT_GRAPHS} FILTER NOT EXISTS {{ {_IN_REGISTER} }}",
+    "registre": f"{_IN_REGISTER} {_PROJECT_GRAPHS}",
+    "tous": _PROJECT_GRAPHS,
+}
 
 
-def corpus_graph() -> Graph:
-    """Every project description of the knowledge base, merged (not the grid, ontology or provenance)."""
-    return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}")
+def corpus_graph(part: str = "corpus") -> Graph:
+    """Every project description of ``part`` (corpus, registre), merged (not the grid, ontology or provenance)."""
+    return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_PATTERNS[part]} }}")
 
 
-def corpus_document(format_name: str) -> bytes:
+def corpus_document(format_name: str, part: str = "corpus") -> bytes:
     """The corpus as a download, written by the store (not read into rdflib: 30 s at 1,000 descriptions).
 
     N-Triples lines are sorted, so that the same corpus gives the same bytes.
@@ -124,7 +139,7 @@ def corpus_document(format_name: str) -> bytes:
     from .sparql import get_kb
 
     fmt = by_name("CONSTRUCT", get_format(format_name).endpoint_name)
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}"
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_PATTERNS[part]} }}"
     body = get_kb().run(QueryRequest(query), fmt, max_rows=_MAX_TRIPLES).body
     if format_name == "nt":
         return b"".join(line + b"\n" for line in sorted(set(body.splitlines())) if line.strip())
@@ -132,10 +147,11 @@ def corpus_document(format_name: str) -> bytes:
 
 
 def fictional_count() -> tuple[int, int]:
-    """(projects, fictional projects) of the knowledge base: a fictional corpus is never catalogued as real."""
+    """(projects, fictional projects) of the corpus: a fictional corpus is never catalogued as real."""
     [row] = _select(f"""SELECT (COUNT(DISTINCT ?project) AS ?all) (COUNT(DISTINCT ?fictional) AS ?made_up) WHERE {{
           GRAPH ?g {{ ?project a <{CAP.Project}>
-                      OPTIONAL {{ ?project <{CAP.fictional}> true BIND(?project AS ?fictional) }} }} }}""")
+                      OPTIONAL {{ ?project <{CAP.fictional}> true BIND(?project AS ?fictional) }} }}
+          FILTER NOT EXISTS {{ {_IN_REGISTER} }} }}""")
     return int(row["all"].value), int(row["made_up"].value)
 
 
@@ -148,12 +164,13 @@ class CorpusFigures:
     classes: frozenset[URIRef]
 
 
-def corpus_statistics() -> CorpusFigures:
-    """The corpus's VoID figures, counted in the store: as :func:`statistics_of` on
-    :func:`corpus_graph`, without reading the corpus into rdflib (30 s at 1,000 descriptions)."""
-    [count] = _select(f"SELECT (COUNT(*) AS ?triples) {{ SELECT DISTINCT ?s ?p ?o {{ {_CORPUS} }} }}")
-    [subjects] = _select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ {_CORPUS} }}")
-    properties, classes = _corpus_terms()
+def corpus_statistics(part: str = "corpus") -> CorpusFigures:
+    """The VoID figures of ``part`` (corpus, registre, tous), counted in the store: as :func:`statistics_of`
+    on :func:`corpus_graph`, without reading the descriptions into rdflib (30 s at 1,000 descriptions)."""
+    pattern = _PATTERNS[part]
+    [count] = _select(f"SELECT (COUNT(*) AS ?triples) {{ SELECT DISTINCT ?s ?p ?o {{ {pattern} }} }}")
+    [subjects] = _select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ {pattern} }}")
+    properties, classes = _corpus_terms(pattern)
     statistics = Statistics(
         int(count["triples"].value),
         int(subjects["n"].value),
@@ -165,7 +182,7 @@ def corpus_statistics() -> CorpusFigures:
 
 
 def whole_statistics(reference: Graph, corpus: CorpusFigures) -> Statistics:
-    """The figures of ``reference`` (ontology, grid, shapes) and the corpus together.
+    """The figures of ``reference`` (ontology, grid, shapes) and every description (``corpus_statistics("tous")``).
 
     What both hold is counted once: the corpus's triples and subjects among the
     IRIs that ``reference`` describes are fetched and compared (blank nodes are
@@ -175,7 +192,7 @@ def whole_statistics(reference: Graph, corpus: CorpusFigures) -> Statistics:
     shared_subjects, shared_triples = 0, 0
     if described:
         values = " ".join(f"<{iri}>" for iri in described)
-        rows = _select(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {values} }} {_CORPUS} }}")
+        rows = _select(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {values} }} {_PATTERNS['tous']} }}")
         shared_subjects = len({row["s"].value for row in rows})
         shared_triples = sum(_as_rdflib(row) in reference for row in rows)
     properties = corpus.properties | set(reference.predicates())
@@ -189,10 +206,10 @@ def whole_statistics(reference: Graph, corpus: CorpusFigures) -> Statistics:
     )
 
 
-def _corpus_terms() -> tuple[set[URIRef], set[URIRef]]:
-    """The properties and the classes that the corpus uses."""
-    properties = {URIRef(row["p"].value) for row in _select(f"SELECT DISTINCT ?p {{ {_CORPUS} }}")}
-    rows = _select(f"SELECT DISTINCT ?o {{ {_CORPUS} FILTER(?p = <{RDF.type}>) }}")
+def _corpus_terms(pattern: str) -> tuple[set[URIRef], set[URIRef]]:
+    """The properties and the classes that the descriptions matched by ``pattern`` use."""
+    properties = {URIRef(row["p"].value) for row in _select(f"SELECT DISTINCT ?p {{ {pattern} }}")}
+    rows = _select(f"SELECT DISTINCT ?o {{ {pattern} FILTER(?p = <{RDF.type}>) }}")
     return properties, {URIRef(row["o"].value) for row in rows if isinstance(row["o"], ox.NamedNode)}
 
 

@@ -9,6 +9,7 @@ from ..errors import NotFoundError
 from ..grid.rdf import question_iri
 from ..i18n import LANGUAGES, t
 from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, download_path, part_iri
+from ..publish.parts import register_calls
 from ..rdf.describe import describe
 from ..rdf.namespaces import CAP, INSTITUT_GODIN, SCHEMA
 from ..rdf.serialize import FORMATS, get_format
@@ -122,7 +123,17 @@ def schema_org_catalog(site, lang: str) -> dict:
 
 
 def projects(resource: Resource, lang: str):
-    return "projects.html", {"projects": get_site().projects}
+    site = get_site()
+    return "projects.html", {
+        "projects": site.projects,
+        "corpus": site.corpus_projects,
+        "register": site.register_projects,
+    }
+
+
+def register(resource: Resource, lang: str):
+    site = get_site()
+    return "register.html", {"register": site.register_projects, "calls": register_calls()}
 
 
 def part_anchor(main: URIRef, iri: URIRef) -> str | None:
@@ -200,4 +211,4 @@ def download_paths() -> list[str]:
     return found
 
 
-BUILDERS = {"catalog": catalog, "projects": projects, "project": project, "thing": thing}
+BUILDERS = {"catalog": catalog, "projects": projects, "register": register, "project": project, "thing": thing}

@@ -15,7 +15,7 @@ from ..grid.rdf import entry_iri, question_iri
 from ..grid.tabular import grid_csv
 from ..i18n import texts
 from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
-from ..publish.parts import current_versions, dataset_parts
+from ..publish.parts import REGISTER_PROFILE, current_versions, dataset_parts, register_sources
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
 from ..rdf.serialize import serialize
 from . import corpus, links
@@ -26,8 +26,16 @@ __all__ = ["Site", "get_site", "PART_TITLES"]
 # Part id (file stem, French) -> (key of publish.parts.dataset_parts(), title, description).
 PART_TITLES = {
     part_id: (key, texts(f"dcat.part.{part_id}.title"), texts(f"dcat.part.{part_id}.description"))
-    for part_id, key in (("grille", "grid"), ("ontologie", "ontology"), ("controles", "shapes"), ("corpus", "corpus"))
+    for part_id, key in (
+        ("grille", "grid"),
+        ("ontologie", "ontology"),
+        ("controles", "shapes"),
+        ("corpus", "corpus"),
+        ("registre", "registre"),
+    )
 }
+# The parts that hold project descriptions, read from the knowledge base rather than built here.
+_DESCRIPTIONS = ("corpus", "registre")
 # What each part is: its page, the standards its data follows, how long its files stay as they are.
 _OWL2 = URIRef("http://www.w3.org/TR/owl2-overview/")
 _SHACL = URIRef("https://www.w3.org/TR/shacl/")
@@ -38,6 +46,11 @@ PART_FACTS = {
     "corpus": {
         "landing": "/projet",
         "conforms_to": (URIRef(ONTOLOGY_IRI), SHAPES_DOCUMENT),
+        "availability": "AVAILABLE",
+    },
+    "registre": {
+        "landing": "/registre",
+        "conforms_to": (URIRef(ONTOLOGY_IRI), SHAPES_DOCUMENT, REGISTER_PROFILE),
         "availability": "AVAILABLE",
     },
 }
@@ -62,7 +75,13 @@ class Site:
     def part_graphs(self) -> dict[str, Graph]:
         """Every published part, the corpus included: read from the knowledge base into rdflib, so
         only the catalogue and the downloads ask for it (32 s at 1,000 descriptions), never a page."""
-        return {**self.reference_graphs, **({"corpus": corpus.corpus_graph()} if self.projects else {})}
+        return {**self.reference_graphs, **{part: corpus.corpus_graph(part) for part in self.description_parts}}
+
+    @cached_property
+    def description_parts(self) -> tuple[str, ...]:
+        """The parts of project descriptions that the knowledge base holds: the corpus, the register."""
+        held = {"registre" if ref.register else "corpus" for ref in self.projects}
+        return tuple(part for part in _DESCRIPTIONS if part in held)
 
     @cached_property
     def graph(self) -> Graph:
@@ -83,7 +102,8 @@ class Site:
             "ontologie": (URIRef(ONTOLOGY_IRI),),
             "grille": (GRID_IRI, entry_iri(self.grid.entries[0].id), question_iri(self.grid.questions[0].id)),
             "controles": tuple(shapes[:1]),
-            "corpus": tuple(ref.iri for ref in self.projects[:1]),
+            "corpus": tuple(ref.iri for ref in self.projects if not ref.register)[:1],
+            "registre": tuple(ref.iri for ref in self.projects if ref.register)[:1],
         }
 
     @cached_property
@@ -94,12 +114,13 @@ class Site:
     @cached_property
     def catalog_parts(self) -> tuple[Part, ...]:
         """Every part as the catalogue needs it: the corpus counted in the store, not read into rdflib."""
-        graphs = {**self.reference_graphs, **({"corpus": None} if self.projects else {})}
-        return self._parts(graphs, {"corpus": self.corpus_figures.statistics})
+        graphs = {**self.reference_graphs, **dict.fromkeys(self.description_parts)}
+        return self._parts(graphs, {part: corpus.corpus_statistics(part).statistics for part in self.description_parts})
 
     @cached_property
     def corpus_figures(self) -> corpus.CorpusFigures:
-        return corpus.corpus_statistics()
+        """The figures of every description (the corpus and the register), for the whole dataset's."""
+        return corpus.corpus_statistics("tous")
 
     def _parts(self, graphs: dict[str, Graph | None], statistics: dict[str, Statistics] | None = None):
         examples, versions = self._examples(), current_versions()
@@ -116,6 +137,7 @@ class Site:
                 landing=PART_FACTS[part_id]["landing"],
                 conforms_to=PART_FACTS[part_id]["conforms_to"],
                 availability=PART_FACTS[part_id].get("availability", "STABLE"),
+                sources=register_sources() if part_id == "registre" else (),
             )
             for part_id, (_, title, description) in PART_TITLES.items()
             if part_id in graphs
@@ -172,7 +194,18 @@ class Site:
 
     def projects_pointing_at(self, iri: URIRef) -> list[corpus.ProjectRef]:
         """The projects whose description points at the grid resource ``iri``."""
-        return self.backlinks.get(str(iri), [])
+        known = {ref.iri: ref for ref in self.projects}  # with what each is: a real pole, a fictional example
+        return [known.get(ref.iri, ref) for ref in self.backlinks.get(str(iri), [])]
+
+    @property
+    def register_projects(self) -> list[corpus.ProjectRef]:
+        """The real poles of the register."""
+        return [ref for ref in self.projects if ref.register]
+
+    @property
+    def corpus_projects(self) -> list[corpus.ProjectRef]:
+        """The projects of the corpus (the sample corpus's are fictional)."""
+        return [ref for ref in self.projects if not ref.register]
 
     def project_graph(self, project_id: str) -> Graph | None:
         """A project's description from the knowledge base (read once per app), or None."""
@@ -249,8 +282,8 @@ class Site:
             return serialize_dataset(self.parts, quad)
         if part_id == "catalogue":
             return serialize(self.catalog, format_name)
-        if part_id == "corpus":  # written by the store: the corpus is never read into rdflib for it
-            return corpus.corpus_document(format_name)
+        if part_id in _DESCRIPTIONS:  # written by the store: descriptions are never read into rdflib for it
+            return corpus.corpus_document(format_name, part_id)
         if part_id == WHOLE:
             whole = bind_prefixes(Graph())
             for part in self.parts:
