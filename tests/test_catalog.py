@@ -50,7 +50,8 @@ def corpus_triples(app):
 
         rows = get_kb().select("""SELECT (COUNT(*) AS ?n) WHERE {
             { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?x a <https://w3id.org/cap-ptce/def#Project> }
-                                              GRAPH ?g { ?s ?p ?o } } } }""")
+                                              GRAPH ?g { ?s ?p ?o }
+              FILTER NOT EXISTS { ?x <http://purl.org/dc/terms/isPartOf> <https://w3id.org/cap-ptce/registre> } } } }""")
     return int(rows[0]["n"].value)
 
 
@@ -71,14 +72,15 @@ def test_triple_counts_match_the_data(catalog, corpus_triples):
     assert _triples(catalog, "grille") == len(grid_graph(license="https://example.org/licence"))
     assert _triples(catalog, "controles") == len(shapes_graph())
     assert _triples(catalog, "corpus") == corpus_triples > 0
-    parts = ("ontologie", "grille", "controles", "corpus")
+    assert _triples(catalog, "registre") > 0
+    parts = ("ontologie", "grille", "controles", "corpus", "registre")
     assert _triples(catalog, "cap-ptce") <= sum(_triples(catalog, part) for part in parts)
     assert _triples(catalog, "cap-ptce") >= max(_triples(catalog, part) for part in parts)
 
 
 def test_licence_publisher_and_attribution_come_from_the_settings(catalog):
     datasets = list(catalog.subjects(RDF.type, DCAT.Dataset))
-    assert sorted(datasets) == sorted(part_iri(p) for p in ("grille", "ontologie", "controles", "corpus"))
+    assert sorted(datasets) == sorted(part_iri(p) for p in ("grille", "ontologie", "controles", "corpus", "registre"))
     for dataset in datasets:
         assert catalog.value(dataset, DCTERMS.license) == URIRef("https://example.org/licence")
         publisher = catalog.value(dataset, DCTERMS.publisher)
@@ -110,7 +112,7 @@ def test_what_data_gouv_fr_harvests_is_there(catalog):
 def test_every_distribution_downloads_what_it_says(catalog, client, app):
     site = app.config["BASE_IRI"].rstrip("/")
     distributions = list(catalog.subjects(RDF.type, DCAT.Distribution))
-    assert len(distributions) == 4 * 4 + 1  # 4 syntaxes for each part, the grid's CSV
+    assert len(distributions) == 5 * 4 + 1  # 4 syntaxes for each of the 5 parts (the register one), the grid's CSV
     for dist in distributions:
         url = str(catalog.value(dist, DCAT.downloadURL))
         assert url.startswith(site)
@@ -141,7 +143,7 @@ def test_void_names_vocabularies_examples_dumps_and_endpoint(catalog, client):
     assert str(catalog.value(DATASET_IRI, VOID.sparqlEndpoint)).endswith("/sparql")
     assert str(catalog.value(DATASET_IRI, VOID.uriSpace)) == "https://w3id.org/cap-ptce/"
     assert set(catalog.objects(DATASET_IRI, VOID.subset)) == {
-        part_iri(p) for p in ("ontologie", "grille", "controles", "corpus")
+        part_iri(p) for p in ("ontologie", "grille", "controles", "corpus", "registre")
     }
 
 
@@ -161,7 +163,7 @@ def test_the_whole_dataset_in_quads_has_one_named_graph_per_part(client, catalog
         assert response.mimetype == fmt.media_type
         dataset = Dataset()
         dataset.parse(data=response.get_data(as_text=True), format=fmt.rdflib_format)
-        for part in ("ontologie", "grille", "controles", "corpus"):
+        for part in ("ontologie", "grille", "controles", "corpus", "registre"):
             assert len(dataset.graph(part_iri(part))) == _triples(catalog, part)
 
 
@@ -194,7 +196,7 @@ def test_figures_counted_in_the_store_equal_those_measured_on_the_graphs(app, ca
         files = lambda part_id, fmt: site.download(part_id, fmt.name)  # noqa: E731
         measured = catalog_graph(site.parts, site.publication, files=files)
     statistics = (VOID.triples, VOID.distinctSubjects, VOID.properties, VOID.classes, VOID.vocabulary)
-    for part in ("ontologie", "grille", "controles", "corpus", "cap-ptce"):
+    for part in ("ontologie", "grille", "controles", "corpus", "registre", "cap-ptce"):
         for prop in statistics:
             node = part_iri(part)
             assert sorted(catalog.objects(node, prop)) == sorted(measured.objects(node, prop)), (part, prop)
@@ -293,6 +295,29 @@ def test_the_versions_are_those_the_resources_declare(catalog):
 def test_the_corpus_conforms_to_the_ontology_and_the_shapes(catalog):
     standards = set(catalog.objects(part_iri("corpus"), DCTERMS.conformsTo))
     assert standards == {URIRef("https://w3id.org/cap-ptce/def"), URIRef("https://w3id.org/cap-ptce/shapes")}
+
+
+def test_the_register_is_the_one_dataset_of_real_data_with_its_sources_and_licence(catalog):
+    """The register of real PTCEs is a DCAT dataset of its own: its sources as dct:source, its licence, its
+    profile among its standards; it alone says it is real data, and the sample corpus says it is fictional."""
+    import yaml
+
+    from cap_ptce.resources import data_dir
+
+    node = part_iri("registre")
+    listed = yaml.safe_load((data_dir("registre") / "sources.yaml").read_text(encoding="utf-8"))
+    urls = {URIRef(entry["url"]) for entry in listed.values() if entry.get("url")}
+    assert set(catalog.objects(node, DCTERMS.source)) == urls and len(urls) >= 80
+    assert catalog.value(node, DCTERMS.license) == URIRef("https://example.org/licence")
+    assert URIRef("https://w3id.org/cap-ptce/shapes/registre") in set(catalog.objects(node, DCTERMS.conformsTo))
+    real = {
+        dataset
+        for dataset in catalog.subjects(RDF.type, DCAT.Dataset)
+        for text in catalog.objects(dataset, DCTERMS.description)
+        if text.language == "fr" and "données réelles" in text.lower()
+    }
+    assert real == {node}
+    assert not any("fictif" in str(text).lower() for text in catalog.objects(node, DCTERMS.title))
 
 
 def _catalogued_titles(catalog: Graph) -> list[str]:

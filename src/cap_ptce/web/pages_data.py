@@ -169,7 +169,9 @@ def project(resource: Resource, lang: str):
     if graph is None:
         raise NotFoundError(f"aucun projet / no project {resource.key!r}")
     p = presenter(lang)
+    ref = next((ref for ref in get_site().projects if ref.iri == resource.iri), None)
     return "project.html", {
+        "ref": ref,
         "name": p.label(resource.iri, graph),
         "properties": p.rows(graph, resource.iri),
         "answers": _answers(p, graph, resource.iri),
