@@ -170,3 +170,38 @@ def test_validate_cli_with_the_register_profile(cap_ptce, tmp_path):
     broken.write_text("format: 2\nid: x\nnmo: y\n", encoding="utf-8")
     reports = validate_record_paths([broken])
     assert reports[0].error.line == 3
+
+
+def test_the_register_is_served_beside_the_fictional_corpus_each_named_for_what_it_is(client):
+    page = client.get("/registre.fr.html").get_data(as_text=True)
+    assert "Données réelles" in page and "aap-ptce-2013" in page and "Le Damier" in page
+    listing = client.get("/projet.fr.html").get_data(as_text=True)
+    assert listing.count("pôle réel (registre)") == len(RECORDS)
+    assert listing.count("exemple fictif") == 15 and "Exemples fictifs" in listing
+    real = client.get("/projet/le-damier.fr.html").get_data(as_text=True)
+    assert "Pôle réel du registre" in real and "Exemples fictifs" not in real
+    fictional = client.get("/projet/pole-saveurs-somme.en.html").get_data(as_text=True)
+    assert "Fictional examples" in fictional
+    download = client.get("/telechargements/registre.nt").get_data(as_text=True)
+    assert "/projet/le-damier>" in download and "/projet/pole-saveurs-somme>" not in download
+
+
+def test_register_queries_read_the_register_and_corpus_queries_leave_it_aside(client):
+    from cap_ptce.queries import run_query
+    from cap_ptce.web.sparql import get_kb
+
+    with client.application.test_request_context("/"):
+        kb = get_kb()
+        by_call = Counter()
+        for row in run_query(kb, "registre-poles-par-appel-et-region"):
+            phase = int(row["phase"].value) if row.get("phase") is not None else None
+            by_call[(str(row["appel"].value).rsplit("/", 1)[1], phase)] += int(row["poles"].value)
+        assert by_call[("aap-ptce-2013", None)] == 21 and by_call[("ami-ptce-2021", 2)] == 15
+        twice = {str(row["nom"].value) for row in run_query(kb, "registre-poles-selectionnes-plusieurs-fois")}
+        assert "EDENN" in twice
+        population = run_query(kb, "registre-poles-par-region-et-population")
+        assert sum(int(row["poles"].value) for row in population) == len(RECORDS)
+        themes = run_query(kb, "registre-themes-par-appel")
+        assert {str(row["appel"].value).rsplit("/", 1)[1] for row in themes} >= {"aap-ptce-2013", "aap-ptce-2015"}
+        regions = run_query(kb, "projets-par-region")
+        assert sum(int(row["projets"].value) for row in regions) == 15  # the sample corpus only
