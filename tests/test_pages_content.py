@@ -26,7 +26,7 @@ def paths(app):
     with app.test_request_context("/"):
         from cap_ptce.web.site import get_site
 
-        return {**resource_paths(get_site().projects[0].id), **EXTRA}
+        return {**resource_paths(get_site().corpus_projects[0].id), **EXTRA}
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,7 @@ def test_question_page_lists_the_projects_that_answer_it_and_the_project_links_b
     with app.test_request_context("/"):
         from cap_ptce.web.site import get_site
 
-        project = get_site().projects[0]
+        project = get_site().corpus_projects[0]
     question = pages["question", "fr"]
     assert any(link.endswith(f"projet/{project.id}.fr.html") for link in question.links)
     project_page = pages["project", "fr"]

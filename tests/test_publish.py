@@ -43,7 +43,9 @@ def site(tmp_path_factory) -> Path:
 
 
 def test_the_corpus_given_is_the_corpus_published(site):
-    assert sorted(p.name for p in (site / "projet").glob("*.ttl")) == [f"{name}.ttl" for name in CORPUS]
+    register = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "registre" / "poles").glob("*.yaml"))
+    published = sorted(p.name for p in (site / "projet").glob("*.ttl"))
+    assert published == sorted(f"{name}.ttl" for name in [*CORPUS, *register])  # the corpus given, and the register
     project = Graph().parse(site / "projet" / f"{CORPUS[0]}.ttl", format="turtle")
     assert any(str(s) == BASE + f"projet/{CORPUS[0]}" for s in project.subjects())
 

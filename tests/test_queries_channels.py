@@ -107,7 +107,8 @@ def test_every_query_answers_something_on_the_sample_corpus(channels):
     """Not an empty table: every query without parameters finds rows (the legal check aside:
     the sample corpus meets the law, which test_queries checks on a failing corpus)."""
     empty = [name for (name, params), rows in zip(CASES, channels["embedded"]["python"]) if not params and not rows]
-    assert empty == ["projets-hors-definition-legale"]
+    # the legal check, and the register's queries when the store holds the sample corpus alone
+    assert [name for name in empty if not name.startswith("registre-")] == ["projets-hors-definition-legale"]
 
 
 def _without_load_times(rows: list[dict]) -> list[dict]:

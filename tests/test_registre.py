@@ -194,14 +194,14 @@ def test_register_queries_read_the_register_and_corpus_queries_leave_it_aside(cl
         kb = get_kb()
         by_call = Counter()
         for row in run_query(kb, "registre-poles-par-appel-et-region"):
-            phase = int(row["phase"].value) if row.get("phase") is not None else None
-            by_call[(str(row["appel"].value).rsplit("/", 1)[1], phase)] += int(row["poles"].value)
+            phase = int(row["phase"]) if row.get("phase") is not None else None
+            by_call[(str(row["appel"]).rsplit("/", 1)[1], phase)] += int(row["poles"])
         assert by_call[("aap-ptce-2013", None)] == 21 and by_call[("ami-ptce-2021", 2)] == 15
-        twice = {str(row["nom"].value) for row in run_query(kb, "registre-poles-selectionnes-plusieurs-fois")}
+        twice = {str(row["nom"]) for row in run_query(kb, "registre-poles-selectionnes-plusieurs-fois")}
         assert "EDENN" in twice
         population = run_query(kb, "registre-poles-par-region-et-population")
-        assert sum(int(row["poles"].value) for row in population) == len(RECORDS)
+        assert sum(int(row["poles"]) for row in population) == len(RECORDS)
         themes = run_query(kb, "registre-themes-par-appel")
-        assert {str(row["appel"].value).rsplit("/", 1)[1] for row in themes} >= {"aap-ptce-2013", "aap-ptce-2015"}
+        assert {str(row["appel"]).rsplit("/", 1)[1] for row in themes} >= {"aap-ptce-2013", "aap-ptce-2015"}
         regions = run_query(kb, "projets-par-region")
-        assert sum(int(row["projets"].value) for row in regions) == 15  # the sample corpus only
+        assert sum(int(row["projets"]) for row in regions) == 15  # the sample corpus only
