@@ -204,4 +204,7 @@ def test_register_queries_read_the_register_and_corpus_queries_leave_it_aside(cl
         themes = run_query(kb, "registre-themes-par-appel")
         assert {str(row["appel"]).rsplit("/", 1)[1] for row in themes} >= {"aap-ptce-2013", "aap-ptce-2015"}
         regions = run_query(kb, "projets-par-region")
-        assert sum(int(row["projets"]) for row in regions) == 15  # the sample corpus only
+        # the sample corpus only: 15 projects, one of which covers two régions; La Réunion has one
+        # fictional project and five real poles, and only the former is counted
+        assert sum(int(row["projets"]) for row in regions) == 16
+        assert {str(row["code_region"]): int(row["projets"]) for row in regions}["04"] == 1
