@@ -52,6 +52,7 @@ from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreErr
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
+from ..sparql.sharing import Sharing
 from .indicators import INDICATORS_GRAPH, indicators_query
 from .local import LocalStore
 from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
@@ -114,18 +115,25 @@ class KnowledgeBase:
         workers_in_memory: bool = True,
         query_memory_mib: int | None = None,
         graph_store: str | None = None,
+        sharing: Sharing | None = None,
     ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
         ``workers`` query processes answer queries run with a time limit; with
         ``workers_in_memory`` each holds its own in-memory copy of the store. A
         query may use ``query_memory_mib`` MiB in its worker (None: no limit).
+        ``sharing`` says how clients share the workers (:mod:`cap_ptce.sparql.sharing`).
         """
-        options = {"workers": workers, "query_memory_mib": query_memory_mib, "prefixes": _prefixes()}
+        options = {
+            "workers": workers,
+            "query_memory_mib": query_memory_mib,
+            "prefixes": _prefixes(),
+            "sharing": sharing,
+        }
         if location is None or str(location) == "":
             return cls(LocalStore(None, **options))
         if is_url(str(location)):
-            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes()), str(location))
+            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes(), sharing=sharing), str(location))
         return cls(LocalStore(Path(location), workers_in_memory=workers_in_memory, **options), str(location))
 
     @classmethod
@@ -320,11 +328,16 @@ class KnowledgeBase:
         timeout: float | None = None,
         max_rows: int = 10_000,
         info: QueryInfo | None = None,
+        client: str | None = None,
     ) -> QueryResult:
-        """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle)."""
+        """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle).
+
+        With a ``timeout``, the query runs in a worker shared with other
+        ``client``s (an address, say) under :mod:`cap_ptce.sparql.sharing`'s rules.
+        """
         info = info or self.check(request)
         fmt = fmt or choose_format(info.form, None)
-        return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+        return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
 
     def select(self, sparql: str, *, max_rows: int = 10_000, timeout: float | None = None) -> list[dict]:
         """Rows of a SELECT query as dicts of pyoxigraph terms (unbound variables are absent)."""

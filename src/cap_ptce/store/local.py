@@ -16,7 +16,9 @@ from ..errors import StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
-from ..sparql.workers import WorkerPool, run_safely
+from ..sparql.pool import WorkerPool
+from ..sparql.sharing import Sharing
+from ..sparql.workers import run_safely
 
 __all__ = ["LocalStore"]
 
@@ -55,7 +57,9 @@ class LocalStore:
         workers_in_memory: bool = True,
         query_memory_mib: int | None = None,
         prefixes: dict[str, str] | None = None,
+        sharing: Sharing | None = None,
     ) -> None:
+        self.sharing = sharing
         self.path = Path(path) if path is not None else None
         self.workers = workers
         self.workers_in_memory = workers_in_memory
@@ -99,12 +103,19 @@ class LocalStore:
         return [dict(zip(names, row)) for row in results]
 
     def run(
-        self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *, timeout: float | None, max_rows: int
+        self,
+        request: QueryRequest,
+        info: QueryInfo,
+        fmt: ResultFormat,
+        *,
+        timeout: float | None,
+        max_rows: int,
+        client: str | None = None,
     ) -> QueryResult:
-        """Run a checked query: in a worker with ``timeout``, or here when it is None."""
+        """Run a checked query: in a worker with ``timeout`` (shared with other clients), or here when it is None."""
         if timeout is None:
             return run_safely(self.store, request, info, fmt, max_rows, self._prefixes)
-        return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+        return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
 
     def start_workers(self) -> WorkerPool:
         """The query workers, started now if they are not running."""
@@ -116,6 +127,7 @@ class LocalStore:
                     prefixes=self._prefixes,
                     in_memory=self.workers_in_memory,
                     memory_mib=self.query_memory_mib,
+                    sharing=self.sharing,
                 )
             return self._pool
 

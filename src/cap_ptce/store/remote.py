@@ -17,6 +17,7 @@ from ..rdf.formats import FORMATS
 from ..sparql.execute import QueryRequest, QueryResult, write_solutions, write_triples
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
+from ..sparql.sharing import ClientLedger, Sharing
 
 __all__ = ["RemoteStore", "is_url", "default_graph_store"]
 
@@ -51,6 +52,7 @@ class RemoteStore:
         *,
         prefixes: dict[str, str] | None = None,
         timeout: float = 60.0,
+        sharing: Sharing | None = None,
     ) -> None:
         if not is_url(endpoint):
             raise ParameterError(f"not an http(s) URL: {endpoint!r}", key="STORE")
@@ -58,6 +60,7 @@ class RemoteStore:
         self.graph_store = graph_store or default_graph_store(endpoint)
         self.timeout = timeout
         self._prefixes = prefixes or {}
+        self.clients = ClientLedger(sharing or Sharing())
         self._session = requests.Session()
         self._session.trust_env = False  # no proxy, no .netrc: talk to the given URL only
 
@@ -119,9 +122,24 @@ class RemoteStore:
                 raise
 
     def run(
-        self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *, timeout: float | None, max_rows: int
+        self,
+        request: QueryRequest,
+        info: QueryInfo,
+        fmt: ResultFormat,
+        *,
+        timeout: float | None,
+        max_rows: int,
+        client: str | None = None,
     ) -> QueryResult:
-        """Ask the server, then cap and write the results ourselves, as for the local store."""
+        """Ask the server, then cap and write the results ourselves, as for the local store.
+
+        A ``client`` runs as many queries at once as the local store would let it;
+        the server's own limits do the rest.
+        """
+        with self.clients.slot(client, timeout or self.timeout):
+            return self._run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+
+    def _run(self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *, timeout, max_rows) -> QueryResult:
         params = [("default-graph-uri", iri) for iri in request.default_graphs or ()]
         params += [("named-graph-uri", iri) for iri in request.named_graphs or ()]
         text = request.text

@@ -21,6 +21,7 @@ from ..i18n import LANGUAGES
 from ..queries import ReadyQuery, get_query, list_queries
 from ..queries.results import TWIN_FORMATS, run_table, serialise
 from .i18n import current_lang
+from .limits import client_key
 from .sparql import get_kb
 
 __all__ = ["bp"]
@@ -108,7 +109,7 @@ def english_alias(name: str | None = None) -> Response:
 def _limits() -> dict[str, Any]:
     """The endpoint's limits: ready-made queries get no more room than any other query."""
     config = current_app.config
-    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"]}
+    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"], "client": client_key()}
 
 
 def _params(query: ReadyQuery, lang: str) -> dict[str, str]:

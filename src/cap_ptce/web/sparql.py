@@ -27,6 +27,7 @@ from ..sparql import GRAPH_FORMATS, QueryRequest, choose_format
 from ..sparql.description import service_description
 from ..store import KnowledgeBase
 from ..store.build import build_kb
+from .limits import client_key
 
 __all__ = ["bp", "init_app", "get_kb", "set_kb", "protocol_request"]
 
@@ -197,7 +198,12 @@ def endpoint() -> Response:
     fmt = choose_format(info.form, request.headers.get("Accept"), formats)
     config = current_app.config
     result = kb.run(
-        query, fmt, info=info, timeout=float(config["QUERY_TIMEOUT"]), max_rows=int(config["MAX_RESULT_ROWS"])
+        query,
+        fmt,
+        info=info,
+        timeout=float(config["QUERY_TIMEOUT"]),
+        max_rows=int(config["MAX_RESULT_ROWS"]),
+        client=client_key(),
     )
     response = Response(result.body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
