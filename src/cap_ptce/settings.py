@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ParameterError
 
-__all__ = ["Setting", "SETTINGS", "defaults", "from_environ"]
+__all__ = ["Setting", "SETTINGS", "defaults", "from_environ", "parse_setting"]
 
 
 @dataclass(frozen=True)
@@ -174,19 +174,28 @@ def defaults() -> dict[str, Any]:
     return {setting.name: setting.default for setting in SETTINGS}
 
 
+def parse_setting(name: str, raw: str, *, origin: str | None = None) -> Any:
+    """The value of the setting ``name`` written as ``raw`` (from the environment or a command line)."""
+    origin = origin or name
+    setting = next((setting for setting in SETTINGS if setting.name == name), None)
+    if setting is None:
+        raise ParameterError(
+            f"{origin}: no such setting {name!r}",
+            key=name,
+            hint="réglages / settings: " + ", ".join(setting.name for setting in SETTINGS),
+        )
+    try:
+        return setting.type(raw) if setting.type is not bool else _bool(raw)
+    except ValueError as exc:
+        raise ParameterError(f"{origin}={raw!r} is not valid: {exc}", key=name, hint=setting.help) from exc
+
+
 def from_environ(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The settings given as ``CAP_PTCE_<NAME>`` environment variables, converted."""
     environ = os.environ if environ is None else environ
     found: dict[str, Any] = {}
     for setting in SETTINGS:
         raw = environ.get(f"CAP_PTCE_{setting.name}")
-        if raw is None:
-            continue
-        try:
-            found[setting.name] = setting.type(raw) if setting.type is not bool else _bool(raw)
-        except ValueError as exc:
-            raise ParameterError(
-                f"CAP_PTCE_{setting.name}={raw!r} is not valid: {exc}",
-                hint=setting.help,
-            ) from exc
+        if raw is not None:
+            found[setting.name] = parse_setting(setting.name, raw, origin=f"CAP_PTCE_{setting.name}")
     return found

@@ -53,3 +53,43 @@ def test_the_ready_made_queries_are_offered_as_examples(server, browser):
     text = page.evaluate("() => window.capPtceYasgui.getTab().getYasqe().getValue()")
     assert text.strip() and text == next(q for q in list_queries() if q.name == name).build()
     page.close()
+
+
+VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline") + " " + (event.sample || ""));
+});
+"""
+
+
+def test_the_editor_keeps_to_the_content_security_policy(server, browser):
+    page = browser.new_page()
+    page.add_init_script(VIOLATIONS)
+    console = []
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    response = page.goto(server + "/sparql", wait_until="networkidle")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.select_option("#examples", index=1)
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr .yasr_results")
+    page.wait_for_load_state("networkidle")
+    for label in ("Response", "Table"):  # every view of the results draws under the policy
+        tab = page.locator(f".yasr .select_{label.lower()}")
+        if tab.count():
+            tab.first.click()
+    grip = page.locator(".grip-handle .grip-resizable").first
+    grip.wait_for(state="attached")
+    box = grip.bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    page.mouse.down()  # dragging a column's border adds YASGUI's cursor style
+    page.mouse.move(box["x"] + 40, box["y"] + 2)
+    created = page.evaluate("() => Array.from(document.head.querySelectorAll('style')).map(s => s.textContent)")
+    page.mouse.up()
+    assert any("grip-resizable" in text for text in created) and any("cursor:" in text[:12] for text in created)
+    page.wait_for_timeout(500)
+    violations = page.evaluate("() => window.cspViolations")
+    assert violations == [], violations
+    assert not [text for text in console if "Content Security Policy" in text], console
+    page.close()

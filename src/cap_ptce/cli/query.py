@@ -53,6 +53,12 @@ Without --store or --corpus, the query runs on the embedded sample corpus.
     help="Format des résultats / result format.",
 )
 @click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV : les cellules telles quelles, sans neutraliser les formules de tableur / "
+    "CSV: cells as they are, spreadsheet formulas not neutralised.",
+)
+@click.option(
     "--store",
     metavar="DIR|URL",
     help="Base sur disque ou URL d'un point SPARQL / an on-disk store or a SPARQL endpoint URL.",
@@ -74,7 +80,7 @@ Without --store or --corpus, the query runs on the embedded sample corpus.
     help="Langue de --list / language of --list.",
 )
 @click.option("--output", "-o", type=click.File("wb"), default="-", help="Fichier de sortie / output file.")
-def query(sparql, name, file, params, fmt, store, corpus, list_only, show, lang, output) -> int:
+def query(sparql, name, file, params, fmt, raw, store, corpus, list_only, show, lang, output) -> int:
     """Interroger le corpus en SPARQL / query the corpus in SPARQL.
 
     Exécute une requête prête à l'emploi (--name), un texte SPARQL ou un
@@ -90,7 +96,12 @@ def query(sparql, name, file, params, fmt, store, corpus, list_only, show, lang,
     if show:
         output.write(text.encode("utf-8"))
         return 0
-    output.write(_run(text, fmt, store, corpus))
+    results = _run(text, fmt, store, corpus)
+    if fmt == "csv" and not raw:
+        from ..sparql.csvsafe import neutralise_csv
+
+        results = neutralise_csv(results)
+    output.write(results)
     return 0
 
 

@@ -15,7 +15,7 @@ import re
 from ..i18n import other_language
 from ..rdf.formats import DATA_SUFFIXES, QUAD_FORMATS
 from ..rdf.negotiation import Representation, representations
-from .headers import ANY_ORIGIN, NEGOTIATED_VARY
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS
 
 __all__ = ["apache_rules", "nginx_rules", "media_types"]
 
@@ -58,6 +58,7 @@ def _apache_files(base_path: str) -> list[str]:
         f'    Header set Access-Control-Allow-Origin "{ANY_ORIGIN}"',
         "  </FilesMatch>",
         f'  Header always set Vary "{NEGOTIATED_VARY}" env=CAP_NEGOTIATED',
+        *(f'  Header always set {name} "{value}"' for name, value in SECURITY_HEADERS.items()),
         "</IfModule>",
         "",
     ]
@@ -154,22 +155,30 @@ def _nginx_location(base_path: str) -> str:
     ]
     types = " ".join(f"{media_type} {suffix};" for suffix, media_type in media_types())
     location = [
+        "# The security headers are repeated in every block that adds a header of its own:",
+        "# nginx inherits add_header only into blocks that have none.",
         f"location {base_path} {{",
+        *_nginx_security("    "),
         "    index index.html;",
         f"    error_page 404 {root}/404.html;",
         "    charset utf-8;",
         f"    charset_types text/css {_text_types()};",
         f"    types {{ text/html html; text/css css; {types} }}",
         f"    location = {root}/.well-known/void {{ return 303 {root}/dataset.ttl; }}",
-        f'    location ~ "\\.({"|".join(DATA_SUFFIXES)})$" {{ add_header Access-Control-Allow-Origin "{ANY_ORIGIN}"; }}',
+        f'    location ~ "\\.({"|".join(DATA_SUFFIXES)})$" {{',
+        f'        add_header Access-Control-Allow-Origin "{ANY_ORIGIN}";',
+        *_nginx_security("        "),
+        "    }",
         f"    if ($uri = {root}/) {{",
         f'        add_header Vary "{NEGOTIATED_VARY}" always;',
+        *_nginx_security("        "),
         f"        return 303 {root}/index.$cap_ptce_lang.html;",
         "    }",
         "    # A part of a project (projet/x/acteur/y) is described in the project's document, at #acteur-y.",
         f'    location ~ "^{root}/projet/(?<cap_ptce_project>[^/.]+)/(?<cap_ptce_part>[^/.]+)/'
         '(?<cap_ptce_id>[^/.]+)$" {',
         f'        add_header Vary "{NEGOTIATED_VARY}" always;',
+        *_nginx_security("        "),
         "        if ($cap_ptce_doc = html) {",
         f"            return 303 {root}/projet/$cap_ptce_project.$cap_ptce_suffix#$cap_ptce_part-$cap_ptce_id;",
         "        }",
@@ -177,6 +186,7 @@ def _nginx_location(base_path: str) -> str:
         "    }",
         "    if (-f $request_filename.$cap_ptce_suffix) {",
         f'        add_header Vary "{NEGOTIATED_VARY}" always;',
+        *_nginx_security("        "),
         "        return 303 $uri.$cap_ptce_suffix;",
         "    }",
         "    # An .html document without a language (q01.html): 303 to the page in the language asked for.",
@@ -184,9 +194,11 @@ def _nginx_location(base_path: str) -> str:
         "    try_files $uri =404;",
         "}",
         "location @cap_ptce_html {",
+        *_nginx_security("    "),
         f"    error_page 404 {root}/404.html;",
         "    if (-f $document_root$cap_ptce_stem.$cap_ptce_lang.html) {",
         f'        add_header Vary "{NEGOTIATED_VARY}" always;',
+        *_nginx_security("        "),
         "        return 303 $cap_ptce_stem.$cap_ptce_lang.html;",
         "    }",
         "    return 404;",
@@ -194,6 +206,11 @@ def _nginx_location(base_path: str) -> str:
         "",
     ]
     return "\n".join(header + location)
+
+
+def _nginx_security(indent: str) -> list[str]:
+    """The security headers of :mod:`.headers`, as nginx directives sent with every status."""
+    return [f'{indent}add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS.items()]
 
 
 def _text_types() -> str:

@@ -49,6 +49,7 @@ def download(name: str) -> Response:
     """A download file: a part of the dataset, or the whole, in one format."""
     body, media_type = pages_data.download(name)
     response = Response(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'  # name: one of the site's own files
     return response
 
 

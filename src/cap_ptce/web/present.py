@@ -3,7 +3,8 @@
 Pages about the grid use the grid's dataclasses; pages about anything else
 (a project, the ontology, an organisation) are drawn from RDF with these
 helpers. An IRI under the published bases becomes a link to its page in the
-same language; any other IRI stays an external link.
+same language; any other http(s) IRI is an external link, and an IRI of any
+other scheme (``javascript:``, ``data:``, ``file:``) is text, never a link.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rdflib.namespace import RDF
 
 from ..rdf.describe import LABEL_PROPERTIES
 from ..rdf.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ..rdf.weblinks import is_web_link
 from . import links
 
 __all__ = ["Value", "Row", "Presenter", "internal_path", "curie"]
@@ -130,8 +132,8 @@ class Presenter:
         if _is_vocabulary_term(node) and not iri.startswith(ONTOLOGY_IRI) and curie(iri) != iri:
             text, lang = curie(iri), None  # a reused term is best known by its prefixed name: skos:Concept
         path = internal_path(iri, self.bases, self.lang, self.locate)
-        if path is None and iri.startswith(self.bases):
-            return Value(text, lang=lang, iri=iri)  # ours but not published: no dead link
+        if path is None and (iri.startswith(self.bases) or not is_web_link(iri)):
+            return Value(text, lang=lang, iri=iri)  # ours but not published (no dead link), or not a web address
         return Value(text, path or iri, internal=path is not None, lang=lang, iri=iri)
 
     def values(self, graph: Graph, subject, prop) -> list[Value]:

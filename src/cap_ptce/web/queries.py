@@ -20,6 +20,8 @@ from ..grid import load_grid
 from ..i18n import LANGUAGES
 from ..queries import ReadyQuery, get_query, list_queries
 from ..queries.results import TWIN_FORMATS, run_table, serialise
+from ..rdf.weblinks import web_link
+from ..sparql.csvsafe import neutralise_csv
 from .i18n import current_lang
 from .limits import client_key
 from .sparql import get_kb
@@ -28,7 +30,8 @@ __all__ = ["bp"]
 
 bp = Blueprint("queries", __name__)
 
-_PAGE_ARGS = {"lang"}
+_PAGE_ARGS = {"lang", "raw"}  # the page's language; raw CSV cells (see cap_ptce.sparql.csvsafe)
+_YES = {"1", "true", "yes", "on", "oui"}
 PAGE_ROWS = 500  # rows shown in a page's table
 
 
@@ -89,8 +92,11 @@ def twin(name: str, suffix: str) -> Response:
     """The results of the query ``name`` as CSV, JSON, TSV or XML (SPARQL 1.1 result formats)."""
     query = get_query(name)
     body, media_type = serialise(get_kb(), query.build(_params(query, current_lang())), suffix, **_limits())
+    if suffix == "csv" and request.args.get("raw", "").lower() not in _YES:
+        body = neutralise_csv(body)
     response = Response(body, content_type=media_type)
-    response.headers["Content-Disposition"] = f'inline; filename="{query.name}.{suffix}"'
+    disposition = "attachment" if suffix in {"csv", "tsv"} else "inline"  # a spreadsheet's file is downloaded
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{query.name}.{suffix}"'
     page = f"/requetes/{query.name}" + (f"?{urlencode(sorted(request.args.items()))}" if request.args else "")
     response.headers["Link"] = f'<{page}>; rel="alternate"; type="text/html"'
     return response
@@ -168,7 +174,7 @@ def _cell(value: Any) -> dict[str, str | None]:
     base = current_app.config["BASE_IRI"]
     if isinstance(value, str) and text.startswith(base):
         return {"text": text, "href": None, "path": "/" + text.removeprefix(base)}
-    href = text if isinstance(value, str) and text.startswith(("http://", "https://")) else None
+    href = web_link(text) if isinstance(value, str) else None
     return {"text": text, "href": href, "path": None}
 
 
