@@ -405,3 +405,52 @@ def test_the_static_site_and_the_html_report_link_no_javascript(tmp_path):
     report = tmp_path / "rapport.html"
     main(["validate", str(corpus / "batir-circulaire-lyon.yaml"), "--format", "html", "-o", str(report)])
     assert 'href="javascript:' not in report.read_text(encoding="utf-8").lower()
+
+
+# --- a crowd on the pages -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def crowd_server(tmp_path_factory):
+    """cap-ptce serve on 300 generated descriptions, pages not drawn in advance (the worst case)."""
+    from cap_ptce.cli import main
+
+    tmp = tmp_path_factory.mktemp("crowd")
+    assert main(["generate", "300", "--seed", "3", "-o", str(tmp / "corpus")]) == 0
+    assert main(["load", str(tmp / "corpus"), "--store", str(tmp / "store"), "--no-validate"]) == 0
+    with cap_ptce_serve(tmp, "--store", str(tmp / "store"), "--set", "WARM_PAGES=false") as live:
+        yield live
+
+
+def test_a_crowd_on_project_pages_does_not_hold_up_the_endpoint(crowd_server):
+    import re
+
+    listing = requests.get(crowd_server.url + "/projet.fr.html", timeout=60).text
+    projects = re.findall(r'href="projet/([a-z0-9-]+)\.fr\.html"', listing)
+    assert len(projects) == 300
+    answers: list = []
+
+    def visit(index: int) -> None:
+        visitor = requests.Session()
+        visitor.mount("http://", _SourceAdapter(f"127.2.{index // 200}.{index % 200 + 1}"))
+        answers.append(visitor.get(f"{crowd_server.url}/projet/{projects[index]}.en.html", timeout=120).status_code)
+
+    crowd = [threading.Thread(target=visit, args=(index,)) for index in range(200)]
+    for visitor in crowd:
+        visitor.start()
+    time.sleep(0.5)
+    waits = []
+    for _ in range(5):  # while the crowd is at the door
+        seconds, response = timed_ask(crowd_server.url, "127.0.11.1")
+        assert response.status_code == 200
+        waits.append(seconds)
+        time.sleep(0.2)
+    for visitor in crowd:
+        visitor.join(180)
+    assert max(waits) < 1.0, waits
+    assert set(answers) <= {200, 503} and answers.count(200) >= 100, answers
+    started = time.monotonic()
+    with requests.Session() as visitor:
+        again = [visitor.get(f"{crowd_server.url}/projet/{p}.en.html", timeout=60) for p in projects[:50]]
+    assert all(page.status_code == 200 for page in again)
+    assert (time.monotonic() - started) / 50 < 0.2  # drawn once: now from memory

@@ -113,7 +113,13 @@ SETTINGS: tuple[Setting, ...] = (
         "SERVER_THREADS",
         32,
         int,
-        "Threads of cap-ptce serve that run requests; waiting connections cost no thread (they are read by one event loop).",
+        "Threads of cap-ptce serve that answer pages, documents and everything but the SPARQL endpoint; waiting connections cost no thread (one event loop reads them).",
+    ),
+    Setting(
+        "ENDPOINT_THREADS",
+        16,
+        int,
+        "Threads of cap-ptce serve that answer the SPARQL endpoint (/sparql) alone, so that a crowd on pages never holds up a query.",
     ),
     Setting(
         "CONNECTION_LIMIT",
@@ -144,6 +150,24 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         int,
         "Seconds a client has to send a whole request, headers and body, from its first byte; a client trickling bytes is cut off.",
+    ),
+    Setting(
+        "RENDERS",
+        2,
+        int,
+        "Pages and documents drawn at once (each is drawn once per version of the store, then served from memory); the threads answering the endpoint keep their share of the processor.",
+    ),
+    Setting(
+        "WARM_PAGES",
+        True,
+        bool,
+        "cap-ptce serve draws every page once in the background as soon as it listens, so that visitors find them drawn.",
+    ),
+    Setting(
+        "RENDER_WAIT",
+        10.0,
+        float,
+        "Seconds a request for a page not drawn yet may wait for its turn; past it, 503 with Retry-After.",
     ),
     Setting(
         "TRUSTED_PROXY",

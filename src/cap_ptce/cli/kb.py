@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -137,9 +138,11 @@ def serve(
 ) -> int:
     """Servir le point d'accès SPARQL et les pages / serve the SPARQL endpoint and the pages."""
     from ..web import create_app
+    from ..web.export import warm_in_background
     from ..web.server import make_server
     from ..web.sparql import get_kb
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = {**_assigned(assignments), "STORE": store, "CORPUS": str(corpus) if corpus else None}
     overrides.update(QUERY_TIMEOUT=timeout, QUERY_WORKERS=workers)
     app = create_app({name: value for name, value in overrides.items() if value is not None})
@@ -148,6 +151,8 @@ def serve(
         kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
         click.echo(f"CAP PTCE : {len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs")
     server = make_server(app, host, port)
+    if app.config["WARM_PAGES"]:
+        warm_in_background(app)
     click.echo(f"http://{host}:{server.effective_port}/sparql  (Ctrl-C pour arrêter / to stop)")
     try:
         server.run()

@@ -103,6 +103,7 @@ class KnowledgeBase:
         self._backend = backend
         self.location = location
         self._graphs: frozenset[str] | None = None
+        self.version = 0  # counts the writes: what is read from the store stays true until it changes
 
     # --- opening ----------------------------------------------------------------------
 
@@ -200,11 +201,15 @@ class KnowledgeBase:
 
     def _replace(self, iri: str, ntriples: bytes) -> None:
         self._backend.replace_graph(iri, ntriples)
-        self._graphs = None
+        self._changed()
 
     def _drop(self, iri: str) -> None:
         self._backend.drop_graph(iri)
+        self._changed()
+
+    def _changed(self) -> None:
         self._graphs = None
+        self.version += 1
 
     def load_reference_graphs(
         self, sources: Mapping[str, Callable[[], Any]] | None = None, *, license: str | None = None

@@ -22,8 +22,10 @@ from ..queries import ReadyQuery, get_query, list_queries
 from ..queries.results import TWIN_FORMATS, run_table, serialise
 from ..rdf.weblinks import web_link
 from ..sparql.csvsafe import neutralise_csv
+from .cache import cached
 from .i18n import current_lang
 from .limits import client_key
+from .site import get_site
 from .sparql import get_kb
 
 __all__ = ["bp"]
@@ -58,7 +60,16 @@ def index_json() -> Response:
 
 @bp.get("/requetes/<name>")
 def detail(name: str) -> Response:
-    """A query's page: description, parameter form, results table and SPARQL text."""
+    """A query's page: description, parameter form, results table and SPARQL text (drawn once per store version)."""
+    return cached(get_site().documents, _cache_key(), lambda: _detail(name), limit=False)
+
+
+def _cache_key() -> str:
+    """What a query's answer depends on: its path, its parameters and the page's language."""
+    return f"{request.path}?{urlencode(sorted(request.args.items(multi=True)))}#{current_lang()}"
+
+
+def _detail(name: str) -> Response:
     query = get_query(name)
     lang = current_lang()
     params = _params(query, lang)
@@ -90,6 +101,10 @@ def detail(name: str) -> Response:
 @bp.get("/requetes/<name>.<any(csv, json, tsv, xml):suffix>")
 def twin(name: str, suffix: str) -> Response:
     """The results of the query ``name`` as CSV, JSON, TSV or XML (SPARQL 1.1 result formats)."""
+    return cached(get_site().documents, _cache_key(), lambda: _twin(name, suffix), limit=False)
+
+
+def _twin(name: str, suffix: str) -> Response:
     query = get_query(name)
     body, media_type = serialise(get_kb(), query.build(_params(query, current_lang())), suffix, **_limits())
     if suffix == "csv" and request.args.get("raw", "").lower() not in _YES:

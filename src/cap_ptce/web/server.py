@@ -14,6 +14,9 @@ temporary file before the app can refuse it. Here:
 - a body over ``MAX_REQUEST_BYTES`` is refused (413) from its ``Content-Length``
   before a byte of it is read, and a body within it is kept in memory, never
   written to disk (a chunked body is refused as it passes the limit);
+- requests to the SPARQL endpoint run on ``ENDPOINT_THREADS`` threads of their
+  own, the others on ``SERVER_THREADS``: a crowd on pages not drawn yet cannot
+  hold up a query, nor a flood of queries the pages;
 - behind a reverse proxy named by ``TRUSTED_PROXY``, the client is the address
   the proxy forwards, and the proxy's own connections are not counted per client.
 """
@@ -22,14 +25,15 @@ from __future__ import annotations
 
 import logging
 import resource
+import socket
 import time
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
 
 __all__ = ["make_server", "server_options"]
 
@@ -55,6 +59,27 @@ class _TimedParser(HTTPRequestParser):
 
 class _Channel(HTTPChannel):
     parser_class = _TimedParser
+
+
+class Lanes:
+    """Two pools of threads, each with its queue: the SPARQL endpoint's, and everything else's."""
+
+    def __init__(self, endpoint_threads: int, other_threads: int, endpoint_path: str = "/sparql") -> None:
+        self.endpoint_path = endpoint_path
+        self.endpoint = ThreadedTaskDispatcher()
+        self.other = ThreadedTaskDispatcher()
+        self.endpoint.set_thread_count(max(1, endpoint_threads))
+        self.other.set_thread_count(max(1, other_threads))
+
+    def add_task(self, task) -> None:
+        """Queue a connection whose request is complete, in its lane (by the request's path)."""
+        requests = getattr(task, "requests", None)
+        path = getattr(requests[0], "path", "") if requests else ""
+        (self.endpoint if path.startswith(self.endpoint_path) else self.other).add_task(task)
+
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        stopped = [lane.shutdown(cancel_pending, timeout) for lane in (self.endpoint, self.other)]
+        return all(stopped)
 
 
 class GuardedServer(TcpWSGIServer):
@@ -84,8 +109,13 @@ class GuardedServer(TcpWSGIServer):
     def _over_client_limit(self, address: str) -> bool:
         if address == self.adj.trusted_proxy:
             return False
-        held = Counter(channel.addr[0] for channel in self.active_channels.values() if channel.addr)
-        return held[address] >= self.per_client
+        held = [
+            channel for channel in list(self.active_channels.values()) if channel.addr and channel.addr[0] == address
+        ]
+        if len(held) < self.per_client:
+            return False
+        # The event loop may not have read yet that some of them were closed by the client: look now.
+        return sum(not _closed_by_peer(channel) for channel in held) >= self.per_client
 
     def maintenance(self, now: float) -> None:
         """Close idle connections (waitress's own rule), then those whose request is overdue."""
@@ -95,6 +125,19 @@ class GuardedServer(TcpWSGIServer):
             request = channel.request
             if request is not None and getattr(request, "started", overdue) < overdue:
                 channel.will_close = True
+
+
+def _closed_by_peer(channel) -> bool:
+    """Whether the client has closed ``channel``'s connection (then close it here too)."""
+    try:
+        closed = channel.socket.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        closed = True
+    if closed:
+        channel.handle_close()
+    return closed
 
 
 def _refuse(conn) -> None:
@@ -111,7 +154,6 @@ def server_options(config: Mapping[str, Any]) -> dict[str, Any]:
     """Waitress's adjustments from the app's settings."""
     body_limit = int(config["MAX_REQUEST_BYTES"])
     options = {
-        "threads": int(config["SERVER_THREADS"]),
         "connection_limit": int(config["CONNECTION_LIMIT"]),
         "channel_timeout": max(1, int(config["IDLE_TIMEOUT"])),
         "cleanup_interval": 1,  # how often the timeouts are checked, in seconds
@@ -144,6 +186,7 @@ def make_server(app, host: str, port: int) -> GuardedServer:
         port=port,
         request_timeout=float(config["REQUEST_TIMEOUT"]),
         per_client=int(config["CONNECTIONS_PER_CLIENT"]),
+        dispatcher=Lanes(int(config["ENDPOINT_THREADS"]), int(config["SERVER_THREADS"])),
         **options,
     )
 
