@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
+
 CAP_PTCE = str(Path(sys.executable).with_name("cap-ptce"))
 _URL = re.compile(r"http://127\.0\.0\.1:(\d+)/sparql")
 
@@ -77,3 +79,22 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
     if process.stdout:
         process.stdout.close()
+
+
+class SourceAdapter(requests.adapters.HTTPAdapter):
+    """Connections from ``source``: 127.0.0.2, 127.0.0.3… stand for distinct clients (127/8 is the loopback)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def session_from(source: str) -> requests.Session:
+    """A requests session whose connections come from the address ``source``."""
+    session = requests.Session()
+    session.mount("http://", SourceAdapter(source))
+    return session

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from servehelpers import cap_ptce_serve
-from test_public_endpoint import CROSS_PRODUCT, MEGABYTE, _SourceAdapter, closed_within, connect, send_body
+from servehelpers import cap_ptce_serve, session_from
+from test_public_endpoint import CROSS_PRODUCT, MEGABYTE, closed_within, connect, send_body
 from test_server_rules import NGINX, _free_port, _run
 
 pytestmark = pytest.mark.slow
@@ -80,12 +80,6 @@ http {{
     assert check.returncode == 0, check.stderr
     for url in _run(command, port, prefix / "error.log", signal.SIGQUIT):
         yield url.removesuffix("/cap-ptce/"), port, prefix
-
-
-def session_from(source: str) -> requests.Session:
-    session = requests.Session()
-    session.mount("http://", _SourceAdapter(source))
-    return session
 
 
 def test_answers_come_through_with_the_apps_security_headers(nginx):

@@ -21,7 +21,7 @@ import pytest
 import requests
 from waitress.server import create_server
 
-from servehelpers import cap_ptce_serve
+from servehelpers import cap_ptce_serve, session_from
 
 pytestmark = pytest.mark.slow
 
@@ -64,21 +64,10 @@ def closed_within(conn: socket.socket, seconds: float) -> float | None:
 
 
 def timed_ask(base: str, source: str = "127.0.0.1") -> tuple[float, requests.Response]:
-    session = requests.Session()
-    session.mount("http://", _SourceAdapter(source))
+    session = session_from(source)
     started = time.monotonic()
     response = session.get(base + "/sparql", params=ASK, timeout=30)
     return time.monotonic() - started, response
-
-
-class _SourceAdapter(requests.adapters.HTTPAdapter):
-    def __init__(self, source: str) -> None:
-        self.source = source
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)
 
 
 # --- connections ------------------------------------------------------------------------------
@@ -240,13 +229,11 @@ CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 
 def test_one_client_runs_no_more_requests_than_its_share_and_others_are_served(server):
-    session = requests.Session()
-    session.mount("http://", _SourceAdapter("127.0.5.1"))
+    session = session_from("127.0.5.1")
     answers: list = []
 
     def slow() -> None:
-        other = requests.Session()
-        other.mount("http://", _SourceAdapter("127.0.5.1"))
+        other = session_from("127.0.5.1")
         answers.append(other.get(server.url + "/sparql", params={"query": CROSS_PRODUCT}, timeout=60))
 
     threads = [threading.Thread(target=slow) for _ in range(3)]  # one runs, two wait for its slot
@@ -276,8 +263,7 @@ def test_one_client_runs_no_more_requests_than_its_share_and_others_are_served(s
     ids=["7000-additions", "a-megabyte-of-additions", "2000-nested-calls", "3000-optionals", "unknown-function"],
 )
 def test_queries_that_crashed_the_engine_are_client_errors(server, query, error):
-    session = requests.Session()
-    session.mount("http://", _SourceAdapter("127.0.6.1"))
+    session = session_from("127.0.6.1")
     response = session.post(
         server.url + "/sparql", data=query.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=30
     )
@@ -431,8 +417,7 @@ def test_a_crowd_on_project_pages_does_not_hold_up_the_endpoint(crowd_server):
     answers: list = []
 
     def visit(index: int) -> None:
-        visitor = requests.Session()
-        visitor.mount("http://", _SourceAdapter(f"127.2.{index // 200}.{index % 200 + 1}"))
+        visitor = session_from(f"127.2.{index // 200}.{index % 200 + 1}")
         answers.append(visitor.get(f"{crowd_server.url}/projet/{projects[index]}.en.html", timeout=120).status_code)
 
     crowd = [threading.Thread(target=visit, args=(index,)) for index in range(200)]

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 MAIN, HEAVY = "main", "heavy"
 _NICENESS = {MAIN: 0, HEAVY: 10}  # at nice 10 a process gets about a tenth of a core that others want
+_STARTING = 120.0  # seconds a query waits for the first worker of its kind to open the store
 _BUSY_HINT = (
     "le serveur est saturé : réessayez dans quelques secondes / the server is saturated: retry in a few seconds"
 )
@@ -106,6 +107,7 @@ class WorkerPool:
         self._closed = False
         self._failure: str | None = None
         self._started: set[str] = set()
+        self._ready: set[str] = set()  # kinds of which a worker has opened the store
         self._start_kind(MAIN)  # low-priority workers start when a client first needs them
 
     # --- processes ------------------------------------------------------------------------
@@ -162,6 +164,7 @@ class WorkerPool:
                 self._kinds[kind].idle.put(None)  # wake whoever waits: no worker will come
             return
         self._failure = None
+        self._ready.add(kind)
         self._kinds[kind].idle.put(worker)
 
     def wait_until_ready(self, timeout: float = 60.0) -> None:
@@ -245,6 +248,8 @@ class WorkerPool:
             if pool.waiting >= self.sharing.queue:
                 raise errors.ServerBusyError(f"{pool.waiting} queries already wait for a worker", hint=_BUSY_HINT)
             pool.waiting += 1
+        if kind not in self._ready:  # the workers are still opening the store: not a busy server
+            timeout = max(timeout, _STARTING)
         try:
             return self._wait_for(pool, timeout)
         finally:
