@@ -25,12 +25,12 @@ from .description import (
     Description,
     convert,
     description_to_yaml,
-    document_graph,
     load_description,
     to_jsonld,
     to_turtle,
 )
 from .emit import data_to_yaml
+from .graph import document_graph
 from .readback import find_project, graph_to_data
 
 __all__ = [

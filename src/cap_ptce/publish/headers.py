@@ -1,8 +1,8 @@
 """The response headers that the app and the static servers' rules send alike.
 
-The app (:mod:`cap_ptce.web`) and the Apache and nginx rules
-(:mod:`.server_rules`) read them here, so that a resource answers the same
-wherever it is served.
+The app (:mod:`cap_ptce.web`) and the Apache and nginx rules (:mod:`.apache`,
+:mod:`.nginx`) read them here, so that a resource answers the same wherever it
+is served.
 
 :data:`SECURITY_HEADERS` go on every answer. The Content-Security-Policy lets a
 page run scripts and styles from its own site only, as files (no inline script,
