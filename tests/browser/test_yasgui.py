@@ -93,6 +93,8 @@ def test_the_editor_keeps_to_the_content_security_policy(server, browser):
     violations = page.evaluate("() => window.cspViolations")
     assert violations == [], violations
     assert not [text for text in console if "Content Security Policy" in text], console
+
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 

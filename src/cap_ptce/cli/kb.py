@@ -57,6 +57,8 @@ def render_report(report: LoadReport) -> str:
     lines = []
     for outcome in report.outcomes:
         detail = outcome.error if outcome.status == "failed" else _validation_text(outcome.validation)
+        if outcome.note:
+            detail = f"{detail}; {outcome.note}" if detail else outcome.note
         lines.append(
             f"{_SYMBOLS[outcome.status]} {outcome.status:<9} {outcome.source}" + (f"  ({detail})" if detail else "")
         )
@@ -95,8 +97,13 @@ def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, j
     1 when some file could not be read, 2 when the store cannot be used.
     """
     with KnowledgeBase.open(store, graph_store=graph_store) as kb:
-        kb.load_reference_graphs(license=from_environ().get("LICENSE"))
-        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator, jobs=jobs)
+        report = kb.load_corpus(
+            corpus,
+            validator=None if no_validate else default_validator,
+            jobs=jobs,
+            with_references=True,  # all in one atomic write: the old knowledge base or the new one
+            license=from_environ().get("LICENSE"),
+        )
     click.echo(render_report(report))
     return 0 if report.ok else 1
 

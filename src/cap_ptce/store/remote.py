@@ -7,6 +7,8 @@ environment's proxy settings are ignored.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -18,6 +20,7 @@ from ..sparql.execute import QueryRequest, QueryResult, write_solutions, write_t
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
 from ..sparql.sharing import ClientLedger, Sharing
+from .provenance import graph_digest
 
 __all__ = ["RemoteStore", "is_url", "default_graph_store"]
 
@@ -153,6 +156,23 @@ class RemoteStore:
         if isinstance(results, ox.QueryBoolean):
             return QueryResult(fmt, results.serialize(format=fmt.oxigraph), 1)
         return write_solutions(results, fmt, max_rows)
+
+    def graph_digests(self, iris) -> dict[str, str]:
+        """Each graph's checksum (see :func:`cap_ptce.store.provenance.graph_digest`), from one query."""
+        iris = list(iris)
+        if not iris:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in iris)
+        rows = self.select(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        by_graph: dict[str, list] = {iri: [] for iri in iris}
+        for row in rows:
+            by_graph[row["g"].value].append(ox.Quad(row["s"], row["p"], row["o"]))
+        return {iri: graph_digest(quads) for iri, quads in by_graph.items()}
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """No transaction over the Graph Store Protocol: graphs are written one by one, provenance last."""
+        yield
 
     def flush(self) -> None:
         """Nothing to do: the server commits each request."""
