@@ -133,3 +133,37 @@ def test_queries_without_a_client_are_not_limited(pool):
     for answer in answers:
         answer["thread"].join(30)
         assert answer["result"] == b"n\r\n300\r\n"
+
+
+def test_long_queries_of_new_clients_leave_the_main_workers_after_their_share(pool):
+    """Two new clients' first cross products held both main workers for the whole time limit: now for 1 s."""
+    workers = pool(2, main_seconds=1.0, heavy_workers=1, client_seconds=3.0)
+    hostile = [in_thread(run, workers, SLOW, f"hostile-{n}", 4) for n in range(2)]
+    time.sleep(0.3)  # both main workers are taken by the cross products
+    started = time.monotonic()
+    assert run(workers, COUNT, "light", timeout=4) == b"n\r\n300\r\n"
+    assert time.monotonic() - started < 2.5  # waited for a main worker at most ~0.7 s (+ a busy machine)
+    for outcome in hostile:
+        outcome["thread"].join(30)
+        assert (
+            "timed out" in str(outcome.get("error"))
+            or "busy" in str(outcome.get("error"))
+            or "ran for" in str(outcome.get("error"))
+        )
+    assert "4 s" in str(hostile[0]["error"]) + str(hostile[1]["error"])  # the time limit reported is the client's
+    assert workers.clients.is_heavy("hostile-0") or workers.clients.is_heavy("hostile-1")
+
+
+def test_a_query_past_its_main_share_runs_again_in_the_low_priority_worker_and_answers(pool, monkeypatch):
+    workers = pool(1, main_seconds=0.01, heavy_workers=1)
+    heavy_runs = []
+    real = workers._run_in
+
+    def counting(worker, job, timeout, **kwargs):
+        heavy_runs.append(worker.kind)
+        return real(worker, job, timeout, **kwargs)
+
+    monkeypatch.setattr(workers, "_run_in", counting)
+    pairs = QueryRequest("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f }")  # 90,000 rows: more than 0.01 s
+    assert run(workers, pairs, "someone", 30) == b"n\r\n90000\r\n"
+    assert heavy_runs == ["main", "heavy"]

@@ -96,6 +96,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds of query time a client may use within a minute in the main workers; past it, its queries run in the low-priority workers.",
     ),
     Setting(
+        "MAIN_QUERY_SECONDS",
+        1.0,
+        float,
+        "Seconds a query may hold a main worker; one still running is stopped there and run again in a low-priority worker for the rest of QUERY_TIMEOUT (not when HEAVY_QUERY_WORKERS is 0).",
+    ),
+    Setting(
         "HEAVY_QUERY_WORKERS",
         1,
         int,

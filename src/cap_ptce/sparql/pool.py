@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -51,11 +51,15 @@ class _Worker:
     process: subprocess.Popen
     conn: Connection
     kind: str
+    _stopping: threading.Lock = field(default_factory=threading.Lock)
 
     def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(5)
-        self.conn.close()
+        """Kill the process and close its connection, once, whichever threads ask (a query's, close())."""
+        with self._stopping:
+            self.process.kill()
+            self.process.wait(5)
+            if not self.conn.closed:
+                self.conn.close()
 
 
 class _Kind:
@@ -148,6 +152,8 @@ class WorkerPool:
 
     def _add_fresh_worker(self, kind: str) -> None:
         """Start a worker and hand it out once its store is open."""
+        if self._closed:
+            return
         worker = self._start(kind)
         try:
             status, message = worker.conn.recv()
@@ -189,14 +195,29 @@ class WorkerPool:
         ``client`` (an address, say) shares the workers with the others as
         :mod:`.sharing` says; None is not limited.
         """
+        job = (request, info, fmt, max_rows)
         with self.clients.slot(client, timeout):
             kind = self._kind_for(client)
             worker = self._acquire(kind, timeout)
             started = time.monotonic()
             try:
-                return self._run_in(worker, (request, info, fmt, max_rows), timeout)
+                if kind == HEAVY or client is None or not self.sharing.heavy_workers:
+                    return self._run_in(worker, job, timeout)
+                return self._run_in_main(worker, job, timeout, started)
             finally:
                 self.clients.charge(client, time.monotonic() - started)
+
+    def _run_in_main(self, worker: _Worker, job: tuple, timeout: float, started: float) -> QueryResult:
+        """Run in a main worker for at most ``main_seconds``, then again in a low-priority one for the rest."""
+        share = min(timeout, self.sharing.main_seconds)
+        try:
+            return self._run_in(worker, job, share, stop_silently=share < timeout)
+        except _OutOfShare:
+            pass
+        self._start_kind(HEAVY)
+        left = timeout - (time.monotonic() - started)
+        heavy = self._acquire(HEAVY, max(left, 0.0))
+        return self._run_in(heavy, job, max(timeout - (time.monotonic() - started), 0.0), limit=timeout)
 
     def _kind_for(self, client: str | None) -> str:
         if not self.clients.is_heavy(client):
@@ -206,13 +227,18 @@ class WorkerPool:
         self._start_kind(HEAVY)
         return HEAVY
 
-    def _run_in(self, worker: _Worker, job: tuple, timeout: float) -> QueryResult:
+    def _run_in(
+        self, worker: _Worker, job: tuple, timeout: float, *, stop_silently: bool = False, limit: float | None = None
+    ) -> QueryResult:
+        """The query's result from ``worker``, stopped after ``timeout`` (``limit``: the time limit to report)."""
         try:
             worker.conn.send(job)
             if not worker.conn.poll(timeout):
                 self._replace(worker)
+                if stop_silently:
+                    raise _OutOfShare
                 raise errors.QueryTimeoutError(
-                    f"the query ran for more than {timeout:g} s and was stopped",
+                    f"the query ran for more than {limit or timeout:g} s and was stopped",
                     hint="simplifiez-la, ajoutez LIMIT, ou lancez-la sur votre propre copie "
                     "(cap-ptce load) / simplify it, add LIMIT, or run it on your own copy",
                 )
@@ -292,6 +318,10 @@ class WorkerPool:
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.stop()
+
+
+class _OutOfShare(Exception):
+    """A query used its share of a main worker (``main_seconds``) and was stopped there."""
 
 
 def _rebuild(name: str, fields: dict) -> errors.CapPtceError:

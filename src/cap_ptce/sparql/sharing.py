@@ -10,6 +10,10 @@ each address a few concurrent queries and a minute of query time per minute):
   ``window`` seconds is *heavy*: its queries go to the low-priority workers
   (``heavy_workers`` processes at a lower CPU priority), so that cross products
   sent in a loop slow down their sender, not everyone;
+- a query holds a main worker at most ``main_seconds``: one still running then
+  is stopped and run again in a low-priority worker for the rest of its time, so
+  that the first cross product of a few new clients does not hold every main
+  worker for the whole time limit;
 - at most ``queue`` queries wait for a worker of one kind; past it the server
   is saturated and says so at once (503 with ``Retry-After``).
 
@@ -42,11 +46,16 @@ class Sharing:
     heavy_workers: int = 1
     client_seconds: float = 5.0
     window: float = 60.0
+    main_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         for name, value, least in (("QUERIES_PER_CLIENT", self.per_client, 1), ("QUERY_QUEUE", self.queue, 1)):
             if value < least:
                 raise errors.ParameterError(f"{name} must be at least {least}, not {value}", key=name)
+        if self.main_seconds <= 0:
+            raise errors.ParameterError(
+                f"MAIN_QUERY_SECONDS must be above 0, not {self.main_seconds}", key="MAIN_QUERY_SECONDS"
+            )
         if self.heavy_workers < 0 or self.client_seconds <= 0:
             raise errors.ParameterError(
                 "HEAVY_QUERY_WORKERS must be 0 or more and CLIENT_QUERY_SECONDS above 0",

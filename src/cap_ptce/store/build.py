@@ -22,6 +22,7 @@ def sharing_of(config: Mapping[str, Any]) -> Sharing:
         queue=int(config["QUERY_QUEUE"]),
         heavy_workers=int(config["HEAVY_QUERY_WORKERS"]),
         client_seconds=float(config["CLIENT_QUERY_SECONDS"]),
+        main_seconds=float(config["MAIN_QUERY_SECONDS"]),
     )
 
 
