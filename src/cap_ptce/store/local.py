@@ -42,7 +42,7 @@ def _open_locked(path: Path) -> ox.Store:
                 hint="arrêtez « cap-ptce serve » avant de charger, puis relancez-le (une seconde) / "
                 "stop `cap-ptce serve` before loading, then start it again (it restarts in a second)",
             ) from None
-        raise write_error(exc, path, "cannot open the store") from None
+        raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
 
 
 def _open(path: Path) -> ox.Store:
@@ -67,12 +67,12 @@ def write_error(exc: OSError, path, doing: str) -> StoreError:
     text = str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "quota" in text.lower():
         return StoreError(
-            f"{doing} {path}: le disque est plein / no space left on device",
+            f"{doing} : le disque est plein / no space left on device",
             source=str(path),
             hint="libérez de la place, puis recommencez : le store est resté tel qu'avant / "
             "free some space and run it again: the store was left as it was",
         )
-    return StoreError(f"{doing} {path}: {exc.strerror or text}", source=str(path))
+    return StoreError(f"{doing} : {exc.strerror or text}", source=str(path))
 
 
 class LocalStore:
@@ -128,7 +128,9 @@ class LocalStore:
             # load, not bulk_load: bulk loading writes new files per call (~0.1 s each on disk)
             self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         except OSError as exc:
-            raise write_error(exc, self.path or "(memory)", "cannot write the store") from None
+            raise write_error(
+                exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
+            ) from None
 
     def drop_graph(self, iri: str) -> None:
         self._stop_workers()
@@ -137,7 +139,9 @@ class LocalStore:
             if self.store.contains_named_graph(graph):
                 self.store.remove_graph(graph)
         except OSError as exc:
-            raise write_error(exc, self.path or "(memory)", "cannot write the store") from None
+            raise write_error(
+                exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
+            ) from None
 
     def graph_digests(self, iris) -> dict[str, str]:
         """Each graph's checksum (see :func:`cap_ptce.store.provenance.graph_digest`), read from the store."""
@@ -157,7 +161,9 @@ class LocalStore:
             self.store.flush()
             checkpoint.take(self.store)
         except OSError as exc:
-            raise write_error(exc, self.path, "cannot copy the store before loading") from None
+            raise write_error(
+                exc, self.path, "copie du store avant chargement impossible / cannot copy the store before loading"
+            ) from None
         self._writing = True
         try:
             yield
@@ -242,7 +248,7 @@ class LocalStore:
             try:
                 self.store.flush()
             except OSError as exc:
-                raise write_error(exc, self.path, "cannot write the store") from None
+                raise write_error(exc, self.path, "écriture du store impossible / cannot write the store") from None
 
     def __len__(self) -> int:
         return len(self.store)
