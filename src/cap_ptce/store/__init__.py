@@ -244,11 +244,15 @@ class KnowledgeBase:
             if isinstance(sha, str) and getattr(previous.get(source), "sha256", None) != sha
         ]
         read = read_descriptions(to_read, loader or default_loader, validator, loaded_at, jobs)
-        report, kept = LoadReport(), []
+        report, kept, writes = LoadReport(), [], {}
         for source in files:
             record = self._apply(source, previous.get(source), sums[source], read.get(source), report, kept)
             if record is not None:
                 kept.append(record)
+            if record is not None and source in read and record is read[source].record:
+                writes[record.graph] = read[source].ntriples
+        self._backend.replace_graphs(writes)
+        self._graphs = None
         for source, record in previous.items():
             if source not in files:
                 self._drop(record.graph)
@@ -289,7 +293,6 @@ class KnowledgeBase:
         record = read.record
         if before is not None and before.graph != record.graph:
             self._drop(before.graph)
-        self._replace(record.graph, read.ntriples)
         status = "added" if before is None else "updated"
         report.outcomes.append(FileOutcome(source, status, record.graph, record.validation))
         return record

@@ -7,6 +7,7 @@ environment's proxy settings are ignored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -110,6 +111,11 @@ class RemoteStore:
         self._send(
             "PUT", self._graph_url(), params={"graph": iri}, data=ntriples, headers={"Content-Type": _GRAPH_TYPE}
         )
+
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        """One Graph Store PUT per graph: the protocol has no request for several graphs."""
+        for iri, ntriples in graphs.items():
+            self.replace_graph(iri, ntriples)
 
     def drop_graph(self, iri: str) -> None:
         try:
