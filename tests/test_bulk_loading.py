@@ -25,6 +25,7 @@ from cap_ptce.store import KnowledgeBase
 
 WHEN = datetime(2026, 12, 1, tzinfo=UTC)
 SAMPLE = sorted(data_dir("corpus").glob("*.yaml"))
+SITUATIONS = sorted((Path(__file__).resolve().parents[1] / "examples" / "situations").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,8 @@ def _direct(triples) -> set:
 
 
 def test_every_description_gives_oxigraph_the_terms_that_rdflib_would_write(generated):
-    paths = SAMPLE + sorted(generated.glob("*.yaml"))
-    assert len(paths) >= 70
+    paths = SAMPLE + SITUATIONS + sorted(generated.glob("*.yaml"))
+    assert len(SITUATIONS) >= 5 and len(paths) >= 80
     for path in paths:
         triples = with_register_links(list(default_loader(path).triples))
         assert _direct(triples) == _through_rdflib(triples), path.name
