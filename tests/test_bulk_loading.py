@@ -138,3 +138,18 @@ def test_a_reload_after_changes_gives_the_store_a_fresh_load_gives(generated, tm
         assert sorted(outcome.status for outcome in report.outcomes).count("unchanged") == 10
         fresh.load_corpus(folder, validator=None, now=WHEN)
         assert _quads(reloaded) == _quads(fresh)
+
+
+def test_a_renamed_file_keeps_its_project_in_the_store(generated, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    first = sorted(generated.glob("*.yaml"))[0]
+    (folder / "avant.yaml").write_bytes(first.read_bytes())
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        kb.load_corpus(folder, validator=None, now=WHEN)
+        graphs, size = kb.graph_names(), len(kb)
+        (folder / "avant.yaml").rename(folder / "apres.yaml")
+        report = kb.load_corpus(folder, validator=None, now=WHEN)
+        assert sorted(outcome.status for outcome in report.outcomes) == ["added", "removed"]
+        assert kb.graph_names() == graphs and len(kb) == size
+        assert [record.source for record in kb.records()] == ["apres.yaml"]

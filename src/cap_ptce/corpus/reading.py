@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
 from ..project.description import DESCRIPTION_SUFFIXES
-from ..rdf.oxigraph import ntriples
+from ..rdf.oxigraph import ntriples, stored_digest
 from .links import with_register_links
 from .records import GraphRecord, Validation
 
@@ -49,6 +49,7 @@ class FileOutcome:
     graph: str | None = None
     validation: Validation | None = None
     error: str | None = None
+    note: str | None = None  # why an unchanged file was loaded again, say
 
 
 @dataclass
@@ -204,6 +205,7 @@ def _read(description, source: str, sha: str, validation, loaded_at) -> ReadDesc
         project=project,
         triples=sum(1 for line in text.splitlines() if line),
         validation=validation,
+        content=stored_digest(text),
     )
     return ReadDescription(record, text)
 
@@ -267,10 +269,9 @@ def read_descriptions(
     jobs = max(1, min(jobs, len(items) // _FILES_PER_PROCESS))
     if jobs == 1:
         return {source: read for (_p, source, _s), read in zip(items, read_chunk(items, loader, validator, loaded_at))}
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    from ..validation.processes import process_pool
 
     chunks = [items[i::jobs] for i in range(jobs)]  # interleaved: the same kind of work in each process
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    with process_pool(jobs) as pool:
         done = pool.map(read_chunk, chunks, [loader] * jobs, [validator] * jobs, [loaded_at] * jobs)
         return {source: read for chunk, reads in zip(chunks, done) for (_p, source, _s), read in zip(chunk, reads)}
