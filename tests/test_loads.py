@@ -47,16 +47,13 @@ def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(tmp_path, mo
     kb.close()
     write_corpus(corpus, 6)  # three more projects
     kb = KnowledgeBase.open(tmp_path / "store", workers=1)
-    writes = []
-    real = kb._backend.replace_graph
+    real = kb._backend.replace_graphs
 
-    def failing(iri, data):
-        writes.append(iri)
-        if len(writes) == 3:
-            raise StoreError("cannot write the store: disk on fire")
-        real(iri, data)
+    def failing(graphs):
+        real(dict(list(graphs.items())[:2]))  # two of the three new graphs written, then the disk fails
+        raise StoreError("cannot write the store: disk on fire")
 
-    monkeypatch.setattr(kb._backend, "replace_graph", failing)
+    monkeypatch.setattr(kb._backend, "replace_graphs", failing)
     with pytest.raises(StoreError, match="disk on fire"):
         kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
     kb.close()
@@ -117,7 +114,8 @@ def test_a_load_killed_while_writing_is_undone_and_serve_shows_the_old_corpus_wh
     assert load.poll() is None, "the load ended before it could be killed in the middle of its writes"
     load.send_signal(signal.SIGKILL)
     load.wait(30)
-    assert 0 < new_graphs(store) < 300, "the load was not killed in the middle of its writes"  # as left: a mix
+    # as left: the new descriptions written (one bulk write), the old ones not yet removed, provenance not yet
+    assert new_graphs(store) > 0, "the load was not killed in the middle of its writes"
     with cap_ptce_serve(tmp_path, "--store", str(store), "--set", "WARM_PAGES=false") as live:
         figures = {
             name: int(

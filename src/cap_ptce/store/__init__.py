@@ -195,6 +195,11 @@ class KnowledgeBase:
         self._backend.replace_graph(iri, ntriples)
         self._changed()
 
+    def _replace_many(self, graphs: Mapping[str, bytes]) -> None:
+        """Give each graph of ``graphs`` its N-Triples, in one bulk write where the store has one."""
+        self._backend.replace_graphs(graphs)
+        self._graphs = None
+
     def _drop(self, iri: str) -> None:
         self._backend.drop_graph(iri)
         self._changed()

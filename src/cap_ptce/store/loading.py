@@ -63,17 +63,31 @@ def read_changes(
 
 
 def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
-    """Write ``changes`` in one atomic block: the descriptions, the provenance, the indicators."""
-    report, kept = LoadReport(), []
+    """Write ``changes`` in one atomic block: the descriptions, the provenance, the indicators.
+
+    Every changed description goes to the store in one bulk write (see
+    :meth:`~.local.LocalStore.replace_graphs`). Each record carries the checksum
+    of its graph as Oxigraph holds it, made while reading; a SPARQL server may
+    hold literals otherwise, so its checksums are read back after writing.
+    """
+    report, kept, written = LoadReport(), [], {}
     with kb.atomic():
         for source in changes.files:
             before, read = changes.previous.get(source), changes.read.get(source)
             record = _apply(kb, source, before, changes.sums[source], read, report, kept)
             if record is not None:
                 kept.append(record)
+                if read is not None and record is read.record:
+                    written[record.graph] = read.ntriples
+        kb._replace_many(written)
+        if kb._backend.rewrites_literals_its_own_way:  # a server's checksums are read back from it
+            digests = kb._backend.graph_digests(list(written))
+            kept = [dataclasses.replace(r, content=digests[r.graph]) if r.graph in digests else r for r in kept]
+        still_described = {record.graph for record in kept}
         for source, record in changes.previous.items():
             if source not in changes.files:
-                kb._drop(record.graph)
+                if record.graph not in still_described:  # a file renamed keeps its project's graph
+                    kb._drop(record.graph)
                 report.outcomes.append(FileOutcome(source, "removed", record.graph))
         kb._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
         kb.refresh_indicators()
@@ -112,7 +126,7 @@ def _drifted(kb: KnowledgeBase, previous: dict[str, GraphRecord], sums: dict[str
 
 
 def _apply(kb: KnowledgeBase, source, before, sha, read, report: LoadReport, kept) -> GraphRecord | None:
-    """Put one file's outcome in the store and the report; the record to keep, if any."""
+    """Put one file's outcome in the report (its graph is written with the others); the record to keep, if any."""
     if read is None and isinstance(sha, str):  # same checksum as before, same graph
         report.outcomes.append(FileOutcome(source, "unchanged", before.graph, before.validation))
         return before
@@ -123,8 +137,6 @@ def _apply(kb: KnowledgeBase, source, before, sha, read, report: LoadReport, kep
     record = read.record
     if before is not None and before.graph != record.graph:
         kb._drop(before.graph)
-    kb._replace(record.graph, read.ntriples)
-    record = dataclasses.replace(record, content=kb._backend.graph_digests([record.graph])[record.graph])
     status = "added" if before is None else "updated"
     report.outcomes.append(FileOutcome(source, status, record.graph, record.validation))
     return record

@@ -22,14 +22,13 @@ file's checksum says.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
 from datetime import datetime
 
 import pyoxigraph as ox
 
 from ..corpus.records import GraphRecord, Validation
+from ..rdf.oxigraph import graph_digest
 
 __all__ = ["PROVENANCE_GRAPH", "records_to_ntriples", "RECORDS_QUERY", "record_from_row", "graph_digest"]
 
@@ -134,18 +133,3 @@ def record_from_row(row: dict) -> GraphRecord:
         validation=validation,
         content=content.value if content is not None else None,
     )
-
-
-_BLANK_LABEL = re.compile(rb"_:[^\s]+")
-
-
-def graph_digest(quads) -> str:
-    """The SHA-256 of a graph's triples as sorted N-Triples lines, blank nodes unnamed.
-
-    Blank nodes are written ``_:`` alike, so that a server that names them anew
-    on each read gives the same checksum; a changed text, IRI or count does not.
-    pyoxigraph writes the lines (a Python loop over terms took four times longer).
-    """
-    ntriples = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
-    lines = sorted(_BLANK_LABEL.sub(b"_:", line) for line in ntriples.splitlines())
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()

@@ -7,7 +7,7 @@ environment's proxy settings are ignored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -117,6 +117,11 @@ class RemoteStore:
             "PUT", self._graph_url(), params={"graph": iri}, data=ntriples, headers={"Content-Type": _GRAPH_TYPE}
         )
 
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        """One Graph Store PUT per graph: the protocol has no request for several graphs."""
+        for iri, ntriples in graphs.items():
+            self.replace_graph(iri, ntriples)
+
     def drop_graph(self, iri: str) -> None:
         try:
             self._send("DELETE", self._graph_url(), params={"graph": iri})
@@ -156,6 +161,9 @@ class RemoteStore:
         if isinstance(results, ox.QueryBoolean):
             return QueryResult(fmt, results.serialize(format=fmt.oxigraph), 1)
         return write_solutions(results, fmt, max_rows)
+
+    #: A server may write a literal otherwise than Oxigraph (Virtuoso does): checksums are read back from it.
+    rewrites_literals_its_own_way = True
 
     def graph_digests(self, iris) -> dict[str, str]:
         """Each graph's checksum (see :func:`cap_ptce.store.provenance.graph_digest`), from one query."""
