@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "convert": "project",
     "generate": "project",
     "validate": "validate",
+    "dossier": "dossier",
     "load": "kb",
     "serve": "kb",
     "query": "query",

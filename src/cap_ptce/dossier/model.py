@@ -1,0 +1,269 @@
+"""A description as a dossier: the grid's questions with their answers, then the structured facts as tables.
+
+:func:`build_dossier` lays out the data of a description (``Description.data``,
+the YAML's keys) along the grid: first each entry with its questions, in the
+tense of the project's maturity, and their answers; then, entry by entry, the
+structured facts — lists as tables (actors, governance bodies, actions,
+funding with totals in euros), every other value as a labelled line. Every key
+of the description is shown somewhere: a key that no entry claims goes to a
+last block rather than be dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..grid import Grid, load_grid
+from ..i18n import t
+from ..project.schema import PROJECT, SPECS, Kind, NodeSpec
+from .values import Shown, ValueFormatter, euros, number
+
+__all__ = [
+    "Fact",
+    "Table",
+    "TableRow",
+    "Block",
+    "Answer",
+    "EntryAnswers",
+    "Dossier",
+    "build_dossier",
+    "ENTRY_KEYS",
+    "HEADER_KEYS",
+]
+
+# The project's keys that each grid entry's structured facts come from, in the grid's order.
+ENTRY_KEYS: dict[str, tuple[str, ...]] = {
+    "structure-porteuse": ("structure_porteuse",),
+    "objectifs-vision-strategique": (
+        "strategie_commune",
+        "objectifs",
+        "constats",
+        "axes",
+        "autres_axes",
+        "identification_axes",
+    ),
+    "acteurs-impliques": ("acteurs",),
+    "mode-gouvernance": ("gouvernance",),
+    "perimetre-ancrage-territorial": ("territoire",),
+    "plan-actions": ("actions",),
+    "implication-membres": ("implications",),
+    "politiques-publiques": ("effets_attendus", "dispositifs"),
+    "financement-previsionnel": ("coordination", "financements"),
+}
+# The project's keys shown at the head of the dossier, before the grid.
+HEADER_KEYS = ("description", "maturite", "date_creation", "mise_a_jour", "site_web", "courriel", "id")
+_NOT_SHOWN = frozenset({"nom", "fictif", "reponses"})  # the title, a notice, and the answers themselves
+
+# The columns of each list's table; its other keys are shown under each row. Empty columns are dropped.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "acteurs": ("nom", "type", "ess", "roles"),
+    "constats": ("texte", "sources", "partage"),
+    "instances": ("nom", "type", "frequence", "participants"),
+    "actions": ("nom", "stade", "debut", "fin", "porteurs"),
+    "implications": ("membre", "formes", "etp", "montant"),
+    "dispositifs": ("dispositif", "nom", "depuis"),
+    "coordination": ("nom", "fonctions", "statut", "etp", "employeur"),
+    "financements": ("financeur", "financeur_acteur", "type_financeur", "montant", "nature", "statut"),
+}
+# Columns summed under their table: amounts in euros and full-time equivalents.
+_SUMMED = ("montant", "etp")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled value, or list of values, of the description."""
+
+    key: str
+    label: str
+    values: tuple[Shown, ...]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    anchor: str | None
+    cells: tuple[tuple[Shown, ...], ...]
+    details: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A list of the description (actors, actions…) with its columns, rows and totals."""
+
+    key: str
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    totals: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """The structured facts of one grid entry: labelled values and tables, in the format's order."""
+
+    entry: str
+    label: str
+    parts: tuple[Fact | Table, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A question of the grid, in the tense of the project's maturity, with its answer (None: unanswered)."""
+
+    id: str
+    number: int
+    text: str
+    answer: str | None
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntryAnswers:
+    id: str
+    number: int
+    label: str
+    questions: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """A description laid out for people, in ``lang``."""
+
+    id: str
+    name: str
+    lang: str
+    future: bool
+    fictional: bool
+    header: tuple[Fact, ...]
+    answers: tuple[EntryAnswers, ...]
+    blocks: tuple[Block, ...]
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for entry in self.answers for q in entry.questions if q.answer)
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(entry.questions) for entry in self.answers)
+
+
+def build_dossier(data: Mapping, lang: str, *, grid: Grid | None = None) -> Dossier:
+    """The dossier of the description ``data`` (as ``Description.data`` holds it) in ``lang``."""
+    grid = grid or load_grid()
+    actors = {a.get("id"): a.get("nom") or a.get("id") for a in data.get("acteurs") or [] if isinstance(a, Mapping)}
+    builder = _Builder(ValueFormatter(grid, lang, actors), lang)
+    future = data.get("maturite") == "emergent"
+    return Dossier(
+        id=str(data.get("id") or ""),
+        name=str(data.get("nom") or data.get("id") or ""),
+        lang=lang,
+        future=future,
+        fictional=bool(data.get("fictif")),
+        header=tuple(builder.facts(PROJECT, data, HEADER_KEYS)),
+        answers=tuple(_answers(grid, data.get("reponses") or {}, lang, future)),
+        blocks=tuple(_blocks(grid, builder, data)),
+    )
+
+
+def _answers(grid: Grid, answers: Mapping, lang: str, future: bool):
+    for entry in grid.entries:
+        yield EntryAnswers(
+            entry.id,
+            entry.position,
+            entry.label.get(lang),
+            tuple(
+                Answer(
+                    q.id,
+                    q.position,
+                    q.wording(lang, future=future),
+                    (str(answers.get(q.id)).strip() or None) if answers.get(q.id) else None,
+                    tuple(example.label.get(lang) for example in q.examples),
+                )
+                for q in entry.questions
+            ),
+        )
+
+
+def _blocks(grid: Grid, builder: _Builder, data: Mapping):
+    claimed = set(HEADER_KEYS) | _NOT_SHOWN
+    for entry in grid.entries:
+        keys = ENTRY_KEYS.get(entry.id, ())
+        claimed |= set(keys)
+        parts = builder.parts(PROJECT, data, keys)
+        yield Block(entry.id, entry.label.get(builder.lang), tuple(parts))
+    others = [key for key in PROJECT.keys if key not in claimed and data.get(key) not in (None, "", [], {})]
+    if others:
+        yield Block("autres", t("dossier.other_facts", builder.lang), tuple(builder.parts(PROJECT, data, others)))
+
+
+class _Builder:
+    """Turns a node's data into facts and tables, following its spec in the format's table."""
+
+    def __init__(self, values: ValueFormatter, lang: str) -> None:
+        self.values = values
+        self.lang = lang
+
+    def label(self, spec: NodeSpec, key: str) -> str:
+        return t(f"field.{spec.name}.{key}", self.lang)
+
+    def facts(self, spec: NodeSpec, data: Mapping, keys) -> list[Fact]:
+        found = []
+        for key in keys:
+            field_ = spec.field(key)
+            shown = self.values.show(field_, data.get(key)) if field_ else []
+            if shown:
+                found.append(Fact(key, self.label(spec, key), tuple(shown)))
+        return found
+
+    def parts(self, spec: NodeSpec, data: Mapping, keys) -> list[Fact | Table]:
+        """Each key's facts: a nested block's keys in place, a list of objects as a table."""
+        parts: list[Fact | Table] = []
+        for key in keys:
+            field_ = spec.field(key)
+            value = data.get(key)
+            if field_ is None or value in (None, "", [], {}):
+                continue
+            if field_.kind == Kind.OBJECTS:
+                parts.append(self.table(SPECS[field_.arg], value, self.label(spec, key)))
+            elif field_.kind in (Kind.NEST, Kind.OBJECT):
+                inner = SPECS[field_.arg]
+                parts.extend(self.parts(inner, value, inner.keys))
+            else:
+                parts.extend(self.facts(spec, data, [key]))
+        return parts
+
+    def table(self, spec: NodeSpec, items: list, caption: str) -> Table:
+        items = [item for item in items if isinstance(item, Mapping)]
+        wanted = TABLE_COLUMNS.get(spec.name, spec.keys)
+        columns = [k for k in wanted if spec.field(k) and any(item.get(k) not in (None, "", []) for item in items)]
+        rows = []
+        for position, item in enumerate(items, start=1):
+            cells = tuple(tuple(self.values.show(spec.field(k), item.get(k))) for k in columns)
+            rest = [k for k in spec.keys if k not in columns and k != "id"]
+            rows.append(TableRow(_anchor(spec, item, position), cells, tuple(self.facts(spec, item, rest))))
+        labels = tuple(self.label(spec, k) for k in columns)
+        return Table(spec.name, caption, labels, tuple(rows), tuple(self.totals(spec, items, columns)))
+
+    def totals(self, spec: NodeSpec, items: list, columns: list[str]) -> list[Fact]:
+        found = []
+        for key in _SUMMED:
+            if key in columns and len(items) > 1:
+                total = sum((Decimal(str(item[key])) for item in items if item.get(key) not in (None, "")), Decimal(0))
+                text = (
+                    euros(total, self.lang)
+                    if key == "montant"
+                    else f"{number(total, self.lang)} {t('value.fte', self.lang)}"
+                )
+                found.append(Fact(key, t("dossier.total", self.lang, label=self.label(spec, key)), (Shown(text),)))
+        return found
+
+
+def _anchor(spec: NodeSpec, item: Mapping, position: int) -> str | None:
+    """The row's anchor, the same as the project page's for that part of the description (``acteur-x``, ``action-2``)."""
+    if spec.segment is None:
+        return None
+    if spec.field("id") is not None and item.get("id"):
+        return f"{spec.segment}-{item['id']}"
+    return f"{spec.segment}-{position}"
