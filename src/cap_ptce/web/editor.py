@@ -199,6 +199,7 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None) -
     return render_template(
         "editor.html",
         routes=ROUTES,
+        grid=grid,
         steps=_steps(grid, report, lang),
         step=step,
         entry=grid.entry(step) if step in ENTRY_KEYS else None,
