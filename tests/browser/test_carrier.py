@@ -56,7 +56,7 @@ def test_a_broken_file_shows_its_violations_by_entry_with_their_lines(live_serve
     assert "Non conforme" in page.inner_text(".verdict")
     actors = page.locator("#entree-acteurs-impliques")
     assert "Violation" in actors.inner_text() and "ligne 35" in actors.inner_text()
-    assert '701515042' in actors.locator("pre.excerpt mark").first.inner_text()
+    assert "701515042" in actors.locator("pre.excerpt mark").first.inner_text()
     objectives = page.locator("#entree-objectifs-vision-strategique")
     assert "q05" in objectives.inner_text()
     link = objectives.locator("a", has_text="question 5")
@@ -120,7 +120,9 @@ def test_the_editor_from_empty_to_a_conforming_description(live_server, context,
     page.goto(live_server + "/editeur")
     screenshot(page, "editeur-debut")
     page.fill("#champ-nom", "Pôle des Deux Rives")
-    page.check("input[name=maturite][value=emergent]") if page.locator("input[name=maturite]").count() else page.select_option("#champ-maturite", "emergent")
+    page.check("input[name=maturite][value=emergent]") if page.locator(
+        "input[name=maturite]"
+    ).count() else page.select_option("#champ-maturite", "emergent")
     _next(page)
     for entry in grid.entries:
         assert entry.label.fr in page.inner_text("h2#etape-titre")
@@ -128,7 +130,10 @@ def test_the_editor_from_empty_to_a_conforming_description(live_server, context,
         assert entry.questions[0].future.fr in page.inner_text("main")
         _answer(page, [q.id for q in entry.questions])
         if entry.id == "objectifs-vision-strategique":
-            page.fill("#champ-strategie_commune", "Mutualiser un atelier de réparation entre une ressourcerie et un transporteur.")
+            page.fill(
+                "#champ-strategie_commune",
+                "Mutualiser un atelier de réparation entre une ressourcerie et un transporteur.",
+            )
         if entry.id == "acteurs-impliques":
             for n, (name, kind, ess) in enumerate(ACTORS):
                 page.click("button[name=ajouter][value=acteurs]")

@@ -96,14 +96,14 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
         scheme = grid.scheme(spec_field.arg)
         control.choices = [(c.id, c.label.get(lang)) for c in scheme.concepts]
         control.widget = "select" if kind == Kind.CONCEPT else "checkboxes"
-        control.value = value if kind == Kind.CONCEPT else list(value or [])
+        control.value = (value or "") if kind == Kind.CONCEPT else list(value or [])
     elif kind == Kind.PUBLIC_SCHEME:
         control.widget = "select"
         control.choices = [(p.id, f"{p.acronym} — {p.label.get(lang)}") for p in grid.public_schemes]
     elif kind in (Kind.ACTOR, Kind.ACTORS):
         control.choices = list(context["actors"].items())
         control.widget = "select" if kind == Kind.ACTOR else "checkboxes"
-        control.value = value if kind == Kind.ACTOR else list(value or [])
+        control.value = (value or "") if kind == Kind.ACTOR else list(value or [])
         control.hint = None if control.choices else t("editor.hint_no_actor", lang)
     elif kind == Kind.FREQUENCY:
         control.widget = "select"
@@ -186,9 +186,9 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
         return read_fields(inner, form, inner.keys, f"{name}.", dict(old) if isinstance(old, Mapping) else {})
     if kind in (Kind.CONCEPTS, Kind.ACTORS):
         return [v for v in form.getlist(name) if v]
-    raw = form.get(name, "").strip() if kind != Kind.TEXT else form.get(name, "").strip()
+    raw = (form.get(name) or "").strip()
     if kind in (Kind.TEXTS, Kind.ROLES):
-        return [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
+        return [line.strip() for line in raw.splitlines() if line.strip()]
     if kind == Kind.GEO:
         return [code for code in re.split(r"[\s,;]+", raw) if code]
     if kind == Kind.BOOL:
