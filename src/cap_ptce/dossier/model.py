@@ -65,8 +65,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "implications": ("membre", "formes", "etp", "montant"),
     "dispositifs": ("dispositif", "nom", "depuis"),
     "coordination": ("nom", "fonctions", "statut", "etp", "employeur"),
-    "financements": ("financeur", "financeur_acteur", "type_financeur", "montant", "nature", "statut"),
+    "financements": ("financeur|financeur_acteur", "type_financeur", "montant", "nature", "statut"),
 }
+# "a|b" in a table's columns: one column, the first of the keys that a row gives (named after the first key).
 # Columns summed under their table: amounts in euros and full-time equivalents.
 _SUMMED = ("montant", "etp")
 
@@ -236,15 +237,24 @@ class _Builder:
 
     def table(self, spec: NodeSpec, items: list, caption: str) -> Table:
         items = [item for item in items if isinstance(item, Mapping)]
-        wanted = TABLE_COLUMNS.get(spec.name, spec.keys)
-        columns = [k for k in wanted if spec.field(k) and any(item.get(k) not in (None, "", []) for item in items)]
+        wanted = [tuple(column.split("|")) for column in TABLE_COLUMNS.get(spec.name, spec.keys)]
+        columns = [keys for keys in wanted if any(_given(item, k) for item in items for k in keys if spec.field(k))]
+        shown = {key for keys in columns for key in keys}
         rows = []
         for position, item in enumerate(items, start=1):
-            cells = tuple(tuple(self.values.show(spec.field(k), item.get(k))) for k in columns)
-            rest = [k for k in spec.keys if k not in columns and k != "id"]
+            cells = tuple(self.cell(spec, item, keys) for keys in columns)
+            rest = [k for k in spec.keys if k not in shown and k != "id"]
             rows.append(TableRow(_anchor(spec, item, position), cells, tuple(self.facts(spec, item, rest))))
-        labels = tuple(self.label(spec, k) for k in columns)
-        return Table(spec.name, caption, labels, tuple(rows), tuple(self.totals(spec, items, columns)))
+        labels = tuple(self.label(spec, keys[0]) for keys in columns)
+        totals = self.totals(spec, items, [keys[0] for keys in columns])
+        return Table(spec.name, caption, labels, tuple(rows), tuple(totals))
+
+    def cell(self, spec: NodeSpec, item: Mapping, keys: tuple[str, ...]) -> tuple[Shown, ...]:
+        """The values of the first of ``keys`` that the row gives."""
+        for key in keys:
+            if spec.field(key) and _given(item, key):
+                return tuple(self.values.show(spec.field(key), item.get(key)))
+        return ()
 
     def totals(self, spec: NodeSpec, items: list, columns: list[str]) -> list[Fact]:
         found = []
@@ -258,6 +268,10 @@ class _Builder:
                 )
                 found.append(Fact(key, t("dossier.total", self.lang, label=self.label(spec, key)), (Shown(text),)))
         return found
+
+
+def _given(item: Mapping, key: str) -> bool:
+    return item.get(key) not in (None, "", [])
 
 
 def _anchor(spec: NodeSpec, item: Mapping, position: int) -> str | None:
