@@ -77,3 +77,17 @@ def test_the_nearest_share_axes_and_territory():
     standing = standing_of(me, [far, middle, near], "fr")
     assert [n.iri for n in standing.nearest] == ["proche", "moyen"]
     assert "Hauts-de-France" in standing.nearest[0].why
+
+
+def test_the_python_example_of_the_docs_runs(tmp_path, monkeypatch, capsys):
+    import re
+
+    text = (ROOT / "docs" / "carrier.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    (tmp_path / "mon-ptce.yaml").write_bytes((CORPUS / "tiers-lieu-gueret.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(example, "docs/carrier.md", "exec"), namespace)
+    assert namespace["standing"].others == len(list(CORPUS.glob("*.yaml"))) - 1
+    namespace["kb"].close()
+    assert "Membres du consortium" in capsys.readouterr().out
