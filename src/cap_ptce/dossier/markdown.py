@@ -56,7 +56,12 @@ def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
         lines += ["", f"### {entry.number}. {_escape(entry.label)}"]
         for q in entry.questions:
             lines += ["", f"**{t('dossier.question_number', lang, number=q.number)} {_escape(q.text)}**", ""]
-            lines.append(q.answer.strip() if q.answer else f"*{t('dossier.no_answer', lang)}*")
+            if q.answer:
+                lines.append(q.answer.strip())
+            elif q.facts:
+                lines.append(f"*{t('dossier.answered_by_facts', lang)} {_escape(', '.join(q.facts))}*")
+            else:
+                lines.append(f"*{t('dossier.no_answer', lang)}*")
     lines += ["", f"## {t('dossier.facts_title', lang)}"]
     for block in dossier.blocks:
         if not block.parts:

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from ..grid import Grid, load_grid
 from ..i18n import t
-from ..project.schema import PROJECT, SPECS, Kind, NodeSpec
+from ..project.schema import PROJECT, SECTIONS, SPECS, Kind, NodeSpec
+from ..project.values import Unreadable, read_number
 from .values import Shown, ValueFormatter, euros, number
 
 __all__ = [
@@ -33,32 +34,45 @@ __all__ = [
     "HEADER_KEYS",
 ]
 
-# The project's keys that each grid entry's structured facts come from, in the grid's order.
-ENTRY_KEYS: dict[str, tuple[str, ...]] = {
-    "structure-porteuse": ("structure_porteuse",),
-    "objectifs-vision-strategique": (
-        "strategie_commune",
-        "objectifs",
-        "constats",
-        "axes",
-        "autres_axes",
-        "identification_axes",
-    ),
-    "acteurs-impliques": ("acteurs",),
-    "mode-gouvernance": ("gouvernance",),
-    "perimetre-ancrage-territorial": ("territoire",),
-    "plan-actions": ("actions",),
-    "implication-membres": ("implications",),
-    "politiques-publiques": ("effets_attendus", "dispositifs"),
-    "financement-previsionnel": ("coordination", "financements"),
-}
+
+def _sections() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """From the format's sections: each block's structured keys, and each question's keys.
+
+    A section lists an entry's structured keys and the free texts of its
+    questions in the order a description gives them; the keys just before a
+    question's text are the facts that answer that question.
+    """
+    blocks: dict[str, tuple[str, ...]] = {}
+    questions: dict[str, tuple[str, ...]] = {}
+    for section, fields in SECTIONS:
+        pending: list[str] = []
+        keys: list[str] = []
+        for spec_field in fields:
+            if spec_field.kind == Kind.ANSWER:
+                questions[spec_field.key] = tuple(pending)
+                pending = []
+            else:
+                pending.append(spec_field.key)
+                keys.append(spec_field.key)
+        blocks[section] = tuple(keys)
+    return blocks, questions
+
+
+# The project's keys that each grid entry's structured facts come from (and "faits", the facts beyond the
+# grid's questions), in the grid's order; and, for each question, the keys whose values answer it.
+ENTRY_KEYS, QUESTION_KEYS = _sections()
+FACTS_BLOCK = "faits"
 # The project's keys shown at the head of the dossier, before the grid.
 HEADER_KEYS = ("description", "maturite", "date_creation", "mise_a_jour", "site_web", "courriel", "id")
-_NOT_SHOWN = frozenset({"nom", "fictif", "reponses"})  # the title, a notice, and the answers themselves
+# the title, a notice, the format's version, and the answers themselves (version 1 kept them in one block)
+_NOT_SHOWN = frozenset({"nom", "fictif", "format", "reponses"}) | {q for q in QUESTION_KEYS}
 
 # The columns of each list's table; its other keys are shown under each row. Empty columns are dropped.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "acteurs": ("nom", "type", "ess", "roles"),
+    "acteurs": ("nom", "type", "ess", "relation", "roles"),
+    "groupes": ("nom", "type", "nombre_membres", "majoritairement_ess", "relation"),
+    "chiffres": ("indicateur|indicateur_autre", "valeur", "annee"),
+    "reconnaissances": ("type|type_autre", "appel|appel_autre", "annee", "montant"),
     "constats": ("texte", "sources", "partage"),
     "instances": ("nom", "type", "frequence", "participants"),
     "actions": ("nom", "stade", "debut", "fin", "porteurs"),
@@ -110,13 +124,19 @@ class Block:
 
 @dataclass(frozen=True)
 class Answer:
-    """A question of the grid, in the tense of the project's maturity, with its answer (None: unanswered)."""
+    """A question of the grid, in the tense of the project's maturity, with its written answer and the facts
+    of the description that answer it (neither: unanswered)."""
 
     id: str
     number: int
     text: str
     answer: str | None
     examples: tuple[str, ...]
+    facts: tuple[str, ...] = ()  # labels of the structured keys given that answer the question
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answer or self.facts)
 
 
 @dataclass(frozen=True)
@@ -143,7 +163,7 @@ class Dossier:
 
     @property
     def answered(self) -> int:
-        return sum(1 for entry in self.answers for q in entry.questions if q.answer)
+        return sum(1 for entry in self.answers for q in entry.questions if q.answered)
 
     @property
     def question_count(self) -> int:
@@ -153,7 +173,13 @@ class Dossier:
 def build_dossier(data: Mapping, lang: str, *, grid: Grid | None = None) -> Dossier:
     """The dossier of the description ``data`` (as ``Description.data`` holds it) in ``lang``."""
     grid = grid or load_grid()
-    actors = {a.get("id"): a.get("nom") or a.get("id") for a in data.get("acteurs") or [] if isinstance(a, Mapping)}
+    actors = {
+        item.get("id"): (item.get("nom") or item.get("id"), f"{SPECS[key].segment}-{item.get('id')}")
+        for key in ("acteurs", "groupes")
+        if key in SPECS
+        for item in data.get(key) or []
+        if isinstance(item, Mapping)
+    }
     builder = _Builder(ValueFormatter(grid, lang, actors), lang)
     future = data.get("maturite") == "emergent"
     return Dossier(
@@ -163,28 +189,36 @@ def build_dossier(data: Mapping, lang: str, *, grid: Grid | None = None) -> Doss
         future=future,
         fictional=bool(data.get("fictif")),
         header=tuple(builder.facts(PROJECT, data, HEADER_KEYS)),
-        answers=tuple(_answers(grid, data.get("reponses") or {}, lang, future)),
+        answers=tuple(_answers(grid, data, builder, future)),
         blocks=tuple(_blocks(grid, builder, data)),
     )
 
 
-def _answers(grid: Grid, answers: Mapping, lang: str, future: bool):
+def answer_text(data: Mapping, qid: str) -> str | None:
+    """The written answer to ``qid``: under its entry (format 2), or in the ``reponses`` block (format 1)."""
+    text = data.get(qid)
+    if text in (None, ""):
+        text = (data.get("reponses") or {}).get(qid) if isinstance(data.get("reponses"), Mapping) else None
+    return str(text).strip() or None if text not in (None, "") else None
+
+
+def _answers(grid: Grid, data: Mapping, builder: _Builder, future: bool):
+    lang = builder.lang
     for entry in grid.entries:
-        yield EntryAnswers(
-            entry.id,
-            entry.position,
-            entry.label.get(lang),
-            tuple(
+        questions = []
+        for q in entry.questions:
+            given = [k for k in QUESTION_KEYS.get(q.id, ()) if data.get(k) not in (None, "", [], {})]
+            questions.append(
                 Answer(
                     q.id,
                     q.position,
                     q.wording(lang, future=future),
-                    (str(answers.get(q.id)).strip() or None) if answers.get(q.id) else None,
+                    answer_text(data, q.id),
                     tuple(example.label.get(lang) for example in q.examples),
+                    tuple(builder.label(PROJECT, key) for key in given),
                 )
-                for q in entry.questions
-            ),
-        )
+            )
+        yield EntryAnswers(entry.id, entry.position, entry.label.get(lang), tuple(questions))
 
 
 def _blocks(grid: Grid, builder: _Builder, data: Mapping):
@@ -194,6 +228,10 @@ def _blocks(grid: Grid, builder: _Builder, data: Mapping):
         claimed |= set(keys)
         parts = builder.parts(PROJECT, data, keys)
         yield Block(entry.id, entry.label.get(builder.lang), tuple(parts))
+    facts = ENTRY_KEYS.get(FACTS_BLOCK, ())
+    claimed |= set(facts)
+    if any(data.get(key) not in (None, "", [], {}) for key in facts):
+        yield Block(FACTS_BLOCK, t("dossier.facts_beyond", builder.lang), tuple(builder.parts(PROJECT, data, facts)))
     others = [key for key in PROJECT.keys if key not in claimed and data.get(key) not in (None, "", [], {})]
     if others:
         yield Block("autres", t("dossier.other_facts", builder.lang), tuple(builder.parts(PROJECT, data, others)))
@@ -260,7 +298,7 @@ class _Builder:
         found = []
         for key in _SUMMED:
             if key in columns and len(items) > 1:
-                total = sum((Decimal(str(item[key])) for item in items if item.get(key) not in (None, "")), Decimal(0))
+                total = sum((_amount(item.get(key)) for item in items), Decimal(0))
                 text = (
                     euros(total, self.lang)
                     if key == "montant"
@@ -268,6 +306,14 @@ class _Builder:
                 )
                 found.append(Fact(key, t("dossier.total", self.lang, label=self.label(spec, key)), (Shown(text),)))
         return found
+
+
+def _amount(value) -> Decimal:
+    """An amount as written (``12 000,50 €``) as a number; what is not one counts for nothing in a total."""
+    try:
+        return read_number(value) if value not in (None, "") else Decimal(0)
+    except Unreadable:
+        return Decimal(0)
 
 
 def _given(item: Mapping, key: str) -> bool:

@@ -7,6 +7,7 @@ written, so that nothing is ever dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,13 +17,20 @@ from ..geo import load_geography
 from ..grid import Grid
 from ..i18n import t
 from ..project.schema import Field, Kind
+from ..project.values import Unreadable, read_bool, read_number
 
 __all__ = ["Shown", "ValueFormatter", "safe_href", "euros", "number"]
 
 # Where the description's own texts are written: descriptions are in French.
 TEXT_LANG = "fr"
 _GEO_KINDS = {"commune": "commune", "intercommunalite": "epci", "departement": "departement", "region": "region"}
-_TEXT_KINDS = {Kind.TEXT, Kind.TEXTS, Kind.ROLES, Kind.FUNDER}
+_TEXT_KINDS = {
+    Kind.TEXT,
+    Kind.TEXTS,
+    Kind.ROLES,
+    Kind.FUNDER,
+    *(getattr(Kind, k) for k in ("OTHER",) if hasattr(Kind, k)),
+}
 
 
 @dataclass(frozen=True)
@@ -66,43 +74,74 @@ def _cents(quantity: Decimal, lang: str) -> str:
 
 
 class ValueFormatter:
-    """Shows the values of one description (its actors' names are needed for references) in ``lang``."""
+    """Shows the values of one description in ``lang``; ``refs`` names its actors and groups: id -> (name, anchor)."""
 
-    def __init__(self, grid: Grid, lang: str, actor_names: dict[str, str]) -> None:
+    def __init__(self, grid: Grid, lang: str, refs: dict[str, tuple[str, str]]) -> None:
         self.grid = grid
         self.lang = lang
-        self.actor_names = actor_names
+        self.refs = refs
 
     def show(self, field: Field, value) -> list[Shown]:
         """Every value of ``field`` as shown items (a list keeps its order)."""
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or value == {}:
             return []
         items = value if isinstance(value, list) else [value]
         return [self._one(field, item) for item in items if item not in (None, "")]
 
     def _one(self, field: Field, value) -> Shown:
         kind = field.kind
+        if isinstance(value, Mapping):
+            return self._block(field, value)
         if kind in _TEXT_KINDS:
             return Shown(str(value), lang=TEXT_LANG if self.lang != TEXT_LANG else None)
         if kind == Kind.BOOL:
-            return Shown(t("value.yes" if value else "value.no", self.lang))
-        if kind in (Kind.CONCEPT, Kind.CONCEPTS):
+            return Shown(self._yes_no(value))
+        if kind in _CONCEPT_KINDS:
             return Shown(self._concept(field.arg, str(value)))
         if kind == Kind.PUBLIC_SCHEME:
             return Shown(self._public_scheme(str(value)))
-        if kind in (Kind.ACTOR, Kind.ACTORS):
-            return Shown(self.actor_names.get(str(value), str(value)), anchor=f"acteur-{value}")
-        if kind in (Kind.GEO, Kind.COMMUNE):
+        if kind in _REF_KINDS:
+            name, anchor = self.refs.get(str(value), (str(value), None))
+            return Shown(name, anchor=anchor)
+        if kind in _PLACE_KINDS:
             return Shown(self._place(_GEO_KINDS.get(field.arg or "commune", "commune"), str(value)))
         if kind == Kind.FREQUENCY:
-            return Shown(self._frequency(str(value)))
-        if kind == Kind.URL:
+            return Shown(self._word("frequency", str(value)))
+        if kind == getattr(Kind, "RELATION", None):
+            return Shown(self._word("relation", str(value)))
+        if kind in (Kind.URL, getattr(Kind, "SOURCE", None)):
             return Shown(str(value), href=safe_href(value))
         if kind == Kind.DECIMAL or kind == Kind.INT:
             return Shown(self._quantity(field, value))
         if isinstance(value, date):
             return Shown(value.isoformat())
+        if isinstance(value, bool):
+            return Shown(t("value.yes" if value else "value.no", self.lang))
         return Shown(str(value))
+
+    def _block(self, field: Field, value: Mapping) -> Shown:
+        """A value given as a block (a figure with its year and source, a source with its title…), in one line."""
+        from ..project.schema import SPECS
+
+        spec = SPECS.get(_BLOCK_SPECS.get(field.kind, "")) or SPECS.get(field.arg or "")
+        parts, href = [], None
+        for key, inner in value.items():
+            inner_field = spec.field(key) if spec is not None else None
+            shown = self.show(inner_field, inner) if inner_field is not None else [Shown(str(inner))]
+            if key == "environ" and inner:
+                parts.insert(0, t("value.approximate", self.lang))
+                continue
+            href = href or next((v.href for v in shown if v.href), None)
+            text = ", ".join(v.text for v in shown)
+            label = t(f"field.{spec.name}.{key}", self.lang) if inner_field is not None else key
+            parts.append(
+                text
+                if key in ("valeur", "titre", "nom")
+                else f"{label} : {text}"
+                if self.lang == "fr"
+                else f"{label}: {text}"
+            )
+        return Shown(" — ".join(p for p in parts if p), href=href)
 
     def _concept(self, scheme: str | None, concept_id: str) -> str:
         try:
@@ -121,15 +160,41 @@ class ValueFormatter:
         name = load_geography().place_name(kind, code)
         return f"{name} ({code})" if name else code
 
-    def _frequency(self, word: str) -> str:
+    def _word(self, area: str, word: str) -> str:
         try:
-            return t(f"frequency.{word}", self.lang)
+            return t(f"{area}.{word}", self.lang)
         except KeyError:
             return word
 
+    def _yes_no(self, value) -> str:
+        try:
+            return t("value.yes" if read_bool(value) else "value.no", self.lang)
+        except Unreadable:  # as written, when it is neither yes nor no
+            return str(value)
+
     def _quantity(self, field: Field, value) -> str:
+        try:
+            quantity = read_number(value)
+        except Unreadable:  # "environ 26 000", "20 à 25": as written
+            return str(value)
         if field.key == "montant":
-            return euros(value, self.lang)
+            return euros(quantity, self.lang)
         if field.key == "etp":
-            return f"{number(value, self.lang)} {t('value.fte', self.lang)}"
-        return number(value, self.lang)
+            return f"{number(quantity, self.lang)} {t('value.fte', self.lang)}"
+        return number(quantity, self.lang)
+
+
+def _kinds(*names: str) -> frozenset:
+    """The kinds of the format named, those of this version of the format that exist."""
+    return frozenset(getattr(Kind, name) for name in names if hasattr(Kind, name))
+
+
+_CONCEPT_KINDS = _kinds("CONCEPT", "CONCEPTS", "CONCEPT_SET")
+_REF_KINDS = _kinds("ACTOR", "ACTORS", "MEMBERS")
+_PLACE_KINDS = _kinds("GEO", "GEO_ONE", "COMMUNE")
+_BLOCK_SPECS = {
+    getattr(Kind, "FIGURE", "?"): "chiffre_valeur",
+    getattr(Kind, "SOURCE", "?"): "source",
+    getattr(Kind, "SOURCES", "?"): "source",
+    getattr(Kind, "POLES", "?"): "poles_lies",
+}
