@@ -21,7 +21,7 @@ from flask import Blueprint, Response, g, render_template, request
 from markupsafe import Markup
 
 from ..dossier.checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
-from ..dossier.model import ENTRY_KEYS
+from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
 from ..project import data_to_yaml, load_description
@@ -29,7 +29,7 @@ from ..project.schema import PROJECT, SPECS, Kind
 from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL
 from ..yamlstrict import load_yaml
-from .editor_form import controls, ensure_ids, place_messages, read_fields, step_keys
+from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
 from .submission import form_fields, limit_megabytes, read_submission
 from .validator import DOSSIER_ROUTE, grid_links
 from .validator import ROUTES as VALIDATOR_ROUTES
@@ -66,6 +66,7 @@ def step() -> Response | str:
     if form.get("ouvrir") is not None:
         return _open(lang)
     data, problem = _state(form.get("etat", ""))
+    data = as_current(data) if data else data
     shown = form.get("etape") if form.get("etape") in STEPS else None
     if shown is not None:
         data = _merge(data, form, shown)
@@ -88,7 +89,7 @@ def _open(lang: str) -> str:
         problem = InputError("le fichier n’est pas en UTF-8 / the file is not UTF-8", source=submission.name)
         return _page(lang, "debut", {"maturite": "emergent"}, problem)
     data, problem = _state(text, source=submission.name)
-    return _page(lang, "debut", data or {"maturite": "emergent"}, problem)
+    return _page(lang, "debut", as_current(data) if data else {"maturite": "emergent"}, problem)
 
 
 def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
@@ -103,21 +104,7 @@ def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
 
 
 def _merge(data: dict, form, shown: str) -> dict:
-    keys = step_keys(shown)
-    data = read_fields(PROJECT, form, keys, "", data)
-    if shown in ENTRY_KEYS:
-        answers = dict(data.get("reponses") or {})
-        for question in load_grid().entry(shown).questions:
-            text = form.get(f"reponses.{question.id}", "").strip()
-            if text:
-                answers[question.id] = text
-            else:
-                answers.pop(question.id, None)
-        if answers:
-            data["reponses"] = answers
-        else:
-            data.pop("reponses", None)
-    return data
+    return read_fields(PROJECT, form, step_keys(shown), "", data)
 
 
 def _walk(data: dict, name: str):
@@ -186,25 +173,19 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None) -
     data = ensure_ids(data, project=False)
     grid = load_grid()
     report, error, text, paths = _check(ensure_ids(data))
-    actors = {
-        a["id"]: a.get("nom") or a["id"] for a in data.get("acteurs") or [] if isinstance(a, dict) and a.get("id")
-    }
-    context = {"grid": grid, "lang": lang, "actors": actors}
-    fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
     future = data.get("maturite") == "emergent"
-    questions = _questions(grid, step, data, lang, future)
-    answer_controls = {q["id"]: q for q in questions}
-    messages = _messages(report, error, paths, step, answer_controls)
-    loose = place_messages(fields, messages)
+    context = {"grid": grid, "lang": lang, "future": future}
+    context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
+    fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
+    loose = place_messages(fields, _messages(report, error, paths, step))
     return render_template(
         "editor.html",
         routes=ROUTES,
         grid=grid,
         steps=_steps(grid, report, lang),
         step=step,
-        entry=grid.entry(step) if step in ENTRY_KEYS else None,
+        entry=grid.entry(step) if step in ENTRY_KEYS and step != FACTS_BLOCK else None,
         fields=fields,
-        questions=questions,
         loose=loose,
         problem=problem,
         error=error,
@@ -222,26 +203,14 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None) -
     )
 
 
-def _questions(grid, step: str, data: dict, lang: str, future: bool) -> list[dict]:
-    if step not in ENTRY_KEYS:
-        return []
-    answers = data.get("reponses") or {}
-    return [
-        {
-            "id": q.id,
-            "number": q.position,
-            "text": q.wording(lang, future=future),
-            "examples": [ex.label.get(lang) for ex in q.examples],
-            "open_list": q.open_list,
-            "answer": str(answers.get(q.id) or ""),
-            "messages": [],
-        }
-        for q in grid.entry(step).questions
-    ]
+def _names(data: dict, key: str) -> dict[str, str]:
+    """The actors (or groups) already named: id -> name, for the controls that refer to them."""
+    items = data.get(key) or []
+    return {item["id"]: item.get("nom") or item["id"] for item in items if isinstance(item, dict) and item.get("id")}
 
 
-def _messages(report, error, paths: dict, step: str, answers: dict) -> list[tuple[tuple, dict]]:
-    """The step's messages with the path of the value each one is about."""
+def _messages(report, error, paths: dict, step: str) -> list[tuple[tuple, dict]]:
+    """The step's messages, each with the path of the value it is about (an unanswered question: its text)."""
     if error is not None:
         return [(paths.get(error.line, ()), _error_message(error))]
     if report is None:
@@ -251,10 +220,8 @@ def _messages(report, error, paths: dict, step: str, answers: dict) -> list[tupl
         if step in ENTRY_KEYS and result.entry != step or step == "debut" and result.entry != GENERAL:
             continue
         message = {"severity": result.severity, "text": result.message, "question": result.question}
-        if result.shape.rsplit("#", 1)[-1].startswith("Answered-") and result.question in answers:
-            answers[result.question]["messages"].append(message)
-            continue
-        found.append((paths.get(result.line, ()), message))
+        unanswered = result.shape.rsplit("#", 1)[-1].startswith("Answered-")
+        found.append(((result.question,) if unanswered and result.question else paths.get(result.line, ()), message))
     return found
 
 
@@ -275,6 +242,8 @@ def _steps(grid, report, lang: str) -> list[dict]:
                 "problems": sum(1 for r in report.results if r.entry == entry.id) if report else 0,
             }
         )
+    if FACTS_BLOCK in STEPS:
+        steps.append({"id": FACTS_BLOCK, "label": _word("editor.step_facts", lang), "count": None})
     steps.append({"id": "fin", "label": _word("editor.step_end", lang), "count": None})
     return steps
 

@@ -18,13 +18,21 @@ from decimal import Decimal, InvalidOperation
 
 from werkzeug.datastructures import MultiDict
 
-from ..dossier.model import ENTRY_KEYS
 from ..geo import load_geography
 from ..i18n import t
-from ..project.schema import FREQUENCIES, SPECS, Field, Kind, NodeSpec
-from ..project.values import SLUG_RE, slugify
+from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
+from ..project.values import SLUG_RE, Unreadable, read_bool, slugify
 
-__all__ = ["Control", "START_KEYS", "controls", "read_fields", "step_keys", "ensure_ids", "place_messages"]
+__all__ = [
+    "Control",
+    "START_KEYS",
+    "controls",
+    "read_fields",
+    "step_keys",
+    "as_current",
+    "ensure_ids",
+    "place_messages",
+]
 
 # The keys asked on the first step, before the grid's entries.
 START_KEYS = ("nom", "id", "maturite", "description", "date_creation", "site_web", "courriel", "mise_a_jour")
@@ -48,6 +56,7 @@ class Control:
     items: list[list[Control]] = field(default_factory=list)
     children: list[Control] = field(default_factory=list)
     messages: list = field(default_factory=list)  # results and errors placed here
+    question: dict | None = None  # for a question's free text: its number, wording and the grid's examples
 
     @property
     def dom_id(self) -> str:
@@ -55,8 +64,29 @@ class Control:
 
 
 def step_keys(step: str) -> tuple[str, ...]:
-    """The project's keys that a step of the editor asks for."""
-    return START_KEYS if step == "debut" else ENTRY_KEYS.get(step, ())
+    """The project's keys that a step of the editor asks for: the project's own, or a section's keys and
+    the free texts of its questions, in the format's order."""
+    if step == "debut":
+        return START_KEYS
+    return tuple(f.key for section, fields in SECTIONS if section == step for f in fields)
+
+
+def as_current(data: dict) -> dict:
+    """Data of the first version of the format in the shape of the current one: answers under their entry,
+    the carrying actor as the list of carriers. Anything else is kept as it is."""
+    out = dict(data)
+    answers = out.pop("reponses", None)
+    if isinstance(answers, Mapping):
+        for qid, text in answers.items():
+            out.setdefault(str(qid), text)
+    carrying = out.get("structure_porteuse")
+    if isinstance(carrying, Mapping) and carrying.get("acteur") and not carrying.get("porteurs"):
+        carrying = dict(carrying)
+        carrying["porteurs"] = [carrying.pop("acteur")]
+        out["structure_porteuse"] = carrying
+    if out.get("format") in (None, "", 1):
+        out["format"] = CURRENT_FORMAT
+    return out
 
 
 def controls(spec: NodeSpec, data: Mapping, keys, prefix: str, context: dict) -> list[Control]:
@@ -75,8 +105,14 @@ def _label(spec: NodeSpec, key: str, lang: str) -> str:
 
 def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict) -> Control:
     lang, grid = context["lang"], context["grid"]
-    control = Control(name, spec_field.key, _label(spec, spec_field.key, lang), "text", _as_text(value))
     kind = spec_field.kind
+    if kind == Kind.ANSWER:
+        return _answer_control(spec_field.key, value, name, context)
+    control = Control(name, spec_field.key, _label(spec, spec_field.key, lang), "text", _as_text(value))
+    if kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and _is_block(value):
+        control.widget, control.value = "kept", _summary(value)  # a block the form cannot edit: kept as it is
+        control.hint = t("editor.hint_kept", lang)
+        return control
     if kind in (Kind.OBJECTS,):
         inner = SPECS[spec_field.arg]
         control.widget = "items"
@@ -89,14 +125,26 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
         inner = SPECS[spec_field.arg]
         control.widget = "group"
         control.children = controls(inner, value or {}, inner.keys, f"{name}.", context)
-    elif kind in (Kind.TEXTS, Kind.ROLES):
+    elif kind in (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES):
         control.widget, control.value = "lines", "\n".join(str(v) for v in value or [])
         control.hint = t("editor.hint_lines", lang)
-    elif kind in (Kind.CONCEPT, Kind.CONCEPTS):
+    elif kind in (Kind.CONCEPT, Kind.CONCEPTS, Kind.CONCEPT_SET):
         scheme = grid.scheme(spec_field.arg)
         control.choices = [(c.id, c.label.get(lang)) for c in scheme.concepts]
         control.widget = "select" if kind == Kind.CONCEPT else "checkboxes"
-        control.value = (value or "") if kind == Kind.CONCEPT else list(value or [])
+        listed = value if isinstance(value, list) else [value] if value else []
+        control.value = (value or "") if kind == Kind.CONCEPT else listed
+    elif kind == Kind.MEMBERS:
+        control.choices = list(context["actors"].items()) + list(context.get("groups", {}).items())
+        control.widget, control.value = "checkboxes", list(value or [])
+        control.hint = None if control.choices else t("editor.hint_no_actor", lang)
+    elif kind == Kind.RELATION:
+        control.widget = "select"
+        control.choices = [(word, t(f"relation.{word}", lang)) for word in ("membre", "partenaire")]
+    elif kind == Kind.CODES:
+        control.widget, control.value = "codes", " ".join(str(v) for v in value or [])
+    elif kind == Kind.GEO_ONE:
+        control.hint = _places_hint(spec_field.arg, [value] if value else [], lang)
     elif kind == Kind.PUBLIC_SCHEME:
         control.widget = "select"
         control.choices = [(p.id, f"{p.acronym} — {p.label.get(lang)}") for p in grid.public_schemes]
@@ -110,11 +158,11 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
         control.choices = [(word, t(f"frequency.{word}", lang)) for word in FREQUENCIES]
     elif kind == Kind.BOOL:
         control.widget = "bool"
-        control.value = "" if value is None else ("true" if value else "false")
+        control.value = _yes_no(value)
     elif kind in (Kind.INT, Kind.DECIMAL):
         control.widget = "number"
         control.hint = t("editor.hint_euros", lang) if spec_field.key == "montant" else None
-    elif kind in (Kind.DATE, Kind.MEMBER_SINCE):
+    elif kind in (Kind.DATE, Kind.MEMBER_SINCE, Kind.DATE_SPAN, Kind.YEAR):
         control.widget, control.hint = "date", t("editor.hint_date", lang)
     elif kind == Kind.GEO:
         control.widget = "codes"
@@ -131,6 +179,42 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
     elif kind == Kind.TEXT and spec_field.key in _LONG_TEXTS:
         control.widget = "textarea"
     return control
+
+
+def _answer_control(qid: str, value, name: str, context: dict) -> Control:
+    """The free text of a question, with the question in the project's tense and the grid's examples."""
+    question = context["grid"].question(qid)
+    lang = context["lang"]
+    words = {
+        "id": qid,
+        "number": question.position,
+        "text": question.wording(lang, future=context.get("future", False)),
+        "examples": [example.label.get(lang) for example in question.examples],
+        "open_list": question.open_list,
+    }
+    label = t("editor.answer_label", lang, number=question.position)
+    return Control(name, qid, label, "answer", _as_text(value), question=words)
+
+
+def _yes_no(value) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        return "true" if read_bool(value) else "false"
+    except Unreadable:
+        return ""
+
+
+def _is_block(value) -> bool:
+    return isinstance(value, Mapping) or (isinstance(value, list) and any(isinstance(v, Mapping) for v in value))
+
+
+def _summary(value) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key} : {_summary(inner)}" for key, inner in value.items())
+    if isinstance(value, list):
+        return " ; ".join(_summary(v) for v in value)
+    return _as_text(value)
 
 
 def _as_text(value) -> str:
@@ -172,6 +256,9 @@ def read_fields(spec: NodeSpec, form: MultiDict, keys, prefix: str, data: dict) 
 
 def _read(spec_field: Field, form: MultiDict, name: str, old):
     kind = spec_field.kind
+    checkboxes = kind in (Kind.CONCEPTS, Kind.CONCEPT_SET, Kind.ACTORS, Kind.MEMBERS)
+    if kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and (_is_block(old) or not _shown(form, name, checkboxes)):
+        return old  # a block the form does not edit, or a key this form did not show: kept as it was
     if kind == Kind.OBJECTS:
         inner = SPECS[spec_field.arg]
         count = _count(form.get(f"{name}.__n"))
@@ -184,12 +271,15 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
     if kind in (Kind.NEST, Kind.OBJECT):
         inner = SPECS[spec_field.arg]
         return read_fields(inner, form, inner.keys, f"{name}.", dict(old) if isinstance(old, Mapping) else {})
-    if kind in (Kind.CONCEPTS, Kind.ACTORS):
-        return [v for v in form.getlist(name) if v]
+    if checkboxes:
+        chosen = [v for v in form.getlist(name) if v]
+        if kind == Kind.CONCEPT_SET and len(chosen) == 1 and not isinstance(old, list):
+            return chosen[0]  # one kind is written as one value, as people write it
+        return chosen
     raw = (form.get(name) or "").strip()
-    if kind in (Kind.TEXTS, Kind.ROLES):
+    if kind in (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES):
         return [line.strip() for line in raw.splitlines() if line.strip()]
-    if kind == Kind.GEO:
+    if kind in (Kind.GEO, Kind.CODES):
         return [code for code in re.split(r"[\s,;]+", raw) if code]
     if kind == Kind.BOOL:
         return {"true": True, "false": False}.get(raw)
@@ -197,9 +287,16 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
         return _number(raw, whole=True)
     if kind == Kind.DECIMAL:
         return _number(raw, whole=False)
-    if kind in (Kind.DATE, Kind.MEMBER_SINCE):
+    if kind in (Kind.DATE, Kind.MEMBER_SINCE, Kind.DATE_SPAN):
         return _date(raw)
+    if kind == Kind.YEAR:
+        return int(raw) if raw.isdigit() else raw or None
     return raw
+
+
+def _shown(form: MultiDict, name: str, checkboxes: bool) -> bool:
+    """Whether the form had a control for ``name`` (a group of check boxes says so with a marker)."""
+    return f"{name}.__vu" in form if checkboxes else name in form
 
 
 def _count(raw) -> int:
