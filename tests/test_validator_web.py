@@ -23,7 +23,7 @@ SAMPLE = CORPUS / "tiers-lieu-gueret.yaml"
 def _broken_files(folder: Path) -> list[Path]:
     text = SAMPLE.read_text(encoding="utf-8")
     files = {
-        "siren-faux.yaml": text.replace('siren: "701515041"', 'siren: "701515042"').replace("  q05:", "  # q05:"),
+        "siren-faux.yaml": text.replace('siren: "701515041"', 'siren: "701515042"').replace("\nq05:", "\n# q05:"),
         "cle-inconnue.yaml": text.replace("\nnom:", "\nnmo:", 1),
         "yaml-casse.yaml": text.replace("acteurs:\n", "acteurs: [\n", 1),
         "sans-territoire.yaml": text.replace('  communes: ["23096"]\n', "")
@@ -120,7 +120,7 @@ def test_the_report_page_groups_results_by_entry_with_lines_and_excerpts(client)
     page = client.post("/valider", data={"texte": text, "nom": "faux.yaml"}).get_data(as_text=True)
     actors = page[page.index('id="entree-acteurs-impliques"') :]
     actors = actors[: actors.index("</section>")]
-    assert "✖" in actors and "Violation" in actors and "ligne 35" in actors
+    assert "✖" in actors and "Violation" in actors and "ligne 50" in actors
     assert "<mark>    siren: &#34;701515042&#34;</mark>" in actors
     assert "grille/question/q07.fr.html" in actors
     assert page.count("<svg") == 1 and 'role="img"' in page

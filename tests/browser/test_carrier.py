@@ -30,7 +30,7 @@ def context(browser):
 
 def _broken(tmp_path: Path) -> Path:
     text = SAMPLE.read_text(encoding="utf-8")
-    text = text.replace('siren: "701515041"', 'siren: "701515042"').replace("  q05:", "  # q05:")
+    text = text.replace('siren: "701515041"', 'siren: "701515042"').replace("\nq05:", "\n# q05:")
     path = tmp_path / "faux.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -55,7 +55,7 @@ def test_a_broken_file_shows_its_violations_by_entry_with_their_lines(live_serve
     page.click("form.submit-description button[type=submit]")
     assert "Non conforme" in page.inner_text(".verdict")
     actors = page.locator("#entree-acteurs-impliques")
-    assert "Violation" in actors.inner_text() and "ligne 35" in actors.inner_text()
+    assert "Violation" in actors.inner_text() and "ligne 50" in actors.inner_text()
     assert "701515042" in actors.locator("pre.excerpt mark").first.inner_text()
     objectives = page.locator("#entree-objectifs-vision-strategique")
     assert "q05" in objectives.inner_text()
@@ -138,12 +138,14 @@ def test_the_editor_from_empty_to_a_conforming_description(live_server, context,
             for n, (name, kind, ess) in enumerate(ACTORS):
                 page.click("button[name=ajouter][value=acteurs]")
                 page.fill(f"#champ-acteurs-{n}-nom", name)
-                page.select_option(f"#champ-acteurs-{n}-type", kind)
+                page.check(f"#champ-acteurs-{n}-type input[value={kind}]")
                 page.select_option(f"#champ-acteurs-{n}-ess", ess)
             screenshot(page, "editeur-acteurs")
         if entry.id == "perimetre-ancrage-territorial":
             page.fill("#champ-territoire-communes", "80021")
         _next(page)
+    assert page.inner_text("h2#etape-titre") == "Chiffres, reconnaissances et sources"  # all optional
+    _next(page)
     assert page.inner_text("h2#etape-titre") == "Vérification et dossier"
     assert "Conforme" in page.inner_text(".verdict"), page.inner_text("main")
     screenshot(page, "editeur-fin")
