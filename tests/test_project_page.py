@@ -69,9 +69,9 @@ def _shown(field, value, actors: dict) -> str:
     from cap_ptce.geo import load_geography
     from cap_ptce.project.schema import Kind
 
-    if field.kind in (Kind.CONCEPT, Kind.CONCEPTS):
+    if field.kind in (Kind.CONCEPT, Kind.CONCEPTS, Kind.CONCEPT_SET):
         return load_grid().scheme(field.arg).concept(value).label.fr
-    if field.kind in (Kind.ACTOR, Kind.ACTORS):
+    if field.kind in (Kind.ACTOR, Kind.ACTORS, Kind.MEMBERS):
         return actors[value]
     if field.kind == Kind.GEO:
         return load_geography().place_name({"intercommunalite": "epci"}.get(field.arg, field.arg), value)
@@ -82,7 +82,7 @@ def _shown(field, value, actors: dict) -> str:
 def test_every_multi_valued_field_appears_whole(pages, path):
     data = load_description(path).data
     text = _text(pages[path.stem, "fr"])
-    actors = {a["id"]: a["nom"] for a in data["acteurs"]}
+    actors = {a["id"]: a["nom"] for key in ("acteurs", "groupes") for a in data.get(key, [])}
     checked = 0
     for where, values in _lists(data):
         field = _field(where)

@@ -58,6 +58,8 @@ def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
             lines += ["", f"**{t('dossier.question_number', lang, number=q.number)} {_escape(q.text)}**", ""]
             if q.answer:
                 lines.append(q.answer.strip())
+                if q.facts:
+                    lines += ["", f"*{t('dossier.see_facts', lang)} {_escape(', '.join(q.facts))}*"]
             elif q.facts:
                 lines.append(f"*{t('dossier.answered_by_facts', lang)} {_escape(', '.join(q.facts))}*")
             else:

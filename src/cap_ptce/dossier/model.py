@@ -207,7 +207,7 @@ def _answers(grid: Grid, data: Mapping, builder: _Builder, future: bool):
     for entry in grid.entries:
         questions = []
         for q in entry.questions:
-            given = [k for k in QUESTION_KEYS.get(q.id, ()) if data.get(k) not in (None, "", [], {})]
+            given = [path for path in q.fields if _holds(data, path.split("."))]
             questions.append(
                 Answer(
                     q.id,
@@ -215,10 +215,19 @@ def _answers(grid: Grid, data: Mapping, builder: _Builder, future: bool):
                     q.wording(lang, future=future),
                     answer_text(data, q.id),
                     tuple(example.label.get(lang) for example in q.examples),
-                    tuple(builder.label(PROJECT, key) for key in given),
+                    tuple(builder.path_label(path) for path in given),
                 )
             )
         yield EntryAnswers(entry.id, entry.position, entry.label.get(lang), tuple(questions))
+
+
+def _holds(data, path: list[str]) -> bool:
+    """Whether the description gives a value at ``path`` (through lists: in any of their items)."""
+    if isinstance(data, list):
+        return any(_holds(item, path) for item in data)
+    if not path:
+        return data not in (None, "", [], {})
+    return isinstance(data, Mapping) and _holds(data.get(path[0]), path[1:])
 
 
 def _blocks(grid: Grid, builder: _Builder, data: Mapping):
@@ -246,6 +255,17 @@ class _Builder:
 
     def label(self, spec: NodeSpec, key: str) -> str:
         return t(f"field.{spec.name}.{key}", self.lang)
+
+    def path_label(self, path: str) -> str:
+        """The label of a key path of the grid's ``champs`` (``territoire.communes`` → « Communes »)."""
+        spec = PROJECT
+        keys = path.split(".")
+        for key in keys[:-1]:
+            spec_field = spec.field(key)
+            spec = SPECS.get(spec_field.arg) if spec_field is not None else None
+            if spec is None:
+                return path
+        return self.label(spec, keys[-1])
 
     def facts(self, spec: NodeSpec, data: Mapping, keys) -> list[Fact]:
         found = []

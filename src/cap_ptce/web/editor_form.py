@@ -285,8 +285,8 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
         return {"true": True, "false": False}.get(raw)
     if kind == Kind.INT:
         return _number(raw, whole=True)
-    if kind == Kind.DECIMAL:
-        return _number(raw, whole=False)
+    if kind in (Kind.DECIMAL, Kind.QUANTITY, Kind.FIGURE):
+        return _number(raw, whole=False)  # "environ 15", "20 à 25" stay as written: the loader reads them
     if kind in (Kind.DATE, Kind.MEMBER_SINCE, Kind.DATE_SPAN):
         return _date(raw)
     if kind == Kind.YEAR:
