@@ -32,8 +32,8 @@ shell: install ## open a shell where the cap-ptce command is on the PATH (exit t
 	@echo "cap-ptce is on the PATH of this shell ($(CURDIR)/$(BIN)); type exit to leave it."
 	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $${SHELL:-/bin/sh}
 
-# Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules).
-SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2
+# Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules), Java (the W3C HTML checker).
+SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2 /usr/bin/java:default-jre-headless
 # Libraries and fonts that WeasyPrint needs for the PDF dossier (checked with dpkg where there is one).
 SYSTEM_LIBS = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
