@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "upgrade": "project",
     "generate": "project",
     "validate": "validate",
+    "dossier": "dossier",
     "load": "kb",
     "serve": "kb",
     "query": "query",

@@ -12,7 +12,7 @@ from ..corpus import default_validator
 from ..settings import from_environ
 from ..store import KnowledgeBase, LoadReport
 
-__all__ = ["COMMANDS", "load", "serve", "render_report"]
+__all__ = ["COMMANDS", "load", "serve", "render_report", "serving_lines"]
 
 LOAD_EPILOG = """\b
 Exemples / examples:
@@ -156,11 +156,12 @@ def serve(
     with app.app_context():
         kb = get_kb()  # load now, so that errors show at start and the first query is fast
         kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
-        click.echo(f"CAP PTCE : {len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs")
+        counts = f"{len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs"
     server = make_server(app, host, port)
     if app.config["WARM_PAGES"]:
         warm_in_background(app)
-    click.echo(f"http://{host}:{server.effective_port}/sparql  (Ctrl-C pour arrêter / to stop)")
+    for line in serving_lines(host, server.effective_port, counts):
+        click.echo(line)
     try:
         server.run()
     finally:
@@ -183,6 +184,18 @@ def _assigned(assignments: tuple[str, ...]) -> dict:
             )
         found[name.strip()] = parse_setting(name.strip(), raw, origin=f"--set {name.strip()}")
     return found
+
+
+def serving_lines(host: str, port: int, counts: str) -> list[str]:
+    """What ``serve`` prints once it listens: the home page's address first, then the other ways in."""
+    shown = f"[{host}]" if ":" in host else host
+    root = f"http://{shown}:{port}/"
+    return [
+        f"CAP PTCE : {root}  (accueil / home page; Ctrl-C pour arrêter / to stop)",
+        f"  vérifier une description / check a description : {root}valider",
+        f"  point d'accès SPARQL / SPARQL endpoint : {root}sparql",
+        f"  {counts}",
+    ]
 
 
 COMMANDS = [load, serve]
