@@ -1,12 +1,14 @@
 """Typed parameters of the ready-made queries, and their safe injection.
 
 A ready-made query declares each parameter in its header and carries, in its
-body, one placeholder per parameter: ``VALUES ?name { UNDEF }``. As written,
-the query runs unchanged (``UNDEF`` leaves the variable free, so the pattern
-matches every value). To bind a parameter, the placeholder's ``UNDEF`` is
-replaced by RDF terms that pyoxigraph built and serialised from the user's
-value, after the value was checked against the parameter's type: a value is
-never pasted into the query text, so no value can change the query's shape.
+body, one placeholder per parameter: ``VALUES ?name { UNDEF }`` for a parameter
+without a default (``UNDEF`` leaves the variable free: every value), or
+``VALUES ?langue { "fr" }``, its default, for one that has a default. So the
+query as written runs, and gives what it gives with its defaults. To bind a
+parameter, what the placeholder's braces hold is replaced by RDF terms that
+pyoxigraph built and serialised from the user's value, after the value was
+checked against the parameter's type: a value is never pasted into the query
+text, so no value can change the query's shape.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..errors import ParameterError
 from ..i18n import LANGUAGES
 from ..i18n.suggest import did_you_mean, nearest
 
-__all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "bind", "concept_ids"]
+__all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "placeholder_values", "bind", "concept_ids"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _VOCAB = "https://w3id.org/cap-ptce/vocab/"
@@ -210,8 +212,17 @@ PARAMETER_TYPES: dict[str, Callable[[Parameter, str], ox.NamedNode | ox.Literal]
 
 
 def placeholder_pattern(name: str = r"[A-Za-z_][A-Za-z0-9_]*") -> re.Pattern[str]:
-    """The placeholder ``VALUES ?name { UNDEF }`` (or ``$name``); any parameter's by default."""
-    return re.compile(r"VALUES\s+[?$](" + name + r")\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
+    """The placeholder ``VALUES ?name { … }`` (or ``$name``); any parameter's by default.
+
+    Group 1 is the variable's name, group 2 what the braces hold: ``UNDEF`` (every
+    value) or the serialised terms of the parameter's default.
+    """
+    return re.compile(r"VALUES\s+[?$](" + name + r")\s*\{([^{}]*)\}", re.IGNORECASE)
+
+
+def placeholder_values(terms: list[ox.NamedNode | ox.Literal] | None) -> str:
+    """What a placeholder's braces hold for ``terms``: their serialisations, or ``UNDEF`` for none."""
+    return " ".join(str(term) for term in terms) if terms else "UNDEF"
 
 
 def bind(body: str, values: dict[str, list[ox.NamedNode | ox.Literal]]) -> str:
@@ -225,6 +236,6 @@ def bind(body: str, values: dict[str, list[ox.NamedNode | ox.Literal]]) -> str:
         terms = values.get(match.group(1))
         if terms is None:
             return match.group(0)
-        return f"VALUES ?{match.group(1)} {{ {' '.join(str(term) for term in terms)} }}"
+        return f"VALUES ?{match.group(1)} {{ {placeholder_values(terms)} }}"
 
     return placeholder_pattern().sub(substitute, body)

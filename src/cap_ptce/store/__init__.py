@@ -9,9 +9,12 @@ Each part sits in its own named graph:
 ``{project IRI}/graphe``                     one project's description
 ``https://w3id.org/cap-ptce/graphe/provenance``  where each description came from
 ``https://w3id.org/cap-ptce/graphe/indicateurs``  per-project counts, recomputed at each load
+``https://w3id.org/cap-ptce/graphe/lieux``   the places the corpus names, from the COG
+``https://w3id.org/cap-ptce/graphe/organisations``  one organisation per SIREN or RNA
 ==========================================  =====================================
 
-Queries without a dataset see the union of all graphs. The store is pyoxigraph
+Queries without a dataset see the union of all graphs, and no triple sits in two
+graphs, so that the union is a merge: a fact is counted once. The store is pyoxigraph
 in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
 
     >>> kb = KnowledgeBase.open()              # memory; a folder; or "http://host/sparql"
@@ -52,8 +55,9 @@ from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreErr
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
-from .indicators import INDICATORS_GRAPH, indicators_query
+from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, indicators_query, organisations_query
 from .local import LocalStore
+from .places import PLACE_IRIS_QUERY, PLACES_GRAPH, places_ntriples
 from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
 from .remote import RemoteStore, is_url
 
@@ -67,6 +71,9 @@ __all__ = [
     "SHAPES_GRAPH",
     "PROVENANCE_GRAPH",
     "INDICATORS_GRAPH",
+    "ORGANISATIONS_GRAPH",
+    "PLACES_GRAPH",
+    "DERIVED_GRAPHS",
     "REFERENCE_GRAPHS",
 ]
 
@@ -74,6 +81,8 @@ ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
 GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
 SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
 REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
+# What the knowledge base writes itself after each load, beside the descriptions.
+DERIVED_GRAPHS = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)
 _NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its clients, not from us
 
 
@@ -259,23 +268,30 @@ class KnowledgeBase:
         return report
 
     def refresh_indicators(self) -> int:
-        """Count every project's indicators again into :data:`INDICATORS_GRAPH`; the triples written.
+        """Write the derived graphs again: places, indicators, organisations; the triples written.
 
-        One CONSTRUCT (``store/indicators.rq``) over the whole store, run here
-        without a time limit: 3.8 s at 10,000 descriptions in memory. Call it after
-        changing description graphs with :meth:`load_graph`; :meth:`load_corpus`
-        calls it itself, since the vocabulary may have changed as well as the files.
+        The places graph comes first (the indicators read it), from the official
+        geography (:mod:`.places`); then one CONSTRUCT each (``store/indicators.rq``,
+        ``store/organisations.rq``) over the whole store, run here without a time
+        limit: 3.8 s at 10,000 descriptions in memory for the indicators. Call it
+        after changing description graphs with :meth:`load_graph`;
+        :meth:`load_corpus` calls it itself, since the vocabulary may have changed
+        as well as the files.
         """
-        text = indicators_query()
-        result = self._backend.run(
-            QueryRequest(text),
-            inspect_query(text),
-            choose_format("CONSTRUCT", None, ["nt"]),
-            timeout=None,
-            max_rows=_NO_CAP,
-        )
-        self._replace(INDICATORS_GRAPH, result.body)
-        return result.count
+        places = places_ntriples(row["place"].value for row in self._backend.select(PLACE_IRIS_QUERY))
+        self._replace(PLACES_GRAPH, places)
+        written = places.count(b"\n")
+        for graph, text in ((INDICATORS_GRAPH, indicators_query()), (ORGANISATIONS_GRAPH, organisations_query())):
+            result = self._backend.run(
+                QueryRequest(text),
+                inspect_query(text),
+                choose_format("CONSTRUCT", None, ["nt"]),
+                timeout=None,
+                max_rows=_NO_CAP,
+            )
+            self._replace(graph, result.body)
+            written += result.count
+        return written
 
     def _apply(self, source, before, sha, read, report, kept) -> GraphRecord | None:
         """Put one file's outcome in the store and the report; the record to keep, if any."""

@@ -1,4 +1,4 @@
-"""Per-project indicators: counts kept in one graph so that queries need not recount them.
+"""Derived facts: per-project indicators and the organisations behind the actors, each in one graph.
 
 Counting, for each of 10,000 projects, its members by category, its SSE
 members and its answers means walking 140,000 memberships: about a second on
@@ -6,15 +6,24 @@ Oxigraph, for every query that needs them. The knowledge base counts them once
 per load instead, with the SPARQL query ``indicators.rq`` beside this module,
 and keeps the result in the graph ``https://w3id.org/cap-ptce/graphe/indicateurs``::
 
-    <project IRI> cap:memberCount 14 ; cap:memberKindCount 9 ; cap:memberCategoryCount 4 ;
-        cap:socioEconomicMemberCount 8 ; cap:networkMemberCount 1 ; cap:localAuthorityMemberCount 3 ;
-        cap:researchTrainingMemberCount 1 ; cap:inhabitantMemberCount 0 ;
-        cap:sseMemberCount 6 ; cap:nonSseEnterpriseCount 4 ; cap:answerCount 18 ;
+    <project IRI> cap:totalMemberCount 14 ; cap:memberKindCount 9 ; cap:memberCategoryCount 4 ;
+        cap:untypedMemberCount 0 ; cap:socioEconomicMemberCount 8 ; cap:networkMemberCount 1 ;
+        cap:localAuthorityMemberCount 3 ; cap:researchTrainingMemberCount 1 ; cap:inhabitantMemberCount 0 ;
+        cap:sseMemberCount 6 ; cap:nonSseEnterpriseCount 4 ; cap:sseUnknownMemberCount 0 ; cap:answerCount 18 ;
         cap:memberKindTally [ a cap:MemberKindTally ; cap:memberKind <…/vocab/types-acteurs/cooperative> ;
-                              cap:memberCount 3 ; cap:sseMemberCount 3 ] , … .
+                              cap:totalMemberCount 3 ; cap:sseMemberCount 3 ] , … ;
+        cap:inRegion <http://id.insee.fr/geo/region/32> ; cap:inDepartement <http://id.insee.fr/geo/departement/80> .
     <project IRI/financement/1> cap:funderCategory <…/vocab/types-financeurs/public> .
 
-The counts are derived data: the descriptions stay the source, and the graph is
+Tallies are rolled up along the "kinds of actor" hierarchy (a cooperative counts
+for "entreprise de l'ESS" too), and a tally without ``cap:memberKind`` counts
+the members that give no kind. The régions and départements are those the
+description declares and those its communes and EPCI lie in (the places graph,
+:mod:`.places`). The organisations (``organisations.rq``) go to the graph
+``https://w3id.org/cap-ptce/graphe/organisations``: one node per SIREN or RNA
+number, linked from every actor that gives it.
+
+These are derived data: the descriptions stay the source, and each graph is
 rewritten whole after every load, like the provenance graph.
 """
 
@@ -23,18 +32,20 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["INDICATORS_GRAPH", "INDICATOR_PROPERTIES", "indicators_query"]
+__all__ = ["INDICATORS_GRAPH", "ORGANISATIONS_GRAPH", "INDICATOR_PROPERTIES", "indicators_query", "organisations_query"]
 
 INDICATORS_GRAPH = "https://w3id.org/cap-ptce/graphe/indicateurs"
+ORGANISATIONS_GRAPH = "https://w3id.org/cap-ptce/graphe/organisations"
 _CAP = "https://w3id.org/cap-ptce/def#"
-# what every project gets; besides, each kind of member present gets a cap:MemberKindTally
-# and each funding its cap:funderCategory
+# what every project gets; besides, each kind of member present (and each broader kind) gets a
+# cap:MemberKindTally, each funding its cap:funderCategory, each project its cap:inRegion and cap:inDepartement
 INDICATOR_PROPERTIES = tuple(
     _CAP + name
     for name in (
-        "memberCount",
+        "totalMemberCount",
         "memberKindCount",
         "memberCategoryCount",
+        "untypedMemberCount",
         "socioEconomicMemberCount",
         "networkMemberCount",
         "localAuthorityMemberCount",
@@ -42,6 +53,7 @@ INDICATOR_PROPERTIES = tuple(
         "inhabitantMemberCount",
         "sseMemberCount",
         "nonSseEnterpriseCount",
+        "sseUnknownMemberCount",
         "answerCount",
         "memberKindTally",
     )
@@ -52,3 +64,9 @@ INDICATOR_PROPERTIES = tuple(
 def indicators_query() -> str:
     """The CONSTRUCT query that computes every project's indicators."""
     return Path(__file__).with_name("indicators.rq").read_text(encoding="utf-8")
+
+
+@cache
+def organisations_query() -> str:
+    """The CONSTRUCT query that finds the organisation behind each actor."""
+    return Path(__file__).with_name("organisations.rq").read_text(encoding="utf-8")
