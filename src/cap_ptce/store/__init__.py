@@ -225,6 +225,16 @@ class KnowledgeBase:
         """The provenance of every description in the store."""
         return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
 
+    def corpus_sources(self, folder: str | Path, *, scope: str | None = None) -> dict[str, Path]:
+        """The description files under ``folder`` by the name the store records: relative, under ``scope``."""
+        files = corpus_files(Path(folder))
+        return {f"{scope}/{source}" if scope else source: path for source, path in files.items()}
+
+    def removals(self, folder: str | Path, *, scope: str | None = None) -> list[GraphRecord]:
+        """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not."""
+        sources = self.corpus_sources(folder, scope=scope)
+        return [r for r in self.records() if _in_scope(r.source, scope) and r.source not in sources]
+
     def load_corpus(
         self,
         folder: str | Path,
@@ -233,6 +243,7 @@ class KnowledgeBase:
         validator: Callable[[Any], Any] | None = default_validator,
         now: datetime | None = None,
         jobs: int = 1,
+        scope: str | None = None,
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
 
@@ -240,12 +251,16 @@ class KnowledgeBase:
         ``validator(description)`` returns a :class:`~.provenance.Validation`
         (None: do not validate); one with a ``many(descriptions)`` method, like
         the default, validates the changed files in batches. Graphs of files
-        that disappeared are removed. With ``jobs`` > 1, changed files are read
-        and validated in that many processes when there are enough of them.
+        that disappeared are removed (:meth:`removals` says which, before). With
+        ``jobs`` > 1, changed files are read and validated in that many
+        processes when there are enough of them. With a ``scope``, the files are
+        recorded as ``{scope}/{relative name}`` and only the descriptions of that
+        scope are compared with the folder: the others stay as they are.
         """
         loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
-        previous = {record.source: record for record in self.records()}
-        files = corpus_files(Path(folder))
+        records = self.records()
+        previous = {record.source: record for record in records if _in_scope(record.source, scope)}
+        files = self.corpus_sources(folder, scope=scope)
         sums = {source: checksum_or_error(path) for source, path in files.items()}
         to_read = [
             (files[source], source, sha)
@@ -253,7 +268,7 @@ class KnowledgeBase:
             if isinstance(sha, str) and getattr(previous.get(source), "sha256", None) != sha
         ]
         read = read_descriptions(to_read, loader or default_loader, validator, loaded_at, jobs)
-        report, kept = LoadReport(), []
+        report, kept = LoadReport(), [record for record in records if not _in_scope(record.source, scope)]
         for source in files:
             record = self._apply(source, previous.get(source), sums[source], read.get(source), report, kept)
             if record is not None:
@@ -379,6 +394,10 @@ def _check_graph_iri(iri: str) -> None:
             key="default-graph-uri/named-graph-uri",
             hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI",
         ) from None
+
+
+def _in_scope(source: str, scope: str | None) -> bool:
+    return scope is None or source.startswith(scope + "/")
 
 
 def _duplicate(record: GraphRecord, kept: list[GraphRecord]) -> str | None:
