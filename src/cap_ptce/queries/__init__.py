@@ -45,6 +45,7 @@ __all__ = [
     "build",
     "run_query",
     "read_query",
+    "query_text",
     "parse_query",
     "QUERIES_DIR",
 ]
@@ -103,6 +104,12 @@ class ReadyQuery:
         """The title or description in ``lang`` (French when ``lang`` is not published)."""
         texts = getattr(self, what)
         return texts.get(lang) or texts["fr"]
+
+
+def query_text(name: str) -> str:
+    """The text of the ready-made query's file: its YAML header and its SPARQL, runnable as it stands."""
+    get_query(name)  # a name that is not a query's is a NotFoundError, never a path
+    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def list_queries() -> list[ReadyQuery]:

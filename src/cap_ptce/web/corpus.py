@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..publish.catalog import Statistics, vocabularies_of
 from ..rdf.namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
+from ..store import REFERENCE_GRAPHS
 from .links import base_iri
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "list_projects",
     "project_graph",
     "corpus_graph",
+    "corpus_graphs",
     "corpus_statistics",
     "whole_statistics",
     "grid_backlinks",
@@ -102,13 +104,23 @@ def project_graph(project_id: str) -> Graph | None:
     return graph if len(graph) else None
 
 
-# Every triple of every project description (not the grid, ontology, provenance or indicators).
-_CORPUS = f"GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}"
+# Every triple of the corpus: the descriptions and what the knowledge base derives from them
+# (provenance, places, indicators, organisations); not the ontology, the grid or the shapes.
+_REFERENCE = ", ".join(f"<{iri}>" for iri in REFERENCE_GRAPHS.values())
+_CORPUS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({_REFERENCE}))"
 
 
 def corpus_graph() -> Graph:
-    """Every project description of the knowledge base, merged (not the grid, ontology or provenance)."""
+    """The corpus of the knowledge base, its graphs merged (not the grid, ontology or shapes)."""
     return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}")
+
+
+def corpus_graphs() -> dict[str, Graph]:
+    """The corpus's graphs by the names they have in the knowledge base: what a quads dump keeps."""
+    graphs: dict[str, Graph] = {}
+    for row in _select(f"SELECT ?g ?s ?p ?o {{ {_CORPUS} }}"):
+        graphs.setdefault(row["g"].value, Graph()).add(_as_rdflib(row))
+    return graphs
 
 
 @dataclass(frozen=True)

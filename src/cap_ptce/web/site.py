@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from flask import current_app
@@ -18,6 +18,7 @@ from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics
 from ..publish.parts import dataset_parts
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, bind_prefixes
 from ..rdf.serialize import serialize
+from ..store import REFERENCE_GRAPHS
 from . import corpus, links
 from .resolve import grid_resources, resolve_grid_path
 
@@ -75,8 +76,18 @@ class Site:
 
     @cached_property
     def parts(self) -> tuple[Part, ...]:
-        """Every part with its graph, the corpus included: what the downloads serialise."""
-        return self._parts(self.part_graphs)
+        """Every part with its graph, the corpus included: what the downloads serialise.
+
+        Each graph keeps the name it has in the knowledge base, so that the quads
+        dumps, loaded into any store, answer every query as the endpoint does.
+        """
+        named = {
+            part_id: {REFERENCE_GRAPHS[key]: self.part_graphs[part_id]}
+            for part_id, (key, _, _) in PART_TITLES.items()
+            if key in REFERENCE_GRAPHS
+        }
+        named["corpus"] = corpus.corpus_graphs()
+        return tuple(replace(part, named_graphs=named[part.id]) for part in self._parts(self.part_graphs))
 
     @cached_property
     def catalog_parts(self) -> tuple[Part, ...]:
