@@ -50,7 +50,15 @@ class Site:
     def part_graphs(self) -> dict[str, Graph]:
         """Every published part, the corpus included: read from the knowledge base into rdflib, so
         only the catalogue and the downloads ask for it (32 s at 1,000 descriptions), never a page."""
-        return {**self.reference_graphs, "corpus": corpus.corpus_graph()}
+        merged = bind_prefixes(Graph())
+        for graph in self.corpus_graphs.values():
+            merged += graph
+        return {**self.reference_graphs, "corpus": merged}
+
+    @cached_property
+    def corpus_graphs(self) -> dict[str, Graph]:
+        """The corpus's graphs (descriptions, provenance, places, indicators, organisations) by their names."""
+        return corpus.corpus_graphs()
 
     @cached_property
     def graph(self) -> Graph:
@@ -86,7 +94,7 @@ class Site:
             for part_id, (key, _, _) in PART_TITLES.items()
             if key in REFERENCE_GRAPHS
         }
-        named["corpus"] = corpus.corpus_graphs()
+        named["corpus"] = self.corpus_graphs
         return tuple(replace(part, named_graphs=named[part.id]) for part in self._parts(self.part_graphs))
 
     @cached_property
@@ -143,6 +151,15 @@ class Site:
     def backlinks(self) -> dict[str, list[corpus.ProjectRef]]:
         return corpus.grid_backlinks()
 
+    @cached_property
+    def organisations(self) -> list[corpus.OrganisationRef]:
+        """The organisations that the corpus's actors stand for, by SIREN or RNA number (read once)."""
+        return corpus.list_organisations()
+
+    def organisation(self, key: str) -> corpus.OrganisationRef | None:
+        """The organisation ``siren/…`` or ``rna/…``, or None if the knowledge base has no such one."""
+        return next((ref for ref in self.organisations if ref.key == key), None)
+
     def projects_pointing_at(self, iri: URIRef) -> list[corpus.ProjectRef]:
         """The projects whose description points at the grid resource ``iri``."""
         return self.backlinks.get(str(iri), [])
@@ -177,7 +194,8 @@ class Site:
     def paths(self) -> frozenset[str]:
         """Every resource path this site answers for."""
         fixed = {resource.path for resource in grid_resources(self.grid)}
-        return frozenset(fixed | set(self.thing_paths) | {f"/projet/{ref.id}" for ref in self.projects})
+        organisations = {f"/organisation/{ref.key}" for ref in self.organisations}
+        return frozenset(fixed | set(self.thing_paths) | {f"/projet/{ref.id}" for ref in self.projects} | organisations)
 
     def is_published(self, path: str) -> bool:
         return path in self.paths
