@@ -105,3 +105,23 @@ def test_codes_shared_by_two_levels_never_meet(tmp_path):
 def test_the_service_description_says_the_default_graph_is_the_union(client):
     response = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert b"UnionDefaultGraph" in response.data
+
+
+def test_a_place_no_description_names_any_more_leaves_the_places_graph(tmp_path):
+    from valid_description import description, write
+
+    data = description()
+    data["territoire"] = {"nom": "Amiens", "communes": ["80021"]}
+    write(data, tmp_path / "un.yaml")
+    with KnowledgeBase.open() as kb:
+        kb.load_reference_graphs()
+        kb.load_corpus(tmp_path, validator=None)
+        assert count(kb, f"GRAPH <{PLACES_GRAPH}> {{ <http://id.insee.fr/geo/commune/80021> ?p ?o }}") > 0
+        data["territoire"] = {"nom": "Gap", "communes": ["05061"]}
+        for actor in data["acteurs"]:
+            actor.pop("commune", None)
+        write(data, tmp_path / "un.yaml")
+        kb.load_corpus(tmp_path, validator=None)
+        assert count(kb, f"GRAPH <{PLACES_GRAPH}> {{ <http://id.insee.fr/geo/commune/80021> ?p ?o }}") == 0
+        assert count(kb, f"GRAPH <{PLACES_GRAPH}> {{ <http://id.insee.fr/geo/commune/05061> ?p ?o }}") > 0
+        assert count(kb, f"GRAPH <{PLACES_GRAPH}> {{ <http://id.insee.fr/geo/region/32> ?p ?o }}") == 0

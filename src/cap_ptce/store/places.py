@@ -25,6 +25,7 @@ the type, so "01" the région and "01" the département never meet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -53,10 +54,14 @@ _COMMUNE_CLASSES = {
 }
 
 # Every INSEE IRI that a description names (as a value: descriptions no longer describe places).
+# Any property may name one (a territory, an actor's commune…); the graphs that the knowledge base
+# writes itself are left out, so that a place no description names any more goes with the next load.
 PLACE_IRIS_QUERY = f"""
 SELECT DISTINCT ?place WHERE {{
   GRAPH ?g {{ ?s ?p ?place }}
   FILTER(isIRI(?place) && STRSTARTS(STR(?place), "{INSEE_GEO}"))
+  FILTER(?g NOT IN (<{PLACES_GRAPH}>, <https://w3id.org/cap-ptce/graphe/indicateurs>,
+                    <https://w3id.org/cap-ptce/graphe/organisations>))
 }}
 """
 
@@ -146,10 +151,18 @@ class _Places:
         self.named(iri, LEVELS["region"], found.name if found else None, population or None)
 
     def _population(self, departement: str) -> int | None:
-        """The municipal population of a département: the sum over its current communes, as INSEE counts it."""
-        communes = [self.geo.commune(code) for code in self.geo.communes_of_departement(departement)]
-        figures = [commune.population for commune in communes if commune and commune.population is not None]
-        return sum(figures) if figures else None
+        return _departement_population(self.geo, departement)
+
+
+@cache
+def _departement_population(geo: Geography, departement: str) -> int | None:
+    """The municipal population of a département: the sum over its current communes, as INSEE counts it.
+
+    Kept for the process: a corpus over every région sums all 35,000 communes once, not at each load.
+    """
+    communes = [geo.commune(code) for code in geo.communes_of_departement(departement)]
+    figures = [commune.population for commune in communes if commune and commune.population is not None]
+    return sum(figures) if figures else None
 
 
 def _source_triples(geo: Geography) -> list[ox.Triple]:
