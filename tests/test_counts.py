@@ -21,7 +21,7 @@ from cap_ptce.cli import cli
 from cap_ptce.queries import list_queries, run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
-from yaml_counts import EXPECTED, expected, iri
+from yaml_counts import EXPECTED, expected, iri, is_enterprise
 
 NAME_LISTS = {"noms_poles"}  # GROUP_CONCAT columns: their order is the engine's
 
@@ -104,27 +104,38 @@ def generated(tmp_path_factory):
 
 REFERENCES = {  # keys that name an actor of the description, and whether they hold a list
     ("structure_porteuse", "acteur"): False,
+    ("structure_porteuse", "porteurs"): True,
     ("implications", "membre"): False,
     ("coordination", "employeur"): False,
     ("financements", "financeur_acteur"): False,
     ("actions", "porteurs"): True,
+    ("groupes", "membres"): True,
+    ("groupes", "personne_morale"): False,
+    ("groupes", "au_sein_de"): False,
 }
+
+
+def _holders(node) -> list[dict]:
+    return [item for item in (node if isinstance(node, list) else [node]) if isinstance(item, dict)]
 
 
 def drop_dangling(project: dict) -> dict:
     """Remove the references to actors that are no longer described (the loader would refuse them)."""
     ids = {actor["id"] for actor in project.get("acteurs") or []}
     for (owner, key), many in REFERENCES.items():
-        holders = project.get(owner)
-        for holder in holders if isinstance(holders, list) else [holders] if isinstance(holders, dict) else []:
+        for holder in _holders(project.get(owner)):
             if many and key in holder:
                 holder[key] = [ref for ref in holder[key] if ref in ids] or None
             if holder.get(key) is None or (not many and holder.get(key) not in ids):
                 holder.pop(key, None)
-    for body in (project.get("gouvernance") or {}).get("instances") or []:
-        body["participants"] = [ref for ref in body.get("participants") or [] if ref in ids]
-        if not body["participants"]:
-            body.pop("participants")
+    bodies = (project.get("gouvernance") or {}).get("instances") or []
+    agreement = (project.get("structure_porteuse") or {}).get("convention")
+    for holder, key in [
+        *((body, "participants") for body in _holders(bodies)),
+        *((a, "signataires") for a in _holders(agreement)),
+    ]:
+        kept = [ref for ref in holder.get(key) or [] if ref in ids]
+        holder.pop(key, None) if not kept else holder.__setitem__(key, kept)
     return project
 
 
@@ -191,6 +202,53 @@ def gappy(tmp_path_factory):
         yield kb, read_corpus(folder)
 
 
+def format_2_variants(base: dict) -> list[dict]:
+    """Descriptions that use what format 2 adds and the counts must read truthfully: an actor with
+    two kinds, one of kind "autre", a partner, groups of members with approximate sizes or a range, a
+    group as the only link to firms outside the SSE, part of a département, a change of territory."""
+    first = copy.deepcopy(base)
+    first["id"], actors = "v2-partenaires-et-groupes", first["acteurs"]
+    actors[0]["type"] = ["cooperative", "structure-insertion"]
+    actors[1]["relation"] = "partenaire"
+    actors[2]["type"], actors[2]["type_autre"] = ["autre"], "Entreprise adaptée"
+    first["groupes"] = [
+        {"id": "college", "nom": "Collège des salariés", "type": "college", "nombre_membres": "environ 15"},
+        {
+            "id": "grappe",
+            "nom": "Grappe créative",
+            "type": "grappe",
+            "nombre_membres": "20 à 25",
+            "majoritairement_ess": False,
+            "membres": [actors[3]["id"]],
+        },
+        {
+            "id": "federation",
+            "nom": "Fédération du bâtiment",
+            "type": "federation",
+            "relation": "partenaire",
+            "nombre_membres": {"valeur": 48, "annee": 2023},
+        },
+    ]
+    first["territoire"]["parties"] = [{"departement": "60", "description": "l'ouest de l'Oise"}]
+    first["territoire"]["evolutions"] = [{"annee": 2024, "description": "Entrée de Rouen", "communes": ["76540"]}]
+    second = copy.deepcopy(base)
+    second["id"] = "v2-une-federation-pour-les-entreprises"
+    for actor in second["acteurs"]:
+        actor["ess"] = actor.get("ess") or is_enterprise(actor)  # no member is an enterprise outside the SSE…
+    second["groupes"] = [{"id": "fede", "nom": "Fédération", "type": "federation", "majoritairement_ess": False}]
+    second["territoire"] = {"nom": "Ouest de la Somme", "parties": [{"departement": "80"}]}  # … but a group is
+    return [first, second]
+
+
+@pytest.fixture(scope="module")
+def format_2(tmp_path_factory):
+    sample = read_corpus(data_dir("corpus"))
+    projects = sample + format_2_variants(next(p for p in sample if p["id"] == "pole-saveurs-somme"))
+    folder = write_corpus(tmp_path_factory.mktemp("format-2"), projects)
+    with loaded(folder) as kb:
+        yield kb, read_corpus(folder)
+
+
 # ---------------------------------------------------------------------------------------------
 # the rows
 
@@ -211,6 +269,27 @@ def test_300_generated_descriptions_give_the_yaml_counts(generated, name, params
 @pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
 def test_descriptions_with_missing_fields_give_the_yaml_counts(gappy, name, params):
     assert_same_rows(*gappy, name, params)
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
+def test_what_format_2_adds_is_counted_as_the_yaml_says(format_2, name, params):
+    assert_same_rows(*format_2, name, params)
+
+
+def test_partners_groups_and_parts_of_territory_are_read_as_documented(format_2):
+    kb, _ = format_2
+    row = next(
+        r for r in run_query(kb, "heterogeneite-consortium") if r["projet"].endswith("/v2-partenaires-et-groupes")
+    )
+    assert (row["partenaires"], row["groupes"]) == (1, 2)  # the partner federation is no member group
+    groups = {r["nom"]: r for r in run_query(kb, "groupes-de-membres")}
+    assert (groups["Collège des salariés"]["effectif"], groups["Collège des salariés"]["environ"]) == (15, True)
+    assert (groups["Grappe créative"]["effectif_min"], groups["Grappe créative"]["effectif_max"]) == (20, 25)
+    assert groups["Fédération du bâtiment"]["relation"] == "partenaire"
+    gaps = {(r["projet"].rsplit("/", 1)[1], r["manque"]) for r in run_query(kb, "projets-hors-definition-legale")}
+    assert not any(project.startswith("v2-") for project, _ in gaps)
+    regions = {r["code_region"] for r in run_query(kb, "projets-par-region") if r["projets"]}
+    assert {"28"} <= regions  # Rouen, added by a change of territory, is in Normandie
 
 
 def test_every_query_is_counted_here():

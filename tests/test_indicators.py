@@ -34,9 +34,11 @@ def expected(data: dict) -> dict[str, int]:
     actors = data["acteurs"]
     categories = [top_concept("types-acteurs", actor["type"]) for actor in actors]
     counts = {
-        "totalMemberCount": len(actors),
+        "memberCount": len(actors),
         "untypedMemberCount": sum(1 for actor in actors if not actor.get("type")),
         "sseUnknownMemberCount": sum(1 for actor in actors if actor.get("ess") is None),
+        "partnerCount": 0,
+        "memberGroupCount": 0,
         "memberKindCount": len({actor["type"] for actor in actors}),
         "memberCategoryCount": len(set(categories)),
         "sseMemberCount": sum(actor.get("ess") is True for actor in actors),
@@ -89,7 +91,7 @@ def tallies(kb) -> dict[str, dict[str, tuple[int, int]]]:
     rows = graph_rows(
         kb,
         "?p cap:memberKindTally ?t . ?t a cap:MemberKindTally ; cap:memberKind ?k ; "
-        "cap:totalMemberCount ?n ; cap:sseMemberCount ?e",
+        "cap:memberCount ?n ; cap:sseMemberCount ?e",
         "?p ?t ?k ?n ?e",
     )
     for row in rows:
@@ -193,7 +195,7 @@ def test_refresh_counts_descriptions_loaded_graph_by_graph(kb, tmp_path):
     areas = kb.select(
         f"PREFIX cap: <{CAP}> SELECT ?a {{ GRAPH <{INDICATORS_GRAPH}> {{ ?p cap:inRegion|cap:inDepartement ?a }} }}"
     )
-    counted = 13 + 5 * len(expected_tallies(data)) + len(expected_funders(data)) + len(areas)
+    counted = 15 + 5 * len(expected_tallies(data)) + len(expected_funders(data)) + len(areas)
     assert int(size["n"].value) == counted
     [everything] = kb.select(
         "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } "

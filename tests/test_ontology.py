@@ -300,5 +300,5 @@ def test_every_cap_term_of_the_queries_and_the_indicators_is_declared(ontology):
 
 
 def test_the_query_check_catches_a_misspelt_cap_term(ontology):
-    text = "PREFIX cap: <https://w3id.org/cap-ptce/def#>\nSELECT * { ?p cap:totalMemberCount ?n ; cap:memberCuont ?m }"
+    text = "PREFIX cap: <https://w3id.org/cap-ptce/def#>\nSELECT * { ?p cap:memberCount ?n ; cap:memberCuont ?m }"
     assert undeclared(sparql_cap_terms(text), ontology) == [str(CAP["memberCuont"])]

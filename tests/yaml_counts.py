@@ -99,11 +99,16 @@ class Geography:
         return None
 
     def areas(self, territory: dict) -> tuple[set[str], set[str]]:
-        """A territory's départements and régions: named, and those its communes and EPCI lie in."""
-        departements = set(territory.get("departements") or ())
-        regions = set(territory.get("regions") or ())
-        found = {self.commune_departement(code) for code in territory.get("communes") or ()}
-        for siren in territory.get("epci") or ():
+        """A territory's départements and régions: named, those its communes and EPCI lie in, those it
+        covers part of (``parties``) and those a change added (``evolutions``)."""
+        named = [territory, *(territory.get("evolutions") or [])]
+        departements = {code for part in named for code in part.get("departements") or ()}
+        regions = {code for part in named for code in part.get("regions") or ()}
+        for part in territory.get("parties") or []:
+            departements |= {part["departement"]} if part.get("departement") else set()
+            regions |= {part["region"]} if part.get("region") else set()
+        found = {self.commune_departement(code) for part in named for code in part.get("communes") or ()}
+        for siren in (siren for part in named for siren in part.get("epci") or ()):
             found |= {self.commune_departement(code) for code in self.epci.get(siren, {}).get("members", ())}
         departements |= {code for code in found if code}
         regions |= {self.departements[code]["region"] for code in departements if code in self.departements}
@@ -140,20 +145,48 @@ def rounded(value: Decimal) -> Decimal:
 
 
 def actors(project: dict) -> list[dict]:
+    """Every actor of the description, members and partners."""
     return project.get("acteurs") or []
 
 
-def kind(actor: dict) -> str | None:
-    """The actor's kind if it is one of the scheme's (one kind per actor in this format)."""
-    return actor.get("type") if actor.get("type") in schemes()["types-acteurs"] else None
+def members(project: dict) -> list[dict]:
+    """The actors that are members of the consortium (format 2: ``relation: partenaire`` is not)."""
+    return [actor for actor in actors(project) if actor.get("relation", "membre") != "partenaire"]
+
+
+def partners(project: dict) -> list[dict]:
+    return [actor for actor in actors(project) if actor.get("relation") == "partenaire"]
+
+
+def groups(project: dict, relation: str | None = "membre") -> list[dict]:
+    return [g for g in project.get("groupes") or [] if relation is None or g.get("relation", "membre") == relation]
+
+
+def kinds(actor: dict) -> list[str]:
+    """The actor's kinds that are the scheme's (format 2: one or several)."""
+    given = actor.get("type")
+    given = given if isinstance(given, list) else [given] if given else []
+    return [kind for kind in given if kind in schemes()["types-acteurs"]]
+
+
+def kind_ancestors(actor: dict) -> set[str]:
+    """Every kind the actor has, and every broader one."""
+    return {concept for kind in kinds(actor) for concept in ancestors("types-acteurs", kind)}
 
 
 def fundings(project: dict) -> list[dict]:
     return project.get("financements") or []
 
 
+def answers(project: dict) -> dict[str, object]:
+    """The written answers: ``reponses:`` (format 1) or ``q01:`` … keys under their entry (format 2)."""
+    found = dict(project.get("reponses") or {})
+    found.update({key: value for key, value in project.items() if re.fullmatch(r"q[0-9]{2}", key)})
+    return found
+
+
 def answered(project: dict) -> int:
-    return sum(1 for text in (project.get("reponses") or {}).values() if text and str(text).strip())
+    return sum(1 for text in answers(project).values() if text and str(text).strip())
 
 
 def maturity_ok(project: dict, params: dict) -> bool:
@@ -180,8 +213,8 @@ def acteurs_par_type(projects, params):
     lang = params.get("langue", "fr")
     counts = defaultdict(lambda: [0, 0, set()])
     for project in projects:
-        for actor in actors(project):
-            for concept in ancestors("types-acteurs", kind(actor)) or [None]:
+        for actor in members(project):
+            for concept in kind_ancestors(actor) or [None]:
                 entry = counts[concept]
                 entry[0] += 1
                 entry[1] += actor.get("ess") is True
@@ -192,11 +225,11 @@ def acteurs_par_type(projects, params):
             "libelle": label("types-acteurs", concept, lang),
             "type_parent": parent_label("types-acteurs", concept, lang) if concept else None,
             "categorie": label("types-acteurs", top("types-acteurs", concept), lang) if concept else None,
-            "acteurs": members,
+            "acteurs": count,
             "acteurs_ess": sse,
             "projets": len(ids),
         }
-        for concept, (members, sse, ids) in counts.items()
+        for concept, (count, sse, ids) in counts.items()
     ]
 
 
@@ -261,7 +294,7 @@ def couverture_par_question(projects, params):
     lang = params.get("langue", "fr")
     rows = []
     for qid, question, entry in grid_questions():
-        answering = sum(1 for p in projects if str((p.get("reponses") or {}).get(qid) or "").strip())
+        answering = sum(1 for p in projects if str(answers(p).get(qid) or "").strip())
         rows.append(
             {
                 "question": BASE + "grille/question/" + qid,
@@ -427,56 +460,60 @@ CATEGORIES = {
 def heterogeneite_consortium(projects, params):
     rows = []
     for project in projects:
-        kinds = [kind(a) for a in actors(project)]
-        categories = [top("types-acteurs", k) for k in kinds if k]
+        consortium = members(project)
+        categories = [{top("types-acteurs", k) for k in kinds(a)} for a in consortium]
         row = {
             "projet": iri(project),
             "nom": project.get("nom"),
-            "acteurs": len(kinds),
-            "types": len({k for k in kinds if k}),
-            "categories": len(set(categories)),
-            "sans_type": kinds.count(None),
+            "acteurs": len(consortium),
+            "types": len({k for a in consortium for k in kinds(a)}),
+            "categories": len(set().union(*categories)),
+            "sans_type": sum(1 for a in consortium if not kinds(a)),
+            "partenaires": len(partners(project)),
+            "groupes": len(groups(project)),
         }
-        row.update({column: categories.count(category) for column, category in CATEGORIES.items()})
+        row.update({column: sum(c in found for found in categories) for column, c in CATEGORIES.items()})
         if row["categories"] >= int(params.get("minimum", 0)):
             rows.append(row)
     return rows
 
 
 def is_enterprise(actor: dict) -> bool:
-    return "entreprise" in ancestors("types-acteurs", kind(actor))
+    return "entreprise" in kind_ancestors(actor)
 
 
 def membres_ess(projects, params):
     rows = []
     for project in (p for p in projects if maturity_ok(p, params)):
-        members = actors(project)
-        sse = sum(1 for a in members if a.get("ess") is True)
-        outside = sum(1 for a in members if a.get("ess") is False and is_enterprise(a))
-        unknown = sum(1 for a in members if a.get("ess") is None)
+        consortium = members(project)
+        sse = sum(1 for a in consortium if a.get("ess") is True)
+        outside = sum(1 for a in consortium if a.get("ess") is False and is_enterprise(a))
+        unknown = sum(1 for a in consortium if a.get("ess") is None)
         rows.append(
             {
                 "projet": iri(project),
                 "nom": project.get("nom"),
-                "membres": len(members),
+                "membres": len(consortium),
                 "ess": sse,
                 "hors_ess": outside,
                 "ess_non_dit": unknown,
-                "autres": len(members) - sse - outside - unknown,
-                "part_ess": percent(sse, len(members)),
+                "autres": len(consortium) - sse - outside - unknown,
+                "part_ess": percent(sse, len(consortium)),
             }
         )
     return rows
 
 
 def legal_gaps(project: dict) -> set[str]:
-    members, territory = actors(project), project.get("territoire") or {}
+    consortium, territory = members(project), project.get("territoire") or {}
     gaps = set()
-    if not any(a.get("ess") is True for a in members):
+    if not any(a.get("ess") is True for a in consortium):
         gaps.add("entreprise-ess")
-    if not any(a.get("ess") is False and is_enterprise(a) for a in members):
+    outside = any(a.get("ess") is False and is_enterprise(a) for a in consortium)
+    if not outside and not any(g.get("majoritairement_ess") is False for g in groups(project)):
         gaps.add("entreprise-hors-ess")
-    if not any(territory.get(key) for key in ("communes", "epci", "departements", "regions")):
+    parts = [p for p in territory.get("parties") or [] if p.get("departement") or p.get("region")]
+    if not parts and not any(territory.get(key) for key in ("communes", "epci", "departements", "regions")):
         gaps.add("territoire")
     if not project.get("strategie_commune"):
         gaps.add("strategie-commune")
@@ -545,18 +582,18 @@ def projets_par_dispositif(projects, params):
 
 
 def projets_par_maturite(projects, params):
-    lang, groups = params.get("langue", "fr"), defaultdict(list)
+    lang, by_maturity = params.get("langue", "fr"), defaultdict(list)
     for project in projects:
-        groups[project.get("maturite")].append(project)
+        by_maturity[project.get("maturite")].append(project)
     return [
         {
             "maturite": VOCAB + "maturites/" + maturity if maturity else None,
             "libelle": label("maturites", maturity, lang),
-            "projets": len(members),
-            "acteurs_moyen": rounded(10 * Decimal(sum(len(actors(p)) for p in members)) / len(members)) / 10,
-            "reponses_moyen": rounded(10 * Decimal(sum(answered(p) for p in members)) / len(members)) / 10,
+            "projets": len(chosen),
+            "acteurs_moyen": rounded(10 * Decimal(sum(len(members(p)) for p in chosen)) / len(chosen)) / 10,
+            "reponses_moyen": rounded(10 * Decimal(sum(answered(p) for p in chosen)) / len(chosen)) / 10,
         }
-        for maturity, members in groups.items()
+        for maturity, chosen in by_maturity.items()
     ]
 
 
@@ -654,6 +691,57 @@ def organisations_partagees(projects, params):
     return rows
 
 
+APPROXIMATELY = re.compile(r"^(environ|à peu près|près de|presque|autour de|~)\s*", re.IGNORECASE)
+RANGE = re.compile(r"^([0-9 ]+)\s*(?:à|-|–)\s*([0-9 ]+)$")
+
+
+def figure(given) -> tuple:
+    """(value, low, high, approximate, year) of a figure as tests write them: a number, "environ 15",
+    "20 à 25", or a block with valeur / valeur_min / valeur_max / environ / annee."""
+    if given is None:
+        return None, None, None, None, None
+    if isinstance(given, dict):
+        value, low, high = (dec(given[k]) if k in given else None for k in ("valeur", "valeur_min", "valeur_max"))
+        year = str(given["annee"]) if "annee" in given else None
+        return value, low, high, True if given.get("environ") else None, year
+    if isinstance(given, (int, float)):
+        return dec(given), None, None, None, None
+    text = str(given).strip()
+    approximate = APPROXIMATELY.match(text)
+    if approximate:
+        return dec(text[approximate.end() :].replace(" ", "")), None, None, True, None
+    span = RANGE.match(text)
+    if span:
+        return None, dec(span[1].replace(" ", "")), dec(span[2].replace(" ", "")), None, None
+    return dec(text.replace(" ", "")), None, None, None, None
+
+
+def groupes_de_membres(projects, params):
+    rows = []
+    for project in projects:
+        for group in groups(project, params.get("relation")):
+            value, low, high, approximate, year = figure(group.get("nombre_membres"))
+            given = group.get("type")
+            rows.append(
+                {
+                    "projet": iri(project),
+                    "nom_projet": project.get("nom"),
+                    "groupe": f"{iri(project)}/groupe/{group['id']}",
+                    "nom": group.get("nom"),
+                    "type": VOCAB + "types-groupes/" + given if given else None,
+                    "relation": group.get("relation", "membre"),
+                    "effectif": value,
+                    "effectif_min": low,
+                    "effectif_max": high,
+                    "environ": approximate,
+                    "annee": year,
+                    "membres_nommes": len(group.get("membres") or []),
+                    "surtout_ess": group.get("majoritairement_ess"),
+                }
+            )
+    return rows
+
+
 EXPECTED = {
     "acteurs-par-type": acteurs_par_type,
     "axes-thematiques": axes_thematiques,
@@ -665,6 +753,7 @@ EXPECTED = {
     "financements-par-type-de-financeur": financements_par_type_de_financeur,
     "formes-gouvernance": formes_gouvernance,
     "formes-implication": formes_implication,
+    "groupes-de-membres": groupes_de_membres,
     "heterogeneite-consortium": heterogeneite_consortium,
     "membres-ess": membres_ess,
     "organisations-partagees": organisations_partagees,

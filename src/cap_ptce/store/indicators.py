@@ -6,12 +6,12 @@ Oxigraph, for every query that needs them. The knowledge base counts them once
 per load instead, with the SPARQL query ``indicators.rq`` beside this module,
 and keeps the result in the graph ``https://w3id.org/cap-ptce/graphe/indicateurs``::
 
-    <project IRI> cap:totalMemberCount 14 ; cap:memberKindCount 9 ; cap:memberCategoryCount 4 ;
+    <project IRI> cap:memberCount 14 ; cap:memberKindCount 9 ; cap:memberCategoryCount 4 ;
         cap:untypedMemberCount 0 ; cap:socioEconomicMemberCount 8 ; cap:networkMemberCount 1 ;
         cap:localAuthorityMemberCount 3 ; cap:researchTrainingMemberCount 1 ; cap:inhabitantMemberCount 0 ;
         cap:sseMemberCount 6 ; cap:nonSseEnterpriseCount 4 ; cap:sseUnknownMemberCount 0 ; cap:answerCount 18 ;
         cap:memberKindTally [ a cap:MemberKindTally ; cap:memberKind <…/vocab/types-acteurs/cooperative> ;
-                              cap:totalMemberCount 3 ; cap:sseMemberCount 3 ] , … ;
+                              cap:memberCount 3 ; cap:sseMemberCount 3 ] , … ;
         cap:inRegion <http://id.insee.fr/geo/region/32> ; cap:inDepartement <http://id.insee.fr/geo/departement/80> .
     <project IRI/financement/1> cap:funderCategory <…/vocab/types-financeurs/public> .
 
@@ -42,7 +42,7 @@ _CAP = "https://w3id.org/cap-ptce/def#"
 INDICATOR_PROPERTIES = tuple(
     _CAP + name
     for name in (
-        "totalMemberCount",
+        "memberCount",
         "memberKindCount",
         "memberCategoryCount",
         "untypedMemberCount",
@@ -54,6 +54,8 @@ INDICATOR_PROPERTIES = tuple(
         "sseMemberCount",
         "nonSseEnterpriseCount",
         "sseUnknownMemberCount",
+        "partnerCount",
+        "memberGroupCount",
         "answerCount",
         "memberKindTally",
     )
