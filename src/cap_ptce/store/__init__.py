@@ -23,11 +23,12 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
     >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
 
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
-:mod:`.remote`), the provenance graph (:mod:`.provenance`), the per-project
-indicators (:mod:`.indicators`) and the knowledge base that a deployment's
-settings describe (:func:`.build.build_kb`). May import: the foundations,
-``rdf``, ``grid``, ``validation`` (for the reference graphs), ``corpus`` and
-``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
+:mod:`.remote`), the provenance graph (:mod:`.provenance`), the places graph
+(:mod:`.places`), the per-project indicators and the organisations
+(:mod:`.indicators`) and the knowledge base that a deployment's settings
+describe (:func:`.build.build_kb`). May import: the foundations, ``rdf``,
+``geo`` (the places), ``grid``, ``validation`` (for the reference graphs),
+``corpus`` and ``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreErr
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
-from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, indicators_query, organisations_query
+from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
-from .places import PLACE_IRIS_QUERY, PLACES_GRAPH, places_ntriples
+from .places import PLACES_GRAPH
 from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
 from .remote import RemoteStore, is_url
 
@@ -83,7 +84,6 @@ SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
 REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
 # What the knowledge base writes itself after each load, beside the descriptions.
 DERIVED_GRAPHS = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)
-_NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its clients, not from us
 
 
 def _prefixes() -> dict[str, str]:
@@ -293,19 +293,10 @@ class KnowledgeBase:
         :meth:`load_corpus` calls it itself, since the vocabulary may have changed
         as well as the files.
         """
-        places = places_ntriples(row["place"].value for row in self._backend.select(PLACE_IRIS_QUERY))
-        self._replace(PLACES_GRAPH, places)
-        written = places.count(b"\n")
-        for graph, text in ((INDICATORS_GRAPH, indicators_query()), (ORGANISATIONS_GRAPH, organisations_query())):
-            result = self._backend.run(
-                QueryRequest(text),
-                inspect_query(text),
-                choose_format("CONSTRUCT", None, ["nt"]),
-                timeout=None,
-                max_rows=_NO_CAP,
-            )
-            self._replace(graph, result.body)
-            written += result.count
+        written = 0
+        for graph, ntriples in derived_graphs(self._backend):  # each written before the next is worked out
+            self._replace(graph, ntriples)
+            written += ntriples.count(b"\n")
         return written
 
     def _apply(self, source, before, sha, read, report, kept) -> GraphRecord | None:
