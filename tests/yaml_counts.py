@@ -696,14 +696,14 @@ RANGE = re.compile(r"^([0-9 ]+)\s*(?:à|-|–)\s*([0-9 ]+)$")
 
 
 def figure(given) -> tuple:
-    """(value, low, high, approximate, year) of a figure as tests write them: a number, "environ 15",
-    "20 à 25", or a block with valeur / valeur_min / valeur_max / environ / annee."""
+    """(value, low, high, approximate, year) of a figure as descriptions write it: a number, "environ 15",
+    "20 à 25", or a block whose valeur is one of those, with environ and annee."""
     if given is None:
         return None, None, None, None, None
     if isinstance(given, dict):
-        value, low, high = (dec(given[k]) if k in given else None for k in ("valeur", "valeur_min", "valeur_max"))
+        value, low, high, approximate, _ = figure(given.get("valeur"))
         year = str(given["annee"]) if "annee" in given else None
-        return value, low, high, True if given.get("environ") else None, year
+        return value, low, high, True if given.get("environ") or approximate else None, year
     if isinstance(given, (int, float)):
         return dec(given), None, None, None, None
     text = str(given).strip()
