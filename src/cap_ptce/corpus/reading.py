@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
 from ..project.description import DESCRIPTION_SUFFIXES
+from .links import with_register_links
 from .records import GraphRecord, Validation
 
 __all__ = [
@@ -37,8 +38,8 @@ __all__ = [
 ]
 
 GRAPH_SUFFIX = "/graphe"
-_FILES_PER_PROCESS = 20
-_PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so  # below this, starting processes costs more than it saves
+_FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
+_PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so
 
 
 @dataclass(frozen=True)
@@ -135,19 +136,22 @@ def default_loader(path: Path, *, base: str | None = None) -> Any:
 class DescriptionValidator:
     """The store's validator: one description, or many in batches (the same outcomes, faster).
 
-    ``many`` validates with :func:`cap_ptce.validation_batch.validate_descriptions`:
-    one pySHACL run for dozens of descriptions, the results split back by focus node.
+    ``many`` validates with :func:`cap_ptce.validation.batch.validate_descriptions`.
+    ``engine`` is "fast" or "pyshacl"; None takes the VALIDATION_ENGINE setting.
     """
+
+    def __init__(self, engine: str | None = None) -> None:
+        self.engine = engine
 
     def __call__(self, description: Any) -> Validation:
         from ..validation import validate_description
 
-        return summarise_report(validate_description(description))
+        return summarise_report(validate_description(description, engine=self.engine))
 
     def many(self, descriptions: list) -> list[Validation]:
         from ..validation.batch import validate_descriptions
 
-        return [summarise_report(report) for report in validate_descriptions(descriptions)]
+        return [summarise_report(r) for r in validate_descriptions(descriptions, engine=self.engine)]
 
 
 default_validator = DescriptionValidator()
@@ -225,7 +229,7 @@ def stored_ntriples(graph: Any) -> bytes:
 
 def _read(description: Any, source: str, sha: str, loaded_at, validation) -> ReadDescription:
     project = str(description.iri)
-    ntriples = stored_ntriples(description.graph)
+    ntriples = stored_ntriples(with_register_links(description.graph))
     record = GraphRecord(
         graph=graph_iri_for(project),
         source=source,
