@@ -292,6 +292,26 @@ def test_partners_groups_and_parts_of_territory_are_read_as_documented(format_2)
     assert {"28"} <= regions  # Rouen, added by a change of territory, is in Normandie
 
 
+def test_coverage_counts_the_answers_that_validation_counts(gappy):
+    """A question answered by one of its keys (grid 1.1.0, ``champs:``) is answered for the coverage
+    queries as for the completeness that validation reports: on descriptions with fields missing,
+    the two counts agree project by project."""
+    from rdflib import URIRef
+
+    from cap_ptce.project import load_description
+    from cap_ptce.validation.completeness import answered_questions
+
+    kb, projects = gappy
+    coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
+    validated = {}
+    for project in projects:
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        graph = load_description(text, source=f"{project['id']}.yaml", format="yaml").graph
+        validated[iri(project)] = len(answered_questions(graph, URIRef(iri(project))))
+    assert coverage == validated
+    assert sum(1 for n in coverage.values() if n < 18) >= 20, "the corpus should leave questions out"
+
+
 def test_every_query_is_counted_here():
     """A new ready-made query gets its count from the YAML here (validation-des-descriptions
     reports the validator's verdicts: test_validation_rows_keep_every_description checks it)."""

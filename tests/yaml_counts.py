@@ -185,8 +185,35 @@ def answers(project: dict) -> dict[str, object]:
     return found
 
 
+def _given(value) -> bool:
+    """A value, as the loader reads one: an empty block in a list is still a node (``instances: [{}]``)."""
+    return value is not None and value != "" and value != []
+
+
+def values_at(project: dict, key_path: str) -> list:
+    """The values a path of keys (``coordination.valorisation``) reaches, through lists of blocks."""
+    nodes = [project]
+    for key in key_path.split("."):
+        reached = []
+        for node in nodes:
+            value = node.get(key) if isinstance(node, dict) else None
+            reached.extend(v for v in (value if isinstance(value, list) else [value]) if _given(v))
+        nodes = reached
+    return nodes
+
+
+def answered_questions(project: dict) -> set[str]:
+    """The grid's questions a description answers: a written answer, or a key the grid names
+    for the question (``champs:`` in grille/grille.yaml) that holds a value."""
+    written = {qid for qid, text in answers(project).items() if text and str(text).strip()}
+    keyed = {
+        qid for qid, question, _ in grid_questions() if any(values_at(project, k) for k in question.get("champs", []))
+    }
+    return written | keyed
+
+
 def answered(project: dict) -> int:
-    return sum(1 for text in answers(project).values() if text and str(text).strip())
+    return len(answered_questions(project))
 
 
 def maturity_ok(project: dict, params: dict) -> bool:
@@ -294,7 +321,7 @@ def couverture_par_question(projects, params):
     lang = params.get("langue", "fr")
     rows = []
     for qid, question, entry in grid_questions():
-        answering = sum(1 for p in projects if str(answers(p).get(qid) or "").strip())
+        answering = sum(1 for p in projects if qid in answered_questions(p))
         rows.append(
             {
                 "question": BASE + "grille/question/" + qid,
