@@ -237,7 +237,12 @@ def format_2_variants(base: dict) -> list[dict]:
         actor["ess"] = actor.get("ess") or is_enterprise(actor)  # no member is an enterprise outside the SSE…
     second["groupes"] = [{"id": "fede", "nom": "Fédération", "type": "federation", "majoritairement_ess": False}]
     second["territoire"] = {"nom": "Ouest de la Somme", "parties": [{"departement": "80"}]}  # … but a group is
-    return [first, second]
+    third = copy.deepcopy(base)
+    third["id"] = "v2-un-college-pour-l-ess"
+    for actor in third["acteurs"]:
+        actor["ess"] = False  # no member is an SSE enterprise…
+    third["groupes"] = [{"id": "college-ess", "nom": "Collège ESS", "type": "college", "majoritairement_ess": True}]
+    return [first, second, third]  # … but a group mostly in the SSE stands for them
 
 
 @pytest.fixture(scope="module")

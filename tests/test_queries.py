@@ -73,6 +73,8 @@ def _variants(sample: dict) -> list[dict]:
     no_sse = copy.deepcopy(sample)
     for actor in no_sse["acteurs"]:
         actor["ess"] = False
+    for group in no_sse.get("groupes") or []:  # a group mostly in the SSE stands for SSE enterprises
+        group["majoritairement_ess"] = False
     only_sse = copy.deepcopy(sample)
     for actor in only_sse["acteurs"]:
         actor["ess"] = True

@@ -534,7 +534,9 @@ def membres_ess(projects, params):
 def legal_gaps(project: dict) -> set[str]:
     consortium, territory = members(project), project.get("territoire") or {}
     gaps = set()
-    if not any(a.get("ess") is True for a in consortium):
+    if not any(a.get("ess") is True for a in consortium) and not any(
+        g.get("majoritairement_ess") is True for g in groups(project)
+    ):
         gaps.add("entreprise-ess")
     outside = any(a.get("ess") is False and is_enterprise(a) for a in consortium)
     if not outside and not any(g.get("majoritairement_ess") is False for g in groups(project)):
