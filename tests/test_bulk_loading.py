@@ -17,7 +17,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from cap_ptce.corpus.links import REGISTER, with_register_links
-from cap_ptce.corpus.reading import default_loader
+from cap_ptce.corpus.reading import default_loader, stored_ntriples
 from cap_ptce.project.generate import write_synthetic
 from cap_ptce.rdf.oxigraph import in_graph, ntriples
 from cap_ptce.resources import data_dir
@@ -104,7 +104,7 @@ def _graph_by_graph(kb: KnowledgeBase, folder: Path) -> None:
     """The slower path, kept here as the reference: each description's graph written on its own."""
     for record in kb.records():
         path = folder / record.source
-        kb.load_graph(record.graph, ntriples(with_register_links(list(default_loader(path).triples))), "nt")
+        kb.load_graph(record.graph, stored_ntriples(with_register_links(list(default_loader(path).triples))), "nt")
 
 
 def test_the_bulk_load_writes_the_quads_that_graph_by_graph_writes(generated):

@@ -7,6 +7,7 @@ writes what this module gives it: each description's N-Triples and its record.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,12 @@ __all__ = [
     "DescriptionValidator",
     "default_validator",
     "summarise_report",
+    "stored_ntriples",
 ]
 
 GRAPH_SUFFIX = "/graphe"
 _FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
+_PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,35 @@ def corpus_files(folder: Path) -> dict[str, Path]:
             hint="donnez un dossier de descriptions / give a folder of descriptions",
         )
     found = {}
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in DESCRIPTION_SUFFIXES and path.is_file() and not path.name.startswith("."):
-            found[path.relative_to(folder).as_posix()] = path
-    return found
+    for path in _walk(folder):
+        # A link that leads nowhere is kept: reading it fails, and the load report says so.
+        if path.suffix.lower() in DESCRIPTION_SUFFIXES and not path.name.startswith("."):
+            if path.is_file() or (path.is_symlink() and not path.exists()):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def _walk(folder: Path):
+    """Every path under ``folder``, following links to folders (each real folder once, so a loop ends)."""
+    seen = set()
+    for root, folders, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            folders.clear()
+            continue
+        seen.add(real)
+        yield from (Path(root, name) for name in names)
 
 
 def checksum(path: Path) -> str:
     """The SHA-256 of the file's bytes, in hexadecimal."""
+    if path.is_symlink() and not path.exists():
+        raise InputFileError(
+            f"{path.name} est un lien vers {os.readlink(path)}, qui n'existe pas / "
+            f"is a symbolic link to {os.readlink(path)}, which does not exist",
+            source=path.name,
+            hint="corrigez ou retirez le lien / fix or remove the link",
+        )
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
@@ -192,18 +216,31 @@ def read_one(
     return _read(description, source, sha, validation, loaded_at)
 
 
+def stored_ntriples(triples) -> bytes:
+    """A description's triples as the knowledge base keeps them: without what it says of INSEE places.
+
+    A description names its communes, EPCI, départements and régions by their
+    INSEE IRIs; their type and code are facts of the official geography, which
+    the knowledge base holds once, in its places graph. Kept in each
+    description, they would be counted once per description in the union of
+    the graphs.
+    """
+    lines = ntriples(triples).splitlines(keepends=True)
+    return b"".join(line for line in lines if line.strip() and not line.startswith(_PLACE_SUBJECT))
+
+
 def _read(description, source: str, sha: str, validation, loaded_at) -> ReadDescription:
     """The record and N-Triples of one read description, links to the public registers included."""
     project = str(description.iri)
     triples = getattr(description, "triples", None) or description.graph  # a loader may give a graph only
-    text = ntriples(with_register_links(list(triples)))
+    text = stored_ntriples(with_register_links(list(triples)))
     record = GraphRecord(
         graph=graph_iri_for(project),
         source=source,
         sha256=sha,
         loaded_at=loaded_at,
         project=project,
-        triples=sum(1 for line in text.splitlines() if line),
+        triples=text.count(b"\n"),
         validation=validation,
         content=stored_digest(text),
     )

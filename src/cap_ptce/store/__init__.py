@@ -9,9 +9,12 @@ Each part sits in its own named graph:
 ``{project IRI}/graphe``                     one project's description
 ``https://w3id.org/cap-ptce/graphe/provenance``  where each description came from
 ``https://w3id.org/cap-ptce/graphe/indicateurs``  per-project counts, recomputed at each load
+``https://w3id.org/cap-ptce/graphe/lieux``   the places the corpus names, from the COG
+``https://w3id.org/cap-ptce/graphe/organisations``  one organisation per SIREN or RNA
 ==========================================  =====================================
 
-Queries without a dataset see the union of all graphs. The store is pyoxigraph
+Queries without a dataset see the union of all graphs, and no triple sits in two
+graphs, so that the union is a merge: a fact is counted once. The store is pyoxigraph
 in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
 
     >>> kb = KnowledgeBase.open()              # memory; a folder; or "http://host/sparql"
@@ -21,11 +24,12 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
 
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
 :mod:`.remote`), loading a corpus (:mod:`.loading`) atomically (:mod:`.checkpoint`),
-the provenance graph (:mod:`.provenance`), the per-project indicators
-(:mod:`.indicators`) and the knowledge base that a deployment's settings
-describe (:func:`.build.build_kb`). May import: the foundations,
-``rdf``, ``grid``, ``validation`` (for the reference graphs), ``corpus`` and
-``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
+the provenance graph (:mod:`.provenance`), the places graph (:mod:`.places`),
+the per-project indicators and the organisations (:mod:`.indicators`) and the
+knowledge base that a deployment's settings describe (:func:`.build.build_kb`).
+May import: the foundations, ``rdf``, ``geo`` (the places), ``grid``,
+``validation`` (for the reference graphs), ``corpus`` and ``sparql``; never
+``queries``, ``publish``, ``web`` or ``cli``.
 """
 
 from __future__ import annotations
@@ -39,14 +43,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..corpus import FileOutcome, GraphRecord, LoadReport, default_loader, default_validator
+from ..corpus import FileOutcome, GraphRecord, LoadReport, corpus_files, default_loader, default_validator
 from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
 from ..sparql.sharing import Sharing
-from .indicators import INDICATORS_GRAPH, indicators_query
+from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
+from .places import PLACES_GRAPH
 from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row
 from .remote import RemoteStore, is_url
 
@@ -60,6 +65,9 @@ __all__ = [
     "SHAPES_GRAPH",
     "PROVENANCE_GRAPH",
     "INDICATORS_GRAPH",
+    "ORGANISATIONS_GRAPH",
+    "PLACES_GRAPH",
+    "DERIVED_GRAPHS",
     "REFERENCE_GRAPHS",
 ]
 
@@ -67,7 +75,8 @@ ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
 GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
 SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
 REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
-_NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its clients, not from us
+# What the knowledge base writes itself after each load, beside the descriptions.
+DERIVED_GRAPHS = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)
 
 
 def _prefixes() -> dict[str, str]:
@@ -228,6 +237,18 @@ class KnowledgeBase:
         """The provenance of every description in the store."""
         return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
 
+    def corpus_sources(self, folder: str | Path, *, scope: str | None = None) -> dict[str, Path]:
+        """The description files under ``folder`` by the name the store records: relative, under ``scope``."""
+        files = corpus_files(Path(folder))
+        return {f"{scope}/{source}" if scope else source: path for source, path in files.items()}
+
+    def removals(self, folder: str | Path, *, scope: str | None = None) -> list[GraphRecord]:
+        """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not."""
+        from .loading import in_scope
+
+        sources = self.corpus_sources(folder, scope=scope)
+        return [r for r in self.records() if in_scope(r.source, scope) and r.source not in sources]
+
     def load_corpus(
         self,
         folder: str | Path,
@@ -236,6 +257,7 @@ class KnowledgeBase:
         validator: Callable[[Any], Any] | None = default_validator,
         now: datetime | None = None,
         jobs: int = 1,
+        scope: str | None = None,
         with_references: bool = False,
         license: str | None = None,
     ) -> LoadReport:
@@ -245,17 +267,20 @@ class KnowledgeBase:
         ``validator(description)`` returns a :class:`~.provenance.Validation`
         (None: do not validate); one with a ``many(descriptions)`` method, like
         the default, validates the changed files in batches. Graphs of files
-        that disappeared are removed; a graph whose content no longer gives its
-        recorded checksum is loaded again. With ``jobs`` > 1, changed files are
-        read and validated in that many processes when there are enough of them.
-        The writes are atomic on an on-disk store (:meth:`atomic`); with
-        ``with_references``, the reference graphs (under ``license``) are built
-        with the rest before the first write and written in the same block.
+        that disappeared are removed (:meth:`removals` says which, before); a
+        graph whose content no longer gives its recorded checksum is loaded
+        again. With ``jobs`` > 1, changed files are read and validated in that
+        many processes when there are enough of them. With a ``scope``, the
+        files are recorded as ``{scope}/{relative name}`` and only the
+        descriptions of that scope are compared with the folder: the others stay
+        as they are. The writes are atomic on an on-disk store (:meth:`atomic`);
+        with ``with_references``, the reference graphs (under ``license``) are
+        built with the rest before the first write and written in the same block.
         """
         from .loading import load_corpus
 
         references = _reference_sources(license) if with_references else None
-        return load_corpus(self, Path(folder), loader or default_loader, validator, now, jobs, references)
+        return load_corpus(self, Path(folder), loader or default_loader, validator, now, jobs, references, scope)
 
     def atomic(self):
         """A block whose writes all happen or none (on disk): ``with kb.atomic(): …``.
@@ -267,23 +292,21 @@ class KnowledgeBase:
         return self._backend.atomic()
 
     def refresh_indicators(self) -> int:
-        """Count every project's indicators again into :data:`INDICATORS_GRAPH`; the triples written.
+        """Write the derived graphs again: places, indicators, organisations; the triples written.
 
-        One CONSTRUCT (``store/indicators.rq``) over the whole store, run here
-        without a time limit: 3.8 s at 10,000 descriptions in memory. Call it after
-        changing description graphs with :meth:`load_graph`; :meth:`load_corpus`
-        calls it itself, since the vocabulary may have changed as well as the files.
+        The places graph comes first (the indicators read it), from the official
+        geography (:mod:`.places`); then one CONSTRUCT each (``store/indicators.rq``,
+        ``store/organisations.rq``) over the whole store, run here without a time
+        limit: 3.8 s at 10,000 descriptions in memory for the indicators. Call it
+        after changing description graphs with :meth:`load_graph`;
+        :meth:`load_corpus` calls it itself, since the vocabulary may have changed
+        as well as the files.
         """
-        text = indicators_query()
-        result = self._backend.run(
-            QueryRequest(text),
-            inspect_query(text),
-            choose_format("CONSTRUCT", None, ["nt"]),
-            timeout=None,
-            max_rows=_NO_CAP,
-        )
-        self._replace(INDICATORS_GRAPH, result.body)
-        return result.count
+        written = {}
+        for graph, ntriples in derived_graphs(self._backend):  # each written before the next is worked out
+            self._replace(graph, ntriples)
+            written[graph] = ntriples.count(b"\n")  # a graph written twice: its last contents
+        return sum(written.values())
 
     # --- queries ----------------------------------------------------------------------
 

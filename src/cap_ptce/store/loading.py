@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..corpus import FileOutcome, GraphRecord, LoadReport, checksum_or_error, corpus_files, read_descriptions
+from ..corpus import FileOutcome, GraphRecord, LoadReport, checksum_or_error, read_descriptions
 from .provenance import PROVENANCE_GRAPH, records_to_ntriples
 
 # A cap_ptce.store.KnowledgeBase: importing the class (even for type checking) would make a circle.
@@ -43,15 +43,24 @@ class CorpusChanges:
     previous: dict[str, GraphRecord]
     read: dict
     drifted: set[str]
+    others: list[GraphRecord]  # the descriptions of other scopes (other folders added with --add), kept as they are
 
 
 def read_changes(
-    kb: KnowledgeBase, folder: Path, loader: Callable, validator: Callable | None, now: datetime | None, jobs: int
+    kb: KnowledgeBase,
+    folder: Path,
+    loader: Callable,
+    validator: Callable | None,
+    now: datetime | None,
+    jobs: int,
+    scope: str | None = None,
 ) -> CorpusChanges:
-    """Read and validate what changed in ``folder`` since the last load; nothing is written."""
+    """Read and validate what changed in ``folder`` (in ``scope``) since the last load; nothing is written."""
     loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
-    previous = {record.source: record for record in kb.records()}
-    files = corpus_files(Path(folder))
+    records = kb.records()
+    previous = {record.source: record for record in records if in_scope(record.source, scope)}
+    others = [record for record in records if not in_scope(record.source, scope)]
+    files = kb.corpus_sources(folder, scope=scope)
     sums = {source: checksum_or_error(path) for source, path in files.items()}
     drifted = _drifted(kb, previous, sums)
     to_read = [
@@ -59,7 +68,8 @@ def read_changes(
         for source, sha in sums.items()
         if isinstance(sha, str) and (getattr(previous.get(source), "sha256", None) != sha or source in drifted)
     ]
-    return CorpusChanges(files, sums, previous, read_descriptions(to_read, loader, validator, loaded_at, jobs), drifted)
+    read = read_descriptions(to_read, loader, validator, loaded_at, jobs)
+    return CorpusChanges(files, sums, previous, read, drifted, others)
 
 
 def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
@@ -70,7 +80,7 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
     of its graph as Oxigraph holds it, made while reading; a SPARQL server may
     hold literals otherwise, so its checksums are read back after writing.
     """
-    report, kept, written = LoadReport(), [], {}
+    report, kept, written = LoadReport(), list(changes.others), {}
     with kb.atomic():
         for source in changes.files:
             before, read = changes.previous.get(source), changes.read.get(source)
@@ -103,18 +113,24 @@ def load_corpus(
     now: datetime | None,
     jobs: int,
     references: Mapping[str, Callable[[], Any]] | None = None,
+    scope: str | None = None,
 ) -> LoadReport:
     """Bring ``kb`` up to date with ``folder``, and the reference graphs that ``references`` build, if any.
 
     (See :meth:`KnowledgeBase.load_corpus`.) Everything is read, validated and
     built first; then written in one atomic block.
     """
-    changes = read_changes(kb, folder, loader, validator, now, jobs)
+    changes = read_changes(kb, folder, loader, validator, now, jobs, scope)
     built = {name: make_graph() for name, make_graph in (references or {}).items()}
     with kb.atomic():
         if built:
             kb.load_reference_graphs({name: (lambda graph=graph: graph) for name, graph in built.items()})
         return write_changes(kb, changes)
+
+
+def in_scope(source: str, scope: str | None) -> bool:
+    """Whether a recorded source belongs to ``scope`` (every source does when there is none)."""
+    return scope is None or source.startswith(scope + "/")
 
 
 def _drifted(kb: KnowledgeBase, previous: dict[str, GraphRecord], sums: dict[str, Any]) -> set[str]:
