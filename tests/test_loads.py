@@ -103,7 +103,7 @@ def test_a_load_killed_while_writing_is_undone_and_serve_shows_the_old_corpus_wh
     store, new_corpus = generated_store(tmp_path)
     marker = store.with_name(store.name + ".before-load.complete")
     load = subprocess.Popen(
-        [CAP_PTCE, "load", str(new_corpus), "--store", str(store), "--no-validate"], stdout=subprocess.DEVNULL
+        [CAP_PTCE, "load", str(new_corpus), "--store", str(store), "--no-validate", "--replace"], stdout=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 600
     while not marker.exists() and load.poll() is None and time.monotonic() < deadline:
@@ -130,7 +130,7 @@ def test_a_load_killed_while_writing_is_undone_and_serve_shows_the_old_corpus_wh
     assert figures == {"projects": 300, "records": 300, "counted": 300, "old": 300}, figures
     assert not marker.exists() and not store.with_name(store.name + ".before-load").exists()
     # and the next load goes through, whole
-    assert main(["load", str(new_corpus), "--store", str(store), "--no-validate"]) == 0
+    assert main(["load", str(new_corpus), "--store", str(store), "--no-validate", "--replace"]) == 0
     with KnowledgeBase.open(store, workers=1) as kb:
         assert number(kb, PROJECTS) == number(kb, RECORDS) == number(kb, COUNTED) == 300 and number(kb, OLD) == 0
 
