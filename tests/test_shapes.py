@@ -140,7 +140,7 @@ def test_the_shapes_graph_is_valid_shacl():
 
 def test_the_shape_files_are_ours_and_none_is_generated_by_hand():
     files = sorted(p.name for p in data_dir("shapes").glob("*.ttl"))
-    assert files == ["eligibility.ttl", "legal.ttl", "structure.ttl"]
+    assert files == ["eligibility.ttl", "geography.ttl", "legal.ttl", "structure.ttl"]
     for path in data_dir("shapes").glob("*.ttl"):
         assert "Answered-" not in path.read_text(encoding="utf-8"), path
 

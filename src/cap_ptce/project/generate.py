@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from .emit import data_to_yaml
-from .geo_sample import DEPARTEMENTS, REGIONS, Departement
+from .geo_sample import Departement, departements, region_name
 
 __all__ = ["luhn_digit", "is_luhn_valid", "synthetic_description", "synthetic_files", "write_synthetic"]
 
@@ -163,7 +163,7 @@ class _Draft:
         self.rng = random.Random(f"cap-ptce/{seed}/{index}")
         self.index = index
         self.seed = seed
-        self.departement: Departement = self.rng.choice(DEPARTEMENTS)
+        self.departement: Departement = self.rng.choice(departements())
         self.theme: _Theme = self.rng.choice(_THEMES)
         self.word = self.rng.choice(self.theme.words)
         self.city = self.rng.choice(self.departement.communes)[1]
@@ -281,7 +281,7 @@ def _territory(rng: random.Random, dep: Departement, communes: list[str], city: 
     }
     if dep.epci and rng.random() < 0.7:
         territory["epci"] = [dep.epci[0][0]]
-    territory["description"] = f"Territoire de la région {REGIONS[dep.region]}."
+    territory["description"] = f"Territoire de la région {region_name(dep.region)}."
     return territory
 
 
@@ -357,7 +357,7 @@ def _answers(data: dict, dep: Departement, theme: _Theme) -> dict:
     texts = [
         data["structure_porteuse"]["experience_cooperation"],
         f"{theme.finding} Constat issu d'un diagnostic territorial partagé.",
-        f"Axes : {', '.join(data['axes'])}.",
+        f"Axes thématiques retenus : {', '.join(data['axes'])}.",
         "La dynamique expérimente des réponses que ni le marché ni la collectivité n'apportaient.",
         data["objectifs"][0] + ", non délocalisables.",
         f"Elle valorise les ressources et les savoir-faire de {dep.name}.",

@@ -6,7 +6,8 @@ builds one shape per question of :func:`cap_ptce.grid.load_grid`, each naming
 its entry and its question. An unanswered question is a ``sh:Violation``: a
 description answers the grid, and one that leaves a question out does not
 conform (docs/validation.md explains the choice). :func:`completeness` counts
-the same answers entry by entry for the report.
+the same answers entry by entry for the report, except those left blank or as
+the template wrote them, which ``capsh:PlaceholderText`` reports instead.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from ..grid import Entry, Grid, Question, load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from ..rdf.namespaces import CAP, GRID_IRI, GRILLE, SHAPES, bind_prefixes
+from ..rdf.namespaces import CAP, GRID_IRI, GRILLE, SCHEMA, SHAPES, bind_prefixes
+from .placeholders import is_placeholder_text
 
 __all__ = [
     "EntryCompleteness",
@@ -157,17 +159,25 @@ def _add_answer_question_shape(graph: Graph, grid: Grid) -> None:
 
 def completeness(graph: Graph, project: URIRef | None, lang: str = DEFAULT_LANGUAGE) -> Completeness:
     """Count the grid questions that ``project`` answers in ``graph``, entry by entry (none without a project)."""
-    # the same path as the completeness shapes, so the counts and the results agree
+    # the same path as the completeness shapes; an answer left as the template wrote it
+    # is not counted, and capsh:PlaceholderText reports it at its line instead
     answered = (
         set()
         if project is None
         else {
             question
             for answer in graph.objects(project, CAP.hasAnswer)
+            if not _left_over(graph, answer)
             for question in graph.objects(answer, CAP.answers)
         }
     )
     return Completeness(tuple(_entry_completeness(entry, answered, lang) for entry in load_grid().entries))
+
+
+def _left_over(graph: Graph, answer) -> bool:
+    """Whether every text of ``answer`` is blank or left over from the template."""
+    texts = [str(text) for text in graph.objects(answer, SCHEMA.text)]
+    return bool(texts) and all(is_placeholder_text(text) for text in texts)
 
 
 def _entry_completeness(entry: Entry, answered: set, lang: str) -> EntryCompleteness:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
@@ -34,7 +34,7 @@ from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project import DESCRIPTION_SUFFIXES, load_description
 from ..rdf.namespaces import CAP, PREFIXES, SHAPES, VOCAB
-from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
+from .completeness import Completeness, completeness, completeness_shapes, question_iri, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
 
 __all__ = [
@@ -156,14 +156,17 @@ def _check_lang(lang: str) -> None:
 
 def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang: str) -> Result:
     shape = report.value(node, SH.sourceShape)
-    entry, question = _shape_links().get(shape, (GENERAL, None))
     focus = report.value(node, SH.focusNode)
+    entry, question = _links(shape, focus, data)
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
     message = _message(report, node, shape, lang)
     if shape in _completeness_shape_iris() and _is_emerging(data):
         # the grid asks an emerging project its questions in the future tense
         message = unanswered_message(load_grid().question(question), lang, future=True)
+    line = None
+    if shape in _value_reported_shapes() and line_for is not None and isinstance(value, URIRef):
+        line = line_for(value, None)
     return Result(
         severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
         entry=entry,
@@ -173,9 +176,31 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         focus=str(focus),
         path=_path_text(report, path),
         value=None if value is None else str(value),
-        line=_line(data, line_for, focus, _first_iri(report, path), _project(data)),
+        line=line or _line(data, line_for, focus, _first_iri(report, path), _project(data)),
         shape=str(shape),
     )
+
+
+def _links(shape, focus, data: Graph) -> tuple[str, str | None]:
+    """The result's grid entry and question: its shape's, or for an answer, the question it answers."""
+    entry, question = _shape_links().get(shape, (GENERAL, None))
+    answered = data.value(focus, CAP.answers) if question is None else None
+    if answered is not None and (focus, RDF.type, CAP.Answer) in data:
+        found = _question_ids().get(str(answered))
+        if found is not None:
+            return load_grid().question(found).entry_id, found
+    return entry, question
+
+
+@cache
+def _question_ids() -> dict[str, str]:
+    return {str(question_iri(q.id)): q.id for q in load_grid().questions}
+
+
+@cache
+def _value_reported_shapes() -> frozenset:
+    """Shapes whose results are about their value, so the report gives them the value's line (cap:reportsAtValue)."""
+    return frozenset(full_shapes().subjects(CAP.reportsAtValue, Literal(True)))
 
 
 @cache
