@@ -20,6 +20,7 @@ Usage::
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -157,8 +158,8 @@ def _check_lang(lang: str) -> None:
 def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang: str) -> Result:
     shape = report.value(node, SH.sourceShape)
     focus = report.value(node, SH.focusNode)
-    entry, question = _links(shape, focus, data)
     path = report.value(node, SH.resultPath)
+    entry, question = _links(shape, focus, path, data)
     value = report.value(node, SH.value)
     message = _message(report, node, shape, lang)
     if shape in _completeness_shape_iris() and _is_emerging(data):
@@ -181,15 +182,39 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
     )
 
 
-def _links(shape, focus, data: Graph) -> tuple[str, str | None]:
-    """The result's grid entry and question: its shape's, or for an answer, the question it answers."""
-    entry, question = _shape_links().get(shape, (GENERAL, None))
-    answered = data.value(focus, CAP.answers) if question is None else None
-    if answered is not None and (focus, RDF.type, CAP.Answer) in data:
-        found = _question_ids().get(str(answered))
-        if found is not None:
-            return load_grid().question(found).entry_id, found
-    return entry, question
+def _links(shape, focus, path, data: Graph) -> tuple[str, str | None]:
+    """The result's grid entry and question: its shape's; else, for a shape about the whole description
+    (a left-over text), the question an answer answers, or the entry that the shapes give its node and key."""
+    links = _shape_links().get(shape, (GENERAL, None))
+    if links[0] != GENERAL:
+        return links
+    answered = data.value(focus, CAP.answers)
+    if answered is not None and str(answered) in _question_ids():
+        question = _question_ids()[str(answered)]
+        return load_grid().question(question).entry_id, question
+    by_key, by_class = _links_by_node()
+    for node_class in data.objects(focus, RDF.type):
+        found = by_key.get((node_class, path)) or by_class.get(node_class)
+        if found:
+            return found
+    return links
+
+
+@cache
+def _links_by_node() -> tuple[dict, dict]:
+    """(class, path) -> (entry, question), and class -> (entry, question) when every shape of the class agrees,
+    from the shapes that target a class and name an entry."""
+    shapes = full_shapes()
+    by_key, by_class = {}, defaultdict(set)
+    for shape, links in _shape_links().items():
+        if links[0] == GENERAL:
+            continue
+        path = shapes.value(shape, SH.path)
+        for node_class in shapes.objects(shape, SH.targetClass):
+            if isinstance(path, URIRef):
+                by_key.setdefault((node_class, path), links)
+            by_class[node_class].add(links)
+    return by_key, {node_class: links.pop() for node_class, links in by_class.items() if len(links) == 1}
 
 
 @cache
@@ -243,8 +268,9 @@ def _path_text(graph: Graph, path) -> str | None:
 
 def _curie(iri: URIRef) -> str:
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
+        base = str(namespace)  # rdflib's closed namespaces (SKOS, RDF…) have no len()
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base) :]}"
     return f"<{iri}>"
 
 
