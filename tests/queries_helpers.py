@@ -7,6 +7,7 @@ check cannot share a mistake.
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -57,8 +58,9 @@ def iri(project: dict) -> str:
 
 
 def answered(project: dict) -> set[str]:
-    """The questions a description answers: non-empty texts under ``reponses``."""
-    return {qid for qid, text in (project.get("reponses") or {}).items() if text and str(text).strip()}
+    """The questions a description answers in words: ``q01: …`` keys (format 2) or texts under ``reponses`` (1)."""
+    texts = dict(project.get("reponses") or {}) | {k: v for k, v in project.items() if re.fullmatch(r"q[0-9]{2}", k)}
+    return {qid for qid, text in texts.items() if text and str(text).strip()}
 
 
 def free_port() -> int:

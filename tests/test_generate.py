@@ -58,7 +58,8 @@ def test_descriptions_load_round_trip_and_meet_the_law(index):
     actors = description.data["acteurs"]
     assert all(is_luhn_valid(a["siren"]) and is_luhn_valid(a["siret"]) for a in actors)
     assert any(a["ess"] for a in actors) and any(a["type"] == "entreprise-hors-ess" for a in actors)
-    assert description.data["fictif"] is True and len(description.data["reponses"]) == 18
+    assert description.data["fictif"] is True and description.data["format"] == 2
+    assert sum(key.startswith("q") for key in description.data) == 18
 
 
 def test_a_sample_of_descriptions_conforms_to_the_shapes(tmp_path: Path):

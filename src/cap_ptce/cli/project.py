@@ -1,4 +1,4 @@
-"""Commands of the description area: ``new`` (a template), ``convert`` and ``generate``.
+"""Commands of the description area: ``new`` (a template), ``convert``, ``upgrade`` and ``generate``.
 
 They stay thin: parse the options, call one function of :mod:`cap_ptce.project`
 or :mod:`cap_ptce.generate`, write the result. Errors are the library's
@@ -18,12 +18,13 @@ from ..errors import InputFileError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..project import FORMATS
 from ..project import convert as convert_description
+from ..project import upgrade as upgrade_description
 from ..project.generate import write_synthetic
 from ..project.template import MATURITIES, template
 from ..rdf.namespaces import BASE
 from ..settings import from_environ
 
-__all__ = ["COMMANDS", "new", "convert", "generate"]
+__all__ = ["COMMANDS", "new", "convert", "upgrade", "generate"]
 
 NEW_EPILOG = """\b
 Exemples / examples:
@@ -37,6 +38,13 @@ Exemples / examples:
   cap-ptce convert mon-ptce.yaml --to turtle -o mon-ptce.ttl
   cap-ptce convert mon-ptce.ttl --to yaml           # Turtle -> YAML des porteurs
   cap-ptce convert mon-ptce.yaml --to json-ld
+"""
+
+UPGRADE_EPILOG = """\b
+Exemples / examples:
+  cap-ptce upgrade ancien.yaml                      # la version 2 sur la sortie standard
+  cap-ptce upgrade ancien.yaml -o nouveau.yaml      # dans un autre fichier
+  cap-ptce upgrade mon-ptce.yaml -o mon-ptce.yaml   # à la place de l'ancien (les commentaires se perdent)
 """
 
 GENERATE_EPILOG = """\b
@@ -129,6 +137,26 @@ def convert(file: Path, to: str, source_format: str | None, output: Path | None)
     _write_text(text, output)
 
 
+@click.command("upgrade", epilog=UPGRADE_EPILOG)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier à écrire, le même que FILE pour le remplacer (sinon la sortie standard) / "
+    "file to write, FILE itself to replace it (default: stdout).",
+)
+def upgrade(file: Path, output: Path | None) -> None:
+    """Réécrire une description dans la version 2 du format / rewrite a description in format version 2.
+
+    Rien n'est perdu : la description réécrite donne le même graphe RDF. Les
+    réponses rédigées passent sous leur entrée (q01: …) ; les commentaires ne
+    sont pas gardés. / Nothing is lost: the rewritten description gives the
+    same RDF graph. Written answers move under their entry; comments are not kept.
+    """
+    _write_text(upgrade_description(file, base=_base_iri()), output)
+
+
 @click.command("generate", epilog=GENERATE_EPILOG)
 @click.argument("count", metavar="N", type=click.IntRange(0, 1_000_000))
 @click.option(
@@ -169,4 +197,4 @@ def generate(count: int, seed: int, directory: Path) -> None:
     )
 
 
-COMMANDS = [new, convert, generate]
+COMMANDS = [new, convert, upgrade, generate]

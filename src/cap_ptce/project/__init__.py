@@ -29,6 +29,7 @@ from .description import (
     load_description,
     to_jsonld,
     to_turtle,
+    upgrade,
 )
 from .emit import data_to_yaml
 from .readback import find_project, graph_to_data
@@ -42,6 +43,7 @@ __all__ = [
     "to_turtle",
     "to_jsonld",
     "convert",
+    "upgrade",
     "graph_to_data",
     "data_to_graph",
     "data_to_yaml",

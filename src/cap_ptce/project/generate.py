@@ -222,12 +222,13 @@ def synthetic_description(seed: int, index: int) -> dict:
     communes = sorted(code for code, _ in rng.sample(dep.communes, rng.randint(1, len(dep.communes))))
     data: dict = {
         "fictif": True,
+        "format": 2,
         "id": f"synthetique-{draft.seed}-{index:06d}",
         "nom": f"Pôle {draft.word} {draft.city} (synthétique n° {index})",
         "description": f"Description synthétique d'un PTCE sur le thème « {theme.axis} » ({dep.name}).",
         "maturite": draft.maturity,
         "structure_porteuse": {
-            "acteur": draft.carrier["id"],
+            "porteurs": [draft.carrier["id"]],
             "experience_cooperation": f"{draft.carrier['nom']} coopère depuis {rng.randint(2, 15)} ans sur le territoire.",
         },
         "strategie_commune": f"Mutualiser moyens et compétences autour de « {theme.actions[0].lower()} » à {draft.city}.",
@@ -252,7 +253,7 @@ def synthetic_description(seed: int, index: int) -> dict:
         ],
         "financements": _fundings(rng, draft.carrier["id"]),
     }
-    data["reponses"] = _answers(data, dep, theme)
+    data.update(_answers(data, dep, theme))
     return data
 
 
