@@ -24,6 +24,8 @@ from cap_ptce.project.template import template
 from cap_ptce.resources import data_dir
 from cap_ptce.validation.batch import validate_many
 from test_checks import CORRECT, FAULTS
+from test_checks_v2 import CORRECT as CORRECT_V2
+from test_checks_v2 import FAULTS_V2, base_v2
 from valid_description import description, write
 
 PUBLIC_KINDS = {"collectivite", "collectivite-territoriale", "epci", "etablissement-public"}
@@ -48,16 +50,28 @@ def category(actor: dict) -> str:
     return actor.get("categorie_juridique") or ""
 
 
+def kinds(actor: dict) -> set[str]:
+    """An actor's kinds: one in format 1, one or several in format 2."""
+    given = actor.get("type") or []
+    return {given} if isinstance(given, str) else set(given)
+
+
+def first_number(text) -> float:
+    """The first number of a figure as written ("environ 70", "20 à 25", 48)."""
+    found = re.search(r"\d+", str(text or ""))
+    return float(found.group()) if found else 0.0
+
+
 def is_public(actor: dict) -> bool:
     code = category(actor)
     if code:
         return code[0] in "47" or code in ("3110", "3205", "3210")
-    return actor.get("type") in PUBLIC_KINDS
+    return bool(kinds(actor) & PUBLIC_KINDS)
 
 
 def is_natural_person(actor: dict) -> bool:
     code = category(actor)
-    return code.startswith("1") if code else actor.get("type") == "habitant"
+    return code.startswith("1") if code else "habitant" in kinds(actor)
 
 
 def has_no_personality(actor: dict) -> bool:
@@ -65,34 +79,49 @@ def has_no_personality(actor: dict) -> bool:
 
 
 def is_ess_family(actor: dict) -> bool:
+    if actor.get("groupe"):
+        return False
     code = category(actor)
     by_code = code[:2] in ("51", "63", "64", "82", "92", "93") and code != "9224" or code in COOPERATIVE_CODES
-    by_kind = actor.get("type") in ESS_KINDS and (not code or code[0] in "56" or by_code)
+    by_kind = bool(kinds(actor) & ESS_KINDS) and (not code or code[0] in "56" or by_code)
     return by_code or by_kind
 
 
 def may_be_legal_person(actor: dict) -> bool:
-    return not (is_natural_person(actor) or has_no_personality(actor))
+    return actor.get("groupe") or not (is_natural_person(actor) or has_no_personality(actor))
 
 
 def is_known_legal_person(actor: dict) -> bool:
     code = category(actor)
     if code:
         return may_be_legal_person(actor)
-    return bool(actor.get("rna")) or actor.get("type") in PUBLIC_KINDS | ESS_KINDS | {"societe-commerciale-ess"}
+    return bool(actor.get("rna")) or bool(kinds(actor) & (PUBLIC_KINDS | ESS_KINDS | {"societe-commerciale-ess"}))
 
 
 def declared_ess(actor: dict) -> bool:
+    if actor.get("groupe"):
+        return actor.get("ess") is True
     impossible = is_public(actor) or is_natural_person(actor) or has_no_personality(actor)
-    return actor.get("ess") is True and not impossible and actor.get("type") != "entreprise-hors-ess"
+    if has_evidence(actor):
+        return not impossible
+    return actor.get("ess") is True and not impossible and "entreprise-hors-ess" not in kinds(actor)
+
+
+def has_evidence(actor: dict) -> bool:
+    """An ESUS approval or statutes meeting article 1: the law's evidence for a company."""
+    return bool(actor.get("agrement_esus") or actor.get("statuts_ess"))
 
 
 def outside_the_ess(actor: dict) -> bool:
     """An enterprise outside the ESS by the facts: a sole proprietor, or a company or enterprise kind declared so."""
+    if actor.get("groupe"):
+        return actor.get("ess") is False
     if category(actor).startswith("1"):
         return True
-    said = actor.get("ess") is False or actor.get("type") == "entreprise-hors-ess"
-    enterprise = category(actor)[:1] in ("5", "6") or actor.get("type", "").startswith("entreprise")
+    if has_evidence(actor):
+        return False
+    said = actor.get("ess") is False or "entreprise-hors-ess" in kinds(actor)
+    enterprise = category(actor)[:1] in ("5", "6") or any(k.startswith("entreprise") for k in kinds(actor))
     return said and actor.get("ess") is not True and enterprise and not is_ess_family(actor) and not is_public(actor)
 
 
@@ -111,7 +140,7 @@ def article_9_partner(actor: dict) -> bool:
             "7384",
         }
     )
-    return by_code or actor.get("type") in ARTICLE_9_KINDS
+    return by_code or bool(kinds(actor) & ARTICLE_9_KINDS)
 
 
 def luhn(number: str) -> bool:
@@ -134,16 +163,28 @@ def latest(date: str) -> str:
 
 
 def actor_of(result, data: dict) -> dict:
-    actor_id = result.focus.rsplit("/acteur/", 1)[-1]
-    return next(a for a in data["acteurs"] if a["id"] == actor_id)
+    actor_id = result.focus.rsplit("/", 1)[-1]
+    return next(a for a in data["acteurs"] + data.get("groupes", []) if a["id"] == actor_id)
 
 
-def carrier(data: dict) -> dict:
-    return next(a for a in data["acteurs"] if a["id"] == data["structure_porteuse"]["acteur"])
+def carrier(result, data: dict) -> dict:
+    """The carrying structure that a result names (its value), in format 1 or 2."""
+    return next(a for a in data["acteurs"] if result.value.endswith("/acteur/" + a["id"]))
+
+
+def members(data: dict) -> list[dict]:
+    """The actors that are members (format 2 has partners too), and the groups of members as actors of their kind."""
+    actors = [a for a in data["acteurs"] if a.get("relation", "membre") == "membre"]
+    groups = [g for g in data.get("groupes", []) if g.get("relation", "membre") == "membre"]
+    return actors + [{"id": g["id"], "ess": g.get("majoritairement_ess"), "groupe": True} for g in groups]
+
+
+def answers(data: dict) -> dict:
+    return data.get("reponses") or {key: value for key, value in data.items() if re.fullmatch(r"q\d\d", key)}
 
 
 def names_the_fact(result, actor: dict) -> bool:
-    facts = (category(actor), actor.get("type"), actor.get("forme_juridique"), actor.get("rna"))
+    facts = (category(actor), ", ".join(sorted(kinds(actor))), actor.get("forme_juridique"), actor.get("rna"))
     return any(fact and fact in result.message for fact in facts)
 
 
@@ -158,6 +199,37 @@ def territory(data: dict, key: str) -> list:
     return data.get("territoire", {}).get(key, [])
 
 
+def enough_counted_as_a_whole(data: dict) -> bool:
+    """A group without a legal personality of its own, or a consortium agreement, of three members or more."""
+    groups = [
+        g for g in data.get("groupes", []) if g.get("relation", "membre") == "membre" and "personne_morale" not in g
+    ]
+    agreement = data.get("structure_porteuse", {}).get("convention", {})
+    counts = [first_number(g.get("nombre_membres")) for g in groups] + [
+        first_number(agreement.get("nombre_signataires"))
+    ]
+    return any(count >= 3 for count in counts)
+
+
+def portage(data: dict) -> str | None:
+    return data.get("structure_porteuse", {}).get("portage")
+
+
+def jobs(data: dict) -> list[float]:
+    return [
+        first_number(f.get("valeur")) for f in data.get("chiffres", []) if f.get("indicateur") in ("emplois", "etp")
+    ]
+
+
+def reversed_period(items) -> bool:
+    return any(latest(str(i["fin"])) < earliest(str(i["debut"])) for i in items if "fin" in i and "debut" in i)
+
+
+def known_ess_and_outside(data: dict) -> bool:
+    everyone = members(data)
+    return any(is_ess_family(a) or declared_ess(a) for a in everyone) and any(map(outside_the_ess, everyone))
+
+
 CLAIMS = {
     # the law: an actor's ESS status
     "EssDeclaredImpossible": lambda r, d: (
@@ -168,36 +240,46 @@ CLAIMS = {
     "EssDeniedByStatus": lambda r, d: (
         (a := actor_of(r, d))["ess"] is False and is_ess_family(a) and names_the_fact(r, a)
     ),
-    "EssDeclaredOutsideKind": lambda r, d: (a := actor_of(r, d))["ess"] is True and a["type"] == "entreprise-hors-ess",
+    "EssDeclaredOutsideKind": lambda r, d: (a := actor_of(r, d))["ess"] is True and "entreprise-hors-ess" in kinds(a),
+    "EssEvidenceDenied": lambda r, d: (
+        (a := actor_of(r, d))["ess"] is False and bool(a.get("agrement_esus") or a.get("statuts_ess"))
+    ),
     "EssOnDeclarationOnly": lambda r, d: (
-        (a := actor_of(r, d))["ess"] is True and not is_ess_family(a) and names_the_fact(r, a)
+        (a := actor_of(r, d))["ess"] is True
+        and not is_ess_family(a)
+        and not (a.get("agrement_esus") or a.get("statuts_ess"))
+        and names_the_fact(r, a)
     ),
     "KindContradictsCategory": lambda r, d: (
-        f"« {(a := actor_of(r, d))['type']} »" in r.message and category(a) in r.message
+        f"« {', '.join(sorted(kinds(a := actor_of(r, d))))} »" in r.message and category(a) in r.message
     ),
     "EssStatusUnknownNoEss": lambda r, d: (
-        not any(is_ess_family(a) or declared_ess(a) for a in d["acteurs"]) and not is_ess_family(actor_of(r, d))
+        not any(is_ess_family(a) or declared_ess(a) for a in members(d)) and not is_ess_family(actor_of(r, d))
     ),
     "EssStatusUnknownNoNonEss": lambda r, d: (
-        not any(outside_the_ess(a) for a in d["acteurs"]) and not outside_the_ess(actor_of(r, d))
+        not any(map(outside_the_ess, members(d))) and not outside_the_ess(actor_of(r, d))
     ),
-    "Art9EssEnterprise": lambda r, d: not any(is_ess_family(a) or declared_ess(a) for a in d["acteurs"]),
-    "Art9NonEssEnterprise": lambda r, d: not any(outside_the_ess(a) for a in d["acteurs"]),
+    "GroupEssStatusUnknown": lambda r, d: "majoritairement_ess" not in actor_of(r, d) and not known_ess_and_outside(d),
+    "Art9EssEnterprise": lambda r, d: not any(is_ess_family(a) or declared_ess(a) for a in members(d)),
+    "Art9NonEssEnterprise": lambda r, d: not any(map(outside_the_ess, members(d))),
     "Art9Territory": lambda r, d: not any(territory(d, key) for key in ("communes", "epci", "departements", "regions")),
     "Art9CommonStrategy": lambda r, d: not d.get("strategie_commune"),
     # the décret
     "EligibilityCarryingStructurePrivateLaw": lambda r, d: (
-        (c := carrier(d)) is not None
-        and (is_public(c) or is_natural_person(c) or has_no_personality(c))
-        and names_the_fact(r, c)
+        (is_public(c := carrier(r, d)) or is_natural_person(c) or has_no_personality(c)) and names_the_fact(r, c)
     ),
-    "CarryingStructureNatureUnknown": lambda r, d: not category(c := carrier(d)) and not c.get("rna"),
-    "EligibilityLegalPersons": lambda r, d: sum(map(may_be_legal_person, d["acteurs"])) < 3,
-    "LegalNatureUnknown": lambda r, d: (
-        not category(actor_of(r, d)) and sum(map(is_known_legal_person, d["acteurs"])) < 3
+    "CarryingStructureNatureUnknown": lambda r, d: not category(c := carrier(r, d)) and not c.get("rna"),
+    "EligibilityCarryingStructure": lambda r, d: (
+        not d.get("structure_porteuse", {}).get("porteurs") and not d.get("structure_porteuse", {}).get("acteur")
     ),
-    "EligibilityPublicOrKnowledgeActor": lambda r, d: not any(map(article_9_partner, d["acteurs"])),
-    "Article9RoleUnknown": lambda r, d: not (a := actor_of(r, d)).get("type") and not category(a),
+    "EligibilityConsortiumAgreement": lambda r, d: portage(d) == "convention-consortium",
+    "EligibilityCoCarrying": lambda r, d: portage(d) == "co-portage",
+    "EligibilityLegalPersons": lambda r, d: (
+        sum(map(may_be_legal_person, members(d))) < 3 and not enough_counted_as_a_whole(d)
+    ),
+    "LegalNatureUnknown": lambda r, d: not category(actor_of(r, d)) and sum(map(is_known_legal_person, members(d))) < 3,
+    "EligibilityPublicOrKnowledgeActor": lambda r, d: not any(map(article_9_partner, members(d))),
+    "Article9RoleUnknown": lambda r, d: not kinds(a := actor_of(r, d)) and not category(a),
     # identifiers and the geography
     "SirenCheckDigit": lambda r, d: not luhn(r.value),
     "SiretCheckDigit": lambda r, d: (
@@ -227,15 +309,18 @@ CLAIMS = {
         )
     ),
     # dates and figures
-    "FoundingDateNotFuture": lambda r, d: earliest(str(d["date_creation"])) > datetime.date.today().isoformat(),
-    "ActionPeriodInOrder": lambda r, d: any(
-        latest(str(a["fin"])) < earliest(str(a["debut"])) for a in d["actions"] if "fin" in a and "debut" in a
+    "FoundingDateNotFuture": lambda r, d: (
+        earliest(re.search(r"\d{4}(-\d\d(-\d\d)?)?", str(d["date_creation"])).group())
+        > datetime.date.today().isoformat()
     ),
-    "FundingPeriodInOrder": lambda r, d: any(
-        latest(str(f["fin"])) < earliest(str(f["debut"])) for f in d["financements"] if "fin" in f and "debut" in f
-    ),
+    "ActionPeriodInOrder": lambda r, d: reversed_period(d.get("actions", [])),
+    "FundingPeriodInOrder": lambda r, d: reversed_period(d.get("financements", [])),
     "CoordinationFtePlausible": lambda r, d: float(r.value) > 5,
+    "CoordinationFteOverJobs": lambda r, d: any(float(r.value) > figure for figure in jobs(d)),
     "FundingAmountPlausible": lambda r, d: not 100 <= float(r.value) <= 5_000_000,
+    "RecognitionAmountPlausible": lambda r, d: (
+        float(r.value) > 100_000 and any(x.get("appel") == "ami-ptce-2021" for x in d.get("reconnaissances", []))
+    ),
     # texts
     "PlaceholderText": lambda r, d: (
         not r.value.strip()
@@ -245,7 +330,7 @@ CLAIMS = {
     ),
     "ShortAnswer": lambda r, d: len(re.findall(r"\w+", r.value)) < 3,
     # completeness: the question is not answered, or only by a left-over text
-    "Answered": lambda r, d: not str(d.get("reponses", {}).get(r.question) or "").strip(),
+    "Answered": lambda r, d: not str(answers(d).get(r.question) or "").strip(),
 }
 
 
@@ -267,11 +352,17 @@ def descriptions(folder: Path) -> list[Path]:
         data = description()
         change(data)
         paths.append(write(data, folder / f"juste-{name}.yaml"))
+    for name, change in {**CORRECT_V2, **FAULTS_V2}.items():
+        data = base_v2(folder)
+        change(data)
+        path = folder / f"v2-{name}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        paths.append(path)
     for maturity in ("emergent", "etabli"):
         path = folder / f"modele-{maturity}.yaml"
         path.write_text(template(maturity, "fr"), encoding="utf-8")
         paths.append(path)
-    return paths + write_synthetic(20, folder / "synthetiques", seed=7)
+    return paths + write_synthetic(10, folder / "synthetiques", seed=7)
 
 
 @pytest.fixture(scope="module")

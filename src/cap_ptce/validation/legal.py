@@ -11,7 +11,9 @@ runs, as the engine adds the grid's concept schemes:
 - ``cap:essStatus``: ``entreprise-ess`` (with ``cap:essBasis`` ``statut``,
   ``preuve`` or ``declaration``), ``entreprise-hors-ess``, ``personne-publique``,
   ``hors-champ`` (a natural person or a grouping without legal personality, which
-  is neither) or ``inconnu``;
+  is neither) or ``inconnu``; for a group of members (``cap:MemberGroup``),
+  ``entreprise-ess`` or ``entreprise-hors-ess`` with the basis ``groupe`` when the
+  description says whether its members are mostly in the ESS, else ``inconnu``;
 - ``cap:legalPerson``: true for a legal person of private or public law, false
   for a natural person or a grouping without legal personality, absent when the
   nature is not known;
@@ -224,11 +226,32 @@ def _contradicts(by_kind: Source | None, by_category: Source | None, kinds: tupl
 
 
 def legal_triples(graph: Graph) -> Iterator[tuple]:
-    """The facts above for every actor of ``graph``, as triples to add to the data graph."""
+    """The facts above for every actor and group of members of ``graph``, as triples to add to the data graph."""
     table = legal_table()
+    statuses = {}
     for actor in set(graph.subjects(RDF.type, CAP.Actor)):
         if isinstance(actor, URIRef):
-            yield from _status_triples(actor, legal_status(actor_facts(graph, actor), table))
+            facts = actor_facts(graph, actor)
+            statuses[actor] = legal_status(facts, table)
+            yield from _status_triples(actor, statuses[actor])
+            if facts.kinds:  # for the messages that quote them
+                yield actor, CAP.kindList, Literal(", ".join(facts.kinds))
+    for group in set(graph.subjects(RDF.type, CAP.MemberGroup)):
+        if isinstance(group, URIRef):
+            yield from _group_triples(graph, group, statuses)
+
+
+def _group_triples(graph: Graph, group: URIRef, statuses: dict) -> Iterator[tuple]:
+    """A group of members counts for the ESS by what its members mostly are (``cap:mostlyESS``); it is a
+    legal person when it has one of its own (``cap:groupOrganization``), as that actor is."""
+    mostly = graph.value(group, CAP.mostlyESS)
+    status = {True: "entreprise-ess", False: "entreprise-hors-ess"}.get(None if mostly is None else mostly.toPython())
+    yield group, CAP.essStatus, Literal(status or "inconnu")
+    if status is not None:
+        yield group, CAP.essBasis, Literal("groupe")
+    found = statuses.get(graph.value(group, CAP.groupOrganization))
+    if found is not None and found.nature:
+        yield group, CAP.legalPerson, Literal(found.nature in ("droit-prive", "droit-public"))
 
 
 def _status_triples(actor: URIRef, status: LegalStatus) -> Iterator[tuple]:
