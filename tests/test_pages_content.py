@@ -187,7 +187,7 @@ def test_shapes_page_says_what_each_shape_checks(pages):
     assert shapes and shapes <= page.ids
     text = page.text_in("fr")
     assert "Violation" in text
-    rules = ("au moins", "au plus", "de la forme", "doit valoir", "conforme à la forme", "de type")
+    rules = ("au moins", "au plus", "de la forme", "doit valoir", "conforme à la forme", "de type", "écrite en SPARQL")
     assert sum(text.count(rule) for rule in rules) >= len(shapes)
 
 
