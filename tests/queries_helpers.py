@@ -26,9 +26,15 @@ VOCAB = "https://w3id.org/cap-ptce/vocab/"
 
 
 def corpus() -> dict[str, dict]:
-    """The sample corpus: file name -> the description as PyYAML reads it."""
+    """The sample corpus: file name -> the description as PyYAML reads it, its actors the members only.
+
+    Partners (``relation: partenaire``, format 2) are not members of a project (cap:hasPartner).
+    """
     folder = data_dir("corpus")
-    return {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))}
+    found = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))}
+    for data in found.values():
+        data["acteurs"] = [a for a in data.get("acteurs", []) if a.get("relation") != "partenaire"]
+    return found
 
 
 def projects() -> list[dict]:

@@ -391,6 +391,7 @@ def test_the_order_of_the_keys_in_the_file_does_not_change_the_sources_iris():
         ('  montant: "12 000,50 €"', '  montant: "-5"', "number"),
         ("    ess: non", '    ess: "peut-être"', "yes or no"),
         ("    siren: 248000531", "    siren: 24800053", "quote"),
+        ('    siren: "459 880 001"', '    siren: "459-880-001"', "letters and digits"),
         ("    date: 15/03/2019", "    date: 31/02/2019", "exists"),
         ('    source: "https://exemple.org/convention.pdf"', "    source: {editeur: ''}", "title or a URL"),
         ('  population: "environ 26 000"', '  population: "20 à 30 000"', "inhabitants"),
@@ -425,7 +426,7 @@ def test_related_poles_are_projects_of_the_base_or_external_poles(graph):
 def test_the_territory_takes_qpv_parts_petr_and_changes(graph):
     territory = node("territoire")
     assert (territory, CAP.qpv, Literal("QN08001M")) in graph
-    assert (territory, CAP.petr, Literal("PETR du Grand Amiénois", lang="fr")) in graph
+    assert (territory, CAP.petr, Literal("PETR du Grand Amiénois")) in graph
     part = node("territoire/partie/1")
     assert (territory, CAP.partOf, part) in graph
     assert (part, CAP.ofArea, URIRef("http://id.insee.fr/geo/departement/60")) in graph
@@ -446,3 +447,79 @@ def test_the_new_nodes_keep_the_line_of_their_values():
     assert description.line_for(node("chiffre/1"), CAP.yearFrom) == line_of('annee: "2002-2004"')
     assert description.line_for(node("acteur/ea"), CAP.otherLabel) == line_of("type_autre")
     assert description.line_for(node("reponse/q01")) == line_of("q01:")
+
+
+# --- the sample corpus, the shapes and the command line ------------------------------------------
+
+
+def test_the_sample_corpus_shows_the_variety_of_format_2():
+    from cap_ptce.resources import data_dir
+
+    samples = [load_description(p).data for p in sorted(data_dir("corpus").glob("*.yaml"))]
+    assert all(d["format"] == 2 and d["fictif"] is True for d in samples)
+    arrangements = {d["structure_porteuse"].get("portage") for d in samples}
+    assert {"personne-morale", "co-portage", "convention-consortium"} <= arrangements
+    groups = {g["type"] for d in samples for g in d.get("groupes", [])}
+    assert {"college", "groupement", "grappe"} <= groups
+    assert any(a.get("relation") == "partenaire" for d in samples for a in d["acteurs"])
+    assert any(len(d["territoire"]["regions"]) == 2 for d in samples)
+    kinds = {a["type"] for d in samples for a in d["acteurs"]}
+    assert {"epci", "habitant"} <= kinds
+    assert any(d.get("chiffres") for d in samples) and any(d.get("reconnaissances") for d in samples)
+    assert any(d.get("poles_lies") for d in samples)
+    texts_only = sum(not {k for k in d if k.startswith("q")} - {"q04", "q05", "q06"} for d in samples)
+    assert texts_only >= 4, "several samples answer in words only the questions that no key answers"
+
+
+def test_a_figure_must_say_what_it_measures(tmp_path):
+    from cap_ptce.validation import validate_file
+
+    path = tmp_path / "chiffre.yaml"
+    text = replaced("  - indicateur: emplois\n", "  - description: sans indicateur\n")
+    path.write_text(text, encoding="utf-8")
+    [result] = [r for r in validate_file(path).results if r.shape.endswith("#FigureIndicator")]
+    assert result.focus == str(node("chiffre/1")) and result.line == line_of("  - description: sans indicateur", text)
+
+
+def test_the_new_structures_of_the_test_description_meet_their_shapes(tmp_path):
+    from cap_ptce.validation import validate_file
+
+    path = tmp_path / "v2.yaml"
+    path.write_text(V2, encoding="utf-8")
+    structural = {
+        "FigureIndicator",
+        "FigureValue",
+        "MemberGroupName",
+        "MemberGroupCount",
+        "MemberGroupOrganization",
+        "RecognitionKind",
+        "AreaPartArea",
+        "ExternalPoleName",
+        "CarryingArrangement",
+        "CarryingStructureIsAnActor",
+    }
+    found = [r.shape.rsplit("#", 1)[1] for r in validate_file(path).results]
+    assert not structural & set(found), found
+
+
+def test_an_unknown_value_of_another_open_list_explains_autre_too():
+    text = replaced("  - indicateur: emplois", "  - indicateur: tonnes")
+    error = refusal(text, UnknownKeyError)
+    assert "indicateur_autre" in error.hint and error.line == line_of("  - indicateur: tonnes", text)
+
+
+def test_the_generate_command_takes_the_shares_of_incomplete_and_invalid_descriptions(tmp_path, capsys):
+    from cap_ptce.cli import main
+
+    assert main(["generate", "6", "--seed", "3", "--incomplete", "1", "-o", str(tmp_path / "a")]) == 0
+    texts = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "a").glob("*.yaml"))]
+    assert len(texts) == 6 and all("format: 2" in text for text in texts)
+    assert main(["generate", "2", "--invalid", "1.5", "-o", str(tmp_path / "b")]) == 2
+    assert "1.5" in capsys.readouterr().err
+
+
+def test_an_rna_number_is_read_with_spaces_and_in_small_letters():
+    text = replaced(
+        '    roles: ["Partenaire technique"]', '    rna: "w 802 004 512"\n    roles: ["Partenaire technique"]'
+    )
+    assert (node("acteur/ea"), CAP.rna, Literal("W802004512")) in load(text).graph

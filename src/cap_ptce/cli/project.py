@@ -51,6 +51,8 @@ GENERATE_EPILOG = """\b
 Exemples / examples:
   cap-ptce generate 1000 -o /tmp/corpus             # 1 000 descriptions synthétiques
   cap-ptce generate 50 --seed 7 -o /tmp/corpus-7    # même graine, mêmes octets / same seed, same bytes
+  cap-ptce generate 200 --incomplete 0.3 --invalid 0.1 -o /tmp/corpus-reel
+                       # 30 % laissées incomplètes, 10 % hors de la loi / 30 % incomplete, 10 % outside the law
 """
 
 
@@ -174,15 +176,33 @@ def upgrade(file: Path, output: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier où écrire les fichiers / folder to write the files into.",
 )
-def generate(count: int, seed: int, directory: Path) -> None:
-    """Écrire N descriptions synthétiques valides / write N valid synthetic descriptions.
+@click.option(
+    "--incomplete",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Part des descriptions laissées incomplètes (1 à 4 questions sans réponse) / "
+    "share of descriptions left incomplete (1 to 4 questions unanswered).",
+)
+@click.option(
+    "--invalid",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Part des descriptions hors de la définition légale (loi n° 2014-856, art. 9) / "
+    "share of descriptions outside the legal definition (law no. 2014-856, art. 9).",
+)
+def generate(count: int, seed: int, directory: Path, incomplete: float, invalid: float) -> None:
+    """Écrire N descriptions synthétiques / write N synthetic descriptions.
 
-    Pour les mesures de performance et les tests de charge ; chaque fichier est
-    marqué fictif. / For benchmarks and load tests; every file is marked fictional.
+    Valides par défaut, variées comme les pôles réels (collèges, co-portages,
+    conventions, fédérations, partenaires, territoires sur deux départements) ;
+    chaque fichier est marqué fictif. / Valid by default, varied as real poles
+    are; every file is marked fictional.
     """
     started = time.perf_counter()
     try:
-        paths = write_synthetic(count, directory, seed)
+        paths = write_synthetic(count, directory, seed, incomplete=incomplete, invalid=invalid)
     except OSError as exc:
         raise InputFileError(
             f"écriture impossible dans le dossier / cannot write into the folder: {exc.strerror or exc}",

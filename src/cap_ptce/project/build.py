@@ -208,9 +208,10 @@ class _Builder(KindReader, FactReader):
         self.check_keys(spec, data, path)
         out: dict[str, Any] = {}
         for key, value in data.items():
-            if empty(value):
-                continue
             spec_field = spec.field(key)
+            if empty(value):
+                self.note_empty(spec, spec_field, iri, path + (key,))
+                continue
             self.place(out, spec, spec_field, self.value(spec_field, value, path + (key,), iri), path + (key,), iri)
         self.check_others(spec, data, path)
         if spec.name == "structure_porteuse" and not empty(data.get("acteur")) and not empty(data.get("porteurs")):
@@ -224,6 +225,13 @@ class _Builder(KindReader, FactReader):
         if spec is PROJECT:
             self.separate_partners(out)
         return out
+
+    def note_empty(self, spec: NodeSpec, spec_field: Field, iri: str, path: tuple) -> None:
+        """An empty key still has a line: where a result about its missing value points."""
+        if spec_field.kind in (Kind.ANSWER, Kind.ANSWERS):
+            self.value(spec_field, {} if spec_field.kind == Kind.ANSWERS else "", path, iri)
+        elif spec_field.kind not in (Kind.NEST, Kind.FORMAT, Kind.RELATION):
+            self.note(iri, spec_field.key, path, spec.scope)
 
     def place(self, out: dict, spec: NodeSpec, spec_field: Field, value: Any, path: tuple, iri: str) -> None:
         """Put a converted value into the node; a value that fills several terms comes as a Merge."""

@@ -4,8 +4,9 @@ A fixed choice of départements, every région, Corsica (2A/2B) and overseas
 (97x) included; for each, from the Code officiel géographique: its name and
 région, its préfecture and up to two more of the most populous communes of the
 préfecture's EPCI in the same département, and that EPCI. So a synthetic
-territory's communes lie in its département and région and belong to its EPCI,
-as the checks require.
+territory's communes lie in its départements and régions and belong to their
+EPCI, as the checks require. Pairs of neighbouring départements give
+territories over two départements (of two régions for the first six).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 
 from ..geo import load_geography
 
-__all__ = ["Departement", "departements", "region_name"]
+__all__ = ["Departement", "NEIGHBOURS", "departement", "departements", "region_name"]
 
 # The départements drawn from: a spread over every région of the COG.
 _CODES = (
@@ -48,6 +49,31 @@ def _departement(geo, code: str) -> Departement:
     others = sorted((c for c in others if c.departement == code), key=lambda c: (-(c.population or 0), c.code))
     communes = tuple((c.code, c.name) for c in (seat, *others[:2]))
     return Departement(code, found.name, found.region, communes, ((epci.siren, epci.name),) if epci else ())
+
+
+@cache
+def departement(code: str) -> Departement:
+    """One of the départements drawn from, by its code."""
+    return next(d for d in departements() if d.code == code)
+
+
+# Départements that share a border, for territories over two départements; the first six pairs
+# straddle two régions (Aisne and Marne, Vienne and Indre-et-Loire, Aveyron and Cantal…).
+NEIGHBOURS: tuple[tuple[str, str], ...] = (
+    ("02", "51"),
+    ("86", "37"),
+    ("12", "15"),
+    ("49", "86"),
+    ("56", "44"),
+    ("30", "84"),
+    ("42", "63"),
+    ("57", "67"),
+    ("59", "62"),
+    ("29", "56"),
+    ("13", "84"),
+    ("35", "22"),
+    ("31", "09"),
+)
 
 
 def region_name(code: str) -> str:

@@ -251,7 +251,7 @@ CODE_DIGITS = {
     "region": (2,),
 }
 # Identifiers that people write in groups of digits ("459 880 001"): spaces are not part of them.
-_GROUPED = frozenset({"siren", "siret", "categorie", "intercommunalite"})
+_GROUPED = frozenset({"siren", "siret", "categorie", "intercommunalite", "rna"})
 
 
 def read_code(value: Any, kind: str | None = None) -> str:
@@ -272,6 +272,8 @@ def read_code(value: Any, kind: str | None = None) -> str:
             'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / unquoted, leading zeros are lost',
         )
     text = "".join(value.translate(_SPACES).split()) if kind in _GROUPED else value
+    if kind == "rna":
+        text = text.upper()  # "w802004512" is the same number as "W802004512"
     if not _CODE.match(text):
         raise Unreadable(
             "un code fait de lettres et de chiffres / a code of letters and digits only",
