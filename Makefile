@@ -28,8 +28,8 @@ install: $(STAMP) $(NODE_STAMP) ## create .venv and node_modules
 run: install ## serve the grid and the sample corpus on http://127.0.0.1:5000
 	$(BIN)/cap-ptce serve --host $(HOST) --port $(PORT)
 
-# Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules).
-SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2
+# Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules), Java (the W3C HTML checker).
+SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2 /usr/bin/java:default-jre-headless
 
 system-deps: ## install the Debian packages the tests need (as root; else prints the apt command)
 	@missing=""; for dep in $(SYSTEM_DEPS); do \

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
+from pathlib import Path
+
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from pyshacl import validate
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
 from cap_ptce.grid import load_grid
 from cap_ptce.grid.rdf import grid_graph
@@ -15,6 +20,8 @@ from cap_ptce.validation.shapes import shapes_graph
 from cap_ptce.web import create_app
 
 IANA = "https://www.iana.org/assignments/media-types/"
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+DCAT_AP_SHAPES = Path(__file__).parent / "data" / "dcat-ap-shapes.ttl"
 PARSERS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml", "nt": "nt"}
 
 
@@ -71,10 +78,12 @@ def test_triple_counts_match_the_data(catalog, corpus_triples):
 
 def test_licence_publisher_and_attribution_come_from_the_settings(catalog):
     datasets = list(catalog.subjects(RDF.type, DCAT.Dataset))
-    assert len(datasets) == 5
+    assert sorted(datasets) == sorted(part_iri(p) for p in ("grille", "ontologie", "controles", "corpus"))
     for dataset in datasets:
         assert catalog.value(dataset, DCTERMS.license) == URIRef("https://example.org/licence")
         publisher = catalog.value(dataset, DCTERMS.publisher)
+        assert publisher == URIRef("https://w3id.org/cap-ptce/organisation/cap-ptce")
+        assert (publisher, RDF.type, FOAF.Organization) in catalog
         assert "Éditeur d'essai" in {str(name) for name in catalog.objects(publisher, None)}
     grid_part = part_iri("grille")
     assert catalog.value(grid_part, DCTERMS.creator) == URIRef("https://w3id.org/cap-ptce/organisation/institut-godin")
@@ -83,11 +92,10 @@ def test_licence_publisher_and_attribution_come_from_the_settings(catalog):
 
 def test_what_data_gouv_fr_harvests_is_there(catalog):
     grid = load_grid()
-    whole = DATASET_IRI
+    whole = part_iri("grille")
     for prop in (DCTERMS.title, DCTERMS.description):
         assert {lit.language for lit in catalog.objects(whole, prop)} == {"fr", "en"}
     assert catalog.value(whole, DCTERMS.modified) == Literal(grid.modified, datatype=XSD.date)
-    assert str(catalog.value(whole, URIRef(str(DCAT) + "version"))) == grid.version
     assert catalog.value(whole, DCTERMS.issued) is not None
     assert str(catalog.value(whole, DCTERMS.spatial)).endswith("/country/FRA")
     assert str(catalog.value(whole, DCTERMS.accrualPeriodicity)).startswith("http://publications.europa.eu/")
@@ -102,13 +110,16 @@ def test_what_data_gouv_fr_harvests_is_there(catalog):
 def test_every_distribution_downloads_what_it_says(catalog, client, app):
     site = app.config["BASE_IRI"].rstrip("/")
     distributions = list(catalog.subjects(RDF.type, DCAT.Distribution))
-    assert len(distributions) == 5 * 4 + 1 + len(QUAD_FORMATS)  # 4 syntaxes each, the grid's CSV, quads
+    assert len(distributions) == 4 * 4 + 1  # 4 syntaxes for each part, the grid's CSV
     for dist in distributions:
         url = str(catalog.value(dist, DCAT.downloadURL))
         assert url.startswith(site)
         response = client.get(url[len(site) :])
         assert response.status_code == 200, url
         assert str(catalog.value(dist, DCAT.mediaType)) == IANA + response.mimetype
+        assert int(catalog.value(dist, DCAT.byteSize)) == len(response.get_data())
+        checksum = catalog.value(dist, SPDX.checksum)
+        assert str(catalog.value(checksum, SPDX.checksumValue)) == hashlib.sha256(response.get_data()).hexdigest()
         assert str(catalog.value(dist, DCTERMS.format)).startswith(
             "http://publications.europa.eu/resource/authority/file-type/"
         )
@@ -116,8 +127,7 @@ def test_every_distribution_downloads_what_it_says(catalog, client, app):
         suffix = url.rsplit(".", 1)[1]
         if suffix in PARSERS:
             graph = Graph().parse(data=response.get_data(as_text=True), format=PARSERS[suffix])
-            part = str(dataset).partition("#")[2] or "cap-ptce"
-            assert len(graph) == _triples(catalog, part)
+            assert len(graph) == _triples(catalog, str(dataset).partition("#")[2])
 
 
 def test_void_names_vocabularies_examples_dumps_and_endpoint(catalog, client):
@@ -138,7 +148,7 @@ def test_void_names_vocabularies_examples_dumps_and_endpoint(catalog, client):
 def test_the_grid_itself_carries_the_configured_licence(client):
     graph = Graph().parse(data=client.get("/grille/cap-ptce.ttl").get_data(as_text=True), format="turtle")
     assert (None, DCTERMS.license, URIRef("https://example.org/licence")) in graph
-    assert (None, DCTERMS.license, URIRef("https://spdx.org/licenses/etalab-2.0.html")) not in graph
+    assert (None, DCTERMS.license, URIRef("http://spdx.org/licenses/etalab-2.0")) not in graph
 
 
 def test_every_term_of_the_catalogue_is_declared_in_the_ontology(catalog):
@@ -181,7 +191,8 @@ def test_figures_counted_in_the_store_equal_those_measured_on_the_graphs(app, ca
         from cap_ptce.web.site import get_site
 
         site = get_site()
-        measured = catalog_graph(site.parts, site.publication)
+        files = lambda part_id, fmt: site.download(part_id, fmt.name)  # noqa: E731
+        measured = catalog_graph(site.parts, site.publication, files=files)
     statistics = (VOID.triples, VOID.distinctSubjects, VOID.properties, VOID.classes, VOID.vocabulary)
     for part in ("ontologie", "grille", "controles", "corpus", "cap-ptce"):
         for prop in statistics:
@@ -230,3 +241,99 @@ def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
     assert counted == measured
     assert counted.triples == len(site.graph) + corpus_figures.statistics.triples - 1  # the repeated label, once
     assert counted.subjects == len(set(site.graph.subjects())) + corpus_figures.statistics.subjects - 1  # the concept
+
+
+def _dcat_ap_report(catalog: Graph) -> tuple[bool, str]:
+    shapes = Graph().parse(DCAT_AP_SHAPES, format="turtle")
+    conforms, _, text = validate(catalog, shacl_graph=shapes, advanced=False, allow_warnings=False)
+    return conforms, text
+
+
+def test_the_catalogue_passes_our_dcat_ap_shapes(catalog):
+    conforms, text = _dcat_ap_report(catalog)
+    assert conforms, text
+
+
+def test_the_dcat_ap_shapes_catch_what_harvesters_refuse(catalog):
+    """The shapes are not a formality: a blank-node publisher, a licence page, a file without checksum fail."""
+    broken = Graph() + catalog
+    grid, ttl = part_iri("grille"), URIRef(str(part_iri("grille")) + "-ttl")
+    broken.remove((grid, DCTERMS.publisher, None))
+    broken.add((grid, DCTERMS.publisher, Literal("CAP PTCE")))
+    broken.set((grid, DCTERMS.license, URIRef("https://spdx.org/licenses/etalab-2.0.html")))
+    broken.remove((ttl, SPDX.checksum, None))
+    conforms, text = _dcat_ap_report(broken)
+    assert not conforms
+    assert text.count("Constraint Violation") >= 3
+
+
+def test_each_file_is_catalogued_once_and_the_whole_is_for_void_only(catalog):
+    """A harvester makes one dataset of each dcat:Dataset: parts do not overlap, the whole is not one."""
+    assert (DATASET_IRI, RDF.type, DCAT.Dataset) not in catalog
+    assert (CATALOG_IRI, DCAT.dataset, DATASET_IRI) not in catalog
+    urls = [url for _, url in catalog.subject_objects(DCAT.downloadURL)]
+    assert len(urls) == len(set(urls))
+    assert set(catalog.objects(CATALOG_IRI, DCAT.dataset)) == set(catalog.subjects(RDF.type, DCAT.Dataset))
+
+
+def test_the_versions_are_those_the_resources_declare(catalog):
+    from cap_ptce.publish.parts import current_versions
+    from cap_ptce.rdf.namespaces import GRID_IRI, ONTOLOGY_IRI, SHAPES_DOCUMENT
+
+    versions = current_versions()
+    assert str(catalog.value(part_iri("grille"), OWL.versionInfo)) == load_grid().version == versions[GRID_IRI]
+    ontology = ontology_graph()
+    declared = str(ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo))
+    assert str(catalog.value(part_iri("ontologie"), OWL.versionInfo)) == declared == versions[URIRef(ONTOLOGY_IRI)]
+    assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{declared}")
+    shapes = str(shapes_graph().value(SHAPES_DOCUMENT, OWL.versionInfo))
+    assert str(catalog.value(part_iri("controles"), OWL.versionInfo)) == shapes == versions[SHAPES_DOCUMENT]
+
+
+def test_the_corpus_conforms_to_the_ontology_and_the_shapes(catalog):
+    standards = set(catalog.objects(part_iri("corpus"), DCTERMS.conformsTo))
+    assert standards == {URIRef("https://w3id.org/cap-ptce/def"), URIRef("https://w3id.org/cap-ptce/shapes")}
+
+
+def _catalogued_titles(catalog: Graph) -> list[str]:
+    nodes = [part_iri("corpus"), *catalog.objects(part_iri("corpus"), DCAT.distribution)]
+    return [
+        text for node in nodes for prop in (DCTERMS.title, DCTERMS.description) for text in catalog.objects(node, prop)
+    ]
+
+
+def test_a_fictional_corpus_is_catalogued_as_fictional(catalog, tmp_path):
+    """The sample corpus says fictif: true: every title and description of its dataset and files says fictif."""
+    texts = _catalogued_titles(catalog)
+    assert texts and all(("fictif" if text.language == "fr" else "fictional") in text.lower() for text in texts)
+    path = tmp_path / "catalog.ttl"
+    path.write_text(catalog.serialize(format="turtle"), encoding="utf-8")
+    found = int(subprocess.run(["grep", "-ci", "fictif", str(path)], capture_output=True, text=True).stdout)
+    assert found >= len([text for text in texts if text.language == "fr"])
+
+
+def test_a_real_corpus_is_catalogued_as_real_and_a_mixed_one_says_how_many_are_fictional(tmp_path):
+    import shutil
+
+    from cap_ptce.resources import data_dir
+
+    for name in ("pole-saveurs-somme", "tiers-lieu-gueret"):
+        text = (data_dir("corpus") / f"{name}.yaml").read_text(encoding="utf-8")
+        real = "\n".join(line for line in text.splitlines() if not line.startswith(("fictif:", "#")))
+        (tmp_path / f"{name}.yaml").write_text(real + "\n", encoding="utf-8")
+    client = create_app({"TESTING": True, "CORPUS": str(tmp_path)}).test_client()
+    graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    texts = _catalogued_titles(graph)
+    assert texts and not any("fictif" in text.lower() or "fictional" in text.lower() for text in texts)
+    shutil.copy(data_dir("corpus") / "batir-circulaire-lyon.yaml", tmp_path)
+    client = create_app({"TESTING": True, "CORPUS": str(tmp_path)}).test_client()
+    graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    titles = {text.language: str(text) for text in graph.objects(part_iri("corpus"), DCTERMS.title)}
+    assert "3" in titles["fr"] and "1 exemples fictifs" in titles["fr"]
+
+
+def test_without_descriptions_no_corpus_is_catalogued(tmp_path):
+    client = create_app({"TESTING": True, "CORPUS": str(tmp_path)}).test_client()
+    graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    assert (part_iri("corpus"), None, None) not in graph
+    assert client.get("/telechargements/corpus.ttl").status_code == 404

@@ -267,11 +267,11 @@ BROKEN = [
     ),
     pytest.param(
         "dispositifs.yaml",
-        "    sigle: PAT\n",
-        "    sigle: PAT\n    reference: http://example.org/pat\n",
+        "    sigle: CTE\n",
+        "    sigle: CTE\n    reference: http://example.org/cte\n",
         InputError,
         "https://",
-        "dispositifs[0].reference",
+        "dispositifs[1].reference",
         id="insecure-reference",
     ),
 ]

@@ -204,7 +204,7 @@ def test_the_grid_is_a_questionnaire_attributed_to_the_institut_godin(graph, gri
     assert graph.value(creator, FOAF.name) == Literal("Institut Godin")
     assert graph.value(GRID_IRI, OWL.versionInfo) == Literal(grid.version)
     assert graph.value(GRID_IRI, DCTERMS.modified) == Literal(grid.modified.isoformat(), datatype=namespace.XSD.date)
-    assert graph.value(GRID_IRI, DCTERMS.license) == URIRef("https://spdx.org/licenses/etalab-2.0.html")
+    assert graph.value(GRID_IRI, DCTERMS.license) == URIRef("http://spdx.org/licenses/etalab-2.0")
     assert graph.value(GRID_IRI, DCTERMS.source) is not None
 
 

@@ -6,6 +6,7 @@ with rules written again (a category's first digits, a kind, "ess", the COG):
 a claim that an actor is a public body, that fewer than three members are legal
 persons, that a code names no commune… must be true of the file. A shape whose
 results this test cannot read fails it, so that a new check gets its reading.
+The same descriptions get the same reports from the fast engine and pySHACL.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ import yaml
 
 from cap_ptce.geo import load_geography
 from cap_ptce.grid import load_grid
+from cap_ptce.project import load_description
 from cap_ptce.project.generate import write_synthetic
 from cap_ptce.project.template import template
 from cap_ptce.resources import data_dir
 from cap_ptce.validation.batch import validate_many
+from cap_ptce.validation.fast import validate_batch
 from test_checks import CORRECT, FAULTS
 from test_checks_v2 import CORRECT as CORRECT_V2
 from test_checks_v2 import FAULTS_V2, base_v2
+from test_validation_fast import report_key
 from valid_description import description, write
 
 PUBLIC_KINDS = {"collectivite", "collectivite-territoriale", "epci", "etablissement-public"}
@@ -164,7 +168,7 @@ def latest(date: str) -> str:
 
 def actor_of(result, data: dict) -> dict:
     actor_id = result.focus.rsplit("/", 1)[-1]
-    return next(a for a in data["acteurs"] + data.get("groupes", []) if a["id"] == actor_id)
+    return next(a for a in (data.get("acteurs") or []) + (data.get("groupes") or []) if a["id"] == actor_id)
 
 
 def carrier(result, data: dict) -> dict:
@@ -174,8 +178,8 @@ def carrier(result, data: dict) -> dict:
 
 def members(data: dict) -> list[dict]:
     """The actors that are members (format 2 has partners too), and the groups of members as actors of their kind."""
-    actors = [a for a in data["acteurs"] if a.get("relation", "membre") == "membre"]
-    groups = [g for g in data.get("groupes", []) if g.get("relation", "membre") == "membre"]
+    actors = [a for a in data.get("acteurs") or [] if a.get("relation", "membre") == "membre"]
+    groups = [g for g in data.get("groupes") or [] if g.get("relation", "membre") == "membre"]
     return actors + [{"id": g["id"], "ess": g.get("majoritairement_ess"), "groupe": True} for g in groups]
 
 
@@ -366,11 +370,24 @@ def descriptions(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    paths = descriptions(tmp_path_factory.mktemp("descriptions"))
+def paths(tmp_path_factory):
+    return descriptions(tmp_path_factory.mktemp("descriptions"))
+
+
+@pytest.fixture(scope="module")
+def reports(paths):
     return [
-        (yaml.safe_load(path.read_text(encoding="utf-8")), report) for path, report in zip(paths, validate_many(paths))
+        (yaml.safe_load(path.read_text(encoding="utf-8")), report)
+        for path, report in zip(paths, validate_many(paths, engine="fast"))
     ]
+
+
+def test_the_fast_engine_and_pyshacl_give_the_same_reports_on_every_description(paths, reports):
+    """The facts the checks add (legal, ESS, COG) reach both engines alike; the fast one evaluates each file itself."""
+    taken = validate_batch([load_description(path).triples for path in paths])
+    assert [path.name for path, done in zip(paths, taken) if done is None] == []
+    reference = validate_many(paths, engine="pyshacl")
+    assert [report_key(report) for _data, report in reports] == [report_key(report) for report in reference]
 
 
 def test_every_description_was_validated(reports):

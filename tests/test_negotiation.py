@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 
 from cap_ptce.errors import NotFoundError
+from cap_ptce.rdf.accept import GREATER, NOT_ACCEPTABLE, media_type_ranges, preference
 from cap_ptce.rdf.negotiation import (
     CSV,
     HTML,
@@ -20,6 +24,12 @@ from cap_ptce.rdf.serialize import FORMATS
 OFFERED = representations(csv=True)
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CHROME = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+COMUNICA = (
+    "application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,application/n-triples;q=0.8,"
+    "text/turtle;q=0.6,application/rdf+xml;q=0.5,application/json;q=0.45,text/n3;q=0.35,application/xml;q=0.3,"
+    "image/svg+xml;q=0.3,text/xml;q=0.3,text/html;q=0.2,application/xhtml+xml;q=0.18,text/shaclc;q=0.1,"
+    "text/shaclc-ext;q=0.05"
+)
 
 
 def test_every_rdf_serialisation_is_offered_once():
@@ -49,6 +59,19 @@ def test_every_rdf_serialisation_is_offered_once():
         ("text/html;q=0.1, text/turtle", "turtle"),
         ("application/rdf+xml, */*;q=0.1", "xml"),
         ("text/turtle; charset=utf-8", "turtle"),
+        ("text/plain", "nt"),  # rdflib's Accept for N-Triples
+        ("text/plain, */*;q=0.1", "nt"),
+        # Comunica's default: JSON-LD (0.9) above Turtle (0.6) and far above HTML (0.2)
+        (COMUNICA, "json-ld"),
+        ("text/html;q=0.5, text/turtle;q=0.5", "html"),  # a tie goes to the first of the table
+        ("text/turtle;q=0.5, text/html;q=0.5", "html"),
+        ("*/*, text/turtle", "turtle"),  # the same q: the more specific range wins
+        ("text/*, application/ld+json", "json-ld"),
+        ("text/turtle;q=0, */*", "html"),  # the exact range decides for its type, even at 0
+        ("text/turtle;q=abc, application/rdf+xml;q=0.5", "xml"),  # an invalid q: the element is ignored
+        ("text/turtle;q=0.5555, application/rdf+xml;q=0.5", "xml"),
+        ("TEXT/Turtle ; Q=0.4 ; ext=1, application/rdf+xml;q=0.3", "turtle"),
+        ("text/turtle;q=0.050, application/n-triples;q=0.05", "turtle"),
     ],
 )
 def test_accept_header_picks_the_best_by_q_value(accept, expected):
@@ -58,6 +81,24 @@ def test_accept_header_picks_the_best_by_q_value(accept, expected):
 def test_nothing_acceptable_gives_none():
     assert negotiate("image/png, application/pdf", None, OFFERED) is None
     assert negotiate("text/csv", None, representations()) is None
+    assert negotiate("text/turtle;q=0, text/html;q=0", None, representations(rdf=False)) is None
+
+
+@pytest.mark.parametrize("q", ["0", "0.", "1", "1.", "1.0", "1.000", "0.5", "0.05", "0.005", "0.55", "0.555", "0.100"])
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_the_key_rules_give_the_q_value_in_thousandths_and_the_level(q, level):
+    """The rules the static servers apply, read here by Python, give what arithmetic gives."""
+    millis = round(Decimal(q.rstrip(".") or "0") * 1000)
+    expected = NOT_ACCEPTABLE if millis == 0 else f"{millis:04d}{level}"
+    media_type = {2: "text/turtle", 1: "text/*", 0: "*/*"}[level]
+    assert preference(f"{media_type};q={q}", media_type_ranges("text/turtle")) == expected
+
+
+def test_greater_compares_keys_as_numbers():
+    keys = ["00000", "00010", "00012", "05000", "05002", "09992", "10000", "10002"]
+    for a in keys:
+        for b in keys:
+            assert bool(re.search(GREATER, f"{a}:{b}")) == (int(b) > int(a)), (a, b)
 
 
 def test_suffix_wins_over_accept_header():

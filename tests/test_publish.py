@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCAT
 
 from cap_ptce.cli import main
@@ -69,6 +71,29 @@ def test_every_internal_link_and_anchor_resolves(site, pages):
     assert not broken, broken[:10]
 
 
+def test_every_fragment_iri_lands_on_an_anchor_of_its_page(site, pages):
+    """``…/shapes#ProjectName``, ``…/def#Entry``, ``…/dataset#grille-ttl``: their page has that anchor, in both languages."""
+    published = Graph()
+    for name in ("telechargements/cap-ptce.nt", "catalog.nt"):
+        published.parse(site / name, format="nt")
+    fragments = {
+        str(term)
+        for triple in published
+        for term in triple
+        if isinstance(term, URIRef) and "#" in str(term) and str(term).startswith(("https://w3id.org/cap-ptce/", BASE))
+    }
+    assert len(fragments) > 200
+    missing = []
+    for iri in sorted(fragments):
+        document, anchor = iri.split("#", 1)
+        path = document.replace("https://w3id.org/cap-ptce/", "").replace(BASE, "")
+        for lang in ("fr", "en"):
+            page = pages.get(site / f"{path}.{lang}.html")
+            if page is None or (anchor and anchor not in page.ids):  # def# itself is the top of the page
+                missing.append(f"{iri} ({lang})")
+    assert not missing, missing[:10]
+
+
 def test_every_serialisation_parses(site):
     files = [p for p in site.rglob("*") if p.suffix in PARSERS]
     assert len(files) > 600
@@ -115,10 +140,10 @@ def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(si
     assert "RewriteBase /cap-ptce/" in htaccess and "R=303" in htaccess
     server = (site / "nginx-cap-ptce-server.conf").read_text(encoding="utf-8")
     assert "location /cap-ptce/ {" in server and "return 303" in server
-    assert "map $http_accept $cap_ptce_doc" in (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")
-    # a project's parts go to their section of the project's document
-    assert "projet/$1.%{ENV:CAP_DOC}#$2-$3" in htaccess
-    assert "#$cap_ptce_part-$cap_ptce_id" in server
+    http = (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")
+    assert "map $http_accept $cap_ptce_accept" in http and "~^/cap-ptce/projet/" in http
+    # a project's parts go to their section of the project's document, whatever their depth
+    assert "E=CAP_ANCHOR:#$2-$3-$4" in htaccess and "'#$2-$3-$4'" in http
 
 
 def test_rules_know_every_media_type_of_the_site(site):
@@ -127,7 +152,7 @@ def test_rules_know_every_media_type_of_the_site(site):
     }
     declared = {suffix for suffix, _ in media_types()}
     assert suffixes <= declared
-    rules = apache_rules("/", "fr") + "".join(nginx_rules("/", "fr").values())
+    rules = apache_rules("/", "fr", BASE) + "".join(nginx_rules("/", "fr", BASE).values())
     for suffix, media_type in media_types():
         assert f"AddType {media_type} .{suffix}" in rules and f"{media_type} {suffix};" in rules
 
@@ -153,3 +178,33 @@ def test_a_bad_base_iri_is_refused(tmp_path, capsys, base):
     assert main(["publish", str(tmp_path / "out"), "--base-iri", base]) == 2
     assert "--base-iri" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _live_only_pages(folder: Path) -> Path:
+    """The pages that only the live app serves (the SPARQL editor, the ready-made queries, errors), as files."""
+    from cap_ptce.queries import list_queries
+    from cap_ptce.web import create_app
+
+    client = create_app({"TESTING": True}).test_client()
+    paths = ["/sparql", "/requetes", "/nulle-part", *(f"/requetes/{query.name}" for query in list_queries())]
+    folder.mkdir()
+    for number, path in enumerate(paths):
+        for lang in ("fr", "en"):
+            response = client.get(f"{path}?lang={lang}", headers={"Accept": "text/html"})
+            (folder / f"{number:02d}.{lang}.html").write_bytes(response.get_data())
+    return folder
+
+
+def test_every_page_is_valid_html_for_the_w3c_checker(site, tmp_path):
+    """vnu (the Nu Html Checker, npm vnu-jar, run by Debian's Java) over every page of the site and of the app."""
+    assert VNU.is_file(), f"{VNU} is missing: run `npm ci` (make install)"
+    java = shutil.which("java")
+    assert java, "Java is missing: `make system-deps` (as root) or `sudo apt-get install default-jre-headless`"
+    live = _live_only_pages(tmp_path / "live")
+    command = [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", str(site), str(live)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    assert [f"{m['url'].rsplit('/', 2)[-2:]}: {m['message']}" for m in messages] == []

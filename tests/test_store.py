@@ -177,3 +177,26 @@ def test_every_term_of_the_provenance_graph_is_declared_in_the_ontology(kb, corp
     load(kb, corpus)
     data = kb.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(PROVENANCE_GRAPH))
     assert undeclared_terms(terms_used(Graph().parse(data=data.decode(), format="nt"))) == []
+
+
+def test_a_real_organisation_links_to_the_public_register_and_a_fictional_one_does_not(tmp_path):
+    """A SIREN names a company in the Annuaire des entreprises; a fictional description's SIRENs are made up."""
+    from rdflib.namespace import RDFS
+
+    from cap_ptce.corpus.links import REGISTER
+    from cap_ptce.resources import data_dir
+
+    text = (data_dir("corpus") / "pole-saveurs-somme.yaml").read_text(encoding="utf-8")
+    (tmp_path / "fictif").mkdir()
+    (tmp_path / "reel").mkdir()
+    (tmp_path / "fictif" / "p.yaml").write_text(text, encoding="utf-8")
+    real = "\n".join(line for line in text.splitlines() if not line.startswith("fictif:"))
+    (tmp_path / "reel" / "p.yaml").write_text(real + "\n", encoding="utf-8")
+    found = {}
+    for name in ("fictif", "reel"):
+        with KnowledgeBase.open() as kb:
+            kb.load_corpus(tmp_path / name)
+            rows = kb.select(f"SELECT ?o WHERE {{ GRAPH ?g {{ ?s <{RDFS.seeAlso}> ?o }} }}")
+            found[name] = {row["o"].value for row in rows}
+    assert found["fictif"] == set()
+    assert found["reel"] and all(iri.startswith(REGISTER) and len(iri) == len(REGISTER) + 9 for iri in found["reel"])

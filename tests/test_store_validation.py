@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 import cap_ptce.validation.batch as batch
+import cap_ptce.validation.fast as fast
 from cap_ptce.corpus import default_validator, summarise_report
 from cap_ptce.project import load_description
 from cap_ptce.resources import data_dir
@@ -13,7 +16,21 @@ from cap_ptce.validation import validate_description
 from valid_description import description, write
 
 
-def test_loading_validates_in_one_batch_with_each_files_outcome(tmp_path, monkeypatch):
+def count_batches(monkeypatch, engine: str) -> list[int]:
+    """The size of each batch the ``engine`` validates (a pySHACL run, or a batch of the fast engine)."""
+    monkeypatch.setenv("CAP_PTCE_VALIDATION_ENGINE", engine)
+    runs: list[int] = []
+    if engine == "pyshacl":
+        original = batch.run_pyshacl
+        monkeypatch.setattr(batch, "run_pyshacl", lambda *graphs: runs.append(len(graphs)) or original(*graphs))
+    else:
+        original = fast.validate_batch
+        monkeypatch.setattr(fast, "validate_batch", lambda items: runs.append(len(items)) or original(items))
+    return runs
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_loading_validates_in_one_batch_with_each_files_outcome(tmp_path, monkeypatch, engine):
     corpus = tmp_path / "corpus"
     shutil.copytree(data_dir("corpus"), corpus)
     no_ess = description()
@@ -23,11 +40,10 @@ def test_loading_validates_in_one_batch_with_each_files_outcome(tmp_path, monkey
     del no_ess["reponses"]["q03"]
     write(no_ess, corpus / "sans-ess.yaml")
     (corpus / "illisible.yaml").write_text("nmo: Pôle\n", encoding="utf-8")
-    runs, original = [], batch.run_pyshacl
-    monkeypatch.setattr(batch, "run_pyshacl", lambda *graphs: runs.append(len(graphs)) or original(*graphs))
+    runs = count_batches(monkeypatch, engine)
     with KnowledgeBase.open() as kb:
         report = kb.load_corpus(corpus)
-    assert runs == [16]  # the 15 sample descriptions and the one without ESS enterprise, one pySHACL run
+    assert runs == [16]  # the 15 sample descriptions and the one without ESS enterprise, one batch
     outcomes = {outcome.source: outcome for outcome in report.outcomes}
     assert outcomes["illisible.yaml"].status == "failed" and "nmo" in outcomes["illisible.yaml"].error
     for source, outcome in outcomes.items():
@@ -44,11 +60,11 @@ def test_the_default_validator_validates_one_description_as_before():
     assert default_validator(loaded).conforms
 
 
-def test_a_reload_validates_only_the_files_whose_checksum_changed(tmp_path, monkeypatch):
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_reload_validates_only_the_files_whose_checksum_changed(tmp_path, monkeypatch, engine):
     corpus = tmp_path / "corpus"
     shutil.copytree(data_dir("corpus"), corpus)
-    runs, original = [], batch.run_pyshacl
-    monkeypatch.setattr(batch, "run_pyshacl", lambda *graphs: runs.append(len(graphs)) or original(*graphs))
+    runs = count_batches(monkeypatch, engine)
     with KnowledgeBase.open(tmp_path / "store") as kb:
         first = kb.load_corpus(corpus)
     changed = corpus / "tiers-lieu-gueret.yaml"

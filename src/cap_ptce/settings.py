@@ -93,13 +93,31 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "LICENSE",
-        "https://spdx.org/licenses/etalab-2.0.html",
+        "http://spdx.org/licenses/etalab-2.0",
         str,
-        "Licence IRI of the published data (Licence Ouverte / Etalab 2.0 by default).",
+        "Licence IRI of the published data: its SPDX IRI (Licence Ouverte / Etalab 2.0 by default), not a web page.",
     ),
     Setting("LICENSE_LABEL", "Licence Ouverte / Etalab 2.0", str, "Name of the licence shown on every page."),
     Setting("PUBLISHER", "CAP PTCE", str, "Name of the publisher of the dataset, in the DCAT catalogue."),
+    Setting(
+        "PUBLISHER_IRI",
+        "https://w3id.org/cap-ptce/organisation/cap-ptce",
+        str,
+        "IRI of the publisher (an organisation), in the DCAT catalogue.",
+    ),
+    Setting(
+        "CONTACT",
+        "",
+        str,
+        "Where users write about the data, in the DCAT catalogue: an e-mail or web address; empty for the site's home page.",
+    ),
     Setting("DEFAULT_LANG", "fr", str, "Language of pages when the browser expresses no preference (fr or en)."),
+    Setting(
+        "VALIDATION_ENGINE",
+        "fast",
+        str,
+        "Engine that validates descriptions (cap-ptce validate, load, serve): fast (the project's own: pySHACL's results with several times less work) or pyshacl (the reference).",
+    ),
 )
 
 

@@ -3,6 +3,7 @@ and every request the page makes goes to 127.0.0.1."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -52,4 +53,55 @@ def test_the_ready_made_queries_are_offered_as_examples(server, browser):
     page.select_option("#examples", index=1)
     text = page.evaluate("() => window.capPtceYasgui.getTab().getYasqe().getValue()")
     assert text.strip() and text == next(q for q in list_queries() if q.name == name).build()
+    page.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core (npm axe-core, test-only) finds on the page as it is now: rule and element."""
+    assert AXE.is_file(), f"{AXE} is missing: run `npm ci` (make install)"
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        "async () => (await axe.run()).violations.flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ')))"
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_editor_speaks_the_page_language_and_axe_finds_nothing(server, browser, lang):
+    page = browser.new_page()
+    page.goto(f"{server}/sparql?lang={lang}", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate("q => window.capPtceYasgui.getTab().getYasqe().setValue(q)", "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr")
+    labels = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#yasgui [title], #yasgui [aria-label]'))"
+        ".map(e => e.getAttribute('title') || e.getAttribute('aria-label'))"
+    )
+    words = {"fr": ("Lancer la requête", "Ouvrir les réglages"), "en": ("Run query", "Open settings")}[lang]
+    assert all(any(word == label for label in labels) for word in words), labels
+    if lang == "fr":
+        assert not {"Run query", "Open settings", "Share query", "Add a new tab"} & set(labels)
+        assert page.locator(".tabsList .tab a span").first.inner_text() == "Requête"
+    assert axe_violations(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/index.fr.html",
+        "/grille/cap-ptce.en.html",
+        "/grille/question/q01.fr.html",
+        "/catalog.fr.html",
+        "/recherche.fr.html?q=circuits",
+        "/requetes.en.html",
+    ],
+)
+def test_axe_finds_nothing_on_the_main_pages(server, browser, path):
+    page = browser.new_page()
+    page.goto(server + path, wait_until="networkidle")
+    assert axe_violations(page) == []
     page.close()

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
 from ..project.description import DESCRIPTION_SUFFIXES
+from .links import with_register_links
 from .records import GraphRecord, Validation
 
 __all__ = [
@@ -111,19 +112,22 @@ def default_loader(path: Path, *, base: str | None = None) -> Any:
 class DescriptionValidator:
     """The store's validator: one description, or many in batches (the same outcomes, faster).
 
-    ``many`` validates with :func:`cap_ptce.validation_batch.validate_descriptions`:
-    one pySHACL run for dozens of descriptions, the results split back by focus node.
+    ``many`` validates with :func:`cap_ptce.validation.batch.validate_descriptions`.
+    ``engine`` is "fast" or "pyshacl"; None takes the VALIDATION_ENGINE setting.
     """
+
+    def __init__(self, engine: str | None = None) -> None:
+        self.engine = engine
 
     def __call__(self, description: Any) -> Validation:
         from ..validation import validate_description
 
-        return summarise_report(validate_description(description))
+        return summarise_report(validate_description(description, engine=self.engine))
 
     def many(self, descriptions: list) -> list[Validation]:
         from ..validation.batch import validate_descriptions
 
-        return [summarise_report(report) for report in validate_descriptions(descriptions)]
+        return [summarise_report(r) for r in validate_descriptions(descriptions, engine=self.engine)]
 
 
 default_validator = DescriptionValidator()
@@ -184,16 +188,17 @@ def read_one(
     except CapPtceError as exc:
         return ReadDescription(error=str(exc))
     project = str(description.iri)
+    graph = with_register_links(description.graph)
     record = GraphRecord(
         graph=graph_iri_for(project),
         source=source,
         sha256=sha,
         loaded_at=loaded_at,
         project=project,
-        triples=len(description.graph),
+        triples=len(graph),
         validation=validation,
     )
-    return ReadDescription(record, description.graph.serialize(format="nt", encoding="utf-8"))
+    return ReadDescription(record, graph.serialize(format="nt", encoding="utf-8"))
 
 
 def _loaded(path: Path, loader: Callable) -> Any:
@@ -237,16 +242,17 @@ def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -
             read.append(ReadDescription(error=str(validation)))
             continue
         project = str(description.iri)
+        graph = with_register_links(description.graph)
         record = GraphRecord(
             graph=graph_iri_for(project),
             source=source,
             sha256=sha,
             loaded_at=loaded_at,
             project=project,
-            triples=len(description.graph),
+            triples=len(graph),
             validation=validation,
         )
-        read.append(ReadDescription(record, description.graph.serialize(format="nt", encoding="utf-8")))
+        read.append(ReadDescription(record, graph.serialize(format="nt", encoding="utf-8")))
     return read
 
 

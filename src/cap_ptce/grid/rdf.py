@@ -14,7 +14,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..i18n import LANGUAGES, t, texts
-from ..rdf.namespaces import ADMS, CAP, DISCO, GRID_IRI, GRILLE, INSTITUT_GODIN, ORG, VOCAB, bind_prefixes
+from ..rdf.namespaces import (
+    ADMS,
+    CAP,
+    CAP_PTCE_TEAM,
+    DISCO,
+    GRID_IRI,
+    GRILLE,
+    INSTITUT_GODIN,
+    ORG,
+    VOCAB,
+    bind_prefixes,
+)
 from ..rdf.vocabulary import licence_iri
 from ..settings import defaults
 from .reader import load_grid
@@ -22,6 +33,7 @@ from .reader import load_grid
 __all__ = [
     "ENTRIES_SCHEME",
     "PUBLIC_SCHEMES",
+    "EXAMPLES_SCHEME",
     "SOURCE_DOCUMENT",
     "FRAMING_PROPERTIES",
     "entry_iri",
@@ -35,6 +47,7 @@ __all__ = [
 
 ENTRIES_SCHEME = VOCAB["entrees"]
 PUBLIC_SCHEMES = VOCAB["dispositifs"]
+EXAMPLES_SCHEME = VOCAB["exemples"]
 SOURCE_DOCUMENT = GRILLE["source/cap-ptce"]
 
 # The grid's framing (grille.yaml `cadre`) -> the property that carries each part.
@@ -79,12 +92,40 @@ def grid_graph(grid=None, *, license: str | None = None) -> Graph:
     """The grid as RDF: the questionnaire, its entries, questions, examples, concept schemes and public schemes."""
     grid = grid if grid is not None else load_grid()
     graph = bind_prefixes(Graph(bind_namespaces="core"))
-    _add_grid(graph, grid, licence_iri(license or defaults()["LICENSE"]))
+    license_iri = licence_iri(license or defaults()["LICENSE"])
+    _add_grid(graph, grid, license_iri)
     _add_entries(graph, grid)
+    _add_examples_scheme(graph)
     for scheme in grid.schemes:
         _add_concept_scheme(graph, scheme)
     _add_public_schemes(graph, grid.public_schemes)
+    _add_scheme_metadata(graph, grid, license_iri)
     return graph
+
+
+def _add_examples_scheme(graph: Graph) -> None:
+    """The grid's examples as one concept scheme, so that every example is in a scheme."""
+    graph.add((EXAMPLES_SCHEME, RDF.type, SKOS.ConceptScheme))
+    graph.add((EXAMPLES_SCHEME, SKOS.notation, Literal("exemples")))
+    _texts(graph, EXAMPLES_SCHEME, SKOS.prefLabel, "grid.examples_scheme")
+    graph.add((EXAMPLES_SCHEME, DCTERMS.source, GRID_IRI))
+
+
+def _add_scheme_metadata(graph: Graph, grid, license: URIRef) -> None:
+    """Every concept scheme's title, licence, creator and dates, as vocabulary registries expect.
+
+    The entries and the examples are the Institut Godin's text; the category lists and
+    the public schemes' descriptions are ours, drawn from the grid.
+    """
+    issued = min((item.date for item in grid.history), default=grid.modified)
+    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+        by_godin = scheme in (ENTRIES_SCHEME, EXAMPLES_SCHEME)
+        graph.add((scheme, DCTERMS.creator, _author_iri(grid) if by_godin else CAP_PTCE_TEAM))
+        graph.add((scheme, DCTERMS.license, license))
+        graph.add((scheme, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
+        graph.add((scheme, DCTERMS.modified, Literal(grid.modified.isoformat(), datatype=XSD.date)))
+        for label in list(graph.objects(scheme, SKOS.prefLabel)):
+            graph.add((scheme, DCTERMS.title, label))
 
 
 def _text(graph: Graph, subject: URIRef, predicate: URIRef, text) -> None:
@@ -106,6 +147,8 @@ def _add_grid(graph: Graph, grid, license: URIRef) -> None:
     _text(graph, GRID_IRI, DISCO.subtitle, grid.subtitle)
     graph.add((GRID_IRI, SKOS.notation, Literal(grid.id)))
     graph.add((GRID_IRI, OWL.versionInfo, Literal(grid.version)))
+    # The grid at this version answers at its own IRI (…/grille/cap-ptce/1.0.0), as the ontology's does.
+    graph.add((GRID_IRI, DCTERMS.hasVersion, URIRef(f"{GRID_IRI}/{grid.version}")))
     graph.add((GRID_IRI, DCTERMS.modified, Literal(grid.modified.isoformat(), datatype=XSD.date)))
     graph.add((GRID_IRI, DCTERMS.license, license))
     for predicate in (DCTERMS.creator, PROV.wasAttributedTo):
@@ -218,12 +261,11 @@ def _add_question(graph: Graph, question) -> None:
 def _add_example(graph: Graph, example) -> None:
     iri = example_iri(example.id)
     graph.add((iri, RDF.type, CAP.Example))
-    graph.add((iri, RDF.type, SKOS.Concept))
+    _add_skos_concept(graph, iri, EXAMPLES_SCHEME, example.id, top=True)
     if example.precision:
         graph.add((iri, RDF.type, CAP.Precision))
     if example.details:
         graph.add((iri, CAP.details, example_iri(example.details)))
-    graph.add((iri, SKOS.notation, Literal(example.id)))
     graph.add((iri, CAP.position, Literal(example.position, datatype=XSD.positiveInteger)))
     _text(graph, iri, SKOS.prefLabel, example.label)
     if example.concept:

@@ -29,7 +29,9 @@ def catalogue() -> dict[str, dict[str, str]]:
     """Every message key with its French and English text, from all message files."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(MESSAGES_DIR.glob("*.yaml")):
-        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        # our own files, so the C loader (ten times faster; a cold start reads them all)
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for key, texts in (loaded or {}).items():
             if key in merged:
                 raise ValueError(f"{path.name}: message key {key!r} is already defined in another file")
             if not isinstance(texts, dict) or set(texts) != set(LANGUAGES):

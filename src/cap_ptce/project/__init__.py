@@ -25,13 +25,13 @@ from .description import (
     Description,
     convert,
     description_to_yaml,
-    document_graph,
     load_description,
     to_jsonld,
     to_turtle,
     upgrade,
 )
 from .emit import data_to_yaml
+from .graph import document_graph
 from .readback import find_project, graph_to_data
 
 __all__ = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..yamlstrict import MAX_BYTES, MAX_DEPTH, load_yaml, read_text
 from .build import build_document
 from .context import context
 from .emit import data_to_yaml
-from .graph import document_graph
+from .graph import document_triples, graph_of_triples
 from .jsonld_input import parse_json_document
 from .readback import find_project, graph_to_data
 from .values import SLUG_RE, decimal_lexical
@@ -59,14 +60,23 @@ DESCRIPTION_SUFFIXES = (".yaml", ".yml", ".ttl", ".jsonld")
 
 @dataclass
 class Description:
-    """One loaded description: its graph, project IRI, source, input format, data and lines."""
+    """One loaded description: its triples (and graph), project IRI, source, input format, data and lines.
 
-    graph: Graph
+    ``triples`` are the description's triples in the order the loader wrote them
+    (a triple may come twice); ``graph`` holds them in an rdflib graph, built on
+    first use: the fast validation engine reads the triples and never needs it.
+    """
+
+    triples: tuple[tuple, ...]
     iri: URIRef
     source: str
     format: str
     data: dict
     lines: dict[tuple[str, str | None], int] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> Graph:
+        return graph_of_triples(self.triples)
 
     def line_for(self, focus_node: Any, path: Any = None) -> int | None:
         """The YAML line behind ``focus_node path …``, else the node's own line, else None."""
@@ -138,8 +148,8 @@ def _xml_refused(source: str) -> RdfSyntaxError:
 def _from_yaml(text: str, source: str, base: str, max_bytes: int) -> Description:
     data, line_map = load_yaml(text, source=source, max_bytes=max_bytes, max_depth=MAX_DEPTH)
     built = build_document(data, line_map, source=source, base=base)
-    graph = document_graph(built.document)
-    return Description(graph, URIRef(built.iri), source, "yaml", data, built.lines)
+    triples = tuple(document_triples(built.document))
+    return Description(triples, URIRef(built.iri), source, "yaml", data, built.lines)
 
 
 def _parse_turtle(text: str, source: str) -> Graph:
@@ -195,9 +205,12 @@ def _from_graph(graph: Graph, source: str, fmt: str) -> Description:
     base = base_of(iri, source)
     data = graph_to_data(graph, iri)
     built = build_document(data, source=source, base=base)
-    rebuilt = document_graph(built.document)
+    triples = tuple(document_triples(built.document))
+    rebuilt = graph_of_triples(triples)
     _refuse_extra_triples(graph, rebuilt, source)
-    return Description(rebuilt, iri, source, fmt, data, {})
+    description = Description(triples, iri, source, fmt, data, {})
+    description.graph = rebuilt  # already built: the check needed it
+    return description
 
 
 def base_of(iri: URIRef, source: str | None = None) -> str:

@@ -12,7 +12,7 @@ for the whole sample corpus and for synthetic descriptions.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -22,7 +22,7 @@ from rdflib.plugins.parsers.jsonld import to_rdf
 from ..rdf.namespaces import bind_prefixes
 from .context import context, expand
 
-__all__ = ["document_graph", "jsonld_graph"]
+__all__ = ["document_graph", "document_triples", "jsonld_graph"]
 
 
 @cache
@@ -47,10 +47,28 @@ def _has_scope(key: str) -> bool:
     return isinstance(definition, dict) and "@context" in definition
 
 
+def document_triples(document: dict) -> list[tuple]:
+    """The triples of a document written by :func:`~cap_ptce.project.build.build_document`, in order.
+
+    A list, not a graph: filling an rdflib graph costs more than writing the
+    triples, and the fast validation engine does not need one.
+    """
+    triples: list[tuple] = []
+    _Emitter(triples.append).node(document, None)
+    return triples
+
+
 def document_graph(document: dict) -> Graph:
     """The graph of a document written by :func:`~cap_ptce.project.build.build_document`."""
+    return graph_of_triples(document_triples(document))
+
+
+def graph_of_triples(triples) -> Graph:
+    """An rdflib graph, with our prefixes, holding ``triples``."""
     graph = bind_prefixes(Graph())
-    _Emitter(graph).node(document, None)
+    add = graph.add
+    for triple in triples:
+        add(triple)
     return graph
 
 
@@ -62,11 +80,18 @@ def jsonld_graph(document: dict) -> Graph:
 
 
 class _Emitter:
-    def __init__(self, graph: Graph) -> None:
-        self.add = graph.add
+    def __init__(self, add) -> None:
+        self.add = add
+        self.iris: dict[str, URIRef] = {}  # one term per IRI of the document: made once, compared at once
+
+    def iri(self, text: str) -> URIRef:
+        found = self.iris.get(text)
+        if found is None:
+            found = self.iris[text] = URIRef(text)
+        return found
 
     def node(self, node: dict, scope: str | None) -> URIRef:
-        subject = URIRef(node["@id"])
+        subject = self.iri(node["@id"])
         if "@type" in node:
             self.add((subject, RDF.type, expand(node["@type"])))
         self.properties(subject, node, scope)
@@ -88,14 +113,23 @@ class _Emitter:
     def value(self, item: Any, coerced: str | None, language: str | None, scope: str | None):
         if isinstance(item, dict):
             if "@value" in item:
-                return Literal(item["@value"], datatype=URIRef(item["@type"]))
+                return _literal(str, item["@value"], item["@type"], None)
             return self.node(item, scope)
         if coerced == "@id":
-            return URIRef(item)
+            return self.iri(item)
         if isinstance(item, bool):
-            return Literal(item)
+            return _literal(bool, item, None, None)
         if coerced is not None:
-            return Literal(str(item), datatype=expand(coerced))
+            return _literal(str, str(item), str(expand(coerced)), None)
         if isinstance(item, int):
-            return Literal(item, datatype=XSD.integer)
-        return Literal(item, lang=language)
+            return _literal(int, item, str(XSD.integer), None)
+        return _literal(type(item), item, None, language)
+
+
+@lru_cache(maxsize=8192)
+def _literal(kind: type, value: Any, datatype: str | None, language: str | None) -> Literal:
+    """A literal, made once for values that come back (booleans, dates, amounts, codes): rdflib's are slow to make.
+
+    ``kind`` keeps apart values that Python holds equal (True, 1 and 1.0).
+    """
+    return Literal(value, datatype=URIRef(datatype) if datatype else None, lang=language)

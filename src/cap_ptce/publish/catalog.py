@@ -1,24 +1,29 @@
 """The DCAT catalogue and the VoID description of what we publish.
 
-One graph describes the catalogue (``…/catalog``), the whole dataset
-(``…/dataset``) and each of its parts (``…/dataset#{part}``: the ontology, the
-grid, the shapes, the corpus), each with one distribution per serialisation
-(``…/dataset#{part}-{suffix}``). It gives what data.gouv.fr harvests (DCAT-AP:
-titles, descriptions, licence, publisher, dates, version, spatial and temporal
-coverage, keywords, frequency, media types and formats as IRIs of the IANA and
-EU authority tables) and what VoID readers use (triple counts measured on the
-data, vocabularies found in the data, example resources, SPARQL endpoint,
-dumps, URI space). The grid's text is attributed to the Institut Godin.
+One graph describes the catalogue (``…/catalog``) and each part of the dataset
+(``…/dataset#{part}``: the grid, the ontology, the shapes, the corpus where one
+is loaded) as a DCAT dataset of its own, with one distribution per file
+(``…/dataset#{part}-{suffix}``): a harvester takes each file once. It gives what
+DCAT-AP 2 asks and data.gouv.fr harvests: identifiers, titles and descriptions,
+publisher (an IRI), contact point, licence (an SPDX IRI), EU data themes,
+dates, the version each resource declares, spatial and temporal coverage,
+keywords, frequency, the standards a part conforms to, and for every file its
+description, media type and format (IANA and EU authority IRIs), size, SHA-256
+checksum and planned availability. The whole dataset (``…/dataset``) is
+described for VoID readers only (figures measured on the data, vocabularies,
+examples, SPARQL endpoint, dumps, URI space). The grid's text is attributed to
+the Institut Godin. More parts (a register of real PTCEs) are more ``Part``s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from ..i18n import LANGUAGES, t, texts
 from ..rdf.formats import FORMATS, QUAD_FORMATS, Format
@@ -28,6 +33,8 @@ from ..rdf.serialize import canonical_graph, get_format
 __all__ = [
     "Part",
     "Publication",
+    "FileReader",
+    "CONTACT_IRI",
     "Statistics",
     "statistics_of",
     "CATALOG_IRI",
@@ -44,9 +51,17 @@ __all__ = [
 ]
 
 CATALOG_IRI = URIRef(BASE + "catalog")
+CONTACT_IRI = URIRef(BASE + "catalog#contact")
 DATASET_IRI = URIRef(BASE + "dataset")
 WHOLE = "cap-ptce"  # file stem of the whole dataset's downloads
-DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace stops at DCAT 2
+# DCAT-AP 2 (what data.gouv.fr and data.europa.eu harvest): the version is owl:versionInfo.
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+DCATAP_AVAILABILITY = DCATAP.availability
+# EU data themes: economy and finance, population and society, regions and cities.
+THEMES = ("ECON", "SOCI", "REGI")
+LANGUAGE_CODES = ("FRA", "ENG")
 
 IANA = "https://www.iana.org/assignments/media-types/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
@@ -68,7 +83,7 @@ class Statistics:
 
 @dataclass(frozen=True)
 class Part:
-    """A part of the dataset: its id (file stem and fragment), titles, descriptions and graph.
+    """A part of the dataset, catalogued as a dataset of its own: its id (file stem and fragment), words, graph.
 
     ``statistics`` may be given instead of the graph (None): the web app counts
     the corpus in the store rather than read it all into rdflib for a catalogue.
@@ -82,6 +97,10 @@ class Part:
     csv: bool = False  # the part is also offered as CSV (the grid)
     examples: tuple[URIRef, ...] = ()
     statistics: Statistics | None = None
+    version: str | None = None  # as the resource declares it (owl:versionInfo, grille.yaml)
+    landing: str = ""  # the path of its page on the site
+    conforms_to: tuple[URIRef, ...] = ()  # the standards its data follows (the ontology, the shapes…)
+    availability: str = "STABLE"  # EU planned-availability code of its files
 
     def figures(self) -> Statistics:
         """The part's statistics: as given, or measured on its graph."""
@@ -90,17 +109,23 @@ class Part:
 
 @dataclass(frozen=True)
 class Publication:
-    """Where and under which terms the dataset is published."""
+    """Where, by whom and under which terms the dataset is published."""
 
     site: str  # base URL of the published documents (BASE_IRI)
     license: str
     publisher: str
-    version: str
     issued: date
     modified: date
     history: tuple = ()  # the grid's HistoryItem records (version, date, note)
     sparql_endpoint: str | None = None
     start: date = date(2021, 5, 12)  # the AMI PTCE that the grid serves was launched that day
+    publisher_iri: str = BASE + "organisation/cap-ptce"
+    contact: str = ""  # an e-mail or web address; empty: the site's home page
+    license_label: str = ""
+
+
+# Reads the bytes of a part's file: (part id, format) -> bytes, for its size and checksum.
+FileReader = Callable[[str, Format], bytes]
 
 
 def download_path(part_id: str, suffix: str) -> str:
@@ -147,72 +172,122 @@ def _download_url(pub: Publication, part_id: str, suffix: str) -> URIRef:
     return URIRef(pub.site.rstrip("/") + download_path(part_id, suffix))
 
 
-def _add_distribution(g: Graph, pub: Publication, part_id: str, title: dict[str, str], fmt: Format) -> URIRef:
-    dist = distribution_iri(part_id, fmt.suffix)
-    url = _download_url(pub, part_id, fmt.suffix)
+def _add_distribution(g: Graph, pub: Publication, part: Part, fmt: Format, files: FileReader | None) -> URIRef:
+    """One file of a part: what it holds, where, in which format, its size and checksum, how long it stays."""
+    dist = distribution_iri(part.id, fmt.suffix)
+    url = _download_url(pub, part.id, fmt.suffix)
     g.add((dist, RDF.type, DCAT.Distribution))
-    _texts(g, dist, DCTERMS.title, {lang: f"{text} ({fmt.label})" for lang, text in title.items()})
+    g.add((dist, DCTERMS.identifier, Literal(str(dist))))
+    _texts(g, dist, DCTERMS.title, {lang: f"{text} ({fmt.label})" for lang, text in part.title.items()})
+    for lang, title in part.title.items():
+        g.add((dist, DCTERMS.description, Literal(t("dcat.file", lang, title=title, format=fmt.label), lang=lang)))
     g.add((dist, DCAT.downloadURL, url))
     g.add((dist, DCAT.accessURL, url))
     g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
     g.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + fmt.file_type)))
     g.add((dist, DCTERMS.license, URIRef(pub.license)))
+    g.add((dist, DCATAP_AVAILABILITY, URIRef(EU + "planned-availability/" + part.availability)))
+    if files is not None:
+        body = files(part.id, fmt)
+        g.add((dist, DCAT.byteSize, Literal(len(body), datatype=XSD.nonNegativeInteger)))
+        checksum = BNode(f"{part.id}{fmt.suffix.lstrip('.')}sha256")
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(body).hexdigest(), datatype=XSD.hexBinary)))
     return dist
 
 
-def _add_common(g: Graph, node: URIRef, pub: Publication, publisher: BNode) -> None:
-    """What every dataset says: licence, publisher, dates, version, coverage, keywords, frequency."""
+def _add_agents(g: Graph, pub: Publication) -> URIRef:
+    """The publisher (an organisation with its IRI), the contact point and the licence."""
+    publisher = URIRef(pub.publisher_iri)
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, FOAF.name, Literal(pub.publisher)))
+    g.add((CONTACT_IRI, RDF.type, VCARD.Organization))
+    g.add((CONTACT_IRI, VCARD.fn, Literal(pub.publisher)))
+    contact = pub.contact or pub.site
+    if "@" in contact and not contact.startswith(("http:", "https:")):
+        g.add((CONTACT_IRI, VCARD.hasEmail, URIRef(contact if contact.startswith("mailto:") else "mailto:" + contact)))
+    else:
+        g.add((CONTACT_IRI, VCARD.hasURL, URIRef(contact)))
+    g.add((URIRef(pub.license), RDF.type, DCTERMS.LicenseDocument))
+    if pub.license_label:
+        g.add((URIRef(pub.license), RDFS.label, Literal(pub.license_label)))
+    return publisher
+
+
+def _add_dcat(g: Graph, node: URIRef, pub: Publication, publisher: URIRef) -> None:
+    """What every catalogued dataset says: identifier, licence, publisher, contact, dates, coverage, themes…"""
     g.add((node, RDF.type, DCAT.Dataset))
-    g.add((node, RDF.type, VOID.Dataset))
-    g.add((node, DCTERMS.license, URIRef(pub.license)))
+    g.add((node, DCTERMS.identifier, Literal(str(node))))
     g.add((node, DCTERMS.publisher, publisher))
+    g.add((node, DCAT.contactPoint, CONTACT_IRI))
     g.add((node, DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)))
     g.add((node, DCTERMS.modified, Literal(pub.modified, datatype=XSD.date)))
-    g.add((node, OWL.versionInfo, Literal(pub.version)))
-    g.add((node, DCAT_VERSION, Literal(pub.version)))
     g.add((node, DCTERMS.spatial, URIRef(EU + "country/FRA")))
     g.add((node, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")))
-    g.add((node, DCTERMS.language, URIRef(EU + "language/FRA")))
-    g.add((node, DCTERMS.language, URIRef(EU + "language/ENG")))
-    g.add((node, DCAT.landingPage, URIRef(pub.site)))
-    g.add((node, VOID.uriSpace, Literal(BASE)))
+    for language in LANGUAGE_CODES:
+        g.add((node, DCTERMS.language, URIRef(EU + "language/" + language)))
+    for theme in THEMES:
+        g.add((node, DCAT.theme, URIRef(EU + "data-theme/" + theme)))
     for lang, words in KEYWORDS.items():
         for word in words:
             g.add((node, DCAT.keyword, Literal(word, lang=lang)))
-    period = BNode()
+    period = BNode("periode")
     g.add((node, DCTERMS.temporal, period))
     g.add((period, RDF.type, DCTERMS.PeriodOfTime))
     g.add((period, DCAT.startDate, Literal(pub.start, datatype=XSD.date)))
-    if pub.sparql_endpoint:
-        g.add((node, VOID.sparqlEndpoint, URIRef(pub.sparql_endpoint)))
 
 
-def _add_statistics(g: Graph, node: URIRef, figures: Statistics) -> None:
+def _add_void(g: Graph, node: URIRef, pub: Publication, part: Part) -> None:
+    """What VoID readers use: the figures measured on the data, examples, the URI space, the endpoint."""
+    g.add((node, RDF.type, VOID.Dataset))
+    g.add((node, DCTERMS.license, URIRef(pub.license)))
+    _texts(g, node, DCTERMS.title, part.title)
+    _texts(g, node, DCTERMS.description, part.description)
+    g.add((node, VOID.uriSpace, Literal(BASE)))
+    figures = part.figures()
     g.add((node, VOID.triples, Literal(figures.triples)))
     g.add((node, VOID.distinctSubjects, Literal(figures.subjects)))
     g.add((node, VOID.properties, Literal(figures.properties)))
     g.add((node, VOID.classes, Literal(figures.classes)))
     for vocabulary in figures.vocabularies:
         g.add((node, VOID.vocabulary, vocabulary))
+    for example in part.examples:
+        g.add((node, VOID.exampleResource, example))
+    if pub.sparql_endpoint:
+        g.add((node, VOID.sparqlEndpoint, URIRef(pub.sparql_endpoint)))
 
 
-def _add_part(g: Graph, pub: Publication, part: Part, publisher: BNode) -> URIRef:
+def _add_part(g: Graph, pub: Publication, part: Part, publisher: URIRef, files: FileReader | None) -> URIRef:
+    """A part as a DCAT dataset of its own (and a VoID subset of the whole), with one distribution per file."""
     node = part_iri(part.id)
-    _add_common(g, node, pub, publisher)
-    _texts(g, node, DCTERMS.title, part.title)
-    _texts(g, node, DCTERMS.description, part.description)
-    _add_statistics(g, node, part.figures())
+    _add_dcat(g, node, pub, publisher)
+    _add_void(g, node, pub, part)
+    g.add((node, DCAT.landingPage, URIRef(pub.site.rstrip("/") + part.landing)))
+    if part.version:
+        g.add((node, OWL.versionInfo, Literal(part.version)))
     if part.by_godin:
         g.add((node, DCTERMS.creator, INSTITUT_GODIN))
         _texts(g, node, DCTERMS.rights, ATTRIBUTION)
-    for example in part.examples:
-        g.add((node, VOID.exampleResource, example))
+        _add_history(g, node, pub)
+    else:
+        g.add((node, DCTERMS.creator, publisher))
+    for standard in part.conforms_to:
+        g.add((node, DCTERMS.conformsTo, standard))
+        g.add((standard, RDF.type, DCTERMS.Standard))
     for fmt in _formats(csv=part.csv):
-        dist = _add_distribution(g, pub, part.id, part.title, fmt)
-        g.add((node, DCAT.distribution, dist))
+        g.add((node, DCAT.distribution, _add_distribution(g, pub, part, fmt, files)))
         if fmt.is_rdf:
             g.add((node, VOID.dataDump, _download_url(pub, part.id, fmt.suffix)))
     return node
+
+
+def _add_history(g: Graph, node: URIRef, pub: Publication) -> None:
+    for item in pub.history:
+        for lang in LANGUAGES:
+            note = f"{item.version} ({item.date.isoformat()}){t('typography.colon', lang)} {item.note.get(lang)}"
+            g.add((node, ADMS.versionNotes, Literal(note, lang=lang)))
 
 
 def _formats(*, csv: bool = False) -> list[Format]:
@@ -220,18 +295,20 @@ def _formats(*, csv: bool = False) -> list[Format]:
     return found + [get_format("csv")] if csv else found
 
 
-def catalog_graph(parts: Sequence[Part], pub: Publication, *, whole: Statistics | None = None) -> Graph:
+def catalog_graph(
+    parts: Sequence[Part], pub: Publication, *, whole: Statistics | None = None, files: FileReader | None = None
+) -> Graph:
     """The DCAT catalogue and VoID description of ``parts``, as published by ``pub``.
 
-    ``whole`` gives the statistics of the whole dataset; without it they are
-    measured on the union of the parts' graphs.
+    Each part is a DCAT dataset of its own, so that a harvester takes no file twice;
+    the whole dataset (``…/dataset``) is described for VoID only, with its dumps.
+    ``whole`` gives its statistics; without it they are measured on the union of
+    the parts' graphs. ``files`` reads each file, for its size and checksum.
     """
     g = bind_prefixes(Graph())
-    g.bind("adms", ADMS)
-    publisher = BNode("publisher")
-    g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, Literal(pub.publisher)))
-    whole = _add_whole(g, parts, pub, publisher, whole)
+    for prefix, namespace in (("adms", ADMS), ("spdx", SPDX), ("vcard", VCARD), ("dcatap", DCATAP)):
+        g.bind(prefix, namespace)
+    publisher = _add_agents(g, pub)
     catalog = CATALOG_IRI
     g.add((catalog, RDF.type, DCAT.Catalog))
     _texts(g, catalog, DCTERMS.title, texts("dcat.title"))
@@ -240,20 +317,21 @@ def catalog_graph(parts: Sequence[Part], pub: Publication, *, whole: Statistics 
         (DCTERMS.publisher, publisher),
         (DCTERMS.license, URIRef(pub.license)),
         (FOAF.homepage, URIRef(pub.site)),
-        (DCAT.dataset, whole),
         (DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)),
         (DCTERMS.modified, Literal(pub.modified, datatype=XSD.date)),
+        (DCAT.themeTaxonomy, URIRef(EU + "data-theme")),
     ):
         g.add((catalog, prop, value))
+    for language in LANGUAGE_CODES:
+        g.add((catalog, DCTERMS.language, URIRef(EU + "language/" + language)))
     for part in parts:
-        g.add((catalog, DCAT.dataset, _add_part(g, pub, part, publisher)))
+        g.add((catalog, DCAT.dataset, _add_part(g, pub, part, publisher, files)))
+    _add_whole(g, parts, pub, whole)
     return g
 
 
-def _add_whole(
-    g: Graph, parts: Sequence[Part], pub: Publication, publisher: BNode, figures: Statistics | None
-) -> URIRef:
-    """The whole dataset, its parts as subsets, its changelog; its dumps include TriG and N-Quads."""
+def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, figures: Statistics | None) -> URIRef:
+    """The whole dataset, for VoID: its parts as subsets, its dumps (TriG and N-Quads too)."""
     union = None
     if figures is None:
         union = Graph()
@@ -264,23 +342,15 @@ def _add_whole(
         texts("dcat.whole_title"),
         texts("dcat.whole_description"),
         union,
-        by_godin=True,
         examples=tuple(example for part in parts for example in part.examples[:1]),
         statistics=figures,
     )
-    node = _add_part(g, pub, whole, publisher)
-    for fmt in QUAD_FORMATS:
-        dist = _add_distribution(g, pub, WHOLE, whole.title, fmt)
-        g.add((node, DCAT.distribution, dist))
+    node = part_iri(WHOLE)
+    _add_void(g, node, pub, whole)
+    for fmt in (*_formats(), *QUAD_FORMATS):
         g.add((node, VOID.dataDump, _download_url(pub, WHOLE, fmt.suffix)))
     for part in parts:
         g.add((node, VOID.subset, part_iri(part.id)))
-        g.add((node, DCTERMS.hasPart, part_iri(part.id)))
-        g.add((part_iri(part.id), DCTERMS.isPartOf, node))
-    for item in pub.history:
-        for lang in LANGUAGES:
-            note = f"{item.version} ({item.date.isoformat()}){t('typography.colon', lang)} {item.note.get(lang)}"
-            g.add((node, ADMS.versionNotes, Literal(note, lang=lang)))
     return node
 
 

@@ -94,7 +94,7 @@ def _write(out_dir: Path, path: str, body: bytes, report: PublishReport) -> None
 
 
 def write_site(
-    client, paths, out_dir: Path, *, base_path: str, default_lang: str, not_found_page: bytes
+    client, paths, out_dir: Path, *, base_iri: str, default_lang: str, not_found_page: bytes
 ) -> PublishReport:
     """Write every document of ``paths`` as ``client`` serves it, then the index, the 404 and the server rules."""
     out_dir = prepare_folder(out_dir)
@@ -103,7 +103,8 @@ def write_site(
         _write(out_dir, path, _fetch(client, path), report)
     _write(out_dir, "/index.html", (out_dir / f"index.{default_lang}.html").read_bytes(), report)
     _write(out_dir, "/404.html", not_found_page, report)
-    _write(out_dir, "/.htaccess", apache_rules(base_path, default_lang).encode("utf-8"), report)
-    for name, text in nginx_rules(base_path, default_lang).items():
+    base_path = urlsplit(base_iri).path
+    _write(out_dir, "/.htaccess", apache_rules(base_path, default_lang, base_iri).encode("utf-8"), report)
+    for name, text in nginx_rules(base_path, default_lang, base_iri).items():
         _write(out_dir, "/" + name, text.encode("utf-8"), report)
     return report

@@ -72,13 +72,14 @@ SYNTAXES: tuple[Format, ...] = (
     ),
     Format(
         "nt",
-        ("application/n-triples",),
+        # text/plain: N-Triples' type before RDF 1.1, which rdflib still asks for (format="nt").
+        ("application/n-triples", "text/plain"),
         ".nt",
         "nt",
         "N-Triples",
         "RDF_N_TRIPLES",
         endpoint_name="ntriples",
-        endpoint_aliases=("nt", "n-triples", "text/plain"),
+        endpoint_aliases=("nt", "n-triples"),
     ),
     Format("trig", ("application/trig",), ".trig", "trig", "TriG", "RDF_TRIG", quads=True),
     Format("nquads", ("application/n-quads",), ".nq", "nquads", "N-Quads", "RDF_N_QUADS", quads=True),

@@ -13,7 +13,9 @@ __all__ = [
     "GRILLE",
     "VOCAB",
     "SHAPES",
+    "SHAPES_DOCUMENT",
     "INSTITUT_GODIN",
+    "CAP_PTCE_TEAM",
     "DISCO",
     "ORG",
     "ROV",
@@ -33,8 +35,11 @@ GRILLE = Namespace(BASE + "grille/")
 GRID_IRI = GRILLE["cap-ptce"]
 VOCAB = Namespace(BASE + "vocab/")
 SHAPES = Namespace(BASE + "shapes#")
+SHAPES_DOCUMENT = URIRef(BASE + "shapes")  # the shapes as a document (an owl:Ontology with a version)
 # The grid's author, when grille.yaml gives no IRI of its own (one IRI for every graph we publish).
 INSTITUT_GODIN = URIRef(BASE + "organisation/institut-godin")
+# We who made the ontology, the shapes and the vocabularies drawn from the grid (described in ontology/cap.ttl).
+CAP_PTCE_TEAM = URIRef(BASE + "organisation/cap-ptce")
 
 DISCO = Namespace("http://rdf-vocabulary.ddialliance.org/discovery#")
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -10,17 +10,18 @@ or with ``Accept`` and its q-values. Decisions, documented in ``docs/publishing.
   it wants.
 - When ``Accept`` names only types we do not have, there is no answer
   (:func:`negotiate` returns None and the web answers 406 with the list of types).
+- ``Accept`` is read as :mod:`.accept` says (q-values, the most specific range), the
+  reading that the static servers' rules also follow, so that they answer alike.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
-
 from ..errors import NotFoundError
+from .accept import best, language_ranges, media_type_ranges
 from .serialize import FORMATS, Format, get_format
 
 __all__ = [
@@ -30,8 +31,11 @@ __all__ = [
     "rdf_representations",
     "representations",
     "negotiate",
+    "negotiate_language",
+    "offered_types",
     "by_suffix",
     "split_document_name",
+    "VERSION",
     "link_header",
 ]
 
@@ -81,15 +85,24 @@ def negotiate(
     """
     if suffix is not None:
         return by_suffix(suffix, offered)
-    parsed = parse_accept_header(accept_header or "*/*", MIMEAccept)
-    # Media-type parameters other than q (charset, profile) do not change what we answer.
-    accept = MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in parsed])
-    by_type: dict[str, Representation] = {}
+    types = offered_types(offered)
+    found = best(accept_header, [media_type_ranges(media_type) for media_type, _ in types])
+    return types[found][1] if found is not None else None
+
+
+def offered_types(offered: Sequence[Representation]) -> list[tuple[str, Representation]]:
+    """Every media type that selects one of ``offered``, in the order of preference on a tie."""
+    found: dict[str, Representation] = {}
     for rep in offered:
         for media_type in (rep.media_type, *rep.aliases):
-            by_type.setdefault(media_type, rep)
-    best = accept.best_match(list(by_type))
-    return by_type[best] if best else None
+            found.setdefault(media_type, rep)
+    return list(found.items())
+
+
+def negotiate_language(accept_language: str | None, languages: Sequence[str]) -> str:
+    """The language of ``languages`` that ``Accept-Language`` prefers; the first one on a tie or none."""
+    found = best(accept_language, [language_ranges(lang) for lang in languages], anything="*")
+    return languages[found if found is not None else 0]
 
 
 def by_suffix(suffix: str, offered: Sequence[Representation]) -> Representation:
@@ -104,9 +117,19 @@ def by_suffix(suffix: str, offered: Sequence[Representation]) -> Representation:
     )
 
 
+VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+
+
 def split_document_name(name: str) -> tuple[str, str | None, str | None]:
-    """``q01`` → (q01, None, None); ``q01.ttl`` → (q01, ttl, None); ``q01.en.html`` → (q01, html, en)."""
-    stem, _, rest = name.partition(".")
+    """``q01`` → (q01, None, None); ``q01.ttl`` → (q01, ttl, None); ``q01.en.html`` → (q01, html, en).
+
+    A version number is a name of its own: ``0.1.0`` → (0.1.0, None, None), ``0.1.0.ttl`` → (0.1.0, ttl, None).
+    """
+    version = VERSION.match(name)
+    if version and name[version.end() : version.end() + 1] in {"", "."}:
+        stem, rest = version[0], name[version.end() + 1 :]
+    else:
+        stem, _, rest = name.partition(".")
     if not rest:
         return stem, None, None
     first, _, second = rest.partition(".")

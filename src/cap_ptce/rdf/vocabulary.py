@@ -106,6 +106,6 @@ def licence_iri(value: str) -> URIRef:
         raise ParameterError(
             f"licence invalide / invalid licence {value!r}: une IRI absolue est attendue / an absolute IRI is expected",
             key="LICENSE",
-            hint="par exemple / for example https://spdx.org/licenses/etalab-2.0.html",
+            hint="par exemple / for example http://spdx.org/licenses/etalab-2.0",
         )
     return URIRef(value)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from ..corpus import default_loader
+from ..corpus import DescriptionValidator, default_loader
 from ..resources import data_dir
 from ..settings import defaults
 from . import KnowledgeBase
@@ -29,13 +29,14 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
         "query_memory_mib": int(config["QUERY_MEMORY_MB"]) or None,
     }
     loader = partial(default_loader, base=config["BASE_IRI"] or None)
+    validator = DescriptionValidator(config["VALIDATION_ENGINE"] or None)
     if not store:
         kb = KnowledgeBase.open(**options)
         kb.load_reference_graphs(license=config["LICENSE"])
-        kb.load_corpus(corpus or data_dir("corpus"), loader=loader)
+        kb.load_corpus(corpus or data_dir("corpus"), loader=loader, validator=validator)
         return kb
     kb = KnowledgeBase.open(store, graph_store=config["GRAPH_STORE"] or None, **options)
     if corpus:
         kb.load_reference_graphs(license=config["LICENSE"])
-        kb.load_corpus(corpus, loader=loader)
+        kb.load_corpus(corpus, loader=loader, validator=validator)
     return kb

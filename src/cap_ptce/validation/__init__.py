@@ -2,20 +2,25 @@
 
 Owns: the SHACL shapes (:mod:`.shapes`: the files of ``shapes/`` and the
 completeness shapes that :mod:`.completeness` generates from the grid), the
-pySHACL run (:mod:`.engine`), the report as data (:mod:`.report`), batches of
+two engines named in :data:`ENGINES` (:mod:`.engines` chooses): the fast one
+(:mod:`.fast`, with :mod:`.fastshapes`, :mod:`.fastcheck`,
+:mod:`.fastcomponents` and :mod:`.fastsparql`) and pySHACL, the reference
+(:mod:`.engine`), the report as data (:mod:`.report`), batches of
 descriptions (:mod:`.batch`) and the renderers (:mod:`.render`: text, JSON,
 Turtle, HTML, named in :data:`REPORT_FORMATS`). May import: the foundations,
 ``rdf``, ``grid`` and ``project``; nothing of ``corpus``, ``store``, ``web`` or
 ``cli``.
 
 The names below are imported on first use, so that reading
-:data:`REPORT_FORMATS` (``cap-ptce validate --help``) does not load pySHACL.
+:data:`REPORT_FORMATS` or :data:`ENGINES` (``cap-ptce validate --help``) does not load pySHACL.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import Any
+
+from .engines import ENGINES  # the engines, fast and pyshacl: cheap to import (no rdflib, no pySHACL)
 
 # The report's forms, in the order the command line offers them; :mod:`.render` writes each one.
 REPORT_FORMATS = ("text", "json", "turtle", "html")
@@ -37,7 +42,7 @@ _API = {
     "shapes_graph": "shapes",
 }
 
-__all__ = ["REPORT_FORMATS", *_API]
+__all__ = ["REPORT_FORMATS", "ENGINES", *_API]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,6 +1,9 @@
-"""Validate many descriptions at once: one pySHACL call per batch, the same results as one by one.
+"""Validate many descriptions at once, with the same results as one by one.
 
-Validating a description alone costs a pySHACL run, and most of a run is per
+With the fast engine (the default), a batch is up to :data:`FAST_BATCH_SIZE`
+descriptions: their SHACL-SPARQL constraints are answered by one Oxigraph
+query per constraint, each description in its own named graph, so nothing
+needs planning (:mod:`cap_ptce.validation.fast`). With pySHACL, validating a description alone costs a pySHACL run, and most of a run is per
 focus node; so a batch of descriptions is validated as the union of their
 graphs, and the SHACL report is split back by focus node. This gives exactly
 the results of validating each description alone because:
@@ -35,10 +38,12 @@ from ..i18n import DEFAULT_LANGUAGE
 from ..project import load_description
 from ..rdf.namespaces import bind_prefixes
 from .engine import full_shapes, run_pyshacl
-from .report import LineFinder, Report, Unreadable, _check_lang, expand_paths, report_from_shacl
+from .engines import engine_choice
+from .report import LineFinder, Report, Unreadable, _check_lang, _graph_of, expand_paths, report_from_shacl
 
 __all__ = [
     "BATCH_SIZE",
+    "FAST_BATCH_SIZE",
     "Unreadable",
     "plan_batches",
     "focus_scoped_problems",
@@ -48,6 +53,7 @@ __all__ = [
 ]
 
 BATCH_SIZE = 50  # descriptions per pySHACL run: large enough to pay off, small enough to share out
+FAST_BATCH_SIZE = 250  # descriptions per store of the fast engine: its memory stays a few tens of MB
 _FILES_PER_PROCESS = 40  # below this, starting a process (imports, shapes) costs more than it saves
 
 
@@ -149,10 +155,47 @@ def _report_node(part: Graph):
 
 
 def validate_graphs(
-    items: Sequence[tuple[Graph, str, LineFinder | None]], *, lang: str = DEFAULT_LANGUAGE, size: int = BATCH_SIZE
+    items: Sequence[tuple[Graph, str, LineFinder | None]],
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    size: int = BATCH_SIZE,
+    engine: str | None = None,
 ) -> list[Report]:
-    """Reports of (graph, source, line_for) items, in their order, one pySHACL run per batch."""
+    """Reports of (graph, source, line_for) items, in their order; a graph may also be a sequence of triples."""
     _check_lang(lang)
+    if engine_choice(engine) == "fast":
+        return _validate_fast(items, lang)
+    items = [(graph if isinstance(graph, Graph) else _graph_of(graph), *rest) for graph, *rest in items]
+    return _validate_pyshacl(items, lang, size)
+
+
+def _validate_fast(items: Sequence[tuple], lang: str) -> list[Report]:
+    """The fast engine, batch after batch; what it leaves (see :mod:`.fast`) goes to pySHACL."""
+    from .fast import validate_batch
+
+    reports: list[Report | None] = [None] * len(items)
+    left = []
+    for start in range(0, len(items), FAST_BATCH_SIZE):
+        chunk = items[start : start + FAST_BATCH_SIZE]
+        done = validate_batch([tuple(graph) if isinstance(graph, Graph) else graph for graph, _s, _l in chunk])
+        for offset, ((graph, source, line_for), found) in enumerate(zip(chunk, done, strict=True)):
+            if found is None:
+                left.append(start + offset)
+                continue
+            report_graph, data = found
+            reports[start + offset] = report_from_shacl(
+                report_graph, graph if isinstance(graph, Graph) else data, source=source, line_for=line_for, lang=lang
+            )
+    if left:
+        graphs = [(_graph_of(items[i][0]) if not isinstance(items[i][0], Graph) else items[i][0]) for i in left]
+        done = _validate_pyshacl([(g, *items[i][1:]) for g, i in zip(graphs, left)], lang, BATCH_SIZE)
+        for index, report in zip(left, done, strict=True):
+            reports[index] = report
+    return reports
+
+
+def _validate_pyshacl(items: Sequence[tuple[Graph, str, LineFinder | None]], lang: str, size: int) -> list[Report]:
+    """One pySHACL run per batch of descriptions that agree on their shared nodes."""
     reports: list[Report | None] = [None] * len(items)
     for batch in plan_batches([graph for graph, _s, _l in items], size):
         graphs = [items[i][0] for i in batch]
@@ -169,13 +212,22 @@ def validate_graphs(
 
 
 def validate_descriptions(
-    descriptions: Sequence, *, lang: str = DEFAULT_LANGUAGE, size: int = BATCH_SIZE
+    descriptions: Sequence, *, lang: str = DEFAULT_LANGUAGE, size: int = BATCH_SIZE, engine: str | None = None
 ) -> list[Report]:
     """Reports of loaded descriptions (``cap_ptce.project.Description``), in their order."""
-    return validate_graphs([(d.graph, str(d.source), d.line_for) for d in descriptions], lang=lang, size=size)
+    engine = engine_choice(engine)
+    items = [(_graph_or_triples(d, engine), str(d.source), d.line_for) for d in descriptions]
+    return validate_graphs(items, lang=lang, size=size, engine=engine)
 
 
-def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str) -> list[Report | Unreadable]:
+def _graph_or_triples(description, engine: str):
+    """What the engine reads: the triples for the fast engine (unless the graph is built already)."""
+    if engine == "fast":
+        return description.__dict__.get("graph") or description.triples
+    return description.graph
+
+
+def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str, engine: str) -> list[Report | Unreadable]:
     """Load and validate ``paths``; a file that cannot be read becomes an :class:`Unreadable`."""
     loaded: list = []
     for path in paths:
@@ -184,14 +236,36 @@ def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str) -> list[Repor
         except CapPtceError as exc:
             loaded.append(Unreadable(str(path), exc, lang))
     readable = [item for item in loaded if not isinstance(item, Unreadable)]
-    reports = iter(validate_descriptions(readable, lang=lang))
+    reports = iter(validate_descriptions(readable, lang=lang, engine=engine))
     return [
         Unreadable(item.source, item.error, lang) if isinstance(item, Unreadable) else next(reports) for item in loaded
     ]
 
 
+def _process_context(engine: str):
+    """Fork when this process runs no other thread: the workers inherit the shapes, read once here.
+
+    Otherwise (a server's thread, a platform without fork) spawn, and each
+    worker reads the shapes again (about a second).
+    """
+    import multiprocessing
+    import threading
+
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    if engine == "fast":
+        from .fast import default_engine
+
+        default_engine()
+    else:
+        from .engine import lean_shapes
+
+        lean_shapes()
+    return multiprocessing.get_context("fork")
+
+
 def validate_many(
-    paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE, jobs: int = 1
+    paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE, jobs: int = 1, engine: str | None = None
 ) -> list[Report | Unreadable]:
     """Validate the files named and the description files of the folders named, in batches.
 
@@ -202,16 +276,19 @@ def validate_many(
     must guard its entry point with ``if __name__ == "__main__":``.
     """
     _check_lang(lang)
+    engine = engine_choice(engine)
     files = expand_paths(paths, keep_going=True)
     jobs = max(1, min(jobs, len(files) // _FILES_PER_PROCESS))
     if jobs == 1:
-        return _validate_chunk(files, lang)
+        return _validate_chunk(files, lang, engine)
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
 
     chunks = [files[i::jobs] for i in range(jobs)]  # interleaved: similar work in each process
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        done = list(pool.map(_validate_chunk, chunks, [lang] * jobs))
+    context = _process_context(engine)
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        others = [pool.submit(_validate_chunk, chunk, lang, engine) for chunk in chunks[1:]]
+        done = [_validate_chunk(chunks[0], lang, engine)]  # this process takes its share meanwhile
+        done += [future.result() for future in others]
     outcomes: list = [None] * len(files)
     for offset, chunk_outcomes in enumerate(done):
         outcomes[offset::jobs] = chunk_outcomes

@@ -19,12 +19,8 @@ import re
 from functools import cache, lru_cache
 
 import pyoxigraph as ox
-from pyshacl import validate as pyshacl_validate
-from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.query import Result
 
 from ..grid.rdf import grid_graph
 from ..rdf.namespaces import CAP, VOCAB, bind_prefixes
@@ -32,7 +28,16 @@ from .geography import place_triples
 from .legal import legal_triples
 from .shapes import shapes_graph
 
-__all__ = ["ANNOTATIONS", "full_shapes", "data_graph", "run_pyshacl", "vocabulary_triples"]
+__all__ = [
+    "ANNOTATIONS",
+    "full_shapes",
+    "lean_shapes",
+    "data_graph",
+    "derived_triples",
+    "run_pyshacl",
+    "set_messages",
+    "vocabulary_triples",
+]
 
 
 @cache
@@ -61,7 +66,7 @@ ANNOTATIONS = frozenset(
 
 
 @cache
-def _lean_shapes() -> Graph:
+def lean_shapes() -> Graph:
     """Our shapes minus the annotations of shapes (SPARQL constraints keep their message templates)."""
     full = full_shapes()
     sparql = set(full.subjects(RDF.type, SH.SPARQLConstraint))
@@ -148,7 +153,12 @@ def _check_sparql_once(check):
     return check_invalid_sparql
 
 
-SPARQLQueryHelper.check_invalid_sparql = _check_sparql_once(SPARQLQueryHelper.check_invalid_sparql)
+@cache
+def _patch_pyshacl() -> None:
+    """Have pySHACL check each constraint's text once (imported late: pySHACL takes half a second to import)."""
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    SPARQLQueryHelper.check_invalid_sparql = _check_sparql_once(SPARQLQueryHelper.check_invalid_sparql)
 
 
 def _oxigraph_copy(graph: Graph) -> ox.Store:
@@ -157,7 +167,9 @@ def _oxigraph_copy(graph: Graph) -> ox.Store:
     return store
 
 
-def _no_solution() -> Result:
+def _no_solution():
+    from rdflib.query import Result
+
     result = Result("SELECT")
     result.vars, result.bindings = [], []
     return result
@@ -165,6 +177,8 @@ def _no_solution() -> Result:
 
 @lru_cache(maxsize=64)
 def _prepared(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 
@@ -181,16 +195,35 @@ def data_graph(*descriptions: Graph) -> Graph:
             graph.add(triple)
     for triple in vocabulary_triples():
         graph.add(triple)
-    for triple in [*legal_triples(graph), *place_triples(graph)]:
+    for triple in derived_triples(graph):
         graph.add(triple)
     return graph
 
 
+def derived_triples(data) -> list[tuple]:
+    """What the data graph adds about the nodes a description names, from what it says of them.
+
+    The one place for both engines: ``data`` is pySHACL's data graph or the fast
+    engine's index (:class:`~cap_ptce.validation.fastcheck.DataIndex`), which both
+    answer ``subjects`` (of ``rdf:type`` only: the index keeps no other
+    predicate backwards), ``objects`` and ``value``; a test checks that the fast
+    engine sees the data graph that pySHACL sees. The facts are those of the
+    reference tables: each actor's legal nature and ESS status from its INSEE
+    catégorie juridique and kind (:func:`.legal.legal_triples`), each place's
+    official name and parents from the Code officiel géographique
+    (:func:`.geography.place_triples`).
+    """
+    return [*legal_triples(data), *place_triples(data)]
+
+
 def run_pyshacl(*descriptions: Graph) -> Graph:
     """The SHACL validation report graph of the union of ``descriptions`` against our shapes only."""
+    from pyshacl import validate as pyshacl_validate
+
+    _patch_pyshacl()
     _conforms, report_graph, _text = pyshacl_validate(
         data_graph(*descriptions),
-        shacl_graph=_lean_shapes(),
+        shacl_graph=lean_shapes(),
         ont_graph=None,
         inference="none",
         abort_on_first=False,
@@ -201,18 +234,18 @@ def run_pyshacl(*descriptions: Graph) -> Graph:
         js=False,
         debug=False,
     )
-    _set_messages(report_graph)
+    set_messages(report_graph)
     return bind_prefixes(report_graph)
 
 
-def _set_messages(report: Graph) -> None:
-    """Put our French and English messages on every result of ``report``.
+def set_messages(report: Graph, shapes: Graph | None = None) -> None:
+    """Put our French and English messages (those of ``shapes``, default: ours) on every result of ``report``.
 
     A SPARQL constraint's messages are pySHACL's, with the templates ({?value})
     filled in but the language tags dropped: each gets back the tag of the
     template it matches. Other results get the messages of their shape.
     """
-    full = full_shapes()
+    full = full_shapes() if shapes is None else shapes
     for node in set(report.subjects(RDF.type, SH.ValidationResult)):
         constraint = report.value(node, SH.sourceConstraint)
         if constraint is not None and (constraint, RDF.type, SH.SPARQLConstraint) in full:

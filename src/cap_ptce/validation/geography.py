@@ -52,7 +52,7 @@ def place_triples(graph: Graph) -> Iterator[tuple]:
             code = graph.value(node, IGEO.codeINSEE)
             if isinstance(node, URIRef) and code is not None:
                 yield node, CAP.geographySource, source
-                yield from _FACTS[level](geo, node, str(code))
+                yield from _FACTS[level](geo, node, str(code).strip())
 
 
 def _commune(geo: Geography, node: URIRef, code: str) -> Iterator[tuple]:

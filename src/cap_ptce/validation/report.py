@@ -1,11 +1,13 @@
 """Validate project descriptions against the CAP PTCE shapes, and return a report.
 
-:mod:`cap_ptce.validation.engine` runs pySHACL with our shapes only (no
-advanced features, no inference, no meta-SHACL, nothing from the network);
-this module turns its SHACL report into ours: each result with its grid entry,
-question, message in the reader's language and YAML line, and the completeness.
-:mod:`cap_ptce.validation.batch` validates many descriptions with one pySHACL
-call per batch, with the same results.
+:mod:`cap_ptce.validation.fast` (the default engine) and
+:mod:`cap_ptce.validation.engine` (pySHACL, the reference: no advanced
+features, no inference, no meta-SHACL, nothing from the network) write the
+same SHACL report; this module turns it into ours: each result with its grid
+entry, question, message in the reader's language and YAML line, and the
+completeness. :mod:`cap_ptce.validation.batch` validates many descriptions in
+batches, with the same results. Every function takes ``engine`` ("fast" or
+"pyshacl"; default: the VALIDATION_ENGINE setting).
 
 Verdict: a description conforms when no result has the severity
 ``sh:Violation`` (pySHACL's ``allow_warnings``). The law (loi n° 2014-856,
@@ -37,6 +39,7 @@ from ..project import DESCRIPTION_SUFFIXES, load_description
 from ..rdf.namespaces import CAP, PREFIXES, VOCAB
 from .completeness import Completeness, completeness, completeness_shapes, question_iri, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
+from .engines import engine_choice
 
 __all__ = [
     "SEVERITIES",
@@ -122,17 +125,48 @@ LineFinder = Callable[[URIRef, URIRef | None], int | None]
 
 
 def validate_graph(
-    graph: Graph, *, source: str = "<graph>", line_for: LineFinder | None = None, lang: str = DEFAULT_LANGUAGE
+    graph: Graph,
+    *,
+    source: str = "<graph>",
+    line_for: LineFinder | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    engine: str | None = None,
 ) -> Report:
     """Validate a description graph (one cap:Project) and build the report in ``lang``."""
     _check_lang(lang)
+    return _validate(tuple(graph), graph, source, line_for, lang, engine)
+
+
+def _validate(triples, graph: Graph | None, source: str, line_for, lang: str, engine: str | None) -> Report:
+    """One description, by the fast engine when it can take it, else by pySHACL (``graph`` built if None)."""
+    if engine_choice(engine) == "fast":
+        from .fast import validate_batch
+
+        (done,) = validate_batch([triples])
+        if done is not None:
+            report_graph, data = done
+            return report_from_shacl(report_graph, data, source=source, line_for=line_for, lang=lang)
+    if graph is None:
+        graph = _graph_of(triples)
     return report_from_shacl(run_pyshacl(graph), graph, source=source, line_for=line_for, lang=lang)
+
+
+def _graph_of(triples) -> Graph:
+    from ..project.graph import graph_of_triples
+
+    return graph_of_triples(triples)
 
 
 def report_from_shacl(
     report_graph: Graph, graph: Graph, *, source: str, line_for: LineFinder | None, lang: str
 ) -> Report:
-    """Our report of the description ``graph`` from the SHACL report of its validation."""
+    """Our report of the description ``graph`` from the SHACL report of its validation.
+
+    ``graph`` may also be the fast engine's index of the description
+    (:class:`~cap_ptce.validation.fastcheck.DataIndex`): only ``objects``,
+    ``value``, ``subjects`` (of ``rdf:type``), ``subject_predicates`` and ``in``
+    are used.
+    """
     results = tuple(
         sorted(
             (
@@ -254,7 +288,7 @@ def _entry_label(entry_id: str, lang: str) -> str:
 
 
 def _message(report: Graph, node, shape, lang: str) -> str:
-    """The result's message in ``lang`` (see :func:`_set_messages`)."""
+    """The result's message in ``lang`` (see :func:`.engine.set_messages`)."""
     messages = list(report.objects(node, SH.resultMessage))
     chosen = next((m for m in messages if getattr(m, "language", None) == lang), None)
     return str(chosen or (messages[0] if messages else shape))
@@ -319,18 +353,20 @@ def _result_order(result: Result) -> tuple:
 # --- files ---------------------------------------------------------------------------
 
 
-def validate_description(description, *, lang: str = DEFAULT_LANGUAGE) -> Report:
+def validate_description(description, *, lang: str = DEFAULT_LANGUAGE, engine: str | None = None) -> Report:
     """Validate a loaded description (``cap_ptce.project.Description``)."""
-    return validate_graph(description.graph, source=str(description.source), line_for=description.line_for, lang=lang)
+    _check_lang(lang)
+    graph = description.__dict__.get("graph")  # the graph, when the description has built it already
+    return _validate(description.triples, graph, str(description.source), description.line_for, lang, engine)
 
 
-def validate_file(path: str | Path, *, lang: str = DEFAULT_LANGUAGE) -> Report:
+def validate_file(path: str | Path, *, lang: str = DEFAULT_LANGUAGE, engine: str | None = None) -> Report:
     """Load one description file (YAML, Turtle or JSON-LD) and validate it.
 
     Raises the loader's ``InputError`` (with file and line) when the file cannot be read.
     """
     _check_lang(lang)
-    return validate_description(load_description(Path(path)), lang=lang)
+    return validate_description(load_description(Path(path)), lang=lang, engine=engine)
 
 
 def expand_paths(paths: Iterable[str | Path], *, keep_going: bool = False) -> list[Path | Unreadable]:
@@ -368,6 +404,9 @@ def _description_files(path: Path) -> list[Path]:
     )
 
 
-def validate_paths(paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE) -> list[Report]:
+def validate_paths(
+    paths: Iterable[str | Path], *, lang: str = DEFAULT_LANGUAGE, engine: str | None = None
+) -> list[Report]:
     """Validate every description file named or found in the folders named, in order."""
-    return [validate_file(path, lang=lang) for path in expand_paths(paths)]
+    engine = engine_choice(engine)
+    return [validate_file(path, lang=lang, engine=engine) for path in expand_paths(paths)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, json, render_template, request
+from flask import Flask, Response, g, json, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
@@ -70,6 +70,7 @@ def _wants_html() -> bool:
 def error_response(status: int, payload: dict, headers: dict | None = None) -> Response:
     """The one error shape, as JSON or as an HTML page depending on what the client prefers."""
     if _wants_html():
+        g.error_page = True  # no canonical address: an error page is no document
         body = render_template("error.html", status=status, error=payload)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
     else:

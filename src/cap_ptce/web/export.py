@@ -34,7 +34,7 @@ def site_documents(app) -> list[str]:
         for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects)):
             paths += [doc for doc, _, _ in documents_of(find_resource(path))]
         paths += download_paths()
-    return [*paths, "/static/style.css"]
+    return [*paths, "/static/style.css", "/sitemap.xml"]
 
 
 def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:
@@ -45,12 +45,13 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
     if corpus is not None:
         config["CORPUS"] = str(corpus)
     app = create_app(config)
-    base_path = urlsplit(app.config["BASE_IRI"].rstrip("/") + "/").path
+    base_iri = app.config["BASE_IRI"].rstrip("/") + "/"
+    base_path = urlsplit(base_iri).path
     return write_site(
         app.test_client(),
         site_documents(app),
         out_dir,
-        base_path=base_path,
+        base_iri=base_iri,
         default_lang=app.config["DEFAULT_LANG"],
         not_found_page=_not_found_page(app, base_path),
     )
@@ -65,11 +66,12 @@ def _not_found_page(app, base_path: str) -> bytes:
     }
     with app.test_request_context("/"):
         g.doc_path = "/"  # its language switch leads to the home page in the other language
+        g.error_page = True
         html = render_template("error.html", status=404, error=error)
     # Served in place of any missing URL, at any depth: its links must start from the site's root path.
     # (A <base> element would also send the in-page link #contenu to the home page.)
     return _RELATIVE_LINK.sub(lambda m: f'{m[1]}="{urljoin(base_path, m[2])}"', html).encode("utf-8")
 
 
-# href or src attributes holding a link relative to the page (not absolute, root-relative or in-page).
-_RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
+# href, src or action attributes holding a link relative to the page (not absolute, root-relative or in-page).
+_RELATIVE_LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')

@@ -15,19 +15,24 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, localise, other_language, t
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, localise, other_language, t
+from ..rdf.negotiation import negotiate_language
 from . import links
 
 __all__ = ["choose_lang", "current_lang", "init_app"]
 
 
-def choose_lang(fixed: str | None, param: str | None, accept_languages: Any, default: str) -> str:
-    """The language of a page, from the most explicit wish to the least (see the module doc)."""
+def choose_lang(fixed: str | None, param: str | None, accept_language: str | None, default: str) -> str:
+    """The language of a page, from the most explicit wish to the least (see the module doc).
+
+    ``Accept-Language`` is read as the static servers' rules read it
+    (:func:`cap_ptce.rdf.negotiation.negotiate_language`): a tie, or no language of ours, gives ``default``.
+    """
     for wish in (fixed, param):
         if wish in LANGUAGES:
             return wish
-    best = accept_languages.best_match(LANGUAGES) if accept_languages is not None else None
-    return best or (default if default in LANGUAGES else DEFAULT_LANGUAGE)
+    default = default if default in LANGUAGES else DEFAULT_LANGUAGE
+    return negotiate_language(accept_language, [default, *(lang for lang in LANGUAGES if lang != default)])
 
 
 def current_lang() -> str:
@@ -35,7 +40,7 @@ def current_lang() -> str:
     default = current_app.config.get("DEFAULT_LANG", DEFAULT_LANGUAGE)
     if not has_request_context():
         return default
-    return choose_lang(g.get("lang"), request.args.get("lang"), request.accept_languages, default)
+    return choose_lang(g.get("lang"), request.args.get("lang"), request.headers.get("Accept-Language"), default)
 
 
 def _switch_url(lang: str) -> str:
@@ -49,6 +54,13 @@ def _switch_url(lang: str) -> str:
     return links.relative(request.path, request.path) + "?" + urlencode(sorted(args.items()))
 
 
+def _canonical() -> str | None:
+    """The address of this document under the base, for ``<link rel="canonical">``: pages only, no query."""
+    if not has_request_context() or g.get("doc_path") is None or g.get("error_page"):
+        return None
+    return links.base_iri(current_app.config) + request.path.lstrip("/")
+
+
 def _template_context() -> dict[str, Any]:
     lang = current_lang()
     here = request.path if has_request_context() else "/"
@@ -56,6 +68,10 @@ def _template_context() -> dict[str, Any]:
         "lang": lang,
         "other_lang": other_language(lang),
         "t": lambda key, **params: t(key, lang, **params),
+        "t_in": lambda key, other, **params: t(key, other, **params),
+        "has_text": lambda key: key in catalogue(),
+        "page_in": lambda path, other: links.relative(here, links.html_document(path, other)),
+        "canonical": _canonical(),
         "loc": lambda value: localise(value, lang),
         "rel": lambda path: links.relative(here, path),
         "page": lambda path: links.relative(here, links.html_document(path, lang)),

@@ -16,17 +16,18 @@ from ..i18n import LANGUAGES
 from ..rdf.describe import add_labels, describe
 from ..rdf.negotiation import Representation
 from ..rdf.serialize import serialize
-from . import linked_data, links, pages_data, pages_docs, pages_grid
+from . import linked_data, links, pages_data, pages_docs, pages_grid, pages_search
 from .i18n import current_lang
 from .linked_data import split_request_path
 from .resolve import Resource, resolve
 from .site import get_site, grid_csv_bytes
+from .sitemap import sitemap_xml
 
 __all__ = ["bp", "find_resource", "rdf_of"]
 
 bp = Blueprint("pages", __name__)
 
-_BUILDERS = {**pages_grid.BUILDERS, **pages_docs.BUILDERS, **pages_data.BUILDERS}
+_BUILDERS = {**pages_grid.BUILDERS, **pages_docs.BUILDERS, **pages_data.BUILDERS, **pages_search.BUILDERS}
 
 
 @bp.get("/", defaults={"path": ""})
@@ -50,6 +51,12 @@ def download(name: str) -> Response:
     body, media_type = pages_data.download(name)
     response = Response(body, mimetype=media_type)
     return response
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every page in both languages, for search engines."""
+    return Response(sitemap_xml(get_site()), mimetype="application/xml")
 
 
 @bp.get("/.well-known/void")
@@ -92,7 +99,7 @@ def rdf_of(resource: Resource) -> Graph:
         if graph is None:
             raise NotFoundError(f"aucun projet / no project {resource.key!r}")
         return add_labels(site.graph, graph)
-    return describe(site.graph, resource.iri)
+    return describe(site.graph, resource.described)
 
 
 def render_data(resource: Resource, rep: Representation) -> bytes:

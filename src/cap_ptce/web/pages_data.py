@@ -7,13 +7,15 @@ from rdflib.namespace import DCTERMS, VOID
 
 from ..errors import NotFoundError
 from ..grid.rdf import question_iri
-from ..publish.catalog import QUAD_FORMATS, WHOLE, download_path, part_iri
+from ..i18n import LANGUAGES, t
+from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, download_path, part_iri
 from ..rdf.describe import describe
-from ..rdf.namespaces import CAP, SCHEMA
+from ..rdf.namespaces import CAP, INSTITUT_GODIN, SCHEMA
 from ..rdf.serialize import FORMATS, get_format
+from . import links
 from .pages_docs import presenter
 from .resolve import Resource
-from .site import PART_TITLES, get_site
+from .site import get_site
 
 __all__ = ["BUILDERS"]
 
@@ -53,7 +55,70 @@ def catalog(resource: Resource, lang: str):
         }
         for part in site.catalog_parts
     ]
-    return "catalog.html", {"grid": site.grid, "datasets": datasets, "sparql": site.publication.sparql_endpoint}
+    contact = site.publication.contact or site.publication.site
+    structured = schema_org_catalog(site, lang)
+    is_mail = "@" in contact and not contact.startswith(("http:", "https:"))
+    contact_url = (contact if contact.startswith("mailto:") else "mailto:" + contact) if is_mail else contact
+    return "catalog.html", {
+        "grid": site.grid,
+        "datasets": datasets,
+        "sparql": site.publication.sparql_endpoint,
+        "contact_url": contact_url,
+        "contact_label": contact.removeprefix("mailto:"),
+        "structured": structured,
+    }
+
+
+def _organisation(iri: URIRef, name: str) -> dict:
+    return {"@type": "Organization", "@id": str(iri), "name": name}
+
+
+def schema_org_catalog(site, lang: str) -> dict:
+    """The catalogue in schema.org's words (a ``DataCatalog`` of ``Dataset``s), for search engines' dataset search."""
+    pub = site.publication
+    publisher = _organisation(URIRef(pub.publisher_iri), pub.publisher)
+    datasets = []
+    for part in site.catalog_parts:
+        dataset = {
+            "@type": "Dataset",
+            "@id": str(part_iri(part.id)),
+            "name": part.title[lang],
+            "description": part.description[lang],
+            "url": pub.site.rstrip("/") + links.html_document(part.landing, lang),
+            "license": pub.license,
+            "isAccessibleForFree": True,
+            "inLanguage": list(LANGUAGES),
+            "keywords": list(KEYWORDS[lang]),
+            "creator": _organisation(INSTITUT_GODIN, "Institut Godin") if part.by_godin else publisher,
+            "publisher": publisher,
+            "spatialCoverage": {"@type": "Place", "name": "France"},
+            "temporalCoverage": f"{pub.start.isoformat()}/..",
+            "datePublished": pub.issued.isoformat(),
+            "dateModified": pub.modified.isoformat(),
+            "distribution": [
+                {
+                    "@type": "DataDownload",
+                    "encodingFormat": entry["media_type"],
+                    "contentUrl": pub.site.rstrip("/") + entry["path"],
+                }
+                for entry in _downloads(part.id, csv=part.csv)
+            ],
+        }
+        if part.version:
+            dataset["version"] = part.version
+        datasets.append(dataset)
+    return {
+        "@context": "https://schema.org",
+        "@type": "DataCatalog",
+        "@id": str(CATALOG_IRI),
+        "name": t("dcat.title", lang),
+        "description": t("dcat.description", lang),
+        "url": pub.site.rstrip("/") + links.html_document("/catalog", lang),
+        "publisher": publisher,
+        "license": pub.license,
+        "inLanguage": list(LANGUAGES),
+        "dataset": datasets,
+    }
 
 
 def projects(resource: Resource, lang: str):
@@ -117,7 +182,8 @@ def download(name: str) -> tuple[bytes, str]:
     site = get_site()
     stem, _, suffix = name.partition(".")
     for entry in _downloads(stem, csv=stem == "grille", quads=stem == WHOLE):
-        if entry["path"] == download_path(stem, suffix) and (stem == WHOLE or stem in PART_TITLES):
+        published = stem == WHOLE or stem in {part.id for part in site.catalog_parts}
+        if entry["path"] == download_path(stem, suffix) and published:
             return site.download(stem, entry["name"]), entry["media_type"]
     raise NotFoundError(
         f"aucun téléchargement / no download {name}",

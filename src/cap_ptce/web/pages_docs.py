@@ -233,9 +233,12 @@ def _shape(p: Presenter, graph: Graph, shape) -> ShapeDoc:
     ]
     checks = [_check(p, graph, node) for node in graph.objects(shape, SH.property)]
     checks.sort(key=lambda check: check.path.casefold())
-    own = _constraint_words(p, graph, shape)
-    if own:
-        checks.insert(0, Check("", tuple(own), _severity(graph, shape), _message(p, graph, shape)))
+    if (shape, SH.path, None) in graph:  # a property shape: its own path and constraints
+        checks.insert(0, _check(p, graph, shape))
+    else:
+        own = _constraint_words(p, graph, shape)
+        if own:
+            checks.insert(0, Check("", tuple(own), _severity(graph, shape), _message(p, graph, shape)))
     return ShapeDoc(
         anchor,
         p.label(shape, graph)[0] if anchor else "…",
@@ -248,11 +251,15 @@ def _shape(p: Presenter, graph: Graph, shape) -> ShapeDoc:
     )
 
 
+# The named parts of the shapes, each with its section on the page (every shapes#… IRI lands on its anchor).
+_SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint)
+
+
 def shapes(resource: Resource, lang: str):
     graph = get_site().reference_graphs["controles"]
     p = presenter(lang)
-    node_shapes = sorted((s for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)), key=str)
-    return "shapes.html", {"shapes": [_shape(p, graph, s) for s in node_shapes], "triples": len(graph)}
+    named = {s for kind in _SHAPE_TYPES for s in graph.subjects(RDF.type, kind) if str(s).startswith(str(SHAPES))}
+    return "shapes.html", {"shapes": [_shape(p, graph, s) for s in sorted(named, key=str)], "triples": len(graph)}
 
 
 BUILDERS = {"ontology": ontology, "shapes": shapes}

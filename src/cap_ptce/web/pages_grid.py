@@ -75,6 +75,8 @@ def scheme(resource: Resource, lang: str):
         return "scheme_entries.html", {"grid": grid}
     if resource.key == "dispositifs":
         return "scheme_public.html", {"grid": grid}
+    if resource.key == "exemples":
+        return "scheme_examples.html", {"grid": grid}
     found = grid.scheme(resource.key)
     top = [c for c in found.concepts if not c.broader]
     narrower = {c.id: [n for n in found.concepts if n.broader == c.id] for c in found.concepts}

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
 from ..errors import NotFoundError
 from ..grid import Grid, load_grid
+from ..publish.parts import current_versions
 from ..rdf.namespaces import BASE
 from ..rdf.negotiation import Representation, representations
 
@@ -39,6 +40,12 @@ class Resource:
     iri: URIRef | None
     offers: tuple[Representation, ...]
     anchor: str | None = None  # a part of another resource's page (a project's actor): its section there
+    version_of: URIRef | None = None  # a version (…/def/0.1.0): the resource it is a version of
+
+    @property
+    def described(self) -> URIRef | None:
+        """The IRI whose description the documents carry: the resource's, or the one it is a version of."""
+        return self.version_of or self.iri
 
 
 def _page(path: str, kind: str) -> Resource:
@@ -69,7 +76,7 @@ def _example(grid: Grid, m: re.Match) -> Resource | None:
 
 
 def _scheme(grid: Grid, m: re.Match) -> Resource | None:
-    ok = m["key"] in {"entrees", "dispositifs"} or any(s.id == m["key"] for s in grid.schemes)
+    ok = m["key"] in {"entrees", "dispositifs", "exemples"} or any(s.id == m["key"] for s in grid.schemes)
     return _data(m[0], "scheme", m["key"]) if ok else None
 
 
@@ -82,7 +89,20 @@ def _concept(grid: Grid, m: re.Match) -> Resource | None:
     return _data(m[0], "concept", f"{scheme}/{concept}") if ok else None
 
 
+def _version(kind: str, *, csv: bool = False) -> _Builder:
+    """A version of a versioned resource (``/def/0.1.0``): the current one only, until releases are kept."""
+
+    def build(grid: Grid, m: re.Match) -> Resource | None:
+        current = URIRef(BASE + m["of"].lstrip("/"))
+        if current_versions().get(current) != m["version"]:
+            return None
+        return replace(_data(m[0], kind, csv=csv), version_of=current)
+
+    return build
+
+
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_VERSION = r"/(?P<version>[0-9]+\.[0-9]+\.[0-9]+)"
 _PATTERNS: tuple[tuple[re.Pattern, _Builder], ...] = tuple(
     (re.compile(pattern), builder)
     for pattern, builder in (
@@ -99,6 +119,10 @@ _PATTERNS: tuple[tuple[re.Pattern, _Builder], ...] = tuple(
         (r"/catalog", lambda g, m: _data(m[0], "catalog")),
         (r"/dataset", lambda g, m: _data(m[0], "catalog")),
         (r"/projet", lambda g, m: _page(m[0], "projects")),
+        (r"/recherche", lambda g, m: _page(m[0], "search")),
+        (r"(?P<of>/def)" + _VERSION, _version("ontology")),
+        (r"(?P<of>/shapes)" + _VERSION, _version("shapes")),
+        (r"(?P<of>/grille/cap-ptce)" + _VERSION, _version("grid", csv=True)),
     )
 )
 
@@ -167,8 +191,10 @@ def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
         "/catalog",
         "/dataset",
         "/projet",
+        "/recherche",
         "/vocab/entrees",
         "/vocab/dispositifs",
+        "/vocab/exemples",
     ]
     fixed += [f"/grille/entree/{entry.id}" for entry in grid.entries]
     for question in grid.questions:
@@ -178,6 +204,7 @@ def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
         fixed.append(f"/vocab/{scheme.id}")
         fixed += [f"/vocab/{scheme.id}/{concept.id}" for concept in scheme.concepts]
     fixed += [f"/vocab/dispositifs/{public.id}" for public in grid.public_schemes]
+    fixed += [f"{iri[len(BASE) - 1 :]}/{version}" for iri, version in current_versions().items()]
     for path in fixed:
         resource = resolve_grid_path(path, grid)
         assert resource is not None, path  # the patterns and this list must agree

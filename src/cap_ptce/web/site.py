@@ -15,8 +15,8 @@ from ..grid.rdf import entry_iri, question_iri
 from ..grid.tabular import grid_csv
 from ..i18n import texts
 from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
-from ..publish.parts import dataset_parts
-from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, bind_prefixes
+from ..publish.parts import current_versions, dataset_parts
+from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
 from ..rdf.serialize import serialize
 from . import corpus, links
 from .resolve import grid_resources, resolve_grid_path
@@ -26,7 +26,20 @@ __all__ = ["Site", "get_site", "PART_TITLES"]
 # Part id (file stem, French) -> (key of publish.parts.dataset_parts(), title, description).
 PART_TITLES = {
     part_id: (key, texts(f"dcat.part.{part_id}.title"), texts(f"dcat.part.{part_id}.description"))
-    for part_id, key in (("ontologie", "ontology"), ("grille", "grid"), ("controles", "shapes"), ("corpus", "corpus"))
+    for part_id, key in (("grille", "grid"), ("ontologie", "ontology"), ("controles", "shapes"), ("corpus", "corpus"))
+}
+# What each part is: its page, the standards its data follows, how long its files stay as they are.
+_OWL2 = URIRef("http://www.w3.org/TR/owl2-overview/")
+_SHACL = URIRef("https://www.w3.org/TR/shacl/")
+PART_FACTS = {
+    "grille": {"landing": "/grille/cap-ptce", "conforms_to": (URIRef(ONTOLOGY_IRI),), "of": GRID_IRI},
+    "ontologie": {"landing": "/def", "conforms_to": (_OWL2,), "of": URIRef(ONTOLOGY_IRI)},
+    "controles": {"landing": "/shapes", "conforms_to": (_SHACL,), "of": SHAPES_DOCUMENT},
+    "corpus": {
+        "landing": "/projet",
+        "conforms_to": (URIRef(ONTOLOGY_IRI), SHAPES_DOCUMENT),
+        "availability": "AVAILABLE",
+    },
 }
 
 
@@ -49,7 +62,7 @@ class Site:
     def part_graphs(self) -> dict[str, Graph]:
         """Every published part, the corpus included: read from the knowledge base into rdflib, so
         only the catalogue and the downloads ask for it (32 s at 1,000 descriptions), never a page."""
-        return {**self.reference_graphs, "corpus": corpus.corpus_graph()}
+        return {**self.reference_graphs, **({"corpus": corpus.corpus_graph()} if self.projects else {})}
 
     @cached_property
     def graph(self) -> Graph:
@@ -81,28 +94,46 @@ class Site:
     @cached_property
     def catalog_parts(self) -> tuple[Part, ...]:
         """Every part as the catalogue needs it: the corpus counted in the store, not read into rdflib."""
-        return self._parts({**self.reference_graphs, "corpus": None}, {"corpus": self.corpus_figures.statistics})
+        graphs = {**self.reference_graphs, **({"corpus": None} if self.projects else {})}
+        return self._parts(graphs, {"corpus": self.corpus_figures.statistics})
 
     @cached_property
     def corpus_figures(self) -> corpus.CorpusFigures:
         return corpus.corpus_statistics()
 
     def _parts(self, graphs: dict[str, Graph | None], statistics: dict[str, Statistics] | None = None):
-        examples = self._examples()
+        examples, versions = self._examples(), current_versions()
         return tuple(
             Part(
                 part_id,
-                title,
-                description,
+                *self._words(part_id, title, description),
                 graphs[part_id],
                 by_godin=part_id == "grille",
                 csv=part_id == "grille",
                 examples=examples.get(part_id, ()),
                 statistics=(statistics or {}).get(part_id),
+                version=versions.get(PART_FACTS[part_id].get("of")),
+                landing=PART_FACTS[part_id]["landing"],
+                conforms_to=PART_FACTS[part_id]["conforms_to"],
+                availability=PART_FACTS[part_id].get("availability", "STABLE"),
             )
             for part_id, (_, title, description) in PART_TITLES.items()
             if part_id in graphs
         )
+
+    @cached_property
+    def fictional(self) -> tuple[int, int]:
+        """(projects, fictional projects) of the knowledge base."""
+        return corpus.fictional_count()
+
+    def _words(self, part_id: str, title: dict, description: dict) -> tuple[dict, dict]:
+        """A part's title and description; a corpus with fictional descriptions says so in both."""
+        total, fictional = self.fictional if part_id == "corpus" else (0, 0)
+        if not fictional:
+            return title, description
+        key = "fictional" if fictional == total else "mixed"
+        counts = {"total": total, "fictional": fictional}
+        return texts(f"dcat.part.corpus.{key}_title", **counts), texts(f"dcat.part.corpus.{key}_description", **counts)
 
     @cached_property
     def publication(self) -> Publication:
@@ -110,8 +141,10 @@ class Site:
         return Publication(
             site=links.base_iri(self.config),
             license=self.config["LICENSE"],
+            license_label=self.config["LICENSE_LABEL"],
             publisher=self.config["PUBLISHER"],
-            version=self.grid.version,
+            publisher_iri=self.config["PUBLISHER_IRI"],
+            contact=self.config["CONTACT"],
             issued=min(item.date for item in history) if history else self.grid.modified,
             modified=self.grid.modified,
             history=history,
@@ -121,7 +154,12 @@ class Site:
     @cached_property
     def catalog(self) -> Graph:
         whole = corpus.whole_statistics(self.graph, self.corpus_figures)
-        return catalog_graph(self.catalog_parts, self.publication, whole=whole)
+        return catalog_graph(
+            self.catalog_parts,
+            self.publication,
+            whole=whole,
+            files=lambda part_id, fmt: self.download(part_id, fmt.name),
+        )
 
     @cached_property
     def projects(self) -> list[corpus.ProjectRef]:
@@ -211,12 +249,14 @@ class Site:
             return serialize_dataset(self.parts, quad)
         if part_id == "catalogue":
             return serialize(self.catalog, format_name)
+        if part_id == "corpus":  # written by the store: the corpus is never read into rdflib for it
+            return corpus.corpus_document(format_name)
         if part_id == WHOLE:
             whole = bind_prefixes(Graph())
             for part in self.parts:
                 whole += part.graph
             return serialize(whole, format_name)
-        return serialize(self.part_graphs[part_id], format_name)
+        return serialize(self.reference_graphs[part_id], format_name)
 
 
 def project_part(path: str) -> tuple[str | None, str]:

@@ -264,10 +264,22 @@ def _examples(lang: str) -> list[dict]:
 def _editor_context() -> dict:
     from .i18n import current_lang
 
+    lang = current_lang()
     return {
         "has_yasgui": yasgui_dir() is not None,
-        "examples": _examples(current_lang()),
+        "examples": _examples(lang),
         "endpoint_url": request.base_url,
+        "yasgui_words": _yasgui_words(lang),
+    }
+
+
+def _yasgui_words(lang: str) -> dict[str, str]:
+    """YASGUI's English texts and the page's words for them, and the names of its unnamed fields."""
+    from ..i18n import catalogue, t
+
+    keys = [key for key in catalogue() if key.startswith("yasgui.")]
+    return {catalogue()[key]["en"]: t(key, lang) for key in keys if not key.endswith("_field")} | {
+        key: t(key, lang) for key in keys if key.endswith("_field")
     }
 
 

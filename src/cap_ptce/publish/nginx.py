@@ -1,0 +1,193 @@
+"""The nginx rules of a static copy of the site: ``map`` blocks and a ``location``.
+
+nginx has no arithmetic, but its ``map`` reads regular expressions with captures: each
+media type of :data:`.static_rules.CHAIN` gets its key from the Accept header
+(:mod:`cap_ptce.rdf.accept`), and a chain of maps keeps the first highest one, two keys
+being compared by :data:`cap_ptce.rdf.accept.GREATER`. Nothing but nginx's own modules.
+"""
+
+from __future__ import annotations
+
+from ..i18n import other_language
+from ..rdf.accept import GREATER, KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY
+from .static_rules import (
+    CHAIN,
+    CLASSES,
+    NOT_DOCUMENTS,
+    PART_DEPTHS,
+    UNPUBLISHED,
+    describes_prefix,
+    document_pattern,
+    documents_of_class,
+    link_value,
+    media_types,
+    not_acceptable_text,
+)
+
+__all__ = ["nginx_rules"]
+
+V = "$cap_ptce_"  # the prefix of every variable we define
+HTTP_FILE = "nginx-cap-ptce-http.conf"
+SERVER_FILE = "nginx-cap-ptce-server.conf"
+
+
+def nginx_rules(base_path: str, default_lang: str, base_iri: str) -> dict[str, str]:
+    """nginx configuration files: the ``map`` blocks (``http`` context) and the ``location`` (``server``)."""
+    return {HTTP_FILE: _http(base_path, default_lang, base_iri), SERVER_FILE: _server(base_path)}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _value(text: str) -> str:
+    """A map's value, quoted (a # would start a comment) unless it is already."""
+    return text if text[:1] in "'\"" else _quote(text)
+
+
+def _map(source: str, target: str, entries: list[tuple[str, str]], default: str = "''") -> list[str]:
+    lines = [f"map {source} {V}{target} {{"]
+    lines += [f"    {key} {_value(value)};" for key, value in entries]
+    return [*lines, f"    default {_value(default)};", "}"]
+
+
+def _key_maps(name: str, source: str, ranges) -> list[str]:
+    """The key (QQQQL) of one candidate: first the element that names it ("level:q"), then the key."""
+    raw = [(_quote("~*" + element_pattern(pattern)), f"'{level}:$1'") for level, pattern in ranges]
+    keys = [
+        (_quote("~" + pattern), "".join(p if isinstance(p, str) else f"${p}" for p in parts))
+        for pattern, parts in KEY_RULES
+    ]
+    return _map(source, f"raw_{name}", raw) + _map(f"{V}raw_{name}", f"key_{name}", keys, NOT_ACCEPTABLE)
+
+
+def _chain_maps() -> list[str]:
+    """best_i and doc_i after each step: the first step wins if acceptable, a later one only if greater."""
+    first = CHAIN[0]
+    lines = _map(f"{V}key_{first.name}", f"doc_{first.name}", [(NOT_ACCEPTABLE, "''")], first.token)
+    for previous, step in zip(CHAIN, CHAIN[1:]):
+        best = f"{V}best_{previous.name}" if previous is not first else f"{V}key_{first.name}"
+        lines += _map(f'"{best}:{V}key_{step.name}"', f"win_{step.name}", [(_quote("~" + GREATER), "1")], "0")
+        lines += _map(f"{V}win_{step.name}", f"best_{step.name}", [("1", f"{V}key_{step.name}")], best)
+        lines += _map(f"{V}win_{step.name}", f"doc_{step.name}", [("1", step.token)], f"{V}doc_{previous.name}")
+    return lines
+
+
+def _language_maps(default_lang: str) -> list[str]:
+    other = other_language(default_lang)
+    lines = _map(
+        "$http_accept_language", "accept_language", [("''", "'*'"), ("'~^[ \\t]*$'", "'*'")], "$http_accept_language"
+    )
+    for lang in (default_lang, other):
+        lines += _key_maps(f"lang_{lang}", f"{V}accept_language", language_ranges(lang))
+    compare = f'"{V}key_lang_{default_lang}:{V}key_lang_{other}"'
+    return lines + _map(compare, "lang", [(_quote("~" + GREATER), other)], default_lang)
+
+
+def _path_maps(base_path: str, base_iri: str) -> list[str]:
+    """From the URI: the stem of the resource's documents, its file name, the way up, the anchor and the IRI."""
+    root = base_path.rstrip("/")
+    docs = document_pattern()
+    stems = [
+        (_quote(f"~^{root}/{NOT_DOCUMENTS}"), "''"),
+        (f"{root}/", f"{root}/index"),
+        (_quote(f"~^({root}/(?:[^.]*/)?[^/]+?)\\.(?:{docs}|html)$"), "$1"),
+        (_quote(f"~^({root}/(?:[^.]*/)?(?:[^/.]+|[0-9]+\\.[0-9]+\\.[0-9]+))$"), "$1"),
+    ]
+    selves = [(_quote(f"~^{root}/(?:[^.]*/)?[^/]+?\\.({docs}|html)$"), "$1")]
+    names, ups, anchors = [(_quote("~/([^/]+)$"), "$1")], [], []
+    for depth in PART_DEPTHS:
+        pattern = f"~^{root}/projet/([^/.]+)" + "/([^/.]+)" * depth + "$"
+        part = "-".join(f"${i + 2}" for i in range(depth))
+        stems.insert(1, (_quote(pattern), f"{root}/projet/$1"))
+        ups.append((_quote(pattern), "../" * depth))
+        anchors.append((_quote(pattern), f"#{part}"))
+    iris = [
+        (_quote(f"~^{root}/(projet/.*)$"), f"{describes_prefix('projet/', base_iri)}$1"),
+        (_quote(f"~^{root}/(.*)$"), f"{describes_prefix('', base_iri)}$1"),
+    ]
+    return (
+        _map("$uri", "stem", stems)
+        + _map(f"{V}stem", "name", names)
+        + _map("$uri", "self", selves)
+        + _map("$uri", "up", ups)
+        + _map("$uri", "anchor", anchors)
+        + _map(f"{V}stem", "iri", iris)
+    )
+
+
+def _answer_maps() -> list[str]:
+    """What to answer: the document chosen for the kind of resource, the 303's target, Vary and Link."""
+    chosen = [(kind, f"{V}doc_{CHAIN[steps - 1].name}") for kind, _, steps in CLASSES]
+    targets = [
+        ("'~^:[a-z]+:$'", "406"),
+        ("'~^:[a-z]+:html$'", f"{V}stem.{V}lang.html{V}anchor"),
+        ("'~^:[a-z]+:([a-z]+)$'", f"{V}stem.$1"),
+        ("'~^html:[a-z]+:'", f"{V}stem.{V}lang.html"),
+    ]
+    varies = [("''", "''"), ("406", "Accept")]
+    links = [("'~^406\\|'", "''")]
+    for kind, _, _ in CLASSES:
+        links.append((_quote(f"~^.+\\|{kind}\\|"), _quote(link_value(kind, f"{V}up{V}name"))))
+        for suffix, _, _ in documents_of_class(kind):
+            value = link_value(kind, f"{V}name", current=suffix, describes=None if kind == "page" else f"{V}iri")
+            links.append((_quote(f"|{kind}|{suffix}"), _quote(value)))
+    return (
+        _map(f"{V}class", "chosen", chosen)
+        + _map(f'"{V}self:{V}class:{V}chosen"', "target", targets)
+        + _map(f"{V}target", "vary", varies, f'"{NEGOTIATED_VARY}"')
+        + _map(f'"{V}target|{V}class|{V}self"', "link", links)
+    )
+
+
+def _http(base_path: str, default_lang: str, base_iri: str) -> str:
+    head = [
+        "# CAP PTCE: content negotiation for nginx, written by `cap-ptce publish`.",
+        f"# Include this file in the http {{ }} context, and {SERVER_FILE} in the server {{ }}.",
+        "# Accept and Accept-Language are read as the app reads them (q-values, most specific range first):",
+        "# each media type gets a key QQQQL (q-value in thousandths, level of the range), the first highest wins.",
+    ]
+    accept = _map("$http_accept", "accept", [("''", "'*/*'"), ("'~^[ \\t]*$'", "'*/*'")], "$http_accept")
+    for step in CHAIN:
+        accept += [
+            f"# {step.name}: {step.media_type}",
+            *_key_maps(step.name, f"{V}accept", media_type_ranges(step.media_type)),
+        ]
+    body = accept + _chain_maps() + _language_maps(default_lang) + _path_maps(base_path, base_iri) + _answer_maps()
+    return "\n".join(head + body + [""])
+
+
+def _server(base_path: str) -> str:
+    root = base_path.rstrip("/")
+    types = " ".join(f"{media_type} {suffix};" for suffix, media_type in media_types())
+    text_types = " ".join(media_type for suffix, media_type in media_types() if suffix != "rdf")
+    lines = [
+        "# CAP PTCE: content negotiation for nginx, written by `cap-ptce publish`.",
+        f"# Include in the server {{ }} whose `root` serves the site's files at {base_path};",
+        f"# {HTTP_FILE} must be included in the http {{ }} context.",
+        f"location {base_path} {{",
+        f"    error_page 404 {root}/404.html;",
+        "    charset utf-8;",
+        f"    charset_types text/css {text_types};",
+        f"    types {{ text/html html; text/css css; {types} }}",
+        "    default_type text/plain;",
+        f'    add_header Access-Control-Allow-Origin "{ANY_ORIGIN}" always;',
+        f"    add_header Vary {V}vary always;",
+        f"    add_header Link {V}link always;",
+        "    # The rules themselves are not published.",
+        f'    if ($uri ~ "^{root}/{UNPUBLISHED}$") {{ return 404; }}',
+        "    # VoID discovery (RFC 5785).",
+        f"    if ($uri = {root}/.well-known/void) {{ return 303 {root}/dataset.ttl; }}",
+        "    # The kind of resource a path names, by the documents beside it.",
+        f'    set {V}class "";',
+    ]
+    lines += [f"    if (-f $document_root{V}stem.{suffix}) {{ set {V}class {kind}; }}" for kind, suffix, _ in CLASSES]
+    lines += [
+        "    # An IRI: 303 See Other to the document asked for, or 406 when none is acceptable.",
+        f"    if ({V}target = 406) {{ return 406 {_quote(not_acceptable_text())}; }}",
+        f"    if ({V}target) {{ return 303 {V}target; }}",
+        "}",
+        "",
+    ]
+    return "\n".join(lines)

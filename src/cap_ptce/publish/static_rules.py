@@ -1,0 +1,140 @@
+"""What the static servers' rules decide, in words that both nginx and Apache can say.
+
+A static copy of the site holds documents only (``q01.fr.html``, ``q01.ttl``…). For
+an IRI (``…/question/q01``), the rules of :mod:`.apache` and :mod:`.nginx` answer as
+the app (:mod:`cap_ptce.web.linked_data`) does, from the same tables:
+
+- **what is asked for**: the Accept header is read as :mod:`cap_ptce.rdf.accept` reads
+  it. Every media type we answer with gets a five-digit key (:data:`CHAIN`, in the
+  order of preference on a tie); a chain of comparisons keeps the first highest key.
+  The chain's prefixes are the offers of the three kinds of resources (:data:`CLASSES`):
+  a page only (HTML), a data resource (HTML and RDF), the grid (and CSV). The
+  language of HTML is read the same way from Accept-Language.
+- **which kind of resource a path names**: found by the documents that exist beside
+  it (``q01.csv``, ``q01.ttl``, ``q01.fr.html``).
+- **the headers**: CORS on every answer; ``Vary`` on a 303 and a 406; ``Link`` on a
+  303 (every document of the resource) and on a document (the thing it describes
+  and every other document), as :func:`cap_ptce.web.linked_data._add_links` writes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..i18n import LANGUAGES
+from ..rdf.formats import DATA_SUFFIXES, QUAD_FORMATS
+from ..rdf.namespaces import BASE
+from ..rdf.negotiation import HTML, Representation, link_header, offered_types, representations
+
+__all__ = [
+    "Step",
+    "CLASSES",
+    "CHAIN",
+    "DOCUMENT_SUFFIXES",
+    "UNPUBLISHED",
+    "PART_DEPTHS",
+    "media_types",
+    "documents_of_class",
+    "link_value",
+    "describes_prefix",
+    "not_acceptable_text",
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One media type of the chain: its name in the rules, its type, and the document it selects."""
+
+    name: str  # K0, K1…: short, safe in variable names
+    media_type: str
+    token: str  # "html" or the suffix of the document (ttl, jsonld…)
+
+
+def _chain() -> tuple[Step, ...]:
+    types = offered_types(representations(csv=True))
+    return tuple(Step(f"k{i}", media_type, rep.suffix) for i, (media_type, rep) in enumerate(types))
+
+
+CHAIN: tuple[Step, ...] = _chain()
+
+
+def _offers(offered: tuple[Representation, ...]) -> int:
+    """How many steps of :data:`CHAIN` a resource offering ``offered`` reads."""
+    return len(offered_types(offered))
+
+
+# The kinds of resources, by the document that betrays them, with how much of the chain they read:
+# the grid (a .csv beside it), any data resource (a .ttl), a page only (a .fr.html). Later wins.
+CLASSES: tuple[tuple[str, str, int], ...] = (
+    ("page", f"{LANGUAGES[0]}.html", _offers(representations(rdf=False))),
+    ("data", "ttl", _offers(representations())),
+    ("grid", "csv", _offers(representations(csv=True))),
+)
+assert CLASSES[-1][2] == len(CHAIN)  # the grid offers everything the chain holds
+
+# The documents of a resource, as the suffixes of their file names: {lang}.html, ttl, …, csv.
+DOCUMENT_SUFFIXES: tuple[str, ...] = tuple(
+    [f"{lang}.html" for lang in LANGUAGES] + [rep.suffix for rep in representations(csv=True, html=False)]
+)
+# Files of the publication that are not published: the rules themselves and the folder's mark.
+UNPUBLISHED = r"(?:\.htaccess|nginx-cap-ptce-[a-z-]+\.conf|\.cap-ptce-site)"
+# A part of a project (projet/x/acteur/y, projet/x/territoire, projet/x/financement/1/financeur) is
+# described in the project's document: how deep such a part may be.
+PART_DEPTHS = (1, 2, 3)
+
+
+def media_types() -> list[tuple[str, str]]:
+    """(suffix, media type) of every file the site holds besides HTML and CSS."""
+    found = [(rep.suffix, rep.media_type) for rep in representations(csv=True, html=False)]
+    found += [(fmt.suffix.lstrip("."), fmt.media_type) for fmt in QUAD_FORMATS]
+    return [*found, ("xml", "application/xml")]  # the sitemap
+
+
+def documents_of_class(kind: str) -> list[tuple[str, Representation, str | None]]:
+    """(suffix, representation, language) of every document of a resource of ``kind``, in the app's order."""
+    offered = {"page": representations(rdf=False), "data": representations(), "grid": representations(csv=True)}
+    found = []
+    for rep in offered[kind]:
+        for lang in LANGUAGES if rep is HTML else (None,):
+            found.append((f"{lang}.html" if lang else rep.suffix, rep, lang))
+    return found
+
+
+def link_value(kind: str, name: str, *, current: str | None = None, describes: str | None = None) -> str:
+    """The ``Link`` header of a resource of ``kind`` whose documents are ``{name}.{suffix}``.
+
+    ``name`` and ``describes`` are written as the server's variables; a document
+    (``current`` is its suffix) leaves itself out and names the thing it describes.
+    """
+    entries = [
+        (f"{name}.{suffix}", "alternate", rep.media_type, lang) for suffix, rep, lang in documents_of_class(kind)
+    ]
+    entries = [entry for entry, (suffix, _, _) in zip(entries, documents_of_class(kind)) if suffix != current]
+    if describes is not None:
+        entries.insert(0, (describes, "describes", None, None))
+    return link_header(entries)
+
+
+def describes_prefix(stem: str, base_iri: str) -> str:
+    """The IRI prefix of the thing whose documents are under ``stem``: projects under the base, the rest under w3id."""
+    return base_iri if stem.startswith("projet/") else BASE
+
+
+def not_acceptable_text() -> str:
+    """The body of a 406: what a resource may be asked for."""
+    offered = ", ".join(rep.media_type for rep in representations(csv=True))
+    return (
+        "406 : aucune représentation acceptable ; cette ressource peut exister en / "
+        f"406: no acceptable representation; this resource may exist as {offered}"
+    )
+
+
+def document_pattern() -> str:
+    """A path's document suffix, as a regular expression alternative (fr\\.html|en\\.html|ttl|…)."""
+    return "|".join(re.escape(suffix) for suffix in DOCUMENT_SUFFIXES)
+
+
+# Files that are data but not documents of a resource: the downloads and the stylesheet.
+NOT_DOCUMENTS = r"(?:telechargements|static)/"
+assert set(DATA_SUFFIXES) >= {rep.suffix for rep in representations(html=False, csv=True)}
