@@ -173,7 +173,7 @@ def actor_of(result, data: dict) -> dict:
 
 def carrier(result, data: dict) -> dict:
     """The carrying structure that a result names (its value), in format 1 or 2."""
-    return next(a for a in data["acteurs"] if result.value.endswith("/acteur/" + a["id"]))
+    return next(a for a in (data.get("acteurs") or []) if result.value.endswith("/acteur/" + a["id"]))
 
 
 def members(data: dict) -> list[dict]:
@@ -206,9 +206,9 @@ def territory(data: dict, key: str) -> list:
 def enough_counted_as_a_whole(data: dict) -> bool:
     """A group without a legal personality of its own, or a consortium agreement, of three members or more."""
     groups = [
-        g for g in data.get("groupes", []) if g.get("relation", "membre") == "membre" and "personne_morale" not in g
+        g for g in (data.get("groupes") or []) if g.get("relation", "membre") == "membre" and "personne_morale" not in g
     ]
-    agreement = data.get("structure_porteuse", {}).get("convention", {})
+    agreement = (data.get("structure_porteuse") or {}).get("convention") or {}
     counts = [first_number(g.get("nombre_membres")) for g in groups] + [
         first_number(agreement.get("nombre_signataires"))
     ]
@@ -216,7 +216,7 @@ def enough_counted_as_a_whole(data: dict) -> bool:
 
 
 def portage(data: dict) -> str | None:
-    return data.get("structure_porteuse", {}).get("portage")
+    return (data.get("structure_porteuse") or {}).get("portage")
 
 
 def jobs(data: dict) -> list[float]:
@@ -274,7 +274,8 @@ CLAIMS = {
     ),
     "CarryingStructureNatureUnknown": lambda r, d: not category(c := carrier(r, d)) and not c.get("rna"),
     "EligibilityCarryingStructure": lambda r, d: (
-        not d.get("structure_porteuse", {}).get("porteurs") and not d.get("structure_porteuse", {}).get("acteur")
+        not (d.get("structure_porteuse") or {}).get("porteurs")
+        and not (d.get("structure_porteuse") or {}).get("acteur")
     ),
     "EligibilityConsortiumAgreement": lambda r, d: portage(d) == "convention-consortium",
     "EligibilityCoCarrying": lambda r, d: portage(d) == "co-portage",

@@ -103,7 +103,8 @@ def _placeholder_query() -> str:
 
 
 def _short_answer_query() -> str:
-    # each run of letters and digits becomes one "w", then everything else goes: the length counts words
+    # each run of letters and digits becomes one "w", then everything else goes: the length counts words;
+    # the message gets the count as text (a number computed in a row would send the file to pySHACL)
     words, others = _sparql_string(r"\w+"), _sparql_string(r"\W")
     return f"""
         SELECT $this ?path ?value ?words
@@ -111,8 +112,9 @@ def _short_answer_query() -> str:
             $this ?path ?value .
             FILTER (?path IN (<{SCHEMA.text}>, <{CAP.commonStrategy}>))
             FILTER (!REGEX(STR(?value), {_sparql_string(placeholder_pattern())}, "i"))
-            BIND (STRLEN(REPLACE(REPLACE(STR(?value), {words}, "w"), {others}, "")) AS ?words)
-            FILTER (?words < {SHORT_ANSWER_WORDS})
+            BIND (STRLEN(REPLACE(REPLACE(STR(?value), {words}, "w"), {others}, "")) AS ?count)
+            FILTER (?count < {SHORT_ANSWER_WORDS})
+            BIND (STR(?count) AS ?words)
         }}
         """
 
