@@ -32,6 +32,8 @@ from test_checks_v2 import FAULTS_V2, base_v2
 from test_validation_fast import report_key
 from valid_description import description, write
 
+SITUATIONS = Path(__file__).resolve().parents[1] / "examples" / "situations"
+
 PUBLIC_KINDS = {"collectivite", "collectivite-territoriale", "epci", "etablissement-public"}
 ESS_KINDS = {"association", "cooperative", "mutuelle", "fondation"}
 COOPERATIVE_CODES = set(
@@ -348,7 +350,7 @@ def claim_of(shape: str):
 
 
 def descriptions(folder: Path) -> list[Path]:
-    paths = sorted(data_dir("corpus").glob("*.yaml"))
+    paths = sorted(data_dir("corpus").glob("*.yaml")) + sorted(SITUATIONS.glob("*.yaml"))
     for fault in FAULTS:
         data = description()
         fault.change(data)
