@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 
@@ -395,3 +396,16 @@ def test_every_query_is_labelled_linked_and_documented(kb):
             assert f"`{parameter.name}`" in section, (query.name, parameter.name)
             for example in parameter.examples:
                 query.build({parameter.name: example})
+
+
+def test_the_region_names_of_the_queries_are_those_of_the_cog():
+    """A query that names régions names every région of the COG, as the COG names it (no name typed apart)."""
+    import re
+
+    from cap_ptce.geo import load_geography
+
+    geo = load_geography()
+    text = (Path(__file__).resolve().parents[1] / "src/cap_ptce/queries/projets-par-region.rq").read_text("utf-8")
+    named = dict(re.findall(r'\("(\w+)" "([^"]+)"\)', text))
+    regions = {code: geo.region(code).name for code in (f"{n:02d}" for n in range(100)) if geo.region(code)}
+    assert named == regions, f"{geo.source}: {set(named.items()) ^ set(regions.items())}"
