@@ -53,7 +53,7 @@ ARTICLE_9_KINDS = {
 
 
 def category(actor: dict) -> str:
-    return actor.get("categorie_juridique") or ""
+    return str(actor.get("categorie_juridique") or "")  # YAML may give it as a number: 5499
 
 
 def kinds(actor: dict) -> set[str]:
@@ -377,10 +377,25 @@ def paths(tmp_path_factory):
     return descriptions(tmp_path_factory.mktemp("descriptions"))
 
 
+# format 2 writes its yes and no in words ("ess: oui"); the loader reads them as booleans, and so do the claims
+BOOLEAN_WORDS = {"oui": True, "non": False, "vrai": True, "faux": False, "true": True, "false": False}
+
+
+def with_booleans(value):
+    """The YAML data with each yes or no in words as a boolean."""
+    if isinstance(value, dict):
+        return {key: with_booleans(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_booleans(item) for item in value]
+    if isinstance(value, str) and value.strip().lower() in BOOLEAN_WORDS:
+        return BOOLEAN_WORDS[value.strip().lower()]
+    return value
+
+
 @pytest.fixture(scope="module")
 def reports(paths):
     return [
-        (yaml.safe_load(path.read_text(encoding="utf-8")), report)
+        (with_booleans(yaml.safe_load(path.read_text(encoding="utf-8"))), report)
         for path, report in zip(paths, validate_many(paths, engine="fast"))
     ]
 
