@@ -111,7 +111,6 @@ def test_a_sample_of_descriptions_conforms_to_the_shapes(tmp_path: Path):
     for path in write_synthetic(4, tmp_path, seed=21):
         report = validate_file(path, lang="fr")
         assert report.conforms, [r.message for r in report.results]
-        # a consortium agreement or a co-carrying has no legal personality: the décret's warning, and only that one
         arrangement = load_description(path).data["structure_porteuse"].get("portage")
         assert {r.shape.rsplit("#", 1)[1] for r in report.results} == expected.get(arrangement, set())
 
