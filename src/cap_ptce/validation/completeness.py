@@ -141,7 +141,8 @@ def _answer_value_shape(graph: Graph, entry: Entry, question: Question) -> URIRe
     listed = BNode(f"other-questions-{question.id}")
     Collection(graph, listed, [question_iri(q.id) for q in load_grid().questions if q.id != question.id])
     # no rdf:type: shapes only by their use (sh:qualifiedValueShape, sh:not), as the SHACL specification
-    # allows, so that the list of shapes and the shapes page show the question's shape, not its parts
+    # allows, so that the list of shapes counts the question's shape, not its parts (the shapes page still
+    # gives each part, by its label, the anchor its IRI points to)
     graph.add((others, SH["in"], listed))
     graph.add((value, SH["not"], others))
     keys = ", ".join(question.fields)
