@@ -103,7 +103,8 @@ def test_a_load_killed_while_writing_is_undone_and_serve_shows_the_old_corpus_wh
     store, new_corpus = generated_store(tmp_path)
     marker = store.with_name(store.name + ".before-load.complete")
     load = subprocess.Popen(
-        [CAP_PTCE, "load", str(new_corpus), "--store", str(store), "--no-validate", "--replace"], stdout=subprocess.DEVNULL
+        [CAP_PTCE, "load", str(new_corpus), "--store", str(store), "--no-validate", "--replace"],
+        stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 600
     while not marker.exists() and load.poll() is None and time.monotonic() < deadline:

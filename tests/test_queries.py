@@ -8,6 +8,7 @@ projects that fail the law's definition, and the headers' labels and docs.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 

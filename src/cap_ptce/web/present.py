@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from ..project.schema import INSEE_GEO
 from ..rdf.describe import LABEL_PROPERTIES
 from ..rdf.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ..rdf.weblinks import is_web_link
 from . import links
 
-__all__ = ["Value", "Row", "Presenter", "internal_path", "curie"]
+__all__ = ["Value", "Row", "Presenter", "internal_path", "curie", "place_label"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ class Presenter:
     def _fallback_label(self, node) -> tuple[str, str | None]:
         if isinstance(node, URIRef) and str(node).startswith(self.bases):
             return "/".join(str(node).rstrip("/").rsplit("/", 2)[-2:]), None  # e.g. reponse/q01
+        place = place_label(node)
+        if place is not None:
+            return place, None
         return (curie(str(node)), None) if isinstance(node, URIRef) else ("…", None)
 
     def value(self, node, graph: Graph) -> Value:
@@ -184,6 +188,29 @@ class Presenter:
             if subjects:
                 rows.append(Row(self.label(prop)[0], str(prop), tuple(self.value(s, graph) for s in subjects)))
         return rows
+
+
+# The kinds of INSEE's IRIs of places (http://id.insee.fr/geo/commune/80021), by their kind in cap_ptce.geo
+_PLACE_KINDS = {"commune": "commune", "departement": "departement", "region": "region", "intercommunalite": "epci"}
+
+
+def place_label(node) -> str | None:
+    """A place's name and code from the Code officiel géographique (``Amiens (80021)``), for INSEE's IRIs.
+
+    Descriptions name places by code only: the name shown is the COG's
+    (:mod:`cap_ptce.geo`), never one typed by hand. None for another IRI or a
+    code that names no place of the COG.
+    """
+    iri = str(node)
+    if not isinstance(node, URIRef) or not iri.startswith(INSEE_GEO):
+        return None
+    kind, _, code = iri[len(INSEE_GEO) :].partition("/")
+    if kind not in _PLACE_KINDS or not code:
+        return None
+    from ..geo import load_geography  # late: the table is read only when a page shows a place
+
+    name = load_geography().place_name(_PLACE_KINDS[kind], code)
+    return None if name is None else f"{name} ({code})"
 
 
 def _sort_key(node) -> tuple[int, str]:

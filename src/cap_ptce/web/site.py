@@ -17,7 +17,7 @@ from ..i18n import texts
 from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
 from ..publish.parts import current_versions, dataset_parts
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
-from ..rdf.serialize import serialize
+from ..rdf.serialize import canonical_graph, serialize
 from ..store import REFERENCE_GRAPHS
 from . import corpus, links
 from .cache import DocumentCache
@@ -52,6 +52,7 @@ class Site:
     config: dict
     grid: Grid
     _downloads: dict = field(default_factory=dict, repr=False)
+    _canonical: dict = field(default_factory=dict, repr=False)  # part id -> canonical_graph, for every format
     _project_graphs: dict = field(default_factory=dict, repr=False)
     label_cache: dict = field(default_factory=dict, repr=False)  # by language: the labels pages found in graph
     documents: DocumentCache = field(default_factory=DocumentCache, repr=False)  # the answers drawn once
@@ -298,8 +299,15 @@ class Site:
             whole = bind_prefixes(Graph())
             for part in self.parts:
                 whole += part.graph
-            return serialize(whole, format_name)
-        return serialize(self.reference_graphs[part_id], format_name)
+            return serialize(whole, format_name, canonical=self._canonical_of(WHOLE, whole))
+        graph = self.reference_graphs[part_id]
+        return serialize(graph, format_name, canonical=self._canonical_of(part_id, graph))
+
+    def _canonical_of(self, part_id: str, graph: Graph) -> Graph:
+        """The part's graph with canonical blank-node labels, made once for all its formats."""
+        if part_id not in self._canonical:
+            self._canonical[part_id] = canonical_graph(graph)
+        return self._canonical[part_id]
 
 
 def project_part(path: str) -> tuple[str | None, str]:
