@@ -20,7 +20,7 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
     >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
 
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
-:mod:`.remote`), the provenance graph (:mod:`.provenance`), the per-project
+:mod:`.remote`, with what Virtuoso answers differently in :mod:`.virtuoso`), the provenance graph (:mod:`.provenance`), the per-project
 indicators (:mod:`.indicators`) and the knowledge base that a deployment's
 settings describe (:func:`.build.build_kb`). May import: the foundations,
 ``rdf``, ``grid``, ``validation`` (for the reference graphs), ``corpus`` and
