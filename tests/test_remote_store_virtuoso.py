@@ -23,10 +23,11 @@ from cap_ptce.errors import QueryTimeoutError, QueryTooLargeError, StoreError
 from cap_ptce.queries import run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.sparql import QueryRequest
-from cap_ptce.store import KnowledgeBase
+from cap_ptce.store import INDICATORS_GRAPH, KnowledgeBase
+from cap_ptce.store.indicators import check_complete
 from cap_ptce.store.remote import RemoteStore, default_graph_store, split_credentials
 from cap_ptce.store.virtuoso import check_answer, standard_json
-from kbhelpers import free_port, test_app
+from kbhelpers import PROJECT, free_port, project_turtle, test_app
 from queries_helpers import CASE_IDS, CASES, without_load_times
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -181,6 +182,13 @@ def test_a_selection_cut_by_the_server_is_refused(tmp_path):
     with virtuoso_server(tmp_path / "small", max_rows=10) as url:
         with pytest.raises(QueryTooLargeError, match="ResultSetMaxRows"):
             RemoteStore(url).select("SELECT ?s ?p ?o { ?s ?p ?o } LIMIT 50")
+        # a CONSTRUCT is cut without a word: the indicators' own check refuses to write them
+        with KnowledgeBase.open(url, graph_store=graph_store(url)) as kb:
+            for index in range(5):  # 5 graphs and Virtuoso's 3 own: the graph list stays under 10 rows
+                kb.load_graph(f"{PROJECT}p{index}/graphe", project_turtle(f"p{index}", f"Projet {index}"))
+            with pytest.raises(StoreError, match=r"indicators count \d+ projects of 5"):
+                kb.refresh_indicators()
+            assert INDICATORS_GRAPH not in kb.graph_names()
 
 
 # --- without a server -----------------------------------------------------------------------
@@ -221,3 +229,13 @@ def test_answers_the_server_marks_incomplete_are_refused():
     with pytest.raises(QueryTooLargeError):
         check_answer({"X-SPARQL-MaxRows": "10000"}, "http://h/sparql")
     check_answer({"Content-Type": "application/sparql-results+json"}, "http://h/sparql")
+
+
+def test_indicators_that_miss_projects_are_refused():
+    counts = (
+        b'<https://w3id.org/cap-ptce/projet/a> <https://w3id.org/cap-ptce/def#memberCount> "3" .\n'
+        b'_:t <https://w3id.org/cap-ptce/def#memberCount> "1" .\n'
+    )
+    check_complete(counts, 1)
+    with pytest.raises(StoreError, match="ResultSetMaxRows"):
+        check_complete(counts, 2)

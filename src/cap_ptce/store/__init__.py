@@ -52,7 +52,7 @@ from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreErr
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
-from .indicators import INDICATORS_GRAPH, indicators_query
+from .indicators import INDICATORS_GRAPH, PROJECT_COUNT_QUERY, check_complete, indicators_query
 from .local import LocalStore
 from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
 from .remote import RemoteStore, is_url
@@ -274,6 +274,7 @@ class KnowledgeBase:
             timeout=None,
             max_rows=_NO_CAP,
         )
+        check_complete(result.body, int(self.select(PROJECT_COUNT_QUERY)[0]["n"].value))
         self._replace(INDICATORS_GRAPH, result.body)
         return result.count
 

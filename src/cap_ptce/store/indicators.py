@@ -20,10 +20,13 @@ rewritten whole after every load, like the provenance graph.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
-__all__ = ["INDICATORS_GRAPH", "INDICATOR_PROPERTIES", "indicators_query"]
+from ..errors import StoreError
+
+__all__ = ["INDICATORS_GRAPH", "INDICATOR_PROPERTIES", "PROJECT_COUNT_QUERY", "check_complete", "indicators_query"]
 
 INDICATORS_GRAPH = "https://w3id.org/cap-ptce/graphe/indicateurs"
 _CAP = "https://w3id.org/cap-ptce/def#"
@@ -52,3 +55,23 @@ INDICATOR_PROPERTIES = tuple(
 def indicators_query() -> str:
     """The CONSTRUCT query that computes every project's indicators."""
     return Path(__file__).with_name("indicators.rq").read_text(encoding="utf-8")
+
+
+PROJECT_COUNT_QUERY = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{_CAP}Project> }}"
+# a project's own count (its subject an IRI; the tallies' blank nodes have one too)
+_PROJECT_MEMBER_COUNT = re.compile(rb"^<[^>]*> <" + re.escape(_CAP.encode()) + rb"memberCount> ", re.MULTILINE)
+
+
+def check_complete(ntriples: bytes, projects: int) -> None:
+    """Refuse indicators that miss projects: a server that cuts a CONSTRUCT's results says nothing.
+
+    Every project gets a ``cap:memberCount``; Virtuoso with Debian's sample
+    ``ResultSetMaxRows = 10000`` returned 10,001 of 44,907 triples at 1,000 projects.
+    """
+    counted = len(_PROJECT_MEMBER_COUNT.findall(ntriples))
+    if counted != projects:
+        raise StoreError(
+            f"the indicators count {counted} projects of {projects}: the server cut the results",
+            hint="Virtuoso : ResultSetMaxRows = 0 dans virtuoso.ini / Virtuoso: set ResultSetMaxRows = 0 "
+            "in virtuoso.ini (docs/large-corpora.md)",
+        )
