@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,7 @@ from cap_ptce.store import INDICATORS_GRAPH, KnowledgeBase
 from cap_ptce.store.indicators import check_complete
 from cap_ptce.store.remote import RemoteStore, default_graph_store, split_credentials
 from cap_ptce.store.virtuoso import check_answer, standard_json
-from kbhelpers import PROJECT, free_port, project_turtle, test_app
+from kbhelpers import PROJECT, free_port, project_turtle
 from queries_helpers import CASE_IDS, CASES, without_load_times
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -72,25 +73,26 @@ def virtuoso_server(folder: Path, *, max_rows: int = 1_000_000):
         )
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
-        _wait_until_up(url, process, folder)
+        _wait_until_up(url, process, folder / "server.log")
         yield url
     finally:
         process.terminate()  # Virtuoso's quick shutdown: about a second
         process.wait(30)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, folder: Path) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path | None = None) -> None:
     deadline = time.monotonic() + 120  # a new database takes 3 to 5 s, and up to 30 s on a busy machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"virtuoso-t stopped: {(folder / 'server.log').read_text(errors='replace')[-2000:]}")
+            said = log.read_text(errors="replace")[-2000:] if log else ""
+            raise RuntimeError(f"{process.args[0]} stopped: {said}")
         try:
             if requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
                 return
         except requests.RequestException:
             pass
         time.sleep(0.1)
-    raise RuntimeError("virtuoso-t did not answer within 120 s")
+    raise RuntimeError(f"{url} did not answer within 120 s")
 
 
 def graph_store(url: str) -> str:
@@ -140,12 +142,22 @@ def test_the_graphs_are_the_knowledge_bases_without_the_servers_own(loaded, embe
 
 
 def test_cap_ptce_serve_answers_from_virtuoso(loaded):
-    with KnowledgeBase.open(loaded) as kb:
-        client = test_app(kb).test_client()
-        page = client.get("/requetes/membres-ess.json")
-        assert page.status_code == 200 and page.json["results"]["bindings"]
-        ask = client.get("/sparql", query_string={"query": "ASK { ?s a <https://w3id.org/cap-ptce/def#Project> }"})
-        assert ask.status_code == 200 and ask.json["boolean"] is True
+    port = free_port()
+    serve = [str(Path(sys.executable).with_name("cap-ptce")), "serve", "--store", loaded, "--port", str(port)]
+    process = subprocess.Popen(serve, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/sparql", process)
+        page = requests.get(f"{base}/requetes/membres-ess.json", timeout=60)
+        assert page.status_code == 200 and len(page.json()["results"]["bindings"]) == 15
+        ask = "ASK { ?s a <https://w3id.org/cap-ptce/def#Project> }"
+        answer = requests.get(
+            f"{base}/sparql", params={"query": ask}, headers={"Accept": "application/json"}, timeout=60
+        )
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 def test_blank_nodes_booleans_and_false_asks_come_back_as_sparql_says(loaded, embedded):
