@@ -9,11 +9,14 @@ does it; every ready-made query must then give the embedded store's rows.
 
 from __future__ import annotations
 
+import base64
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -251,3 +254,33 @@ def test_indicators_that_miss_projects_are_refused():
     check_complete(counts, 1)
     with pytest.raises(StoreError, match="ResultSetMaxRows"):
         check_complete(counts, 2)
+
+
+def test_a_graph_store_that_asks_for_basic_gets_it():
+    """Fuseki's way (Basic), beside Virtuoso's Digest: answer the challenge the server sends."""
+    seen = []
+
+    class BasicOnly(BaseHTTPRequestHandler):
+        def do_PUT(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(self.headers.get("Authorization"))
+            expected = "Basic " + base64.b64encode(b"admin:pw").decode()
+            self.send_response(201 if self.headers.get("Authorization") == expected else 401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), BasicOnly)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_port
+        store = RemoteStore(f"http://127.0.0.1:{port}/query", f"http://admin:pw@127.0.0.1:{port}/store")
+        store.replace_graph("http://example.org/g", b"<http://a> <http://b> <http://c> .\n")
+        assert seen[0] is None and seen[-1].startswith("Basic ")
+    finally:
+        httpd.shutdown()
+        thread.join(10)
