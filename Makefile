@@ -61,7 +61,7 @@ geography: $(NODE_STAMP) ## rebuild src/cap_ptce/geo/cog.json.gz from the pinned
 bench: install ## run the benchmarks and write bench/results/
 	$(BIN)/python -m bench
 
-bench-large: install ## the 100,000-description run on Oxigraph server (about an hour; not part of make bench)
+bench-large: install ## the 100,000-description run on Oxigraph server (over an hour; not part of make bench)
 	$(BIN)/python -m bench servers_large
 
 clean: ## remove the virtual environment, node_modules and build output
