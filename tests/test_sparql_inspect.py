@@ -94,19 +94,6 @@ def test_no_query_form_is_a_syntax_error(text):
     assert caught.value.line == 1
 
 
-def test_scanning_is_fast():
-    import time
-
-    text = (
-        "PREFIX cap: <https://w3id.org/cap-ptce/def#>\n"
-        + "SELECT ?p { ?p a cap:Project ; cap:x ?x . FILTER(?x > 3) }\n"
-    )
-    start = time.perf_counter()
-    for _ in range(1000):
-        inspect_query(text)
-    assert (time.perf_counter() - start) / 1000 < 0.002
-
-
 @pytest.mark.parametrize("opening, closing", [("{", "}"), ("(", ")"), ("[", "]")])
 def test_nesting_deeper_than_the_engine_can_parse_is_refused(opening, closing):
     from cap_ptce.errors import QueryTooLargeError

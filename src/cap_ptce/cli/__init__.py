@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "export": "grid",
     "new": "project",
     "convert": "project",
+    "upgrade": "project",
     "generate": "project",
     "validate": "validate",
     "load": "kb",
