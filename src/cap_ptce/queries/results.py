@@ -82,15 +82,15 @@ TWIN_FORMATS: dict[str, str] = {fmt.name: fmt.content_type for fmt in sorted(TAB
 
 
 def run_table(
-    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000
+    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The variables and rows of a SELECT query run on the knowledge base ``kb``.
 
     The query goes through the knowledge base's checks (read-only, nothing
     outside the store) and, with a ``timeout``, runs in a worker that is stopped
-    at the limit.
+    at the limit, shared with other ``client``s.
     """
-    body, _ = serialise(kb, sparql, "json", timeout=timeout, max_rows=max_rows)
+    body, _ = serialise(kb, sparql, "json", timeout=timeout, max_rows=max_rows, client=client)
     solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     variables = [variable.value for variable in solutions.variables]
     return variables, solutions_to_rows(solutions, variables)
@@ -102,7 +102,7 @@ def rows(kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 
 
 
 def serialise(
-    kb: Any, sparql: str, fmt: str, *, timeout: float | None = None, max_rows: int = 10_000
+    kb: Any, sparql: str, fmt: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
 ) -> tuple[bytes, str]:
     """The results of a SELECT query in a SPARQL 1.1 result format (csv, json, tsv, xml), and its media type."""
     if fmt not in TWIN_FORMATS:
@@ -118,5 +118,5 @@ def serialise(
             f"une requête {info.form} ne donne pas de tableau / a {info.form} query gives no table",
             hint="écrivez une requête SELECT / write a SELECT query",
         )
-    result = kb.run(request, by_name("SELECT", fmt), timeout=timeout, max_rows=max_rows, info=info)
+    result = kb.run(request, by_name("SELECT", fmt), timeout=timeout, max_rows=max_rows, info=info, client=client)
     return result.body, result.format.content_type

@@ -19,6 +19,7 @@ from ..publish.parts import current_versions, dataset_parts
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
 from ..rdf.serialize import serialize
 from . import corpus, links
+from .cache import DocumentCache
 from .resolve import grid_resources, resolve_grid_path
 
 __all__ = ["Site", "get_site", "PART_TITLES"]
@@ -51,6 +52,9 @@ class Site:
     grid: Grid
     _downloads: dict = field(default_factory=dict, repr=False)
     _project_graphs: dict = field(default_factory=dict, repr=False)
+    label_cache: dict = field(default_factory=dict, repr=False)  # by language: the labels pages found in graph
+    documents: DocumentCache = field(default_factory=DocumentCache, repr=False)  # the answers drawn once
+    store_version: int = 0  # the knowledge base's version this site was read from
 
     @cached_property
     def reference_graphs(self) -> dict[str, Graph]:
@@ -170,6 +174,14 @@ class Site:
     def backlinks(self) -> dict[str, list[corpus.ProjectRef]]:
         return corpus.grid_backlinks()
 
+    @cached_property
+    def corpus_profiles(self) -> list:
+        """Every project's profile (size, mix, funding, completeness, axes, places), measured once per app."""
+        from ..dossier.compare import corpus_profiles
+        from .sparql import get_kb
+
+        return corpus_profiles(get_kb())
+
     def projects_pointing_at(self, iri: URIRef) -> list[corpus.ProjectRef]:
         """The projects whose description points at the grid resource ``iri``."""
         return self.backlinks.get(str(iri), [])
@@ -275,10 +287,16 @@ _SITE_LOCK = threading.Lock()
 
 
 def get_site() -> Site:
-    """The current app's site, made on first use (once, even when two threads ask at once)."""
+    """The current app's site, made on first use (once, even when two threads ask at once).
+
+    It is made again, with empty caches, when the knowledge base has been written since.
+    """
+    from .sparql import get_kb
+
+    version = get_kb().version
     with _SITE_LOCK:
         site = current_app.extensions.get("cap_ptce.site")
-        if site is None:
-            site = Site(dict(current_app.config), load_grid())
+        if site is None or site.store_version != version:
+            site = Site(dict(current_app.config), load_grid(), store_version=version)
             current_app.extensions["cap_ptce.site"] = site
     return site
