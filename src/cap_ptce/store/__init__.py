@@ -23,7 +23,7 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
     >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
 
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
-:mod:`.remote`), loading a corpus (:mod:`.loading`) atomically (:mod:`.checkpoint`),
+:mod:`.remote`, with what Virtuoso answers differently in :mod:`.virtuoso`), loading a corpus (:mod:`.loading`) atomically (:mod:`.checkpoint`),
 the provenance graph (:mod:`.provenance`), the places graph (:mod:`.places`),
 the per-project indicators and the organisations (:mod:`.indicators`) and the
 knowledge base that a deployment's settings describe (:func:`.build.build_kb`).
