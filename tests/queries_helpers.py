@@ -7,6 +7,7 @@ check cannot share a mistake.
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -25,9 +26,15 @@ VOCAB = "https://w3id.org/cap-ptce/vocab/"
 
 
 def corpus() -> dict[str, dict]:
-    """The sample corpus: file name -> the description as PyYAML reads it."""
+    """The sample corpus: file name -> the description as PyYAML reads it, its actors the members only.
+
+    Partners (``relation: partenaire``, format 2) are not members of a project (cap:hasPartner).
+    """
     folder = data_dir("corpus")
-    return {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))}
+    found = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))}
+    for data in found.values():
+        data["acteurs"] = [a for a in data.get("acteurs", []) if a.get("relation") != "partenaire"]
+    return found
 
 
 def projects() -> list[dict]:
@@ -57,8 +64,9 @@ def iri(project: dict) -> str:
 
 
 def answered(project: dict) -> set[str]:
-    """The questions a description answers: non-empty texts under ``reponses``."""
-    return {qid for qid, text in (project.get("reponses") or {}).items() if text and str(text).strip()}
+    """The questions a description answers in words: ``q01: …`` keys (format 2) or texts under ``reponses`` (1)."""
+    texts = dict(project.get("reponses") or {}) | {k: v for k, v in project.items() if re.fullmatch(r"q[0-9]{2}", k)}
+    return {qid for qid, text in texts.items() if text and str(text).strip()}
 
 
 def free_port() -> int:

@@ -5,16 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from cap_ptce.project.context import context, predicate, terms
 from cap_ptce.project.schema import SPECS, Kind
-from cap_ptce.rdf.namespaces import CAP
+from cap_ptce.rdf.namespaces import CAP, ORG, SCHEMA
 from cap_ptce.resources import data_dir, package_file
 
 # Keys the builder adds to the JSON-LD document and that no one writes in YAML.
-INTERNAL_TERMS = {"adhesion", "organisation", "libelle", "code_insee", "question", "position"}
-PREFIXES = {"cap", "dcterms", "igeo", "org", "schema", "skos", "xsd"}
+INTERNAL_TERMS = {
+    "adhesion",
+    "organisation",
+    "libelle",
+    "code_insee",
+    "question",
+    "position",
+    "partenaires",
+    "partenariat",
+    "partenariat_de",
+    "roles_partenaire",
+    "annee_debut",
+    "annee_fin",
+    "valeur_min",
+    "valeur_max",
+    "reponses",
+}
+PREFIXES = {"cap", "dcterms", "igeo", "org", "rdf", "schema", "skos", "xsd"}
+# Keys that give no triple of their own: blocks whose keys go on the parent, the format's version,
+# the relation (told by the predicate that links the node), the free texts (cap:Answer nodes).
+NO_TERM = {Kind.NEST, Kind.FORMAT, Kind.RELATION, Kind.ANSWER, Kind.ANSWERS}
+
+
+def mapped_fields():
+    return [(spec, field) for spec in SPECS.values() for field in spec.fields if field.kind not in NO_TERM]
 
 
 def project_ontology() -> Graph:
@@ -27,14 +50,12 @@ def test_the_context_ships_inside_the_package_as_an_object():
 
 
 def test_every_key_of_the_format_is_a_term_of_the_context():
-    for spec in SPECS.values():
-        for field in spec.fields:
-            if field.kind != Kind.NEST:
-                assert predicate(field.key, spec.scope) is not None, (spec.name, field.key)
+    for spec, field in mapped_fields():
+        assert predicate(field.key, spec.scope) is not None, (spec.name, field.key)
 
 
 def test_the_context_defines_nothing_the_format_does_not_use():
-    keys = {field.key for spec in SPECS.values() for field in spec.fields}
+    keys = {field.key for _, field in mapped_fields()} | {"structure_porteuse", "gouvernance"}
     assert terms() - PREFIXES - INTERNAL_TERMS == keys
 
 
@@ -43,11 +64,17 @@ def test_scoped_terms_map_the_same_key_to_different_predicates():
     assert predicate("formes", "implications") == CAP.involvementForm
     assert predicate("statut", "coordination") == CAP.resourceStatus
     assert predicate("statut", "financements") == CAP.fundingStatus
+    assert predicate("type") == ORG.classification
+    assert predicate("type", "reconnaissances") == CAP.recognitionType
+    assert predicate("porteurs") == CAP.carryingStructure
+    assert predicate("porteurs", "actions") == SCHEMA.agent
+    assert predicate("sources") == DCTERMS.source
+    assert predicate("sources", "constats") == CAP.findingSource
 
 
 def test_every_cap_term_the_context_uses_is_declared_with_french_and_english_text():
     ontology = project_ontology() + Graph().parse(data_dir("ontology") / "cap.ttl")
-    used = {predicate(f.key, s.scope) for s in SPECS.values() for f in s.fields if f.kind != Kind.NEST}
+    used = {predicate(f.key, s.scope) for s, f in mapped_fields()}
     used |= {predicate(t) for t in INTERNAL_TERMS}
     for term in sorted(t for t in used if str(t).startswith(str(CAP))):
         assert (term, RDF.type, None) in ontology, term
@@ -91,7 +118,7 @@ def test_the_complete_example_of_the_format_doc_loads_and_conforms(tmp_path):
     example = re.search(r"## Complete example.*?```yaml\n(.*?)```", doc, re.S).group(1)
     path = tmp_path / "exemple.yaml"
     path.write_text(example, encoding="utf-8")
-    assert len(load_description(path).data["reponses"]) == 18
+    assert sum(key.startswith("q") for key in load_description(path).data) == 18
     report = validate_file(path, lang="en")
     assert report.conforms and report.count("warning") == 0, [r.message for r in report.results]
 

@@ -208,8 +208,8 @@ def test_an_unknown_key_without_a_near_one_lists_the_allowed_keys():
     "old, new, line, words",
     [
         ('nom: "Pôle d\'essai"', "nom: [a, b]", 3, "a text"),
-        ("    ess: false", '    ess: "non"', 19, "or false"),
-        ('    siren: "728804832"', "    siren: 728804832", 20, "quote"),
+        ("    ess: false", '    ess: "peut-être"', 19, "oui, non"),
+        ('    siren: "728804832"', "    siren: 72880483", 20, "quote"),
         ('    debut: "2025-09"', '    debut: "septembre 2025"', 29, "date"),
         ("    montant: 100", '    montant: "cent"', 37, "number"),
         ("id: essai", "id: Essai Un", 2, "lowercase"),
@@ -353,7 +353,7 @@ def test_json_ld_without_context_is_read_with_ours():
          "id": "x", "nom": "Pôle X", "maturite": "https://w3id.org/cap-ptce/vocab/maturites/etabli"}
     """)
     description = load_description(document, format="json-ld")
-    assert description.data == {"id": "x", "nom": "Pôle X", "maturite": "etabli"}
+    assert description.data == {"format": 2, "id": "x", "nom": "Pôle X", "maturite": "etabli"}
 
 
 def test_a_missing_file_is_reported_with_its_name(tmp_path: Path):

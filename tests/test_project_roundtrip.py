@@ -53,7 +53,7 @@ def _shuffle_sets(data, spec, rng):
     out = {}
     for key, value in data.items():
         field = spec.field(key)
-        if field.kind in Kind.SETS:
+        if field.kind in Kind.SETS and isinstance(value, list):
             value = rng.sample(value, len(value))
         elif field.kind in (Kind.NEST, Kind.OBJECT):
             value = _shuffle_sets(value, SPECS[field.arg], rng)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cap_ptce.errors import ParameterError
@@ -53,8 +55,40 @@ def test_each_entry_heads_its_section():
 
 def test_the_template_loads_and_has_an_empty_answer_for_each_question():
     description = load_description(template("emergent", "fr"))
-    assert description.data["reponses"] == {q.id: "" for q in GRID.questions}
-    assert description.data["maturite"] == "emergent"
+    assert {key: value for key, value in description.data.items() if re.fullmatch(r"q[0-9]{2}", key)} == {
+        q.id: "" for q in GRID.questions
+    }
+    assert description.data["maturite"] == "emergent" and description.data["format"] == 2
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_question_comes_once_with_its_keys_and_its_free_text_after_them(lang):
+    text = template("etabli", lang)
+    lines = text.splitlines()
+    for question in GRID.questions:
+        assert sum(line.startswith(f"# {question.id.upper()}. ") for line in lines) == 1, question.id
+        [answer] = [n for n, line in enumerate(lines) if line.startswith(f"{question.id}: ")]
+        heading = next(n for n, line in enumerate(lines) if line.startswith(f"# {question.id.upper()}. "))
+        assert heading < answer, "the question comes before its free text"
+        for key in question.fields:  # each key that answers it is shown between the question and its free text
+            last = key.split(".")[-1]
+            shown = rf"\s*(#\s*)?(- )?{last}:"
+            assert any(re.match(shown, line) for line in lines[heading:answer]), (question.id, key)
+        required = "aucune clé" if lang == "fr" else "no key"
+        assert (required in lines[answer]) is not bool(question.fields), question.id
+
+
+def test_the_example_blocks_load_once_their_comment_signs_are_removed():
+    uncommented = re.sub(r"(?m)^(\s+)# (?=\s*(- |[a-z_]+:))", r"\1", template("etabli", "fr"))
+    data = load_description(uncommented).data
+    assert data["acteurs"][0]["id"] == "structure-porteuse" and data["groupes"][0]["type"] == "college"
+    assert data["structure_porteuse"]["convention"] is not None and data["chiffres"][0]["indicateur"] == "etp"
+
+
+def test_every_identifier_key_is_shown():
+    text = template("emergent", "fr")
+    for key in ("siren:", "siret:", "rna:", "categorie_juridique:", "commune:", "epci:", "qpv:"):
+        assert key in text, key
 
 
 def test_placeholders_are_recognisable_and_can_be_removed():

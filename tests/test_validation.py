@@ -14,7 +14,7 @@ from cap_ptce.project import convert, load_description
 from cap_ptce.rdf.namespaces import CAP, SCHEMA, SHAPES
 from cap_ptce.resources import data_dir
 from cap_ptce.validation import validate_description, validate_file, validate_graph, validate_paths
-from valid_description import COOP_SIRET, description, line_of, write
+from valid_description import COOP_SIRET, description, line_of, unanswered, write
 
 ARTICLE_9_FR = "article 9 de la loi n° 2014-856 du 31 juillet 2014"
 
@@ -149,11 +149,10 @@ def test_an_insee_code_result_points_at_the_key_that_lists_it(tmp_path):
 
 
 def test_one_result_per_unanswered_question_and_counts_per_entry(tmp_path):
-    data = description()
-    del data["reponses"]["q02"], data["reponses"]["q03"], data["reponses"]["q18"]
+    data = unanswered(description(), "q02", "q03", "q18")
     report = validate_file(write(data, tmp_path / "x.yaml"))
-    unanswered = [(r.entry, r.question) for r in report.results if r.shape.rsplit("#", 1)[1].startswith("Answered-")]
-    assert unanswered == [
+    missing = [(r.entry, r.question) for r in report.results if r.shape.rsplit("#", 1)[1].startswith("Answered-")]
+    assert missing == [
         ("objectifs-vision-strategique", "q02"),
         ("objectifs-vision-strategique", "q03"),
         ("financement-previsionnel", "q18"),
@@ -194,14 +193,14 @@ def test_an_established_project_is_asked_in_the_present_tense(tmp_path):
 
 def test_english_messages_and_labels(tmp_path):
     data = description()
-    del data["reponses"]["q07"]
+    del data["reponses"]["q04"]
     [result] = validate_file(write(data, tmp_path / "x.yaml"), lang="en").results
     assert (
         result.entry_label
-        == load_grid().entry("acteurs-impliques").label.en
-        != load_grid().entry("acteurs-impliques").label.fr
+        == load_grid().entry("objectifs-vision-strategique").label.en
+        != load_grid().entry("objectifs-vision-strategique").label.fr
     )
-    assert "is unanswered" in result.message and load_grid().question("q07").text.en in result.message
+    assert "is unanswered" in result.message and load_grid().question("q04").text.en in result.message
 
 
 def test_unknown_language_is_refused(tmp_path):

@@ -115,3 +115,25 @@ def line_of(path: Path, text: str) -> int:
         if text in line:
             return number
     raise AssertionError(f"{text!r} not in {path}")
+
+
+def unanswered(data: dict, *questions: str) -> dict:
+    """``data`` without the written answers to ``questions`` nor any key that the grid says answers them."""
+    grid = load_grid()
+    for qid in questions:
+        (data.get("reponses") or {}).pop(qid, None)
+        data.pop(qid, None)
+        for key_path in grid.question(qid).fields:
+            _drop(data, key_path.split("."))
+    return data
+
+
+def _drop(node, keys: list[str]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _drop(item, keys)
+    elif isinstance(node, dict) and keys[0] in node:
+        if len(keys) == 1:
+            del node[keys[0]]
+        else:
+            _drop(node[keys[0]], keys[1:])

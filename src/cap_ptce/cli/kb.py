@@ -11,7 +11,7 @@ from ..corpus import default_validator
 from ..settings import from_environ
 from ..store import KnowledgeBase, LoadReport
 
-__all__ = ["COMMANDS", "load", "serve", "render_report"]
+__all__ = ["COMMANDS", "load", "serve", "render_report", "serving_lines"]
 
 LOAD_EPILOG = """\b
 Exemples / examples:
@@ -127,10 +127,23 @@ def serve(
     with app.app_context():
         kb = get_kb()  # load now, so that errors show at start and the first query is fast
         kb.start_workers()  # they open the store in the background while the server starts
-        click.echo(f"CAP PTCE : {len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs")
-    click.echo(f"http://{host}:{port}/sparql  (Ctrl-C pour arrêter / to stop)")
+        counts = f"{len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs"
+    for line in serving_lines(host, port, counts):
+        click.echo(line)
     waitress.serve(app, host=host, port=port, threads=8, ident="cap-ptce", _quiet=True)
     return 0
+
+
+def serving_lines(host: str, port: int, counts: str) -> list[str]:
+    """What ``serve`` prints once it listens: the home page's address first, then the other ways in."""
+    shown = f"[{host}]" if ":" in host else host
+    root = f"http://{shown}:{port}/"
+    return [
+        f"CAP PTCE : {root}  (accueil / home page; Ctrl-C pour arrêter / to stop)",
+        f"  vérifier une description / check a description : {root}valider",
+        f"  point d'accès SPARQL / SPARQL endpoint : {root}sparql",
+        f"  {counts}",
+    ]
 
 
 COMMANDS = [load, serve]

@@ -1,4 +1,4 @@
-"""Commands of the description area: ``new`` (a template), ``convert`` and ``generate``.
+"""Commands of the description area: ``new`` (a template), ``convert``, ``upgrade`` and ``generate``.
 
 They stay thin: parse the options, call one function of :mod:`cap_ptce.project`
 or :mod:`cap_ptce.generate`, write the result. Errors are the library's
@@ -18,12 +18,13 @@ from ..errors import InputFileError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..project import FORMATS
 from ..project import convert as convert_description
+from ..project import upgrade as upgrade_description
 from ..project.generate import write_synthetic
 from ..project.template import MATURITIES, template
 from ..rdf.namespaces import BASE
 from ..settings import from_environ
 
-__all__ = ["COMMANDS", "new", "convert", "generate"]
+__all__ = ["COMMANDS", "new", "convert", "upgrade", "generate"]
 
 NEW_EPILOG = """\b
 Exemples / examples:
@@ -39,10 +40,19 @@ Exemples / examples:
   cap-ptce convert mon-ptce.yaml --to json-ld
 """
 
+UPGRADE_EPILOG = """\b
+Exemples / examples:
+  cap-ptce upgrade ancien.yaml                      # la version 2 sur la sortie standard
+  cap-ptce upgrade ancien.yaml -o nouveau.yaml      # dans un autre fichier
+  cap-ptce upgrade mon-ptce.yaml -o mon-ptce.yaml   # à la place de l'ancien (les commentaires se perdent)
+"""
+
 GENERATE_EPILOG = """\b
 Exemples / examples:
   cap-ptce generate 1000 -o /tmp/corpus             # 1 000 descriptions synthétiques
   cap-ptce generate 50 --seed 7 -o /tmp/corpus-7    # même graine, mêmes octets / same seed, same bytes
+  cap-ptce generate 200 --incomplete 0.3 --invalid 0.1 -o /tmp/corpus-reel
+                       # 30 % laissées incomplètes, 10 % hors de la loi / 30 % incomplete, 10 % outside the law
 """
 
 
@@ -129,6 +139,26 @@ def convert(file: Path, to: str, source_format: str | None, output: Path | None)
     _write_text(text, output)
 
 
+@click.command("upgrade", epilog=UPGRADE_EPILOG)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier à écrire, le même que FILE pour le remplacer (sinon la sortie standard) / "
+    "file to write, FILE itself to replace it (default: stdout).",
+)
+def upgrade(file: Path, output: Path | None) -> None:
+    """Réécrire une description dans la version 2 du format / rewrite a description in format version 2.
+
+    Rien n'est perdu : la description réécrite donne le même graphe RDF. Les
+    réponses rédigées passent sous leur entrée (q01: …) ; les commentaires ne
+    sont pas gardés. / Nothing is lost: the rewritten description gives the
+    same RDF graph. Written answers move under their entry; comments are not kept.
+    """
+    _write_text(upgrade_description(file, base=_base_iri()), output)
+
+
 @click.command("generate", epilog=GENERATE_EPILOG)
 @click.argument("count", metavar="N", type=click.IntRange(0, 1_000_000))
 @click.option(
@@ -146,15 +176,33 @@ def convert(file: Path, to: str, source_format: str | None, output: Path | None)
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier où écrire les fichiers / folder to write the files into.",
 )
-def generate(count: int, seed: int, directory: Path) -> None:
-    """Écrire N descriptions synthétiques valides / write N valid synthetic descriptions.
+@click.option(
+    "--incomplete",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Part des descriptions laissées incomplètes (1 à 4 questions sans réponse) / "
+    "share of descriptions left incomplete (1 to 4 questions unanswered).",
+)
+@click.option(
+    "--invalid",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Part des descriptions hors de la définition légale (loi n° 2014-856, art. 9) / "
+    "share of descriptions outside the legal definition (law no. 2014-856, art. 9).",
+)
+def generate(count: int, seed: int, directory: Path, incomplete: float, invalid: float) -> None:
+    """Écrire N descriptions synthétiques / write N synthetic descriptions.
 
-    Pour les mesures de performance et les tests de charge ; chaque fichier est
-    marqué fictif. / For benchmarks and load tests; every file is marked fictional.
+    Valides par défaut, variées comme les pôles réels (collèges, co-portages,
+    conventions, fédérations, partenaires, territoires sur deux départements) ;
+    chaque fichier est marqué fictif. / Valid by default, varied as real poles
+    are; every file is marked fictional.
     """
     started = time.perf_counter()
     try:
-        paths = write_synthetic(count, directory, seed)
+        paths = write_synthetic(count, directory, seed, incomplete=incomplete, invalid=invalid)
     except OSError as exc:
         raise InputFileError(
             f"écriture impossible dans le dossier / cannot write into the folder: {exc.strerror or exc}",
@@ -169,4 +217,4 @@ def generate(count: int, seed: int, directory: Path) -> None:
     )
 
 
-COMMANDS = [new, convert, generate]
+COMMANDS = [new, convert, upgrade, generate]

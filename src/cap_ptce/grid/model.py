@@ -86,6 +86,7 @@ class Question:
     open_list: bool
     schemes: tuple[str, ...]
     public_schemes: tuple[str, ...]
+    fields: tuple[str, ...] = ()  # the description's keys that answer it (docs/project-format.md), as key paths
 
     def wording(self, lang: str, *, future: bool = False) -> str:
         """What a reader is shown: the future form, else the corrected form of a seed typo, else the text."""

@@ -251,6 +251,8 @@ def _add_question(graph: Graph, question) -> None:
         graph.add((iri, CAP.answerScheme, scheme_iri(scheme_id)))
     for public_scheme_id in question.public_schemes:
         graph.add((iri, CAP.mentionsScheme, public_scheme_iri(public_scheme_id)))
+    for field in question.fields:
+        graph.add((iri, CAP.answeringKey, Literal(field)))
     for example in question.examples:
         graph.add((iri, CAP.example, example_iri(example.id)))
         _add_example(graph, example)

@@ -53,6 +53,7 @@ from .source import (
 
 __all__ = ["GRID_FILE", "VOCAB_FILE", "SCHEMES_FILE", "read_grid"]
 
+_FIELD_PATH = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 GRID_FILE, VOCAB_FILE, SCHEMES_FILE = "grille.yaml", "vocabulaires.yaml", "dispositifs.yaml"
 
 _QID = re.compile(r"q\d{2}")
@@ -283,7 +284,7 @@ def _read_question(value, where: Where, entry_id: str, context: _Context) -> Que
     node = where.mapping(
         value,
         required=("id", "texte", "futur", "exemples", "liste_ouverte"),
-        optional=("texte_corrige", "dispositifs"),
+        optional=("texte_corrige", "dispositifs", "champs"),
     )
     context.questions_read += 1
     position = context.questions_read
@@ -306,7 +307,22 @@ def _read_question(value, where: Where, entry_id: str, context: _Context) -> Que
         open_list=read_key(node, where, "liste_ouverte", read_bool),
         schemes=context.schemes_of(qid),
         public_schemes=read_key(node, where, "dispositifs", context.public_scheme_refs, ()),
+        fields=read_key(node, where, "champs", _read_fields, ()),
     )
+
+
+def _read_fields(value, where: Where) -> tuple[str, ...]:
+    """Key paths of a description (``gouvernance.instances``); the format checks that each exists."""
+    fields = []
+    for path, place in where.items(value):
+        if not isinstance(path, str) or not _FIELD_PATH.fullmatch(path):
+            raise place.error(
+                f"{path!r} is not a key path", hint="write keys joined by dots: coordination.valorisation"
+            )
+        if path in fields:
+            raise place.error(f"{path!r} is given twice")
+        fields.append(path)
+    return tuple(fields)
 
 
 def _read_examples(node: YamlMap, where: Where, qid: str, context: _Context) -> tuple[Example, ...]:

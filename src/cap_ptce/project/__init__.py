@@ -28,6 +28,7 @@ from .description import (
     load_description,
     to_jsonld,
     to_turtle,
+    upgrade,
 )
 from .emit import data_to_yaml
 from .graph import document_graph
@@ -42,6 +43,7 @@ __all__ = [
     "to_turtle",
     "to_jsonld",
     "convert",
+    "upgrade",
     "graph_to_data",
     "data_to_graph",
     "data_to_yaml",

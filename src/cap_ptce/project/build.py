@@ -2,36 +2,29 @@
 
 :func:`build_document` walks the data with the format table
 (:mod:`cap_ptce.project.schema`), refuses unknown keys (naming the nearest
-valid one), missing required keys and values of the wrong type, turns
+valid one), missing required keys and values that cannot be read, turns
 identifiers into IRIs, and records the YAML line behind every
 ``(node, predicate)`` pair. The JSON-LD document it returns uses the keys of
-the shipped context; :mod:`cap_ptce.project.graph` turns it into triples.
+the shipped context; :mod:`cap_ptce.project.graph` turns it into triples. How
+each kind of value is read is in :mod:`cap_ptce.project.build_kinds`.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache
 from typing import Any
 
 from ..errors import UnknownKeyError, YamlError
 from ..i18n.suggest import did_you_mean, nearest
-from ..rdf.namespaces import BASE, GRILLE, VOCAB
+from ..rdf.namespaces import BASE
 from ..yamlstrict import LineMap
+from .build_facts import FactReader
+from .build_kinds import KindReader, Merge, empty
 from .context import predicate
-from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, PROJECT, SPECS, Field, Kind, NodeSpec
-from .values import SLUG_RE, decimal_lexical, slugify
+from .schema import CURRENT_FORMAT, FORMAT_VERSIONS, PROJECT, Field, Kind, NodeSpec
+from .sources import source_paths
 
 __all__ = ["Built", "build_document"]
-
-_YEAR = re.compile(r"^[0-9]{4}$")
-_YEAR_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
-_CODE = re.compile(r"^[0-9A-Za-z]+$")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass
@@ -43,16 +36,6 @@ class Built:
     lines: dict[tuple[str, str | None], int] = field(default_factory=dict)
 
 
-@cache
-def _grid_ids() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
-    """Concept ids by scheme, public-scheme ids and question ids, from the grid."""
-    from ..grid import load_grid
-
-    grid = load_grid()
-    concepts = {s.id: tuple(c.id for c in s.concepts) for s in grid.schemes}
-    return concepts, tuple(p.id for p in grid.public_schemes), tuple(q.id for q in grid.questions)
-
-
 def build_document(data: Any, lines: LineMap | None = None, *, source: str | None = None, base: str = BASE) -> Built:
     """Check ``data`` (a parsed description) and turn it into a JSON-LD document."""
     if not base.endswith(("/", "#")):
@@ -60,20 +43,20 @@ def build_document(data: Any, lines: LineMap | None = None, *, source: str | Non
     return _Builder(lines or LineMap(), source, base).project(data)
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-class _Builder:
-    """Walks one description; holds its project IRI, its actor ids and the lines found so far."""
+class _Builder(KindReader, FactReader):
+    """Walks one description; holds its project IRI, its ids, its sources and the lines found so far."""
 
     def __init__(self, lines: LineMap, source: str | None, base: str) -> None:
         self.linemap = lines
         self.source = source
         self.base = base
         self.iri = ""
+        self.version: int | None = None
         self.actors: tuple[str, ...] = ()
+        self.groups: tuple[str, ...] = ()
+        self.partners: set[str] = set()
         self.roles: dict[str, str] = {}
+        self.sources: dict[tuple, str] = {}
         self.lines: dict[tuple[str, str | None], int] = {}
 
     # -- errors and lines ------------------------------------------------
@@ -101,58 +84,117 @@ class _Builder:
                 (),
                 "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml",
             )
+        self.version = self.format_version(data.get("format"))
         self.check_keys(PROJECT, data, ())
         project_id = self.slug(data["id"], ("id",))
         self.iri = f"{self.base}projet/{project_id}"
-        self.actors = self.actor_ids(data.get("acteurs"))
+        self.actors = self.item_ids(data.get("acteurs"), "acteurs", ("acteurs", "actors"))
+        self.groups = self.item_ids(data.get("groupes"), "groupes", ("groupes", "groups"))
+        self.check_shared_ids(data)
+        self.check_answers_once(data)
+        self.number_sources(data)
         document = self.node(PROJECT, data, (), self.iri)
         return Built(document, self.iri, self.lines)
 
-    def actor_ids(self, actors: Any) -> tuple[str, ...]:
-        """Collect the actors' ids first, so that references may come before the actor."""
-        if _empty(actors):
-            return ()
-        self.expect(isinstance(actors, list), "une liste d'acteurs / a list of actors", ("acteurs",))
-        seen: dict[str, int] = {}
-        for index, actor in enumerate(actors):
-            path = ("acteurs", index)
-            self.expect(
-                isinstance(actor, dict),
-                "un acteur (un bloc avec id:, nom: …) / an actor (a mapping with id:, nom: …)",
-                path,
+    def number_sources(self, data: dict) -> None:
+        """Sources are numbered in the format's order (not the file's), each one once, so that IRIs are stable."""
+        keys: dict[tuple, None] = {}
+        for value, path in source_paths(data):
+            keys.setdefault(self.source_key(value, path), None)
+        self.sources = {key: f"{self.iri}/source/{n}" for n, key in enumerate(keys, start=1)}
+
+    def format_version(self, value: Any) -> int | None:
+        if empty(value):
+            return None
+        if value not in FORMAT_VERSIONS or isinstance(value, bool):
+            raise self.fail(
+                f"version du format inconnue / unknown format version {value!r}",
+                ("format",),
+                f"écrire / write format: {CURRENT_FORMAT}",
             )
-            if _empty(actor.get("id")):
+        return value
+
+    def item_ids(self, items: Any, key: str, names: tuple[str, str]) -> tuple[str, ...]:
+        """Collect the ids of actors or groups first, so that references may come before them."""
+        if empty(items):
+            return ()
+        what = " / ".join(names)
+        self.expect(isinstance(items, list), f"une liste / a list ({what})", (key,))
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            path = (key, index)
+            self.expect(isinstance(item, dict), f"un bloc avec id:, nom: … / a mapping with id:, nom: … ({what})", path)
+            if empty(item.get("id")):
                 continue  # reported as a missing key by check_keys
-            actor_id = self.slug(actor["id"], path + ("id",))
-            if actor_id in seen:
+            item_id = self.slug(item["id"], path + ("id",))
+            if item_id in seen:
                 raise self.fail(
-                    f"deux acteurs ont l'id {actor_id!r} / two actors have the id {actor_id!r}",
+                    f"deux {names[0]} ont l'id {item_id!r} / two {names[1]} have the id {item_id!r}",
                     path + ("id",),
-                    f"donner à chaque acteur son propre id (l'autre est l'acteur "
-                    f"{seen[actor_id] + 1}) / give each actor its own id",
+                    f"donner à chacun son propre id (l'autre est le n° {seen[item_id] + 1}) / give each its own id",
                 )
-            seen[actor_id] = index
+            seen[item_id] = index
         return tuple(seen)
+
+    def check_shared_ids(self, data: dict) -> None:
+        shared = sorted(set(self.actors) & set(self.groups))
+        if shared:
+            index = self.groups.index(shared[0])
+            raise self.fail(
+                f"{shared[0]!r} est l'id d'un acteur et d'un groupe / is the id of an actor and of a group",
+                ("groupes", index, "id"),
+                "donner au groupe un autre id (college-…, grappe-…) / give the group another id",
+            )
+
+    def check_answers_once(self, data: dict) -> None:
+        """A question's free text is given once: under its entry (q07:) or, as in version 1, under reponses:."""
+        block = data.get("reponses")
+        if not isinstance(block, dict):
+            return
+        for qid, text in block.items():
+            if not empty(text) and not empty(data.get(qid)):
+                raise self.fail(
+                    f"la question {qid} a deux réponses (« {qid}: » et « reponses: {qid}: ») / "
+                    f"question {qid} is answered twice",
+                    ("reponses", qid),
+                    f"n'en garder qu'une, de préférence « {qid}: » sous son entrée / keep one, preferably '{qid}:'",
+                )
 
     # -- nodes -----------------------------------------------------------
 
     def check_keys(self, spec: NodeSpec, data: dict, path: tuple) -> None:
+        allowed = spec.keys_in(self.version or 1) if self.version == CURRENT_FORMAT else spec.keys
         for key in data:
-            if spec.field(key) is None:
-                suggestion = nearest(str(key), spec.keys)
-                hint = (
-                    did_you_mean(suggestion)
-                    if suggestion
-                    else f"clés possibles ici / keys allowed here: {', '.join(spec.keys)}"
-                )
-                raise self.fail(f"clé inconnue / unknown key {key!r}", path + (key,), hint, UnknownKeyError)
+            if key in allowed:
+                continue
+            if spec.field(key) is not None:
+                raise self.fail(*self.older_key(spec, key, path), UnknownKeyError)
+            suggestion = nearest(str(key), allowed)
+            hint = (
+                did_you_mean(suggestion)
+                if suggestion
+                else f"clés possibles ici / keys allowed here: {', '.join(allowed)}"
+            )
+            raise self.fail(f"clé inconnue / unknown key {key!r}", path + (key,), hint, UnknownKeyError)
         for spec_field in spec.fields:
-            if spec_field.required and _empty(data.get(spec_field.key)):
+            if spec_field.required and empty(data.get(spec_field.key)):
                 raise self.fail(
                     f"la clé {spec_field.key!r} est obligatoire ici / is required here",
                     path,
                     f"ajouter / add '{spec_field.key}:' ({spec_field.kind})",
                 )
+
+    def older_key(self, spec: NodeSpec, key: str, path: tuple) -> tuple[str, tuple, str]:
+        instead = {
+            "reponses": "écrire chaque réponse sous son entrée (q01: …, q02: …) / write each answer as q01: …",
+            "acteur": "écrire / write porteurs: [id]",
+        }[key]
+        return (
+            f"la clé {key!r} est de la version 1 du format ; ce fichier dit format: 2 / "
+            f"{key!r} is a key of format version 1; this file says format: 2",
+            path + (key,),
+            f"{instead} ; cap-ptce upgrade le fait / cap-ptce upgrade does it",
+        )
 
     def node(self, spec: NodeSpec, data: dict, path: tuple, iri: str) -> dict:
         out: dict[str, Any] = {"@id": iri}
@@ -166,329 +208,111 @@ class _Builder:
         self.check_keys(spec, data, path)
         out: dict[str, Any] = {}
         for key, value in data.items():
-            if _empty(value):
-                continue
             spec_field = spec.field(key)
-            out[key] = self.value(spec_field, value, path + (key,), iri)
-            self.note(iri, key, path + (key,), spec.scope)
+            if empty(value):
+                self.note_empty(spec, spec_field, iri, path + (key,))
+                continue
+            self.place(out, spec, spec_field, self.value(spec_field, value, path + (key,), iri), path + (key,), iri)
+        self.check_others(spec, data, path)
+        if spec.name == "structure_porteuse" and not empty(data.get("acteur")) and not empty(data.get("porteurs")):
+            raise self.fail(
+                "« acteur » (version 1) et « porteurs » disent la même chose / say the same thing",
+                path + ("acteur",),
+                "ne garder que / keep only porteurs: [id, …]",
+            )
         if spec.name == "acteurs":
             self.membership(out, iri, path)
+        if spec is PROJECT:
+            self.separate_partners(out)
         return out
+
+    def note_empty(self, spec: NodeSpec, spec_field: Field, iri: str, path: tuple) -> None:
+        """An empty key still has a line: where a result about its missing value points."""
+        if spec_field.kind in (Kind.ANSWER, Kind.ANSWERS):
+            self.value(spec_field, {} if spec_field.kind == Kind.ANSWERS else "", path, iri)
+        elif spec_field.kind not in (Kind.NEST, Kind.FORMAT, Kind.RELATION):
+            self.note(iri, spec_field.key, path, spec.scope)
+
+    def place(self, out: dict, spec: NodeSpec, spec_field: Field, value: Any, path: tuple, iri: str) -> None:
+        """Put a converted value into the node; a value that fills several terms comes as a Merge."""
+        if spec_field.kind in (Kind.FORMAT, Kind.RELATION) or value is None:
+            return
+        if spec_field.kind in (Kind.ANSWER, Kind.ANSWERS):
+            out.setdefault("reponses", []).extend(value)
+            if spec_field.kind == Kind.ANSWERS:
+                self.note(iri, "reponses", path)
+            return
+        if spec_field.kind == Kind.NEST:
+            for key, inner in value.items():
+                self.put(out, key, inner, path)
+            return
+        items = value.items() if isinstance(value, Merge) else ((spec_field.key, value),)
+        for key, inner in items:
+            self.put(out, key, inner, path)
+            self.note(iri, key, path, spec.scope)
+
+    def put(self, out: dict, key: str, value: Any, path: tuple) -> None:
+        if key in out and out[key] != value:
+            raise self.fail(
+                f"deux valeurs contraires pour / two contrary values for {key!r}",
+                path,
+                "n'en garder qu'une (« environ 15 » dit déjà environ: true) / keep one",
+            )
+        out[key] = value
+
+    def check_others(self, spec: NodeSpec, data: dict, path: tuple) -> None:
+        """``autre`` in an open list comes with its label (``type_autre``), and a label with ``autre``."""
+        found = []
+        for other in (f for f in spec.fields if f.kind == Kind.OTHER):
+            chosen = data.get(other.arg)
+            has_other = chosen == "autre" or (isinstance(chosen, list) and "autre" in chosen)
+            has_label = not empty(data.get(other.key))
+            if has_other and not has_label:
+                raise self.fail(
+                    f"« autre » demande son libellé / 'autre' needs its label: {other.key}",
+                    path + (other.arg,),
+                    f'ajouter / add {other.key}: "…" (par ex. / e.g. "Entreprise adaptée")',
+                )
+            if has_label and not has_other:
+                raise self.fail(
+                    f"{other.key} ne sert qu'avec « autre » / is only for 'autre' in {other.arg}",
+                    path + (other.key,),
+                    f"ajouter autre à / add autre to {other.arg}, ou retirer / or remove {other.key}",
+                )
+            if has_other:
+                found.append(other.key)
+        if len(found) > 1:
+            raise self.fail(
+                f"un seul « autre » par élément / one 'autre' per item ({', '.join(found)})",
+                path + (found[1],),
+                "préciser le second dans nom: ou description: / give the second in nom: or description:",
+            )
 
     def membership(self, actor: dict, iri: str, path: tuple) -> None:
-        """Move an actor's roles and start date onto its org:Membership node."""
-        membership_iri = f"{self.iri}/adhesion/{iri.rsplit('/', 1)[1]}"
-        membership = {"@id": membership_iri, "@type": "org:Membership", "organisation": self.iri}
-        for key in ("roles", "depuis"):
+        """Move an actor's roles and start date onto its org:Membership node (a member) or cap:Partnership."""
+        name = iri.rsplit("/", 1)[1]
+        if iri in self.partners:
+            link_iri = f"{self.iri}/partenariat/{name}"
+            link = {"@id": link_iri, "@type": "cap:Partnership", "partenariat_de": self.iri}
+            keys, reverse = {"roles": "roles_partenaire", "depuis": "depuis"}, "partenariat"
+        else:
+            link_iri = f"{self.iri}/adhesion/{name}"
+            link = {"@id": link_iri, "@type": "org:Membership", "organisation": self.iri}
+            keys, reverse = {"roles": "roles", "depuis": "depuis"}, "adhesion"
+        for key, term in keys.items():
             if key in actor:
-                membership[key] = actor.pop(key)
-                self.note(membership_iri, key, path + (key,))
-        self.note(membership_iri, None, path)
-        actor["adhesion"] = membership
+                link[term] = actor.pop(key)
+                self.note(link_iri, term, path + (key,))
+        self.note(link_iri, None, path)
+        actor[reverse] = link
 
-    # -- values ----------------------------------------------------------
-
-    def expect(self, condition: bool, what: str, path: tuple, hint: str | None = None) -> None:
-        if not condition:
-            raise self.fail(
-                f"attendu / expected: {what}", path, hint or f"voir / see docs/project-format.md, '{path[-1]}'"
-            )
-
-    def value(self, spec_field: Field, value: Any, path: tuple, iri: str) -> Any:
-        if spec_field.kind in Kind.SETS:
-            return self.set_value(spec_field, value, path)
-        convert = getattr(self, "kind_" + _METHODS[spec_field.kind])
-        return convert(value, path, spec_field, iri)
-
-    def set_value(self, spec_field: Field, value: Any, path: tuple) -> list:
-        self.expect(
-            isinstance(value, list),
-            f"une liste / a list ({spec_field.kind})",
-            path,
-            "une valeur par ligne '- valeur', ou [a, b] / one '- value' per line, or [a, b]",
-        )
-        seen = set()
-        out = []
-        for index, item in enumerate(value):
-            item_path = path + (index,)
-            self.expect(
-                not isinstance(item, (dict, list)), "une seule valeur par élément / one value per item", item_path
-            )
-            if _empty(item):
-                continue
-            if item in seen:
-                raise self.fail(
-                    f"{item!r} est donné deux fois / is given twice",
-                    item_path,
-                    "ne le garder qu'une fois / keep it once",
-                )
-            seen.add(item)
-            out.append(getattr(self, "item_" + _METHODS[spec_field.kind])(item, item_path, spec_field))
-        return out
-
-    def text(self, value: Any, path: tuple) -> str:
-        self.expect(
-            isinstance(value, str),
-            "un texte / a text",
-            path,
-            "écrire le texte, entre guillemets s'il contient ':' ou '#' / write the text, quoted if it has ':' or '#'",
-        )
-        return value
-
-    def slug(self, value: Any, path: tuple) -> str:
-        self.expect(
-            isinstance(value, str) and bool(SLUG_RE.match(value)),
-            "un id en minuscules, chiffres et tirets (asso-terres-vives) / "
-            "an id of lowercase letters, digits and hyphens",
-            path,
-        )
-        return value
-
-    def code(self, value: Any, path: tuple) -> str:
-        self.expect(
-            isinstance(value, str),
-            "un code entre guillemets / a code in quotes",
-            path,
-            'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / unquoted, leading zeros are lost',
-        )
-        self.expect(
-            bool(_CODE.match(value)), "un code fait de lettres et de chiffres / a code of letters and digits only", path
-        )
-        return value
-
-    def date_value(self, value: Any, path: tuple) -> dict:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return {"@value": value.isoformat(), "@type": XSD + "date"}
-        if isinstance(value, str) and _YEAR_MONTH.match(value):
-            return {"@value": value, "@type": XSD + "gYearMonth"}
-        if isinstance(value, str) and _YEAR.match(value):
-            return {"@value": value, "@type": XSD + "gYear"}
-        raise self.fail(
-            f"attendu une date / expected a date: {value!r}",
-            path,
-            'écrire / write 2024-03-15, "2024-03" ou / or "2024"',
-        )
-
-    def concept(self, value: Any, path: tuple, scheme: str) -> str:
-        concepts = _grid_ids()[0][scheme]
-        if not isinstance(value, str) or value not in concepts:
-            suggestion = nearest(str(value), concepts)
-            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(concepts)}"
-            raise self.fail(
-                f"{value!r} n'est pas un concept du schéma / is not a concept of the scheme {scheme}",
-                path,
-                hint,
-                UnknownKeyError,
-            )
-        return str(VOCAB[f"{scheme}/{value}"])
-
-    def actor(self, value: Any, path: tuple) -> str:
-        if not isinstance(value, str) or value not in self.actors:
-            suggestion = nearest(str(value), self.actors)
-            hint = (
-                did_you_mean(suggestion)
-                if suggestion
-                else "donner l'id d'un acteur de « acteurs: » / give the id of an actor under acteurs:"
-            )
-            raise self.fail(f"aucun acteur n'a l'id / no actor has the id {value!r}", path, hint)
-        return f"{self.iri}/acteur/{value}"
-
-    def geo(self, value: Any, path: tuple, level: str) -> dict:
-        code = self.code(value, path)
-        iri = f"{INSEE_GEO}{level}/{code}"
-        self.note(iri, None, path)
-        self.note(iri, "code_insee", path)
-        return {"@id": iri, "@type": "igeo:" + GEO_LEVELS[level], "code_insee": code}
-
-    # scalar kinds: kind_<name>(value, path, field, iri)
-
-    def kind_text(self, value, path, spec_field, iri):
-        return self.text(value, path)
-
-    def kind_bool(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, bool), "true ou / or false", path)
-        return value
-
-    def kind_int(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, int) and not isinstance(value, bool), "un nombre entier / a whole number", path)
-        return value
-
-    def kind_decimal(self, value, path, spec_field, iri):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        self.expect(
-            ok and math.isfinite(value),
-            "un nombre, avec un point pour les décimales (0.5) / a number, with a dot for decimals",
-            path,
-        )
-        return decimal_lexical(value)
-
-    def kind_date(self, value, path, spec_field, iri):
-        return self.date_value(value, path)
-
-    def kind_slug(self, value, path, spec_field, iri):
-        return self.slug(value, path)
-
-    def kind_url(self, value, path, spec_field, iri):
-        self.expect(
-            isinstance(value, str) and bool(_IRI.match(value)),
-            "une adresse web complète / a full web address (https://…)",
-            path,
-        )
-        return value
-
-    def kind_code(self, value, path, spec_field, iri):
-        return self.code(value, path)
-
-    def kind_concept(self, value, path, spec_field, iri):
-        return self.concept(value, path, spec_field.arg)
-
-    def kind_public_scheme(self, value, path, spec_field, iri):
-        known = _grid_ids()[1]
-        if value not in known:
-            suggestion = nearest(str(value), known)
-            hint = (
-                did_you_mean(suggestion)
-                if suggestion
-                else f"au choix / one of: {', '.join(known)} (ou omettre / or leave it out)"
-            )
-            raise self.fail(
-                f"{value!r} n'est pas un dispositif de la grille / is not a public scheme of the grid",
-                path,
-                hint,
-                UnknownKeyError,
-            )
-        return str(VOCAB[f"dispositifs/{value}"])
-
-    def kind_actor(self, value, path, spec_field, iri):
-        return self.actor(value, path)
-
-    def kind_commune(self, value, path, spec_field, iri):
-        return self.geo(value, path, "commune")
-
-    def kind_frequency(self, value, path, spec_field, iri):
-        if value not in FREQUENCIES:
-            suggestion = nearest(str(value), FREQUENCIES)
-            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(FREQUENCIES)}"
-            raise self.fail(f"{value!r} n'est pas une fréquence / is not a frequency", path, hint, UnknownKeyError)
-        return FREQ_NS + FREQUENCIES[value]
-
-    def kind_funder(self, value, path, spec_field, iri):
-        funder = f"{iri}/financeur"
-        self.note(funder, None, path)
-        self.note(funder, "nom", path)
-        return {"@id": funder, "@type": "schema:Organization", "nom": self.text(value, path)}
-
-    def kind_member_since(self, value, path, spec_field, iri):
-        return self.date_value(value, path)
-
-    def kind_object(self, value, path, spec_field, iri):
-        spec = SPECS[spec_field.arg]
-        self.expect(isinstance(value, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", path)
-        return self.node(spec, value, path, f"{self.iri}/{spec.segment}")
-
-    def kind_objects(self, value, path, spec_field, iri):
-        spec = SPECS[spec_field.arg]
-        self.expect(
-            isinstance(value, list),
-            "une liste, un élément '- clé: valeur' chacun / a list of '- key: value' items",
-            path,
-        )
-        items = []
-        for index, item in enumerate(value):
-            item_path = path + (index,)
-            self.expect(
-                isinstance(item, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", item_path
-            )
-            name = item.get("id") if spec.name == "acteurs" else index + 1
-            node = self.node(spec, item, item_path, f"{self.iri}/{spec.segment}/{name}")
-            node["position"] = index + 1
-            items.append(node)
-        return items
-
-    def kind_nest(self, value, path, spec_field, iri):
-        spec = SPECS[spec_field.arg]
-        self.expect(isinstance(value, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", path)
-        return self.properties(spec, value, path, iri)
-
-    def kind_answers(self, value, path, spec_field, iri):
-        self.expect(isinstance(value, dict), "un bloc q01 … q18 → texte / a mapping from q01 … q18 to texts", path)
-        questions = _grid_ids()[2]
-        answers = []
-        for qid, text in value.items():
-            if qid not in questions:
-                suggestion = nearest(str(qid), questions)
-                hint = did_you_mean(suggestion) if suggestion else "questions q01 … q18"
-                raise self.fail(f"question inconnue / unknown question {qid!r}", path + (qid,), hint, UnknownKeyError)
-            answer = f"{self.iri}/reponse/{qid}"
-            self.note(answer, None, path + (qid,))  # also for an empty answer: where to write it
-            if _empty(text):
-                continue
-            answers.append(
-                {
-                    "@id": answer,
-                    "@type": "cap:Answer",
-                    "question": str(GRILLE[f"question/{qid}"]),
-                    "texte": self.text(text, path + (qid,)),
-                }
-            )
-            self.note(answer, "texte", path + (qid,))
-        return answers
-
-    # set items: item_<name>(value, path, field)
-
-    def item_text(self, value, path, spec_field):
-        return self.text(value, path)
-
-    def item_concept(self, value, path, spec_field):
-        return self.concept(value, path, spec_field.arg)
-
-    def item_actor(self, value, path, spec_field):
-        return self.actor(value, path)
-
-    def item_geo(self, value, path, spec_field):
-        return self.geo(value, path, spec_field.arg)
-
-    def item_role(self, value, path, spec_field):
-        label = self.text(value, path)
-        slug = slugify(label)
-        self.expect(bool(slug), "un rôle avec au moins une lettre / a role with at least one letter", path)
-        if self.roles.setdefault(slug, label) != label:
-            raise self.fail(
-                f"les rôles {label!r} et {self.roles[slug]!r} se confondent / "
-                "the two roles are too close to tell apart",
-                path,
-                "écrire un même rôle toujours de la même façon / write a role the same way everywhere",
-            )
-        role = f"{self.iri}/role/{slug}"
-        self.note(role, None, path)
-        self.note(role, "libelle", path)
-        return {"@id": role, "@type": "org:Role", "libelle": label}
-
-
-_METHODS = {
-    Kind.TEXT: "text",
-    Kind.BOOL: "bool",
-    Kind.INT: "int",
-    Kind.DECIMAL: "decimal",
-    Kind.DATE: "date",
-    Kind.SLUG: "slug",
-    Kind.URL: "url",
-    Kind.EMAIL: "text",
-    Kind.CODE: "code",
-    Kind.CONCEPT: "concept",
-    Kind.PUBLIC_SCHEME: "public_scheme",
-    Kind.ACTOR: "actor",
-    Kind.COMMUNE: "commune",
-    Kind.FREQUENCY: "frequency",
-    Kind.FUNDER: "funder",
-    Kind.MEMBER_SINCE: "member_since",
-    Kind.OBJECT: "object",
-    Kind.OBJECTS: "objects",
-    Kind.NEST: "nest",
-    Kind.ANSWERS: "answers",
-    Kind.TEXTS: "text",
-    Kind.CONCEPTS: "concept",
-    Kind.ACTORS: "actor",
-    Kind.GEO: "geo",
-    Kind.ROLES: "role",
-}
+    def separate_partners(self, out: dict) -> None:
+        """Partners are linked by cap:hasPartner, members by org:hasMember."""
+        for key in ("acteurs", "groupes"):
+            nodes = out.pop(key, [])
+            members = [n for n in nodes if n["@id"] not in self.partners]
+            partners = [n for n in nodes if n["@id"] in self.partners]
+            if members:
+                out[key] = members
+            if partners:
+                out.setdefault("partenaires", []).extend(partners)

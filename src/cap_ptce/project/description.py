@@ -39,6 +39,7 @@ __all__ = [
     "to_turtle",
     "to_jsonld",
     "convert",
+    "upgrade",
     "format_of",
     "DESCRIPTION_SUFFIXES",
 ]
@@ -287,3 +288,13 @@ def convert(
         )
     description = load_description(path_or_text, source=source, base=base, format=format)
     return writers[to](description.graph)
+
+
+def upgrade(path_or_text: str | bytes | Path, *, source: str | None = None, base: str = BASE) -> str:
+    """A description of any format version, rewritten as YAML of the current version; nothing is lost.
+
+    The graph of the text returned is the graph of the description given (a test
+    checks it on every sample of the first version). Comments are not data and
+    are not kept; the writer gives each grid entry a title instead.
+    """
+    return convert(path_or_text, "yaml", source=source, base=base)

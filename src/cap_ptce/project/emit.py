@@ -18,7 +18,9 @@ from typing import Any
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .schema import PROJECT, SPECS, Kind, NodeSpec
+from ..grid import load_grid
+from ..i18n import t
+from .schema import PROJECT, SECTION_OF, SPECS, Kind, NodeSpec
 from .values import decimal_lexical
 
 __all__ = ["data_to_yaml", "FICTIONAL_HEADER"]
@@ -31,19 +33,38 @@ FICTIONAL_HEADER = (
 _FLOW_WIDTH = 72
 _STR = "tag:yaml.org,2002:str"
 _RESOLVER = Resolver()
+_ANSWER_LINE = re.compile(r"^q[0-9]{2}: ")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9]+)*$")
 
 
 def data_to_yaml(data: dict) -> str:
-    """YAML text for ``data``: keys in the format's order, empty values left out."""
+    """YAML text for ``data``: keys in the format's order, empty values left out, a title over each grid entry."""
     lines: list[str] = []
+    section = None
     for key, value in _ordered(PROJECT, data).items():
         block = _entry(key, value, 0)
-        if lines and (len(block) > 1 or lines[-1].startswith(" ")):
+        if SECTION_OF.get(key, section) != section:
+            section = SECTION_OF[key]
+            lines.extend(["", _section_title(section)])
+        elif lines and (len(block) > 1 or lines[-1].startswith(" ") or _is_answer(lines[-1])):
             lines.append("")
         lines.extend(block)
     header = FICTIONAL_HEADER if data.get("fictif") else ""
     return header + "\n".join(lines) + "\n"
+
+
+def _is_answer(line: str) -> bool:
+    return bool(_ANSWER_LINE.match(line))
+
+
+@lru_cache(maxsize=16)
+def _section_title(section: str) -> str:
+    """``# Entrée 3 — Acteurs impliqués`` over an entry's keys (the format's keys are French, so are its titles)."""
+    if section == "faits":
+        return "# " + t("template.facts", "fr")
+    entry = load_grid().entry(section)
+    questions = ", ".join(q.id for q in entry.questions)
+    return "# " + t("template.entry", "fr", n=entry.position, label=entry.label.fr) + f" ({questions})"
 
 
 def _empty(value: Any) -> bool:
@@ -57,13 +78,23 @@ def _ordered(spec: NodeSpec, data: dict) -> dict:
     for key in sorted(data, key=lambda k: (rank.get(k, len(rank)), str(k))):
         value = data[key]
         field = spec.field(key)
-        if field is not None and field.kind in (Kind.NEST, Kind.OBJECT) and isinstance(value, dict):
-            value = _ordered(SPECS[field.arg], value)
-        elif field is not None and field.kind == Kind.OBJECTS and isinstance(value, list):
-            value = [_ordered(SPECS[field.arg], v) if isinstance(v, dict) else v for v in value]
+        inner = _INNER.get(field.kind, field.arg) if field is not None else None
+        if isinstance(value, dict) and inner in SPECS:
+            value = _ordered(SPECS[inner], value)
+        elif isinstance(value, list) and inner in SPECS:
+            value = [_ordered(SPECS[inner], v) if isinstance(v, dict) else v for v in value]
         if not _empty(value):
             out[key] = value
     return out
+
+
+# The spec of the blocks that a key of these kinds may hold (otherwise the key's argument names it).
+_INNER = {
+    Kind.FIGURE: "chiffre_valeur",
+    Kind.SOURCE: "source",
+    Kind.SOURCES: "source",
+    Kind.POLES: "poles_lies",
+}
 
 
 def _entry(key: str, value: Any, indent: int) -> list[str]:

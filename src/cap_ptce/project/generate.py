@@ -1,30 +1,49 @@
-"""Synthetic PTCE descriptions, for benchmarks and load tests.
+"""Synthetic PTCE descriptions (format version 2), for benchmarks, load tests and demonstrations.
 
 :func:`synthetic_description` builds one description from a seed and an index,
 deterministically (the same seed gives the same bytes), varied in région,
-maturity, size (3 to 25 actors), theme, public schemes and funding mix, and
-valid: at least one ESS enterprise and one enterprise outside the ESS, at
-least three legal persons, a local authority, research or training actor, a
-private-law carrying structure, a territory, a common strategy, an answer to
-every question, and SIREN/SIRET numbers with their Luhn check digit. Every
-description says it is fictional (``fictif: true``).
+maturity, size (3 to 25 actors), theme, public schemes, funding mix and in the
+situations real poles are in: a cooperative carrier whose members sit in
+colleges, co-carriers, a consortium agreement, a building federation or a
+cluster of firms counted as a whole, partners beside members, an EPCI and
+residents as actors, territories over two départements (of two régions for
+some), figures with their year, State selections. By default a description is
+valid: at least one ESS enterprise and one enterprise outside the ESS, at least
+three legal persons, a local authority, research or training actor, a
+private-law carrying structure, a territory, a common strategy, each question
+answered once (by its keys, and in words for q04–q06), and SIREN/SIRET numbers
+with their Luhn check digit. ``incomplete`` and ``invalid`` are the shares of
+descriptions left incomplete or failing the law (:mod:`.generate_defects`).
+Every description says it is fictional (``fictif: true``).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ParameterError
+from . import generate_parts as parts
 from .emit import data_to_yaml
-from .geo_sample import DEPARTEMENTS, REGIONS, Departement
+from .generate_defects import spoil
+from .generate_tables import (
+    COLLEGES,
+    ESS_KINDS,
+    GROUP_KINDS,
+    NAME_WORDS,
+    OTHER_KINDS,
+    PARTNER_KINDS,
+    THEMES,
+    Theme,
+)
+from .geo_sample import DEPARTEMENTS, NEIGHBOURS, REGIONS, Departement
 
 __all__ = ["luhn_digit", "is_luhn_valid", "synthetic_description", "synthetic_files", "write_synthetic"]
 
 MAX_COUNT = 1_000_000
+_BY_CODE = {d.code: d for d in DEPARTEMENTS}
 
 
 def luhn_digit(digits: str) -> str:
@@ -39,110 +58,6 @@ def luhn_digit(digits: str) -> str:
 def is_luhn_valid(number: str) -> bool:
     """True when the last digit of ``number`` is its Luhn check digit."""
     return number.isdigit() and len(number) > 1 and luhn_digit(number[:-1]) == number[-1]
-
-
-@dataclass(frozen=True)
-class _Theme:
-    axis: str
-    scheme: str | None
-    words: tuple[str, ...]
-    actions: tuple[str, ...]
-    finding: str
-    skills: tuple[str, ...]
-
-
-_THEMES = (
-    _Theme(
-        "circuits-courts-alimentaires",
-        "pat",
-        ("Saveurs", "Terroirs", "Paniers", "Récoltes"),
-        (
-            "Légumerie solidaire",
-            "Épicerie solidaire",
-            "Plateforme logistique des producteurs",
-            "Cuisine partagée",
-            "Conserverie",
-        ),
-        "Les producteurs locaux n'ont pas accès à la restauration collective.",
-        ("Maraîchage", "Transformation alimentaire", "Logistique"),
-    ),
-    _Theme(
-        "mobilite-durable",
-        "crte",
-        ("Mobilités", "Trajets", "Roues"),
-        ("Garage solidaire", "Service d'autopartage", "Atelier vélo", "Transport à la demande"),
-        "Un tiers des demandeurs d'emploi n'ont pas de moyen de transport.",
-        ("Mécanique", "Conseil en mobilité", "Conduite"),
-    ),
-    _Theme(
-        "environnement",
-        "crte",
-        ("Réemploi", "Ressources", "Matières"),
-        ("Ressourcerie", "Matériauthèque", "Atelier de réparation", "Collecte des biodéchets"),
-        "Les déchets réutilisables du territoire partent à l'enfouissement.",
-        ("Réemploi", "Réparation", "Tri des déchets"),
-    ),
-    _Theme(
-        "services-proximite",
-        None,
-        ("Proximité", "Bourg", "Voisinage"),
-        ("Tiers-lieu", "Conciergerie de territoire", "Commerce multiservice", "Maison de services"),
-        "Les services ferment dans les bourgs et les habitants doivent se déplacer.",
-        ("Animation", "Accueil du public", "Gestion de lieux"),
-    ),
-    _Theme(
-        "parcours-emploi-formation",
-        "tzcld",
-        ("Emplois", "Parcours", "Compétences"),
-        ("Entreprise à but d'emploi", "Parcours de formation", "Groupement d'employeurs", "Chantier d'insertion"),
-        "Le chômage de longue durée dépasse la moyenne régionale.",
-        ("Insertion", "Formation", "Accompagnement vers l'emploi"),
-    ),
-)
-
-# (type concept, ESS, legal category, legal form, name pattern)
-_ESS_KINDS = (
-    ("association", True, "9220", "Association loi 1901", "Association {w} de {c}"),
-    ("cooperative", True, "5710", "SCIC SAS", "SCIC {w} {c}"),
-    ("cooperative", True, "5499", "SCOP SARL", "SCOP {w} et Cie"),
-    ("structure-insertion", True, "9220", "Association (atelier et chantier d'insertion)", "Chantier {w} de {c}"),
-    ("fondation", True, "9300", "Fondation", "Fondation {w}"),
-)
-_OTHER_KINDS = (
-    ("entreprise-hors-ess", False, "5710", "SAS", "{w} Services SAS"),
-    ("entreprise-hors-ess", False, "5499", "SARL", "SARL {w} de {c}"),
-    ("entreprise-hors-ess", False, "5599", "SA", "{w} Industries SA"),
-)
-_PARTNER_KINDS = (
-    ("collectivite-territoriale", False, "7210", "Commune", "Ville de {c}"),
-    ("organisme-formation", False, "7331", "Établissement public local d'enseignement", "Lycée professionnel de {c}"),
-    (
-        "enseignement-superieur",
-        False,
-        "7383",
-        "Établissement public d'enseignement supérieur",
-        "Université de {c} (fictive)",
-    ),
-    ("reseau", True, "9220", "Association loi 1901", "Réseau {w} de {c}"),
-)
-_NAME_WORDS = (
-    "Horizon",
-    "Entraide",
-    "Avenir",
-    "Convergence",
-    "Alliance",
-    "Racines",
-    "Atelier",
-    "Passerelle",
-    "Solidarités",
-    "Rivages",
-    "Ensemble",
-    "Élan",
-    "Ruches",
-    "Sillons",
-)
-_FREQUENCIES = ("mensuelle", "bimestrielle", "trimestrielle", "semestrielle", "annuelle")
-_STAGES = ("idee", "etude", "experimentation", "concretisation", "fonctionnement")
 
 
 def _siren(rng: random.Random, first: str = "") -> str:
@@ -164,25 +79,29 @@ class _Draft:
         self.index = index
         self.seed = seed
         self.departement: Departement = self.rng.choice(DEPARTEMENTS)
-        self.theme: _Theme = self.rng.choice(_THEMES)
+        self.second: Departement | None = self._neighbour()
+        self.theme: Theme = self.rng.choice(THEMES)
         self.word = self.rng.choice(self.theme.words)
         self.city = self.rng.choice(self.departement.communes)[1]
         self.maturity = self.rng.choice(("emergent", "etabli"))
         self.actors: list[dict] = []
 
-    def actor(self, kind: tuple, *, siren_first: str = "", role: str) -> dict:
+    def _neighbour(self) -> Departement | None:
+        pairs = [p for p in NEIGHBOURS if self.departement.code in p]
+        if not pairs or self.rng.random() >= 0.6:
+            return None
+        pair = self.rng.choice(pairs)
+        return _BY_CODE[pair[1] if pair[0] == self.departement.code else pair[0]]
+
+    def actor(self, kind: tuple, *, siren_first: str = "", role: str, partner: bool = False) -> dict:
         concept, ess, category, form, pattern = kind
-        word = self.rng.choice((self.word, *_NAME_WORDS))
+        word = self.rng.choice((self.word, *NAME_WORDS))
         name = pattern.format(w=word, c=self.city)
-        slug = _slug(name)
-        taken = {a["id"] for a in self.actors}
-        suffix = 2
-        while slug in taken:
-            slug, suffix = f"{_slug(name)}-{suffix}", suffix + 1
+        actor = {"id": self.new_id(name), "nom": name}
+        if partner:
+            actor["relation"] = "partenaire"
         siren = _siren(self.rng, siren_first)
-        actor = {
-            "id": slug,
-            "nom": name,
+        actor |= {
             "type": concept,
             "ess": ess,
             "siren": siren,
@@ -196,14 +115,45 @@ class _Draft:
         self.actors.append(actor)
         return actor
 
+    def new_id(self, name: str) -> str:
+        slug, taken, suffix = _slug(name), {a["id"] for a in self.actors}, 2
+        while slug in taken:
+            slug, suffix = f"{_slug(name)}-{suffix}", suffix + 1
+        return slug
+
     def cast(self) -> None:
         size = self.rng.randint(3, 25)
-        self.carrier = self.actor(self.rng.choice(_ESS_KINDS[:4]), role="Structure porteuse")
-        self.actor(self.rng.choice(_OTHER_KINDS), role="Membre fondateur")
-        self.actor(self.rng.choice(_PARTNER_KINDS[:3]), siren_first="2", role="Partenaire")
-        for _ in range(size - 3):
-            kinds = self.rng.choice((_ESS_KINDS, _OTHER_KINDS, _PARTNER_KINDS))
-            self.actor(self.rng.choice(kinds), role=self.rng.choice(("Membre associé", "Partenaire")))
+        self.carrier = self.actor(self.rng.choice(ESS_KINDS[:4]), role="Structure porteuse")
+        self.actor(self.rng.choice(OTHER_KINDS), role="Membre fondateur")
+        self.actor(self.rng.choice(PARTNER_KINDS[:3]), siren_first="2", role="Partenaire")
+        for n in range(size - 3):
+            if n == 0 and self.departement.epci and self.rng.random() < 0.3:
+                self.epci_actor()
+            elif n == 1 and self.rng.random() < 0.2:
+                self.residents()
+            else:
+                kinds = self.rng.choice((ESS_KINDS, OTHER_KINDS, PARTNER_KINDS))
+                partner = self.rng.random() < 0.2
+                self.actor(self.rng.choice(kinds), role="Partenaire" if partner else "Membre associé", partner=partner)
+
+    def epci_actor(self) -> None:
+        siren, name = self.departement.epci[0]
+        self.actors.append(
+            {
+                "id": self.new_id(name),
+                "nom": name,
+                "type": "epci",
+                "ess": False,
+                "siren": siren,
+                "forme_juridique": "Établissement public de coopération intercommunale",
+                "categorie_juridique": "7346",
+                "roles": ["Partenaire public"],
+            }
+        )
+
+    def residents(self) -> None:
+        name = f"Collectif des habitants de {self.city}"
+        self.actors.append({"id": self.new_id(name), "nom": name, "type": "habitant", "roles": ["Membre associé"]})
 
 
 @lru_cache(maxsize=4096)
@@ -213,173 +163,121 @@ def _slug(text: str) -> str:
     return slugify(text)[:60].strip("-")
 
 
-def synthetic_description(seed: int, index: int) -> dict:
-    """The data of synthetic description ``index`` for ``seed``."""
+def synthetic_description(seed: int, index: int, *, incomplete: float = 0.0, invalid: float = 0.0) -> dict:
+    """The data of synthetic description ``index`` for ``seed``; ``incomplete`` and ``invalid`` are shares (0 to 1)."""
     draft = _Draft(seed, index)
     draft.cast()
     rng, theme, dep = draft.rng, draft.theme, draft.departement
-    ids = [a["id"] for a in draft.actors]
-    communes = sorted(code for code, _ in rng.sample(dep.communes, rng.randint(1, len(dep.communes))))
+    ids = [a["id"] for a in draft.actors if a.get("relation") != "partenaire"]
     data: dict = {
         "fictif": True,
+        "format": 2,
         "id": f"synthetique-{draft.seed}-{index:06d}",
         "nom": f"Pôle {draft.word} {draft.city} (synthétique n° {index})",
         "description": f"Description synthétique d'un PTCE sur le thème « {theme.axis} » ({dep.name}).",
         "maturite": draft.maturity,
-        "structure_porteuse": {
-            "acteur": draft.carrier["id"],
-            "experience_cooperation": f"{draft.carrier['nom']} coopère depuis {rng.randint(2, 15)} ans sur le territoire.",
-        },
+        "structure_porteuse": _carrying(draft, ids),
         "strategie_commune": f"Mutualiser moyens et compétences autour de « {theme.actions[0].lower()} » à {draft.city}.",
         "objectifs": [f"Créer {rng.randint(3, 40)} emplois durables", "Renforcer la coopération entre acteurs locaux"],
         "constats": [{"texte": theme.finding, "sources": ["Diagnostic territorial"], "partage": rng.random() < 0.8}],
-        "axes": sorted({theme.axis, rng.choice(_THEMES).axis}),
+        "axes": sorted({theme.axis, rng.choice(THEMES).axis}),
         "acteurs": draft.actors,
-        "gouvernance": _governance(rng, ids),
-        "territoire": _territory(rng, dep, communes, draft.city),
-        "actions": _actions(rng, theme, ids, draft.maturity),
+        "groupes": _groups(draft),
+        "gouvernance": parts.governance(rng, ids),
+        "territoire": _territory(draft),
+        "actions": parts.actions(rng, theme, ids, draft.maturity),
         "implications": [{"membre": ids[1], "formes": ["apports-en-nature"], "description": "Locaux et matériel."}],
-        "dispositifs": _schemes(rng, theme, draft.city),
-        "coordination": [
-            {
-                "nom": "Coordination du pôle",
-                "fonctions": ["animation", "ingenierie-projet-collectif"],
-                "statut": "salariee",
-                "etp": rng.choice((0.5, 0.8, 1)),
-                "valorisation": rng.choice(("creation-poste", "mise-a-disposition")),
-                "employeur": draft.carrier["id"],
-            }
-        ],
-        "financements": _fundings(rng, draft.carrier["id"]),
+        "effets_attendus": ["Création d'emplois non délocalisables", "Transition écologique du territoire"],
+        "dispositifs": parts.schemes(rng, theme, draft.city),
+        "coordination": [parts.coordination(rng, draft.carrier["id"])],
+        "financements": parts.fundings(rng, draft.carrier["id"]),
+        "chiffres": parts.figures(rng, draft.maturity),
+        "reconnaissances": parts.recognitions(rng, draft.maturity),
     }
-    data["reponses"] = _answers(data, dep, theme)
+    data["territoire"]["ressources"] = [f"Savoir-faire de {dep.name}", "Tissu associatif local"]
+    data.update(parts.free_texts(rng, data, dep, theme))
+    spoil(data, random.Random(f"cap-ptce/{seed}/{index}/defects"), incomplete=incomplete, invalid=invalid)
     return data
 
 
-def _governance(rng: random.Random, ids: list[str]) -> dict:
-    participants = sorted(rng.sample(ids, min(len(ids), rng.randint(3, 8))))
-    return {
-        "formes": sorted(rng.sample(("formalisee", "comites", "convention", "charte"), 2)),
-        "instances": [
-            {
-                "nom": "Comité de pilotage",
-                "type": "instances-pilotage",
-                "frequence": rng.choice(_FREQUENCIES),
-                "participants": participants,
-            }
-        ],
+def _carrying(draft: _Draft, members: list[str]) -> dict:
+    """One legal person mostly; some pairs of co-carriers and some consortium agreements with a lead member."""
+    rng, carrier = draft.rng, draft.carrier["id"]
+    years = rng.randint(2, 15)
+    block = {"experience_cooperation": f"{draft.carrier['nom']} coopère depuis {years} ans sur le territoire."}
+    draw = rng.random()
+    if draw < 0.6:
+        return {"portage": "personne-morale", "porteurs": [carrier]} | block
+    if draw < 0.8:
+        return {"portage": "co-portage", "porteurs": sorted({carrier, members[1]})} | block
+    named = sorted(rng.sample(members, min(len(members), rng.randint(2, 4))))
+    agreement = {
+        "date": f"{rng.randint(2012, 2024)}",
+        "signataires": named,
+        "nombre_signataires": len(named) + rng.randint(0, 12),
     }
+    return {"portage": "convention-consortium", "porteurs": [carrier], "convention": agreement} | block
 
 
-def _territory(rng: random.Random, dep: Departement, communes: list[str], city: str) -> dict:
+def _groups(draft: _Draft) -> list[dict]:
+    rng, groups = draft.rng, []
+    if "SCIC" in draft.carrier["forme_juridique"] and rng.random() < 0.7:
+        for name, mostly_ess in COLLEGES[: rng.randint(3, 5)]:
+            college = {"id": _slug(name), "nom": name, "type": "college", "au_sein_de": draft.carrier["id"]}
+            college["nombre_membres"] = rng.randint(2, 30)
+            if mostly_ess is not None:
+                college["majoritairement_ess"] = mostly_ess
+            groups.append(college)
+    if rng.random() < 0.35:
+        groups.append(_group(draft, rng.choice(GROUP_KINDS)))
+    return groups
+
+
+def _group(draft: _Draft, kind: tuple) -> dict:
+    rng = draft.rng
+    concept, pattern, mostly_ess, legal_person = kind
+    name = pattern.format(c=draft.city, d=draft.departement.name)
+    group = {"id": "groupe-" + _slug(concept), "nom": name, "type": concept, "majoritairement_ess": mostly_ess}
+    count = rng.randint(12, 60)
+    group["nombre_membres"] = count if rng.random() < 0.5 else f"{count} à {count + rng.randint(3, 10)}"
+    if legal_person and len(draft.actors) < 25:
+        siren = _siren(rng)
+        federation = {
+            "id": draft.new_id(name),
+            "nom": name,
+            "type": "reseau",
+            "ess": False,
+            "siren": siren,
+            "forme_juridique": "Syndicat patronal",
+            "categorie_juridique": "8420",
+            "roles": ["Membre associé"],
+        }
+        draft.actors.append(federation)
+        group["personne_morale"] = federation["id"]
+    return group
+
+
+def _territory(draft: _Draft) -> dict:
+    rng, dep, second = draft.rng, draft.departement, draft.second
+    deps = [dep] + ([second] if second else [])
+    communes = sorted(code for d in deps for code, _ in rng.sample(d.communes, rng.randint(1, len(d.communes))))
     territory = {
-        "nom": f"Territoire de {city}",
+        "nom": f"Territoire de {draft.city}" + (f" et {second.name}" if second else ""),
         "communes": communes,
-        "departements": [dep.code],
-        "regions": [dep.region],
+        "departements": sorted(d.code for d in deps),
+        "regions": sorted({d.region for d in deps}),
         "population": rng.randint(5, 400) * 1000,
     }
     if dep.epci and rng.random() < 0.7:
         territory["epci"] = [dep.epci[0][0]]
-    territory["description"] = f"Territoire de la région {REGIONS[dep.region]}."
+    names = " et ".join(REGIONS[code] for code in territory["regions"])
+    territory["description"] = f"Territoire de la région {names}." if len(deps) == 1 else f"Territoire sur {names}."
     return territory
 
 
-def _actions(rng: random.Random, theme: _Theme, ids: list[str], maturity: str) -> list[dict]:
-    stages = _STAGES[:3] if maturity == "emergent" else _STAGES
-    names = rng.sample(theme.actions, rng.randint(1, len(theme.actions)))
-    year = rng.randint(2021, 2026)
-    return [
-        {
-            "nom": name,
-            "stade": rng.choice(stages),
-            "axes": [theme.axis],
-            "debut": f"{year + n}",
-            "porteurs": sorted(rng.sample(ids, min(2, len(ids)))),
-        }
-        for n, name in enumerate(names)
-    ]
-
-
-def _schemes(rng: random.Random, theme: _Theme, city: str) -> list[dict]:
-    found = []
-    if theme.scheme and rng.random() < 0.7:
-        found.append({"dispositif": theme.scheme, "nom": f"{theme.scheme.upper()} de {city}"})
-    if rng.random() < 0.3 and theme.scheme != "crte":
-        found.append({"dispositif": "crte", "nom": f"CRTE de {city}"})
-    return found
-
-
-def _fundings(rng: random.Random, carrier: str) -> list[dict]:
-    fundings = [
-        {
-            "financeur": "État — AMI PTCE",
-            "type_financeur": "etat",
-            "montant": 100000,
-            "nature": "fonctionnement",
-            "statut": rng.choice(("active", "activable")),
-        }
-    ]
-    for funder, kind in rng.sample(
-        (
-            ("Région", "region"),
-            ("Département", "departement"),
-            ("Fondation", "fondations"),
-            ("Financement participatif", "financement-participatif"),
-            ("Europe (FSE+)", "europe"),
-        ),
-        rng.randint(0, 3),
-    ):
-        fundings.append(
-            {
-                "financeur": funder,
-                "type_financeur": kind,
-                "montant": rng.randint(5, 200) * 500,
-                "nature": rng.choice(("fonctionnement", "investissement")),
-                "statut": rng.choice(("active", "activable")),
-            }
-        )
-    if rng.random() < 0.5:
-        fundings.append(
-            {
-                "financeur_acteur": carrier,
-                "type_financeur": "autofinancement",
-                "montant": rng.randint(1, 40) * 1000,
-                "nature": "fonctionnement",
-                "statut": "active",
-            }
-        )
-    return fundings
-
-
-def _answers(data: dict, dep: Departement, theme: _Theme) -> dict:
-    actors = data["acteurs"]
-    texts = [
-        data["structure_porteuse"]["experience_cooperation"],
-        f"{theme.finding} Constat issu d'un diagnostic territorial partagé.",
-        f"Axes : {', '.join(data['axes'])}.",
-        "La dynamique expérimente des réponses que ni le marché ni la collectivité n'apportaient.",
-        data["objectifs"][0] + ", non délocalisables.",
-        f"Elle valorise les ressources et les savoir-faire de {dep.name}.",
-        f"{len(actors)} acteurs : entreprises de l'ESS et hors ESS, collectivités, formation.",
-        "Un comité de pilotage réunit les membres.",
-        f"Gouvernance : {', '.join(data['gouvernance']['formes'])}.",
-        data["territoire"]["nom"] + ", " + data["territoire"]["description"],
-        "La dynamique s'appuie sur le tissu économique et associatif local.",
-        f"{len(data['actions'])} action(s) : " + ", ".join(a["nom"] for a in data["actions"]) + ".",
-        "Les membres apportent locaux, matériel, expertise et mise en relation.",
-        "Elle concourt à l'emploi et à la transition écologique.",
-        "Liens réguliers avec les élus et les techniciens des collectivités.",
-        "Une coordination salariée anime la démarche.",
-        "Le poste est "
-        + ("créé" if data["coordination"][0]["valorisation"] == "creation-poste" else "mis à disposition")
-        + ".",
-        f"{len(data['financements'])} financement(s) prévus, publics et privés.",
-    ]
-    return {f"q{n:02d}": text for n, text in enumerate(texts, start=1)}
-
-
-def synthetic_files(count: int, seed: int = 0) -> Iterator[tuple[str, str]]:
+def synthetic_files(
+    count: int, seed: int = 0, *, incomplete: float = 0.0, invalid: float = 0.0
+) -> Iterator[tuple[str, str]]:
     """``(file name, YAML text)`` for each of ``count`` synthetic descriptions."""
     if seed < 0:
         raise ParameterError(
@@ -393,16 +291,25 @@ def synthetic_files(count: int, seed: int = 0) -> Iterator[tuple[str, str]]:
             key="N",
             hint=f"de 0 à / from 0 to {MAX_COUNT:,}",
         )
+    for name, share in (("incomplete", incomplete), ("invalid", invalid)):
+        if not 0 <= share <= 1:
+            raise ParameterError(
+                f"part hors de 0 à 1 / share out of 0 to 1: {share}",
+                key=name,
+                hint="par exemple / for example 0.2 (une description sur cinq / one description in five)",
+            )
     for index in range(1, count + 1):
-        data = synthetic_description(seed, index)
+        data = synthetic_description(seed, index, incomplete=incomplete, invalid=invalid)
         yield f"{data['id']}.yaml", data_to_yaml(data)
 
 
-def write_synthetic(count: int, directory: Path, seed: int = 0) -> list[Path]:
+def write_synthetic(
+    count: int, directory: Path, seed: int = 0, *, incomplete: float = 0.0, invalid: float = 0.0
+) -> list[Path]:
     """Write ``count`` synthetic descriptions into ``directory``; return their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in synthetic_files(count, seed):
+    for name, text in synthetic_files(count, seed, incomplete=incomplete, invalid=invalid):
         path = directory / name
         path.write_text(text, encoding="utf-8")
         paths.append(path)

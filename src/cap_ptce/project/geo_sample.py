@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Departement", "DEPARTEMENTS", "REGIONS"]
+__all__ = ["Departement", "DEPARTEMENTS", "REGIONS", "NEIGHBOURS"]
 
 REGIONS: dict[str, str] = {
     "01": "Guadeloupe",
@@ -143,4 +143,22 @@ DEPARTEMENTS: tuple[Departement, ...] = (
         (("249740119", "Communauté intercommunale du Nord de La Réunion"),),
     ),
     Departement("976", "Mayotte", "06", (("97611", "Mamoudzou"),)),
+)
+
+# Départements that share a border, for territories over two départements; the first six pairs
+# straddle two régions (Aisne and Marne, Vienne and Indre-et-Loire, Aveyron and Cantal…).
+NEIGHBOURS: tuple[tuple[str, str], ...] = (
+    ("02", "51"),
+    ("86", "37"),
+    ("12", "15"),
+    ("49", "86"),
+    ("56", "44"),
+    ("30", "84"),
+    ("42", "63"),
+    ("57", "67"),
+    ("59", "62"),
+    ("29", "56"),
+    ("13", "84"),
+    ("35", "22"),
+    ("31", "09"),
 )

@@ -1,14 +1,17 @@
-"""The ready-to-fill description that ``cap-ptce new`` writes, generated from the grid.
+"""The ready-to-fill description that ``cap-ptce new`` writes, generated from the grid (format version 2).
 
 Each entry of the grid opens a section: its questions as comments, in the
-future tense for an emerging project, with their examples as hints, then the
-structured keys of that entry with placeholder values. ``reponses:`` closes
-the file with an empty answer for each of the 18 questions.
+future tense for an emerging project, with their examples and the keys that
+answer them; then the entry's keys, empty, with the values they take; then,
+for each question, its free text (``q01: ""``), optional where keys answer the
+question and required where none does. Lists of blocks (actors, actions…)
+show one example block as comments, to copy without the ``#``: an example
+that loaded would answer its question before the carrier wrote anything.
 
 Placeholders are texts that start with :data:`PLACEHOLDERS` (``À COMPLÉTER``
-or ``TO COMPLETE``), so that a tool or a test can find what is left to fill;
-the template loads as it is, and ``cap-ptce validate`` then reports every
-question without an answer.
+or ``TO COMPLETE``), kept for the few texts that no question asks for (the
+name, the description, the common strategy); the template loads as it is,
+and ``cap-ptce validate`` then reports every unanswered question.
 """
 
 from __future__ import annotations
@@ -17,122 +20,15 @@ import re
 
 from .. import i18n
 from ..errors import ParameterError
-from ..grid import Grid, Question, load_grid
+from ..grid import Entry, Grid, Question, load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .schema import SECTIONS, Kind
+from .template_sections import TEMPLATE_SECTIONS
 
-__all__ = ["template", "PLACEHOLDERS", "is_placeholder", "strip_placeholders", "MATURITIES"]
+__all__ = ["template", "PLACEHOLDERS", "is_placeholder", "strip_placeholders", "MATURITIES", "question_text"]
 
 MATURITIES = ("emergent", "etabli")
 PLACEHOLDERS = i18n.texts("template.placeholder")
-
-# The structured keys of each entry, with placeholder values; {P} is the placeholder,
-# {c:scheme} the list of a scheme's concepts.
-_SECTIONS = {
-    "structure-porteuse": """\
-structure_porteuse:
-  acteur: structure-porteuse        # {t:actor}
-  experience_cooperation: "{P}"
-  cooperations_engagees: ["{P}"]
-""",
-    "objectifs-vision-strategique": """\
-strategie_commune: "{P}"
-objectifs: ["{P}"]
-constats:
-  - texte: "{P}"
-    sources: ["{P}"]
-    partage: true
-axes: []                            # {c:axes-thematiques}
-autres_axes: []
-identification_axes: "{P}"
-""",
-    "acteurs-impliques": """\
-acteurs:
-  - id: structure-porteuse
-    nom: "{P}"
-    type: association               # {c:types-acteurs}
-    ess: true
-    siren: ""                       # {t:siren}
-    siret: ""                       # {t:siret}
-    forme_juridique: "{P}"
-    categorie_juridique: ""         # {t:category}
-    commune: ""                     # {t:commune}
-    competences: ["{P}"]
-    roles: ["Structure porteuse"]
-  - id: entreprise-partenaire
-    nom: "{P}"
-    type: entreprise-hors-ess
-    ess: false
-    siren: ""
-    competences: ["{P}"]
-    roles: ["{P}"]
-  - id: collectivite-partenaire
-    nom: "{P}"
-    type: epci
-    ess: false
-    siren: ""
-    roles: ["{P}"]
-""",
-    "mode-gouvernance": """\
-gouvernance:
-  formes: []                        # {c:formes-gouvernance}
-  instances:
-    - nom: "{P}"
-      type: instances-pilotage      # {c:espaces-implication}
-      frequence: trimestrielle      # hebdomadaire, bimensuelle, mensuelle, bimestrielle, trimestrielle, semestrielle, annuelle, irreguliere
-      participants: [collectivite-partenaire, entreprise-partenaire, structure-porteuse]
-      autres_participants: []
-""",
-    "perimetre-ancrage-territorial": """\
-territoire:
-  nom: "{P}"
-  description: "{P}"
-  communes: []                      # {t:communes}
-  epci: []                          # {t:epci}
-  departements: []                  # ["80"]
-  regions: []                       # ["32"]
-  atouts: ["{P}"]
-  faiblesses: ["{P}"]
-  ressources: ["{P}"]
-""",
-    "plan-actions": """\
-actions:
-  - nom: "{P}"
-    description: "{P}"
-    stade: idee                     # {c:stades-action}
-    axes: []
-    debut: ""                       # {t:date}
-    fin: ""
-    porteurs: [structure-porteuse]
-""",
-    "implication-membres": """\
-implications:
-  - membre: entreprise-partenaire
-    formes: []                      # {c:formes-implication}
-    description: "{P}"
-""",
-    "politiques-publiques": """\
-effets_attendus: ["{P}"]
-dispositifs:
-  - dispositif: pat                 # {d} — {t:other_scheme}
-    nom: "{P}"
-    description: "{P}"
-""",
-    "financement-previsionnel": """\
-coordination:
-  - nom: "{P}"
-    fonctions: []                   # {c:fonctions-coordination}
-    statut: salariee                # {c:statuts-ressources}
-    etp: 0.5
-    valorisation: creation-poste    # {c:valorisation-postes}
-    employeur: structure-porteuse
-financements:
-  - financeur: "{P}"
-    type_financeur: public          # {c:types-financeurs}
-    montant: 0                      # {t:euros}
-    nature: fonctionnement          # {c:natures-depenses}
-    statut: activable               # {c:statuts-financement}
-""",
-}
 
 
 def template(maturite: str = "emergent", lang: str = DEFAULT_LANGUAGE, grid: Grid | None = None) -> str:
@@ -144,13 +40,12 @@ def template(maturite: str = "emergent", lang: str = DEFAULT_LANGUAGE, grid: Gri
     if lang not in LANGUAGES:
         raise ParameterError(f"langue inconnue / unknown language {lang!r}", key="lang", hint="fr ou / or en")
     grid = grid or load_grid()
-    words = _words(lang)
     parts = [_header(grid, maturite, lang), _identity(maturite, lang)]
     for entry in grid.entries:
         parts.append(_comment_block(_entry_comments(entry, grid, maturite, lang)))
-        parts.append(_fill(_SECTIONS[entry.id], grid, lang))
-    parts.append(_comment_block([words["answers"], words["answer_hint"]]))
-    parts.append(_answers(grid, maturite, lang))
+        parts.append(_section(entry.id, grid, lang))
+    parts.append(_comment_block([_words(lang)["facts_title"], *_words(lang)["facts_hint"].splitlines()]))
+    parts.append(_fill(TEMPLATE_SECTIONS["faits"], grid, lang))
     return "\n".join(parts)
 
 
@@ -161,6 +56,7 @@ def _header(grid: Grid, maturite: str, lang: str) -> str:
         words["title"].format(version=grid.version),
         *words["how"].format(p=PLACEHOLDERS[lang]).splitlines(),
         words["tense"].format(m=_maturity_label(grid, maturite, lang), t=tense),
+        *words["once"].splitlines(),
     ]
     return _comment_block(lines)
 
@@ -169,13 +65,14 @@ def _identity(maturite: str, lang: str) -> str:
     placeholder = PLACEHOLDERS[lang]
     words = _words(lang)
     return (
+        f"format: 2                           # {words['format']}\n"
         f"id: mon-ptce                        # {words['slug']}\n"
         f'nom: "{placeholder}"\n'
         f'description: "{placeholder}"\n'
         f"maturite: {maturite}                 # {', '.join(MATURITIES)}\n"
         f'site_web: ""\n'
         f'courriel: ""\n'
-        f'date_creation: ""\n'
+        f'date_creation: ""                   # {words["date_span"]}\n'
     )
 
 
@@ -184,20 +81,41 @@ def question_text(question: Question, maturite: str, lang: str) -> str:
     return question.wording(lang, future=maturite == "emergent")
 
 
-def _entry_comments(entry, grid: Grid, maturite: str, lang: str) -> list[str]:
+def _entry_comments(entry: Entry, grid: Grid, maturite: str, lang: str) -> list[str]:
     words = _words(lang)
+    colon = " :" if lang == "fr" else ":"
+    separator = " ; " if lang == "fr" else "; "
     lines = [words["entry"].format(n=entry.position, label=entry.label.get(lang))]
     for question in entry.questions:
         lines.append(f"{question.id.upper()}. {question_text(question, maturite, lang)}")
         examples = [example.label.get(lang) for example in question.examples]
         if examples:
             ending = " …" if question.open_list else ""
-            lines.append(
-                f"     {words['examples']} : " + " ; ".join(examples) + ending
-                if lang == "fr"
-                else f"     {words['examples']}: " + "; ".join(examples) + ending
-            )
+            lines.append(f"     {words['examples']}{colon} " + separator.join(examples) + ending)
+        if question.fields:
+            lines.append(f"     {words['answered_by']}{colon} " + ", ".join(question.fields))
+        else:
+            lines.append(f"     {words['words_only'].format(n=question.id)}")
     return lines
+
+
+def _section(entry_id: str, grid: Grid, lang: str) -> str:
+    """The entry's keys, then the free text of each of its questions, in the format's order."""
+    fields = dict(SECTIONS)[entry_id]
+    blocks = TEMPLATE_SECTIONS[entry_id]
+    out = []
+    for spec_field in fields:
+        if spec_field.kind == Kind.ANSWER:
+            out.append(_answer_line(grid.question(spec_field.arg), lang))
+        else:
+            out.append(_fill(blocks[spec_field.key], grid, lang))
+    return "".join(out)
+
+
+def _answer_line(question: Question, lang: str) -> str:
+    words = _words(lang)
+    hint = words["answer_optional"] if question.fields else words["answer_required"]
+    return f'{question.id}: ""'.ljust(36) + f"# {hint}\n"
 
 
 def _comment_block(lines: list[str]) -> str:
@@ -215,14 +133,6 @@ def _fill(section: str, grid: Grid, lang: str) -> str:
     text = re.sub(r"\{t:([a-z_]+)\}", lambda m: words[m.group(1)], text)
     text = text.replace("{d}", f"{words['choose']} " + ", ".join(p.id for p in grid.public_schemes))
     return text.replace("{P}", PLACEHOLDERS[lang])
-
-
-def _answers(grid: Grid, maturite: str, lang: str) -> str:
-    lines = ["reponses:"]
-    for question in grid.questions:
-        lines.append(f"  # {question.id.upper()}. {question_text(question, maturite, lang)}")
-        lines.append(f'  {question.id}: ""')
-    return "\n".join(lines) + "\n"
 
 
 def is_placeholder(value: object) -> bool:

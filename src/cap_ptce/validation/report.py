@@ -35,7 +35,7 @@ from ..errors import CapPtceError, InputFileError, ParameterError
 from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project import DESCRIPTION_SUFFIXES, load_description
-from ..rdf.namespaces import CAP, PREFIXES, SHAPES, VOCAB
+from ..rdf.namespaces import CAP, PREFIXES, VOCAB
 from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
 from .engines import engine_choice
@@ -194,9 +194,12 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
     message = _message(report, node, shape, lang)
-    if shape in _completeness_shape_iris() and _is_emerging(data):
-        # the grid asks an emerging project its questions in the future tense
-        message = unanswered_message(load_grid().question(question), lang, future=True)
+    line = _line(data, line_for, focus, _first_iri(report, path), _project(data))
+    if shape in _completeness_shape_iris():
+        line = _unanswered_line(line_for, focus, question) or line
+        if _is_emerging(data):
+            # the grid asks an emerging project its questions in the future tense
+            message = unanswered_message(load_grid().question(question), lang, future=True)
     return Result(
         severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
         entry=entry,
@@ -206,14 +209,22 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         focus=str(focus),
         path=_path_text(report, path),
         value=None if value is None else str(value),
-        line=_line(data, line_for, focus, _first_iri(report, path), _project(data)),
+        line=line,
         shape=str(shape),
     )
 
 
 @cache
 def _completeness_shape_iris() -> frozenset:
-    return frozenset(completeness_shapes().subjects(RDF.type, SH.PropertyShape)) - {SHAPES.AnswerQuestion}
+    """The shapes that report an unanswered question (one per question, each targeting the project)."""
+    return frozenset(completeness_shapes().subjects(SH.targetClass, CAP.Project))
+
+
+def _unanswered_line(line_for: LineFinder | None, project, question: str | None) -> int | None:
+    """Where to write the answer: its empty key (``q05: ""``), else the ``reponses:`` block of the first format."""
+    if line_for is None or question is None or not isinstance(project, URIRef):
+        return None
+    return line_for(URIRef(f"{project}/reponse/{question}"), None) or line_for(project, CAP.hasAnswer)
 
 
 def _is_emerging(data: Graph) -> bool:

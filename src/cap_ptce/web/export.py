@@ -34,7 +34,7 @@ def site_documents(app) -> list[str]:
         for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects)):
             paths += [doc for doc, _, _ in documents_of(find_resource(path))]
         paths += download_paths()
-    return [*paths, "/static/style.css", "/sitemap.xml"]
+    return [*paths, "/static/style.css", "/static/carrier.css", "/sitemap.xml"]
 
 
 def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
+from ..dossier.build import annex_of
+from ..dossier.compare import standing_of
+from ..dossier.model import build_dossier
+from ..dossier.render import render_body
 from ..errors import NotFoundError
-from ..grid.rdf import question_iri
 from ..i18n import LANGUAGES, t
+from ..project import graph_to_data
 from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, download_path, part_iri
 from ..rdf.describe import describe
-from ..rdf.namespaces import CAP, INSTITUT_GODIN, SCHEMA
+from ..rdf.namespaces import INSTITUT_GODIN
 from ..rdf.serialize import FORMATS, get_format
 from . import links
 from .pages_docs import presenter
@@ -133,37 +137,42 @@ def part_anchor(main: URIRef, iri: URIRef) -> str | None:
     return None
 
 
-def _sections(p, graph: Graph, main: URIRef) -> list[dict]:
-    """Named parts of a project's graph (actors, actions…), each with its rows, in IRI order; answers aside."""
-    answers = set(graph.subjects(CAP.answers, None))
-    parts = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and part_anchor(main, s)} - answers, key=str)
-    return [{"anchor": part_anchor(main, s), "value": p.value(s, graph), "rows": p.rows(graph, s)} for s in parts]
-
-
-def _answers(p, graph: Graph, main: URIRef) -> list[dict]:
-    """The project's answers laid out like the grid: for each entry, each question and its answer (or none)."""
-    found = {}
-    for answer, question in graph.subject_objects(CAP.answers):
-        text = p.pick(graph.objects(answer, SCHEMA.text))
-        anchor = part_anchor(main, answer) if isinstance(answer, URIRef) else None
-        found[str(question)] = {"text": text, "anchor": anchor}
-    return [
-        {"entry": entry, "questions": [(q, found.get(str(question_iri(q.id)))) for q in entry.questions]}
-        for entry in get_site().grid.entries
-    ]
-
-
 def project(resource: Resource, lang: str):
-    graph = get_site().project_graph(resource.key)
+    """A project for people: the dossier's layout (answers along the grid, then the facts), and its standing."""
+    site = get_site()
+    graph = site.project_graph(resource.key)
     if graph is None:
         raise NotFoundError(f"aucun projet / no project {resource.key!r}")
-    p = presenter(lang)
-    return "project.html", {
-        "name": p.label(resource.iri, graph),
-        "properties": p.rows(graph, resource.iri),
-        "answers": _answers(p, graph, resource.iri),
-        "sections": _sections(p, graph, resource.iri),
-    }
+    dossier = build_dossier(graph_to_data(graph, resource.iri), lang, grid=site.grid)
+    here = links.html_document(resource.path, lang)
+    body = render_body(
+        dossier,
+        annex=annex_of(standing=_standing(site, resource, lang, here), lang=lang),
+        question_href=lambda qid: links.relative(here, links.html_document(f"/grille/question/{qid}", lang)),
+        entry_href=lambda entry_id: links.relative(here, links.html_document(f"/grille/entree/{entry_id}", lang)),
+    )
+    return "project.html", {"dossier": dossier, "body": body, "anchors": _part_anchors(graph, resource.iri, body)}
+
+
+def _standing(site, resource: Resource, lang: str, here: str):
+    profiles = site.corpus_profiles
+    mine = next((p for p in profiles if p.iri == str(resource.iri)), None)
+    if mine is None:
+        return None
+
+    def href(iri: str) -> str | None:
+        project_id = iri.rsplit("/", 1)[-1]
+        if site.project_iri(project_id) is None:
+            return None
+        return links.relative(here, links.html_document(f"/projet/{project_id}", lang))
+
+    return standing_of(mine, profiles, lang).with_links(href)
+
+
+def _part_anchors(graph: Graph, main: URIRef, body: str) -> list[str]:
+    """Anchors of the project's parts that the body has no element for, so that every part's link lands here."""
+    found = {part_anchor(main, s) for s in graph.subjects() if isinstance(s, URIRef)} - {None}
+    return sorted(anchor for anchor in found if f'id="{anchor}"' not in body)
 
 
 def thing(resource: Resource, lang: str):

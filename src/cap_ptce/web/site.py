@@ -170,6 +170,14 @@ class Site:
     def backlinks(self) -> dict[str, list[corpus.ProjectRef]]:
         return corpus.grid_backlinks()
 
+    @cached_property
+    def corpus_profiles(self) -> list:
+        """Every project's profile (size, mix, funding, completeness, axes, places), measured once per app."""
+        from ..dossier.compare import corpus_profiles
+        from .sparql import get_kb
+
+        return corpus_profiles(get_kb())
+
     def projects_pointing_at(self, iri: URIRef) -> list[corpus.ProjectRef]:
         """The projects whose description points at the grid resource ``iri``."""
         return self.backlinks.get(str(iri), [])

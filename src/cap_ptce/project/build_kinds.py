@@ -1,0 +1,378 @@
+"""How the loader reads each kind of value: the ``kind_*`` and ``item_*`` methods of the builder.
+
+:class:`KindReader` is the half of :class:`cap_ptce.project.build._Builder`
+that turns one YAML value into its JSON-LD form. It is forgiving where people
+write naturally (see :mod:`cap_ptce.project.values`) and strict elsewhere:
+every refusal names the key, its line and what to write instead. A kind whose
+value fills several terms of a node (a span of years, a range, ``environ 15``)
+returns a :class:`Merge`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from ..errors import UnknownKeyError
+from ..i18n.suggest import did_you_mean, nearest
+from ..rdf.namespaces import VOCAB
+from .fields import Field, Kind, NodeSpec
+from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, SPECS
+from .values import (
+    SLUG_RE,
+    Unreadable,
+    decimal_lexical,
+    read_bool,
+    read_code,
+    read_date,
+    read_number,
+    read_quantity,
+    slugify,
+)
+
+__all__ = ["KindReader", "Merge", "empty", "XSD", "grid_ids"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_IRI_START = ("http://", "https://")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+class Merge(dict):
+    """Several terms that one YAML value fills on its node (``annee: "2002-2004"`` → yearFrom, yearTo)."""
+
+
+def empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+@cache
+def grid_ids() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """Concept ids by scheme, public-scheme ids, question ids, and the schemes whose list is open."""
+    from ..grid import load_grid
+
+    grid = load_grid()
+    concepts = {s.id: tuple(c.id for c in s.concepts) for s in grid.schemes}
+    opened = frozenset(s.id for s in grid.schemes if s.open_list)
+    return concepts, tuple(p.id for p in grid.public_schemes), tuple(q.id for q in grid.questions), opened
+
+
+class KindReader:
+    """The value readers of the builder; the builder provides ``fail``, ``note`` and its state."""
+
+    # -- shared checks -----------------------------------------------------
+
+    def expect(self, condition: bool, what: str, path: tuple, hint: str | None = None) -> None:
+        if not condition:
+            raise self.fail(
+                f"attendu / expected: {what}", path, hint or f"voir / see docs/project-format.md, '{path[-1]}'"
+            )
+
+    def readable(self, reader, value: Any, path: tuple, *args, **kwargs):
+        """``reader(value)``, its :class:`Unreadable` turned into an error at ``path``."""
+        try:
+            return reader(value, *args, **kwargs)
+        except Unreadable as exc:
+            raise self.fail(f"attendu / expected: {exc.what}", path, exc.hint) from exc
+
+    def value(self, spec_field: Field, value: Any, path: tuple, iri: str) -> Any:
+        if spec_field.kind == Kind.CONCEPT_SET and not isinstance(value, list):
+            value = [value]
+        if spec_field.kind in Kind.SETS:
+            return self.set_value(spec_field, value, path)
+        return getattr(self, "kind_" + _METHODS[spec_field.kind])(value, path, spec_field, iri)
+
+    def set_value(self, spec_field: Field, value: Any, path: tuple) -> list:
+        self.expect(
+            isinstance(value, list),
+            f"une liste / a list ({spec_field.kind})",
+            path,
+            "une valeur par ligne '- valeur', ou [a, b] / one '- value' per line, or [a, b]",
+        )
+        seen = set()
+        out = []
+        for index, item in enumerate(value):
+            item_path = path + (index,)
+            self.expect(
+                not isinstance(item, (dict, list)), "une seule valeur par élément / one value per item", item_path
+            )
+            if empty(item):
+                continue
+            if item in seen:
+                raise self.fail(
+                    f"{item!r} est donné deux fois / is given twice",
+                    item_path,
+                    "ne le garder qu'une fois / keep it once",
+                )
+            seen.add(item)
+            out.append(getattr(self, "item_" + _METHODS[spec_field.kind])(item, item_path, spec_field))
+        return out
+
+    def text(self, value: Any, path: tuple) -> str:
+        self.expect(
+            isinstance(value, str),
+            "un texte / a text",
+            path,
+            "écrire le texte, entre guillemets s'il contient ':' ou '#' / write the text, quoted if it has ':' or '#'",
+        )
+        return value
+
+    def slug(self, value: Any, path: tuple) -> str:
+        self.expect(
+            isinstance(value, str) and bool(SLUG_RE.match(value)),
+            "un id en minuscules, chiffres et tirets (asso-terres-vives) / "
+            "an id of lowercase letters, digits and hyphens",
+            path,
+        )
+        return value
+
+    def date_value(self, value: Any, path: tuple) -> dict:
+        lexical, datatype = self.readable(read_date, value, path)
+        return {"@value": lexical, "@type": XSD + datatype}
+
+    def concept(self, value: Any, path: tuple, scheme: str, spec_field: Field | None = None) -> str:
+        concepts = grid_ids()[0][scheme]
+        if not isinstance(value, str) or value not in concepts:
+            suggestion = nearest(str(value), concepts)
+            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(concepts)}"
+            if "autre" in concepts and scheme in grid_ids()[3] and spec_field is not None:
+                hint += (
+                    f" ; la liste est ouverte : écrire « {spec_field.key}: autre » et le libellé sous "
+                    f"« {spec_field.key}_autre: » / the list is open: write 'autre' and the label in "
+                    f"'{spec_field.key}_autre:'"
+                )
+            raise self.fail(
+                f"{value!r} n'est pas un concept du schéma / is not a concept of the scheme {scheme}",
+                path,
+                hint,
+                UnknownKeyError,
+            )
+        return str(VOCAB[f"{scheme}/{value}"])
+
+    def reference(self, value: Any, path: tuple, groups: bool = False) -> str:
+        known = self.actors + (self.groups if groups else ())
+        if not isinstance(value, str) or value not in known:
+            suggestion = nearest(str(value), known)
+            where = "« acteurs: » ou « groupes: » / acteurs: or groupes:" if groups else "« acteurs: » / acteurs:"
+            hint = did_you_mean(suggestion) if suggestion else f"donner l'id d'un élément de / give the id of {where}"
+            what = (
+                "aucun acteur ni groupe n'a l'id / no actor or group has the id"
+                if groups
+                else ("aucun acteur n'a l'id / no actor has the id")
+            )
+            raise self.fail(f"{what} {value!r}", path, hint)
+        segment = "acteur" if value in self.actors else "groupe"
+        return f"{self.iri}/{segment}/{value}"
+
+    def geo(self, value: Any, path: tuple, level: str) -> dict:
+        code = self.readable(read_code, value, path, level)
+        iri = f"{INSEE_GEO}{level}/{code}"
+        self.note(iri, None, path)
+        self.note(iri, "code_insee", path)
+        return {"@id": iri, "@type": "igeo:" + GEO_LEVELS[level], "code_insee": code}
+
+    def mapping(self, value: Any, path: tuple, spec: NodeSpec) -> None:
+        self.expect(isinstance(value, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", path)
+
+    # -- scalar kinds: kind_<name>(value, path, field, iri) -------------------
+
+    def kind_text(self, value, path, spec_field, iri):
+        return self.text(value, path)
+
+    def kind_bool(self, value, path, spec_field, iri):
+        return self.readable(read_bool, value, path)
+
+    def kind_int(self, value, path, spec_field, iri):
+        if spec_field.key == "population" and isinstance(value, str):
+            # a population is an order of magnitude (cap:population): "environ 26 000" says no more than 26000
+            quantity = self.readable(read_quantity, value, path)
+            self.expect(quantity.value is not None, "un nombre d'habitants / a number of inhabitants", path)
+            value = quantity.value
+        return int(self.readable(read_number, value, path, whole=True))
+
+    def kind_decimal(self, value, path, spec_field, iri):
+        return decimal_lexical(self.readable(read_number, value, path))
+
+    def kind_date(self, value, path, spec_field, iri):
+        return self.date_value(value, path)
+
+    def kind_slug(self, value, path, spec_field, iri):
+        return self.slug(value, path)
+
+    def kind_url(self, value, path, spec_field, iri):
+        self.expect(
+            isinstance(value, str) and bool(_IRI.match(value)),
+            "une adresse web complète / a full web address (https://…)",
+            path,
+        )
+        return value
+
+    def kind_code(self, value, path, spec_field, iri):
+        return self.readable(read_code, value, path, spec_field.arg)
+
+    def kind_concept(self, value, path, spec_field, iri):
+        return self.concept(value, path, spec_field.arg, spec_field)
+
+    def kind_other(self, value, path, spec_field, iri):
+        return self.text(value, path)
+
+    def kind_public_scheme(self, value, path, spec_field, iri):
+        known = grid_ids()[1]
+        if value not in known:
+            suggestion = nearest(str(value), known)
+            hint = (
+                did_you_mean(suggestion)
+                if suggestion
+                else f"au choix / one of: {', '.join(known)} (ou omettre / or leave it out)"
+            )
+            raise self.fail(
+                f"{value!r} n'est pas un dispositif de la grille / is not a public scheme of the grid",
+                path,
+                hint,
+                UnknownKeyError,
+            )
+        return str(VOCAB[f"dispositifs/{value}"])
+
+    def kind_actor(self, value, path, spec_field, iri):
+        return self.reference(value, path)
+
+    def kind_relation(self, value, path, spec_field, iri):
+        if value not in ("membre", "partenaire"):
+            suggestion = nearest(str(value), ("membre", "partenaire"))
+            hint = did_you_mean(suggestion) if suggestion else "membre ou / or partenaire"
+            raise self.fail(f"relation inconnue / unknown relation {value!r}", path, hint, UnknownKeyError)
+        if value == "partenaire":
+            self.partners.add(iri)
+        return None
+
+    def kind_commune(self, value, path, spec_field, iri):
+        return self.geo(value, path, "commune")
+
+    def kind_geo_one(self, value, path, spec_field, iri):
+        return self.geo(value, path, spec_field.arg)
+
+    def kind_frequency(self, value, path, spec_field, iri):
+        if value not in FREQUENCIES:
+            suggestion = nearest(str(value), FREQUENCIES)
+            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(FREQUENCIES)}"
+            raise self.fail(f"{value!r} n'est pas une fréquence / is not a frequency", path, hint, UnknownKeyError)
+        return FREQ_NS + FREQUENCIES[value]
+
+    def kind_funder(self, value, path, spec_field, iri):
+        funder = f"{iri}/{spec_field.arg}"
+        self.note(funder, None, path)
+        self.note(funder, "nom", path)
+        return {"@id": funder, "@type": "schema:Organization", "nom": self.text(value, path)}
+
+    def kind_member_since(self, value, path, spec_field, iri):
+        return self.date_value(value, path)
+
+    def kind_format(self, value, path, spec_field, iri):
+        return None  # read first, by the builder
+
+    def kind_object(self, value, path, spec_field, iri):
+        spec = SPECS[spec_field.arg]
+        self.mapping(value, path, spec)
+        return self.node(spec, value, path, f"{self.iri}/{spec.segment}")
+
+    def kind_objects(self, value, path, spec_field, iri):
+        spec = SPECS[spec_field.arg]
+        self.expect(
+            isinstance(value, list),
+            "une liste, un élément '- clé: valeur' chacun / a list of '- key: value' items",
+            path,
+        )
+        parent = iri if spec.nested else self.iri
+        items = []
+        for index, item in enumerate(value):
+            item_path = path + (index,)
+            self.mapping(item, item_path, spec)
+            name = item.get("id") if spec.named else index + 1
+            node = self.node(spec, item, item_path, f"{parent}/{spec.segment}/{name}")
+            node["position"] = index + 1
+            items.append(node)
+        return items
+
+    def kind_nest(self, value, path, spec_field, iri):
+        spec = SPECS[spec_field.arg]
+        self.mapping(value, path, spec)
+        return self.properties(spec, value, path, iri)
+
+    # -- set items: item_<name>(value, path, field) -----------------------------
+
+    def item_text(self, value, path, spec_field):
+        return self.text(value, path)
+
+    def item_code(self, value, path, spec_field):
+        return self.readable(read_code, value, path, spec_field.arg)
+
+    def item_concept(self, value, path, spec_field):
+        return self.concept(value, path, spec_field.arg, spec_field)
+
+    def item_actor(self, value, path, spec_field):
+        return self.reference(value, path)
+
+    def item_member(self, value, path, spec_field):
+        return self.reference(value, path, groups=True)
+
+    def item_geo(self, value, path, spec_field):
+        return self.geo(value, path, spec_field.arg)
+
+    def item_role(self, value, path, spec_field):
+        label = self.text(value, path)
+        slug = slugify(label)
+        self.expect(bool(slug), "un rôle avec au moins une lettre / a role with at least one letter", path)
+        if self.roles.setdefault(slug, label) != label:
+            raise self.fail(
+                f"les rôles {label!r} et {self.roles[slug]!r} se confondent / the two roles are too close to tell apart",
+                path,
+                "écrire un même rôle toujours de la même façon / write a role the same way everywhere",
+            )
+        role = f"{self.iri}/role/{slug}"
+        self.note(role, None, path)
+        self.note(role, "libelle", path)
+        return {"@id": role, "@type": "org:Role", "libelle": label}
+
+
+_METHODS = {
+    Kind.TEXT: "text",
+    Kind.BOOL: "bool",
+    Kind.INT: "int",
+    Kind.DECIMAL: "decimal",
+    Kind.DATE: "date",
+    Kind.DATE_SPAN: "date_span",
+    Kind.YEAR: "year",
+    Kind.SLUG: "slug",
+    Kind.URL: "url",
+    Kind.EMAIL: "text",
+    Kind.CODE: "code",
+    Kind.CODES: "code",
+    Kind.CONCEPT: "concept",
+    Kind.OTHER: "other",
+    Kind.PUBLIC_SCHEME: "public_scheme",
+    Kind.ACTOR: "actor",
+    Kind.RELATION: "relation",
+    Kind.COMMUNE: "commune",
+    Kind.GEO_ONE: "geo_one",
+    Kind.FREQUENCY: "frequency",
+    Kind.FUNDER: "funder",
+    Kind.MEMBER_SINCE: "member_since",
+    Kind.FORMAT: "format",
+    Kind.QUANTITY: "quantity",
+    Kind.FIGURE: "figure",
+    Kind.SOURCE: "source",
+    Kind.SOURCES: "sources",
+    Kind.POLES: "poles",
+    Kind.OBJECT: "object",
+    Kind.OBJECTS: "objects",
+    Kind.NEST: "nest",
+    Kind.ANSWER: "answer",
+    Kind.ANSWERS: "answers",
+    Kind.TEXTS: "text",
+    Kind.CONCEPTS: "concept",
+    Kind.CONCEPT_SET: "concept",
+    Kind.ACTORS: "actor",
+    Kind.MEMBERS: "member",
+    Kind.GEO: "geo",
+    Kind.ROLES: "role",
+}
