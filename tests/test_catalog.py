@@ -44,13 +44,15 @@ def catalog(client):
 
 @pytest.fixture(scope="module")
 def corpus_triples(app):
-    """Triples of the knowledge base's project graphs, counted by the store itself."""
+    """Triples of the knowledge base's corpus graphs (descriptions and what is derived from them: every
+    graph but the ontology, the grid and the shapes), counted by the store itself."""
     with app.test_request_context("/"):
         from cap_ptce.web.sparql import get_kb
 
         rows = get_kb().select("""SELECT (COUNT(*) AS ?n) WHERE {
-            { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?x a <https://w3id.org/cap-ptce/def#Project> }
-                                              GRAPH ?g { ?s ?p ?o } } } }""")
+            { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o }
+              FILTER(?g NOT IN (<https://w3id.org/cap-ptce/def>, <https://w3id.org/cap-ptce/grille/cap-ptce>,
+                                <https://w3id.org/cap-ptce/shapes>)) } } }""")
     return int(rows[0]["n"].value)
 
 
@@ -155,14 +157,28 @@ def test_every_term_of_the_catalogue_is_declared_in_the_ontology(catalog):
     assert undeclared_terms(terms_used(catalog)) == []
 
 
-def test_the_whole_dataset_in_quads_has_one_named_graph_per_part(client, catalog):
+def test_the_whole_dataset_in_quads_keeps_the_knowledge_base_graph_names(client, catalog):
+    """Each graph under the name the endpoint gives it (docs/sparql.md): the reference parts one graph
+    each, the corpus one graph per description and per derived graph."""
+    from cap_ptce.store import REFERENCE_GRAPHS
+
+    names = {"ontologie": "ontology", "grille": "grid", "controles": "shapes"}
     for fmt in QUAD_FORMATS:
         response = client.get(f"/telechargements/cap-ptce{fmt.suffix}")
         assert response.mimetype == fmt.media_type
         dataset = Dataset()
         dataset.parse(data=response.get_data(as_text=True), format=fmt.rdflib_format)
-        for part in ("ontologie", "grille", "controles", "corpus"):
-            assert len(dataset.graph(part_iri(part))) == _triples(catalog, part)
+        for part, key in names.items():
+            assert len(dataset.graph(URIRef(REFERENCE_GRAPHS[key]))) == _triples(catalog, part)
+        others = [g for g in dataset.graphs() if str(g.identifier) not in REFERENCE_GRAPHS.values() and len(g)]
+        assert {str(g.identifier) for g in others} >= {
+            "https://w3id.org/cap-ptce/graphe/provenance",
+            "https://w3id.org/cap-ptce/graphe/indicateurs",
+            "https://w3id.org/cap-ptce/graphe/lieux",
+            "https://w3id.org/cap-ptce/graphe/organisations",
+            "https://w3id.org/cap-ptce/projet/pole-saveurs-somme/graphe",
+        }
+        assert sum(len(g) for g in others) == _triples(catalog, "corpus")
 
 
 def test_quad_serialisations_are_byte_stable(app):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from ..corpus import default_validator
+from ..i18n import texts
 from ..settings import from_environ
 from ..store import KnowledgeBase, LoadReport
 
@@ -16,8 +18,10 @@ __all__ = ["COMMANDS", "load", "serve", "render_report", "serving_lines"]
 LOAD_EPILOG = """\b
 Exemples / examples:
   cap-ptce load examples/corpus --store var/store           # dossier Oxigraph / Oxigraph folder
+  cap-ptce load autre-corpus/ --store var/store --add       # à côté du premier / beside the first
   cap-ptce load corpus/ --store http://127.0.0.1:7878/query  # serveur SPARQL / SPARQL server
 """
+_LISTED = 10  # descriptions named before "… and N more"
 
 SERVE_EPILOG = """\b
 Exemples / examples:
@@ -75,24 +79,66 @@ def render_report(report: LoadReport) -> str:
 )
 @click.option("--no-validate", is_flag=True, help="Ne pas valider les descriptions / do not validate.")
 @click.option(
+    "--add",
+    is_flag=True,
+    help="Garder ce que le store contient déjà et y ajouter ce dossier, rangé sous son nom / "
+    "keep what the store holds and add this folder beside it, under the folder's name.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Retirer sans demander les descriptions que le dossier n'a plus / "
+    "remove without asking the descriptions the folder no longer holds.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=lambda: os.cpu_count() or 1,
     show_default="CPUs",
     help="Processus pour lire et valider / processes that read and validate.",
 )
-def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, jobs: int) -> int:
+def load(
+    corpus: Path, store: str, graph_store: str | None, no_validate: bool, add: bool, replace: bool, jobs: int
+) -> int:
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
 
-    Only files whose checksum changed are read again; graphs of deleted files
-    are removed. Exit code 0 when every file was loaded (conforming or not),
-    1 when some file could not be read, 2 when the store cannot be used.
+    Only files whose checksum changed are read again. A store mirrors one
+    folder: before removing descriptions that the folder does not hold (files
+    deleted, or another folder loaded before), load lists them and asks, or,
+    when it cannot ask, stops with exit code 2 (--replace removes them, --add
+    keeps them and adds this folder beside them). Exit code 0 when every file
+    was loaded (conforming or not), 1 when some file could not be read, 2 when
+    the store cannot be used or nothing was loaded.
     """
+    scope = corpus.resolve().name if add else None
     with KnowledgeBase.open(store, graph_store=graph_store) as kb:
+        stale = kb.removals(corpus, scope=scope)
+        if stale and not replace and not _removal_agreed(stale, corpus):
+            click.echo(both("load.refused"), err=True)
+            return 2
+        if scope:
+            click.echo(both("load.added_as", folder=corpus, scope=scope))
         kb.load_reference_graphs(license=from_environ().get("LICENSE"))
-        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator, jobs=jobs)
+        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator, jobs=jobs, scope=scope)
     click.echo(render_report(report))
     return 0 if report.ok else 1
+
+
+def both(key: str, **params) -> str:
+    """A message of the catalogue in French, then in English."""
+    return " / ".join(texts(key, **params).values())
+
+
+def _removal_agreed(stale, corpus: Path) -> bool:
+    """Say which descriptions loading would remove; ask at a terminal (False when no one can answer)."""
+    click.echo(both("load.will_remove", count=len(stale), folder=corpus), err=True)
+    for record in stale[:_LISTED]:
+        click.echo(f"  - {record.source}  <{record.project or record.graph}>", err=True)
+    if len(stale) > _LISTED:
+        click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
+    if not sys.stdin.isatty():
+        return False
+    return click.confirm(both("load.confirm"), default=False, err=True)
 
 
 @click.command(epilog=SERVE_EPILOG)

@@ -7,6 +7,7 @@ writes what this module gives it: each description's N-Triples and its record.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +34,12 @@ __all__ = [
     "DescriptionValidator",
     "default_validator",
     "summarise_report",
+    "stored_ntriples",
 ]
 
 GRAPH_SUFFIX = "/graphe"
-_FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
+_FILES_PER_PROCESS = 20
+_PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so  # below this, starting processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -79,14 +82,35 @@ def corpus_files(folder: Path) -> dict[str, Path]:
             hint="donnez un dossier de descriptions / give a folder of descriptions",
         )
     found = {}
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in DESCRIPTION_SUFFIXES and path.is_file() and not path.name.startswith("."):
-            found[path.relative_to(folder).as_posix()] = path
-    return found
+    for path in _walk(folder):
+        # A link that leads nowhere is kept: reading it fails, and the load report says so.
+        if path.suffix.lower() in DESCRIPTION_SUFFIXES and not path.name.startswith("."):
+            if path.is_file() or (path.is_symlink() and not path.exists()):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def _walk(folder: Path):
+    """Every path under ``folder``, following links to folders (each real folder once, so a loop ends)."""
+    seen = set()
+    for root, folders, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            folders.clear()
+            continue
+        seen.add(real)
+        yield from (Path(root, name) for name in names)
 
 
 def checksum(path: Path) -> str:
     """The SHA-256 of the file's bytes, in hexadecimal."""
+    if path.is_symlink() and not path.exists():
+        raise InputFileError(
+            f"{path.name} est un lien vers {os.readlink(path)}, qui n'existe pas / "
+            f"is a symbolic link to {os.readlink(path)}, which does not exist",
+            source=path.name,
+            hint="corrigez ou retirez le lien / fix or remove the link",
+        )
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
@@ -187,18 +211,35 @@ def read_one(
         validation = validator(description) if validator else None
     except CapPtceError as exc:
         return ReadDescription(error=str(exc))
+    return _read(description, source, sha, loaded_at, validation)
+
+
+def stored_ntriples(graph: Any) -> bytes:
+    """A description's triples as the knowledge base keeps them: without what it says of INSEE places.
+
+    A description names its communes, EPCI, départements and régions by their
+    INSEE IRIs; their type and code are facts of the official geography, which
+    the knowledge base holds once, in its places graph. Kept in each
+    description, they would be counted once per description in the union of
+    the graphs.
+    """
+    lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+    return b"".join(line for line in lines if line.strip() and not line.startswith(_PLACE_SUBJECT))
+
+
+def _read(description: Any, source: str, sha: str, loaded_at, validation) -> ReadDescription:
     project = str(description.iri)
-    graph = with_register_links(description.graph)
+    ntriples = stored_ntriples(with_register_links(description.graph))
     record = GraphRecord(
         graph=graph_iri_for(project),
         source=source,
         sha256=sha,
         loaded_at=loaded_at,
         project=project,
-        triples=len(graph),
+        triples=ntriples.count(b"\n"),
         validation=validation,
     )
-    return ReadDescription(record, graph.serialize(format="nt", encoding="utf-8"))
+    return ReadDescription(record, ntriples)
 
 
 def _loaded(path: Path, loader: Callable) -> Any:
@@ -241,18 +282,7 @@ def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -
         if isinstance(validation, CapPtceError):
             read.append(ReadDescription(error=str(validation)))
             continue
-        project = str(description.iri)
-        graph = with_register_links(description.graph)
-        record = GraphRecord(
-            graph=graph_iri_for(project),
-            source=source,
-            sha256=sha,
-            loaded_at=loaded_at,
-            project=project,
-            triples=len(graph),
-            validation=validation,
-        )
-        read.append(ReadDescription(record, graph.serialize(format="nt", encoding="utf-8")))
+        read.append(_read(description, source, sha, loaded_at, validation))
     return read
 
 

@@ -9,9 +9,12 @@ Each part sits in its own named graph:
 ``{project IRI}/graphe``                     one project's description
 ``https://w3id.org/cap-ptce/graphe/provenance``  where each description came from
 ``https://w3id.org/cap-ptce/graphe/indicateurs``  per-project counts, recomputed at each load
+``https://w3id.org/cap-ptce/graphe/lieux``   the places the corpus names, from the COG
+``https://w3id.org/cap-ptce/graphe/organisations``  one organisation per SIREN or RNA
 ==========================================  =====================================
 
-Queries without a dataset see the union of all graphs. The store is pyoxigraph
+Queries without a dataset see the union of all graphs, and no triple sits in two
+graphs, so that the union is a merge: a fact is counted once. The store is pyoxigraph
 in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
 
     >>> kb = KnowledgeBase.open()              # memory; a folder; or "http://host/sparql"
@@ -20,11 +23,12 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
     >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
 
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
-:mod:`.remote`), the provenance graph (:mod:`.provenance`), the per-project
-indicators (:mod:`.indicators`) and the knowledge base that a deployment's
-settings describe (:func:`.build.build_kb`). May import: the foundations,
-``rdf``, ``grid``, ``validation`` (for the reference graphs), ``corpus`` and
-``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
+:mod:`.remote`), the provenance graph (:mod:`.provenance`), the places graph
+(:mod:`.places`), the per-project indicators and the organisations
+(:mod:`.indicators`) and the knowledge base that a deployment's settings
+describe (:func:`.build.build_kb`). May import: the foundations, ``rdf``,
+``geo`` (the places), ``grid``, ``validation`` (for the reference graphs),
+``corpus`` and ``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
 """
 
 from __future__ import annotations
@@ -52,8 +56,9 @@ from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreErr
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
-from .indicators import INDICATORS_GRAPH, indicators_query
+from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
+from .places import PLACES_GRAPH
 from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
 from .remote import RemoteStore, is_url
 
@@ -67,6 +72,9 @@ __all__ = [
     "SHAPES_GRAPH",
     "PROVENANCE_GRAPH",
     "INDICATORS_GRAPH",
+    "ORGANISATIONS_GRAPH",
+    "PLACES_GRAPH",
+    "DERIVED_GRAPHS",
     "REFERENCE_GRAPHS",
 ]
 
@@ -74,7 +82,8 @@ ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
 GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
 SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
 REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
-_NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its clients, not from us
+# What the knowledge base writes itself after each load, beside the descriptions.
+DERIVED_GRAPHS = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)
 
 
 def _prefixes() -> dict[str, str]:
@@ -216,6 +225,16 @@ class KnowledgeBase:
         """The provenance of every description in the store."""
         return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
 
+    def corpus_sources(self, folder: str | Path, *, scope: str | None = None) -> dict[str, Path]:
+        """The description files under ``folder`` by the name the store records: relative, under ``scope``."""
+        files = corpus_files(Path(folder))
+        return {f"{scope}/{source}" if scope else source: path for source, path in files.items()}
+
+    def removals(self, folder: str | Path, *, scope: str | None = None) -> list[GraphRecord]:
+        """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not."""
+        sources = self.corpus_sources(folder, scope=scope)
+        return [r for r in self.records() if _in_scope(r.source, scope) and r.source not in sources]
+
     def load_corpus(
         self,
         folder: str | Path,
@@ -224,6 +243,7 @@ class KnowledgeBase:
         validator: Callable[[Any], Any] | None = default_validator,
         now: datetime | None = None,
         jobs: int = 1,
+        scope: str | None = None,
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
 
@@ -231,12 +251,16 @@ class KnowledgeBase:
         ``validator(description)`` returns a :class:`~.provenance.Validation`
         (None: do not validate); one with a ``many(descriptions)`` method, like
         the default, validates the changed files in batches. Graphs of files
-        that disappeared are removed. With ``jobs`` > 1, changed files are read
-        and validated in that many processes when there are enough of them.
+        that disappeared are removed (:meth:`removals` says which, before). With
+        ``jobs`` > 1, changed files are read and validated in that many
+        processes when there are enough of them. With a ``scope``, the files are
+        recorded as ``{scope}/{relative name}`` and only the descriptions of that
+        scope are compared with the folder: the others stay as they are.
         """
         loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
-        previous = {record.source: record for record in self.records()}
-        files = corpus_files(Path(folder))
+        records = self.records()
+        previous = {record.source: record for record in records if _in_scope(record.source, scope)}
+        files = self.corpus_sources(folder, scope=scope)
         sums = {source: checksum_or_error(path) for source, path in files.items()}
         to_read = [
             (files[source], source, sha)
@@ -244,7 +268,7 @@ class KnowledgeBase:
             if isinstance(sha, str) and getattr(previous.get(source), "sha256", None) != sha
         ]
         read = read_descriptions(to_read, loader or default_loader, validator, loaded_at, jobs)
-        report, kept = LoadReport(), []
+        report, kept = LoadReport(), [record for record in records if not _in_scope(record.source, scope)]
         for source in files:
             record = self._apply(source, previous.get(source), sums[source], read.get(source), report, kept)
             if record is not None:
@@ -259,23 +283,21 @@ class KnowledgeBase:
         return report
 
     def refresh_indicators(self) -> int:
-        """Count every project's indicators again into :data:`INDICATORS_GRAPH`; the triples written.
+        """Write the derived graphs again: places, indicators, organisations; the triples written.
 
-        One CONSTRUCT (``store/indicators.rq``) over the whole store, run here
-        without a time limit: 3.8 s at 10,000 descriptions in memory. Call it after
-        changing description graphs with :meth:`load_graph`; :meth:`load_corpus`
-        calls it itself, since the vocabulary may have changed as well as the files.
+        The places graph comes first (the indicators read it), from the official
+        geography (:mod:`.places`); then one CONSTRUCT each (``store/indicators.rq``,
+        ``store/organisations.rq``) over the whole store, run here without a time
+        limit: 3.8 s at 10,000 descriptions in memory for the indicators. Call it
+        after changing description graphs with :meth:`load_graph`;
+        :meth:`load_corpus` calls it itself, since the vocabulary may have changed
+        as well as the files.
         """
-        text = indicators_query()
-        result = self._backend.run(
-            QueryRequest(text),
-            inspect_query(text),
-            choose_format("CONSTRUCT", None, ["nt"]),
-            timeout=None,
-            max_rows=_NO_CAP,
-        )
-        self._replace(INDICATORS_GRAPH, result.body)
-        return result.count
+        written = 0
+        for graph, ntriples in derived_graphs(self._backend):  # each written before the next is worked out
+            self._replace(graph, ntriples)
+            written += ntriples.count(b"\n")
+        return written
 
     def _apply(self, source, before, sha, read, report, kept) -> GraphRecord | None:
         """Put one file's outcome in the store and the report; the record to keep, if any."""
@@ -363,6 +385,10 @@ def _check_graph_iri(iri: str) -> None:
             key="default-graph-uri/named-graph-uri",
             hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI",
         ) from None
+
+
+def _in_scope(source: str, scope: str | None) -> bool:
+    return scope is None or source.startswith(scope + "/")
 
 
 def _duplicate(record: GraphRecord, kept: list[GraphRecord]) -> str | None:

@@ -17,22 +17,39 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..publish.catalog import Statistics, vocabularies_of
-from ..rdf.namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
+from ..rdf.namespaces import CAP, GRILLE, IGEO, SCHEMA, VOCAB, bind_prefixes
+from ..store import ORGANISATIONS_GRAPH, PLACES_GRAPH, REFERENCE_GRAPHS
 from .links import base_iri
 
 __all__ = [
     "ProjectRef",
+    "OrganisationRef",
+    "list_organisations",
+    "organisation_graph",
     "CorpusFigures",
     "list_projects",
     "project_graph",
     "corpus_graph",
     "corpus_document",
     "fictional_count",
+    "corpus_graphs",
     "corpus_statistics",
     "whole_statistics",
     "grid_backlinks",
     "project_iri",
 ]
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """An organisation of the knowledge base (one per SIREN or RNA number): its key (``siren/…``),
+    IRI, name and the projects whose descriptions name it."""
+
+    key: str
+    iri: URIRef
+    name: str
+    project_ids: tuple[str, ...]
+
 
 # A SPARQL property path for a project's name, whichever property its description uses.
 _NAME = "|".join(f"<{prop}>" for prop in (SCHEMA.name, RDFS.label, SKOS.prefLabel, DCTERMS.title)).join("()")
@@ -94,22 +111,72 @@ def grid_backlinks() -> dict[str, list[ProjectRef]]:
     return {target: _refs(found) for target, found in by_target.items()}
 
 
+def list_organisations() -> list[OrganisationRef]:
+    """Every organisation under this deployment's base, by name (one query for the whole corpus)."""
+    prefix, projects = base_iri(current_app.config) + "organisation/", _project_prefix()
+    rows = _select(f"""
+        SELECT ?organisation (MIN(STR(?un_nom)) AS ?nom) (GROUP_CONCAT(DISTINCT STR(?projet); separator=" ") AS ?ids)
+        WHERE {{ GRAPH <{ORGANISATIONS_GRAPH}> {{
+          ?organisation <{CAP.involvedIn}> ?projet . OPTIONAL {{ ?organisation <{SCHEMA.name}> ?un_nom }}
+        }} }} GROUP BY ?organisation""")
+    found = []
+    for row in rows:
+        iri = row["organisation"].value
+        if iri.startswith(prefix):
+            key = iri[len(prefix) :]
+            ids = sorted(p[len(projects) :] for p in row["ids"].value.split() if p.startswith(projects))
+            found.append(OrganisationRef(key, URIRef(iri), row["nom"].value if "nom" in row else key, tuple(ids)))
+    return sorted(found, key=lambda ref: (ref.name.casefold(), ref.key))
+
+
+def organisation_graph(iri: URIRef) -> Graph:
+    """What the knowledge base says of an organisation, the actors of the descriptions that stand for
+    it, and the names of its projects."""
+    return _construct(f"""
+        CONSTRUCT {{ <{iri}> ?p ?o . ?acteur <{CAP.organisation}> <{iri}> . ?acteur ?ap ?ao . ?o <{SCHEMA.name}> ?nom }}
+        WHERE {{
+          {{ GRAPH <{ORGANISATIONS_GRAPH}> {{ <{iri}> ?p ?o }} OPTIONAL {{ ?o <{SCHEMA.name}> ?nom }} }}
+          UNION
+          {{ GRAPH <{ORGANISATIONS_GRAPH}> {{ ?acteur <{CAP.organisation}> <{iri}> }}
+             GRAPH ?g {{ ?acteur ?ap ?ao FILTER(?ap IN (<{SCHEMA.name}>, <{RDF.type}>)) }} }}
+        }}""")
+
+
 def project_graph(project_id: str) -> Graph | None:
-    """The named graph that holds the project's description, or None if there is no such project."""
+    """The named graph that holds the project's description, or None if there is no such project.
+
+    With it, what the knowledge base links it to: the organisation each actor stands
+    for, and the names of the places it names (from the places graph).
+    """
     iri = project_iri(project_id)
     graph = _construct(f"""
-        CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-          GRAPH ?g {{ <{iri}> a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}
+        CONSTRUCT {{
+          ?s ?p ?o . ?acteur <{CAP.organisation}> ?organisation . ?organisation <{SCHEMA.name}> ?nom_organisation .
+          ?lieu <{IGEO.nom}> ?nom
+        }} WHERE {{
+          GRAPH ?g {{ <{iri}> a <{CAP.Project}> }}
+          {{ GRAPH ?g {{ ?s ?p ?o }} }}
+          UNION
+          {{
+            GRAPH ?g {{ ?acteur a <{CAP.Actor}> }}
+            GRAPH <{ORGANISATIONS_GRAPH}> {{
+              ?acteur <{CAP.organisation}> ?organisation . OPTIONAL {{ ?organisation <{SCHEMA.name}> ?nom_organisation }}
+            }}
+          }}
+          UNION
+          {{ GRAPH ?g {{ ?x ?y ?lieu }} GRAPH <{PLACES_GRAPH}> {{ ?lieu <{IGEO.nom}> ?nom }} }}
         }}""")
     return graph if len(graph) else None
 
 
-# Every triple of every project description (not the grid, ontology, provenance or indicators).
-_CORPUS = f"GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}"
+# Every triple of the corpus: the descriptions and what the knowledge base derives from them
+# (provenance, places, indicators, organisations); not the ontology, the grid or the shapes.
+_REFERENCE = ", ".join(f"<{iri}>" for iri in REFERENCE_GRAPHS.values())
+_CORPUS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({_REFERENCE}))"
 
 
 def corpus_graph() -> Graph:
-    """Every project description of the knowledge base, merged (not the grid, ontology or provenance)."""
+    """The corpus of the knowledge base, its graphs merged (not the grid, ontology or shapes)."""
     return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}")
 
 
@@ -137,6 +204,16 @@ def fictional_count() -> tuple[int, int]:
           GRAPH ?g {{ ?project a <{CAP.Project}>
                       OPTIONAL {{ ?project <{CAP.fictional}> true BIND(?project AS ?fictional) }} }} }}""")
     return int(row["all"].value), int(row["made_up"].value)
+
+
+def corpus_graphs() -> dict[str, Graph]:
+    """The corpus's graphs by the names they have in the knowledge base: what a quads dump keeps.
+
+    One CONSTRUCT per graph, read as N-Triples: faster than one SELECT of every quad
+    turned into rdflib terms a row at a time.
+    """
+    names = [row["g"].value for row in _select(f"SELECT DISTINCT ?g {{ {_CORPUS} }}")]
+    return {name: _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}") for name in names}
 
 
 @dataclass(frozen=True)

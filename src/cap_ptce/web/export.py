@@ -31,7 +31,8 @@ def site_documents(app) -> list[str]:
         site = get_site()
         resources = list(grid_resources(site.grid))
         paths = [doc for resource in resources for doc, _, _ in documents_of(resource)]
-        for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects)):
+        organisations = (f"/organisation/{ref.key}" for ref in site.organisations)
+        for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects), *organisations):
             paths += [doc for doc, _, _ in documents_of(find_resource(path))]
         paths += download_paths()
     return [*paths, "/static/style.css", "/static/carrier.css", "/sitemap.xml"]

@@ -1,8 +1,9 @@
-"""Headers on every answer of the app: CORS, from the one table of :mod:`cap_ptce.publish.headers`."""
+"""Headers on every answer of the app: CORS, from the one table of :mod:`cap_ptce.publish.headers`,
+and ``Vary: Accept-Language`` on every answer whose language came from that header."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 from ..publish.headers import cors_headers
 
@@ -18,5 +19,7 @@ def _shared_headers(response: Response) -> Response:
     origins = current_app.config.get("CORS_ORIGINS")
     response.headers.update(cors_headers(origins, preflight=request.method == "OPTIONS"))
     if origins and origins != "*":
-        response.headers.add("Vary", "Origin")
+        response.vary.add("Origin")
+    if g.get("lang_from_header"):  # set by web.i18n.current_lang
+        response.vary.add("Accept-Language")
     return response

@@ -36,11 +36,20 @@ def choose_lang(fixed: str | None, param: str | None, accept_language: str | Non
 
 
 def current_lang() -> str:
-    """The language of the current request (``DEFAULT_LANG`` outside a request)."""
+    """The language of the current request (``DEFAULT_LANG`` outside a request).
+
+    When neither the URL nor ``?lang=`` fixes it, the answer depends on
+    ``Accept-Language``: the request is marked so, and the answer gets
+    ``Vary: Accept-Language`` (:mod:`.headers`), so that no cache serves a
+    French page to an English reader.
+    """
     default = current_app.config.get("DEFAULT_LANG", DEFAULT_LANGUAGE)
     if not has_request_context():
         return default
-    return choose_lang(g.get("lang"), request.args.get("lang"), request.headers.get("Accept-Language"), default)
+    fixed, param = g.get("lang"), request.args.get("lang")
+    if fixed not in LANGUAGES and param not in LANGUAGES:
+        g.lang_from_header = True
+    return choose_lang(fixed, param, request.headers.get("Accept-Language"), default)
 
 
 def _switch_url(lang: str) -> str:

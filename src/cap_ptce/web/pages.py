@@ -17,6 +17,7 @@ from ..rdf.describe import add_labels, describe
 from ..rdf.negotiation import Representation
 from ..rdf.serialize import serialize
 from . import linked_data, links, pages_data, pages_docs, pages_grid, pages_search
+from .corpus import organisation_graph
 from .i18n import current_lang
 from .linked_data import split_request_path
 from .resolve import Resource, resolve
@@ -68,7 +69,13 @@ def void_description() -> Response:
 def find_resource(path: str) -> Resource:
     """The resource at ``path`` (no suffix) in the current app."""
     site = get_site()
-    return resolve(path, project_iri=site.project_iri, is_thing=site.is_thing, project_part=site.project_part)
+    return resolve(
+        path,
+        project_iri=site.project_iri,
+        is_thing=site.is_thing,
+        project_part=site.project_part,
+        organisation_iri=lambda key: getattr(site.organisation(key), "iri", None),
+    )
 
 
 def render_page(resource: Resource, lang: str) -> str:
@@ -99,6 +106,8 @@ def rdf_of(resource: Resource) -> Graph:
         if graph is None:
             raise NotFoundError(f"aucun projet / no project {resource.key!r}")
         return add_labels(site.graph, graph)
+    if resource.kind == "organisation":
+        return add_labels(site.graph, organisation_graph(resource.iri))
     return describe(site.graph, resource.described)
 
 

@@ -17,9 +17,10 @@ from ..rdf.describe import describe
 from ..rdf.namespaces import INSTITUT_GODIN
 from ..rdf.serialize import FORMATS, get_format
 from . import links
+from .corpus import organisation_graph
 from .pages_docs import presenter
 from .resolve import Resource
-from .site import get_site
+from .site import PART_TITLES, get_site, project_part
 
 __all__ = ["BUILDERS"]
 
@@ -175,6 +176,28 @@ def _part_anchors(graph: Graph, main: URIRef, body: str) -> list[str]:
     return sorted(anchor for anchor in found if f'id="{anchor}"' not in body)
 
 
+def organisation(resource: Resource, lang: str):
+    """An organisation of the corpus: its identifiers, the names it is given, and the poles whose
+    descriptions name it, each with the actor that stands for it there."""
+    site = get_site()
+    ref = site.organisation(resource.key)
+    graph = organisation_graph(resource.iri)
+    p = presenter(lang)
+    by_project = {str(ref_.iri): ref_ for ref_ in site.projects}
+    actors = []
+    for actor in sorted(graph.subjects(CAP.organisation, resource.iri), key=str):
+        owner, _ = project_part("/" + str(actor).removeprefix(links.base_iri(site.config)))
+        project_ref = by_project.get(links.base_iri(site.config) + owner.lstrip("/")) if owner else None
+        if project_ref is not None:
+            anchor = part_anchor(project_ref.iri, actor)
+            actors.append({"project": project_ref, "name": p.label(actor, graph), "anchor": anchor})
+    return "organisation.html", {
+        "name": (ref.name, None) if ref else p.label(resource.iri, graph),
+        "properties": p.rows(graph, resource.iri),
+        "actors": sorted(actors, key=lambda a: (a["project"].name.casefold(), a["project"].id)),
+    }
+
+
 def thing(resource: Resource, lang: str):
     site = get_site()
     p = presenter(lang)
@@ -209,4 +232,10 @@ def download_paths() -> list[str]:
     return found
 
 
-BUILDERS = {"catalog": catalog, "projects": projects, "project": project, "thing": thing}
+BUILDERS = {
+    "catalog": catalog,
+    "projects": projects,
+    "project": project,
+    "organisation": organisation,
+    "thing": thing,
+}

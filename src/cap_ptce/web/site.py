@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from flask import current_app
@@ -18,6 +18,7 @@ from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics
 from ..publish.parts import current_versions, dataset_parts
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
 from ..rdf.serialize import serialize
+from ..store import REFERENCE_GRAPHS
 from . import corpus, links
 from .resolve import grid_resources, resolve_grid_path
 
@@ -62,7 +63,17 @@ class Site:
     def part_graphs(self) -> dict[str, Graph]:
         """Every published part, the corpus included: read from the knowledge base into rdflib, so
         only the catalogue and the downloads ask for it (32 s at 1,000 descriptions), never a page."""
-        return {**self.reference_graphs, **({"corpus": corpus.corpus_graph()} if self.projects else {})}
+        if not self.projects:
+            return dict(self.reference_graphs)
+        merged = bind_prefixes(Graph())
+        for graph in self.corpus_graphs.values():
+            merged += graph
+        return {**self.reference_graphs, "corpus": merged}
+
+    @cached_property
+    def corpus_graphs(self) -> dict[str, Graph]:
+        """The corpus's graphs (descriptions, provenance, places, indicators, organisations) by their names."""
+        return corpus.corpus_graphs()
 
     @cached_property
     def graph(self) -> Graph:
@@ -88,8 +99,18 @@ class Site:
 
     @cached_property
     def parts(self) -> tuple[Part, ...]:
-        """Every part with its graph, the corpus included: what the downloads serialise."""
-        return self._parts(self.part_graphs)
+        """Every part with its graph, the corpus included: what the downloads serialise.
+
+        Each graph keeps the name it has in the knowledge base, so that the quads
+        dumps, loaded into any store, answer every query as the endpoint does.
+        """
+        named = {
+            part_id: {REFERENCE_GRAPHS[key]: self.part_graphs[part_id]}
+            for part_id, (key, _, _) in PART_TITLES.items()
+            if key in REFERENCE_GRAPHS
+        }
+        named["corpus"] = self.corpus_graphs
+        return tuple(replace(part, named_graphs=named[part.id]) for part in self._parts(self.part_graphs))
 
     @cached_property
     def catalog_parts(self) -> tuple[Part, ...]:
@@ -178,6 +199,15 @@ class Site:
 
         return corpus_profiles(get_kb())
 
+    @cached_property
+    def organisations(self) -> list[corpus.OrganisationRef]:
+        """The organisations that the corpus's actors stand for, by SIREN or RNA number (read once)."""
+        return corpus.list_organisations()
+
+    def organisation(self, key: str) -> corpus.OrganisationRef | None:
+        """The organisation ``siren/…`` or ``rna/…``, or None if the knowledge base has no such one."""
+        return next((ref for ref in self.organisations if ref.key == key), None)
+
     def projects_pointing_at(self, iri: URIRef) -> list[corpus.ProjectRef]:
         """The projects whose description points at the grid resource ``iri``."""
         return self.backlinks.get(str(iri), [])
@@ -212,7 +242,8 @@ class Site:
     def paths(self) -> frozenset[str]:
         """Every resource path this site answers for."""
         fixed = {resource.path for resource in grid_resources(self.grid)}
-        return frozenset(fixed | set(self.thing_paths) | {f"/projet/{ref.id}" for ref in self.projects})
+        organisations = {f"/organisation/{ref.key}" for ref in self.organisations}
+        return frozenset(fixed | set(self.thing_paths) | {f"/projet/{ref.id}" for ref in self.projects} | organisations)
 
     def is_published(self, path: str) -> bool:
         return path in self.paths
