@@ -20,7 +20,7 @@ from . import links
 from .corpus import organisation_graph
 from .pages_docs import presenter
 from .resolve import Resource
-from .site import PART_TITLES, get_site, project_part
+from .site import get_site, project_part
 
 __all__ = ["BUILDERS"]
 
