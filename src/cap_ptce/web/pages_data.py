@@ -14,7 +14,7 @@ from ..i18n import LANGUAGES, t
 from ..project import graph_to_data
 from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, download_path, part_iri
 from ..rdf.describe import describe
-from ..rdf.namespaces import INSTITUT_GODIN
+from ..rdf.namespaces import CAP, INSTITUT_GODIN
 from ..rdf.serialize import FORMATS, get_format
 from . import links
 from .corpus import organisation_graph
