@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from markupsafe import Markup
 
 from ..errors import NotFoundError
+from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
 from ..sparql.formats import choose_format
@@ -50,19 +51,24 @@ def page() -> str:
         explorer=ROUTES[lang] + selection.query_string(),
         report=REPORT_ROUTES[lang] + ".{fmt}" + selection.query_string(with_sort=False),
         csv_path=lambda chart: f"{DASHBOARD_ROUTES[lang]}/{chart.spec.id}.csv{selection.query_string(with_sort=False)}",
-        editor_links=lambda chart: _editor_links(chart, lang),
+        editor_links=lambda chart: _editor_links(chart, selection, lang),
         query_path=lambda chart: f"/requetes/{chart.spec.query}",
         switch_url=switch_to(DASHBOARD_ROUTES, lang, selection),
     )
 
 
-def _editor_links(chart: Chart, lang: str) -> list[tuple[str, str]]:
-    """(label, fragment after /sparql#) for each series: the query's text on the endpoint of its selection."""
+def _editor_links(chart: Chart, selection: Selection, lang: str) -> list[tuple[str, str, str]]:
+    """(message key, series, fragment after /sparql#) for each series: the query on its selection's endpoint.
+
+    The page's own selection states the endpoint (a cached chart may come from another selection
+    of the same projects), narrowed to the series' maturity for the coverage.
+    """
     found = []
     for series in chart.series:
         params = {"query": series.sparql, "tabTitle": chart.title + (f" ({series.label})" if series.label else "")}
-        if not series.selection.is_everything:
-            params["endpoint"] = selection_endpoint(series.selection, lang)
+        own = Selection({**selection.chosen, "maturite": (series.key,)}, selection.words) if series.key else selection
+        if not own.is_everything:
+            params["endpoint"] = selection_endpoint(own, lang)
         label = "dashboard.editor_series" if series.label else "dashboard.editor"
         found.append((label, series.label, urlencode(params, quote_via=quote)))
     return found
