@@ -167,3 +167,21 @@ def test_cap_ptce_report_refuses_a_bad_filter_with_exit_2(capsys):
 def test_the_json_twin_is_valid_json_for_every_facet(client):
     data = json.loads(client.get("/explorateur.json").get_data(as_text=True))
     assert data["count"] == data["total"] == 15
+
+
+def test_the_static_site_holds_the_dashboards_and_the_list():
+    """cap-ptce publish writes the whole corpus's explorer and dashboards, their twins and each chart's CSV."""
+    from cap_ptce.web.export import site_documents
+
+    app = create_app({"TESTING": True, "PUBLISHING": True})
+    documents = site_documents(app)
+    client = app.test_client()
+    for path in ("/tableau-de-bord.fr.html", "/dashboard.en.html", "/explorateur.fr.html", "/explorer.en.html"):
+        assert path in documents
+        html = client.get(path).get_data(as_text=True)
+        assert "sparql#" not in html and "rapport.pdf" not in html  # no server behind a static copy
+    dashboard = client.get("/tableau-de-bord.fr.html").get_data(as_text=True)
+    assert dashboard.count('<svg role="img"') == len(CHARTS) and 'href="tableau-de-bord/regions.csv"' in dashboard
+    assert 'href="dashboard.en.html"' in dashboard  # the language switch stays in the static copy
+    for spec in CHARTS:
+        assert f"/dashboard/{spec.id}.csv" in documents and client.get(f"/dashboard/{spec.id}.csv").status_code == 200

@@ -39,7 +39,7 @@ def test_filter_share_and_see_the_charts_change(live_server, browser):
     assert "dispositif=pat" in page.url and _count(page) == "1 pôle(s) sur 15"
     screenshot(page, "explorateur-hauts-de-france-pat")
     shared = page.input_value("#adresse")
-    assert shared == page.url
+    assert shared == page.url == live_server + "/explorateur?region=32&dispositif=pat"  # the form's fields, tidied
 
     other = context.new_page()  # the shared address gives the same state
     other.goto(shared)

@@ -24,10 +24,19 @@ from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
 from ..sparql.formats import choose_format
 from . import links
-from .explorer import DASHBOARD_ROUTES, ROUTES, corpus_view, route_lang, selection_of_request, switch_to
+from .explorer import (
+    DASHBOARD_ROUTES,
+    ROUTES,
+    canonical_redirect,
+    corpus_view,
+    page_path,
+    route_lang,
+    selection_of_request,
+    switch_to,
+)
 from .sparql import protocol_request
 
-__all__ = ["bp", "REPORT_ROUTES"]
+__all__ = ["bp", "REPORT_ROUTES", "static_paths"]
 
 bp = Blueprint("dashboard", __name__)
 
@@ -37,9 +46,14 @@ _MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "t
 
 @bp.get(DASHBOARD_ROUTES["fr"])
 @bp.get(DASHBOARD_ROUTES["en"])
-def page() -> str:
+@bp.get(DASHBOARD_ROUTES["fr"] + ".fr.html")  # the static copy's pages
+@bp.get(DASHBOARD_ROUTES["en"] + ".en.html")
+def page() -> Response | str:
     lang = route_lang(DASHBOARD_ROUTES)
     selection = selection_of_request()
+    canonical = canonical_redirect(selection.sorted_by("nom"))
+    if canonical is not None:
+        return canonical
     view = corpus_view()
     exploration = view.explore(selection, lang)
     charts = view.dashboard(selection, lang)
@@ -48,7 +62,7 @@ def page() -> str:
         x=exploration,
         charts=charts,
         svg=Markup,
-        explorer=ROUTES[lang] + selection.query_string(),
+        explorer=page_path(ROUTES, lang) + selection.query_string(),
         report=REPORT_ROUTES[lang] + ".{fmt}" + selection.query_string(with_sort=False),
         csv_path=lambda chart: f"{DASHBOARD_ROUTES[lang]}/{chart.spec.id}.csv{selection.query_string(with_sort=False)}",
         editor_links=lambda chart: _editor_links(chart, selection, lang),
@@ -145,6 +159,17 @@ def report(fmt: str) -> Response:
     name = ("rapport-corpus" if lang == "fr" else "corpus-report") + f".{fmt}"
     response.headers.set("Content-Disposition", "inline" if fmt == "html" else "attachment", filename=name)
     return response
+
+
+def static_paths() -> list[str]:
+    """What the static copy of the site holds of the explorer and the dashboards: the whole corpus's pages,
+    the list's twins and each chart's CSV, in both languages (filters need the app)."""
+    paths = ["/static/explorer.css", "/static/explorer.js"]
+    for lang in ("fr", "en"):
+        paths += [f"{ROUTES[lang]}.{lang}.html", f"{ROUTES[lang]}.csv", f"{ROUTES[lang]}.json"]
+        paths += [f"{DASHBOARD_ROUTES[lang]}.{lang}.html"]
+        paths += [f"{DASHBOARD_ROUTES[lang]}/{spec.id}.{suffix}" for spec in CHARTS for suffix in ("csv", "json")]
+    return paths
 
 
 assert len({spec.id for spec in CHARTS}) == len(CHARTS)  # a chart's id is its address

@@ -15,7 +15,7 @@ import io
 import json
 import threading
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 
 from ..explorer import CorpusView, Selection, parse_selection
 from ..explorer.dashboard import number
@@ -23,7 +23,17 @@ from ..explorer.facets import FACETS, SORTS
 from . import links
 from .sparql import get_kb
 
-__all__ = ["bp", "ROUTES", "DASHBOARD_ROUTES", "corpus_view", "route_lang", "selection_of_request", "switch_to"]
+__all__ = [
+    "bp",
+    "ROUTES",
+    "DASHBOARD_ROUTES",
+    "canonical_redirect",
+    "corpus_view",
+    "page_path",
+    "route_lang",
+    "selection_of_request",
+    "switch_to",
+]
 
 bp = Blueprint("explorer", __name__)
 
@@ -44,6 +54,11 @@ def corpus_view() -> CorpusView:
         return state["explorer"]
 
 
+def page_path(routes: dict[str, str], lang: str) -> str:
+    """The page's path in ``lang``: as served (``/explorateur``), or as the static copy writes it (``.fr.html``)."""
+    return routes[lang] + (f".{lang}.html" if current_app.config.get("PUBLISHING") else "")
+
+
 def route_lang(routes: dict[str, str]) -> str:
     """The language of the route the request came by, fixed for the page."""
     lang = next(code for code, path in routes.items() if request.path.startswith(path))
@@ -56,25 +71,45 @@ def selection_of_request() -> Selection:
     return parse_selection([(k, v) for k, v in request.args.items(multi=True) if k not in PROTOCOL_PARAMS])
 
 
-def switch_to(routes: dict[str, str], lang: str, selection: Selection, suffix: str = "") -> str:
+def canonical_redirect(selection: Selection) -> Response | None:
+    """A redirect to the one address of ``selection`` when the form sent another spelling of it.
+
+    The form sends every field (``q=&tri=nom``) in its own order: the address bar, the
+    one people share, then says only what narrows or orders the list.
+    """
+    wanted = selection.query_string()
+    lang = request.args.get("lang")
+    if lang in ("fr", "en"):
+        wanted += ("&" if wanted else "?") + f"lang={lang}"
+    if ("?" + request.query_string.decode("utf-8", "replace")).rstrip("?") == wanted:
+        return None
+    return redirect(links.relative(request.path, request.path) + (wanted or "?"), code=303)
+
+
+def switch_to(routes: dict[str, str], lang: str, selection: Selection) -> str:
     """The same state in the other language, relative to the current page."""
     other = "en" if lang == "fr" else "fr"
-    return links.relative(request.path, routes[other] + suffix) + selection.query_string()
+    return links.relative(request.path, page_path(routes, other)) + selection.query_string()
 
 
 @bp.get(ROUTES["fr"])
 @bp.get(ROUTES["en"])
-def page() -> str:
+@bp.get(ROUTES["fr"] + ".fr.html")  # the static copy's pages
+@bp.get(ROUTES["en"] + ".en.html")
+def page() -> Response | str:
     lang = route_lang(ROUTES)
     selection = selection_of_request()
+    canonical = canonical_redirect(selection)
+    if canonical is not None:
+        return canonical
     exploration = corpus_view().explore(selection, lang)
     return render_template(
         "explorer.html",
         x=exploration,
         facets=FACETS,
         sorts=SORTS,
-        here=ROUTES[lang],
-        dashboard=DASHBOARD_ROUTES[lang],
+        here=page_path(ROUTES, lang),
+        dashboard=page_path(DASHBOARD_ROUTES, lang),
         report=DASHBOARD_ROUTES[lang] + ("/rapport" if lang == "fr" else "/report"),
         switch_url=switch_to(ROUTES, lang, selection),
         project_href=lambda p: links.relative(request.path, links.html_document(f"/projet/{p.id}", lang)),
