@@ -176,12 +176,18 @@ def test_the_static_site_holds_the_dashboards_and_the_list():
     app = create_app({"TESTING": True, "PUBLISHING": True})
     documents = site_documents(app)
     client = app.test_client()
-    for path in ("/tableau-de-bord.fr.html", "/dashboard.en.html", "/explorateur.fr.html", "/explorer.en.html"):
+    for path in (
+        "/tableau-de-bord.fr.html",
+        "/tableau-de-bord.en.html",
+        "/explorateur.fr.html",
+        "/explorateur.en.html",
+    ):
         assert path in documents
         html = client.get(path).get_data(as_text=True)
         assert "sparql#" not in html and "rapport.pdf" not in html  # no server behind a static copy
     dashboard = client.get("/tableau-de-bord.fr.html").get_data(as_text=True)
     assert dashboard.count('<svg role="img"') == len(CHARTS) and 'href="tableau-de-bord/regions.csv"' in dashboard
-    assert 'href="dashboard.en.html"' in dashboard  # the language switch stays in the static copy
+    assert 'href="tableau-de-bord.en.html"' in dashboard  # the language switch stays in the static copy
+    assert "Dashboard of the corpus" in client.get("/tableau-de-bord.en.html").get_data(as_text=True)
     for spec in CHARTS:
         assert f"/dashboard/{spec.id}.csv" in documents and client.get(f"/dashboard/{spec.id}.csv").status_code == 200

@@ -152,6 +152,8 @@ def build_chart(spec: ChartSpec, kb_for: Callable[[Selection], Any], selection: 
         Series(key, label, sub, build(spec.query, params), run_query(kb_for(sub), spec.query, params))
         for key, label, sub in _series_selections(spec, selection, lang)
     ]
+    if len(series) > 1:  # a maturity that no project of the selection has draws no series of zeros
+        series = [s for s in series if any(row.get("projets") for row in s.rows)] or series[:1]
     columns = [(c, texts.get(lang) or texts["fr"]) for c, texts in query.columns.items() if not _is_iri(c, series)]
     if len(series) > 1:
         columns.insert(0, ("serie", t("explorer.facet.maturite", lang)))

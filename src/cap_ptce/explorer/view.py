@@ -30,13 +30,14 @@ class CorpusView:
 
     def __init__(self, kb) -> None:
         self.kb = kb
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # builds of bases and dashboards, one at a time
+        self._table_lock = threading.Lock()  # the project table alone: pages need it while a dashboard builds
         self._projects: dict[str, list[ProjectRow]] = {}
         self._bases: OrderedDict[frozenset, object] = OrderedDict()
         self._dashboards: OrderedDict[tuple, list[Chart]] = OrderedDict()
 
     def projects(self, lang: str) -> list[ProjectRow]:
-        with self._lock:
+        with self._table_lock:
             if lang not in self._projects:
                 self._projects[lang] = read_projects(self.kb, lang)
             return self._projects[lang]

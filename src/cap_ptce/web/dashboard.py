@@ -47,7 +47,7 @@ _MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "t
 @bp.get(DASHBOARD_ROUTES["fr"])
 @bp.get(DASHBOARD_ROUTES["en"])
 @bp.get(DASHBOARD_ROUTES["fr"] + ".fr.html")  # the static copy's pages
-@bp.get(DASHBOARD_ROUTES["en"] + ".en.html")
+@bp.get(DASHBOARD_ROUTES["fr"] + ".en.html")
 def page() -> Response | str:
     lang = route_lang(DASHBOARD_ROUTES)
     selection = selection_of_request()
@@ -162,13 +162,12 @@ def report(fmt: str) -> Response:
 
 
 def static_paths() -> list[str]:
-    """What the static copy of the site holds of the explorer and the dashboards: the whole corpus's pages,
-    the list's twins and each chart's CSV, in both languages (filters need the app)."""
-    paths = ["/static/explorer.css", "/static/explorer.js"]
+    """What the static copy of the site holds of the explorer and the dashboards: the whole corpus's pages
+    in both languages, the list's CSV and each chart's CSV (filters, JSON and the report need the app)."""
+    paths = ["/static/explorer.css", f"{ROUTES['fr']}.csv"]
     for lang in ("fr", "en"):
-        paths += [f"{ROUTES[lang]}.{lang}.html", f"{ROUTES[lang]}.csv", f"{ROUTES[lang]}.json"]
-        paths += [f"{DASHBOARD_ROUTES[lang]}.{lang}.html"]
-        paths += [f"{DASHBOARD_ROUTES[lang]}/{spec.id}.{suffix}" for spec in CHARTS for suffix in ("csv", "json")]
+        paths += [f"{ROUTES['fr']}.{lang}.html", f"{DASHBOARD_ROUTES['fr']}.{lang}.html"]
+        paths += [f"{DASHBOARD_ROUTES[lang]}/{spec.id}.csv" for spec in CHARTS]
     return paths
 
 

@@ -55,13 +55,17 @@ def corpus_view() -> CorpusView:
 
 
 def page_path(routes: dict[str, str], lang: str) -> str:
-    """The page's path in ``lang``: as served (``/explorateur``), or as the static copy writes it (``.fr.html``)."""
-    return routes[lang] + (f".{lang}.html" if current_app.config.get("PUBLISHING") else "")
+    """The page's path in ``lang``: as served (``/explorateur``, ``/explorer``), or as the static copy writes
+    its pages, one name in two languages (``/explorateur.fr.html``, ``/explorateur.en.html``)."""
+    if current_app.config.get("PUBLISHING"):
+        return f"{routes['fr']}.{lang}.html"
+    return routes[lang]
 
 
 def route_lang(routes: dict[str, str]) -> str:
-    """The language of the route the request came by, fixed for the page."""
-    lang = next(code for code, path in routes.items() if request.path.startswith(path))
+    """The language of the route the request came by (its ``.fr.html`` or ``.en.html`` first), fixed for the page."""
+    suffixed = [code for code in ("fr", "en") if request.path.endswith(f".{code}.html")]
+    lang = suffixed[0] if suffixed else next(code for code, path in routes.items() if request.path.startswith(path))
     g.lang = lang
     return lang
 
@@ -95,7 +99,7 @@ def switch_to(routes: dict[str, str], lang: str, selection: Selection) -> str:
 @bp.get(ROUTES["fr"])
 @bp.get(ROUTES["en"])
 @bp.get(ROUTES["fr"] + ".fr.html")  # the static copy's pages
-@bp.get(ROUTES["en"] + ".en.html")
+@bp.get(ROUTES["fr"] + ".en.html")
 def page() -> Response | str:
     lang = route_lang(ROUTES)
     selection = selection_of_request()
