@@ -237,7 +237,12 @@ def format_2_variants(base: dict) -> list[dict]:
         actor["ess"] = actor.get("ess") or is_enterprise(actor)  # no member is an enterprise outside the SSE…
     second["groupes"] = [{"id": "fede", "nom": "Fédération", "type": "federation", "majoritairement_ess": False}]
     second["territoire"] = {"nom": "Ouest de la Somme", "parties": [{"departement": "80"}]}  # … but a group is
-    return [first, second]
+    third = copy.deepcopy(base)
+    third["id"] = "v2-un-college-pour-l-ess"
+    for actor in third["acteurs"]:
+        actor["ess"] = False  # no member is an SSE enterprise…
+    third["groupes"] = [{"id": "college-ess", "nom": "Collège ESS", "type": "college", "majoritairement_ess": True}]
+    return [first, second, third]  # … but a group mostly in the SSE stands for them
 
 
 @pytest.fixture(scope="module")
@@ -290,6 +295,26 @@ def test_partners_groups_and_parts_of_territory_are_read_as_documented(format_2)
     assert not any(project.startswith("v2-") for project, _ in gaps)
     regions = {r["code_region"] for r in run_query(kb, "projets-par-region") if r["projets"]}
     assert {"28"} <= regions  # Rouen, added by a change of territory, is in Normandie
+
+
+def test_coverage_counts_the_answers_that_validation_counts(gappy):
+    """A question answered by one of its keys (grid 1.1.0, ``champs:``) is answered for the coverage
+    queries as for the completeness that validation reports: on descriptions with fields missing,
+    the two counts agree project by project."""
+    from rdflib import URIRef
+
+    from cap_ptce.project import load_description
+    from cap_ptce.validation.completeness import answered_questions
+
+    kb, projects = gappy
+    coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
+    validated = {}
+    for project in projects:
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        graph = load_description(text, source=f"{project['id']}.yaml", format="yaml").graph
+        validated[iri(project)] = len(answered_questions(graph, URIRef(iri(project))))
+    assert coverage == validated
+    assert sum(1 for n in coverage.values() if n < 18) >= 20, "the corpus should leave questions out"
 
 
 def test_every_query_is_counted_here():

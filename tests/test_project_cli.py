@@ -22,7 +22,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 def test_new_writes_a_template_to_stdout_or_a_file(capsys, tmp_path: Path):
     code, out, _ = run(capsys, "new", "--maturite", "etabli", "--lang", "en")
-    assert code == 0 and "etabli" in out and "reponses:" in out
+    assert code == 0 and "etabli" in out and '\nq01: ""' in out
     target = tmp_path / "mon-ptce.yaml"
     assert run(capsys, "new", "-o", str(target))[0] == 0
     assert load_description(target).data["maturite"] == "emergent"

@@ -142,3 +142,28 @@ def test_the_format_doc_lists_every_sample_description():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "project-format.md").read_text(encoding="utf-8")
     for path in data_dir("corpus").glob("*.yaml"):
         assert f"(../examples/corpus/{path.name})" in doc, path.name
+
+
+def test_the_format_doc_documents_every_key_its_rdf_term_and_every_ontology_term():
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "project-format.md").read_text(encoding="utf-8")
+    specs = list(SPECS.values())
+    assert len(specs) > 15
+    assert [f"{s.name}.{f.key}" for s in specs for f in s.fields if f"`{f.key}`" not in doc] == []
+
+    def mapped_terms(context: dict):
+        for value in context.values():
+            if isinstance(value, dict):
+                yield value.get("@id", "")
+                yield from mapped_terms(value.get("@context", {}))
+            elif isinstance(value, str):
+                yield value
+
+    context = json.loads((root / "src" / "cap_ptce" / "project" / "context.jsonld").read_text(encoding="utf-8"))
+    mapped = {t for t in mapped_terms(context["@context"]) if t.startswith(("cap:", "org:", "schema:", "dcterms:"))}
+    assert "cap:mostlyESS" in mapped and [t for t in sorted(mapped) if f"`{t}`" not in doc] == []
+    ontology = Graph().parse(root / "ontology" / "project.ttl")
+    ours = {str(s).split("#")[1] for s in ontology.subjects(RDFS.isDefinedBy, URIRef("https://w3id.org/cap-ptce/def"))}
+    assert "MemberGroup" in ours and [t for t in sorted(ours) if f"`cap:{t}`" not in doc] == []

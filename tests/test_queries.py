@@ -15,7 +15,8 @@ from cap_ptce.grid import load_grid
 from cap_ptce.queries import run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
-from queries_helpers import corpus, is_under, projects
+from queries_helpers import corpus, projects
+from yaml_counts import legal_gaps
 
 VOCAB = "https://w3id.org/cap-ptce/vocab/"
 
@@ -65,22 +66,6 @@ def test_validation_outcomes_are_the_stored_ones(kb):
     assert len(conforming) == sum(1 for v in stored.values() if v.conforms)
 
 
-def _legal_gaps(project: dict) -> set[str]:
-    """What art. 9 of law 2014-856 asks for and the description does not show (computed in Python)."""
-    actors = project.get("acteurs", [])
-    territory = project.get("territoire", {})
-    gaps = set()
-    if not any(a.get("ess") is True for a in actors):
-        gaps.add("entreprise-ess")
-    if not any(a.get("ess") is False and is_under("types-acteurs", a.get("type"), "entreprise") for a in actors):
-        gaps.add("entreprise-hors-ess")
-    if not any(territory.get(key) for key in ("communes", "epci", "departements", "regions")):
-        gaps.add("territoire")
-    if not project.get("strategie_commune"):
-        gaps.add("strategie-commune")
-    return gaps
-
-
 def _variants(sample: dict) -> list[dict]:
     """Descriptions that each miss some of the law's elements, made from a sample description."""
     import copy
@@ -88,9 +73,13 @@ def _variants(sample: dict) -> list[dict]:
     no_sse = copy.deepcopy(sample)
     for actor in no_sse["acteurs"]:
         actor["ess"] = False
+    for group in no_sse.get("groupes") or []:  # a group mostly in the SSE stands for SSE enterprises
+        group["majoritairement_ess"] = False
     only_sse = copy.deepcopy(sample)
     for actor in only_sse["acteurs"]:
         actor["ess"] = True
+    for group in only_sse.get("groupes") or []:  # a group mostly outside the SSE stands for its firms
+        group["majoritairement_ess"] = True
     no_territory = copy.deepcopy(sample)
     no_territory.pop("territoire", None)
     no_territory.pop("strategie_commune", None)
@@ -108,7 +97,7 @@ def test_projects_failing_the_legal_definition(tmp_path, langue):
     variants = _variants(next(iter(corpus().values())))
     for variant in variants:
         (tmp_path / f"{variant['id']}.yaml").write_text(yaml.safe_dump(variant, allow_unicode=True), encoding="utf-8")
-    expected = sorted((v["nom"], gap) for v in variants for gap in _legal_gaps(v))
+    expected = sorted((v["nom"], gap) for v in variants for gap in legal_gaps(v))
     assert {gap for _, gap in expected} == {"entreprise-ess", "entreprise-hors-ess", "territoire", "strategie-commune"}
     with KnowledgeBase.open() as base:
         base.load_reference_graphs()  # the kinds of actor come from the grid's vocabulary
@@ -121,7 +110,7 @@ def test_projects_failing_the_legal_definition(tmp_path, langue):
 
 
 def test_the_sample_corpus_meets_the_legal_definition(kb):
-    assert [p["id"] for p in projects() if _legal_gaps(p)] == []
+    assert [p["id"] for p in projects() if legal_gaps(p)] == []
     assert run_query(kb, "projets-hors-definition-legale") == []
 
 

@@ -43,7 +43,7 @@ def broken_files(folder: Path) -> list[Path]:
     mixed = description()
     mixed["id"], mixed["courriel"] = "pole-mixte", "pas-une-adresse"
     mixed["acteurs"][0]["siret"] = bad_siret["acteurs"][0]["siret"]
-    del mixed["strategie_commune"], mixed["reponses"]["q10"]
+    del mixed["strategie_commune"], mixed["reponses"]["q04"]  # q04: only words answer it
     mixed["territoire"]["epci"] = [BAD_EPCI]
     shared_bad_epci = description()  # the same wrong EPCI, a node that two files share
     shared_bad_epci["id"] = "pole-epci"

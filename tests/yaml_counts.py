@@ -185,8 +185,35 @@ def answers(project: dict) -> dict[str, object]:
     return found
 
 
+def _given(value) -> bool:
+    """A value, as the loader reads one: an empty block in a list is still a node (``instances: [{}]``)."""
+    return value is not None and value != "" and value != []
+
+
+def values_at(project: dict, key_path: str) -> list:
+    """The values a path of keys (``coordination.valorisation``) reaches, through lists of blocks."""
+    nodes = [project]
+    for key in key_path.split("."):
+        reached = []
+        for node in nodes:
+            value = node.get(key) if isinstance(node, dict) else None
+            reached.extend(v for v in (value if isinstance(value, list) else [value]) if _given(v))
+        nodes = reached
+    return nodes
+
+
+def answered_questions(project: dict) -> set[str]:
+    """The grid's questions a description answers: a written answer, or a key the grid names
+    for the question (``champs:`` in grille/grille.yaml) that holds a value."""
+    written = {qid for qid, text in answers(project).items() if text and str(text).strip()}
+    keyed = {
+        qid for qid, question, _ in grid_questions() if any(values_at(project, k) for k in question.get("champs", []))
+    }
+    return written | keyed
+
+
 def answered(project: dict) -> int:
-    return sum(1 for text in answers(project).values() if text and str(text).strip())
+    return len(answered_questions(project))
 
 
 def maturity_ok(project: dict, params: dict) -> bool:
@@ -310,7 +337,7 @@ def couverture_par_question(projects, params):
     lang = params.get("langue", "fr")
     rows = []
     for qid, question, entry in grid_questions():
-        answering = sum(1 for p in projects if str(answers(p).get(qid) or "").strip())
+        answering = sum(1 for p in projects if qid in answered_questions(p))
         rows.append(
             {
                 "question": BASE + "grille/question/" + qid,
@@ -523,7 +550,9 @@ def membres_ess(projects, params):
 def legal_gaps(project: dict) -> set[str]:
     consortium, territory = members(project), project.get("territoire") or {}
     gaps = set()
-    if not any(a.get("ess") is True for a in consortium):
+    if not any(a.get("ess") is True for a in consortium) and not any(
+        g.get("majoritairement_ess") is True for g in groups(project)
+    ):
         gaps.add("entreprise-ess")
     outside = any(a.get("ess") is False and is_enterprise(a) for a in consortium)
     if not outside and not any(g.get("majoritairement_ess") is False for g in groups(project)):
@@ -712,14 +741,14 @@ RANGE = re.compile(r"^([0-9 ]+)\s*(?:à|-|–)\s*([0-9 ]+)$")
 
 
 def figure(given) -> tuple:
-    """(value, low, high, approximate, year) of a figure as tests write them: a number, "environ 15",
-    "20 à 25", or a block with valeur / valeur_min / valeur_max / environ / annee."""
+    """(value, low, high, approximate, year) of a figure as descriptions write it: a number, "environ 15",
+    "20 à 25", or a block whose valeur is one of those, with environ and annee."""
     if given is None:
         return None, None, None, None, None
     if isinstance(given, dict):
-        value, low, high = (dec(given[k]) if k in given else None for k in ("valeur", "valeur_min", "valeur_max"))
+        value, low, high, approximate, _ = figure(given.get("valeur"))
         year = str(given["annee"]) if "annee" in given else None
-        return value, low, high, True if given.get("environ") else None, year
+        return value, low, high, True if given.get("environ") or approximate else None, year
     if isinstance(given, (int, float)):
         return dec(given), None, None, None, None
     text = str(given).strip()

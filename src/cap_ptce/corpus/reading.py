@@ -38,8 +38,8 @@ __all__ = [
 ]
 
 GRAPH_SUFFIX = "/graphe"
-_FILES_PER_PROCESS = 20
-_PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so  # below this, starting processes costs more than it saves
+_FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
+_PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so
 
 
 @dataclass(frozen=True)

@@ -48,14 +48,23 @@ def _break_the_law(data: dict, defect: str) -> None:
         for actor in actors:
             if actor.get("ess"):
                 actor["ess"] = False
+        _forget_make_up(data, True)
     elif defect == "sans-entreprise-hors-ess":
         for actor in actors:
             if actor.get("type") == "entreprise-hors-ess":
                 actor["ess"] = True
                 actor["type"] = "societe-commerciale-ess"
+        _forget_make_up(data, False)
     elif defect == "sans-territoire":
         territory = data["territoire"]
         for key in ("communes", "epci", "departements", "regions"):
             territory.pop(key, None)
     else:
         data.pop("strategie_commune", None)
+
+
+def _forget_make_up(data: dict, mostly_ess: bool) -> None:
+    """Groups count for the law by their make-up (shapes/legal.ttl): a broken description says none."""
+    for group in data.get("groupes", []):
+        if group.get("majoritairement_ess") is mostly_ess:
+            del group["majoritairement_ess"]

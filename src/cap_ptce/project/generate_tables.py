@@ -132,9 +132,10 @@ GROUP_KINDS = (
     ("groupement", "Groupement des artisans de {c}", False, False),
     ("reseau", "Réseau des structures d'insertion de {d}", True, False),
 )
-# Colleges of a cooperative carrier (SCIC): name and whether its members are mostly in the ESS.
+# Colleges of a cooperative carrier (SCIC): name and whether its members are mostly in the ESS (None for
+# colleges of people or public bodies, which are not enterprises either way).
 COLLEGES = (
-    ("Collège des salariés", True),
+    ("Collège des salariés", None),
     ("Collège des entreprises locales", False),
     ("Collège des collectivités", None),
     ("Collège des usagers", None),

@@ -97,13 +97,13 @@ class Part:
     csv: bool = False  # the part is also offered as CSV (the grid)
     examples: tuple[URIRef, ...] = ()
     statistics: Statistics | None = None
+    # The part's graphs by the names a quads dump gives them (the knowledge base's): one graph per
+    # description for the corpus. None: the part's graph, named by the part's IRI.
+    named_graphs: dict[str, Graph] | None = None
     version: str | None = None  # as the resource declares it (owl:versionInfo, grille.yaml)
     landing: str = ""  # the path of its page on the site
     conforms_to: tuple[URIRef, ...] = ()  # the standards its data follows (the ontology, the shapes…)
     availability: str = "STABLE"  # EU planned-availability code of its files
-    # The part's graphs by the names a quads dump gives them (the knowledge base's): one graph per
-    # description for the corpus. None: the part's graph, named by the part's IRI.
-    named_graphs: dict[str, Graph] | None = None
 
     def figures(self) -> Statistics:
         """The part's statistics: as given, or measured on its graph."""

@@ -293,11 +293,11 @@ class KnowledgeBase:
         :meth:`load_corpus` calls it itself, since the vocabulary may have changed
         as well as the files.
         """
-        written = 0
+        written = {}
         for graph, ntriples in derived_graphs(self._backend):  # each written before the next is worked out
             self._replace(graph, ntriples)
-            written += ntriples.count(b"\n")
-        return written
+            written[graph] = ntriples.count(b"\n")  # a graph written twice: its last contents
+        return sum(written.values())
 
     def _apply(self, source, before, sha, read, report, kept) -> GraphRecord | None:
         """Put one file's outcome in the store and the report; the record to keep, if any."""

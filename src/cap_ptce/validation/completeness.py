@@ -137,9 +137,9 @@ def _answer_value_shape(graph: Graph, entry: Entry, question: Question) -> URIRe
     value, others = SHAPES[f"Answered-{question.id}-value"], SHAPES[f"Answered-{question.id}-other"]
     listed = BNode(f"other-questions-{question.id}")
     Collection(graph, listed, [question_iri(q.id) for q in load_grid().questions if q.id != question.id])
-    graph.add((others, RDF.type, SH.NodeShape))
+    # no rdf:type: shapes only by their use (sh:qualifiedValueShape, sh:not), as the SHACL specification
+    # allows, so that the list of shapes and the shapes page show the question's shape, not its parts
     graph.add((others, SH["in"], listed))
-    graph.add((value, RDF.type, SH.NodeShape))
     graph.add((value, SH["not"], others))
     keys = ", ".join(question.fields)
     _describe(graph, value, entry, question, "completeness.value", keys=keys)

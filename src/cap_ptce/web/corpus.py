@@ -30,9 +30,9 @@ __all__ = [
     "list_projects",
     "project_graph",
     "corpus_graph",
+    "corpus_graphs",
     "corpus_document",
     "fictional_count",
-    "corpus_graphs",
     "corpus_statistics",
     "whole_statistics",
     "grid_backlinks",
@@ -180,6 +180,16 @@ def corpus_graph() -> Graph:
     return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}")
 
 
+def corpus_graphs() -> dict[str, Graph]:
+    """The corpus's graphs by the names they have in the knowledge base: what a quads dump keeps.
+
+    One CONSTRUCT per graph, read as N-Triples: faster than one SELECT of every quad
+    turned into rdflib terms a row at a time.
+    """
+    names = [row["g"].value for row in _select(f"SELECT DISTINCT ?g {{ {_CORPUS} }}")]
+    return {name: _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}") for name in names}
+
+
 def corpus_document(format_name: str) -> bytes:
     """The corpus as a download, written by the store (not read into rdflib: 30 s at 1,000 descriptions).
 
@@ -204,16 +214,6 @@ def fictional_count() -> tuple[int, int]:
           GRAPH ?g {{ ?project a <{CAP.Project}>
                       OPTIONAL {{ ?project <{CAP.fictional}> true BIND(?project AS ?fictional) }} }} }}""")
     return int(row["all"].value), int(row["made_up"].value)
-
-
-def corpus_graphs() -> dict[str, Graph]:
-    """The corpus's graphs by the names they have in the knowledge base: what a quads dump keeps.
-
-    One CONSTRUCT per graph, read as N-Triples: faster than one SELECT of every quad
-    turned into rdflib terms a row at a time.
-    """
-    names = [row["g"].value for row in _select(f"SELECT DISTINCT ?g {{ {_CORPUS} }}")]
-    return {name: _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}") for name in names}
 
 
 @dataclass(frozen=True)
