@@ -1,4 +1,7 @@
-"""Helpers of the carrier's browser tests: screenshots under test-output/, and axe-core run in the page."""
+"""Helpers of the carrier's browser tests: screenshots under test-output/, and axe-core run in the page.
+
+The issue asks for no serious or critical violation; the carrier's pages have none at all, and the tests keep it so.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +21,9 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def serious_violations(page) -> list[dict]:
-    """What axe-core (from npm, injected into the page) finds of serious or critical impact."""
+def axe_violations(page) -> list[dict]:
+    """Every violation axe-core (from npm, injected into the page) finds, whatever its impact."""
     assert AXE.exists(), "axe-core is an npm dependency: run npm ci"
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in found]

@@ -8,6 +8,7 @@ import pytest
 
 from cap_ptce.dossier.compare import MEASURES, Profile, corpus_profiles, profile_of_graph, standing_of
 from cap_ptce.project import load_description
+from cap_ptce.validation import validate_description
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
@@ -35,9 +36,17 @@ def test_every_project_of_the_corpus_is_measured(profiles):
 def test_a_file_is_measured_as_the_corpus_measures_it(profiles):
     for path in sorted(CORPUS.glob("*.yaml"))[:5]:
         description = load_description(path)
-        mine = profile_of_graph(description.graph)
+        mine = profile_of_graph(description.graph, completeness=validate_description(description).completeness.ratio)
         theirs = next(p for p in profiles if p.iri == mine.iri)
         assert mine.values == pytest.approx(theirs.values) and mine.axes == theirs.axes and mine.places == theirs.places
+
+
+def test_without_the_validation_the_completeness_is_unknown_not_guessed():
+    # format 2 answers most questions by facts: counting written answers would say 3 of 18 for a complete file
+    profile = profile_of_graph(load_description(CORPUS / "tiers-lieu-gueret.yaml").graph)
+    assert profile.values["completude"] is None
+    completeness = next(m for m in standing_of(profile, [profile], "en").measures if m.key == "completude")
+    assert completeness.value_text == "—" and completeness.percentile is None
 
 
 def test_counts_against_the_description_itself():

@@ -187,6 +187,9 @@ def test_the_dossier_command_sets_the_pole_among_the_sample_corpus(cap_ptce, tmp
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "The hub among the others" in text and "percentile" in text and "The nearest hubs" in text
+    # the measures in the dossier's language, the completeness the validation's (the sample is complete)
+    assert "Share of public funding" in text and "Part du financement public" not in text
+    assert re.search(r"\| Completeness \| 100\u00a0% \|", text), text[text.index("The hub among") :]
 
 
 def test_the_dossier_command_refuses_an_unreadable_file(tmp_path):

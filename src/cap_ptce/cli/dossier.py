@@ -65,11 +65,11 @@ def dossier(file: Path, fmt: str, lang: str, output: Path | None, store: str | N
 
     description = load_description(file)
     report = validate_description(description, lang=lang)
-    standing = None if no_corpus else _standing(description, store)
+    standing = None if no_corpus else _standing(description, report, store, lang)
     _write(dossier_bytes(description, fmt, lang, report=report, standing=standing), output)
 
 
-def _standing(description, store: str | None):
+def _standing(description, report, store: str | None, lang: str):
     from ..dossier.compare import corpus_profiles, profile_of_graph, standing_of
     from ..settings import from_environ
     from ..store.build import build_kb
@@ -77,7 +77,8 @@ def _standing(description, store: str | None):
     settings = {**from_environ(), **({"STORE": store} if store else {})}
     kb = build_kb(settings)
     try:
-        return standing_of(profile_of_graph(description.graph), corpus_profiles(kb))
+        mine = profile_of_graph(description.graph, completeness=report.completeness.ratio)
+        return standing_of(mine, corpus_profiles(kb), lang)
     finally:
         kb.close()
 

@@ -7,7 +7,9 @@ checked): the same query text measures both sides. The measures are the size
 of the consortium, the mix of its members (distinct kinds, shares of SSE
 members, of local authorities, of research and training bodies), the forecast
 funding (its amount, its public and self-funded shares) and the completeness
-(the validation's, recorded at load; else the share of questions answered).
+(the validation's: recorded at load for the corpus, given by the caller for a
+file; unknown otherwise, since a question may be answered by facts as well as
+in words, and only the validation knows which).
 A percentile rank is the share of the *other* projects whose value is lower
 or equal. The nearest poles share the most thematic axes and territory.
 
@@ -16,7 +18,9 @@ Usage::
     from cap_ptce.dossier.compare import corpus_profiles, profile_of_graph, standing_of
 
     others = corpus_profiles(kb)                      # kb: a cap_ptce.store.KnowledgeBase
-    standing = standing_of(profile_of_graph(description.graph), others, lang="fr")
+    report = validate_description(description)      # for the completeness
+    mine = profile_of_graph(description.graph, completeness=report.completeness.ratio)
+    standing = standing_of(mine, others, lang="fr")
     standing.measures[0].percentile, standing.nearest[0].name
 """
 
@@ -127,7 +131,6 @@ def _profiles(select, completeness: dict[str, float] | None = None) -> list[Prof
     """Profiles from ``select(query) -> rows of pyoxigraph terms by name``."""
     completeness = completeness or {}
     places = _axes_and_places(select)
-    total_questions = len(load_grid().questions)
     found = []
     for row in select(_query("profile.rq")):
         iri = row["projet"].value
@@ -143,7 +146,7 @@ def _profiles(select, completeness: dict[str, float] | None = None) -> list[Prof
             "financement": funding,
             "part_public": _share(number_of.get("financement_public"), funding),
             "part_autofinancement": _share(number_of.get("autofinancement"), funding),
-            "completude": completeness.get(iri, number_of.get("reponses", 0.0) / total_questions),
+            "completude": completeness.get(iri),
         }
         axes, areas = places.get(iri, (frozenset(), frozenset()))
         found.append(Profile(iri, _value(row.get("nom")) or iri.rsplit("/", 1)[-1], values, axes, areas))
@@ -193,7 +196,11 @@ def corpus_profiles(kb) -> list[Profile]:
 
 
 def profile_of_graph(graph: Graph, completeness: float | None = None) -> Profile:
-    """The profile of one description's graph, measured by the same queries as the corpus's."""
+    """The profile of one description's graph, measured by the same queries as the corpus's.
+
+    ``completeness`` is the validation's ratio (``report.completeness.ratio``); without it the
+    completeness is unknown and left out of the standing.
+    """
     store = ox.Store()
     store.bulk_extend(_quads(graph))
     store.bulk_extend(_quads(_vocabularies()))

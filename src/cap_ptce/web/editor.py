@@ -54,7 +54,7 @@ def _route_lang() -> str:
 def start() -> str:
     """The first step, for a new description."""
     lang = _route_lang()
-    return _page(lang, "debut", {"maturite": "emergent"})
+    return _page(lang, "debut", {"maturite": "emergent"}, fresh=True)
 
 
 @bp.post(ROUTES["fr"])
@@ -169,7 +169,8 @@ def _check(data: dict):
     return validate_description(description, lang=lang), None, text, paths
 
 
-def _page(lang: str, step: str, data: dict, problem: InputError | None = None) -> str:
+def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *, fresh: bool = False) -> str:
+    """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy."""
     data = ensure_ids(data, project=False)
     grid = load_grid()
     report, error, text, paths = _check(ensure_ids(data))
@@ -184,6 +185,7 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None) -
         grid=grid,
         steps=_steps(grid, report, lang),
         step=step,
+        fresh=fresh,
         entry=grid.entry(step) if step in ENTRY_KEYS and step != FACTS_BLOCK else None,
         fields=fields,
         loose=loose,

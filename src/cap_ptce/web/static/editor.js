@@ -12,7 +12,9 @@
   if (!state || !box || !panel) { return; }
   panel.hidden = false;
   box.checked = storage.getItem(WANTED) === "1";
-  function save() { if (box.checked && state.value.trim()) { storage.setItem(KEY, state.value); } }
+  // A new, empty description (the editor's first page) must not replace the copy it offers to take up again.
+  var fresh = document.getElementById("editeur").hasAttribute("data-fresh");
+  function save() { if (box.checked && !fresh && state.value.trim()) { storage.setItem(KEY, state.value); } }
   box.addEventListener("change", function () {
     if (box.checked) { storage.setItem(WANTED, "1"); save(); }
     else { storage.removeItem(WANTED); storage.removeItem(KEY); }
