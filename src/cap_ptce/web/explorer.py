@@ -151,6 +151,9 @@ def twin(suffix: str) -> Response:
 
 
 def _alternates(lang: str, selection: Selection) -> list[dict]:
+    """The list's twins; the static copy holds only the whole list's CSV, under the French name."""
+    if current_app.config.get("PUBLISHING"):
+        return [{"media_type": "text/csv", "path": f"{ROUTES['fr']}.csv", "label": "CSV", "lang": None}]
     return [
         {
             "media_type": media_type,
