@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: help install run shell lint format test bench system-deps geography clean
+.PHONY: help install run shell lint format test bench bench-large system-deps geography clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,8 +32,11 @@ shell: install ## open a shell where the cap-ptce command is on the PATH (exit t
 	@echo "cap-ptce is on the PATH of this shell ($(CURDIR)/$(BIN)); type exit to leave it."
 	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $${SHELL:-/bin/sh}
 
-# Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules), Java (the W3C HTML checker).
-SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2 /usr/bin/java:default-jre-headless
+# Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules), Java (the W3C HTML checker),
+# Virtuoso (the remote store's second server). Virtuoso's binaries alone: the full virtuoso-opensource package
+# also starts a system server on 0.0.0.0:8890 with the password dba, where the system lets it.
+SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2 /usr/bin/java:default-jre-headless \
+	/usr/bin/virtuoso-t:virtuoso-opensource-7-bin
 # Libraries and fonts that WeasyPrint needs for the PDF dossier (checked with dpkg where there is one).
 SYSTEM_LIBS = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
@@ -65,6 +68,9 @@ geography: $(NODE_STAMP) ## rebuild src/cap_ptce/geo/cog.json.gz from the pinned
 
 bench: install ## run the benchmarks and write bench/results/
 	$(BIN)/python -m bench
+
+bench-large: install ## the 100,000-description run on Oxigraph server (over an hour; not part of make bench)
+	$(BIN)/python -m bench servers_large
 
 clean: ## remove the virtual environment, node_modules and build output
 	rm -rf $(VENV) node_modules build dist site var

@@ -8,6 +8,7 @@ projects that fail the law's definition, and the headers' labels and docs.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 
@@ -117,7 +118,6 @@ def test_the_sample_corpus_meets_the_legal_definition(kb):
 def test_every_query_is_labelled_linked_and_documented(kb):
     """Each result column has its French and English label, each grid question exists,
     each example value fits, and docs/queries.md describes the query and its parameters."""
-    from pathlib import Path
 
     from cap_ptce.queries import list_queries
     from cap_ptce.queries.results import run_table

@@ -200,7 +200,7 @@ def test_the_pages_run_queries_under_the_endpoint_limits(client, monkeypatch):
     monkeypatch.setattr(view, "run_table", spy)
     client.application.config.update(QUERY_TIMEOUT=2.5, MAX_RESULT_ROWS=123)
     assert client.get("/requetes/membres-ess").status_code == 200
-    assert seen == {"timeout": 2.5, "max_rows": 123}
+    assert seen == {"timeout": 2.5, "max_rows": 123, "client": "127.0.0.1"}  # and shared with other clients
 
 
 def test_a_long_result_shows_its_first_rows_and_says_so(client, monkeypatch):

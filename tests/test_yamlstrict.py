@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 from pathlib import Path
 
 import pytest
@@ -76,11 +75,9 @@ def test_an_alias_without_anchor_on_its_line_is_refused_too():
     assert error.line == 3 and "aliases (*x)" in error.message
 
 
-def test_the_billion_laughs_bomb_is_refused_at_once():
-    started = time.perf_counter()
-    error = refusal(BILLION_LAUGHS)
-    assert time.perf_counter() - started < 0.5
-    assert error.line == 1
+def test_the_billion_laughs_bomb_is_refused_at_its_first_anchor():
+    error = refusal(BILLION_LAUGHS)  # refused before any expansion: expanding it would not end
+    assert error.line == 1 and "anchors (&a)" in error.message
 
 
 def test_merge_keys_are_refused():

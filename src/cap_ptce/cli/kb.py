@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,11 @@ Exemples / examples:
   cap-ptce serve                                 # grille + corpus d'exemple / grid + sample corpus
   cap-ptce serve --store var/store               # redémarre en une seconde / restarts in a second
   cap-ptce serve --corpus corpus/ --timeout 10
+  cap-ptce serve --set TRUSTED_PROXY=127.0.0.1 --set CONNECTIONS_PER_CLIENT=16   # derrière nginx / behind nginx
+  cap-ptce serve --port 0                        # un port libre, affiché / a free port, printed
+
+\b
+Réglages (docs/settings.md) / settings: --set NAME=VALUE, or CAP_PTCE_NAME=VALUE.
 """
 
 _SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "removed": "-", "failed": "!"}
@@ -55,6 +61,8 @@ def render_report(report: LoadReport) -> str:
     lines = []
     for outcome in report.outcomes:
         detail = outcome.error if outcome.status == "failed" else _validation_text(outcome.validation)
+        if outcome.note:
+            detail = f"{detail}; {outcome.note}" if detail else outcome.note
         lines.append(
             f"{_SYMBOLS[outcome.status]} {outcome.status:<9} {outcome.source}" + (f"  ({detail})" if detail else "")
         )
@@ -118,8 +126,14 @@ def load(
             return 2
         if scope:
             click.echo(both("load.added_as", folder=corpus, scope=scope))
-        kb.load_reference_graphs(license=from_environ().get("LICENSE"))
-        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator, jobs=jobs, scope=scope)
+        report = kb.load_corpus(
+            corpus,
+            validator=None if no_validate else default_validator,
+            jobs=jobs,
+            scope=scope,
+            with_references=True,  # all in one atomic write: the old knowledge base or the new one
+            license=from_environ().get("LICENSE"),
+        )
     click.echo(render_report(report))
     return 0 if report.ok else 1
 
@@ -143,7 +157,13 @@ def _removal_agreed(stale, corpus: Path) -> bool:
 
 @click.command(epilog=SERVE_EPILOG)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 : un port libre / a free port).",
+)
 @click.option(
     "--store", metavar="DIR|URL", help="Store à servir (sinon en mémoire) / store to serve (default: memory)."
 )
@@ -154,30 +174,63 @@ def _removal_agreed(stale, corpus: Path) -> bool:
 )
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Secondes par requête SPARQL / seconds per query.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processus de requête / query worker processes.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Un réglage de docs/settings.md (répétable) / a setting of docs/settings.md (repeatable).",
+)
 def serve(
-    host: str, port: int, store: str | None, corpus: Path | None, timeout: float | None, workers: int | None
+    host: str,
+    port: int,
+    store: str | None,
+    corpus: Path | None,
+    timeout: float | None,
+    workers: int | None,
+    assignments: tuple[str, ...],
 ) -> int:
     """Servir le point d'accès SPARQL et les pages / serve the SPARQL endpoint and the pages."""
-    import waitress
-
     from ..web import create_app
+    from ..web.export import warm_in_background
+    from ..web.server import make_server
     from ..web.sparql import get_kb
 
-    overrides = {
-        "STORE": store,
-        "CORPUS": str(corpus) if corpus else None,
-        "QUERY_TIMEOUT": timeout,
-        "QUERY_WORKERS": workers,
-    }
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides = {**_assigned(assignments), "STORE": store, "CORPUS": str(corpus) if corpus else None}
+    overrides.update(QUERY_TIMEOUT=timeout, QUERY_WORKERS=workers)
     app = create_app({name: value for name, value in overrides.items() if value is not None})
     with app.app_context():
         kb = get_kb()  # load now, so that errors show at start and the first query is fast
-        kb.start_workers()  # they open the store in the background while the server starts
+        kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
         counts = f"{len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs"
-    for line in serving_lines(host, port, counts):
+    server = make_server(app, host, port)
+    if app.config["WARM_PAGES"]:
+        warm_in_background(app)
+    for line in serving_lines(host, server.effective_port, counts):
         click.echo(line)
-    waitress.serve(app, host=host, port=port, threads=8, ident="cap-ptce", _quiet=True)
+    try:
+        server.run()
+    finally:
+        server.close()
     return 0
+
+
+def _assigned(assignments: tuple[str, ...]) -> dict:
+    """``--set NAME=VALUE`` options as settings, converted and checked."""
+    from ..errors import ParameterError
+    from ..settings import parse_setting
+
+    found = {}
+    for assignment in assignments:
+        name, sep, raw = assignment.partition("=")
+        if not sep:
+            raise ParameterError(
+                f"--set {assignment!r} n'est pas de la forme NOM=VALEUR / is not of the form NAME=VALUE",
+                hint="par ex. / e.g. --set QUERY_TIMEOUT=10",
+            )
+        found[name.strip()] = parse_setting(name.strip(), raw, origin=f"--set {name.strip()}")
+    return found
 
 
 def serving_lines(host: str, port: int, counts: str) -> list[str]:

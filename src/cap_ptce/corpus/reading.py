@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
 from ..project.description import DESCRIPTION_SUFFIXES
+from ..rdf.oxigraph import ntriples, stored_digest
 from .links import with_register_links
 from .records import GraphRecord, Validation
 
@@ -51,6 +52,7 @@ class FileOutcome:
     graph: str | None = None
     validation: Validation | None = None
     error: str | None = None
+    note: str | None = None  # why an unchanged file was loaded again, say
 
 
 @dataclass
@@ -211,10 +213,10 @@ def read_one(
         validation = validator(description) if validator else None
     except CapPtceError as exc:
         return ReadDescription(error=str(exc))
-    return _read(description, source, sha, loaded_at, validation)
+    return _read(description, source, sha, validation, loaded_at)
 
 
-def stored_ntriples(graph: Any) -> bytes:
+def stored_ntriples(triples) -> bytes:
     """A description's triples as the knowledge base keeps them: without what it says of INSEE places.
 
     A description names its communes, EPCI, départements and régions by their
@@ -223,23 +225,26 @@ def stored_ntriples(graph: Any) -> bytes:
     description, they would be counted once per description in the union of
     the graphs.
     """
-    lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+    lines = ntriples(triples).splitlines(keepends=True)
     return b"".join(line for line in lines if line.strip() and not line.startswith(_PLACE_SUBJECT))
 
 
-def _read(description: Any, source: str, sha: str, loaded_at, validation) -> ReadDescription:
+def _read(description, source: str, sha: str, validation, loaded_at) -> ReadDescription:
+    """The record and N-Triples of one read description, links to the public registers included."""
     project = str(description.iri)
-    ntriples = stored_ntriples(with_register_links(description.graph))
+    triples = getattr(description, "triples", None) or description.graph  # a loader may give a graph only
+    text = stored_ntriples(with_register_links(list(triples)))
     record = GraphRecord(
         graph=graph_iri_for(project),
         source=source,
         sha256=sha,
         loaded_at=loaded_at,
         project=project,
-        triples=ntriples.count(b"\n"),
+        triples=text.count(b"\n"),
         validation=validation,
+        content=stored_digest(text),
     )
-    return ReadDescription(record, ntriples)
+    return ReadDescription(record, text)
 
 
 def _loaded(path: Path, loader: Callable) -> Any:
@@ -282,7 +287,7 @@ def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -
         if isinstance(validation, CapPtceError):
             read.append(ReadDescription(error=str(validation)))
             continue
-        read.append(_read(description, source, sha, loaded_at, validation))
+        read.append(_read(description, source, sha, validation, loaded_at))
     return read
 
 
@@ -292,18 +297,18 @@ def read_descriptions(
     """Each (path, source, sha) read and validated, in ``jobs`` processes when there are enough files.
 
     A process pays off from a few dozen files: each starts Python, rdflib and
-    pySHACL and parses the shapes (about 2 s) before validating at about
-    0.06 s a description. Like any use of multiprocessing, a script that passes
+    the validation engine and reads the shapes (about 2 s). Each description
+    comes back as N-Triples written by Oxigraph from its triples, ready for the
+    store's bulk loader. Like any use of multiprocessing, a script that passes
     ``jobs`` > 1 must guard its entry point with ``if __name__ == "__main__":``.
     """
     items = list(items)
     jobs = max(1, min(jobs, len(items) // _FILES_PER_PROCESS))
     if jobs == 1:
         return {source: read for (_p, source, _s), read in zip(items, read_chunk(items, loader, validator, loaded_at))}
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    from ..validation.processes import process_pool
 
     chunks = [items[i::jobs] for i in range(jobs)]  # interleaved: the same kind of work in each process
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    with process_pool(jobs) as pool:
         done = pool.map(read_chunk, chunks, [loader] * jobs, [validator] * jobs, [loaded_at] * jobs)
         return {source: read for chunk, reads in zip(chunks, done) for (_p, source, _s), read in zip(chunk, reads)}

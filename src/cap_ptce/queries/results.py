@@ -95,25 +95,25 @@ TWIN_FORMATS: dict[str, str] = {fmt.name: fmt.content_type for fmt in sorted(TAB
 
 
 def run_terms(
-    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000
+    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
 ) -> tuple[list[str], list[list[Any]]]:
     """The variables and rows of a SELECT query run on ``kb``, as pyoxigraph terms (None when unbound)."""
-    body, _ = serialise(kb, sparql, "json", timeout=timeout, max_rows=max_rows)
+    body, _ = serialise(kb, sparql, "json", timeout=timeout, max_rows=max_rows, client=client)
     solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     variables = [variable.value for variable in solutions.variables]
     return variables, [[solution[name] for name in variables] for solution in solutions]
 
 
 def run_table(
-    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000
+    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The variables and rows of a SELECT query run on the knowledge base ``kb``.
 
     The query goes through the knowledge base's checks (read-only, nothing
     outside the store) and, with a ``timeout``, runs in a worker that is stopped
-    at the limit.
+    at the limit, shared with other ``client``s.
     """
-    variables, terms = run_terms(kb, sparql, timeout=timeout, max_rows=max_rows)
+    variables, terms = run_terms(kb, sparql, timeout=timeout, max_rows=max_rows, client=client)
     return variables, [{name: python_value(term) for name, term in zip(variables, row)} for row in terms]
 
 
@@ -123,7 +123,7 @@ def rows(kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 
 
 
 def serialise(
-    kb: Any, sparql: str, fmt: str, *, timeout: float | None = None, max_rows: int = 10_000
+    kb: Any, sparql: str, fmt: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
 ) -> tuple[bytes, str]:
     """The results of a SELECT query in a SPARQL 1.1 result format (csv, json, tsv, xml), and its media type."""
     if fmt not in TWIN_FORMATS:
@@ -140,7 +140,7 @@ def serialise(
             hint="écrivez une requête SELECT / write a SELECT query",
         )
     wanted = "json" if fmt == "tsv" else fmt
-    result = kb.run(request, by_name("SELECT", wanted), timeout=timeout, max_rows=max_rows, info=info)
+    result = kb.run(request, by_name("SELECT", wanted), timeout=timeout, max_rows=max_rows, info=info, client=client)
     if fmt == "tsv":
         solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
         variables = [variable.value for variable in solutions.variables]

@@ -23,43 +23,36 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
     >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
 
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
-:mod:`.remote`), the provenance graph (:mod:`.provenance`), the places graph
-(:mod:`.places`), the per-project indicators and the organisations
-(:mod:`.indicators`) and the knowledge base that a deployment's settings
-describe (:func:`.build.build_kb`). May import: the foundations, ``rdf``,
-``geo`` (the places), ``grid``, ``validation`` (for the reference graphs),
-``corpus`` and ``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
+:mod:`.remote`, with what Virtuoso answers differently in :mod:`.virtuoso`), loading a corpus (:mod:`.loading`) atomically (:mod:`.checkpoint`),
+the provenance graph (:mod:`.provenance`), the places graph (:mod:`.places`),
+the per-project indicators and the organisations (:mod:`.indicators`) and the
+knowledge base that a deployment's settings describe (:func:`.build.build_kb`).
+May import: the foundations, ``rdf``, ``geo`` (the places), ``grid``,
+``validation`` (for the reference graphs), ``corpus`` and ``sparql``; never
+``queries``, ``publish``, ``web`` or ``cli``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ..corpus import (
-    FileOutcome,
-    GraphRecord,
-    LoadReport,
-    checksum_or_error,
-    corpus_files,
-    default_loader,
-    default_validator,
-    read_descriptions,
-)
+from ..corpus import FileOutcome, GraphRecord, LoadReport, corpus_files, default_loader, default_validator
 from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
+from ..sparql.sharing import Sharing
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
 from .places import PLACES_GRAPH
-from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row, records_to_ntriples
+from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, record_from_row
 from .remote import RemoteStore, is_url
 
 __all__ = [
@@ -111,6 +104,7 @@ class KnowledgeBase:
         self._backend = backend
         self.location = location
         self._graphs: frozenset[str] | None = None
+        self.version = 0  # counts the writes: what is read from the store stays true until it changes
 
     # --- opening ----------------------------------------------------------------------
 
@@ -123,18 +117,25 @@ class KnowledgeBase:
         workers_in_memory: bool = True,
         query_memory_mib: int | None = None,
         graph_store: str | None = None,
+        sharing: Sharing | None = None,
     ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
         ``workers`` query processes answer queries run with a time limit; with
         ``workers_in_memory`` each holds its own in-memory copy of the store. A
         query may use ``query_memory_mib`` MiB in its worker (None: no limit).
+        ``sharing`` says how clients share the workers (:mod:`cap_ptce.sparql.sharing`).
         """
-        options = {"workers": workers, "query_memory_mib": query_memory_mib, "prefixes": _prefixes()}
+        options = {
+            "workers": workers,
+            "query_memory_mib": query_memory_mib,
+            "prefixes": _prefixes(),
+            "sharing": sharing,
+        }
         if location is None or str(location) == "":
             return cls(LocalStore(None, **options))
         if is_url(str(location)):
-            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes()), str(location))
+            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes(), sharing=sharing), str(location))
         return cls(LocalStore(Path(location), workers_in_memory=workers_in_memory, **options), str(location))
 
     @classmethod
@@ -201,23 +202,34 @@ class KnowledgeBase:
 
     def _replace(self, iri: str, ntriples: bytes) -> None:
         self._backend.replace_graph(iri, ntriples)
+        self._changed()
+
+    def _replace_many(self, graphs: Mapping[str, bytes]) -> None:
+        """Give each graph of ``graphs`` its N-Triples, in one bulk write where the store has one."""
+        self._backend.replace_graphs(graphs)
         self._graphs = None
 
     def _drop(self, iri: str) -> None:
         self._backend.drop_graph(iri)
+        self._changed()
+
+    def _changed(self) -> None:
         self._graphs = None
+        self.version += 1
 
     def load_reference_graphs(
         self, sources: Mapping[str, Callable[[], Any]] | None = None, *, license: str | None = None
     ) -> dict[str, int]:
-        """Load the ontology, the grid (both under ``license``) and the shapes, each into its graph; their sizes."""
-        sizes = {}
-        for name, make_graph in (sources or _reference_sources(license)).items():
-            graph = make_graph()
+        """Load the ontology, the grid (both under ``license``) and the shapes, each into its graph; their sizes.
+
+        ``sources`` maps each part to a function that builds its graph; all are
+        built before the first is written.
+        """
+        graphs = {name: make_graph() for name, make_graph in (sources or _reference_sources(license)).items()}
+        for name, graph in graphs.items():
             self._replace(REFERENCE_GRAPHS[name], graph.serialize(format="nt", encoding="utf-8"))
-            sizes[name] = len(graph)
         self._backend.flush()
-        return sizes
+        return {name: len(graph) for name, graph in graphs.items()}
 
     # --- corpus -----------------------------------------------------------------------
 
@@ -232,8 +244,10 @@ class KnowledgeBase:
 
     def removals(self, folder: str | Path, *, scope: str | None = None) -> list[GraphRecord]:
         """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not."""
+        from .loading import in_scope
+
         sources = self.corpus_sources(folder, scope=scope)
-        return [r for r in self.records() if _in_scope(r.source, scope) and r.source not in sources]
+        return [r for r in self.records() if in_scope(r.source, scope) and r.source not in sources]
 
     def load_corpus(
         self,
@@ -244,6 +258,8 @@ class KnowledgeBase:
         now: datetime | None = None,
         jobs: int = 1,
         scope: str | None = None,
+        with_references: bool = False,
+        license: str | None = None,
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
 
@@ -251,36 +267,29 @@ class KnowledgeBase:
         ``validator(description)`` returns a :class:`~.provenance.Validation`
         (None: do not validate); one with a ``many(descriptions)`` method, like
         the default, validates the changed files in batches. Graphs of files
-        that disappeared are removed (:meth:`removals` says which, before). With
-        ``jobs`` > 1, changed files are read and validated in that many
-        processes when there are enough of them. With a ``scope``, the files are
-        recorded as ``{scope}/{relative name}`` and only the descriptions of that
-        scope are compared with the folder: the others stay as they are.
+        that disappeared are removed (:meth:`removals` says which, before); a
+        graph whose content no longer gives its recorded checksum is loaded
+        again. With ``jobs`` > 1, changed files are read and validated in that
+        many processes when there are enough of them. With a ``scope``, the
+        files are recorded as ``{scope}/{relative name}`` and only the
+        descriptions of that scope are compared with the folder: the others stay
+        as they are. The writes are atomic on an on-disk store (:meth:`atomic`);
+        with ``with_references``, the reference graphs (under ``license``) are
+        built with the rest before the first write and written in the same block.
         """
-        loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
-        records = self.records()
-        previous = {record.source: record for record in records if _in_scope(record.source, scope)}
-        files = self.corpus_sources(folder, scope=scope)
-        sums = {source: checksum_or_error(path) for source, path in files.items()}
-        to_read = [
-            (files[source], source, sha)
-            for source, sha in sums.items()
-            if isinstance(sha, str) and getattr(previous.get(source), "sha256", None) != sha
-        ]
-        read = read_descriptions(to_read, loader or default_loader, validator, loaded_at, jobs)
-        report, kept = LoadReport(), [record for record in records if not _in_scope(record.source, scope)]
-        for source in files:
-            record = self._apply(source, previous.get(source), sums[source], read.get(source), report, kept)
-            if record is not None:
-                kept.append(record)
-        for source, record in previous.items():
-            if source not in files:
-                self._drop(record.graph)
-                report.outcomes.append(FileOutcome(source, "removed", record.graph))
-        self._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
-        self.refresh_indicators()
-        self._backend.flush()
-        return report
+        from .loading import load_corpus
+
+        references = _reference_sources(license) if with_references else None
+        return load_corpus(self, Path(folder), loader or default_loader, validator, now, jobs, references, scope)
+
+    def atomic(self):
+        """A block whose writes all happen or none (on disk): ``with kb.atomic(): …``.
+
+        An on-disk store is copied before the block (a checkpoint of hard links)
+        and put back if the block fails or the process dies before its end
+        (:mod:`.checkpoint`); blocks nest. A remote store writes graph by graph.
+        """
+        return self._backend.atomic()
 
     def refresh_indicators(self) -> int:
         """Write the derived graphs again: places, indicators, organisations; the triples written.
@@ -298,23 +307,6 @@ class KnowledgeBase:
             self._replace(graph, ntriples)
             written[graph] = ntriples.count(b"\n")  # a graph written twice: its last contents
         return sum(written.values())
-
-    def _apply(self, source, before, sha, read, report, kept) -> GraphRecord | None:
-        """Put one file's outcome in the store and the report; the record to keep, if any."""
-        if read is None and isinstance(sha, str):  # same checksum as before
-            report.outcomes.append(FileOutcome(source, "unchanged", before.graph, before.validation))
-            return before
-        error = str(sha) if not isinstance(sha, str) else read.error or _duplicate(read.record, kept)
-        if error:
-            report.outcomes.append(FileOutcome(source, "failed", error=error))
-            return before  # keep what was loaded before, if anything
-        record = read.record
-        if before is not None and before.graph != record.graph:
-            self._drop(before.graph)
-        self._replace(record.graph, read.ntriples)
-        status = "added" if before is None else "updated"
-        report.outcomes.append(FileOutcome(source, status, record.graph, record.validation))
-        return record
 
     # --- queries ----------------------------------------------------------------------
 
@@ -342,11 +334,16 @@ class KnowledgeBase:
         timeout: float | None = None,
         max_rows: int = 10_000,
         info: QueryInfo | None = None,
+        client: str | None = None,
     ) -> QueryResult:
-        """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle)."""
+        """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle).
+
+        With a ``timeout``, the query runs in a worker shared with other
+        ``client``s (an address, say) under :mod:`cap_ptce.sparql.sharing`'s rules.
+        """
         info = info or self.check(request)
         fmt = fmt or choose_format(info.form, None)
-        return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+        return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
 
     def select(self, sparql: str, *, max_rows: int = 10_000, timeout: float | None = None) -> list[dict]:
         """Rows of a SELECT query as dicts of pyoxigraph terms (unbound variables are absent)."""
@@ -385,19 +382,3 @@ def _check_graph_iri(iri: str) -> None:
             key="default-graph-uri/named-graph-uri",
             hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI",
         ) from None
-
-
-def _in_scope(source: str, scope: str | None) -> bool:
-    return scope is None or source.startswith(scope + "/")
-
-
-def _duplicate(record: GraphRecord, kept: list[GraphRecord]) -> str | None:
-    """Why ``record`` cannot be loaded beside ``kept`` (two files for one project), or None."""
-    for other in kept:
-        if other.graph == record.graph:
-            return (
-                f"the project <{record.project}> is already described by {other.source} "
-                "(un projet, un fichier : fusionnez-les ou changez l'identifiant / "
-                "one project per file: merge them or change the identifier)"
-            )
-    return None

@@ -21,6 +21,8 @@ __all__ = ["create_app"]
 
 # Modules of this package that expose a blueprint ``bp``, in registration order.
 _BLUEPRINTS = (
+    "limits",
+    "cache",
     "i18n",
     "errors",
     "headers",

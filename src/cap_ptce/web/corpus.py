@@ -273,21 +273,22 @@ def _corpus_terms() -> tuple[set[URIRef], set[URIRef]]:
     return properties, {URIRef(row["o"].value) for row in rows if isinstance(row["o"], ox.NamedNode)}
 
 
+def _term(value):
+    """A pyoxigraph term as the rdflib term."""
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        if value.datatype.value == str(XSD.string):  # rdflib reads "x" as a plain literal
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(value.datatype.value))
+    return BNode(value.value)
+
+
 def _as_rdflib(row: dict) -> tuple:
     """A (subject, predicate, object) row of pyoxigraph terms as rdflib terms."""
-
-    def term(value):
-        if isinstance(value, ox.NamedNode):
-            return URIRef(value.value)
-        if isinstance(value, ox.Literal):
-            if value.language:
-                return Literal(value.value, lang=value.language)
-            if value.datatype.value == str(XSD.string):  # rdflib reads "x" as a plain literal
-                return Literal(value.value)
-            return Literal(value.value, datatype=URIRef(value.datatype.value))
-        return BNode(value.value)
-
-    return tuple(term(row[name]) for name in ("s", "p", "o"))
+    return tuple(_term(row[name]) for name in ("s", "p", "o"))
 
 
 # A corpus is hundreds of projects (the State counted 140 PTCEs in 2023): far below this.
@@ -307,5 +308,7 @@ def _construct(query: str) -> Graph:
 
     result = get_kb().run(QueryRequest(query), by_name("CONSTRUCT", "ntriples"), max_rows=_MAX_TRIPLES)
     graph = bind_prefixes(Graph())
-    graph.parse(data=result.body.decode("utf-8"), format="nt")
+    # pyoxigraph's parser, then one rdflib term per term: several times faster than rdflib's N-Triples parser
+    for triple in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES):
+        graph.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
     return graph

@@ -8,7 +8,10 @@ Flask's test client and writes it with the server rules.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +26,9 @@ from .pages_data import download_paths
 from .resolve import grid_resources
 from .site import get_site
 
-__all__ = ["publish_site", "site_documents"]
+__all__ = ["publish_site", "site_documents", "warm_in_background"]
+
+log = logging.getLogger(__name__)
 
 
 def site_documents(app) -> list[str]:
@@ -78,3 +83,23 @@ def _not_found_page(app, base_path: str) -> bytes:
 
 # href, src or action attributes holding a link relative to the page (not absolute, root-relative or in-page).
 _RELATIVE_LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
+
+
+def warm_in_background(app) -> threading.Thread:
+    """Draw every page of the site into the app's cache, one at a time, in a background thread.
+
+    The pages go through the cache and its limit on drawing, so that real
+    requests keep their turns; ``cap-ptce serve`` calls it as it starts.
+    """
+
+    def warm() -> None:
+        started = time.monotonic()
+        pages = [path for path in site_documents(app) if path.endswith(".html")]
+        client = app.test_client()
+        for path in pages:
+            client.get(path)
+        log.info("%d pages drawn in %.0f s", len(pages), time.monotonic() - started)
+
+    thread = threading.Thread(target=warm, daemon=True, name="cap-ptce-warm-pages")
+    thread.start()
+    return thread

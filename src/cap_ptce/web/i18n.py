@@ -17,6 +17,7 @@ from flask import Flask, current_app, g, has_request_context, request
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, localise, other_language, t
 from ..rdf.negotiation import negotiate_language
+from ..rdf.weblinks import web_link
 from . import links
 
 __all__ = ["choose_lang", "current_lang", "init_app"]
@@ -90,5 +91,6 @@ def _template_context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Give every template ``lang``, ``t()``, ``loc()``, ``rel()``, ``page()`` and ``switch_url``."""
+    """Give every template ``lang``, ``t()``, ``loc()``, ``rel()``, ``page()``, ``switch_url`` and ``|web_link``."""
     app.context_processor(_template_context)
+    app.add_template_filter(web_link, "web_link")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from ..dossier.build import annex_of
 from ..dossier.compare import standing_of
-from ..dossier.model import build_dossier
+from ..dossier.model import Dossier, Fact, Table, build_dossier
 from ..dossier.render import render_body
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES, t
@@ -144,8 +147,18 @@ def project(resource: Resource, lang: str):
     graph = site.project_graph(resource.key)
     if graph is None:
         raise NotFoundError(f"aucun projet / no project {resource.key!r}")
-    dossier = build_dossier(graph_to_data(graph, resource.iri), lang, grid=site.grid)
     here = links.html_document(resource.path, lang)
+
+    def organisation_href(kind: str, number: str) -> str | None:
+        number = number.replace(" ", "")
+        key = f"siren/{number[:9]}" if kind == "siret" else f"{kind}/{number}"  # a SIRET starts with its SIREN
+        return (
+            links.relative(here, links.html_document(f"/organisation/{key}", lang)) if site.organisation(key) else None
+        )
+
+    dossier = with_organisation_links(
+        build_dossier(graph_to_data(graph, resource.iri), lang, grid=site.grid), organisation_href
+    )
     body = render_body(
         dossier,
         annex=annex_of(standing=_standing(site, resource, lang, here), lang=lang),
@@ -153,6 +166,23 @@ def project(resource: Resource, lang: str):
         entry_href=lambda entry_id: links.relative(here, links.html_document(f"/grille/entree/{entry_id}", lang)),
     )
     return "project.html", {"dossier": dossier, "body": body, "anchors": _part_anchors(graph, resource.iri, body)}
+
+
+def with_organisation_links(dossier: Dossier, href: Callable[[str, str], str | None]) -> Dossier:
+    """``dossier`` with each SIREN, SIRET or RNA number linked to its organisation's page, where ``href`` gives one."""
+
+    def linked(fact: Fact) -> Fact:
+        if fact.key not in ("siren", "siret", "rna"):
+            return fact
+        return replace(fact, values=tuple(replace(v, href=href(fact.key, v.text) or v.href) for v in fact.values))
+
+    def part(found: Fact | Table) -> Fact | Table:
+        if isinstance(found, Fact):
+            return linked(found)
+        return replace(found, rows=tuple(replace(row, details=tuple(map(linked, row.details))) for row in found.rows))
+
+    blocks = tuple(replace(block, parts=tuple(map(part, block.parts))) for block in dossier.blocks)
+    return replace(dossier, blocks=blocks)
 
 
 def _standing(site, resource: Resource, lang: str, here: str):

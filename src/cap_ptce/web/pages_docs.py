@@ -40,7 +40,8 @@ class Term:
 
 def presenter(lang: str) -> Presenter:
     site = get_site()
-    return Presenter(site.graph, lang, (BASE, links.base_iri(site.config)), locate=site.locate)
+    cache = site.label_cache.setdefault(lang, {})
+    return Presenter(site.graph, lang, (BASE, links.base_iri(site.config)), locate=site.locate, cache=cache)
 
 
 def _first_text(p: Presenter, graph: Graph, node, props) -> str:
@@ -251,14 +252,17 @@ def _shape(p: Presenter, graph: Graph, shape) -> ShapeDoc:
     )
 
 
-# The named parts of the shapes, each with its section on the page (every shapes#… IRI lands on its anchor).
+# The named parts of the shapes, each with its section on the page (every shapes#… IRI lands on its anchor):
+# the typed shapes, and the shapes known only by their use (sh:qualifiedValueShape, sh:not) that have a label.
 _SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint)
 
 
 def shapes(resource: Resource, lang: str):
     graph = get_site().reference_graphs["controles"]
     p = presenter(lang)
-    named = {s for kind in _SHAPE_TYPES for s in graph.subjects(RDF.type, kind) if str(s).startswith(str(SHAPES))}
+    typed = {s for kind in _SHAPE_TYPES for s in graph.subjects(RDF.type, kind)}
+    labelled = {s for s in graph.subjects(RDFS.label) if isinstance(s, URIRef)}
+    named = {s for s in typed | labelled if str(s).startswith(str(SHAPES))}
     return "shapes.html", {"shapes": [_shape(p, graph, s) for s in sorted(named, key=str)], "triples": len(graph)}
 
 

@@ -20,14 +20,20 @@ from ..grid import load_grid
 from ..i18n import LANGUAGES
 from ..queries import ReadyQuery, get_query, list_queries, query_text
 from ..queries.results import CSVW, TWIN_FORMATS, csvw_metadata, run_table, run_terms, serialise
+from ..rdf.weblinks import web_link
+from ..sparql.csvsafe import neutralise_csv
+from .cache import cached
 from .i18n import current_lang
+from .limits import client_key
+from .site import get_site
 from .sparql import get_kb
 
 __all__ = ["bp"]
 
 bp = Blueprint("queries", __name__)
 
-_PAGE_ARGS = {"lang"}
+_PAGE_ARGS = {"lang", "raw"}  # the page's language; raw CSV cells (see cap_ptce.sparql.csvsafe)
+_YES = {"1", "true", "yes", "on", "oui"}
 PAGE_ROWS = 500  # rows shown in a page's table
 
 
@@ -54,7 +60,16 @@ def index_json() -> Response:
 
 @bp.get("/requetes/<name>")
 def detail(name: str) -> Response:
-    """A query's page: description, parameter form, results table and SPARQL text."""
+    """A query's page: description, parameter form, results table and SPARQL text (drawn once per store version)."""
+    return cached(get_site().documents, _cache_key(), lambda: _detail(name), limit=False)
+
+
+def _cache_key() -> str:
+    """What a query's answer depends on: its path, its parameters and the page's language."""
+    return f"{request.path}?{urlencode(sorted(request.args.items(multi=True)))}#{current_lang()}"
+
+
+def _detail(name: str) -> Response:
     query = get_query(name)
     lang = current_lang()
     params = _params(query)
@@ -86,10 +101,17 @@ def detail(name: str) -> Response:
 @bp.get("/requetes/<name>.<any(csv, json, tsv, xml):suffix>")
 def twin(name: str, suffix: str) -> Response:
     """The results of the query ``name`` as CSV, JSON, TSV or XML (SPARQL 1.1 result formats)."""
+    return cached(get_site().documents, _cache_key(), lambda: _twin(name, suffix), limit=False)
+
+
+def _twin(name: str, suffix: str) -> Response:
     query = get_query(name)
     body, media_type = serialise(get_kb(), query.build(_params(query)), suffix, **_limits())
+    if suffix == "csv" and request.args.get("raw", "").lower() not in _YES:
+        body = neutralise_csv(body)
     response = Response(body, content_type=media_type)
-    response.headers["Content-Disposition"] = f'inline; filename="{query.name}.{suffix}"'
+    disposition = "attachment" if suffix in {"csv", "tsv"} else "inline"  # a spreadsheet's file is downloaded
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{query.name}.{suffix}"'
     links = [f'<{_page_path(query.name)}>; rel="alternate"; type="text/html"']
     if suffix == "csv":  # CSVW: the columns' datatypes, so that "01" stays a code and not a number
         links.append(f'<{_page_path(query.name, ".csv-metadata.json")}>; rel="describedby"; type="{CSVW}"')
@@ -136,7 +158,7 @@ def english_alias(name: str | None = None) -> Response:
 def _limits() -> dict[str, Any]:
     """The endpoint's limits: ready-made queries get no more room than any other query."""
     config = current_app.config
-    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"]}
+    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"], "client": client_key()}
 
 
 def _params(query: ReadyQuery) -> dict[str, str]:
@@ -195,7 +217,7 @@ def _cell(value: Any) -> dict[str, str | None]:
     base = current_app.config["BASE_IRI"]
     if isinstance(value, str) and text.startswith(base):
         return {"text": text, "href": None, "path": "/" + text.removeprefix(base)}
-    href = text if isinstance(value, str) and text.startswith(("http://", "https://")) else None
+    href = web_link(text) if isinstance(value, str) else None
     return {"text": text, "href": href, "path": None}
 
 

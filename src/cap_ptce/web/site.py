@@ -17,9 +17,10 @@ from ..i18n import texts
 from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
 from ..publish.parts import current_versions, dataset_parts
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
-from ..rdf.serialize import serialize
+from ..rdf.serialize import canonical_graph, serialize
 from ..store import REFERENCE_GRAPHS
 from . import corpus, links
+from .cache import DocumentCache
 from .resolve import grid_resources, resolve_grid_path
 
 __all__ = ["Site", "get_site", "PART_TITLES"]
@@ -51,7 +52,11 @@ class Site:
     config: dict
     grid: Grid
     _downloads: dict = field(default_factory=dict, repr=False)
+    _canonical: dict = field(default_factory=dict, repr=False)  # part id -> canonical_graph, for every format
     _project_graphs: dict = field(default_factory=dict, repr=False)
+    label_cache: dict = field(default_factory=dict, repr=False)  # by language: the labels pages found in graph
+    documents: DocumentCache = field(default_factory=DocumentCache, repr=False)  # the answers drawn once
+    store_version: int = 0  # the knowledge base's version this site was read from
 
     @cached_property
     def reference_graphs(self) -> dict[str, Graph]:
@@ -294,8 +299,15 @@ class Site:
             whole = bind_prefixes(Graph())
             for part in self.parts:
                 whole += part.graph
-            return serialize(whole, format_name)
-        return serialize(self.reference_graphs[part_id], format_name)
+            return serialize(whole, format_name, canonical=self._canonical_of(WHOLE, whole))
+        graph = self.reference_graphs[part_id]
+        return serialize(graph, format_name, canonical=self._canonical_of(part_id, graph))
+
+    def _canonical_of(self, part_id: str, graph: Graph) -> Graph:
+        """The part's graph with canonical blank-node labels, made once for all its formats."""
+        if part_id not in self._canonical:
+            self._canonical[part_id] = canonical_graph(graph)
+        return self._canonical[part_id]
 
 
 def project_part(path: str) -> tuple[str | None, str]:
@@ -314,10 +326,16 @@ _SITE_LOCK = threading.Lock()
 
 
 def get_site() -> Site:
-    """The current app's site, made on first use (once, even when two threads ask at once)."""
+    """The current app's site, made on first use (once, even when two threads ask at once).
+
+    It is made again, with empty caches, when the knowledge base has been written since.
+    """
+    from .sparql import get_kb
+
+    version = get_kb().version
     with _SITE_LOCK:
         site = current_app.extensions.get("cap_ptce.site")
-        if site is None:
-            site = Site(dict(current_app.config), load_grid())
+        if site is None or site.store_version != version:
+            site = Site(dict(current_app.config), load_grid(), store_version=version)
             current_app.extensions["cap_ptce.site"] = site
     return site
