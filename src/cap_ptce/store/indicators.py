@@ -158,7 +158,7 @@ def _construct(backend: Any, text: str) -> bytes:
     return body if not body or body.endswith(b"\n") else body + b"\n"
 
 
-PROJECT_COUNT_QUERY = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{_CAP}Project> }}"
+PROJECT_COUNT_QUERY = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ GRAPH ?g {{ ?p a <{_CAP}Project> }} }}"
 # a project's own count (its subject an IRI; the tallies' blank nodes have one too)
 _PROJECT_MEMBER_COUNT = re.compile(rb"^<[^>]*> <" + re.escape(_CAP.encode()) + rb"memberCount> ", re.MULTILINE)
 
