@@ -22,6 +22,7 @@ from ..errors import NotFoundError
 from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
+from ..sparql.csvsafe import neutralise_csv
 from ..sparql.formats import choose_format
 from . import links
 from .explorer import (
@@ -34,6 +35,7 @@ from .explorer import (
     selection_of_request,
     switch_to,
 )
+from .limits import client_key
 from .sparql import protocol_request
 
 __all__ = ["bp", "REPORT_ROUTES", "static_paths"]
@@ -131,7 +133,7 @@ def selection_sparql() -> Response:
     """SPARQL 1.1 Protocol over the knowledge base of the selection the URL's filters state."""
     lang = route_lang(DASHBOARD_ROUTES)
     selection = selection_of_request()
-    query, formats = protocol_request()
+    query, formats, raw = protocol_request()
     if query is None:  # no query: the editor, pointed at this endpoint
         fragment = urlencode({"endpoint": selection_endpoint(selection, lang)}, quote_via=quote)
         return redirect(links.relative(request.path, "/sparql") + "#" + fragment, code=303)
@@ -140,9 +142,16 @@ def selection_sparql() -> Response:
     fmt = choose_format(info.form, request.headers.get("Accept"), formats)
     config = current_app.config
     result = kb.run(
-        query, fmt, info=info, timeout=float(config["QUERY_TIMEOUT"]), max_rows=int(config["MAX_RESULT_ROWS"])
+        query,
+        fmt,
+        info=info,
+        timeout=float(config["QUERY_TIMEOUT"]),
+        max_rows=int(config["MAX_RESULT_ROWS"]),
+        client=client_key(),
     )
-    response = Response(result.body, content_type=fmt.content_type)
+    # as /sparql answers: CSV cells a spreadsheet would run as formulas neutralised unless raw=true
+    body = result.body if raw or fmt.name != "csv" else neutralise_csv(result.body)
+    response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
 
