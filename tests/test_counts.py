@@ -319,8 +319,12 @@ def test_coverage_counts_the_answers_that_validation_counts(gappy):
 
 def test_every_query_is_counted_here():
     """A new ready-made query gets its count from the YAML here (validation-des-descriptions
-    reports the validator's verdicts: test_validation_rows_keep_every_description checks it)."""
-    assert {query.name for query in list_queries()} - set(EXPECTED) == {"validation-des-descriptions"}
+    reports the validator's verdicts: test_validation_rows_keep_every_description checks it;
+    bilan-des-validations sums them: tests/test_dashboard.py checks it against those rows)."""
+    assert {query.name for query in list_queries()} - set(EXPECTED) == {
+        "validation-des-descriptions",
+        "bilan-des-validations",
+    }
 
 
 # Queries with one row per project (at least one for projets-par-dispositif), and queries where

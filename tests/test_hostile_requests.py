@@ -24,7 +24,13 @@ from cap_ptce.web import create_app
 from cap_ptce.web.server import make_server
 
 # A valid value for each path variable, so that one hostile part is tried at a time.
-VALID = {"path": "grille/question/q01", "filename": "style.css", "name": list_queries()[0].name}
+VALID = {
+    "path": "grille/question/q01",
+    "filename": "style.css",
+    "name": list_queries()[0].name,
+    "chart_id": "regions",
+    "fmt": "md",
+}
 
 HOSTILE_SEGMENTS = (
     "..",

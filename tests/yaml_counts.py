@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -277,6 +277,22 @@ def axes_thematiques(projects, params):
     if sum(without):
         rows.append({"axe": None, "libelle": None, "projets": without[0], "actions": without[1]})
     return rows
+
+
+def axes_cooccurrences(projects, params):
+    """Each ordered pair of axes (the same twice on the diagonal) with the projects taking up both."""
+    lang = params.get("langue", "fr")
+    counts = Counter((a, b) for p in projects for a in set(p.get("axes") or []) for b in set(p.get("axes") or []))
+    return [
+        {
+            "axe": VOCAB + "axes-thematiques/" + a,
+            "libelle": label("axes-thematiques", a, lang),
+            "autre_axe": VOCAB + "axes-thematiques/" + b,
+            "autre_libelle": label("axes-thematiques", b, lang),
+            "projets": n,
+        }
+        for (a, b), n in counts.items()
+    ]
 
 
 def coordination_par_projet(projects, params):
@@ -774,6 +790,7 @@ def groupes_de_membres(projects, params):
 EXPECTED = {
     "acteurs-par-type": acteurs_par_type,
     "axes-thematiques": axes_thematiques,
+    "axes-cooccurrences": axes_cooccurrences,
     "coordination-par-projet": coordination_par_projet,
     "couverture-par-projet": couverture_par_projet,
     "couverture-par-question": couverture_par_question,

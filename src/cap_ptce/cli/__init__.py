@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     "generate": "project",
     "validate": "validate",
     "dossier": "dossier",
+    "report": "report",
     "load": "kb",
     "serve": "kb",
     "query": "query",

@@ -31,6 +31,8 @@ _BLUEPRINTS = (
     "validator",
     "editor",
     "dossier",
+    "explorer",
+    "dashboard",
     "pages",
 )
 

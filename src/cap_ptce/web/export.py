@@ -19,6 +19,7 @@ from flask import g, render_template
 
 from ..publish.static import PublishReport, check_base, write_site
 from . import create_app
+from .dashboard import static_paths as dashboard_paths
 from .linked_data import documents_of
 from .pages import find_resource
 from .pages_data import download_paths
@@ -40,6 +41,7 @@ def site_documents(app) -> list[str]:
         for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects), *organisations):
             paths += [doc for doc, _, _ in documents_of(find_resource(path))]
         paths += download_paths()
+        paths += dashboard_paths()
     return [*paths, "/static/style.css", "/static/carrier.css", "/sitemap.xml"]
 
 
