@@ -180,6 +180,15 @@ def corpus_graph() -> Graph:
     return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_CORPUS} }}")
 
 
+def graph_descriptions() -> Graph:
+    """What the knowledge base's own graphs say of themselves (the places graph's source…): a few triples.
+
+    The downloads carry them, so their subjects (``…/graphe/lieux``…) are IRIs
+    the data publishes, and each must resolve like any other.
+    """
+    return _construct(f"CONSTRUCT {{ ?g ?p ?o }} WHERE {{ GRAPH ?g {{ ?g ?p ?o }} FILTER(?g NOT IN ({_REFERENCE})) }}")
+
+
 def corpus_graphs() -> dict[str, Graph]:
     """The corpus's graphs by the names they have in the knowledge base: what a quads dump keeps.
 

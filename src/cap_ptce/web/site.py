@@ -82,10 +82,13 @@ class Site:
 
     @cached_property
     def graph(self) -> Graph:
-        """The ontology, the grid and the shapes together: where resource descriptions come from."""
+        """The ontology, the grid and the shapes together, and what the corpus's own graphs say of
+        themselves: where resource descriptions come from."""
         union = bind_prefixes(Graph())
         for graph in self.reference_graphs.values():
             union += graph
+        if self.projects:
+            union += corpus.graph_descriptions()
         return union
 
     def _examples(self) -> dict[str, tuple[URIRef, ...]]:
@@ -259,6 +262,8 @@ class Site:
         if owner is None or owner not in self.paths:
             return None
         project_id = owner.rsplit("/", 1)[1]
+        if rest == "graphe":  # the description's named graph (its provenance record's subject): its document
+            return project_id, ""
         graph = self.project_graph(project_id)
         iri = URIRef(links.base_iri(self.config) + path.lstrip("/"))
         if graph is None or (iri, None, None) not in graph:
