@@ -242,7 +242,9 @@ def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
         from cap_ptce.web.sparql import get_kb
 
         site = get_site()
-        concept, label = next((s, o) for s, o in site.graph.subject_objects(SKOS.prefLabel) if isinstance(s, URIRef))
+        concept, label = next(
+            (s, o) for s, o in site.reference_union.subject_objects(SKOS.prefLabel) if isinstance(s, URIRef)
+        )
         project = URIRef("https://w3id.org/cap-ptce/projet/copie")
         repeated = Graph()
         repeated.add((project, RDF.type, CAP.Project))
@@ -252,11 +254,15 @@ def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
         )  # a subject of the grid, a new triple
         get_kb().load_graph(f"{project}/graphe", repeated.serialize(format="nt"), "application/n-triples")
         corpus_figures = corpus.corpus_statistics()
-        counted = corpus.whole_statistics(site.graph, corpus_figures)
-        measured = statistics_of(site.graph + corpus.corpus_graph())
+        counted = corpus.whole_statistics(site.reference_union, corpus_figures)
+        measured = statistics_of(site.reference_union + corpus.corpus_graph())
     assert counted == measured
-    assert counted.triples == len(site.graph) + corpus_figures.statistics.triples - 1  # the repeated label, once
-    assert counted.subjects == len(set(site.graph.subjects())) + corpus_figures.statistics.subjects - 1  # the concept
+    assert (
+        counted.triples == len(site.reference_union) + corpus_figures.statistics.triples - 1
+    )  # the repeated label, once
+    assert (
+        counted.subjects == len(set(site.reference_union.subjects())) + corpus_figures.statistics.subjects - 1
+    )  # the concept
 
 
 def _dcat_ap_report(catalog: Graph) -> tuple[bool, str]:

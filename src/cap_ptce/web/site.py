@@ -81,15 +81,20 @@ class Site:
         return corpus.corpus_graphs()
 
     @cached_property
-    def graph(self) -> Graph:
-        """The ontology, the grid and the shapes together, and what the corpus's own graphs say of
-        themselves: where resource descriptions come from."""
+    def reference_union(self) -> Graph:
+        """The ontology, the grid and the shapes together."""
         union = bind_prefixes(Graph())
         for graph in self.reference_graphs.values():
             union += graph
-        if self.projects:
-            union += corpus.graph_descriptions()
         return union
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The reference graphs and what the corpus's own graphs say of themselves (the places graph's
+        source…): where resource descriptions come from."""
+        if not self.projects:
+            return self.reference_union
+        return self.reference_union + corpus.graph_descriptions()
 
     def _examples(self) -> dict[str, tuple[URIRef, ...]]:
         """A few typical resources of each part, for void:exampleResource."""
@@ -182,7 +187,7 @@ class Site:
 
     @cached_property
     def catalog(self) -> Graph:
-        whole = corpus.whole_statistics(self.graph, self.corpus_figures)
+        whole = corpus.whole_statistics(self.reference_union, self.corpus_figures)
         return catalog_graph(
             self.catalog_parts,
             self.publication,
