@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 from ..errors import ServerBusyError
 
@@ -115,5 +115,11 @@ def init_app(app: Flask) -> None:
 def cached(cache: DocumentCache, key: str, draw: Callable[[], Response], *, limit: bool = True) -> Response:
     """The answer for ``key`` from ``cache`` (drawn under the app's limit if ``limit``), made conditional."""
     renders: _Renders = current_app.extensions["cap_ptce.renders"]
-    response = cache.get(key, (lambda: renders.draw(draw)) if limit else draw)
-    return response.make_conditional(request)
+
+    def drawn() -> Response:
+        response = renders.draw(draw) if limit else draw()
+        if g.get("lang_from_header"):  # kept with the answer: a later hit does not draw it again
+            response.vary.add("Accept-Language")
+        return response
+
+    return cache.get(key, drawn).make_conditional(request)

@@ -36,6 +36,14 @@ def choose_lang(fixed: str | None, param: str | None, accept_language: str | Non
     return negotiate_language(accept_language, [default, *(lang for lang in LANGUAGES if lang != default)])
 
 
+def peek_lang() -> str:
+    """The language :func:`current_lang` would give, without marking the answer as depending on it."""
+    default = current_app.config.get("DEFAULT_LANG", DEFAULT_LANGUAGE)
+    if not has_request_context():
+        return default
+    return choose_lang(g.get("lang"), request.args.get("lang"), request.headers.get("Accept-Language"), default)
+
+
 def current_lang() -> str:
     """The language of the current request (``DEFAULT_LANG`` outside a request).
 

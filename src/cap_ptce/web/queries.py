@@ -23,7 +23,7 @@ from ..queries.results import CSVW, TWIN_FORMATS, csvw_metadata, run_table, run_
 from ..rdf.weblinks import web_link
 from ..sparql.csvsafe import neutralise_csv
 from .cache import cached
-from .i18n import current_lang
+from .i18n import current_lang, peek_lang
 from .limits import client_key
 from .site import get_site
 from .sparql import get_kb
@@ -66,7 +66,7 @@ def detail(name: str) -> Response:
 
 def _cache_key() -> str:
     """What a query's answer depends on: its path, its parameters and the page's language."""
-    return f"{request.path}?{urlencode(sorted(request.args.items(multi=True)))}#{current_lang()}"
+    return f"{request.path}?{urlencode(sorted(request.args.items(multi=True)))}#{peek_lang()}"
 
 
 def _detail(name: str) -> Response:
