@@ -140,12 +140,11 @@ def new_graphs(store: Path) -> int:
     """Graphs of the new corpus in ``store`` as it is on disk (read-only: a load may be writing it)."""
     try:
         peek = ox.Store.read_only(str(store))
-    except OSError:
-        return 0
-    try:
         return sum("synthetique-2-" in graph.value for graph in peek.named_graphs())
+    except (OSError, RuntimeError):  # the bulk loader swaps files under a reader: look again later
+        return 0
     finally:
-        del peek
+        peek = None
         gc.collect()
 
 
