@@ -91,7 +91,7 @@ def test_one_client_holds_no_more_connections_than_its_share(server):
     mine = [connect(server.port, "127.0.2.1") for _ in range(40)]
     try:
         readable: list = []
-        deadline = time.monotonic() + IDLE / 2  # within IDLE: the connections within the share stay open and silent
+        deadline = time.monotonic() + IDLE - 0.5  # within IDLE: the connections within the share stay open and silent
         while len(readable) < 40 - 32 and time.monotonic() < deadline:  # a loaded machine answers late
             readable, _, _ = select.select(mine, [], [], 0.1)
         refused = [conn.recv(4096) for conn in readable]
