@@ -9,13 +9,12 @@ the knowledge base, as an annex.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ..errors import InputFileError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .outputs import write_output
 
 __all__ = ["COMMANDS", "dossier"]
 
@@ -66,7 +65,7 @@ def dossier(file: Path, fmt: str, lang: str, output: Path | None, store: str | N
     description = load_description(file)
     report = validate_description(description, lang=lang)
     standing = None if no_corpus else _standing(description, report, store, lang)
-    _write(dossier_bytes(description, fmt, lang, report=report, standing=standing), output)
+    write_output(dossier_bytes(description, fmt, lang, report=report, standing=standing), output)
 
 
 def _standing(description, report, store: str | None, lang: str):
@@ -81,20 +80,6 @@ def _standing(description, report, store: str | None, lang: str):
         return standing_of(mine, corpus_profiles(kb), lang)
     finally:
         kb.close()
-
-
-def _write(data: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InputFileError(
-            f"écriture impossible / cannot write the file: {exc.strerror or exc}",
-            source=str(output),
-            hint="vérifier le dossier / check the folder exists and is writable",
-        ) from exc
 
 
 COMMANDS = [dossier]

@@ -10,12 +10,13 @@ exit code 2, before anything is read or written.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import InputFileError
 
-__all__ = ["refuse_overwriting", "refuse_overlapping"]
+__all__ = ["refuse_overwriting", "refuse_overlapping", "write_output"]
 
 
 def refuse_overwriting(output: Path | None, inputs: Iterable[Path]) -> None:
@@ -42,3 +43,18 @@ def refuse_overlapping(out_dir: Path, source_dir: Path) -> None:
             source=str(out_dir),
             hint="écrivez ailleurs / write somewhere else",
         )
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """Write ``data`` to ``output``, or to standard output when there is none; a failure is one clear error."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InputFileError(
+            f"écriture impossible / cannot write the file: {exc.strerror or exc}",
+            source=str(output),
+            hint="vérifier le dossier / check the folder exists and is writable",
+        ) from exc

@@ -10,13 +10,12 @@ address): ``--filter region=32 --filter dispositif=pat`` or
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ..errors import InputFileError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .outputs import write_output
 
 __all__ = ["COMMANDS", "report"]
 
@@ -77,21 +76,7 @@ def report(filters: tuple[str, ...], fmt: str, lang: str, output: Path | None, s
     finally:
         view.close()
         kb.close()
-    _write(data, output)
-
-
-def _write(data: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InputFileError(
-            f"écriture impossible / cannot write the file: {exc.strerror or exc}",
-            source=str(output),
-            hint="vérifier le dossier / check the folder exists and is writable",
-        ) from exc
+    write_output(data, output)
 
 
 COMMANDS = [report]
