@@ -17,7 +17,7 @@ when the carrier asks for it). The form works without JavaScript.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, g, render_template
 from markupsafe import Markup
 
 from ..dossier.checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
@@ -30,6 +30,7 @@ from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL
 from ..yamlstrict import load_yaml
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
+from .i18n import route_lang
 from .submission import form_fields, limit_megabytes, read_submission
 from .validator import DOSSIER_ROUTE, grid_links
 from .validator import ROUTES as VALIDATOR_ROUTES
@@ -43,17 +44,11 @@ STEPS = ("debut", *ENTRY_KEYS, "fin")
 _SOURCE = "description.yaml"
 
 
-def _route_lang() -> str:
-    lang = next(code for code, path in ROUTES.items() if request.path.startswith(path))
-    g.lang = lang
-    return lang
-
-
 @bp.get(ROUTES["fr"])
 @bp.get(ROUTES["en"])
 def start() -> str:
     """The first step, for a new description."""
-    lang = _route_lang()
+    lang = route_lang(ROUTES)
     return _page(lang, "debut", {"maturite": "emergent"}, fresh=True)
 
 
@@ -61,7 +56,7 @@ def start() -> str:
 @bp.post(ROUTES["en"])
 def step() -> Response | str:
     """Take the step that was shown, then show the one asked for (or download the description)."""
-    lang = _route_lang()
+    lang = route_lang(ROUTES)
     form = form_fields()[0]
     if form.get("ouvrir") is not None:
         return _open(lang)

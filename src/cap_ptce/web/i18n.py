@@ -36,6 +36,13 @@ def choose_lang(fixed: str | None, param: str | None, accept_language: str | Non
     return negotiate_language(accept_language, [default, *(lang for lang in LANGUAGES if lang != default)])
 
 
+def route_lang(routes: dict[str, str]) -> str:
+    """The language of a page served under one path per language (``routes``: language -> path), fixed for the request."""
+    lang = next(code for code, path in routes.items() if request.path.startswith(path))
+    g.lang = lang
+    return lang
+
+
 def peek_lang() -> str:
     """The language :func:`current_lang` would give, without marking the answer as depending on it."""
     default = current_app.config.get("DEFAULT_LANG", DEFAULT_LANGUAGE)

@@ -12,7 +12,7 @@ to protect from cross-site requests.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
 from ..dossier.checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
@@ -24,6 +24,7 @@ from ..validation import Unreadable, validate_description
 from ..validation.render import render
 from ..validation.report import GENERAL
 from . import links
+from .i18n import route_lang
 from .submission import Submission, form_fields, limit_megabytes, read_submission
 
 __all__ = ["bp", "ROUTES", "check_submission"]
@@ -51,17 +52,11 @@ def check_submission(submission: Submission, lang: str) -> tuple[Description | N
     return description, validate_description(description, lang=lang)
 
 
-def _route_lang() -> str:
-    lang = next(code for code, path in ROUTES.items() if request.path.startswith(path))
-    g.lang = lang
-    return lang
-
-
 @bp.get(ROUTES["fr"])
 @bp.get(ROUTES["en"])
 def form() -> str:
     """The empty form."""
-    lang = _route_lang()
+    lang = route_lang(ROUTES)
     return _page(lang)
 
 
@@ -69,7 +64,7 @@ def form() -> str:
 @bp.post(ROUTES["en"])
 def check() -> Response | str:
     """Validate what was sent: the report as a page, as JSON (by ``Accept``), or as a download."""
-    lang = _route_lang()
+    lang = route_lang(ROUTES)
     submission = read_submission()
     description, report = check_submission(submission, lang)
     wanted = form_fields()[0].get("rapport")
@@ -85,7 +80,7 @@ def check() -> Response | str:
 @bp.get(TEMPLATE_ROUTES["en"])
 def blank_template() -> Response:
     """A blank description to fill in (``?maturite=emergent|etabli``), in the route's language."""
-    lang = _route_lang()
+    lang = route_lang(ROUTES)
     maturity = request.args.get("maturite", "emergent")
     if maturity not in MATURITIES:
         raise ParameterError(
