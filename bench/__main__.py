@@ -1,7 +1,8 @@
 """Run the benchmarks: ``python -m bench [NAME...]`` (``make bench`` runs them all).
 
 A benchmark is a module of this folder with a ``run(results_dir)`` function;
-it writes its figures to ``bench/results/NAME.json`` and ``NAME.md``.
+it writes its figures to ``bench/results/NAME.json`` and ``NAME.md``. One with
+``ON_DEMAND = True`` (hours of work, like ``servers_large``) runs only when named.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def benchmarks() -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     available = benchmarks()
-    names = argv or sorted(available)
+    names = argv or sorted(name for name, module in available.items() if not getattr(module, "ON_DEMAND", False))
     unknown = [name for name in names if name not in available]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(sorted(available))}", file=sys.stderr)

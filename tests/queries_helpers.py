@@ -1,4 +1,4 @@
-"""Helpers for the ready-made query tests: the sample corpus read as plain YAML, and an Oxigraph server.
+"""Helpers for the ready-made query tests: every query's cases, the sample corpus read as plain YAML, an Oxigraph server.
 
 The expected answers of the queries are computed here from the YAML files and
 the grid's Python objects, never from RDF or SPARQL, so that a query and its
@@ -19,10 +19,33 @@ import requests
 import yaml
 
 from cap_ptce.grid import load_grid
+from cap_ptce.queries import list_queries
 from cap_ptce.resources import data_dir
 
 PROJECT = "https://w3id.org/cap-ptce/projet/"
 VOCAB = "https://w3id.org/cap-ptce/vocab/"
+
+
+def query_cases() -> list[tuple[str, dict[str, str]]]:
+    """Each query without parameters, then with the first example of each parameter."""
+    cases = []
+    for query in list_queries():
+        cases.append((query.name, {}))
+        for parameter in query.parameters:
+            for example in parameter.examples[:1]:
+                cases.append((query.name, {parameter.name: example}))
+        if any(p.name == "langue" for p in query.parameters):
+            cases.append((query.name, {"langue": "en"}))
+    return cases
+
+
+CASES = query_cases()
+CASE_IDS = [name + "".join(f"-{k}={v}" for k, v in params.items()) for name, params in CASES]
+
+
+def without_load_times(rows: list[dict]) -> list[dict]:
+    """Rows without the load time, which differs between two stores loaded one after the other."""
+    return [{key: value for key, value in row.items() if key != "charge_le"} for row in rows]
 
 
 def corpus() -> dict[str, dict]:

@@ -44,14 +44,16 @@ def catalog(client):
 
 @pytest.fixture(scope="module")
 def corpus_triples(app):
-    """Triples of the knowledge base's project graphs, counted by the store itself."""
+    """Triples of the knowledge base's graphs of descriptions (and what is derived from them: every
+    graph but the ontology, the grid and the shapes), counted by the store itself: the corpus's part
+    and the register's together."""
     with app.test_request_context("/"):
         from cap_ptce.web.sparql import get_kb
 
         rows = get_kb().select("""SELECT (COUNT(*) AS ?n) WHERE {
-            { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?x a <https://w3id.org/cap-ptce/def#Project> }
-                                              GRAPH ?g { ?s ?p ?o }
-              FILTER NOT EXISTS { ?x <http://purl.org/dc/terms/isPartOf> <https://w3id.org/cap-ptce/registre> } } } }""")
+            { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o }
+              FILTER(?g NOT IN (<https://w3id.org/cap-ptce/def>, <https://w3id.org/cap-ptce/grille/cap-ptce>,
+                                <https://w3id.org/cap-ptce/shapes>)) } } }""")
     return int(rows[0]["n"].value)
 
 
@@ -71,8 +73,8 @@ def test_triple_counts_match_the_data(catalog, corpus_triples):
     assert _triples(catalog, "ontologie") == len(ontology_graph())
     assert _triples(catalog, "grille") == len(grid_graph(license="https://example.org/licence"))
     assert _triples(catalog, "controles") == len(shapes_graph())
-    assert _triples(catalog, "corpus") == corpus_triples > 0
-    assert _triples(catalog, "registre") > 0
+    assert _triples(catalog, "corpus") + _triples(catalog, "registre") == corpus_triples
+    assert _triples(catalog, "corpus") > 0 and _triples(catalog, "registre") > 0
     parts = ("ontologie", "grille", "controles", "corpus", "registre")
     assert _triples(catalog, "cap-ptce") <= sum(_triples(catalog, part) for part in parts)
     assert _triples(catalog, "cap-ptce") >= max(_triples(catalog, part) for part in parts)
@@ -157,14 +159,30 @@ def test_every_term_of_the_catalogue_is_declared_in_the_ontology(catalog):
     assert undeclared_terms(terms_used(catalog)) == []
 
 
-def test_the_whole_dataset_in_quads_has_one_named_graph_per_part(client, catalog):
+def test_the_whole_dataset_in_quads_keeps_the_knowledge_base_graph_names(client, catalog):
+    """Each graph under the name the endpoint gives it (docs/sparql.md): the reference parts one graph
+    each, the corpus one graph per description and per derived graph."""
+    from cap_ptce.store import REFERENCE_GRAPHS
+
+    names = {"ontologie": "ontology", "grille": "grid", "controles": "shapes"}
     for fmt in QUAD_FORMATS:
         response = client.get(f"/telechargements/cap-ptce{fmt.suffix}")
         assert response.mimetype == fmt.media_type
         dataset = Dataset()
         dataset.parse(data=response.get_data(as_text=True), format=fmt.rdflib_format)
-        for part in ("ontologie", "grille", "controles", "corpus", "registre"):
-            assert len(dataset.graph(part_iri(part))) == _triples(catalog, part)
+        for part, key in names.items():
+            assert len(dataset.graph(URIRef(REFERENCE_GRAPHS[key]))) == _triples(catalog, part)
+        others = [g for g in dataset.graphs() if str(g.identifier) not in REFERENCE_GRAPHS.values() and len(g)]
+        assert {str(g.identifier) for g in others} >= {
+            "https://w3id.org/cap-ptce/graphe/provenance",
+            "https://w3id.org/cap-ptce/graphe/indicateurs",
+            "https://w3id.org/cap-ptce/graphe/lieux",
+            "https://w3id.org/cap-ptce/graphe/organisations",
+            "https://w3id.org/cap-ptce/projet/pole-saveurs-somme/graphe",
+            "https://w3id.org/cap-ptce/projet/le-damier/graphe",
+        }
+        # the corpus's part and the register's share no quad, and hold every graph outside the reference ones
+        assert sum(len(g) for g in others) == _triples(catalog, "corpus") + _triples(catalog, "registre")
 
 
 def test_quad_serialisations_are_byte_stable(app):
@@ -228,7 +246,9 @@ def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
         from cap_ptce.web.sparql import get_kb
 
         site = get_site()
-        concept, label = next((s, o) for s, o in site.graph.subject_objects(SKOS.prefLabel) if isinstance(s, URIRef))
+        concept, label = next(
+            (s, o) for s, o in site.reference_union.subject_objects(SKOS.prefLabel) if isinstance(s, URIRef)
+        )
         project = URIRef("https://w3id.org/cap-ptce/projet/copie")
         repeated = Graph()
         repeated.add((project, RDF.type, CAP.Project))
@@ -238,11 +258,15 @@ def test_what_the_corpus_repeats_of_the_grid_is_counted_once_in_the_whole():
         )  # a subject of the grid, a new triple
         get_kb().load_graph(f"{project}/graphe", repeated.serialize(format="nt"), "application/n-triples")
         corpus_figures = corpus.corpus_statistics()
-        counted = corpus.whole_statistics(site.graph, corpus_figures)
-        measured = statistics_of(site.graph + corpus.corpus_graph())
+        counted = corpus.whole_statistics(site.reference_union, corpus_figures)
+        measured = statistics_of(site.reference_union + corpus.corpus_graph())
     assert counted == measured
-    assert counted.triples == len(site.graph) + corpus_figures.statistics.triples - 1  # the repeated label, once
-    assert counted.subjects == len(set(site.graph.subjects())) + corpus_figures.statistics.subjects - 1  # the concept
+    assert (
+        counted.triples == len(site.reference_union) + corpus_figures.statistics.triples - 1
+    )  # the repeated label, once
+    assert (
+        counted.subjects == len(set(site.reference_union.subjects())) + corpus_figures.statistics.subjects - 1
+    )  # the concept
 
 
 def _dcat_ap_report(catalog: Graph) -> tuple[bool, str]:

@@ -281,7 +281,7 @@ def test_rdf_clients_get_a_service_description(client, accept):
 def test_browsers_get_the_query_editor_with_nothing_from_elsewhere(client):
     response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.mimetype == "text/html"
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["Vary"] == "Accept, Accept-Language"  # the editor's page is in the reader's language
     assert response.headers["Link"] == '<http://localhost/sparql?format=turtle>; rel="alternate"; type="text/turtle"'
     page = response.get_data(as_text=True)
     assert "yasgui.min.js" in page

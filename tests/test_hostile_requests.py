@@ -5,8 +5,8 @@ Each rule of ``app.url_map`` gets its path variables filled with hostile values
 unknown suffixes), hostile query strings, ``Accept`` and ``Accept-Language``
 headers, every other method, random and oversized bodies. The answer must be a
 client error or a success, never a server error, and never show a traceback.
-Raw bytes that a test client cannot send go through waitress, the server of
-``cap-ptce serve``. Then SPARQL: nothing a query says reaches a local file or a
+Raw bytes that a test client cannot send go through the server of
+``cap-ptce serve`` (waitress, with its limits: :mod:`cap_ptce.web.server`). Then SPARQL: nothing a query says reaches a local file or a
 socket.
 """
 
@@ -18,13 +18,19 @@ import socket
 import threading
 
 import pytest
-from waitress.server import create_server
 
 from cap_ptce.queries import list_queries
 from cap_ptce.web import create_app
+from cap_ptce.web.server import make_server
 
 # A valid value for each path variable, so that one hostile part is tried at a time.
-VALID = {"path": "grille/question/q01", "filename": "style.css", "name": list_queries()[0].name}
+VALID = {
+    "path": "grille/question/q01",
+    "filename": "style.css",
+    "name": list_queries()[0].name,
+    "chart_id": "regions",
+    "fmt": "md",
+}
 
 HOSTILE_SEGMENTS = (
     "..",
@@ -199,7 +205,7 @@ def test_a_body_over_the_limit_is_413(hostile_app):
 
 @pytest.fixture(scope="module")
 def waitress_port(hostile_app):
-    server = create_server(hostile_app, host="127.0.0.1", port=0, threads=4)
+    server = make_server(hostile_app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield server.effective_port

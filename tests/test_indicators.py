@@ -16,6 +16,7 @@ from cap_ptce.store import INDICATORS_GRAPH, KnowledgeBase
 from cap_ptce.store.indicators import INDICATOR_PROPERTIES
 from queries_helpers import is_under, top_concept
 from valid_description import description, write
+from yaml_counts import ancestors, answered, answered_questions
 
 PROJECT = "https://w3id.org/cap-ptce/projet/"
 CAP = "https://w3id.org/cap-ptce/def#"
@@ -34,23 +35,31 @@ def expected(data: dict) -> dict[str, int]:
     categories = [top_concept("types-acteurs", actor["type"]) for actor in actors]
     counts = {
         "memberCount": len(actors),
+        "untypedMemberCount": sum(1 for actor in actors if not actor.get("type")),
+        "sseUnknownMemberCount": sum(1 for actor in actors if actor.get("ess") is None),
+        "partnerCount": 0,
+        "memberGroupCount": 0,
         "memberKindCount": len({actor["type"] for actor in actors}),
         "memberCategoryCount": len(set(categories)),
         "sseMemberCount": sum(actor.get("ess") is True for actor in actors),
         "nonSseEnterpriseCount": sum(
             actor.get("ess") is False and is_under("types-acteurs", actor["type"], "entreprise") for actor in actors
         ),
-        "answerCount": sum(bool(str(text).strip()) for text in (data.get("reponses") or {}).values()),
+        "answerCount": answered(data),  # written answers, and questions that a key answers (grid champs)
     }
     counts.update({prop: categories.count(category) for category, prop in CATEGORY_PROPERTIES.items()})
     return counts
 
 
 def expected_tallies(data: dict) -> dict[str, tuple[int, int]]:
-    """kind of actor -> (members, SSE members), counted from the YAML data."""
-    kinds = Counter(actor["type"] for actor in data["acteurs"])
-    sse = Counter(actor["type"] for actor in data["acteurs"] if actor.get("ess") is True)
-    return {kind: (count, sse[kind]) for kind, count in kinds.items()}
+    """kind of actor -> (members, SSE members), counted from the YAML data: a member counts for its
+    kind and every broader one (a cooperative for "entreprise-ess", "entreprise"…)."""
+    members, sse = Counter(), Counter()
+    for actor in data["acteurs"]:
+        for kind in ancestors("types-acteurs", actor["type"]):
+            members[kind] += 1
+            sse[kind] += actor.get("ess") is True
+    return {kind: (count, sse[kind]) for kind, count in members.items()}
 
 
 def expected_funders(data: dict) -> dict[str, str]:
@@ -125,10 +134,13 @@ def test_each_project_gets_every_indicator_counted_from_its_description(kb, tmp_
     kb.load_corpus(tmp_path, validator=None)
     found = indicators(kb)
     assert found == {"pole-essai": expected(first), "pole-second": expected(other)}
-    assert {CAP + name for name in found["pole-second"]} | {CAP + "memberKindTally"} == set(INDICATOR_PROPERTIES)
-    assert found["pole-second"]["networkMemberCount"] == 1 and found["pole-second"]["answerCount"] == 5
+    derived = {CAP + "memberKindTally", CAP + "answersQuestion"}  # the tallies, and the questions answered
+    assert {CAP + name for name in found["pole-second"]} | derived == set(INDICATOR_PROPERTIES)
+    # five written answers, and the members, the communes and the funding answer q07, q10 and q18
+    assert found["pole-second"]["networkMemberCount"] == 1 and found["pole-second"]["answerCount"] == 8
     assert tallies(kb) == {"pole-essai": expected_tallies(first), "pole-second": expected_tallies(other)}
     assert tallies(kb)["pole-second"]["cooperative"] == (2, 2)
+    assert tallies(kb)["pole-second"]["entreprise-ess"][0] >= 2  # rolled up
     assert funders(kb) == {**expected_funders(first), **expected_funders(other)}
 
 
@@ -182,7 +194,18 @@ def test_refresh_counts_descriptions_loaded_graph_by_graph(kb, tmp_path):
     assert indicators(kb) == {"pole-essai": expected(data)}
     assert tallies(kb) == {"pole-essai": expected_tallies(data)}
     [size] = kb.select(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> {{ ?s ?p ?o }} }}")
-    assert written == int(size["n"].value) == 11 + 5 * len(expected_tallies(data)) + len(expected_funders(data))
+    areas = kb.select(
+        f"PREFIX cap: <{CAP}> SELECT ?a {{ GRAPH <{INDICATORS_GRAPH}> {{ ?p cap:inRegion|cap:inDepartement ?a }} }}"
+    )
+    counted = 15 + 5 * len(expected_tallies(data)) + len(expected_funders(data)) + len(areas)
+    counted += len(answered_questions(data))  # one cap:answersQuestion per question answered
+    assert int(size["n"].value) == counted
+    [everything] = kb.select(
+        "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(?g IN (<https://w3id.org/cap-ptce/graphe/lieux>, <https://w3id.org/cap-ptce/graphe/indicateurs>, "
+        "<https://w3id.org/cap-ptce/graphe/organisations>)) }"
+    )
+    assert written == int(everything["n"].value)
     [tallies_typed] = kb.select(
         f"PREFIX cap: <{CAP}> SELECT (COUNT(*) AS ?n) {{ GRAPH <{INDICATORS_GRAPH}> {{ ?t a cap:MemberKindTally }} }}"
     )

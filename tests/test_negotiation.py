@@ -135,3 +135,19 @@ def test_link_header_lists_each_alternate():
         header
         == '<q01.ttl>; rel="alternate"; type="text/turtle", <q01.en.html>; rel="alternate"; type="text/html"; hreflang="en"'
     )
+
+
+def test_one_canonical_copy_serves_every_format_with_the_same_bytes():
+    """The site labels a part's blank nodes once and writes each format from that copy: the bytes do not change."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    from cap_ptce.rdf.serialize import canonical_graph, serialize
+
+    graph = Graph()
+    for n in range(3):
+        node = BNode()
+        graph.add((URIRef(f"http://example.org/s{n}"), URIRef("http://example.org/p"), node))
+        graph.add((node, URIRef("http://example.org/v"), Literal(n)))
+    canonical = canonical_graph(graph)
+    for fmt in ("turtle", "nt", "json-ld", "xml"):
+        assert serialize(graph, fmt, canonical=canonical) == serialize(graph, fmt), fmt

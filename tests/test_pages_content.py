@@ -187,7 +187,7 @@ def test_shapes_page_says_what_each_shape_checks(pages):
     assert shapes and shapes <= page.ids
     text = page.text_in("fr")
     assert "Violation" in text
-    rules = ("au moins", "au plus", "de la forme", "doit valoir", "conforme à la forme", "de type")
+    rules = ("au moins", "au plus", "de la forme", "doit valoir", "conforme à la forme", "de type", "écrite en SPARQL")
     assert sum(text.count(rule) for rule in rules) >= len(shapes)
 
 
@@ -201,3 +201,29 @@ def test_catalogue_page_lists_every_download_and_the_changelog(pages):
     text = page.text_in("en")
     for item in grid.history:
         assert item.version in text and " ".join(item.note.en.split()) in text
+
+
+def test_places_are_shown_by_their_cog_name_and_code(app, pages):
+    """A description names its places by code; a page shows the name the COG gives them, and the code."""
+    from rdflib import URIRef
+
+    from cap_ptce.geo import load_geography
+    from cap_ptce.web.present import place_label
+
+    with app.test_request_context("/"):
+        from cap_ptce.web.site import get_site
+
+        site = get_site()
+        graph = site.project_graph(site.projects[0].id)
+    places = {o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith("http://id.insee.fr/geo/")}
+    assert places, "the first sample names places"
+    geo = load_geography()
+    for lang in LANGUAGES:
+        text = " ".join(t for t, _lang in pages["project", lang].texts)
+        for place in places:
+            kind, code = str(place).rsplit("/", 2)[-2:]
+            name = geo.place_name({"intercommunalite": "epci"}.get(kind, kind), code)
+            assert name and f"{name} ({code})" in text, (lang, place)
+    assert place_label(URIRef("http://id.insee.fr/geo/commune/80021")) == "Amiens (80021)"
+    assert place_label(URIRef("http://id.insee.fr/geo/region/99")) is None  # no such région: no name made up
+    assert place_label(URIRef("https://w3id.org/cap-ptce/projet/x")) is None

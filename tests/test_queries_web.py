@@ -200,7 +200,7 @@ def test_the_pages_run_queries_under_the_endpoint_limits(client, monkeypatch):
     monkeypatch.setattr(view, "run_table", spy)
     client.application.config.update(QUERY_TIMEOUT=2.5, MAX_RESULT_ROWS=123)
     assert client.get("/requetes/membres-ess").status_code == 200
-    assert seen == {"timeout": 2.5, "max_rows": 123}
+    assert seen == {"timeout": 2.5, "max_rows": 123, "client": "127.0.0.1"}  # and shared with other clients
 
 
 def test_a_long_result_shows_its_first_rows_and_says_so(client, monkeypatch):
@@ -213,3 +213,60 @@ def test_a_long_result_shows_its_first_rows_and_says_so(client, monkeypatch):
     assert page.count("<tr><td>") == 5
     assert "5 premières lignes sur 7" in page
     assert "(7 ligne(s))" in page
+
+
+def test_a_csv_twin_points_at_its_csvw_metadata_which_keeps_codes_as_text(client):
+    response = client.get("/requetes/projets-par-region.csv", query_string={"maturite": "emergent"})
+    described = re.search(r'<([^>]+)>; rel="describedby"; type="application/csvm\+json"', response.headers["Link"])
+    assert described and described[1] == "/requetes/projets-par-region.csv-metadata.json?maturite=emergent"
+    metadata = client.get(described[1])
+    assert metadata.mimetype == "application/csvm+json"
+    meta = metadata.get_json()
+    assert meta["url"] == "projets-par-region.csv?maturite=emergent"
+    types = {column["name"]: column["datatype"] for column in meta["tableSchema"]["columns"]}
+    assert types == {"code_region": "string", "nom_region": "string", "projets": "integer"}
+    reader = csv.DictReader(io.StringIO(response.get_data(as_text=True)))
+    assert [column["name"] for column in meta["tableSchema"]["columns"]] == reader.fieldnames
+    codes = [row["code_region"] for row in reader]
+    assert "01" in codes  # Guadeloupe: a code, as the metadata says, not the number 1
+    titles = {column["name"]: column["titles"] for column in meta["tableSchema"]["columns"]}
+    assert titles["code_region"] == get_query("projets-par-region").columns["code_region"]
+
+
+def test_numbers_are_plain_numbers_in_tsv(client):
+    for name in NAMES:
+        body = client.get(f"/requetes/{name}.tsv").get_data(as_text=True)
+        assert "XMLSchema#decimal" not in body and "XMLSchema#integer" not in body, name
+    lines = client.get("/requetes/coordination-par-projet.tsv").get_data(as_text=True).splitlines()
+    cells = dict(zip(lines[0].split("\t"), lines[1].split("\t")))
+    assert re.fullmatch(r"[0-9]+\.[0-9]+", cells["?etp_total"]) and re.fullmatch(r"[0-9]+", cells["?postes"])
+    rows = ox.parse_query_results("\n".join(lines).encode(), ox.QueryResultsFormat.TSV)
+    assert len(list(rows)) == len(lines) - 1  # still SPARQL 1.1 TSV
+
+
+@pytest.mark.parametrize(
+    ("path", "varies"),
+    [
+        ("/requetes", True),
+        ("/requetes/acteurs-par-type", True),
+        ("/requetes/acteurs-par-type.csv", True),  # its labels follow the reader's language
+        ("/requetes/acteurs-par-type.csv?langue=en", False),
+        ("/requetes/membres-ess.csv", False),  # no label in it
+        ("/requetes?lang=en", False),
+        ("/requetes.json", False),
+        ("/grille/question/q01.en.html", False),
+    ],
+)
+def test_answers_whose_language_follows_accept_language_say_so(client, path, varies):
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert ("Accept-Language" in response.vary) == varies
+
+
+def test_the_query_file_is_served_as_shipped(client):
+    from cap_ptce.queries import query_text
+
+    response = client.get("/requetes/projets-par-region.rq")
+    assert response.mimetype == "application/sparql-query"
+    assert response.get_data(as_text=True) == query_text("projets-par-region")
+    assert client.get("/requetes/nimporte.rq").status_code == 404

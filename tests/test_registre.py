@@ -181,7 +181,7 @@ def test_the_register_is_served_beside_the_fictional_corpus_each_named_for_what_
     real = client.get("/projet/le-damier.fr.html").get_data(as_text=True)
     assert "Pôle réel du registre" in real and "Exemples fictifs" not in real
     fictional = client.get("/projet/pole-saveurs-somme.en.html").get_data(as_text=True)
-    assert "Fictional examples" in fictional
+    assert "Fictional description" in fictional
     download = client.get("/telechargements/registre.nt").get_data(as_text=True)
     assert "/projet/le-damier>" in download and "/projet/pole-saveurs-somme>" not in download
 

@@ -469,3 +469,25 @@ def test_void_discovery_points_at_the_dataset(server):
     response = _get(server + ".well-known/void", "text/turtle")
     assert response.status_code == 303
     assert urljoin(server + ".well-known/void", response.headers["Location"]) == server + "dataset.ttl"
+
+
+@pytest.mark.parametrize(
+    "path, accept",
+    [
+        ("grille/question/q01.fr.html", "text/html"),  # a page
+        ("grille/question/q01.ttl", "text/turtle"),  # a data file, which adds CORS
+        ("grille/question/q01", "text/turtle"),  # a 303
+        (f"projet/{PROJECT}/acteur/mairie", "text/html"),  # a 303 from a part of a project
+        ("", "text/html"),  # the home page's 303
+        ("grille/question/q01.html", "text/html"),  # a 303 from a page without a language
+        ("nulle-part", "text/html"),  # the 404 page
+        ("static/style.css", "text/css"),
+    ],
+)
+def test_every_answer_carries_the_security_headers_of_the_app(server, path, accept):
+    from cap_ptce.publish.headers import SECURITY_HEADERS
+
+    response = _get(server + path, accept)
+    assert response.status_code in {200, 303, 404}
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (path, name, response.headers)

@@ -140,7 +140,7 @@ def test_the_shapes_graph_is_valid_shacl():
 
 def test_the_shape_files_are_ours_and_none_is_generated_by_hand():
     files = sorted(p.name for p in data_dir("shapes").glob("*.ttl"))
-    assert files == ["eligibility.ttl", "legal.ttl", "structure.ttl"]
+    assert files == ["eligibility.ttl", "geography.ttl", "legal.ttl", "structure.ttl"]
     for path in data_dir("shapes").glob("*.ttl"):
         assert "Answered-" not in path.read_text(encoding="utf-8"), path
 
@@ -198,3 +198,13 @@ def test_docs_list_every_shape(shapes):
     missing = sorted(n for n in names if not n.startswith("Answered-") and f"`capsh:{n}`" not in text)
     assert missing == []
     assert "`capsh:Answered-q01` … `capsh:Answered-q18`" in text
+
+
+def test_every_sparql_constraint_binds_this_in_a_triple_pattern(shapes):
+    """The engine's pre-pass runs each text with $this free and keeps the nodes it binds (engine._failing):
+    a text that only mentions $this in a filter would be skipped for every node."""
+    pattern = re.compile(r"(\$this\s+(a|[\w-]*:[\w-]+|\$PATH|\?\w+)\s)|(\S+\s+\$this\s*[.;])")
+    for text in sparql_texts(shapes):
+        where = text.split("WHERE", 1)[1]
+        first_level = re.sub(r"FILTER\s+(NOT\s+)?EXISTS\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}", "", where)
+        assert pattern.search(first_level), text

@@ -24,9 +24,8 @@ def luhn_valid(number: str) -> bool:
 
 
 def siret_valid(number: str) -> bool:
-    if number.startswith(LA_POSTE):
-        return sum(map(int, number)) % 5 == 0
-    return luhn_valid(number)
+    """Luhn, or for La Poste, whose establishments outnumber the Luhn keys, a digit sum multiple of 5."""
+    return luhn_valid(number) or (number.startswith(LA_POSTE) and sum(map(int, number)) % 5 == 0)
 
 
 def with_check_digit(body: str) -> str:
@@ -76,13 +75,20 @@ def test_siret_check_digit_agrees_with_python_on_300_numbers():
     assert failing(numbers_graph(CAP.siret, numbers), "SiretCheckDigit") == expected
 
 
-def test_la_poste_sirets_need_only_a_digit_sum_multiple_of_5():
+def test_la_poste_sirets_pass_by_luhn_or_by_a_digit_sum_multiple_of_5():
     rng = random.Random(3)
     numbers = [LA_POSTE + "".join(rng.choice("0123456789") for _ in range(5)) for _ in range(120)]
-    expected = {n for n in numbers if sum(map(int, n)) % 5}
-    # some La Poste SIRETs pass by the digit sum although Luhn would refuse them
+    expected = {n for n in numbers if sum(map(int, n)) % 5 and not luhn_valid(n)}
+    # some pass by the digit sum although Luhn would refuse them, some by Luhn alone
     assert any(not luhn_valid(n) and n not in expected for n in numbers)
+    assert any(luhn_valid(n) and sum(map(int, n)) % 5 for n in numbers)
     assert failing(numbers_graph(CAP.siret, numbers), "SiretCheckDigit") == expected
+
+
+def test_la_postes_head_office_siret_is_valid():
+    # 35600000000048: Luhn-valid, digit sum 26
+    assert luhn_valid("35600000000048") and sum(map(int, "35600000000048")) % 5
+    assert failing(numbers_graph(CAP.siret, ["35600000000048"]), "SiretCheckDigit") == set()
 
 
 def test_a_la_poste_siret_that_luhn_refuses_is_accepted():
@@ -119,21 +125,34 @@ def geo_graph(cls, codes) -> Graph:
 
 
 COMMUNES_OK = ["80021", "01053", "2A004", "2B033", "97411", "97101", "97611", "75056", "95018"]
-COMMUNES_KO = ["8002", "800210", "20004", "2C004", "00001", "96001", "97901", "2a004", "ABCDE"]
+COMMUNES_BAD_FORM = ["8002", "800210", "2C004", "2a004", "ABCDE"]
+COMMUNES_NOT_IN_COG = ["00001", "96001", "97901", "88999"]
 
 
 def test_commune_codes():
-    assert failing(geo_graph(IGEO.Commune, COMMUNES_OK + COMMUNES_KO), "CommuneCode") == set(COMMUNES_KO)
+    """A code of the wrong form fails its form; a code of the right form that names no commune, the COG."""
+    graph = geo_graph(IGEO.Commune, COMMUNES_OK + COMMUNES_BAD_FORM + COMMUNES_NOT_IN_COG + ["20004"])
+    assert failing(graph, "CommuneCode") == set(COMMUNES_BAD_FORM)
+    assert failing(graph, "CommuneInCog") == set(COMMUNES_NOT_IN_COG)
+    assert failing(graph, "CommuneIsCurrent") == {"20004"}  # Ajaccio before 1976: a former code
 
 
 def test_departement_codes():
-    ok, ko = ["01", "2A", "2B", "80", "95", "971", "974", "976"], ["1", "20", "2C", "96", "970", "9740", "00"]
-    assert failing(geo_graph(IGEO.Departement, ok + ko), "DepartementCode") == set(ko)
+    ok, bad_form, not_in_cog = (
+        ["01", "2A", "2B", "80", "95", "971", "974", "976"],
+        ["1", "2C", "9740"],
+        ["20", "96", "970", "00"],
+    )
+    graph = geo_graph(IGEO.Departement, ok + bad_form + not_in_cog)
+    assert failing(graph, "DepartementCode") == set(bad_form)
+    assert failing(graph, "DepartementInCog") == set(not_in_cog)
 
 
 def test_region_codes():
     ok, ko = ["32", "04", "11", "94"], ["4", "320", "A1"]
-    assert failing(geo_graph(IGEO.Region, ok + ko), "RegionCode") == set(ko)
+    graph = geo_graph(IGEO.Region, ok + ko + ["99"])
+    assert failing(graph, "RegionCode") == set(ko)
+    assert failing(graph, "RegionInCog") == {"99"}
 
 
 def test_an_epci_is_named_by_a_valid_siren():

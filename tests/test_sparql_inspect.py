@@ -96,11 +96,11 @@ def test_no_query_form_is_a_syntax_error(text):
 
 @pytest.mark.parametrize("opening, closing", [("{", "}"), ("(", ")"), ("[", "]")])
 def test_nesting_deeper_than_the_engine_can_parse_is_refused(opening, closing):
-    from cap_ptce.errors import QueryTooLargeError
+    from cap_ptce.errors import QueryTooComplexError
     from cap_ptce.sparql.inspect import MAX_NESTING
 
     deep = f"SELECT * {{ FILTER({opening * 5000}1{closing * 5000}) }}"
-    with pytest.raises(QueryTooLargeError, match="nested"):
+    with pytest.raises(QueryTooComplexError, match="nested"):
         inspect_query(deep)
     fine = f"SELECT * {{ FILTER({'(' * (MAX_NESTING - 2)}1{')' * (MAX_NESTING - 2)}) }}"
     assert inspect_query(fine).form == "SELECT"
@@ -108,3 +108,47 @@ def test_nesting_deeper_than_the_engine_can_parse_is_refused(opening, closing):
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
     assert inspect_query('SELECT * { ?s ?p "' + "{" * 5000 + '" }').form == "SELECT"
+
+
+# Shapes that made the engine recurse once per term, with the length (on an 8 MiB stack) where it crashed.
+CHAINS = {
+    "addition (7,000 terms crashed a worker)": lambda n: "SELECT (" + "+".join(["1"] * n) + " AS ?x) {}",
+    "disjunction": lambda n: "SELECT * { BIND(1 AS ?a) FILTER(" + "||".join(["?a=1"] * n) + ") }",
+    "union": lambda n: "SELECT * {" + " UNION ".join(["{BIND(1 AS ?a)}"] * n) + "}",
+    "optional": lambda n: "SELECT * { BIND(1 AS ?a) " + " ".join(["OPTIONAL {BIND(1 AS ?b)}"] * n) + "}",
+    "bind": lambda n: "SELECT * { " + " ".join(f"BIND(1 AS ?v{i})" for i in range(n)) + "}",
+    "negation": lambda n: "SELECT (" + "!" * n + "true AS ?x) {}",
+    "path": lambda n: "SELECT * { ?s " + "|".join(["<urn:p>"] * n) + " ?o }",
+    "calls": lambda n: "SELECT (" + "STR(" * n + "1" + ")" * n + " AS ?x) {}",
+    "chains in nested groups": lambda n: "SELECT * " + "{ BIND(1 AS ?a) OPTIONAL " * n + "{}" + "}" * n,
+}
+
+
+@pytest.mark.parametrize("shape", CHAINS, ids=list(CHAINS))
+def test_chains_past_the_depth_limit_are_refused_at_every_length_a_request_may_have(shape):
+    from cap_ptce.errors import QueryTooComplexError
+    from cap_ptce.sparql.inspect import MAX_DEPTH
+
+    per_term = len(CHAINS[shape](1000)) / 1000
+    request_sized = int(1_000_000 / per_term)  # as many terms as MAX_REQUEST_BYTES holds
+    for length in (MAX_DEPTH + 1, 7000, request_sized):
+        with pytest.raises(QueryTooComplexError, match="deep"):
+            inspect_query(CHAINS[shape](length))
+    assert inspect_query(CHAINS[shape](MAX_DEPTH // 4)).form == "SELECT"
+
+
+def test_chains_add_up_along_one_path_of_nested_groups_but_not_across_siblings():
+    from cap_ptce.errors import QueryTooComplexError
+
+    chain = " UNION ".join(["{}"] * 600)
+    with pytest.raises(QueryTooComplexError):
+        inspect_query(f"SELECT * {{ {chain} UNION {{ {chain} }} }}")  # the second chain hangs below the first
+    assert inspect_query(f"SELECT * {{ {{ {chain} }} UNION {{ {chain} }} }}").form == "SELECT"
+
+
+def test_long_flat_lists_are_not_chains():
+    values = " ".join(f'"{i}"' for i in range(50_000))
+    assert inspect_query(f"SELECT * {{ VALUES ?x {{ {values} }} }}").form == "SELECT"
+    members = ", ".join(str(i) for i in range(50_000))
+    assert inspect_query(f"SELECT * {{ BIND(1 AS ?a) FILTER(?a IN ({members})) }}").form == "SELECT"
+    assert inspect_query("SELECT * { " + " . ".join(f"?s <urn:p> ?o{i}" for i in range(3000)) + " }")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +147,142 @@ def test_a_negative_memory_cap_is_refused(tmp_path):
 
     with pytest.raises(ParameterError, match="QUERY_MEMORY_MB"):
         WorkerPool(snapshot(tmp_path), 1, memory_mib=-5)
+
+
+# --- what a worker's end says, what it imports, when it ends ------------------------------------
+
+
+def busy_snapshot(tmp_path) -> str:
+    """300 quads: enough for SLOW's cross product to run for hours."""
+    path = tmp_path / "occupe.nq"
+    lines = (
+        f"<http://example.org/s{i}> <http://example.org/p> <http://example.org/o> <http://example.org/g> .\n"
+        for i in range(300)
+    )
+    path.write_text("".join(lines), encoding="utf-8")
+    return str(path)
+
+
+def _run_in_thread(pool: WorkerPool, request: QueryRequest) -> dict:
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = run_csv(pool, request)
+        except Exception as exc:  # noqa: BLE001 - the test reads it
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    outcome["thread"] = thread
+    return outcome
+
+
+def _busy_worker_pid(pool: WorkerPool) -> int:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        busy = [w for w in pool._all if w.kind == "main" and w not in list(pool._kinds["main"].idle.queue)]
+        if busy:
+            return busy[0].process.pid
+        time.sleep(0.05)
+    raise AssertionError("no worker took the query")
+
+
+@pytest.mark.parametrize("sent", [signal.SIGSEGV, signal.SIGKILL, signal.SIGTERM], ids=lambda s: s.name)
+def test_a_worker_stopped_by_a_signal_is_reported_as_that_signal_not_as_memory(tmp_path, sent):
+    from cap_ptce.errors import QueryMemoryError, WorkerStoppedError
+
+    pool = WorkerPool(busy_snapshot(tmp_path), 1, memory_mib=1024)  # with a memory cap, as the server runs
+    try:
+        pool.wait_until_ready(30)
+        outcome = _run_in_thread(pool, SLOW)
+        time.sleep(0.3)
+        os.kill(_busy_worker_pid(pool), sent)
+        outcome["thread"].join(30)
+        error = outcome["error"]
+        assert isinstance(error, WorkerStoppedError) and not isinstance(error, QueryMemoryError)
+        assert sent.name in error.message
+        assert run_csv(pool, COUNT) == b"n\r\n300\r\n"  # a fresh worker answers
+    finally:
+        pool.close()
+
+
+def test_an_unknown_function_is_the_clients_error(tmp_path):
+    from cap_ptce.errors import UnknownFunctionError
+
+    pool = WorkerPool(snapshot(tmp_path), 1)
+    try:
+        with pytest.raises(UnknownFunctionError, match="<http://example.org/f>"):
+            run_csv(pool, QueryRequest("SELECT (<http://example.org/f>(1) AS ?n) {}"))
+        assert run_csv(pool, COUNT) == b"n\r\n1\r\n"
+    finally:
+        pool.close()
+
+
+def test_the_deepest_query_the_checks_let_through_runs_in_a_worker(tmp_path):
+    from cap_ptce.sparql.inspect import MAX_DEPTH, MAX_NESTING
+
+    calls = "STR(" * (MAX_NESTING - 4) + "1" + ")" * (MAX_NESTING - 4)
+    chain = "+".join(["1"] * (MAX_DEPTH - MAX_NESTING))
+    deepest = QueryRequest(f"SELECT (STRLEN({calls}) + {chain} AS ?n) {{}}")
+    inspect_query(deepest.text)  # let through
+    pool = WorkerPool(snapshot(tmp_path), 1)
+    try:
+        assert run_csv(pool, deepest).startswith(b"n\r\n")
+    finally:
+        pool.close()
+
+
+PLANTED = "import pathlib; pathlib.Path({marker!r}).write_text('planted module ran')\n"
+
+
+def test_a_module_planted_in_the_current_folder_never_runs_in_a_worker(tmp_path, monkeypatch):
+    marker = tmp_path / "ran.txt"
+    for name in ("multiprocessing", "pyoxigraph", "cap_ptce"):
+        (tmp_path / "cwd" / name).mkdir(parents=True)
+        (tmp_path / "cwd" / name / "__init__.py").write_text(PLANTED.format(marker=str(marker)), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "cwd"))
+    pool = WorkerPool(snapshot(tmp_path), 1)
+    try:
+        assert run_csv(pool, COUNT) == b"n\r\n1\r\n"
+    finally:
+        pool.close()
+    assert not marker.exists()
+
+
+OWNER = """
+import sys, time
+from cap_ptce.sparql import QueryRequest, WorkerPool, choose_format, inspect_query
+pool = WorkerPool(sys.argv[1], 1)
+pool.wait_until_ready(30)
+print(*(w.process.pid for w in pool._all), flush=True)
+query = QueryRequest(sys.argv[2])
+pool.run(query, inspect_query(query.text), choose_format("SELECT", None), timeout=600, max_rows=10)
+"""
+
+
+def test_no_worker_outlives_its_parent_even_in_the_middle_of_a_query(tmp_path):
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, busy_snapshot(tmp_path), SLOW.text], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        worker_pid = int(owner.stdout.readline())
+        time.sleep(1)  # the worker is running the cross product
+        os.kill(worker_pid, 0)
+        owner.kill()
+        owner.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(worker_pid):
+            time.sleep(0.1)
+        assert not _alive(worker_pid), "the worker kept running after its parent was killed"
+    finally:
+        owner.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

@@ -46,12 +46,48 @@ def test_loading_again_only_reads_what_changed(capsys, corpus, tmp_path):
     run(capsys, "load", str(corpus), "--store", store)
     first, *others = sorted(corpus.glob("*.yaml"))
     first.unlink()
-    code, out, _ = run(capsys, "load", str(corpus), "--store", store)
+    code, out, err = run(capsys, "load", str(corpus), "--store", store)
+    assert code == 2 and out == ""  # it says what it would remove, and removes nothing
+    assert f"  - {first.name}" in err and "--replace" in err and "--add" in err
+    with KnowledgeBase.open(store) as kb:
+        assert len(kb.records()) == len(others) + 1
+    code, out, _ = run(capsys, "load", str(corpus), "--store", store, "--replace")
     assert code == 0
     assert f"- removed   {first.name}" in out
     assert all(f"= unchanged {path.name}" in out for path in others)
     with KnowledgeBase.open(store) as kb:
         assert sorted(record.source for record in kb.records()) == [path.name for path in others]
+
+
+def test_a_second_folder_is_added_beside_the_first_only_when_asked(capsys, corpus, tmp_path):
+    store = str(tmp_path / "store")
+    other = tmp_path / "autre"
+    other.mkdir()
+    shutil.copy(corpus / "pole-saveurs-somme.yaml", other / "pole-saveurs-somme.yaml")
+    for path in corpus.glob("pole-saveurs-somme.yaml"):
+        path.unlink()  # one project, one file: the other folder holds this one
+    run(capsys, "load", str(corpus), "--store", store, "--no-validate")
+    code, _, err = run(capsys, "load", str(other), "--store", store, "--no-validate")
+    assert code == 2 and "14 description(s)" in err and "… et 4 autre(s) / … and 4 more" in err
+    code, out, _ = run(capsys, "load", str(other), "--store", store, "--no-validate", "--add")
+    assert code == 0 and "+ added     autre/pole-saveurs-somme.yaml" in out and "autre/…" in out
+    with KnowledgeBase.open(store) as kb:
+        sources = {record.source for record in kb.records()}
+    assert len(sources) == 15 and "autre/pole-saveurs-somme.yaml" in sources
+    code, out, _ = run(capsys, "load", str(corpus), "--store", store, "--no-validate")
+    assert code == 2  # the folder loaded alone would drop what --add put beside it
+
+
+def test_a_folder_reached_through_a_link_is_loaded_and_a_broken_link_is_reported(capsys, corpus, tmp_path):
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    shutil.move(str(corpus / "pole-saveurs-somme.yaml"), outside / "pole-saveurs-somme.yaml")
+    (corpus / "lien").symlink_to(outside, target_is_directory=True)
+    (corpus / "perdu.yaml").symlink_to(tmp_path / "nulle-part.yaml")
+    code, out, _ = run(capsys, "load", str(corpus), "--store", str(tmp_path / "store"), "--no-validate")
+    assert code == 1
+    assert "+ added     lien/pole-saveurs-somme.yaml" in out
+    assert "! failed    perdu.yaml" in out and "nulle-part.yaml" in out
 
 
 def test_a_file_that_cannot_be_read_is_listed_and_exits_1(capsys, corpus, tmp_path):

@@ -34,8 +34,9 @@ def test_loading_validates_in_one_batch_with_each_files_outcome(tmp_path, monkey
     corpus = tmp_path / "corpus"
     shutil.copytree(data_dir("corpus"), corpus)
     no_ess = description()
-    for actor in no_ess["acteurs"]:
-        actor["ess"] = False
+    for actor in no_ess["acteurs"][:2]:  # no ESS enterprise: two companies declared outside the ESS
+        actor.update(type="entreprise-hors-ess", ess=False, categorie_juridique="5499")
+        actor.pop("rna", None)
     del no_ess["reponses"]["q03"]
     write(no_ess, corpus / "sans-ess.yaml")
     (corpus / "illisible.yaml").write_text("nmo: Pôle\n", encoding="utf-8")

@@ -34,8 +34,9 @@ def good(tmp_path) -> Path:
 def bad(tmp_path) -> Path:
     data = description()
     data["acteurs"][0]["siret"] = COOP_SIRET[:-1] + str((int(COOP_SIRET[-1]) + 1) % 10)
-    for actor in data["acteurs"]:
-        actor["ess"] = False
+    for actor in data["acteurs"][:2]:  # no ESS enterprise left: two companies declared outside the ESS
+        actor.update(type="entreprise-hors-ess", ess=False, categorie_juridique="5499")
+        actor.pop("rna", None)
     del data["reponses"]["q04"]
     return write(data, tmp_path / "mauvais.yaml")
 

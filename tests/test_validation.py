@@ -49,8 +49,10 @@ def test_the_test_description_conforms_without_any_result(tmp_path):
 
 def test_no_ess_enterprise_is_a_violation_of_article_9(tmp_path):
     data = description()
-    for actor in data["acteurs"]:
-        actor["ess"] = False
+    coop, asso = data["acteurs"][0], data["acteurs"][1]
+    coop.update(type="entreprise-hors-ess", ess=False)  # an SAS (5710) declared outside the ESS
+    asso.update(type="entreprise-hors-ess", ess=False, categorie_juridique="5499")
+    del asso["rna"]
     report = validate_file(write(data, tmp_path / "sans-ess.yaml"))
     assert not report.conforms
     [result] = [r for r in report.results if r.shape.endswith("#Art9EssEnterprise")]
@@ -72,7 +74,8 @@ def test_no_enterprise_outside_the_ess_is_a_violation_of_article_9(tmp_path):
 def test_a_non_ess_actor_of_an_ess_kind_is_not_an_enterprise_outside_the_ess(tmp_path):
     data = description()
     data["acteurs"][2]["type"] = "cooperative"  # ess: false, but a cooperative is an ESS family
-    assert "Art9NonEssEnterprise" in shapes_of(validate_file(write(data, tmp_path / "x.yaml")))
+    shapes = shapes_of(validate_file(write(data, tmp_path / "x.yaml")))
+    assert "Art9NonEssEnterprise" in shapes and "EssDeniedByStatus" in shapes
 
 
 def test_no_territory_and_no_common_strategy_are_violations(tmp_path):
@@ -88,9 +91,12 @@ def test_no_territory_and_no_common_strategy_are_violations(tmp_path):
 
 def test_eligibility_conditions_are_warnings_that_do_not_fail(tmp_path):
     data = description()
-    for actor in data["acteurs"]:
-        actor.pop("siren", None), actor.pop("siret", None), actor.pop("rna", None)
-    data["acteurs"][3]["type"] = "reseau"
+    coop, asso, sas, agglo = data["acteurs"]
+    for person in (asso, agglo):  # two residents: natural persons, neither legal persons nor public bodies
+        for key in ("siren", "rna", "categorie_juridique"):
+            person.pop(key, None)
+        person.update(type="habitant", ess=False)
+    data["structure_porteuse"]["acteur"] = "agglo-essai"
     report = validate_file(write(data, tmp_path / "x.yaml"))
     warnings = {r.shape.rsplit("#", 1)[1] for r in report.results if r.severity == "warning"}
     assert warnings == {
@@ -109,6 +115,7 @@ def test_a_public_body_cannot_be_the_carrying_structure(tmp_path):
     [result] = report.results
     assert result.shape.endswith("#EligibilityCarryingStructurePrivateLaw")
     assert (result.entry, result.question, result.severity) == ("structure-porteuse", "q01", "warning")
+    assert "7348 (Communauté d'agglomération)" in result.message
 
 
 # --- structure: formats, and the YAML line --------------------------------------------------
@@ -137,12 +144,12 @@ def test_a_negative_amount_is_refused_before_or_by_the_shapes(tmp_path):
 
 def test_an_insee_code_result_points_at_the_key_that_lists_it(tmp_path):
     data = description()
-    data["territoire"]["communes"] = ["80021", "20004"]  # no département 20 since 1976
+    data["territoire"]["communes"] = ["80021", "20004"]  # Ajaccio's code before 1976
     path = write(data, tmp_path / "x.yaml")
     report = validate_file(path)
     [result] = report.results
-    assert result.shape.endswith("#CommuneCode") and result.value == "20004"
-    assert result.line is not None and result.line >= line_of(path, "territoire:")
+    assert result.shape.endswith("#CommuneIsCurrent") and result.value == "20004"
+    assert result.line == line_of(path, "20004") and "2A004 (Ajaccio)" in result.message
 
 
 # --- completeness --------------------------------------------------------------------------

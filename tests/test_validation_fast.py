@@ -13,18 +13,25 @@ import logging
 
 import pytest
 from pyshacl import validate as pyshacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH, XSD
 
 from cap_ptce.project import load_description
 from cap_ptce.project.generate import write_synthetic
-from cap_ptce.rdf.namespaces import CAP, IGEO
+from cap_ptce.rdf.namespaces import CAP, IGEO, SCHEMA
 from cap_ptce.resources import data_dir
 from cap_ptce.validation.batch import validate_descriptions, validate_graphs
 from cap_ptce.validation.engine import run_pyshacl, set_messages
 from cap_ptce.validation.fast import FastEngine, fast_problems, validate_batch
 from cap_ptce.validation.report import _path_text
-from test_shapes_identifiers import COMMUNES_KO, COMMUNES_OK, geo_graph, numbers_graph, sample_numbers
+from test_shapes_identifiers import (
+    COMMUNES_BAD_FORM,
+    COMMUNES_NOT_IN_COG,
+    COMMUNES_OK,
+    geo_graph,
+    numbers_graph,
+    sample_numbers,
+)
 from test_validation_batch import BAD_EPCI, broken_files
 from valid_description import COOP_SIRET, EPCI_SIREN, description, write
 
@@ -141,7 +148,7 @@ def test_identifiers_and_insee_codes_get_pyshacls_results():
     sirens = numbers_graph(CAP.siren, sample_numbers(9, 60, seed=11) + ["12345678", "1234567890", "abcdefghi"])
     sirets = numbers_graph(CAP.siret, sample_numbers(14, 60, seed=12) + ["35600000000048", "356000000000\n48"])
     epcis = geo_graph(IGEO.Intercommunalite, [EPCI_SIREN, BAD_EPCI, "24800053", "248000531\n"])
-    communes = geo_graph(IGEO.Commune, COMMUNES_OK + COMMUNES_KO)
+    communes = geo_graph(IGEO.Commune, COMMUNES_OK + COMMUNES_BAD_FORM + COMMUNES_NOT_IN_COG + ["20004"])
     both = numbers_graph(CAP.siret, [COOP_SIRET, COOP_SIRET[:-1] + "0"])
     for node in set(both.subjects()):
         both.add((node, CAP.siren, Literal(COOP_SIRET[:9])))
@@ -194,6 +201,7 @@ def test_blank_nodes_go_to_pyshacl():
 
 # --- component by component, on shapes of the test's own -------------------------------------------------
 
+EX = Namespace("http://example.org/")
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -306,6 +314,21 @@ COMPONENTS = {
         "ex:a ex:d '2024'^^xsd:gYear , '2024-01-02'^^xsd:date .",
         "ex:a ex:d '2024' .",
     ),
+    "xone, a member listed twice counting twice": (
+        "ex:S a sh:PropertyShape ; sh:targetSubjectsOf ex:d ; sh:path ex:d ; sh:xone ( ex:D ex:Y ) ;"
+        " sh:message 'm'@en . ex:T a sh:NodeShape ; sh:targetClass ex:P ; sh:xone ( ex:A ex:A ) ; sh:message 't'@en ."
+        " ex:D sh:datatype xsd:date . ex:Y sh:datatype xsd:gYear . ex:A sh:path ex:a ; sh:minCount 1 .",
+        "ex:a ex:d '2024'^^xsd:gYear , '2024-01-02'^^xsd:date .",
+        "ex:a ex:d '2024' . ex:p a ex:P ; ex:a 1 .",  # ex:p conforms to ex:A twice: not exactly once
+    ),
+    "lessThan, numbers, dates, strings and IRIs": (
+        "ex:S a sh:PropertyShape ; sh:targetSubjectsOf ex:min ; sh:path ex:min ; sh:lessThan ex:max ;"
+        " sh:message 'm'@en .",
+        "ex:a ex:min 2 ; ex:max 3 , 2.5 . ex:b ex:min '2024-01-01'^^xsd:date ; ex:max '2024-02-01'^^xsd:date ."
+        " ex:c ex:min 'abc' ; ex:max 'abd' . ex:d ex:min ex:a ; ex:max ex:b . ex:e ex:min 1 .",
+        "ex:a ex:min 3 ; ex:max 3 , 2 , 'x' . ex:b ex:min '2024-02-01'^^xsd:date ; ex:max '2024-01-01'^^xsd:date ."
+        " ex:c ex:min 'b' ; ex:max 'a' , ex:z .",
+    ),
     "and": (
         "ex:S a sh:NodeShape ; sh:targetClass ex:P ; sh:and ( ex:A ex:B ) ; sh:message 'm'@en ."
         " ex:A sh:path ex:a ; sh:minCount 1 . ex:B sh:path ex:b ; sh:minCount 1 .",
@@ -417,7 +440,7 @@ def test_each_component_gives_pyshacls_results(name):
 # --- what the fast engine refuses ---------------------------------------------------------------------------
 
 REFUSED = {
-    "xone": "ex:S a sh:NodeShape ; sh:targetClass ex:P ; sh:xone ( ex:A ex:B ) ; sh:message 'm'@en .",
+    "lessThanOrEquals": "ex:S sh:targetClass ex:P ; sh:path ex:a ; sh:lessThanOrEquals ex:b ; sh:message 'm'@en .",
     "closed": "ex:S a sh:NodeShape ; sh:targetClass ex:P ; sh:closed true ; sh:message 'm'@en .",
     "languageIn": "ex:S sh:targetClass ex:P ; sh:path ex:l ; sh:languageIn ( 'fr' ) ; sh:message 'm'@en .",
     "a shape without a message": "ex:S sh:targetClass ex:P ; sh:path ex:l ; sh:minCount 1 .",
@@ -441,7 +464,7 @@ def test_a_feature_the_engine_does_not_evaluate_is_refused_by_name(name, caplog)
 def test_refused_shapes_send_the_validation_to_pyshacl(monkeypatch, tmp_path):
     from cap_ptce.validation import fast
 
-    refused = FastEngine(Graph().parse(data=PREFIXES + REFUSED["xone"], format="turtle"))
+    refused = FastEngine(Graph().parse(data=PREFIXES + REFUSED["closed"], format="turtle"))
     monkeypatch.setattr(fast, "default_engine", lambda: refused)
     path = write(_variants()["no-ess"], tmp_path / "x.yaml")
     [report] = validate_descriptions([load_description(path)], engine="fast")
@@ -498,6 +521,37 @@ def test_regular_expressions_run_in_python_and_plain_replacements_in_oxigraph():
     luhn = next(q for s, q in default_engine().constraints if s.node.endswith("#SirenCheckDigit"))
     assert "fn:replace" not in luhn.query and "REPLACE" in luhn.query  # REPLACE(?kept, "0", "") stays Oxigraph's
     assert luhn.predicates == frozenset({str(CAP.siren)})  # the batch's store holds only SIRENs for it
+
+
+def test_a_predicate_variable_that_a_top_level_filter_restricts_names_its_predicates():
+    from cap_ptce.validation.fast import default_engine
+    from cap_ptce.validation.fastsparql import compile_constraint
+    from cap_ptce.validation.placeholders import text_predicates
+
+    queries = {s.node.rsplit("#", 1)[-1]: q for s, q in default_engine().constraints}
+    assert queries["PlaceholderText"].predicates == frozenset(map(str, text_predicates()))
+    assert queries["FoundingDateNotFuture"].predicates == frozenset({str(SCHEMA.foundingDate), str(CAP.yearFrom)})
+    shape = FastEngine(Graph().parse(data=PREFIXES + COMPONENTS["not"][0], format="turtle")).shapes[EX.S]
+    bodies = {
+        "$this ?p ?o . FILTER (?p IN (ex:a, ex:b))": {"http://example.org/a", "http://example.org/b"},
+        "$this ?p ?o . FILTER (?p = ex:a || ?p = ex:b)": {"http://example.org/a", "http://example.org/b"},
+        # the patterns after a FILTER or a BIND count too
+        "$this ex:a ?x . FILTER (STR(?x) != '') BIND (1 AS ?n) $this ex:b ?y": {
+            "http://example.org/a",
+            "http://example.org/b",
+        },
+        "$this ?p ?o . FILTER (?p IN (ex:a) || true)": None,  # not a plain restriction
+        "$this ex:a ?x . OPTIONAL { ?x ?p ?o } FILTER (?p IN (ex:b))": None,  # the pattern is not top-level
+        "$this ?p ?o . FILTER (?q IN (ex:a))": None,  # another variable
+        "$this ?p ?o . FILTER NOT EXISTS { FILTER (?p IN (ex:a)) }": None,  # not in the top-level group
+    }
+    for body, expected in bodies.items():
+        node = BNode()
+        graph = Graph().parse(data=PREFIXES, format="turtle")
+        graph.add((node, SH.select, Literal(f"PREFIX ex: <http://example.org/> SELECT $this WHERE {{ {body} }}")))
+        graph.add((node, SH.message, Literal("m")))
+        compiled, problems = compile_constraint(graph, shape, node)
+        assert problems == [] and compiled.predicates == (None if expected is None else frozenset(expected)), body
 
 
 def test_the_fast_engine_sees_the_data_graph_that_pyshacl_sees(tmp_path):

@@ -16,12 +16,17 @@ to do instead, so that an edge can show it as it is.
     │   └── ParameterError      a bad option or query parameter
     ├── QueryError              a SPARQL request that cannot be answered
     │   ├── QuerySyntaxError    the query does not parse (HTTP 400)
+    │   ├── QueryTooComplexError  expressions or patterns nested or chained past the engine's safe depth (HTTP 400)
+    │   ├── UnknownFunctionError  a function the engine does not implement (HTTP 400)
     │   ├── QueryRefusedError   an update, SERVICE, LOAD or another reach outside the store (HTTP 400/403)
     │   ├── QueryTimeoutError   the query ran past the time limit and was stopped (HTTP 503)
+    │   │   └── ServerBusyError   every worker and the queue are full: the whole server is saturated (HTTP 503)
+    │   ├── TooManyQueriesError  this client already runs as many queries as it may, or used its query time (HTTP 429)
     │   └── QueryTooLargeError  request or result over the configured caps (HTTP 413)
     │       └── QueryMemoryError  the query needed more memory than QUERY_MEMORY_MB and was stopped
     ├── NotFoundError           no such resource, query or file (HTTP 404)
     └── StoreError              the store cannot be opened, read or written
+        └── WorkerStoppedError  a query worker ended by a signal (a crash, or killed from outside)
 """
 
 from __future__ import annotations
@@ -36,12 +41,17 @@ __all__ = [
     "ParameterError",
     "QueryError",
     "QuerySyntaxError",
+    "QueryTooComplexError",
+    "UnknownFunctionError",
     "QueryRefusedError",
     "QueryTimeoutError",
+    "ServerBusyError",
+    "TooManyQueriesError",
     "QueryTooLargeError",
     "QueryMemoryError",
     "NotFoundError",
     "StoreError",
+    "WorkerStoppedError",
 ]
 
 
@@ -128,12 +138,28 @@ class QuerySyntaxError(QueryError):
     """The query (or update) does not parse."""
 
 
+class QueryTooComplexError(QueryError):
+    """Expressions or patterns nested or chained deeper than the engine can take safely."""
+
+
+class UnknownFunctionError(QueryError):
+    """The query calls a function (an IRI) that the engine does not implement."""
+
+
 class QueryRefusedError(QueryError):
     """The request is valid but not allowed here (update, SERVICE, LOAD, local files)."""
 
 
 class QueryTimeoutError(QueryError):
     """The query ran past the time limit; its worker was stopped."""
+
+
+class ServerBusyError(QueryTimeoutError):
+    """Every query worker is busy and the queue of waiting queries is full."""
+
+
+class TooManyQueriesError(QueryError):
+    """This client already has as many queries running as it may, or has used its share of query time."""
 
 
 class QueryTooLargeError(QueryError):
@@ -150,3 +176,7 @@ class NotFoundError(CapPtceError):
 
 class StoreError(CapPtceError):
     """The store cannot be opened, read or written."""
+
+
+class WorkerStoppedError(StoreError):
+    """A query worker ended by a signal: a crash of the engine, or a kill from outside."""

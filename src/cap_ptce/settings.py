@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ParameterError
 
-__all__ = ["Setting", "SETTINGS", "defaults", "from_environ"]
+__all__ = ["Setting", "SETTINGS", "defaults", "from_environ", "parse_setting"]
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,104 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
         "Each query worker copies the store into memory: queries several times faster, at the cost of memory and start-up time; false to read the on-disk store directly.",
     ),
+    Setting(
+        "QUERIES_PER_CLIENT",
+        1,
+        int,
+        "SPARQL queries one client (an address) may run at once; its others wait for its own slot, and get 429 if it stays taken past QUERY_TIMEOUT.",
+    ),
+    Setting(
+        "CLIENT_QUERY_SECONDS",
+        5.0,
+        float,
+        "Seconds of query time a client may use within a minute in the main workers; past it, its queries run in the low-priority workers.",
+    ),
+    Setting(
+        "MAIN_QUERY_SECONDS",
+        1.0,
+        float,
+        "Seconds a query may hold a main worker; one still running is stopped there and run again in a low-priority worker for the rest of QUERY_TIMEOUT (not when HEAVY_QUERY_WORKERS is 0).",
+    ),
+    Setting(
+        "HEAVY_QUERY_WORKERS",
+        1,
+        int,
+        "Low-priority worker processes (nice 10) for the clients past CLIENT_QUERY_SECONDS; 0 to refuse their queries (429) until their minute has passed.",
+    ),
+    Setting(
+        "QUERY_QUEUE",
+        64,
+        int,
+        "Queries that may wait for a free worker of one kind; past it the server is saturated and answers 503 with Retry-After at once.",
+    ),
     Setting("MAX_RESULT_ROWS", 10000, int, "Maximum number of rows (or triples) a query may return."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int, "Maximum size of a request body or query string, in bytes."),
+    Setting(
+        "SERVER_THREADS",
+        32,
+        int,
+        "Threads of cap-ptce serve that answer pages, documents and everything but the SPARQL endpoint; waiting connections cost no thread (one event loop reads them).",
+    ),
+    Setting(
+        "ENDPOINT_THREADS",
+        16,
+        int,
+        "Threads of cap-ptce serve that answer the SPARQL endpoint (/sparql) alone, so that a crowd on pages never holds up a query.",
+    ),
+    Setting(
+        "CONNECTION_LIMIT",
+        1000,
+        int,
+        "Open connections cap-ptce serve accepts at once; past it, new ones wait in the system's queue until one closes.",
+    ),
+    Setting(
+        "CONNECTIONS_PER_CLIENT",
+        32,
+        int,
+        "Open connections one client address may hold; more are answered 429 and closed (not applied to TRUSTED_PROXY).",
+    ),
+    Setting(
+        "REQUESTS_PER_CLIENT",
+        8,
+        int,
+        "Requests of one client address that the app runs at once; more get 429 with Retry-After.",
+    ),
+    Setting(
+        "IDLE_TIMEOUT",
+        10,
+        int,
+        "Seconds cap-ptce serve keeps a connection open without a request (kept-alive or silent clients).",
+    ),
+    Setting(
+        "REQUEST_TIMEOUT",
+        10,
+        int,
+        "Seconds a client has to send a whole request, headers and body, from its first byte; a client trickling bytes is cut off.",
+    ),
+    Setting(
+        "RENDERS",
+        2,
+        int,
+        "Pages and documents drawn at once (each is drawn once per version of the store, then served from memory); the threads answering the endpoint keep their share of the processor.",
+    ),
+    Setting(
+        "WARM_PAGES",
+        True,
+        bool,
+        "cap-ptce serve draws every page once in the background as soon as it listens, so that visitors find them drawn.",
+    ),
+    Setting(
+        "RENDER_WAIT",
+        10.0,
+        float,
+        "Seconds a request for a page not drawn yet may wait for its turn; past it, 503 with Retry-After.",
+    ),
+    Setting(
+        "TRUSTED_PROXY",
+        None,
+        str,
+        "Address of the reverse proxy in front of cap-ptce serve (such as 127.0.0.1 for nginx): its X-Forwarded-For and X-Forwarded-Proto are trusted, and its connections are not limited per client.",
+    ),
     Setting(
         "CORS_ORIGINS",
         "*",
@@ -133,19 +229,28 @@ def defaults() -> dict[str, Any]:
     return {setting.name: setting.default for setting in SETTINGS}
 
 
+def parse_setting(name: str, raw: str, *, origin: str | None = None) -> Any:
+    """The value of the setting ``name`` written as ``raw`` (from the environment or a command line)."""
+    origin = origin or name
+    setting = next((setting for setting in SETTINGS if setting.name == name), None)
+    if setting is None:
+        raise ParameterError(
+            f"{origin}: no such setting {name!r}",
+            key=name,
+            hint="réglages / settings: " + ", ".join(setting.name for setting in SETTINGS),
+        )
+    try:
+        return setting.type(raw) if setting.type is not bool else _bool(raw)
+    except ValueError as exc:
+        raise ParameterError(f"{origin}={raw!r} is not valid: {exc}", key=name, hint=setting.help) from exc
+
+
 def from_environ(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The settings given as ``CAP_PTCE_<NAME>`` environment variables, converted."""
     environ = os.environ if environ is None else environ
     found: dict[str, Any] = {}
     for setting in SETTINGS:
         raw = environ.get(f"CAP_PTCE_{setting.name}")
-        if raw is None:
-            continue
-        try:
-            found[setting.name] = setting.type(raw) if setting.type is not bool else _bool(raw)
-        except ValueError as exc:
-            raise ParameterError(
-                f"CAP_PTCE_{setting.name}={raw!r} is not valid: {exc}",
-                hint=setting.help,
-            ) from exc
+        if raw is not None:
+            found[setting.name] = parse_setting(setting.name, raw, origin=f"CAP_PTCE_{setting.name}")
     return found

@@ -32,6 +32,8 @@ COMMAND_MODULES = {
     "upgrade": "project",
     "generate": "project",
     "validate": "validate",
+    "dossier": "dossier",
+    "report": "report",
     "load": "kb",
     "serve": "kb",
     "query": "query",
@@ -88,4 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a full disk, a folder that vanished…: one line, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"Erreur : {exc.strerror or exc}{where}", err=True)
+        return 2
     return result if isinstance(result, int) else 0

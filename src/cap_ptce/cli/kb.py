@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from ..corpus import default_validator
+from ..i18n import texts
 from ..settings import from_environ
 from ..store import KnowledgeBase, LoadReport
 
-__all__ = ["COMMANDS", "load", "serve", "render_report"]
+__all__ = ["COMMANDS", "load", "serve", "render_report", "serving_lines"]
 
 LOAD_EPILOG = """\b
 Exemples / examples:
   cap-ptce load examples/corpus --store var/store           # dossier Oxigraph / Oxigraph folder
+  cap-ptce load autre-corpus/ --store var/store --add       # à côté du premier / beside the first
   cap-ptce load corpus/ --store http://127.0.0.1:7878/query  # serveur SPARQL / SPARQL server
 """
+_LISTED = 10  # descriptions named before "… and N more"
 
 SERVE_EPILOG = """\b
 Exemples / examples:
   cap-ptce serve                                 # grille + corpus d'exemple / grid + sample corpus
   cap-ptce serve --store var/store               # redémarre en une seconde / restarts in a second
   cap-ptce serve --corpus corpus/ --timeout 10
+  cap-ptce serve --set TRUSTED_PROXY=127.0.0.1 --set CONNECTIONS_PER_CLIENT=16   # derrière nginx / behind nginx
+  cap-ptce serve --port 0                        # un port libre, affiché / a free port, printed
+
+\b
+Réglages (docs/settings.md) / settings: --set NAME=VALUE, or CAP_PTCE_NAME=VALUE.
 """
 
 _SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "removed": "-", "failed": "!"}
@@ -51,6 +61,8 @@ def render_report(report: LoadReport) -> str:
     lines = []
     for outcome in report.outcomes:
         detail = outcome.error if outcome.status == "failed" else _validation_text(outcome.validation)
+        if outcome.note:
+            detail = f"{detail}; {outcome.note}" if detail else outcome.note
         lines.append(
             f"{_SYMBOLS[outcome.status]} {outcome.status:<9} {outcome.source}" + (f"  ({detail})" if detail else "")
         )
@@ -75,29 +87,83 @@ def render_report(report: LoadReport) -> str:
 )
 @click.option("--no-validate", is_flag=True, help="Ne pas valider les descriptions / do not validate.")
 @click.option(
+    "--add",
+    is_flag=True,
+    help="Garder ce que le store contient déjà et y ajouter ce dossier, rangé sous son nom / "
+    "keep what the store holds and add this folder beside it, under the folder's name.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Retirer sans demander les descriptions que le dossier n'a plus / "
+    "remove without asking the descriptions the folder no longer holds.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=lambda: os.cpu_count() or 1,
     show_default="CPUs",
     help="Processus pour lire et valider / processes that read and validate.",
 )
-def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, jobs: int) -> int:
+def load(
+    corpus: Path, store: str, graph_store: str | None, no_validate: bool, add: bool, replace: bool, jobs: int
+) -> int:
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
 
-    Only files whose checksum changed are read again; graphs of deleted files
-    are removed. Exit code 0 when every file was loaded (conforming or not),
-    1 when some file could not be read, 2 when the store cannot be used.
+    Only files whose checksum changed are read again. A store mirrors one
+    folder: before removing descriptions that the folder does not hold (files
+    deleted, or another folder loaded before), load lists them and asks, or,
+    when it cannot ask, stops with exit code 2 (--replace removes them, --add
+    keeps them and adds this folder beside them). Exit code 0 when every file
+    was loaded (conforming or not), 1 when some file could not be read, 2 when
+    the store cannot be used or nothing was loaded.
     """
+    scope = corpus.resolve().name if add else None
     with KnowledgeBase.open(store, graph_store=graph_store) as kb:
-        kb.load_reference_graphs(license=from_environ().get("LICENSE"))
-        report = kb.load_corpus(corpus, validator=None if no_validate else default_validator, jobs=jobs)
+        stale = kb.removals(corpus, scope=scope)
+        if stale and not replace and not _removal_agreed(stale, corpus):
+            click.echo(both("load.refused"), err=True)
+            return 2
+        if scope:
+            click.echo(both("load.added_as", folder=corpus, scope=scope))
+        report = kb.load_corpus(
+            corpus,
+            validator=None if no_validate else default_validator,
+            jobs=jobs,
+            scope=scope,
+            with_references=True,  # all in one atomic write: the old knowledge base or the new one
+            license=from_environ().get("LICENSE"),
+        )
     click.echo(render_report(report))
     return 0 if report.ok else 1
 
 
+def both(key: str, **params) -> str:
+    """A message of the catalogue in French, then in English."""
+    return " / ".join(texts(key, **params).values())
+
+
+def _removal_agreed(stale, corpus: Path) -> bool:
+    """Say which descriptions loading would remove; ask at a terminal (False when no one can answer)."""
+    click.echo(both("load.will_remove", count=len(stale), folder=corpus), err=True)
+    for record in stale[:_LISTED]:
+        click.echo(f"  - {record.source}  <{record.project or record.graph}>", err=True)
+    if len(stale) > _LISTED:
+        click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
+    if not sys.stdin.isatty():
+        return False
+    return click.confirm(both("load.confirm"), default=False, err=True)
+
+
 @click.command(epilog=SERVE_EPILOG)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 : un port libre / a free port).",
+)
 @click.option(
     "--store", metavar="DIR|URL", help="Store à servir (sinon en mémoire) / store to serve (default: memory)."
 )
@@ -108,29 +174,75 @@ def load(corpus: Path, store: str, graph_store: str | None, no_validate: bool, j
 )
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Secondes par requête SPARQL / seconds per query.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processus de requête / query worker processes.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Un réglage de docs/settings.md (répétable) / a setting of docs/settings.md (repeatable).",
+)
 def serve(
-    host: str, port: int, store: str | None, corpus: Path | None, timeout: float | None, workers: int | None
+    host: str,
+    port: int,
+    store: str | None,
+    corpus: Path | None,
+    timeout: float | None,
+    workers: int | None,
+    assignments: tuple[str, ...],
 ) -> int:
     """Servir le point d'accès SPARQL et les pages / serve the SPARQL endpoint and the pages."""
-    import waitress
-
     from ..web import create_app
+    from ..web.export import warm_in_background
+    from ..web.server import make_server
     from ..web.sparql import get_kb
 
-    overrides = {
-        "STORE": store,
-        "CORPUS": str(corpus) if corpus else None,
-        "QUERY_TIMEOUT": timeout,
-        "QUERY_WORKERS": workers,
-    }
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides = {**_assigned(assignments), "STORE": store, "CORPUS": str(corpus) if corpus else None}
+    overrides.update(QUERY_TIMEOUT=timeout, QUERY_WORKERS=workers)
     app = create_app({name: value for name, value in overrides.items() if value is not None})
     with app.app_context():
         kb = get_kb()  # load now, so that errors show at start and the first query is fast
-        kb.start_workers()  # they open the store in the background while the server starts
-        click.echo(f"CAP PTCE : {len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs")
-    click.echo(f"http://{host}:{port}/sparql  (Ctrl-C pour arrêter / to stop)")
-    waitress.serve(app, host=host, port=port, threads=8, ident="cap-ptce", _quiet=True)
+        kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
+        counts = f"{len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs"
+    server = make_server(app, host, port)
+    if app.config["WARM_PAGES"]:
+        warm_in_background(app)
+    for line in serving_lines(host, server.effective_port, counts):
+        click.echo(line)
+    try:
+        server.run()
+    finally:
+        server.close()
     return 0
+
+
+def _assigned(assignments: tuple[str, ...]) -> dict:
+    """``--set NAME=VALUE`` options as settings, converted and checked."""
+    from ..errors import ParameterError
+    from ..settings import parse_setting
+
+    found = {}
+    for assignment in assignments:
+        name, sep, raw = assignment.partition("=")
+        if not sep:
+            raise ParameterError(
+                f"--set {assignment!r} n'est pas de la forme NOM=VALEUR / is not of the form NAME=VALUE",
+                hint="par ex. / e.g. --set QUERY_TIMEOUT=10",
+            )
+        found[name.strip()] = parse_setting(name.strip(), raw, origin=f"--set {name.strip()}")
+    return found
+
+
+def serving_lines(host: str, port: int, counts: str) -> list[str]:
+    """What ``serve`` prints once it listens: the home page's address first, then the other ways in."""
+    shown = f"[{host}]" if ":" in host else host
+    root = f"http://{shown}:{port}/"
+    return [
+        f"CAP PTCE : {root}  (accueil / home page; Ctrl-C pour arrêter / to stop)",
+        f"  vérifier une description / check a description : {root}valider",
+        f"  point d'accès SPARQL / SPARQL endpoint : {root}sparql",
+        f"  {counts}",
+    ]
 
 
 COMMANDS = [load, serve]

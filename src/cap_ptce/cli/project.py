@@ -23,6 +23,7 @@ from ..project.generate import write_synthetic
 from ..project.template import MATURITIES, template
 from ..rdf.namespaces import BASE
 from ..settings import from_environ
+from .outputs import refuse_overwriting
 
 __all__ = ["COMMANDS", "new", "convert", "upgrade", "generate"]
 
@@ -135,6 +136,7 @@ def convert(file: Path, to: str, source_format: str | None, output: Path | None)
     La conversion ne perd rien : YAML -> Turtle -> YAML redonne la même description. /
     Nothing is lost: YAML -> Turtle -> YAML gives the same description back.
     """
+    refuse_overwriting(output, [file])
     text = convert_description(file, to, base=_base_iri(), format=source_format)
     _write_text(text, output)
 

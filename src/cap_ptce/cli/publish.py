@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..web.export import publish_site
+from .outputs import refuse_overlapping
 
 __all__ = ["COMMANDS", "publish"]
 
@@ -35,6 +36,8 @@ def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
 
     Example: cap-ptce publish site/ --base-iri https://w3id.org/cap-ptce/
     """
+    if corpus is not None:
+        refuse_overlapping(out_dir, corpus)
     report = publish_site(out_dir, base_iri=base_iri, corpus=corpus)
     click.echo(
         f"{report.out_dir}: {report.pages} pages HTML, {report.data_files} documents RDF/CSV, "

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import click
 
-from ..errors import ParameterError
+from ..errors import InputFileError, ParameterError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..queries import ReadyQuery, get_query, list_queries, read_query
+from .outputs import refuse_overwriting
 
 __all__ = ["COMMANDS", "query"]
 
@@ -53,6 +56,12 @@ Without --store or --corpus, the query runs on the embedded sample corpus.
     help="Format des résultats / result format.",
 )
 @click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV : les cellules telles quelles, sans neutraliser les formules de tableur / "
+    "CSV: cells as they are, spreadsheet formulas not neutralised.",
+)
+@click.option(
     "--store",
     metavar="DIR|URL",
     help="Base sur disque ou URL d'un point SPARQL / an on-disk store or a SPARQL endpoint URL.",
@@ -73,8 +82,14 @@ Without --store or --corpus, the query runs on the embedded sample corpus.
     show_default=True,
     help="Langue de --list / language of --list.",
 )
-@click.option("--output", "-o", type=click.File("wb"), default="-", help="Fichier de sortie / output file.")
-def query(sparql, name, file, params, fmt, store, corpus, list_only, show, lang, output) -> int:
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-",
+    help="Fichier de sortie / output file.",
+)
+def query(sparql, name, file, params, fmt, raw, store, corpus, list_only, show, lang, output) -> int:
     """Interroger le corpus en SPARQL / query the corpus in SPARQL.
 
     Exécute une requête prête à l'emploi (--name), un texte SPARQL ou un
@@ -83,14 +98,45 @@ def query(sparql, name, file, params, fmt, store, corpus, list_only, show, lang,
     results as CSV, JSON, TSV or XML.
     """
     if list_only:
-        output.write(_listing(fmt, lang).encode("utf-8"))
-        return 0
+        return _write(_listing(fmt, lang).encode("utf-8"), output)
+    refuse_overwriting(output, _inputs(file, corpus))
     chosen = _chosen_query(sparql, name, file)
     text = chosen.build(_parse_params(params))
     if show:
-        output.write(text.encode("utf-8"))
+        return _write(text.encode("utf-8"), output)
+    results = _run(text, fmt, store, corpus)
+    if fmt == "csv" and not raw:
+        from ..sparql.csvsafe import neutralise_csv
+
+        results = neutralise_csv(results)
+    return _write(results, output)
+
+
+def _inputs(file: str | None, corpus: str | None) -> list[Path]:
+    """The files the command reads: the query's, and the corpus's descriptions."""
+    found = [Path(file)] if file else []
+    if corpus and Path(corpus).is_dir():
+        from ..corpus import corpus_files
+
+        found += corpus_files(Path(corpus)).values()
+    return found
+
+
+def _write(data: bytes, output: Path) -> int:
+    """``data`` to the output file, or to standard output for ``-``."""
+    if str(output) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return 0
-    output.write(_run(text, fmt, store, corpus))
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InputFileError(
+            f"écriture impossible / cannot write: {exc.strerror or exc}",
+            source=str(output),
+            hint="vérifier le dossier et les droits / check the folder and permissions",
+        ) from exc
     return 0
 
 

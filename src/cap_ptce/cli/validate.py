@@ -16,6 +16,7 @@ import click
 from ..errors import InputFileError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..validation import ENGINES, REPORT_FORMATS
+from .outputs import refuse_overwriting
 
 __all__ = ["COMMANDS", "validate"]
 
@@ -113,7 +114,9 @@ def validate(
     from ..validation import Unreadable
     from ..validation.batch import validate_many
     from ..validation.render import render
+    from ..validation.report import expand_paths
 
+    refuse_overwriting(output, [*paths, *(f for f in expand_paths(paths, keep_going=True) if isinstance(f, Path))])
     if profile == "registre":
         from ..validation.registre import validate_record_paths
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from ..rdf.namespaces import CAP
@@ -20,13 +20,16 @@ __all__ = ["REGISTER", "with_register_links"]
 
 REGISTER = "https://annuaire-entreprises.data.gouv.fr/entreprise/"
 _SIREN = re.compile(r"[0-9]{9}")
+_TRUE = Literal(True)
 
 
-def with_register_links(graph: Graph) -> Graph:
-    """``graph`` with an ``rdfs:seeAlso`` to the register for every organisation it gives a SIREN, unless fictional."""
-    if (None, CAP.fictional, Literal(True)) in graph:
-        return graph
-    for organisation, siren in graph.subject_objects(CAP.siren):
-        if _SIREN.fullmatch(str(siren)):
-            graph.add((organisation, RDFS.seeAlso, URIRef(REGISTER + str(siren))))
-    return graph
+def with_register_links(triples: list[tuple]) -> list[tuple]:
+    """``triples`` and an ``rdfs:seeAlso`` to the register for every organisation given a SIREN, unless fictional."""
+    if any(p == CAP.fictional and o == _TRUE for _s, p, o in triples):
+        return triples
+    links = [
+        (organisation, RDFS.seeAlso, URIRef(REGISTER + str(siren)))
+        for organisation, predicate, siren in triples
+        if predicate == CAP.siren and _SIREN.fullmatch(str(siren))
+    ]
+    return triples + links

@@ -7,6 +7,7 @@ writes what this module gives it: each description's N-Triples and its record.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
 from ..project.description import DESCRIPTION_SUFFIXES
+from ..rdf.oxigraph import ntriples, stored_digest
 from .links import with_register_links
 from .records import GraphRecord, Validation
 
@@ -34,10 +36,12 @@ __all__ = [
     "default_validator",
     "record_validator",
     "summarise_report",
+    "stored_ntriples",
 ]
 
 GRAPH_SUFFIX = "/graphe"
 _FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
+_PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class FileOutcome:
     graph: str | None = None
     validation: Validation | None = None
     error: str | None = None
+    note: str | None = None  # why an unchanged file was loaded again, say
 
 
 @dataclass
@@ -80,14 +85,35 @@ def corpus_files(folder: Path) -> dict[str, Path]:
             hint="donnez un dossier de descriptions / give a folder of descriptions",
         )
     found = {}
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in DESCRIPTION_SUFFIXES and path.is_file() and not path.name.startswith("."):
-            found[path.relative_to(folder).as_posix()] = path
-    return found
+    for path in _walk(folder):
+        # A link that leads nowhere is kept: reading it fails, and the load report says so.
+        if path.suffix.lower() in DESCRIPTION_SUFFIXES and not path.name.startswith("."):
+            if path.is_file() or (path.is_symlink() and not path.exists()):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def _walk(folder: Path):
+    """Every path under ``folder``, following links to folders (each real folder once, so a loop ends)."""
+    seen = set()
+    for root, folders, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            folders.clear()
+            continue
+        seen.add(real)
+        yield from (Path(root, name) for name in names)
 
 
 def checksum(path: Path) -> str:
     """The SHA-256 of the file's bytes, in hexadecimal."""
+    if path.is_symlink() and not path.exists():
+        raise InputFileError(
+            f"{path.name} est un lien vers {os.readlink(path)}, qui n'existe pas / "
+            f"is a symbolic link to {os.readlink(path)}, which does not exist",
+            source=path.name,
+            hint="corrigez ou retirez le lien / fix or remove the link",
+        )
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
@@ -205,18 +231,38 @@ def read_one(
         validation = validator(description) if validator else None
     except CapPtceError as exc:
         return ReadDescription(error=str(exc))
+    return _read(description, source, sha, validation, loaded_at)
+
+
+def stored_ntriples(triples) -> bytes:
+    """A description's triples as the knowledge base keeps them: without what it says of INSEE places.
+
+    A description names its communes, EPCI, départements and régions by their
+    INSEE IRIs; their type and code are facts of the official geography, which
+    the knowledge base holds once, in its places graph. Kept in each
+    description, they would be counted once per description in the union of
+    the graphs.
+    """
+    lines = ntriples(triples).splitlines(keepends=True)
+    return b"".join(line for line in lines if line.strip() and not line.startswith(_PLACE_SUBJECT))
+
+
+def _read(description, source: str, sha: str, validation, loaded_at) -> ReadDescription:
+    """The record and N-Triples of one read description, links to the public registers included."""
     project = str(description.iri)
-    graph = with_register_links(description.graph)
+    triples = getattr(description, "triples", None) or description.graph  # a loader may give a graph only
+    text = stored_ntriples(with_register_links(list(triples)))
     record = GraphRecord(
         graph=graph_iri_for(project),
         source=source,
         sha256=sha,
         loaded_at=loaded_at,
         project=project,
-        triples=len(graph),
+        triples=text.count(b"\n"),
         validation=validation,
+        content=stored_digest(text),
     )
-    return ReadDescription(record, graph.serialize(format="nt", encoding="utf-8"))
+    return ReadDescription(record, text)
 
 
 def _loaded(path: Path, loader: Callable) -> Any:
@@ -259,18 +305,7 @@ def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -
         if isinstance(validation, CapPtceError):
             read.append(ReadDescription(error=str(validation)))
             continue
-        project = str(description.iri)
-        graph = with_register_links(description.graph)
-        record = GraphRecord(
-            graph=graph_iri_for(project),
-            source=source,
-            sha256=sha,
-            loaded_at=loaded_at,
-            project=project,
-            triples=len(graph),
-            validation=validation,
-        )
-        read.append(ReadDescription(record, graph.serialize(format="nt", encoding="utf-8")))
+        read.append(_read(description, source, sha, validation, loaded_at))
     return read
 
 
@@ -280,18 +315,18 @@ def read_descriptions(
     """Each (path, source, sha) read and validated, in ``jobs`` processes when there are enough files.
 
     A process pays off from a few dozen files: each starts Python, rdflib and
-    pySHACL and parses the shapes (about 2 s) before validating at about
-    0.06 s a description. Like any use of multiprocessing, a script that passes
+    the validation engine and reads the shapes (about 2 s). Each description
+    comes back as N-Triples written by Oxigraph from its triples, ready for the
+    store's bulk loader. Like any use of multiprocessing, a script that passes
     ``jobs`` > 1 must guard its entry point with ``if __name__ == "__main__":``.
     """
     items = list(items)
     jobs = max(1, min(jobs, len(items) // _FILES_PER_PROCESS))
     if jobs == 1:
         return {source: read for (_p, source, _s), read in zip(items, read_chunk(items, loader, validator, loaded_at))}
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    from ..validation.processes import process_pool
 
     chunks = [items[i::jobs] for i in range(jobs)]  # interleaved: the same kind of work in each process
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    with process_pool(jobs) as pool:
         done = pool.map(read_chunk, chunks, [loader] * jobs, [validator] * jobs, [loaded_at] * jobs)
         return {source: read for chunk, reads in zip(chunks, done) for (_p, source, _s), read in zip(chunk, reads)}

@@ -29,3 +29,4 @@ class GraphRecord:
     project: str | None = None
     triples: int = 0
     validation: Validation | None = None
+    content: str | None = None  # the checksum of the graph as written (cap_ptce.store.provenance.graph_digest)

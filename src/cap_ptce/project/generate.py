@@ -38,12 +38,11 @@ from .generate_tables import (
     THEMES,
     Theme,
 )
-from .geo_sample import DEPARTEMENTS, NEIGHBOURS, REGIONS, Departement
+from .geo_sample import NEIGHBOURS, Departement, departement, departements, region_name
 
 __all__ = ["luhn_digit", "is_luhn_valid", "synthetic_description", "synthetic_files", "write_synthetic"]
 
 MAX_COUNT = 1_000_000
-_BY_CODE = {d.code: d for d in DEPARTEMENTS}
 
 
 def luhn_digit(digits: str) -> str:
@@ -78,7 +77,7 @@ class _Draft:
         self.rng = random.Random(f"cap-ptce/{seed}/{index}")
         self.index = index
         self.seed = seed
-        self.departement: Departement = self.rng.choice(DEPARTEMENTS)
+        self.departement: Departement = self.rng.choice(departements())
         self.second: Departement | None = self._neighbour()
         self.theme: Theme = self.rng.choice(THEMES)
         self.word = self.rng.choice(self.theme.words)
@@ -91,7 +90,7 @@ class _Draft:
         if not pairs or self.rng.random() >= 0.6:
             return None
         pair = self.rng.choice(pairs)
-        return _BY_CODE[pair[1] if pair[0] == self.departement.code else pair[0]]
+        return departement(pair[1] if pair[0] == self.departement.code else pair[0])
 
     def actor(self, kind: tuple, *, siren_first: str = "", role: str, partner: bool = False) -> dict:
         concept, ess, category, form, pattern = kind
@@ -268,9 +267,9 @@ def _territory(draft: _Draft) -> dict:
         "regions": sorted({d.region for d in deps}),
         "population": rng.randint(5, 400) * 1000,
     }
-    if dep.epci and rng.random() < 0.7:
-        territory["epci"] = [dep.epci[0][0]]
-    names = " et ".join(REGIONS[code] for code in territory["regions"])
+    if dep.epci and rng.random() < 0.7:  # the EPCI of each département, so that every commune is a member of one
+        territory["epci"] = sorted({d.epci[0][0] for d in deps if d.epci})
+    names = " et ".join(region_name(code) for code in territory["regions"])
     territory["description"] = f"Territoire de la région {names}." if len(deps) == 1 else f"Territoire sur {names}."
     return territory
 

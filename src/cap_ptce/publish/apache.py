@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..i18n import other_language
 from ..rdf.accept import KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
-from .headers import ANY_ORIGIN, NEGOTIATED_VARY
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS
 from .static_rules import (
     CHAIN,
     CLASSES,
@@ -63,10 +63,11 @@ def _files(base_path: str) -> list[str]:
 
 
 def _headers() -> list[str]:
-    """CORS on every answer, Vary on a 303 and a 406, Link on a 303 and on a document."""
+    """CORS and the security headers on every answer, Vary on a 303 and a 406, Link on a 303 and on a document."""
     lines = [
         "<IfModule mod_headers.c>",
         f"  Header always set Access-Control-Allow-Origin {_quote(ANY_ORIGIN)}",
+        *(f"  Header always set {name} {_quote(value)}" for name, value in SECURITY_HEADERS.items()),
         f"  Header always set Vary {_quote(NEGOTIATED_VARY)} env=CAP_SEE_OTHER",
         '  Header always set Vary "Accept" env=CAP_NOT_ACCEPTABLE',
     ]

@@ -98,6 +98,9 @@ class Part:
     csv: bool = False  # the part is also offered as CSV (the grid)
     examples: tuple[URIRef, ...] = ()
     statistics: Statistics | None = None
+    # The part's graphs by the names a quads dump gives them (the knowledge base's): one graph per
+    # description for the corpus. None: the part's graph, named by the part's IRI.
+    named_graphs: dict[str, Graph] | None = None
     version: str | None = None  # as the resource declares it (owl:versionInfo, grille.yaml)
     landing: str = ""  # the path of its page on the site
     conforms_to: tuple[URIRef, ...] = ()  # the standards its data follows (the ontology, the shapes…)
@@ -359,18 +362,23 @@ def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, figures: Stati
 
 
 def dataset_of(parts: Sequence[Part]) -> Dataset:
-    """The parts as one RDF dataset, each in a named graph named by its part's IRI.
+    """The parts as one RDF dataset: each graph named as in the knowledge base (``named_graphs``),
+    else by its part's IRI.
 
-    Blank nodes are relabelled canonically and prefixed with the part's id, so the
-    same parts always give the same quads and no blank node is shared between parts.
+    Blank nodes are relabelled canonically and prefixed with the part's id and the
+    graph's rank, so the same parts always give the same quads and no blank node
+    is shared between graphs.
     """
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True, replace=True)
     for part in parts:
-        named = dataset.graph(part_iri(part.id))
-        for triple in canonical_graph(part.graph):
-            named.add(tuple(BNode(f"{part.id.replace('-', '')}{t}") if isinstance(t, BNode) else t for t in triple))
+        graphs = part.named_graphs if part.named_graphs is not None else {str(part_iri(part.id)): part.graph}
+        for rank, (name, graph) in enumerate(sorted(graphs.items())):
+            named = dataset.graph(URIRef(name))
+            label = f"{part.id.replace('-', '')}{rank if len(graphs) > 1 else ''}"
+            for triple in canonical_graph(graph):
+                named.add(tuple(BNode(f"{label}b{t}") if isinstance(t, BNode) else t for t in triple))
     return dataset
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..i18n import other_language
 from ..rdf.accept import GREATER, KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
-from .headers import ANY_ORIGIN, NEGOTIATED_VARY
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS
 from .static_rules import (
     CHAIN,
     CLASSES,
@@ -175,6 +175,7 @@ def _server(base_path: str) -> str:
         f'    add_header Access-Control-Allow-Origin "{ANY_ORIGIN}" always;',
         f"    add_header Vary {V}vary always;",
         f"    add_header Link {V}link always;",
+        *(f'    add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS.items()),
         "    # The rules themselves are not published.",
         f'    if ($uri ~ "^{root}/{UNPUBLISHED}$") {{ return 404; }}',
         "    # VoID discovery (RFC 5785).",

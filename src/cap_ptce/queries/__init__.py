@@ -29,12 +29,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 
 from ..errors import InputError, InputFileError, NotFoundError, ParameterError
 from ..i18n import LANGUAGES
 from ..i18n.suggest import did_you_mean, nearest
-from .parameters import PARAMETER_TYPES, Parameter, bind, placeholder_pattern
+from .parameters import PARAMETER_TYPES, Parameter, bind, placeholder_pattern, placeholder_values
 
 __all__ = [
     "Parameter",
@@ -44,6 +45,7 @@ __all__ = [
     "build",
     "run_query",
     "read_query",
+    "query_text",
     "parse_query",
     "QUERIES_DIR",
 ]
@@ -102,6 +104,12 @@ class ReadyQuery:
         """The title or description in ``lang`` (French when ``lang`` is not published)."""
         texts = getattr(self, what)
         return texts.get(lang) or texts["fr"]
+
+
+def query_text(name: str) -> str:
+    """The text of the ready-made query's file: its YAML header and its SPARQL, runnable as it stands."""
+    get_query(name)  # a name that is not a query's is a NotFoundError, never a path
+    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def list_queries() -> list[ReadyQuery]:
@@ -181,13 +189,7 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
     _check_keys(meta, _HEADER_KEYS, {"title", "description"}, source)
     parameters = tuple(_parameter(key, spec, source) for key, spec in (meta.get("parameters") or {}).items())
     for parameter in parameters:
-        if len(placeholder_pattern(re.escape(parameter.name)).findall(body)) != 1:
-            raise InputError(
-                f"le corps doit contenir une fois et une seule / the body must hold exactly one "
-                f"'VALUES ?{parameter.name} {{ UNDEF }}'",
-                source=source,
-                key=parameter.name,
-            )
+        _check_placeholder(body, parameter, source)
     return ReadyQuery(
         name=name,
         title=_texts(meta["title"], "title", source),
@@ -197,6 +199,39 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
         questions=tuple(meta.get("questions") or ()),
         sparql=body.strip() + "\n",
     )
+
+
+def _check_placeholder(body: str, parameter: Parameter, source: str) -> None:
+    """The body holds the parameter's placeholder once, with ``UNDEF`` or the parameter's default in it."""
+    found = placeholder_pattern(re.escape(parameter.name)).findall(body)
+    default = placeholder_values(parameter.terms(parameter.default)) if parameter.default is not None else None
+    expected = f"VALUES ?{parameter.name} {{ {default or 'UNDEF'} }}"
+    if parameter.default is None and found and " ".join(found[0][1].split()) != "UNDEF":
+        found = []  # a parameter without a default is free as written: its braces hold UNDEF
+    if len(found) != 1:
+        raise InputError(
+            f"le corps doit contenir une fois et une seule / the body must hold exactly one '{expected}'",
+            source=source,
+            key=parameter.name,
+        )
+    held = " ".join(found[0][1].split())
+    if held != "UNDEF" and _terms_of(held, source) != parameter.terms(parameter.default or ""):
+        raise InputError(
+            f"le paramètre {parameter.name!r} a pour défaut {parameter.default!r}, mais le corps tient "
+            f"/ parameter {parameter.name!r} defaults to {parameter.default!r}, but the body holds {held!r}",
+            source=source,
+            key=parameter.name,
+            hint=f"écrivez / write '{expected}'",
+        )
+
+
+def _terms_of(held: str, source: str) -> list:
+    """The RDF terms that a placeholder's braces hold (``18``, ``"fr"``…), read by the engine itself."""
+    try:
+        solutions = ox.Store().query(f"SELECT ?x {{ VALUES ?x {{ {held} }} }}")
+    except SyntaxError as exc:
+        raise InputError(f"valeurs illisibles / unreadable values {held!r}: {exc}", source=source) from None
+    return [solution["x"] for solution in solutions]
 
 
 def _split_header(text: str) -> tuple[str, str]:

@@ -1,12 +1,14 @@
 """Typed parameters of the ready-made queries, and their safe injection.
 
 A ready-made query declares each parameter in its header and carries, in its
-body, one placeholder per parameter: ``VALUES ?name { UNDEF }``. As written,
-the query runs unchanged (``UNDEF`` leaves the variable free, so the pattern
-matches every value). To bind a parameter, the placeholder's ``UNDEF`` is
-replaced by RDF terms that pyoxigraph built and serialised from the user's
-value, after the value was checked against the parameter's type: a value is
-never pasted into the query text, so no value can change the query's shape.
+body, one placeholder per parameter: ``VALUES ?name { UNDEF }`` for a parameter
+without a default (``UNDEF`` leaves the variable free: every value), or
+``VALUES ?langue { "fr" }``, its default, for one that has a default. So the
+query as written runs, and gives what it gives with its defaults. To bind a
+parameter, what the placeholder's braces hold is replaced by RDF terms that
+pyoxigraph built and serialised from the user's value, after the value was
+checked against the parameter's type: a value is never pasted into the query
+text, so no value can change the query's shape.
 """
 
 from __future__ import annotations
@@ -22,7 +24,16 @@ from ..errors import ParameterError
 from ..i18n import LANGUAGES
 from ..i18n.suggest import did_you_mean, nearest
 
-__all__ = ["Parameter", "PARAMETER_TYPES", "placeholder_pattern", "bind", "concept_ids"]
+__all__ = [
+    "Parameter",
+    "PARAMETER_TYPES",
+    "TERM_KINDS",
+    "placeholder_pattern",
+    "placeholder_values",
+    "bind",
+    "concept_ids",
+    "concept_values",
+]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _VOCAB = "https://w3id.org/cap-ptce/vocab/"
@@ -75,6 +86,29 @@ class Parameter:
                 text[:40] + "…", (f"compte plus de {_MAX_VALUES} valeurs", f"has more than {_MAX_VALUES} values")
             )
         return [self.term(value) for value in values]
+
+    def for_machines(self, body: str) -> dict:
+        """What a program needs to bind this parameter in ``body`` without our code (``/requetes.json``)."""
+        described = {
+            "name": self.name,
+            "type": self.type,
+            "term": TERM_KINDS[self.type],
+            "default": self.default,
+            "multiple": self.multiple,
+            "description": self.description,
+            "placeholder": placeholder_pattern(re.escape(self.name)).search(body).group(0),
+        }
+        if self.scheme:
+            described["scheme"] = self.scheme
+            described["scheme_iri"] = f"{_VOCAB}{self.scheme}"
+            described["values"] = concept_values(self.scheme)
+        if self.pattern:
+            described["pattern"] = self.pattern
+        if self.choices or self.type == "lang":
+            described["choices"] = list(self.choices or LANGUAGES)
+        if self.examples:
+            described["examples"] = list(self.examples)
+        return described
 
     def _error(self, value: str, problem: tuple[str, str], hint: tuple[str, str] | None = None) -> ParameterError:
         """A ParameterError in French and English: what the value is, and what to write instead."""
@@ -129,6 +163,22 @@ def _concept(param: Parameter, text: str) -> ox.NamedNode:
             hint,
         )
     return ox.NamedNode(namespace + concept_id)
+
+
+def concept_values(scheme_id: str) -> list[dict]:
+    """Each concept a parameter of the scheme takes: its id (what to type), IRI (what to bind) and labels."""
+    from ..grid import load_grid
+
+    grid = load_grid()
+    found = grid.public_schemes if scheme_id == "dispositifs" else grid.scheme(scheme_id).concepts
+    return [
+        {
+            "value": concept.id,
+            "iri": f"{_VOCAB}{scheme_id}/{concept.id}",
+            "label": {lang: getattr(concept.label, lang) for lang in LANGUAGES},
+        }
+        for concept in found
+    ]
 
 
 def concept_ids(scheme_id: str | None) -> list[str]:
@@ -197,6 +247,18 @@ def _lang(param: Parameter, text: str) -> ox.Literal:
     return ox.Literal(text)
 
 
+# What each type of parameter becomes in the query: an IRI, a plain string or a typed literal.
+TERM_KINDS = {
+    "iri": "iri",
+    "concept": "iri",
+    "literal": "string",
+    "code": "string",
+    "lang": "string",
+    "integer": _XSD + "integer",
+    "decimal": _XSD + "decimal",
+    "boolean": _XSD + "boolean",
+}
+
 PARAMETER_TYPES: dict[str, Callable[[Parameter, str], ox.NamedNode | ox.Literal]] = {
     "iri": _iri,
     "concept": _concept,
@@ -210,8 +272,17 @@ PARAMETER_TYPES: dict[str, Callable[[Parameter, str], ox.NamedNode | ox.Literal]
 
 
 def placeholder_pattern(name: str = r"[A-Za-z_][A-Za-z0-9_]*") -> re.Pattern[str]:
-    """The placeholder ``VALUES ?name { UNDEF }`` (or ``$name``); any parameter's by default."""
-    return re.compile(r"VALUES\s+[?$](" + name + r")\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
+    """The placeholder ``VALUES ?name { … }`` (or ``$name``); any parameter's by default.
+
+    Group 1 is the variable's name, group 2 what the braces hold: ``UNDEF`` (every
+    value) or the serialised terms of the parameter's default.
+    """
+    return re.compile(r"VALUES\s+[?$](" + name + r")\s*\{([^{}]*)\}", re.IGNORECASE)
+
+
+def placeholder_values(terms: list[ox.NamedNode | ox.Literal] | None) -> str:
+    """What a placeholder's braces hold for ``terms``: their serialisations, or ``UNDEF`` for none."""
+    return " ".join(str(term) for term in terms) if terms else "UNDEF"
 
 
 def bind(body: str, values: dict[str, list[ox.NamedNode | ox.Literal]]) -> str:
@@ -225,6 +296,6 @@ def bind(body: str, values: dict[str, list[ox.NamedNode | ox.Literal]]) -> str:
         terms = values.get(match.group(1))
         if terms is None:
             return match.group(0)
-        return f"VALUES ?{match.group(1)} {{ {' '.join(str(term) for term in terms)} }}"
+        return f"VALUES ?{match.group(1)} {{ {placeholder_values(terms)} }}"
 
     return placeholder_pattern().sub(substitute, body)

@@ -13,12 +13,20 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 
-from .namespaces import DISCO, SCHEMA, bind_prefixes
+from .namespaces import DISCO, IGEO, SCHEMA, bind_prefixes
 
 __all__ = ["LABEL_PROPERTIES", "describe", "add_labels"]
 
 # How a resource is named, in order of preference (a grid question is named by its text).
-LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, SCHEMA.name, DISCO.questionText)
+LABEL_PROPERTIES = (
+    SKOS.prefLabel,
+    RDFS.label,
+    DCTERMS.title,
+    FOAF.name,
+    SCHEMA.name,
+    DISCO.questionText,
+    IGEO.nom,  # an INSEE place, named in the knowledge base's places graph
+)
 
 
 def describe(source: Graph, iri: URIRef) -> Graph:

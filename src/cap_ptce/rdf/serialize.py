@@ -77,15 +77,20 @@ def format_for_suffix(suffix: str) -> Format:
         ) from None
 
 
-def serialize(graph: Graph, fmt: str | Format = "turtle") -> bytes:
-    """``graph`` in an RDF format, as UTF-8 bytes that depend only on the graph's triples and prefixes."""
+def serialize(graph: Graph, fmt: str | Format = "turtle", *, canonical: Graph | None = None) -> bytes:
+    """``graph`` in an RDF format, as UTF-8 bytes that depend only on the graph's triples and prefixes.
+
+    ``canonical``: ``canonical_graph(graph)`` made already, so that several
+    formats of one graph pay once for labelling its blank nodes (rdflib's
+    canonicalisation is the costly part: seconds for the shapes).
+    """
     fmt = fmt if isinstance(fmt, Format) else get_format(fmt)
     if not fmt.is_rdf:
         raise ParameterError(
             f"{fmt.label} n'est pas une syntaxe RDF / is not an RDF syntax",
             hint="la grille existe en CSV : grid_csv() / the grid exists as CSV: grid_csv()",
         )
-    canonical = canonical_graph(graph)
+    canonical = canonical_graph(graph) if canonical is None else canonical
     if fmt.name == "nt":
         return _sorted_ntriples(canonical)
     if fmt.name == "json-ld":

@@ -3,7 +3,8 @@
 - :mod:`.inspect` scans a request: its form, and refusals (updates, ``SERVICE``);
 - :mod:`.formats` is the table of result formats and the negotiation;
 - :mod:`.execute` runs a query on a pyoxigraph store and writes its results under a row cap;
-- :mod:`.workers` runs queries in worker processes, killed at the time limit;
+- :mod:`.pool` runs queries in worker processes, killed at the time limit, and
+  :mod:`.sharing` shares them between clients; :mod:`.workers` is what a worker runs;
 - :mod:`.description` builds the SPARQL 1.1 Service Description.
 
 Owns: everything about one SPARQL request, whatever store answers it. May
@@ -16,7 +17,9 @@ from __future__ import annotations
 from .execute import QueryRequest, QueryResult, dataset_options, execute
 from .formats import GRAPH_FORMATS, TABLE_FORMATS, ResultFormat, by_name, choose_format, formats_for
 from .inspect import QUERY_FORMS, QueryInfo, inspect_query, is_update
-from .workers import WorkerPool, syntax_error
+from .pool import WorkerPool
+from .sharing import Sharing
+from .workers import syntax_error
 
 __all__ = [
     "QUERY_FORMS",
@@ -34,5 +37,6 @@ __all__ = [
     "by_name",
     "choose_format",
     "WorkerPool",
+    "Sharing",
     "syntax_error",
 ]

@@ -20,32 +20,47 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from ..errors import QueryRefusedError, QuerySyntaxError, QueryTooLargeError
+from ..errors import QueryRefusedError, QuerySyntaxError, QueryTooComplexError
 
-__all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "MAX_NESTING", "QueryInfo", "inspect_query", "is_update"]
+__all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "MAX_NESTING", "MAX_DEPTH", "QueryInfo", "inspect_query", "is_update"]
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 MAX_NESTING = 256  # groups, brackets and parentheses; real queries stay under 20
+# Nesting plus chained operations (``1+1+…``, ``{…} UNION {…} UNION …``, ``OPTIONAL`` after
+# ``OPTIONAL``) along one path of the query: the engine recurses once per level and, on the
+# 8 MiB stack of a main thread, crashed near 950 nested calls, 2,600 chained OPTIONAL or BIND
+# and 6,900 chained additions (pyoxigraph 0.5). Workers run queries on a 256 MiB stack.
+MAX_DEPTH = 1000
+_CHAINING_SIGNS = frozenset("+-*/|&=!<>^")
+_INERT = frozenset({"string", "iri", "var", "pname"})
+_CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "VALUES", "GRAPH", "EXISTS"})
+_TOO_COMPLEX_HINT = (
+    "simplifiez la requête : VALUES ou IN plutôt qu'une longue chaîne de || ou de UNION / "
+    "simplify the query: VALUES or IN rather than a long chain of || or UNION"
+)
 _READ_ONLY_HINT = (
     "ce point d'accès est en lecture seule : chargez les données avec « cap-ptce load » / "
     "this endpoint is read-only: load data with `cap-ptce load`"
 )
 
-# One alternative per token kind; order matters (long strings before short ones).
+# One alternative per token kind; order matters (long strings before short ones). Numbers and
+# operators come as runs (``1+1+1`` is one token): a megabyte of them scans in a few hundredths
+# of a second instead of seconds.
 _TOKEN = re.compile(
     r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
+    \s*(?:  # spaces before a token are part of its match, not a token of their own
+    (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
   | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*)
   | (?P<word>[^\W\d][\w\-]*)
+  | (?P<signs>[0-9+\-*/|&=!^,;.>]+)
   | (?P<other>.)
-    """,
+    )""",
     re.VERBOSE | re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -69,8 +84,8 @@ def _tokens(text: str):
     """(kind, value) for each significant token: no spaces, no comments."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if kind not in {"space", "comment"}:
-            yield kind, match.group()
+        if kind != "comment":
+            yield kind, match.group(kind)
 
 
 def _decode_escapes(text: str) -> str:
@@ -139,7 +154,7 @@ def _inspect_reading(text: str, base_iri: str | None) -> QueryInfo:
             hint="une requête SPARQL commence par SELECT, CONSTRUCT, DESCRIBE ou ASK",
         )
     _refuse_service(tokens)
-    _refuse_deep_nesting(tokens)
+    _refuse_too_complex(tokens)
     default, named = _dataset_clause(tokens, base_iri)
     return QueryInfo(form, tuple(default), tuple(named))
 
@@ -154,19 +169,64 @@ def _refuse_service(tokens: list[tuple[str, str]]) -> None:
             )
 
 
-def _refuse_deep_nesting(tokens: list[tuple[str, str]]) -> None:
-    """Refuse nesting the engine's recursive parser cannot take (it overflows its stack near 5,000)."""
-    depth = 0
+def _refuse_too_complex(tokens: list[tuple[str, str]]) -> None:
+    """Refuse nesting or chaining that the engine's recursive parser and evaluator cannot take.
+
+    Each open group holds [operations chained in it, deepest bound among its closed
+    groups]; a closed group's bound is its chain plus its deepest inner bound plus one.
+    The bound is an upper one: it counts every operator of a group as a level. The
+    data of VALUES is a flat table (its signs are numbers' signs), and ``^^`` after
+    a string names a datatype: neither chains anything.
+    """
+    stack = [[0, 0]]
+    data_depth = values_pending = 0
+    previous = ""
     for kind, value in tokens:
         if kind == "other" and value in "{([":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise QueryTooLargeError(
+            if len(stack) > MAX_NESTING:
+                raise QueryTooComplexError(
                     f"the query is nested more than {MAX_NESTING} levels deep",
                     hint="simplifiez la requête / simplify the query",
                 )
+            stack.append([0, 0])
+            if data_depth or (values_pending and value == "{"):
+                data_depth, values_pending = data_depth + 1, 0
         elif kind == "other" and value in "})]":
-            depth -= 1
+            data_depth = max(0, data_depth - 1)
+            if len(stack) > 1:
+                _fold(stack)
+        elif kind in _INERT:
+            pass
+        elif not data_depth:
+            stack[-1][0] += _chained(kind, value, previous)
+            values_pending = values_pending or (kind == "word" and value.upper() == "VALUES")
+            if stack[-1][0] > MAX_DEPTH:
+                break
+        previous = kind
+    while len(stack) > 1:  # groups left open: the engine reports the syntax error, we bound the depth
+        _fold(stack)
+    depth = stack[0][0] + stack[0][1]
+    if depth > MAX_DEPTH:
+        raise QueryTooComplexError(
+            f"the query's expressions and patterns chain or nest more than {MAX_DEPTH} operations deep",
+            hint=_TOO_COMPLEX_HINT,
+        )
+
+
+def _chained(kind: str, value: str, previous: str) -> int:
+    """How many operations a token chains: its operator signs, or one for UNION, OPTIONAL…"""
+    if kind == "word":
+        return value.upper() in _CHAINING_WORDS
+    if kind not in {"signs", "other"}:
+        return 0
+    if previous == "string" and value.startswith("^^"):
+        value = value[2:]
+    return sum(map(value.count, _CHAINING_SIGNS))
+
+
+def _fold(stack: list[list[int]]) -> None:
+    chained, inner = stack.pop()
+    stack[-1][1] = max(stack[-1][1], chained + inner + 1)
 
 
 def _dataset_clause(tokens, base_iri):

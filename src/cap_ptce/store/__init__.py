@@ -9,9 +9,12 @@ Each part sits in its own named graph:
 ``{project IRI}/graphe``                     one project's description
 ``https://w3id.org/cap-ptce/graphe/provenance``  where each description came from
 ``https://w3id.org/cap-ptce/graphe/indicateurs``  per-project counts, recomputed at each load
+``https://w3id.org/cap-ptce/graphe/lieux``   the places the corpus names, from the COG
+``https://w3id.org/cap-ptce/graphe/organisations``  one organisation per SIREN or RNA
 ==========================================  =====================================
 
-Queries without a dataset see the union of all graphs. The store is pyoxigraph
+Queries without a dataset see the union of all graphs, and no triple sits in two
+graphs, so that the union is a merge: a fact is counted once. The store is pyoxigraph
 in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
 
     >>> kb = KnowledgeBase.open()              # memory; a folder; or "http://host/sparql"
@@ -20,41 +23,36 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
     >>> kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].value
 
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
-:mod:`.remote`), the provenance graph (:mod:`.provenance`), the per-project
-indicators (:mod:`.indicators`) and the knowledge base that a deployment's
-settings describe (:func:`.build.build_kb`). May import: the foundations,
-``rdf``, ``grid``, ``validation`` (for the reference graphs), ``corpus`` and
-``sparql``; never ``queries``, ``publish``, ``web`` or ``cli``.
+:mod:`.remote`, with what Virtuoso answers differently in :mod:`.virtuoso`), loading a corpus (:mod:`.loading`) atomically (:mod:`.checkpoint`),
+the provenance graph (:mod:`.provenance`), the places graph (:mod:`.places`),
+the per-project indicators and the organisations (:mod:`.indicators`) and the
+knowledge base that a deployment's settings describe (:func:`.build.build_kb`).
+May import: the foundations, ``rdf``, ``geo`` (the places), ``grid``,
+``validation`` (for the reference graphs), ``corpus`` and ``sparql``; never
+``queries``, ``publish``, ``web`` or ``cli``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ..corpus import (
-    FileOutcome,
-    GraphRecord,
-    LoadReport,
-    checksum_or_error,
-    corpus_files,
-    default_loader,
-    default_validator,
-    read_descriptions,
-)
+from ..corpus import FileOutcome, GraphRecord, LoadReport, corpus_files, default_loader, default_validator
 from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
-from .indicators import INDICATORS_GRAPH, indicators_query
+from ..sparql.sharing import Sharing
+from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
-from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, REGISTER_PREFIX, record_from_row, records_to_ntriples
+from .places import PLACES_GRAPH
+from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, REGISTER_SCOPE, record_from_row
 from .remote import RemoteStore, is_url
 
 __all__ = [
@@ -67,18 +65,19 @@ __all__ = [
     "SHAPES_GRAPH",
     "PROVENANCE_GRAPH",
     "INDICATORS_GRAPH",
+    "ORGANISATIONS_GRAPH",
+    "PLACES_GRAPH",
+    "DERIVED_GRAPHS",
     "REFERENCE_GRAPHS",
-    "REGISTER_COLLECTION",
+    "REGISTER_SCOPE",
 ]
 
 ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
 GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
 SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
 REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
-# Sets of descriptions kept beside the corpus, each under its own name (see load_corpus).
-REGISTER_COLLECTION = REGISTER_PREFIX.rstrip("/")
-COLLECTIONS = frozenset({REGISTER_COLLECTION})
-_NO_CAP = 2**62  # our own queries: the row cap protects the endpoint from its clients, not from us
+# What the knowledge base writes itself after each load, beside the descriptions.
+DERIVED_GRAPHS = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)
 
 
 def _prefixes() -> dict[str, str]:
@@ -106,6 +105,7 @@ class KnowledgeBase:
         self._backend = backend
         self.location = location
         self._graphs: frozenset[str] | None = None
+        self.version = 0  # counts the writes: what is read from the store stays true until it changes
 
     # --- opening ----------------------------------------------------------------------
 
@@ -118,18 +118,25 @@ class KnowledgeBase:
         workers_in_memory: bool = True,
         query_memory_mib: int | None = None,
         graph_store: str | None = None,
+        sharing: Sharing | None = None,
     ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
         ``workers`` query processes answer queries run with a time limit; with
         ``workers_in_memory`` each holds its own in-memory copy of the store. A
         query may use ``query_memory_mib`` MiB in its worker (None: no limit).
+        ``sharing`` says how clients share the workers (:mod:`cap_ptce.sparql.sharing`).
         """
-        options = {"workers": workers, "query_memory_mib": query_memory_mib, "prefixes": _prefixes()}
+        options = {
+            "workers": workers,
+            "query_memory_mib": query_memory_mib,
+            "prefixes": _prefixes(),
+            "sharing": sharing,
+        }
         if location is None or str(location) == "":
             return cls(LocalStore(None, **options))
         if is_url(str(location)):
-            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes()), str(location))
+            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes(), sharing=sharing), str(location))
         return cls(LocalStore(Path(location), workers_in_memory=workers_in_memory, **options), str(location))
 
     @classmethod
@@ -196,29 +203,52 @@ class KnowledgeBase:
 
     def _replace(self, iri: str, ntriples: bytes) -> None:
         self._backend.replace_graph(iri, ntriples)
+        self._changed()
+
+    def _replace_many(self, graphs: Mapping[str, bytes]) -> None:
+        """Give each graph of ``graphs`` its N-Triples, in one bulk write where the store has one."""
+        self._backend.replace_graphs(graphs)
         self._graphs = None
 
     def _drop(self, iri: str) -> None:
         self._backend.drop_graph(iri)
+        self._changed()
+
+    def _changed(self) -> None:
         self._graphs = None
+        self.version += 1
 
     def load_reference_graphs(
         self, sources: Mapping[str, Callable[[], Any]] | None = None, *, license: str | None = None
     ) -> dict[str, int]:
-        """Load the ontology, the grid (both under ``license``) and the shapes, each into its graph; their sizes."""
-        sizes = {}
-        for name, make_graph in (sources or _reference_sources(license)).items():
-            graph = make_graph()
+        """Load the ontology, the grid (both under ``license``) and the shapes, each into its graph; their sizes.
+
+        ``sources`` maps each part to a function that builds its graph; all are
+        built before the first is written.
+        """
+        graphs = {name: make_graph() for name, make_graph in (sources or _reference_sources(license)).items()}
+        for name, graph in graphs.items():
             self._replace(REFERENCE_GRAPHS[name], graph.serialize(format="nt", encoding="utf-8"))
-            sizes[name] = len(graph)
         self._backend.flush()
-        return sizes
+        return {name: len(graph) for name, graph in graphs.items()}
 
     # --- corpus -----------------------------------------------------------------------
 
     def records(self) -> list[GraphRecord]:
         """The provenance of every description in the store."""
         return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
+
+    def corpus_sources(self, folder: str | Path, *, scope: str | None = None) -> dict[str, Path]:
+        """The description files under ``folder`` by the name the store records: relative, under ``scope``."""
+        files = corpus_files(Path(folder))
+        return {f"{scope}/{source}" if scope else source: path for source, path in files.items()}
+
+    def removals(self, folder: str | Path, *, scope: str | None = None) -> list[GraphRecord]:
+        """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not."""
+        from .loading import in_scope
+
+        sources = self.corpus_sources(folder, scope=scope)
+        return [r for r in self.records() if in_scope(r.source, scope) and r.source not in sources]
 
     def load_corpus(
         self,
@@ -228,84 +258,58 @@ class KnowledgeBase:
         validator: Callable[[Any], Any] | None = default_validator,
         now: datetime | None = None,
         jobs: int = 1,
-        collection: str = "",
+        scope: str | None = None,
+        with_references: bool = False,
+        license: str | None = None,
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
-
-        ``collection`` names a set of descriptions kept beside the others: its
-        files are recorded as ``{collection}/{file}`` and loading it touches only
-        its own graphs (:data:`REGISTER_COLLECTION`, the register of real PTCEs,
-        beside the corpus); without it, the corpus is every file outside a collection.
 
         ``loader(path)`` returns an object with ``graph`` (rdflib) and ``iri``;
         ``validator(description)`` returns a :class:`~.provenance.Validation`
         (None: do not validate); one with a ``many(descriptions)`` method, like
         the default, validates the changed files in batches. Graphs of files
-        that disappeared are removed. With ``jobs`` > 1, changed files are read
-        and validated in that many processes when there are enough of them.
+        that disappeared are removed (:meth:`removals` says which, before); a
+        graph whose content no longer gives its recorded checksum is loaded
+        again. With ``jobs`` > 1, changed files are read and validated in that
+        many processes when there are enough of them. With a ``scope``, the
+        files are recorded as ``{scope}/{relative name}`` and only the
+        descriptions of that scope are compared with the folder: the others stay
+        as they are (:data:`REGISTER_SCOPE` is the register of real PTCEs, loaded
+        beside the corpus; without a scope, the corpus is every description
+        outside the register). The writes are atomic on an on-disk store (:meth:`atomic`);
+        with ``with_references``, the reference graphs (under ``license``) are
+        built with the rest before the first write and written in the same block.
         """
-        loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
-        previous = {r.source: r for r in self.records() if _collection_of(r.source) == collection}
-        prefix = f"{collection}/" if collection else ""
-        files = {prefix + name: path for name, path in corpus_files(Path(folder)).items()}
-        sums = {source: checksum_or_error(path) for source, path in files.items()}
-        to_read = [
-            (files[source], source, sha)
-            for source, sha in sums.items()
-            if isinstance(sha, str) and getattr(previous.get(source), "sha256", None) != sha
-        ]
-        read = read_descriptions(to_read, loader or default_loader, validator, loaded_at, jobs)
-        report, kept = LoadReport(), []
-        others = [r for r in self.records() if _collection_of(r.source) != collection]
-        for source in files:
-            before, sha = previous.get(source), sums[source]
-            record = self._apply(source, before, sha, read.get(source), report, others + kept)
-            if record is not None:
-                kept.append(record)
-        for source, record in previous.items():
-            if source not in files:
-                self._drop(record.graph)
-                report.outcomes.append(FileOutcome(source, "removed", record.graph))
-        self._replace(PROVENANCE_GRAPH, records_to_ntriples(others + kept))
-        self.refresh_indicators()
-        self._backend.flush()
-        return report
+        from .loading import load_corpus
+
+        references = _reference_sources(license) if with_references else None
+        return load_corpus(self, Path(folder), loader or default_loader, validator, now, jobs, references, scope)
+
+    def atomic(self):
+        """A block whose writes all happen or none (on disk): ``with kb.atomic(): …``.
+
+        An on-disk store is copied before the block (a checkpoint of hard links)
+        and put back if the block fails or the process dies before its end
+        (:mod:`.checkpoint`); blocks nest. A remote store writes graph by graph.
+        """
+        return self._backend.atomic()
 
     def refresh_indicators(self) -> int:
-        """Count every project's indicators again into :data:`INDICATORS_GRAPH`; the triples written.
+        """Write the derived graphs again: places, indicators, organisations; the triples written.
 
-        One CONSTRUCT (``store/indicators.rq``) over the whole store, run here
-        without a time limit: 3.8 s at 10,000 descriptions in memory. Call it after
-        changing description graphs with :meth:`load_graph`; :meth:`load_corpus`
-        calls it itself, since the vocabulary may have changed as well as the files.
+        The places graph comes first (the indicators read it), from the official
+        geography (:mod:`.places`); then one CONSTRUCT each (``store/indicators.rq``,
+        ``store/organisations.rq``) over the whole store, run here without a time
+        limit: 3.8 s at 10,000 descriptions in memory for the indicators. Call it
+        after changing description graphs with :meth:`load_graph`;
+        :meth:`load_corpus` calls it itself, since the vocabulary may have changed
+        as well as the files.
         """
-        text = indicators_query()
-        result = self._backend.run(
-            QueryRequest(text),
-            inspect_query(text),
-            choose_format("CONSTRUCT", None, ["nt"]),
-            timeout=None,
-            max_rows=_NO_CAP,
-        )
-        self._replace(INDICATORS_GRAPH, result.body)
-        return result.count
-
-    def _apply(self, source, before, sha, read, report, kept) -> GraphRecord | None:
-        """Put one file's outcome in the store and the report; the record to keep, if any."""
-        if read is None and isinstance(sha, str):  # same checksum as before
-            report.outcomes.append(FileOutcome(source, "unchanged", before.graph, before.validation))
-            return before
-        error = str(sha) if not isinstance(sha, str) else read.error or _duplicate(read.record, kept)
-        if error:
-            report.outcomes.append(FileOutcome(source, "failed", error=error))
-            return before  # keep what was loaded before, if anything
-        record = read.record
-        if before is not None and before.graph != record.graph:
-            self._drop(before.graph)
-        self._replace(record.graph, read.ntriples)
-        status = "added" if before is None else "updated"
-        report.outcomes.append(FileOutcome(source, status, record.graph, record.validation))
-        return record
+        written = {}
+        for graph, ntriples in derived_graphs(self._backend):  # each written before the next is worked out
+            self._replace(graph, ntriples)
+            written[graph] = ntriples.count(b"\n")  # a graph written twice: its last contents
+        return sum(written.values())
 
     # --- queries ----------------------------------------------------------------------
 
@@ -333,11 +337,16 @@ class KnowledgeBase:
         timeout: float | None = None,
         max_rows: int = 10_000,
         info: QueryInfo | None = None,
+        client: str | None = None,
     ) -> QueryResult:
-        """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle)."""
+        """Check and run ``request``; results written in ``fmt`` (default: JSON or Turtle).
+
+        With a ``timeout``, the query runs in a worker shared with other
+        ``client``s (an address, say) under :mod:`cap_ptce.sparql.sharing`'s rules.
+        """
         info = info or self.check(request)
         fmt = fmt or choose_format(info.form, None)
-        return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+        return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
 
     def select(self, sparql: str, *, max_rows: int = 10_000, timeout: float | None = None) -> list[dict]:
         """Rows of a SELECT query as dicts of pyoxigraph terms (unbound variables are absent)."""
@@ -367,12 +376,6 @@ class KnowledgeBase:
         self.close()
 
 
-def _collection_of(source: str) -> str:
-    """The collection a recorded file belongs to ("" for the corpus)."""
-    first = source.split("/", 1)[0]
-    return first if first in COLLECTIONS and "/" in source else ""
-
-
 def _check_graph_iri(iri: str) -> None:
     try:
         ox.NamedNode(iri)
@@ -382,15 +385,3 @@ def _check_graph_iri(iri: str) -> None:
             key="default-graph-uri/named-graph-uri",
             hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI",
         ) from None
-
-
-def _duplicate(record: GraphRecord, kept: list[GraphRecord]) -> str | None:
-    """Why ``record`` cannot be loaded beside ``kept`` (two files for one project), or None."""
-    for other in kept:
-        if other.graph == record.graph:
-            return (
-                f"the project <{record.project}> is already described by {other.source} "
-                "(un projet, un fichier : fusionnez-les ou changez l'identifiant / "
-                "one project per file: merge them or change the identifier)"
-            )
-    return None

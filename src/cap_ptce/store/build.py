@@ -9,9 +9,21 @@ from typing import Any
 from ..corpus import DescriptionValidator, default_loader, record_validator
 from ..resources import data_dir
 from ..settings import defaults
-from . import REGISTER_COLLECTION, KnowledgeBase
+from ..sparql.sharing import Sharing
+from . import REGISTER_SCOPE, KnowledgeBase
 
-__all__ = ["build_kb"]
+__all__ = ["build_kb", "sharing_of"]
+
+
+def sharing_of(config: Mapping[str, Any]) -> Sharing:
+    """How clients share the query workers, from the settings."""
+    return Sharing(
+        per_client=int(config["QUERIES_PER_CLIENT"]),
+        queue=int(config["QUERY_QUEUE"]),
+        heavy_workers=int(config["HEAVY_QUERY_WORKERS"]),
+        client_seconds=float(config["CLIENT_QUERY_SECONDS"]),
+        main_seconds=float(config["MAIN_QUERY_SECONDS"]),
+    )
 
 
 def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
@@ -28,6 +40,7 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
         "workers": int(config["QUERY_WORKERS"]),
         "workers_in_memory": bool(config["WORKERS_IN_MEMORY"]),
         "query_memory_mib": int(config["QUERY_MEMORY_MB"]) or None,
+        "sharing": sharing_of(config),
     }
     loader = partial(default_loader, base=config["BASE_IRI"] or None)
     validator = DescriptionValidator(config["VALIDATION_ENGINE"] or None)
@@ -36,11 +49,11 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
         kb = KnowledgeBase.open(**options)
         kb.load_reference_graphs(license=config["LICENSE"])
         kb.load_corpus(corpus or data_dir("corpus"), loader=loader, validator=validator)
-        kb.load_corpus(register, loader=loader, validator=record_validator, collection=REGISTER_COLLECTION)
+        kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE)
         return kb
     kb = KnowledgeBase.open(store, graph_store=config["GRAPH_STORE"] or None, **options)
     if corpus:
         kb.load_reference_graphs(license=config["LICENSE"])
         kb.load_corpus(corpus, loader=loader, validator=validator)
-        kb.load_corpus(register, loader=loader, validator=record_validator, collection=REGISTER_COLLECTION)
+        kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE)
     return kb

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import errno
+import gc
 import logging
 import os
 import shutil
 import tempfile
 import threading
 import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import StoreError
+from ..rdf.oxigraph import in_graph
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
-from ..sparql.workers import WorkerPool, run_safely
+from ..sparql.pool import WorkerPool
+from ..sparql.sharing import Sharing
+from ..sparql.workers import run_safely
+from .checkpoint import Checkpoint
+from .provenance import graph_digest
 
-__all__ = ["LocalStore"]
+__all__ = ["LocalStore", "write_error"]
 
 log = logging.getLogger(__name__)
 
 
-def _open(path: Path) -> ox.Store:
+def _open_locked(path: Path) -> ox.Store:
     try:
         return ox.Store(str(path))
     except OSError as exc:
@@ -34,7 +44,37 @@ def _open(path: Path) -> ox.Store:
                 hint="arrêtez « cap-ptce serve » avant de charger, puis relancez-le (une seconde) / "
                 "stop `cap-ptce serve` before loading, then start it again (it restarts in a second)",
             ) from None
-        raise StoreError(f"cannot open the store {path}: {exc}", source=str(path)) from None
+        raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
+
+
+def _open(path: Path) -> ox.Store:
+    """The store at ``path``, opened for writing, after undoing a load that did not end.
+
+    The store is opened first, which takes its lock: a load still running keeps
+    it, so its copy is never taken from under it.
+    """
+    store = _open_locked(path)
+    checkpoint = Checkpoint(path)
+    if checkpoint.pending():
+        del store
+        gc.collect()  # the handle's files close when the store is freed
+        checkpoint.recover()
+        return _open_locked(path)
+    checkpoint.recover()  # what a finished load may have left
+    return store
+
+
+def write_error(exc: OSError, path, doing: str) -> StoreError:
+    """A store's OSError as a StoreError of one line; a full disk says so."""
+    text = str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "quota" in text.lower():
+        return StoreError(
+            f"{doing} : le disque est plein / no space left on device",
+            source=str(path),
+            hint="libérez de la place, puis recommencez : le store est resté tel qu'avant / "
+            "free some space and run it again: the store was left as it was",
+        )
+    return StoreError(f"{doing} : {exc.strerror or text}", source=str(path))
 
 
 class LocalStore:
@@ -55,7 +95,9 @@ class LocalStore:
         workers_in_memory: bool = True,
         query_memory_mib: int | None = None,
         prefixes: dict[str, str] | None = None,
+        sharing: Sharing | None = None,
     ) -> None:
+        self.sharing = sharing
         self.path = Path(path) if path is not None else None
         self.workers = workers
         self.workers_in_memory = workers_in_memory
@@ -65,6 +107,7 @@ class LocalStore:
         self._pool: WorkerPool | None = None
         self._pool_lock = threading.Lock()
         self._snapshot: Path | None = None
+        self._writing = False
         self._cleanup = None
         if temporary and self.path:
             self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.path), True)
@@ -82,15 +125,90 @@ class LocalStore:
     def replace_graph(self, iri: str, ntriples: bytes) -> None:
         self._stop_workers()
         graph = ox.NamedNode(iri)
-        self.store.remove_graph(graph) if self.store.contains_named_graph(graph) else None
-        # load, not bulk_load: bulk loading writes new files per call (~0.1 s each on disk)
-        self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        try:
+            self.store.remove_graph(graph) if self.store.contains_named_graph(graph) else None
+            # load, not bulk_load: bulk loading writes new files per call (~0.1 s each on disk)
+            self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        except OSError as exc:
+            raise write_error(
+                exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
+            ) from None
+
+    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+        """Give each graph its N-Triples, through Oxigraph's bulk loader: one write for a whole corpus.
+
+        The bulk loader skips the per-graph transaction of :meth:`replace_graph`
+        (10,000 of them cost minutes on disk); a load is kept whole by the
+        store's checkpoint instead (see :mod:`.checkpoint`).
+        """
+        if not graphs:
+            return
+        self._stop_workers()
+        try:
+            for iri in graphs:
+                self.drop_graph(iri)
+            quads = (ox.parse(in_graph(text, iri), format=ox.RdfFormat.N_QUADS) for iri, text in graphs.items())
+            self.store.bulk_extend(chain.from_iterable(quads))
+        except OSError as exc:
+            raise write_error(
+                exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
+            ) from None
 
     def drop_graph(self, iri: str) -> None:
         self._stop_workers()
         graph = ox.NamedNode(iri)
-        if self.store.contains_named_graph(graph):
-            self.store.remove_graph(graph)
+        try:
+            if self.store.contains_named_graph(graph):
+                self.store.remove_graph(graph)
+        except OSError as exc:
+            raise write_error(
+                exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
+            ) from None
+
+    #: Oxigraph here holds each literal as the reader's Oxigraph did: a record's checksum needs no read-back.
+    rewrites_literals_its_own_way = False
+
+    def graph_digests(self, iris) -> dict[str, str]:
+        """Each graph's checksum (see :func:`cap_ptce.store.provenance.graph_digest`), read from the store."""
+        return {iri: graph_digest(self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))) for iri in iris}
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Writes that all happen or none: an interrupted block leaves the store as it was (on disk).
+
+        A memory store dies with its process, so it needs nothing.
+        """
+        if self.path is None or self._writing:
+            yield
+            return
+        checkpoint = Checkpoint(self.path)
+        try:
+            self.store.flush()
+            checkpoint.take(self.store)
+        except OSError as exc:
+            raise write_error(
+                exc, self.path, "copie du store avant chargement impossible / cannot copy the store before loading"
+            ) from None
+        self._writing = True
+        try:
+            yield
+            self.flush()
+        except BaseException:
+            self._undo(checkpoint)
+            raise
+        finally:
+            self._writing = False
+        checkpoint.discard()
+
+    def _undo(self, checkpoint: Checkpoint) -> None:
+        """Put the store back as it was before the block, and close it (the process is failing)."""
+        self._stop_workers()
+        self._store = None
+        gc.collect()
+        try:
+            checkpoint.restore()
+        except OSError:  # the next open will restore it: the marker is still there
+            log.exception("could not put %s back now; the next open will", self.path)
 
     def select(self, sparql: str) -> list[dict]:
         """Rows of a SELECT run in this process (for our own small queries)."""
@@ -99,12 +217,19 @@ class LocalStore:
         return [dict(zip(names, row)) for row in results]
 
     def run(
-        self, request: QueryRequest, info: QueryInfo, fmt: ResultFormat, *, timeout: float | None, max_rows: int
+        self,
+        request: QueryRequest,
+        info: QueryInfo,
+        fmt: ResultFormat,
+        *,
+        timeout: float | None,
+        max_rows: int,
+        client: str | None = None,
     ) -> QueryResult:
-        """Run a checked query: in a worker with ``timeout``, or here when it is None."""
+        """Run a checked query: in a worker with ``timeout`` (shared with other clients), or here when it is None."""
         if timeout is None:
             return run_safely(self.store, request, info, fmt, max_rows, self._prefixes)
-        return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows)
+        return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
 
     def start_workers(self) -> WorkerPool:
         """The query workers, started now if they are not running."""
@@ -116,6 +241,7 @@ class LocalStore:
                     prefixes=self._prefixes,
                     in_memory=self.workers_in_memory,
                     memory_mib=self.query_memory_mib,
+                    sharing=self.sharing,
                 )
             return self._pool
 
@@ -144,7 +270,10 @@ class LocalStore:
 
     def flush(self) -> None:
         if self.path:
-            self.store.flush()
+            try:
+                self.store.flush()
+            except OSError as exc:
+                raise write_error(exc, self.path, "écriture du store impossible / cannot write the store") from None
 
     def __len__(self) -> int:
         return len(self.store)

@@ -9,6 +9,7 @@ graph ``https://w3id.org/cap-ptce/graphe/provenance`` holds::
       spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "…" ] ;
       prov:generatedAtTime "…"^^xsd:dateTime ;           # when it was loaded
       void:triples 123 ;
+      cap:graphChecksum "…"^^xsd:hexBinary ;               # SHA-256 of the graph as written (graph_digest)
       cap:validation [ a sh:ValidationReport ; sh:conforms false ;
                        cap:violationCount 2 ; cap:warningCount 1 ; cap:completeness 0.72 ] .
 
@@ -19,7 +20,10 @@ and for a record of the register of real PTCEs (a file recorded as ``registre/�
 which is how queries tell the register's poles from the corpus's projects.
 
 The whole metadata graph is rewritten after each load: it is small, and a
-remote store's Graph Store Protocol replaces graphs, not triples.
+remote store's Graph Store Protocol replaces graphs, not triples. The graph's
+checksum lets a load see a graph whose content is no longer what was written
+(a crash of an older version, a hand edit): it is loaded again, whatever its
+file's checksum says.
 """
 
 from __future__ import annotations
@@ -30,21 +34,23 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from ..corpus.records import GraphRecord, Validation
+from ..rdf.oxigraph import graph_digest
 
 __all__ = [
     "PROVENANCE_GRAPH",
     "REGISTER_DATASET",
-    "REGISTER_PREFIX",
+    "REGISTER_SCOPE",
     "records_to_ntriples",
     "RECORDS_QUERY",
     "record_from_row",
+    "graph_digest",
 ]
 
 BASE = "https://w3id.org/cap-ptce/"
 PROVENANCE_GRAPH = BASE + "graphe/provenance"
-# The register of real PTCEs: its dataset, and the names its files are recorded under (see load_corpus).
+# The register of real PTCEs: its dataset, and the scope its files are recorded under (see load_corpus).
 REGISTER_DATASET = BASE + "registre"
-REGISTER_PREFIX = "registre/"
+REGISTER_SCOPE = "registre"
 _CAP = BASE + "def#"
 _PROV = "http://www.w3.org/ns/prov#"
 _DCT = "http://purl.org/dc/terms/"
@@ -79,8 +85,10 @@ def _record_triples(record: GraphRecord, index: int) -> list[ox.Triple]:
     ]
     if record.project:
         triples.append((graph, _FOAF_TOPIC, _iri(record.project)))
-        if record.source.startswith(REGISTER_PREFIX):
+        if record.source.startswith(REGISTER_SCOPE + "/"):
             triples.append((_iri(record.project), _DCT + "isPartOf", _iri(REGISTER_DATASET)))
+    if record.content:
+        triples.append((graph, _CAP + "graphChecksum", _typed(record.content, "hexBinary")))
     if record.validation:
         triples.extend(_validation_triples(graph, ox.BlankNode(f"v{index}"), record.validation))
     return [ox.Triple(s, _iri(p) if isinstance(p, str) else p, o) for s, p, o in triples]
@@ -108,11 +116,12 @@ def records_to_ntriples(records) -> bytes:
 RECORDS_QUERY = f"""
 PREFIX prov: <{_PROV}> PREFIX dcterms: <{_DCT}> PREFIX spdx: <{_SPDX}> PREFIX sh: <{_SH}>
 PREFIX cap: <{_CAP}> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX void: <http://rdfs.org/ns/void#>
-SELECT ?graph ?source ?sha256 ?loaded ?project ?triples ?conforms ?violations ?warnings ?completeness
+SELECT ?graph ?source ?sha256 ?loaded ?project ?triples ?content ?conforms ?violations ?warnings ?completeness
 WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{
   ?graph dcterms:source ?source ; spdx:checksum/spdx:checksumValue ?sha256 ;
          prov:generatedAtTime ?loaded ; void:triples ?triples .
   OPTIONAL {{ ?graph foaf:primaryTopic ?project }}
+  OPTIONAL {{ ?graph cap:graphChecksum ?content }}
   OPTIONAL {{ ?graph cap:validation ?report . ?report sh:conforms ?conforms ;
               cap:violationCount ?violations ; cap:warningCount ?warnings .
               OPTIONAL {{ ?report cap:completeness ?completeness }} }}
@@ -132,6 +141,7 @@ def record_from_row(row: dict) -> GraphRecord:
             completeness=float(completeness.value) if completeness is not None else None,
         )
     project = row.get("project")
+    content = row.get("content")
     return GraphRecord(
         graph=row["graph"].value,
         source=row["source"].value,
@@ -140,4 +150,5 @@ def record_from_row(row: dict) -> GraphRecord:
         project=project.value if project is not None else None,
         triples=int(row["triples"].value),
         validation=validation,
+        content=content.value if content is not None else None,
     )

@@ -281,11 +281,11 @@ def validate_many(
     jobs = max(1, min(jobs, len(files) // _FILES_PER_PROCESS))
     if jobs == 1:
         return _validate_chunk(files, lang, engine)
-    from concurrent.futures import ProcessPoolExecutor
+    from .processes import process_pool
 
     chunks = [files[i::jobs] for i in range(jobs)]  # interleaved: similar work in each process
     context = _process_context(engine)
-    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+    with process_pool(jobs - 1, context) as pool:
         others = [pool.submit(_validate_chunk, chunk, lang, engine) for chunk in chunks[1:]]
         done = [_validate_chunk(chunks[0], lang, engine)]  # this process takes its share meanwhile
         done += [future.result() for future in others]

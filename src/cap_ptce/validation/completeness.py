@@ -9,7 +9,9 @@ q08) holding a value, or by its written answer (``q08: …``); the written
 answer is needed only where no key is filled. An unanswered question is a
 ``sh:Violation``: a description answers the grid, and one that leaves a
 question out does not conform (docs/validation.md explains the choice).
-:func:`completeness` counts the same answers entry by entry for the report.
+:func:`completeness` counts the same answers entry by entry for the report,
+except texts left blank or as the template wrote them (``À COMPLÉTER``, ``x``…),
+which ``capsh:PlaceholderText`` reports at their line instead.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from ..grid import Entry, Grid, Question, load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project.keypaths import rdf_steps
-from ..rdf.namespaces import CAP, GRID_IRI, GRILLE, SHAPES, bind_prefixes
+from ..rdf.namespaces import CAP, GRID_IRI, GRILLE, SCHEMA, SHAPES, bind_prefixes
+from .placeholders import is_placeholder_text
 
 __all__ = [
     "EntryCompleteness",
@@ -242,7 +245,12 @@ def answered_questions(graph: Graph, project: URIRef) -> set[URIRef]:
 
     The same paths as the completeness shapes, so that the counts and the results agree.
     """
-    written = {q for answer in graph.objects(project, CAP.hasAnswer) for q in graph.objects(answer, CAP.answers)}
+    written = {
+        q
+        for answer in graph.objects(project, CAP.hasAnswer)
+        if not _left_over(graph.objects(answer, SCHEMA.text))
+        for q in graph.objects(answer, CAP.answers)
+    }
     return written | {
         question_iri(question.id) for question in load_grid().questions if answering_keys(graph, project, question)
     }
@@ -259,7 +267,13 @@ def _holds_value(graph: Graph, project: URIRef, steps) -> bool:
         nodes = {value for node in nodes for predicate in step for value in graph.objects(node, predicate)}
         if not nodes:
             return False
-    return True
+    return not _left_over(nodes)
+
+
+def _left_over(values) -> bool:
+    """Whether there are values and every one is a text left blank or as the template wrote it."""
+    values = list(values)
+    return bool(values) and all(isinstance(v, Literal) and is_placeholder_text(str(v)) for v in values)
 
 
 def _entry_completeness(entry: Entry, answered: set, lang: str) -> EntryCompleteness:

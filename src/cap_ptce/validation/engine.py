@@ -5,8 +5,12 @@ from the grid, parsed once per process. A description is never read as shapes,
 pySHACL runs without its advanced features, without inference and without
 meta-SHACL, and nothing reaches the network. The grid's concept schemes
 (``skos:broader``, ``skos:inScheme``) are added to the data graph, as pySHACL's
-``ont_graph`` would, so that a shape can tell that a cooperative is an ESS
-enterprise. :mod:`cap_ptce.validation.report` turns the SHACL report into ours.
+``ont_graph`` would, and so are the facts of the reference tables about what
+the description names: each actor's legal nature and ESS status from its INSEE
+catégorie juridique and kind (:mod:`.legal`), and each place's official name
+and parents from the Code officiel géographique (:mod:`.geography`). The shapes
+check the description against these facts. :mod:`cap_ptce.validation.report`
+turns the SHACL report into ours.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from ..grid.rdf import grid_graph
 from ..rdf.namespaces import CAP, VOCAB, bind_prefixes
+from .geography import place_triples
+from .legal import legal_triples
 from .shapes import shapes_graph
 
 __all__ = [
@@ -45,7 +51,17 @@ def full_shapes() -> Graph:
 # rdflib term comparison each, so these annotations tripled the time spent there;
 # it validates with the shapes without them, and the messages come from ours.
 ANNOTATIONS = frozenset(
-    {RDFS.label, SH.name, SH.description, SH.message, RDFS.seeAlso, CAP.checksEntry, CAP.checksQuestion, CAP.legalBasis}
+    {
+        RDFS.label,
+        SH.name,
+        SH.description,
+        SH.message,
+        RDFS.seeAlso,
+        CAP.checksEntry,
+        CAP.checksQuestion,
+        CAP.legalBasis,
+        CAP.reportsAtValue,
+    }
 )
 
 
@@ -167,7 +183,12 @@ def _prepared(text: str):
 
 
 def data_graph(*descriptions: Graph) -> Graph:
-    """What the shapes see: the descriptions plus the grid's concept schemes (as pySHACL's ont_graph would add)."""
+    """What the shapes see: the descriptions, the grid's concept schemes and the reference tables' facts about them.
+
+    Each added fact is about one node and depends only on that node's own
+    triples (an actor's category and kind, a place's code), so a batch of
+    descriptions gets, for each of them, the facts it gets alone.
+    """
     graph = _PreparedQueryGraph()
     for description in descriptions:
         for triple in description:
@@ -184,11 +205,15 @@ def derived_triples(data) -> list[tuple]:
 
     The one place for both engines: ``data`` is pySHACL's data graph or the fast
     engine's index (:class:`~cap_ptce.validation.fastcheck.DataIndex`), which both
-    answer ``subjects``, ``objects`` and ``value``; a test checks that the fast
-    engine sees the data graph that pySHACL sees. Today the data graph adds
-    nothing but the concept schemes.
+    answer ``subjects`` (of ``rdf:type`` only: the index keeps no other
+    predicate backwards), ``objects`` and ``value``; a test checks that the fast
+    engine sees the data graph that pySHACL sees. The facts are those of the
+    reference tables: each actor's legal nature and ESS status from its INSEE
+    catégorie juridique and kind (:func:`.legal.legal_triples`), each place's
+    official name and parents from the Code officiel géographique
+    (:func:`.geography.place_triples`).
     """
-    return []
+    return [*legal_triples(data), *place_triples(data)]
 
 
 def run_pyshacl(*descriptions: Graph) -> Graph:

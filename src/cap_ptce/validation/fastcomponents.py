@@ -300,6 +300,40 @@ def _and_check(self, shape: Shape, params: dict, values: dict):
     return not reports, reports
 
 
+def _xone_check(self, shape: Shape, params: dict, values: dict):
+    reports = [
+        self.result(shape, SH.XoneConstraintComponent, f, v)
+        for members in params["lists"]
+        for f, vs in values.items()
+        for v in vs
+        if sum(1 for node in members if _conforms(self, node, v)) != 1  # a member listed twice counts twice
+    ]
+    return not reports, reports
+
+
+def _lt_side(term):
+    """pySHACL's side of a sh:lessThan comparison: IRIs and string literals as Python strings, else the literal."""
+    if isinstance(term, URIRef):
+        return str(term), True
+    if isinstance(term, Literal) and isinstance(term.value, str):
+        return term.value, True
+    return term, False
+
+
+def _less_than_check(self, shape: Shape, params: dict, values: dict):
+    """pySHACL's rdflib reading of sh:lessThan: one result per value and per other value it is not below."""
+    reports = []
+    for other in params["values"]:
+        for f, vs in values.items():
+            for v in set(vs):
+                left, left_string = _lt_side(v)
+                for compared in set(self.data.objects(f, other)):
+                    right, right_string = _lt_side(compared)
+                    if left_string != right_string or not left < right:
+                        reports.append(self.result(shape, SH.LessThanConstraintComponent, f, v))
+    return not reports, reports
+
+
 def _qualified_check(self, shape: Shape, params: dict, values: dict):
     count = sum(len(vs) for vs in values.values())
     if not params["disjoint"] and count < 1 and (params["min"] is None or params["min"] < 1):
@@ -384,9 +418,11 @@ CHECKS = {
     SH.NotConstraintComponent: _not_check,
     SH.AndConstraintComponent: _and_check,
     SH.OrConstraintComponent: _or_check,
+    SH.XoneConstraintComponent: _xone_check,
     SH.MinLengthConstraintComponent: _per_value(_long_enough),
     SH.MaxLengthConstraintComponent: _per_value(_short_enough),
     SH.PatternConstraintComponent: _pattern_check,
+    SH.LessThanConstraintComponent: _less_than_check,
     SH.NodeConstraintComponent: _node_check,
     SH.PropertyConstraintComponent: _property_check,
     QUALIFIED: _qualified_check,

@@ -30,7 +30,7 @@ SUPPORTED = frozenset(
     for name in (
         "class datatype nodeKind minCount maxCount minInclusive minExclusive maxInclusive maxExclusive "
         "minLength maxLength pattern flags "
-        "not and or node property qualifiedValueShape qualifiedMinCount qualifiedMaxCount "
+        "not and or xone lessThan node property qualifiedValueShape qualifiedMinCount qualifiedMaxCount "
         "qualifiedValueShapesDisjoint hasValue in sparql"
     ).split()
 )
@@ -38,7 +38,7 @@ SUPPORTED = frozenset(
 _ALL_PARAMETERS = SUPPORTED | frozenset(
     SH[name]
     for name in (
-        "languageIn uniqueLang equals disjoint lessThan lessThanOrEquals xone closed ignoredProperties expression js"
+        "languageIn uniqueLang equals disjoint lessThanOrEquals closed ignoredProperties expression js"
     ).split()
 )
 # Shape predicates that select focus nodes or describe results, not constraints.
@@ -293,6 +293,14 @@ def _logical(component, parameter):
     return build
 
 
+def _less_than(compiler: _Compiler, shape: Shape):
+    properties = _values(compiler, shape.node, SH.lessThan)
+    if shape.path is None or any(not isinstance(p, URIRef) for p in properties):
+        compiler.refuse(shape.node, "sh:lessThan needs a property shape and IRIs (pySHACL refuses others)")
+        return None
+    return Constraint(SH.LessThanConstraintComponent, {"values": properties})
+
+
 def _pattern(compiler: _Compiler, shape: Shape):
     import re
 
@@ -392,9 +400,11 @@ _BUILDERS = {
     SH["not"]: _many(SH.NotConstraintComponent, SH["not"]),
     SH["and"]: _logical(SH.AndConstraintComponent, SH["and"]),
     SH["or"]: _logical(SH.OrConstraintComponent, SH["or"]),
+    SH.xone: _logical(SH.XoneConstraintComponent, SH.xone),
     SH.minLength: _length(SH.MinLengthConstraintComponent, SH.minLength),
     SH.maxLength: _length(SH.MaxLengthConstraintComponent, SH.maxLength),
     SH.pattern: _pattern,
+    SH.lessThan: _less_than,
     SH.node: _many(SH.NodeConstraintComponent, SH.node),
     SH.property: _many(SH.PropertyConstraintComponent, SH.property),
     SH.qualifiedValueShape: _qualified,

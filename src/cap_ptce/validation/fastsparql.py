@@ -290,13 +290,22 @@ def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
     """The IRIs in predicate position of the body's triple patterns; None if a predicate may be anything.
 
     A query that names all its predicates matches only triples with those
-    predicates, so the batch's store need not hold the others. Anything this
-    reading does not follow (a variable or ``!`` as predicate, ``[ ]``, a
-    collection) gives None: then every triple goes to the store.
+    predicates, so the batch's store need not hold the others. A variable as
+    predicate counts for the IRIs that a filter of the top-level group allows
+    it (``FILTER (?p IN (…))`` or ``FILTER (?p = … || ?p = …)``), when the
+    pattern is in that group too. Anything else this reading does not follow
+    (another variable or ``!`` as predicate, ``[ ]``, a collection) gives None:
+    then every triple goes to the store.
     """
+    allowed = _allowed_predicates(body, prefixes)
     found, stack, position, depth = set(), ["group"], 0, 0  # depth: parentheses of a predicate's path
+    opening = False  # a FILTER or BIND whose "(" comes next: that "(" opens the expression
     for index, (kind, value, _at) in enumerate(body):
         following = body[index + 1][1] if index + 1 < len(body) else ""
+        if opening:
+            opening = False
+            stack.append("expr")
+            continue
         if stack[-1] == "expr":
             if value in ("(", "{"):
                 stack.append("expr" if value == "(" else "group")
@@ -311,6 +320,8 @@ def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
                 depth -= 1
             elif kind in ("iri", "pname") or (kind == "word" and value == "a"):
                 found.add(_expand(kind, value, prefixes))
+            elif kind == "var" and len(stack) == 1 and depth == 0 and value[1:] in allowed:
+                found |= allowed[value[1:]]
             elif value not in ("^", "/", "|", "*", "+", "?"):
                 return None  # a variable, "!" or something this reading does not follow
             if depth == 0 and following not in ("/", "|", "*", "+", "?") and value not in ("^", "/", "|"):
@@ -322,8 +333,7 @@ def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
             stack.pop()
             position = 0
         elif kind == "word" and value.upper() in ("FILTER", "BIND", "OPTIONAL", "NOT", "EXISTS", "UNION"):
-            if following == "(":
-                stack.append("expr")
+            opening = following == "("
             position = 0
         elif value in (".", ";", ","):
             position = {".": 0, ";": 1, ",": 2}[value]
@@ -332,6 +342,47 @@ def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
         elif position == 0:
             position = 1
     return None if None in found else frozenset(found)
+
+
+def _allowed_predicates(body: list, prefixes: dict[str, str]) -> dict[str, set]:
+    """Variable -> the IRIs a filter of the top-level group allows it: ``FILTER (?v IN (a, b))``, ``FILTER (?v = a || ?v = b)``."""
+    found, depth = {}, 0
+    for index, (kind, value, _at) in enumerate(body):
+        depth += {"{": 1, "}": -1}.get(value, 0)
+        if depth == 0 and kind == "word" and value.upper() == "FILTER":
+            allowed = _filter_allows([(k, v) for k, v, _ in body[index + 1 :]], prefixes)
+            if allowed is not None:
+                found[allowed[0]] = found.get(allowed[0], allowed[1]) & allowed[1]
+    return found
+
+
+def _filter_allows(tokens: list, prefixes: dict[str, str]) -> tuple[str, set] | None:
+    """(variable, IRIs) when ``tokens`` start with ``( ?v IN ( iri , … ) )`` or ``( ?v = iri || ?v = iri … )``."""
+    if len(tokens) < 5 or tokens[0][1] != "(" or tokens[1][0] != "var":
+        return None
+    variable, rest, iris = tokens[1][1], tokens[2:], set()
+    if rest[0][0] == "word" and rest[0][1].upper() == "IN" and rest[1][1] == "(":
+        position = 2
+        while position < len(rest) and rest[position][0] in ("iri", "pname"):
+            iris.add(_expand(*rest[position], prefixes))
+            following = rest[position + 1][1] if position + 1 < len(rest) else ""
+            if following == ")":
+                closed = position + 2 < len(rest) and rest[position + 2][1] == ")"
+                return (variable[1:], iris) if closed and None not in iris else None
+            if following != ",":
+                return None
+            position += 2
+        return None
+    position = 0
+    while position + 1 < len(rest) and rest[position][1] == "=" and rest[position + 1][0] in ("iri", "pname"):
+        iris.add(_expand(*rest[position + 1], prefixes))
+        following = rest[position + 2][1] if position + 2 < len(rest) else ""
+        if following == ")":
+            return (variable[1:], iris) if None not in iris else None
+        if following != "||" or position + 3 >= len(rest) or rest[position + 3][1] != variable:
+            return None
+        position += 4
+    return None
 
 
 def _expand(kind: str, value: str, prefixes: dict[str, str]) -> str | None:

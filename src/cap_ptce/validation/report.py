@@ -22,12 +22,13 @@ Usage::
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
@@ -36,7 +37,7 @@ from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project import DESCRIPTION_SUFFIXES, load_description
 from ..rdf.namespaces import CAP, PREFIXES, VOCAB
-from .completeness import Completeness, completeness, completeness_shapes, unanswered_message
+from .completeness import Completeness, completeness, completeness_shapes, question_iri, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
 from .engines import engine_choice
 
@@ -163,7 +164,8 @@ def report_from_shacl(
 
     ``graph`` may also be the fast engine's index of the description
     (:class:`~cap_ptce.validation.fastcheck.DataIndex`): only ``objects``,
-    ``subjects``, ``subject_predicates`` and ``in`` are used.
+    ``value``, ``subjects`` (of ``rdf:type``), ``subject_predicates`` and ``in``
+    are used.
     """
     results = tuple(
         sorted(
@@ -189,12 +191,14 @@ def _check_lang(lang: str) -> None:
 
 def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang: str) -> Result:
     shape = report.value(node, SH.sourceShape)
-    entry, question = _shape_links().get(shape, (GENERAL, None))
     focus = report.value(node, SH.focusNode)
     path = report.value(node, SH.resultPath)
+    entry, question = _links(shape, focus, path, data)
     value = report.value(node, SH.value)
     message = _message(report, node, shape, lang)
     line = _line(data, line_for, focus, _first_iri(report, path), _project(data))
+    if shape in _value_reported_shapes() and line_for is not None and isinstance(value, URIRef):
+        line = line_for(value, None) or line  # one place among the territory's: the line that names it
     if shape in _completeness_shape_iris():
         line = _unanswered_line(line_for, focus, question) or line
         if _is_emerging(data):
@@ -212,6 +216,52 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         line=line,
         shape=str(shape),
     )
+
+
+def _links(shape, focus, path, data: Graph) -> tuple[str, str | None]:
+    """The result's grid entry and question: its shape's; else, for a shape about the whole description
+    (a left-over text), the question an answer answers, or the entry that the shapes give its node and key."""
+    links = _shape_links().get(shape, (GENERAL, None))
+    if links[0] != GENERAL:
+        return links
+    answered = data.value(focus, CAP.answers)
+    if answered is not None and str(answered) in _question_ids():
+        question = _question_ids()[str(answered)]
+        return load_grid().question(question).entry_id, question
+    by_key, by_class = _links_by_node()
+    for node_class in data.objects(focus, RDF.type):
+        found = by_key.get((node_class, path)) or by_class.get(node_class)
+        if found:
+            return found
+    return links
+
+
+@cache
+def _links_by_node() -> tuple[dict, dict]:
+    """(class, path) -> (entry, question), and class -> (entry, question) when every shape of the class agrees,
+    from the shapes that target a class and name an entry."""
+    shapes = full_shapes()
+    by_key, by_class = {}, defaultdict(set)
+    for shape, links in _shape_links().items():
+        if links[0] == GENERAL:
+            continue
+        path = shapes.value(shape, SH.path)
+        for node_class in shapes.objects(shape, SH.targetClass):
+            if isinstance(path, URIRef):
+                by_key.setdefault((node_class, path), links)
+            by_class[node_class].add(links)
+    return by_key, {node_class: links.pop() for node_class, links in by_class.items() if len(links) == 1}
+
+
+@cache
+def _question_ids() -> dict[str, str]:
+    return {str(question_iri(q.id)): q.id for q in load_grid().questions}
+
+
+@cache
+def _value_reported_shapes() -> frozenset:
+    """Shapes whose results are about their value, so the report gives them the value's line (cap:reportsAtValue)."""
+    return frozenset(full_shapes().subjects(CAP.reportsAtValue, Literal(True)))
 
 
 @cache
@@ -262,8 +312,9 @@ def _path_text(graph: Graph, path) -> str | None:
 
 def _curie(iri: URIRef) -> str:
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
+        base = str(namespace)  # rdflib's closed namespaces (SKOS, RDF…) have no len()
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base) :]}"
     return f"<{iri}>"
 
 

@@ -20,7 +20,21 @@ from .. import settings
 __all__ = ["create_app"]
 
 # Modules of this package that expose a blueprint ``bp``, in registration order.
-_BLUEPRINTS = ("i18n", "errors", "headers", "sparql", "queries", "pages")
+_BLUEPRINTS = (
+    "limits",
+    "cache",
+    "i18n",
+    "errors",
+    "headers",
+    "sparql",
+    "queries",
+    "validator",
+    "editor",
+    "dossier",
+    "explorer",
+    "dashboard",
+    "pages",
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -17,16 +17,21 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..publish.catalog import Statistics, vocabularies_of
-from ..rdf.namespaces import CAP, GRILLE, SCHEMA, VOCAB, bind_prefixes
-from ..store.provenance import PROVENANCE_GRAPH, REGISTER_DATASET
+from ..rdf.namespaces import CAP, GRILLE, IGEO, SCHEMA, VOCAB, bind_prefixes
+from ..store import ORGANISATIONS_GRAPH, PLACES_GRAPH, REFERENCE_GRAPHS
+from ..store.parts import ALL_QUADS, DERIVED_BY_POLE, IN_REGISTER, PART_QUADS
 from .links import base_iri
 
 __all__ = [
     "ProjectRef",
+    "OrganisationRef",
+    "list_organisations",
+    "organisation_graph",
     "CorpusFigures",
     "list_projects",
     "project_graph",
     "corpus_graph",
+    "corpus_graphs",
     "corpus_document",
     "fictional_count",
     "corpus_statistics",
@@ -34,6 +39,18 @@ __all__ = [
     "grid_backlinks",
     "project_iri",
 ]
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """An organisation of the knowledge base (one per SIREN or RNA number): its key (``siren/…``),
+    IRI, name and the projects whose descriptions name it."""
+
+    key: str
+    iri: URIRef
+    name: str
+    project_ids: tuple[str, ...]
+
 
 # A SPARQL property path for a project's name, whichever property its description uses.
 _NAME = "|".join(f"<{prop}>" for prop in (SCHEMA.name, RDFS.label, SKOS.prefLabel, DCTERMS.title)).join("()")
@@ -77,7 +94,7 @@ def list_projects() -> list[ProjectRef]:
                (SAMPLE(?made_up) AS ?fictional) WHERE {{
           GRAPH ?g {{ ?project a <{CAP.Project}> OPTIONAL {{ ?project {_NAME} ?label }}
                       OPTIONAL {{ ?project <{CAP.fictional}> true BIND(true AS ?made_up) }} }}
-          OPTIONAL {{ {_IN_REGISTER} BIND(true AS ?in_register) }}
+          OPTIONAL {{ {IN_REGISTER} BIND(true AS ?in_register) }}
         }} GROUP BY ?project""")
     return _refs(rows)
 
@@ -101,37 +118,106 @@ def grid_backlinks() -> dict[str, list[ProjectRef]]:
     return {target: _refs(found) for target, found in by_target.items()}
 
 
+def list_organisations() -> list[OrganisationRef]:
+    """Every organisation under this deployment's base, by name (one query for the whole corpus)."""
+    prefix, projects = base_iri(current_app.config) + "organisation/", _project_prefix()
+    rows = _select(f"""
+        SELECT ?organisation (MIN(STR(?un_nom)) AS ?nom) (GROUP_CONCAT(DISTINCT STR(?projet); separator=" ") AS ?ids)
+        WHERE {{ GRAPH <{ORGANISATIONS_GRAPH}> {{
+          ?organisation <{CAP.involvedIn}> ?projet . OPTIONAL {{ ?organisation <{SCHEMA.name}> ?un_nom }}
+        }} }} GROUP BY ?organisation""")
+    found = []
+    for row in rows:
+        iri = row["organisation"].value
+        if iri.startswith(prefix):
+            key = iri[len(prefix) :]
+            ids = sorted(p[len(projects) :] for p in row["ids"].value.split() if p.startswith(projects))
+            found.append(OrganisationRef(key, URIRef(iri), row["nom"].value if "nom" in row else key, tuple(ids)))
+    return sorted(found, key=lambda ref: (ref.name.casefold(), ref.key))
+
+
+def organisation_graph(iri: URIRef) -> Graph:
+    """What the knowledge base says of an organisation, the actors of the descriptions that stand for
+    it, and the names of its projects."""
+    return _construct(f"""
+        CONSTRUCT {{ <{iri}> ?p ?o . ?acteur <{CAP.organisation}> <{iri}> . ?acteur ?ap ?ao . ?o <{SCHEMA.name}> ?nom }}
+        WHERE {{
+          {{ GRAPH <{ORGANISATIONS_GRAPH}> {{ <{iri}> ?p ?o }} OPTIONAL {{ ?o <{SCHEMA.name}> ?nom }} }}
+          UNION
+          {{ GRAPH <{ORGANISATIONS_GRAPH}> {{ ?acteur <{CAP.organisation}> <{iri}> }}
+             GRAPH ?g {{ ?acteur ?ap ?ao FILTER(?ap IN (<{SCHEMA.name}>, <{RDF.type}>)) }} }}
+        }}""")
+
+
 def project_graph(project_id: str) -> Graph | None:
-    """The named graph that holds the project's description, or None if there is no such project."""
+    """The named graph that holds the project's description, or None if there is no such project.
+
+    With it, what the knowledge base links it to: the organisation each actor stands
+    for, and the names of the places it names (from the places graph).
+    """
     iri = project_iri(project_id)
     graph = _construct(f"""
-        CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-          GRAPH ?g {{ <{iri}> a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}
+        CONSTRUCT {{
+          ?s ?p ?o . ?acteur <{CAP.organisation}> ?organisation . ?organisation <{SCHEMA.name}> ?nom_organisation .
+          ?lieu <{IGEO.nom}> ?nom
+        }} WHERE {{
+          GRAPH ?g {{ <{iri}> a <{CAP.Project}> }}
+          {{ GRAPH ?g {{ ?s ?p ?o }} }}
+          UNION
+          {{
+            GRAPH ?g {{ ?acteur a <{CAP.Actor}> }}
+            GRAPH <{ORGANISATIONS_GRAPH}> {{
+              ?acteur <{CAP.organisation}> ?organisation . OPTIONAL {{ ?organisation <{SCHEMA.name}> ?nom_organisation }}
+            }}
+          }}
+          UNION
+          {{ GRAPH ?g {{ ?x ?y ?lieu }} GRAPH <{PLACES_GRAPH}> {{ ?lieu <{IGEO.nom}> ?nom }} }}
         }}""")
     return graph if len(graph) else None
 
 
-# The projects that are poles of the register of real PTCEs (the store records it with their provenance).
-_IN_REGISTER = f"GRAPH <{PROVENANCE_GRAPH}> {{ ?project <{DCTERMS.isPartOf}> <{REGISTER_DATASET}> }}"
-_PROJECT_GRAPHS = f"GRAPH ?g {{ ?project a <{CAP.Project}> }} GRAPH ?g {{ ?s ?p ?o }}"
-# Every triple of the project descriptions of a part (not the grid, ontology, provenance or indicators):
-# the corpus (the descriptions outside the register), the register, or all of them.
-_PATTERNS = {
-    "corpus": f"{_PROJECT_GRAPHS} FILTER NOT EXISTS {{ {_IN_REGISTER} }}",
-    "registre": f"{_IN_REGISTER} {_PROJECT_GRAPHS}",
-    "tous": _PROJECT_GRAPHS,
-}
+# Every triple of a part: the corpus or the register (their descriptions and what the knowledge base
+# derives from them: store/parts.py), or both ("tous"); never the ontology, the grid or the shapes.
+_REFERENCE = ", ".join(f"<{iri}>" for iri in REFERENCE_GRAPHS.values())
 
 
 def corpus_graph(part: str = "corpus") -> Graph:
-    """Every project description of ``part`` (corpus, registre), merged (not the grid, ontology or provenance)."""
-    return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_PATTERNS[part]} }}")
+    """The triples of ``part`` (corpus, registre, tous), its graphs merged."""
+    return _construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {PART_QUADS[part]} }}")
+
+
+def graph_descriptions() -> Graph:
+    """What the knowledge base's own graphs say of themselves (the places graph's source…): a few triples.
+
+    The downloads carry them, so their subjects (``…/graphe/lieux``…) are IRIs
+    the data publishes, and each must resolve like any other.
+    """
+    return _construct(f"CONSTRUCT {{ ?g ?p ?o }} WHERE {{ GRAPH ?g {{ ?g ?p ?o }} FILTER(?g NOT IN ({_REFERENCE})) }}")
+
+
+def corpus_graphs(part: str = "corpus") -> dict[str, Graph]:
+    """The graphs of ``part`` by the names they have in the knowledge base: what a quads dump keeps.
+
+    A description's graph is read whole (one CONSTRUCT per graph, read as
+    N-Triples: faster than one SELECT of every quad turned into rdflib terms a
+    row at a time); a derived graph, only its triples that belong to the part.
+    """
+    pattern = PART_QUADS[part]
+    names = [row["g"].value for row in _select(f"SELECT DISTINCT ?g {{ {pattern} }}")]
+    return {name: _construct(_graph_query(name, pattern)) for name in names}
+
+
+def _graph_query(name: str, pattern: str) -> str:
+    if name in DERIVED_BY_POLE and pattern != ALL_QUADS:  # shared by the parts: this part's triples only
+        return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ <{name}> }} {pattern} }}"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
 
 
 def corpus_document(format_name: str, part: str = "corpus") -> bytes:
-    """The corpus as a download, written by the store (not read into rdflib: 30 s at 1,000 descriptions).
+    """A part (corpus, registre) as a download, written by the store (not read into rdflib: 30 s at
+    1,000 descriptions).
 
-    N-Triples lines are sorted, so that the same corpus gives the same bytes.
+    N-Triples lines are sorted, so that the same data gives the same bytes.
     """
     from ..rdf.serialize import get_format
     from ..sparql.execute import QueryRequest
@@ -139,7 +225,7 @@ def corpus_document(format_name: str, part: str = "corpus") -> bytes:
     from .sparql import get_kb
 
     fmt = by_name("CONSTRUCT", get_format(format_name).endpoint_name)
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_PATTERNS[part]} }}"
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {PART_QUADS[part]} }}"
     body = get_kb().run(QueryRequest(query), fmt, max_rows=_MAX_TRIPLES).body
     if format_name == "nt":
         return b"".join(line + b"\n" for line in sorted(set(body.splitlines())) if line.strip())
@@ -151,7 +237,7 @@ def fictional_count() -> tuple[int, int]:
     [row] = _select(f"""SELECT (COUNT(DISTINCT ?project) AS ?all) (COUNT(DISTINCT ?fictional) AS ?made_up) WHERE {{
           GRAPH ?g {{ ?project a <{CAP.Project}>
                       OPTIONAL {{ ?project <{CAP.fictional}> true BIND(?project AS ?fictional) }} }}
-          FILTER NOT EXISTS {{ {_IN_REGISTER} }} }}""")
+          MINUS {{ {IN_REGISTER} }} }}""")
     return int(row["all"].value), int(row["made_up"].value)
 
 
@@ -167,7 +253,7 @@ class CorpusFigures:
 def corpus_statistics(part: str = "corpus") -> CorpusFigures:
     """The VoID figures of ``part`` (corpus, registre, tous), counted in the store: as :func:`statistics_of`
     on :func:`corpus_graph`, without reading the descriptions into rdflib (30 s at 1,000 descriptions)."""
-    pattern = _PATTERNS[part]
+    pattern = PART_QUADS[part]
     [count] = _select(f"SELECT (COUNT(*) AS ?triples) {{ SELECT DISTINCT ?s ?p ?o {{ {pattern} }} }}")
     [subjects] = _select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ {pattern} }}")
     properties, classes = _corpus_terms(pattern)
@@ -192,7 +278,7 @@ def whole_statistics(reference: Graph, corpus: CorpusFigures) -> Statistics:
     shared_subjects, shared_triples = 0, 0
     if described:
         values = " ".join(f"<{iri}>" for iri in described)
-        rows = _select(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {values} }} {_PATTERNS['tous']} }}")
+        rows = _select(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {values} }} {ALL_QUADS} }}")
         shared_subjects = len({row["s"].value for row in rows})
         shared_triples = sum(_as_rdflib(row) in reference for row in rows)
     properties = corpus.properties | set(reference.predicates())
@@ -213,21 +299,22 @@ def _corpus_terms(pattern: str) -> tuple[set[URIRef], set[URIRef]]:
     return properties, {URIRef(row["o"].value) for row in rows if isinstance(row["o"], ox.NamedNode)}
 
 
+def _term(value):
+    """A pyoxigraph term as the rdflib term."""
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        if value.datatype.value == str(XSD.string):  # rdflib reads "x" as a plain literal
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(value.datatype.value))
+    return BNode(value.value)
+
+
 def _as_rdflib(row: dict) -> tuple:
     """A (subject, predicate, object) row of pyoxigraph terms as rdflib terms."""
-
-    def term(value):
-        if isinstance(value, ox.NamedNode):
-            return URIRef(value.value)
-        if isinstance(value, ox.Literal):
-            if value.language:
-                return Literal(value.value, lang=value.language)
-            if value.datatype.value == str(XSD.string):  # rdflib reads "x" as a plain literal
-                return Literal(value.value)
-            return Literal(value.value, datatype=URIRef(value.datatype.value))
-        return BNode(value.value)
-
-    return tuple(term(row[name]) for name in ("s", "p", "o"))
+    return tuple(_term(row[name]) for name in ("s", "p", "o"))
 
 
 # A corpus is hundreds of projects (the State counted 140 PTCEs in 2023): far below this.
@@ -247,5 +334,7 @@ def _construct(query: str) -> Graph:
 
     result = get_kb().run(QueryRequest(query), by_name("CONSTRUCT", "ntriples"), max_rows=_MAX_TRIPLES)
     graph = bind_prefixes(Graph())
-    graph.parse(data=result.body.decode("utf-8"), format="nt")
+    # pyoxigraph's parser, then one rdflib term per term: several times faster than rdflib's N-Triples parser
+    for triple in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES):
+        graph.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
     return graph

@@ -8,12 +8,16 @@ request gets JSON when it does not prefer HTML (API clients, SPARQL clients,
 ======================================  ======  ==========================================
 error                                   status  why
 ======================================  ======  ==========================================
-InputError, QuerySyntaxError, …         400     the client can fix its request
+InputError, QuerySyntaxError, …         400     the client can fix its request (also QueryTooComplexError,
+                                                UnknownFunctionError)
 QueryRefusedError                       403     understood, valid, but not allowed here (updates, SERVICE)
 NotFoundError                           404
 QueryTooLargeError                      413     request over MAX_REQUEST_BYTES, result over MAX_RESULT_ROWS,
                                                 query over QUERY_MEMORY_MB (QueryMemoryError)
-QueryTimeoutError                       503     the server stopped the work; Retry-After says when to try again
+TooManyQueriesError                     429     this client's own share is in use; Retry-After says when to try again
+QueryTimeoutError                       503     the server stopped the work, or is saturated (ServerBusyError);
+                                                Retry-After says when to try again
+WorkerStoppedError                      500     a query worker ended by a signal: logged, and its message shown
 StoreError and anything unexpected      500     logged with its traceback, shown without it
 ======================================  ======  ==========================================
 """
@@ -36,6 +40,7 @@ log = logging.getLogger(__name__)
 STATUS: tuple[tuple[type[errors.CapPtceError], int], ...] = (
     (errors.QueryRefusedError, 403),
     (errors.QueryTooLargeError, 413),
+    (errors.TooManyQueriesError, 429),
     (errors.QueryTimeoutError, 503),
     (errors.QueryError, 400),
     (errors.InputError, 400),
@@ -87,12 +92,12 @@ def error_response(status: int, payload: dict, headers: dict | None = None) -> R
 
 def _library_error(exc: errors.CapPtceError) -> Response:
     status = status_of(exc)
-    if status == 500:
+    if status == 500 and not isinstance(exc, errors.WorkerStoppedError):
         log.error("store error on %s %s: %s", request.method, request.path, exc)
         return _unexpected(exc)
     payload = {"error": type(exc).__name__, "message": exc.message}
     payload.update({name: getattr(exc, name) for name in _SHOWN_FIELDS if getattr(exc, name) is not None})
-    headers = {"Retry-After": _RETRY_AFTER_SECONDS} if status == 503 else None
+    headers = {"Retry-After": _RETRY_AFTER_SECONDS} if status in (429, 503) else None
     return error_response(status, payload, headers)
 
 

@@ -8,7 +8,10 @@ Flask's test client and writes it with the server rules.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -16,13 +19,16 @@ from flask import g, render_template
 
 from ..publish.static import PublishReport, check_base, write_site
 from . import create_app
+from .dashboard import static_paths as dashboard_paths
 from .linked_data import documents_of
 from .pages import find_resource
 from .pages_data import download_paths
 from .resolve import grid_resources
 from .site import get_site
 
-__all__ = ["publish_site", "site_documents"]
+__all__ = ["publish_site", "site_documents", "warm_in_background"]
+
+log = logging.getLogger(__name__)
 
 
 def site_documents(app) -> list[str]:
@@ -31,10 +37,12 @@ def site_documents(app) -> list[str]:
         site = get_site()
         resources = list(grid_resources(site.grid))
         paths = [doc for resource in resources for doc, _, _ in documents_of(resource)]
-        for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects)):
+        organisations = (f"/organisation/{ref.key}" for ref in site.organisations)
+        for path in (*site.thing_paths, *(f"/projet/{ref.id}" for ref in site.projects), *organisations):
             paths += [doc for doc, _, _ in documents_of(find_resource(path))]
         paths += download_paths()
-    return [*paths, "/static/style.css", "/sitemap.xml"]
+        paths += dashboard_paths()
+    return [*paths, "/static/style.css", "/static/carrier.css", "/sitemap.xml"]
 
 
 def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:
@@ -75,3 +83,23 @@ def _not_found_page(app, base_path: str) -> bytes:
 
 # href, src or action attributes holding a link relative to the page (not absolute, root-relative or in-page).
 _RELATIVE_LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
+
+
+def warm_in_background(app) -> threading.Thread:
+    """Draw every page of the site into the app's cache, one at a time, in a background thread.
+
+    The pages go through the cache and its limit on drawing, so that real
+    requests keep their turns; ``cap-ptce serve`` calls it as it starts.
+    """
+
+    def warm() -> None:
+        started = time.monotonic()
+        pages = [path for path in site_documents(app) if path.endswith(".html")]
+        client = app.test_client()
+        for path in pages:
+            client.get(path)
+        log.info("%d pages drawn in %.0f s", len(pages), time.monotonic() - started)
+
+    thread = threading.Thread(target=warm, daemon=True, name="cap-ptce-warm-pages")
+    thread.start()
+    return thread

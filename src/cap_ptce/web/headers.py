@@ -1,10 +1,11 @@
-"""Headers on every answer of the app: CORS, from the one table of :mod:`cap_ptce.publish.headers`."""
+"""Headers on every answer of the app: security and CORS, from the one table of :mod:`cap_ptce.publish.headers`,
+and ``Vary: Accept-Language`` on every answer whose language came from that header."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
-from ..publish.headers import cors_headers
+from ..publish.headers import SECURITY_HEADERS, cors_headers
 
 __all__ = ["init_app"]
 
@@ -15,8 +16,12 @@ def init_app(app: Flask) -> None:
 
 
 def _shared_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     origins = current_app.config.get("CORS_ORIGINS")
     response.headers.update(cors_headers(origins, preflight=request.method == "OPTIONS"))
     if origins and origins != "*":
-        response.headers.add("Vary", "Origin")
+        response.vary.add("Origin")
+    if g.get("lang_from_header"):  # set by web.i18n.current_lang
+        response.vary.add("Accept-Language")
     return response

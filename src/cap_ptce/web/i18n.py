@@ -17,6 +17,7 @@ from flask import Flask, current_app, g, has_request_context, request
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, localise, other_language, t
 from ..rdf.negotiation import negotiate_language
+from ..rdf.weblinks import web_link
 from . import links
 
 __all__ = ["choose_lang", "current_lang", "init_app"]
@@ -35,12 +36,36 @@ def choose_lang(fixed: str | None, param: str | None, accept_language: str | Non
     return negotiate_language(accept_language, [default, *(lang for lang in LANGUAGES if lang != default)])
 
 
-def current_lang() -> str:
-    """The language of the current request (``DEFAULT_LANG`` outside a request)."""
+def route_lang(routes: dict[str, str]) -> str:
+    """The language of a page served under one path per language (``routes``: language -> path), fixed for the request."""
+    lang = next(code for code, path in routes.items() if request.path.startswith(path))
+    g.lang = lang
+    return lang
+
+
+def peek_lang() -> str:
+    """The language :func:`current_lang` would give, without marking the answer as depending on it."""
     default = current_app.config.get("DEFAULT_LANG", DEFAULT_LANGUAGE)
     if not has_request_context():
         return default
     return choose_lang(g.get("lang"), request.args.get("lang"), request.headers.get("Accept-Language"), default)
+
+
+def current_lang() -> str:
+    """The language of the current request (``DEFAULT_LANG`` outside a request).
+
+    When neither the URL nor ``?lang=`` fixes it, the answer depends on
+    ``Accept-Language``: the request is marked so, and the answer gets
+    ``Vary: Accept-Language`` (:mod:`.headers`), so that no cache serves a
+    French page to an English reader.
+    """
+    default = current_app.config.get("DEFAULT_LANG", DEFAULT_LANGUAGE)
+    if not has_request_context():
+        return default
+    fixed, param = g.get("lang"), request.args.get("lang")
+    if fixed not in LANGUAGES and param not in LANGUAGES:
+        g.lang_from_header = True
+    return choose_lang(fixed, param, request.headers.get("Accept-Language"), default)
 
 
 def _switch_url(lang: str) -> str:
@@ -81,5 +106,6 @@ def _template_context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Give every template ``lang``, ``t()``, ``loc()``, ``rel()``, ``page()`` and ``switch_url``."""
+    """Give every template ``lang``, ``t()``, ``loc()``, ``rel()``, ``page()``, ``switch_url`` and ``|web_link``."""
     app.context_processor(_template_context)
+    app.add_template_filter(web_link, "web_link")

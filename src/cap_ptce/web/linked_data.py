@@ -72,9 +72,10 @@ def serve(path: str, resource: Resource, render_html, render_data) -> Response:
     else:
         response = Response(render_data(resource, rep), mimetype=rep.media_type)
     _add_links(response, resource, document=True)
-    # Documents change only with the data: an ETag lets clients and caches revalidate for free.
+    # Documents change only with the data: an ETag lets clients and caches revalidate for free
+    # (the caller makes the answer conditional, once it is kept: see cap_ptce.web.cache).
     response.add_etag()
-    return response.make_conditional(request)
+    return response
 
 
 def _see_other(path: str, resource: Resource, rep: Representation) -> Response:

@@ -17,6 +17,8 @@ from ..rdf.describe import add_labels, describe
 from ..rdf.negotiation import Representation
 from ..rdf.serialize import serialize
 from . import linked_data, links, pages_data, pages_docs, pages_grid, pages_search
+from .cache import cached
+from .corpus import organisation_graph
 from .i18n import current_lang
 from .linked_data import split_request_path
 from .resolve import Resource, resolve
@@ -35,14 +37,17 @@ _BUILDERS = {**pages_grid.BUILDERS, **pages_docs.BUILDERS, **pages_data.BUILDERS
 def resource(path: str) -> Response:
     """Answer for the IRI or document at ``/path``."""
     full = "/" + path
-    resource_path, _, lang = split_request_path(full)
+    resource_path, suffix, lang = split_request_path(full)
     if lang in LANGUAGES:
         g.lang = lang  # even an error page for q99.en.html is in English
     found = find_resource(resource_path)
     if found.kind == "grid" and request.args.get("temps") == "futur":
         # The grid's future-tense view is a page of its own: a static host knows no query strings.
         return redirect(links.relative(full, links.html_document("/grille/futur", lang or current_lang())), code=303)
-    return linked_data.serve(full, found, render_page, render_data)
+    if suffix is None or request.args:  # a 303 (it depends on Accept), or a document asked with options
+        return linked_data.serve(full, found, render_page, render_data).make_conditional(request)
+    # A document is the same for everyone until the store changes: drawn once, then served from memory.
+    return cached(get_site().documents, full, lambda: linked_data.serve(full, found, render_page, render_data))
 
 
 @bp.get("/telechargements/<name>")
@@ -50,7 +55,9 @@ def download(name: str) -> Response:
     """A download file: a part of the dataset, or the whole, in one format."""
     body, media_type = pages_data.download(name)
     response = Response(body, mimetype=media_type)
-    return response
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'  # name: one of the site's own files
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/sitemap.xml")
@@ -68,7 +75,13 @@ def void_description() -> Response:
 def find_resource(path: str) -> Resource:
     """The resource at ``path`` (no suffix) in the current app."""
     site = get_site()
-    return resolve(path, project_iri=site.project_iri, is_thing=site.is_thing, project_part=site.project_part)
+    return resolve(
+        path,
+        project_iri=site.project_iri,
+        is_thing=site.is_thing,
+        project_part=site.project_part,
+        organisation_iri=lambda key: getattr(site.organisation(key), "iri", None),
+    )
 
 
 def render_page(resource: Resource, lang: str) -> str:
@@ -99,6 +112,8 @@ def rdf_of(resource: Resource) -> Graph:
         if graph is None:
             raise NotFoundError(f"aucun projet / no project {resource.key!r}")
         return add_labels(site.graph, graph)
+    if resource.kind == "organisation":
+        return add_labels(site.graph, organisation_graph(resource.iri))
     return describe(site.graph, resource.described)
 
 

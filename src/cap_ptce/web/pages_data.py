@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
+from ..dossier.build import annex_of
+from ..dossier.compare import standing_of
+from ..dossier.model import Dossier, Fact, Table, build_dossier
+from ..dossier.render import render_body
 from ..errors import NotFoundError
-from ..grid.rdf import question_iri
 from ..i18n import LANGUAGES, t
+from ..project import graph_to_data
 from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, download_path, part_iri
 from ..publish.parts import register_calls
 from ..rdf.describe import describe
-from ..rdf.namespaces import CAP, INSTITUT_GODIN, SCHEMA
+from ..rdf.namespaces import CAP, INSTITUT_GODIN
 from ..rdf.serialize import FORMATS, get_format
 from . import links
+from .corpus import organisation_graph
 from .pages_docs import presenter
 from .resolve import Resource
-from .site import get_site
+from .site import get_site, project_part
 
 __all__ = ["BUILDERS"]
 
@@ -144,38 +152,92 @@ def part_anchor(main: URIRef, iri: URIRef) -> str | None:
     return None
 
 
-def _sections(p, graph: Graph, main: URIRef) -> list[dict]:
-    """Named parts of a project's graph (actors, actions…), each with its rows, in IRI order; answers aside."""
-    answers = set(graph.subjects(CAP.answers, None))
-    parts = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and part_anchor(main, s)} - answers, key=str)
-    return [{"anchor": part_anchor(main, s), "value": p.value(s, graph), "rows": p.rows(graph, s)} for s in parts]
-
-
-def _answers(p, graph: Graph, main: URIRef) -> list[dict]:
-    """The project's answers laid out like the grid: for each entry, each question and its answer (or none)."""
-    found = {}
-    for answer, question in graph.subject_objects(CAP.answers):
-        text = p.pick(graph.objects(answer, SCHEMA.text))
-        anchor = part_anchor(main, answer) if isinstance(answer, URIRef) else None
-        found[str(question)] = {"text": text, "anchor": anchor}
-    return [
-        {"entry": entry, "questions": [(q, found.get(str(question_iri(q.id)))) for q in entry.questions]}
-        for entry in get_site().grid.entries
-    ]
-
-
 def project(resource: Resource, lang: str):
-    graph = get_site().project_graph(resource.key)
+    """A project for people: the dossier's layout (answers along the grid, then the facts), and its standing."""
+    site = get_site()
+    graph = site.project_graph(resource.key)
     if graph is None:
         raise NotFoundError(f"aucun projet / no project {resource.key!r}")
+    here = links.html_document(resource.path, lang)
+
+    def organisation_href(kind: str, number: str) -> str | None:
+        number = number.replace(" ", "")
+        key = f"siren/{number[:9]}" if kind == "siret" else f"{kind}/{number}"  # a SIRET starts with its SIREN
+        return (
+            links.relative(here, links.html_document(f"/organisation/{key}", lang)) if site.organisation(key) else None
+        )
+
+    dossier = with_organisation_links(
+        build_dossier(graph_to_data(graph, resource.iri), lang, grid=site.grid), organisation_href
+    )
+    body = render_body(
+        dossier,
+        annex=annex_of(standing=_standing(site, resource, lang, here), lang=lang),
+        question_href=lambda qid: links.relative(here, links.html_document(f"/grille/question/{qid}", lang)),
+        entry_href=lambda entry_id: links.relative(here, links.html_document(f"/grille/entree/{entry_id}", lang)),
+    )
+    ref = next((ref for ref in site.projects if ref.iri == resource.iri), None)  # a real pole, a fictional example
+    anchors = _part_anchors(graph, resource.iri, body)
+    return "project.html", {"dossier": dossier, "body": body, "anchors": anchors, "ref": ref}
+
+
+def with_organisation_links(dossier: Dossier, href: Callable[[str, str], str | None]) -> Dossier:
+    """``dossier`` with each SIREN, SIRET or RNA number linked to its organisation's page, where ``href`` gives one."""
+
+    def linked(fact: Fact) -> Fact:
+        if fact.key not in ("siren", "siret", "rna"):
+            return fact
+        return replace(fact, values=tuple(replace(v, href=href(fact.key, v.text) or v.href) for v in fact.values))
+
+    def part(found: Fact | Table) -> Fact | Table:
+        if isinstance(found, Fact):
+            return linked(found)
+        return replace(found, rows=tuple(replace(row, details=tuple(map(linked, row.details))) for row in found.rows))
+
+    blocks = tuple(replace(block, parts=tuple(map(part, block.parts))) for block in dossier.blocks)
+    return replace(dossier, blocks=blocks)
+
+
+def _standing(site, resource: Resource, lang: str, here: str):
+    profiles = site.corpus_profiles
+    mine = next((p for p in profiles if p.iri == str(resource.iri)), None)
+    if mine is None:
+        return None
+
+    def href(iri: str) -> str | None:
+        project_id = iri.rsplit("/", 1)[-1]
+        if site.project_iri(project_id) is None:
+            return None
+        return links.relative(here, links.html_document(f"/projet/{project_id}", lang))
+
+    return standing_of(mine, profiles, lang).with_links(href)
+
+
+def _part_anchors(graph: Graph, main: URIRef, body: str) -> list[str]:
+    """Anchors of the project's parts that the body has no element for, so that every part's link lands here."""
+    found = {part_anchor(main, s) for s in graph.subjects() if isinstance(s, URIRef)} - {None}
+    return sorted(anchor for anchor in found if f'id="{anchor}"' not in body)
+
+
+def organisation(resource: Resource, lang: str):
+    """An organisation of the corpus: its identifiers, the names it is given, and the poles whose
+    descriptions name it, each with the actor that stands for it there."""
+    site = get_site()
+    ref = site.organisation(resource.key)
+    graph = organisation_graph(resource.iri)
     p = presenter(lang)
-    ref = next((ref for ref in get_site().projects if ref.iri == resource.iri), None)
-    return "project.html", {
-        "ref": ref,
-        "name": p.label(resource.iri, graph),
+    by_project = {str(ref_.iri): ref_ for ref_ in site.projects}
+    actors = []
+    for actor in sorted(graph.subjects(CAP.organisation, resource.iri), key=str):
+        owner, _ = project_part("/" + str(actor).removeprefix(links.base_iri(site.config)))
+        project_ref = by_project.get(links.base_iri(site.config) + owner.lstrip("/")) if owner else None
+        if project_ref is not None:
+            anchor = part_anchor(project_ref.iri, actor)
+            actors.append({"project": project_ref, "name": p.label(actor, graph), "anchor": anchor})
+    return "organisation.html", {
+        "name": (ref.name, None) if ref else p.label(resource.iri, graph),
         "properties": p.rows(graph, resource.iri),
-        "answers": _answers(p, graph, resource.iri),
-        "sections": _sections(p, graph, resource.iri),
+        "actors": sorted(actors, key=lambda a: (a["project"].name.casefold(), a["project"].id)),
     }
 
 
@@ -213,4 +275,11 @@ def download_paths() -> list[str]:
     return found
 
 
-BUILDERS = {"catalog": catalog, "projects": projects, "register": register, "project": project, "thing": thing}
+BUILDERS = {
+    "catalog": catalog,
+    "projects": projects,
+    "register": register,
+    "project": project,
+    "organisation": organisation,
+    "thing": thing,
+}

@@ -40,7 +40,8 @@ class Term:
 
 def presenter(lang: str) -> Presenter:
     site = get_site()
-    return Presenter(site.graph, lang, (BASE, links.base_iri(site.config)), locate=site.locate)
+    cache = site.label_cache.setdefault(lang, {})
+    return Presenter(site.graph, lang, (BASE, links.base_iri(site.config)), locate=site.locate, cache=cache)
 
 
 def _first_text(p: Presenter, graph: Graph, node, props) -> str:

@@ -3,21 +3,25 @@
 Pages about the grid use the grid's dataclasses; pages about anything else
 (a project, the ontology, an organisation) are drawn from RDF with these
 helpers. An IRI under the published bases becomes a link to its page in the
-same language; any other IRI stays an external link.
+same language; any other http(s) IRI is an external link, and an IRI of any
+other scheme (``javascript:``, ``data:``, ``file:``) is text, never a link.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from ..project.schema import INSEE_GEO
 from ..rdf.describe import LABEL_PROPERTIES
 from ..rdf.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ..rdf.weblinks import is_web_link
 from . import links
 
-__all__ = ["Value", "Row", "Presenter", "internal_path", "curie"]
+__all__ = ["Value", "Row", "Presenter", "internal_path", "curie", "place_label"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Row:
     values: tuple[Value, ...]
 
 
+@functools.lru_cache(maxsize=4096)
 def curie(iri: str) -> str:
     """``skos:prefLabel`` for a known namespace, else the IRI itself."""
     best = max((ns for ns in PREFIXES.values() if iri.startswith(str(ns))), key=lambda ns: len(str(ns)), default=None)
@@ -74,7 +79,11 @@ def internal_path(iri: str, bases: tuple[str, ...], lang: str, locate=_no_owner)
 
 def _is_vocabulary_term(node) -> bool:
     """Terms of a vocabulary (ours in def#, or reused ones), as opposed to data resources."""
-    iri = str(node)
+    return _is_vocabulary_iri(str(node))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_vocabulary_iri(iri: str) -> bool:
     reused = iri.startswith(tuple(map(str, PREFIXES.values()))) and not iri.startswith(BASE)
     return reused or iri.startswith(ONTOLOGY_IRI)
 
@@ -82,11 +91,21 @@ def _is_vocabulary_term(node) -> bool:
 class Presenter:
     """Turns RDF terms of ``graph`` into :class:`Value` and :class:`Row` for a page in ``lang``."""
 
-    def __init__(self, labels: Graph, lang: str, bases: tuple[str, ...] = (BASE,), locate=_no_owner) -> None:
+    def __init__(
+        self,
+        labels: Graph,
+        lang: str,
+        bases: tuple[str, ...] = (BASE,),
+        locate=_no_owner,
+        cache: dict | None = None,
+    ) -> None:
         self.labels = labels
         self.lang = lang
         self.bases = tuple(dict.fromkeys(bases))
         self.locate = locate  # path -> (published page, anchor) or None, so that no link is dead
+        # Labels found in ``labels``, by node: shared by the pages of one site and language, since
+        # ``labels`` does not change; a page's own graph is always read first.
+        self._known = {} if cache is None else cache
 
     def pick(self, literals) -> tuple[str, str | None] | None:
         """The literal in the page's language, else one without a language, else any (text, its lang)."""
@@ -109,15 +128,26 @@ class Presenter:
         actor) keeps the name its description gives, marked with its language.
         """
         strict = _is_vocabulary_term(node)
-        for source in (graph, self.labels):
-            if source is None:
-                continue
-            for prop in LABEL_PROPERTIES:
-                found = self.pick(source.objects(node, prop))
-                if found and (found[1] is None or not strict):
-                    return found
+        found = self._label_in(graph, node, strict) if graph is not None else None
+        if found:
+            return found
+        if node not in self._known:
+            self._known[node] = self._label_in(self.labels, node, strict) or self._fallback_label(node)
+        return self._known[node]
+
+    def _label_in(self, source: Graph, node, strict: bool) -> tuple[str, str | None] | None:
+        for prop in LABEL_PROPERTIES:
+            found = self.pick(source.objects(node, prop))
+            if found and (found[1] is None or not strict):
+                return found
+        return None
+
+    def _fallback_label(self, node) -> tuple[str, str | None]:
         if isinstance(node, URIRef) and str(node).startswith(self.bases):
             return "/".join(str(node).rstrip("/").rsplit("/", 2)[-2:]), None  # e.g. reponse/q01
+        place = place_label(node)
+        if place is not None:
+            return place, None
         return (curie(str(node)), None) if isinstance(node, URIRef) else ("…", None)
 
     def value(self, node, graph: Graph) -> Value:
@@ -130,8 +160,8 @@ class Presenter:
         if _is_vocabulary_term(node) and not iri.startswith(ONTOLOGY_IRI) and curie(iri) != iri:
             text, lang = curie(iri), None  # a reused term is best known by its prefixed name: skos:Concept
         path = internal_path(iri, self.bases, self.lang, self.locate)
-        if path is None and iri.startswith(self.bases):
-            return Value(text, lang=lang, iri=iri)  # ours but not published: no dead link
+        if path is None and (iri.startswith(self.bases) or not is_web_link(iri)):
+            return Value(text, lang=lang, iri=iri)  # ours but not published (no dead link), or not a web address
         return Value(text, path or iri, internal=path is not None, lang=lang, iri=iri)
 
     def values(self, graph: Graph, subject, prop) -> list[Value]:
@@ -158,6 +188,29 @@ class Presenter:
             if subjects:
                 rows.append(Row(self.label(prop)[0], str(prop), tuple(self.value(s, graph) for s in subjects)))
         return rows
+
+
+# The kinds of INSEE's IRIs of places (http://id.insee.fr/geo/commune/80021), by their kind in cap_ptce.geo
+_PLACE_KINDS = {"commune": "commune", "departement": "departement", "region": "region", "intercommunalite": "epci"}
+
+
+def place_label(node) -> str | None:
+    """A place's name and code from the Code officiel géographique (``Amiens (80021)``), for INSEE's IRIs.
+
+    Descriptions name places by code only: the name shown is the COG's
+    (:mod:`cap_ptce.geo`), never one typed by hand. None for another IRI or a
+    code that names no place of the COG.
+    """
+    iri = str(node)
+    if not isinstance(node, URIRef) or not iri.startswith(INSEE_GEO):
+        return None
+    kind, _, code = iri[len(INSEE_GEO) :].partition("/")
+    if kind not in _PLACE_KINDS or not code:
+        return None
+    from ..geo import load_geography  # late: the table is read only when a page shows a place
+
+    name = load_geography().place_name(_PLACE_KINDS[kind], code)
+    return None if name is None else f"{name} ({code})"
 
 
 def _sort_key(node) -> tuple[int, str]:

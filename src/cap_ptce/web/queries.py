@@ -18,16 +18,22 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from ..errors import InputError, QueryError, QueryTimeoutError, QueryTooLargeError
 from ..grid import load_grid
 from ..i18n import LANGUAGES
-from ..queries import ReadyQuery, get_query, list_queries
-from ..queries.results import TWIN_FORMATS, run_table, serialise
-from .i18n import current_lang
+from ..queries import ReadyQuery, get_query, list_queries, query_text
+from ..queries.results import CSVW, TWIN_FORMATS, csvw_metadata, run_table, run_terms, serialise
+from ..rdf.weblinks import web_link
+from ..sparql.csvsafe import neutralise_csv
+from .cache import cached
+from .i18n import current_lang, peek_lang
+from .limits import client_key
+from .site import get_site
 from .sparql import get_kb
 
 __all__ = ["bp"]
 
 bp = Blueprint("queries", __name__)
 
-_PAGE_ARGS = {"lang"}
+_PAGE_ARGS = {"lang", "raw"}  # the page's language; raw CSV cells (see cap_ptce.sparql.csvsafe)
+_YES = {"1", "true", "yes", "on", "oui"}
 PAGE_ROWS = 500  # rows shown in a page's table
 
 
@@ -54,10 +60,19 @@ def index_json() -> Response:
 
 @bp.get("/requetes/<name>")
 def detail(name: str) -> Response:
-    """A query's page: description, parameter form, results table and SPARQL text."""
+    """A query's page: description, parameter form, results table and SPARQL text (drawn once per store version)."""
+    return cached(get_site().documents, _cache_key(), lambda: _detail(name), limit=False)
+
+
+def _cache_key() -> str:
+    """What a query's answer depends on: its path, its parameters and the page's language."""
+    return f"{request.path}?{urlencode(sorted(request.args.items(multi=True)))}#{peek_lang()}"
+
+
+def _detail(name: str) -> Response:
     query = get_query(name)
     lang = current_lang()
-    params = _params(query, lang)
+    params = _params(query)
     context: dict[str, Any] = {"error": None, "rows": [], "total": 0, "variables": [], "sparql": query.sparql}
     status = 200
     try:
@@ -86,12 +101,47 @@ def detail(name: str) -> Response:
 @bp.get("/requetes/<name>.<any(csv, json, tsv, xml):suffix>")
 def twin(name: str, suffix: str) -> Response:
     """The results of the query ``name`` as CSV, JSON, TSV or XML (SPARQL 1.1 result formats)."""
+    return cached(get_site().documents, _cache_key(), lambda: _twin(name, suffix), limit=False)
+
+
+def _twin(name: str, suffix: str) -> Response:
     query = get_query(name)
-    body, media_type = serialise(get_kb(), query.build(_params(query, current_lang())), suffix, **_limits())
+    body, media_type = serialise(get_kb(), query.build(_params(query)), suffix, **_limits())
+    if suffix == "csv" and request.args.get("raw", "").lower() not in _YES:
+        body = neutralise_csv(body)
     response = Response(body, content_type=media_type)
-    response.headers["Content-Disposition"] = f'inline; filename="{query.name}.{suffix}"'
-    page = f"/requetes/{query.name}" + (f"?{urlencode(sorted(request.args.items()))}" if request.args else "")
-    response.headers["Link"] = f'<{page}>; rel="alternate"; type="text/html"'
+    disposition = "attachment" if suffix in {"csv", "tsv"} else "inline"  # a spreadsheet's file is downloaded
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{query.name}.{suffix}"'
+    links = [f'<{_page_path(query.name)}>; rel="alternate"; type="text/html"']
+    if suffix == "csv":  # CSVW: the columns' datatypes, so that "01" stays a code and not a number
+        links.append(f'<{_page_path(query.name, ".csv-metadata.json")}>; rel="describedby"; type="{CSVW}"')
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
+@bp.get("/requetes/<name>.csv-metadata.json")
+def csv_metadata(name: str) -> Response:
+    """The CSVW metadata of a CSV twin: its columns, their titles and datatypes (W3C *Tabular Data on the Web*)."""
+    query = get_query(name)
+    variables, rows = run_terms(get_kb(), query.build(_params(query)), **_limits())
+    csv_url = _page_path(query.name, ".csv").rsplit("/", 1)[1]
+    response = jsonify(csvw_metadata(query, variables, rows, csv_url))
+    response.content_type = CSVW
+    return response
+
+
+def _page_path(name: str, suffix: str = "") -> str:
+    """``/requetes/NAME{suffix}`` with the request's own parameters."""
+    query_string = urlencode(sorted(request.args.items(multi=True)))
+    return f"/requetes/{name}{suffix}" + (f"?{query_string}" if query_string else "")
+
+
+@bp.get("/requetes/<name>.rq")
+def query_file(name: str) -> Response:
+    """The query's file as shipped: its header (titles, parameters, columns) and SPARQL runnable as it stands."""
+    query = get_query(name)
+    response = Response(query_text(query.name), content_type="application/sparql-query; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{query.name}.rq"'
     return response
 
 
@@ -108,10 +158,10 @@ def english_alias(name: str | None = None) -> Response:
 def _limits() -> dict[str, Any]:
     """The endpoint's limits: ready-made queries get no more room than any other query."""
     config = current_app.config
-    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"]}
+    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"], "client": client_key()}
 
 
-def _params(query: ReadyQuery, lang: str) -> dict[str, str]:
+def _params(query: ReadyQuery) -> dict[str, str]:
     """The query's parameters from the query string; ``langue`` follows the page by default.
 
     A parameter given several times (a multiple choice in the form) becomes one
@@ -123,7 +173,7 @@ def _params(query: ReadyQuery, lang: str) -> dict[str, str]:
         if key not in _PAGE_ARGS
     }
     if any(p.name == "langue" for p in query.parameters) and not params.get("langue"):
-        params["langue"] = lang
+        params["langue"] = current_lang()  # only then does the answer depend on Accept-Language
     return params
 
 
@@ -167,7 +217,7 @@ def _cell(value: Any) -> dict[str, str | None]:
     base = current_app.config["BASE_IRI"]
     if isinstance(value, str) and text.startswith(base):
         return {"text": text, "href": None, "path": "/" + text.removeprefix(base)}
-    href = text if isinstance(value, str) and text.startswith(("http://", "https://")) else None
+    href = web_link(text) if isinstance(value, str) else None
     return {"text": text, "href": href, "path": None}
 
 
@@ -197,22 +247,28 @@ def _with_links(response: Response, alternates: list[dict[str, Any]]) -> Respons
 
 
 def _summary(query: ReadyQuery) -> dict[str, Any]:
+    """A query for machines: its texts, columns, SPARQL runnable as it stands, and how to bind each parameter."""
     return {
         "name": query.name,
         "title": query.title,
         "description": query.description,
-        "parameters": [
-            {
-                "name": p.name,
-                "type": p.type,
-                "default": p.default,
-                "description": p.description,
-                **({"choices": list(p.choices)} if p.choices else {}),
-            }
-            for p in query.parameters
-        ],
+        "parameters": [parameter.for_machines(query.sparql) for parameter in query.parameters],
+        "binding": BINDING,
         "columns": query.columns,
         "sparql": query.sparql,
+        "rq": f"/requetes/{query.name}.rq",
         "page": f"/requetes/{query.name}",
         "results": {suffix: f"/requetes/{query.name}.{suffix}" for suffix in TWIN_FORMATS},
     }
+
+
+# How a program binds a parameter, said once for every query of /requetes.json.
+BINDING = {
+    "fr": "« sparql » s'exécute tel quel, avec les valeurs par défaut. Pour donner une valeur à un paramètre, "
+    "remplacez dans « sparql » son « placeholder » par VALUES ?nom { … } avec, entre les accolades, un terme "
+    'RDF en syntaxe SPARQL (« term » : iri → <…>, string → "…", xsd:… → "…"^^<…>), ou plusieurs si « multiple » ; '
+    "UNDEF y laisse toutes les valeurs.",
+    "en": "“sparql” runs as it stands, with the default values. To give a parameter a value, replace its "
+    "“placeholder” in “sparql” with VALUES ?name { … } holding one RDF term in SPARQL syntax (“term”: iri → <…>, "
+    'string → "…", xsd:… → "…"^^<…>), or several if “multiple”; UNDEF there leaves every value.',
+}

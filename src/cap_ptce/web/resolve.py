@@ -30,8 +30,8 @@ class Resource:
     """Something the app answers for: its path (no suffix), kind, key within the kind, IRI and offers.
 
     Kinds: home, grid, grid-future, entry, question, example, scheme, concept,
-    public-scheme, ontology, shapes, catalog, projects, project, thing (any other
-    described IRI). Pages only (no RDF) have no IRI.
+    public-scheme, ontology, shapes, catalog, projects, project, organisation,
+    thing (any other described IRI). Pages only (no RDF) have no IRI.
     """
 
     path: str
@@ -128,6 +128,10 @@ _PATTERNS: tuple[tuple[re.Pattern, _Builder], ...] = tuple(
 )
 
 
+# An organisation of the corpus, by its SIREN (9 digits) or RNA number (W and 9 characters).
+_ORGANISATION = re.compile(r"/organisation/(?P<key>siren/[0-9]{9}|rna/W[0-9A-Z]{9})")
+
+
 def resolve_grid_path(path: str, grid: Grid | None = None) -> Resource | None:
     """The resource of a fixed kind at ``path`` (no suffix), or None if no pattern names it."""
     grid = grid or load_grid()
@@ -148,12 +152,14 @@ def resolve(
     project_iri: Callable[[str], URIRef | None],
     is_thing: Callable[[URIRef], bool],
     project_part: Callable[[str], tuple[str, str] | None] = lambda path: None,
+    organisation_iri: Callable[[str], URIRef | None] = lambda key: None,
 ) -> Resource:
     """The resource at ``path``.
 
     ``project_iri`` gives a project's IRI (None: no such project); ``project_part``
     gives, for the path of a part of a project (its actors, actions…), the
-    project's id and the part's anchor on the project's page (None: no such part).
+    project's id and the part's anchor on the project's page (None: no such part);
+    ``organisation_iri`` gives the IRI of an organisation ``siren/…`` or ``rna/…``.
     """
     found = resolve_grid_path(path)
     if found is not None:
@@ -167,6 +173,10 @@ def resolve(
     iri = project_iri(project["key"]) if project else None
     if iri is not None:
         return Resource(path, "project", project["key"], iri, representations())
+    organisation = _ORGANISATION.fullmatch(path)
+    iri = organisation_iri(organisation["key"]) if organisation else None
+    if iri is not None:
+        return Resource(path, "organisation", organisation["key"], iri, representations())
     part = project_part(path)
     if part is not None:
         owner, anchor = part

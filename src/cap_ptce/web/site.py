@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from flask import current_app
@@ -17,8 +17,10 @@ from ..i18n import texts
 from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
 from ..publish.parts import REGISTER_PROFILE, current_versions, dataset_parts, register_sources
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
-from ..rdf.serialize import serialize
+from ..rdf.serialize import canonical_graph, serialize
+from ..store import REFERENCE_GRAPHS
 from . import corpus, links
+from .cache import DocumentCache
 from .resolve import grid_resources, resolve_grid_path
 
 __all__ = ["Site", "get_site", "PART_TITLES"]
@@ -63,7 +65,11 @@ class Site:
     config: dict
     grid: Grid
     _downloads: dict = field(default_factory=dict, repr=False)
+    _canonical: dict = field(default_factory=dict, repr=False)  # part id -> canonical_graph, for every format
     _project_graphs: dict = field(default_factory=dict, repr=False)
+    label_cache: dict = field(default_factory=dict, repr=False)  # by language: the labels pages found in graph
+    documents: DocumentCache = field(default_factory=DocumentCache, repr=False)  # the answers drawn once
+    store_version: int = 0  # the knowledge base's version this site was read from
 
     @cached_property
     def reference_graphs(self) -> dict[str, Graph]:
@@ -75,7 +81,12 @@ class Site:
     def part_graphs(self) -> dict[str, Graph]:
         """Every published part, the corpus included: read from the knowledge base into rdflib, so
         only the catalogue and the downloads ask for it (32 s at 1,000 descriptions), never a page."""
-        return {**self.reference_graphs, **{part: corpus.corpus_graph(part) for part in self.description_parts}}
+        merged = {}
+        for part in self.description_parts:
+            merged[part] = bind_prefixes(Graph())
+            for graph in self.corpus_graphs[part].values():
+                merged[part] += graph
+        return {**self.reference_graphs, **merged}
 
     @cached_property
     def description_parts(self) -> tuple[str, ...]:
@@ -84,12 +95,26 @@ class Site:
         return tuple(part for part in _DESCRIPTIONS if part in held)
 
     @cached_property
-    def graph(self) -> Graph:
-        """The ontology, the grid and the shapes together: where resource descriptions come from."""
+    def corpus_graphs(self) -> dict[str, dict[str, Graph]]:
+        """For each part of descriptions, its graphs (descriptions, and its share of the provenance,
+        places, indicators and organisations graphs) by their names in the knowledge base."""
+        return {part: corpus.corpus_graphs(part) for part in self.description_parts}
+
+    @cached_property
+    def reference_union(self) -> Graph:
+        """The ontology, the grid and the shapes together."""
         union = bind_prefixes(Graph())
         for graph in self.reference_graphs.values():
             union += graph
         return union
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The reference graphs and what the corpus's own graphs say of themselves (the places graph's
+        source…): where resource descriptions come from."""
+        if not self.projects:
+            return self.reference_union
+        return self.reference_union + corpus.graph_descriptions()
 
     def _examples(self) -> dict[str, tuple[URIRef, ...]]:
         """A few typical resources of each part, for void:exampleResource."""
@@ -108,8 +133,18 @@ class Site:
 
     @cached_property
     def parts(self) -> tuple[Part, ...]:
-        """Every part with its graph, the corpus included: what the downloads serialise."""
-        return self._parts(self.part_graphs)
+        """Every part with its graph, the corpus included: what the downloads serialise.
+
+        Each graph keeps the name it has in the knowledge base, so that the quads
+        dumps, loaded into any store, answer every query as the endpoint does.
+        """
+        named = {
+            part_id: {REFERENCE_GRAPHS[key]: self.part_graphs[part_id]}
+            for part_id, (key, _, _) in PART_TITLES.items()
+            if key in REFERENCE_GRAPHS
+        }
+        named.update(self.corpus_graphs)  # the corpus's graphs, the register's
+        return tuple(replace(part, named_graphs=named[part.id]) for part in self._parts(self.part_graphs))
 
     @cached_property
     def catalog_parts(self) -> tuple[Part, ...]:
@@ -145,7 +180,7 @@ class Site:
 
     @cached_property
     def fictional(self) -> tuple[int, int]:
-        """(projects, fictional projects) of the knowledge base."""
+        """(projects, fictional projects) of the corpus (the register's poles are real)."""
         return corpus.fictional_count()
 
     def _words(self, part_id: str, title: dict, description: dict) -> tuple[dict, dict]:
@@ -175,7 +210,7 @@ class Site:
 
     @cached_property
     def catalog(self) -> Graph:
-        whole = corpus.whole_statistics(self.graph, self.corpus_figures)
+        whole = corpus.whole_statistics(self.reference_union, self.corpus_figures)
         return catalog_graph(
             self.catalog_parts,
             self.publication,
@@ -191,6 +226,23 @@ class Site:
     @cached_property
     def backlinks(self) -> dict[str, list[corpus.ProjectRef]]:
         return corpus.grid_backlinks()
+
+    @cached_property
+    def corpus_profiles(self) -> list:
+        """Every project's profile (size, mix, funding, completeness, axes, places), measured once per app."""
+        from ..dossier.compare import corpus_profiles
+        from .sparql import get_kb
+
+        return corpus_profiles(get_kb())
+
+    @cached_property
+    def organisations(self) -> list[corpus.OrganisationRef]:
+        """The organisations that the corpus's actors stand for, by SIREN or RNA number (read once)."""
+        return corpus.list_organisations()
+
+    def organisation(self, key: str) -> corpus.OrganisationRef | None:
+        """The organisation ``siren/…`` or ``rna/…``, or None if the knowledge base has no such one."""
+        return next((ref for ref in self.organisations if ref.key == key), None)
 
     def projects_pointing_at(self, iri: URIRef) -> list[corpus.ProjectRef]:
         """The projects whose description points at the grid resource ``iri``."""
@@ -237,7 +289,8 @@ class Site:
     def paths(self) -> frozenset[str]:
         """Every resource path this site answers for."""
         fixed = {resource.path for resource in grid_resources(self.grid)}
-        return frozenset(fixed | set(self.thing_paths) | {f"/projet/{ref.id}" for ref in self.projects})
+        organisations = {f"/organisation/{ref.key}" for ref in self.organisations}
+        return frozenset(fixed | set(self.thing_paths) | {f"/projet/{ref.id}" for ref in self.projects} | organisations)
 
     def is_published(self, path: str) -> bool:
         return path in self.paths
@@ -248,6 +301,8 @@ class Site:
         if owner is None or owner not in self.paths:
             return None
         project_id = owner.rsplit("/", 1)[1]
+        if rest == "graphe":  # the description's named graph (its provenance record's subject): its document
+            return project_id, ""
         graph = self.project_graph(project_id)
         iri = URIRef(links.base_iri(self.config) + path.lstrip("/"))
         if graph is None or (iri, None, None) not in graph:
@@ -288,8 +343,15 @@ class Site:
             whole = bind_prefixes(Graph())
             for part in self.parts:
                 whole += part.graph
-            return serialize(whole, format_name)
-        return serialize(self.reference_graphs[part_id], format_name)
+            return serialize(whole, format_name, canonical=self._canonical_of(WHOLE, whole))
+        graph = self.reference_graphs[part_id]
+        return serialize(graph, format_name, canonical=self._canonical_of(part_id, graph))
+
+    def _canonical_of(self, part_id: str, graph: Graph) -> Graph:
+        """The part's graph with canonical blank-node labels, made once for all its formats."""
+        if part_id not in self._canonical:
+            self._canonical[part_id] = canonical_graph(graph)
+        return self._canonical[part_id]
 
 
 def project_part(path: str) -> tuple[str | None, str]:
@@ -308,10 +370,16 @@ _SITE_LOCK = threading.Lock()
 
 
 def get_site() -> Site:
-    """The current app's site, made on first use (once, even when two threads ask at once)."""
+    """The current app's site, made on first use (once, even when two threads ask at once).
+
+    It is made again, with empty caches, when the knowledge base has been written since.
+    """
+    from .sparql import get_kb
+
+    version = get_kb().version
     with _SITE_LOCK:
         site = current_app.extensions.get("cap_ptce.site")
-        if site is None:
-            site = Site(dict(current_app.config), load_grid())
+        if site is None or site.store_version != version:
+            site = Site(dict(current_app.config), load_grid(), store_version=version)
             current_app.extensions["cap_ptce.site"] = site
     return site

@@ -9,7 +9,10 @@ answer in the negotiated format. Every refusal is a typed error that
 from __future__ import annotations
 
 import atexit
+import functools
+import json
 import logging
+import re
 import threading
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin
@@ -22,11 +25,14 @@ from werkzeug.http import parse_accept_header, parse_options_header
 
 from ..errors import InputError, ParameterError, QueryRefusedError, QueryTooLargeError
 from ..i18n import texts
+from ..publish.headers import content_security_policy, style_hash
 from ..queries import list_queries
 from ..sparql import GRAPH_FORMATS, QueryRequest, choose_format
+from ..sparql.csvsafe import neutralise_csv
 from ..sparql.description import service_description
 from ..store import KnowledgeBase
 from ..store.build import build_kb
+from .limits import client_key
 
 __all__ = ["bp", "init_app", "get_kb", "set_kb", "protocol_request"]
 
@@ -41,6 +47,8 @@ _READ_ONLY = (
     "load data with `cap-ptce load CORPUS --store DIR`"
 )
 _YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+_YES = {"1", "true", "yes", "on", "oui"}
+_DOWNLOADED = {"csv", "tsv"}
 
 
 # --- the app's knowledge base ---------------------------------------------------------
@@ -166,21 +174,30 @@ def _graph_iri(value: str, name: str) -> str:
     return iri
 
 
-def protocol_request() -> tuple[QueryRequest | None, list[str]]:
-    """The current HTTP request as a QueryRequest (None without a query) and its format names."""
+def protocol_request() -> tuple[QueryRequest | None, list[str], bool]:
+    """The current HTTP request as a QueryRequest (None without a query), its format names, and ``raw``.
+
+    ``raw=true`` asks for CSV cells as they are, without the neutralising of
+    formulas (:mod:`cap_ptce.sparql.csvsafe`).
+    """
     text, params = _params()
     formats = params.getlist("format") + params.getlist("output")
+    raw = _one(params.getlist("raw"), "raw") in _YES
     if text is None:
-        return None, formats
+        return None, formats, raw
     default = tuple(_graph_iri(value, "default-graph-uri") for value in params.getlist("default-graph-uri"))
     named = tuple(_graph_iri(value, "named-graph-uri") for value in params.getlist("named-graph-uri"))
     has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
-    return QueryRequest(
-        text,
-        default_graphs=default if has_dataset else None,
-        named_graphs=named if has_dataset else None,
-        base_iri=request.base_url,
-    ), formats
+    return (
+        QueryRequest(
+            text,
+            default_graphs=default if has_dataset else None,
+            named_graphs=named if has_dataset else None,
+            base_iri=request.base_url,
+        ),
+        formats,
+        raw,
+    )
 
 
 # --- the endpoint ---------------------------------------------------------------------
@@ -189,7 +206,7 @@ def protocol_request() -> tuple[QueryRequest | None, list[str]]:
 @bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
 def endpoint() -> Response:
     """SPARQL 1.1 Protocol: a query's results, or without a query the service description or editor."""
-    query, formats = protocol_request()
+    query, formats, raw = protocol_request()
     if query is None:
         return _without_query(formats)
     kb = get_kb()
@@ -197,10 +214,18 @@ def endpoint() -> Response:
     fmt = choose_format(info.form, request.headers.get("Accept"), formats)
     config = current_app.config
     result = kb.run(
-        query, fmt, info=info, timeout=float(config["QUERY_TIMEOUT"]), max_rows=int(config["MAX_RESULT_ROWS"])
+        query,
+        fmt,
+        info=info,
+        timeout=float(config["QUERY_TIMEOUT"]),
+        max_rows=int(config["MAX_RESULT_ROWS"]),
+        client=client_key(),
     )
-    response = Response(result.body, content_type=fmt.content_type)
+    body = result.body if raw or fmt.name != "csv" else neutralise_csv(result.body)
+    response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
+    if fmt.name in _DOWNLOADED:  # a table a browser would show as a page or a spreadsheet would open
+        response.headers["Content-Disposition"] = f'attachment; filename="resultats.{fmt.name}"'
     return response
 
 
@@ -214,6 +239,9 @@ def _without_query(formats: list[str]) -> Response:
     if not formats and _wants_html():
         page = render_template("sparql.html", **_editor_context())
         response = Response(page, content_type="text/html; charset=utf-8")
+        folder = yasgui_dir()
+        if folder is not None:
+            response.headers["Content-Security-Policy"] = content_security_policy(yasgui_style_hashes(folder))
         response.headers["Link"] = f'<{request.base_url}?format=turtle>; rel="alternate"; type="text/turtle"'
     else:
         response = _service_description(formats)
@@ -247,6 +275,33 @@ def yasgui_dir() -> Path | None:
         if all((folder / name).is_file() for name in _YASGUI_FILES):
             return folder
     return None
+
+
+# YASGUI's table adds <style> elements for its column grips: their text, fixed, or its cursor option.
+_CREATED_STYLE = re.compile(r'createStyle\([^,()]+,"((?:[^"\\]|\\.)*)"\)')
+_CURSOR_OPTION = re.compile(r'\b(dragCursor|hoverCursor):"([^"]+)"')
+
+
+@functools.cache
+def yasgui_style_hashes(folder: Path) -> tuple[str, ...]:
+    """The CSP hashes of the styles YASGUI's script creates, read from the installed file itself.
+
+    So the editor page allows exactly those styles and no other, whatever version
+    ``make install`` put in node_modules.
+    """
+    script = (folder / "yasgui.min.js").read_text(encoding="utf-8", errors="replace")
+    styles = set()
+    for literal in _CREATED_STYLE.findall(script):
+        try:
+            styles.add(json.loads(f'"{literal}"'))
+        except ValueError:
+            continue  # an escape JSON does not know: that style stays refused
+    for option, cursor in _CURSOR_OPTION.findall(script):
+        if option == "dragCursor":
+            styles.add("*{cursor:" + cursor + "!important}")
+        elif cursor != "col-resize":
+            styles.add(".grip-handle .grip-resizable:hover{cursor:" + cursor + "!important}")
+    return tuple(sorted(style_hash(style) for style in styles))
 
 
 def _examples(lang: str) -> list[dict]:

@@ -1,0 +1,151 @@
+"""Benchmark: ``cap-ptce load`` against Oxigraph's own bulk loader, on the same generated corpora.
+
+Targets (issue 16, point 1), on 2 cores: 1,000 generated descriptions loaded
+into an on-disk store, validation included, in under 8 s; 10,000 in under 60 s.
+
+For each size N (``CAP_PTCE_BENCH_LOAD_SIZES``, default ``1000,10000``), in
+fresh processes, as a user runs them:
+
+- ``cap-ptce generate N --seed 0``, then ``cap-ptce load DIR --store NEW``
+  (validation on, ``--jobs`` at its default: every CPU) and the same with
+  ``--no-validate``;
+- the baseline: the very quads that load wrote (dumped as N-Quads), put into a
+  new on-disk store by Oxigraph's bulk loader alone (``Store.bulk_load`` in a
+  fresh Python process): what the engine costs, with nothing of ours around it;
+- a reload after one file changed (the incremental path).
+
+Wall time depends on what else the machine runs: the load average before and
+after is written beside the figures, and so is the CPU time of each command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.validation import _machine
+from bench.validation_engines import _timed
+
+TARGETS = {1000: 8.0, 10000: 60.0}  # seconds, validation included
+_BULK = "import sys, pyoxigraph as ox; ox.Store(sys.argv[1]).bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)"
+
+_DUMP = (
+    "import sys, pyoxigraph as ox; "
+    "ox.Store.read_only(sys.argv[1]).dump(output=sys.argv[2], format=ox.RdfFormat.N_QUADS)"
+)
+
+
+def sizes() -> list[int]:
+    return [int(size) for size in os.environ.get("CAP_PTCE_BENCH_LOAD_SIZES", "1000,10000").split(",") if size]
+
+
+def run(results_dir: Path) -> dict:
+    """Time every load of every size; write loading.json and loading.md into ``results_dir``."""
+    figures = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "sizes": {},
+    }
+    for size in sizes():
+        figures["sizes"][str(size)] = _one_size(size)
+    figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "loading.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    (results_dir / "loading.md").write_text(_markdown(figures), encoding="utf-8")
+    return figures
+
+
+def _one_size(size: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="cap-ptce-bench-load-") as tmp:
+        folder, work = Path(tmp) / "corpus", Path(tmp)
+        _timed(["generate", str(size), "--seed", "0", "-o", str(folder)])
+        validated = _timed(["load", str(folder), "--store", str(work / "validated")])
+        plain = _timed(["load", str(folder), "--store", str(work / "plain"), "--no-validate"])
+        dump = work / "dump.nq"
+        _dump(work / "plain", dump)
+        engine = _engine_alone(work / "engine", dump)
+        first = sorted(folder.glob("*.yaml"))[0]
+        first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        reload = _timed(["load", str(folder), "--store", str(work / "validated")])
+        quads = dump.read_bytes().count(b"\n")
+    target = TARGETS.get(size)
+    return {
+        "descriptions": size,
+        "quads": quads,
+        "load_validated": _figure(validated, size),
+        "load_without_validation": _figure(plain, size),
+        "oxigraph_bulk_load_alone": _figure(engine, size),
+        "reload_one_changed_file": _figure(reload, 1),
+        "ratio_to_engine": round(validated["wall"] / engine["wall"], 1),
+        "target_seconds": target,
+        "target_met": None if target is None else validated["wall"] < target,
+    }
+
+
+def _dump(store: Path, out: Path) -> None:
+    subprocess.run([sys.executable, "-c", _DUMP, str(store), str(out)], check=True)
+
+
+def _engine_alone(store: Path, dump: Path) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _BULK, str(store), str(dump)], check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": wall, "cpu": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, "code": 0}
+
+
+def _figure(timed: dict, files: int) -> dict:
+    return {
+        "seconds": round(timed["wall"], 2),
+        "cpu_seconds": round(timed["cpu"], 2),
+        "files_per_second": round(files / timed["wall"], 1),
+    }
+
+
+def _markdown(figures: dict) -> str:
+    machine = figures["machine"]
+    lines = [
+        "# Loading / chargement",
+        "",
+        f"Date: {figures['date']}. Machine: {machine['cpu']} ({machine['cpus']} CPU), {machine['platform']}, "
+        f"Python {machine['python']}.",
+        f"Load average (1, 5, 15 min) before: {figures['load_average_before']}, after: "
+        f"{figures['load_average_after']} (other work shares the machine: read the CPU seconds too).",
+        "",
+        "Each figure is one command in a fresh process; `cap-ptce load` into a new on-disk store, `--jobs` at "
+        "its default (every CPU). The baseline is Oxigraph's bulk loader alone on the quads that load wrote.",
+        "",
+        "| descriptions | quads | command | wall (s) | CPU (s) | descriptions a second |",
+        "| ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for size, one in figures["sizes"].items():
+        for label, key in (
+            ("`cap-ptce load` (validated)", "load_validated"),
+            ("`cap-ptce load --no-validate`", "load_without_validation"),
+            ("Oxigraph `bulk_load` alone (baseline)", "oxigraph_bulk_load_alone"),
+        ):
+            f = one[key]
+            lines.append(
+                f"| {size} | {one['quads']} | {label} | {f['seconds']} | {f['cpu_seconds']} | {f['files_per_second']} |"
+            )
+        reload = one["reload_one_changed_file"]
+        lines.append(f"| {size} | | reload, one file changed | {reload['seconds']} | {reload['cpu_seconds']} | |")
+    lines += ["", "## Targets", ""]
+    for size, one in figures["sizes"].items():
+        if one["target_seconds"] is None:
+            continue
+        verdict = "met" if one["target_met"] else "NOT met"
+        lines.append(
+            f"- {size} descriptions, validated, under {one['target_seconds']} s: **{verdict}** "
+            f"({one['load_validated']['seconds']} s; {one['ratio_to_engine']}× the engine's bulk load alone)."
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,37 @@
+"""From a loaded description to a rendered dossier: the layout, the annex (checks, standing), the bytes."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..grid import load_grid
+from .checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
+from .model import Dossier, build_dossier
+from .render import render_dossier
+
+__all__ = ["annex_of", "dossier_of", "dossier_bytes"]
+
+
+def annex_of(report=None, standing=None, lang: str = "fr", text: str | None = None) -> dict | None:
+    """The annex's parts: the validation report (with its chart) and the standing among the corpus."""
+    if report is None and standing is None:
+        return None
+    annex: dict = {"symbols": SEVERITY_SYMBOLS}
+    if report is not None:
+        annex.update(report=report, groups=result_groups(report, text), chart=Markup(completeness_svg(report, lang)))
+    if standing is not None:
+        from .compare import standing_svg
+
+        annex.update(standing=standing, standing_chart=Markup(standing_svg(standing, lang)))
+    return annex
+
+
+def dossier_of(description, lang: str) -> Dossier:
+    """The dossier of a loaded :class:`cap_ptce.project.Description`."""
+    return build_dossier(description.data, lang, grid=load_grid())
+
+
+def dossier_bytes(description, fmt: str, lang: str, *, report=None, standing=None) -> bytes:
+    """A description's dossier in ``fmt`` (html, pdf, md), with its checks and standing as an annex."""
+    dossier = dossier_of(description, lang)
+    return render_dossier(dossier, fmt, annex=annex_of(report, standing, lang))

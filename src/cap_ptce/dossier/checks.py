@@ -1,0 +1,102 @@
+"""A validation report for people: results grouped by grid entry, each with the lines of the file around it.
+
+The validator page, the editor and the dossier's annex show a report the same
+way: the general group first, then each entry of the grid with its answered
+questions and its results; a result on a line of a YAML file carries the few
+lines around it, so that the reader sees what is wrong without opening the
+file; and the completeness per entry is drawn as a chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..charts import bar_chart, to_svg
+from ..i18n import t
+from ..validation.report import GENERAL, Report, Result
+
+__all__ = [
+    "ExcerptLine",
+    "ShownResult",
+    "ResultGroup",
+    "SEVERITY_SYMBOLS",
+    "excerpt",
+    "result_groups",
+    "completeness_spec",
+    "completeness_svg",
+]
+
+# Severities are told by a symbol and a word, never by colour alone.
+SEVERITY_SYMBOLS = {"violation": "✖", "warning": "▲", "info": "ℹ"}
+_CONTEXT_LINES = 2
+
+
+@dataclass(frozen=True)
+class ExcerptLine:
+    number: int
+    text: str
+    at_fault: bool
+
+
+@dataclass(frozen=True)
+class ShownResult:
+    """A result with the lines of the file around its line (none for Turtle, JSON-LD or a missing key)."""
+
+    result: Result
+    excerpt: tuple[ExcerptLine, ...]
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    """An entry of the grid (or the description as a whole) with its results and its answered questions."""
+
+    entry: str
+    label: str
+    answered: int | None
+    total: int | None
+    results: tuple[ShownResult, ...]
+
+
+def excerpt(lines: list[str], line: int | None) -> tuple[ExcerptLine, ...]:
+    """The lines around ``line`` (1-based), the line itself marked."""
+    if line is None or not 1 <= line <= len(lines):
+        return ()
+    first, last = max(1, line - _CONTEXT_LINES), min(len(lines), line + _CONTEXT_LINES)
+    return tuple(ExcerptLine(n, lines[n - 1], n == line) for n in range(first, last + 1))
+
+
+def result_groups(report: Report, text: str | None = None) -> list[ResultGroup]:
+    """The report's results by group, in grid order, the general group first (only when it has results)."""
+    lines = text.splitlines() if text else []
+
+    def shown(results) -> tuple[ShownResult, ...]:
+        return tuple(ShownResult(r, excerpt(lines, r.line)) for r in results)
+
+    groups = []
+    general = [r for r in report.results if r.entry == GENERAL]
+    if general:
+        groups.append(ResultGroup(GENERAL, general[0].entry_label, None, None, shown(general)))
+    for entry in report.completeness.entries:
+        results = [r for r in report.results if r.entry == entry.id]
+        groups.append(ResultGroup(entry.id, entry.label, entry.answered, entry.total, shown(results)))
+    return groups
+
+
+def completeness_spec(report: Report, lang: str) -> dict:
+    """The Vega-Lite bar chart of the answered share of each entry's questions."""
+    rows = [
+        {"label": e.label, "value": e.answered / e.total if e.total else 1.0, "text": f"{e.answered}/{e.total}"}
+        for e in report.completeness.entries
+    ]
+    done = report.completeness
+    return bar_chart(
+        rows,
+        title=t("checks.chart_title", lang),
+        description=t("checks.chart_description", lang, answered=done.answered, total=done.total),
+        percent=True,
+    )
+
+
+def completeness_svg(report: Report, lang: str) -> str:
+    """The completeness chart as SVG text (drawn on the server: no script needed to see it)."""
+    return to_svg(completeness_spec(report, lang))

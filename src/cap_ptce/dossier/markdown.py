@@ -1,0 +1,113 @@
+"""The dossier as Markdown: the same sections as the HTML, tables as pipe tables."""
+
+from __future__ import annotations
+
+from ..i18n import t
+from .model import Dossier, Fact, Table
+from .values import Shown
+
+__all__ = ["to_markdown"]
+
+
+def _escape(text: str) -> str:
+    """Text safe in a Markdown line and a table cell."""
+    for char in "\\`*_[]<>|":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def _values(values: tuple[Shown, ...]) -> str:
+    return " ; ".join(_escape(v.text) for v in values)
+
+
+def _facts(facts: tuple[Fact, ...] | list[Fact], colon: str = ":") -> list[str]:
+    lines = []
+    for fact in facts:
+        if len(fact.values) > 1:
+            lines.append(f"- **{_escape(fact.label)}**")
+            lines.extend(f"  - {_escape(v.text)}" for v in fact.values)
+        else:
+            lines.append(f"- **{_escape(fact.label)}**{colon} {_values(fact.values)}")
+    return lines
+
+
+def _table(table: Table, colon: str) -> list[str]:
+    lines = [f"**{_escape(table.caption)}**", "", "| " + " | ".join(_escape(c) for c in table.columns) + " |"]
+    lines.append("|" + "---|" * len(table.columns))
+    details = []
+    for row in table.rows:
+        lines.append("| " + " | ".join(_values(cell) for cell in row.cells) + " |")
+        if row.details:
+            name = _values(row.cells[0]) if row.cells else ""
+            details += [f"*{name}*", *_facts(row.details, colon), ""]
+    lines += [""] + [f"**{_escape(f.label)}**{colon} {_values(f.values)}" for f in table.totals]
+    return lines + ([""] + details if details else [])
+
+
+def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
+    lang = dossier.lang
+    colon = t("typography.colon", lang)
+    lines = [f"# {_escape(dossier.name)}", "", f"*{t('dossier.kind', lang)}*", ""]
+    if dossier.fictional:
+        lines += [f"> {t('dossier.fictional', lang)}", ""]
+    lines += _facts(dossier.header, colon) + ["", f"## {t('dossier.answers_title', lang)}", ""]
+    lines.append(t("dossier.tense_future" if dossier.future else "dossier.tense_present", lang))
+    for entry in dossier.answers:
+        lines += ["", f"### {entry.number}. {_escape(entry.label)}"]
+        for q in entry.questions:
+            lines += ["", f"**{t('dossier.question_number', lang, number=q.number)} {_escape(q.text)}**", ""]
+            if q.answer:
+                lines.append(q.answer.strip())
+                if q.facts:
+                    lines += ["", f"*{t('dossier.see_facts', lang)} {_escape(', '.join(q.facts))}*"]
+            elif q.facts:
+                lines.append(f"*{t('dossier.answered_by_facts', lang)} {_escape(', '.join(q.facts))}*")
+            else:
+                lines.append(f"*{t('dossier.no_answer', lang)}*")
+    lines += ["", f"## {t('dossier.facts_title', lang)}"]
+    for block in dossier.blocks:
+        if not block.parts:
+            continue
+        lines += ["", f"### {_escape(block.label)}", ""]
+        for part in block.parts:
+            lines += _table(part, colon) + [""] if isinstance(part, Table) else _facts([part], colon)
+    lines += _annex(dossier, annex)
+    lines += ["", "---", "", t("dossier.attribution", lang), ""]
+    return "\n".join(lines)
+
+
+def _annex(dossier: Dossier, annex: dict | None) -> list[str]:
+    if not annex:
+        return []
+    lang = dossier.lang
+    lines = ["", f"## {t('dossier.annex_title', lang)}"]
+    report = annex.get("report")
+    if report is not None:
+        done = report.completeness
+        lines += ["", f"### {t('dossier.checks_title', lang)}", ""]
+        verdict = t("checks.conforms" if report.conforms else "checks.fails", lang)
+        counts = t("checks.counts", lang, v=report.count("violation"), w=report.count("warning"))
+        percent = round(done.ratio * 100)
+        lines.append(
+            f"**{verdict}** — {counts} — {t('checks.completeness', lang, answered=done.answered, total=done.total, percent=percent)}"
+        )
+        colon = t("typography.colon", lang)
+        lines += [""] + [f"- {_escape(e.label)}{colon} {e.answered}/{e.total}" for e in done.entries]
+        for result in report.results:
+            where = f" ({t('checks.line', lang, line=result.line)})" if result.line else ""
+            lines.append(f"- {t('checks.severity_' + result.severity, lang)}{where} — {_escape(result.message)}")
+    standing = annex.get("standing")
+    if standing is not None and standing.others:
+        lines += ["", f"### {t('standing.title', lang)}", "", t("standing.intro", lang, count=standing.others), ""]
+        lines.append(
+            f"| {t('standing.col_measure', lang)} | {t('standing.col_value', lang)} | {t('standing.col_median', lang)} | {t('standing.col_percentile', lang)} |"
+        )
+        lines.append("|---|---|---|---|")
+        lines += [
+            f"| {_escape(m.label)} | {m.value_text} | {m.median_text} | {m.percentile_text} |"
+            for m in standing.measures
+        ]
+        if standing.nearest:
+            lines += ["", f"**{t('standing.nearest_title', lang)}**", ""]
+            lines += [f"{n}. {_escape(p.name)} — {_escape(p.why)}" for n, p in enumerate(standing.nearest, 1)]
+    return lines

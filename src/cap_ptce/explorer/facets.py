@@ -1,0 +1,187 @@
+"""The explorer's filters: which facets there are, how a URL's query string states them, and back.
+
+A state of the explorer is a :class:`Selection`: for each facet, the values
+chosen (a project matches when it has one of them: OR within a facet, AND
+across facets), words to search, and an order. It travels in the URL's query
+string, so every state is a link: ``?region=32&dispositif=pat&q=alimentation&tri=completude``.
+The same string gives the ``.csv`` and ``.json`` twins, the dashboards of the
+selection and ``cap-ptce report --filter``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+from ..errors import ParameterError
+from ..i18n.suggest import did_you_mean, nearest
+
+__all__ = [
+    "FACETS",
+    "FACET_NAMES",
+    "SORTS",
+    "NONE",
+    "BANDS",
+    "Facet",
+    "Selection",
+    "parse_selection",
+    "completeness_band",
+]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet: its URL parameter, the pattern its values follow, and the message key of its name."""
+
+    name: str
+    pattern: str  # what a value looks like: the URL is checked before any query runs
+    ordered: bool = False  # values shown in their own order (bands, stages), not by count
+
+
+NONE = "aucun"  # the value of a facet for the projects that give none (no région, no verdict…)
+
+FACETS: tuple[Facet, ...] = (
+    Facet("region", r"[0-9]{2}|aucun"),
+    Facet("departement", r"[0-9]{2}|2A|2B|97[0-9]|aucun"),
+    Facet("dispositif", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
+    Facet("maturite", r"[a-z0-9]+(-[a-z0-9]+)*", ordered=True),
+    Facet("axe", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
+    Facet("type", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
+    Facet("conformite", r"oui|non|aucun", ordered=True),
+    Facet("completude", r"complete|haute|moyenne|basse|aucun", ordered=True),
+)
+FACET_NAMES = tuple(facet.name for facet in FACETS)
+# Completeness bands: the share of the grid's questions a description answers.
+BANDS = ("complete", "haute", "moyenne", "basse", NONE)
+SORTS = ("nom", "-nom", "completude", "-completude", "region")
+MAX_WORDS = 200  # characters of a search: more is no search a person types
+_OTHER_PARAMS = {"q", "tri", "lang"}
+
+
+def completeness_band(completeness: float | None) -> str:
+    """The band of a completeness ratio (0 to 1): complete, haute ≥ 75 %, moyenne ≥ 50 %, basse; aucun when unknown."""
+    if completeness is None:
+        return NONE
+    if completeness >= 1:
+        return "complete"
+    return "haute" if completeness >= 0.75 else "moyenne" if completeness >= 0.5 else "basse"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the explorer shows: the values chosen per facet, words to search, the order."""
+
+    chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    words: str = ""
+    sort: str = "nom"
+
+    def __post_init__(self) -> None:
+        # a frozen dataclass with a dict: kept sorted and without empty facets, so equal states compare equal
+        object.__setattr__(self, "chosen", {k: tuple(sorted(set(v))) for k, v in sorted(self.chosen.items()) if v})
+
+    @property
+    def is_everything(self) -> bool:
+        """True when nothing narrows the corpus (the order does not)."""
+        return not self.chosen and not self.words
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        return self.chosen.get(facet, ())
+
+    def params(self, *, with_sort: bool = True) -> list[tuple[str, str]]:
+        """The state as query-string pairs, in a fixed order: one state, one URL."""
+        pairs = [(name, value) for name in FACET_NAMES for value in self.values(name)]
+        if self.words:
+            pairs.append(("q", self.words))
+        if with_sort and self.sort != "nom":
+            pairs.append(("tri", self.sort))
+        return pairs
+
+    def query_string(self, *, with_sort: bool = True) -> str:
+        """``?region=32&…`` (empty for the whole corpus in its default order)."""
+        pairs = self.params(with_sort=with_sort)
+        return "?" + urlencode(pairs) if pairs else ""
+
+    def toggled(self, facet: str, value: str) -> Selection:
+        """The same state with ``value`` of ``facet`` added, or removed when it was chosen."""
+        current = set(self.values(facet))
+        current ^= {value}
+        return Selection({**self.chosen, facet: tuple(current)}, self.words, self.sort)
+
+    def sorted_by(self, sort: str) -> Selection:
+        return Selection(self.chosen, self.words, sort)
+
+    def without_words(self) -> Selection:
+        return Selection(self.chosen, "", self.sort)
+
+
+def parse_selection(pairs) -> Selection:
+    """The :class:`Selection` stated by query-string pairs (a Werkzeug MultiDict, a list, or a string).
+
+    Unknown parameters and malformed values are refused (ParameterError, a 400
+    on the web, exit code 2 on the command line) with the nearest valid name:
+    a misspelt filter must not silently show the whole corpus.
+    """
+    chosen: dict[str, list[str]] = {}
+    words, sort = "", "nom"
+    for name, value in _pairs(pairs):
+        value = value.strip()
+        if name == "q":
+            words = _words(value)
+        elif name == "tri":
+            sort = _sort(value)
+        elif name == "lang" or not value:
+            continue
+        else:
+            chosen.setdefault(_facet(name).name, []).append(_value(_facet(name), value))
+    return Selection({k: tuple(v) for k, v in chosen.items()}, words, sort)
+
+
+def _pairs(pairs) -> list[tuple[str, str]]:
+    if isinstance(pairs, str):
+        return parse_qsl(pairs.lstrip("?"), keep_blank_values=True)
+    if hasattr(pairs, "items") and hasattr(pairs, "getlist"):
+        return list(pairs.items(multi=True))
+    return list(pairs)
+
+
+def _facet(name: str) -> Facet:
+    for facet in FACETS:
+        if facet.name == name:
+            return facet
+    known = [*FACET_NAMES, *sorted(_OTHER_PARAMS)]
+    suggestion = nearest(name, known)
+    raise ParameterError(
+        f"filtre inconnu / unknown filter {name!r}",
+        key=name,
+        hint=did_you_mean(suggestion) if suggestion else f"filtres / filters: {', '.join(known)}",
+    )
+
+
+def _value(facet: Facet, value: str) -> str:
+    if not re.fullmatch(facet.pattern, value):
+        raise ParameterError(
+            f"valeur invalide pour le filtre / invalid value for the filter {facet.name!r}: {value[:60]!r}",
+            key=facet.name,
+            hint="les valeurs sont des codes INSEE ou des identifiants de la grille / "
+            "values are INSEE codes or the grid's identifiers (e.g. region=32, dispositif=pat)",
+        )
+    return value
+
+
+def _words(value: str) -> str:
+    if len(value) > MAX_WORDS:
+        raise ParameterError(
+            f"recherche trop longue / search too long ({len(value)} > {MAX_WORDS} characters)",
+            key="q",
+            hint="quelques mots suffisent / a few words are enough",
+        )
+    return " ".join(value.split())
+
+
+def _sort(value: str) -> str:
+    if value not in SORTS:
+        raise ParameterError(
+            f"ordre inconnu / unknown order {value!r}", key="tri", hint=f"au choix / one of: {', '.join(SORTS)}"
+        )
+    return value

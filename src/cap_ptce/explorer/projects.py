@@ -1,0 +1,173 @@
+"""The projects of a knowledge base as the explorer's table: each with its facets' values, filtered and sorted.
+
+One SPARQL query (``projects.rq``) reads every project's values in one go
+(0.1 s on the sample corpus); filtering, the facets' counts, the search and the
+order are worked out here, in Python, on that table: a state of the explorer
+costs no further query.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from ..errors import ParameterError
+from ..i18n import LANGUAGES, t
+from .facets import BANDS, FACET_NAMES, FACETS, NONE, Selection, completeness_band
+
+__all__ = ["ProjectRow", "FacetValue", "Exploration", "read_projects", "explore"]
+
+_QUERY = Path(__file__).with_name("projects.rq")
+
+
+@dataclass
+class ProjectRow:
+    """One project: IRI, identifier, name, and for each facet its values (codes or identifiers) and their labels."""
+
+    iri: str
+    id: str
+    name: str = ""
+    values: dict[str, set[str]] = field(default_factory=dict)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    completeness: float | None = None
+    text: str = ""  # everything the search reads, folded (no case, no accents)
+
+    def facet(self, name: str) -> set[str]:
+        return self.values.get(name) or {NONE}
+
+    def label_list(self, name: str) -> list[str]:
+        return sorted(self.labels.get((name, value), value) for value in self.values.get(name, ()))
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """A value of a facet as the explorer offers it: how many projects match with it, and whether it is chosen."""
+
+    facet: str
+    value: str
+    label: str
+    count: int
+    chosen: bool
+
+
+@dataclass
+class Exploration:
+    """A state of the explorer: the matching projects in order, and each facet's values with their counts."""
+
+    selection: Selection
+    projects: list[ProjectRow]
+    total: int
+    facets: dict[str, list[FacetValue]]
+
+
+@cache
+def _query_text() -> str:
+    return _QUERY.read_text(encoding="utf-8")
+
+
+def read_projects(kb, lang: str) -> list[ProjectRow]:
+    """Every project of ``kb`` with its facets' values, labels in ``lang``."""
+    if lang not in LANGUAGES:
+        raise ParameterError(f"langue inconnue / unknown language {lang!r}", key="lang")
+    sparql = _query_text().replace('= "fr")', f'= "{lang}")')
+    rows: dict[str, ProjectRow] = {}
+    texts: dict[str, list[str]] = {}
+    for row in kb.select(sparql, max_rows=1_000_000):
+        iri = row["projet"].value
+        project = rows.setdefault(iri, ProjectRow(iri, iri.rstrip("/").rsplit("/", 1)[-1]))
+        _add(project, row["facette"].value, row["valeur"].value, row.get("libelle"), texts.setdefault(iri, []))
+    for iri, project in rows.items():
+        project.text = fold(" ".join([project.name, *texts[iri]]))
+    return list(rows.values())
+
+
+def _add(project: ProjectRow, facet: str, value: str, label, texts: list[str]) -> None:
+    if facet == "nom":
+        project.name = value
+    elif facet == "texte":
+        texts.append(value)
+    elif facet == "completude":
+        project.completeness = float(Decimal(value))
+        project.values["completude"] = {completeness_band(project.completeness)}
+    elif facet == "conformite":
+        project.values["conformite"] = {"oui" if value == "true" else "non"}
+    else:
+        key = value.rstrip("/").rsplit("/", 1)[-1]  # a concept's identifier, or an INSEE code as it is
+        project.values.setdefault(facet, set()).add(key)
+        if label is not None:
+            project.labels[(facet, key)] = label.value
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: « Économie » finds « economie » and the other way round."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def matches(project: ProjectRow, selection: Selection, *, except_facet: str | None = None) -> bool:
+    """True when ``project`` is in ``selection`` (leaving ``except_facet`` aside, to count its values)."""
+    for name in FACET_NAMES:
+        chosen = selection.values(name)
+        if chosen and name != except_facet and not (project.facet(name) & set(chosen)):
+            return False
+    return all(word in project.text for word in fold(selection.words).split())
+
+
+def explore(projects: list[ProjectRow], selection: Selection, lang: str) -> Exploration:
+    """The projects in ``selection``, sorted, and every facet's values with the count each would give."""
+    found = [p for p in projects if matches(p, selection)]
+    return Exploration(selection, _sorted(found, selection.sort), len(projects), _facets(projects, selection, lang))
+
+
+def _sorted(projects: list[ProjectRow], sort: str) -> list[ProjectRow]:
+    by_name = sorted(projects, key=lambda p: (fold(p.name), p.id))
+    if sort.endswith("completude"):
+        known = [p for p in by_name if p.completeness is not None]
+        unknown = [p for p in by_name if p.completeness is None]
+        return sorted(known, key=lambda p: p.completeness, reverse=not sort.startswith("-")) + unknown
+    if sort == "region":
+        return sorted(by_name, key=lambda p: (p.label_list("region") or ["\uffff"])[0])
+    return by_name[::-1] if sort == "-nom" else by_name
+
+
+def _facets(projects: list[ProjectRow], selection: Selection, lang: str) -> dict[str, list[FacetValue]]:
+    """Each facet's values, each counted among the projects the other facets leave (faceted search's rule)."""
+    facets = {}
+    for facet in FACETS:
+        counts: Counter = Counter()
+        labels: dict[str, str] = {}
+        for project in projects:
+            if matches(project, selection, except_facet=facet.name):
+                for value in project.facet(facet.name):
+                    counts[value] += 1
+                    labels[value] = project.labels.get((facet.name, value), value)
+        for value in selection.values(facet.name):
+            counts.setdefault(value, 0)
+        values = [
+            FacetValue(
+                facet.name, v, _label(facet.name, v, labels.get(v, v), lang), n, v in selection.values(facet.name)
+            )
+            for v, n in counts.items()
+        ]
+        facets[facet.name] = _ordered(facet, values)
+    return facets
+
+
+def _label(facet: str, value: str, label: str, lang: str) -> str:
+    if value == NONE or facet in ("conformite", "completude"):
+        return t(f"explorer.value.{facet}.{value}", lang)
+    if facet in ("region", "departement") and label != value:
+        return f"{label} ({value})"
+    return label
+
+
+def _ordered(facet, values: list[FacetValue]) -> list[FacetValue]:
+    if facet.name == "completude":
+        return sorted(values, key=lambda v: BANDS.index(v.value))
+    if facet.ordered:
+        return sorted(values, key=lambda v: (v.value == NONE, v.value))
+    return sorted(values, key=lambda v: (v.value == NONE, -v.count, fold(v.label)))

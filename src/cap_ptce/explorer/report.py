@@ -1,0 +1,138 @@
+"""The dashboards as one document, for a report or a board meeting: HTML, Markdown or an A4 PDF.
+
+The document says when it was made, by which version, from which descriptions
+(the knowledge base's provenance records: how many, where from, when loaded),
+with which filters, and credits the grid to the Institut Godin. Each chart
+comes with its table and the name of the ready-made query behind it, so a
+reader can check a figure against the published query. The HTML carries its
+styles and charts inside (inline SVG, no script); the PDF is that HTML printed
+by WeasyPrint, through the dossier's writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ..errors import ParameterError
+from ..i18n import t
+from .dashboard import Chart
+from .facets import Selection
+from .view import CorpusView
+
+__all__ = ["REPORT_FORMATS", "CorpusReport", "corpus_report", "render_report"]
+
+REPORT_FORMATS = ("html", "pdf", "md")
+_TEMPLATES = Path(__file__).with_name("templates")
+
+
+@dataclass
+class CorpusReport:
+    """What the report shows: the charts of a selection, and where its figures come from."""
+
+    lang: str
+    selection: Selection
+    filters: list[str]  # the filters, as a person reads them
+    count: int
+    total: int
+    charts: list[Chart]
+    records: int
+    sources: list[str]
+    last_loaded: str
+    store: str
+    today: str
+    version: str
+
+
+def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: date | None = None) -> CorpusReport:
+    """The report of ``selection`` over the view's knowledge base."""
+    exploration = view.explore(selection, lang)
+    records = sorted(view.kb_for(selection).records(), key=lambda r: r.source)
+    return CorpusReport(
+        lang=lang,
+        selection=selection,
+        filters=filter_labels(exploration, lang),
+        count=len(exploration.projects),
+        total=exploration.total,
+        charts=view.dashboard(selection, lang),
+        records=len(records),
+        sources=[r.source for r in records],
+        last_loaded=max((r.loaded_at for r in records), default=None).isoformat() if records else "—",
+        store=view.kb.location or t("report.corpus.memory_store", lang),
+        today=(today or date.today()).isoformat(),
+        version=_version(),
+    )
+
+
+def filter_labels(exploration, lang: str) -> list[str]:
+    """Each chosen filter as « Facet : value », then the search words."""
+    found = [
+        f"{t(f'explorer.facet.{name}', lang)} : {value.label}"
+        if lang == "fr"
+        else f"{t(f'explorer.facet.{name}', lang)}: {value.label}"
+        for name, values in exploration.facets.items()
+        for value in values
+        if value.chosen
+    ]
+    if exploration.selection.words:
+        found.append(f"« {exploration.selection.words} »" if lang == "fr" else f"“{exploration.selection.words}”")
+    return found
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cap-ptce")
+    except PackageNotFoundError:  # a source tree never installed
+        return "?"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def to_html(report: CorpusReport) -> str:
+    env = _environment()
+    words = {"page_word": t("dossier.page", report.lang), "title": t("report.corpus.title", report.lang)}
+    return env.get_template("report.html").render(
+        r=report,
+        t=lambda key, **params: t(key, report.lang, **params),
+        style=Markup(env.get_template("report.css").render(**words)),
+        svg=Markup,
+    )
+
+
+def to_markdown(report: CorpusReport) -> str:
+    return (
+        _environment()
+        .get_template("report.md")
+        .render(r=report, t=lambda key, **params: t(key, report.lang, **params), cell=_md_cell)
+    )
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_report(report: CorpusReport, fmt: str) -> bytes:
+    """The report in ``fmt`` (html, pdf or md), as bytes."""
+    if fmt == "html":
+        return to_html(report).encode("utf-8")
+    if fmt == "md":
+        return to_markdown(report).encode("utf-8")
+    if fmt == "pdf":
+        from ..dossier.render import pdf_from_html
+
+        return pdf_from_html(to_html(report))
+    raise ParameterError(
+        f"format de rapport inconnu / unknown report format {fmt!r}",
+        key="format",
+        hint=f"au choix / one of: {', '.join(REPORT_FORMATS)}",
+    )

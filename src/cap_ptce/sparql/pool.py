@@ -1,0 +1,360 @@
+"""The pool of query worker processes: a time limit that really stops a query, shared fairly.
+
+Each query runs in a worker process (:mod:`.workers`) that has the store open
+read-only; when the time limit passes, the worker is killed and a fresh one
+takes its place while the other workers go on serving other clients. Each
+worker is a fresh interpreter talking over a socket pair: safe in a threaded
+server, unlike ``fork``, and unlike multiprocessing's ``spawn`` it never
+re-imports the caller's main module. Workers start in Python's isolated mode
+(``-I``): neither the current folder nor ``PYTHON*`` variables can plant a
+module in them.
+
+Workers come in two kinds: the main ones, and low-priority ones (``nice``)
+for clients that used their share of query time (:mod:`.sharing`).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .. import errors
+from .execute import QueryRequest, QueryResult
+from .formats import ResultFormat
+from .inspect import QueryInfo
+from .sharing import ClientLedger, Sharing
+from .workers import memory_error
+
+__all__ = ["WorkerPool", "MAIN", "HEAVY"]
+
+log = logging.getLogger(__name__)
+
+MAIN, HEAVY = "main", "heavy"
+_NICENESS = {MAIN: 0, HEAVY: 10}  # at nice 10 a process gets about a tenth of a core that others want
+_STARTING = 120.0  # seconds a query waits for the first worker of its kind to open the store
+_BUSY_HINT = (
+    "le serveur est saturé : réessayez dans quelques secondes / the server is saturated: retry in a few seconds"
+)
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen
+    conn: Connection
+    kind: str
+    _stopping: threading.Lock = field(default_factory=threading.Lock)
+
+    def stop(self) -> None:
+        """Kill the process and close its connection, once, whichever threads ask (a query's, close())."""
+        with self._stopping:
+            self.process.kill()
+            self.process.wait(5)
+            if not self.conn.closed:
+                self.conn.close()
+
+
+class _Kind:
+    """The idle workers of one kind and how many queries wait for one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.idle: queue.Queue[_Worker | None] = queue.Queue()  # None: no worker can start
+        self.waiting = 0
+
+
+class WorkerPool:
+    """``size`` worker processes, each with the store at ``location`` (a folder or an N-Quads file).
+
+    With ``in_memory``, each worker copies the data into its own memory store
+    (in the background, answering from the folder meanwhile): queries run
+    several times faster than on the read-only folder (measured 3 ms against
+    16 ms for a GROUP BY on 300 descriptions), at the cost of memory. A worker
+    takes jobs only once its store is open. ``sharing`` adds the low-priority
+    workers and the limits per client.
+    """
+
+    def __init__(
+        self,
+        location: str,
+        size: int = 2,
+        *,
+        prefixes: dict[str, str] | None = None,
+        in_memory: bool = True,
+        memory_mib: int | None = None,
+        sharing: Sharing | None = None,
+    ) -> None:
+        if size < 1:
+            raise errors.ParameterError(f"QUERY_WORKERS must be at least 1, not {size}", key="QUERY_WORKERS")
+        if memory_mib is not None and memory_mib < 0:
+            raise errors.ParameterError(
+                f"QUERY_MEMORY_MB must be positive (or 0 for no limit), not {memory_mib}", key="QUERY_MEMORY_MB"
+            )
+        self.location = str(location)
+        self.size = size
+        self.in_memory = in_memory
+        self.memory_mib = memory_mib or None
+        self.sharing = sharing or Sharing()
+        self.clients = ClientLedger(self.sharing)
+        self._prefixes = prefixes or {}
+        self._kinds = {MAIN: _Kind(size), HEAVY: _Kind(self.sharing.heavy_workers)}
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._failure: str | None = None
+        self._started: set[str] = set()
+        self._ready: set[str] = set()  # kinds of which a worker has opened the store
+        self._start_kind(MAIN)  # low-priority workers start when a client first needs them
+
+    # --- processes ------------------------------------------------------------------------
+
+    def _start(self, kind: str) -> _Worker:
+        ours, theirs = socket.socketpair()
+        command = [
+            sys.executable,
+            "-I",  # isolated: no module planted in the current folder or named by PYTHON* variables
+            "-c",
+            _WORKER_MAIN,
+            str(theirs.fileno()),
+            self.location,
+            "memory" if self.in_memory else "disk",
+            str(self.memory_mib or 0),
+            _PACKAGE_ROOT,
+            str(_NICENESS[kind]),
+        ]
+        process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        theirs.close()
+        conn = Connection(ours.detach())
+        conn.send(self._prefixes)
+        worker = _Worker(process, conn, kind)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _start_kind(self, kind: str) -> None:
+        with self._lock:
+            if kind in self._started:
+                return
+            self._started.add(kind)
+        for _ in range(self._kinds[kind].size):
+            self._start_in_background(kind)
+
+    def _start_in_background(self, kind: str) -> None:
+        threading.Thread(target=self._add_fresh_worker, args=(kind,), daemon=True, name="cap-ptce-worker-start").start()
+
+    def _add_fresh_worker(self, kind: str) -> None:
+        """Start a worker and hand it out once its store is open."""
+        if self._closed:
+            return
+        worker = self._start(kind)
+        try:
+            status, message = worker.conn.recv()
+        except (EOFError, OSError):
+            status, message = "failed", "the worker process exited while opening the store"
+        if self._closed:  # closed while it was starting
+            self._discard(worker)
+            return
+        if status != "ready":
+            self._discard(worker)
+            self._failure = message
+            log.error("query worker could not start: %s", message)
+            if not any(other.kind == kind for other in self._all):
+                self._kinds[kind].idle.put(None)  # wake whoever waits: no worker will come
+            return
+        self._failure = None
+        self._ready.add(kind)
+        self._kinds[kind].idle.put(worker)
+
+    def wait_until_ready(self, timeout: float = 60.0) -> None:
+        """Block until one main worker is ready (for a server that should answer at once)."""
+        worker = self._acquire(MAIN, timeout)
+        self._kinds[MAIN].idle.put(worker)
+
+    # --- queries --------------------------------------------------------------------------
+
+    def run(
+        self,
+        request: QueryRequest,
+        info: QueryInfo,
+        fmt: ResultFormat,
+        *,
+        timeout: float,
+        max_rows: int,
+        client: str | None = None,
+    ) -> QueryResult:
+        """Run the query in a free worker; QueryTimeoutError if it takes longer than ``timeout``.
+
+        ``client`` (an address, say) shares the workers with the others as
+        :mod:`.sharing` says; None is not limited.
+        """
+        job = (request, info, fmt, max_rows)
+        with self.clients.slot(client, timeout):
+            kind = self._kind_for(client)
+            worker = self._acquire(kind, timeout)
+            started = time.monotonic()
+            try:
+                if kind == HEAVY or client is None or not self.sharing.heavy_workers:
+                    return self._run_in(worker, job, timeout)
+                return self._run_in_main(worker, job, timeout, started)
+            finally:
+                self.clients.charge(client, time.monotonic() - started)
+
+    def _run_in_main(self, worker: _Worker, job: tuple, timeout: float, started: float) -> QueryResult:
+        """Run in a main worker for at most ``main_seconds``, then again in a low-priority one for the rest."""
+        share = min(timeout, self.sharing.main_seconds)
+        try:
+            return self._run_in(worker, job, share, stop_silently=share < timeout)
+        except _OutOfShare:
+            pass
+        self._start_kind(HEAVY)
+        left = timeout - (time.monotonic() - started)
+        heavy = self._acquire(HEAVY, max(left, 0.0))
+        return self._run_in(heavy, job, max(timeout - (time.monotonic() - started), 0.0), limit=timeout)
+
+    def _kind_for(self, client: str | None) -> str:
+        if not self.clients.is_heavy(client):
+            return MAIN
+        if not self._kinds[HEAVY].size:
+            raise self.clients.refuse_heavy(client)
+        self._start_kind(HEAVY)
+        return HEAVY
+
+    def _run_in(
+        self, worker: _Worker, job: tuple, timeout: float, *, stop_silently: bool = False, limit: float | None = None
+    ) -> QueryResult:
+        """The query's result from ``worker``, stopped after ``timeout`` (``limit``: the time limit to report)."""
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(timeout):
+                self._replace(worker)
+                if stop_silently:
+                    raise _OutOfShare
+                raise errors.QueryTimeoutError(
+                    f"the query ran for more than {limit or timeout:g} s and was stopped",
+                    hint="simplifiez-la, ajoutez LIMIT, ou lancez-la sur votre propre copie "
+                    "(cap-ptce load) / simplify it, add LIMIT, or run it on your own copy",
+                )
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            code = _exit_code(worker)
+            self._replace(worker)
+            raise self._stopped(code, exc) from None
+        self._kinds[worker.kind].idle.put(worker)
+        if status == "error":
+            raise _rebuild(*payload)
+        return payload
+
+    def _stopped(self, code: int | None, exc: BaseException) -> errors.CapPtceError:
+        """What to report for a worker that ended while running a query, from how it ended."""
+        if code == -signal.SIGABRT and self.memory_mib:  # the engine aborts when an allocation fails past the cap
+            return memory_error(self.memory_mib)
+        if code is not None and code < 0:
+            cause = _signal_name(code)
+            if code == -signal.SIGKILL:
+                cause += ", sent by an operator or by the system when memory ran out"
+            log.error("a query worker was stopped by %s", cause)
+            return errors.WorkerStoppedError(
+                f"the query worker was stopped by {cause}; a fresh one takes its place",
+                hint="si la requête recommence, signalez-la / if the query does it again, please report it",
+            )
+        return errors.StoreError(f"the query worker stopped unexpectedly (exit {code}, {exc or type(exc).__name__})")
+
+    def _acquire(self, kind: str, timeout: float) -> _Worker:
+        """A free worker of ``kind``, waited for at most ``timeout`` in a queue of bounded length."""
+        pool = self._kinds[kind]
+        with self._lock:
+            if pool.waiting >= self.sharing.queue:
+                raise errors.ServerBusyError(f"{pool.waiting} queries already wait for a worker", hint=_BUSY_HINT)
+            pool.waiting += 1
+        if kind not in self._ready:  # the workers are still opening the store: not a busy server
+            timeout = max(timeout, _STARTING)
+        try:
+            return self._wait_for(pool, timeout)
+        finally:
+            with self._lock:
+                pool.waiting -= 1
+
+    def _wait_for(self, pool: _Kind, timeout: float) -> _Worker:
+        deadline = time.monotonic() + timeout
+        while not self._closed:
+            try:
+                worker = pool.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if worker is not None:
+                return worker
+            if self._failure is not None:
+                pool.idle.put(None)  # for the next caller too
+                raise errors.StoreError(f"no query worker could start: {self._failure}")
+        if self._closed:
+            raise errors.StoreError("the query workers are stopped")
+        raise errors.ServerBusyError(f"every query worker stayed busy for {timeout:g} s", hint=_BUSY_HINT)
+
+    # --- stopping -------------------------------------------------------------------------
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._all.discard(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start a fresh one of its kind in the background."""
+        self._discard(worker)
+        if not self._closed:
+            self._start_in_background(worker.kind)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.stop()
+
+
+class _OutOfShare(Exception):
+    """A query used its share of a main worker (``main_seconds``) and was stopped there."""
+
+
+def _rebuild(name: str, fields: dict) -> errors.CapPtceError:
+    """The exception a worker reported, rebuilt in this process from its dict."""
+    cls = getattr(errors, name, errors.StoreError)
+    if not (isinstance(cls, type) and issubclass(cls, errors.CapPtceError)):
+        cls = errors.StoreError
+    where = {k: fields[k] for k in ("source", "line", "column", "key", "hint") if k in fields}
+    return cls(fields.get("message", "the query failed"), **where)
+
+
+def _exit_code(worker: _Worker) -> int | None:
+    """How the worker process ended (negative: the signal that stopped it), or None if it still runs."""
+    try:
+        return worker.process.wait(2)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def _signal_name(code: int) -> str:
+    try:
+        number = signal.Signals(-code)
+    except ValueError:
+        return f"signal {-code}"
+    return f"{number.name} ({signal.strsignal(number) or number.name})"
+
+
+# Where this package was imported from: isolated mode ignores PYTHONPATH and the current folder,
+# which may be how the server found it; appended, it cannot shadow the standard library.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_WORKER_MAIN = (
+    "import sys; sys.path.append(sys.argv[5]); from multiprocessing.connection import Connection; "
+    "from cap_ptce.sparql.workers import serve_on_large_stack; "
+    "serve_on_large_stack(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == 'memory', "
+    "int(sys.argv[4]) or None, int(sys.argv[6]))"
+)

@@ -1,0 +1,182 @@
+"""Loading a corpus folder into the knowledge base: what changed, read and validated, then written at once.
+
+Everything that can fail slowly — reading, validating — happens before the
+first write. The writes (each changed description's graph, the provenance
+graph, the indicators) then happen in one :meth:`KnowledgeBase.atomic` block:
+an on-disk store shows the corpus before the load or after it, never a mix.
+
+A file is read again when its checksum changed, and also when the graph the
+store holds for it no longer gives the checksum recorded when it was written
+(``cap:graphChecksum``): a graph changed behind the knowledge base's back is
+put right, whatever its file says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..corpus import FileOutcome, GraphRecord, LoadReport, checksum_or_error, read_descriptions
+from .provenance import PROVENANCE_GRAPH, REGISTER_SCOPE, records_to_ntriples
+
+# A cap_ptce.store.KnowledgeBase: importing the class (even for type checking) would make a circle.
+KnowledgeBase = Any
+
+__all__ = ["CorpusChanges", "read_changes", "write_changes", "load_corpus", "DRIFTED"]
+
+DRIFTED = (
+    "le graphe ne correspondait plus à sa somme de contrôle : rechargé / "
+    "the graph no longer matched its checksum: loaded again"
+)
+
+
+@dataclass
+class CorpusChanges:
+    """What a load will write: each file's checksum, what was read and validated, what was there before."""
+
+    files: dict[str, Path]
+    sums: dict[str, Any]
+    previous: dict[str, GraphRecord]
+    read: dict
+    drifted: set[str]
+    others: list[GraphRecord]  # the descriptions of other scopes (other folders added with --add), kept as they are
+
+
+def read_changes(
+    kb: KnowledgeBase,
+    folder: Path,
+    loader: Callable,
+    validator: Callable | None,
+    now: datetime | None,
+    jobs: int,
+    scope: str | None = None,
+) -> CorpusChanges:
+    """Read and validate what changed in ``folder`` (in ``scope``) since the last load; nothing is written."""
+    loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
+    records = kb.records()
+    previous = {record.source: record for record in records if in_scope(record.source, scope)}
+    others = [record for record in records if not in_scope(record.source, scope)]
+    files = kb.corpus_sources(folder, scope=scope)
+    sums = {source: checksum_or_error(path) for source, path in files.items()}
+    drifted = _drifted(kb, previous, sums)
+    to_read = [
+        (files[source], source, sha)
+        for source, sha in sums.items()
+        if isinstance(sha, str) and (getattr(previous.get(source), "sha256", None) != sha or source in drifted)
+    ]
+    read = read_descriptions(to_read, loader, validator, loaded_at, jobs)
+    return CorpusChanges(files, sums, previous, read, drifted, others)
+
+
+def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
+    """Write ``changes`` in one atomic block: the descriptions, the provenance, the indicators.
+
+    Every changed description goes to the store in one bulk write (see
+    :meth:`~.local.LocalStore.replace_graphs`). Each record carries the checksum
+    of its graph as Oxigraph holds it, made while reading; a SPARQL server may
+    hold literals otherwise, so its checksums are read back after writing.
+    """
+    report, kept, written = LoadReport(), list(changes.others), {}
+    with kb.atomic():
+        for source in changes.files:
+            before, read = changes.previous.get(source), changes.read.get(source)
+            record = _apply(kb, source, before, changes.sums[source], read, report, kept)
+            if record is not None:
+                kept.append(record)
+                if read is not None and record is read.record:
+                    written[record.graph] = read.ntriples
+        kb._replace_many(written)
+        if kb._backend.rewrites_literals_its_own_way:  # a server's checksums are read back from it
+            digests = kb._backend.graph_digests(list(written))
+            kept = [dataclasses.replace(r, content=digests[r.graph]) if r.graph in digests else r for r in kept]
+        still_described = {record.graph for record in kept}
+        for source, record in changes.previous.items():
+            if source not in changes.files:
+                if record.graph not in still_described:  # a file renamed keeps its project's graph
+                    kb._drop(record.graph)
+                report.outcomes.append(FileOutcome(source, "removed", record.graph))
+        kb._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
+        kb.refresh_indicators()
+    report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in report.outcomes]
+    return report
+
+
+def load_corpus(
+    kb: KnowledgeBase,
+    folder: Path,
+    loader: Callable,
+    validator: Callable | None,
+    now: datetime | None,
+    jobs: int,
+    references: Mapping[str, Callable[[], Any]] | None = None,
+    scope: str | None = None,
+) -> LoadReport:
+    """Bring ``kb`` up to date with ``folder``, and the reference graphs that ``references`` build, if any.
+
+    (See :meth:`KnowledgeBase.load_corpus`.) Everything is read, validated and
+    built first; then written in one atomic block.
+    """
+    changes = read_changes(kb, folder, loader, validator, now, jobs, scope)
+    built = {name: make_graph() for name, make_graph in (references or {}).items()}
+    with kb.atomic():
+        if built:
+            kb.load_reference_graphs({name: (lambda graph=graph: graph) for name, graph in built.items()})
+        return write_changes(kb, changes)
+
+
+def in_scope(source: str, scope: str | None) -> bool:
+    """Whether a recorded source belongs to ``scope``; without one, every source outside the register.
+
+    The register of real PTCEs is loaded beside the corpus, by a load of its own
+    (:data:`~.provenance.REGISTER_SCOPE`): loading the corpus never removes it.
+    """
+    if scope is None:
+        return not source.startswith(REGISTER_SCOPE + "/")
+    return source.startswith(scope + "/")
+
+
+def _drifted(kb: KnowledgeBase, previous: dict[str, GraphRecord], sums: dict[str, Any]) -> set[str]:
+    """The sources whose file did not change but whose graph differs from what was written."""
+    same = {source: previous[source] for source, sha in sums.items() if source in previous}
+    same = {source: record for source, record in same.items() if record.sha256 == sums[source]}
+    digests = kb._backend.graph_digests(record.graph for record in same.values())
+    return {source for source, record in same.items() if digests.get(record.graph) != record.content}
+
+
+def _apply(kb: KnowledgeBase, source, before, sha, read, report: LoadReport, kept) -> GraphRecord | None:
+    """Put one file's outcome in the report (its graph is written with the others); the record to keep, if any."""
+    if read is None and isinstance(sha, str):  # same checksum as before, same graph
+        report.outcomes.append(FileOutcome(source, "unchanged", before.graph, before.validation))
+        return before
+    error = str(sha) if not isinstance(sha, str) else read.error or _duplicate(read.record, kept)
+    if error:
+        report.outcomes.append(FileOutcome(source, "failed", error=error))
+        return before  # keep what was loaded before, if anything
+    record = read.record
+    if before is not None and before.graph != record.graph:
+        kb._drop(before.graph)
+    status = "added" if before is None else "updated"
+    report.outcomes.append(FileOutcome(source, status, record.graph, record.validation))
+    return record
+
+
+def _noted(outcome: FileOutcome, drifted: set[str]) -> FileOutcome:
+    if outcome.source in drifted and outcome.status == "updated":
+        return dataclasses.replace(outcome, note=DRIFTED)
+    return outcome
+
+
+def _duplicate(record: GraphRecord, kept: list[GraphRecord]) -> str | None:
+    """Why ``record`` cannot be loaded beside ``kept`` (two files for one project), or None."""
+    for other in kept:
+        if other.graph == record.graph:
+            return (
+                f"the project <{record.project}> is already described by {other.source} "
+                "(un projet, un fichier : fusionnez-les ou changez l'identifiant / "
+                "one project per file: merge them or change the identifier)"
+            )
+    return None

@@ -1,0 +1,160 @@
+"""Texts that are not answers: blanks, the template's placeholders and hints, fillers; and very short answers.
+
+The template of ``cap-ptce new`` is the one source of what a left-over text
+looks like (``src/cap_ptce/i18n/messages/template.yaml``): its placeholder
+(``À COMPLÉTER``, ``TO COMPLETE``) and what follows it, its hints (``9 chiffres,
+entre guillemets``…), and the fillers people type instead of an answer
+(``TODO``, ``x``, ``…``). From them this module builds one regular expression,
+in the subset that XPath, Python and Rust (Oxigraph) read alike, and two
+generated shapes:
+
+- ``capsh:PlaceholderText`` (violation): a text of the description (any key the
+  JSON-LD context maps to a French text) that is blank or left over;
+- ``capsh:ShortAnswer`` (warning): an answer or the common strategy of fewer than
+  :data:`SHORT_ANSWER_WORDS` words.
+
+:func:`is_placeholder_text` gives the same verdict in Python, so that
+completeness does not count a left-over answer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from .. import i18n
+from ..i18n import LANGUAGES, t
+from ..project.context import context, expand
+from ..rdf.namespaces import CAP, GRID_IRI, SCHEMA, SHAPES, bind_prefixes
+
+__all__ = [
+    "SHORT_ANSWER_WORDS",
+    "placeholder_pattern",
+    "is_placeholder_text",
+    "text_predicates",
+    "placeholder_shapes",
+]
+
+SHORT_ANSWER_WORDS = 3  # an answer of fewer words (runs of letters and digits) is a warning
+# The template's hints (the comments beside its keys), which a carrier may paste as a value.
+_HINTS = ("slug", "actor", "siren", "siret", "category", "commune", "communes", "epci", "date", "euros", "other_scheme")
+_REGEX_SPECIAL = set("\\.^$|?*+()[]{}-")
+
+
+def _escape(text: str) -> str:
+    """``text`` as a literal in a regular expression that XPath, Python and Rust all read the same way."""
+    return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in text)
+
+
+@cache
+def placeholder_pattern() -> str:
+    """The regular expression (to use without case) that a left-over text matches in full."""
+    starts = [_escape(text) for text in i18n.texts("template.placeholder").values()]
+    whole = []
+    for lang in LANGUAGES:
+        for filler in (f.strip() for f in t("template.fillers", lang).split("|")):
+            whole.append(_escape(filler) + ("+" if len(filler) == 1 else ""))
+        whole += [_escape(t(f"template.{hint}", lang)) for hint in _HINTS]
+    # a filler or a hint may end with a full stop or an ellipsis
+    return rf"^\s*$|^\s*({'|'.join(starts)})|^\s*({'|'.join(dict.fromkeys(whole))})[\s.…]*$"
+
+
+@cache
+def _compiled() -> re.Pattern:
+    return re.compile(placeholder_pattern(), re.IGNORECASE)
+
+
+def is_placeholder_text(text: str) -> bool:
+    """Whether ``text`` is blank or left over from the template (the shapes' verdict, in Python)."""
+    return _compiled().search(text) is not None
+
+
+@cache
+def text_predicates() -> tuple[URIRef, ...]:
+    """The predicates of every key whose value is a French text (the context's terms with ``@language``)."""
+    found = set()
+    definitions = list(context().values())
+    while definitions:
+        definition = definitions.pop()
+        if isinstance(definition, dict):
+            if "@language" in definition and "@id" in definition:
+                found.add(expand(definition["@id"]))
+            definitions.extend(definition.get("@context", {}).values())
+    return tuple(sorted(found))
+
+
+def _sparql_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _placeholder_query() -> str:
+    allowed = ", ".join(f"<{p}>" for p in text_predicates())
+    return f"""
+        SELECT $this ?path ?value
+        WHERE {{
+            $this ?path ?value .
+            FILTER (?path IN ({allowed}))
+            FILTER (REGEX(STR(?value), {_sparql_string(placeholder_pattern())}, "i"))
+        }}
+        """
+
+
+def _short_answer_query() -> str:
+    # each run of letters and digits becomes one "w", then everything else goes: the length counts words;
+    # the message gets the count as text (a number computed in a row would send the file to pySHACL)
+    words, others = _sparql_string(r"\w+"), _sparql_string(r"\W")
+    return f"""
+        SELECT $this ?path ?value ?words
+        WHERE {{
+            $this ?path ?value .
+            FILTER (?path IN (<{SCHEMA.text}>, <{CAP.commonStrategy}>))
+            FILTER (!REGEX(STR(?value), {_sparql_string(placeholder_pattern())}, "i"))
+            BIND (STRLEN(REPLACE(REPLACE(STR(?value), {words}, "w"), {others}, "")) AS ?count)
+            FILTER (?count < {SHORT_ANSWER_WORDS})
+            BIND (STR(?count) AS ?words)
+        }}
+        """
+
+
+def placeholder_shapes() -> Graph:
+    """The two generated shapes, as a new graph."""
+    graph = bind_prefixes(Graph())
+    for triple in _placeholder_triples():
+        graph.add(triple)
+    return graph
+
+
+@cache
+def _placeholder_triples() -> tuple:
+    graph = Graph()
+    texts = [(SH.targetSubjectsOf, predicate) for predicate in text_predicates()]
+    _add_shape(graph, SHAPES.PlaceholderText, "placeholder", _placeholder_query(), SH.Violation, texts)
+    answers = [(SH.targetClass, CAP.Answer), (SH.targetClass, CAP.Project)]
+    _add_shape(graph, SHAPES.ShortAnswer, "short_answer", _short_answer_query(), SH.Warning, answers)
+    return tuple(graph)
+
+
+def _add_shape(graph: Graph, shape: URIRef, key: str, query: str, severity, targets) -> None:
+    constraint = BNode(f"{key}-constraint")
+    graph.add((shape, RDF.type, SH.NodeShape))
+    for target in targets:
+        graph.add((shape, *target))
+    graph.add((shape, SH.sparql, constraint))
+    graph.add((shape, SH.severity, severity))
+    graph.add((shape, RDFS.seeAlso, GRID_IRI))
+    graph.add((constraint, RDF.type, SH.SPARQLConstraint))
+    graph.add((constraint, SH.select, Literal(query)))
+    graph.add((constraint, SH.prefixes, URIRef("https://w3id.org/cap-ptce/shapes")))
+    params = {"words": SHORT_ANSWER_WORDS}
+    for lang in LANGUAGES:
+        for node, predicate, suffix in (
+            (shape, RDFS.label, "label"),
+            (shape, SH.description, "description"),
+            (shape, SH.message, "message"),
+            (constraint, RDFS.label, "label"),
+            (constraint, SH.message, "message"),
+        ):
+            graph.add((node, predicate, Literal(t(f"checks.{key}_{suffix}", lang, **params), lang=lang)))

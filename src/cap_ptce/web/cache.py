@@ -1,0 +1,125 @@
+"""Documents drawn once per version of the store, then served from memory with their ETag.
+
+Drawing a project's page costs about 50 ms of CPU in the server's process,
+where Python runs one thread at a time: 200 visitors on cold pages at once held
+a simple ASK up for 19 s. So each document is drawn once per version of the
+knowledge base (the cache empties when the store is written), by one thread
+while the others asking for the same document wait for it; at most
+``RENDERS`` documents are drawn at once, so that the threads answering the
+endpoint keep their share of the processor; a request that cannot start
+drawing within ``RENDER_WAIT`` seconds is told the server is busy (503 with
+``Retry-After``). A cached answer is revalidated for free: ``If-None-Match``
+gets 304. ``cap-ptce serve`` draws every page once in the background as soon
+as it listens (``WARM_PAGES``, :func:`cap_ptce.web.export.warm_in_background`),
+so that a crowd seldom finds a page not drawn.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, g, request
+
+from ..errors import ServerBusyError
+
+__all__ = ["DocumentCache", "init_app", "cached"]
+
+_BUDGET_BYTES = 256 * 2**20  # the whole site of a 1,000-project corpus fits in about a fifth of it
+
+
+@dataclass(frozen=True)
+class _Entry:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+class DocumentCache:
+    """Answers by key, drawn once (one thread draws, the others wait), least recently used dropped first."""
+
+    def __init__(self, budget: int = _BUDGET_BYTES) -> None:
+        self.budget = budget
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self._drawing: dict[str, threading.Lock] = {}
+
+    def get(self, key: str, draw: Callable[[], Response]) -> Response:
+        """The answer for ``key``: from memory, or drawn now (and kept if it is a 200)."""
+        entry = self._lookup(key)
+        if entry is None:
+            with self._lock:
+                drawing = self._drawing.setdefault(key, threading.Lock())
+            try:
+                with drawing:  # the first asker draws; the others find its answer when they get the lock
+                    entry = self._lookup(key)
+                    if entry is None:
+                        response = draw()
+                        if response.status_code != 200 or response.is_streamed:
+                            return response  # an error or a stream is answered, not kept
+                        entry = self._keep(key, response)
+            finally:
+                with self._lock:
+                    self._drawing.pop(key, None)
+        return Response(entry.body, status=entry.status, headers=list(entry.headers))
+
+    def _lookup(self, key: str) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def _keep(self, key: str, response: Response) -> _Entry:
+        response.add_etag()
+        entry = _Entry(response.status_code, tuple(response.headers.items()), response.get_data())
+        with self._lock:
+            self._entries[key] = entry
+            self._size += len(entry.body)
+            while self._size > self.budget and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped.body)
+        return entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class _Renders:
+    """How many documents are drawn at once, and how long a request waits to start drawing."""
+
+    def __init__(self, at_once: int, wait: float) -> None:
+        self.slots = threading.BoundedSemaphore(max(1, at_once))
+        self.wait = wait
+
+    def draw(self, draw: Callable[[], Response]) -> Response:
+        if not self.slots.acquire(timeout=self.wait):
+            raise ServerBusyError(
+                f"too many pages are being drawn at once; none could start within {self.wait:g} s",
+                hint="réessayez dans quelques secondes / retry in a few seconds",
+            )
+        try:
+            return draw()
+        finally:
+            self.slots.release()
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its limit on documents drawn at once."""
+    app.extensions["cap_ptce.renders"] = _Renders(int(app.config["RENDERS"]), float(app.config["RENDER_WAIT"]))
+
+
+def cached(cache: DocumentCache, key: str, draw: Callable[[], Response], *, limit: bool = True) -> Response:
+    """The answer for ``key`` from ``cache`` (drawn under the app's limit if ``limit``), made conditional."""
+    renders: _Renders = current_app.extensions["cap_ptce.renders"]
+
+    def drawn() -> Response:
+        response = renders.draw(draw) if limit else draw()
+        if g.get("lang_from_header"):  # kept with the answer: a later hit does not draw it again
+            response.vary.add("Accept-Language")
+        return response
+
+    return cache.get(key, drawn).make_conditional(request)

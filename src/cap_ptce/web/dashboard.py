@@ -1,0 +1,183 @@
+"""The dashboards: ``/tableau-de-bord`` (``/dashboard``), each chart's CSV, a selection's SPARQL endpoint, the report.
+
+Each chart is drawn on the server as SVG (no JavaScript needed) beside its
+table; its CSV is the query's rows, and its link to the editor opens the
+ready-made query's text on the endpoint that gave the figures: the whole
+knowledge base's ``/sparql``, or for a selection ``/tableau-de-bord/sparql?…``,
+a SPARQL 1.1 endpoint over the selection's own knowledge base, so that running
+the query in the editor gives the chart's numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from markupsafe import Markup
+
+from ..errors import NotFoundError
+from ..explorer import Selection
+from ..explorer.dashboard import CHARTS, Chart, chart_spec
+from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
+from ..sparql.csvsafe import neutralise_csv
+from ..sparql.formats import choose_format
+from . import links
+from .explorer import (
+    DASHBOARD_ROUTES,
+    ROUTES,
+    canonical_redirect,
+    corpus_view,
+    page_path,
+    route_lang,
+    selection_of_request,
+    switch_to,
+)
+from .limits import client_key
+from .sparql import protocol_request
+
+__all__ = ["bp", "REPORT_ROUTES", "static_paths"]
+
+bp = Blueprint("dashboard", __name__)
+
+REPORT_ROUTES = {"fr": DASHBOARD_ROUTES["fr"] + "/rapport", "en": DASHBOARD_ROUTES["en"] + "/report"}
+_MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
+
+
+@bp.get(DASHBOARD_ROUTES["fr"])
+@bp.get(DASHBOARD_ROUTES["en"])
+@bp.get(DASHBOARD_ROUTES["fr"] + ".fr.html")  # the static copy's pages
+@bp.get(DASHBOARD_ROUTES["fr"] + ".en.html")
+def page() -> Response | str:
+    lang = route_lang(DASHBOARD_ROUTES)
+    selection = selection_of_request()
+    canonical = canonical_redirect(selection.sorted_by("nom"))
+    if canonical is not None:
+        return canonical
+    view = corpus_view()
+    exploration = view.explore(selection, lang)
+    charts = view.dashboard(selection, lang)
+    return render_template(
+        "dashboard.html",
+        x=exploration,
+        charts=charts,
+        svg=Markup,
+        explorer=page_path(ROUTES, lang) + selection.query_string(),
+        report=REPORT_ROUTES[lang] + ".{fmt}" + selection.query_string(with_sort=False),
+        csv_path=lambda chart: f"{DASHBOARD_ROUTES[lang]}/{chart.spec.id}.csv{selection.query_string(with_sort=False)}",
+        editor_links=lambda chart: _editor_links(chart, selection, lang),
+        query_path=lambda chart: f"/requetes/{chart.spec.query}",
+        switch_url=switch_to(DASHBOARD_ROUTES, lang, selection),
+    )
+
+
+def _editor_links(chart: Chart, selection: Selection, lang: str) -> list[tuple[str, str, str]]:
+    """(message key, series, fragment after /sparql#) for each series: the query on its selection's endpoint.
+
+    The page's own selection states the endpoint (a cached chart may come from another selection
+    of the same projects), narrowed to the series' maturity for the coverage.
+    """
+    found = []
+    for series in chart.series:
+        params = {"query": series.sparql, "tabTitle": chart.title + (f" ({series.label})" if series.label else "")}
+        own = Selection({**selection.chosen, "maturite": (series.key,)}, selection.words) if series.key else selection
+        if not own.is_everything:
+            params["endpoint"] = selection_endpoint(own, lang)
+        label = "dashboard.editor_series" if series.label else "dashboard.editor"
+        found.append((label, series.label, urlencode(params, quote_via=quote)))
+    return found
+
+
+def selection_endpoint(selection, lang: str) -> str:
+    """The absolute address of the SPARQL endpoint over ``selection``'s knowledge base."""
+    return request.host_url.rstrip("/") + DASHBOARD_ROUTES[lang] + "/sparql" + selection.query_string(with_sort=False)
+
+
+@bp.get(DASHBOARD_ROUTES["fr"] + "/<chart_id>.<any(csv, json):suffix>")
+@bp.get(DASHBOARD_ROUTES["en"] + "/<chart_id>.<any(csv, json):suffix>")
+def chart_twin(chart_id: str, suffix: str) -> Response:
+    """A chart's rows as CSV (the query's columns, plus the series), or its Vega-Lite specification as JSON."""
+    lang = route_lang(DASHBOARD_ROUTES)
+    chart_spec(chart_id)
+    chart = corpus_view().chart(chart_id, selection_of_request(), lang)
+    if suffix == "json":
+        return Response(json.dumps(chart.vega_lite, ensure_ascii=False, indent=1), content_type="application/json")
+    response = Response(_csv(chart), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{chart_id}.csv"'
+    return response
+
+
+def _csv(chart: Chart) -> str:
+    columns = (["serie"] if len(chart.series) > 1 else []) + [c for c in chart.series[0].rows[0]] if chart.rows else []
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns or ["-"], lineterminator="\r\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in chart.rows:
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@bp.route(DASHBOARD_ROUTES["fr"] + "/sparql", methods=["GET", "POST"])
+@bp.route(DASHBOARD_ROUTES["en"] + "/sparql", methods=["GET", "POST"])
+def selection_sparql() -> Response:
+    """SPARQL 1.1 Protocol over the knowledge base of the selection the URL's filters state."""
+    lang = route_lang(DASHBOARD_ROUTES)
+    selection = selection_of_request()
+    query, formats, raw = protocol_request()
+    if query is None:  # no query: the editor, pointed at this endpoint
+        fragment = urlencode({"endpoint": selection_endpoint(selection, lang)}, quote_via=quote)
+        return redirect(links.relative(request.path, "/sparql") + "#" + fragment, code=303)
+    kb = corpus_view().kb_for(selection)
+    info = kb.check(query)
+    fmt = choose_format(info.form, request.headers.get("Accept"), formats)
+    config = current_app.config
+    result = kb.run(
+        query,
+        fmt,
+        info=info,
+        timeout=float(config["QUERY_TIMEOUT"]),
+        max_rows=int(config["MAX_RESULT_ROWS"]),
+        client=client_key(),
+    )
+    # as /sparql answers: CSV cells a spreadsheet would run as formulas neutralised unless raw=true
+    body = result.body if raw or fmt.name != "csv" else neutralise_csv(result.body)
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get(REPORT_ROUTES["fr"] + ".<fmt>")
+@bp.get(REPORT_ROUTES["en"] + ".<fmt>")
+def report(fmt: str) -> Response:
+    """The dashboards of the selection as one document (what ``cap-ptce report`` writes)."""
+    lang = route_lang(DASHBOARD_ROUTES)
+    if fmt not in REPORT_FORMATS:
+        raise NotFoundError(f"aucun rapport en / no report as {fmt!r}", hint=f"{', '.join(REPORT_FORMATS)}")
+    data = render_report(corpus_report(corpus_view(), selection_of_request(), lang), fmt)
+    response = Response(data, content_type=_MEDIA[fmt])
+    name = ("rapport-corpus" if lang == "fr" else "corpus-report") + f".{fmt}"
+    response.headers.set("Content-Disposition", "inline" if fmt == "html" else "attachment", filename=name)
+    return response
+
+
+def static_paths() -> list[str]:
+    """What the static copy of the site holds of the explorer and the dashboards: the whole corpus's pages
+    in both languages, the list's CSV and each chart's CSV (filters, JSON and the report need the app)."""
+    paths = ["/static/explorer.css", f"{ROUTES['fr']}.csv"]
+    for lang in ("fr", "en"):
+        paths += [f"{ROUTES['fr']}.{lang}.html", f"{DASHBOARD_ROUTES['fr']}.{lang}.html"]
+        paths += [f"{DASHBOARD_ROUTES[lang]}/{spec.id}.csv" for spec in CHARTS]
+    return paths
+
+
+assert len({spec.id for spec in CHARTS}) == len(CHARTS)  # a chart's id is its address

@@ -1,0 +1,53 @@
+"""Web area ``dossier``: ``POST /dossier`` turns a description sent from the validator or the editor into its dossier.
+
+The form carries the description (``texte`` and ``nom``, or an uploaded
+``fichier``), the ``format`` (``html``, ``pdf`` or ``md``) and the ``lang``. The
+answer is a download; nothing is kept. The annex sets the pole against the
+projects of this app's knowledge base.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g
+
+from ..dossier.build import dossier_bytes
+from ..dossier.compare import profile_of_graph, standing_of
+from ..dossier.render import DOSSIER_FORMATS, MEDIA_TYPES
+from ..errors import ParameterError
+from ..i18n import LANGUAGES
+from ..validation import Unreadable
+from .i18n import current_lang
+from .site import get_site
+from .submission import form_fields, read_submission
+from .validator import DOSSIER_ROUTE, check_submission
+
+__all__ = ["bp"]
+
+bp = Blueprint("dossier", __name__)
+
+
+@bp.post(DOSSIER_ROUTE)
+def make_dossier() -> Response:
+    """The dossier of the description sent, as a download in the format asked for."""
+    form = form_fields()[0]
+    if form.get("lang") in LANGUAGES:
+        g.lang = form["lang"]
+    lang = current_lang()
+    fmt = form.get("format", "html")
+    if fmt not in DOSSIER_FORMATS:
+        raise ParameterError(
+            f"format de dossier inconnu / unknown dossier format {fmt!r}",
+            key="format",
+            hint=f"au choix / one of: {', '.join(DOSSIER_FORMATS)}",
+        )
+    submission = read_submission()
+    description, report = check_submission(submission, lang)
+    if isinstance(report, Unreadable):
+        raise report.error
+    profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
+    standing = standing_of(profile, get_site().corpus_profiles, lang)
+    body = dossier_bytes(description, fmt, lang, report=report, standing=standing)
+    response = Response(body, mimetype=MEDIA_TYPES[fmt])
+    stem = (description.data.get("id") or "dossier").strip() or "dossier"
+    response.headers.set("Content-Disposition", "attachment", filename=f"{stem}-dossier.{fmt}")
+    return response

@@ -1,0 +1,257 @@
+"""Web area ``editor``: fill a description in along the grid (``/editeur``, ``/editor`` in English).
+
+One step for the project itself, then one per entry of the grid: its questions,
+in the tense of the project's maturity with the grid's examples as hints, each
+with its written answer, and the structured keys of that entry, as form
+controls drawn from the format's table. Every step is checked as it is sent,
+by the loader and the shapes (the same messages as ``cap-ptce validate``),
+and each message is shown beside its control. The last step shows the whole
+report and the downloads.
+
+Nothing is kept on the server: the description travels in the form itself (a
+hidden field holding its YAML) from one step to the next, and is saved only
+where the carrier chooses — the YAML downloaded, reopened later by uploading
+it, and at most a copy in the browser's own storage (``static/editor.js``,
+when the carrier asks for it). The form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, render_template
+from markupsafe import Markup
+
+from ..dossier.checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
+from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
+from ..errors import InputError
+from ..grid import load_grid
+from ..project import data_to_yaml, load_description
+from ..project.schema import PROJECT, SPECS, Kind
+from ..validation import Unreadable, validate_description
+from ..validation.report import GENERAL
+from ..yamlstrict import load_yaml
+from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
+from .i18n import route_lang
+from .submission import form_fields, limit_megabytes, read_submission
+from .validator import DOSSIER_ROUTE, grid_links
+from .validator import ROUTES as VALIDATOR_ROUTES
+
+__all__ = ["bp", "ROUTES", "STEPS"]
+
+bp = Blueprint("editor", __name__)
+
+ROUTES = {"fr": "/editeur", "en": "/editor"}
+STEPS = ("debut", *ENTRY_KEYS, "fin")
+_SOURCE = "description.yaml"
+
+
+@bp.get(ROUTES["fr"])
+@bp.get(ROUTES["en"])
+def start() -> str:
+    """The first step, for a new description."""
+    lang = route_lang(ROUTES)
+    return _page(lang, "debut", {"maturite": "emergent"}, fresh=True)
+
+
+@bp.post(ROUTES["fr"])
+@bp.post(ROUTES["en"])
+def step() -> Response | str:
+    """Take the step that was shown, then show the one asked for (or download the description)."""
+    lang = route_lang(ROUTES)
+    form = form_fields()[0]
+    if form.get("ouvrir") is not None:
+        return _open(lang)
+    data, problem = _state(form.get("etat", ""))
+    data = as_current(data) if data else data
+    shown = form.get("etape") if form.get("etape") in STEPS else None
+    if shown is not None:
+        data = _merge(data, form, shown)
+    data = ensure_ids(data, project=False)
+    target = form.get("aller") if form.get("aller") in STEPS else shown or "debut"
+    if form.get("ajouter"):
+        data = _add_item(data, form["ajouter"])
+    if form.get("retirer"):
+        data = _remove_item(data, form["retirer"])
+    if form.get("telecharger") is not None:
+        return _download(ensure_ids(data))
+    return _page(lang, target, data, problem)
+
+
+def _open(lang: str) -> str:
+    """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is)."""
+    submission = read_submission(text_field="etat_copie")
+    text = submission.text
+    if text is None:
+        problem = InputError("le fichier n’est pas en UTF-8 / the file is not UTF-8", source=submission.name)
+        return _page(lang, "debut", {"maturite": "emergent"}, problem)
+    data, problem = _state(text, source=submission.name)
+    return _page(lang, "debut", as_current(data) if data else {"maturite": "emergent"}, problem)
+
+
+def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
+    """The description carried by the form, as data; a state that cannot be read starts afresh, with why."""
+    if not text.strip():
+        return {}, None
+    try:
+        data, _ = load_yaml(text, source=source)
+    except InputError as exc:
+        return {}, exc
+    return (data if isinstance(data, dict) else {}), None
+
+
+def _merge(data: dict, form, shown: str) -> dict:
+    return read_fields(PROJECT, form, step_keys(shown), "", data)
+
+
+def _walk(data: dict, name: str):
+    """The list at a control's name (``acteurs``, ``gouvernance.instances``) and its item spec, or (None, None)."""
+    node, spec = data, PROJECT
+    parts = name.split(".")
+    for depth, part in enumerate(parts):
+        spec_field = spec.field(part) if spec is not None else None
+        if spec_field is None or not isinstance(node, dict):
+            return None, None
+        if depth == len(parts) - 1:
+            if spec_field.kind != Kind.OBJECTS:
+                return None, None
+            node.setdefault(part, [])
+            return node[part], SPECS[spec_field.arg]
+        node = node.setdefault(part, {})
+        spec = SPECS.get(spec_field.arg)
+    return None, None
+
+
+def _add_item(data: dict, name: str) -> dict:
+    items, _ = _walk(data, name)
+    if items is not None and len(items) < 200:
+        items.append({})
+    return data
+
+
+def _remove_item(data: dict, name: str) -> dict:
+    owner, _, index = name.rpartition(".")
+    items, _ = _walk(data, owner)
+    if items is not None and index.isdigit() and int(index) < len(items):
+        del items[int(index)]
+    return data
+
+
+def _download(data: dict) -> Response:
+    response = Response(data_to_yaml(data), mimetype="application/yaml")
+    name = f"{data.get('id') or 'mon-ptce'}.yaml"
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
+
+
+# --- checking and drawing a step ---------------------------------------------------------
+
+
+def _check(data: dict):
+    """(report or None, loader error or None, the YAML, line -> path) for the description as it stands."""
+    text = data_to_yaml(data)
+    try:
+        _, line_map = load_yaml(text, source=_SOURCE)
+    except InputError as exc:
+        return None, exc, text, {}
+    paths: dict[int, tuple] = {}
+    for path, line in line_map.lines.items():
+        if len(path) >= len(paths.get(line, ())):
+            paths[line] = path
+    try:
+        description = load_description(text, source=_SOURCE, format="yaml")
+    except InputError as exc:
+        return None, exc, text, paths
+    lang = g.get("lang", "fr")
+    return validate_description(description, lang=lang), None, text, paths
+
+
+def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *, fresh: bool = False) -> str:
+    """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy."""
+    data = ensure_ids(data, project=False)
+    grid = load_grid()
+    report, error, text, paths = _check(ensure_ids(data))
+    future = data.get("maturite") == "emergent"
+    context = {"grid": grid, "lang": lang, "future": future}
+    context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
+    fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
+    loose = place_messages(fields, _messages(report, error, paths, step))
+    return render_template(
+        "editor.html",
+        routes=ROUTES,
+        grid=grid,
+        steps=_steps(grid, report, lang),
+        step=step,
+        fresh=fresh,
+        entry=grid.entry(step) if step in ENTRY_KEYS and step != FACTS_BLOCK else None,
+        fields=fields,
+        loose=loose,
+        problem=problem,
+        error=error,
+        report=report,
+        state=data_to_yaml(data) if data else "",
+        checked=text,
+        future=future,
+        switch_url=ROUTES["en" if lang == "fr" else "fr"].lstrip("/"),
+        limit_mb=limit_megabytes(),
+        symbols=SEVERITY_SYMBOLS,
+        validator_route=VALIDATOR_ROUTES[lang],
+        dossier_route=DOSSIER_ROUTE,
+        **_final(step, report, lang),
+        **grid_links(lang),
+    )
+
+
+def _names(data: dict, key: str) -> dict[str, str]:
+    """The actors (or groups) already named: id -> name, for the controls that refer to them."""
+    items = data.get(key) or []
+    return {item["id"]: item.get("nom") or item["id"] for item in items if isinstance(item, dict) and item.get("id")}
+
+
+def _messages(report, error, paths: dict, step: str) -> list[tuple[tuple, dict]]:
+    """The step's messages, each with the path of the value it is about (an unanswered question: its text)."""
+    if error is not None:
+        return [(paths.get(error.line, ()), _error_message(error))]
+    if report is None:
+        return []
+    found = []
+    for result in report.results:
+        if step in ENTRY_KEYS and result.entry != step or step == "debut" and result.entry != GENERAL:
+            continue
+        message = {"severity": result.severity, "text": result.message, "question": result.question}
+        unanswered = result.shape.rsplit("#", 1)[-1].startswith("Answered-")
+        found.append(((result.question,) if unanswered and result.question else paths.get(result.line, ()), message))
+    return found
+
+
+def _error_message(error: InputError) -> dict:
+    return {"severity": "violation", "text": error.message, "hint": error.hint, "question": None}
+
+
+def _steps(grid, report, lang: str) -> list[dict]:
+    done = {e.id: e for e in report.completeness.entries} if report is not None else {}
+    steps = [{"id": "debut", "label": _word("editor.step_start", lang), "count": None}]
+    for entry in grid.entries:
+        counts = done.get(entry.id)
+        steps.append(
+            {
+                "id": entry.id,
+                "label": f"{entry.position}. {entry.label.get(lang)}",
+                "count": f"{counts.answered}/{counts.total}" if counts else None,
+                "problems": sum(1 for r in report.results if r.entry == entry.id) if report else 0,
+            }
+        )
+    if FACTS_BLOCK in STEPS:
+        steps.append({"id": FACTS_BLOCK, "label": _word("editor.step_facts", lang), "count": None})
+    steps.append({"id": "fin", "label": _word("editor.step_end", lang), "count": None})
+    return steps
+
+
+def _word(key: str, lang: str) -> str:
+    from ..i18n import t
+
+    return t(key, lang)
+
+
+def _final(step: str, report, lang: str) -> dict:
+    if step != "fin" or report is None or isinstance(report, Unreadable):
+        return {"groups": None, "chart": None}
+    return {"groups": result_groups(report), "chart": Markup(completeness_svg(report, lang))}

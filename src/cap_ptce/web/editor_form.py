@@ -1,0 +1,387 @@
+"""The editor's form, drawn from the description format's table: fields for people, and back to data.
+
+Every key of :mod:`cap_ptce.project.schema` gets a form control that suits its
+kind (a list of concepts as check boxes, an actor reference as a choice among
+the actors already named, a list of texts as one line per value…), named by
+its path in the description (``acteurs.0.nom``). :func:`read_fields` turns the
+submitted controls back into the description's data; what the loader or the
+shapes then say about a value is put beside its control (:func:`place_messages`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from werkzeug.datastructures import MultiDict
+
+from ..geo import load_geography
+from ..i18n import t
+from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
+from ..project.values import SLUG_RE, Unreadable, read_bool, slugify
+
+__all__ = [
+    "Control",
+    "START_KEYS",
+    "controls",
+    "read_fields",
+    "step_keys",
+    "as_current",
+    "ensure_ids",
+    "place_messages",
+]
+
+# The keys asked on the first step, before the grid's entries.
+START_KEYS = ("nom", "id", "maturite", "description", "date_creation", "site_web", "courriel", "mise_a_jour")
+# Texts that take a paragraph rather than a line.
+_LONG_TEXTS = frozenset({"description", "strategie_commune", "experience_cooperation", "identification_axes", "texte"})
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_GEO_KINDS = {"commune": "commune", "intercommunalite": "epci", "departement": "departement", "region": "region"}
+
+
+@dataclass
+class Control:
+    """One control of the form: its name (the value's path), label, widget, current value and choices."""
+
+    name: str
+    key: str
+    label: str
+    widget: str  # text, textarea, lines, number, date, url, email, select, checkboxes, bool, items, group, codes
+    value: object = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    hint: str | None = None
+    items: list[list[Control]] = field(default_factory=list)
+    children: list[Control] = field(default_factory=list)
+    messages: list = field(default_factory=list)  # results and errors placed here
+    question: dict | None = None  # for a question's free text: its number, wording and the grid's examples
+
+    @property
+    def dom_id(self) -> str:
+        return "champ-" + self.name.replace(".", "-")
+
+
+def step_keys(step: str) -> tuple[str, ...]:
+    """The project's keys that a step of the editor asks for: the project's own, or a section's keys and
+    the free texts of its questions, in the format's order."""
+    if step == "debut":
+        return START_KEYS
+    return tuple(f.key for section, fields in SECTIONS if section == step for f in fields)
+
+
+def as_current(data: dict) -> dict:
+    """Data of the first version of the format in the shape of the current one: answers under their entry,
+    the carrying actor as the list of carriers. Anything else is kept as it is."""
+    out = dict(data)
+    answers = out.pop("reponses", None)
+    if isinstance(answers, Mapping):
+        for qid, text in answers.items():
+            out.setdefault(str(qid), text)
+    carrying = out.get("structure_porteuse")
+    if isinstance(carrying, Mapping) and carrying.get("acteur") and not carrying.get("porteurs"):
+        carrying = dict(carrying)
+        carrying["porteurs"] = [carrying.pop("acteur")]
+        out["structure_porteuse"] = carrying
+    if out.get("format") in (None, "", 1):
+        out["format"] = CURRENT_FORMAT
+    return out
+
+
+def controls(spec: NodeSpec, data: Mapping, keys, prefix: str, context: dict) -> list[Control]:
+    """The controls of ``keys`` of a node of ``spec`` holding ``data``; ``context`` has grid, lang, actors."""
+    found = []
+    for key in keys:
+        spec_field = spec.field(key)
+        if spec_field is not None:
+            found.append(_control(spec, spec_field, data.get(key), f"{prefix}{key}", context))
+    return found
+
+
+def _label(spec: NodeSpec, key: str, lang: str) -> str:
+    return t(f"field.{spec.name}.{key}", lang)
+
+
+def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict) -> Control:
+    lang, grid = context["lang"], context["grid"]
+    kind = spec_field.kind
+    if kind == Kind.ANSWER:
+        return _answer_control(spec_field.key, value, name, context)
+    control = Control(name, spec_field.key, _label(spec, spec_field.key, lang), "text", _as_text(value))
+    if kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and _is_block(value):
+        control.widget, control.value = "kept", _summary(value)  # a block the form cannot edit: kept as it is
+        control.hint = t("editor.hint_kept", lang)
+        return control
+    if kind in (Kind.OBJECTS,):
+        inner = SPECS[spec_field.arg]
+        control.widget = "items"
+        control.items = [
+            controls(inner, item, [k for k in inner.keys], f"{name}.{n}.", context)
+            for n, item in enumerate(value or [])
+            if isinstance(item, Mapping)
+        ]
+    elif kind in (Kind.NEST, Kind.OBJECT):
+        inner = SPECS[spec_field.arg]
+        control.widget = "group"
+        control.children = controls(inner, value or {}, inner.keys, f"{name}.", context)
+    elif kind in (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES):
+        control.widget, control.value = "lines", "\n".join(str(v) for v in value or [])
+        control.hint = t("editor.hint_lines", lang)
+    elif kind in (Kind.CONCEPT, Kind.CONCEPTS, Kind.CONCEPT_SET):
+        scheme = grid.scheme(spec_field.arg)
+        control.choices = [(c.id, c.label.get(lang)) for c in scheme.concepts]
+        control.widget = "select" if kind == Kind.CONCEPT else "checkboxes"
+        listed = value if isinstance(value, list) else [value] if value else []
+        control.value = (value or "") if kind == Kind.CONCEPT else listed
+    elif kind == Kind.MEMBERS:
+        control.choices = list(context["actors"].items()) + list(context.get("groups", {}).items())
+        control.widget, control.value = "checkboxes", list(value or [])
+        control.hint = None if control.choices else t("editor.hint_no_actor", lang)
+    elif kind == Kind.RELATION:
+        control.widget = "select"
+        control.choices = [(word, t(f"relation.{word}", lang)) for word in ("membre", "partenaire")]
+    elif kind == Kind.CODES:
+        control.widget, control.value = "codes", " ".join(str(v) for v in value or [])
+    elif kind == Kind.GEO_ONE:
+        control.hint = _places_hint(spec_field.arg, [value] if value else [], lang)
+    elif kind == Kind.PUBLIC_SCHEME:
+        control.widget = "select"
+        control.choices = [(p.id, f"{p.acronym} — {p.label.get(lang)}") for p in grid.public_schemes]
+    elif kind in (Kind.ACTOR, Kind.ACTORS):
+        control.choices = list(context["actors"].items())
+        control.widget = "select" if kind == Kind.ACTOR else "checkboxes"
+        control.value = (value or "") if kind == Kind.ACTOR else list(value or [])
+        control.hint = None if control.choices else t("editor.hint_no_actor", lang)
+    elif kind == Kind.FREQUENCY:
+        control.widget = "select"
+        control.choices = [(word, t(f"frequency.{word}", lang)) for word in FREQUENCIES]
+    elif kind == Kind.BOOL:
+        control.widget = "bool"
+        control.value = _yes_no(value)
+    elif kind in (Kind.INT, Kind.DECIMAL):
+        control.widget = "number"
+        control.hint = t("editor.hint_euros", lang) if spec_field.key == "montant" else None
+    elif kind in (Kind.DATE, Kind.MEMBER_SINCE, Kind.DATE_SPAN, Kind.YEAR):
+        control.widget, control.hint = "date", t("editor.hint_date", lang)
+    elif kind == Kind.GEO:
+        control.widget = "codes"
+        control.value = " ".join(str(v) for v in value or [])
+        control.hint = _places_hint(spec_field.arg, value or [], lang)
+    elif kind == Kind.COMMUNE:
+        control.hint = _places_hint("commune", [value] if value else [], lang)
+    elif kind == Kind.SLUG:
+        control.hint = t("editor.hint_slug", lang)
+    elif kind == Kind.URL:
+        control.widget = "url"
+    elif kind == Kind.EMAIL:
+        control.widget = "email"
+    elif kind == Kind.TEXT and spec_field.key in _LONG_TEXTS:
+        control.widget = "textarea"
+    return control
+
+
+def _answer_control(qid: str, value, name: str, context: dict) -> Control:
+    """The free text of a question, with the question in the project's tense and the grid's examples."""
+    question = context["grid"].question(qid)
+    lang = context["lang"]
+    words = {
+        "id": qid,
+        "number": question.position,
+        "text": question.wording(lang, future=context.get("future", False)),
+        "examples": [example.label.get(lang) for example in question.examples],
+        "open_list": question.open_list,
+    }
+    label = t("editor.answer_label", lang, number=question.position)
+    return Control(name, qid, label, "answer", _as_text(value), question=words)
+
+
+def _yes_no(value) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        return "true" if read_bool(value) else "false"
+    except Unreadable:
+        return ""
+
+
+def _is_block(value) -> bool:
+    return isinstance(value, Mapping) or (isinstance(value, list) and any(isinstance(v, Mapping) for v in value))
+
+
+def _summary(value) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key} : {_summary(inner)}" for key, inner in value.items())
+    if isinstance(value, list):
+        return " ; ".join(_summary(v) for v in value)
+    return _as_text(value)
+
+
+def _as_text(value) -> str:
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _places_hint(level: str, codes: list, lang: str) -> str:
+    """The codes' official names, so that a carrier sees what each code stands for."""
+    geo = load_geography()
+    kind = _GEO_KINDS.get(level, "commune")
+    names = [f"{code} = {geo.place_name(kind, str(code)) or '?'}" for code in codes]
+    hint = t(f"editor.hint_codes_{kind}", lang)
+    return hint + (" " + ", ".join(names) if names else "")
+
+
+# --- back to data ----------------------------------------------------------------------
+
+
+def read_fields(spec: NodeSpec, form: MultiDict, keys, prefix: str, data: dict) -> dict:
+    """``data`` with the values of ``keys`` taken from the form (a key whose control is empty is removed)."""
+    out = dict(data)
+    for key in keys:
+        spec_field = spec.field(key)
+        if spec_field is None:
+            continue
+        value = _read(spec_field, form, f"{prefix}{key}", data.get(key))
+        if value in (None, "", [], {}):
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+def _read(spec_field: Field, form: MultiDict, name: str, old):
+    kind = spec_field.kind
+    checkboxes = kind in (Kind.CONCEPTS, Kind.CONCEPT_SET, Kind.ACTORS, Kind.MEMBERS)
+    if kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and (_is_block(old) or not _shown(form, name, checkboxes)):
+        return old  # a block the form does not edit, or a key this form did not show: kept as it was
+    if kind == Kind.OBJECTS:
+        inner = SPECS[spec_field.arg]
+        count = _count(form.get(f"{name}.__n"))
+        old_items = old if isinstance(old, list) else []
+        items = []
+        for n in range(count):
+            previous = old_items[n] if n < len(old_items) and isinstance(old_items[n], Mapping) else {}
+            items.append(read_fields(inner, form, inner.keys, f"{name}.{n}.", dict(previous)))
+        return items
+    if kind in (Kind.NEST, Kind.OBJECT):
+        inner = SPECS[spec_field.arg]
+        return read_fields(inner, form, inner.keys, f"{name}.", dict(old) if isinstance(old, Mapping) else {})
+    if checkboxes:
+        chosen = [v for v in form.getlist(name) if v]
+        if kind == Kind.CONCEPT_SET and len(chosen) == 1 and not isinstance(old, list):
+            return chosen[0]  # one kind is written as one value, as people write it
+        return chosen
+    raw = (form.get(name) or "").strip()
+    if kind in (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES):
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+    if kind in (Kind.GEO, Kind.CODES):
+        return [code for code in re.split(r"[\s,;]+", raw) if code]
+    if kind == Kind.BOOL:
+        return {"true": True, "false": False}.get(raw)
+    if kind == Kind.INT:
+        return _number(raw, whole=True)
+    if kind in (Kind.DECIMAL, Kind.QUANTITY, Kind.FIGURE):
+        return _number(raw, whole=False)  # "environ 15", "20 à 25" stay as written: the loader reads them
+    if kind in (Kind.DATE, Kind.MEMBER_SINCE, Kind.DATE_SPAN):
+        return _date(raw)
+    if kind == Kind.YEAR:
+        return int(raw) if raw.isdigit() else raw or None
+    return raw
+
+
+def _shown(form: MultiDict, name: str, checkboxes: bool) -> bool:
+    """Whether the form had a control for ``name`` (a group of check boxes says so with a marker)."""
+    return f"{name}.__vu" in form if checkboxes else name in form
+
+
+def _count(raw) -> int:
+    try:
+        return max(0, min(int(raw), 500))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _number(raw: str, *, whole: bool):
+    """A number as people type it (``0,5``, ``30 000``); anything else is kept as typed, for the loader to refuse."""
+    cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return raw
+    if not number.is_finite():
+        return raw
+    if whole:
+        return int(number) if number == number.to_integral_value() else raw
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _date(raw: str):
+    if _FULL_DATE.match(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return raw
+    return raw or None
+
+
+def ensure_ids(data: dict, *, project: bool = True) -> dict:
+    """Give each actor (and the project, with ``project``) an identifier made from its name when it has none.
+
+    The loader needs them (IRIs are made of them); a carrier should not have to
+    invent slugs. Ids already given are kept as they are. The project's own id
+    is made only to check and download the description, so that it follows the
+    name until the carrier writes one.
+    """
+    out = dict(data)
+    if project and not out.get("id"):
+        out["id"] = slugify(str(out.get("nom") or "")) or "mon-ptce"
+    taken: set[str] = set()
+    actors = []
+    for n, actor in enumerate(out.get("acteurs") or [], start=1):
+        actor = dict(actor) if isinstance(actor, Mapping) else {}
+        given = str(actor.get("id") or "")
+        if not SLUG_RE.match(given) or given in taken:
+            base = slugify(str(actor.get("nom") or "")) or f"acteur-{n}"
+            given, k = base, 2
+            while given in taken:
+                given, k = f"{base}-{k}", k + 1
+            actor["id"] = given
+        taken.add(given)
+        actors.append(actor)
+    if actors:
+        out["acteurs"] = actors
+    return out
+
+
+# --- messages beside their controls -----------------------------------------------------
+
+
+def all_controls(items: list[Control]):
+    for control in items:
+        yield control
+        yield from all_controls(control.children)
+        for item in control.items:
+            yield from all_controls(item)
+
+
+def place_messages(items: list[Control], messages: list[tuple[tuple, object]]) -> list:
+    """Put each (path, message) beside the control of its path, or its nearest ancestor's; return the others."""
+    by_name = {control.name: control for control in all_controls(items)}
+    left = []
+    for path, message in messages:
+        target = None
+        while path and target is None:
+            target = by_name.get(".".join(str(p) for p in path))
+            path = path[:-1]
+        if target is None:
+            left.append(message)
+        else:
+            target.messages.append(message)
+    return left

@@ -1,0 +1,201 @@
+"""The HTTP server of ``cap-ptce serve``: waitress, with the limits a public endpoint needs.
+
+Waitress reads every connection on one event loop and hands only complete
+requests to its threads, so a slow client costs a connection, not a thread.
+Its stock settings let about 100 idle connections take a site offline, never
+time out a client that trickles a byte a second, and spool a large body to a
+temporary file before the app can refuse it. Here:
+
+- ``CONNECTION_LIMIT`` connections at once (poll, not select: no 1,024 ceiling),
+  and at most ``CONNECTIONS_PER_CLIENT`` per address: the next is answered 429
+  and closed at once;
+- a connection idle for ``IDLE_TIMEOUT`` seconds is closed, and so is one whose
+  request has not arrived whole ``REQUEST_TIMEOUT`` seconds after its first byte;
+- a body over ``MAX_REQUEST_BYTES`` is refused (413) from its ``Content-Length``
+  before a byte of it is read, and a body within it is kept in memory, never
+  written to disk (a chunked body is refused as it passes the limit);
+- requests to the SPARQL endpoint run on ``ENDPOINT_THREADS`` threads of their
+  own, the others on ``SERVER_THREADS``: a crowd on pages not drawn yet cannot
+  hold up a query, nor a flood of queries the pages;
+- behind a reverse proxy named by ``TRUSTED_PROXY``, the client is the address
+  the proxy forwards, and the proxy's own connections are not counted per client.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import socket
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
+
+__all__ = ["make_server", "server_options"]
+
+log = logging.getLogger(__name__)
+
+_REFUSED = (
+    b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\n"
+    b"Content-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
+)
+_REFUSED_BODY = (
+    b'{"error": "TooManyConnections", "message": "trop de connexions ouvertes depuis votre adresse / '
+    b'too many open connections from your address"}\n'
+)
+
+
+class _TimedParser(HTTPRequestParser):
+    """A request being received, with the moment its first byte came."""
+
+    def __init__(self, adj) -> None:
+        super().__init__(adj)
+        self.started = time.monotonic()
+
+
+class _Channel(HTTPChannel):
+    parser_class = _TimedParser
+
+
+class Lanes:
+    """Two pools of threads, each with its queue: the SPARQL endpoint's, and everything else's."""
+
+    def __init__(self, endpoint_threads: int, other_threads: int, endpoint_path: str = "/sparql") -> None:
+        self.endpoint_path = endpoint_path
+        self.endpoint = ThreadedTaskDispatcher()
+        self.other = ThreadedTaskDispatcher()
+        self.endpoint.set_thread_count(max(1, endpoint_threads))
+        self.other.set_thread_count(max(1, other_threads))
+
+    def add_task(self, task) -> None:
+        """Queue a connection whose request is complete, in its lane (by the request's path)."""
+        requests = getattr(task, "requests", None)
+        path = getattr(requests[0], "path", "") if requests else ""
+        (self.endpoint if path.startswith(self.endpoint_path) else self.other).add_task(task)
+
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        stopped = [lane.shutdown(cancel_pending, timeout) for lane in (self.endpoint, self.other)]
+        return all(stopped)
+
+
+class GuardedServer(TcpWSGIServer):
+    """Waitress's TCP server with a deadline per request and a cap on connections per client."""
+
+    channel_class = _Channel
+
+    def __init__(self, application, *, request_timeout: float, per_client: int, **options) -> None:
+        self.request_timeout = request_timeout
+        self.per_client = per_client
+        super().__init__(application, **options)
+
+    def handle_accept(self) -> None:
+        try:
+            accepted = self.accept()
+        except OSError:
+            return  # the client left before we took it
+        if accepted is None:
+            return
+        conn, addr = accepted
+        if self._over_client_limit(addr[0]):
+            _refuse(conn)
+            return
+        self.set_socket_options(conn)
+        self.channel_class(self, conn, self.fix_addr(addr), self.adj, map=self._map)
+
+    def _over_client_limit(self, address: str) -> bool:
+        if address == self.adj.trusted_proxy:
+            return False
+        held = [
+            channel for channel in list(self.active_channels.values()) if channel.addr and channel.addr[0] == address
+        ]
+        if len(held) < self.per_client:
+            return False
+        # The event loop may not have read yet that some of them were closed by the client: look now.
+        return sum(not _closed_by_peer(channel) for channel in held) >= self.per_client
+
+    def maintenance(self, now: float) -> None:
+        """Close idle connections (waitress's own rule), then those whose request is overdue."""
+        super().maintenance(now)
+        overdue = time.monotonic() - self.request_timeout
+        for channel in list(self.active_channels.values()):
+            request = channel.request
+            if request is not None and getattr(request, "started", overdue) < overdue:
+                channel.will_close = True
+
+
+def _closed_by_peer(channel) -> bool:
+    """Whether the client has closed ``channel``'s connection (then close it here too)."""
+    try:
+        closed = channel.socket.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        closed = True
+    if closed:
+        channel.handle_close()
+    return closed
+
+
+def _refuse(conn) -> None:
+    try:
+        conn.setblocking(False)
+        conn.send(_REFUSED % (len(_REFUSED_BODY), _REFUSED_BODY))
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def server_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Waitress's adjustments from the app's settings."""
+    body_limit = int(config["MAX_REQUEST_BYTES"])
+    options = {
+        "connection_limit": int(config["CONNECTION_LIMIT"]),
+        "channel_timeout": max(1, int(config["IDLE_TIMEOUT"])),
+        "cleanup_interval": 1,  # how often the timeouts are checked, in seconds
+        "max_request_body_size": body_limit + 1,  # waitress refuses from this size on
+        # A body stays in memory below this; a chunked one is refused once past the limit, after the
+        # read that passed it (8 KiB at most): the margin keeps that last read in memory too.
+        "inbuf_overflow": body_limit + 2**20,
+        "asyncore_use_poll": True,
+        "ident": "cap-ptce",
+    }
+    proxy = config.get("TRUSTED_PROXY")
+    if proxy:
+        options.update(
+            trusted_proxy=proxy,
+            trusted_proxy_count=1,
+            trusted_proxy_headers="x-forwarded-for x-forwarded-proto",
+            clear_untrusted_proxy_headers=True,
+        )
+    return options
+
+
+def make_server(app, host: str, port: int) -> GuardedServer:
+    """The server for ``app`` on ``host:port`` (0: a free port), not yet running (call ``run()``)."""
+    config = app.config
+    options = server_options(config)
+    _allow_files(options["connection_limit"] + 256)
+    return GuardedServer(
+        app,
+        host=host,
+        port=port,
+        request_timeout=float(config["REQUEST_TIMEOUT"]),
+        per_client=int(config["CONNECTIONS_PER_CLIENT"]),
+        dispatcher=Lanes(int(config["ENDPOINT_THREADS"]), int(config["SERVER_THREADS"])),
+        **options,
+    )
+
+
+def _allow_files(wanted: int) -> None:
+    """Raise this process's open-file limit towards ``wanted`` (each connection is a file)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if target < wanted:
+        log.warning("open files are limited to %d: fewer connections than CONNECTION_LIMIT will fit", hard)

@@ -1,0 +1,32 @@
+// CAP PTCE editor: an optional copy of the description in this browser's own storage (localStorage).
+// Nothing is sent anywhere: the copy stays on this computer, and only when the carrier ticks the box.
+(function () {
+  "use strict";
+  var KEY = "cap-ptce-editeur", WANTED = "cap-ptce-editeur-garder";
+  var storage;
+  try { storage = window.localStorage; } catch (e) { return; }
+  if (!storage) { return; }
+  var state = document.getElementById("etat");
+  var box = document.getElementById("garder-copie");
+  var panel = document.getElementById("copie");
+  if (!state || !box || !panel) { return; }
+  panel.hidden = false;
+  box.checked = storage.getItem(WANTED) === "1";
+  // A new, empty description (the editor's first page) must not replace the copy it offers to take up again.
+  var fresh = document.getElementById("editeur").hasAttribute("data-fresh");
+  function save() { if (box.checked && !fresh && state.value.trim()) { storage.setItem(KEY, state.value); } }
+  box.addEventListener("change", function () {
+    if (box.checked) { storage.setItem(WANTED, "1"); save(); }
+    else { storage.removeItem(WANTED); storage.removeItem(KEY); }
+  });
+  save();
+  var restore = document.getElementById("copie-navigateur");
+  var copy = storage.getItem(KEY);
+  if (restore && copy) {
+    document.getElementById("etat-copie").value = copy;
+    restore.hidden = false;
+    document.getElementById("oublier-copie").addEventListener("click", function () {
+      storage.removeItem(KEY); restore.hidden = true;
+    });
+  }
+}());

@@ -1,0 +1,108 @@
+"""What a carrier sends: a description uploaded or pasted, read in memory and never kept.
+
+The validator, the dossier and the editor receive a description in a form
+(``multipart/form-data`` or ``application/x-www-form-urlencoded``). The body is
+parsed here with every part kept in memory: werkzeug's default would spool an
+upload over 500 kB to a temporary file, and nothing a carrier sends may be
+written anywhere. Nothing here logs what it reads.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+from dataclasses import dataclass
+
+from flask import request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import parse_form_data
+
+from ..errors import InputError
+from ..project.description import format_of
+from ..yamlstrict import MAX_BYTES
+
+__all__ = ["Submission", "read_submission", "form_fields", "DESCRIPTION_LIMIT"]
+
+# The largest description accepted: the loader's own limit.
+DESCRIPTION_LIMIT = MAX_BYTES
+# Room for the form's other fields and the multipart boundaries around the description.
+_FORM_OVERHEAD = 64_000
+_SUFFIX_FORMATS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".ttl": "turtle",
+    ".nt": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
+_DEFAULT_NAMES = {"yaml": "description.yaml", "turtle": "description.ttl", "json-ld": "description.jsonld"}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A description as sent: its bytes, the name it is reported under and its format (None: guess)."""
+
+    content: bytes
+    name: str
+    format: str | None
+
+    @property
+    def text(self) -> str | None:
+        """The content as text, or None when it is not UTF-8 (the loader says why)."""
+        try:
+            return self.content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+
+
+def _in_memory(total_content_length, content_type, filename, content_length=None):
+    return io.BytesIO()
+
+
+def form_fields() -> tuple[MultiDict, MultiDict]:
+    """The request's form fields and files, parsed in memory (never spooled to disk)."""
+    cached = request.environ.get("cap_ptce.form")
+    if cached is None:
+        limit = DESCRIPTION_LIMIT + _FORM_OVERHEAD
+        if (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge()
+        _, form, files = parse_form_data(
+            request.environ, stream_factory=_in_memory, max_form_memory_size=limit, max_content_length=limit
+        )
+        cached = request.environ["cap_ptce.form"] = (form, files)
+    return cached
+
+
+def read_submission(*, text_field: str = "texte", file_field: str = "fichier") -> Submission:
+    """The description in the request: the uploaded file if one was chosen, else the pasted text."""
+    form, files = form_fields()
+    upload = files.get(file_field)
+    if upload is not None and upload.filename:
+        content = upload.read(DESCRIPTION_LIMIT + 1)
+        name = _safe_name(upload.filename)
+        return Submission(content, name, _SUFFIX_FORMATS.get(posixpath.splitext(name)[1].lower()))
+    text = form.get(text_field, "")
+    if not text.strip():
+        raise InputError(
+            "aucune description reçue / no description received",
+            hint="choisir un fichier ou coller le texte d’une description / choose a file or paste a description",
+        )
+    named = _safe_name(form.get("nom", ""))
+    fmt = _SUFFIX_FORMATS.get(posixpath.splitext(named)[1].lower()) if named else None
+    fmt = fmt or format_of(text)
+    content = text.replace("\r\n", "\n").encode("utf-8")  # browsers send a textarea's lines with CRLF
+    return Submission(content, named or _DEFAULT_NAMES.get(fmt, "description.yaml"), fmt)
+
+
+def _safe_name(filename: str) -> str:
+    """The last segment of a client's file name, with only printable characters: it is shown and reported."""
+    name = posixpath.basename(filename.replace("\\", "/"))
+    name = re.sub(r"[^\w.\- ]", "_", name).strip()[:120]
+    return name
+
+
+def limit_megabytes() -> str:
+    """The size limit in megabytes, as the page states it ("1")."""
+    return f"{DESCRIPTION_LIMIT / 1_000_000:g}"

@@ -1,0 +1,274 @@
+"""The carrier's path in a real browser: check a file, fill the grid from empty, download the dossier, switch language.
+
+Each main page is saved as a screenshot under test-output/screenshots/, and
+axe-core (npm) finds no accessibility violation at all (the issue asks for no serious or critical one) on the
+validator, the editor, a project's page and the dossier, in French and English.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carrier_helpers import CORPUS, axe_violations, screenshot
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = CORPUS / "tiers-lieu-gueret.yaml"
+
+
+@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+def context(browser, request):
+    """A browser context, with JavaScript and without: the carrier's path needs none."""
+    # bypass_csp: axe-core is injected by the test, not served by the app
+    ctx = browser.new_context(locale="fr-FR", accept_downloads=True, bypass_csp=True, java_script_enabled=request.param)
+    yield ctx
+    ctx.close()
+
+
+def _broken(tmp_path: Path) -> Path:
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace('siren: "701515041"', 'siren: "701515042"').replace("\nq05:", "\n# q05:")
+    path = tmp_path / "faux.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_sample_file_gives_a_conforming_report(live_server, context):
+    page = context.new_page()
+    page.goto(live_server + "/valider")
+    screenshot(page, "validateur-fr")
+    page.set_input_files("#fichier", str(SAMPLE))
+    page.click("form.submit-description button[type=submit]")
+    assert "Conforme" in page.inner_text(".verdict")
+    assert page.locator(".chart svg").count() == 1
+    assert page.locator("li.result-violation").count() == 0
+    screenshot(page, "validateur-rapport-conforme")
+
+
+def test_a_broken_file_shows_its_violations_by_entry_with_their_lines(live_server, context, tmp_path):
+    page = context.new_page()
+    page.goto(live_server + "/valider")
+    page.set_input_files("#fichier", str(_broken(tmp_path)))
+    page.click("form.submit-description button[type=submit]")
+    assert "Non conforme" in page.inner_text(".verdict")
+    actors = page.locator("#entree-acteurs-impliques")
+    assert "Violation" in actors.inner_text() and "ligne 50" in actors.inner_text()
+    assert "701515042" in actors.locator("pre.excerpt mark").first.inner_text()
+    objectives = page.locator("#entree-objectifs-vision-strategique")
+    assert "q05" in objectives.inner_text()
+    link = objectives.locator("a", has_text="question 5")
+    assert link.get_attribute("href").endswith("grille/question/q05.fr.html")
+    screenshot(page, "validateur-rapport-violations")
+
+
+def test_the_dossier_downloads_from_the_validator(live_server, context):
+    page = context.new_page()
+    page.goto(live_server + "/valider")
+    page.set_input_files("#fichier", str(SAMPLE))
+    page.click("form.submit-description button[type=submit]")
+    with page.expect_download() as download:
+        page.click("text=Dossier en PDF (A4)")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and download.value.suggested_filename == "tiers-lieu-gueret-dossier.pdf"
+    with page.expect_download() as download:
+        page.click("text=Dossier en HTML (un seul fichier)")
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Tiers-lieu des services de Guéret" in html and "<style>" in html and "<script" not in html
+
+
+def test_switch_to_english(live_server, context):
+    page = context.new_page()
+    page.goto(live_server + "/valider")
+    page.click(".lang-switch a")
+    assert page.url.endswith("/validate") and page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("h1") == "Check a PTCE description"
+    page.set_input_files("#fichier", str(SAMPLE))
+    page.click("form.submit-description button[type=submit]")
+    assert "Conforms" in page.inner_text(".verdict")
+    screenshot(page, "validator-en-report")
+    page.goto(live_server + "/editeur")
+    page.click(".lang-switch a")
+    assert page.url.endswith("/editor") and page.inner_text("h1") == "Fill a description in along the grid"
+
+
+# A small project, entry by entry: answers (q01…q18) and the structured facts the law asks for.
+ANSWERS = {f"q{n:02d}": f"Réponse rédigée à la question {n} pour le pôle des Deux Rives." for n in range(1, 19)}
+ACTORS = [
+    ("Ressourcerie des Deux Rives", "association", "true"),
+    ("Transports Picards", "entreprise-hors-ess", "false"),
+    ("Communauté de communes du Val de Somme", "epci", "false"),
+]
+
+
+def _answer(page, step_questions):
+    for qid in step_questions:
+        page.fill(f"#reponse-{qid}", ANSWERS[qid])
+
+
+def _next(page):
+    page.click(".editor-actions button.primary")
+
+
+def test_the_editor_from_empty_to_a_conforming_description(live_server, context, tmp_path):
+    from cap_ptce.grid import load_grid
+
+    grid = load_grid()
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    screenshot(page, "editeur-debut")
+    page.fill("#champ-nom", "Pôle des Deux Rives")
+    page.check("input[name=maturite][value=emergent]") if page.locator(
+        "input[name=maturite]"
+    ).count() else page.select_option("#champ-maturite", "emergent")
+    _next(page)
+    for entry in grid.entries:
+        assert entry.label.fr in page.inner_text("h2#etape-titre")
+        # the questions in the future tense, with the grid's examples as hints
+        assert entry.questions[0].future.fr in page.inner_text("main")
+        _answer(page, [q.id for q in entry.questions])
+        if entry.id == "objectifs-vision-strategique":
+            page.fill(
+                "#champ-strategie_commune",
+                "Mutualiser un atelier de réparation entre une ressourcerie et un transporteur.",
+            )
+        if entry.id == "acteurs-impliques":
+            for n, (name, kind, ess) in enumerate(ACTORS):
+                page.click("button[name=ajouter][value=acteurs]")
+                page.fill(f"#champ-acteurs-{n}-nom", name)
+                page.check(f"#champ-acteurs-{n}-type input[value={kind}]")
+                page.select_option(f"#champ-acteurs-{n}-ess", ess)
+            screenshot(page, "editeur-acteurs")
+        if entry.id == "perimetre-ancrage-territorial":
+            page.fill("#champ-territoire-communes", "80021")
+        _next(page)
+    assert page.inner_text("h2#etape-titre") == "Chiffres, reconnaissances et sources"  # all optional
+    _next(page)
+    assert page.inner_text("h2#etape-titre") == "Vérification et dossier"
+    assert "Conforme" in page.inner_text(".verdict"), page.inner_text("main")
+    screenshot(page, "editeur-fin")
+    with page.expect_download() as download:
+        page.click("button[name=telecharger]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "pole-des-deux-rives.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "cap_ptce", "validate", str(saved)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_editor_reopens_an_uploaded_description(live_server, context):
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.set_input_files("#fichier", str(SAMPLE))
+    page.click("button[name=ouvrir]")
+    assert page.input_value("#champ-nom") == "Tiers-lieu des services de Guéret"
+    page.click("button[name=aller][value=acteurs-impliques]")
+    assert page.input_value("#champ-acteurs-2-nom") == "Commune de Guéret (fictive)"
+    page.click("button[name=aller][value=objectifs-vision-strategique]")
+    assert page.input_value("#reponse-q04").startswith("Un lieu unique réunira")
+
+
+def test_enter_in_a_field_checks_the_step_it_is_on(live_server, context):
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.click("button[name=aller][value=acteurs-impliques]")
+    page.click("button[name=ajouter][value=acteurs]")
+    page.fill("#champ-acteurs-0-nom", "Ressourcerie des Deux Rives")
+    page.press("#champ-acteurs-0-nom", "Enter")
+    page.wait_for_load_state()
+    assert "Acteurs impliqués" in page.inner_text("h2#etape-titre")
+    assert page.input_value("#champ-acteurs-0-nom") == "Ressourcerie des Deux Rives"
+
+
+def test_the_project_page_fits_a_phone(live_server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server + "/projet/pole-saveurs-somme.fr.html")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width} pixels wide on a 360-pixel phone"
+    screenshot(page, "projet-telephone")
+    assert axe_violations(page) == []
+    # the charts are seen whole, not scrolled out of sight inside their figure
+    right_edges = page.eval_on_selector_all(".chart svg", "charts => charts.map(c => c.getBoundingClientRect().right)")
+    assert right_edges and max(right_edges) <= 360, right_edges
+    page.goto(live_server + "/valider")
+    page.set_input_files("#fichier", str(SAMPLE))
+    page.click("form.submit-description button[type=submit]")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page.eval_on_selector(".chart svg", "c => c.getBoundingClientRect().right") <= 360
+    screenshot(page, "validateur-telephone")
+    context.close()
+
+
+PAGES = {
+    "validator": {"fr": "/valider", "en": "/validate"},
+    "editor": {"fr": "/editeur", "en": "/editor"},
+    "project": {"fr": "/projet/pole-saveurs-somme.fr.html", "en": "/projet/pole-saveurs-somme.en.html"},
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_accessibility_violation(live_server, browser, name, lang):
+    context = browser.new_context(locale=f"{lang}-FR", bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server + PAGES[name][lang])
+    assert axe_violations(page) == []
+    screenshot(page, f"{name}-{lang}")
+    if name == "validator":  # the report too
+        page.set_input_files("#fichier", str(_broken_text_file(lang)))
+        page.click("form.submit-description button[type=submit]")
+        assert axe_violations(page) == []
+    if name == "editor":  # a step of the grid, with its questions and controls
+        page.click("button[name=aller][value=acteurs-impliques]")
+        page.click("button[name=ajouter][value=acteurs]")
+        assert axe_violations(page) == []
+    context.close()
+
+
+def _broken_text_file(lang: str) -> Path:
+    from tempfile import mkdtemp
+
+    return _broken(Path(mkdtemp(prefix=f"cap-ptce-{lang}-")))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_dossier_has_no_accessibility_violation(live_server, browser, lang, tmp_path):
+    from cap_ptce.dossier.build import dossier_bytes
+    from cap_ptce.project import load_description
+    from cap_ptce.validation import validate_description
+
+    description = load_description(SAMPLE)
+    report = validate_description(description, lang=lang)
+    path = tmp_path / f"dossier-{lang}.html"
+    path.write_bytes(dossier_bytes(description, "html", lang, report=report))
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    assert axe_violations(page) == []
+    screenshot(page, f"dossier-{lang}")
+    context.close()
+
+
+def test_a_copy_in_the_browser_only_when_asked_and_taken_up_again(live_server, browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle gardé dans le navigateur")
+    _next(page)
+    assert page.evaluate("() => window.localStorage.length") == 0  # nothing kept unless asked
+    page.check("#garder-copie")
+    assert "Pôle gardé dans le navigateur" in page.evaluate("() => localStorage.getItem('cap-ptce-editeur')")
+    fresh = context.new_page()
+    fresh.goto(live_server + "/editeur")
+    assert fresh.is_visible("#copie-navigateur")
+    fresh.click("#copie-navigateur button[name=ouvrir]")
+    assert fresh.input_value("#champ-nom") == "Pôle gardé dans le navigateur"
+    fresh.uncheck("#garder-copie")  # unticked: the copy is gone
+    assert fresh.evaluate("() => window.localStorage.length") == 0
+    context.close()

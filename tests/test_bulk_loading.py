@@ -1,0 +1,155 @@
+"""Bulk loading writes exactly what the graph-by-graph load wrote.
+
+A load reads each description into N-Triples straight from its triples (no
+rdflib graph) and writes every changed graph with Oxigraph's bulk loader in
+one call. These tests hold it to the store that the slower path gave: the same
+terms for every description, the same quads in memory and on disk, in one
+process or several.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+from cap_ptce.corpus.links import REGISTER, with_register_links
+from cap_ptce.corpus.reading import default_loader, stored_ntriples
+from cap_ptce.project.generate import write_synthetic
+from cap_ptce.rdf.oxigraph import in_graph, ntriples
+from cap_ptce.resources import data_dir
+from cap_ptce.store import KnowledgeBase
+
+WHEN = datetime(2026, 12, 1, tzinfo=UTC)
+SAMPLE = sorted(data_dir("corpus").glob("*.yaml"))
+SITUATIONS = sorted((Path(__file__).resolve().parents[1] / "examples" / "situations").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("generated")
+    write_synthetic(60, folder, seed=11)
+    return folder
+
+
+def _parsed(text: bytes, syntax=ox.RdfFormat.N_TRIPLES) -> set:
+    return {ox.Triple(quad.subject, quad.predicate, quad.object) for quad in ox.parse(text, format=syntax)}
+
+
+def _through_rdflib(triples) -> set:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return _parsed(graph.serialize(format="nt", encoding="utf-8"))
+
+
+def _direct(triples) -> set:
+    return _parsed(ntriples(triples))
+
+
+def test_every_description_gives_oxigraph_the_terms_that_rdflib_would_write(generated):
+    paths = SAMPLE + SITUATIONS + sorted(generated.glob("*.yaml"))
+    assert len(SITUATIONS) >= 5 and len(paths) >= 80
+    for path in paths:
+        triples = with_register_links(list(default_loader(path).triples))
+        assert _direct(triples) == _through_rdflib(triples), path.name
+
+
+def test_awkward_terms_are_written_as_rdflib_writes_them():
+    subject = URIRef("http://example.org/p")
+    triples = [
+        (subject, URIRef("http://example.org/text"), Literal('ligne 1\nligne 2 "citée" \\ fin .')),
+        (subject, URIRef("http://example.org/lang"), Literal("Économie", lang="fr")),
+        (
+            subject,
+            URIRef("http://example.org/amount"),
+            Literal("1.50", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")),
+        ),
+        (subject, URIRef("http://example.org/node"), BNode("N1a2b")),
+        (subject, URIRef("http://example.org/node"), BNode("N1a2b")),  # written twice, kept once
+    ]
+    text = ntriples(triples)
+    assert text.count(b"\n") == 4
+    assert _direct(triples) == _through_rdflib(triples)
+    quads = list(ox.parse(in_graph(text, "http://example.org/g"), format=ox.RdfFormat.N_QUADS))
+    assert {quad.graph_name for quad in quads} == {ox.NamedNode("http://example.org/g")}
+    assert _parsed(in_graph(text, "http://example.org/g"), ox.RdfFormat.N_QUADS) == _direct(triples)
+
+
+def test_a_real_description_links_its_sirens_to_the_register_and_a_fictional_one_does_not():
+    organisation, siren = URIRef("http://example.org/org"), URIRef("https://w3id.org/cap-ptce/def#siren")
+    real = with_register_links([(organisation, siren, Literal("123456789"))])
+    assert (
+        organisation,
+        URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+        URIRef(REGISTER + "123456789"),
+    ) in real
+    fictional = [(organisation, URIRef("https://w3id.org/cap-ptce/def#fictional"), Literal(True))]
+    assert with_register_links(fictional + [(organisation, siren, Literal("123456789"))]) == fictional + [
+        (organisation, siren, Literal("123456789"))
+    ]
+
+
+def _quads(kb: KnowledgeBase) -> tuple[list[bytes], int]:
+    """The quads without blank nodes, sorted, and how many have one (their labels change from load to load)."""
+    lines = kb.store.dump(format=ox.RdfFormat.N_QUADS).splitlines()
+    named = sorted(line for line in lines if b"_:" not in line)
+    return named, len(lines) - len(named)
+
+
+def _graph_by_graph(kb: KnowledgeBase, folder: Path) -> None:
+    """The slower path, kept here as the reference: each description's graph written on its own."""
+    for record in kb.records():
+        path = folder / record.source
+        kb.load_graph(record.graph, stored_ntriples(with_register_links(list(default_loader(path).triples))), "nt")
+
+
+def test_the_bulk_load_writes_the_quads_that_graph_by_graph_writes(generated):
+    with KnowledgeBase.open() as bulk, KnowledgeBase.open() as reference:
+        bulk.load_corpus(generated, validator=None, now=WHEN)
+        reference.load_corpus(generated, validator=None, now=WHEN)
+        _graph_by_graph(reference, generated)
+        assert len(bulk) > 20_000
+        assert _quads(bulk) == _quads(reference)
+
+
+def test_on_disk_in_one_process_or_two_the_store_holds_the_same_quads(generated, tmp_path):
+    with KnowledgeBase.open() as memory, KnowledgeBase.open(tmp_path / "store") as disk:
+        first = memory.load_corpus(generated, now=WHEN)
+        second = disk.load_corpus(generated, now=WHEN, jobs=2)
+        assert first.outcomes == second.outcomes
+        assert _quads(memory) == _quads(disk)
+
+
+def test_a_reload_after_changes_gives_the_store_a_fresh_load_gives(generated, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in sorted(generated.glob("*.yaml"))[:12]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    with KnowledgeBase.open() as reloaded, KnowledgeBase.open() as fresh:
+        reloaded.load_corpus(folder, validator=None, now=WHEN)
+        changed = sorted(folder.glob("*.yaml"))
+        changed[0].write_text(changed[0].read_text(encoding="utf-8").replace("fictif: true", "fictif: true\n"))
+        changed[1].unlink()
+        report = reloaded.load_corpus(folder, validator=None, now=WHEN)
+        assert sorted(outcome.status for outcome in report.outcomes).count("unchanged") == 10
+        fresh.load_corpus(folder, validator=None, now=WHEN)
+        assert _quads(reloaded) == _quads(fresh)
+
+
+def test_a_renamed_file_keeps_its_project_in_the_store(generated, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    first = sorted(generated.glob("*.yaml"))[0]
+    (folder / "avant.yaml").write_bytes(first.read_bytes())
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        kb.load_corpus(folder, validator=None, now=WHEN)
+        graphs, size = kb.graph_names(), len(kb)
+        (folder / "avant.yaml").rename(folder / "apres.yaml")
+        report = kb.load_corpus(folder, validator=None, now=WHEN)
+        assert sorted(outcome.status for outcome in report.outcomes) == ["added", "removed"]
+        assert kb.graph_names() == graphs and len(kb) == size
+        assert [record.source for record in kb.records()] == ["apres.yaml"]

@@ -1,0 +1,473 @@
+"""Deliberately broken descriptions, one fault each, and correct ones that must not be flagged.
+
+Each fault of issue 11 ("checks that never state a false fact") has its case:
+the change made to the valid test description, then the shapes that must
+report it (and nothing else), their severity, a piece of the message, the YAML
+line, and the verdict. Each correct case must give no result at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cap_ptce.grid import load_grid
+from cap_ptce.project.template import template
+from cap_ptce.validation import validate_file
+from valid_description import description, line_of, with_check_digit, write
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    change: Callable[[dict], None]
+    shapes: tuple[str, ...]  # every result expected, by shape, in any order
+    severity: str
+    message: str  # a piece of the French message of the first result
+    lines: tuple[tuple[str, str], ...]  # per result: (a text above the line, the text of the line)
+    conforms: bool
+
+
+def actor(data: dict, actor_id: str) -> dict:
+    return next(a for a in data["acteurs"] if a["id"] == actor_id)
+
+
+def line_after(path: Path, anchor: str, text: str) -> int:
+    """The line of the first ``text`` after the line that holds ``anchor``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = line_of(path, anchor)
+    return next(n for n, line in enumerate(lines[start - 1 :], start=start) if text in line)
+
+
+def change_actor(actor_id: str, **values) -> Callable[[dict], None]:
+    return lambda data: actor(data, actor_id).update(values)
+
+
+def drop(actor_id: str, *keys: str) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        for key in keys:
+            actor(data, actor_id).pop(key, None)
+
+    return change
+
+
+def both(*changes) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        for one in changes:
+            one(data)
+
+    return change
+
+
+def territory(**values) -> Callable[[dict], None]:
+    return lambda data: data["territoire"].update(values)
+
+
+FUTURE_YEAR = str(datetime.date.today().year + 5)
+AGGLO, COOP, ASSO, SAS = "id: agglo-essai", "id: coop-essai", "id: asso-essai", "id: sas-essai"
+
+FAULTS = [
+    # --- the law: who is an ESS enterprise (loi 2014-856, art. 1 and 9) ---
+    Fault(
+        "commune-declared-ess",
+        change_actor("agglo-essai", ess=True),
+        ("EssDeclaredImpossible", "EssDeclaredImpossible"),
+        "violation",
+        "Agglomération d'essai est déclaré « ess: true », mais d'après la catégorie juridique 7348",
+        ((AGGLO, "ess: true"), (AGGLO, "categorie_juridique")),
+        False,
+    ),
+    Fault(
+        "cooperative-declared-outside-the-ess",
+        change_actor("coop-essai", ess=False),
+        ("EssDeniedByStatus", "EssDeniedByStatus"),
+        "violation",
+        "d'après le type « cooperative » c'est une coopérative, entreprise de l'ESS par son statut",
+        ((COOP, "ess: false"), (COOP, "type: cooperative")),
+        False,
+    ),
+    Fault(
+        "association-declared-outside-the-ess",
+        change_actor("asso-essai", ess=False),
+        ("EssDeniedByStatus", "EssDeniedByStatus"),
+        "violation",
+        "d'après la catégorie juridique 9220 (Association déclarée) c'est une association",
+        ((ASSO, "ess: false"), (ASSO, "categorie_juridique")),
+        False,
+    ),
+    Fault(
+        "declared-ess-and-outside-the-ess",
+        change_actor("sas-essai", ess=True),
+        # while they disagree its status is unknown, and it was the only enterprise outside the ESS
+        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind", "EssStatusUnknownNoNonEss"),
+        "violation",
+        "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
+        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
+        False,
+    ),
+    Fault(
+        "kind-contradicted-by-the-category",
+        change_actor("agglo-essai", type="association"),
+        ("KindContradictsCategory", "KindContradictsCategory"),
+        "warning",
+        "son type « association » et sa catégorie juridique 7348 (Communauté d'agglomération) ne concordent pas",
+        ((AGGLO, "type: association"), (AGGLO, "categorie_juridique")),
+        True,
+    ),
+    Fault(
+        "company-in-the-ess-on-its-word-alone",
+        lambda data: data["acteurs"].append(
+            {"id": "sas-ess", "nom": "SAS sociale", "type": "entreprise", "ess": True, "categorie_juridique": "5710"}
+        ),
+        ("EssOnDeclarationOnly",),
+        "warning",
+        "SAS sociale compte comme entreprise de l'ESS sur sa seule déclaration « ess: true »",
+        (("id: sas-ess", "ess: true"),),
+        True,
+    ),
+    Fault(
+        "ess-status-not-given",
+        both(change_actor("sas-essai", type="entreprise"), drop("sas-essai", "ess", "categorie_juridique")),
+        ("EssStatusUnknownNoNonEss",),
+        "warning",
+        "SAS d'essai : on ne sait pas s'il est une entreprise hors ESS",
+        (("", SAS),),
+        True,
+    ),
+    # --- the décret: what is not known is said as such ---
+    Fault(
+        "public-carrying-structure",
+        lambda data: data["structure_porteuse"].update(acteur="agglo-essai"),
+        ("EligibilityCarryingStructurePrivateLaw",),
+        "warning",
+        "La structure porteuse Agglomération d'essai n'est pas une personne morale de droit privé : d'après la catégorie",
+        (("structure_porteuse:", "acteur: agglo-essai"),),
+        True,
+    ),
+    Fault(
+        "carrying-structure-of-unknown-nature",
+        both(change_actor("coop-essai", type="entreprise"), drop("coop-essai", "categorie_juridique")),
+        ("CarryingStructureNatureUnknown",),
+        "info",
+        "La nature juridique de la structure porteuse Coopérative d'essai n'est pas donnée",
+        (("structure_porteuse:", "acteur: coop-essai"),),
+        True,
+    ),
+    Fault(
+        "member-of-unknown-kind",
+        drop("agglo-essai", "type", "categorie_juridique"),
+        ("Article9RoleUnknown",),
+        "info",
+        "Agglomération d'essai : ni son type ni sa catégorie juridique ne sont donnés",
+        (("", AGGLO),),
+        True,
+    ),
+    # --- the official geography ---
+    Fault(
+        "commune-99999",
+        territory(communes=["80021", "99999"]),
+        ("CommuneInCog",),
+        "violation",
+        "Commune 99999 : ce code n'existe pas dans le Code officiel géographique (COG 2026)",
+        (("territoire:", "99999"),),
+        False,
+    ),
+    Fault(
+        "commune-88999",
+        territory(communes=["80021", "88999"]),
+        ("CommuneInCog",),
+        "violation",
+        "Commune 88999 : ce code n'existe pas",
+        (("territoire:", "88999"),),
+        False,
+    ),
+    Fault(
+        "region-99",
+        territory(regions=["32", "99"]),
+        ("RegionInCog",),
+        "violation",
+        "Région 99 : ce code n'existe pas dans le Code officiel géographique (COG 2026)",
+        (("territoire:", "- '99'"),),
+        False,
+    ),
+    Fault(
+        "departement-88-with-region-32",
+        territory(departements=["80", "88"]),
+        ("TerritoryDepartementInRegions",),
+        "violation",
+        "Le département 88 (Vosges) est dans la région 44 (Grand Est), qui n'est pas parmi les régions du territoire",
+        (("territoire:", "- '88'"),),
+        False,
+    ),
+    Fault(
+        "commune-outside-the-departements",
+        both(territory(communes=["80021", "59350"]), lambda data: data["territoire"].pop("epci")),
+        ("TerritoryCommuneInDepartements",),
+        "violation",
+        "La commune 59350 (Lille) est dans le département 59 (Nord)",
+        (("territoire:", "59350"),),
+        False,
+    ),
+    Fault(
+        "commune-outside-the-regions",
+        both(territory(communes=["80021", "88160"], departements=[]), lambda data: data["territoire"].pop("epci")),
+        ("TerritoryCommuneInRegions",),
+        "violation",
+        "La commune 88160 (Épinal) est dans la région 44 (Grand Est)",
+        (("territoire:", "88160"),),
+        False,
+    ),
+    Fault(
+        "commune-outside-the-epci",
+        territory(communes=["80001", "80021"]),
+        ("TerritoryCommuneInEpcis",),
+        "warning",
+        "La commune 80001 (Abbeville) n'est membre d'aucun des EPCI du territoire",
+        (("territoire:", "80001"),),
+        True,
+    ),
+    Fault(
+        "not-an-epci",
+        territory(epci=["248000531", "200000016"]),  # a Luhn-valid SIREN that is no EPCI's
+        ("EpciInCog",),
+        "violation",
+        "EPCI 200000016 : ce SIREN n'est celui d'aucun EPCI à fiscalité propre",
+        (("territoire:", "200000016"),),
+        False,
+    ),
+    Fault(
+        "former-commune",
+        territory(communes=["80021", "20004"]),
+        ("CommuneIsCurrent",),
+        "warning",
+        "son territoire fait aujourd'hui partie de la commune 2A004 (Ajaccio). Donner le code 2A004.",
+        (("territoire:", "20004"),),
+        True,
+    ),
+    # --- dates and figures ---
+    Fault(
+        "founding-date-in-the-future",
+        lambda data: data.update(date_creation=FUTURE_YEAR),
+        ("FoundingDateNotFuture",),
+        "violation",
+        f"Date de création {FUTURE_YEAR} : elle est postérieure à aujourd'hui",
+        (("", "date_creation:"),),
+        False,
+    ),
+    Fault(
+        "action-ending-before-it-starts",
+        lambda data: data.update(
+            actions=[{"nom": "Atelier partagé", "stade": "idee", "debut": "2025-09", "fin": "2024"}]
+        ),
+        ("ActionPeriodInOrder",),
+        "violation",
+        "Période à l'envers : elle finit (2024) avant de commencer (2025-09)",
+        (("actions:", "fin:"),),
+        False,
+    ),
+    Fault(
+        "funding-period-reversed",
+        lambda data: data["financements"][0].update(debut=datetime.date(2026, 3, 1), fin="2025-12"),
+        ("FundingPeriodInOrder",),
+        "violation",
+        "elle finit (2025-12) avant de commencer (2026-03-01)",
+        (("financements:", "fin:"),),
+        False,
+    ),
+    Fault(
+        "eighty-fte-of-coordination",
+        lambda data: data.update(coordination=[{"nom": "Coordination du pôle", "etp": 80}]),
+        ("CoordinationFtePlausible",),
+        "warning",
+        "Plus de 5 ETP pour une ressource de coordination",
+        (("coordination:", "etp: 80"),),
+        True,
+    ),
+    Fault(
+        "eighty-million-euros",
+        lambda data: data["financements"][0].update(montant=80_000_000),
+        ("FundingAmountPlausible",),
+        "warning",
+        "Montant de moins de 100 € ou de plus de 5 millions d'euros",
+        (("financements:", "montant:"),),
+        True,
+    ),
+    # --- texts that are not answers ---
+    Fault(
+        "answer-of-spaces",
+        lambda data: data["reponses"].update(q05="   "),
+        ("PlaceholderText",),
+        "violation",
+        "Texte laissé tel quel : «     » n'est pas une réponse",
+        (("reponses:", "q05:"),),
+        False,
+    ),
+    Fault(
+        "strategy-of-spaces",
+        lambda data: data.update(strategie_commune="  "),
+        ("PlaceholderText",),
+        "violation",
+        "n'est pas une réponse",
+        (("", "strategie_commune:"),),
+        False,
+    ),
+    Fault(
+        "name-left-as-the-template-wrote-it",
+        change_actor("asso-essai", nom="À COMPLÉTER"),
+        ("PlaceholderText",),
+        "violation",
+        "Texte laissé tel quel : « À COMPLÉTER » n'est pas une réponse",
+        ((ASSO, "nom:"),),
+        False,
+    ),
+    Fault(
+        "hint-pasted-as-a-legal-form",
+        change_actor("coop-essai", forme_juridique="catégorie juridique INSEE, 4 chiffres (9220, 5710, 7346…)"),
+        ("PlaceholderText",),
+        "violation",
+        "n'est pas une réponse",
+        ((COOP, "forme_juridique:"),),
+        False,
+    ),
+    Fault(
+        "answer-x",
+        lambda data: data["reponses"].update(q12="x"),
+        ("PlaceholderText",),
+        "violation",
+        "Texte laissé tel quel : « x » n'est pas une réponse",
+        (("reponses:", "q12:"),),
+        False,
+    ),
+    Fault(
+        "answer-todo",
+        lambda data: data["reponses"].update(q12="TODO…"),
+        ("PlaceholderText",),
+        "violation",
+        "« TODO… »",
+        (("reponses:", "q12:"),),
+        False,
+    ),
+    Fault(
+        "very-short-answer",
+        lambda data: data["reponses"].update(q09="Oui."),
+        ("ShortAnswer",),
+        "warning",
+        "Réponse très courte (1 mot(s)) : « Oui. »",
+        (("reponses:", "q09:"),),
+        True,
+    ),
+]
+
+
+def _validated(fault: Fault, tmp_path: Path):
+    data = description()
+    fault.change(data)
+    path = write(data, tmp_path / f"{fault.name}.yaml")
+    return path, validate_file(path)
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)
+def test_each_fault_gets_its_verdict_severity_message_and_line(fault, tmp_path):
+    path, report = _validated(fault, tmp_path)
+    shapes = sorted(r.shape.rsplit("#", 1)[1] for r in report.results)
+    assert shapes == sorted(fault.shapes), [(r.line, r.message) for r in report.results]
+    assert report.conforms is fault.conforms
+    first = next(r for r in report.results if r.shape.endswith("#" + fault.shapes[0]))
+    assert first.severity == fault.severity and fault.message in first.message, first.message
+    expected = sorted(line_after(path, anchor, text) if anchor else line_of(path, text) for anchor, text in fault.lines)
+    assert sorted(r.line for r in report.results) == expected
+
+
+def test_a_question_with_a_left_over_answer_is_not_counted(tmp_path):
+    _path, report = _validated(FAULTS[[f.name for f in FAULTS].index("answer-x")], tmp_path)
+    assert report.completeness.answered == 17
+    [result] = report.results
+    assert (result.entry, result.question) == ("plan-actions", "q12")
+
+
+def test_a_template_left_as_it_is_does_not_conform_and_answers_nothing(tmp_path):
+    text = template("etabli", "fr")
+    for question in load_grid().questions:  # every written answer "x"
+        text = re.sub(rf'^(\s*{question.id}): ""', r'\1: "x"', text, flags=re.MULTILINE)
+    path = tmp_path / "modele.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = validate_file(path)
+    assert not report.conforms
+    assert (report.completeness.answered, report.completeness.total) == (0, 18)
+    left_over = [r for r in report.results if r.shape.endswith("#PlaceholderText")]
+    assert {r.value for r in left_over} >= {"x", "À COMPLÉTER"}
+    answers = {r.question for r in left_over if r.value == "x"}
+    assert answers == {q.id for q in load_grid().questions}
+    assert any(r.value == "À COMPLÉTER" for r in left_over)
+    assert all(r.line for r in report.results)
+
+
+# --- correct descriptions: nothing to say ------------------------------------------------
+
+LA_POSTE_SIRET = "35600000000048"  # La Poste's head office
+
+
+def ten_organisations_without_siren(data: dict) -> None:
+    for member in data["acteurs"]:
+        for key in ("siren", "siret", "rna"):
+            member.pop(key, None)
+    kinds = ["association", "cooperative", "fondation", "mutuelle", "organisme-formation", "association"]
+    for n, kind in enumerate(kinds, start=1):
+        data["acteurs"].append({"id": f"membre-{n}", "nom": f"Membre {n}", "type": kind, "ess": True})
+
+
+CORRECT = {
+    "sas-carrying-structure-5710-without-siren": both(
+        drop("sas-essai", "siren"), lambda data: data["structure_porteuse"].update(acteur="sas-essai")
+    ),
+    "association-carrying-structure-without-siren-rna-or-category": both(
+        drop("asso-essai", "rna", "categorie_juridique"),
+        lambda data: data["structure_porteuse"].update(acteur="asso-essai"),
+    ),
+    "scic-sas-with-an-epci-member": change_actor("coop-essai", forme_juridique="SCIC SAS"),
+    "scop-sarl": change_actor("coop-essai", categorie_juridique="5458", forme_juridique="SCOP SARL"),
+    "la-poste-siret": lambda data: data["acteurs"].append(
+        {
+            "id": "la-poste",
+            "nom": "La Poste",
+            "type": "entreprise-hors-ess",
+            "ess": False,
+            "siren": "356000000",
+            "siret": LA_POSTE_SIRET,
+            "categorie_juridique": "5510",
+        }
+    ),
+    "ten-organisations-without-siren": ten_organisations_without_siren,
+    "an-emerging-project-founded-this-year": lambda data: data.update(
+        maturite="emergent", date_creation=str(datetime.date.today().year)
+    ),
+    "a-period-within-one-year": lambda data: data.update(
+        actions=[{"nom": "Atelier partagé", "stade": "idee", "debut": "2026-09", "fin": "2026"}]
+    ),
+    "a-sole-proprietor-outside-the-ess": lambda data: data["acteurs"].append(
+        {"id": "artisan", "nom": "Artisan", "type": "entreprise-hors-ess", "ess": False, "categorie_juridique": "1000"}
+    ),
+    "a-company-with-its-esus-evidence-given-as-a-valid-siren": change_actor(
+        "sas-essai", siren=with_check_digit("73282932")
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_descriptions_get_no_result(name, tmp_path):
+    data = description()
+    CORRECT[name](data)
+    report = validate_file(write(data, tmp_path / f"{name}.yaml"))
+    assert report.results == (), [(r.shape, r.message) for r in report.results]
+    assert report.conforms
+
+
+def test_every_result_of_a_yaml_description_carries_its_line(tmp_path):
+    for fault in FAULTS:
+        _path, report = _validated(fault, tmp_path)
+        assert all(r.line for r in report.results), fault.name

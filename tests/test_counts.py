@@ -1,0 +1,378 @@
+"""Counts a researcher can trust: every ready-made query gives the rows counted straight from the YAML.
+
+The expected rows come from tests/yaml_counts.py, which reads the descriptions,
+the grid's vocabularies and the COG table as plain data, without cap_ptce. Three
+corpora: the sample corpus, 300 generated descriptions (``cap-ptce generate``),
+and descriptions whose optional fields are missing, one field at a time and at
+random. Every query keeps every project when no filter is set.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cap_ptce.cli import cli
+from cap_ptce.queries import list_queries, run_query
+from cap_ptce.resources import data_dir
+from cap_ptce.store import KnowledgeBase
+from yaml_counts import EXPECTED, expected, iri, is_enterprise
+
+NAME_LISTS = {"noms_poles"}  # GROUP_CONCAT columns: their order is the engine's
+
+
+def read_corpus(folder: Path) -> list[dict]:
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))]
+
+
+def write_corpus(folder: Path, projects: list[dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for project in projects:
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        (folder / f"{project['id']}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def loaded(folder: Path) -> KnowledgeBase:
+    kb = KnowledgeBase.open()
+    kb.load_reference_graphs()
+    report = kb.load_corpus(folder, validator=None)
+    assert report.ok, [outcome for outcome in report.outcomes if outcome.status == "failed"]
+    return kb
+
+
+def cases() -> list[tuple[str, dict[str, str]]]:
+    """Each query with its defaults, with each example value of each parameter, and in English."""
+    found = []
+    for query in list_queries():
+        found.append((query.name, {}))
+        for parameter in query.parameters:
+            found += [(query.name, {parameter.name: example}) for example in parameter.examples]
+            if parameter.type == "lang":
+                found.append((query.name, {parameter.name: "en"}))
+    return found
+
+
+CASES = [case for case in cases() if case[0] in EXPECTED]
+
+
+def _value(column: str, value):
+    if column in NAME_LISTS and isinstance(value, str):
+        return frozenset(value.split(" ; ")) if value else frozenset()
+    return value
+
+
+def _normal(rows: list[dict], columns) -> Counter:
+    return Counter(tuple((column, _value(column, row.get(column))) for column in columns) for row in rows)
+
+
+def assert_same_rows(kb: KnowledgeBase, projects: list[dict], name: str, params: dict[str, str]) -> None:
+    want = expected(name, projects, params)
+    got = run_query(kb, name, params)
+    columns = sorted(want[0]) if want else sorted(got[0]) if got else []
+    missing = _normal(want, columns) - _normal(got, columns)
+    extra = _normal(got, columns) - _normal(want, columns)
+    assert not missing and not extra, f"{name} {params}: missing {list(missing)[:3]}, unexpected {list(extra)[:3]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the corpora
+
+
+@pytest.fixture(scope="module")
+def sample():
+    projects = read_corpus(data_dir("corpus"))
+    with loaded(data_dir("corpus")) as kb:
+        yield kb, projects
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("generated")
+    result = CliRunner().invoke(cli, ["generate", "300", "--seed", "12", "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    with loaded(folder) as kb:
+        yield kb, read_corpus(folder)
+
+
+REFERENCES = {  # keys that name an actor of the description, and whether they hold a list
+    ("structure_porteuse", "acteur"): False,
+    ("structure_porteuse", "porteurs"): True,
+    ("implications", "membre"): False,
+    ("coordination", "employeur"): False,
+    ("financements", "financeur_acteur"): False,
+    ("actions", "porteurs"): True,
+    ("groupes", "membres"): True,
+    ("groupes", "personne_morale"): False,
+    ("groupes", "au_sein_de"): False,
+}
+
+
+def _holders(node) -> list[dict]:
+    return [item for item in (node if isinstance(node, list) else [node]) if isinstance(item, dict)]
+
+
+def drop_dangling(project: dict) -> dict:
+    """Remove the references to actors that are no longer described (the loader would refuse them)."""
+    ids = {actor["id"] for actor in project.get("acteurs") or []}
+    for (owner, key), many in REFERENCES.items():
+        for holder in _holders(project.get(owner)):
+            if many and key in holder:
+                holder[key] = [ref for ref in holder[key] if ref in ids] or None
+            if holder.get(key) is None or (not many and holder.get(key) not in ids):
+                holder.pop(key, None)
+    bodies = (project.get("gouvernance") or {}).get("instances") or []
+    agreement = (project.get("structure_porteuse") or {}).get("convention")
+    for holder, key in [
+        *((body, "participants") for body in _holders(bodies)),
+        *((a, "signataires") for a in _holders(agreement)),
+    ]:
+        kept = [ref for ref in holder.get(key) or [] if ref in ids]
+        holder.pop(key, None) if not kept else holder.__setitem__(key, kept)
+    return project
+
+
+def without_at_random(project: dict, rng: random.Random, chance: float = 0.3) -> dict:
+    """The description with each optional key (ids aside) removed with the given chance, at every level."""
+
+    def strip(node):
+        if isinstance(node, dict):
+            for key in [k for k in node if k != "id"]:
+                if rng.random() < chance:
+                    del node[key]
+                else:
+                    strip(node[key])
+        elif isinstance(node, list):
+            for item in node:
+                strip(item)
+
+    project = copy.deepcopy(project)
+    strip(project)
+    return drop_dangling(project)
+
+
+def field_paths(project: dict) -> list[tuple[str, ...]]:
+    """Every optional key of a description: ("nom",), ("acteurs", "ess"), ("territoire", "regions")…"""
+    paths = []
+    for key, value in project.items():
+        if key in {"id", "fictif"}:
+            continue
+        paths.append((key,))
+        items = value if isinstance(value, list) else [value]
+        inner = sorted({k for item in items if isinstance(item, dict) for k in item if k != "id"})
+        paths += [(key, k) for k in inner]
+    return paths
+
+
+def without_field(project: dict, path: tuple[str, ...]) -> dict:
+    project = copy.deepcopy(project)
+    if len(path) == 1:
+        project.pop(path[0], None)
+    else:
+        holder = project.get(path[0])
+        for item in holder if isinstance(holder, list) else [holder]:
+            if isinstance(item, dict):
+                item.pop(path[1], None)
+    project["id"] = f"{project['id']}-sans-{'-'.join(path).replace('_', '-')}"
+    return drop_dangling(project)
+
+
+@pytest.fixture(scope="module")
+def gappy(tmp_path_factory):
+    """The sample corpus, one copy of a full description per optional field without it, and
+    generated descriptions with fields missing at random."""
+    sample = read_corpus(data_dir("corpus"))
+    full = next(p for p in sample if p["id"] == "pole-saveurs-somme")
+    variants = [without_field(full, path) for path in field_paths(full)]
+    rng = random.Random(2026)
+    from cap_ptce.project.generate import synthetic_description
+
+    randomised = [without_at_random(synthetic_description(3, index), rng) for index in range(1, 81)]
+    randomised += [without_at_random(project, rng) | {"id": project["id"] + "-lacunaire"} for project in sample]
+    projects = sample + variants + randomised
+    folder = write_corpus(tmp_path_factory.mktemp("gappy"), projects)
+    with loaded(folder) as kb:
+        yield kb, read_corpus(folder)
+
+
+def format_2_variants(base: dict) -> list[dict]:
+    """Descriptions that use what format 2 adds and the counts must read truthfully: an actor with
+    two kinds, one of kind "autre", a partner, groups of members with approximate sizes or a range, a
+    group as the only link to firms outside the SSE, part of a département, a change of territory."""
+    first = copy.deepcopy(base)
+    first["id"], actors = "v2-partenaires-et-groupes", first["acteurs"]
+    actors[0]["type"] = ["cooperative", "structure-insertion"]
+    actors[1]["relation"] = "partenaire"
+    actors[2]["type"], actors[2]["type_autre"] = ["autre"], "Entreprise adaptée"
+    first["groupes"] = [
+        {"id": "college", "nom": "Collège des salariés", "type": "college", "nombre_membres": "environ 15"},
+        {
+            "id": "grappe",
+            "nom": "Grappe créative",
+            "type": "grappe",
+            "nombre_membres": "20 à 25",
+            "majoritairement_ess": False,
+            "membres": [actors[3]["id"]],
+        },
+        {
+            "id": "federation",
+            "nom": "Fédération du bâtiment",
+            "type": "federation",
+            "relation": "partenaire",
+            "nombre_membres": {"valeur": 48, "annee": 2023},
+        },
+    ]
+    first["territoire"]["parties"] = [{"departement": "60", "description": "l'ouest de l'Oise"}]
+    first["territoire"]["evolutions"] = [{"annee": 2024, "description": "Entrée de Rouen", "communes": ["76540"]}]
+    second = copy.deepcopy(base)
+    second["id"] = "v2-une-federation-pour-les-entreprises"
+    for actor in second["acteurs"]:
+        actor["ess"] = actor.get("ess") or is_enterprise(actor)  # no member is an enterprise outside the SSE…
+    second["groupes"] = [{"id": "fede", "nom": "Fédération", "type": "federation", "majoritairement_ess": False}]
+    second["territoire"] = {"nom": "Ouest de la Somme", "parties": [{"departement": "80"}]}  # … but a group is
+    third = copy.deepcopy(base)
+    third["id"] = "v2-un-college-pour-l-ess"
+    for actor in third["acteurs"]:
+        actor["ess"] = False  # no member is an SSE enterprise…
+    third["groupes"] = [{"id": "college-ess", "nom": "Collège ESS", "type": "college", "majoritairement_ess": True}]
+    return [first, second, third]  # … but a group mostly in the SSE stands for them
+
+
+@pytest.fixture(scope="module")
+def format_2(tmp_path_factory):
+    sample = read_corpus(data_dir("corpus"))
+    projects = sample + format_2_variants(next(p for p in sample if p["id"] == "pole-saveurs-somme"))
+    folder = write_corpus(tmp_path_factory.mktemp("format-2"), projects)
+    with loaded(folder) as kb:
+        yield kb, read_corpus(folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# the rows
+
+
+CASE_IDS = [name + "".join(f"-{k}={v}" for k, v in params.items()) for name, params in CASES]
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
+def test_the_sample_corpus_gives_the_yaml_counts(sample, name, params):
+    assert_same_rows(*sample, name, params)
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
+def test_300_generated_descriptions_give_the_yaml_counts(generated, name, params):
+    assert_same_rows(*generated, name, params)
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
+def test_descriptions_with_missing_fields_give_the_yaml_counts(gappy, name, params):
+    assert_same_rows(*gappy, name, params)
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
+def test_what_format_2_adds_is_counted_as_the_yaml_says(format_2, name, params):
+    assert_same_rows(*format_2, name, params)
+
+
+def test_partners_groups_and_parts_of_territory_are_read_as_documented(format_2):
+    kb, _ = format_2
+    row = next(
+        r for r in run_query(kb, "heterogeneite-consortium") if r["projet"].endswith("/v2-partenaires-et-groupes")
+    )
+    assert (row["partenaires"], row["groupes"]) == (1, 2)  # the partner federation is no member group
+    groups = {r["nom"]: r for r in run_query(kb, "groupes-de-membres")}
+    assert (groups["Collège des salariés"]["effectif"], groups["Collège des salariés"]["environ"]) == (15, True)
+    assert (groups["Grappe créative"]["effectif_min"], groups["Grappe créative"]["effectif_max"]) == (20, 25)
+    assert groups["Fédération du bâtiment"]["relation"] == "partenaire"
+    gaps = {(r["projet"].rsplit("/", 1)[1], r["manque"]) for r in run_query(kb, "projets-hors-definition-legale")}
+    assert not any(project.startswith("v2-") for project, _ in gaps)
+    regions = {r["code_region"] for r in run_query(kb, "projets-par-region") if r["projets"]}
+    assert {"28"} <= regions  # Rouen, added by a change of territory, is in Normandie
+
+
+def test_coverage_counts_the_answers_that_validation_counts(gappy):
+    """A question answered by one of its keys (grid 1.1.0, ``champs:``) is answered for the coverage
+    queries as for the completeness that validation reports: on descriptions with fields missing,
+    the two counts agree project by project."""
+    from rdflib import URIRef
+
+    from cap_ptce.project import load_description
+    from cap_ptce.validation.completeness import answered_questions
+
+    kb, projects = gappy
+    coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
+    validated = {}
+    for project in projects:
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        graph = load_description(text, source=f"{project['id']}.yaml", format="yaml").graph
+        validated[iri(project)] = len(answered_questions(graph, URIRef(iri(project))))
+    assert coverage == validated
+    assert sum(1 for n in coverage.values() if n < 18) >= 20, "the corpus should leave questions out"
+
+
+def test_every_query_is_counted_here():
+    """A new ready-made query gets its count from the YAML here (validation-des-descriptions
+    reports the validator's verdicts: test_validation_rows_keep_every_description checks it;
+    bilan-des-validations sums them: tests/test_dashboard.py checks it against those rows)."""
+    assert {query.name for query in list_queries()} - set(EXPECTED) == {
+        "validation-des-descriptions",
+        "bilan-des-validations",
+    }
+
+
+# Queries with one row per project (at least one for projets-par-dispositif), and queries where
+# each project is counted in exactly one row (its maturity) or at least one (its régions…).
+PER_PROJECT = {
+    "coordination-par-projet",
+    "couverture-par-projet",
+    "financement-par-projet",
+    "heterogeneite-consortium",
+    "membres-ess",
+    "projets-par-dispositif",
+    "validation-des-descriptions",
+}
+PARTITIONS = {"projets-par-maturite"}
+COVERS = {"projets-par-region", "projets-par-departement", "formes-gouvernance"}
+
+
+@pytest.mark.parametrize("name", sorted(PER_PROJECT | PARTITIONS | COVERS))
+def test_no_query_drops_a_project_when_no_filter_is_set(gappy, name):
+    kb, projects = gappy
+    rows = run_query(kb, name)
+    everyone = {iri(p) for p in projects}
+    if name in PER_PROJECT:
+        assert {row["projet"] for row in rows} == everyone
+    elif name in PARTITIONS:
+        assert sum(row["projets"] for row in rows) == len(everyone)
+    else:
+        assert sum(row["projets"] for row in rows) >= len(everyone)
+        assert [row for row in rows if row["projets"] == 0] == [] or name == "formes-gouvernance"
+
+
+def test_each_optional_field_was_left_out_somewhere(gappy):
+    """The corpus above does hold a description without each optional field of a full one."""
+    _, projects = gappy
+    ids = {p["id"] for p in projects}
+    full = next(p for p in projects if p["id"] == "pole-saveurs-somme")
+    for path in field_paths(full):
+        assert f"pole-saveurs-somme-sans-{'-'.join(path).replace('_', '-')}" in ids, path
+
+
+def test_validation_rows_keep_every_description(sample, tmp_path):
+    kb, projects = sample
+    rows = run_query(kb, "validation-des-descriptions")
+    assert {row["projet"]: row["nom"] for row in rows} == {iri(p): p.get("nom") for p in projects}
+    assert all(row["conforme"] is None for row in rows)  # loaded without validation: no verdict, still there
+    with KnowledgeBase.open() as validated:
+        validated.load_reference_graphs()
+        validated.load_corpus(write_corpus(tmp_path / "c", projects[:3]))
+        rows = run_query(validated, "validation-des-descriptions", {"conforme": "true"})
+        stored = {record.source: record.validation for record in validated.records()}
+    assert {row["source"] for row in rows} == {source for source, v in stored.items() if v.conforms}

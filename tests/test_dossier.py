@@ -1,0 +1,200 @@
+"""The dossier: every question of the grid in the project's tense and every answer, in HTML, Markdown and PDF;
+every value of a description shown, with labels instead of codes; the command line."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from cap_ptce.dossier.model import answer_text, build_dossier
+from cap_ptce.dossier.render import render_dossier, to_html, to_markdown
+from cap_ptce.dossier.values import euros, safe_href
+from cap_ptce.grid import load_grid
+from cap_ptce.project import load_description
+from cap_ptce.project.schema import PROJECT, SPECS, Kind
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "examples" / "corpus"
+EMERGING = CORPUS / "tiers-lieu-gueret.yaml"
+ESTABLISHED = CORPUS / "pole-saveurs-somme.yaml"
+
+
+def _flat(text: str) -> str:
+    """Text without any whitespace, in compatibility form: a PDF's line breaks and ligatures do not matter."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize(("path", "lang"), [(EMERGING, "fr"), (ESTABLISHED, "en")])
+def test_the_pdf_holds_every_question_in_the_right_tense_and_every_answer(path, lang):
+    description = load_description(path)
+    pdf = render_dossier(build_dossier(description.data, lang), "pdf")
+    assert pdf.startswith(b"%PDF")
+    text = _flat(_pdf_text(pdf))
+    future = description.data["maturite"] == "emergent"
+    for question in load_grid().questions:
+        assert _flat(question.wording(lang, future=future)) in text, question.id
+        other = question.wording(lang, future=not future)
+        if other != question.wording(lang, future=future):
+            assert _flat(other) not in text, f"{question.id} in the other tense"
+    answers = [answer_text(description.data, q.id) for q in load_grid().questions]
+    assert any(answers)
+    for question, answer in zip(load_grid().questions, answers, strict=True):
+        assert answer is None or _flat(answer) in text, question.id
+    assert _flat("Institut Godin") in text
+
+
+def test_the_pdf_is_a4_with_page_numbers():
+    from pypdf import PdfReader
+
+    pdf = render_dossier(build_dossier(load_description(ESTABLISHED).data, "fr"), "pdf")
+    reader = PdfReader(io.BytesIO(pdf))
+    width, height = (float(x) for x in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    pages = len(reader.pages)
+    assert pages > 3
+    assert f"page 2 / {pages}" in reader.pages[1].extract_text()
+
+
+def _values_of(spec, data: dict, grid, lang: str, actors: dict | None = None):
+    """Every value a person must find in the dossier, as it should read (labels, names), key by key."""
+    from cap_ptce.geo import load_geography
+
+    geo = load_geography()
+    if actors is None:
+        actors = {a["id"]: a.get("nom", a["id"]) for a in data.get("acteurs") or []}
+    for key, value in data.items():
+        field = spec.field(key)
+        if (
+            field is None
+            or field.kind in (Kind.ANSWER, Kind.FORMAT)
+            or key == "fictif"
+            or (key == "id" and spec is not PROJECT)
+        ):
+            continue  # answers are checked apart; an actor's id is its anchor, not something people read
+        items = value if isinstance(value, list) else [value]
+        if field.kind in (Kind.OBJECTS,):
+            for item in items:
+                yield from _values_of(SPECS[field.arg], item, grid, lang, actors)
+        elif field.kind in (Kind.NEST, Kind.OBJECT):
+            yield from _values_of(SPECS[field.arg], value, grid, lang, actors)
+        elif field.kind in (Kind.TEXT, Kind.TEXTS, Kind.ROLES, Kind.FUNDER, Kind.CODE, Kind.SLUG, Kind.URL, Kind.EMAIL):
+            yield from ((key, str(v)) for v in items)
+        elif field.kind in (Kind.CONCEPT, Kind.CONCEPTS, Kind.CONCEPT_SET):
+            yield from ((key, grid.scheme(field.arg).concept(v).label.get(lang)) for v in items)
+        elif field.kind in (Kind.ACTOR, Kind.ACTORS, Kind.MEMBERS):
+            yield from ((key, actors[v]) for v in items)
+        elif field.kind == Kind.GEO:
+            kind = {"intercommunalite": "epci"}.get(field.arg, field.arg)
+            yield from ((key, f"{geo.place_name(kind, v)} ({v})") for v in items)
+        elif field.kind == Kind.COMMUNE:
+            yield key, f"{geo.place_name('commune', value)} ({value})"
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.yaml"))[:6], ids=lambda p: p.stem)
+def test_every_value_of_a_sample_is_in_its_dossier(path):
+    from html import unescape
+
+    data = load_description(path).data
+    grid = load_grid()
+    html = _flat(unescape(re.sub(r"<[^>]+>", " ", to_html(build_dossier(data, "fr")))))
+    missing = [(key, text) for key, text in _values_of(PROJECT, data, grid, "fr") if _flat(text) not in html]
+    assert not missing
+
+
+def test_labels_instead_of_codes_and_amounts_in_euros():
+    dossier = build_dossier(load_description(ESTABLISHED).data, "fr")
+    html = to_html(dossier)
+    assert "Amiens (80021)" in html and "CA Amiens Métropole (248000531)" in html
+    assert "trimestrielle" in html and "http://purl.org/cld/freq" not in html
+    assert "100\u202f000\u00a0€" in html and "http://id.insee.fr" not in html
+    funding = next(p for b in dossier.blocks for p in b.parts if getattr(p, "key", "") == "financements")
+    assert funding.totals and funding.totals[0].values[0].text.endswith("€")
+    english = to_html(build_dossier(load_description(ESTABLISHED).data, "en"))
+    assert "quarterly" in english and "€100,000" in english
+
+
+def test_the_html_dossier_is_one_file_without_script_nor_outside_resource():
+    html = to_html(build_dossier(load_description(EMERGING).data, "fr"))
+    assert "<style>" in html and "<script" not in html
+    assert not re.search(r'<link[^>]+href=|src="https?:', html)
+
+
+def test_markdown_holds_every_question_and_answer():
+    description = load_description(EMERGING)
+    text = to_markdown(build_dossier(description.data, "fr"))
+    for question in load_grid().questions:
+        assert question.future.fr.replace("*", "\\*") in text or _flat(question.future.fr) in _flat(text)
+    for question in load_grid().questions:
+        answer = answer_text(description.data, question.id)
+        assert answer is None or _flat(answer) in _flat(text)
+
+
+def test_an_unknown_key_of_a_later_format_still_shows(monkeypatch):
+    data = {**load_description(EMERGING).data}
+    dossier = build_dossier(data, "fr")
+    assert all(block.entry != "autres" for block in dossier.blocks)
+
+
+def test_only_http_links_are_links():
+    assert safe_href("https://example.org/x") == "https://example.org/x"
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt://x",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        'http://x" onmouseover="y',
+    ):
+        assert safe_href(bad) is None
+
+
+def test_euros_in_each_language():
+    assert euros(30000, "fr") == "30\u202f000\u00a0€" and euros(30000, "en") == "€30,000"
+    assert euros(12.5, "fr") == "12,50\u00a0€" and euros(12.5, "en") == "€12.50"
+
+
+def test_a_chart_never_reads_a_url():
+    from cap_ptce.charts import to_svg
+    from cap_ptce.errors import ParameterError
+
+    with pytest.raises(ParameterError):
+        to_svg({"data": {"url": "file:///etc/passwd"}, "mark": "bar"})
+
+
+def test_the_dossier_command_writes_each_form(cap_ptce, tmp_path):
+    for fmt in ("md", "html", "pdf"):
+        out = tmp_path / f"dossier.{fmt}"
+        result = cap_ptce("dossier", str(EMERGING), "--format", fmt, "-o", str(out), "--no-corpus")
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    assert out.read_bytes().startswith(b"%PDF")
+    text = (tmp_path / "dossier.md").read_text(encoding="utf-8")
+    assert text.startswith("# Tiers-lieu des services de Guéret") and "Institut Godin" in text
+
+
+def test_the_dossier_command_sets_the_pole_among_the_sample_corpus(cap_ptce, tmp_path):
+    out = tmp_path / "dossier.md"
+    result = cap_ptce("dossier", str(EMERGING), "--format", "md", "-o", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "The hub among the others" in text and "percentile" in text and "The nearest hubs" in text
+    # the measures in the dossier's language, the completeness the validation's (the sample is complete)
+    assert "Share of public funding" in text and "Part du financement public" not in text
+    assert re.search(r"\| Completeness \| 100\u00a0% \|", text), text[text.index("The hub among") :]
+
+
+def test_the_dossier_command_refuses_an_unreadable_file(tmp_path):
+    from cap_ptce.cli import main
+
+    bad = tmp_path / "faux.yaml"
+    bad.write_text("nmo: x\n", encoding="utf-8")
+    assert main(["dossier", str(bad), "--no-corpus"]) == 2

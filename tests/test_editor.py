@@ -1,0 +1,139 @@
+"""The editor's form: drawn from the format's table and read back to the same data, step by step; and its views."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from cap_ptce.grid import load_grid
+from cap_ptce.project import load_description
+from cap_ptce.project.schema import PROJECT
+from cap_ptce.web.editor import STEPS
+from cap_ptce.web.editor_form import controls, ensure_ids, read_fields, step_keys
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "examples" / "corpus"
+
+
+def _submitted(items, form: MultiDict) -> MultiDict:
+    """What a browser sends for these controls, as they are drawn (their current values)."""
+    for control in items:
+        if control.widget == "items":
+            form.add(f"{control.name}.__n", str(len(control.items)))
+            for item in control.items:
+                _submitted(item, form)
+        elif control.widget == "kept":
+            continue
+        elif control.widget == "group":
+            _submitted(control.children, form)
+        elif control.widget == "checkboxes":
+            form.add(f"{control.name}.__vu", "1")
+            for value in control.value:
+                form.add(control.name, value)
+        else:
+            form.add(control.name, control.value)
+    return form
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_step_gives_back_the_data_it_shows(path):
+    data = load_description(path).data
+    context = {"grid": load_grid(), "lang": "fr", "actors": {a["id"]: a["nom"] for a in data["acteurs"]}}
+    rebuilt = dict(data)  # what the form carries; each step's controls then give their values back
+    for step in STEPS:
+        keys = step_keys(step)
+        form = _submitted(controls(PROJECT, data, keys, "", context), MultiDict())
+        rebuilt = read_fields(PROJECT, form, keys, "", rebuilt)
+    assert rebuilt == data
+
+
+def test_ids_come_from_names_and_stay_unique():
+    data = ensure_ids({"nom": "Pôle des Deux Rives", "acteurs": [{"nom": "Scic Été"}, {"nom": "Scic Été"}, {}]})
+    assert data["id"] == "pole-des-deux-rives"
+    assert [a["id"] for a in data["acteurs"]] == ["scic-ete", "scic-ete-2", "acteur-3"]
+    assert "id" not in ensure_ids({"nom": "x"}, project=False)
+
+
+def _state(page: str) -> str:
+    return unescape(re.search(r'<textarea name="etat"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
+def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(client):
+    page = client.get("/editeur").get_data(as_text=True)
+    assert "Projet émergent" not in page and 'name="maturite"' in page
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "debut",
+            "etat": _state(page),
+            "nom": "Pôle test",
+            "maturite": "emergent",
+            "aller": "acteurs-impliques",
+        },
+    ).get_data(as_text=True)
+    assert 'nom: "Pôle test"' in _state(page)
+    assert load_grid().question("q07").future.fr in page  # emerging by default: the future tense
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "acteurs-impliques",
+            "etat": _state(page),
+            "acteurs.__n": "1",
+            "acteurs.0.nom": "Coopérative",
+            "acteurs.0.siren": "123456789",
+            "aller": "acteurs-impliques",
+        },
+    ).get_data(as_text=True)
+    siren = page[page.index('id="champ-acteurs-0-siren"') :]
+    assert 'aria-invalid="true"' in siren[: siren.index(">")]
+    assert "clé de contrôle (Luhn)" in siren[: siren.index("</div>")]
+    assert "acteurs:" in _state(page) and "id: cooperative" in _state(page)
+
+
+def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
+    page = client.post(
+        "/editeur",
+        data={"etape": "debut", "nom": "Pôle", "date_creation": "mars 2024", "aller": "debut"},
+    ).get_data(as_text=True)
+    field = page[page.index('id="champ-date_creation"') :]
+    assert "écrire / write 2024-03-15" in field[: field.index("</div>")] and "aria-invalid" in field[:300]
+
+
+def test_add_and_remove_items(client):
+    page = client.post("/editeur", data={"etape": "plan-actions", "actions.__n": "0", "ajouter": "actions"})
+    page = page.get_data(as_text=True)
+    assert 'name="actions.0.nom"' in page
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "plan-actions",
+            "etat": _state(page),
+            "actions.__n": "1",
+            "actions.0.nom": "A",
+            "retirer": "actions.0",
+        },
+    ).get_data(as_text=True)
+    assert 'name="actions.0.nom"' not in page
+
+
+def test_download_and_reopen(client):
+    import io
+
+    sample = CORPUS / "tiers-lieu-gueret.yaml"
+    page = client.post(
+        "/editeur", data={"ouvrir": "fichier", "fichier": (io.BytesIO(sample.read_bytes()), sample.name)}
+    ).get_data(as_text=True)
+    assert 'value="Tiers-lieu des services de Guéret"' in page
+    response = client.post("/editeur", data={"etape": "fin", "etat": _state(page), "telecharger": "yaml"})
+    assert response.headers["Content-Disposition"] == "attachment; filename=tiers-lieu-gueret.yaml"
+    again = load_description(response.get_data(as_text=True))
+    assert again.data == load_description(sample).data
+
+
+def test_english_editor(client):
+    page = client.get("/editor").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Fill a description in along the grid" in page

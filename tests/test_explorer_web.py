@@ -1,0 +1,193 @@
+"""The explorer and dashboard pages on the web, their twins, a selection's SPARQL endpoint, and cap-ptce report.
+
+One app for the module (its knowledge base is the sample corpus): the pages
+work without JavaScript (a GET form), each state is an address whose .csv and
+.json twins hold the same projects, each chart's CSV holds its query's rows, and
+its editor link opens the query's text on an endpoint that gives those rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from pypdf import PdfReader
+
+from cap_ptce.explorer import parse_selection
+from cap_ptce.explorer.dashboard import CHARTS
+from cap_ptce.web import create_app
+from cap_ptce.web.explorer import corpus_view
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def view(app):
+    with app.app_context():
+        return corpus_view()
+
+
+def test_the_explorer_filters_counts_and_twins_agree(client, view):
+    page = client.get("/explorateur?region=32&dispositif=crte")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    ids = {p.id for p in view.explore(parse_selection("region=32&dispositif=crte"), "fr").projects}
+    assert ids and f"{len(ids)} pôle(s) sur 15" in html
+    assert 'name="region" value="32" id="f-region-32" checked' in html
+    as_json = client.get("/explorateur.json?region=32&dispositif=crte").get_json()
+    assert {p["id"] for p in as_json["projects"]} == ids and as_json["count"] == len(ids)
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/explorateur.csv?dispositif=crte&region=32").get_data(as_text=True)))
+    )
+    assert {r["id"] for r in rows} == ids and all("32" in r["regions"].split(" ; ") for r in rows)
+    assert 'href="explorateur.csv?region=32&amp;dispositif=crte" type="text/csv"' in html
+
+
+def test_the_english_explorer_and_the_language_switch(client):
+    html = client.get("/explorer?maturite=emergent").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Kinds of member actors" in html
+    assert 'href="explorateur?maturite=emergent"' in html
+
+
+def test_every_facet_value_is_a_link_back_to_a_smaller_or_larger_selection(client):
+    html = client.get("/explorateur?region=32&q=circulaire").get_data(as_text=True)
+    assert 'href="explorateur?q=circulaire"' in html  # the chip that removes the région
+    assert 'href="explorateur?region=32"' in html  # the chip that removes the words
+
+
+@pytest.mark.parametrize(
+    "path", ["/explorateur?regoin=32", "/dashboard?region=Nord", "/tableau-de-bord/nulle.csv", "/explorer.json?tri=x"]
+)
+def test_bad_addresses_are_4xx_with_a_message(client, path):
+    response = client.get(path, headers={"Accept": "application/json"})
+    assert 400 <= response.status_code < 500
+    assert response.get_json()["message"]
+
+
+def test_the_dashboard_shows_each_chart_with_its_table_csv_and_editor_link(client, view):
+    html = client.get("/tableau-de-bord?region=32").get_data(as_text=True)
+    for spec in CHARTS:
+        assert f'id="{spec.id}"' in html and f'id="{spec.id}-chiffres"' in html
+        assert f'href="tableau-de-bord/{spec.id}.csv?region=32"' in html
+    assert html.count('<svg role="img"') == len(CHARTS)
+    assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_a_chart_csv_is_its_query_rows(client, view):
+    chart = view.chart("regions", parse_selection("region=32"), "fr")
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/tableau-de-bord/regions.csv?region=32").get_data(as_text=True)))
+    )
+    assert [(r["code_region"], int(r["projets"])) for r in rows] == [
+        (r["code_region"], r["projets"]) for r in chart.rows
+    ]
+    spec = client.get("/dashboard/regions.json?region=32").get_json()
+    assert (
+        spec["$schema"].endswith("vega-lite/v5.json") and spec["data"]["values"][0]["value"] == chart.rows[0]["projets"]
+    )
+
+
+def test_the_editor_link_runs_the_same_query_on_the_selection_endpoint(client, view):
+    html = client.get("/tableau-de-bord?region=32&dispositif=crte").get_data(as_text=True)
+    section = html.split('id="dispositifs"', 1)[1]
+    link = next(p for p in section.split('href="')[1:] if p.startswith("sparql#"))
+    fragment = parse_qs(link.split('"', 1)[0].split("#", 1)[1].replace("&amp;", "&"))
+    endpoint = urlsplit(fragment["endpoint"][0])
+    assert endpoint.path == "/tableau-de-bord/sparql" and endpoint.query == "region=32&dispositif=crte"
+    answer = client.post(
+        endpoint.path + "?" + endpoint.query,
+        data={"query": fragment["query"][0]},
+        headers={"Accept": "application/sparql-results+json"},
+    ).get_json()
+    got = {b["sigle"]["value"]: int(b["projets"]["value"]) for b in answer["results"]["bindings"] if "sigle" in b}
+    chart = view.chart("dispositifs", parse_selection("region=32&dispositif=crte"), "fr")
+    assert got == {r["sigle"]: r["projets"] for r in chart.rows if r["sigle"]}
+
+
+def test_the_whole_corpus_editor_link_uses_the_main_endpoint(client):
+    """Only the coverage's series (one maturity each) need a selection's endpoint."""
+    html = client.get("/dashboard").get_data(as_text=True)
+    sections = html.split('<section class="chart" id="')[1:]
+    for section in sections:
+        links = [part.split('"', 1)[0] for part in section.split('href="')[1:] if part.startswith("sparql#")]
+        uses_endpoint = ["endpoint" in unquote(link) for link in links]
+        assert uses_endpoint == ([True, True] if section.startswith("couverture") else [False]), section[:20]
+
+
+def test_the_selection_endpoint_refuses_updates(client):
+    response = client.post("/tableau-de-bord/sparql?region=32", data={"update": "CLEAR ALL"})
+    assert response.status_code in (400, 403)
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "pdf"])
+def test_the_report_downloads(client, fmt):
+    response = client.get(f"/tableau-de-bord/rapport.{fmt}?region=32")
+    assert response.status_code == 200
+    if fmt == "pdf":
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+        assert "Projets par région" in text and "Institut Godin" in text and date.today().isoformat() in text
+    else:
+        text = response.get_data(as_text=True)
+        assert "Hauts-de-France" in text and "Institut Godin" in text and "projets-par-region" in text
+
+
+def test_cap_ptce_report_writes_each_format(cap_ptce, tmp_path):
+    out = tmp_path / "rapport.md"
+    result = cap_ptce(
+        "report", "--filter", "region=32", "--filter", "dispositif=crte", "--format", "md", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Région : Hauts-de-France (32)" in text and "Dispositif public : CRTE" in text
+    assert "| Hauts-de-France |" in text.replace("| 32 | Hauts-de-France |", "| Hauts-de-France |")
+    html = tmp_path / "report.html"
+    assert cap_ptce("report", "--format", "html", "--lang", "en", "-o", str(html)).exit_code == 0
+    assert "The corpus of PTCEs at a glance" in html.read_text(encoding="utf-8")
+
+
+def test_cap_ptce_report_refuses_a_bad_filter_with_exit_2(capsys):
+    from cap_ptce.cli import main
+
+    assert main(["report", "--filter", "regoin=32", "--format", "md"]) == 2
+    assert "did you mean 'region'" in capsys.readouterr().err
+
+
+def test_the_json_twin_is_valid_json_for_every_facet(client):
+    data = json.loads(client.get("/explorateur.json").get_data(as_text=True))
+    assert data["count"] == data["total"] == 15
+
+
+def test_the_static_site_holds_the_dashboards_and_the_list():
+    """cap-ptce publish writes the whole corpus's explorer and dashboards, their twins and each chart's CSV."""
+    from cap_ptce.web.export import site_documents
+
+    app = create_app({"TESTING": True, "PUBLISHING": True})
+    documents = site_documents(app)
+    client = app.test_client()
+    for path in (
+        "/tableau-de-bord.fr.html",
+        "/tableau-de-bord.en.html",
+        "/explorateur.fr.html",
+        "/explorateur.en.html",
+    ):
+        assert path in documents
+        html = client.get(path).get_data(as_text=True)
+        assert "sparql#" not in html and "rapport.pdf" not in html  # no server behind a static copy
+    dashboard = client.get("/tableau-de-bord.fr.html").get_data(as_text=True)
+    assert dashboard.count('<svg role="img"') == len(CHARTS) and 'href="tableau-de-bord/regions.csv"' in dashboard
+    assert 'href="tableau-de-bord.en.html"' in dashboard  # the language switch stays in the static copy
+    assert "Dashboard of the corpus" in client.get("/tableau-de-bord.en.html").get_data(as_text=True)
+    for spec in CHARTS:
+        assert f"/dashboard/{spec.id}.csv" in documents and client.get(f"/dashboard/{spec.id}.csv").status_code == 200

@@ -1,0 +1,149 @@
+"""Pages and documents are drawn once per version of the store, served from memory, revalidated with ETag."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from cap_ptce.web import create_app
+from cap_ptce.web import pages as pages_view
+
+PAGE = "/grille/question/q01.fr.html"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = create_app({"TESTING": True})
+    yield app
+    app.extensions["cap_ptce"]["kb"].close()
+
+
+@pytest.fixture
+def draws(monkeypatch):
+    """The documents drawn, in order."""
+    drawn = []
+    real_page, real_data = pages_view.render_page, pages_view.render_data
+
+    def page(resource, lang):
+        drawn.append((resource.path, lang))
+        return real_page(resource, lang)
+
+    def data(resource, rep):
+        drawn.append((resource.path, rep.name))
+        return real_data(resource, rep)
+
+    monkeypatch.setattr(pages_view, "render_page", page)
+    monkeypatch.setattr(pages_view, "render_data", data)
+    return drawn
+
+
+def test_a_document_is_drawn_once_and_served_the_same(app, draws):
+    client = app.test_client()
+    first = client.get("/grille/question/q02.en.html")
+    second = client.get("/grille/question/q02.en.html")
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data() and first.headers["ETag"] == second.headers["ETag"]
+    assert first.headers["Link"] == second.headers["Link"]
+    assert draws == [("/grille/question/q02", "en")]
+
+
+def test_if_none_match_gets_304_without_a_body(app, draws):
+    client = app.test_client()
+    etag = client.get(PAGE).headers["ETag"]
+    again = client.get(PAGE, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert client.get(PAGE, headers={"If-None-Match": '"autre"'}).status_code == 200
+    data = client.get("/grille/question/q01.ttl")
+    assert client.get("/grille/question/q01.ttl", headers={"If-None-Match": data.headers["ETag"]}).status_code == 304
+
+
+def test_many_asking_at_once_for_a_page_not_drawn_get_it_drawn_once(app, draws):
+    client_answers = []
+    barrier = threading.Barrier(12)
+
+    def ask(visitor: int) -> None:
+        barrier.wait()
+        page = app.test_client().get("/grille/question/q03.fr.html", environ_base={"REMOTE_ADDR": f"10.0.0.{visitor}"})
+        client_answers.append(page)
+
+    threads = [threading.Thread(target=ask, args=(visitor,)) for visitor in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {answer.status_code for answer in client_answers} == {200}
+    assert len({answer.get_data() for answer in client_answers}) == 1
+    assert draws == [("/grille/question/q03", "fr")]
+
+
+def test_a_write_to_the_store_empties_the_cache(app, draws):
+    from cap_ptce.web.sparql import get_kb
+
+    client = app.test_client()
+    client.get("/grille/question/q04.fr.html")
+    client.get("/grille/question/q04.fr.html")
+    with app.app_context():
+        get_kb().load_graph("http://example.org/un-graphe", "<http://example.org/a> <http://example.org/b> 1 .")
+    client.get("/grille/question/q04.fr.html")
+    assert draws == [("/grille/question/q04", "fr")] * 2
+
+
+def test_errors_and_redirects_are_not_kept(app, draws):
+    client = app.test_client()
+    assert client.get("/grille/question/q99.fr.html").status_code == 404
+    assert client.get("/grille/question/q99.fr.html").status_code == 404
+    see_other = client.get("/grille/question/q05", headers={"Accept": "text/turtle"})
+    assert see_other.status_code == 303 and see_other.headers["Location"].endswith("q05.ttl")
+    with app.test_request_context():
+        from cap_ptce.web.site import get_site
+
+        assert not [key for key in get_site().documents._entries if "q99" in key]
+
+
+def test_pages_not_drawn_yet_wait_their_turn_and_a_long_wait_is_a_503():
+    import time
+
+    slow_app = create_app({"TESTING": True, "RENDERS": 1, "RENDER_WAIT": 0.2})
+    client = slow_app.test_client()
+    client.get("/")  # the knowledge base and the site, built first
+    real = pages_view.render_page
+    answers = {}
+
+    def slow(resource, lang):
+        time.sleep(1)
+        return real(resource, lang)
+
+    pages_view.render_page = slow
+    try:
+        first = threading.Thread(target=lambda: answers.setdefault("first", client.get("/grille/question/q06.fr.html")))
+        first.start()
+        time.sleep(0.3)
+        answers["second"] = slow_app.test_client().get(
+            "/grille/question/q07.fr.html", headers={"Accept": "application/json"}
+        )
+        first.join()
+    finally:
+        pages_view.render_page = real
+        slow_app.extensions["cap_ptce"]["kb"].close()
+    assert answers["first"].status_code == 200
+    assert answers["second"].status_code == 503 and answers["second"].headers["Retry-After"]
+    assert answers["second"].get_json()["error"] == "ServerBusyError"
+
+
+def test_a_ready_made_querys_page_is_run_once_per_store_version(app, monkeypatch):
+    from cap_ptce.web import queries as view
+
+    runs = []
+    real = view.run_table
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(view, "run_table", counted)
+    client = app.test_client()
+    assert client.get("/requetes/projets-par-maturite?lang=fr").status_code == 200
+    assert client.get("/requetes/projets-par-maturite?lang=fr").status_code == 200
+    assert client.get("/requetes/projets-par-maturite?lang=en").status_code == 200
+    assert len(runs) == 2  # one per language

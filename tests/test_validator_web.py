@@ -1,0 +1,193 @@
+"""The validator in the browser (/valider, /validate) and its JSON API, without a browser.
+
+The JSON API answers exactly what ``cap-ptce validate --format json`` writes,
+on every sample and on broken files; nothing sent is written to disk.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "examples" / "corpus"
+SAMPLES = sorted(CORPUS.glob("*.yaml"))
+SAMPLE = CORPUS / "tiers-lieu-gueret.yaml"
+
+
+def _broken_files(folder: Path) -> list[Path]:
+    text = SAMPLE.read_text(encoding="utf-8")
+    files = {
+        "siren-faux.yaml": text.replace('siren: "701515041"', 'siren: "701515042"').replace("\nq05:", "\n# q05:"),
+        "cle-inconnue.yaml": text.replace("\nnom:", "\nnmo:", 1),
+        "yaml-casse.yaml": text.replace("acteurs:\n", "acteurs: [\n", 1),
+        "sans-territoire.yaml": text.replace('  communes: ["23096"]\n', "")
+        .replace('  departements: ["23"]\n', "")
+        .replace('  regions: ["75"]\n', ""),
+        "turtle-casse.ttl": "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<x> cap:y \n",
+        "pas-utf8.yaml": None,
+    }
+    paths = []
+    for name, content in files.items():
+        path = folder / name
+        if content is None:
+            path.write_bytes('nom: "Pôle"\n'.encode("latin-1"))
+        else:
+            path.write_text(content, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _cli_json(paths: list[Path], lang: str) -> dict[str, dict]:
+    """What ``cap-ptce validate --format json`` writes for each file (one run), as one report per file."""
+    folder = paths[0].parent
+    result = subprocess.run(
+        [sys.executable, "-m", "cap_ptce", "validate", *(p.name for p in paths), "--format", "json", "--lang", lang],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode in (0, 1, 2), result.stderr
+    whole = json.loads(result.stdout)
+    return {
+        entry["file"]: {
+            "version": whole["version"],
+            "lang": whole["lang"],
+            "conforms": entry["conforms"],
+            "files": [entry],
+        }
+        for entry in whole["files"]
+    }
+
+
+def _api_json(client, path: Path, lang: str):
+    route = "/valider" if lang == "fr" else "/validate"
+    response = client.post(
+        route,
+        data={"fichier": (io.BytesIO(path.read_bytes()), path.name)},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
+    return response
+
+
+def test_the_json_api_gives_what_the_command_line_gives_on_every_sample(client):
+    expected = _cli_json(SAMPLES, "fr")
+    for path in SAMPLES:
+        response = _api_json(client, path, "fr")
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        assert response.json == expected[path.name], path.name
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_json_api_gives_what_the_command_line_gives_on_broken_files(client, tmp_path, lang):
+    paths = _broken_files(tmp_path)
+    reports = _cli_json(paths, lang)
+    for path in paths:
+        response = _api_json(client, path, lang)
+        expected = reports[path.name]
+        assert response.json == expected, path.name
+        unreadable = "error" in expected["files"][0]
+        assert response.status_code == (400 if unreadable else 200), path.name
+
+
+def test_pasted_text_is_validated_under_the_name_given(client):
+    text = SAMPLE.read_text(encoding="utf-8")
+    response = client.post(
+        "/valider", data={"texte": text, "nom": "mon-ptce.yaml"}, headers={"Accept": "application/json"}
+    )
+    assert response.json["files"][0]["file"] == "mon-ptce.yaml" and response.json["conforms"] is True
+    response = client.post("/valider", data={"texte": text}, headers={"Accept": "application/json"})
+    assert response.json["files"][0]["file"] == "description.yaml"
+
+
+def test_the_page_states_its_limit_and_that_nothing_is_kept(client):
+    page = client.get("/valider").get_data(as_text=True)
+    assert "Taille maximale : 1 Mo." in page and "n’est conservé ni journalisé" in page
+    assert "<script" not in page  # works without JavaScript
+    english = client.get("/validate").get_data(as_text=True)
+    assert "Maximum size: 1 MB." in english and '<html lang="en">' in english
+
+
+def test_the_report_page_groups_results_by_entry_with_lines_and_excerpts(client):
+    text = SAMPLE.read_text(encoding="utf-8").replace('siren: "701515041"', 'siren: "701515042"')
+    page = client.post("/valider", data={"texte": text, "nom": "faux.yaml"}).get_data(as_text=True)
+    actors = page[page.index('id="entree-acteurs-impliques"') :]
+    actors = actors[: actors.index("</section>")]
+    assert "✖" in actors and "Violation" in actors and "ligne 50" in actors
+    assert "<mark>    siren: &#34;701515042&#34;</mark>" in actors
+    assert "grille/question/q07.fr.html" in actors
+    assert page.count("<svg") == 1 and 'role="img"' in page
+
+
+def test_report_downloads_resend_the_description(client):
+    text = SAMPLE.read_text(encoding="utf-8")
+    for form, media_type, suffix in (
+        ("json", "application/json", "json"),
+        ("turtle", "text/turtle", "ttl"),
+        ("html", "text/html", "html"),
+    ):
+        response = client.post("/valider", data={"texte": text, "nom": "tiers.yaml", "rapport": form})
+        assert response.status_code == 200 and response.mimetype == media_type
+        assert response.headers["Content-Disposition"] == f"attachment; filename=tiers-rapport.{suffix}"
+    assert client.post("/valider", data={"texte": text, "rapport": "pdf"}).status_code == 400
+
+
+def test_blank_templates_download_in_each_language_and_maturity(client):
+    french = client.get("/valider/modele.yaml?maturite=emergent")
+    assert french.headers["Content-Disposition"] == "attachment; filename=mon-ptce.yaml"
+    assert "maturite: emergent" in french.get_data(as_text=True)
+    english = client.get("/validate/template.yaml?maturite=etabli")
+    assert "maturite: etabli" in english.get_data(as_text=True) and "TO COMPLETE" in english.get_data(as_text=True)
+    assert client.get("/valider/modele.yaml?maturite=vieux").status_code == 400
+
+
+def test_nothing_sent_is_written_to_disk(client, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a temporary file was made for what a carrier sent")
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", refuse)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    big = SAMPLE.read_bytes() + b"#" + b" " * 800_000 + b"\n"  # over werkzeug's 500 kB spooling threshold
+    response = client.post(
+        "/valider", data={"fichier": (io.BytesIO(big), "gros.yaml")}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 200 and response.json["conforms"] is True
+
+
+def test_a_description_over_the_limit_is_refused_clearly(client):
+    big = b"# " + b"x" * 1_200_000 + b"\n"
+    response = client.post(
+        "/valider", data={"fichier": (io.BytesIO(big), "gros.yaml")}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 413 and "error" in response.json
+
+
+def test_nothing_sent_is_logged(client, caplog):
+    secret = "Pôle-secret-qui-ne-doit-pas-apparaitre"
+    with caplog.at_level("DEBUG"):
+        client.post("/valider", data={"texte": f'id: x\nnom: "{secret}"\n'})
+        client.post("/valider", data={"texte": f'nmo: "{secret}"\n'}, headers={"Accept": "application/json"})
+    assert secret not in caplog.text
+
+
+def test_an_empty_submission_is_a_clear_400(client):
+    response = client.post("/valider", data={}, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "aucune description" in response.json["message"]
+
+
+def test_serve_prints_the_home_page_first():
+    from cap_ptce.cli.kb import serving_lines
+
+    lines = serving_lines("127.0.0.1", 8080, "3 triplets")
+    assert lines[0].startswith("CAP PTCE : http://127.0.0.1:8080/ ")
+    assert any("http://127.0.0.1:8080/valider" in line for line in lines)
+    assert any("http://127.0.0.1:8080/sparql" in line for line in lines)

@@ -1,0 +1,86 @@
+"""Write the section "Les requêtes / The queries" of docs/queries.md from the queries themselves.
+
+Each query's titles, descriptions, grid questions and parameters come from its
+header; its example output is its first rows on the sample corpus. Run it with
+the project's Python after changing a query, and commit docs/queries.md:
+
+    .venv/bin/python tools/query_docs.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cap_ptce.queries import list_queries, run_query
+from cap_ptce.resources import data_dir
+from cap_ptce.store import KnowledgeBase
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "queries.md"
+START = "## Les requêtes / The queries\n"
+END = "## Performances / Performance\n"
+SHORT = {"https://w3id.org/cap-ptce/vocab/": "vocab:", "https://w3id.org/cap-ptce/projet/": "projet:"}
+SHOWN_ROWS, CELL = 3, 60
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value).replace("|", "\\|")
+    for long, short in SHORT.items():
+        text = text.replace(long, short)
+    return text if len(text) <= CELL else text[: CELL - 3] + "…"
+
+
+def example(query) -> dict[str, str]:
+    """The first example value of the first parameter that has one (the language aside)."""
+    for parameter in query.parameters:
+        if parameter.examples:
+            return {parameter.name: parameter.examples[0]}
+    return {}
+
+
+def section(kb, query) -> list[str]:
+    lines = [f"### `{query.name}`", "", f"**{query.title['fr']}** — *{query.title['en']}*", ""]
+    lines += [query.description["fr"], "", f"*{query.description['en']}*", ""]
+    if query.questions:
+        lines += [f"Questions de la grille / grid questions: {', '.join(query.questions)}.", ""]
+    if query.parameters:
+        lines += ["| paramètre | type | par défaut | sens / meaning |", "| --- | --- | --- | --- |"]
+        for p in query.parameters:
+            kind = f"{p.type} (`{p.scheme}`)" if p.scheme else p.type
+            kind += ", multiple" if p.multiple else ""
+            default = f"`{p.default}`" if p.default is not None else "—"
+            lines.append(f"| `{p.name}` | {kind} | {default} | {p.description['fr']} / *{p.description['en']}* |")
+        lines.append("")
+    params = example(query)
+    rows = run_query(kb, query.name, params)
+    if not rows and params:  # an example that finds nothing here shows less than the defaults
+        params, rows = {}, run_query(kb, query.name)
+    arguments = "".join(f" --param {name}={value}" for name, value in params.items())
+    lines += ["```console", f"$ cap-ptce query --name {query.name}{arguments}", "```", ""]
+    columns = list(rows[0]) if rows else list(query.columns)
+    lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+    for row in rows[:SHOWN_ROWS] or [dict.fromkeys(columns, " ")]:
+        lines.append("| " + " | ".join(cell(row[c]) if row[c] != " " else " " for c in columns) + " |")
+    if len(rows) > SHOWN_ROWS:
+        lines.append("| " + " | ".join("…" for _ in columns) + " |")
+    lines += ["", f"{len(rows)} ligne(s) sur le corpus d'exemple / row(s) on the sample corpus.", ""]
+    return lines
+
+
+def main() -> int:
+    text = DOC.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    intro, tail = rest.split("\n### ", 1)
+    tail = END + tail.split(END, 1)[1]
+    with KnowledgeBase.open() as kb:
+        kb.load_reference_graphs()
+        kb.load_corpus(data_dir("corpus"))
+        body = [line for query in list_queries() for line in section(kb, query)]
+    DOC.write_text(head + START + intro + "\n" + "\n".join(body) + tail, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
