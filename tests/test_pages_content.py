@@ -214,7 +214,7 @@ def test_places_are_shown_by_their_cog_name_and_code(app, pages):
         from cap_ptce.web.site import get_site
 
         site = get_site()
-        graph = site.project_graph(site.projects[0].id)
+        graph = site.project_graph(site.corpus_projects[0].id)
     places = {o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith("http://id.insee.fr/geo/")}
     assert places, "the first sample names places"
     geo = load_geography()

@@ -41,23 +41,23 @@ DERIVED_BY_POLE = (PROVENANCE_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)
 
 ALL_QUADS = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({_REFERENCE}))"
 
-_REGISTER_GRAPHS = (
-    f"GRAPH <{PROVENANCE_GRAPH}> {{ ?graphe <{_FOAF_TOPIC}> ?pole . ?pole <{_DCT}isPartOf> <{REGISTER_DATASET}> }}"
-)
+_IN_PROVENANCE = f"GRAPH <{PROVENANCE_GRAPH}>"
+_POLE = f"?pole <{_DCT}isPartOf> <{REGISTER_DATASET}>"
+_REGISTER_GRAPHS = f"{_IN_PROVENANCE} {{ ?graphe <{_FOAF_TOPIC}> ?pole . {_POLE} }}"
+# Every subject the derived graphs may say something of for the register, each branch on its own
+# (a variable bound in one branch of a UNION is unbound in the others).
 _REGISTER_SUBJECTS = f"""{{ SELECT DISTINCT ?sujet WHERE {{
-      {_REGISTER_GRAPHS}
-      {{ BIND(?graphe AS ?sujet) }} UNION {{ BIND(?pole AS ?sujet) }} UNION {{ GRAPH ?graphe {{ ?sujet ?x ?y }} }}
-      UNION {{ GRAPH <{ORGANISATIONS_GRAPH}> {{ ?sujet <{_INVOLVED_IN}> ?pole }} }}
+      {{ {_IN_PROVENANCE} {{ ?sujet <{_FOAF_TOPIC}> ?pole . {_POLE} }} }}
+      UNION {{ {_IN_PROVENANCE} {{ ?sujet <{_DCT}isPartOf> <{REGISTER_DATASET}> }} }}
+      UNION {{ {_REGISTER_GRAPHS} GRAPH ?graphe {{ ?sujet ?x ?y }} }}
+      UNION {{ {_IN_PROVENANCE} {{ {_POLE} }} GRAPH <{ORGANISATIONS_GRAPH}> {{ ?sujet <{_INVOLVED_IN}> ?pole }} }}
     }} }}"""
 _DERIVED = " ".join(f"<{iri}>" for iri in DERIVED_BY_POLE)
 
+_ABOUT = f"{_REGISTER_SUBJECTS} VALUES ?g {{ {_DERIVED} }}"
 REGISTER_QUADS = f"""{{ {_REGISTER_GRAPHS} BIND(?graphe AS ?g) GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{
-    {_REGISTER_SUBJECTS}
-    VALUES ?g {{ {_DERIVED} }}
-    {{ GRAPH ?g {{ ?sujet ?p ?o }} BIND(?sujet AS ?s) }}
-    UNION {{ GRAPH ?g {{ ?sujet ?lien ?s . ?s ?p ?o }} FILTER(isBlank(?s)) }}
-  }}"""
+  UNION {{ {_ABOUT} GRAPH ?g {{ ?sujet ?p ?o }} BIND(?sujet AS ?s) }}
+  UNION {{ {_ABOUT} GRAPH ?g {{ ?sujet ?lien ?s . ?s ?p ?o }} FILTER(isBlank(?s)) }}"""
 
 # MINUS: a hash anti-join on Oxigraph, on the register's few thousand quads.
 CORPUS_QUADS = f"{ALL_QUADS} MINUS {{ {REGISTER_QUADS} }}"
