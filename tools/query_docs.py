@@ -1,7 +1,9 @@
 """Write the section "Les requêtes / The queries" of docs/queries.md from the queries themselves.
 
 Each query's titles, descriptions, grid questions and parameters come from its
-header; its example output is its first rows on the sample corpus. Run it with
+header; its example output is its first rows on the sample corpus, with the
+register of real PTCEs loaded beside it as the app loads it (the corpus's
+queries leave it aside; the ``registre-*`` ones read it alone). Run it with
 the project's Python after changing a query, and commit docs/queries.md:
 
     .venv/bin/python tools/query_docs.py
@@ -12,9 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from cap_ptce.corpus import record_validator
 from cap_ptce.queries import list_queries, run_query
 from cap_ptce.resources import data_dir
-from cap_ptce.store import KnowledgeBase
+from cap_ptce.store import REGISTER_SCOPE, KnowledgeBase
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "queries.md"
 START = "## Les requêtes / The queries\n"
@@ -65,7 +68,8 @@ def section(kb, query) -> list[str]:
         lines.append("| " + " | ".join(cell(row[c]) if row[c] != " " else " " for c in columns) + " |")
     if len(rows) > SHOWN_ROWS:
         lines.append("| " + " | ".join("…" for _ in columns) + " |")
-    lines += ["", f"{len(rows)} ligne(s) sur le corpus d'exemple / row(s) on the sample corpus.", ""]
+    on = "le registre / the register" if query.name.startswith("registre-") else "le corpus d'exemple / the sample corpus"
+    lines += ["", f"{len(rows)} ligne(s) sur {on.replace(' / ', ' / row(s) on ')}.", ""]
     return lines
 
 
@@ -77,6 +81,7 @@ def main() -> int:
     with KnowledgeBase.open() as kb:
         kb.load_reference_graphs()
         kb.load_corpus(data_dir("corpus"))
+        kb.load_corpus(data_dir("registre") / "poles", validator=record_validator, scope=REGISTER_SCOPE)
         body = [line for query in list_queries() for line in section(kb, query)]
     DOC.write_text(head + START + intro + "\n" + "\n".join(body) + tail, encoding="utf-8")
     return 0
