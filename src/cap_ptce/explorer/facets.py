@@ -22,6 +22,8 @@ __all__ = [
     "FACET_NAMES",
     "SORTS",
     "NONE",
+    "NOT_APPLICABLE",
+    "DATASETS",
     "BANDS",
     "Facet",
     "Selection",
@@ -40,20 +42,27 @@ class Facet:
 
 
 NONE = "aucun"  # the value of a facet for the projects that give none (no région, no verdict…)
+# The conformity and completeness of a record of the register of real PTCEs: it is no application
+# described with the grid, so it neither passes nor fails the grid's checks (its own profile checks it).
+NOT_APPLICABLE = "sans-objet"
+# Which set of descriptions a pole comes from: the register of real PTCEs (public sources), the corpus's
+# fictional examples (``fictif: true``), the rest of the corpus (descriptions a deployment loads).
+DATASETS = ("registre", "fictif", "corpus")
 
 FACETS: tuple[Facet, ...] = (
+    Facet("jeu", "|".join(DATASETS), ordered=True),
     Facet("region", r"[0-9]{2}|aucun"),
     Facet("departement", r"[0-9]{2}|2A|2B|97[0-9]|aucun"),
     Facet("dispositif", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
     Facet("maturite", r"[a-z0-9]+(-[a-z0-9]+)*", ordered=True),
     Facet("axe", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
     Facet("type", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
-    Facet("conformite", r"oui|non|aucun", ordered=True),
-    Facet("completude", r"complete|haute|moyenne|basse|aucun", ordered=True),
+    Facet("conformite", r"oui|non|sans-objet|aucun", ordered=True),
+    Facet("completude", r"complete|haute|moyenne|basse|sans-objet|aucun", ordered=True),
 )
 FACET_NAMES = tuple(facet.name for facet in FACETS)
 # Completeness bands: the share of the grid's questions a description answers.
-BANDS = ("complete", "haute", "moyenne", "basse", NONE)
+BANDS = ("complete", "haute", "moyenne", "basse", NOT_APPLICABLE, NONE)
 SORTS = ("nom", "-nom", "completude", "-completude", "region")
 MAX_WORDS = 200  # characters of a search: more is no search a person types
 _OTHER_PARAMS = {"q", "tri", "lang"}

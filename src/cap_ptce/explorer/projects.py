@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..i18n import LANGUAGES, t
-from .facets import BANDS, FACET_NAMES, FACETS, NONE, Selection, completeness_band
+from .facets import BANDS, DATASETS, FACET_NAMES, FACETS, NONE, NOT_APPLICABLE, Selection, completeness_band
 
-__all__ = ["ProjectRow", "FacetValue", "Exploration", "read_projects", "explore"]
+__all__ = ["ProjectRow", "FacetValue", "Exploration", "read_projects", "explore", "dataset_counts"]
 
 _QUERY = Path(__file__).with_name("projects.rq")
 
@@ -42,6 +42,16 @@ class ProjectRow:
     def label_list(self, name: str) -> list[str]:
         return sorted(self.labels.get((name, value), value) for value in self.values.get(name, ()))
 
+    @property
+    def dataset(self) -> str:
+        """Where the pole comes from: ``registre`` (real, sourced), ``fictif`` (a made-up example) or ``corpus``."""
+        return next(iter(self.facet("jeu")))
+
+    @property
+    def is_application(self) -> bool:
+        """False for a record of the register: the grid's conformity and completeness say nothing of it."""
+        return self.dataset != "registre"
+
 
 @dataclass(frozen=True)
 class FacetValue:
@@ -63,6 +73,21 @@ class Exploration:
     total: int
     facets: dict[str, list[FacetValue]]
 
+    @property
+    def datasets(self) -> dict[str, int]:
+        """How many of the matching poles come from each dataset (see :func:`dataset_counts`)."""
+        return dataset_counts(self.projects)
+
+
+def dataset_counts(projects: list[ProjectRow]) -> dict[str, int]:
+    """How many of ``projects`` come from each dataset: ``registre``, ``fictif``, ``corpus``, in that order.
+
+    The dashboards' charts run the corpus's ready-made queries, which leave the register aside:
+    they count the ``fictif`` and ``corpus`` poles, and say so beside the register's.
+    """
+    counts = Counter(project.dataset for project in projects)
+    return {name: counts[name] for name in DATASETS}
+
 
 @cache
 def _query_text() -> str:
@@ -82,7 +107,17 @@ def read_projects(kb, lang: str) -> list[ProjectRow]:
         _add(project, row["facette"].value, row["valeur"].value, row.get("libelle"), texts.setdefault(iri, []))
     for iri, project in rows.items():
         project.text = fold(" ".join([project.name, *texts[iri]]))
+        if not project.is_application:
+            _not_an_application(project)
     return list(rows.values())
+
+
+def _not_an_application(project: ProjectRow) -> None:
+    """A register record neither conforms nor fails, and is not more or less complete, as an application:
+    its validation under the register's profile checks its sources, not its answers to the grid."""
+    project.values["conformite"] = {NOT_APPLICABLE}
+    project.values["completude"] = {NOT_APPLICABLE}
+    project.completeness = None
 
 
 def _add(project: ProjectRow, facet: str, value: str, label, texts: list[str]) -> None:
@@ -158,7 +193,7 @@ def _facets(projects: list[ProjectRow], selection: Selection, lang: str) -> dict
 
 
 def _label(facet: str, value: str, label: str, lang: str) -> str:
-    if value == NONE or facet in ("conformite", "completude"):
+    if value == NONE or facet in ("jeu", "conformite", "completude"):
         return t(f"explorer.value.{facet}.{value}", lang)
     if facet in ("region", "departement") and label != value:
         return f"{label} ({value})"
@@ -168,6 +203,8 @@ def _label(facet: str, value: str, label: str, lang: str) -> str:
 def _ordered(facet, values: list[FacetValue]) -> list[FacetValue]:
     if facet.name == "completude":
         return sorted(values, key=lambda v: BANDS.index(v.value))
+    if facet.name == "jeu":
+        return sorted(values, key=lambda v: DATASETS.index(v.value))
     if facet.ordered:
         return sorted(values, key=lambda v: (v.value == NONE, v.value))
     return sorted(values, key=lambda v: (v.value == NONE, -v.count, fold(v.label)))

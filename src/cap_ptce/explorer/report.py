@@ -40,6 +40,7 @@ class CorpusReport:
     filters: list[str]  # the filters, as a person reads them
     count: int
     total: int
+    datasets: dict[str, int]  # the selection's poles by dataset: what the charts count, what they leave aside
     charts: list[Chart]
     records: int
     sources: list[str]
@@ -59,6 +60,7 @@ def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: d
         filters=filter_labels(exploration, lang),
         count=len(exploration.projects),
         total=exploration.total,
+        datasets=exploration.datasets,
         charts=view.dashboard(selection, lang),
         records=len(records),
         sources=[r.source for r in records],

@@ -42,7 +42,19 @@ DASHBOARD_ROUTES = {"fr": "/tableau-de-bord", "en": "/dashboard"}
 # Parameters of the SPARQL protocol: a selection's endpoint reads its filters beside them.
 PROTOCOL_PARAMS = {"query", "format", "output", "default-graph-uri", "named-graph-uri"}
 _LOCK = threading.Lock()
-_COLUMNS = ("id", "nom", "regions", "departements", "maturite", "dispositifs", "axes", "completude", "conforme", "iri")
+_COLUMNS = (
+    "id",
+    "nom",
+    "jeu",
+    "regions",
+    "departements",
+    "maturite",
+    "dispositifs",
+    "axes",
+    "completude",
+    "conforme",
+    "iri",
+)
 
 
 def corpus_view() -> CorpusView:
@@ -173,12 +185,17 @@ def _grouped(selection: Selection):
 
 
 def _record(project) -> dict:
-    """A project as a row of the twins: codes and identifiers joined by « ; », the same as the page shows."""
+    """A project as a row of the twins: codes and identifiers joined by « ; », the same as the page shows.
+
+    ``jeu`` says where the pole comes from (registre, fictif, corpus); a register record, which is no
+    application, has no completeness and no conformity to the grid (empty, null in JSON).
+    """
     joined = {name: " ; ".join(sorted(project.values.get(facet, ()))) for name, facet in _TWIN_FACETS.items()}
-    conforms = next(iter(project.values.get("conformite", ())), None)
+    conforms = next(iter(project.values.get("conformite", ())), None) if project.is_application else None
     return {
         "id": project.id,
         "nom": project.name,
+        "jeu": project.dataset,
         **joined,
         "completude": project.completeness,
         "conforme": None if conforms is None else conforms == "oui",
