@@ -4,7 +4,9 @@ The dossier lays a description out along the grid (each question, in the tense
 of the project's maturity, with its answer; then the actors, governance
 bodies, actions and funding as tables), with the completeness, the checks that
 remain and, unless ``--no-corpus``, where the pole stands among the projects of
-the knowledge base, as an annex.
+the knowledge base, as an annex. A record of the register of real PTCEs (a file
+of the register's folder, or ``--profil registre``) is checked under the
+register's profile, says what it is, and is set against no application.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ Exemples / examples:
   cap-ptce dossier mon-ptce.yaml --format html -o dossier.html   # un seul fichier / one file
   cap-ptce dossier mon-ptce.yaml --format md --lang en
   cap-ptce dossier mon-ptce.yaml --format pdf --store var/store -o dossier.pdf
+  cap-ptce dossier registre/poles/le-damier.yaml --format md   # une fiche du registre / a register record
 """
 
 _FORMATS = ("html", "pdf", "md")
@@ -48,7 +51,17 @@ _FORMATS = ("html", "pdf", "md")
     "knowledge base to compare with (default: the sample corpus).",
 )
 @click.option("--no-corpus", is_flag=True, help="Sans comparaison au corpus / without the comparison.")
-def dossier(file: Path, fmt: str, lang: str, output: Path | None, store: str | None, no_corpus: bool) -> None:
+@click.option(
+    "--profil",
+    "profile",
+    type=click.Choice(("candidature", "registre")),
+    help="Une description de projet (candidature) ou une fiche du registre des PTCE réels ; par défaut, registre "
+    "pour un fichier du dossier du registre / a project description, or a record of the register of real PTCEs; "
+    "by default, registre for a file of the register's folder.",
+)
+def dossier(
+    file: Path, fmt: str, lang: str, output: Path | None, store: str | None, no_corpus: bool, profile: str | None
+) -> None:
     """Mettre une description en dossier / lay a description out as a dossier.
 
     Le dossier suit les 9 entrées et les 18 questions de la grille, au temps qui
@@ -63,9 +76,25 @@ def dossier(file: Path, fmt: str, lang: str, output: Path | None, store: str | N
     from ..validation import validate_description
 
     description = load_description(file)
-    report = validate_description(description, lang=lang)
-    standing = None if no_corpus else _standing(description, report, store, lang)
-    write_output(dossier_bytes(description, fmt, lang, report=report, standing=standing), output)
+    if (profile or _profile_of(file)) == "registre":
+        from ..validation.registre import validate_record
+
+        report = validate_record(description, lang=lang)
+        body = dossier_bytes(description, fmt, lang, report=report, register=True)
+    else:
+        report = validate_description(description, lang=lang)
+        standing = None if no_corpus else _standing(description, report, store, lang)
+        body = dossier_bytes(description, fmt, lang, report=report, standing=standing)
+    write_output(body, output)
+
+
+def _profile_of(file: Path) -> str:
+    """``registre`` for a file of the register's folder (the REGISTRE setting's, or the embedded one)."""
+    from ..resources import data_dir
+    from ..settings import from_environ
+
+    folder = Path(from_environ().get("REGISTRE") or data_dir("registre") / "poles").resolve()
+    return "registre" if file.resolve().is_relative_to(folder) else "candidature"
 
 
 def _standing(description, report, store: str | None, lang: str):

@@ -26,12 +26,12 @@ def annex_of(report=None, standing=None, lang: str = "fr", text: str | None = No
     return annex
 
 
-def dossier_of(description, lang: str) -> Dossier:
-    """The dossier of a loaded :class:`cap_ptce.project.Description`."""
-    return build_dossier(description.data, lang, grid=load_grid())
+def dossier_of(description, lang: str, *, register: bool = False) -> Dossier:
+    """The dossier of a loaded :class:`cap_ptce.project.Description` (``register``: a record of the register)."""
+    return build_dossier(description.data, lang, grid=load_grid(), register=register)
 
 
-def dossier_bytes(description, fmt: str, lang: str, *, report=None, standing=None) -> bytes:
+def dossier_bytes(description, fmt: str, lang: str, *, report=None, standing=None, register: bool = False) -> bytes:
     """A description's dossier in ``fmt`` (html, pdf, md), with its checks and standing as an annex."""
-    dossier = dossier_of(description, lang)
+    dossier = dossier_of(description, lang, register=register)
     return render_dossier(dossier, fmt, annex=annex_of(report, standing, lang))

@@ -83,6 +83,7 @@ class Profile:
     values: dict[str, float | None]
     axes: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()  # "departement:80", "region:32"
+    fictional: bool = False  # a made-up example (fictif: true): said beside its name
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class Near:
     score: float
     why: str
     href: str | None = None
+    fictional: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Standing:
     others: int
     measures: tuple[Measure, ...]
     nearest: tuple[Near, ...] = field(default_factory=tuple)
+    fictional_others: int = 0  # how many of the others are fictional examples
 
     def with_links(self, href) -> Standing:
         """The same standing, each nearest project linked by ``href(iri)`` (a page, or None)."""
@@ -134,7 +137,7 @@ def _profiles(select, completeness: dict[str, float] | None = None) -> list[Prof
     found = []
     for row in select(_query("profile.rq")):
         iri = row["projet"].value
-        number_of = {name: float(term.value) for name, term in row.items() if name not in ("projet", "nom")}
+        number_of = {name: float(term.value) for name, term in row.items() if name not in ("projet", "nom", "fictif")}
         members = number_of.get("membres", 0.0)
         funding = number_of.get("financement", 0.0) if row.get("financement") is not None else None
         values = {
@@ -149,7 +152,8 @@ def _profiles(select, completeness: dict[str, float] | None = None) -> list[Prof
             "completude": completeness.get(iri),
         }
         axes, areas = places.get(iri, (frozenset(), frozenset()))
-        found.append(Profile(iri, _value(row.get("nom")) or iri.rsplit("/", 1)[-1], values, axes, areas))
+        name = _value(row.get("nom")) or iri.rsplit("/", 1)[-1]
+        found.append(Profile(iri, name, values, axes, areas, fictional=_value(row.get("fictif")) == "true"))
     return sorted(found, key=lambda p: p.iri)
 
 
@@ -190,7 +194,8 @@ def _areas(geo, zone: str, code: str | None) -> set[str]:
 
 
 def corpus_profiles(kb) -> list[Profile]:
-    """The profile of every project of the knowledge base ``kb`` (a :class:`cap_ptce.store.KnowledgeBase`)."""
+    """The profile of every project of the corpus of ``kb`` (a :class:`cap_ptce.store.KnowledgeBase`): the
+    register's real poles are no applications, and are left aside."""
     completeness = {row["projet"].value: float(row["completude"].value) for row in kb.select(_COMPLETENESS)}
     return _profiles(kb.select, completeness)
 
@@ -248,7 +253,8 @@ def standing_of(profile: Profile, corpus: list[Profile], lang: str = "fr") -> St
     """Where ``profile`` stands among the projects of ``corpus`` (itself left out, by IRI)."""
     others = [other for other in corpus if other.iri != profile.iri]
     measures = tuple(_measure(key, profile.values.get(key), others, lang) for key in MEASURES)
-    return Standing(len(others), measures, tuple(_nearest(profile, others, lang)))
+    fictional = sum(other.fictional for other in others)
+    return Standing(len(others), measures, tuple(_nearest(profile, others, lang)), fictional)
 
 
 def _measure(key: str, value: float | None, others: list[Profile], lang: str) -> Measure:
@@ -285,7 +291,8 @@ def _nearest(profile: Profile, others: list[Profile], lang: str):
         if score > 0:
             scored.append((-score, other.name, other, axes, places))
     for negative, _, other, axes, places in sorted(scored, key=lambda item: item[:2])[:_NEAREST]:
-        yield Near(other.iri, other.name, round(-negative, 3), _why(axes, places, lang), href=other.iri)
+        why = _why(axes, places, lang)
+        yield Near(other.iri, other.name, round(-negative, 3), why, href=other.iri, fictional=other.fictional)
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:

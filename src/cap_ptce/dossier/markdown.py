@@ -48,7 +48,9 @@ def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
     lang = dossier.lang
     colon = t("typography.colon", lang)
     lines = [f"# {_escape(dossier.name)}", "", f"*{t('dossier.kind', lang)}*", ""]
-    if dossier.fictional:
+    if dossier.register:
+        lines += [f"> {t('dossier.register', lang)}", ""]
+    elif dossier.fictional:
         lines += [f"> {t('dossier.fictional', lang)}", ""]
     lines += _facts(dossier.header, colon) + ["", f"## {t('dossier.answers_title', lang)}", ""]
     lines.append(t("dossier.tense_future" if dossier.future else "dossier.tense_present", lang))

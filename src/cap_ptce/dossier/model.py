@@ -159,6 +159,7 @@ class Dossier:
     header: tuple[Fact, ...]
     answers: tuple[EntryAnswers, ...]
     blocks: tuple[Block, ...]
+    register: bool = False  # a record of the register of real PTCEs (public sources), not an application
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -170,8 +171,12 @@ class Dossier:
         return sum(len(entry.questions) for entry in self.answers)
 
 
-def build_dossier(data: Mapping, lang: str, *, grid: Grid | None = None) -> Dossier:
-    """The dossier of the description ``data`` (as ``Description.data`` holds it) in ``lang``."""
+def build_dossier(data: Mapping, lang: str, *, grid: Grid | None = None, register: bool = False) -> Dossier:
+    """The dossier of the description ``data`` (as ``Description.data`` holds it) in ``lang``.
+
+    ``register``: ``data`` is a record of the register of real PTCEs (the knowledge base's provenance
+    or the file's folder says so; the record itself cannot), and the dossier says what that means.
+    """
     grid = grid or load_grid()
     actors = {
         item.get("id"): (item.get("nom") or item.get("id"), f"{SPECS[key].segment}-{item.get('id')}")
@@ -191,6 +196,7 @@ def build_dossier(data: Mapping, lang: str, *, grid: Grid | None = None) -> Doss
         header=tuple(builder.facts(PROJECT, data, HEADER_KEYS)),
         answers=tuple(_answers(grid, data, builder, future)),
         blocks=tuple(_blocks(grid, builder, data)),
+        register=register,
     )
 
 

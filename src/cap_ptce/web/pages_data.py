@@ -167,8 +167,10 @@ def project(resource: Resource, lang: str):
             links.relative(here, links.html_document(f"/organisation/{key}", lang)) if site.organisation(key) else None
         )
 
+    ref = next((ref for ref in site.projects if ref.iri == resource.iri), None)  # a real pole, a fictional example
+    data = graph_to_data(graph, resource.iri)
     dossier = with_organisation_links(
-        build_dossier(graph_to_data(graph, resource.iri), lang, grid=site.grid), organisation_href
+        build_dossier(data, lang, grid=site.grid, register=bool(ref and ref.register)), organisation_href
     )
     body = render_body(
         dossier,
@@ -176,7 +178,6 @@ def project(resource: Resource, lang: str):
         question_href=lambda qid: links.relative(here, links.html_document(f"/grille/question/{qid}", lang)),
         entry_href=lambda entry_id: links.relative(here, links.html_document(f"/grille/entree/{entry_id}", lang)),
     )
-    ref = next((ref for ref in site.projects if ref.iri == resource.iri), None)  # a real pole, a fictional example
     anchors = _part_anchors(graph, resource.iri, body)
     return "project.html", {"dossier": dossier, "body": body, "anchors": anchors, "ref": ref}
 
