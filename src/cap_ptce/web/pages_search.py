@@ -31,6 +31,7 @@ class Hit:
     path: str
     anchor: str
     kind: URIRef | None
+    dataset: str = ""  # a project's: "register" (a real pole of the register), "fictional" (a made-up example)
 
 
 def _folded(text: str) -> str:
@@ -50,8 +51,15 @@ def search_index() -> list[Hit]:
         document, _, anchor = str(iri)[len(BASE) - 1 :].partition("#")
         kinds = sorted(site.graph.objects(iri, RDF.type), key=lambda kind: (not str(kind).startswith(str(CAP)), kind))
         hits.append(Hit(labels, document, anchor, kinds[0] if kinds else None))
-    hits += [Hit({lang: ref.name for lang in LANGUAGES}, f"/projet/{ref.id}", "", None) for ref in site.projects]
+    hits += [
+        Hit({lang: ref.name for lang in LANGUAGES}, f"/projet/{ref.id}", "", None, _dataset(ref))
+        for ref in site.projects
+    ]
     return hits
+
+
+def _dataset(ref) -> str:
+    return "register" if ref.register else "fictional" if ref.fictional else ""
 
 
 def matches(hits: list[Hit], query: str) -> list[Hit]:
@@ -72,6 +80,7 @@ def search(resource: Resource, lang: str):
             "path": hit.path,
             "anchor": hit.anchor,
             "kind": p.label(hit.kind, get_site().graph)[0] if hit.kind is not None else None,
+            "dataset": hit.dataset,
         }
         for hit in shown
     ]
