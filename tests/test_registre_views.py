@@ -99,9 +99,7 @@ def test_the_register_queries_count_the_calls_as_the_yaml_files(bases):
         regions = len(data["territoire"].get("regions") or [])
         for selection in {(r.get("appel"), r.get("phase")) for r in data["reconnaissances"] if r.get("appel")}:
             from_files[selection] += regions
-    assert counted == from_files
-    assert counted[("aap-ptce-2013", None)] == 21 and counted[("aap-ptce-2015", None)] == 7
-    assert counted[("ami-ptce-2021", 2)] == 15
+    assert counted == from_files  # the numbers per call themselves: tests/test_registre.py, registre/appels.yaml
 
 
 def test_the_explorer_has_a_dataset_facet_with_its_counts(app, client):
