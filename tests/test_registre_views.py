@@ -71,7 +71,7 @@ def test_every_corpus_query_says_where_it_leaves_the_register_aside(name):
     """In the query's text, not only in today's rows: a record that gains members, fundings or actions later
     (the register grows) must still stay out of the corpus's counts."""
     sparql = get_query(name).sparql
-    exclusion = r"^\s*MINUS \{ \?\w+ dcterms:isPartOf <https://w3id.org/cap-ptce/registre>"
+    exclusion = r"^\s*MINUS \{ \?\w+ dcterms:isPartOf <https://w3id.org/cap-ptce/dataset#registre>"
     assert re.search(exclusion, sparql, re.M) and "PREFIX dcterms: <http://purl.org/dc/terms/>" in sparql
 
 
@@ -83,6 +83,49 @@ def test_the_register_is_there_for_the_queries_to_leave_aside(bases):
     tallies = "SELECT (COUNT(*) AS ?n) WHERE { ?p <https://w3id.org/cap-ptce/def#inRegion> ?r }"
     alone_count = int(bases[0].select(tallies)[0]["n"].value)
     assert int(both.select(tallies)[0]["n"].value) >= alone_count + len(REGISTER)
+
+
+def test_the_register_is_marked_as_part_of_its_dcat_dataset():
+    """The pole's dcterms:isPartOf names the catalogue's dataset of the register: it resolves to its description."""
+    from cap_ptce.publish.catalog import part_iri
+    from cap_ptce.store.provenance import REGISTER_DATASET
+
+    assert REGISTER_DATASET == str(part_iri("registre"))
+
+
+def test_poles_selected_more_than_once_one_row_per_selection(bases):
+    _, both = bases
+    import yaml
+
+    selections = {}
+    for path in REGISTER:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        chosen = {(r["appel"], r.get("phase")) for r in data["reconnaissances"] if r.get("appel")}
+        if len(chosen) > 1:
+            selections[data["id"]] = chosen
+    rows = run_query(both, "registre-poles-selectionnes-plusieurs-fois")
+    found = {}
+    for row in rows:
+        found.setdefault(row["pole"].rsplit("/", 1)[1], set()).add((row["appel"].rsplit("/", 1)[1], row["phase"]))
+        assert row["selections"] > 1
+    assert found == selections and selections
+
+
+def test_themes_by_call_one_row_per_theme_as_the_yaml_files(bases):
+    _, both = bases
+    import yaml
+
+    themes, known = Counter(), {}
+    for path in REGISTER:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for call in {r["appel"] for r in data["reconnaissances"] if r.get("appel")}:
+            for theme in set(data.get("autres_axes") or []):
+                themes[(call, theme)] += 1
+            if data.get("autres_axes"):
+                known[call] = known.get(call, 0) + 1
+    rows = run_query(both, "registre-themes-par-appel")
+    assert Counter({(r["appel"].rsplit("/", 1)[1], r["theme"]): r["poles"] for r in rows}) == themes
+    assert {r["appel"].rsplit("/", 1)[1]: r["poles_au_theme_connu"] for r in rows} == known
 
 
 def test_the_register_queries_count_the_calls_as_the_yaml_files(bases):

@@ -15,9 +15,11 @@ graph ``https://w3id.org/cap-ptce/graphe/provenance`` holds::
 
 and for a record of the register of real PTCEs (a file recorded as ``registre/…``)::
 
-    <project IRI> dcterms:isPartOf <https://w3id.org/cap-ptce/registre> .
+    <project IRI> dcterms:isPartOf <https://w3id.org/cap-ptce/dataset#registre> .
 
-which is how queries tell the register's poles from the corpus's projects.
+which is how queries tell the register's poles from the corpus's projects. The
+object is the catalogue's DCAT dataset of the register: a client that follows
+the link lands on its description, its sources and its licence.
 
 The whole metadata graph is rewritten after each load: it is small, and a
 remote store's Graph Store Protocol replaces graphs, not triples. The graph's
@@ -49,7 +51,7 @@ __all__ = [
 BASE = "https://w3id.org/cap-ptce/"
 PROVENANCE_GRAPH = BASE + "graphe/provenance"
 # The register of real PTCEs: its dataset, and the scope its files are recorded under (see load_corpus).
-REGISTER_DATASET = BASE + "registre"
+REGISTER_DATASET = BASE + "dataset#registre"  # the catalogue's DCAT dataset of the register (publish.catalog.part_iri)
 REGISTER_SCOPE = "registre"
 _CAP = BASE + "def#"
 _PROV = "http://www.w3.org/ns/prov#"
