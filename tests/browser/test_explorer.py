@@ -12,9 +12,12 @@ import re
 
 import pytest
 
+from cap_ptce.resources import data_dir
 from carrier_helpers import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
+# Every pole the explorer lists: the register's real ones and the sample corpus's fictional ones.
+TOTAL = len(list((data_dir("registre") / "poles").glob("*.yaml"))) + len(list(data_dir("corpus").rglob("*.yaml")))
 
 
 def _count(page) -> str:
@@ -28,23 +31,23 @@ def _table(page, chart_id: str) -> list[list[str]]:
 def test_filter_share_and_see_the_charts_change(live_server, browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(live_server + "/explorateur")
-    assert _count(page) == "15 pôle(s) sur 15"
+    page.goto(live_server + "/explorateur?jeu=fictif")  # the sample corpus, without the register's real poles
+    assert _count(page) == f"15 pôle(s) sur {TOTAL}"
     screenshot(page, "explorateur-tout")
     with page.expect_navigation():
         page.check("#f-region-32")  # explorer.js submits the form on change
-    assert "region=32" in page.url and _count(page) == "2 pôle(s) sur 15"
+    assert "region=32" in page.url and _count(page) == f"2 pôle(s) sur {TOTAL}"
     with page.expect_navigation():
         page.check("#f-dispositif-pat")
-    assert "dispositif=pat" in page.url and _count(page) == "1 pôle(s) sur 15"
+    assert "dispositif=pat" in page.url and _count(page) == f"1 pôle(s) sur {TOTAL}"
     screenshot(page, "explorateur-hauts-de-france-pat")
     shared = page.input_value("#adresse")
-    assert shared == page.url == live_server + "/explorateur?region=32&dispositif=pat"  # the form's fields, tidied
+    assert shared == page.url == live_server + "/explorateur?jeu=fictif&region=32&dispositif=pat"  # tidied
 
     other = context.new_page()  # the shared address gives the same state
     other.goto(shared)
     assert (
-        _count(other) == "1 pôle(s) sur 15"
+        _count(other) == f"1 pôle(s) sur {TOTAL}"
         and other.is_checked("#f-region-32")
         and other.is_checked("#f-dispositif-pat")
     )
@@ -110,7 +113,7 @@ def test_the_filters_work_without_javascript(live_server, browser):
     page.check("#f-maturite-emergent")
     with page.expect_navigation():
         page.click("#filtres button[type=submit]")
-    assert "maturite=emergent" in page.url and _count(page) == "6 pôle(s) sur 15"
+    assert "maturite=emergent" in page.url and _count(page) == f"6 pôle(s) sur {TOTAL}"
     context.close()
 
 
