@@ -280,3 +280,31 @@ def test_the_register_and_the_corpus_parts_share_nothing(client):
     assert "/projet/pole-saveurs-somme>" in corpus and "/projet/le-damier>" not in corpus
     assert "Lycée professionnel" not in register  # no fictional organisation among the real data
     assert not set(register.splitlines()) & set(corpus.splitlines())
+
+
+def test_cap_ptce_load_keeps_the_register_beside_the_corpus(capsys, tmp_path):
+    """--registre loads the register under its own scope; the corpus's loads never remove it."""
+    from cap_ptce.cli import main
+
+    def run(*args) -> tuple[int, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out + err
+
+    store = str(tmp_path / "store")
+    assert run("load", str(data_dir("corpus")), "--store", store)[0] == 0
+    code, out = run("load", str(data_dir("registre") / "poles"), "--store", store, "--registre")
+    assert code == 0 and "registre des PTCE réels" in out
+    code, out = run("load", str(data_dir("corpus")), "--store", store, "--replace")
+    assert code == 0 and f"{len(SAMPLE)} inchangés" in out and "0 retirés" in out
+    with KnowledgeBase.open(store) as kb:
+        sources = [record.source for record in kb.records()]
+        assert sum(source.startswith("registre/") for source in sources) == len(REGISTER)
+        assert len(sources) == len(REGISTER) + len(SAMPLE)
+        rows = run_query(kb, "registre-poles-par-region-et-population")
+        assert sum(row["poles"] for row in rows) == len(REGISTER)
+    named = tmp_path / "registre"
+    named.mkdir()
+    (named / "x.yaml").write_text(SAMPLE[0].read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = run("load", str(named), "--store", store, "--add")
+    assert code == 2 and "--registre" in out

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from ..corpus import default_validator
+from ..corpus import default_validator, record_validator
 from ..i18n import texts
 from ..settings import from_environ
-from ..store import KnowledgeBase, LoadReport
+from ..store import REGISTER_SCOPE, KnowledgeBase, LoadReport
 
 __all__ = ["COMMANDS", "load", "serve", "render_report", "serving_lines"]
 
@@ -20,6 +20,7 @@ LOAD_EPILOG = """\b
 Exemples / examples:
   cap-ptce load examples/corpus --store var/store           # dossier Oxigraph / Oxigraph folder
   cap-ptce load autre-corpus/ --store var/store --add       # à côté du premier / beside the first
+  cap-ptce load registre/poles --store var/store --registre # le registre des PTCE réels / the register
   cap-ptce load corpus/ --store http://127.0.0.1:7878/query  # serveur SPARQL / SPARQL server
 """
 _LISTED = 10  # descriptions named before "… and N more"
@@ -99,6 +100,14 @@ def render_report(report: LoadReport) -> str:
     "remove without asking the descriptions the folder no longer holds.",
 )
 @click.option(
+    "--registre",
+    "register",
+    is_flag=True,
+    help="Charger ce dossier comme le registre des PTCE réels, à côté du corpus, ses fiches validées sous le profil "
+    "du registre / load this folder as the register of real PTCEs, beside the corpus, its records validated under "
+    "the register's profile.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=lambda: os.cpu_count() or 1,
@@ -106,7 +115,14 @@ def render_report(report: LoadReport) -> str:
     help="Processus pour lire et valider / processes that read and validate.",
 )
 def load(
-    corpus: Path, store: str, graph_store: str | None, no_validate: bool, add: bool, replace: bool, jobs: int
+    corpus: Path,
+    store: str,
+    graph_store: str | None,
+    no_validate: bool,
+    add: bool,
+    replace: bool,
+    register: bool,
+    jobs: int,
 ) -> int:
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
 
@@ -114,21 +130,29 @@ def load(
     folder: before removing descriptions that the folder does not hold (files
     deleted, or another folder loaded before), load lists them and asks, or,
     when it cannot ask, stops with exit code 2 (--replace removes them, --add
-    keeps them and adds this folder beside them). Exit code 0 when every file
+    keeps them and adds this folder beside them). With --registre, the folder is
+    the register of real PTCEs: loaded beside the corpus under its own name, never
+    removed by a load of the corpus. Exit code 0 when every file
     was loaded (conforming or not), 1 when some file could not be read, 2 when
     the store cannot be used or nothing was loaded.
     """
-    scope = corpus.resolve().name if add else None
+    scope = REGISTER_SCOPE if register else corpus.resolve().name if add else None
+    if scope == REGISTER_SCOPE and not register:  # the register's name is taken: its records are not applications
+        click.echo(both("load.register_scope", folder=corpus), err=True)
+        return 2
+    validator = None if no_validate else record_validator if register else default_validator
     with KnowledgeBase.open(store, graph_store=graph_store) as kb:
         stale = kb.removals(corpus, scope=scope)
         if stale and not replace and not _removal_agreed(stale, corpus):
             click.echo(both("load.refused"), err=True)
             return 2
-        if scope:
+        if register:
+            click.echo(both("load.as_register", folder=corpus))
+        elif scope:
             click.echo(both("load.added_as", folder=corpus, scope=scope))
         report = kb.load_corpus(
             corpus,
-            validator=None if no_validate else default_validator,
+            validator=validator,
             jobs=jobs,
             scope=scope,
             with_references=True,  # all in one atomic write: the old knowledge base or the new one
