@@ -323,7 +323,7 @@ def test_every_query_is_counted_here():
     bilan-des-validations sums them: tests/test_dashboard.py checks it against those rows). The
     registre-* queries read the register of real PTCEs, not a corpus: tests/test_registre.py and
     tests/test_registre_views.py count them from registre/poles/."""
-    corpus_queries = {query.name for query in list_queries() if not query.name.startswith("registre-")}
+    corpus_queries = {query.name for query in list_queries() if not query.reads_register}
     assert corpus_queries - set(EXPECTED) == {
         "validation-des-descriptions",
         "bilan-des-validations",

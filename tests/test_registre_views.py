@@ -27,7 +27,7 @@ from cap_ptce.web import create_app
 
 REGISTER = sorted((data_dir("registre") / "poles").glob("*.yaml"))
 SAMPLE = sorted(data_dir("corpus").rglob("*.yaml"))
-CORPUS_QUERIES = [q.name for q in list_queries() if not q.name.startswith("registre-")]
+CORPUS_QUERIES = [q.name for q in list_queries() if not q.reads_register]
 _LOAD_TIME = {"charge_le"}  # validation-des-descriptions: when each description was loaded
 
 
@@ -308,3 +308,10 @@ def test_cap_ptce_load_keeps_the_register_beside_the_corpus(capsys, tmp_path):
     (named / "x.yaml").write_text(SAMPLE[0].read_text(encoding="utf-8"), encoding="utf-8")
     code, out = run("load", str(named), "--store", store, "--add")
     assert code == 2 and "--registre" in out
+
+
+def test_query_pages_say_which_data_they_read(client):
+    corpus = client.get("/requetes/membres-ess").get_data(as_text=True)
+    assert f"ici {len(SAMPLE)} exemples fictifs" in corpus and "laisse de côté les pôles réels du registre" in corpus
+    register = client.get("/requetes/registre-poles-par-appel-et-region?lang=en").get_data(as_text=True)
+    assert "reads the register of real PTCEs" in register and "fictional" not in register

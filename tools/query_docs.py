@@ -68,11 +68,7 @@ def section(kb, query) -> list[str]:
         lines.append("| " + " | ".join(cell(row[c]) if row[c] != " " else " " for c in columns) + " |")
     if len(rows) > SHOWN_ROWS:
         lines.append("| " + " | ".join("…" for _ in columns) + " |")
-    on = (
-        "le registre / the register"
-        if query.name.startswith("registre-")
-        else "le corpus d'exemple / the sample corpus"
-    )
+    on = "le registre / the register" if query.reads_register else "le corpus d'exemple / the sample corpus"
     lines += ["", f"{len(rows)} ligne(s) sur {on.replace(' / ', ' / row(s) on ')}.", ""]
     return lines
 

@@ -67,6 +67,12 @@ class ReadyQuery:
     questions: tuple[str, ...]
     sparql: str  # the query without its header, runnable as it is
 
+    @property
+    def reads_register(self) -> bool:
+        """True for the ``registre-*`` queries, which read the register of real PTCEs alone; the others read
+        the corpus and leave the register aside."""
+        return self.name.startswith("registre-")
+
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name``; ParameterError naming the nearest ones otherwise."""
         for parameter in self.parameters:

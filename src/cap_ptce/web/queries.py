@@ -93,6 +93,7 @@ def _detail(name: str) -> Response:
         options=_options(query, lang),
         yasgui_fragment=_yasgui_fragment(context["sparql"], query.text(lang)),
         lang_suffix=_lang_suffix(),
+        corpus_size=get_site().fictional,  # (descriptions, fictional ones): what a corpus query's rows are
         **context,
     )
     return _with_links(Response(html, status=status), alternates)
