@@ -25,8 +25,9 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
 :mod:`.remote`, with what Virtuoso answers differently in :mod:`.virtuoso`), loading a corpus (:mod:`.loading`) atomically (:mod:`.checkpoint`),
 the provenance graph (:mod:`.provenance`), the places graph (:mod:`.places`),
-the per-project indicators and the organisations (:mod:`.indicators`) and the
-knowledge base that a deployment's settings describe (:func:`.build.build_kb`).
+the per-project indicators and the organisations (:mod:`.indicators`), which
+quads the register of real PTCEs and the corpus each publish (:mod:`.parts`) and
+the knowledge base that a deployment's settings describe (:func:`.build.build_kb`).
 May import: the foundations, ``rdf``, ``geo`` (the places), ``grid``,
 ``validation`` (for the reference graphs), ``corpus`` and ``sparql``; never
 ``queries``, ``publish``, ``web`` or ``cli``.
