@@ -146,17 +146,21 @@ def send_body(port: int, headers: bytes, chunks, watch) -> tuple[bytes, list[str
     conn = connect(port, "127.0.4.1")
     seen: list[str] = []
     conn.sendall(headers)
-    conn.settimeout(0.05)
     answer = b""
     try:
         for chunk in chunks:
             seen += watch()
+            conn.settimeout(0.05)  # a quick look for an answer between chunks
             try:
                 answer += conn.recv(65536)
             except TimeoutError:
                 pass
             if answer:
                 break
+            # A megabyte may wait a moment for a server busy drawing its pages as it starts (the thread
+            # that draws them held Python's lock up to 0.3 s at a time with the register loaded): the
+            # server must read it or answer, not within 50 ms.
+            conn.settimeout(5)
             try:
                 conn.sendall(chunk)
             except (BrokenPipeError, ConnectionResetError):
