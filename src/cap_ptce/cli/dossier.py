@@ -15,8 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .outputs import write_output
+from .outputs import document_options, write_output
 
 __all__ = ["COMMANDS", "dossier"]
 
@@ -34,16 +33,7 @@ _FORMATS = ("html", "pdf", "md")
 
 @click.command("dossier", epilog=EPILOG)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="html", show_default=True, help="Forme / form.")
-@click.option(
-    "--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True, help="Langue / language."
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Fichier à écrire (sinon la sortie standard) / file to write (default: stdout).",
-)
+@document_options(_FORMATS)
 @click.option(
     "--store",
     metavar="DIR|URL",

@@ -14,9 +14,12 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import InputFileError
+import click
 
-__all__ = ["refuse_overwriting", "refuse_overlapping", "write_output"]
+from ..errors import InputFileError
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+__all__ = ["refuse_overwriting", "refuse_overlapping", "write_output", "document_options"]
 
 
 def refuse_overwriting(output: Path | None, inputs: Iterable[Path]) -> None:
@@ -58,3 +61,38 @@ def write_output(data: bytes, output: Path | None) -> None:
             source=str(output),
             hint="vérifier le dossier / check the folder exists and is writable",
         ) from exc
+
+
+def document_options(formats: Iterable[str]):
+    """The options of a command that writes one document: ``--format``, ``--lang`` and ``-o``."""
+
+    def decorate(command):
+        for option in reversed(
+            (
+                click.option(
+                    "--format",
+                    "fmt",
+                    type=click.Choice(list(formats)),
+                    default="html",
+                    show_default=True,
+                    help="Forme / form.",
+                ),
+                click.option(
+                    "--lang",
+                    type=click.Choice(LANGUAGES),
+                    default=DEFAULT_LANGUAGE,
+                    show_default=True,
+                    help="Langue / language.",
+                ),
+                click.option(
+                    "--output",
+                    "-o",
+                    type=click.Path(dir_okay=False, path_type=Path),
+                    help="Fichier à écrire (sinon la sortie standard) / file to write (default: stdout).",
+                ),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return decorate
