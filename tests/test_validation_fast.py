@@ -406,6 +406,15 @@ COMPONENTS = {
         "ex:a ex:code '123' , 'x12' .",
         "ex:a ex:code '12a' .",
     ),
+    "SHACL-SPARQL: a predicate variable that a filter restricts (given to Oxigraph as VALUES)": (
+        "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:code ; sh:sparql ex:Q ; sh:message 'shape'@en ."
+        " ex:Q a sh:SPARQLConstraint ; sh:message '{?path}: {?value}'@en ; sh:prefixes ex:ont ;"
+        ' sh:select """SELECT $this ?path ?value WHERE { $this ?path ?value .'
+        ' FILTER (?path IN (ex:code, ex:label)) FILTER (STRLEN(STR(?value)) < 2) }""" .'
+        " ex:ont a owl:Ontology ; sh:declare [ sh:prefix 'ex' ; sh:namespace 'http://example.org/'^^xsd:anyURI ] .",
+        "ex:a ex:code '123' ; ex:label 'ab' ; ex:other 'x' .",
+        "ex:a ex:code '1' ; ex:label 'b' ; ex:other 'x' . ex:b ex:code 'ok' ; ex:other 'y' .",
+    ),
     "minExclusive, maxInclusive, maxExclusive": (
         "ex:S a sh:PropertyShape ; sh:targetSubjectsOf ex:n ; sh:path ex:n ; sh:minExclusive 0 ; sh:maxInclusive 10 ;"
         " sh:message 'm'@en . ex:T a sh:PropertyShape ; sh:targetSubjectsOf ex:d ; sh:path ex:d ;"
@@ -552,6 +561,10 @@ def test_a_predicate_variable_that_a_top_level_filter_restricts_names_its_predic
         graph.add((node, SH.message, Literal("m")))
         compiled, problems = compile_constraint(graph, shape, node)
         assert problems == [] and compiled.predicates == (None if expected is None else frozenset(expected)), body
+        # a top-level ?p restricted by its filter is given to Oxigraph as inline data, which reads those triples only
+        given = "VALUES ?p { <http://example.org/a> <http://example.org/b> }" in compiled.query
+        assert given == (body in list(bodies)[:2]), body
+    assert "VALUES ?path {" in queries["PlaceholderText"].query
 
 
 def test_the_fast_engine_sees_the_data_graph_that_pyshacl_sees(tmp_path):

@@ -175,9 +175,28 @@ def _rewrite(text: str, prefixes: dict[str, str], problems: list[str]):
     head = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in {**prefixes, **prologue}.items())
     projection = " ".join(f"?{v}" for v in (GRAPH_VAR, "this", *others))
     text_of_body = _body_text(text, body, tokens[end][2])
-    query = f"{head}\nSELECT DISTINCT {projection} WHERE {{ GRAPH ?{GRAPH_VAR} {{ {text_of_body} }} }}"
     names = {**prefixes, **prologue}
-    return query, others, projects_this, _predicates(body, names)
+    restricted: dict[str, frozenset] = {}
+    predicates = _predicates(body, names, restricted)
+    query = (
+        f"{head}\nSELECT DISTINCT {projection} WHERE {{ GRAPH ?{GRAPH_VAR} {{ {_values(restricted)}{text_of_body} }} }}"
+    )
+    return query, others, projects_this, predicates
+
+
+def _values(restricted: dict[str, frozenset]) -> str:
+    """``VALUES ?v { … }`` for each predicate variable that a top-level filter restricts to a few IRIs.
+
+    ``$this ?path ?value . FILTER (?path IN (…40 IRIs…))`` makes Oxigraph read every
+    triple of the batch and test each; given the IRIs as inline data, it reads
+    those predicates' triples only (the two text checks of 200 descriptions:
+    1.5 s each, then 0.06–0.18 s). The rows are the same: the variable is bound
+    by a triple pattern of the group, so joining it with the IRIs keeps exactly
+    the solutions that the filter, still there, keeps.
+    """
+    return "".join(
+        f"VALUES ?{v} {{ {' '.join(f'<{iri}>' for iri in sorted(restricted[v]))} }} " for v in sorted(restricted)
+    )
 
 
 def _prologue(tokens: list, problems: list[str]) -> dict[str, str]:
@@ -286,7 +305,7 @@ def _plain_replace(body: list, index: int) -> bool:
     )
 
 
-def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
+def _predicates(body: list, prefixes: dict[str, str], restricted: dict | None = None) -> frozenset | None:
     """The IRIs in predicate position of the body's triple patterns; None if a predicate may be anything.
 
     A query that names all its predicates matches only triples with those
@@ -295,7 +314,8 @@ def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
     it (``FILTER (?p IN (…))`` or ``FILTER (?p = … || ?p = …)``), when the
     pattern is in that group too. Anything else this reading does not follow
     (another variable or ``!`` as predicate, ``[ ]``, a collection) gives None:
-    then every triple goes to the store.
+    then every triple goes to the store. Such variables go into ``restricted``
+    (variable -> its IRIs), whatever the answer.
     """
     allowed = _allowed_predicates(body, prefixes)
     found, stack, position, depth = set(), ["group"], 0, 0  # depth: parentheses of a predicate's path
@@ -322,6 +342,8 @@ def _predicates(body: list, prefixes: dict[str, str]) -> frozenset | None:
                 found.add(_expand(kind, value, prefixes))
             elif kind == "var" and len(stack) == 1 and depth == 0 and value[1:] in allowed:
                 found |= allowed[value[1:]]
+                if restricted is not None:
+                    restricted[value[1:]] = frozenset(allowed[value[1:]])
             elif value not in ("^", "/", "|", "*", "+", "?"):
                 return None  # a variable, "!" or something this reading does not follow
             if depth == 0 and following not in ("/", "|", "*", "+", "?") and value not in ("^", "/", "|"):
