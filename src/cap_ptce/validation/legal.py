@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -235,7 +236,7 @@ def legal_triples(graph: Graph) -> Iterator[tuple]:
             statuses[actor] = legal_status(facts, table)
             yield from _status_triples(actor, statuses[actor])
             if facts.kinds:  # for the messages that quote them
-                yield actor, CAP.kindList, Literal(", ".join(facts.kinds))
+                yield actor, CAP.kindList, _literal(", ".join(facts.kinds))
     for group in set(graph.subjects(RDF.type, CAP.MemberGroup)):
         if isinstance(group, URIRef):
             yield from _group_triples(graph, group, statuses)
@@ -246,38 +247,44 @@ def _group_triples(graph: Graph, group: URIRef, statuses: dict) -> Iterator[tupl
     legal person when it has one of its own (``cap:groupOrganization``), as that actor is."""
     mostly = graph.value(group, CAP.mostlyESS)
     status = {True: "entreprise-ess", False: "entreprise-hors-ess"}.get(None if mostly is None else mostly.toPython())
-    yield group, CAP.essStatus, Literal(status or "inconnu")
+    yield group, CAP.essStatus, _literal(status or "inconnu")
     if status is not None:
-        yield group, CAP.essBasis, Literal("groupe")
+        yield group, CAP.essBasis, _literal("groupe")
     found = statuses.get(graph.value(group, CAP.groupOrganization))
     if found is not None and found.nature:
-        yield group, CAP.legalPerson, Literal(found.nature in ("droit-prive", "droit-public"))
+        yield group, CAP.legalPerson, _literal(found.nature in ("droit-prive", "droit-public"))
+
+
+@lru_cache(maxsize=4096, typed=True)  # True is not 1: a boolean literal is not an integer one
+def _literal(value: str | bool, lang: str | None = None) -> Literal:
+    """A literal of the few values these facts take, made once: rdflib's Literal() costs about 15 µs."""
+    return Literal(value, lang=lang)
 
 
 def _status_triples(actor: URIRef, status: LegalStatus) -> Iterator[tuple]:
-    yield actor, CAP.essStatus, Literal(status.ess_status)
+    yield actor, CAP.essStatus, _literal(status.ess_status)
     if status.ess_basis:
-        yield actor, CAP.essBasis, Literal(status.ess_basis)
+        yield actor, CAP.essBasis, _literal(status.ess_basis)
     if status.nature:
-        yield actor, CAP.legalNature, Literal(status.nature)
-        yield actor, CAP.legalPerson, Literal(status.nature in ("droit-prive", "droit-public"))
+        yield actor, CAP.legalNature, _literal(status.nature)
+        yield actor, CAP.legalPerson, _literal(status.nature in ("droit-prive", "droit-public"))
         yield from _source_triples(actor, status.nature_source, CAP.legalNatureBasis, CAP.legalNatureReason)
         for lang in LANGUAGES:
-            yield actor, CAP.legalNatureName, Literal(t(f"checks.nature_{status.nature}", lang), lang=lang)
+            yield actor, CAP.legalNatureName, _literal(t(f"checks.nature_{status.nature}", lang), lang=lang)
     if status.family:
-        yield actor, CAP.legalFamily, Literal(status.family)
+        yield actor, CAP.legalFamily, _literal(status.family)
         yield from _source_triples(actor, status.family_source, CAP.legalFamilyBasis, CAP.legalFamilyReason)
         for lang in LANGUAGES:
-            yield actor, CAP.legalFamilyName, Literal(t(f"checks.family_{status.family}", lang), lang=lang)
+            yield actor, CAP.legalFamilyName, _literal(t(f"checks.family_{status.family}", lang), lang=lang)
     if status.article9:
-        yield actor, CAP.article9Role, Literal(status.article9)
+        yield actor, CAP.article9Role, _literal(status.article9)
     for lang, name in (status.category_name or {}).items():
-        yield actor, CAP.legalCategoryName, Literal(name, lang=lang)
+        yield actor, CAP.legalCategoryName, _literal(name, lang=lang)
     if status.kind_contradicts_category:
-        yield actor, CAP.kindContradictsCategory, Literal(True)
+        yield actor, CAP.kindContradictsCategory, _literal(True)
 
 
 def _source_triples(actor: URIRef, source: Source, basis, reason) -> Iterator[tuple]:
     yield actor, basis, source.basis
     for lang, text in source.reason.items():
-        yield actor, reason, Literal(text, lang=lang)
+        yield actor, reason, _literal(text, lang=lang)
