@@ -183,3 +183,56 @@ def test_cap_ptce_load_writes_to_a_sparql_server(tmp_path, capsys):
         with KnowledgeBase.open(url) as kb:
             assert sorted(record.source for record in kb.records()) == names
             assert all(record.validation is None for record in kb.records())
+
+
+@contextmanager
+def slow_sparql_server(delay: float):
+    """A SPARQL server that answers every request, with no rows, after ``delay`` seconds."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(delay)
+            body = b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}'
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped waiting: what the test wants
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_slow_server_gets_the_store_timeout_for_our_own_requests():
+    from cap_ptce.errors import QueryTimeoutError
+
+    with slow_sparql_server(delay=1.0) as url:
+        assert KnowledgeBase.open(url, store_timeout=10).graph_names() == set()  # 60 s was the fixed limit
+        with pytest.raises(QueryTimeoutError, match=r"within 0\.3 s") as refused:
+            KnowledgeBase.open(url, store_timeout=0.3).graph_names()
+        assert "STORE_TIMEOUT" in refused.value.hint
+
+
+def test_cap_ptce_load_takes_the_store_timeout_setting(tmp_path, capsys, monkeypatch):
+    from cap_ptce.cli import main
+
+    write_corpus(tmp_path / "corpus", 1)
+    monkeypatch.setenv("CAP_PTCE_STORE_TIMEOUT", "0.3")
+    with slow_sparql_server(delay=1.0) as url:
+        assert main(["load", str(tmp_path / "corpus"), "--store", url, "--no-validate"]) == 2
+    err = capsys.readouterr().err
+    assert "within 0.3 s" in err and "STORE_TIMEOUT" in err and "Traceback" not in err

@@ -50,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the knowledge base lives: empty for memory, a folder for an on-disk Oxigraph store, or the URL of a SPARQL 1.1 endpoint.",
     ),
     Setting(
+        "STORE_TIMEOUT",
+        600.0,
+        float,
+        "Seconds to wait for a remote STORE to answer a write (Graph Store) or one of the knowledge base's own queries (loads, indicators); visitors' queries keep QUERY_TIMEOUT.",
+    ),
+    Setting(
         "GRAPH_STORE",
         None,
         str,

@@ -22,6 +22,7 @@ Exemples / examples:
   cap-ptce load autre-corpus/ --store var/store --add       # à côté du premier / beside the first
   cap-ptce load registre/poles --store var/store --registre # le registre des PTCE réels / the register
   cap-ptce load corpus/ --store http://127.0.0.1:7878/query  # serveur SPARQL / SPARQL server
+  CAP_PTCE_STORE_TIMEOUT=3600 cap-ptce load …      # serveur lent / slow server (600 s)
 """
 _LISTED = 10  # descriptions named before "… and N more"
 
@@ -141,7 +142,7 @@ def load(
         click.echo(both("load.register_scope", folder=corpus), err=True)
         return 2
     validator = None if no_validate else record_validator if register else default_validator
-    with KnowledgeBase.open(store, graph_store=graph_store) as kb:
+    with KnowledgeBase.open(store, graph_store=graph_store, store_timeout=from_environ().get("STORE_TIMEOUT")) as kb:
         stale = kb.removals(corpus, scope=scope)
         if stale and not replace and not _removal_agreed(stale, corpus):
             click.echo(both("load.refused"), err=True)

@@ -120,6 +120,7 @@ class KnowledgeBase:
         query_memory_mib: int | None = None,
         graph_store: str | None = None,
         sharing: Sharing | None = None,
+        store_timeout: float | None = None,
     ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
@@ -127,6 +128,8 @@ class KnowledgeBase:
         ``workers_in_memory`` each holds its own in-memory copy of the store. A
         query may use ``query_memory_mib`` MiB in its worker (None: no limit).
         ``sharing`` says how clients share the workers (:mod:`cap_ptce.sparql.sharing`).
+        A SPARQL server gets ``store_timeout`` seconds to answer each write and
+        each of our own queries (None: the ``STORE_TIMEOUT`` setting's default).
         """
         options = {
             "workers": workers,
@@ -137,7 +140,10 @@ class KnowledgeBase:
         if location is None or str(location) == "":
             return cls(LocalStore(None, **options))
         if is_url(str(location)):
-            return cls(RemoteStore(str(location), graph_store, prefixes=_prefixes(), sharing=sharing), str(location))
+            remote = RemoteStore(
+                str(location), graph_store, prefixes=_prefixes(), timeout=store_timeout, sharing=sharing
+            )
+            return cls(remote, str(location))
         return cls(LocalStore(Path(location), workers_in_memory=workers_in_memory, **options), str(location))
 
     @classmethod

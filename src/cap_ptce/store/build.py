@@ -51,7 +51,9 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
         kb.load_corpus(corpus or data_dir("corpus"), loader=loader, validator=validator)
         kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE)
         return kb
-    kb = KnowledgeBase.open(store, graph_store=config["GRAPH_STORE"] or None, **options)
+    kb = KnowledgeBase.open(
+        store, graph_store=config["GRAPH_STORE"] or None, store_timeout=float(config["STORE_TIMEOUT"]), **options
+    )
     if corpus:
         kb.load_reference_graphs(license=config["LICENSE"])
         kb.load_corpus(corpus, loader=loader, validator=validator)

@@ -19,6 +19,7 @@ import requests
 
 from ..errors import ParameterError, QuerySyntaxError, QueryTimeoutError, StoreError
 from ..rdf.formats import FORMATS
+from ..settings import defaults
 from ..sparql.execute import QueryRequest, QueryResult, write_solutions, write_triples
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
@@ -82,7 +83,7 @@ class RemoteStore:
         graph_store: str | None = None,
         *,
         prefixes: dict[str, str] | None = None,
-        timeout: float = 60.0,
+        timeout: float | None = None,
         sharing: Sharing | None = None,
     ) -> None:
         if not is_url(endpoint):
@@ -90,7 +91,8 @@ class RemoteStore:
         self.endpoint = endpoint
         self.graph_store, credentials = split_credentials(graph_store or default_graph_store(endpoint))
         self._graph_store_auth = _DigestOrBasic(*credentials) if credentials else None
-        self.timeout = timeout
+        # our own requests (writes, loads' queries) wait this long; a visitor's query brings its own limit
+        self.timeout = float(timeout if timeout is not None else defaults()["STORE_TIMEOUT"])
         self._prefixes = prefixes or {}
         self.clients = ClientLedger(sharing or Sharing())
         self._session = requests.Session()
@@ -102,7 +104,13 @@ class RemoteStore:
                 method, url, allow_redirects=False, timeout=timeout or self.timeout, **kwargs
             )
         except requests.Timeout:
-            raise QueryTimeoutError(f"the SPARQL server {self.endpoint} did not answer in time") from None
+            if timeout is not None:  # a visitor's query, under its own limit
+                raise QueryTimeoutError(f"the SPARQL server {self.endpoint} did not answer in time") from None
+            raise QueryTimeoutError(
+                f"the SPARQL server {self.endpoint} did not answer {method} {url} within {self.timeout:g} s",
+                hint="un serveur lent ou chargé : augmentez STORE_TIMEOUT (docs/settings.md) / "
+                "a slow or busy server: raise STORE_TIMEOUT (docs/settings.md)",
+            ) from None
         except requests.RequestException as exc:
             raise StoreError(f"cannot reach the SPARQL server {url}: {exc}", source=url) from None
         if response.status_code == 400 and method == "POST" and url == self.endpoint:
