@@ -111,6 +111,24 @@ def test_the_profile_refuses_a_fact_without_source_and_a_fictional_record(tmp_pa
     assert all(r.line for r in report.results if r.severity == "violation" and "Attested" not in r.shape)
 
 
+def test_the_fast_engine_gives_the_profiles_results_that_pyshacl_gives(tmp_path):
+    from cap_ptce.validation.registre import _profile_engine, _profile_results, _pyshacl_results
+
+    faulty = _data(REGISTER / "poles" / "le-damier.yaml")
+    faulty["attestations"] = [a for a in faulty["attestations"] if a["cle"] != "territoire.regions"]
+    del faulty["reconnaissances"][0]["source"]
+    faulty["fictif"] = True
+    (tmp_path / "defaut.yaml").write_text(yaml.safe_dump(faulty, allow_unicode=True, sort_keys=False), "utf-8")
+    register = [load_description(p) for p in RECORDS]
+    alone = [load_description(tmp_path / "defaut.yaml")]  # Le Damier's IRIs: apart from the register's record
+    for records in (register, alone):
+        assert None not in _profile_engine().validate_batch([tuple(r.triples) for r in records])  # none for pySHACL
+        for lang in ("fr", "en"):
+            fast, reference = _profile_results(records, lang), _pyshacl_results(records, lang)
+            assert [sorted(map(repr, r)) for r in fast] == [sorted(map(repr, r)) for r in reference]
+    assert len(reference[0]) >= 3  # the faulty record's violations were compared too
+
+
 def test_records_cite_the_sources_of_the_register_as_it_lists_them():
     by_url = {s["url"]: s for s in SOURCES.values() if s.get("url")}
     for path in RECORDS:
