@@ -6,7 +6,8 @@ two engines named in :data:`ENGINES` (:mod:`.engines` chooses): the fast one
 (:mod:`.fast`, with :mod:`.fastshapes`, :mod:`.fastcheck`,
 :mod:`.fastcomponents` and :mod:`.fastsparql`) and pySHACL, the reference
 (:mod:`.engine`), the report as data (:mod:`.report`), batches of
-descriptions (:mod:`.batch`, in processes of :mod:`.processes`) and the
+descriptions (:mod:`.batch`, in processes of :mod:`.processes`), the origin
+of each check (:mod:`.origins`: law, décret, grid, or structure and formats) and the
 renderers (:mod:`.render`: text, JSON, Turtle, HTML, named in
 :data:`REPORT_FORMATS`). May import: the foundations,
 ``rdf``, ``grid`` and ``project``; nothing of ``corpus``, ``store``, ``web`` or

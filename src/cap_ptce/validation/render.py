@@ -22,6 +22,7 @@ from ..errors import ParameterError
 from ..i18n import DEFAULT_LANGUAGE
 from ..rdf.namespaces import bind_prefixes
 from . import REPORT_FORMATS
+from .origins import origin_counts, shape_origin
 from .report import GENERAL, Report, Result, Unreadable
 
 __all__ = ["RENDERERS", "JSON_FORMAT_VERSION", "render", "to_text", "to_json", "to_turtle", "to_html", "report_data"]
@@ -32,7 +33,11 @@ JSON_FORMAT_VERSION = 1
 def _words(reports: list[Report]) -> dict[str, str]:
     """The report's wording in the language of its reports (message catalogue, area ``report``)."""
     lang = reports[0].lang if reports else DEFAULT_LANGUAGE
-    return {**i18n.words("report", lang), "colon": i18n.t("typography.colon", lang)}
+    return {
+        **i18n.words("report", lang),
+        "colon": i18n.t("typography.colon", lang),
+        "semicolon": i18n.t("typography.semicolon", lang),
+    }
 
 
 def _where(report: Report, result: Result) -> str:
@@ -41,6 +46,21 @@ def _where(report: Report, result: Result) -> str:
 
 def _percent(ratio: float) -> str:
     return f"{round(ratio * 100)} %"
+
+
+def _by_origin(report: Report, words: dict[str, str]) -> list[str]:
+    """One sentence per severity that has results: how many come from each origin (law, décret, grid…)."""
+    sentences = []
+    for severity in ("violation", "warning"):
+        counts = origin_counts(report.results, severity)
+        if counts:
+            parts = (words["semicolon"] + " ").join(f"{count} {words['origin_' + origin]}" for origin, count in counts)
+            sentences.append(words["by_origin_" + severity].format(colon=words["colon"], parts=parts))
+    return sentences
+
+
+def _counts(report: Report, words: dict[str, str]) -> str:
+    return words["counts"].format(v=report.count("violation"), w=report.count("warning"))
 
 
 def _groups(report: Report) -> list[tuple[str, str, str | None, list[Result]]]:
@@ -81,15 +101,16 @@ def _text_unreadable(unreadable: Unreadable, words: dict[str, str]) -> str:
 
 def _text_file(report: Report, words: dict[str, str]) -> str:
     verdict = words["conforms"] if report.conforms else words["fails"]
-    counts = words["counts"].format(v=report.count("violation"), w=report.count("warning"))
     done = report.completeness
     colon = words["colon"]  # French puts a space before the colon
-    lines = [f"{report.source}{colon} {verdict} — {counts}"]
+    lines = [f"{report.source}{colon} {verdict} — {_counts(report, words)}"]
+    lines += [f"  {sentence}" for sentence in _by_origin(report, words)]
     for _entry_id, label, answered, results in _groups(report):
         lines.append(f"  {label}" + (f"  [{answered}]" if answered else ""))
         for result in results:
             question = f" {result.question}" if result.question else ""
-            lines.append(f"    {words[result.severity]}{question} — {_where(report, result)}")
+            origin = words["origin_" + shape_origin(result.shape)]
+            lines.append(f"    {words[result.severity]}{question} ({origin}) — {_where(report, result)}")
             lines.append(f"      {result.message}")
     lines.append(
         f"  {words['completeness']}{colon} {done.answered}/{done.total} {words['questions']} ({_percent(done.ratio)})"
@@ -144,6 +165,7 @@ def _result_data(result: Result) -> dict:
         "path": result.path,
         "value": result.value,
         "shape": result.shape,
+        "origin": shape_origin(result.shape),
     }
 
 
@@ -191,6 +213,7 @@ body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}
 .ok{color:#18753c}.ko{color:#ce0500}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+.verdict{font-size:1.15rem;font-weight:600}
 .violation{color:#ce0500;font-weight:600}.warning{color:#b34000}.info{color:#0063cb}
 code{font-size:.9em}
 """
@@ -208,8 +231,22 @@ def to_html(reports: list[Report]) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(words['title'])}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{escape(words['title'])}</h1>\n<p>{escape(words['legend'])}</p>\n{body}\n</body>\n</html>\n"
+        f"<h1>{escape(words['title'])}</h1>\n{_html_verdict(reports, words)}\n"
+        f"<p>{escape(words['legend'])}</p>\n{body}\n</body>\n</html>\n"
     )
+
+
+def _html_verdict(reports: list[Report], words: dict[str, str]) -> str:
+    """The verdict first: the one file's, with its counts, or how many of the files conform."""
+    if len(reports) == 1 and not isinstance(reports[0], Unreadable):
+        report = reports[0]
+        css, verdict = ("ok", words["conforms_title"]) if report.conforms else ("ko", words["fails_title"])
+        return f'<p class="verdict {css}">{escape(verdict)} — {escape(_counts(report, words))}</p>'
+    ok = sum(report.conforms for report in reports)
+    errors = sum(isinstance(report, Unreadable) for report in reports)
+    summary = words["summary"].format(n=len(reports), ok=ok, ko=len(reports) - ok - errors)
+    summary += words["unreadable_count"].format(e=errors) if errors else ""
+    return f'<p class="verdict {"ok" if ok == len(reports) else "ko"}">{escape(summary)}</p>'
 
 
 def _html_file(report: Report, words: dict[str, str]) -> str:
@@ -220,7 +257,8 @@ def _html_file(report: Report, words: dict[str, str]) -> str:
         f'<span class="{verdict_class}">{escape(verdict)}</span></h2>',
         f"<p>{escape(words['completeness'] + words['colon'])} {done.answered}/{done.total} {escape(words['questions'])} "
         f"({escape(_percent(done.ratio))}) — "
-        f"{escape(words['counts'].format(v=report.count('violation'), w=report.count('warning')))}</p>",
+        f"{escape(_counts(report, words))}</p>",
+        *(f"<p>{escape(sentence)}</p>" for sentence in _by_origin(report, words)),
     ]
     for _entry_id, label, answered, results in _groups(report):
         suffix = f" <small>({escape(answered)})</small>" if answered else ""
@@ -242,10 +280,10 @@ def _html_unreadable(unreadable: Unreadable, words: dict[str, str]) -> str:
 
 
 def _html_table(report: Report, results: list[Result], words: dict[str, str]) -> str:
-    head = "".join(f"<th>{escape(words[key])}</th>" for key in ("severity", "question", "where", "message"))
+    head = "".join(f"<th>{escape(words[key])}</th>" for key in ("severity", "origin", "question", "where", "message"))
     rows = [
         f'<tr><td class="{escape(r.severity)}">{escape(words[r.severity])}</td>'
-        f"<td>{escape(r.question or '')}</td><td><code>{escape(_where(report, r))}</code></td>"
+        f"<td>{escape(words['origin_' + shape_origin(r.shape)])}</td><td>{escape(r.question or '')}</td><td><code>{escape(_where(report, r))}</code></td>"
         f"<td>{escape(r.message)}</td></tr>"
         for r in results
     ]
