@@ -3,7 +3,7 @@
 The dossier lays a description out along the grid (each question, in the tense
 of the project's maturity, with its answer; then the actors, governance
 bodies, actions and funding as tables), with the completeness, the checks that
-remain and, unless ``--no-corpus``, where the pole stands among the projects of
+remain and, unless ``--sans-comparaison`` (or ``--no-corpus``), where the pole stands among the projects of
 the knowledge base, as an annex. A record of the register of real PTCEs (a file
 of the register's folder, or ``--profil registre``) is checked under the
 register's profile, says what it is, and is set against no application.
@@ -22,6 +22,7 @@ __all__ = ["COMMANDS", "dossier"]
 EPILOG = """\b
 Exemples / examples:
   cap-ptce dossier mon-ptce.yaml --format pdf -o dossier.pdf
+  cap-ptce dossier mon-ptce.yaml --format pdf --sans-comparaison -o dossier.pdf   # sans les autres pôles / no comparison
   cap-ptce dossier mon-ptce.yaml --format html -o dossier.html   # un seul fichier / one file
   cap-ptce dossier mon-ptce.yaml --format md --lang en
   cap-ptce dossier mon-ptce.yaml --format pdf --store var/store -o dossier.pdf
@@ -40,7 +41,14 @@ _FORMATS = ("html", "pdf", "md")
     help="Base de connaissances pour situer le pôle (sinon le corpus d'exemple) / "
     "knowledge base to compare with (default: the sample corpus).",
 )
-@click.option("--no-corpus", is_flag=True, help="Sans comparaison au corpus / without the comparison.")
+@click.option(
+    "--sans-comparaison",
+    "--no-corpus",
+    "no_corpus",
+    is_flag=True,
+    help="Sans l'annexe « Le pôle parmi les autres » (rangs centiles, pôles les plus proches) / "
+    "without the annex that compares the pole with the others.",
+)
 @click.option(
     "--profil",
     "profile",

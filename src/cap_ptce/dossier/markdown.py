@@ -93,23 +93,39 @@ def _annex(dossier: Dossier, annex: dict | None) -> list[str]:
         lines.append(
             f"**{verdict}** — {counts} — {t('checks.completeness', lang, answered=done.answered, total=done.total, percent=percent)}"
         )
+        if not dossier.register:
+            lines += ["", f"**{t('dossier.scope_title', lang)}.** {t('dossier.scope', lang)}"]
         colon = t("typography.colon", lang)
         lines += [""] + [f"- {_escape(e.label)}{colon} {e.answered}/{e.total}" for e in done.entries]
         for result in report.results:
             where = f" ({t('checks.line', lang, line=result.line)})" if result.line else ""
             lines.append(f"- {t('checks.severity_' + result.severity, lang)}{where} — {_escape(result.message)}")
     standing = annex.get("standing")
-    if standing is not None and standing.others:
-        lines += ["", f"### {t('standing.title', lang)}", "", t("standing.intro", lang, count=standing.others), ""]
-        lines.append(
-            f"| {t('standing.col_measure', lang)} | {t('standing.col_value', lang)} | {t('standing.col_median', lang)} | {t('standing.col_percentile', lang)} |"
-        )
-        lines.append("|---|---|---|---|")
-        lines += [
-            f"| {_escape(m.label)} | {m.value_text} | {m.median_text} | {m.percentile_text} |"
-            for m in standing.measures
-        ]
-        if standing.nearest:
-            lines += ["", f"**{t('standing.nearest_title', lang)}**", ""]
-            lines += [f"{n}. {_escape(p.name)} — {_escape(p.why)}" for n, p in enumerate(standing.nearest, 1)]
+    return lines + (_standing(standing, lang) if standing is not None else [])
+
+
+def _standing(standing, lang: str) -> list[str]:
+    """The pole among the others: the same words as the HTML, each fictional pole said to be one."""
+    lines = ["", f"### {t('standing.title', lang)}", ""]
+    if not standing.others:
+        return lines + [t("standing.alone", lang)]
+    intro = t("standing.intro", lang, count=standing.others)
+    if standing.fictional_others:
+        intro += " " + t("standing.fictional_others", lang, count=standing.fictional_others)
+    lines += [intro, ""]
+    lines.append(
+        f"| {t('standing.col_measure', lang)} | {t('standing.col_value', lang)} | {t('standing.col_median', lang)} | {t('standing.col_percentile', lang)} |"
+    )
+    lines.append("|---|---|---|---|")
+    lines += [
+        f"| {_escape(m.label)} | {m.value_text} | {m.median_text} | {m.percentile_text} |" for m in standing.measures
+    ]
+    if standing.nearest:
+        lines += ["", f"**{t('standing.nearest_title', lang)}**", ""]
+        lines += [f"{n}. {_near(p, lang)}" for n, p in enumerate(standing.nearest, 1)]
     return lines
+
+
+def _near(pole, lang: str) -> str:
+    fictional = f" ({t('standing.fictional_example', lang)})" if pole.fictional else ""
+    return f"{_escape(pole.name)}{fictional} — {_escape(pole.why)}"

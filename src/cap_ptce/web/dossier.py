@@ -1,8 +1,9 @@
 """Web area ``dossier``: ``POST /dossier`` turns a description sent from the validator or the editor into its dossier.
 
 The form carries the description (``texte`` and ``nom``, or an uploaded
-``fichier``), the ``format`` (``html``, ``pdf`` or ``md``) and the ``lang``. The
-answer is a download; nothing is kept. The annex sets the pole against the
+``fichier``), the ``format`` (``html``, ``pdf`` or ``md``), the ``lang`` and
+``comparaison`` (``oui``, the default, or ``non``). The answer is a download;
+nothing is kept. Unless ``comparaison=non``, the annex sets the pole against the
 projects of this app's knowledge base.
 """
 
@@ -44,10 +45,27 @@ def make_dossier() -> Response:
     description, report = check_submission(submission, lang)
     if isinstance(report, Unreadable):
         raise report.error
-    profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
-    standing = standing_of(profile, get_site().corpus_profiles, lang)
+    standing = None
+    if _with_comparison(form):
+        profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
+        standing = standing_of(profile, get_site().corpus_profiles, lang)
     body = dossier_bytes(description, fmt, lang, report=report, standing=standing)
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     stem = (description.data.get("id") or "dossier").strip() or "dossier"
     response.headers.set("Content-Disposition", "attachment", filename=f"{stem}-dossier.{fmt}")
     return response
+
+
+_COMPARISON = {"oui": True, "yes": True, "non": False, "no": False}
+
+
+def _with_comparison(form) -> bool:
+    """``comparaison``: oui (the default) or non, which leaves the comparison with the other poles out."""
+    value = (form.get("comparaison") or "oui").strip().lower()
+    if value not in _COMPARISON:
+        raise ParameterError(
+            f"valeur de comparaison inconnue / unknown comparison value {value!r}",
+            key="comparaison",
+            hint="oui ou non / oui or non",
+        )
+    return _COMPARISON[value]
