@@ -85,3 +85,10 @@ def test_a_decree_condition_is_a_warning_of_the_decree(capsys, tmp_path):
     assert [r["shape"].rsplit("#", 1)[-1] for r in decree] == ["EligibilityPublicOrKnowledgeActor"]
     assert decree[0]["severity"] == "warning" and report.conforms
     assert "Avertissements : 1 décret n° 2015-431." in run(capsys, str(path))
+
+
+def test_the_validators_html_report_download_opens_with_the_verdict(client, bad):
+    response = client.post("/valider", data={"texte": bad.read_text(encoding="utf-8"), "rapport": "html"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Conforme" not in html
+    assert re.search(r'<p class="verdict ko">Non conforme — \d+ violation\(s\), \d+ avertissement\(s\)</p>', html)
