@@ -80,6 +80,21 @@ def test_the_dossier_downloads_from_the_validator(live_server, context):
     assert "Tiers-lieu des services de Guéret" in html and "<style>" in html and "<script" not in html
 
 
+def test_the_dossier_downloads_without_the_comparison_when_the_box_is_ticked(live_server, context):
+    page = context.new_page()
+    page.goto(live_server + "/valider")
+    page.set_input_files("#fichier", str(SAMPLE))
+    page.click("form.submit-description button[type=submit]")
+    with page.expect_download() as download:
+        page.click("text=Dossier en Markdown")
+    assert "Le pôle parmi les autres" in Path(download.value.path()).read_text(encoding="utf-8")
+    page.check("text=Sans comparaison aux autres pôles")
+    with page.expect_download() as download:
+        page.click("text=Dossier en Markdown")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Le pôle parmi les autres" not in text and "Ce que « Conforme » couvre" in text
+
+
 def test_switch_to_english(live_server, context):
     page = context.new_page()
     page.goto(live_server + "/valider")
