@@ -386,3 +386,42 @@ def test_without_descriptions_no_corpus_is_catalogued(tmp_path):
     graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
     assert (part_iri("corpus"), None, None) not in graph
     assert client.get("/telechargements/corpus.ttl").status_code == 404
+
+
+def test_downloads_are_kept_on_disk_and_their_folder_goes_with_the_site(tmp_path):
+    import gc
+
+    from cap_ptce.web.site import get_site
+    from cap_ptce.web.spool import SpooledFiles
+
+    made = []
+    spool = SpooledFiles()
+    assert spool.get("a", lambda: made.append(1) or b"abc") == b"abc"
+    assert spool.get("a", lambda: made.append(1) or b"other") == b"abc" and made == [1]  # made once, read back
+    folder = spool._folder
+    assert [path.read_bytes() for path in folder.iterdir()] == [b"abc"]  # on disk, not in the object
+    del spool
+    gc.collect()
+    assert not folder.exists()
+    app = create_app({"TESTING": True})
+    with app.test_request_context("/"):
+        site = get_site()
+        body = app.test_client().get("/telechargements/cap-ptce.nq").get_data()
+        assert body and site.download("cap-ptce", "nquads") == body
+        assert any(path.read_bytes() == body for path in site._downloads._folder.iterdir())
+
+
+def test_only_the_last_project_graphs_read_are_kept_in_memory():
+    from cap_ptce.web import corpus
+    from cap_ptce.web.site import PROJECT_GRAPHS, get_site
+
+    app = create_app({"TESTING": True})
+    with app.test_request_context("/"):
+        site = get_site()
+        ids = [ref.id for ref in site.projects]
+        assert len(ids) > PROJECT_GRAPHS  # the register alone has 57
+        for project_id in ids:
+            site.project_graph(project_id)
+        assert list(site._project_graphs) == ids[-PROJECT_GRAPHS:]
+        first = site.project_graph(ids[0])  # read again from the store: the same description
+        assert first is not None and len(first) == len(corpus.project_graph(ids[0]))
