@@ -425,3 +425,24 @@ def test_only_the_last_project_graphs_read_are_kept_in_memory():
         assert list(site._project_graphs) == ids[-PROJECT_GRAPHS:]
         first = site.project_graph(ids[0])  # read again from the store: the same description
         assert first is not None and len(first) == len(corpus.project_graph(ids[0]))
+
+
+def test_every_earlier_release_of_the_grid_answers_with_the_files_published_then(client):
+    """A version IRI names what was published under that number: each release in the grid's history that
+    is not the current one is kept in grille/versions/, byte for byte, and answers in every format."""
+    from cap_ptce.resources import data_dir
+
+    grid = load_grid()
+    earlier = [item.version for item in grid.history if item.version != grid.version]
+    assert earlier  # 1.0.0 at least
+    for version in earlier:
+        path = f"/grille/cap-ptce/{version}"
+        answer = client.get(path, headers={"Accept": "text/turtle"})
+        assert answer.status_code == 303 and answer.headers["Location"] == f"{version}.ttl"
+        for suffix in ("ttl", "jsonld", "rdf", "nt", "csv"):
+            body = client.get(f"{path}.{suffix}").get_data()
+            assert body == (data_dir("grille") / "versions" / version / f"cap-ptce.{suffix}").read_bytes()
+        kept = Graph().parse(data=client.get(f"{path}.ttl").get_data(as_text=True), format="turtle")
+        assert (URIRef("https://w3id.org/cap-ptce/grille/cap-ptce"), OWL.versionInfo, Literal(version)) in kept
+        assert f"version {version}" in client.get(f"{path}.fr.html").get_data(as_text=True)
+    assert client.get("/grille/cap-ptce/0.0.1", headers={"Accept": "text/turtle"}).status_code == 404
