@@ -120,6 +120,8 @@ def _page(lang: str, *, submission: Submission | None = None, description=None, 
     }
     if report is not None:
         context.update(_report_context(submission, description, report, lang))
+    # what was pasted comes back in the form, to be corrected where the report says (nothing is kept server-side)
+    context["pasted"] = (submission.text or "") if submission is not None and submission.pasted else ""
     return render_template("validator.html", **context)
 
 
