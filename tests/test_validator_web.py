@@ -117,6 +117,14 @@ def test_pasted_text_that_cannot_be_read_comes_back_in_the_form_to_be_corrected(
     assert area[area.index(">") + 1 : area.index("</textarea>")] == ""  # a file stays the visitor's
 
 
+def test_checking_nothing_is_said_on_the_form_itself(client):
+    response = client.post("/valider", data={"texte": "  "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert"' in page and "aucune description reçue" in page and '<textarea id="texte"' in page
+    assert client.post("/valider", data={}, headers={"Accept": "application/json"}).status_code == 400
+
+
 def test_the_page_states_its_limit_and_that_nothing_is_kept(client):
     page = client.get("/valider").get_data(as_text=True)
     assert "Taille maximale : 1 Mo." in page and "n’est conservé ni journalisé" in page
