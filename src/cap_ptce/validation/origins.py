@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from ..resources import data_dir
 from .completeness import completeness_shapes
@@ -36,14 +36,10 @@ def _origins() -> dict[str, str]:
     origins = {}
     for name, origin in _FILES.items():
         graph = Graph().parse(data_dir("shapes") / name, format="turtle")
-        origins.update((str(shape), origin) for shape in graph.subjects() if not _blank(shape))
+        origins.update((str(shape), origin) for shape in graph.subjects() if isinstance(shape, URIRef))
     for generated in (completeness_shapes(), placeholder_shapes()):
-        origins.update((str(shape), "grid") for shape in generated.subjects() if not _blank(shape))
+        origins.update((str(shape), "grid") for shape in generated.subjects() if isinstance(shape, URIRef))
     return origins
-
-
-def _blank(term) -> bool:
-    return not str(term).startswith("http")
 
 
 def shape_origin(shape: str) -> str:
