@@ -58,10 +58,10 @@ def test_a_grid_warning_is_not_said_to_come_from_the_decree(capsys, short_answer
     assert report.conforms and [r.severity for r in report.results] == ["warning"]
     html = run(capsys, str(short_answer), "--format", "html")
     assert "avertissements (décret" not in html.lower()
-    assert "<p>Avertissements : 1 grille.</p>" in html
-    assert re.search(r'<td class="warning">avertissement</td><td>grille</td><td>q05</td>', html)
+    assert "<p>Avertissements : 1 grille CAP PTCE.</p>" in html
+    assert re.search(r'<td class="warning">avertissement</td><td>grille CAP PTCE</td><td>q05</td>', html)
     text = run(capsys, str(short_answer))
-    assert "  Avertissements : 1 grille." in text and "avertissement q05 (grille)" in text
+    assert "  Avertissements : 1 grille CAP PTCE." in text and "avertissement q05 (grille CAP PTCE)" in text
     assert "décret" not in text
 
 
@@ -72,7 +72,9 @@ def test_each_result_names_the_origin_of_its_shape(capsys, bad):
     assert origins["Art9EssEnterprise"] == "law"
     assert origins["Answered-q04"] == "grid"
     text = run(capsys, str(bad), "--lang", "en")
-    assert re.search(r"Violations: (\d+ structure and formats; )?\d+ law no\. 2014-856 \(art\. 9\); \d+ grid\.", text)
+    assert re.search(
+        r"Violations: (\d+ structure and formats; )?\d+ law no\. 2014-856 \(art\. 9\); \d+ CAP PTCE grid\.", text
+    )
 
 
 def test_a_decree_condition_is_a_warning_of_the_decree(capsys, tmp_path):
