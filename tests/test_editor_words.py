@@ -75,3 +75,16 @@ def test_the_structure_step_speaks_of_its_fields(client):
     )
     assert "« Structure(s) porteuse(s) »" in shown and "« Expérience de coopération »" in shown
     assert "structure_porteuse" not in shown and "« q01: »" not in shown
+
+
+def test_another_step_is_named_once_per_message():
+    text = "Remplir « strategie_commune » ou « objectifs »."
+    words = in_form_words(text, (), "structure-porteuse", load_grid(), "fr")
+    assert words.count("(étape « 2. Objectifs et vision stratégique »)") == 1
+
+
+def test_the_last_steps_report_speaks_of_the_fields_too(client):
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "fin"}).get_data(as_text=True)
+    shown = " ".join(unescape(m) for m in re.findall(r'<p class="result-message">(.*?)</p>', page, re.S))
+    assert "La nommer dans « Structure(s) porteuse(s) »." in shown  # under its own entry: no step named
+    assert "structure_porteuse" not in shown and "« q01: »" not in shown

@@ -17,10 +17,12 @@ when the carrier asks for it). The form works without JavaScript.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, g, render_template
 from markupsafe import Markup
 
-from ..dossier.checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
+from ..dossier.checks import SEVERITY_SYMBOLS, ShownResult, completeness_svg, result_groups
 from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
@@ -196,7 +198,7 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *
         symbols=SEVERITY_SYMBOLS,
         validator_route=VALIDATOR_ROUTES[lang],
         dossier_route=DOSSIER_ROUTE,
-        **_final(step, report, lang),
+        **_final(step, report, paths, grid, lang),
         **grid_links(lang),
     )
 
@@ -248,7 +250,20 @@ def _steps(grid, report, lang: str) -> list[dict]:
     return steps
 
 
-def _final(step: str, report, lang: str) -> dict:
+def _final(step: str, report, paths: dict, grid, lang: str) -> dict:
+    """The last step's report, its messages in the form's words like those beside the fields."""
     if step != "fin" or report is None or isinstance(report, Unreadable):
         return {"groups": None, "chart": None}
-    return {"groups": result_groups(report), "chart": Markup(completeness_svg(report, lang))}
+    groups = [
+        replace(group, results=tuple(_in_form_words(shown, paths, grid, lang) for shown in group.results))
+        for group in result_groups(report)
+    ]
+    return {"groups": groups, "chart": Markup(completeness_svg(report, lang))}
+
+
+def _in_form_words(shown: ShownResult, paths: dict, grid, lang: str) -> ShownResult:
+    result = shown.result
+    path = (result.question,) if result.question and not paths.get(result.line) else paths.get(result.line, ())
+    step = result.entry if result.entry in STEPS else "debut"  # shown under its entry: other steps are named
+    message = in_form_words(result.message, path, step, grid, lang, result.value)
+    return replace(shown, result=replace(result, message=message))

@@ -50,6 +50,7 @@ def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str
     message may quote it (a text the carrier wrote is never taken for a key).
     """
     chain = _spec_chain(path)
+    named = {step}  # each other step is named once, after its first field
 
     def replace(match: re.Match) -> str:
         if match["inner"] == value:
@@ -58,7 +59,7 @@ def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str
         if found is None:
             return match[0]
         label, field_top = found
-        where = _elsewhere(field_top, step, grid, lang)
+        where = _elsewhere(field_top, named, grid, lang)
         word = match["word"]
         lead = t(f"editor.word_{_WORDS[word]}", lang) + " " if word else ""
         return f"{lead}{match['open']}{label}{match['close']}{where}"
@@ -147,12 +148,11 @@ def _value_words(spec_field: Field, value: str, grid, lang: str) -> str | None:
     return None
 
 
-def _elsewhere(field_top: str | None, step: str, grid, lang: str) -> str:
-    """`` (étape « … »)`` when the field is on another step than the one shown; nothing when unknown."""
+def _elsewhere(field_top: str | None, named: set[str], grid, lang: str) -> str:
+    """`` (étape « … »)`` when the field is on a step not yet ``named`` (the one shown is); else nothing."""
     steps = [("debut", START_KEYS)] + [(section, tuple(f.key for f in fields)) for section, fields in SECTIONS]
     for section, keys in steps:
-        if field_top in keys:
-            return (
-                "" if section == step else " (" + t("editor.on_step", lang, step=step_label(grid, section, lang)) + ")"
-            )
+        if field_top in keys and section not in named:
+            named.add(section)
+            return " (" + t("editor.on_step", lang, step=step_label(grid, section, lang)) + ")"
     return ""
