@@ -55,6 +55,7 @@ def test_a_quoted_key_becomes_the_label_of_its_field(text, path, step, expected)
         ("Texte laissé tel quel : « nom » n'est pas une réponse.", ("acteurs", 0, "nom"), "nom"),  # the carrier's text
         ("« ess: peut-être »", ("acteurs", 0, "ess"), None),  # a value the form has no word for
         ("« structure_porteuse: acteur »", (), None),  # the first format's key: no field of the form
+        ("sous « q99: »", (), None),  # no such question
     ],
 )
 def test_what_is_not_a_key_of_the_form_is_left_as_written(text, path, value):

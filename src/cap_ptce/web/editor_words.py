@@ -90,6 +90,8 @@ def _field_words(inner: str, chain, keyed: bool, grid, lang: str) -> tuple[str, 
     """
     qid = inner.rstrip(":").strip()
     if _QUESTION.fullmatch(qid):
+        if qid not in {q.id for q in grid.questions}:
+            return None
         return t("editor.answer_label", lang, number=grid.question(qid).position), qid
     parts = [part.strip() for part in inner.split(":")]
     if not _KEY_PATH.fullmatch(parts[0]):
