@@ -27,7 +27,7 @@ from cap_ptce.web.editor_words import in_form_words
             "Remplir « Expérience de coopération », ou y répondre en quelques lignes dans « Votre réponse à la question 1 ».",
         ),
         ("Donner « ess: », avec « ess: true ».", (), "acteurs-impliques", "Donner « ESS », avec « ESS : oui »."),
-        ("L'acteur doit avoir un nom (clé « nom »).", ("acteurs", 0, "id"), "acteurs-impliques", "(champ « Nom »)"),
+        ("L'acteur doit avoir un nom (clé « nom »).", ("acteurs", 0, "id"), "acteurs-impliques", "(le champ « Nom »)"),
         (
             "La décrire sous « strategie_commune ».",
             (),
@@ -65,7 +65,7 @@ def test_what_is_not_a_key_of_the_form_is_left_as_written(text, path, value):
 def test_in_english_too():
     text = "The actor must have a name (key “nom”). Write the real text, or remove the key."
     words = in_form_words(text, ("acteurs", 0, "id"), "acteurs-impliques", load_grid(), "en")
-    assert words == "The actor must have a name (field “Name”). Write the real text, or empty the field."
+    assert words == "The actor must have a name (the field “Name”). Write the real text, or empty the field."
 
 
 def test_the_structure_step_speaks_of_its_fields(client):
