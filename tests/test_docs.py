@@ -31,3 +31,21 @@ def test_every_view_is_documented(rule):
 @pytest.mark.parametrize("command", sorted(COMMAND_MODULES))
 def test_every_command_is_documented(command):
     assert f"cap-ptce {command}" in DOCS
+
+
+def test_the_sample_corpus_table_counts_what_the_files_hold():
+    """docs/project-format.md lists the sample corpus: its actor and written-answer counts follow the files."""
+    import re
+
+    import yaml
+
+    table = (ROOT / "docs" / "project-format.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \[`([a-z0-9-]+\.yaml)`\]\(\.\./examples/corpus/[^)]+\) \|([^\n]*)$", table, re.MULTILINE)
+    files = sorted(path.name for path in (ROOT / "examples" / "corpus").glob("*.yaml"))
+    assert sorted(name for name, _rest in rows) == files
+    for name, rest in rows:
+        cells = [cell.strip() for cell in rest.split("|")]
+        data = yaml.safe_load((ROOT / "examples" / "corpus" / name).read_text(encoding="utf-8"))
+        assert int(cells[3].split()[0]) == len(data["acteurs"]), name  # "25 (1)": 25 actors, 1 of them a partner
+        written = sum(1 for key in data if re.fullmatch(r"q[0-9]{2}", key))
+        assert int(cells[6]) == written, name

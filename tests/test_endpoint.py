@@ -105,6 +105,18 @@ def test_a_syntax_error_gives_the_parser_message_and_position(client):
     assert "expected" in error["message"] and "['" not in error["message"]
 
 
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ("SELECT * {} LIMIT 999999999999999999999999", "The query limit should be a non negative integer"),
+        ("SELECT * {} OFFSET -1", "expected a digit"),
+    ],
+)
+def test_a_bad_limit_or_offset_is_said_in_words(client, query, said):
+    error = client.get("/sparql", query_string={"query": query}).get_json()
+    assert error["error"] == "QuerySyntaxError" and error["message"] == f"SPARQL syntax error: {said}"
+
+
 # --- read-only ------------------------------------------------------------------------
 
 

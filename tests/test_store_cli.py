@@ -140,3 +140,23 @@ def _first_answer(url, process, limit=60):
         except requests.ConnectionError:
             time.sleep(0.05)
     raise AssertionError("the server did not answer")
+
+
+def test_serve_logs_no_step_of_weasyprint_for_each_pdf(capfd):
+    import logging
+
+    from cap_ptce.cli.kb import configure_logging
+    from cap_ptce.dossier.render import pdf_from_html
+
+    root = logging.getLogger()
+    before = (root.level, list(root.handlers))
+    root.handlers = []
+    try:
+        configure_logging()
+        assert pdf_from_html("<p>Bonjour</p>").startswith(b"%PDF")
+        logging.getLogger("cap_ptce.web").info("still said")
+    finally:
+        root.setLevel(before[0])
+        root.handlers = before[1]
+    err = capfd.readouterr().err
+    assert "still said" in err and "weasyprint" not in err  # seven INFO lines per PDF before

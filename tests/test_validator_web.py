@@ -107,6 +107,24 @@ def test_pasted_text_is_validated_under_the_name_given(client):
     assert response.json["files"][0]["file"] == "description.yaml"
 
 
+def test_pasted_text_that_cannot_be_read_comes_back_in_the_form_to_be_corrected(client):
+    text = "nom: Pôle <b>\ndescription: une ligne: avec deux points\n"
+    page = client.post("/valider", data={"texte": text}).get_data(as_text=True)
+    area = page[page.index('<textarea id="texte"') :]
+    assert area[area.index(">") + 1 : area.index("</textarea>")] == text.replace("<", "&lt;").replace(">", "&gt;")
+    uploaded = client.post("/valider", data={"fichier": (io.BytesIO(text.encode()), "a.yaml")})
+    area = uploaded.get_data(as_text=True).split('<textarea id="texte"', 1)[1]
+    assert area[area.index(">") + 1 : area.index("</textarea>")] == ""  # a file stays the visitor's
+
+
+def test_checking_nothing_is_said_on_the_form_itself(client):
+    response = client.post("/valider", data={"texte": "  "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert 'role="alert"' in page and "aucune description reçue" in page and '<textarea id="texte"' in page
+    assert client.post("/valider", data={}, headers={"Accept": "application/json"}).status_code == 400
+
+
 def test_the_page_states_its_limit_and_that_nothing_is_kept(client):
     page = client.get("/valider").get_data(as_text=True)
     assert "Taille maximale : 1 Mo." in page and "n’est conservé ni journalisé" in page

@@ -163,6 +163,17 @@ def load(
     return 0 if report.ok else 1
 
 
+# Libraries that tell each step at INFO: WeasyPrint wrote seven lines for every PDF a visitor downloaded.
+_CHATTY_LOGGERS = ("weasyprint", "fontTools")
+
+
+def configure_logging() -> None:
+    """What ``cap-ptce serve`` prints: our INFO lines (start, requests refused, pages drawn), libraries' warnings."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def both(key: str, **params) -> str:
     """A message of the catalogue in French, then in English."""
     return " / ".join(texts(key, **params).values())
@@ -221,7 +232,7 @@ def serve(
     from ..web.server import make_server
     from ..web.sparql import get_kb
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     overrides = {**_assigned(assignments), "STORE": store, "CORPUS": str(corpus) if corpus else None}
     overrides.update(QUERY_TIMEOUT=timeout, QUERY_WORKERS=workers)
     app = create_app({name: value for name, value in overrides.items() if value is not None})

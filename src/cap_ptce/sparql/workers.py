@@ -28,15 +28,21 @@ __all__ = ["syntax_error", "run_safely", "serve_on_large_stack", "memory_error"]
 log = logging.getLogger(__name__)
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 _MAX_MESSAGE = 300
-# the engine lists the character ranges it expected: noise for a person reading the error
+# the engine lists the character ranges it expected: noise for a person reading the error, but for digits
 _CHAR_CLASS = re.compile(r",?\s*\[(?:'[^\]]*|_)\](?=,|$)", re.DOTALL)
+_DIGITS = re.compile(r"\['0'\.\.='9'\]")
+# a sentence of the engine's own among what it expected (LIMIT past 2^64 - 1): the whole message
+_SENTENCE = re.compile(r"expected one of ([A-Z][a-z][^,\[]*?)(?:,|$)")
 
 
 def syntax_error(exc: SyntaxError) -> errors.QuerySyntaxError:
     """pyoxigraph's parse error as a QuerySyntaxError with its line and column."""
     text = str(exc)
     match = _POSITION.search(text)
-    message = _POSITION.sub("", text, count=1).strip()
+    message = _DIGITS.sub("a digit", _POSITION.sub("", text, count=1).strip())
+    sentence = _SENTENCE.search(message)
+    if sentence:
+        message = sentence.group(1).strip()
     message = _CHAR_CLASS.sub("", message).replace(", ,", ",").strip(" ,")
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE].rstrip() + "…"

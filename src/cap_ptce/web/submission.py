@@ -47,6 +47,7 @@ class Submission:
     content: bytes
     name: str
     format: str | None
+    pasted: bool = False  # typed or pasted in the form, not a file: the page gives it back to edit
 
     @property
     def text(self) -> str | None:
@@ -93,7 +94,7 @@ def read_submission(*, text_field: str = "texte", file_field: str = "fichier") -
     fmt = _SUFFIX_FORMATS.get(posixpath.splitext(named)[1].lower()) if named else None
     fmt = fmt or format_of(text)
     content = text.replace("\r\n", "\n").encode("utf-8")  # browsers send a textarea's lines with CRLF
-    return Submission(content, named or _DEFAULT_NAMES.get(fmt, "description.yaml"), fmt)
+    return Submission(content, named or _DEFAULT_NAMES.get(fmt, "description.yaml"), fmt, pasted=True)
 
 
 def _safe_name(filename: str) -> str:

@@ -65,7 +65,12 @@ def form() -> str:
 def check() -> Response | str:
     """Validate what was sent: the report as a page, as JSON (by ``Accept``), or as a download."""
     lang = route_lang(ROUTES)
-    submission = read_submission()
+    try:
+        submission = read_submission()
+    except InputError as exc:  # nothing sent: said on the form itself, where the visitor is
+        if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+            raise
+        return Response(_page(lang, nothing=exc), status=400, mimetype="text/html")
     description, report = check_submission(submission, lang)
     wanted = form_fields()[0].get("rapport")
     if wanted is not None:
@@ -108,7 +113,9 @@ def _attachment(text: str, media_type: str, filename: str) -> Response:
     return response
 
 
-def _page(lang: str, *, submission: Submission | None = None, description=None, report=None) -> str:
+def _page(
+    lang: str, *, submission: Submission | None = None, description=None, report=None, nothing: InputError | None = None
+) -> str:
     context = {
         "routes": ROUTES,
         "limit_mb": limit_megabytes(),
@@ -120,6 +127,9 @@ def _page(lang: str, *, submission: Submission | None = None, description=None, 
     }
     if report is not None:
         context.update(_report_context(submission, description, report, lang))
+    # what was pasted comes back in the form, to be corrected where the report says (nothing is kept server-side)
+    context["pasted"] = (submission.text or "") if submission is not None and submission.pasted else ""
+    context["nothing"] = nothing
     return render_template("validator.html", **context)
 
 
