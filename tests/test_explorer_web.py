@@ -76,6 +76,27 @@ def test_bad_addresses_are_4xx_with_a_message(client, path):
     assert response.get_json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "nearest"),
+    [
+        ("/explorateur.json?maturite=etablie", "etabli"),
+        ("/explorateur.csv?dispositif=patt", "pat"),
+        ("/explorer.json?type=associations", "association"),
+        ("/explorateur.json?axe=mobilite", "mobilite-durable"),
+        ("/explorateur.json?region=99", "84"),
+        ("/explorateur.json?departement=20", "2A, 2B"),
+        ("/tableau-de-bord/regions.csv?maturite=etablie", "etabli"),
+        ("/tableau-de-bord/sparql?dispositif=patt&query=ASK%7B%7D", "pat"),
+        ("/tableau-de-bord/rapport.md?dispositif=patt", "pat"),
+        ("/requetes/projets-par-departement.csv?region=99", "84"),
+    ],
+)
+def test_a_mistyped_filter_value_is_a_400_with_the_nearest_not_0_poles(client, path, nearest):
+    response = client.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert nearest in response.get_json()["hint"]
+
+
 def test_the_dashboard_shows_each_chart_with_its_table_csv_and_editor_link(client, view):
     html = client.get("/tableau-de-bord?region=32").get_data(as_text=True)
     for spec in CHARTS:
@@ -176,6 +197,14 @@ def test_cap_ptce_report_refuses_a_bad_filter_with_exit_2(capsys):
 
     assert main(["report", "--filter", "regoin=32", "--format", "md"]) == 2
     assert "did you mean 'region'" in capsys.readouterr().err
+
+
+def test_cap_ptce_report_refuses_a_value_of_no_vocabulary_with_exit_2(capsys, tmp_path):
+    from cap_ptce.cli import main
+
+    out = tmp_path / "r.md"
+    assert main(["report", "--filter", "dispositif=patt", "--format", "md", "-o", str(out)]) == 2
+    assert "did you mean 'pat'" in capsys.readouterr().err and not out.exists()
 
 
 def test_the_json_twin_is_valid_json_for_every_facet(client, view):
