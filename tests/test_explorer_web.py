@@ -68,7 +68,7 @@ def test_every_facet_value_is_a_link_back_to_a_smaller_or_larger_selection(clien
 
 
 @pytest.mark.parametrize(
-    "path", ["/explorateur?regoin=32", "/dashboard?region=Nord", "/tableau-de-bord/nulle.csv", "/explorer.json?tri=x"]
+    "path", ["/explorer.json?regoin=32", "/dashboard.json", "/tableau-de-bord/nulle.csv", "/explorer.json?tri=x"]
 )
 def test_bad_addresses_are_4xx_with_a_message(client, path):
     response = client.get(path, headers={"Accept": "application/json"})
@@ -95,6 +95,24 @@ def test_a_mistyped_filter_value_is_a_400_with_the_nearest_not_0_poles(client, p
     response = client.get(path, headers={"Accept": "application/json"})
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert nearest in response.get_json()["hint"]
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/explorateur?regoin=32", "vouliez-vous dire « region »"),
+        ("/explorer?maturite=etablie", "did you mean &#39;etabli&#39;"),
+        ("/tableau-de-bord?dispositif=patt", "vouliez-vous dire « pat »"),
+    ],
+)
+def test_a_page_answers_a_bad_filter_with_itself_and_the_message(client, path, shown):
+    """As a query's page does: the form and the whole corpus, the message above them, never a JSON blob."""
+    response = client.get(path)  # curl's Accept, */*: the page still, since the address names one
+    assert response.status_code == 400
+    assert response.content_type.startswith("text/html")
+    html = response.get_data(as_text=True)
+    assert 'role="alert"' in html and shown in html
+    assert 'id="filtres"' in html or 'id="sommaire"' in html
 
 
 def test_the_dashboard_shows_each_chart_with_its_table_csv_and_editor_link(client, view):

@@ -29,6 +29,7 @@ from .explorer import (
     canonical_redirect,
     corpus_view,
     page_path,
+    page_selection,
     route_lang,
     selection_of_request,
     switch_to,
@@ -47,17 +48,24 @@ _MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "t
 @bp.get(DASHBOARD_ROUTES["en"])
 @bp.get(DASHBOARD_ROUTES["fr"] + ".fr.html")  # the static copy's pages
 @bp.get(DASHBOARD_ROUTES["fr"] + ".en.html")
-def page() -> Response | str:
+def page() -> Response | str | tuple[str, int]:
     lang = route_lang(DASHBOARD_ROUTES)
-    selection = selection_of_request()
+    selection, error = page_selection()
+    if error is not None:  # the whole corpus's dashboards, the message above them: 400
+        return _render_page(selection, lang, error), 400
     canonical = canonical_redirect(selection.sorted_by("nom"))
     if canonical is not None:
         return canonical
+    return _render_page(selection, lang)
+
+
+def _render_page(selection: Selection, lang: str, error=None) -> str:
     view = corpus_view()
     exploration = view.explore(selection, lang)
     charts = view.dashboard(selection, lang)
     return render_template(
         "dashboard.html",
+        error=error,
         x=exploration,
         charts=charts,
         svg=Markup,
