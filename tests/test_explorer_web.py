@@ -138,6 +138,35 @@ def test_a_chart_csv_is_its_query_rows(client, view):
     )
 
 
+def test_a_chart_csv_of_an_empty_selection_keeps_its_header(client):
+    """The register alone: no corpus pole for the charts to count, but the columns a script joins on stay."""
+    whole = client.get("/tableau-de-bord/regions.csv").get_data(as_text=True).splitlines()
+    empty = client.get("/tableau-de-bord/regions.csv?jeu=registre")
+    assert empty.status_code == 200
+    assert empty.get_data(as_text=True).splitlines() == [whole[0]]
+    assert whole[0] == "code_region,nom_region,projets"
+    coverage = list(csv.DictReader(io.StringIO(client.get("/tableau-de-bord/couverture.csv?jeu=registre").text)))
+    assert coverage and all(row["projets"] == "0" and row["taux"] == "" for row in coverage)  # no 0 % of nothing
+
+
+def test_a_share_of_no_project_is_empty_not_0_percent(client):
+    rows = list(csv.DictReader(io.StringIO(client.get("/tableau-de-bord/dispositifs.csv?jeu=registre").text)))
+    assert rows and all(row["total"] == "0" and row["part"] == "" for row in rows)
+    assert client.get("/tableau-de-bord?jeu=registre").status_code == 200  # the charts draw without a share
+    whole = list(csv.DictReader(io.StringIO(client.get("/tableau-de-bord/dispositifs.csv").text)))
+    assert all(row["part"] not in ("", "0", "0.0") for row in whole if row["projets"] != "0")
+
+
+def test_a_chart_csv_neutralises_formulas_as_the_query_csvs_do():
+    from cap_ptce.explorer import Selection
+    from cap_ptce.explorer.dashboard import Chart, Series, chart_spec
+    from cap_ptce.web.dashboard import _csv
+
+    series = Series("", "", Selection(), "", ["nom", "part_ess"], [{"nom": '=HYPERLINK("x")', "part_ess": -12.5}])
+    chart = Chart(chart_spec("membres-ess"), "t", "d", "s", [("nom", "Nom")], [series])
+    assert _csv(chart).splitlines() == ["nom,part_ess", '"\'=HYPERLINK(""x"")",-12.5']
+
+
 def test_the_editor_link_runs_the_same_query_on_the_selection_endpoint(client, view):
     html = client.get("/tableau-de-bord?region=32&dispositif=crte").get_data(as_text=True)
     section = html.split('id="dispositifs"', 1)[1]

@@ -22,6 +22,7 @@ from ..errors import NotFoundError
 from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
+from ..sparql.csvsafe import needs_neutralising
 from . import links
 from .explorer import (
     DASHBOARD_ROUTES,
@@ -115,9 +116,10 @@ def chart_twin(chart_id: str, suffix: str) -> Response:
 
 
 def _csv(chart: Chart) -> str:
-    columns = (["serie"] if len(chart.series) > 1 else []) + [c for c in chart.series[0].rows[0]] if chart.rows else []
+    """The chart's rows under the query's column names, the header even for no row; cells that a spreadsheet
+    would run as formulas neutralised, as in the ready-made queries' CSV (a project's name is the user's text)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns or ["-"], lineterminator="\r\n", extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=chart.csv_columns, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     for row in chart.rows:
         writer.writerow({k: _csv_value(v) for k, v in row.items()})
@@ -129,7 +131,8 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text if needs_neutralising(text) else text
 
 
 @bp.route(DASHBOARD_ROUTES["fr"] + "/sparql", methods=["GET", "POST"])
