@@ -386,3 +386,63 @@ def test_without_descriptions_no_corpus_is_catalogued(tmp_path):
     graph = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
     assert (part_iri("corpus"), None, None) not in graph
     assert client.get("/telechargements/corpus.ttl").status_code == 404
+
+
+def test_downloads_are_kept_on_disk_and_their_folder_goes_with_the_site(tmp_path):
+    import gc
+
+    from cap_ptce.web.site import get_site
+    from cap_ptce.web.spool import SpooledFiles
+
+    made = []
+    spool = SpooledFiles()
+    assert spool.get("a", lambda: made.append(1) or b"abc") == b"abc"
+    assert spool.get("a", lambda: made.append(1) or b"other") == b"abc" and made == [1]  # made once, read back
+    folder = spool._folder
+    assert [path.read_bytes() for path in folder.iterdir()] == [b"abc"]  # on disk, not in the object
+    del spool
+    gc.collect()
+    assert not folder.exists()
+    app = create_app({"TESTING": True})
+    with app.test_request_context("/"):
+        site = get_site()
+        body = app.test_client().get("/telechargements/cap-ptce.nq").get_data()
+        assert body and site.download("cap-ptce", "nquads") == body
+        assert any(path.read_bytes() == body for path in site._downloads._folder.iterdir())
+
+
+def test_only_the_last_project_graphs_read_are_kept_in_memory():
+    from cap_ptce.web import corpus
+    from cap_ptce.web.site import PROJECT_GRAPHS, get_site
+
+    app = create_app({"TESTING": True})
+    with app.test_request_context("/"):
+        site = get_site()
+        ids = [ref.id for ref in site.projects]
+        assert len(ids) > PROJECT_GRAPHS  # the register alone has 57
+        for project_id in ids:
+            site.project_graph(project_id)
+        assert list(site._project_graphs) == ids[-PROJECT_GRAPHS:]
+        first = site.project_graph(ids[0])  # read again from the store: the same description
+        assert first is not None and len(first) == len(corpus.project_graph(ids[0]))
+
+
+def test_every_earlier_release_of_the_grid_answers_with_the_files_published_then(client):
+    """A version IRI names what was published under that number: each release in the grid's history that
+    is not the current one is kept in grille/versions/, byte for byte, and answers in every format."""
+    from cap_ptce.resources import data_dir
+
+    grid = load_grid()
+    earlier = [item.version for item in grid.history if item.version != grid.version]
+    assert earlier  # 1.0.0 at least
+    for version in earlier:
+        path = f"/grille/cap-ptce/{version}"
+        answer = client.get(path, headers={"Accept": "text/turtle"})
+        assert answer.status_code == 303 and answer.headers["Location"] == f"{version}.ttl"
+        for suffix in ("ttl", "jsonld", "rdf", "nt", "csv"):
+            body = client.get(f"{path}.{suffix}").get_data()
+            assert body == (data_dir("grille") / "versions" / version / f"cap-ptce.{suffix}").read_bytes()
+        kept = Graph().parse(data=client.get(f"{path}.ttl").get_data(as_text=True), format="turtle")
+        assert (URIRef("https://w3id.org/cap-ptce/grille/cap-ptce"), OWL.versionInfo, Literal(version)) in kept
+        assert f"version {version}" in client.get(f"{path}.fr.html").get_data(as_text=True)
+    assert client.get("/grille/cap-ptce/0.0.1", headers={"Accept": "text/turtle"}).status_code == 404

@@ -315,3 +315,23 @@ def test_query_pages_say_which_data_they_read(client):
     assert f"ici {len(SAMPLE)} exemples fictifs" in corpus and "laisse de côté les pôles réels du registre" in corpus
     register = client.get("/requetes/registre-poles-par-appel-et-region?lang=en").get_data(as_text=True)
     assert "reads the register of real PTCEs" in register and "fictional" not in register
+
+
+def test_the_register_profile_the_catalogue_names_is_published(client):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS, SH
+
+    from cap_ptce.validation.registre import register_shapes
+
+    catalog = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    profile = URIRef("https://w3id.org/cap-ptce/shapes/registre")
+    assert (None, DCTERMS.conformsTo, profile) in catalog
+    answer = client.get("/shapes/registre", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("registre.ttl")
+    published = Graph().parse(data=client.get("/shapes/registre.ttl").get_data(as_text=True), format="turtle")
+    assert len(published) == len(register_shapes())
+    page = client.get("/shapes/registre.fr.html").get_data(as_text=True)
+    anchors = set(re.findall(r'<section class="term" id="([^"]+)"', page))
+    named = {str(s).split("#", 1)[1] for s in published.subjects(SH.severity, None) if str(s).startswith(str(profile))}
+    assert named and named <= anchors  # every shape of the profile IRI lands on its section
+    assert "Profil de validation du registre" in page

@@ -321,6 +321,8 @@ PATHS = [
     "def",
     "def/0.1.0",
     "shapes",
+    "shapes/registre",
+    "grille/cap-ptce/1.0.0",
     "catalog",
     "dataset",
     "projet",

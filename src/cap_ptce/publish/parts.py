@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
@@ -16,6 +19,8 @@ from ..yamlstrict import load_yaml
 __all__ = [
     "dataset_parts",
     "current_versions",
+    "frozen_release",
+    "frozen_versions",
     "version_iri",
     "register_sources",
     "register_calls",
@@ -45,6 +50,26 @@ def current_versions() -> dict[URIRef, str]:
         SHAPES_DOCUMENT: str(shapes.value(SHAPES_DOCUMENT, OWL.versionInfo)),
         GRID_IRI: load_grid().version,
     }
+
+
+def frozen_release(iri: URIRef | str, version: str) -> Path | None:
+    """The folder of the files of ``iri`` at an earlier ``version``, kept as they were published; None if not kept.
+
+    The grid keeps its releases in ``grille/versions/<version>/`` (``cap-ptce.ttl``,
+    ``.jsonld``, ``.rdf``, ``.nt``, ``.csv``, written by the code of that release):
+    a version IRI names what was published then, not today's grid under an old number.
+    """
+    if str(iri) != str(GRID_IRI) or not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version):
+        return None
+    folder = data_dir("grille") / "versions" / version
+    return folder if (folder / "cap-ptce.ttl").is_file() else None
+
+
+def frozen_versions() -> list[tuple[URIRef, str]]:
+    """(resource, version) of every release kept (see :func:`frozen_release`)."""
+    versions = data_dir("grille") / "versions"
+    found = sorted(p.name for p in versions.iterdir() if frozen_release(GRID_IRI, p.name)) if versions.is_dir() else []
+    return [(GRID_IRI, version) for version in found]
 
 
 def register_sources() -> tuple[URIRef, ...]:

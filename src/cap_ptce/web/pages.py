@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES
+from ..publish.parts import frozen_release
 from ..rdf.describe import add_labels, describe
 from ..rdf.negotiation import Representation
 from ..rdf.serialize import serialize
@@ -105,6 +106,12 @@ def rdf_of(resource: Resource) -> Graph:
         return site.reference_graphs["ontologie"]
     if resource.kind == "shapes":
         return site.reference_graphs["controles"]
+    if resource.kind == "frozen-release":
+        return Graph().parse(frozen_release(resource.described, resource.key) / "cap-ptce.ttl", format="turtle")
+    if resource.kind == "register-profile":
+        from ..validation.registre import register_shapes
+
+        return register_shapes()
     if resource.kind == "catalog":
         return site.catalog
     if resource.kind == "project":
@@ -119,6 +126,8 @@ def rdf_of(resource: Resource) -> Graph:
 
 def render_data(resource: Resource, rep: Representation) -> bytes:
     """``resource`` as ``rep`` (an RDF syntax, or CSV for the grid)."""
+    if resource.kind == "frozen-release":  # the very bytes published then
+        return (frozen_release(resource.described, resource.key) / f"cap-ptce.{rep.suffix}").read_bytes()
     if rep.name == "csv":
         return grid_csv_bytes()
     part = _WHOLE_PARTS.get(resource.kind)

@@ -225,8 +225,8 @@ def _grid_links(p: Presenter, graph: Graph, shape) -> tuple[Value, ...]:
     return tuple(p.value(o, get_site().graph) for o in sorted(found, key=str))
 
 
-def _shape(p: Presenter, graph: Graph, shape) -> ShapeDoc:
-    anchor = str(shape)[len(str(SHAPES)) :] if str(shape).startswith(str(SHAPES)) else ""
+def _shape(p: Presenter, graph: Graph, shape, namespace: str = str(SHAPES)) -> ShapeDoc:
+    anchor = str(shape)[len(namespace) :] if str(shape).startswith(namespace) else ""
     targets = [
         p.value(o, graph)
         for prop in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -258,12 +258,43 @@ _SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint)
 
 
 def shapes(resource: Resource, lang: str):
-    graph = get_site().reference_graphs["controles"]
+    return "shapes.html", _shape_docs(get_site().reference_graphs["controles"], str(SHAPES), lang)
+
+
+def register_profile(resource: Resource, lang: str):
+    """The register's profile (``registre/profil.ttl``), the shapes a record of a real pole answers to."""
+    from ..validation.registre import register_shapes
+
+    context = _shape_docs(register_shapes(), str(resource.iri) + "#", lang)
+    return "shapes.html", {**context, "title_key": "shapes.profile_title", "intro_key": "shapes.profile_intro"}
+
+
+def _shape_docs(graph: Graph, namespace: str, lang: str) -> dict:
     p = presenter(lang)
     typed = {s for kind in _SHAPE_TYPES for s in graph.subjects(RDF.type, kind)}
     labelled = {s for s in graph.subjects(RDFS.label) if isinstance(s, URIRef)}
-    named = {s for s in typed | labelled if str(s).startswith(str(SHAPES))}
-    return "shapes.html", {"shapes": [_shape(p, graph, s) for s in sorted(named, key=str)], "triples": len(graph)}
+    named = {s for s in typed | labelled if str(s).startswith(namespace)}
+    return {"shapes": [_shape(p, graph, s, namespace) for s in sorted(named, key=str)], "triples": len(graph)}
 
 
-BUILDERS = {"ontology": ontology, "shapes": shapes}
+def frozen_release_page(resource: Resource, lang: str):
+    """An earlier release of the grid, kept as it was published: its files, and where the current one is."""
+    from ..grid import load_grid
+
+    grid = load_grid()
+    entry = next((item for item in grid.history if item.version == resource.key), None)
+    return "frozen.html", {
+        "version": resource.key,
+        "current": grid.version,
+        "date": entry.date.isoformat() if entry is not None else None,
+        "note": entry.note.get(lang) if entry is not None else None,
+        "current_path": "/grille/" + grid.id,
+    }
+
+
+BUILDERS = {
+    "ontology": ontology,
+    "shapes": shapes,
+    "register-profile": register_profile,
+    "frozen-release": frozen_release_page,
+}

@@ -18,7 +18,7 @@ from rdflib import URIRef
 
 from ..errors import NotFoundError
 from ..grid import Grid, load_grid
-from ..publish.parts import current_versions
+from ..publish.parts import current_versions, frozen_release, frozen_versions
 from ..rdf.namespaces import BASE
 from ..rdf.negotiation import Representation, representations
 
@@ -90,12 +90,13 @@ def _concept(grid: Grid, m: re.Match) -> Resource | None:
 
 
 def _version(kind: str, *, csv: bool = False) -> _Builder:
-    """A version of a versioned resource (``/def/0.1.0``): the current one only, until releases are kept."""
+    """A version of a versioned resource (``/def/0.1.0``): the current one, or an earlier release kept as published."""
 
     def build(grid: Grid, m: re.Match) -> Resource | None:
         current = URIRef(BASE + m["of"].lstrip("/"))
         if current_versions().get(current) != m["version"]:
-            return None
+            kept = frozen_release(current, m["version"])  # an earlier release, as it was published
+            return replace(_data(m[0], "frozen-release", m["version"], csv=csv), version_of=current) if kept else None
         return replace(_data(m[0], kind, csv=csv), version_of=current)
 
     return build
@@ -116,6 +117,7 @@ _PATTERNS: tuple[tuple[re.Pattern, _Builder], ...] = tuple(
         (r"/vocab/(?P<scheme>" + _SLUG + ")/(?P<key>" + _SLUG + ")", _concept),
         (r"/def", lambda g, m: _data(m[0], "ontology")),
         (r"/shapes", lambda g, m: _data(m[0], "shapes")),
+        (r"/shapes/registre", lambda g, m: _data(m[0], "register-profile")),
         (r"/catalog", lambda g, m: _data(m[0], "catalog")),
         (r"/dataset", lambda g, m: _data(m[0], "catalog")),
         (r"/projet", lambda g, m: _page(m[0], "projects")),
@@ -199,6 +201,7 @@ def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
         "/grille/futur",
         "/def",
         "/shapes",
+        "/shapes/registre",
         "/catalog",
         "/dataset",
         "/projet",
@@ -217,6 +220,7 @@ def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
         fixed += [f"/vocab/{scheme.id}/{concept.id}" for concept in scheme.concepts]
     fixed += [f"/vocab/dispositifs/{public.id}" for public in grid.public_schemes]
     fixed += [f"{iri[len(BASE) - 1 :]}/{version}" for iri, version in current_versions().items()]
+    fixed += [f"{iri[len(BASE) - 1 :]}/{version}" for iri, version in frozen_versions()]
     for path in fixed:
         resource = resolve_grid_path(path, grid)
         assert resource is not None, path  # the patterns and this list must agree

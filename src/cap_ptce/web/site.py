@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -22,6 +23,7 @@ from ..store import REFERENCE_GRAPHS
 from . import corpus, links
 from .cache import DocumentCache
 from .resolve import grid_resources, resolve_grid_path
+from .spool import SpooledFiles
 
 __all__ = ["Site", "get_site", "PART_TITLES"]
 
@@ -38,6 +40,7 @@ PART_TITLES = {
 }
 # The parts that hold project descriptions, read from the knowledge base rather than built here.
 _DESCRIPTIONS = ("corpus", "registre")
+PROJECT_GRAPHS = 32  # project descriptions kept in memory, the last read
 # What each part is: its page, the standards its data follows, how long its files stay as they are.
 _OWL2 = URIRef("http://www.w3.org/TR/owl2-overview/")
 _SHACL = URIRef("https://www.w3.org/TR/shacl/")
@@ -64,9 +67,10 @@ class Site:
 
     config: dict
     grid: Grid
-    _downloads: dict = field(default_factory=dict, repr=False)
+    _downloads: SpooledFiles = field(default_factory=SpooledFiles, repr=False)  # on disk: the whole dataset grows
     _canonical: dict = field(default_factory=dict, repr=False)  # part id -> canonical_graph, for every format
-    _project_graphs: dict = field(default_factory=dict, repr=False)
+    _project_graphs: OrderedDict = field(default_factory=OrderedDict, repr=False)  # the last few read
+    _project_graphs_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     label_cache: dict = field(default_factory=dict, repr=False)  # by language: the labels pages found in graph
     documents: DocumentCache = field(default_factory=DocumentCache, repr=False)  # the answers drawn once
     store_version: int = 0  # the knowledge base's version this site was read from
@@ -260,10 +264,22 @@ class Site:
         return [ref for ref in self.projects if not ref.register]
 
     def project_graph(self, project_id: str) -> Graph | None:
-        """A project's description from the knowledge base (read once per app), or None."""
-        if project_id not in self._project_graphs:
-            self._project_graphs[project_id] = corpus.project_graph(project_id)
-        return self._project_graphs[project_id]
+        """A project's description from the knowledge base, or None; the last ``PROJECT_GRAPHS`` read are kept.
+
+        A page and its parts' anchors read the same graph a few times in a row;
+        kept for every project, the graphs held about a megabyte each in memory
+        once every page had been drawn (gigabytes at 10,000 descriptions).
+        """
+        with self._project_graphs_lock:
+            if project_id in self._project_graphs:
+                self._project_graphs.move_to_end(project_id)
+                return self._project_graphs[project_id]
+        graph = corpus.project_graph(project_id)
+        with self._project_graphs_lock:
+            self._project_graphs[project_id] = graph
+            while len(self._project_graphs) > PROJECT_GRAPHS:
+                self._project_graphs.popitem(last=False)
+        return graph
 
     def project_iri(self, project_id: str) -> URIRef | None:
         """The IRI of the project ``project_id``, or None if the knowledge base has no such project."""
@@ -323,11 +339,8 @@ class Site:
         return None
 
     def download(self, part_id: str, format_name: str) -> bytes:
-        """The bytes of a download (made once): a part, or the whole dataset, in one format."""
-        key = (part_id, format_name)
-        if key not in self._downloads:
-            self._downloads[key] = self._make_download(part_id, format_name)
-        return self._downloads[key]
+        """The bytes of a download (made once, then read from its file): a part, or the whole dataset."""
+        return self._downloads.get((part_id, format_name), lambda: self._make_download(part_id, format_name))
 
     def _make_download(self, part_id: str, format_name: str) -> bytes:
         if format_name == "csv":

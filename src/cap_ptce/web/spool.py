@@ -1,0 +1,68 @@
+"""Download files made once per version of the store and kept on disk, not in the server's memory.
+
+The catalogue states every download's size and checksum, so drawing it makes
+every file of the dataset: at 1,000 descriptions they held about 250 MiB of the
+server's memory for as long as the store did not change, and the whole
+dataset grows with the corpus (a national observatory's would not fit). Each
+file is written once into a temporary folder of its own, removed with the site
+that made it; a request reads it back from there (the system's page cache
+keeps the files that are asked often). Where the folder cannot be written (a
+full disk), the bytes stay in memory, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import weakref
+from collections.abc import Callable, Hashable
+from pathlib import Path
+
+__all__ = ["SpooledFiles"]
+
+log = logging.getLogger(__name__)
+
+
+class SpooledFiles:
+    """Bytes by key, made once by ``make()`` and kept in a temporary folder."""
+
+    def __init__(self) -> None:
+        self._paths: dict[Hashable, Path] = {}
+        self._memory: dict[Hashable, bytes] = {}  # what could not be written
+        self._lock = threading.Lock()
+        self._folder: Path | None = None
+
+    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        """The bytes of ``key``: read from its file, or made now (and kept)."""
+        with self._lock:
+            path, kept = self._paths.get(key), self._memory.get(key)
+        if kept is not None:
+            return kept
+        if path is not None:
+            return path.read_bytes()
+        body = make()
+        try:
+            self._write(key, body)
+        except OSError as exc:
+            log.warning("download kept in memory, its file could not be written: %s", exc)
+            with self._lock:
+                self._memory[key] = body
+        return body
+
+    def _write(self, key: Hashable, body: bytes) -> None:
+        folder = self._ensure_folder()
+        handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+        with self._lock:
+            self._paths[key] = Path(name)
+
+    def _ensure_folder(self) -> Path:
+        with self._lock:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="cap-ptce-downloads-"))
+                weakref.finalize(self, shutil.rmtree, str(self._folder), True)  # with the site that made it
+            return self._folder
