@@ -198,6 +198,43 @@ def test_a_bad_filter_is_refused_with_a_hint(bad):
     assert caught.value.hint
 
 
+@pytest.mark.parametrize(
+    ("bad", "nearest"),
+    [
+        ("maturite=etablie", "etabli"),
+        ("dispositif=patt", "pat"),
+        ("dispositif=PAT", "pat"),
+        ("type=associations", "association"),
+        ("axe=mobilite", "mobilite-durable"),
+        ("jeu=registres", "registre"),
+        ("conformite=sans-objt", "sans-objet"),
+        ("completude=hautes", "haute"),
+        ("region=032", "32"),
+        ("departement=2a", "2A"),
+        ("departement=20", "2A, 2B"),  # Corsica's code before 1976
+        ("region=99", "84"),  # no région is near: the hint lists the COG's codes
+        ("departement=96", "69"),  # two digits swapped
+    ],
+)
+def test_a_value_that_is_not_in_the_vocabulary_or_the_cog_is_refused_with_the_nearest(bad, nearest):
+    """A well-formed value that names nothing (a typo of the grid's id, a code the COG does not hold) would
+    give 0 poles, a figure that looks citable: it is refused, as a ready-made query's parameter is."""
+    from cap_ptce.errors import ParameterError
+
+    with pytest.raises(ParameterError) as caught:
+        parse_selection(bad)
+    assert caught.value.key == bad.split("=")[0]
+    assert nearest in caught.value.hint
+
+
+def test_every_value_the_explorer_offers_is_one_it_accepts(sample):
+    """The facets' values come from the knowledge base; each must pass the check that refuses typos."""
+    view, _ = sample
+    for facet, values in view.explore(parse_selection(""), "fr").facets.items():
+        for value in values:
+            assert parse_selection(f"{facet}={value.value}").values(facet) == (value.value,)
+
+
 def test_a_selection_is_one_address():
     selection = parse_selection("dispositif=pat&region=84&region=32&tri=nom&lang=en")
     assert selection.query_string() == "?region=32&region=84&dispositif=pat"

@@ -68,12 +68,51 @@ def test_every_facet_value_is_a_link_back_to_a_smaller_or_larger_selection(clien
 
 
 @pytest.mark.parametrize(
-    "path", ["/explorateur?regoin=32", "/dashboard?region=Nord", "/tableau-de-bord/nulle.csv", "/explorer.json?tri=x"]
+    "path", ["/explorer.json?regoin=32", "/dashboard.json", "/tableau-de-bord/nulle.csv", "/explorer.json?tri=x"]
 )
 def test_bad_addresses_are_4xx_with_a_message(client, path):
     response = client.get(path, headers={"Accept": "application/json"})
     assert 400 <= response.status_code < 500
     assert response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "nearest"),
+    [
+        ("/explorateur.json?maturite=etablie", "etabli"),
+        ("/explorateur.csv?dispositif=patt", "pat"),
+        ("/explorer.json?type=associations", "association"),
+        ("/explorateur.json?axe=mobilite", "mobilite-durable"),
+        ("/explorateur.json?region=99", "84"),
+        ("/explorateur.json?departement=20", "2A, 2B"),
+        ("/tableau-de-bord/regions.csv?maturite=etablie", "etabli"),
+        ("/tableau-de-bord/sparql?dispositif=patt&query=ASK%7B%7D", "pat"),
+        ("/tableau-de-bord/rapport.md?dispositif=patt", "pat"),
+        ("/requetes/projets-par-departement.csv?region=99", "84"),
+    ],
+)
+def test_a_mistyped_filter_value_is_a_400_with_the_nearest_not_0_poles(client, path, nearest):
+    response = client.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert nearest in response.get_json()["hint"]
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/explorateur?regoin=32", "vouliez-vous dire « region »"),
+        ("/explorer?maturite=etablie", "did you mean &#39;etabli&#39;"),
+        ("/tableau-de-bord?dispositif=patt", "vouliez-vous dire « pat »"),
+    ],
+)
+def test_a_page_answers_a_bad_filter_with_itself_and_the_message(client, path, shown):
+    """As a query's page does: the form and the whole corpus, the message above them, never a JSON blob."""
+    response = client.get(path)  # curl's Accept, */*: the page still, since the address names one
+    assert response.status_code == 400
+    assert response.content_type.startswith("text/html")
+    html = response.get_data(as_text=True)
+    assert 'role="alert"' in html and shown in html
+    assert 'id="filtres"' in html or 'id="sommaire"' in html
 
 
 def test_the_dashboard_shows_each_chart_with_its_table_csv_and_editor_link(client, view):
@@ -97,6 +136,35 @@ def test_a_chart_csv_is_its_query_rows(client, view):
     assert (
         spec["$schema"].endswith("vega-lite/v5.json") and spec["data"]["values"][0]["value"] == chart.rows[0]["projets"]
     )
+
+
+def test_a_chart_csv_of_an_empty_selection_keeps_its_header(client):
+    """The register alone: no corpus pole for the charts to count, but the columns a script joins on stay."""
+    whole = client.get("/tableau-de-bord/regions.csv").get_data(as_text=True).splitlines()
+    empty = client.get("/tableau-de-bord/regions.csv?jeu=registre")
+    assert empty.status_code == 200
+    assert empty.get_data(as_text=True).splitlines() == [whole[0]]
+    assert whole[0] == "code_region,nom_region,projets"
+    coverage = list(csv.DictReader(io.StringIO(client.get("/tableau-de-bord/couverture.csv?jeu=registre").text)))
+    assert coverage and all(row["projets"] == "0" and row["taux"] == "" for row in coverage)  # no 0 % of nothing
+
+
+def test_a_share_of_no_project_is_empty_not_0_percent(client):
+    rows = list(csv.DictReader(io.StringIO(client.get("/tableau-de-bord/dispositifs.csv?jeu=registre").text)))
+    assert rows and all(row["total"] == "0" and row["part"] == "" for row in rows)
+    assert client.get("/tableau-de-bord?jeu=registre").status_code == 200  # the charts draw without a share
+    whole = list(csv.DictReader(io.StringIO(client.get("/tableau-de-bord/dispositifs.csv").text)))
+    assert all(row["part"] not in ("", "0", "0.0") for row in whole if row["projets"] != "0")
+
+
+def test_a_chart_csv_neutralises_formulas_as_the_query_csvs_do():
+    from cap_ptce.explorer import Selection
+    from cap_ptce.explorer.dashboard import Chart, Series, chart_spec
+    from cap_ptce.web.dashboard import _csv
+
+    series = Series("", "", Selection(), "", ["nom", "part_ess"], [{"nom": '=HYPERLINK("x")', "part_ess": -12.5}])
+    chart = Chart(chart_spec("membres-ess"), "t", "d", "s", [("nom", "Nom")], [series])
+    assert _csv(chart).splitlines() == ["nom,part_ess", '"\'=HYPERLINK(""x"")",-12.5']
 
 
 def test_the_editor_link_runs_the_same_query_on_the_selection_endpoint(client, view):
@@ -176,6 +244,14 @@ def test_cap_ptce_report_refuses_a_bad_filter_with_exit_2(capsys):
 
     assert main(["report", "--filter", "regoin=32", "--format", "md"]) == 2
     assert "did you mean 'region'" in capsys.readouterr().err
+
+
+def test_cap_ptce_report_refuses_a_value_of_no_vocabulary_with_exit_2(capsys, tmp_path):
+    from cap_ptce.cli import main
+
+    out = tmp_path / "r.md"
+    assert main(["report", "--filter", "dispositif=patt", "--format", "md", "-o", str(out)]) == 2
+    assert "did you mean 'pat'" in capsys.readouterr().err and not out.exists()
 
 
 def test_the_json_twin_is_valid_json_for_every_facet(client, view):

@@ -170,6 +170,10 @@ def test_an_unknown_query_names_the_nearest_ones():
         ("# title: {fr: T}\n# description: {fr: D, en: D}\n", "needs a French and an English"),
         ("# title: {fr: T, en: T}\n", "missing key"),
         (
+            "# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# columns:\n#   n: {fr: Issue (a, b), en: Outcome}\n",
+            "cut by a comma",
+        ),
+        (
             "# title: {fr: T, en: T}\n# description: {fr: D, en: D}\n# parameters:\n#   x: {type: texte, description: {fr: a, en: b}}\n",
             "unknown type",
         ),
@@ -186,6 +190,17 @@ def test_an_unknown_query_names_the_nearest_ones():
 def test_a_wrong_header_is_refused_with_its_source(header, message):
     with pytest.raises((InputError, ParameterError), match=message):
         parse_query(header + "SELECT * WHERE { VALUES ?n { UNDEF } ?s ?p ?o }", "q", source="q.rq")
+
+
+def test_no_label_of_a_ready_made_query_is_cut_by_a_comma():
+    """bilan-des-validations once labelled its first column « Issue (conforme »: YAML had split the text."""
+    assert get_query("bilan-des-validations").columns["issue"] == {
+        "fr": "Issue (conforme, non-conforme, non-validee)",
+        "en": "Outcome (conforme, non-conforme, non-validee)",
+    }
+    assert get_query("heterogeneite-consortium").columns["recherche_formation"]["fr"] == (
+        "Recherche, enseignement, formation"
+    )
 
 
 def test_a_users_file_without_header_is_a_plain_query(tmp_path):

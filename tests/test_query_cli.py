@@ -122,6 +122,8 @@ def test_output_to_a_file(capsysbinary, tmp_path):
         (["--name", "membre-ess"], "did you mean membres-ess"),
         (["--name", "membres-ess", "--param", "maturite=etablie"], "did you mean 'etabli'"),
         (["--name", "membres-ess", "--param", "maturiteetabli"], "not of the form name=value"),
+        (["--name", "projets-par-departement", "--param", "region=99"], "not the INSEE code of a région"),
+        (["--name", "projets-par-departement", "--param", "region=032"], "did you mean '32'"),
         (["--name", "membres-ess", "--param", "a=1", "--param", "a=2"], "given twice"),
         (["--name", "membres-ess", "--param", "maturit=etabli"], "did you mean 'maturite'"),
         (["--name", "heterogeneite-consortium", "--param", "minimum=1 } UNION { ?s ?p ?o"], "not an integer"),

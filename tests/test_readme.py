@@ -43,8 +43,10 @@ def test_the_python_example_runs(tmp_path, monkeypatch):
     sample = sorted((ROOT / "examples" / "corpus").glob("*.yaml"))[0]
     (tmp_path / "mon-ptce.yaml").write_bytes(sample.read_bytes())
     (tmp_path / "examples").symlink_to(ROOT / "examples")
+    (tmp_path / "registre").symlink_to(ROOT / "registre")  # the example loads the register too, from a checkout
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     exec(compile(example, "README.md", "exec"), namespace)
     assert namespace["report"].conforms
     assert namespace["rows"], "the ready-made query returned no row on the sample corpus"
+    assert namespace["poles"], "the register's query returned no row once the register is loaded"

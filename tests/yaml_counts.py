@@ -346,7 +346,7 @@ def couverture_par_question(projects, params):
                 "texte": question["texte"][lang],
                 "projets_repondants": answering,
                 "projets": len(projects),
-                "taux": percent(answering, len(projects)),
+                "taux": percent(answering, len(projects)) if projects else None,
             }
         )
     return rows
@@ -368,7 +368,7 @@ def engagement_dispositifs(projects, params):
                 "libelle": scheme["libelle"][lang],
                 "projets": engaged,
                 "total": total,
-                "part": percent(engaged, total),
+                "part": percent(engaged, total) if total else None,
             }
         )
     without = sum(1 for p in projects if not _schemes_of(p))

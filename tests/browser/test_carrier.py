@@ -200,6 +200,39 @@ def test_enter_in_a_field_checks_the_step_it_is_on(live_server, context):
     assert page.input_value("#champ-acteurs-0-nom") == "Ressourcerie des Deux Rives"
 
 
+def test_the_porteur_chosen_in_the_editor_gives_a_report_a_dossier_and_a_readable_file(live_server, context, tmp_path):
+    """The carrier's walk of 2026-12-05, finding 1: name an actor, choose it as the porteur, check, download, reopen."""
+    from cap_ptce.project import load_description
+
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle Coopératif du Val de Sambre")
+    page.click("button[name=aller][value=acteurs-impliques]")
+    page.click("button[name=ajouter][value=acteurs]")
+    page.fill("#champ-acteurs-0-nom", "Sambre Énergies Citoyennes")
+    page.click("button[name=aller][value=structure-porteuse]")
+    page.select_option("#champ-structure_porteuse-portage", "personne-morale")
+    carriers = page.locator("#champ-structure_porteuse-porteurs")
+    carriers.get_by_label("Sambre Énergies Citoyennes").check()
+    assert page.locator("#champ-structure_porteuse-acteur").count() == 0  # one place to name the porteur
+    page.click("button[name=aller][value=fin]")
+    main = page.inner_text("main")
+    assert "ne peut pas encore être vérifiée" not in main and "cap-ptce upgrade" not in main
+    assert page.locator(".verdict").count() == 1 and page.locator("text=Dossier en PDF (A4)").count() == 1
+    with page.expect_download() as download:
+        page.click("button[name=telecharger]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    carrying = load_description(saved).data["structure_porteuse"]  # what /valider and cap-ptce validate read
+    actor = carrying["porteurs"][0]
+    assert carrying == {"portage": "personne-morale", "porteurs": [actor]}
+    page.goto(live_server + "/editeur")
+    page.set_input_files("#fichier", str(saved))
+    page.click("button[name=ouvrir]")
+    page.click("button[name=aller][value=structure-porteuse]")
+    assert page.locator("#champ-structure_porteuse-porteurs").get_by_label("Sambre Énergies Citoyennes").is_checked()
+
+
 def test_the_project_page_fits_a_phone(live_server, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", bypass_csp=True)
     page = context.new_page()

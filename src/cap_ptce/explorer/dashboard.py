@@ -23,7 +23,8 @@ from typing import Any
 from ..charts import bar_chart, matrix_chart, paired_bar_chart, to_svg
 from ..grid import load_grid
 from ..i18n import t
-from ..queries import build, get_query, run_query
+from ..queries import build, get_query
+from ..queries.results import run_table
 from .facets import Selection
 
 __all__ = ["ChartSpec", "Series", "Chart", "CHARTS", "chart_spec", "build_dashboard", "build_chart", "number"]
@@ -83,6 +84,7 @@ class Series:
     label: str
     selection: Selection
     sparql: str
+    variables: list[str]  # the query's result columns, known even when no row comes
     rows: list[dict[str, Any]]
 
 
@@ -105,6 +107,11 @@ class Chart:
         if len(self.series) == 1:
             return self.series[0].rows
         return [{"serie": s.key, **row} for s in self.series for row in s.rows]
+
+    @property
+    def csv_columns(self) -> list[str]:
+        """The CSV's header: the query's variables (the series' key first when there are several), rows or none."""
+        return (["serie"] if len(self.series) > 1 else []) + self.series[0].variables
 
     def table(self, lang: str) -> list[list[str]]:
         """The rows as the table beside the chart shows them: labels for the absent, numbers written out."""
@@ -149,8 +156,9 @@ def build_chart(spec: ChartSpec, kb_for: Callable[[Selection], Any], selection: 
     query = get_query(spec.query)
     params = {"langue": lang} if any(p.name == "langue" for p in query.parameters) else {}
     series = [
-        Series(key, label, sub, build(spec.query, params), run_query(kb_for(sub), spec.query, params))
+        Series(key, label, sub, sparql, *run_table(kb_for(sub), sparql))
         for key, label, sub in _series_selections(spec, selection, lang)
+        for sparql in [build(spec.query, params)]
     ]
     if len(series) > 1:  # a maturity that no project of the selection has draws no series of zeros
         series = [s for s in series if any(row.get("projets") for row in s.rows)] or series[:1]

@@ -10,12 +10,12 @@ selection and ``cap-ptce report --filter``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from ..errors import ParameterError
 from ..i18n.suggest import did_you_mean, nearest
+from ..queries.parameters import Parameter
 
 __all__ = [
     "FACETS",
@@ -34,11 +34,22 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Facet:
-    """A facet: its URL parameter, the pattern its values follow, and the message key of its name."""
+    """A facet: its URL parameter, the values it takes, and whether it has a value for the projects that give none.
+
+    The values are those a ready-made query's parameter of the same type takes (the grid's concept
+    scheme, the COG's régions or départements, a fixed list), checked by that parameter before any
+    query runs: a mistyped value is refused with the nearest valid one, never counted as 0 poles.
+    """
 
     name: str
-    pattern: str  # what a value looks like: the URL is checked before any query runs
+    values: Parameter
     ordered: bool = False  # values shown in their own order (bands, stages), not by count
+    none: bool = True  # takes « aucun »: the projects that give no value
+
+
+def _takes(name: str, type_: str, *, scheme: str | None = None, choices: tuple[str, ...] = ()) -> Parameter:
+    """The parameter that checks a facet's values: the same types as the ready-made queries' parameters."""
+    return Parameter(name, type_, description={}, scheme=scheme, choices=choices)
 
 
 NONE = "aucun"  # the value of a facet for the projects that give none (no région, no verdict…)
@@ -49,20 +60,20 @@ NOT_APPLICABLE = "sans-objet"
 # fictional examples (``fictif: true``), the rest of the corpus (descriptions a deployment loads).
 DATASETS = ("registre", "fictif", "corpus")
 
-FACETS: tuple[Facet, ...] = (
-    Facet("jeu", "|".join(DATASETS), ordered=True),
-    Facet("region", r"[0-9]{2}|aucun"),
-    Facet("departement", r"[0-9]{2}|2A|2B|97[0-9]|aucun"),
-    Facet("dispositif", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
-    Facet("maturite", r"[a-z0-9]+(-[a-z0-9]+)*", ordered=True),
-    Facet("axe", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
-    Facet("type", r"[a-z0-9]+(-[a-z0-9]+)*|aucun"),
-    Facet("conformite", r"oui|non|sans-objet|aucun", ordered=True),
-    Facet("completude", r"complete|haute|moyenne|basse|sans-objet|aucun", ordered=True),
-)
-FACET_NAMES = tuple(facet.name for facet in FACETS)
 # Completeness bands: the share of the grid's questions a description answers.
 BANDS = ("complete", "haute", "moyenne", "basse", NOT_APPLICABLE, NONE)
+FACETS: tuple[Facet, ...] = (
+    Facet("jeu", _takes("jeu", "literal", choices=DATASETS), ordered=True, none=False),
+    Facet("region", _takes("region", "region")),
+    Facet("departement", _takes("departement", "departement")),
+    Facet("dispositif", _takes("dispositif", "concept", scheme="dispositifs")),
+    Facet("maturite", _takes("maturite", "concept", scheme="maturites"), ordered=True),
+    Facet("axe", _takes("axe", "concept", scheme="axes-thematiques")),
+    Facet("type", _takes("type", "concept", scheme="types-acteurs")),
+    Facet("conformite", _takes("conformite", "literal", choices=("oui", "non", NOT_APPLICABLE)), ordered=True),
+    Facet("completude", _takes("completude", "literal", choices=BANDS[:-1]), ordered=True),
+)
+FACET_NAMES = tuple(facet.name for facet in FACETS)
 SORTS = ("nom", "-nom", "completude", "-completude", "region")
 MAX_WORDS = 200  # characters of a search: more is no search a person types
 _OTHER_PARAMS = {"q", "tri", "lang"}
@@ -168,14 +179,11 @@ def _facet(name: str) -> Facet:
 
 
 def _value(facet: Facet, value: str) -> str:
-    if not re.fullmatch(facet.pattern, value):
-        raise ParameterError(
-            f"valeur invalide pour le filtre / invalid value for the filter {facet.name!r}: {value[:60]!r}",
-            key=facet.name,
-            hint="les valeurs sont des codes INSEE ou des identifiants de la grille / "
-            "values are INSEE codes or the grid's identifiers (e.g. region=32, dispositif=pat)",
-        )
-    return value
+    """The value as the project table holds it: a code, or a concept's identifier (its IRI is accepted too)."""
+    if value == NONE and facet.none:
+        return value
+    term = facet.values.term(value)  # ParameterError, with the nearest valid value, when it is none of them
+    return term.value.rsplit("/", 1)[-1]
 
 
 def _words(value: str) -> str:

@@ -88,6 +88,14 @@ class Geography:
         row = self._regions.get(code)
         return Region(**row) if row else None
 
+    def region_codes(self) -> tuple[str, ...]:
+        """The INSEE code of every région (and pseudo-région of an overseas collectivity), sorted."""
+        return tuple(sorted(self._regions.column("code")))
+
+    def departement_codes(self) -> tuple[str, ...]:
+        """The INSEE code of every département (and overseas collectivity), sorted."""
+        return tuple(sorted(self._departements.column("code")))
+
     def epci(self, siren: str) -> Epci | None:
         row = self._epci.get(siren)
         if row is None:

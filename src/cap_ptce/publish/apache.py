@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from ..i18n import other_language
 from ..rdf.accept import KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
-from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS, STATIC_METHODS, cors_headers
 from .static_rules import (
     CHAIN,
     CLASSES,
     NOT_DOCUMENTS,
     PART_DEPTHS,
+    PART_SEGMENT,
     UNPUBLISHED,
     describes_prefix,
     document_pattern,
@@ -51,6 +52,8 @@ def _files(base_path: str) -> list[str]:
         "# CAP PTCE: content negotiation for Apache 2.4, written by `cap-ptce publish`.",
         f"# The site is deployed at {base_path}; needs AllowOverride FileInfo Indexes Options=MultiViews",
         "# (MultiViews must be allowed by name for this file to switch it off).",
+        "# Redirects are absolute: set `ServerName https://your.host` and `UseCanonicalName On` in the server's",
+        "# configuration (not allowed here) so that they never use the client's Host header nor a wrong scheme.",
         "Options -MultiViews",
         "DirectoryIndex index.html",
         "DirectorySlash Off",
@@ -66,8 +69,9 @@ def _headers() -> list[str]:
     """CORS and the security headers on every answer, Vary on a 303 and a 406, Link on a 303 and on a document."""
     lines = [
         "<IfModule mod_headers.c>",
-        f"  Header always set Access-Control-Allow-Origin {_quote(ANY_ORIGIN)}",
+        *(f"  Header always set {name} {_quote(value)}" for name, value in cors_headers(ANY_ORIGIN).items()),
         *(f"  Header always set {name} {_quote(value)}" for name, value in SECURITY_HEADERS.items()),
+        *(f"  Header always set {name} {_quote(value)} env=CAP_PREFLIGHT" for name, value in _preflight().items()),
         f"  Header always set Vary {_quote(NEGOTIATED_VARY)} env=CAP_SEE_OTHER",
         '  Header always set Vary "Accept" env=CAP_NOT_ACCEPTABLE',
     ]
@@ -86,6 +90,12 @@ def _headers() -> list[str]:
     return [*lines, "</IfModule>", ""]
 
 
+def _preflight() -> dict[str, str]:
+    """The headers a preflight (``OPTIONS``) gets besides those of every answer."""
+    every = cors_headers(ANY_ORIGIN)
+    return {k: v for k, v in cors_headers(ANY_ORIGIN, preflight=True, methods=STATIC_METHODS).items() if k not in every}
+
+
 def _paths(base_path: str, base_iri: str) -> list[str]:
     """From the path: the rule files (404), VoID, the documents' stem, name and kind; files are served as they are."""
     docs = document_pattern()
@@ -95,6 +105,9 @@ def _paths(base_path: str, base_iri: str) -> list[str]:
         "RewriteRule ^ - [E=CAP_UP:,E=CAP_ANCHOR:,E=CAP_SELF:,E=CAP_CLASS:]",
         "# The rules themselves are not published; VoID discovery (RFC 5785).",
         f"RewriteRule ^{UNPUBLISHED}$ - [R=404,L]",
+        "# A browser's CORS preflight (a long Accept makes one): allowed, as the app allows it.",
+        "RewriteCond %{REQUEST_METHOD} =OPTIONS",
+        "RewriteRule ^ - [R=204,L,E=CAP_PREFLIGHT:1]",
         "RewriteRule ^\\.well-known/void$ dataset.ttl [R=303,L]",
         f"RewriteRule ^{NOT_DOCUMENTS} - [L]",
         "# The folder of the site on disk, to look for the documents of a path.",
@@ -107,7 +120,7 @@ def _paths(base_path: str, base_iri: str) -> list[str]:
         "# A part of a project (projet/x/acteur/y) is described in the project's document, at #acteur-y.",
     ]
     for depth in PART_DEPTHS:
-        pattern = "^projet/([^/.]+)" + "/([^/.]+)" * depth + "$"
+        pattern = f"^projet/({PART_SEGMENT})" + f"/({PART_SEGMENT})" * depth + "$"
         anchor = "-".join(f"${i + 2}" for i in range(depth))
         lines.append(
             f"RewriteRule {pattern} - [E=CAP_STEM:projet/$1,E=CAP_NAME:$1,E=CAP_UP:{'../' * depth},E=CAP_ANCHOR:#{anchor}]"

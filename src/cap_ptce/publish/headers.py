@@ -25,6 +25,8 @@ __all__ = [
     "content_security_policy",
     "style_hash",
     "cors_headers",
+    "APP_METHODS",
+    "STATIC_METHODS",
 ]
 
 # A negotiated answer depends on what the client accepts and in which language.
@@ -63,18 +65,23 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",  # a query in a URL never leaves the site
     "X-Frame-Options": "DENY",  # frame-ancestors, for browsers that predate it
 }
+# The methods a cross-origin script may use: the app's endpoint takes queries by POST; a static site only reads.
+APP_METHODS = "GET, POST, OPTIONS"
+STATIC_METHODS = "GET, HEAD, OPTIONS"
+# A browser sends a preflight when a request's Accept is longer than 128 bytes (Comunica's default is).
 _PREFLIGHT = {
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",
     "Access-Control-Max-Age": "86400",
 }
+# Headers a script may read besides the safelisted ones: Link names the alternates and the thing described.
+_EXPOSED = "Link"
 
 
-def cors_headers(origins: str, *, preflight: bool = False) -> dict[str, str]:
-    """The CORS headers for ``origins`` (empty: none); a preflight also says which methods and headers."""
+def cors_headers(origins: str, *, preflight: bool = False, methods: str = APP_METHODS) -> dict[str, str]:
+    """The CORS headers for ``origins`` (empty: none); a preflight also says which ``methods`` and headers."""
     if not origins:
         return {}
-    headers = {"Access-Control-Allow-Origin": origins}
+    headers = {"Access-Control-Allow-Origin": origins, "Access-Control-Expose-Headers": _EXPOSED}
     if preflight:
-        headers.update(_PREFLIGHT)
+        headers.update({"Access-Control-Allow-Methods": methods, **_PREFLIGHT})
     return headers

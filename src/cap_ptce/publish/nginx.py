@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from ..i18n import other_language
 from ..rdf.accept import GREATER, KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
-from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS, STATIC_METHODS, cors_headers
 from .static_rules import (
     CHAIN,
     CLASSES,
     NOT_DOCUMENTS,
     PART_DEPTHS,
+    PART_SEGMENT,
     UNPUBLISHED,
     describes_prefix,
     document_pattern,
@@ -98,7 +99,7 @@ def _path_maps(base_path: str, base_iri: str) -> list[str]:
     selves = [(_quote(f"~^{root}/(?:[^.]*/)?[^/]+?\\.({docs}|html)$"), "$1")]
     names, ups, anchors = [(_quote("~/([^/]+)$"), "$1")], [], []
     for depth in PART_DEPTHS:
-        pattern = f"~^{root}/projet/([^/.]+)" + "/([^/.]+)" * depth + "$"
+        pattern = f"~^{root}/projet/({PART_SEGMENT})" + f"/({PART_SEGMENT})" * depth + "$"
         part = "-".join(f"${i + 2}" for i in range(depth))
         stems.insert(1, (_quote(pattern), f"{root}/projet/$1"))
         ups.append((_quote(pattern), "../" * depth))
@@ -158,6 +159,12 @@ def _http(base_path: str, default_lang: str, base_iri: str) -> str:
     return "\n".join(head + body + [""])
 
 
+def _add_headers(headers: dict[str, str], indent: int = 4) -> list[str]:
+    """``add_header`` lines for ``headers`` and the security headers, on every answer (errors too)."""
+    both = {**headers, **SECURITY_HEADERS}
+    return [f'{" " * indent}add_header {name} "{value}" always;' for name, value in both.items()]
+
+
 def _server(base_path: str) -> str:
     root = base_path.rstrip("/")
     types = " ".join(f"{media_type} {suffix};" for suffix, media_type in media_types())
@@ -172,12 +179,19 @@ def _server(base_path: str) -> str:
         f"    charset_types text/css {text_types};",
         f"    types {{ text/html html; text/css css; {types} }}",
         "    default_type text/plain;",
-        f'    add_header Access-Control-Allow-Origin "{ANY_ORIGIN}" always;',
+        "    # Redirects say the path only: never the client's Host header, nor a scheme a TLS proxy would hide.",
+        "    absolute_redirect off;",
+        *_add_headers(cors_headers(ANY_ORIGIN)),
         f"    add_header Vary {V}vary always;",
         f"    add_header Link {V}link always;",
-        *(f'    add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS.items()),
         "    # The rules themselves are not published.",
         f'    if ($uri ~ "^{root}/{UNPUBLISHED}$") {{ return 404; }}',
+        "    # A browser's CORS preflight (a long Accept makes one): allowed, as the app allows it. nginx gives an",
+        "    # if block none of the add_header above, hence all of them again.",
+        "    if ($request_method = OPTIONS) {",
+        *_add_headers(cors_headers(ANY_ORIGIN, preflight=True, methods=STATIC_METHODS), indent=8),
+        "        return 204;",
+        "    }",
         "    # VoID discovery (RFC 5785).",
         f"    if ($uri = {root}/.well-known/void) {{ return 303 {root}/dataset.ttl; }}",
         "    # The kind of resource a path names, by the documents beside it.",

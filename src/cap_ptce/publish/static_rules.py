@@ -12,7 +12,8 @@ the app (:mod:`cap_ptce.web.linked_data`) does, from the same tables:
   language of HTML is read the same way from Accept-Language.
 - **which kind of resource a path names**: found by the documents that exist beside
   it (``q01.csv``, ``q01.ttl``, ``q01.fr.html``).
-- **the headers**: CORS on every answer; ``Vary`` on a 303 and a 406; ``Link`` on a
+- **the headers**: CORS on every answer (``Link`` exposed), a preflight (``OPTIONS``)
+  answered 204 with the methods and headers allowed; ``Vary`` on a 303 and a 406; ``Link`` on a
   303 (every document of the resource) and on a document (the thing it describes
   and every other document), as :func:`cap_ptce.web.linked_data._add_links` writes it.
 """
@@ -34,6 +35,7 @@ __all__ = [
     "DOCUMENT_SUFFIXES",
     "UNPUBLISHED",
     "PART_DEPTHS",
+    "PART_SEGMENT",
     "media_types",
     "documents_of_class",
     "link_value",
@@ -82,6 +84,10 @@ UNPUBLISHED = r"(?:\.htaccess|nginx-cap-ptce-[a-z-]+\.conf|\.cap-ptce-site)"
 # A part of a project (projet/x/acteur/y, projet/x/territoire, projet/x/financement/1/financeur) is
 # described in the project's document: how deep such a part may be.
 PART_DEPTHS = (1, 2, 3)
+# One segment of a part's path: a node's segment (acteur, structure_porteuse), an id (SLUG_RE) or a rank.
+# Nothing else: the segments become the anchor of a 303's Location, and a server's rules read the path
+# decoded, so a CR, LF, quote or < there would be written into the answer's headers.
+PART_SEGMENT = "[A-Za-z0-9_-]+"
 
 
 def media_types() -> list[tuple[str, str]]:

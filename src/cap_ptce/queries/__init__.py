@@ -281,6 +281,15 @@ def _texts(value: Any, where: str, source: str) -> dict[str, str]:
             f"{where} : il faut un texte en français et en anglais / needs a French and an English text (fr:, en:)",
             source=source,
         )
+    others = [str(key) for key in value if key not in LANGUAGES]
+    if others:
+        # In a flow mapping, {fr: Issue (a, b), en: …}, each comma starts a key: the text is cut at the first one.
+        raise InputError(
+            f"{where} : clé(s) en trop / extra key(s) {', '.join(map(repr, others))}; "
+            f"le texte {value[LANGUAGES[0]]!r} est-il coupé par une virgule ? / is the text cut by a comma?",
+            source=source,
+            hint='mettez le texte entre guillemets / quote the text: {fr: "a, b", en: "a, b"}',
+        )
     return {lang: " ".join(value[lang].split()) for lang in LANGUAGES}
 
 

@@ -70,11 +70,10 @@ class Parameter:
                 text[:40] + "…", (f"dépasse {_MAX_VALUE_CHARS} caractères", f"is over {_MAX_VALUE_CHARS} characters")
             )
         if self.choices and text not in self.choices:
-            choices = ", ".join(self.choices)
             raise self._error(
                 text,
                 ("n'est pas une valeur permise", "is not one of the allowed values"),
-                (f"valeurs : {choices}", f"use one of: {choices}"),
+                _nearest_or_all(text, self.choices),
             )
         return PARAMETER_TYPES[self.type](self, text)
 
@@ -137,7 +136,10 @@ def _concept(param: Parameter, text: str) -> ox.NamedNode:
     namespace = f"{_VOCAB}{param.scheme}/"
     concept_id = text.removeprefix(namespace)
     if not _SLUG.fullmatch(concept_id):
-        example = param.examples[0] if param.examples else "mon-concept"
+        # « PAT » for « pat »: the nearest id of the scheme is the example to give
+        example = nearest(concept_id.casefold(), concept_ids(param.scheme)) or (
+            param.examples[0] if param.examples else "mon-concept"
+        )
         raise param._error(
             text,
             (
@@ -151,16 +153,10 @@ def _concept(param: Parameter, text: str) -> ox.NamedNode:
         )
     known = concept_ids(param.scheme)
     if concept_id not in known:
-        suggestion = nearest(concept_id, known)
-        hint = (
-            tuple(did_you_mean(suggestion).split(" / "))
-            if suggestion
-            else (f"valeurs : {', '.join(known)}", f"use one of: {', '.join(known)}")
-        )
         raise param._error(
             text,
             (f"n'est pas un concept du schéma {param.scheme!r}", f"is not a concept of the scheme {param.scheme!r}"),
-            hint,
+            _nearest_or_all(concept_id, known),
         )
     return ox.NamedNode(namespace + concept_id)
 
@@ -201,6 +197,43 @@ def _code(param: Parameter, text: str) -> ox.Literal:
             text, (f"n'est pas un code de la forme {param.pattern}", f"is not a code of the form {param.pattern}")
         )
     return ox.Literal(text)
+
+
+# Which places a ``region`` or ``departement`` parameter names, in French and English.
+_PLACES = {"region": ("région", "région"), "departement": ("département", "département")}
+# Codes that people still type for places the COG names otherwise: Corsica was département 20 until 1976.
+_FORMER_CODES = {"20": "2A, 2B"}
+
+
+def _place(param: Parameter, text: str) -> ox.Literal:
+    """The INSEE code of a région or a département that the official geography (the COG) holds."""
+    from ..geo import load_geography  # the COG is the one source of the codes that exist
+
+    geography = load_geography()
+    known = geography.region_codes() if param.type == "region" else geography.departement_codes()
+    if text in known:
+        return ox.Literal(text)
+    place, year = _PLACES[param.type], geography.source.millesime
+    problem = (
+        f"n'est pas un code INSEE de {place[0]} du COG {year}",
+        f"is not the INSEE code of a {place[1]} in the COG {year}",
+    )
+    written = text.upper().lstrip("0").zfill(2)  # « 032 », « 2 », « 2a » for « 32 », « 02 », « 2A »
+    if written in known:
+        raise param._error(text, problem, tuple(did_you_mean(written).split(" / ")))
+    if param.type == "departement" and text in _FORMER_CODES:
+        raise param._error(text, problem, tuple(did_you_mean(_FORMER_CODES[text]).split(" / ")))
+    # a code of the same length only: « 99 » is no misspelt « 989 »
+    raise param._error(text, problem, _nearest_or_all(text, [code for code in known if len(code) == len(text)], known))
+
+
+def _nearest_or_all(text: str, candidates, every=None) -> tuple[str, str]:
+    """The hint for a value that is none of ``candidates``: the nearest one, or else all of ``every`` (the candidates)."""
+    suggestion = nearest(text, candidates)
+    if suggestion:
+        return tuple(did_you_mean(suggestion).split(" / "))
+    listed = ", ".join(every if every is not None else candidates)
+    return (f"valeurs : {listed}", "use one of these values")
 
 
 def _integer(param: Parameter, text: str) -> ox.Literal:
@@ -253,6 +286,8 @@ TERM_KINDS = {
     "concept": "iri",
     "literal": "string",
     "code": "string",
+    "region": "string",
+    "departement": "string",
     "lang": "string",
     "integer": _XSD + "integer",
     "decimal": _XSD + "decimal",
@@ -264,6 +299,8 @@ PARAMETER_TYPES: dict[str, Callable[[Parameter, str], ox.NamedNode | ox.Literal]
     "concept": _concept,
     "literal": _literal,
     "code": _code,
+    "region": _place,
+    "departement": _place,
     "integer": _integer,
     "decimal": _decimal,
     "boolean": _boolean,

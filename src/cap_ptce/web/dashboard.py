@@ -22,6 +22,7 @@ from ..errors import NotFoundError
 from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
+from ..sparql.csvsafe import needs_neutralising
 from . import links
 from .explorer import (
     DASHBOARD_ROUTES,
@@ -29,6 +30,7 @@ from .explorer import (
     canonical_redirect,
     corpus_view,
     page_path,
+    page_selection,
     route_lang,
     selection_of_request,
     switch_to,
@@ -47,17 +49,24 @@ _MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "t
 @bp.get(DASHBOARD_ROUTES["en"])
 @bp.get(DASHBOARD_ROUTES["fr"] + ".fr.html")  # the static copy's pages
 @bp.get(DASHBOARD_ROUTES["fr"] + ".en.html")
-def page() -> Response | str:
+def page() -> Response | str | tuple[str, int]:
     lang = route_lang(DASHBOARD_ROUTES)
-    selection = selection_of_request()
+    selection, error = page_selection()
+    if error is not None:  # the whole corpus's dashboards, the message above them: 400
+        return _render_page(selection, lang, error), 400
     canonical = canonical_redirect(selection.sorted_by("nom"))
     if canonical is not None:
         return canonical
+    return _render_page(selection, lang)
+
+
+def _render_page(selection: Selection, lang: str, error=None) -> str:
     view = corpus_view()
     exploration = view.explore(selection, lang)
     charts = view.dashboard(selection, lang)
     return render_template(
         "dashboard.html",
+        error=error,
         x=exploration,
         charts=charts,
         svg=Markup,
@@ -107,9 +116,10 @@ def chart_twin(chart_id: str, suffix: str) -> Response:
 
 
 def _csv(chart: Chart) -> str:
-    columns = (["serie"] if len(chart.series) > 1 else []) + [c for c in chart.series[0].rows[0]] if chart.rows else []
+    """The chart's rows under the query's column names, the header even for no row; cells that a spreadsheet
+    would run as formulas neutralised, as in the ready-made queries' CSV (a project's name is the user's text)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns or ["-"], lineterminator="\r\n", extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=chart.csv_columns, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     for row in chart.rows:
         writer.writerow({k: _csv_value(v) for k, v in row.items()})
@@ -121,7 +131,8 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text if needs_neutralising(text) else text
 
 
 @bp.route(DASHBOARD_ROUTES["fr"] + "/sparql", methods=["GET", "POST"])

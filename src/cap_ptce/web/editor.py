@@ -17,10 +17,12 @@ when the carrier asks for it). The form works without JavaScript.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, g, render_template
 from markupsafe import Markup
 
-from ..dossier.checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
+from ..dossier.checks import SEVERITY_SYMBOLS, ShownResult, completeness_svg, result_groups
 from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
@@ -30,6 +32,7 @@ from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL
 from ..yamlstrict import load_yaml
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
+from .editor_words import in_form_words, step_label
 from .i18n import route_lang
 from .submission import form_fields, limit_megabytes, read_submission
 from .validator import DOSSIER_ROUTE, grid_links
@@ -173,7 +176,7 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *
     context = {"grid": grid, "lang": lang, "future": future}
     context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
-    loose = place_messages(fields, _messages(report, error, paths, step))
+    loose = place_messages(fields, _messages(report, error, paths, step, grid, lang))
     return render_template(
         "editor.html",
         routes=ROUTES,
@@ -195,7 +198,7 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *
         symbols=SEVERITY_SYMBOLS,
         validator_route=VALIDATOR_ROUTES[lang],
         dossier_route=DOSSIER_ROUTE,
-        **_final(step, report, lang),
+        **_final(step, report, paths, grid, lang),
         **grid_links(lang),
     )
 
@@ -206,8 +209,9 @@ def _names(data: dict, key: str) -> dict[str, str]:
     return {item["id"]: item.get("nom") or item["id"] for item in items if isinstance(item, dict) and item.get("id")}
 
 
-def _messages(report, error, paths: dict, step: str) -> list[tuple[tuple, dict]]:
-    """The step's messages, each with the path of the value it is about (an unanswered question: its text)."""
+def _messages(report, error, paths: dict, step: str, grid, lang: str) -> list[tuple[tuple, dict]]:
+    """The step's messages, each with the path of the value it is about (an unanswered question: its text),
+    in the form's words (its labels, not the file's keys)."""
     if error is not None:
         return [(paths.get(error.line, ()), _error_message(error))]
     if report is None:
@@ -216,9 +220,10 @@ def _messages(report, error, paths: dict, step: str) -> list[tuple[tuple, dict]]
     for result in report.results:
         if step in ENTRY_KEYS and result.entry != step or step == "debut" and result.entry != GENERAL:
             continue
-        message = {"severity": result.severity, "text": result.message, "question": result.question}
         unanswered = result.shape.rsplit("#", 1)[-1].startswith("Answered-")
-        found.append(((result.question,) if unanswered and result.question else paths.get(result.line, ()), message))
+        path = (result.question,) if unanswered and result.question else paths.get(result.line, ())
+        text = in_form_words(result.message, path, step, grid, lang, result.value)
+        found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
     return found
 
 
@@ -228,30 +233,37 @@ def _error_message(error: InputError) -> dict:
 
 def _steps(grid, report, lang: str) -> list[dict]:
     done = {e.id: e for e in report.completeness.entries} if report is not None else {}
-    steps = [{"id": "debut", "label": _word("editor.step_start", lang), "count": None}]
+    steps = [{"id": "debut", "label": step_label(grid, "debut", lang), "count": None}]
     for entry in grid.entries:
         counts = done.get(entry.id)
         steps.append(
             {
                 "id": entry.id,
-                "label": f"{entry.position}. {entry.label.get(lang)}",
+                "label": step_label(grid, entry.id, lang),
                 "count": f"{counts.answered}/{counts.total}" if counts else None,
                 "problems": sum(1 for r in report.results if r.entry == entry.id) if report else 0,
             }
         )
     if FACTS_BLOCK in STEPS:
-        steps.append({"id": FACTS_BLOCK, "label": _word("editor.step_facts", lang), "count": None})
-    steps.append({"id": "fin", "label": _word("editor.step_end", lang), "count": None})
+        steps.append({"id": FACTS_BLOCK, "label": step_label(grid, FACTS_BLOCK, lang), "count": None})
+    steps.append({"id": "fin", "label": step_label(grid, "fin", lang), "count": None})
     return steps
 
 
-def _word(key: str, lang: str) -> str:
-    from ..i18n import t
-
-    return t(key, lang)
-
-
-def _final(step: str, report, lang: str) -> dict:
+def _final(step: str, report, paths: dict, grid, lang: str) -> dict:
+    """The last step's report, its messages in the form's words like those beside the fields."""
     if step != "fin" or report is None or isinstance(report, Unreadable):
         return {"groups": None, "chart": None}
-    return {"groups": result_groups(report), "chart": Markup(completeness_svg(report, lang))}
+    groups = [
+        replace(group, results=tuple(_in_form_words(shown, paths, grid, lang) for shown in group.results))
+        for group in result_groups(report)
+    ]
+    return {"groups": groups, "chart": Markup(completeness_svg(report, lang))}
+
+
+def _in_form_words(shown: ShownResult, paths: dict, grid, lang: str) -> ShownResult:
+    result = shown.result
+    path = (result.question,) if result.question and not paths.get(result.line) else paths.get(result.line, ())
+    step = result.entry if result.entry in STEPS else "debut"  # shown under its entry: other steps are named
+    message = in_form_words(result.message, path, step, grid, lang, result.value)
+    return replace(shown, result=replace(result, message=message))

@@ -80,20 +80,39 @@ def as_current(data: dict) -> dict:
         for qid, text in answers.items():
             out.setdefault(str(qid), text)
     carrying = out.get("structure_porteuse")
-    if isinstance(carrying, Mapping) and carrying.get("acteur") and not carrying.get("porteurs"):
-        carrying = dict(carrying)
-        carrying["porteurs"] = [carrying.pop("acteur")]
-        out["structure_porteuse"] = carrying
+    if isinstance(carrying, Mapping) and "acteur" in carrying:
+        out["structure_porteuse"] = _carriers_as_current(carrying)
     if out.get("format") in (None, "", 1):
         out["format"] = CURRENT_FORMAT
     return out
+
+
+def _carriers_as_current(carrying: Mapping) -> dict:
+    """The first format's carrying actor joined to the carriers (a file may give both: the editor once wrote
+    them side by side), so that the porteur is neither lost nor written twice."""
+    out = dict(carrying)
+    actor = out.pop("acteur")
+    carriers = out.get("porteurs")
+    carriers = list(carriers) if isinstance(carriers, list) else [carriers] if carriers else []
+    if actor and actor not in carriers:
+        carriers.append(actor)
+    if carriers:
+        out["porteurs"] = carriers
+    return out
+
+
+def _written(spec: NodeSpec, key: str) -> Field | None:
+    """The field of ``key`` if the current format writes it: the first format's keys are read
+    (:func:`as_current`), never offered nor written, as a file that says ``format: 2`` may not hold them."""
+    spec_field = spec.field(key)
+    return spec_field if spec_field is not None and spec_field.version != 1 else None
 
 
 def controls(spec: NodeSpec, data: Mapping, keys, prefix: str, context: dict) -> list[Control]:
     """The controls of ``keys`` of a node of ``spec`` holding ``data``; ``context`` has grid, lang, actors."""
     found = []
     for key in keys:
-        spec_field = spec.field(key)
+        spec_field = _written(spec, key)
         if spec_field is not None:
             found.append(_control(spec, spec_field, data.get(key), f"{prefix}{key}", context))
     return found
@@ -243,7 +262,7 @@ def read_fields(spec: NodeSpec, form: MultiDict, keys, prefix: str, data: dict) 
     """``data`` with the values of ``keys`` taken from the form (a key whose control is empty is removed)."""
     out = dict(data)
     for key in keys:
-        spec_field = spec.field(key)
+        spec_field = _written(spec, key)
         if spec_field is None:
             continue
         value = _read(spec_field, form, f"{prefix}{key}", data.get(key))

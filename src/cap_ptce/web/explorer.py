@@ -17,6 +17,7 @@ import threading
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 
+from ..errors import ParameterError
 from ..explorer import CorpusView, Selection, parse_selection
 from ..explorer.dashboard import number
 from ..explorer.facets import FACETS, SORTS
@@ -30,6 +31,7 @@ __all__ = [
     "canonical_redirect",
     "corpus_view",
     "page_path",
+    "page_selection",
     "route_lang",
     "selection_of_request",
     "switch_to",
@@ -112,15 +114,34 @@ def switch_to(routes: dict[str, str], lang: str, selection: Selection) -> str:
 @bp.get(ROUTES["en"])
 @bp.get(ROUTES["fr"] + ".fr.html")  # the static copy's pages
 @bp.get(ROUTES["fr"] + ".en.html")
-def page() -> Response | str:
+def page() -> Response | str | tuple[str, int]:
     lang = route_lang(ROUTES)
-    selection = selection_of_request()
+    selection, error = page_selection()
+    if error is not None:  # the page with the message beside the form, as a query's page does: 400
+        return _render_page(selection, lang, error), 400
     canonical = canonical_redirect(selection)
     if canonical is not None:
         return canonical
+    return _render_page(selection, lang)
+
+
+def page_selection() -> tuple[Selection, ParameterError | None]:
+    """The selection of a page's address, or the whole corpus and the error when its filters are refused.
+
+    A page answers a bad filter with itself and the message, where the reader can correct it;
+    the twins (``.csv``, ``.json``) answer with the error alone.
+    """
+    try:
+        return selection_of_request(), None
+    except ParameterError as exc:
+        return Selection(), exc
+
+
+def _render_page(selection: Selection, lang: str, error: ParameterError | None = None) -> str:
     exploration = corpus_view().explore(selection, lang)
     return render_template(
         "explorer.html",
+        error=error,
         x=exploration,
         facets=FACETS,
         sorts=SORTS,

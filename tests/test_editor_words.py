@@ -1,0 +1,91 @@
+"""The editor's messages name the form's fields, not the YAML keys (the carrier's walk of 2026-12-05, finding 5)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from cap_ptce.grid import load_grid
+from cap_ptce.web.editor_words import in_form_words
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "step", "expected"),
+    [
+        (
+            "La nommer sous « structure_porteuse: porteurs: [id] ».",
+            (),
+            "structure-porteuse",
+            "La nommer dans « Structure(s) porteuse(s) ».",
+        ),
+        (
+            "Remplir « structure_porteuse.experience_cooperation », ou y répondre en quelques lignes sous « q01: ».",
+            ("q01",),
+            "structure-porteuse",
+            "Remplir « Expérience de coopération », ou y répondre en quelques lignes dans « Votre réponse à la question 1 ».",
+        ),
+        ("Donner « ess: », avec « ess: true ».", (), "acteurs-impliques", "Donner « ESS », avec « ESS : oui »."),
+        ("L'acteur doit avoir un nom (clé « nom »).", ("acteurs", 0, "id"), "acteurs-impliques", "(le champ « Nom »)"),
+        (
+            "La décrire sous « strategie_commune ».",
+            (),
+            "structure-porteuse",
+            "La décrire dans « Stratégie commune » (étape « 2. Objectifs et vision stratégique »).",
+        ),
+        ("Écrire le vrai texte, ou supprimer la clé.", ("nom",), "debut", "Écrire le vrai texte, ou vider le champ."),
+        (
+            "« portage: personne-morale »",
+            ("structure_porteuse",),
+            "structure-porteuse",
+            "« Mode de portage : Portage par une personne morale »",
+        ),
+    ],
+)
+def test_a_quoted_key_becomes_the_label_of_its_field(text, path, step, expected):
+    assert expected in in_form_words(text, path, step, load_grid(), "fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "value"),
+    [
+        ("Déclarer son type (« collectivite-territoriale », « epci »).", (), None),  # values, not keys
+        ("entrée « Structure porteuse du projet » : « Quel est le degré ? »", ("q01",), None),
+        ("Texte laissé tel quel : « nom » n'est pas une réponse.", ("acteurs", 0, "nom"), "nom"),  # the carrier's text
+        ("« ess: peut-être »", ("acteurs", 0, "ess"), None),  # a value the form has no word for
+        ("« structure_porteuse: acteur »", (), None),  # the first format's key: no field of the form
+        ("sous « q99: »", (), None),  # no such question
+    ],
+)
+def test_what_is_not_a_key_of_the_form_is_left_as_written(text, path, value):
+    assert in_form_words(text, path, "structure-porteuse", load_grid(), "fr", value) == text
+
+
+def test_in_english_too():
+    text = "The actor must have a name (key “nom”). Write the real text, or remove the key."
+    words = in_form_words(text, ("acteurs", 0, "id"), "acteurs-impliques", load_grid(), "en")
+    assert words == "The actor must have a name (the field “Name”). Write the real text, or empty the field."
+
+
+def test_the_structure_step_speaks_of_its_fields(client):
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "structure-porteuse"})
+    shown = " ".join(
+        re.sub(r"<[^>]+>", "", unescape(m))
+        for m in re.findall(r'<ul class="field-messages"[^>]*>(.*?)</ul>', page.get_data(as_text=True), re.S)
+    )
+    assert "« Structure(s) porteuse(s) »" in shown and "« Expérience de coopération »" in shown
+    assert "structure_porteuse" not in shown and "« q01: »" not in shown
+
+
+def test_another_step_is_named_once_per_message():
+    text = "Remplir « strategie_commune » ou « objectifs »."
+    words = in_form_words(text, (), "structure-porteuse", load_grid(), "fr")
+    assert words.count("(étape « 2. Objectifs et vision stratégique »)") == 1
+
+
+def test_the_last_steps_report_speaks_of_the_fields_too(client):
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "fin"}).get_data(as_text=True)
+    shown = " ".join(unescape(m) for m in re.findall(r'<p class="result-message">(.*?)</p>', page, re.S))
+    assert "La nommer dans « Structure(s) porteuse(s) »." in shown  # under its own entry: no step named
+    assert "structure_porteuse" not in shown and "« q01: »" not in shown
