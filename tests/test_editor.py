@@ -94,6 +94,19 @@ def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(
     assert "acteurs:" in _state(page) and "id: cooperative" in _state(page)
 
 
+def test_a_missing_name_is_said_beside_the_name_not_the_identifier(client):
+    page = client.post(
+        "/editeur",
+        data={"etape": "acteurs-impliques", "acteurs.__n": "0", "ajouter": "acteurs", "aller": "acteurs-impliques"},
+    ).get_data(as_text=True)
+    name = page[page.index('id="champ-acteurs-0-nom"') :]
+    assert 'aria-invalid="true"' in name[: name.index(">")]
+    assert "doit avoir un nom" in name[: name.index("</div>")]
+    identifier = page[page.index('id="champ-acteurs-0-id"') :]
+    assert 'aria-invalid="true"' not in identifier[: identifier.index(">")]
+    assert "doit avoir un nom" not in identifier[: identifier.index("</div>")]
+
+
 def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
     page = client.post(
         "/editeur",
