@@ -107,7 +107,18 @@ def test_a_missing_name_is_said_beside_the_name_not_the_identifier(client):
     assert "doit avoir un nom" not in identifier[: identifier.index("</div>")]
 
 
-def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
+def test_the_last_step_leads_back_to_the_step_of_each_result_and_the_first_step_counts_its_own(client):
+    text = (CORPUS / "pole-saveurs-somme.yaml").read_text(encoding="utf-8")
+    text = text.replace("contact@saveurs-somme.example.org", "pas-une-adresse")  # a violation on the project itself
+    page = client.post("/editeur", data={"etape": "fin", "etat": text, "aller": "fin"}).get_data(as_text=True)
+    start = page.index('<nav class="steps"')
+    steps = page[start : page.index("</nav>", start)]
+    first = steps[steps.index('value="debut"') :]
+    assert "point(s) à revoir" in first[: first.index("</li>")]
+    buttons = re.findall(r'<button type="submit" name="aller" value="([^"]+)">Corriger dans le formulaire', page)
+    assert "debut" in buttons
+    assert set(buttons) <= set(STEPS)
+
     page = client.post(
         "/editeur",
         data={"etape": "debut", "nom": "Pôle", "date_creation": "mars 2024", "aller": "debut"},

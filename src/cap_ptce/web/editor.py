@@ -270,7 +270,8 @@ def _error_message(error: InputError) -> dict:
 
 def _steps(grid, report, lang: str) -> list[dict]:
     done = {e.id: e for e in report.completeness.entries} if report is not None else {}
-    steps = [{"id": "debut", "label": step_label(grid, "debut", lang), "count": None}]
+    general = sum(1 for r in report.results if r.entry == GENERAL) if report is not None else 0
+    steps = [{"id": "debut", "label": step_label(grid, "debut", lang), "count": None, "problems": general}]
     for entry in grid.entries:
         counts = done.get(entry.id)
         steps.append(
@@ -290,12 +291,14 @@ def _steps(grid, report, lang: str) -> list[dict]:
 def _final(step: str, report, paths: dict, grid, lang: str) -> dict:
     """The last step's report, its messages in the form's words like those beside the fields."""
     if step != "fin" or report is None or isinstance(report, Unreadable):
-        return {"groups": None, "chart": None}
+        return {"groups": None, "chart": None, "fix_steps": {}}
     groups = [
         replace(group, results=tuple(_in_form_words(shown, paths, grid, lang) for shown in group.results))
         for group in result_groups(report)
     ]
-    return {"groups": groups, "chart": Markup(completeness_svg(report, lang))}
+    # each group's step of the form, where its results are fixed: an entry's own, the first for the rest
+    fix_steps = {entry: entry for entry in ENTRY_KEYS} | {GENERAL: "debut"}
+    return {"groups": groups, "chart": Markup(completeness_svg(report, lang)), "fix_steps": fix_steps}
 
 
 def _in_form_words(shown: ShownResult, paths: dict, grid, lang: str) -> ShownResult:
