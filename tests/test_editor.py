@@ -119,6 +119,18 @@ def test_the_last_step_leads_back_to_the_step_of_each_result_and_the_first_step_
     assert "debut" in buttons
     assert set(buttons) <= set(STEPS)
 
+
+def test_switching_language_carries_the_description_being_written(client):
+    page = client.get("/editeur").get_data(as_text=True)
+    switch = re.search(r'<p class="lang-switch"><button ([^>]*)>', page).group(1)
+    assert 'form="editeur"' in switch and 'formaction="editor"' in switch and 'value="debut"' in switch
+    page = client.post(
+        "/editor", data={"etape": "debut", "etat": _state(page), "nom": "Pôle des Deux Rives", "aller": "debut"}
+    ).get_data(as_text=True)
+    assert '<html lang="en"' in page and 'nom: "Pôle des Deux Rives"' in _state(page)
+
+
+def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
     page = client.post(
         "/editeur",
         data={"etape": "debut", "nom": "Pôle", "date_creation": "mars 2024", "aller": "debut"},
