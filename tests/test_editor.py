@@ -102,6 +102,9 @@ def test_a_missing_name_is_said_beside_the_name_not_the_identifier(client):
     name = page[page.index('id="champ-acteurs-0-nom"') :]
     assert 'aria-invalid="true"' in name[: name.index(">")]
     assert "doit avoir un nom" in name[: name.index("</div>")]
+    # each identifier says what it looks like and where to find it
+    category = page[page.index('id="champ-acteurs-0-categorie_juridique-aide"') :]
+    assert "avis de situation Sirene" in category[: category.index("</span>")]
     identifier = page[page.index('id="champ-acteurs-0-id"') :]
     assert 'aria-invalid="true"' not in identifier[: identifier.index(">")]
     assert "doit avoir un nom" not in identifier[: identifier.index("</div>")]
