@@ -19,6 +19,7 @@ the whole validation goes to pySHACL, with a warning in the log.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
@@ -176,9 +177,9 @@ def _sparql_rows(engine: FastEngine, descriptions: Sequence, indexes: list) -> t
     constraints = engine.constraints
     if not constraints:
         return rows, exact
-    needed = _needed_predicates(constraints)
-    vocabulary = [t for t in engine.vocabulary if needed is None or t[1] in needed]
-    store, back = _batch_store(descriptions, indexes, exact, needed, vocabulary)
+    read = _read_by_queries(_needed_predicates(constraints), _needed_classes(constraints))
+    vocabulary = [t for t in engine.vocabulary if read(t)]
+    store, back = _batch_store(descriptions, indexes, exact, read, vocabulary)
     for shape, query in constraints:
         for solution in store.query(query.query, custom_functions=custom_functions()):
             position = int(solution[GRAPH_VAR].value.rsplit(":", 1)[1])
@@ -208,7 +209,27 @@ def _needed_predicates(constraints: list) -> frozenset | None:
     return frozenset(found)
 
 
-def _batch_store(descriptions, indexes: list, exact: list[bool], needed, vocabulary) -> tuple[ox.Store, dict]:
+def _needed_classes(constraints: list) -> frozenset | None:
+    """The classes the queries' rdf:type patterns can match, or None when one of them may match any."""
+    found: set = set()
+    for _shape, query in constraints:
+        if query.predicates is not None and str(RDF.type) in query.predicates:
+            if query.classes is None:
+                return None
+            found |= {URIRef(c) for c in query.classes}
+    return frozenset(found)
+
+
+def _read_by_queries(needed: frozenset | None, classes: frozenset | None):
+    """Whether a triple can match one of the queries' patterns (see :func:`_needed_predicates`)."""
+    if needed is None:
+        return lambda triple: True
+    if classes is None:
+        return lambda triple: triple[1] in needed
+    return lambda triple: triple[1] in needed and (triple[1] != RDF.type or triple[2] in classes)
+
+
+def _batch_store(descriptions, indexes: list, exact: list[bool], read, vocabulary) -> tuple[ox.Store, dict]:
     """A store with one named graph per description: its triples and the vocabulary (those the queries read)."""
     terms: dict = {}
     back: dict = {}
@@ -218,7 +239,7 @@ def _batch_store(descriptions, indexes: list, exact: list[bool], needed, vocabul
             continue
         name = ox.NamedNode(f"urn:cap-ptce:batch:{position}")
         own = (*triples, *indexes[position].derived)
-        chosen = own if needed is None else [t for t in own if t[1] in needed]
+        chosen = [t for t in own if read(t)]
         try:
             converted = [
                 ox.Quad(_ox(terms, back, s), _ox(terms, back, p), _ox(terms, back, o), name)
@@ -268,11 +289,18 @@ def _convert(term):
 @cache
 def _kept(lexical: str, datatype: str) -> bool:
     """Whether Oxigraph stores this typed literal with this very lexical form (it rewrites 1.50 as 1.5)."""
-    store = ox.Store()
-    literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
-    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), literal))
-    stored = next(iter(store)).object
+    store, subject, predicate, lock = _probe()
+    with lock:  # a server validates in threads
+        store.add(ox.Quad(subject, predicate, ox.Literal(lexical, datatype=ox.NamedNode(datatype))))
+        stored = next(iter(store)).object
+        store.clear()
     return stored.value == lexical and stored.datatype.value == datatype
+
+
+@cache
+def _probe() -> tuple:
+    """One store for :func:`_kept` to try literals in: making a store for each costs half a millisecond."""
+    return ox.Store(), ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), threading.Lock()
 
 
 def _computed(term):
