@@ -247,8 +247,10 @@ class _Builder:
             raise self.refuse("depth", event, name=self.max_depth)
 
     def scalar(self, event: events.ScalarEvent) -> Any:
+        if event.style:  # quoted, or a block: text, whatever it looks like
+            return event.value
         tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
-        if event.style or tag == _STR_TAG:
+        if tag == _STR_TAG:
             return event.value
         if tag == _BOOL_TAG:
             if event.value not in _BOOLEANS:
@@ -293,6 +295,7 @@ class _Builder:
             self.check_node(event, 0)
             raise self.refuse("key", event)
         self.check_node(event, 0)
-        if self.resolver.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
+        # only a plain "<<" resolves to the merge tag: other keys need not be resolved
+        if event.value == "<<" and self.resolver.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
             raise self.refuse("merge", event)
         return event.value

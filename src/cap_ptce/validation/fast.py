@@ -230,20 +230,24 @@ def _read_by_queries(needed: frozenset | None, classes: frozenset | None):
 
 
 def _batch_store(descriptions, indexes: list, exact: list[bool], read, vocabulary) -> tuple[ox.Store, dict]:
-    """A store with one named graph per description: its triples and the vocabulary (those the queries read)."""
+    """A store with one named graph per description: its triples and the vocabulary (those the queries read).
+
+    Also the rdflib term of each Oxigraph literal, to read the rows back; an IRI
+    needs none (its NamedNode gives back an equal URIRef).
+    """
     terms: dict = {}
     back: dict = {}
+    iris: dict = {}
     quads = []
     for position, triples in enumerate(descriptions):
         if indexes[position] is None:
             continue
         name = ox.NamedNode(f"urn:cap-ptce:batch:{position}")
         own = (*triples, *indexes[position].derived)
-        chosen = [t for t in own if read(t)]
         try:
             converted = [
-                ox.Quad(_ox(terms, back, s), _ox(terms, back, p), _ox(terms, back, o), name)
-                for s, p, o in (*chosen, *vocabulary)
+                ox.Quad(_ox(iris, terms, back, s), _ox(iris, terms, back, p), _ox(iris, terms, back, o), name)
+                for s, p, o in (*(t for t in own if read(t)), *vocabulary)
             ]
         except _NotExact:
             exact[position] = False
@@ -258,7 +262,13 @@ class _NotExact(Exception):
     """A term that Oxigraph would not hold as rdflib does."""
 
 
-def _ox(terms: dict, back: dict, term):
+def _ox(iris: dict, terms: dict, back: dict, term):
+    if type(term) is URIRef:  # looked up by its text: rdflib's __eq__, called on every hit otherwise, is slow
+        text = str(term)
+        found = iris.get(text)
+        if found is None:
+            found = iris[text] = _convert(term)
+        return found
     found = terms.get(term)
     if found is None:
         found = terms[term] = _convert(term)
