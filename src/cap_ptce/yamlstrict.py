@@ -102,11 +102,13 @@ class LineMap:
 
     def line(self, path: tuple) -> int | None:
         """The line of ``path``, or of its nearest recorded ancestor."""
+        lines = self.lines
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            found = lines.get(path)
+            if found is not None:
+                return found
             path = path[:-1]
-        return self.lines.get(())
+        return lines.get(())
 
     def __contains__(self, path: tuple) -> bool:
         return path in self.lines

@@ -221,12 +221,32 @@ def _needed_classes(constraints: list) -> frozenset | None:
 
 
 def _read_by_queries(needed: frozenset | None, classes: frozenset | None):
-    """Whether a triple can match one of the queries' patterns (see :func:`_needed_predicates`)."""
+    """Whether a triple can match one of the queries' patterns (see :func:`_needed_predicates`).
+
+    The answer for each predicate (and each class) is kept by the term itself:
+    the loader reuses its predicate terms, so most look-ups are by identity,
+    without rdflib's ``__eq__`` and ``__hash__``, which are Python functions.
+    """
     if needed is None:
         return lambda triple: True
-    if classes is None:
-        return lambda triple: triple[1] in needed
-    return lambda triple: triple[1] in needed and (triple[1] != RDF.type or triple[2] in classes)
+    by_predicate: dict = {}
+    by_class: dict = {}
+    type_ = RDF.type
+
+    def read(triple) -> bool:
+        predicate = triple[1]
+        kept = by_predicate.get(predicate)
+        if kept is None:
+            kept = by_predicate[predicate] = predicate in needed and (2 if predicate == type_ else 1)
+        if kept != 2 or classes is None:
+            return bool(kept)
+        cls = triple[2]
+        found = by_class.get(cls)
+        if found is None:
+            found = by_class[cls] = cls in classes
+        return found
+
+    return read
 
 
 def _batch_store(descriptions, indexes: list, exact: list[bool], read, vocabulary) -> tuple[ox.Store, dict]:
