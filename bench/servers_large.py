@@ -131,13 +131,15 @@ PROJECTS = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?p a <https://w
 
 
 def _copy_lines(store: ox.Store, copies: int, out) -> int:
-    """Write the store's quads as N-Quads to ``out``: those naming a generated project once per copy."""
+    """Write the store's quads as N-Quads to ``out``: those naming a generated project or a blank node once
+    per copy (a blank node's label is the dump's, so each copy takes its own: ``_:`` becomes ``_:c{k}``)."""
     written = 0
     dump = store.dump(format=ox.RdfFormat.N_QUADS)
     for line in dump.splitlines(keepends=True):
-        if GENERATED in line:
+        if GENERATED in line or b"_:" in line:
             for k in range(copies):
-                out.write(line.replace(GENERATED, GENERATED[:-2] + f"{k}-".encode()) if k else line)
+                copied = line.replace(GENERATED, GENERATED[:-2] + f"{k}-".encode()) if k else line
+                out.write(copied.replace(b"_:", f"_:c{k}".encode()) if k else copied)
             written += copies
         else:
             out.write(line)
