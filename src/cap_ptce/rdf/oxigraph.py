@@ -16,13 +16,14 @@ quad on the sample corpus and on generated ones.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-__all__ = ["ntriples", "in_graph", "graph_digest", "ntriples_digest", "stored_digest"]
+__all__ = ["ntriples", "in_graph", "graph_digest", "ntriples_digest", "stored_digest", "ChunkReader"]
 
 _BLANK_LABEL = re.compile(rb"_:[^\s]+")
 
@@ -73,6 +74,28 @@ def stored_digest(ntriples_text: bytes) -> str:
     store = ox.Store()
     store.load(ntriples_text, format=ox.RdfFormat.N_TRIPLES)
     return ntriples_digest(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+
+
+class ChunkReader(io.RawIOBase):
+    """Byte strings read one after the other as one stream: N-Quads for the bulk loader, never joined in memory."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._rest = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._rest = memoryview(chunk)
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
 
 
 def _convert(term):

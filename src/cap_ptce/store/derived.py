@@ -23,13 +23,14 @@ whole store, as :meth:`~cap_ptce.store.KnowledgeBase.refresh_indicators` does.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from ..geo import load_geography
-from ..rdf.oxigraph import in_graph
+from ..rdf.oxigraph import ChunkReader, in_graph
 from .indicators import (
     INDICATORS_GRAPH,
     PROJECT_COUNT_QUERY,
@@ -60,12 +61,10 @@ def scratch_store(reference: Mapping[str, bytes], graphs: Mapping[str, bytes]) -
     """A store in memory with the reference graphs, the description ``graphs`` and the places they name; those places."""
     scratch = ox.Store()
     named: set[str] = set()
-    parts = []
-    for iri, text in {**reference, **graphs}.items():
+    for text in (*reference.values(), *graphs.values()):
         named |= named_places(text)
-        parts.append(in_graph(text, iri))
-    parts.append(in_graph(places_ntriples(named), PLACES_GRAPH))
-    scratch.bulk_load(b"".join(parts), format=ox.RdfFormat.N_QUADS)
+    parts = (in_graph(text, iri) for iri, text in {**reference, **graphs, PLACES_GRAPH: places_ntriples(named)}.items())
+    scratch.bulk_load(io.BufferedReader(ChunkReader(parts)), format=ox.RdfFormat.N_QUADS)
     return scratch, named
 
 

@@ -23,7 +23,7 @@ makes over the whole store, quad for quad (``tests/test_incremental_loads.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -54,7 +54,7 @@ def write_all(backend, reference: Mapping[str, bytes], written: Mapping[str, byt
         INDICATORS_GRAPH: indicators_of(scratch),
         ORGANISATIONS_GRAPH: construct(scratch, organisations_query()),
     }
-    backend.rewrite(drop=[*dropped, *written, *derived], add=_quads({**written, **derived}))
+    backend.rewrite(drop=[*dropped, *written, *derived], add=_quads({**written, **derived}))  # streamed
 
 
 def write_changed(backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, records) -> None:
@@ -70,19 +70,16 @@ def write_changed(backend, reference: Mapping[str, bytes], written: Mapping[str,
     scratch, named = scratch_store(reference, written)
     new_records = [record for record in records if record.graph in written]
     backend.update(_forget(projects, fundings, old))
-    backend.rewrite(
-        drop=old,
-        add=_quads(written)
-        + in_graph(records_to_ntriples(new_records), PROVENANCE_GRAPH)
-        + in_graph(indicators_of(scratch), INDICATORS_GRAPH),
-    )
+    derived = {PROVENANCE_GRAPH: records_to_ntriples(new_records), INDICATORS_GRAPH: indicators_of(scratch)}
+    backend.rewrite(drop=old, add=b"".join(_quads({**written, **derived})))
     backend.replace_graph(PLACES_GRAPH, places_ntriples(_still_named(store, places | named)))
     new_actors = _subjects(scratch, _ACTOR, written)
     _organisations(backend, old_actors | new_actors, rnas | _rnas(scratch, written))
 
 
-def _quads(graphs: Mapping[str, bytes]) -> bytes:
-    return b"".join(in_graph(text, iri) for iri, text in graphs.items())
+def _quads(graphs: Mapping[str, bytes]) -> Iterator[bytes]:
+    """Each graph's N-Quads, one after the other."""
+    return (in_graph(text, iri) for iri, text in graphs.items())
 
 
 def _subjects(store: ox.Store, kind: ox.NamedNode, graphs: Iterable[str]) -> set:

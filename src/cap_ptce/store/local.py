@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import logging
 import os
 import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import StoreError
-from ..rdf.oxigraph import in_graph, ntriples_digest
+from ..rdf.oxigraph import ChunkReader, in_graph, ntriples_digest
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
@@ -155,18 +156,20 @@ class LocalStore:
                 exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
             ) from None
 
-    def rewrite(self, *, drop, add: bytes) -> None:
-        """Remove the graphs ``drop``, then add the N-Quads ``add``: the bulk loader for a large write.
+    def rewrite(self, *, drop, add: bytes | Iterable[bytes]) -> None:
+        """Remove the graphs ``drop``, then add the N-Quads ``add`` (bytes, or pieces of them, streamed).
 
-        The bulk loader writes new files at each call (about 0.1 s on disk): a
-        small write goes through one transaction instead.
+        Pieces, or more than a megabyte, go through the bulk loader; it writes
+        new files at each call (about 0.1 s on disk): a small write goes
+        through one transaction instead.
         """
         self._stop_workers()
         try:
             for iri in dict.fromkeys(drop):
                 self.drop_graph(iri)
-            if len(add) > _BULK_BYTES:
-                self.store.bulk_load(add, format=ox.RdfFormat.N_QUADS)
+            if not isinstance(add, bytes) or len(add) > _BULK_BYTES:
+                stream = io.BufferedReader(ChunkReader([add] if isinstance(add, bytes) else add))
+                self.store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
             elif add:
                 self.store.load(add, format=ox.RdfFormat.N_QUADS)
         except OSError as exc:
