@@ -41,16 +41,19 @@ def number(kb: KnowledgeBase, query: str) -> int:
 # --- atomicity ---------------------------------------------------------------------------------
 
 
-def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+# Three more projects: the changed ones written with their derived facts (members=3); every project
+# changed: every graph written again in one bulk write (members=5).
+@pytest.mark.parametrize("members", [3, 5])
+def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(tmp_path, monkeypatch, members):
     kb, corpus = small_kb(tmp_path, 3)
     before = sorted(str(quad) for quad in kb.store)
     kb.close()
-    write_corpus(corpus, 6)  # three more projects
+    write_corpus(corpus, 6, members=members)
     kb = KnowledgeBase.open(tmp_path / "store", workers=1)
     real = kb._backend.rewrite
 
     def failing(*, drop, add):
-        lines = add.splitlines(keepends=True)
+        lines = (add if isinstance(add, bytes) else b"".join(add)).splitlines(keepends=True)
         real(drop=drop, add=b"".join(lines[: len(lines) // 2]))  # half the quads written, then the disk fails
         raise StoreError("cannot write the store: disk on fire")
 

@@ -105,6 +105,7 @@ class KnowledgeBase:
         self.location = location
         self._graphs: frozenset[str] | None = None
         self.version = 0  # counts the writes: what is read from the store stays true until it changes
+        self._records: tuple[int, list[GraphRecord]] | None = None  # (version, records) read at that version
 
     # --- opening ----------------------------------------------------------------------
 
@@ -215,7 +216,7 @@ class KnowledgeBase:
     def _replace_many(self, graphs: Mapping[str, bytes]) -> None:
         """Give each graph of ``graphs`` its N-Triples, in one bulk write where the store has one."""
         self._backend.replace_graphs(graphs)
-        self._graphs = None
+        self._changed()
 
     def _drop(self, iri: str) -> None:
         self._backend.drop_graph(iri)
@@ -242,8 +243,10 @@ class KnowledgeBase:
     # --- corpus -----------------------------------------------------------------------
 
     def records(self) -> list[GraphRecord]:
-        """The provenance of every description in the store."""
-        return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
+        """The provenance of every description in the store (read once between two writes: a load asks twice)."""
+        if self._records is None or self._records[0] != self.version:
+            self._records = (self.version, [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)])
+        return list(self._records[1])
 
     def corpus_sources(self, folder: str | Path, *, scope: str | None = None) -> dict[str, Path]:
         """The description files under ``folder`` by the name the store records: relative, under ``scope``."""

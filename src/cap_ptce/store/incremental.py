@@ -24,6 +24,7 @@ makes over the whole store, quad for quad (``tests/test_incremental_loads.py``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -57,24 +58,47 @@ def write_all(backend, reference: Mapping[str, bytes], written: Mapping[str, byt
     backend.rewrite(drop=[*dropped, *written, *derived], add=_quads({**written, **derived}))  # streamed
 
 
+@dataclass
+class _Before:
+    """What the store says, before a load writes, of the descriptions it replaces or removes."""
+
+    graphs: list[str]
+    projects: set
+    fundings: list
+    actors: set
+    rnas: set[str]
+    places: set[str]
+
+
 def write_changed(backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, records) -> None:
-    """Write the changed descriptions ``written`` (their ``records``), remove ``dropped``; the derived facts follow."""
-    store = backend.store
-    old = sorted({*dropped, *(iri for iri in written if store.contains_named_graph(ox.NamedNode(iri)))})
-    projects = _subjects(store, _PROJECT, old)
-    old_actors = _subjects(store, _ACTOR, old)
-    fundings = [q.object for p in projects for q in store.quads_for_pattern(p, _FUNDING, None, None)]
-    fundings = [funding for funding in fundings if isinstance(funding, ox.NamedNode)]  # VALUES takes no blank node
-    rnas = _rnas(store, old)
-    places = {q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(PLACES_GRAPH))}
+    """Write the changed descriptions ``written`` (their ``records``), remove ``dropped``; the derived facts follow.
+
+    No frame that may be on the stack when a write fails holds the store: a
+    failed load puts the store's folder back, which its last handle must have closed.
+    """
+    before = _read_before(backend.store, {*dropped, *written})
     scratch, named = scratch_store(reference, written)
     new_records = [record for record in records if record.graph in written]
-    backend.update(_forget(projects, fundings, old))
+    backend.update(_forget(before.projects, before.fundings, before.graphs))
     derived = {PROVENANCE_GRAPH: records_to_ntriples(new_records), INDICATORS_GRAPH: indicators_of(scratch)}
-    backend.rewrite(drop=old, add=b"".join(_quads({**written, **derived})))
-    backend.replace_graph(PLACES_GRAPH, places_ntriples(_still_named(store, places | named)))
+    backend.rewrite(drop=before.graphs, add=b"".join(_quads({**written, **derived})))
+    backend.replace_graph(PLACES_GRAPH, places_ntriples(_still_named(backend.store, before.places | named)))
     new_actors = _subjects(scratch, _ACTOR, written)
-    _organisations(backend, old_actors | new_actors, rnas | _rnas(scratch, written))
+    _organisations(backend, before.actors | new_actors, before.rnas | _rnas(scratch, written))
+
+
+def _read_before(store: ox.Store, graphs: set[str]) -> _Before:
+    old = sorted(iri for iri in graphs if store.contains_named_graph(ox.NamedNode(iri)))
+    projects = _subjects(store, _PROJECT, old)
+    fundings = [q.object for p in projects for q in store.quads_for_pattern(p, _FUNDING, None, None)]
+    return _Before(
+        graphs=old,
+        projects=projects,
+        fundings=[funding for funding in fundings if isinstance(funding, ox.NamedNode)],  # VALUES takes no blank node
+        actors=_subjects(store, _ACTOR, old),
+        rnas=_rnas(store, old),
+        places={q.subject.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(PLACES_GRAPH))},
+    )
 
 
 def _quads(graphs: Mapping[str, bytes]) -> Iterator[bytes]:
@@ -137,22 +161,26 @@ def _organisations(backend, actors: set, rnas: set[str]) -> None:
     before and after, are touched too, and so is every actor of these: each
     organisation is then made from all its actors, as over the whole store.
     """
-    store = backend.store
+    subjects, organisations = _touched(backend.store, actors, rnas)
+    backend.update(
+        f"""DELETE {{ GRAPH <{ORGANISATIONS_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
+  VALUES ?s {{ {_values(subjects)} }} GRAPH <{ORGANISATIONS_GRAPH}> {{ ?s ?p ?o }} }}"""
+    )
+    backend.rewrite(drop=[], add=in_graph(organisations, ORGANISATIONS_GRAPH))
+
+
+def _touched(store: ox.Store, actors: set, rnas: set[str]) -> tuple[set, bytes]:
+    """The subjects whose triples in the organisations graph go, and the organisations' triples that replace them."""
     actors = {actor for actor in actors if isinstance(actor, ox.NamedNode)}  # VALUES takes no blank node
     if rnas:
         literals = _values(ox.Literal(rna) for rna in sorted(rnas))
         actors |= {row["acteur"] for row in store.query(_RNA_ONLY % literals, use_default_graph_as_union=True)}
-    organisation = ox.NamedNode(ORGANISATIONS_GRAPH)
-    touched = {q.object for a in actors for q in store.quads_for_pattern(a, _ORGANISATION, None, organisation)}
+    graph = ox.NamedNode(ORGANISATIONS_GRAPH)
+    touched = {q.object for a in actors for q in store.quads_for_pattern(a, _ORGANISATION, None, graph)}
     found = ox.parse(_restricted(store, actors), format=ox.RdfFormat.N_TRIPLES)
     touched |= {q.object for q in found if q.predicate == _ORGANISATION}
-    actors |= {q.subject for o in touched for q in store.quads_for_pattern(None, _ORGANISATION, o, organisation)}
-    organisations = _restricted(store, actors)
-    backend.update(
-        f"""DELETE {{ GRAPH <{ORGANISATIONS_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
-  VALUES ?s {{ {_values(touched)} {_values(actors)} }} GRAPH <{ORGANISATIONS_GRAPH}> {{ ?s ?p ?o }} }}"""
-    )
-    backend.rewrite(drop=[], add=in_graph(organisations, ORGANISATIONS_GRAPH))
+    actors |= {q.subject for o in touched for q in store.quads_for_pattern(None, _ORGANISATION, o, graph)}
+    return touched | actors, _restricted(store, actors)
 
 
 def _restricted(store: ox.Store, actors: set) -> bytes:
