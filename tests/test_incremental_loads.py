@@ -139,3 +139,27 @@ def test_an_organisation_follows_a_change_in_another_description(tmp_path):
     with KnowledgeBase.open(tmp_path / "fresh") as fresh:
         fresh.load_corpus(folder, validator=None, now=WHEN, with_references=True)
         assert canonical(fresh) == after_reload
+
+
+def test_a_store_whose_derivation_is_unknown_gets_every_derived_graph_again(generated, tmp_path, monkeypatch):
+    """A store written by another version (no fingerprint, or another one) is not patched: all is worked out again."""
+    folder = copy(generated[:10], tmp_path / "corpus")
+    store = tmp_path / "store"
+    with KnowledgeBase.open(store) as kb:
+        kb.load_corpus(folder, validator=None, now=WHEN, with_references=True)
+        assert (store / "cap-ptce-derived").is_file()
+    (store / "cap-ptce-derived").write_text("written by another version\n", encoding="ascii")
+    files = sorted(folder.glob("*.yaml"))
+    _edit(files[0], "type: cooperative", "type: association")
+
+    def refused(*args, **kwargs):
+        raise AssertionError("patched the derived graphs of another version")
+
+    monkeypatch.setattr("cap_ptce.store.incremental.write_changed", refused)
+    with KnowledgeBase.open(store) as kb:
+        kb.load_corpus(folder, validator=None, now=WHEN, with_references=True)
+        reloaded = canonical(kb)
+    assert (store / "cap-ptce-derived").read_text(encoding="ascii") != "written by another version\n"
+    with KnowledgeBase.open(tmp_path / "fresh") as fresh:
+        fresh.load_corpus(folder, validator=None, now=WHEN, with_references=True)
+        assert canonical(fresh) == reloaded
