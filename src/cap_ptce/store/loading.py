@@ -125,7 +125,7 @@ def _write_incremental(kb: KnowledgeBase, written: dict, dropped: list[str], kep
     reference = reference_ntriples(backend.store, REFERENCE_GRAPHS.values())
     derivation, before = fingerprint(reference), backend.derivation
     backend.derivation = None  # until this load ends: an interrupted one leaves the store's derivation unknown
-    if all(record.graph in written for record in kept):
+    if _all_new(backend, written, dropped, kept):
         write_all(backend, reference, written, dropped, kept)
     elif before == derivation:
         write_changed(backend, reference, written, dropped, kept)
@@ -133,6 +133,17 @@ def _write_incremental(kb: KnowledgeBase, written: dict, dropped: list[str], kep
         _write_whole(kb, written, dropped, kept)
     kb._changed()
     backend.derivation = derivation
+
+
+def _all_new(backend, written: dict, dropped: list[str], kept: list[GraphRecord]) -> bool:
+    """Whether the store's every description is in ``written``: none kept as it is, none written by hand."""
+    from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH
+    from .places import PLACES_GRAPH
+
+    known = {*REFERENCE_GRAPHS.values(), PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH}
+    if backend.graph_names() - known - set(written) - set(dropped):  # a graph loaded with load_graph, say
+        return False
+    return all(record.graph in written for record in kept)
 
 
 def _write_whole(kb: KnowledgeBase, written: dict, dropped: list[str], kept: list[GraphRecord]) -> None:
