@@ -41,7 +41,15 @@ from .indicators import (
 )
 from .places import INSEE_GEO, PLACES_GRAPH, places_ntriples
 
-__all__ = ["DERIVATION", "named_places", "scratch_store", "indicators_of", "construct", "fingerprint"]
+__all__ = [
+    "DERIVATION",
+    "named_places",
+    "scratch_store",
+    "indicators_of",
+    "construct",
+    "reference_ntriples",
+    "fingerprint",
+]
 
 # Bumped when the code that writes a derived graph changes in a way its queries do not show.
 DERIVATION = "2026-12-05"
