@@ -149,6 +149,17 @@ def test_void_names_vocabularies_examples_dumps_and_endpoint(catalog, client):
     }
 
 
+def test_the_uri_space_of_descriptions_is_the_sites_base_when_it_is_not_w3id():
+    base = "https://observatoire.example.org/ptce/"
+    app = create_app({"TESTING": True, "BASE_IRI": base})
+    catalog = Graph().parse(data=app.test_client().get("/dataset.ttl").get_data(as_text=True), format="turtle")
+    spaces = {part: {str(s) for s in catalog.objects(part_iri(part), VOID.uriSpace)} for part in ("grille", "corpus")}
+    assert spaces == {"grille": {"https://w3id.org/cap-ptce/"}, "corpus": {base}}
+    for example in catalog.objects(part_iri("corpus"), VOID.exampleResource):
+        assert str(example).startswith(base)  # each example lies in the space the subset declares
+    assert {str(s) for s in catalog.objects(DATASET_IRI, VOID.uriSpace)} == {"https://w3id.org/cap-ptce/", base}
+
+
 def test_the_grid_itself_carries_the_configured_licence(client):
     graph = Graph().parse(data=client.get("/grille/cap-ptce.ttl").get_data(as_text=True), format="turtle")
     assert (None, DCTERMS.license, URIRef("https://example.org/licence")) in graph

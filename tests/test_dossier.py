@@ -139,6 +139,19 @@ def test_markdown_holds_every_question_and_answer():
         assert answer is None or _flat(answer) in _flat(text)
 
 
+def test_a_question_answered_by_keys_shows_their_values_beside_it():
+    dossier = build_dossier(load_description(ESTABLISHED).data, "fr")
+    q03 = next(q for entry in dossier.answers for q in entry.questions if q.id == "q03")
+    assert q03.answer is None and q03.values  # answered by the axes alone
+    axes = [v.text for fact in q03.values if fact.key == "axes" for v in fact.values]
+    assert "Circuits courts alimentaires" in axes
+    for text in (to_markdown(dossier), to_html(dossier)):
+        question = text.index("Des axes thématiques ou de développement ont-ils été identifiés")
+        assert "Circuits courts alimentaires" in text[question : text.index("Q4", question)]
+    q07 = next(q for entry in dossier.answers for q in entry.questions if q.id == "q07")
+    assert q07.facts and not q07.values  # the actors are a list of items: their table says them
+
+
 def test_an_unknown_key_of_a_later_format_still_shows(monkeypatch):
     data = {**load_description(EMERGING).data}
     dossier = build_dossier(data, "fr")

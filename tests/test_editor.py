@@ -94,6 +94,45 @@ def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(
     assert "acteurs:" in _state(page) and "id: cooperative" in _state(page)
 
 
+def test_a_missing_name_is_said_beside_the_name_not_the_identifier(client):
+    page = client.post(
+        "/editeur",
+        data={"etape": "acteurs-impliques", "acteurs.__n": "0", "ajouter": "acteurs", "aller": "acteurs-impliques"},
+    ).get_data(as_text=True)
+    name = page[page.index('id="champ-acteurs-0-nom"') :]
+    assert 'aria-invalid="true"' in name[: name.index(">")]
+    assert "doit avoir un nom" in name[: name.index("</div>")]
+    # each identifier says what it looks like and where to find it
+    category = page[page.index('id="champ-acteurs-0-categorie_juridique-aide"') :]
+    assert "avis de situation Sirene" in category[: category.index("</span>")]
+    identifier = page[page.index('id="champ-acteurs-0-id"') :]
+    assert 'aria-invalid="true"' not in identifier[: identifier.index(">")]
+    assert "doit avoir un nom" not in identifier[: identifier.index("</div>")]
+
+
+def test_the_last_step_leads_back_to_the_step_of_each_result_and_the_first_step_counts_its_own(client):
+    text = (CORPUS / "pole-saveurs-somme.yaml").read_text(encoding="utf-8")
+    text = text.replace("contact@saveurs-somme.example.org", "pas-une-adresse")  # a violation on the project itself
+    page = client.post("/editeur", data={"etape": "fin", "etat": text, "aller": "fin"}).get_data(as_text=True)
+    start = page.index('<nav class="steps"')
+    steps = page[start : page.index("</nav>", start)]
+    first = steps[steps.index('value="debut"') :]
+    assert "point(s) à revoir" in first[: first.index("</li>")]
+    buttons = re.findall(r'<button type="submit" name="aller" value="([^"]+)">Corriger dans le formulaire', page)
+    assert "debut" in buttons
+    assert set(buttons) <= set(STEPS)
+
+
+def test_switching_language_carries_the_description_being_written(client):
+    page = client.get("/editeur").get_data(as_text=True)
+    switch = re.search(r'<p class="lang-switch"><button ([^>]*)>', page).group(1)
+    assert 'form="editeur"' in switch and 'formaction="editor"' in switch and 'value="debut"' in switch
+    page = client.post(
+        "/editor", data={"etape": "debut", "etat": _state(page), "nom": "Pôle des Deux Rives", "aller": "debut"}
+    ).get_data(as_text=True)
+    assert '<html lang="en"' in page and 'nom: "Pôle des Deux Rives"' in _state(page)
+
+
 def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
     page = client.post(
         "/editeur",

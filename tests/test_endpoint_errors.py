@@ -133,6 +133,20 @@ def test_a_timeout_is_503_with_retry_after(app, kb, monkeypatch):
     assert int(response.headers["Retry-After"]) > 0
 
 
+def test_a_worker_stopped_by_a_signal_is_503_with_retry_after_and_logged(app, kb, monkeypatch, caplog):
+    """The engine crashed or the system killed the worker (memory): the next query gets a fresh one."""
+
+    def killed(*args, **kwargs):
+        raise errors.WorkerStoppedError("the query worker was stopped by SIGKILL")
+
+    monkeypatch.setattr(kb, "run", killed)
+    response = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
+    check_json_shape(response, 503)
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.json["error"] == "WorkerStoppedError" and "SIGKILL" in response.json["message"]
+    assert "SIGKILL" in caplog.text  # the operator sees it
+
+
 @pytest.mark.parametrize("accept", ["application/json", BROWSER])
 def test_an_unexpected_error_is_logged_and_shows_no_detail(app, kb, monkeypatch, caplog, accept):
     secret = "SELECT-secret-user-input-/home/someone/.ssh"
@@ -161,6 +175,7 @@ def test_an_unexpected_error_is_logged_and_shows_no_detail(app, kb, monkeypatch,
         (errors.QueryTimeoutError("x"), 503),
         (errors.NotFoundError("x"), 404),
         (errors.StoreError("x"), 500),
+        (errors.WorkerStoppedError("x"), 503),
     ],
 )
 def test_status_of_each_library_error(error, status):

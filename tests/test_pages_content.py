@@ -187,8 +187,12 @@ def test_shapes_page_says_what_each_shape_checks(pages):
     assert shapes and shapes <= page.ids
     text = page.text_in("fr")
     assert "Violation" in text
-    rules = ("au moins", "au plus", "de la forme", "doit valoir", "conforme à la forme", "de type", "écrite en SPARQL")
+    rules = ("au moins", "au plus", "de la forme", "doit valoir", "conforme à la forme", "valeur :", "écrite en SPARQL")
     assert sum(text.count(rule) for rule in rules) >= len(shapes)
+    # a carrier reads each kind of value in words, the technical name beside it
+    assert "une date AAAA-MM-JJ (xsd:date)" in text and "un lien vers une autre ressource (sh:IRI)" in text
+    assert "de nature sh:IRI" not in text and "de type xsd:" not in text
+    assert "le format des descriptions" in text  # a SIREN written wrong is a violation too: not only the law
 
 
 def test_catalogue_page_lists_every_download_and_the_changelog(pages):

@@ -53,6 +53,23 @@ def test_the_html_report_of_a_conforming_file_says_so_first(capsys, short_answer
     assert first == "Conforms — 0 violation(s), 1 warning(s)"
 
 
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_the_html_report_says_which_project_when_and_by_what_and_each_entry_without_results(
+    capsys, short_answer, engine
+):
+    from datetime import date
+    from html import escape
+
+    from cap_ptce.grid import load_grid
+
+    html = run(capsys, str(short_answer), "--format", "html", "--engine", engine)
+    name = description()["nom"]
+    assert f"<p>Projet : <strong>{escape(name)}</strong></p>" in html
+    assert f"Vérification du {date.today().isoformat()} par CAP PTCE " in html
+    assert f"(grille CAP PTCE {load_grid().version})" in html
+    assert html.count("<p>Rien à signaler.</p>") == len(load_grid().entries) - 1  # all but q05's entry
+
+
 def test_a_grid_warning_is_not_said_to_come_from_the_decree(capsys, short_answer):
     report = validate_file(short_answer, lang="fr")
     assert report.conforms and [r.severity for r in report.results] == ["warning"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -343,6 +344,14 @@ PATHS = [
     "index.fr.html",
     "nulle-part",
     "grille/question/q99",
+    # Folders, with and without their slash: no resource (a web server alone answers 403, or 301 then 403).
+    "grille/",
+    "grille/cap-ptce/",
+    "vocab/",
+    "telechargements/",
+    "telechargements",
+    "static/",
+    "dashboard/",
 ]
 
 
@@ -358,7 +367,22 @@ def test_the_servers_answer_every_accept_header_as_the_app(server, app_client, p
 
 
 @pytest.mark.parametrize(
-    "path", ["", "grille/question/q01", "grille/question/q01.html", f"projet/{PROJECT}/territoire"]
+    "path",
+    [
+        "",
+        "grille/question/q01",
+        "grille/question/q01.html",
+        f"projet/{PROJECT}/territoire",
+        # ?lang= before Accept-Language; only one of our languages, exactly; the first value
+        "grille/question/q01?lang=en",
+        "grille/question/q01?lang=fr",
+        "grille/question/q01.html?lang=en",
+        "?lang=en",
+        "grille/question/q01?lang=de",
+        "grille/question/q01?lang=EN",
+        "grille/question/q01?vue=1&lang=en",
+        "grille/question/q01?lang=de&lang=en",
+    ],
 )
 def test_the_servers_choose_the_language_as_the_app(server, app_client, path):
     for accept in (None, FIREFOX, "text/turtle"):
@@ -564,3 +588,22 @@ def test_a_redirect_never_names_the_host_the_client_gave(server, path):
     assert response.status_code == 303
     assert "evil.example" not in response.headers["Location"]
     assert urljoin(server + path, response.headers["Location"]).startswith(server)
+
+
+@pytest.mark.parametrize("path", ["explorer", "explorateur", "dashboard", "tableau-de-bord"])
+def test_the_explorer_and_the_dashboards_answer_at_both_addresses(server, app_client, path):
+    """The app serves each language at its own address (/explorer is English); the static site sends there."""
+    served = app_client.get("/" + path, headers={"Accept": FIREFOX}).get_data(as_text=True)
+    lang = re.search(r'<html lang="([a-z]+)"', served).group(1)
+    response = _get(server + path, FIREFOX, "fr-FR,fr;q=0.9" if lang == "en" else "en")  # the address decides
+    assert response.status_code == 303
+    page = requests.get(urljoin(server + path, response.headers["Location"]), timeout=30)
+    assert page.status_code == 200
+    assert re.search(r'<html lang="([a-z]+)"', page.text).group(1) == lang
+
+
+def test_a_refusal_says_its_charset(server):
+    response = _get(server + "grille/question/q01", "image/png")
+    assert response.status_code == 406
+    assert "représentation" in response.content.decode("utf-8")
+    assert parse_options_header(response.headers["Content-Type"])[1].get("charset", "").lower() == "utf-8"

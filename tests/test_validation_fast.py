@@ -14,7 +14,7 @@ import logging
 import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import RDF, SH, XSD
 
 from cap_ptce.project import load_description
 from cap_ptce.project.generate import write_synthetic
@@ -415,6 +415,14 @@ COMPONENTS = {
         "ex:a ex:code '123' ; ex:label 'ab' ; ex:other 'x' .",
         "ex:a ex:code '1' ; ex:label 'b' ; ex:other 'x' . ex:b ex:code 'ok' ; ex:other 'y' .",
     ),
+    "SHACL-SPARQL: type patterns (the batch's store leaves out the types that no query reads)": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:sparql ex:Q ; sh:message 'shape'@en ."
+        " ex:Q a sh:SPARQLConstraint ; sh:message '{?o}'@en ; sh:prefixes ex:ont ;"
+        ' sh:select """SELECT $this ?o WHERE { $this ex:p ?o . FILTER NOT EXISTS { ?o a ex:C } }""" .'
+        " ex:ont a owl:Ontology ; sh:declare [ sh:prefix 'ex' ; sh:namespace 'http://example.org/'^^xsd:anyURI ] .",
+        "ex:a a ex:T ; ex:p ex:x . ex:x a ex:C , ex:D .",
+        "ex:a a ex:T ; ex:p ex:x , ex:y . ex:x a ex:D . ex:y a ex:C .",
+    ),
     "minExclusive, maxInclusive, maxExclusive": (
         "ex:S a sh:PropertyShape ; sh:targetSubjectsOf ex:n ; sh:path ex:n ; sh:minExclusive 0 ; sh:maxInclusive 10 ;"
         " sh:message 'm'@en . ex:T a sh:PropertyShape ; sh:targetSubjectsOf ex:d ; sh:path ex:d ;"
@@ -565,6 +573,34 @@ def test_a_predicate_variable_that_a_top_level_filter_restricts_names_its_predic
         given = "VALUES ?p { <http://example.org/a> <http://example.org/b> }" in compiled.query
         assert given == (body in list(bodies)[:2]), body
     assert "VALUES ?path {" in queries["PlaceholderText"].query
+
+
+def test_the_batch_store_holds_only_the_type_triples_that_a_query_reads():
+    from cap_ptce.validation.fast import _needed_classes, default_engine
+    from cap_ptce.validation.fastsparql import compile_constraint
+
+    queries = {s.node.rsplit("#", 1)[-1]: q for s, q in default_engine().constraints}
+    assert queries["LegalNatureUnknown"].classes == frozenset({str(CAP.Project)})
+    assert CAP.Actor in _needed_classes(default_engine().constraints)
+    shape = FastEngine(Graph().parse(data=PREFIXES + COMPONENTS["not"][0], format="turtle")).shapes[EX.S]
+    bodies = {
+        "$this a ex:C ; ex:p ?o . ?o a ex:D .": {"http://example.org/C", "http://example.org/D"},
+        "$this ex:p ?o . FILTER NOT EXISTS { ?o a ex:C }": {"http://example.org/C"},
+        "$this ex:p ?o .": set(),
+        "$this a ?class .": None,  # any class
+        "$this a ex:C , ex:D .": None,  # an object list: not followed
+        "$this rdf:type ex:C .": None,  # written out: not followed
+        "$this ex:p/a ex:C .": None,  # in a path
+        "$this ?p ex:C . FILTER (?p IN (rdf:type))": None,  # a variable that may be rdf:type
+    }
+    for body, expected in bodies.items():
+        node = BNode()
+        graph = Graph().parse(data=PREFIXES, format="turtle")
+        text = f"PREFIX ex: <http://example.org/> PREFIX rdf: <{RDF}> SELECT $this WHERE {{ {body} }}"
+        graph.add((node, SH.select, Literal(text)))
+        graph.add((node, SH.message, Literal("m")))
+        compiled, problems = compile_constraint(graph, shape, node)
+        assert problems == [] and compiled.classes == (None if expected is None else frozenset(expected)), body
 
 
 def test_the_fast_engine_sees_the_data_graph_that_pyshacl_sees(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import NotFoundError
 
-__all__ = ["DATA_KINDS", "data_dir", "package_file"]
+__all__ = ["DATA_KINDS", "data_dir", "package_file", "tool_version"]
 
 # kind -> folder in the repository (the wheel holds it as cap_ptce/data/<kind>)
 DATA_KINDS = {
@@ -42,3 +42,14 @@ def package_file(*parts: str) -> Path:
     if not path.exists():
         raise NotFoundError(f"package file {'/'.join(parts)} is missing")
     return path
+
+
+@cache
+def tool_version() -> str:
+    """The installed version of CAP PTCE, which documents it makes name ("?" from a tree never installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cap-ptce")
+    except PackageNotFoundError:
+        return "?"

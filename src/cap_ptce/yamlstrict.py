@@ -102,11 +102,13 @@ class LineMap:
 
     def line(self, path: tuple) -> int | None:
         """The line of ``path``, or of its nearest recorded ancestor."""
+        lines = self.lines
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            found = lines.get(path)
+            if found is not None:
+                return found
             path = path[:-1]
-        return self.lines.get(())
+        return lines.get(())
 
     def __contains__(self, path: tuple) -> bool:
         return path in self.lines
@@ -247,8 +249,10 @@ class _Builder:
             raise self.refuse("depth", event, name=self.max_depth)
 
     def scalar(self, event: events.ScalarEvent) -> Any:
+        if event.style:  # quoted, or a block: text, whatever it looks like
+            return event.value
         tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
-        if event.style or tag == _STR_TAG:
+        if tag == _STR_TAG:
             return event.value
         if tag == _BOOL_TAG:
             if event.value not in _BOOLEANS:
@@ -293,6 +297,7 @@ class _Builder:
             self.check_node(event, 0)
             raise self.refuse("key", event)
         self.check_node(event, 0)
-        if self.resolver.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
+        # only a plain "<<" resolves to the merge tag: other keys need not be resolved
+        if event.value == "<<" and self.resolver.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
             raise self.refuse("merge", event)
         return event.value

@@ -106,8 +106,10 @@ def test_switch_to_english(live_server, context):
     assert "Conforms" in page.inner_text(".verdict")
     screenshot(page, "validator-en-report")
     page.goto(live_server + "/editeur")
-    page.click(".lang-switch a")
+    page.fill("#champ-nom", "Pôle des Deux Rives")
+    page.click(".lang-switch button")  # the description being written comes along
     assert page.url.endswith("/editor") and page.inner_text("h1") == "Fill a description in along the grid"
+    assert page.input_value("#champ-nom") == "Pôle des Deux Rives"
 
 
 # A small project, entry by entry: answers (q01…q18) and the structured facts the law asks for.

@@ -64,6 +64,8 @@ def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
                     lines += ["", f"*{t('dossier.see_facts', lang)} {_escape(', '.join(q.facts))}*"]
             elif q.facts:
                 lines.append(f"*{t('dossier.answered_by_facts', lang)} {_escape(', '.join(q.facts))}*")
+                if q.values:
+                    lines += ["", *_facts(q.values, colon)]
             else:
                 lines.append(f"*{t('dossier.no_answer', lang)}*")
     lines += ["", f"## {t('dossier.facts_title', lang)}"]

@@ -133,6 +133,8 @@ class Answer:
     answer: str | None
     examples: tuple[str, ...]
     facts: tuple[str, ...] = ()  # labels of the structured keys given that answer the question
+    # the values of those keys that are not in a list of items (axes, communes…), shown with the question
+    values: tuple[Fact, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -222,6 +224,7 @@ def _answers(grid: Grid, data: Mapping, builder: _Builder, future: bool):
                     answer_text(data, q.id),
                     tuple(example.label.get(lang) for example in q.examples),
                     tuple(builder.path_label(path) for path in given),
+                    tuple(fact for path in given if (fact := builder.path_fact(data, path)) is not None),
                 )
             )
         yield EntryAnswers(entry.id, entry.position, entry.label.get(lang), tuple(questions))
@@ -272,6 +275,23 @@ class _Builder:
             if spec is None:
                 return path
         return self.label(spec, keys[-1])
+
+    def path_fact(self, data: Mapping, path: str) -> Fact | None:
+        """The fact at a key path of the grid's ``champs``, if no list of items lies on the way (a list's
+        values are in its table)."""
+        spec, keys = PROJECT, path.split(".")
+        for key in keys[:-1]:
+            spec_field = spec.field(key)
+            if spec_field is None or spec_field.kind not in (Kind.NEST, Kind.OBJECT):
+                return None
+            spec, data = SPECS[spec_field.arg], data.get(key)
+            if not isinstance(data, Mapping):
+                return None
+        spec_field = spec.field(keys[-1])
+        if spec_field is None or spec_field.kind in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT):
+            return None
+        found = self.facts(spec, data, [keys[-1]])
+        return found[0] if found else None
 
     def facts(self, spec: NodeSpec, data: Mapping, keys) -> list[Fact]:
         found = []

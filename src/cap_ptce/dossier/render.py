@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ..errors import ParameterError
 from ..i18n import t
 from ..rdf.namespaces import GRILLE
+from ..resources import tool_version
 from .model import Dossier
 
 __all__ = ["DOSSIER_FORMATS", "render_body", "to_html", "to_markdown", "to_pdf", "render_dossier", "MEDIA_TYPES"]
@@ -73,17 +74,8 @@ def to_html(dossier: Dossier, *, annex: dict | None = None, today: date | None =
         style=Markup(style),
         body=render_body(dossier, annex=annex),
         today=(today or date.today()).isoformat(),
-        version=_version(),
+        version=tool_version(),
     )
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("cap-ptce")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "?"
 
 
 def _css_string(text: str) -> str:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..errors import ParameterError
 from ..i18n import t
+from ..resources import tool_version
 from .dashboard import Chart
 from .facets import Selection
 from .view import CorpusView
@@ -67,7 +68,7 @@ def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: d
         last_loaded=max((r.loaded_at for r in records), default=None).isoformat() if records else "—",
         store=view.kb.location or t("report.corpus.memory_store", lang),
         today=(today or date.today()).isoformat(),
-        version=_version(),
+        version=tool_version(),
     )
 
 
@@ -84,15 +85,6 @@ def filter_labels(exploration, lang: str) -> list[str]:
     if exploration.selection.words:
         found.append(f"« {exploration.selection.words} »" if lang == "fr" else f"“{exploration.selection.words}”")
     return found
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("cap-ptce")
-    except PackageNotFoundError:  # a source tree never installed
-        return "?"
 
 
 @cache

@@ -12,6 +12,7 @@ each kind of value is read is in :mod:`cap_ptce.project.build_kinds`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ..errors import UnknownKeyError, YamlError
@@ -66,12 +67,18 @@ class _Builder(KindReader, FactReader):
         return error(message, source=self.source, line=self.linemap.line(path), key=key, hint=hint)
 
     def note(self, node: str, key: str | None, path: tuple, scope: str | None = None) -> None:
-        pred = None if key is None else predicate(key, scope)
-        if key is not None and pred is None:
+        """Remember the line of ``node``, or of its ``key``: the first one given (several hundred a description)."""
+        if key is None:
+            entry = (node, None)
+        else:
+            text = _predicate_text(key, scope)
+            if text is None:
+                return
+            entry = (node, text)
+        if entry in self.lines:
             return
-        entry = (node, None if pred is None else str(pred))
         line = self.linemap.line(path)
-        if line is not None and entry not in self.lines:
+        if line is not None:
             self.lines[entry] = line
 
     # -- the project -----------------------------------------------------
@@ -316,3 +323,10 @@ class _Builder(KindReader, FactReader):
                 out[key] = members
             if partners:
                 out.setdefault("partenaires", []).extend(partners)
+
+
+@cache
+def _predicate_text(key: str, scope: str | None) -> str | None:
+    """The predicate of ``key`` as text, as the lines are keyed; None for a block (``@nest``)."""
+    found = predicate(key, scope)
+    return None if found is None else str(found)

@@ -25,6 +25,9 @@ from .context import context, expand
 __all__ = ["document_graph", "document_triples", "jsonld_graph"]
 
 
+_TYPE = RDF.type  # rdflib's namespace makes a new term on each access
+
+
 @cache
 def _term(key: str, scope: str | None) -> tuple[str, URIRef | None, bool, str | None, str | None]:
     """``(kind, predicate, reverse, type, language)`` of a term; kind is "nest" or "property"."""
@@ -93,7 +96,7 @@ class _Emitter:
     def node(self, node: dict, scope: str | None) -> URIRef:
         subject = self.iri(node["@id"])
         if "@type" in node:
-            self.add((subject, RDF.type, expand(node["@type"])))
+            self.add((subject, _TYPE, expand(node["@type"])))
         self.properties(subject, node, scope)
         return subject
 

@@ -9,12 +9,16 @@ Options=MultiViews`` (MultiViews must be named for the file to switch it off).
 
 from __future__ import annotations
 
-from ..i18n import other_language
+import re
+from collections.abc import Mapping
+
+from ..i18n import LANGUAGES, other_language
 from ..rdf.accept import KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
 from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS, STATIC_METHODS, cors_headers
 from .static_rules import (
     CHAIN,
     CLASSES,
+    NOT_ACCEPTABLE_FILE,
     NOT_DOCUMENTS,
     PART_DEPTHS,
     PART_SEGMENT,
@@ -24,18 +28,20 @@ from .static_rules import (
     documents_of_class,
     link_value,
     media_types,
-    not_acceptable_text,
 )
 
 __all__ = ["apache_rules"]
 
 
-def apache_rules(base_path: str, default_lang: str, base_iri: str) -> str:
-    """An ``.htaccess`` for Apache 2.4 (mod_rewrite, mod_headers, mod_mime, mod_dir) at ``base_path``."""
+def apache_rules(base_path: str, default_lang: str, base_iri: str, aliases: Mapping[str, str] | None = None) -> str:
+    """An ``.htaccess`` for Apache 2.4 (mod_rewrite, mod_headers, mod_mime, mod_dir) at ``base_path``.
+
+    ``aliases``: paths whose page has one address per language (``explorer``), with their document.
+    """
     sections = (
         _files(base_path),
         _headers(),
-        _paths(base_path, base_iri),
+        _paths(base_path, base_iri, aliases or {}),
         _keys(default_lang),
         _answers(),
     )
@@ -58,11 +64,11 @@ def _files(base_path: str) -> list[str]:
         "DirectoryIndex index.html",
         "DirectorySlash Off",
         f"ErrorDocument 404 {base_path}404.html",
-        f"ErrorDocument 406 {_quote(not_acceptable_text())}",
+        f"ErrorDocument 406 {base_path}{NOT_ACCEPTABLE_FILE}",
     ]
     lines += [f"AddType {media_type} .{suffix}" for suffix, media_type in media_types()]
     text = " ".join("." + suffix for suffix, _ in media_types() if suffix != "rdf")
-    return [*lines, f"AddCharset utf-8 .html .css {text}", ""]
+    return [*lines, "AddType text/plain .txt", f"AddCharset utf-8 .html .css .txt {text}", ""]
 
 
 def _headers() -> list[str]:
@@ -74,6 +80,8 @@ def _headers() -> list[str]:
         *(f"  Header always set {name} {_quote(value)} env=CAP_PREFLIGHT" for name, value in _preflight().items()),
         f"  Header always set Vary {_quote(NEGOTIATED_VARY)} env=CAP_SEE_OTHER",
         '  Header always set Vary "Accept" env=CAP_NOT_ACCEPTABLE',
+        "  # (the 406's text is a file: Apache reaches it by an internal redirect, which renames the variable)",
+        '  Header always set Vary "Accept" env=REDIRECT_CAP_NOT_ACCEPTABLE',
     ]
     for kind, _, _ in CLASSES:
         value = link_value(kind, "%{CAP_UP}e%{CAP_NAME}e")
@@ -96,7 +104,7 @@ def _preflight() -> dict[str, str]:
     return {k: v for k, v in cors_headers(ANY_ORIGIN, preflight=True, methods=STATIC_METHODS).items() if k not in every}
 
 
-def _paths(base_path: str, base_iri: str) -> list[str]:
+def _paths(base_path: str, base_iri: str, aliases: Mapping[str, str]) -> list[str]:
     """From the path: the rule files (404), VoID, the documents' stem, name and kind; files are served as they are."""
     docs = document_pattern()
     lines = [
@@ -109,6 +117,10 @@ def _paths(base_path: str, base_iri: str) -> list[str]:
         "RewriteCond %{REQUEST_METHOD} =OPTIONS",
         "RewriteRule ^ - [R=204,L,E=CAP_PREFLIGHT:1]",
         "RewriteRule ^\\.well-known/void$ dataset.ttl [R=303,L]",
+        *_alias_lines(aliases),
+        "# A folder that is no resource is not found, as in the app (Apache would answer 403).",
+        "RewriteCond %{REQUEST_FILENAME} -d",
+        f"RewriteRule ^{NOT_DOCUMENTS} - [R=404,L]",
         f"RewriteRule ^{NOT_DOCUMENTS} - [L]",
         "# The folder of the site on disk, to look for the documents of a path.",
         'RewriteCond "%{REQUEST_FILENAME}%{PATH_INFO}#$1" "^(.*)(.*)#\\2$"',
@@ -136,7 +148,15 @@ def _paths(base_path: str, base_iri: str) -> list[str]:
     for kind, suffix, _ in CLASSES:
         lines += ["RewriteCond %{ENV:CAP_STEM} !^$", f"RewriteCond %{{ENV:CAP_ROOT}}%{{ENV:CAP_STEM}}.{suffix} -f"]
         lines.append(f"RewriteRule ^ - [E=CAP_CLASS:{kind}]")
+    lines += ["RewriteCond %{ENV:CAP_CLASS} ^$", "RewriteCond %{REQUEST_FILENAME} -d", "RewriteRule ^.+$ - [R=404,L]"]
     return [*lines, "# A file is served as it is.", "RewriteCond %{REQUEST_FILENAME} -f", "RewriteRule ^ - [L]", ""]
+
+
+def _alias_lines(aliases: Mapping[str, str]) -> list[str]:
+    if not aliases:
+        return []
+    lines = ["# Pages with one address per language (the app's /explorer is the English explorer): their document."]
+    return lines + [f"RewriteRule ^{re.escape(path)}$ {doc} [R=303,L,QSD]" for path, doc in aliases.items()]
 
 
 def _raw_and_key(var: str, source: str, ranges) -> list[str]:
@@ -187,7 +207,15 @@ def _keys(default_lang: str) -> list[str]:
         lines += _raw_and_key(f"LANG_{lang.upper()}", "CAP_ACCEPT_LANGUAGE", language_ranges(lang))
     lines += [f"RewriteRule ^ - [E=CAP_LANG:{default_lang}]"]
     lines += [f'RewriteCond expr "%{{env:CAP_LANG_{other.upper()}}} -gt %{{env:CAP_LANG_{default_lang.upper()}}}"']
-    return [*lines, f"RewriteRule ^ - [E=CAP_LANG:{other}]", ""]
+    lines += [f"RewriteRule ^ - [E=CAP_LANG:{other}]"]
+    return [
+        *lines,
+        "# ?lang= first, as the app reads it: its first value, if it is one of our languages exactly.",
+        "RewriteCond %{QUERY_STRING} (?:^|&)lang=([^&]*)",
+        f"RewriteCond %1 ^({'|'.join(LANGUAGES)})$",
+        "RewriteRule ^ - [E=CAP_LANG:%1]",
+        "",
+    ]
 
 
 def _answers() -> list[str]:
@@ -207,13 +235,13 @@ def _answers() -> list[str]:
         "RewriteRule ^ - [R=406,L,E=CAP_NOT_ACCEPTABLE:1]",
         "RewriteCond %{ENV:CAP_SELF} ^$",
         "RewriteCond %{ENV:CAP_CHOSEN} =html",
-        "RewriteRule ^ %{ENV:CAP_STEM}.%{ENV:CAP_LANG}.html%{ENV:CAP_ANCHOR} [R=303,NE,L,E=CAP_SEE_OTHER:1]",
+        "RewriteRule ^ %{ENV:CAP_STEM}.%{ENV:CAP_LANG}.html%{ENV:CAP_ANCHOR} [R=303,NE,L,QSD,E=CAP_SEE_OTHER:1]",
         "RewriteCond %{ENV:CAP_SELF} ^$",
         "RewriteCond %{ENV:CAP_CHOSEN} !^$",
-        "RewriteRule ^ %{ENV:CAP_STEM}.%{ENV:CAP_CHOSEN} [R=303,L,E=CAP_SEE_OTHER:1]",
+        "RewriteRule ^ %{ENV:CAP_STEM}.%{ENV:CAP_CHOSEN} [R=303,L,QSD,E=CAP_SEE_OTHER:1]",
         "# An .html document without a language: the page in the language asked for.",
         "RewriteCond %{ENV:CAP_SELF} =html",
         "RewriteCond %{ENV:CAP_CLASS} !^$",
-        "RewriteRule ^ %{ENV:CAP_STEM}.%{ENV:CAP_LANG}.html [R=303,L,E=CAP_SEE_OTHER:1]",
+        "RewriteRule ^ %{ENV:CAP_STEM}.%{ENV:CAP_LANG}.html [R=303,L,QSD,E=CAP_SEE_OTHER:1]",
         "",
     ]

@@ -106,6 +106,9 @@ class Part:
     conforms_to: tuple[URIRef, ...] = ()  # the standards its data follows (the ontology, the shapes…)
     availability: str = "STABLE"  # EU planned-availability code of its files
     sources: tuple[URIRef, ...] = ()  # the documents its facts come from (dct:source): the register's sources
+    # Where the IRIs of its resources start (void:uriSpace): w3id for the grid, the ontology and the shapes;
+    # the site's base for descriptions, whose projects and organisations are named under it.
+    uri_spaces: tuple[str, ...] = (BASE,)
 
     def figures(self) -> Statistics:
         """The part's statistics: as given, or measured on its graph."""
@@ -250,7 +253,8 @@ def _add_void(g: Graph, node: URIRef, pub: Publication, part: Part) -> None:
     g.add((node, DCTERMS.license, URIRef(pub.license)))
     _texts(g, node, DCTERMS.title, part.title)
     _texts(g, node, DCTERMS.description, part.description)
-    g.add((node, VOID.uriSpace, Literal(BASE)))
+    for space in part.uri_spaces:
+        g.add((node, VOID.uriSpace, Literal(space)))
     figures = part.figures()
     g.add((node, VOID.triples, Literal(figures.triples)))
     g.add((node, VOID.distinctSubjects, Literal(figures.subjects)))
@@ -351,6 +355,7 @@ def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, figures: Stati
         union,
         examples=tuple(example for part in parts for example in part.examples[:1]),
         statistics=figures,
+        uri_spaces=tuple(dict.fromkeys(space for part in parts for space in part.uri_spaces)),
     )
     node = part_iri(WHOLE)
     _add_void(g, node, pub, whole)

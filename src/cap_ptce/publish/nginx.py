@@ -8,7 +8,9 @@ being compared by :data:`cap_ptce.rdf.accept.GREATER`. Nothing but nginx's own m
 
 from __future__ import annotations
 
-from ..i18n import other_language
+from collections.abc import Mapping
+
+from ..i18n import LANGUAGES, other_language
 from ..rdf.accept import GREATER, KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
 from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS, STATIC_METHODS, cors_headers
 from .static_rules import (
@@ -33,9 +35,14 @@ HTTP_FILE = "nginx-cap-ptce-http.conf"
 SERVER_FILE = "nginx-cap-ptce-server.conf"
 
 
-def nginx_rules(base_path: str, default_lang: str, base_iri: str) -> dict[str, str]:
-    """nginx configuration files: the ``map`` blocks (``http`` context) and the ``location`` (``server``)."""
-    return {HTTP_FILE: _http(base_path, default_lang, base_iri), SERVER_FILE: _server(base_path)}
+def nginx_rules(
+    base_path: str, default_lang: str, base_iri: str, aliases: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """nginx configuration files: the ``map`` blocks (``http`` context) and the ``location`` (``server``).
+
+    ``aliases``: paths whose page has one address per language (``explorer``), with their document.
+    """
+    return {HTTP_FILE: _http(base_path, default_lang, base_iri), SERVER_FILE: _server(base_path, aliases or {})}
 
 
 def _quote(text: str) -> str:
@@ -83,7 +90,9 @@ def _language_maps(default_lang: str) -> list[str]:
     for lang in (default_lang, other):
         lines += _key_maps(f"lang_{lang}", f"{V}accept_language", language_ranges(lang))
     compare = f'"{V}key_lang_{default_lang}:{V}key_lang_{other}"'
-    return lines + _map(compare, "lang", [(_quote("~" + GREATER), other)], default_lang)
+    lines += _map(compare, "lang_header", [(_quote("~" + GREATER), other)], default_lang)
+    # ?lang= first, as the app reads it: one of our languages, exactly; anything else is ignored.
+    return lines + _map("$arg_lang", "lang", [(_quote(f"~^{lang}$"), lang) for lang in LANGUAGES], f"{V}lang_header")
 
 
 def _path_maps(base_path: str, base_iri: str) -> list[str]:
@@ -159,13 +168,20 @@ def _http(base_path: str, default_lang: str, base_iri: str) -> str:
     return "\n".join(head + body + [""])
 
 
+def _alias_lines(root: str, aliases: Mapping[str, str]) -> list[str]:
+    if not aliases:
+        return []
+    lines = ["    # Pages with one address per language (the app's /explorer is the English explorer): their document."]
+    return lines + [f"    if ($uri = {root}/{path}) {{ return 303 {root}/{doc}; }}" for path, doc in aliases.items()]
+
+
 def _add_headers(headers: dict[str, str], indent: int = 4) -> list[str]:
     """``add_header`` lines for ``headers`` and the security headers, on every answer (errors too)."""
     both = {**headers, **SECURITY_HEADERS}
     return [f'{" " * indent}add_header {name} "{value}" always;' for name, value in both.items()]
 
 
-def _server(base_path: str) -> str:
+def _server(base_path: str, aliases: Mapping[str, str]) -> str:
     root = base_path.rstrip("/")
     types = " ".join(f"{media_type} {suffix};" for suffix, media_type in media_types())
     text_types = " ".join(media_type for suffix, media_type in media_types() if suffix != "rdf")
@@ -194,10 +210,17 @@ def _server(base_path: str) -> str:
         "    }",
         "    # VoID discovery (RFC 5785).",
         f"    if ($uri = {root}/.well-known/void) {{ return 303 {root}/dataset.ttl; }}",
+        *_alias_lines(root, aliases),
         "    # The kind of resource a path names, by the documents beside it.",
         f'    set {V}class "";',
     ]
     lines += [f"    if (-f $document_root{V}stem.{suffix}) {{ set {V}class {kind}; }}" for kind, suffix, _ in CLASSES]
+    lines += [
+        "    # A folder that is no resource is not found, as in the app (nginx would answer 403, or 301 and 403).",
+        f'    set {V}folder "";',
+        f'    if (-d $request_filename) {{ set {V}folder "${{cap_ptce_class}}:folder"; }}',
+        f'    if ({V}folder = ":folder") {{ return 404; }}',
+    ]
     lines += [
         "    # An IRI: 303 See Other to the document asked for, or 406 when none is acceptable.",
         f"    if ({V}target = 406) {{ return 406 {_quote(not_acceptable_text())}; }}",

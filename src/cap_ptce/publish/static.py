@@ -13,6 +13,7 @@ links point at the documents, never at the extensionless IRIs.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from ..errors import InputError, ParameterError
 from ..rdf.negotiation import representations
 from .server_rules import apache_rules, nginx_rules
+from .static_rules import NOT_ACCEPTABLE_FILE, not_acceptable_text
 
 __all__ = ["PublishReport", "check_base", "prepare_folder", "write_site"]
 
@@ -94,17 +96,29 @@ def _write(out_dir: Path, path: str, body: bytes, report: PublishReport) -> None
 
 
 def write_site(
-    client, paths, out_dir: Path, *, base_iri: str, default_lang: str, not_found_page: bytes
+    client,
+    paths,
+    out_dir: Path,
+    *,
+    base_iri: str,
+    default_lang: str,
+    not_found_page: bytes,
+    aliases: Mapping[str, str] | None = None,
 ) -> PublishReport:
-    """Write every document of ``paths`` as ``client`` serves it, then the index, the 404 and the server rules."""
+    """Write every document of ``paths`` as ``client`` serves it, then the index, the 404 and the server rules.
+
+    ``aliases``: root-relative paths of pages that have one address per language, with their document.
+    """
     out_dir = prepare_folder(out_dir)
     report = PublishReport(out_dir)
     for path in paths:
         _write(out_dir, path, _fetch(client, path), report)
     _write(out_dir, "/index.html", (out_dir / f"index.{default_lang}.html").read_bytes(), report)
     _write(out_dir, "/404.html", not_found_page, report)
+    _write(out_dir, "/" + NOT_ACCEPTABLE_FILE, not_acceptable_text().encode("utf-8"), report)
     base_path = urlsplit(base_iri).path
-    _write(out_dir, "/.htaccess", apache_rules(base_path, default_lang, base_iri).encode("utf-8"), report)
-    for name, text in nginx_rules(base_path, default_lang, base_iri).items():
+    rules = apache_rules(base_path, default_lang, base_iri, aliases)
+    _write(out_dir, "/.htaccess", rules.encode("utf-8"), report)
+    for name, text in nginx_rules(base_path, default_lang, base_iri, aliases).items():
         _write(out_dir, "/" + name, text.encode("utf-8"), report)
     return report

@@ -41,6 +41,7 @@ __all__ = [
     "link_value",
     "describes_prefix",
     "not_acceptable_text",
+    "NOT_ACCEPTABLE_FILE",
 ]
 
 
@@ -94,7 +95,7 @@ def media_types() -> list[tuple[str, str]]:
     """(suffix, media type) of every file the site holds besides HTML and CSS."""
     found = [(rep.suffix, rep.media_type) for rep in representations(csv=True, html=False)]
     found += [(fmt.suffix.lstrip("."), fmt.media_type) for fmt in QUAD_FORMATS]
-    return [*found, ("xml", "application/xml")]  # the sitemap
+    return [*found, ("xml", "application/xml"), ("txt", "text/plain")]  # the sitemap, the 406's text
 
 
 def documents_of_class(kind: str) -> list[tuple[str, Representation, str | None]]:
@@ -125,6 +126,10 @@ def link_value(kind: str, name: str, *, current: str | None = None, describes: s
 def describes_prefix(stem: str, base_iri: str) -> str:
     """The IRI prefix of the thing whose documents are under ``stem``: projects under the base, the rest under w3id."""
     return base_iri if stem.startswith("projet/") else BASE
+
+
+# The 406's text as a file of the site: Apache sends a text given in its rules as ISO-8859-1 HTML.
+NOT_ACCEPTABLE_FILE = "406.txt"
 
 
 def not_acceptable_text() -> str:

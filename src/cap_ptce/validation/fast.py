@@ -19,6 +19,7 @@ the whole validation goes to pySHACL, with a warning in the log.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
@@ -176,9 +177,9 @@ def _sparql_rows(engine: FastEngine, descriptions: Sequence, indexes: list) -> t
     constraints = engine.constraints
     if not constraints:
         return rows, exact
-    needed = _needed_predicates(constraints)
-    vocabulary = [t for t in engine.vocabulary if needed is None or t[1] in needed]
-    store, back = _batch_store(descriptions, indexes, exact, needed, vocabulary)
+    read = _read_by_queries(_needed_predicates(constraints), _needed_classes(constraints))
+    vocabulary = [t for t in engine.vocabulary if read(t)]
+    store, back = _batch_store(descriptions, indexes, exact, read, vocabulary)
     for shape, query in constraints:
         for solution in store.query(query.query, custom_functions=custom_functions()):
             position = int(solution[GRAPH_VAR].value.rsplit(":", 1)[1])
@@ -208,21 +209,65 @@ def _needed_predicates(constraints: list) -> frozenset | None:
     return frozenset(found)
 
 
-def _batch_store(descriptions, indexes: list, exact: list[bool], needed, vocabulary) -> tuple[ox.Store, dict]:
-    """A store with one named graph per description: its triples and the vocabulary (those the queries read)."""
+def _needed_classes(constraints: list) -> frozenset | None:
+    """The classes the queries' rdf:type patterns can match, or None when one of them may match any."""
+    found: set = set()
+    for _shape, query in constraints:
+        if query.predicates is not None and str(RDF.type) in query.predicates:
+            if query.classes is None:
+                return None
+            found |= {URIRef(c) for c in query.classes}
+    return frozenset(found)
+
+
+def _read_by_queries(needed: frozenset | None, classes: frozenset | None):
+    """Whether a triple can match one of the queries' patterns (see :func:`_needed_predicates`).
+
+    The answer for each predicate (and each class) is kept by the term itself:
+    the loader reuses its predicate terms, so most look-ups are by identity,
+    without rdflib's ``__eq__`` and ``__hash__``, which are Python functions.
+    """
+    if needed is None:
+        return lambda triple: True
+    by_predicate: dict = {}
+    by_class: dict = {}
+    type_ = RDF.type
+
+    def read(triple) -> bool:
+        predicate = triple[1]
+        kept = by_predicate.get(predicate)
+        if kept is None:
+            kept = by_predicate[predicate] = predicate in needed and (2 if predicate == type_ else 1)
+        if kept != 2 or classes is None:
+            return bool(kept)
+        cls = triple[2]
+        found = by_class.get(cls)
+        if found is None:
+            found = by_class[cls] = cls in classes
+        return found
+
+    return read
+
+
+def _batch_store(descriptions, indexes: list, exact: list[bool], read, vocabulary) -> tuple[ox.Store, dict]:
+    """A store with one named graph per description: its triples and the vocabulary (those the queries read).
+
+    Also the rdflib term of each Oxigraph literal, to read the rows back; an IRI
+    needs none (its NamedNode gives back an equal URIRef).
+    """
     terms: dict = {}
     back: dict = {}
+    iris: dict = {}
     quads = []
     for position, triples in enumerate(descriptions):
         if indexes[position] is None:
             continue
         name = ox.NamedNode(f"urn:cap-ptce:batch:{position}")
         own = (*triples, *indexes[position].derived)
-        chosen = own if needed is None else [t for t in own if t[1] in needed]
         try:
             converted = [
-                ox.Quad(_ox(terms, back, s), _ox(terms, back, p), _ox(terms, back, o), name)
-                for s, p, o in (*chosen, *vocabulary)
+                ox.Quad(_ox(iris, terms, back, s), _ox(iris, terms, back, p), _ox(iris, terms, back, o), name)
+                for s, p, o in (*(t for t in own if read(t)), *vocabulary)
             ]
         except _NotExact:
             exact[position] = False
@@ -237,7 +282,13 @@ class _NotExact(Exception):
     """A term that Oxigraph would not hold as rdflib does."""
 
 
-def _ox(terms: dict, back: dict, term):
+def _ox(iris: dict, terms: dict, back: dict, term):
+    if type(term) is URIRef:  # looked up by its text: rdflib's __eq__, called on every hit otherwise, is slow
+        text = str(term)
+        found = iris.get(text)
+        if found is None:
+            found = iris[text] = _convert(term)
+        return found
     found = terms.get(term)
     if found is None:
         found = terms[term] = _convert(term)
@@ -268,11 +319,18 @@ def _convert(term):
 @cache
 def _kept(lexical: str, datatype: str) -> bool:
     """Whether Oxigraph stores this typed literal with this very lexical form (it rewrites 1.50 as 1.5)."""
-    store = ox.Store()
-    literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
-    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), literal))
-    stored = next(iter(store)).object
+    store, subject, predicate, lock = _probe()
+    with lock:  # a server validates in threads
+        store.add(ox.Quad(subject, predicate, ox.Literal(lexical, datatype=ox.NamedNode(datatype))))
+        stored = next(iter(store)).object
+        store.clear()
     return stored.value == lexical and stored.datatype.value == datatype
+
+
+@cache
+def _probe() -> tuple:
+    """One store for :func:`_kept` to try literals in: making a store for each costs half a millisecond."""
+    return ox.Store(), ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), threading.Lock()
 
 
 def _computed(term):

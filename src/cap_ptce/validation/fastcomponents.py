@@ -26,6 +26,8 @@ __all__ = ["CHECKS", "ShResult"]
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf
 _LITERAL, _DATATYPE, _STRING, _LANG_STRING = RDFS.Literal, RDFS.Datatype, XSD.string, RDF.langString
 _MIN_COUNT, _MAX_COUNT = SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent
+# read inside comprehensions, once a value: rdflib's namespace makes a new term on each access
+_IN, _HAS_VALUE, _NOT = SH.InConstraintComponent, SH.HasValueConstraintComponent, SH.NotConstraintComponent
 
 
 @dataclass(eq=False)
@@ -211,15 +213,13 @@ def _range_check(component, accepts):
 
 def _in_check(self, shape: Shape, params: dict, values: dict):
     allowed = params["values"]
-    reports = [
-        self.result(shape, SH.InConstraintComponent, f, v) for f, vs in values.items() for v in vs if v not in allowed
-    ]
+    reports = [self.result(shape, _IN, f, v) for f, vs in values.items() for v in vs if v not in allowed]
     return not reports, reports
 
 
 def _has_value_check(self, shape: Shape, params: dict, values: dict):
     reports = [
-        self.result(shape, SH.HasValueConstraintComponent, f)
+        self.result(shape, _HAS_VALUE, f)
         for expected in params["values"]
         for f, vs in values.items()
         if expected not in vs
@@ -269,7 +269,7 @@ def _conforms(self, node, value) -> bool:
 
 def _not_check(self, shape: Shape, params: dict, values: dict):
     reports = [
-        self.result(shape, SH.NotConstraintComponent, f, v)
+        self.result(shape, _NOT, f, v)
         for node in params["values"]
         for f, vs in values.items()
         for v in vs

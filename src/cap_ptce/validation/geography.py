@@ -20,6 +20,7 @@ other source.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -45,14 +46,21 @@ def place_iri(level: str, code: str) -> URIRef:
 
 def place_triples(graph: Graph) -> Iterator[tuple]:
     """What the COG says of every place that ``graph`` names."""
-    geo = load_geography()
-    source = Literal(f"COG {geo.source.millesime}")
     for place_class, level in _LEVELS.items():
-        for node in set(graph.subjects(RDF.type, place_class)):
-            code = graph.value(node, IGEO.codeINSEE)
+        for node in set(graph.subjects(_TYPE, place_class)):
+            code = graph.value(node, _CODE)
             if isinstance(node, URIRef) and code is not None:
-                yield node, CAP.geographySource, source
-                yield from _FACTS[level](geo, node, str(code).strip())
+                yield from _place_facts(level, node, str(code).strip())
+
+
+@lru_cache(maxsize=8192)
+def _place_facts(level: str, node: URIRef, code: str) -> tuple:
+    """The facts of one place, worked out once: a corpus names the same communes again and again."""
+    geo = load_geography()
+    return ((node, CAP.geographySource, Literal(f"COG {geo.source.millesime}")), *_FACTS[level](geo, node, code))
+
+
+_TYPE, _CODE = RDF.type, IGEO.codeINSEE
 
 
 def _commune(geo: Geography, node: URIRef, code: str) -> Iterator[tuple]:

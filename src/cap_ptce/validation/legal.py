@@ -41,6 +41,7 @@ from .legal_table import ESS_FAMILIES, Facts, LegalTable, legal_table
 __all__ = ["ActorFacts", "Source", "LegalStatus", "actor_facts", "legal_status", "legal_triples"]
 
 _KINDS = str(VOCAB["types-acteurs/"])
+_ACTOR = CAP.Actor
 _IMPOSSIBLE_FOR_ESS = ("droit-public", "personne-physique", "sans-personnalite-morale")
 
 
@@ -82,19 +83,22 @@ class LegalStatus:
 
 def actor_facts(graph: Graph, actor) -> ActorFacts:
     """The facts that ``graph`` gives about ``actor``."""
-    ess = graph.value(actor, CAP.isESS)
-    evidence = any((actor, p, Literal(True)) in graph for p in (CAP.esusApproval, CAP.essStatutes))
-    kinds = tuple(
-        sorted(str(k)[len(_KINDS) :] for k in graph.objects(actor, ORG.classification) if str(k).startswith(_KINDS))
-    )
+    ess = graph.value(actor, _IS_ESS)
+    evidence = any((actor, p, _TRUE) in graph for p in _EVIDENCE)
+    kinds = tuple(sorted(str(k)[len(_KINDS) :] for k in graph.objects(actor, _CLASSIFICATION) if k.startswith(_KINDS)))
     return ActorFacts(
-        category=_text(graph.value(actor, CAP.legalCategory)),
+        category=_text(graph.value(actor, _CATEGORY)),
         kinds=kinds,
         ess=None if ess is None else bool(ess.toPython()),
         evidence=evidence,
-        rna=_text(graph.value(actor, CAP.rna)),
-        legal_form=_text(graph.value(actor, CAP.legalForm)),
+        rna=_text(graph.value(actor, _RNA)),
+        legal_form=_text(graph.value(actor, _LEGAL_FORM)),
     )
+
+
+# rdflib's namespaces make a new term on each access: the hot paths read these instead
+_IS_ESS, _CATEGORY, _RNA, _LEGAL_FORM = CAP.isESS, CAP.legalCategory, CAP.rna, CAP.legalForm
+_EVIDENCE, _CLASSIFICATION, _TRUE = (CAP.esusApproval, CAP.essStatutes), ORG.classification, Literal(True)
 
 
 def _text(value) -> str | None:
@@ -228,18 +232,30 @@ def _contradicts(by_kind: Source | None, by_category: Source | None, kinds: tupl
 
 def legal_triples(graph: Graph) -> Iterator[tuple]:
     """The facts above for every actor and group of members of ``graph``, as triples to add to the data graph."""
-    table = legal_table()
     statuses = {}
-    for actor in set(graph.subjects(RDF.type, CAP.Actor)):
+    for actor in set(graph.subjects(RDF.type, _ACTOR)):
         if isinstance(actor, URIRef):
             facts = actor_facts(graph, actor)
-            statuses[actor] = legal_status(facts, table)
-            yield from _status_triples(actor, statuses[actor])
-            if facts.kinds:  # for the messages that quote them
-                yield actor, CAP.kindList, _literal(", ".join(facts.kinds))
+            statuses[actor], pairs = _status_of(facts)
+            for predicate, value in pairs:
+                yield actor, predicate, value
     for group in set(graph.subjects(RDF.type, CAP.MemberGroup)):
         if isinstance(group, URIRef):
             yield from _group_triples(graph, group, statuses)
+
+
+@lru_cache(maxsize=4096)
+def _status_of(facts: ActorFacts) -> tuple[LegalStatus, tuple]:
+    """An actor's status and the (predicate, object) pairs it adds, worked out once for each set of facts.
+
+    A corpus repeats a few hundred sets of facts over thousands of actors; the
+    status and its bilingual reasons (about 0.2 ms each) are the same every time.
+    """
+    status = legal_status(facts, legal_table())
+    pairs = tuple(_status_triples(status))
+    if facts.kinds:  # for the messages that quote them
+        pairs += ((CAP.kindList, _literal(", ".join(facts.kinds))),)
+    return status, pairs
 
 
 def _group_triples(graph: Graph, group: URIRef, statuses: dict) -> Iterator[tuple]:
@@ -261,30 +277,31 @@ def _literal(value: str | bool, lang: str | None = None) -> Literal:
     return Literal(value, lang=lang)
 
 
-def _status_triples(actor: URIRef, status: LegalStatus) -> Iterator[tuple]:
-    yield actor, CAP.essStatus, _literal(status.ess_status)
+def _status_triples(status: LegalStatus) -> Iterator[tuple]:
+    """The (predicate, object) pairs of an actor's ``status``."""
+    yield CAP.essStatus, _literal(status.ess_status)
     if status.ess_basis:
-        yield actor, CAP.essBasis, _literal(status.ess_basis)
+        yield CAP.essBasis, _literal(status.ess_basis)
     if status.nature:
-        yield actor, CAP.legalNature, _literal(status.nature)
-        yield actor, CAP.legalPerson, _literal(status.nature in ("droit-prive", "droit-public"))
-        yield from _source_triples(actor, status.nature_source, CAP.legalNatureBasis, CAP.legalNatureReason)
+        yield CAP.legalNature, _literal(status.nature)
+        yield CAP.legalPerson, _literal(status.nature in ("droit-prive", "droit-public"))
+        yield from _source_triples(status.nature_source, CAP.legalNatureBasis, CAP.legalNatureReason)
         for lang in LANGUAGES:
-            yield actor, CAP.legalNatureName, _literal(t(f"checks.nature_{status.nature}", lang), lang=lang)
+            yield CAP.legalNatureName, _literal(t(f"checks.nature_{status.nature}", lang), lang=lang)
     if status.family:
-        yield actor, CAP.legalFamily, _literal(status.family)
-        yield from _source_triples(actor, status.family_source, CAP.legalFamilyBasis, CAP.legalFamilyReason)
+        yield CAP.legalFamily, _literal(status.family)
+        yield from _source_triples(status.family_source, CAP.legalFamilyBasis, CAP.legalFamilyReason)
         for lang in LANGUAGES:
-            yield actor, CAP.legalFamilyName, _literal(t(f"checks.family_{status.family}", lang), lang=lang)
+            yield CAP.legalFamilyName, _literal(t(f"checks.family_{status.family}", lang), lang=lang)
     if status.article9:
-        yield actor, CAP.article9Role, _literal(status.article9)
+        yield CAP.article9Role, _literal(status.article9)
     for lang, name in (status.category_name or {}).items():
-        yield actor, CAP.legalCategoryName, _literal(name, lang=lang)
+        yield CAP.legalCategoryName, _literal(name, lang=lang)
     if status.kind_contradicts_category:
-        yield actor, CAP.kindContradictsCategory, _literal(True)
+        yield CAP.kindContradictsCategory, _literal(True)
 
 
-def _source_triples(actor: URIRef, source: Source, basis, reason) -> Iterator[tuple]:
-    yield actor, basis, source.basis
+def _source_triples(source: Source, basis, reason) -> Iterator[tuple]:
+    yield basis, source.basis
     for lang, text in source.reason.items():
-        yield actor, reason, _literal(text, lang=lang)
+        yield reason, _literal(text, lang=lang)

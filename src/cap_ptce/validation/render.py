@@ -12,6 +12,7 @@ reports' language, with the completeness of every entry.
 from __future__ import annotations
 
 import json
+from datetime import date
 from html import escape
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -19,8 +20,10 @@ from rdflib.namespace import DCTERMS, RDF, SH
 
 from .. import i18n
 from ..errors import ParameterError
+from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE
 from ..rdf.namespaces import bind_prefixes
+from ..resources import tool_version
 from . import REPORT_FORMATS
 from .origins import origin_counts, shape_origin
 from .report import GENERAL, Report, Result, Unreadable
@@ -231,9 +234,21 @@ def to_html(reports: list[Report]) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(words['title'])}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{escape(words['title'])}</h1>\n{_html_verdict(reports, words)}\n"
+        f"<h1>{escape(words['title'])}</h1>\n{_html_verdict(reports, words)}\n{_html_about(reports, words)}"
         f"<p>{escape(words['legend'])}</p>\n{body}\n</body>\n</html>\n"
     )
+
+
+def _html_about(reports: list[Report], words: dict[str, str]) -> str:
+    """What a report read alone (attached to an application) must say: which project, when, checked by what."""
+    named = [report.name for report in reports if isinstance(report, Report) and report.name]
+    project = (
+        f"<p>{escape(words['project'] + words['colon'])} <strong>{escape(named[0])}</strong></p>\n"
+        if len(reports) == 1 and named
+        else ""
+    )
+    made = words["made"].format(date=date.today().isoformat(), version=tool_version(), grid=load_grid().version)
+    return f"{project}<p>{escape(made)}</p>\n"
 
 
 def _html_verdict(reports: list[Report], words: dict[str, str]) -> str:
@@ -263,8 +278,7 @@ def _html_file(report: Report, words: dict[str, str]) -> str:
     for _entry_id, label, answered, results in _groups(report):
         suffix = f" <small>({escape(answered)})</small>" if answered else ""
         parts.append(f"<h3>{escape(label)}{suffix}</h3>")
-        if results:
-            parts.append(_html_table(report, results, words))
+        parts.append(_html_table(report, results, words) if results else f"<p>{escape(words['nothing'])}</p>")
     parts.append("</section>")
     return "\n".join(parts)
 

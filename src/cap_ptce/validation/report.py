@@ -36,7 +36,7 @@ from ..errors import CapPtceError, InputFileError, ParameterError
 from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project import DESCRIPTION_SUFFIXES, load_description
-from ..rdf.namespaces import CAP, PREFIXES, VOCAB
+from ..rdf.namespaces import CAP, PREFIXES, SCHEMA, VOCAB
 from .completeness import Completeness, completeness, completeness_shapes, question_iri, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
 from .engines import engine_choice
@@ -85,6 +85,7 @@ class Report:
     completeness: Completeness
     lang: str = DEFAULT_LANGUAGE
     graph: Graph = field(default_factory=Graph, compare=False, repr=False)
+    name: str | None = field(default=None, compare=False)  # the project's name, for a report read alone
 
     def count(self, severity: str) -> int:
         return sum(1 for result in self.results if result.severity == severity)
@@ -175,9 +176,11 @@ def report_from_shacl(
             key=_result_order,
         )
     )
-    counts = completeness(graph, _project(graph), lang)
+    project = _project(graph)
+    counts = completeness(graph, project, lang)
     conforms = not any(result.severity == "violation" for result in results)
-    return Report(source, conforms, results, counts, lang, report_graph)
+    name = graph.value(project, SCHEMA.name) if project is not None else None
+    return Report(source, conforms, results, counts, lang, report_graph, str(name) if name is not None else None)
 
 
 def _project(graph: Graph) -> URIRef | None:

@@ -172,4 +172,14 @@ def static_paths() -> list[str]:
     return paths
 
 
+def static_aliases() -> dict[str, str]:
+    """The explorer's and the dashboards' addresses in the static copy, each with its language's document:
+    the app answers ``/explorer`` with the English explorer, a web server sends to ``explorateur.en.html``."""
+    aliases = {}
+    for routes in (ROUTES, DASHBOARD_ROUTES):
+        for lang, route in routes.items():
+            aliases[route.lstrip("/")] = f"{routes['fr'].lstrip('/')}.{lang}.html"  # as static_paths names it
+    return aliases
+
+
 assert len({spec.id for spec in CHARTS}) == len(CHARTS)  # a chart's id is its address

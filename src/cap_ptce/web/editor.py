@@ -27,7 +27,9 @@ from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
 from ..project import data_to_yaml, load_description
+from ..project.context import predicate
 from ..project.schema import PROJECT, SPECS, Kind
+from ..rdf.namespaces import PREFIXES
 from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL
 from ..yamlstrict import load_yaml
@@ -221,10 +223,45 @@ def _messages(report, error, paths: dict, step: str, grid, lang: str) -> list[tu
         if step in ENTRY_KEYS and result.entry != step or step == "debut" and result.entry != GENERAL:
             continue
         unanswered = result.shape.rsplit("#", 1)[-1].startswith("Answered-")
-        path = (result.question,) if unanswered and result.question else paths.get(result.line, ())
+        path = (
+            (result.question,)
+            if unanswered and result.question
+            else _value_path(paths.get(result.line, ()), result.path)
+        )
         text = in_form_words(result.message, path, step, grid, lang, result.value)
         found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
     return found
+
+
+def _value_path(line_path: tuple, result_path: str | None) -> tuple:
+    """The path of the value a result is about, from the path of its line.
+
+    A missing key has no line: its result points at its node's first line, whose
+    path names another key (``acteurs.0.id`` for an actor without ``nom``). The
+    key of the node that the result's predicate is written with is the one to mark.
+    """
+    prefix, _, local = (result_path or "").partition(":")
+    namespace = PREFIXES.get(prefix)
+    if not line_path or namespace is None or not local:  # no path, or a path of several steps
+        return line_path
+    predicate_iri = str(namespace) + local
+    owner, spec = line_path[:-1], PROJECT
+    for part in owner:
+        spec_field = spec.field(part) if isinstance(part, str) else None
+        if isinstance(part, str) and (spec_field is None or spec_field.arg not in SPECS):
+            return line_path
+        spec = SPECS[spec_field.arg] if spec_field is not None else spec
+    for spec_field in spec.fields:
+        if _predicate_iri(spec_field.key, spec.scope) == predicate_iri:
+            return (*owner, spec_field.key)
+    return line_path
+
+
+def _predicate_iri(key: str, scope: str | None) -> str | None:
+    try:
+        return str(predicate(key, scope))
+    except KeyError:  # a key that names no predicate (``id``, a relation's kind)
+        return None
 
 
 def _error_message(error: InputError) -> dict:
@@ -233,7 +270,8 @@ def _error_message(error: InputError) -> dict:
 
 def _steps(grid, report, lang: str) -> list[dict]:
     done = {e.id: e for e in report.completeness.entries} if report is not None else {}
-    steps = [{"id": "debut", "label": step_label(grid, "debut", lang), "count": None}]
+    general = sum(1 for r in report.results if r.entry == GENERAL) if report is not None else 0
+    steps = [{"id": "debut", "label": step_label(grid, "debut", lang), "count": None, "problems": general}]
     for entry in grid.entries:
         counts = done.get(entry.id)
         steps.append(
@@ -253,12 +291,14 @@ def _steps(grid, report, lang: str) -> list[dict]:
 def _final(step: str, report, paths: dict, grid, lang: str) -> dict:
     """The last step's report, its messages in the form's words like those beside the fields."""
     if step != "fin" or report is None or isinstance(report, Unreadable):
-        return {"groups": None, "chart": None}
+        return {"groups": None, "chart": None, "fix_steps": {}}
     groups = [
         replace(group, results=tuple(_in_form_words(shown, paths, grid, lang) for shown in group.results))
         for group in result_groups(report)
     ]
-    return {"groups": groups, "chart": Markup(completeness_svg(report, lang))}
+    # each group's step of the form, where its results are fixed: an entry's own, the first for the rest
+    fix_steps = {entry: entry for entry in ENTRY_KEYS} | {GENERAL: "debut"}
+    return {"groups": groups, "chart": Markup(completeness_svg(report, lang)), "fix_steps": fix_steps}
 
 
 def _in_form_words(shown: ShownResult, paths: dict, grid, lang: str) -> ShownResult:

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from werkzeug.datastructures import MultiDict
 
 from ..geo import load_geography
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
 from ..project.values import SLUG_RE, Unreadable, read_bool, slugify
 
@@ -197,6 +197,8 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
         control.widget = "email"
     elif kind == Kind.TEXT and spec_field.key in _LONG_TEXTS:
         control.widget = "textarea"
+    if control.hint is None and f"editor.hint_code.{spec_field.arg}" in catalogue() and kind == Kind.CODE:
+        control.hint = t(f"editor.hint_code.{spec_field.arg}", lang)  # where to find an identifier, what it looks like
     return control
 
 

@@ -17,7 +17,9 @@ QueryTooLargeError                      413     request over MAX_REQUEST_BYTES, 
 TooManyQueriesError                     429     this client's own share is in use; Retry-After says when to try again
 QueryTimeoutError                       503     the server stopped the work, or is saturated (ServerBusyError);
                                                 Retry-After says when to try again
-WorkerStoppedError                      500     a query worker ended by a signal: logged, and its message shown
+WorkerStoppedError                      503     a query worker ended by a signal (a crash, the system out of
+                                                memory, an operator): logged, its message shown, Retry-After
+                                                (the next query gets a fresh worker)
 StoreError and anything unexpected      500     logged with its traceback, shown without it
 ======================================  ======  ==========================================
 """
@@ -42,6 +44,7 @@ STATUS: tuple[tuple[type[errors.CapPtceError], int], ...] = (
     (errors.QueryTooLargeError, 413),
     (errors.TooManyQueriesError, 429),
     (errors.QueryTimeoutError, 503),
+    (errors.WorkerStoppedError, 503),
     (errors.QueryError, 400),
     (errors.InputError, 400),
     (errors.NotFoundError, 404),
@@ -92,7 +95,9 @@ def error_response(status: int, payload: dict, headers: dict | None = None) -> R
 
 def _library_error(exc: errors.CapPtceError) -> Response:
     status = status_of(exc)
-    if status == 500 and not isinstance(exc, errors.WorkerStoppedError):
+    if isinstance(exc, errors.WorkerStoppedError):
+        log.error("query worker stopped on %s %s: %s", request.method, request.path, exc)
+    elif status == 500:
         log.error("store error on %s %s: %s", request.method, request.path, exc)
         return _unexpected(exc)
     payload = {"error": type(exc).__name__, "message": exc.message}

@@ -19,6 +19,7 @@ from flask import g, render_template
 
 from ..publish.static import PublishReport, check_base, write_site
 from . import create_app
+from .dashboard import static_aliases
 from .dashboard import static_paths as dashboard_paths
 from .linked_data import documents_of
 from .pages import find_resource
@@ -62,6 +63,7 @@ def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | N
         base_iri=base_iri,
         default_lang=app.config["DEFAULT_LANG"],
         not_found_page=_not_found_page(app, base_path),
+        aliases=static_aliases(),
     )
 
 

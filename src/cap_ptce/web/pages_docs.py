@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from .. import i18n
 from ..rdf.namespaces import BASE, CAP, GRILLE, ONTOLOGY_IRI, SHAPES
@@ -187,7 +187,7 @@ def _constraint_words(p: Presenter, graph: Graph, node) -> list[str]:
             words.append(i18n.t(key, p.lang, value=str(value)))
     for prop, key in _TERMS.items():
         for value in graph.objects(node, prop):
-            words.append(i18n.t(key, p.lang, value=p.label(value, graph)[0]))
+            words.append(i18n.t(key, p.lang, value=_value_words(p, graph, value)))
     for value in graph.objects(node, SH["class"]):
         words.append(i18n.t("shapes.class", p.lang, value=p.label(value, graph)[0]))
     for value in graph.objects(node, SH["in"]):
@@ -202,6 +202,14 @@ def _constraint_words(p: Presenter, graph: Graph, node) -> list[str]:
         inner = "; ".join(_constraint_words(p, graph, other)) or "…"
         words.append(i18n.t("shapes.qualified", p.lang, count=str(count or 1), inner=inner))
     return words
+
+
+def _value_words(p: Presenter, graph: Graph, value) -> str:
+    """A datatype or kind of value as a carrier reads it (« une date AAAA-MM-JJ (xsd:date) »), else its label."""
+    local = str(value).rsplit("#", 1)[-1]
+    if str(value) in (str(XSD) + local, str(SH) + local) and f"shapes.words.{local}" in i18n.catalogue():
+        return i18n.t(f"shapes.words.{local}", p.lang)
+    return p.label(value, graph)[0]
 
 
 def _message(p: Presenter, graph: Graph, node) -> str:

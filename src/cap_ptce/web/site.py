@@ -177,6 +177,7 @@ class Site:
                 conforms_to=PART_FACTS[part_id]["conforms_to"],
                 availability=PART_FACTS[part_id].get("availability", "STABLE"),
                 sources=register_sources() if part_id == "registre" else (),
+                uri_spaces=(links.base_iri(self.config),) if part_id in _DESCRIPTIONS else (BASE,),
             )
             for part_id, (_, title, description) in PART_TITLES.items()
             if part_id in graphs
