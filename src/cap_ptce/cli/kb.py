@@ -109,6 +109,12 @@ def render_report(report: LoadReport) -> str:
     "the register's profile.",
 )
 @click.option(
+    "--verify",
+    is_flag=True,
+    help="Relire chaque graphe et le comparer à sa somme de contrôle, pas seulement à sa taille (4 s pour 1 000 "
+    "descriptions) / read every graph back and compare it with its checksum, not only its size.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=lambda: os.cpu_count() or 1,
@@ -123,6 +129,7 @@ def load(
     add: bool,
     replace: bool,
     register: bool,
+    verify: bool,
     jobs: int,
 ) -> int:
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
@@ -158,6 +165,7 @@ def load(
             scope=scope,
             with_references=True,  # all in one atomic write: the old knowledge base or the new one
             license=from_environ().get("LICENSE"),
+            verify=verify,
         )
     click.echo(render_report(report))
     return 0 if report.ok else 1

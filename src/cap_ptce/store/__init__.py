@@ -25,7 +25,8 @@ in memory, in a folder, or a remote SPARQL 1.1 server given by URL::
 Owns: :class:`KnowledgeBase`, the embedded and remote back-ends (:mod:`.local`,
 :mod:`.remote`, with what Virtuoso answers differently in :mod:`.virtuoso`), loading a corpus (:mod:`.loading`) atomically (:mod:`.checkpoint`),
 the provenance graph (:mod:`.provenance`), the places graph (:mod:`.places`),
-the per-project indicators and the organisations (:mod:`.indicators`), which
+the per-project indicators and the organisations (:mod:`.indicators`), kept up
+to date description by description (:mod:`.derived`, :mod:`.incremental`), which
 quads the register of real PTCEs and the corpus each publish (:mod:`.parts`) and
 the knowledge base that a deployment's settings describe (:func:`.build.build_kb`).
 May import: the foundations, ``rdf``, ``geo`` (the places), ``grid``,
@@ -50,6 +51,7 @@ from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
 from ..sparql.sharing import Sharing
+from .graphs import GRID_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPHS, SHAPES_GRAPH
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
 from .places import PLACES_GRAPH
@@ -73,10 +75,6 @@ __all__ = [
     "REGISTER_SCOPE",
 ]
 
-ONTOLOGY_GRAPH = "https://w3id.org/cap-ptce/def"
-GRID_GRAPH = "https://w3id.org/cap-ptce/grille/cap-ptce"
-SHAPES_GRAPH = "https://w3id.org/cap-ptce/shapes"
-REFERENCE_GRAPHS = {"ontology": ONTOLOGY_GRAPH, "grid": GRID_GRAPH, "shapes": SHAPES_GRAPH}
 # What the knowledge base writes itself after each load, beside the descriptions.
 DERIVED_GRAPHS = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)
 
@@ -107,6 +105,7 @@ class KnowledgeBase:
         self.location = location
         self._graphs: frozenset[str] | None = None
         self.version = 0  # counts the writes: what is read from the store stays true until it changes
+        self._records: tuple[int, list[GraphRecord]] | None = None  # (version, records) read at that version
 
     # --- opening ----------------------------------------------------------------------
 
@@ -206,6 +205,8 @@ class KnowledgeBase:
         except SyntaxError as exc:
             raise RdfSyntaxError(f"the data for <{iri}> does not parse: {exc}") from None
         self._replace(iri, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        if not self.is_remote:  # the derived graphs may no longer follow: the next load makes them all again
+            self._backend.derivation = None
         return len(triples)
 
     def _replace(self, iri: str, ntriples: bytes) -> None:
@@ -215,7 +216,7 @@ class KnowledgeBase:
     def _replace_many(self, graphs: Mapping[str, bytes]) -> None:
         """Give each graph of ``graphs`` its N-Triples, in one bulk write where the store has one."""
         self._backend.replace_graphs(graphs)
-        self._graphs = None
+        self._changed()
 
     def _drop(self, iri: str) -> None:
         self._backend.drop_graph(iri)
@@ -242,8 +243,10 @@ class KnowledgeBase:
     # --- corpus -----------------------------------------------------------------------
 
     def records(self) -> list[GraphRecord]:
-        """The provenance of every description in the store."""
-        return [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)]
+        """The provenance of every description in the store (read once between two writes: a load asks twice)."""
+        if self._records is None or self._records[0] != self.version:
+            self._records = (self.version, [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)])
+        return list(self._records[1])
 
     def corpus_sources(self, folder: str | Path, *, scope: str | None = None) -> dict[str, Path]:
         """The description files under ``folder`` by the name the store records: relative, under ``scope``."""
@@ -268,6 +271,7 @@ class KnowledgeBase:
         scope: str | None = None,
         with_references: bool = False,
         license: str | None = None,
+        verify: bool = False,
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
 
@@ -276,7 +280,8 @@ class KnowledgeBase:
         (None: do not validate); one with a ``many(descriptions)`` method, like
         the default, validates the changed files in batches. Graphs of files
         that disappeared are removed (:meth:`removals` says which, before); a
-        graph whose content no longer gives its recorded checksum is loaded
+        graph whose size is no longer the one recorded (with ``verify``: whose
+        content no longer gives its recorded checksum) is loaded
         again. With ``jobs`` > 1, changed files are read and validated in that
         many processes when there are enough of them. With a ``scope``, the
         files are recorded as ``{scope}/{relative name}`` and only the
@@ -290,7 +295,8 @@ class KnowledgeBase:
         from .loading import load_corpus
 
         references = _reference_sources(license) if with_references else None
-        return load_corpus(self, Path(folder), loader or default_loader, validator, now, jobs, references, scope)
+        loader = loader or default_loader
+        return load_corpus(self, Path(folder), loader, validator, now, jobs, references, scope, verify)
 
     def atomic(self):
         """A block whose writes all happen or none (on disk): ``with kb.atomic(): …``.

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import logging
 import os
 import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import StoreError
-from ..rdf.oxigraph import in_graph
+from ..rdf.oxigraph import ChunkReader, in_graph, ntriples_digest
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
@@ -26,11 +27,11 @@ from ..sparql.pool import WorkerPool
 from ..sparql.sharing import Sharing
 from ..sparql.workers import run_safely
 from .checkpoint import Checkpoint
-from .provenance import graph_digest
 
 __all__ = ["LocalStore", "write_error"]
 
 log = logging.getLogger(__name__)
+_BULK_BYTES = 1 << 20  # N-Quads above this go through the bulk loader
 
 
 def _open_locked(path: Path) -> ox.Store:
@@ -108,6 +109,7 @@ class LocalStore:
         self._pool_lock = threading.Lock()
         self._snapshot: Path | None = None
         self._writing = False
+        self._derivation: str | None = None
         self._cleanup = None
         if temporary and self.path:
             self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.path), True)
@@ -154,6 +156,64 @@ class LocalStore:
                 exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
             ) from None
 
+    def rewrite(self, *, drop, add: bytes | Iterable[bytes]) -> None:
+        """Remove the graphs ``drop``, then add the N-Quads ``add`` (bytes, or pieces of them, streamed).
+
+        Pieces, or more than a megabyte, go through the bulk loader; it writes
+        new files at each call (about 0.1 s on disk): a small write goes
+        through one transaction instead.
+        """
+        self._stop_workers()
+        try:
+            for iri in dict.fromkeys(drop):
+                self.drop_graph(iri)
+            if not isinstance(add, bytes) or len(add) > _BULK_BYTES:
+                stream = io.BufferedReader(ChunkReader([add] if isinstance(add, bytes) else add))
+                self.store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+            elif add:
+                self.store.load(add, format=ox.RdfFormat.N_QUADS)
+        except OSError as exc:
+            raise write_error(
+                exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
+            ) from None
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update of our own (one transaction)."""
+        self._stop_workers()
+        try:
+            self.store.update(sparql)
+        except OSError as exc:
+            raise write_error(
+                exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
+            ) from None
+
+    @property
+    def derivation(self) -> str | None:
+        """The :func:`~.derived.fingerprint` of what wrote the derived graphs, if known.
+
+        Kept in a file of the store's folder, which RocksDB leaves alone and a
+        checkpoint does not copy: a store put back after a failed load has none.
+        """
+        if self.path is None:
+            return self._derivation
+        try:
+            return self._derivation_file.read_text(encoding="ascii").strip() or None
+        except OSError:
+            return None
+
+    @derivation.setter
+    def derivation(self, value: str | None) -> None:
+        if self.path is None:
+            self._derivation = value
+        elif value is None:
+            self._derivation_file.unlink(missing_ok=True)
+        else:
+            self._derivation_file.write_text(value + "\n", encoding="ascii")
+
+    @property
+    def _derivation_file(self) -> Path:
+        return self.path / "cap-ptce-derived"
+
     def drop_graph(self, iri: str) -> None:
         self._stop_workers()
         graph = ox.NamedNode(iri)
@@ -169,8 +229,13 @@ class LocalStore:
     rewrites_literals_its_own_way = False
 
     def graph_digests(self, iris) -> dict[str, str]:
-        """Each graph's checksum (see :func:`cap_ptce.store.provenance.graph_digest`), read from the store."""
-        return {iri: graph_digest(self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))) for iri in iris}
+        """Each graph's checksum (see :func:`cap_ptce.store.provenance.graph_digest`), read from the store.
+
+        Oxigraph writes each graph's N-Triples itself: four times faster than
+        going through a Python object for each quad.
+        """
+        dump = self.store.dump
+        return {iri: ntriples_digest(dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))) for iri in iris}
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
