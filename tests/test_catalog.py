@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from cap_ptce.grid import load_grid
 from cap_ptce.grid.rdf import grid_graph
@@ -158,6 +158,18 @@ def test_the_uri_space_of_descriptions_is_the_sites_base_when_it_is_not_w3id():
     for example in catalog.objects(part_iri("corpus"), VOID.exampleResource):
         assert str(example).startswith(base)  # each example lies in the space the subset declares
     assert {str(s) for s in catalog.objects(DATASET_IRI, VOID.uriSpace)} == {"https://w3id.org/cap-ptce/", base}
+
+
+def test_every_graph_the_knowledge_base_derives_resolves_to_what_it_holds(client):
+    from cap_ptce.store import DERIVED_GRAPHS
+
+    for iri in DERIVED_GRAPHS:
+        path = iri.removeprefix("https://w3id.org/cap-ptce")
+        assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 303
+        graph = Graph().parse(data=client.get(path + ".ttl").get_data(as_text=True), format="turtle")
+        labels = {label.language for label in graph.objects(URIRef(iri), RDFS.label)}
+        assert labels == {"fr", "en"}, iri
+        assert {d.language for d in graph.objects(URIRef(iri), DCTERMS.description)} >= {"fr", "en"}
 
 
 def test_the_grid_itself_carries_the_configured_licence(client):

@@ -16,9 +16,10 @@ from flask import current_app
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from ..i18n import texts
 from ..publish.catalog import Statistics, vocabularies_of
 from ..rdf.namespaces import CAP, GRILLE, IGEO, SCHEMA, VOCAB, bind_prefixes
-from ..store import ORGANISATIONS_GRAPH, PLACES_GRAPH, REFERENCE_GRAPHS
+from ..store import DERIVED_GRAPHS, ORGANISATIONS_GRAPH, PLACES_GRAPH, REFERENCE_GRAPHS
 from ..store.parts import ALL_QUADS, DERIVED_BY_POLE, IN_REGISTER, PART_QUADS
 from .links import base_iri
 
@@ -192,7 +193,21 @@ def graph_descriptions() -> Graph:
     The downloads carry them, so their subjects (``…/graphe/lieux``…) are IRIs
     the data publishes, and each must resolve like any other.
     """
-    return _construct(f"CONSTRUCT {{ ?g ?p ?o }} WHERE {{ GRAPH ?g {{ ?g ?p ?o }} FILTER(?g NOT IN ({_REFERENCE})) }}")
+    said = _construct(f"CONSTRUCT {{ ?g ?p ?o }} WHERE {{ GRAPH ?g {{ ?g ?p ?o }} FILTER(?g NOT IN ({_REFERENCE})) }}")
+    return (said or bind_prefixes(Graph())) + derived_graph_words()
+
+
+def derived_graph_words() -> Graph:
+    """What each graph the knowledge base derives holds, in both languages: their names are in every quads
+    dump (``…/graphe/indicateurs``…), so each must resolve to a description."""
+    graph = bind_prefixes(Graph())
+    for iri in DERIVED_GRAPHS:
+        node, name = URIRef(iri), iri.rsplit("/", 1)[1]
+        for lang, text in texts(f"kb.graph.{name}.label").items():
+            graph.add((node, RDFS.label, Literal(text, lang=lang)))
+        for lang, text in texts(f"kb.graph.{name}.description").items():
+            graph.add((node, DCTERMS.description, Literal(text, lang=lang)))
+    return graph
 
 
 def corpus_graphs(part: str = "corpus") -> dict[str, Graph]:
