@@ -133,8 +133,6 @@ class WorkerPool:
         self._zygote_starts = 0
         self._copying: Zygote | None = None  # a zygote still making its copy
         self._start_kind(MAIN)  # low-priority workers start when a client first needs them
-        if in_memory:
-            self._start_zygote()
 
     # --- processes ------------------------------------------------------------------------
 
@@ -203,6 +201,8 @@ class WorkerPool:
         self._failure = None
         self._ready.add(kind)
         self._hand_out(worker)
+        if self.in_memory:  # once queries are answered: making the copy takes both cores for a while
+            self._start_zygote(first=True)
 
     def _hand_out(self, worker: _Worker) -> None:
         """Make ``worker`` free for the next query; one on the folder gives way to a forked one."""
@@ -221,8 +221,11 @@ class WorkerPool:
 
     # --- the one in-memory copy -----------------------------------------------------------
 
-    def _start_zygote(self) -> None:
-        self._zygote_starts += 1
+    def _start_zygote(self, *, first: bool = False) -> None:
+        with self._lock:
+            if first and self._zygote_starts:
+                return
+            self._zygote_starts += 1
         threading.Thread(target=self._await_zygote, daemon=True, name="cap-ptce-zygote-start").start()
 
     def _await_zygote(self) -> None:
