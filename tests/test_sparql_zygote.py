@@ -193,3 +193,20 @@ def test_a_worker_that_made_too_much_of_the_copy_its_own_is_forked_afresh(tmp_pa
         assert list(pool._all) == [second]  # a small query leaves it under the limit: it stays
     finally:
         pool.close()
+
+
+def test_a_module_planted_in_the_current_folder_never_runs_in_the_zygote_nor_its_workers(tmp_path, monkeypatch):
+    from test_sparql_workers import PLANTED
+
+    marker = tmp_path / "ran.txt"
+    for name in ("multiprocessing", "pyoxigraph", "cap_ptce", "ctypes", "pickle"):
+        (tmp_path / "cwd" / name).mkdir(parents=True)
+        (tmp_path / "cwd" / name / "__init__.py").write_text(PLANTED.format(marker=str(marker)), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "cwd"))
+    with KnowledgeBase.temporary(workers=1) as kb:  # a folder: the zygote's helper opens it too
+        kb.load_reference_graphs(reference_sources())
+        forked_pool(kb._backend.start_workers())
+        body = kb.run(COUNT, choose_format("SELECT", None, ["csv"]), timeout=30).body
+        assert body == b"n\r\n3\r\n"
+    assert not marker.exists()
