@@ -164,6 +164,7 @@ def test_a_query_past_its_main_share_runs_again_in_the_low_priority_worker_and_a
         return real(worker, job, timeout, **kwargs)
 
     monkeypatch.setattr(workers, "_run_in", counting)
-    pairs = QueryRequest("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f }")  # 90,000 rows: more than 0.01 s
-    assert run(workers, pairs, "someone", 30) == b"n\r\n90000\r\n"
+    # two million rows: far more than 0.01 s, even in a worker forked from a warm copy
+    many = QueryRequest("SELECT (COUNT(*) AS ?n) { SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT 2000000 }")
+    assert run(workers, many, "someone", 30) == b"n\r\n2000000\r\n"
     assert heavy_runs == ["main", "heavy"]

@@ -28,6 +28,7 @@ workers and exits; a worker ends soon after the zygote does.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import queue
@@ -190,13 +191,14 @@ def zygote_main(control_fd: int, location: str, memory_mib: int | None) -> None:
         watch.set()
         _wait_single_threaded()
     except (OSError, SyntaxError, ValueError) as exc:
-        control.send(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}"[:1000])))
+        with contextlib.suppress(OSError):  # the pool may have stopped meanwhile
+            control.send(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}"[:1000])))
         return
     _return_freed_memory()
-    control.send(pickle.dumps(("ready", len(store))))
     try:
+        control.send(pickle.dumps(("ready", len(store))))
         _fork_on_request(control, store, memory_mib)
-    except OSError:  # the pool's end closed while the zygote wrote to it
+    except OSError:  # the pool's end closed (the pool stopped) while the zygote wrote to it
         pass
 
 
