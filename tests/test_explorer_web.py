@@ -131,6 +131,20 @@ def test_the_selection_endpoint_refuses_updates(client):
     assert response.status_code in (400, 403)
 
 
+def test_the_selection_endpoint_answers_as_the_main_one_does(client):
+    """A table to download, with its formula-like cells neutralised, as /sparql gives it."""
+    query = 'SELECT ("=1+1" AS ?cellule) ?p WHERE { ?p a <https://w3id.org/cap-ptce/def#Project> } LIMIT 1'
+    answers = [
+        client.post(path, data={"query": query}, headers={"Accept": "text/csv"})
+        for path in ("/tableau-de-bord/sparql?region=32", "/sparql")
+    ]
+    for answer in answers:
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        assert answer.headers["Content-Disposition"] == 'attachment; filename="resultats.csv"'
+        assert answer.get_data(as_text=True).splitlines()[1].startswith("'=1+1,")
+    assert answers[0].headers["Vary"] == answers[1].headers["Vary"] == "Accept"
+
+
 @pytest.mark.parametrize("fmt", ["html", "md", "pdf"])
 def test_the_report_downloads(client, fmt):
     response = client.get(f"/tableau-de-bord/rapport.{fmt}?region=32")

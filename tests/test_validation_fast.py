@@ -564,3 +564,26 @@ def test_the_fast_engine_sees_the_data_graph_that_pyshacl_sees(tmp_path):
         index = default_engine().index(description.triples)
         seen = set(description.triples) | set(vocabulary_triples()) | set(index.derived)
         assert seen == set(data_graph(description.graph))
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (("regex", "Saint-Paul", "^saint", "i"), "true"),
+        (("regex", "Saint-Paul", "^saint"), "false"),
+        (("regex", "Saint-Paul", "("), None),  # not a pattern: an error, as in rdflib
+        (("replace", "a1b2", "[0-9]", ""), "ab"),
+        (("replace", "a1b2", "([a-z])([0-9])", "$2$1"), "1a2b"),
+        (("replace", "a1b2", "[0-9]", "$2"), None),  # a group the pattern does not have
+    ],
+)
+def test_the_python_regex_functions_answer_as_rdflib(call, expected):
+    """REGEX and REPLACE run in Python for the fast engine: rdflib's results, errors as unbound."""
+    import pyoxigraph as ox
+
+    from cap_ptce.validation.fastsparql import custom_functions
+
+    name, *arguments = call
+    function = custom_functions()[ox.NamedNode(f"urn:cap-ptce:fn:{name}")]
+    answer = function(*(ox.Literal(argument) for argument in arguments))
+    assert (None if answer is None else answer.value) == expected

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, SH, XSD
 
 __all__ = ["FUNCTIONS", "GRAPH_VAR", "SparqlConstraint", "compile_constraint", "custom_functions"]
@@ -398,46 +398,63 @@ def _expand(kind: str, value: str, prefixes: dict[str, str]) -> str | None:
 
 # --- rdflib's REGEX and REPLACE, for Oxigraph ---------------------------------------------------
 
-_STRINGS = frozenset({XSD.string, RDF.langString})
+# Called once per value tested (about 1,400 times per description): compared as plain strings,
+# with patterns compiled once, as building an rdflib term per call cost more than the match.
+_STRINGS = frozenset({str(XSD.string), str(RDF.langString)})
 _FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
+_BOOLEAN = ox.NamedNode(str(XSD.boolean))
+_TRUE, _FALSE = ox.Literal("true", datatype=_BOOLEAN), ox.Literal("false", datatype=_BOOLEAN)
 
 
 def _string(term) -> str | None:
     """The text of a string literal (simple, xsd:string or tagged), as rdflib's ``string()`` accepts."""
-    if isinstance(term, ox.Literal) and URIRef(term.datatype.value) in _STRINGS:
+    if isinstance(term, ox.Literal) and term.datatype.value in _STRINGS:
         return term.value
     return None
+
+
+@lru_cache(maxsize=64)
+def _flag_bits(text: str) -> int:
+    return reduce(lambda a, b: a | b, [_FLAGS.get(f, 0) for f in text], 0)
 
 
 def _flags(term) -> int | None:
     if term is None:
         return 0
     text = _string(term)
-    return None if text is None else reduce(lambda a, b: a | b, [_FLAGS.get(f, 0) for f in text], 0)
+    return None if text is None else _flag_bits(text)
+
+
+@lru_cache(maxsize=256)
+def _compiled(expression: str, options: int) -> re.Pattern | None:
+    try:
+        return re.compile(expression, options)
+    except re.error:
+        return None
 
 
 def _regex(text, pattern, flags=None):
     value, expression, options = _string(text), _string(pattern), _flags(flags)
     if value is None or expression is None or options is None:
         return None
-    try:
-        return ox.Literal("true" if re.search(expression, value, options) else "false", datatype=_BOOLEAN)
-    except re.error:
+    compiled = _compiled(expression, options)
+    if compiled is None:
         return None
+    return _TRUE if compiled.search(value) else _FALSE
 
 
 def _replace(text, pattern, replacement, flags=None):
     value, expression, by, options = _string(text), _string(pattern), _string(replacement), _flags(flags)
     if value is None or expression is None or by is None or options is None:
         return None
+    compiled = _compiled(expression, options)
+    if compiled is None:
+        return None
     try:
-        result = re.sub(expression, re.sub("\\$([0-9]*)", r"\\\1", by), value, flags=options)
-    except re.error:
+        result = compiled.sub(re.sub("\\$([0-9]*)", r"\\\1", by), value)
+    except re.error:  # a group the pattern does not have
         return None
     return ox.Literal(result, language=text.language) if text.language else ox.Literal(result)
-
-
-_BOOLEAN = ox.NamedNode(str(XSD.boolean))
 
 
 def _compatible(first, second) -> bool:

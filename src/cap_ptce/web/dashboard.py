@@ -15,15 +15,13 @@ import io
 import json
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from markupsafe import Markup
 
 from ..errors import NotFoundError
 from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
-from ..sparql.csvsafe import neutralise_csv
-from ..sparql.formats import choose_format
 from . import links
 from .explorer import (
     DASHBOARD_ROUTES,
@@ -35,8 +33,7 @@ from .explorer import (
     selection_of_request,
     switch_to,
 )
-from .limits import client_key
-from .sparql import protocol_request
+from .sparql import protocol_answer, protocol_request
 
 __all__ = ["bp", "REPORT_ROUTES", "static_paths"]
 
@@ -137,23 +134,7 @@ def selection_sparql() -> Response:
     if query is None:  # no query: the editor, pointed at this endpoint
         fragment = urlencode({"endpoint": selection_endpoint(selection, lang)}, quote_via=quote)
         return redirect(links.relative(request.path, "/sparql") + "#" + fragment, code=303)
-    kb = corpus_view().kb_for(selection)
-    info = kb.check(query)
-    fmt = choose_format(info.form, request.headers.get("Accept"), formats)
-    config = current_app.config
-    result = kb.run(
-        query,
-        fmt,
-        info=info,
-        timeout=float(config["QUERY_TIMEOUT"]),
-        max_rows=int(config["MAX_RESULT_ROWS"]),
-        client=client_key(),
-    )
-    # as /sparql answers: CSV cells a spreadsheet would run as formulas neutralised unless raw=true
-    body = result.body if raw or fmt.name != "csv" else neutralise_csv(result.body)
-    response = Response(body, content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    return response
+    return protocol_answer(corpus_view().kb_for(selection), query, formats, raw)
 
 
 @bp.get(REPORT_ROUTES["fr"] + ".<fmt>")

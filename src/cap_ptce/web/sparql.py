@@ -209,7 +209,16 @@ def endpoint() -> Response:
     query, formats, raw = protocol_request()
     if query is None:
         return _without_query(formats)
-    kb = get_kb()
+    return protocol_answer(get_kb(), query, formats, raw)
+
+
+def protocol_answer(kb, query: QueryRequest, formats: list[str], raw: bool) -> Response:
+    """The answer of the SPARQL 1.1 Protocol to ``query`` on ``kb``, in the format asked for.
+
+    Shared by every endpoint of the app (the whole knowledge base, and a
+    dashboard's selection): the same limits per client, CSV cells neutralised
+    unless ``raw``, tables sent as attachments.
+    """
     info = kb.check(query)
     fmt = choose_format(info.form, request.headers.get("Accept"), formats)
     config = current_app.config
