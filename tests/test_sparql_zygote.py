@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import signal
 import subprocess
@@ -13,6 +15,7 @@ import pytest
 
 from cap_ptce.errors import WorkerStoppedError
 from cap_ptce.sparql import QueryRequest, WorkerPool, choose_format, inspect_query
+from cap_ptce.sparql.workers import own_mib
 from cap_ptce.store import KnowledgeBase
 from kbhelpers import reference_sources
 from test_sparql_workers import COUNT, SLOW, _alive, _run_in_thread, busy_snapshot, run_csv
@@ -180,19 +183,73 @@ def test_forked_workers_keep_their_kinds_priority(tmp_path, kind):
         pool.close()
 
 
-def test_a_worker_that_made_too_much_of_the_copy_its_own_is_forked_afresh(tmp_path):
+def test_a_worker_past_its_own_memory_budget_is_forked_afresh_and_answers_the_same_rows(tmp_path):
     pool = forked_pool(WorkerPool(large_snapshot(tmp_path), 1, own_mib=8))
     try:
+        assert pool.own_budget_mib == 8
         [first] = list(pool._all)
-        assert run_csv(pool, COUNT) == b"n\r\n150000\r\n"  # reads every quad: tens of MiB become the worker's own
+        every = QueryRequest("SELECT ?p (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p")
+        rows = run_csv(pool, every)  # reads every quad: tens of MiB become the worker's own
+        assert rows.count(b"\r\n") == 8 and b"http://example.org/p0," in rows
         forked_pool(pool)
         [second] = list(pool._all)
         assert second is not first and not _alive(first.process.pid)
+        assert parent_of(second.process.pid) == pool._zygote.process.pid
         one = QueryRequest("ASK { GRAPH ?g { <http://example.org/s7> ?p ?o } }")
         pool.run(one, inspect_query(one.text), choose_format("ASK", None), timeout=30, max_rows=10)
-        assert list(pool._all) == [second]  # a small query leaves it under the limit: it stays
+        forked_pool(pool)
+        assert list(pool._all) == [second]  # a small query leaves it under the budget: it stays
+        assert run_csv(pool, every) == rows  # the fresh fork answers the same rows
     finally:
         pool.close()
+
+
+def test_the_own_memory_budget_is_derived_from_the_copy_and_the_workers(tmp_path):
+    from cap_ptce.sparql import Sharing
+
+    pool = forked_pool(WorkerPool(large_snapshot(tmp_path), 2, sharing=Sharing(heavy_workers=1)))
+    try:
+        copy = pool._zygote.copy_mib
+        assert copy > 50, copy  # the zygote says how much it holds: the copy of tens of MiB, and an interpreter
+        assert pool.own_budget_mib == pytest.approx(max(16, 0.25 * copy / 3), abs=0.1)
+        # the steady state stays near one copy: each worker under its budget between queries
+        for _ in range(4):
+            assert run_csv(pool, COUNT) == b"n\r\n150000\r\n"
+        forked_pool(pool)
+        assert all(own_mib(worker.process.pid) <= pool.own_budget_mib for worker in pool._all)
+    finally:
+        pool.close()
+
+
+def rows_of(body: bytes) -> list[tuple]:
+    """CSV rows in a stable order, each cell's `` ; ``-joined values sorted (GROUP_CONCAT's order is left to the engine)."""
+    rows = csv.reader(io.StringIO(body.decode("utf-8")))
+    return sorted(tuple(" ; ".join(sorted(cell.split(" ; "))) for cell in row) for row in rows)
+
+
+def test_the_forked_workers_answer_every_ready_made_query_with_the_rows_of_the_folder(tmp_path):
+    from cap_ptce.queries import list_queries
+    from cap_ptce.resources import data_dir
+
+    with KnowledgeBase.temporary(workers=1) as kb:
+        kb.load_reference_graphs(reference_sources())
+        kb.load_corpus(data_dir("corpus"), validator=None)
+        forked = forked_pool(kb._backend.start_workers())
+        on_folder = WorkerPool(str(kb._backend.path), 1, in_memory=False)
+        answered = 0
+        try:
+            for query in list_queries():
+                request = QueryRequest(query.build({}))
+                info = inspect_query(request.text)
+                fmt = choose_format(info.form, None, ["csv"])
+                answers = [
+                    pool.run(request, info, fmt, timeout=60, max_rows=100_000).body for pool in (forked, on_folder)
+                ]
+                assert rows_of(answers[0]) == rows_of(answers[1]), query.name
+                answered += answers[0].count(b"\n") > 1
+        finally:
+            on_folder.close()
+        assert answered > len(list_queries()) / 2  # rows compared, not only headers
 
 
 def test_a_module_planted_in_the_current_folder_never_runs_in_the_zygote_nor_its_workers(tmp_path, monkeypatch):

@@ -38,7 +38,7 @@ from .execute import QueryRequest, QueryResult
 from .formats import ResultFormat
 from .inspect import QueryInfo
 from .sharing import ClientLedger, Sharing
-from .zygote import ForkedProcess, Zygote, private_mib
+from .zygote import ForkedProcess, Zygote
 
 __all__ = ["WorkerPool", "MAIN", "HEAVY"]
 
@@ -48,6 +48,11 @@ MAIN, HEAVY = "main", "heavy"
 _NICENESS = {MAIN: 0, HEAVY: 10}  # at nice 10 a process gets about a tenth of a core that others want
 _STARTING = 120.0  # seconds a query waits for the first worker of its kind to open the store
 _ZYGOTE_RESTARTS = 3  # copies made again after the zygote died, before the pool stays on the folder
+# Of the 1.5 copies the server may hold in all, what the workers may make their own together: the zygote
+# holds one copy, the server process the rest (its libraries, its store handle, its page cache).
+_OWN_SHARE = 0.25
+_OWN_FLOOR_MIB = 16.0  # a freshly forked worker holds a few MiB of its own (its stack, the modules it imports)
+_OWN_REPORT_WAIT = 5.0  # seconds the pool waits for a forked worker to say how much it holds after a query
 _BUSY_HINT = (
     "le serveur est saturé : réessayez dans quelques secondes / the server is saturated: retry in a few seconds"
 )
@@ -92,9 +97,10 @@ class WorkerPool:
     ``sharing`` adds the low-priority workers and the limits per client.
 
     pyoxigraph's in-memory store writes to each quad a query reads, so the
-    pages a forked worker reads become its own; with ``own_mib``, a worker that
-    holds more than that many MiB of its own after a query is replaced by a
-    fresh fork (whose first queries are slower as they copy pages again).
+    pages a forked worker reads become its own; a worker that holds more than
+    :attr:`own_budget_mib` of its own after a query is replaced by a fresh fork
+    (whose first queries are slower as they copy pages again). ``own_mib`` sets
+    that budget; None derives it from the copy's size (see :meth:`_own_budget`).
     """
 
     def __init__(
@@ -118,7 +124,13 @@ class WorkerPool:
         self.size = size
         self.in_memory = in_memory
         self.memory_mib = memory_mib or None
+        if own_mib is not None and own_mib < 0:
+            raise errors.ParameterError(
+                f"WORKER_OWN_MEMORY_MB must be positive (or 0 for a budget derived from the copy), not {own_mib}",
+                key="WORKER_OWN_MEMORY_MB",
+            )
         self.own_mib = own_mib or None  # a forked worker that made more of the copy its own is forked afresh
+        self.own_budget_mib: float | None = None  # set once the copy is made
         self.sharing = sharing or Sharing()
         self.clients = ClientLedger(self.sharing)
         self._prefixes = prefixes or {}
@@ -204,20 +216,36 @@ class WorkerPool:
         if self.in_memory:  # once queries are answered: making the copy takes both cores for a while
             self._start_zygote(first=True)
 
-    def _hand_out(self, worker: _Worker) -> None:
-        """Make ``worker`` free for the next query; one on the folder gives way to a forked one."""
-        if self._zygote is not None and (not worker.forked or self._holds_too_much(worker)):
+    def _hand_out(self, worker: _Worker, own: float = 0.0) -> None:
+        """Make ``worker`` free for the next query; one on the folder, or holding too much, gives way to a fork."""
+        budget = self.own_budget_mib
+        if self._zygote is not None and (not worker.forked or (budget is not None and own > budget)):
             self._replace(worker)
             return
         self._kinds[worker.kind].idle.put(worker)
 
-    def _holds_too_much(self, worker: _Worker) -> bool:
-        if not self.own_mib:
-            return False
+    def _hand_out_after_report(self, worker: _Worker) -> None:
+        """Hand out a forked worker once it said how much memory it holds of its own (after its answer)."""
         try:
-            return private_mib(worker.process.pid) > self.own_mib
-        except OSError:  # it ended: the zygote's report replaces it
-            return False
+            if not worker.conn.poll(_OWN_REPORT_WAIT):
+                raise EOFError
+            _, own = worker.conn.recv()
+        except (EOFError, OSError):  # it ended or hangs: a fresh one takes its place
+            self._replace(worker)
+            return
+        self._hand_out(worker, own)
+
+    def _own_budget(self, zygote: Zygote) -> float:
+        """MiB of its own a forked worker may hold: ``own_mib``, or a share of the copy split between the workers.
+
+        The derived budget keeps the server, the zygote and the workers under
+        1.5 copies between queries: the zygote holds one, the workers at most
+        ``_OWN_SHARE`` of one together, the server process what is left.
+        """
+        if self.own_mib:
+            return float(self.own_mib)
+        workers = self.size + self.sharing.heavy_workers
+        return round(max(_OWN_FLOOR_MIB, _OWN_SHARE * zygote.copy_mib / workers), 1)
 
     # --- the one in-memory copy -----------------------------------------------------------
 
@@ -249,10 +277,14 @@ class WorkerPool:
                 zygote.close()
                 return
             self._zygote = zygote
+            self.own_budget_mib = self._own_budget(zygote)
         log.info(
-            "store copied into memory in %.1f s (%s quads): query workers are forked from it",
+            "store copied into memory in %.1f s (%s quads, %.0f MiB): query workers are forked from it, "
+            "and forked afresh past %.0f MiB of their own",
             time.monotonic() - started,
             zygote.quads,
+            zygote.copy_mib,
+            self.own_budget_mib,
         )
         for worker in self._retire_idle(lambda worker: not worker.forked):  # busy ones give way when done
             self._start_in_background(worker.kind)
@@ -365,7 +397,10 @@ class WorkerPool:
             code = _exit_code(worker)
             self._replace(worker)
             raise stopped_error(code, exc, self.memory_mib) from None
-        self._hand_out(worker)
+        if worker.forked:  # its report comes once the answer is sent: the client does not wait for it
+            threading.Thread(target=self._hand_out_after_report, args=(worker,), daemon=True).start()
+        else:
+            self._hand_out(worker)
         if status == "error":
             raise rebuilt_error(*payload)
         return payload

@@ -18,7 +18,7 @@ Two facts measured with pyoxigraph 0.5 decide how it is built:
   touch more of it (see bench/results/sharing.md).
 
 Protocol, over a ``SOCK_SEQPACKET`` socket pair (one pickled tuple a message):
-the pool sends ``("fork", niceness)``; the zygote answers ``("ready", quads)``
+the pool sends ``("fork", niceness)``; the zygote answers ``("ready", quads, MiB)``
 or ``("failed", message)`` once, then ``("forked", pid)`` with the worker's end
 of a new socket pair attached, and ``("ended", pid, code)`` when it reaps a
 worker (negative code: the signal that stopped it, as in :mod:`subprocess`).
@@ -44,7 +44,7 @@ from pathlib import Path
 
 from .. import errors
 
-__all__ = ["Zygote", "ForkedProcess", "private_mib"]
+__all__ = ["Zygote", "ForkedProcess"]
 
 _MESSAGE = 4096  # bytes: the largest message either side sends
 _FORK_WAIT = 10.0  # seconds the pool waits for the zygote to fork a worker
@@ -59,6 +59,7 @@ class Zygote:
         self.process = subprocess.Popen([*command, _PACKAGE_ROOT], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self.quads: int | None = None
+        self.copy_mib = 0.0  # what the zygote holds once the copy is made: the copy, and an interpreter
         self._control = ours
         self._forked: queue.Queue[tuple[int, int] | None] = queue.Queue()
         self._ended: dict[int, int] = {}
@@ -76,7 +77,7 @@ class Zygote:
             self.close()
             reason = message[1] if message else f"the process ended (exit {self.process.poll()})"
             raise errors.StoreError(f"the in-memory copy of the store could not be made: {reason}")
-        self.quads = message[1]
+        self.quads, self.copy_mib = message[1], message[2]
         threading.Thread(target=self._follow, daemon=True, name="cap-ptce-zygote-reports").start()
 
     def fork(self, niceness: int) -> tuple[ForkedProcess, Connection]:
@@ -170,14 +171,6 @@ class ForkedProcess:
         return self._zygote.ended(self.pid, 3600.0 if timeout is None else timeout)
 
 
-def private_mib(pid: int) -> float:
-    """MiB that process ``pid`` holds as its own (written to since the fork, or allocated since)."""
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Private_Dirty:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 # --- the zygote process -----------------------------------------------------------------
 
 
@@ -196,7 +189,9 @@ def zygote_main(control_fd: int, location: str, memory_mib: int | None) -> None:
         return
     _return_freed_memory()
     try:
-        control.send(pickle.dumps(("ready", len(store))))
+        from .workers import own_mib
+
+        control.send(pickle.dumps(("ready", len(store), own_mib())))
         _fork_on_request(control, store, memory_mib)
     except OSError:  # the pool's end closed (the pool stopped) while the zygote wrote to it
         pass
