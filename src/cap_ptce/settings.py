@@ -186,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WARM_PAGES",
         True,
         bool,
-        "cap-ptce serve draws every page once in the background as soon as it listens, so that visitors find them drawn.",
+        "cap-ptce serve draws the pages once in the background as soon as it listens, as many as its page cache keeps (256 MiB), so that visitors find them drawn; the catalogue, which reads every description, is drawn for its first visitor.",
     ),
     Setting(
         "RENDER_WAIT",
