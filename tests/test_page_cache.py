@@ -147,3 +147,22 @@ def test_a_ready_made_querys_page_is_run_once_per_store_version(app, monkeypatch
     assert client.get("/requetes/projets-par-maturite?lang=fr").status_code == 200
     assert client.get("/requetes/projets-par-maturite?lang=en").status_code == 200
     assert len(runs) == 2  # one per language
+
+
+def test_the_warm_up_draws_pages_while_the_cache_keeps_them_and_leaves_the_catalogue_to_its_visitor(
+    app, draws, monkeypatch
+):
+    from cap_ptce.web import export
+    from cap_ptce.web.site import get_site
+
+    with app.app_context():
+        cache = get_site().documents
+    kept_before = len(cache)
+    monkeypatch.setattr(cache, "budget", cache.size + 300_000)  # room for a few pages, not the site
+    export.warm_in_background(app).join(300)
+    pages = [path for path in export.site_documents(app) if path.endswith(".html")]
+    assert 3 <= len(draws) < len(pages) / 2  # it stopped once the cache was full
+    assert cache.size <= cache.budget and len(cache) >= kept_before + len(draws) - 1  # at most one pushed out
+    assert not any(path == "/catalog" for path, _ in draws)
+    client = app.test_client()
+    assert client.get("/catalog.fr.html").status_code == 200  # drawn for its first visitor

@@ -164,7 +164,7 @@ def test_a_query_past_its_main_share_runs_again_in_the_low_priority_worker_and_a
         return real(worker, job, timeout, **kwargs)
 
     monkeypatch.setattr(workers, "_run_in", counting)
-    # two million rows: far more than 0.01 s (90,000 took less in a warm in-memory worker on a quiet machine)
+    # two million rows: far more than 0.01 s, even in a worker forked from a warm copy
     many = QueryRequest("SELECT (COUNT(*) AS ?n) { SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT 2000000 }")
     assert run(workers, many, "someone", 60) == b"n\r\n2000000\r\n"
     assert heavy_runs == ["main", "heavy"]

@@ -94,7 +94,13 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKERS_IN_MEMORY",
         True,
         bool,
-        "Each query worker copies the store into memory: queries several times faster, at the cost of memory and start-up time; false to read the on-disk store directly.",
+        "Query workers are forked from one in-memory copy of the store (workers reading the on-disk store answer until it is made): queries several times faster, at the cost of that copy and of the pages each worker's queries make its own; false to read the on-disk store directly.",
+    ),
+    Setting(
+        "WORKER_OWN_MEMORY_MB",
+        0,
+        int,
+        "MiB of its own a query worker forked from the in-memory copy may hold (pages of the copy its queries read, which pyoxigraph writes to); past it, the worker is forked afresh after its query, in milliseconds, and its next queries are slower while they copy pages again. 0: a quarter of the copy's size shared between the main and low-priority workers (at least 16), so that the server stays under 1.5 copies between queries.",
     ),
     Setting(
         "QUERIES_PER_CLIENT",
@@ -180,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WARM_PAGES",
         True,
         bool,
-        "cap-ptce serve draws every page once in the background as soon as it listens, so that visitors find them drawn.",
+        "cap-ptce serve draws the pages once in the background as soon as it listens, as many as its page cache keeps (256 MiB), so that visitors find them drawn; the catalogue, which reads every description, is drawn for its first visitor.",
     ),
     Setting(
         "RENDER_WAIT",

@@ -120,12 +120,15 @@ class KnowledgeBase:
         graph_store: str | None = None,
         sharing: Sharing | None = None,
         store_timeout: float | None = None,
+        worker_own_mib: int | None = None,
     ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
         ``workers`` query processes answer queries run with a time limit; with
-        ``workers_in_memory`` each holds its own in-memory copy of the store. A
-        query may use ``query_memory_mib`` MiB in its worker (None: no limit).
+        ``workers_in_memory`` they are forked from one in-memory copy of the
+        store, and one holding more than ``worker_own_mib`` MiB of its own is
+        forked afresh (see :class:`cap_ptce.sparql.WorkerPool`). A query may use
+        ``query_memory_mib`` MiB in its worker (None: no limit).
         ``sharing`` says how clients share the workers (:mod:`cap_ptce.sparql.sharing`).
         A SPARQL server gets ``store_timeout`` seconds to answer each write and
         each of our own queries (None: the ``STORE_TIMEOUT`` setting's default).
@@ -133,6 +136,7 @@ class KnowledgeBase:
         options = {
             "workers": workers,
             "query_memory_mib": query_memory_mib,
+            "worker_own_mib": worker_own_mib,
             "prefixes": _prefixes(),
             "sharing": sharing,
         }

@@ -82,9 +82,10 @@ class LocalStore:
     """A pyoxigraph store (in memory when ``path`` is None) and, on demand, its query workers.
 
     The process keeps the read-write handle, which also locks the folder against
-    a second writer; workers open the folder read-only (and, by default, copy it
-    into memory), or load an N-Quads copy of a memory store. Writes stop the
-    workers, which start again, on the new data, with the next query.
+    a second writer; workers open the folder read-only (and, by default, are
+    forked from one in-memory copy of it), or load an N-Quads copy of a memory
+    store. Writes stop the workers, which start again, on the new data, with the
+    next query.
     """
 
     def __init__(
@@ -95,6 +96,7 @@ class LocalStore:
         workers: int = 2,
         workers_in_memory: bool = True,
         query_memory_mib: int | None = None,
+        worker_own_mib: int | None = None,
         prefixes: dict[str, str] | None = None,
         sharing: Sharing | None = None,
     ) -> None:
@@ -103,6 +105,7 @@ class LocalStore:
         self.workers = workers
         self.workers_in_memory = workers_in_memory
         self.query_memory_mib = query_memory_mib
+        self.worker_own_mib = worker_own_mib
         self._prefixes = prefixes or {}
         self._store = _open(self.path) if self.path else ox.Store()
         self._pool: WorkerPool | None = None
@@ -307,6 +310,7 @@ class LocalStore:
                     in_memory=self.workers_in_memory,
                     memory_mib=self.query_memory_mib,
                     sharing=self.sharing,
+                    own_mib=self.worker_own_mib,
                 )
             return self._pool
 

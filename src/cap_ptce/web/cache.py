@@ -9,9 +9,9 @@ while the others asking for the same document wait for it; at most
 endpoint keep their share of the processor; a request that cannot start
 drawing within ``RENDER_WAIT`` seconds is told the server is busy (503 with
 ``Retry-After``). A cached answer is revalidated for free: ``If-None-Match``
-gets 304. ``cap-ptce serve`` draws every page once in the background as soon
+gets 304. ``cap-ptce serve`` draws the pages once in the background as soon
 as it listens (``WARM_PAGES``, :func:`cap_ptce.web.export.warm_in_background`),
-so that a crowd seldom finds a page not drawn.
+as many as the cache keeps, so that a crowd seldom finds a page not drawn.
 """
 
 from __future__ import annotations
@@ -86,6 +86,15 @@ class DocumentCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        """Bytes of the answers kept."""
+        return self._size
+
+    def has_room(self, body_bytes: int) -> bool:
+        """Whether an answer of ``body_bytes`` would be kept without dropping another."""
+        return self._size + body_bytes <= self.budget
 
 
 class _Renders:

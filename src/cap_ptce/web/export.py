@@ -87,21 +87,59 @@ def _not_found_page(app, base_path: str) -> bytes:
 _RELATIVE_LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"')
 
 
+# Pages the warm-up leaves to their first visitor: the catalogue reads every description into rdflib
+# (measured at 1,000 descriptions: 91 s and 245 MiB more in the server process; ten times that at 10,000).
+_DRAWN_ON_VISIT = ("/catalog.",)
+
+
 def warm_in_background(app) -> threading.Thread:
-    """Draw every page of the site into the app's cache, one at a time, in a background thread.
+    """Draw the pages of the site into the app's cache, one at a time, in a background thread.
 
     The pages go through the cache and its limit on drawing, so that real
-    requests keep their turns; ``cap-ptce serve`` calls it as it starts.
+    requests keep their turns; ``cap-ptce serve`` calls it as it starts. The
+    warm-up stops once the cache is full (a page drawn past it would only push
+    out one drawn before: at 10,000 descriptions the site has 300,000 pages),
+    then gives the memory freed while drawing back to the system.
     """
 
     def warm() -> None:
         started = time.monotonic()
-        pages = [path for path in site_documents(app) if path.endswith(".html")]
-        client = app.test_client()
-        for path in pages:
-            client.get(path)
-        log.info("%d pages drawn in %.0f s", len(pages), time.monotonic() - started)
+        pages = [
+            path for path in site_documents(app) if path.endswith(".html") and not path.startswith(_DRAWN_ON_VISIT)
+        ]
+        drawn = _draw_while_kept(app, pages)
+        _return_freed_memory()
+        log.info(
+            "%d of %d pages drawn in %.0f s (as many as the page cache keeps)",
+            drawn,
+            len(pages),
+            time.monotonic() - started,
+        )
 
     thread = threading.Thread(target=warm, daemon=True, name="cap-ptce-warm-pages")
     thread.start()
     return thread
+
+
+def _draw_while_kept(app, pages: list[str]) -> int:
+    """Draw ``pages`` in order while the cache has room for one more of the largest drawn; how many were drawn."""
+    client, largest = app.test_client(), 0
+    for drawn, path in enumerate(pages):
+        with app.app_context():
+            cache = get_site().documents
+        if not cache.has_room(largest):
+            return drawn
+        before = cache.size
+        client.get(path)
+        largest = max(largest, cache.size - before)
+    return len(pages)
+
+
+def _return_freed_memory() -> None:
+    """Give back to the system the heap that drawing freed (glibc keeps it otherwise: 200 MiB at 1,000)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        pass
