@@ -220,6 +220,8 @@ def markdown(figures: dict) -> str:
         + (f" and {figures['load_average_end']} at the end" if "load_average_end" in figures else "")
         + ": other work shared the machine, so the figures carry that noise.",
     ]
+    notes = [f"- {note}" for note in figures.get("notes", [])]  # what the run's own figures cannot say
+    lines += ["", *notes] if notes else []
     if "copied" in figures:
         return "\n".join(lines + _copied_lines(figures)) + "\n"
     lines += [
