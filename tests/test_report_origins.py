@@ -64,7 +64,7 @@ def test_the_html_report_says_which_project_when_and_by_what_and_each_entry_with
 
     html = run(capsys, str(short_answer), "--format", "html", "--engine", engine)
     name = description()["nom"]
-    assert f"<p>Projet : <strong>{escape(name)}</strong></p>" in html
+    assert f"<p>Projet décrit : <strong>{escape(name)}</strong></p>" in html
     assert f"Vérification du {date.today().isoformat()} par CAP PTCE " in html
     assert f"(grille CAP PTCE {load_grid().version})" in html
     assert html.count("<p>Rien à signaler.</p>") == len(load_grid().entries) - 1  # all but q05's entry

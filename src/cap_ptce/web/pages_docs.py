@@ -204,12 +204,26 @@ def _constraint_words(p: Presenter, graph: Graph, node) -> list[str]:
     return words
 
 
+# The datatypes and kinds of value the shapes use, as a carrier reads them (the technical name beside).
+_VALUE_WORDS = {
+    XSD.boolean: "shapes.words.boolean",
+    XSD.date: "shapes.words.date",
+    XSD.decimal: "shapes.words.decimal",
+    XSD.integer: "shapes.words.integer",
+    XSD.nonNegativeInteger: "shapes.words.nonNegativeInteger",
+    XSD.gYear: "shapes.words.gYear",
+    XSD.gYearMonth: "shapes.words.gYearMonth",
+    XSD.hexBinary: "shapes.words.hexBinary",
+    XSD.string: "shapes.words.string",
+    SH.IRI: "shapes.words.IRI",
+    SH.Literal: "shapes.words.Literal",
+}
+
+
 def _value_words(p: Presenter, graph: Graph, value) -> str:
-    """A datatype or kind of value as a carrier reads it (« une date AAAA-MM-JJ (xsd:date) »), else its label."""
-    local = str(value).rsplit("#", 1)[-1]
-    if str(value) in (str(XSD) + local, str(SH) + local) and f"shapes.words.{local}" in i18n.catalogue():
-        return i18n.t(f"shapes.words.{local}", p.lang)
-    return p.label(value, graph)[0]
+    """A datatype or kind of value in words (« une date AAAA-MM-JJ (xsd:date) »), else its label."""
+    key = _VALUE_WORDS.get(value)
+    return i18n.t(key, p.lang) if key else p.label(value, graph)[0]
 
 
 def _message(p: Presenter, graph: Graph, node) -> str:
