@@ -81,9 +81,7 @@ def run(results_dir: Path) -> dict:
             figures["queries"] = _query_medians(server.url, config)
         finally:
             oxigraph.stop(server)
-    figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    _write(results_dir, figures)
-    return figures
+    return _finish(results_dir, figures)
 
 
 # The IRIs of the generated projects (``cap-ptce generate N --seed 0``): a copy takes another seed's.
@@ -122,9 +120,7 @@ def _run_copied(results_dir: Path, figures: dict, base_store: Path) -> dict:
             figures["queries"] = _query_medians(server.url, config)
         finally:
             oxigraph.stop(server)
-    figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    _write(results_dir, figures)
-    return figures
+    return _finish(results_dir, figures)
 
 
 PROJECTS = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?p a <https://w3id.org/cap-ptce/def#Project> } }"
@@ -197,6 +193,13 @@ def _query_medians(url: str, config: dict) -> list[dict]:
                 median = None
             found.append({"name": query.name, "rows": rows, "median_s": median, "load_average": load_average})
     return found
+
+
+def _finish(results_dir: Path, figures: dict) -> dict:
+    """The run's last figures, written."""
+    figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    _write(results_dir, figures)
+    return figures
 
 
 def _write(results_dir: Path, figures: dict) -> None:
