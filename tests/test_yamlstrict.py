@@ -131,6 +131,33 @@ def test_invalid_yaml_gives_its_line_and_column():
     assert error.line == 4 and error.column is not None
 
 
+# Mistakes people make when they write YAML by hand: what the reader says (in French first), and on which line.
+SYNTAX_MISTAKES = [
+    ("nom: Pôle: ESS\n", 1, "deux-points « : » inattendu", "guillemets"),
+    ('nom: x\nacronyme: "PTCE\n', 2, "guillemet ouvert n'est jamais refermé", "refermer le guillemet"),
+    ("acteurs:\n  - id: a\n   nom: b\n", 3, "l'indentation n'est pas cohérente", "aligner la ligne"),
+    ("acteurs:\n\t- id: a\n", 2, "ne peut pas commencer une valeur", "des espaces, pas des tabulations"),
+    ("axes: [a, b\nnom: x\n", 2, "liste ouverte par « [ » n'est pas refermée", "« ] »"),
+    ('nom: "C:\\dossier"\n', 1, "barre oblique inverse", "guillemets simples"),
+    ("nom: |x\n  a\n", 1, "après « | » ou « > »", "lignes suivantes"),
+]
+
+
+@pytest.mark.parametrize("loader", [Loader, yaml.SafeLoader], ids=["libyaml", "pyyaml"])
+@pytest.mark.parametrize(("text", "line", "meaning", "todo"), SYNTAX_MISTAKES)
+def test_syntax_mistakes_are_explained_in_french_where_they_are(monkeypatch, loader, text, line, meaning, todo):
+    monkeypatch.setattr("cap_ptce.yamlstrict.Loader", loader)
+    error = refusal(text)
+    assert error.message.startswith("YAML invalide : ") and meaning in error.message
+    assert todo in error.hint and " / " in error.hint  # what to do, in French then English
+    assert error.line == line
+
+
+def test_a_problem_the_reader_has_no_words_for_is_still_named():
+    error = refusal("%YAML 1.1\n%YAML 1.1\n---\nnom: a\n")  # a duplicate directive
+    assert error.message.startswith("YAML invalide") and error.line == 2 and error.hint
+
+
 def test_keys_must_be_plain_texts():
     assert refusal("? [a, b]\n: 1\n").line == 1
 

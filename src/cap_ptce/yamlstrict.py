@@ -181,17 +181,91 @@ def load_yaml(
     try:
         return builder.build(yaml.parse(text, Loader=Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlError(
-            f"YAML invalide / invalid YAML: {exc.problem or exc.context}",
-            source=source,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            hint="vérifier l'indentation et mettre entre guillemets les valeurs qui contiennent ':' ou '#' / "
-            "check the indentation, and quote values that contain ':' or '#'",
-        ) from exc
+        raise _syntax_error(exc, source) from exc
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML invalide / invalid YAML: {exc}", source=source) from exc
+
+
+# What the parser's problems mean for someone who writes a description, and what to do: (words found in
+# the problem, as libyaml or PyYAML's own scanner words it; French / English; what to do, French / English).
+_SYNTAX_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("mapping values are not allowed", "could not find expected ':'"),
+        "un deux-points « : » inattendu, ou une ligne décalée / an unexpected colon, or a line out of alignment",
+        'mettre entre guillemets la valeur qui contient « : » (nom: "Pôle : ESS"), ou aligner la ligne sur '
+        "les autres clés de son bloc / quote the value that holds a colon, or align the line with the other keys",
+    ),
+    (
+        ("unexpected end of stream",),
+        "un guillemet ouvert n'est jamais refermé / a quote is opened and never closed",
+        "refermer le guillemet de la valeur qui commence à la ligne indiquée / close the quote of the value that "
+        "starts on the line given",
+    ),
+    (
+        ("expected '-' indicator", "expected <block end>", "expected key", "sequence entries are not allowed"),
+        "l'indentation n'est pas cohérente / the indentation is inconsistent",
+        "aligner la ligne sur celles de son bloc (mêmes espaces en début de ligne), chaque « - » de liste sur sa "
+        "propre ligne, et rien après une valeur entre guillemets / align the line with its block, put each list "
+        "dash on a line of its own, and nothing after a quoted value",
+    ),
+    (
+        ("cannot start any token",),
+        "un caractère qui ne peut pas commencer une valeur (tabulation, @ ou `) / a character that cannot start "
+        "a value (a tab, @ or `)",
+        "indenter avec des espaces, pas des tabulations, et mettre entre guillemets une valeur qui commence par @ "
+        "ou ` / indent with spaces, not tabs, and quote a value that starts with @ or `",
+    ),
+    (
+        ("expected ',' or ']'",),
+        "une liste ouverte par « [ » n'est pas refermée / a list opened with '[' is not closed",
+        "refermer la liste par « ] » sur la même ligne / close the list with ']' on the same line",
+    ),
+    (
+        ("expected ',' or '}'",),
+        "un bloc ouvert par « { » n'est pas refermé / a block opened with '{' is not closed",
+        "refermer le bloc par « } » / close the block with '}'",
+    ),
+    (
+        ("unknown escape character",),
+        "une barre oblique inverse « \\ » dans une valeur entre guillemets doubles / a backslash inside double quotes",
+        "doubler la barre (« \\\\ ») ou mettre la valeur entre guillemets simples / double the backslash, or use "
+        "single quotes",
+    ),
+    (
+        ("directive",),
+        "une ligne qui commence par « % » / a line that starts with '%'",
+        "mettre la valeur entre guillemets / quote the value",
+    ),
+    (
+        ("comment or line break", "comment or a line break", "chomping or indentation indicators"),
+        "du texte après « | » ou « > » sur la même ligne / text after '|' or '>' on the same line",
+        "écrire le texte sur les lignes suivantes, indenté / write the text on the next lines, indented",
+    ),
+)
+_SYNTAX_HINT = (
+    "vérifier l'indentation et mettre entre guillemets les valeurs qui contiennent ':' ou '#' / "
+    "check the indentation, and quote values that contain ':' or '#'"
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
+    """The parser's refusal in the words of someone who writes a description, at the line where it is."""
+    problem = exc.problem or exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    what, hint = f"YAML invalide / invalid YAML: {problem}", _SYNTAX_HINT
+    for words, meaning, todo in _SYNTAX_PROBLEMS:
+        if any(word in problem for word in words):
+            what, hint = f"YAML invalide : {meaning} (« {problem} »)", todo
+            break
+    if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+        mark = exc.context_mark  # where the quote was opened, not the end of the file where it was missed
+    return YamlError(
+        what,
+        source=source,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+        hint=hint,
+    )
 
 
 class _Builder:
