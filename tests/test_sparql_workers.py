@@ -38,6 +38,20 @@ def test_workers_of_a_memory_store_read_a_copy_of_it():
         assert count(kb, timeout=10) == 3
 
 
+def test_the_copy_of_a_memory_store_is_removed_and_so_are_copies_whose_writer_died(monkeypatch, tmp_path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = tmp_path / f"cap-ptce-snapshot-{gone.stdout.strip()}-x.nq"  # its writer has ended
+    living = tmp_path / f"cap-ptce-snapshot-{os.getppid()}-y.nq"  # its writer is alive
+    orphan.write_text(""), living.write_text("")
+    with KnowledgeBase.open(workers=1) as kb:
+        kb.load_reference_graphs(reference_sources())
+        assert count(kb, timeout=10) == 3
+        ours = list(tmp_path.glob(f"cap-ptce-snapshot-{os.getpid()}-*.nq"))
+        assert len(ours) == 1 and not orphan.exists() and living.exists()
+    assert not ours[0].exists()
+
+
 def test_loading_restarts_the_workers_on_the_new_data(tmp_path):
     with KnowledgeBase.open(workers=1) as kb:
         kb.load_reference_graphs(reference_sources())

@@ -31,6 +31,32 @@ from .checkpoint import Checkpoint
 __all__ = ["LocalStore", "write_error"]
 
 log = logging.getLogger(__name__)
+_SNAPSHOT_PREFIX = "cap-ptce-snapshot-"  # then the pid of the process that wrote it, so a later one can tell
+
+
+def _remove_orphan_snapshots() -> None:
+    """Delete the N-Quads copies left in the temporary folder by processes that died before removing theirs.
+
+    A process stopped by SIGKILL (a test run cut short, the out-of-memory killer) cannot remove its copy,
+    a few megabytes to gigabytes each; the copy's name carries the pid of its writer, and a copy whose
+    writer is gone is read by no one (its workers and zygote end with it).
+    """
+    for path in Path(tempfile.gettempdir()).glob(f"{_SNAPSHOT_PREFIX}*.nq"):
+        pid = path.name[len(_SNAPSHOT_PREFIX) :].partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 _BULK_BYTES = 1 << 20  # N-Quads above this go through the bulk loader
 
 
@@ -322,7 +348,8 @@ class LocalStore:
             self.store.flush()
             self.store.optimize()  # settle compactions before read-only readers open the files
             return self.path
-        handle, name = tempfile.mkstemp(prefix="cap-ptce-", suffix=".nq")
+        _remove_orphan_snapshots()
+        handle, name = tempfile.mkstemp(prefix=f"{_SNAPSHOT_PREFIX}{os.getpid()}-", suffix=".nq")
         os.close(handle)
         self._snapshot = Path(name)
         weakref.finalize(self, self._snapshot.unlink, missing_ok=True)
