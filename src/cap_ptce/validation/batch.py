@@ -243,7 +243,7 @@ def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str, engine: str) 
 
 
 def _process_context(engine: str):
-    """Fork when this process runs no other thread: the workers inherit the shapes, read once here.
+    """Fork when this process runs no other thread: the workers inherit the shapes and tables, read once here.
 
     Otherwise (a server's thread, a platform without fork) spawn, and each
     worker reads the shapes again (about a second).
@@ -253,6 +253,11 @@ def _process_context(engine: str):
 
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
+    from .geography import read_geography
+    from .legal_table import legal_table
+
+    legal_table()  # the reference tables that each description's derived facts read
+    read_geography()
     if engine == "fast":
         from .fast import default_engine
 
