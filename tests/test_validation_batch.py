@@ -154,3 +154,27 @@ def test_processes_give_the_same_outcomes(tmp_path):
     paths = generated_files(tmp_path / "many", 84)
     alone = [results_of(r) for r in validate_many(paths)]
     assert [results_of(r) for r in validate_many(paths, jobs=2)] == alone
+
+
+def test_validating_runs_the_cycle_collector_less_often_then_as_before(files, monkeypatch):
+    import gc
+
+    from cap_ptce.validation import batch
+
+    seen = []
+    validate = batch.validate_descriptions
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "validate_descriptions", spy)
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 5, 6)
+    try:
+        outcomes = validate_many(files[:2])
+        assert gc.get_threshold() == (1234, 5, 6)
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [batch._COLLECTOR_THRESHOLDS]
+    assert [type(o).__name__ for o in outcomes] == ["Report", "Report"]

@@ -254,27 +254,43 @@ def _batch_store(descriptions, indexes: list, exact: list[bool], read, vocabular
 
     Also the rdflib term of each Oxigraph literal, to read the rows back; an IRI
     needs none (its NamedNode gives back an equal URIRef).
+
+    The quads go to Oxigraph as N-Quads text, each term written once from its
+    Oxigraph term (which has checked it): making a ``Quad`` object in Python
+    costs about 3 µs, more than Oxigraph takes to read its line (250 generated
+    descriptions: 1.6 s against 0.2 s). A term is looked up by its identity
+    first, as the loader reuses its terms; by its value otherwise.
     """
     terms: dict = {}
     back: dict = {}
     iris: dict = {}
-    quads = []
+    written: dict = {}  # id of an rdflib term -> its N-Quads text
+    alive: list = []  # the terms of ``written``, kept so that their ids stay theirs while the batch lasts
+    known = written.get
+
+    def write(term) -> str:
+        text = written[id(term)] = str(_ox(iris, terms, back, term))
+        alive.append(term)
+        return text
+
+    lines: list[str] = []
     for position, triples in enumerate(descriptions):
         if indexes[position] is None:
             continue
-        name = ox.NamedNode(f"urn:cap-ptce:batch:{position}")
+        name = f"<urn:cap-ptce:batch:{position}> .\n"
         own = (*triples, *indexes[position].derived)
         try:
             converted = [
-                ox.Quad(_ox(iris, terms, back, s), _ox(iris, terms, back, p), _ox(iris, terms, back, o), name)
+                f"{known(id(s)) or write(s)} {known(id(p)) or write(p)} {known(id(o)) or write(o)} {name}"
                 for s, p, o in (*(t for t in own if read(t)), *vocabulary)
             ]
         except _NotExact:
             exact[position] = False
             continue
-        quads += converted
+        lines += converted
     store = ox.Store()
-    store.bulk_extend(quads)
+    # lenient: every term was written from an Oxigraph term, which checked it already
+    store.load("".join(lines).encode(), format=ox.RdfFormat.N_QUADS, lenient=True)
     return store, back
 
 
