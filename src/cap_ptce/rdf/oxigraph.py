@@ -47,11 +47,28 @@ def ntriples(triples: Iterable[tuple]) -> bytes:
 
 
 def oxigraph_triples(triples: Iterable[tuple]) -> list[ox.Triple]:
-    """``triples`` (rdflib terms) as Oxigraph's, each once; TypeError or ValueError for a term Oxigraph refuses.
+    """``triples`` (rdflib terms) as Oxigraph's, each once; TypeError or ValueError for a term Oxigraph refuses."""
+    convert = _converter()
+    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in dict.fromkeys(triples)]
 
-    A description names the same few hundred IRIs (its predicates, classes,
-    actors) over and over: each is made once (a third of the time it took).
+
+def stored_form(triples: Iterable[tuple]) -> bytes:
+    """The N-Triples of ``triples`` (rdflib terms) as an Oxigraph store holds them, each once.
+
+    What :func:`stored_digest` reads back, without writing N-Triples and
+    parsing them again first: the text to load and its checksum come from one
+    store in memory, which also drops the duplicates ("1.50"^^xsd:decimal is
+    written "1.5", as a store keeps it). TypeError or ValueError for a term
+    Oxigraph refuses.
     """
+    convert = _converter()
+    store = ox.Store()
+    store.extend([ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in triples])
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+
+
+def _converter():
+    """:func:`_convert`, each IRI made once: a description names the same few hundred over and over."""
     iris: dict = {}
 
     def convert(term):
@@ -62,19 +79,7 @@ def oxigraph_triples(triples: Iterable[tuple]) -> list[ox.Triple]:
             return node
         return _convert(term)
 
-    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in dict.fromkeys(triples)]
-
-
-def stored_form(triples: Iterable[ox.Triple]) -> bytes:
-    """The N-Triples of Oxigraph's ``triples`` as an Oxigraph store holds them, literals in canonical form.
-
-    What :func:`stored_digest` reads back, without writing the N-Triples and
-    parsing them again first: the text to load and its checksum come from one
-    store in memory ("1.50"^^xsd:decimal is written "1.5", as a store keeps it).
-    """
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    return convert
 
 
 def in_graph(ntriples_text: bytes, graph_iri: str) -> bytes:
