@@ -14,8 +14,9 @@ changed file among 1,000. Here each changed description brings its own facts:
   SIREN from one of them, and every actor of an organisation these have.
 
 Every description of the store new at once (a first load, or every file
-changed): every derived graph is made in memory and written whole, with the
-descriptions, in one call to Oxigraph's bulk loader.
+changed): the descriptions go to Oxigraph's bulk loader in a thread while every
+derived graph is made in memory; the derived graphs follow, whole, in a second
+bulk load.
 
 The tests hold both to the store that :meth:`~cap_ptce.store.KnowledgeBase.refresh_indicators`
 makes over the whole store, quad for quad (``tests/test_incremental_loads.py``).
@@ -30,7 +31,6 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..rdf.oxigraph import in_graph
-from . import DERIVED_GRAPHS
 from .derived import construct, indicators_of, scratch_store
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, organisations_query
 from .places import PLACES_GRAPH, places_ntriples
@@ -46,6 +46,7 @@ _RNA = ox.NamedNode(_CAP + "rna")
 _ORGANISATION = ox.NamedNode(_CAP + "organisation")
 _ONLY_DESCRIPTIONS = (PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)  # what PLACE_IRIS_QUERY leaves out
 _NQ = ox.RdfFormat.N_QUADS
+_DERIVED = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)  # what write_all makes whole
 
 
 def write_all(backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, kept) -> None:
@@ -59,7 +60,7 @@ def write_all(backend, reference: Mapping[str, bytes], written: Mapping[str, byt
     """
     with ThreadPoolExecutor(1, thread_name_prefix="cap-ptce-bulk-load") as writer:
         # the block waits for the writer even when the derivation fails: the store is never closed under it
-        writing = writer.submit(backend.rewrite, drop=[*dropped, *written, *DERIVED_GRAPHS], add=_quads(written))
+        writing = writer.submit(backend.rewrite, drop=[*dropped, *written, *_DERIVED], add=_quads(written))
         scratch, named = scratch_store(reference, written)
         derived = {
             PROVENANCE_GRAPH: records_to_ntriples(kept),
