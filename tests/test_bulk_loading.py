@@ -102,7 +102,7 @@ def test_the_stored_text_and_its_checksum_come_from_one_store_as_they_did_from_t
         assert _held(text) == _held(before) and text.count(b"\n") == before.count(b"\n")
         assert digest == stored_digest(before)
     text, _digest = stored_text_and_digest(awkward)
-    assert b"75056\"" not in text and b'"1.5"^^' in text and text.count(b"\n") == 2
+    assert b'75056"' not in text and b'"1.5"^^' in text and text.count(b"\n") == 2
 
 
 def test_a_real_description_links_its_sirens_to_the_register_and_a_fictional_one_does_not():
