@@ -17,12 +17,13 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from cap_ptce.corpus.links import REGISTER, with_register_links
-from cap_ptce.corpus.reading import default_loader, stored_ntriples
+from cap_ptce.corpus.reading import default_loader, stored_ntriples, stored_text_and_digest
 from cap_ptce.project.generate import write_synthetic
-from cap_ptce.rdf.oxigraph import in_graph, ntriples
+from cap_ptce.rdf.oxigraph import in_graph, ntriples, stored_digest
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
 WHEN = datetime(2026, 12, 1, tzinfo=UTC)
 SAMPLE = sorted(data_dir("corpus").glob("*.yaml"))
 SITUATIONS = sorted((Path(__file__).resolve().parents[1] / "examples" / "situations").glob("*.yaml"))
@@ -77,6 +78,31 @@ def test_awkward_terms_are_written_as_rdflib_writes_them():
     quads = list(ox.parse(in_graph(text, "http://example.org/g"), format=ox.RdfFormat.N_QUADS))
     assert {quad.graph_name for quad in quads} == {ox.NamedNode("http://example.org/g")}
     assert _parsed(in_graph(text, "http://example.org/g"), ox.RdfFormat.N_QUADS) == _direct(triples)
+
+
+def _held(text: bytes) -> set:
+    """The triples a store holds once it has read ``text`` (some literals in their canonical form)."""
+    store = ox.Store()
+    store.load(text, format=ox.RdfFormat.N_TRIPLES)
+    return set(store)
+
+
+def test_the_stored_text_and_its_checksum_come_from_one_store_as_they_did_from_the_written_lines(generated):
+    place, amount = URIRef("http://id.insee.fr/geo/commune/75056"), URIRef("http://example.org/amount")
+    awkward = [
+        (place, URIRef("http://example.org/code"), Literal("75056")),  # about a place: left to the places graph
+        (URIRef("http://example.org/p"), URIRef("http://example.org/in"), place),  # naming one: kept
+        (URIRef("http://example.org/p"), amount, Literal("1.50", datatype=URIRef(XSD + "decimal"))),
+    ]
+    for triples in [awkward] + [
+        with_register_links(list(default_loader(path).triples)) for path in sorted(generated.glob("*.yaml"))[:10]
+    ]:
+        before = stored_ntriples(triples)
+        text, digest = stored_text_and_digest(triples)
+        assert _held(text) == _held(before) and text.count(b"\n") == before.count(b"\n")
+        assert digest == stored_digest(before)
+    text, _digest = stored_text_and_digest(awkward)
+    assert b'75056"' not in text and b'"1.5"^^' in text and text.count(b"\n") == 2
 
 
 def test_a_real_description_links_its_sirens_to_the_register_and_a_fictional_one_does_not():

@@ -66,6 +66,39 @@ def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(tmp_path, mo
     assert not list(tmp_path.glob("store.*"))  # no copy or marker left behind
 
 
+def test_a_load_whose_derivation_fails_while_the_descriptions_are_bulk_loaded_leaves_the_store_as_it_was(
+    tmp_path, monkeypatch
+):
+    from cap_ptce.store import incremental
+
+    kb, corpus = small_kb(tmp_path, 3)
+    before = sorted(str(quad) for quad in kb.store)
+    kb.close()
+    write_corpus(corpus, 6, members=5)  # every project changed: the descriptions go to the bulk loader in a thread
+    kb = KnowledgeBase.open(tmp_path / "store", workers=1)
+    writing = []
+    real = kb._backend.rewrite
+
+    def slow(*, drop, add):
+        writing.append("started")
+        time.sleep(0.5)  # still writing when the derivation fails
+        real(drop=drop, add=add)
+        writing.append("ended")
+
+    def failing(scratch):
+        raise StoreError("the derivation failed")
+
+    monkeypatch.setattr(kb._backend, "rewrite", slow)
+    monkeypatch.setattr(incremental, "indicators_of", failing)
+    with pytest.raises(StoreError, match="derivation failed"):
+        kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
+    assert writing == ["started", "ended"]  # the store was put back once the writer had let it go
+    kb.close()
+    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
+        assert sorted(str(quad) for quad in again.store) == before
+    assert not list(tmp_path.glob("store.*"))
+
+
 def test_a_graph_changed_behind_the_knowledge_bases_back_is_loaded_again(tmp_path):
     kb, corpus = small_kb(tmp_path, 3)
     graph = ox.NamedNode("https://w3id.org/cap-ptce/projet/p1/graphe")

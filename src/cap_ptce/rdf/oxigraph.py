@@ -23,7 +23,16 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-__all__ = ["ntriples", "in_graph", "graph_digest", "ntriples_digest", "stored_digest", "ChunkReader"]
+__all__ = [
+    "ntriples",
+    "oxigraph_triples",
+    "stored_form",
+    "in_graph",
+    "graph_digest",
+    "ntriples_digest",
+    "stored_digest",
+    "ChunkReader",
+]
 
 _BLANK_LABEL = re.compile(rb"_:[^\s]+")
 
@@ -31,10 +40,46 @@ _BLANK_LABEL = re.compile(rb"_:[^\s]+")
 def ntriples(triples: Iterable[tuple]) -> bytes:
     """The N-Triples of ``triples``, each written once, as rdflib's serializer would give them to Oxigraph."""
     try:
-        converted = [ox.Triple(_convert(s), _convert(p), _convert(o)) for s, p, o in dict.fromkeys(triples)]
+        converted = oxigraph_triples(triples)
     except (TypeError, ValueError):  # a term Oxigraph refuses: rdflib's own serializer says which
         return _through_rdflib(triples)
     return ox.serialize(converted, format=ox.RdfFormat.N_TRIPLES)
+
+
+def oxigraph_triples(triples: Iterable[tuple]) -> list[ox.Triple]:
+    """``triples`` (rdflib terms) as Oxigraph's, each once; TypeError or ValueError for a term Oxigraph refuses."""
+    convert = _converter()
+    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in dict.fromkeys(triples)]
+
+
+def stored_form(triples: Iterable[tuple]) -> bytes:
+    """The N-Triples of ``triples`` (rdflib terms) as an Oxigraph store holds them, each once.
+
+    What :func:`stored_digest` reads back, without writing N-Triples and
+    parsing them again first: the text to load and its checksum come from one
+    store in memory, which also drops the duplicates ("1.50"^^xsd:decimal is
+    written "1.5", as a store keeps it). TypeError or ValueError for a term
+    Oxigraph refuses.
+    """
+    convert = _converter()
+    store = ox.Store()
+    store.extend([ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in triples])
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+
+
+def _converter():
+    """:func:`_convert`, each IRI made once: a description names the same few hundred over and over."""
+    iris: dict = {}
+
+    def convert(term):
+        if type(term) is URIRef:
+            node = iris.get(term)
+            if node is None:
+                node = iris[term] = ox.NamedNode(term)
+            return node
+        return _convert(term)
+
+    return convert
 
 
 def in_graph(ntriples_text: bytes, graph_iri: str) -> bytes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,10 +173,17 @@ def load_corpus(
     """Bring ``kb`` up to date with ``folder``, and the reference graphs that ``references`` build, if any.
 
     (See :meth:`KnowledgeBase.load_corpus`.) Everything is read, validated and
-    built first; then written in one atomic block.
+    built first (the reference graphs while other processes read, with ``jobs`` > 1);
+    then written in one atomic block.
     """
-    changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify)
-    built = {name: make_graph() for name, make_graph in (references or {}).items()}
+    references = references or {}
+    early = jobs > 1  # the files are read in other processes: this one builds the reference graphs meanwhile
+    with ThreadPoolExecutor(1, thread_name_prefix="cap-ptce-references") as builder:
+        building = {name: builder.submit(make_graph) for name, make_graph in references.items() if early}
+        changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify)
+        built = {name: future.result() for name, future in building.items()}
+    if not early:  # read in this process: one thing at a time
+        built = {name: make_graph() for name, make_graph in references.items()}
     with kb.atomic():
         if built:
             kb.load_reference_graphs({name: (lambda graph=graph: graph) for name, graph in built.items()})
