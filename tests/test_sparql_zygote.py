@@ -183,6 +183,35 @@ def test_forked_workers_keep_their_kinds_priority(tmp_path, kind):
         pool.close()
 
 
+def test_the_copy_runs_at_low_priority_and_the_forking_thread_keeps_its_own(monkeypatch):
+    import threading
+
+    from cap_ptce.sparql import zygote
+
+    seen = {}
+
+    def copy(location):
+        seen["copy"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return location
+
+    monkeypatch.setattr(zygote, "_copy_of", copy)
+    ours = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert zygote._copy_at_low_priority("store") == "store"
+    assert seen["copy"] == min(ours + zygote.COPY_NICENESS, 19)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ours
+
+
+def test_a_copy_that_fails_reports_its_error_to_the_zygote(monkeypatch):
+    from cap_ptce.sparql import zygote
+
+    def copy(location):
+        raise OSError(f"cannot read the store {location}")
+
+    monkeypatch.setattr(zygote, "_copy_of", copy)
+    with pytest.raises(OSError, match="cannot read the store gone"):
+        zygote._copy_at_low_priority("gone")
+
+
 def test_a_worker_past_its_own_memory_budget_is_forked_afresh_and_answers_the_same_rows(tmp_path):
     pool = forked_pool(WorkerPool(large_snapshot(tmp_path), 1, own_mib=8))
     try:
