@@ -31,7 +31,19 @@ speak as several clients (``X-Forwarded-For``): each run of a ready-made query
 comes from an address of its own, as visitors would, so that the per-client
 limits (:mod:`cap_ptce.sparql.sharing`) do not send the benchmark's own queries
 to the low-priority worker; the query killed and the next query come from two
-different clients.
+different clients. It runs with ``MAX_RESULT_ROWS`` out of the way: that cap is
+for visitors' own queries, the pages of the ready-made queries have none, and
+two of them give more than 10,000 rows at 10,000 descriptions.
+
+It prints each step with the seconds since its server started. How long it
+takes on 2 cores: at 1,000, about 10 min on a quiet machine, most of it the wait
+for the page warm-up (573 s); at 10,000, loading the store (265 s in
+``bench/results/kb.md``), one copy and the server's copy (1–4 min each), the
+ready-made queries (about 5 min), then the wait for the warm-up, up to
+``CAP_PTCE_BENCH_SHARING_WARM_WAIT`` (1200 s) after the server's start: 30 min
+or more in all. ``CAP_PTCE_BENCH_SHARING_WARM_WAIT=0`` saves that wait and
+leaves only the PSS at the end (with the server's page cache full) unmeasured;
+``CAP_PTCE_BENCH_SHARING_WORK`` reuses a store loaded before.
 
 Settings (environment): ``CAP_PTCE_BENCH_SHARING_SIZES`` (``1000``; ``1000,10000``
 for the targets' size),
@@ -75,6 +87,7 @@ READY_TARGET = 5.0  # seconds from start until every worker answers
 REPLACE_TARGET = 1.0  # seconds to replace a killed worker
 LATENCY_TARGET = 0.5  # seconds, median of each ready-made query
 WORKERS = 2  # main workers, the server's default (QUERY_WORKERS)
+READY_MADE_ROWS = 10_000_000
 CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -105,6 +118,7 @@ def run(results_dir: Path) -> dict:
         "runtime_s": round(time.perf_counter() - started, 1),
         "load_average": {"start": round(load_before, 2), "end": round(os.getloadavg()[0], 2)},
     }
+    print(f"  sharing: done in {figures['runtime_s']:.0f} s", flush=True)
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "sharing.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
     (results_dir / "sharing.md").write_text(markdown(figures), encoding="utf-8")
@@ -119,7 +133,9 @@ def _measure_size(work: Path, size: int, config: dict) -> dict:
         _timed_command("generate", str(size), "--seed", "0", "-o", str(corpus))
         _timed_command("load", str(corpus), "--store", str(store), "--no-validate")
     figures = {"descriptions": size, "one_copy": _one_copy(store)}
+    print(f"    one in-memory copy made in {figures['one_copy']['copy_s']} s; starting the server", flush=True)
     figures["server"] = _measure_server(BIN / "cap-ptce", store, config["repeat"], config["warm_wait_s"])
+    print(f"    server measured in {figures['server']['runtime_s']} s", flush=True)
     if config["before"] and (not config["before_sizes"] or size in config["before_sizes"]):
         figures["before"] = _measure_before(Path(config["before"]), store)
     return figures
@@ -166,6 +182,9 @@ def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float =
     base = f"http://127.0.0.1:{port}"
     command = [str(cap_ptce), "serve", "--store", str(store), "--port", str(port), "--timeout", "60"]
     command += ["--set", "TRUSTED_PROXY=127.0.0.1"]
+    # the ready-made queries go through /sparql, whose cap on rows is for visitors' queries: the pages of the
+    # ready-made queries have none, and two of them pass 10,000 rows at 10,000 descriptions
+    command += ["--set", f"MAX_RESULT_ROWS={READY_MADE_ROWS}"]
     log = tempfile.NamedTemporaryFile("w+", prefix="cap-ptce-bench-serve-", suffix=".log")
     start = time.perf_counter()
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
@@ -173,17 +192,23 @@ def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float =
         with requests.Session() as session:
             session.trust_env = False
             figures = {"first_answer_s": round(_wait_for_first_answer(session, base, server) - start, 2)}
+            _say(start, "first answer")
             figures["all_answering_s"] = round(_wait_answering(server.pid) - start, 2)
             figures["answering_workers_at_first_answer"] = len(_workers_on_folder(server.pid))
             figures["all_forked_s"] = round(_wait_forked(server.pid) - start, 2)
             figures["cpu_s_until_forked"] = _cpu_tree(server.pid)
             figures["pss_forked_mib"] = _pss_tree(server.pid)
-            medians = {name: _first_and_median(session, base, text, repeat) for name, text in queries.items()}
+            _say(start, "every main worker forked from the copy")
+            medians = {
+                name: _first_and_median(session, base, text, repeat, server.pid) for name, text in queries.items()
+            }
             figures["queries"] = [{"name": name, **found} for name, found in medians.items()]
+            _say(start, "every ready-made query measured")
             _settle(server.pid)
             figures["pss_after_queries_mib"] = _pss_tree(server.pid)
             figures["replace_idle_s"] = _replace_idle(server.pid)
             figures["replace_busy"] = _replace_busy(session, base, server.pid)
+            _say(start, f"workers replaced; waiting for the page warm-up (at most {warm_wait:g} s from start)")
             figures["warm_up_s"] = _wait_warmed(Path(log.name), start, warm_wait)
             _settle(server.pid)
             figures["pss_end_mib"] = _pss_tree(server.pid)
@@ -195,6 +220,10 @@ def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float =
         server.wait(timeout=30)
         log.close()
     return figures
+
+
+def _say(start: float, what: str) -> None:
+    print(f"    {time.perf_counter() - start:7.1f} s: {what}", flush=True)
 
 
 def _client(number: int) -> dict:
@@ -258,10 +287,13 @@ def _cpu_tree(pid: int) -> float:
     return round(ticks / os.sysconf("SC_CLK_TCK"), 1)
 
 
-def _first_and_median(session: requests.Session, base: str, text: str, repeat: int) -> dict:
+def _first_and_median(session: requests.Session, base: str, text: str, repeat: int, pid: int) -> dict:
     """The first run (in workers that have not run it yet) and the median of ``repeat`` more.
 
-    A query that fails (past the time limit, say) is recorded with its status, not measured further.
+    Beside them, the CPU seconds a run took in the server and all its processes
+    (the page warm-up's included, when it still runs): a wall time far above
+    them is time spent waiting for a core. A query that fails (past the time
+    limit, say) is recorded with its status, not measured further.
     """
 
     def call() -> None:
@@ -274,7 +306,13 @@ def _first_and_median(session: requests.Session, base: str, text: str, repeat: i
             start = time.perf_counter()
             call()
             firsts.append(round(time.perf_counter() - start, 4))
-        return {"first_runs_s": firsts, "median_s": _median_time(call, repeat)}
+        cpu = _cpu_tree(pid)
+        median = _median_time(call, repeat)
+        return {
+            "first_runs_s": firsts,
+            "median_s": median,
+            "cpu_s_per_run": round((_cpu_tree(pid) - cpu) / (repeat + 1), 2),
+        }
     except requests.HTTPError as exc:
         return {"first_runs_s": firsts, "median_s": None, "failed": exc.response.status_code}
 
@@ -574,9 +612,14 @@ def _size_section(size: dict) -> list[str]:
             f"- Before (each worker copies the store): first answer {before['first_answer_s']} s, copies made after "
             f"{before['copies_made_s']} s, PSS {_pss_cell(before['pss_mib'])}."
         )
-    lines += ["", "| query | first runs (ms) | median (ms) |", "| --- | ---: | ---: |"]
+    lines += [
+        "",
+        "| query | first runs (ms) | median (ms) | CPU a run (ms, server and its processes) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for query in server["queries"]:
         firsts = " / ".join(f"{t * 1000:.0f}" for t in query["first_runs_s"])
         median = f"{query['median_s'] * 1000:.1f}" if query["median_s"] is not None else f"failed ({query['failed']})"
-        lines.append(f"| `{query['name']}` | {firsts} | {median} |")
+        cpu = f"{query['cpu_s_per_run'] * 1000:.0f}" if query.get("cpu_s_per_run") is not None else ""
+        lines.append(f"| `{query['name']}` | {firsts} | {median} | {cpu} |")
     return lines

@@ -188,7 +188,7 @@ def test_a_query_stopped_at_the_time_limit_gets_a_clear_page(client, monkeypatch
     assert 'role="alert"' in page and "ran for more than 5 s" in page
 
 
-def test_the_pages_run_queries_under_the_endpoint_limits(client, monkeypatch):
+def test_the_pages_run_queries_under_the_endpoint_time_limit_and_sharing(client, monkeypatch):
     from cap_ptce.web import queries as view
 
     seen = {}
@@ -200,7 +200,22 @@ def test_the_pages_run_queries_under_the_endpoint_limits(client, monkeypatch):
     monkeypatch.setattr(view, "run_table", spy)
     client.application.config.update(QUERY_TIMEOUT=2.5, MAX_RESULT_ROWS=123)
     assert client.get("/requetes/membres-ess").status_code == 200
-    assert seen == {"timeout": 2.5, "max_rows": 123, "client": "127.0.0.1"}  # and shared with other clients
+    # the time limit, shared with other clients; the rows follow the corpus, not MAX_RESULT_ROWS
+    assert seen == {"timeout": 2.5, "max_rows": view.READY_MADE_MAX_ROWS, "client": "127.0.0.1"}
+
+
+def test_a_ready_made_query_with_more_rows_than_max_result_rows_answers_them_all(client, kb):
+    client.application.config.update(MAX_RESULT_ROWS=2)
+    query = get_query("projets-par-region")
+    expected = len(run_query(kb, query.name))
+    assert expected > 2
+    assert client.get("/requetes/projets-par-region").status_code == 200
+    twin = client.get("/requetes/projets-par-region.csv")
+    assert twin.status_code == 200 and len(list(csv.DictReader(io.StringIO(twin.get_data(as_text=True))))) == expected
+    assert client.get("/requetes/projets-par-region.csv-metadata.json").status_code == 200
+    # the same text sent by a visitor stays under the endpoint's cap
+    refused = client.post("/sparql", data=query.build({}), content_type="application/sparql-query")
+    assert refused.status_code == 413
 
 
 def test_a_long_result_shows_its_first_rows_and_says_so(client, monkeypatch):

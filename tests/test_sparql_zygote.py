@@ -183,6 +183,35 @@ def test_forked_workers_keep_their_kinds_priority(tmp_path, kind):
         pool.close()
 
 
+def test_the_copy_runs_at_low_priority_and_the_forking_thread_keeps_its_own(monkeypatch):
+    import threading
+
+    from cap_ptce.sparql import zygote
+
+    seen = {}
+
+    def copy(location):
+        seen["copy"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return location
+
+    monkeypatch.setattr(zygote, "_copy_of", copy)
+    ours = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert zygote._copy_at_low_priority("store") == "store"
+    assert seen["copy"] == min(ours + zygote.COPY_NICENESS, 19)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ours
+
+
+def test_a_copy_that_fails_reports_its_error_to_the_zygote(monkeypatch):
+    from cap_ptce.sparql import zygote
+
+    def copy(location):
+        raise OSError(f"cannot read the store {location}")
+
+    monkeypatch.setattr(zygote, "_copy_of", copy)
+    with pytest.raises(OSError, match="cannot read the store gone"):
+        zygote._copy_at_low_priority("gone")
+
+
 def test_a_worker_past_its_own_memory_budget_is_forked_afresh_and_answers_the_same_rows(tmp_path):
     pool = forked_pool(WorkerPool(large_snapshot(tmp_path), 1, own_mib=8))
     try:
@@ -267,3 +296,27 @@ def test_a_module_planted_in_the_current_folder_never_runs_in_the_zygote_nor_its
         body = kb.run(COUNT, choose_format("SELECT", None, ["csv"]), timeout=30).body
         assert body == b"n\r\n3\r\n"
     assert not marker.exists()
+
+
+def test_workers_on_a_folder_read_a_checkpoint_that_goes_with_them(tmp_path):
+    def count(kb) -> int:
+        body = kb.run(COUNT, choose_format("SELECT", None, ["csv"]), timeout=30).body
+        return int(body.split(b"\r\n")[1])
+
+    folder = tmp_path / "store"
+    readers = tmp_path / "store.readers"
+    readers.mkdir()
+    (readers / "left-by-a-server-stopped-by-a-signal").write_text("")
+    with KnowledgeBase.open(folder, workers=1) as kb:
+        kb.load_graph("http://example.org/g", "<http://a> <http://b> <http://c> .")
+        pool = forked_pool(kb._backend.start_workers())
+        assert pool.location == str(readers / "store")  # not the folder, which compacts meanwhile
+        assert sorted(path.name for path in readers.iterdir()) == ["store"]
+        assert count(kb) == 1
+        kb.load_graph("http://example.org/h", "<http://a> <http://b> <http://d> .")
+        assert count(kb) == 2  # a write stops the workers; the next ones read a checkpoint of the new data
+        forked_pool(kb._backend.start_workers())
+        assert count(kb) == 2
+    assert not readers.exists()
+    with KnowledgeBase.open(folder, workers=1) as kb:  # the folder is free again: the compaction has ended
+        assert count(kb) == 2

@@ -247,7 +247,8 @@ def serve(
     with app.app_context():
         kb = get_kb()  # load now, so that errors show at start and the first query is fast
         kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
-        counts = f"{len(kb)} triplets / triples, {len(kb.graph_names())} graphes / graphs"
+        # graphs, not triples: counting the triples reads the whole store (1.5 s at 10,000 descriptions)
+        counts = f"{len(kb.graph_names())} graphes / graphs"
     server = make_server(app, host, port)
     if app.config["WARM_PAGES"]:
         warm_in_background(app)

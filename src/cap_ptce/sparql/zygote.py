@@ -180,7 +180,7 @@ def zygote_main(control_fd: int, location: str, memory_mib: int | None) -> None:
     control = socket.socket(fileno=control_fd)
     watch = _watch_parent()
     try:
-        store = _copy_of(location)
+        store = _copy_at_low_priority(location)
         watch.set()
         _wait_single_threaded()
     except (OSError, SyntaxError, ValueError) as exc:
@@ -201,6 +201,39 @@ _DUMP = (
     "import sys; import pyoxigraph as ox; "
     "ox.Store.read_only(sys.argv[1]).dump(output=sys.stdout.buffer, format=ox.RdfFormat.N_QUADS)"
 )
+
+
+COPY_NICENESS = 5  # yields to the answers, without starving on a machine busy with other work
+
+
+def _copy_at_low_priority(location: str):
+    """:func:`_copy_of` in a thread of low priority, so that the workers reading the folder meanwhile answer first.
+
+    Linux gives each thread its own niceness, inherited by the threads and
+    processes it starts (the engine's, the dump helper): this thread ends with
+    the copy, and the thread that forks the workers keeps the zygote's own
+    priority, which a process may not raise back once lowered.
+    """
+    made: dict = {}
+
+    def copy() -> None:
+        if sys.platform.startswith("linux"):  # elsewhere a thread's id may be another process's: usual priority
+            thread = threading.get_native_id()
+            with contextlib.suppress(OSError):
+                os.setpriority(
+                    os.PRIO_PROCESS, thread, min(os.getpriority(os.PRIO_PROCESS, thread) + COPY_NICENESS, 19)
+                )
+        try:
+            made["store"] = _copy_of(location)
+        except (OSError, SyntaxError, ValueError) as exc:
+            made["error"] = exc
+
+    thread = threading.Thread(target=copy, name="cap-ptce-zygote-copy")
+    thread.start()
+    thread.join()
+    if "error" in made:
+        raise made["error"]
+    return made["store"]
 
 
 def _copy_of(location: str):

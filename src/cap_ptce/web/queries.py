@@ -156,10 +156,20 @@ def english_alias(name: str | None = None) -> Response:
     return redirect(target + "?" + urlencode(sorted(args.items())), code=301)
 
 
+READY_MADE_MAX_ROWS = 2**62  # in effect none: see _limits
+
+
 def _limits() -> dict[str, Any]:
-    """The endpoint's limits: ready-made queries get no more room than any other query."""
+    """The endpoint's time limit and sharing; but not its cap on rows.
+
+    MAX_RESULT_ROWS bounds what a visitor's own query may return; a ready-made
+    query's rows follow the corpus (one or more a description: 10,876 for
+    projets-par-dispositif at 10,000 descriptions), so that cap would turn its
+    page into a 413 as the corpus grows. The worker's memory cap (QUERY_MEMORY_MB)
+    and the time limit still hold.
+    """
     config = current_app.config
-    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": config["MAX_RESULT_ROWS"], "client": client_key()}
+    return {"timeout": config["QUERY_TIMEOUT"], "max_rows": READY_MADE_MAX_ROWS, "client": client_key()}
 
 
 def _params(query: ReadyQuery) -> dict[str, str]:
