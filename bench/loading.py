@@ -138,7 +138,12 @@ def _markdown(figures: dict) -> str:
         f"Date: {figures['date']}. Machine: {machine['cpu']} ({machine['cpus']} CPU), {machine['platform']}, "
         f"Python {machine['python']}.",
         f"Load average (1, 5, 15 min) before: {figures['load_average_before']}, after: "
-        f"{figures['load_average_after']} (other work shares the machine: read the CPU seconds too).",
+        f"{figures['load_average_after']} (the figure after counts the benchmark's own processes)"
+        + (
+            "; other work shared the machine: read the CPU seconds too."
+            if figures["load_average_before"][0] >= 1.0
+            else "; nothing else ran before it."
+        ),
         "",
         "Each figure is one command in a fresh process; `cap-ptce load` into a new on-disk store, `--jobs` at "
         "its default (every CPU). The baseline is Oxigraph's bulk loader alone on the quads that load wrote.",

@@ -69,7 +69,9 @@ def run(results_dir: Path) -> dict:
         "cold_one_file": {engine: _cold(cold[engine]) for engine in ENGINES},
     }
     figures["target_met"] = figures["many"]["fast"]["files_per_second"] >= TARGET
-    figures["busy_machine"] = max(load_before[0], figures["load_average_after"][0]) >= BUSY_LOAD
+    # The load average after the run counts the benchmark's own two processes (about 1.5 after 80 s on
+    # 2 cores): only the one before says whether other work shared the machine.
+    figures["busy_machine"] = load_before[0] >= BUSY_LOAD
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "validation_engines.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     (results_dir / "validation_engines.md").write_text(_markdown(figures), encoding="utf-8")
@@ -120,7 +122,7 @@ def _markdown(figures: dict) -> str:
         f"Date: {figures['date']}. Machine: {machine['cpu']} ({machine['cpus']} CPU), {machine['platform']}, "
         f"Python {machine['python']}, rdflib {machine['rdflib']}, pySHACL {machine['pyshacl']}.",
         f"Load average (1, 5, 15 min) before: {figures['load_average_before']}, after: "
-        f"{figures['load_average_after']} (other work shares the machine: read the CPU seconds too).",
+        f"{figures['load_average_after']} (the figure after counts the benchmark's own processes).",
         "",
     ]
     if figures["busy_machine"]:
