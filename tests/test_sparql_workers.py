@@ -300,3 +300,38 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+class _ServerGone:
+    """A worker's end of the socket whose server went away: after the prefixes (and ``jobs``), ``error``."""
+
+    def __init__(self, error: OSError, jobs=(), fail_on_send: bool = False) -> None:
+        self.incoming = [{}, *jobs]
+        self.error, self.fail_on_send, self.sent = error, fail_on_send, []
+
+    def recv(self):
+        if self.incoming:
+            return self.incoming.pop(0)
+        raise self.error
+
+    def send(self, message) -> None:
+        if self.fail_on_send and message[0] != "ready":
+            raise self.error
+        self.sent.append(message)
+
+
+@pytest.mark.parametrize(
+    ("gone", "while_answering"),
+    [(ConnectionResetError(104, "reset"), False), (BrokenPipeError(32, "broken pipe"), True)],
+    ids=["reset-while-waiting", "broken-while-answering"],
+)
+def test_a_worker_whose_server_went_away_ends_quietly(gone, while_answering):
+    import pyoxigraph as ox
+
+    from cap_ptce.sparql.workers import _answer
+
+    info = inspect_query(COUNT.text)
+    job = (COUNT, info, choose_format("SELECT", None, ["csv"]), None)
+    conn = _ServerGone(gone, jobs=[job] if while_answering else [], fail_on_send=while_answering)
+    _answer(conn, lambda: lambda: ox.Store(), "a store")  # returns: no traceback in the server's log
+    assert conn.sent[0] == ("ready", None) and len(conn.sent) == 1

@@ -223,11 +223,15 @@ def _answer(conn: Connection, open_store, where: str, memory_mib: int | None = N
     while True:
         try:
             request, info, fmt, max_rows = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the server closed its end, or went away (SIGTERM, SIGKILL): nothing to say
             return
-        conn.send(_outcome(current(), request, info, fmt, max_rows, prefixes, memory_mib))
-        if report_own:
-            conn.send(("own", own_mib()))
+        outcome = _outcome(current(), request, info, fmt, max_rows, prefixes, memory_mib)
+        try:
+            conn.send(outcome)
+            if report_own:
+                conn.send(("own", own_mib()))
+        except OSError:  # the server went away while the query ran
+            return
 
 
 def own_mib(pid: int | str = "self") -> float:
