@@ -109,7 +109,9 @@ def test_pasted_text_is_validated_under_the_name_given(client):
 
 def test_pasted_text_that_cannot_be_read_comes_back_in_the_form_to_be_corrected(client):
     text = "nom: Pôle <b>\ndescription: une ligne: avec deux points\n"
-    page = client.post("/valider", data={"texte": text}).get_data(as_text=True)
+    response = client.post("/valider", data={"texte": text})
+    assert response.status_code == 400 and response.mimetype == "text/html"  # the page, with the form to correct it
+    page = response.get_data(as_text=True)
     area = page[page.index('<textarea id="texte"') :]
     assert area[area.index(">") + 1 : area.index("</textarea>")] == text.replace("<", "&lt;").replace(">", "&gt;")
     uploaded = client.post("/valider", data={"fichier": (io.BytesIO(text.encode()), "a.yaml")})

@@ -75,10 +75,11 @@ def check() -> Response | str:
     wanted = form_fields()[0].get("rapport")
     if wanted is not None:
         return _download(report, wanted)
+    status = 400 if isinstance(report, Unreadable) else 200  # what was sent cannot be read: the sender's to fix
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
-        status = 400 if isinstance(report, Unreadable) else 200
         return Response(render([report], "json"), status=status, mimetype="application/json")
-    return _page(lang, submission=submission, description=description, report=report)
+    page = _page(lang, submission=submission, description=description, report=report)
+    return Response(page, status=status, mimetype="text/html")
 
 
 @bp.get(TEMPLATE_ROUTES["fr"])
