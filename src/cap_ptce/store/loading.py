@@ -177,12 +177,13 @@ def load_corpus(
     then written in one atomic block.
     """
     references = references or {}
-    early = jobs > 1  # the files are read in other processes: this one builds the reference graphs meanwhile
-    with ThreadPoolExecutor(1, thread_name_prefix="cap-ptce-references") as builder:
-        building = {name: builder.submit(make_graph) for name, make_graph in references.items() if early}
+    if jobs > 1 and references:  # the files are read in other processes: this one builds the graphs meanwhile
+        with ThreadPoolExecutor(1, thread_name_prefix="cap-ptce-references") as builder:
+            building = {name: builder.submit(make_graph) for name, make_graph in references.items()}
+            changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify)
+            built = {name: future.result() for name, future in building.items()}
+    else:  # read in this process: one thing at a time
         changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify)
-        built = {name: future.result() for name, future in building.items()}
-    if not early:  # read in this process: one thing at a time
         built = {name: make_graph() for name, make_graph in references.items()}
     with kb.atomic():
         if built:
