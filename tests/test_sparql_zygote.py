@@ -15,7 +15,7 @@ import pytest
 
 from cap_ptce.errors import WorkerStoppedError
 from cap_ptce.sparql import QueryRequest, WorkerPool, choose_format, inspect_query
-from cap_ptce.sparql.workers import own_mib
+from cap_ptce.sparql.owned import own_mib
 from cap_ptce.store import KnowledgeBase
 from kbhelpers import reference_sources
 from test_sparql_workers import COUNT, SLOW, _alive, _run_in_thread, busy_snapshot, run_csv
@@ -240,7 +240,7 @@ def test_the_own_memory_budget_is_derived_from_the_copy_and_the_workers(tmp_path
     try:
         copy = pool._zygote.copy_mib
         assert copy > 50, copy  # the zygote says how much it holds: the copy of tens of MiB, and an interpreter
-        assert pool.own_budget_mib == pytest.approx(max(16, 0.25 * copy / 3), abs=0.1)
+        assert pool.own_budget_mib == pytest.approx(max(64, 0.25 * copy / 3), abs=0.1)
         # the steady state stays near one copy: each worker under its budget between queries
         for _ in range(4):
             assert run_csv(pool, COUNT) == b"n\r\n150000\r\n"

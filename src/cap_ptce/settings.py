@@ -100,7 +100,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKER_OWN_MEMORY_MB",
         0,
         int,
-        "MiB of its own a query worker forked from the in-memory copy may hold (pages of the copy its queries read, which pyoxigraph writes to); past it, the worker is forked afresh after its query, in milliseconds, and its next queries are slower while they copy pages again. 0: a quarter of the copy's size shared between the main and low-priority workers (at least 16), so that the server stays under 1.5 copies between queries.",
+        "MiB of its own a query worker forked from the in-memory copy may hold (pages of the copy its queries read, which pyoxigraph writes to); past it, the worker is forked afresh after its query, in milliseconds, and its next queries are slower while they copy pages again. 0: a quarter of the copy's size shared between the main and low-priority workers (at least 64), so that the server stays under 1.5 copies between queries on a large store.",
     ),
     Setting(
         "QUERIES_PER_CLIENT",

@@ -22,8 +22,9 @@ from .. import errors
 from .execute import QueryRequest, QueryResult, execute
 from .formats import ResultFormat
 from .inspect import QueryInfo
+from .owned import OwnMemory
 
-__all__ = ["syntax_error", "run_safely", "serve_on_large_stack", "serve_store", "memory_error", "own_mib"]
+__all__ = ["syntax_error", "run_safely", "serve_on_large_stack", "serve_store", "memory_error"]
 
 log = logging.getLogger(__name__)
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
@@ -129,15 +130,19 @@ def serve_on_large_stack(
     _run_on_large_stack(_serve, (conn, location, in_memory, memory_mib), niceness)
 
 
-def serve_store(conn: Connection, store, memory_mib: int | None = None, niceness: int = 0) -> None:
+def serve_store(
+    conn: Connection, store, memory_mib: int | None = None, niceness: int = 0, own_budget_mib: float | None = None
+) -> None:
     """Body of a worker forked from the one in-memory copy (:mod:`.zygote`): answer from ``store``.
 
     After each answer, the worker also sends ``("own", MiB)``: the memory it
-    holds as its own (:func:`own_mib`), read once the answer is on its way, so
-    that the pool can fork a fresh worker in place of one that made too much of
-    the copy its own.
+    holds as its own (:class:`.owned.OwnMemory`, exact once it may be past
+    ``own_budget_mib``), worked out once the answer is on its way, so that the
+    pool can fork a fresh worker in place of one that made too much of the copy
+    its own.
     """
-    _run_on_large_stack(_serve_from, (conn, lambda: store, memory_mib), niceness)
+    own = OwnMemory(own_budget_mib)
+    _run_on_large_stack(_serve_from, (conn, lambda: store, memory_mib, own), niceness)
 
 
 def _run_on_large_stack(body, args: tuple, niceness: int) -> None:
@@ -200,7 +205,7 @@ def _serve(conn: Connection, location: str, in_memory: bool, memory_mib: int | N
     _answer(conn, open_store, location, memory_mib)
 
 
-def _serve_from(conn: Connection, opened, memory_mib: int | None) -> None:
+def _serve_from(conn: Connection, opened, memory_mib: int | None, own: OwnMemory) -> None:
     """Answer jobs on a store that is already in memory, under the memory cap."""
 
     def open_store():
@@ -208,10 +213,12 @@ def _serve_from(conn: Connection, opened, memory_mib: int | None) -> None:
         cap_memory(memory_mib)
         return lambda: store
 
-    _answer(conn, open_store, "the in-memory copy", memory_mib, report_own=True)
+    _answer(conn, open_store, "the in-memory copy", memory_mib, own=own)
 
 
-def _answer(conn: Connection, open_store, where: str, memory_mib: int | None = None, *, report_own=False) -> None:
+def _answer(
+    conn: Connection, open_store, where: str, memory_mib: int | None = None, *, own: OwnMemory | None = None
+) -> None:
     """Receive the prefixes, open the store, say so, answer jobs until the socket closes."""
     prefixes = conn.recv()
     try:
@@ -228,26 +235,10 @@ def _answer(conn: Connection, open_store, where: str, memory_mib: int | None = N
         outcome = _outcome(current(), request, info, fmt, max_rows, prefixes, memory_mib)
         try:
             conn.send(outcome)
-            if report_own:
-                conn.send(("own", own_mib()))
+            if own is not None:
+                conn.send(("own", own.now()))
         except OSError:  # the server went away while the query ran
             return
-
-
-def own_mib(pid: int | str = "self") -> float:
-    """MiB that a process holds as its own: pages no other process maps (0 where /proc cannot tell).
-
-    For a worker forked from the copy, these are the pages it allocated and the
-    pages of the copy its queries wrote to (pyoxigraph's in-memory store writes
-    to each quad it reads); the others it still shares with the zygote. Reading
-    it walks the process's page tables: about 50 ms for 1.5 GiB mapped.
-    """
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0.0
-    fields = (line.split() for line in text.splitlines())
-    return sum(int(f[1]) for f in fields if f and f[0] in ("Private_Clean:", "Private_Dirty:")) / 1024
 
 
 def _outcome(store, request, info, fmt, max_rows, prefixes, memory_mib) -> tuple:

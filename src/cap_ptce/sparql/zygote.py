@@ -18,7 +18,7 @@ Two facts measured with pyoxigraph 0.5 decide how it is built:
   touch more of it (see bench/results/sharing.md).
 
 Protocol, over a ``SOCK_SEQPACKET`` socket pair (one pickled tuple a message):
-the pool sends ``("fork", niceness)``; the zygote answers ``("ready", quads, MiB)``
+the pool sends ``("fork", niceness, own budget in MiB)``; the zygote answers ``("ready", quads, MiB)``
 or ``("failed", message)`` once, then ``("forked", pid)`` with the worker's end
 of a new socket pair attached, and ``("ended", pid, code)`` when it reaps a
 worker (negative code: the signal that stopped it, as in :mod:`subprocess`).
@@ -80,13 +80,13 @@ class Zygote:
         self.quads, self.copy_mib = message[1], message[2]
         threading.Thread(target=self._follow, daemon=True, name="cap-ptce-zygote-reports").start()
 
-    def fork(self, niceness: int) -> tuple[ForkedProcess, Connection]:
-        """A fresh worker forked from the copy, and the pool's end of its socket."""
+    def fork(self, niceness: int, own_budget_mib: float | None = None) -> tuple[ForkedProcess, Connection]:
+        """A fresh worker forked from the copy, and the pool's end of its socket (see :func:`.workers.serve_store`)."""
         with self._asking:
             if self._lost:
                 raise errors.StoreError("the process holding the in-memory copy of the store is gone")
             try:
-                self._control.send(pickle.dumps(("fork", niceness)))
+                self._control.send(pickle.dumps(("fork", niceness, own_budget_mib)))
                 forked = self._forked.get(timeout=_FORK_WAIT)
             except (OSError, queue.Empty):
                 forked = None
@@ -189,7 +189,7 @@ def zygote_main(control_fd: int, location: str, memory_mib: int | None) -> None:
         return
     _return_freed_memory()
     try:
-        from .workers import own_mib
+        from .owned import own_mib
 
         control.send(pickle.dumps(("ready", len(store), own_mib())))
         _fork_on_request(control, store, memory_mib)
@@ -317,8 +317,8 @@ def _serve_requests(control: socket.socket, store, memory_mib, children: set[int
             data = control.recv(_MESSAGE)
             if not data:
                 break
-            _, niceness = pickle.loads(data)
-            pid, fd = _fork_worker(store, memory_mib, niceness, (control.fileno(), *wake))
+            _, niceness, own_budget_mib = pickle.loads(data)
+            pid, fd = _fork_worker(store, memory_mib, niceness, own_budget_mib, (control.fileno(), *wake))
             children.add(pid)
             try:
                 socket.send_fds(control, [pickle.dumps(("forked", pid))], [fd])
@@ -326,7 +326,9 @@ def _serve_requests(control: socket.socket, store, memory_mib, children: set[int
                 os.close(fd)
 
 
-def _fork_worker(store, memory_mib: int | None, niceness: int, inherited: tuple[int, ...]) -> tuple[int, int]:
+def _fork_worker(
+    store, memory_mib: int | None, niceness: int, own_budget_mib: float | None, inherited: tuple[int, ...]
+) -> tuple[int, int]:
     """Fork a worker that answers on a new socket pair; the pid and the pool's end of it."""
     from .workers import serve_store
 
@@ -342,7 +344,7 @@ def _fork_worker(store, memory_mib: int | None, niceness: int, inherited: tuple[
             for fd in inherited:
                 os.close(fd)
             ours.close()
-            serve_store(Connection(theirs.detach()), store, memory_mib, niceness)
+            serve_store(Connection(theirs.detach()), store, memory_mib, niceness, own_budget_mib)
         except BaseException:  # noqa: BLE001 - whatever happens, the worker must not run the zygote's loop
             code = 1
         os._exit(code)
