@@ -45,6 +45,7 @@ from cap_ptce.queries import list_queries
 
 from .kb import _children, _machine, _timed_command
 from .server_kinds import SERVERS
+from .validation_engines import BUSY_LOAD
 
 SMALL_QUERY = "PREFIX cap: <https://w3id.org/cap-ptce/def#> SELECT ?projet WHERE { ?projet a cap:Project } LIMIT 10"
 
@@ -219,6 +220,12 @@ def _ms(value) -> str:
     return f"{value * 1000:.1f}" if isinstance(value, (int, float)) else "—"
 
 
+def _quiet_or_not(load_before: float) -> str:
+    if load_before < BUSY_LOAD:
+        return ": nothing else ran before it (the load during the run is the servers' own)"
+    return ": other work shared the machine, so every figure carries that noise"
+
+
 def markdown(figures: dict) -> str:
     """The figures as a Markdown page (servers.md)."""
     servers = {name: s for name, s in figures["servers"].items() if "skipped" not in s}
@@ -229,8 +236,8 @@ def markdown(figures: dict) -> str:
         "",
         f"Measured {figures['date']} by `python -m bench servers` in {figures['runtime_s']:.0f} s on "
         f"{machine['cpu']} ({machine['cores']} cores, {machine['memory_mib']} MiB); load average (1, 5, 15 min) "
-        f"{load['start']} at the start and {load['end']} at the end: other work shared the machine, so every "
-        f"figure carries that noise. Corpus: `cap-ptce generate {figures['descriptions']} --seed 0`. Medians of "
+        f"{load['start']} at the start and {load['end']} at the end{_quiet_or_not(load['start'][0])}. "
+        f"Corpus: `cap-ptce generate {figures['descriptions']} --seed 0`. Medians of "
         f"{figures['settings']['repeat']} runs after a warm-up (fewer for queries over 20 s), each ready-made "
         "query with its default parameters, POSTed as a SPARQL Protocol form, JSON results. "
         "Ratios are the server's figure over ours.",
