@@ -26,6 +26,7 @@ from ..dossier.checks import SEVERITY_SYMBOLS, ShownResult, completeness_svg, re
 from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
+from ..i18n import t
 from ..project import data_to_yaml, load_description
 from ..project.context import predicate
 from ..project.schema import PROJECT, SPECS, Kind
@@ -47,6 +48,11 @@ bp = Blueprint("editor", __name__)
 ROUTES = {"fr": "/editeur", "en": "/editor"}
 STEPS = ("debut", *ENTRY_KEYS, "fin")
 _SOURCE = "description.yaml"
+_MADE_BY_THE_EDITOR = frozenset({"format", "id", "maturite"})
+_NOT_A_DESCRIPTION = (
+    "une description est un bloc de clés (nom:, maturite:, acteurs: …) / a description is a mapping of keys"
+)
+_START_FROM_TEMPLATE = "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml"
 
 
 @bp.get(ROUTES["fr"])
@@ -59,7 +65,7 @@ def start() -> str:
 
 @bp.post(ROUTES["fr"])
 @bp.post(ROUTES["en"])
-def step() -> Response | str:
+def step() -> Response | str | tuple[str, int]:
     """Take the step that was shown, then show the one asked for (or download the description)."""
     lang = route_lang(ROUTES)
     form = form_fields()[0]
@@ -77,19 +83,32 @@ def step() -> Response | str:
     if form.get("retirer"):
         data = _remove_item(data, form["retirer"])
     if form.get("telecharger") is not None:
+        if not _has_content(data):  # saved over the carrier's file, it would stand for a lost description
+            return _page(lang, target, data, problem, empty_download=True), 400
         return _download(ensure_ids(data))
     return _page(lang, target, data, problem)
 
 
 def _open(lang: str) -> str:
-    """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is)."""
+    """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is).
+
+    A file that cannot be read replaces nothing: the form keeps what it held
+    (the open form sends it along), or stays a new, empty description, said so.
+    """
+    held, _ = _state(form_fields()[0].get("etat", ""))
     submission = read_submission(text_field="etat_copie")
     text = submission.text
     if text is None:
         problem = InputError("le fichier n’est pas en UTF-8 / the file is not UTF-8", source=submission.name)
-        return _page(lang, "debut", {"maturite": "emergent"}, problem)
-    data, problem = _state(text, source=submission.name)
-    return _page(lang, "debut", as_current(data) if data else {"maturite": "emergent"}, problem)
+    else:
+        data, problem = _state(text, source=submission.name)
+        if problem is None and not data:
+            problem = InputError(_NOT_A_DESCRIPTION, source=submission.name, hint=_START_FROM_TEMPLATE)
+        if problem is None:
+            return _page(lang, "debut", as_current(data))
+    if held:
+        return _page(lang, "debut", as_current(held), problem, opened=submission.name)
+    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=submission.name)
 
 
 def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
@@ -101,6 +120,18 @@ def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
     except InputError as exc:
         return {}, exc
     return (data if isinstance(data, dict) else {}), None
+
+
+def _has_content(value, key: str | None = None) -> bool:
+    """Whether the description holds anything the carrier wrote: the format, the ids the editor makes and
+    the maturity it starts with do not count."""
+    if key in _MADE_BY_THE_EDITOR:
+        return False
+    if isinstance(value, dict):
+        return any(_has_content(inner, str(name)) for name, inner in value.items())
+    if isinstance(value, list):
+        return any(_has_content(inner) for inner in value)
+    return value not in (None, "")
 
 
 def _merge(data: dict, form, shown: str) -> dict:
@@ -169,8 +200,18 @@ def _check(data: dict):
     return validate_description(description, lang=lang), None, text, paths
 
 
-def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *, fresh: bool = False) -> str:
-    """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy."""
+def _page(
+    lang: str,
+    step: str,
+    data: dict,
+    problem: InputError | None = None,
+    *,
+    fresh: bool = False,
+    opened: str | None = None,
+    empty_download: bool = False,
+) -> str:
+    """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy;
+    ``opened``: the file that could not be read; ``empty_download``: a download refused, as nothing is written."""
     data = ensure_ids(data, project=False)
     grid = load_grid()
     report, error, text, paths = _check(ensure_ids(data))
@@ -190,6 +231,9 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *
         fields=fields,
         loose=loose,
         problem=problem,
+        problem_where=_where(problem, opened, lang),
+        opened=opened,
+        empty_download=empty_download,
         error=error,
         report=report,
         state=data_to_yaml(data) if data else "",
@@ -203,6 +247,16 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *
         **_final(step, report, paths, grid, lang),
         **grid_links(lang),
     )
+
+
+def _where(problem: InputError | None, opened: str | None, lang: str) -> str:
+    """`` (« e05.yaml », ligne 6)``: where the reopened file cannot be read (the form's own state: nowhere
+    a carrier could look)."""
+    if problem is None or opened is None:
+        return ""
+    if problem.line is None:
+        return t("editor.where_file", lang, source=opened)
+    return t("editor.where_line", lang, source=opened, line=problem.line)
 
 
 def _names(data: dict, key: str) -> dict[str, str]:
