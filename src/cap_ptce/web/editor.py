@@ -35,6 +35,7 @@ from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL
 from ..yamlstrict import load_yaml
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
+from .editor_keys import FIX_FIELD, fix_key, unknown_key
 from .editor_words import in_form_words, step_label
 from .i18n import route_lang
 from .submission import form_fields, limit_megabytes, read_submission
@@ -76,6 +77,8 @@ def step() -> Response | str | tuple[str, int]:
     shown = form.get("etape") if form.get("etape") in STEPS else None
     if shown is not None:
         data = _merge(data, form, shown)
+    if form.get(FIX_FIELD):
+        data = fix_key(data, form[FIX_FIELD])
     data = ensure_ids(data, project=False)
     target = form.get("aller") if form.get("aller") in STEPS else shown or "debut"
     if form.get("ajouter"):
@@ -219,7 +222,8 @@ def _page(
     context = {"grid": grid, "lang": lang, "future": future}
     context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
-    loose = place_messages(fields, _messages(report, error, paths, step, grid, lang))
+    unknown = unknown_key(error, data, lang)
+    loose = place_messages(fields, _messages(report, error, paths, step, grid, lang, unknown))
     return render_template(
         "editor.html",
         routes=ROUTES,
@@ -265,9 +269,11 @@ def _names(data: dict, key: str) -> dict[str, str]:
     return {item["id"]: item.get("nom") or item["id"] for item in items if isinstance(item, dict) and item.get("id")}
 
 
-def _messages(report, error, paths: dict, step: str, grid, lang: str) -> list[tuple[tuple, dict]]:
+def _messages(report, error, paths: dict, step: str, grid, lang: str, unknown=None) -> list[tuple[tuple, dict]]:
     """The step's messages, each with the path of the value it is about (an unanswered question: its text),
     in the form's words (its labels, not the file's keys)."""
+    if unknown is not None:
+        return [(unknown["path"], _unknown_key_message(error, unknown, step, grid, lang))]
     if error is not None:
         return [(paths.get(error.line, ()), _error_message(error))]
     if report is None:
@@ -320,6 +326,24 @@ def _predicate_iri(key: str, scope: str | None) -> str | None:
 
 def _error_message(error: InputError) -> dict:
     return {"severity": "violation", "text": error.message, "hint": error.hint, "question": None}
+
+
+def _unknown_key_message(error: InputError, unknown: dict, step: str, grid, lang: str) -> dict:
+    """The loader's message about an unknown key, naming the actor (or item) that holds it, the step where it
+    is when that is another one, and the form's ways out."""
+    message = _error_message(error)
+    if unknown["holder"]:
+        message["text"] = t("editor.about_item", lang, name=unknown["holder"], text=error.message)
+    home = _step_of(str(unknown["path"][0]))
+    if home != step:
+        message["text"] += " (" + t("editor.on_step", lang, step=step_label(grid, home, lang)) + ")"
+    message["fixes"] = unknown["fixes"]
+    return message
+
+
+def _step_of(key: str) -> str:
+    """The step of the editor that shows a project's key (the first, for a key no step shows)."""
+    return next((section for section in STEPS if key in step_keys(section)), "debut")
 
 
 def _steps(grid, report, lang: str) -> list[dict]:

@@ -56,6 +56,7 @@ class Control:
     items: list[list[Control]] = field(default_factory=list)
     children: list[Control] = field(default_factory=list)
     messages: list = field(default_factory=list)  # results and errors placed here
+    item_messages: dict[int, list] = field(default_factory=dict)  # for a list of items: those about an item
     question: dict | None = None  # for a question's free text: its number, wording and the grid's examples
 
     @property
@@ -395,14 +396,20 @@ def all_controls(items: list[Control]):
 def place_messages(items: list[Control], messages: list[tuple[tuple, object]]) -> list:
     """Put each (path, message) beside the control of its path, or its nearest ancestor's; return the others."""
     by_name = {control.name: control for control in all_controls(items)}
-    left = []
-    for path, message in messages:
-        target = None
-        while path and target is None:
-            target = by_name.get(".".join(str(p) for p in path))
-            path = path[:-1]
-        if target is None:
-            left.append(message)
-        else:
+    return [message for path, message in messages if not _place(by_name, path, message)]
+
+
+def _place(by_name: dict[str, Control], path: tuple, message) -> bool:
+    """Put ``message`` beside the control of ``path`` or of its nearest ancestor (an item of a list: in the
+    item's own fieldset, beside its name); False when no control of the step is on its path."""
+    while path:
+        target = by_name.get(".".join(str(p) for p in path))
+        if target is not None:
             target.messages.append(message)
-    return left
+            return True
+        owner = by_name.get(".".join(str(p) for p in path[:-1])) if isinstance(path[-1], int) else None
+        if owner is not None and owner.widget == "items" and path[-1] < len(owner.items):
+            owner.item_messages.setdefault(path[-1], []).append(message)
+            return True
+        path = path[:-1]
+    return False
