@@ -38,6 +38,7 @@ __all__ = [
 START_KEYS = ("nom", "id", "maturite", "description", "date_creation", "site_web", "courriel", "mise_a_jour")
 # Texts that take a paragraph rather than a line.
 _LONG_TEXTS = frozenset({"description", "strategie_commune", "experience_cooperation", "identification_axes", "texte"})
+_NEWLINES = re.compile(r"\r\n?")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GEO_KINDS = {"commune": "commune", "intercommunalite": "epci", "departement": "departement", "region": "region"}
 
@@ -298,7 +299,8 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
         if kind == Kind.CONCEPT_SET and len(chosen) == 1 and not isinstance(old, list):
             return chosen[0]  # one kind is written as one value, as people write it
         return chosen
-    raw = (form.get(name) or "").strip()
+    # a browser sends a text area's lines with CRLF: the description (and the RDF made of it) has LF alone
+    raw = _NEWLINES.sub("\n", form.get(name) or "").strip()
     if kind in (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES):
         return [line.strip() for line in raw.splitlines() if line.strip()]
     if kind in (Kind.GEO, Kind.CODES):
