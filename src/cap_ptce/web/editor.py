@@ -79,7 +79,7 @@ def step() -> Response | str | tuple[str, int]:
         data = _merge(data, form, shown)
     if form.get(FIX_FIELD):
         data = fix_key(data, form[FIX_FIELD])
-    data = ensure_ids(data, project=False)
+    data = ensure_ids(data, project=False, unnamed=False)
     target = form.get("aller") if form.get("aller") in STEPS else shown or "debut"
     if form.get("ajouter"):
         data = _add_item(data, form["ajouter"])
@@ -215,7 +215,7 @@ def _page(
 ) -> str:
     """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy;
     ``opened``: the file that could not be read; ``empty_download``: a download refused, as nothing is written."""
-    data = ensure_ids(data, project=False)
+    data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
     report, error, text, paths = _check(ensure_ids(data))
     future = data.get("maturite") == "emergent"

@@ -355,13 +355,15 @@ def _date(raw: str):
     return raw or None
 
 
-def ensure_ids(data: dict, *, project: bool = True) -> dict:
+def ensure_ids(data: dict, *, project: bool = True, unnamed: bool = True) -> dict:
     """Give each actor (and the project, with ``project``) an identifier made from its name when it has none.
 
     The loader needs them (IRIs are made of them); a carrier should not have to
     invent slugs. Ids already given are kept as they are. The project's own id
     is made only to check and download the description, so that it follows the
-    name until the carrier writes one.
+    name until the carrier writes one; so is an unnamed actor's ``acteur-N``
+    (without ``unnamed``, the form's own state), so that the actor's id is made
+    from the name it is given next, not kept as ``acteur-N`` for good.
     """
     out = dict(data)
     if project and not out.get("id"):
@@ -371,6 +373,9 @@ def ensure_ids(data: dict, *, project: bool = True) -> dict:
     for n, actor in enumerate(out.get("acteurs") or [], start=1):
         actor = dict(actor) if isinstance(actor, Mapping) else {}
         given = str(actor.get("id") or "")
+        if not given and not unnamed and not actor.get("nom"):
+            actors.append(actor)  # no name to make it from yet
+            continue
         if not SLUG_RE.match(given) or given in taken:
             base = slugify(str(actor.get("nom") or "")) or f"acteur-{n}"
             given, k = base, 2
