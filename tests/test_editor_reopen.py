@@ -77,3 +77,9 @@ def test_an_empty_description_is_not_downloaded(client):
     assert response.status_code == 400 and "Content-Disposition" not in response.headers
     response = client.post("/editeur", data={"etape": "debut", "nom": "Pôle B", "telecharger": "yaml"})
     assert response.status_code == 200 and yaml.safe_load(response.get_data(as_text=True))["nom"] == "Pôle B"
+
+
+def test_a_browser_copy_that_cannot_be_read_is_not_called_a_file(client):
+    page = client.post("/editeur", data={"ouvrir": "copie", "etat_copie": "nom: [\n"}).get_data(as_text=True)
+    alert = _alert(page)
+    assert "Rien n’a été chargé" in alert and "fichier" not in alert and "data-fresh" in page

@@ -109,9 +109,10 @@ def _open(lang: str) -> str:
             problem = InputError(_NOT_A_DESCRIPTION, source=submission.name, hint=_START_FROM_TEMPLATE)
         if problem is None:
             return _page(lang, "debut", as_current(data))
+    opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
     if held:
-        return _page(lang, "debut", as_current(held), problem, opened=submission.name)
-    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=submission.name)
+        return _page(lang, "debut", as_current(held), problem, opened=opened)
+    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened)
 
 
 def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
@@ -214,7 +215,7 @@ def _page(
     empty_download: bool = False,
 ) -> str:
     """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy;
-    ``opened``: the file that could not be read; ``empty_download``: a download refused, as nothing is written."""
+    ``opened``: the file that could not be read ("": the browser's copy); ``empty_download``: a download refused, as nothing is written."""
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
     report, error, text, paths = _check(ensure_ids(data))
@@ -256,7 +257,7 @@ def _page(
 def _where(problem: InputError | None, opened: str | None, lang: str) -> str:
     """`` (« e05.yaml », ligne 6)``: where the reopened file cannot be read (the form's own state: nowhere
     a carrier could look)."""
-    if problem is None or opened is None:
+    if problem is None or not opened:
         return ""
     if problem.line is None:
         return t("editor.where_file", lang, source=opened)
