@@ -214,8 +214,12 @@ def _page(
     opened: str | None = None,
     empty_download: bool = False,
 ) -> str:
-    """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy;
-    ``opened``: the file that could not be read ("": the browser's copy); ``empty_download``: a download refused, as nothing is written."""
+    """A step of the editor.
+
+    ``fresh``: a new, empty description, which must not replace the browser's
+    copy; ``opened``: the file that could not be read ("": the browser's copy);
+    ``empty_download``: a download refused, as the carrier has written nothing.
+    """
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
     report, error, text, paths = _check(ensure_ids(data))
