@@ -232,3 +232,24 @@ def test_an_id_given_is_never_renamed(client):
     state = 'format: 2\nnom: "P"\nmaturite: emergent\nacteurs:\n  - id: acteur-1\n    nom: "Juratri"\n'
     page = client.post("/editeur", data={"etat": state, "aller": "acteurs-impliques"}).get_data(as_text=True)
     assert "id: acteur-1" in _state(page)
+
+
+@pytest.mark.parametrize("typed", ["1e600000", "9" * 5000, "1e-600000"])
+def test_a_number_too_long_to_be_a_figure_is_refused_beside_its_field_at_once(client, typed):
+    """« 1e600000 » once took 36 s of a server thread to turn into an integer, and 5,000 digits gave a 500."""
+    import time
+
+    started = time.monotonic()
+    response = client.post(
+        "/editeur",
+        data={
+            "etape": "perimetre-ancrage-territorial",
+            "aller": "perimetre-ancrage-territorial",
+            "nom": "x",
+            "territoire.population": typed,
+        },
+    )
+    assert response.status_code < 500 and time.monotonic() - started < 10
+    page = response.get_data(as_text=True)
+    field = page[page.index('id="champ-territoire-population"') :]
+    assert "aria-invalid" in field[: field.index("</div>")]
