@@ -44,6 +44,19 @@ def _table(table: Table, colon: str) -> list[str]:
     return lines + ([""] + details if details else [])
 
 
+def _answered(dossier: Dossier) -> str:
+    """How many questions have an answer, and how many of those answers are written."""
+    by_data = dossier.answered - dossier.written
+    return t(
+        "dossier.answered",
+        dossier.lang,
+        answered=dossier.answered,
+        total=dossier.question_count,
+        written=dossier.written,
+        by_data=by_data,
+    )
+
+
 def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
     lang = dossier.lang
     colon = t("typography.colon", lang)
@@ -53,7 +66,9 @@ def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
     elif dossier.fictional:
         lines += [f"> {t('dossier.fictional', lang)}", ""]
     lines += _facts(dossier.header, colon) + ["", f"## {t('dossier.answers_title', lang)}", ""]
-    lines.append(t("dossier.tense_future" if dossier.future else "dossier.tense_present", lang))
+    lines.append(
+        t("dossier.tense_future" if dossier.future else "dossier.tense_present", lang) + " " + _answered(dossier)
+    )
     for entry in dossier.answers:
         lines += ["", f"### {entry.number}. {_escape(entry.label)}"]
         for q in entry.questions:
