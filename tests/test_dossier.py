@@ -194,7 +194,13 @@ def test_the_dossier_command_writes_each_form(cap_ptce, tmp_path):
     assert text.startswith("# Tiers-lieu des services de Guéret") and "Institut Godin" in text
 
 
-def test_the_dossier_command_sets_the_pole_among_the_sample_corpus(cap_ptce, tmp_path):
+def test_the_dossier_command_sets_the_pole_among_the_real_poles_of_the_corpus(cap_ptce, tmp_path, monkeypatch):
+    # the sample corpus is fictional, and a dossier ranks no application against made-up poles: made real here
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in CORPUS.glob("*.yaml"):
+        (corpus / path.name).write_text(path.read_text(encoding="utf-8").replace("fictif: true\n", ""), "utf-8")
+    monkeypatch.setenv("CAP_PTCE_CORPUS", str(corpus))
     out = tmp_path / "dossier.md"
     result = cap_ptce("dossier", str(EMERGING), "--format", "md", "-o", str(out), "--lang", "en")
     assert result.exit_code == 0, result.output
