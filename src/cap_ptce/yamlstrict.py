@@ -33,7 +33,7 @@ from yaml.resolver import Resolver
 
 from .errors import InputFileError, YamlError
 
-__all__ = ["LineMap", "Path_", "load_yaml", "read_text", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = ["LineMap", "Path_", "load_yaml", "no_such_date", "read_text", "MAX_BYTES", "MAX_DEPTH"]
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -107,18 +107,22 @@ _REFUSALS = {
 }
 
 
+def no_such_date(year: int, month: int, day: int) -> tuple[str, str] | None:
+    """Why ``year-month-day`` is no date, in French and English (« le mois 13 n'existe pas »); None if it is one."""
+    if not 1 <= month <= 12:
+        return f"le mois {month:02d} n'existe pas", f"there is no month {month:02d}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        fr, en = _MONTHS["fr"][month - 1], _MONTHS["en"][month - 1]
+        return f"il n'y a pas de {day} {fr} {year}", f"there is no {en} {day}, {year}"
+    return None
+
+
 def _why_no_such_date(value: str) -> dict[str, str]:
     """What makes ``value`` (read as a date by YAML) no date, in French (``fr``) and English (``en``)."""
     found = _ISO_DATE.match(value)
-    if found is None:  # a time that does not exist, after the date
-        return {"fr": "heure impossible", "en": "impossible time"}
-    year, month, day = int(found["year"]), int(found["month"]), int(found["day"])
-    if not 1 <= month <= 12:
-        return {"fr": f"le mois {found['month']} n'existe pas", "en": f"there is no month {found['month']}"}
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        fr, en = _MONTHS["fr"][month - 1], _MONTHS["en"][month - 1]
-        return {"fr": f"il n'y a pas de {day} {fr} {year}", "en": f"there is no {en} {day}, {year}"}
-    return {"fr": "heure impossible", "en": "impossible time"}
+    why = found and no_such_date(int(found["year"]), int(found["month"]), int(found["day"]))
+    fr, en = why or ("heure impossible", "impossible time")  # else a time that does not exist, after the date
+    return {"fr": fr, "en": en}
 
 
 @dataclass
