@@ -286,7 +286,7 @@ def test_partners_groups_and_parts_of_territory_are_read_as_documented(format_2)
     row = next(
         r for r in run_query(kb, "heterogeneite-consortium") if r["projet"].endswith("/v2-partenaires-et-groupes")
     )
-    assert (row["partenaires"], row["groupes"]) == (1, 2)  # the partner federation is no member group
+    assert (row["partenaires"], row["groupes"]) == (2, 2)  # the partner federation is a partner, no member group
     groups = {r["nom"]: r for r in run_query(kb, "groupes-de-membres")}
     assert (groups["Collège des salariés"]["effectif"], groups["Collège des salariés"]["environ"]) == (15, True)
     assert (groups["Grappe créative"]["effectif_min"], groups["Grappe créative"]["effectif_max"]) == (20, 25)

@@ -512,7 +512,8 @@ def heterogeneite_consortium(projects, params):
             "types": len({k for a in consortium for k in kinds(a)}),
             "categories": len(set().union(*categories)),
             "sans_type": sum(1 for a in consortium if not kinds(a)),
-            "partenaires": len(partners(project)),
+            # a partner group (a federation, a cluster) is one partner, like a partner actor
+            "partenaires": len(partners(project)) + len(groups(project, "partenaire")),
             "groupes": len(groups(project)),
         }
         row.update({column: sum(c in found for found in categories) for column, c in CATEGORIES.items()})
@@ -815,3 +816,4 @@ EXPECTED = {
 def expected(name: str, projects: list[dict], params: dict[str, str]) -> list[dict]:
     """The rows the query ``name`` must give on ``projects`` with ``params``."""
     return EXPECTED[name](projects, params)
+
