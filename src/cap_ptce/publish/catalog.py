@@ -387,6 +387,19 @@ def dataset_of(parts: Sequence[Part]) -> Dataset:
     return dataset
 
 
+def whole_graph(parts: Sequence[Part]) -> Graph:
+    """The parts' triples in one graph, blank nodes labelled as :func:`dataset_of` labels them.
+
+    Labelled graph by graph, they are canonical already: labelling the whole
+    graph at once took 37 s of the 48 s of the first ``cap-ptce.nt`` on the
+    sample corpus and register.
+    """
+    whole = bind_prefixes(Graph())
+    for subject, predicate, obj, _ in dataset_of(parts).quads((None, None, None, None)):
+        whole.add((subject, predicate, obj))
+    return whole
+
+
 def serialize_dataset(parts: Sequence[Part], fmt: Format) -> bytes:
     """The parts in a quad syntax (:data:`QUAD_FORMATS`), the same bytes for the same data."""
     text = dataset_of(parts).serialize(format=fmt.rdflib_format, encoding="utf-8")

@@ -98,10 +98,15 @@ def serialize(graph: Graph, fmt: str | Format = "turtle", *, canonical: Graph | 
     return canonical.serialize(format=fmt.rdflib_format, encoding="utf-8")
 
 
-def canonical_graph(graph: Graph) -> Graph:
-    """A copy of ``graph`` with canonical blank-node labels and triples inserted in sorted order."""
+def canonical_graph(graph: Graph, *, relabel: bool = True) -> Graph:
+    """A copy of ``graph`` with canonical blank-node labels and triples inserted in sorted order.
+
+    ``relabel=False`` keeps the labels of a graph whose blank nodes are labelled
+    canonically already (:func:`cap_ptce.publish.catalog.whole_graph`): rdflib's
+    canonical labelling takes a time that grows faster than the graph.
+    """
     triples = graph
-    if any(isinstance(term, BNode) for triple in graph for term in triple):
+    if relabel and any(isinstance(term, BNode) for triple in graph for term in triple):
         triples = to_canonical_graph(graph)
     canonical = _OrderedGraph(bind_namespaces="core")
     for prefix, namespace in sorted(graph.namespaces()):

@@ -15,7 +15,16 @@ from ..grid import Grid, load_grid
 from ..grid.rdf import entry_iri, question_iri
 from ..grid.tabular import grid_csv
 from ..i18n import texts
-from ..publish.catalog import QUAD_FORMATS, WHOLE, Part, Publication, Statistics, catalog_graph, serialize_dataset
+from ..publish.catalog import (
+    QUAD_FORMATS,
+    WHOLE,
+    Part,
+    Publication,
+    Statistics,
+    catalog_graph,
+    serialize_dataset,
+    whole_graph,
+)
 from ..publish.parts import REGISTER_PROFILE, current_versions, dataset_parts, register_sources
 from ..rdf.namespaces import BASE, GRID_IRI, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT, bind_prefixes
 from ..rdf.serialize import canonical_graph, serialize
@@ -354,10 +363,9 @@ class Site:
         if part_id in _DESCRIPTIONS:  # written by the store: descriptions are never read into rdflib for it
             return corpus.corpus_document(format_name, part_id)
         if part_id == WHOLE:
-            whole = bind_prefixes(Graph())
-            for part in self.parts:
-                whole += part.graph
-            return serialize(whole, format_name, canonical=self._canonical_of(WHOLE, whole))
+            if WHOLE not in self._canonical:
+                self._canonical[WHOLE] = canonical_graph(whole_graph(self.parts), relabel=False)
+            return serialize(self._canonical[WHOLE], format_name, canonical=self._canonical[WHOLE])
         graph = self.reference_graphs[part_id]
         return serialize(graph, format_name, canonical=self._canonical_of(part_id, graph))
 
