@@ -103,12 +103,32 @@ FAULTS = [
     Fault(
         "declared-ess-and-outside-the-ess",
         change_actor("sas-essai", ess=True),
-        # while they disagree its status is unknown, and it was the only enterprise outside the ESS
-        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind", "EssStatusUnknownNoNonEss"),
+        # its status stays unknown while they disagree; the violation says so, and no warning may say that
+        # "ess" or its kind is missing (it was the only enterprise outside the ESS)
+        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind"),
         "violation",
         "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
-        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
+        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess")),
         False,
+    ),
+    Fault(
+        "declared-ess-and-outside-the-ess-with-a-company-category",
+        change_actor("sas-essai", ess=True, categorie_juridique="5499"),
+        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind"),
+        "violation",
+        "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
+        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess")),
+        False,
+    ),
+    Fault(
+        "declared-outside-the-ess-but-not-said-to-be-an-enterprise",
+        both(change_actor("sas-essai", type="reseau"), drop("sas-essai", "categorie_juridique")),
+        ("EssStatusUnknownNoNonEss",),
+        "warning",
+        "SAS d'essai est déclaré « ess: false », mais ni sa catégorie juridique ni son type ne disent que c'est "
+        "une entreprise",
+        ((SAS, "ess: false"),),
+        True,
     ),
     Fault(
         "kind-contradicted-by-the-category",
@@ -137,6 +157,20 @@ FAULTS = [
         "warning",
         "SAS d'essai : on ne sait pas s'il est une entreprise hors ESS",
         (("", SAS),),
+        True,
+    ),
+    Fault(
+        "no-known-ess-enterprise-among-members-declared-outside-it",
+        both(
+            change_actor("coop-essai", type="entreprise", ess=False),  # a company (5710) outside the ESS
+            change_actor("asso-essai", type="reseau", ess=False),
+            drop("asso-essai", "categorie_juridique", "rna"),
+        ),
+        ("EssStatusUnknownNoEss",),
+        "warning",
+        "Association d'essai est déclaré « ess: false », mais ni sa catégorie juridique ni son type ne disent ce "
+        "qu'il est",
+        ((ASSO, "ess: false"),),
         True,
     ),
     # --- the décret: what is not known is said as such ---

@@ -194,6 +194,13 @@ def names_the_fact(result, actor: dict) -> bool:
     return any(fact and fact in result.message for fact in facts)
 
 
+def says_what_ess_is(result, actor: dict) -> bool:
+    """A message that says "ni « ess »" is of an actor without "ess"; one that quotes "ess: false", of one with it."""
+    if "ni « ess »" in result.message:
+        return "ess" not in actor
+    return "« ess: false »" in result.message and actor.get("ess") is False
+
+
 def geo_facts(value: str, level: str):
     geo = load_geography()
     return {"commune": geo.commune, "departement": geo.departement, "region": geo.region, "epci": geo.epci}[level](
@@ -260,10 +267,14 @@ CLAIMS = {
         f"« {', '.join(sorted(kinds(a := actor_of(r, d))))} »" in r.message and category(a) in r.message
     ),
     "EssStatusUnknownNoEss": lambda r, d: (
-        not any(is_ess_family(a) or declared_ess(a) for a in members(d)) and not is_ess_family(actor_of(r, d))
+        not any(is_ess_family(a) or declared_ess(a) for a in members(d))
+        and not is_ess_family(a := actor_of(r, d))
+        and says_what_ess_is(r, a)
     ),
     "EssStatusUnknownNoNonEss": lambda r, d: (
-        not any(map(outside_the_ess, members(d))) and not outside_the_ess(actor_of(r, d))
+        not any(map(outside_the_ess, members(d)))
+        and not outside_the_ess(a := actor_of(r, d))
+        and says_what_ess_is(r, a)
     ),
     "GroupEssStatusUnknown": lambda r, d: "majoritairement_ess" not in actor_of(r, d) and not known_ess_and_outside(d),
     "Art9EssEnterprise": lambda r, d: not any(is_ess_family(a) or declared_ess(a) for a in members(d)),
