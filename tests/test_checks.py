@@ -140,6 +140,24 @@ FAULTS = [
         True,
     ),
     Fault(
+        "legal-form-contradicted-by-the-category",
+        change_actor("sas-essai", forme_juridique="Association loi 1901"),
+        ("FormContradictsCategory", "FormContradictsCategory"),
+        "warning",
+        "SAS d'essai : sa forme juridique « Association loi 1901 » et sa catégorie juridique 5710",
+        ((SAS, "forme_juridique"), (SAS, "categorie_juridique")),
+        True,
+    ),
+    Fault(
+        "category-outside-the-nomenclature",
+        change_actor("sas-essai", categorie_juridique="5790"),
+        ("LegalCategoryInNomenclature",),
+        "warning",
+        "SAS d'essai : la catégorie juridique 5790 n'est pas un code de la nomenclature INSEE",
+        ((SAS, "categorie_juridique"),),
+        True,
+    ),
+    Fault(
         "company-in-the-ess-on-its-word-alone",
         lambda data: data["acteurs"].append(
             {"id": "sas-ess", "nom": "SAS sociale", "type": "entreprise", "ess": True, "categorie_juridique": "5710"}
@@ -465,6 +483,11 @@ CORRECT = {
     ),
     "scic-sas-with-an-epci-member": change_actor("coop-essai", forme_juridique="SCIC SAS"),
     "scop-sarl": change_actor("coop-essai", categorie_juridique="5458", forme_juridique="SCOP SARL"),
+    "written-forms-that-agree-with-the-category": both(
+        change_actor("sas-essai", forme_juridique="SAS"),
+        change_actor("asso-essai", forme_juridique="Association loi 1901"),
+        change_actor("agglo-essai", forme_juridique="Communauté d'agglomération"),
+    ),
     "la-poste-siret": lambda data: data["acteurs"].append(
         {
             "id": "la-poste",
