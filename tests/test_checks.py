@@ -103,21 +103,22 @@ FAULTS = [
     Fault(
         "declared-ess-and-outside-the-ess",
         change_actor("sas-essai", ess=True),
-        # its status stays unknown while they disagree; the violation says so, and no warning may say that
-        # "ess" or its kind is missing (it was the only enterprise outside the ESS)
-        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind"),
+        # its status stays unknown while they disagree, and it was the only enterprise outside the ESS: the
+        # warning says so, never that "ess" or its kind is missing
+        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind", "EssStatusUnknownNoNonEss"),
         "violation",
         "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
-        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess")),
+        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
         False,
     ),
     Fault(
         "declared-ess-and-outside-the-ess-with-a-company-category",
         change_actor("sas-essai", ess=True, categorie_juridique="5499"),
-        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind"),
-        "violation",
-        "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
-        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess")),
+        ("EssStatusUnknownNoNonEss", "EssDeclaredOutsideKind", "EssDeclaredOutsideKind"),
+        "warning",
+        "SAS d'essai : « ess: true » et « type: entreprise-hors-ess » se contredisent, et tant que l'un des deux "
+        "n'est pas corrigé, aucun membre n'est une entreprise hors ESS connue",
+        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
         False,
     ),
     Fault(

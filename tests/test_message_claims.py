@@ -196,9 +196,12 @@ def names_the_fact(result, actor: dict) -> bool:
 
 
 def says_what_ess_is(result, actor: dict) -> bool:
-    """A message that says "ni « ess »" is of an actor without "ess"; one that quotes "ess: false", of one with it."""
+    """A message that says "ni « ess »" is of an actor without "ess"; one that quotes "ess: false", of one with it;
+    one that says "ess: true" and its kind contradict each other, of one declared both."""
     if "ni « ess »" in result.message:
         return "ess" not in actor
+    if "se contredisent" in result.message:
+        return actor.get("ess") is True and "entreprise-hors-ess" in kinds(actor)
     return "« ess: false »" in result.message and actor.get("ess") is False
 
 
