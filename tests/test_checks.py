@@ -529,3 +529,23 @@ def test_every_result_of_a_yaml_description_carries_its_line(tmp_path):
     for fault in FAULTS:
         _path, report = _validated(fault, tmp_path)
         assert all(r.line for r in report.results), fault.name
+
+
+def test_a_seat_that_is_no_commune_is_reported_beside_its_actor_not_the_territory(tmp_path):
+    data = description()
+    actor(data, "coop-essai")["commune"] = "39000"  # Lons-le-Saunier's postcode, not its INSEE code
+    path = write(data, tmp_path / "siege.yaml")
+    [result] = validate_file(path).results
+    assert result.shape.endswith("#CommuneInCog") and "ce n'est pas son code postal" in result.message
+    assert (result.entry, result.question) == ("acteurs-impliques", "q07")
+    assert result.line == line_after(path, COOP, "commune: '39000'")
+
+
+def test_a_territory_commune_that_does_not_exist_stays_with_the_territory(tmp_path):
+    data = description()
+    data["territoire"]["communes"].append("39000")
+    path = write(data, tmp_path / "territoire.yaml")
+    found = [r for r in validate_file(path).results if r.shape.endswith("#CommuneInCog")]
+    assert [(r.entry, r.question, r.line) for r in found] == [
+        ("perimetre-ancrage-territorial", "q10", line_of(path, "- '39000'"))
+    ]

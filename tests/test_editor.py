@@ -176,3 +176,19 @@ def test_download_and_reopen(client):
 def test_english_editor(client):
     page = client.get("/editor").get_data(as_text=True)
     assert '<html lang="en">' in page and "Fill a description in along the grid" in page
+
+
+def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "acteurs-impliques",
+            "acteurs.__n": "1",
+            "acteurs.0.nom": "Juratri",
+            "acteurs.0.commune": "39000",  # a postcode
+            "aller": "acteurs-impliques",
+        },
+    ).get_data(as_text=True)
+    seat = page[page.index('id="champ-acteurs-0-commune"') :]
+    assert 'aria-invalid="true"' in seat[: seat.index(">")]
+    assert "ce n'est pas son code postal" in unescape(seat[: seat.index("</div>")])
