@@ -49,3 +49,22 @@ def test_the_sample_corpus_table_counts_what_the_files_hold():
         assert int(cells[3].split()[0]) == len(data["acteurs"]), name  # "25 (1)": 25 actors, 1 of them a partner
         written = sum(1 for key in data if re.fullmatch(r"q[0-9]{2}", key))
         assert int(cells[6]) == written, name
+
+
+def test_the_number_of_ready_made_queries_is_the_catalogue_s():
+    """README.md and docs/queries.md give how many ready-made queries there are, on the corpus and the register."""
+    import re
+
+    from cap_ptce.queries import list_queries
+
+    queries = list_queries()
+    register = sum(1 for query in queries if query.reads_register)
+    counts = (len(queries), len(queries) - register, register)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"(\d+)\s+ready-made research queries \((\d+) on the corpus, (\d+) on the register\)", readme)
+    assert said and tuple(int(n) for n in said.groups()) == counts
+    doc = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    french = re.search(r"livre (\d+) questions de recherche déjà écrites en SPARQL \((\d+) sur le\s+corpus, (\d+)", doc)
+    english = re.search(r"ships (\d+) research questions already written in SPARQL \((\d+) on the\s+corpus, (\d+)", doc)
+    assert french and tuple(int(n) for n in french.groups()) == counts
+    assert english and tuple(int(n) for n in english.groups()) == counts

@@ -178,6 +178,83 @@ def test_english_editor(client):
     assert '<html lang="en">' in page and "Fill a description in along the grid" in page
 
 
+def test_line_breaks_typed_in_a_text_area_are_kept_as_line_feeds(client):
+    """Browsers send a textarea's lines with CRLF: the YAML and the RDF made of it had a \\r in each."""
+    response = client.post(
+        "/editeur",
+        data={
+            "etape": "objectifs-vision-strategique",
+            "etat": 'format: 2\nnom: "Pôle"\nmaturite: emergent\n',
+            "strategie_commune": "Première ligne\r\nseconde ligne\rtroisième",
+            "q04": "Réponse\r\nen deux lignes",
+            "objectifs": "Un\r\nDeux\r\n",
+            "telecharger": "yaml",
+        },
+    )
+    text = response.get_data(as_text=True)
+    assert "\r" not in text and "\\r" not in text
+    data = load_description(text).data
+    assert data["strategie_commune"] == "Première ligne\nseconde ligne\ntroisième"
+    assert data["q04"] == "Réponse\nen deux lignes" and data["objectifs"] == ["Un", "Deux"]
+
+
+def test_serve_prints_the_editor_address_beside_the_others(client):
+    from cap_ptce.cli.kb import serving_lines
+
+    lines = serving_lines("127.0.0.1", 8080, "3 triplets")
+    editor = [line for line in lines if "http://127.0.0.1:8080/editeur" in line]
+    assert len(editor) == 1 and "remplir une description" in editor[0]
+    assert lines.index(editor[0]) < len(lines) - 1  # with the other ways in, before the counts
+    assert client.get(editor[0].rsplit("8080", 1)[1]).status_code == 200
+
+
+def test_an_actor_added_then_named_gets_an_id_made_from_its_name(client):
+    """Added empty, an actor had « acteur-1 » for good, which reached the IRIs and anchors (#acteur-acteur-1)."""
+    page = client.post(
+        "/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "0", "ajouter": "acteurs"}
+    ).get_data(as_text=True)
+    assert "acteur-1" not in _state(page)
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "acteurs-impliques",
+            "etat": _state(page),
+            "acteurs.__n": "1",
+            "acteurs.0.nom": "Juratri",
+            "acteurs.0.id": "",
+            "aller": "structure-porteuse",
+        },
+    ).get_data(as_text=True)
+    assert "id: juratri" in _state(page) and 'value="juratri"' in page  # the porteur's choice names it so
+
+
+def test_an_id_given_is_never_renamed(client):
+    state = 'format: 2\nnom: "P"\nmaturite: emergent\nacteurs:\n  - id: acteur-1\n    nom: "Juratri"\n'
+    page = client.post("/editeur", data={"etat": state, "aller": "acteurs-impliques"}).get_data(as_text=True)
+    assert "id: acteur-1" in _state(page)
+
+
+@pytest.mark.parametrize("typed", ["1e600000", "9" * 5000, "1e-600000"])
+def test_a_number_too_long_to_be_a_figure_is_refused_beside_its_field_at_once(client, typed):
+    """« 1e600000 » once took 36 s of a server thread to turn into an integer, and 5,000 digits gave a 500."""
+    import time
+
+    started = time.monotonic()
+    response = client.post(
+        "/editeur",
+        data={
+            "etape": "perimetre-ancrage-territorial",
+            "aller": "perimetre-ancrage-territorial",
+            "nom": "x",
+            "territoire.population": typed,
+        },
+    )
+    assert response.status_code < 500 and time.monotonic() - started < 10
+    page = response.get_data(as_text=True)
+    field = page[page.index('id="champ-territoire-population"') :]
+    assert "aria-invalid" in field[: field.index("</div>")]
+
+
 def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
     page = client.post(
         "/editeur",

@@ -200,6 +200,32 @@ def test_a_body_over_the_limit_is_413(hostile_app):
     assert response.get_json()["error"] == "RequestEntityTooLarge"
 
 
+@pytest.mark.parametrize("header", ["Accept", "Accept-Language", "Accept-Charset", "Accept-Encoding"])
+@pytest.mark.parametrize("path", ["/grille/question/q01", "/sparql?query=ASK%7B%7D", "/nulle-part"])
+def test_a_negotiation_header_too_long_is_refused_before_anything_reads_it(hostile_app, header, path):
+    """werkzeug reads Accept in a time that grows with its square: 200 KB held the server for minutes, 20 KB 1.4 s."""
+    import time
+
+    from cap_ptce.publish.headers import SECURITY_HEADERS
+
+    started = time.monotonic()
+    response = hostile_app.test_client().get(path, headers={header: "text/turtle" + " " * 20_000 + "x"})
+    assert time.monotonic() - started < 1
+    assert response.status_code == 431
+    text = response.get_data(as_text=True)
+    assert f"En-tête {header} trop long" in text and f"{header} header too long" in text
+    assert all(response.headers.get(name) == value for name, value in SECURITY_HEADERS.items())
+
+
+def test_a_long_but_honest_accept_header_is_read():
+    from cap_ptce.web.negotiation_guard import MAX_NEGOTIATION_HEADER
+
+    every_syntax = ", ".join(f"application/x-syntax-{n};q=0.{n % 10}" for n in range(40)) + ", text/turtle"
+    assert 1000 < len(every_syntax) < MAX_NEGOTIATION_HEADER
+    response = create_app({"TESTING": True}).test_client().get("/grille/question/q01", headers={"Accept": every_syntax})
+    assert response.status_code == 303 and response.headers["Location"].endswith(".ttl")
+
+
 # --- raw bytes through the real server ------------------------------------------------------
 
 

@@ -116,3 +116,21 @@ def test_each_parameter_says_how_to_bind_it(published):
             assert {"name", "type", "default", "multiple", "description"} <= set(parameter)
             if parameter["type"] == "concept":
                 assert parameter["scheme_iri"].endswith("/" + parameter["scheme"]) and parameter["values"]
+
+
+def test_the_parts_and_the_whole_spell_the_load_times_alike(published):
+    """Merging a part with the whole dataset adds nothing: the same triples, written the same way."""
+    client, _, dumps = published
+    when = "http://www.w3.org/ns/prov#generatedAtTime"
+    whole = {
+        (quad.subject, quad.object)
+        for quad in ox.parse(dumps["nq"].data, format=ox.RdfFormat.N_QUADS)
+        if quad.predicate.value == when
+    }
+    assert whole and all(moment.value.endswith("Z") for _, moment in whole)
+    for part in ("corpus", "registre"):
+        body = client.get(f"/telechargements/{part}.nt").data
+        times = {
+            (t.subject, t.object) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES) if t.predicate.value == when
+        }
+        assert times and times <= whole, part

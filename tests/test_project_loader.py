@@ -376,3 +376,14 @@ def test_hand_written_turtle_without_identifiers_takes_them_from_the_iris():
     description = load_description(turtle, format="turtle")
     assert description.data["id"] == "a-la-main"
     assert description.data["acteurs"][0]["id"] == "asso"
+
+
+def test_a_number_of_thousands_of_digits_is_refused_with_its_line_not_a_traceback():
+    """Python refuses to convert an integer of over 4,300 digits: the JSON reader said so in a traceback (500)."""
+    huge = "9" * 5000
+    with pytest.raises(RdfSyntaxError, match="18 chiffres") as found:
+        load_description('{"id": "x", "nom": "y",\n "annee_creation": ' + huge + "}", format="json-ld")
+    assert found.value.line == 2
+    for written in (huge, "12 345 678 901 234 567 890"):
+        with pytest.raises(InputError, match="18 chiffres"):
+            load_description(f"id: x\nnom: y\nterritoire:\n  population: '{written}'\n")

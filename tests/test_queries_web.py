@@ -285,3 +285,19 @@ def test_the_query_file_is_served_as_shipped(client):
     assert response.mimetype == "application/sparql-query"
     assert response.get_data(as_text=True) == query_text("projets-par-region")
     assert client.get("/requetes/nimporte.rq").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "yes", "moment"),
+    [("fr", "oui", r"\d\d/\d\d/\d{4} \d\d:\d\d UTC"), ("en", "yes", r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")],
+)
+def test_truth_values_and_moments_read_in_the_page_s_language(client, lang, yes, moment):
+    """validation-des-descriptions gives xsd:boolean and xsd:dateTime: not Python's True and 2026-12-05 15:50:25+00:00."""
+    page = client.get(f"/requetes/validation-des-descriptions?lang={lang}").get_data(as_text=True)
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert cells and yes in cells
+    assert not {"True", "False"} & set(cells)
+    assert not [cell for cell in cells if "+00:00" in cell]
+    assert re.search(moment, page)
+    twin = client.get("/requetes/validation-des-descriptions.csv").get_data(as_text=True)
+    assert "true" in twin  # the twins keep the data's own values

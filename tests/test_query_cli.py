@@ -149,6 +149,16 @@ def test_help_shows_examples(capsysbinary):
     assert "cap-ptce query --name projets-par-dispositif --param dispositif=pat" in out.decode()
 
 
+def test_every_query_the_help_names_exists(capsysbinary):
+    import re
+
+    code, out, _ = run(capsysbinary, "--help")
+    named = re.findall(r"--name ([a-z][a-z0-9-]+)", out.decode())
+    assert code == 0 and len(named) >= 3
+    known = {query.name for query in list_queries()}
+    assert [name for name in named if name not in known] == []
+
+
 def test_corpus_loads_other_descriptions(capsysbinary, tmp_path):
     import shutil
 
@@ -157,5 +167,19 @@ def test_corpus_loads_other_descriptions(capsysbinary, tmp_path):
     source = sorted(data_dir("corpus").glob("*.yaml"))[0]
     shutil.copy(source, tmp_path / source.name)
     code, out, _ = run(capsysbinary, "--name", "couverture-par-projet", "--corpus", str(tmp_path), "--format", "json")
+    assert code == 0
+    assert [row["projet"].rsplit("/", 1)[1] for row in rows_of(out)] == [source.stem]
+
+
+def test_the_corpus_and_store_settings_are_read_from_the_environment(capsysbinary, tmp_path, monkeypatch):
+    """``CAP_PTCE_CORPUS`` as docs/settings.md promises for every setting: not the embedded corpus, silently."""
+    import shutil
+
+    from cap_ptce.resources import data_dir
+
+    source = sorted(data_dir("corpus").glob("*.yaml"))[0]
+    shutil.copy(source, tmp_path / source.name)
+    monkeypatch.setenv("CAP_PTCE_CORPUS", str(tmp_path))
+    code, out, _ = run(capsysbinary, "--name", "couverture-par-projet", "--format", "json")
     assert code == 0
     assert [row["projet"].rsplit("/", 1)[1] for row in rows_of(out)] == [source.stem]

@@ -410,7 +410,7 @@ def financement_par_projet(projects, params):
                 "autofinancement": sums["autofinancement"],
                 "sans_type": sums[None],
                 "total": total,
-                "part_publique": percent(sums["public"], total),
+                "part_publique": percent(sums["public"], total) if total else None,
                 "sans_montant": sum(1 for f in chosen if "montant" not in f),
             }
         )
@@ -541,7 +541,7 @@ def membres_ess(projects, params):
                 "hors_ess": outside,
                 "ess_non_dit": unknown,
                 "autres": len(consortium) - sse - outside - unknown,
-                "part_ess": percent(sse, len(consortium)),
+                "part_ess": percent(sse, len(consortium)) if consortium else None,
             }
         )
     return rows

@@ -257,6 +257,11 @@ def parse_setting(name: str, raw: str, *, origin: str | None = None) -> Any:
         raise ParameterError(f"{origin}={raw!r} is not valid: {exc}", key=name, hint=setting.help) from exc
 
 
+def with_environ(given: dict[str, Any], environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings of :func:`from_environ`, overridden by those ``given`` (a command's options; None: not given)."""
+    return {**from_environ(environ), **{name: value for name, value in given.items() if value is not None}}
+
+
 def from_environ(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The settings given as ``CAP_PTCE_<NAME>`` environment variables, converted."""
     environ = os.environ if environ is None else environ

@@ -323,3 +323,30 @@ def test_a_copy_in_the_browser_only_when_asked_and_taken_up_again(live_server, b
     fresh.uncheck("#garder-copie")  # unticked: the copy is gone
     assert fresh.evaluate("() => window.localStorage.length") == 0
     context.close()
+
+
+def test_a_file_that_cannot_be_read_replaces_neither_the_form_nor_the_browser_copy(live_server, browser, tmp_path):
+    """The carrier's walk of 2026-12-05, finding 2: an impossible date opened as an empty form."""
+    unreadable = tmp_path / "e05.yaml"
+    unreadable.write_text('format: 2\nid: cluster-jura\nnom: "Clus\'Ter Jura"\ndate_creation: 2014-13-10\n')
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle gardé")
+    page.fill("#champ-description", "Première ligne\nseconde ligne")
+    page.check("#garder-copie")
+    _next(page)
+    page.click("button[name=aller][value=debut]")
+    page.set_input_files("#fichier", str(unreadable))
+    page.click("#ouvrir-fichier button[name=ouvrir]")
+    alert = page.inner_text("[role=alert]")
+    assert "« e05.yaml », ligne 4" in alert and "garde ce qu’il contenait" in alert
+    assert page.input_value("#champ-nom") == "Pôle gardé"
+    assert page.input_value("#champ-description") == "Première ligne\nseconde ligne"
+    other = context.new_page()  # nothing held: nothing loaded, and the browser's copy is left as it was
+    other.goto(live_server + "/editeur")
+    other.set_input_files("#fichier", str(unreadable))
+    other.click("#ouvrir-fichier button[name=ouvrir]")
+    assert "Rien n’a été chargé" in other.inner_text("[role=alert]") and other.input_value("#champ-nom") == ""
+    assert "Pôle gardé" in other.evaluate("() => localStorage.getItem('cap-ptce-editeur')")
+    context.close()

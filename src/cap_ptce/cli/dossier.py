@@ -97,10 +97,10 @@ def _profile_of(file: Path) -> str:
 
 def _standing(description, report, store: str | None, lang: str):
     from ..dossier.compare import corpus_profiles, profile_of_graph, standing_of
-    from ..settings import from_environ
+    from ..settings import with_environ
     from ..store.build import build_kb
 
-    settings = {**from_environ(), **({"STORE": store} if store else {})}
+    settings = with_environ({"STORE": store})
     kb = build_kb(settings)
     try:
         mine = profile_of_graph(description.graph, completeness=report.completeness.ratio)

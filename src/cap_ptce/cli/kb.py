@@ -284,6 +284,7 @@ def serving_lines(host: str, port: int, counts: str) -> list[str]:
     root = f"http://{shown}:{port}/"
     return [
         f"CAP PTCE : {root}  (accueil / home page; Ctrl-C pour arrêter / to stop)",
+        f"  remplir une description / fill a description in : {root}editeur",
         f"  vérifier une description / check a description : {root}valider",
         f"  point d'accès SPARQL / SPARQL endpoint : {root}sparql",
         f"  {counts}",

@@ -21,13 +21,15 @@ EPILOG = """\b
 Exemples / examples:
   cap-ptce query --list
   cap-ptce query --name projets-par-dispositif --param dispositif=pat
-  cap-ptce query --name projets-par-territoire --format json
+  cap-ptce query --name projets-par-region --format json
   cap-ptce query "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
   cap-ptce query --file ma-requete.rq --store var/store
   cap-ptce query --name couverture-par-question --store http://127.0.0.1:7878/query
 \b
-Sans --store ni --corpus, la requête porte sur le corpus d'exemple embarqué.
-Without --store or --corpus, the query runs on the embedded sample corpus.
+Sans --store ni --corpus (ni CAP_PTCE_STORE, CAP_PTCE_CORPUS), la requête porte
+sur le corpus d'exemple embarqué.
+Without --store or --corpus (or CAP_PTCE_STORE, CAP_PTCE_CORPUS), the query runs
+on the embedded sample corpus.
 """
 
 
@@ -144,9 +146,10 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None) -> bytes:
     """Results of ``text`` on the knowledge base that --store and --corpus name, as ``fmt``."""
     # Imported here: opening the store and the endpoint's modules is slow, and --list needs neither.
     from ..queries.results import serialise
+    from ..settings import with_environ
     from ..store.build import build_kb
 
-    with build_kb({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1}) as kb:
+    with build_kb(with_environ({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1})) as kb:
         return serialise(kb, text, fmt)[0]
 
 

@@ -55,11 +55,11 @@ def report(filters: tuple[str, ...], fmt: str, lang: str, output: Path | None, s
     """
     from ..explorer import CorpusView, parse_selection
     from ..explorer.report import corpus_report, render_report
-    from ..settings import from_environ
+    from ..settings import with_environ
     from ..store.build import build_kb
 
     selection = parse_selection("&".join(filters))
-    kb = build_kb({**from_environ(), **({"STORE": store} if store else {})})
+    kb = build_kb(with_environ({"STORE": store}))
     view = CorpusView(kb)
     try:
         data = render_report(corpus_report(view, selection, lang), fmt)

@@ -23,7 +23,14 @@ __all__ = ["parse_json_document"]
 def parse_json_document(text: str, source: str, max_depth: int = MAX_DEPTH) -> Any:
     """The JSON document in ``text``, checked to be safe for the JSON-LD processor."""
     try:
-        document = json.loads(text, object_pairs_hook=_refuse_duplicates)
+        document = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_int=_whole_number)
+    except _LongNumber as exc:
+        raise RdfSyntaxError(
+            f"nombre de plus de {_MAX_DIGITS} chiffres / number of over {_MAX_DIGITS} digits: {exc.digits[:20]}…",
+            source=source,
+            line=text.count("\n", 0, max(text.find(exc.digits), 0)) + 1,
+            hint="une description ne donne que des chiffres réalistes / a description gives realistic figures only",
+        ) from exc
     except json.JSONDecodeError as exc:
         raise RdfSyntaxError(
             f"JSON invalide / invalid JSON: {exc.msg}",
@@ -59,6 +66,21 @@ def parse_json_document(text: str, source: str, max_depth: int = MAX_DEPTH) -> A
         if isinstance(node, dict):
             _check_keys(node, source, known)
     return document
+
+
+_MAX_DIGITS = 18  # as cap_ptce.project.values reads a number; Python refuses to convert over 4,300
+
+
+class _LongNumber(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits.lstrip("-")) > _MAX_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
 
 
 class _DuplicateKey(ValueError):

@@ -94,6 +94,9 @@ _NUMBER_HINT = (
 )
 
 
+_MAX_DIGITS = 18  # 10^18 € is beyond any budget, 10^18 inhabitants beyond any territory
+
+
 def read_number(value: Any, *, whole: bool = False) -> Decimal:
     """A number ≥ 0: a YAML number, or a text with spaces between thousands, a decimal comma, a euro sign."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
@@ -108,6 +111,10 @@ def read_number(value: Any, *, whole: bool = False) -> Decimal:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if number < 0:
         raise Unreadable("un nombre positif ou nul / a number of 0 or more", _NUMBER_HINT)
+    if number.adjusted() >= _MAX_DIGITS:  # a figure of a PTCE, not a number that costs seconds to write out
+        raise Unreadable(
+            f"un nombre de {_MAX_DIGITS} chiffres au plus / a number of at most {_MAX_DIGITS} digits", _NUMBER_HINT
+        )
     if whole and number != number.to_integral_value():
         raise Unreadable("un nombre entier / a whole number", "écrire un nombre sans décimales / write a whole number")
     return number

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-from rdflib import BNode, Graph, Literal
+from rdflib import XSD, BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 
 from ..errors import ParameterError
@@ -108,8 +108,23 @@ def canonical_graph(graph: Graph) -> Graph:
         canonical.bind(prefix, namespace, override=False)
     bind_prefixes(canonical)
     for triple in sorted(triples, key=_triple_key):
-        canonical.add(triple)
+        canonical.add(tuple(_as_stored(term) for term in triple))
     return canonical
+
+
+_UTC_OFFSET = "+00:00"
+
+
+def _as_stored(term):
+    """A UTC xsd:dateTime spelt "…Z", as Oxigraph writes it back (rdflib writes "+00:00").
+
+    The descriptions' documents are written by the store, the other parts and
+    the whole dataset by rdflib: spelt alike, a part merged with the whole adds
+    no second copy of a triple.
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.dateTime and str(term).endswith(_UTC_OFFSET):
+        return Literal(str(term).removesuffix(_UTC_OFFSET) + "Z", datatype=XSD.dateTime, normalize=False)
+    return term
 
 
 class _OrderedGraph(Graph):

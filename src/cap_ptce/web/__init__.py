@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 
 from .. import settings
+from .negotiation_guard import refuse_long_negotiation_headers
 
 __all__ = ["create_app"]
 
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
+    app.wsgi_app = refuse_long_negotiation_headers(app.wsgi_app)
     for name in _BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         if hasattr(module, "init_app"):

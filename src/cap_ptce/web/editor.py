@@ -26,6 +26,7 @@ from ..dossier.checks import SEVERITY_SYMBOLS, ShownResult, completeness_svg, re
 from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
+from ..i18n import t
 from ..project import data_to_yaml, load_description
 from ..project.context import predicate
 from ..project.schema import PROJECT, SPECS, Kind
@@ -34,6 +35,7 @@ from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL
 from ..yamlstrict import load_yaml
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
+from .editor_keys import FIX_FIELD, fix_key, unknown_key
 from .editor_words import in_form_words, step_label
 from .i18n import route_lang
 from .submission import form_fields, limit_megabytes, read_submission
@@ -47,6 +49,11 @@ bp = Blueprint("editor", __name__)
 ROUTES = {"fr": "/editeur", "en": "/editor"}
 STEPS = ("debut", *ENTRY_KEYS, "fin")
 _SOURCE = "description.yaml"
+_MADE_BY_THE_EDITOR = frozenset({"format", "id", "maturite"})
+_NOT_A_DESCRIPTION = (
+    "une description est un bloc de clés (nom:, maturite:, acteurs: …) / a description is a mapping of keys"
+)
+_START_FROM_TEMPLATE = "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml"
 
 
 @bp.get(ROUTES["fr"])
@@ -59,7 +66,7 @@ def start() -> str:
 
 @bp.post(ROUTES["fr"])
 @bp.post(ROUTES["en"])
-def step() -> Response | str:
+def step() -> Response | str | tuple[str, int]:
     """Take the step that was shown, then show the one asked for (or download the description)."""
     lang = route_lang(ROUTES)
     form = form_fields()[0]
@@ -70,26 +77,42 @@ def step() -> Response | str:
     shown = form.get("etape") if form.get("etape") in STEPS else None
     if shown is not None:
         data = _merge(data, form, shown)
-    data = ensure_ids(data, project=False)
+    if form.get(FIX_FIELD):
+        data = fix_key(data, form[FIX_FIELD])
+    data = ensure_ids(data, project=False, unnamed=False)
     target = form.get("aller") if form.get("aller") in STEPS else shown or "debut"
     if form.get("ajouter"):
         data = _add_item(data, form["ajouter"])
     if form.get("retirer"):
         data = _remove_item(data, form["retirer"])
     if form.get("telecharger") is not None:
+        if not _has_content(data):  # saved over the carrier's file, it would stand for a lost description
+            return _page(lang, target, data, problem, empty_download=True), 400
         return _download(ensure_ids(data))
     return _page(lang, target, data, problem)
 
 
 def _open(lang: str) -> str:
-    """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is)."""
+    """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is).
+
+    A file that cannot be read replaces nothing: the form keeps what it held
+    (the open form sends it along), or stays a new, empty description, said so.
+    """
+    held, _ = _state(form_fields()[0].get("etat", ""))
     submission = read_submission(text_field="etat_copie")
     text = submission.text
     if text is None:
         problem = InputError("le fichier n’est pas en UTF-8 / the file is not UTF-8", source=submission.name)
-        return _page(lang, "debut", {"maturite": "emergent"}, problem)
-    data, problem = _state(text, source=submission.name)
-    return _page(lang, "debut", as_current(data) if data else {"maturite": "emergent"}, problem)
+    else:
+        data, problem = _state(text, source=submission.name)
+        if problem is None and not data:
+            problem = InputError(_NOT_A_DESCRIPTION, source=submission.name, hint=_START_FROM_TEMPLATE)
+        if problem is None:
+            return _page(lang, "debut", as_current(data))
+    opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
+    if held:
+        return _page(lang, "debut", as_current(held), problem, opened=opened)
+    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened)
 
 
 def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
@@ -101,6 +124,18 @@ def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
     except InputError as exc:
         return {}, exc
     return (data if isinstance(data, dict) else {}), None
+
+
+def _has_content(value, key: str | None = None) -> bool:
+    """Whether the description holds anything the carrier wrote: the format, the ids the editor makes and
+    the maturity it starts with do not count."""
+    if key in _MADE_BY_THE_EDITOR:
+        return False
+    if isinstance(value, dict):
+        return any(_has_content(inner, str(name)) for name, inner in value.items())
+    if isinstance(value, list):
+        return any(_has_content(inner) for inner in value)
+    return value not in (None, "")
 
 
 def _merge(data: dict, form, shown: str) -> dict:
@@ -169,16 +204,31 @@ def _check(data: dict):
     return validate_description(description, lang=lang), None, text, paths
 
 
-def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *, fresh: bool = False) -> str:
-    """A step of the editor; ``fresh``: a new, empty description, which must not replace the browser's copy."""
-    data = ensure_ids(data, project=False)
+def _page(
+    lang: str,
+    step: str,
+    data: dict,
+    problem: InputError | None = None,
+    *,
+    fresh: bool = False,
+    opened: str | None = None,
+    empty_download: bool = False,
+) -> str:
+    """A step of the editor.
+
+    ``fresh``: a new, empty description, which must not replace the browser's
+    copy; ``opened``: the file that could not be read ("": the browser's copy);
+    ``empty_download``: a download refused, as the carrier has written nothing.
+    """
+    data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
     report, error, text, paths = _check(ensure_ids(data))
     future = data.get("maturite") == "emergent"
     context = {"grid": grid, "lang": lang, "future": future}
     context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
-    loose = place_messages(fields, _messages(report, error, paths, step, grid, lang))
+    unknown = unknown_key(error, data, lang)
+    loose = place_messages(fields, _messages(report, error, paths, step, grid, lang, unknown))
     return render_template(
         "editor.html",
         routes=ROUTES,
@@ -190,6 +240,9 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *
         fields=fields,
         loose=loose,
         problem=problem,
+        problem_where=_where(problem, opened, lang),
+        opened=opened,
+        empty_download=empty_download,
         error=error,
         report=report,
         state=data_to_yaml(data) if data else "",
@@ -205,15 +258,27 @@ def _page(lang: str, step: str, data: dict, problem: InputError | None = None, *
     )
 
 
+def _where(problem: InputError | None, opened: str | None, lang: str) -> str:
+    """`` (« e05.yaml », ligne 6)``: where the reopened file cannot be read (the form's own state: nowhere
+    a carrier could look)."""
+    if problem is None or not opened:
+        return ""
+    if problem.line is None:
+        return t("editor.where_file", lang, source=opened)
+    return t("editor.where_line", lang, source=opened, line=problem.line)
+
+
 def _names(data: dict, key: str) -> dict[str, str]:
     """The actors (or groups) already named: id -> name, for the controls that refer to them."""
     items = data.get(key) or []
     return {item["id"]: item.get("nom") or item["id"] for item in items if isinstance(item, dict) and item.get("id")}
 
 
-def _messages(report, error, paths: dict, step: str, grid, lang: str) -> list[tuple[tuple, dict]]:
+def _messages(report, error, paths: dict, step: str, grid, lang: str, unknown=None) -> list[tuple[tuple, dict]]:
     """The step's messages, each with the path of the value it is about (an unanswered question: its text),
     in the form's words (its labels, not the file's keys)."""
+    if unknown is not None:
+        return [(unknown["path"], _unknown_key_message(error, unknown, step, grid, lang))]
     if error is not None:
         return [(paths.get(error.line, ()), _error_message(error))]
     if report is None:
@@ -266,6 +331,24 @@ def _predicate_iri(key: str, scope: str | None) -> str | None:
 
 def _error_message(error: InputError) -> dict:
     return {"severity": "violation", "text": error.message, "hint": error.hint, "question": None}
+
+
+def _unknown_key_message(error: InputError, unknown: dict, step: str, grid, lang: str) -> dict:
+    """The loader's message about an unknown key, naming the actor (or item) that holds it, the step where it
+    is when that is another one, and the form's ways out."""
+    message = _error_message(error)
+    if unknown["holder"]:
+        message["text"] = t("editor.about_item", lang, name=unknown["holder"], text=error.message)
+    home = _step_of(str(unknown["path"][0]))
+    if home != step:
+        message["text"] += " (" + t("editor.on_step", lang, step=step_label(grid, home, lang)) + ")"
+    message["fixes"] = unknown["fixes"]
+    return message
+
+
+def _step_of(key: str) -> str:
+    """The step of the editor that shows a project's key (the first, for a key no step shows)."""
+    return next((section for section in STEPS if key in step_keys(section)), "debut")
 
 
 def _steps(grid, report, lang: str) -> list[dict]:

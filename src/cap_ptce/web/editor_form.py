@@ -38,6 +38,7 @@ __all__ = [
 START_KEYS = ("nom", "id", "maturite", "description", "date_creation", "site_web", "courriel", "mise_a_jour")
 # Texts that take a paragraph rather than a line.
 _LONG_TEXTS = frozenset({"description", "strategie_commune", "experience_cooperation", "identification_axes", "texte"})
+_NEWLINES = re.compile(r"\r\n?")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GEO_KINDS = {"commune": "commune", "intercommunalite": "epci", "departement": "departement", "region": "region"}
 
@@ -56,6 +57,7 @@ class Control:
     items: list[list[Control]] = field(default_factory=list)
     children: list[Control] = field(default_factory=list)
     messages: list = field(default_factory=list)  # results and errors placed here
+    item_messages: dict[int, list] = field(default_factory=dict)  # for a list of items: those about an item
     question: dict | None = None  # for a question's free text: its number, wording and the grid's examples
 
     @property
@@ -297,7 +299,8 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
         if kind == Kind.CONCEPT_SET and len(chosen) == 1 and not isinstance(old, list):
             return chosen[0]  # one kind is written as one value, as people write it
         return chosen
-    raw = (form.get(name) or "").strip()
+    # a browser sends a text area's lines with CRLF: the description (and the RDF made of it) has LF alone
+    raw = _NEWLINES.sub("\n", form.get(name) or "").strip()
     if kind in (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES):
         return [line.strip() for line in raw.splitlines() if line.strip()]
     if kind in (Kind.GEO, Kind.CODES):
@@ -311,7 +314,7 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
     if kind in (Kind.DATE, Kind.MEMBER_SINCE, Kind.DATE_SPAN):
         return _date(raw)
     if kind == Kind.YEAR:
-        return int(raw) if raw.isdigit() else raw or None
+        return int(raw) if raw.isdigit() and len(raw) <= _MAX_MAGNITUDE else raw or None
     return raw
 
 
@@ -327,6 +330,12 @@ def _count(raw) -> int:
         return 0
 
 
+# No figure of a description has more than 18 digits before or after the point (10^18 € is beyond any budget);
+# turning « 1e600000 » into an integer would take a worker's CPU for half a minute, and Python refuses to write
+# an integer of over 4,300 digits back as text.
+_MAX_MAGNITUDE = 18
+
+
 def _number(raw: str, *, whole: bool):
     """A number as people type it (``0,5``, ``30 000``); anything else is kept as typed, for the loader to refuse."""
     cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
@@ -336,7 +345,7 @@ def _number(raw: str, *, whole: bool):
         number = Decimal(cleaned)
     except InvalidOperation:
         return raw
-    if not number.is_finite():
+    if not number.is_finite() or abs(number.adjusted()) > _MAX_MAGNITUDE:
         return raw
     if whole:
         return int(number) if number == number.to_integral_value() else raw
@@ -352,13 +361,15 @@ def _date(raw: str):
     return raw or None
 
 
-def ensure_ids(data: dict, *, project: bool = True) -> dict:
+def ensure_ids(data: dict, *, project: bool = True, unnamed: bool = True) -> dict:
     """Give each actor (and the project, with ``project``) an identifier made from its name when it has none.
 
     The loader needs them (IRIs are made of them); a carrier should not have to
     invent slugs. Ids already given are kept as they are. The project's own id
     is made only to check and download the description, so that it follows the
-    name until the carrier writes one.
+    name until the carrier writes one; so is an unnamed actor's ``acteur-N``
+    (without ``unnamed``, the form's own state), so that the actor's id is made
+    from the name it is given next, not kept as ``acteur-N`` for good.
     """
     out = dict(data)
     if project and not out.get("id"):
@@ -368,6 +379,9 @@ def ensure_ids(data: dict, *, project: bool = True) -> dict:
     for n, actor in enumerate(out.get("acteurs") or [], start=1):
         actor = dict(actor) if isinstance(actor, Mapping) else {}
         given = str(actor.get("id") or "")
+        if not given and not unnamed and not actor.get("nom"):
+            actors.append(actor)  # no name to make it from yet
+            continue
         if not SLUG_RE.match(given) or given in taken:
             base = slugify(str(actor.get("nom") or "")) or f"acteur-{n}"
             given, k = base, 2
@@ -395,14 +409,20 @@ def all_controls(items: list[Control]):
 def place_messages(items: list[Control], messages: list[tuple[tuple, object]]) -> list:
     """Put each (path, message) beside the control of its path, or its nearest ancestor's; return the others."""
     by_name = {control.name: control for control in all_controls(items)}
-    left = []
-    for path, message in messages:
-        target = None
-        while path and target is None:
-            target = by_name.get(".".join(str(p) for p in path))
-            path = path[:-1]
-        if target is None:
-            left.append(message)
-        else:
+    return [message for path, message in messages if not _place(by_name, path, message)]
+
+
+def _place(by_name: dict[str, Control], path: tuple, message) -> bool:
+    """Put ``message`` beside the control of ``path`` or of its nearest ancestor (an item of a list: in the
+    item's own fieldset, beside its name); False when no control of the step is on its path."""
+    while path:
+        target = by_name.get(".".join(str(p) for p in path))
+        if target is not None:
             target.messages.append(message)
-    return left
+            return True
+        owner = by_name.get(".".join(str(p) for p in path[:-1])) if isinstance(path[-1], int) else None
+        if owner is not None and owner.widget == "items" and path[-1] < len(owner.items):
+            owner.item_messages.setdefault(path[-1], []).append(message)
+            return True
+        path = path[:-1]
+    return False

@@ -23,9 +23,9 @@ def relative(from_path: str, to_path: str) -> str:
     """The relative URL from the page at ``from_path`` to the root-relative ``to_path``."""
     base_dir = from_path if from_path.endswith("/") else posixpath.dirname(from_path) + "/"
     target = posixpath.relpath(to_path, base_dir.rstrip("/") or "/")
-    if to_path.endswith("/") and target != ".":
-        target += "/"
-    return "./" if target == "." else target
+    if target == ".":  # the folder the page is in: "./" names it as a folder, the file of that name is a step up
+        return "./" if to_path.endswith("/") else "../" + posixpath.basename(to_path)
+    return target + "/" if to_path.endswith("/") else target
 
 
 def document(path: str, suffix: str) -> str:

@@ -10,6 +10,7 @@ The English paths ``/queries…`` redirect to the French ones.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -17,7 +18,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 from ..errors import InputError, QueryError, QueryTimeoutError, QueryTooLargeError
 from ..grid import load_grid
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, t
 from ..queries import ReadyQuery, get_query, list_queries, query_text
 from ..queries.results import CSVW, TWIN_FORMATS, csvw_metadata, run_table, run_terms, serialise
 from ..rdf.weblinks import web_link
@@ -80,7 +81,7 @@ def _detail(name: str) -> Response:
         context["variables"], rows = run_table(get_kb(), context["sparql"], **_limits())
         context["total"] = len(rows)
         # A page stays readable: the first rows only; the twins hold them all.
-        context["rows"] = [{var: _cell(row.get(var)) for var in context["variables"]} for row in rows[:PAGE_ROWS]]
+        context["rows"] = [{var: _cell(row.get(var), lang) for var in context["variables"]} for row in rows[:PAGE_ROWS]]
     except (InputError, QueryError) as exc:
         # Shown on the page, beside the form that lets the reader correct it.
         context["error"], status = str(exc), _status(exc)
@@ -220,10 +221,20 @@ def _alternates(name: str, params: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def _cell(value: Any) -> dict[str, str | None]:
-    """A table cell: its text, and a link when the value is an IRI this server answers for."""
+# How a moment reads in each language (the twins keep xsd:dateTime as it is).
+_MOMENTS = {"fr": "%d/%m/%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
+
+
+def _cell(value: Any, lang: str) -> dict[str, str | None]:
+    """A table cell: its text in the page's language, and a link when the value is an IRI this server answers for."""
     if value is None:
         return {"text": "", "href": None, "path": None}
+    if isinstance(value, bool):  # not Python's True and False on a French page
+        return {"text": t("value.yes" if value else "value.no", lang), "href": None, "path": None}
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC) if value.tzinfo else value
+        zone = " UTC" if value.tzinfo else ""
+        return {"text": moment.strftime(_MOMENTS.get(lang, _MOMENTS["en"])) + zone, "href": None, "path": None}
     text = str(value)
     base = current_app.config["BASE_IRI"]
     if isinstance(value, str) and text.startswith(base):

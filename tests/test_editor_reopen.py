@@ -1,0 +1,85 @@
+"""Reopening a description in the editor: a file that cannot be read never stands for the carrier's work."""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+
+import yaml
+
+SAMPLE = """format: 2
+id: cluster-jura
+nom: "Clus'Ter Jura"
+maturite: etabli
+date_creation: 2014-13-10
+"""
+UNCLOSED = "format: 2\nid: cluster-jura\nnom: \"Clus'Ter Jura\nmaturite: etabli\nacteurs:\n  - id: juratri\n"
+
+
+def _state(page: str) -> str:
+    return unescape(re.search(r'<textarea name="etat"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
+def _alert(page: str) -> str:
+    found = re.search(r'<div class="verdict verdict-ko" role="alert">(.*?)</div>', page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", unescape(found.group(1)))) if found else ""
+
+
+def _open(client, text: str, name: str = "e05.yaml", route: str = "/editeur", **extra):
+    data = {"ouvrir": "fichier", "fichier": (io.BytesIO(text.encode()), name), **extra}
+    return client.post(route, data=data, content_type="multipart/form-data")
+
+
+def test_a_file_that_cannot_be_read_gives_its_line_and_loads_nothing(client):
+    response = _open(client, SAMPLE)
+    page = response.get_data(as_text=True)
+    alert = _alert(page)
+    assert "e05.yaml" in alert and "ligne 5" in alert and "2014-13-10" in alert
+    assert "Rien n’a été chargé" in alert and "n’a pas été modifié" in alert
+    assert 'value="Clus&#39;Ter Jura"' not in page
+    # an empty new description: the browser's copy of the carrier's work is not replaced by it
+    assert "data-fresh" in page
+    page = _open(client, UNCLOSED, name="e12.yaml", route="/editor").get_data(as_text=True)
+    alert = _alert(page)
+    assert "e12.yaml" in alert and re.search(r"line \d+", alert) and "Nothing was loaded" in alert
+
+
+def test_a_file_that_cannot_be_read_keeps_what_the_form_held(client):
+    held = 'format: 2\nnom: "Pôle des Deux Rives"\nmaturite: emergent\n'
+    page = _open(client, SAMPLE, etat=held).get_data(as_text=True)
+    assert "ligne 5" in _alert(page) and "garde ce qu’il contenait" in _alert(page)
+    assert yaml.safe_load(_state(page))["nom"] == "Pôle des Deux Rives"
+    assert 'value="Pôle des Deux Rives"' in page and "data-fresh" not in page
+
+
+def test_the_open_form_carries_what_the_form_holds(client):
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle A", "aller": "debut"}).get_data(as_text=True)
+    opener = page[page.index('id="ouvrir-fichier"') :]
+    opener = opener[: opener.index("</form>")]
+    held = unescape(re.search(r'<input type="hidden" name="etat" value="([^"]*)"', opener).group(1))
+    assert yaml.safe_load(held)["nom"] == "Pôle A"
+
+
+def test_a_file_that_is_not_a_description_is_said_so(client):
+    page = _open(client, "- juste une liste\n- de mots\n").get_data(as_text=True)
+    assert "Rien n’a été chargé" in _alert(page) and "bloc de clés" in _alert(page)
+
+
+def test_an_empty_description_is_not_downloaded(client):
+    """What a failed reopening leaves must not be saved over the carrier's file."""
+    page = _open(client, SAMPLE).get_data(as_text=True)
+    response = client.post("/editeur", data={"etape": "debut", "etat": _state(page), "telecharger": "yaml"})
+    assert response.status_code == 400 and "Content-Disposition" not in response.headers
+    assert "rien à télécharger" in _alert(response.get_data(as_text=True)).lower()
+    # an unreadable state (a copy tampered with) gives nothing to download either
+    response = client.post("/editeur", data={"etape": "fin", "etat": "nom: [", "telecharger": "yaml"})
+    assert response.status_code == 400 and "Content-Disposition" not in response.headers
+    response = client.post("/editeur", data={"etape": "debut", "nom": "Pôle B", "telecharger": "yaml"})
+    assert response.status_code == 200 and yaml.safe_load(response.get_data(as_text=True))["nom"] == "Pôle B"
+
+
+def test_a_browser_copy_that_cannot_be_read_is_not_called_a_file(client):
+    page = client.post("/editeur", data={"ouvrir": "copie", "etat_copie": "nom: [\n"}).get_data(as_text=True)
+    alert = _alert(page)
+    assert "Rien n’a été chargé" in alert and "fichier" not in alert and "data-fresh" in page
