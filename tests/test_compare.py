@@ -100,3 +100,28 @@ def test_the_python_example_of_the_docs_runs(tmp_path, monkeypatch, capsys):
     assert namespace["standing"].others == len(list(CORPUS.glob("*.yaml"))) - 1
     namespace["kb"].close()
     assert "Membres du consortium" in capsys.readouterr().out
+
+
+def _fictional(iri: str, members: float, **kwargs) -> Profile:
+    from dataclasses import replace
+
+    return replace(_profile(iri, members, **kwargs), fictional=True)
+
+
+def test_an_application_is_ranked_among_real_poles_only():
+    real = [_profile(f"r{n}", n, axes={"x"}) for n in range(1, 11)]  # 1 … 10 members
+    made_up = [_fictional(f"f{n}", 100, axes={"x", "y"}) for n in range(5)]
+    me = _profile("moi", 7, axes={"x", "y"})
+    standing = standing_of(me, real + made_up, "fr", real_only=True)
+    members = next(m for m in standing.measures if m.key == "membres")
+    assert (standing.others, standing.fictional_left_out, members.percentile) == (10, 5, 70)
+    assert standing.nearest and not any(n.iri.startswith("f") for n in standing.nearest)
+    # the project pages of the sample corpus still set its examples against each other, each said to be one
+    assert standing_of(me, real + made_up, "fr").fictional_others == 5
+
+
+def test_too_few_real_poles_make_no_ranking():
+    others = [_profile(f"r{n}", n, axes={"x"}) for n in range(1, 4)] + [_fictional(f"f{n}", 3) for n in range(15)]
+    standing = standing_of(_profile("moi", 2, axes={"x"}), others, "fr", real_only=True)
+    assert (standing.others, standing.fictional_left_out) == (3, 15)
+    assert standing.measures == () and standing.nearest == ()

@@ -21,7 +21,7 @@ from cap_ptce.cli import cli
 from cap_ptce.queries import list_queries, run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
-from yaml_counts import EXPECTED, expected, iri, is_enterprise
+from yaml_counts import EXPECTED, expected, groups, iri, is_enterprise, members
 
 NAME_LISTS = {"noms_poles"}  # GROUP_CONCAT columns: their order is the engine's
 
@@ -286,7 +286,7 @@ def test_partners_groups_and_parts_of_territory_are_read_as_documented(format_2)
     row = next(
         r for r in run_query(kb, "heterogeneite-consortium") if r["projet"].endswith("/v2-partenaires-et-groupes")
     )
-    assert (row["partenaires"], row["groupes"]) == (1, 2)  # the partner federation is no member group
+    assert (row["partenaires"], row["groupes"]) == (2, 2)  # the partner federation is a partner, no member group
     groups = {r["nom"]: r for r in run_query(kb, "groupes-de-membres")}
     assert (groups["Collège des salariés"]["effectif"], groups["Collège des salariés"]["environ"]) == (15, True)
     assert (groups["Grappe créative"]["effectif_min"], groups["Grappe créative"]["effectif_max"]) == (20, 25)
@@ -379,3 +379,40 @@ def test_validation_rows_keep_every_description(sample, tmp_path):
         rows = run_query(validated, "validation-des-descriptions", {"conforme": "true"})
         stored = {record.source: record.validation for record in validated.records()}
     assert {row["source"] for row in rows} == {source for source, v in stored.items() if v.conforms}
+
+
+def _measures_from_the_yaml(project: dict) -> dict[str, float | None]:
+    """A project's page and dossier measures of its consortium, counted from the YAML."""
+    row = next(iter(expected("heterogeneite-consortium", [project], {})))
+    consortium = len(members(project))
+    sse = sum(1 for actor in members(project) if actor.get("ess") is True)
+    return {
+        "membres": consortium,
+        "part_ess": sse / consortium if consortium else None,
+        "part_collectivites": row["collectivites"] / consortium if consortium else None,
+        "part_recherche_formation": row["recherche_formation"] / consortium if consortium else None,
+    }
+
+
+def test_the_pole_among_the_others_counts_the_members_the_queries_count(format_2):
+    """The project page's and the dossier's « Membres du consortium », « Part des membres de l'ESS »
+    and shares of categories count the members that cap:memberCount, the ready-made queries and the
+    YAML count: a group of members (a college) and a partner are no members."""
+    from cap_ptce.dossier.compare import corpus_profiles, profile_of_graph
+    from cap_ptce.project import load_description
+
+    kb, projects = format_2
+    consortium = {row["projet"]: row["acteurs"] for row in run_query(kb, "heterogeneite-consortium")}
+    sse_share = {row["projet"]: row["part_ess"] for row in run_query(kb, "membres-ess")}
+    page = {profile.iri: profile.values for profile in corpus_profiles(kb)}
+    assert set(page) == {iri(p) for p in projects}
+    for project in projects:
+        want = _measures_from_the_yaml(project)
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        dossier = profile_of_graph(load_description(text, source=f"{project['id']}.yaml", format="yaml").graph)
+        for measured in (page[iri(project)], dossier.values):
+            assert {key: measured[key] for key in want} == pytest.approx(want), project["id"]
+        assert consortium[iri(project)] == want["membres"]
+        assert float(sse_share[iri(project)]) == pytest.approx(100 * want["part_ess"], abs=0.05)
+    saveurs = next(p for p in projects if p["id"] == "pole-saveurs-somme")
+    assert (len(members(saveurs)), len(groups(saveurs))) == (8, 3)  # the case the researcher found

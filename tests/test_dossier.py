@@ -194,7 +194,13 @@ def test_the_dossier_command_writes_each_form(cap_ptce, tmp_path):
     assert text.startswith("# Tiers-lieu des services de Guéret") and "Institut Godin" in text
 
 
-def test_the_dossier_command_sets_the_pole_among_the_sample_corpus(cap_ptce, tmp_path):
+def test_the_dossier_command_sets_the_pole_among_the_real_poles_of_the_corpus(cap_ptce, tmp_path, monkeypatch):
+    # the sample corpus is fictional, and a dossier ranks no application against made-up poles: made real here
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in CORPUS.glob("*.yaml"):
+        (corpus / path.name).write_text(path.read_text(encoding="utf-8").replace("fictif: true\n", ""), "utf-8")
+    monkeypatch.setenv("CAP_PTCE_CORPUS", str(corpus))
     out = tmp_path / "dossier.md"
     result = cap_ptce("dossier", str(EMERGING), "--format", "md", "-o", str(out), "--lang", "en")
     assert result.exit_code == 0, result.output
@@ -211,3 +217,38 @@ def test_the_dossier_command_refuses_an_unreadable_file(tmp_path):
     bad = tmp_path / "faux.yaml"
     bad.write_text("nmo: x\n", encoding="utf-8")
     assert main(["dossier", str(bad), "--no-corpus"]) == 2
+
+
+# Two questions with a written answer (q04, q05), two answered by the description's data alone (q03 by its
+# axes, q10 by its regions), fourteen without an answer.
+_COUNTED = """format: 2
+id: pole-compte
+nom: Pôle compté
+maturite: etabli
+axes: [environnement]
+q04: "Une fabrique d'activités."
+q05: "Des emplois non délocalisables."
+territoire:
+  regions: ["27"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("fr", "4 question(s) sur 18 ont une réponse : 2 rédigée(s), 2 donnée(s) par la description."),
+        ("en", "4 of 18 questions have an answer: 2 written, 2 given by the description's data."),
+    ],
+)
+@pytest.mark.parametrize("kind", ["html", "md", "pdf"])
+def test_the_count_of_answers_tells_written_answers_from_those_given_by_data(lang, sentence, kind):
+    dossier = build_dossier(load_description(_COUNTED).data, lang)
+    assert (dossier.answered, dossier.written, dossier.question_count) == (4, 2, 18)
+    rendered = render_dossier(dossier, kind)
+    text = _pdf_text(rendered) if kind == "pdf" else rendered.decode("utf-8")
+    if kind == "html":
+        text = re.sub(r"<[^>]+>", "", text).replace("&#39;", "'")
+    elif kind == "md":
+        text = text.replace("\\", "")
+    assert _flat(sentence) in _flat(text)
+    assert "rédigée." not in text and "have a written answer" not in text

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from cap_ptce.cli import main
+from cap_ptce.dossier.compare import MINIMUM_OTHERS
 from cap_ptce.i18n import t
+from cap_ptce.project import load_description
 
 ROOT = Path(__file__).resolve().parents[1]
 EMERGING = ROOT / "examples" / "corpus" / "tiers-lieu-gueret.yaml"
@@ -58,19 +60,47 @@ def test_the_scope_names_the_law_as_violations_the_decree_as_warnings_and_the_si
     assert "Ce n’est pas l’appréciation de l’État" in scope
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_markdown_dossier_says_which_compared_poles_are_fictional(tmp_path, lang):
-    text = _dossier(tmp_path, "md", "--lang", lang)
-    nearest = text[text.index(t("standing.nearest_title", lang)) :].split("\n---\n")[0]
-    poles = re.findall(r"^\d+\. .*$", nearest, re.M)
-    assert len(poles) >= 3
-    assert all(f"({t('standing.fictional_example', lang)})" in pole for pole in poles), poles  # the corpus is made up
-    assert re.search(t("standing.fictional_others", lang, count=r"\d+"), text)
+@pytest.mark.parametrize(("fmt", "lang"), [("md", "fr"), ("md", "en"), ("html", "fr"), ("pdf", "fr")])
+def test_the_dossier_ranks_no_application_against_fictional_poles(tmp_path, fmt, lang):
+    # the sample corpus, the default knowledge base, is made up: an application is ranked against none of it
+    text = _flat(_dossier(tmp_path, fmt, "--lang", lang))
+    assert _flat(t("standing.title", lang)) in text
+    assert _flat(t("standing.too_few_fictional", lang, count=0, minimum=MINIMUM_OTHERS, fictional=14)) in text
+    for absent in ("standing.table_caption", "standing.col_median", "standing.nearest_title"):
+        assert _flat(t(absent, lang)) not in text
+    assert _flat(f"({t('standing.fictional_example', lang)})") not in text  # no fictional pole named
+    assert not re.search(_flat(t("standing.percentile", lang, rank=r"\d+")), text)
 
 
-def test_the_html_dossier_says_it_too(tmp_path):
-    text = _dossier(tmp_path, "html")
-    assert "(exemple fictif)" in text
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_a_dossier_ranked_among_real_poles_says_the_fictional_ones_are_not_counted(fmt):
+    from cap_ptce.dossier.build import dossier_bytes
+    from cap_ptce.dossier.compare import MEASURES, Profile, standing_of
+
+    def profile(iri, members, fictional=False):
+        values = {key: None for key in MEASURES} | {"membres": members}
+        return Profile(iri, f"Pôle {iri}", values, frozenset({"x"}), fictional=fictional)
+
+    others = [profile(f"r{n}", n) for n in range(1, 13)] + [profile(f"f{n}", 50, True) for n in range(4)]
+    standing = standing_of(profile("moi", 6), others, "fr", real_only=True)
+    text = _flat(_text(fmt, dossier_bytes(load_description(EMERGING), fmt, "fr", standing=standing)))
+    assert _flat(t("standing.intro", "fr", count=12)) in text
+    assert _flat(t("standing.fictional_left_out", "fr", count=4)) in text
+    assert "Pôlef0" not in text and "Pôler1" in text  # the nearest are real too
+    assert "centile" in text  # the ranking is there
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_the_dossier_cites_no_line_of_a_file_its_reader_never_sees(tmp_path, fmt):
+    # a commune given by its postal code: a violation on line 53 of the YAML
+    source = tmp_path / "pole.yaml"
+    source.write_text(EMERGING.read_text(encoding="utf-8").replace('commune: "23096"', 'commune: "23000"', 1))
+    out = tmp_path / f"dossier.{fmt}"
+    assert main(["validate", str(source)]) == 1
+    assert main(["dossier", str(source), "--format", fmt, "-o", str(out), "--sans-comparaison"]) == 0
+    text = _text(fmt, out.read_bytes())
+    assert "23000" in text  # the violation is in the annex…
+    assert not re.search(r"ligne\s*\d", text)  # …without the line of the YAML
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])

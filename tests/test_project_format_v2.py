@@ -378,6 +378,11 @@ def test_sources_are_one_node_each_numbered_in_the_formats_order(graph):
     assert graph.value(graph.value(study, DCTERMS.publisher), SCHEMA.name) == Literal("Avise", lang="fr")
 
 
+def test_a_quoted_date_in_year_month_day_order_is_read_as_a_date():
+    graph = load_description(replaced("    date: 15/03/2019", '    date: "2019-03-15"')).graph
+    assert Literal("2019-03-15", datatype=XSD.date) in set(graph.objects())
+
+
 def test_the_order_of_the_keys_in_the_file_does_not_change_the_sources_iris():
     data = load_yaml(V2)[0]
     reordered = dict(reversed(list(data.items())))
@@ -396,6 +401,8 @@ def test_the_order_of_the_keys_in_the_file_does_not_change_the_sources_iris():
         ("    siren: 248000531", "    siren: 24800053", "quote"),
         ('    siren: "459 880 001"', '    siren: "459-880-001"', "letters and digits"),
         ("    date: 15/03/2019", "    date: 31/02/2019", "exists"),
+        ("    date: 15/03/2019", "    date: 31/02/2019", "il n'y a pas de 31 février 2019"),
+        ("    date: 15/03/2019", '    date: "2019-13-15"', "le mois 13 n'existe pas"),
         ('    source: "https://exemple.org/convention.pdf"', "    source: {editeur: ''}", "title or a URL"),
         ('  population: "environ 26 000"', '  population: "20 à 30 000"', "inhabitants"),
     ],

@@ -387,3 +387,11 @@ def test_a_number_of_thousands_of_digits_is_refused_with_its_line_not_a_tracebac
     for written in (huge, "12 345 678 901 234 567 890"):
         with pytest.raises(InputError, match="18 chiffres"):
             load_description(f"id: x\nnom: y\nterritoire:\n  population: '{written}'\n")
+
+
+def test_a_turtle_integer_too_long_for_python_is_refused_in_our_words():
+    huge = "9" * 5000
+    text = f"@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<https://w3id.org/cap-ptce/projet/x>\n  cap:population {huge} .\n"
+    with pytest.raises(RdfSyntaxError, match="4 300 chiffres") as found:
+        load_description(text, format="turtle")
+    assert found.value.line == 3 and "set_int_max_str_digits" not in str(found.value)

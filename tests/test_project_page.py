@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
 from pathlib import Path
 
@@ -125,6 +126,27 @@ def test_the_pole_among_the_others(pages):
     assert "Le pôle parmi les autres" in standing and "14 autres pôles" in standing
     assert "e centile" in standing and "<svg" in standing
     assert "Les pôles les plus proches" in standing and ".fr.html" in standing
+
+
+def test_the_pole_among_the_others_counts_its_members_as_the_queries_do(pages):
+    """The page's « Membres du consortium » and « Part des membres de l'ESS » are the YAML's and the
+    queries' (heterogeneite-consortium 8, membres-ess 37.5): the 3 colleges of pole-saveurs-somme are
+    groups of members, never members (tests/test_counts.py checks every project against the queries)."""
+    data = load_description(CORPUS / "pole-saveurs-somme.yaml").data
+    members = [actor for actor in data["acteurs"] if actor.get("relation", "membre") != "partenaire"]
+    sse = sum(actor.get("ess") is True for actor in members)
+    assert (len(members), sse, len(data["groupes"])) == (8, 3, 3)
+    page = pages["pole-saveurs-somme", "fr"]
+    standing = page[page.index('id="annexe-corpus"') :]
+
+    def value(label: str) -> str:
+        return _flat(unescape(re.search(rf">{label}</th>\s*<td[^>]*>([^<]*)</td>", standing).group(1)))
+
+    assert value("Membres du consortium") == str(len(members))
+    assert (
+        value("Part des membres de l’ESS")
+        == f"{Decimal(100 * sse / len(members)).quantize(Decimal(1), ROUND_HALF_UP)}%"
+    )
 
 
 def test_an_unsafe_web_address_is_not_a_link():

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 import pytest
+import yaml
 
 from cap_ptce.corpus import record_validator
 from cap_ptce.explorer import CorpusView, parse_selection
@@ -24,6 +25,7 @@ from cap_ptce.queries import get_query, list_queries, run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.store import REGISTER_SCOPE, KnowledgeBase
 from cap_ptce.web import create_app
+from yaml_counts import register_poles_by_call_and_region, register_poles_by_region
 
 REGISTER = sorted((data_dir("registre") / "poles").glob("*.yaml"))
 SAMPLE = sorted(data_dir("corpus").rglob("*.yaml"))
@@ -95,8 +97,6 @@ def test_the_register_is_marked_as_part_of_its_dcat_dataset():
 
 def test_poles_selected_more_than_once_one_row_per_selection(bases):
     _, both = bases
-    import yaml
-
     selections = {}
     for path in REGISTER:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -113,8 +113,6 @@ def test_poles_selected_more_than_once_one_row_per_selection(bases):
 
 def test_themes_by_call_one_row_per_theme_as_the_yaml_files(bases):
     _, both = bases
-    import yaml
-
     themes, known = Counter(), {}
     for path in REGISTER:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -128,21 +126,61 @@ def test_themes_by_call_one_row_per_theme_as_the_yaml_files(bases):
     assert {r["appel"].rsplit("/", 1)[1]: r["poles_au_theme_connu"] for r in rows} == known
 
 
+def _by_call_and_region(kb) -> Counter:
+    return Counter(
+        {
+            (r["appel"].rsplit("/", 1)[1], None if r["phase"] is None else int(r["phase"]), r["code_region"]): r[
+                "poles"
+            ]
+            for r in run_query(kb, "registre-poles-par-appel-et-region")
+        }
+    )
+
+
+def _by_region(kb) -> Counter:
+    return Counter({r["code_region"]: r["poles"] for r in run_query(kb, "registre-poles-par-region-et-population")})
+
+
+def _records(folder) -> list[dict]:
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))]
+
+
 def test_the_register_queries_count_the_calls_as_the_yaml_files(bases):
     _, both = bases
-    counted = Counter()
-    for row in run_query(both, "registre-poles-par-appel-et-region"):
-        phase = int(row["phase"]) if row.get("phase") is not None else None
-        counted[(str(row["appel"]).rsplit("/", 1)[1], phase)] += int(row["poles"])
-    import yaml
+    records = _records(data_dir("registre") / "poles")
+    assert _by_call_and_region(both) == register_poles_by_call_and_region(records)
+    assert _by_region(both) == register_poles_by_region(records)
+    # the numbers per call themselves: tests/test_registre.py, registre/appels.yaml
 
-    from_files = Counter()
+
+def test_a_record_naming_only_a_departement_is_counted_in_its_region(bases, tmp_path):
+    """A record whose territory gives départements and no région is counted in the région they lie
+    in (cap:inRegion, as the corpus's queries read it); one that gives no place at all, in the last
+    row without a code: no pole is lost from either breakdown."""
+    folder = tmp_path / "poles"
+    folder.mkdir()
     for path in REGISTER:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        regions = len(data["territoire"].get("regions") or [])
-        for selection in {(r.get("appel"), r.get("phase")) for r in data["reconnaissances"] if r.get("appel")}:
-            from_files[selection] += regions
-    assert counted == from_files  # the numbers per call themselves: tests/test_registre.py, registre/appels.yaml
+        if data["id"] == "edenn":  # Toulouse's pole, in Haute-Garonne (31), in Occitanie (76)
+            assert data["territoire"] == {"departements": ["31"], "regions": ["76"]}
+            del data["territoire"]["regions"]
+        if data["id"] == "la-verriere":  # selected in 2013, in Île-de-France: now placed nowhere
+            assert data["territoire"] == {"regions": ["11"]}
+            del data["territoire"]
+        (folder / path.name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with KnowledgeBase.open(workers=1) as kb:
+        kb.load_reference_graphs()
+        assert kb.load_corpus(folder, validator=None, scope=REGISTER_SCOPE).ok
+        by_call, by_region = _by_call_and_region(kb), _by_region(kb)
+    records = _records(folder)
+    assert by_call == register_poles_by_call_and_region(records)
+    assert by_region == register_poles_by_region(records)
+    _, both = bases
+    whole_by_call, whole_by_region = _by_call_and_region(both), _by_region(both)
+    assert by_call[("ami-ptce-2021", 1, "76")] == whole_by_call[("ami-ptce-2021", 1, "76")]  # EDENN still there
+    assert by_region["76"] == whole_by_region["76"] and by_region["11"] == whole_by_region["11"] - 1
+    assert by_region[None] == by_call[("aap-ptce-2013", None, None)] == 1  # the last rows, without a code
+    assert sum(by_region.values()) == sum(whole_by_region.values())
 
 
 def test_the_explorer_has_a_dataset_facet_with_its_counts(app, client):

@@ -140,6 +140,15 @@ SYNTAX_MISTAKES = [
     ("axes: [a, b\nnom: x\n", 2, "liste ouverte par « [ » n'est pas refermée", "« ] »"),
     ('nom: "C:\\dossier"\n', 1, "barre oblique inverse", "guillemets simples"),
     ("nom: |x\n  a\n", 1, "après « | » ou « > »", "lignes suivantes"),
+    # a quote left open in the middle of the file: the value runs on to the next quote, where the parser stops
+    (
+        'acteurs:\n  - id: a\n    nom: "Juratri\n    type: cooperative\n    ess: true\n    siren: "812056372"\n',
+        3,
+        "guillemet ouvert à cette ligne n'est pas refermé",
+        "refermer le guillemet",
+    ),
+    ('axes: [a]\nidentification: "Trois séminaires.\nq04: "Une fabrique."\n', 2, "ligne 3", "sur la même ligne"),
+    ("nom: 'Pôle\ndescription: 'Un pôle.'\n", 1, "guillemet ouvert à cette ligne", "refermer le guillemet"),
 ]
 
 
@@ -151,6 +160,46 @@ def test_syntax_mistakes_are_explained_in_french_where_they_are(monkeypatch, loa
     assert error.message.startswith("YAML invalide : ") and meaning in error.message
     assert todo in error.hint and " / " in error.hint  # what to do, in French then English
     assert error.line == line
+
+
+def test_a_value_quoted_over_several_lines_is_not_taken_for_a_quote_left_open():
+    data, _ = load_yaml('nom: "Pôle\n  des Monts"\nid: p\n')
+    assert data == {"nom": "Pôle des Monts", "id": "p"}
+    error = refusal('nom: "Pôle\n  des Monts" x\nid: p\n')  # something after a quoted value, not a quote open
+    assert "guillemet ouvert" not in error.message and error.line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("date_creation: 2014-13-10\n", "le mois 13 n'existe pas"),
+        ("date_creation: 2014-02-30\n", "il n'y a pas de 30 février 2014"),
+        ("date_creation: 2014-00-10\n", "le mois 00 n'existe pas"),
+    ],
+)
+def test_a_date_that_does_not_exist_is_said_not_to_exist(text, meaning):
+    error = refusal(text)
+    assert "n'existe pas" in error.message and meaning in error.message and error.line == 1
+    assert "guillemets" not in error.hint and "2014-10-13" in error.hint and "13/10/2014" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        (b"PK\x03\x04binary", "Word"),  # a .docx or .odt is a zip archive
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01", "Word"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "Word"),  # an old .doc
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"nom: a\x00b\n", None),
+    ],
+)
+def test_a_file_that_is_not_text_is_said_not_to_be_and_how_to_get_one(tmp_path: Path, raw, kind):
+    path = tmp_path / "candidature.docx"
+    path.write_bytes(raw)
+    error = refusal(path, InputFileError)
+    assert "n'est pas un fichier texte" in error.message and "not a text file" in error.message
+    assert kind is None or kind in error.message
+    assert "texte brut" in error.hint and ".yaml" in error.hint and "/editeur" in error.hint
 
 
 def test_a_problem_the_reader_has_no_words_for_is_still_named():

@@ -512,7 +512,8 @@ def heterogeneite_consortium(projects, params):
             "types": len({k for a in consortium for k in kinds(a)}),
             "categories": len(set().union(*categories)),
             "sans_type": sum(1 for a in consortium if not kinds(a)),
-            "partenaires": len(partners(project)),
+            # a partner group (a federation, a cluster) is one partner, like a partner actor
+            "partenaires": len(partners(project)) + len(groups(project, "partenaire")),
             "groupes": len(groups(project)),
         }
         row.update({column: sum(c in found for found in categories) for column, c in CATEGORIES.items()})
@@ -815,3 +816,25 @@ EXPECTED = {
 def expected(name: str, projects: list[dict], params: dict[str, str]) -> list[dict]:
     """The rows the query ``name`` must give on ``projects`` with ``params``."""
     return EXPECTED[name](projects, params)
+
+
+# ---------------------------------------------------------------------------------------------
+# the register of real poles (registre/poles/): its queries, apart from the corpus's
+
+
+def register_poles_by_call_and_region(records: list[dict]) -> Counter:
+    """registre-poles-par-appel-et-region: (call, phase, région code) → poles, a pole counting in each
+    région its territory lies in (named, or found from its départements and communes), and under
+    no région (None) when it gives none."""
+    counts = Counter()
+    for record in records:
+        regions = _areas(record)[1] or {None}
+        for selection in {(r.get("appel"), r.get("phase")) for r in record.get("reconnaissances") or ()}:
+            if selection[0]:
+                counts.update((*selection, region) for region in regions)
+    return counts
+
+
+def register_poles_by_region(records: list[dict]) -> Counter:
+    """registre-poles-par-region-et-population: région code → poles (None: placed in no région)."""
+    return Counter(region for record in records for region in _areas(record)[1] or {None})

@@ -18,6 +18,8 @@ list indexes) to its 1-based line, so that later errors can say where.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,7 @@ from yaml.resolver import Resolver
 
 from .errors import InputFileError, YamlError
 
-__all__ = ["LineMap", "Path_", "load_yaml", "read_text", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = ["LineMap", "Path_", "load_yaml", "no_such_date", "read_text", "MAX_BYTES", "MAX_DEPTH"]
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -44,6 +46,12 @@ _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_ISO_DATE = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
+_MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
 
 # What the reader refuses: key -> (message, hint), each "français / English".
 _REFUSALS = {
@@ -83,6 +91,11 @@ _REFUSALS = {
         "valeur illisible / the value cannot be read: {name!r}",
         "mettre le texte entre guillemets / quote the text",
     ),
+    "date": (
+        "la date {name} n'existe pas ({fr}) / the date {name} does not exist ({en})",
+        "écrire une date qui existe, année-mois-jour (2014-10-13) ou jour/mois/année (13/10/2014) / "
+        "write a date that exists, year-month-day (2014-10-13) or day/month/year (13/10/2014)",
+    ),
     "duplicate": (
         "la clé {name!r} apparaît deux fois / the key {name!r} appears twice",
         "n'en garder qu'une ; la première est ligne {first} / keep only one; the first is on line {first}",
@@ -92,6 +105,24 @@ _REFUSALS = {
         "écrire la clé comme un mot suivi de ':' / write the key as a word followed by ':'",
     ),
 }
+
+
+def no_such_date(year: int, month: int, day: int) -> tuple[str, str] | None:
+    """Why ``year-month-day`` is no date, in French and English (« le mois 13 n'existe pas »); None if it is one."""
+    if not 1 <= month <= 12:
+        return f"le mois {month:02d} n'existe pas", f"there is no month {month:02d}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        fr, en = _MONTHS["fr"][month - 1], _MONTHS["en"][month - 1]
+        return f"il n'y a pas de {day} {fr} {year}", f"there is no {en} {day}, {year}"
+    return None
+
+
+def _why_no_such_date(value: str) -> dict[str, str]:
+    """What makes ``value`` (read as a date by YAML) no date, in French (``fr``) and English (``en``)."""
+    found = _ISO_DATE.match(value)
+    why = found and no_such_date(int(found["year"]), int(found["month"]), int(found["day"]))
+    fr, en = why or ("heure impossible", "impossible time")  # else a time that does not exist, after the date
+    return {"fr": fr, "en": en}
 
 
 @dataclass
@@ -150,7 +181,45 @@ def _too_large(size: int, max_bytes: int, source: str) -> InputFileError:
     )
 
 
+# The first bytes of the files people send instead of a text: what they are, French / English.
+_NOT_TEXT = (
+    (
+        b"PK\x03\x04",
+        "un document Word ou OpenDocument (.docx, .odt), ou une archive zip / a Word or OpenDocument "
+        "document (.docx, .odt), or a zip archive",
+    ),
+    (b"\xd0\xcf\x11\xe0", "un document Word ou Excel ancien (.doc, .xls) / an old Word or Excel document (.doc, .xls)"),
+    (b"%PDF", "un PDF / a PDF"),
+)
+_TEXT_HINT = (
+    "enregistrer la description en texte brut, en .yaml (dans un traitement de texte : « Enregistrer sous », "
+    "« Texte brut (.txt) », codage UTF-8), ou la remplir dans l'éditeur, /editeur / save the description as "
+    "plain text, as .yaml (in a word processor: 'Save as', 'Plain text (.txt)', UTF-8), or fill it in with the "
+    "editor, /editeur"
+)
+
+
+def _not_text(source: str, what: str, line: int | None = None) -> InputFileError:
+    """The error for a file that is no text at all (a Word file, a PDF, an image…): what it is, how to get one.
+
+    ``what``: what was found, « français / English ».
+    """
+    fr, en = what.split(" / ")
+    return InputFileError(
+        f"ce fichier n'est pas un fichier texte : {fr} / this is not a text file: {en}",
+        source=source,
+        line=line,
+        hint=_TEXT_HINT,
+    )
+
+
 def _decode(raw: bytes, source: str) -> str:
+    for magic, what in _NOT_TEXT:
+        if raw.startswith(magic):
+            raise _not_text(source, what)
+    if b"\x00" in raw[:8192]:
+        line = raw.count(b"\n", 0, raw.index(0)) + 1
+        raise _not_text(source, "un octet nul / a null byte", line)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -181,7 +250,11 @@ def load_yaml(
     try:
         return builder.build(yaml.parse(text, Loader=Loader))
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, source) from exc
+        raise _unclosed_quote(exc, text, source) or _syntax_error(exc, source) from exc
+    except yaml.reader.ReaderError as exc:  # a control character: a binary file, not a text
+        code = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise _not_text(source, f"un caractère de contrôle ({code}) / a control character ({code})", line) from exc
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML invalide / invalid YAML: {exc}", source=source) from exc
 
@@ -268,6 +341,46 @@ def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     )
 
 
+# A line that starts a key, as a quoted value left open swallows the next ones: "  siren: ", "- id: ".
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[^\s:#\"'-][^\s:#]*:(?:\s|$)")
+
+
+def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str, source: str) -> YamlError | None:
+    """A quote left open in the middle of the file, at the line where it opens; None for any other mistake.
+
+    The parser reads the value on, over the next lines, to the next quote (that which opens a later
+    value) and stops after it, at a line that looks well indented. A value quoted over several lines
+    that ends on the line where the parser stopped, and has swallowed lines that start a key, is that.
+    """
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    opened = None
+    try:
+        for token in yaml.scan(text, Loader=Loader):
+            if token.start_mark.line > mark.line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                opened = token
+    except yaml.YAMLError:
+        pass  # the tokens up to the mistake are those that matter
+    if opened is None or opened.end_mark.line != mark.line or opened.start_mark.line == mark.line:
+        return None
+    swallowed = text.splitlines()[opened.start_mark.line + 1 : opened.end_mark.line + 1]
+    if not any(_KEY_LINE.match(line) for line in swallowed):
+        return None
+    return YamlError(
+        f"YAML invalide : un guillemet ouvert à cette ligne n'est pas refermé ; la valeur court jusqu'au "
+        f"guillemet suivant, ligne {opened.end_mark.line + 1} / invalid YAML: a quote opened on this line is "
+        f"not closed; the value runs on to the next quote, on line {opened.end_mark.line + 1}",
+        source=source,
+        line=opened.start_mark.line + 1,
+        column=opened.start_mark.column + 1,
+        hint=f"refermer le guillemet « {opened.style} » à la fin de la valeur, sur la même ligne / close the "
+        f"quote ({opened.style}) at the end of the value, on the same line",
+    )
+
+
 class _Builder:
     """Turns a stream of parser events into plain data and a line map."""
 
@@ -338,6 +451,8 @@ class _Builder:
         try:
             return self.constructor.construct_object(node)
         except (ConstructorError, ValueError) as exc:
+            if tag == _TIMESTAMP_TAG:  # a date: quoting it would not make it exist
+                raise self.refuse("date", event, name=event.value, **_why_no_such_date(event.value)) from exc
             raise self.refuse("unreadable", event, name=event.value) from exc
 
     def sequence(self, path: tuple, depth: int) -> list:

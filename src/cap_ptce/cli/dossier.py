@@ -104,7 +104,7 @@ def _standing(description, report, store: str | None, lang: str):
     kb = build_kb(settings)
     try:
         mine = profile_of_graph(description.graph, completeness=report.completeness.ratio)
-        return standing_of(mine, corpus_profiles(kb), lang)
+        return standing_of(mine, corpus_profiles(kb), lang, real_only=True)
     finally:
         kb.close()
 

@@ -22,7 +22,8 @@ def annex_of(report=None, standing=None, lang: str = "fr", text: str | None = No
     if standing is not None:
         from .compare import standing_svg
 
-        annex.update(standing=standing, standing_chart=Markup(standing_svg(standing, lang)))
+        chart = Markup(standing_svg(standing, lang)) if standing.measures else None
+        annex.update(standing=standing, standing_chart=chart)
     return annex
 
 

@@ -12,6 +12,9 @@ file; unknown otherwise, since a question may be answered by facts as well as
 in words, and only the validation knows which).
 A percentile rank is the share of the *other* projects whose value is lower
 or equal. The nearest poles share the most thematic axes and territory.
+An application's dossier goes to the State: made-up examples (``fictif:
+true``) are no ground for its ranking (``real_only``), and with fewer than
+``MINIMUM_OTHERS`` real poles left it has no ranking at all.
 
 Usage::
 
@@ -47,6 +50,7 @@ __all__ = [
     "Near",
     "Standing",
     "MEASURES",
+    "MINIMUM_OTHERS",
     "corpus_profiles",
     "profile_of_graph",
     "standing_of",
@@ -72,6 +76,8 @@ MEASURES = {
     "completude": "share",
 }
 _NEAREST = 5
+# Among fewer others, one pole more or less moves a percentile rank by more than ten points.
+MINIMUM_OTHERS = 10
 
 
 @dataclass(frozen=True)
@@ -109,12 +115,15 @@ class Near:
 
 @dataclass(frozen=True)
 class Standing:
-    """A project among ``others`` projects: each measure with its percentile rank, and the nearest projects."""
+    """A project among ``others`` projects: each measure with its percentile rank, and the nearest projects
+    (neither, when too few real poles are left to rank an application among)."""
 
     others: int
     measures: tuple[Measure, ...]
     nearest: tuple[Near, ...] = field(default_factory=tuple)
     fictional_others: int = 0  # how many of the others are fictional examples
+    fictional_left_out: int = 0  # fictional examples left out of the others (real_only)
+    minimum: int = MINIMUM_OTHERS
 
     def with_links(self, href) -> Standing:
         """The same standing, each nearest project linked by ``href(iri)`` (a page, or None)."""
@@ -249,12 +258,22 @@ def _term(node):
     return ox.Literal(str(node))
 
 
-def standing_of(profile: Profile, corpus: list[Profile], lang: str = "fr") -> Standing:
-    """Where ``profile`` stands among the projects of ``corpus`` (itself left out, by IRI)."""
+def standing_of(profile: Profile, corpus: list[Profile], lang: str = "fr", *, real_only: bool = False) -> Standing:
+    """Where ``profile`` stands among the projects of ``corpus`` (itself left out, by IRI).
+
+    ``real_only``: the standing of an application, in a document sent to the State. The fictional
+    examples are left out of the others, and with fewer than ``MINIMUM_OTHERS`` real ones left there
+    are no measures and no nearest poles: the dossier says why instead.
+    """
     others = [other for other in corpus if other.iri != profile.iri]
+    left_out = sum(other.fictional for other in others) if real_only else 0
+    if real_only:
+        others = [other for other in others if not other.fictional]
+        if len(others) < MINIMUM_OTHERS:
+            return Standing(len(others), (), (), 0, left_out)
     measures = tuple(_measure(key, profile.values.get(key), others, lang) for key in MEASURES)
     fictional = sum(other.fictional for other in others)
-    return Standing(len(others), measures, tuple(_nearest(profile, others, lang)), fictional)
+    return Standing(len(others), measures, tuple(_nearest(profile, others, lang)), fictional, left_out)
 
 
 def _measure(key: str, value: float | None, others: list[Profile], lang: str) -> Measure:

@@ -44,6 +44,19 @@ def _table(table: Table, colon: str) -> list[str]:
     return lines + ([""] + details if details else [])
 
 
+def _answered(dossier: Dossier) -> str:
+    """How many questions have an answer, and how many of those answers are written."""
+    by_data = dossier.answered - dossier.written
+    return t(
+        "dossier.answered",
+        dossier.lang,
+        answered=dossier.answered,
+        total=dossier.question_count,
+        written=dossier.written,
+        by_data=by_data,
+    )
+
+
 def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
     lang = dossier.lang
     colon = t("typography.colon", lang)
@@ -53,7 +66,9 @@ def to_markdown(dossier: Dossier, *, annex: dict | None = None) -> str:
     elif dossier.fictional:
         lines += [f"> {t('dossier.fictional', lang)}", ""]
     lines += _facts(dossier.header, colon) + ["", f"## {t('dossier.answers_title', lang)}", ""]
-    lines.append(t("dossier.tense_future" if dossier.future else "dossier.tense_present", lang))
+    lines.append(
+        t("dossier.tense_future" if dossier.future else "dossier.tense_present", lang) + " " + _answered(dossier)
+    )
     for entry in dossier.answers:
         lines += ["", f"### {entry.number}. {_escape(entry.label)}"]
         for q in entry.questions:
@@ -99,21 +114,27 @@ def _annex(dossier: Dossier, annex: dict | None) -> list[str]:
             lines += ["", f"**{t('dossier.scope_title', lang)}.** {t('dossier.scope', lang)}"]
         colon = t("typography.colon", lang)
         lines += [""] + [f"- {_escape(e.label)}{colon} {e.answered}/{e.total}" for e in done.entries]
-        for result in report.results:
-            where = f" ({t('checks.line', lang, line=result.line)})" if result.line else ""
-            lines.append(f"- {t('checks.severity_' + result.severity, lang)}{where} — {_escape(result.message)}")
+        lines += [_result(r, lang) for r in report.results]
     standing = annex.get("standing")
     return lines + (_standing(standing, lang) if standing is not None else [])
+
+
+def _result(result, lang: str) -> str:
+    """A check that remains, with its question; no line of the YAML: the dossier's reader never sees the file."""
+    question = f" ({t('checks.question', lang, number=int(result.question[1:]))})" if result.question else ""
+    return f"- {t('checks.severity_' + result.severity, lang)}{question} — {_escape(result.message)}"
 
 
 def _standing(standing, lang: str) -> list[str]:
     """The pole among the others: the same words as the HTML, each fictional pole said to be one."""
     lines = ["", f"### {t('standing.title', lang)}", ""]
-    if not standing.others:
-        return lines + [t("standing.alone", lang)]
+    if not standing.measures:
+        return lines + [_unranked(standing, lang)]
     intro = t("standing.intro", lang, count=standing.others)
     if standing.fictional_others:
         intro += " " + t("standing.fictional_others", lang, count=standing.fictional_others)
+    if standing.fictional_left_out:
+        intro += " " + t("standing.fictional_left_out", lang, count=standing.fictional_left_out)
     lines += [intro, ""]
     lines.append(
         f"| {t('standing.col_measure', lang)} | {t('standing.col_value', lang)} | {t('standing.col_median', lang)} | {t('standing.col_percentile', lang)} |"
@@ -126,6 +147,14 @@ def _standing(standing, lang: str) -> list[str]:
         lines += ["", f"**{t('standing.nearest_title', lang)}**", ""]
         lines += [f"{n}. {_near(p, lang)}" for n, p in enumerate(standing.nearest, 1)]
     return lines
+
+
+def _unranked(standing, lang: str) -> str:
+    """Why the pole is ranked among no other: none at all, or too few real ones."""
+    if not (standing.others or standing.fictional_left_out):
+        return t("standing.alone", lang)
+    key = "standing.too_few_fictional" if standing.fictional_left_out else "standing.too_few"
+    return t(key, lang, count=standing.others, minimum=standing.minimum, fictional=standing.fictional_left_out)
 
 
 def _near(pole, lang: str) -> str:

@@ -166,7 +166,13 @@ class Dossier:
 
     @property
     def answered(self) -> int:
+        """The questions with an answer, written or given by the description's data."""
         return sum(1 for entry in self.answers for q in entry.questions if q.answered)
+
+    @property
+    def written(self) -> int:
+        """The questions with a written answer (the others that are answered are answered by data)."""
+        return sum(1 for entry in self.answers for q in entry.questions if q.answer)
 
     @property
     def question_count(self) -> int:

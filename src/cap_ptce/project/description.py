@@ -10,6 +10,7 @@ loss. RDF/XML is refused (see docs/project-format.md, "Strictness").
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -158,6 +159,8 @@ def _parse_turtle(text: str, source: str) -> Graph:
     try:
         return Graph().parse(data=text, format="turtle")
     except Exception as exc:  # rdflib raises many types for bad syntax
+        if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+            raise _long_number(text, source) from exc  # Python's own words would advise a change to Python
         line, column = _turtle_position(exc)
         reason = getattr(exc, "_why", None) or getattr(exc, "message", None) or exc
         raise RdfSyntaxError(
@@ -167,6 +170,17 @@ def _parse_turtle(text: str, source: str) -> Graph:
             column=column,
             hint="vérifier la syntaxe à cet endroit / check the syntax at that place",
         ) from exc
+
+
+def _long_number(text: str, source: str) -> RdfSyntaxError:
+    """An integer too long for Python to read (over 4,300 digits), with its line."""
+    found = re.search(r"\d{4301,}", text)
+    return RdfSyntaxError(
+        "nombre de plus de 4 300 chiffres / number of over 4,300 digits",
+        source=source,
+        line=text.count("\n", 0, found.start()) + 1 if found else None,
+        hint="une description ne donne que des chiffres réalistes / a description gives realistic figures only",
+    )
 
 
 def _turtle_position(exc: Exception) -> tuple[int | None, int | None]:

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..yamlstrict import no_such_date
+
 __all__ = [
     "SLUG_RE",
     "Unreadable",
@@ -185,6 +187,7 @@ _YEAR_SPAN = re.compile(
     re.IGNORECASE,
 )
 _FRENCH_DATE = re.compile(r"^(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})$")
+_ISO_DATE = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})$")
 _FRENCH_MONTH = re.compile(r"^(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})$")
 _YEAR_HINT = 'écrire une année (2023) ou une période ("2002-2004", "2002 ou 2004") / write a year or a span'
 _DATE_HINT = 'écrire / write 2024-03-15, 15/03/2024, "2024-03", 03/2024 ou / or 2024'
@@ -230,13 +233,14 @@ def read_date(value: Any) -> tuple[str, str]:
         return text, "gYearMonth"
     if _YEAR.match(text):
         return text, "gYear"
-    french = _FRENCH_DATE.match(text)
-    if french:
-        try:
-            day = date(int(french.group("year")), int(french.group("month")), int(french.group("day")))
-        except ValueError as exc:
-            raise Unreadable(f"une date qui existe / a date that exists, not {value!r}", _DATE_HINT) from exc
-        return day.isoformat(), "date"
+    full = _FRENCH_DATE.match(text) or _ISO_DATE.match(text)
+    if full:
+        year, month, day = (int(full.group(part)) for part in ("year", "month", "day"))
+        why = no_such_date(year, month, day)
+        if why:
+            fr, en = why
+            raise Unreadable(f"une date qui existe ({fr}) / a date that exists ({en}), not {value!r}", _DATE_HINT)
+        return date(year, month, day).isoformat(), "date"
     month = _FRENCH_MONTH.match(text)
     if month and 1 <= int(month.group("month")) <= 12:
         return f"{month.group('year')}-{int(month.group('month')):02d}", "gYearMonth"

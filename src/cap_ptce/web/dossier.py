@@ -48,7 +48,7 @@ def make_dossier() -> Response:
     standing = None
     if _with_comparison(form):
         profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
-        standing = standing_of(profile, get_site().corpus_profiles, lang)
+        standing = standing_of(profile, get_site().corpus_profiles, lang, real_only=True)
     body = dossier_bytes(description, fmt, lang, report=report, standing=standing)
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     stem = (description.data.get("id") or "dossier").strip() or "dossier"
