@@ -103,12 +103,33 @@ FAULTS = [
     Fault(
         "declared-ess-and-outside-the-ess",
         change_actor("sas-essai", ess=True),
-        # while they disagree its status is unknown, and it was the only enterprise outside the ESS
+        # its status stays unknown while they disagree, and it was the only enterprise outside the ESS: the
+        # warning says so, never that "ess" or its kind is missing
         ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind", "EssStatusUnknownNoNonEss"),
         "violation",
         "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
         ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
         False,
+    ),
+    Fault(
+        "declared-ess-and-outside-the-ess-with-a-company-category",
+        change_actor("sas-essai", ess=True, categorie_juridique="5499"),
+        ("EssStatusUnknownNoNonEss", "EssDeclaredOutsideKind", "EssDeclaredOutsideKind"),
+        "warning",
+        "SAS d'essai : « ess: true » et « type: entreprise-hors-ess » se contredisent, et tant que l'un des deux "
+        "n'est pas corrigé, aucun membre n'est une entreprise hors ESS connue",
+        ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
+        False,
+    ),
+    Fault(
+        "declared-outside-the-ess-but-not-said-to-be-an-enterprise",
+        both(change_actor("sas-essai", type="reseau"), drop("sas-essai", "categorie_juridique")),
+        ("EssStatusUnknownNoNonEss",),
+        "warning",
+        "SAS d'essai est déclaré « ess: false », mais ni sa catégorie juridique ni son type ne disent que c'est "
+        "une entreprise",
+        ((SAS, "ess: false"),),
+        True,
     ),
     Fault(
         "kind-contradicted-by-the-category",
@@ -117,6 +138,24 @@ FAULTS = [
         "warning",
         "son type « association » et sa catégorie juridique 7348 (Communauté d'agglomération) ne concordent pas",
         ((AGGLO, "type: association"), (AGGLO, "categorie_juridique")),
+        True,
+    ),
+    Fault(
+        "legal-form-contradicted-by-the-category",
+        change_actor("sas-essai", forme_juridique="Association loi 1901"),
+        ("FormContradictsCategory", "FormContradictsCategory"),
+        "warning",
+        "SAS d'essai : sa forme juridique « Association loi 1901 » et sa catégorie juridique 5710",
+        ((SAS, "forme_juridique"), (SAS, "categorie_juridique")),
+        True,
+    ),
+    Fault(
+        "category-outside-the-nomenclature",
+        change_actor("sas-essai", categorie_juridique="5790"),
+        ("LegalCategoryInNomenclature",),
+        "warning",
+        "SAS d'essai : la catégorie juridique 5790 n'est pas un code de la nomenclature INSEE",
+        ((SAS, "categorie_juridique"),),
         True,
     ),
     Fault(
@@ -137,6 +176,20 @@ FAULTS = [
         "warning",
         "SAS d'essai : on ne sait pas s'il est une entreprise hors ESS",
         (("", SAS),),
+        True,
+    ),
+    Fault(
+        "no-known-ess-enterprise-among-members-declared-outside-it",
+        both(
+            change_actor("coop-essai", type="entreprise", ess=False),  # a company (5710) outside the ESS
+            change_actor("asso-essai", type="reseau", ess=False),
+            drop("asso-essai", "categorie_juridique", "rna"),
+        ),
+        ("EssStatusUnknownNoEss",),
+        "warning",
+        "Association d'essai est déclaré « ess: false », mais ni sa catégorie juridique ni son type ne disent ce "
+        "qu'il est",
+        ((ASSO, "ess: false"),),
         True,
     ),
     # --- the décret: what is not known is said as such ---
@@ -431,6 +484,11 @@ CORRECT = {
     ),
     "scic-sas-with-an-epci-member": change_actor("coop-essai", forme_juridique="SCIC SAS"),
     "scop-sarl": change_actor("coop-essai", categorie_juridique="5458", forme_juridique="SCOP SARL"),
+    "written-forms-that-agree-with-the-category": both(
+        change_actor("sas-essai", forme_juridique="SAS"),
+        change_actor("asso-essai", forme_juridique="Association loi 1901"),
+        change_actor("agglo-essai", forme_juridique="Communauté d'agglomération"),
+    ),
     "la-poste-siret": lambda data: data["acteurs"].append(
         {
             "id": "la-poste",
@@ -471,3 +529,23 @@ def test_every_result_of_a_yaml_description_carries_its_line(tmp_path):
     for fault in FAULTS:
         _path, report = _validated(fault, tmp_path)
         assert all(r.line for r in report.results), fault.name
+
+
+def test_a_seat_that_is_no_commune_is_reported_beside_its_actor_not_the_territory(tmp_path):
+    data = description()
+    actor(data, "coop-essai")["commune"] = "39000"  # Lons-le-Saunier's postcode, not its INSEE code
+    path = write(data, tmp_path / "siege.yaml")
+    [result] = validate_file(path).results
+    assert result.shape.endswith("#CommuneInCog") and "ce n'est pas son code postal" in result.message
+    assert (result.entry, result.question) == ("acteurs-impliques", "q07")
+    assert result.line == line_after(path, COOP, "commune: '39000'")
+
+
+def test_a_territory_commune_that_does_not_exist_stays_with_the_territory(tmp_path):
+    data = description()
+    data["territoire"]["communes"].append("39000")
+    path = write(data, tmp_path / "territoire.yaml")
+    found = [r for r in validate_file(path).results if r.shape.endswith("#CommuneInCog")]
+    assert [(r.entry, r.question, r.line) for r in found] == [
+        ("perimetre-ancrage-territorial", "q10", line_of(path, "- '39000'"))
+    ]

@@ -51,7 +51,10 @@ def test_every_dossier_says_what_conforms_covers(tmp_path, fmt, lang):
 
 def test_the_scope_names_the_law_as_violations_the_decree_as_warnings_and_the_siren_form_only():
     scope = t("dossier.scope", "fr")
-    assert "loi n° 2014-856 du 31 juillet 2014 (article 9) sont contrôlées comme des violations" in scope
+    assert (
+        "loi n° 2014-856 du 31 juillet 2014 (article 9 : ce qu’est un PTCE ; article 1 : qui est une entreprise de "
+        "l’ESS) sont contrôlées comme des violations"
+    ) in scope
     assert "décret n° 2015-431 du 15 avril 2015, seulement comme des avertissements" in scope
     assert "n’est vérifié que dans sa forme (sa clé de contrôle), pas dans le répertoire Sirene" in scope
     assert "Ce n’est pas l’appréciation de l’État" in scope

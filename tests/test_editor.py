@@ -253,3 +253,19 @@ def test_a_number_too_long_to_be_a_figure_is_refused_beside_its_field_at_once(cl
     page = response.get_data(as_text=True)
     field = page[page.index('id="champ-territoire-population"') :]
     assert "aria-invalid" in field[: field.index("</div>")]
+
+
+def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "acteurs-impliques",
+            "acteurs.__n": "1",
+            "acteurs.0.nom": "Juratri",
+            "acteurs.0.commune": "39000",  # a postcode
+            "aller": "acteurs-impliques",
+        },
+    ).get_data(as_text=True)
+    seat = page[page.index('id="champ-acteurs-0-commune"') :]
+    assert 'aria-invalid="true"' in seat[: seat.index(">")]
+    assert "ce n'est pas son code postal" in unescape(seat[: seat.index("</div>")])

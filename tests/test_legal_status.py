@@ -156,3 +156,40 @@ def test_the_decree_roles():
 
 def test_the_ess_families_are_the_four_of_article_1():
     assert ESS_FAMILIES == {"association", "cooperative", "mutuelle", "fondation"}
+
+
+@pytest.mark.parametrize(
+    ("form", "category", "contradicts"),
+    [
+        ("Association loi 1901", "5499", True),
+        ("Association loi 1901", "9220", False),
+        ("Association syndicale autorisée", "7321", False),  # a public body, not a 1901 association
+        ("Association syndicale libre", "9150", False),
+        ("SCIC SAS", "5710", False),
+        ("SCOP SARL", "5458", False),
+        ("SARL", "5458", False),
+        ("SARL", "9220", True),
+        ("SAS", "5710", False),
+        ("Coopérative", "9300", True),
+        ("Fondation", "9300", False),
+        ("Mutuelle", "8210", False),
+        ("Commune", "7210", False),
+        ("Commune", "5499", True),
+        ("Communauté d'agglomération", "7348", False),
+        ("Groupement d'employeurs", "5499", False),  # words that say nothing are not checked
+    ],
+)
+def test_a_written_legal_form_that_the_category_denies(form, category, contradicts):
+    assert legal_status(ActorFacts(category=category, legal_form=form)).form_contradicts_category is contradicts
+
+
+def test_the_nomenclature_holds_every_code_of_the_table_and_no_code_of_no_level_2():
+    data = yaml.safe_load((data_dir("shapes") / "categories-juridiques.yaml").read_text(encoding="utf-8"))
+    codes = data["codes"].split()
+    assert len(codes) == len(set(codes)) > 250 and codes == sorted(codes)
+    assert set(data["niveau_3"]) <= set(codes)
+    assert {code[:2] for code in codes} == set(data["niveau_2"])
+    table = legal_table()
+    assert table.in_nomenclature("5499") and table.in_nomenclature("9220") and not table.in_nomenclature("5490")
+    assert legal_status(ActorFacts(category="5490")).category_outside_nomenclature
+    assert not legal_status(ActorFacts(category="5499")).category_outside_nomenclature

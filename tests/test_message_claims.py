@@ -32,6 +32,7 @@ from test_checks_v2 import FAULTS_V2, base_v2
 from test_validation_fast import report_key
 from valid_description import description, write
 
+NOMENCLATURE = set(yaml.safe_load((data_dir("shapes") / "categories-juridiques.yaml").read_text())["codes"].split())
 SITUATIONS = Path(__file__).resolve().parents[1] / "examples" / "situations"
 
 PUBLIC_KINDS = {"collectivite", "collectivite-territoriale", "epci", "etablissement-public"}
@@ -194,6 +195,36 @@ def names_the_fact(result, actor: dict) -> bool:
     return any(fact and fact in result.message for fact in facts)
 
 
+def says_what_ess_is(result, actor: dict) -> bool:
+    """A message that says "ni « ess »" is of an actor without "ess"; one that quotes "ess: false", of one with it;
+    one that says "ess: true" and its kind contradict each other, of one declared both."""
+    if "ni « ess »" in result.message:
+        return "ess" not in actor
+    if "se contredisent" in result.message:
+        return actor.get("ess") is True and "entreprise-hors-ess" in kinds(actor)
+    return "« ess: false »" in result.message and actor.get("ess") is False
+
+
+def form_denied_by_category(actor: dict) -> bool:
+    """A legal form whose words name what the category's first digits are not."""
+    form, code = actor["forme_juridique"].lower(), category(actor)
+    public = code[:1] in ("4", "7")
+    if re.search(r"\b(scop|scic|coop[ée]rative)\b", form):
+        return code[:1] in ("1", "2", "4", "7") or code[:2] in ("82", "92", "93")
+    if re.search(r"\bassociation\b", form) and not re.search(r"association (syndicale|fonci)", form):
+        return code[:2] != "92"
+    if re.search(r"\b(sarl|sas|sa|eurl|sasu)\b", form):
+        return code[:1] != "5"
+    if re.search(r"\b(commune|epci|communaut[ée] (de communes|d'agglom[ée]ration|urbaine))\b", form):
+        return not public
+    return (
+        bool(re.search(r"\bfondation\b", form))
+        and code != "9300"
+        or bool(re.search(r"\bmutuelle\b", form))
+        and code[:2] not in ("82", "64")
+    )
+
+
 def geo_facts(value: str, level: str):
     geo = load_geography()
     return {"commune": geo.commune, "departement": geo.departement, "region": geo.region, "epci": geo.epci}[level](
@@ -259,11 +290,23 @@ CLAIMS = {
     "KindContradictsCategory": lambda r, d: (
         f"« {', '.join(sorted(kinds(a := actor_of(r, d))))} »" in r.message and category(a) in r.message
     ),
+    "FormContradictsCategory": lambda r, d: (
+        f"« {(a := actor_of(r, d))['forme_juridique']} »" in r.message
+        and category(a) in r.message
+        and form_denied_by_category(a)
+    ),
+    "LegalCategoryInNomenclature": lambda r, d: (
+        (code := category(actor_of(r, d))) in r.message and code not in NOMENCLATURE
+    ),
     "EssStatusUnknownNoEss": lambda r, d: (
-        not any(is_ess_family(a) or declared_ess(a) for a in members(d)) and not is_ess_family(actor_of(r, d))
+        not any(is_ess_family(a) or declared_ess(a) for a in members(d))
+        and not is_ess_family(a := actor_of(r, d))
+        and says_what_ess_is(r, a)
     ),
     "EssStatusUnknownNoNonEss": lambda r, d: (
-        not any(map(outside_the_ess, members(d))) and not outside_the_ess(actor_of(r, d))
+        not any(map(outside_the_ess, members(d)))
+        and not outside_the_ess(a := actor_of(r, d))
+        and says_what_ess_is(r, a)
     ),
     "GroupEssStatusUnknown": lambda r, d: "majoritairement_ess" not in actor_of(r, d) and not known_ess_and_outside(d),
     "Art9EssEnterprise": lambda r, d: not any(is_ess_family(a) or declared_ess(a) for a in members(d)),

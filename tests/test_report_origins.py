@@ -94,6 +94,27 @@ def test_each_result_names_the_origin_of_its_shape(capsys, bad):
     )
 
 
+def test_each_check_of_the_law_is_labelled_with_its_article(capsys, tmp_path):
+    """Article 1 says who belongs to the SSE, article 9 what makes a PTCE (finding: ess and type contradicting
+    each other were labelled art. 9)."""
+    from cap_ptce.validation.origins import shape_origin
+
+    data = description()
+    data["acteurs"][2]["ess"] = True  # « ess: true » and « type: entreprise-hors-ess »
+    del data["strategie_commune"]
+    path = write(data, tmp_path / "contradiction.yaml")
+    report = validate_file(path, lang="fr")
+    assert {r.shape.rsplit("#", 1)[1]: shape_origin(r.shape) for r in report.results} == {
+        "EssDeclaredOutsideKind": "law-art1",
+        "EssStatusUnknownNoNonEss": "law",  # the only enterprise outside the ESS: article 9 has none known
+        "Art9CommonStrategy": "law",
+    }
+    text = run(capsys, str(path))
+    assert "Violations : 2 loi n° 2014-856 (art. 1) ; 1 loi n° 2014-856 (art. 9)." in text
+    assert "Avertissements : 1 loi n° 2014-856 (art. 9)." in text
+    assert re.search(r"violation q07 \(loi n° 2014-856 \(art\. 1\)\) — .*\n +SAS d'essai est déclaré à la fois", text)
+
+
 def test_a_decree_condition_is_a_warning_of_the_decree(capsys, tmp_path):
     data = description()
     data["acteurs"] = [a for a in data["acteurs"] if a["id"] != "agglo-essai"]  # no local authority, no research

@@ -106,6 +106,15 @@ def _variants() -> dict[str, dict]:
     for actor in only_ess["acteurs"]:
         actor["ess"] = True
     cases["only-ess"] = only_ess
+    declared_both = description()  # "ess: true" and "entreprise-hors-ess": unknown status, facts that disagree
+    declared_both["acteurs"][2]["ess"] = True
+    cases["declared-both"] = declared_both
+    not_said = description()  # "ess: false" but nothing says what it is
+    not_said["acteurs"][1].update(type="reseau", ess=False)
+    not_said["acteurs"][2].update(type="reseau")
+    for actor in not_said["acteurs"][1:3]:
+        actor.pop("categorie_juridique", None), actor.pop("rna", None)
+    cases["ess-false-unknown"] = not_said
     bare = description()
     del bare["territoire"], bare["strategie_commune"]
     cases["no-territory-no-strategy"] = bare

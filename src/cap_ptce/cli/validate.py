@@ -103,12 +103,12 @@ def validate(
     """Vérifier des descriptions de PTCE / check PTCE descriptions.
 
     Chaque description est vérifiée contre les formes SHACL de CAP PTCE :
-    structure et formats, loi n° 2014-856 (article 9), décret n° 2015-431
+    structure et formats, loi n° 2014-856 (articles 1 et 9), décret n° 2015-431
     (avertissements) et complétude au regard des 18 questions de la grille.
     Le rapport est groupé par entrée de la grille et donne la ligne du YAML.
 
     Each description is checked against the CAP PTCE SHACL shapes: structure
-    and formats, the law's article 9, the decree's eligibility conditions
+    and formats, the law's articles 1 and 9, the decree's eligibility conditions
     (warnings) and completeness against the grid's 18 questions.
     """
     from ..validation import Unreadable

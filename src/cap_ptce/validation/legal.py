@@ -79,6 +79,8 @@ class LegalStatus:
     article9: str | None
     category_name: dict[str, str] | None
     kind_contradicts_category: bool
+    form_contradicts_category: bool = False
+    category_outside_nomenclature: bool = False
 
 
 def actor_facts(graph: Graph, actor) -> ActorFacts:
@@ -166,6 +168,8 @@ def legal_status(facts: ActorFacts, table: LegalTable | None = None) -> LegalSta
         article9,
         category.name if category else None,
         _contradicts(by_kind, by_category, facts.kinds),
+        _form_contradicts(weaker, by_category),
+        category is not None and not table.in_nomenclature(category.code),
     )
 
 
@@ -219,15 +223,28 @@ def _contradicts(by_kind: Source | None, by_category: Source | None, kinds: tupl
     """Whether the kinds say a nature or a family that the category denies (docs/validation.md)."""
     if by_kind is None or by_category is None:
         return False
-    kind, category = by_kind.facts, by_category.facts
-    if kind.nature and category.nature and kind.nature != category.nature:
+    if "entreprise-hors-ess" in kinds and by_category.facts.family in ESS_FAMILIES:
         return True
-    if "entreprise-hors-ess" in kinds and category.family in ESS_FAMILIES:
+    return _facts_disagree(by_kind.facts, by_category.facts)
+
+
+def _form_contradicts(weaker: list[Source], by_category: Source | None) -> bool:
+    """Whether the legal form in words says a nature or a family that the category denies ("Association loi
+    1901" of category 5499); a form whose words say neither contradicts nothing."""
+    form = next((s.facts for s in weaker if s.basis == CAP.legalForm), None)
+    if form is None or by_category is None:
+        return False
+    return _facts_disagree(form, by_category.facts)
+
+
+def _facts_disagree(said: Facts, category: Facts) -> bool:
+    """A nature or a family that the category's differs from, a cooperative and a company agreeing (a SCIC SAS)."""
+    if said.nature and category.nature and said.nature != category.nature:
         return True
-    if kind.family is None or kind.family == category.family:
+    if said.family is None or said.family == category.family:
         return False
     compatible = {"cooperative": ("societe-commerciale", "autre"), "societe-commerciale": ("cooperative",)}
-    return category.family not in compatible.get(kind.family, ())
+    return category.family not in compatible.get(said.family, ())
 
 
 def legal_triples(graph: Graph) -> Iterator[tuple]:
@@ -299,6 +316,10 @@ def _status_triples(status: LegalStatus) -> Iterator[tuple]:
         yield CAP.legalCategoryName, _literal(name, lang=lang)
     if status.kind_contradicts_category:
         yield CAP.kindContradictsCategory, _literal(True)
+    if status.form_contradicts_category:
+        yield CAP.formContradictsCategory, _literal(True)
+    if status.category_outside_nomenclature:
+        yield CAP.categoryOutsideNomenclature, _literal(True)
 
 
 def _source_triples(source: Source, basis, reason) -> Iterator[tuple]:

@@ -55,6 +55,7 @@ class LegalTable:
     def __init__(self, data: dict) -> None:
         self.source = data["source"]
         self._levels = [data[f"niveau_{n}"] for n in (1, 2, 3)]
+        self._codes = frozenset(data["codes"].split())
         self._kinds = {kind: _facts(row) for kind, row in data["types"].items()}
         self._forms = [(re.compile(rf"\b({row['motif']})\b", re.IGNORECASE), _facts(row)) for row in data["formes"]]
         self._broader = {c.id: c.broader for c in load_grid().scheme("types-acteurs").concepts}
@@ -71,6 +72,10 @@ class LegalTable:
             facts = facts.merged(_facts(row))
             name = {lang: row[lang] for lang in ("fr", "en")}
         return Category(code, name, facts)
+
+    def in_nomenclature(self, code: str) -> bool:
+        """Whether ``code`` is a code of the nomenclature's level 3 (the table's facts stop at level 2 for most)."""
+        return code in self._codes
 
     def kind_facts(self, kind: str) -> Facts:
         """What a kind of actor says, its broader kinds included (the finer kind wins)."""

@@ -11,7 +11,7 @@ batches, with the same results. Every function takes ``engine`` ("fast" or
 
 Verdict: a description conforms when no result has the severity
 ``sh:Violation`` (pySHACL's ``allow_warnings``). The law (loi n° 2014-856,
-art. 9), the structure and the grid's questions are violations; the décret
+art. 1 and 9, but for facts not known or that disagree), the structure and the grid's questions are violations; the décret
 n° 2015-431's eligibility conditions are warnings. See docs/validation.md.
 
 Usage::
@@ -199,7 +199,9 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
     entry, question = _links(shape, focus, path, data)
     value = report.value(node, SH.value)
     message = _message(report, node, shape, lang)
-    line = _line(data, line_for, focus, _first_iri(report, path), _project(data))
+    line, named_by = _line(data, line_for, focus, _first_iri(report, path), _project(data))
+    if named_by is not None:  # a place the file only names: reported where it is named (an actor's seat)
+        entry, question = _naming_links(data, *named_by) or (entry, question)
     if shape in _value_reported_shapes() and line_for is not None and isinstance(value, URIRef):
         line = line_for(value, None) or line  # one place among the territory's: the line that names it
     if shape in _completeness_shape_iris():
@@ -329,17 +331,26 @@ def _first_iri(graph: Graph, path) -> URIRef | None:
     return None
 
 
-def _line(data: Graph, line_for: LineFinder | None, focus, path: URIRef | None, project) -> int | None:
-    """The YAML line of the focus node's key; for a node the file only names, the line naming it."""
+def _line(data: Graph, line_for: LineFinder | None, focus, path: URIRef | None, project) -> tuple[int | None, tuple]:
+    """The YAML line of the focus node's key; for a node the file only names, the line naming it, with the
+    (node, key) that names it there (else None)."""
     if line_for is None or not isinstance(focus, URIRef):
-        return None
+        return None, None
     line = line_for(focus, path)
-    if line is None and project is not None and not str(focus).startswith(str(project)):
-        # e.g. an INSEE commune: the line of the key that lists it
-        for subject, predicate in data.subject_predicates(focus):
-            if isinstance(subject, URIRef) and (line := line_for(subject, predicate)) is not None:
-                break
-    return line
+    if project is None or str(focus).startswith(str(project)):
+        return line, None
+    # e.g. an INSEE commune: the line of the key that lists it (the one at its own line when it has one)
+    for subject, predicate in data.subject_predicates(focus):
+        if isinstance(subject, URIRef) and (naming := line_for(subject, predicate)) is not None:
+            if line is None or naming == line:
+                return naming, (subject, predicate)
+    return line, None
+
+
+def _naming_links(data: Graph, subject, predicate) -> tuple[str, str | None] | None:
+    """The entry and question of the key that names a node (an actor's ``commune``: the actors, q07)."""
+    by_key, _ = _links_by_node()
+    return next((by_key[key] for c in data.objects(subject, RDF.type) if (key := (c, predicate)) in by_key), None)
 
 
 @cache
