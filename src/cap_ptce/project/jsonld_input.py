@@ -16,6 +16,7 @@ from ..errors import InputError, RdfSyntaxError, UnknownKeyError
 from ..i18n.suggest import did_you_mean, nearest
 from ..yamlstrict import MAX_DEPTH
 from .context import terms
+from .values import MAX_DIGITS
 
 __all__ = ["parse_json_document"]
 
@@ -26,7 +27,7 @@ def parse_json_document(text: str, source: str, max_depth: int = MAX_DEPTH) -> A
         document = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_int=_whole_number)
     except _LongNumber as exc:
         raise RdfSyntaxError(
-            f"nombre de plus de {_MAX_DIGITS} chiffres / number of over {_MAX_DIGITS} digits: {exc.digits[:20]}…",
+            f"nombre de plus de {MAX_DIGITS} chiffres / number of over {MAX_DIGITS} digits: {exc.digits[:20]}…",
             source=source,
             line=text.count("\n", 0, max(text.find(exc.digits), 0)) + 1,
             hint="une description ne donne que des chiffres réalistes / a description gives realistic figures only",
@@ -68,9 +69,6 @@ def parse_json_document(text: str, source: str, max_depth: int = MAX_DEPTH) -> A
     return document
 
 
-_MAX_DIGITS = 18  # as cap_ptce.project.values reads a number; Python refuses to convert over 4,300
-
-
 class _LongNumber(ValueError):
     def __init__(self, digits: str) -> None:
         super().__init__(digits)
@@ -78,7 +76,7 @@ class _LongNumber(ValueError):
 
 
 def _whole_number(digits: str) -> int:
-    if len(digits.lstrip("-")) > _MAX_DIGITS:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
         raise _LongNumber(digits)
     return int(digits)
 

@@ -21,6 +21,7 @@ from typing import Any
 from ..yamlstrict import no_such_date
 
 __all__ = [
+    "MAX_DIGITS",
     "SLUG_RE",
     "Unreadable",
     "Quantity",
@@ -96,7 +97,9 @@ _NUMBER_HINT = (
 )
 
 
-_MAX_DIGITS = 18  # 10^18 € is beyond any budget, 10^18 inhabitants beyond any territory
+# The most digits a figure of a description may have (10^18 € is beyond any budget, 10^18 inhabitants beyond any
+# territory): past it, the readers and the editor refuse a number before Python spends seconds converting it.
+MAX_DIGITS = 18
 
 
 def read_number(value: Any, *, whole: bool = False) -> Decimal:
@@ -113,9 +116,9 @@ def read_number(value: Any, *, whole: bool = False) -> Decimal:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if number < 0:
         raise Unreadable("un nombre positif ou nul / a number of 0 or more", _NUMBER_HINT)
-    if number.adjusted() >= _MAX_DIGITS:  # a figure of a PTCE, not a number that costs seconds to write out
+    if number.adjusted() >= MAX_DIGITS:  # a figure of a PTCE, not a number that costs seconds to write out
         raise Unreadable(
-            f"un nombre de {_MAX_DIGITS} chiffres au plus / a number of at most {_MAX_DIGITS} digits", _NUMBER_HINT
+            f"un nombre de {MAX_DIGITS} chiffres au plus / a number of at most {MAX_DIGITS} digits", _NUMBER_HINT
         )
     if whole and number != number.to_integral_value():
         raise Unreadable("un nombre entier / a whole number", "écrire un nombre sans décimales / write a whole number")

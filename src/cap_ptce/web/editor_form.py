@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from ..geo import load_geography
 from ..i18n import catalogue, t
 from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
-from ..project.values import SLUG_RE, Unreadable, read_bool, slugify
+from ..project.values import MAX_DIGITS, SLUG_RE, Unreadable, read_bool, slugify
 
 __all__ = [
     "Control",
@@ -314,7 +314,7 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
     if kind in (Kind.DATE, Kind.MEMBER_SINCE, Kind.DATE_SPAN):
         return _date(raw)
     if kind == Kind.YEAR:
-        return int(raw) if raw.isdigit() and len(raw) <= _MAX_MAGNITUDE else raw or None
+        return int(raw) if raw.isdigit() and len(raw) <= MAX_DIGITS else raw or None
     return raw
 
 
@@ -330,12 +330,6 @@ def _count(raw) -> int:
         return 0
 
 
-# No figure of a description has more than 18 digits before or after the point (10^18 € is beyond any budget);
-# turning « 1e600000 » into an integer would take a worker's CPU for half a minute, and Python refuses to write
-# an integer of over 4,300 digits back as text.
-_MAX_MAGNITUDE = 18
-
-
 def _number(raw: str, *, whole: bool):
     """A number as people type it (``0,5``, ``30 000``); anything else is kept as typed, for the loader to refuse."""
     cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
@@ -345,7 +339,7 @@ def _number(raw: str, *, whole: bool):
         number = Decimal(cleaned)
     except InvalidOperation:
         return raw
-    if not number.is_finite() or abs(number.adjusted()) > _MAX_MAGNITUDE:
+    if not number.is_finite() or abs(number.adjusted()) > MAX_DIGITS:
         return raw
     if whole:
         return int(number) if number == number.to_integral_value() else raw
