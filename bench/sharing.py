@@ -52,7 +52,9 @@ for the targets' size),
 end before the last PSS, 1200),
 ``CAP_PTCE_BENCH_SHARING_REPEAT`` (5), ``CAP_PTCE_BENCH_SHARING_WORK`` (a folder
 whose ``store-N`` is reused instead of generating and loading N descriptions),
-``CAP_PTCE_BENCH_SHARING_BEFORE``.
+``CAP_PTCE_BENCH_SHARING_BEFORE``, ``CAP_PTCE_BENCH_SHARING_WARM_PAGES`` (``true``;
+``false`` runs the server without its page warm-up, as once the warm-up has ended, and writes
+``sharing-settled.*`` instead of ``sharing.*``).
 """
 
 from __future__ import annotations
@@ -101,11 +103,13 @@ def settings() -> dict:
         "before": env("CAP_PTCE_BENCH_SHARING_BEFORE"),
         "before_sizes": [int(n) for n in env("CAP_PTCE_BENCH_SHARING_BEFORE_SIZES", "0").split(",") if n != "0"],
         "warm_wait_s": float(env("CAP_PTCE_BENCH_SHARING_WARM_WAIT", "1200")),
+        "warm_pages": env("CAP_PTCE_BENCH_SHARING_WARM_PAGES", "true").lower() in {"1", "true", "yes"},
     }
 
 
 def run(results_dir: Path) -> dict:
-    """Measure every size, write sharing.json and sharing.md into ``results_dir``."""
+    """Measure every size, write sharing.json and sharing.md into ``results_dir`` (``sharing-settled.*`` without
+    the page warm-up)."""
     config = settings()
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cap-ptce-bench-sharing-") as tmp:
@@ -121,8 +125,9 @@ def run(results_dir: Path) -> dict:
     }
     print(f"  sharing: done in {figures['runtime_s']:.0f} s", flush=True)
     results_dir.mkdir(parents=True, exist_ok=True)
-    (results_dir / "sharing.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    (results_dir / "sharing.md").write_text(markdown(figures), encoding="utf-8")
+    name = "sharing" if config["warm_pages"] else "sharing-settled"
+    (results_dir / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    (results_dir / f"{name}.md").write_text(markdown(figures), encoding="utf-8")
     return figures
 
 
@@ -135,7 +140,9 @@ def _measure_size(work: Path, size: int, config: dict) -> dict:
         _timed_command("load", str(corpus), "--store", str(store), "--no-validate")
     figures = {"descriptions": size, "one_copy": _one_copy(store)}
     print(f"    one in-memory copy made in {figures['one_copy']['copy_s']} s; starting the server", flush=True)
-    figures["server"] = _measure_server(BIN / "cap-ptce", store, config["repeat"], config["warm_wait_s"])
+    figures["server"] = _measure_server(
+        BIN / "cap-ptce", store, config["repeat"], config["warm_wait_s"], warm_pages=config["warm_pages"]
+    )
     print(f"    server measured in {figures['server']['runtime_s']} s", flush=True)
     if config["before"] and (not config["before_sizes"] or size in config["before_sizes"]):
         figures["before"] = _measure_before(Path(config["before"]), store)
@@ -178,11 +185,13 @@ def _one_copy(store: Path) -> dict:
 # --- the server ---------------------------------------------------------------------------
 
 
-def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float = 0.0) -> dict:
+def _measure_server(
+    cap_ptce: Path, store: Path, repeat: int, warm_wait: float = 0.0, *, warm_pages: bool = True
+) -> dict:
     port, queries = _free_port(), {query.name: query.build({}) for query in list_queries()}
     base = f"http://127.0.0.1:{port}"
     command = [str(cap_ptce), "serve", "--store", str(store), "--port", str(port), "--timeout", "60"]
-    command += ["--set", "TRUSTED_PROXY=127.0.0.1"]
+    command += ["--set", "TRUSTED_PROXY=127.0.0.1", "--set", f"WARM_PAGES={str(warm_pages).lower()}"]
     # the ready-made queries go through /sparql, whose cap on rows is for visitors' queries: the pages of the
     # ready-made queries have none, and two of them pass 10,000 rows at 10,000 descriptions
     command += ["--set", f"MAX_RESULT_ROWS={READY_MADE_ROWS}"]
@@ -516,7 +525,8 @@ def markdown(figures: dict) -> str:
         f"{figures['load_average']['end']} at the end (the machine is shared: times include waiting for a core). "
         "Memory is the proportional set size (PSS, `/proc/PID/smaps_rollup`) summed over `cap-ptce serve` and "
         "all its descendants. "
-        f"Query times are medians of {figures['settings']['repeat']} runs through HTTP `/sparql`, each query's text "
+        + _warm_pages_note(figures["settings"].get("warm_pages", True))
+        + f"Query times are medians of {figures['settings']['repeat']} runs through HTTP `/sparql`, each query's text "
         f"as its page runs it (so the server runs it on its in-memory copy), after {WORKERS} first runs.",
         "",
         f"## Targets at {targets['at_descriptions']:,} descriptions",
@@ -549,6 +559,18 @@ def markdown(figures: dict) -> str:
     for size in figures["sizes"]:
         lines += _size_section(size)
     return "\n".join(lines) + "\n"
+
+
+def _warm_pages_note(warm_pages: bool) -> str:
+    if warm_pages:
+        return (
+            "The server ran as it does by default, drawing its pages in the background as it starts (`WARM_PAGES`): "
+            "the queries share the cores with that warm-up, as the first visitors after a start do. "
+        )
+    return (
+        "The server ran with `WARM_PAGES=false`: no page warm-up shared the cores, as for visitors once the "
+        "warm-up has ended; its page cache stays nearly empty, so the memory figures leave out up to 256 MiB. "
+    )
 
 
 def _scope_note(size: int) -> list[str]:
