@@ -412,7 +412,10 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     raise self.refuse("documents", event)
-                data = self.value(next(stream), (), 1)
+                top = next(stream)
+                # the line where the description starts: a key missing from it is reported there
+                self.lines.lines[()] = top.start_mark.line + 1
+                data = self.value(top, (), 1)
         return data, self.lines
 
     def value(self, event: events.Event, path: tuple, depth: int) -> Any:
