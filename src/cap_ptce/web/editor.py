@@ -92,13 +92,16 @@ def step() -> Response | str | tuple[str, int]:
     return _page(lang, target, data, problem)
 
 
-def _open(lang: str) -> str:
+def _open(lang: str) -> str | tuple[str, int]:
     """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is).
 
     A file that cannot be read replaces nothing: the form keeps what it held
     (the open form sends it along), or stays a new, empty description, said so.
     """
     held, _ = _state(form_fields()[0].get("etat", ""))
+    if not _has_upload_or_copy():  # the button pressed before a file was chosen: say so beside the field
+        data = as_current(held) if held else {"maturite": "emergent"}
+        return _page(lang, "debut", data, fresh=not held, no_file=True), 400
     submission = read_submission(text_field="etat_copie")
     text = submission.text
     if text is None:
@@ -113,6 +116,13 @@ def _open(lang: str) -> str:
     if held:
         return _page(lang, "debut", as_current(held), problem, opened=opened)
     return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened)
+
+
+def _has_upload_or_copy() -> bool:
+    """Whether the open form brought a file, or the browser's copy brought a text."""
+    form, files = form_fields()
+    upload = files.get("fichier")
+    return bool(upload is not None and upload.filename) or bool(form.get("etat_copie", "").strip())
 
 
 def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
@@ -213,12 +223,14 @@ def _page(
     fresh: bool = False,
     opened: str | None = None,
     empty_download: bool = False,
+    no_file: bool = False,
 ) -> str:
     """A step of the editor.
 
     ``fresh``: a new, empty description, which must not replace the browser's
     copy; ``opened``: the file that could not be read ("": the browser's copy);
-    ``empty_download``: a download refused, as the carrier has written nothing.
+    ``empty_download``: a download refused, as the carrier has written nothing;
+    ``no_file``: the open form sent without a file, said beside its field.
     """
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
@@ -243,6 +255,7 @@ def _page(
         problem_where=_where(problem, opened, lang),
         opened=opened,
         empty_download=empty_download,
+        no_file=no_file,
         error=error,
         report=report,
         state=data_to_yaml(data) if data else "",
