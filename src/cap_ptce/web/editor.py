@@ -26,7 +26,7 @@ from ..dossier.checks import SEVERITY_SYMBOLS, ShownResult, completeness_svg, re
 from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
-from ..i18n import t
+from ..i18n import one_language, t
 from ..project import data_to_yaml, load_description
 from ..project.context import predicate
 from ..project.schema import PROJECT, SPECS, Kind
@@ -293,7 +293,7 @@ def _messages(report, error, paths: dict, step: str, grid, lang: str, unknown=No
     if unknown is not None:
         return [(unknown["path"], _unknown_key_message(error, unknown, step, grid, lang))]
     if error is not None:
-        return [(paths.get(error.line, ()), _error_message(error))]
+        return [(paths.get(error.line, ()), _error_message(error, lang))]
     if report is None:
         return []
     found = []
@@ -342,16 +342,18 @@ def _predicate_iri(key: str, scope: str | None) -> str | None:
         return None
 
 
-def _error_message(error: InputError) -> dict:
-    return {"severity": "violation", "text": error.message, "hint": error.hint, "question": None}
+def _error_message(error: InputError, lang: str) -> dict:
+    # the reader writes « français / English »; the form speaks the page's language
+    text, hint = one_language(error.message, lang), one_language(error.hint, lang)
+    return {"severity": "violation", "text": text, "hint": hint, "question": None}
 
 
 def _unknown_key_message(error: InputError, unknown: dict, step: str, grid, lang: str) -> dict:
     """The loader's message about an unknown key, naming the actor (or item) that holds it, the step where it
     is when that is another one, and the form's ways out."""
-    message = _error_message(error)
+    message = _error_message(error, lang)
     if unknown["holder"]:
-        message["text"] = t("editor.about_item", lang, name=unknown["holder"], text=error.message)
+        message["text"] = t("editor.about_item", lang, name=unknown["holder"], text=message["text"])
     home = _step_of(str(unknown["path"][0]))
     if home != step:
         message["text"] += " (" + t("editor.on_step", lang, step=step_label(grid, home, lang)) + ")"
