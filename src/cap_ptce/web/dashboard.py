@@ -29,7 +29,7 @@ from markupsafe import Markup
 from ..errors import NotFoundError
 from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
-from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
+from ..explorer.report import REPORT_FORMATS, corpus_report, filter_labels, render_report
 from ..sparql.csvsafe import needs_neutralising
 from . import links
 from .cache import cached, limited
@@ -90,6 +90,7 @@ def _render_page(selection: Selection, lang: str, error=None) -> str:
         error=error,
         x=exploration,
         charts=charts,
+        filters=filter_labels(exploration, lang),  # each chart's section names them, as the report's do
         svg=Markup,
         explorer=page_path(ROUTES, lang) + selection.query_string(),
         report=REPORT_ROUTES[lang] + ".{fmt}" + selection.query_string(with_sort=False),
