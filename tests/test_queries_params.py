@@ -223,3 +223,10 @@ def test_the_category_columns_of_heterogeneite_consortium_say_they_count_members
     for key in ("socio_economiques", "reseaux", "collectivites", "recherche_formation", "habitants"):
         assert columns[key]["fr"].startswith("Membres : ") and columns[key]["en"].startswith("Members: "), key
 
+
+def test_axes_cooccurrences_says_each_pair_has_a_row_in_both_orders():
+    """Its rows are the matrix's two halves (tests/yaml_counts.py counts ordered pairs, checked by test_counts):
+    summing them counts each pair of distinct axes twice, which a reader must be told."""
+    query = get_query("axes-cooccurrences")
+    assert "dans les deux ordres" in query.text("fr", "description")
+    assert "in both orders" in query.text("en", "description")
