@@ -83,3 +83,19 @@ def test_a_browser_copy_that_cannot_be_read_is_not_called_a_file(client):
     page = client.post("/editeur", data={"ouvrir": "copie", "etat_copie": "nom: [\n"}).get_data(as_text=True)
     alert = _alert(page)
     assert "Rien n’a été chargé" in alert and "fichier" not in alert and "data-fresh" in page
+
+
+def test_reopening_without_a_file_stays_in_the_editor_and_says_so_beside_the_field(client):
+    held = 'format: 2\nnom: "Pôle des Deux Rives"\nmaturite: emergent\n'
+    for route, said in (("/editeur", "Aucun fichier choisi"), ("/editor", "No file was chosen")):
+        data = {"ouvrir": "fichier", "etat": held, "fichier": (io.BytesIO(b""), "")}
+        response = client.post(route, data=data, content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        opener = page[page.index('id="ouvrir-fichier"') :]
+        opener = unescape(opener[: opener.index("</form>")])
+        # the message sits in the open form, tied to the file field, in the page's language only
+        assert said in opener and 'aria-invalid="true"' in opener and 'aria-describedby="ouvrir-erreur' in opener
+        assert ("No file" in opener) == (route == "/editor")
+        # still the editor, and what the form held is kept
+        assert 'value="Pôle des Deux Rives"' in page

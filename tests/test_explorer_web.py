@@ -282,3 +282,28 @@ def test_the_static_site_holds_the_dashboards_and_the_list():
     assert "Dashboard of the corpus" in client.get("/tableau-de-bord.en.html").get_data(as_text=True)
     for spec in CHARTS:
         assert f"/dashboard/{spec.id}.csv" in documents and client.get(f"/dashboard/{spec.id}.csv").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "filters", "whole"),
+    [
+        ("/tableau-de-bord/rapport.md?region=32", "Région : Hauts-de-France (32)", "tout le corpus"),
+        ("/dashboard/report.md?region=32", "Région: Hauts-de-France (32)", "across the corpus"),
+    ],
+)
+def test_each_section_of_a_filtered_report_names_its_selection(client, path, filters, whole):
+    """Testers read « Acteurs par type : Sur tout le corpus, … » in the report of one région."""
+    text = client.get(path).get_data(as_text=True)
+    charts = text.split("\n## ")[2:]  # the title and the provenance first
+    assert len(charts) == len(CHARTS)
+    for section in charts:
+        assert filters in section and whole not in section.lower(), section[:300]
+
+
+def test_each_chart_of_a_filtered_dashboard_names_its_selection(client):
+    html = client.get("/tableau-de-bord?region=32").get_data(as_text=True)
+    sections = html.split('<section class="chart"')[1:]
+    assert len(sections) == len(CHARTS)
+    assert all("Région : Hauts-de-France (32)" in s and "tout le corpus" not in s.lower() for s in sections)
+    whole = client.get("/tableau-de-bord").get_data(as_text=True)
+    assert "Hauts-de-France (32)</" not in whole.split('<section class="chart"')[1]

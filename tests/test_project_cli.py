@@ -57,7 +57,7 @@ def test_an_unknown_key_exits_2_with_file_line_and_the_nearest_key(capsys, tmp_p
     path.write_text("id: essai\nnmo: Pôle\nmaturite: emergent\n", encoding="utf-8")
     code, out, err = run(capsys, "convert", str(path), "--to", "turtle")
     assert code == 2 and out == ""
-    assert f"{path}:2: clé inconnue / unknown key 'nmo'" in err
+    assert f"{path}:2: clé inconnue 'nmo' / unknown key 'nmo'" in err
     assert "vouliez-vous dire « nom » ? / did you mean 'nom'?" in err
     assert "Traceback" not in err
 

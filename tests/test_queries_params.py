@@ -199,7 +199,7 @@ def test_no_label_of_a_ready_made_query_is_cut_by_a_comma():
         "en": "Outcome (conforme, non-conforme, non-validee)",
     }
     assert get_query("heterogeneite-consortium").columns["recherche_formation"]["fr"] == (
-        "Recherche, enseignement, formation"
+        "Membres : recherche, enseignement, formation"
     )
 
 
@@ -215,3 +215,18 @@ def test_a_users_file_without_header_is_a_plain_query(tmp_path):
 def test_an_unreadable_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="cannot read"):
         read_query(tmp_path / "absente.rq")
+
+
+def test_the_category_columns_of_heterogeneite_consortium_say_they_count_members():
+    """They count the consortium's members only (partners have their own column): testers read « Acteurs … »."""
+    columns = get_query("heterogeneite-consortium").columns
+    for key in ("socio_economiques", "reseaux", "collectivites", "recherche_formation", "habitants"):
+        assert columns[key]["fr"].startswith("Membres : ") and columns[key]["en"].startswith("Members: "), key
+
+
+def test_axes_cooccurrences_says_each_pair_has_a_row_in_both_orders():
+    """Its rows are the matrix's two halves (tests/yaml_counts.py counts ordered pairs, checked by test_counts):
+    summing them counts each pair of distinct axes twice, which a reader must be told."""
+    query = get_query("axes-cooccurrences")
+    assert "dans les deux ordres" in query.text("fr", "description")
+    assert "in both orders" in query.text("en", "description")

@@ -80,7 +80,7 @@ _REFUSALS = {
         "le format des descriptions en demande bien moins / the description format needs far fewer levels",
     ),
     "boolean": (
-        "{name!r} est un booléen ambigu / is an ambiguous boolean",
+        "{name!r} est un booléen ambigu / {name!r} is an ambiguous boolean",
         "écrire true ou false, ou mettre le texte entre guillemets / write true or false, or quote the text",
     ),
     "merge": (
@@ -88,7 +88,7 @@ _REFUSALS = {
         "écrire les clés en entier / write the keys out in full",
     ),
     "unreadable": (
-        "valeur illisible / the value cannot be read: {name!r}",
+        "valeur illisible : {name!r} / the value cannot be read: {name!r}",
         "mettre le texte entre guillemets / quote the text",
     ),
     "date": (
@@ -256,7 +256,7 @@ def load_yaml(
         line = text.count("\n", 0, exc.position) + 1
         raise _not_text(source, f"un caractère de contrôle ({code}) / a control character ({code})", line) from exc
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML invalide / invalid YAML: {exc}", source=source) from exc
+        raise YamlError(f"YAML invalide : {exc} / invalid YAML: {exc}", source=source) from exc
 
 
 # What the parser's problems mean for someone who writes a description, and what to do: (words found in
@@ -325,10 +325,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     """The parser's refusal in the words of someone who writes a description, at the line where it is."""
     problem = exc.problem or exc.context or ""
     mark = exc.problem_mark or exc.context_mark
-    what, hint = f"YAML invalide / invalid YAML: {problem}", _SYNTAX_HINT
+    what, hint = f"YAML invalide : {problem} / invalid YAML: {problem}", _SYNTAX_HINT
     for words, meaning, todo in _SYNTAX_PROBLEMS:
         if any(word in problem for word in words):
-            what, hint = f"YAML invalide : {meaning} (« {problem} »)", todo
+            fr, en = meaning.split(" / ")  # each half whole, so that a page can show one of them
+            what, hint = f"YAML invalide : {fr} (« {problem} ») / invalid YAML: {en} ('{problem}')", todo
             break
     if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
         mark = exc.context_mark  # where the quote was opened, not the end of the file where it was missed
@@ -412,7 +413,10 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     raise self.refuse("documents", event)
-                data = self.value(next(stream), (), 1)
+                top = next(stream)
+                # the line where the description starts: a key missing from it is reported there
+                self.lines.lines[()] = top.start_mark.line + 1
+                data = self.value(top, (), 1)
         return data, self.lines
 
     def value(self, event: events.Event, path: tuple, depth: int) -> Any:

@@ -3,10 +3,14 @@
 Bars are dark grey on white with their value written beside them, so that a
 chart printed without colour, or read by someone who does not tell colours
 apart, says the same thing. Each row's label is written above its bar, so a
-chart is as wide as asked (300 pixels) whatever its labels: it fits a phone.
+chart is as wide as asked (300 pixels) whatever its labels: it fits a phone. A
+label too long for the width is wrapped onto more lines, never cut: an entry of
+the grid is named in full (« … et locales »), as the carrier reads it elsewhere.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 __all__ = ["bar_chart", "percentile_chart"]
 
@@ -28,10 +32,10 @@ def bar_chart(rows: list[dict], *, title: str, description: str, percent: bool =
     and fits a phone. ``percent``: values are ratios from 0 to 1, drawn on a 0–100 % scale over a
     pale track.
     """
-    values = [{**row, "text": row.get("text") or _number(row["value"], percent)} for row in rows]
+    values = _wrapped([{**row, "text": row.get("text") or _number(row["value"], percent)} for row in rows], width)
     scale = {"domain": [0, 1]} if percent else {}
     x = {"field": "value", "type": "quantitative", "title": None, "axis": None, "scale": scale}
-    bar = {"type": "bar", "height": 12, "yOffset": _BAR_OFFSET}
+    bar = {"type": "bar", "height": 12, "yOffset": _bar_offset(values)}
     track = (
         [
             {
@@ -47,7 +51,7 @@ def bar_chart(rows: list[dict], *, title: str, description: str, percent: bool =
         "layer": [
             *track,
             {"mark": {**bar, "color": "#56606b", "stroke": _INK, "strokeWidth": 0.5}, "encoding": {"x": x}},
-            *_label_line(width),
+            *_label_line(width, values),
         ],
     }
 
@@ -58,18 +62,19 @@ def percentile_chart(rows: list[dict], *, title: str, description: str, width: i
     A grey band marks the middle half of the corpus (25th to 75th percentile); the label is written
     above its line and the percentile at its right end, as in :func:`bar_chart`.
     """
-    values = [{**row, "low": 25, "high": 75} for row in rows]
+    values = _wrapped([{**row, "low": 25, "high": 75} for row in rows], width)
+    offset = _bar_offset(values)
     scale = {"domain": [0, 100]}
     axis = {"values": [0, 25, 50, 75, 100], "title": None, "labelFontSize": 10}
     return {
         **_frame(title, description, width, values),
         "layer": [
             {
-                "mark": {"type": "rule", "color": "#8a939c", "yOffset": _BAR_OFFSET},
+                "mark": {"type": "rule", "color": "#8a939c", "yOffset": offset},
                 "encoding": {"x": {"datum": 0, "type": "quantitative", "scale": scale}, "x2": {"datum": 100}},
             },
             {
-                "mark": {"type": "bar", "color": _TRACK, "height": 10, "yOffset": _BAR_OFFSET},
+                "mark": {"type": "bar", "color": _TRACK, "height": 10, "yOffset": offset},
                 "encoding": {
                     "x": {"field": "low", "type": "quantitative", "scale": scale, "axis": axis},
                     "x2": {"field": "high"},
@@ -82,17 +87,43 @@ def percentile_chart(rows: list[dict], *, title: str, description: str, width: i
                     "color": _INK,
                     "size": 70,
                     "shape": "diamond",
-                    "yOffset": _BAR_OFFSET,
+                    "yOffset": offset,
                 },
                 "encoding": {"x": {"field": "percentile", "type": "quantitative", "scale": scale}},
             },
-            *_label_line(width),
+            *_label_line(width, values),
         ],
     }
 
 
 _TRACK = "#e3e6ea"
 _BAR_OFFSET = 9  # the bar sits below the middle of its row, the label line above it
+_ROW_STEP = 38
+_LINE_HEIGHT = 13  # Vega's line height for 11-pixel text
+# DejaVu Sans at 11 px takes about 5.7 pixels a character in French text; 6 leaves room for wide
+# letters (the "limit" below still guards the width; the grid's labels, wrapped so, never reach it).
+_CHAR_PIXELS = 6.0
+_FIGURE_ROOM = 48  # the right end of the label's line holds the row's figure
+
+
+def _wrapped(values: list[dict], width: int) -> list[dict]:
+    """The rows with their label as a list of lines (``lines``), each short enough for the label's room."""
+    room = max(int((width - _FIGURE_ROOM) / _CHAR_PIXELS), 12)
+    lines = [textwrap.wrap(str(row["label"]), room, break_on_hyphens=False) or [""] for row in values]
+    most = max(map(len, lines), default=1)
+    # rows are all as tall as the longest label: a shorter one moves down by the lines it lacks
+    # (``shift``, in pixels), so that every label ends just above its own bar, not the bar below it
+    return [{**row, "lines": found, "shift": (most - len(found)) * _LINE_HEIGHT} for row, found in zip(values, lines)]
+
+
+def _extra_lines(values: list[dict]) -> int:
+    """How many lines the longest label takes beyond the first: every row grows by as many."""
+    return max((len(row["lines"]) for row in values), default=1) - 1
+
+
+def _bar_offset(values: list[dict]) -> float:
+    # the row grows by the extra lines; the bar moves down by half of them, the label's first line up by half
+    return _BAR_OFFSET + _extra_lines(values) * _LINE_HEIGHT / 2
 
 
 def _frame(title: str, description: str, width: int, values: list[dict]) -> dict:
@@ -101,19 +132,32 @@ def _frame(title: str, description: str, width: int, values: list[dict]) -> dict
         "title": title,
         "description": description,
         "width": width,
-        "height": {"step": 38},
+        "height": {"step": _ROW_STEP + _extra_lines(values) * _LINE_HEIGHT},
         "data": {"values": values},
         "encoding": {"y": {"field": "label", "type": "nominal", "sort": None, "title": None, "axis": None}},
         "config": _CONFIG,
     }
 
 
-def _label_line(width: int) -> list[dict]:
-    """The row's label at the left and its figure at the right, on a line above its bar."""
-    line = {"type": "text", "baseline": "middle", "dy": -8, "color": _INK}
+def _label_line(width: int, values: list[dict]) -> list[dict]:
+    """The row's label at the left (on as many lines as it needs) and its figure at the right, above its bar."""
+    line = {"type": "text", "baseline": "middle", "color": _INK}
+    # the last line of every label sits where a one-line label sat: 8 pixels above the row's middle
+    last = -8 + _extra_lines(values) * _LINE_HEIGHT / 2
     return [
-        {"mark": {**line, "align": "left", "x": 0, "limit": width - 48}, "encoding": {"text": {"field": "label"}}},
-        {"mark": {**line, "align": "right", "x": width, "fontWeight": "bold"}, "encoding": {"text": {"field": "text"}}},
+        {
+            # with a yOffset, Vega places the text from the top of the row (not its middle), moved down
+            # by the row's shift: its first line then lands 11 pixels + shift below the top
+            "mark": {**line, "dy": _ROW_STEP / 2 - 8, "align": "left", "x": 0, "limit": width - _FIGURE_ROOM},
+            "encoding": {
+                "text": {"field": "lines"},
+                "yOffset": {"field": "shift", "type": "quantitative", "scale": None},
+            },
+        },
+        {
+            "mark": {**line, "dy": last, "align": "right", "x": width, "fontWeight": "bold"},
+            "encoding": {"text": {"field": "text"}},
+        },
     ]
 
 

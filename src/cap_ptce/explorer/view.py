@@ -30,6 +30,7 @@ class CorpusView:
 
     def __init__(self, kb) -> None:
         self.kb = kb
+        self.version = kb.version  # what it keeps is true of this version of the store only
         self._lock = threading.RLock()  # builds of bases and dashboards, one at a time
         self._table_lock = threading.Lock()  # the project table alone: pages need it while a dashboard builds
         self._projects: dict[str, list[ProjectRow]] = {}

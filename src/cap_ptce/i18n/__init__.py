@@ -3,13 +3,15 @@
 Owns: :data:`LANGUAGES` (French first: the carriers are French), the message
 catalogue in ``messages/*.yaml`` (one file per area, ``key: {fr: …, en: …}``),
 :func:`t` to look a message up, :func:`localise` for data labels that come in
-both languages, and the nearest-word hint (:mod:`.suggest`). The web, the
+both languages, :func:`one_language` for a page showing a reader's « français /
+English » error, and the nearest-word hint (:mod:`.suggest`). The web, the
 command line and the report renderers all read their wording here. May import:
 ``errors`` only; it is a foundation of every stage.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -17,7 +19,17 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "catalogue", "t", "texts", "words", "localise", "other_language"]
+__all__ = [
+    "LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "catalogue",
+    "t",
+    "texts",
+    "words",
+    "localise",
+    "other_language",
+    "one_language",
+]
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = LANGUAGES[0]
@@ -75,3 +87,35 @@ def localise(value: Any, lang: str) -> str:
 def other_language(lang: str) -> str:
     """The language a switch offers from ``lang``."""
     return LANGUAGES[1] if lang == LANGUAGES[0] else LANGUAGES[0]
+
+
+# What a half of « français / English » must keep of the other: quoted values and figures.
+# A single quote after a letter is an apostrophe (« l'indentation »), not the start of a value.
+_QUOTED = re.compile(r"«\s*(.*?)\s*»|(?<!\w)'([^']*)'(?!\w)|\"([^\"]*)\"|(\d+)")
+
+
+def one_language(text: str | None, lang: str) -> str | None:
+    """The ``lang`` half of a reader's message written « français / English », for a page in ``lang``.
+
+    The readers (``yamlstrict``, ``project``) write their errors in both languages
+    in one string, which the command line prints as it is. A page shows one half,
+    and the whole text whenever a half would lose something: more than one
+    separator (where to cut is unknown), a half of one or two words (« écrire »,
+    « au choix »), or a quoted value or figure that only the other half gives.
+    """
+    if not text:
+        return text
+    halves = text.split(" / ")
+    if len(halves) != 2 or lang not in LANGUAGES:
+        return text
+    mine, other = halves[LANGUAGES.index(lang)], halves[1 - LANGUAGES.index(lang)]
+    if len(mine.split()) < 3 or not _quoted(other) <= _quoted(mine):
+        return text
+    return mine
+
+
+def _quoted(text: str) -> set[str]:
+    # one group matched, the others are ""; a quoted sign alone (« " », ':') is written differently in
+    # each language and names no value
+    found = ("".join(groups) for groups in _QUOTED.findall(text))
+    return {value for value in found if any(char.isalnum() for char in value)}

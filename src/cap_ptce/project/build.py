@@ -180,15 +180,15 @@ class _Builder(KindReader, FactReader):
             hint = (
                 did_you_mean(suggestion)
                 if suggestion
-                else f"clés possibles ici / keys allowed here: {', '.join(allowed)}"
+                else f"clés possibles ici : {', '.join(allowed)} / keys allowed here: {', '.join(allowed)}"
             )
-            raise self.fail(f"clé inconnue / unknown key {key!r}", path + (key,), hint, UnknownKeyError)
+            raise self.fail(f"clé inconnue {key!r} / unknown key {key!r}", path + (key,), hint, UnknownKeyError)
         for spec_field in spec.fields:
             if spec_field.required and empty(data.get(spec_field.key)):
                 raise self.fail(
-                    f"la clé {spec_field.key!r} est obligatoire ici / is required here",
+                    f"la clé {spec_field.key!r} est obligatoire ici / the key {spec_field.key!r} is required here",
                     path,
-                    f"ajouter / add '{spec_field.key}:' ({spec_field.kind})",
+                    f"ajouter '{spec_field.key}:' ({spec_field.kind}) / add '{spec_field.key}:' ({spec_field.kind})",
                 )
 
     def older_key(self, spec: NodeSpec, key: str, path: tuple) -> tuple[str, tuple, str]:

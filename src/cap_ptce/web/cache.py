@@ -9,7 +9,9 @@ while the others asking for the same document wait for it; at most
 endpoint keep their share of the processor; a request that cannot start
 drawing within ``RENDER_WAIT`` seconds is told the server is busy (503 with
 ``Retry-After``). A cached answer is revalidated for free: ``If-None-Match``
-gets 304. ``cap-ptce serve`` draws the pages once in the background as soon
+gets 304. A document asked with options (``?lang=en``, any query string) is
+not kept, since its variants have no bound, but is drawn under the same limit:
+otherwise adding ``?x=1`` to every request skipped both. ``cap-ptce serve`` draws the pages once in the background as soon
 as it listens (``WARM_PAGES``, :func:`cap_ptce.web.export.warm_in_background`),
 as many as the cache keeps, so that a crowd seldom finds a page not drawn.
 """
@@ -25,7 +27,7 @@ from flask import Flask, Response, current_app, g, request
 
 from ..errors import ServerBusyError
 
-__all__ = ["DocumentCache", "init_app", "cached"]
+__all__ = ["DocumentCache", "init_app", "cached", "limited"]
 
 _BUDGET_BYTES = 256 * 2**20  # the whole site of a 1,000-project corpus fits in about a fifth of it
 
@@ -132,3 +134,9 @@ def cached(cache: DocumentCache, key: str, draw: Callable[[], Response], *, limi
         return response
 
     return cache.get(key, drawn).make_conditional(request)
+
+
+def limited(draw: Callable[[], Response]) -> Response:
+    """``draw`` under the app's limit, not kept: for answers whose variants are too many to keep, made conditional."""
+    renders: _Renders = current_app.extensions["cap_ptce.renders"]
+    return renders.draw(draw).make_conditional(request)

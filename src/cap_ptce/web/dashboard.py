@@ -6,6 +6,12 @@ ready-made query's text on the endpoint that gave the figures: the whole
 knowledge base's ``/sparql``, or for a selection ``/tableau-de-bord/sparql?…``,
 a SPARQL 1.1 endpoint over the selection's own knowledge base, so that running
 the query in the editor gives the chart's numbers.
+
+The page, the report and each chart's CSV and JSON are drawn once per selection,
+language and version of the store, then served from the page cache, under the
+app's limit on drawings (:mod:`.cache`): a report's PDF costs seconds of CPU
+(12 to 22 s on the embedded corpus), and a few clients asking for it again and
+again once took the server's cores.
 """
 
 from __future__ import annotations
@@ -13,17 +19,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from datetime import date
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, g, redirect, render_template, request
 from markupsafe import Markup
 
 from ..errors import NotFoundError
 from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
-from ..explorer.report import REPORT_FORMATS, corpus_report, render_report
+from ..explorer.report import REPORT_FORMATS, corpus_report, filter_labels, render_report
 from ..sparql.csvsafe import needs_neutralising
 from . import links
+from .cache import cached, limited
 from .explorer import (
     DASHBOARD_ROUTES,
     ROUTES,
@@ -35,6 +44,7 @@ from .explorer import (
     selection_of_request,
     switch_to,
 )
+from .site import get_site
 from .sparql import protocol_answer, protocol_request
 
 __all__ = ["bp", "REPORT_ROUTES", "static_paths"]
@@ -52,12 +62,23 @@ _MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "t
 def page() -> Response | str | tuple[str, int]:
     lang = route_lang(DASHBOARD_ROUTES)
     selection, error = page_selection()
-    if error is not None:  # the whole corpus's dashboards, the message above them: 400
-        return _render_page(selection, lang, error), 400
+    if error is not None:  # the whole corpus's dashboards, the message above them: 400, not kept
+        return limited(lambda: Response(_render_page(selection, lang, error), status=400))
     canonical = canonical_redirect(selection.sorted_by("nom"))
     if canonical is not None:
         return canonical
-    return _render_page(selection, lang)
+    return _drawn_once(selection, lambda: Response(_render_page(selection, lang)))
+
+
+def _drawn_once(selection: Selection, draw: Callable[[], Response], *depends_on: str) -> Response:
+    """The answer of ``draw``, drawn once per path, selection, language and version of the store, in its turn.
+
+    The path names the language and the format; the selection is keyed by its one address, so that
+    ``?region=32&dispositif=crte`` and ``?dispositif=crte&region=32`` share their answer. A write to
+    the store empties the site's cache. Only filters the explorer accepts get here: a bad one is a 400 first.
+    """
+    key = "#".join((request.path + selection.query_string(with_sort=False), g.lang, *depends_on))
+    return cached(get_site().documents, key, draw)
 
 
 def _render_page(selection: Selection, lang: str, error=None) -> str:
@@ -69,6 +90,7 @@ def _render_page(selection: Selection, lang: str, error=None) -> str:
         error=error,
         x=exploration,
         charts=charts,
+        filters=filter_labels(exploration, lang),  # each chart's section names them, as the report's do
         svg=Markup,
         explorer=page_path(ROUTES, lang) + selection.query_string(),
         report=REPORT_ROUTES[lang] + ".{fmt}" + selection.query_string(with_sort=False),
@@ -107,7 +129,12 @@ def chart_twin(chart_id: str, suffix: str) -> Response:
     """A chart's rows as CSV (the query's columns, plus the series), or its Vega-Lite specification as JSON."""
     lang = route_lang(DASHBOARD_ROUTES)
     chart_spec(chart_id)
-    chart = corpus_view().chart(chart_id, selection_of_request(), lang)
+    selection = selection_of_request()
+    return _drawn_once(selection, lambda: _chart_twin(chart_id, suffix, selection, lang))
+
+
+def _chart_twin(chart_id: str, suffix: str, selection: Selection, lang: str) -> Response:
+    chart = corpus_view().chart(chart_id, selection, lang)
     if suffix == "json":
         return Response(json.dumps(chart.vega_lite, ensure_ascii=False, indent=1), content_type="application/json")
     response = Response(_csv(chart), content_type="text/csv; charset=utf-8")
@@ -155,8 +182,13 @@ def report(fmt: str) -> Response:
     lang = route_lang(DASHBOARD_ROUTES)
     if fmt not in REPORT_FORMATS:
         raise NotFoundError(f"aucun rapport en / no report as {fmt!r}", hint=f"{', '.join(REPORT_FORMATS)}")
-    data = render_report(corpus_report(corpus_view(), selection_of_request(), lang), fmt)
-    response = Response(data, content_type=_MEDIA[fmt])
+    selection = selection_of_request()
+    # the report says the day it was made: drawn again the next day
+    return _drawn_once(selection, lambda: _report(selection, lang, fmt), date.today().isoformat())
+
+
+def _report(selection: Selection, lang: str, fmt: str) -> Response:
+    response = Response(render_report(corpus_report(corpus_view(), selection, lang), fmt), content_type=_MEDIA[fmt])
     name = ("rapport-corpus" if lang == "fr" else "corpus-report") + f".{fmt}"
     response.headers.set("Content-Disposition", "inline" if fmt == "html" else "attachment", filename=name)
     return response

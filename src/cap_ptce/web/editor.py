@@ -26,7 +26,7 @@ from ..dossier.checks import SEVERITY_SYMBOLS, ShownResult, completeness_svg, re
 from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
-from ..i18n import t
+from ..i18n import one_language, t
 from ..project import data_to_yaml, load_description
 from ..project.context import predicate
 from ..project.schema import PROJECT, SPECS, Kind
@@ -92,13 +92,16 @@ def step() -> Response | str | tuple[str, int]:
     return _page(lang, target, data, problem)
 
 
-def _open(lang: str) -> str:
+def _open(lang: str) -> str | tuple[str, int]:
     """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is).
 
     A file that cannot be read replaces nothing: the form keeps what it held
     (the open form sends it along), or stays a new, empty description, said so.
     """
     held, _ = _state(form_fields()[0].get("etat", ""))
+    if not _has_upload_or_copy():  # the button pressed before a file was chosen: say so beside the field
+        data = as_current(held) if held else {"maturite": "emergent"}
+        return _page(lang, "debut", data, fresh=not held, no_file=True), 400
     submission = read_submission(text_field="etat_copie")
     text = submission.text
     if text is None:
@@ -113,6 +116,13 @@ def _open(lang: str) -> str:
     if held:
         return _page(lang, "debut", as_current(held), problem, opened=opened)
     return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened)
+
+
+def _has_upload_or_copy() -> bool:
+    """Whether the open form brought a file, or the browser's copy brought a text."""
+    form, files = form_fields()
+    upload = files.get("fichier")
+    return bool(upload is not None and upload.filename) or bool(form.get("etat_copie", "").strip())
 
 
 def _state(text: str, source: str = _SOURCE) -> tuple[dict, InputError | None]:
@@ -213,12 +223,14 @@ def _page(
     fresh: bool = False,
     opened: str | None = None,
     empty_download: bool = False,
+    no_file: bool = False,
 ) -> str:
     """A step of the editor.
 
     ``fresh``: a new, empty description, which must not replace the browser's
     copy; ``opened``: the file that could not be read ("": the browser's copy);
-    ``empty_download``: a download refused, as the carrier has written nothing.
+    ``empty_download``: a download refused, as the carrier has written nothing;
+    ``no_file``: the open form sent without a file, said beside its field.
     """
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
@@ -243,6 +255,7 @@ def _page(
         problem_where=_where(problem, opened, lang),
         opened=opened,
         empty_download=empty_download,
+        no_file=no_file,
         error=error,
         report=report,
         state=data_to_yaml(data) if data else "",
@@ -280,7 +293,7 @@ def _messages(report, error, paths: dict, step: str, grid, lang: str, unknown=No
     if unknown is not None:
         return [(unknown["path"], _unknown_key_message(error, unknown, step, grid, lang))]
     if error is not None:
-        return [(paths.get(error.line, ()), _error_message(error))]
+        return [(paths.get(error.line, ()), _error_message(error, lang))]
     if report is None:
         return []
     found = []
@@ -329,16 +342,18 @@ def _predicate_iri(key: str, scope: str | None) -> str | None:
         return None
 
 
-def _error_message(error: InputError) -> dict:
-    return {"severity": "violation", "text": error.message, "hint": error.hint, "question": None}
+def _error_message(error: InputError, lang: str) -> dict:
+    # the reader writes « français / English »; the form speaks the page's language
+    text, hint = one_language(error.message, lang), one_language(error.hint, lang)
+    return {"severity": "violation", "text": text, "hint": hint, "question": None}
 
 
 def _unknown_key_message(error: InputError, unknown: dict, step: str, grid, lang: str) -> dict:
     """The loader's message about an unknown key, naming the actor (or item) that holds it, the step where it
     is when that is another one, and the form's ways out."""
-    message = _error_message(error)
+    message = _error_message(error, lang)
     if unknown["holder"]:
-        message["text"] = t("editor.about_item", lang, name=unknown["holder"], text=error.message)
+        message["text"] = t("editor.about_item", lang, name=unknown["holder"], text=message["text"])
     home = _step_of(str(unknown["path"][0]))
     if home != step:
         message["text"] += " (" + t("editor.on_step", lang, step=step_label(grid, home, lang)) + ")"

@@ -60,12 +60,18 @@ _COLUMNS = (
 
 
 def corpus_view() -> CorpusView:
-    """The app's view of its knowledge base (one per app, built on first use)."""
+    """The app's view of its knowledge base, built on first use and again after a write to the store.
+
+    The view keeps the project table, selections' bases and dashboards of one version of the store.
+    The one it replaces is not closed: a request may still be reading it; its in-memory bases go with it.
+    """
     state = current_app.extensions["cap_ptce"]
+    kb = get_kb()
     with _LOCK:
-        if "explorer" not in state:
-            state["explorer"] = CorpusView(get_kb())
-        return state["explorer"]
+        view = state.get("explorer")
+        if view is None or view.version != kb.version:
+            view = state["explorer"] = CorpusView(kb)
+        return view
 
 
 def page_path(routes: dict[str, str], lang: str) -> str:

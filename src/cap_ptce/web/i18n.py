@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, localise, other_language, t
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, localise, one_language, other_language, t
 from ..rdf.negotiation import negotiate_language
 from ..rdf.weblinks import web_link
 from . import links
@@ -98,6 +98,7 @@ def _template_context() -> dict[str, Any]:
         "page_in": lambda path, other: links.relative(here, links.html_document(path, other)),
         "canonical": _canonical(),
         "loc": lambda value: localise(value, lang),
+        "one": lambda text: one_language(text, lang),  # a reader's « français / English » message
         "rel": lambda path: links.relative(here, path),
         "page": lambda path: links.relative(here, links.html_document(path, lang)),
         "switch_url": _switch_url(lang) if has_request_context() else "",

@@ -18,7 +18,7 @@ from ..rdf.describe import add_labels, describe
 from ..rdf.negotiation import Representation
 from ..rdf.serialize import serialize
 from . import linked_data, links, pages_data, pages_docs, pages_grid, pages_search
-from .cache import cached
+from .cache import cached, limited
 from .corpus import organisation_graph
 from .i18n import current_lang
 from .linked_data import split_request_path
@@ -45,8 +45,10 @@ def resource(path: str) -> Response:
     if found.kind == "grid" and request.args.get("temps") == "futur":
         # The grid's future-tense view is a page of its own: a static host knows no query strings.
         return redirect(links.relative(full, links.html_document("/grille/futur", lang or current_lang())), code=303)
-    if suffix is None or request.args:  # a 303 (it depends on Accept), or a document asked with options
+    if suffix is None:  # a 303: it depends on Accept, and costs no drawing
         return linked_data.serve(full, found, render_page, render_data).make_conditional(request)
+    if request.args:  # a document asked with options: too many variants to keep, but drawn in its turn
+        return limited(lambda: linked_data.serve(full, found, render_page, render_data))
     # A document is the same for everyone until the store changes: drawn once, then served from memory.
     return cached(get_site().documents, full, lambda: linked_data.serve(full, found, render_page, render_data))
 
