@@ -128,6 +128,7 @@ def run(results_dir: Path) -> dict:
     name = "sharing" if config["warm_pages"] else "sharing-settled"
     (results_dir / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
     (results_dir / f"{name}.md").write_text(markdown(figures), encoding="utf-8")
+    print(f"  sharing: figures in {results_dir / name}.md", flush=True)
     return figures
 
 
@@ -224,6 +225,7 @@ def _measure_server(
             figures["pss_end_mib"] = _pss_tree(server.pid)
             figures["cpu_s_end"] = _cpu_tree(server.pid)
             figures["runtime_s"] = round(time.perf_counter() - start, 1)
+            figures["warm_pages"] = warm_pages
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -584,6 +586,8 @@ def _scope_note(size: int) -> list[str]:
 
 
 def _warm_state(server: dict) -> str:
+    if not server.get("warm_pages", True):
+        return "no page warm-up"
     if server.get("warm_up_s") is None:
         return "the page warm-up still running"
     return f"the page warm-up ended after {server['warm_up_s']} s"
