@@ -1,25 +1,26 @@
-"""Benchmark: the query workers' memory, start and replacement, forked from one in-memory copy of the store.
+"""Benchmark: one in-memory copy of the store for the ready-made queries, and the query workers beside it.
 
 For each size N (generated corpus loaded on disk, as in ``kb``):
 
 - the baseline, in the same run: a process that only bulk-loads the store's
   quads into ``pyoxigraph.Store()`` (and gives back the heap freed while
-  loading, as the zygote does), its proportional set size (PSS) minus that of
-  an idle interpreter with pyoxigraph imported: *one in-memory copy*;
+  loading, as the server's copy does), its proportional set size (PSS) minus
+  that of an idle interpreter with pyoxigraph imported: *one in-memory copy*;
 - ``cap-ptce serve --store``: when it answers its first query (it listens once
-  a worker has the store open), when every main worker is forked from the one
-  copy, and the PSS of the server and all its descendants (zygote, workers),
-  read from ``/proc/PID/smaps_rollup`` so that shared pages count once: right
-  after the workers are forked, and after every ready-made query ran;
-- the time to replace a worker killed with SIGKILL, idle (until a fresh worker
-  is forked) and in the middle of a query (until the next query answers);
-- every ready-made query's median through HTTP ``/sparql``, and its first run
-  in a freshly forked worker (which copies the pages it writes to).
+  a worker has the store open), when every main worker has the store open,
+  when the in-memory copy is made (the server's log says so), and the PSS of
+  the server and all its descendants (the copy's process, the workers), read
+  from ``/proc/PID/smaps_rollup`` so that shared pages count once: once the
+  copy is made, and after every ready-made query ran;
+- the time to replace a worker killed with SIGKILL, idle and in the middle of
+  a visitor's query (until a fresh worker has the store open, and until the
+  next query answers);
+- every ready-made query's median through HTTP ``/sparql``, its text posted as
+  its page runs it (so the endpoint runs it on the copy), and its first runs.
 
 Optionally (``CAP_PTCE_BENCH_SHARING_BEFORE``: the ``cap-ptce`` of a checkout
-of the previous design; ``CAP_PTCE_BENCH_SHARING_BEFORE_SIZES``: at which sizes,
-all by default), the same PSS for the server whose workers each copy the store,
-measured once their copies are made.
+of an earlier design; ``CAP_PTCE_BENCH_SHARING_BEFORE_SIZES``: at which sizes,
+all by default), the same PSS for that server, once its workers are idle.
 
 Targets (issue 16, point 2, set at 10,000 descriptions; stated at the largest
 size measured): the server and its workers under 1.5 × one copy (PSS), all
@@ -51,7 +52,9 @@ for the targets' size),
 end before the last PSS, 1200),
 ``CAP_PTCE_BENCH_SHARING_REPEAT`` (5), ``CAP_PTCE_BENCH_SHARING_WORK`` (a folder
 whose ``store-N`` is reused instead of generating and loading N descriptions),
-``CAP_PTCE_BENCH_SHARING_BEFORE``.
+``CAP_PTCE_BENCH_SHARING_BEFORE``, ``CAP_PTCE_BENCH_SHARING_WARM_PAGES`` (``true``;
+``false`` runs the server without its page warm-up, as once the warm-up has ended, and writes
+``sharing-settled.*`` instead of ``sharing.*``).
 """
 
 from __future__ import annotations
@@ -100,11 +103,13 @@ def settings() -> dict:
         "before": env("CAP_PTCE_BENCH_SHARING_BEFORE"),
         "before_sizes": [int(n) for n in env("CAP_PTCE_BENCH_SHARING_BEFORE_SIZES", "0").split(",") if n != "0"],
         "warm_wait_s": float(env("CAP_PTCE_BENCH_SHARING_WARM_WAIT", "1200")),
+        "warm_pages": env("CAP_PTCE_BENCH_SHARING_WARM_PAGES", "true").lower() in {"1", "true", "yes"},
     }
 
 
 def run(results_dir: Path) -> dict:
-    """Measure every size, write sharing.json and sharing.md into ``results_dir``."""
+    """Measure every size, write sharing.json and sharing.md into ``results_dir`` (``sharing-settled.*`` without
+    the page warm-up)."""
     config = settings()
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cap-ptce-bench-sharing-") as tmp:
@@ -120,8 +125,10 @@ def run(results_dir: Path) -> dict:
     }
     print(f"  sharing: done in {figures['runtime_s']:.0f} s", flush=True)
     results_dir.mkdir(parents=True, exist_ok=True)
-    (results_dir / "sharing.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    (results_dir / "sharing.md").write_text(markdown(figures), encoding="utf-8")
+    name = "sharing" if config["warm_pages"] else "sharing-settled"
+    (results_dir / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    (results_dir / f"{name}.md").write_text(markdown(figures), encoding="utf-8")
+    print(f"  sharing: figures in {results_dir / name}.md", flush=True)
     return figures
 
 
@@ -134,7 +141,9 @@ def _measure_size(work: Path, size: int, config: dict) -> dict:
         _timed_command("load", str(corpus), "--store", str(store), "--no-validate")
     figures = {"descriptions": size, "one_copy": _one_copy(store)}
     print(f"    one in-memory copy made in {figures['one_copy']['copy_s']} s; starting the server", flush=True)
-    figures["server"] = _measure_server(BIN / "cap-ptce", store, config["repeat"], config["warm_wait_s"])
+    figures["server"] = _measure_server(
+        BIN / "cap-ptce", store, config["repeat"], config["warm_wait_s"], warm_pages=config["warm_pages"]
+    )
     print(f"    server measured in {figures['server']['runtime_s']} s", flush=True)
     if config["before"] and (not config["before_sizes"] or size in config["before_sizes"]):
         figures["before"] = _measure_before(Path(config["before"]), store)
@@ -177,11 +186,13 @@ def _one_copy(store: Path) -> dict:
 # --- the server ---------------------------------------------------------------------------
 
 
-def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float = 0.0) -> dict:
+def _measure_server(
+    cap_ptce: Path, store: Path, repeat: int, warm_wait: float = 0.0, *, warm_pages: bool = True
+) -> dict:
     port, queries = _free_port(), {query.name: query.build({}) for query in list_queries()}
     base = f"http://127.0.0.1:{port}"
     command = [str(cap_ptce), "serve", "--store", str(store), "--port", str(port), "--timeout", "60"]
-    command += ["--set", "TRUSTED_PROXY=127.0.0.1"]
+    command += ["--set", "TRUSTED_PROXY=127.0.0.1", "--set", f"WARM_PAGES={str(warm_pages).lower()}"]
     # the ready-made queries go through /sparql, whose cap on rows is for visitors' queries: the pages of the
     # ready-made queries have none, and two of them pass 10,000 rows at 10,000 descriptions
     command += ["--set", f"MAX_RESULT_ROWS={READY_MADE_ROWS}"]
@@ -195,10 +206,10 @@ def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float =
             _say(start, "first answer")
             figures["all_answering_s"] = round(_wait_answering(server.pid) - start, 2)
             figures["answering_workers_at_first_answer"] = len(_workers_on_folder(server.pid))
-            figures["all_forked_s"] = round(_wait_forked(server.pid) - start, 2)
-            figures["cpu_s_until_forked"] = _cpu_tree(server.pid)
-            figures["pss_forked_mib"] = _pss_tree(server.pid)
-            _say(start, "every main worker forked from the copy")
+            figures["copied_s"] = round(_wait_copied(Path(log.name)) - start, 2)
+            figures["cpu_s_until_copied"] = _cpu_tree(server.pid)
+            figures["pss_copied_mib"] = _pss_tree(server.pid)
+            _say(start, "the in-memory copy is made")
             medians = {
                 name: _first_and_median(session, base, text, repeat, server.pid) for name, text in queries.items()
             }
@@ -206,7 +217,7 @@ def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float =
             _say(start, "every ready-made query measured")
             _settle(server.pid)
             figures["pss_after_queries_mib"] = _pss_tree(server.pid)
-            figures["replace_idle_s"] = _replace_idle(server.pid)
+            figures["replace_idle"] = _replace_idle(session, base, server.pid)
             figures["replace_busy"] = _replace_busy(session, base, server.pid)
             _say(start, f"workers replaced; waiting for the page warm-up (at most {warm_wait:g} s from start)")
             figures["warm_up_s"] = _wait_warmed(Path(log.name), start, warm_wait)
@@ -214,7 +225,7 @@ def _measure_server(cap_ptce: Path, store: Path, repeat: int, warm_wait: float =
             figures["pss_end_mib"] = _pss_tree(server.pid)
             figures["cpu_s_end"] = _cpu_tree(server.pid)
             figures["runtime_s"] = round(time.perf_counter() - start, 1)
-            figures["own_budget_mib"] = _budget_from(Path(log.name))
+            figures["warm_pages"] = warm_pages
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -235,14 +246,17 @@ _CLIENTS = iter(range(10**9))
 
 
 def _wait_answering(pid: int, limit: float = 600) -> float:
-    """When every main worker has its store: forked from the copy, or on the folder with RocksDB's threads running."""
+    """When every main worker has its store: on the folder, with RocksDB's threads running."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        ready = len(_forked(pid)) + sum(_has_opened_rocksdb(worker) for worker in _workers_on_folder(pid))
-        if ready >= WORKERS:
+        if _answering(pid) >= WORKERS:
             return time.perf_counter()
         time.sleep(0.02)
     raise RuntimeError("the main workers did not all open the store within 10 minutes")
+
+
+def _answering(pid: int) -> int:
+    return sum(_has_opened_rocksdb(worker) for worker in _workers_on_folder(pid))
 
 
 def _has_opened_rocksdb(pid: int) -> bool:
@@ -253,10 +267,10 @@ def _has_opened_rocksdb(pid: int) -> bool:
 
 
 def _settle(pid: int, limit: float = 30) -> None:
-    """Wait until the pool has forked its replacements (a worker over its budget is forked afresh)."""
+    """Wait until the queries' memory is given back and every main worker answers again."""
     deadline = time.monotonic() + limit
     time.sleep(1.0)
-    while time.monotonic() < deadline and len(_forked(pid)) < WORKERS:
+    while time.monotonic() < deadline and _answering(pid) < WORKERS:
         time.sleep(0.05)
 
 
@@ -269,10 +283,14 @@ def _wait_warmed(log: Path, start: float, limit: float) -> float | None:
     return None
 
 
-def _budget_from(log: Path) -> float | None:
-    """The budget of a forked worker's own memory, as the server's log states it."""
-    match = re.search(r"forked afresh past (\d+) MiB", log.read_text(errors="replace"))
-    return float(match.group(1)) if match else None
+def _wait_copied(log: Path, limit: float = 900) -> float:
+    """When the server's log says that the in-memory copy is made."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if re.search(r"store copied into memory in", log.read_text(errors="replace")):
+            return time.perf_counter()
+        time.sleep(0.05)
+    raise RuntimeError("the in-memory copy was not made within 15 minutes")
 
 
 def _cpu_tree(pid: int) -> float:
@@ -288,7 +306,7 @@ def _cpu_tree(pid: int) -> float:
 
 
 def _first_and_median(session: requests.Session, base: str, text: str, repeat: int, pid: int) -> dict:
-    """The first run (in workers that have not run it yet) and the median of ``repeat`` more.
+    """The first runs and the median of ``repeat`` more.
 
     Beside them, the CPU seconds a run took in the server and all its processes
     (the page warm-up's included, when it still runs): a wall time far above
@@ -302,7 +320,7 @@ def _first_and_median(session: requests.Session, base: str, text: str, repeat: i
 
     firsts = []
     try:
-        for _ in range(WORKERS):  # one first run in each main worker: they take queries in turn
+        for _ in range(WORKERS):  # as many first runs as the copy takes queries at once
             start = time.perf_counter()
             call()
             firsts.append(round(time.perf_counter() - start, 4))
@@ -331,16 +349,8 @@ def _process_tree(pid: int) -> dict[int, str]:
     return found
 
 
-def _zygote(pid: int) -> int | None:
-    return next((child for child, line in _process_tree(pid).items() if "zygote_main" in line), None)
-
-
-def _forked(pid: int) -> list[int]:
-    """The workers forked by the server's zygote (they have its command line)."""
-    zygote = _zygote(pid)
-    if zygote is None:
-        return []
-    return [child for child in _children_of(zygote) if "zygote_main" in _process_tree(child).get(child, "")]
+def _copy_process(pid: int) -> int | None:
+    return next((child for child, line in _process_tree(pid).items() if "copy_main" in line), None)
 
 
 def _children_of(pid: int) -> list[int]:
@@ -354,15 +364,6 @@ def _workers_on_folder(pid: int) -> list[int]:
     return [child for child, line in _process_tree(pid).items() if "serve_on_large_stack" in line]
 
 
-def _wait_forked(pid: int, limit: float = 900) -> float:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if len(_forked(pid)) >= WORKERS and not _workers_on_folder(pid):
-            return time.perf_counter()
-        time.sleep(0.05)
-    raise RuntimeError("the workers were not forked from the in-memory copy within 15 minutes")
-
-
 def _smaps_mib(pid: int) -> dict[str, float]:
     found = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
@@ -373,15 +374,16 @@ def _smaps_mib(pid: int) -> dict[str, float]:
 
 def _pss_tree(pid: int) -> dict:
     """PSS of the server and of each of its descendants by role, in MiB."""
-    roles = {"server": 0.0, "zygote": 0.0, "workers": 0.0, "other": 0.0}
+    roles = {"server": 0.0, "copy": 0.0, "workers": 0.0, "other": 0.0}
     private = []
+    copy = _copy_process(pid)
     for child, line in _process_tree(pid).items():
         try:
             figures = _smaps_mib(child)
         except (FileNotFoundError, ProcessLookupError):
             continue
-        role = "server" if child == pid else "zygote" if child == _zygote(pid) else "other"
-        if "zygote_main" in line and role == "other" or "serve_on_large_stack" in line:
+        role = "server" if child == pid else "copy" if child == copy else "other"
+        if "serve_on_large_stack" in line:
             role = "workers"
             private.append(round(figures["Private_Clean"] + figures["Private_Dirty"], 1))
         roles[role] += figures["Pss"]
@@ -392,22 +394,33 @@ def _pss_tree(pid: int) -> dict:
     }
 
 
-def _replace_idle(pid: int) -> float:
-    """Seconds from SIGKILL to an idle forked worker until the zygote has forked its replacement."""
-    before = set(_forked(pid))
-    victim = sorted(before)[0]
+def _replace_idle(session: requests.Session, base: str, pid: int) -> dict:
+    """SIGKILL to an idle worker: seconds until the next queries answer, and until a fresh worker has the store.
+
+    The pool finds a worker dead when it hands it out: it starts a fresh one
+    then, and gives the query to another.
+    """
+    victim = sorted(_workers_on_folder(pid))[0]
     start = time.perf_counter()
     os.kill(victim, signal.SIGKILL)
-    while time.perf_counter() - start < 30:
-        now = set(_forked(pid))
-        if victim not in now and len(now) >= len(before):
-            return round(time.perf_counter() - start, 3)
+    for _ in range(WORKERS):  # each idle worker in turn: the dead one is met
+        session.post(f"{base}/sparql", data=b"ASK {}", headers=_client(next(_CLIENTS)), timeout=30).raise_for_status()
+    next_answer = time.perf_counter() - start
+    replaced = _wait_replaced(pid, victim, start)
+    return {"replaced_s": round(replaced, 3), "next_answer_s": round(next_answer, 3)}
+
+
+def _wait_replaced(pid: int, victim: int, start: float) -> float:
+    """Seconds from ``start`` until ``victim`` is gone and every main worker has the store again."""
+    while victim in _workers_on_folder(pid) or _answering(pid) < WORKERS:
+        if time.perf_counter() - start > 30:
+            raise RuntimeError("no worker replaced the killed one within 30 s")
         time.sleep(0.005)
-    raise RuntimeError("no worker replaced the killed one within 30 s")
+    return time.perf_counter() - start
 
 
 def _replace_busy(session: requests.Session, base: str, pid: int) -> dict:
-    """SIGKILL to the worker running a long query: seconds until the next query answers."""
+    """SIGKILL to the worker running a visitor's long query: seconds until the next query answers."""
     answer: dict = {}
 
     def long_query() -> None:
@@ -417,19 +430,14 @@ def _replace_busy(session: requests.Session, base: str, pid: int) -> dict:
 
     thread = threading.Thread(target=long_query)
     thread.start()
-    before = set(_forked(pid))
-    victim = _busiest(sorted(before))  # within MAIN_QUERY_SECONDS (1 s): the query is still in a main worker
+    victim = _busiest(sorted(_workers_on_folder(pid)))  # within MAIN_QUERY_SECONDS (1 s): still in a main worker
     start = time.perf_counter()
     os.kill(victim, signal.SIGKILL)
     with requests.Session() as other:  # another client, at once: a free worker, or the fresh one
         other.trust_env = False
         other.post(f"{base}/sparql", data=b"ASK {}", headers=_client(next(_CLIENTS)), timeout=30).raise_for_status()
     next_answer = time.perf_counter() - start
-    while victim in set(_forked(pid)) or len(_forked(pid)) < len(before):
-        if time.perf_counter() - start > 30:
-            raise RuntimeError("no worker replaced the killed one within 30 s")
-        time.sleep(0.005)
-    replaced = time.perf_counter() - start
+    replaced = _wait_replaced(pid, victim, start)
     thread.join(60)
     return {"replaced_s": round(replaced, 3), "next_answer_s": round(next_answer, 3), "killed_query": answer}
 
@@ -475,16 +483,19 @@ def _targets(size: dict) -> dict:
     server, copy = size["server"], size["one_copy"]["copy_pss_mib"]
     slow = [q["name"] for q in server["queries"] if q["median_s"] is None or q["median_s"] >= LATENCY_TARGET]
     busy = server["replace_busy"]
-    replace = max(server["replace_idle_s"], busy.get("replaced_s", busy["next_answer_s"]), busy["next_answer_s"])
+    idle = server["replace_idle"]
+    replace = max(
+        idle["replaced_s"], idle["next_answer_s"], busy.get("replaced_s", busy["next_answer_s"]), busy["next_answer_s"]
+    )
     end = server.get("pss_end_mib", server["pss_after_queries_mib"])
     return {
         "at_descriptions": size["descriptions"],
-        "memory_ratio_forked": round(server["pss_forked_mib"]["total"] / copy, 2),
+        "memory_ratio_copied": round(server["pss_copied_mib"]["total"] / copy, 2),
         "memory_ratio_after_queries": round(server["pss_after_queries_mib"]["total"] / copy, 2),
         "memory_ratio_end": round(end["total"] / copy, 2),
         "memory_met": max(server["pss_after_queries_mib"]["total"], end["total"]) < MEMORY_TARGET * copy,
-        # the zygote and its workers alone: the server process's own memory is mostly its page cache (WARM_PAGES)
-        "pool_ratio_forked": round(_pool_pss(server["pss_forked_mib"]) / copy, 2),
+        # the copy's process and the workers alone: the server process's own memory is mostly its page cache
+        "pool_ratio_copied": round(_pool_pss(server["pss_copied_mib"]) / copy, 2),
         "pool_ratio_after_queries": round(_pool_pss(server["pss_after_queries_mib"]) / copy, 2),
         "ready_s": server.get("all_answering_s", server["first_answer_s"]),
         "ready_met": server.get("all_answering_s", server["first_answer_s"]) <= READY_TARGET,
@@ -496,7 +507,7 @@ def _targets(size: dict) -> dict:
 
 
 def _pool_pss(pss: dict) -> float:
-    return pss["zygote"] + pss["workers"]
+    return pss["copy"] + pss["workers"]
 
 
 def _met(flag: bool) -> str:
@@ -508,45 +519,60 @@ def markdown(figures: dict) -> str:
     largest = max(figures["sizes"], key=lambda size: size["descriptions"])
     copy = largest["one_copy"]["copy_pss_mib"]
     lines = [
-        "# One copy of the store: query workers forked from it",
+        "# One copy of the store for the ready-made queries, and the query workers beside it",
         "",
         f"Measured {figures['date']} by `python -m bench sharing` in {figures['runtime_s']:.0f} s, on "
         f"{machine['cpu']} ({machine['cores']} cores, {machine['memory_mib']} MiB), Python {machine['python']}, "
         f"pyoxigraph {machine.get('pyoxigraph')}. Load average {figures['load_average']['start']} at the start and "
         f"{figures['load_average']['end']} at the end (the machine is shared: times include waiting for a core). "
         "Memory is the proportional set size (PSS, `/proc/PID/smaps_rollup`) summed over `cap-ptce serve` and "
-        "all its descendants, so that pages shared by the zygote and its workers count once. "
-        f"Query times are medians of {figures['settings']['repeat']} runs through HTTP `/sparql`, after one first "
-        f"run in each of the {WORKERS} main workers.",
+        "all its descendants. "
+        + _warm_pages_note(figures["settings"].get("warm_pages", True))
+        + f"Query times are medians of {figures['settings']['repeat']} runs through HTTP `/sparql`, each query's text "
+        f"as its page runs it (so the server runs it on its in-memory copy), after {WORKERS} first runs.",
         "",
         f"## Targets at {targets['at_descriptions']:,} descriptions",
         "",
         *_scope_note(targets["at_descriptions"]),
         f"- Server and workers under {MEMORY_TARGET} × one in-memory copy ({copy:,.0f} MiB): "
-        f"{targets['memory_ratio_forked']} × once the workers are forked, {targets['memory_ratio_after_queries']} × "
+        f"{targets['memory_ratio_copied']} × once the copy is made, {targets['memory_ratio_after_queries']} × "
         f"after every ready-made query ran, {targets['memory_ratio_end']} × at the end "
-        f"({_warm_state(largest['server'])}): {_met(targets['memory_met'])}. The zygote and its workers alone: "
-        f"{targets['pool_ratio_forked']} × once forked, {targets['pool_ratio_after_queries']} × after the queries; "
+        f"({_warm_state(largest['server'])}): {_met(targets['memory_met'])}. The copy's process and the workers "
+        f"alone: {targets['pool_ratio_copied']} × once the copy is made, {targets['pool_ratio_after_queries']} × "
+        "after the queries; "
         f"the server process itself: {_server_share(largest)}.",
         f"- Every main worker answering within {READY_TARGET:g} s of start: after {targets['ready_s']} s "
-        f"(first answer after {largest['server']['first_answer_s']} s): {_met(targets['ready_met'])}; every main "
-        f"worker forked from the copy after {largest['server']['all_forked_s']} s.",
+        f"(first answer after {largest['server']['first_answer_s']} s): {_met(targets['ready_met'])}; the in-memory "
+        f"copy made after {largest['server']['copied_s']} s (the workers answer every query until then).",
         f"- A worker killed with SIGKILL replaced within {REPLACE_TARGET:g} s: {targets['replace_s']} s at most: "
         f"{_met(targets['replace_met'])}.",
         f"- Every ready-made query under {LATENCY_TARGET} s median: {_met(targets['latency_met'])}"
         + (f" (over: {', '.join(targets['over_latency'])})" if targets["over_latency"] else "")
         + ".",
         "",
-        "Why the memory grows after queries: pyoxigraph's in-memory store writes to every quad it reads (each "
-        "quad carries a lock and reference-counted links), so each page a worker's queries read becomes that "
-        "worker's own copy; a worker holding more than its budget (`WORKER_OWN_MEMORY_MB`) after a query is "
-        "forked afresh.",
+        "Why a copy that never forks: pyoxigraph's in-memory store writes to every quad it reads (each quad "
+        "carries a lock and reference-counted links), so a process forked from the copy makes each page its "
+        "queries read its own, at the cost of a page fault and a page copy; the copy's own threads share its "
+        "pages for nothing. The visitors' own queries run in the workers, which read the folder and are stopped "
+        "at the time limit.",
     ]
     if figures.get("notes"):
         lines += ["", "## Notes", "", *(f"- {note}" for note in figures["notes"])]
     for size in figures["sizes"]:
         lines += _size_section(size)
     return "\n".join(lines) + "\n"
+
+
+def _warm_pages_note(warm_pages: bool) -> str:
+    if warm_pages:
+        return (
+            "The server ran as it does by default, drawing its pages in the background as it starts (`WARM_PAGES`): "
+            "the queries share the cores with that warm-up, as the first visitors after a start do. "
+        )
+    return (
+        "The server ran with `WARM_PAGES=false`: no page warm-up shared the cores, as for visitors once the "
+        "warm-up has ended; its page cache stays nearly empty, so the memory figures leave out up to 256 MiB. "
+    )
 
 
 def _scope_note(size: int) -> list[str]:
@@ -560,6 +586,8 @@ def _scope_note(size: int) -> list[str]:
 
 
 def _warm_state(server: dict) -> str:
+    if not server.get("warm_pages", True):
+        return "no page warm-up"
     if server.get("warm_up_s") is None:
         return "the page warm-up still running"
     return f"the page warm-up ended after {server['warm_up_s']} s"
@@ -569,16 +597,16 @@ def _server_share(size: dict) -> str:
     server, copy = size["server"], size["one_copy"]["copy_pss_mib"]
     end = server.get("pss_end_mib", server["pss_after_queries_mib"])
     return (
-        f"{server['pss_forked_mib']['server']:,.0f} MiB once forked "
-        f"({server['pss_forked_mib']['server'] / copy:.2f} ×), {end['server']:,.0f} MiB at the end "
+        f"{server['pss_copied_mib']['server']:,.0f} MiB once the copy is made "
+        f"({server['pss_copied_mib']['server'] / copy:.2f} ×), {end['server']:,.0f} MiB at the end "
         f"({end['server'] / copy:.2f} ×)"
     )
 
 
 def _pss_cell(pss: dict) -> str:
     return (
-        f"{pss['total']:,.0f} MiB (server {pss['server']:,.0f}, zygote {pss['zygote']:,.0f}, "
-        f"workers {pss['workers']:,.0f}, other {pss['other']:,.0f}; workers' own pages "
+        f"{pss['total']:,.0f} MiB (server {pss['server']:,.0f}, copy {pss.get('copy', pss.get('zygote', 0)):,.0f}, "
+        f"workers {pss['workers']:,.0f}, other {pss['other']:,.0f}; workers' private pages "
         f"{', '.join(f'{p:,.0f}' for p in pss.get('workers_own', pss.get('workers_private_dirty', [])))} MiB)"
     )
 
@@ -593,23 +621,24 @@ def _size_section(size: dict) -> list[str]:
         f"idle interpreter {copy['idle_interpreter_pss_mib']} MiB).",
         f"- First answer {server['first_answer_s']} s after start, every main worker answering after "
         f"{server.get('all_answering_s')} s ({server['answering_workers_at_first_answer']} "
-        f"workers reading the folder meanwhile); every main worker forked from the copy after {server['all_forked_s']} s.",
-        f"- PSS once forked: {_pss_cell(server['pss_forked_mib'])}.",
-        f"- PSS after every ready-made query: {_pss_cell(server['pss_after_queries_mib'])}; a forked worker's "
-        f"budget of its own: {server.get('own_budget_mib')} MiB.",
+        f"workers reading the folder); the in-memory copy made after {server['copied_s']} s.",
+        f"- PSS once the copy is made: {_pss_cell(server['pss_copied_mib'])}.",
+        f"- PSS after every ready-made query: {_pss_cell(server['pss_after_queries_mib'])}.",
         f"- PSS at the end ({_warm_state(server)}, {server.get('runtime_s')} s after start): "
         f"{_pss_cell(server.get('pss_end_mib', server['pss_after_queries_mib']))}.",
-        f"- CPU (user + system, the server and its processes): {server.get('cpu_s_until_forked')} s until every "
-        f"worker was forked, {server.get('cpu_s_end')} s by the end.",
-        f"- Killed idle worker replaced in {server['replace_idle_s']} s; killed in the middle of a query: replaced "
-        f"after {server['replace_busy'].get('replaced_s')} s, another client's next query answered "
+        f"- CPU (user + system, the server and its processes): {server.get('cpu_s_until_copied')} s until the "
+        f"copy was made, {server.get('cpu_s_end')} s by the end.",
+        f"- Killed idle worker: the next queries answered {server['replace_idle']['next_answer_s']} s after the "
+        f"kill, a fresh worker had the store after {server['replace_idle']['replaced_s']} s; killed in the middle "
+        f"of a visitor's query: replaced after {server['replace_busy'].get('replaced_s')} s, another client's next "
+        "query answered "
         f"{server['replace_busy']['next_answer_s']} s after the kill (the killed query got "
         f"{server['replace_busy']['killed_query'].get('status')} {server['replace_busy']['killed_query'].get('error')}).",
     ]
     if "before" in size:
         before = size["before"]
         lines.append(
-            f"- Before (each worker copies the store): first answer {before['first_answer_s']} s, copies made after "
+            f"- Before (an earlier design): first answer {before['first_answer_s']} s, copies made after "
             f"{before['copies_made_s']} s, PSS {_pss_cell(before['pss_mib'])}."
         )
     lines += [

@@ -327,3 +327,31 @@ def test_cors_can_be_turned_off(kb):
     client = test_app(kb, CORS_ORIGINS="").test_client()
     response = client.get("/sparql", query_string={"query": "ASK {}"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+# --- a ready-made query's own text ------------------------------------------------------
+
+
+def _sent_request(client, monkeypatch, kb, data: dict) -> object:
+    """The QueryRequest that the endpoint hands to the knowledge base for ``data``."""
+    seen, run = {}, kb.run
+
+    def spy(request, *args, **kwargs):
+        seen["request"] = request
+        return run(request, *args, **kwargs)
+
+    monkeypatch.setattr(kb, "run", spy)
+    assert client.post("/sparql", data=data).status_code == 200
+    return seen["request"]
+
+
+def test_a_ready_made_querys_own_text_runs_as_its_page_runs_it_and_nothing_else_does(client, monkeypatch, kb):
+    from cap_ptce.queries import build
+
+    text = build("projets-par-region")
+    assert _sent_request(client, monkeypatch, kb, {"query": text}).ready_made
+    # a character changed, or a dataset of the visitor's: a visitor's query, stopped at the time limit
+    assert not _sent_request(client, monkeypatch, kb, {"query": text + " "}).ready_made
+    assert not _sent_request(client, monkeypatch, kb, {"query": COUNT_PROJECTS}).ready_made
+    dataset = {"query": text, "default-graph-uri": GRID_GRAPH}
+    assert not _sent_request(client, monkeypatch, kb, dataset).ready_made

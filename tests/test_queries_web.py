@@ -200,8 +200,10 @@ def test_the_pages_run_queries_under_the_endpoint_time_limit_and_sharing(client,
     monkeypatch.setattr(view, "run_table", spy)
     client.application.config.update(QUERY_TIMEOUT=2.5, MAX_RESULT_ROWS=123)
     assert client.get("/requetes/membres-ess").status_code == 200
-    # the time limit, shared with other clients; the rows follow the corpus, not MAX_RESULT_ROWS
-    assert seen == {"timeout": 2.5, "max_rows": view.READY_MADE_MAX_ROWS, "client": "127.0.0.1"}
+    # the time limit, shared with other clients; the rows follow the corpus, not MAX_RESULT_ROWS; and the
+    # mark of a ready-made query's text, which may run on the shared in-memory copy
+    limits = {"timeout": 2.5, "max_rows": view.READY_MADE_MAX_ROWS, "client": "127.0.0.1", "ready_made": True}
+    assert seen == limits
 
 
 def test_a_ready_made_query_with_more_rows_than_max_result_rows_answers_them_all(client, kb):

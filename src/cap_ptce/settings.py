@@ -94,13 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKERS_IN_MEMORY",
         True,
         bool,
-        "Query workers are forked from one in-memory copy of the store (workers reading the on-disk store answer until it is made): queries several times faster, at the cost of that copy and of the pages each worker's queries make its own; false to read the on-disk store directly.",
-    ),
-    Setting(
-        "WORKER_OWN_MEMORY_MB",
-        0,
-        int,
-        "MiB of its own a query worker forked from the in-memory copy may hold (pages of the copy its queries read, which pyoxigraph writes to); past it, the worker is forked afresh after its query, in milliseconds, and its next queries are slower while they copy pages again. 0: a quarter of the copy's size shared between the main and low-priority workers (at least 64), so that the server stays under 1.5 copies between queries on a large store.",
+        "The ready-made queries run on one in-memory copy of the store, in a process of its own, several at once, several times faster than on disk (the workers answer them until the copy is made, and when QUERY_WORKERS of them already run there); every other query runs in a worker reading the on-disk store, stopped at the time limit. False: no copy, every query reads the on-disk store.",
     ),
     Setting(
         "QUERIES_PER_CLIENT",

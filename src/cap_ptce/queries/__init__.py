@@ -44,6 +44,7 @@ __all__ = [
     "get_query",
     "build",
     "run_query",
+    "is_ready_made",
     "read_query",
     "query_text",
     "parse_query",
@@ -143,6 +144,21 @@ def get_query(name: str) -> ReadyQuery:
 def build(name: str, params: dict[str, str] | None = None) -> str:
     """The SPARQL text of the query ``name`` with ``params`` bound."""
     return get_query(name).build(params)
+
+
+def is_ready_made(text: str) -> bool:
+    """Whether ``text`` is, character for character, a ready-made query with its default parameters.
+
+    Such a text is ours whoever sends it (the query pages and their editor show
+    it so): the SPARQL endpoint runs it as the query pages do, on the server's
+    shared in-memory copy (:attr:`cap_ptce.sparql.QueryRequest.ready_made`).
+    """
+    return text in _default_texts()
+
+
+@cache
+def _default_texts() -> frozenset[str]:
+    return frozenset(query.build({}) for query in list_queries())
 
 
 def run_query(

@@ -95,25 +95,40 @@ TWIN_FORMATS: dict[str, str] = {fmt.name: fmt.content_type for fmt in sorted(TAB
 
 
 def run_terms(
-    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
+    kb: Any,
+    sparql: str,
+    *,
+    timeout: float | None = None,
+    max_rows: int = 10_000,
+    client: str | None = None,
+    ready_made: bool = False,
 ) -> tuple[list[str], list[list[Any]]]:
     """The variables and rows of a SELECT query run on ``kb``, as pyoxigraph terms (None when unbound)."""
-    body, _ = serialise(kb, sparql, "json", timeout=timeout, max_rows=max_rows, client=client)
+    body, _ = serialise(kb, sparql, "json", timeout=timeout, max_rows=max_rows, client=client, ready_made=ready_made)
     solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     variables = [variable.value for variable in solutions.variables]
     return variables, [[solution[name] for name in variables] for solution in solutions]
 
 
 def run_table(
-    kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
+    kb: Any,
+    sparql: str,
+    *,
+    timeout: float | None = None,
+    max_rows: int = 10_000,
+    client: str | None = None,
+    ready_made: bool = False,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The variables and rows of a SELECT query run on the knowledge base ``kb``.
 
     The query goes through the knowledge base's checks (read-only, nothing
     outside the store) and, with a ``timeout``, runs in a worker that is stopped
-    at the limit, shared with other ``client``s.
+    at the limit, shared with other ``client``s. ``ready_made``: the text is a
+    ready-made query of the catalogue, which may run on the server's shared
+    in-memory copy (:attr:`cap_ptce.sparql.QueryRequest.ready_made`); never for
+    a text that a user wrote.
     """
-    variables, terms = run_terms(kb, sparql, timeout=timeout, max_rows=max_rows, client=client)
+    variables, terms = run_terms(kb, sparql, timeout=timeout, max_rows=max_rows, client=client, ready_made=ready_made)
     return variables, [{name: python_value(term) for name, term in zip(variables, row)} for row in terms]
 
 
@@ -123,7 +138,14 @@ def rows(kb: Any, sparql: str, *, timeout: float | None = None, max_rows: int = 
 
 
 def serialise(
-    kb: Any, sparql: str, fmt: str, *, timeout: float | None = None, max_rows: int = 10_000, client: str | None = None
+    kb: Any,
+    sparql: str,
+    fmt: str,
+    *,
+    timeout: float | None = None,
+    max_rows: int = 10_000,
+    client: str | None = None,
+    ready_made: bool = False,
 ) -> tuple[bytes, str]:
     """The results of a SELECT query in a SPARQL 1.1 result format (csv, json, tsv, xml), and its media type."""
     if fmt not in TWIN_FORMATS:
@@ -132,7 +154,7 @@ def serialise(
             key="format",
             hint=f"formats : {', '.join(TWIN_FORMATS)}",
         )
-    request = QueryRequest(sparql)
+    request = QueryRequest(sparql, ready_made=ready_made)
     info = kb.check(request)
     if info.form != "SELECT":
         raise QueryRefusedError(

@@ -5,6 +5,7 @@
 - :mod:`.execute` runs a query on a pyoxigraph store and writes its results under a row cap;
 - :mod:`.pool` runs queries in worker processes, killed at the time limit, and
   :mod:`.sharing` shares them between clients; :mod:`.workers` is what a worker runs;
+  :mod:`.memory` holds one in-memory copy of the store for the ready-made queries;
 - :mod:`.description` builds the SPARQL 1.1 Service Description.
 
 Owns: everything about one SPARQL request, whatever store answers it. May

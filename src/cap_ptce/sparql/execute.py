@@ -21,12 +21,19 @@ __all__ = ["QueryRequest", "QueryResult", "execute", "dataset_options", "write_s
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query and its protocol dataset (None: not given, so the query's own FROM or the union)."""
+    """A query and its protocol dataset (None: not given, so the query's own FROM or the union).
+
+    ``ready_made``: the text is one of the catalogue's ready-made queries (with
+    checked parameters), whose cost is known; such a query may run where it
+    cannot be stopped at the time limit, on the shared in-memory copy
+    (:mod:`.memory`). Never set it for a text that a user wrote.
+    """
 
     text: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
+    ready_made: bool = False
 
     @property
     def has_protocol_dataset(self) -> bool:

@@ -12,11 +12,12 @@ module in them.
 Workers come in two kinds: the main ones, and low-priority ones (``nice``)
 for clients that used their share of query time (:mod:`.sharing`).
 
-With ``in_memory``, one process, the zygote (:mod:`.zygote`), copies the store
-into memory once, and workers are forked from it: in milliseconds, sharing the
-copy's pages. Until the copy is made, workers started as above read the folder,
-so that queries are answered within seconds of start; they are retired as the
-forked ones take over.
+With ``in_memory``, one process (:mod:`.memory`) copies the store into memory
+once and answers the ready-made queries from it, in threads that share the one
+copy: several times faster than on the folder, and no copy per worker. Those
+queries cannot be stopped there, so only queries of known cost go there, and
+at most ``size`` at once; every other query, and the ready-made ones while the
+copy is being made or busy, runs in a worker as above.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from .ends import rebuilt_error, stopped_error
 from .execute import QueryRequest, QueryResult
 from .formats import ResultFormat
 from .inspect import QueryInfo
+from .memory import MemoryCopy
 from .sharing import ClientLedger, Sharing
-from .zygote import ForkedProcess, Zygote
 
 __all__ = ["WorkerPool", "MAIN", "HEAVY"]
 
@@ -47,16 +48,7 @@ log = logging.getLogger(__name__)
 MAIN, HEAVY = "main", "heavy"
 _NICENESS = {MAIN: 0, HEAVY: 10}  # at nice 10 a process gets about a tenth of a core that others want
 _STARTING = 120.0  # seconds a query waits for the first worker of its kind to open the store
-_ZYGOTE_RESTARTS = 3  # copies made again after the zygote died, before the pool stays on the folder
-# Of the 1.5 copies the server may hold in all, what the workers may make their own together: the zygote
-# holds one copy, the server process the rest (its libraries, its store handle, its page cache).
-_OWN_SHARE = 0.25
-# Under 64 MiB a worker, the memory saved is worth less than the queries' time: at 1,000 descriptions (a 206 MiB
-# copy) a quarter of the copy gave 17 MiB a worker, and the ready-made queries' median 125 ms against 47 ms at
-# 64 MiB, for 62 MiB more in all (without the page warm-up, on the quiet machine). From about 770 MiB of copy, the
-# quarter is larger.
-_OWN_FLOOR_MIB = 64.0
-_OWN_REPORT_WAIT = 5.0  # seconds the pool waits for a forked worker to say how much it holds after a query
+_COPY_RESTARTS = 3  # copies made again after the copy's process died, before ready-made queries stay on the folder
 _BUSY_HINT = (
     "le serveur est saturé : réessayez dans quelques secondes / the server is saturated: retry in a few seconds"
 )
@@ -64,14 +56,10 @@ _BUSY_HINT = (
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen | ForkedProcess
+    process: subprocess.Popen
     conn: Connection
     kind: str
     _stopping: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def forked(self) -> bool:
-        return isinstance(self.process, ForkedProcess)
 
     def stop(self) -> None:
         """Kill the process and close its connection, once, whichever threads ask (a query's, close())."""
@@ -94,17 +82,12 @@ class _Kind:
 class WorkerPool:
     """``size`` worker processes, each with the store at ``location`` (a folder or an N-Quads file).
 
-    With ``in_memory``, workers are forked from one in-memory copy of the data
-    (see the module's docstring): queries run several times faster than on the
-    read-only folder (measured 3 ms against 16 ms for a GROUP BY on 300
-    descriptions). A worker takes jobs only once its store is open.
-    ``sharing`` adds the low-priority workers and the limits per client.
-
-    pyoxigraph's in-memory store writes to each quad a query reads, so the
-    pages a forked worker reads become its own; a worker that holds more than
-    :attr:`own_budget_mib` of its own after a query is replaced by a fresh fork
-    (whose first queries are slower as they copy pages again). ``own_mib`` sets
-    that budget; None derives it from the copy's size (see :meth:`_own_budget`).
+    With ``in_memory``, the ready-made queries run on one in-memory copy of the
+    data (see the module's docstring): several times faster than on the
+    read-only folder (at 10,000 descriptions, `financement-par-projet` in 0.4 s
+    against 2.0 s), and a single copy however many queries run at once. A
+    worker takes jobs only once its store is open. ``sharing`` adds the
+    low-priority workers and the limits per client.
     """
 
     def __init__(
@@ -116,7 +99,6 @@ class WorkerPool:
         in_memory: bool = True,
         memory_mib: int | None = None,
         sharing: Sharing | None = None,
-        own_mib: int | None = None,
     ) -> None:
         if size < 1:
             raise errors.ParameterError(f"QUERY_WORKERS must be at least 1, not {size}", key="QUERY_WORKERS")
@@ -128,13 +110,6 @@ class WorkerPool:
         self.size = size
         self.in_memory = in_memory
         self.memory_mib = memory_mib or None
-        if own_mib is not None and own_mib < 0:
-            raise errors.ParameterError(
-                f"WORKER_OWN_MEMORY_MB must be positive (or 0 for a budget derived from the copy), not {own_mib}",
-                key="WORKER_OWN_MEMORY_MB",
-            )
-        self.own_mib = own_mib or None  # a forked worker that made more of the copy its own is forked afresh
-        self.own_budget_mib: float | None = None  # set once the copy is made
         self.sharing = sharing or Sharing()
         self.clients = ClientLedger(self.sharing)
         self._prefixes = prefixes or {}
@@ -145,22 +120,16 @@ class WorkerPool:
         self._failure: str | None = None
         self._started: set[str] = set()
         self._ready: set[str] = set()  # kinds of which a worker has opened the store
-        self._zygote: Zygote | None = None  # once its copy is made: workers are forked from it
-        self._zygote_starts = 0
-        self._copying: Zygote | None = None  # a zygote still making its copy
+        self._copy: MemoryCopy | None = None  # once its copy is made: the ready-made queries run there
+        self._copy_starts = 0
+        self._copying: MemoryCopy | None = None  # a copy still being made
+        # the copy's threads under way: as many as the main workers, each held until its query really ends
+        self._copy_slots = threading.BoundedSemaphore(size)
         self._start_kind(MAIN)  # low-priority workers start when a client first needs them
 
     # --- processes ------------------------------------------------------------------------
 
     def _start(self, kind: str) -> _Worker:
-        zygote = self._zygote
-        if zygote is not None:
-            try:
-                process, conn = zygote.fork(_NICENESS[kind], self.own_budget_mib)
-            except errors.StoreError as exc:  # the zygote is going: start one on the folder meanwhile
-                log.warning("%s", exc)
-            else:
-                return self._track(_Worker(process, conn, kind))
         ours, theirs = socket.socketpair()
         command = [
             sys.executable,
@@ -169,16 +138,13 @@ class WorkerPool:
             _WORKER_MAIN,
             str(theirs.fileno()),
             self.location,
-            "disk",  # with in_memory, the zygote makes the one copy: these workers only bridge until then
             str(self.memory_mib or 0),
             _PACKAGE_ROOT,
             str(_NICENESS[kind]),
         ]
         process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
-        return self._track(_Worker(process, Connection(ours.detach()), kind))
-
-    def _track(self, worker: _Worker) -> _Worker:
+        worker = _Worker(process, Connection(ours.detach()), kind)
         worker.conn.send(self._prefixes)
         with self._lock:
             self._all.add(worker)
@@ -216,116 +182,54 @@ class WorkerPool:
             return
         self._failure = None
         self._ready.add(kind)
-        self._hand_out(worker)
+        self._kinds[kind].idle.put(worker)
         if self.in_memory:  # once queries are answered: making the copy takes both cores for a while
-            self._start_zygote(first=True)
-
-    def _hand_out(self, worker: _Worker, own: float = 0.0) -> None:
-        """Make ``worker`` free for the next query; one on the folder, or holding too much, gives way to a fork."""
-        budget = self.own_budget_mib
-        if self._zygote is not None and (not worker.forked or (budget is not None and own > budget)):
-            self._replace(worker)
-            return
-        self._kinds[worker.kind].idle.put(worker)
-
-    def _hand_out_after_report(self, worker: _Worker) -> None:
-        """Hand out a forked worker once it said how much memory it holds of its own (after its answer)."""
-        try:
-            if not worker.conn.poll(_OWN_REPORT_WAIT):
-                raise EOFError
-            _, own = worker.conn.recv()
-        except (EOFError, OSError):  # it ended or hangs: a fresh one takes its place
-            self._replace(worker)
-            return
-        self._hand_out(worker, own)
-
-    def _own_budget(self, zygote: Zygote) -> float:
-        """MiB of its own a forked worker may hold: ``own_mib``, or a share of the copy split between the workers.
-
-        The derived budget keeps the server, the zygote and the workers under
-        1.5 copies between queries: the zygote holds one, the workers at most
-        ``_OWN_SHARE`` of one together, the server process what is left.
-        """
-        if self.own_mib:
-            return float(self.own_mib)
-        workers = self.size + self.sharing.heavy_workers
-        return round(max(_OWN_FLOOR_MIB, _OWN_SHARE * zygote.copy_mib / workers), 1)
+            self._start_copy(first=True)
 
     # --- the one in-memory copy -----------------------------------------------------------
 
-    def _start_zygote(self, *, first: bool = False) -> None:
+    def _start_copy(self, *, first: bool = False) -> None:
         with self._lock:
-            if first and self._zygote_starts:
+            if first and self._copy_starts:
                 return
-            self._zygote_starts += 1
-        threading.Thread(target=self._await_zygote, daemon=True, name="cap-ptce-zygote-start").start()
+            self._copy_starts += 1
+        threading.Thread(target=self._await_copy, daemon=True, name="cap-ptce-copy-start").start()
 
-    def _await_zygote(self) -> None:
-        """Start the zygote; once its copy is made, fork the workers and retire those on the folder."""
+    def _await_copy(self) -> None:
+        """Start the copy's process; once its copy is made, the ready-made queries run there."""
         started = time.monotonic()
         with self._lock:
             if self._closed:
                 return
-            zygote = self._copying = Zygote(
-                self.location, self.memory_mib, on_lost=self._zygote_lost, on_ended=self._worker_ended
-            )
+            copy = self._copying = MemoryCopy(self.location, on_lost=self._copy_lost)
         try:
-            zygote.wait_ready()
+            copy.wait_ready()
         except errors.StoreError as exc:
             if not self._closed:
-                log.error("%s; the query workers go on reading the folder", exc)
+                log.error("%s; the ready-made queries go on reading the folder", exc)
             return
         with self._lock:
             self._copying = None
             if self._closed:
-                zygote.close()
+                copy.close()
                 return
-            self.own_budget_mib = self._own_budget(zygote)  # before the zygote: a worker forked from it needs it
-            self._zygote = zygote
+            self._copy = copy
         log.info(
-            "store copied into memory in %.1f s (%s quads, %.0f MiB): query workers are forked from it, "
-            "and forked afresh past %.0f MiB of their own",
+            "store copied into memory in %.1f s (%s quads, %.0f MiB): the ready-made queries run on it",
             time.monotonic() - started,
-            zygote.quads,
-            zygote.copy_mib,
-            self.own_budget_mib,
+            copy.quads,
+            copy.mib,
         )
-        for worker in self._retire_idle(lambda worker: not worker.forked):  # busy ones give way when done
-            self._start_in_background(worker.kind)
 
-    def _zygote_lost(self, zygote: Zygote) -> None:
-        """The zygote died: its workers go with it; workers on the folder serve while a new copy is made."""
+    def _copy_lost(self, copy: MemoryCopy) -> None:
+        """The copy's process died: the workers answer every query while a new copy is made."""
         with self._lock:
-            if self._zygote is not zygote or self._closed:
+            if self._copy is not copy or self._closed:
                 return
-            self._zygote = None
-        log.error("the process holding the in-memory copy of the store ended (exit %s)", zygote.process.poll())
-        for worker in self._retire_idle(lambda worker: worker.forked):
-            self._start_in_background(worker.kind)
-        if self._zygote_starts <= _ZYGOTE_RESTARTS:
-            self._start_zygote()
-
-    def _worker_ended(self, pid: int) -> None:
-        """A forked worker ended: if it was free (killed by an operator, say), a fresh one takes its place now."""
-        for worker in self._retire_idle(lambda worker: worker.forked and worker.process.pid == pid):
-            self._start_in_background(worker.kind)
-
-    def _retire_idle(self, retired) -> list[_Worker]:
-        """Stop the idle workers for which ``retired`` is true; the others stay free."""
-        stopped = []
-        for pool in self._kinds.values():
-            kept = []
-            while True:
-                try:
-                    worker = pool.idle.get_nowait()
-                except queue.Empty:
-                    break
-                (stopped if worker is not None and retired(worker) else kept).append(worker)
-            for worker in kept:
-                pool.idle.put(worker)
-        for worker in stopped:
-            self._discard(worker)
-        return stopped
+            self._copy = None
+        log.error("the process holding the in-memory copy of the store ended (exit %s)", copy.process.poll())
+        if self._copy_starts <= _COPY_RESTARTS:
+            self._start_copy()
 
     def wait_until_ready(self, timeout: float = 60.0) -> None:
         """Block until one main worker is ready (for a server that should answer at once)."""
@@ -344,13 +248,21 @@ class WorkerPool:
         max_rows: int,
         client: str | None = None,
     ) -> QueryResult:
-        """Run the query in a free worker; QueryTimeoutError if it takes longer than ``timeout``.
+        """Run the query in a free worker, or a ready-made one on the copy; QueryTimeoutError past ``timeout``.
 
         ``client`` (an address, say) shares the workers with the others as
         :mod:`.sharing` says; None is not limited.
         """
         job = (request, info, fmt, max_rows)
         with self.clients.slot(client, timeout):
+            if request.ready_made and not self.clients.is_heavy(client):
+                started = time.monotonic()
+                try:
+                    answered = self._run_in_copy(job, timeout)
+                finally:
+                    self.clients.charge(client, time.monotonic() - started)
+                if answered is not None:
+                    return answered
             kind = self._kind_for(client)
             worker = self._acquire(kind, timeout)
             started = time.monotonic()
@@ -360,6 +272,49 @@ class WorkerPool:
                 return self._run_in_main(worker, job, timeout, started)
             finally:
                 self.clients.charge(client, time.monotonic() - started)
+
+    def _run_in_copy(self, job: tuple, timeout: float) -> QueryResult | None:
+        """The result of a ready-made query from the in-memory copy; None if the copy cannot take it now.
+
+        The copy takes as many queries at once as there are main workers; past
+        that, or while the copy is being made, a worker answers. A query past
+        ``timeout`` keeps its thread in the copy until it ends (a thread cannot
+        be stopped): its slot is given back only then.
+        """
+        copy = self._copy
+        if copy is None or not self._copy_slots.acquire(blocking=False):
+            return None
+        try:
+            conn = copy.send(job, self._prefixes)
+        except errors.StoreError:  # the copy is going: a worker answers
+            self._copy_slots.release()
+            return None
+        if not conn.poll(timeout):
+            threading.Thread(target=self._free_slot_when_done, args=(conn,), daemon=True).start()
+            raise errors.QueryTimeoutError(
+                f"the query ran for more than {timeout:g} s",
+                hint="réessayez dans un moment, le serveur est chargé / retry in a while, the server is busy",
+            )
+        try:
+            status, payload = conn.recv()
+        except (EOFError, OSError):  # the copy's process ended under it: a worker answers
+            return None
+        finally:
+            conn.close()
+            self._copy_slots.release()
+        if status == "error":
+            raise rebuilt_error(*payload)
+        return payload
+
+    def _free_slot_when_done(self, conn: Connection) -> None:
+        """Give the copy's slot back once the query that outran its time limit has ended there."""
+        try:
+            conn.poll(None)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+            self._copy_slots.release()
 
     def _run_in_main(self, worker: _Worker, job: tuple, timeout: float, started: float) -> QueryResult:
         """Run in a main worker for at most ``main_seconds``, then again in a low-priority one for the rest."""
@@ -401,10 +356,7 @@ class WorkerPool:
             code = _exit_code(worker)
             self._replace(worker)
             raise stopped_error(code, exc, self.memory_mib) from None
-        if worker.forked:  # its report comes once the answer is sent: the client does not wait for it
-            threading.Thread(target=self._hand_out_after_report, args=(worker,), daemon=True).start()
-        else:
-            self._hand_out(worker)
+        self._kinds[worker.kind].idle.put(worker)
         if status == "error":
             raise rebuilt_error(*payload)
         return payload
@@ -431,6 +383,9 @@ class WorkerPool:
                 worker = pool.idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 break
+            if worker is not None and worker.process.poll() is not None:  # it died while idle (an operator's kill)
+                self._replace(worker)
+                continue
             if worker is not None:
                 return worker
             if self._failure is not None:
@@ -454,16 +409,16 @@ class WorkerPool:
             self._start_in_background(worker.kind)
 
     def close(self) -> None:
-        """Stop every worker, and the zygote."""
+        """Stop every worker, and the copy's process."""
         with self._lock:
             self._closed = True
             workers, self._all = list(self._all), set()
-            zygotes = [self._zygote, self._copying]
-            self._zygote = self._copying = None
+            copies = [self._copy, self._copying]
+            self._copy = self._copying = None
         for worker in workers:
             worker.stop()
-        for zygote in filter(None, zygotes):
-            zygote.close()
+        for copy in filter(None, copies):
+            copy.close()
 
 
 class _OutOfShare(Exception):
@@ -482,8 +437,7 @@ def _exit_code(worker: _Worker) -> int | None:
 # which may be how the server found it; appended, it cannot shadow the standard library.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _WORKER_MAIN = (
-    "import sys; sys.path.append(sys.argv[5]); from multiprocessing.connection import Connection; "
+    "import sys; sys.path.append(sys.argv[4]); from multiprocessing.connection import Connection; "
     "from cap_ptce.sparql.workers import serve_on_large_stack; "
-    "serve_on_large_stack(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == 'memory', "
-    "int(sys.argv[4]) or None, int(sys.argv[6]))"
+    "serve_on_large_stack(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]) or None, int(sys.argv[5]))"
 )

@@ -22,9 +22,8 @@ from .. import errors
 from .execute import QueryRequest, QueryResult, execute
 from .formats import ResultFormat
 from .inspect import QueryInfo
-from .owned import OwnMemory
 
-__all__ = ["syntax_error", "run_safely", "serve_on_large_stack", "serve_store", "memory_error"]
+__all__ = ["syntax_error", "run_safely", "serve_on_large_stack", "outcome", "memory_error"]
 
 log = logging.getLogger(__name__)
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
@@ -91,15 +90,6 @@ def open_for_queries(location: str):
     return pyoxigraph.Store.read_only(location)
 
 
-def copy_into_memory(on_disk):
-    """An in-memory copy of a store (pyoxigraph lets other threads run meanwhile)."""
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    store.bulk_load(on_disk.dump(format=pyoxigraph.RdfFormat.N_QUADS), format=pyoxigraph.RdfFormat.N_QUADS)
-    return store
-
-
 def cap_memory(allowance_mib: int | None) -> None:
     """Let this process use ``allowance_mib`` MiB more address space than it holds now, and no more.
 
@@ -123,26 +113,9 @@ def cap_memory(allowance_mib: int | None) -> None:
 QUERY_STACK_BYTES = 256 * 2**20
 
 
-def serve_on_large_stack(
-    conn: Connection, location: str, in_memory: bool, memory_mib: int | None = None, niceness: int = 0
-) -> None:
+def serve_on_large_stack(conn: Connection, location: str, memory_mib: int | None = None, niceness: int = 0) -> None:
     """Body of a started worker process: open the store at ``location`` and answer (see :func:`_serve`)."""
-    _run_on_large_stack(_serve, (conn, location, in_memory, memory_mib), niceness)
-
-
-def serve_store(
-    conn: Connection, store, memory_mib: int | None = None, niceness: int = 0, own_budget_mib: float | None = None
-) -> None:
-    """Body of a worker forked from the one in-memory copy (:mod:`.zygote`): answer from ``store``.
-
-    After each answer, the worker also sends ``("own", MiB)``: the memory it
-    holds as its own (:class:`.owned.OwnMemory`, exact once it may be past
-    ``own_budget_mib``), worked out once the answer is on its way, so that the
-    pool can fork a fresh worker in place of one that made too much of the copy
-    its own.
-    """
-    own = OwnMemory(own_budget_mib)
-    _run_on_large_stack(_serve_from, (conn, lambda: store, memory_mib, own), niceness)
+    _run_on_large_stack(_serve, (conn, location, memory_mib), niceness)
 
 
 def _run_on_large_stack(body, args: tuple, niceness: int) -> None:
@@ -179,46 +152,18 @@ def _die_with_parent(interval: float = 1.0) -> None:
     threading.Thread(target=watch, daemon=True, name="cap-ptce-parent-watch").start()
 
 
-def _serve(conn: Connection, location: str, in_memory: bool, memory_mib: int | None = None) -> None:
-    """Open the store at ``location`` and answer jobs.
-
-    With ``in_memory``, a folder is copied into memory in the background while
-    the worker already answers from the folder: a restart takes a second, and
-    queries speed up once the copy is done. The memory cap is set once the
-    store the worker keeps is in place.
-    """
-    current: dict = {}
+def _serve(conn: Connection, location: str, memory_mib: int | None = None) -> None:
+    """Open the store at ``location`` and answer jobs, under the memory cap once the store is open."""
 
     def open_store():
-        current["store"] = open_for_queries(location)
-        if in_memory and not location.endswith(".nq"):
-
-            def copy() -> None:
-                current.update(store=copy_into_memory(current["store"]))
-                cap_memory(memory_mib)
-
-            threading.Thread(target=copy, daemon=True).start()
-            return lambda: current["store"]
+        store = open_for_queries(location)
         cap_memory(memory_mib)
-        return lambda: current["store"]
+        return lambda: store
 
     _answer(conn, open_store, location, memory_mib)
 
 
-def _serve_from(conn: Connection, opened, memory_mib: int | None, own: OwnMemory) -> None:
-    """Answer jobs on a store that is already in memory, under the memory cap."""
-
-    def open_store():
-        store = opened()
-        cap_memory(memory_mib)
-        return lambda: store
-
-    _answer(conn, open_store, "the in-memory copy", memory_mib, own=own)
-
-
-def _answer(
-    conn: Connection, open_store, where: str, memory_mib: int | None = None, *, own: OwnMemory | None = None
-) -> None:
+def _answer(conn: Connection, open_store, where: str, memory_mib: int | None = None) -> None:
     """Receive the prefixes, open the store, say so, answer jobs until the socket closes."""
     prefixes = conn.recv()
     try:
@@ -232,16 +177,14 @@ def _answer(
             request, info, fmt, max_rows = conn.recv()
         except (EOFError, OSError):  # the server closed its end, or went away (SIGTERM, SIGKILL): nothing to say
             return
-        outcome = _outcome(current(), request, info, fmt, max_rows, prefixes, memory_mib)
+        answer = outcome(current(), request, info, fmt, max_rows, prefixes, memory_mib)
         try:
-            conn.send(outcome)
-            if own is not None:
-                conn.send(("own", own.now()))
+            conn.send(answer)
         except OSError:  # the server went away while the query ran
             return
 
 
-def _outcome(store, request, info, fmt, max_rows, prefixes, memory_mib) -> tuple:
+def outcome(store, request, info, fmt, max_rows, prefixes, memory_mib) -> tuple:
     """What to send back for one job: the result, or the error as ours."""
     try:
         return ("ok", run_safely(store, request, info, fmt, max_rows, prefixes))

@@ -120,14 +120,12 @@ class KnowledgeBase:
         graph_store: str | None = None,
         sharing: Sharing | None = None,
         store_timeout: float | None = None,
-        worker_own_mib: int | None = None,
     ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
         ``workers`` query processes answer queries run with a time limit; with
-        ``workers_in_memory`` they are forked from one in-memory copy of the
-        store, and one holding more than ``worker_own_mib`` MiB of its own is
-        forked afresh (see :class:`cap_ptce.sparql.WorkerPool`). A query may use
+        ``workers_in_memory`` the ready-made queries run on one in-memory copy
+        of the store (see :class:`cap_ptce.sparql.WorkerPool`). A query may use
         ``query_memory_mib`` MiB in its worker (None: no limit).
         ``sharing`` says how clients share the workers (:mod:`cap_ptce.sparql.sharing`).
         A SPARQL server gets ``store_timeout`` seconds to answer each write and
@@ -136,7 +134,6 @@ class KnowledgeBase:
         options = {
             "workers": workers,
             "query_memory_mib": query_memory_mib,
-            "worker_own_mib": worker_own_mib,
             "prefixes": _prefixes(),
             "sharing": sharing,
         }

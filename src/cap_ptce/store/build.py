@@ -40,7 +40,6 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
         "workers": int(config["QUERY_WORKERS"]),
         "workers_in_memory": bool(config["WORKERS_IN_MEMORY"]),
         "query_memory_mib": int(config["QUERY_MEMORY_MB"]) or None,
-        "worker_own_mib": int(config["WORKER_OWN_MEMORY_MB"]) or None,
         "sharing": sharing_of(config),
     }
     loader = partial(default_loader, base=config["BASE_IRI"] or None)

@@ -39,7 +39,7 @@ def _remove_orphan_snapshots() -> None:
 
     A process stopped by SIGKILL (a test run cut short, the out-of-memory killer) cannot remove its copy,
     a few megabytes to gigabytes each; the copy's name carries the pid of its writer, and a copy whose
-    writer is gone is read by no one (its workers and zygote end with it).
+    writer is gone is read by no one (its workers and in-memory copy end with it).
     """
     for path in Path(tempfile.gettempdir()).glob(f"{_SNAPSHOT_PREFIX}*.nq"):
         pid = path.name[len(_SNAPSHOT_PREFIX) :].partition("-")[0]
@@ -122,7 +122,6 @@ class LocalStore:
         workers: int = 2,
         workers_in_memory: bool = True,
         query_memory_mib: int | None = None,
-        worker_own_mib: int | None = None,
         prefixes: dict[str, str] | None = None,
         sharing: Sharing | None = None,
     ) -> None:
@@ -131,7 +130,6 @@ class LocalStore:
         self.workers = workers
         self.workers_in_memory = workers_in_memory
         self.query_memory_mib = query_memory_mib
-        self.worker_own_mib = worker_own_mib
         self._prefixes = prefixes or {}
         self._store = _open(self.path) if self.path else ox.Store()
         self._pool: WorkerPool | None = None
@@ -338,7 +336,6 @@ class LocalStore:
                     in_memory=self.workers_in_memory,
                     memory_mib=self.query_memory_mib,
                     sharing=self.sharing,
-                    own_mib=self.worker_own_mib,
                 )
             return self._pool
 
@@ -364,7 +361,7 @@ class LocalStore:
         return self._snapshot
 
     def _readers_checkpoint(self) -> Path:
-        """A checkpoint of the folder for the workers and the zygote to read, while the store settles apart.
+        """A checkpoint of the folder for the workers and the in-memory copy to read, while the store settles apart.
 
         Read-only readers must not see the files they open lazily removed by a
         compaction; settling them first (``optimize``) took 17–27 s at 10,000

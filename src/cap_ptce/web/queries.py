@@ -78,7 +78,7 @@ def _detail(name: str) -> Response:
     status = 200
     try:
         context["sparql"] = query.build(params)
-        context["variables"], rows = run_table(get_kb(), context["sparql"], **_limits())
+        context["variables"], rows = run_table(get_kb(), context["sparql"], ready_made=True, **_limits())
         context["total"] = len(rows)
         # A page stays readable: the first rows only; the twins hold them all.
         context["rows"] = [{var: _cell(row.get(var), lang) for var in context["variables"]} for row in rows[:PAGE_ROWS]]
@@ -108,7 +108,7 @@ def twin(name: str, suffix: str) -> Response:
 
 def _twin(name: str, suffix: str) -> Response:
     query = get_query(name)
-    body, media_type = serialise(get_kb(), query.build(_params(query)), suffix, **_limits())
+    body, media_type = serialise(get_kb(), query.build(_params(query)), suffix, ready_made=True, **_limits())
     if suffix == "csv" and request.args.get("raw", "").lower() not in _YES:
         body = neutralise_csv(body)
     response = Response(body, content_type=media_type)
@@ -125,7 +125,7 @@ def _twin(name: str, suffix: str) -> Response:
 def csv_metadata(name: str) -> Response:
     """The CSVW metadata of a CSV twin: its columns, their titles and datatypes (W3C *Tabular Data on the Web*)."""
     query = get_query(name)
-    variables, rows = run_terms(get_kb(), query.build(_params(query)), **_limits())
+    variables, rows = run_terms(get_kb(), query.build(_params(query)), ready_made=True, **_limits())
     csv_url = _page_path(query.name, ".csv").rsplit("/", 1)[1]
     response = jsonify(csvw_metadata(query, variables, rows, csv_url))
     response.content_type = CSVW

@@ -26,7 +26,7 @@ from werkzeug.http import parse_accept_header, parse_options_header
 from ..errors import InputError, ParameterError, QueryRefusedError, QueryTooLargeError
 from ..i18n import texts
 from ..publish.headers import content_security_policy, style_hash
-from ..queries import list_queries
+from ..queries import is_ready_made, list_queries
 from ..sparql import GRAPH_FORMATS, QueryRequest, choose_format
 from ..sparql.csvsafe import neutralise_csv
 from ..sparql.description import service_description
@@ -194,6 +194,8 @@ def protocol_request() -> tuple[QueryRequest | None, list[str], bool]:
             default_graphs=default if has_dataset else None,
             named_graphs=named if has_dataset else None,
             base_iri=request.base_url,
+            # a ready-made query's own text, with no dataset of the visitor's: run as its page runs it
+            ready_made=not has_dataset and is_ready_made(text),
         ),
         formats,
         raw,
