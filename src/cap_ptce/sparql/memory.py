@@ -39,11 +39,11 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .. import errors
+from .workers import QUERY_STACK_BYTES, die_with_parent, outcome
 
 __all__ = ["MemoryCopy", "COPY_NICENESS"]
 
@@ -129,7 +129,7 @@ def copy_main(control_fd: int, location: str) -> None:
     """Body of the copy's process: copy the store, then answer queries until the pool goes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the server's to handle: it ends the copy
     control = socket.socket(fileno=control_fd)
-    _watch_parent()
+    die_with_parent(0.5)  # even while it copies or answers
     try:
         store = _copy_at_low_priority(location)
     except (OSError, SyntaxError, ValueError) as exc:
@@ -200,18 +200,6 @@ def _copy_of(location: str):
     return store
 
 
-def _watch_parent(interval: float = 0.5) -> None:
-    """End this process if the server dies, even while it copies or answers."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(interval)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True, name="cap-ptce-copy-watch").start()
-
-
 def _return_freed_memory() -> None:
     """Give back the heap freed while loading: the copy's process holds the copy, not the load's leftovers."""
     try:
@@ -232,8 +220,6 @@ def _resident_mib() -> float:
 
 def _answer_on_request(control: socket.socket, store) -> None:
     """Answer each query handed over ``control`` in a thread of its own, until the pool goes."""
-    from .workers import QUERY_STACK_BYTES
-
     threading.stack_size(QUERY_STACK_BYTES)  # the threads made from now on take deep queries
     while True:
         data, fds, _, _ = socket.recv_fds(control, _MESSAGE, 1)
@@ -247,8 +233,6 @@ def _answer_on_request(control: socket.socket, store) -> None:
 
 def _answer_one(fd: int, store) -> None:
     """Answer one ready-made query; any other is refused (only queries of known cost may run unstoppable here)."""
-    from .workers import outcome
-
     conn = Connection(fd)
     try:
         prefixes, (request, info, fmt, max_rows) = conn.recv()

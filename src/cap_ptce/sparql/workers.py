@@ -23,7 +23,7 @@ from .execute import QueryRequest, QueryResult, execute
 from .formats import ResultFormat
 from .inspect import QueryInfo
 
-__all__ = ["syntax_error", "run_safely", "serve_on_large_stack", "outcome", "memory_error"]
+__all__ = ["syntax_error", "run_safely", "serve_on_large_stack", "outcome", "memory_error", "die_with_parent"]
 
 log = logging.getLogger(__name__)
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
@@ -127,15 +127,15 @@ def _run_on_large_stack(body, args: tuple, niceness: int) -> None:
     """
     if niceness:
         os.nice(niceness)
-    _die_with_parent()
+    die_with_parent()
     threading.stack_size(QUERY_STACK_BYTES)
     thread = threading.Thread(target=body, args=args, name="cap-ptce-query")
     thread.start()
     thread.join()
 
 
-def _die_with_parent(interval: float = 1.0) -> None:
-    """End this process soon after its parent dies, even in the middle of a query.
+def die_with_parent(interval: float = 1.0) -> None:
+    """End this process soon after its parent dies, even in the middle of a query (a worker's, the copy's).
 
     An idle worker sees its socket close; a busy one would run its query to the end
     (nothing else stops it once the parent that keeps the time is gone). Linux's
