@@ -403,11 +403,23 @@ def _replace_idle(session: requests.Session, base: str, pid: int) -> dict:
     victim = sorted(_workers_on_folder(pid))[0]
     start = time.perf_counter()
     os.kill(victim, signal.SIGKILL)
+    while _running(victim):  # dead once the kernel has closed its files: a query racing the kill is another test
+        time.sleep(0.001)
     for _ in range(WORKERS):  # each idle worker in turn: the dead one is met
-        session.post(f"{base}/sparql", data=b"ASK {}", headers=_client(next(_CLIENTS)), timeout=30).raise_for_status()
+        answer = session.post(f"{base}/sparql", data=b"ASK {}", headers=_client(next(_CLIENTS)), timeout=30)
+        if answer.status_code != 200:
+            raise RuntimeError(f"a query after killing an idle worker got {answer.status_code}: {answer.text[:500]}")
     next_answer = time.perf_counter() - start
     replaced = _wait_replaced(pid, victim, start)
     return {"replaced_s": round(replaced, 3), "next_answer_s": round(next_answer, 3)}
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie, waiting to be reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def _wait_replaced(pid: int, victim: int, start: float) -> float:

@@ -122,6 +122,19 @@ def test_an_idle_worker_killed_is_replaced_before_a_query_needs_it(tmp_path):
         pool.close()
 
 
+def test_a_worker_that_died_just_before_it_was_handed_a_query_gives_it_to_another(tmp_path):
+    pool = copy_ready(WorkerPool(busy_snapshot(tmp_path), 1))
+    try:
+        [idle] = list(pool._all)
+        os.kill(idle.process.pid, signal.SIGKILL)
+        idle.process.wait(10)
+        idle.process.poll = lambda: None  # as if the kill came just after the pool looked at it
+        assert run_csv(pool, COUNT) == b"n\r\n300\r\n"  # no client sees the dead worker
+        assert idle not in pool._all
+    finally:
+        pool.close()
+
+
 def test_one_copy_of_the_store_answers_ready_made_queries_at_once(tmp_path):
     quads = "".join(f'<http://example.org/s{i}> <http://example.org/p{i % 7}> "valeur {i}" .\n' for i in range(150_000))
     with KnowledgeBase.temporary(workers=2) as kb:

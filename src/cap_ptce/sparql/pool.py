@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 MAIN, HEAVY = "main", "heavy"
 _NICENESS = {MAIN: 0, HEAVY: 10}  # at nice 10 a process gets about a tenth of a core that others want
 _STARTING = 120.0  # seconds a query waits for the first worker of its kind to open the store
+_HANDOVERS = 3  # workers a query tries when each was found dead as it was handed the query
 _COPY_RESTARTS = 3  # copies made again after the copy's process died, before ready-made queries stay on the folder
 _BUSY_HINT = (
     "le serveur est saturé : réessayez dans quelques secondes / the server is saturated: retry in a few seconds"
@@ -264,14 +265,18 @@ class WorkerPool:
                 if answered is not None:
                     return answered
             kind = self._kind_for(client)
-            worker = self._acquire(kind, timeout)
-            started = time.monotonic()
-            try:
-                if kind == HEAVY or client is None or not self.sharing.heavy_workers:
-                    return self._run_in(worker, job, timeout)
-                return self._run_in_main(worker, job, timeout, started)
-            finally:
-                self.clients.charge(client, time.monotonic() - started)
+            for _ in range(_HANDOVERS):
+                worker = self._acquire(kind, timeout)
+                started = time.monotonic()
+                try:
+                    if kind == HEAVY or client is None or not self.sharing.heavy_workers:
+                        return self._run_in(worker, job, timeout)
+                    return self._run_in_main(worker, job, timeout, started)
+                except _NotHandedOver:  # the worker died before it got the query: another one takes it
+                    continue
+                finally:
+                    self.clients.charge(client, time.monotonic() - started)
+            raise errors.ServerBusyError("the query workers kept dying before they got the query", hint=_BUSY_HINT)
 
     def _run_in_copy(self, job: tuple, timeout: float) -> QueryResult | None:
         """The result of a ready-made query from the in-memory copy; None if the copy cannot take it now.
@@ -342,6 +347,10 @@ class WorkerPool:
         """The query's result from ``worker``, stopped after ``timeout`` (``limit``: the time limit to report)."""
         try:
             worker.conn.send(job)
+        except OSError:  # it died idle (an operator's kill) just before this query picked it
+            self._replace(worker)
+            raise _NotHandedOver from None
+        try:
             if not worker.conn.poll(timeout):
                 self._replace(worker)
                 if stop_silently:
@@ -423,6 +432,10 @@ class WorkerPool:
 
 class _OutOfShare(Exception):
     """A query used its share of a main worker (``main_seconds``) and was stopped there."""
+
+
+class _NotHandedOver(Exception):
+    """The worker was dead before the query reached it: nothing ran, another worker may take the query."""
 
 
 def _exit_code(worker: _Worker) -> int | None:
