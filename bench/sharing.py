@@ -515,7 +515,17 @@ def _targets(size: dict) -> dict:
         "replace_met": replace <= REPLACE_TARGET,
         "over_latency": slow,
         "latency_met": not slow,
+        # the first run computes the answer; the later ones are served from the cache of answers
+        "first_run_s": _first_runs_range(server["queries"]),
+        "first_over_latency": [
+            q["name"] for q in server["queries"] if q["first_runs_s"] and q["first_runs_s"][0] >= LATENCY_TARGET
+        ],
     }
+
+
+def _first_runs_range(queries: list[dict]) -> list[float] | None:
+    firsts = [q["first_runs_s"][0] for q in queries if q["first_runs_s"]]
+    return [min(firsts), max(firsts)] if firsts else None
 
 
 def _pool_pss(pss: dict) -> float:
@@ -541,7 +551,9 @@ def markdown(figures: dict) -> str:
         "all its descendants. "
         + _warm_pages_note(figures["settings"].get("warm_pages", True))
         + f"Query times are medians of {figures['settings']['repeat']} runs through HTTP `/sparql`, each query's text "
-        f"as its page runs it (so the server runs it on its in-memory copy), after {WORKERS} first runs.",
+        f"as its page runs it, after {WORKERS} first runs: the first run computes the answer on the in-memory copy "
+        "(or a worker, before the copy is made), and the server keeps it until the store is written, so the later "
+        "runs are served from memory.",
         "",
         f"## Targets at {targets['at_descriptions']:,} descriptions",
         "",
@@ -560,6 +572,7 @@ def markdown(figures: dict) -> str:
         f"{_met(targets['replace_met'])}.",
         f"- Every ready-made query under {LATENCY_TARGET} s median: {_met(targets['latency_met'])}"
         + (f" (over: {', '.join(targets['over_latency'])})" if targets["over_latency"] else "")
+        + _first_runs_note(targets)
         + ".",
         "",
         "Why a copy that never forks: pyoxigraph's in-memory store writes to every quad it reads (each quad "
@@ -573,6 +586,18 @@ def markdown(figures: dict) -> str:
     for size in figures["sizes"]:
         lines += _size_section(size)
     return "\n".join(lines) + "\n"
+
+
+def _first_runs_note(targets: dict) -> str:
+    """What the first run of each query, the one that computes its answer, took."""
+    if not targets.get("first_run_s"):
+        return ""
+    low, high = targets["first_run_s"]
+    over = targets["first_over_latency"]
+    return (
+        f"; the median is of answers kept in memory: the first run of each, which computed it, took {low}–{high} s"
+        + (f", {len(over)} over {LATENCY_TARGET} s ({', '.join(over)})" if over else "")
+    )
 
 
 def _warm_pages_note(warm_pages: bool) -> str:

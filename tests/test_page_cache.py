@@ -166,3 +166,44 @@ def test_the_warm_up_draws_pages_while_the_cache_keeps_them_and_leaves_the_catal
     assert not any(path == "/catalog" for path, _ in draws)
     client = app.test_client()
     assert client.get("/catalog.fr.html").status_code == 200  # drawn for its first visitor
+
+
+def test_a_ready_made_querys_text_posted_to_the_endpoint_is_run_once_per_store_version_and_format(app, monkeypatch):
+    from cap_ptce.queries import get_query
+
+    with app.app_context():
+        from cap_ptce.web.sparql import get_kb
+
+        kb = get_kb()
+    runs = []
+    real = kb.run
+
+    def counted(query, fmt, **kwargs):
+        runs.append((query.text, fmt.name))
+        return real(query, fmt, **kwargs)
+
+    monkeypatch.setattr(kb, "run", counted)
+    text = get_query("projets-par-maturite").build({})
+    client = app.test_client()
+    json_accept = {"Accept": "application/sparql-results+json"}
+    first = client.post("/sparql", data={"query": text}, headers=json_accept)
+    again = client.get("/sparql", query_string={"query": text}, headers=json_accept)  # GET or POST: one answer
+    assert first.status_code == again.status_code == 200
+    assert first.get_data() == again.get_data() and first.headers["ETag"] == again.headers["ETag"]
+    assert first.headers["Vary"] == "Accept" and again.content_type.startswith("application/sparql-results+json")
+    assert len(runs) == 1
+    unchanged = client.get(
+        "/sparql", query_string={"query": text}, headers={**json_accept, "If-None-Match": first.headers["ETag"]}
+    )
+    assert unchanged.status_code == 304 and len(runs) == 1
+    csv = client.post("/sparql", data={"query": text}, headers={"Accept": "text/csv"})
+    raw = client.post("/sparql", data={"query": text, "raw": "true"}, headers={"Accept": "text/csv"})
+    assert csv.content_type.startswith("text/csv") and raw.status_code == 200
+    assert len(runs) == 3  # one per format, and CSV cells as they are apart
+    for _ in range(2):  # a visitor's text, even one space away, is run each time
+        assert client.post("/sparql", data={"query": text + " "}, headers=json_accept).status_code == 200
+    assert len(runs) == 5
+    with app.app_context():
+        kb.load_reference_graphs(license=app.config["LICENSE"])  # a write: the store's next version
+    assert client.post("/sparql", data={"query": text}, headers=json_accept).get_data() == first.get_data()
+    assert len(runs) == 6

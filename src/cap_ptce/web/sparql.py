@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
 import json
 import logging
 import re
@@ -32,6 +33,7 @@ from ..sparql.csvsafe import neutralise_csv
 from ..sparql.description import service_description
 from ..store import KnowledgeBase
 from ..store.build import build_kb
+from .cache import cached
 from .limits import client_key
 
 __all__ = ["bp", "init_app", "get_kb", "set_kb", "protocol_request"]
@@ -211,17 +213,37 @@ def endpoint() -> Response:
     query, formats, raw = protocol_request()
     if query is None:
         return _without_query(formats)
-    return protocol_answer(get_kb(), query, formats, raw)
+    kb = get_kb()
+    if query.ready_made:
+        return _ready_made_answer(kb, query, formats, raw)
+    return protocol_answer(kb, query, formats, raw)
 
 
-def protocol_answer(kb, query: QueryRequest, formats: list[str], raw: bool) -> Response:
+def _ready_made_answer(kb: KnowledgeBase, query: QueryRequest, formats: list[str], raw: bool) -> Response:
+    """A ready-made query's own text: run once per version of the store and format, as its pages are.
+
+    Its answer is the same for every visitor until the store is written, so it
+    is kept with the pages (:mod:`cap_ptce.web.cache`): GET or POST, it is
+    served from memory with its ``ETag``. A visitor's own text is run each time.
+    """
+    from .site import get_site  # the site reads the knowledge base through this module
+
+    info = kb.check(query)
+    fmt = choose_format(info.form, request.headers.get("Accept"), formats)
+    text_hash = hashlib.sha256(query.text.encode()).hexdigest()
+    key = f"/sparql?ready-made={text_hash}&format={fmt.name}&raw={raw and fmt.name == 'csv'}"
+    return cached(get_site().documents, key, lambda: protocol_answer(kb, query, formats, raw, info=info), limit=False)
+
+
+def protocol_answer(kb, query: QueryRequest, formats: list[str], raw: bool, *, info=None) -> Response:
     """The answer of the SPARQL 1.1 Protocol to ``query`` on ``kb``, in the format asked for.
 
     Shared by every endpoint of the app (the whole knowledge base, and a
     dashboard's selection): the same limits per client, CSV cells neutralised
-    unless ``raw``, tables sent as attachments.
+    unless ``raw``, tables sent as attachments. ``info`` is the query's check,
+    when the caller made it already.
     """
-    info = kb.check(query)
+    info = info or kb.check(query)
     fmt = choose_format(info.form, request.headers.get("Accept"), formats)
     config = current_app.config
     result = kb.run(
