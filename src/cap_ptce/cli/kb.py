@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -36,6 +37,11 @@ Exemples / examples:
 
 \b
 Réglages (docs/settings.md) / settings: --set NAME=VALUE, or CAP_PTCE_NAME=VALUE.
+
+\b
+Arrêt / stopping: Ctrl-C, ou SIGTERM (systemd, docker stop) : le store, ses
+processus et les fichiers qu'ils lisent sont fermés / Ctrl-C, or SIGTERM
+(systemd, docker stop): the store, its processes and the files they read are closed.
 """
 
 _SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "removed": "-", "failed": "!"}
@@ -244,21 +250,41 @@ def serve(
     overrides = {**_assigned(assignments), "STORE": store, "CORPUS": str(corpus) if corpus else None}
     overrides.update(QUERY_TIMEOUT=timeout, QUERY_WORKERS=workers)
     app = create_app({name: value for name, value in overrides.items() if value is not None})
-    with app.app_context():
-        kb = get_kb()  # load now, so that errors show at start and the first query is fast
-        kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
-        # graphs, not triples: counting the triples reads the whole store (1.5 s at 10,000 descriptions)
-        counts = f"{len(kb.graph_names())} graphes / graphs"
-    server = make_server(app, host, port)
-    if app.config["WARM_PAGES"]:
-        warm_in_background(app)
-    for line in serving_lines(host, server.effective_port, counts):
-        click.echo(line)
+    signal.signal(signal.SIGTERM, _stop_serving)  # from here on, the store is closed at exit: see _Stopped
     try:
-        server.run()
-    finally:
-        server.close()
+        with app.app_context():
+            kb = get_kb()  # load now, so that errors show at start and the first query is fast
+            kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
+            # graphs, not triples: counting the triples reads the whole store (1.5 s at 10,000 descriptions)
+            counts = f"{len(kb.graph_names())} graphes / graphs"
+        server = make_server(app, host, port)
+        if app.config["WARM_PAGES"]:
+            warm_in_background(app)
+        for line in serving_lines(host, server.effective_port, counts):
+            click.echo(line)
+        try:
+            server.run()
+        finally:
+            server.close()
+    except _Stopped:
+        click.echo("arrêté (SIGTERM) / stopped (SIGTERM)", err=True)
     return 0
+
+
+class _Stopped(BaseException):
+    """SIGTERM, as systemd or ``docker stop`` sends it, received by ``serve``.
+
+    Python's own answer to SIGTERM ends the process on the spot: the store was
+    not closed, and the N-Quads copy of a memory store (up to gigabytes in the
+    temporary folder) or the readers' checkpoint beside a folder stayed behind.
+    Raised in the main thread instead, it ends ``serve`` as Ctrl-C does, and the
+    knowledge base is closed at exit (its workers and copy stopped, their files
+    removed). A BaseException, so that no ``except Exception`` on the way takes it.
+    """
+
+
+def _stop_serving(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def _assigned(assignments: tuple[str, ...]) -> dict:

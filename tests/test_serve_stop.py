@@ -1,0 +1,64 @@
+"""``cap-ptce serve`` stopped as a service manager stops it (SIGTERM) ends cleanly and leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+import requests
+
+from cap_ptce.store import KnowledgeBase
+from servehelpers import cap_ptce_serve
+
+ASK = {"query": "ASK { ?s ?p ?o }"}
+
+
+def _group_ended(pgid: int, timeout: float = 10) -> bool:
+    """Whether every process of the server's group (the server, its copy, its workers) has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _stopped_with_sigterm(live) -> int:
+    live.process.send_signal(signal.SIGTERM)
+    return live.process.wait(60)
+
+
+@pytest.mark.parametrize("where", ["memory", "folder"])
+def test_sigterm_ends_the_server_its_copy_and_workers_and_removes_the_files_they_read(tmp_path, where):
+    temporary = tmp_path / "tmp"  # the N-Quads copy of a memory store for its readers goes here
+    temporary.mkdir()
+    args = ["--set", "WARM_PAGES=false"]
+    folder = tmp_path / "store"
+    if where == "folder":
+        with KnowledgeBase.open(folder) as kb:
+            kb.load_graph(
+                "http://example.org/g", "<http://example.org/a> <http://example.org/b> <http://example.org/c> ."
+            )
+        args += ["--store", str(folder)]
+    with cap_ptce_serve(tmp_path, *args, env={"TMPDIR": str(temporary)}) as live:
+        answer = requests.post(f"{live.url}/sparql", data=ASK, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        if where == "memory":
+            assert [p.name for p in temporary.glob("cap-ptce-snapshot-*.nq")]  # what its readers read
+        else:
+            assert (tmp_path / "store.readers").is_dir()
+        code = _stopped_with_sigterm(live)
+        log = live.log_text()
+    assert code == 0, log
+    assert "Traceback" not in log
+    assert "SIGTERM" in log  # it says why it stopped
+    assert _group_ended(live.process.pid), "a process of the server outlived it"
+    assert not list(temporary.glob("cap-ptce-snapshot-*")), "the N-Quads copy was left in the temporary folder"
+    assert not (tmp_path / "store.readers").exists(), "the readers' checkpoint was left beside the store"
+    if where == "folder":
+        with KnowledgeBase.open(folder) as kb:  # the store was closed, not cut: it opens and holds its data
+            assert "http://example.org/g" in kb.graph_names()
