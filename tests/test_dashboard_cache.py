@@ -170,3 +170,36 @@ def test_a_document_asked_with_options_is_drawn_each_time_under_the_limit(app, m
         from cap_ptce.web.site import get_site
 
         assert not [key for key in get_site().documents._entries if "q09" in key]
+
+
+def test_a_selections_endpoint_makes_its_knowledge_base_under_the_limit_and_a_long_wait_is_a_503(monkeypatch):
+    busy_app = create_app({"TESTING": True, "RENDERS": 1, "RENDER_WAIT": 0.2})
+    client = busy_app.test_client()
+    client.get("/tableau-de-bord/rapport.md")  # the knowledge base and the whole corpus's view, made first
+    real = dashboard_view.render_report
+    started = threading.Event()
+
+    def slow(report, fmt):
+        started.set()
+        time.sleep(1)
+        return real(report, fmt)
+
+    monkeypatch.setattr(dashboard_view, "render_report", slow)
+    ask = {"data": {"query": "ASK { ?s ?p ?o }"}, "headers": {"Accept": "application/json"}}
+    answers = {}
+    try:
+        first = threading.Thread(
+            target=lambda: answers.setdefault("first", client.get("/tableau-de-bord/rapport.html"))
+        )
+        first.start()
+        assert started.wait(30)
+        # a selection's knowledge base is a copy of its projects' graphs: made in this process, like a drawing
+        answers["busy"] = busy_app.test_client().post("/tableau-de-bord/sparql?region=32", **ask)
+        first.join()
+        answers["then"] = busy_app.test_client().post("/tableau-de-bord/sparql?region=32", **ask)
+    finally:
+        busy_app.extensions["cap_ptce"]["kb"].close()
+    assert answers["first"].status_code == 200
+    assert answers["busy"].status_code == 503 and answers["busy"].headers["Retry-After"]
+    assert answers["busy"].get_json()["error"] == "ServerBusyError"
+    assert answers["then"].status_code == 200 and answers["then"].get_json()["boolean"] is True

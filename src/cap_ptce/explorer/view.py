@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from .dashboard import Chart, build_chart, build_dashboard, chart_spec
 from .facets import Selection
@@ -50,16 +52,28 @@ class CorpusView:
         """The IRIs of the projects in ``selection``."""
         return frozenset(p.iri for p in self.explore(selection.sorted_by("nom"), "fr").projects)
 
-    def kb_for(self, selection: Selection):
-        """The knowledge base of ``selection``: the whole one when nothing narrows it."""
+    def kb_for(self, selection: Selection, *, making: Callable[[Callable[[], Any]], Any] | None = None):
+        """The knowledge base of ``selection``: the whole one when nothing narrows it.
+
+        ``making``, if given, runs the making of a selection's base when none is
+        kept for it (the web app's limit on work done at once): ``making(make)``
+        returns ``make()``, or raises. The view's lock is not held meanwhile.
+        """
         if selection.is_everything:
             return self.kb
         key = self.matching(selection)
         if len(key) == len(self.projects("fr")):
             return self.kb
         with self._lock:
-            if key not in self._bases:
-                self._bases[key] = subset_kb(self.kb, set(key))
+            if key in self._bases:
+                self._bases.move_to_end(key)
+                return self._bases[key]
+        made = (making or _now)(lambda: subset_kb(self.kb, set(key)))
+        with self._lock:
+            if key in self._bases:  # another request made it meanwhile
+                made.close()
+            else:
+                self._bases[key] = made
                 while len(self._bases) > _KEPT_BASES:
                     self._bases.popitem(last=False)[1].close()
             self._bases.move_to_end(key)
@@ -90,3 +104,7 @@ class CorpusView:
             for base in self._bases.values():
                 base.close()
             self._bases.clear()
+
+
+def _now(make: Callable[[], Any]) -> Any:
+    return make()

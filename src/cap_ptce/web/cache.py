@@ -22,12 +22,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Flask, Response, current_app, g, request
 
 from ..errors import ServerBusyError
 
-__all__ = ["DocumentCache", "init_app", "cached", "limited"]
+__all__ = ["DocumentCache", "init_app", "cached", "limited", "under_limit"]
+
+T = TypeVar("T")
 
 _BUDGET_BYTES = 256 * 2**20  # the whole site of a 1,000-project corpus fits in about a fifth of it
 
@@ -106,7 +109,7 @@ class _Renders:
         self.slots = threading.BoundedSemaphore(max(1, at_once))
         self.wait = wait
 
-    def draw(self, draw: Callable[[], Response]) -> Response:
+    def draw(self, draw: Callable[[], T]) -> T:
         if not self.slots.acquire(timeout=self.wait):
             raise ServerBusyError(
                 f"too many pages are being drawn at once; none could start within {self.wait:g} s",
@@ -140,3 +143,9 @@ def limited(draw: Callable[[], Response]) -> Response:
     """``draw`` under the app's limit, not kept: for answers whose variants are too many to keep, made conditional."""
     renders: _Renders = current_app.extensions["cap_ptce.renders"]
     return renders.draw(draw).make_conditional(request)
+
+
+def under_limit(work: Callable[[], T]) -> T:
+    """``work`` (not a document: a selection's knowledge base, say) under the app's limit on drawings."""
+    renders: _Renders = current_app.extensions["cap_ptce.renders"]
+    return renders.draw(work)

@@ -32,7 +32,7 @@ from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, filter_labels, render_report
 from ..sparql.csvsafe import needs_neutralising
 from . import links
-from .cache import cached, limited
+from .cache import cached, limited, under_limit
 from .explorer import (
     DASHBOARD_ROUTES,
     ROUTES,
@@ -172,7 +172,8 @@ def selection_sparql() -> Response:
     if query is None:  # no query: the editor, pointed at this endpoint
         fragment = urlencode({"endpoint": selection_endpoint(selection, lang)}, quote_via=quote)
         return redirect(links.relative(request.path, "/sparql") + "#" + fragment, code=303)
-    return protocol_answer(corpus_view().kb_for(selection), query, formats, raw)
+    # a selection's knowledge base not kept yet is a copy of its projects' graphs, made in this process
+    return protocol_answer(corpus_view().kb_for(selection, making=under_limit), query, formats, raw)
 
 
 @bp.get(REPORT_ROUTES["fr"] + ".<fmt>")
