@@ -403,7 +403,9 @@ def _replace_idle(session: requests.Session, base: str, pid: int) -> dict:
     victim = sorted(_workers_on_folder(pid))[0]
     start = time.perf_counter()
     os.kill(victim, signal.SIGKILL)
-    while _running(victim):  # dead once the kernel has closed its files: a query racing the kill is another test
+    while _running(
+        victim
+    ):  # dead once its main thread is a zombie (the pool looks at the same): a query racing the kill is another test
         time.sleep(0.001)
     for _ in range(WORKERS):  # each idle worker in turn: the dead one is met
         answer = session.post(f"{base}/sparql", data=b"ASK {}", headers=_client(next(_CLIENTS)), timeout=30)

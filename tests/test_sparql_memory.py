@@ -316,3 +316,41 @@ def test_workers_on_a_folder_read_a_checkpoint_that_goes_with_them(tmp_path):
     assert not readers.exists()
     with KnowledgeBase.open(folder, workers=1) as kb:  # the folder is free again: the compaction has ended
         assert count(kb) == 2
+
+
+# A process whose main thread ends while another thread holds the socket open for a second: what a worker
+# killed while idle looks like for a few milliseconds (its engine's threads still ending).
+_ENDING = """
+import ctypes, platform, socket, sys, threading, time
+held = socket.socket(fileno=int(sys.argv[1]))
+threading.Thread(target=time.sleep, args=(1.0,)).start()
+ctypes.CDLL(None).syscall({"x86_64": 60, "aarch64": 93}[platform.machine()], 0)  # SYS_exit: this thread alone
+"""
+
+
+def test_a_worker_whose_main_thread_has_ended_is_not_handed_a_query(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    from multiprocessing.connection import Connection
+
+    from cap_ptce.sparql.pool import MAIN, _Worker
+
+    pool = copy_ready(WorkerPool(busy_snapshot(tmp_path), 1))
+    try:
+        real = pool._kinds[MAIN].idle.get()
+        ours, theirs = socket.socketpair()
+        process = subprocess.Popen([sys.executable, "-c", _ENDING, str(theirs.fileno())], pass_fds=[theirs.fileno()])
+        theirs.close()
+        ending = _Worker(process, Connection(ours.detach()), MAIN)
+        deadline = time.monotonic() + 10
+        while _alive(process.pid) and time.monotonic() < deadline:  # its main thread a zombie, its socket open
+            time.sleep(0.01)
+        assert not _alive(process.pid) and process.poll() is None
+        pool._all.add(ending)
+        pool._kinds[MAIN].idle.put(ending)
+        assert run_csv(pool, COUNT) == b"n\r\n300\r\n"  # no client sees the dying worker
+        assert ending not in pool._all
+        assert real in pool._all  # taken out of the queue for this test: closed with the pool
+    finally:
+        pool.close()

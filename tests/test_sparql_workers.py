@@ -335,3 +335,19 @@ def test_a_worker_whose_server_went_away_ends_quietly(gone, while_answering):
     conn = _ServerGone(gone, jobs=[job] if while_answering else [], fail_on_send=while_answering)
     _answer(conn, lambda: lambda: ox.Store(), "a store")  # returns: no traceback in the server's log
     assert conn.sent[0] == ("ready", None) and len(conn.sent) == 1
+
+
+def test_a_worker_whose_server_went_away_while_it_opened_the_store_ends_quietly():
+    """A server stopping while a fresh worker opens its store: the worker has nobody to tell, and says nothing."""
+    import socket
+    from multiprocessing.connection import Connection
+
+    from cap_ptce.sparql.workers import _answer
+
+    ours, theirs = socket.socketpair()
+    server, worker = Connection(ours.detach()), Connection(theirs.detach())
+    server.send({})  # the prefixes
+    server.close()  # then the server goes, before the worker is ready
+    opened = []
+    _answer(worker, lambda: opened.append(True) or (lambda: None), "the folder")  # returns, raises nothing
+    assert opened == [True]

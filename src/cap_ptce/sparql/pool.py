@@ -392,7 +392,7 @@ class WorkerPool:
                 worker = pool.idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 break
-            if worker is not None and worker.process.poll() is not None:  # it died while idle (an operator's kill)
+            if worker is not None and _ended(worker):  # it died while idle (an operator's kill)
                 self._replace(worker)
                 continue
             if worker is not None:
@@ -436,6 +436,24 @@ class _OutOfShare(Exception):
 
 class _NotHandedOver(Exception):
     """The worker was dead before the query reached it: nothing ran, another worker may take the query."""
+
+
+def _ended(worker: _Worker) -> bool:
+    """Whether the worker's process has ended, or is ending.
+
+    A worker killed while idle ends its main thread first: for a few
+    milliseconds its other threads (the engine's) still end, the system does
+    not report it dead (``poll`` says it runs) and its socket still takes what
+    is sent, then closes unread. On Linux, its main thread's state (zombie)
+    tells it at once.
+    """
+    if worker.process.poll() is not None:
+        return True
+    try:
+        state = Path(f"/proc/{worker.process.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):  # not Linux: the system's word alone
+        return False
+    return state in {b"Z", b"X"}
 
 
 def _exit_code(worker: _Worker) -> int | None:

@@ -165,13 +165,16 @@ def _serve(conn: Connection, location: str, memory_mib: int | None = None) -> No
 
 def _answer(conn: Connection, open_store, where: str, memory_mib: int | None = None) -> None:
     """Receive the prefixes, open the store, say so, answer jobs until the socket closes."""
-    prefixes = conn.recv()
     try:
-        current = open_store()
-    except OSError as exc:
-        conn.send(("failed", f"cannot open {where}: {exc}"))
+        prefixes = conn.recv()
+        try:
+            current = open_store()
+        except OSError as exc:
+            conn.send(("failed", f"cannot open {where}: {exc}"))
+            return
+        conn.send(("ready", None))
+    except (EOFError, OSError):  # the server stopped while this worker was starting: nobody to tell
         return
-    conn.send(("ready", None))
     while True:
         try:
             request, info, fmt, max_rows = conn.recv()
