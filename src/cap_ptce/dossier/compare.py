@@ -30,7 +30,7 @@ Usage::
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from statistics import median
 
@@ -205,8 +205,9 @@ def _areas(geo, zone: str, code: str | None) -> set[str]:
 def corpus_profiles(kb) -> list[Profile]:
     """The profile of every project of the corpus of ``kb`` (a :class:`cap_ptce.store.KnowledgeBase`): the
     register's real poles are no applications, and are left aside."""
-    completeness = {row["projet"].value: float(row["completude"].value) for row in kb.select(_COMPLETENESS)}
-    return _profiles(kb.select, completeness)
+    select = partial(kb.select, ready_made=True)  # the program's own queries: on the server's in-memory copy
+    completeness = {row["projet"].value: float(row["completude"].value) for row in select(_COMPLETENESS)}
+    return _profiles(select, completeness)
 
 
 def profile_of_graph(graph: Graph, completeness: float | None = None) -> Profile:

@@ -156,7 +156,7 @@ def build_chart(spec: ChartSpec, kb_for: Callable[[Selection], Any], selection: 
     query = get_query(spec.query)
     params = {"langue": lang} if any(p.name == "langue" for p in query.parameters) else {}
     series = [
-        Series(key, label, sub, sparql, *run_table(kb_for(sub), sparql))
+        Series(key, label, sub, sparql, *run_table(kb_for(sub), sparql, ready_made=True))
         for key, label, sub in _series_selections(spec, selection, lang)
         for sparql in [build(spec.query, params)]
     ]

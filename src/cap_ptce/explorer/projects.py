@@ -101,7 +101,8 @@ def read_projects(kb, lang: str) -> list[ProjectRow]:
     sparql = _query_text().replace('= "fr")', f'= "{lang}")')
     rows: dict[str, ProjectRow] = {}
     texts: dict[str, list[str]] = {}
-    for row in kb.select(sparql, max_rows=1_000_000):
+    # one of the program's own queries: on the server's in-memory copy, 7.6 s at 10,000 descriptions, not 26
+    for row in kb.select(sparql, max_rows=1_000_000, ready_made=True):
         iri = row["projet"].value
         project = rows.setdefault(iri, ProjectRow(iri, iri.rstrip("/").rsplit("/", 1)[-1]))
         _add(project, row["facette"].value, row["valeur"].value, row.get("libelle"), texts.setdefault(iri, []))

@@ -24,7 +24,8 @@ class QueryRequest:
     """A query and its protocol dataset (None: not given, so the query's own FROM or the union).
 
     ``ready_made``: the text is one of the catalogue's ready-made queries (with
-    checked parameters), whose cost is known; such a query may run where it
+    checked parameters), or another of the program's own queries (the
+    explorer's table), whose cost is known; such a query may run where it
     cannot be stopped at the time limit, on the shared in-memory copy
     (:mod:`.memory`). Never set it for a text that a user wrote.
     """

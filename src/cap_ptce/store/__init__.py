@@ -362,13 +362,19 @@ class KnowledgeBase:
         fmt = fmt or choose_format(info.form, None)
         return self._backend.run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
 
-    def select(self, sparql: str, *, max_rows: int = 10_000, timeout: float | None = None) -> list[dict]:
-        """Rows of a SELECT query as dicts of pyoxigraph terms (unbound variables are absent)."""
-        if self.check(QueryRequest(sparql)).form != "SELECT":
+    def select(
+        self, sparql: str, *, max_rows: int = 10_000, timeout: float | None = None, ready_made: bool = False
+    ) -> list[dict]:
+        """Rows of a SELECT query as dicts of pyoxigraph terms (unbound variables are absent).
+
+        ``ready_made``: the query is one of the program's own, of known cost (see
+        :attr:`~cap_ptce.sparql.QueryRequest.ready_made`): it may run on the
+        server's in-memory copy. Never for a text that a user wrote.
+        """
+        request = QueryRequest(sparql, ready_made=ready_made)
+        if self.check(request).form != "SELECT":
             raise QueryRefusedError("select() runs SELECT queries only", hint="use run() for the others")
-        result = self.run(
-            QueryRequest(sparql), choose_format("SELECT", None, ["json"]), timeout=timeout, max_rows=max_rows
-        )
+        result = self.run(request, choose_format("SELECT", None, ["json"]), timeout=timeout, max_rows=max_rows)
         solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
         names = [variable.value for variable in solutions.variables]
         return [{n: t for n, t in zip(names, row) if t is not None} for row in solutions]

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, g, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from markupsafe import Markup
 
 from ..errors import NotFoundError
@@ -32,19 +32,19 @@ from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, filter_labels, render_report
 from ..sparql.csvsafe import needs_neutralising
 from . import links
-from .cache import cached, limited, under_limit
+from .cache import limited, under_limit
 from .explorer import (
     DASHBOARD_ROUTES,
     ROUTES,
     canonical_redirect,
     corpus_view,
+    drawn_once,
     page_path,
     page_selection,
     route_lang,
     selection_of_request,
     switch_to,
 )
-from .site import get_site
 from .sparql import protocol_answer, protocol_request
 
 __all__ = ["bp", "REPORT_ROUTES", "static_paths"]
@@ -71,14 +71,8 @@ def page() -> Response | str | tuple[str, int]:
 
 
 def _drawn_once(selection: Selection, draw: Callable[[], Response], *depends_on: str) -> Response:
-    """The answer of ``draw``, drawn once per path, selection, language and version of the store, in its turn.
-
-    The path names the language and the format; the selection is keyed by its one address, so that
-    ``?region=32&dispositif=crte`` and ``?dispositif=crte&region=32`` share their answer. A write to
-    the store empties the site's cache. Only filters the explorer accepts get here: a bad one is a 400 first.
-    """
-    key = "#".join((request.path + selection.query_string(with_sort=False), g.lang, *depends_on))
-    return cached(get_site().documents, key, draw)
+    """The answer of ``draw``, drawn once as the explorer's are; a dashboard's order does not count."""
+    return drawn_once(selection, draw, *depends_on, with_sort=False)
 
 
 def _render_page(selection: Selection, lang: str, error=None) -> str:
