@@ -142,6 +142,32 @@ def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
     assert "écrire 2024-03-15" in field[: field.index("</div>")] and "aria-invalid" in field[:300]
 
 
+def test_a_value_refused_on_another_step_says_which_field_and_step_and_leads_there(client):
+    # the carrier types a wrong date in step 9, then goes to the last step: the field is not on that page
+    data = {
+        "etape": "financement-previsionnel",
+        "etat": "nom: Pôle\nmaturite: emergent\n",
+        "financements.__n": "1",
+        "financements.0.financeur": "Région Normandie",
+        "financements.0.debut": "janvier 2026",
+        "aller": "fin",
+    }
+    page = unescape(client.post("/editeur", data=data).get_data(as_text=True))
+    said = page[page.index('id="fin-messages"') :]
+    said = said[: said.index("</ul>")]
+    assert "une date, et non 'janvier 2026'" in said
+    assert "« Financement prévisionnel 1 › Début »" in said and "étape « 9. Financement prévisionnel »" in said
+    assert re.search(
+        r'<button type="submit" name="aller" value="financement-previsionnel" form="editeur">Corriger', said
+    )
+    # on its own step, the message stands beside the field, as before, without the way there
+    data["aller"] = "financement-previsionnel"
+    page = unescape(client.post("/editeur", data=data).get_data(as_text=True))
+    field = page[page.index('id="champ-financements-0-debut"') :]
+    assert "une date, et non 'janvier 2026'" in field[: field.index("</div>")]
+    assert "étape « 9." not in field[: field.index("</div>")]
+
+
 def test_add_and_remove_items(client):
     page = client.post("/editeur", data={"etape": "plan-actions", "actions.__n": "0", "ajouter": "actions"})
     page = page.get_data(as_text=True)
