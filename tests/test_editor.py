@@ -123,6 +123,12 @@ def test_the_last_step_leads_back_to_the_step_of_each_result_and_the_first_step_
     assert set(buttons) <= set(STEPS)
 
 
+def test_the_last_step_says_each_result_once(client):
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "fin"}).get_data(as_text=True)
+    assert page.count("Question q05 sans réponse") == 1  # in the report, under its entry
+    assert 'id="fin-messages"' not in page  # not before it as well, in a list of its own
+
+
 def test_switching_language_carries_the_description_being_written(client):
     page = client.get("/editeur").get_data(as_text=True)
     switch = re.search(r'<p class="lang-switch"><button ([^>]*)>', page).group(1)

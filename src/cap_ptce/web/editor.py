@@ -295,7 +295,7 @@ def _messages(report, error, paths: dict, step: str, grid, lang: str, unknown=No
     if error is not None:
         path = paths.get(error.line, ())
         return [(path, _elsewhere(_error_message(error, lang), path, step, grid, lang))]
-    if report is None:
+    if report is None or step == "fin":  # the last step's report shows every result, under its entry
         return []
     found = []
     for result in report.results:
