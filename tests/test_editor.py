@@ -301,3 +301,20 @@ def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
     seat = page[page.index('id="champ-acteurs-0-commune"') :]
     assert 'aria-invalid="true"' in seat[: seat.index(">")]
     assert "ce n'est pas son code postal" in unescape(seat[: seat.index("</div>")])
+
+
+def test_a_field_of_one_place_asks_for_one_code(client):
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "acteurs-impliques",
+            "acteurs.__n": "1",
+            "acteurs.0.nom": "Juratri",
+            "aller": "acteurs-impliques",
+        },
+    ).get_data(as_text=True)
+    hint = unescape(page[page.index('id="champ-acteurs-0-commune-aide"') :].split("</span>")[0])
+    assert "Code INSEE de la commune" in hint and "séparés par des espaces" not in hint  # a seat is one commune
+    page = client.post("/editeur", data={"aller": "perimetre-ancrage-territorial"}).get_data(as_text=True)
+    hint = unescape(page[page.index('id="champ-territoire-communes-aide"') :].split("</span>")[0])
+    assert "séparés par des espaces" in hint  # a territory's communes are a list
