@@ -123,6 +123,12 @@ def test_the_last_step_leads_back_to_the_step_of_each_result_and_the_first_step_
     assert set(buttons) <= set(STEPS)
 
 
+def test_the_last_step_says_each_result_once(client):
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "fin"}).get_data(as_text=True)
+    assert page.count("Question q05 sans réponse") == 1  # in the report, under its entry
+    assert 'id="fin-messages"' not in page  # not before it as well, in a list of its own
+
+
 def test_switching_language_carries_the_description_being_written(client):
     page = client.get("/editeur").get_data(as_text=True)
     switch = re.search(r'<p class="lang-switch"><button ([^>]*)>', page).group(1)
@@ -139,7 +145,33 @@ def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
         data={"etape": "debut", "nom": "Pôle", "date_creation": "mars 2024", "aller": "debut"},
     ).get_data(as_text=True)
     field = page[page.index('id="champ-date_creation"') :]
-    assert "écrire / write 2024-03-15" in field[: field.index("</div>")] and "aria-invalid" in field[:300]
+    assert "écrire 2024-03-15" in field[: field.index("</div>")] and "aria-invalid" in field[:300]
+
+
+def test_a_value_refused_on_another_step_says_which_field_and_step_and_leads_there(client):
+    # the carrier types a wrong date in step 9, then goes to the last step: the field is not on that page
+    data = {
+        "etape": "financement-previsionnel",
+        "etat": "nom: Pôle\nmaturite: emergent\n",
+        "financements.__n": "1",
+        "financements.0.financeur": "Région Normandie",
+        "financements.0.debut": "janvier 2026",
+        "aller": "fin",
+    }
+    page = unescape(client.post("/editeur", data=data).get_data(as_text=True))
+    said = page[page.index('id="fin-messages"') :]
+    said = said[: said.index("</ul>")]
+    assert "une date, et non 'janvier 2026'" in said
+    assert "« Financement prévisionnel 1 › Début »" in said and "étape « 9. Financement prévisionnel »" in said
+    assert re.search(
+        r'<button type="submit" name="aller" value="financement-previsionnel" form="editeur">Corriger', said
+    )
+    # on its own step, the message stands beside the field, as before, without the way there
+    data["aller"] = "financement-previsionnel"
+    page = unescape(client.post("/editeur", data=data).get_data(as_text=True))
+    field = page[page.index('id="champ-financements-0-debut"') :]
+    assert "une date, et non 'janvier 2026'" in field[: field.index("</div>")]
+    assert "étape « 9." not in field[: field.index("</div>")]
 
 
 def test_add_and_remove_items(client):
@@ -269,3 +301,20 @@ def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
     seat = page[page.index('id="champ-acteurs-0-commune"') :]
     assert 'aria-invalid="true"' in seat[: seat.index(">")]
     assert "ce n'est pas son code postal" in unescape(seat[: seat.index("</div>")])
+
+
+def test_a_field_of_one_place_asks_for_one_code(client):
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "acteurs-impliques",
+            "acteurs.__n": "1",
+            "acteurs.0.nom": "Juratri",
+            "aller": "acteurs-impliques",
+        },
+    ).get_data(as_text=True)
+    hint = unescape(page[page.index('id="champ-acteurs-0-commune-aide"') :].split("</span>")[0])
+    assert "Code INSEE de la commune" in hint and "séparés par des espaces" not in hint  # a seat is one commune
+    page = client.post("/editeur", data={"aller": "perimetre-ancrage-territorial"}).get_data(as_text=True)
+    hint = unescape(page[page.index('id="champ-territoire-communes-aide"') :].split("</span>")[0])
+    assert "séparés par des espaces" in hint  # a territory's communes are a list

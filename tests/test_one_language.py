@@ -25,6 +25,20 @@ BROKEN = {
     ),
     "casse.yaml": (VALID + "acteurs: [\n", "YAML invalide", "invalid YAML"),
     "sans-id.yaml": ("format: 2\nnom: Pôle\n", "la clé 'id' est obligatoire ici", "the key 'id' is required here"),
+    # what a value should be, and how to write it: the commonest slips of a carrier
+    "date.yaml": (VALID + "date_creation: mars 2024\n", "une date, et non 'mars 2024'", "a date, not 'mars 2024'"),
+    "nombre.yaml": (
+        VALID + "territoire:\n  nom: Vallée\n  population: trente mille\n",
+        "un nombre, et non 'trente mille'",
+        "a number, not 'trente mille'",
+    ),
+    "annee.yaml": (
+        VALID.replace(
+            "nom: Pôle", "nom: Pôle\nchiffres:\n  - indicateur: emplois\n    valeur: 3\n    annee: l'an dernier"
+        ),
+        "une année ou une période, et non",
+        "a year or a span of years, not",
+    ),
 }
 
 
@@ -71,7 +85,7 @@ def _visible(page: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", main)))
 
 
-@pytest.mark.parametrize("name", ["cle.yaml", "booleen.yaml", "casse.yaml", "sans-id.yaml"])
+@pytest.mark.parametrize("name", sorted(BROKEN))
 def test_the_validator_page_shows_one_language(client, name):
     text, fr, en = BROKEN[name]
     for route, said, unsaid in (("/valider", fr, en), ("/validate", en, fr)):
@@ -82,7 +96,7 @@ def test_the_validator_page_shows_one_language(client, name):
         assert " / " not in shown.split(said)[1][:200]
 
 
-@pytest.mark.parametrize("name", ["cle.yaml", "booleen.yaml", "casse.yaml"])
+@pytest.mark.parametrize("name", ["cle.yaml", "booleen.yaml", "casse.yaml", "date.yaml", "nombre.yaml", "annee.yaml"])
 def test_the_editor_shows_one_language(client, name):
     text, fr, en = BROKEN[name]
     for route, said, unsaid in (("/editeur", fr, en), ("/editor", en, fr)):

@@ -119,6 +119,15 @@ def test_pasted_text_that_cannot_be_read_comes_back_in_the_form_to_be_corrected(
     assert area[area.index(">") + 1 : area.index("</textarea>")] == ""  # a file stays the visitor's
 
 
+def test_an_unreadable_value_gives_its_line_without_an_unknown_column(client):
+    text = SAMPLE.read_text(encoding="utf-8").replace('date_creation: "2026"', "date_creation: mars 2026")
+    for route, said in (("/valider", "Position : ligne 9</p>"), ("/validate", "Position: line 9</p>")):
+        page = client.post(route, data={"fichier": (io.BytesIO(text.encode()), "date.yaml")}).get_data(as_text=True)
+        assert said in page and "?" not in page[page.index('class="error-position"') :].split("</p>")[0]
+    broken = client.post("/valider", data={"texte": "nom: [\n"}).get_data(as_text=True)
+    assert "Position : ligne 2, colonne 1</p>" in broken  # a YAML error knows its column
+
+
 def test_checking_nothing_is_said_on_the_form_itself(client):
     response = client.post("/valider", data={"texte": "  "})
     page = response.get_data(as_text=True)

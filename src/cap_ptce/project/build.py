@@ -126,11 +126,13 @@ class _Builder(KindReader, FactReader):
         if empty(items):
             return ()
         what = " / ".join(names)
-        self.expect(isinstance(items, list), f"une liste / a list ({what})", (key,))
+        self.expect(isinstance(items, list), f"une liste ({what}) / a list ({what})", (key,))
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
             path = (key, index)
-            self.expect(isinstance(item, dict), f"un bloc avec id:, nom: … / a mapping with id:, nom: … ({what})", path)
+            self.expect(
+                isinstance(item, dict), f"un bloc avec id:, nom: … ({what}) / a mapping with id:, nom: … ({what})", path
+            )
             if empty(item.get("id")):
                 continue  # reported as a missing key by check_keys
             item_id = self.slug(item["id"], path + ("id",))

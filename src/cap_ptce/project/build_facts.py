@@ -114,7 +114,7 @@ class FactReader:
 
     def kind_poles(self, value, path, spec_field, iri):
         """Other projects of the corpus by their id, and poles outside it as blocks (nom:, site_web:)."""
-        self.expect(isinstance(value, list), "une liste / a list (pôles liés)", path)
+        self.expect(isinstance(value, list), "une liste (pôles liés) / a list (pôles liés)", path)
         spec, out, rank, seen = SPECS["poles_lies"], [], 0, set()
         for index, item in enumerate(value):
             item_path = path + (index,)

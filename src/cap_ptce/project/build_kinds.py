@@ -31,7 +31,7 @@ from .values import (
     slugify,
 )
 
-__all__ = ["KindReader", "Merge", "empty", "XSD", "grid_ids"]
+__all__ = ["KindReader", "Merge", "empty", "expected", "XSD", "grid_ids"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_START = ("http://", "https://")
@@ -40,6 +40,15 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 class Merge(dict):
     """Several terms that one YAML value fills on its node (``annee: "2002-2004"`` → yearFrom, yearTo)."""
+
+
+def expected(what: str) -> str:
+    """« attendu : une date / expected: a date » from « une date / a date »: one separator between the languages,
+    so that a page can show its own half (:func:`cap_ptce.i18n.one_language`)."""
+    french, separator, english = what.partition(" / ")
+    if not separator or " / " in english:
+        return f"attendu / expected: {what}"
+    return f"attendu : {french} / expected: {english}"
 
 
 def empty(value: Any) -> bool:
@@ -64,8 +73,11 @@ class KindReader:
 
     def expect(self, condition: bool, what: str, path: tuple, hint: str | None = None) -> None:
         if not condition:
+            key = path[-1]
             raise self.fail(
-                f"attendu / expected: {what}", path, hint or f"voir / see docs/project-format.md, '{path[-1]}'"
+                expected(what),
+                path,
+                hint or f"voir docs/project-format.md, « {key} » / see docs/project-format.md, '{key}'",
             )
 
     def readable(self, reader, value: Any, path: tuple, *args, **kwargs):
@@ -73,7 +85,7 @@ class KindReader:
         try:
             return reader(value, *args, **kwargs)
         except Unreadable as exc:
-            raise self.fail(f"attendu / expected: {exc.what}", path, exc.hint) from exc
+            raise self.fail(expected(exc.what), path, exc.hint) from exc
 
     def value(self, spec_field: Field, value: Any, path: tuple, iri: str) -> Any:
         if spec_field.kind == Kind.CONCEPT_SET and not isinstance(value, list):
@@ -85,7 +97,7 @@ class KindReader:
     def set_value(self, spec_field: Field, value: Any, path: tuple) -> list:
         self.expect(
             isinstance(value, list),
-            f"une liste / a list ({spec_field.kind})",
+            f"une liste ({spec_field.kind}) / a list ({spec_field.kind})",
             path,
             "une valeur par ligne '- valeur', ou [a, b] / one '- value' per line, or [a, b]",
         )
@@ -172,7 +184,11 @@ class KindReader:
         return {"@id": iri, "@type": "igeo:" + GEO_LEVELS[level], "code_insee": code}
 
     def mapping(self, value: Any, path: tuple, spec: NodeSpec) -> None:
-        self.expect(isinstance(value, dict), f"un bloc de clés / a mapping of keys ({', '.join(spec.keys)})", path)
+        self.expect(
+            isinstance(value, dict),
+            f"un bloc de clés ({', '.join(spec.keys)}) / a mapping of keys ({', '.join(spec.keys)})",
+            path,
+        )
 
     # -- scalar kinds: kind_<name>(value, path, field, iri) -------------------
 
@@ -202,7 +218,7 @@ class KindReader:
     def kind_url(self, value, path, spec_field, iri):
         self.expect(
             isinstance(value, str) and bool(_IRI.match(value)),
-            "une adresse web complète / a full web address (https://…)",
+            "une adresse web complète (https://…) / a full web address (https://…)",
             path,
         )
         return value
@@ -239,7 +255,9 @@ class KindReader:
     def kind_relation(self, value, path, spec_field, iri):
         if value not in ("membre", "partenaire"):
             suggestion = nearest(str(value), ("membre", "partenaire"))
-            hint = did_you_mean(suggestion) if suggestion else "membre ou / or partenaire"
+            hint = (
+                did_you_mean(suggestion) if suggestion else "écrire membre ou partenaire / write membre or partenaire"
+            )
             raise self.fail(f"relation inconnue / unknown relation {value!r}", path, hint, UnknownKeyError)
         if value == "partenaire":
             self.partners.add(iri)

@@ -134,16 +134,16 @@ def _number_from_text(text: str) -> Decimal:
         cleaned = cleaned[: unit.start()]
     if _DOTTED_THOUSANDS.search(cleaned) or ("," in cleaned and "." in cleaned):
         raise Unreadable(
-            f"un nombre sans ambiguïté / an unambiguous number, not {text!r}",
+            f"un nombre sans ambiguïté, et non {text!r} / an unambiguous number, not {text!r}",
             "séparer les milliers par des espaces (12 000) et les décimales par une virgule ou un point / "
             "separate thousands with spaces (12 000) and decimals with a comma or a dot",
         )
     if not _NUMBER.match(cleaned):
-        raise Unreadable(f"un nombre / a number, not {text!r}", _NUMBER_HINT)
+        raise Unreadable(f"un nombre, et non {text!r} / a number, not {text!r}", _NUMBER_HINT)
     try:
         return Decimal(cleaned.replace(" ", "").replace(",", ".")) * scale
     except InvalidOperation as exc:  # pragma: no cover - the pattern above admits only digits
-        raise Unreadable(f"un nombre / a number, not {text!r}", _NUMBER_HINT) from exc
+        raise Unreadable(f"un nombre, et non {text!r} / a number, not {text!r}", _NUMBER_HINT) from exc
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,8 @@ def read_quantity(value: Any) -> Quantity:
         low, high = read_number(span.group("low")), read_number(span.group("high"))
         if low >= high:
             raise Unreadable(
-                f"une fourchette croissante / a rising range, not {value!r}",
-                'écrire la plus petite valeur en premier : "20 à 25" / write the smaller value first',
+                f"une fourchette croissante, et non {value!r} / a rising range, not {value!r}",
+                'écrire la plus petite valeur en premier : "20 à 25" / write the smaller value first: "20 à 25"',
             )
         return Quantity(low=low, high=high)
     return Quantity(value=read_number(text))
@@ -192,8 +192,11 @@ _YEAR_SPAN = re.compile(
 _FRENCH_DATE = re.compile(r"^(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})$")
 _ISO_DATE = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})$")
 _FRENCH_MONTH = re.compile(r"^(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})$")
-_YEAR_HINT = 'écrire une année (2023) ou une période ("2002-2004", "2002 ou 2004") / write a year or a span'
-_DATE_HINT = 'écrire / write 2024-03-15, 15/03/2024, "2024-03", 03/2024 ou / or 2024'
+_YEAR_HINT = (
+    'écrire une année (2023) ou une période ("2002-2004", "2002 ou 2004") / '
+    'write a year (2023) or a span ("2002-2004", "2002 ou 2004")'
+)
+_DATE_HINT = 'écrire 2024-03-15, 15/03/2024, "2024-03", 03/2024 ou 2024 / write 2024-03-15, 15/03/2024, "2024-03", 03/2024 or 2024'
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,9 @@ def read_years(value: Any) -> YearSpan:
     span = _YEAR_SPAN.match(text)
     if span and int(span.group("low")) < int(span.group("high")):
         return YearSpan(int(span.group("low")), int(span.group("high")))
-    raise Unreadable(f"une année ou une période / a year or a span of years, not {value!r}", _YEAR_HINT)
+    raise Unreadable(
+        f"une année ou une période, et non {value!r} / a year or a span of years, not {value!r}", _YEAR_HINT
+    )
 
 
 def read_date(value: Any) -> tuple[str, str]:
@@ -242,12 +247,14 @@ def read_date(value: Any) -> tuple[str, str]:
         why = no_such_date(year, month, day)
         if why:
             fr, en = why
-            raise Unreadable(f"une date qui existe ({fr}) / a date that exists ({en}), not {value!r}", _DATE_HINT)
+            raise Unreadable(
+                f"une date qui existe ({fr}), et non {value!r} / a date that exists ({en}), not {value!r}", _DATE_HINT
+            )
         return date(year, month, day).isoformat(), "date"
     month = _FRENCH_MONTH.match(text)
     if month and 1 <= int(month.group("month")) <= 12:
         return f"{month.group('year')}-{int(month.group('month')):02d}", "gYearMonth"
-    raise Unreadable(f"une date / a date, not {value!r}", _DATE_HINT)
+    raise Unreadable(f"une date, et non {value!r} / a date, not {value!r}", _DATE_HINT)
 
 
 # --- identifiers and codes ----------------------------------------------------------------
@@ -278,12 +285,12 @@ def read_code(value: Any, kind: str | None = None) -> str:
         raise Unreadable(
             f"un code de {' ou '.join(map(str, digits))} chiffres / a code of {' or '.join(map(str, digits))} digits",
             'le mettre entre guillemets : "01053" ; sans guillemets, les zéros de tête se perdent / '
-            "quote it: unquoted, leading zeros are lost",
+            'quote it: "01053"; unquoted, leading zeros are lost',
         )
     if not isinstance(value, str):
         raise Unreadable(
             "un code entre guillemets / a code in quotes",
-            'ex. / e.g. "01053" : sans guillemets, les zéros de tête se perdent / unquoted, leading zeros are lost',
+            'par exemple "01053" : sans guillemets, les zéros de tête se perdent / e.g. "01053": unquoted, leading zeros are lost',
         )
     text = "".join(value.translate(_SPACES).split()) if kind in _GROUPED else value
     if kind == "rna":

@@ -36,7 +36,7 @@ from ..validation.report import GENERAL
 from ..yamlstrict import load_yaml
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
 from .editor_keys import FIX_FIELD, fix_key, unknown_key
-from .editor_words import in_form_words, step_label
+from .editor_words import field_label, in_form_words, step_label
 from .i18n import route_lang
 from .submission import form_fields, limit_megabytes, read_submission
 from .validator import DOSSIER_ROUTE, grid_links
@@ -293,8 +293,9 @@ def _messages(report, error, paths: dict, step: str, grid, lang: str, unknown=No
     if unknown is not None:
         return [(unknown["path"], _unknown_key_message(error, unknown, step, grid, lang))]
     if error is not None:
-        return [(paths.get(error.line, ()), _error_message(error, lang))]
-    if report is None:
+        path = paths.get(error.line, ())
+        return [(path, _elsewhere(_error_message(error, lang), path, step, grid, lang))]
+    if report is None or step == "fin":  # the last step's report shows every result, under its entry
         return []
     found = []
     for result in report.results:
@@ -346,6 +347,20 @@ def _error_message(error: InputError, lang: str) -> dict:
     # the reader writes « français / English »; the form speaks the page's language
     text, hint = one_language(error.message, lang), one_language(error.hint, lang)
     return {"severity": "violation", "text": text, "hint": hint, "question": None}
+
+
+def _elsewhere(message: dict, path: tuple, step: str, grid, lang: str) -> dict:
+    """A loader's message about a value of another step: the field and the step it is on, and a way there
+    (the step shown has no control to put it beside)."""
+    home = _step_of(str(path[0])) if path else step
+    if home == step:
+        return message
+    where = step_label(grid, home, lang)
+    field = field_label(path, lang)
+    place = t("editor.in_field", lang, field=field, step=where) if field else t("editor.on_step", lang, step=where)
+    message["text"] += " (" + place + ")"
+    message["go"] = (home, t("editor.fix_step", lang, step=where))
+    return message
 
 
 def _unknown_key_message(error: InputError, unknown: dict, step: str, grid, lang: str) -> dict:

@@ -165,7 +165,7 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
     elif kind == Kind.CODES:
         control.widget, control.value = "codes", " ".join(str(v) for v in value or [])
     elif kind == Kind.GEO_ONE:
-        control.hint = _places_hint(spec_field.arg, [value] if value else [], lang)
+        control.hint = _places_hint(spec_field.arg, [value] if value else [], lang, one=True)
     elif kind == Kind.PUBLIC_SCHEME:
         control.widget = "select"
         control.choices = [(p.id, f"{p.acronym} — {p.label.get(lang)}") for p in grid.public_schemes]
@@ -190,7 +190,7 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
         control.value = " ".join(str(v) for v in value or [])
         control.hint = _places_hint(spec_field.arg, value or [], lang)
     elif kind == Kind.COMMUNE:
-        control.hint = _places_hint("commune", [value] if value else [], lang)
+        control.hint = _places_hint("commune", [value] if value else [], lang, one=True)
     elif kind == Kind.SLUG:
         control.hint = t("editor.hint_slug", lang)
     elif kind == Kind.URL:
@@ -250,12 +250,13 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _places_hint(level: str, codes: list, lang: str) -> str:
-    """The codes' official names, so that a carrier sees what each code stands for."""
+def _places_hint(level: str, codes: list, lang: str, *, one: bool = False) -> str:
+    """The codes' official names, so that a carrier sees what each code stands for; ``one``: a field of a
+    single place (an actor's seat), whose hint asks for one code."""
     geo = load_geography()
     kind = _GEO_KINDS.get(level, "commune")
     names = [f"{code} = {geo.place_name(kind, str(code)) or '?'}" for code in codes]
-    hint = t(f"editor.hint_codes_{kind}", lang)
+    hint = t(f"editor.hint_code_{kind}" if one else f"editor.hint_codes_{kind}", lang)
     return hint + (" " + ", ".join(names) if names else "")
 
 

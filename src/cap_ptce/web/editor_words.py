@@ -18,7 +18,7 @@ from ..i18n import t
 from ..project.schema import PROJECT, SECTIONS, SPECS, Field, Kind, NodeSpec
 from .editor_form import START_KEYS
 
-__all__ = ["in_form_words", "step_label"]
+__all__ = ["field_label", "in_form_words", "step_label"]
 
 # A quotation, French or English, and the word before it that says it is a key (or where to write).
 _QUOTED = re.compile(
@@ -41,6 +41,24 @@ def step_label(grid, step: str, lang: str) -> str:
         return t("editor.step_end", lang)
     entry = grid.entry(step)
     return f"{entry.position}. {entry.label.get(lang)}"
+
+
+def field_label(path: tuple, lang: str) -> str | None:
+    """The form's name for the value at ``path``: « Financement prévisionnel 1 › Début » for
+    ``("financements", 0, "debut")``; None when a part of the path is no field of the format."""
+    spec, words = PROJECT, []
+    for part in path:
+        if isinstance(part, int):
+            if not words:
+                return None
+            words[-1] = f"{words[-1]} {part + 1}"
+            continue
+        spec_field = spec.field(part) if spec is not None else None
+        if spec_field is None:
+            return None
+        words.append(t(f"field.{spec.name}.{part}", lang))
+        spec = SPECS.get(spec_field.arg) if spec_field.kind in _NESTED else None
+    return " › ".join(words) or None
 
 
 def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str | None = None) -> str:
