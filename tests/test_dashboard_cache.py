@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
+from apphelpers import module_app
 from cap_ptce.web import create_app
 from cap_ptce.web import dashboard as dashboard_view
 from cap_ptce.web import pages as pages_view
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"TESTING": True})
-    yield app
-    app.extensions["cap_ptce"]["kb"].close()
+app = module_app()
 
 
 @pytest.fixture
@@ -119,10 +116,16 @@ def test_a_write_to_the_store_draws_the_dashboards_again_from_the_new_data():
         app.extensions["cap_ptce"]["kb"].close()
 
 
-def test_reports_not_drawn_yet_wait_their_turn_and_a_long_wait_is_a_503(monkeypatch):
+@contextmanager
+def one_drawing_under_way(monkeypatch):
+    """An app that draws one document at a time (waiting 0.2 s for its turn), a report being drawn for 1 s.
+
+    Yields the app and a function that waits for the report's end; the report answers 200; the app's knowledge
+    base is closed after the block.
+    """
     busy_app = create_app({"TESTING": True, "RENDERS": 1, "RENDER_WAIT": 0.2})
     client = busy_app.test_client()
-    client.get("/tableau-de-bord/rapport.md")  # the knowledge base and the whole corpus's dashboard, built first
+    client.get("/tableau-de-bord/rapport.md")  # the knowledge base and the whole corpus's view, made first
     real = dashboard_view.render_report
     started = threading.Event()
 
@@ -133,24 +136,28 @@ def test_reports_not_drawn_yet_wait_their_turn_and_a_long_wait_is_a_503(monkeypa
 
     monkeypatch.setattr(dashboard_view, "render_report", slow)
     answers = {}
+    first = threading.Thread(target=lambda: answers.setdefault("first", client.get("/tableau-de-bord/rapport.html")))
     try:
-        first = threading.Thread(
-            target=lambda: answers.setdefault("first", client.get("/tableau-de-bord/rapport.html"))
-        )
         first.start()
         assert started.wait(30)
-        answers["second"] = busy_app.test_client().get(
+        yield busy_app, first.join
+        first.join()
+        assert answers["first"].status_code == 200
+    finally:
+        first.join()
+        busy_app.extensions["cap_ptce"]["kb"].close()
+
+
+def test_reports_not_drawn_yet_wait_their_turn_and_a_long_wait_is_a_503(monkeypatch):
+    with one_drawing_under_way(monkeypatch) as (busy_app, _):
+        report = busy_app.test_client().get(
             "/tableau-de-bord/rapport.md?region=32", headers={"Accept": "application/json"}
         )
-        answers["page"] = busy_app.test_client().get("/grille/question/q08.fr.html?lang=fr")
-        first.join()
-    finally:
-        busy_app.extensions["cap_ptce"]["kb"].close()
-    assert answers["first"].status_code == 200
-    assert answers["second"].status_code == 503 and answers["second"].headers["Retry-After"]
-    assert answers["second"].get_json()["error"] == "ServerBusyError"
+        page = busy_app.test_client().get("/grille/question/q08.fr.html?lang=fr")
+    assert report.status_code == 503 and report.headers["Retry-After"]
+    assert report.get_json()["error"] == "ServerBusyError"
     # a document asked with options is not kept (its variants are unbounded) but waits its turn too
-    assert answers["page"].status_code == 503 and answers["page"].headers["Retry-After"]
+    assert page.status_code == 503 and page.headers["Retry-After"]
 
 
 def test_a_document_asked_with_options_is_drawn_each_time_under_the_limit(app, monkeypatch):
@@ -173,33 +180,12 @@ def test_a_document_asked_with_options_is_drawn_each_time_under_the_limit(app, m
 
 
 def test_a_selections_endpoint_makes_its_knowledge_base_under_the_limit_and_a_long_wait_is_a_503(monkeypatch):
-    busy_app = create_app({"TESTING": True, "RENDERS": 1, "RENDER_WAIT": 0.2})
-    client = busy_app.test_client()
-    client.get("/tableau-de-bord/rapport.md")  # the knowledge base and the whole corpus's view, made first
-    real = dashboard_view.render_report
-    started = threading.Event()
-
-    def slow(report, fmt):
-        started.set()
-        time.sleep(1)
-        return real(report, fmt)
-
-    monkeypatch.setattr(dashboard_view, "render_report", slow)
     ask = {"data": {"query": "ASK { ?s ?p ?o }"}, "headers": {"Accept": "application/json"}}
-    answers = {}
-    try:
-        first = threading.Thread(
-            target=lambda: answers.setdefault("first", client.get("/tableau-de-bord/rapport.html"))
-        )
-        first.start()
-        assert started.wait(30)
+    with one_drawing_under_way(monkeypatch) as (busy_app, drawn):
         # a selection's knowledge base is a copy of its projects' graphs: made in this process, like a drawing
-        answers["busy"] = busy_app.test_client().post("/tableau-de-bord/sparql?region=32", **ask)
-        first.join()
-        answers["then"] = busy_app.test_client().post("/tableau-de-bord/sparql?region=32", **ask)
-    finally:
-        busy_app.extensions["cap_ptce"]["kb"].close()
-    assert answers["first"].status_code == 200
-    assert answers["busy"].status_code == 503 and answers["busy"].headers["Retry-After"]
-    assert answers["busy"].get_json()["error"] == "ServerBusyError"
-    assert answers["then"].status_code == 200 and answers["then"].get_json()["boolean"] is True
+        busy = busy_app.test_client().post("/tableau-de-bord/sparql?region=32", **ask)
+        drawn()
+        then = busy_app.test_client().post("/tableau-de-bord/sparql?region=32", **ask)
+    assert busy.status_code == 503 and busy.headers["Retry-After"]
+    assert busy.get_json()["error"] == "ServerBusyError"
+    assert then.status_code == 200 and then.get_json()["boolean"] is True

@@ -10,47 +10,25 @@ from __future__ import annotations
 
 import pytest
 
-from cap_ptce.web import create_app
+from apphelpers import module_app, runs_of
 from cap_ptce.web import explorer as explorer_view
 
-
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"TESTING": True})
-    yield app
-    app.extensions["cap_ptce"]["kb"].close()
+app = module_app()
 
 
-@pytest.fixture
-def asked(app, monkeypatch):
-    """The queries the knowledge base ran: (text, whether it was asked as one of the app's own)."""
-    with app.app_context():
-        from cap_ptce.web.sparql import get_kb
-
-        kb = get_kb()
-    ran = []
-    real = kb.run
-
-    def counted(query, fmt, **kwargs):
-        ran.append((query.text, query.ready_made))
-        return real(query, fmt, **kwargs)
-
-    monkeypatch.setattr(kb, "run", counted)
-    return ran
-
-
-def test_the_explorers_table_and_the_whole_corpus_charts_are_run_as_the_apps_own_queries(app, asked):
+def test_the_explorers_table_and_the_whole_corpus_charts_are_run_as_the_apps_own_queries(app, monkeypatch):
+    runs = runs_of(app, monkeypatch)
     client = app.test_client()
     assert client.get("/explorateur").status_code == 200
-    table = [ready for text, ready in asked if 'BIND("texte" AS ?facette)' in text]
+    table = [query.ready_made for query, _ in runs if 'BIND("texte" AS ?facette)' in query.text]
     assert table == [True]  # it may run on the in-memory copy: 3.4 times faster at 10,000 descriptions
-    asked.clear()
+    runs.clear()
     assert client.get("/tableau-de-bord").status_code == 200
-    assert len(asked) >= 10  # the charts' queries
-    assert all(ready for _, ready in asked)
+    assert len(runs) >= 10  # the charts' queries
+    assert all(query.ready_made for query, _ in runs)
     visitor = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
     assert client.post("/sparql", data={"query": visitor}).status_code == 200
-    assert asked[-1] == (visitor, False)  # a visitor's text never is
+    assert (runs[-1][0].text, runs[-1][0].ready_made) == (visitor, False)  # a visitor's text never is
 
 
 @pytest.fixture

@@ -6,17 +6,14 @@ import threading
 
 import pytest
 
+from apphelpers import module_app, runs_of
 from cap_ptce.web import create_app
 from cap_ptce.web import pages as pages_view
 
 PAGE = "/grille/question/q01.fr.html"
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"TESTING": True})
-    yield app
-    app.extensions["cap_ptce"]["kb"].close()
+app = module_app()
 
 
 @pytest.fixture
@@ -171,18 +168,7 @@ def test_the_warm_up_draws_pages_while_the_cache_keeps_them_and_leaves_the_catal
 def test_a_ready_made_querys_text_posted_to_the_endpoint_is_run_once_per_store_version_and_format(app, monkeypatch):
     from cap_ptce.queries import get_query
 
-    with app.app_context():
-        from cap_ptce.web.sparql import get_kb
-
-        kb = get_kb()
-    runs = []
-    real = kb.run
-
-    def counted(query, fmt, **kwargs):
-        runs.append((query.text, fmt.name))
-        return real(query, fmt, **kwargs)
-
-    monkeypatch.setattr(kb, "run", counted)
+    runs = runs_of(app, monkeypatch)
     text = get_query("projets-par-maturite").build({})
     client = app.test_client()
     json_accept = {"Accept": "application/sparql-results+json"}
@@ -204,6 +190,8 @@ def test_a_ready_made_querys_text_posted_to_the_endpoint_is_run_once_per_store_v
         assert client.post("/sparql", data={"query": text + " "}, headers=json_accept).status_code == 200
     assert len(runs) == 5
     with app.app_context():
-        kb.load_reference_graphs(license=app.config["LICENSE"])  # a write: the store's next version
+        from cap_ptce.web.sparql import get_kb
+
+        get_kb().load_reference_graphs(license=app.config["LICENSE"])  # a write: the store's next version
     assert client.post("/sparql", data={"query": text}, headers=json_accept).get_data() == first.get_data()
     assert len(runs) == 6
