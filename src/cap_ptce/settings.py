@@ -174,7 +174,7 @@ SETTINGS: tuple[Setting, ...] = (
         "RENDERS",
         2,
         int,
-        "Pages and documents (dashboards and their reports included) drawn at once (each is drawn once per version of the store, then served from memory; one asked with options is drawn each time, in its turn); the threads answering the endpoint keep their share of the processor.",
+        "Pages and documents (dashboards and their reports included, and the knowledge bases of the selections' SPARQL endpoints) drawn at once (each is drawn once per version of the store, then served from memory; one asked with options is drawn each time, in its turn); the threads answering the endpoint keep their share of the processor.",
     ),
     Setting(
         "WARM_PAGES",

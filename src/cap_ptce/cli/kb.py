@@ -250,7 +250,14 @@ def serve(
     overrides = {**_assigned(assignments), "STORE": store, "CORPUS": str(corpus) if corpus else None}
     overrides.update(QUERY_TIMEOUT=timeout, QUERY_WORKERS=workers)
     app = create_app({name: value for name, value in overrides.items() if value is not None})
-    signal.signal(signal.SIGTERM, _stop_serving)  # from here on, the store is closed at exit: see _Stopped
+    received: list[int] = []  # the signal that stopped the server: waitress's loop ends quietly on _Stopped
+
+    def stop_serving(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise _Stopped(0)
+
+    signal.signal(signal.SIGTERM, stop_serving)  # from here on, the store is closed before exit: see _Stopped
+    kb = None
     try:
         with app.app_context():
             kb = get_kb()  # load now, so that errors show at start and the first query is fast
@@ -266,25 +273,30 @@ def serve(
             server.run()
         finally:
             server.close()
-    except _Stopped:
-        click.echo("arrêté (SIGTERM) / stopped (SIGTERM)", err=True)
+    except _Stopped:  # before the server listened (waitress's loop ends quietly on it)
+        pass
+    finally:
+        if received:
+            click.echo("arrêté (SIGTERM) / stopped (SIGTERM)", err=True)
+        # here, not at exit: the files the readers read are removed at exit too, and must outlive them
+        if kb is not None:
+            kb.close()
     return 0
 
 
-class _Stopped(BaseException):
+class _Stopped(SystemExit):
     """SIGTERM, as systemd or ``docker stop`` sends it, received by ``serve``.
 
     Python's own answer to SIGTERM ends the process on the spot: the store was
     not closed, and the N-Quads copy of a memory store (up to gigabytes in the
     temporary folder) or the readers' checkpoint beside a folder stayed behind.
-    Raised in the main thread instead, it ends ``serve`` as Ctrl-C does, and the
-    knowledge base is closed at exit (its workers and copy stopped, their files
-    removed). A BaseException, so that no ``except Exception`` on the way takes it.
+    Raised in the main thread instead, it ends ``serve`` as Ctrl-C does, and
+    ``serve`` closes the knowledge base before it returns (its workers and copy
+    stopped, then their files removed: at exit, the files would go first). A
+    SystemExit, so that nothing on the way takes it: waitress's handlers let
+    only SystemExit and KeyboardInterrupt through (they logged any other and
+    went on serving), and its loop then ends quietly.
     """
-
-
-def _stop_serving(signum: int, frame: object) -> None:
-    raise _Stopped
 
 
 def _assigned(assignments: tuple[str, ...]) -> dict:

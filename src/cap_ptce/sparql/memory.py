@@ -143,10 +143,26 @@ def copy_main(control_fd: int, location: str) -> None:
     os._exit(0)  # without waiting for queries under way: no one waits for their answers any more
 
 
-_DUMP = (
-    "import sys; import pyoxigraph as ox; "
-    "ox.Store.read_only(sys.argv[1]).dump(output=sys.stdout.buffer, format=ox.RdfFormat.N_QUADS)"
-)
+# The helper that dumps the folder for the copy. It ends with the copy (Linux's parent-death signal: the copy's
+# thread that starts it waits for it), and says nothing once the copy is gone: the server stopping while the
+# copy is made removes the folder's checkpoint under it.
+_DUMP = """
+import ctypes, os, sys
+parent = os.getppid()
+try:
+    ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+except (AttributeError, OSError):  # not Linux: it ends on its next write to the closed pipe
+    pass
+if os.getppid() != parent:
+    sys.exit(1)
+import pyoxigraph as ox
+try:
+    ox.Store.read_only(sys.argv[1]).dump(output=sys.stdout.buffer, format=ox.RdfFormat.N_QUADS)
+except OSError as exc:
+    if os.getppid() == parent:
+        print(f"cannot read the store: {exc}", file=sys.stderr)
+    sys.exit(1)
+"""
 
 
 def _copy_at_low_priority(location: str):

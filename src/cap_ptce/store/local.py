@@ -420,3 +420,4 @@ class LocalStore:
         self._store = None
         if self._cleanup is not None:
             self._cleanup()  # a temporary folder goes with its store
+            self._cleanup = None

@@ -20,10 +20,11 @@ from .negotiation_guard import refuse_long_negotiation_headers
 
 __all__ = ["create_app"]
 
-# Modules of this package that expose a blueprint ``bp``, in registration order.
+# Modules of this package that expose a blueprint ``bp`` or set the app up (``init_app``), in this order.
 _BLUEPRINTS = (
     "limits",
     "cache",
+    "site",
     "i18n",
     "errors",
     "headers",

@@ -28,7 +28,7 @@ from flask import Flask, Response, current_app, g, request
 
 from ..errors import ServerBusyError
 
-__all__ = ["DocumentCache", "init_app", "cached", "limited", "under_limit"]
+__all__ = ["DocumentCache", "init_app", "cached", "documents", "limited", "under_limit"]
 
 T = TypeVar("T")
 
@@ -149,3 +149,9 @@ def under_limit(work: Callable[[], T]) -> T:
     """``work`` (not a document: a selection's knowledge base, say) under the app's limit on drawings."""
     renders: _Renders = current_app.extensions["cap_ptce.renders"]
     return renders.draw(work)
+
+
+def documents() -> DocumentCache:
+    """The app's answers drawn once, for the store's current version: the site's cache (:mod:`.site` sets the way
+    to it at the app's start, so that the modules the site reads, :mod:`.sparql` among them, need not import it)."""
+    return current_app.extensions["cap_ptce.documents"]()

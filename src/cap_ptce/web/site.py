@@ -34,7 +34,7 @@ from .cache import DocumentCache
 from .resolve import grid_resources, resolve_grid_path
 from .spool import SpooledFiles
 
-__all__ = ["Site", "get_site", "PART_TITLES"]
+__all__ = ["Site", "get_site", "init_app", "PART_TITLES"]
 
 # Part id (file stem, French) -> (key of publish.parts.dataset_parts(), title, description).
 PART_TITLES = {
@@ -389,6 +389,11 @@ def grid_csv_bytes() -> bytes:
 
 
 _SITE_LOCK = threading.Lock()
+
+
+def init_app(app) -> None:
+    """Let every module reach the site's cache of answers (:func:`cap_ptce.web.cache.documents`)."""
+    app.extensions["cap_ptce.documents"] = lambda: get_site().documents
 
 
 def get_site() -> Site:

@@ -33,7 +33,7 @@ from ..sparql.csvsafe import neutralise_csv
 from ..sparql.description import service_description
 from ..store import KnowledgeBase
 from ..store.build import build_kb
-from .cache import cached
+from .cache import cached, documents
 from .limits import client_key
 
 __all__ = ["bp", "init_app", "get_kb", "set_kb", "protocol_request"]
@@ -226,13 +226,11 @@ def _ready_made_answer(kb: KnowledgeBase, query: QueryRequest, formats: list[str
     is kept with the pages (:mod:`cap_ptce.web.cache`): GET or POST, it is
     served from memory with its ``ETag``. A visitor's own text is run each time.
     """
-    from .site import get_site  # the site reads the knowledge base through this module
-
     info = kb.check(query)
     fmt = choose_format(info.form, request.headers.get("Accept"), formats)
     text_hash = hashlib.sha256(query.text.encode()).hexdigest()
     key = f"/sparql?ready-made={text_hash}&format={fmt.name}&raw={raw and fmt.name == 'csv'}"
-    return cached(get_site().documents, key, lambda: protocol_answer(kb, query, formats, raw, info=info), limit=False)
+    return cached(documents(), key, lambda: protocol_answer(kb, query, formats, raw, info=info), limit=False)
 
 
 def protocol_answer(kb, query: QueryRequest, formats: list[str], raw: bool, *, info=None) -> Response:
