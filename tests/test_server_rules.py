@@ -315,7 +315,7 @@ ACCEPTS = [
 LANGUAGES = [None, "en-GB,en;q=0.9", "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", "fr;q=0.2, en-US", "de-DE, *;q=0.5"]
 # An IRI of every kind: the home page, the grid (CSV too), a question, a scheme that is also a folder, the
 # ontology and its version, the shapes, the catalogue, pages only, a project and its parts at every depth,
-# an organisation; documents; an .html without language; missing resources.
+# an organisation of the grid's and one the corpus names; documents; an .html without language; missing resources.
 PATHS = [
     "",
     "grille/cap-ptce",
@@ -337,6 +337,10 @@ PATHS = [
     f"projet/{PROJECT}/territoire",
     f"projet/{PROJECT}/financement/1/financeur",
     "organisation/institut-godin",
+    # an organisation the corpus names: under the deployment's base, as the projects
+    "organisation/siren/459880001",
+    "organisation/siren/459880001.ttl",
+    "organisation/siren/459880001.fr.html",
     "grille/question/q01.ttl",
     "grille/question/q01.en.html",
     "grille/question/q01.html",

@@ -22,6 +22,7 @@ from .static_rules import (
     NOT_DOCUMENTS,
     PART_DEPTHS,
     PART_SEGMENT,
+    UNDER_BASE_PATTERN,
     UNPUBLISHED,
     describes_prefix,
     document_pattern,
@@ -137,11 +138,11 @@ def _paths(base_path: str, base_iri: str, aliases: Mapping[str, str]) -> list[st
         lines.append(
             f"RewriteRule {pattern} - [E=CAP_STEM:projet/$1,E=CAP_NAME:$1,E=CAP_UP:{'../' * depth},E=CAP_ANCHOR:#{anchor}]"
         )
-    lines += ["# What the documents are about: projects under the base, the rest under w3id."]
+    lines += ["# What the documents are about: projects and organisations under the base, the rest under w3id."]
     lines += [
-        "RewriteCond %{ENV:CAP_STEM} ^projet/",
+        f"RewriteCond %{{ENV:CAP_STEM}} ^{UNDER_BASE_PATTERN}",
         f"RewriteRule ^ - [E=CAP_IRI:{describes_prefix('projet/', base_iri)}%{{ENV:CAP_STEM}}]",
-        "RewriteCond %{ENV:CAP_STEM} !^projet/",
+        f"RewriteCond %{{ENV:CAP_STEM}} !^{UNDER_BASE_PATTERN}",
         f"RewriteRule ^ - [E=CAP_IRI:{describes_prefix('', base_iri)}%{{ENV:CAP_STEM}}]",
         "# The kind of resource, by the documents beside it.",
     ]

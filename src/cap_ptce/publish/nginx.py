@@ -19,6 +19,7 @@ from .static_rules import (
     NOT_DOCUMENTS,
     PART_DEPTHS,
     PART_SEGMENT,
+    UNDER_BASE_PATTERN,
     UNPUBLISHED,
     describes_prefix,
     document_pattern,
@@ -114,7 +115,7 @@ def _path_maps(base_path: str, base_iri: str) -> list[str]:
         ups.append((_quote(pattern), "../" * depth))
         anchors.append((_quote(pattern), f"#{part}"))
     iris = [
-        (_quote(f"~^{root}/(projet/.*)$"), f"{describes_prefix('projet/', base_iri)}$1"),
+        (_quote(f"~^{root}/({UNDER_BASE_PATTERN}.*)$"), f"{describes_prefix('projet/', base_iri)}$1"),
         (_quote(f"~^{root}/(.*)$"), f"{describes_prefix('', base_iri)}$1"),
     ]
     return (

@@ -29,6 +29,8 @@ from ..rdf.namespaces import BASE
 from ..rdf.negotiation import HTML, Representation, link_header, offered_types, representations
 
 __all__ = [
+    "UNDER_BASE",
+    "UNDER_BASE_PATTERN",
     "Step",
     "CLASSES",
     "CHAIN",
@@ -123,9 +125,15 @@ def link_value(kind: str, name: str, *, current: str | None = None, describes: s
     return link_header(entries)
 
 
+# What is named under the deployment's base (BASE_IRI): the projects and the organisations their actors are
+# (``organisation/siren/…``, ``organisation/rna/…``); the rest is the grid's, under w3id.
+UNDER_BASE = ("projet/", "organisation/siren/", "organisation/rna/")
+UNDER_BASE_PATTERN = "(?:projet|organisation/siren|organisation/rna)/"  # the same, for the servers' rules
+
+
 def describes_prefix(stem: str, base_iri: str) -> str:
-    """The IRI prefix of the thing whose documents are under ``stem``: projects under the base, the rest under w3id."""
-    return base_iri if stem.startswith("projet/") else BASE
+    """The IRI prefix of the thing whose documents are under ``stem``: see :data:`UNDER_BASE`."""
+    return base_iri if stem.startswith(UNDER_BASE) else BASE
 
 
 # The 406's text as a file of the site: Apache sends a text given in its rules as ISO-8859-1 HTML.
