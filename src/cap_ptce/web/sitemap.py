@@ -10,6 +10,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..i18n import LANGUAGES
 from . import links
+from .explorer import DASHBOARD_ROUTES, ROUTES
 from .site import Site
 
 __all__ = ["sitemap_xml"]
@@ -23,7 +24,8 @@ def sitemap_xml(site: Site) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
-    for path in sorted(site.paths):
+    # the explorer and the dashboards, an address per language, are one document per language like the others
+    for path in sorted({*site.paths, ROUTES["fr"], DASHBOARD_ROUTES["fr"]}):
         pages = {lang: base + links.html_document(path, lang) for lang in LANGUAGES}
         for page in pages.values():
             lines.append(f"  <url><loc>{_text(page)}</loc><lastmod>{modified}</lastmod>")
