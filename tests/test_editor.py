@@ -287,32 +287,22 @@ def test_a_number_too_long_to_be_a_figure_is_refused_beside_its_field_at_once(cl
     assert "aria-invalid" in field[: field.index("</div>")]
 
 
+def _actors_step(client, **fields: str) -> str:
+    """The actors' step after one actor, Juratri, with ``fields`` (``commune="39000"``) is sent."""
+    data = {"etape": "acteurs-impliques", "acteurs.__n": "1", "acteurs.0.nom": "Juratri", "aller": "acteurs-impliques"}
+    data.update({f"acteurs.0.{name}": value for name, value in fields.items()})
+    return client.post("/editeur", data=data).get_data(as_text=True)
+
+
 def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
-    page = client.post(
-        "/editeur",
-        data={
-            "etape": "acteurs-impliques",
-            "acteurs.__n": "1",
-            "acteurs.0.nom": "Juratri",
-            "acteurs.0.commune": "39000",  # a postcode
-            "aller": "acteurs-impliques",
-        },
-    ).get_data(as_text=True)
+    page = _actors_step(client, commune="39000")  # a postcode
     seat = page[page.index('id="champ-acteurs-0-commune"') :]
     assert 'aria-invalid="true"' in seat[: seat.index(">")]
     assert "ce n'est pas son code postal" in unescape(seat[: seat.index("</div>")])
 
 
 def test_a_field_of_one_place_asks_for_one_code(client):
-    page = client.post(
-        "/editeur",
-        data={
-            "etape": "acteurs-impliques",
-            "acteurs.__n": "1",
-            "acteurs.0.nom": "Juratri",
-            "aller": "acteurs-impliques",
-        },
-    ).get_data(as_text=True)
+    page = _actors_step(client)
     hint = unescape(page[page.index('id="champ-acteurs-0-commune-aide"') :].split("</span>")[0])
     assert "Code INSEE de la commune" in hint and "séparés par des espaces" not in hint  # a seat is one commune
     page = client.post("/editeur", data={"aller": "perimetre-ancrage-territorial"}).get_data(as_text=True)
