@@ -151,7 +151,7 @@ http {{
 
 
 def apache_config(prefix: Path, docroot: Path, port: int) -> str:
-    modules = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers", "env")
+    modules = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers", "env", "alias")
     loads = "\n".join(f"LoadModule {name}_module {APACHE_MODULES / f'mod_{name}.so'}" for name in modules)
     user = "User nobody\nGroup nogroup" if os.geteuid() == 0 else ""  # Apache refuses to serve as root
     return f"""
@@ -182,6 +182,7 @@ DocumentRoot {docroot}
     AllowOverride FileInfo Indexes Options=MultiViews
     Require all granted
 </Directory>
+RedirectMatch 301 ^{BASE_PATH.rstrip("/")}$ {BASE_PATH}
 """
 
 
@@ -345,6 +346,11 @@ PATHS = [
     "grille/question/q01.en.html",
     "grille/question/q01.html",
     "grille/cap-ptce.csv",
+    # tables that are files and no resource's document: no 303, and no Link to documents that do not exist
+    "explorateur.csv",
+    "tableau-de-bord/acteurs.csv",
+    "dashboard/acteurs.csv",
+    "tableau-de-bord/acteurs",
     "index.fr.html",
     "nulle-part",
     "grille/question/q99",
@@ -592,6 +598,25 @@ def test_a_redirect_never_names_the_host_the_client_gave(server, path):
     assert response.status_code == 303
     assert "evil.example" not in response.headers["Location"]
     assert urljoin(server + path, response.headers["Location"]).startswith(server)
+
+
+def test_the_base_path_without_its_slash_leads_to_the_site(server, request):
+    """A web server answers a folder without its slash itself: never with the client's Host.
+
+    nginx's rules add a location of their own for it, with the app's headers; an ``.htaccess`` never sees that
+    path, so Apache needs the line that docs/publishing.md gives for its configuration (a 301 without them).
+    """
+    from cap_ptce.publish.headers import SECURITY_HEADERS
+
+    bare = server.rstrip("/")
+    response = requests.get(bare, headers={"Host": "evil.example"}, allow_redirects=False, timeout=30)
+    assert response.status_code == 301
+    assert "evil.example" not in response.headers["Location"]
+    assert urljoin(bare, response.headers["Location"]) == server
+    if request.node.callspec.params["server"] == "nginx":
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, (name, response.headers)
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.parametrize("path", ["explorer", "explorateur", "dashboard", "tableau-de-bord"])

@@ -20,6 +20,8 @@ from .static_rules import (
     CLASSES,
     NOT_ACCEPTABLE_FILE,
     NOT_DOCUMENTS,
+    OVER,
+    PAGE_TABLE,
     PART_DEPTHS,
     PART_SEGMENT,
     UNDER_BASE_PATTERN,
@@ -29,6 +31,7 @@ from .static_rules import (
     documents_of_class,
     link_value,
     media_types,
+    table_link_value,
 )
 
 __all__ = ["apache_rules"]
@@ -96,6 +99,8 @@ def _headers() -> list[str]:
                 f"-z %{{env:CAP_SEE_OTHER}} && %{{env:CAP_CLASS}} == '{kind}' && %{{env:CAP_SELF}} == '{suffix}'"
             )
             lines.append(f"  Header always set Link {_quote(value)} {_quote('expr=' + condition)}")
+    condition = f"-z %{{env:CAP_SEE_OTHER}} && %{{env:CAP_CLASS}} == 'page' && %{{env:CAP_SELF}} == '{PAGE_TABLE}'"
+    lines.append(f"  Header always set Link {_quote(table_link_value('%{CAP_NAME}e'))} {_quote('expr=' + condition)}")
     return [*lines, "</IfModule>", ""]
 
 
@@ -148,6 +153,8 @@ def _paths(base_path: str, base_iri: str, aliases: Mapping[str, str]) -> list[st
     ]
     for kind, suffix, _ in CLASSES:
         lines += ["RewriteCond %{ENV:CAP_STEM} !^$", f"RewriteCond %{{ENV:CAP_ROOT}}%{{ENV:CAP_STEM}}.{suffix} -f"]
+        if kind in OVER:  # found only over that kind
+            lines.append(f"RewriteCond %{{ENV:CAP_CLASS}} ={OVER[kind]}")
         lines.append(f"RewriteRule ^ - [E=CAP_CLASS:{kind}]")
     lines += ["RewriteCond %{ENV:CAP_CLASS} ^$", "RewriteCond %{REQUEST_FILENAME} -d", "RewriteRule ^.+$ - [R=404,L]"]
     return [*lines, "# A file is served as it is.", "RewriteCond %{REQUEST_FILENAME} -f", "RewriteRule ^ - [L]", ""]

@@ -17,6 +17,8 @@ from .static_rules import (
     CHAIN,
     CLASSES,
     NOT_DOCUMENTS,
+    OVER,
+    PAGE_TABLE,
     PART_DEPTHS,
     PART_SEGMENT,
     UNDER_BASE_PATTERN,
@@ -27,6 +29,7 @@ from .static_rules import (
     link_value,
     media_types,
     not_acceptable_text,
+    table_link_value,
 )
 
 __all__ = ["nginx_rules"]
@@ -144,6 +147,7 @@ def _answer_maps() -> list[str]:
         for suffix, _, _ in documents_of_class(kind):
             value = link_value(kind, f"{V}name", current=suffix, describes=None if kind == "page" else f"{V}iri")
             links.append((_quote(f"|{kind}|{suffix}"), _quote(value)))
+    links.append((_quote(f"|page|{PAGE_TABLE}"), _quote(table_link_value(f"{V}name"))))
     return (
         _map(f"{V}class", "chosen", chosen)
         + _map(f'"{V}self:{V}class:{V}chosen"', "target", targets)
@@ -182,6 +186,19 @@ def _add_headers(headers: dict[str, str], indent: int = 4) -> list[str]:
     return [f'{" " * indent}add_header {name} "{value}" always;' for name, value in both.items()]
 
 
+def _bare_base(root: str) -> list[str]:
+    """The base path without its slash: nginx's own 301 would name the client's Host, and add no header of ours."""
+    if not root:
+        return []
+    return [
+        f"location = {root} {{",
+        "    absolute_redirect off;",
+        *_add_headers(cors_headers(ANY_ORIGIN)),
+        f"    return 301 {root}/;",
+        "}",
+    ]
+
+
 def _server(base_path: str, aliases: Mapping[str, str]) -> str:
     root = base_path.rstrip("/")
     types = " ".join(f"{media_type} {suffix};" for suffix, media_type in media_types())
@@ -190,6 +207,7 @@ def _server(base_path: str, aliases: Mapping[str, str]) -> str:
         "# CAP PTCE: content negotiation for nginx, written by `cap-ptce publish`.",
         f"# Include in the server {{ }} whose `root` serves the site's files at {base_path};",
         f"# {HTTP_FILE} must be included in the http {{ }} context.",
+        *_bare_base(root),
         f"location {base_path} {{",
         f"    error_page 404 {root}/404.html;",
         "    charset utf-8;",
@@ -215,7 +233,16 @@ def _server(base_path: str, aliases: Mapping[str, str]) -> str:
         "    # The kind of resource a path names, by the documents beside it.",
         f'    set {V}class "";',
     ]
-    lines += [f"    if (-f $document_root{V}stem.{suffix}) {{ set {V}class {kind}; }}" for kind, suffix, _ in CLASSES]
+    for kind, suffix, _ in CLASSES:
+        if kind not in OVER:
+            lines.append(f"    if (-f $document_root{V}stem.{suffix}) {{ set {V}class {kind}; }}")
+            continue
+        # nginx has no "and": the kind found so far and the document, read together
+        lines += [
+            f'    set {V}over_{kind} "";',
+            f'    if (-f $document_root{V}stem.{suffix}) {{ set {V}over_{kind} "${{cap_ptce_class}}:{suffix}"; }}',
+            f'    if ({V}over_{kind} = "{OVER[kind]}:{suffix}") {{ set {V}class {kind}; }}',
+        ]
     lines += [
         "    # A folder that is no resource is not found, as in the app (nginx would answer 403, or 301 and 403).",
         f'    set {V}folder "";',

@@ -33,6 +33,7 @@ __all__ = [
     "UNDER_BASE_PATTERN",
     "Step",
     "CLASSES",
+    "OVER",
     "CHAIN",
     "DOCUMENT_SUFFIXES",
     "UNPUBLISHED",
@@ -41,6 +42,8 @@ __all__ = [
     "media_types",
     "documents_of_class",
     "link_value",
+    "PAGE_TABLE",
+    "table_link_value",
     "describes_prefix",
     "not_acceptable_text",
     "NOT_ACCEPTABLE_FILE",
@@ -70,12 +73,15 @@ def _offers(offered: tuple[Representation, ...]) -> int:
 
 
 # The kinds of resources, by the document that betrays them, with how much of the chain they read:
-# the grid (a .csv beside it), any data resource (a .ttl), a page only (a .fr.html). Later wins.
+# a page only (a .fr.html), any data resource (a .ttl), the grid (a data resource with a .csv beside it).
+# Later wins, over the kind it names only: the explorer's table (explorateur.csv beside explorateur.fr.html)
+# and the dashboards' tables (alone in their folder) are files, not documents of the grid.
 CLASSES: tuple[tuple[str, str, int], ...] = (
     ("page", f"{LANGUAGES[0]}.html", _offers(representations(rdf=False))),
     ("data", "ttl", _offers(representations())),
     ("grid", "csv", _offers(representations(csv=True))),
 )
+OVER: dict[str, str] = {"grid": "data"}  # a kind found only over another: the grid is a data resource first
 assert CLASSES[-1][2] == len(CHAIN)  # the grid offers everything the chain holds
 
 # The documents of a resource, as the suffixes of their file names: {lang}.html, ttl, …, csv.
@@ -123,6 +129,15 @@ def link_value(kind: str, name: str, *, current: str | None = None, describes: s
     if describes is not None:
         entries.insert(0, (describes, "describes", None, None))
     return link_header(entries)
+
+
+# A page's table (the explorer's ``explorateur.csv``): a file of its own, whose Link names the page.
+PAGE_TABLE = "csv"
+
+
+def table_link_value(page: str) -> str:
+    """The ``Link`` header of a page's table (:data:`PAGE_TABLE`): the page it lists, as HTML."""
+    return link_header([(page, "alternate", HTML.media_type, None)])
 
 
 # What is named under the deployment's base (BASE_IRI): the projects and the organisations their actors are

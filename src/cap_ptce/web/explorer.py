@@ -22,6 +22,7 @@ from ..errors import ParameterError
 from ..explorer import CorpusView, Selection, parse_selection
 from ..explorer.dashboard import number
 from ..explorer.facets import FACETS, SORTS
+from ..publish.static_rules import table_link_value
 from . import links
 from .cache import cached, limited
 from .site import get_site
@@ -206,9 +207,8 @@ def _twin(suffix: str, selection: Selection, lang: str) -> Response:
         response = Response(body, content_type="application/json")
     else:
         response = Response(_csv(records), content_type="text/csv; charset=utf-8")
-    response.headers["Link"] = (
-        f'<{request.path.rsplit(".", 1)[0]}{selection.query_string()}>; rel="alternate"; type="text/html"'
-    )
+    page = links.relative(request.path, request.path.rsplit(".", 1)[0])  # relative: right under any path prefix
+    response.headers["Link"] = table_link_value(page + selection.query_string())
     return response
 
 
