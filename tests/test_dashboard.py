@@ -19,11 +19,13 @@ from click.testing import CliRunner
 
 from cap_ptce.cli import cli
 from cap_ptce.explorer import CHARTS, CorpusView, parse_selection
+from cap_ptce.explorer import view as view_module
+from cap_ptce.explorer.subset import subset_kb
 from cap_ptce.queries import get_query, run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
 from test_counts import NAME_LISTS, read_corpus
-from yaml_counts import EXPECTED, expected
+from yaml_counts import EXPECTED, VOCAB, expected
 
 SELECTIONS = [
     "",
@@ -91,11 +93,18 @@ def _check_dashboard(view, projects, query_string: str, lang: str = "fr") -> Non
     for chart in view.dashboard(selection, lang):
         for series in chart.series:
             params = {"langue": lang} if any(p.name == "langue" for p in get_query(chart.spec.query).parameters) else {}
-            assert series.rows == run_query(view.kb_for(series.selection), chart.spec.query, params)
-            if chart.spec.query in EXPECTED:
-                subset = [p for p in chosen if not series.key or p.get("maturite") == series.key]
-                what = f"{chart.spec.id} {query_string!r} {series.key}"
-                assert_rows(series.rows, expected(chart.spec.query, subset, params), what)
+            rows = run_query(view.kb_for(series.selection), chart.spec.query, params)
+            if chart.spec.by_maturity:  # one query counts each maturity apart: the series is its maturity's rows
+                rows = [row for row in rows if row["maturite"] == f"{VOCAB}maturites/{series.key}"]
+            assert series.rows == rows
+            what = f"{chart.spec.id} {query_string!r} {series.key}"
+            if chart.spec.by_maturity:  # each series is the grid's coverage on that maturity's projects alone
+                own = [p for p in chosen if p.get("maturite") == series.key]
+                assert_rows(series.rows, expected("couverture-par-question", own, params), what)
+                want = expected(chart.spec.query, chosen, params)
+                assert_rows(series.rows, [row for row in want if row["maturite"].endswith("/" + series.key)], what)
+            elif chart.spec.query in EXPECTED:
+                assert_rows(series.rows, expected(chart.spec.query, chosen, params), what)
 
 
 @pytest.mark.parametrize("query_string", SELECTIONS)
@@ -122,11 +131,19 @@ def test_every_chart_has_a_query_of_the_catalogue():
         assert spec.column is None or spec.column in columns
 
 
-def test_the_whole_dashboard_is_the_queries_on_the_knowledge_base(sample):
+def test_the_whole_dashboard_is_the_queries_on_the_knowledge_base(sample, monkeypatch):
     view, _ = sample
-    for chart in view.dashboard(parse_selection(""), "fr"):
-        if not chart.spec.by_maturity:
-            assert view.kb_for(chart.series[0].selection) is view.kb  # no copy for the whole corpus
+    made = []
+    monkeypatch.setattr(view_module, "subset_kb", lambda *args, **kw: made.append(args) or subset_kb(*args, **kw))
+    fresh = CorpusView(view.kb)
+    try:
+        for chart in fresh.dashboard(parse_selection(""), "fr"):
+            assert all(fresh.kb_for(series.selection) is view.kb for series in chart.series), chart.spec.id
+        assert made == []  # no copy for the whole corpus, nor for each maturity of the coverage
+        fresh.dashboard(parse_selection("dispositif=pat"), "fr")
+        assert len(made) == 1  # one copy for a selection, whatever its charts
+    finally:
+        fresh.close()
 
 
 def test_the_validation_outcomes_sum_the_descriptions_rows(sample):

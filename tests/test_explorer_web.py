@@ -185,13 +185,13 @@ def test_the_editor_link_runs_the_same_query_on_the_selection_endpoint(client, v
 
 
 def test_the_whole_corpus_editor_link_uses_the_main_endpoint(client):
-    """Only the coverage's series (one maturity each) need a selection's endpoint."""
+    """Every chart, the coverage by maturity too (one query counts each maturity apart), on /sparql."""
     html = client.get("/dashboard").get_data(as_text=True)
     sections = html.split('<section class="chart" id="')[1:]
+    assert len(sections) == 13
     for section in sections:
         links = [part.split('"', 1)[0] for part in section.split('href="')[1:] if part.startswith("sparql#")]
-        uses_endpoint = ["endpoint" in unquote(link) for link in links]
-        assert uses_endpoint == ([True, True] if section.startswith("couverture") else [False]), section[:20]
+        assert ["endpoint" in unquote(link) for link in links] == [False], section[:20]
 
 
 def test_the_selection_endpoint_refuses_updates(client):
@@ -237,6 +237,18 @@ def test_cap_ptce_report_writes_each_format(cap_ptce, tmp_path):
     html = tmp_path / "report.html"
     assert cap_ptce("report", "--format", "html", "--lang", "en", "-o", str(html)).exit_code == 0
     assert "The corpus of PTCEs at a glance" in html.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "lang, said", [("fr", ("**Filtres** : ", "Requête : `")), ("en", ("**Filters**: ", "Query: `"))]
+)
+def test_the_markdown_report_writes_each_languages_colon(cap_ptce, tmp_path, lang, said):
+    """French puts a space before a colon, English none: "Query : `…`" read as a French leak in English."""
+    out = tmp_path / f"report-{lang}.md"
+    assert cap_ptce("report", "--format", "md", "--lang", lang, "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    for words in said:
+        assert words in text, words
 
 
 def test_cap_ptce_report_refuses_a_bad_filter_with_exit_2(capsys):

@@ -352,6 +352,19 @@ def couverture_par_question(projects, params):
     return rows
 
 
+def couverture_par_question_et_maturite(projects, params):
+    """couverture-par-question on each maturity's projects, every maturity of the scheme (by IRI), its label."""
+    lang, rows = params.get("langue", "fr"), []
+    for maturity in sorted(schemes()["maturites"]):
+        own = [p for p in projects if p.get("maturite") == maturity]
+        for row in couverture_par_question(own, params):
+            rows.append(
+                {"maturite": VOCAB + "maturites/" + maturity, "libelle_maturite": label("maturites", maturity, lang)}
+                | row
+            )
+    return rows
+
+
 def _schemes_of(project: dict) -> set[str]:
     return {item["dispositif"] for item in project.get("dispositifs") or [] if item.get("dispositif")}
 
@@ -795,6 +808,7 @@ EXPECTED = {
     "coordination-par-projet": coordination_par_projet,
     "couverture-par-projet": couverture_par_projet,
     "couverture-par-question": couverture_par_question,
+    "couverture-par-question-et-maturite": couverture_par_question_et_maturite,
     "engagement-dispositifs": engagement_dispositifs,
     "financement-par-projet": financement_par_projet,
     "financements-par-type-de-financeur": financements_par_type_de_financeur,

@@ -96,20 +96,15 @@ def _render_page(selection: Selection, lang: str, error=None) -> str:
 
 
 def _editor_links(chart: Chart, selection: Selection, lang: str) -> list[tuple[str, str, str]]:
-    """(message key, series, fragment after /sparql#) for each series: the query on its selection's endpoint.
+    """(message key, series, fragment after /sparql#): the chart's query on its selection's endpoint.
 
     The page's own selection states the endpoint (a cached chart may come from another selection
-    of the same projects), narrowed to the series' maturity for the coverage.
+    of the same projects). The coverage's series are one query's rows, maturity by maturity: one link.
     """
-    found = []
-    for series in chart.series:
-        params = {"query": series.sparql, "tabTitle": chart.title + (f" ({series.label})" if series.label else "")}
-        own = Selection({**selection.chosen, "maturite": (series.key,)}, selection.words) if series.key else selection
-        if not own.is_everything:
-            params["endpoint"] = selection_endpoint(own, lang)
-        label = "dashboard.editor_series" if series.label else "dashboard.editor"
-        found.append((label, series.label, urlencode(params, quote_via=quote)))
-    return found
+    params = {"query": chart.series[0].sparql, "tabTitle": chart.title}
+    if not selection.is_everything:
+        params["endpoint"] = selection_endpoint(selection, lang)
+    return [("dashboard.editor", "", urlencode(params, quote_via=quote))]
 
 
 def selection_endpoint(selection, lang: str) -> str:
