@@ -94,6 +94,17 @@ def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(
     assert "acteurs:" in _state(page) and "id: cooperative" in _state(page)
 
 
+@pytest.mark.parametrize("path", ["/editeur", "/editor"])
+def test_a_new_description_shows_no_problem_before_anything_is_sent(client, path):
+    """The first visit said « Le projet doit avoir un nom » in red before the carrier had typed a letter."""
+    page = client.get(path).get_data(as_text=True)
+    assert "result-violation" not in page and "result-warning" not in page
+    assert 'aria-invalid="true"' not in page
+    assert "à revoir" not in page and "to review" not in page
+    sent = client.post(path, data={"etape": "debut", "nom": "", "aller": "debut"}).get_data(as_text=True)
+    assert "result-violation" in sent and 'aria-invalid="true"' in sent
+
+
 def test_a_missing_name_is_said_beside_the_name_not_the_identifier(client):
     page = client.post(
         "/editeur",

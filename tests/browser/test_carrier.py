@@ -202,6 +202,49 @@ def test_enter_in_a_field_checks_the_step_it_is_on(live_server, context):
     assert page.input_value("#champ-acteurs-0-nom") == "Ressourcerie des Deux Rives"
 
 
+def _focused(page) -> dict:
+    return page.evaluate(
+        "() => ({id: document.activeElement.id, inStep: !!document.activeElement.closest('section'),"
+        " item: (document.activeElement.closest('fieldset.item') || {}).id, tag: document.activeElement.tagName})"
+    )
+
+
+def _goes_on_from(page, javascript: bool, target: str, check) -> None:
+    """The page opened at ``target``: with JavaScript, one Tab from there is ``check``ed; without, the browser
+    starts its Tab order at the fragment, which must name that element (when it applies it varies: not tested)."""
+    assert page.evaluate("() => location.hash") == "#" + target
+    assert page.locator("#" + target).count() == 1
+    if javascript:
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        assert check(focused), focused
+
+
+def test_after_each_answer_the_keyboard_goes_on_from_the_step_not_from_the_top(live_server, context, request):
+    """A carrier who writes with the keyboard: after "next", one Tab reaches the step's first field; after
+    "add an actor", one Tab reaches the new actor's first field (it took 29 Tabs from the top of the page)."""
+    javascript = request.node.callspec.params["context"]
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle des Deux Rives")
+    page.focus(".editor-actions button.primary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Structure porteuse" in page.inner_text("h2#etape-titre")
+    _goes_on_from(page, javascript, "etape-titre", lambda focused: focused["inStep"])
+    with page.expect_navigation():
+        page.click("button[name=aller][value=acteurs-impliques]")
+    for n in (0, 1):
+        page.focus("button[name=ajouter][value=acteurs]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        _goes_on_from(
+            page, javascript, f"champ-acteurs-{n}", lambda focused, n=n: focused["item"] == f"champ-acteurs-{n}"
+        )
+        page.fill(f"#champ-acteurs-{n}-nom", f"Acteur {n}")
+    assert page.input_value("#champ-acteurs-0-nom") == "Acteur 0"
+
+
 def test_the_porteur_chosen_in_the_editor_gives_a_report_a_dossier_and_a_readable_file(live_server, context, tmp_path):
     """The carrier's walk of 2026-12-05, finding 1: name an actor, choose it as the porteur, check, download, reopen."""
     from cap_ptce.project import load_description

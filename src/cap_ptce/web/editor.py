@@ -240,12 +240,13 @@ def _page(
     context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
     unknown = unknown_key(error, data, lang)
-    loose = place_messages(fields, _messages(report, error, paths, step, grid, lang, unknown))
+    said = None if fresh else report  # a new description: no result before the carrier has sent anything
+    loose = place_messages(fields, _messages(said, error, paths, step, grid, lang, unknown))
     return render_template(
         "editor.html",
         routes=ROUTES,
         grid=grid,
-        steps=_steps(grid, report, lang),
+        steps=_steps(grid, said, lang),
         step=step,
         fresh=fresh,
         entry=grid.entry(step) if step in ENTRY_KEYS and step != FACTS_BLOCK else None,

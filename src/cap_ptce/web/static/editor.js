@@ -1,4 +1,16 @@
-// CAP PTCE editor: an optional copy of the description in this browser's own storage (localStorage).
+// CAP PTCE editor: each answer opens at the step's heading or at the item just added (the fragment of the
+// form's action says which). Focus goes there, so that the keyboard goes on from it and a screen reader
+// says where the carrier is; without JavaScript the browser starts its Tab order at the fragment.
+(function () {
+  "use strict";
+  var form = document.getElementById("editeur");
+  var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (!form || !target || !form.contains(target)) { return; }
+  if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+  target.focus({ preventScroll: true });
+}());
+
+// An optional copy of the description in this browser's own storage (localStorage).
 // Nothing is sent anywhere: the copy stays on this computer, and only when the carrier ticks the box.
 (function () {
   "use strict";
