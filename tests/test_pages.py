@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -180,6 +182,18 @@ def test_void_is_discoverable_at_its_well_known_address(client):
     response = client.get("/.well-known/void")
     assert response.status_code == 303 and response.headers["Location"] == "../dataset.ttl"
     assert client.get("/dataset.ttl").mimetype == "text/turtle"
+
+
+def test_every_page_names_its_icon_and_favicon_ico_leads_there(client):
+    """Browsers ask /favicon.ico of every site: it was a 404, logged at each first visit."""
+    for path in ("/", "/editeur", "/nulle-part"):
+        page = client.get(path, headers={"Accept": "text/html"}, follow_redirects=True).get_data(as_text=True)
+        assert '<link rel="icon" type="image/svg+xml" href="' in page, path
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(urljoin("http://localhost/favicon.ico", response.headers["Location"]))
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.get_data(as_text=True).startswith("<svg")
 
 
 def test_future_tense_parameter_leads_to_the_future_view(client, paths):

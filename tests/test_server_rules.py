@@ -462,6 +462,7 @@ def test_every_iri_of_the_dump_resolves_on_the_app_and_the_servers(docroot, app_
         ("grille/question/q01.en.html", "text/html"),
         ("grille/cap-ptce.csv", "text/csv"),
         ("telechargements/cap-ptce.trig", "application/trig"),
+        ("static/favicon.svg", "image/svg+xml"),
     ],
 )
 def test_each_document_has_its_media_type(server, document, media_type):

@@ -43,7 +43,7 @@ def site_documents(app) -> list[str]:
             paths += [doc for doc, _, _ in documents_of(find_resource(path))]
         paths += download_paths()
         paths += dashboard_paths()
-    return [*paths, "/static/style.css", "/static/carrier.css", "/sitemap.xml"]
+    return [*paths, "/static/style.css", "/static/carrier.css", "/static/favicon.svg", "/sitemap.xml"]
 
 
 def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:

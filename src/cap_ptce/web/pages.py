@@ -63,6 +63,12 @@ def download(name: str) -> Response:
     return response.make_conditional(request)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """What a browser asks of every site before it reads the page's icon link: that icon (an SVG)."""
+    return redirect(links.relative("/favicon.ico", "/static/favicon.svg"), code=301)
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every page in both languages, for search engines."""
