@@ -196,6 +196,22 @@ def test_every_page_names_its_icon_and_favicon_ico_leads_there(client):
     assert icon.get_data(as_text=True).startswith("<svg")
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_grid_page_lists_its_versions_with_their_pages(client, lang):
+    """A researcher citing the grid as it was at 1.0.0 found that version in the sitemap only."""
+    from cap_ptce.grid import load_grid
+
+    grid = load_grid()
+    page = client.get(f"/grille/{grid.id}.{lang}.html").get_data(as_text=True)
+    section = page[page.index('<section aria-labelledby="versions">') :]
+    section = section[: section.index("</section>")]
+    for item in grid.history:
+        link = f'<a href="{grid.id}/{item.version}.{lang}.html">'
+        assert link in section, item.version
+        assert client.get(f"/grille/{grid.id}/{item.version}.{lang}.html").status_code == 200
+    assert len(grid.history) >= 2 and section.index(grid.version) < section.index(grid.history[-1].version)
+
+
 def test_future_tense_parameter_leads_to_the_future_view(client, paths):
     response = client.get(paths["grid"] + ".en.html?temps=futur")
     assert response.status_code == 303 and response.headers["Location"] == "futur.en.html"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..grid import Grid
 from ..grid.rdf import concept_iri, public_scheme_iri, question_iri
+from ..publish.parts import frozen_versions
 from .resolve import Resource
 from .site import get_site
 
@@ -26,7 +27,18 @@ def home(resource: Resource, lang: str):
 
 
 def grid_table(resource: Resource, lang: str):
-    return "grid.html", {"grid": _grid(), "future": resource.kind == "grid-future"}
+    grid = _grid()
+    return "grid.html", {"grid": grid, "future": resource.kind == "grid-future", "versions": _versions(grid)}
+
+
+def _versions(grid: Grid) -> list[tuple]:
+    """(history item, path of its version's page or None) for each version of the grid, newest first: the
+    current one and each release kept as it was published (:func:`~cap_ptce.publish.parts.frozen_release`)."""
+    kept = {version for _iri, version in frozen_versions()}
+    return [
+        (item, f"/grille/{grid.id}/{item.version}" if item.version == grid.version or item.version in kept else None)
+        for item in grid.history
+    ]
 
 
 def entry(resource: Resource, lang: str):
