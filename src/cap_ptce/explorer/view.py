@@ -16,9 +16,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import LANGUAGES
 from .dashboard import Chart, build_chart, build_dashboard, chart_spec
 from .facets import Selection
-from .projects import Exploration, ProjectRow, explore, read_projects
+from .projects import Exploration, ProjectRow, explore, read_projects, read_tables
 from .subset import subset_kb
 
 __all__ = ["CorpusView"]
@@ -41,8 +42,10 @@ class CorpusView:
 
     def projects(self, lang: str) -> list[ProjectRow]:
         with self._table_lock:
-            if lang not in self._projects:
-                self._projects[lang] = read_projects(self.kb, lang)
+            if lang not in self._projects:  # both languages at once: one query, the texts shared
+                if lang not in LANGUAGES:
+                    read_projects(self.kb, lang)  # says why
+                self._projects.update(read_tables(self.kb))
             return self._projects[lang]
 
     def explore(self, selection: Selection, lang: str) -> Exploration:
