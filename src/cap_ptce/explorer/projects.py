@@ -20,7 +20,16 @@ from ..errors import ParameterError
 from ..i18n import LANGUAGES, t
 from .facets import BANDS, DATASETS, FACET_NAMES, FACETS, NONE, NOT_APPLICABLE, Selection, completeness_band
 
-__all__ = ["ProjectRow", "FacetValue", "Exploration", "read_projects", "read_tables", "explore", "dataset_counts"]
+__all__ = [
+    "ProjectRow",
+    "FacetValue",
+    "Exploration",
+    "check_language",
+    "read_projects",
+    "read_tables",
+    "explore",
+    "dataset_counts",
+]
 
 _QUERY = Path(__file__).with_name("projects.rq")
 _NAMED = {"region", "departement"}  # facets whose label is a place's name (igeo:nom): the same in every language
@@ -96,10 +105,15 @@ def _query_text() -> str:
     return _QUERY.read_text(encoding="utf-8")
 
 
-def read_projects(kb, lang: str) -> list[ProjectRow]:
-    """Every project of ``kb`` with its facets' values, labels in ``lang``."""
+def check_language(lang: str) -> None:
+    """ParameterError unless ``lang`` is one of the site's languages."""
     if lang not in LANGUAGES:
         raise ParameterError(f"langue inconnue / unknown language {lang!r}", key="lang")
+
+
+def read_projects(kb, lang: str) -> list[ProjectRow]:
+    """Every project of ``kb`` with its facets' values, labels in ``lang``."""
+    check_language(lang)
     return read_tables(kb)[lang]
 
 
@@ -120,7 +134,7 @@ def read_tables(kb) -> dict[str, list[ProjectRow]]:
         key = _add(project, row["facette"].value, row["valeur"].value, texts.setdefault(iri, []))
         label = row.get("libelle")
         if key is not None and label is not None:
-            for lang in LANGUAGES if key[0] in _NAMED else [label.language]:
+            for lang in LANGUAGES if key[0] in _NAMED or label.language not in labels else [label.language]:
                 labels[lang].setdefault(iri, {})[key] = label.value
     for iri, project in rows.items():
         project.text = fold(" ".join([project.name, *sorted(texts[iri])]))  # in one order whatever the rows'

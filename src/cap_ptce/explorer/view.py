@@ -16,10 +16,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from ..i18n import LANGUAGES
 from .dashboard import Chart, build_chart, build_dashboard, chart_spec
 from .facets import Selection
-from .projects import Exploration, ProjectRow, explore, read_projects, read_tables
+from .projects import Exploration, ProjectRow, check_language, explore, read_tables
 from .subset import subset_kb
 
 __all__ = ["CorpusView"]
@@ -43,8 +42,7 @@ class CorpusView:
     def projects(self, lang: str) -> list[ProjectRow]:
         with self._table_lock:
             if lang not in self._projects:  # both languages at once: one query, the texts shared
-                if lang not in LANGUAGES:
-                    read_projects(self.kb, lang)  # says why
+                check_language(lang)
                 self._projects.update(read_tables(self.kb))
             return self._projects[lang]
 
