@@ -103,8 +103,8 @@ def media_types() -> list[tuple[str, str]]:
     """(suffix, media type) of every file the site holds besides HTML and CSS."""
     found = [(rep.suffix, rep.media_type) for rep in representations(csv=True, html=False)]
     found += [(fmt.suffix.lstrip("."), fmt.media_type) for fmt in QUAD_FORMATS]
-    return [*found, ("xml", "application/xml"), ("txt", "text/plain"), ("svg", "image/svg+xml")]  # the sitemap,
-    # the 406's text, the icon
+    # the sitemap, the 406's text, the site's icon
+    return [*found, ("xml", "application/xml"), ("txt", "text/plain"), ("svg", "image/svg+xml")]
 
 
 def documents_of_class(kind: str) -> list[tuple[str, Representation, str | None]]:
