@@ -179,3 +179,26 @@ def test_a_renamed_file_keeps_its_project_in_the_store(generated, tmp_path):
         assert sorted(outcome.status for outcome in report.outcomes) == ["added", "removed"]
         assert kb.graph_names() == graphs and len(kb) == size
         assert [record.source for record in kb.records()] == ["apres.yaml"]
+
+
+def test_reading_a_chunk_runs_the_cycle_collector_less_often_then_as_it_was(monkeypatch):
+    import gc
+
+    from cap_ptce.corpus.reading import read_chunk
+    from cap_ptce.validation.processes import COLLECTOR_THRESHOLDS
+
+    seen = []
+
+    def loader(path):
+        seen.append(gc.get_threshold())
+        return default_loader(path)
+
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 5, 6)
+    try:
+        read = read_chunk([(path, path.name, "sha") for path in SAMPLE[:2]], loader, None, WHEN)
+        assert gc.get_threshold() == (1234, 5, 6)
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [COLLECTOR_THRESHOLDS] * 2
+    assert [r.error for r in read] == [None, None] and all(r.ntriples for r in read)

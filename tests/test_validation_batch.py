@@ -23,6 +23,7 @@ from cap_ptce.validation.batch import (
     validate_descriptions,
     validate_many,
 )
+from cap_ptce.validation.processes import COLLECTOR_THRESHOLDS
 from valid_description import COOP_SIRET, description, write
 
 BAD_EPCI = "248000532"  # the sample EPCI's SIREN with a wrong check digit
@@ -176,5 +177,5 @@ def test_validating_runs_the_cycle_collector_less_often_then_as_before(files, mo
         assert gc.get_threshold() == (1234, 5, 6)
     finally:
         gc.set_threshold(*before)
-    assert seen == [batch._COLLECTOR_THRESHOLDS]
+    assert seen == [COLLECTOR_THRESHOLDS]
     assert [type(o).__name__ for o in outcomes] == ["Report", "Report"]

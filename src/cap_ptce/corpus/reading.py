@@ -319,6 +319,13 @@ def _validations(descriptions: list, validator: Callable | None) -> list[Validat
 
 def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -> list[ReadDescription]:
     """Read every (path, source, sha) of ``items``, then validate the readable ones together."""
+    from ..validation.processes import fewer_collections
+
+    with fewer_collections():
+        return _read_chunk(items, loader, validator, loaded_at)
+
+
+def _read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -> list[ReadDescription]:
     loaded = [_loaded(path, loader) for path, _source, _sha in items]
     readable = [description for description in loaded if not isinstance(description, CapPtceError)]
     validations = iter(_validations(readable, validator))

@@ -26,10 +26,8 @@ each of them. With ``jobs`` > 1 the files are shared out between processes.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal
@@ -41,6 +39,7 @@ from ..project import load_description
 from ..rdf.namespaces import bind_prefixes
 from .engine import full_shapes, run_pyshacl
 from .engines import engine_choice
+from .processes import fewer_collections
 from .report import LineFinder, Report, Unreadable, _check_lang, _graph_of, expand_paths, report_from_shacl
 
 __all__ = [
@@ -57,9 +56,6 @@ __all__ = [
 BATCH_SIZE = 50  # descriptions per pySHACL run: large enough to pay off, small enough to share out
 FAST_BATCH_SIZE = 250  # descriptions per store of the fast engine: its memory stays a few tens of MB
 _FILES_PER_PROCESS = 40  # below this, starting a process (imports, shapes) costs more than it saves
-# Python's cycle collector, while files are read and validated: its first generation every 50,000 new
-# objects instead of 700 (see _fewer_collections).
-_COLLECTOR_THRESHOLDS = (50_000, 20, 100)
 
 
 # --- planning batches ------------------------------------------------------------------
@@ -232,29 +228,9 @@ def _graph_or_triples(description, engine: str):
     return description.graph
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run Python's cycle collector less often for a while, then as it was.
-
-    Reading and validating a description makes tens of thousands of small
-    objects that live until its batch is done; at the collector's default
-    thresholds, that starts a collection every 700 of them, and the older
-    generations' collections go through every object of the process (the
-    shapes, the COG) again and again: a fifth of the CPU time of
-    ``cap-ptce validate`` on generated files (21 ms a file, then 16). The
-    objects are freed by their reference counts all the same; only cycles wait.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*_COLLECTOR_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def _validate_chunk(paths: Sequence[Path | Unreadable], lang: str, engine: str) -> list[Report | Unreadable]:
     """Load and validate ``paths``; a file that cannot be read becomes an :class:`Unreadable`."""
-    with _fewer_collections():
+    with fewer_collections():
         return _load_and_validate(paths, lang, engine)
 
 

@@ -7,17 +7,26 @@ every child. ``PYTHONSAFEPATH`` (Python ≥ 3.11) keeps the folder off the path,
 for these children and any Python this process starts later. (A forked child
 imports nothing anew: it has its parent's modules.) A child busy with a chunk
 of files would also finish it after its parent was killed (minutes, hundreds
-of MB): each one watches its parent and ends with it.
+of MB): each one watches its parent and ends with it. And while a batch is
+read and validated, Python's cycle collector runs less often
+(:func:`fewer_collections`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
-__all__ = ["process_pool", "end_with_parent"]
+__all__ = ["process_pool", "end_with_parent", "fewer_collections"]
+
+# Python's cycle collector, while files are read and validated: its first generation every 50,000 new
+# objects instead of 700 (see fewer_collections).
+COLLECTOR_THRESHOLDS = (50_000, 20, 100)
 
 
 def process_pool(jobs: int, context=None) -> ProcessPoolExecutor:
@@ -40,3 +49,24 @@ def end_with_parent(interval: float = 1.0) -> None:
         os._exit(3)
 
     threading.Thread(target=watch, daemon=True, name="cap-ptce-parent-watch").start()
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run Python's cycle collector less often for a while, then as it was.
+
+    Reading and validating a description makes tens of thousands of small
+    objects that live until its batch is done; at the collector's default
+    thresholds, that starts a collection every 700 of them, and the older
+    generations' collections go through every object of the process (the
+    shapes, the COG) again and again: a fifth of the CPU time of
+    ``cap-ptce validate`` on generated files (21 ms a file, then 16), and of
+    ``cap-ptce load``'s reading (17 ms a file, then 14). The
+    objects are freed by their reference counts all the same; only cycles wait.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
