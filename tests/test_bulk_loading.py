@@ -202,3 +202,51 @@ def test_reading_a_chunk_runs_the_cycle_collector_less_often_then_as_it_was(monk
         gc.set_threshold(*before)
     assert seen == [COLLECTOR_THRESHOLDS] * 2
     assert [r.error for r in read] == [None, None] and all(r.ntriples for r in read)
+
+
+@pytest.mark.parametrize("loaders", [1, 2, 3])
+def test_pieces_dealt_out_to_several_bulk_loaders_give_the_quads_of_one_document(loaders, tmp_path):
+    from cap_ptce.rdf.oxigraph import bulk_load_pieces
+
+    pieces = [
+        in_graph(stored_ntriples(with_register_links(list(default_loader(path).triples))), f"urn:g:{n}")
+        for n, path in enumerate(SAMPLE)
+    ]
+    tally = b'<urn:p> <urn:tally> _:t <urn:g:t> .\n_:t <urn:count> "3"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:g:t> .\n'
+    one, dealt = ox.Store(), ox.Store(tmp_path / "store")
+    one.load(b"".join([*pieces, tally]), format=ox.RdfFormat.N_QUADS)
+    bulk_load_pieces(dealt, iter([*pieces, tally]), loaders)
+    assert len(dealt) == len(one) > 1000
+    assert {q for q in dealt if not isinstance(q.object, ox.BlankNode) and not isinstance(q.subject, ox.BlankNode)} == {
+        q for q in one if not isinstance(q.object, ox.BlankNode) and not isinstance(q.subject, ox.BlankNode)
+    }
+    (link,) = dealt.quads_for_pattern(ox.NamedNode("urn:p"), ox.NamedNode("urn:tally"), None)
+    assert [q.object.value for q in dealt.quads_for_pattern(link.object, None, None)] == ["3"]  # one blank node
+
+
+def test_a_single_piece_goes_to_one_bulk_loader_and_none_is_started_for_nothing(monkeypatch):
+    from cap_ptce.rdf import oxigraph
+
+    calls = []
+
+    class Store:
+        def bulk_load(self, stream, format):
+            calls.append(stream.read())
+
+    oxigraph.bulk_load_pieces(Store(), iter([b"<urn:a> <urn:b> <urn:c> .\n"]), 4)
+    assert calls == [b"<urn:a> <urn:b> <urn:c> .\n"]
+    calls.clear()
+    oxigraph.bulk_load_pieces(Store(), iter([b"1\n", b"2\n", b"3\n"]), 2)
+    assert len(calls) == 2 and sorted(b"".join(calls).splitlines()) == [b"1", b"2", b"3"]
+
+
+def test_a_load_on_disk_with_three_bulk_loaders_holds_what_one_loader_in_memory_holds(generated, tmp_path, monkeypatch):
+    from cap_ptce.store import local
+
+    with KnowledgeBase.open() as memory:
+        monkeypatch.setattr(local, "_LOADERS", 1)
+        memory.load_corpus(generated, validator=None, now=WHEN)
+        monkeypatch.setattr(local, "_LOADERS", 3)
+        with KnowledgeBase.open(tmp_path / "store") as disk:
+            disk.load_corpus(generated, validator=None, now=WHEN)
+            assert _quads(memory) == _quads(disk)

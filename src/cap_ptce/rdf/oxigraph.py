@@ -18,7 +18,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, islice
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -32,6 +35,7 @@ __all__ = [
     "ntriples_digest",
     "stored_digest",
     "ChunkReader",
+    "bulk_load_pieces",
 ]
 
 _BLANK_LABEL = re.compile(rb"_:[^\s]+")
@@ -141,6 +145,44 @@ class ChunkReader(io.RawIOBase):
         buffer[:size] = self._rest[:size]
         self._rest = self._rest[size:]
         return size
+
+
+class _Shared:
+    """An iterator that several threads may draw from: each item goes to one of them."""
+
+    def __init__(self, items: Iterator[bytes]) -> None:
+        self._items, self._lock = items, threading.Lock()
+
+    def __iter__(self) -> _Shared:
+        return self
+
+    def __next__(self) -> bytes:
+        with self._lock:
+            return next(self._items)
+
+
+def bulk_load_pieces(store: ox.Store, pieces: Iterable[bytes], loaders: int) -> None:
+    """Give ``store``'s bulk loader the N-Quads ``pieces``, dealt out to up to ``loaders`` loaders at once.
+
+    Each piece must be whole lines whose blank nodes no other piece names: a
+    loader reads its pieces as one document, and two loaders' documents share no
+    blank node. Oxigraph's bulk loader works a call of less than a million quads
+    in one thread; two calls side by side wrote the 600,709 quads of 1,000
+    generated descriptions to disk in 2.6 s instead of 5.5 s (bench/results/loading.md).
+    Oxigraph lets go of the interpreter while it loads; the pieces are read,
+    one at a time, by whichever loader asks.
+    """
+    pieces = iter(pieces)
+    first = list(islice(pieces, max(1, loaders)))  # a loader starts only if it has a piece to load
+    shared = _Shared(pieces)
+    streams = [io.BufferedReader(ChunkReader(chain([piece], shared))) for piece in first]
+    if len(streams) == 1:
+        store.bulk_load(streams[0], format=ox.RdfFormat.N_QUADS)
+        return
+    with ThreadPoolExecutor(len(streams), thread_name_prefix="cap-ptce-bulk-load") as pool:
+        done = [pool.submit(store.bulk_load, stream, format=ox.RdfFormat.N_QUADS) for stream in streams]
+        for future in done:
+            future.result()
 
 
 def _convert(term):

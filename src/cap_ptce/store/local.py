@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import gc
-import io
 import logging
 import os
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import StoreError
-from ..rdf.oxigraph import ChunkReader, in_graph, ntriples_digest
+from ..rdf.oxigraph import bulk_load_pieces, in_graph, ntriples_digest
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
@@ -58,6 +57,7 @@ def _alive(pid: int) -> bool:
 
 
 _BULK_BYTES = 1 << 20  # N-Quads above this go through the bulk loader
+_LOADERS = min(4, os.cpu_count() or 1)  # bulk loaders side by side (see bulk_load_pieces)
 
 
 def _open_locked(path: Path) -> ox.Store:
@@ -190,15 +190,16 @@ class LocalStore:
 
         Pieces, or more than a megabyte, go through the bulk loader; it writes
         new files at each call (about 0.1 s on disk): a small write goes
-        through one transaction instead.
+        through one transaction instead. Pieces are dealt out to a bulk loader
+        per core (:func:`~cap_ptce.rdf.oxigraph.bulk_load_pieces`): each must be
+        whole lines, and its blank nodes its own (a graph's N-Quads, say).
         """
         self._stop_workers()
         try:
             for iri in dict.fromkeys(drop):
                 self.drop_graph(iri)
             if not isinstance(add, bytes) or len(add) > _BULK_BYTES:
-                stream = io.BufferedReader(ChunkReader([add] if isinstance(add, bytes) else add))
-                self.store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+                bulk_load_pieces(self.store, [add] if isinstance(add, bytes) else add, _LOADERS)
             elif add:
                 self.store.load(add, format=ox.RdfFormat.N_QUADS)
         except OSError as exc:
