@@ -34,7 +34,7 @@ def test_the_explorers_table_and_the_whole_corpus_charts_are_run_as_the_apps_own
 def test_one_reading_of_the_table_serves_both_languages_with_their_own_labels(app):
     """At 10,000 descriptions each language's table was a query of 467,882 rows and 218 to 277 MiB."""
     from cap_ptce.explorer import CorpusView
-    from cap_ptce.explorer.projects import read_projects
+    from cap_ptce.explorer.projects import _labels_text, _query_text, read_projects
     from cap_ptce.grid import load_grid
     from cap_ptce.web.sparql import get_kb
 
@@ -46,17 +46,29 @@ def test_one_reading_of_the_table_serves_both_languages_with_their_own_labels(ap
         try:
             view = CorpusView(kb)
             french, english = view.projects("fr"), view.projects("en")
-            assert len(read) == 1
+            assert sorted(read) == sorted([_query_text(), _labels_text()])  # the table and its concepts' labels, once
         finally:
             del kb.select
         assert {p.iri: p for p in read_projects(kb, "en")} == {p.iri: p for p in english}
         for one, other in zip(french, english):
             assert one.iri == other.iri and one.values is other.values and one.text is other.text  # shared
-        maturities = {concept.id: concept.label for concept in load_grid().scheme("maturites").concepts}
+        grid = load_grid()
+        concepts = {
+            facet: {concept.id: concept.label for concept in grid.scheme(scheme).concepts}
+            for facet, scheme in (("maturite", "maturites"), ("axe", "axes-thematiques"), ("type", "types-acteurs"))
+        }
+        schemes = {scheme.id: scheme.acronym for scheme in grid.public_schemes}  # skos:altLabel, in both languages
+        seen = set()
         for lang, rows in (("fr", french), ("en", english)):  # each language's labels, in every project
             for project in rows:
-                for key in project.values.get("maturite", ()):
-                    assert project.labels[("maturite", key)] == maturities[key].get(lang), (project.id, lang)
+                for facet, labels in concepts.items():
+                    for key in project.values.get(facet, ()):
+                        assert project.labels[(facet, key)] == labels[key].get(lang), (project.id, facet, lang)
+                        seen.add(facet)
+                for key in project.values.get("dispositif", ()):
+                    assert project.labels[("dispositif", key)] == schemes[key], (project.id, lang)
+                    seen.add("dispositif")
+        assert seen == {"maturite", "axe", "type", "dispositif"}
         named = [
             (i, key) for i, p in enumerate(french) for key in p.values.get("region", ()) if ("region", key) in p.labels
         ]
