@@ -245,6 +245,27 @@ def test_after_each_answer_the_keyboard_goes_on_from_the_step_not_from_the_top(l
     assert page.input_value("#champ-acteurs-0-nom") == "Acteur 0"
 
 
+def test_a_mistyped_address_never_locks_the_editor_the_server_says_what_to_fix(live_server, context):
+    """The carrier's walk of 2026-12-06, finding 1: the browser's own check of an e-mail or web address field
+    blocked every button (no step, no download), with a popup in the browser's language."""
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle Albâtre")
+    page.fill("#champ-courriel", "www.pole-albatre.fr")
+    page.fill("#champ-site_web", "contact@pole-albatre.fr")
+    with page.expect_navigation():
+        page.click("button[name=aller][value=acteurs-impliques]")
+    assert "Acteurs" in page.inner_text("h2#etape-titre")
+    with page.expect_navigation():
+        page.click("nav.steps button[value=debut]")
+    fields = page.inner_text("#editeur")
+    assert page.input_value("#champ-courriel") == "www.pole-albatre.fr"  # kept, for the carrier to correct
+    assert "https://" in fields  # the server's French message, beside the field
+    with page.expect_download() as download:
+        page.click("button[name=telecharger]")
+    assert "www.pole-albatre.fr" in Path(download.value.path()).read_text(encoding="utf-8")
+
+
 def test_the_porteur_chosen_in_the_editor_gives_a_report_a_dossier_and_a_readable_file(live_server, context, tmp_path):
     """The carrier's walk of 2026-12-05, finding 1: name an actor, choose it as the porteur, check, download, reopen."""
     from cap_ptce.project import load_description
@@ -379,7 +400,7 @@ def test_a_file_that_cannot_be_read_replaces_neither_the_form_nor_the_browser_co
     page.fill("#champ-description", "Première ligne\nseconde ligne")
     page.check("#garder-copie")
     _next(page)
-    page.click("button[name=aller][value=debut]")
+    page.click("nav.steps button[value=debut]")
     page.set_input_files("#fichier", str(unreadable))
     page.click("#ouvrir-fichier button[name=ouvrir]")
     alert = page.inner_text("[role=alert]")
