@@ -238,6 +238,9 @@ def test_a_single_piece_goes_to_one_bulk_loader_and_none_is_started_for_nothing(
     calls.clear()
     oxigraph.bulk_load_pieces(Store(), iter([b"1\n", b"2\n", b"3\n"]), 2)
     assert len(calls) == 2 and sorted(b"".join(calls).splitlines()) == [b"1", b"2", b"3"]
+    calls.clear()
+    oxigraph.bulk_load_pieces(Store(), iter([]), 2)  # a load whose every file failed
+    assert calls == []
 
 
 def test_a_load_on_disk_with_three_bulk_loaders_holds_what_one_loader_in_memory_holds(generated, tmp_path, monkeypatch):
@@ -250,3 +253,13 @@ def test_a_load_on_disk_with_three_bulk_loaders_holds_what_one_loader_in_memory_
         with KnowledgeBase.open(tmp_path / "store") as disk:
             disk.load_corpus(generated, validator=None, now=WHEN)
             assert _quads(memory) == _quads(disk)
+
+
+def test_a_first_load_whose_every_file_fails_writes_nothing_and_says_why(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "casse.yaml").write_text(SAMPLE[0].read_text(encoding="utf-8").replace("\nnom:", "\nnmo:", 1))
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        report = kb.load_corpus(folder, now=WHEN)
+        assert [outcome.status for outcome in report.outcomes] == ["failed"]
+        assert "nmo" in report.outcomes[0].error and kb.records() == []

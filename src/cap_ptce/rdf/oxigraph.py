@@ -174,6 +174,8 @@ def bulk_load_pieces(store: ox.Store, pieces: Iterable[bytes], loaders: int) -> 
     """
     pieces = iter(pieces)
     first = list(islice(pieces, max(1, loaders)))  # a loader starts only if it has a piece to load
+    if not first:
+        return
     shared = _Shared(pieces)
     streams = [io.BufferedReader(ChunkReader(chain([piece], shared))) for piece in first]
     if len(streams) == 1:
