@@ -159,6 +159,25 @@ def test_a_value_the_loader_refuses_is_shown_beside_its_control(client):
     assert "écrire 2024-03-15" in field[: field.index("</div>")] and "aria-invalid" in field[:300]
 
 
+def test_every_value_the_loader_refuses_is_shown_beside_its_own_control_at_once(client):
+    """The carrier's walk of 2026-12-06: a web address without https:// hid a date typed in words, which the
+    carrier found only once the first was corrected; a third value, on another step, was not told at all."""
+    data = {
+        "etape": "debut",
+        "etat": 'nom: Pôle\nmaturite: emergent\nfinancements:\n  - financeur: "Région"\n    debut: janvier 2026\n',
+        "nom": "Pôle",
+        "date_creation": "mars 2024",
+        "site_web": "www.pole.fr",
+        "aller": "debut",
+    }
+    page = unescape(client.post("/editeur", data=data).get_data(as_text=True))
+    assert "3 valeurs sont à corriger" in page
+    for field, said in (("date_creation", "écrire 2024-03-15"), ("site_web", "https://")):
+        around = page[page.index(f'id="champ-{field}"') :]
+        assert said in around[: around.index("</div>")] and "aria-invalid" in around[:300], field
+    assert "une date, et non 'janvier 2026'" in page and "étape « 9. Financement prévisionnel »" in page
+
+
 def test_a_value_refused_on_another_step_says_which_field_and_step_and_leads_there(client):
     # the carrier types a wrong date in step 9, then goes to the last step: the field is not on that page
     data = {

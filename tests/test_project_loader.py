@@ -395,3 +395,42 @@ def test_a_turtle_integer_too_long_for_python_is_refused_in_our_words():
     with pytest.raises(RdfSyntaxError, match="4 300 chiffres") as found:
         load_description(text, format="turtle")
     assert found.value.line == 3 and "set_int_max_str_digits" not in str(found.value)
+
+
+def test_every_value_that_cannot_be_read_is_told_at_once_in_the_files_order():
+    """The carrier's walk of 2026-12-06: a web address without https:// hid every other check of the file."""
+    text = replaced('nom: "Pôle d\'essai"', 'nom: "Pôle d\'essai"\nsite_web: "www.essai.fr"')
+    text = text.replace('    debut: "2025-09"', '    debut: "septembre 2025"').replace(
+        "    montant: 100", '    montant: "cent"'
+    )
+    error = refusal(text, YamlError)
+    assert [(e.line, e.key) for e in error.every] == [
+        (4, "site_web"),
+        (30, "actions.0.debut"),
+        (38, "financements.1.montant"),
+    ]
+    assert "https://" in error.message and "date" in str(error.others[0]) and "number" in str(error.others[1])
+    assert str(error).count("\n") == 2  # the load's report, the command line: each one on its line
+    assert [other["line"] for other in error.to_dict()["others"]] == [30, 38]
+
+
+def test_an_error_that_stops_the_reading_is_told_with_those_found_before_it():
+    text = replaced('nom: "Pôle d\'essai"', "nom: [a, b]").replace("  acteur: asso", "  acteur: assoc")
+    text = text.replace("    montant: 100", '    montant: "cent"')  # after the stop: not read
+    error = refusal(text, YamlError)
+    assert [e.line for e in error.every] == [3, 6]
+    assert "a text" in error.message and error.others[0].hint.endswith("did you mean 'asso'?")
+
+
+@pytest.mark.parametrize(
+    "written, advice",
+    [
+        ("www.essai.fr", "écrire « https://www.essai.fr »"),
+        ("contact@essai.fr", "la mettre dans « courriel »"),
+        ("essai", "voir docs/project-format.md"),
+    ],
+)
+def test_a_web_address_that_is_not_one_says_what_to_write(written, advice):
+    """The carrier's walk of 2026-12-06: « voir docs/project-format.md » for a missing https://."""
+    error = refusal(replaced('nom: "Pôle d\'essai"', f'nom: "Pôle d\'essai"\nsite_web: "{written}"'), YamlError)
+    assert error.line == 4 and advice in error.hint

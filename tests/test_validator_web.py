@@ -220,3 +220,29 @@ def test_serve_prints_the_home_page_first():
     assert lines[0].startswith("CAP PTCE : http://127.0.0.1:8080/ ")
     assert any("http://127.0.0.1:8080/valider" in line for line in lines)
     assert any("http://127.0.0.1:8080/sparql" in line for line in lines)
+
+
+def test_every_value_that_cannot_be_read_is_told_with_its_line_on_the_page_in_json_and_on_the_command_line(
+    client, tmp_path
+):
+    """The carrier's walk of 2026-12-06: a web address without https:// hid the file's other mistakes."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        'date_creation: "2026"', 'date_creation: mars 2026\nsite_web: "www.tiers-lieu-gueret.fr"'
+    )
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if "date_creation:" in line or "www." in line]
+    assert len(lines) == 2
+    page = client.post("/valider", data={"fichier": (io.BytesIO(text.encode()), "deux.yaml")}).get_data(as_text=True)
+    said = page[page.index('role="alert"') : page.index("</div>", page.index('role="alert"'))]
+    assert "2 valeurs sont à corriger" in said and said.count("<li>") == 2
+    assert [f"Position : ligne {n}</p>" in said for n in lines] == [True, True]
+    data = client.post(
+        "/valider", data={"texte": text, "nom": "deux.yaml"}, headers={"Accept": "application/json"}
+    ).json
+    report = data["files"][0]
+    assert [report["error"]["line"], *(other["line"] for other in report["others"])] == sorted(lines)
+    path = tmp_path / "deux.yaml"
+    path.write_text(text, encoding="utf-8")
+    cli = subprocess.run(
+        [sys.executable, "-m", "cap_ptce", "validate", str(path)], capture_output=True, text=True, check=False
+    )
+    assert cli.returncode != 0 and all(f"deux.yaml:{n}" in cli.stdout for n in lines), cli.stdout

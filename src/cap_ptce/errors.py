@@ -3,7 +3,9 @@
 Library code raises these and never prints or exits; the command line maps them
 to exit codes and the web app to HTTP statuses (see ``cap_ptce.cli`` and
 ``cap_ptce.web.errors``). Every error carries what went wrong, where, and what
-to do instead, so that an edge can show it as it is.
+to do instead, so that an edge can show it as it is. An input error may come
+with others (``others``): a description whose values cannot be read tells them
+all at once (:func:`together`).
 
 ::
 
@@ -52,6 +54,7 @@ __all__ = [
     "NotFoundError",
     "StoreError",
     "WorkerStoppedError",
+    "together",
 ]
 
 
@@ -75,6 +78,12 @@ class CapPtceError(Exception):
         self.column = column
         self.key = key
         self.hint = hint
+        self.others: tuple[CapPtceError, ...] = ()  # more errors of the same input, told with this one
+
+    @property
+    def every(self) -> tuple[CapPtceError, ...]:
+        """This error and its ``others``, in the input's order."""
+        return (self, *self.others)
 
     @property
     def where(self) -> str | None:
@@ -94,6 +103,8 @@ class CapPtceError(Exception):
             text = f"{self.where}: {text}"
         if self.hint:
             text = f"{text} ({self.hint})"
+        for other in self.others:
+            text += f"\n{other}"
         return text
 
     def to_dict(self) -> dict:
@@ -103,6 +114,8 @@ class CapPtceError(Exception):
             value = getattr(self, name)
             if value is not None:
                 data[name] = value
+        if self.others:
+            data["others"] = [other.to_dict() for other in self.others]
         return data
 
 
@@ -180,3 +193,14 @@ class StoreError(CapPtceError):
 
 class WorkerStoppedError(StoreError):
     """A query worker ended by a signal: a crash of the engine, or a kill from outside."""
+
+
+def together(errors: list[InputError]) -> InputError:
+    """The first of ``errors`` in the input's order (by line), carrying the others; each told once."""
+    unique: dict[tuple, InputError] = {}
+    for error in errors:
+        unique.setdefault((error.line, error.column, error.key, error.message), error)
+    ordered = sorted(unique.values(), key=lambda e: (e.line is None, e.line or 0, e.column or 0))
+    first = ordered[0]
+    first.others = tuple(ordered[1:])
+    return first

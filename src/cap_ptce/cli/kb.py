@@ -69,6 +69,7 @@ def render_report(report: LoadReport) -> str:
     lines = []
     for outcome in report.outcomes:
         detail = outcome.error if outcome.status == "failed" else _validation_text(outcome.validation)
+        detail = detail.replace("\n", "\n    ") if detail else detail  # a description's every unreadable value
         if outcome.note:
             detail = f"{detail}; {outcome.note}" if detail else outcome.note
         lines.append(

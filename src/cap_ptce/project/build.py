@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..errors import UnknownKeyError, YamlError
+from ..errors import InputError, UnknownKeyError, YamlError, together
 from ..i18n.suggest import did_you_mean, nearest
 from ..rdf.namespaces import BASE
 from ..yamlstrict import LineMap
@@ -37,11 +37,57 @@ class Built:
     lines: dict[tuple[str, str | None], int] = field(default_factory=dict)
 
 
+# The kinds of value whose error ends no more than the value: the description is read on, and every such
+# error is told at once (a web address without https://, a date, a number, a code, a concept…). An id, a
+# reference to an actor, a node (a funder, a role, a source) or a block stops the reading at once: what
+# follows could fail only because of it.
+_READ_ON = frozenset(
+    {
+        Kind.TEXT,
+        Kind.TEXTS,
+        Kind.BOOL,
+        Kind.INT,
+        Kind.DECIMAL,
+        Kind.DATE,
+        Kind.DATE_SPAN,
+        Kind.YEAR,
+        Kind.URL,
+        Kind.EMAIL,
+        Kind.CODE,
+        Kind.CODES,
+        Kind.CONCEPT,
+        Kind.CONCEPTS,
+        Kind.CONCEPT_SET,
+        Kind.OTHER,
+        Kind.PUBLIC_SCHEME,
+        Kind.GEO,
+        Kind.GEO_ONE,
+        Kind.COMMUNE,
+        Kind.FREQUENCY,
+        Kind.QUANTITY,
+        Kind.FIGURE,
+        Kind.MEMBER_SINCE,
+    }
+)
+
+
 def build_document(data: Any, lines: LineMap | None = None, *, source: str | None = None, base: str = BASE) -> Built:
-    """Check ``data`` (a parsed description) and turn it into a JSON-LD document."""
+    """Check ``data`` (a parsed description) and turn it into a JSON-LD document.
+
+    A value that cannot be read raises an :class:`~cap_ptce.errors.InputError`
+    once the whole description is read: the first in the file's order, with
+    the others (``others``) — a carrier corrects them all in one go.
+    """
     if not base.endswith(("/", "#")):
         base += "/"  # a base given as https://example.org/ptce still mints …/ptce/projet/{id}
-    return _Builder(lines or LineMap(), source, base).project(data)
+    builder = _Builder(lines or LineMap(), source, base)
+    try:
+        built = builder.project(data)
+    except InputError as exc:
+        raise together([*builder.errors, exc]) from None
+    if builder.errors:
+        raise together(builder.errors)
+    return built
 
 
 class _Builder(KindReader, FactReader):
@@ -59,6 +105,7 @@ class _Builder(KindReader, FactReader):
         self.roles: dict[str, str] = {}
         self.sources: dict[tuple, str] = {}
         self.lines: dict[tuple[str, str | None], int] = {}
+        self.errors: list[InputError] = []  # the values that could not be read, the reading going on
 
     # -- errors and lines ------------------------------------------------
 
@@ -221,7 +268,14 @@ class _Builder(KindReader, FactReader):
             if empty(value):
                 self.note_empty(spec, spec_field, iri, path + (key,))
                 continue
-            self.place(out, spec, spec_field, self.value(spec_field, value, path + (key,), iri), path + (key,), iri)
+            try:
+                converted = self.value(spec_field, value, path + (key,), iri)
+            except InputError as exc:
+                if spec_field.kind not in _READ_ON:
+                    raise
+                self.errors.append(exc)
+                continue
+            self.place(out, spec, spec_field, converted, path + (key,), iri)
         self.check_others(spec, data, path)
         if spec.name == "structure_porteuse" and not empty(data.get("acteur")) and not empty(data.get("porteurs")):
             raise self.fail(

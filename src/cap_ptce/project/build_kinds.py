@@ -38,6 +38,21 @@ _IRI_START = ("http://", "https://")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
+def _url_hint(value: Any) -> str | None:
+    """What to do with a web address that is not one: its ``https://`` added, or the e-mail address moved."""
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        return None
+    text = value.strip()
+    if "@" in text and "/" not in text:
+        return (
+            "c'est une adresse électronique : la mettre dans « courriel » / "
+            "this is an e-mail address: put it in 'courriel'"
+        )
+    if "." in text and ":" not in text:
+        return f"écrire « https://{text} » / write 'https://{text}'"
+    return None
+
+
 class Merge(dict):
     """Several terms that one YAML value fills on its node (``annee: "2002-2004"`` → yearFrom, yearTo)."""
 
@@ -220,6 +235,7 @@ class KindReader:
             isinstance(value, str) and bool(_IRI.match(value)),
             "une adresse web complète (https://…) / a full web address (https://…)",
             path,
+            _url_hint(value),
         )
         return value
 

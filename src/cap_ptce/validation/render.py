@@ -97,9 +97,15 @@ def to_text(reports: list[Report]) -> str:
 
 
 def _text_unreadable(unreadable: Unreadable, words: dict[str, str]) -> str:
-    error = unreadable.error
-    hint = f"\n  → {error.hint}" if error.hint else ""
-    return f"{unreadable.source}{words['colon']} {words['unreadable']} — {error.where or unreadable.source}\n  {error.message}{hint}"
+    """The file's name and why it cannot be read: each value that cannot be, where it is and what to do."""
+    lines = []
+    for error in unreadable.error.every:
+        where = error.where or unreadable.source
+        lines.append(
+            f"{unreadable.source}{words['colon']} {words['unreadable']} — {where}" if not lines else f"  — {where}"
+        )
+        lines.append(f"  {error.message}" + (f"\n  → {error.hint}" if error.hint else ""))
+    return "\n".join(lines)
 
 
 def _text_file(report: Report, words: dict[str, str]) -> str:
@@ -146,14 +152,12 @@ def report_data(report: Report | Unreadable) -> dict:
 
 
 def _unreadable_data(unreadable: Unreadable) -> dict:
-    """A file that could not be read: no results, and the error (message, line, column, hint)."""
-    error = unreadable.error
-    return {
-        "file": unreadable.source,
-        "conforms": False,
-        "results": [],
-        "error": {"message": error.message, "line": error.line, "column": error.column, "hint": error.hint},
-    }
+    """A file that could not be read: no results, the error (message, line, column, hint), and the others."""
+    first, *others = (
+        {"message": error.message, "line": error.line, "column": error.column, "hint": error.hint}
+        for error in unreadable.error.every
+    )
+    return {"file": unreadable.source, "conforms": False, "results": [], "error": first, "others": others}
 
 
 def _result_data(result: Result) -> dict:

@@ -239,9 +239,8 @@ def _page(
     context = {"grid": grid, "lang": lang, "future": future}
     context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
-    unknown = unknown_key(error, data, lang)
     said = None if fresh else report  # a new description: no result before the carrier has sent anything
-    loose = place_messages(fields, _messages(said, error, paths, step, grid, lang, unknown))
+    loose = place_messages(fields, _messages(said, error, paths, step, grid, data, lang))
     return render_template(
         "editor.html",
         routes=ROUTES,
@@ -288,14 +287,20 @@ def _names(data: dict, key: str) -> dict[str, str]:
     return {item["id"]: item.get("nom") or item["id"] for item in items if isinstance(item, dict) and item.get("id")}
 
 
-def _messages(report, error, paths: dict, step: str, grid, lang: str, unknown=None) -> list[tuple[tuple, dict]]:
+def _messages(report, error, paths: dict, step: str, grid, data: dict, lang: str) -> list[tuple[tuple, dict]]:
     """The step's messages, each with the path of the value it is about (an unanswered question: its text),
-    in the form's words (its labels, not the file's keys)."""
-    if unknown is not None:
-        return [(unknown["path"], _unknown_key_message(error, unknown, step, grid, lang))]
+    in the form's words (its labels, not the file's keys). A description that cannot be read: a message for
+    each value that cannot be, beside its field or naming its step."""
     if error is not None:
-        path = paths.get(error.line, ())
-        return [(path, _elsewhere(_error_message(error, lang), path, step, grid, lang))]
+        found = []
+        for each in error.every:
+            unknown = unknown_key(each, data, lang)
+            if unknown is not None:
+                found.append((unknown["path"], _unknown_key_message(each, unknown, step, grid, lang)))
+                continue
+            path = paths.get(each.line, ())
+            found.append((path, _elsewhere(_error_message(each, lang), path, step, grid, lang)))
+        return found
     if report is None or step == "fin":  # the last step's report shows every result, under its entry
         return []
     found = []
