@@ -434,3 +434,16 @@ def test_a_web_address_that_is_not_one_says_what_to_write(written, advice):
     """The carrier's walk of 2026-12-06: « voir docs/project-format.md » for a missing https://."""
     error = refusal(replaced('nom: "Pôle d\'essai"', f'nom: "Pôle d\'essai"\nsite_web: "{written}"'), YamlError)
     assert error.line == 4 and advice in error.hint
+
+
+def test_a_communes_name_where_its_code_goes_is_told_with_the_code():
+    """The carrier's walk of 2026-12-06: « Dieppe » in « Communes » gave « Dieppe = ? » and a check of the code's
+    form that named no value."""
+    error = refusal(replaced('  communes: ["2A004"]', '  communes: ["2A004", "Dieppe", "arques la bataille"]'))
+    assert [e.line for e in error.every] == [22, 22]
+    assert "« Dieppe » est le nom d'une commune" in error.message and "« 76217 » (Dieppe, 76)" in error.hint
+    assert "« 76026 » (Arques-la-Bataille, 76)" in error.others[0].hint
+    several = refusal(replaced('  communes: ["2A004"]', '  communes: ["Saint-Denis"]'))
+    assert "la bonne commune" in several.hint and "« 93066 » (Saint-Denis, 93)" in several.hint
+    unknown = refusal(replaced('  communes: ["2A004"]', '  communes: ["Nulle part"]'))  # the code's form, as before
+    assert unknown.others == () and "lettres et de chiffres" in unknown.message

@@ -7,6 +7,8 @@ a matter of decompressing and parsing JSON.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -112,6 +114,11 @@ class Geography:
         place = lookups[kind](code)
         return place.name if place else None
 
+    def communes_named(self, name: str) -> tuple[Commune, ...]:
+        """The current communes called ``name``, whatever its case, accents, hyphens or « St » for « Saint »:
+        what a carrier who typed a commune's name where its INSEE code goes meant (« Dieppe »: 76217)."""
+        return tuple(self._current(code) for code in self._communes_by_name.get(_name_key(name), ()))
+
     # -- links ----------------------------------------------------------------
 
     def current_commune(self, code: str) -> Commune | None:
@@ -202,6 +209,12 @@ class Geography:
     # -- reverse indexes, each built on first use ----------------------------
 
     @cached_property
+    def _communes_by_name(self) -> dict[str, tuple[str, ...]]:
+        return _group(
+            (_name_key(name), code) for name, code in zip(self._communes.column("name"), self._communes.column("code"))
+        )
+
+    @cached_property
     def _communes_by_departement(self) -> dict[str, tuple[str, ...]]:
         return _group(zip(self._communes.column("departement"), self._communes.column("code")))
 
@@ -229,6 +242,16 @@ class Geography:
         former = zip(self._former.column("current"), self._former.column("code"), self._former.column("kind"))
         attached = ((current, code) for current, code, kind in former if kind != _OLD_CODE)
         return _group([*arrondissements, *attached])
+
+
+_SEPARATORS = re.compile(r"[\s\-'’]+")
+_SAINTS = {"st": "saint", "ste": "sainte"}
+
+
+def _name_key(name: str) -> str:
+    """A place's name as compared: lower case, no accents, words apart whatever separates them."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    return " ".join(_SAINTS.get(word, word) for word in _SEPARATORS.split(text.replace(".", " ")) if word)
 
 
 def _group(pairs: Iterable[tuple[str, str]], keep_order: bool = False) -> dict[str, tuple[str, ...]]:

@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import Any
 
-from ..errors import UnknownKeyError
+from ..errors import InputError, UnknownKeyError
 from ..i18n.suggest import did_you_mean, nearest
 from ..rdf.namespaces import VOCAB
 from .fields import Field, Kind, NodeSpec
@@ -35,6 +35,8 @@ __all__ = ["KindReader", "Merge", "empty", "expected", "XSD", "grid_ids"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_START = ("http://", "https://")
+_COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")  # the form of a commune's INSEE code
+_NAMESAKES = 5  # communes of one name listed in a hint (Saint-Denis: 4; Sainte-Colombe: 13)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
@@ -132,7 +134,12 @@ class KindReader:
                     "ne le garder qu'une fois / keep it once",
                 )
             seen.add(item)
-            out.append(getattr(self, "item_" + _METHODS[spec_field.kind])(item, item_path, spec_field))
+            try:
+                out.append(getattr(self, "item_" + _METHODS[spec_field.kind])(item, item_path, spec_field))
+            except InputError as exc:
+                if spec_field.kind == Kind.ACTORS or spec_field.kind == Kind.MEMBERS:
+                    raise  # a reference: what follows could fail only because of it
+                self.errors.append(exc)  # each item told, the reading going on (see build._READ_ON)
         return out
 
     def text(self, value: Any, path: tuple) -> str:
@@ -192,11 +199,31 @@ class KindReader:
         return f"{self.iri}/{segment}/{value}"
 
     def geo(self, value: Any, path: tuple, level: str) -> dict:
+        if level == "commune" and isinstance(value, str) and not _COMMUNE_CODE.match(value):
+            self.not_a_name(value, path)
         code = self.readable(read_code, value, path, level)
         iri = f"{INSEE_GEO}{level}/{code}"
         self.note(iri, None, path)
         self.note(iri, "code_insee", path)
         return {"@id": iri, "@type": "igeo:" + GEO_LEVELS[level], "code_insee": code}
+
+    def not_a_name(self, value: str, path: tuple) -> None:
+        """Refuse a commune's name where its INSEE code goes, naming the code (« Dieppe »: 76217)."""
+        from ..geo import load_geography  # late: the COG is read only for this mistake
+
+        named = load_geography().communes_named(value)
+        if not named:
+            return
+        codes = [f"« {c.code} » ({c.name}, {c.departement})" for c in named[:_NAMESAKES]]
+        more = len(named) - _NAMESAKES
+        listed = ", ".join(codes) + (f" … (+{more})" if more > 0 else "")
+        raise self.fail(
+            f"« {value} » est le nom d'une commune, pas son code INSEE / is a commune's name, not its INSEE code",
+            path,
+            f"écrire son code / write its code: {listed}"
+            if len(named) == 1
+            else f"écrire le code de la bonne commune / write the right one's code: {listed}",
+        )
 
     def mapping(self, value: Any, path: tuple, spec: NodeSpec) -> None:
         self.expect(
