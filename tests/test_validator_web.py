@@ -246,3 +246,14 @@ def test_every_value_that_cannot_be_read_is_told_with_its_line_on_the_page_in_js
         [sys.executable, "-m", "cap_ptce", "validate", str(path)], capture_output=True, text=True, check=False
     )
     assert cli.returncode != 0 and all(f"deux.yaml:{n}" in cli.stdout for n in lines), cli.stdout
+
+
+def test_an_upload_of_too_many_actors_is_refused_with_a_400_before_any_check(client):
+    """An operator's test of 2026-12-06: 6,000 actors in a 166 kB upload had the server killed for want of memory."""
+    text = "id: x\nacteurs:\n" + "".join(f"  - {{id: a{i}, nom: n{i}}}\n" for i in range(6000))
+    response = client.post(
+        "/valider", data={"fichier": (io.BytesIO(text.encode()), "liste.yaml")}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    error = response.json["files"][0]["error"]
+    assert error["line"] == 2 and "6000 items: a list holds at most 500" in error["message"]

@@ -25,7 +25,7 @@ from .context import predicate
 from .schema import CURRENT_FORMAT, FORMAT_VERSIONS, PROJECT, Field, Kind, NodeSpec
 from .sources import source_paths
 
-__all__ = ["Built", "build_document"]
+__all__ = ["Built", "build_document", "MAX_ITEMS"]
 
 
 @dataclass
@@ -69,6 +69,12 @@ _READ_ON = frozenset(
         Kind.MEMBER_SINCE,
     }
 )
+
+
+# The most items a list of a description may hold (actors, groups, actions, fundings, communes…). The
+# largest PTCEs count a few hundred members; the validation's checks of a project against each of its
+# members grow with the square of their number (3,000 actors in an 82 kB file took 78 s and 9.9 GB).
+MAX_ITEMS = 500
 
 
 def build_document(data: Any, lines: LineMap | None = None, *, source: str | None = None, base: str = BASE) -> Built:
@@ -174,6 +180,7 @@ class _Builder(KindReader, FactReader):
             return ()
         what = " / ".join(names)
         self.expect(isinstance(items, list), f"une liste ({what}) / a list ({what})", (key,))
+        self.check_length(items, (key,))
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
             path = (key, index)
@@ -191,6 +198,17 @@ class _Builder(KindReader, FactReader):
                 )
             seen[item_id] = index
         return tuple(seen)
+
+    def check_length(self, items: Any, path: tuple) -> None:
+        """Refuse a list of more than MAX_ITEMS items: no real pole needs it, and checking it would not end."""
+        if isinstance(items, list) and len(items) > MAX_ITEMS:
+            raise self.fail(
+                f"{len(items)} éléments : une liste en compte au plus {MAX_ITEMS} / "
+                f"{len(items)} items: a list holds at most {MAX_ITEMS}",
+                path,
+                "décrire les plus importants, et les autres par leur nombre (chiffres:) / "
+                "describe the main ones, and the others by their number (chiffres:)",
+            )
 
     def check_shared_ids(self, data: dict) -> None:
         shared = sorted(set(self.actors) & set(self.groups))
@@ -268,6 +286,7 @@ class _Builder(KindReader, FactReader):
             if empty(value):
                 self.note_empty(spec, spec_field, iri, path + (key,))
                 continue
+            self.check_length(value, path + (key,))
             try:
                 converted = self.value(spec_field, value, path + (key,), iri)
             except InputError as exc:
