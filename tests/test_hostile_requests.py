@@ -373,3 +373,20 @@ def test_data_sent_to_the_endpoint_is_never_loaded(hostile_app, listening_socket
     response = hostile_app.test_client().post("/sparql", data=body.format(url=url), content_type=content_type)
     assert 400 <= response.status_code < 500
     assert connections == []
+
+
+def test_a_hosts_name_never_reaches_the_addresses_the_site_writes_once_its_address_is_set():
+    """An operator's test of 2026-12-06: « Host: evil.example » gave sd:endpoint <http://evil.example/sparql>, and a
+    dashboard's editor link pointed the query editor at evil.example, for a cache in front of the site to keep."""
+    evil = {"Host": "evil.example"}
+    exposed = create_app({"TESTING": True}).test_client()  # no SITE_URL: the request's Host, as before
+    assert "evil.example" in exposed.get("/sparql", headers={**evil, "Accept": "text/turtle"}).get_data(as_text=True)
+    client = create_app({"TESTING": True, "SITE_URL": "https://cap-ptce.example.org"}).test_client()
+    for path in ("/sparql", "/tableau-de-bord/sparql?region=32", "/dashboard/sparql?region=32", "/"):
+        assert client.get(path, headers=evil).status_code == 400, path
+    described = client.get("/sparql", headers={"Accept": "text/turtle", "Host": "127.0.0.1:5000"})
+    assert "<https://cap-ptce.example.org/sparql>" in described.get_data(as_text=True)
+    moved = client.get("/tableau-de-bord/sparql?region=32", headers={"Host": "127.0.0.1:5000"})
+    assert "endpoint=https%3A%2F%2Fcap-ptce.example.org%2Ftableau-de-bord%2Fsparql%3Fregion%3D32" in moved.location
+    page = client.get("/sparql", headers={"Accept": "text/html", "Host": "cap-ptce.example.org"})
+    assert page.status_code == 200 and "https://cap-ptce.example.org/sparql" in page.get_data(as_text=True)

@@ -195,6 +195,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Address of the reverse proxy in front of cap-ptce serve (such as 127.0.0.1 for nginx): its X-Forwarded-For and X-Forwarded-Proto are trusted, and its connections are not limited per client.",
     ),
     Setting(
+        "SITE_URL",
+        None,
+        str,
+        "Public address of the site (https://cap-ptce.example.org, with its path prefix if any): the endpoint addresses the app writes (service description, query editor, dashboards) are made from it, and a request that names another host is refused (400). Empty: from each request's Host.",
+    ),
+    Setting(
         "CORS_ORIGINS",
         "*",
         str,

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 
 from .. import settings
+from . import links
 from .negotiation_guard import refuse_long_negotiation_headers
 
 __all__ = ["create_app"]
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
+    app.config["TRUSTED_HOSTS"] = links.trusted_hosts(app.config.get("SITE_URL"))
     app.wsgi_app = refuse_long_negotiation_headers(app.wsgi_app)
     for name in _BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")

@@ -109,7 +109,7 @@ def _editor_links(chart: Chart, selection: Selection, lang: str) -> list[tuple[s
 
 def selection_endpoint(selection, lang: str) -> str:
     """The absolute address of the SPARQL endpoint over ``selection``'s knowledge base."""
-    return request.host_url.rstrip("/") + DASHBOARD_ROUTES[lang] + "/sparql" + selection.query_string(with_sort=False)
+    return links.public(DASHBOARD_ROUTES[lang] + "/sparql" + selection.query_string(with_sort=False))
 
 
 @bp.get(DASHBOARD_ROUTES["fr"] + "/<chart_id>.<any(csv, json):suffix>")

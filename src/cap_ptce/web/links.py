@@ -10,13 +10,38 @@ negotiation to serve the right language.
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlsplit
 
-__all__ = ["relative", "html_document", "document", "base_iri"]
+__all__ = ["relative", "html_document", "document", "base_iri", "public", "trusted_hosts"]
 
 
 def base_iri(config) -> str:
     """The ``BASE_IRI`` setting, with its final slash (``https://example.org/ptce`` is taken as ``…/ptce/``)."""
     return config["BASE_IRI"].rstrip("/") + "/"
+
+
+def public(path: str) -> str:
+    """The absolute address of the app's ``path`` for a visitor: under ``SITE_URL`` when it is set.
+
+    Otherwise from the request's own Host, which any client may write: a site
+    that answers for any Host (one nginx ``server`` block, say) sets ``SITE_URL``
+    (see :func:`trusted_hosts`).
+    """
+    from flask import current_app, request
+
+    site = current_app.config.get("SITE_URL")
+    return (site.rstrip("/") if site else request.url_root.rstrip("/")) + path
+
+
+def trusted_hosts(site_url: str | None) -> list[str] | None:
+    """The hosts a request may name when the site's address is ``site_url``; None (any) without one.
+
+    The machine's own names stay allowed, for a check or a warm-up on 127.0.0.1.
+    """
+    if not site_url:
+        return None
+    host = urlsplit(site_url).hostname
+    return [name for name in (host, "localhost", "127.0.0.1", "::1") if name]
 
 
 def relative(from_path: str, to_path: str) -> str:

@@ -33,6 +33,7 @@ from ..sparql.csvsafe import neutralise_csv
 from ..sparql.description import service_description
 from ..store import KnowledgeBase
 from ..store.build import build_kb
+from . import links
 from .cache import cached, documents
 from .limits import client_key
 
@@ -273,7 +274,7 @@ def _without_query(formats: list[str]) -> Response:
         folder = yasgui_dir()
         if folder is not None:
             response.headers["Content-Security-Policy"] = content_security_policy(yasgui_style_hashes(folder))
-        response.headers["Link"] = f'<{request.base_url}?format=turtle>; rel="alternate"; type="text/turtle"'
+        response.headers["Link"] = f'<{links.public(request.path)}?format=turtle>; rel="alternate"; type="text/turtle"'
     else:
         response = _service_description(formats)
     response.headers["Vary"] = "Accept"
@@ -283,7 +284,7 @@ def _without_query(formats: list[str]) -> Response:
 def _service_description(formats: list[str]) -> Response:
     fmt = choose_format("CONSTRUCT", request.headers.get("Accept"), formats)
     triples = service_description(
-        request.base_url,
+        links.public(request.path),
         get_kb().graph_names(),
         license=current_app.config.get("LICENSE"),
         title=texts("sparql.service_title"),
@@ -354,7 +355,7 @@ def _editor_context() -> dict:
     return {
         "has_yasgui": yasgui_dir() is not None,
         "examples": _examples(lang),
-        "endpoint_url": request.base_url,
+        "endpoint_url": links.public(request.path),
         "yasgui_words": _yasgui_words(lang),
     }
 
