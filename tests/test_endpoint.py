@@ -355,3 +355,11 @@ def test_a_ready_made_querys_own_text_runs_as_its_page_runs_it_and_nothing_else_
     assert not _sent_request(client, monkeypatch, kb, {"query": COUNT_PROJECTS}).ready_made
     dataset = {"query": text, "default-graph-uri": GRID_GRAPH}
     assert not _sent_request(client, monkeypatch, kb, dataset).ready_made
+
+
+def test_head_gets_what_get_gets_without_its_body(client):
+    """An operator's test of 2026-12-06: « curl -I /sparql » got 400 where GET got the service description."""
+    for url, accept in (("/sparql", "text/turtle"), ("/sparql?query=ASK%7B%7D", "application/sparql-results+json")):
+        got, head = client.get(url, headers={"Accept": accept}), client.head(url, headers={"Accept": accept})
+        assert head.status_code == got.status_code == 200 and head.data == b""
+        assert head.headers["Content-Type"] == got.headers["Content-Type"]

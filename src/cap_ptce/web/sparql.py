@@ -119,7 +119,7 @@ def _params():
             hint="envoyez la requête en POST / send the query with POST",
         )
     params = _decoded_params(request.query_string, "URL")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: what GET would answer, without its body
         return _query_or_update(params, params), params
     mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
     if mimetype == _FORM:
