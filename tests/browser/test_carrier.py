@@ -266,6 +266,35 @@ def test_a_mistyped_address_never_locks_the_editor_the_server_says_what_to_fix(l
     assert "www.pole-albatre.fr" in Path(download.value.path()).read_text(encoding="utf-8")
 
 
+def test_no_field_the_keyboard_reaches_hides_under_the_sticky_actions(live_server, browser):
+    """The carrier's walk of 2026-12-06, finding 6: at 1280×720, 8 of 45 Tab stops of a new actor (« Fondation »,
+    « Agrément ESUS », the question's answer…) were scrolled to behind the bar of buttons at the bottom."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle Albâtre")
+    with page.expect_navigation():
+        page.click("button[name=aller][value=acteurs-impliques]")
+    with page.expect_navigation():
+        page.click("button[name=ajouter][value=acteurs]")
+    page.focus("#champ-acteurs-0-nom")
+    hidden, stops = [], 0
+    while stops < 80:
+        stops += 1
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            """() => { const e = document.activeElement, bar = document.querySelector('.editor-actions');
+                if (!e || bar.contains(e) || e === document.body) return null;
+                const r = e.getBoundingClientRect(), b = bar.getBoundingClientRect();
+                return {id: e.id || e.name, bottom: r.bottom, bar: b.top, visible: r.height > 0}; }"""
+        )
+        if where is None:
+            break
+        if where["visible"] and where["bottom"] > where["bar"] + 1:
+            hidden.append(where["id"])
+    assert stops > 20 and hidden == []
+    page.close()
+
+
 def test_the_porteur_chosen_in_the_editor_gives_a_report_a_dossier_and_a_readable_file(live_server, context, tmp_path):
     """The carrier's walk of 2026-12-05, finding 1: name an actor, choose it as the porteur, check, download, reopen."""
     from cap_ptce.project import load_description
