@@ -338,3 +338,18 @@ def test_a_field_of_one_place_asks_for_one_code(client):
     page = client.post("/editeur", data={"aller": "perimetre-ancrage-territorial"}).get_data(as_text=True)
     hint = unescape(page[page.index('id="champ-territoire-communes-aide"') :].split("</span>")[0])
     assert "séparés par des espaces" in hint  # a territory's communes are a list
+
+
+def test_an_actor_left_without_a_name_is_called_by_its_place_in_the_form_never_by_the_id_the_editor_gave_it(client):
+    """The carrier's walk of 2026-12-06, finding 5: « acteur-2 : ni son type… » beside an actor added and left
+    empty, and on the last step « L'acteur doit avoir un nom » without saying which."""
+    state = "nom: Pôle\nmaturite: emergent\nacteurs:\n  - id: acteur-1\n    nom: Coop\n    type: cooperative\n"
+    state += "  - id: acteur-2\n"
+    for step in ("acteurs-impliques", "fin"):
+        raw = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": step}).get_data(as_text=True)
+        raw = raw[raw.index("</textarea>") :]
+        assert "acteur-2" not in re.sub(r'(id|name|value|for|form)="[^"]*"', "", raw), step  # said, not in attributes
+        shown = unescape(raw)
+        assert "Acteurs 2 (sans nom) : " in shown, step
+    assert "Acteurs 2 (sans nom) : L'acteur doit avoir un nom" in shown
+    assert "Coop" in shown and "Acteurs 1 (sans nom)" not in shown  # a named actor is called by its name

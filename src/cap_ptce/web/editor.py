@@ -17,6 +17,7 @@ when the carrier asks for it). The form works without JavaScript.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flask import Blueprint, Response, g, render_template
@@ -266,7 +267,7 @@ def _page(
         symbols=SEVERITY_SYMBOLS,
         validator_route=VALIDATOR_ROUTES[lang],
         dossier_route=DOSSIER_ROUTE,
-        **_final(step, report, paths, grid, lang),
+        **_final(step, report, paths, grid, data, lang),
         **grid_links(lang),
     )
 
@@ -313,7 +314,7 @@ def _messages(report, error, paths: dict, step: str, grid, data: dict, lang: str
             if unanswered and result.question
             else _value_path(paths.get(result.line, ()), result.path)
         )
-        text = in_form_words(result.message, path, step, grid, lang, result.value)
+        text = _unnamed_item(in_form_words(result.message, path, step, grid, lang, result.value), path, data, lang)
         found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
     return found
 
@@ -407,12 +408,12 @@ def _steps(grid, report, lang: str) -> list[dict]:
     return steps
 
 
-def _final(step: str, report, paths: dict, grid, lang: str) -> dict:
+def _final(step: str, report, paths: dict, grid, data: dict, lang: str) -> dict:
     """The last step's report, its messages in the form's words like those beside the fields."""
     if step != "fin" or report is None or isinstance(report, Unreadable):
         return {"groups": None, "chart": None, "fix_steps": {}}
     groups = [
-        replace(group, results=tuple(_in_form_words(shown, paths, grid, lang) for shown in group.results))
+        replace(group, results=tuple(_in_form_words(shown, paths, grid, data, lang) for shown in group.results))
         for group in result_groups(report)
     ]
     # each group's step of the form, where its results are fixed: an entry's own, the first for the rest
@@ -420,9 +421,27 @@ def _final(step: str, report, paths: dict, grid, lang: str) -> dict:
     return {"groups": groups, "chart": Markup(completeness_svg(report, lang)), "fix_steps": fix_steps}
 
 
-def _in_form_words(shown: ShownResult, paths: dict, grid, lang: str) -> ShownResult:
+def _in_form_words(shown: ShownResult, paths: dict, grid, data: dict, lang: str) -> ShownResult:
     result = shown.result
     path = (result.question,) if result.question and not paths.get(result.line) else paths.get(result.line, ())
     step = result.entry if result.entry in STEPS else "debut"  # shown under its entry: other steps are named
     message = in_form_words(result.message, path, step, grid, lang, result.value)
+    message = _unnamed_item(message, path, data, lang, named=True)  # not beside its item here: say which
     return replace(shown, result=replace(result, message=message))
+
+
+def _unnamed_item(text: str, path: tuple, data: dict, lang: str, *, named: bool = False) -> str:
+    """``text`` about an item without a name (an actor added and left empty): the form's name for it
+    (« Acteurs 2 (sans nom) ») in place of the id the editor gave it, which the carrier never typed; with
+    ``named``, said before the message when the message does not name it (the last step's report)."""
+    if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data.get(path[0]), list):
+        return text
+    items = data[path[0]]
+    item = items[path[1]] if path[1] < len(items) else None
+    if not isinstance(item, dict) or item.get("nom"):
+        return text
+    label = t("editor.unnamed_item", lang, item=field_label(path[:2], lang))
+    item_id = str(item.get("id") or "")
+    if item_id and re.search(rf"(?<![\w-]){re.escape(item_id)}(?![\w-])", text):
+        return re.sub(rf"(?<![\w-]){re.escape(item_id)}(?![\w-])", label, text)
+    return t("editor.about_item", lang, name=label, text=text) if named else text
