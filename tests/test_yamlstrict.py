@@ -137,7 +137,9 @@ SYNTAX_MISTAKES = [
     ('nom: x\nacronyme: "PTCE\n', 2, "guillemet ouvert n'est jamais refermé", "refermer le guillemet"),
     ("acteurs:\n  - id: a\n   nom: b\n", 3, "l'indentation n'est pas cohérente", "aligner la ligne"),
     ("acteurs:\n\t- id: a\n", 2, "ne peut pas commencer une valeur", "des espaces, pas des tabulations"),
-    ("axes: [a, b\nnom: x\n", 2, "liste ouverte par « [ » n'est pas refermée", "« ] »"),
+    # the line where « [ » opens, not the next one, where the parser missed its end (a carrier's walk of 2026-12-06)
+    ("axes: [a, b\nnom: x\n", 1, "liste ouverte par « [ » n'est pas refermée", "« ] »"),
+    ("acteurs: {id: a\nnom: x\n", 1, "bloc ouvert par « { » n'est pas refermé", "« } »"),
     ('nom: "C:\\dossier"\n', 1, "barre oblique inverse", "guillemets simples"),
     ("nom: |x\n  a\n", 1, "après « | » ou « > »", "lignes suivantes"),
     # a quote left open in the middle of the file: the value runs on to the next quote, where the parser stops
@@ -224,3 +226,25 @@ def test_a_missing_file_is_an_input_file_error(tmp_path: Path):
 def test_errors_read_as_file_line_message_hint():
     text = str(refusal("a: 1\na: 2\n"))
     assert text.startswith("f.yaml:2:1: la clé 'a' apparaît deux fois / the key 'a' appears twice (")
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [("acteurs:\n  - id: a\n    nom: b\n\tsiren: x\n", 4), ("nom: x\n\tid: b\n", 2), ("q04: |\n\tUn texte.\n", 2)],
+)
+def test_a_tab_in_the_indentation_is_told_in_the_pages_language(text, line):
+    """The carrier's walk of 2026-12-06: « YAML invalide : found a tab character that violates indentation »."""
+    from cap_ptce.i18n import one_language
+
+    error = refusal(text)
+    assert error.line == line and "tabulation" in error.message and "des espaces" in error.hint
+    assert one_language(error.message, "fr").startswith("YAML invalide : une tabulation dans l'indentation")
+    assert one_language(error.message, "en").startswith("invalid YAML: a tab in the indentation")
+
+
+def test_an_unclosed_list_is_told_in_one_language_on_a_page():
+    """The same walk: the page showed « … n'est pas refermée (« did not find expected ',' or ']' ») / invalid YAML: … »."""
+    from cap_ptce.i18n import one_language
+
+    message = refusal("axes: [a, b\nnom: x\n").message
+    assert " / " not in one_language(message, "fr") and " / " not in one_language(message, "en")

@@ -282,6 +282,11 @@ _SYNTAX_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
         "dash on a line of its own, and nothing after a quoted value",
     ),
     (
+        ("tab character",),
+        "une tabulation dans l'indentation / a tab in the indentation",
+        "indenter avec des espaces, pas des tabulations / indent with spaces, not tabs",
+    ),
+    (
         ("cannot start any token",),
         "un caractère qui ne peut pas commencer une valeur (tabulation, @ ou `) / a character that cannot start "
         "a value (a tab, @ or `)",
@@ -329,10 +334,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     for words, meaning, todo in _SYNTAX_PROBLEMS:
         if any(word in problem for word in words):
             fr, en = meaning.split(" / ")  # each half whole, so that a page can show one of them
-            what, hint = f"YAML invalide : {fr} (« {problem} ») / invalid YAML: {en} ('{problem}')", todo
+            # the parser's words in « » in both halves: quoted otherwise, « expected ',' or ']' » reads as
+            # several quotations, and a page could not tell the halves apart to show one
+            what, hint = f"YAML invalide : {fr} (« {problem} ») / invalid YAML: {en} (« {problem} »)", todo
             break
-    if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
-        mark = exc.context_mark  # where the quote was opened, not the end of the file where it was missed
+    context = exc.context or ""
+    if ("quoted scalar" in context or "flow sequence" in context or "flow mapping" in context) and exc.context_mark:
+        # where the quote, « [ » or « { » was opened, not the later line where the parser missed its end
+        mark = exc.context_mark
     return YamlError(
         what,
         source=source,
