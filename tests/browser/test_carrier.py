@@ -295,6 +295,26 @@ def test_no_field_the_keyboard_reaches_hides_under_the_sticky_actions(live_serve
     page.close()
 
 
+def test_a_file_checked_or_opened_leads_the_keyboard_to_its_report_or_its_form(live_server, context, request):
+    """The carrier's walk of 2026-12-06, finding 11: after « Vérifier » and « Ouvrir dans l'éditeur » the page opened
+    at its top, and a keyboard user went through the site's navigation to reach the report."""
+    javascript = request.node.callspec.params["context"]
+    page = context.new_page()
+    page.goto(live_server + "/valider")
+    page.set_input_files("#fichier", str(SAMPLE))
+    with page.expect_navigation():
+        page.click("form.submit-description button[type=submit]")
+    assert page.evaluate("location.hash") == "#rapport-titre"
+    assert page.evaluate("document.getElementById('rapport-titre').getBoundingClientRect().top") < 200
+    page.goto(live_server + "/editeur")
+    page.set_input_files("#fichier", str(SAMPLE))
+    with page.expect_navigation():
+        page.click("button[name=ouvrir]")
+    assert page.evaluate("location.hash") == "#etape-titre"
+    if javascript:
+        assert page.evaluate("document.activeElement.id") == "etape-titre"
+
+
 def test_the_porteur_chosen_in_the_editor_gives_a_report_a_dossier_and_a_readable_file(live_server, context, tmp_path):
     """The carrier's walk of 2026-12-05, finding 1: name an actor, choose it as the porteur, check, download, reopen."""
     from cap_ptce.project import load_description
