@@ -136,7 +136,7 @@ def test_the_last_step_leads_back_to_the_step_of_each_result_and_the_first_step_
 
 def test_the_last_step_says_each_result_once(client):
     page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "fin"}).get_data(as_text=True)
-    assert page.count("Question q05 sans réponse") == 1  # in the report, under its entry
+    assert page.count("Question Q5 sans réponse") == 1  # in the report, under its entry
     assert 'id="fin-messages"' not in page  # not before it as well, in a list of its own
 
 
@@ -353,3 +353,13 @@ def test_an_actor_left_without_a_name_is_called_by_its_place_in_the_form_never_b
         assert "Acteurs 2 (sans nom) : " in shown, step
     assert "Acteurs 2 (sans nom) : L'acteur doit avoir un nom" in shown
     assert "Coop" in shown and "Acteurs 1 (sans nom)" not in shown  # a named actor is called by its name
+
+
+def test_the_editor_numbers_the_questions_as_its_form_does_never_by_their_ids(client):
+    """The carrier's walk of 2026-12-06, finding 8: « Question q01 sans réponse » beside a field labelled « Q1. »."""
+    page = client.post("/editeur", data={"etape": "fin", "etat": "nom: Pôle\nmaturite: emergent\n", "aller": "fin"})
+    raw = page.get_data(as_text=True)
+    raw = re.sub(r'(id|name|value|for|form|href)="[^"]*"', "", raw[raw.index("</textarea>") :])
+    shown = unescape(re.sub(r"<[^>]+>", " ", raw))
+    assert "Question Q1 sans réponse" in shown and "Q2, Q3, Q4, Q5, Q6" in shown
+    assert re.search(r"\bq\d\d\b", shown) is None

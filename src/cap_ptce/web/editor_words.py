@@ -26,6 +26,7 @@ _QUOTED = re.compile(
 )
 _KEY_PATH = re.compile(r"[a-z_][a-z0-9_]*(?:\[\])?(?:\.[a-z_][a-z0-9_]*(?:\[\])?)*")
 _QUESTION = re.compile(r"q\d\d")
+_BARE_QUESTION = re.compile(r"(?<![\w«“'-])q\d\d(?![\w»”'-])")  # a question's id in the text, not quoted
 _NO_VALUE = re.compile(r"|\[\s*(?:id|id, …|id, \.\.\.)?\s*\]")
 _NESTED = (Kind.OBJECTS, Kind.NEST, Kind.OBJECT)
 _WORDS = {"clé": "field", "key": "field", "clés": "fields", "keys": "fields", "sous": "in", "under": "in"}
@@ -82,7 +83,13 @@ def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str
         lead = t(f"editor.word_{_WORDS[word]}", lang) + " " if word else ""
         return f"{lead}{match['open']}{label}{match['close']}{where}"
 
-    return _QUOTED.sub(replace, text).replace(t("editor.phrase_remove_key", lang), t("editor.phrase_empty_field", lang))
+    text = _QUOTED.sub(replace, text).replace(t("editor.phrase_remove_key", lang), t("editor.phrase_empty_field", lang))
+    return _BARE_QUESTION.sub(lambda m: _question_number(m[0], grid), text)
+
+
+def _question_number(qid: str, grid) -> str:
+    """« Q1 » for ``q01``, as the form numbers its questions; an id the grid does not have, as it is."""
+    return f"Q{grid.question(qid).position}" if qid in {q.id for q in grid.questions} else qid
 
 
 def _spec_chain(path: tuple) -> list[tuple[NodeSpec, str | None]]:
