@@ -252,3 +252,16 @@ def test_the_count_of_answers_tells_written_answers_from_those_given_by_data(lan
         text = text.replace("\\", "")
     assert _flat(sentence) in _flat(text)
     assert "rédigée." not in text and "have a written answer" not in text
+
+
+def test_a_question_answered_by_a_list_says_how_many_items_its_table_holds():
+    """The carrier's walk of 2026-12-06, finding 9: Q7 showed « Réponse donnée par la description : Acteurs » and
+    nothing under it, the table being further on."""
+    from cap_ptce.dossier.model import build_dossier
+    from cap_ptce.project import load_description
+
+    data = load_description(ROOT / "examples" / "corpus" / "pole-saveurs-somme.yaml").data
+    answers = {q.id: q for entry in build_dossier(data, "fr").answers for q in entry.questions}
+    assert answers["q07"].facts == (f"Acteurs ({len(data['acteurs'])})", f"Groupes de membres ({len(data['groupes'])})")
+    assert answers["q18"].facts == (f"Financement prévisionnel ({len(data['financements'])})",)
+    assert answers["q10"].facts[0] == "Communes"  # its values come with the question, uncounted

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..grid import Grid, load_grid
 from ..i18n import t
@@ -229,11 +230,21 @@ def _answers(grid: Grid, data: Mapping, builder: _Builder, future: bool):
                     q.wording(lang, future=future),
                     answer_text(data, q.id),
                     tuple(example.label.get(lang) for example in q.examples),
-                    tuple(builder.path_label(path) for path in given),
+                    tuple(_counted(builder.path_label(path), data, path) for path in given),
                     tuple(fact for path in given if (fact := builder.path_fact(data, path)) is not None),
                 )
             )
         yield EntryAnswers(entry.id, entry.position, entry.label.get(lang), tuple(questions))
+
+
+def _counted(label: str, data: Mapping, path: str) -> str:
+    """« Acteurs (4) » for a list of items, whose values are in its table further on (a carrier saw the
+    question answered by « Acteurs » and nothing under it); other keys' values come with the question."""
+    value: Any = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, Mapping) else None
+    items = [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+    return f"{label} ({len(items)})" if items else label
 
 
 def _holds(data, path: list[str]) -> bool:
