@@ -464,3 +464,11 @@ def test_a_list_holds_at_most_max_items_more_is_refused_before_any_check():
     communes = ", ".join(f'"{80000 + i}"' for i in range(MAX_ITEMS + 1))
     error = refusal(replaced('  communes: ["2A004"]', f"  communes: [{communes}]"), YamlError)
     assert error.line == 22 and error.key == "territoire.communes"
+
+
+def test_an_approximate_figure_that_cannot_be_read_is_quoted_as_written():
+    """The carrier's walk of 2026-12-06: « environ 80 000 habitants » was quoted « et non '80 000 habitants' »."""
+    error = refusal(
+        replaced('  regions: ["94"]', '  regions: ["94"]\n  population: environ 80 000 habitants'), YamlError
+    )
+    assert error.line == 26 and "et non 'environ 80 000 habitants'" in error.message

@@ -163,7 +163,10 @@ def read_quantity(value: Any) -> Quantity:
     text = " ".join(value.translate(_SPACES).split())
     approximate = _APPROXIMATELY.match(text)
     if approximate:
-        return Quantity(value=read_number(text[approximate.end() :]), approximate=True)
+        try:
+            return Quantity(value=read_number(text[approximate.end() :]), approximate=True)
+        except Unreadable as exc:  # quote what was written, « environ » included
+            raise Unreadable(exc.what.replace(repr(text[approximate.end() :]), repr(value)), exc.hint) from None
     span = _RANGE.match(text)
     if span and not _NUMBER.match(text):
         low, high = read_number(span.group("low")), read_number(span.group("high"))
