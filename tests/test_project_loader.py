@@ -472,3 +472,22 @@ def test_an_approximate_figure_that_cannot_be_read_is_quoted_as_written():
         replaced('  regions: ["94"]', '  regions: ["94"]\n  population: environ 80 000 habitants'), YamlError
     )
     assert error.line == 26 and "et non 'environ 80 000 habitants'" in error.message
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("    type: association", "    type: scop"),  # an open list, no near concept
+        ("    stade: etude", "    stade: zzzzzz"),
+        ("reponses:", "dispositifs:\n  - dispositif: zzzz\nreponses:"),
+    ],
+)
+def test_a_choice_that_does_not_exist_is_told_with_a_hint_a_page_can_show_in_one_language(old, new):
+    """The carrier's walk of 2026-12-06: the hint « au choix / one of: … ; la liste est ouverte … / … » was
+    shown in both languages, its separators too many to cut it."""
+    from cap_ptce.i18n import one_language
+
+    error = refusal(replaced(old, new))
+    assert error.hint.count(" / ") == 1
+    assert one_language(error.hint, "fr").startswith("au choix : ")
+    assert one_language(error.hint, "en").startswith("one of: ")

@@ -55,6 +55,15 @@ def _url_hint(value: Any) -> str | None:
     return None
 
 
+def _choices(suggestion: str | None, choices) -> tuple[str, str]:
+    """The French and English halves of a hint: the nearest choice, or every one."""
+    if suggestion:
+        fr, en = did_you_mean(suggestion).split(" / ")
+        return fr, en
+    listed = ", ".join(choices)
+    return f"au choix : {listed}", f"one of: {listed}"
+
+
 class Merge(dict):
     """Several terms that one YAML value fills on its node (``annee: "2002-2004"`` → yearFrom, yearTo)."""
 
@@ -168,13 +177,12 @@ class KindReader:
         concepts = grid_ids()[0][scheme]
         if not isinstance(value, str) or value not in concepts:
             suggestion = nearest(str(value), concepts)
-            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(concepts)}"
+            fr, en = _choices(suggestion, concepts)
             if "autre" in concepts and scheme in grid_ids()[3] and spec_field is not None:
-                hint += (
-                    f" ; la liste est ouverte : écrire « {spec_field.key}: autre » et le libellé sous "
-                    f"« {spec_field.key}_autre: » / the list is open: write 'autre' and the label in "
-                    f"'{spec_field.key}_autre:'"
-                )
+                key = spec_field.key
+                fr += f" ; la liste est ouverte : écrire « {key}: autre » et le libellé sous « {key}_autre: »"
+                en += f"; the list is open: write « {key}: autre » and the label in « {key}_autre: »"
+            hint = f"{fr} / {en}"  # one separator: a page shows its language's half
             raise self.fail(
                 f"{value!r} n'est pas un concept du schéma / is not a concept of the scheme {scheme}",
                 path,
@@ -282,7 +290,7 @@ class KindReader:
             hint = (
                 did_you_mean(suggestion)
                 if suggestion
-                else f"au choix / one of: {', '.join(known)} (ou omettre / or leave it out)"
+                else f"au choix : {', '.join(known)} (ou l'omettre) / one of: {', '.join(known)} (or leave it out)"
             )
             raise self.fail(
                 f"{value!r} n'est pas un dispositif de la grille / is not a public scheme of the grid",
@@ -315,7 +323,7 @@ class KindReader:
     def kind_frequency(self, value, path, spec_field, iri):
         if value not in FREQUENCIES:
             suggestion = nearest(str(value), FREQUENCIES)
-            hint = did_you_mean(suggestion) if suggestion else f"au choix / one of: {', '.join(FREQUENCIES)}"
+            hint = " / ".join(_choices(suggestion, FREQUENCIES))
             raise self.fail(f"{value!r} n'est pas une fréquence / is not a frequency", path, hint, UnknownKeyError)
         return FREQ_NS + FREQUENCIES[value]
 
