@@ -390,3 +390,13 @@ def test_a_hosts_name_never_reaches_the_addresses_the_site_writes_once_its_addre
     assert "endpoint=https%3A%2F%2Fcap-ptce.example.org%2Ftableau-de-bord%2Fsparql%3Fregion%3D32" in moved.location
     page = client.get("/sparql", headers={"Accept": "text/html", "Host": "cap-ptce.example.org"})
     assert page.status_code == 200 and "https://cap-ptce.example.org/sparql" in page.get_data(as_text=True)
+
+
+def test_a_page_drawn_for_one_host_is_never_served_to_another_with_its_address():
+    """The page of a selection's dashboards names its endpoint's absolute address, and pages are drawn once: drawn
+    first for « Host: evil.example », it kept that address for every later visitor (without SITE_URL)."""
+    client = create_app({"TESTING": True}).test_client()
+    first = client.get("/tableau-de-bord?region=32", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" in first  # the request's own Host: what SITE_URL is for
+    later = client.get("/tableau-de-bord?region=32", headers={"Host": "127.0.0.1:5000"}).get_data(as_text=True)
+    assert "evil.example" not in later and "127.0.0.1%3A5000" in later

@@ -67,7 +67,9 @@ def page() -> Response | str | tuple[str, int]:
     canonical = canonical_redirect(selection.sorted_by("nom"))
     if canonical is not None:
         return canonical
-    return _drawn_once(selection, lambda: Response(_render_page(selection, lang)))
+    # a selection's page names its endpoint's absolute address: kept per site address (SITE_URL, or the Host)
+    site = () if selection.is_everything else (links.public(""),)
+    return _drawn_once(selection, lambda: Response(_render_page(selection, lang)), *site)
 
 
 def _drawn_once(selection: Selection, draw: Callable[[], Response], *depends_on: str) -> Response:
