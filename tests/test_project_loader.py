@@ -463,7 +463,7 @@ def test_a_list_holds_at_most_max_items_more_is_refused_before_any_check():
     assert error.line == 4 and f"{MAX_ITEMS + 1} items: a list holds at most {MAX_ITEMS}" in error.message
     communes = ", ".join(f'"{80000 + i}"' for i in range(MAX_ITEMS + 1))
     error = refusal(replaced('  communes: ["2A004"]', f"  communes: [{communes}]"), YamlError)
-    assert error.line == 22 and error.key == "territoire.communes"
+    assert error.line == 22 and error.key == "territoire.communes" and "departements:" in error.hint
 
 
 def test_an_approximate_figure_that_cannot_be_read_is_quoted_as_written():

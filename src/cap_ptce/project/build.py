@@ -202,11 +202,15 @@ class _Builder(KindReader, FactReader):
     def check_length(self, items: Any, path: tuple) -> None:
         """Refuse a list of more than MAX_ITEMS items: no real pole needs it, and checking it would not end."""
         if isinstance(items, list) and len(items) > MAX_ITEMS:
+            places = path[-1] in ("communes", "epci")
             raise self.fail(
                 f"{len(items)} éléments : une liste en compte au plus {MAX_ITEMS} / "
                 f"{len(items)} items: a list holds at most {MAX_ITEMS}",
                 path,
-                "décrire les plus importants, et les autres par leur nombre (chiffres:) / "
+                "donner plutôt les intercommunalités ou les départements qui les contiennent (epci:, "
+                "departements:) / give the EPCI or the départements that hold them instead"
+                if places
+                else "décrire les plus importants, et les autres par leur nombre (chiffres:) / "
                 "describe the main ones, and the others by their number (chiffres:)",
             )
 
