@@ -138,3 +138,27 @@ def test_the_validator_offers_the_dossier_without_comparison(client):
     form = form[: form.index("</form>")]
     assert 'name="comparaison" value="non"' in form and t("dossier.without_comparison", "fr") in form
     assert [m for m in re.findall(r'name="format" value="(\w+)"', form)] == ["html", "pdf", "md"]
+
+
+def test_a_dossier_is_drawn_under_the_apps_limit_on_drawings_and_refused_when_none_is_free(app, client):
+    """An operator's test of 2026-12-06: the PDF of the largest description allowed takes 28 s and 600 MB of the
+    server's process; drawn outside the limit on drawings (RENDERS), a few addresses could ask for 32 at once."""
+    renders = app.extensions["cap_ptce.renders"]
+    drawn = []
+    real = renders.draw
+    renders.draw = lambda draw: drawn.append(draw) or real(draw)
+    try:
+        _web_dossier(client)
+    finally:
+        del renders.draw
+    assert len(drawn) == 1
+    held = [renders.slots.acquire(timeout=1) for _ in range(int(app.config["RENDERS"]))]
+    renders.wait = 0.2
+    try:
+        data = {"texte": EMERGING.read_text(encoding="utf-8"), "nom": EMERGING.name, "format": "md"}
+        busy = client.post("/dossier", data=data)
+        assert busy.status_code == 503 and "Retry-After" in busy.headers
+    finally:
+        renders.wait = float(app.config["RENDER_WAIT"])
+        for _ in held:
+            renders.slots.release()

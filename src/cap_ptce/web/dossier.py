@@ -17,6 +17,7 @@ from ..dossier.render import DOSSIER_FORMATS, MEDIA_TYPES
 from ..errors import ParameterError
 from ..i18n import LANGUAGES
 from ..validation import Unreadable
+from .cache import under_limit
 from .i18n import current_lang
 from .site import get_site
 from .submission import form_fields, read_submission
@@ -49,7 +50,9 @@ def make_dossier() -> Response:
     if _with_comparison(form):
         profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
         standing = standing_of(profile, get_site().corpus_profiles, lang, real_only=True)
-    body = dossier_bytes(description, fmt, lang, report=report, standing=standing)
+    # drawn under the app's limit on drawings, as pages are: the largest description a PDF is asked of takes
+    # 28 s and 600 MB, and the requests of a few addresses at once would otherwise draw 32 of them
+    body = under_limit(lambda: dossier_bytes(description, fmt, lang, report=report, standing=standing))
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     stem = (description.data.get("id") or "dossier").strip() or "dossier"
     response.headers.set("Content-Disposition", "attachment", filename=f"{stem}-dossier.{fmt}")
