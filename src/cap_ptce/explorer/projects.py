@@ -9,7 +9,6 @@ costs no further query.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..i18n import LANGUAGES, t
+from ..i18n.folding import fold
 from .facets import BANDS, DATASETS, FACET_NAMES, FACETS, NONE, NOT_APPLICABLE, Selection, completeness_band
 
 __all__ = [
@@ -203,12 +203,6 @@ def _add(project: ProjectRow, facet: str, value: str, texts: list[str]) -> tuple
         project.values.setdefault(facet, set()).add(key)
         return facet, key
     return None
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: « Économie » finds « economie » and the other way round."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def matches(project: ProjectRow, selection: Selection, *, except_facet: str | None = None) -> bool:

@@ -8,12 +8,12 @@ a matter of decompressing and parsing JSON.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
+from ..i18n.folding import fold
 from .places import Commune, CommuneKind, Departement, Epci, Region, Source
 
 __all__ = ["Geography", "PLACE_KINDS"]
@@ -250,8 +250,7 @@ _SAINTS = {"st": "saint", "ste": "sainte"}
 
 def _name_key(name: str) -> str:
     """A place's name as compared: lower case, no accents, words apart whatever separates them."""
-    text = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
-    return " ".join(_SAINTS.get(word, word) for word in _SEPARATORS.split(text.replace(".", " ")) if word)
+    return " ".join(_SAINTS.get(word, word) for word in _SEPARATORS.split(fold(name).replace(".", " ")) if word)
 
 
 def _group(pairs: Iterable[tuple[str, str]], keep_order: bool = False) -> dict[str, tuple[str, ...]]:

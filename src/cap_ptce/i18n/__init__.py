@@ -4,7 +4,8 @@ Owns: :data:`LANGUAGES` (French first: the carriers are French), the message
 catalogue in ``messages/*.yaml`` (one file per area, ``key: {fr: …, en: …}``),
 :func:`t` to look a message up, :func:`localise` for data labels that come in
 both languages, :func:`one_language` for a page showing a reader's « français /
-English » error, and the nearest-word hint (:mod:`.suggest`). The web, the
+English » error, the nearest-word hint (:mod:`.suggest`) and text folded for
+search (:mod:`.folding`). The web, the
 command line and the report renderers all read their wording here. May import:
 ``errors`` only; it is a foundation of every stage.
 """

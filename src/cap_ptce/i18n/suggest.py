@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 
-__all__ = ["did_you_mean", "nearest"]
+__all__ = ["did_you_mean", "did_you_mean_halves", "nearest"]
 
 
 def nearest(word: str, candidates) -> str | None:
@@ -27,4 +27,9 @@ def nearest(word: str, candidates) -> str | None:
 
 def did_you_mean(suggestion: str) -> str:
     """The hint that names the nearest valid word, in French and English."""
-    return f"vouliez-vous dire « {suggestion} » ? / did you mean '{suggestion}'?"
+    return " / ".join(did_you_mean_halves(suggestion))
+
+
+def did_you_mean_halves(suggestion: str) -> tuple[str, str]:
+    """The French and the English of :func:`did_you_mean`, for a hint that goes on in each language."""
+    return f"vouliez-vous dire « {suggestion} » ?", f"did you mean '{suggestion}'?"

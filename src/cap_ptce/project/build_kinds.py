@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import InputError, UnknownKeyError
-from ..i18n.suggest import did_you_mean, nearest
+from ..i18n.suggest import did_you_mean, did_you_mean_halves, nearest
 from ..rdf.namespaces import VOCAB
 from .fields import Field, Kind, NodeSpec
 from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, SPECS
@@ -58,8 +58,7 @@ def _url_hint(value: Any) -> str | None:
 def _choices(suggestion: str | None, choices) -> tuple[str, str]:
     """The French and English halves of a hint: the nearest choice, or every one."""
     if suggestion:
-        fr, en = did_you_mean(suggestion).split(" / ")
-        return fr, en
+        return did_you_mean_halves(suggestion)
     listed = ", ".join(choices)
     return f"au choix : {listed}", f"one of: {listed}"
 

@@ -7,7 +7,6 @@ static copy, which knows no query string) the page lists everything, from A to Z
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from flask import g, request
@@ -15,6 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..i18n import LANGUAGES
+from ..i18n.folding import fold
 from ..rdf.namespaces import BASE, CAP
 from .pages_docs import presenter
 from .resolve import Resource
@@ -32,10 +32,6 @@ class Hit:
     anchor: str
     kind: URIRef | None
     dataset: str = ""  # a project's: "register" (a real pole of the register), "fictional" (a made-up example)
-
-
-def _folded(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def search_index() -> list[Hit]:
@@ -64,8 +60,8 @@ def _dataset(ref) -> str:
 
 def matches(hits: list[Hit], query: str) -> list[Hit]:
     """The hits whose label, in either language, holds every word of ``query`` (case and accents aside)."""
-    words = _folded(query).split()
-    return [hit for hit in hits if all(any(w in _folded(label) for label in hit.labels.values()) for w in words)]
+    words = fold(query).split()
+    return [hit for hit in hits if all(any(w in fold(label) for label in hit.labels.values()) for w in words)]
 
 
 def search(resource: Resource, lang: str):
@@ -84,7 +80,7 @@ def search(resource: Resource, lang: str):
         }
         for hit in shown
     ]
-    rows.sort(key=lambda row: _folded(row["label"]))
+    rows.sort(key=lambda row: fold(row["label"]))
     g.search_query = query
     return "search.html", {"query": query, "rows": rows, "total": len(hits), "search_query": query}
 
