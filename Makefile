@@ -33,10 +33,10 @@ shell: install ## open a shell where the cap-ptce command is on the PATH (exit t
 	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $${SHELL:-/bin/sh}
 
 # Debian packages the tests need: chromium (browser tests), nginx and Apache (static site's rules), Java (the W3C HTML checker),
-# Virtuoso (the remote store's second server). Virtuoso's binaries alone: the full virtuoso-opensource package
+# Virtuoso (the remote store's second server), systemd (its unit checker, for the documented service). Virtuoso's binaries alone: the full virtuoso-opensource package
 # also starts a system server on 0.0.0.0:8890 with the password dba, where the system lets it.
 SYSTEM_DEPS = /usr/bin/chromium:chromium /usr/sbin/nginx:nginx-light /usr/sbin/apache2:apache2 /usr/bin/java:default-jre-headless \
-	/usr/bin/virtuoso-t:virtuoso-opensource-7-bin
+	/usr/bin/virtuoso-t:virtuoso-opensource-7-bin /usr/bin/systemd-analyze:systemd
 # Libraries and fonts that WeasyPrint needs for the PDF dossier (checked with dpkg where there is one).
 SYSTEM_LIBS = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
