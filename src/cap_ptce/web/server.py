@@ -23,6 +23,7 @@ temporary file before the app can refuse it. Here:
 
 from __future__ import annotations
 
+import json
 import logging
 import resource
 import socket
@@ -33,7 +34,9 @@ from typing import Any
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
+
+from ..publish.headers import SECURITY_HEADERS
 
 __all__ = ["make_server", "server_options"]
 
@@ -41,7 +44,8 @@ log = logging.getLogger(__name__)
 
 _REFUSED = (
     b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\n"
-    b"Content-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
+    + b"".join(f"{name}: {value}\r\n".encode("ascii") for name, value in SECURITY_HEADERS.items())
+    + b"Content-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
 )
 _REFUSED_BODY = (
     b'{"error": "TooManyConnections", "message": "trop de connexions ouvertes depuis votre adresse / '
@@ -57,8 +61,39 @@ class _TimedParser(HTTPRequestParser):
         self.started = time.monotonic()
 
 
+class _ErrorTask(ErrorTask):
+    """Waitress's own refusals, in the app's error shape: JSON, French and English, with the security headers.
+
+    Waitress answers a request it cannot read (a malformed line), too large a
+    body or too large headers itself, before the app sees it, in English plain
+    text (« exceeds max_body of 1000001 ») and without the headers every answer
+    of the site carries.
+    """
+
+    def execute(self) -> None:
+        error, adj = self.request.error, self.channel.server.adj
+        body = server_error_body(error.code, error.body, adj.max_request_body_size - 1, adj.max_request_header_size)
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "application/json; charset=utf-8"), *SECURITY_HEADERS.items()])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+def server_error_body(code: int, detail: str, body_limit: int, header_limit: int) -> bytes:
+    """The JSON body of a refusal made by the server itself (see :class:`_ErrorTask`)."""
+    from ..i18n import t
+
+    params = {413: {"limit": body_limit}, 431: {"limit": header_limit}}.get(code, {"detail": str(detail)[:120]})
+    key = f"error.server_{code}" if code in (400, 413, 431) else "error.http_500"
+    message = " / ".join(t(key, lang, **params) for lang in ("fr", "en"))
+    name = {400: "BadRequest", 413: "RequestTooLarge", 431: "RequestHeaderFieldsTooLarge"}.get(code, "ServerError")
+    return (json.dumps({"error": name, "message": message}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 class _Channel(HTTPChannel):
     parser_class = _TimedParser
+    error_task_class = _ErrorTask
 
 
 class Lanes:
