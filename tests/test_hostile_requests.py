@@ -400,3 +400,16 @@ def test_a_page_drawn_for_one_host_is_never_served_to_another_with_its_address()
     assert "evil.example" in first  # the request's own Host: what SITE_URL is for
     later = client.get("/tableau-de-bord?region=32", headers={"Host": "127.0.0.1:5000"}).get_data(as_text=True)
     assert "evil.example" not in later and "127.0.0.1%3A5000" in later
+
+
+def test_the_explorers_address_to_share_never_comes_from_a_host():
+    """A publisher's test of 2026-12-06: the explorer's « share this selection » address was the request's Host,
+    kept in the page cache: drawn first for « Host: evil.example », every later visitor was given evil.example."""
+    client = create_app({"TESTING": True, "WARM_PAGES": False}).test_client()
+    client.get("/explorateur?maturite=emergent", headers={"Host": "evil.example"})
+    later = client.get("/explorateur?maturite=emergent", headers={"Host": "127.0.0.1:5000"}).get_data(as_text=True)
+    assert "evil.example" not in later
+    assert 'value="https://w3id.org/cap-ptce/explorateur?maturite=emergent"' in later  # under the base, as canonical
+    site = create_app({"TESTING": True, "SITE_URL": "https://cap-ptce.example.org"}).test_client()
+    page = site.get("/explorer?maturite=emergent", headers={"Host": "127.0.0.1:5000"}).get_data(as_text=True)
+    assert 'value="https://cap-ptce.example.org/explorer?maturite=emergent"' in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -210,3 +211,15 @@ def test_every_page_is_valid_html_for_the_w3c_checker(site, tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     assert [f"{m['url'].rsplit('/', 2)[-2:]}: {m['message']}" for m in messages] == []
+
+
+def test_the_explorers_address_to_share_is_the_published_sites(site):
+    """A publisher's test of 2026-12-06: the static explorer gave « http://localhost/explorateur.fr.html » to share."""
+    for lang in ("fr", "en"):
+        html = (site / f"explorateur.{lang}.html").read_text(encoding="utf-8")
+        assert f'id="adresse" readonly value="{BASE}explorateur.{lang}.html"' in html
+        assert "localhost" not in html
+        assert (
+            "filtres</button>" not in html and "filters</button>" not in html and 'type="checkbox"' in html
+        )  # the counts, without filters a static host ignores
+        assert all(" disabled" in box for box in re.findall(r'<input type="checkbox"[^>]*>', html))

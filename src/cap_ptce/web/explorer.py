@@ -178,6 +178,7 @@ def _render_page(selection: Selection, lang: str, error: ParameterError | None =
         project_href=lambda p: links.relative(request.path, links.html_document(f"/projet/{p.id}", lang)),
         number=lambda value: number(value, lang),
         alternates=_alternates(lang, selection),
+        shared=links.shared,
     )
 
 

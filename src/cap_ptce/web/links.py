@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlsplit
 
-__all__ = ["relative", "html_document", "document", "base_iri", "public", "trusted_hosts"]
+__all__ = ["relative", "html_document", "document", "base_iri", "public", "shared", "trusted_hosts"]
 
 
 def base_iri(config) -> str:
@@ -31,6 +31,21 @@ def public(path: str) -> str:
 
     site = current_app.config.get("SITE_URL")
     return (site.rstrip("/") if site else request.url_root.rstrip("/")) + path
+
+
+def shared(path: str) -> str:
+    """The address to give others for the app's ``path``: under ``SITE_URL`` when set, else under the base.
+
+    Never from the request's Host: a page that names it is kept in the cache and
+    served to every visitor (« Host: evil.example » once, and the explorer's
+    « share this selection » pointed there for all), and a static copy is drawn
+    for ``localhost``. Without ``SITE_URL``, the base is where the canonical
+    links point (``BASE_IRI``, the published site's address in a static copy).
+    """
+    from flask import current_app
+
+    site = current_app.config.get("SITE_URL")
+    return site.rstrip("/") + path if site else base_iri(current_app.config) + path.lstrip("/")
 
 
 def trusted_hosts(site_url: str | None) -> list[str] | None:
