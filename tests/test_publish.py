@@ -144,7 +144,9 @@ def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(si
     server = (site / "nginx-cap-ptce-server.conf").read_text(encoding="utf-8")
     assert "location /cap-ptce/ {" in server and "return 303" in server
     http = (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")
-    assert "map $http_accept $cap_ptce_accept" in http and "~^/cap-ptce/projet/" in http
+    assert re.search(r"map \$http_accept \$cap_ptce_[0-9a-f]{6}_accept ", http) and "~^/cap-ptce/projet/" in http
+    sites = {name[:16] for name in re.findall(r"\$\{?(cap_ptce_\w+)", http + server)}
+    assert len(sites) == 1 and re.fullmatch(r"cap_ptce_[0-9a-f]{6}_", sites.pop())  # one site's names, in both files
     # a project's parts go to their section of the project's document, whatever their depth
     assert "E=CAP_ANCHOR:#$2-$3-$4" in htaccess and "'#$2-$3-$4'" in http
 

@@ -122,8 +122,23 @@ def _run(command: list[str], port: int, log: Path, stop_signal: int):
             process.wait()
 
 
-def nginx_config(prefix: Path, docroot: Path, port: int) -> str:
-    site = docroot / BASE_PATH.strip("/")
+DOC = Path(__file__).resolve().parents[1] / "docs" / "publishing.md"
+
+
+def documented_nginx_block() -> str:
+    """The nginx block of docs/publishing.md, as written (a site published at /cap-ptce/, under /srv/www)."""
+    text = DOC.read_text(encoding="utf-8")
+    marker = text.index("<!-- tests/test_server_rules.py serves the static site with the block below")
+    return re.search(r"```nginx\n(.*?)```", text[marker:], flags=re.DOTALL).group(1)
+
+
+def nginx_config(prefix: Path, docroot: Path, port: int, block: str | None = None) -> str:
+    """nginx in the foreground, its files in ``prefix``, with ``block`` in http {} (default: the documented one,
+    its web root made ``docroot`` and its port ``port``)."""
+    if block is None:
+        block = documented_nginx_block()
+        assert "listen 80;" in block and "/srv/www" in block
+        block = block.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("/srv/www", str(docroot))
     kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     temp = " ".join(f"{kind}_temp_path {prefix / kind};" for kind in kinds)
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
@@ -138,14 +153,7 @@ http {{
     access_log {prefix / "access.log"};
     {temp}
     default_type application/octet-stream;
-    variables_hash_bucket_size 128;
-    include {site / "nginx-cap-ptce-http.conf"};
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        root {docroot};
-        include {site / "nginx-cap-ptce-server.conf"};
-    }}
+    {block}
 }}
 """
 
@@ -188,10 +196,13 @@ RedirectMatch 301 ^{BASE_PATH.rstrip("/")}$ {BASE_PATH}
 
 @pytest.fixture(scope="module")
 def nginx(docroot, tmp_path_factory):
+    yield from _nginx(tmp_path_factory.mktemp("nginx"), lambda prefix, port: nginx_config(prefix, docroot, port))
+
+
+def _nginx(prefix: Path, config) -> Iterator[str]:
     assert Path(NGINX).exists(), f"nginx is missing: {INSTALL_HINT}"
-    prefix = tmp_path_factory.mktemp("nginx")
     port = _free_port()
-    (prefix / "nginx.conf").write_text(nginx_config(prefix, docroot, port), encoding="utf-8")
+    (prefix / "nginx.conf").write_text(config(prefix, port), encoding="utf-8")
     command = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
     check = subprocess.run([*command, "-t"], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
@@ -637,3 +648,43 @@ def test_a_refusal_says_its_charset(server):
     assert response.status_code == 406
     assert "représentation" in response.content.decode("utf-8")
     assert parse_options_header(response.headers["Content-Type"])[1].get("charset", "").lower() == "utf-8"
+
+
+def test_two_sites_in_one_nginx_keep_apart(docroot, corpus, tmp_path):
+    """A publisher's test of 2026-12-06: the maps of two sites included in one nginx took each other's place, without
+    a word from ``nginx -t``: the site under /cap-ptce/ answered 404 and described IRIs under the other's base."""
+    other = docroot / "autre"
+    assert main(["publish", str(other), "--base-iri", "http://127.0.0.1/autre/", "--corpus", str(corpus)]) == 0
+    try:
+        site = docroot / BASE_PATH.strip("/")
+
+        def config(prefix: Path, port: int) -> str:
+            block = f"""
+    variables_hash_bucket_size 128;
+    include {site / "nginx-cap-ptce-http.conf"};
+    include {other / "nginx-cap-ptce-http.conf"};
+    server {{
+        listen 127.0.0.1:{port};
+        root {docroot};
+        include {site / "nginx-cap-ptce-server.conf"};
+        include {other / "nginx-cap-ptce-server.conf"};
+    }}"""
+            return nginx_config(prefix, docroot, port, block)
+
+        running = _nginx(tmp_path, config)
+        base = next(running)
+        try:
+            for path in (BASE_PATH, "/autre/"):
+                url = urljoin(base, path)
+                home = requests.get(url, allow_redirects=False, timeout=30)
+                assert home.status_code in (200, 303), (path, home.status_code)
+                project = f"projet/{PROJECT}"
+                described = requests.get(url + project, headers={"Accept": "text/turtle"}, allow_redirects=False)
+                assert described.status_code == 303 and described.headers["Location"] == f"{path}{project}.ttl"
+                document = requests.get(f"{url}{project}.ttl", timeout=30)
+                assert document.status_code == 200
+                assert f'<http://127.0.0.1{path}{project}>; rel="describes"' in document.headers["Link"], path
+        finally:
+            running.close()
+    finally:
+        shutil.rmtree(other, ignore_errors=True)

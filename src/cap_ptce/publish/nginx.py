@@ -8,6 +8,7 @@ being compared by :data:`cap_ptce.rdf.accept.GREATER`. Nothing but nginx's own m
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 from ..i18n import LANGUAGES, other_language
@@ -46,7 +47,21 @@ def nginx_rules(
 
     ``aliases``: paths whose page has one address per language (``explorer``), with their document.
     """
-    return {HTTP_FILE: _http(base_path, default_lang, base_iri), SERVER_FILE: _server(base_path, aliases or {})}
+    files = {HTTP_FILE: _http(base_path, default_lang, base_iri), SERVER_FILE: _server(base_path, aliases or {})}
+    return {name: _own_names(text, base_iri) for name, text in files.items()}
+
+
+def _own_names(text: str, base_iri: str) -> str:
+    """``text`` with its variables named after the site: ``$cap_ptce_3f9a1c_accept``.
+
+    nginx's variables are global to its configuration, and of two ``map`` blocks
+    that define one, the later wins without a word (``nginx -t`` passes): two
+    sites published at different bases in one nginx (a copy at the root and one
+    under ``/cap-ptce/``, staging and production) answered with each other's
+    paths. Sites of the same base write the same rules.
+    """
+    site = hashlib.sha256(base_iri.encode("utf-8")).hexdigest()[:6]
+    return text.replace(V, f"{V}{site}_").replace("${" + V[1:], "${" + V[1:] + site + "_")
 
 
 def _quote(text: str) -> str:
