@@ -183,3 +183,34 @@ def test_the_corpus_and_store_settings_are_read_from_the_environment(capsysbinar
     code, out, _ = run(capsysbinary, "--name", "couverture-par-projet", "--format", "json")
     assert code == 0
     assert [row["projet"].rsplit("/", 1)[1] for row in rows_of(out)] == [source.stem]
+
+
+UNREADABLE = 'format: 2\nid: {id}\nnom: "Pôle {id}"\nacteurs:\n  - id: a\n    nom: "A"\n    type: autre\n'
+
+
+def test_a_corpus_file_that_cannot_be_read_is_an_error_not_a_project_less(capsysbinary, tmp_path):
+    """A researcher's test of 2026-12-06: a 21st file whose actor said « type: autre » without its label was left
+    out, exit 0 and nothing said: « émergent » counted 10 projects where the folder held 11."""
+    import shutil
+
+    from cap_ptce.resources import data_dir
+
+    for source in data_dir("corpus").glob("*.yaml"):
+        shutil.copy(source, tmp_path / source.name)
+    for name in ("casse-un", "casse-deux"):
+        (tmp_path / f"{name}.yaml").write_text(UNREADABLE.format(id=name), encoding="utf-8")
+    code, out, err = run(capsysbinary, "--name", "projets-par-maturite", "--corpus", str(tmp_path))
+    assert code == 2 and out == b""
+    assert "casse-un.yaml:7" in err and "casse-deux.yaml:7" in err and "type_autre" in err  # each file, its line
+    assert "cap-ptce load" in err and "Traceback" not in err
+
+
+def test_a_ready_made_query_gives_every_row_and_another_query_at_most_max_result_rows(capsysbinary, monkeypatch):
+    """A researcher's test of 2026-12-06: at 9,500 descriptions `query --name projets-par-dispositif` stopped at
+    10,000 rows (exit 2), where its page gave all 10,294; and CAP_PTCE_MAX_RESULT_ROWS changed nothing."""
+    monkeypatch.setenv("CAP_PTCE_MAX_RESULT_ROWS", "5")
+    code, out, err = run(capsysbinary, "--name", "acteurs-par-type", "--format", "json")
+    assert code == 0, err
+    assert len(rows_of(out)) == 20  # the sample corpus's, as the web gives them
+    code, out, err = run(capsysbinary, "SELECT ?s WHERE { ?s a ?type }", "--format", "json")
+    assert code == 2 and "5" in err and out == b""

@@ -62,3 +62,22 @@ def test_sigterm_ends_the_server_its_copy_and_workers_and_removes_the_files_they
     if where == "folder":
         with KnowledgeBase.open(folder) as kb:  # the store was closed, not cut: it opens and holds its data
             assert "http://example.org/g" in kb.graph_names()
+
+
+def test_serve_refuses_a_corpus_with_a_file_that_cannot_be_read(tmp_path):
+    """The server counted one project less without a word (« 20 description(s) » for 21 files)."""
+    import subprocess
+
+    from servehelpers import CAP_PTCE
+
+    (tmp_path / "casse.yaml").write_text(
+        'format: 2\nid: casse\nnom: "Pôle cassé"\nacteurs:\n  - id: a\n    nom: "A"\n    type: autre\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [CAP_PTCE, "serve", "--port", "0", "--corpus", str(tmp_path), "--set", "WARM_PAGES=false"],
+        capture_output=True,
+        text=True,
+        timeout=120,  # it ends at once; a server that started would be cut here
+    )
+    assert done.returncode == 2 and "casse.yaml:7" in done.stderr and "Traceback" not in done.stderr

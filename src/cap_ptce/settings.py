@@ -68,7 +68,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder holding YASGUI's built files (yasgui.min.js, yasgui.min.css); empty for node_modules/@triply/yasgui/build of the checkout.",
     ),
     Setting(
-        "CORPUS", None, str, "Folder of project descriptions loaded at start-up; empty for the embedded sample corpus."
+        "CORPUS",
+        None,
+        str,
+        "Folder of project descriptions loaded at start-up (a file that cannot be read is an error, each told: "
+        "never a project less); empty for the embedded sample corpus.",
     ),
     Setting(
         "REGISTRE",

@@ -27,9 +27,9 @@ Exemples / examples:
   cap-ptce query --name couverture-par-question --store http://127.0.0.1:7878/query
 \b
 Sans --store ni --corpus (ni CAP_PTCE_STORE, CAP_PTCE_CORPUS), la requête porte
-sur le corpus d'exemple embarqué.
+sur le corpus d'exemple et le registre embarqués.
 Without --store or --corpus (or CAP_PTCE_STORE, CAP_PTCE_CORPUS), the query runs
-on the embedded sample corpus.
+on the embedded sample corpus and register.
 """
 
 
@@ -106,7 +106,7 @@ def query(sparql, name, file, params, fmt, raw, store, corpus, list_only, show, 
     text = chosen.build(_parse_params(params))
     if show:
         return _write(text.encode("utf-8"), output)
-    results = _run(text, fmt, store, corpus)
+    results = _run(text, fmt, store, corpus, ready_made=name is not None)
     if fmt == "csv" and not raw:
         from ..sparql.csvsafe import neutralise_csv
 
@@ -142,15 +142,21 @@ def _write(data: bytes, output: Path) -> int:
     return 0
 
 
-def _run(text: str, fmt: str, store: str | None, corpus: str | None) -> bytes:
-    """Results of ``text`` on the knowledge base that --store and --corpus name, as ``fmt``."""
+def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_made: bool) -> bytes:
+    """Results of ``text`` on the knowledge base that --store and --corpus name, as ``fmt``.
+
+    A ready-made query gives every row, as on the web; another, at most MAX_RESULT_ROWS.
+    """
     # Imported here: opening the store and the endpoint's modules is slow, and --list needs neither.
+    from ..queries import READY_MADE_MAX_ROWS
     from ..queries.results import serialise
-    from ..settings import with_environ
+    from ..settings import defaults, with_environ
     from ..store.build import build_kb
 
-    with build_kb(with_environ({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1})) as kb:
-        return serialise(kb, text, fmt)[0]
+    config = {**defaults(), **with_environ({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1})}
+    max_rows = READY_MADE_MAX_ROWS if ready_made else int(config["MAX_RESULT_ROWS"])
+    with build_kb(config) as kb:
+        return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made)[0]
 
 
 def _chosen_query(sparql: str | None, name: str | None, file: str | None) -> ReadyQuery:

@@ -49,6 +49,7 @@ __all__ = [
     "query_text",
     "parse_query",
     "QUERIES_DIR",
+    "READY_MADE_MAX_ROWS",
 ]
 
 QUERIES_DIR = Path(__file__).resolve().parent
@@ -161,10 +162,21 @@ def _default_texts() -> frozenset[str]:
     return frozenset(query.build({}) for query in list_queries())
 
 
+# A ready-made query's rows follow the corpus (one or more a description: 10,876 for projets-par-dispositif at
+# 10,000 descriptions): no cap on them, on the web, the command line or here. MAX_RESULT_ROWS bounds a visitor's
+# own query; the worker's memory cap (QUERY_MEMORY_MB) and the time limit still hold.
+READY_MADE_MAX_ROWS = 2**62
+
+
 def run_query(
-    kb: Any, name: str, params: dict[str, str] | None = None, *, timeout: float | None = None, max_rows: int = 10_000
+    kb: Any,
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout: float | None = None,
+    max_rows: int = READY_MADE_MAX_ROWS,
 ) -> list[dict[str, Any]]:
-    """Run the query ``name`` on the knowledge base ``kb``; rows as dicts of Python values.
+    """Run the query ``name`` on the knowledge base ``kb``; rows as dicts of Python values (every row).
 
     See :mod:`cap_ptce.queries.results` for how RDF terms become Python values;
     ``timeout`` (seconds) runs the query in a worker stopped at the limit.

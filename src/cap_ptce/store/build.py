@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from ..corpus import DescriptionValidator, default_loader, record_validator
+from ..corpus import DescriptionValidator, LoadReport, default_loader, record_validator
+from ..errors import InputFileError, together
 from ..resources import data_dir
 from ..settings import defaults
 from ..sparql.sharing import Sharing
@@ -33,6 +34,10 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
     sample corpus) and the REGISTRE of real PTCEs (default: the embedded
     register). A folder or a URL: that store, as it is; with CORPUS, brought up
     to date with the corpus and the register first.
+
+    A file of CORPUS that cannot be read is an error (every such file told),
+    not a description left out: the figures of a query or a page would
+    otherwise count one project less, without a word.
     """
     config = {**defaults(), **config}
     store, corpus = config["STORE"], config["CORPUS"]
@@ -48,14 +53,34 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
     if not store:
         kb = KnowledgeBase.open(**options)
         kb.load_reference_graphs(license=config["LICENSE"])
-        kb.load_corpus(corpus or data_dir("corpus"), loader=loader, validator=validator)
-        kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE)
+        _loaded_whole(kb, kb.load_corpus(corpus or data_dir("corpus"), loader=loader, validator=validator))
+        _loaded_whole(kb, kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE))
         return kb
     kb = KnowledgeBase.open(
         store, graph_store=config["GRAPH_STORE"] or None, store_timeout=float(config["STORE_TIMEOUT"]), **options
     )
     if corpus:
         kb.load_reference_graphs(license=config["LICENSE"])
-        kb.load_corpus(corpus, loader=loader, validator=validator)
-        kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE)
+        _loaded_whole(kb, kb.load_corpus(corpus, loader=loader, validator=validator))
+        _loaded_whole(kb, kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE))
     return kb
+
+
+def _loaded_whole(kb: KnowledgeBase, report: LoadReport) -> None:
+    """When a file of the load failed: close ``kb``, and raise every such file together (an InputFileError each)."""
+    failed = report.by_status("failed")
+    if not failed:
+        return
+    kb.close()
+    hint = (
+        "un fichier qui ne peut pas être lu serait laissé de côté, et chaque chiffre compterait sans lui : "
+        "corrigez-le (« cap-ptce validate FICHIER ») ; pour interroger ou servir les autres en attendant, "
+        "« cap-ptce load DOSSIER --store STORE » les charge et nomme ceux en échec, puis --store STORE / "
+        "a file that cannot be read would be left out, and every figure would count without it: fix it "
+        "(`cap-ptce validate FILE`); to query or serve the others meanwhile, `cap-ptce load FOLDER --store "
+        "STORE` loads them and names those that failed, then --store STORE"
+    )
+    errors = [
+        InputFileError(outcome.error or outcome.source, hint=None if n else hint) for n, outcome in enumerate(failed)
+    ]
+    raise together(errors)

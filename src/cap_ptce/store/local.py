@@ -68,8 +68,10 @@ def _open_locked(path: Path) -> ox.Store:
             raise StoreError(
                 f"the store {path} is in use by another process",
                 source=str(path),
-                hint="arrêtez « cap-ptce serve » avant de charger, puis relancez-le (une seconde) / "
-                "stop `cap-ptce serve` before loading, then start it again (it restarts in a second)",
+                hint="pour interroger pendant qu'il tourne, donnez son point d'accès : --store "
+                "http://127.0.0.1:PORT/sparql ; pour charger, arrêtez « cap-ptce serve », puis relancez-le (une "
+                "seconde) / to query while it runs, give its endpoint: --store http://127.0.0.1:PORT/sparql; to "
+                "load, stop `cap-ptce serve`, then start it again (it restarts in a second)",
             ) from None
         raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
 

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from ..errors import InputError, QueryError, QueryTimeoutError, QueryTooLargeError
 from ..grid import load_grid
 from ..i18n import LANGUAGES, t
-from ..queries import ReadyQuery, get_query, list_queries, query_text
+from ..queries import READY_MADE_MAX_ROWS, ReadyQuery, get_query, list_queries, query_text
 from ..queries.results import CSVW, TWIN_FORMATS, csvw_metadata, run_table, run_terms, serialise
 from ..rdf.weblinks import web_link
 from ..sparql.csvsafe import neutralise_csv
@@ -157,17 +157,10 @@ def english_alias(name: str | None = None) -> Response:
     return redirect(target + "?" + urlencode(sorted(args.items())), code=301)
 
 
-READY_MADE_MAX_ROWS = 2**62  # in effect none: see _limits
-
-
 def _limits() -> dict[str, Any]:
-    """The endpoint's time limit and sharing; but not its cap on rows.
+    """The endpoint's time limit and sharing; but not its cap on rows (:data:`READY_MADE_MAX_ROWS`).
 
-    MAX_RESULT_ROWS bounds what a visitor's own query may return; a ready-made
-    query's rows follow the corpus (one or more a description: 10,876 for
-    projets-par-dispositif at 10,000 descriptions), so that cap would turn its
-    page into a 413 as the corpus grows. The worker's memory cap (QUERY_MEMORY_MB)
-    and the time limit still hold.
+    That cap would turn a ready-made query's page into a 413 as the corpus grows.
     """
     config = current_app.config
     return {"timeout": config["QUERY_TIMEOUT"], "max_rows": READY_MADE_MAX_ROWS, "client": client_key()}
