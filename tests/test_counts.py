@@ -23,8 +23,6 @@ from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
 from yaml_counts import EXPECTED, expected, groups, iri, is_enterprise, members
 
-NAME_LISTS = {"noms_poles"}  # GROUP_CONCAT columns: their order is the engine's
-
 
 def read_corpus(folder: Path) -> list[dict]:
     return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))]
@@ -61,14 +59,8 @@ def cases() -> list[tuple[str, dict[str, str]]]:
 CASES = [case for case in cases() if case[0] in EXPECTED]
 
 
-def _value(column: str, value):
-    if column in NAME_LISTS and isinstance(value, str):
-        return frozenset(value.split(" ; ")) if value else frozenset()
-    return value
-
-
 def _normal(rows: list[dict], columns) -> Counter:
-    return Counter(tuple((column, _value(column, row.get(column))) for column in columns) for row in rows)
+    return Counter(tuple((column, row.get(column)) for column in columns) for row in rows)
 
 
 def assert_same_rows(kb: KnowledgeBase, projects: list[dict], name: str, params: dict[str, str]) -> None:

@@ -744,7 +744,7 @@ def organisations_partagees(projects, params):
                     "rna": rna,
                     "nom": min(entry["names"]) if entry["names"] else None,
                     "poles": len(entry["projects"]),
-                    "noms_poles": frozenset(names[pid] for pid in entry["projects"]),
+                    "noms_poles": " ; ".join(sorted({names[pid] for pid in entry["projects"]})),  # as SPARQL sorts
                 }
             )
     return rows
