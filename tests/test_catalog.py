@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -469,3 +471,31 @@ def test_every_earlier_release_of_the_grid_answers_with_the_files_published_then
         assert (URIRef("https://w3id.org/cap-ptce/grille/cap-ptce"), OWL.versionInfo, Literal(version)) in kept
         assert f"version {version}" in client.get(f"{path}.fr.html").get_data(as_text=True)
     assert client.get("/grille/cap-ptce/0.0.1", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_a_publisher_of_its_own_is_credited_with_its_corpus_only(tmp_path):
+    """A publisher's test of 2026-12-06: with PUBLISHER and PUBLISHER_IRI of its own, the observatory became the
+    creator of the ontology, the shapes and the register, which CAP PTCE made; it publishes them, and made its
+    corpus."""
+    import shutil
+
+    from cap_ptce.resources import data_dir
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(sorted(data_dir("corpus").glob("*.yaml"))[0], corpus)
+    observatory = "https://observatoire.example/#org"
+    config = {"TESTING": True, "PUBLISHER": "Observatoire", "PUBLISHER_IRI": observatory, "CORPUS": str(corpus)}
+    client = create_app(config).test_client()
+    catalog = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    team = URIRef("https://w3id.org/cap-ptce/organisation/cap-ptce")
+    creators = {part: catalog.value(part_iri(part), DCTERMS.creator) for part in ("ontologie", "controles", "registre")}
+    assert creators == dict.fromkeys(creators, team)
+    assert catalog.value(team, FOAF.name) == Literal("CAP PTCE")
+    assert catalog.value(part_iri("corpus"), DCTERMS.creator) == URIRef(observatory)
+    assert {catalog.value(part_iri(p), DCTERMS.publisher) for p in creators} == {URIRef(observatory)}
+    page = client.get("/catalog.fr.html").get_data(as_text=True)  # the same in schema.org's words
+    structured = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    made = {dataset["@id"].rsplit("#", 1)[1]: dataset["creator"]["@id"] for dataset in structured["dataset"]}
+    godin = "https://w3id.org/cap-ptce/organisation/institut-godin"
+    assert made == {**dict.fromkeys(creators, str(team)), "grille": godin, "corpus": observatory}

@@ -28,7 +28,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from ..i18n import LANGUAGES, t, texts
 from ..rdf.formats import FORMATS, QUAD_FORMATS, Format
-from ..rdf.namespaces import ADMS, BASE, INSTITUT_GODIN, PREFIXES, bind_prefixes
+from ..rdf.namespaces import ADMS, BASE, CAP_PTCE_TEAM, INSTITUT_GODIN, PREFIXES, bind_prefixes
 from ..rdf.serialize import canonical_graph, get_format
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "catalog_graph",
     "download_path",
     "part_iri",
+    "creator_of",
     "distribution_iri",
     "vocabularies_used",
     "WHOLE",
@@ -95,6 +96,9 @@ class Part:
     description: dict[str, str]
     graph: Graph | None
     by_godin: bool = False  # the part carries the Institut Godin's text
+    # the part is CAP PTCE's own work (the ontology, the shapes, the register and sample corpus it ships): CAP PTCE
+    # made it, whoever publishes it
+    by_project: bool = False
     csv: bool = False  # the part is also offered as CSV (the grid)
     examples: tuple[URIRef, ...] = ()
     statistics: Statistics | None = None
@@ -268,6 +272,15 @@ def _add_void(g: Graph, node: URIRef, pub: Publication, part: Part) -> None:
         g.add((node, VOID.sparqlEndpoint, URIRef(pub.sparql_endpoint)))
 
 
+def creator_of(part: Part, pub: Publication) -> tuple[URIRef, str]:
+    """Who made ``part`` (its IRI and name): the Institut Godin, CAP PTCE, or else its publisher."""
+    if part.by_godin:
+        return INSTITUT_GODIN, "Institut Godin"
+    if part.by_project:
+        return CAP_PTCE_TEAM, "CAP PTCE"
+    return URIRef(pub.publisher_iri), pub.publisher
+
+
 def _add_part(g: Graph, pub: Publication, part: Part, publisher: URIRef, files: FileReader | None) -> URIRef:
     """A part as a DCAT dataset of its own (and a VoID subset of the whole), with one distribution per file."""
     node = part_iri(part.id)
@@ -276,12 +289,14 @@ def _add_part(g: Graph, pub: Publication, part: Part, publisher: URIRef, files: 
     g.add((node, DCAT.landingPage, URIRef(pub.site.rstrip("/") + part.landing)))
     if part.version:
         g.add((node, OWL.versionInfo, Literal(part.version)))
+    creator, name = creator_of(part, pub)
+    g.add((node, DCTERMS.creator, creator))
+    if part.by_project:
+        g.add((creator, RDF.type, FOAF.Organization))
+        g.add((creator, FOAF.name, Literal(name)))
     if part.by_godin:
-        g.add((node, DCTERMS.creator, INSTITUT_GODIN))
         _texts(g, node, DCTERMS.rights, ATTRIBUTION)
         _add_history(g, node, pub)
-    else:
-        g.add((node, DCTERMS.creator, publisher))
     for source in part.sources:
         g.add((node, DCTERMS.source, source))
     for standard in part.conforms_to:

@@ -15,10 +15,10 @@ from ..dossier.render import render_body
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES, t
 from ..project import graph_to_data
-from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, download_path, part_iri
+from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, creator_of, download_path, part_iri
 from ..publish.parts import register_calls
 from ..rdf.describe import describe
-from ..rdf.namespaces import CAP, INSTITUT_GODIN
+from ..rdf.namespaces import CAP
 from ..rdf.serialize import FORMATS, get_format
 from . import links
 from .corpus import organisation_graph
@@ -98,7 +98,7 @@ def schema_org_catalog(site, lang: str) -> dict:
             "isAccessibleForFree": True,
             "inLanguage": list(LANGUAGES),
             "keywords": list(KEYWORDS[lang]),
-            "creator": _organisation(INSTITUT_GODIN, "Institut Godin") if part.by_godin else publisher,
+            "creator": _organisation(*creator_of(part, pub)),
             "publisher": publisher,
             "spatialCoverage": {"@type": "Place", "name": "France"},
             "temporalCoverage": f"{pub.start.isoformat()}/..",

@@ -178,6 +178,7 @@ class Site:
                 *self._words(part_id, title, description),
                 graphs[part_id],
                 by_godin=part_id == "grille",
+                by_project=self._by_project(part_id),
                 csv=part_id == "grille",
                 examples=examples.get(part_id, ()),
                 statistics=(statistics or {}).get(part_id),
@@ -191,6 +192,13 @@ class Site:
             for part_id, (_, title, description) in PART_TITLES.items()
             if part_id in graphs
         )
+
+    def _by_project(self, part_id: str) -> bool:
+        """Whether the part is CAP PTCE's own: the ontology, the shapes, and the register and sample corpus it
+        ships (a corpus of one's own, given by CORPUS or in a STORE, or a register given by REGISTRE, is its
+        publisher's)."""
+        own = {"corpus": ("CORPUS", "STORE"), "registre": ("REGISTRE",)}.get(part_id)
+        return part_id in ("ontologie", "controles") or (own is not None and not any(self.config.get(k) for k in own))
 
     @cached_property
     def fictional(self) -> tuple[int, int]:
