@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,15 @@ def test_the_time_limit_kills_the_worker_and_a_fresh_one_answers(tmp_path):
         assert count(kb, timeout=30) > 0  # waits for the replacement
         with pytest.raises(ProcessLookupError):
             os.kill(first, 0)
+
+
+def test_a_ready_made_query_past_the_limit_is_not_told_to_add_limit(tmp_path):
+    """A researcher's test of 2026-12-06: a ready-made table, past the limit on a large store while the copy was
+    being made, was told to « simplify it, add LIMIT », which its reader cannot do."""
+    with corpus_kb(tmp_path / "c", 10, workers=1, workers_in_memory=False) as kb:
+        with pytest.raises(QueryTimeoutError) as caught:
+            kb.run(replace(SLOW, ready_made=True), timeout=0.5)
+    assert "LIMIT" not in caught.value.hint and "QUERY_TIMEOUT" in caught.value.hint
 
 
 def test_a_worker_that_cannot_open_the_store_is_a_store_error(tmp_path):

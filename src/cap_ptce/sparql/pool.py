@@ -54,6 +54,19 @@ _BUSY_HINT = (
     "le serveur est saturé : réessayez dans quelques secondes / the server is saturated: retry in a few seconds"
 )
 
+_OWN_QUERY_HINT = (
+    "simplifiez-la, ajoutez LIMIT, ou lancez-la sur votre propre copie (cap-ptce load) / "
+    "simplify it, add LIMIT, or run it on your own copy"
+)
+# A ready-made query's text is not the visitor's to simplify: on a large store it can pass the limit in a worker
+# while the server is still making its in-memory copy (a minute at 10,000 descriptions), or on a busy machine.
+_READY_MADE_HINT = (
+    "une requête prête, longue sur ce corpus : réessayez dans un moment (au démarrage, le serveur copie la base "
+    "en mémoire, où elle va plus vite) ; l'exploitant peut augmenter QUERY_TIMEOUT / a ready-made query, long "
+    "on this corpus: try again in a moment (at start-up the server copies the store into memory, where it runs "
+    "faster); the operator may raise QUERY_TIMEOUT"
+)
+
 
 @dataclass(eq=False)
 class _Worker:
@@ -357,8 +370,7 @@ class WorkerPool:
                     raise _OutOfShare
                 raise errors.QueryTimeoutError(
                     f"the query ran for more than {limit or timeout:g} s and was stopped",
-                    hint="simplifiez-la, ajoutez LIMIT, ou lancez-la sur votre propre copie "
-                    "(cap-ptce load) / simplify it, add LIMIT, or run it on your own copy",
+                    hint=_READY_MADE_HINT if job[0].ready_made else _OWN_QUERY_HINT,
                 )
             status, payload = worker.conn.recv()
         except (EOFError, OSError) as exc:
