@@ -17,6 +17,7 @@ from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS, STATIC_METHO
 from .static_rules import (
     CHAIN,
     CLASSES,
+    DOWNLOAD,
     NOT_DOCUMENTS,
     OVER,
     PAGE_TABLE,
@@ -185,6 +186,10 @@ def _http(base_path: str, default_lang: str, base_iri: str) -> str:
             *_key_maps(step.name, f"{V}accept", media_type_ranges(step.media_type)),
         ]
     body = accept + _chain_maps() + _language_maps(default_lang) + _path_maps(base_path, base_iri) + _answer_maps()
+    body += [
+        "# A download is an attachment, under its own name, as the app sends it.",
+        *_map("$uri", "disposition", [(_quote(f"~^{base_path}{DOWNLOAD}$"), "'attachment; filename=\"$1\"'")]),
+    ]
     return "\n".join(head + body + [""])
 
 
@@ -234,6 +239,7 @@ def _server(base_path: str, aliases: Mapping[str, str]) -> str:
         *_add_headers(cors_headers(ANY_ORIGIN)),
         f"    add_header Vary {V}vary always;",
         f"    add_header Link {V}link always;",
+        f"    add_header Content-Disposition {V}disposition;  # a download's, on a 200 (or 304) only",
         "    # The rules themselves are not published.",
         f'    if ($uri ~ "^{root}/{UNPUBLISHED}$") {{ return 404; }}',
         "    # A browser's CORS preflight (a long Accept makes one): allowed, as the app allows it. nginx gives an",

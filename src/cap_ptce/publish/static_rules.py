@@ -47,6 +47,7 @@ __all__ = [
     "describes_prefix",
     "not_acceptable_text",
     "NOT_ACCEPTABLE_FILE",
+    "DOWNLOAD",
 ]
 
 
@@ -172,4 +173,6 @@ def document_pattern() -> str:
 
 # Files that are data but not documents of a resource: the downloads and the stylesheet.
 NOT_DOCUMENTS = r"(?:telechargements|static)/"
+# A download (a file of /telechargements/, its name captured): sent as an attachment, as the app sends it.
+DOWNLOAD = r"telechargements/([^/]+)"
 assert set(DATA_SUFFIXES) >= {rep.suffix for rep in representations(html=False, csv=True)}
