@@ -302,3 +302,27 @@ def test_every_cap_term_of_the_queries_and_the_indicators_is_declared(ontology):
 def test_the_query_check_catches_a_misspelt_cap_term(ontology):
     text = "PREFIX cap: <https://w3id.org/cap-ptce/def#>\nSELECT * { ?p cap:memberCount ?n ; cap:memberCuont ?m }"
     assert undeclared(sparql_cap_terms(text), ontology) == [str(CAP["memberCuont"])]
+
+
+def test_each_term_is_declared_in_one_file_with_one_label_and_definition_a_language():
+    """A publisher's test of 2026-12-06 found « in region » and « in région » for cap:inRegion, in turns: it was
+    declared in two files, with two labels, two definitions and two domains (a commune's and a project's, so that
+    OWL made every subject both); cap:legalBasis too, whose second domain (sh:Shape) made every public scheme a
+    shape."""
+    files: dict[URIRef, list[str]] = {}
+    for path in sorted(data_dir("ontology").glob("*.ttl")):
+        graph = Graph().parse(path, format="turtle")
+        for term in set(graph.subjects(RDF.type, None)):
+            if isinstance(term, URIRef) and term.startswith(str(CAP)):
+                files.setdefault(term, []).append(path.name)
+    assert {term: names for term, names in files.items() if len(names) > 1} == {}
+    graph = ontology_graph()
+    for prop in (RDFS.label, SKOS.definition, SKOS.prefLabel):
+        twice = []
+        for term in set(graph.subjects(prop, None)):
+            if isinstance(term, URIRef) and term.startswith(str(CAP)):
+                languages = [value.language for value in graph.objects(term, prop)]
+                twice += [(str(term), lang) for lang in set(languages) if languages.count(lang) > 1]
+        assert twice == [], prop
+    for term in (CAP.inRegion, CAP.inDepartement, CAP.legalBasis):
+        assert graph.value(term, RDFS.domain) is None, term

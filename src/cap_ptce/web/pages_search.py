@@ -80,7 +80,9 @@ def search(resource: Resource, lang: str):
         }
         for hit in shown
     ]
-    rows.sort(key=lambda row: fold(row["label"]))
+    # folded first (« attestation » beside « Attestation »), then as written and by address: the same order at each
+    # run, whatever order the graph gave the hits in
+    rows.sort(key=lambda row: (fold(row["label"]), row["label"], row["path"], row["anchor"] or ""))
     g.search_query = query
     return "search.html", {"query": query, "rows": rows, "total": len(hits), "search_query": query}
 
