@@ -264,6 +264,12 @@ def test_the_report_names_the_register_and_the_fictional_examples(bases):
     english = to_markdown(corpus_report(view, parse_selection("jeu=registre"), "en"))
     assert "Data set: Register of real PTCEs (public sources)" in english
     assert "holds no description of the corpus" in english
+    # A researcher's test of 2026-12-06: the provenance said « 1 description(s) chargée(s) » for a selection of one,
+    # and 72 for the whole, beside « les 15 descriptions du corpus »: it counted the selection's own base, and the
+    # register with the corpus. It now speaks of the base, whatever the selection, with the two apart.
+    base = f"tient {len(SAMPLE) + len(REGISTER)} description(s) : {len(SAMPLE)} du corpus, {len(REGISTER)} du registre"
+    for selection in ("", "region=32&dispositif=pat"):
+        assert base in to_markdown(corpus_report(view, parse_selection(selection), "fr")), selection
     view.close()
 
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ..errors import ParameterError
 from ..i18n import t
 from ..resources import tool_version
+from ..store import REGISTER_SCOPE
 from .dashboard import Chart
 from .facets import Selection
 from .view import CorpusView
@@ -43,8 +44,9 @@ class CorpusReport:
     total: int
     datasets: dict[str, int]  # the selection's poles by dataset: what the charts count, what they leave aside
     charts: list[Chart]
-    records: int
-    sources: list[str]
+    records: int  # the knowledge base's descriptions, whatever the selection
+    register_records: int  # those of the register of real PTCEs
+    sources: list[str]  # the files of the selection's poles
     last_loaded: str
     store: str
     today: str
@@ -54,7 +56,9 @@ class CorpusReport:
 def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: date | None = None) -> CorpusReport:
     """The report of ``selection`` over the view's knowledge base."""
     exploration = view.explore(selection, lang)
-    records = sorted(view.kb_for(selection).records(), key=lambda r: r.source)
+    records = view.kb.records()  # the base's provenance, whatever the selection: not the selection's subset
+    register = sum(1 for record in records if record.source.startswith(REGISTER_SCOPE + "/"))
+    chosen = sorted(view.kb_for(selection).records(), key=lambda r: r.source)
     return CorpusReport(
         lang=lang,
         selection=selection,
@@ -64,7 +68,8 @@ def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: d
         datasets=exploration.datasets,
         charts=view.dashboard(selection, lang),
         records=len(records),
-        sources=[r.source for r in records],
+        register_records=register,
+        sources=[r.source for r in chosen],
         last_loaded=max((r.loaded_at for r in records), default=None).isoformat() if records else "—",
         store=view.kb.location or t("report.corpus.memory_store", lang),
         today=(today or date.today()).isoformat(),
