@@ -141,6 +141,9 @@ def test_the_static_site_names_its_base_and_no_live_endpoint(site, pages):
 def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(site):
     htaccess = (site / ".htaccess").read_text(encoding="utf-8")
     assert "RewriteBase /cap-ptce/" in htaccess and "R=303" in htaccess
+    types = [line for line in htaccess.splitlines() if line.startswith("AddType ")]
+    charset = next(line for line in htaccess.splitlines() if line.startswith("AddCharset ")).split()[2:]
+    assert len(types) == len(set(types)) and len(charset) == len(set(charset)) and ".txt" in charset  # each once
     server = (site / "nginx-cap-ptce-server.conf").read_text(encoding="utf-8")
     assert "location /cap-ptce/ {" in server and "return 303" in server
     http = (site / "nginx-cap-ptce-http.conf").read_text(encoding="utf-8")

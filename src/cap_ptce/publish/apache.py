@@ -73,7 +73,7 @@ def _files(base_path: str) -> list[str]:
     ]
     lines += [f"AddType {media_type} .{suffix}" for suffix, media_type in media_types()]
     text = " ".join("." + suffix for suffix, _ in media_types() if suffix != "rdf")
-    return [*lines, "AddType text/plain .txt", f"AddCharset utf-8 .html .css .txt {text}", ""]
+    return [*lines, f"AddCharset utf-8 .html .css {text}", ""]  # .txt (the 406's text) is among media_types()
 
 
 def _headers() -> list[str]:
