@@ -108,13 +108,19 @@ def test_a_syntax_error_gives_the_parser_message_and_position(client):
 @pytest.mark.parametrize(
     "query, said",
     [
-        ("SELECT * {} LIMIT 999999999999999999999999", "The query limit should be a non negative integer"),
-        ("SELECT * {} OFFSET -1", "expected a digit"),
+        # a researcher's test of 2026-12-06: « should be a non negative integer » for a number too large
+        ("SELECT * {} LIMIT 999999999999999999999999", "LIMIT trop grand : au plus 18446744073709551615 / LIMIT too"),
+        ("SELECT * {} OFFSET 999999999999999999999999", "OFFSET trop grand : au plus 18446744073709551615 / "),
+        ("SELECT * {} OFFSET -1", "SPARQL syntax error: expected a digit"),
+        # « Prefix not found » named no prefix
+        ("SELECT * WHERE {\n  ?s dc:title ?t }", "préfixe inconnu « dc: » : déclarez-le en tête (PREFIX dc: <…>) / "),
+        ("PREFIX a: <http://example.org/>\nSELECT * { ?s a:p ex: }", "préfixe inconnu « ex: »"),
     ],
 )
-def test_a_bad_limit_or_offset_is_said_in_words(client, query, said):
+def test_a_bad_limit_or_offset_or_an_unknown_prefix_is_said_in_words(client, query, said):
     error = client.get("/sparql", query_string={"query": query}).get_json()
-    assert error["error"] == "QuerySyntaxError" and error["message"] == f"SPARQL syntax error: {said}"
+    assert error["error"] == "QuerySyntaxError" and error["message"].startswith(said), error["message"]
+    assert error["line"] is not None
 
 
 # --- read-only ------------------------------------------------------------------------
