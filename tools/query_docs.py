@@ -1,7 +1,8 @@
 """Write the section "Les requêtes / The queries" of docs/queries.md from the queries themselves.
 
 Each query's titles, descriptions, grid questions and parameters come from its
-header; its example output is its first rows on the sample corpus, with the
+header; its example output is its first rows on the sample corpus, as the
+command it shows prints them (its CSV: ``true``, ``2026-12-06T05:52:08Z``), with the
 register of real PTCEs loaded beside it as the app loads it (the corpus's
 queries leave it aside; the ``registre-*`` ones read it alone). Run it with
 the project's Python after changing a query, and commit docs/queries.md:
@@ -11,11 +12,14 @@ the project's Python after changing a query, and commit docs/queries.md:
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from pathlib import Path
 
 from cap_ptce.corpus import record_validator
-from cap_ptce.queries import list_queries, run_query
+from cap_ptce.queries import READY_MADE_MAX_ROWS, build, list_queries
+from cap_ptce.queries.results import serialise
 from cap_ptce.resources import data_dir
 from cap_ptce.store import REGISTER_SCOPE, KnowledgeBase
 
@@ -43,6 +47,12 @@ def example(query) -> dict[str, str]:
     return {}
 
 
+def printed_rows(kb, name: str, params: dict[str, str]) -> list[dict[str, str]]:
+    """The rows that ``cap-ptce query --name NAME`` prints (its CSV), an empty cell as None."""
+    body, _ = serialise(kb, build(name, params), "csv", max_rows=READY_MADE_MAX_ROWS, ready_made=True)
+    return [{k: v or None for k, v in row.items()} for row in csv.DictReader(io.StringIO(body.decode("utf-8")))]
+
+
 def section(kb, query) -> list[str]:
     lines = [f"### `{query.name}`", "", f"**{query.title['fr']}** — *{query.title['en']}*", ""]
     lines += [query.description["fr"], "", f"*{query.description['en']}*", ""]
@@ -57,9 +67,9 @@ def section(kb, query) -> list[str]:
             lines.append(f"| `{p.name}` | {kind} | {default} | {p.description['fr']} / *{p.description['en']}* |")
         lines.append("")
     params = example(query)
-    rows = run_query(kb, query.name, params)
+    rows = printed_rows(kb, query.name, params)
     if not rows and params:  # an example that finds nothing here shows less than the defaults
-        params, rows = {}, run_query(kb, query.name)
+        params, rows = {}, printed_rows(kb, query.name, {})
     arguments = "".join(f" --param {name}={value}" for name, value in params.items())
     lines += ["```console", f"$ cap-ptce query --name {query.name}{arguments}", "```", ""]
     columns = list(rows[0]) if rows else list(query.columns)
