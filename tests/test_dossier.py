@@ -265,3 +265,14 @@ def test_a_question_answered_by_a_list_says_how_many_items_its_table_holds():
     assert answers["q07"].facts == (f"Acteurs ({len(data['acteurs'])})", f"Groupes de membres ({len(data['groupes'])})")
     assert answers["q18"].facts == (f"Financement prévisionnel ({len(data['financements'])})",)
     assert answers["q10"].facts[0] == "Communes"  # its values come with the question, uncounted
+
+
+def test_an_actor_without_a_name_keeps_a_row_that_says_so():
+    """A carrier's test of 2026-12-06: an actor added and left without a name was an empty row of the dossier's
+    table, between two named ones."""
+    data = load_description(ESTABLISHED).data
+    data = {**data, "acteurs": [dict(actor) for actor in data["acteurs"]]}
+    del data["acteurs"][1]["nom"]
+    html = to_html(build_dossier(data, "fr"))
+    assert "(2, sans nom)" in html
+    assert "(2, no name)" in to_markdown(build_dossier(data, "en"))

@@ -344,6 +344,8 @@ class _Builder:
         rows = []
         for position, item in enumerate(items, start=1):
             cells = tuple(self.cell(spec, item, keys) for keys in columns)
+            if columns and columns[0][0] == "nom" and not cells[0]:  # a row of no name is still one of the list
+                cells = ((Shown(t("dossier.unnamed", self.lang, number=position)),), *cells[1:])
             rest = [k for k in spec.keys if k not in shown and k != "id"]
             rows.append(TableRow(_anchor(spec, item, position), cells, tuple(self.facts(spec, item, rest))))
         labels = tuple(self.label(spec, keys[0]) for keys in columns)
