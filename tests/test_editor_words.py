@@ -50,7 +50,6 @@ def test_a_quoted_key_becomes_the_label_of_its_field(text, path, step, expected)
 @pytest.mark.parametrize(
     ("text", "path", "value"),
     [
-        ("Déclarer son type (« collectivite-territoriale », « epci »).", (), None),  # values, not keys
         ("entrée « Structure porteuse du projet » : « Quel est le degré ? »", ("q01",), None),
         ("Texte laissé tel quel : « nom » n'est pas une réponse.", ("acteurs", 0, "nom"), "nom"),  # the carrier's text
         ("« ess: peut-être »", ("acteurs", 0, "ess"), None),  # a value the form has no word for
@@ -60,6 +59,26 @@ def test_a_quoted_key_becomes_the_label_of_its_field(text, path, step, expected)
 )
 def test_what_is_not_a_key_of_the_form_is_left_as_written(text, path, value):
     assert in_form_words(text, path, "structure-porteuse", load_grid(), "fr", value) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # « epci » is a kind of actor and a kind of funder: the message's other kinds tell which
+        (
+            "Déclarer son type (« collectivite-territoriale », « epci »).",
+            "fr",
+            "Déclarer son type (« Collectivité territoriale », « Établissement public de coopération intercommunale "
+            "(EPCI) »).",
+        ),
+        ("Declare its kind (“organisme-formation”, “epci”).", "en", "“Training body”, “Inter-municipal"),
+        ("« autre »", "fr", "« autre »"),  # ten lists, and nothing to say which: left as written
+    ],
+)
+def test_a_quoted_concept_is_named_as_the_forms_list_names_it(text, lang, expected):
+    """The carrier's walk of 2026-12-06: the décret's warning listed kinds of actor by their YAML ids, which the
+    form's list shows by their labels."""
+    assert expected in in_form_words(text, (), "structure-porteuse", load_grid(), lang)
 
 
 def test_in_english_too():

@@ -70,13 +70,15 @@ def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str
     """
     chain = _spec_chain(path)
     named = {step}  # each other step is named once, after its first field
+    concepts = _concept_labels(text, grid, lang)
 
     def replace(match: re.Match) -> str:
         if match["inner"] == value:
             return match[0]
         found = _field_words(match["inner"], chain, match["word"] is not None, grid, lang)
         if found is None:
-            return match[0]
+            concept = None if match["word"] else concepts.get(match["inner"])
+            return f"{match['open']}{concept}{match['close']}" if concept else match[0]
         label, field_top = found
         where = _elsewhere(field_top, named, grid, lang)
         word = match["word"]
@@ -85,6 +87,25 @@ def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str
 
     text = _QUOTED.sub(replace, text).replace(t("editor.phrase_remove_key", lang), t("editor.phrase_empty_field", lang))
     return _BARE_QUESTION.sub(lambda m: _question_number(m[0], grid), text)
+
+
+def _concept_labels(text: str, grid, lang: str) -> dict[str, str]:
+    """The label of each concept id quoted in ``text`` (« collectivite-territoriale » → « Collectivité
+    territoriale »), as the form's lists show it. An id of several lists (« epci »: a kind of actor, a kind
+    of funder) takes the list of every id the message quotes, when there is one; else only an id of one
+    label is told."""
+    quoted = {match["inner"] for match in _QUOTED.finditer(text) if not match["word"]}
+    held = {scheme: {concept.id for concept in scheme.concepts} & quoted for scheme in grid.schemes}
+    concepts = set().union(*held.values())  # the quotations that are concepts' ids
+    whole = [scheme for scheme, ids in held.items() if concepts and ids == concepts]
+    if len(whole) == 1:
+        return {c.id: c.label.get(lang) for c in whole[0].concepts if c.id in concepts}
+    labels: dict[str, set[str]] = {}
+    for scheme, ids in held.items():
+        for concept in scheme.concepts:
+            if concept.id in ids:
+                labels.setdefault(concept.id, set()).add(concept.label.get(lang))
+    return {cid: found.pop() for cid, found in labels.items() if len(found) == 1}
 
 
 def _question_number(qid: str, grid) -> str:
