@@ -363,3 +363,12 @@ def test_the_editor_numbers_the_questions_as_its_form_does_never_by_their_ids(cl
     shown = unescape(re.sub(r"<[^>]+>", " ", raw))
     assert "Question Q1 sans réponse" in shown and "Q2, Q3, Q4, Q5, Q6" in shown
     assert re.search(r"\bq\d\d\b", shown) is None
+
+
+def test_the_button_that_removes_an_item_names_it_as_its_legend_does(client):
+    """The carrier's walk of 2026-12-06: « Retirer Acteurs 1 », beside a legend « Acteurs — 1 : SCIC Entraide »."""
+    page = client.post(
+        "/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "2", "acteurs.0.nom": "SCIC Entraide"}
+    ).get_data(as_text=True)
+    assert "Retirer « Acteurs — 1 : SCIC Entraide »</button>" in page
+    assert "Retirer « Acteurs — 2 »</button>" in page
