@@ -372,3 +372,13 @@ def test_the_button_that_removes_an_item_names_it_as_its_legend_does(client):
     ).get_data(as_text=True)
     assert "Retirer « Acteurs — 1 : SCIC Entraide »</button>" in page
     assert "Retirer « Acteurs — 2 »</button>" in page
+
+
+def test_an_items_name_comes_before_its_identifier(client):
+    """The carrier's walk of 2026-12-06: each actor began with « Identifiant de l'acteur », which the form makes from
+    the name; the name now comes first, as on the project's first step."""
+    page = client.post(
+        "/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "1", "groupes.__n": "1"}
+    ).get_data(as_text=True)
+    for item in ("acteurs.0", "groupes.0"):
+        assert page.index(f'name="{item}.nom"') < page.index(f'name="{item}.id"'), item

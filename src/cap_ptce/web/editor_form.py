@@ -120,6 +120,16 @@ def controls(spec: NodeSpec, data: Mapping, keys, prefix: str, context: dict) ->
     return found
 
 
+def _name_first(keys) -> list[str]:
+    """An item's keys with its name before its identifier, which the form makes from the name when left empty:
+    the carrier writes the name first, as the project's first step has it."""
+    keys = list(keys)
+    if "id" in keys and "nom" in keys:
+        keys.remove("id")
+        keys.insert(keys.index("nom") + 1, "id")
+    return keys
+
+
 def _label(spec: NodeSpec, key: str, lang: str) -> str:
     return t(f"field.{spec.name}.{key}", lang)
 
@@ -138,7 +148,7 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
         inner = SPECS[spec_field.arg]
         control.widget = "items"
         control.items = [
-            controls(inner, item, [k for k in inner.keys], f"{name}.{n}.", context)
+            controls(inner, item, _name_first(inner.keys), f"{name}.{n}.", context)
             for n, item in enumerate(value or [])
             if isinstance(item, Mapping)
         ]
