@@ -276,3 +276,26 @@ def test_an_actor_without_a_name_keeps_a_row_that_says_so():
     html = to_html(build_dossier(data, "fr"))
     assert "(2, sans nom)" in html
     assert "(2, no name)" in to_markdown(build_dossier(data, "en"))
+
+
+def test_the_actors_are_counted_by_kind_and_in_the_ess_under_their_table():
+    """Left from the carrier's walk of 2026-12-06: the dossier gave no count of the members by kind (« 4 membres :
+    2 de l'ESS… »), which the AMI asks of a consortium; the reader counted the rows."""
+    from collections import Counter
+
+    data = load_description(ESTABLISHED).data
+    actors = data["acteurs"]
+    kinds = Counter(kind for actor in actors for kind in _as_list(actor.get("type")))
+    grid = load_grid()
+    label = {c.id: c.label.fr for s in grid.schemes if s.id == "types-acteurs" for c in s.concepts}
+    dossier = build_dossier(data, "fr")
+    [table] = [p for b in dossier.blocks for p in b.parts if getattr(p, "key", "") == "acteurs"]
+    summary = {fact.key: [v.text for v in fact.values] for fact in table.summary}
+    assert sorted(summary["type-counts"]) == sorted(f"{label[k]} ({n})" for k, n in kinds.items())
+    ess = sum(1 for actor in actors if actor.get("ess") is True)
+    assert summary["ess-count"] == [f"{ess} acteur(s) de l’ESS sur {len(actors)}"]
+    assert "ESS</dt><dd>" in to_html(dossier) and f"{ess} acteur(s) de l’ESS" in to_markdown(dossier)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []

@@ -40,7 +40,10 @@ def _table(table: Table, colon: str) -> list[str]:
         if row.details:
             name = _values(row.cells[0]) if row.cells else ""
             details += [f"*{name}*", *_facts(row.details, colon), ""]
-    lines += [""] + [f"**{_escape(f.label)}**{colon} {_values(f.values)}" for f in table.totals]
+    for f in table.totals:  # a paragraph each: lines one under the other would make one in Markdown
+        lines += ["", f"**{_escape(f.label)}**{colon} {_values(f.values)}"]
+    if table.summary:
+        lines += ["", *_facts(table.summary, colon)]
     return lines + ([""] + details if details else [])
 
 

@@ -11,6 +11,7 @@ last block rather than be dropped.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -112,6 +113,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[TableRow, ...]
     totals: tuple[Fact, ...] = ()
+    summary: tuple[Fact, ...] = ()  # what the rows come to (the actors by kind…), told after the table
 
 
 @dataclass(frozen=True)
@@ -350,7 +352,7 @@ class _Builder:
             rows.append(TableRow(_anchor(spec, item, position), cells, tuple(self.facts(spec, item, rest))))
         labels = tuple(self.label(spec, keys[0]) for keys in columns)
         totals = self.totals(spec, items, [keys[0] for keys in columns])
-        return Table(spec.name, caption, labels, tuple(rows), tuple(totals))
+        return Table(spec.name, caption, labels, tuple(rows), tuple(totals), tuple(self.composition(spec, items)))
 
     def cell(self, spec: NodeSpec, item: Mapping, keys: tuple[str, ...]) -> tuple[Shown, ...]:
         """The values of the first of ``keys`` that the row gives."""
@@ -358,6 +360,26 @@ class _Builder:
             if spec.field(key) and _given(item, key):
                 return tuple(self.values.show(spec.field(key), item.get(key)))
         return ()
+
+    def composition(self, spec: NodeSpec, items: list) -> list[Fact]:
+        """The actors counted by relation, by kind and in the ESS: the consortium at a glance (« 4 membres : 2 de
+        l'ESS… »), which a table of rows leaves to the reader to count."""
+        if spec.name != "acteurs" or len(items) < 2:
+            return []
+        found = []
+        for key in ("relation", "type"):
+            shown = [one for item in items for one in self.values.show(spec.field(key), item.get(key))]
+            if shown:
+                label = t("dossier.count_by", self.lang, label=self.label(spec, key))
+                found.append(Fact(f"{key}-counts", label, _counts(shown)))
+        ess = sum(1 for item in items if item.get("ess") is True)
+        said = sum(1 for item in items if item.get("ess") in (True, False))
+        if said:
+            unknown = len(items) - said
+            text = t("dossier.ess_count", self.lang, count=ess, total=len(items))
+            text += t("dossier.ess_unknown", self.lang, unknown=unknown) if unknown else ""
+            found.append(Fact("ess-count", self.label(spec, "ess"), (Shown(text),)))
+        return found
 
     def totals(self, spec: NodeSpec, items: list, columns: list[str]) -> list[Fact]:
         found = []
@@ -371,6 +393,12 @@ class _Builder:
                 )
                 found.append(Fact(key, t("dossier.total", self.lang, label=self.label(spec, key)), (Shown(text),)))
         return found
+
+
+def _counts(shown: list[Shown]) -> tuple[Shown, ...]:
+    """« Coopérative (3) », … : each value shown, with how many times, the most frequent first."""
+    counted = Counter(one.text for one in shown)
+    return tuple(Shown(f"{text} ({n})") for text, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _amount(value) -> Decimal:
