@@ -536,16 +536,17 @@ def test_a_seat_that_is_no_commune_is_reported_beside_its_actor_not_the_territor
     actor(data, "coop-essai")["commune"] = "39000"  # Lons-le-Saunier's postcode, not its INSEE code
     path = write(data, tmp_path / "siege.yaml")
     [result] = validate_file(path).results
-    assert result.shape.endswith("#CommuneInCog") and "ce n'est pas son code postal" in result.message
+    assert result.shape.endswith("#CommuneCodeIsNoPostalCode") and "c'est un code postal" in result.message
+    assert "Lons-le-Saunier (39300)" in result.message  # the commune meant, by its INSEE code
     assert (result.entry, result.question) == ("acteurs-impliques", "q07")
     assert result.line == line_after(path, COOP, "commune: '39000'")
 
 
 def test_a_territory_commune_that_does_not_exist_stays_with_the_territory(tmp_path):
     data = description()
-    data["territoire"]["communes"].append("39000")
+    data["territoire"]["communes"].append("39999")  # neither an INSEE code nor a postcode
     path = write(data, tmp_path / "territoire.yaml")
     found = [r for r in validate_file(path).results if r.shape.endswith("#CommuneInCog")]
     assert [(r.entry, r.question, r.line) for r in found] == [
-        ("perimetre-ancrage-territorial", "q10", line_of(path, "- '39000'"))
+        ("perimetre-ancrage-territorial", "q10", line_of(path, "- '39999'"))
     ]

@@ -328,7 +328,7 @@ def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
     page = _actors_step(client, commune="39000")  # a postcode
     seat = page[page.index('id="champ-acteurs-0-commune"') :]
     assert 'aria-invalid="true"' in seat[: seat.index(">")]
-    assert "ce n'est pas son code postal" in unescape(seat[: seat.index("</div>")])
+    assert "Lons-le-Saunier (39300)" in unescape(seat[: seat.index("</div>")])  # the commune it serves
 
 
 def test_a_field_of_one_place_asks_for_one_code(client):

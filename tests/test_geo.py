@@ -114,6 +114,15 @@ def test_municipal_arrondissement_belongs_to_its_commune(geo, code, arrondisseme
     assert code in {c.code for c in geo.attached_communes(commune)}
 
 
+@pytest.mark.parametrize(
+    "postal, served",
+    [("76200", ["76217"]), ("80000", ["80021"]), ("80021", []), ("00000", [])],
+)
+def test_the_communes_a_postal_code_serves(geo, postal, served):
+    """La Poste's codes, which the package gives beside the COG: « 76200 » is Dieppe's, and Critot's INSEE code."""
+    assert [commune.code for commune in geo.communes_of_postal_code(postal)] == served
+
+
 def test_delegated_commune_of_a_commune_nouvelle(geo):
     # Hypercourt (Somme), a commune nouvelle, holds the communes déléguées Hyencourt-le-Grand, Omiécourt, Pertain.
     delegated = geo.commune("80447")

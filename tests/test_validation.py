@@ -152,6 +152,22 @@ def test_an_insee_code_result_points_at_the_key_that_lists_it(tmp_path):
     assert result.line == line_of(path, "20004") and "2A004 (Ajaccio)" in result.message
 
 
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_postal_code_given_as_a_commune_is_told_with_the_communes_it_serves(tmp_path, engine):
+    """A carrier's walk of 2026-12-06: « 80000 », Amiens's postal code and no INSEE code, was said « unknown to the
+    COG ». (« 76200 », Dieppe's postal code, is Critot's INSEE code: no check can tell which was meant, and Lille's
+    own code, 59350, is another commune's postal code: a warning on it would fall on right codes.)"""
+    data = description()
+    data["acteurs"][0]["commune"] = "80000"
+    data["acteurs"][1]["commune"] = "59350"  # Lille
+    path = write(data, tmp_path / "x.yaml")
+    report = validate_file(path, engine=engine)
+    [found] = [r for r in report.results if r.value in ("80000", "59350")]
+    assert found.shape.endswith("#CommuneCodeIsNoPostalCode") and found.severity == "violation"
+    assert "c'est un code postal" in found.message and "Il dessert Amiens (80021)" in found.message
+    assert found.line == line_of(path, "80000")
+
+
 # --- completeness --------------------------------------------------------------------------
 
 

@@ -14,7 +14,8 @@ place. A table is stored by columns (a "code" list, then one list per field,
 in the same order): parsing a few long lists is about twice as fast as one
 small list per row, which keeps the cold load of the Python side short.
 
-- communes: current communes only (type "commune-actuelle");
+- communes: current communes only (type "commune-actuelle"), with their postal
+  codes (La Poste's, which the package gives beside the COG);
 - arrondissements_municipaux: Paris, Lyon, Marseille, each with its commune;
 - former_communes: communes déléguées and associées (with a name) and the old
   codes that the package lists under "anciensCodes" (without one), each with
@@ -107,6 +108,7 @@ def current_communes(communes: list[dict]) -> dict[str, dict]:
             "departement": row["departement"],
             "siren": row.get("siren"),
             "population": row.get("population"),
+            "postal_codes": sorted(row.get("codesPostaux", ())),
         }
         for row in by_type(communes, "commune-actuelle")
     }

@@ -119,6 +119,11 @@ class Geography:
         what a carrier who typed a commune's name where its INSEE code goes meant (« Dieppe »: 76217)."""
         return tuple(self._current(code) for code in self._communes_by_name.get(_name_key(name), ()))
 
+    def communes_of_postal_code(self, code: str) -> tuple[Commune, ...]:
+        """The current communes whose postal code ``code`` is (« 76200 »: Dieppe, 76217): what a carrier who
+        typed a postal code where the INSEE code goes meant; an INSEE code may be another commune's postal code."""
+        return tuple(self._current(commune) for commune in self._communes_by_postal_code.get(code, ()))
+
     # -- links ----------------------------------------------------------------
 
     def current_commune(self, code: str) -> Commune | None:
@@ -213,6 +218,11 @@ class Geography:
         return _group(
             (_name_key(name), code) for name, code in zip(self._communes.column("name"), self._communes.column("code"))
         )
+
+    @cached_property
+    def _communes_by_postal_code(self) -> dict[str, tuple[str, ...]]:
+        pairs = zip(self._communes.column("postal_codes"), self._communes.column("code"))
+        return _group((postal, code) for postals, code in pairs for postal in postals)
 
     @cached_property
     def _communes_by_departement(self) -> dict[str, tuple[str, ...]]:
