@@ -701,3 +701,12 @@ def test_a_download_is_an_attachment_as_in_the_app(server, app_client, name):
     assert missing.status_code == 404 and "Content-Disposition" not in missing.headers
     page = requests.get(f"{server}index.html", timeout=30)
     assert "Content-Disposition" not in page.headers
+
+
+def test_the_icon_browsers_ask_for_leads_to_the_sites_icon(server, app_client):
+    """A publisher's test of 2026-12-06: the app answers /favicon.ico with a 301 to its icon; the static site, 404."""
+    assert app_client.get("/favicon.ico").status_code == 301
+    response = requests.get(f"{server}favicon.ico", allow_redirects=False, timeout=30)
+    assert response.status_code == 301
+    assert urljoin(f"{server}favicon.ico", response.headers["Location"]) == f"{server}static/favicon.svg"
+    assert requests.get(f"{server}static/favicon.svg", timeout=30).headers["Content-Type"].startswith("image/svg+xml")

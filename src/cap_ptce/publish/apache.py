@@ -127,6 +127,8 @@ def _paths(base_path: str, base_iri: str, aliases: Mapping[str, str]) -> list[st
         "RewriteCond %{REQUEST_METHOD} =OPTIONS",
         "RewriteRule ^ - [R=204,L,E=CAP_PREFLIGHT:1]",
         "RewriteRule ^\\.well-known/void$ dataset.ttl [R=303,L]",
+        "# The icon that browsers ask of every site, as the app answers it.",
+        "RewriteRule ^favicon\\.ico$ static/favicon.svg [R=301,L]",
         *_alias_lines(aliases),
         "# A folder that is no resource is not found, as in the app (Apache would answer 403).",
         "RewriteCond %{REQUEST_FILENAME} -d",

@@ -250,6 +250,8 @@ def _server(base_path: str, aliases: Mapping[str, str]) -> str:
         "    }",
         "    # VoID discovery (RFC 5785).",
         f"    if ($uri = {root}/.well-known/void) {{ return 303 {root}/dataset.ttl; }}",
+        "    # The icon that browsers ask of every site, as the app answers it.",
+        f"    if ($uri = {root}/favicon.ico) {{ return 301 {root}/static/favicon.svg; }}",
         *_alias_lines(root, aliases),
         "    # The kind of resource a path names, by the documents beside it.",
         f'    set {V}class "";',
