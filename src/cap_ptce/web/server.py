@@ -72,7 +72,7 @@ class _ErrorTask(ErrorTask):
 
     def execute(self) -> None:
         error, adj = self.request.error, self.channel.server.adj
-        body = server_error_body(error.code, error.body, adj.max_request_body_size - 1, adj.max_request_header_size)
+        body = _server_error_body(error.code, error.body, adj.max_request_body_size - 1, adj.max_request_header_size)
         self.status = f"{error.code} {error.reason}"
         self.response_headers.extend([("Content-Type", "application/json; charset=utf-8"), *SECURITY_HEADERS.items()])
         self.set_close_on_finish()
@@ -80,7 +80,7 @@ class _ErrorTask(ErrorTask):
         self.write(body)
 
 
-def server_error_body(code: int, detail: str, body_limit: int, header_limit: int) -> bytes:
+def _server_error_body(code: int, detail: str, body_limit: int, header_limit: int) -> bytes:
     """The JSON body of a refusal made by the server itself (see :class:`_ErrorTask`)."""
     from ..i18n import t
 
