@@ -470,18 +470,28 @@ def test_every_iri_of_the_dump_resolves_on_the_app_and_the_servers(docroot, app_
         ("grille/question/q01.jsonld", "application/ld+json"),
         ("grille/question/q01.rdf", "application/rdf+xml"),
         ("grille/question/q01.nt", "application/n-triples"),
+        ("telechargements/cap-ptce.nq", "application/n-quads"),
         ("grille/question/q01.en.html", "text/html"),
         ("grille/cap-ptce.csv", "text/csv"),
         ("telechargements/cap-ptce.trig", "application/trig"),
         ("static/favicon.svg", "image/svg+xml"),
     ],
 )
-def test_each_document_has_its_media_type(server, document, media_type):
-    """Documents are answered as they are, even to a browser: they do not vary."""
+def test_each_document_has_its_media_type(server, app_client, document, media_type):
+    """Documents are answered as they are, even to a browser: they do not vary. Their charset is named as the app
+    names it (a publisher's test of 2026-12-06: RDF/XML without it, JSON-LD and N-Triples with it, the other way
+    round from the app)."""
     response = _get(server + document, "text/html")
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0].strip() == media_type
     assert response.headers.get("Access-Control-Allow-Origin") == "*"
+    app = app_client.get("/" + document).headers["Content-Type"]
+    assert _charset(response.headers["Content-Type"]) == _charset(app), (document, app)
+
+
+def _charset(content_type: str) -> str | None:
+    charset = parse_options_header(content_type)[1].get("charset")
+    return charset.lower() if charset else None
 
 
 def test_the_turtle_describes_the_iri(server):

@@ -32,6 +32,7 @@ from .static_rules import (
     documents_of_class,
     link_value,
     media_types,
+    names_its_charset,
     table_link_value,
 )
 
@@ -72,7 +73,7 @@ def _files(base_path: str) -> list[str]:
         f"ErrorDocument 406 {base_path}{NOT_ACCEPTABLE_FILE}",
     ]
     lines += [f"AddType {media_type} .{suffix}" for suffix, media_type in media_types()]
-    text = " ".join("." + suffix for suffix, _ in media_types() if suffix != "rdf")
+    text = " ".join("." + suffix for suffix, media_type in media_types() if names_its_charset(media_type))
     return [*lines, f"AddCharset utf-8 .html .css {text}", ""]  # .txt (the 406's text) is among media_types()
 
 

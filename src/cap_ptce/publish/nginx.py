@@ -30,6 +30,7 @@ from .static_rules import (
     documents_of_class,
     link_value,
     media_types,
+    names_its_charset,
     not_acceptable_text,
     table_link_value,
 )
@@ -222,7 +223,7 @@ def _bare_base(root: str) -> list[str]:
 def _server(base_path: str, aliases: Mapping[str, str]) -> str:
     root = base_path.rstrip("/")
     types = " ".join(f"{media_type} {suffix};" for suffix, media_type in media_types())
-    text_types = " ".join(media_type for suffix, media_type in media_types() if suffix != "rdf")
+    text_types = " ".join(media_type for _, media_type in media_types() if names_its_charset(media_type))
     lines = [
         "# CAP PTCE: content negotiation for nginx, written by `cap-ptce publish`.",
         f"# Include in the server {{ }} whose `root` serves the site's files at {base_path};",

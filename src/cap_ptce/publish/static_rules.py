@@ -48,6 +48,7 @@ __all__ = [
     "not_acceptable_text",
     "NOT_ACCEPTABLE_FILE",
     "DOWNLOAD",
+    "names_its_charset",
 ]
 
 
@@ -106,6 +107,14 @@ def media_types() -> list[tuple[str, str]]:
     found += [(fmt.suffix.lstrip("."), fmt.media_type) for fmt in QUAD_FORMATS]
     # the sitemap, the 406's text, the site's icon
     return [*found, ("xml", "application/xml"), ("txt", "text/plain"), ("svg", "image/svg+xml")]
+
+
+def names_its_charset(media_type: str) -> bool:
+    """Whether the site sends ``charset=utf-8`` with ``media_type``: as the app does (werkzeug's rule), for text,
+    XML and ``+xml`` types, not for the RDF syntaxes that are UTF-8 by definition (JSON-LD, N-Triples, TriG…)."""
+    from werkzeug.utils import get_content_type
+
+    return "charset=" in get_content_type(media_type, "utf-8")
 
 
 def documents_of_class(kind: str) -> list[tuple[str, Representation, str | None]]:
