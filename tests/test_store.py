@@ -200,21 +200,3 @@ def test_a_real_organisation_links_to_the_public_register_and_a_fictional_one_do
             found[name] = {row["o"].value for row in rows}
     assert found["fictif"] == set()
     assert found["reel"] and all(iri.startswith(REGISTER) and len(iri) == len(REGISTER) + 9 for iri in found["reel"])
-
-
-def test_a_store_opened_for_reading_only_reads_beside_its_writer_and_refuses_writes(tmp_path):
-    from cap_ptce.errors import StoreError
-
-    folder = tmp_path / "store"
-    with KnowledgeBase.open(folder) as writer:
-        writer.load_graph(
-            "http://example.org/g", "<http://example.org/a> <http://example.org/b> <http://example.org/c> ."
-        )
-        writer._backend.flush()
-        with KnowledgeBase.open(folder, read_only=True) as reader:  # the writer still holds the folder's lock
-            assert reader.graph_names() == writer.graph_names() and len(reader) == 1
-            with pytest.raises(StoreError, match="reading only"):
-                reader.load_graph("http://example.org/h", "<http://example.org/a> <http://example.org/b> 1 .")
-    with pytest.raises(StoreError, match="no store at"):
-        KnowledgeBase.open(tmp_path / "nowhere", read_only=True)
-    assert not (tmp_path / "nowhere").exists()

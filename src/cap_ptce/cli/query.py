@@ -155,7 +155,7 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_ma
 
     config = {**defaults(), **with_environ({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1})}
     max_rows = READY_MADE_MAX_ROWS if ready_made else int(config["MAX_RESULT_ROWS"])
-    with build_kb(config, read_only=True) as kb:  # beside a running server; --corpus writes, and opens it so
+    with build_kb(config) as kb:
         return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made)[0]
 
 

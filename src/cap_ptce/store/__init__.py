@@ -120,7 +120,6 @@ class KnowledgeBase:
         graph_store: str | None = None,
         sharing: Sharing | None = None,
         store_timeout: float | None = None,
-        read_only: bool = False,
     ) -> KnowledgeBase:
         """A knowledge base in memory (None), in a folder, or on a SPARQL server (an http(s) URL).
 
@@ -131,8 +130,6 @@ class KnowledgeBase:
         ``sharing`` says how clients share the workers (:mod:`cap_ptce.sparql.sharing`).
         A SPARQL server gets ``store_timeout`` seconds to answer each write and
         each of our own queries (None: the ``STORE_TIMEOUT`` setting's default).
-        ``read_only`` opens a folder for reading only, beside the process that
-        writes it (a running ``cap-ptce serve``); a write is then a StoreError.
         """
         options = {
             "workers": workers,
@@ -147,8 +144,7 @@ class KnowledgeBase:
                 str(location), graph_store, prefixes=_prefixes(), timeout=store_timeout, sharing=sharing
             )
             return cls(remote, str(location))
-        folder = LocalStore(Path(location), workers_in_memory=workers_in_memory, read_only=read_only, **options)
-        return cls(folder, str(location))
+        return cls(LocalStore(Path(location), workers_in_memory=workers_in_memory, **options), str(location))
 
     @classmethod
     def temporary(

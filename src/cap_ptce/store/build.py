@@ -27,7 +27,7 @@ def sharing_of(config: Mapping[str, Any]) -> Sharing:
     )
 
 
-def build_kb(config: Mapping[str, Any], *, read_only: bool = False) -> KnowledgeBase:
+def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
     """A knowledge base from the STORE and CORPUS settings (missing settings take their defaults).
 
     No STORE: in memory, with the grid, the CORPUS (default: the embedded
@@ -38,9 +38,6 @@ def build_kb(config: Mapping[str, Any], *, read_only: bool = False) -> Knowledge
     A file of CORPUS that cannot be read is an error (every such file told),
     not a description left out: the figures of a query or a page would
     otherwise count one project less, without a word.
-
-    ``read_only``: a STORE folder given without CORPUS is opened for reading
-    only, so that a command that only reads works beside a running server.
     """
     config = {**defaults(), **config}
     store, corpus = config["STORE"], config["CORPUS"]
@@ -60,11 +57,7 @@ def build_kb(config: Mapping[str, Any], *, read_only: bool = False) -> Knowledge
         _loaded_whole(kb, kb.load_corpus(register, loader=loader, validator=record_validator, scope=REGISTER_SCOPE))
         return kb
     kb = KnowledgeBase.open(
-        store,
-        graph_store=config["GRAPH_STORE"] or None,
-        store_timeout=float(config["STORE_TIMEOUT"]),
-        read_only=read_only and not corpus,
-        **options,
+        store, graph_store=config["GRAPH_STORE"] or None, store_timeout=float(config["STORE_TIMEOUT"]), **options
     )
     if corpus:
         kb.load_reference_graphs(license=config["LICENSE"])

@@ -76,22 +76,6 @@ def _open_locked(path: Path) -> ox.Store:
         raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
 
 
-def _open_read_only(path: Path) -> ox.Store:
-    """The store at ``path`` for reading only: beside a process that writes it (a running ``cap-ptce serve``), as
-    the store was when it last wrote it to disk."""
-    if not (path / "CURRENT").is_file():
-        raise StoreError(
-            f"no store at {path}",
-            source=str(path),
-            hint="chargez-en un avec « cap-ptce load DOSSIER --store STORE » / load one with "
-            "`cap-ptce load FOLDER --store STORE`",
-        )
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store for reading: {exc.strerror or exc}", source=str(path)) from None
-
-
 def _open(path: Path) -> ox.Store:
     """The store at ``path``, opened for writing, after undoing a load that did not end.
 
@@ -142,16 +126,14 @@ class LocalStore:
         query_memory_mib: int | None = None,
         prefixes: dict[str, str] | None = None,
         sharing: Sharing | None = None,
-        read_only: bool = False,
     ) -> None:
         self.sharing = sharing
-        self.read_only = read_only
         self.path = Path(path) if path is not None else None
         self.workers = workers
         self.workers_in_memory = workers_in_memory
         self.query_memory_mib = query_memory_mib
         self._prefixes = prefixes or {}
-        self._store = _open_read_only(self.path) if read_only else _open(self.path) if self.path else ox.Store()
+        self._store = _open(self.path) if self.path else ox.Store()
         self._pool: WorkerPool | None = None
         self._pool_lock = threading.Lock()
         self._snapshot: Path | None = None
@@ -174,7 +156,6 @@ class LocalStore:
         return {graph.value for graph in self.store.named_graphs() if isinstance(graph, ox.NamedNode)}
 
     def replace_graph(self, iri: str, ntriples: bytes) -> None:
-        self._refuse_writes()
         self._stop_workers()
         graph = ox.NamedNode(iri)
         try:
@@ -193,7 +174,6 @@ class LocalStore:
         (10,000 of them cost minutes on disk); a load is kept whole by the
         store's checkpoint instead (see :mod:`.checkpoint`).
         """
-        self._refuse_writes()
         if not graphs:
             return
         self._stop_workers()
@@ -216,7 +196,6 @@ class LocalStore:
         per core (:func:`~cap_ptce.rdf.oxigraph.bulk_load_pieces`): each must be
         whole lines, and its blank nodes its own (a graph's N-Quads, say).
         """
-        self._refuse_writes()
         self._stop_workers()
         try:
             for iri in dict.fromkeys(drop):
@@ -232,7 +211,6 @@ class LocalStore:
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update of our own (one transaction)."""
-        self._refuse_writes()
         self._stop_workers()
         try:
             self.store.update(sparql)
@@ -269,7 +247,6 @@ class LocalStore:
         return self.path / "cap-ptce-derived"
 
     def drop_graph(self, iri: str) -> None:
-        self._refuse_writes()
         self._stop_workers()
         graph = ox.NamedNode(iri)
         try:
@@ -298,7 +275,6 @@ class LocalStore:
 
         A memory store dies with its process, so it needs nothing.
         """
-        self._refuse_writes()
         if self.path is None or self._writing:
             yield
             return
@@ -370,8 +346,6 @@ class LocalStore:
 
     def _readable_source(self) -> Path:
         """What workers open: the store's folder (a checkpoint of it, for workers forked from a copy), or an N-Quads copy of a memory store."""
-        if self.path and self.read_only:  # a writer elsewhere holds the folder: the workers read it as this does
-            return self.path
         if self.path:
             self.store.flush()
             if self.workers_in_memory:
@@ -433,16 +407,8 @@ class LocalStore:
             self._snapshot.unlink(missing_ok=True)
             self._snapshot = None
 
-    def _refuse_writes(self) -> None:
-        if self.read_only:
-            raise StoreError(
-                "the store was opened for reading only",
-                source=str(self.path),
-                hint="ouvrez-le sans lecture seule pour y écrire / open it without read-only to write to it",
-            )
-
     def flush(self) -> None:
-        if self.path and not self.read_only:
+        if self.path:
             try:
                 self.store.flush()
             except OSError as exc:
