@@ -356,6 +356,7 @@ PATHS = [
     "grille/question/q01.ttl",
     "grille/question/q01.en.html",
     "grille/question/q01.html",
+    "index.html",  # a file too (a copy of the home page, for a host without rules): negotiated all the same
     "grille/cap-ptce.csv",
     # tables that are files and no resource's document: no 303, and no Link to documents that do not exist
     "explorateur.csv",

@@ -164,7 +164,15 @@ def _paths(base_path: str, base_iri: str, aliases: Mapping[str, str]) -> list[st
             lines.append(f"RewriteCond %{{ENV:CAP_CLASS}} ={OVER[kind]}")
         lines.append(f"RewriteRule ^ - [E=CAP_CLASS:{kind}]")
     lines += ["RewriteCond %{ENV:CAP_CLASS} ^$", "RewriteCond %{REQUEST_FILENAME} -d", "RewriteRule ^.+$ - [R=404,L]"]
-    return [*lines, "# A file is served as it is.", "RewriteCond %{REQUEST_FILENAME} -f", "RewriteRule ^ - [L]", ""]
+    return [
+        *lines,
+        "# A file is served as it is; but the home page's copy (index.html, for a host without rules), negotiated",
+        "# as the app negotiates /index.html.",
+        "RewriteCond %{ENV:CAP_STEM}.%{ENV:CAP_SELF} !=index.html",
+        "RewriteCond %{REQUEST_FILENAME} -f",
+        "RewriteRule ^ - [L]",
+        "",
+    ]
 
 
 def _alias_lines(aliases: Mapping[str, str]) -> list[str]:
