@@ -15,7 +15,7 @@ in the same order): parsing a few long lists is about twice as fast as one
 small list per row, which keeps the cold load of the Python side short.
 
 - communes: current communes only (type "commune-actuelle"), with their postal
-  codes (La Poste's, which the package gives beside the COG);
+  codes (La Poste's, which the package gives beside the COG), space-separated;
 - arrondissements_municipaux: Paris, Lyon, Marseille, each with its commune;
 - former_communes: communes déléguées and associées (with a name) and the old
   codes that the package lists under "anciensCodes" (without one), each with
@@ -108,7 +108,8 @@ def current_communes(communes: list[dict]) -> dict[str, dict]:
             "departement": row["departement"],
             "siren": row.get("siren"),
             "population": row.get("population"),
-            "postal_codes": sorted(row.get("codesPostaux", ())),
+            # one string, not a list: 35,000 small lists cost a third of the table's parsing at each start
+            "postal_codes": " ".join(sorted(row.get("codesPostaux", ()))),
         }
         for row in by_type(communes, "commune-actuelle")
     }

@@ -222,7 +222,7 @@ class Geography:
     @cached_property
     def _communes_by_postal_code(self) -> dict[str, tuple[str, ...]]:
         pairs = zip(self._communes.column("postal_codes"), self._communes.column("code"))
-        return _group((postal, code) for postals, code in pairs for postal in postals)
+        return _group((postal, code) for postals, code in pairs for postal in postals.split())
 
     @cached_property
     def _communes_by_departement(self) -> dict[str, tuple[str, ...]]:
