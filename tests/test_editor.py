@@ -382,3 +382,16 @@ def test_an_items_name_comes_before_its_identifier(client):
     ).get_data(as_text=True)
     for item in ("acteurs.0", "groupes.0"):
         assert page.index(f'name="{item}.nom"') < page.index(f'name="{item}.id"'), item
+
+
+def test_a_group_gets_its_identifier_from_its_name_as_an_actor_does(client):
+    """A carrier's walk of 2026-12-06: a group added, named or not, was told « la clé 'id' est obligatoire ici », the
+    check could not run and the dossier's buttons went; its identifier stayed empty under its name."""
+    page = client.post(
+        "/editeur",
+        data={"etape": "acteurs-impliques", "groupes.__n": "1", "groupes.0.nom": "Collège des habitants"},
+    ).get_data(as_text=True)
+    assert 'name="groupes.0.id" value="college-des-habitants"' in page
+    assert "obligatoire ici" not in page
+    empty = client.post("/editeur", data={"etape": "acteurs-impliques", "ajouter": "groupes"}).get_data(as_text=True)
+    assert "obligatoire ici" not in empty

@@ -367,7 +367,7 @@ def _date(raw: str):
 
 
 def ensure_ids(data: dict, *, project: bool = True, unnamed: bool = True) -> dict:
-    """Give each actor (and the project, with ``project``) an identifier made from its name when it has none.
+    """Give each actor and group (and the project, with ``project``) an identifier made from its name when it has none.
 
     The loader needs them (IRIs are made of them); a carrier should not have to
     invent slugs. Ids already given are kept as they are. The project's own id
@@ -379,25 +379,34 @@ def ensure_ids(data: dict, *, project: bool = True, unnamed: bool = True) -> dic
     out = dict(data)
     if project and not out.get("id"):
         out["id"] = slugify(str(out.get("nom") or "")) or "mon-ptce"
+    for key in _NAMED_ITEMS:  # actors and groups: each list its own ids (their IRIs are apart)
+        if out.get(key):
+            out[key] = _items_with_ids(out[key], SPECS[key].segment, unnamed)
+    return out
+
+
+_NAMED_ITEMS = ("acteurs", "groupes")  # the lists whose items have an id, which others refer to
+
+
+def _items_with_ids(items, segment: str, unnamed: bool) -> list:
+    """``items`` each with an id made from its name (``{segment}-N`` for an unnamed one) when it has none."""
     taken: set[str] = set()
-    actors = []
-    for n, actor in enumerate(out.get("acteurs") or [], start=1):
-        actor = dict(actor) if isinstance(actor, Mapping) else {}
-        given = str(actor.get("id") or "")
-        if not given and not unnamed and not actor.get("nom"):
-            actors.append(actor)  # no name to make it from yet
+    found = []
+    for n, item in enumerate(items, start=1):
+        item = dict(item) if isinstance(item, Mapping) else {}
+        given = str(item.get("id") or "")
+        if not given and not unnamed and not item.get("nom"):
+            found.append(item)  # no name to make it from yet
             continue
         if not SLUG_RE.match(given) or given in taken:
-            base = slugify(str(actor.get("nom") or "")) or f"acteur-{n}"
+            base = slugify(str(item.get("nom") or "")) or f"{segment}-{n}"
             given, k = base, 2
             while given in taken:
                 given, k = f"{base}-{k}", k + 1
-            actor["id"] = given
+            item["id"] = given
         taken.add(given)
-        actors.append(actor)
-    if actors:
-        out["acteurs"] = actors
-    return out
+        found.append(item)
+    return found
 
 
 # --- messages beside their controls -----------------------------------------------------
