@@ -137,6 +137,41 @@ def test_without_the_group_there_is_no_enterprise_outside_the_ess(tmp_path):
     assert shapes(report) == ["Art9NonEssEnterprise"]
 
 
+
+def enterprise_outside_the_ess_as_partner(data: dict) -> None:
+    actor(data, "sas-essai").update(relation="partenaire")
+
+
+def ess_enterprises_as_partners(data: dict) -> None:
+    for ess in ("asso-essai", "coop-essai"):
+        actor(data, ess).update(relation="partenaire")
+
+
+def test_an_enterprise_outside_the_ess_declared_a_partner_is_named_with_the_fix(tmp_path):
+    """The law counts members: the carrier who declared the enterprise, as a partner, is told so, not to declare it."""
+    path, report = validated(tmp_path, enterprise_outside_the_ess_as_partner)
+    assert shapes(report) == ["Art9NonEssEnterprise", "NonEssEnterpriseIsPartner"]
+    law, partner = sorted(report.results, key=lambda r: r.shape)
+    assert "parmi les membres (un partenaire ne compte pas)" in law.message
+    assert partner.severity == "info" and partner.message.startswith("SAS d'essai est une entreprise hors ESS")
+    assert "retirer « relation: partenaire »" in partner.message and partner.line == line_of(path, "id: sas-essai")
+
+
+def test_ess_enterprises_declared_partners_are_named_each(tmp_path):
+    _path, report = validated(tmp_path, ess_enterprises_as_partners)
+    named = sorted(r.message.split(" est ", 1)[0] for r in report.results if r.shape.endswith("IsPartner"))
+    assert named == ["Association d'essai", "Coopérative d'essai"]
+    assert "Art9EssEnterprise" in shapes(report)
+
+
+def test_a_partner_is_not_named_when_a_member_meets_the_condition(tmp_path):
+    def also_a_member(data: dict) -> None:
+        data["acteurs"].append({**actor(data, "sas-essai"), "id": "sas-partenaire", "relation": "partenaire"})
+
+    _path, report = validated(tmp_path, also_a_member)
+    assert not [r for r in report.results if r.shape.endswith("IsPartner")]
+
+
 def few_legal_persons(data: dict) -> None:
     """Two possible legal persons among the members: the cooperative and the SAS; two residents."""
     for person in ("asso-essai", "agglo-essai"):
@@ -257,4 +292,6 @@ FAULTS_V2 = {
     "esus-denied": lambda data: actor(data, "sas-essai").update(agrement_esus=True),
     "two-kinds-denied": lambda data: actor(data, "agglo-essai").update(type=["association", "epci"]),
     "authority-as-partner": lambda data: actor(data, "agglo-essai").update(relation="partenaire"),
+    "enterprise-outside-the-ess-as-partner": enterprise_outside_the_ess_as_partner,
+    "ess-enterprises-as-partners": ess_enterprises_as_partners,
 }

@@ -179,11 +179,17 @@ def carrier(result, data: dict) -> dict:
     return next(a for a in (data.get("acteurs") or []) if result.value.endswith("/acteur/" + a["id"]))
 
 
-def members(data: dict) -> list[dict]:
+def members(data: dict, relation: str = "membre") -> list[dict]:
     """The actors that are members (format 2 has partners too), and the groups of members as actors of their kind."""
-    actors = [a for a in data.get("acteurs") or [] if a.get("relation", "membre") == "membre"]
-    groups = [g for g in data.get("groupes") or [] if g.get("relation", "membre") == "membre"]
+    actors = [a for a in data.get("acteurs") or [] if a.get("relation", "membre") == relation]
+    groups = [g for g in data.get("groupes") or [] if g.get("relation", "membre") == relation]
     return actors + [{"id": g["id"], "ess": g.get("majoritairement_ess"), "groupe": True} for g in groups]
+
+
+def partner_of(result, data: dict) -> dict:
+    """The partner that a result is about, as :func:`members` gives an actor or a group; an error if it is none."""
+    actor_id = result.focus.rsplit("/", 1)[-1]
+    return next(partner for partner in members(data, "partenaire") if partner["id"] == actor_id)
 
 
 def answers(data: dict) -> dict:
@@ -311,6 +317,13 @@ CLAIMS = {
     "GroupEssStatusUnknown": lambda r, d: "majoritairement_ess" not in actor_of(r, d) and not known_ess_and_outside(d),
     "Art9EssEnterprise": lambda r, d: not any(is_ess_family(a) or declared_ess(a) for a in members(d)),
     "Art9NonEssEnterprise": lambda r, d: not any(map(outside_the_ess, members(d))),
+    "NonEssEnterpriseIsPartner": lambda r, d: (
+        outside_the_ess(a := partner_of(r, d)) and not any(map(outside_the_ess, members(d)))
+    ),
+    "EssEnterpriseIsPartner": lambda r, d: (
+        (is_ess_family(a := partner_of(r, d)) or declared_ess(a))
+        and not any(is_ess_family(m) or declared_ess(m) for m in members(d))
+    ),
     "Art9Territory": lambda r, d: not any(territory(d, key) for key in ("communes", "epci", "departements", "regions")),
     "Art9CommonStrategy": lambda r, d: not d.get("strategie_commune"),
     # the décret
