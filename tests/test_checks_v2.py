@@ -137,7 +137,6 @@ def test_without_the_group_there_is_no_enterprise_outside_the_ess(tmp_path):
     assert shapes(report) == ["Art9NonEssEnterprise"]
 
 
-
 def enterprise_outside_the_ess_as_partner(data: dict) -> None:
     actor(data, "sas-essai").update(relation="partenaire")
 

@@ -318,7 +318,7 @@ CLAIMS = {
     "Art9EssEnterprise": lambda r, d: not any(is_ess_family(a) or declared_ess(a) for a in members(d)),
     "Art9NonEssEnterprise": lambda r, d: not any(map(outside_the_ess, members(d))),
     "NonEssEnterpriseIsPartner": lambda r, d: (
-        outside_the_ess(a := partner_of(r, d)) and not any(map(outside_the_ess, members(d)))
+        outside_the_ess(partner_of(r, d)) and not any(map(outside_the_ess, members(d)))
     ),
     "EssEnterpriseIsPartner": lambda r, d: (
         (is_ess_family(a := partner_of(r, d)) or declared_ess(a))
