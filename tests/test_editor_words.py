@@ -108,3 +108,30 @@ def test_the_last_steps_report_speaks_of_the_fields_too(client):
     shown = " ".join(unescape(m) for m in re.findall(r'<p class="result-message">(.*?)</p>', page, re.S))
     assert "La nommer dans « Structure(s) porteuse(s) »." in shown  # under its own entry: no step named
     assert "structure_porteuse" not in shown and "« q01: »" not in shown
+
+
+def _dossier_form(page: str) -> dict:
+    """The hidden fields of the last step's dossier form, as the browser sends them."""
+    form = re.search(r'<form method="post" action="[^"]*dossier"[^>]*>(.*?)</form>', page, re.S)[1]
+    return {name: unescape(value) for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form)}
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_dossier_asked_from_the_editor_speaks_of_the_fields_as_its_report_does(client, fmt):
+    """The carrier's walk of 2026-12-06: the dossier's annex said « sous « q01: » » where the editor said
+    « dans « Votre réponse à la question 1 » »."""
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "fin"}).get_data(as_text=True)
+    fields = _dossier_form(page)
+    assert fields["mots"] == "formulaire"
+    annex = client.post("/dossier", data={**fields, "format": fmt, "comparaison": "non"}).get_data(as_text=True)
+    annex = unescape(annex)
+    assert "La nommer dans « Structure(s) porteuse(s) »." in annex
+    assert "« q01: »" not in annex and "porteurs" not in annex
+    # the same description sent as a file (the validator's form, the command) keeps the file's keys
+    as_file = client.post("/dossier", data={**fields, "mots": "fichier", "format": fmt, "comparaison": "non"})
+    assert "sous « q01: »" in unescape(as_file.get_data(as_text=True))
+
+
+def test_the_dossier_refuses_words_it_does_not_know(client):
+    response = client.post("/dossier", data={"texte": "nom: Pôle\n", "nom": "p.yaml", "mots": "autres"})
+    assert response.status_code == 400 and "mots" in response.get_data(as_text=True)

@@ -2,7 +2,9 @@
 
 The form carries the description (``texte`` and ``nom``, or an uploaded
 ``fichier``), the ``format`` (``html``, ``pdf`` or ``md``), the ``lang`` and
-``comparaison`` (``oui``, the default, or ``non``). The answer is a download;
+``comparaison`` (``oui``, the default, or ``non``) and ``mots`` (``fichier``, the
+default, or ``formulaire``: the checks' messages in the editor's words, its
+fields for the file's keys, as the editor's last step gives them). The answer is a download;
 nothing is kept. Unless ``comparaison=non``, the annex sets the pole against the
 projects of this app's knowledge base.
 """
@@ -18,6 +20,7 @@ from ..errors import ParameterError
 from ..i18n import LANGUAGES
 from ..validation import Unreadable
 from .cache import under_limit
+from .editor import in_form_report
 from .i18n import current_lang
 from .site import get_site
 from .submission import form_fields, read_submission
@@ -42,10 +45,13 @@ def make_dossier() -> Response:
             key="format",
             hint=f"au choix / one of: {', '.join(DOSSIER_FORMATS)}",
         )
+    form_words = _in_form_words(form)  # every parameter checked before the description is read
     submission = read_submission()
     description, report = check_submission(submission, lang)
     if isinstance(report, Unreadable):
         raise report.error
+    if form_words:
+        report = in_form_report(report, submission.text or "", description.data, lang)
     standing = None
     if _with_comparison(form):
         profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
@@ -72,3 +78,18 @@ def _with_comparison(form) -> bool:
             hint="oui ou non / oui or non",
         )
     return _COMPARISON[value]
+
+
+_WORDS = {"fichier": False, "file": False, "formulaire": True, "form": True}
+
+
+def _in_form_words(form) -> bool:
+    """``mots``: fichier (the default: the file's keys, as the command says them) or formulaire (the editor's fields)."""
+    value = (form.get("mots") or "fichier").strip().lower()
+    if value not in _WORDS:
+        raise ParameterError(
+            f"mots inconnus / unknown words {value!r}",
+            key="mots",
+            hint="fichier ou formulaire / fichier or formulaire",
+        )
+    return _WORDS[value]

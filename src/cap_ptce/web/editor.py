@@ -33,7 +33,7 @@ from ..project.context import predicate
 from ..project.schema import PROJECT, SPECS, Kind
 from ..rdf.namespaces import PREFIXES
 from ..validation import Unreadable, validate_description
-from ..validation.report import GENERAL
+from ..validation.report import GENERAL, Report
 from ..yamlstrict import load_yaml
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
 from .editor_keys import FIX_FIELD, fix_key, unknown_key
@@ -200,19 +200,40 @@ def _check(data: dict):
     """(report or None, loader error or None, the YAML, line -> path) for the description as it stands."""
     text = data_to_yaml(data)
     try:
-        _, line_map = load_yaml(text, source=_SOURCE)
+        paths = _line_paths(text)
     except InputError as exc:
         return None, exc, text, {}
-    paths: dict[int, tuple] = {}
-    for path, line in line_map.lines.items():
-        if len(path) >= len(paths.get(line, ())):
-            paths[line] = path
     try:
         description = load_description(text, source=_SOURCE, format="yaml")
     except InputError as exc:
         return None, exc, text, paths
     lang = g.get("lang", "fr")
     return validate_description(description, lang=lang), None, text, paths
+
+
+def _line_paths(text: str) -> dict[int, tuple]:
+    """Line -> the path of the deepest value on it, in the YAML ``text`` (an InputError if it cannot be read)."""
+    _, line_map = load_yaml(text, source=_SOURCE)
+    paths: dict[int, tuple] = {}
+    for path, line in line_map.lines.items():
+        if len(path) >= len(paths.get(line, ())):
+            paths[line] = path
+    return paths
+
+
+def in_form_report(report: Report, text: str, data: dict, lang: str) -> Report:
+    """``report`` of the YAML ``text`` (``data``), its messages in the form's words as the last step shows them.
+
+    For the dossier asked from the editor: its annex then speaks of the fields the carrier filled in, not of
+    the keys of a file the carrier never saw.
+    """
+    grid = load_grid()
+    try:
+        paths = _line_paths(text)
+    except InputError:
+        return report  # not the editor's YAML: its keys are the words the sender knows
+    worded = (_in_form_words(ShownResult(result, ()), paths, grid, data, lang).result for result in report.results)
+    return replace(report, results=tuple(worded))
 
 
 def _page(
