@@ -299,3 +299,20 @@ def test_the_actors_are_counted_by_kind_and_in_the_ess_under_their_table():
 
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [value] if value else []
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "shown"),
+    [
+        ("80021", "fr", "Amiens (80021)"),
+        ("80000", "fr", "80000 (pas un code INSEE : le code postal de Amiens (80021))"),
+        ("80000", "en", "80000 (not an INSEE code: the postcode of Amiens (80021))"),
+        ("00000", "fr", "00000 (aucun lieu de ce code)"),
+    ],
+)
+def test_a_seat_that_names_no_commune_says_what_its_code_is(code, lang, shown):
+    """The carrier's walk of 2026-12-06: the dossier printed « Siège : 80000 », Amiens's postcode, as a place."""
+    data = load_description(ESTABLISHED).data
+    data = {**data, "acteurs": [dict(actor) for actor in data["acteurs"]]}
+    data["acteurs"][0]["commune"] = code
+    assert shown in to_markdown(build_dossier(data, lang))

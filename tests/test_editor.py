@@ -331,6 +331,29 @@ def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
     assert "Lons-le-Saunier (39300)" in unescape(seat[: seat.index("</div>")])  # the commune it serves
 
 
+
+def test_the_hint_of_a_code_that_names_no_place_says_what_it_is(client):
+    """The carrier's walk of 2026-12-06: « 80000 = ? » beside the seat, where 80000 is Amiens's postcode."""
+
+    def hint_of(page: str) -> str:
+        return unescape(page[page.index('id="champ-acteurs-0-commune-aide"') :].split("</span>")[0])
+
+    assert "80000 : code postal de Amiens (80021), pas un code INSEE" in hint_of(_actors_step(client, commune="80000"))
+    assert "80021 = Amiens" in hint_of(_actors_step(client, commune="80021"))
+    unknown = hint_of(_actors_step(client, commune="00000"))
+    assert "00000 : aucun lieu de ce code" in unknown and "?" not in unknown
+
+
+def test_the_last_steps_report_says_whose_field_a_message_is_about(client):
+    """The carrier's walk of 2026-12-06: « Commune 80000 : c'est un code postal… » on the last step, without the
+    actor whose seat it is; a message that names its actor already is left as it is."""
+    data = {"etape": "acteurs-impliques", "acteurs.__n": "1", "acteurs.0.nom": "Juratri", "aller": "fin"}
+    page = client.post("/editeur", data={**data, "acteurs.0.commune": "80000"}).get_data(as_text=True)
+    shown = [unescape(re.sub("<[^>]+>", "", m)) for m in re.findall(r'<p class="result-message">(.*?)</p>', page, re.S)]
+    [seat] = [m for m in shown if "80000" in m]
+    assert seat.startswith("Juratri : Commune 80000 : c'est un code postal") and "Amiens (80021)" in seat
+    assert not [m for m in shown if m.startswith("Juratri : Juratri")]
+
 def test_a_field_of_one_place_asks_for_one_code(client):
     page = _actors_step(client)
     hint = unescape(page[page.index('id="champ-acteurs-0-commune-aide"') :].split("</span>")[0])

@@ -19,7 +19,7 @@ from ..i18n import t
 from ..project.schema import Field, Kind
 from ..project.values import Unreadable, read_bool, read_number
 
-__all__ = ["Shown", "ValueFormatter", "safe_href", "euros", "number"]
+__all__ = ["Shown", "ValueFormatter", "safe_href", "euros", "number", "served_communes"]
 
 # Where the description's own texts are written: descriptions are in French.
 TEXT_LANG = "fr"
@@ -31,6 +31,11 @@ _TEXT_KINDS = {
     Kind.FUNDER,
     *(getattr(Kind, k) for k in ("OTHER",) if hasattr(Kind, k)),
 }
+
+
+def served_communes(code: str) -> str:
+    """The communes whose postal code ``code`` is, « Amiens (80021) » (by their INSEE codes), or ""."""
+    return ", ".join(f"{commune.name} ({commune.code})" for commune in load_geography().communes_of_postal_code(code))
 
 
 @dataclass(frozen=True)
@@ -157,8 +162,15 @@ class ValueFormatter:
         return f"{public.acronym} — {public.label.get(self.lang)}"
 
     def _place(self, kind: str, code: str) -> str:
+        """« Amiens (80021) »; a code that names no place as written, with what it is (another commune's
+        postal code, or nothing): the dossier never shows « Siège : 80000 » as if it were a place."""
         name = load_geography().place_name(kind, code)
-        return f"{name} ({code})" if name else code
+        if name:
+            return f"{name} ({code})"
+        served = served_communes(code) if kind == "commune" else ""
+        if served:
+            return t("dossier.place_postal_code", self.lang, code=code, communes=served)
+        return t("dossier.place_unknown", self.lang, code=code)
 
     def _word(self, area: str, word: str) -> str:
         try:

@@ -454,13 +454,17 @@ def _in_form_words(shown: ShownResult, paths: dict, grid, data: dict, lang: str)
 def _unnamed_item(text: str, path: tuple, data: dict, lang: str, *, named: bool = False) -> str:
     """``text`` about an item without a name (an actor added and left empty): the form's name for it
     (« Acteurs 2 (sans nom) ») in place of the id the editor gave it, which the carrier never typed; with
-    ``named``, said before the message when the message does not name it (the last step's report)."""
+    ``named``, the item's name or that form's name said before the message when the message does not name it
+    (the last step's report, where « Commune 80000 : … » did not say whose seat it was)."""
     if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data.get(path[0]), list):
         return text
     items = data[path[0]]
     item = items[path[1]] if path[1] < len(items) else None
-    if not isinstance(item, dict) or item.get("nom"):
+    if not isinstance(item, dict):
         return text
+    name = str(item.get("nom") or "").strip()
+    if name:
+        return t("editor.about_item", lang, name=name, text=text) if named and name not in text else text
     label = t("editor.unnamed_item", lang, item=field_label(path[:2], lang))
     item_id = str(item.get("id") or "")
     if item_id and re.search(rf"(?<![\w-]){re.escape(item_id)}(?![\w-])", text):

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from werkzeug.datastructures import MultiDict
 
+from ..dossier.values import served_communes
 from ..geo import load_geography
 from ..i18n import catalogue, t
 from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
@@ -265,9 +266,21 @@ def _places_hint(level: str, codes: list, lang: str, *, one: bool = False) -> st
     single place (an actor's seat), whose hint asks for one code."""
     geo = load_geography()
     kind = _GEO_KINDS.get(level, "commune")
-    names = [f"{code} = {geo.place_name(kind, str(code)) or '?'}" for code in codes]
+    names = [_place_words(geo, kind, str(code), lang) for code in codes]
     hint = t(f"editor.hint_code_{kind}" if one else f"editor.hint_codes_{kind}", lang)
     return hint + (" " + ", ".join(names) if names else "")
+
+
+def _place_words(geo, kind: str, code: str, lang: str) -> str:
+    """« 80021 = Amiens »; for a code that names no place, what it is: another commune's postal code
+    (« 80000 : code postal de Amiens (80021), pas un code INSEE »), or nothing."""
+    name = geo.place_name(kind, code)
+    if name:
+        return f"{code} = {name}"
+    served = served_communes(code) if kind == "commune" else ""
+    if served:
+        return t("editor.place_postal_code", lang, code=code, communes=served)
+    return t("editor.place_unknown", lang, code=code)
 
 
 # --- back to data ----------------------------------------------------------------------
