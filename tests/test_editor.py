@@ -331,7 +331,6 @@ def test_a_seat_that_is_no_commune_is_said_beside_the_actors_seat(client):
     assert "Lons-le-Saunier (39300)" in unescape(seat[: seat.index("</div>")])  # the commune it serves
 
 
-
 def test_the_hint_of_a_code_that_names_no_place_says_what_it_is(client):
     """The carrier's walk of 2026-12-06: « 80000 = ? » beside the seat, where 80000 is Amiens's postcode."""
 
@@ -353,6 +352,7 @@ def test_the_last_steps_report_says_whose_field_a_message_is_about(client):
     [seat] = [m for m in shown if "80000" in m]
     assert seat.startswith("Juratri : Commune 80000 : c'est un code postal") and "Amiens (80021)" in seat
     assert not [m for m in shown if m.startswith("Juratri : Juratri")]
+
 
 def test_a_field_of_one_place_asks_for_one_code(client):
     page = _actors_step(client)
