@@ -192,7 +192,7 @@ def test_a_value_refused_on_another_step_says_which_field_and_step_and_leads_the
     said = page[page.index('id="fin-messages"') :]
     said = said[: said.index("</ul>")]
     assert "une date, et non 'janvier 2026'" in said
-    assert "« Financement prévisionnel 1 › Début »" in said and "étape « 9. Financement prévisionnel »" in said
+    assert "« Financement 1 › Début »" in said and "étape « 9. Financement prévisionnel »" in said
     assert re.search(
         r'<button type="submit" name="aller" value="financement-previsionnel" form="editeur">Corriger', said
     )
@@ -373,9 +373,20 @@ def test_an_actor_left_without_a_name_is_called_by_its_place_in_the_form_never_b
         raw = raw[raw.index("</textarea>") :]
         assert "acteur-2" not in re.sub(r'(id|name|value|for|form)="[^"]*"', "", raw), step  # said, not in attributes
         shown = unescape(raw)
-        assert "Acteurs 2 (sans nom) : " in shown, step
-    assert "Acteurs 2 (sans nom) : L'acteur doit avoir un nom" in shown
-    assert "Coop" in shown and "Acteurs 1 (sans nom)" not in shown  # a named actor is called by its name
+        assert "Acteur 2 (sans nom) : " in shown, step
+    assert "Acteur 2 (sans nom) : L'acteur doit avoir un nom" in shown
+    assert "Coop" in shown and "Acteur 1 (sans nom)" not in shown  # a named actor is called by its name
+
+
+def test_actors_just_added_and_still_empty_are_called_by_their_place_in_the_form(client):
+    """The carrier's walk of 2026-12-06 (end): two actors added with the form's button, still empty, and the
+    messages beside them began « acteur-1 : … », the id made for the check, which the form does not show."""
+    page = client.post("/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "2", "ajouter": "acteurs"})
+    raw = page.get_data(as_text=True)
+    raw = re.sub(r'(id|name|value|for|form|href)="[^"]*"', "", raw[raw.index("</textarea>") :])
+    shown = unescape(re.sub(r"<[^>]+>", " ", raw))
+    assert re.search(r"acteur-\d", shown) is None
+    assert "Acteur 1 (sans nom) : " in shown and "Acteur 3 (sans nom) : " in shown
 
 
 def test_the_editor_numbers_the_questions_as_its_form_does_never_by_their_ids(client):
@@ -393,8 +404,8 @@ def test_the_button_that_removes_an_item_names_it_as_its_legend_does(client):
     page = client.post(
         "/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "2", "acteurs.0.nom": "SCIC Entraide"}
     ).get_data(as_text=True)
-    assert "Retirer « Acteurs — 1 : SCIC Entraide »</button>" in page
-    assert "Retirer « Acteurs — 2 »</button>" in page
+    assert "Retirer « Acteur 1 : SCIC Entraide »</button>" in page
+    assert "Retirer « Acteur 2 »</button>" in page
 
 
 def test_an_items_name_comes_before_its_identifier(client):

@@ -256,13 +256,14 @@ def _page(
     """
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
-    report, error, text, paths = _check(ensure_ids(data))
+    checked = ensure_ids(data)  # the ids the messages name: an unnamed item's is made for the check
+    report, error, text, paths = _check(checked)
     future = data.get("maturite") == "emergent"
     context = {"grid": grid, "lang": lang, "future": future}
     context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
     said = None if fresh else report  # a new description: no result before the carrier has sent anything
-    loose = place_messages(fields, _messages(said, error, paths, step, grid, data, lang))
+    loose = place_messages(fields, _messages(said, error, paths, step, grid, checked, lang))
     return render_template(
         "editor.html",
         routes=ROUTES,
@@ -288,7 +289,7 @@ def _page(
         symbols=SEVERITY_SYMBOLS,
         validator_route=VALIDATOR_ROUTES[lang],
         dossier_route=DOSSIER_ROUTE,
-        **_final(step, report, paths, grid, data, lang),
+        **_final(step, report, paths, grid, checked, lang),
         **grid_links(lang),
     )
 
@@ -453,7 +454,7 @@ def _in_form_words(shown: ShownResult, paths: dict, grid, data: dict, lang: str)
 
 def _unnamed_item(text: str, path: tuple, data: dict, lang: str, *, named: bool = False) -> str:
     """``text`` about an item without a name (an actor added and left empty): the form's name for it
-    (« Acteurs 2 (sans nom) ») in place of the id the editor gave it, which the carrier never typed; with
+    (« Acteur 2 (sans nom) ») in place of the id the editor gave it, which the carrier never typed; with
     ``named``, the item's name or that form's name said before the message when the message does not name it
     (the last step's report, where « Commune 80000 : … » did not say whose seat it was)."""
     if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data.get(path[0]), list):

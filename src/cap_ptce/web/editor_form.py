@@ -60,6 +60,7 @@ class Control:
     messages: list = field(default_factory=list)  # results and errors placed here
     item_messages: dict[int, list] = field(default_factory=dict)  # for a list of items: those about an item
     question: dict | None = None  # for a question's free text: its number, wording and the grid's examples
+    item_label: str = ""  # for a list of items: the name of one item (« Acteur »), numbered in its legend
 
     @property
     def dom_id(self) -> str:
@@ -148,6 +149,7 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
     if kind in (Kind.OBJECTS,):
         inner = SPECS[spec_field.arg]
         control.widget = "items"
+        control.item_label = t(f"item.{spec.name}.{spec_field.key}", lang)
         control.items = [
             controls(inner, item, _name_first(inner.keys), f"{name}.{n}.", context)
             for n, item in enumerate(value or [])

@@ -45,19 +45,21 @@ def step_label(grid, step: str, lang: str) -> str:
 
 
 def field_label(path: tuple, lang: str) -> str | None:
-    """The form's name for the value at ``path``: « Financement prévisionnel 1 › Début » for
-    ``("financements", 0, "debut")``; None when a part of the path is no field of the format."""
-    spec, words = PROJECT, []
+    """The form's name for the value at ``path``: « Financement 1 › Début » for ``("financements", 0, "debut")``,
+    an item named as its legend names it; None when a part of the path is no field of the format."""
+    spec, words, item = PROJECT, [], None
     for part in path:
         if isinstance(part, int):
             if not words:
                 return None
-            words[-1] = f"{words[-1]} {part + 1}"
+            words[-1] = f"{item or words[-1]} {part + 1}"  # a list of texts keeps its own name
+            item = None
             continue
         spec_field = spec.field(part) if spec is not None else None
         if spec_field is None:
             return None
         words.append(t(f"field.{spec.name}.{part}", lang))
+        item = t(f"item.{spec.name}.{part}", lang) if spec_field.kind == Kind.OBJECTS else None
         spec = SPECS.get(spec_field.arg) if spec_field.kind in _NESTED else None
     return " › ".join(words) or None
 
