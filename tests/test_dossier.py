@@ -316,3 +316,13 @@ def test_a_seat_that_names_no_commune_says_what_its_code_is(code, lang, shown):
     data = {**data, "acteurs": [dict(actor) for actor in data["acteurs"]]}
     data["acteurs"][0]["commune"] = code
     assert shown in to_markdown(build_dossier(data, lang))
+
+
+def test_a_yes_or_no_left_unsaid_says_so_in_its_column():
+    """The carrier's walk of 2026-12-06 (end): the ESS cell of an actor who did not say was empty, as if blank
+    meant « non »; the counts under the table said « 2 sans réponse »."""
+    data = {"id": "p", "nom": "P", "format": 2}
+    data["acteurs"] = [{"id": "a", "nom": "A", "ess": True}, {"id": "b", "nom": "B", "ess": False}, {"id": "c"}]
+    rows = [line for line in to_markdown(build_dossier(data, "fr")).splitlines() if line.startswith("| ")]
+    assert rows == ["| Nom | ESS |", "| A | oui |", "| B | non |", "| (3, sans nom) | non précisé |"]
+    assert "| (3, no name) | not said |" in to_markdown(build_dossier(data, "en"))

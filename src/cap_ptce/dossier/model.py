@@ -355,10 +355,14 @@ class _Builder:
         return Table(spec.name, caption, labels, tuple(rows), tuple(totals), tuple(self.composition(spec, items)))
 
     def cell(self, spec: NodeSpec, item: Mapping, keys: tuple[str, ...]) -> tuple[Shown, ...]:
-        """The values of the first of ``keys`` that the row gives."""
+        """The values of the first of ``keys`` that the row gives; a yes or no left unsaid says so (« non
+        précisé »), where an empty cell would leave the reader to guess between no and not said."""
         for key in keys:
             if spec.field(key) and _given(item, key):
                 return tuple(self.values.show(spec.field(key), item.get(key)))
+        first = spec.field(keys[0])
+        if first is not None and first.kind == Kind.BOOL:
+            return (Shown(t("dossier.not_said", self.lang)),)
         return ()
 
     def composition(self, spec: NodeSpec, items: list) -> list[Fact]:
