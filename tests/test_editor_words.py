@@ -135,3 +135,15 @@ def test_the_dossier_asked_from_the_editor_speaks_of_the_fields_as_its_report_do
 def test_the_dossier_refuses_words_it_does_not_know(client):
     response = client.post("/dossier", data={"texte": "nom: Pôle\n", "nom": "p.yaml", "mots": "autres"})
     assert response.status_code == 400 and "mots" in response.get_data(as_text=True)
+
+
+def test_the_actors_kind_is_called_a_type_as_the_messages_call_it():
+    """The carrier's walk of 2026-12-06 (end): the messages said « son type » beside a field labelled « Nature »,
+    a word the same messages give to the legal nature (« sa nature juridique »)."""
+    from cap_ptce.web.editor_words import field_label
+
+    assert field_label(("acteurs", 0, "type"), "fr") == "Acteur 1 › Type d’acteur"
+    assert field_label(("groupes", 1, "type"), "en") == "Group of members 2 › Kind of group"
+    assert "« Type d’acteur »" in in_form_words(
+        "Donner « type ».", ("acteurs", 0, "nom"), "acteurs-impliques", load_grid(), "fr"
+    )
