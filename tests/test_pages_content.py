@@ -195,6 +195,22 @@ def test_shapes_page_says_what_each_shape_checks(pages):
     assert "le format des descriptions" in text  # a SIREN written wrong is a violation too: not only the law
 
 
+
+def test_the_shapes_page_links_its_version_and_the_registers_profile(app):
+    """A publisher's crawl of 2026-12-06: shapes/0.1.0 and shapes/registre were reached by their IRIs and the
+    sitemap only, from no page."""
+    from cap_ptce.publish.parts import current_versions
+    from cap_ptce.rdf.namespaces import SHAPES_DOCUMENT
+
+    client = app.test_client()
+    page = client.get("/shapes.fr.html").get_data(as_text=True)
+    version = current_versions()[SHAPES_DOCUMENT]
+    assert f'href="shapes/{version}.fr.html"' in page and 'href="shapes/registre.fr.html"' in page
+    assert "sh:declare" not in page  # the SPARQL's prefixes are not the document's facts
+    profile = client.get("/shapes/registre.en.html").get_data(as_text=True)
+    assert 'href="../shapes.en.html"' in profile
+    assert client.get(f"/shapes/{version}.fr.html").status_code == 200
+
 def test_catalogue_page_lists_every_download_and_the_changelog(pages):
     grid = load_grid()
     page = pages["catalogue", "en"]

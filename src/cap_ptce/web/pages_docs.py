@@ -13,7 +13,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from .. import i18n
-from ..rdf.namespaces import BASE, CAP, GRILLE, ONTOLOGY_IRI, SHAPES
+from ..rdf.namespaces import BASE, CAP, GRILLE, ONTOLOGY_IRI, SHAPES, SHAPES_DOCUMENT
 from . import links
 from .present import Presenter, Row, Value
 from .resolve import Resource
@@ -280,7 +280,12 @@ _SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint)
 
 
 def shapes(resource: Resource, lang: str):
-    return "shapes.html", _shape_docs(get_site().reference_graphs["controles"], str(SHAPES), lang)
+    """The shapes, with their document's facts (its version, whose IRI keeps this release) and the register's profile."""
+    graph = get_site().reference_graphs["controles"]
+    context = _shape_docs(graph, str(SHAPES), lang)
+    # the document's own facts; its prefix declarations (sh:declare) are for the SPARQL of the shapes, not readers
+    rows = [row for row in presenter(lang).rows(graph, SHAPES_DOCUMENT) if row.iri != str(SH.declare)]
+    return "shapes.html", {**context, "header_rows": rows, "profile": True}
 
 
 def register_profile(resource: Resource, lang: str):
