@@ -195,7 +195,6 @@ def test_shapes_page_says_what_each_shape_checks(pages):
     assert "le format des descriptions" in text  # a SIREN written wrong is a violation too: not only the law
 
 
-
 def test_the_shapes_page_links_its_version_and_the_registers_profile(app):
     """A publisher's crawl of 2026-12-06: shapes/0.1.0 and shapes/registre were reached by their IRIs and the
     sitemap only, from no page."""
@@ -210,6 +209,7 @@ def test_the_shapes_page_links_its_version_and_the_registers_profile(app):
     profile = client.get("/shapes/registre.en.html").get_data(as_text=True)
     assert 'href="../shapes.en.html"' in profile
     assert client.get(f"/shapes/{version}.fr.html").status_code == 200
+
 
 def test_catalogue_page_lists_every_download_and_the_changelog(pages):
     grid = load_grid()
