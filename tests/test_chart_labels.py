@@ -40,3 +40,13 @@ def test_a_percentile_chart_wraps_long_labels_too():
 def test_short_labels_stay_on_one_line():
     svg = to_svg(bar_chart([{"label": "Plan d’actions", "value": 1.0}], title="T", description="d", percent=True))
     assert "<tspan" not in svg and "Plan d’actions" in _texts(svg)
+
+
+def test_a_chart_is_one_image_named_in_the_pages_language_without_vegas_english_parts():
+    """Left from an accessibility pass: inside each chart, Vega named its parts in English (« value: 2; label:
+    Bretagne », « rect mark container », « Title text … ») on a page in French."""
+    rows = [{"label": "Bretagne", "value": 2, "text": "2"}, {"label": "Corse", "value": 1, "text": "1"}]
+    svg = to_svg(bar_chart(rows, title="Projets par région", description="Projets par région : Bretagne 2, Corse 1."))
+    assert re.findall(r'\brole="[^"]*"', svg) == ['role="img"']
+    assert re.findall(r'aria-label="[^"]*"', svg) == ['aria-label="Projets par région : Bretagne 2, Corse 1."']
+    assert "aria-roledescription" not in svg and "mark container" not in svg and "value: 2" not in svg

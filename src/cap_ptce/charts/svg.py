@@ -47,8 +47,14 @@ def _accessible(svg: str, spec: dict) -> str:
     """The SVG as an image with a name: ``role="img"`` and the description as its label.
 
     A screen reader then announces the chart by what it shows; the figures
-    themselves are always beside the chart as text or a table.
+    themselves are always beside the chart as text or a table. Vega's own ARIA
+    inside the image goes: its words are English (« rect mark container »,
+    « Title text '…' ») on a page in French, and an image's parts are not read.
     """
     label = spec.get("description") or ""
     label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    svg = _VEGA_ARIA.sub("", svg)
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1)
+
+
+_VEGA_ARIA = re.compile(r' (?:aria-roledescription|aria-label|role)="[^"]*"')
