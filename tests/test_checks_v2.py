@@ -153,7 +153,8 @@ def test_an_enterprise_outside_the_ess_declared_a_partner_is_named_with_the_fix(
     law, partner = sorted(report.results, key=lambda r: r.shape)
     assert "parmi les membres (un partenaire ne compte pas)" in law.message
     assert partner.severity == "info" and partner.message.startswith("SAS d'essai est une entreprise hors ESS")
-    assert "retirer « relation: partenaire »" in partner.message and partner.line == line_of(path, "id: sas-essai")
+    assert "la déclarer membre (« relation: membre »)" in partner.message
+    assert partner.line == line_of(path, "relation: partenaire")  # where the fix is made
 
 
 def test_ess_enterprises_declared_partners_are_named_each(tmp_path):

@@ -147,3 +147,24 @@ def test_the_actors_kind_is_called_a_type_as_the_messages_call_it():
     assert "« Type d’acteur »" in in_form_words(
         "Donner « type ».", ("acteurs", 0, "nom"), "acteurs-impliques", load_grid(), "fr"
     )
+
+
+def test_an_enterprise_declared_a_partner_is_told_beside_its_relation_in_the_forms_words(client):
+    """The carrier's walk of 2026-12-06 (end): « retirer « relation: partenaire » » under the actor's identifier,
+    where the form's field is « Membre ou partenaire » and its choice « membre du pôle »."""
+    actors = [
+        '  - {id: coop, nom: Coop, type: cooperative, ess: oui, categorie_juridique: "5458"}',
+        '  - {id: dupont, nom: Transports Dupont, type: entreprise-hors-ess, ess: non, categorie_juridique: "5499",'
+        " relation: partenaire}",
+    ]
+    state = "nom: Pôle\nmaturite: emergent\nacteurs:\n" + "\n".join(actors) + "\n"
+    page = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": "acteurs-impliques"})
+    beside = {
+        name: unescape(re.sub(r"<[^>]+>", " ", text))
+        for name, text in re.findall(
+            r'<ul class="field-messages" id="([^"]+)"[^>]*>(.*?)</ul>', page.get_data(as_text=True), re.S
+        )
+    }
+    told = beside["champ-acteurs-1-relation-messages"]
+    assert "Transports Dupont est une entreprise hors ESS" in told
+    assert "la déclarer membre (« Membre ou partenaire : membre du pôle »)" in told and "relation:" not in told

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import InputError, UnknownKeyError
 from ..i18n.suggest import did_you_mean, did_you_mean_halves, nearest
-from ..rdf.namespaces import VOCAB
+from ..rdf.namespaces import CAP, VOCAB
 from .fields import Field, Kind, NodeSpec
 from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, SPECS
 from .values import (
@@ -311,6 +311,10 @@ class KindReader:
             raise self.fail(f"relation inconnue / unknown relation {value!r}", path, hint, UnknownKeyError)
         if value == "partenaire":
             self.partners.add(iri)
+            # a result about the partnership (cap:hasPartner, said of the project) points at this line
+            line = self.linemap.line(path)
+            if line is not None:
+                self.lines.setdefault((iri, _HAS_PARTNER), line)
         return None
 
     def kind_commune(self, value, path, spec_field, iri):
@@ -402,6 +406,7 @@ class KindReader:
         return {"@id": role, "@type": "org:Role", "libelle": label}
 
 
+_HAS_PARTNER = str(CAP.hasPartner)
 _METHODS = {
     Kind.TEXT: "text",
     Kind.BOOL: "bool",

@@ -192,6 +192,8 @@ def _value_words(spec_field: Field, value: str, grid, lang: str) -> str | None:
     """A value as the form shows it (« oui », the concept's label), or None when the form has no word for it."""
     if spec_field.kind == Kind.BOOL and value in ("true", "false"):
         return t("value.yes" if value == "true" else "value.no", lang)
+    if spec_field.kind == Kind.RELATION and value in ("membre", "partenaire"):
+        return t(f"relation.{value}", lang)  # as the form's choice says it
     if spec_field.kind in (Kind.CONCEPT, Kind.CONCEPTS, Kind.CONCEPT_SET):
         concepts = {c.id: c for c in grid.scheme(spec_field.arg).concepts}
         return concepts[value].label.get(lang) if value in concepts else None
