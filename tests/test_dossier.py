@@ -305,8 +305,8 @@ def _as_list(value) -> list:
     ("code", "lang", "shown"),
     [
         ("80021", "fr", "Amiens (80021)"),
-        ("80000", "fr", "80000 (pas un code INSEE : le code postal de Amiens (80021))"),
-        ("80000", "en", "80000 (not an INSEE code: the postcode of Amiens (80021))"),
+        ("80000", "fr", "80000 (un code postal, pas un code INSEE ; il dessert Amiens (80021))"),
+        ("80000", "en", "80000 (a postcode, not an INSEE code; it serves Amiens (80021))"),
         ("00000", "fr", "00000 (aucun lieu de ce code)"),
     ],
 )

@@ -337,7 +337,7 @@ def test_the_hint_of_a_code_that_names_no_place_says_what_it_is(client):
     def hint_of(page: str) -> str:
         return unescape(page[page.index('id="champ-acteurs-0-commune-aide"') :].split("</span>")[0])
 
-    assert "80000 : code postal de Amiens (80021), pas un code INSEE" in hint_of(_actors_step(client, commune="80000"))
+    assert "80000 : un code postal, pas un code INSEE ; il dessert Amiens (80021)" in hint_of(_actors_step(client, commune="80000"))
     assert "80021 = Amiens" in hint_of(_actors_step(client, commune="80021"))
     unknown = hint_of(_actors_step(client, commune="00000"))
     assert "00000 : aucun lieu de ce code" in unknown and "?" not in unknown
@@ -350,7 +350,7 @@ def test_the_last_steps_report_says_whose_field_a_message_is_about(client):
     page = client.post("/editeur", data={**data, "acteurs.0.commune": "80000"}).get_data(as_text=True)
     shown = [unescape(re.sub("<[^>]+>", "", m)) for m in re.findall(r'<p class="result-message">(.*?)</p>', page, re.S)]
     [seat] = [m for m in shown if "80000" in m]
-    assert seat.startswith("Juratri : Commune 80000 : c'est un code postal") and "Amiens (80021)" in seat
+    assert seat.startswith("Juratri : Code de commune 80000 : c'est un code postal") and "Amiens (80021)" in seat
     assert not [m for m in shown if m.startswith("Juratri : Juratri")]
 
 
