@@ -326,3 +326,22 @@ def test_a_yes_or_no_left_unsaid_says_so_in_its_column():
     rows = [line for line in to_markdown(build_dossier(data, "fr")).splitlines() if line.startswith("| ")]
     assert rows == ["| Nom | ESS |", "| A | oui |", "| B | non |", "| (3, sans nom) | non précisé |"]
     assert "| (3, no name) | not said |" in to_markdown(build_dossier(data, "en"))
+
+
+def test_an_actor_that_gives_no_relation_is_a_member_in_the_table_and_its_counts():
+    """The carrier's walk of 2026-12-06 (end): one actor of four left on « — » had an empty « Membre ou
+    partenaire » cell, and the count said « membre du pôle (3) », where the checks count it a member."""
+    data = {"id": "p", "nom": "P", "format": 2}
+    data["acteurs"] = [
+        {"id": "a", "nom": "A", "relation": "membre"},
+        {"id": "b", "nom": "B", "relation": "partenaire"},
+        {"id": "c", "nom": "C"},
+    ]
+    dossier = build_dossier(data, "fr")
+    [table] = [p for b in dossier.blocks for p in b.parts if getattr(p, "key", "") == "acteurs"]
+    assert [row.cells[1][0].text for row in table.rows] == ["membre du pôle", "partenaire du pôle", "membre du pôle"]
+    counts = {fact.key: [v.text for v in fact.values] for fact in table.summary}
+    assert counts["relation-counts"] == ["membre du pôle (2)", "partenaire du pôle (1)"]
+    data["acteurs"] = [{"id": "c", "nom": "C"}, {"id": "d", "nom": "D", "type": "cooperative"}]  # nobody says
+    [table] = [p for b in build_dossier(data, "fr").blocks for p in b.parts if getattr(p, "key", "") == "acteurs"]
+    assert {fact.key for fact in table.summary} == {"type-counts"}  # no column, no count of relations

@@ -361,6 +361,8 @@ class _Builder:
             if spec.field(key) and _given(item, key):
                 return tuple(self.values.show(spec.field(key), item.get(key)))
         first = spec.field(keys[0])
+        if first is not None and first.kind == Kind.RELATION:  # the format's default: a member
+            return tuple(self.values.show(first, _MEMBER))
         if first is not None and first.kind == Kind.BOOL:
             return (Shown(t("dossier.not_said", self.lang)),)
         return ()
@@ -372,7 +374,9 @@ class _Builder:
             return []
         found = []
         for key in ("relation", "type"):
-            shown = [one for item in items for one in self.values.show(spec.field(key), item.get(key))]
+            # an actor that does not say is a member: counted so once one says it (else every one is, unsaid)
+            default = _MEMBER if key == "relation" and any(item.get(key) for item in items) else None
+            shown = [one for item in items for one in self.values.show(spec.field(key), item.get(key) or default)]
             if shown:
                 label = t("dossier.count_by", self.lang, label=self.label(spec, key))
                 found.append(Fact(f"{key}-counts", label, _counts(shown)))
@@ -397,6 +401,9 @@ class _Builder:
                 )
                 found.append(Fact(key, t("dossier.total", self.lang, label=self.label(spec, key)), (Shown(text),)))
         return found
+
+
+_MEMBER = "membre"  # the relation of an actor or a group that gives none (docs/project-format.md)
 
 
 def _counts(shown: list[Shown]) -> tuple[Shown, ...]:

@@ -175,6 +175,7 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
     elif kind == Kind.RELATION:
         control.widget = "select"
         control.choices = [(word, t(f"relation.{word}", lang)) for word in ("membre", "partenaire")]
+        control.hint = t("editor.hint_relation", lang)  # what « — » means: the format's default
     elif kind == Kind.CODES:
         control.widget, control.value = "codes", " ".join(str(v) for v in value or [])
     elif kind == Kind.GEO_ONE:
