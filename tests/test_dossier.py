@@ -274,8 +274,8 @@ def test_an_actor_without_a_name_keeps_a_row_that_says_so():
     data = {**data, "acteurs": [dict(actor) for actor in data["acteurs"]]}
     del data["acteurs"][1]["nom"]
     html = to_html(build_dossier(data, "fr"))
-    assert "(2, sans nom)" in html
-    assert "(2, no name)" in to_markdown(build_dossier(data, "en"))
+    assert "Acteur 2 (sans nom)" in html
+    assert "Actor 2 (no name)" in to_markdown(build_dossier(data, "en"))
 
 
 def test_the_actors_are_counted_by_kind_and_in_the_ess_under_their_table():
@@ -324,8 +324,8 @@ def test_a_yes_or_no_left_unsaid_says_so_in_its_column():
     data = {"id": "p", "nom": "P", "format": 2}
     data["acteurs"] = [{"id": "a", "nom": "A", "ess": True}, {"id": "b", "nom": "B", "ess": False}, {"id": "c"}]
     rows = [line for line in to_markdown(build_dossier(data, "fr")).splitlines() if line.startswith("| ")]
-    assert rows == ["| Nom | ESS |", "| A | oui |", "| B | non |", "| (3, sans nom) | non précisé |"]
-    assert "| (3, no name) | not said |" in to_markdown(build_dossier(data, "en"))
+    assert rows == ["| Nom | ESS |", "| A | oui |", "| B | non |", "| Acteur 3 (sans nom) | non précisé |"]
+    assert "| Actor 3 (no name) | not said |" in to_markdown(build_dossier(data, "en"))
 
 
 def test_an_actor_that_gives_no_relation_is_a_member_in_the_table_and_its_counts():

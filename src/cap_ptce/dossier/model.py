@@ -330,7 +330,8 @@ class _Builder:
             if field_ is None or value in (None, "", [], {}):
                 continue
             if field_.kind == Kind.OBJECTS:
-                parts.append(self.table(SPECS[field_.arg], value, self.label(spec, key)))
+                row_name = t(f"item.{spec.name}.{key}", self.lang)  # one row's name: « Acteur »
+                parts.append(self.table(SPECS[field_.arg], value, self.label(spec, key), row_name))
             elif field_.kind in (Kind.NEST, Kind.OBJECT):
                 inner = SPECS[field_.arg]
                 parts.extend(self.parts(inner, value, inner.keys))
@@ -338,7 +339,7 @@ class _Builder:
                 parts.extend(self.facts(spec, data, [key]))
         return parts
 
-    def table(self, spec: NodeSpec, items: list, caption: str) -> Table:
+    def table(self, spec: NodeSpec, items: list, caption: str, row_name: str = "") -> Table:
         items = [item for item in items if isinstance(item, Mapping)]
         wanted = [tuple(column.split("|")) for column in TABLE_COLUMNS.get(spec.name, spec.keys)]
         columns = [keys for keys in wanted if any(_given(item, k) for item in items for k in keys if spec.field(k))]
@@ -347,7 +348,8 @@ class _Builder:
         for position, item in enumerate(items, start=1):
             cells = tuple(self.cell(spec, item, keys) for keys in columns)
             if columns and columns[0][0] == "nom" and not cells[0]:  # a row of no name is still one of the list
-                cells = ((Shown(t("dossier.unnamed", self.lang, number=position)),), *cells[1:])
+                # named as the editor names it: « Acteur 3 (sans nom) »
+                cells = ((Shown(t("dossier.unnamed", self.lang, item=row_name, number=position).strip()),), *cells[1:])
             rest = [k for k in spec.keys if k not in shown and k != "id"]
             rows.append(TableRow(_anchor(spec, item, position), cells, tuple(self.facts(spec, item, rest))))
         labels = tuple(self.label(spec, keys[0]) for keys in columns)
