@@ -345,3 +345,15 @@ def test_an_actor_that_gives_no_relation_is_a_member_in_the_table_and_its_counts
     data["acteurs"] = [{"id": "c", "nom": "C"}, {"id": "d", "nom": "D", "type": "cooperative"}]  # nobody says
     [table] = [p for b in build_dossier(data, "fr").blocks for p in b.parts if getattr(p, "key", "") == "acteurs"]
     assert {fact.key for fact in table.summary} == {"type-counts"}  # no column, no count of relations
+
+
+def test_the_pdf_is_drawn_without_a_style_its_engine_cannot_read(caplog):
+    """The carrier's walk of 2026-12-06 (end): each PDF logged « Invalid media type ' (max-width: 40rem) ' »;
+    the narrow screen's styles stay in the HTML file, not in the PDF's."""
+    import logging
+
+    dossier = build_dossier(load_description(ESTABLISHED).data, "fr")
+    assert "@media (max-width: 40rem)" in to_html(dossier)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_dossier(dossier, "pdf")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

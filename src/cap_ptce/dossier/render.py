@@ -63,11 +63,16 @@ def render_body(
     return Markup(html)
 
 
-def to_html(dossier: Dossier, *, annex: dict | None = None, today: date | None = None) -> str:
-    """One HTML file: styles inside, charts inline, no script and nothing loaded from elsewhere."""
+def to_html(dossier: Dossier, *, annex: dict | None = None, today: date | None = None, screen: bool = True) -> str:
+    """One HTML file: styles inside, charts inline, no script and nothing loaded from elsewhere.
+
+    ``screen``: with the styles of a narrow screen too (not for the PDF, whose engine reads no media feature).
+    """
     env = _environment()
     words = {"page_word": t("dossier.page", dossier.lang), "title_for_margin": _css_string(dossier.name)}
     style = env.get_template("dossier.css").render(**words)
+    if screen:
+        style += env.get_template("dossier-narrow.css").render()
     return env.get_template("document.html").render(
         d=dossier,
         t=lambda key, **params: t(key, dossier.lang, **params),
@@ -85,7 +90,7 @@ def _css_string(text: str) -> str:
 
 def to_pdf(dossier: Dossier, *, annex: dict | None = None, today: date | None = None) -> bytes:
     """The dossier as an A4 PDF with page numbers, through WeasyPrint (fonts and images from the HTML only)."""
-    html = to_html(dossier, annex=annex, today=today)
+    html = to_html(dossier, annex=annex, today=today, screen=False)
     return pdf_from_html(html)
 
 
