@@ -357,3 +357,27 @@ def test_the_pdf_is_drawn_without_a_style_its_engine_cannot_read(caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         render_dossier(dossier, "pdf")
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_the_annex_names_the_actor_each_check_is_about(cap_ptce, client, tmp_path):
+    """The carrier's walk of 2026-12-06 (end): the validator's dossier said « Code de commune 80000 : … » and
+    « L'acteur doit avoir un nom » without which actor, and the annex gives no line of the file."""
+    import yaml
+
+    data = yaml.safe_load(EMERGING.read_text(encoding="utf-8"))
+    first = data["acteurs"][0]
+    first["commune"] = "80000"
+    data["acteurs"].append({"id": "sans-nom", "type": "association"})
+    path = tmp_path / "pole.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    unnamed = f"Acteur {len(data['acteurs'])} (sans nom)"
+    result = cap_ptce("dossier", str(path), "--format", "md", "-o", str(tmp_path / "d.md"), "--no-corpus")
+    assert result.exit_code == 0, result.output
+    sent = client.post(
+        "/dossier",
+        data={"texte": path.read_text(encoding="utf-8"), "nom": "pole.yaml", "format": "md", "comparaison": "non"},
+    )
+    for annex in ((tmp_path / "d.md").read_text(encoding="utf-8"), sent.get_data(as_text=True)):
+        annex = annex.replace("\\", "")  # Markdown's escapes
+        assert f"{first['nom']} : Code de commune 80000 : c'est un code postal" in annex
+        assert f"{unnamed} : L'acteur doit avoir un nom" in annex and "sans-nom" not in annex.split("## ")[-1]

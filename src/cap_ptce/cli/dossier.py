@@ -82,7 +82,10 @@ def dossier(
     else:
         report = validate_description(description, lang=lang)
         standing = None if no_corpus else _standing(description, report, store, lang)
-        body = dossier_bytes(description, fmt, lang, report=report, standing=standing)
+        text = file.read_text(
+            encoding="utf-8-sig", errors="replace"
+        )  # read already: its lines name the actors of the checks
+        body = dossier_bytes(description, fmt, lang, report=report, standing=standing, text=text)
     write_output(body, output)
 
 

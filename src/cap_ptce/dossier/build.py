@@ -5,7 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..grid import load_grid
-from .checks import SEVERITY_SYMBOLS, completeness_svg, result_groups
+from ..validation.report import Unreadable
+from .checks import SEVERITY_SYMBOLS, completeness_svg, items_named, result_groups
 from .model import Dossier, build_dossier
 from .render import render_dossier
 
@@ -32,7 +33,15 @@ def dossier_of(description, lang: str, *, register: bool = False) -> Dossier:
     return build_dossier(description.data, lang, grid=load_grid(), register=register)
 
 
-def dossier_bytes(description, fmt: str, lang: str, *, report=None, standing=None, register: bool = False) -> bytes:
-    """A description's dossier in ``fmt`` (html, pdf, md), with its checks and standing as an annex."""
+def dossier_bytes(
+    description, fmt: str, lang: str, *, report=None, standing=None, register: bool = False, text: str | None = None
+) -> bytes:
+    """A description's dossier in ``fmt`` (html, pdf, md), with its checks and standing as an annex.
+
+    ``text``: the description's YAML, whose lines tell which actor (funding…) a check is about: the annex
+    then names it, as its table does (« SCIC Entraide : Code de commune 80000 : … »).
+    """
     dossier = dossier_of(description, lang, register=register)
+    if report is not None and text is not None and not isinstance(report, Unreadable):
+        report = items_named(report, text, description.data, lang)
     return render_dossier(dossier, fmt, annex=annex_of(report, standing, lang))

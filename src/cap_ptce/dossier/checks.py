@@ -9,11 +9,14 @@ file; and the completeness per entry is drawn as a chart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from ..charts import bar_chart, to_svg
+from ..errors import InputError
 from ..i18n import t
 from ..validation.report import GENERAL, Report, Result
+from ..yamlstrict import load_yaml
 
 __all__ = [
     "ExcerptLine",
@@ -24,6 +27,9 @@ __all__ = [
     "result_groups",
     "completeness_spec",
     "completeness_svg",
+    "line_paths",
+    "item_named",
+    "items_named",
 ]
 
 # Severities are told by a symbol and a word, never by colour alone.
@@ -100,3 +106,54 @@ def completeness_spec(report: Report, lang: str) -> dict:
 def completeness_svg(report: Report, lang: str) -> str:
     """The completeness chart as SVG text (drawn on the server: no script needed to see it)."""
     return to_svg(completeness_spec(report, lang))
+
+
+# --- which item a result is about ---------------------------------------------------------------
+
+
+def line_paths(text: str, source: str = "description.yaml") -> dict[int, tuple]:
+    """Line -> the path of the deepest value on it, in the YAML ``text`` (an InputError, which names
+    ``source``, if it cannot be read)."""
+    _, line_map = load_yaml(text, source=source)
+    paths: dict[int, tuple] = {}
+    for path, line in line_map.lines.items():
+        if len(path) >= len(paths.get(line, ())):
+            paths[line] = path
+    return paths
+
+
+def item_named(text: str, path: tuple, data: dict, lang: str, *, named: bool = False) -> str:
+    """``text``, a message about the value at ``path`` of ``data``, saying which item of a list it is about.
+
+    An item without a name is called as the dossier's table and the editor call it (« Acteur 2 (sans nom) »),
+    in place of its identifier, which its carrier may never have typed (the editor makes one). With
+    ``named``, the item's name (or that one) comes before a message that does not name it: in a list of
+    results away from the item, « Code de commune 80000 : … » said nothing of whose seat it was.
+    """
+    if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data.get(path[0]), list):
+        return text
+    items = data[path[0]]
+    item = items[path[1]] if path[1] < len(items) else None
+    if not isinstance(item, dict):
+        return text
+    name = str(item.get("nom") or "").strip()
+    if name:
+        return t("dossier.about_item", lang, name=name, text=text) if named and name not in text else text
+    label = t("dossier.unnamed", lang, item=t(f"item.projet.{path[0]}", lang), number=path[1] + 1)
+    item_id = re.compile(rf"(?<![\w-]){re.escape(str(item.get('id') or ''))}(?![\w-])")
+    if item.get("id") and item_id.search(text):
+        return item_id.sub(label, text)
+    return t("dossier.about_item", lang, name=label, text=text) if named else text
+
+
+def items_named(report: Report, text: str, data: dict, lang: str) -> Report:
+    """``report`` of the YAML ``text`` (``data``), each result about an item of a list saying which one
+    (:func:`item_named`); a description of another syntax, whose lines are not the data's, as it is."""
+    try:
+        paths = line_paths(text)
+    except InputError:
+        return report
+    results = tuple(
+        replace(r, message=item_named(r.message, paths.get(r.line, ()), data, lang, named=True)) for r in report.results
+    )
+    return replace(report, results=results)

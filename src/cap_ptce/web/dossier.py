@@ -58,7 +58,8 @@ def make_dossier() -> Response:
         standing = standing_of(profile, get_site().corpus_profiles, lang, real_only=True)
     # drawn under the app's limit on drawings, as pages are: the largest description a PDF is asked of takes
     # 28 s and 600 MB, and the requests of a few addresses at once would otherwise draw 32 of them
-    body = under_limit(lambda: dossier_bytes(description, fmt, lang, report=report, standing=standing))
+    text = submission.text
+    body = under_limit(lambda: dossier_bytes(description, fmt, lang, report=report, standing=standing, text=text))
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     stem = (description.data.get("id") or "dossier").strip() or "dossier"
     response.headers.set("Content-Disposition", "attachment", filename=f"{stem}-dossier.{fmt}")

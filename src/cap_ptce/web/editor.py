@@ -17,13 +17,19 @@ when the carrier asks for it). The form works without JavaScript.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from flask import Blueprint, Response, g, render_template
 from markupsafe import Markup
 
-from ..dossier.checks import SEVERITY_SYMBOLS, ShownResult, completeness_svg, result_groups
+from ..dossier.checks import (
+    SEVERITY_SYMBOLS,
+    ShownResult,
+    completeness_svg,
+    item_named,
+    line_paths,
+    result_groups,
+)
 from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
 from ..errors import InputError
 from ..grid import load_grid
@@ -200,7 +206,7 @@ def _check(data: dict):
     """(report or None, loader error or None, the YAML, line -> path) for the description as it stands."""
     text = data_to_yaml(data)
     try:
-        paths = _line_paths(text)
+        paths = line_paths(text, _SOURCE)
     except InputError as exc:
         return None, exc, text, {}
     try:
@@ -211,16 +217,6 @@ def _check(data: dict):
     return validate_description(description, lang=lang), None, text, paths
 
 
-def _line_paths(text: str) -> dict[int, tuple]:
-    """Line -> the path of the deepest value on it, in the YAML ``text`` (an InputError if it cannot be read)."""
-    _, line_map = load_yaml(text, source=_SOURCE)
-    paths: dict[int, tuple] = {}
-    for path, line in line_map.lines.items():
-        if len(path) >= len(paths.get(line, ())):
-            paths[line] = path
-    return paths
-
-
 def in_form_report(report: Report, text: str, data: dict, lang: str) -> Report:
     """``report`` of the YAML ``text`` (``data``), its messages in the form's words as the last step shows them.
 
@@ -229,7 +225,7 @@ def in_form_report(report: Report, text: str, data: dict, lang: str) -> Report:
     """
     grid = load_grid()
     try:
-        paths = _line_paths(text)
+        paths = line_paths(text, _SOURCE)
     except InputError:
         return report  # not the editor's YAML: its keys are the words the sender knows
     worded = (_in_form_words(ShownResult(result, ()), paths, grid, data, lang).result for result in report.results)
@@ -336,7 +332,7 @@ def _messages(report, error, paths: dict, step: str, grid, data: dict, lang: str
             if unanswered and result.question
             else _value_path(paths.get(result.line, ()), result.path)
         )
-        text = _unnamed_item(in_form_words(result.message, path, step, grid, lang, result.value), path, data, lang)
+        text = item_named(in_form_words(result.message, path, step, grid, lang, result.value), path, data, lang)
         found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
     return found
 
@@ -448,26 +444,5 @@ def _in_form_words(shown: ShownResult, paths: dict, grid, data: dict, lang: str)
     path = (result.question,) if result.question and not paths.get(result.line) else paths.get(result.line, ())
     step = result.entry if result.entry in STEPS else "debut"  # shown under its entry: other steps are named
     message = in_form_words(result.message, path, step, grid, lang, result.value)
-    message = _unnamed_item(message, path, data, lang, named=True)  # not beside its item here: say which
+    message = item_named(message, path, data, lang, named=True)  # not beside its item here: say which
     return replace(shown, result=replace(result, message=message))
-
-
-def _unnamed_item(text: str, path: tuple, data: dict, lang: str, *, named: bool = False) -> str:
-    """``text`` about an item without a name (an actor added and left empty): the form's name for it
-    (« Acteur 2 (sans nom) ») in place of the id the editor gave it, which the carrier never typed; with
-    ``named``, the item's name or that form's name said before the message when the message does not name it
-    (the last step's report, where « Commune 80000 : … » did not say whose seat it was)."""
-    if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data.get(path[0]), list):
-        return text
-    items = data[path[0]]
-    item = items[path[1]] if path[1] < len(items) else None
-    if not isinstance(item, dict):
-        return text
-    name = str(item.get("nom") or "").strip()
-    if name:
-        return t("editor.about_item", lang, name=name, text=text) if named and name not in text else text
-    label = t("editor.unnamed_item", lang, item=field_label(path[:2], lang))
-    item_id = str(item.get("id") or "")
-    if item_id and re.search(rf"(?<![\w-]){re.escape(item_id)}(?![\w-])", text):
-        return re.sub(rf"(?<![\w-]){re.escape(item_id)}(?![\w-])", label, text)
-    return t("editor.about_item", lang, name=label, text=text) if named else text
