@@ -381,3 +381,17 @@ def test_the_annex_names_the_actor_each_check_is_about(cap_ptce, client, tmp_pat
         annex = annex.replace("\\", "")  # Markdown's escapes
         assert f"{first['nom']} : Code de commune 80000 : c'est un code postal" in annex
         assert f"{unnamed} : L'acteur doit avoir un nom" in annex and "sans-nom" not in annex.split("## ")[-1]
+
+
+def test_a_public_body_or_an_inhabitant_is_no_question_for_the_ess():
+    """The carrier's walk of 2026-12-06 (end): a commune's ESS cell said « non précisé », as if it had to."""
+    data = {"id": "p", "nom": "P", "format": 2}
+    data["acteurs"] = [
+        {"id": "a", "nom": "Amiens", "type": "collectivite-territoriale"},
+        {"id": "b", "nom": "Une habitante", "type": "habitant"},
+        {"id": "c", "nom": "Coop", "type": ["cooperative", "collectivite-territoriale"]},
+        {"id": "d", "nom": "Asso", "ess": True},
+    ]
+    rows = [line for line in to_markdown(build_dossier(data, "fr")).splitlines() if line.startswith("| ")]
+    ess = {row.split(" | ")[0][2:]: row.split(" | ")[-1].rstrip(" |") for row in rows[1:]}
+    assert ess == {"Amiens": "sans objet", "Une habitante": "sans objet", "Coop": "non précisé", "Asso": "oui"}

@@ -366,8 +366,16 @@ class _Builder:
         if first is not None and first.kind == Kind.RELATION:  # the format's default: a member
             return tuple(self.values.show(first, _MEMBER))
         if first is not None and first.kind == Kind.BOOL:
+            if keys[0] == "ess" and self.outside_the_ess(item):
+                return (Shown(t("dossier.not_applicable", self.lang)),)
             return (Shown(t("dossier.not_said", self.lang)),)
         return ()
+
+    def outside_the_ess(self, item: Mapping) -> bool:
+        """Whether an actor's kinds are all of a public body or an inhabitant: the ESS is no question for it."""
+        kinds = item.get("type")
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds or [])
+        return bool(kinds) and all(kind in _no_ess_question(self.values.grid) for kind in kinds)
 
     def composition(self, spec: NodeSpec, items: list) -> list[Fact]:
         """The actors counted by relation, by kind and in the ESS: the consortium at a glance (« 4 membres : 2 de
@@ -403,6 +411,18 @@ class _Builder:
                 )
                 found.append(Fact(key, t("dossier.total", self.lang, label=self.label(spec, key)), (Shown(text),)))
         return found
+
+
+def _no_ess_question(grid: Grid) -> frozenset[str]:
+    """The kinds of actor under « collectivité » or « habitant »: public bodies and people, never in the ESS."""
+    scheme = {concept.id: concept for concept in grid.scheme("types-acteurs").concepts}
+
+    def top(concept_id: str) -> str:
+        while scheme[concept_id].broader:
+            concept_id = scheme[concept_id].broader
+        return concept_id
+
+    return frozenset(cid for cid in scheme if top(cid) in ("collectivite", "habitant"))
 
 
 _MEMBER = "membre"  # the relation of an actor or a group that gives none (docs/project-format.md)
