@@ -431,3 +431,19 @@ def test_a_group_gets_its_identifier_from_its_name_as_an_actor_does(client):
     assert "obligatoire ici" not in page
     empty = client.post("/editeur", data={"etape": "acteurs-impliques", "ajouter": "groupes"}).get_data(as_text=True)
     assert "obligatoire ici" not in empty
+
+
+def test_the_boxes_of_a_tree_of_kinds_stand_each_under_its_broader_one(client):
+    """The carrier's walk of 2026-12-06 (end): 21 boxes in a flat list, « Entreprise », « Entreprise de l'économie
+    sociale et solidaire » and « Coopérative » side by side, without saying whether to tick one or several."""
+    page = _actors_step(client)
+    block = page[page.index('id="champ-acteurs-0-type"') :]
+    block = unescape(block[: block.index("</fieldset>")])
+    depth = {
+        label.strip(): int(level or 0)
+        for level, label in re.findall(r'<label class="choice(?: depth-(\d))?"><input[^>]*>([^<]+)</label>', block)
+    }
+    assert depth["Entreprise"] == 1 and depth["Coopérative"] == 3 and depth["Collectivité"] == 0
+    assert "cochez le plus précis" in block
+    scheme = load_grid().scheme("types-acteurs")
+    assert len(depth) == len(scheme.concepts)

@@ -60,6 +60,7 @@ class Control:
     messages: list = field(default_factory=list)  # results and errors placed here
     item_messages: dict[int, list] = field(default_factory=dict)  # for a list of items: those about an item
     question: dict | None = None  # for a question's free text: its number, wording and the grid's examples
+    depths: dict[str, int] = field(default_factory=dict)  # for boxes of a tree: each one's depth in it
     item_label: str = ""  # for a list of items: the name of one item (« Acteur »), numbered in its legend
 
     @property
@@ -166,6 +167,11 @@ def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict)
         scheme = grid.scheme(spec_field.arg)
         control.choices = [(c.id, c.label.get(lang)) for c in scheme.concepts]
         control.widget = "select" if kind == Kind.CONCEPT else "checkboxes"
+        if control.widget == "checkboxes" and any(c.broader for c in scheme.concepts):
+            # a tree (« Entreprise › Entreprise de l'ESS › Coopérative »): each box under its broader one
+            control.depths = _depths(scheme)
+            own = f"editor.hint_tree.{scheme.id}"  # with an example of the list's own, where there is one
+            control.hint = t(own if own in catalogue() else "editor.hint_tree", lang)
         listed = value if isinstance(value, list) else [value] if value else []
         control.value = (value or "") if kind == Kind.CONCEPT else listed
     elif kind == Kind.MEMBERS:
@@ -252,6 +258,16 @@ def _summary(value) -> str:
     if isinstance(value, list):
         return " ; ".join(_summary(v) for v in value)
     return _as_text(value)
+
+
+def _depths(scheme) -> dict[str, int]:
+    """Each concept of ``scheme``'s depth in its tree: 0 for a top concept."""
+    broader = {concept.id: concept.broader for concept in scheme.concepts}
+
+    def depth(concept_id: str) -> int:
+        return 0 if not broader.get(concept_id) else 1 + depth(broader[concept_id])
+
+    return {concept_id: depth(concept_id) for concept_id in broader}
 
 
 def _as_text(value) -> str:
