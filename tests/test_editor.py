@@ -447,3 +447,19 @@ def test_the_boxes_of_a_tree_of_kinds_stand_each_under_its_broader_one(client):
     assert "cochez le plus précis" in block
     scheme = load_grid().scheme("types-acteurs")
     assert len(depth) == len(scheme.concepts)
+
+
+def test_each_result_of_the_last_step_leads_to_its_own_field(client):
+    """The carrier's walk of 2026-12-06 (end): « Corriger dans le formulaire : Acteurs impliqués » led to the
+    top of the step, not to the actor at fault; each result about a field now has a button to that field."""
+    state = "nom: Pôle\nmaturite: emergent\nacteurs:\n  - id: acteur-1\n    nom: Coop\n    type: cooperative\n"
+    state += "    commune: '80000'\n  - id: acteur-2\n"
+    page = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": "fin"}).get_data(as_text=True)
+    fixes = re.findall(r'name="aller" value="([^"]+)" formaction="[^"#]*#([^"]+)" class="fix">([^<]+)</button>', page)
+    labels = [unescape(label) for _step, _anchor, label in fixes]
+    assert "Corriger « Acteur 1 › Siège »" in labels and "Corriger « Acteur 2 › Nom »" in labels
+    assert "Corriger « Votre réponse à la question 1 »" in labels
+    assert not [label for label in labels if "Identifiant" in label]  # a result of the project's own: no field
+    for step, anchor, label in fixes:  # each button's field is on its step
+        target = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": step}).get_data(as_text=True)
+        assert f'id="{anchor}"' in target, (label, step, anchor)

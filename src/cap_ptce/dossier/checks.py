@@ -50,6 +50,7 @@ class ShownResult:
 
     result: Result
     excerpt: tuple[ExcerptLine, ...]
+    fix: tuple[str, str, str] | None = None  # in the editor: (the step, the field's anchor, its label) to fix it
 
 
 @dataclass(frozen=True)

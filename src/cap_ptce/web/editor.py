@@ -326,15 +326,18 @@ def _messages(report, error, paths: dict, step: str, grid, data: dict, lang: str
     for result in report.results:
         if step in ENTRY_KEYS and result.entry != step or step == "debut" and result.entry != GENERAL:
             continue
-        unanswered = result.shape.rsplit("#", 1)[-1].startswith("Answered-")
-        path = (
-            (result.question,)
-            if unanswered and result.question
-            else _value_path(paths.get(result.line, ()), result.path)
-        )
+        path = _result_path(result, paths)
         text = item_named(in_form_words(result.message, path, step, grid, lang, result.value), path, data, lang)
         found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
     return found
+
+
+def _result_path(result, paths: dict) -> tuple:
+    """The path of the value a result is about: an unanswered question's text, else the value its line and
+    its predicate name (:func:`_value_path`)."""
+    if result.question and result.shape.rsplit("#", 1)[-1].startswith("Answered-"):
+        return (result.question,)
+    return _value_path(paths.get(result.line, ()), result.path)
 
 
 def _value_path(line_path: tuple, result_path: str | None) -> tuple:
@@ -445,4 +448,22 @@ def _in_form_words(shown: ShownResult, paths: dict, grid, data: dict, lang: str)
     step = result.entry if result.entry in STEPS else "debut"  # shown under its entry: other steps are named
     message = in_form_words(result.message, path, step, grid, lang, result.value)
     message = item_named(message, path, data, lang, named=True)  # not beside its item here: say which
-    return replace(shown, result=replace(result, message=message))
+    return replace(shown, result=replace(result, message=message), fix=_fix(_result_path(result, paths), grid, lang))
+
+
+def _fix(path: tuple, grid, lang: str) -> tuple[str, str, str] | None:
+    """(the step, the anchor of the field, its label) where the value at ``path`` is written, if a field has it."""
+    if path and path[-1] == "id":  # a node's first line, where a result of no key of its own points: the item
+        path = path[:-1]
+    if not path:
+        return None  # the project's own: its entry's button leads to the step
+    if len(path) == 1 and path[0] in {question.id for question in grid.questions}:  # a question's own answer
+        label = t("editor.answer_label", lang, number=grid.question(path[0]).position)
+        return _step_of(path[0]), f"question-{path[0]}", label  # the question's block: its wording, then the answer
+    try:
+        label = field_label(path, lang)
+    except KeyError:  # a value the form has no label for
+        return None
+    if label is None:
+        return None
+    return _step_of(str(path[0])), "champ-" + "-".join(str(part) for part in path), label
