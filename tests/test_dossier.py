@@ -395,3 +395,20 @@ def test_a_public_body_or_an_inhabitant_is_no_question_for_the_ess():
     rows = [line for line in to_markdown(build_dossier(data, "fr")).splitlines() if line.startswith("| ")]
     ess = {row.split(" | ")[0][2:]: row.split(" | ")[-1].rstrip(" |") for row in rows[1:]}
     assert ess == {"Amiens": "sans objet", "Une habitante": "sans objet", "Coop": "non précisé", "Asso": "oui"}
+
+
+def test_every_list_of_objects_names_one_item():
+    """The dossier's rows and the editor's legends name one item of each list (« Acteur 3 »): a list added to
+    the format without that name would fail there."""
+    from cap_ptce.i18n import catalogue
+
+    lists = [(spec.name, f.key) for spec in SPECS.values() for f in spec.fields if f.kind == Kind.OBJECTS]
+    assert len(lists) >= 15
+    assert [f"item.{name}.{key}" for name, key in lists if f"item.{name}.{key}" not in catalogue()] == []
+
+
+def test_a_source_without_a_name_is_no_item_of_the_form():
+    from cap_ptce.dossier.checks import item_named
+
+    data = {"sources": [{"titre": "Rapport", "url": "https://example.org/r"}]}
+    assert item_named("Adresse à revoir.", ("sources", 0, "url"), data, "fr", named=True) == "Adresse à revoir."

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from ..charts import bar_chart, to_svg
 from ..errors import InputError
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..validation.report import GENERAL, Report, Result
 from ..yamlstrict import load_yaml
 
@@ -140,6 +140,8 @@ def item_named(text: str, path: tuple, data: dict, lang: str, *, named: bool = F
     name = str(item.get("nom") or "").strip()
     if name:
         return t("dossier.about_item", lang, name=name, text=text) if named and name not in text else text
+    if f"item.projet.{path[0]}" not in catalogue():  # a list of another kind (sources): not an item of the form
+        return text
     label = t("dossier.unnamed", lang, item=t(f"item.projet.{path[0]}", lang), number=path[1] + 1)
     item_id = re.compile(rf"(?<![\w-]){re.escape(str(item.get('id') or ''))}(?![\w-])")
     if item.get("id") and item_id.search(text):
