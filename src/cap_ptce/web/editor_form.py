@@ -292,7 +292,7 @@ def _places_hint(level: str, codes: list, lang: str, *, one: bool = False) -> st
 
 def _place_words(geo, kind: str, code: str, lang: str) -> str:
     """« 80021 = Amiens »; for a code that names no place, what it is: another commune's postal code
-    (« 80000 : code postal de Amiens (80021), pas un code INSEE »), or nothing."""
+    (« 80000 : un code postal, pas un code INSEE ; il dessert Amiens (80021) »), or nothing."""
     name = geo.place_name(kind, code)
     if name:
         return f"{code} = {name}"
