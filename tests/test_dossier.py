@@ -412,3 +412,26 @@ def test_a_source_without_a_name_is_no_item_of_the_form():
 
     data = {"sources": [{"titre": "Rapport", "url": "https://example.org/r"}]}
     assert item_named("Adresse à revoir.", ("sources", 0, "url"), data, "fr", named=True) == "Adresse à revoir."
+
+
+def test_the_ess_count_leaves_out_those_the_ess_does_not_concern_as_the_table_does():
+    """The English carrier's walk of 2026-12-06: « 1 SSE actor(s) of 4 (2 not said) » under a table that said
+    « not applicable » of the municipality and « not said » of one actor only."""
+    data = {"id": "p", "nom": "P", "format": 2}
+    data["acteurs"] = [
+        {"id": "a", "nom": "Scop", "ess": True},
+        {"id": "b", "nom": "SAS", "ess": False},
+        {"id": "c", "nom": "Ville", "type": "collectivite-territoriale"},
+        {"id": "d"},
+    ]
+    md = to_markdown(build_dossier(data, "en"))
+    assert "1 SSE actor(s) of 4 (1 not said)" in md
+    assert "| Ville | Local authority | not applicable |" in md or "not applicable" in md
+
+
+def test_english_is_punctuated_as_english():
+    """The English carrier's walk of 2026-12-06: « Coordination ; Repair workshops » in the dossier's cells."""
+    data = {"id": "p", "nom": "P", "format": 2}
+    data["acteurs"] = [{"id": "a", "nom": "A", "type": ["cooperative", "structure-insertion"]}, {"id": "b", "nom": "B"}]
+    assert " ; " not in to_markdown(build_dossier(data, "en"))
+    assert " ; " in to_markdown(build_dossier(data, "fr"))

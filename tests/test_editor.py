@@ -463,3 +463,19 @@ def test_each_result_of_the_last_step_leads_to_its_own_field(client):
     for step, anchor, label in fixes:  # each button's field is on its step
         target = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": step}).get_data(as_text=True)
         assert f'id="{anchor}"' in target, (label, step, anchor)
+
+
+def test_an_unnamed_actor_is_offered_by_its_legends_name_never_its_made_up_id(client):
+    """The English carrier's walk of 2026-12-06: « acteur-4 » among the carrying organisation's choices."""
+    state = "nom: Pôle\nmaturite: emergent\nacteurs:\n  - id: coop\n    nom: Coop\n  - id: acteur-2\n"
+    page = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": "structure-porteuse"})
+    page = unescape(page.get_data(as_text=True))
+    assert "> Acteur 2 (sans nom)</label>" in page or ">Acteur 2 (sans nom)<" in page
+    assert "> acteur-2<" not in page and "> acteur-2</label>" not in page
+
+
+def test_english_legends_put_no_space_before_the_colon(client):
+    page = client.post(
+        "/editor", data={"etape": "acteurs-impliques", "acteurs.__n": "1", "acteurs.0.nom": "Scop", "lang": "en"}
+    ).get_data(as_text=True)
+    assert "<legend>Actor 1: Scop</legend>" in unescape(page)

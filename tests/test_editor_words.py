@@ -168,3 +168,16 @@ def test_an_enterprise_declared_a_partner_is_told_beside_its_relation_in_the_for
     told = beside["champ-acteurs-1-relation-messages"]
     assert "Transports Dupont est une entreprise hors ESS" in told
     assert "la déclarer membre (« Membre ou partenaire : membre du pôle »)" in told and "relation:" not in told
+
+
+def test_the_dossier_asked_from_the_editor_names_an_unnamed_actor_once(client):
+    """The English carrier's walk of 2026-12-06: « Actor 4 (no name): Actor 4 (no name): The actor must have a
+    name », the editor's words then the dossier's each saying which."""
+    state = "nom: Pôle\nmaturite: emergent\nacteurs:\n  - id: coop\n    nom: Coop\n  - id: acteur-2\n"
+    page = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": "fin"}).get_data(as_text=True)
+    fields = _dossier_form(page)
+    annex = unescape(
+        client.post("/dossier", data={**fields, "format": "md", "comparaison": "non"}).get_data(as_text=True)
+    )
+    assert "Acteur 2 (sans nom) : L'acteur doit avoir un nom" in annex
+    assert "Acteur 2 (sans nom) : Acteur 2 (sans nom)" not in annex

@@ -143,6 +143,8 @@ def item_named(text: str, path: tuple, data: dict, lang: str, *, named: bool = F
     if f"item.projet.{path[0]}" not in catalogue():  # a list of another kind (sources): not an item of the form
         return text
     label = t("dossier.unnamed", lang, item=t(f"item.projet.{path[0]}", lang), number=path[1] + 1)
+    if label in text:  # named already (the editor's words, then the dossier's)
+        return text
     item_id = re.compile(rf"(?<![\w-]){re.escape(str(item.get('id') or ''))}(?![\w-])")
     if item.get("id") and item_id.search(text):
         return item_id.sub(label, text)

@@ -16,8 +16,12 @@ def _escape(text: str) -> str:
     return " ".join(text.split())
 
 
-def _values(values: tuple[Shown, ...]) -> str:
-    return " ; ".join(_escape(v.text) for v in values)
+def _values(values: tuple[Shown, ...], colon: str) -> str:
+    """The values of a cell or a fact, separated as the language of ``colon`` (its typography.colon) writes it."""
+    return _SEMICOLON.get(colon, "; ").join(_escape(v.text) for v in values)
+
+
+_SEMICOLON = {" :": " ; ", ":": "; "}  # French spaces its colon and semicolon alike; English neither
 
 
 def _facts(facts: tuple[Fact, ...] | list[Fact], colon: str = ":") -> list[str]:
@@ -27,7 +31,7 @@ def _facts(facts: tuple[Fact, ...] | list[Fact], colon: str = ":") -> list[str]:
             lines.append(f"- **{_escape(fact.label)}**")
             lines.extend(f"  - {_escape(v.text)}" for v in fact.values)
         else:
-            lines.append(f"- **{_escape(fact.label)}**{colon} {_values(fact.values)}")
+            lines.append(f"- **{_escape(fact.label)}**{colon} {_values(fact.values, colon)}")
     return lines
 
 
@@ -36,12 +40,12 @@ def _table(table: Table, colon: str) -> list[str]:
     lines.append("|" + "---|" * len(table.columns))
     details = []
     for row in table.rows:
-        lines.append("| " + " | ".join(_values(cell) for cell in row.cells) + " |")
+        lines.append("| " + " | ".join(_values(cell, colon) for cell in row.cells) + " |")
         if row.details:
-            name = _values(row.cells[0]) if row.cells else ""
+            name = _values(row.cells[0], colon) if row.cells else ""
             details += [f"*{name}*", *_facts(row.details, colon), ""]
     for f in table.totals:  # a paragraph each: lines one under the other would make one in Markdown
-        lines += ["", f"**{_escape(f.label)}**{colon} {_values(f.values)}"]
+        lines += ["", f"**{_escape(f.label)}**{colon} {_values(f.values, colon)}"]
     if table.summary:
         lines += ["", *_facts(table.summary, colon)]
     return lines + ([""] + details if details else [])

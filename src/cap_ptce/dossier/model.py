@@ -393,7 +393,10 @@ class _Builder:
         ess = sum(1 for item in items if item.get("ess") is True)
         said = sum(1 for item in items if item.get("ess") in (True, False))
         if said:
-            unknown = len(items) - said
+            # as the table has it: a public body or an inhabitant is « sans objet », not « non précisé »
+            unknown = sum(
+                1 for item in items if item.get("ess") not in (True, False) and not self.outside_the_ess(item)
+            )
             text = t("dossier.ess_count", self.lang, count=ess, total=len(items))
             text += t("dossier.ess_unknown", self.lang, unknown=unknown) if unknown else ""
             found.append(Fact("ess-count", self.label(spec, "ess"), (Shown(text),)))

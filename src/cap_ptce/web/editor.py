@@ -256,7 +256,7 @@ def _page(
     report, error, text, paths = _check(checked)
     future = data.get("maturite") == "emergent"
     context = {"grid": grid, "lang": lang, "future": future}
-    context.update(actors=_names(data, "acteurs"), groups=_names(data, "groupes"))
+    context.update(actors=_names(data, "acteurs", lang), groups=_names(data, "groupes", lang))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
     said = None if fresh else report  # a new description: no result before the carrier has sent anything
     loose = place_messages(fields, _messages(said, error, paths, step, grid, checked, lang))
@@ -300,10 +300,14 @@ def _where(problem: InputError | None, opened: str | None, lang: str) -> str:
     return t("editor.where_line", lang, source=opened, line=problem.line)
 
 
-def _names(data: dict, key: str) -> dict[str, str]:
-    """The actors (or groups) already named: id -> name, for the controls that refer to them."""
-    items = data.get(key) or []
-    return {item["id"]: item.get("nom") or item["id"] for item in items if isinstance(item, dict) and item.get("id")}
+def _names(data: dict, key: str, lang: str) -> dict[str, str]:
+    """The actors (or groups) already named: id -> name, for the controls that refer to them; one without a
+    name as its legend calls it (« Acteur 4 (sans nom) »), not by the id the editor may have made for it."""
+    return {
+        item["id"]: item.get("nom") or t("dossier.unnamed", lang, item=t(f"item.projet.{key}", lang), number=n)
+        for n, item in enumerate(data.get(key) or [], start=1)
+        if isinstance(item, dict) and item.get("id")
+    }
 
 
 def _messages(report, error, paths: dict, step: str, grid, data: dict, lang: str) -> list[tuple[tuple, dict]]:
@@ -459,7 +463,7 @@ def _fix(path: tuple, grid, lang: str) -> tuple[str, str, str] | None:
         return None  # the project's own: its entry's button leads to the step
     if len(path) == 1 and path[0] in {question.id for question in grid.questions}:  # a question's own answer
         label = t("editor.answer_label", lang, number=grid.question(path[0]).position)
-        return _step_of(path[0]), f"question-{path[0]}", label  # the question's block: its wording, then the answer
+        return _step_of(path[0]), f"reponse-{path[0]}", label  # the answer's box, its question just above
     try:
         label = field_label(path, lang)
     except KeyError:  # a value the form has no label for
