@@ -305,9 +305,10 @@ def _as_list(value) -> list:
     ("code", "lang", "shown"),
     [
         ("80021", "fr", "Amiens (80021)"),
-        ("80000", "fr", "80000 (un code postal, pas un code INSEE ; il dessert Amiens (80021))"),
-        ("80000", "en", "80000 (a postcode, not an INSEE code; it serves Amiens (80021))"),
+        ("80000", "fr", "80000 (un code postal, pas le code INSEE d’une commune actuelle ; il dessert Amiens (80021))"),
+        ("80000", "en", "80000 (a postcode, not the INSEE code of a current commune; it serves Amiens (80021))"),
         ("00000", "fr", "00000 (aucun lieu de ce code)"),
+        ("20004", "fr", "20004 (ancien code ; aujourd’hui Ajaccio (2A004))"),  # Ajaccio's before 1976
     ],
 )
 def test_a_seat_that_names_no_commune_says_what_its_code_is(code, lang, shown):

@@ -337,7 +337,7 @@ def test_the_hint_of_a_code_that_names_no_place_says_what_it_is(client):
     def hint_of(page: str) -> str:
         return unescape(page[page.index('id="champ-acteurs-0-commune-aide"') :].split("</span>")[0])
 
-    assert "80000 : un code postal, pas un code INSEE ; il dessert Amiens (80021)" in hint_of(
+    assert "80000 : un code postal, pas le code INSEE d’une commune actuelle ; il dessert Amiens (80021)" in hint_of(
         _actors_step(client, commune="80000")
     )
     assert "80021 = Amiens" in hint_of(_actors_step(client, commune="80021"))

@@ -314,3 +314,16 @@ def test_plain_pyshacl_on_the_exported_data_and_shapes_agrees(tmp_path):
     }
     assert theirs == {(r.shape, r.focus) for r in ours.results}
     assert conforms is ours.conforms is False and len(theirs) == 2
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_former_code_that_is_a_postal_code_is_told_as_both(tmp_path, engine):
+    """The English carrier's walk of 2026-12-06: a seat « 75001 », Paris's postal code, was told only « its
+    territory is now part of the commune 94002 (Alfortville). Give the code 94002 », the code it had until 1968."""
+    data = description()
+    data["territoire"]["communes"] = ["80021", "75001"]
+    report = validate_file(write(data, tmp_path / "x.yaml"), engine=engine)
+    [result] = report.results
+    assert result.shape.endswith("#CommuneIsCurrent") and result.severity == "warning"
+    assert "c'est un code postal, qui dessert Paris (75056)" in result.message
+    assert "94002 (Alfortville)" in result.message and "Donner le code 94002" not in result.message

@@ -19,7 +19,7 @@ from ..i18n import t
 from ..project.schema import Field, Kind
 from ..project.values import Unreadable, read_bool, read_number
 
-__all__ = ["Shown", "ValueFormatter", "safe_href", "euros", "number", "served_communes"]
+__all__ = ["Shown", "ValueFormatter", "safe_href", "euros", "number", "unknown_place_words"]
 
 # Where the description's own texts are written: descriptions are in French.
 TEXT_LANG = "fr"
@@ -33,9 +33,25 @@ _TEXT_KINDS = {
 }
 
 
-def served_communes(code: str) -> str:
-    """The communes whose postal code ``code`` is, « Amiens (80021) » (by their INSEE codes), or ""."""
-    return ", ".join(f"{commune.name} ({commune.code})" for commune in load_geography().communes_of_postal_code(code))
+def unknown_place_words(kind: str, code: str, lang: str) -> str | None:
+    """What a code that names no current place of ``kind`` is, in words; None when it names one.
+
+    A postal code (« un code postal, pas le code INSEE d'une commune actuelle ; il dessert Amiens (80021) »),
+    a former commune's code (« ancien code ; aujourd'hui Ajaccio (2A004) »), or nothing (« aucun lieu de ce
+    code »): the editor's hint and the dossier never show such a code as if it were a place, nor « = ? ».
+    """
+    geo = load_geography()
+    if geo.place_name(kind, code):
+        return None
+    if kind == "commune":
+        served = geo.communes_of_postal_code(code)
+        if served:
+            communes = ", ".join(f"{commune.name} ({commune.code})" for commune in served)
+            return t("place.postal_code", lang, communes=communes)
+        current = geo.current_commune(code)
+        if current is not None:
+            return t("place.former_code", lang, commune=f"{current.name} ({current.code})")
+    return t("place.unknown", lang)
 
 
 @dataclass(frozen=True)
@@ -165,12 +181,7 @@ class ValueFormatter:
         """« Amiens (80021) »; a code that names no place as written, with what it is (another commune's
         postal code, or nothing): the dossier never shows « Siège : 80000 » as if it were a place."""
         name = load_geography().place_name(kind, code)
-        if name:
-            return f"{name} ({code})"
-        served = served_communes(code) if kind == "commune" else ""
-        if served:
-            return t("dossier.place_postal_code", self.lang, code=code, communes=served)
-        return t("dossier.place_unknown", self.lang, code=code)
+        return f"{name} ({code})" if name else f"{code} ({unknown_place_words(kind, code, self.lang)})"
 
     def _word(self, area: str, word: str) -> str:
         try:

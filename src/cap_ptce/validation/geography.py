@@ -7,8 +7,8 @@ région of the description (the nodes typed ``igeo:Commune``…), what
 - ``cap:officialName``: its name in the COG, absent when the code names no place;
 - ``cap:inDepartement``, ``cap:inRegion``: the département and région it lies in;
 - ``cap:inEpci``: for a commune, the EPCI (and the EPT of the Grand Paris) it belongs to;
-- ``cap:postalCodeOf``: when the code names no commune but is a postal code, the communes it serves, as
-  « Amiens (80021) » (a carrier typed the postal code where the INSEE code goes);
+- ``cap:postalCodeOf``: when the code names no commune (or only a former one) but is a postal code, the
+  communes it serves, as « Amiens (80021) » (a carrier typed the postal code where the INSEE code goes);
 - ``cap:currentCommune``: for a code that no longer names a current commune
   (a commune déléguée or associée, a former code), the commune that holds it today;
 - ``cap:geographySource``: which COG the facts come from ("COG 2026").
@@ -83,8 +83,9 @@ def _commune(geo: Geography, node: URIRef, code: str) -> Iterator[tuple]:
     commune = geo.commune(code)
     current = geo.current_commune(code)
     # « 80000 »: no INSEE code, Amiens's postal code. (An INSEE code is often another commune's postal code too:
-    # Lille's, 59350, is Saint-André-lez-Lille's; told, it was a warning on a right code.)
-    postal = geo.communes_of_postal_code(code) if commune is None and current is None else ()
+    # Lille's, 59350, is Saint-André-lez-Lille's; told, it was a warning on a right code.) A former code is no
+    # commune's today, and may be a postal code: « 75001 », Paris's, was Alfortville's code until 1968.
+    postal = geo.communes_of_postal_code(code) if commune is None else ()
     if postal:
         text = ", ".join(f"{other.name} ({other.code})" for other in postal[:_POSTAL_SHOWN])
         yield node, CAP.postalCodeOf, Literal(text + (" …" if len(postal) > _POSTAL_SHOWN else ""))

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from werkzeug.datastructures import MultiDict
 
-from ..dossier.values import served_communes
+from ..dossier.values import unknown_place_words
 from ..geo import load_geography
 from ..i18n import catalogue, t
 from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
@@ -291,15 +291,12 @@ def _places_hint(level: str, codes: list, lang: str, *, one: bool = False) -> st
 
 
 def _place_words(geo, kind: str, code: str, lang: str) -> str:
-    """« 80021 = Amiens »; for a code that names no place, what it is: another commune's postal code
-    (« 80000 : un code postal, pas un code INSEE ; il dessert Amiens (80021) »), or nothing."""
+    """« 80021 = Amiens »; for a code that names no place, what it is (:func:`unknown_place_words`): « 80000 : un
+    code postal, pas le code INSEE d'une commune actuelle ; il dessert Amiens (80021) »."""
     name = geo.place_name(kind, code)
     if name:
         return f"{code} = {name}"
-    served = served_communes(code) if kind == "commune" else ""
-    if served:
-        return t("editor.place_postal_code", lang, code=code, communes=served)
-    return t("editor.place_unknown", lang, code=code)
+    return f"{code}{t('typography.colon', lang)} {unknown_place_words(kind, code, lang)}"
 
 
 # --- back to data ----------------------------------------------------------------------
