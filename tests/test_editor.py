@@ -479,3 +479,13 @@ def test_english_legends_put_no_space_before_the_colon(client):
         "/editor", data={"etape": "acteurs-impliques", "acteurs.__n": "1", "acteurs.0.nom": "Scop", "lang": "en"}
     ).get_data(as_text=True)
     assert "<legend>Actor 1: Scop</legend>" in unescape(page)
+
+
+def test_the_file_downloaded_in_english_titles_its_entries_in_english(client):
+    """The English carrier's walk of 2026-12-06: « # Entrée 2 — Objectifs et vision stratégique » in the file of
+    the English editor, whose blank template is titled in English; the keys stay French in both."""
+    state = "nom: Hub\nmaturite: emergent\nstrategie_commune: Share a workshop.\n"
+    english = client.post("/editor", data={"etape": "fin", "etat": state, "telecharger": "yaml"}).get_data(as_text=True)
+    french = client.post("/editeur", data={"etape": "fin", "etat": state, "telecharger": "yaml"}).get_data(as_text=True)
+    assert "# Entry 2 — " in english and "# Entrée" not in english and "strategie_commune:" in english
+    assert "# Entrée 2 — " in french

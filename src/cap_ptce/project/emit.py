@@ -37,15 +37,16 @@ _ANSWER_LINE = re.compile(r"^q[0-9]{2}: ")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9]+)*$")
 
 
-def data_to_yaml(data: dict) -> str:
-    """YAML text for ``data``: keys in the format's order, empty values left out, a title over each grid entry."""
+def data_to_yaml(data: dict, lang: str = "fr") -> str:
+    """YAML text for ``data``: keys in the format's order, empty values left out, a title over each grid entry
+    (in ``lang``: the keys are French whatever the reader's language, as in the blank templates)."""
     lines: list[str] = []
     section = None
     for key, value in _ordered(PROJECT, data).items():
         block = _entry(key, value, 0)
         if SECTION_OF.get(key, section) != section:
             section = SECTION_OF[key]
-            lines.extend(["", _section_title(section)])
+            lines.extend(["", _section_title(section, lang)])
         elif lines and (len(block) > 1 or lines[-1].startswith(" ") or _is_answer(lines[-1])):
             lines.append("")
         lines.extend(block)
@@ -57,14 +58,14 @@ def _is_answer(line: str) -> bool:
     return bool(_ANSWER_LINE.match(line))
 
 
-@lru_cache(maxsize=16)
-def _section_title(section: str) -> str:
-    """``# Entrée 3 — Acteurs impliqués`` over an entry's keys (the format's keys are French, so are its titles)."""
+@lru_cache(maxsize=32)
+def _section_title(section: str, lang: str) -> str:
+    """``# Entrée 3 — Acteurs impliqués`` over an entry's keys."""
     if section == "faits":
-        return "# " + t("template.facts", "fr")
+        return "# " + t("template.facts", lang)
     entry = load_grid().entry(section)
     questions = ", ".join(q.id for q in entry.questions)
-    return "# " + t("template.entry", "fr", n=entry.position, label=entry.label.fr) + f" ({questions})"
+    return "# " + t("template.entry", lang, n=entry.position, label=entry.label.get(lang)) + f" ({questions})"
 
 
 def _empty(value: Any) -> bool:

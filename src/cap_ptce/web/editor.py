@@ -95,7 +95,7 @@ def step() -> Response | str | tuple[str, int]:
     if form.get("telecharger") is not None:
         if not _has_content(data):  # saved over the carrier's file, it would stand for a lost description
             return _page(lang, target, data, problem, empty_download=True), 400
-        return _download(ensure_ids(data))
+        return _download(ensure_ids(data), lang)
     return _page(lang, target, data, problem)
 
 
@@ -192,8 +192,9 @@ def _remove_item(data: dict, name: str) -> dict:
     return data
 
 
-def _download(data: dict) -> Response:
-    response = Response(data_to_yaml(data), mimetype="application/yaml")
+def _download(data: dict, lang: str) -> Response:
+    """The description as a YAML file, its entries' titles in the carrier's language (its keys are French)."""
+    response = Response(data_to_yaml(data, lang), mimetype="application/yaml")
     name = f"{data.get('id') or 'mon-ptce'}.yaml"
     response.headers.set("Content-Disposition", "attachment", filename=name)
     return response
