@@ -489,3 +489,11 @@ def test_the_file_downloaded_in_english_titles_its_entries_in_english(client):
     french = client.post("/editeur", data={"etape": "fin", "etat": state, "telecharger": "yaml"}).get_data(as_text=True)
     assert "# Entry 2 — " in english and "# Entrée" not in english and "strategie_commune:" in english
     assert "# Entrée 2 — " in french
+
+
+def test_a_value_the_reader_refuses_is_told_in_a_sentence_of_its_own(client):
+    """The English carrier's walk of 2026-12-06: « ✖ Violation expected: a date, not '2026-13' » read as
+    « Violation expected »."""
+    data = {"etape": "financement-previsionnel", "financements.__n": "1", "financements.0.debut": "2026-13"}
+    page = unescape(client.post("/editor", data={**data, "aller": "financement-previsionnel"}).get_data(as_text=True))
+    assert "Expected: a date, not '2026-13'" in page and "expected: a date" not in page

@@ -377,9 +377,10 @@ def _predicate_iri(key: str, scope: str | None) -> str | None:
 
 
 def _error_message(error: InputError, lang: str) -> dict:
-    # the reader writes « français / English »; the form speaks the page's language
+    # the reader writes « français / English »; the form speaks the page's language, a sentence of its own
+    # (« Violation Expected: a date… », not « Violation expected: … », which read as one phrase)
     text, hint = one_language(error.message, lang), one_language(error.hint, lang)
-    return {"severity": "violation", "text": text, "hint": hint, "question": None}
+    return {"severity": "violation", "text": text[:1].upper() + text[1:], "hint": hint, "question": None}
 
 
 def _elsewhere(message: dict, path: tuple, step: str, grid, lang: str) -> dict:
