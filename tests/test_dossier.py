@@ -205,10 +205,10 @@ def test_the_dossier_command_sets_the_pole_among_the_real_poles_of_the_corpus(ca
     result = cap_ptce("dossier", str(EMERGING), "--format", "md", "-o", str(out), "--lang", "en")
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert "The hub among the others" in text and "percentile" in text and "The nearest hubs" in text
+    assert "The pole among the others" in text and "percentile" in text and "The nearest poles" in text
     # the measures in the dossier's language, the completeness the validation's (the sample is complete)
     assert "Share of public funding" in text and "Part du financement public" not in text
-    assert re.search(r"\| Completeness \| 100\u00a0% \|", text), text[text.index("The hub among") :]
+    assert re.search(r"\| Completeness \| 100\u00a0% \|", text), text[text.index("The pole among") :]
 
 
 def test_the_dossier_command_refuses_an_unreadable_file(tmp_path):

@@ -66,7 +66,7 @@ def dossier(
     convient à la maturité du projet ; la complétude, les contrôles restants et
     la place du pôle parmi les autres sont en annexe. /
     The dossier follows the grid's 9 entries and 18 questions, in the tense that
-    suits the project's maturity; completeness, remaining checks and the hub's
+    suits the project's maturity; completeness, remaining checks and the pole's
     standing among the others are in an annex.
     """
     from ..dossier.build import dossier_bytes
