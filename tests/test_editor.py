@@ -341,6 +341,10 @@ def test_the_hint_of_a_code_that_names_no_place_says_what_it_is(client):
         _actors_step(client, commune="80000")
     )
     assert "80021 = Amiens" in hint_of(_actors_step(client, commune="80021"))
+    # an INSEE code that is also another commune's postal code: both said, no fault (the checking walk)
+    assert "69001 = Affoux (aussi un code postal, qui dessert Lyon (69123))" in hint_of(
+        _actors_step(client, commune="69001")
+    )
     unknown = hint_of(_actors_step(client, commune="00000"))
     assert "00000 : aucun lieu de ce code" in unknown and "?" not in unknown
 

@@ -181,3 +181,13 @@ def test_the_dossier_asked_from_the_editor_names_an_unnamed_actor_once(client):
     )
     assert "Acteur 2 (sans nom) : L'acteur doit avoir un nom" in annex
     assert "Acteur 2 (sans nom) : Acteur 2 (sans nom)" not in annex
+
+
+def test_a_field_is_never_asked_for_quotes():
+    """The checking walk of 2026-12-06: « Code INSEE de commune invalide : 5 caractères entre guillemets » beside
+    a form's field, where only the YAML file needs quotes."""
+    text = 'Code INSEE de commune invalide : 5 caractères entre guillemets, par exemple "80021".'
+    words = in_form_words(text, ("acteurs", 0, "commune"), "acteurs-impliques", load_grid(), "fr")
+    assert words == 'Code INSEE de commune invalide : 5 caractères, par exemple "80021".'
+    english = in_form_words("5 characters in quotes, for example", (), "debut", load_grid(), "en")
+    assert english == "5 characters, for example"

@@ -294,6 +294,13 @@ def _place_words(geo, kind: str, code: str, lang: str) -> str:
     """« 80021 = Amiens »; for a code that names no place, what it is (:func:`unknown_place_words`): « 80000 : un
     code postal, pas le code INSEE d'une commune actuelle ; il dessert Amiens (80021) »."""
     name = geo.place_name(kind, code)
+    if name and kind == "commune":
+        # an INSEE code is often another commune's postal code too (« 69001 »: Affoux, and a postal code of
+        # Lyon): said beside the name, no fault (Lille's own 59350 is one), for the carrier who meant the other
+        others = [c for c in geo.communes_of_postal_code(code) if c.code != code]
+        if others:
+            served = ", ".join(f"{commune.name} ({commune.code})" for commune in others)
+            return f"{code} = {name} ({t('place.also_postal_code', lang, communes=served)})"
     if name:
         return f"{code} = {name}"
     return f"{code}{t('typography.colon', lang)} {unknown_place_words(kind, code, lang)}"

@@ -88,6 +88,7 @@ def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str
         return f"{lead}{match['open']}{label}{match['close']}{where}"
 
     text = _QUOTED.sub(replace, text).replace(t("editor.phrase_remove_key", lang), t("editor.phrase_empty_field", lang))
+    text = text.replace(t("editor.phrase_in_quotes", lang), "")  # a field needs none: the file's YAML does
     return _BARE_QUESTION.sub(lambda m: _question_number(m[0], grid), text)
 
 
