@@ -436,3 +436,15 @@ def test_english_is_punctuated_as_english():
     data["acteurs"] = [{"id": "a", "nom": "A", "type": ["cooperative", "structure-insertion"]}, {"id": "b", "nom": "B"}]
     assert " ; " not in to_markdown(build_dossier(data, "en"))
     assert " ; " in to_markdown(build_dossier(data, "fr"))
+
+
+def test_a_check_on_an_item_of_a_nested_list_names_it_too():
+    """The walk that checked the fixes: « L'instance doit avoir un nom » in the annex, without which instance."""
+    from cap_ptce.dossier.checks import item_named
+
+    data = {"gouvernance": {"instances": [{"nom": "CA"}, {"type": "assemblee-generale"}]}}
+    path = ("gouvernance", "instances", 1, "type")
+    told = item_named("L'instance doit avoir un nom.", path, data, "fr", named=True)
+    assert told == "Instance de gouvernance 2 (sans nom) : L'instance doit avoir un nom."
+    first = item_named("Fréquence à revoir.", ("gouvernance", "instances", 0, "frequence"), data, "en", named=True)
+    assert first == "CA: Fréquence à revoir."

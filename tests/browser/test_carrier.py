@@ -463,3 +463,28 @@ def test_a_file_that_cannot_be_read_replaces_neither_the_form_nor_the_browser_co
     assert "Rien n’a été chargé" in other.inner_text("[role=alert]") and other.input_value("#champ-nom") == ""
     assert "Pôle gardé" in other.evaluate("() => localStorage.getItem('cap-ptce-editeur')")
     context.close()
+
+
+def test_a_field_opened_by_its_fix_button_shows_its_label(live_server, browser):
+    """The walk that checked the fixes, 2026-12-06: « Corriger « Acteur 4 › Siège » » opened its step with the
+    field at the very top of the window, its label scrolled out of sight."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    state = "nom: Pôle\nmaturite: emergent\nacteurs:\n" + "".join(
+        f"  - id: a{n}\n    nom: Acteur {n}\n    commune: '80021'\n" for n in range(1, 4)
+    )
+    state += "  - id: a4\n    nom: Siège postal\n    commune: '80000'\n"
+    page.goto(live_server + "/editeur")
+    page.evaluate(
+        "state => { document.querySelector('[name=etat]').value = state; }",  # as a file opened would give it
+        state,
+    )
+    with page.expect_navigation():
+        page.click("button[name=aller][value=fin]")
+    with page.expect_navigation():
+        page.click("button.fix:has-text('Acteur 4 › Siège')")
+    assert page.url.endswith("#champ-acteurs-3-commune")
+    label_top = page.evaluate(
+        """() => document.querySelector('label[for="champ-acteurs-3-commune"]').getBoundingClientRect().top"""
+    )
+    assert label_top >= 0  # in sight, above its field (an actor's legend is a page higher: its name is in the button)
+    page.close()

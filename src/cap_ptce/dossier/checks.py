@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from ..charts import bar_chart, to_svg
 from ..errors import InputError
 from ..i18n import catalogue, t
+from ..project.schema import PROJECT, SPECS, Kind
 from ..validation.report import GENERAL, Report, Result
 from ..yamlstrict import load_yaml
 
@@ -131,24 +132,40 @@ def item_named(text: str, path: tuple, data: dict, lang: str, *, named: bool = F
     ``named``, the item's name (or that one) comes before a message that does not name it: in a list of
     results away from the item, « Code de commune 80000 : … » said nothing of whose seat it was.
     """
-    if len(path) < 2 or not isinstance(path[1], int) or not isinstance(data.get(path[0]), list):
+    found = _first_item(path, data)
+    if found is None:
         return text
-    items = data[path[0]]
-    item = items[path[1]] if path[1] < len(items) else None
-    if not isinstance(item, dict):
-        return text
+    list_name, number, item = found
     name = str(item.get("nom") or "").strip()
     if name:
         return t("dossier.about_item", lang, name=name, text=text) if named and name not in text else text
-    if f"item.projet.{path[0]}" not in catalogue():  # a list of another kind (sources): not an item of the form
+    if list_name not in catalogue():  # a list of another kind (sources): not an item of the form
         return text
-    label = t("dossier.unnamed", lang, item=t(f"item.projet.{path[0]}", lang), number=path[1] + 1)
+    label = t("dossier.unnamed", lang, item=t(list_name, lang), number=number)
     if label in text:  # named already (the editor's words, then the dossier's)
         return text
     item_id = re.compile(rf"(?<![\w-]){re.escape(str(item.get('id') or ''))}(?![\w-])")
     if item.get("id") and item_id.search(text):
         return item_id.sub(label, text)
     return t("dossier.about_item", lang, name=label, text=text) if named else text
+
+
+def _first_item(path: tuple, data: dict) -> tuple[str, int, dict] | None:
+    """The first item of a list along ``path`` (an actor, an instance of the governance): the message key of
+    one item's name (``item.gouvernance.instances``), its number from 1, the item; None when there is none."""
+    spec, node = PROJECT, data
+    for position, part in enumerate(path):
+        if isinstance(part, int):
+            if position == 0 or not isinstance(node, list) or part >= len(node) or not isinstance(node[part], dict):
+                return None
+            return f"item.{spec.name}.{path[position - 1]}", part + 1, node[part]
+        if not isinstance(node, dict):
+            return None
+        spec_field = spec.field(part) if spec is not None else None
+        node = node.get(part)
+        if spec_field is not None and spec_field.kind in (Kind.NEST, Kind.OBJECT):
+            spec = SPECS.get(spec_field.arg)
+    return None
 
 
 def items_named(report: Report, text: str, data: dict, lang: str) -> Report:
