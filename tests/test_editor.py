@@ -463,6 +463,9 @@ def test_each_result_of_the_last_step_leads_to_its_own_field(client):
     labels = [unescape(label) for _step, _anchor, label in fixes]
     assert "Corriger « Acteur 1 › Siège »" in labels and "Corriger « Acteur 2 › Nom »" in labels
     assert "Corriger « Votre réponse à la question 1 »" in labels
+    # results of the project whose predicate is a block's key, or the first of a path (the walk that checked it)
+    assert "Corriger « Structure porteuse › Structure(s) porteuse(s) »" in labels
+    assert "Corriger « Territoire »" in labels
     assert not [label for label in labels if "Identifiant" in label]  # a result of the project's own: no field
     for step, anchor, label in fixes:  # each button's field is on its step
         target = client.post("/editeur", data={"etape": "fin", "etat": state, "aller": step}).get_data(as_text=True)

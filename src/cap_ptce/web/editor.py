@@ -350,11 +350,14 @@ def _value_path(line_path: tuple, result_path: str | None) -> tuple:
 
     A missing key has no line: its result points at its node's first line, whose
     path names another key (``acteurs.0.id`` for an actor without ``nom``). The
-    key of the node that the result's predicate is written with is the one to mark.
+    key of the node that the result's predicate is written with is the one to mark:
+    of a path of several steps, the first (``cap:territory/cap:coversArea``: the
+    territory); a key of a block written on the node itself, in its block
+    (``cap:carryingStructure``: ``structure_porteuse.porteurs``).
     """
-    prefix, _, local = (result_path or "").partition(":")
+    prefix, _, local = (result_path or "").split("/", 1)[0].partition(":")
     namespace = PREFIXES.get(prefix)
-    if not line_path or namespace is None or not local:  # no path, or a path of several steps
+    if not line_path or namespace is None or not local:  # no path
         return line_path
     predicate_iri = str(namespace) + local
     owner, spec = line_path[:-1], PROJECT
@@ -366,6 +369,11 @@ def _value_path(line_path: tuple, result_path: str | None) -> tuple:
     for spec_field in spec.fields:
         if _predicate_iri(spec_field.key, spec.scope) == predicate_iri:
             return (*owner, spec_field.key)
+    for block in (f for f in spec.fields if f.kind == Kind.NEST):
+        inner = SPECS[block.arg]
+        for spec_field in inner.fields:
+            if _predicate_iri(spec_field.key, inner.scope) == predicate_iri:
+                return (*owner, block.key, spec_field.key)
     return line_path
 
 
