@@ -135,6 +135,9 @@ def test_the_dossier_asked_from_the_editor_speaks_of_the_fields_as_its_report_do
 def test_the_dossier_refuses_words_it_does_not_know(client):
     response = client.post("/dossier", data={"texte": "nom: Pôle\n", "nom": "p.yaml", "mots": "autres"})
     assert response.status_code == 400 and "mots" in response.get_data(as_text=True)
+    # each parameter is checked before the description is read: what is wrong with it is said first
+    response = client.post("/dossier", data={"texte": "nom: Pôle\n", "nom": "p.yaml", "comparaison": "peut-être"})
+    assert response.status_code == 400 and response.get_json()["message"].startswith("valeur de comparaison")
 
 
 def test_the_actors_kind_is_called_a_type_as_the_messages_call_it():

@@ -45,7 +45,7 @@ def make_dossier() -> Response:
             key="format",
             hint=f"au choix / one of: {', '.join(DOSSIER_FORMATS)}",
         )
-    form_words = _in_form_words(form)  # every parameter checked before the description is read
+    form_words, comparison = _in_form_words(form), _with_comparison(form)  # checked before the description is read
     submission = read_submission()
     description, report = check_submission(submission, lang)
     if isinstance(report, Unreadable):
@@ -53,7 +53,7 @@ def make_dossier() -> Response:
     if form_words:
         report = in_form_report(report, submission.text or "", description.data, lang)
     standing = None
-    if _with_comparison(form):
+    if comparison:
         profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
         standing = standing_of(profile, get_site().corpus_profiles, lang, real_only=True)
     # drawn under the app's limit on drawings, as pages are: the largest description a PDF is asked of takes
@@ -66,31 +66,26 @@ def make_dossier() -> Response:
     return response
 
 
-_COMPARISON = {"oui": True, "yes": True, "non": False, "no": False}
-
-
 def _with_comparison(form) -> bool:
     """``comparaison``: oui (the default) or non, which leaves the comparison with the other poles out."""
-    value = (form.get("comparaison") or "oui").strip().lower()
-    if value not in _COMPARISON:
-        raise ParameterError(
-            f"valeur de comparaison inconnue / unknown comparison value {value!r}",
-            key="comparaison",
-            hint="oui ou non / oui or non",
-        )
-    return _COMPARISON[value]
-
-
-_WORDS = {"fichier": False, "file": False, "formulaire": True, "form": True}
+    words = {"oui": True, "yes": True, "non": False, "no": False}
+    return _choice(form, "comparaison", words, "valeur de comparaison inconnue / unknown comparison value")
 
 
 def _in_form_words(form) -> bool:
     """``mots``: fichier (the default: the file's keys, as the command says them) or formulaire (the editor's fields)."""
-    value = (form.get("mots") or "fichier").strip().lower()
-    if value not in _WORDS:
-        raise ParameterError(
-            f"mots inconnus / unknown words {value!r}",
-            key="mots",
-            hint="fichier ou formulaire / fichier or formulaire",
-        )
-    return _WORDS[value]
+    words = {"fichier": False, "file": False, "formulaire": True, "form": True}
+    return _choice(form, "mots", words, "mots inconnus / unknown words")
+
+
+def _choice(form, key: str, words: dict[str, bool], unknown: str) -> bool:
+    """The form's ``key``: one of ``words`` in any case, the first when it is not sent; a ParameterError else."""
+    (
+        first,
+        *_,
+    ) = words
+    value = (form.get(key) or first).strip().lower()
+    if value not in words:
+        french = " ou ".join(list(words)[0::2])  # the French words: each English one follows its own
+        raise ParameterError(f"{unknown} {value!r}", key=key, hint=f"{french} / {french.replace(' ou ', ' or ')}")
+    return words[value]
