@@ -208,7 +208,7 @@ def test_the_dossier_command_sets_the_pole_among_the_real_poles_of_the_corpus(ca
     assert "The pole among the others" in text and "percentile" in text and "The nearest poles" in text
     # the measures in the dossier's language, the completeness the validation's (the sample is complete)
     assert "Share of public funding" in text and "Part du financement public" not in text
-    assert re.search(r"\| Completeness \| 100\u00a0% \|", text), text[text.index("The pole among") :]
+    assert re.search(r"\| Completeness \| 100% \|", text), text[text.index("The pole among") :]  # English: no space
 
 
 def test_the_dossier_command_refuses_an_unreadable_file(tmp_path):
@@ -448,3 +448,9 @@ def test_a_check_on_an_item_of_a_nested_list_names_it_too():
     assert told == "Instance de gouvernance 2 (sans nom) : L'instance doit avoir un nom."
     first = item_named("Fréquence à revoir.", ("gouvernance", "instances", 0, "frequence"), data, "en", named=True)
     assert first == "CA: Fréquence à revoir."
+
+
+def test_a_share_is_written_as_each_language_writes_it():
+    from cap_ptce.i18n import t
+
+    assert t("typography.percent", "fr", value=28) == "28\u00a0%" and t("typography.percent", "en", value=28) == "28%"

@@ -296,7 +296,7 @@ def _text(key: str, value: float | None, lang: str) -> str:
         return "—"
     kind = MEASURES[key]
     if kind == "share":
-        return f"{round(value * 100)}\u00a0%"
+        return t("typography.percent", lang, value=round(value * 100))
     if kind == "euros":
         return euros(round(value), lang)
     return number(round(value, 1), lang)
