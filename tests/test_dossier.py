@@ -454,3 +454,10 @@ def test_a_share_is_written_as_each_language_writes_it():
     from cap_ptce.i18n import t
 
     assert t("typography.percent", "fr", value=28) == "28\u00a0%" and t("typography.percent", "en", value=28) == "28%"
+
+
+def test_guillemets_keep_to_their_words_in_the_html_and_the_pdf():
+    """The walk that checked the fixes, 2026-12-06: the PDF broke a line between « and its word."""
+    data = {"id": "p", "nom": "Pôle « Entraide »", "format": 2}
+    html = to_html(build_dossier(data, "fr"))
+    assert "Pôle «\u00a0Entraide\u00a0»" in html and "« Entraide »" not in html

@@ -31,7 +31,21 @@ _TEMPLATES = Path(__file__).with_name("templates")
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=False)
+    return Environment(
+        loader=FileSystemLoader(_TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=False,
+        finalize=_unbreakable_quotes,
+    )
+
+
+def _unbreakable_quotes(value):
+    """A text whose « guillemets » keep to their words: a line (a PDF's, a narrow screen's) never breaks
+    between « and the word it opens (a carrier's walk found « L'instance doit avoir un nom (le champ «
+    Instances… » cut so)."""
+    if isinstance(value, str):
+        return value.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    return value
 
 
 def permanent_question(qid: str) -> str:
