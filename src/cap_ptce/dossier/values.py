@@ -46,11 +46,11 @@ def unknown_place_words(kind: str, code: str, lang: str) -> str | None:
     if kind == "commune":
         served = geo.communes_of_postal_code(code)
         if served:
-            communes = ", ".join(f"{commune.name} ({commune.code})" for commune in served)
+            communes = ", ".join(commune.named for commune in served)
             return t("place.postal_code", lang, communes=communes)
         current = geo.current_commune(code)
         if current is not None:
-            return t("place.former_code", lang, commune=f"{current.name} ({current.code})")
+            return t("place.former_code", lang, commune=current.named)
     return t("place.unknown", lang)
 
 

@@ -57,6 +57,11 @@ class Commune:
     def is_current(self) -> bool:
         return self.kind is CommuneKind.CURRENT
 
+    @property
+    def named(self) -> str:
+        """« Amiens (80021) »: the commune as the checks, the editor and the dossier name it."""
+        return f"{self.name} ({self.code})"
+
 
 @dataclass(frozen=True, slots=True)
 class Departement:

@@ -87,7 +87,7 @@ def _commune(geo: Geography, node: URIRef, code: str) -> Iterator[tuple]:
     # commune's today, and may be a postal code: « 75001 », Paris's, was Alfortville's code until 1968.
     postal = geo.communes_of_postal_code(code) if commune is None else ()
     if postal:
-        text = ", ".join(f"{other.name} ({other.code})" for other in postal[:_POSTAL_SHOWN])
+        text = ", ".join(other.named for other in postal[:_POSTAL_SHOWN])
         yield node, CAP.postalCodeOf, Literal(text + (" …" if len(postal) > _POSTAL_SHOWN else ""))
     if commune is not None:
         yield node, CAP.officialName, Literal(commune.name)

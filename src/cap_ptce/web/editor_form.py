@@ -299,7 +299,7 @@ def _place_words(geo, kind: str, code: str, lang: str) -> str:
         # Lyon): said beside the name, no fault (Lille's own 59350 is one), for the carrier who meant the other
         others = [c for c in geo.communes_of_postal_code(code) if c.code != code]
         if others:
-            served = ", ".join(f"{commune.name} ({commune.code})" for commune in others)
+            served = ", ".join(commune.named for commune in others)
             return f"{code} = {name} ({t('place.also_postal_code', lang, communes=served)})"
     if name:
         return f"{code} = {name}"
