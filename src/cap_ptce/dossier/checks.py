@@ -18,6 +18,7 @@ from ..i18n import catalogue, t
 from ..project.schema import PROJECT, SPECS, Kind
 from ..validation.report import GENERAL, Report, Result
 from ..yamlstrict import load_yaml
+from .model import unnamed_item
 
 __all__ = [
     "ExcerptLine",
@@ -141,7 +142,7 @@ def item_named(text: str, path: tuple, data: dict, lang: str, *, named: bool = F
         return t("dossier.about_item", lang, name=name, text=text) if named and name not in text else text
     if list_name not in catalogue():  # a list of another kind (sources): not an item of the form
         return text
-    label = t("dossier.unnamed", lang, item=t(list_name, lang), number=number)
+    label = unnamed_item(list_name, number, lang)
     if label in text:  # named already (the editor's words, then the dossier's)
         return text
     item_id = re.compile(rf"(?<![\w-]){re.escape(str(item.get('id') or ''))}(?![\w-])")

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from ..grid import Grid, load_grid
@@ -34,6 +35,7 @@ __all__ = [
     "build_dossier",
     "ENTRY_KEYS",
     "HEADER_KEYS",
+    "unnamed_item",
 ]
 
 
@@ -330,8 +332,7 @@ class _Builder:
             if field_ is None or value in (None, "", [], {}):
                 continue
             if field_.kind == Kind.OBJECTS:
-                row_name = t(f"item.{spec.name}.{key}", self.lang)  # one row's name: « Acteur »
-                parts.append(self.table(SPECS[field_.arg], value, self.label(spec, key), row_name))
+                parts.append(self.table(SPECS[field_.arg], value, self.label(spec, key), f"item.{spec.name}.{key}"))
             elif field_.kind in (Kind.NEST, Kind.OBJECT):
                 inner = SPECS[field_.arg]
                 parts.extend(self.parts(inner, value, inner.keys))
@@ -339,7 +340,8 @@ class _Builder:
                 parts.extend(self.facts(spec, data, [key]))
         return parts
 
-    def table(self, spec: NodeSpec, items: list, caption: str, row_name: str = "") -> Table:
+    def table(self, spec: NodeSpec, items: list, caption: str, row_name: str) -> Table:
+        """The list ``items`` as a table; ``row_name``: the message of one row's name (``item.projet.acteurs``)."""
         items = [item for item in items if isinstance(item, Mapping)]
         wanted = [tuple(column.split("|")) for column in TABLE_COLUMNS.get(spec.name, spec.keys)]
         columns = [keys for keys in wanted if any(_given(item, k) for item in items for k in keys if spec.field(k))]
@@ -348,8 +350,7 @@ class _Builder:
         for position, item in enumerate(items, start=1):
             cells = tuple(self.cell(spec, item, keys) for keys in columns)
             if columns and columns[0][0] == "nom" and not cells[0]:  # a row of no name is still one of the list
-                # named as the editor names it: « Acteur 3 (sans nom) »
-                cells = ((Shown(t("dossier.unnamed", self.lang, item=row_name, number=position).strip()),), *cells[1:])
+                cells = ((Shown(unnamed_item(row_name, position, self.lang)),), *cells[1:])  # as the editor says it
             rest = [k for k in spec.keys if k not in shown and k != "id"]
             rows.append(TableRow(_anchor(spec, item, position), cells, tuple(self.facts(spec, item, rest))))
         labels = tuple(self.label(spec, keys[0]) for keys in columns)
@@ -375,7 +376,19 @@ class _Builder:
         """Whether an actor's kinds are all of a public body or an inhabitant: the ESS is no question for it."""
         kinds = item.get("type")
         kinds = [kinds] if isinstance(kinds, str) else list(kinds or [])
-        return bool(kinds) and all(kind in _no_ess_question(self.values.grid) for kind in kinds)
+        return bool(kinds) and all(kind in self.no_ess_question for kind in kinds)
+
+    @cached_property
+    def no_ess_question(self) -> frozenset[str]:
+        """The kinds of actor under « collectivité » or « habitant »: public bodies and people, never in the ESS."""
+        scheme = {concept.id: concept for concept in self.values.grid.scheme("types-acteurs").concepts}
+
+        def top(concept_id: str) -> str:
+            while scheme[concept_id].broader:
+                concept_id = scheme[concept_id].broader
+            return concept_id
+
+        return frozenset(cid for cid in scheme if top(cid) in ("collectivite", "habitant"))
 
     def composition(self, spec: NodeSpec, items: list) -> list[Fact]:
         """The actors counted by relation, by kind and in the ESS: the consortium at a glance (« 4 membres : 2 de
@@ -416,16 +429,10 @@ class _Builder:
         return found
 
 
-def _no_ess_question(grid: Grid) -> frozenset[str]:
-    """The kinds of actor under « collectivité » or « habitant »: public bodies and people, never in the ESS."""
-    scheme = {concept.id: concept for concept in grid.scheme("types-acteurs").concepts}
-
-    def top(concept_id: str) -> str:
-        while scheme[concept_id].broader:
-            concept_id = scheme[concept_id].broader
-        return concept_id
-
-    return frozenset(cid for cid in scheme if top(cid) in ("collectivite", "habitant"))
+def unnamed_item(list_name: str, number: int, lang: str) -> str:
+    """« Acteur 4 (sans nom) »: an item without a name, as the dossier's table, its annex and the editor call it
+    (``list_name``: the message of one item's name, ``item.projet.acteurs``; ``number`` from 1)."""
+    return t("dossier.unnamed", lang, item=t(list_name, lang), number=number)
 
 
 _MEMBER = "membre"  # the relation of an actor or a group that gives none (docs/project-format.md)

@@ -30,7 +30,7 @@ from ..dossier.checks import (
     line_paths,
     result_groups,
 )
-from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK
+from ..dossier.model import ENTRY_KEYS, FACTS_BLOCK, unnamed_item
 from ..errors import InputError
 from ..grid import load_grid
 from ..i18n import one_language, t
@@ -305,7 +305,7 @@ def _names(data: dict, key: str, lang: str) -> dict[str, str]:
     """The actors (or groups) already named: id -> name, for the controls that refer to them; one without a
     name as its legend calls it (« Acteur 4 (sans nom) »), not by the id the editor may have made for it."""
     return {
-        item["id"]: item.get("nom") or t("dossier.unnamed", lang, item=t(f"item.projet.{key}", lang), number=n)
+        item["id"]: item.get("nom") or unnamed_item(f"item.projet.{key}", n, lang)
         for n, item in enumerate(data.get(key) or [], start=1)
         if isinstance(item, dict) and item.get("id")
     }
