@@ -138,6 +138,10 @@ def test_the_dossier_refuses_words_it_does_not_know(client):
     # each parameter is checked before the description is read: what is wrong with it is said first
     response = client.post("/dossier", data={"texte": "nom: Pôle\n", "nom": "p.yaml", "comparaison": "peut-être"})
     assert response.status_code == 400 and response.get_json()["message"].startswith("valeur de comparaison")
+    # a value sent is quoted, not sent back whole: 100,000 characters gave an error of 100 kB
+    for key in ("mots", "comparaison", "format"):
+        response = client.post("/dossier", data={"texte": "nom: Pôle\n", "nom": "p.yaml", key: "x" * 100_000})
+        assert response.status_code == 400 and len(response.data) < 1_000, key
 
 
 def test_the_actors_kind_is_called_a_type_as_the_messages_call_it():

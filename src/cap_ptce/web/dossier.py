@@ -41,7 +41,7 @@ def make_dossier() -> Response:
     fmt = form.get("format", "html")
     if fmt not in DOSSIER_FORMATS:
         raise ParameterError(
-            f"format de dossier inconnu / unknown dossier format {fmt!r}",
+            f"format de dossier inconnu / unknown dossier format {_quoted(fmt)}",
             key="format",
             hint=f"au choix / one of: {', '.join(DOSSIER_FORMATS)}",
         )
@@ -87,5 +87,12 @@ def _choice(form, key: str, words: dict[str, bool], unknown: str) -> bool:
     value = (form.get(key) or first).strip().lower()
     if value not in words:
         french = " ou ".join(list(words)[0::2])  # the French words: each English one follows its own
-        raise ParameterError(f"{unknown} {value!r}", key=key, hint=f"{french} / {french.replace(' ou ', ' or ')}")
+        raise ParameterError(
+            f"{unknown} {_quoted(value)}", key=key, hint=f"{french} / {french.replace(' ou ', ' or ')}"
+        )
     return words[value]
+
+
+def _quoted(value: str, most: int = 40) -> str:
+    """A value sent, quoted in an error as far as ``most`` characters: what was sent, never all of it sent back."""
+    return repr(value if len(value) <= most else value[: most - 1] + "…")
