@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 
+from cap_ptce.dossier.model import build_dossier
 from cap_ptce.grid import load_grid
 from cap_ptce.project import data_to_yaml, load_description, to_turtle
 from cap_ptce.project.keypaths import rdf_steps
+from cap_ptce.rdf.namespaces import CAP, SCHEMA
 from cap_ptce.resources import data_dir
 from cap_ptce.validation import validate_file
 from cap_ptce.validation.completeness import answering_keys
@@ -78,6 +80,28 @@ def test_another_questions_answer_does_not_answer_this_one(tmp_path):
     data["q17"] = "Le poste est créé par la SCIC."
     report = validate_file(write(data, tmp_path / "q17.yaml"))
     assert [r.question for r in report.results] == ["q16"]
+
+
+@pytest.mark.parametrize("blank", [{}, {"nom": None, "etp": ""}], ids=["braces", "keys-without-values"])
+def test_an_item_left_empty_answers_nothing_and_the_others_keep_their_place(tmp_path, blank):
+    # the editor's « Ajouter » leaves such an item when nothing is typed in it: it counted as an answer,
+    # while the dossier of the same file said the question had none
+    data = without_free_texts(load_description(SAMPLE).data, keep=WORDS_ONLY)
+    fundings = data["financements"]
+    data["coordination"] = [dict(blank)]
+    data["financements"] = [dict(blank), *fundings]
+    path = write(data, tmp_path / "vides.yaml")
+    description = load_description(path)
+    report = validate_file(path, lang="fr")
+    assert [r.question for r in report.results] == ["q16", "q17"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[report.results[0].line - 1] == "coordination:"  # where the carrier left it empty
+    assert report.completeness.entries[-1].missing == ("q16", "q17")
+    assert build_dossier(description.data, "fr").answered == report.completeness.answered == 16
+    graph = description.graph
+    assert not list(graph.subjects(RDF.type, CAP.CoordinationPost))
+    positions = sorted(int(p) for f in graph.subjects(RDF.type, CAP.Funding) for p in graph.objects(f, SCHEMA.position))
+    assert positions == list(range(2, len(fundings) + 2))  # the file's numbering, as the messages give it
 
 
 @pytest.mark.parametrize("form", ["turtle", "yaml"])

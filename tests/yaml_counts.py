@@ -101,10 +101,10 @@ class Geography:
     def areas(self, territory: dict) -> tuple[set[str], set[str]]:
         """A territory's départements and régions: named, those its communes and EPCI lie in, those it
         covers part of (``parties``) and those a change added (``evolutions``)."""
-        named = [territory, *(territory.get("evolutions") or [])]
+        named = [territory, *blocks(territory, "evolutions")]
         departements = {code for part in named for code in part.get("departements") or ()}
         regions = {code for part in named for code in part.get("regions") or ()}
-        for part in territory.get("parties") or []:
+        for part in blocks(territory, "parties"):
             departements |= {part["departement"]} if part.get("departement") else set()
             regions |= {part["region"]} if part.get("region") else set()
         found = {self.commune_departement(code) for part in named for code in part.get("communes") or ()}
@@ -146,7 +146,7 @@ def rounded(value: Decimal) -> Decimal:
 
 def actors(project: dict) -> list[dict]:
     """Every actor of the description, members and partners."""
-    return project.get("acteurs") or []
+    return blocks(project, "acteurs")
 
 
 def members(project: dict) -> list[dict]:
@@ -159,7 +159,7 @@ def partners(project: dict) -> list[dict]:
 
 
 def groups(project: dict, relation: str | None = "membre") -> list[dict]:
-    return [g for g in project.get("groupes") or [] if relation is None or g.get("relation", "membre") == relation]
+    return [g for g in blocks(project, "groupes") if relation is None or g.get("relation", "membre") == relation]
 
 
 def kinds(actor: dict) -> list[str]:
@@ -175,7 +175,7 @@ def kind_ancestors(actor: dict) -> set[str]:
 
 
 def fundings(project: dict) -> list[dict]:
-    return project.get("financements") or []
+    return blocks(project, "financements")
 
 
 def answers(project: dict) -> dict[str, object]:
@@ -185,9 +185,19 @@ def answers(project: dict) -> dict[str, object]:
     return found
 
 
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def _given(value) -> bool:
-    """A value, as the loader reads one: an empty block in a list is still a node (``instances: [{}]``)."""
-    return value is not None and value != "" and value != []
+    """A value, as the loader reads one: a block whose keys are all empty (``instances: [{}]``, ``- nom:``)
+    says nothing and counts as absent."""
+    return not _empty(value) and not (isinstance(value, dict) and all(_empty(v) for v in value.values()))
+
+
+def blocks(node: dict, key: str) -> list[dict]:
+    """The blocks of the list ``key`` of ``node`` that say something."""
+    return [item for item in node.get(key) or [] if _given(item)]
 
 
 def values_at(project: dict, key_path: str) -> list:
@@ -263,7 +273,7 @@ def acteurs_par_type(projects, params):
 def axes_thematiques(projects, params):
     lang = params.get("langue", "fr")
     scheme = schemes()["axes-thematiques"]
-    actions = [a for p in projects for a in p.get("actions") or []]
+    actions = [a for p in projects for a in blocks(p, "actions")]
     rows = [
         {
             "axe": VOCAB + "axes-thematiques/" + axis,
@@ -298,7 +308,7 @@ def axes_cooccurrences(projects, params):
 def coordination_par_projet(projects, params):
     rows = []
     for project in (p for p in projects if maturity_ok(p, params)):
-        posts = project.get("coordination") or []
+        posts = blocks(project, "coordination")
 
         def fte(test, posts=posts):
             return sum((dec(post["etp"]) for post in posts if "etp" in post and test(post)), Decimal(0))
@@ -366,7 +376,7 @@ def couverture_par_question_et_maturite(projects, params):
 
 
 def _schemes_of(project: dict) -> set[str]:
-    return {item["dispositif"] for item in project.get("dispositifs") or [] if item.get("dispositif")}
+    return {item["dispositif"] for item in blocks(project, "dispositifs") if item.get("dispositif")}
 
 
 def engagement_dispositifs(projects, params):
@@ -483,7 +493,7 @@ def formes_gouvernance(projects, params):
 
 def formes_implication(projects, params):
     lang = params.get("langue", "fr")
-    items = [(p["id"], i) for p in projects for i in p.get("implications") or []]
+    items = [(p["id"], i) for p in projects for i in blocks(p, "implications")]
 
     def row(form, chosen):
         return {
@@ -571,7 +581,7 @@ def legal_gaps(project: dict) -> set[str]:
     outside = any(a.get("ess") is False and is_enterprise(a) for a in consortium)
     if not outside and not any(g.get("majoritairement_ess") is False for g in groups(project)):
         gaps.add("entreprise-hors-ess")
-    parts = [p for p in territory.get("parties") or [] if p.get("departement") or p.get("region")]
+    parts = [p for p in blocks(territory, "parties") if p.get("departement") or p.get("region")]
     if not parts and not any(territory.get(key) for key in ("communes", "epci", "departements", "regions")):
         gaps.add("territoire")
     if not project.get("strategie_commune"):
@@ -621,7 +631,7 @@ def projets_par_dispositif(projects, params):
     wanted = set(params["dispositif"].split(",")) if params.get("dispositif") else None
     rows = []
     for project in projects:
-        items = project.get("dispositifs") or []
+        items = blocks(project, "dispositifs")
         chosen = [i for i in items if wanted is None or i.get("dispositif") in wanted]
         for item in chosen:
             rows.append(
@@ -659,7 +669,7 @@ def projets_par_maturite(projects, params):
 def stades_plan_action(projects, params):
     lang, axis = params.get("langue", "fr"), params.get("axe")
     actions = [
-        (p["id"], a) for p in projects for a in p.get("actions") or [] if not axis or axis in (a.get("axes") or [])
+        (p["id"], a) for p in projects for a in blocks(p, "actions") if not axis or axis in (a.get("axes") or [])
     ]
     rows = []
     for rank, stage in enumerate(STAGES, start=1):

@@ -21,7 +21,7 @@ from typing import Any
 from ..grid import Grid, load_grid
 from ..i18n import t
 from ..project.schema import PROJECT, SECTIONS, SPECS, Kind, NodeSpec
-from ..project.values import Unreadable, read_number
+from ..project.values import Unreadable, left_empty, read_number
 from .values import Shown, ValueFormatter, euros, number
 
 __all__ = [
@@ -247,8 +247,15 @@ def _counted(label: str, data: Mapping, path: str) -> str:
     value: Any = data
     for key in path.split("."):
         value = value.get(key) if isinstance(value, Mapping) else None
-    items = [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+    items = _items(value)
     return f"{label} ({len(items)})" if items else label
+
+
+def _items(value: Any) -> list[tuple[int, Mapping]]:
+    """The items of a list with their numbers in it, but those left empty, which say nothing (as in the checks)."""
+    if not isinstance(value, list):
+        return []
+    return [(n, item) for n, item in enumerate(value, start=1) if isinstance(item, Mapping) and not left_empty(item)]
 
 
 def _holds(data, path: list[str]) -> bool:
@@ -332,7 +339,8 @@ class _Builder:
             if field_ is None or value in (None, "", [], {}):
                 continue
             if field_.kind == Kind.OBJECTS:
-                parts.append(self.table(SPECS[field_.arg], value, self.label(spec, key), f"item.{spec.name}.{key}"))
+                if _items(value):
+                    parts.append(self.table(SPECS[field_.arg], value, self.label(spec, key), f"item.{spec.name}.{key}"))
             elif field_.kind in (Kind.NEST, Kind.OBJECT):
                 inner = SPECS[field_.arg]
                 parts.extend(self.parts(inner, value, inner.keys))
@@ -342,12 +350,13 @@ class _Builder:
 
     def table(self, spec: NodeSpec, items: list, caption: str, row_name: str) -> Table:
         """The list ``items`` as a table; ``row_name``: the message of one row's name (``item.projet.acteurs``)."""
-        items = [item for item in items if isinstance(item, Mapping)]
+        numbered = _items(items)
+        items = [item for _position, item in numbered]
         wanted = [tuple(column.split("|")) for column in TABLE_COLUMNS.get(spec.name, spec.keys)]
         columns = [keys for keys in wanted if any(_given(item, k) for item in items for k in keys if spec.field(k))]
         shown = {key for keys in columns for key in keys}
         rows = []
-        for position, item in enumerate(items, start=1):
+        for position, item in numbered:  # the file's numbering, which the checks' messages give
             cells = tuple(self.cell(spec, item, keys) for keys in columns)
             if columns and columns[0][0] == "nom" and not cells[0]:  # a row of no name is still one of the list
                 cells = ((Shown(unnamed_item(row_name, position, self.lang)),), *cells[1:])  # as the editor says it

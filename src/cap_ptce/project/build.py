@@ -20,10 +20,11 @@ from ..i18n.suggest import did_you_mean, nearest
 from ..rdf.namespaces import BASE
 from ..yamlstrict import LineMap
 from .build_facts import FactReader
-from .build_kinds import KindReader, Merge, empty
+from .build_kinds import KindReader, Merge
 from .context import predicate
 from .schema import CURRENT_FORMAT, FORMAT_VERSIONS, PROJECT, Field, Kind, NodeSpec
 from .sources import source_paths
+from .values import empty, left_empty
 
 __all__ = ["Built", "build_document", "MAX_ITEMS"]
 
@@ -287,7 +288,7 @@ class _Builder(KindReader, FactReader):
         out: dict[str, Any] = {}
         for key, value in data.items():
             spec_field = spec.field(key)
-            if empty(value):
+            if empty(value) or left_empty(value):  # a block whose keys are all empty says nothing either
                 self.note_empty(spec, spec_field, iri, path + (key,))
                 continue
             self.check_length(value, path + (key,))

@@ -11,9 +11,9 @@ from typing import Any
 from ..errors import UnknownKeyError
 from ..i18n.suggest import did_you_mean, nearest
 from ..rdf.namespaces import GRILLE, VOCAB
-from .build_kinds import XSD, Merge, empty, grid_ids
+from .build_kinds import XSD, Merge, grid_ids
 from .schema import SPECS
-from .values import Unreadable, decimal_lexical, read_date, read_quantity, read_years
+from .values import Unreadable, decimal_lexical, empty, read_date, read_quantity, read_years
 
 __all__ = ["FactReader"]
 

@@ -23,6 +23,8 @@ from .values import (
     SLUG_RE,
     Unreadable,
     decimal_lexical,
+    empty,
+    left_empty,
     read_bool,
     read_code,
     read_date,
@@ -31,7 +33,7 @@ from .values import (
     slugify,
 )
 
-__all__ = ["KindReader", "Merge", "empty", "expected", "XSD", "grid_ids"]
+__all__ = ["KindReader", "Merge", "expected", "XSD", "grid_ids"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_START = ("http://", "https://")
@@ -74,10 +76,6 @@ def expected(what: str) -> str:
     if not separator or " / " in english:
         return f"attendu / expected: {what}"
     return f"attendu : {french} / expected: {english}"
-
-
-def empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
 
 
 @cache
@@ -359,6 +357,8 @@ class KindReader:
         for index, item in enumerate(value):
             item_path = path + (index,)
             self.mapping(item, item_path, spec)
+            if left_empty(item):
+                continue
             name = item.get("id") if spec.named else index + 1
             node = self.node(spec, item, item_path, f"{parent}/{spec.segment}/{name}")
             node["position"] = index + 1

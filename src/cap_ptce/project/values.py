@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,8 @@ __all__ = [
     "Quantity",
     "YearSpan",
     "decimal_lexical",
+    "empty",
+    "left_empty",
     "slugify",
     "read_bool",
     "read_number",
@@ -37,6 +40,17 @@ __all__ = [
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def empty(value: Any) -> bool:
+    """A value that counts as absent: ``None`` (``nom:``), ``""``, ``[]`` or ``{}``."""
+    return value is None or value == "" or value == [] or value == {}
+
+
+def left_empty(item: Any) -> bool:
+    """An item of a list whose keys are all empty (``- {}``, the editor's « Ajouter » with nothing typed):
+    it says nothing, so it counts as absent, as an empty value does."""
+    return isinstance(item, Mapping) and all(empty(value) for value in item.values())
 
 
 class Unreadable(ValueError):

@@ -36,6 +36,7 @@ from ..errors import CapPtceError, InputFileError, ParameterError
 from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project import DESCRIPTION_SUFFIXES, load_description
+from ..project.keypaths import rdf_steps
 from ..rdf.namespaces import CAP, PREFIXES, SCHEMA, VOCAB
 from .completeness import Completeness, completeness, completeness_shapes, question_iri, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
@@ -276,10 +277,16 @@ def _completeness_shape_iris() -> frozenset:
 
 
 def _unanswered_line(line_for: LineFinder | None, project, question: str | None) -> int | None:
-    """Where to write the answer: its empty key (``q05: ""``), else the ``reponses:`` block of the first format."""
+    """Where to write the answer: its empty key (``q05: ""``), else a key of the question that the file writes
+    with nothing in it (``coordination:`` whose items are left empty), else the ``reponses:`` block of the
+    first format."""
     if line_for is None or question is None or not isinstance(project, URIRef):
         return None
-    return line_for(URIRef(f"{project}/reponse/{question}"), None) or line_for(project, CAP.hasAnswer)
+    written = line_for(URIRef(f"{project}/reponse/{question}"), None)
+    keys = (
+        line_for(project, predicate) for key in load_grid().question(question).fields for predicate in rdf_steps(key)[0]
+    )
+    return written or next((line for line in keys if line is not None), None) or line_for(project, CAP.hasAnswer)
 
 
 def _is_emerging(data: Graph) -> bool:
