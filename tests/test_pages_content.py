@@ -9,6 +9,7 @@ import pytest
 
 from cap_ptce.grid import load_grid
 from cap_ptce.i18n import LANGUAGES, catalogue
+from cap_ptce.i18n.folding import fold
 from cap_ptce.web import create_app
 from pages_helpers import Page, resource_paths
 
@@ -247,3 +248,22 @@ def test_places_are_shown_by_their_cog_name_and_code(app, pages):
     assert place_label(URIRef("http://id.insee.fr/geo/commune/80021")) == "Amiens (80021)"
     assert place_label(URIRef("http://id.insee.fr/geo/region/99")) is None  # no such région: no name made up
     assert place_label(URIRef("https://w3id.org/cap-ptce/projet/x")) is None
+
+
+def test_the_projects_page_counts_descriptions_and_register_apart_and_sorts_names_as_a_reader_does(app):
+    # a researcher read « 72 projet(s) décrit(s) avec la grille » where 57 are register records, and found
+    # « Énergies citoyennes » after every other name (sorted by code points, É after z)
+    with app.test_request_context("/"):
+        from cap_ptce.web.site import get_site
+
+        site = get_site()
+        described, register = len(site.corpus_projects), len(site.register_projects)
+    html = app.test_client().get("/projet.fr.html").get_data(as_text=True)
+    text = Page(html).text_in("fr")
+    assert f"{described + register} projet(s) dans la base de connaissances" in text
+    assert f"{described} description(s) faite(s) avec la grille" in text
+    assert f"{register} fiche(s) du registre des PTCE réels" in text
+    corpus_part = html.split('id="corpus"', 1)[1].split('id="registre"', 1)[0]
+    names = re.findall(r'<a href="[^"]*projet/[^"]*"[^>]*>([^<]+)</a>', corpus_part)
+    assert any(name.startswith("Énergies") for name in names)
+    assert names == sorted(names, key=fold)

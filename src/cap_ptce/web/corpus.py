@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..i18n import texts
+from ..i18n.folding import fold
 from ..publish.catalog import Statistics, vocabularies_of
 from ..rdf.namespaces import CAP, GRILLE, IGEO, SCHEMA, VOCAB, bind_prefixes
 from ..store import DERIVED_GRAPHS, ORGANISATIONS_GRAPH, PLACES_GRAPH, REFERENCE_GRAPHS
@@ -85,7 +86,7 @@ def _refs(rows) -> list[ProjectRef]:
             name = row["name"].value if "name" in row else iri[len(prefix) :]
             ref = ProjectRef(iri[len(prefix) :], URIRef(iri), name, "register" in row, "fictional" in row)
             found.setdefault(iri, ref)
-    return sorted(found.values(), key=lambda ref: (ref.name.casefold(), ref.id))
+    return sorted(found.values(), key=lambda ref: (fold(ref.name), ref.name, ref.id))
 
 
 def list_projects() -> list[ProjectRef]:
@@ -134,7 +135,7 @@ def list_organisations() -> list[OrganisationRef]:
             key = iri[len(prefix) :]
             ids = sorted(p[len(projects) :] for p in row["ids"].value.split() if p.startswith(projects))
             found.append(OrganisationRef(key, URIRef(iri), row["nom"].value if "nom" in row else key, tuple(ids)))
-    return sorted(found, key=lambda ref: (ref.name.casefold(), ref.key))
+    return sorted(found, key=lambda ref: (fold(ref.name), ref.name, ref.key))
 
 
 def organisation_graph(iri: URIRef) -> Graph:
