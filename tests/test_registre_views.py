@@ -25,7 +25,7 @@ from cap_ptce.queries import get_query, list_queries, run_query
 from cap_ptce.resources import data_dir
 from cap_ptce.store import REGISTER_SCOPE, KnowledgeBase
 from cap_ptce.web import create_app
-from yaml_counts import register_poles_by_call_and_region, register_poles_by_region
+from yaml_counts import region_name, register_poles_by_call_and_region, register_poles_by_region
 
 REGISTER = sorted((data_dir("registre") / "poles").glob("*.yaml"))
 SAMPLE = sorted(data_dir("corpus").rglob("*.yaml"))
@@ -127,12 +127,15 @@ def test_themes_by_call_one_row_per_theme_as_the_yaml_files(bases):
 
 
 def _by_call_and_region(kb) -> Counter:
+    rows = run_query(kb, "registre-poles-par-appel-et-region")
+    # each région by its COG name too (a researcher read bare codes)
+    assert [r["nom_region"] for r in rows] == [region_name(r["code_region"]) for r in rows]
     return Counter(
         {
             (r["appel"].rsplit("/", 1)[1], None if r["phase"] is None else int(r["phase"]), r["code_region"]): r[
                 "poles"
             ]
-            for r in run_query(kb, "registre-poles-par-appel-et-region")
+            for r in rows
         }
     )
 
@@ -379,3 +382,20 @@ def test_the_register_profile_the_catalogue_names_is_published(client):
     named = {str(s).split("#", 1)[1] for s in published.subjects(SH.severity, None) if str(s).startswith(str(profile))}
     assert named and named <= anchors  # every shape of the profile IRI lands on its section
     assert "Profil de validation du registre" in page
+
+
+def test_the_register_page_gives_each_call_its_announcement_date(client):
+    # a researcher met « laureates of 2014 » in the README and « aap-ptce-2013 » in the queries: the date of
+    # each call's announcement ties them, from registre/appels.yaml
+    calls = yaml.safe_load((data_dir("registre") / "appels.yaml").read_text(encoding="utf-8"))["appels"]
+    html = client.get("/registre.fr.html").get_data(as_text=True)
+    rows = re.findall(r"<tr><td><a [^>]*>[^<]+</a></td>.*?</tr>", html, re.S)
+    assert len(rows) == len(calls)
+    assert any(call.get("annonce") for call in calls) and not all(call.get("annonce") for call in calls)
+    for call, row in zip(calls, rows, strict=True):
+        assert call["appel"] in row
+        if call.get("annonce"):
+            assert f'<time datetime="{call["annonce"].isoformat()}">' in row
+        else:
+            assert "<time" not in row  # not known: said by no date rather than a made-up one
+    assert "Annonce des lauréats" in html

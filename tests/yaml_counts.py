@@ -616,15 +616,17 @@ def projets_par_departement(projects, params):
     ]
 
 
+def region_name(code: str | None) -> str | None:
+    """The région's name in the COG table (None for no code, or a code the table lacks)."""
+    return geography().regions[code]["name"] if code in geography().regions else None
+
+
 def projets_par_region(projects, params):
-    geo, counts = geography(), defaultdict(int)
+    counts = defaultdict(int)
     for project in (p for p in projects if maturity_ok(p, params)):
         for code in _areas(project)[1] or [None]:
             counts[code] += 1
-    return [
-        {"code_region": code, "nom_region": geo.regions[code]["name"] if code in geo.regions else None, "projets": n}
-        for code, n in counts.items()
-    ]
+    return [{"code_region": code, "nom_region": region_name(code), "projets": n} for code, n in counts.items()]
 
 
 def projets_par_dispositif(projects, params):
