@@ -48,9 +48,11 @@ def test_the_explorer_filters_counts_and_twins_agree(client, view):
     assert 'name="region" value="32" id="f-region-32" checked' in html
     as_json = client.get("/explorateur.json?region=32&dispositif=crte").get_json()
     assert {p["id"] for p in as_json["projects"]} == ids and as_json["count"] == len(ids)
-    rows = list(
-        csv.DictReader(io.StringIO(client.get("/explorateur.csv?dispositif=crte&region=32").get_data(as_text=True)))
-    )
+    table = client.get("/explorateur.csv?dispositif=crte&region=32")
+    # a spreadsheet's file is downloaded, as the queries' tables are (a researcher saw it open as text)
+    assert table.headers["Content-Disposition"] == 'attachment; filename="explorateur.csv"'
+    assert client.get("/explorer.csv").headers["Content-Disposition"] == 'attachment; filename="explorer.csv"'
+    rows = list(csv.DictReader(io.StringIO(table.get_data(as_text=True))))
     assert {r["id"] for r in rows} == ids and all("32" in r["regions"].split(" ; ") for r in rows)
     assert 'href="explorateur.csv?region=32&amp;dispositif=crte" type="text/csv"' in html
 

@@ -208,6 +208,9 @@ def _twin(suffix: str, selection: Selection, lang: str) -> Response:
         response = Response(body, content_type="application/json")
     else:
         response = Response(_csv(records), content_type="text/csv; charset=utf-8")
+        # a spreadsheet's file is downloaded, as the queries' tables are
+        name = request.path.rsplit("/", 1)[-1]  # explorateur.csv or explorer.csv: the route allows no other
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     page = links.relative(request.path, request.path.rsplit(".", 1)[0])  # relative: right under any path prefix
     response.headers["Link"] = table_link_value(page + selection.query_string())
     return response
