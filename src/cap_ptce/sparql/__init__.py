@@ -20,7 +20,7 @@ from .formats import GRAPH_FORMATS, TABLE_FORMATS, ResultFormat, by_name, choose
 from .inspect import QUERY_FORMS, QueryInfo, inspect_query, is_update
 from .pool import WorkerPool
 from .sharing import Sharing
-from .workers import syntax_error
+from .syntax import syntax_error
 
 __all__ = [
     "QUERY_FORMS",
