@@ -123,6 +123,40 @@ def test_a_bad_limit_or_offset_or_an_unknown_prefix_is_said_in_words(client, que
     assert error["line"] is not None
 
 
+RESEARCHER_FILTER = """PREFIX schema: <https://schema.org/>
+SELECT ?p ?nom
+WHERE {
+  ?p schema:name ?nom .
+  FILTER(CONTAINS(?nom, "Pôle")
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "query, said, line, column",
+    [
+        # a researcher's test: « expected NOT » (or « expected one of IN ») a line after the missing « ) »
+        (RESEARCHER_FILTER, "« ( » ouverte ligne 5, colonne 9, jamais fermée / '(' opened at line 5", 5, 9),
+        # « expected one of LATERAL, SERVICE » for a « } » missing at the end
+        ("SELECT ?s WHERE {\n  ?s ?p ?o .\n  OPTIONAL { ?s ?q ?r }\n", "« { » ouverte ligne 1, colonne 17", 1, 17),
+        ("SELECT ?s WHERE { ?s ?p ?o } }", "« } » ligne 1, colonne 30, ne ferme rien / '}' at line 1", 1, 30),
+        ("SELECT ?s WHERE { ?s ?p [ ?q ?r ) }", "« ) » ligne 1, colonne 33, ne peut fermer « [ » ouverte", 1, 33),
+    ],
+)
+def test_an_unbalanced_bracket_is_said_where_it_stands(client, query, said, line, column):
+    response = client.post("/sparql", data={"query": query})
+    error = response.get_json()
+    assert response.status_code == 400 and error["error"] == "QuerySyntaxError"
+    assert error["message"].startswith(said), error["message"]
+    assert (error["line"], error["column"]) == (line, column)
+    assert "/" in error["hint"] and "expected" not in error["message"]
+
+
+def test_a_comparison_is_no_bracket_and_the_engine_still_speaks(client):
+    error = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o FILTER(?o < 3 ?o) }"}).get_json()
+    assert error["message"].startswith("SPARQL syntax error"), error["message"]
+
+
 # --- read-only ------------------------------------------------------------------------
 
 

@@ -22,7 +22,16 @@ from urllib.parse import urljoin
 
 from ..errors import QueryRefusedError, QuerySyntaxError, QueryTooComplexError
 
-__all__ = ["QUERY_FORMS", "UPDATE_KEYWORDS", "MAX_NESTING", "MAX_DEPTH", "QueryInfo", "inspect_query", "is_update"]
+__all__ = [
+    "QUERY_FORMS",
+    "UPDATE_KEYWORDS",
+    "MAX_NESTING",
+    "MAX_DEPTH",
+    "QueryInfo",
+    "inspect_query",
+    "is_update",
+    "tokens_at",
+]
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
@@ -82,10 +91,16 @@ class QueryInfo:
 
 def _tokens(text: str):
     """(kind, value) for each significant token: no spaces, no comments."""
+    for kind, value, _ in tokens_at(text):
+        yield kind, value
+
+
+def tokens_at(text: str):
+    """(kind, value, offset) for each significant token, ``offset`` being where it starts in ``text``."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind != "comment":
-            yield kind, match.group(kind)
+            yield kind, match.group(kind), match.start(kind)
 
 
 def _decode_escapes(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .. import errors
+from .brackets import CLOSER_OF, Unbalanced, find_unbalanced
 
 __all__ = ["syntax_error"]
 
@@ -24,10 +25,15 @@ _SENTENCE = re.compile(r"expected one of ([A-Z][a-z][^,\[]*?)(?:,|$)")
 def syntax_error(exc: SyntaxError, query: str | None = None) -> errors.QuerySyntaxError:
     """pyoxigraph's parse error as a QuerySyntaxError with its line and column.
 
-    With the ``query``'s text, two of the engine's sentences that mislead are
-    said otherwise: « Prefix not found » names the prefix, and « should be a
-    non negative integer » says that a LIMIT or OFFSET past 2^64 - 1 is too large.
+    With the ``query``'s text, an unbalanced bracket is said first, where it is
+    (the engine reports it where it gave up, with words it expected instead),
+    and two of the engine's sentences that mislead are said otherwise:
+    « Prefix not found » names the prefix, and « should be a non negative
+    integer » says that a LIMIT or OFFSET past 2^64 - 1 is too large.
     """
+    unbalanced = find_unbalanced(query) if query is not None else None
+    if unbalanced is not None:
+        return _bracket_error(unbalanced)
     text = str(exc)
     match = _POSITION.search(text)
     message = _DIGITS.sub("a digit", _POSITION.sub("", text, count=1).strip())
@@ -68,3 +74,32 @@ def _said_otherwise(message: str, query: str, line: int | None, column: int | No
                 f"unknown prefix '{name}:': declare it first (PREFIX {name}: <…>)"
             )
     return None
+
+
+def _bracket_error(found: Unbalanced) -> errors.QuerySyntaxError:
+    """The bracket to fix, in French and English, at its own position."""
+    bracket = found.bracket
+    char, line, column = bracket.char, bracket.line, bracket.column
+    if found.kind == "unclosed":
+        closer = CLOSER_OF[char]
+        message = (
+            f"« {char} » ouverte ligne {line}, colonne {column}, jamais fermée / "
+            f"'{char}' opened at line {line}, column {column} is never closed"
+        )
+        hint = f"ajoutez « {closer} » là où elle se termine / add '{closer}' where it ends"
+    elif found.kind == "unopened":
+        message = (
+            f"« {char} » ligne {line}, colonne {column}, ne ferme rien / "
+            f"'{char}' at line {line}, column {column} closes nothing"
+        )
+        hint = "ôtez-la, ou ouvrez-la avant / remove it, or open it before"
+    else:
+        opened = found.opened
+        closer = CLOSER_OF[opened.char]
+        message = (
+            f"« {char} » ligne {line}, colonne {column}, ne peut fermer « {opened.char} » ouverte ligne "
+            f"{opened.line}, colonne {opened.column} / '{char}' at line {line}, column {column} cannot close "
+            f"'{opened.char}' opened at line {opened.line}, column {opened.column}"
+        )
+        hint = f"fermez d'abord « {opened.char} » par « {closer} » / close '{opened.char}' with '{closer}' first"
+    return errors.QuerySyntaxError(message, line=line, column=column, hint=hint)
