@@ -123,6 +123,50 @@ def test_a_bad_limit_or_offset_or_an_unknown_prefix_is_said_in_words(client, que
     assert error["line"] is not None
 
 
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        # a researcher's typo: the advice was to declare « shema: », not to use the declared « schema: »
+        (
+            "PREFIX schema: <https://schema.org/>\nSELECT ?n WHERE { ?s shema:name ?n }",
+            "préfixe inconnu « shema: » : vouliez-vous dire « schema: » ? / unknown prefix 'shema:': did you mean "
+            "'schema:'?",
+        ),
+        # nothing declared is near: the prefix is really undeclared
+        (
+            "PREFIX schema: <https://schema.org/>\nSELECT ?t WHERE { ?s dc:title ?t }",
+            "préfixe inconnu « dc: » : déclarez-le en tête (PREFIX dc:",
+        ),
+    ],
+)
+def test_a_mistyped_prefix_suggests_the_declared_one(client, query, said):
+    error = client.get("/sparql", query_string={"query": query}).get_json()
+    assert error["error"] == "QuerySyntaxError" and error["message"].startswith(said), error["message"]
+    assert error["line"] == 2 and error["column"] is not None
+
+
+@pytest.mark.parametrize(
+    "query, said, hint",
+    [
+        # a researcher's test: « The SELECT contains a variable that is unbound », and no word of GROUP BY
+        (
+            "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o }",
+            "le SELECT agrège et garde aussi ?s, que rien ne groupe / the SELECT aggregates and also keeps ?s",
+            "ajoutez GROUP BY ?s après le WHERE { … }, ou ôtez ?s du SELECT / add GROUP BY ?s after",
+        ),
+        (
+            "SELECT ?s ?p (SUM(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
+            "le SELECT agrège et garde aussi ?p, que rien ne groupe",
+            "ajoutez ?p au GROUP BY / add ?p to the GROUP BY",
+        ),
+    ],
+)
+def test_an_aggregate_beside_an_ungrouped_variable_says_what_to_group(client, query, said, hint):
+    error = client.get("/sparql", query_string={"query": query}).get_json()
+    assert error["error"] == "QuerySyntaxError" and error["message"].startswith(said), error["message"]
+    assert error["hint"].startswith(hint), error["hint"]
+
+
 RESEARCHER_FILTER = """PREFIX schema: <https://schema.org/>
 SELECT ?p ?nom
 WHERE {

@@ -131,6 +131,8 @@ def test_output_to_a_file(capsysbinary, tmp_path):
         (["SELECT * {}", "--name", "membres-ess"], "got SPARQL, --name"),
         (["--file", "/nonexistent/q.rq"], "cannot read the query file"),
         (["SELECT * WHERE { ?s ?p }"], "SPARQL syntax error"),
+        (["PREFIX schema: <https://schema.org/> SELECT * { ?s shema:name ?n }"], "vouliez-vous dire « schema: » ?"),
+        (["SELECT ?s (COUNT(?o) AS ?n) { ?s ?p ?o }"], "(ajoutez GROUP BY ?s après le WHERE"),
         (["SELECT * WHERE {\n  ?s ?p ?o FILTER(?o > 1\n}"], "2:18: « ( » ouverte ligne 2, colonne 18, jamais fermée"),
         (["INSERT DATA { <urn:a> <urn:b> <urn:c> }"], "read-only"),
         (["SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], "SERVICE"),

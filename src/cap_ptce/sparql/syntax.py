@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 from .. import errors
+from ..i18n.suggest import did_you_mean_halves, nearest
 from .brackets import CLOSER_OF, Unbalanced, find_unbalanced
+from .grouping import declared_prefixes, ungrouped_variables
 
 __all__ = ["syntax_error"]
 
@@ -27,9 +29,11 @@ def syntax_error(exc: SyntaxError, query: str | None = None) -> errors.QuerySynt
 
     With the ``query``'s text, an unbalanced bracket is said first, where it is
     (the engine reports it where it gave up, with words it expected instead),
-    and two of the engine's sentences that mislead are said otherwise:
-    « Prefix not found » names the prefix, and « should be a non negative
-    integer » says that a LIMIT or OFFSET past 2^64 - 1 is too large.
+    and three of the engine's sentences that mislead are said otherwise:
+    « Prefix not found » names the prefix (and the declared one it may be a
+    typo of), « should be a non negative integer » says that a LIMIT or OFFSET
+    past 2^64 - 1 is too large, and « a variable that is unbound » next to an
+    aggregate names the variables to GROUP BY.
     """
     unbalanced = find_unbalanced(query) if query is not None else None
     if unbalanced is not None:
@@ -45,12 +49,12 @@ def syntax_error(exc: SyntaxError, query: str | None = None) -> errors.QuerySynt
         message = message[:_MAX_MESSAGE].rstrip() + "…"
     line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
     said = _said_otherwise(message, query, line, column) if query is not None else None
-    return errors.QuerySyntaxError(
-        said or f"SPARQL syntax error: {message}",
-        line=line,
-        column=column,
-        hint="corrigez la requête à cette position / fix the query at this position",
-    )
+    grouping = _group_by_advice(message, query) if query is not None else None
+    if grouping is not None:
+        said, hint = grouping
+    else:
+        hint = "corrigez la requête à cette position / fix the query at this position"
+    return errors.QuerySyntaxError(said or f"SPARQL syntax error: {message}", line=line, column=column, hint=hint)
 
 
 _PREFIXED = re.compile(r"(?<![\w<\"'?$])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
@@ -68,12 +72,44 @@ def _said_otherwise(message: str, query: str, line: int | None, column: int | No
         before = lines[line - 1][: max(column - 1, 0)] if 0 < line <= len(lines) else ""
         used = [found.group(1) or "" for found in _PREFIXED.finditer(before)]
         if used:
-            name = used[-1]
-            return (
-                f"préfixe inconnu « {name}: » : déclarez-le en tête (PREFIX {name}: <…>) / "
-                f"unknown prefix '{name}:': declare it first (PREFIX {name}: <…>)"
-            )
+            return _unknown_prefix(used[-1], query)
     return None
+
+
+def _unknown_prefix(name: str, query: str) -> str:
+    """An undeclared prefix named, with the declared one it is likely a typo of."""
+    declared = [prefix for prefix in declared_prefixes(query) if prefix != name]
+    suggestion = nearest(name, declared) if name else None
+    if suggestion is not None:
+        french, english = did_you_mean_halves(f"{suggestion}:")
+        return f"préfixe inconnu « {name}: » : {french} / unknown prefix '{name}:': {english}"
+    return (
+        f"préfixe inconnu « {name}: » : déclarez-le en tête (PREFIX {name}: <…>) / "
+        f"unknown prefix '{name}:': declare it first (PREFIX {name}: <…>)"
+    )
+
+
+def _group_by_advice(message: str, query: str) -> tuple[str, str] | None:
+    """For an aggregate beside a plain variable that no GROUP BY names: what is wrong, and the GROUP BY to add."""
+    if "variable that is unbound" not in message:
+        return None
+    found = ungrouped_variables(query)
+    if found is None:
+        return None
+    names, has_group_by = found
+    variables = " ".join(f"?{name}" for name in names)
+    said = (
+        f"le SELECT agrège et garde aussi {variables}, que rien ne groupe / "
+        f"the SELECT aggregates and also keeps {variables}, which nothing groups"
+    )
+    if has_group_by:
+        hint = f"ajoutez {variables} au GROUP BY / add {variables} to the GROUP BY"
+    else:
+        hint = (
+            f"ajoutez GROUP BY {variables} après le WHERE {{ … }}, ou ôtez {variables} du SELECT / "
+            f"add GROUP BY {variables} after WHERE {{ … }}, or take {variables} out of the SELECT"
+        )
+    return said, hint
 
 
 def _bracket_error(found: Unbalanced) -> errors.QuerySyntaxError:
