@@ -42,6 +42,27 @@ def test_yasgui_runs_a_query_and_shows_its_results(server, browser):
     page.close()
 
 
+def test_a_bad_query_shows_the_endpoints_message_position_and_what_to_do(server, browser):
+    # a researcher saw « BAD REQUEST (#400) » and the message alone: the JSON's line, column and hint were lost
+    page = browser.new_page()
+    page.goto(server + "/sparql?lang=fr", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    query = "SELECT ?s WHERE {\n  ?s ?p ?o\n  FILTER(?o = 1\n}"
+    page.evaluate("q => window.capPtceYasgui.getTab().getYasqe().setValue(q)", query)
+    page.click(".yasqe_queryButton")
+    shown = page.wait_for_selector(".yasr .errorResult .sparql-error")
+    text = " ".join(shown.inner_text().split())
+    assert "« ( » ouverte ligne 3, colonne 9, jamais fermée" in text
+    assert "Position : ligne 3, colonne 9" in text  # in the page's words
+    assert "Que faire : ajoutez « ) » là où elle se termine" in text
+    # an answer that is not the endpoint's JSON error keeps YASGUI's own rendering
+    page.evaluate("q => window.capPtceYasgui.getTab().getYasqe().setValue(q)", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr")
+    assert page.locator(".yasr .sparql-error").count() == 0
+    page.close()
+
+
 def test_the_ready_made_queries_are_offered_as_examples(server, browser):
     from cap_ptce.queries import list_queries
 

@@ -357,6 +357,18 @@ def _editor_context() -> dict:
         "examples": _examples(lang),
         "endpoint_url": links.public(request.path),
         "yasgui_words": _yasgui_words(lang),
+        "error_words": _error_words(lang),
+    }
+
+
+def _error_words(lang: str) -> dict[str, str]:
+    """How the editor says where a query went wrong and what to do, as the error page says it."""
+    from ..i18n import t
+
+    return {
+        "position": t("error.position", lang, line="{line}", column="{column}"),
+        "position_line": t("error.position_line", lang, line="{line}"),
+        "hint": t("error.hint", lang),
     }
 
 

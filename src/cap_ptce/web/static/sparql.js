@@ -26,6 +26,10 @@
     // (Yasgui merges arrays of its defaults index by index, so the defaults themselves are changed.)
     Yasgui.Yasqe.defaults.autocompleters = ["variables"];
     ["prefixes", "property", "class"].forEach(function (name) { delete Yasgui.Yasqe.Autocompleters[name]; });
+    var errorWords = JSON.parse(document.getElementById("error-words").textContent);
+    var lastError = { body: null };
+    // Each tab's results take their error renderers from YASR's defaults, not from this configuration.
+    Yasgui.Yasr.defaults.errorRenderers = [function (error) { return explained(error, lastError, errorWords); }];
     var editor = new Yasgui(root, {
       tabName: words["Query"],
       requestConfig: { endpoint: endpoint, method: "POST" },
@@ -33,8 +37,45 @@
       persistenceId: null,
       endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } }
     });
+    // The endpoint's error is JSON (message, line, column, hint); YASGUI keeps the message alone.
+    // Each tab's editor hands its answer over as it arrives, right after the results ask for it.
+    editor.on("query", function (instance, tab) {
+      var yasqe = tab.getYasqe();
+      if (yasqe.capPtceWatched) { return; }
+      yasqe.capPtceWatched = true;
+      yasqe.on("queryResponse", function (_yasqe, response) {
+        var body = response && response.response && response.response.body;
+        lastError.body = body && typeof body === "object" && typeof body.message === "string" ? body : null;
+      });
+    });
     keepLocalised(root, words);
     return editor;
+  }
+
+  // The endpoint's message with its position and what to do, or nothing (YASGUI's own rendering)
+  // for an answer that is not our JSON error. Asked before the answer is handed over: read just after.
+  function explained(error, lastError, errorWords) {
+    return new Promise(function (resolve) {
+      setTimeout(function () {
+        var body = lastError.body;
+        if (!body || body.message !== error.text) { resolve(undefined); return; }
+        var box = document.createElement("div");
+        box.className = "sparql-error";
+        line(box, body.message);
+        if (typeof body.line === "number") {
+          var where = typeof body.column === "number" ? errorWords.position : errorWords.position_line;
+          line(box, where.replace("{line}", body.line).replace("{column}", body.column));
+        }
+        if (body.hint) { line(box, errorWords.hint + " " + body.hint); }
+        resolve(box);
+      }, 0);
+    });
+  }
+
+  function line(box, text) {
+    var p = document.createElement("p");
+    p.textContent = text;
+    box.appendChild(p);
   }
 
   // YASGUI 4 has no translations: its English texts get the page's words, and the fields it leaves
