@@ -657,7 +657,10 @@ def test_the_explorer_and_the_dashboards_answer_at_both_addresses(server, app_cl
 def test_a_refusal_says_its_charset(server):
     response = _get(server + "grille/question/q01", "image/png")
     assert response.status_code == 406
-    assert "représentation" in response.content.decode("utf-8")
+    text = response.content.decode("utf-8")
+    assert "représentation" in text
+    # one text for every resource: it says which kind offers what, not text/csv for a question (a publisher's read)
+    assert "cette ressource peut exister" not in text and "la grille aussi en text/csv" in text
     assert parse_options_header(response.headers["Content-Type"])[1].get("charset", "").lower() == "utf-8"
 
 

@@ -167,11 +167,19 @@ NOT_ACCEPTABLE_FILE = "406.txt"
 
 
 def not_acceptable_text() -> str:
-    """The body of a 406: what a resource may be asked for."""
-    offered = ", ".join(rep.media_type for rep in representations(csv=True))
+    """The body of a 406: what each kind of resource may be asked for.
+
+    One text for every resource, as a static server's rules cannot tell which was asked: so it says what
+    a page, a data resource and the grid each offer (a publisher read « text/csv » offered for a question).
+    """
+    page = ", ".join(rep.media_type for rep in representations(rdf=False))
+    data = ", ".join(rep.media_type for rep in representations(html=False))
+    grid = ", ".join(rep.media_type for rep in representations(csv=True, html=False, rdf=False))
     return (
-        "406 : aucune représentation acceptable ; cette ressource peut exister en / "
-        f"406: no acceptable representation; this resource may exist as {offered}"
+        f"406 : aucune représentation acceptable. Une page existe en {page} ; une ressource décrite en "
+        f"données (question, concept, projet…) aussi en {data} ; la grille aussi en {grid}. / "
+        f"406: no acceptable representation. A page exists as {page}; a resource described in data "
+        f"(question, concept, project…) also as {data}; the grid also as {grid}."
     )
 
 
