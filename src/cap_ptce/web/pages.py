@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES
+from ..i18n.suggest import did_you_mean
 from ..publish.parts import frozen_release
 from ..rdf.describe import add_labels, describe
 from ..rdf.negotiation import Representation
@@ -22,7 +23,7 @@ from .cache import cached, limited
 from .corpus import organisation_graph
 from .i18n import current_lang
 from .linked_data import split_request_path
-from .resolve import Resource, resolve
+from .resolve import Resource, nearest_address, resolve
 from .site import get_site, grid_csv_bytes
 from .sitemap import sitemap_xml
 
@@ -41,7 +42,13 @@ def resource(path: str) -> Response:
     resource_path, suffix, lang = split_request_path(full)
     if lang in LANGUAGES:
         g.lang = lang  # even an error page for q99.en.html is in English
-    found = find_resource(resource_path)
+    try:
+        found = find_resource(resource_path)
+    except NotFoundError as exc:
+        meant = nearest_address(resource_path, get_site().addresses)
+        if meant is not None:
+            exc.hint = did_you_mean(meant)
+        raise
     if found.kind == "grid" and request.args.get("temps") == "futur":
         # The grid's future-tense view is a page of its own: a static host knows no query strings.
         return redirect(links.relative(full, links.html_document("/grille/futur", lang or current_lang())), code=303)

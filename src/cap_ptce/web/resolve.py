@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rdflib import URIRef
 
 from ..errors import NotFoundError
 from ..grid import Grid, load_grid
+from ..i18n.suggest import nearest
 from ..publish.parts import current_versions, frozen_release, frozen_versions
 from ..rdf.namespaces import BASE
 from ..rdf.negotiation import Representation, representations
 
-__all__ = ["Resource", "resolve", "resolve_grid_path", "grid_resources"]
+__all__ = ["Resource", "resolve", "resolve_grid_path", "grid_resources", "nearest_address"]
 
 
 @dataclass(frozen=True)
@@ -225,3 +227,45 @@ def grid_resources(grid: Grid | None = None) -> Iterator[Resource]:
         resource = resolve_grid_path(path, grid)
         assert resource is not None, path  # the patterns and this list must agree
         yield resource
+
+
+def nearest_address(path: str, addresses: frozenset[str]) -> str | None:
+    """The address of ``addresses`` that ``path`` most likely meant, or None.
+
+    A slash too many (``/editor/``), a typo in a folder (``/grile/…``) or in a
+    name (``/projet/pole-saveur-somme``), a word near one of ours
+    (``/validateur``). Read step by step, each step among the names its folder
+    holds: a 404 costs a few dozen comparisons, and a long name is not matched
+    on the folder it shares with the others.
+    """
+    wanted = path.rstrip("/") or "/"
+    if wanted in addresses:
+        return wanted if wanted != path else None
+    step_of = _tree(addresses)
+    for name in wanted.strip("/").split("/"):
+        if name not in step_of.children:
+            name = nearest(name, step_of.children)
+            if name is None:
+                return None
+        step_of = step_of.children[name]
+    return step_of.address
+
+
+@dataclass
+class _Step:
+    """One step of the site's addresses: the names under it, and the address it ends (None: a folder)."""
+
+    children: dict[str, _Step] = field(default_factory=dict)
+    address: str | None = None
+
+
+@lru_cache(maxsize=4)
+def _tree(addresses: frozenset[str]) -> _Step:
+    """``addresses`` as a tree of their steps (sorted: among equally near names, always the same one)."""
+    root = _Step()
+    for address in sorted(addresses):
+        step = root
+        for name in address.strip("/").split("/"):
+            step = step.children.setdefault(name, _Step())
+        step.address = address
+    return root

@@ -122,6 +122,18 @@ class Site:
         return union
 
     @cached_property
+    def addresses(self) -> frozenset[str]:
+        """The addresses a visitor may mean: the app's own pages, the grid's resources and the projects
+        (for the 404's « vouliez-vous dire » ; organisations aside, too many to be guessed)."""
+        routes = {
+            rule.rule
+            for rule in current_app.url_map.iter_rules()
+            if not rule.arguments and "GET" in (rule.methods or ()) and not rule.rule.startswith("/static")
+        }
+        grid = {resource.path for resource in grid_resources(self.grid)}
+        return frozenset(routes | grid | {f"/projet/{ref.id}" for ref in self.projects})
+
+    @cached_property
     def graph(self) -> Graph:
         """The reference graphs and what the corpus's own graphs say of themselves (the places graph's
         source…): where resource descriptions come from."""
