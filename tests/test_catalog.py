@@ -15,7 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from cap_ptce.grid import load_grid
 from cap_ptce.grid.rdf import grid_graph
-from cap_ptce.publish.catalog import CATALOG_IRI, DATASET_IRI, QUAD_FORMATS, part_iri, serialize_dataset
+from cap_ptce.publish.catalog import CATALOG_IRI, DATASET_IRI, QUAD_FORMATS, WHOLE, part_iri, serialize_dataset
 from cap_ptce.rdf.namespaces import ADMS, DISCO
 from cap_ptce.rdf.vocabulary import ontology_graph, terms_used, undeclared_terms
 from cap_ptce.validation.shapes import shapes_graph
@@ -155,11 +155,42 @@ def test_the_uri_space_of_descriptions_is_the_sites_base_when_it_is_not_w3id():
     base = "https://observatoire.example.org/ptce/"
     app = create_app({"TESTING": True, "BASE_IRI": base})
     catalog = Graph().parse(data=app.test_client().get("/dataset.ttl").get_data(as_text=True), format="turtle")
-    spaces = {part: {str(s) for s in catalog.objects(part_iri(part), VOID.uriSpace)} for part in ("grille", "corpus")}
+    spaces = {
+        part: {str(s) for s in catalog.objects(part_iri(part, base), VOID.uriSpace)} for part in ("grille", "corpus")
+    }
     assert spaces == {"grille": {"https://w3id.org/cap-ptce/"}, "corpus": {base}}
-    for example in catalog.objects(part_iri("corpus"), VOID.exampleResource):
+    for example in catalog.objects(part_iri("corpus", base), VOID.exampleResource):
         assert str(example).startswith(base)  # each example lies in the space the subset declares
-    assert {str(s) for s in catalog.objects(DATASET_IRI, VOID.uriSpace)} == {"https://w3id.org/cap-ptce/", base}
+    assert {str(s) for s in catalog.objects(part_iri(WHOLE, base), VOID.uriSpace)} == {
+        "https://w3id.org/cap-ptce/",
+        base,
+    }
+
+
+def test_a_catalogue_published_under_another_base_is_named_there_and_not_as_cap_ptces():
+    """An observatory's catalogue, datasets, files and contact are its own: a harvester keying on
+    dcterms:identifier never takes its corpus for CAP PTCE's sample one. The grid keeps its w3id IRIs."""
+    base = "http://127.0.0.1:8097/cap-ptce/"
+    client = create_app({"TESTING": True, "BASE_IRI": base}).test_client()
+    response = client.get("/catalog.ttl")
+    catalog = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    assert (URIRef(base + "catalog"), RDF.type, DCAT.Catalog) in catalog
+    assert f'<{base}catalog>; rel="describes"' in response.headers["Link"]
+    datasets = set(catalog.subjects(RDF.type, DCAT.Dataset))
+    assert datasets == {part_iri(p, base) for p in ("grille", "ontologie", "controles", "corpus", "registre")}
+    assert {str(catalog.value(d, DCTERMS.identifier)) for d in datasets} == {str(d) for d in datasets}
+    files = set(catalog.subjects(RDF.type, DCAT.Distribution))
+    assert files and all(str(f).startswith(base + "dataset#") for f in files)
+    assert set(catalog.objects(None, DCAT.contactPoint)) == {URIRef(base + "catalog#contact")}
+    ours = ("https://w3id.org/cap-ptce/catalog", "https://w3id.org/cap-ptce/dataset")
+    named = {str(term) for triple in catalog for term in triple if isinstance(term, (URIRef, Literal))}
+    assert not [term for term in named if term.startswith(ours)]
+    # what the parts are about keeps its permanent IRI
+    assert URIRef("https://w3id.org/cap-ptce/def") in set(catalog.objects(part_iri("grille", base), DCTERMS.conformsTo))
+    page = client.get("/catalog.fr.html").get_data(as_text=True)
+    structured = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert structured["@id"] == base + "catalog"
+    assert {dataset["@id"] for dataset in structured["dataset"]} == {str(d) for d in datasets}
 
 
 def test_every_graph_the_knowledge_base_derives_resolves_to_what_it_holds(client):

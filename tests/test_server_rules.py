@@ -30,6 +30,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, RDF
 from werkzeug.http import parse_options_header
 
 from cap_ptce.cli import main
@@ -425,9 +426,12 @@ def test_the_answers_are_those_a_client_needs(app_client):
 
 
 def _published_iris(docroot: Path) -> set[str]:
-    """Every IRI under the base (and under w3id for the grid) that the published dump names, fragments aside."""
+    """Every IRI under the base (and under w3id for the grid) that the published dump names, and the catalogue's
+    own (its pages and files aside), fragments aside."""
     dump = Graph().parse(docroot / BASE_PATH.strip("/") / "telechargements" / "cap-ptce.nt", format="nt")
+    catalog = Graph().parse(docroot / BASE_PATH.strip("/") / "catalog.nt", format="nt")
     iris = {str(term).split("#", 1)[0] for triple in dump for term in triple if isinstance(term, URIRef)}
+    iris |= {str(s).split("#", 1)[0] for s in catalog.subjects() if str(s).startswith((W3ID, BASE_IRI))}
     return {iri for iri in iris if iri.startswith((W3ID, BASE_IRI))}
 
 
@@ -444,6 +448,7 @@ def test_every_iri_of_the_dump_resolves_on_the_app_and_the_servers(docroot, app_
     iris = _published_iris(docroot)
     assert len(iris) > 250
     assert f"{W3ID}def/0.1.0" in iris and f"{BASE_IRI}projet/{PROJECT}/territoire" in iris
+    assert {f"{BASE_IRI}catalog", f"{BASE_IRI}dataset"} <= iris  # the publication's own, under its base
 
     def on_app(url, accept):
         path = "/" + url.split("#")[0].replace(W3ID, "").replace(BASE_IRI, "").replace("http://localhost/", "")
@@ -500,6 +505,17 @@ def test_the_turtle_describes_the_iri(server):
     see_other = _get(server + "grille/question/q01", "text/turtle")
     turtle = _get(urljoin(see_other.url, see_other.headers["Location"]))
     assert (iri, None, None) in Graph().parse(data=turtle.text, format="turtle")
+
+
+def test_the_catalogue_is_named_under_the_base_it_is_served_at(server, app_client):
+    """The catalogue's IRI (not CAP PTCE's own under w3id) is what its document describes, on the three."""
+    iri = URIRef(BASE_IRI + "catalog")
+    see_other = _get(server + "catalog", "text/turtle")
+    assert see_other.status_code == 303
+    document = _get(urljoin(see_other.url, see_other.headers["Location"]))
+    assert (iri, RDF.type, DCAT.Catalog) in Graph().parse(data=document.text, format="turtle")
+    assert f'<{iri}>; rel="describes"' in document.headers["Link"]
+    assert f'<{iri}>; rel="describes"' in app_client.get("/catalog.ttl").headers["Link"]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,13 @@ description, media type and format (IANA and EU authority IRIs), size, SHA-256
 checksum and planned availability. The whole dataset (``…/dataset``) is
 described for VoID readers only (figures measured on the data, vocabularies,
 examples, SPARQL endpoint, dumps, URI space). The grid's text is attributed to
-the Institut Godin. The register of real PTCEs is a part of its own, with the
+the Institut Godin.
+
+The catalogue, its datasets, their files and the contact point are this
+publication's: they are named under the publication's base (``Publication.site``),
+so that a publisher's catalogue never takes the identifiers of CAP PTCE's own
+(``https://w3id.org/cap-ptce/catalog``, ``…/dataset#corpus``). The grid, the
+ontology and the shapes they describe keep their permanent w3id IRIs. The register of real PTCEs is a part of its own, with the
 documents its facts come from as ``dct:source``: the one part of real data.
 """
 
@@ -40,6 +46,9 @@ __all__ = [
     "statistics_of",
     "CATALOG_IRI",
     "DATASET_IRI",
+    "catalog_iri",
+    "contact_iri",
+    "dataset_iri",
     "catalog_graph",
     "download_path",
     "part_iri",
@@ -52,9 +61,26 @@ __all__ = [
     "serialize_dataset",
 ]
 
-CATALOG_IRI = URIRef(BASE + "catalog")
-CONTACT_IRI = URIRef(BASE + "catalog#contact")
-DATASET_IRI = URIRef(BASE + "dataset")
+
+def catalog_iri(base: str = BASE) -> URIRef:
+    """The catalogue published under ``base`` (a base IRI with its final slash)."""
+    return URIRef(base + "catalog")
+
+
+def contact_iri(base: str = BASE) -> URIRef:
+    """The contact point of the catalogue published under ``base``."""
+    return URIRef(base + "catalog#contact")
+
+
+def dataset_iri(base: str = BASE) -> URIRef:
+    """The whole dataset published under ``base``: its parts are fragments of it."""
+    return URIRef(base + "dataset")
+
+
+# CAP PTCE's own publication, under w3id (the default base).
+CATALOG_IRI = catalog_iri()
+CONTACT_IRI = contact_iri()
+DATASET_IRI = dataset_iri()
 WHOLE = "cap-ptce"  # file stem of the whole dataset's downloads
 # DCAT-AP 2 (what data.gouv.fr and data.europa.eu harvest): the version is owl:versionInfo.
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -145,12 +171,15 @@ def download_path(part_id: str, suffix: str) -> str:
     return f"/telechargements/{part_id}.{suffix.lstrip('.')}"
 
 
-def part_iri(part_id: str) -> URIRef:
-    return DATASET_IRI if part_id == WHOLE else URIRef(f"{DATASET_IRI}#{part_id}")
+def part_iri(part_id: str, base: str = BASE) -> URIRef:
+    """The dataset of a part (the whole dataset for :data:`WHOLE`) published under ``base``."""
+    whole = dataset_iri(base)
+    return whole if part_id == WHOLE else URIRef(f"{whole}#{part_id}")
 
 
-def distribution_iri(part_id: str, suffix: str) -> URIRef:
-    return URIRef(f"{DATASET_IRI}#{part_id}-{suffix.lstrip('.')}")
+def distribution_iri(part_id: str, suffix: str, base: str = BASE) -> URIRef:
+    """A file of a part published under ``base``."""
+    return URIRef(f"{dataset_iri(base)}#{part_id}-{suffix.lstrip('.')}")
 
 
 def _texts(graph: Graph, subject, predicate, texts: dict[str, str]) -> None:
@@ -186,7 +215,7 @@ def _download_url(pub: Publication, part_id: str, suffix: str) -> URIRef:
 
 def _add_distribution(g: Graph, pub: Publication, part: Part, fmt: Format, files: FileReader | None) -> URIRef:
     """One file of a part: what it holds, where, in which format, its size and checksum, how long it stays."""
-    dist = distribution_iri(part.id, fmt.suffix)
+    dist = distribution_iri(part.id, fmt.suffix, pub.site)
     url = _download_url(pub, part.id, fmt.suffix)
     g.add((dist, RDF.type, DCAT.Distribution))
     g.add((dist, DCTERMS.identifier, Literal(str(dist))))
@@ -215,13 +244,14 @@ def _add_agents(g: Graph, pub: Publication) -> URIRef:
     publisher = URIRef(pub.publisher_iri)
     g.add((publisher, RDF.type, FOAF.Organization))
     g.add((publisher, FOAF.name, Literal(pub.publisher)))
-    g.add((CONTACT_IRI, RDF.type, VCARD.Organization))
-    g.add((CONTACT_IRI, VCARD.fn, Literal(pub.publisher)))
+    point = contact_iri(pub.site)
+    g.add((point, RDF.type, VCARD.Organization))
+    g.add((point, VCARD.fn, Literal(pub.publisher)))
     contact = pub.contact or pub.site
     if "@" in contact and not contact.startswith(("http:", "https:")):
-        g.add((CONTACT_IRI, VCARD.hasEmail, URIRef(contact if contact.startswith("mailto:") else "mailto:" + contact)))
+        g.add((point, VCARD.hasEmail, URIRef(contact if contact.startswith("mailto:") else "mailto:" + contact)))
     else:
-        g.add((CONTACT_IRI, VCARD.hasURL, URIRef(contact)))
+        g.add((point, VCARD.hasURL, URIRef(contact)))
     g.add((URIRef(pub.license), RDF.type, DCTERMS.LicenseDocument))
     if pub.license_label:
         g.add((URIRef(pub.license), RDFS.label, Literal(pub.license_label)))
@@ -230,12 +260,13 @@ def _add_agents(g: Graph, pub: Publication) -> URIRef:
 
 def _add_dcat(g: Graph, node: URIRef, pub: Publication, publisher: URIRef) -> None:
     """What every catalogued dataset says: identifier, licence, publisher, contact, dates, coverage, themes…"""
+    issued, modified = pub.issued, pub.modified
     g.add((node, RDF.type, DCAT.Dataset))
     g.add((node, DCTERMS.identifier, Literal(str(node))))
     g.add((node, DCTERMS.publisher, publisher))
-    g.add((node, DCAT.contactPoint, CONTACT_IRI))
-    g.add((node, DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)))
-    g.add((node, DCTERMS.modified, Literal(pub.modified, datatype=XSD.date)))
+    g.add((node, DCAT.contactPoint, contact_iri(pub.site)))
+    g.add((node, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    g.add((node, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     g.add((node, DCTERMS.spatial, URIRef(EU + "country/FRA")))
     g.add((node, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")))
     for language in LANGUAGE_CODES:
@@ -283,7 +314,7 @@ def creator_of(part: Part, pub: Publication) -> tuple[URIRef, str]:
 
 def _add_part(g: Graph, pub: Publication, part: Part, publisher: URIRef, files: FileReader | None) -> URIRef:
     """A part as a DCAT dataset of its own (and a VoID subset of the whole), with one distribution per file."""
-    node = part_iri(part.id)
+    node = part_iri(part.id, pub.site)
     _add_dcat(g, node, pub, publisher)
     _add_void(g, node, pub, part)
     g.add((node, DCAT.landingPage, URIRef(pub.site.rstrip("/") + part.landing)))
@@ -335,7 +366,8 @@ def catalog_graph(
     for prefix, namespace in (("adms", ADMS), ("spdx", SPDX), ("vcard", VCARD), ("dcatap", DCATAP)):
         g.bind(prefix, namespace)
     publisher = _add_agents(g, pub)
-    catalog = CATALOG_IRI
+    catalog = catalog_iri(pub.site)
+    issued, modified = pub.issued, pub.modified
     g.add((catalog, RDF.type, DCAT.Catalog))
     _texts(g, catalog, DCTERMS.title, texts("dcat.title"))
     _texts(g, catalog, DCTERMS.description, texts("dcat.description"))
@@ -343,8 +375,8 @@ def catalog_graph(
         (DCTERMS.publisher, publisher),
         (DCTERMS.license, URIRef(pub.license)),
         (FOAF.homepage, URIRef(pub.site)),
-        (DCTERMS.issued, Literal(pub.issued, datatype=XSD.date)),
-        (DCTERMS.modified, Literal(pub.modified, datatype=XSD.date)),
+        (DCTERMS.issued, Literal(issued, datatype=XSD.date)),
+        (DCTERMS.modified, Literal(modified, datatype=XSD.date)),
         (DCAT.themeTaxonomy, URIRef(EU + "data-theme")),
     ):
         g.add((catalog, prop, value))
@@ -372,12 +404,12 @@ def _add_whole(g: Graph, parts: Sequence[Part], pub: Publication, figures: Stati
         statistics=figures,
         uri_spaces=tuple(dict.fromkeys(space for part in parts for space in part.uri_spaces)),
     )
-    node = part_iri(WHOLE)
+    node = part_iri(WHOLE, pub.site)
     _add_void(g, node, pub, whole)
     for fmt in (*_formats(), *QUAD_FORMATS):
         g.add((node, VOID.dataDump, _download_url(pub, WHOLE, fmt.suffix)))
     for part in parts:
-        g.add((node, VOID.subset, part_iri(part.id)))
+        g.add((node, VOID.subset, part_iri(part.id, pub.site)))
     return node
 
 

@@ -31,6 +31,7 @@ from ..rdf.negotiation import HTML, Representation, link_header, offered_types, 
 __all__ = [
     "UNDER_BASE",
     "UNDER_BASE_PATTERN",
+    "PUBLICATION_STEMS",
     "Step",
     "CLASSES",
     "OVER",
@@ -152,14 +153,17 @@ def table_link_value(page: str) -> str:
 
 
 # What is named under the deployment's base (BASE_IRI): the projects and the organisations their actors are
-# (``organisation/siren/…``, ``organisation/rna/…``); the rest is the grid's, under w3id.
+# (``organisation/siren/…``, ``organisation/rna/…``), and the publication itself, the catalogue and the dataset
+# (:data:`PUBLICATION_STEMS`); the rest is the grid's, under w3id.
 UNDER_BASE = ("projet/", "organisation/siren/", "organisation/rna/")
-UNDER_BASE_PATTERN = "(?:projet|organisation/siren|organisation/rna)/"  # the same, for the servers' rules
+PUBLICATION_STEMS = ("catalog", "dataset")
+# The same, for the servers' rules: a prefix of the path under the base (the stems are whole paths).
+UNDER_BASE_PATTERN = "(?:(?:projet|organisation/siren|organisation/rna)/|(?:catalog|dataset)$)"
 
 
 def describes_prefix(stem: str, base_iri: str) -> str:
     """The IRI prefix of the thing whose documents are under ``stem``: see :data:`UNDER_BASE`."""
-    return base_iri if stem.startswith(UNDER_BASE) else BASE
+    return base_iri if stem.startswith(UNDER_BASE) or stem in PUBLICATION_STEMS else BASE
 
 
 # The 406's text as a file of the site: Apache sends a text given in its rules as ISO-8859-1 HTML.

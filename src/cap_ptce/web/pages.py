@@ -97,6 +97,7 @@ def find_resource(path: str) -> Resource:
         is_thing=site.is_thing,
         project_part=site.project_part,
         organisation_iri=lambda key: getattr(site.organisation(key), "iri", None),
+        base=links.base_iri(site.config),
     )
 
 

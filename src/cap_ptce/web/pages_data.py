@@ -15,7 +15,7 @@ from ..dossier.render import render_body
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES, t
 from ..project import graph_to_data
-from ..publish.catalog import CATALOG_IRI, KEYWORDS, QUAD_FORMATS, WHOLE, creator_of, download_path, part_iri
+from ..publish.catalog import KEYWORDS, QUAD_FORMATS, WHOLE, catalog_iri, creator_of, download_path, part_iri
 from ..publish.parts import register_calls
 from ..rdf.describe import describe
 from ..rdf.namespaces import CAP
@@ -41,15 +41,16 @@ def _downloads(part_id: str, *, csv: bool = False, quads: bool = False) -> list[
 def catalog(resource: Resource, lang: str):
     site = get_site()
     p = presenter(lang)
+    base = site.publication.site
     triples = {
-        part_id: int(site.catalog.value(part_iri(part_id), VOID.triples))
+        part_id: int(site.catalog.value(part_iri(part_id, base), VOID.triples))
         for part_id in [WHOLE, *(part.id for part in site.catalog_parts)]
     }
     datasets = [
         {
             "id": WHOLE,
-            "title": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.title))[0],
-            "description": p.pick(site.catalog.objects(part_iri(WHOLE), DCTERMS.description))[0],
+            "title": p.pick(site.catalog.objects(part_iri(WHOLE, base), DCTERMS.title))[0],
+            "description": p.pick(site.catalog.objects(part_iri(WHOLE, base), DCTERMS.description))[0],
             "triples": triples[WHOLE],
             "downloads": _downloads(WHOLE, quads=True),
         }
@@ -90,7 +91,7 @@ def schema_org_catalog(site, lang: str) -> dict:
     for part in site.catalog_parts:
         dataset = {
             "@type": "Dataset",
-            "@id": str(part_iri(part.id)),
+            "@id": str(part_iri(part.id, pub.site)),
             "name": part.title[lang],
             "description": part.description[lang],
             "url": pub.site.rstrip("/") + links.html_document(part.landing, lang),
@@ -119,7 +120,7 @@ def schema_org_catalog(site, lang: str) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "DataCatalog",
-        "@id": str(CATALOG_IRI),
+        "@id": str(catalog_iri(pub.site)),
         "name": t("dcat.title", lang),
         "description": t("dcat.description", lang),
         "url": pub.site.rstrip("/") + links.html_document("/catalog", lang),

@@ -21,6 +21,7 @@ from ..errors import NotFoundError
 from ..grid import Grid, load_grid
 from ..i18n.suggest import nearest
 from ..publish.parts import current_versions, frozen_release, frozen_versions
+from ..publish.static_rules import PUBLICATION_STEMS
 from ..rdf.namespaces import BASE
 from ..rdf.negotiation import Representation, representations
 
@@ -157,15 +158,19 @@ def resolve(
     is_thing: Callable[[URIRef], bool],
     project_part: Callable[[str], tuple[str, str] | None] = lambda path: None,
     organisation_iri: Callable[[str], URIRef | None] = lambda key: None,
+    base: str = BASE,
 ) -> Resource:
     """The resource at ``path``.
 
     ``project_iri`` gives a project's IRI (None: no such project); ``project_part``
     gives, for the path of a part of a project (its actors, actions…), the
     project's id and the part's anchor on the project's page (None: no such part);
-    ``organisation_iri`` gives the IRI of an organisation ``siren/…`` or ``rna/…``.
+    ``organisation_iri`` gives the IRI of an organisation ``siren/…`` or ``rna/…``;
+    ``base`` is the deployment's base, under which the catalogue and the dataset are named.
     """
     found = resolve_grid_path(path)
+    if found is not None and found.path.lstrip("/") in PUBLICATION_STEMS:  # this publication's, not the grid's
+        return replace(found, iri=URIRef(base + found.path.lstrip("/")))
     if found is not None:
         return found
     if _NOT_IN_AN_IRI.search(path):  # nothing we publish has such a name; rdflib would warn on each one
