@@ -530,3 +530,36 @@ def test_a_publisher_of_its_own_is_credited_with_its_corpus_only(tmp_path):
     made = {dataset["@id"].rsplit("#", 1)[1]: dataset["creator"]["@id"] for dataset in structured["dataset"]}
     godin = "https://w3id.org/cap-ptce/organisation/institut-godin"
     assert made == {**dict.fromkeys(creators, str(team)), "grille": godin, "corpus": observatory}
+
+
+def test_the_corpus_and_the_register_are_dated_by_their_descriptions_and_the_grid_by_its_own(tmp_path):
+    """A harvester sees a corpus change when its descriptions do, not on the grid's date; so does a search engine."""
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from cap_ptce.resources import data_dir
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(data_dir("corpus") / "emplois-sud-reunion.yaml", corpus)
+    description = corpus / "emplois-sud-reunion.yaml"
+    description.write_text(re.sub(r"(?m)^mise_a_jour: .*$", "mise_a_jour: 2027-03-09", description.read_text()))
+    client = create_app({"TESTING": True, "CORPUS": str(corpus)}).test_client()
+    catalog = Graph().parse(data=client.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+
+    def day(node, prop=DCTERMS.modified) -> str:
+        return str(catalog.value(node, prop))
+
+    grid = load_grid().modified.isoformat()
+    assert grid < "2027-03-09"
+    assert (day(part_iri("corpus")), day(part_iri("corpus"), DCTERMS.issued)) == ("2027-03-09", "2027-03-09")
+    poles = Path(__file__).resolve().parents[1] / "registre" / "poles"
+    register = [re.search(r"(?m)^mise_a_jour: (\S+)", pole.read_text()).group(1) for pole in poles.glob("*.yaml")]
+    assert day(part_iri("registre")) == max(register) and day(part_iri("registre"), DCTERMS.issued) == min(register)
+    assert {day(part_iri(part)) for part in ("grille", "ontologie", "controles")} == {grid}
+    assert day(CATALOG_IRI) == "2027-03-09"
+    sitemap = ET.fromstring(client.get("/sitemap.xml").get_data())
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    lastmod = {url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns) for url in sitemap}
+    assert lastmod["https://w3id.org/cap-ptce/projet/emplois-sud-reunion.fr.html"] == "2027-03-09"
+    assert lastmod["https://w3id.org/cap-ptce/def.en.html"] == grid

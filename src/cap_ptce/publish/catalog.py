@@ -50,6 +50,7 @@ __all__ = [
     "contact_iri",
     "dataset_iri",
     "catalog_graph",
+    "dates_of",
     "download_path",
     "part_iri",
     "creator_of",
@@ -139,6 +140,9 @@ class Part:
     # Where the IRIs of its resources start (void:uriSpace): w3id for the grid, the ontology and the shapes;
     # the site's base for descriptions, whose projects and organisations are named under it.
     uri_spaces: tuple[str, ...] = (BASE,)
+    # When it was first issued and last changed; None: the publication's dates (the grid's, for the grid's parts).
+    issued: date | None = None
+    modified: date | None = None
 
     def figures(self) -> Statistics:
         """The part's statistics: as given, or measured on its graph."""
@@ -258,9 +262,16 @@ def _add_agents(g: Graph, pub: Publication) -> URIRef:
     return publisher
 
 
-def _add_dcat(g: Graph, node: URIRef, pub: Publication, publisher: URIRef) -> None:
+def dates_of(parts: Sequence[Part], pub: Publication) -> tuple[date, date]:
+    """When the first of ``parts`` was issued and the last changed (the publication's dates where a part has none)."""
+    issued = [part.issued or pub.issued for part in parts] or [pub.issued]
+    modified = [part.modified or pub.modified for part in parts] or [pub.modified]
+    return min(issued), max(modified)
+
+
+def _add_dcat(g: Graph, node: URIRef, pub: Publication, publisher: URIRef, part: Part) -> None:
     """What every catalogued dataset says: identifier, licence, publisher, contact, dates, coverage, themes…"""
-    issued, modified = pub.issued, pub.modified
+    issued, modified = dates_of([part], pub)
     g.add((node, RDF.type, DCAT.Dataset))
     g.add((node, DCTERMS.identifier, Literal(str(node))))
     g.add((node, DCTERMS.publisher, publisher))
@@ -315,7 +326,7 @@ def creator_of(part: Part, pub: Publication) -> tuple[URIRef, str]:
 def _add_part(g: Graph, pub: Publication, part: Part, publisher: URIRef, files: FileReader | None) -> URIRef:
     """A part as a DCAT dataset of its own (and a VoID subset of the whole), with one distribution per file."""
     node = part_iri(part.id, pub.site)
-    _add_dcat(g, node, pub, publisher)
+    _add_dcat(g, node, pub, publisher, part)
     _add_void(g, node, pub, part)
     g.add((node, DCAT.landingPage, URIRef(pub.site.rstrip("/") + part.landing)))
     if part.version:
@@ -367,7 +378,7 @@ def catalog_graph(
         g.bind(prefix, namespace)
     publisher = _add_agents(g, pub)
     catalog = catalog_iri(pub.site)
-    issued, modified = pub.issued, pub.modified
+    issued, modified = dates_of(parts, pub)  # the catalogue changes when any of its datasets does
     g.add((catalog, RDF.type, DCAT.Catalog))
     _texts(g, catalog, DCTERMS.title, texts("dcat.title"))
     _texts(g, catalog, DCTERMS.description, texts("dcat.description"))

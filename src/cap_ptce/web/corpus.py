@@ -10,11 +10,12 @@ from a question, a concept or a public scheme to the projects that use it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pyoxigraph as ox
 from flask import current_app
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ..i18n import texts
 from ..i18n.folding import fold
@@ -22,6 +23,7 @@ from ..publish.catalog import Statistics, vocabularies_of
 from ..rdf.namespaces import CAP, GRILLE, IGEO, SCHEMA, VOCAB, bind_prefixes
 from ..store import DERIVED_GRAPHS, ORGANISATIONS_GRAPH, PLACES_GRAPH, REFERENCE_GRAPHS
 from ..store.parts import ALL_QUADS, DERIVED_BY_POLE, IN_REGISTER, PART_QUADS
+from ..store.provenance import PROVENANCE_GRAPH
 from .links import base_iri
 
 __all__ = [
@@ -67,6 +69,20 @@ class ProjectRef:
     name: str
     register: bool = False
     fictional: bool = False
+    # When its content last changed: the description's own date (``mise_a_jour``, dcterms:modified), else the
+    # day it was loaded into the knowledge base (its provenance record); None where neither is known.
+    modified: date | None = None
+
+
+def _day(row: dict, *names: str) -> date | None:
+    """The date of the first of ``names`` that ``row`` binds to a date or date-time (None: none does)."""
+    for name in names:
+        if name in row:
+            try:
+                return date.fromisoformat(row[name].value[:10])
+            except ValueError:  # not a date: the next source
+                continue
+    return None
 
 
 def project_iri(project_id: str) -> URIRef:
@@ -84,7 +100,8 @@ def _refs(rows) -> list[ProjectRef]:
         iri = row["project"].value
         if iri.startswith(prefix) and "/" not in iri[len(prefix) :]:
             name = row["name"].value if "name" in row else iri[len(prefix) :]
-            ref = ProjectRef(iri[len(prefix) :], URIRef(iri), name, "register" in row, "fictional" in row)
+            modified = _day(row, "changed", "loaded")
+            ref = ProjectRef(iri[len(prefix) :], URIRef(iri), name, "register" in row, "fictional" in row, modified)
             found.setdefault(iri, ref)
     return sorted(found.values(), key=lambda ref: (fold(ref.name), ref.name, ref.id))
 
@@ -93,10 +110,12 @@ def list_projects() -> list[ProjectRef]:
     """Every project of the knowledge base under this deployment's base, by name."""
     rows = _select(f"""
         SELECT ?project (SAMPLE(?label) AS ?name) (SAMPLE(?in_register) AS ?register)
-               (SAMPLE(?made_up) AS ?fictional) WHERE {{
+               (SAMPLE(?made_up) AS ?fictional) (MAX(STR(?own)) AS ?changed) (MAX(STR(?at)) AS ?loaded) WHERE {{
           GRAPH ?g {{ ?project a <{CAP.Project}> OPTIONAL {{ ?project {_NAME} ?label }}
-                      OPTIONAL {{ ?project <{CAP.fictional}> true BIND(true AS ?made_up) }} }}
+                      OPTIONAL {{ ?project <{CAP.fictional}> true BIND(true AS ?made_up) }}
+                      OPTIONAL {{ ?project <{DCTERMS.modified}> ?own }} }}
           OPTIONAL {{ {IN_REGISTER} BIND(true AS ?in_register) }}
+          OPTIONAL {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?g <{FOAF.primaryTopic}> ?project ; <{PROV.generatedAtTime}> ?at }} }}
         }} GROUP BY ?project""")
     return _refs(rows)
 

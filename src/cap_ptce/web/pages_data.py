@@ -103,8 +103,8 @@ def schema_org_catalog(site, lang: str) -> dict:
             "publisher": publisher,
             "spatialCoverage": {"@type": "Place", "name": "France"},
             "temporalCoverage": f"{pub.start.isoformat()}/..",
-            "datePublished": pub.issued.isoformat(),
-            "dateModified": pub.modified.isoformat(),
+            "datePublished": (part.issued or pub.issued).isoformat(),
+            "dateModified": (part.modified or pub.modified).isoformat(),
             "distribution": [
                 {
                     "@type": "DataDownload",

@@ -200,10 +200,19 @@ class Site:
                 availability=PART_FACTS[part_id].get("availability", "STABLE"),
                 sources=register_sources() if part_id == "registre" else (),
                 uri_spaces=(links.base_iri(self.config),) if part_id in _DESCRIPTIONS else (BASE,),
+                **self._dates(part_id),
             )
             for part_id, (_, title, description) in PART_TITLES.items()
             if part_id in graphs
         )
+
+    def _dates(self, part_id: str) -> dict:
+        """A part of descriptions is issued and modified when its oldest and newest descriptions are dated
+        (:attr:`corpus.ProjectRef.modified`); the grid's parts keep the publication's dates (the grid's)."""
+        if part_id not in _DESCRIPTIONS:
+            return {}
+        days = [ref.modified for ref in self.projects if ref.register == (part_id == "registre") and ref.modified]
+        return {"issued": min(days), "modified": max(days)} if days else {}
 
     def _by_project(self, part_id: str) -> bool:
         """Whether the part is CAP PTCE's own: the ontology, the shapes, and the register and sample corpus it
