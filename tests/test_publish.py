@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT
 
 from cap_ptce.cli import main
 from cap_ptce.publish.server_rules import apache_rules, media_types, nginx_rules
-from cap_ptce.publish.static import prepare_folder
+from cap_ptce.publish.static import check_folder, staging_folder, swap_in
 from cap_ptce.resources import data_dir
 from pages_helpers import Page
 
@@ -167,10 +167,10 @@ def test_rules_know_every_media_type_of_the_site(site):
 
 def test_publishing_again_into_a_site_of_ours_replaces_it(site, tmp_path):
     assert (site / ".cap-ptce-site").is_file()
-    out = tmp_path / "site"
-    prepare_folder(out)
+    out = check_folder(tmp_path / "site")
+    swap_in(staging_folder(out), out)
     (out / "stale.html").write_text("old")
-    prepare_folder(out)
+    swap_in(staging_folder(check_folder(out)), out)
     assert [p.name for p in out.iterdir()] == [".cap-ptce-site"]
 
 

@@ -13,6 +13,7 @@ links point at the documents, never at the extensionless IRIs.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from ..rdf.negotiation import representations
 from .server_rules import apache_rules, nginx_rules
 from .static_rules import NOT_ACCEPTABLE_FILE, not_acceptable_text
 
-__all__ = ["PublishReport", "check_base", "prepare_folder", "write_site"]
+__all__ = ["PublishReport", "check_base", "check_folder", "staging_folder", "swap_in", "write_site"]
 
 
 @dataclass
@@ -49,26 +50,66 @@ def check_base(base_iri: str) -> str:
     return base_iri.rstrip("/") + "/"
 
 
-def prepare_folder(out_dir: Path) -> Path:
-    """Make ``out_dir`` an empty folder marked as ours; refuse a folder that holds someone else's files."""
+MARK = ".cap-ptce-site"  # the file that marks a folder as written by cap-ptce publish
+
+
+def check_folder(out_dir: Path) -> Path:
+    """``out_dir`` if publishing may replace it: new, empty, or marked as ours; refuse anything else."""
     out_dir = Path(out_dir)
+    if out_dir.is_symlink():
+        raise InputError(
+            f"{out_dir} est un lien symbolique / is a symbolic link",
+            hint="publier dans un dossier nouveau puis faire pointer le lien dessus / "
+            "publish into a new folder, then point the link at it",
+        )
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(
             f"{out_dir} existe et n’est pas un dossier / exists and is not a folder",
             hint="choisir un dossier nouveau ou vide / choose a new or empty folder",
         )
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / ".cap-ptce-site").exists():
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARK).exists():
         raise InputError(
             f"{out_dir} n’est pas vide et n’a pas été écrit par cap-ptce publish "
             "/ is not empty and was not written by cap-ptce publish",
             hint="choisir un dossier nouveau ou vide, pour ne rien écraser / "
             "choose a new or empty folder, so that nothing of yours is overwritten",
         )
-    if out_dir.is_dir():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
-    (out_dir / ".cap-ptce-site").write_text("written by cap-ptce publish\n", encoding="utf-8")
     return out_dir
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """A new folder beside ``out_dir`` (same parent, so that a rename moves it in), marked as ours."""
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.nouveau-", dir=out_dir.parent))
+    except OSError as error:
+        raise InputError(
+            f"impossible d’écrire à côté de / cannot write beside {out_dir}: {error.strerror}",
+            hint="le dossier parent doit être accessible en écriture / the parent folder must be writable",
+        ) from error
+    staging.chmod(0o755)  # mkdtemp makes it private; a web server reads the site as another user
+    (staging / MARK).write_text("written by cap-ptce publish\n", encoding="utf-8")
+    return staging
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Put the site built in ``staging`` at ``out_dir``: the old site is there until two renames away.
+
+    The old folder is renamed aside, the new one renamed in, then the old one is
+    removed: a reader finds the old site or the new one, except between the two
+    renames. (A symbolic link switched with one rename would leave no gap at all.)
+    """
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.ancien-", dir=out_dir.parent))
+    out_dir.rename(backup)  # onto the empty folder just made: rename(2) replaces an empty directory
+    try:
+        staging.rename(out_dir)
+    except OSError:
+        backup.rename(out_dir)  # the old site goes back where it was
+        raise
+    shutil.rmtree(backup)
 
 
 def _fetch(client, path: str) -> bytes:
@@ -108,8 +149,33 @@ def write_site(
     """Write every document of ``paths`` as ``client`` serves it, then the index, the 404 and the server rules.
 
     ``aliases``: root-relative paths of pages that have one address per language, with their document.
+    The site is built in a folder beside ``out_dir`` and swapped in at the end (:func:`swap_in`): a site
+    published there before is served whole until then, and stays as it was if the build fails.
     """
-    out_dir = prepare_folder(out_dir)
+    out_dir = check_folder(out_dir)
+    staging = staging_folder(out_dir)
+    try:
+        report = _write_all(
+            client,
+            paths,
+            staging,
+            base_iri=base_iri,
+            default_lang=default_lang,
+            not_found_page=not_found_page,
+            aliases=aliases,
+        )
+        swap_in(staging, out_dir)
+    finally:
+        if staging.exists():  # the build failed: nothing of it is left behind
+            shutil.rmtree(staging)
+    report.out_dir = out_dir
+    return report
+
+
+def _write_all(
+    client, paths, out_dir: Path, *, base_iri: str, default_lang: str, not_found_page: bytes, aliases
+) -> PublishReport:
+    """Every document, the index, the 404 page and the server rules, written into ``out_dir``."""
     report = PublishReport(out_dir)
     for path in paths:
         _write(out_dir, path, _fetch(client, path), report)

@@ -1,0 +1,90 @@
+"""Publishing again into the folder a web server serves: the old site stays whole until the new one is swapped in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cap_ptce.errors import InputError
+from cap_ptce.publish.static import write_site
+
+PATHS = ("/index.fr.html", "/index.en.html", "/grille/question/q01.ttl")
+
+
+class Answer:
+    def __init__(self, status: int, body: bytes):
+        self.status_code, self._body = status, body
+
+    def get_data(self) -> bytes:
+        return self._body
+
+
+class App:
+    """Answers every path with ``edition`` in its body; ``during`` is called before each answer."""
+
+    def __init__(self, edition: str, during=lambda path: None, broken: str | None = None):
+        self.edition, self.during, self.broken = edition, during, broken
+
+    def get(self, path: str) -> Answer:
+        self.during(path)
+        if path == self.broken:
+            return Answer(500, b"")
+        return Answer(200, f"{self.edition} {path}".encode())
+
+
+def publish(client: App, out: Path):
+    return write_site(
+        client, PATHS, out, base_iri="https://example.org/cap-ptce/", default_lang="fr", not_found_page=b"404 page"
+    )
+
+
+def test_the_old_site_is_served_whole_while_the_new_one_is_built(tmp_path):
+    out = tmp_path / "cap-ptce"
+    publish(App("first"), out)
+    (out / "stale.html").write_text("left from the first")
+    old = {path: (out / path.lstrip("/")).read_bytes() for path in (*PATHS, "/index.html", "/404.html")}
+    seen = []
+
+    def still_the_old_site(path: str) -> None:  # a reader between two documents of the new build
+        seen.append(path)
+        assert {p: (out / p.lstrip("/")).read_bytes() for p in old} == old
+
+    report = publish(App("second", still_the_old_site), out)
+    assert seen == list(PATHS)
+    assert report.out_dir == out
+    assert (out / "index.html").read_bytes() == b"second /index.fr.html"
+    assert (out / "404.html").read_bytes() == b"404 page"
+    assert not (out / "stale.html").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["cap-ptce"]  # neither the new folder nor the old one is left
+
+
+def test_a_build_that_fails_leaves_the_old_site_as_it_was(tmp_path):
+    out = tmp_path / "cap-ptce"
+    publish(App("first"), out)
+    with pytest.raises(InputError, match="500"):
+        publish(App("second", broken="/index.en.html"), out)
+    assert (out / "index.html").read_bytes() == b"first /index.fr.html"
+    assert [p.name for p in tmp_path.iterdir()] == ["cap-ptce"]
+
+
+def test_a_folder_of_someone_else_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious")
+    asked = []
+    with pytest.raises(InputError, match="cap-ptce publish"):
+        publish(App("first", asked.append), out)
+    assert asked == [] and [p.name for p in out.iterdir()] == ["thesis.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]
+
+
+def test_a_symbolic_link_is_refused_with_the_way_to_swap_it(tmp_path):
+    target = tmp_path / "v1"
+    publish(App("first"), target)
+    link = tmp_path / "cap-ptce"
+    link.symlink_to(target)
+    with pytest.raises(InputError, match="lien symbolique / is a symbolic link") as refused:
+        publish(App("second"), link)
+    assert "point the link" in refused.value.hint
+    assert (target / "index.html").read_bytes() == b"first /index.fr.html"
