@@ -720,12 +720,13 @@ def test_two_sites_in_one_nginx_keep_apart(docroot, corpus, tmp_path):
         shutil.rmtree(other, ignore_errors=True)
 
 
-@pytest.mark.parametrize("name", ["grille.csv", "cap-ptce.trig"])
+@pytest.mark.parametrize("name", ["telechargements/grille.csv", "telechargements/cap-ptce.trig", "explorateur.csv"])
 def test_a_download_is_an_attachment_as_in_the_app(server, app_client, name):
-    """A publisher's test of 2026-12-06: the app sends its downloads as attachments; the static site did not."""
-    expected = app_client.get(f"/telechargements/{name}").headers["Content-Disposition"]
-    assert expected == f'attachment; filename="{name}"'
-    response = requests.get(f"{server}telechargements/{name}", timeout=30)
+    """A publisher's test of 2026-12-06: the app sends its downloads as attachments; the static site did not.
+    The explorer's table too, as the app sends it since a researcher saw it open as text."""
+    expected = app_client.get(f"/{name}").headers["Content-Disposition"]
+    assert expected == f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
+    response = requests.get(f"{server}{name}", timeout=30)
     assert response.status_code == 200 and response.headers.get("Content-Disposition") == expected
     missing = requests.get(f"{server}telechargements/nulle-part.csv", timeout=30)
     assert missing.status_code == 404 and "Content-Disposition" not in missing.headers

@@ -194,6 +194,7 @@ def document_pattern() -> str:
 
 # Files that are data but not documents of a resource: the downloads and the stylesheet.
 NOT_DOCUMENTS = r"(?:telechargements|static)/"
-# A download (a file of /telechargements/, its name captured): sent as an attachment, as the app sends it.
-DOWNLOAD = r"telechargements/([^/]+)"
+# The files sent as attachments, as the app sends them: the downloads (/telechargements/) and the explorer's table
+# (a spreadsheet's file); the file's name is the first group.
+DOWNLOAD = r"(?:telechargements/|(?=explor(?:ateur|er)\.csv$))([^/]+)"
 assert set(DATA_SUFFIXES) >= {rep.suffix for rep in representations(html=False, csv=True)}
