@@ -12,8 +12,25 @@ from .. import errors
 from ..i18n.suggest import did_you_mean_halves, nearest
 from .brackets import CLOSER_OF, Unbalanced, find_unbalanced
 from .grouping import declared_prefixes, ungrouped_variables
+from .inspect import tokens_at
 
-__all__ = ["syntax_error"]
+__all__ = ["KEYWORDS", "syntax_error"]
+
+# The words of SPARQL 1.1 (query and update), its functions and those Oxigraph reads beyond it (SPARQL 1.2's
+# triple terms, LATERAL, ADJUST): a word the engine refuses that is near one of these is a misspelling of it.
+KEYWORDS = frozenset(
+    """
+    BASE PREFIX SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRIBE ASK FROM NAMED GROUP BY HAVING ORDER ASC DESC
+    LIMIT OFFSET VALUES UNDEF OPTIONAL GRAPH SERVICE SILENT BIND MINUS UNION FILTER NOT IN EXISTS LATERAL TRUE FALSE
+    LOAD CLEAR DROP CREATE ADD MOVE COPY INSERT DELETE DATA WITH USING DEFAULT ALL INTO TO
+    COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR
+    STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
+    ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ
+    NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL
+    ISNUMERIC REGEX SUBSTR REPLACE TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE ADJUST LANGDIR STRLANGDIR HASLANG
+    HASLANGDIR
+    """.split()
+)
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 _MAX_MESSAGE = 300
@@ -49,6 +66,10 @@ def syntax_error(exc: SyntaxError, query: str | None = None) -> errors.QuerySynt
         message = message[:_MAX_MESSAGE].rstrip() + "…"
     line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
     said = _said_otherwise(message, query, line, column) if query is not None else None
+    if said is None and query is not None and line is not None and message.startswith("expected"):
+        misspelt = _misspelt_keyword(query, line, column or 1)
+        if misspelt is not None:
+            said, line, column = misspelt
     grouping = _group_by_advice(message, query) if query is not None else None
     if grouping is not None:
         said, hint = grouping
@@ -73,6 +94,32 @@ def _said_otherwise(message: str, query: str, line: int | None, column: int | No
         used = [found.group(1) or "" for found in _PREFIXED.finditer(before)]
         if used:
             return _unknown_prefix(used[-1], query)
+    return None
+
+
+def _misspelt_keyword(query: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """The last word before where the engine stopped (on its line or the one before) that is no keyword
+    but near one: what it is, with the keyword it is near, and where it is; None when there is none."""
+    lines = query.split("\n")
+    start = sum(len(text) + 1 for text in lines[: max(line - 2, 0)])
+    stop = sum(len(text) + 1 for text in lines[: line - 1]) + column
+    words = [(value, offset) for kind, value, offset in tokens_at(query) if kind == "word" and start <= offset < stop]
+    for value, offset in reversed(words):
+        if (
+            value.upper() in KEYWORDS
+            or value == "a"
+            or query[offset - 1 : offset].isdigit()
+            or query[offset - 1 : offset] == "@"
+        ):
+            continue  # a keyword, a language tag (@fr), the exponent of a number (1e5)
+        meant = nearest(value.upper(), KEYWORDS)
+        if meant is None:
+            return None
+        french, english = did_you_mean_halves(meant)
+        at_line = query.count("\n", 0, offset) + 1
+        at_column = offset - (query.rfind("\n", 0, offset) + 1) + 1
+        said = f"mot inconnu « {value} » : {french} / unknown word '{value}': {english}"
+        return said, at_line, at_column
     return None
 
 
