@@ -461,3 +461,22 @@ def test_guillemets_keep_to_their_words_in_the_html_and_the_pdf():
     data = {"id": "p", "nom": "Pôle « Entraide »", "format": 2}
     html = to_html(build_dossier(data, "fr"))
     assert "Pôle «\u00a0Entraide\u00a0»" in html and "« Entraide »" not in html
+
+
+@pytest.mark.parametrize(
+    ("written", "lang", "shown"),
+    [
+        ("01/2026", "fr", "janvier 2026"),  # printed « 01/2026 » as written, beside others in ISO form
+        ("2026-01", "fr", "janvier 2026"),
+        ("15/03/2024", "fr", "15 mars 2024"),
+        ("2024-03-01", "fr", "1er mars 2024"),
+        ("2024-03-15", "en", "15 March 2024"),
+        ("01/2026", "en", "January 2026"),
+        ("2026", "fr", "2026"),
+    ],
+)
+def test_a_date_is_written_the_readers_way_however_the_file_gives_it(written, lang, shown):
+    data = {**load_description(ESTABLISHED).data, "date_creation": written}
+    label = "Début de la dynamique" if lang == "fr" else "Start of the dynamic"
+    text = to_markdown(build_dossier(data, lang))
+    assert f"**{label}** : {shown}\n" in text or f"**{label}**: {shown}\n" in text

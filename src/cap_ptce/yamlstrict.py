@@ -33,7 +33,7 @@ from yaml.resolver import Resolver
 
 from .errors import InputFileError, YamlError
 
-__all__ = ["LineMap", "Path_", "load_yaml", "no_such_date", "read_text", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = ["LineMap", "Path_", "load_yaml", "no_such_date", "read_text", "MAX_BYTES", "MAX_DEPTH", "MONTH_NAMES"]
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -48,7 +48,8 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _ISO_DATE = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
-_MONTHS = {
+# The months' names, in each language (a date that does not exist is said with them; the dossier writes dates so).
+MONTH_NAMES = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
     "en": "January February March April May June July August September October November December".split(),
 }
@@ -112,7 +113,7 @@ def no_such_date(year: int, month: int, day: int) -> tuple[str, str] | None:
     if not 1 <= month <= 12:
         return f"le mois {month:02d} n'existe pas", f"there is no month {month:02d}"
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        fr, en = _MONTHS["fr"][month - 1], _MONTHS["en"][month - 1]
+        fr, en = MONTH_NAMES["fr"][month - 1], MONTH_NAMES["en"][month - 1]
         return f"il n'y a pas de {day} {fr} {year}", f"there is no {en} {day}, {year}"
     return None
 

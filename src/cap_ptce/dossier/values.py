@@ -17,7 +17,8 @@ from ..geo import load_geography
 from ..grid import Grid
 from ..i18n import t
 from ..project.schema import Field, Kind
-from ..project.values import Unreadable, read_bool, read_number
+from ..project.values import Unreadable, read_bool, read_date, read_number
+from ..yamlstrict import MONTH_NAMES
 
 __all__ = ["Shown", "ValueFormatter", "safe_href", "euros", "number", "unknown_place_words"]
 
@@ -134,8 +135,8 @@ class ValueFormatter:
             return Shown(str(value), href=safe_href(value))
         if kind == Kind.DECIMAL or kind == Kind.INT:
             return Shown(self._quantity(field, value))
-        if isinstance(value, date):
-            return Shown(value.isoformat())
+        if kind in (Kind.DATE, Kind.DATE_SPAN, Kind.MEMBER_SINCE) or isinstance(value, date):
+            return Shown(self._date(value))
         if isinstance(value, bool):
             return Shown(t("value.yes" if value else "value.no", self.lang))
         return Shown(str(value))
@@ -188,6 +189,23 @@ class ValueFormatter:
             return t(f"{area}.{word}", self.lang)
         except KeyError:
             return word
+
+    def _date(self, value) -> str:
+        """A date, a month or a year the reader's way (« 1er mars 2024 », « janvier 2026 »), however the file
+        writes it (2026-01, 01/2026); as written when it is none."""
+        try:
+            lexical, kind = read_date(value)
+        except Unreadable:
+            return str(value)
+        if kind == "gYear":
+            return lexical
+        month = MONTH_NAMES[self.lang][int(lexical[5:7]) - 1]
+        if kind == "gYearMonth":
+            return f"{month} {lexical[:4]}"
+        day = int(lexical[8:10])
+        if self.lang == "fr":
+            return f"{'1er' if day == 1 else day} {month} {lexical[:4]}"
+        return f"{day} {month} {lexical[:4]}"
 
     def _yes_no(self, value) -> str:
         try:
