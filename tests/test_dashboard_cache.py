@@ -27,9 +27,9 @@ def reports(monkeypatch):
     drawn = []
     real = dashboard_view.render_report
 
-    def counted(report, fmt):
+    def counted(report, fmt, **options):
         drawn.append((fmt, tuple(report.filters), report.lang))
-        return real(report, fmt)
+        return real(report, fmt, **options)
 
     monkeypatch.setattr(dashboard_view, "render_report", counted)
     return drawn
@@ -129,10 +129,10 @@ def one_drawing_under_way(monkeypatch):
     real = dashboard_view.render_report
     started = threading.Event()
 
-    def slow(report, fmt):
+    def slow(report, fmt, **options):
         started.set()
         time.sleep(1)
-        return real(report, fmt)
+        return real(report, fmt, **options)
 
     monkeypatch.setattr(dashboard_view, "render_report", slow)
     answers = {}

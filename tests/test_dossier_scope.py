@@ -140,25 +140,57 @@ def test_the_validator_offers_the_dossier_without_comparison(client):
     assert [m for m in re.findall(r'name="format" value="(\w+)"', form)] == ["html", "pdf", "md"]
 
 
-def test_a_dossier_is_drawn_under_the_apps_limit_on_drawings_and_refused_when_none_is_free(app, client):
-    """An operator's test of 2026-12-06: the PDF of the largest description allowed takes 28 s and 600 MB of the
-    server's process; drawn outside the limit on drawings (RENDERS), a few addresses could ask for 32 at once."""
-    renders = app.extensions["cap_ptce.renders"]
-    drawn = []
-    real = renders.draw
-    renders.draw = lambda draw: drawn.append(draw) or real(draw)
+def test_dossiers_have_their_own_limit_taken_before_the_description_is_read_and_pages_keep_theirs(app, client):
+    """An operator's tests of 2026-12-06: the PDF of the largest description allowed took 28 s and 600 MB of the
+    server's process (so dossiers were drawn under the pages' limit, RENDERS); then ten addresses asking for it
+    held every page's turn, a page not drawn yet got 503 after 11 s, and a refusal came only after 26-47 s, the
+    description being read and checked before the wait began. Dossiers now wait for a turn of their own first."""
+    dossiers = app.extensions["cap_ptce.dossiers"]
+    held = [dossiers.slots.acquire(timeout=1) for _ in range(int(app.config["DOSSIERS"]))]
+    dossiers.wait = 0.2
+    read = []
     try:
-        _web_dossier(client)
-    finally:
-        del renders.draw
-    assert len(drawn) == 1
-    held = [renders.slots.acquire(timeout=1) for _ in range(int(app.config["RENDERS"]))]
-    renders.wait = 0.2
-    try:
+        from cap_ptce.web import dossier as dossier_view
+
+        original = dossier_view.read_submission
+        dossier_view.read_submission = lambda: read.append(1) or original()
         data = {"texte": EMERGING.read_text(encoding="utf-8"), "nom": EMERGING.name, "format": "md"}
         busy = client.post("/dossier", data=data)
         assert busy.status_code == 503 and "Retry-After" in busy.headers
+        assert "dossier" in busy.get_json()["message"]
+        assert read == []  # refused before the description was read or checked
+        page = client.get("/projet/tiers-lieu-gueret.fr.html?x=1")  # asked with options: drawn, not cached
+        assert page.status_code == 200  # the pages' turns are not the dossiers'
     finally:
-        renders.wait = float(app.config["RENDER_WAIT"])
+        dossier_view.read_submission = original
+        dossiers.wait = float(app.config["RENDER_WAIT"])
         for _ in held:
-            renders.slots.release()
+            dossiers.slots.release()
+    assert _web_dossier(client)  # a turn free again: drawn
+
+
+def test_the_pdf_is_drawn_in_a_process_of_its_own(app, client, monkeypatch):
+    """The operator's test of 2026-12-06: the server's process grew from 297 MB to 2,105 MB with the PDFs it drew,
+    and kept it. WeasyPrint now runs in a process that ends with each PDF: the server's own never draws one."""
+    from cap_ptce.dossier import render
+
+    def never(html):
+        raise AssertionError("the server's process drew a PDF")
+
+    monkeypatch.setattr(render, "pdf_from_html", never)
+    data = {"texte": EMERGING.read_text(encoding="utf-8"), "nom": EMERGING.name, "format": "pdf"}
+    response = client.post("/dossier", data=data)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert _flat(load_description(EMERGING).data["nom"]) in _flat(_text("pdf", response.get_data()))
+    report = client.get("/tableau-de-bord/rapport.pdf?region=32")  # the dashboards' report too
+    assert report.status_code == 200 and report.get_data().startswith(b"%PDF")
+
+
+def test_a_pdf_that_takes_too_long_is_stopped_and_said_so(app, client):
+    app.config["DOSSIER_TIMEOUT"] = 0.05  # no PDF is drawn so fast: its process is stopped
+    data = {"texte": EMERGING.read_text(encoding="utf-8"), "nom": EMERGING.name, "format": "pdf"}
+    response = client.post("/dossier", data=data)
+    assert response.status_code == 503 and "Retry-After" in response.headers
+    body = response.get_json()
+    assert "PDF" in body["message"] and "html" in body["hint"].lower()
+    assert client.post("/dossier", data={**data, "format": "html"}).status_code == 200

@@ -181,6 +181,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Pages and documents (dashboards and their reports included, and the knowledge bases of the selections' SPARQL endpoints) drawn at once (each is drawn once per version of the store, then served from memory; one asked with options is drawn each time, in its turn); the threads answering the endpoint keep their share of the processor.",
     ),
     Setting(
+        "DOSSIERS",
+        1,
+        int,
+        "Dossiers of descriptions sent (POST /dossier) made at once, apart from the pages' turns (RENDERS): a request waits for its turn (RENDER_WAIT, then 503) before its description is read; each PDF is drawn by a process of its own.",
+    ),
+    Setting(
+        "DOSSIER_TIMEOUT",
+        60.0,
+        float,
+        "Seconds the process drawing a dossier's PDF may take; past it, the process is stopped and the answer is 503 (the dossier in HTML or Markdown is offered instead).",
+    ),
+    Setting(
         "WARM_PAGES",
         True,
         bool,

@@ -34,14 +34,23 @@ def dossier_of(description, lang: str, *, register: bool = False) -> Dossier:
 
 
 def dossier_bytes(
-    description, fmt: str, lang: str, *, report=None, standing=None, register: bool = False, text: str | None = None
+    description,
+    fmt: str,
+    lang: str,
+    *,
+    report=None,
+    standing=None,
+    register: bool = False,
+    text: str | None = None,
+    pdf=None,
 ) -> bytes:
     """A description's dossier in ``fmt`` (html, pdf, md), with its checks and standing as an annex.
 
     ``text``: the description's YAML, whose lines tell which actor (funding…) a check is about: the annex
-    then names it, as its table does (« SCIC Entraide : Code de commune 80000 : … »).
+    then names it, as its table does (« SCIC Entraide : Code de commune 80000 : … »). ``pdf``: what turns
+    the HTML into the PDF (:func:`.render.to_pdf`).
     """
     dossier = dossier_of(description, lang, register=register)
     if report is not None and text is not None and not isinstance(report, Unreadable):
         report = items_named(report, text, description.data, lang)
-    return render_dossier(dossier, fmt, annex=annex_of(report, standing, lang))
+    return render_dossier(dossier, fmt, annex=annex_of(report, standing, lang), pdf=pdf)

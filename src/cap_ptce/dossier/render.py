@@ -102,10 +102,15 @@ def _css_string(text: str) -> str:
     return "".join(ch for ch in text if ch not in '\\"<>\n\r')
 
 
-def to_pdf(dossier: Dossier, *, annex: dict | None = None, today: date | None = None) -> bytes:
-    """The dossier as an A4 PDF with page numbers, through WeasyPrint (fonts and images from the HTML only)."""
+def to_pdf(
+    dossier: Dossier, *, annex: dict | None = None, today: date | None = None, pdf: Callable[[str], bytes] | None = None
+) -> bytes:
+    """The dossier as an A4 PDF with page numbers, through WeasyPrint (fonts and images from the HTML only).
+
+    ``pdf`` turns the HTML into the PDF: by default WeasyPrint in this process (the server gives
+    :func:`.pdf_process.pdf_in_process`)."""
     html = to_html(dossier, annex=annex, today=today, screen=False)
-    return pdf_from_html(html)
+    return (pdf or pdf_from_html)(html)
 
 
 def pdf_from_html(html: str) -> bytes:
@@ -124,12 +129,14 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"nothing is fetched for a dossier: {url[:80]}")
 
 
-def render_dossier(dossier: Dossier, fmt: str, *, annex: dict | None = None) -> bytes:
-    """The dossier in ``fmt`` (html, pdf or md), as bytes."""
+def render_dossier(
+    dossier: Dossier, fmt: str, *, annex: dict | None = None, pdf: Callable[[str], bytes] | None = None
+) -> bytes:
+    """The dossier in ``fmt`` (html, pdf or md), as bytes; ``pdf``: see :func:`to_pdf`."""
     if fmt == "html":
         return to_html(dossier, annex=annex).encode("utf-8")
     if fmt == "pdf":
-        return to_pdf(dossier, annex=annex)
+        return to_pdf(dossier, annex=annex, pdf=pdf)
     if fmt == "md":
         from .markdown import to_markdown
 

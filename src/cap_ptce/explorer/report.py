@@ -11,6 +11,7 @@ by WeasyPrint, through the dossier's writer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -120,8 +121,9 @@ def _md_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_report(report: CorpusReport, fmt: str) -> bytes:
-    """The report in ``fmt`` (html, pdf or md), as bytes."""
+def render_report(report: CorpusReport, fmt: str, *, pdf: Callable[[str], bytes] | None = None) -> bytes:
+    """The report in ``fmt`` (html, pdf or md), as bytes; ``pdf`` turns the HTML into the PDF (by default
+    WeasyPrint in this process; the server gives :func:`cap_ptce.dossier.pdf_process.pdf_in_process`)."""
     if fmt == "html":
         return to_html(report).encode("utf-8")
     if fmt == "md":
@@ -129,7 +131,7 @@ def render_report(report: CorpusReport, fmt: str) -> bytes:
     if fmt == "pdf":
         from ..dossier.render import pdf_from_html
 
-        return pdf_from_html(to_html(report))
+        return (pdf or pdf_from_html)(to_html(report))
     raise ParameterError(
         f"format de rapport inconnu / unknown report format {fmt!r}",
         key="format",

@@ -28,7 +28,7 @@ from flask import Flask, Response, current_app, g, request
 
 from ..errors import ServerBusyError
 
-__all__ = ["DocumentCache", "init_app", "cached", "documents", "limited", "under_limit"]
+__all__ = ["DocumentCache", "init_app", "cached", "documents", "limited", "under_limit", "dossier_turn"]
 
 T = TypeVar("T")
 
@@ -103,16 +103,21 @@ class DocumentCache:
 
 
 class _Renders:
-    """How many documents are drawn at once, and how long a request waits to start drawing."""
+    """How many documents are drawn at once, and how long a request waits to start drawing.
 
-    def __init__(self, at_once: int, wait: float) -> None:
+    ``what``: the French and English words for them in the refusal (« pages », « dossiers »)."""
+
+    def __init__(self, at_once: int, wait: float, what: tuple[str, str] = ("pages", "pages")) -> None:
         self.slots = threading.BoundedSemaphore(max(1, at_once))
         self.wait = wait
+        self.what = what
 
     def draw(self, draw: Callable[[], T]) -> T:
         if not self.slots.acquire(timeout=self.wait):
+            french, english = self.what
             raise ServerBusyError(
-                f"too many pages are being drawn at once; none could start within {self.wait:g} s",
+                f"trop de {french} en cours ; aucune place libérée en {self.wait:g} s / "
+                f"too many {english} are being drawn at once; none could start within {self.wait:g} s",
                 hint="réessayez dans quelques secondes / retry in a few seconds",
             )
         try:
@@ -122,8 +127,10 @@ class _Renders:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its limit on documents drawn at once."""
-    app.extensions["cap_ptce.renders"] = _Renders(int(app.config["RENDERS"]), float(app.config["RENDER_WAIT"]))
+    """Give the app its limits on documents drawn at once: the pages', and the dossiers' of descriptions sent."""
+    wait = float(app.config["RENDER_WAIT"])
+    app.extensions["cap_ptce.renders"] = _Renders(int(app.config["RENDERS"]), wait)
+    app.extensions["cap_ptce.dossiers"] = _Renders(int(app.config["DOSSIERS"]), wait, ("dossiers", "dossiers"))
 
 
 def cached(cache: DocumentCache, key: str, draw: Callable[[], Response], *, limit: bool = True) -> Response:
@@ -149,6 +156,13 @@ def under_limit(work: Callable[[], T]) -> T:
     """``work`` (not a document: a selection's knowledge base, say) under the app's limit on drawings."""
     renders: _Renders = current_app.extensions["cap_ptce.renders"]
     return renders.draw(work)
+
+
+def dossier_turn(work: Callable[[], T]) -> T:
+    """``work`` (a dossier of a description sent: reading it, checking it, drawing it) in one of the dossiers' turns,
+    apart from the pages': a crowd asking for the largest dossiers never holds a page's turn."""
+    dossiers: _Renders = current_app.extensions["cap_ptce.dossiers"]
+    return dossiers.draw(work)
 
 
 def documents() -> DocumentCache:
