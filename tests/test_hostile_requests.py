@@ -212,8 +212,11 @@ def test_a_negotiation_header_too_long_is_refused_before_anything_reads_it(hosti
     response = hostile_app.test_client().get(path, headers={header: "text/turtle" + " " * 20_000 + "x"})
     assert time.monotonic() - started < 1
     assert response.status_code == 431
-    text = response.get_data(as_text=True)
-    assert f"En-tête {header} trop long" in text and f"{header} header too long" in text
+    # JSON, as every refusal made before the app (an operator's test of 2026-12-06 found plain text here)
+    body = response.get_json()
+    assert body["error"] == "RequestHeaderFieldsTooLarge"
+    assert f"En-tête {header} trop long" in body["message"] and f"{header} header too long" in body["message"]
+    assert body["hint"]
     assert all(response.headers.get(name) == value for name, value in SECURITY_HEADERS.items())
 
 

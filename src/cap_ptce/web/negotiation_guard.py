@@ -6,11 +6,14 @@ header's length: measured on a 2-core machine, 2 KB take 0.014 s, 8 KB 0.3 s,
 one request with a long header held a thread for seconds and a few took the
 server offline. Browsers send a few hundred characters; a client listing every
 RDF syntax with weights stays under a thousand. A longer header is answered
-431 here, as plain text that reads no header, with the security headers of
-every answer.
+431 here, as the JSON error object of every refusal made before the app
+(written without reading any header), with the security headers of every
+answer.
 """
 
 from __future__ import annotations
+
+import json
 
 from ..publish.headers import SECURITY_HEADERS
 
@@ -36,14 +39,15 @@ def refuse_long_negotiation_headers(wsgi_app):
 
 def _refuse(key: str, length: int, start_response) -> list[bytes]:
     name = "-".join(part.capitalize() for part in key.removeprefix("HTTP_").split("_"))
-    body = (
-        f"En-tête {name} trop long : {length} caractères, {MAX_NEGOTIATION_HEADER} au plus. "
-        "Ne donner que les formats ou les langues voulus.\n"
-        f"{name} header too long: {length} characters, {MAX_NEGOTIATION_HEADER} at most. "
-        "Give only the formats or languages wanted.\n"
-    ).encode()
+    refusal = {
+        "error": "RequestHeaderFieldsTooLarge",
+        "message": f"En-tête {name} trop long : {length} caractères, {MAX_NEGOTIATION_HEADER} au plus / "
+        f"{name} header too long: {length} characters, {MAX_NEGOTIATION_HEADER} at most",
+        "hint": "ne donner que les formats ou les langues voulus / give only the formats or languages wanted",
+    }
+    body = (json.dumps(refusal, ensure_ascii=False) + "\n").encode("utf-8")
     headers = [
-        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Type", "application/json; charset=utf-8"),
         ("Content-Length", str(len(body))),
         *SECURITY_HEADERS.items(),
     ]
