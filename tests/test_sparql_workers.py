@@ -158,6 +158,28 @@ def test_a_query_past_the_memory_cap_is_stopped_and_the_next_one_answers(tmp_pat
         pool.close()
 
 
+def test_a_worker_stopped_at_the_memory_cap_is_told_in_the_log_not_in_the_engines_bare_lines(tmp_path, capfd, caplog):
+    """An operator's test of 2026-12-06: each abort at QUERY_MEMORY_MB wrote « memory allocation of 7040 bytes
+    failed », « stack backtrace: », « note: run with RUST_BACKTRACE… » on the server's standard error, with no
+    time and nothing saying it was the limit at work."""
+    from cap_ptce.errors import QueryMemoryError
+
+    pool = WorkerPool(snapshot(tmp_path), 1, memory_mib=64)
+    caplog.set_level("INFO", logger="cap_ptce.sparql.pool")
+    try:
+        with pytest.raises(QueryMemoryError):
+            run_csv(pool, HUNGRY)
+        deadline = time.monotonic() + 30  # the relay reads the worker's last lines after its end
+        while time.monotonic() < deadline and not any("64 MiB" in r.getMessage() for r in caplog.records):
+            time.sleep(0.1)
+    finally:
+        pool.close()
+    told = [r.getMessage() for r in caplog.records if "64 MiB" in r.getMessage()]
+    assert len(told) == 1 and "QUERY_MEMORY_MB" in told[0] and "413" in told[0]
+    err = capfd.readouterr().err
+    assert "memory allocation of" not in err and "RUST_BACKTRACE" not in err and "stack backtrace" not in err
+
+
 def test_without_the_cap_the_same_query_answers(tmp_path):
     pool = WorkerPool(snapshot(tmp_path), 1, memory_mib=None)
     try:

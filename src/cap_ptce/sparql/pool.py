@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import socket
 import subprocess
 import sys
@@ -82,6 +83,29 @@ class _Worker:
             self.process.wait(5)
             if not self.conn.closed:
                 self.conn.close()
+
+
+# What the engine writes on its standard error when an allocation fails past the cap, before it aborts.
+_ALLOCATION_FAILED = re.compile(r"^memory allocation of \d+ bytes failed")
+_BACKTRACE = re.compile(r"^(stack backtrace:|note: .*RUST_BACKTRACE|\s+\d+:|\s+at )")
+
+
+def _relay_errors(process: subprocess.Popen, memory_mib: int | None) -> None:
+    """A worker's standard error into the server's log, a line each: the engine's abort at the memory cap said as
+    what it is (the query is answered 413), its backtrace left out. Ends with the worker."""
+    for raw in process.stderr:
+        line = raw.decode("utf-8", "replace").rstrip()
+        if not line or _BACKTRACE.match(line):
+            continue
+        if _ALLOCATION_FAILED.match(line) and memory_mib:
+            log.warning(
+                "query worker %d stopped at its memory limit (QUERY_MEMORY_MB, %d MiB): its query is answered 413",
+                process.pid,
+                memory_mib,
+            )
+            continue
+        log.warning("query worker %d: %s", process.pid, line)
+    process.stderr.close()
 
 
 class _Kind:
@@ -156,8 +180,13 @@ class WorkerPool:
             _PACKAGE_ROOT,
             str(_NICENESS[kind]),
         ]
-        process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         theirs.close()
+        threading.Thread(
+            target=_relay_errors, args=(process, self.memory_mib), daemon=True, name="cap-ptce-worker-stderr"
+        ).start()
         worker = _Worker(process, Connection(ours.detach()), kind)
         worker.conn.send(self._prefixes)
         with self._lock:
