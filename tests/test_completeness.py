@@ -82,7 +82,9 @@ def test_another_questions_answer_does_not_answer_this_one(tmp_path):
     assert [r.question for r in report.results] == ["q16"]
 
 
-@pytest.mark.parametrize("blank", [{}, {"nom": None, "etp": ""}], ids=["braces", "keys-without-values"])
+@pytest.mark.parametrize(
+    "blank", [{}, {"nom": None, "etp": ""}, {"nom": "  ", "fonctions": []}], ids=["braces", "no-values", "spaces"]
+)
 def test_an_item_left_empty_answers_nothing_and_the_others_keep_their_place(tmp_path, blank):
     # the editor's « Ajouter » leaves such an item when nothing is typed in it: it counted as an answer,
     # while the dossier of the same file said the question had none

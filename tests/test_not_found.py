@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cap_ptce.web import create_app
@@ -16,7 +18,7 @@ def client():
 @pytest.mark.parametrize(
     ("asked", "meant"),
     [
-        ("/validateu", "/validate"),
+        ("/validateu", "/valider"),  # a French reader's (the client's default): the French twin
         ("/editor/", "/editor"),
         ("/sparq", "/sparql"),
         ("/projet/pole-saveur-somme", "/projet/pole-saveurs-somme"),
@@ -33,10 +35,29 @@ def test_a_404_suggests_the_nearest_address(client, asked, meant):
     assert client.get(meant).status_code in (200, 303)  # and what it names is there
 
 
-def test_a_carriers_guess_leads_to_the_validator(client):
-    # /validateur, typed by a carrier in 2026-12: the validator, whichever of its two addresses
-    hint = client.get("/validateur", headers={"Accept": "application/json"}).get_json()["hint"]
-    assert "« /valider »" in hint or "« /validate »" in hint
+@pytest.mark.parametrize(("language", "meant"), [("fr", "/valider"), ("en", "/validate")])
+def test_a_carriers_guess_leads_to_the_validator_in_the_readers_language(client, language, meant):
+    # /validateur, typed by a carrier in 2026-12: it is nearer /validate, the English page; a French reader
+    # is sent to its French twin
+    headers = {"Accept": "application/json", "Accept-Language": language}
+    assert f"« {meant} »" in client.get("/validateur", headers=headers).get_json()["hint"]
+
+
+def test_a_number_written_without_its_zero_is_the_same_number(client):
+    # /grille/question/q1 was said to be q18 (as near as q01 for difflib): the same number comes first
+    hint = client.get("/grille/question/q1", headers={"Accept": "application/json"}).get_json()["hint"]
+    assert "« /grille/question/q01 »" in hint
+
+
+def test_a_mistyped_suffix_names_the_address_asked_and_the_page(client):
+    # « rien n'est publié à /explorateur » answered /explorateur.cvs, where /explorateur is a page
+    body = client.get("/explorateur.cvs", headers={"Accept": "application/json"}).get_json()
+    assert "/explorateur.cvs" in body["message"] and "« /explorateur »" in body["hint"]
+
+
+def test_the_404_page_links_the_address_it_suggests(client):
+    page = client.get("/projet/pole-saveur-somme", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert re.search(r'<p class="error-see"><a href="(?:[^"]*/)?pole-saveurs-somme">', page)
 
 
 @pytest.mark.parametrize("asked", ["/wp-login.php", "/xmlrpc.php", "/projet/nulle-part-du-tout-ici"])

@@ -192,7 +192,8 @@ def _empty(value) -> bool:
 def _given(value) -> bool:
     """A value, as the loader reads one: a block whose keys are all empty (``instances: [{}]``, ``- nom:``)
     says nothing and counts as absent."""
-    return not _empty(value) and not (isinstance(value, dict) and all(_empty(v) for v in value.values()))
+    blank = _empty(value) or (isinstance(value, str) and not value.strip())
+    return not blank and not (isinstance(value, dict) and all(not _given(v) for v in value.values()))
 
 
 def blocks(node: dict, key: str) -> list[dict]:

@@ -184,7 +184,9 @@ class QueryMemoryError(QueryTooLargeError):
 
 
 class NotFoundError(CapPtceError):
-    """No such resource, query or file."""
+    """No such resource, query or file; ``see``: the address most likely meant, when one is known."""
+
+    see: str | None = None
 
 
 class StoreError(CapPtceError):

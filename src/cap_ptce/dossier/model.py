@@ -259,11 +259,14 @@ def _items(value: Any) -> list[tuple[int, Mapping]]:
 
 
 def _holds(data, path: list[str]) -> bool:
-    """Whether the description gives a value at ``path`` (through lists: in any of their items)."""
+    """Whether the description gives a value at ``path`` (through lists: in any of their items), as the checks
+    count it: an item left empty, or a text of spaces, gives none."""
     if isinstance(data, list):
-        return any(_holds(item, path) for item in data)
+        return any(_holds(item, path) for item in data if not left_empty(item))
     if not path:
-        return data not in (None, "", [], {})
+        return (
+            data not in (None, "", [], {}) and not left_empty(data) and not (isinstance(data, str) and not data.strip())
+        )
     return isinstance(data, Mapping) and _holds(data.get(path[0]), path[1:])
 
 

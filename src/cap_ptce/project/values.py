@@ -48,9 +48,13 @@ def empty(value: Any) -> bool:
 
 
 def left_empty(item: Any) -> bool:
-    """An item of a list whose keys are all empty (``- {}``, the editor's « Ajouter » with nothing typed):
-    it says nothing, so it counts as absent, as an empty value does."""
-    return isinstance(item, Mapping) and all(empty(value) for value in item.values())
+    """An item of a list whose keys are all empty (``- {}``, the editor's « Ajouter » with nothing typed), or
+    hold spaces alone: it says nothing, so it counts as absent, as an empty value does."""
+    return isinstance(item, Mapping) and all(empty(value) or _blank(value) for value in item.values())
+
+
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
 
 
 class Unreadable(ValueError):

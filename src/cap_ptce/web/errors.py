@@ -102,6 +102,8 @@ def _library_error(exc: errors.CapPtceError) -> Response:
         return _unexpected(exc)
     payload = {"error": type(exc).__name__, "message": exc.message}
     payload.update({name: getattr(exc, name) for name in _SHOWN_FIELDS if getattr(exc, name) is not None})
+    if getattr(exc, "see", None):  # a 404's nearest address: a link on the page
+        payload["see"] = exc.see
     headers = {"Retry-After": _RETRY_AFTER_SECONDS} if status in (429, 503) else None
     return error_response(status, payload, headers)
 

@@ -21,11 +21,16 @@ from ..rdf.serialize import serialize
 from . import linked_data, links, pages_data, pages_docs, pages_grid, pages_search
 from .cache import cached, limited
 from .corpus import organisation_graph
+from .editor import ROUTES as EDITOR_ROUTES
+from .explorer import DASHBOARD_ROUTES
+from .explorer import ROUTES as EXPLORER_ROUTES
 from .i18n import current_lang
 from .linked_data import split_request_path
 from .resolve import Resource, nearest_address, resolve
 from .site import get_site, grid_csv_bytes
 from .sitemap import sitemap_xml
+from .validator import ROUTES as VALIDATOR_ROUTES
+from .validator import TEMPLATE_ROUTES
 
 __all__ = ["bp", "find_resource", "rdf_of"]
 
@@ -45,10 +50,7 @@ def resource(path: str) -> Response:
     try:
         found = find_resource(resource_path)
     except NotFoundError as exc:
-        meant = nearest_address(resource_path, get_site().addresses)
-        if meant is not None:
-            exc.hint = did_you_mean(meant)
-        raise
+        raise _nearest_named(exc, resource_path, full) from None
     if found.kind == "grid" and request.args.get("temps") == "futur":
         # The grid's future-tense view is a page of its own: a static host knows no query strings.
         return redirect(links.relative(full, links.html_document("/grille/futur", lang or current_lang())), code=303)
@@ -86,6 +88,30 @@ def sitemap() -> Response:
 def void_description() -> Response:
     """VoID discovery (RFC 5785, VoID § 7.2): 303 to the dataset's description."""
     return redirect("../dataset.ttl", code=303)
+
+
+def _nearest_named(exc: NotFoundError, resource_path: str, full: str) -> NotFoundError:
+    """``exc`` naming the address asked (``/explorateur.cvs``, not the resource path ``/explorateur``) and, when
+    there is one, the nearest address the site serves, in the reader's language (``/valider`` for ``/validateur``,
+    nearer ``/validate``), as a hint and as a link."""
+    addresses = get_site().addresses
+    meant = nearest_address(full, addresses) if full != resource_path else None
+    meant = meant or nearest_address(resource_path, addresses)
+    if full != resource_path and exc.message.endswith(resource_path):
+        exc.message = exc.message[: -len(resource_path)] + full
+    if meant is not None:
+        if meant.rstrip("/") not in (full.rstrip("/"), resource_path.rstrip("/")):  # a slash too many: as typed
+            meant = _in_readers_language(meant, current_lang())
+        exc.hint, exc.see = did_you_mean(meant), meant
+    return exc
+
+
+def _in_readers_language(address: str, lang: str) -> str:
+    """The twin of ``address`` in ``lang`` when the app serves a page at one address per language."""
+    for routes in (EDITOR_ROUTES, EXPLORER_ROUTES, DASHBOARD_ROUTES, VALIDATOR_ROUTES, TEMPLATE_ROUTES):
+        if address in routes.values():
+            return routes.get(lang, address)
+    return address
 
 
 def find_resource(path: str) -> Resource:

@@ -249,11 +249,20 @@ def nearest_address(path: str, addresses: frozenset[str]) -> str | None:
     step_of = _tree(addresses)
     for name in wanted.strip("/").split("/"):
         if name not in step_of.children:
-            name = nearest(name, step_of.children)
+            name = _same_numbers(name, step_of.children) or nearest(name, step_of.children)
             if name is None:
                 return None
         step_of = step_of.children[name]
     return step_of.address
+
+
+def _same_numbers(name: str, names) -> str | None:
+    """The name that is ``name`` with its numbers written otherwise (``q1`` for ``q01``), if there is one."""
+    canonical = _NUMBER.sub(lambda found: str(int(found.group())), name)
+    return next((other for other in names if _NUMBER.sub(lambda f: str(int(f.group())), other) == canonical), None)
+
+
+_NUMBER = re.compile(r"[0-9]+")
 
 
 @dataclass
