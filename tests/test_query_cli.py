@@ -217,3 +217,14 @@ def test_a_ready_made_query_gives_every_row_and_another_query_at_most_max_result
     assert len(rows_of(out)) == 20  # the sample corpus's, as the web gives them
     code, out, err = run(capsysbinary, "SELECT ?s WHERE { ?s a ?type }", "--format", "json")
     assert code == 2 and "5" in err and out == b""
+
+
+def test_a_file_name_given_as_the_querys_text_is_told_to_use_file(capsysbinary, tmp_path):
+    # the verification walk of 2026-12-06: « cap-ptce query q.rq » was read as SPARQL, « expected SELECT… found nothing »
+    path = tmp_path / "q.rq"
+    path.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    code, out, err = run(capsysbinary, str(path))
+    assert code == 2 and out == b""
+    assert "est un nom de fichier" in err and f"cap-ptce query --file {path}" in err
+    code, out, _ = run(capsysbinary, "--file", str(path))
+    assert code == 0 and out

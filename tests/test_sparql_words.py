@@ -50,3 +50,14 @@ def test_the_keywords_are_those_the_engine_reads():
         assert word in KEYWORDS
     store = pyoxigraph.Store()
     store.query("SELECT (GROUP_CONCAT(?o; SEPARATOR=',') AS ?c) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?o), 'a')) }")
+
+
+def test_a_mistyped_prefix_and_an_ungrouped_variable_are_pointed_at_where_they_stand():
+    # the verification walk of 2026-12-06: the prefix was pointed after its name (column 35 for a name at 25),
+    # the variable past the end of the line
+    query = "PREFIX schema: <https://schema.org/>\nSELECT ?n WHERE { ?p shema:name ?n }"
+    error = _refused(query)
+    assert "« shema: »" in error.message and (error.line, error.column) == (2, 22)
+    query = "SELECT ?s (COUNT(?o) AS ?n)\nWHERE { ?s ?p ?o }"
+    error = _refused(query)
+    assert "?s" in error.message and (error.line, error.column) == (1, 8)

@@ -172,6 +172,11 @@ def _chosen_query(sparql: str | None, name: str | None, file: str | None) -> Rea
         return get_query(name)
     if file:
         return read_query(file)
+    if not any(ch.isspace() or ch in "{}" for ch in sparql.strip()) and sparql.strip().endswith(".rq"):
+        raise ParameterError(  # a file's name given as the query's text: the engine would say « expected SELECT »
+            f"« {sparql} » est un nom de fichier, pas une requête / is a file name, not a query",
+            hint=f"lire le fichier avec / read the file with: cap-ptce query --file {sparql}",
+        )
     from ..queries import parse_query
 
     return parse_query(sparql, "query", source="<argument>", require_header=False)

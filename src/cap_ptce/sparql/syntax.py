@@ -66,13 +66,16 @@ def syntax_error(exc: SyntaxError, query: str | None = None) -> errors.QuerySynt
         message = message[:_MAX_MESSAGE].rstrip() + "…"
     line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
     said = _said_otherwise(message, query, line, column) if query is not None else None
+    if said is not None and "Prefix not found" in message:  # at the prefixed name, not after it
+        column = _prefixed_name_column(query, line, column) or column
     if said is None and query is not None and line is not None and message.startswith("expected"):
         misspelt = _misspelt_keyword(query, line, column or 1)
         if misspelt is not None:
             said, line, column = misspelt
     grouping = _group_by_advice(message, query) if query is not None else None
     if grouping is not None:
-        said, hint = grouping
+        said, hint, at = grouping
+        line, column = at or (line, column)
     else:
         hint = "corrigez la requête à cette position / fix the query at this position"
     return errors.QuerySyntaxError(said or f"SPARQL syntax error: {message}", line=line, column=column, hint=hint)
@@ -97,6 +100,20 @@ def _said_otherwise(message: str, query: str, line: int | None, column: int | No
     return None
 
 
+def _prefixed_name_column(query: str, line: int | None, column: int | None) -> int | None:
+    """Where the last prefixed name before the engine's position starts on its line (the engine points after it)."""
+    lines = query.splitlines()
+    if line is None or column is None or not 0 < line <= len(lines):
+        return None
+    found = list(_PREFIXED.finditer(lines[line - 1][: max(column - 1, 0)]))
+    return found[-1].start() + 1 if found else None
+
+
+def _position(query: str, offset: int) -> tuple[int, int]:
+    """Line and column, from 1, of ``offset`` in ``query``."""
+    return query.count("\n", 0, offset) + 1, offset - (query.rfind("\n", 0, offset) + 1) + 1
+
+
 def _misspelt_keyword(query: str, line: int, column: int) -> tuple[str, int, int] | None:
     """The last word before where the engine stopped (on its line or the one before) that is no keyword
     but near one: what it is, with the keyword it is near, and where it is; None when there is none."""
@@ -116,10 +133,8 @@ def _misspelt_keyword(query: str, line: int, column: int) -> tuple[str, int, int
         if meant is None:
             return None
         french, english = did_you_mean_halves(meant)
-        at_line = query.count("\n", 0, offset) + 1
-        at_column = offset - (query.rfind("\n", 0, offset) + 1) + 1
         said = f"mot inconnu « {value} » : {french} / unknown word '{value}': {english}"
-        return said, at_line, at_column
+        return (said, *_position(query, offset))
     return None
 
 
@@ -136,8 +151,9 @@ def _unknown_prefix(name: str, query: str) -> str:
     )
 
 
-def _group_by_advice(message: str, query: str) -> tuple[str, str] | None:
-    """For an aggregate beside a plain variable that no GROUP BY names: what is wrong, and the GROUP BY to add."""
+def _group_by_advice(message: str, query: str) -> tuple[str, str, tuple[int, int] | None] | None:
+    """For an aggregate beside a plain variable that no GROUP BY names: what is wrong, the GROUP BY to add, and
+    where the first such variable stands in the SELECT (None when it cannot be found)."""
     if "variable that is unbound" not in message:
         return None
     found = ungrouped_variables(query)
@@ -156,7 +172,9 @@ def _group_by_advice(message: str, query: str) -> tuple[str, str] | None:
             f"ajoutez GROUP BY {variables} après le WHERE {{ … }}, ou ôtez {variables} du SELECT / "
             f"add GROUP BY {variables} after WHERE {{ … }}, or take {variables} out of the SELECT"
         )
-    return said, hint
+    select = re.search(r"\bSELECT\b", query, re.IGNORECASE)
+    first = re.compile(rf"[?$]{re.escape(names[0])}(?!\w)").search(query, select.end() if select else 0)
+    return said, hint, _position(query, first.start()) if first else None
 
 
 def _bracket_error(found: Unbalanced) -> errors.QuerySyntaxError:
