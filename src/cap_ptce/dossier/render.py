@@ -21,6 +21,7 @@ from ..i18n import t
 from ..rdf.namespaces import GRILLE
 from ..resources import tool_version
 from .model import Dossier
+from .values import readable_date
 
 __all__ = ["DOSSIER_FORMATS", "render_body", "to_html", "to_markdown", "to_pdf", "render_dossier", "MEDIA_TYPES"]
 
@@ -92,7 +93,7 @@ def to_html(dossier: Dossier, *, annex: dict | None = None, today: date | None =
         t=lambda key, **params: t(key, dossier.lang, **params),
         style=Markup(style),
         body=render_body(dossier, annex=annex),
-        today=(today or date.today()).isoformat(),
+        today=readable_date(today or date.today(), dossier.lang),
         version=tool_version(),
     )
 

@@ -20,7 +20,7 @@ from ..project.schema import Field, Kind
 from ..project.values import Unreadable, read_bool, read_date, read_number
 from ..yamlstrict import MONTH_NAMES
 
-__all__ = ["Shown", "ValueFormatter", "safe_href", "euros", "number", "unknown_place_words"]
+__all__ = ["Shown", "ValueFormatter", "readable_date", "safe_href", "euros", "number", "unknown_place_words"]
 
 # Where the description's own texts are written: descriptions are in French.
 TEXT_LANG = "fr"
@@ -63,6 +63,24 @@ class Shown:
     href: str | None = None
     anchor: str | None = None
     lang: str | None = None
+
+
+def readable_date(value, lang: str) -> str:
+    """A date, a month or a year the reader's way (« 1er mars 2024 », « janvier 2026 », « 15 March 2024 »),
+    however it is written (a ``date``, 2026-01, 01/2026); as written when it is none."""
+    try:
+        lexical, kind = read_date(value)
+    except Unreadable:
+        return str(value)
+    if kind == "gYear":
+        return lexical
+    month = MONTH_NAMES[lang][int(lexical[5:7]) - 1]
+    if kind == "gYearMonth":
+        return f"{month} {lexical[:4]}"
+    day = int(lexical[8:10])
+    if lang == "fr":
+        return f"{'1er' if day == 1 else day} {month} {lexical[:4]}"
+    return f"{day} {month} {lexical[:4]}"
 
 
 def safe_href(value: object) -> str | None:
@@ -191,21 +209,7 @@ class ValueFormatter:
             return word
 
     def _date(self, value) -> str:
-        """A date, a month or a year the reader's way (« 1er mars 2024 », « janvier 2026 »), however the file
-        writes it (2026-01, 01/2026); as written when it is none."""
-        try:
-            lexical, kind = read_date(value)
-        except Unreadable:
-            return str(value)
-        if kind == "gYear":
-            return lexical
-        month = MONTH_NAMES[self.lang][int(lexical[5:7]) - 1]
-        if kind == "gYearMonth":
-            return f"{month} {lexical[:4]}"
-        day = int(lexical[8:10])
-        if self.lang == "fr":
-            return f"{'1er' if day == 1 else day} {month} {lexical[:4]}"
-        return f"{day} {month} {lexical[:4]}"
+        return readable_date(value, self.lang)
 
     def _yes_no(self, value) -> str:
         try:
