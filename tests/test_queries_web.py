@@ -303,3 +303,14 @@ def test_truth_values_and_moments_read_in_the_page_s_language(client, lang, yes,
     assert re.search(moment, page)
     twin = client.get("/requetes/validation-des-descriptions.csv").get_data(as_text=True)
     assert "true" in twin  # the twins keep the data's own values
+
+
+@pytest.mark.parametrize(("lang", "written"), [("fr", "66,7"), ("en", "66.7")])
+def test_a_decimal_of_a_query_page_is_written_the_pages_way_and_its_table_keeps_the_value(client, kb, lang, written):
+    # the verification walk of 2026-12-06: « 46.7 » on a French page
+    row = next(r for r in run_query(kb, "membres-ess") if str(r["projet"]).endswith("cuisines-partagees-saint-denis"))
+    assert str(row["part_ess"]) == "66.7"
+    page = client.get(f"/requetes/membres-ess?lang={lang}").get_data(as_text=True)
+    assert re.search(rf"<td>{re.escape(written)}</td>", page)
+    table = client.get("/requetes/membres-ess.csv").get_data(as_text=True)
+    assert ",66.7" in table  # the CSV keeps SPARQL's form

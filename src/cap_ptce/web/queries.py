@@ -11,11 +11,13 @@ The English paths ``/queries…`` redirect to the French ones.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
+from ..dossier.values import number
 from ..errors import InputError, QueryError, QueryTimeoutError, QueryTooLargeError
 from ..grid import load_grid
 from ..i18n import LANGUAGES, t
@@ -228,6 +230,8 @@ def _cell(value: Any, lang: str) -> dict[str, str | None]:
         moment = value.astimezone(UTC) if value.tzinfo else value
         zone = " UTC" if value.tzinfo else ""
         return {"text": moment.strftime(_MOMENTS.get(lang, _MOMENTS["en"])) + zone, "href": None, "path": None}
+    if isinstance(value, (Decimal, float)) and Decimal(str(value)).is_finite():  # 66,7 on a French page; twins: 66.7
+        return {"text": number(value, lang), "href": None, "path": None}
     text = str(value)
     base = current_app.config["BASE_IRI"]
     if isinstance(value, str) and text.startswith(base):
