@@ -3,6 +3,7 @@ and every request the page makes goes to 127.0.0.1."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -153,6 +154,9 @@ def test_the_editor_speaks_the_page_language_and_axe_finds_nothing(server, brows
     if lang == "fr":
         assert not {"Run query", "Open settings", "Share query", "Add a new tab"} & set(labels)
         assert page.locator(".tabsList .tab a span").first.inner_text() == "Requête"
+        # « 3 results in 0.026 seconds », in English on the French page (the verification walk of 2026-12-06)
+        timing = page.locator(".yasr .yasr_response_chip").inner_text()
+        assert re.fullmatch(r"3 résultat\(s\) en [0-9]+,?[0-9]* s", timing.strip()), timing
     assert axe_violations(page) == []
     page.close()
 

@@ -377,8 +377,11 @@ def _yasgui_words(lang: str) -> dict[str, str]:
     from ..i18n import catalogue, t
 
     keys = [key for key in catalogue() if key.startswith("yasgui.")]
-    return {catalogue()[key]["en"]: t(key, lang) for key in keys if not key.endswith("_field")} | {
-        key: t(key, lang) for key in keys if key.endswith("_field")
+    by_key = ("_field", "_pattern")  # names of fields YASGUI leaves unnamed, and sentences made with figures
+    return {catalogue()[key]["en"]: t(key, lang) for key in keys if not key.endswith(by_key)} | {
+        key: t(key, lang, n="{n}", s="{s}") if key.endswith("_pattern") else t(key, lang)
+        for key in keys
+        if key.endswith(by_key)
     }
 
 

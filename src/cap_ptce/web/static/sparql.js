@@ -115,6 +115,15 @@
     root.querySelectorAll(".yasr table.dataTable th").forEach(function (th) {
       if (!th.textContent.trim()) { th.textContent = words["yasgui.row_number_field"]; }
     });
+    // « 3 results in 0.026 seconds » over the results: one sentence made with figures.
+    root.querySelectorAll(".yasr_response_chip").forEach(function (chip) {
+      var found = /^(?:(\d+) results?|Response) in ([0-9.]+) seconds?$/.exec(chip.textContent.trim());
+      if (!found) { return; }
+      var seconds = Number(found[2]).toLocaleString(root.getAttribute("lang") || "en");
+      chip.textContent = found[1] !== undefined
+        ? words["yasgui.results_in_pattern"].replace("{n}", found[1]).replace("{s}", seconds)
+        : words["yasgui.response_in_pattern"].replace("{s}", seconds);
+    });
     // The tab list holds only tabs: the "add a tab" button goes right after it.
     root.querySelectorAll(".tabsList > :not(.tab)").forEach(function (el) {
       el.parentNode.parentNode.insertBefore(el, el.parentNode.nextSibling);
