@@ -378,14 +378,14 @@ PAGES = {
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_no_accessibility_violation(live_server, browser, name, lang):
+def test_no_accessibility_violation(live_server, browser, name, lang, tmp_path):
     context = browser.new_context(locale=f"{lang}-FR", bypass_csp=True)
     page = context.new_page()
     page.goto(live_server + PAGES[name][lang])
     assert axe_violations(page) == []
     screenshot(page, f"{name}-{lang}")
     if name == "validator":  # the report too
-        page.set_input_files("#fichier", str(_broken_text_file(lang)))
+        page.set_input_files("#fichier", str(_broken(tmp_path)))
         page.click("form.submit-description button[type=submit]")
         assert axe_violations(page) == []
     if name == "editor":  # a step of the grid, with its questions and controls
@@ -393,12 +393,6 @@ def test_no_accessibility_violation(live_server, browser, name, lang):
         page.click("button[name=ajouter][value=acteurs]")
         assert axe_violations(page) == []
     context.close()
-
-
-def _broken_text_file(lang: str) -> Path:
-    from tempfile import mkdtemp
-
-    return _broken(Path(mkdtemp(prefix=f"cap-ptce-{lang}-")))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
