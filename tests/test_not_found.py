@@ -55,9 +55,11 @@ def test_a_mistyped_suffix_names_the_address_asked_and_the_page(client):
     assert "/explorateur.cvs" in body["message"] and "« /explorateur »" in body["hint"]
 
 
-def test_the_404_page_links_the_address_it_suggests(client):
+def test_the_404_page_links_the_address_it_suggests_and_the_json_keeps_its_shape(client):
     page = client.get("/projet/pole-saveur-somme", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert re.search(r'<p class="error-see"><a href="(?:[^"]*/)?pole-saveurs-somme">', page)
+    body = client.get("/projet/pole-saveur-somme", headers={"Accept": "application/json"}).get_json()
+    assert set(body) == {"error", "message", "hint"}  # the one error shape of docs/sparql.md: the hint names it
 
 
 @pytest.mark.parametrize("asked", ["/wp-login.php", "/xmlrpc.php", "/projet/nulle-part-du-tout-ici"])

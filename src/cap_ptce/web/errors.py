@@ -75,11 +75,12 @@ def _wants_html() -> bool:
     return accept.best_match(["application/json", "text/html"]) == "text/html"
 
 
-def error_response(status: int, payload: dict, headers: dict | None = None) -> Response:
-    """The one error shape, as JSON or as an HTML page depending on what the client prefers."""
+def error_response(status: int, payload: dict, headers: dict | None = None, see: str | None = None) -> Response:
+    """The one error shape, as JSON or as an HTML page depending on what the client prefers; ``see``: an address
+    the page links (a 404's nearest one, which the JSON's hint names already)."""
     if _wants_html():
         g.error_page = True  # no canonical address: an error page is no document
-        body = render_template("error.html", status=status, error=payload)
+        body = render_template("error.html", status=status, error=payload, see=see)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
     else:
         response = Response(
@@ -102,10 +103,8 @@ def _library_error(exc: errors.CapPtceError) -> Response:
         return _unexpected(exc)
     payload = {"error": type(exc).__name__, "message": exc.message}
     payload.update({name: getattr(exc, name) for name in _SHOWN_FIELDS if getattr(exc, name) is not None})
-    if getattr(exc, "see", None):  # a 404's nearest address: a link on the page
-        payload["see"] = exc.see
     headers = {"Retry-After": _RETRY_AFTER_SECONDS} if status in (429, 503) else None
-    return error_response(status, payload, headers)
+    return error_response(status, payload, headers, see=getattr(exc, "see", None))
 
 
 def _bilingual(code: int) -> str | None:
