@@ -66,6 +66,19 @@ def test_a_question_whose_keys_are_empty_names_them_and_its_free_text_line(tmp_p
     assert report.completeness.entries[-1].missing == ("q16", "q17")
 
 
+def test_a_question_with_no_key_at_all_points_at_its_entry_in_the_file(tmp_path):
+    # the verification walk of 2026-12-06: with no key of q16 in the file, its result pointed at line 3 (« fictif: »)
+    data = without_free_texts(load_description(SAMPLE).data, keep=WORDS_ONLY)
+    del data["coordination"]
+    path = write(data, tmp_path / "sans-coordination.yaml")
+    report = validate_file(path, lang="fr")
+    q16 = next(r for r in report.results if r.question == "q16")
+    entry = GRID.entry(GRID.question("q16").entry_id)
+    keys = {key.split(".")[0] for q in entry.questions for key in (*q.fields, q.id)}
+    line = path.read_text(encoding="utf-8").splitlines()[q16.line - 1]
+    assert line.split(":")[0] in keys, line  # a key of the same entry, « Financement prévisionnel »
+
+
 def test_a_written_answer_still_answers_a_question_without_its_keys(tmp_path):
     data = without_free_texts(load_description(SAMPLE).data, keep=WORDS_ONLY)
     del data["financements"]

@@ -279,14 +279,25 @@ def _completeness_shape_iris() -> frozenset:
 def _unanswered_line(line_for: LineFinder | None, project, question: str | None) -> int | None:
     """Where to write the answer: its empty key (``q05: ""``), else a key of the question that the file writes
     with nothing in it (``coordination:`` whose items are left empty), else the ``reponses:`` block of the
-    first format."""
+    first format, else a key of another question of the same entry (the place in the file where the entry's
+    answers go), in the grid's order."""
     if line_for is None or question is None or not isinstance(project, URIRef):
         return None
-    written = line_for(URIRef(f"{project}/reponse/{question}"), None)
-    keys = (
-        line_for(project, predicate) for key in load_grid().question(question).fields for predicate in rdf_steps(key)[0]
-    )
-    return written or next((line for line in keys if line is not None), None) or line_for(project, CAP.hasAnswer)
+    grid = load_grid()
+    top = line_for(project, None)  # where line_for falls back when the file has no such key
+
+    def lines_of(qid: str):
+        yield line_for(URIRef(f"{project}/reponse/{qid}"), None)
+        for key in grid.question(qid).fields:
+            for predicate in rdf_steps(key)[0]:
+                yield line_for(project, predicate)
+
+    def first(lines) -> int | None:
+        return next((line for line in lines if line is not None and line != top), None)
+
+    entry = grid.entry(grid.question(question).entry_id)
+    neighbours = (line for other in entry.questions if other.id != question for line in lines_of(other.id))
+    return first(lines_of(question)) or first([line_for(project, CAP.hasAnswer)]) or first(neighbours) or top
 
 
 def _is_emerging(data: Graph) -> bool:
