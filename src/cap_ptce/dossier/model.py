@@ -21,7 +21,7 @@ from typing import Any
 from ..grid import Grid, load_grid
 from ..i18n import t
 from ..project.schema import PROJECT, SECTIONS, SPECS, Kind, NodeSpec
-from ..project.values import Unreadable, left_empty, read_number
+from ..project.values import Unreadable, blank, left_empty, read_number
 from .values import Shown, ValueFormatter, euros, number
 
 __all__ = [
@@ -264,9 +264,7 @@ def _holds(data, path: list[str]) -> bool:
     if isinstance(data, list):
         return any(_holds(item, path) for item in data if not left_empty(item))
     if not path:
-        return (
-            data not in (None, "", [], {}) and not left_empty(data) and not (isinstance(data, str) and not data.strip())
-        )
+        return not blank(data) and not left_empty(data)
     return isinstance(data, Mapping) and _holds(data.get(path[0]), path[1:])
 
 

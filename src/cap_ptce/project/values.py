@@ -28,6 +28,7 @@ __all__ = [
     "Quantity",
     "YearSpan",
     "decimal_lexical",
+    "blank",
     "empty",
     "left_empty",
     "slugify",
@@ -47,14 +48,15 @@ def empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+def blank(value: Any) -> bool:
+    """An empty value (:func:`empty`), or a text of spaces alone."""
+    return empty(value) or (isinstance(value, str) and not value.strip())
+
+
 def left_empty(item: Any) -> bool:
-    """An item of a list whose keys are all empty (``- {}``, the editor's « Ajouter » with nothing typed), or
-    hold spaces alone: it says nothing, so it counts as absent, as an empty value does."""
-    return isinstance(item, Mapping) and all(empty(value) or _blank(value) for value in item.values())
-
-
-def _blank(value: Any) -> bool:
-    return isinstance(value, str) and not value.strip()
+    """An item of a list whose keys are all blank (``- {}``, the editor's « Ajouter » with nothing typed): it
+    says nothing, so it counts as absent, as an empty value does."""
+    return isinstance(item, Mapping) and all(blank(value) for value in item.values())
 
 
 class Unreadable(ValueError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .inspect import tokens_at
+from .inspect import line_column, tokens_at
 
 __all__ = ["CLOSER_OF", "Bracket", "Unbalanced", "find_unbalanced"]
 
@@ -74,5 +74,4 @@ def _closes(stack: list[Bracket], closing: Bracket) -> Unbalanced | None:
 
 
 def _bracket(text: str, char: str, offset: int) -> Bracket:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return Bracket(char, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+    return Bracket(char, *line_column(text, offset))

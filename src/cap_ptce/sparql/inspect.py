@@ -95,6 +95,11 @@ def _tokens(text: str):
         yield kind, value
 
 
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """Line and column, from 1, of ``offset`` in ``text`` (as the engine and the error pages give them)."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def tokens_at(text: str):
     """(kind, value, offset) for each significant token, ``offset`` being where it starts in ``text``."""
     for match in _TOKEN.finditer(text):

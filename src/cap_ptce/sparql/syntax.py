@@ -12,7 +12,7 @@ from .. import errors
 from ..i18n.suggest import did_you_mean_halves, nearest
 from .brackets import CLOSER_OF, Unbalanced, find_unbalanced
 from .grouping import declared_prefixes, ungrouped_variables
-from .inspect import tokens_at
+from .inspect import line_column, tokens_at
 
 __all__ = ["KEYWORDS", "syntax_error"]
 
@@ -109,11 +109,6 @@ def _prefixed_name_column(query: str, line: int | None, column: int | None) -> i
     return found[-1].start() + 1 if found else None
 
 
-def _position(query: str, offset: int) -> tuple[int, int]:
-    """Line and column, from 1, of ``offset`` in ``query``."""
-    return query.count("\n", 0, offset) + 1, offset - (query.rfind("\n", 0, offset) + 1) + 1
-
-
 def _misspelt_keyword(query: str, line: int, column: int) -> tuple[str, int, int] | None:
     """The last word before where the engine stopped (on its line or the one before) that is no keyword
     but near one: what it is, with the keyword it is near, and where it is; None when there is none."""
@@ -134,7 +129,7 @@ def _misspelt_keyword(query: str, line: int, column: int) -> tuple[str, int, int
             return None
         french, english = did_you_mean_halves(meant)
         said = f"mot inconnu « {value} » : {french} / unknown word '{value}': {english}"
-        return (said, *_position(query, offset))
+        return (said, *line_column(query, offset))
     return None
 
 
@@ -174,7 +169,7 @@ def _group_by_advice(message: str, query: str) -> tuple[str, str, tuple[int, int
         )
     select = re.search(r"\bSELECT\b", query, re.IGNORECASE)
     first = re.compile(rf"[?$]{re.escape(names[0])}(?!\w)").search(query, select.end() if select else 0)
-    return said, hint, _position(query, first.start()) if first else None
+    return said, hint, line_column(query, first.start()) if first else None
 
 
 def _bracket_error(found: Unbalanced) -> errors.QuerySyntaxError:

@@ -26,9 +26,19 @@ from typing import TypeVar
 
 from flask import Flask, Response, current_app, g, request
 
+from ..dossier.pdf_process import pdf_in_process
 from ..errors import ServerBusyError
 
-__all__ = ["DocumentCache", "init_app", "cached", "documents", "limited", "under_limit", "dossier_turn"]
+__all__ = [
+    "DocumentCache",
+    "init_app",
+    "cached",
+    "documents",
+    "limited",
+    "under_limit",
+    "dossier_turn",
+    "pdf_in_own_process",
+]
 
 T = TypeVar("T")
 
@@ -163,6 +173,12 @@ def dossier_turn(work: Callable[[], T]) -> T:
     apart from the pages': a crowd asking for the largest dossiers never holds a page's turn."""
     dossiers: _Renders = current_app.extensions["cap_ptce.dossiers"]
     return dossiers.draw(work)
+
+
+def pdf_in_own_process(html: str) -> bytes:
+    """The PDF of ``html``, drawn by a process of its own within the app's ``DOSSIER_TIMEOUT`` (a dossier's, or the
+    dashboards' report's): never in the server's process, which would keep WeasyPrint's memory."""
+    return pdf_in_process(html, timeout=float(current_app.config["DOSSIER_TIMEOUT"]))
 
 
 def documents() -> DocumentCache:

@@ -23,17 +23,16 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from markupsafe import Markup
 
-from ..dossier.pdf_process import pdf_in_process
 from ..errors import NotFoundError
 from ..explorer import Selection
 from ..explorer.dashboard import CHARTS, Chart, chart_spec
 from ..explorer.report import REPORT_FORMATS, corpus_report, filter_labels, render_report
 from ..sparql.csvsafe import needs_neutralising
 from . import links
-from .cache import limited, under_limit
+from .cache import limited, pdf_in_own_process, under_limit
 from .explorer import (
     DASHBOARD_ROUTES,
     ROUTES,
@@ -181,10 +180,7 @@ def report(fmt: str) -> Response:
 
 
 def _report(selection: Selection, lang: str, fmt: str) -> Response:
-    timeout = float(current_app.config["DOSSIER_TIMEOUT"])
-    body = render_report(
-        corpus_report(corpus_view(), selection, lang), fmt, pdf=lambda html: pdf_in_process(html, timeout=timeout)
-    )
+    body = render_report(corpus_report(corpus_view(), selection, lang), fmt, pdf=pdf_in_own_process)
     response = Response(body, content_type=_MEDIA[fmt])
     name = ("rapport-corpus" if lang == "fr" else "corpus-report") + f".{fmt}"
     response.headers.set("Content-Disposition", "inline" if fmt == "html" else "attachment", filename=name)

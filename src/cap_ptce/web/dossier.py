@@ -11,16 +11,15 @@ projects of this app's knowledge base.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g
+from flask import Blueprint, Response, g
 
 from ..dossier.build import dossier_bytes
 from ..dossier.compare import profile_of_graph, standing_of
-from ..dossier.pdf_process import pdf_in_process
 from ..dossier.render import DOSSIER_FORMATS, MEDIA_TYPES
 from ..errors import ParameterError
 from ..i18n import LANGUAGES
 from ..validation import Unreadable
-from .cache import dossier_turn
+from .cache import dossier_turn, pdf_in_own_process
 from .editor import in_form_report
 from .i18n import current_lang
 from .site import get_site
@@ -63,15 +62,8 @@ def _dossier(fmt: str, lang: str, *, form_words: bool, comparison: bool) -> Resp
     if comparison:
         profile = profile_of_graph(description.graph, completeness=report.completeness.ratio)
         standing = standing_of(profile, get_site().corpus_profiles, lang, real_only=True)
-    timeout = float(current_app.config["DOSSIER_TIMEOUT"])
     body = dossier_bytes(
-        description,
-        fmt,
-        lang,
-        report=report,
-        standing=standing,
-        text=submission.text,
-        pdf=lambda html: pdf_in_process(html, timeout=timeout),
+        description, fmt, lang, report=report, standing=standing, text=submission.text, pdf=pdf_in_own_process
     )
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     stem = (description.data.get("id") or "dossier").strip() or "dossier"

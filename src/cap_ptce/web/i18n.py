@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
 
+from ..dossier.values import readable_date
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, localise, one_language, other_language, t
 from ..rdf.negotiation import negotiate_language
 from ..rdf.weblinks import web_link
@@ -99,6 +100,7 @@ def _template_context() -> dict[str, Any]:
         "canonical": _canonical(),
         "loc": lambda value: localise(value, lang),
         "one": lambda text: one_language(text, lang),  # a reader's « français / English » message
+        "date_words": lambda value: readable_date(value, lang),  # « 10 janvier 2014 »
         "rel": lambda path: links.relative(here, path),
         "page": lambda path: links.relative(here, links.html_document(path, lang)),
         "switch_url": _switch_url(lang) if has_request_context() else "",
@@ -107,6 +109,7 @@ def _template_context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Give every template ``lang``, ``t()``, ``loc()``, ``rel()``, ``page()``, ``switch_url`` and ``|web_link``."""
+    """Give every template ``lang``, ``t()``, ``loc()``, ``date_words()``, ``rel()``, ``page()``, ``switch_url`` and
+    ``|web_link``."""
     app.context_processor(_template_context)
     app.add_template_filter(web_link, "web_link")

@@ -12,7 +12,6 @@ from ..dossier.build import annex_of
 from ..dossier.compare import standing_of
 from ..dossier.model import Dossier, Fact, Table, build_dossier
 from ..dossier.render import render_body
-from ..dossier.values import readable_date
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES, t
 from ..project import graph_to_data
@@ -143,9 +142,7 @@ def projects(resource: Resource, lang: str):
 
 def register(resource: Resource, lang: str):
     site = get_site()
-    calls = sorted((dict(call) for call in register_calls()), key=lambda call: (call["appel"], call.get("phase") or 0))
-    for call in calls:  # by call, phase 1 before 2; the day the laureates were announced, as the pages write dates
-        call["annonce_lue"] = readable_date(call["annonce"], lang) if call.get("annonce") else None
+    calls = sorted(register_calls(), key=lambda call: (call["appel"], call.get("phase") or 0))  # phase 1 before 2
     return "register.html", {"register": site.register_projects, "calls": calls}
 
 
