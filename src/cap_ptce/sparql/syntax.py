@@ -11,25 +11,28 @@ import re
 from .. import errors
 from ..i18n.suggest import did_you_mean_halves, nearest
 from .brackets import CLOSER_OF, Unbalanced, find_unbalanced
-from .grouping import declared_prefixes, ungrouped_variables
-from .inspect import line_column, tokens_at
+from .grouping import AGGREGATES, declared_prefixes, ungrouped_variables
+from .inspect import UPDATE_KEYWORDS, line_column, tokens_at
 
 __all__ = ["KEYWORDS", "syntax_error"]
 
 # The words of SPARQL 1.1 (query and update), its functions and those Oxigraph reads beyond it (SPARQL 1.2's
 # triple terms, LATERAL, ADJUST): a word the engine refuses that is near one of these is a misspelling of it.
-KEYWORDS = frozenset(
-    """
+KEYWORDS = (
+    AGGREGATES
+    | UPDATE_KEYWORDS
+    | frozenset(
+        """
     BASE PREFIX SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRIBE ASK FROM NAMED GROUP BY HAVING ORDER ASC DESC
     LIMIT OFFSET VALUES UNDEF OPTIONAL GRAPH SERVICE SILENT BIND MINUS UNION FILTER NOT IN EXISTS LATERAL TRUE FALSE
-    LOAD CLEAR DROP CREATE ADD MOVE COPY INSERT DELETE DATA WITH USING DEFAULT ALL INTO TO
-    COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR
+    DATA USING DEFAULT ALL INTO TO SEPARATOR
     STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
     ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ
     NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL
     ISNUMERIC REGEX SUBSTR REPLACE TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE ADJUST LANGDIR STRLANGDIR HASLANG
     HASLANGDIR
     """.split()
+    )
 )
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*")
