@@ -163,3 +163,68 @@ def test_a_store_whose_derivation_is_unknown_gets_every_derived_graph_again(gene
     with KnowledgeBase.open(tmp_path / "fresh") as fresh:
         fresh.load_corpus(folder, validator=None, now=WHEN, with_references=True)
         assert canonical(fresh) == reloaded
+
+
+def test_a_first_load_takes_the_indicators_the_reading_processes_worked_out(generated, tmp_path, monkeypatch):
+    """Read in two processes, each batch's indicators come with it: the load fills no store in memory of its own."""
+
+    def refused(*args, **kwargs):
+        raise AssertionError("filled a store in memory with descriptions the reading processes had worked out")
+
+    monkeypatch.setattr("cap_ptce.store.incremental.scratch_store", refused)
+    folder = copy(generated, tmp_path / "corpus")
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        report = kb.load_corpus(folder, validator=None, now=WHEN, jobs=2, with_references=True)
+        assert report.counts["added"] == 44
+        loaded = canonical(kb)
+        kb.refresh_indicators()
+        assert canonical(kb) == loaded
+
+
+def _spy_on_scratch_stores(monkeypatch) -> list[set[str]]:
+    """The description graphs of each store in memory the load fills itself."""
+    from cap_ptce.store import incremental
+
+    filled, scratch_store = [], incremental.scratch_store
+
+    def spied(reference, graphs):
+        filled.append(set(graphs))
+        return scratch_store(reference, graphs)
+
+    monkeypatch.setattr(incremental, "scratch_store", spied)
+    return filled
+
+
+def test_a_batch_with_a_project_written_from_another_file_is_worked_out_again(generated, tmp_path, monkeypatch):
+    """Two files for one project in two batches: the second batch's indicators are the load's own work."""
+    folder = copy(generated, tmp_path / "corpus")
+    (folder / "zz-copie.yaml").write_bytes(generated[0].read_bytes())  # the last file, in the second batch
+    filled = _spy_on_scratch_stores(monkeypatch)
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        report = kb.load_corpus(folder, validator=None, now=WHEN, jobs=2, with_references=True)
+        assert report.counts == {"added": 44, "updated": 0, "unchanged": 0, "removed": 0, "failed": 1}
+        assert [len(graphs) for graphs in filled] == [21]  # the second batch of 22 files, but the copy
+        loaded = canonical(kb)
+        kb.refresh_indicators()
+        assert canonical(kb) == loaded
+
+
+def test_a_batch_read_with_another_vocabulary_is_worked_out_again(generated, tmp_path, monkeypatch):
+    """Indicators counted with a vocabulary that is not the store's are not kept: the load works them out again."""
+    from cap_ptce.store import derived
+
+    own = derived.own_reference()
+    other = {iri: text for iri, text in own.items()}
+    grid = next(iri for iri, text in own.items() if b"skos/core#broader" in text)
+    other[grid] = (
+        own[grid] + b"<https://example.org/k> <http://www.w3.org/2004/02/skos/core#broader> <https://example.org/l> .\n"
+    )
+    monkeypatch.setattr(derived, "own_reference", lambda: other)
+    filled = _spy_on_scratch_stores(monkeypatch)
+    folder = copy(generated[:12], tmp_path / "corpus")
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        kb.load_corpus(folder, validator=None, now=WHEN, jobs=1, with_references=True)
+        assert [len(graphs) for graphs in filled] == [12]
+        loaded = canonical(kb)
+        kb.refresh_indicators()
+        assert canonical(kb) == loaded

@@ -6,10 +6,12 @@ writes what this module gives it: each description's N-Triples and its record.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from rdflib import URIRef
 
 from ..errors import CapPtceError, InputFileError, NotFoundError
 from ..project.description import DESCRIPTION_SUFFIXES
-from ..rdf.oxigraph import ntriples, ntriples_digest, stored_digest, stored_form
+from ..rdf.oxigraph import StoredForms, ntriples, ntriples_digest, stored_digest, stored_form
 from .links import with_register_links
 from .records import GraphRecord, Validation
 
@@ -43,6 +45,7 @@ __all__ = [
 
 GRAPH_SUFFIX = "/graphe"
 _FILES_PER_PROCESS = 20  # below this, starting processes costs more than it saves
+_BATCH = 250  # files a process reads at a time: a batch of the fast validation engine
 _PLACE_SUBJECT = b"<http://id.insee.fr/geo/"  # N-Triples lines about an INSEE place start so
 _PLACE = _PLACE_SUBJECT[1:].decode()
 
@@ -224,11 +227,18 @@ def checksum_or_error(path: Path) -> str | CapPtceError:
 
 @dataclass(frozen=True)
 class ReadDescription:
-    """One changed file, read and validated: its record and N-Triples, or why it failed."""
+    """One changed file, read and validated: its record and N-Triples, or why it failed.
+
+    With a deriver (see :func:`read_descriptions`): ``facts``, what it took
+    from this description, and ``batch``, what it worked out for the batch of
+    descriptions this one was read with, if this one is among them.
+    """
 
     record: GraphRecord | None = None
     ntriples: bytes = b""
     error: str | None = None
+    facts: Any = None
+    batch: Any = None
 
 
 def read_one(
@@ -256,30 +266,36 @@ def stored_ntriples(triples) -> bytes:
     return b"".join(line for line in lines if line.strip() and not line.startswith(_PLACE_SUBJECT))
 
 
-def stored_text_and_digest(triples) -> tuple[bytes, str]:
+def stored_text_and_digest(
+    triples, forms: StoredForms | None = None, graph: str = "", source: str = ""
+) -> tuple[bytes, str]:
     """A description's :func:`stored_ntriples`, as Oxigraph holds them, and their checksum (``stored_digest``).
 
     Both from one store in memory, filled with Oxigraph's terms: no N-Triples
     written and parsed again in between (3.2 s of CPU for 1,000 generated
     descriptions, against 4.2 s, on a busy machine). The quads are the same; the
     text gives the literals in their canonical form, as the store keeps them.
+    With ``forms``, the store is theirs, which keeps the triples in ``graph``.
     """
     kept = [t for t in triples if not (isinstance(t[0], URIRef) and t[0].startswith(_PLACE))]  # no lines about a place
     try:
-        text = stored_form(kept)
+        text = forms.add(graph, source, kept) if forms is not None else stored_form(kept)
     except (TypeError, ValueError):  # a term Oxigraph refuses: rdflib's serializer says which
         text = stored_ntriples(triples)
         return text, stored_digest(text)
     return text, ntriples_digest(text)
 
 
-def _read(description, source: str, sha: str, validation, loaded_at) -> ReadDescription:
+def _read(
+    description, source: str, sha: str, validation, loaded_at, forms: StoredForms | None = None, deriver=None
+) -> ReadDescription:
     """The record and N-Triples of one read description, links to the public registers included."""
     project = str(description.iri)
+    graph = graph_iri_for(project)
     triples = getattr(description, "triples", None) or description.graph  # a loader may give a graph only
-    text, digest = stored_text_and_digest(with_register_links(list(triples)))
+    text, digest = stored_text_and_digest(with_register_links(list(triples)), forms, graph, source)
     record = GraphRecord(
-        graph=graph_iri_for(project),
+        graph=graph,
         source=source,
         sha256=sha,
         loaded_at=loaded_at,
@@ -288,7 +304,7 @@ def _read(description, source: str, sha: str, validation, loaded_at) -> ReadDesc
         validation=validation,
         content=digest,
     )
-    return ReadDescription(record, text)
+    return ReadDescription(record, text, facts=deriver.description(text) if deriver else None)
 
 
 def _loaded(path: Path, loader: Callable) -> Any:
@@ -317,18 +333,19 @@ def _validations(descriptions: list, validator: Callable | None) -> list[Validat
     return outcomes
 
 
-def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -> list[ReadDescription]:
+def read_chunk(items, loader: Callable, validator: Callable | None, loaded_at, deriver=None) -> list[ReadDescription]:
     """Read every (path, source, sha) of ``items``, then validate the readable ones together."""
     from ..validation.processes import fewer_collections
 
     with fewer_collections():
-        return _read_chunk(items, loader, validator, loaded_at)
+        return _read_chunk(items, loader, validator, loaded_at, deriver)
 
 
-def _read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) -> list[ReadDescription]:
+def _read_chunk(items, loader: Callable, validator: Callable | None, loaded_at, deriver) -> list[ReadDescription]:
     loaded = [_loaded(path, loader) for path, _source, _sha in items]
     readable = [description for description in loaded if not isinstance(description, CapPtceError)]
     validations = iter(_validations(readable, validator))
+    forms = StoredForms() if deriver else None
     read = []
     for (_path, source, sha), description in zip(items, loaded):
         if isinstance(description, CapPtceError):
@@ -338,28 +355,41 @@ def _read_chunk(items, loader: Callable, validator: Callable | None, loaded_at) 
         if isinstance(validation, CapPtceError):
             read.append(ReadDescription(error=str(validation)))
             continue
-        read.append(_read(description, source, sha, validation, loaded_at))
-    return read
+        read.append(_read(description, source, sha, validation, loaded_at, forms, deriver))
+    if forms is None:
+        return read
+    batch = deriver.batch(forms, {place for one in read if one.facts for place in one.facts.places})
+    kept = set(forms.graphs.values())
+    return [dataclasses.replace(one, batch=batch) if one.record and one.record.source in kept else one for one in read]
 
 
 def read_descriptions(
-    items, loader: Callable, validator: Callable | None, loaded_at, jobs: int = 1
+    items, loader: Callable, validator: Callable | None, loaded_at, jobs: int = 1, deriver=None
 ) -> dict[str, ReadDescription]:
     """Each (path, source, sha) read and validated, in ``jobs`` processes when there are enough files.
 
     A process pays off from a few dozen files: each starts Python, rdflib and
-    the validation engine and reads the shapes (about 2 s). Each description
+    the validation engine and reads the shapes (about 2 s). The files go to
+    the processes in batches of up to 250, in their order; each description
     comes back as N-Triples written by Oxigraph from its triples, ready for the
-    store's bulk loader. Like any use of multiprocessing, a script that passes
+    store's bulk loader, and with a ``deriver``
+    (:class:`cap_ptce.store.derived.Deriver`), with what it works out of each
+    description and of each batch. Like any use of multiprocessing, a script that passes
     ``jobs`` > 1 must guard its entry point with ``if __name__ == "__main__":``.
     """
     items = list(items)
     jobs = max(1, min(jobs, len(items) // _FILES_PER_PROCESS))
+    size = max(1, min(_BATCH, -(-len(items) // jobs)))
+    batches = [items[start : start + size] for start in range(0, len(items), size)]
     if jobs == 1:
-        return {source: read for (_p, source, _s), read in zip(items, read_chunk(items, loader, validator, loaded_at))}
+        done = [read_chunk(batch, loader, validator, loaded_at, deriver) for batch in batches]
+        return _by_source(batches, done)
     from ..validation.processes import process_pool
 
-    chunks = [items[i::jobs] for i in range(jobs)]  # interleaved: the same kind of work in each process
     with process_pool(jobs) as pool:
-        done = pool.map(read_chunk, chunks, [loader] * jobs, [validator] * jobs, [loaded_at] * jobs)
-        return {source: read for chunk, reads in zip(chunks, done) for (_p, source, _s), read in zip(chunk, reads)}
+        same = [repeat(value) for value in (loader, validator, loaded_at, deriver)]
+        return _by_source(batches, pool.map(read_chunk, batches, *same))
+
+
+def _by_source(batches: list[list], done) -> dict[str, ReadDescription]:
+    return {source: read for batch, reads in zip(batches, done) for (_p, source, _s), read in zip(batch, reads)}

@@ -30,6 +30,7 @@ __all__ = [
     "ntriples",
     "oxigraph_triples",
     "stored_form",
+    "StoredForms",
     "in_graph",
     "graph_digest",
     "ntriples_digest",
@@ -69,6 +70,33 @@ def stored_form(triples: Iterable[tuple]) -> bytes:
     store = ox.Store()
     store.extend([ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in triples])
     return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+
+
+class StoredForms:
+    """Many descriptions' :func:`stored_form`, from one store in memory that keeps each in its named graph.
+
+    A load reads descriptions by the hundred in each process; kept together,
+    the store that gave their texts can then answer queries over all of them
+    (the derived facts, :mod:`cap_ptce.store.derived`) without loading them again.
+    ``graphs`` maps each graph kept to the source it came from.
+    """
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.graphs: dict[str, str] = {}
+
+    def add(self, graph: str, source: str, triples: Iterable[tuple]) -> bytes:
+        """The :func:`stored_form` of ``triples``, kept in ``graph`` unless a description already fills it.
+
+        TypeError or ValueError for a term Oxigraph refuses (nothing is kept then).
+        """
+        if graph in self.graphs:  # two files for one project: each text its own, the first one kept
+            return stored_form(triples)
+        convert, name = _converter(), ox.NamedNode(graph)
+        quads = [ox.Quad(convert(s), convert(p), convert(o), name) for s, p, o in triples]
+        self.store.extend(quads)
+        self.graphs[graph] = source
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b""
 
 
 def _converter():

@@ -14,6 +14,16 @@ The organisations are the one cross-description fact (an RNA number takes the
 SIREN that another description gives beside it): :mod:`.incremental` works
 them out in the store, for the actors a load touches.
 
+A load's reading processes already hold the descriptions they read in a store
+in memory (:class:`~cap_ptce.rdf.oxigraph.StoredForms`, which gives each one's
+text): :class:`Deriver` works their indicators out there, batch by batch, in
+parallel, and takes from each description its places and the lines the
+organisations' query reads. The load keeps a batch's indicators when it writes
+every description of the batch as read and its vocabulary is the store's (the
+same :func:`fingerprint`); it works the others out as above. At 10,000
+descriptions, the load's own process no longer fills a store in memory with
+the 4.2 million quads of the descriptions while it writes them to disk.
+
 A store remembers which derivation wrote its derived graphs
 (:func:`fingerprint`: the queries, the vocabulary, the geography's millésime):
 when that changes, the next load works out every derived graph again over the
@@ -26,11 +36,13 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
 
 import pyoxigraph as ox
 
 from ..geo import load_geography
-from ..rdf.oxigraph import ChunkReader, in_graph
+from ..rdf.oxigraph import ChunkReader, StoredForms, in_graph
 from .indicators import (
     INDICATORS_GRAPH,
     PROJECT_COUNT_QUERY,
@@ -49,6 +61,10 @@ __all__ = [
     "construct",
     "reference_ntriples",
     "fingerprint",
+    "Deriver",
+    "DescriptionFacts",
+    "BatchFacts",
+    "query_predicates",
 ]
 
 # Bumped when the code that writes a derived graph changes in a way its queries do not show.
@@ -109,3 +125,100 @@ def fingerprint(reference: Mapping[str, bytes]) -> str:
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(b"\n".join(vocabulary))
     return digest.hexdigest()
+
+
+# --- worked out while the descriptions are read ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DescriptionFacts:
+    """What the derivation needs of one description beside the others: its places, its organisations' lines."""
+
+    places: frozenset[str]
+    organisations: bytes  # the N-Triples lines that organisations.rq can match
+
+
+@dataclass(frozen=True)
+class BatchFacts:
+    """The indicators of a batch of descriptions, worked out with a vocabulary (its :func:`fingerprint`)."""
+
+    fingerprint: str
+    indicators: bytes
+    graphs: dict[str, str]  # each graph of the batch and the source it was read from
+
+
+class Deriver:
+    """The derived facts a reading process works out for a load (:mod:`cap_ptce.corpus.reading` calls it).
+
+    It holds nothing, so a process pool sends it as it is; what it needs (the
+    reference graphs, the organisations' predicates) each process builds once.
+    """
+
+    def description(self, text: bytes) -> DescriptionFacts:
+        return DescriptionFacts(frozenset(named_places(text)), b"".join(_organisation_lines().findall(text)))
+
+    def batch(self, forms: StoredForms, places: Iterable[str]) -> BatchFacts | None:
+        """The indicators of the descriptions ``forms`` holds (their graphs named), which name ``places``."""
+        if not forms.graphs:
+            return None
+        reference = own_reference()
+        parts = (in_graph(text, iri) for iri, text in {**reference, PLACES_GRAPH: places_ntriples(places)}.items())
+        forms.store.bulk_load(io.BufferedReader(ChunkReader(parts)), format=ox.RdfFormat.N_QUADS)
+        return BatchFacts(fingerprint(reference), indicators_of(forms.store), dict(forms.graphs))
+
+
+@cache
+def own_reference() -> dict[str, bytes]:
+    """The reference graphs as this version of the code makes them, as a store holds them (see :func:`fingerprint`)."""
+    from . import _reference_sources  # late: the package imports this module
+    from .graphs import REFERENCE_GRAPHS
+
+    store = ox.Store()
+    for name, make_graph in _reference_sources().items():
+        text = make_graph().serialize(format="nt", encoding="utf-8")
+        store.load(text, format=_NT, to_graph=ox.NamedNode(REFERENCE_GRAPHS[name]))
+    return reference_ntriples(store, REFERENCE_GRAPHS.values())
+
+
+@cache
+def _organisation_lines() -> re.Pattern:
+    """The N-Triples lines whose predicate organisations.rq names (every line, if it names a variable one)."""
+    predicates = query_predicates(organisations_query())
+    if predicates is None:
+        return re.compile(rb"^.*\n", re.MULTILINE)
+    names = b"|".join(re.escape(iri.encode("utf-8")) for iri in sorted(predicates))
+    return re.compile(rb"^[^ ]+ <(?:" + names + rb")> .*\n", re.MULTILINE)
+
+
+def query_predicates(query: str) -> frozenset[str] | None:
+    """Every predicate that ``query``'s patterns and property paths name, or None when one is a variable."""
+    from rdflib import URIRef
+    from rdflib.paths import NegatedPath, Path
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    found: set[str] = set()
+
+    def predicate(term) -> bool:
+        if isinstance(term, URIRef):
+            found.add(str(term))
+            return True
+        if isinstance(term, Path) and not isinstance(term, NegatedPath):  # a negated one matches others
+            parts = [getattr(term, name, None) for name in ("args", "path", "arg")]
+            steps = [
+                step for part in parts if part is not None for step in (part if isinstance(part, list) else [part])
+            ]
+            return all(predicate(step) for step in steps)
+        return False  # a variable
+
+    def walk(node) -> bool:
+        if isinstance(node, Mapping):
+            triples = node.get("triples") if "triples" in node else None
+            if triples and not all(predicate(p) for _s, p, _o in triples):
+                return False
+            return all(walk(value) for value in node.values())
+        if isinstance(node, (list, tuple)):
+            return all(walk(value) for value in node)
+        return True
+
+    return frozenset(found) if walk(translateQuery(parseQuery(query)).algebra) else None

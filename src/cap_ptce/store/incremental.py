@@ -24,14 +24,15 @@ makes over the whole store, quad for quad (``tests/test_incremental_loads.py``).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..rdf.oxigraph import in_graph
-from .derived import construct, indicators_of, scratch_store
+from ..rdf.oxigraph import ChunkReader, in_graph
+from .derived import construct, fingerprint, indicators_of, named_places, scratch_store
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, organisations_query
 from .places import PLACES_GRAPH, places_ntriples
 from .provenance import PROVENANCE_GRAPH, records_to_ntriples
@@ -49,28 +50,78 @@ _NQ = ox.RdfFormat.N_QUADS
 _DERIVED = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAPH)  # what write_all makes whole
 
 
-def write_all(backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, kept) -> None:
-    """Every description of the store is in ``written``: write them and every derived graph, made in memory.
+def write_all(
+    backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, kept, read_from=None
+) -> None:
+    """Every description of the store is in ``written``: write them and every derived graph.
 
-    The descriptions go to the store's bulk loader in a thread while this one
-    works the derived graphs out (Oxigraph lets go of the interpreter while it
-    loads and queries): on two cores the two take the time of the longer, not
-    of both (at 1,000 descriptions, about 6 s of bulk loading and 4 s of
-    derivation). The derived graphs follow in a second, smaller bulk load.
+    The derived graphs come from what the reading processes worked out
+    (``read_from``: each written graph's read description), put together
+    before the store's bulk loader starts: on two cores, the loader then has
+    both. What they could not work out is worked out in memory in this thread
+    while the bulk loader writes the descriptions in another (Oxigraph lets go
+    of the interpreter while it loads and queries). The derived graphs follow
+    in a second, smaller bulk load.
     """
+    early, rest = _from_readers(reference, written, read_from or {})
     with ThreadPoolExecutor(1, thread_name_prefix="cap-ptce-bulk-load") as writer:
         # the block waits for the writer even when the derivation fails: the store is never closed under it
         writing = writer.submit(backend.rewrite, drop=[*dropped, *written, *_DERIVED], add=_quads(written))
-        scratch, named = scratch_store(reference, written)
-        derived = {
-            PROVENANCE_GRAPH: records_to_ntriples(kept),
-            PLACES_GRAPH: places_ntriples(named),
-            INDICATORS_GRAPH: indicators_of(scratch),
-            ORGANISATIONS_GRAPH: construct(scratch, organisations_query()),
-        }
-        del scratch
+        derived = _in_memory(reference, rest, early)
         writing.result()
-    backend.rewrite(drop=[], add=_quads(derived))
+    backend.rewrite(drop=[], add=_quads({PROVENANCE_GRAPH: records_to_ntriples(kept), **derived}))
+
+
+def _from_readers(
+    reference: Mapping[str, bytes], written: Mapping[str, bytes], read_from: Mapping
+) -> tuple[dict, dict]:
+    """The derived graphs as far as the reading processes worked them out; the descriptions they leave.
+
+    Each batch's indicators, where the batch's every description is written as
+    read and its vocabulary is the store's; the places and the organisations
+    (from the lines of each description that their query reads) when every
+    description comes with its facts. Else nothing, and every description is left.
+    """
+    facts = {graph: read.facts for graph, read in read_from.items() if graph in written and read.facts is not None}
+    if len(facts) < len(written):  # read without a deriver
+        return {}, dict(written)
+    batches = {id(read.batch): read.batch for read in read_from.values() if read.batch is not None}.values()
+    derivation = fingerprint(reference)
+    usable = [batch for batch in batches if batch.fingerprint == derivation and _as_read(batch, read_from)]
+    rest = {graph: text for graph, text in written.items() if not any(graph in batch.graphs for batch in usable)}
+    named = set().union(*(one.places for one in facts.values()), *map(named_places, reference.values()))
+    derived = {
+        PLACES_GRAPH: places_ntriples(named),
+        INDICATORS_GRAPH: b"".join(batch.indicators for batch in usable),
+        ORGANISATIONS_GRAPH: _organisations_of({graph: one.organisations for graph, one in facts.items()}),
+    }
+    return derived, rest
+
+
+def _in_memory(reference: Mapping[str, bytes], rest: Mapping[str, bytes], derived: dict) -> dict:
+    """``derived`` completed with the facts of the descriptions ``rest``, worked out in a store in memory."""
+    if not rest:
+        return derived
+    scratch, named = scratch_store(reference, rest)
+    indicators = derived.get(INDICATORS_GRAPH, b"") + indicators_of(scratch)
+    if derived:
+        return {**derived, INDICATORS_GRAPH: indicators}
+    organisations = construct(scratch, organisations_query())
+    return {PLACES_GRAPH: places_ntriples(named), INDICATORS_GRAPH: indicators, ORGANISATIONS_GRAPH: organisations}
+
+
+def _as_read(batch, read_from: Mapping) -> bool:
+    """Whether each graph of ``batch`` is written from the file the batch read it from (not from another file)."""
+    return all(
+        graph in read_from and read_from[graph].record.source == source for graph, source in batch.graphs.items()
+    )
+
+
+def _organisations_of(lines: Mapping[str, bytes]) -> bytes:
+    """The organisations' query over the lines it reads of each description graph."""
+    store = ox.Store()
+    store.bulk_load(io.BufferedReader(ChunkReader(_quads(lines))), format=ox.RdfFormat.N_QUADS)
+    return construct(store, organisations_query())
 
 
 @dataclass

@@ -77,8 +77,21 @@ def read_changes(
         for source, sha in sums.items()
         if isinstance(sha, str) and (getattr(previous.get(source), "sha256", None) != sha or source in drifted)
     ]
-    read = read_descriptions(to_read, loader, validator, loaded_at, jobs)
+    read = read_descriptions(to_read, loader, validator, loaded_at, jobs, _deriver(kb, to_read, files, others))
     return CorpusChanges(files, sums, previous, read, drifted, others)
+
+
+def _deriver(kb: KnowledgeBase, to_read: list, files: dict, others: list):
+    """The reading processes' deriver when the load is likely to write every description anew, else None.
+
+    Then :func:`.incremental.write_all` takes the derived facts they worked
+    out; a load that keeps some descriptions works its own out
+    (:func:`.incremental.write_changed`).
+    """
+    from .derived import Deriver
+
+    everything = len(to_read) == len(files) and not others
+    return Deriver() if everything and to_read and not kb.is_remote else None
 
 
 def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
@@ -89,7 +102,7 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
     of its graph as Oxigraph holds it, made while reading; a SPARQL server may
     hold literals otherwise, so its checksums are read back after writing.
     """
-    report, kept, written, dropped = LoadReport(), list(changes.others), {}, []
+    report, kept, written, dropped, read_from = LoadReport(), list(changes.others), {}, [], {}
     holders = {}  # each graph kept and the first record that holds it
     for record in kept:
         holders.setdefault(record.graph, record)
@@ -101,7 +114,7 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
                 kept.append(record)
                 holders.setdefault(record.graph, record)
                 if read is not None and record is read.record:
-                    written[record.graph] = read.ntriples
+                    written[record.graph], read_from[record.graph] = read.ntriples, read
         still_described = {record.graph for record in kept}
         for source, record in changes.previous.items():
             if source not in changes.files:
@@ -109,7 +122,7 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
                     dropped.append(record.graph)
                 report.outcomes.append(FileOutcome(source, "removed", record.graph))
         if _incremental(kb, changes):
-            _write_incremental(kb, written, dropped, kept)
+            _write_incremental(kb, written, dropped, kept, read_from)
         else:
             _write_whole(kb, written, dropped, kept)
     report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in report.outcomes]
@@ -121,8 +134,13 @@ def _incremental(kb: KnowledgeBase, changes: CorpusChanges) -> bool:
     return not kb.is_remote and not changes.drifted
 
 
-def _write_incremental(kb: KnowledgeBase, written: dict, dropped: list[str], kept: list[GraphRecord]) -> None:
-    """Write the changes and their derived facts (:mod:`.incremental`); the whole derivation if it changed."""
+def _write_incremental(
+    kb: KnowledgeBase, written: dict, dropped: list[str], kept: list[GraphRecord], read_from: dict
+) -> None:
+    """Write the changes and their derived facts (:mod:`.incremental`); the whole derivation if it changed.
+
+    ``read_from``: each written graph's :class:`~cap_ptce.corpus.reading.ReadDescription`.
+    """
     from .derived import fingerprint, reference_ntriples
     from .incremental import write_all, write_changed
 
@@ -131,7 +149,7 @@ def _write_incremental(kb: KnowledgeBase, written: dict, dropped: list[str], kep
     derivation, before = fingerprint(reference), backend.derivation
     backend.derivation = None  # until this load ends: an interrupted one leaves the store's derivation unknown
     if _all_new(backend, written, dropped, kept):
-        write_all(backend, reference, written, dropped, kept)
+        write_all(backend, reference, written, dropped, kept, read_from)
     elif before == derivation:
         write_changed(backend, reference, written, dropped, kept)
     else:
