@@ -165,22 +165,6 @@ def test_a_store_whose_derivation_is_unknown_gets_every_derived_graph_again(gene
         assert canonical(fresh) == reloaded
 
 
-def test_a_first_load_takes_the_indicators_the_reading_processes_worked_out(generated, tmp_path, monkeypatch):
-    """Read in two processes, each batch's indicators come with it: the load fills no store in memory of its own."""
-
-    def refused(*args, **kwargs):
-        raise AssertionError("filled a store in memory with descriptions the reading processes had worked out")
-
-    monkeypatch.setattr("cap_ptce.store.incremental.scratch_store", refused)
-    folder = copy(generated, tmp_path / "corpus")
-    with KnowledgeBase.open(tmp_path / "store") as kb:
-        report = kb.load_corpus(folder, validator=None, now=WHEN, jobs=2, with_references=True)
-        assert report.counts["added"] == 44
-        loaded = canonical(kb)
-        kb.refresh_indicators()
-        assert canonical(kb) == loaded
-
-
 def _spy_on_scratch_stores(monkeypatch) -> list[set[str]]:
     """The description graphs of each store in memory the load fills itself."""
     from cap_ptce.store import incremental
@@ -193,6 +177,19 @@ def _spy_on_scratch_stores(monkeypatch) -> list[set[str]]:
 
     monkeypatch.setattr(incremental, "scratch_store", spied)
     return filled
+
+
+def test_a_first_load_takes_the_indicators_the_reading_processes_worked_out(generated, tmp_path, monkeypatch):
+    """Read in two processes, each batch's indicators come with it: the load's own store in memory holds no description."""
+    filled = _spy_on_scratch_stores(monkeypatch)
+    folder = copy(generated, tmp_path / "corpus")
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        report = kb.load_corpus(folder, validator=None, now=WHEN, jobs=2, with_references=True)
+        assert report.counts["added"] == 44
+        assert filled == [set()]
+        loaded = canonical(kb)
+        kb.refresh_indicators()
+        assert canonical(kb) == loaded
 
 
 def test_a_batch_with_a_project_written_from_another_file_is_worked_out_again(generated, tmp_path, monkeypatch):

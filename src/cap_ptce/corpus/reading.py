@@ -229,15 +229,14 @@ def checksum_or_error(path: Path) -> str | CapPtceError:
 class ReadDescription:
     """One changed file, read and validated: its record and N-Triples, or why it failed.
 
-    With a deriver (see :func:`read_descriptions`): ``facts``, what it took
-    from this description, and ``batch``, what it worked out for the batch of
-    descriptions this one was read with, if this one is among them.
+    With a deriver (see :func:`read_descriptions`), ``batch`` is what it
+    worked out for the batch of descriptions this one was read with, if this
+    one is among them.
     """
 
     record: GraphRecord | None = None
     ntriples: bytes = b""
     error: str | None = None
-    facts: Any = None
     batch: Any = None
 
 
@@ -287,7 +286,7 @@ def stored_text_and_digest(
 
 
 def _read(
-    description, source: str, sha: str, validation, loaded_at, forms: StoredForms | None = None, deriver=None
+    description, source: str, sha: str, validation, loaded_at, forms: StoredForms | None = None
 ) -> ReadDescription:
     """The record and N-Triples of one read description, links to the public registers included."""
     project = str(description.iri)
@@ -304,7 +303,7 @@ def _read(
         validation=validation,
         content=digest,
     )
-    return ReadDescription(record, text, facts=deriver.description(text) if deriver else None)
+    return ReadDescription(record, text)
 
 
 def _loaded(path: Path, loader: Callable) -> Any:
@@ -355,10 +354,10 @@ def _read_chunk(items, loader: Callable, validator: Callable | None, loaded_at, 
         if isinstance(validation, CapPtceError):
             read.append(ReadDescription(error=str(validation)))
             continue
-        read.append(_read(description, source, sha, validation, loaded_at, forms, deriver))
+        read.append(_read(description, source, sha, validation, loaded_at, forms))
     if forms is None:
         return read
-    batch = deriver.batch(forms, {place for one in read if one.facts for place in one.facts.places})
+    batch = deriver.batch(forms)
     kept = set(forms.graphs.values())
     return [dataclasses.replace(one, batch=batch) if one.record and one.record.source in kept else one for one in read]
 
@@ -373,8 +372,7 @@ def read_descriptions(
     the processes in batches of up to 250, in their order; each description
     comes back as N-Triples written by Oxigraph from its triples, ready for the
     store's bulk loader, and with a ``deriver``
-    (:class:`cap_ptce.store.derived.Deriver`), with what it works out of each
-    description and of each batch. Like any use of multiprocessing, a script that passes
+    (:class:`cap_ptce.store.derived.Deriver`), with what it works out of its batch. Like any use of multiprocessing, a script that passes
     ``jobs`` > 1 must guard its entry point with ``if __name__ == "__main__":``.
     """
     items = list(items)

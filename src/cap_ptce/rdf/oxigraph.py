@@ -78,12 +78,13 @@ class StoredForms:
     A load reads descriptions by the hundred in each process; kept together,
     the store that gave their texts can then answer queries over all of them
     (the derived facts, :mod:`cap_ptce.store.derived`) without loading them again.
-    ``graphs`` maps each graph kept to the source it came from.
+    ``graphs`` maps each graph kept to the source it came from, ``texts`` to its text.
     """
 
     def __init__(self) -> None:
         self.store = ox.Store()
         self.graphs: dict[str, str] = {}
+        self.texts: dict[str, bytes] = {}
 
     def add(self, graph: str, source: str, triples: Iterable[tuple]) -> bytes:
         """The :func:`stored_form` of ``triples``, kept in ``graph`` unless a description already fills it.
@@ -96,7 +97,8 @@ class StoredForms:
         quads = [ox.Quad(convert(s), convert(p), convert(o), name) for s, p, o in triples]
         self.store.extend(quads)
         self.graphs[graph] = source
-        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b""
+        self.texts[graph] = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b""
+        return self.texts[graph]
 
 
 def _converter():

@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 import pyoxigraph as ox
 
@@ -62,9 +63,9 @@ __all__ = [
     "reference_ntriples",
     "fingerprint",
     "Deriver",
-    "DescriptionFacts",
     "BatchFacts",
-    "query_predicates",
+    "matching_quads",
+    "query_patterns",
 ]
 
 # Bumped when the code that writes a derived graph changes in a way its queries do not show.
@@ -73,6 +74,7 @@ _NT = ox.RdfFormat.N_TRIPLES
 # A place named as the object of a triple: N-Triples end such a line with "<IRI> .".
 _NAMED_PLACE = re.compile(rb" <(" + re.escape(INSEE_GEO.encode()) + rb"[^>]*)> \.$", re.MULTILINE)
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _VOCABULARY = (_SKOS + "inScheme", _SKOS + "broader", _SKOS + "topConceptOf")
 
 
@@ -131,19 +133,13 @@ def fingerprint(reference: Mapping[str, bytes]) -> str:
 
 
 @dataclass(frozen=True)
-class DescriptionFacts:
-    """What the derivation needs of one description beside the others: its places, its organisations' lines."""
-
-    places: frozenset[str]
-    organisations: bytes  # the N-Triples lines that organisations.rq can match
-
-
-@dataclass(frozen=True)
 class BatchFacts:
-    """The indicators of a batch of descriptions, worked out with a vocabulary (its :func:`fingerprint`)."""
+    """What a reading process works out for a batch of descriptions, with a vocabulary (its :func:`fingerprint`)."""
 
     fingerprint: str
-    indicators: bytes
+    indicators: bytes  # N-Triples
+    organisations: bytes  # the N-Quads of the descriptions that organisations.rq can match
+    places: frozenset[str]  # the INSEE IRIs the descriptions name
     graphs: dict[str, str]  # each graph of the batch and the source it was read from
 
 
@@ -151,20 +147,20 @@ class Deriver:
     """The derived facts a reading process works out for a load (:mod:`cap_ptce.corpus.reading` calls it).
 
     It holds nothing, so a process pool sends it as it is; what it needs (the
-    reference graphs, the organisations' predicates) each process builds once.
+    reference graphs, the organisations' patterns) each process builds once.
     """
 
-    def description(self, text: bytes) -> DescriptionFacts:
-        return DescriptionFacts(frozenset(named_places(text)), b"".join(_organisation_lines().findall(text)))
-
-    def batch(self, forms: StoredForms, places: Iterable[str]) -> BatchFacts | None:
-        """The indicators of the descriptions ``forms`` holds (their graphs named), which name ``places``."""
+    def batch(self, forms: StoredForms) -> BatchFacts | None:
+        """The facts of the descriptions ``forms`` holds (each in its graph); their store gets the reference graphs."""
         if not forms.graphs:
             return None
+        organisations = matching_quads(forms.store, organisations_query())  # the descriptions' alone
+        places = frozenset().union(*map(named_places, forms.texts.values()))
         reference = own_reference()
         parts = (in_graph(text, iri) for iri, text in {**reference, PLACES_GRAPH: places_ntriples(places)}.items())
         forms.store.bulk_load(io.BufferedReader(ChunkReader(parts)), format=ox.RdfFormat.N_QUADS)
-        return BatchFacts(fingerprint(reference), indicators_of(forms.store), dict(forms.graphs))
+        indicators = indicators_of(forms.store)
+        return BatchFacts(fingerprint(reference), indicators, organisations, places, dict(forms.graphs))
 
 
 @cache
@@ -180,45 +176,69 @@ def own_reference() -> dict[str, bytes]:
     return reference_ntriples(store, REFERENCE_GRAPHS.values())
 
 
+def matching_quads(store: ox.Store, query: str) -> bytes:
+    """The N-Quads of ``store`` that ``query``'s patterns can match (:func:`query_patterns`): the same answers."""
+    patterns = query_patterns(query)
+    if patterns is None:
+        return store.dump(format=ox.RdfFormat.N_QUADS) or b""
+    predicates, classes = patterns
+    found = []
+    for predicate in sorted(predicates):
+        if predicate == _RDF_TYPE and classes is not None:
+            for kind in sorted(classes):
+                found.append(store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(kind)))
+        else:
+            found.append(store.quads_for_pattern(None, ox.NamedNode(predicate), None))
+    return ox.serialize(chain.from_iterable(found), format=ox.RdfFormat.N_QUADS) or b""
+
+
 @cache
-def _organisation_lines() -> re.Pattern:
-    """The N-Triples lines whose predicate organisations.rq names (every line, if it names a variable one)."""
-    predicates = query_predicates(organisations_query())
-    if predicates is None:
-        return re.compile(rb"^.*\n", re.MULTILINE)
-    names = b"|".join(re.escape(iri.encode("utf-8")) for iri in sorted(predicates))
-    return re.compile(rb"^[^ ]+ <(?:" + names + rb")> .*\n", re.MULTILINE)
-
-
-def query_predicates(query: str) -> frozenset[str] | None:
-    """Every predicate that ``query``'s patterns and property paths name, or None when one is a variable."""
-    from rdflib import URIRef
+def query_patterns(query: str) -> tuple[frozenset[str], frozenset[str] | None] | None:
+    """The predicates that ``query``'s patterns and property paths name, and the classes its ``rdf:type``
+    patterns name (None when one has a variable class); None when a pattern's predicate is a variable."""
+    from rdflib import RDF, URIRef
     from rdflib.paths import NegatedPath, Path
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
-    found: set[str] = set()
+    predicates: set[str] = set()
+    classes: set[str] | None = set()
 
     def predicate(term) -> bool:
         if isinstance(term, URIRef):
-            found.add(str(term))
+            predicates.add(str(term))
             return True
         if isinstance(term, Path) and not isinstance(term, NegatedPath):  # a negated one matches others
             parts = [getattr(term, name, None) for name in ("args", "path", "arg")]
             steps = [
                 step for part in parts if part is not None for step in (part if isinstance(part, list) else [part])
             ]
+            if RDF.type in steps:  # the class is the path's next step, not a constant
+                nonlocal classes
+                classes = None
             return all(predicate(step) for step in steps)
         return False  # a variable
+
+    def pattern(triple) -> bool:
+        nonlocal classes
+        _subject, verb, thing = triple
+        if verb == RDF.type and classes is not None:
+            if isinstance(thing, URIRef):
+                classes.add(str(thing))
+            else:
+                classes = None
+        return predicate(verb)
 
     def walk(node) -> bool:
         if isinstance(node, Mapping):
             triples = node.get("triples") if "triples" in node else None
-            if triples and not all(predicate(p) for _s, p, _o in triples):
+            if triples and not all(pattern(triple) for triple in triples):
                 return False
             return all(walk(value) for value in node.values())
         if isinstance(node, (list, tuple)):
             return all(walk(value) for value in node)
         return True
 
-    return frozenset(found) if walk(translateQuery(parseQuery(query)).algebra) else None
+    if not walk(translateQuery(parseQuery(query)).algebra):
+        return None
+    return frozenset(predicates), (frozenset(classes) if classes is not None else None)

@@ -14,9 +14,10 @@ changed file among 1,000. Here each changed description brings its own facts:
   SIREN from one of them, and every actor of an organisation these have.
 
 Every description of the store new at once (a first load, or every file
-changed): the descriptions go to Oxigraph's bulk loader in a thread while every
-derived graph is made in memory; the derived graphs follow, whole, in a second
-bulk load.
+changed): the processes that read the descriptions worked out each batch's
+indicators (:class:`.derived.Deriver`); the load puts every derived graph
+together from them before the descriptions go to Oxigraph's bulk loader, and
+the derived graphs follow, whole, in a second bulk load.
 
 The tests hold both to the store that :meth:`~cap_ptce.store.KnowledgeBase.refresh_indicators`
 makes over the whole store, quad for quad (``tests/test_incremental_loads.py``).
@@ -26,13 +27,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from ..rdf.oxigraph import ChunkReader, in_graph
-from .derived import construct, fingerprint, indicators_of, named_places, scratch_store
+from .derived import construct, fingerprint, indicators_of, scratch_store
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, organisations_query
 from .places import PLACES_GRAPH, places_ntriples
 from .provenance import PROVENANCE_GRAPH, records_to_ntriples
@@ -55,59 +55,39 @@ def write_all(
 ) -> None:
     """Every description of the store is in ``written``: write them and every derived graph.
 
-    The derived graphs come from what the reading processes worked out
-    (``read_from``: each written graph's read description), put together
-    before the store's bulk loader starts: on two cores, the loader then has
-    both. What they could not work out is worked out in memory in this thread
-    while the bulk loader writes the descriptions in another (Oxigraph lets go
-    of the interpreter while it loads and queries). The derived graphs follow
-    in a second, smaller bulk load.
+    The derived graphs are put together first (:func:`_derived`), from what the
+    reading processes worked out (``read_from``: each written graph's read
+    description): the store's bulk loader then has both cores to itself. They
+    follow the descriptions in a second, smaller bulk load.
     """
-    early, rest = _from_readers(reference, written, read_from or {})
-    with ThreadPoolExecutor(1, thread_name_prefix="cap-ptce-bulk-load") as writer:
-        # the block waits for the writer even when the derivation fails: the store is never closed under it
-        writing = writer.submit(backend.rewrite, drop=[*dropped, *written, *_DERIVED], add=_quads(written))
-        derived = _in_memory(reference, rest, early)
-        writing.result()
-    backend.rewrite(drop=[], add=_quads({PROVENANCE_GRAPH: records_to_ntriples(kept), **derived}))
+    derived = {PROVENANCE_GRAPH: records_to_ntriples(kept), **_derived(reference, written, read_from or {})}
+    backend.rewrite(drop=[*dropped, *written, *_DERIVED], add=_quads(written))
+    backend.rewrite(drop=[], add=_quads(derived))
 
 
-def _from_readers(
-    reference: Mapping[str, bytes], written: Mapping[str, bytes], read_from: Mapping
-) -> tuple[dict, dict]:
-    """The derived graphs as far as the reading processes worked them out; the descriptions they leave.
+def _derived(reference: Mapping[str, bytes], written: Mapping[str, bytes], read_from: Mapping) -> dict[str, bytes]:
+    """The places, indicators and organisations graphs of the descriptions ``written``.
 
-    Each batch's indicators, where the batch's every description is written as
-    read and its vocabulary is the store's; the places and the organisations
-    (from the lines of each description that their query reads) when every
-    description comes with its facts. Else nothing, and every description is left.
+    A batch that a reading process worked out counts when each of its
+    descriptions is written as read and its vocabulary is the store's (the same
+    :func:`~.derived.fingerprint`); the other descriptions are worked out here,
+    in a store in memory. The organisations' query, the one that reads across
+    descriptions, runs there over all of them: the batches give the quads it
+    can match.
     """
-    facts = {graph: read.facts for graph, read in read_from.items() if graph in written and read.facts is not None}
-    if len(facts) < len(written):  # read without a deriver
-        return {}, dict(written)
     batches = {id(read.batch): read.batch for read in read_from.values() if read.batch is not None}.values()
     derivation = fingerprint(reference)
     usable = [batch for batch in batches if batch.fingerprint == derivation and _as_read(batch, read_from)]
-    rest = {graph: text for graph, text in written.items() if not any(graph in batch.graphs for batch in usable)}
-    named = set().union(*(one.places for one in facts.values()), *map(named_places, reference.values()))
-    derived = {
-        PLACES_GRAPH: places_ntriples(named),
-        INDICATORS_GRAPH: b"".join(batch.indicators for batch in usable),
-        ORGANISATIONS_GRAPH: _organisations_of({graph: one.organisations for graph, one in facts.items()}),
+    covered = {graph for batch in usable for graph in batch.graphs}
+    scratch, named = scratch_store(reference, {graph: text for graph, text in written.items() if graph not in covered})
+    indicators = b"".join(batch.indicators for batch in usable) + indicators_of(scratch)
+    matched = (batch.organisations for batch in usable)
+    scratch.bulk_load(io.BufferedReader(ChunkReader(matched)), format=ox.RdfFormat.N_QUADS)
+    return {
+        PLACES_GRAPH: places_ntriples(named.union(*(batch.places for batch in usable))),
+        INDICATORS_GRAPH: indicators,
+        ORGANISATIONS_GRAPH: construct(scratch, organisations_query()),
     }
-    return derived, rest
-
-
-def _in_memory(reference: Mapping[str, bytes], rest: Mapping[str, bytes], derived: dict) -> dict:
-    """``derived`` completed with the facts of the descriptions ``rest``, worked out in a store in memory."""
-    if not rest:
-        return derived
-    scratch, named = scratch_store(reference, rest)
-    indicators = derived.get(INDICATORS_GRAPH, b"") + indicators_of(scratch)
-    if derived:
-        return {**derived, INDICATORS_GRAPH: indicators}
-    organisations = construct(scratch, organisations_query())
-    return {PLACES_GRAPH: places_ntriples(named), INDICATORS_GRAPH: indicators, ORGANISATIONS_GRAPH: organisations}
 
 
 def _as_read(batch, read_from: Mapping) -> bool:
@@ -115,13 +95,6 @@ def _as_read(batch, read_from: Mapping) -> bool:
     return all(
         graph in read_from and read_from[graph].record.source == source for graph, source in batch.graphs.items()
     )
-
-
-def _organisations_of(lines: Mapping[str, bytes]) -> bytes:
-    """The organisations' query over the lines it reads of each description graph."""
-    store = ox.Store()
-    store.bulk_load(io.BufferedReader(ChunkReader(_quads(lines))), format=ox.RdfFormat.N_QUADS)
-    return construct(store, organisations_query())
 
 
 @dataclass

@@ -77,12 +77,14 @@ def read_changes(
         for source, sha in sums.items()
         if isinstance(sha, str) and (getattr(previous.get(source), "sha256", None) != sha or source in drifted)
     ]
-    read = read_descriptions(to_read, loader, validator, loaded_at, jobs, _deriver(kb, to_read, files, others))
+    read = read_descriptions(
+        to_read, loader, validator, loaded_at, jobs, _deriver(kb, to_read, previous, files, others)
+    )
     return CorpusChanges(files, sums, previous, read, drifted, others)
 
 
-def _deriver(kb: KnowledgeBase, to_read: list, files: dict, others: list):
-    """The reading processes' deriver when the load is likely to write every description anew, else None.
+def _deriver(kb: KnowledgeBase, to_read: list, previous: dict, files: dict, others: list):
+    """The reading processes' deriver when the load keeps no description of the store as it is, else None.
 
     Then :func:`.incremental.write_all` takes the derived facts they worked
     out; a load that keeps some descriptions works its own out
@@ -90,8 +92,9 @@ def _deriver(kb: KnowledgeBase, to_read: list, files: dict, others: list):
     """
     from .derived import Deriver
 
-    everything = len(to_read) == len(files) and not others
-    return Deriver() if everything and to_read and not kb.is_remote else None
+    reading = {source for _path, source, _sha in to_read}
+    kept = others or [source for source in previous if source in files and source not in reading]
+    return Deriver() if to_read and not kept and not kb.is_remote else None
 
 
 def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
