@@ -17,12 +17,12 @@ them out in the store, for the actors a load touches.
 A load's reading processes already hold the descriptions they read in a store
 in memory (:class:`~cap_ptce.rdf.oxigraph.StoredForms`, which gives each one's
 text): :class:`Deriver` works their indicators out there, batch by batch, in
-parallel, and takes from each description its places and the lines the
-organisations' query reads. The load keeps a batch's indicators when it writes
-every description of the batch as read and its vocabulary is the store's (the
-same :func:`fingerprint`); it works the others out as above. At 10,000
-descriptions, the load's own process no longer fills a store in memory with
-the 4.2 million quads of the descriptions while it writes them to disk.
+parallel, and takes from each batch the places it names and the quads the
+organisations' query can match (:func:`matching_quads`). The load keeps a
+batch when it writes every description of the batch as read and the batch's
+vocabulary is the store's (the same :func:`fingerprint`); it works the others
+out as above. At 10,000 descriptions, the load's own process no longer fills a
+store in memory with the 4.2 million quads of the descriptions.
 
 A store remembers which derivation wrote its derived graphs
 (:func:`fingerprint`: the queries, the vocabulary, the geography's millésime):
