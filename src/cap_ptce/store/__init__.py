@@ -39,7 +39,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,7 @@ from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
 from ..sparql.sharing import Sharing
-from .graphs import GRID_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPHS, SHAPES_GRAPH
+from .graphs import GRID_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPHS, SHAPES_GRAPH, reference_sources
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
 from .places import PLACES_GRAPH
@@ -83,18 +82,6 @@ def _prefixes() -> dict[str, str]:
     from ..rdf.namespaces import PREFIXES
 
     return {name: str(namespace) for name, namespace in PREFIXES.items()}
-
-
-def _reference_sources(license: str | None = None) -> dict[str, Callable[[], Any]]:
-    from ..grid.rdf import grid_graph  # late: the grid and the shapes load rdflib and pySHACL's helpers
-    from ..rdf.vocabulary import ontology_graph
-    from ..validation.shapes import shapes_graph
-
-    return {
-        "ontology": partial(ontology_graph, license=license),
-        "grid": partial(grid_graph, license=license),
-        "shapes": shapes_graph,
-    }
 
 
 class KnowledgeBase:
@@ -235,7 +222,7 @@ class KnowledgeBase:
         ``sources`` maps each part to a function that builds its graph; all are
         built before the first is written.
         """
-        graphs = {name: make_graph() for name, make_graph in (sources or _reference_sources(license)).items()}
+        graphs = {name: make_graph() for name, make_graph in (sources or reference_sources(license)).items()}
         for name, graph in graphs.items():
             self._replace(REFERENCE_GRAPHS[name], graph.serialize(format="nt", encoding="utf-8"))
         self._backend.flush()
@@ -295,7 +282,7 @@ class KnowledgeBase:
         """
         from .loading import load_corpus
 
-        references = _reference_sources(license) if with_references else None
+        references = reference_sources(license) if with_references else None
         loader = loader or default_loader
         return load_corpus(self, Path(folder), loader, validator, now, jobs, references, scope, verify)
 

@@ -44,6 +44,7 @@ import pyoxigraph as ox
 
 from ..geo import load_geography
 from ..rdf.oxigraph import ChunkReader, StoredForms, in_graph
+from .graphs import REFERENCE_GRAPHS, reference_sources
 from .indicators import (
     INDICATORS_GRAPH,
     PROJECT_COUNT_QUERY,
@@ -166,11 +167,8 @@ class Deriver:
 @cache
 def own_reference() -> dict[str, bytes]:
     """The reference graphs as this version of the code makes them, as a store holds them (see :func:`fingerprint`)."""
-    from . import _reference_sources  # late: the package imports this module
-    from .graphs import REFERENCE_GRAPHS
-
     store = ox.Store()
-    for name, make_graph in _reference_sources().items():
+    for name, make_graph in reference_sources().items():
         text = make_graph().serialize(format="nt", encoding="utf-8")
         store.load(text, format=_NT, to_graph=ox.NamedNode(REFERENCE_GRAPHS[name]))
     return reference_ntriples(store, REFERENCE_GRAPHS.values())
