@@ -27,6 +27,8 @@ from valid_description import description, with_check_digit, write
 WHEN = datetime(2026, 12, 1, tzinfo=UTC)
 _BLANK = re.compile(rb"_:[0-9A-Za-z]+")
 SHARED = with_check_digit("55512345")
+PROJET = "https://w3id.org/cap-ptce/projet/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
 def canonical(kb: KnowledgeBase) -> list[bytes]:
@@ -222,6 +224,38 @@ def test_a_batch_read_with_another_vocabulary_is_worked_out_again(generated, tmp
     with KnowledgeBase.open(tmp_path / "store") as kb:
         kb.load_corpus(folder, validator=None, now=WHEN, jobs=1, with_references=True)
         assert [len(graphs) for graphs in filled] == [12]
+        loaded = canonical(kb)
+        kb.refresh_indicators()
+        assert canonical(kb) == loaded
+
+
+def test_descriptions_that_say_something_of_one_another_are_worked_out_together(tmp_path, monkeypatch):
+    """A loader of a library user may let two descriptions describe one node, or one declare a kind of actor
+    another uses: such a batch's indicators would depend on another batch, and the load works them out itself."""
+    from kbhelpers import TurtleLoader
+
+    kinds = "https://w3id.org/cap-ptce/vocab/types-acteurs/"
+    head = "@prefix cap: <https://w3id.org/cap-ptce/def#> . @prefix org: <http://www.w3.org/ns/org#> .\n"
+    shared = "<https://example.org/acteur/commun>"
+    texts = {
+        "00-a.ttl": f"<{PROJET}a> a cap:Project ; org:hasMember {shared} .\n"
+        f"{shared} a cap:Actor ; org:classification <{kinds}cooperative> .\n",
+        "00-c.ttl": f"<{PROJET}c> a cap:Project .\n<{kinds}nouveau> <{SKOS}inScheme> <{kinds[:-1]}> ; "
+        f"<{SKOS}broader> <{kinds}entreprise-ess> .\n",
+        "99-b.ttl": f"<{PROJET}b> a cap:Project ; org:hasMember {shared} .\n"
+        f"{shared} a cap:Actor ; org:classification <{kinds}association> ; cap:isESS true .\n",
+        "99-d.ttl": f"<{PROJET}d> a cap:Project ; org:hasMember <{PROJET}d/acteur/x> .\n"
+        f"<{PROJET}d/acteur/x> a cap:Actor ; org:classification <{kinds}nouveau> .\n",
+    }
+    texts |= {f"50-{n:02}.ttl": f"<{PROJET}p{n}> a cap:Project .\n" for n in range(36)}  # two batches of 20
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_text(head + text, encoding="utf-8")
+    filled = _spy_on_scratch_stores(monkeypatch)
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        kb.load_corpus(folder, loader=TurtleLoader(), validator=None, now=WHEN, jobs=2, with_references=True)
+        assert [len(graphs) for graphs in filled] == [40]
         loaded = canonical(kb)
         kb.refresh_indicators()
         assert canonical(kb) == loaded

@@ -21,6 +21,7 @@ def test_a_query_that_may_match_any_predicate_gives_no_patterns():
     assert query_patterns("SELECT * WHERE { ?s ?p ?o }") is None
     assert query_patterns("SELECT * WHERE { ?s !<http://a.example/b> ?o }") is None  # every other predicate
     assert query_patterns("SELECT * WHERE { ?s <http://a.example/b> ?o OPTIONAL { ?o ?p ?x } }") is None
+    assert query_patterns("SELECT ?g WHERE { GRAPH ?g { } }") is None  # every graph's name, whatever it holds
 
 
 def test_paths_and_variable_classes_are_read_whole():

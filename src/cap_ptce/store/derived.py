@@ -42,6 +42,7 @@ from itertools import chain
 
 import pyoxigraph as ox
 
+from ..corpus.reading import GRAPH_SUFFIX
 from ..geo import load_geography
 from ..rdf.oxigraph import ChunkReader, StoredForms, in_graph
 from .graphs import REFERENCE_GRAPHS, reference_sources
@@ -153,7 +154,7 @@ class Deriver:
 
     def batch(self, forms: StoredForms) -> BatchFacts | None:
         """The facts of the descriptions ``forms`` holds (each in its graph); their store gets the reference graphs."""
-        if not forms.graphs:
+        if not forms.graphs or _reaches_out(forms):
             return None
         organisations = matching_quads(forms.store, organisations_query())  # the descriptions' alone
         places = frozenset().union(*map(named_places, forms.texts.values()))
@@ -162,6 +163,23 @@ class Deriver:
         forms.store.bulk_load(io.BufferedReader(ChunkReader(parts)), format=ox.RdfFormat.N_QUADS)
         indicators = indicators_of(forms.store)
         return BatchFacts(fingerprint(reference), indicators, organisations, places, dict(forms.graphs))
+
+
+# A description whose graph says something of a node that is not its project's, or of a blank node
+# (another description may say more of it), or of a term of the vocabulary (a loader given by a
+# library user may do so; ours never does).
+_REACHING_OUT = """ASK {
+  VALUES (?g ?own) { %s }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(isBlank(?s) || (STR(?s) != ?own && !STRSTARTS(STR(?s), CONCAT(?own, "/"))))
+}"""
+
+
+def _reaches_out(forms: StoredForms) -> bool:
+    """Whether a description of ``forms`` says something of a node outside its project (then the indicators
+    of the batch may depend on another batch's descriptions: the load works them out itself)."""
+    pairs = " ".join(f"({ox.NamedNode(g)} {ox.Literal(g.removesuffix(GRAPH_SUFFIX))})" for g in forms.graphs)
+    return bool(forms.store.query(_REACHING_OUT % pairs))
 
 
 @cache
@@ -175,7 +193,12 @@ def own_reference() -> dict[str, bytes]:
 
 
 def matching_quads(store: ox.Store, query: str) -> bytes:
-    """The N-Quads of ``store`` that ``query``'s patterns can match (:func:`query_patterns`): the same answers."""
+    """The N-Quads of ``store`` that ``query``'s patterns can match (:func:`query_patterns`).
+
+    Over them, the query gives the answers it gives over ``store`` (a query that
+    asks for the graphs' names alone, ``GRAPH ?g {}``, has no such patterns: all
+    of ``store``'s quads, then).
+    """
     patterns = query_patterns(query)
     if patterns is None:
         return store.dump(format=ox.RdfFormat.N_QUADS) or b""
@@ -229,6 +252,8 @@ def query_patterns(query: str) -> tuple[frozenset[str], frozenset[str] | None] |
 
     def walk(node) -> bool:
         if isinstance(node, Mapping):
+            if getattr(node, "name", None) == "Graph" and not has_triples(node.get("p")):
+                return False  # GRAPH ?g {}: answered by the graphs' names alone, whatever their quads
             triples = node.get("triples") if "triples" in node else None
             if triples and not all(pattern(triple) for triple in triples):
                 return False
@@ -236,6 +261,11 @@ def query_patterns(query: str) -> tuple[frozenset[str], frozenset[str] | None] |
         if isinstance(node, (list, tuple)):
             return all(walk(value) for value in node)
         return True
+
+    def has_triples(node) -> bool:
+        if isinstance(node, Mapping):
+            return bool(node.get("triples")) or any(has_triples(value) for value in node.values())
+        return isinstance(node, (list, tuple)) and any(has_triples(value) for value in node)
 
     if not walk(translateQuery(parseQuery(query)).algebra):
         return None
