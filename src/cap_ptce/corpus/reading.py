@@ -357,7 +357,7 @@ def _read_chunk(items, loader: Callable, validator: Callable | None, loaded_at, 
         read.append(_read(description, source, sha, validation, loaded_at, forms))
     if forms is None:
         return read
-    batch = deriver.batch(forms)
+    batch = deriver(forms)
     kept = set(forms.graphs.values())
     return [dataclasses.replace(one, batch=batch) if one.record and one.record.source in kept else one for one in read]
 
@@ -372,7 +372,7 @@ def read_descriptions(
     the processes in batches of up to 250, in their order; each description
     comes back as N-Triples written by Oxigraph from its triples, ready for the
     store's bulk loader, and with a ``deriver``
-    (:class:`cap_ptce.store.derived.Deriver`), with what it works out of its batch. Like any use of multiprocessing, a script that passes
+    (:func:`cap_ptce.store.derived.batch_facts`), with what it works out of its batch. Like any use of multiprocessing, a script that passes
     ``jobs`` > 1 must guard its entry point with ``if __name__ == "__main__":``.
     """
     items = list(items)

@@ -16,7 +16,7 @@ them out in the store, for the actors a load touches.
 
 A load's reading processes already hold the descriptions they read in a store
 in memory (:class:`~cap_ptce.rdf.oxigraph.StoredForms`, which gives each one's
-text): :class:`Deriver` works their indicators out there, batch by batch, in
+text): :func:`batch_facts` works their indicators out there, batch by batch, in
 parallel, and takes from each batch the places it names and the quads the
 organisations' query can match (:func:`matching_quads`). The load keeps a
 batch when it writes every description of the batch as read and the batch's
@@ -64,7 +64,7 @@ __all__ = [
     "construct",
     "reference_ntriples",
     "fingerprint",
-    "Deriver",
+    "batch_facts",
     "BatchFacts",
     "matching_quads",
     "query_patterns",
@@ -145,24 +145,22 @@ class BatchFacts:
     graphs: dict[str, str]  # each graph of the batch and the source it was read from
 
 
-class Deriver:
-    """The derived facts a reading process works out for a load (:mod:`cap_ptce.corpus.reading` calls it).
+def batch_facts(forms: StoredForms) -> BatchFacts | None:
+    """The facts of the descriptions ``forms`` holds (each in its graph), worked out by the process that read them
+    (:mod:`cap_ptce.corpus.reading` calls it); their store gets the reference graphs. None when a description says
+    something of a node outside its project.
 
-    It holds nothing, so a process pool sends it as it is; what it needs (the
-    reference graphs, the organisations' patterns) each process builds once.
+    What it needs (the reference graphs, the organisations' patterns) each process builds once.
     """
-
-    def batch(self, forms: StoredForms) -> BatchFacts | None:
-        """The facts of the descriptions ``forms`` holds (each in its graph); their store gets the reference graphs."""
-        if not forms.graphs or _reaches_out(forms):
-            return None
-        organisations = matching_quads(forms.store, organisations_query())  # the descriptions' alone
-        places = frozenset().union(*map(named_places, forms.texts.values()))
-        reference = own_reference()
-        parts = (in_graph(text, iri) for iri, text in {**reference, PLACES_GRAPH: places_ntriples(places)}.items())
-        forms.store.bulk_load(io.BufferedReader(ChunkReader(parts)), format=ox.RdfFormat.N_QUADS)
-        indicators = indicators_of(forms.store)
-        return BatchFacts(fingerprint(reference), indicators, organisations, places, dict(forms.graphs))
+    if not forms.graphs or _reaches_out(forms):
+        return None
+    organisations = matching_quads(forms.store, organisations_query())  # the descriptions' alone
+    places = frozenset().union(*map(named_places, forms.texts.values()))
+    reference = own_reference()
+    parts = (in_graph(text, iri) for iri, text in {**reference, PLACES_GRAPH: places_ntriples(places)}.items())
+    forms.store.bulk_load(io.BufferedReader(ChunkReader(parts)), format=ox.RdfFormat.N_QUADS)
+    indicators = indicators_of(forms.store)
+    return BatchFacts(fingerprint(reference), indicators, organisations, places, dict(forms.graphs))
 
 
 # A description whose graph says something of a node that is not its project's, or of a blank node

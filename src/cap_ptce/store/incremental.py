@@ -15,7 +15,7 @@ changed file among 1,000. Here each changed description brings its own facts:
 
 Every description of the store new at once (a first load, or every file
 changed): the processes that read the descriptions worked out each batch's
-indicators (:class:`.derived.Deriver`); the load puts every derived graph
+indicators (:func:`.derived.batch_facts`); the load puts every derived graph
 together from them before the descriptions go to Oxigraph's bulk loader, and
 the derived graphs follow, whole, in a second bulk load.
 

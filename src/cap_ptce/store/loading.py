@@ -90,11 +90,11 @@ def _deriver(kb: KnowledgeBase, to_read: list, previous: dict, files: dict, othe
     out; a load that keeps some descriptions works its own out
     (:func:`.incremental.write_changed`).
     """
-    from .derived import Deriver
+    from .derived import batch_facts
 
     reading = {source for _path, source, _sha in to_read}
     kept = others or [source for source in previous if source in files and source not in reading]
-    return Deriver() if to_read and not kept and not kb.is_remote else None
+    return batch_facts if to_read and not kept and not kb.is_remote else None
 
 
 def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
