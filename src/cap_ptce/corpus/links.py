@@ -21,15 +21,17 @@ __all__ = ["REGISTER", "with_register_links"]
 REGISTER = "https://annuaire-entreprises.data.gouv.fr/entreprise/"
 _SIREN = re.compile(r"[0-9]{9}")
 _TRUE = Literal(True)
+# rdflib makes a namespace's term anew at each look-up: once here
+_FICTIONAL, _SIREN_OF, _SEE_ALSO = CAP.fictional, CAP.siren, RDFS.seeAlso
 
 
 def with_register_links(triples: list[tuple]) -> list[tuple]:
     """``triples`` and an ``rdfs:seeAlso`` to the register for every organisation given a SIREN, unless fictional."""
-    if any(p == CAP.fictional and o == _TRUE for _s, p, o in triples):
+    if any(p == _FICTIONAL and o == _TRUE for _s, p, o in triples):
         return triples
     links = [
-        (organisation, RDFS.seeAlso, URIRef(REGISTER + str(siren)))
+        (organisation, _SEE_ALSO, URIRef(REGISTER + str(siren)))
         for organisation, predicate, siren in triples
-        if predicate == CAP.siren and _SIREN.fullmatch(str(siren))
+        if predicate == _SIREN_OF and _SIREN.fullmatch(str(siren))
     ]
     return triples + links
