@@ -71,6 +71,22 @@ def test_parallel_loading_gives_the_quads_of_sequential_loading(generated, tmp_p
         assert canonical(one) == canonical(two)
 
 
+def test_a_load_tells_its_progress_batch_by_batch(generated, tmp_path):
+    """``progress(step, done, total)``: the files read after each batch, in order, then the descriptions it writes."""
+    folder = copy(generated, tmp_path / "corpus")
+    told: list[tuple] = []
+    with KnowledgeBase.open(tmp_path / "store") as kb:
+        kb.load_corpus(folder, now=WHEN, jobs=2, with_references=True, progress=lambda *step: told.append(step))
+        assert told == [("read", 0, 44), ("read", 22, 44), ("read", 44, 44), ("write", 0, 44)]
+        told.clear()
+        (folder / generated[5].name).write_text((folder / generated[5].name).read_text() + "\n# relu\n")
+        kb.load_corpus(folder, now=WHEN, jobs=2, progress=lambda *step: told.append(step))
+        assert told == [("read", 0, 1), ("read", 1, 1), ("write", 0, 1)]
+        told.clear()
+        kb.load_corpus(folder, now=WHEN, jobs=2, progress=lambda *step: told.append(step))
+        assert told == []  # nothing changed: nothing read, nothing written
+
+
 def test_the_derived_graphs_of_a_load_are_those_of_the_whole_store(generated, tmp_path):
     folder = copy(generated[:20], tmp_path / "corpus")
     with KnowledgeBase.open(tmp_path / "store") as kb:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
@@ -14,6 +17,7 @@ from cap_ptce.cli import main
 from cap_ptce.resources import data_dir
 from cap_ptce.store import KnowledgeBase
 from kbhelpers import free_port
+from servehelpers import CAP_PTCE
 
 SAMPLE = data_dir("corpus")
 
@@ -163,3 +167,36 @@ def test_serve_logs_no_step_of_weasyprint_for_each_pdf(capfd):
         root.handlers = before[1]
     err = capfd.readouterr().err
     assert "still said" in err and "weasyprint" not in err  # seven INFO lines per PDF before
+
+
+def test_at_a_terminal_load_tells_its_progress_and_in_a_file_it_does_not(capsys, corpus, tmp_path):
+    names = len(list(corpus.glob("*.yaml")))
+    parent, child = pty.openpty()
+    process = subprocess.Popen(
+        [CAP_PTCE, "load", str(corpus), "--store", str(tmp_path / "store"), "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=child,
+    )
+    os.close(child)
+    told = b""
+    while True:
+        ready, _, _ = select.select([parent], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(parent, 4096)
+        except OSError:  # the terminal's other end closed with the process
+            break
+        if not chunk:
+            break
+        told += chunk
+    out, _ = process.communicate(timeout=120)
+    os.close(parent)
+    assert process.returncode == 0 and f"{names} ajoutés / added" in out.decode()
+    told_text = told.decode()
+    assert f"Fichiers lus : {names} / {names} / files read: {names} / {names}" in told_text
+    assert f"Écriture du store ({names} descriptions)… / writing the store ({names} descriptions)…" in told_text
+    assert told_text.endswith("\n")  # the line ends before the report
+
+    code, _, err = run(capsys, "load", str(corpus), "--store", str(tmp_path / "again"))
+    assert code == 0 and "Fichiers lus" not in err and "Écriture" not in err

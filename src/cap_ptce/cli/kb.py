@@ -147,7 +147,9 @@ def load(
     when it cannot ask, stops with exit code 2 (--replace removes them, --add
     keeps them and adds this folder beside them). With --registre, the folder is
     the register of real PTCEs: loaded beside the corpus under its own name, never
-    removed by a load of the corpus. Exit code 0 when every file
+    removed by a load of the corpus. At a terminal, the standard error tells as
+    it goes how many files were read and validated, then that the store is
+    being written. Exit code 0 when every file
     was loaded (conforming or not), 1 when some file could not be read, 2 when
     the store cannot be used or nothing was loaded.
     """
@@ -165,17 +167,40 @@ def load(
             click.echo(both("load.as_register", folder=corpus))
         elif scope:
             click.echo(both("load.added_as", folder=corpus, scope=scope))
-        report = kb.load_corpus(
-            corpus,
-            validator=validator,
-            jobs=jobs,
-            scope=scope,
-            with_references=True,  # all in one atomic write: the old knowledge base or the new one
-            license=from_environ().get("LICENSE"),
-            verify=verify,
-        )
+        progress = _Progress() if sys.stderr.isatty() else None
+        try:
+            report = kb.load_corpus(
+                corpus,
+                validator=validator,
+                jobs=jobs,
+                scope=scope,
+                with_references=True,  # all in one atomic write: the old knowledge base or the new one
+                license=from_environ().get("LICENSE"),
+                verify=verify,
+                progress=progress,
+            )
+        finally:
+            if progress is not None:
+                progress.end()
     click.echo(render_report(report))
     return 0 if report.ok else 1
+
+
+class _Progress:
+    """How far a load is, on one line of the standard error written over as it goes (at a terminal)."""
+
+    def __init__(self) -> None:
+        self.width = 0
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        text = both(f"load.progress.{step}", done=done, total=total)
+        click.echo("\r" + text.ljust(self.width), err=True, nl=False)
+        self.width = max(self.width, len(text))
+
+    def end(self) -> None:
+        """End the line, if one was written, before the report or an error."""
+        if self.width:
+            click.echo(err=True)
 
 
 # Libraries that tell each step at INFO: WeasyPrint wrote seven lines for every PDF a visitor downloaded.

@@ -363,7 +363,7 @@ def _read_chunk(items, loader: Callable, validator: Callable | None, loaded_at, 
 
 
 def read_descriptions(
-    items, loader: Callable, validator: Callable | None, loaded_at, jobs: int = 1, deriver=None
+    items, loader: Callable, validator: Callable | None, loaded_at, jobs: int = 1, deriver=None, progress=None
 ) -> dict[str, ReadDescription]:
     """Each (path, source, sha) read and validated, in ``jobs`` processes when there are enough files.
 
@@ -372,21 +372,36 @@ def read_descriptions(
     the processes in batches of up to 250, in their order; each description
     comes back as N-Triples written by Oxigraph from its triples, ready for the
     store's bulk loader, and with a ``deriver``
-    (:func:`cap_ptce.store.derived.batch_facts`), with what it works out of its batch. Like any use of multiprocessing, a script that passes
-    ``jobs`` > 1 must guard its entry point with ``if __name__ == "__main__":``.
+    (:func:`cap_ptce.store.derived.batch_facts`), with what it works out of its
+    batch. ``progress("read", done, total)`` is called with the files read so
+    far: 0 at first, then as each batch comes back, in order. Like any use of multiprocessing, a
+    script that passes ``jobs`` > 1 must guard its entry point with
+    ``if __name__ == "__main__":``.
     """
     items = list(items)
     jobs = max(1, min(jobs, len(items) // _FILES_PER_PROCESS))
     size = max(1, min(_BATCH, -(-len(items) // jobs)))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
     if jobs == 1:
-        done = [read_chunk(batch, loader, validator, loaded_at, deriver) for batch in batches]
-        return _by_source(batches, done)
+        done = (read_chunk(batch, loader, validator, loaded_at, deriver) for batch in batches)
+        return _by_source(batches, _told(batches, done, progress))
     from ..validation.processes import process_pool
 
     with process_pool(jobs) as pool:
         same = [repeat(value) for value in (loader, validator, loaded_at, deriver)]
-        return _by_source(batches, pool.map(read_chunk, batches, *same))
+        return _by_source(batches, _told(batches, pool.map(read_chunk, batches, *same), progress))
+
+
+def _told(batches: list[list], done, progress):
+    """Each batch's reads as they come, ``progress`` told of the files read so far (none, first)."""
+    total, count = sum(map(len, batches)), 0
+    if progress is not None and total:
+        progress("read", 0, total)
+    for batch, reads in zip(batches, done):
+        count += len(batch)
+        if progress is not None:
+            progress("read", count, total)
+        yield reads
 
 
 def _by_source(batches: list[list], done) -> dict[str, ReadDescription]:

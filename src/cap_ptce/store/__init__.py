@@ -260,6 +260,7 @@ class KnowledgeBase:
         with_references: bool = False,
         license: str | None = None,
         verify: bool = False,
+        progress: Callable[[str, int, int], Any] | None = None,
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
 
@@ -279,12 +280,17 @@ class KnowledgeBase:
         outside the register). The writes are atomic on an on-disk store (:meth:`atomic`);
         with ``with_references``, the reference graphs (under ``license``) are
         built with the rest before the first write and written in the same block.
+        ``progress(step, done, total)`` is told how far the load is: ``("read",
+        files read so far, files to read)`` at first and as each batch of changed
+        files is read and validated (at most 250 a batch, in the corpus's order), then
+        ``("write", 0, descriptions to write)`` once, before they are written
+        (not when none changed).
         """
         from .loading import load_corpus
 
         references = reference_sources(license) if with_references else None
         loader = loader or default_loader
-        return load_corpus(self, Path(folder), loader, validator, now, jobs, references, scope, verify)
+        return load_corpus(self, Path(folder), loader, validator, now, jobs, references, scope, verify, progress)
 
     def atomic(self):
         """A block whose writes all happen or none (on disk): ``with kb.atomic(): …``.

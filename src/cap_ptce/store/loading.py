@@ -60,10 +60,12 @@ def read_changes(
     jobs: int,
     scope: str | None = None,
     verify: bool = False,
+    progress: Callable | None = None,
 ) -> CorpusChanges:
     """Read and validate what changed in ``folder`` (in ``scope``) since the last load; nothing is written.
 
-    ``verify``: compare every unchanged file's graph with its checksum, not only its size.
+    ``verify``: compare every unchanged file's graph with its checksum, not only its size. ``progress``: see
+    :meth:`KnowledgeBase.load_corpus`.
     """
     loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
     records = kb.records()
@@ -77,9 +79,8 @@ def read_changes(
         for source, sha in sums.items()
         if isinstance(sha, str) and (getattr(previous.get(source), "sha256", None) != sha or source in drifted)
     ]
-    read = read_descriptions(
-        to_read, loader, validator, loaded_at, jobs, _deriver(kb, to_read, previous, files, others)
-    )
+    deriver = _deriver(kb, to_read, previous, files, others)
+    read = read_descriptions(to_read, loader, validator, loaded_at, jobs, deriver, progress)
     return CorpusChanges(files, sums, previous, read, drifted, others)
 
 
@@ -97,7 +98,7 @@ def _deriver(kb: KnowledgeBase, to_read: list, previous: dict, files: dict, othe
     return batch_facts if to_read and not kept and not kb.is_remote else None
 
 
-def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
+def write_changes(kb: KnowledgeBase, changes: CorpusChanges, progress: Callable | None = None) -> LoadReport:
     """Write ``changes`` in one atomic block: the descriptions, the provenance, the indicators.
 
     Every changed description goes to the store in one bulk write (see
@@ -124,6 +125,8 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges) -> LoadReport:
                 if record.graph not in still_described:  # a file renamed keeps its project's graph
                     dropped.append(record.graph)
                 report.outcomes.append(FileOutcome(source, "removed", record.graph))
+        if progress is not None and written:
+            progress("write", 0, len(written))
         if _incremental(kb, changes):
             _write_incremental(kb, written, dropped, kept, read_from)
         else:
@@ -194,6 +197,7 @@ def load_corpus(
     references: Mapping[str, Callable[[], Any]] | None = None,
     scope: str | None = None,
     verify: bool = False,
+    progress: Callable | None = None,
 ) -> LoadReport:
     """Bring ``kb`` up to date with ``folder``, and the reference graphs that ``references`` build, if any.
 
@@ -205,15 +209,15 @@ def load_corpus(
     if jobs > 1 and references:  # the files are read in other processes: this one builds the graphs meanwhile
         with ThreadPoolExecutor(1, thread_name_prefix="cap-ptce-references") as builder:
             building = {name: builder.submit(make_graph) for name, make_graph in references.items()}
-            changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify)
+            changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify, progress)
             built = {name: future.result() for name, future in building.items()}
     else:  # read in this process: one thing at a time
-        changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify)
+        changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify, progress)
         built = {name: make_graph() for name, make_graph in references.items()}
     with kb.atomic():
         if built:
             kb.load_reference_graphs({name: (lambda graph=graph: graph) for name, graph in built.items()})
-        return write_changes(kb, changes)
+        return write_changes(kb, changes, progress)
 
 
 def in_scope(source: str, scope: str | None) -> bool:
