@@ -108,6 +108,25 @@ def test_two_files_for_one_project_are_refused(kb, corpus):
     assert "already described by copie.ttl" in failed.error
 
 
+def test_a_copy_of_a_loaded_project_never_takes_its_graph_whatever_its_name(kb, corpus):
+    """The file that holds a project in the store keeps it against a new file for the same project, even one
+    whose name comes first, unchanged or edited in the same load; the newcomer is refused, the store untouched."""
+    load(kb, corpus)
+    title = f"SELECT ?t {{ GRAPH <{PROJECT}p1/graphe> {{ <{PROJECT}p1> <http://purl.org/dc/terms/title> ?t }} }}"
+    before = sorted(row["t"].value for row in kb.select(title))
+    (corpus / "copie.ttl").write_text(project_turtle("p1", "Doublon"), encoding="utf-8")
+    report = load(kb, corpus)
+    [failed] = report.by_status("failed")
+    assert failed.source == "copie.ttl" and "already described by projet-1.ttl" in failed.error
+    assert report.counts["unchanged"] == 3 and sorted(row["t"].value for row in kb.select(title)) == before
+    (corpus / "projet-1.ttl").write_text(project_turtle("p1", "Projet un, revu"), encoding="utf-8")
+    report = load(kb, corpus)
+    [failed] = report.by_status("failed")
+    assert failed.source == "copie.ttl" and [o.source for o in report.by_status("updated")] == ["projet-1.ttl"]
+    assert [row["t"].value for row in kb.select(title)] == ["Projet un, revu"]
+    assert [row["source"].value for row in kb.select(PROV_QUERY)].count("copie.ttl") == 0
+
+
 def test_a_missing_corpus_folder_is_an_error(kb, tmp_path):
     with pytest.raises(NotFoundError):
         load(kb, tmp_path / "nowhere")

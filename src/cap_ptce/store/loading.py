@@ -107,9 +107,7 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges, progress: Callable 
     hold literals otherwise, so its checksums are read back after writing.
     """
     report, kept, written, dropped, read_from = LoadReport(), list(changes.others), {}, [], {}
-    holders = {}  # each graph kept and the first record that holds it
-    for record in kept:
-        holders.setdefault(record.graph, record)
+    holders = _holders(changes)
     with kb.atomic():
         for source in changes.files:
             before, read = changes.previous.get(source), changes.read.get(source)
@@ -274,14 +272,33 @@ def _noted(outcome: FileOutcome, drifted: set[str]) -> FileOutcome:
     return outcome
 
 
+def _holders(changes: CorpusChanges) -> dict[str, GraphRecord]:
+    """The record that holds each graph before the files read anew claim theirs (see :func:`_duplicate`).
+
+    A graph of another scope keeps its record; so does a graph whose file still
+    describes it: unchanged, unreadable (what was loaded stays), or read again
+    for the same project. A new file for a project already in the store is then
+    refused whatever its name, instead of taking the project's graph because it
+    comes first in the folder's order.
+    """
+    holders: dict[str, GraphRecord] = {}
+    for record in changes.others:
+        holders.setdefault(record.graph, record)
+    for source in changes.files:
+        before, read = changes.previous.get(source), changes.read.get(source)
+        if before is not None and (read is None or read.record is None or read.record.graph == before.graph):
+            holders.setdefault(before.graph, before)
+    return holders
+
+
 def _duplicate(record: GraphRecord, holders: dict[str, GraphRecord]) -> str | None:
     """Why ``record`` cannot be loaded beside the records kept (two files for one project), or None.
 
     ``holders``: each graph kept and the first record that holds it (a dictionary: 10,000 files were
-    compared with each other in 4 s).
+    compared with each other in 4 s); a file's own earlier record is no other.
     """
     other = holders.get(record.graph)
-    if other is not None:
+    if other is not None and other.source != record.source:
         return (
             f"the project <{record.project}> is already described by {other.source} "
             "(un projet, un fichier : fusionnez-les ou changez l'identifiant / "
