@@ -91,6 +91,33 @@ def test_a_load_that_fails_once_its_descriptions_are_written_leaves_the_store_as
     assert not list(tmp_path.glob("store.*"))
 
 
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
+def test_a_load_stopped_while_the_bulk_loader_holds_the_store_leaves_it_as_it_was(tmp_path, monkeypatch, stop):
+    """Ctrl-C, or a failing disk, while Oxigraph's bulk loader writes: the frames of the exception held the
+    store open while its folder was put back, and once they went, RocksDB wrote over the copy put back."""
+    from cap_ptce.store import local
+
+    kb, corpus = small_kb(tmp_path, 3)
+    before = sorted(str(quad) for quad in kb.store)
+    kb.close()
+    write_corpus(corpus, 6, members=5)  # every project changed: one bulk write
+    kb = KnowledgeBase.open(tmp_path / "store", workers=1)
+    real = local.bulk_load_pieces
+
+    def stopped(store, pieces, loaders):
+        real(store, [next(iter(pieces))], 1)  # a piece written, then the stop
+        raise stop("stopped")
+
+    monkeypatch.setattr(local, "bulk_load_pieces", stopped)
+    with pytest.raises((KeyboardInterrupt, StoreError)):
+        kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
+    kb.close()
+    gc.collect()  # whatever still held the store lets it go now
+    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
+        assert sorted(str(quad) for quad in again.store) == before
+    assert not list(tmp_path.glob("store.*"))
+
+
 def test_a_graph_changed_behind_the_knowledge_bases_back_is_loaded_again(tmp_path):
     kb, corpus = small_kb(tmp_path, 3)
     graph = ox.NamedNode("https://w3id.org/cap-ptce/projet/p1/graphe")

@@ -200,3 +200,17 @@ def test_at_a_terminal_load_tells_its_progress_and_in_a_file_it_does_not(capsys,
 
     code, _, err = run(capsys, "load", str(corpus), "--store", str(tmp_path / "again"))
     assert code == 0 and "Fichiers lus" not in err and "Écriture" not in err
+
+
+def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_path):
+    store = tmp_path / "store"
+    assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0
+    max(store.glob("*.sst"), key=lambda path: path.stat().st_size).unlink()  # a file of RocksDB lost
+    for args in (
+        ["query", "--store", str(store), "SELECT * { ?s ?p ?o } LIMIT 1"],
+        ["load", str(corpus), "--store", str(store)],
+    ):
+        code, out, err = run(capsys, *args)
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert "endommagé" in err and "damaged" in err and str(store) in err
+        assert "cap-ptce load" in err  # what to do: the store is rebuilt from the files

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import threading
+import traceback
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -74,6 +75,33 @@ def _open_locked(path: Path) -> ox.Store:
                 "load, stop `cap-ptce serve`, then start it again (it restarts in a second)",
             ) from None
         raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
+    except RuntimeError as exc:  # RocksDB's own errors: "Corruption: …" when a file of the store is lost
+        raise StoreError(
+            f"le store {path} est endommagé / the store {path} is damaged: {exc}",
+            source=str(path),
+            hint="le store se refait depuis les fichiers : mettez ce dossier de côté et rechargez le corpus, "
+            f"« cap-ptce load DOSSIER --store {path} » / the store is made again from the files: move this folder "
+            f"aside and load the corpus again, `cap-ptce load FOLDER --store {path}`",
+        ) from None
+
+
+def _let_go(exc: BaseException) -> None:
+    """Clear the local variables of the frames that ``exc`` (and the exceptions it came from) went through.
+
+    Those frames stay alive with the exception, and one of them may hold the
+    store (the bulk loader's, stopped by Ctrl-C or a failing disk): a store
+    still open while its folder is put back writes over the copy when it is
+    freed at last, and the next open finds it corrupt. Frames still running
+    (the caller's) are left as they are.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        one = todo.pop()
+        if one is not None and id(one) not in seen:
+            seen.add(id(one))
+            traceback.clear_frames(one.__traceback__)
+            todo += [one.__cause__, one.__context__]
 
 
 def _open(path: Path) -> ox.Store:
@@ -290,7 +318,8 @@ class LocalStore:
         try:
             yield
             self.flush()
-        except BaseException:
+        except BaseException as exc:
+            _let_go(exc)
             self._undo(checkpoint)
             raise
         finally:
