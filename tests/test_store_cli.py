@@ -169,20 +169,14 @@ def test_serve_logs_no_step_of_weasyprint_for_each_pdf(capfd):
     assert "still said" in err and "weasyprint" not in err  # seven INFO lines per PDF before
 
 
-def test_at_a_terminal_load_tells_its_progress_and_in_a_file_it_does_not(capsys, corpus, tmp_path):
-    names = len(list(corpus.glob("*.yaml")))
+def at_a_terminal(*args: str, answer: bytes = b"") -> tuple[int, str, str]:
+    """Run cap-ptce with its standard input and error on a terminal (a pseudo-terminal), its output in a pipe;
+    ``answer`` is typed once the command asks (its question ends in ": ")."""
     parent, child = pty.openpty()
-    process = subprocess.Popen(
-        [CAP_PTCE, "load", str(corpus), "--store", str(tmp_path / "store"), "--jobs", "1"],
-        stdout=subprocess.PIPE,
-        stderr=child,
-    )
+    process = subprocess.Popen([CAP_PTCE, *args], stdin=child, stdout=subprocess.PIPE, stderr=child)
     os.close(child)
     told = b""
-    while True:
-        ready, _, _ = select.select([parent], [], [], 120)
-        if not ready:
-            break
+    while select.select([parent], [], [], 120)[0]:
         try:
             chunk = os.read(parent, 4096)
         except OSError:  # the terminal's other end closed with the process
@@ -190,16 +184,46 @@ def test_at_a_terminal_load_tells_its_progress_and_in_a_file_it_does_not(capsys,
         if not chunk:
             break
         told += chunk
+        if answer and told.rstrip().endswith(b":"):
+            os.write(parent, answer)
+            answer = b""
     out, _ = process.communicate(timeout=120)
     os.close(parent)
-    assert process.returncode == 0 and f"{names} ajoutés / added" in out.decode()
-    told_text = told.decode()
-    assert f"Fichiers lus : {names} / {names} / files read: {names} / {names}" in told_text
-    assert f"Écriture du store ({names} descriptions)… / writing the store ({names} descriptions)…" in told_text
-    assert told_text.endswith("\n")  # the line ends before the report
+    return process.returncode, out.decode(), told.decode()
+
+
+def test_at_a_terminal_load_tells_its_progress_and_in_a_file_it_does_not(capsys, corpus, tmp_path):
+    names = len(list(corpus.glob("*.yaml")))
+    code, out, told = at_a_terminal("load", str(corpus), "--store", str(tmp_path / "store"), "--jobs", "1")
+    assert code == 0 and f"{names} ajoutés / added" in out
+    assert f"Fichiers lus et validés : {names} / {names} / files read and validated: {names} / {names}" in told
+    assert f"Écriture du store : {names} description(s)… / writing the store: {names} description(s)…" in told
+    assert told.endswith("\n")  # the line ends before the report
 
     code, _, err = run(capsys, "load", str(corpus), "--store", str(tmp_path / "again"))
     assert code == 0 and "Fichiers lus" not in err and "Écriture" not in err
+
+
+def test_load_asks_before_removing_only_someone_who_sees_the_question_in_either_language(capsys, corpus, tmp_path):
+    store = str(tmp_path / "store")
+    assert run(capsys, "load", str(corpus), "--store", store)[0] == 0
+    gone = sorted(corpus.glob("*.yaml"))[0]
+    gone.unlink()
+    code, out, told = at_a_terminal("load", str(corpus), "--store", store, answer=b"peut-etre\nnon\n")
+    assert code == 2 and "répondez o (oui) ou n (non) / answer y (yes) or n (no)" in told and "--replace" in told
+    code, out, told = at_a_terminal("load", str(corpus), "--store", store, answer=b"oui\n")
+    assert code == 0 and f"- removed   {gone.name}" in out and "Les retirer ? [o/N] / Remove them? [y/N]" in told
+    # the question would go where no one sees it: no question, the load is refused
+    shutil.copy(SAMPLE / gone.name, gone)
+    assert run(capsys, "load", str(corpus), "--store", store)[0] == 0
+    gone.unlink()
+    with open(tmp_path / "err.txt", "w") as err:
+        parent, child = pty.openpty()
+        process = subprocess.run(
+            [CAP_PTCE, "load", str(corpus), "--store", store], stdin=child, stderr=err, timeout=120
+        )
+        os.close(parent), os.close(child)
+    assert process.returncode == 2 and "Rien n’a été chargé" in (tmp_path / "err.txt").read_text()
 
 
 def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_path):

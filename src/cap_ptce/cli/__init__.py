@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=argv, prog_name="cap-ptce", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Interrompu.", err=True)
+        click.echo("Interrompu / interrupted.", err=True)
         return 130
     except click.ClickException as exc:
         exc.show()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -81,7 +82,7 @@ def render_report(report: LoadReport) -> str:
 
 
 @click.command(epilog=LOAD_EPILOG)
-@click.argument("corpus", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("corpus", type=click.Path(path_type=Path))  # not a folder: our own message, in both languages
 @click.option(
     "--store",
     required=True,
@@ -151,7 +152,8 @@ def load(
     it goes how many files were read and validated, then that the store is
     being written. Exit code 0 when every file
     was loaded (conforming or not), 1 when some file could not be read, 2 when
-    the store cannot be used or nothing was loaded.
+    the store cannot be used or the load is refused (nothing is loaded then),
+    130 when interrupted (Ctrl-C: the store stays as it was).
     """
     scope = REGISTER_SCOPE if register else corpus.resolve().name if add else None
     if scope == REGISTER_SCOPE and not register:  # the register's name is taken: its records are not applications
@@ -167,7 +169,7 @@ def load(
             click.echo(both("load.as_register", folder=corpus))
         elif scope:
             click.echo(both("load.added_as", folder=corpus, scope=scope))
-        progress = _Progress() if sys.stderr.isatty() else None
+        progress = _Progress(validator is not None) if sys.stderr.isatty() else None
         try:
             report = kb.load_corpus(
                 corpus,
@@ -187,13 +189,18 @@ def load(
 
 
 class _Progress:
-    """How far a load is, on one line of the standard error written over as it goes (at a terminal)."""
+    """How far a load is, on one line of the standard error written over as it goes (at a terminal).
 
-    def __init__(self) -> None:
+    The line is cut to the terminal's width: a line that wraps is not written over.
+    """
+
+    def __init__(self, validating: bool) -> None:
+        self.read = "load.progress.read" if validating else "load.progress.read_only"
         self.width = 0
 
     def __call__(self, step: str, done: int, total: int) -> None:
-        text = both(f"load.progress.{step}", done=done, total=total)
+        text = both(self.read if step == "read" else "load.progress.write", done=done, total=total)
+        text = text[: max(1, shutil.get_terminal_size().columns - 1)]
         click.echo("\r" + text.ljust(self.width), err=True, nl=False)
         self.width = max(self.width, len(text))
 
@@ -220,15 +227,35 @@ def both(key: str, **params) -> str:
 
 
 def _removal_agreed(stale, corpus: Path) -> bool:
-    """Say which descriptions loading would remove; ask at a terminal (False when no one can answer)."""
+    """Say which descriptions loading would remove; ask at a terminal (False when no one can answer).
+
+    Someone answers when both the standard input and the standard error, where
+    the question goes, are a terminal: with the error sent to a file, the
+    question would wait for an answer no one saw.
+    """
     click.echo(both("load.will_remove", count=len(stale), folder=corpus), err=True)
-    for record in stale[:_LISTED]:
+    for record in sorted(stale, key=lambda record: record.source)[:_LISTED]:
         click.echo(f"  - {record.source}  <{record.project or record.graph}>", err=True)
     if len(stale) > _LISTED:
         click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
-    if not sys.stdin.isatty():
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return False
-    return click.confirm(both("load.confirm"), default=False, err=True)
+    return click.prompt(both("load.confirm"), type=_YesNo(), default=False, show_default=False, err=True)
+
+
+class _YesNo(click.ParamType):
+    """An answer in French or English: o, oui, y, yes; n, non, no (or nothing: no)."""
+
+    name = "oui/non"
+    _WORDS = {"o": True, "oui": True, "y": True, "yes": True, "n": False, "non": False, "no": False}
+
+    def convert(self, value, param, ctx) -> bool:
+        if isinstance(value, bool):
+            return value
+        answer = self._WORDS.get(str(value).strip().lower())
+        if answer is None:
+            self.fail(both("load.answer"), param, ctx)
+        return answer
 
 
 @click.command(epilog=SERVE_EPILOG)

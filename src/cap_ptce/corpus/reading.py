@@ -86,9 +86,11 @@ def corpus_files(folder: Path) -> dict[str, Path]:
     """The description files under ``folder`` by their name relative to it (POSIX separators)."""
     if not folder.is_dir():
         raise NotFoundError(
-            f"no corpus folder {folder}",
+            "ce n'est pas un dossier / this is not a folder"
+            if folder.exists()
+            else "pas de tel dossier / no such folder",
             source=str(folder),
-            hint="donnez un dossier de descriptions / give a folder of descriptions",
+            hint="donnez le dossier des descriptions / give the folder of the descriptions",
         )
     found = {}
     for root, relative, name in _walk(folder):

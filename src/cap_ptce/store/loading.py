@@ -300,6 +300,7 @@ def _duplicate(record: GraphRecord, holders: dict[str, GraphRecord]) -> str | No
     other = holders.get(record.graph)
     if other is not None and other.source != record.source:
         return (
+            f"le projet <{record.project}> est déjà décrit par {other.source} / "
             f"the project <{record.project}> is already described by {other.source} "
             "(un projet, un fichier : fusionnez-les ou changez l'identifiant / "
             "one project per file: merge them or change the identifier)"
