@@ -263,3 +263,39 @@ def test_a_first_load_whose_every_file_fails_writes_nothing_and_says_why(tmp_pat
         report = kb.load_corpus(folder, now=WHEN)
         assert [outcome.status for outcome in report.outcomes] == ["failed"]
         assert "nmo" in report.outcomes[0].error and kb.records() == []
+
+
+def test_ctrl_c_stops_the_bulk_loaders_at_their_piece_and_waits_for_them_even_through_another(tmp_path):
+    """A stop while two loaders write: they take no more pieces, and the stop comes back only once they have
+    ended (a store put back under a loader still writing would be damaged), a second Ctrl-C or not."""
+    import os
+    import signal
+    import threading
+
+    from cap_ptce.rdf.oxigraph import bulk_load_pieces
+
+    release, served = threading.Event(), []
+
+    def pieces():
+        for n in range(100):
+            if n >= 2:
+                release.wait(10)  # the loaders wait here while the Ctrl-Cs come
+            served.append(n)
+            yield f"<http://example.org/s{n}> <http://example.org/p> \"{n}\" <http://example.org/g> .\n".encode()
+
+    def interrupt():
+        os.kill(os.getpid(), signal.SIGINT)
+        threading.Event().wait(0.3)
+        os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C, while the first one waits for the loaders
+        threading.Event().wait(0.3)
+        release.set()
+
+    store = ox.Store(str(tmp_path / "store"))
+    timer = threading.Timer(0.3, interrupt)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        bulk_load_pieces(store, pieces(), 2)
+    timer.join()
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("cap-ptce-bulk-load")]
+    assert len(served) < 10  # each loader ended with the piece it was reading
+    assert len(store) == len(served)

@@ -331,3 +331,33 @@ def test_the_planted_module_guard_reaches_the_validating_processes(tmp_path, mon
     )
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert not marker.exists()
+
+
+def test_ctrl_c_while_a_failed_load_puts_the_store_back_waits_for_it(tmp_path, monkeypatch):
+    """The store is put back in one go: a Ctrl-C meanwhile waits until it is whole again."""
+    from cap_ptce.store import checkpoint
+
+    kb, corpus = small_kb(tmp_path, 3)
+    before = sorted(str(quad) for quad in kb.store)
+    kb.close()
+    write_corpus(corpus, 6, members=5)
+    kb = KnowledgeBase.open(tmp_path / "store", workers=1)
+    real_restore, real_rewrite = checkpoint.Checkpoint.restore, kb._backend.rewrite
+
+    def restore(self):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C again, in the middle of putting the store back
+        time.sleep(0.2)
+        real_restore(self)
+
+    def failing(*, drop, add):
+        real_rewrite(drop=drop, add=add)
+        raise StoreError("cannot write the store: disk on fire")
+
+    monkeypatch.setattr(checkpoint.Checkpoint, "restore", restore)
+    monkeypatch.setattr(kb._backend, "rewrite", failing)
+    with pytest.raises(StoreError, match="disk on fire"):
+        kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
+    kb.close()
+    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
+        assert sorted(str(quad) for quad in again.store) == before
+    assert not list(tmp_path.glob("store.*"))

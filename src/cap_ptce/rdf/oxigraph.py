@@ -20,7 +20,7 @@ import io
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from itertools import chain, islice
 
 import pyoxigraph as ox
@@ -216,16 +216,18 @@ class ChunkReader(io.RawIOBase):
 
 
 class _Shared:
-    """An iterator that several threads may draw from: each item goes to one of them."""
+    """An iterator that several threads may draw from: each item goes to one of them, until ``stop`` is set."""
 
-    def __init__(self, items: Iterator[bytes]) -> None:
-        self._items, self._lock = items, threading.Lock()
+    def __init__(self, items: Iterator[bytes], stop: threading.Event) -> None:
+        self._items, self._lock, self._stop = items, threading.Lock(), stop
 
     def __iter__(self) -> _Shared:
         return self
 
     def __next__(self) -> bytes:
         with self._lock:
+            if self._stop.is_set():
+                raise StopIteration
             return next(self._items)
 
 
@@ -245,15 +247,32 @@ def bulk_load_pieces(store: ox.Store, pieces: Iterable[bytes], loaders: int) -> 
     first = list(islice(pieces, max(1, loaders)))  # a loader starts only if it has a piece to load
     if not first:
         return
-    shared = _Shared(pieces)
+    stop = threading.Event()
+    shared = _Shared(pieces, stop)
     streams = [io.BufferedReader(ChunkReader(chain([piece], shared))) for piece in first]
     if len(streams) == 1:
         store.bulk_load(streams[0], format=ox.RdfFormat.N_QUADS)
         return
     with ThreadPoolExecutor(len(streams), thread_name_prefix="cap-ptce-bulk-load") as pool:
         done = [pool.submit(store.bulk_load, stream, format=ox.RdfFormat.N_QUADS) for stream in streams]
-        for future in done:
-            future.result()
+        try:
+            for future in done:
+                future.result()
+        except BaseException:  # Ctrl-C, or a loader that failed: the others end with the piece they read
+            stop.set()
+            _until_done(done)
+            raise
+
+
+def _until_done(futures) -> None:
+    """Wait for ``futures`` to end, through any further Ctrl-C: the store they write to may be put back next,
+    which must not happen under a loader still writing."""
+    while True:
+        try:
+            wait(futures)
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def _convert(term):

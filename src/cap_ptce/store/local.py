@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import traceback
@@ -102,6 +103,20 @@ def _let_go(exc: BaseException) -> None:
             seen.add(id(one))
             traceback.clear_frames(one.__traceback__)
             todo += [one.__cause__, one.__context__]
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """A block that Ctrl-C does not cut short (putting the store back: a few renames); in the main thread,
+    the one that signals reach."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _open(path: Path) -> ox.Store:
@@ -320,7 +335,8 @@ class LocalStore:
             self.flush()
         except BaseException as exc:
             _let_go(exc)
-            self._undo(checkpoint)
+            with _uninterrupted():
+                self._undo(checkpoint)
             raise
         finally:
             self._writing = False
