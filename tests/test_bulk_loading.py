@@ -281,7 +281,7 @@ def test_ctrl_c_stops_the_bulk_loaders_at_their_piece_and_waits_for_them_even_th
             if n >= 2:
                 release.wait(10)  # the loaders wait here while the Ctrl-Cs come
             served.append(n)
-            yield f"<http://example.org/s{n}> <http://example.org/p> \"{n}\" <http://example.org/g> .\n".encode()
+            yield f'<http://example.org/s{n}> <http://example.org/p> "{n}" <http://example.org/g> .\n'.encode()
 
     def interrupt():
         os.kill(os.getpid(), signal.SIGINT)

@@ -38,6 +38,24 @@ def number(kb: KnowledgeBase, query: str) -> int:
     return int(kb.select(query)[0]["n"].value)
 
 
+def changed_kb(tmp_path, members: int) -> tuple[KnowledgeBase, Path, list[str]]:
+    """A store of three projects, its quads, and its corpus grown to six (``members`` each) for the next load."""
+    kb, corpus = small_kb(tmp_path, 3)
+    before = sorted(str(quad) for quad in kb.store)
+    kb.close()
+    write_corpus(corpus, 6, members=members)
+    return KnowledgeBase.open(tmp_path / "store", workers=1), corpus, before
+
+
+def assert_as_before(kb: KnowledgeBase, tmp_path, before: list[str]) -> None:
+    """Closed and opened again, the store holds the quads it held before the load; no copy or marker left."""
+    kb.close()
+    gc.collect()  # whatever still held the store lets it go now
+    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
+        assert sorted(str(quad) for quad in again.store) == before
+    assert not list(tmp_path.glob("store.*"))
+
+
 # --- atomicity ---------------------------------------------------------------------------------
 
 
@@ -45,11 +63,7 @@ def number(kb: KnowledgeBase, query: str) -> int:
 # changed: every graph written again in one bulk write (members=5).
 @pytest.mark.parametrize("members", [3, 5])
 def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(tmp_path, monkeypatch, members):
-    kb, corpus = small_kb(tmp_path, 3)
-    before = sorted(str(quad) for quad in kb.store)
-    kb.close()
-    write_corpus(corpus, 6, members=members)
-    kb = KnowledgeBase.open(tmp_path / "store", workers=1)
+    kb, corpus, before = changed_kb(tmp_path, members)
     real = kb._backend.rewrite
 
     def failing(*, drop, add):
@@ -60,18 +74,13 @@ def test_a_load_that_fails_while_writing_leaves_the_store_as_it_was(tmp_path, mo
     monkeypatch.setattr(kb._backend, "rewrite", failing)
     with pytest.raises(StoreError, match="disk on fire"):
         kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
-    kb.close()
-    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
-        assert sorted(str(quad) for quad in again.store) == before
-    assert not list(tmp_path.glob("store.*"))  # no copy or marker left behind
+    assert_as_before(kb, tmp_path, before)
 
 
 def test_a_load_that_fails_once_its_descriptions_are_written_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    kb, corpus = small_kb(tmp_path, 3)
-    before = sorted(str(quad) for quad in kb.store)
-    kb.close()
-    write_corpus(corpus, 6, members=5)  # every project changed: the descriptions' bulk load, then the derived graphs'
-    kb = KnowledgeBase.open(tmp_path / "store", workers=1)
+    kb, corpus, before = changed_kb(
+        tmp_path, 5
+    )  # every project changed: the descriptions' bulk load, then the derived graphs'
     writes = []
     real = kb._backend.rewrite
 
@@ -85,10 +94,7 @@ def test_a_load_that_fails_once_its_descriptions_are_written_leaves_the_store_as
     with pytest.raises(StoreError, match="no space left"):
         kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
     assert len(writes) == 2  # the descriptions were written
-    kb.close()
-    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
-        assert sorted(str(quad) for quad in again.store) == before
-    assert not list(tmp_path.glob("store.*"))
+    assert_as_before(kb, tmp_path, before)
 
 
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
@@ -97,11 +103,7 @@ def test_a_load_stopped_while_the_bulk_loader_holds_the_store_leaves_it_as_it_wa
     store open while its folder was put back, and once they went, RocksDB wrote over the copy put back."""
     from cap_ptce.store import local
 
-    kb, corpus = small_kb(tmp_path, 3)
-    before = sorted(str(quad) for quad in kb.store)
-    kb.close()
-    write_corpus(corpus, 6, members=5)  # every project changed: one bulk write
-    kb = KnowledgeBase.open(tmp_path / "store", workers=1)
+    kb, corpus, before = changed_kb(tmp_path, 5)  # every project changed: one bulk write
     real = local.bulk_load_pieces
 
     def stopped(store, pieces, loaders):
@@ -111,11 +113,7 @@ def test_a_load_stopped_while_the_bulk_loader_holds_the_store_leaves_it_as_it_wa
     monkeypatch.setattr(local, "bulk_load_pieces", stopped)
     with pytest.raises((KeyboardInterrupt, StoreError)):
         kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
-    kb.close()
-    gc.collect()  # whatever still held the store lets it go now
-    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
-        assert sorted(str(quad) for quad in again.store) == before
-    assert not list(tmp_path.glob("store.*"))
+    assert_as_before(kb, tmp_path, before)
 
 
 def test_a_graph_changed_behind_the_knowledge_bases_back_is_loaded_again(tmp_path):
@@ -337,11 +335,7 @@ def test_ctrl_c_while_a_failed_load_puts_the_store_back_waits_for_it(tmp_path, m
     """The store is put back in one go: a Ctrl-C meanwhile waits until it is whole again."""
     from cap_ptce.store import checkpoint
 
-    kb, corpus = small_kb(tmp_path, 3)
-    before = sorted(str(quad) for quad in kb.store)
-    kb.close()
-    write_corpus(corpus, 6, members=5)
-    kb = KnowledgeBase.open(tmp_path / "store", workers=1)
+    kb, corpus, before = changed_kb(tmp_path, 5)
     real_restore, real_rewrite = checkpoint.Checkpoint.restore, kb._backend.rewrite
 
     def restore(self):
@@ -357,7 +351,4 @@ def test_ctrl_c_while_a_failed_load_puts_the_store_back_waits_for_it(tmp_path, m
     monkeypatch.setattr(kb._backend, "rewrite", failing)
     with pytest.raises(StoreError, match="disk on fire"):
         kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
-    kb.close()
-    with KnowledgeBase.open(tmp_path / "store", workers=1) as again:
-        assert sorted(str(quad) for quad in again.store) == before
-    assert not list(tmp_path.glob("store.*"))
+    assert_as_before(kb, tmp_path, before)
