@@ -98,9 +98,11 @@ def test_a_load_that_fails_once_its_descriptions_are_written_leaves_the_store_as
 
 
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
-def test_a_load_stopped_while_the_bulk_loader_holds_the_store_leaves_it_as_it_was(tmp_path, monkeypatch, stop):
-    """Ctrl-C, or a failing disk, while Oxigraph's bulk loader writes: the frames of the exception held the
-    store open while its folder was put back, and once they went, RocksDB wrote over the copy put back."""
+@pytest.mark.parametrize("held_by", ["a frame", "a closure"])
+def test_a_load_stopped_while_something_holds_the_store_leaves_it_as_it_was(tmp_path, monkeypatch, stop, held_by):
+    """Ctrl-C, or a failing disk, while the store is in use: the failure's frames (their locals, or a function
+    that closes over the store) held it open while its folder was put back, and once they went, RocksDB wrote
+    over the copy put back. Frames are cleared, and a store still held is put back by the next open."""
     from cap_ptce.store import local
 
     kb, corpus, before = changed_kb(tmp_path, 5)  # every project changed: one bulk write
@@ -108,11 +110,19 @@ def test_a_load_stopped_while_the_bulk_loader_holds_the_store_leaves_it_as_it_wa
 
     def stopped(store, pieces, loaders):
         real(store, [next(iter(pieces))], 1)  # a piece written, then the stop
+
+        def closing_over_the_store():  # as a comprehension over ``store`` does
+            raise stop(f"stopped with {len(store)} quads")
+
+        if held_by == "a closure":
+            closing_over_the_store()
         raise stop("stopped")
 
     monkeypatch.setattr(local, "bulk_load_pieces", stopped)
     with pytest.raises((KeyboardInterrupt, StoreError)):
         kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
+    if held_by == "a frame":  # put back at once
+        assert not list(tmp_path.glob("store.*"))
     assert_as_before(kb, tmp_path, before)
 
 

@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import traceback
@@ -343,10 +344,20 @@ class LocalStore:
         checkpoint.discard()
 
     def _undo(self, checkpoint: Checkpoint) -> None:
-        """Put the store back as it was before the block, and close it (the process is failing)."""
+        """Put the store back as it was before the block, and close it (the process is failing).
+
+        Only once nothing else holds the store: RocksDB writes its files when the
+        store is freed, and would write them over the copy put back (a damaged
+        store). When something still holds it (a function of the failure's
+        frames, say), the marker stays, and the next open puts the copy back.
+        """
         self._stop_workers()
-        self._store = None
+        store, self._store = self._store, None
         gc.collect()
+        if sys.getrefcount(store) > 2:  # more than this name and getrefcount's own argument
+            log.warning("%s is still held by the failed load: the next open puts it back as it was", self.path)
+            return
+        del store  # closed: its last reference
         try:
             checkpoint.restore()
         except OSError:  # the next open will restore it: the marker is still there
