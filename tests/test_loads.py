@@ -362,3 +362,24 @@ def test_ctrl_c_while_a_failed_load_puts_the_store_back_waits_for_it(tmp_path, m
     with pytest.raises(StoreError, match="disk on fire"):
         kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
     assert_as_before(kb, tmp_path, before)
+
+
+def test_a_store_rocksdb_finds_damaged_as_a_load_begins_is_one_store_error(tmp_path):
+    """RocksDB's own error (an altered block of a file) is the store's error, with what to do: not a traceback."""
+    kb, corpus = small_kb(tmp_path, 3)
+    real = kb._backend._store
+
+    class Damaged:
+        def flush(self):
+            raise RuntimeError("Corruption: block checksum mismatch: stored = 1, computed = 2")
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    kb._backend._store = Damaged()
+    write_corpus(corpus, 4)
+    with pytest.raises(StoreError, match="damaged") as caught:
+        kb.load_corpus(corpus, loader=TurtleLoader(), validator=count_validator)
+    assert "block checksum mismatch" in str(caught.value) and "cap-ptce load" in caught.value.hint
+    kb._backend._store = real
+    kb.close()

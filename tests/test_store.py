@@ -125,6 +125,11 @@ def test_a_copy_of_a_loaded_project_never_takes_its_graph_whatever_its_name(kb, 
     assert failed.source == "copie.ttl" and [o.source for o in report.by_status("updated")] == ["projet-1.ttl"]
     assert [row["t"].value for row in kb.select(title)] == ["Projet un, revu"]
     assert [row["source"].value for row in kb.select(PROV_QUERY)].count("copie.ttl") == 0
+    (corpus / "projet-1.ttl").rename(corpus / "zz-renomme.ttl")  # renamed, as it is: it keeps its project
+    report = load(kb, corpus)
+    [failed] = report.by_status("failed")
+    assert failed.source == "copie.ttl" and "already described by zz-renomme.ttl" in failed.error
+    assert [row["t"].value for row in kb.select(title)] == ["Projet un, revu"]
 
 
 def test_a_missing_corpus_folder_is_an_error(kb, tmp_path):

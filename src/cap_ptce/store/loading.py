@@ -276,18 +276,24 @@ def _holders(changes: CorpusChanges) -> dict[str, GraphRecord]:
     """The record that holds each graph before the files read anew claim theirs (see :func:`_duplicate`).
 
     A graph of another scope keeps its record; so does a graph whose file still
-    describes it: unchanged, unreadable (what was loaded stays), or read again
-    for the same project. A new file for a project already in the store is then
-    refused whatever its name, instead of taking the project's graph because it
-    comes first in the folder's order.
+    describes it: unchanged, unreadable (what was loaded stays), read again for
+    the same project, or renamed (a new name, the bytes of a file gone). A new
+    file for a project already in the store is then refused whatever its name,
+    instead of taking the project's graph because it comes first in the
+    folder's order.
     """
     holders: dict[str, GraphRecord] = {}
     for record in changes.others:
         holders.setdefault(record.graph, record)
+    gone = {record.sha256: record for source, record in changes.previous.items() if source not in changes.files}
     for source in changes.files:
         before, read = changes.previous.get(source), changes.read.get(source)
         if before is not None and (read is None or read.record is None or read.record.graph == before.graph):
             holders.setdefault(before.graph, before)
+        elif before is None and read is not None and read.record is not None:
+            renamed = gone.get(changes.sums[source])
+            if renamed is not None and renamed.graph == read.record.graph:
+                holders.setdefault(read.record.graph, read.record)
     return holders
 
 

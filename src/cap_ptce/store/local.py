@@ -78,13 +78,18 @@ def _open_locked(path: Path) -> ox.Store:
             ) from None
         raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
     except RuntimeError as exc:  # RocksDB's own errors: "Corruption: …" when a file of the store is lost
-        raise StoreError(
-            f"le store {path} est endommagé / the store {path} is damaged: {exc}",
-            source=str(path),
-            hint="le store se refait depuis les fichiers : mettez ce dossier de côté et rechargez le corpus, "
-            f"« cap-ptce load DOSSIER --store {path} » / the store is made again from the files: move this folder "
-            f"aside and load the corpus again, `cap-ptce load FOLDER --store {path}`",
-        ) from None
+        raise damaged(path, exc) from None
+
+
+def damaged(path: Path, exc: Exception) -> StoreError:
+    """The error of a store that RocksDB finds damaged (a file lost or altered), with what to do."""
+    return StoreError(
+        f"le store est endommagé / the store is damaged ({exc})",
+        source=str(path),
+        hint="le store se refait depuis les fichiers : mettez ce dossier de côté et rechargez le corpus, "
+        f"« cap-ptce load DOSSIER --store {path} » / the store is made again from the files: move this folder "
+        f"aside and load the corpus again, `cap-ptce load FOLDER --store {path}`",
+    )
 
 
 def _let_go(exc: BaseException) -> None:
@@ -326,6 +331,8 @@ class LocalStore:
         try:
             self.store.flush()
             checkpoint.take(self.store)
+        except RuntimeError as exc:  # RocksDB: "Corruption: block checksum mismatch", say
+            raise damaged(self.path, exc) from None
         except OSError as exc:
             raise write_error(
                 exc, self.path, "copie du store avant chargement impossible / cannot copy the store before loading"
