@@ -78,10 +78,10 @@ def _open_locked(path: Path) -> ox.Store:
             ) from None
         raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
     except RuntimeError as exc:  # RocksDB's own errors: "Corruption: …" when a file of the store is lost
-        raise damaged(path, exc) from None
+        raise _damaged(path, exc) from None
 
 
-def damaged(path: Path, exc: Exception) -> StoreError:
+def _damaged(path: Path, exc: Exception) -> StoreError:
     """The error of a store that RocksDB finds damaged (a file lost or altered), with what to do."""
     return StoreError(
         f"le store est endommagé / the store is damaged ({exc})",
@@ -332,7 +332,7 @@ class LocalStore:
             self.store.flush()
             checkpoint.take(self.store)
         except RuntimeError as exc:  # RocksDB: "Corruption: block checksum mismatch", say
-            raise damaged(self.path, exc) from None
+            raise _damaged(self.path, exc) from None
         except OSError as exc:
             raise write_error(
                 exc, self.path, "copie du store avant chargement impossible / cannot copy the store before loading"
@@ -361,7 +361,7 @@ class LocalStore:
         self._stop_workers()
         store, self._store = self._store, None
         gc.collect()
-        if sys.getrefcount(store) > 2:  # more than this name and getrefcount's own argument
+        if store is not None and sys.getrefcount(store) > 2:  # more than this name and getrefcount's argument
             log.warning("%s is still held by the failed load: the next open puts it back as it was", self.path)
             return
         del store  # closed: its last reference
