@@ -160,7 +160,18 @@ def batch_facts(forms: StoredForms) -> BatchFacts | None:
     parts = (in_graph(text, iri) for iri, text in {**reference, PLACES_GRAPH: places_ntriples(places)}.items())
     forms.store.bulk_load(io.BufferedReader(ChunkReader(parts)), format=ox.RdfFormat.N_QUADS)
     indicators = indicators_of(forms.store)
-    return BatchFacts(fingerprint(reference), indicators, organisations, places, dict(forms.graphs))
+    return BatchFacts(_fingerprint_of(reference), indicators, organisations, places, dict(forms.graphs))
+
+
+_LAST_FINGERPRINT: list = [None, ""]  # the reference graphs a process last fingerprinted, and their fingerprint
+
+
+def _fingerprint_of(reference: Mapping[str, bytes]) -> str:
+    """:func:`fingerprint`, worked out once for the reference graphs a process gives every batch (it reads
+    each of their lines: 10 ms a batch)."""
+    if _LAST_FINGERPRINT[0] is not reference:
+        _LAST_FINGERPRINT[:] = [reference, fingerprint(reference)]
+    return _LAST_FINGERPRINT[1]
 
 
 # A description whose graph says something of a node that is not its project's, or of a blank node
