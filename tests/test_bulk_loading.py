@@ -176,7 +176,8 @@ def test_a_renamed_file_keeps_its_project_in_the_store(generated, tmp_path):
         graphs, size = kb.graph_names(), len(kb)
         (folder / "avant.yaml").rename(folder / "apres.yaml")
         report = kb.load_corpus(folder, validator=None, now=WHEN)
-        assert sorted(outcome.status for outcome in report.outcomes) == ["added", "removed"]
+        assert [(outcome.status, outcome.source) for outcome in report.outcomes] == [("renamed", "apres.yaml")]
+        assert report.outcomes[0].graph in graphs and report.counts["removed"] == 0
         assert kb.graph_names() == graphs and len(kb) == size
         assert [record.source for record in kb.records()] == ["apres.yaml"]
 

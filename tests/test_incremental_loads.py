@@ -113,7 +113,7 @@ def test_a_reload_after_changes_gives_the_quads_of_a_fresh_load(generated, tmp_p
         files[2].unlink()
         (folder / generated[20].name).write_bytes(generated[20].read_bytes())
         report = reloaded.load_corpus(folder, validator=None, now=WHEN, with_references=True)
-        assert report.counts == {"added": 1, "updated": 2, "unchanged": 13, "removed": 1, "failed": 0}
+        assert report.counts == {"added": 1, "updated": 2, "unchanged": 13, "renamed": 0, "removed": 1, "failed": 0}
         after_reload = canonical(reloaded)
         reloaded.refresh_indicators()
         assert canonical(reloaded) == after_reload
@@ -217,7 +217,7 @@ def test_a_batch_with_a_project_written_from_another_file_is_worked_out_again(ge
     filled = _spy_on_scratch_stores(monkeypatch)
     with KnowledgeBase.open(tmp_path / "store") as kb:
         report = kb.load_corpus(folder, validator=None, now=WHEN, jobs=2, with_references=True)
-        assert report.counts == {"added": 44, "updated": 0, "unchanged": 0, "removed": 0, "failed": 1}
+        assert report.counts == {"added": 44, "updated": 0, "unchanged": 0, "renamed": 0, "removed": 0, "failed": 1}
         assert [len(graphs) for graphs in filled] == [21]  # the second batch of 22 files, but the copy
         loaded = canonical(kb)
         kb.refresh_indicators()

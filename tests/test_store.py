@@ -83,7 +83,7 @@ def test_reloading_reads_only_changed_files_and_drops_deleted_ones(kb, corpus):
     loader = TurtleLoader()
     report = load(kb, corpus, loader)
     assert loader.calls == ["projet-1.ttl"]
-    assert report.counts == {"added": 0, "updated": 1, "unchanged": 1, "removed": 1, "failed": 0}
+    assert report.counts == {"added": 0, "updated": 1, "unchanged": 1, "renamed": 0, "removed": 1, "failed": 0}
     assert f"{PROJECT}p2/graphe" not in kb.graph_names()
     outcome = report.by_status("updated")[0]
     assert outcome.validation.conforms is False and outcome.validation.violations == 1
@@ -130,6 +130,31 @@ def test_a_copy_of_a_loaded_project_never_takes_its_graph_whatever_its_name(kb, 
     [failed] = report.by_status("failed")
     assert failed.source == "copie.ttl" and "already described by zz-renomme.ttl" in failed.error
     assert [row["t"].value for row in kb.select(title)] == ["Projet un, revu"]
+
+
+def test_a_file_renamed_keeps_its_project_and_is_no_removal(kb, corpus):
+    load(kb, corpus)
+    (corpus / "projet-2.ttl").rename(corpus / "deux.ttl")  # its bytes unchanged: known before reading it
+    (corpus / "projet-1.ttl").unlink()
+    assert [record.source for record in kb.removals(corpus)] == ["projet-1.ttl"]
+    report = load(kb, corpus)
+    assert report.counts == {"added": 0, "updated": 0, "unchanged": 1, "renamed": 1, "removed": 1, "failed": 0}
+    [renamed] = report.by_status("renamed")
+    assert renamed.source == "deux.ttl" and renamed.graph == f"{PROJECT}p2/graphe"
+    assert renamed.note == "ancien nom / formerly: projet-2.ttl"
+    # moved and edited: known as a removal before reading it, reported renamed once read (its project stays)
+    (corpus / "deux.ttl").unlink()
+    (corpus / "sous-dossier" / "deux-revu.ttl").write_text(project_turtle("p2", "Deux, revu"), encoding="utf-8")
+    assert [record.source for record in kb.removals(corpus)] == ["deux.ttl"]
+    report = load(kb, corpus)
+    assert [(o.status, o.source) for o in report.outcomes if o.status != "unchanged"] == [
+        ("renamed", "sous-dossier/deux-revu.ttl")
+    ]
+    assert f"{PROJECT}p2/graphe" in kb.graph_names()
+    assert sorted(row["source"].value for row in kb.select(PROV_QUERY)) == [
+        "sous-dossier/deux-revu.ttl",
+        "sous-dossier/projet-0.ttl",
+    ]
 
 
 def test_a_missing_corpus_folder_is_an_error(kb, tmp_path):

@@ -211,6 +211,9 @@ def test_load_asks_before_removing_only_someone_who_sees_the_question_in_either_
     gone.unlink()
     code, out, told = at_a_terminal("load", str(corpus), "--store", store, answer=b"peut-etre\nnon\n")
     assert code == 2 and "répondez o (oui) ou n (non) / answer y (yes) or n (no)" in told and "--replace" in told
+    assert "Error" not in told  # the answer's message is ours alone, in both languages
+    code, out, told = at_a_terminal("load", str(corpus), "--store", store, answer=b"\x04")  # Ctrl-D: no answer
+    assert code == 2 and "Rien n’a été chargé" in told and out == ""
     code, out, told = at_a_terminal("load", str(corpus), "--store", store, answer=b"oui\n")
     assert code == 0 and f"- removed   {gone.name}" in out and "Les retirer ? [o/N] / Remove them? [y/N]" in told
     # the question would go where no one sees it: no question, the load is refused
@@ -226,6 +229,32 @@ def test_load_asks_before_removing_only_someone_who_sees_the_question_in_either_
     assert process.returncode == 2 and "Rien n’a été chargé" in (tmp_path / "err.txt").read_text()
 
 
+def test_a_file_renamed_or_moved_is_no_removal_to_ask_about(capsys, corpus, tmp_path):
+    store = str(tmp_path / "store")
+    assert run(capsys, "load", str(corpus), "--store", store)[0] == 0
+    first, second = sorted(corpus.glob("*.yaml"))[:2]
+    (corpus / "sous-dossier").mkdir()
+    first.rename(corpus / "sous-dossier" / first.name)  # moved, its bytes unchanged
+    second.rename(corpus / "nouveau-nom.yaml")
+    code, out, err = run(capsys, "load", str(corpus), "--store", store)  # nobody to ask: it would be refused
+    assert code == 0 and "retirer" not in err and "remove" not in err
+    assert f"> renamed   sous-dossier/{first.name}" in out and f"ancien nom / formerly: {first.name}" in out
+    assert "> renamed   nouveau-nom.yaml" in out and "2 renommés / renamed" in out and "0 retirés / removed" in out
+    with KnowledgeBase.open(store) as kb:
+        assert sorted(record.source for record in kb.records()) == sorted(
+            path.relative_to(corpus).as_posix() for path in corpus.rglob("*.yaml")
+        )
+
+
+def test_a_folder_without_descriptions_into_a_store_without_any_is_refused(capsys, tmp_path):
+    (tmp_path / "vide").mkdir()
+    (tmp_path / "vide" / "notes.txt").write_text("pas une description\n", encoding="utf-8")
+    code, out, err = run(capsys, "load", str(tmp_path / "vide"), "--store", str(tmp_path / "store"))
+    assert code == 2 and out == ""
+    assert "aucune description" in err and "no description" in err and str(tmp_path / "vide") in err
+    assert ".yaml" in err  # what the load looks for
+
+
 def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_path):
     store = tmp_path / "store"
     assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0
@@ -238,3 +267,4 @@ def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_
         assert code == 2 and out == "" and "Traceback" not in err
         assert "endommagé" in err and "damaged" in err and str(store) in err
         assert "cap-ptce load" in err  # what to do: the store is rebuilt from the files
+        assert "Corruption: Corruption" not in err  # RocksDB's word, said once

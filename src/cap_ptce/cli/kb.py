@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..corpus import default_validator, record_validator
+from ..corpus import DESCRIPTION_SUFFIXES, default_validator, record_validator
 from ..i18n import texts
 from ..settings import from_environ
 from ..store import REGISTER_SCOPE, KnowledgeBase, LoadReport
@@ -45,11 +45,12 @@ processus et les fichiers qu'ils lisent sont fermés / Ctrl-C, or SIGTERM
 (systemd, docker stop): the store, its processes and the files they read are closed.
 """
 
-_SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "removed": "-", "failed": "!"}
+_SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "renamed": ">", "removed": "-", "failed": "!"}
 _LABELS = {
     "added": "ajoutés / added",
     "updated": "mis à jour / updated",
     "unchanged": "inchangés / unchanged",
+    "renamed": "renommés / renamed",
     "removed": "retirés / removed",
     "failed": "en échec / failed",
 }
@@ -146,13 +147,15 @@ def load(
     folder: before removing descriptions that the folder does not hold (files
     deleted, or another folder loaded before), load lists them and asks, or,
     when it cannot ask, stops with exit code 2 (--replace removes them, --add
-    keeps them and adds this folder beside them). With --registre, the folder is
+    keeps them and adds this folder beside them); a file renamed or moved, its
+    bytes unchanged, is no removal. With --registre, the folder is
     the register of real PTCEs: loaded beside the corpus under its own name, never
     removed by a load of the corpus. At a terminal, the standard error tells as
     it goes how many files were read and validated, then that the store is
     being written. Exit code 0 when every file
     was loaded (conforming or not), 1 when some file could not be read, 2 when
-    the store cannot be used or the load is refused (nothing is loaded then),
+    the store cannot be used or the load is refused (nothing is loaded then;
+    a folder with no description into a store with none is refused too),
     130 when interrupted (Ctrl-C: the store stays as it was).
     """
     scope = REGISTER_SCOPE if register else corpus.resolve().name if add else None
@@ -162,6 +165,9 @@ def load(
     validator = None if no_validate else record_validator if register else default_validator
     with KnowledgeBase.open(store, graph_store=graph_store, store_timeout=from_environ().get("STORE_TIMEOUT")) as kb:
         stale = kb.removals(corpus, scope=scope)
+        if not stale and not kb.corpus_sources(corpus):  # nothing to load, nothing loaded: the wrong folder
+            click.echo(both("load.empty", folder=corpus, suffixes=" ".join(DESCRIPTION_SUFFIXES)), err=True)
+            return 2
         if stale and not replace and not _removal_agreed(stale, corpus):
             click.echo(both("load.refused"), err=True)
             return 2
@@ -240,22 +246,21 @@ def _removal_agreed(stale, corpus: Path) -> bool:
         click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return False
-    return click.prompt(both("load.confirm"), type=_YesNo(), default=False, show_default=False, err=True)
+    while True:
+        click.echo(both("load.confirm") + ": ", err=True, nl=False)
+        try:
+            line = input()
+        except EOFError:  # Ctrl-D: no answer, nothing removed
+            click.echo(err=True)
+            return False
+        answer = _ANSWERS.get(line.strip().lower() or "n")
+        if answer is not None:
+            return answer
+        click.echo(both("load.answer"), err=True)
 
 
-class _YesNo(click.ParamType):
-    """An answer in French or English: o, oui, y, yes; n, non, no (or nothing: no)."""
-
-    name = "oui/non"
-    _WORDS = {"o": True, "oui": True, "y": True, "yes": True, "n": False, "non": False, "no": False}
-
-    def convert(self, value, param, ctx) -> bool:
-        if isinstance(value, bool):
-            return value
-        answer = self._WORDS.get(str(value).strip().lower())
-        if answer is None:
-            self.fail(both("load.answer"), param, ctx)
-        return answer
+# An answer in French or English; nothing (Enter) is no.
+_ANSWERS = {"o": True, "oui": True, "y": True, "yes": True, "n": False, "non": False, "no": False}
 
 
 @click.command(epilog=SERVE_EPILOG)

@@ -52,7 +52,11 @@ _PLACE = _PLACE_SUBJECT[1:].decode()
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What loading did with one file: added, updated, unchanged, removed or failed."""
+    """What loading did with one file: added, updated, unchanged, renamed, removed or failed.
+
+    Renamed: a new name (or folder) for the project of a file gone, which keeps
+    its graph; ``note`` gives the former name.
+    """
 
     source: str
     status: str
@@ -73,7 +77,7 @@ class LoadReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        statuses = ("added", "updated", "unchanged", "removed", "failed")
+        statuses = ("added", "updated", "unchanged", "renamed", "removed", "failed")
         return {status: len(self.by_status(status)) for status in statuses}
 
     @property

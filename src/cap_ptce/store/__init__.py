@@ -242,11 +242,16 @@ class KnowledgeBase:
         return {f"{scope}/{source}" if scope else source: path for source, path in files.items()}
 
     def removals(self, folder: str | Path, *, scope: str | None = None) -> list[GraphRecord]:
-        """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not."""
-        from .loading import in_scope
+        """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not.
+
+        A file renamed or moved, its bytes unchanged, keeps its description: it is no removal.
+        """
+        from .loading import in_scope, renamed_sources
 
         sources = self.corpus_sources(folder, scope=scope)
-        return [r for r in self.records() if in_scope(r.source, scope) and r.source not in sources]
+        records = [record for record in self.records() if in_scope(record.source, scope)]
+        renamed = renamed_sources(records, sources)
+        return [r for r in records if r.source not in sources and r.source not in renamed]
 
     def load_corpus(
         self,

@@ -31,8 +31,9 @@ from .provenance import PROVENANCE_GRAPH, REGISTER_SCOPE, records_to_ntriples
 # A cap_ptce.store.KnowledgeBase: importing the class (even for type checking) would make a circle.
 KnowledgeBase = Any
 
-__all__ = ["CorpusChanges", "read_changes", "write_changes", "load_corpus", "DRIFTED"]
+__all__ = ["CorpusChanges", "read_changes", "write_changes", "load_corpus", "renamed_sources", "DRIFTED", "FORMERLY"]
 
+FORMERLY = "ancien nom / formerly: {source}"
 DRIFTED = (
     "le graphe ne correspondait plus à sa somme de contrôle : rechargé / "
     "the graph no longer matched its checksum: loaded again"
@@ -117,12 +118,7 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges, progress: Callable 
                 holders.setdefault(record.graph, record)
                 if read is not None and record is read.record:
                     written[record.graph], read_from[record.graph] = read.ntriples, read
-        still_described = {record.graph for record in kept}
-        for source, record in changes.previous.items():
-            if source not in changes.files:
-                if record.graph not in still_described:  # a file renamed keeps its project's graph
-                    dropped.append(record.graph)
-                report.outcomes.append(FileOutcome(source, "removed", record.graph))
+        _gone(changes, kept, report, dropped)
         if progress is not None and written:
             progress("write", 0, len(written))
         if _incremental(kb, changes):
@@ -131,6 +127,38 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges, progress: Callable 
             _write_whole(kb, written, dropped, kept)
     report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in report.outcomes]
     return report
+
+
+def _gone(changes: CorpusChanges, kept: list[GraphRecord], report: LoadReport, dropped: list[str]) -> None:
+    """Report each file gone: renamed when a new file took its project (the graph stays), else removed.
+
+    A file renamed or moved as it is is known before reading (:func:`renamed_sources`);
+    one also edited, once read: a new file describes its project.
+    """
+    still_described = {record.graph for record in kept}
+    added = {outcome.graph: at for at, outcome in enumerate(report.outcomes) if outcome.status == "added"}
+    for source, record in changes.previous.items():
+        if source in changes.files:
+            continue
+        if record.graph not in still_described:
+            dropped.append(record.graph)
+        at = added.pop(record.graph, None)
+        if at is None:
+            report.outcomes.append(FileOutcome(source, "removed", record.graph))
+        else:
+            outcome = report.outcomes[at]
+            report.outcomes[at] = dataclasses.replace(outcome, status="renamed", note=FORMERLY.format(source=source))
+
+
+def renamed_sources(records: list[GraphRecord], files: Mapping[str, Path]) -> set[str]:
+    """The recorded sources of ``records`` that a file of ``files`` the store does not know yet has the bytes of
+    (a file renamed or moved as it is): loading ``files`` keeps their projects."""
+    known = {record.source for record in records}
+    gone = {record.sha256: record.source for record in records if record.source not in files}
+    if not gone:
+        return set()
+    sums = (checksum_or_error(path) for source, path in files.items() if source not in known)
+    return {gone[sha] for sha in sums if isinstance(sha, str) and sha in gone}
 
 
 def _incremental(kb: KnowledgeBase, changes: CorpusChanges) -> bool:

@@ -6,6 +6,7 @@ import errno
 import gc
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -83,8 +84,9 @@ def _open_locked(path: Path) -> ox.Store:
 
 def _damaged(path: Path, exc: Exception) -> StoreError:
     """The error of a store that RocksDB finds damaged (a file lost or altered), with what to do."""
+    said = re.sub(r"^(\w+: )\1+", r"\1", str(exc))  # RocksDB says "Corruption: Corruption: …"
     return StoreError(
-        f"le store est endommagé / the store is damaged ({exc})",
+        f"le store est endommagé / the store is damaged ({said})",
         source=str(path),
         hint="le store se refait depuis les fichiers : mettez ce dossier de côté et rechargez le corpus, "
         f"« cap-ptce load DOSSIER --store {path} » / the store is made again from the files: move this folder "
