@@ -66,10 +66,12 @@ def _validation_text(validation) -> str:
     return text
 
 
-def render_report(report: LoadReport) -> str:
-    """The load report as lines of text: one per file, then the counts."""
+def render_report(report: LoadReport, *, unchanged: bool = False) -> str:
+    """The load report as lines of text: one per file (unchanged ones only with ``unchanged``), then the counts."""
     lines = []
     for outcome in report.outcomes:
+        if outcome.status == "unchanged" and not unchanged:
+            continue
         detail = outcome.error if outcome.status == "failed" else _validation_text(outcome.validation)
         detail = detail.replace("\n", "\n    ") if detail else detail  # a description's every unreadable value
         if outcome.note:
@@ -130,6 +132,13 @@ def render_report(report: LoadReport) -> str:
     show_default="CPUs",
     help="Processus pour lire et valider / processes that read and validate.",
 )
+@click.option(
+    "--all",
+    "list_all",
+    is_flag=True,
+    help="Lister aussi les fichiers inchangés (sinon seulement comptés) / "
+    "list the unchanged files too (otherwise only counted).",
+)
 def load(
     corpus: Path,
     store: str,
@@ -140,6 +149,7 @@ def load(
     register: bool,
     verify: bool,
     jobs: int,
+    list_all: bool,
 ) -> int:
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
 
@@ -152,7 +162,8 @@ def load(
     the register of real PTCEs: loaded beside the corpus under its own name, never
     removed by a load of the corpus. At a terminal, the standard error tells as
     it goes how many files were read and validated, then that the store is
-    being written. Exit code 0 when every file
+    being written. The report lists each file added, updated, renamed, removed
+    or failed, and counts the unchanged ones (--all lists them). Exit code 0 when every file
     was loaded (conforming or not), 1 when some file could not be read, 2 when
     the store cannot be used or the load is refused (nothing is loaded then;
     a folder with no description into a store with none is refused too),
@@ -190,7 +201,7 @@ def load(
         finally:
             if progress is not None:
                 progress.end()
-    click.echo(render_report(report))
+    click.echo(render_report(report, unchanged=list_all))
     return 0 if report.ok else 1
 
 
