@@ -53,3 +53,30 @@ def test_the_quads_handed_over_give_the_organisations_of_the_whole_store():
     whole = construct(store, organisations_query())
     assert b"organisation/siren/552100554" in whole
     assert sorted(construct(smaller, organisations_query()).splitlines()) == sorted(whole.splitlines())
+
+
+def test_the_store_iterators_are_gone_when_the_quads_are_handed_over(monkeypatch):
+    """The first use of a query reads it with rdflib's parser, whose caught exceptions keep the callers' frames
+    alive until the cycle collector runs, maybe in another thread: a store iterator left in a frame then made
+    Oxigraph raise ("QuadIter is unsendable, but is being dropped on another thread")."""
+    import gc
+    import sys
+    import threading
+
+    store = ox.Store()
+    node = ox.NamedNode("https://w3id.org/cap-ptce/projet/p/acteur/a")
+    store.add(ox.Quad(node, ox.NamedNode(CAP + "siren"), ox.Literal("123456782"), ox.NamedNode("urn:g")))
+    query = "SELECT * WHERE { ?a <" + CAP + "siren> ?s ; <" + CAP + "rna> ?r ; a <" + CAP + "Actor> }"
+    query_patterns.cache_clear()
+    left = []
+    monkeypatch.setattr(sys, "unraisablehook", left.append)
+    gc.collect()
+    gc.disable()
+    try:
+        assert b"123456782" in matching_quads(store, query)
+        collector = threading.Thread(target=gc.collect)
+        collector.start()
+        collector.join()
+    finally:
+        gc.enable()
+    assert [str(one.exc_value) for one in left] == []

@@ -212,13 +212,15 @@ def matching_quads(store: ox.Store, query: str) -> bytes:
     if patterns is None:
         return store.dump(format=ox.RdfFormat.N_QUADS) or b""
     predicates, classes = patterns
-    found = []
-    for predicate in sorted(predicates):
-        if predicate == _RDF_TYPE and classes is not None:
-            for kind in sorted(classes):
-                found.append(store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(kind)))
-        else:
-            found.append(store.quads_for_pattern(None, ox.NamedNode(predicate), None))
+    wanted = [
+        (ox.NamedNode(predicate), ox.NamedNode(kind) if kind else None)
+        for predicate in sorted(predicates)
+        for kind in (sorted(classes) if predicate == _RDF_TYPE and classes is not None else [None])
+    ]
+    # Each store iterator made as it is read, and let go once read: none is left in this frame, which
+    # rdflib's parser (above, at a query's first use) may keep for the cycle collector, maybe in another
+    # thread, where Oxigraph cannot drop it.
+    found = (store.quads_for_pattern(None, predicate, kind) for predicate, kind in wanted)
     return ox.serialize(chain.from_iterable(found), format=ox.RdfFormat.N_QUADS) or b""
 
 
