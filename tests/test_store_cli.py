@@ -201,6 +201,9 @@ def test_at_a_terminal_load_tells_its_progress_and_in_a_file_it_does_not(capsys,
     assert f"Fichiers lus et validés : {names} / {names} / files read and validated: {names} / {names}" in told
     assert f"Écriture du store : {names} description(s)… / writing the store: {names} description(s)…" in told
     assert told.endswith("\n")  # the line ends before the report
+    (tmp_path / "store" / "cap-ptce-derived").write_text("a load interrupted\n", encoding="ascii")
+    code, out, told = at_a_terminal("load", str(corpus), "--store", str(tmp_path / "store"))
+    assert code == 0 and f"Calcul des lieux, indicateurs et organisations de {names} description(s)" in told
 
     code, _, err = run(capsys, "load", str(corpus), "--store", str(tmp_path / "again"))
     assert code == 0 and "Fichiers lus" not in err and "Écriture" not in err

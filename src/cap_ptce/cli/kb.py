@@ -216,7 +216,7 @@ class _Progress:
         self.width = 0
 
     def __call__(self, step: str, done: int, total: int) -> None:
-        text = both(self.read if step == "read" else "load.progress.write", done=done, total=total)
+        text = both(self.read if step == "read" else f"load.progress.{step}", done=done, total=total)
         text = text[: max(1, shutil.get_terminal_size().columns - 1)]
         click.echo("\r" + text.ljust(self.width), err=True, nl=False)
         self.width = max(self.width, len(text))

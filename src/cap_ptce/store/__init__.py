@@ -289,7 +289,10 @@ class KnowledgeBase:
         files read so far, files to read)`` at first and as each batch of changed
         files is read and validated (at most 250 a batch, in the corpus's order), then
         ``("write", 0, descriptions to write)`` once, before they are written
-        (not when none changed).
+        (not when none changed), and ``("derive", 0, descriptions)`` before the
+        derived graphs of the whole corpus are worked out again (a SPARQL server;
+        an on-disk store whose last load was interrupted, or written by another
+        version), which takes longer than the changed files' own.
         """
         from .loading import load_corpus
 

@@ -122,9 +122,9 @@ def write_changes(kb: KnowledgeBase, changes: CorpusChanges, progress: Callable 
         if progress is not None and written:
             progress("write", 0, len(written))
         if _incremental(kb, changes):
-            _write_incremental(kb, written, dropped, kept, read_from)
+            _write_incremental(kb, written, dropped, kept, read_from, progress)
         else:
-            _write_whole(kb, written, dropped, kept)
+            _write_whole(kb, written, dropped, kept, progress)
     report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in report.outcomes]
     return report
 
@@ -167,7 +167,12 @@ def _incremental(kb: KnowledgeBase, changes: CorpusChanges) -> bool:
 
 
 def _write_incremental(
-    kb: KnowledgeBase, written: dict, dropped: list[str], kept: list[GraphRecord], read_from: dict
+    kb: KnowledgeBase,
+    written: dict,
+    dropped: list[str],
+    kept: list[GraphRecord],
+    read_from: dict,
+    progress: Callable | None = None,
 ) -> None:
     """Write the changes and their derived facts (:mod:`.incremental`); the whole derivation if it changed.
 
@@ -184,8 +189,8 @@ def _write_incremental(
         write_all(backend, reference, written, dropped, kept, read_from)
     elif before == derivation:
         write_changed(backend, reference, written, dropped, kept)
-    else:
-        _write_whole(kb, written, dropped, kept)
+    else:  # another version's derivation, or a load interrupted: every derived graph again
+        _write_whole(kb, written, dropped, kept, progress)
     kb._changed()
     backend.derivation = derivation
 
@@ -201,8 +206,11 @@ def _all_new(backend, written: dict, dropped: list[str], kept: list[GraphRecord]
     return all(record.graph in written for record in kept)
 
 
-def _write_whole(kb: KnowledgeBase, written: dict, dropped: list[str], kept: list[GraphRecord]) -> None:
-    """Write the changes, then every derived graph again from the whole store (a SPARQL server, say)."""
+def _write_whole(
+    kb: KnowledgeBase, written: dict, dropped: list[str], kept: list[GraphRecord], progress: Callable | None = None
+) -> None:
+    """Write the changes, then every derived graph again from the whole store (a SPARQL server, say);
+    ``progress("derive", 0, descriptions)`` is told before the derived graphs."""
     for graph in dropped:
         kb._drop(graph)
     kb._replace_many(written)
@@ -210,6 +218,8 @@ def _write_whole(kb: KnowledgeBase, written: dict, dropped: list[str], kept: lis
         digests = kb._backend.graph_digests(list(written))
         kept = [dataclasses.replace(r, content=digests[r.graph]) if r.graph in digests else r for r in kept]
     kb._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
+    if progress is not None:
+        progress("derive", 0, len(kept))
     kb.refresh_indicators()
 
 
