@@ -157,6 +157,32 @@ def test_a_file_renamed_keeps_its_project_and_is_no_removal(kb, corpus):
     ]
 
 
+def test_a_folder_added_beside_the_corpus_and_the_corpus_keep_each_other(kb, corpus, tmp_path):
+    """The corpus's loads leave a folder added with a scope alone, and the other way round, even when the
+    folder's name is that of one of the corpus's sub-folders (its files are recorded under the same names)."""
+    load(kb, corpus)
+    other = tmp_path / "ext" / "sous-dossier"
+    other.mkdir(parents=True)
+    (other / "projet-9.ttl").write_text(project_turtle("p9", "Ailleurs"), encoding="utf-8")
+    assert kb.removals(other, scope="sous-dossier") == []  # the corpus's sous-dossier/projet-0.ttl is not its
+    report = load(kb, other, scope="sous-dossier")
+    assert report.counts == {"added": 1, "updated": 0, "unchanged": 0, "renamed": 0, "removed": 0, "failed": 0}
+    scopes = {(record.source, record.scope) for record in kb.records()}
+    assert scopes == {
+        ("projet-1.ttl", None),
+        ("projet-2.ttl", None),
+        ("sous-dossier/projet-0.ttl", None),
+        ("sous-dossier/projet-9.ttl", "sous-dossier"),
+    }
+    (corpus / "projet-2.ttl").unlink()
+    assert [record.source for record in kb.removals(corpus)] == ["projet-2.ttl"]
+    report = load(kb, corpus)
+    assert report.counts == {"added": 0, "updated": 0, "unchanged": 2, "renamed": 0, "removed": 1, "failed": 0}
+    assert f"{PROJECT}p9/graphe" in kb.graph_names() and f"{PROJECT}p0/graphe" in kb.graph_names()
+    ask = "ASK { GRAPH ?g { ?graph <https://w3id.org/cap-ptce/def#addedFolder> 'sous-dossier' } }"
+    assert kb.store.query(ask)
+
+
 def test_a_missing_corpus_folder_is_an_error(kb, tmp_path):
     with pytest.raises(NotFoundError):
         load(kb, tmp_path / "nowhere")

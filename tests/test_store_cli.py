@@ -80,8 +80,18 @@ def test_a_second_folder_is_added_beside_the_first_only_when_asked(capsys, corpu
     with KnowledgeBase.open(store) as kb:
         sources = {record.source for record in kb.records()}
     assert len(sources) == 15 and "autre/pole-saveurs-somme.yaml" in sources
-    code, out, _ = run(capsys, "load", str(corpus), "--store", store, "--no-validate")
-    assert code == 2  # the folder loaded alone would drop what --add put beside it
+    (corpus / "tiers-lieu-gueret.yaml").unlink()
+    code, out, _ = run(capsys, "load", str(corpus), "--store", store, "--no-validate", "--replace")
+    assert code == 0 and "1 retirés / removed" in out  # the corpus loads as before, beside the folder added
+    with KnowledgeBase.open(store) as kb:
+        assert "autre/pole-saveurs-somme.yaml" in {record.source for record in kb.records()}
+    (other / "pole-saveurs-somme.yaml").rename(other / "saveurs.yaml")
+    shutil.copy(SAMPLE / "tiers-lieu-gueret.yaml", other)
+    code, _, err = run(capsys, "load", str(other), "--store", store, "--no-validate", "--add")
+    assert code == 0, err
+    (other / "saveurs.yaml").unlink()
+    code, _, err = run(capsys, "load", str(other), "--store", store, "--no-validate", "--add")
+    assert code == 2 and "--add --replace" in err  # the advice works as given: --add alone was run already
 
 
 def test_a_folder_reached_through_a_link_is_loaded_and_a_broken_link_is_reported(capsys, corpus, tmp_path):

@@ -180,7 +180,7 @@ def load(
             click.echo(both("load.empty", folder=corpus, suffixes=" ".join(DESCRIPTION_SUFFIXES)), err=True)
             return 2
         if stale and not replace and not _removal_agreed(stale, corpus):
-            click.echo(both("load.refused"), err=True)
+            click.echo(both("load.refused_added" if add else "load.refused"), err=True)
             return 2
         if register:
             click.echo(both("load.as_register", folder=corpus))

@@ -246,10 +246,10 @@ class KnowledgeBase:
 
         A file renamed or moved, its bytes unchanged, keeps its description: it is no removal.
         """
-        from .loading import in_scope, renamed_sources
+        from .loading import renamed_sources
 
         sources = self.corpus_sources(folder, scope=scope)
-        records = [record for record in self.records() if in_scope(record.source, scope)]
+        records = [record for record in self.records() if record.scope == scope]
         renamed = renamed_sources(records, sources)
         return [r for r in records if r.source not in sources and r.source not in renamed]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..corpus import FileOutcome, GraphRecord, LoadReport, checksum_or_error, read_descriptions
 from .graphs import REFERENCE_GRAPHS
-from .provenance import PROVENANCE_GRAPH, REGISTER_SCOPE, records_to_ntriples
+from .provenance import PROVENANCE_GRAPH, records_to_ntriples
 
 # A cap_ptce.store.KnowledgeBase: importing the class (even for type checking) would make a circle.
 KnowledgeBase = Any
@@ -70,8 +70,8 @@ def read_changes(
     """
     loaded_at = (now or datetime.now(UTC)).replace(microsecond=0)
     records = kb.records()
-    previous = {record.source: record for record in records if in_scope(record.source, scope)}
-    others = [record for record in records if not in_scope(record.source, scope)]
+    previous = {record.source: record for record in records if record.scope == scope}
+    others = [record for record in records if record.scope != scope]
     files = kb.corpus_sources(folder, scope=scope)
     sums = {source: checksum_or_error(path) for source, path in files.items()}
     drifted = _drifted(kb, previous, sums, verify)
@@ -82,6 +82,8 @@ def read_changes(
     ]
     deriver = _deriver(kb, to_read, previous, files, others)
     read = read_descriptions(to_read, loader, validator, loaded_at, jobs, deriver, progress)
+    if scope is not None:  # recorded with each description: the corpus's loads leave them alone
+        read = {source: _scoped(one, scope) for source, one in read.items()}
     return CorpusChanges(files, sums, previous, read, drifted, others)
 
 
@@ -256,15 +258,10 @@ def load_corpus(
         return write_changes(kb, changes, progress)
 
 
-def in_scope(source: str, scope: str | None) -> bool:
-    """Whether a recorded source belongs to ``scope``; without one, every source outside the register.
-
-    The register of real PTCEs is loaded beside the corpus, by a load of its own
-    (:data:`~.provenance.REGISTER_SCOPE`): loading the corpus never removes it.
-    """
-    if scope is None:
-        return not source.startswith(REGISTER_SCOPE + "/")
-    return source.startswith(scope + "/")
+def _scoped(read, scope: str):
+    if read.record is None:
+        return read
+    return dataclasses.replace(read, record=dataclasses.replace(read.record, scope=scope))
 
 
 _SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

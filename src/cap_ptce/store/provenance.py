@@ -13,6 +13,11 @@ graph ``https://w3id.org/cap-ptce/graphe/provenance`` holds::
       cap:validation [ a sh:ValidationReport ; sh:conforms false ;
                        cap:violationCount 2 ; cap:warningCount 1 ; cap:completeness 0.72 ] .
 
+for a description of a folder loaded beside the corpus (``load_corpus(…, scope="autre")``, ``cap-ptce
+load autre/ --add``; its file recorded as ``autre/…``)::
+
+    G cap:addedFolder "autre" .                          # the corpus's own descriptions have none
+
 and for a record of the register of real PTCEs (a file recorded as ``registre/…``)::
 
     <project IRI> dcterms:isPartOf <https://w3id.org/cap-ptce/dataset#registre> .
@@ -91,6 +96,8 @@ def _record_triples(record: GraphRecord, index: int) -> list[ox.Triple]:
             triples.append((_iri(record.project), _DCT + "isPartOf", _iri(REGISTER_DATASET)))
     if record.content:
         triples.append((graph, _CAP + "graphChecksum", _typed(record.content, "hexBinary")))
+    if record.scope:
+        triples.append((graph, _CAP + "addedFolder", ox.Literal(record.scope)))
     if record.validation:
         triples.extend(_validation_triples(graph, ox.BlankNode(f"v{index}"), record.validation))
     return [ox.Triple(s, _iri(p) if isinstance(p, str) else p, o) for s, p, o in triples]
@@ -118,12 +125,13 @@ def records_to_ntriples(records) -> bytes:
 RECORDS_QUERY = f"""
 PREFIX prov: <{_PROV}> PREFIX dcterms: <{_DCT}> PREFIX spdx: <{_SPDX}> PREFIX sh: <{_SH}>
 PREFIX cap: <{_CAP}> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX void: <http://rdfs.org/ns/void#>
-SELECT ?graph ?source ?sha256 ?loaded ?project ?triples ?content ?conforms ?violations ?warnings ?completeness
+SELECT ?graph ?source ?sha256 ?loaded ?project ?triples ?content ?scope ?conforms ?violations ?warnings ?completeness
 WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{
   ?graph dcterms:source ?source ; spdx:checksum/spdx:checksumValue ?sha256 ;
          prov:generatedAtTime ?loaded ; void:triples ?triples .
   OPTIONAL {{ ?graph foaf:primaryTopic ?project }}
   OPTIONAL {{ ?graph cap:graphChecksum ?content }}
+  OPTIONAL {{ ?graph cap:addedFolder ?scope }}
   OPTIONAL {{ ?graph cap:validation ?report . ?report sh:conforms ?conforms ;
               cap:violationCount ?violations ; cap:warningCount ?warnings .
               OPTIONAL {{ ?report cap:completeness ?completeness }} }}
@@ -144,13 +152,22 @@ def record_from_row(row: dict) -> GraphRecord:
         )
     project = row.get("project")
     content = row.get("content")
+    scope = row.get("scope")
+    source = row["source"].value
     return GraphRecord(
         graph=row["graph"].value,
-        source=row["source"].value,
+        source=source,
         sha256=row["sha256"].value,
         loaded_at=datetime.fromisoformat(row["loaded"].value),
         project=project.value if project is not None else None,
         triples=int(row["triples"].value),
         validation=validation,
         content=content.value if content is not None else None,
+        scope=scope.value if scope is not None else _register_or_corpus(source),
     )
+
+
+def _register_or_corpus(source: str) -> str | None:
+    """The scope of a record written without one: the register's when its source says so (a store loaded
+    before ``cap:addedFolder``), else the corpus's."""
+    return REGISTER_SCOPE if source.startswith(REGISTER_SCOPE + "/") else None
