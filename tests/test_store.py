@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cap_ptce.errors import NotFoundError, QueryRefusedError, StoreError
+from cap_ptce.errors import LoadRefusedError, NotFoundError, QueryRefusedError, StoreError
 from cap_ptce.store import GRID_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, SHAPES_GRAPH, KnowledgeBase
 from kbhelpers import PROJECT, TurtleLoader, count_validator, project_turtle, reference_sources, write_corpus
 
@@ -181,6 +181,40 @@ def test_a_folder_added_beside_the_corpus_and_the_corpus_keep_each_other(kb, cor
     assert f"{PROJECT}p9/graphe" in kb.graph_names() and f"{PROJECT}p0/graphe" in kb.graph_names()
     ask = "ASK { GRAPH ?g { ?graph <https://w3id.org/cap-ptce/def#addedFolder> 'sous-dossier' } }"
     assert kb.store.query(ask)
+
+
+def test_a_load_asks_about_the_projects_it_would_remove_once_it_has_read_the_files(kb, corpus):
+    """``confirm`` is told the records of the projects that no file describes any more: not a file moved and
+    edited, whose project a new file describes; nothing is written when it says no."""
+    load(kb, corpus)
+    before = kb.records()
+    (corpus / "projet-2.ttl").unlink()
+    (corpus / "projet-1.ttl").unlink()
+    (corpus / "un.ttl").write_text(project_turtle("p1", "Un, revu"), encoding="utf-8")
+    asked = []
+    with pytest.raises(LoadRefusedError) as refused:
+        load(kb, corpus, confirm=lambda records: asked.append([r.source for r in records]) or False)
+    assert asked == [["projet-2.ttl"]] and [r.source for r in refused.value.removed] == ["projet-2.ttl"]
+    assert "projet-2.ttl" in str(refused.value) and kb.records() == before
+    report = load(kb, corpus, confirm=lambda records: asked.append([r.source for r in records]) or True)
+    assert asked[1:] == [["projet-2.ttl"]]
+    assert [(o.status, o.source) for o in report.outcomes if o.status != "unchanged"] == [
+        ("renamed", "un.ttl"),
+        ("removed", "projet-2.ttl"),
+    ]
+    assert f"{PROJECT}p2/graphe" not in kb.graph_names() and f"{PROJECT}p1/graphe" in kb.graph_names()
+
+
+def test_a_file_written_over_with_another_keeps_that_project_and_says_which_one_it_no_longer_describes(kb, corpus):
+    load(kb, corpus)
+    (corpus / "projet-2.ttl").replace(corpus / "projet-1.ttl")  # mv projet-2.ttl projet-1.ttl
+    asked = []
+    report = load(kb, corpus, confirm=lambda records: asked.append(records) or True)
+    assert asked == []  # the project of the file gone is still described; projet-1.ttl was edited
+    assert [(o.status, o.source) for o in report.outcomes if o.status != "unchanged"] == [("updated", "projet-1.ttl")]
+    [updated] = report.by_status("updated")
+    assert updated.note == f"ne décrit plus / no longer describes <{PROJECT}p1>; ancien nom / formerly: projet-2.ttl"
+    assert f"{PROJECT}p2/graphe" in kb.graph_names() and f"{PROJECT}p1/graphe" not in kb.graph_names()
 
 
 def test_a_missing_corpus_folder_is_an_error(kb, tmp_path):

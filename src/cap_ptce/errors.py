@@ -27,6 +27,7 @@ all at once (:func:`together`).
     │   └── QueryTooLargeError  request or result over the configured caps (HTTP 413)
     │       └── QueryMemoryError  the query needed more memory than QUERY_MEMORY_MB and was stopped
     ├── NotFoundError           no such resource, query or file (HTTP 404)
+    ├── LoadRefusedError        a load would remove descriptions, and was not let (CLI exit 2)
     └── StoreError              the store cannot be opened, read or written
         └── WorkerStoppedError  a query worker ended by a signal (a crash, or killed from outside)
 """
@@ -52,6 +53,7 @@ __all__ = [
     "QueryTooLargeError",
     "QueryMemoryError",
     "NotFoundError",
+    "LoadRefusedError",
     "StoreError",
     "WorkerStoppedError",
     "together",
@@ -187,6 +189,17 @@ class NotFoundError(CapPtceError):
     """No such resource, query or file; ``see``: the address most likely meant, when one is known."""
 
     see: str | None = None
+
+
+class LoadRefusedError(CapPtceError):
+    """A load would remove descriptions whose files are gone, and its ``confirm`` said no: nothing was written.
+
+    ``removed``: their records (:class:`~cap_ptce.corpus.records.GraphRecord`).
+    """
+
+    def __init__(self, message: str, *, removed: tuple = (), **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.removed = tuple(removed)
 
 
 class StoreError(CapPtceError):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from ..corpus import DESCRIPTION_SUFFIXES, default_validator, record_validator
+from ..corpus import DESCRIPTION_SUFFIXES, corpus_files, default_validator, record_validator
+from ..errors import LoadRefusedError
 from ..i18n import texts
 from ..settings import from_environ
 from ..store import REGISTER_SCOPE, KnowledgeBase, LoadReport
@@ -155,10 +156,10 @@ def load(
 
     Only files whose checksum changed are read again. A store mirrors one
     folder: before removing descriptions that the folder does not hold (files
-    deleted, or another folder loaded before), load lists them and asks, or,
-    when it cannot ask, stops with exit code 2 (--replace removes them, --add
-    keeps them and adds this folder beside them); a file renamed or moved, its
-    bytes unchanged, is no removal. With --registre, the folder is
+    deleted, or another folder loaded before), load reads the changed files,
+    lists them and asks, or, when it cannot ask, stops with exit code 2
+    (--replace removes them, --add keeps them and adds this folder beside them);
+    a file renamed or moved, even edited, is no removal. With --registre, the folder is
     the register of real PTCEs: loaded beside the corpus under its own name, never
     removed by a load of the corpus. At a terminal, the standard error tells as
     it goes how many files were read and validated, then that the store is
@@ -174,14 +175,12 @@ def load(
         click.echo(both("load.register_scope", folder=corpus), err=True)
         return 2
     validator = None if no_validate else record_validator if register else default_validator
+    files = corpus_files(corpus)  # a folder that is not there: said before a store is made
+    if not files and "://" not in store and not Path(store).exists():
+        return _empty(corpus)
     with KnowledgeBase.open(store, graph_store=graph_store, store_timeout=from_environ().get("STORE_TIMEOUT")) as kb:
-        stale = kb.removals(corpus, scope=scope)
-        if not stale and not kb.corpus_sources(corpus):  # nothing to load, nothing loaded: the wrong folder
-            click.echo(both("load.empty", folder=corpus, suffixes=" ".join(DESCRIPTION_SUFFIXES)), err=True)
-            return 2
-        if stale and not replace and not _removal_agreed(stale, corpus):
-            click.echo(both("load.refused_added" if add else "load.refused"), err=True)
-            return 2
+        if not files and not kb.removals(corpus, scope=scope):  # nothing to load, nothing loaded: the wrong folder
+            return _empty(corpus)
         if register:
             click.echo(both("load.as_register", folder=corpus))
         elif scope:
@@ -197,7 +196,11 @@ def load(
                 license=from_environ().get("LICENSE"),
                 verify=verify,
                 progress=progress,
+                confirm=None if replace else _Removals(corpus, progress, empty=not files),
             )
+        except LoadRefusedError:
+            click.echo(both("load.refused_added" if add else "load.refused"), err=True)
+            return 2
         finally:
             if progress is not None:
                 progress.end()
@@ -222,9 +225,10 @@ class _Progress:
         self.width = max(self.width, len(text))
 
     def end(self) -> None:
-        """End the line, if one was written, before the report or an error."""
+        """End the line, if one was written, before the report, a question or an error."""
         if self.width:
             click.echo(err=True)
+            self.width = 0
 
 
 # Libraries that tell each step at INFO: WeasyPrint wrote seven lines for every PDF a visitor downloaded.
@@ -243,31 +247,46 @@ def both(key: str, **params) -> str:
     return " / ".join(texts(key, **params).values())
 
 
-def _removal_agreed(stale, corpus: Path) -> bool:
-    """Say which descriptions loading would remove; ask at a terminal (False when no one can answer).
+def _empty(corpus: Path) -> int:
+    click.echo(both("load.empty", folder=corpus, suffixes=" ".join(DESCRIPTION_SUFFIXES)), err=True)
+    return 2
+
+
+class _Removals:
+    """A load's ``confirm``: say which descriptions it would remove, then ask at a terminal (no when no one can
+    answer).
 
     Someone answers when both the standard input and the standard error, where
     the question goes, are a terminal: with the error sent to a file, the
     question would wait for an answer no one saw.
     """
-    click.echo(both("load.will_remove", count=len(stale), folder=corpus), err=True)
-    for record in sorted(stale, key=lambda record: record.source)[:_LISTED]:
-        click.echo(f"  - {record.source}  <{record.project or record.graph}>", err=True)
-    if len(stale) > _LISTED:
-        click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
-        return False
-    while True:
-        click.echo(both("load.confirm") + ": ", err=True, nl=False)
-        try:
-            line = input()
-        except EOFError:  # Ctrl-D: no answer, nothing removed
-            click.echo(err=True)
+
+    def __init__(self, corpus: Path, progress: _Progress | None, *, empty: bool) -> None:
+        self.corpus, self.progress, self.empty = corpus, progress, empty
+
+    def __call__(self, stale) -> bool:
+        if self.progress is not None:
+            self.progress.end()
+        if self.empty:
+            click.echo(both("load.no_description", folder=self.corpus), err=True)
+        click.echo(both("load.will_remove", count=len(stale), folder=self.corpus), err=True)
+        for record in sorted(stale, key=lambda record: record.source)[:_LISTED]:
+            click.echo(f"  - {record.source}  <{record.project or record.graph}>", err=True)
+        if len(stale) > _LISTED:
+            click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
             return False
-        answer = _ANSWERS.get(line.strip().lower() or "n")
-        if answer is not None:
-            return answer
-        click.echo(both("load.answer"), err=True)
+        while True:
+            click.echo(both("load.confirm") + ": ", err=True, nl=False)
+            try:
+                line = input()
+            except EOFError:  # Ctrl-D: no answer, nothing removed
+                click.echo(err=True)
+                return False
+            answer = _ANSWERS.get(line.strip().lower() or "n")
+            if answer is not None:
+                return answer
+            click.echo(both("load.answer"), err=True)
 
 
 # An answer in French or English; nothing (Enter) is no.

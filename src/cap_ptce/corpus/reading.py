@@ -64,6 +64,7 @@ class FileOutcome:
     validation: Validation | None = None
     error: str | None = None
     note: str | None = None  # why an unchanged file was loaded again, say
+    record: GraphRecord | None = field(default=None, repr=False, compare=False)  # a removed one's record
 
 
 @dataclass

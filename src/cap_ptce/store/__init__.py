@@ -266,6 +266,7 @@ class KnowledgeBase:
         license: str | None = None,
         verify: bool = False,
         progress: Callable[[str, int, int], Any] | None = None,
+        confirm: Callable[[list[GraphRecord]], bool] | None = None,
     ) -> LoadReport:
         """Load the descriptions under ``folder``, touching only files whose checksum changed.
 
@@ -293,12 +294,21 @@ class KnowledgeBase:
         derived graphs of the whole corpus are worked out again (a SPARQL server;
         an on-disk store whose last load was interrupted, or written by another
         version), which takes longer than the changed files' own.
+
+        ``confirm(records)``, once the files are read and before anything is
+        written, is told the records of the descriptions the load would remove
+        (files gone whose project no file describes any more; not a file renamed
+        or moved, even edited): when it returns False, the load raises
+        :class:`~cap_ptce.errors.LoadRefusedError` and writes nothing. Without
+        it, they are removed.
         """
         from .loading import load_corpus
 
         references = reference_sources(license) if with_references else None
         loader = loader or default_loader
-        return load_corpus(self, Path(folder), loader, validator, now, jobs, references, scope, verify, progress)
+        return load_corpus(
+            self, Path(folder), loader, validator, now, jobs, references, scope, verify, progress, confirm
+        )
 
     def atomic(self):
         """A block whose writes all happen or none (on disk): ``with kb.atomic(): …``.

@@ -25,15 +25,28 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import FileOutcome, GraphRecord, LoadReport, checksum_or_error, read_descriptions
+from ..errors import LoadRefusedError
 from .graphs import REFERENCE_GRAPHS
 from .provenance import PROVENANCE_GRAPH, records_to_ntriples
 
 # A cap_ptce.store.KnowledgeBase: importing the class (even for type checking) would make a circle.
 KnowledgeBase = Any
 
-__all__ = ["CorpusChanges", "read_changes", "write_changes", "load_corpus", "renamed_sources", "DRIFTED", "FORMERLY"]
+__all__ = [
+    "CorpusChanges",
+    "Plan",
+    "read_changes",
+    "plan_changes",
+    "write_changes",
+    "load_corpus",
+    "renamed_sources",
+    "DRIFTED",
+    "FORMERLY",
+    "NO_LONGER",
+]
 
 FORMERLY = "ancien nom / formerly: {source}"
+NO_LONGER = "ne décrit plus / no longer describes <{project}>"
 DRIFTED = (
     "le graphe ne correspondait plus à sa somme de contrôle : rechargé / "
     "the graph no longer matched its checksum: loaded again"
@@ -101,55 +114,86 @@ def _deriver(kb: KnowledgeBase, to_read: list, previous: dict, files: dict, othe
     return batch_facts if to_read and not kept and not kb.is_remote else None
 
 
-def write_changes(kb: KnowledgeBase, changes: CorpusChanges, progress: Callable | None = None) -> LoadReport:
-    """Write ``changes`` in one atomic block: the descriptions, the provenance, the indicators.
+@dataclass
+class Plan:
+    """What a load will write, worked out from its :class:`CorpusChanges` before any write."""
+
+    report: LoadReport
+    kept: list[GraphRecord]  # every record of the store after the load, other scopes' included
+    written: dict[str, bytes]  # the N-Triples of each graph written
+    dropped: list[str]  # the graphs removed
+    read_from: dict  # each written graph's ReadDescription
+
+    @property
+    def removed(self) -> list[GraphRecord]:
+        """The records of the files gone whose project no file describes any more (what ``confirm`` is told)."""
+        return [outcome.record for outcome in self.report.by_status("removed")]
+
+
+def plan_changes(changes: CorpusChanges) -> Plan:
+    """Each file's outcome and what the load will write and remove; nothing is written."""
+    plan = Plan(LoadReport(), list(changes.others), {}, [], {})
+    holders = _holders(changes)
+    for source in changes.files:
+        before, read = changes.previous.get(source), changes.read.get(source)
+        record = _apply(source, before, changes.sums[source], read, plan.report, holders, plan.dropped)
+        if record is not None:
+            plan.kept.append(record)
+            holders.setdefault(record.graph, record)
+            if read is not None and record is read.record:
+                plan.written[record.graph], plan.read_from[record.graph] = read.ntriples, read
+    _gone(changes, plan)
+    plan.report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in plan.report.outcomes]
+    return plan
+
+
+def write_changes(
+    kb: KnowledgeBase, changes: CorpusChanges, plan: Plan, progress: Callable | None = None
+) -> LoadReport:
+    """Write ``plan`` (of ``changes``) in one atomic block: the descriptions, the provenance, the indicators.
 
     Every changed description goes to the store in one bulk write (see
     :meth:`~.local.LocalStore.replace_graphs`). Each record carries the checksum
     of its graph as Oxigraph holds it, made while reading; a SPARQL server may
     hold literals otherwise, so its checksums are read back after writing.
     """
-    report, kept, written, dropped, read_from = LoadReport(), list(changes.others), {}, [], {}
-    holders = _holders(changes)
     with kb.atomic():
-        for source in changes.files:
-            before, read = changes.previous.get(source), changes.read.get(source)
-            record = _apply(source, before, changes.sums[source], read, report, holders, dropped)
-            if record is not None:
-                kept.append(record)
-                holders.setdefault(record.graph, record)
-                if read is not None and record is read.record:
-                    written[record.graph], read_from[record.graph] = read.ntriples, read
-        _gone(changes, kept, report, dropped)
-        if progress is not None and written:
-            progress("write", 0, len(written))
+        if progress is not None and plan.written:
+            progress("write", 0, len(plan.written))
         if _incremental(kb, changes):
-            _write_incremental(kb, written, dropped, kept, read_from, progress)
+            _write_incremental(kb, plan.written, plan.dropped, plan.kept, plan.read_from, progress)
         else:
-            _write_whole(kb, written, dropped, kept, progress)
-    report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in report.outcomes]
-    return report
+            _write_whole(kb, plan.written, plan.dropped, plan.kept, progress)
+    return plan.report
 
 
-def _gone(changes: CorpusChanges, kept: list[GraphRecord], report: LoadReport, dropped: list[str]) -> None:
-    """Report each file gone: renamed when a new file took its project (the graph stays), else removed.
+def _gone(changes: CorpusChanges, plan: Plan) -> None:
+    """Report each file gone: removed, unless a file now describes its project (the graph stays).
 
-    A file renamed or moved as it is is known before reading (:func:`renamed_sources`);
-    one also edited, once read: a new file describes its project.
+    A new file that does is reported renamed; a file that was there and now
+    describes it instead of its own project gets the former name in its note
+    (and says which project it no longer describes). A file renamed or moved as
+    it is is known before reading (:func:`renamed_sources`); one also edited,
+    once read.
     """
-    still_described = {record.graph for record in kept}
-    added = {outcome.graph: at for at, outcome in enumerate(report.outcomes) if outcome.status == "added"}
-    for source, record in changes.previous.items():
+    still_described = {record.graph for record in plan.kept}
+    outcomes = plan.report.outcomes
+    holding = {o.graph: at for at, o in enumerate(outcomes) if o.status in ("added", "updated")}
+    for source, record in sorted(changes.previous.items()):
         if source in changes.files:
             continue
         if record.graph not in still_described:
-            dropped.append(record.graph)
-        at = added.pop(record.graph, None)
-        if at is None:
-            report.outcomes.append(FileOutcome(source, "removed", record.graph))
-        else:
-            outcome = report.outcomes[at]
-            report.outcomes[at] = dataclasses.replace(outcome, status="renamed", note=FORMERLY.format(source=source))
+            plan.dropped.append(record.graph)
+            outcomes.append(FileOutcome(source, "removed", record.graph, record=record))
+            continue
+        at = holding.pop(record.graph, None)
+        if at is not None:  # else an unchanged file of another scope, or a failed one, holds it
+            status = "renamed" if outcomes[at].status == "added" else outcomes[at].status
+            outcomes[at] = _with_note(outcomes[at], FORMERLY.format(source=source), status=status)
+
+
+def _with_note(outcome: FileOutcome, note: str, **changes) -> FileOutcome:
+    return dataclasses.replace(outcome, note=f"{outcome.note}; {note}" if outcome.note else note, **changes)
 
 
 def renamed_sources(records: list[GraphRecord], files: Mapping[str, Path]) -> set[str]:
@@ -236,6 +280,7 @@ def load_corpus(
     scope: str | None = None,
     verify: bool = False,
     progress: Callable | None = None,
+    confirm: Callable | None = None,
 ) -> LoadReport:
     """Bring ``kb`` up to date with ``folder``, and the reference graphs that ``references`` build, if any.
 
@@ -252,10 +297,18 @@ def load_corpus(
     else:  # read in this process: one thing at a time
         changes = read_changes(kb, folder, loader, validator, now, jobs, scope, verify, progress)
         built = {name: make_graph() for name, make_graph in references.items()}
+    plan = plan_changes(changes)
+    if plan.removed and confirm is not None and not confirm(plan.removed):
+        raise LoadRefusedError(
+            "rien n'a été chargé : le chargement retirerait des descriptions dont le fichier a disparu / nothing was "
+            "loaded: the load would remove descriptions whose file is gone: "
+            + ", ".join(r.source for r in plan.removed),
+            removed=plan.removed,
+        )
     with kb.atomic():
         if built:
             kb.load_reference_graphs({name: (lambda graph=graph: graph) for name, graph in built.items()})
-        return write_changes(kb, changes, progress)
+        return write_changes(kb, changes, plan, progress)
 
 
 def _scoped(read, scope: str):
@@ -294,16 +347,18 @@ def _apply(source, before, sha, read, report: LoadReport, holders, dropped: list
         report.outcomes.append(FileOutcome(source, "failed", error=error))
         return before  # keep what was loaded before, if anything
     record = read.record
-    if before is not None and before.graph != record.graph:
+    note = None
+    if before is not None and before.graph != record.graph:  # its identifier edited: another project
         dropped.append(before.graph)
+        note = NO_LONGER.format(project=before.project or before.graph)
     status = "added" if before is None else "updated"
-    report.outcomes.append(FileOutcome(source, status, record.graph, record.validation))
+    report.outcomes.append(FileOutcome(source, status, record.graph, record.validation, note=note))
     return record
 
 
 def _noted(outcome: FileOutcome, drifted: set[str]) -> FileOutcome:
     if outcome.source in drifted and outcome.status == "updated":
-        return dataclasses.replace(outcome, note=DRIFTED)
+        return _with_note(outcome, DRIFTED)
     return outcome
 
 
