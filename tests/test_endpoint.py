@@ -447,3 +447,22 @@ def test_head_gets_what_get_gets_without_its_body(client):
         got, head = client.get(url, headers={"Accept": accept}), client.head(url, headers={"Accept": accept})
         assert head.status_code == got.status_code == 200 and head.data == b""
         assert head.headers["Content-Type"] == got.headers["Content-Type"]
+
+
+def test_the_editor_page_tells_its_formats_limits_and_errors_itself(kb):
+    """A visitor has no repository at hand: the page says what docs/sparql.md says of them, with the server's
+    own settings."""
+    app = test_app(kb, QUERY_TIMEOUT=7.5, MAX_RESULT_ROWS=1234, MAX_REQUEST_BYTES=20_000, QUERIES_PER_CLIENT=3)
+    words_of = {
+        "fr": ("Formats, limites et erreurs", "Au plus 20000 octets", "3 requête(s) à la fois", "7.5 s par requête"),
+        "en": ("Formats, limits and errors", "At most 20000 bytes", "3 query(ies) at once", "7.5 s per query"),
+    }
+    for lang, words in words_of.items():
+        page = app.test_client().get(f"/sparql?lang={lang}", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "docs/sparql.md" not in re.sub(
+            r"<script.*?</script>", "", page, flags=re.S
+        )  # the examples' comments may
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+        assert all(word in text for word in words) and "1234" in text
+        assert "json, xml, csv, tsv" in text and all(name in text for name in ("turtle", "ntriples", "jsonld"))
+        assert all(f"<dt>{status}</dt>" in page for status in (400, 403, 413, 429, 503))

@@ -28,7 +28,7 @@ from ..errors import InputError, ParameterError, QueryRefusedError, QueryTooLarg
 from ..i18n import texts
 from ..publish.headers import content_security_policy, style_hash
 from ..queries import is_ready_made, list_queries
-from ..sparql import GRAPH_FORMATS, QueryRequest, choose_format
+from ..sparql import GRAPH_FORMATS, TABLE_FORMATS, QueryRequest, choose_format
 from ..sparql.csvsafe import neutralise_csv
 from ..sparql.description import service_description
 from ..store import KnowledgeBase
@@ -356,6 +356,8 @@ def _editor_context() -> dict:
         "has_yasgui": yasgui_dir() is not None,
         "examples": _examples(lang),
         "endpoint_url": links.public(request.path),
+        "table_formats": [fmt.name for fmt in TABLE_FORMATS],
+        "graph_formats": [fmt.name for fmt in GRAPH_FORMATS],
         "yasgui_words": _yasgui_words(lang),
         "error_words": _error_words(lang),
     }
