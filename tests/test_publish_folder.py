@@ -88,3 +88,35 @@ def test_a_symbolic_link_is_refused_with_the_way_to_swap_it(tmp_path):
         publish(App("second"), link)
     assert "point the link" in refused.value.hint
     assert (target / "index.html").read_bytes() == b"first /index.fr.html"
+
+
+def test_what_a_killed_publish_left_beside_the_site_goes_at_the_next_one(tmp_path):
+    """A publish killed mid-build leaves its new folder beside the site (under a web server's root, served);
+    killed between its two renames, the old site renamed aside. The next publish removes those of publishes
+    that are gone, and nothing else."""
+    import os
+    import subprocess
+
+    out = tmp_path / "cap-ptce"
+    publish(App("first"), out)
+    gone = subprocess.Popen(["true"])  # a process that has ended
+    gone.wait()
+    leftovers = [tmp_path / f".cap-ptce.nouveau-{gone.pid}-k2x9", tmp_path / f".cap-ptce.ancien-{gone.pid}-a81"]
+    for folder in leftovers:
+        folder.mkdir()
+        (folder / ".cap-ptce-site").write_text("written by cap-ptce publish\n")
+        (folder / "index.html").write_text("a site half written")
+    running = tmp_path / f".cap-ptce.nouveau-{os.getpid()}-live"  # a publish still at work: left to it
+    running.mkdir()
+    (running / ".cap-ptce-site").write_text("written by cap-ptce publish\n")
+    someone = tmp_path / f".cap-ptce.nouveau-{gone.pid}-theirs"  # not marked as ours: left alone
+    someone.mkdir()
+    (someone / "notes.txt").write_text("mine")
+    other_site = tmp_path / f".autre.nouveau-{gone.pid}-x1"  # another site's: its own publish will see to it
+    other_site.mkdir()
+    (other_site / ".cap-ptce-site").write_text("written by cap-ptce publish\n")
+    publish(App("second"), out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["cap-ptce", running.name, someone.name, other_site.name]
+    )
+    assert (out / "index.html").read_bytes() == b"second /index.fr.html"

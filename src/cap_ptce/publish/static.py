@@ -12,6 +12,8 @@ links point at the documents, never at the extensionless IRIs.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError, ParameterError
 from ..rdf.negotiation import representations
+from ..validation.processes import alive
 from .server_rules import apache_rules, nginx_rules
 from .static_rules import NOT_ACCEPTABLE_FILE, not_acceptable_text
 
@@ -77,11 +80,36 @@ def check_folder(out_dir: Path) -> Path:
     return out_dir
 
 
+def _beside(out_dir: Path, kind: str) -> str:
+    """The start of the name of a folder of this process beside ``out_dir``: ``.NAME.KIND-PID-``."""
+    return f".{out_dir.name}.{kind}-{os.getpid()}-"
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove what publishes of ``out_dir`` that are gone left beside it; the folders removed.
+
+    A publish killed while it builds leaves its new folder (``.NAME.nouveau-PID-…``);
+    killed between its two renames, the old site renamed aside
+    (``.NAME.ancien-PID-…``): under a web server's root, both are served. A folder
+    goes when it is marked as ours and the process named in it is gone; a publish
+    still at work keeps its own.
+    """
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(?:nouveau|ancien)-(\d+)-[^/]*")
+    removed = []
+    for folder in out_dir.parent.glob(f".{out_dir.name}.*-*"):
+        found = pattern.fullmatch(folder.name)
+        if found and folder.is_dir() and not folder.is_symlink() and (folder / MARK).is_file():
+            if not alive(int(found.group(1))):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
 def staging_folder(out_dir: Path) -> Path:
     """A new folder beside ``out_dir`` (same parent, so that a rename moves it in), marked as ours."""
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.nouveau-", dir=out_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=_beside(out_dir, "nouveau"), dir=out_dir.parent))
     except OSError as error:
         raise InputError(
             f"impossible d’écrire à côté de / cannot write beside {out_dir}: {error.strerror}",
@@ -102,7 +130,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         staging.rename(out_dir)
         return
-    backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.ancien-", dir=out_dir.parent))
+    backup = Path(tempfile.mkdtemp(prefix=_beside(out_dir, "ancien"), dir=out_dir.parent))
     out_dir.rename(backup)  # onto the empty folder just made: rename(2) replaces an empty directory
     try:
         staging.rename(out_dir)
@@ -153,6 +181,7 @@ def write_site(
     published there before is served whole until then, and stays as it was if the build fails.
     """
     out_dir = check_folder(out_dir)
+    remove_leftovers(out_dir)
     staging = staging_folder(out_dir)
     try:
         report = _write_all(

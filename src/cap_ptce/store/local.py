@@ -29,6 +29,7 @@ from ..sparql.inspect import QueryInfo
 from ..sparql.pool import WorkerPool
 from ..sparql.sharing import Sharing
 from ..sparql.workers import run_safely
+from ..validation.processes import alive
 from .checkpoint import Checkpoint
 
 __all__ = ["LocalStore", "write_error"]
@@ -46,18 +47,8 @@ def _remove_orphan_snapshots() -> None:
     """
     for path in Path(tempfile.gettempdir()).glob(f"{_SNAPSHOT_PREFIX}*.nq"):
         pid = path.name[len(_SNAPSHOT_PREFIX) :].partition("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
 
 
 _BULK_BYTES = 1 << 20  # N-Quads above this go through the bulk loader

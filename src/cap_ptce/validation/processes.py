@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-__all__ = ["process_pool", "end_with_parent", "fewer_collections"]
+__all__ = ["process_pool", "end_with_parent", "fewer_collections", "alive"]
 
 # Python's cycle collector, while files are read and validated: its first generation every 50,000 new
 # objects instead of 700 (see fewer_collections).
@@ -70,3 +70,18 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (another user's too; a pid reused by another process counts as running).
+
+    For what carries its writer's pid in its name (a snapshot of the store, a site half built): a process
+    killed with SIGKILL cannot remove it, and the next one that finds it removes it when its writer is gone.
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
