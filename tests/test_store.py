@@ -205,16 +205,30 @@ def test_a_load_asks_about_the_projects_it_would_remove_once_it_has_read_the_fil
     assert f"{PROJECT}p2/graphe" not in kb.graph_names() and f"{PROJECT}p1/graphe" in kb.graph_names()
 
 
-def test_a_file_written_over_with_another_keeps_that_project_and_says_which_one_it_no_longer_describes(kb, corpus):
+def test_a_file_written_over_with_another_keeps_that_project_and_the_one_it_described_is_a_removal(kb, corpus):
+    """``mv projet-2.ttl projet-1.ttl``: p2 stays, in projet-1.ttl; p1 is no longer described: asked about, and
+    counted as removed. Two files that swap their identifiers remove nothing."""
     load(kb, corpus)
-    (corpus / "projet-2.ttl").replace(corpus / "projet-1.ttl")  # mv projet-2.ttl projet-1.ttl
+    (corpus / "projet-2.ttl").replace(corpus / "projet-1.ttl")
     asked = []
-    report = load(kb, corpus, confirm=lambda records: asked.append(records) or True)
-    assert asked == []  # the project of the file gone is still described; projet-1.ttl was edited
-    assert [(o.status, o.source) for o in report.outcomes if o.status != "unchanged"] == [("updated", "projet-1.ttl")]
-    [updated] = report.by_status("updated")
+    with pytest.raises(LoadRefusedError):
+        load(kb, corpus, confirm=lambda records: asked.append([(r.source, r.project) for r in records]) or False)
+    assert asked == [[("projet-1.ttl", f"{PROJECT}p1")]] and f"{PROJECT}p1/graphe" in kb.graph_names()
+    report = load(kb, corpus, confirm=lambda records: True)
+    assert [(o.status, o.source) for o in report.outcomes if o.status != "unchanged"] == [
+        ("updated", "projet-1.ttl"),
+        ("removed", "projet-1.ttl"),
+    ]
+    updated, removed = report.by_status("updated")[0], report.by_status("removed")[0]
     assert updated.note == f"ne décrit plus / no longer describes <{PROJECT}p1>; ancien nom / formerly: projet-2.ttl"
+    assert removed.graph == f"{PROJECT}p1/graphe" and report.counts["removed"] == 1
     assert f"{PROJECT}p2/graphe" in kb.graph_names() and f"{PROJECT}p1/graphe" not in kb.graph_names()
+    # two files swap their identifiers: both projects stay, nothing to ask
+    (corpus / "projet-1.ttl").write_text(project_turtle("p0", "Zéro, ici"), encoding="utf-8")
+    (corpus / "sous-dossier" / "projet-0.ttl").write_text(project_turtle("p2", "Deux, là"), encoding="utf-8")
+    report = load(kb, corpus, confirm=lambda records: asked.append(records) or False)
+    assert len(asked) == 1 and report.counts["removed"] == 0 and report.counts["updated"] == 2
+    assert {f"{PROJECT}p0/graphe", f"{PROJECT}p2/graphe"} <= kb.graph_names()
 
 
 def test_a_missing_corpus_folder_is_an_error(kb, tmp_path):

@@ -90,8 +90,14 @@ def test_a_second_folder_is_added_beside_the_first_only_when_asked(capsys, corpu
     code, _, err = run(capsys, "load", str(other), "--store", store, "--no-validate", "--add")
     assert code == 0, err
     (other / "saveurs.yaml").unlink()
-    code, _, err = run(capsys, "load", str(other), "--store", store, "--no-validate", "--add")
+    code, out, err = run(capsys, "load", str(other), "--store", store, "--no-validate", "--add")
     assert code == 2 and "--add --replace" in err  # the advice works as given: --add alone was run already
+    assert out == ""  # not even "recorded as autre/…": nothing was
+    (tmp_path / "vide" / "autre").mkdir(parents=True)
+    code, out, err = run(capsys, "load", str(tmp_path / "vide" / "autre"), "--store", store, "--add", "--replace")
+    assert code == 0 and "n’a aucune description" in err and "2 retirés / removed" in out  # asked for, and said
+    code, out, err = run(capsys, "load", str(tmp_path / "vide" / "autre"), "--store", store, "--add")
+    assert code == 2 and "none under “autre/…”" in err
 
 
 def test_a_folder_reached_through_a_link_is_loaded_and_a_broken_link_is_reported(capsys, corpus, tmp_path):

@@ -155,11 +155,12 @@ def load(
     """Charger un corpus de descriptions dans un store / load a corpus of descriptions into a store.
 
     Only files whose checksum changed are read again. A store mirrors one
-    folder: before removing descriptions that the folder does not hold (files
-    deleted, or another folder loaded before), load reads the changed files,
-    lists them and asks, or, when it cannot ask, stops with exit code 2
-    (--replace removes them, --add keeps them and adds this folder beside them);
-    a file renamed or moved, even edited, is no removal. With --registre, the folder is
+    folder: before removing descriptions that the folder no longer holds (files
+    deleted, or another folder loaded before, or a file whose identifier changed),
+    load reads the changed files, lists them and asks, or, when it cannot ask,
+    stops with exit code 2 (--replace removes them, --add keeps them and adds
+    this folder beside them); a file renamed or moved, even edited, is no
+    removal. With --registre, the folder is
     the register of real PTCEs: loaded beside the corpus under its own name, never
     removed by a load of the corpus. At a terminal, the standard error tells as
     it goes how many files were read and validated, then that the store is
@@ -177,14 +178,12 @@ def load(
     validator = None if no_validate else record_validator if register else default_validator
     files = corpus_files(corpus)  # a folder that is not there: said before a store is made
     if not files and "://" not in store and not Path(store).exists():
-        return _empty(corpus)
+        return _empty(corpus, scope)
     with KnowledgeBase.open(store, graph_store=graph_store, store_timeout=from_environ().get("STORE_TIMEOUT")) as kb:
         if not files and not kb.removals(corpus, scope=scope):  # nothing to load, nothing loaded: the wrong folder
-            return _empty(corpus)
-        if register:
-            click.echo(both("load.as_register", folder=corpus))
-        elif scope:
-            click.echo(both("load.added_as", folder=corpus, scope=scope))
+            return _empty(corpus, scope)
+        if not files and replace:  # removes every description it loaded: said, though asked for
+            click.echo(both("load.no_description", folder=corpus), err=True)
         progress = _Progress(validator is not None) if sys.stderr.isatty() else None
         try:
             report = kb.load_corpus(
@@ -204,6 +203,10 @@ def load(
         finally:
             if progress is not None:
                 progress.end()
+    if register:
+        click.echo(both("load.as_register", folder=corpus))
+    elif scope:
+        click.echo(both("load.added_as", folder=corpus, scope=scope))
     click.echo(render_report(report, unchanged=list_all))
     return 0 if report.ok else 1
 
@@ -247,8 +250,10 @@ def both(key: str, **params) -> str:
     return " / ".join(texts(key, **params).values())
 
 
-def _empty(corpus: Path) -> int:
-    click.echo(both("load.empty", folder=corpus, suffixes=" ".join(DESCRIPTION_SUFFIXES)), err=True)
+def _empty(corpus: Path, scope: str | None) -> int:
+    """Refuse a folder with no description when the store has none of it either: the wrong folder."""
+    key = "load.empty" if scope is None else "load.empty_added"
+    click.echo(both(key, folder=corpus, scope=scope, suffixes=" ".join(DESCRIPTION_SUFFIXES)), err=True)
     return 2
 
 

@@ -43,10 +43,12 @@ __all__ = [
     "DRIFTED",
     "FORMERLY",
     "NO_LONGER",
+    "NOW_DESCRIBES",
 ]
 
 FORMERLY = "ancien nom / formerly: {source}"
 NO_LONGER = "ne décrit plus / no longer describes <{project}>"
+NOW_DESCRIBES = "son fichier décrit maintenant / its file now describes <{project}>"
 DRIFTED = (
     "le graphe ne correspondait plus à sa somme de contrôle : rechargé / "
     "the graph no longer matched its checksum: loaded again"
@@ -123,10 +125,13 @@ class Plan:
     written: dict[str, bytes]  # the N-Triples of each graph written
     dropped: list[str]  # the graphs removed
     read_from: dict  # each written graph's ReadDescription
+    edited: list = dataclasses.field(default_factory=list)  # (source, record before, project now) of a file whose
+    # identifier changed
 
     @property
     def removed(self) -> list[GraphRecord]:
-        """The records of the files gone whose project no file describes any more (what ``confirm`` is told)."""
+        """The records of the projects no file describes any more (what ``confirm`` is told): their file gone,
+        or now describing another project."""
         return [outcome.record for outcome in self.report.by_status("removed")]
 
 
@@ -136,13 +141,18 @@ def plan_changes(changes: CorpusChanges) -> Plan:
     holders = _holders(changes)
     for source in changes.files:
         before, read = changes.previous.get(source), changes.read.get(source)
-        record = _apply(source, before, changes.sums[source], read, plan.report, holders, plan.dropped)
+        record = _apply(source, before, changes.sums[source], read, plan, holders)
         if record is not None:
             plan.kept.append(record)
             holders.setdefault(record.graph, record)
             if read is not None and record is read.record:
                 plan.written[record.graph], plan.read_from[record.graph] = read.ntriples, read
     _gone(changes, plan)
+    kept = {record.graph for record in plan.kept}
+    for source, before, project in plan.edited:  # a file that now describes another project: its own goes
+        if before.graph not in kept:
+            note = NOW_DESCRIBES.format(project=project)
+            plan.report.outcomes.append(FileOutcome(source, "removed", before.graph, note=note, record=before))
     plan.report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in plan.report.outcomes]
     return plan
 
@@ -337,8 +347,9 @@ def _drifted(kb: KnowledgeBase, previous: dict[str, GraphRecord], sums: dict[str
     return {source for source, record in same.items() if sizes.get(record.graph) != record.triples}
 
 
-def _apply(source, before, sha, read, report: LoadReport, holders, dropped: list[str]) -> GraphRecord | None:
+def _apply(source, before, sha, read, plan: Plan, holders) -> GraphRecord | None:
     """Put one file's outcome in the report (its graph is written with the others); the record to keep, if any."""
+    report = plan.report
     if read is None and isinstance(sha, str):  # same checksum as before, same graph
         report.outcomes.append(FileOutcome(source, "unchanged", before.graph, before.validation))
         return before
@@ -349,7 +360,8 @@ def _apply(source, before, sha, read, report: LoadReport, holders, dropped: list
     record = read.record
     note = None
     if before is not None and before.graph != record.graph:  # its identifier edited: another project
-        dropped.append(before.graph)
+        plan.dropped.append(before.graph)
+        plan.edited.append((source, before, record.project or record.graph))
         note = NO_LONGER.format(project=before.project or before.graph)
     status = "added" if before is None else "updated"
     report.outcomes.append(FileOutcome(source, status, record.graph, record.validation, note=note))
