@@ -250,6 +250,23 @@ def test_no_process_outlives_a_load_killed_while_validating(tmp_path):
     assert not [pid for pid in workers if alive(pid)], "validating processes outlived the killed load"
 
 
+def test_ctrl_c_ends_a_reading_process_at_once_not_after_the_batch_waiting_for_it():
+    """A terminal's Ctrl-C reaches every process of the load: a reading process ends there, instead of
+    stopping its batch and then reading the one in its queue (250 files, 4 s)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from cap_ptce.validation.processes import process_pool
+
+    with process_pool(1) as pool:
+        child = pool.submit(os.getpid).result(timeout=60)
+        busy, queued = pool.submit(time.sleep, 60), pool.submit(os.getpid)
+        time.sleep(0.5)  # the child is in its batch
+        os.kill(child, signal.SIGINT)
+        assert isinstance(busy.exception(timeout=30), BrokenProcessPool)
+        assert isinstance(queued.exception(timeout=30), BrokenProcessPool)  # never read
+    assert not alive(child)
+
+
 @pytest.mark.slow
 def test_a_full_disk_is_one_line_and_exit_code_2(tmp_path):
     write_corpus(tmp_path / "corpus", 40, members=30)

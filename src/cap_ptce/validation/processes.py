@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -40,7 +41,15 @@ def process_pool(jobs: int, context=None) -> ProcessPoolExecutor:
 
 
 def end_with_parent(interval: float = 1.0) -> None:
-    """In a child: end within ``interval`` seconds of the parent's death, even in the middle of work."""
+    """In a child: end within ``interval`` seconds of the parent's death, even in the middle of work; and at
+    once at Ctrl-C.
+
+    A terminal sends Ctrl-C's SIGINT to every process of the command. Python's
+    own handler would stop the child's batch with KeyboardInterrupt, and the child
+    would then read the batch waiting in its queue (250 files, 4 s); the parent
+    stops too, and wants nothing more from it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     parent = os.getppid()
 
     def watch() -> None:
