@@ -192,7 +192,8 @@ class NotFoundError(CapPtceError):
 
 
 class LoadRefusedError(CapPtceError):
-    """A load would remove descriptions whose files are gone, and its ``confirm`` said no: nothing was written.
+    """A load would remove descriptions that no file describes any more, and its ``confirm`` said no: nothing
+    was written.
 
     ``removed``: their records (:class:`~cap_ptce.corpus.records.GraphRecord`).
     """

@@ -244,7 +244,10 @@ class KnowledgeBase:
     def removals(self, folder: str | Path, *, scope: str | None = None) -> list[GraphRecord]:
         """The descriptions that loading ``folder`` (in ``scope``) would remove: the store has them, the folder not.
 
-        A file renamed or moved, its bytes unchanged, keeps its description: it is no removal.
+        A file renamed or moved, its bytes unchanged, keeps its description: it is no removal. This is
+        known before reading the files; :meth:`load_corpus`'s ``confirm`` is told, once they are read, the
+        exact list (a file moved and edited is no removal either; a file whose identifier changed makes its
+        former project one).
         """
         from .loading import renamed_sources
 

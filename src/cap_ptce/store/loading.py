@@ -310,8 +310,8 @@ def load_corpus(
     plan = plan_changes(changes)
     if plan.removed and confirm is not None and not confirm(plan.removed):
         raise LoadRefusedError(
-            "rien n'a été chargé : le chargement retirerait des descriptions dont le fichier a disparu / nothing was "
-            "loaded: the load would remove descriptions whose file is gone: "
+            "rien n'a été chargé : le chargement retirerait des descriptions qu'aucun fichier ne décrit plus / "
+            "nothing was loaded: the load would remove descriptions no file describes any more: "
             + ", ".join(r.source for r in plan.removed),
             removed=plan.removed,
         )
