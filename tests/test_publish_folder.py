@@ -120,3 +120,69 @@ def test_what_a_killed_publish_left_beside_the_site_goes_at_the_next_one(tmp_pat
         ["cap-ptce", running.name, someone.name, other_site.name]
     )
     assert (out / "index.html").read_bytes() == b"second /index.fr.html"
+
+
+def test_a_site_being_built_is_no_one_elses_to_read_until_it_is_swapped_in(tmp_path):
+    """Beside the served site, under a web server's root, the folder being built (or left by a killed publish)
+    is readable by its owner alone: the server, another user, answers 403, not a half-built copy."""
+    import stat
+
+    out = tmp_path / "cap-ptce"
+    modes = []
+
+    def building(path: str) -> None:
+        [staging] = [p for p in tmp_path.iterdir() if p.name.startswith(".cap-ptce.nouveau-")]
+        modes.append(stat.S_IMODE(staging.stat().st_mode))
+
+    publish(App("first", building), out)
+    publish(App("second", building), out)
+    assert set(modes) == {0o700} and len(modes) == 2 * len(PATHS)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755  # served once swapped in
+
+
+def test_a_site_left_renamed_aside_by_a_publish_killed_between_its_renames_is_served_again_at_once(tmp_path):
+    """Killed between its two renames, a publish leaves no site: the old one aside, the new one beside it. The
+    next publish puts the old one back before it builds, instead of leaving the address empty while it does."""
+    import subprocess
+
+    out = tmp_path / "cap-ptce"
+    publish(App("first"), out)
+    gone = subprocess.Popen(["true"])  # a process that has ended
+    gone.wait()
+    out.rename(tmp_path / f".cap-ptce.ancien-{gone.pid}-a81")
+    built = tmp_path / f".cap-ptce.nouveau-{gone.pid}-k2x"
+    built.mkdir()
+    (built / ".cap-ptce-site").write_text("written by cap-ptce publish\n")
+    seen = []
+
+    def served(path: str) -> None:
+        seen.append((out / "index.html").read_bytes())
+
+    publish(App("second", served), out)
+    assert seen == [b"first /index.fr.html"] * len(PATHS)  # the old site, whole, all along the build
+    assert [p.name for p in tmp_path.iterdir()] == ["cap-ptce"]
+    assert (out / "index.html").read_bytes() == b"second /index.fr.html"
+
+
+@pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
+def test_a_publish_ended_by_kill_or_a_closed_terminal_removes_what_it_was_building(tmp_path, ending):
+    import signal
+    import subprocess
+    import time
+
+    from servehelpers import CAP_PTCE
+
+    www = tmp_path / "www"
+    www.mkdir()
+    publishing = subprocess.Popen(
+        [CAP_PTCE, "publish", str(www / "cap-ptce"), "--base-iri", "http://127.0.0.1:8080/cap-ptce/"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(www.glob(".cap-ptce.nouveau-*/*.html")):
+        time.sleep(0.1)
+    assert list(www.glob(".cap-ptce.nouveau-*")), "the publish did not start building"
+    publishing.send_signal(getattr(signal, ending))
+    assert publishing.wait(60) == 128 + getattr(signal, ending)
+    assert list(www.iterdir()) == []  # nothing half built left beside the site, nor a site

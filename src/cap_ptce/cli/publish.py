@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -38,11 +41,28 @@ def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
     """
     if corpus is not None:
         refuse_overlapping(out_dir, corpus)
-    report = publish_site(out_dir, base_iri=base_iri, corpus=corpus)
+    with _stopped_cleanly():
+        report = publish_site(out_dir, base_iri=base_iri, corpus=corpus)
     click.echo(
         f"{report.out_dir}: {report.pages} pages HTML, {report.data_files} documents RDF/CSV, "
         f"{report.downloads} téléchargements / downloads, {report.bytes / 1e6:.1f} Mo / MB."
     )
+
+
+@contextmanager
+def _stopped_cleanly() -> Iterator[None]:
+    """SIGTERM (``kill``, systemd) and SIGHUP (a terminal closed) end the publish as Ctrl-C does: the folder
+    being built is removed, not left beside the site; exit code 128 + the signal's number."""
+
+    def end(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    before = {number: signal.signal(number, end) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 COMMANDS = [publish]

@@ -88,18 +88,22 @@ def _beside(out_dir: Path, kind: str) -> str:
 def remove_leftovers(out_dir: Path) -> list[Path]:
     """Remove what publishes of ``out_dir`` that are gone left beside it; the folders removed.
 
-    A publish killed while it builds leaves its new folder (``.NAME.nouveau-PID-…``);
-    killed between its two renames, the old site renamed aside
-    (``.NAME.ancien-PID-…``): under a web server's root, both are served. A folder
-    goes when it is marked as ours and the process named in it is gone; a publish
-    still at work keeps its own.
+    A publish killed while it builds leaves its new folder (``.NAME.nouveau-PID-…``,
+    readable by its owner alone); killed between its two renames, the old site
+    renamed aside (``.NAME.ancien-PID-…``) and no site at ``out_dir``: that one is
+    put back, to be served while the new one builds. A folder goes when it is
+    marked as ours and the process named in it is gone; a publish still at work
+    keeps its own.
     """
-    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(?:nouveau|ancien)-(\d+)-[^/]*")
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(nouveau|ancien)-(\d+)-[^/]*")
     removed = []
-    for folder in out_dir.parent.glob(f".{out_dir.name}.*-*"):
+    for folder in sorted(out_dir.parent.glob(f".{out_dir.name}.*-*")):
         found = pattern.fullmatch(folder.name)
         if found and folder.is_dir() and not folder.is_symlink() and (folder / MARK).is_file():
-            if not alive(int(found.group(1))):
+            if not alive(int(found.group(2))):
+                if found.group(1) == "ancien" and not out_dir.exists():  # killed between its two renames
+                    folder.rename(out_dir)  # the site it served, whole: served again while this one builds
+                    continue
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
@@ -115,7 +119,7 @@ def staging_folder(out_dir: Path) -> Path:
             f"impossible d’écrire à côté de / cannot write beside {out_dir}: {error.strerror}",
             hint="le dossier parent doit être accessible en écriture / the parent folder must be writable",
         ) from error
-    staging.chmod(0o755)  # mkdtemp makes it private; a web server reads the site as another user
+    # mkdtemp makes it private: a web server whose root holds it (another user) cannot read it half built
     (staging / MARK).write_text("written by cap-ptce publish\n", encoding="utf-8")
     return staging
 
@@ -127,6 +131,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     removed: a reader finds the old site or the new one, except between the two
     renames. (A symbolic link switched with one rename would leave no gap at all.)
     """
+    staging.chmod(0o755)  # now a web server, another user, reads it
     if not out_dir.exists():
         staging.rename(out_dir)
         return
@@ -137,6 +142,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     except OSError:
         backup.rename(out_dir)  # the old site goes back where it was
         raise
+    backup.chmod(0o700)  # no longer served, if removing it is cut short
     shutil.rmtree(backup)
 
 
