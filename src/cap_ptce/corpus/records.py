@@ -30,6 +30,4 @@ class GraphRecord:
     triples: int = 0
     validation: Validation | None = None
     content: str | None = None  # the checksum of the graph as written (cap_ptce.store.provenance.graph_digest)
-    scope: str | None = (
-        None  # the folder added beside the corpus it was loaded with (load_corpus's scope); None: the corpus
-    )
+    scope: str | None = None  # the folder it was added with (load_corpus's scope); None: the corpus's own

@@ -299,9 +299,10 @@ class KnowledgeBase:
         version), which takes longer than the changed files' own.
 
         ``confirm(records)``, once the files are read and before anything is
-        written, is told the records of the descriptions the load would remove
-        (files gone whose project no file describes any more; not a file renamed
-        or moved, even edited): when it returns False, the load raises
+        written, is told the records of the descriptions the load would remove:
+        the projects no file describes any more, their file gone or now
+        describing another project (not a file renamed or moved, even edited,
+        whose project is still described). When it returns False, the load raises
         :class:`~cap_ptce.errors.LoadRefusedError` and writes nothing. Without
         it, they are removed.
         """
