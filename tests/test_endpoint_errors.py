@@ -163,6 +163,60 @@ def test_an_unexpected_error_is_logged_and_shows_no_detail(app, kb, monkeypatch,
     assert secret in caplog.text  # the operator finds it in the log
 
 
+DAMAGE = "Corruption: block checksum mismatch: stored = 1, computed = 2  in /srv/cap-ptce/store/000045.sst offset 0"
+
+
+class _Damaged:
+    """The kb's Oxigraph store, with a block of its files altered on disk: RocksDB says so at the first read."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def query(self, *args, **kwargs):
+        raise RuntimeError(DAMAGE)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+@pytest.mark.parametrize("accept", ["application/json", BROWSER])
+def test_a_store_found_damaged_by_a_page_is_503_with_what_the_visitor_can_know_and_logged_for_the_operator(
+    kb, monkeypatch, caplog, accept
+):
+    """RocksDB finds an altered block long after the store was opened: the visitor is told the operator must load
+    the corpus again (no folder, no RocksDB words), the log says which store and how, without a traceback."""
+    app = test_app(kb)  # no QUERY_TIMEOUT: the page's queries run in this process, on the store itself
+    monkeypatch.setattr(kb._backend, "_store", _Damaged(kb._backend._store))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/explorer", headers={"Accept": accept})
+    if accept == BROWSER:
+        body = check_page_shape(response, 503)
+        assert "endommagée" in body and "damaged" in body
+    else:
+        assert check_json_shape(response, 503) == {
+            "error": "StoreDamagedError",
+            "message": "La base de connaissances est endommagée : son exploitant doit la recharger depuis les "
+            "fichiers du corpus (consigné dans le journal du serveur). / The knowledge base is damaged: its operator "
+            "must load it again from the corpus's files (logged in the server's log).",
+        }
+        body = response.get_data(as_text=True)
+    assert "Retry-After" not in response.headers  # waiting mends nothing
+    assert "000045.sst" not in body and "Corruption" not in body and str(kb._backend.path) not in body
+    assert "000045.sst" in caplog.text and str(kb._backend.path) in caplog.text and "cap-ptce load" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+def test_rocksdbs_word_met_outside_the_store_is_still_the_damaged_stores_503(app, kb, monkeypatch, caplog):
+    def damaged(*args, **kwargs):
+        raise RuntimeError(DAMAGE)
+
+    monkeypatch.setattr(kb, "run", damaged)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
+    assert check_json_shape(response, 503)["error"] == "StoreDamagedError"
+    assert "000045.sst" in caplog.text and "Traceback" not in caplog.text
+
+
 @pytest.mark.parametrize(
     "error, status",
     [
@@ -176,6 +230,7 @@ def test_an_unexpected_error_is_logged_and_shows_no_detail(app, kb, monkeypatch,
         (errors.NotFoundError("x"), 404),
         (errors.StoreError("x"), 500),
         (errors.WorkerStoppedError("x"), 503),
+        (errors.StoreDamagedError("x"), 503),
     ],
 )
 def test_status_of_each_library_error(error, status):

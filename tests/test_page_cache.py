@@ -165,6 +165,24 @@ def test_the_warm_up_draws_pages_while_the_cache_keeps_them_and_leaves_the_catal
     assert client.get("/catalog.fr.html").status_code == 200  # drawn for its first visitor
 
 
+def test_the_warm_up_stops_at_the_first_page_that_finds_the_store_damaged_and_says_so_once(app, monkeypatch, caplog):
+    from cap_ptce.errors import StoreDamagedError
+    from cap_ptce.web import export
+
+    tried = []
+
+    def damaged(resource, lang):
+        tried.append(resource.path)
+        raise StoreDamagedError.of(RuntimeError("Corruption: block checksum mismatch"), "/srv/cap-ptce/store")
+
+    monkeypatch.setattr(pages_view, "render_page", damaged)
+    export.warm_in_background(app).join(300)
+    assert len(tried) == 1  # not one error a page: 762 of them for the sample corpus
+    damage = [r for r in caplog.records if "damaged" in r.getMessage()]
+    assert len(damage) == 2 and "cap-ptce load FOLDER --store /srv/cap-ptce/store" in damage[0].getMessage()
+    assert "no longer drawn ahead" in damage[1].getMessage()
+
+
 def test_a_ready_made_querys_text_posted_to_the_endpoint_is_run_once_per_store_version_and_format(app, monkeypatch):
     from cap_ptce.queries import get_query
 

@@ -280,6 +280,38 @@ def test_a_folder_without_descriptions_into_a_store_without_any_is_refused(capsy
     assert ".yaml" in err  # what the load looks for
 
 
+def _alter_blocks(store):
+    """Alter the data blocks of the store's larger tables on disk, as a failing disk would: RocksDB opens the store
+    (it reads the tables' ends), and finds the damage at the first read of a block."""
+    for table in store.glob("*.sst"):
+        data = bytearray(table.read_bytes())
+        if len(data) >= 65536:
+            for at in range(1000, len(data) * 2 // 5, 7):
+                data[at] ^= 0x5A
+            table.write_bytes(bytes(data))
+
+
+def test_a_store_whose_blocks_rocksdb_finds_altered_after_opening_is_one_clear_error(capsys, corpus, tmp_path):
+    from cap_ptce.errors import StoreDamagedError
+    from cap_ptce.sparql import QueryRequest
+
+    store = tmp_path / "store"
+    assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0
+    _alter_blocks(store)
+    for args in (
+        ["query", "--store", str(store), "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"],
+        ["serve", "--store", str(store), "--port", "0"],  # refuses to start: its copy for the workers reads it all
+    ):
+        code, out, err = run(capsys, *args)
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert "endommagé" in err and "damaged" in err and "block checksum mismatch" in err
+        assert f"cap-ptce load FOLDER --store {store}" in err  # what to do, for this store
+    with KnowledgeBase.open(store, workers=1, workers_in_memory=False) as kb:  # a worker reads the folder itself
+        with pytest.raises(StoreDamagedError) as caught:
+            kb.run(QueryRequest("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"), timeout=30)
+    assert caught.value.source == str(store) and "block checksum mismatch" in caught.value.message
+
+
 def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_path):
     store = tmp_path / "store"
     assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0

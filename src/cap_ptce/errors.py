@@ -29,10 +29,13 @@ all at once (:func:`together`).
     ├── NotFoundError           no such resource, query or file (HTTP 404)
     ├── LoadRefusedError        a load would remove descriptions, and was not let (CLI exit 2)
     └── StoreError              the store cannot be opened, read or written
+        ├── StoreDamagedError   RocksDB finds a file of an on-disk store lost or altered (HTTP 503)
         └── WorkerStoppedError  a query worker ended by a signal (a crash, or killed from outside)
 """
 
 from __future__ import annotations
+
+import re
 
 __all__ = [
     "CapPtceError",
@@ -55,7 +58,9 @@ __all__ = [
     "NotFoundError",
     "LoadRefusedError",
     "StoreError",
+    "StoreDamagedError",
     "WorkerStoppedError",
+    "is_damage",
     "together",
 ]
 
@@ -205,6 +210,36 @@ class LoadRefusedError(CapPtceError):
 
 class StoreError(CapPtceError):
     """The store cannot be opened, read or written."""
+
+
+class StoreDamagedError(StoreError):
+    """RocksDB finds a file of an on-disk store lost or altered (a block whose checksum no longer matches).
+
+    Nothing but loading the corpus again mends it: the store is made from the
+    files. :meth:`of` gives RocksDB's words, said once, and what to do.
+    """
+
+    @classmethod
+    def of(cls, exc: Exception, location: str | None = None) -> StoreDamagedError:
+        """The error for RocksDB's ``exc`` ("Corruption: …") in the store at ``location``, if known."""
+        said = re.sub(r"^(\w+: )\1+", r"\1", str(exc))  # RocksDB says "Corruption: Corruption: …"
+        return cls(f"le store est endommagé / the store is damaged ({said})").located(location)
+
+    def located(self, location: str | None) -> StoreDamagedError:
+        """This error, in the store at ``location``: what to do names its folder."""
+        folder = location or "STORE"
+        return type(self)(
+            self.message,
+            source=location,
+            hint="le store se refait depuis les fichiers : mettez ce dossier de côté et rechargez le corpus, "
+            f"« cap-ptce load DOSSIER --store {folder} » / the store is made again from the files: move this folder "
+            f"aside and load the corpus again, `cap-ptce load FOLDER --store {folder}`",
+        )
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` is RocksDB saying that a file of the store is lost or altered (pyoxigraph's RuntimeError)."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith("Corruption:")
 
 
 class WorkerStoppedError(StoreError):

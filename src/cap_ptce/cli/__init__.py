@@ -17,7 +17,7 @@ import sys
 import click
 
 from .. import __version__
-from ..errors import CapPtceError
+from ..errors import CapPtceError, StoreDamagedError, is_damage
 
 __all__ = ["cli", "main"]
 
@@ -93,5 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a full disk, a folder that vanished…: one line, not a traceback
         where = f" ({exc.filename})" if exc.filename else ""
         click.echo(f"Erreur : {exc.strerror or exc}{where}", err=True)
+        return 2
+    except RuntimeError as exc:  # RocksDB's word on a damaged store, met by a read the store did not wrap
+        if not is_damage(exc):
+            raise
+        click.echo(f"Erreur : {StoreDamagedError.of(exc)}", err=True)
         return 2
     return result if isinstance(result, int) else 0

@@ -41,6 +41,8 @@ def run_safely(
     except OSError as exc:
         raise errors.StoreError(f"the store could not answer: {exc}") from None
     except RuntimeError as exc:
+        if errors.is_damage(exc):  # RocksDB: a block of the store's files no longer matches its checksum
+            raise errors.StoreDamagedError.of(exc) from None
         unknown = _UNKNOWN_FUNCTION.search(str(exc))
         if unknown is None:
             raise

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import logging
 import os
-import re
 import shutil
 import signal
 import sys
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import StoreError
+from ..errors import StoreDamagedError, StoreError, is_damage
 from ..rdf.oxigraph import bulk_load_pieces, in_graph, ntriples_digest
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat
@@ -75,14 +75,31 @@ def _open_locked(path: Path) -> ox.Store:
 
 def _damaged(path: Path, exc: Exception) -> StoreError:
     """The error of a store that RocksDB finds damaged (a file lost or altered), with what to do."""
-    said = re.sub(r"^(\w+: )\1+", r"\1", str(exc))  # RocksDB says "Corruption: Corruption: …"
-    return StoreError(
-        f"le store est endommagé / the store is damaged ({said})",
-        source=str(path),
-        hint="le store se refait depuis les fichiers : mettez ce dossier de côté et rechargez le corpus, "
-        f"« cap-ptce load DOSSIER --store {path} » / the store is made again from the files: move this folder "
-        f"aside and load the corpus again, `cap-ptce load FOLDER --store {path}`",
-    )
+    return StoreDamagedError.of(exc, str(path))
+
+
+def _damage_said(method):
+    """``method`` of a :class:`LocalStore`, RocksDB's "Corruption: …" turned into :class:`StoreDamagedError`.
+
+    A block altered on disk is found when a read reaches it, long after the
+    store was opened (a page of the site, a query): the error names this
+    store's folder and says to load the corpus again, like one found at open.
+    """
+
+    @functools.wraps(method)
+    def said(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreDamagedError as exc:  # a worker's: the engine's words, with this store's folder
+            if exc.source is not None or self.path is None:
+                raise
+            raise exc.located(str(self.path)) from None
+        except RuntimeError as exc:
+            if not is_damage(exc):
+                raise
+            raise StoreDamagedError.of(exc, str(self.path) if self.path else None) from None
+
+    return said
 
 
 def _let_go(exc: BaseException) -> None:
@@ -194,9 +211,11 @@ class LocalStore:
             raise StoreError("the knowledge base is closed")
         return self._store
 
+    @_damage_said
     def graph_names(self) -> set[str]:
         return {graph.value for graph in self.store.named_graphs() if isinstance(graph, ox.NamedNode)}
 
+    @_damage_said
     def replace_graph(self, iri: str, ntriples: bytes) -> None:
         self._stop_workers()
         graph = ox.NamedNode(iri)
@@ -209,6 +228,7 @@ class LocalStore:
                 exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
             ) from None
 
+    @_damage_said
     def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
         """Give each graph its N-Triples, through Oxigraph's bulk loader: one write for a whole corpus.
 
@@ -229,6 +249,7 @@ class LocalStore:
                 exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
             ) from None
 
+    @_damage_said
     def rewrite(self, *, drop, add: bytes | Iterable[bytes]) -> None:
         """Remove the graphs ``drop``, then add the N-Quads ``add`` (bytes, or pieces of them, streamed).
 
@@ -251,6 +272,7 @@ class LocalStore:
                 exc, self.path or "(memory)", "écriture du store impossible / cannot write the store"
             ) from None
 
+    @_damage_said
     def update(self, sparql: str) -> None:
         """Run a SPARQL update of our own (one transaction)."""
         self._stop_workers()
@@ -288,6 +310,7 @@ class LocalStore:
     def _derivation_file(self) -> Path:
         return self.path / "cap-ptce-derived"
 
+    @_damage_said
     def drop_graph(self, iri: str) -> None:
         self._stop_workers()
         graph = ox.NamedNode(iri)
@@ -302,6 +325,7 @@ class LocalStore:
     #: Oxigraph here holds each literal as the reader's Oxigraph did: a record's checksum needs no read-back.
     rewrites_literals_its_own_way = False
 
+    @_damage_said
     def graph_digests(self, iris) -> dict[str, str]:
         """Each graph's checksum (see :func:`cap_ptce.store.provenance.graph_digest`), read from the store.
 
@@ -338,6 +362,8 @@ class LocalStore:
             _let_go(exc)
             with _uninterrupted():
                 self._undo(checkpoint)
+            if is_damage(exc):  # a read of the load's met an altered block: put back as it was, and said
+                raise _damaged(self.path, exc) from None
             raise
         finally:
             self._writing = False
@@ -363,12 +389,14 @@ class LocalStore:
         except OSError:  # the next open will restore it: the marker is still there
             log.exception("could not put %s back now; the next open will", self.path)
 
+    @_damage_said
     def select(self, sparql: str) -> list[dict]:
         """Rows of a SELECT run in this process (for our own small queries)."""
         results = self.store.query(sparql)
         names = [variable.value for variable in results.variables]
         return [dict(zip(names, row)) for row in results]
 
+    @_damage_said
     def run(
         self,
         request: QueryRequest,
@@ -384,6 +412,7 @@ class LocalStore:
             return run_safely(self.store, request, info, fmt, max_rows, self._prefixes)
         return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
 
+    @_damage_said
     def start_workers(self) -> WorkerPool:
         """The query workers, started now if they are not running."""
         with self._pool_lock:  # the server's threads may all ask at once
@@ -463,6 +492,7 @@ class LocalStore:
             self._snapshot.unlink(missing_ok=True)
             self._snapshot = None
 
+    @_damage_said
     def flush(self) -> None:
         if self.path:
             try:

@@ -20,6 +20,10 @@ QueryTimeoutError                       503     the server stopped the work, or 
 WorkerStoppedError                      503     a query worker ended by a signal (a crash, the system out of
                                                 memory, an operator): logged, its message shown, Retry-After
                                                 (the next query gets a fresh worker)
+StoreDamagedError                       503     RocksDB found a file of the store altered: logged with the store's
+                                                folder and what to do; the visitor is told the operator must load
+                                                the corpus again (no folder shown, no Retry-After: waiting mends
+                                                nothing)
 StoreError and anything unexpected      500     logged with its traceback, shown without it
 ======================================  ======  ==========================================
 """
@@ -45,6 +49,7 @@ STATUS: tuple[tuple[type[errors.CapPtceError], int], ...] = (
     (errors.TooManyQueriesError, 429),
     (errors.QueryTimeoutError, 503),
     (errors.WorkerStoppedError, 503),
+    (errors.StoreDamagedError, 503),
     (errors.QueryError, 400),
     (errors.InputError, 400),
     (errors.NotFoundError, 404),
@@ -96,6 +101,9 @@ def error_response(status: int, payload: dict, headers: dict | None = None, see:
 
 def _library_error(exc: errors.CapPtceError) -> Response:
     status = status_of(exc)
+    if isinstance(exc, errors.StoreDamagedError):
+        log.error("store damaged, on %s %s: %s", request.method, request.path, exc)
+        return error_response(status, {"error": type(exc).__name__, "message": _bilingual("store_damaged")})
     if isinstance(exc, errors.WorkerStoppedError):
         log.error("query worker stopped on %s %s: %s", request.method, request.path, exc)
     elif status == 500:
@@ -107,18 +115,18 @@ def _library_error(exc: errors.CapPtceError) -> Response:
     return error_response(status, payload, headers, see=getattr(exc, "see", None))
 
 
-def _bilingual(code: int) -> str | None:
-    """Our French and English text for an HTTP status, when we have one."""
+def _bilingual(name: str) -> str | None:
+    """Our French and English text ``error.{name}`` (``http_404``: for an HTTP status), when we have one."""
     from ..i18n import catalogue
 
-    texts = catalogue().get(f"error.http_{code}")
+    texts = catalogue().get(f"error.{name}")
     return f"{texts['fr']} / {texts['en']}" if texts else None
 
 
 def _http_error(exc: HTTPException) -> Response:
     # werkzeug's stock English sentence gives way to ours; a view's own description is kept
     stock = exc.description == type(exc).description
-    message = (_bilingual(exc.code or 500) if stock else None) or exc.description or exc.name
+    message = (_bilingual(f"http_{exc.code or 500}") if stock else None) or exc.description or exc.name
     payload = {"error": type(exc).__name__, "message": message}
     headers = dict(exc.get_headers())
     headers.pop("Content-Type", None)
@@ -126,10 +134,12 @@ def _http_error(exc: HTTPException) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
+    if errors.is_damage(exc):  # RocksDB's word, met by a read the store did not wrap
+        return _library_error(errors.StoreDamagedError.of(exc))
     # The message of an unexpected error may quote user input or internals: never show it.
     if not isinstance(exc, errors.StoreError):
         log.exception("unexpected error on %s %s", request.method, request.path)
-    payload = {"error": "InternalServerError", "message": _bilingual(500)}
+    payload = {"error": "InternalServerError", "message": _bilingual("http_500")}
     return error_response(500, payload)
 
 

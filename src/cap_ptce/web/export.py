@@ -122,7 +122,10 @@ def warm_in_background(app) -> threading.Thread:
 
 
 def _draw_while_kept(app, pages: list[str]) -> int:
-    """Draw ``pages`` in order while the cache has room for one more of the largest drawn; how many were drawn."""
+    """Draw ``pages`` in order while the cache has room for one more of the largest drawn; how many were drawn.
+
+    A damaged store stops it at the first page that says so (logged once, not once a page).
+    """
     client, largest = app.test_client(), 0
     for drawn, path in enumerate(pages):
         with app.app_context():
@@ -130,7 +133,10 @@ def _draw_while_kept(app, pages: list[str]) -> int:
         if not cache.has_room(largest):
             return drawn
         before = cache.size
-        client.get(path)
+        response = client.get(path, headers={"Accept": "application/json"})
+        if response.status_code == 503 and (response.get_json(silent=True) or {}).get("error") == "StoreDamagedError":
+            log.error("pages no longer drawn ahead: the store is damaged (see the error above)")
+            return drawn
         largest = max(largest, cache.size - before)
     return len(pages)
 
