@@ -183,6 +183,61 @@ def test_a_folder_added_beside_the_corpus_and_the_corpus_keep_each_other(kb, cor
     assert kb.store.query(ask)
 
 
+REGISTERED = "ASK { GRAPH ?g { ?p <http://purl.org/dc/terms/isPartOf> <https://w3id.org/cap-ptce/dataset#registre> } }"
+
+
+def test_a_corpus_sub_folder_named_like_the_register_is_the_corpus_and_the_register_stays_apart(kb, corpus, tmp_path):
+    """A file of the corpus under "registre/" is recorded like the register's files (same name), but it is no
+    record of a real pole: not counted in the register, not loaded again at each load, not in the register's
+    loads."""
+    from cap_ptce.store import REGISTER_SCOPE
+
+    (corpus / "sous-dossier").rename(corpus / "registre")
+    load(kb, corpus)
+    assert not kb.store.query(REGISTERED)  # a fictional example is not a real PTCE of the register
+    again = load(kb, corpus)
+    assert again.counts == {"added": 0, "updated": 0, "unchanged": 3, "renamed": 0, "removed": 0, "failed": 0}
+    register = tmp_path / "poles"
+    register.mkdir()
+    (register / "projet-0.ttl").write_text(project_turtle("p8", "Un pôle réel"), encoding="utf-8")
+    assert load(kb, register, scope=REGISTER_SCOPE).counts["added"] == 1  # recorded as registre/projet-0.ttl too
+    assert (
+        load(kb, corpus).counts["unchanged"] == 3 and load(kb, register, scope=REGISTER_SCOPE).counts["unchanged"] == 1
+    )
+    scopes = sorted((record.source, record.scope or "") for record in kb.records())
+    assert scopes == [
+        ("projet-1.ttl", ""),
+        ("projet-2.ttl", ""),
+        ("registre/projet-0.ttl", ""),
+        ("registre/projet-0.ttl", REGISTER_SCOPE),
+    ]
+    registered = (
+        "SELECT ?p { GRAPH ?g { ?p <http://purl.org/dc/terms/isPartOf> <https://w3id.org/cap-ptce/dataset#registre> } }"
+    )
+    assert [row["p"].value for row in kb.select(registered)] == [f"{PROJECT}p8"]
+
+
+def test_a_register_record_written_before_the_added_folder_was_noted_is_still_the_registers():
+    """A store loaded before ``cap:addedFolder`` notes its register's records by their name and their project's
+    ``dcterms:isPartOf`` the register; a name under "registre/" alone is a corpus sub-folder's."""
+    import pyoxigraph as ox
+
+    from cap_ptce.store import REGISTER_SCOPE
+    from cap_ptce.store.provenance import record_from_row
+
+    row = {
+        "graph": ox.NamedNode(f"{PROJECT}p8/graphe"),
+        "source": ox.Literal("registre/p8.yaml"),
+        "sha256": ox.Literal("00"),
+        "loaded": ox.Literal("2026-11-30T10:00:00+00:00"),
+        "project": ox.NamedNode(f"{PROJECT}p8"),
+        "triples": ox.Literal("12"),
+    }
+    registered = ox.NamedNode("https://w3id.org/cap-ptce/dataset#registre")
+    assert record_from_row({**row, "registered": registered}).scope == REGISTER_SCOPE
+    assert record_from_row(row).scope is None
+
+
 def test_a_load_asks_about_the_projects_it_would_remove_once_it_has_read_the_files(kb, corpus):
     """``confirm`` is told the records of the projects that no file describes any more: not a file moved and
     edited, whose project a new file describes; nothing is written when it says no."""

@@ -58,7 +58,7 @@ def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: d
     """The report of ``selection`` over the view's knowledge base."""
     exploration = view.explore(selection, lang)
     records = view.kb.records()  # the base's provenance, whatever the selection: not the selection's subset
-    register = sum(1 for record in records if record.source.startswith(REGISTER_SCOPE + "/"))
+    register = sum(1 for record in records if record.scope == REGISTER_SCOPE)
     chosen = sorted(view.kb_for(selection).records(), key=lambda r: r.source)
     return CorpusReport(
         lang=lang,

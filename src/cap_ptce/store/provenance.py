@@ -92,7 +92,7 @@ def _record_triples(record: GraphRecord, index: int) -> list[ox.Triple]:
     ]
     if record.project:
         triples.append((graph, _FOAF_TOPIC, _iri(record.project)))
-        if record.source.startswith(REGISTER_SCOPE + "/"):
+        if record.scope == REGISTER_SCOPE:  # not by its name: a corpus may have a sub-folder "registre/"
             triples.append((_iri(record.project), _DCT + "isPartOf", _iri(REGISTER_DATASET)))
     if record.content:
         triples.append((graph, _CAP + "graphChecksum", _typed(record.content, "hexBinary")))
@@ -125,11 +125,12 @@ def records_to_ntriples(records) -> bytes:
 RECORDS_QUERY = f"""
 PREFIX prov: <{_PROV}> PREFIX dcterms: <{_DCT}> PREFIX spdx: <{_SPDX}> PREFIX sh: <{_SH}>
 PREFIX cap: <{_CAP}> PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX void: <http://rdfs.org/ns/void#>
-SELECT ?graph ?source ?sha256 ?loaded ?project ?triples ?content ?scope ?conforms ?violations ?warnings ?completeness
+SELECT ?graph ?source ?sha256 ?loaded ?project ?registered ?triples ?content ?scope ?conforms ?violations ?warnings ?completeness
 WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{
   ?graph dcterms:source ?source ; spdx:checksum/spdx:checksumValue ?sha256 ;
          prov:generatedAtTime ?loaded ; void:triples ?triples .
-  OPTIONAL {{ ?graph foaf:primaryTopic ?project }}
+  OPTIONAL {{ ?graph foaf:primaryTopic ?project
+             OPTIONAL {{ ?project dcterms:isPartOf ?registered FILTER(?registered = <{REGISTER_DATASET}>) }} }}
   OPTIONAL {{ ?graph cap:graphChecksum ?content }}
   OPTIONAL {{ ?graph cap:addedFolder ?scope }}
   OPTIONAL {{ ?graph cap:validation ?report . ?report sh:conforms ?conforms ;
@@ -163,11 +164,12 @@ def record_from_row(row: dict) -> GraphRecord:
         triples=int(row["triples"].value),
         validation=validation,
         content=content.value if content is not None else None,
-        scope=scope.value if scope is not None else _register_or_corpus(source),
+        scope=scope.value if scope is not None else _register_or_corpus(source, row.get("registered") is not None),
     )
 
 
-def _register_or_corpus(source: str) -> str | None:
-    """The scope of a record written without one: the register's when its source says so (a store loaded
-    before ``cap:addedFolder``), else the corpus's."""
-    return REGISTER_SCOPE if source.startswith(REGISTER_SCOPE + "/") else None
+def _register_or_corpus(source: str, registered: bool) -> str | None:
+    """The scope of a record written without one: the register's for a record of the register written before
+    ``cap:addedFolder`` (its name under "registre/", its project part of the register), else the corpus's
+    (a file of a corpus sub-folder named "registre/", say)."""
+    return REGISTER_SCOPE if registered and source.startswith(REGISTER_SCOPE + "/") else None
