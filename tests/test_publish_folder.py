@@ -186,3 +186,71 @@ def test_a_publish_ended_by_kill_or_a_closed_terminal_removes_what_it_was_buildi
     publishing.send_signal(getattr(signal, ending))
     assert publishing.wait(60) == 128 + getattr(signal, ending)
     assert list(www.iterdir()) == []  # nothing half built left beside the site, nor a site
+
+
+def test_a_second_publish_of_a_folder_at_work_is_refused_at_once_and_the_first_ends_whole(tmp_path):
+    """Two publishes of one folder at once each built a site and swapped it in, the last to end winning (one of
+    them could fail between the other's renames). The second is now refused, naming the first's process."""
+    import os
+    import stat
+
+    from cap_ptce.errors import FolderInUseError
+    from cap_ptce.publish.static import locked
+
+    out = tmp_path / "cap-ptce"
+    refused, modes = [], []
+
+    def another_publish_meanwhile(path: str) -> None:
+        if path == PATHS[0]:
+            modes.append(stat.S_IMODE((tmp_path / ".cap-ptce.verrou").stat().st_mode))
+            with pytest.raises(FolderInUseError) as caught, locked(out):
+                pass
+            refused.append(caught.value)
+
+    with locked(out):
+        publish(App("first", another_publish_meanwhile), out)
+    [error] = refused
+    assert f"processus {os.getpid()}" in error.message and f"process {os.getpid()}" in error.message
+    assert error.source == str(out) and "attendez sa fin" in error.hint and "wait for it to end" in error.hint
+    assert modes == [0o600]  # under a web server's root, not another user's to read
+    assert (out / "index.html").read_bytes() == b"first /index.fr.html"
+    assert [p.name for p in tmp_path.iterdir()] == ["cap-ptce"]  # the lock's file goes with the publish
+    with locked(out):  # let go: the next publish may start
+        publish(App("second"), out)
+    assert (out / "index.html").read_bytes() == b"second /index.fr.html"
+
+
+def test_a_publish_refused_because_another_is_at_work_says_so_before_building_with_exit_code_2(tmp_path, capsys):
+    import time
+
+    from cap_ptce.cli import main
+    from cap_ptce.publish.static import locked
+
+    out = tmp_path / "cap-ptce"
+    with locked(out):
+        started = time.monotonic()
+        code = main(["publish", str(out)])
+        took = time.monotonic() - started
+    err = capsys.readouterr().err
+    assert code == 2 and "another publish of this folder is at work" in err and "Traceback" not in err
+    assert not out.exists() and took < 5  # refused before the site is read and drawn (tens of seconds)
+
+
+def test_a_lock_left_by_a_publish_killed_outright_does_not_stop_the_next(tmp_path):
+    """SIGKILL leaves the lock's file; the system let go of its lock with the process."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "cap-ptce"
+    script = (
+        "import sys, os, signal; from pathlib import Path; from cap_ptce.publish.static import locked\n"
+        "with locked(Path(sys.argv[1])): os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    killed = subprocess.run([sys.executable, "-c", script, str(out)], check=False)
+    assert killed.returncode == -9 and (tmp_path / ".cap-ptce.verrou").exists()
+    from cap_ptce.publish.static import locked
+
+    with locked(out):
+        publish(App("after"), out)
+    assert (out / "index.html").read_bytes() == b"after /index.fr.html"
+    assert not (tmp_path / ".cap-ptce.verrou").exists()

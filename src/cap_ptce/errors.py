@@ -28,6 +28,7 @@ all at once (:func:`together`).
     │       └── QueryMemoryError  the query needed more memory than QUERY_MEMORY_MB and was stopped
     ├── NotFoundError           no such resource, query or file (HTTP 404)
     ├── LoadRefusedError        a load would remove descriptions, and was not let (CLI exit 2)
+    ├── FolderInUseError        another process writes the folder: a publish at work (CLI exit 2)
     └── StoreError              the store cannot be opened, read or written
         ├── StoreDamagedError   RocksDB finds a file of an on-disk store lost or altered (HTTP 503)
         └── WorkerStoppedError  a query worker ended by a signal (a crash, or killed from outside)
@@ -57,6 +58,7 @@ __all__ = [
     "QueryMemoryError",
     "NotFoundError",
     "LoadRefusedError",
+    "FolderInUseError",
     "StoreError",
     "StoreDamagedError",
     "WorkerStoppedError",
@@ -206,6 +208,10 @@ class LoadRefusedError(CapPtceError):
     def __init__(self, message: str, *, removed: tuple = (), **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.removed = tuple(removed)
+
+
+class FolderInUseError(CapPtceError):
+    """Another process writes the folder (a publish of the same site at work): nothing was done."""
 
 
 class StoreError(CapPtceError):

@@ -12,22 +12,24 @@ links point at the documents, never at the extensionless IRIs.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..errors import InputError, ParameterError
+from ..errors import FolderInUseError, InputError, ParameterError
 from ..rdf.negotiation import representations
 from ..validation.processes import alive
 from .server_rules import apache_rules, nginx_rules
 from .static_rules import NOT_ACCEPTABLE_FILE, not_acceptable_text
 
-__all__ = ["PublishReport", "check_base", "check_folder", "staging_folder", "swap_in", "write_site"]
+__all__ = ["PublishReport", "check_base", "check_folder", "locked", "staging_folder", "swap_in", "write_site"]
 
 
 @dataclass
@@ -83,6 +85,56 @@ def check_folder(out_dir: Path) -> Path:
 def _beside(out_dir: Path, kind: str) -> str:
     """The start of the name of a folder of this process beside ``out_dir``: ``.NAME.KIND-PID-``."""
     return f".{out_dir.name}.{kind}-{os.getpid()}-"
+
+
+@contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir`` for one publish: another publish of it, meanwhile, gets :class:`FolderInUseError` at once.
+
+    Two publishes of one folder at once would each build a site and swap it in,
+    the last to end winning, and one may fail between the other's renames. The
+    lock is a file beside the folder (``.NAME.verrou``, its owner's alone, with
+    the publish's process number), locked with ``flock``: the system lets it go
+    when the process ends, however it ends; the file is removed at the end.
+    """
+    path = out_dir.parent / f".{out_dir.name}.verrou"
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(handle, 32).decode("ascii", "replace").strip() or "?"
+                os.close(handle)
+                raise FolderInUseError(
+                    f"une autre publication de ce dossier est en cours (processus {holder}) / "
+                    f"another publish of this folder is at work (process {holder})",
+                    source=str(out_dir),
+                    hint="attendez sa fin, puis relancez / wait for it to end, then run again",
+                ) from None
+            if _same_file(handle, path):  # not one that the publish before removed as this one opened it
+                break
+            os.close(handle)
+    except OSError as error:
+        raise InputError(
+            f"impossible d’écrire à côté de / cannot write beside {out_dir}: {error.strerror}",
+            hint="le dossier parent doit être accessible en écriture / the parent folder must be writable",
+        ) from error
+    try:
+        os.ftruncate(handle, 0)
+        os.write(handle, f"{os.getpid()}\n".encode("ascii"))
+        yield
+    finally:
+        path.unlink(missing_ok=True)  # before letting go: the next one locks a file still at its place
+        os.close(handle)
+
+
+def _same_file(handle: int, path: Path) -> bool:
+    try:
+        return os.fstat(handle).st_ino == path.stat().st_ino
+    except FileNotFoundError:
+        return False
 
 
 def remove_leftovers(out_dir: Path) -> list[Path]:
@@ -184,7 +236,8 @@ def write_site(
 
     ``aliases``: root-relative paths of pages that have one address per language, with their document.
     The site is built in a folder beside ``out_dir`` and swapped in at the end (:func:`swap_in`): a site
-    published there before is served whole until then, and stays as it was if the build fails.
+    published there before is served whole until then, and stays as it was if the build fails. The caller
+    holds ``out_dir`` (:func:`locked`), from before its own work starts.
     """
     out_dir = check_folder(out_dir)
     remove_leftovers(out_dir)

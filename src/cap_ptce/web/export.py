@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import g, render_template
 
-from ..publish.static import PublishReport, check_base, write_site
+from ..publish.static import PublishReport, check_base, check_folder, locked, write_site
 from . import create_app
 from .dashboard import static_aliases
 from .dashboard import static_paths as dashboard_paths
@@ -47,7 +47,13 @@ def site_documents(app) -> list[str]:
 
 
 def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:
-    """Write the whole site into ``out_dir`` (new, empty, or written here before)."""
+    """Write the whole site into ``out_dir`` (new, empty, or written here before); refused at once while another
+    publish writes it (:class:`~cap_ptce.errors.FolderInUseError`)."""
+    with locked(check_folder(out_dir)):
+        return _publish_site(out_dir, base_iri, corpus)
+
+
+def _publish_site(out_dir: Path, base_iri: str | None, corpus: Path | None) -> PublishReport:
     config = {"PUBLISHING": True, "TESTING": True}
     if base_iri is not None:
         config["BASE_IRI"] = check_base(base_iri)
