@@ -271,6 +271,33 @@ def test_a_file_renamed_or_moved_is_no_removal_to_ask_about(capsys, corpus, tmp_
         )
 
 
+def test_a_folder_with_fewer_files_than_the_descriptions_it_lacks_is_refused_before_any_file_is_read(
+    capsys, corpus, tmp_path, monkeypatch
+):
+    """No one to answer, and more of the store's descriptions gone from the folder than it has files: some would
+    be removed whatever the files say, so the load is refused at once (a wrong folder given to a store of 10,000
+    descriptions was read whole first)."""
+    from cap_ptce.store import loading
+
+    store = str(tmp_path / "store")
+    assert run(capsys, "load", str(corpus), "--store", store)[0] == 0
+    wrong = tmp_path / "autre"
+    wrong.mkdir()
+    for name in sorted(path.name for path in corpus.glob("*.yaml"))[:2]:  # two files, and a renamed copy
+        shutil.copy(corpus / name, wrong / name)
+    shutil.copy(sorted(corpus.glob("*.yaml"))[2], wrong / "renomme.yaml")
+    read = []
+    monkeypatch.setattr(loading, "read_descriptions", lambda items, *args, **kwargs: read.append(items) or {})
+    code, out, err = run(capsys, "load", str(wrong), "--store", store)
+    count = len(list(corpus.glob("*.yaml")))
+    assert code == 2 and out == "" and read == []
+    assert f"le charger retirerait au moins {count - 3 - 3} d’entre elles" in err  # 3 kept, 3 files to read
+    assert f"loading it would remove at least {count - 3 - 3} of them" in err
+    assert "Rien n’a été chargé" in err and "--replace" in err
+    with KnowledgeBase.open(store) as kb:
+        assert len(kb.records()) == count
+
+
 def test_a_folder_without_descriptions_into_a_store_without_any_is_refused(capsys, tmp_path):
     (tmp_path / "vide").mkdir()
     (tmp_path / "vide" / "notes.txt").write_text("pas une description\n", encoding="utf-8")

@@ -185,6 +185,10 @@ def load(
         if not files and replace:  # removes every description it loaded: said, though asked for
             click.echo(both("load.no_description", folder=corpus), err=True)
         progress = _Progress(validator is not None) if sys.stderr.isatty() else None
+        removals = None if replace else _Removals(corpus, progress, empty=not files)
+        if removals is not None and removals.refused_unread(kb, files, scope):
+            click.echo(both("load.refused_added" if add else "load.refused"), err=True)
+            return 2
         try:
             report = kb.load_corpus(
                 corpus,
@@ -195,7 +199,7 @@ def load(
                 license=from_environ().get("LICENSE"),
                 verify=verify,
                 progress=progress,
-                confirm=None if replace else _Removals(corpus, progress, empty=not files),
+                confirm=removals,
             )
         except LoadRefusedError:
             click.echo(both("load.refused_added" if add else "load.refused"), err=True)
@@ -270,16 +274,8 @@ class _Removals:
         self.corpus, self.progress, self.empty = corpus, progress, empty
 
     def __call__(self, stale) -> bool:
-        if self.progress is not None:
-            self.progress.end()
-        if self.empty:
-            click.echo(both("load.no_description", folder=self.corpus), err=True)
-        click.echo(both("load.will_remove", count=len(stale), folder=self.corpus), err=True)
-        for record in sorted(stale, key=lambda record: record.source)[:_LISTED]:
-            click.echo(f"  - {record.source}  <{record.project or record.graph}>", err=True)
-        if len(stale) > _LISTED:
-            click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
-        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        self.tell(stale)
+        if not self.someone_answers():
             return False
         while True:
             click.echo(both("load.confirm") + ": ", err=True, nl=False)
@@ -292,6 +288,38 @@ class _Removals:
             if answer is not None:
                 return answer
             click.echo(both("load.answer"), err=True)
+
+    def tell(self, stale, at_least: int | None = None) -> None:
+        """Say which descriptions the load would remove (``at_least`` of them, when the files are not read yet)."""
+        if self.progress is not None:
+            self.progress.end()
+        if self.empty:
+            click.echo(both("load.no_description", folder=self.corpus), err=True)
+        if at_least is None or at_least == len(stale):
+            click.echo(both("load.will_remove", count=len(stale), folder=self.corpus), err=True)
+        else:
+            click.echo(both("load.will_remove_some", count=len(stale), least=at_least, folder=self.corpus), err=True)
+        for record in sorted(stale, key=lambda record: record.source)[:_LISTED]:
+            click.echo(f"  - {record.source}  <{record.project or record.graph}>", err=True)
+        if len(stale) > _LISTED:
+            click.echo("  " + both("load.and_more", count=len(stale) - _LISTED), err=True)
+
+    @staticmethod
+    def someone_answers() -> bool:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+
+    def refused_unread(self, kb: KnowledgeBase, files: dict, scope: str | None) -> bool:
+        """Whether the load is refused before reading the files: no one can answer, and more of the store's
+        descriptions are gone from the folder than it has files (each file describes one project, so some go
+        whatever the files say). Told as a refusal after reading would be; the wrong folder given to a large
+        store is refused at once, not after minutes of reading."""
+        if self.someone_answers():
+            return False
+        gone = kb.removals(self.corpus, scope=scope)
+        if len(gone) <= len(files):
+            return False
+        self.tell(gone, at_least=len(gone) - len(files))
+        return True
 
 
 # An answer in French or English; nothing (Enter) is no.
