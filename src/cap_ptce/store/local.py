@@ -73,7 +73,7 @@ def _open_locked(path: Path) -> ox.Store:
         raise _damaged(path, exc) from None
 
 
-def _damaged(path: Path, exc: Exception) -> StoreError:
+def _damaged(path: Path, exc: Exception) -> StoreDamagedError:
     """The error of a store that RocksDB finds damaged (a file lost or altered), with what to do."""
     return StoreDamagedError.of(exc, str(path))
 
