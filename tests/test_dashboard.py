@@ -89,15 +89,17 @@ def _check_dashboard(view, projects, query_string: str, lang: str = "fr") -> Non
         for series in chart.series:
             params = {"langue": lang} if any(p.name == "langue" for p in get_query(chart.spec.query).parameters) else {}
             rows = run_query(view.kb_for(series.selection), chart.spec.query, params)
+            maturity = None if series.key == "aucun" else f"{VOCAB}maturites/{series.key}"
             if chart.spec.by_maturity:  # one query counts each maturity apart: the series is its maturity's rows
-                rows = [row for row in rows if row["maturite"] == f"{VOCAB}maturites/{series.key}"]
+                rows = [row for row in rows if row.get("maturite") == maturity]
             assert series.rows == rows
             what = f"{chart.spec.id} {query_string!r} {series.key}"
             if chart.spec.by_maturity:  # each series is the grid's coverage on that maturity's projects alone
-                own = [p for p in chosen if p.get("maturite") == series.key]
-                assert_rows(series.rows, expected("couverture-par-question", own, params), what)
+                own = [p for p in chosen if (p.get("maturite") or None) == (maturity and series.key)]
+                if own or maturity:  # the projects without a maturity have rows when there are some
+                    assert_rows(series.rows, expected("couverture-par-question", own, params), what)
                 want = expected(chart.spec.query, chosen, params)
-                assert_rows(series.rows, [row for row in want if row["maturite"].endswith("/" + series.key)], what)
+                assert_rows(series.rows, [row for row in want if row["maturite"] == maturity], what)
             elif chart.spec.query in EXPECTED:
                 assert_rows(series.rows, expected(chart.spec.query, chosen, params), what)
 
@@ -265,6 +267,44 @@ def test_charts_are_accessible_svg_in_black_and_white(sample):
             red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
             assert max(red, green, blue) - min(red, green, blue) <= 24, f"{chart.spec.id}: {colour} is a colour"
         assert "url(" not in chart.svg and "<script" not in chart.svg
+
+
+@pytest.fixture(scope="module")
+def without_maturity(tmp_path_factory):
+    """The sample corpus, two of its projects no longer saying their maturity."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("sans-maturite")
+    for path in sorted(data_dir("corpus").glob("*.yaml")):
+        shutil.copy(path, folder / path.name)
+    edited = sorted(folder.glob("*.yaml"))[:2]
+    for path in edited:
+        text = path.read_text(encoding="utf-8")
+        assert re.search(r"(?m)^maturite: \S+\n", text), path.name
+        path.write_text(re.sub(r"(?m)^maturite: \S+\n", "", text), encoding="utf-8")
+    kb = _loaded(folder, validate=False)
+    view = CorpusView(kb)
+    yield view, read_corpus(folder)
+    view.close()
+    kb.close()
+
+
+@pytest.mark.parametrize("query_string", ["", "maturite=aucun", "maturite=aucun&region=32", "maturite=etabli"])
+def test_projects_that_give_no_maturity_are_counted_apart_not_left_out(without_maturity, query_string):
+    """The coverage chart counted each maturity of the grid, and nothing else: two projects without a maturity
+    were in no series, and a selection of them alone (maturite=aucun, which the explorer offers) failed."""
+    view, projects = without_maturity
+    _check_dashboard(view, projects, query_string)
+    chart = view.chart("couverture", parse_selection(query_string), "fr")
+    series = {s.key: s for s in chart.series}
+    counted = {key: s.rows[0]["projets"] for key, s in series.items() if s.rows}
+    chosen = selected(view, projects, parse_selection(query_string))
+    assert sum(counted.values()) == len(chosen)  # every project of the selection, in one series
+    if query_string in ("", "maturite=aucun"):
+        assert counted["aucun"] == 2 and series["aucun"].label == "Maturité non dite"
+    if query_string == "maturite=aucun&region=32":  # none of the selection: the series is there, empty
+        assert list(series) == ["aucun"] and series["aucun"].rows == []
+    assert chart.svg.startswith("<svg")
 
 
 def test_the_coverage_is_drawn_by_maturity(sample):

@@ -57,6 +57,19 @@ def test_the_explorer_filters_counts_and_twins_agree(client, view):
     assert 'href="explorateur.csv?region=32&amp;dispositif=crte" type="text/csv"' in html
 
 
+def test_sorted_by_region_the_poles_follow_the_alphabet_accents_aside(client, view):
+    """Île-de-France's poles came after all the others (after Provence-Alpes-Côte d'Azur): "Î" sorted after "z"."""
+    from cap_ptce.i18n.folding import fold
+
+    projects = view.explore(parse_selection("tri=region"), "fr").projects
+    first = [p.label_list("region")[0] for p in projects if p.label_list("region")]
+    assert "Île-de-France" in first and "La Réunion" in first
+    assert [fold(name) for name in first] == sorted(fold(name) for name in first)
+    assert first.index("Île-de-France") < first.index("La Réunion")
+    ids = [p["id"] for p in client.get("/explorateur.json?tri=region").get_json()["projects"]]
+    assert ids == [p.id for p in projects]
+
+
 def test_the_english_explorer_and_the_language_switch(client):
     html = client.get("/explorer?maturite=emergent").get_data(as_text=True)
     assert '<html lang="en">' in html and "Kinds of member actors" in html

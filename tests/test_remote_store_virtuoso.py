@@ -284,3 +284,25 @@ def test_a_graph_store_that_asks_for_basic_gets_it():
     finally:
         httpd.shutdown()
         thread.join(10)
+
+
+def test_the_coverage_of_projects_without_a_maturity_is_the_embedded_stores_on_virtuoso(tmp_path):
+    """The rows of the projects that give no maturity (a branch of their own in couverture-par-question-et-
+    maturite) are the embedded store's on Virtuoso too: the sample corpus has no such project."""
+    import re
+
+    if VIRTUOSO is None:
+        pytest.skip(needs_virtuoso.kwargs["reason"])
+    folder = tmp_path / "corpus"
+    shutil.copytree(data_dir("corpus"), folder)
+    for path in sorted(folder.glob("*.yaml"))[:2]:
+        path.write_text(re.sub(r"(?m)^maturite: \S+\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+    with KnowledgeBase.open() as kb:
+        kb.load_reference_graphs()
+        assert kb.load_corpus(folder).ok
+        embedded_rows = run_query(kb, "couverture-par-question-et-maturite")
+    assert sum(row.get("maturite") is None for row in embedded_rows) == 18  # the branch gives rows
+    with virtuoso_server(tmp_path / "virtuoso") as url:
+        assert main(["load", str(folder), "--store", url, "--graph-store", graph_store(url)]) == 0
+        with KnowledgeBase.open(url) as kb:
+            assert run_query(kb, "couverture-par-question-et-maturite") == embedded_rows

@@ -364,7 +364,8 @@ def couverture_par_question(projects, params):
 
 
 def couverture_par_question_et_maturite(projects, params):
-    """couverture-par-question on each maturity's projects, every maturity of the scheme (by IRI), its label."""
+    """couverture-par-question on each maturity's projects, every maturity of the scheme (by IRI), its label;
+    then, when some project gives no maturity, on those, without a maturity."""
     lang, rows = params.get("langue", "fr"), []
     for maturity in sorted(schemes()["maturites"]):
         own = [p for p in projects if p.get("maturite") == maturity]
@@ -373,6 +374,11 @@ def couverture_par_question_et_maturite(projects, params):
                 {"maturite": VOCAB + "maturites/" + maturity, "libelle_maturite": label("maturites", maturity, lang)}
                 | row
             )
+    without = [p for p in projects if not p.get("maturite")]
+    if without:
+        rows.extend(
+            {"maturite": None, "libelle_maturite": None} | row for row in couverture_par_question(without, params)
+        )
     return rows
 
 

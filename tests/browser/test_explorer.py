@@ -85,7 +85,7 @@ def test_a_charts_query_opens_in_the_editor_with_the_same_numbers(live_server, b
     sigle, projets = headers.index("sigle"), headers.index("projets")
     got = {_literal(row[sigle]): _literal(row[projets]) for row in rows if row[sigle].strip()}
     assert got and all(got[key] == value for key, value in chart.items() if key in got)
-    assert set(got) == {key for key in chart if key != "Aucun dispositif"}
+    assert set(got) == {key for key in chart if key != "Aucun dispositif de la grille"}
     screenshot(page, "editeur-graphique")
     context.close()
 

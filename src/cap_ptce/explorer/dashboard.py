@@ -29,7 +29,7 @@ from ..grid.rdf import concept_iri
 from ..i18n import t
 from ..queries import build, get_query
 from ..queries.results import run_table
-from .facets import Selection
+from .facets import NONE, Selection
 
 __all__ = ["ChartSpec", "Series", "Chart", "CHARTS", "chart_spec", "build_dashboard", "build_chart", "number"]
 
@@ -178,17 +178,22 @@ _MATURITY, _MATURITY_LABEL = "maturite", "libelle_maturite"  # the columns of a 
 
 
 def _series(spec: ChartSpec, selection: Selection, sparql: str, variables: list[str], rows: list, lang: str):
-    """The chart's series: its rows, or each maturity's rows (in the grid's order, the selection's maturities)."""
+    """The chart's series: its rows, or each maturity's rows (in the grid's order, the selection's maturities),
+    then those of the projects that give none (when some do, or when the selection asks for them)."""
     if not spec.by_maturity:
         return [Series("", "", selection, sparql, variables, rows)]
     scheme = load_grid().scheme("maturites")
     chosen = selection.values("maturite")
-    return [
+    series = [
         Series(concept.id, concept.label.get(lang), selection, sparql, variables, own)
         for concept in scheme.concepts
         if not chosen or concept.id in chosen
         for own in [[row for row in rows if row.get(_MATURITY) == str(concept_iri(scheme.id, concept.id))]]
     ]
+    without = [row for row in rows if row.get(_MATURITY) is None]
+    if NONE in chosen or (without and not chosen):
+        series.append(Series(NONE, t("dashboard.none.maturites", lang), selection, sparql, variables, without))
+    return series
 
 
 def _is_iri(column: str, series: list[Series]) -> bool:

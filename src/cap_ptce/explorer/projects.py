@@ -60,7 +60,7 @@ class ProjectRow:
         return self.values.get(name) or {NONE}
 
     def label_list(self, name: str) -> list[str]:
-        return sorted(self.labels.get((name, value), value) for value in self.values.get(name, ()))
+        return sorted((self.labels.get((name, value), value) for value in self.values.get(name, ())), key=fold)
 
     @property
     def dataset(self) -> str:
@@ -227,7 +227,7 @@ def _sorted(projects: list[ProjectRow], sort: str) -> list[ProjectRow]:
         unknown = [p for p in by_name if p.completeness is None]
         return sorted(known, key=lambda p: p.completeness, reverse=not sort.startswith("-")) + unknown
     if sort == "region":
-        return sorted(by_name, key=lambda p: (p.label_list("region") or ["\uffff"])[0])
+        return sorted(by_name, key=lambda p: fold((p.label_list("region") or ["\uffff"])[0]))  # Île under I
     return by_name[::-1] if sort == "-nom" else by_name
 
 
