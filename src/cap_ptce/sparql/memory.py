@@ -22,7 +22,7 @@ Three facts measured with pyoxigraph 0.5 decide how it is built:
   the copy holds the copy and an interpreter, nothing else.
 
 Protocol, over a ``SOCK_SEQPACKET`` socket pair (one pickled tuple a message):
-the copy says ``("ready", quads, MiB)`` or ``("failed", message)`` once; then
+the copy says ``("ready", quads, MiB)``, ``("failed", message)`` or ``("damaged", RocksDB's words)`` once; then
 the pool sends ``("query",)`` with the copy's end of a new socket pair attached,
 over which it sends ``(prefixes, job)`` and the copy answers as a worker does
 (:func:`.workers.outcome`). When the pool's end closes (the server stopped or
@@ -38,6 +38,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -72,6 +73,8 @@ class MemoryCopy:
         if message is None or message[0] != "ready":
             self.close()
             reason = message[1] if message else f"the process ended (exit {self.process.poll()})"
+            if message and message[0] == "damaged":  # RocksDB found a block altered on disk as the copy read it
+                raise errors.StoreDamagedError.of(RuntimeError(reason))
             raise errors.StoreError(f"the in-memory copy of the store could not be made: {reason}")
         self.quads, self.mib = message[1], message[2]
         threading.Thread(target=self._follow, daemon=True, name="cap-ptce-copy-watch").start()
@@ -132,6 +135,10 @@ def copy_main(control_fd: int, location: str) -> None:
     die_with_parent(0.5)  # even while it copies or answers
     try:
         store = _copy_at_low_priority(location)
+    except _Damaged as exc:
+        with contextlib.suppress(OSError):  # the pool may have stopped meanwhile
+            control.send(pickle.dumps(("damaged", str(exc)[:1000])))
+        return
     except (OSError, SyntaxError, ValueError) as exc:
         with contextlib.suppress(OSError):  # the pool may have stopped meanwhile
             control.send(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}"[:1000])))
@@ -162,7 +169,16 @@ except OSError as exc:
     if os.getppid() == parent:
         print(f"cannot read the store: {exc}", file=sys.stderr)
     sys.exit(1)
+except RuntimeError as exc:  # RocksDB: "Corruption: …", a block altered on disk
+    if os.getppid() == parent:
+        print(exc, file=sys.stderr)
+    sys.exit(3 if str(exc).startswith("Corruption:") else 1)  # 3: _DAMAGED_EXIT
 """
+_DAMAGED_EXIT = 3  # the dump's exit code when RocksDB finds the store damaged; its words on its standard error
+
+
+class _Damaged(Exception):
+    """The dump found the store damaged: RocksDB's words."""
 
 
 def _copy_at_low_priority(location: str):
@@ -184,7 +200,7 @@ def _copy_at_low_priority(location: str):
                 )
         try:
             made["store"] = _copy_of(location)
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, _Damaged) as exc:
             made["error"] = exc
 
     thread = threading.Thread(target=copy, name="cap-ptce-copy")
@@ -203,16 +219,24 @@ def _copy_of(location: str):
     if location.endswith(".nq"):
         store.bulk_load(path=location, format=ox.RdfFormat.N_QUADS)
         return store
-    dump = subprocess.Popen(
-        [sys.executable, "-I", "-c", _DUMP, location], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL
-    )
-    try:
-        store.bulk_load(input=dump.stdout, format=ox.RdfFormat.N_QUADS)
-    finally:
-        dump.stdout.close()
-        code = dump.wait()
+    with tempfile.TemporaryFile() as said:  # its words, if it fails: not on the server's terminal
+        dump = subprocess.Popen(
+            [sys.executable, "-I", "-c", _DUMP, location], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=said
+        )
+        try:
+            store.bulk_load(input=dump.stdout, format=ox.RdfFormat.N_QUADS)
+        except SyntaxError:
+            if dump.wait() == 0:  # the dump ended first: what it wrote is at fault
+                raise
+        finally:
+            dump.stdout.close()
+            code = dump.wait()
+        said.seek(0)
+        words = said.read(2000).decode("utf-8", "replace").strip()
+    if code == _DAMAGED_EXIT:
+        raise _Damaged(words)
     if code:
-        raise OSError(f"cannot read the store {location} (exit {code})")
+        raise OSError(f"cannot read the store {location} (exit {code}{': ' + words if words else ''})")
     return store
 
 

@@ -155,6 +155,8 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        # RocksDB found the store damaged as the copy read it: no query reads it any more (see _await_copy)
+        self.damaged: errors.StoreDamagedError | None = None
         self._failure: str | None = None
         self._started: set[str] = set()
         self._ready: set[str] = set()  # kinds of which a worker has opened the store
@@ -247,6 +249,11 @@ class WorkerPool:
             copy = self._copying = MemoryCopy(self.location, on_lost=self._copy_lost)
         try:
             copy.wait_ready()
+        except errors.StoreDamagedError as exc:  # the engine, reading altered blocks, may take memory without end
+            self.damaged = exc
+            if not self._closed:
+                log.error("%s; every query is answered 503 until the store is made again", self.damaged)
+            return
         except errors.StoreError as exc:
             if not self._closed:
                 log.error("%s; the ready-made queries go on reading the folder", exc)
@@ -296,6 +303,8 @@ class WorkerPool:
         ``client`` (an address, say) shares the workers with the others as
         :mod:`.sharing` says; None is not limited.
         """
+        if self.damaged is not None:
+            raise errors.StoreDamagedError(self.damaged.message, hint=self.damaged.hint)
         job = (request, info, fmt, max_rows)
         with self.clients.slot(client, timeout):
             if request.ready_made and not self.clients.is_heavy(client):

@@ -392,6 +392,7 @@ class LocalStore:
     @_damage_said
     def select(self, sparql: str) -> list[dict]:
         """Rows of a SELECT run in this process (for our own small queries)."""
+        self._refuse_if_damaged()
         results = self.store.query(sparql)
         names = [variable.value for variable in results.variables]
         return [dict(zip(names, row)) for row in results]
@@ -409,8 +410,16 @@ class LocalStore:
     ) -> QueryResult:
         """Run a checked query: in a worker with ``timeout`` (shared with other clients), or here when it is None."""
         if timeout is None:
+            self._refuse_if_damaged()
             return run_safely(self.store, request, info, fmt, max_rows, self._prefixes)
         return self._workers().run(request, info, fmt, timeout=timeout, max_rows=max_rows, client=client)
+
+    def _refuse_if_damaged(self) -> None:
+        """StoreDamagedError when the workers' copy found the store damaged: the engine, reading blocks altered
+        on disk, may take memory without end (16 GB in 30 s for one query), instead of saying so."""
+        damaged = self._pool.damaged if self._pool is not None else None
+        if damaged is not None:
+            raise StoreDamagedError(damaged.message)
 
     @_damage_said
     def start_workers(self) -> WorkerPool:

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import g, render_template
 
+from ..errors import StoreDamagedError
 from ..publish.static import PublishReport, check_base, check_folder, locked, write_site
 from . import create_app
 from .dashboard import static_aliases
@@ -110,9 +111,12 @@ def warm_in_background(app) -> threading.Thread:
 
     def warm() -> None:
         started = time.monotonic()
-        pages = [
-            path for path in site_documents(app) if path.endswith(".html") and not path.startswith(_DRAWN_ON_VISIT)
-        ]
+        try:
+            documents = site_documents(app)
+        except StoreDamagedError as exc:  # the list of pages reads the store too
+            log.error("pages not drawn ahead: %s", exc)
+            return
+        pages = [path for path in documents if path.endswith(".html") and not path.startswith(_DRAWN_ON_VISIT)]
         drawn = _draw_while_kept(app, pages)
         _return_freed_memory()
         log.info(
