@@ -348,3 +348,50 @@ def test_a_worker_whose_main_thread_has_ended_is_not_handed_a_query(tmp_path):
         assert real in pool._all  # taken out of the queue for this test: closed with the pool
     finally:
         pool.close()
+
+
+# Values of different kinds (an IRI, numbers, texts, a date) that Oxigraph 0.5's ORDER BY orders inconsistently:
+# its sort gives up (a Rust panic) and the worker ends with SIGABRT.
+MIXED = """
+SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?o ORDER BY ?o
+"""
+
+
+def test_a_query_the_engine_gives_up_on_is_a_400_with_a_way_round_and_the_next_query_answers(tmp_path):
+    """Its worker ends with SIGABRT as at the memory cap: it was answered 413, "needed more than 1024 MiB". The
+    engine's own words, kept from the worker's standard error, now say what it is, and the hint a way round."""
+    from cap_ptce.errors import EngineFaultError
+    from cap_ptce.resources import data_dir
+
+    with KnowledgeBase.temporary(workers=1, query_memory_mib=1024) as kb:
+        kb.load_reference_graphs()
+        assert kb.load_corpus(data_dir("corpus")).ok
+        try:
+            kb.run(QueryRequest(MIXED), timeout=30)
+        except EngineFaultError as exc:  # Oxigraph 0.5.13 gives up on it; a fixed one would answer rows
+            assert "total order" in exc.message and "STR(?x)" in exc.hint
+        assert kb.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", timeout=30)[0]["n"].value != "0"
+        ordered = kb.run(QueryRequest(MIXED.replace("ORDER BY ?o", "ORDER BY STR(?o)")), timeout=30)
+        assert ordered.body  # the way round answers
+
+
+def test_a_panic_the_worker_writes_is_the_querys_answer_not_its_memory():
+    """The worker's standard error as the engine writes it when it gives up, read as the pool reads it."""
+    import io as _io
+    from types import SimpleNamespace
+
+    from cap_ptce.errors import EngineFaultError
+    from cap_ptce.sparql.ends import stopped_error
+    from cap_ptce.sparql.pool import _relay_errors
+
+    said = (
+        b"\nthread '<unnamed>' (1587) panicked at /rustc/58cf8f9c/library/core/src/slice/sort/shared/smallsort.rs:"
+        b"854:5:\nuser-provided comparison function does not correctly implement a total order\n"
+        b"note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n"
+    )
+    worker = SimpleNamespace(process=SimpleNamespace(stderr=_io.BytesIO(said), pid=1587), panic=None)
+    _relay_errors(worker, 1024)
+    assert worker.panic == "user-provided comparison function does not correctly implement a total order"
+    error = stopped_error(-signal.SIGABRT, EOFError(), 1024, worker.panic)
+    assert isinstance(error, EngineFaultError) and "ORDER BY" in error.hint
+    assert type(stopped_error(-signal.SIGABRT, EOFError(), 1024, None)).__name__ == "QueryMemoryError"

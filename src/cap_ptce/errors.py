@@ -20,6 +20,7 @@ all at once (:func:`together`).
     │   ├── QuerySyntaxError    the query does not parse (HTTP 400)
     │   ├── QueryTooComplexError  expressions or patterns nested or chained past the engine's safe depth (HTTP 400)
     │   ├── UnknownFunctionError  a function the engine does not implement (HTTP 400)
+    │   ├── EngineFaultError    the engine failed on a valid query (a fault of its own), a way round said (HTTP 400)
     │   ├── QueryRefusedError   an update, SERVICE, LOAD or another reach outside the store (HTTP 400/403)
     │   ├── QueryTimeoutError   the query ran past the time limit and was stopped (HTTP 503)
     │   │   └── ServerBusyError   every worker and the queue are full: the whole server is saturated (HTTP 503)
@@ -50,6 +51,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTooComplexError",
     "UnknownFunctionError",
+    "EngineFaultError",
     "QueryRefusedError",
     "QueryTimeoutError",
     "ServerBusyError",
@@ -166,6 +168,11 @@ class QueryTooComplexError(QueryError):
 
 class UnknownFunctionError(QueryError):
     """The query calls a function (an IRI) that the engine does not implement."""
+
+
+class EngineFaultError(QueryError):
+    """The query engine failed on a valid query, a fault of its own (Oxigraph's ORDER BY over values of different
+    kinds, say): the worker running it ended; the message says what the engine said, the hint a way round."""
 
 
 class QueryRefusedError(QueryError):

@@ -8,7 +8,7 @@ import signal
 from .. import errors
 from .workers import memory_error
 
-__all__ = ["rebuilt_error", "stopped_error", "signal_name"]
+__all__ = ["rebuilt_error", "stopped_error", "signal_name", "engine_fault"]
 
 log = logging.getLogger("cap_ptce.sparql.pool")
 
@@ -22,8 +22,13 @@ def rebuilt_error(name: str, fields: dict) -> errors.CapPtceError:
     return cls(fields.get("message", "the query failed"), **where)
 
 
-def stopped_error(code: int | None, exc: BaseException, memory_mib: int | None) -> errors.CapPtceError:
-    """What to report for a worker that ended while running a query, from how it ended."""
+def stopped_error(
+    code: int | None, exc: BaseException, memory_mib: int | None, panic: str | None = None
+) -> errors.CapPtceError:
+    """What to report for a worker that ended while running a query, from how it ended (``panic``: what the
+    engine said as it gave up, if it did)."""
+    if panic is not None:
+        return engine_fault(panic)
     if code == -signal.SIGABRT and memory_mib:  # the engine aborts when an allocation fails past the cap
         return memory_error(memory_mib)
     if code is not None and code < 0:
@@ -44,3 +49,23 @@ def signal_name(code: int) -> str:
     except ValueError:
         return f"signal {-code}"
     return f"{number.name} ({signal.strsignal(number) or number.name})"
+
+
+def engine_fault(panic: str) -> errors.EngineFaultError:
+    """The error for a query on which the engine gave up (a Rust panic: ``panic`` is its message)."""
+    if "total order" in panic:  # its sort, given values it does not order consistently
+        hint = (
+            "un défaut connu du moteur (Oxigraph) : ORDER BY sur des valeurs de natures différentes (nombres, "
+            "textes, IRI) ; ordonnez par STR(?x), ou ne gardez qu'une nature de valeur / a known fault of the "
+            "engine (Oxigraph): ORDER BY over values of different kinds (numbers, texts, IRIs); order by STR(?x), "
+            "or keep one kind of value"
+        )
+    else:
+        hint = (
+            "un défaut du moteur, pas de la requête : écrivez-la autrement ; si elle recommence, signalez-la / a "
+            "fault of the engine, not of the query: write it another way; if it does it again, please report it"
+        )
+    return errors.EngineFaultError(
+        f"le moteur de requêtes a échoué sur cette requête / the query engine failed on this query ({panic})",
+        hint=hint,
+    )

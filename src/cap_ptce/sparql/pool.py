@@ -75,6 +75,14 @@ class _Worker:
     conn: Connection
     kind: str
     _stopping: threading.Lock = field(default_factory=threading.Lock)
+    relay: threading.Thread | None = None  # reads its standard error into the log (_relay_errors)
+    panic: str | None = None  # what the engine said as it gave up (a Rust panic), if it did
+
+    def why_it_ended(self) -> str | None:
+        """The engine's panic, once the worker has ended and its standard error is read (at most 2 s more)."""
+        if self.relay is not None:
+            self.relay.join(2)
+        return self.panic
 
     def stop(self) -> None:
         """Kill the process and close its connection, once, whichever threads ask (a query's, close())."""
@@ -87,16 +95,22 @@ class _Worker:
 
 # What the engine writes on its standard error when an allocation fails past the cap, before it aborts.
 _ALLOCATION_FAILED = re.compile(r"^memory allocation of \d+ bytes failed")
+_PANICKED = re.compile(r"^thread .* panicked at ")  # a Rust panic: its message on the next line
 _BACKTRACE = re.compile(r"^(stack backtrace:|note: .*RUST_BACKTRACE|\s+\d+:|\s+at )")
 
 
-def _relay_errors(process: subprocess.Popen, memory_mib: int | None) -> None:
+def _relay_errors(worker: _Worker, memory_mib: int | None) -> None:
     """A worker's standard error into the server's log, a line each: the engine's abort at the memory cap said as
-    what it is (the query is answered 413), its backtrace left out. Ends with the worker."""
+    what it is (the query is answered 413), its backtrace left out; a panic's message kept for the query's
+    answer. Ends with the worker."""
+    process, panicking = worker.process, False
     for raw in process.stderr:
         line = raw.decode("utf-8", "replace").rstrip()
         if not line or _BACKTRACE.match(line):
             continue
+        if panicking and worker.panic is None:  # the line after "panicked at …:" says why
+            worker.panic = line.strip()[:300]
+        panicking = panicking or bool(_PANICKED.search(line))
         if _ALLOCATION_FAILED.match(line) and memory_mib:
             log.warning(
                 "query worker %d stopped at its memory limit (QUERY_MEMORY_MB, %d MiB): its query is answered 413",
@@ -186,10 +200,11 @@ class WorkerPool:
             command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         theirs.close()
-        threading.Thread(
-            target=_relay_errors, args=(process, self.memory_mib), daemon=True, name="cap-ptce-worker-stderr"
-        ).start()
         worker = _Worker(process, Connection(ours.detach()), kind)
+        worker.relay = threading.Thread(
+            target=_relay_errors, args=(worker, self.memory_mib), daemon=True, name="cap-ptce-worker-stderr"
+        )
+        worker.relay.start()
         worker.conn.send(self._prefixes)
         with self._lock:
             self._all.add(worker)
@@ -414,7 +429,7 @@ class WorkerPool:
         except (EOFError, OSError) as exc:
             code = _exit_code(worker)
             self._replace(worker)
-            raise stopped_error(code, exc, self.memory_mib) from None
+            raise stopped_error(code, exc, self.memory_mib, worker.why_it_ended()) from None
         self._kinds[worker.kind].idle.put(worker)
         if status == "error":
             raise rebuilt_error(*payload)
