@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -153,10 +154,27 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_ma
     from ..settings import defaults, with_environ
     from ..store.build import build_kb
 
-    config = {**defaults(), **with_environ({"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1})}
+    given = {"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1, "WORKERS_IN_MEMORY": False}
+    config = {**defaults(), "QUERY_MEMORY_MB": _half_the_memory(), **with_environ(given)}
     max_rows = READY_MADE_MAX_ROWS if ready_made else int(config["MAX_RESULT_ROWS"])
     with build_kb(config) as kb:
-        return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made)[0]
+        timeout = None if kb.is_remote else _NO_TIME_LIMIT
+        return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made, timeout=timeout)[0]
+
+
+# On a store of one's own, a query runs in a worker process, as on the server, but without its time limit and with
+# half the machine's memory (unless CAP_PTCE_QUERY_MEMORY_MB says otherwise): a query the engine gives up on (a
+# panic: ORDER BY over values of different kinds) or one that would take the machine's memory (the engine on a
+# damaged store) ends the worker, and the command says why, instead of dying with a Rust backtrace.
+_NO_TIME_LIMIT = 7 * 24 * 3600.0
+
+
+def _half_the_memory() -> int:
+    """Half of this machine's memory, in MiB (0, no cap, where the system does not say)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**21
+    except (ValueError, OSError, AttributeError):
+        return 0
 
 
 def _chosen_query(sparql: str | None, name: str | None, file: str | None) -> ReadyQuery:
