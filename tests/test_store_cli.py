@@ -333,8 +333,8 @@ def test_a_store_whose_blocks_rocksdb_finds_altered_after_opening_is_one_clear_e
         assert code == 2 and out == "" and "Traceback" not in err
         assert "endommagé" in err and "damaged" in err and "block checksum mismatch" in err
         assert f"cap-ptce load FOLDER --store {store}" in err  # what to do, for this store
-    with KnowledgeBase.open(store, workers=1, workers_in_memory=False) as kb:  # a worker reads the folder itself
-        with pytest.raises(StoreDamagedError) as caught:
+    with pytest.raises(StoreDamagedError) as caught:  # a worker reads the folder itself (or opening finds it)
+        with KnowledgeBase.open(store, workers=1, workers_in_memory=False) as kb:
             kb.run(QueryRequest("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"), timeout=30)
     assert caught.value.source == str(store) and "block checksum mismatch" in caught.value.message
 
@@ -349,6 +349,8 @@ def test_a_store_the_servers_copy_finds_damaged_is_answered_503_not_read_again(c
 
     store = tmp_path / "store"
     assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0
+    with KnowledgeBase.open(store) as kb:  # compacted: no compaction, on opening it, reads the blocks altered
+        kb._backend.store.optimize()
     for table in sorted(store.glob("*.sst"), key=lambda path: -path.stat().st_size)[:6]:
         data = bytearray(table.read_bytes())
         start = len(data) * 2 // 5
@@ -365,6 +367,18 @@ def test_a_store_the_servers_copy_finds_damaged_is_answered_503_not_read_again(c
             with pytest.raises(StoreDamagedError) as caught:
                 ask()
             assert caught.value.source == str(store) and f"--store {store}" in caught.value.hint
+
+
+def test_a_store_whose_manifest_is_lost_is_damaged_with_what_to_do(capsys, corpus, tmp_path):
+    """RocksDB says "IO error: No such file" for the file that lists its tables: not a folder that cannot be
+    opened (a disk, a right), a store to make again."""
+    store = tmp_path / "store"
+    assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0
+    for manifest in store.glob("MANIFEST-*"):
+        manifest.unlink()
+    code, out, err = run(capsys, "query", "--store", str(store), "--name", "projets-par-maturite")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "endommagé" in err and "MANIFEST" in err and f"cap-ptce load FOLDER --store {store}" in err
 
 
 def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_path):

@@ -68,6 +68,8 @@ def _open_locked(path: Path) -> ox.Store:
                 "seconde) / to query while it runs, give its endpoint: --store http://127.0.0.1:PORT/sparql; to "
                 "load, stop `cap-ptce serve`, then start it again (it restarts in a second)",
             ) from None
+        if isinstance(exc, FileNotFoundError) and (path / "CURRENT").is_file():  # a file the store names is lost
+            raise _damaged(path, exc) from None
         raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
     except RuntimeError as exc:  # RocksDB's own errors: "Corruption: …" when a file of the store is lost
         raise _damaged(path, exc) from None
