@@ -378,3 +378,29 @@ def test_a_real_organisation_links_to_the_public_register_and_a_fictional_one_do
             found[name] = {row["o"].value for row in rows}
     assert found["fictif"] == set()
     assert found["reel"] and all(iri.startswith(REGISTER) and len(iri) == len(REGISTER) + 9 for iri in found["reel"])
+
+
+def test_the_files_a_load_could_not_read_are_said_in_the_provenance_graph_until_they_are_read(kb, corpus, tmp_path):
+    """A file that fails to load left no trace in the knowledge base: only the load's output named it, and a
+    researcher reading the figures (or the report) could not know a project was missing. The provenance graph
+    now says which files of each folder its last load could not read, and why, without the paths of the
+    operator's machine; a later load of the same folder says it again, or no more once they are read."""
+    from cap_ptce.corpus import UnreadFile
+
+    (corpus / "casse.ttl").write_text("<a> <b> .", encoding="utf-8")
+    load(kb, corpus)
+    [unread] = kb.unread_files()
+    assert unread.source == "casse.ttl" and unread.scope is None and "unreadable Turtle" in unread.reason
+    assert isinstance(unread, UnreadFile) and str(tmp_path) not in unread.reason
+    other = tmp_path / "ext" / "autre"
+    other.mkdir(parents=True)
+    (other / "vide.ttl").write_text("<a> <b", encoding="utf-8")
+    load(kb, other, scope="autre")
+    assert [(u.source, u.scope) for u in kb.unread_files()] == [("autre/vide.ttl", "autre"), ("casse.ttl", None)]
+    kb._backend.derivation = "another version's"  # the derived graphs, and the provenance, written whole
+    load(kb, corpus)
+    assert [u.source for u in kb.unread_files()] == ["autre/vide.ttl", "casse.ttl"]  # each folder's kept
+    (corpus / "casse.ttl").write_text(project_turtle("p7", "Réparé"), encoding="utf-8")
+    report = load(kb, corpus)
+    assert report.counts["added"] == 1 and [u.source for u in kb.unread_files()] == ["autre/vide.ttl"]
+    assert len(kb.records()) == 4  # the records' own query is not misled by the unread files' accounts

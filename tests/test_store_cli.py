@@ -395,3 +395,15 @@ def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_
         assert "endommagé" in err and "damaged" in err and str(store) in err
         assert "cap-ptce load" in err  # what to do: the store is rebuilt from the files
         assert "Corruption: Corruption" not in err  # RocksDB's word, said once
+
+
+def test_the_report_says_which_files_the_load_could_not_read(capsys, corpus, tmp_path):
+    """A researcher's count of 151 files against the report's « 149 du corpus »: the two files the load refused
+    were named in its output alone."""
+    store, out = tmp_path / "store", tmp_path / "rapport.md"
+    (corpus / "casse.yaml").write_text("format: 2\nid: casse\nnmo: Pôle cassé\n", encoding="utf-8")
+    assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 1  # a file failed
+    assert run(capsys, "report", "--store", str(store), "--format", "md", "-o", str(out))[0] == 0
+    text = out.read_text(encoding="utf-8")
+    assert "1 fichier(s) de description n’ont pas pu être lus" in text and "aucun chiffre ne les compte" in text
+    assert "- `casse.yaml` — casse.yaml:3: clé inconnue 'nmo'" in text and str(corpus) not in text

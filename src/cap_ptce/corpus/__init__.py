@@ -27,7 +27,7 @@ from .reading import (
     record_validator,
     summarise_report,
 )
-from .records import GraphRecord, Validation
+from .records import GraphRecord, UnreadFile, Validation
 
 __all__ = [
     "DESCRIPTION_SUFFIXES",
@@ -47,5 +47,6 @@ __all__ = [
     "record_validator",
     "summarise_report",
     "GraphRecord",
+    "UnreadFile",
     "Validation",
 ]

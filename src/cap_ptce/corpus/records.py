@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Validation", "GraphRecord"]
+__all__ = ["Validation", "GraphRecord", "UnreadFile"]
 
 
 @dataclass(frozen=True)
@@ -31,3 +31,13 @@ class GraphRecord:
     validation: Validation | None = None
     content: str | None = None  # the checksum of the graph as written (cap_ptce.store.provenance.graph_digest)
     scope: str | None = None  # the folder it was added with (load_corpus's scope); None: the corpus's own
+
+
+@dataclass(frozen=True)
+class UnreadFile:
+    """A file of a folder that its last load could not read: no description of it in the store, said so."""
+
+    source: str  # its name, as a description's would be recorded
+    reason: str
+    loaded_at: datetime
+    scope: str | None = None  # the folder it was added with, as a description's (GraphRecord.scope)

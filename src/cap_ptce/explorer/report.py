@@ -48,6 +48,7 @@ class CorpusReport:
     records: int  # the knowledge base's descriptions, whatever the selection
     register_records: int  # those of the register of real PTCEs
     sources: list[str]  # the files of the selection's poles
+    unread: list  # the files the loads could not read (UnreadFile), whatever the selection: in no figure
     last_loaded: str
     store: str
     today: str
@@ -71,6 +72,7 @@ def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: d
         records=len(records),
         register_records=register,
         sources=[r.source for r in chosen],
+        unread=view.kb.unread_files(),
         last_loaded=max((r.loaded_at for r in records), default=None).isoformat() if records else "—",
         store=view.kb.location or t("report.corpus.memory_store", lang),
         today=(today or date.today()).isoformat(),

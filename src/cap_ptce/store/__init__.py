@@ -44,7 +44,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..corpus import FileOutcome, GraphRecord, LoadReport, corpus_files, default_loader, default_validator
+from ..corpus import (
+    FileOutcome,
+    GraphRecord,
+    LoadReport,
+    UnreadFile,
+    corpus_files,
+    default_loader,
+    default_validator,
+)
 from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
@@ -54,7 +62,7 @@ from .graphs import GRID_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPHS, SHAPES_GRAPH, 
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, derived_graphs
 from .local import LocalStore
 from .places import PLACES_GRAPH
-from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, REGISTER_SCOPE, record_from_row
+from .provenance import PROVENANCE_GRAPH, RECORDS_QUERY, REGISTER_SCOPE, UNREAD_QUERY, record_from_row, unread_from_row
 from .remote import RemoteStore, is_url
 
 __all__ = [
@@ -235,6 +243,11 @@ class KnowledgeBase:
         if self._records is None or self._records[0] != self.version:
             self._records = (self.version, [record_from_row(row) for row in self._backend.select(RECORDS_QUERY)])
         return list(self._records[1])
+
+    def unread_files(self) -> list[UnreadFile]:
+        """The files that the last load of each folder could not read, and why: the store holds no description of
+        them (a figure counts one project less), and says so."""
+        return [unread_from_row(row) for row in self._backend.select(UNREAD_QUERY)]
 
     def corpus_sources(self, folder: str | Path, *, scope: str | None = None) -> dict[str, Path]:
         """The description files under ``folder`` by the name the store records: relative, under ``scope``."""

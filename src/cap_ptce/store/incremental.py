@@ -35,7 +35,7 @@ from ..rdf.oxigraph import ChunkReader, in_graph
 from .derived import construct, fingerprint, indicators_of, scratch_store
 from .indicators import INDICATORS_GRAPH, ORGANISATIONS_GRAPH, organisations_query
 from .places import PLACES_GRAPH, places_ntriples
-from .provenance import PROVENANCE_GRAPH, records_to_ntriples
+from .provenance import FORGET_UNREAD, PROVENANCE_GRAPH, records_to_ntriples
 
 __all__ = ["write_all", "write_changed"]
 
@@ -51,16 +51,17 @@ _DERIVED = (PROVENANCE_GRAPH, PLACES_GRAPH, INDICATORS_GRAPH, ORGANISATIONS_GRAP
 
 
 def write_all(
-    backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, kept, read_from=None
+    backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, provenance: bytes, read_from=None
 ) -> None:
-    """Every description of the store is in ``written``: write them and every derived graph.
+    """Every description of the store is in ``written``: write them, the ``provenance`` graph (N-Triples) and every
+    derived graph.
 
     The derived graphs are put together first (:func:`_derived`), from what the
     reading processes worked out (``read_from``: each written graph's read
     description): the store's bulk loader then has both cores to itself. They
     follow the descriptions in a second, smaller bulk load.
     """
-    derived = {PROVENANCE_GRAPH: records_to_ntriples(kept), **_derived(reference, written, read_from or {})}
+    derived = {PROVENANCE_GRAPH: provenance, **_derived(reference, written, read_from or {})}
     backend.rewrite(drop=[*dropped, *written, *_DERIVED], add=_quads(written))
     backend.rewrite(drop=[], add=_quads(derived))
 
@@ -109,8 +110,11 @@ class _Before:
     places: set[str]
 
 
-def write_changed(backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, records) -> None:
+def write_changed(
+    backend, reference: Mapping[str, bytes], written: Mapping[str, bytes], dropped, records, unread: bytes = b""
+) -> None:
     """Write the changed descriptions ``written`` (their ``records``), remove ``dropped``; the derived facts follow.
+    The provenance graph's account of the unread files is ``unread`` (N-Triples) afterwards.
 
     No frame that may be on the stack when a write fails holds the store: a
     failed load puts the store's folder back, which its last handle must have closed.
@@ -118,8 +122,9 @@ def write_changed(backend, reference: Mapping[str, bytes], written: Mapping[str,
     before = _read_before(backend.store, {*dropped, *written})
     scratch, named = scratch_store(reference, written)
     new_records = [record for record in records if record.graph in written]
-    backend.update(_forget(before.projects, before.fundings, before.graphs))
-    derived = {PROVENANCE_GRAPH: records_to_ntriples(new_records), INDICATORS_GRAPH: indicators_of(scratch)}
+    backend.update(_forget(before.projects, before.fundings, before.graphs) + " ;\n" + FORGET_UNREAD)
+    provenance = records_to_ntriples(new_records) + unread
+    derived = {PROVENANCE_GRAPH: provenance, INDICATORS_GRAPH: indicators_of(scratch)}
     backend.rewrite(drop=before.graphs, add=b"".join(_quads({**written, **derived})))
     backend.replace_graph(PLACES_GRAPH, places_ntriples(_still_named(backend.store, before.places | named)))
     new_actors = _subjects(scratch, _ACTOR, written)

@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..corpus import FileOutcome, GraphRecord, LoadReport, checksum_or_error, read_descriptions
+from ..corpus import FileOutcome, GraphRecord, LoadReport, UnreadFile, checksum_or_error, read_descriptions
 from ..errors import LoadRefusedError
 from .graphs import REFERENCE_GRAPHS
-from .provenance import PROVENANCE_GRAPH, records_to_ntriples
+from .provenance import PROVENANCE_GRAPH, records_to_ntriples, unread_to_ntriples
 
 # A cap_ptce.store.KnowledgeBase: importing the class (even for type checking) would make a circle.
 KnowledgeBase = Any
@@ -65,6 +65,9 @@ class CorpusChanges:
     read: dict
     drifted: set[str]
     others: list[GraphRecord]  # the descriptions of other scopes (other folders added with --add), kept as they are
+    scope: str | None = None
+    loaded_at: datetime | None = None
+    unread: list[UnreadFile] = dataclasses.field(default_factory=list)  # every folder's, before this load
 
 
 def read_changes(
@@ -99,7 +102,7 @@ def read_changes(
     read = read_descriptions(to_read, loader, validator, loaded_at, jobs, deriver, progress)
     if scope is not None:  # recorded with each description: the corpus's loads leave them alone
         read = {source: _scoped(one, scope) for source, one in read.items()}
-    return CorpusChanges(files, sums, previous, read, drifted, others)
+    return CorpusChanges(files, sums, previous, read, drifted, others, scope, loaded_at, kb.unread_files())
 
 
 def _deriver(kb: KnowledgeBase, to_read: list, previous: dict, files: dict, others: list):
@@ -127,6 +130,11 @@ class Plan:
     read_from: dict  # each written graph's ReadDescription
     edited: list = dataclasses.field(default_factory=list)  # (source, record before, project now) of a file whose
     # identifier changed
+    unread: list[UnreadFile] = dataclasses.field(default_factory=list)  # every folder's, after the load
+
+    def provenance(self) -> bytes:
+        """The provenance graph after the load: every description's record, and every file no load could read."""
+        return records_to_ntriples(self.kept) + unread_to_ntriples(self.unread)
 
     @property
     def removed(self) -> list[GraphRecord]:
@@ -154,7 +162,24 @@ def plan_changes(changes: CorpusChanges) -> Plan:
             note = NOW_DESCRIBES.format(project=project)
             plan.report.outcomes.append(FileOutcome(source, "removed", before.graph, note=note, record=before))
     plan.report.outcomes[:] = [_noted(outcome, changes.drifted) for outcome in plan.report.outcomes]
+    failed = [
+        UnreadFile(
+            outcome.source, _as_recorded(outcome, changes), changes.loaded_at or datetime.now(UTC), changes.scope
+        )
+        for outcome in plan.report.by_status("failed")
+    ]
+    plan.unread = sorted(
+        [file for file in changes.unread if file.scope != changes.scope] + failed, key=lambda file: file.source
+    )
     return plan
+
+
+def _as_recorded(outcome: FileOutcome, changes: CorpusChanges) -> str:
+    """A failed file's error as the provenance graph keeps it: its path on this machine (which the endpoint
+    would show anyone) given as its recorded name."""
+    path = changes.files.get(outcome.source)
+    error = outcome.error or ""
+    return error.replace(str(path), outcome.source) if path is not None else error
 
 
 def write_changes(
@@ -171,9 +196,9 @@ def write_changes(
         if progress is not None and plan.written:
             progress("write", 0, len(plan.written))
         if _incremental(kb, changes):
-            _write_incremental(kb, plan.written, plan.dropped, plan.kept, plan.read_from, progress)
+            _write_incremental(kb, plan, progress)
         else:
-            _write_whole(kb, plan.written, plan.dropped, plan.kept, progress)
+            _write_whole(kb, plan, progress)
     return plan.report
 
 
@@ -222,18 +247,8 @@ def _incremental(kb: KnowledgeBase, changes: CorpusChanges) -> bool:
     return not kb.is_remote and not changes.drifted
 
 
-def _write_incremental(
-    kb: KnowledgeBase,
-    written: dict,
-    dropped: list[str],
-    kept: list[GraphRecord],
-    read_from: dict,
-    progress: Callable | None = None,
-) -> None:
-    """Write the changes and their derived facts (:mod:`.incremental`); the whole derivation if it changed.
-
-    ``read_from``: each written graph's :class:`~cap_ptce.corpus.reading.ReadDescription`.
-    """
+def _write_incremental(kb: KnowledgeBase, plan: Plan, progress: Callable | None = None) -> None:
+    """Write the changes and their derived facts (:mod:`.incremental`); the whole derivation if it changed."""
     from .derived import fingerprint, reference_ntriples
     from .incremental import write_all, write_changed
 
@@ -241,12 +256,12 @@ def _write_incremental(
     reference = reference_ntriples(backend.store, REFERENCE_GRAPHS.values())
     derivation, before = fingerprint(reference), backend.derivation
     backend.derivation = None  # until this load ends: an interrupted one leaves the store's derivation unknown
-    if _all_new(backend, written, dropped, kept):
-        write_all(backend, reference, written, dropped, kept, read_from)
+    if _all_new(backend, plan.written, plan.dropped, plan.kept):
+        write_all(backend, reference, plan.written, plan.dropped, plan.provenance(), plan.read_from)
     elif before == derivation:
-        write_changed(backend, reference, written, dropped, kept)
+        write_changed(backend, reference, plan.written, plan.dropped, plan.kept, unread_to_ntriples(plan.unread))
     else:  # another version's derivation, or a load interrupted: every derived graph again
-        _write_whole(kb, written, dropped, kept, progress)
+        _write_whole(kb, plan, progress)
     kb._changed()
     backend.derivation = derivation
 
@@ -262,20 +277,19 @@ def _all_new(backend, written: dict, dropped: list[str], kept: list[GraphRecord]
     return all(record.graph in written for record in kept)
 
 
-def _write_whole(
-    kb: KnowledgeBase, written: dict, dropped: list[str], kept: list[GraphRecord], progress: Callable | None = None
-) -> None:
+def _write_whole(kb: KnowledgeBase, plan: Plan, progress: Callable | None = None) -> None:
     """Write the changes, then every derived graph again from the whole store (a SPARQL server, say);
     ``progress("derive", 0, descriptions)`` is told before the derived graphs."""
-    for graph in dropped:
+    for graph in plan.dropped:
         kb._drop(graph)
-    kb._replace_many(written)
+    kb._replace_many(plan.written)
     if kb._backend.rewrites_literals_its_own_way:  # a server's checksums are read back from it
-        digests = kb._backend.graph_digests(list(written))
-        kept = [dataclasses.replace(r, content=digests[r.graph]) if r.graph in digests else r for r in kept]
-    kb._replace(PROVENANCE_GRAPH, records_to_ntriples(kept))
+        digests = kb._backend.graph_digests(list(plan.written))
+        kept = [dataclasses.replace(r, content=digests[r.graph]) if r.graph in digests else r for r in plan.kept]
+        plan = dataclasses.replace(plan, kept=kept)
+    kb._replace(PROVENANCE_GRAPH, plan.provenance())
     if progress is not None:
-        progress("derive", 0, len(kept))
+        progress("derive", 0, len(plan.kept))
     kb.refresh_indicators()
 
 

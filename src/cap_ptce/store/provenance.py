@@ -40,7 +40,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ..corpus.records import GraphRecord, Validation
+from ..corpus.records import GraphRecord, UnreadFile, Validation
 from ..rdf.oxigraph import graph_digest
 
 __all__ = [
@@ -50,6 +50,10 @@ __all__ = [
     "records_to_ntriples",
     "RECORDS_QUERY",
     "record_from_row",
+    "unread_to_ntriples",
+    "UNREAD_QUERY",
+    "FORGET_UNREAD",
+    "unread_from_row",
     "graph_digest",
 ]
 
@@ -120,6 +124,50 @@ def records_to_ntriples(records) -> bytes:
     """The metadata graph for ``records``, as N-Triples."""
     triples = [t for index, record in enumerate(records) for t in _record_triples(record, index)]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def unread_to_ntriples(unread) -> bytes:
+    """The provenance graph's account of the files the loads could not read (:class:`UnreadFile`), as N-Triples."""
+    triples = []
+    for index, file in enumerate(unread):
+        node = ox.BlankNode(f"u{index}")
+        triples += [
+            (node, _RDF_TYPE, _iri(_CAP + "UnreadFile")),
+            (node, _DCT + "source", ox.Literal(file.source)),
+            (node, _CAP + "readError", ox.Literal(file.reason)),
+            (node, _PROV + "generatedAtTime", _typed(file.loaded_at.isoformat(), "dateTime")),
+        ]
+        if file.scope:
+            triples.append((node, _CAP + "addedFolder", ox.Literal(file.scope)))
+    return ox.serialize([ox.Triple(s, _iri(p), o) for s, p, o in triples], format=ox.RdfFormat.N_TRIPLES)
+
+
+UNREAD_QUERY = f"""
+PREFIX prov: <{_PROV}> PREFIX dcterms: <{_DCT}> PREFIX cap: <{_CAP}>
+SELECT ?source ?reason ?loaded ?scope
+WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{
+  ?file a cap:UnreadFile ; dcterms:source ?source ; cap:readError ?reason ; prov:generatedAtTime ?loaded .
+  OPTIONAL {{ ?file cap:addedFolder ?scope }}
+}} }}
+ORDER BY ?source
+"""
+
+# Every unread file's account: a load writes the accounts of every folder's unread files again.
+FORGET_UNREAD = f"""
+DELETE {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?file ?p ?o }} }}
+WHERE {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?file a <{_CAP}UnreadFile> ; ?p ?o }} }}
+"""
+
+
+def unread_from_row(row: dict) -> UnreadFile:
+    """An unread file from a row of :data:`UNREAD_QUERY`."""
+    scope = row.get("scope")
+    return UnreadFile(
+        source=row["source"].value,
+        reason=row["reason"].value,
+        loaded_at=datetime.fromisoformat(row["loaded"].value),
+        scope=scope.value if scope is not None else None,
+    )
 
 
 RECORDS_QUERY = f"""
