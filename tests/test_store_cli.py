@@ -407,3 +407,9 @@ def test_the_report_says_which_files_the_load_could_not_read(capsys, corpus, tmp
     text = out.read_text(encoding="utf-8")
     assert "1 fichier(s) de description n’ont pas pu être lus" in text and "aucun chiffre ne les compte" in text
     assert "- `casse.yaml` — casse.yaml:3: clé inconnue 'nmo'" in text and str(corpus) not in text
+    from cap_ptce.web import create_app
+
+    page = create_app({"TESTING": True, "STORE": str(store)}).test_client().get("/tableau-de-bord")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "1 fichier(s) de description n’ont pas pu être lus" in html
+    assert 'href="tableau-de-bord/rapport.html">Les fichiers et leurs raisons, dans le rapport</a>' in html

@@ -87,6 +87,7 @@ def _render_page(selection: Selection, lang: str, error=None) -> str:
         x=exploration,
         charts=charts,
         filters=filter_labels(exploration, lang),  # each chart's section names them, as the report's do
+        unread=len(view.kb.unread_files()),  # files no figure counts: said, the report names them
         svg=Markup,
         explorer=page_path(ROUTES, lang) + selection.query_string(),
         report=REPORT_ROUTES[lang] + ".{fmt}" + selection.query_string(with_sort=False),
