@@ -304,6 +304,9 @@ def test_projects_that_give_no_maturity_are_counted_apart_not_left_out(without_m
         assert counted["aucun"] == 2 and series["aucun"].label == "Maturité non dite"
     if query_string == "maturite=aucun&region=32":  # none of the selection: the series is there, empty
         assert list(series) == ["aucun"] and series["aucun"].rows == []
+    if query_string == "maturite=aucun":  # the table beside the chart names them, one series or several
+        named = [i for i, (column, _) in enumerate(chart.columns) if column == "libelle_maturite"]
+        assert named and {row[named[0]] for row in chart.table("fr")} == {"Maturité non dite"}
     assert chart.svg.startswith("<svg")
 
 

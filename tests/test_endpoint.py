@@ -146,6 +146,20 @@ def test_a_mistyped_prefix_suggests_the_declared_one(client, query, said):
 
 
 @pytest.mark.parametrize(
+    "query, at",
+    [
+        # a researcher's test: « expected ENCODE_FOR_URI » at the query's end, for xsd: never declared
+        ("SELECT ?s WHERE { ?s ?p ?o\n  FILTER(xsd:integer(?o) > 3) }", (2, 10)),
+        ("SELECT ?x WHERE { BIND(xyz:f(1) AS ?x) }", (1, 24)),
+    ],
+)
+def test_an_undeclared_prefix_used_as_a_function_is_named_where_it_stands(client, query, at):
+    error = client.get("/sparql", query_string={"query": query}).get_json()
+    assert error["error"] == "QuerySyntaxError" and error["message"].startswith("préfixe inconnu « "), error["message"]
+    assert "ENCODE_FOR_URI" not in error["message"] and (error["line"], error["column"]) == at
+
+
+@pytest.mark.parametrize(
     "query, said, hint",
     [
         # a researcher's test: « The SELECT contains a variable that is unbound », and no word of GROUP BY
@@ -345,7 +359,7 @@ def test_a_result_over_max_result_rows_is_refused(kb):
     client = test_app(kb, MAX_RESULT_ROWS=5).test_client()
     response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
     assert response.status_code == 413
-    assert "more than 5 rows" in response.get_json()["message"]
+    assert "plus de 5 lignes / the result has more than 5 rows" in response.get_json()["message"]
 
 
 def test_a_request_over_max_request_bytes_is_refused(kb):

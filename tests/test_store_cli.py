@@ -399,17 +399,30 @@ def test_a_damaged_store_is_one_clear_error_and_exit_code_2(capsys, corpus, tmp_
 
 def test_the_report_says_which_files_the_load_could_not_read(capsys, corpus, tmp_path):
     """A researcher's count of 151 files against the report's « 149 du corpus »: the two files the load refused
-    were named in its output alone."""
-    store, out = tmp_path / "store", tmp_path / "rapport.md"
-    (corpus / "casse.yaml").write_text("format: 2\nid: casse\nnmo: Pôle cassé\n", encoding="utf-8")
-    assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 1  # a file failed
-    assert run(capsys, "report", "--store", str(store), "--format", "md", "-o", str(out))[0] == 0
-    text = out.read_text(encoding="utf-8")
-    assert "1 fichier(s) de description n’ont pas pu être lus" in text and "aucun chiffre ne les compte" in text
-    assert "- `casse.yaml` — casse.yaml:3: clé inconnue 'nmo'" in text and str(corpus) not in text
+    were named in its output alone. A file that loaded once, then broke, keeps its last good version: said so,
+    in the load's output and the report, not « nothing of it »."""
+    import os
+
     from cap_ptce.web import create_app
 
+    store, out = tmp_path / "store", tmp_path / "rapport.md"
+    assert run(capsys, "load", str(corpus), "--store", str(store))[0] == 0
+    (corpus / "casse.yaml").write_text("format: 2\nid: casse\nnmo: Pôle cassé\n", encoding="utf-8")
+    broken = sorted(corpus.glob("*.yaml"))[0]
+    broken.write_text(broken.read_text(encoding="utf-8") + "zut: 1\n", encoding="utf-8")
+    (corpus / "sous").mkdir()
+    os.symlink(tmp_path / "ailleurs" / "fantome.yaml", corpus / "sous" / "fantome.yaml")
+    code, told, _ = run(capsys, "load", str(corpus), "--store", str(store))
+    assert code == 1 and "its version loaded on" in told  # the load says the old version stays
+    assert run(capsys, "report", "--store", str(store), "--format", "md", "-o", str(out))[0] == 0
+    text = out.read_text(encoding="utf-8")
+    assert "3 fichier(s) de description n’ont pas pu être lus au dernier chargement de leur dossier." in text
+    assert "- `casse.yaml` — casse.yaml:3: clé inconnue 'nmo'" in text
+    assert "la base n’en tient rien, aucun chiffre ne le compte" in text
+    assert f"- `{broken.name}` — " in text and "sa version chargée le 20" in text and "reste dans la base" in text
+    assert "- `sous/fantome.yaml` — " in text  # a link that leads nowhere
+    assert str(corpus) not in text and "ailleurs" not in text  # no path of the machine, the link's included
     page = create_app({"TESTING": True, "STORE": str(store)}).test_client().get("/tableau-de-bord")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "1 fichier(s) de description n’ont pas pu être lus" in html
+    assert page.status_code == 200 and "3 fichier(s) de description n’ont pas pu être lus" in html
     assert 'href="tableau-de-bord/rapport.html">Les fichiers et leurs raisons, dans le rapport</a>' in html

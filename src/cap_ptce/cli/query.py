@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from ..errors import InputFileError, ParameterError
+from ..errors import InputFileError, ParameterError, QueryMemoryError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..queries import ReadyQuery, get_query, list_queries, read_query
 from .outputs import refuse_overwriting
@@ -157,9 +159,29 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_ma
     given = {"STORE": store, "CORPUS": corpus, "QUERY_WORKERS": 1, "WORKERS_IN_MEMORY": False}
     config = {**defaults(), "QUERY_MEMORY_MB": _half_the_memory(), **with_environ(given)}
     max_rows = READY_MADE_MAX_ROWS if ready_made else int(config["MAX_RESULT_ROWS"])
-    with build_kb(config) as kb:
+    with build_kb(config) as kb, _workers_quiet():
         timeout = None if kb.is_remote else _NO_TIME_LIMIT
-        return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made, timeout=timeout)[0]
+        try:
+            return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made, timeout=timeout)[0]
+        except QueryMemoryError as exc:  # on one's own copy already: what to change is the cap
+            raise QueryMemoryError(
+                exc.message,
+                hint="ajoutez LIMIT ou restreignez les motifs, ou relevez la limite : CAP_PTCE_QUERY_MEMORY_MB=… "
+                "(en Mio) / add LIMIT or narrow its patterns, or raise the cap: CAP_PTCE_QUERY_MEMORY_MB=… (MiB)",
+            ) from None
+
+
+@contextmanager
+def _workers_quiet():
+    """The worker's own words (the engine's panic, its memory cap) are the server's log lines: here the error
+    message says them, once."""
+    logger = logging.getLogger("cap_ptce.sparql.pool")
+    before = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 # On a store of one's own, a query runs in a worker process, as on the server, but without its time limit and with

@@ -127,6 +127,8 @@ class Chart:
             return next(s.label for s in self.series if s.key == value)
         if value is None and column == self.spec.label:
             return none_label(self.spec, lang)
+        if value is None and column == _MATURITY_LABEL and self.spec.by_maturity:  # the projects that give none
+            return t("dashboard.none.maturites", lang)
         if column == "issue" and value is not None:
             return t(f"dashboard.issue.{value}", lang)
         return number(value, lang)

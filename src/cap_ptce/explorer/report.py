@@ -48,7 +48,7 @@ class CorpusReport:
     records: int  # the knowledge base's descriptions, whatever the selection
     register_records: int  # those of the register of real PTCEs
     sources: list[str]  # the files of the selection's poles
-    unread: list  # the files the loads could not read (UnreadFile), whatever the selection: in no figure
+    unread: list  # (UnreadFile, when its previous version was loaded, if it stays) of every folder
     last_loaded: str
     store: str
     today: str
@@ -72,7 +72,7 @@ def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: d
         records=len(records),
         register_records=register,
         sources=[r.source for r in chosen],
-        unread=view.kb.unread_files(),
+        unread=_unread(view.kb, records),
         last_loaded=max((r.loaded_at for r in records), default=None).isoformat() if records else "—",
         store=view.kb.location or t("report.corpus.memory_store", lang),
         today=(today or date.today()).isoformat(),
@@ -121,6 +121,13 @@ def to_markdown(report: CorpusReport) -> str:
 
 def _md_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _unread(kb, records) -> list[tuple]:
+    """Each file the loads could not read, with when its previous version was loaded if that one stays (and is
+    counted): a file that loaded once, then broke, keeps its last good version."""
+    loaded = {(record.source, record.scope): record.loaded_at.isoformat() for record in records}
+    return [(file, loaded.get((file.source, file.scope))) for file in kb.unread_files()]
 
 
 def render_report(report: CorpusReport, fmt: str, *, pdf: Callable[[str], bytes] | None = None) -> bytes:

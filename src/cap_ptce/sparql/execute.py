@@ -84,9 +84,12 @@ def execute(
     return write_triples(results, fmt, max_rows, prefixes)
 
 
+_WHAT = {"rows": "lignes", "triples": "triplets"}  # what a result counts, in French
+
+
 def _too_large(max_rows: int, what: str) -> QueryTooLargeError:
     return QueryTooLargeError(
-        f"the result has more than {max_rows} {what}",
+        f"le résultat a plus de {max_rows} {_WHAT[what]} / the result has more than {max_rows} {what}",
         hint=f"ajoutez LIMIT/OFFSET pour paginer / add LIMIT and OFFSET to page through (max {max_rows})",
     )
 

@@ -72,7 +72,8 @@ def syntax_error(exc: SyntaxError, query: str | None = None) -> errors.QuerySynt
     if said is not None and "Prefix not found" in message:  # at the prefixed name, not after it
         column = _prefixed_name_column(query, line, column) or column
     if said is None and query is not None and line is not None and message.startswith("expected"):
-        misspelt = _misspelt_keyword(query, line, column or 1)
+        undeclared = _undeclared_prefix_before(query, line, column or 1)
+        misspelt = undeclared or _misspelt_keyword(query, line, column or 1)
         if misspelt is not None:
             said, line, column = misspelt
     grouping = _group_by_advice(message, query) if query is not None else None
@@ -110,6 +111,23 @@ def _prefixed_name_column(query: str, line: int | None, column: int | None) -> i
         return None
     found = list(_PREFIXED.finditer(lines[line - 1][: max(column - 1, 0)]))
     return found[-1].start() + 1 if found else None
+
+
+def _undeclared_prefix_before(query: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """The first prefixed name before where the engine stopped whose prefix the query does not declare (used as a
+    function, ``xsd:integer(?o)``, the engine says only what it expected there): what it is, and where."""
+    declared = set(declared_prefixes(query))
+    lines = query.split("\n")
+    stop = sum(len(text) + 1 for text in lines[: line - 1]) + column
+    previous = None
+    for kind, value, offset in tokens_at(query):
+        if offset >= stop:
+            break
+        name = value.split(":", 1)[0]
+        if kind == "pname" and not (previous or "").upper() == "PREFIX" and name not in declared:
+            return (_unknown_prefix(name, query), *line_column(query, offset))
+        previous = value
+    return None
 
 
 def _misspelt_keyword(query: str, line: int, column: int) -> tuple[str, int, int] | None:

@@ -175,6 +175,7 @@ def outcome(store, request, info, fmt, max_rows, prefixes, memory_mib) -> tuple:
 
 def memory_error(memory_mib: int | None) -> errors.QueryMemoryError:
     return errors.QueryMemoryError(
+        f"la requête demandait plus que les {memory_mib} Mio de mémoire permis à une requête : arrêtée / "
         f"the query needed more than the {memory_mib} MiB of memory a query may use, and was stopped",
         hint="ajoutez LIMIT, restreignez les motifs, ou lancez-la sur votre propre copie (cap-ptce load) / "
         "add LIMIT, narrow its patterns, or run it on your own copy",

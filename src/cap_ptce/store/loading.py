@@ -17,6 +17,7 @@ behind the knowledge base's back is put right, whatever its file says.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ __all__ = [
 FORMERLY = "ancien nom / formerly: {source}"
 NO_LONGER = "ne décrit plus / no longer describes <{project}>"
 NOW_DESCRIBES = "son fichier décrit maintenant / its file now describes <{project}>"
+KEPT_BEFORE = "sa version chargée le {loaded} reste dans la base / its version loaded on {loaded} stays in the store"
 DRIFTED = (
     "le graphe ne correspondait plus à sa somme de contrôle : rechargé / "
     "the graph no longer matched its checksum: loaded again"
@@ -176,10 +178,14 @@ def plan_changes(changes: CorpusChanges) -> Plan:
 
 def _as_recorded(outcome: FileOutcome, changes: CorpusChanges) -> str:
     """A failed file's error as the provenance graph keeps it: its path on this machine (which the endpoint
-    would show anyone) given as its recorded name."""
+    would show anyone) given as its recorded name, where a link of it leads left out."""
     path = changes.files.get(outcome.source)
     error = outcome.error or ""
-    return error.replace(str(path), outcome.source) if path is not None else error
+    if path is None:
+        return error
+    if path.is_symlink():
+        error = error.replace(os.readlink(path), "…")
+    return error.replace(str(path), outcome.source)
 
 
 def write_changes(
@@ -369,7 +375,8 @@ def _apply(source, before, sha, read, plan: Plan, holders) -> GraphRecord | None
         return before
     error = str(sha) if not isinstance(sha, str) else read.error or _duplicate(read.record, holders)
     if error:
-        report.outcomes.append(FileOutcome(source, "failed", error=error))
+        note = KEPT_BEFORE.format(loaded=before.loaded_at.isoformat()) if before is not None else None
+        report.outcomes.append(FileOutcome(source, "failed", error=error, note=note))
         return before  # keep what was loaded before, if anything
     record = read.record
     note = None
