@@ -194,3 +194,29 @@ def test_a_pdf_that_takes_too_long_is_stopped_and_said_so(app, client):
     body = response.get_json()
     assert "PDF" in body["message"] and "html" in body["hint"].lower()
     assert client.post("/dossier", data={**data, "format": "html"}).status_code == 200
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("md", "fr"), ("html", "en"), ("pdf", "fr")])
+def test_the_verdict_says_apart_what_the_law_the_decree_and_the_grid_find(tmp_path, fmt, lang):
+    """A carrier's dossier read « ✖ Non conforme — 7 violation(s) »: seven questions without an answer, which a
+    reader of the application took for a legal failure. Each origin now has its own line, the law's first."""
+    from cap_ptce.dossier.build import by_origin
+    from cap_ptce.validation import validate_description
+
+    source = tmp_path / "lacunaire.yaml"
+    text = EMERGING.read_text(encoding="utf-8")
+    text, removed = re.subn(r"(?m)^q0[45]: .*\n", "", text)  # two answers taken out: the grid's
+    assert removed == 2
+    source.write_text(text, encoding="utf-8")
+    report = validate_description(load_description(source))
+    origins = {origin: (v, w) for origin, v, w in by_origin(report)}
+    assert origins["law"] == (0, 0) and origins["grid"][0] >= 2 and not report.conforms
+    assert sum(v for v, _ in origins.values()) == report.count("violation")
+    assert sum(w for _, w in origins.values()) == report.count("warning")
+    out = tmp_path / f"dossier.{fmt}"
+    assert main(["dossier", str(source), "--format", fmt, "--lang", lang, "-o", str(out), "--sans-comparaison"]) == 0
+    said = _flat(_text(fmt, out.read_bytes()))
+    law = t("dossier.origin_law", lang) + ("—" if fmt != "md" else "**—")
+    assert _flat(law + t("checks.counts", lang, v=0, w=0)) in said
+    v, w = origins["grid"]
+    assert _flat(t("dossier.origin_grid", lang)) in said and _flat(t("checks.counts", lang, v=v, w=w)) in said

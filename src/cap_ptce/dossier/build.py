@@ -5,12 +5,13 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..grid import load_grid
+from ..validation.origins import shape_origin
 from ..validation.report import Unreadable
 from .checks import SEVERITY_SYMBOLS, completeness_svg, items_named, result_groups
 from .model import Dossier, build_dossier
 from .render import render_dossier
 
-__all__ = ["annex_of", "dossier_of", "dossier_bytes"]
+__all__ = ["annex_of", "by_origin", "dossier_of", "dossier_bytes"]
 
 
 def annex_of(report=None, standing=None, lang: str = "fr", text: str | None = None) -> dict | None:
@@ -20,12 +21,29 @@ def annex_of(report=None, standing=None, lang: str = "fr", text: str | None = No
     annex: dict = {"symbols": SEVERITY_SYMBOLS}
     if report is not None:
         annex.update(report=report, groups=result_groups(report, text), chart=Markup(completeness_svg(report, lang)))
+        annex["origins"] = by_origin(report)
     if standing is not None:
         from .compare import standing_svg
 
         chart = Markup(standing_svg(standing, lang)) if standing.measures else None
         annex.update(standing=standing, standing_chart=chart)
     return annex
+
+
+# What the verdict's reader must tell apart: the law's conditions, the décret's, the grid's questions, the form.
+_ORIGIN_GROUPS = (("law", ("law-art1", "law")), ("decree", ("decree",)), ("grid", ("grid",)), ("format", ("format",)))
+
+
+def by_origin(report) -> list[tuple[str, int, int]]:
+    """(origin, violations, warnings) for the law (articles 1 and 9), the décret, the grid and the structure and
+    formats, every one of them, in that order: « Non conforme » for seven questions without an answer read as a
+    legal failure to a carrier's reader, the law's own line said nothing."""
+    counts = {group: [0, 0] for group, _ in _ORIGIN_GROUPS}
+    group_of = {origin: group for group, origins in _ORIGIN_GROUPS for origin in origins}
+    for result in report.results:
+        if result.severity in ("violation", "warning"):
+            counts[group_of[shape_origin(result.shape)]][result.severity == "warning"] += 1
+    return [(group, *counts[group]) for group, _ in _ORIGIN_GROUPS]
 
 
 def dossier_of(description, lang: str, *, register: bool = False) -> Dossier:

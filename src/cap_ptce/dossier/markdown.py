@@ -117,6 +117,10 @@ def _annex(dossier: Dossier, annex: dict | None) -> list[str]:
         lines.append(
             f"**{verdict}** — {counts} — {t('checks.completeness', lang, answered=done.answered, total=done.total, percent=percent)}"
         )
+        lines += [""] + [
+            f"- **{t('dossier.origin_' + origin, lang)}** — {t('checks.counts', lang, v=v, w=w)}"
+            for origin, v, w in annex["origins"]
+        ]
         if not dossier.register:
             lines += ["", f"**{t('dossier.scope_title', lang)}.** {t('dossier.scope', lang)}"]
         colon = t("typography.colon", lang)
