@@ -220,3 +220,7 @@ def test_the_verdict_says_apart_what_the_law_the_decree_and_the_grid_find(tmp_pa
     assert _flat(law + t("checks.counts", lang, v=0, w=0)) in said
     v, w = origins["grid"]
     assert _flat(t("dossier.origin_grid", lang)) in said and _flat(t("checks.counts", lang, v=v, w=w)) in said
+    # the questions left say what is missing, not where to write it in a file the reader never sees
+    assert "q04" in said
+    for instruction in ("Yrépondresous", "Remplir«", "Answeritunder", "Fill“"):
+        assert instruction not in said

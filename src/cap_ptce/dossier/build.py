@@ -7,7 +7,7 @@ from markupsafe import Markup
 from ..grid import load_grid
 from ..validation.origins import shape_origin
 from ..validation.report import Unreadable
-from .checks import SEVERITY_SYMBOLS, completeness_svg, items_named, result_groups
+from .checks import SEVERITY_SYMBOLS, completeness_svg, for_the_reader, items_named, result_groups
 from .model import Dossier, build_dossier
 from .render import render_dossier
 
@@ -18,7 +18,7 @@ def annex_of(report=None, standing=None, lang: str = "fr", text: str | None = No
     """The annex's parts: the validation report (with its chart) and the standing among the corpus."""
     if report is None and standing is None:
         return None
-    annex: dict = {"symbols": SEVERITY_SYMBOLS}
+    annex: dict = {"symbols": SEVERITY_SYMBOLS, "for_the_reader": for_the_reader}
     if report is not None:
         annex.update(report=report, groups=result_groups(report, text), chart=Markup(completeness_svg(report, lang)))
         annex["origins"] = by_origin(report)

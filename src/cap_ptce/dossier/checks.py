@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from ..charts import bar_chart, to_svg
 from ..errors import InputError
@@ -72,6 +73,31 @@ def excerpt(lines: list[str], line: int | None) -> tuple[ExcerptLine, ...]:
         return ()
     first, last = max(1, line - _CONTEXT_LINES), min(len(lines), line + _CONTEXT_LINES)
     return tuple(ExcerptLine(n, lines[n - 1], n == line) for n in range(first, last + 1))
+
+
+def for_the_reader(result: Result) -> str:
+    """A result's message as the dossier's reader reads it: an unanswered question's without what it says to
+    do in the file (« Y répondre sous « q05: » », « Remplir « territoire.ressources » »), which the reader of
+    an application never sees; the others as they are."""
+    if not result.shape.rsplit("#", 1)[-1].startswith("Answered-"):
+        return result.message
+    for start in _instruction_starts():
+        at = result.message.find(start)
+        if at != -1:
+            return result.message[: at + 1]  # the question's text, quoted, and nothing after it
+    return result.message
+
+
+@cache
+def _instruction_starts() -> tuple[str, ...]:
+    """What follows the quoted question in the unanswered questions' messages (the completeness catalogue's own
+    words, in each language): « » Y », « » Remplir », "” Answer", "” Fill"."""
+    starts = set()
+    for key in ("completeness.unanswered", "completeness.unanswered_keys"):
+        for template in catalogue()[key].values():
+            close, word = template.split("{text}", 1)[1].split()[:2]
+            starts.add(f"{close} {word} ")
+    return tuple(sorted(starts))
 
 
 def result_groups(report: Report, text: str | None = None) -> list[ResultGroup]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import t
+from .checks import for_the_reader
 from .model import Dossier, Fact, Table
 from .values import Shown
 
@@ -133,7 +134,7 @@ def _annex(dossier: Dossier, annex: dict | None) -> list[str]:
 def _result(result, lang: str) -> str:
     """A check that remains, with its question; no line of the YAML: the dossier's reader never sees the file."""
     question = f" ({t('checks.question', lang, number=int(result.question[1:]))})" if result.question else ""
-    return f"- {t('checks.severity_' + result.severity, lang)}{question} — {_escape(result.message)}"
+    return f"- {t('checks.severity_' + result.severity, lang)}{question} — {_escape(for_the_reader(result))}"
 
 
 def _standing(standing, lang: str) -> list[str]:
