@@ -308,7 +308,7 @@ FAULTS = [
         lambda data: data.update(date_creation=FUTURE_YEAR),
         ("FoundingDateNotFuture",),
         "violation",
-        f"Date de création {FUTURE_YEAR} : elle est postérieure à aujourd'hui",
+        f"Début de la dynamique {FUTURE_YEAR} : c'est après aujourd'hui",
         (("", "date_creation:"),),
         False,
     ),
