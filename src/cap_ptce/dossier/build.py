@@ -36,8 +36,8 @@ _ORIGIN_GROUPS = (("law", ("law-art1", "law")), ("decree", ("decree",)), ("grid"
 
 def by_origin(report) -> list[tuple[str, int, int]]:
     """(origin, violations, warnings) for the law (articles 1 and 9), the décret, the grid and the structure and
-    formats, every one of them, in that order: « Non conforme » for seven questions without an answer read as a
-    legal failure to a carrier's reader, the law's own line said nothing."""
+    formats, every one of them, in that order. Without them, « Non conforme » for seven questions without an
+    answer read as a legal failure: nothing said that the law found nothing."""
     counts = {group: [0, 0] for group, _ in _ORIGIN_GROUPS}
     group_of = {origin: group for group, origins in _ORIGIN_GROUPS for origin in origins}
     for result in report.results:
