@@ -426,3 +426,48 @@ def test_the_report_says_which_files_the_load_could_not_read(capsys, corpus, tmp
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "3 fichier(s) de description n’ont pas pu être lus" in html
     assert 'href="tableau-de-bord/rapport.html">Les fichiers et leurs raisons, dans le rapport</a>' in html
+
+
+def test_the_engines_word_on_damage_leaves_nothing_of_the_read_for_another_thread_to_drop(monkeypatch):
+    """The full suite printed « GraphNameIter is unsendable, but is being dropped on another thread »: the
+    engine's error was chained to the store's, and with it the frames of the read it stopped, an Oxigraph
+    iterator among their locals; the cycle collector freed them later, in another thread."""
+    import gc
+    import threading
+
+    import pyoxigraph as ox
+
+    from cap_ptce.errors import StoreDamagedError
+
+    with KnowledgeBase.open() as kb:
+        kb._backend.store.add(
+            ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"), ox.NamedNode("urn:g"))
+        )
+        real = kb._backend._store
+
+        class Damaged:
+            def named_graphs(self):
+                names = real.named_graphs()  # the engine's own iterator, in this frame
+                yield next(names)
+                raise RuntimeError("Corruption: block checksum mismatch: stored = 1, computed = 2")
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+        monkeypatch.setattr(kb._backend, "_store", Damaged())
+        left = []
+        monkeypatch.setattr(sys, "unraisablehook", left.append)
+        gc.collect()
+        gc.disable()
+        try:
+            with pytest.raises(StoreDamagedError) as caught:
+                kb._backend.graph_names()
+            assert caught.value.__context__ is None  # nothing of the read goes with it
+            del caught
+            collector = threading.Thread(target=gc.collect)
+            collector.start()
+            collector.join()
+        finally:
+            gc.enable()
+        monkeypatch.setattr(kb._backend, "_store", real)
+    assert [str(one.exc_value) for one in left] == []

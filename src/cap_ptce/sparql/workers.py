@@ -41,16 +41,19 @@ def run_safely(
     except OSError as exc:
         raise errors.StoreError(f"the store could not answer: {exc}") from None
     except RuntimeError as exc:
-        if errors.is_damage(exc):  # RocksDB: a block of the store's files no longer matches its checksum
-            raise errors.StoreDamagedError.of(exc) from None
-        unknown = _UNKNOWN_FUNCTION.search(str(exc))
-        if unknown is None:
-            raise
-        raise errors.UnknownFunctionError(
-            f"unknown function {unknown.group(1)}",
-            hint="seules les fonctions de SPARQL 1.1 et les conversions XSD sont connues / "
-            "only SPARQL 1.1 functions and XSD casts are known",
-        ) from None
+        if not errors.is_damage(exc):
+            unknown = _UNKNOWN_FUNCTION.search(str(exc))
+            if unknown is None:
+                raise
+            raise errors.UnknownFunctionError(
+                f"unknown function {unknown.group(1)}",
+                hint="seules les fonctions de SPARQL 1.1 et les conversions XSD sont connues / "
+                "only SPARQL 1.1 functions and XSD casts are known",
+            ) from None
+        damaged = errors.StoreDamagedError.of(exc)  # RocksDB: a block of the store's files no longer matches
+    # Raised here, not in the except clause: the engine's error and the query's frames (its results' iterator
+    # among their locals) go in this thread, not chained to ours (see cap_ptce.store.local._damage_said).
+    raise damaged
 
 
 def open_for_queries(location: str):

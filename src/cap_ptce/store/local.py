@@ -95,11 +95,15 @@ def _damage_said(method):
         except StoreDamagedError as exc:  # a worker's: the engine's words, with this store's folder
             if exc.source is not None or self.path is None:
                 raise
-            raise exc.located(str(self.path)) from None
+            damaged = exc.located(str(self.path))
         except RuntimeError as exc:
             if not is_damage(exc):
                 raise
-            raise StoreDamagedError.of(exc, str(self.path) if self.path else None) from None
+            damaged = StoreDamagedError.of(exc, str(self.path) if self.path else None)
+        # Raised here, not in the except clause: the engine's error, and the frames of the read it stopped (an
+        # Oxigraph iterator among their locals), go with this frame's end, in this thread. Chained to the new
+        # error, they lived on, and the iterator was dropped by another thread: "unsendable" (an unraisable error).
+        raise damaged
 
     return said
 
