@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..grid import load_grid
-from ..validation.origins import shape_origin
+from ..validation.origins import origin_counts
 from ..validation.report import Unreadable
 from .checks import SEVERITY_SYMBOLS, completeness_svg, for_the_reader, items_named, result_groups
 from .model import Dossier, build_dossier
@@ -36,14 +36,14 @@ _ORIGIN_GROUPS = (("law", ("law-art1", "law")), ("decree", ("decree",)), ("grid"
 
 def by_origin(report) -> list[tuple[str, int, int]]:
     """(origin, violations, warnings) for the law (articles 1 and 9), the décret, the grid and the structure and
-    formats, every one of them, in that order. Without them, « Non conforme » for seven questions without an
-    answer read as a legal failure: nothing said that the law found nothing."""
-    counts = {group: [0, 0] for group, _ in _ORIGIN_GROUPS}
-    group_of = {origin: group for group, origins in _ORIGIN_GROUPS for origin in origins}
-    for result in report.results:
-        if result.severity in ("violation", "warning"):
-            counts[group_of[shape_origin(result.shape)]][result.severity == "warning"] += 1
-    return [(group, *counts[group]) for group, _ in _ORIGIN_GROUPS]
+    formats, every one of them, in that order (:func:`~cap_ptce.validation.origins.origin_counts`, the law's two
+    articles together). Without them, « Non conforme » for seven questions without an answer read as a legal
+    failure: nothing said that the law found nothing."""
+    violations, warnings = (dict(origin_counts(report.results, severity)) for severity in ("violation", "warning"))
+    return [
+        (group, sum(violations.get(o, 0) for o in origins), sum(warnings.get(o, 0) for o in origins))
+        for group, origins in _ORIGIN_GROUPS
+    ]
 
 
 def dossier_of(description, lang: str, *, register: bool = False) -> Dossier:

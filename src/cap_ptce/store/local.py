@@ -69,15 +69,10 @@ def _open_locked(path: Path) -> ox.Store:
                 "load, stop `cap-ptce serve`, then start it again (it restarts in a second)",
             ) from None
         if isinstance(exc, FileNotFoundError) and (path / "CURRENT").is_file():  # a file the store names is lost
-            raise _damaged(path, exc) from None
+            raise StoreDamagedError.of(exc, str(path)) from None
         raise write_error(exc, path, "ouverture du store impossible / cannot open the store") from None
     except RuntimeError as exc:  # RocksDB's own errors: "Corruption: …" when a file of the store is lost
-        raise _damaged(path, exc) from None
-
-
-def _damaged(path: Path, exc: Exception) -> StoreDamagedError:
-    """The error of a store that RocksDB finds damaged (a file lost or altered), with what to do."""
-    return StoreDamagedError.of(exc, str(path))
+        raise StoreDamagedError.of(exc, str(path)) from None
 
 
 def _damage_said(method):
@@ -355,7 +350,7 @@ class LocalStore:
             self.store.flush()
             checkpoint.take(self.store)
         except RuntimeError as exc:  # RocksDB: "Corruption: block checksum mismatch", say
-            raise _damaged(self.path, exc) from None
+            raise StoreDamagedError.of(exc, str(self.path)) from None
         except OSError as exc:
             raise write_error(
                 exc, self.path, "copie du store avant chargement impossible / cannot copy the store before loading"
@@ -369,7 +364,7 @@ class LocalStore:
             with _uninterrupted():
                 self._undo(checkpoint)
             if is_damage(exc):  # a read of the load's met an altered block: put back as it was, and said
-                raise _damaged(self.path, exc) from None
+                raise StoreDamagedError.of(exc, str(self.path)) from None
             raise
         finally:
             self._writing = False
