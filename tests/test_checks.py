@@ -9,16 +9,20 @@ line, and the verdict. Each correct case must give no result at all.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import SH
 
+from cap_ptce.corpus import summarise_report
 from cap_ptce.grid import load_grid
 from cap_ptce.project.template import template
 from cap_ptce.validation import validate_file
+from cap_ptce.validation.render import to_json, to_text
 from valid_description import description, line_of, with_check_digit, write
 
 
@@ -76,7 +80,7 @@ FAULTS = [
     Fault(
         "commune-declared-ess",
         change_actor("agglo-essai", ess=True),
-        ("EssDeclaredImpossible", "EssDeclaredImpossible"),
+        ("EssDeclaredImpossible",),
         "violation",
         "Agglomération d'essai est déclaré « ess: true », mais d'après la catégorie juridique 7348",
         ((AGGLO, "ess: true"), (AGGLO, "categorie_juridique")),
@@ -85,7 +89,7 @@ FAULTS = [
     Fault(
         "cooperative-declared-outside-the-ess",
         change_actor("coop-essai", ess=False),
-        ("EssDeniedByStatus", "EssDeniedByStatus"),
+        ("EssDeniedByStatus",),
         "violation",
         "d'après le type « cooperative » c'est une coopérative, entreprise de l'ESS par son statut",
         ((COOP, "ess: false"), (COOP, "type: cooperative")),
@@ -94,7 +98,7 @@ FAULTS = [
     Fault(
         "association-declared-outside-the-ess",
         change_actor("asso-essai", ess=False),
-        ("EssDeniedByStatus", "EssDeniedByStatus"),
+        ("EssDeniedByStatus",),
         "violation",
         "d'après la catégorie juridique 9220 (Association déclarée) c'est une association",
         ((ASSO, "ess: false"), (ASSO, "categorie_juridique")),
@@ -105,7 +109,7 @@ FAULTS = [
         change_actor("sas-essai", ess=True),
         # its status stays unknown while they disagree, and it was the only enterprise outside the ESS: the
         # warning says so, never that "ess" or its kind is missing
-        ("EssDeclaredOutsideKind", "EssDeclaredOutsideKind", "EssStatusUnknownNoNonEss"),
+        ("EssDeclaredOutsideKind", "EssStatusUnknownNoNonEss"),
         "violation",
         "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
         ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
@@ -114,7 +118,7 @@ FAULTS = [
     Fault(
         "declared-ess-and-outside-the-ess-with-a-company-category",
         change_actor("sas-essai", ess=True, categorie_juridique="5499"),
-        ("EssStatusUnknownNoNonEss", "EssDeclaredOutsideKind", "EssDeclaredOutsideKind"),
+        ("EssStatusUnknownNoNonEss", "EssDeclaredOutsideKind"),
         "warning",
         "SAS d'essai : « ess: true » et « type: entreprise-hors-ess » se contredisent, et tant que l'un des deux "
         "n'est pas corrigé, aucun membre n'est une entreprise hors ESS connue",
@@ -134,7 +138,7 @@ FAULTS = [
     Fault(
         "kind-contradicted-by-the-category",
         change_actor("agglo-essai", type="association"),
-        ("KindContradictsCategory", "KindContradictsCategory"),
+        ("KindContradictsCategory",),
         "warning",
         "son type « association » et sa catégorie juridique 7348 (Communauté d'agglomération) ne concordent pas",
         ((AGGLO, "type: association"), (AGGLO, "categorie_juridique")),
@@ -143,7 +147,7 @@ FAULTS = [
     Fault(
         "legal-form-contradicted-by-the-category",
         change_actor("sas-essai", forme_juridique="Association loi 1901"),
-        ("FormContradictsCategory", "FormContradictsCategory"),
+        ("FormContradictsCategory",),
         "warning",
         "SAS d'essai : sa forme juridique « Association loi 1901 » et sa catégorie juridique 5710",
         ((SAS, "forme_juridique"), (SAS, "categorie_juridique")),
@@ -433,7 +437,26 @@ def test_each_fault_gets_its_verdict_severity_message_and_line(fault, tmp_path):
     first = next(r for r in report.results if r.shape.endswith("#" + fault.shapes[0]))
     assert first.severity == fault.severity and fault.message in first.message, first.message
     expected = sorted(line_after(path, anchor, text) if anchor else line_of(path, text) for anchor, text in fault.lines)
-    assert sorted(r.line for r in report.results) == expected
+    assert sorted(line for r in report.results for line, _path in r.places) == expected
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_one_mistake_at_two_keys_is_one_result_that_names_both_lines(engine, tmp_path):
+    """A cooperative declared « ess: false »: the shape points at the type and at « ess », one SHACL result
+    each; the carrier made one mistake, which counts once, at both lines, in every format and in a load."""
+    data = description()
+    change_actor("coop-essai", ess=False)(data)
+    path = write(data, tmp_path / "coop.yaml")
+    report = validate_file(path, engine=engine)
+    [result] = report.results
+    lines = [line_after(path, COOP, "ess: false"), line_after(path, COOP, "type: cooperative")]
+    assert sorted(line for line, _path in result.places) == sorted(lines)
+    assert result.line == min(lines) and report.count("violation") == 1
+    assert len(list(report.graph.objects(None, SH.result))) == 2  # the SHACL report keeps both, as SHACL says
+    [file] = json.loads(to_json([report]))["files"]
+    assert [r["lines"] for r in file["results"]] == [sorted(lines)]
+    assert f"{path}:{min(lines)},{max(lines)}" in to_text([report])
+    assert summarise_report(report).violations == 1  # what a load records, and the explorer counts
 
 
 def test_a_question_with_a_left_over_answer_is_not_counted(tmp_path):

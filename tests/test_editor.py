@@ -140,6 +140,18 @@ def test_the_last_step_says_each_result_once(client):
     assert 'id="fin-messages"' not in page  # not before it as well, in a list of its own
 
 
+def test_one_mistake_at_two_fields_stands_beside_both_and_counts_once_at_the_last_step(client):
+    """A cooperative declared « ESS : non »: its type and its « ESS » say otherwise, one mistake."""
+    sent = {"acteurs.__n": "1", "acteurs.0.nom": "Juratri", "acteurs.0.type": "cooperative", "acteurs.0.type.__vu": "1"}
+    sent["acteurs.0.ess"] = "false"
+    page = client.post("/editeur", data=sent | {"etape": "acteurs-impliques", "aller": "acteurs-impliques"}).text
+    for field in ("ess", "type"):
+        said = page[page.index(f'id="champ-acteurs-0-{field}-messages"') :]
+        assert "Juratri est déclaré « ESS : non », mais" in unescape(said[: said.index("</div>")]), field
+    last = client.post("/editeur", data=sent | {"etape": "acteurs-impliques", "aller": "fin"}).text
+    assert unescape(last).count("Juratri est déclaré « ESS : non », mais") == 1
+
+
 def test_switching_language_carries_the_description_being_written(client):
     page = client.get("/editeur").get_data(as_text=True)
     switch = re.search(r'<p class="lang-switch"><button ([^>]*)>', page).group(1)

@@ -155,6 +155,17 @@ def test_the_report_page_groups_results_by_entry_with_lines_and_excerpts(client)
     assert page.count("<svg") == 1 and 'role="img"' in page
 
 
+def test_one_mistake_at_two_lines_is_one_item_that_marks_both(client):
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "    type: cooperative\n    ess: true", "    type: cooperative\n    ess: false"
+    )
+    page = client.post("/valider", data={"texte": text, "nom": "faux.yaml"}).get_data(as_text=True)
+    actors = page[page.index('id="entree-acteurs-impliques"') :]
+    actors = actors[: actors.index("</section>")]
+    assert actors.count('<li class="result result-violation">') == 1 and "lignes 48, 49" in actors
+    assert "<mark>    type: cooperative</mark>" in actors and "<mark>    ess: false</mark>" in actors
+
+
 def test_report_downloads_resend_the_description(client):
     text = SAMPLE.read_text(encoding="utf-8")
     for form, media_type, suffix in (

@@ -10,6 +10,7 @@ file; and the completeness per entry is drawn as a chart.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -67,12 +68,15 @@ class ResultGroup:
     results: tuple[ShownResult, ...]
 
 
-def excerpt(lines: list[str], line: int | None) -> tuple[ExcerptLine, ...]:
-    """The lines around ``line`` (1-based), the line itself marked."""
+def excerpt(lines: list[str], line: int | None, also: Iterable[int | None] = ()) -> tuple[ExcerptLine, ...]:
+    """The lines around ``line`` (1-based), the line itself marked; and those of ``also`` (the same mistake's
+    other lines) that are near enough to be shown with it, marked too."""
     if line is None or not 1 <= line <= len(lines):
         return ()
-    first, last = max(1, line - _CONTEXT_LINES), min(len(lines), line + _CONTEXT_LINES)
-    return tuple(ExcerptLine(n, lines[n - 1], n == line) for n in range(first, last + 1))
+    near = {n for n in also if n is not None and 0 < n - line <= 2 * _CONTEXT_LINES and n <= len(lines)}
+    first, last = max(1, line - _CONTEXT_LINES), min(len(lines), max(near, default=line) + _CONTEXT_LINES)
+    marked = near | {line}
+    return tuple(ExcerptLine(n, lines[n - 1], n in marked) for n in range(first, last + 1))
 
 
 def for_the_reader(result: Result) -> str:
@@ -105,7 +109,7 @@ def result_groups(report: Report, text: str | None = None) -> list[ResultGroup]:
     lines = text.splitlines() if text else []
 
     def shown(results) -> tuple[ShownResult, ...]:
-        return tuple(ShownResult(r, excerpt(lines, r.line)) for r in results)
+        return tuple(ShownResult(r, excerpt(lines, r.line, (n for n, _ in r.also))) for r in results)
 
     groups = []
     general = [r for r in report.results if r.entry == GENERAL]

@@ -44,7 +44,8 @@ def _words(reports: list[Report]) -> dict[str, str]:
 
 
 def _where(report: Report, result: Result) -> str:
-    return f"{report.source}:{result.line}" if result.line is not None else report.source
+    """``mon-ptce.yaml:54``, ``mon-ptce.yaml:54,55`` for a mistake at two lines, the file alone without one."""
+    return f"{report.source}:{','.join(map(str, result.lines))}" if result.lines else report.source
 
 
 def _percent(ratio: float) -> str:
@@ -168,6 +169,7 @@ def _result_data(result: Result) -> dict:
         "question": result.question,
         "message": result.message,
         "line": result.line,
+        "lines": result.lines,
         "focus": result.focus,
         "path": result.path,
         "value": result.value,

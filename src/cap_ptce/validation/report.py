@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -74,6 +74,17 @@ class Result:
     value: str | None
     line: int | None
     shape: str
+    also: tuple[tuple[int | None, str | None], ...] = ()  # the same mistake's other (line, path)s
+
+    @property
+    def places(self) -> tuple[tuple[int | None, str | None], ...]:
+        """Every (line, path) the mistake involves: its own first, then ``also``'s, by line."""
+        return ((self.line, self.path), *self.also)
+
+    @property
+    def lines(self) -> list[int]:
+        """Every line of the file that the mistake involves, in order, each once."""
+        return sorted({line for line, _path in self.places if line is not None})
 
 
 @dataclass(frozen=True)
@@ -169,7 +180,7 @@ def report_from_shacl(
     ``value``, ``subjects`` (of ``rdf:type``), ``subject_predicates`` and ``in``
     are used.
     """
-    results = tuple(
+    results = _one_per_mistake(
         sorted(
             (
                 _result(report_graph, node, graph, line_for, lang) for node in report_graph.objects(None, SH.result)
@@ -182,6 +193,22 @@ def report_from_shacl(
     conforms = not any(result.severity == "violation" for result in results)
     name = graph.value(project, SCHEMA.name) if project is not None else None
     return Report(source, conforms, results, counts, lang, report_graph, str(name) if name is not None else None)
+
+
+def _one_per_mistake(results: list[Result]) -> tuple[Result, ...]:
+    """One result per mistake: a shape that points at each value of a contradiction (« ess: false » and the
+    type that says otherwise) gives one SHACL result per path, with one message; they are one result here, at
+    the first of its lines, ``also`` at the others, so that one mistake counts once."""
+    groups: dict[tuple, list[Result]] = {}
+    for result in results:
+        groups.setdefault((result.severity, result.shape, result.focus, result.message), []).append(result)
+    merged = []
+    for group in groups.values():
+        first = next((result for result in group if result.line is not None), group[0])
+        places = dict.fromkeys((result.line, result.path) for result in group if result is not first)
+        places.pop((first.line, first.path), None)
+        merged.append(replace(first, also=tuple(places)))
+    return tuple(sorted(merged, key=_result_order))
 
 
 def _project(graph: Graph) -> URIRef | None:

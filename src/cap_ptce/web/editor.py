@@ -328,12 +328,14 @@ def _messages(report, error, paths: dict, step: str, grid, data: dict, lang: str
     if report is None or step == "fin":  # the last step's report shows every result, under its entry
         return []
     found = []
-    for result in report.results:
-        if step in ENTRY_KEYS and result.entry != step or step == "debut" and result.entry != GENERAL:
+    for each in report.results:
+        if step in ENTRY_KEYS and each.entry != step or step == "debut" and each.entry != GENERAL:
             continue
-        path = _result_path(result, paths)
-        text = item_named(in_form_words(result.message, path, step, grid, lang, result.value), path, data, lang)
-        found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
+        for line, value_path in each.places:  # a contradiction: beside each field that it involves
+            result = replace(each, line=line, path=value_path)
+            path = _result_path(result, paths)
+            text = item_named(in_form_words(result.message, path, step, grid, lang, result.value), path, data, lang)
+            found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
     return found
 
 
