@@ -135,14 +135,37 @@ FAULTS = [
         ((SAS, "ess: false"),),
         True,
     ),
+    # --- a SIREN names one legal person: a commune's or an EPCI's, in the COG, is that body ---
+    Fault(
+        "a-commune-given-its-epcis-siren",
+        change_actor("agglo-essai", nom="Ville d'essai", type="collectivite-territoriale", categorie_juridique="7210"),
+        ("SirenOfAnotherBody",),
+        "violation",
+        "Ville d'essai : le SIREN 248000531 est, au COG 2026, celui de CA Amiens Métropole (EPCI), en contradiction "
+        "avec le type « collectivite-territoriale » et la catégorie juridique 7210 (Commune et commune nouvelle). "
+        "Un SIREN ne désigne qu'une personne morale : corriger le SIREN ou le type et la catégorie juridique.",
+        ((AGGLO, "siren:"), (AGGLO, "type:"), (AGGLO, "categorie_juridique")),
+        False,
+    ),
+    Fault(
+        "an-association-given-its-town-halls-siren",
+        change_actor("asso-essai", siren="218000198"),  # Amiens's
+        ("SirenOfAnotherBody",),
+        "violation",
+        "Association d'essai : le SIREN 218000198 est, au COG 2026, celui de Amiens (commune 80021), en "
+        "contradiction avec le type « association » et la catégorie juridique 9220 (Association déclarée).",
+        ((ASSO, "siren:"), (ASSO, "type:"), (ASSO, "categorie_juridique")),
+        False,
+    ),
     Fault(
         "kind-contradicted-by-the-category",
         change_actor("agglo-essai", type="association"),
-        ("KindContradictsCategory",),
+        # and its SIREN is CA Amiens Métropole's, which no association is
+        ("KindContradictsCategory", "SirenOfAnotherBody"),
         "warning",
         "son type « association » et sa catégorie juridique 7348 (Communauté d'agglomération) ne concordent pas",
-        ((AGGLO, "type: association"), (AGGLO, "categorie_juridique")),
-        True,
+        ((AGGLO, "type: association"), (AGGLO, "categorie_juridique"), (AGGLO, "siren:"), (AGGLO, "type: association")),
+        False,
     ),
     Fault(
         "legal-form-contradicted-by-the-category",

@@ -230,9 +230,12 @@ def test_a_company_declared_in_the_ess_is_asked_for_its_evidence_by_its_keys(tmp
 
 def test_two_kinds_that_the_category_denies_come_once_at_each_line(tmp_path):
     path, report = validated(tmp_path, lambda data: actor(data, "agglo-essai").update(type=["association", "epci"]))
-    assert shapes(report) == ["KindContradictsCategory"]  # one message, at each of its lines
-    assert "son type « association, epci » et sa catégorie juridique 7348" in report.results[0].message
-    assert sorted(line for line, _ in report.results[0].places) == sorted(
+    # one message, at each of its lines; and its SIREN is an EPCI's, which no association is
+    assert shapes(report) == ["KindContradictsCategory", "SirenOfAnotherBody"]
+    kind, siren = sorted(report.results, key=lambda r: r.shape)
+    assert "son type « association, epci » et sa catégorie juridique 7348" in kind.message
+    assert "en contradiction avec le type « association »." in siren.message
+    assert sorted(line for line, _ in kind.places) == sorted(
         [line_of(path, "- association") - 1, line_of(path, "categorie_juridique: '7348'")]  # the line of "type:"
     )
 

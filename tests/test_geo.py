@@ -197,6 +197,13 @@ def test_grand_paris_commune_has_its_metropole_then_its_ept(geo):
     assert geo.commune("93001").epci == "200054781"
 
 
+def test_a_communes_siren_names_it_and_no_other_siren_does(geo):
+    assert geo.commune_of_siren("214601023").code == "46102"  # Figeac
+    assert geo.commune_of_siren("200067361") is None and geo.epci("200067361") is not None  # Grand-Figeac, an EPCI
+    sirens = [geo.commune(code).siren for code in geo.communes_of_departement("46")]
+    assert all(geo.commune_of_siren(siren).siren == siren for siren in sirens)
+
+
 def test_unknown_epci(geo):
     assert geo.epci("999999999") is None
     assert geo.epci("218000198") is None  # Amiens' own SIREN is a commune's, not an EPCI's

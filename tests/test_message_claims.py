@@ -268,6 +268,20 @@ def reversed_period(items) -> bool:
     return any(latest(str(i["fin"])) < earliest(str(i["debut"])) for i in items if "fin" in i and "debut" in i)
 
 
+def siren_of_another_body(result, actor: dict) -> bool:
+    """The actor's SIREN is that of the commune (or EPCI) the message names, and its kinds or category say it is
+    another sort of body: a commune is a territorial authority (72xx), an EPCI a local public body (73xx)."""
+    siren, geo = str(actor.get("siren")), load_geography()
+    commune = re.search(r"\(commune (\w+)\)", result.message)
+    if commune:
+        is_it, sort, prefix = geo.commune(commune.group(1)).siren == siren, "collectivite-territoriale", "72"
+    else:
+        is_it, sort, prefix = geo.epci(siren) is not None and "(EPCI)" in result.message, "epci", "73"
+    other_kinds = kinds(actor) - {sort, "collectivite", "reseau", "autre"}
+    other_category = bool(category(actor)) and not category(actor).startswith(prefix)
+    return is_it and (bool(other_kinds) or other_category) and f"SIREN {siren}" in result.message
+
+
 def known_ess_and_outside(data: dict) -> bool:
     everyone = members(data)
     return any(is_ess_family(a) or declared_ess(a) for a in everyone) and any(map(outside_the_ess, everyone))
@@ -293,6 +307,8 @@ CLAIMS = {
         and not (a.get("agrement_esus") or a.get("statuts_ess"))
         and names_the_fact(r, a)
     ),
+    # a SIREN names one legal person: the commune's or EPCI's the message names, which the actor's keys deny
+    "SirenOfAnotherBody": lambda r, d: siren_of_another_body(r, actor_of(r, d)),
     "KindContradictsCategory": lambda r, d: (
         f"« {', '.join(sorted(kinds(a := actor_of(r, d))))} »" in r.message and category(a) in r.message
     ),

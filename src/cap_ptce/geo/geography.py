@@ -98,6 +98,11 @@ class Geography:
         """The INSEE code of every département (and overseas collectivity), sorted."""
         return tuple(sorted(self._departements.column("code")))
 
+    def commune_of_siren(self, siren: str) -> Commune | None:
+        """The current commune whose SIREN ``siren`` is (« 214601023 »: Figeac, 46102), or None."""
+        code = self._communes_by_siren.get(siren)
+        return self._current(code) if code else None
+
     def epci(self, siren: str) -> Epci | None:
         row = self._epci.get(siren)
         if row is None:
@@ -223,6 +228,12 @@ class Geography:
     def _communes_by_postal_code(self) -> dict[str, tuple[str, ...]]:
         pairs = zip(self._communes.column("postal_codes"), self._communes.column("code"))
         return _group((postal, code) for postals, code in pairs for postal in postals.split())
+
+    @cached_property
+    def _communes_by_siren(self) -> dict[str, str]:
+        return {
+            siren: code for siren, code in zip(self._communes.column("siren"), self._communes.column("code")) if siren
+        }
 
     @cached_property
     def _communes_by_departement(self) -> dict[str, tuple[str, ...]]:

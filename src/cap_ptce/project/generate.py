@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ParameterError
+from ..geo import load_geography
 from . import generate_parts as parts
 from .emit import data_to_yaml
 from .generate_defects import spoil
@@ -60,9 +61,15 @@ def is_luhn_valid(number: str) -> bool:
 
 
 def _siren(rng: random.Random, first: str = "") -> str:
-    width = 8 - len(first)
-    body = first + str(rng.randrange(10**width)).zfill(width)
-    return body + luhn_digit(body)
+    """A Luhn-valid SIREN made up, none of a commune's or an EPCI's: a made-up association given a town hall's
+    SIREN would be told that it is that commune (four in 1,000 files were, before)."""
+    geo = load_geography()
+    while True:
+        width = 8 - len(first)
+        body = first + str(rng.randrange(10**width)).zfill(width)
+        siren = body + luhn_digit(body)
+        if geo.commune_of_siren(siren) is None and geo.epci(siren) is None:
+            return siren
 
 
 def _siret(rng: random.Random, siren: str) -> str:

@@ -24,7 +24,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from ..grid.rdf import grid_graph
 from ..rdf.namespaces import CAP, VOCAB, bind_prefixes
-from .geography import place_triples
+from .geography import place_triples, siren_triples
 from .legal import legal_triples
 from .shapes import shapes_graph
 
@@ -211,9 +211,10 @@ def derived_triples(data) -> list[tuple]:
     reference tables: each actor's legal nature and ESS status from its INSEE
     catégorie juridique and kind (:func:`.legal.legal_triples`), each place's
     official name and parents from the Code officiel géographique
-    (:func:`.geography.place_triples`).
+    (:func:`.geography.place_triples`), and the commune or EPCI an actor's
+    SIREN names there (:func:`.geography.siren_triples`).
     """
-    return [*legal_triples(data), *place_triples(data)]
+    return [*legal_triples(data), *place_triples(data), *siren_triples(data)]
 
 
 def run_pyshacl(*descriptions: Graph) -> Graph:

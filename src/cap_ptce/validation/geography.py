@@ -13,6 +13,16 @@ région of the description (the nodes typed ``igeo:Commune``…), what
   (a commune déléguée or associée, a former code), the commune that holds it today;
 - ``cap:geographySource``: which COG the facts come from ("COG 2026").
 
+And for each actor whose SIREN is, in the COG, a current commune's or an EPCI's
+(:func:`siren_triples`): ``cap:sirenOf``, that commune or EPCI (with its
+name), ``cap:sirenBody``, its wording (« Figeac (commune 46102) »); and when
+keys of the actor say it is something else (a kind that such a body is not, a
+catégorie juridique that is no commune's, or no EPCI's): ``cap:sirenDeniedBy``,
+each such key's predicate, ``cap:sirenDenial``, what they say (« le type
+« association » »), and ``cap:sirenDenialKeys``, their names (« le type »). A
+SIREN names one legal person: a commune given its EPCI's SIREN, or an
+association given its town hall's, says two things of one.
+
 The département, région and current commune named this way get their
 ``cap:officialName`` and ``igeo:codeINSEE`` too, so that a message can name them.
 The shapes of ``shapes/geography.ttl`` check these facts; the geography has no
@@ -28,10 +38,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..geo import CommuneKind, Geography, load_geography
+from ..i18n import LANGUAGES, t
 from ..project.schema import INSEE_GEO
-from ..rdf.namespaces import CAP, IGEO
+from ..rdf.namespaces import CAP, IGEO, ORG, VOCAB
+from .legal_table import legal_table
 
-__all__ = ["place_triples", "place_iri", "read_geography"]
+__all__ = ["place_triples", "place_iri", "read_geography", "siren_triples"]
 
 _LEVELS = {
     IGEO.Commune: "commune",
@@ -145,3 +157,90 @@ def _epci(geo: Geography, node: URIRef, siren: str) -> Iterator[tuple]:
 
 
 _FACTS = {"commune": _commune, "departement": _departement, "region": _region, "intercommunalite": _epci}
+
+
+# --- actors whose SIREN is a commune's or an EPCI's -------------------------------------
+
+_KINDS = str(VOCAB["types-acteurs/"])
+_NEUTRAL_KINDS = ("reseau", "autre")  # what any legal person may be besides
+# (the kinds a body of the COG is, the first two digits of the catégories juridiques it may have)
+_BODIES = {
+    "commune": (("collectivite-territoriale",), ("72",)),  # 7210; Paris, a commune with a special status: 72
+    "epci": (("epci",), ("73",)),  # 7343 urban community … 7348 agglomeration community; an EPT: 73
+    "MET69": (("epci", "collectivite-territoriale"), ("72", "73")),  # the Métropole de Lyon: an authority
+}
+
+
+def siren_triples(data) -> Iterator[tuple]:
+    """For each actor of ``data`` whose SIREN names a current commune or an EPCI in the COG, the facts above."""
+    geo = load_geography()
+    for actor in set(data.subjects(RDF.type, CAP.Actor)):
+        siren = data.value(actor, CAP.siren)
+        if isinstance(actor, URIRef) and siren is not None:
+            kinds = tuple(sorted(str(k)[len(_KINDS) :] for k in data.objects(actor, ORG.classification)))
+            category = data.value(actor, CAP.legalCategory)
+            yield from _siren_facts(geo, actor, str(siren).strip(), kinds, str(category or "").strip())
+
+
+@lru_cache(maxsize=4096)
+def _siren_facts(geo: Geography, actor: URIRef, siren: str, kinds: tuple, category: str) -> tuple:
+    body = _body_of_siren(geo, siren)
+    if body is None:
+        return ()
+    iri, nature, wording = body
+    facts = [
+        (actor, CAP.sirenOf, iri),
+        (iri, CAP.geographySource, Literal(f"COG {geo.source.millesime}")),
+        *((actor, CAP.sirenBody, Literal(text, lang=lang)) for lang, text in wording.items()),
+    ]
+    denials = _denials(nature, kinds, category)
+    if denials:
+        facts += [(actor, CAP.sirenDeniedBy, predicate) for predicate, _said, _key in denials]
+        for lang in LANGUAGES:
+            joined = t("checks.and", lang).join
+            said, keys = joined(said[lang] for _p, said, _k in denials), joined(t(key, lang) for _p, _s, key in denials)
+            facts += [
+                (actor, CAP.sirenDenial, Literal(said, lang=lang)),
+                (actor, CAP.sirenDenialKeys, Literal(keys, lang=lang)),
+            ]
+    return tuple(facts)
+
+
+def _denials(nature: str, kinds: tuple, category: str) -> list[tuple]:
+    """(predicate, what it says in each language, the message key of its name) of each key of the actor that says
+    the body is something else: a kind that it is not, a catégorie juridique that is not of its sort."""
+    allowed, categories = _BODIES[nature]
+    table = legal_table()
+    denying = [
+        kind
+        for kind in kinds
+        if kind not in _NEUTRAL_KINDS
+        and not any(table.is_kind(kind, one) or table.is_kind(one, kind) for one in allowed)
+    ]
+    denials = []
+    if denying:
+        said = {lang: t("checks.by_kind", lang, kind=", ".join(denying)) for lang in LANGUAGES}
+        denials.append((ORG.classification, said, "checks.key_kind"))
+    if category and not category.startswith(categories):
+        named = table.category(category)
+        said = {
+            lang: t("checks.by_category", lang, code=category, name=named.name[lang])
+            if named
+            else t("checks.by_category_code", lang, code=category)
+            for lang in LANGUAGES
+        }
+        denials.append((CAP.legalCategory, said, "checks.key_category"))
+    return denials
+
+
+def _body_of_siren(geo: Geography, siren: str) -> tuple[URIRef, str, dict[str, str]] | None:
+    """(its INSEE IRI, "commune", "epci" or "MET69", its wording in each language) of the body with that SIREN."""
+    commune = geo.commune_of_siren(siren)
+    if commune is not None:
+        wording = {lang: t("checks.siren_commune", lang, name=commune.name, code=commune.code) for lang in LANGUAGES}
+        return place_iri("commune", commune.code), "commune", wording
+    epci = geo.epci(siren)
+    if epci is not None:
+        wording = {lang: t("checks.siren_epci", lang, name=epci.name) for lang in LANGUAGES}
+        return place_iri("intercommunalite", siren), "MET69" if epci.nature == "MET69" else "epci", wording
+    return None
