@@ -482,6 +482,21 @@ def test_one_mistake_at_two_keys_is_one_result_that_names_both_lines(engine, tmp
     assert summarise_report(report).violations == 1  # what a load records, and the explorer counts
 
 
+def test_a_missing_answer_is_near_where_it_goes_an_empty_one_at_its_key(tmp_path):
+    data = description()
+    del data["reponses"]["q05"]
+    path = write(data, tmp_path / "sans-q05.yaml")
+    [result] = validate_file(path).results
+    assert result.near and result.line == line_of(path, "reponses:")  # no key of its own: where it goes
+    [file] = json.loads(to_json([validate_file(path)]))["files"]
+    assert file["results"][0]["near"] is True
+    assert f"{path}, près de la ligne {result.line}" in to_text([validate_file(path)])
+    data["reponses"]["q05"] = ""
+    path = write(data, tmp_path / "q05-vide.yaml")
+    [result] = validate_file(path).results
+    assert not result.near and result.line == line_of(path, "q05:")
+
+
 def test_a_question_with_a_left_over_answer_is_not_counted(tmp_path):
     _path, report = _validated(FAULTS[[f.name for f in FAULTS].index("answer-x")], tmp_path)
     assert report.completeness.answered == 17

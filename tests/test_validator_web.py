@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -164,6 +166,19 @@ def test_one_mistake_at_two_lines_is_one_item_that_marks_both(client):
     actors = actors[: actors.index("</section>")]
     assert actors.count('<li class="result result-violation">') == 1 and "lignes 48, 49" in actors
     assert "<mark>    type: cooperative</mark>" in actors and "<mark>    ess: false</mark>" in actors
+
+
+def test_a_missing_answer_is_said_where_it_goes_and_marks_no_line_of_another_question(client):
+    """The carrier's walk of 2026-12-06: question 5 left out of the file was marked at « q02: », line 23."""
+    text = re.sub(r"(?m)^q05: .*\n", "", SAMPLE.read_text(encoding="utf-8"))
+    page = client.post("/valider", data={"texte": text, "nom": "sans-q05.yaml"}).get_data(as_text=True)
+    goals = page[page.index('id="entree-objectifs-vision-strategique"') :]
+    goals = goals[: goals.index("</section>")]
+    assert "question 5 · à écrire près de la ligne" in unescape(re.sub("<[^>]+>", "", goals)) and "<mark>" not in goals
+    emptied = re.sub(r"(?m)^q05: .*$", 'q05: ""', SAMPLE.read_text(encoding="utf-8"))
+    page = client.post("/valider", data={"texte": emptied, "nom": "q05-vide.yaml"}).get_data(as_text=True)
+    goals = page[page.index('id="entree-objectifs-vision-strategique"') :]
+    assert "<mark>q05: &#34;&#34;</mark>" in goals[: goals.index("</section>")]  # its own key: at fault
 
 
 def test_report_downloads_resend_the_description(client):

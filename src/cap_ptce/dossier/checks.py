@@ -68,15 +68,18 @@ class ResultGroup:
     results: tuple[ShownResult, ...]
 
 
-def excerpt(lines: list[str], line: int | None, also: Iterable[int | None] = ()) -> tuple[ExcerptLine, ...]:
+def excerpt(
+    lines: list[str], line: int | None, also: Iterable[int | None] = (), *, marked: bool = True
+) -> tuple[ExcerptLine, ...]:
     """The lines around ``line`` (1-based), the line itself marked; and those of ``also`` (the same mistake's
-    other lines) that are near enough to be shown with it, marked too."""
+    other lines) that are near enough to be shown with it, marked too. Not ``marked``: where a missing answer
+    goes, no line of which is at fault."""
     if line is None or not 1 <= line <= len(lines):
         return ()
     near = {n for n in also if n is not None and 0 < n - line <= 2 * _CONTEXT_LINES and n <= len(lines)}
     first, last = max(1, line - _CONTEXT_LINES), min(len(lines), max(near, default=line) + _CONTEXT_LINES)
-    marked = near | {line}
-    return tuple(ExcerptLine(n, lines[n - 1], n in marked) for n in range(first, last + 1))
+    at_fault = near | {line} if marked else set()
+    return tuple(ExcerptLine(n, lines[n - 1], n in at_fault) for n in range(first, last + 1))
 
 
 def for_the_reader(result: Result) -> str:
@@ -109,7 +112,7 @@ def result_groups(report: Report, text: str | None = None) -> list[ResultGroup]:
     lines = text.splitlines() if text else []
 
     def shown(results) -> tuple[ShownResult, ...]:
-        return tuple(ShownResult(r, excerpt(lines, r.line, (n for n, _ in r.also))) for r in results)
+        return tuple(ShownResult(r, excerpt(lines, r.line, (n for n, _ in r.also), marked=not r.near)) for r in results)
 
     groups = []
     general = [r for r in report.results if r.entry == GENERAL]

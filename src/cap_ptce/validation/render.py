@@ -43,8 +43,11 @@ def _words(reports: list[Report]) -> dict[str, str]:
     }
 
 
-def _where(report: Report, result: Result) -> str:
-    """``mon-ptce.yaml:54``, ``mon-ptce.yaml:54,55`` for a mistake at two lines, the file alone without one."""
+def _where(report: Report, result: Result, words: dict[str, str]) -> str:
+    """``mon-ptce.yaml:54``, ``mon-ptce.yaml:54,55`` for a mistake at two lines, ``mon-ptce.yaml, près de la
+    ligne 23`` for a missing answer whose key the file lacks, the file alone without a line."""
+    if result.near and result.line is not None:
+        return f"{report.source}, {words['near'].format(line=result.line)}"
     return f"{report.source}:{','.join(map(str, result.lines))}" if result.lines else report.source
 
 
@@ -120,7 +123,7 @@ def _text_file(report: Report, words: dict[str, str]) -> str:
         for result in results:
             question = f" {result.question}" if result.question else ""
             origin = words["origin_" + shape_origin(result.shape)]
-            lines.append(f"    {words[result.severity]}{question} ({origin}) — {_where(report, result)}")
+            lines.append(f"    {words[result.severity]}{question} ({origin}) — {_where(report, result, words)}")
             lines.append(f"      {result.message}")
     lines.append(
         f"  {words['completeness']}{colon} {done.answered}/{done.total} {words['questions']} ({_percent(done.ratio)})"
@@ -170,6 +173,7 @@ def _result_data(result: Result) -> dict:
         "message": result.message,
         "line": result.line,
         "lines": result.lines,
+        "near": result.near,
         "focus": result.focus,
         "path": result.path,
         "value": result.value,
@@ -303,7 +307,7 @@ def _html_table(report: Report, results: list[Result], words: dict[str, str]) ->
     head = "".join(f"<th>{escape(words[key])}</th>" for key in ("severity", "origin", "question", "where", "message"))
     rows = [
         f'<tr><td class="{escape(r.severity)}">{escape(words[r.severity])}</td>'
-        f"<td>{escape(words['origin_' + shape_origin(r.shape)])}</td><td>{escape(r.question or '')}</td><td><code>{escape(_where(report, r))}</code></td>"
+        f"<td>{escape(words['origin_' + shape_origin(r.shape)])}</td><td>{escape(r.question or '')}</td><td><code>{escape(_where(report, r, words))}</code></td>"
         f"<td>{escape(r.message)}</td></tr>"
         for r in results
     ]

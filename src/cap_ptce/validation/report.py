@@ -75,6 +75,7 @@ class Result:
     line: int | None
     shape: str
     also: tuple[tuple[int | None, str | None], ...] = ()  # the same mistake's other (line, path)s
+    near: bool = False  # ``line`` is where a missing answer goes (a key beside it), not a key at fault
 
     @property
     def places(self) -> tuple[tuple[int | None, str | None], ...]:
@@ -232,8 +233,10 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         entry, question = _naming_links(data, *named_by) or (entry, question)
     if shape in _value_reported_shapes() and line_for is not None and isinstance(value, URIRef):
         line = line_for(value, None) or line  # one place among the territory's: the line that names it
+    near = False
     if shape in _completeness_shape_iris():
-        line = _unanswered_line(line_for, focus, question) or line
+        where, own = _unanswered_line(line_for, focus, question)
+        line, near = where or line, where is not None and not own
         if _is_emerging(data):
             # the grid asks an emerging project its questions in the future tense
             message = unanswered_message(load_grid().question(question), lang, future=True)
@@ -248,6 +251,7 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         value=None if value is None else str(value),
         line=line,
         shape=str(shape),
+        near=near,
     )
 
 
@@ -303,13 +307,13 @@ def _completeness_shape_iris() -> frozenset:
     return frozenset(completeness_shapes().subjects(SH.targetClass, CAP.Project))
 
 
-def _unanswered_line(line_for: LineFinder | None, project, question: str | None) -> int | None:
-    """Where to write the answer: its empty key (``q05: ""``), else a key of the question that the file writes
-    with nothing in it (``coordination:`` whose items are left empty), else the ``reponses:`` block of the
-    first format, else a key of another question of the same entry (the place in the file where the entry's
-    answers go), in the grid's order."""
+def _unanswered_line(line_for: LineFinder | None, project, question: str | None) -> tuple[int | None, bool]:
+    """Where to write the answer, and whether that is the question's own key: its empty key (``q05: ""``), else
+    a key of the question that the file writes with nothing in it (``coordination:`` whose items are left
+    empty); else, not its own, the ``reponses:`` block of the first format, else a key of another question of
+    the same entry (the place in the file where the entry's answers go), in the grid's order."""
     if line_for is None or question is None or not isinstance(project, URIRef):
-        return None
+        return None, False
     grid = load_grid()
     top = line_for(project, None)  # where line_for falls back when the file has no such key
 
@@ -322,9 +326,12 @@ def _unanswered_line(line_for: LineFinder | None, project, question: str | None)
     def first(lines) -> int | None:
         return next((line for line in lines if line is not None and line != top), None)
 
+    own = first(lines_of(question))
+    if own is not None:
+        return own, True
     entry = grid.entry(grid.question(question).entry_id)
     neighbours = (line for other in entry.questions if other.id != question for line in lines_of(other.id))
-    return first(lines_of(question)) or first([line_for(project, CAP.hasAnswer)]) or first(neighbours) or top
+    return first([line_for(project, CAP.hasAnswer)]) or first(neighbours) or top, False
 
 
 def _is_emerging(data: Graph) -> bool:
