@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,11 @@ from cap_ptce.cli import cli
 from cap_ptce.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# A suite started in the background (`make test &`, `nohup`) inherits a shell's ignored Ctrl-C: the tests of
+# what a Ctrl-C does (a load, the bulk loaders) send one to themselves or their children, and need Python's own.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
