@@ -42,14 +42,26 @@ def test_the_message_sits_in_the_actor_it_belongs_to_and_names_it(client):
     text, actor = _misspelt()
     page = _step(client, text, "acteurs-impliques")
     item = unescape(_item(page, 1))
-    assert "'sirne'" in item and f"{actor['nom']} :" in item
-    assert "'sirne'" not in unescape(_item(page, 0))
+    said = (
+        f"{actor['nom']} : Le fichier ouvert a une clé que le formulaire ne connaît pas : « sirne: {actor['sirne']} »"
+    )
+    assert said in item
+    assert "sirne" not in unescape(_item(page, 0))
     assert f"Mettre « {actor['sirne']} » dans « SIREN »" in item
     assert f"Retirer « sirne: {actor['sirne']} »" in item
     # another step says where the value is, and offers the same ways out
     page = unescape(_step(client, text, "fin"))
-    assert "'sirne'" in page and "étape « 3. Acteurs impliqués »" in page
+    assert f"« sirne: {actor['sirne']} » (étape « 3. Acteurs impliqués »)" in page
     assert f"Retirer « sirne: {actor['sirne']} »" in page
+
+
+def test_the_message_names_no_key_of_the_file_but_the_unknown_one(client):
+    """The carrier's walk of 2026-12-06: the form listed the file's keys (« clés possibles ici : fictif,
+    format, id… »), which a carrier in the form never sees; the form's fields are its possible keys."""
+    text = (CORPUS / "tiers-lieu-gueret.yaml").read_text(encoding="utf-8").replace("\nnom:", "\nzzz: 1\nnom:", 1)
+    page = unescape(_step(client, text, "acteurs-impliques"))
+    assert "Le fichier ouvert a une clé que le formulaire ne connaît pas : « zzz: 1 » (étape « Le projet »)" in page
+    assert "clés possibles" not in page and "strategie_commune, objectifs" not in page
 
 
 def test_the_suggested_key_takes_the_value_and_the_description_can_be_checked(client):

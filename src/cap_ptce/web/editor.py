@@ -408,9 +408,12 @@ def _elsewhere(message: dict, path: tuple, step: str, grid, lang: str) -> dict:
 
 
 def _unknown_key_message(error: InputError, unknown: dict, step: str, grid, lang: str) -> dict:
-    """The loader's message about an unknown key, naming the actor (or item) that holds it, the step where it
-    is when that is another one, and the form's ways out."""
+    """An unknown key of the file opened, in the form's words: the key and its value (not the loader's list of
+    the keys the file may have, which the form shows as fields), the actor (or item) that holds it, the step
+    where it is when that is another one, and the form's ways out."""
     message = _error_message(error, lang)
+    message["text"] = t("editor.unknown_key", lang, name=unknown["name"], value=unknown["value"])
+    message["hint"] = None
     if unknown["holder"]:
         message["text"] = t("editor.about_item", lang, name=unknown["holder"], text=message["text"])
     home = _step_of(str(unknown["path"][0]))

@@ -68,7 +68,8 @@ def _shown(value) -> str:
 
 
 def unknown_key(error: InputError | None, data: Mapping, lang: str) -> dict | None:
-    """The unknown key the loader stopped at: its path, the name of the item holding it, and the fixes."""
+    """The unknown key the loader stopped at: its path, the name of the item holding it, the fixes, and the
+    key and its value as the file writes them."""
     if not isinstance(error, UnknownKeyError) or not error.key:
         return None
     found = _unknown(data, error.key)
@@ -83,7 +84,13 @@ def unknown_key(error: InputError | None, data: Mapping, lang: str) -> dict | No
         fixes.append((f"{error.key}={suggested}", t("editor.key_move", lang, value=value, label=label)))
     fixes.append((error.key, t("editor.key_drop", lang, name=key, value=value)))
     holder = node.get("nom") if node is not data else None
-    return {"path": _path(error.key), "holder": str(holder) if holder else None, "fixes": fixes}
+    return {
+        "path": _path(error.key),
+        "holder": str(holder) if holder else None,
+        "fixes": fixes,
+        "name": key,
+        "value": value,
+    }
 
 
 def fix_key(data: dict, chosen: str) -> dict:
