@@ -40,7 +40,7 @@ def test_load_reports_each_file_and_its_validation(capsys, corpus, tmp_path):
     assert code == 0
     names = sorted(path.name for path in corpus.glob("*.yaml"))
     for name in names:
-        assert f"+ added     {name}" in out
+        assert f"+ ajouté / added       {name}" in out
     assert "conforme / conforms" in out and "complétude / completeness" in out
     assert f"{len(names)} ajoutés / added, 0 mis à jour / updated" in out
 
@@ -57,10 +57,11 @@ def test_loading_again_only_reads_what_changed(capsys, corpus, tmp_path):
         assert len(kb.records()) == len(others) + 1
     code, out, _ = run(capsys, "load", str(corpus), "--store", store, "--replace")
     assert code == 0
-    assert f"- removed   {first.name}" in out and f"{len(others)} inchangés / unchanged" in out
-    assert "= unchanged" not in out  # counted, not listed: a reload of 10,000 files for one change is one line
+    assert f"- retiré / removed     {first.name}" in out and f"{len(others)} inchangés / unchanged" in out
+    # counted, not listed: a reload of 10,000 files for one change is one line
+    assert "= inchangé / unchanged" not in out
     code, out, _ = run(capsys, "load", str(corpus), "--store", store, "--all")
-    assert code == 0 and all(f"= unchanged {path.name}" in out for path in others)
+    assert code == 0 and all(f"= inchangé / unchanged {path.name}" in out for path in others)
     with KnowledgeBase.open(store) as kb:
         assert sorted(record.source for record in kb.records()) == [path.name for path in others]
 
@@ -76,7 +77,7 @@ def test_a_second_folder_is_added_beside_the_first_only_when_asked(capsys, corpu
     code, _, err = run(capsys, "load", str(other), "--store", store, "--no-validate")
     assert code == 2 and "14 description(s)" in err and "… et 4 autre(s) / … and 4 more" in err
     code, out, _ = run(capsys, "load", str(other), "--store", store, "--no-validate", "--add")
-    assert code == 0 and "+ added     autre/pole-saveurs-somme.yaml" in out and "autre/…" in out
+    assert code == 0 and "+ ajouté / added       autre/pole-saveurs-somme.yaml" in out and "autre/…" in out
     with KnowledgeBase.open(store) as kb:
         sources = {record.source for record in kb.records()}
     assert len(sources) == 15 and "autre/pole-saveurs-somme.yaml" in sources
@@ -108,15 +109,15 @@ def test_a_folder_reached_through_a_link_is_loaded_and_a_broken_link_is_reported
     (corpus / "perdu.yaml").symlink_to(tmp_path / "nulle-part.yaml")
     code, out, _ = run(capsys, "load", str(corpus), "--store", str(tmp_path / "store"), "--no-validate")
     assert code == 1
-    assert "+ added     lien/pole-saveurs-somme.yaml" in out
-    assert "! failed    perdu.yaml" in out and "nulle-part.yaml" in out
+    assert "+ ajouté / added       lien/pole-saveurs-somme.yaml" in out
+    assert "! en échec / failed    perdu.yaml" in out and "nulle-part.yaml" in out
 
 
 def test_a_file_that_cannot_be_read_is_listed_and_exits_1(capsys, corpus, tmp_path):
     (corpus / "cassé.yaml").write_text("nom: [unclosed\n", encoding="utf-8")
     code, out, _ = run(capsys, "load", str(corpus), "--store", str(tmp_path / "store"))
     assert code == 1
-    assert "! failed    cassé.yaml" in out
+    assert "! en échec / failed    cassé.yaml" in out
 
 
 def test_a_store_in_use_exits_2_with_what_to_do(capsys, corpus, tmp_path):
@@ -236,7 +237,11 @@ def test_load_asks_before_removing_only_someone_who_sees_the_question_in_either_
     code, out, told = at_a_terminal("load", str(corpus), "--store", store, answer=b"\x04")  # Ctrl-D: no answer
     assert code == 2 and "Rien n’a été chargé" in told and out == ""
     code, out, told = at_a_terminal("load", str(corpus), "--store", store, answer=b"oui\n")
-    assert code == 0 and f"- removed   {gone.name}" in out and "Les retirer ? [o/N] / Remove them? [y/N]" in told
+    assert (
+        code == 0
+        and f"- retiré / removed     {gone.name}" in out
+        and "Les retirer ? [o/N] / Remove them? [y/N]" in told
+    )
     # the question would go where no one sees it: no question, the load is refused
     shutil.copy(SAMPLE / gone.name, gone)
     assert run(capsys, "load", str(corpus), "--store", store)[0] == 0
@@ -262,9 +267,13 @@ def test_a_file_renamed_or_moved_is_no_removal_to_ask_about(capsys, corpus, tmp_
     third.unlink()  # moved and edited: known once read
     code, out, err = run(capsys, "load", str(corpus), "--store", store)  # nobody to ask: it would be refused
     assert code == 0 and "retirer" not in err and "remove" not in err
-    assert "> renamed   sous-dossier/revu.yaml" in out and f"formerly: {third.name}" in out
-    assert f"> renamed   sous-dossier/{first.name}" in out and f"ancien nom / formerly: {first.name}" in out
-    assert "> renamed   nouveau-nom.yaml" in out and "3 renommés / renamed" in out and "0 retirés / removed" in out
+    assert "> renommé / renamed    sous-dossier/revu.yaml" in out and f"formerly: {third.name}" in out
+    assert f"> renommé / renamed    sous-dossier/{first.name}" in out and f"ancien nom / formerly: {first.name}" in out
+    assert (
+        "> renommé / renamed    nouveau-nom.yaml" in out
+        and "3 renommés / renamed" in out
+        and "0 retirés / removed" in out
+    )
     with KnowledgeBase.open(store) as kb:
         assert sorted(record.source for record in kb.records()) == sorted(
             path.relative_to(corpus).as_posix() for path in corpus.rglob("*.yaml")

@@ -47,6 +47,14 @@ processus et les fichiers qu'ils lisent sont fermés / Ctrl-C, or SIGTERM
 """
 
 _SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "renamed": ">", "removed": "-", "failed": "!"}
+_WORDS = {  # one file's
+    "added": "ajouté / added",
+    "updated": "mis à jour / updated",
+    "unchanged": "inchangé / unchanged",
+    "renamed": "renommé / renamed",
+    "removed": "retiré / removed",
+    "failed": "en échec / failed",
+}
 _LABELS = {
     "added": "ajoutés / added",
     "updated": "mis à jour / updated",
@@ -78,7 +86,8 @@ def render_report(report: LoadReport, *, unchanged: bool = False) -> str:
         if outcome.note:
             detail = f"{detail}; {outcome.note}" if detail else outcome.note
         lines.append(
-            f"{_SYMBOLS[outcome.status]} {outcome.status:<9} {outcome.source}" + (f"  ({detail})" if detail else "")
+            f"{_SYMBOLS[outcome.status]} {_WORDS[outcome.status]:<20} {outcome.source}"
+            + (f"  ({detail})" if detail else "")
         )
     counts = report.counts
     lines.append(", ".join(f"{counts[status]} {label}" for status, label in _LABELS.items()))
