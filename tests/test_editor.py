@@ -242,7 +242,7 @@ def test_download_and_reopen(client):
     ).get_data(as_text=True)
     assert 'value="Tiers-lieu des services de Guéret"' in page
     response = client.post("/editeur", data={"etape": "fin", "etat": _state(page), "telecharger": "yaml"})
-    assert response.headers["Content-Disposition"] == "attachment; filename=tiers-lieu-gueret.yaml"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="tiers-lieu-gueret.yaml"'
     again = load_description(response.get_data(as_text=True))
     assert again.data == load_description(sample).data
 
@@ -516,3 +516,35 @@ def test_a_value_the_reader_refuses_is_told_in_a_sentence_of_its_own(client):
     data = {"etape": "financement-previsionnel", "financements.__n": "1", "financements.0.debut": "2026-13"}
     page = unescape(client.post("/editor", data={**data, "aller": "financement-previsionnel"}).get_data(as_text=True))
     assert "Expected: a date, not '2026-13'" in page and "expected: a date" not in page
+
+
+ODD_VALUES = ["5", "true", "2024-01-01", "[1, 2]", "{a: 1}", "[[1]]", "null", "[]", "{}", "[{a: 1}]", "[{nom: X}]"]
+ODD_VALUES += ["-1", "1.5", "[true]", "[null]", "{nom: [1]}", "[{id: 5}]", "[{nom: {a: 1}}]", "[x, y]", "[{}]"]
+
+
+@pytest.mark.parametrize("key", PROJECT.keys)
+def test_no_value_of_any_shape_under_a_key_of_the_form_makes_it_fail(client, key):
+    """The operator's fuzzing of 2026-12-07: « q01: 2019 », « acteurs: 5 », « format: 3 »… each gave a 500
+    (426 of 3,978 requests). The form keeps such a value as it is and the check says what is wrong with it."""
+    for value in ODD_VALUES:
+        state = f"nom: Pôle\n{key}: {value}\n"
+        for action in ({"aller": "fin"}, {"aller": "acteurs-impliques"}, {"telecharger": "1"}):
+            response = client.post("/editeur", data={"etat": state, **action})
+            assert response.status_code in (200, 400), (state, action, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("given", "plain", "whole"),
+    [
+        ("cœur-solidaire", 'filename="coeur-solidaire.yaml"', "filename*=UTF-8''c%C5%93ur-solidaire.yaml"),
+        ("pôle", 'filename="pole.yaml"', "filename*=UTF-8''p%C3%B4le.yaml"),
+        ('a"b\r\nX-Evil: 1', 'filename="a_b_X-Evil: 1.yaml"', None),  # the form's line break is one: \n
+    ],
+)
+def test_the_downloaded_files_name_is_the_id_given_in_a_header_a_server_can_send(client, given, plain, whole):
+    """An id typed with « œ » made the server fail (a header is Latin-1), one with a line break too."""
+    response = client.post("/editeur", data={"etape": "debut", "id": given, "nom": "x", "telecharger": "1"})
+    disposition = response.headers["Content-Disposition"]
+    assert response.status_code == 200 and disposition.isascii() and "\r" not in disposition and "\n" not in disposition
+    assert plain in disposition
+    assert disposition == f"attachment; {plain}" + (f"; {whole}" if whole else "")

@@ -190,13 +190,13 @@ def test_report_downloads_resend_the_description(client):
     ):
         response = client.post("/valider", data={"texte": text, "nom": "tiers.yaml", "rapport": form})
         assert response.status_code == 200 and response.mimetype == media_type
-        assert response.headers["Content-Disposition"] == f"attachment; filename=tiers-rapport.{suffix}"
+        assert response.headers["Content-Disposition"] == f'attachment; filename="tiers-rapport.{suffix}"'
     assert client.post("/valider", data={"texte": text, "rapport": "pdf"}).status_code == 400
 
 
 def test_blank_templates_download_in_each_language_and_maturity(client):
     french = client.get("/valider/modele.yaml?maturite=emergent")
-    assert french.headers["Content-Disposition"] == "attachment; filename=mon-ptce.yaml"
+    assert french.headers["Content-Disposition"] == 'attachment; filename="mon-ptce.yaml"'
     assert "maturite: emergent" in french.get_data(as_text=True)
     english = client.get("/validate/template.yaml?maturite=etabli")
     assert "maturite: etabli" in english.get_data(as_text=True) and "TO COMPLETE" in english.get_data(as_text=True)

@@ -21,6 +21,7 @@ from ..i18n import LANGUAGES
 from ..validation import Unreadable
 from .cache import dossier_turn, pdf_in_own_process
 from .editor import in_form_report
+from .headers import set_download_name
 from .i18n import current_lang
 from .site import get_site
 from .submission import form_fields, read_submission
@@ -67,8 +68,7 @@ def _dossier(fmt: str, lang: str, *, form_words: bool, comparison: bool) -> Resp
     )
     response = Response(body, mimetype=MEDIA_TYPES[fmt])
     stem = (description.data.get("id") or "dossier").strip() or "dossier"
-    response.headers.set("Content-Disposition", "attachment", filename=f"{stem}-dossier.{fmt}")
-    return response
+    return set_download_name(response, f"{stem}-dossier.{fmt}")
 
 
 def _with_comparison(form) -> bool:

@@ -44,6 +44,7 @@ from ..yamlstrict import load_yaml
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
 from .editor_keys import FIX_FIELD, fix_key, unknown_key
 from .editor_words import field_label, in_form_words, step_label
+from .headers import set_download_name
 from .i18n import route_lang
 from .submission import form_fields, limit_megabytes, read_submission
 from .validator import DOSSIER_ROUTE, grid_links
@@ -196,8 +197,7 @@ def _download(data: dict, lang: str) -> Response:
     """The description as a YAML file, its entries' titles in the carrier's language (its keys are French)."""
     response = Response(data_to_yaml(data, lang), mimetype="application/yaml")
     name = f"{data.get('id') or 'mon-ptce'}.yaml"
-    response.headers.set("Content-Disposition", "attachment", filename=name)
-    return response
+    return set_download_name(response, name)
 
 
 # --- checking and drawing a step ---------------------------------------------------------
@@ -306,7 +306,7 @@ def _names(data: dict, key: str, lang: str) -> dict[str, str]:
     name as its legend calls it (« Acteur 4 (sans nom) »), not by the id the editor may have made for it."""
     return {
         item["id"]: item.get("nom") or unnamed_item(f"item.projet.{key}", n, lang)
-        for n, item in enumerate(data.get(key) or [], start=1)
+        for n, item in enumerate(data.get(key) if isinstance(data.get(key), list) else [], start=1)
         if isinstance(item, dict) and item.get("id")
     }
 

@@ -137,14 +137,24 @@ def _label(spec: NodeSpec, key: str, lang: str) -> str:
     return t(f"field.{spec.name}.{key}", lang)
 
 
+def _misfits(kind: str, value) -> bool:
+    """Whether the form has no control for ``value`` of a key of ``kind``: a block for one value, or one
+    value for a list of items (« acteurs: 5 ») or a block (the loader tells what is wrong with it)."""
+    if kind == Kind.OBJECTS:
+        return value is not None and not isinstance(value, list)
+    if kind in (Kind.NEST, Kind.OBJECT):
+        return value is not None and not isinstance(value, Mapping)
+    return _is_block(value)
+
+
 def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict) -> Control:
     lang, grid = context["lang"], context["grid"]
     kind = spec_field.kind
     if kind == Kind.ANSWER:
         return _answer_control(spec_field.key, value, name, context)
     control = Control(name, spec_field.key, _label(spec, spec_field.key, lang), "text", _as_text(value))
-    if kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and _is_block(value):
-        control.widget, control.value = "kept", _summary(value)  # a block the form cannot edit: kept as it is
+    if _misfits(kind, value):
+        control.widget, control.value = "kept", _summary(value)  # a value the form cannot edit: kept as it is
         control.hint = t("editor.hint_kept", lang)
         return control
     if kind in (Kind.OBJECTS,):
@@ -416,7 +426,7 @@ def ensure_ids(data: dict, *, project: bool = True, unnamed: bool = True) -> dic
     if project and not out.get("id"):
         out["id"] = slugify(str(out.get("nom") or "")) or "mon-ptce"
     for key in _NAMED_ITEMS:  # actors and groups: each list its own ids (their IRIs are apart)
-        if out.get(key):
+        if isinstance(out.get(key), list) and out[key]:  # not a list (« acteurs: 5 »): the loader says so
             out[key] = _items_with_ids(out[key], SPECS[key].segment, unnamed)
     return out
 

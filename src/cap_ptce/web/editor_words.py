@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..dossier.model import FACTS_BLOCK
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..project.schema import PROJECT, SECTIONS, SPECS, Field, Kind, NodeSpec
 from .editor_form import START_KEYS
 
@@ -58,10 +58,19 @@ def field_label(path: tuple, lang: str) -> str | None:
         spec_field = spec.field(part) if spec is not None else None
         if spec_field is None:
             return None
-        words.append(t(f"field.{spec.name}.{part}", lang))
+        if spec is PROJECT and _QUESTION.fullmatch(part):  # a question's answer: its box, as the form calls it
+            words.append(t("editor.answer_label", lang, number=int(part[1:])))
+        elif (label := _message_or_none(f"field.{spec.name}.{part}", lang)) is not None:
+            words.append(label)
+        else:  # a key the form shows in no field (format)
+            return None
         item = t(f"item.{spec.name}.{part}", lang) if spec_field.kind == Kind.OBJECTS else None
         spec = SPECS.get(spec_field.arg) if spec_field.kind in _NESTED else None
     return " › ".join(words) or None
+
+
+def _message_or_none(key: str, lang: str) -> str | None:
+    return t(key, lang) if key in catalogue() else None
 
 
 def in_form_words(text: str, path: tuple, step: str, grid, lang: str, value: str | None = None) -> str:

@@ -24,6 +24,7 @@ from ..validation import Unreadable, validate_description
 from ..validation.render import render
 from ..validation.report import GENERAL
 from . import links
+from .headers import set_download_name
 from .i18n import route_lang
 from .submission import Submission, form_fields, limit_megabytes, read_submission
 
@@ -109,9 +110,7 @@ def _download(report, wanted: str) -> Response:
 
 
 def _attachment(text: str, media_type: str, filename: str) -> Response:
-    response = Response(text, mimetype=media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
+    return set_download_name(Response(text, mimetype=media_type), filename)
 
 
 def _page(
