@@ -291,6 +291,25 @@ def test_turtle_with_a_triple_outside_the_format_is_refused():
     assert caught.value.key == "http://example.org/unknown"
 
 
+def test_a_relative_iri_is_refused_by_name_never_resolved_against_the_machines_folder_nor_dropped(tmp_path):
+    """An operator's finding of 2026-12-07: <site-relatif> in Turtle became file:///the/server's/folder/site-relatif
+    in the dossier; in JSON-LD, the site's address was dropped without a word."""
+    from cap_ptce.project import convert
+
+    site = "https://batir-circulaire.example.org/"
+    source = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "batir-circulaire-lyon.yaml"
+    for fmt, relative in (("turtle", "<site-relatif>"), ("json-ld", '"site-relatif"')):
+        text = convert(source, fmt)
+        whole = f"<{site}>" if fmt == "turtle" else f'"{site}"'
+        assert whole in text
+        with pytest.raises(RdfSyntaxError) as caught:
+            load_description(text.replace(whole, relative), format=fmt)
+        assert "<site-relatif>" in caught.value.message and "file:" not in str(caught.value)
+        assert str(Path.cwd()) not in str(caught.value) and "@base" in caught.value.hint
+    based = "@base <https://exemple.org/> .\n" + convert(source, "turtle").replace(f"<{site}>", "<site-relatif>")
+    assert "https://exemple.org/site-relatif" in load_description(based, format="turtle").data["site_web"]
+
+
 def test_turtle_must_describe_exactly_one_project():
     two = (
         "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"

@@ -157,7 +157,7 @@ def _parse_turtle(text: str, source: str) -> Graph:
     if format_of(text) == "xml":
         raise _xml_refused(source)
     try:
-        return Graph().parse(data=text, format="turtle")
+        graph = Graph().parse(data=text, format="turtle", publicID=_RELATIVE)
     except Exception as exc:  # rdflib raises many types for bad syntax
         if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
             raise _long_number(text, source) from exc  # Python's own words would advise a change to Python
@@ -170,6 +170,31 @@ def _parse_turtle(text: str, source: str) -> Graph:
             column=column,
             hint="vérifier la syntaxe à cet endroit / check the syntax at that place",
         ) from exc
+    _refuse_relative_iris(graph, source)
+    return graph
+
+
+# The base of what a description's Turtle and JSON-LD do not give one: without it, rdflib resolves a relative
+# IRI of Turtle against the folder the program runs in (file:///srv/…, the machine's path in the dossier and
+# the messages) and drops one of JSON-LD. No IRI of a description is under this name (.invalid).
+_RELATIVE = "https://iri-relative.invalid/"
+
+
+def _refuse_relative_iris(graph: Graph, source: str) -> None:
+    """A relative IRI (« <site-relatif> », « "site_web": "site-relatif" », with no base) names nothing a reader can
+    find: said, neither kept nor dropped."""
+    relative = sorted(
+        {str(term)[len(_RELATIVE) :] for triple in graph for term in triple if str(term).startswith(_RELATIVE)}
+    )
+    if relative:
+        shown = ", ".join(f"<{iri}>" for iri in relative[:3]) + (" …" if len(relative) > 3 else "")
+        raise RdfSyntaxError(
+            f"IRI relative(s) {shown} : une description ne donne que des IRI entières / relative IRI(s) {shown}: "
+            "a description gives whole IRIs only",
+            source=source,
+            hint="écrire l'IRI entière (https://…), ou déclarer @base / write the whole IRI (https://…), or "
+            "declare @base",
+        )
 
 
 def _long_number(text: str, source: str) -> RdfSyntaxError:
@@ -206,11 +231,12 @@ def _parse_jsonld_text(text: str, source: str) -> Graph:
     try:
         if isinstance(document, list) or "@context" not in document:
             document = {"@context": context(), "@graph": document if isinstance(document, list) else [document]}
-        to_rdf(document, graph)
+        to_rdf(document, graph, base=_RELATIVE)  # without a base, it drops a relative IRI without a word
     except Exception as exc:  # the JSON-LD processor raises plain exceptions
         raise RdfSyntaxError(
             f"JSON-LD illisible / unreadable JSON-LD: {exc}", source=source, hint="voir / see docs/project-format.md"
         ) from exc
+    _refuse_relative_iris(graph, source)
     return graph
 
 
