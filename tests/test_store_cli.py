@@ -188,6 +188,34 @@ def test_serve_logs_no_step_of_weasyprint_for_each_pdf(capfd):
     assert "still said" in err and "weasyprint" not in err  # seven INFO lines per PDF before
 
 
+def test_serve_logs_each_message_on_one_line_whatever_a_client_sent(capfd):
+    """An operator's finding of 2026-12-07: a Turtle IRI holding a line break made a line of its own in the log,
+    « 2026-12-07 01:00:00,000 ERROR forged »; the path of a request can hold one too (%0A)."""
+    import logging
+
+    from cap_ptce.cli.kb import configure_logging
+
+    root = logging.getLogger()
+    before = (root.level, list(root.handlers))
+    root.handlers = []
+    try:
+        configure_logging()
+        log = logging.getLogger("cap_ptce.web.errors")
+        log.error("unexpected error on %s %s", "GET", "/a\n2026-12-07 01:00:00,000 ERROR forged\r\u2028x")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            log.exception("with its traceback")
+    finally:
+        root.setLevel(before[0])
+        root.handlers = before[1]
+    lines = capfd.readouterr().err.splitlines()
+    [said] = [line for line in lines if "unexpected error" in line]
+    assert said.endswith("/a\\n2026-12-07 01:00:00,000 ERROR forged\\r\\u2028x")
+    assert not any(line.startswith("2026-12-07 01:00:00,000 ERROR forged") for line in lines)
+    assert "Traceback (most recent call last):" in lines  # a traceback keeps its lines
+
+
 def at_a_terminal(*args: str, answer: bytes = b"") -> tuple[int, str, str]:
     """Run cap-ptce with its standard input and error on a terminal (a pseudo-terminal), its output in a pipe;
     ``answer`` is typed once the command asks (its question ends in ": ")."""

@@ -231,6 +231,9 @@ def test_nothing_sent_is_logged(client, caplog):
     with caplog.at_level("DEBUG"):
         client.post("/valider", data={"texte": f'id: x\nnom: "{secret}"\n'})
         client.post("/valider", data={"texte": f'nmo: "{secret}"\n'}, headers={"Accept": "application/json"})
+        # an IRI that rdflib finds odd: it warned with the IRI itself (an operator's finding of 2026-12-07)
+        turtle = f"@prefix schema: <https://schema.org/> .\n<https://x.example/{secret} rue 12> schema:name 'x' .\n"
+        client.post("/valider", data={"texte": turtle, "nom": "p.ttl"}, headers={"Accept": "application/json"})
     assert secret not in caplog.text
 
 

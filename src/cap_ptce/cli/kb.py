@@ -252,10 +252,32 @@ _CHATTY_LOGGERS = ("weasyprint", "fontTools")
 
 
 def configure_logging() -> None:
-    """What ``cap-ptce serve`` prints: our INFO lines (start, requests refused, pages drawn), libraries' warnings."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """What ``cap-ptce serve`` prints: our INFO lines (start, requests refused, pages drawn), libraries' warnings;
+    each message on one line."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     for name in _CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class OneLineFormatter(logging.Formatter):
+    """A message's line breaks and other control characters written out (``\\n``): a path a client sent
+    (``/a%0A2026-12-07 … ERROR forged``) cannot make a line of the log that the server did not write. A
+    traceback after the message keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        record.message = record.message.translate(_CONTROLS)
+        return super().formatMessage(record)
+
+
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, 0x85)} | {
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x09: "\\t",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def both(key: str, **params) -> str:

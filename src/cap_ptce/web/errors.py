@@ -144,7 +144,10 @@ def _unexpected(exc: Exception) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers that give every error the one shape."""
+    """Register the handlers that give every error the one shape; keep what a visitor sends out of the log."""
+    # rdflib warns of a term it finds odd with the term itself: a carrier's uploaded IRI, whole, in the server's
+    # log (« <…jean.dupont@example.org> does not look like a valid URI »), which keeps nothing a visitor sends
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
     app.register_error_handler(errors.CapPtceError, _library_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
