@@ -188,6 +188,35 @@ def test_a_bad_base_iri_is_refused(tmp_path, capsys, base):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_description_outside_the_sites_base_is_refused_by_its_file(tmp_path, capsys):
+    """A publisher's finding of 2026-12-07: Turtle converted under the default base was published under
+    another one with no page, dead links in the explorer and two counts of the corpus."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(data_dir("corpus") / "tiers-lieu-gueret.yaml", corpus)
+    assert main(["convert", str(data_dir("corpus") / "pole-saveurs-somme.yaml"), "--to", "turtle"]) == 0
+    (corpus / "saveurs.ttl").write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["publish", str(tmp_path / "site"), "--base-iri", BASE, "--corpus", str(corpus)]) == 2
+    err = capsys.readouterr().err
+    assert "saveurs.ttl: décrit <https://w3id.org/cap-ptce/projet/pole-saveurs-somme>, hors de la base" in err
+    assert "cap-ptce convert FICHIER --to yaml" in err and not (tmp_path / "site").exists()
+
+
+def test_a_project_of_the_corpus_that_the_register_describes_names_both_files(tmp_path, capsys):
+    """The register's file failed with « déjà décrit par mine.yaml », without its own name."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (data_dir("corpus") / "tiers-lieu-gueret.yaml").read_text(encoding="utf-8")
+    (corpus / "mine.yaml").write_text(re.sub(r"(?m)^id: .*$", "id: echobat", text), encoding="utf-8")
+    assert main(["publish", str(tmp_path / "site"), "--corpus", str(corpus)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "registre/echobat.yaml: le projet <https://w3id.org/cap-ptce/projet/echobat> est déjà décrit par mine.yaml"
+        in err
+    )
+    assert "puis --store STORE" not in err  # publish takes no store
+
+
 VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 

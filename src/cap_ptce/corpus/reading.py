@@ -149,10 +149,23 @@ def graph_iri_for(project_iri: str) -> str:
 
 
 def default_loader(path: Path, *, base: str | None = None) -> Any:
-    """The description format's loader, minting project IRIs under ``base`` (the deployment's BASE_IRI)."""
+    """The description format's loader, minting project IRIs under ``base`` (the deployment's BASE_IRI); with
+    ``base``, a Turtle or JSON-LD description, which names its project itself, must name it under ``base``."""
     from ..project import load_description  # late: that module loads rdflib and the grid
 
-    return load_description(path, base=base) if base else load_description(path)
+    if not base:
+        return load_description(path)
+    description = load_description(path, base=base)
+    home = base.rstrip("/") + "/projet/"
+    if not str(description.iri).startswith(home):
+        raise InputFileError(
+            f"décrit <{description.iri}>, hors de la base du site {home} : ni page ni lien n'y mèneraient"
+            f" / describes <{description.iri}>, outside the site's base {home}: no page nor link would lead to it",
+            source=path.name,
+            hint="la donner en YAML, dont l'IRI suit la base du site : cap-ptce convert FICHIER --to yaml / give it "
+            "in YAML, whose IRI follows the site's base: cap-ptce convert FILE --to yaml",
+        )
+    return description
 
 
 class DescriptionValidator:

@@ -67,7 +67,8 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
 
 
 def _loaded_whole(kb: KnowledgeBase, report: LoadReport) -> None:
-    """When a file of the load failed: close ``kb``, and raise every such file together (an InputFileError each)."""
+    """When a file of the load failed: close ``kb``, and raise every such file together (an InputFileError each,
+    named by its file: « registre/echobat.yaml », whose project a corpus's file named again)."""
     failed = report.by_status("failed")
     if not failed:
         return
@@ -75,12 +76,17 @@ def _loaded_whole(kb: KnowledgeBase, report: LoadReport) -> None:
     hint = (
         "un fichier qui ne peut pas être lu serait laissé de côté, et chaque chiffre compterait sans lui : "
         "corrigez-le (« cap-ptce validate FICHIER ») ; pour interroger ou servir les autres en attendant, "
-        "« cap-ptce load DOSSIER --store STORE » les charge et nomme ceux en échec, puis --store STORE / "
-        "a file that cannot be read would be left out, and every figure would count without it: fix it "
-        "(`cap-ptce validate FILE`); to query or serve the others meanwhile, `cap-ptce load FOLDER --store "
-        "STORE` loads them and names those that failed, then --store STORE"
+        "« cap-ptce load DOSSIER --store STORE » les charge et nomme ceux en échec, et « cap-ptce serve "
+        "--store STORE » les sert / a file that cannot be read would be left out, and every figure would count "
+        "without it: fix it (`cap-ptce validate FILE`); to query or serve the others meanwhile, `cap-ptce load "
+        "FOLDER --store STORE` loads them and names those that failed, and `cap-ptce serve --store STORE` "
+        "serves them"
     )
-    errors = [
-        InputFileError(outcome.error or outcome.source, hint=None if n else hint) for n, outcome in enumerate(failed)
-    ]
+    errors = [InputFileError(_named(outcome), hint=None if n else hint) for n, outcome in enumerate(failed)]
     raise together(errors)
+
+
+def _named(outcome) -> str:
+    """A failed file's error, after its name (the loader's own errors give it; a project described twice not)."""
+    error = outcome.error or ""
+    return error if error.startswith(f"{outcome.source}:") else f"{outcome.source}: {error}".rstrip(": ")
