@@ -467,6 +467,30 @@ def test_downloads_are_kept_on_disk_and_their_folder_goes_with_the_site(tmp_path
         assert any(path.read_bytes() == body for path in site._downloads._folder.iterdir())
 
 
+def test_a_download_asked_for_by_many_at_once_is_made_once():
+    """An operator's finding of 2026-12-07: 32 first requests at once for one download wrote 32 copies (156 MB),
+    and the server kept the 1.1 GB the making took."""
+    import threading
+    import time
+
+    from cap_ptce.web.spool import SpooledFiles
+
+    spool, made, bodies = SpooledFiles(), [], []
+
+    def make() -> bytes:
+        made.append(1)
+        time.sleep(0.2)  # long enough for every other request to come meanwhile
+        return b"dataset"
+
+    threads = [threading.Thread(target=lambda: bodies.append(spool.get("nq", make))) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == [1] and bodies == [b"dataset"] * 16
+    assert [path.read_bytes() for path in spool._folder.iterdir()] == [b"dataset"]
+
+
 def test_only_the_last_project_graphs_read_are_kept_in_memory():
     from cap_ptce.web import corpus
     from cap_ptce.web.site import PROJECT_GRAPHS, get_site
