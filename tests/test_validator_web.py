@@ -181,6 +181,32 @@ def test_a_missing_answer_is_said_where_it_goes_and_marks_no_line_of_another_que
     assert "<mark>q05: &#34;&#34;</mark>" in goals[: goals.index("</section>")]  # its own key: at fault
 
 
+@pytest.mark.parametrize("route", ["/valider", "/editeur"])
+def test_checks_have_their_own_turns_and_pages_and_the_endpoint_keep_theirs(app, client, route, monkeypatch):
+    """An operator's attack of 2026-12-07: 16 addresses posting the largest description allowed, 8 at a time,
+    held every thread (a page took 43 s, a small check 51 s), and the server kept the 1.1 GB the checks took.
+    A description sent waits for one of the checks' turns (CHECKS), then 503."""
+    from cap_ptce.web import editor, validator
+
+    checks = app.extensions["cap_ptce.checks"]
+    held = [checks.slots.acquire(timeout=1) for _ in range(int(app.config["CHECKS"]))]
+    monkeypatch.setattr(checks, "wait", 0.2)
+    checked = []
+    monkeypatch.setattr(validator, "check_submission", lambda *a: checked.append(1))
+    monkeypatch.setattr(editor, "_check", lambda *a: checked.append(1))
+    data = {"texte": SAMPLE.read_text(encoding="utf-8"), "etat": SAMPLE.read_text(encoding="utf-8"), "aller": "fin"}
+    try:
+        busy = client.post(route, data=data, headers={"Accept": "application/json"})
+        assert busy.status_code == 503 and "Retry-After" in busy.headers and checked == []
+        assert "vérifications" in busy.get_json()["message"]
+        assert client.get("/projet/tiers-lieu-gueret.fr.html?x=1").status_code == 200  # the pages' turns
+    finally:
+        for _ in held:
+            checks.slots.release()
+    monkeypatch.undo()
+    assert client.post(route, data=data).status_code == 200  # a turn free again: checked
+
+
 def test_report_downloads_resend_the_description(client):
     text = SAMPLE.read_text(encoding="utf-8")
     for form, media_type, suffix in (

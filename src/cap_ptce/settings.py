@@ -187,6 +187,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Dossiers of descriptions sent (POST /dossier) made at once, apart from the pages' turns (RENDERS): a request waits for its turn (RENDER_WAIT, then 503) before its description is read; each PDF is drawn by a process of its own.",
     ),
     Setting(
+        "CHECKS",
+        2,
+        int,
+        "Descriptions sent checked at once (POST /valider and each step of the form, POST /editeur), apart from the pages' and the dossiers' turns: a request waits for its turn (RENDER_WAIT, then 503) before its description is read; the largest a request allows takes about a second and a hundred megabytes.",
+    ),
+    Setting(
         "DOSSIER_TIMEOUT",
         60.0,
         float,

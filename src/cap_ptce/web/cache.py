@@ -37,6 +37,7 @@ __all__ = [
     "limited",
     "under_limit",
     "dossier_turn",
+    "check_turn",
     "pdf_in_own_process",
 ]
 
@@ -137,10 +138,12 @@ class _Renders:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its limits on documents drawn at once: the pages', and the dossiers' of descriptions sent."""
+    """Give the app its limits on documents drawn at once: the pages', and the checks' and the dossiers' of
+    descriptions sent."""
     wait = float(app.config["RENDER_WAIT"])
     app.extensions["cap_ptce.renders"] = _Renders(int(app.config["RENDERS"]), wait)
     app.extensions["cap_ptce.dossiers"] = _Renders(int(app.config["DOSSIERS"]), wait, ("dossiers", "dossiers"))
+    app.extensions["cap_ptce.checks"] = _Renders(int(app.config["CHECKS"]), wait, ("vérifications", "checks"))
 
 
 def cached(cache: DocumentCache, key: str, draw: Callable[[], Response], *, limit: bool = True) -> Response:
@@ -173,6 +176,14 @@ def dossier_turn(work: Callable[[], T]) -> T:
     apart from the pages': a crowd asking for the largest dossiers never holds a page's turn."""
     dossiers: _Renders = current_app.extensions["cap_ptce.dossiers"]
     return dossiers.draw(work)
+
+
+def check_turn(work: Callable[[], T]) -> T:
+    """``work`` (a description sent, read and checked: the validator's, a step of the form's) in one of the checks'
+    turns, apart from the pages' and the dossiers': 16 addresses posting the largest description allowed, 8 at a
+    time, held every thread (a page took 43 s), and the server kept the 1.1 GB their checks took."""
+    checks: _Renders = current_app.extensions["cap_ptce.checks"]
+    return checks.draw(work)
 
 
 def pdf_in_own_process(html: str) -> bytes:

@@ -41,6 +41,7 @@ from ..rdf.namespaces import PREFIXES
 from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL, Report
 from ..yamlstrict import load_yaml
+from .cache import check_turn
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
 from .editor_keys import FIX_FIELD, fix_key, unknown_key
 from .editor_words import field_label, in_form_words, step_label
@@ -75,8 +76,12 @@ def start() -> str:
 @bp.post(ROUTES["fr"])
 @bp.post(ROUTES["en"])
 def step() -> Response | str | tuple[str, int]:
-    """Take the step that was shown, then show the one asked for (or download the description)."""
-    lang = route_lang(ROUTES)
+    """Take the step that was shown, then show the one asked for (or download the description); in one of the
+    checks' turns (CHECKS): each step checks the description."""
+    return check_turn(lambda: _step(route_lang(ROUTES)))
+
+
+def _step(lang: str) -> Response | str | tuple[str, int]:
     form = form_fields()[0]
     if form.get("ouvrir") is not None:
         return _open(lang)

@@ -24,6 +24,7 @@ from ..validation import Unreadable, validate_description
 from ..validation.render import render
 from ..validation.report import GENERAL
 from . import links
+from .cache import check_turn
 from .headers import set_download_name
 from .i18n import route_lang
 from .submission import Submission, form_fields, limit_megabytes, read_submission
@@ -64,8 +65,12 @@ def form() -> str:
 @bp.post(ROUTES["fr"])
 @bp.post(ROUTES["en"])
 def check() -> Response | str:
-    """Validate what was sent: the report as a page, as JSON (by ``Accept``), or as a download."""
-    lang = route_lang(ROUTES)
+    """Validate what was sent: the report as a page, as JSON (by ``Accept``), or as a download; in one of the
+    checks' turns (CHECKS)."""
+    return check_turn(lambda: _check(route_lang(ROUTES)))
+
+
+def _check(lang: str) -> Response | str:
     try:
         submission = read_submission()
     except InputError as exc:  # nothing sent: said on the form itself, where the visitor is
