@@ -181,7 +181,17 @@ def test_a_folder_of_someone_else_is_never_overwritten(tmp_path, capsys):
     assert (tmp_path / "thesis.tex").read_text() == "precious"
 
 
-@pytest.mark.parametrize("base", ["ftp://example.org/", "https:///no-host/", "cap-ptce/", "https://example.org/?q#f"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        "ftp://example.org/",
+        "https:///no-host/",
+        "cap-ptce/",
+        "https://example.org/?q#f",
+        "https://example.org/données/",  # a publisher's of 2026-12-07: raw UTF-8 in nginx's Location
+        "https://example.org/donn%C3%A9es/",
+    ],
+)
 def test_a_bad_base_iri_is_refused(tmp_path, capsys, base):
     assert main(["publish", str(tmp_path / "out"), "--base-iri", base]) == 2
     assert "--base-iri" in capsys.readouterr().err

@@ -40,3 +40,15 @@ def test_every_page_of_the_static_copy_is_in_the_sitemap_and_each_listed_page_an
     client = app.test_client()
     for path in sorted(listed)[:40] + [links.html_document(p, "en") for p in ROUTED_PAGES]:
         assert client.get(path).status_code == 200, path
+
+
+def test_a_base_with_an_accent_is_written_as_a_url_in_the_sitemap_and_the_link_header():
+    """A publisher's finding of 2026-12-07: « /données/ » raw in <loc>, and as one Latin-1 byte in Link."""
+    from cap_ptce.web import create_app
+
+    client = create_app({"TESTING": True, "BASE_IRI": "https://observatoire.example/données/"}).test_client()
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "<loc>https://observatoire.example/donn%C3%A9es/index.fr.html</loc>" in sitemap and "données" not in sitemap
+    link = client.get("/projet/tiers-lieu-gueret.ttl").headers["Link"]
+    assert link.startswith('<https://observatoire.example/donn%C3%A9es/projet/tiers-lieu-gueret>; rel="describes"')
+    assert link.isascii()

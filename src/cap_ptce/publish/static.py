@@ -45,12 +45,21 @@ class PublishReport:
 
 
 def check_base(base_iri: str) -> str:
-    """An http(s) IRI with a host, given its final slash (as the knowledge base does)."""
+    """An http(s) IRI with a host and a path in ASCII, given its final slash (as the knowledge base does)."""
     parts = urlsplit(base_iri)
     if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
         raise ParameterError(
             f"--base-iri {base_iri!r} : il faut une IRI http(s) / an http(s) IRI is needed",
             hint="par exemple / for example https://w3id.org/cap-ptce/",
+        )
+    if not parts.path.isascii() or "%" in parts.path:
+        # nginx and Apache match the path decoded and send it back as it is: « Location: /données/… » in raw
+        # UTF-8, which no header may carry; the site's folders would bear the name both ways
+        raise ParameterError(
+            f"--base-iri {base_iri!r} : le chemin d'un site statique s'écrit en ASCII / the path of a static site "
+            "is written in ASCII",
+            hint="sans accent ni %, par exemple / without accents nor %, for example "
+            f"{parts.scheme}://{parts.netloc}/donnees/",
         )
     return base_iri.rstrip("/") + "/"
 

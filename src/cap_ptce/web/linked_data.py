@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Response, g, redirect, request
 from werkzeug.exceptions import NotAcceptable
+from werkzeug.urls import iri_to_uri
 
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES
@@ -99,7 +100,7 @@ def _add_links(response: Response, resource: Resource, *, document: bool) -> Non
         if doc != here
     ]
     if document and resource.iri is not None:
-        entries.insert(0, (str(resource.iri), "describes", None, None))  # RFC 6892
+        entries.insert(0, (iri_to_uri(str(resource.iri)), "describes", None, None))  # RFC 6892; a header is ASCII
     response.headers["Link"] = link_header(entries)
 
 

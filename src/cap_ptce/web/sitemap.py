@@ -13,6 +13,7 @@ from datetime import date
 from xml.sax.saxutils import quoteattr
 
 from rdflib import URIRef
+from werkzeug.urls import iri_to_uri
 
 from ..i18n import LANGUAGES
 from ..rdf.namespaces import BASE
@@ -33,7 +34,8 @@ def sitemap_xml(site: Site) -> bytes:
     ]
     # the explorer and the dashboards, an address per language, are one document per language like the others
     for path in sorted({*site.paths, ROUTES["fr"], DASHBOARD_ROUTES["fr"]}):
-        pages = {lang: base + links.html_document(path, lang) for lang in LANGUAGES}
+        # URLs, not IRIs: a base with an accent (/données/) is written /donn%C3%A9es/, as the protocol asks
+        pages = {lang: iri_to_uri(base + links.html_document(path, lang)) for lang in LANGUAGES}
         modified = dated(path).isoformat()
         for page in pages.values():
             lines.append(f"  <url><loc>{_text(page)}</loc><lastmod>{modified}</lastmod>")
