@@ -138,6 +138,16 @@ def test_the_static_site_names_its_base_and_no_live_endpoint(site, pages):
     assert all(not link.endswith("sparql") for page in pages.values() for link in page.links)
 
 
+def test_the_static_pages_promise_nothing_only_the_live_app_has(site):
+    """A publisher's finding of 2026-12-07: the dashboards said their queries open in the SPARQL editor, which
+    the static site has not, and the explorer offered a JSON version its host answers 404 for."""
+    dashboard = (site / "tableau-de-bord.fr.html").read_text(encoding="utf-8")
+    assert "éditeur SPARQL" not in dashboard and "ses chiffres sont dans le tableau à côté, et en CSV" in dashboard
+    explorer = (site / "explorateur.fr.html").read_text(encoding="utf-8")
+    assert "la version JSON demandent le serveur" in explorer and (site / "explorateur.csv").exists()
+    assert not (site / "explorateur.json").exists()
+
+
 def test_negotiation_rules_for_apache_and_nginx_are_written_for_the_base_path(site):
     htaccess = (site / ".htaccess").read_text(encoding="utf-8")
     assert "RewriteBase /cap-ptce/" in htaccess and "R=303" in htaccess
