@@ -393,6 +393,9 @@ def test_a_hosts_name_never_reaches_the_addresses_the_site_writes_once_its_addre
     assert "endpoint=https%3A%2F%2Fcap-ptce.example.org%2Ftableau-de-bord%2Fsparql%3Fregion%3D32" in moved.location
     page = client.get("/sparql", headers={"Accept": "text/html", "Host": "cap-ptce.example.org"})
     assert page.status_code == 200 and "https://cap-ptce.example.org/sparql" in page.get_data(as_text=True)
+    # a host name has no case (an operator's finding of 2026-12-07: 400 for the site's own name in capitals)
+    assert client.get("/sparql", headers={"Accept": "text/html", "Host": "CAP-PTCE.Example.ORG"}).status_code == 200
+    assert client.get("/sparql", headers={"Host": "EVIL.example"}).status_code == 400
 
 
 def test_a_page_drawn_for_one_host_is_never_served_to_another_with_its_address():

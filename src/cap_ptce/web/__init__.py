@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
     app.config["TRUSTED_HOSTS"] = links.trusted_hosts(app.config.get("SITE_URL"))
-    app.wsgi_app = refuse_long_negotiation_headers(app.wsgi_app)
+    app.wsgi_app = refuse_long_negotiation_headers(links.hosts_in_lower_case(app.wsgi_app))
     for name in _BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         if hasattr(module, "init_app"):

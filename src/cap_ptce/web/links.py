@@ -12,7 +12,16 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlsplit
 
-__all__ = ["relative", "html_document", "document", "base_iri", "public", "shared", "trusted_hosts"]
+__all__ = [
+    "relative",
+    "html_document",
+    "document",
+    "base_iri",
+    "public",
+    "shared",
+    "trusted_hosts",
+    "hosts_in_lower_case",
+]
 
 
 def base_iri(config) -> str:
@@ -57,6 +66,19 @@ def trusted_hosts(site_url: str | None) -> list[str] | None:
         return None
     host = urlsplit(site_url).hostname
     return [name for name in (host, "localhost", "127.0.0.1", "::1") if name]
+
+
+def hosts_in_lower_case(wsgi_app):
+    """``wsgi_app``, given the ``Host`` header in lower case: a host name has no case (RFC 4343), and the check
+    against SITE_URL's host (werkzeug's) tells « CAP-PTCE.EXAMPLE.ORG » from it."""
+
+    def lowered(environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if host and not host.islower():
+            environ["HTTP_HOST"] = host.lower()
+        return wsgi_app(environ, start_response)
+
+    return lowered
 
 
 def relative(from_path: str, to_path: str) -> str:
