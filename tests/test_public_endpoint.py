@@ -486,3 +486,40 @@ def test_a_crowd_on_project_pages_does_not_hold_up_the_endpoint(crowd_server):
         again = [visitor.get(f"{crowd_server.url}/projet/{p}.en.html", timeout=60) for p in projects[:50]]
     assert all(page.status_code == 200 for page in again)
     assert (time.monotonic() - started) / 50 < 0.2  # drawn once: now from memory
+
+
+@pytest.fixture(scope="module")
+def few_threads_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve-few-threads")
+    settings = ["SERVER_THREADS=2", f"IDLE_TIMEOUT={IDLE}", "WARM_PAGES=false"]
+    with cap_ptce_serve(tmp, *(arg for s in settings for arg in ("--set", s))) as live:
+        yield live
+
+
+def test_clients_that_never_read_their_downloads_hold_no_thread_past_the_idle_timeout(few_threads_server):
+    """An operator's attack of 2026-12-07: 4 addresses × 8 connections, each sending 20 pipelined requests for
+    the dataset's N-Quads and reading none: every page timed out for as long as they held on (6 minutes). A
+    thread writing to a client that reads nothing waits for room; the connection is now closed once it has
+    read nothing for IDLE_TIMEOUT, which frees the thread."""
+    base = few_threads_server.url
+    assert requests.get(base + "/telechargements/cap-ptce.nq", timeout=120).status_code == 200  # made once
+    pipelined = b"GET /telechargements/cap-ptce.nq HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 20
+    attackers = []
+    for index in range(2):  # as many as the server's threads
+        conn = socket.socket()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # reads nothing: the server's sends stall
+        conn.bind((f"127.0.5.{index + 1}", 0))
+        conn.connect(("127.0.0.1", few_threads_server.port))
+        conn.sendall(pipelined)
+        attackers.append(conn)
+    try:
+        time.sleep(1)  # both threads now wait for room to write
+        started = time.monotonic()
+        page = session_from("127.0.6.1").get(base + "/grille/question/q01.fr.html", timeout=60)
+        waited = time.monotonic() - started
+        assert page.status_code == 200
+        assert waited < IDLE + 8, f"a page waited {waited:.1f} s behind clients that read nothing"
+        assert all(closed_within(conn, IDLE + 8) is not None for conn in attackers)
+    finally:
+        for conn in attackers:
+            conn.close()

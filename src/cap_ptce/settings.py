@@ -166,7 +166,7 @@ SETTINGS: tuple[Setting, ...] = (
         "IDLE_TIMEOUT",
         10,
         int,
-        "Seconds cap-ptce serve keeps a connection open without a request (kept-alive or silent clients).",
+        "Seconds cap-ptce serve keeps a connection open without a request (kept-alive or silent clients), or whose client reads nothing of its answers.",
     ),
     Setting(
         "REQUEST_TIMEOUT",

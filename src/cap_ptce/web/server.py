@@ -187,13 +187,19 @@ class GuardedServer(TcpWSGIServer):
         return sum(not _closed_by_peer(channel) for channel in held) >= self.per_client
 
     def maintenance(self, now: float) -> None:
-        """Close idle connections (waitress's own rule), then those whose request is overdue."""
+        """Close idle connections (waitress's own rule), those whose request is overdue, and those whose client
+        has read nothing of its answers for IDLE_TIMEOUT: a thread writing to it waits for room (waitress keeps
+        16 MB of a connection's answers), and pipelined downloads that were never read held every thread (4
+        addresses × 8 connections: no page answered for 6 minutes). Closing it frees the thread."""
         super().maintenance(now)
         overdue = time.monotonic() - self.request_timeout
+        stalled = now - self.adj.channel_timeout  # waitress's own clock: time.time()
         for channel in list(self.active_channels.values()):
             request = channel.request
             if request is not None and getattr(request, "started", overdue) < overdue:
                 channel.will_close = True
+            if channel.total_outbufs_len and channel.last_activity < stalled:
+                channel.handle_close()
 
 
 def _closed_by_peer(channel) -> bool:
