@@ -395,3 +395,23 @@ def test_a_panic_the_worker_writes_is_the_querys_answer_not_its_memory():
     error = stopped_error(-signal.SIGABRT, EOFError(), 1024, worker.panic)
     assert isinstance(error, EngineFaultError) and "ORDER BY" in error.hint
     assert type(stopped_error(-signal.SIGABRT, EOFError(), 1024, None)).__name__ == "QueryMemoryError"
+
+
+def test_a_worker_stopped_at_its_memory_limit_is_one_line_of_the_log(caplog):
+    """An operator's finding of 2026-12-07: the line was written twice, then the engine's « skipping backtrace
+    printing to avoid potential recursion », which says nothing to an operator."""
+    import io as _io
+    from types import SimpleNamespace
+
+    from cap_ptce.sparql.pool import _relay_errors
+
+    said = (
+        b"memory allocation of 268435456 bytes failed\nmemory allocation of 1048576 bytes failed\n"
+        b"skipping backtrace printing to avoid potential recursion\n"
+    )
+    worker = SimpleNamespace(process=SimpleNamespace(stderr=_io.BytesIO(said), pid=22298), panic=None)
+    with caplog.at_level("WARNING", logger="cap_ptce.sparql.pool"):
+        _relay_errors(worker, 1024)
+    assert [record.getMessage() for record in caplog.records] == [
+        "query worker 22298 stopped at its memory limit (QUERY_MEMORY_MB, 1024 MiB): its query is answered 413"
+    ]

@@ -96,14 +96,15 @@ class _Worker:
 # What the engine writes on its standard error when an allocation fails past the cap, before it aborts.
 _ALLOCATION_FAILED = re.compile(r"^memory allocation of \d+ bytes failed")
 _PANICKED = re.compile(r"^thread .* panicked at ")  # a Rust panic: its message on the next line
-_BACKTRACE = re.compile(r"^(stack backtrace:|note: .*RUST_BACKTRACE|\s+\d+:|\s+at )")
+# and what the engine says when its allocator fails again while it stops (« skipping backtrace printing… »)
+_BACKTRACE = re.compile(r"^(stack backtrace:|note: .*RUST_BACKTRACE|\s+\d+:|\s+at |skipping backtrace printing)")
 
 
 def _relay_errors(worker: _Worker, memory_mib: int | None) -> None:
     """A worker's standard error into the server's log, a line each: the engine's abort at the memory cap said as
     what it is (the query is answered 413), its backtrace left out; a panic's message kept for the query's
     answer. Ends with the worker."""
-    process, panicking = worker.process, False
+    process, panicking, told_memory = worker.process, False, False
     for raw in process.stderr:
         line = raw.decode("utf-8", "replace").rstrip()
         if not line or _BACKTRACE.match(line):
@@ -112,11 +113,13 @@ def _relay_errors(worker: _Worker, memory_mib: int | None) -> None:
             worker.panic = line.strip()[:300]
         panicking = panicking or bool(_PANICKED.search(line))
         if _ALLOCATION_FAILED.match(line) and memory_mib:
-            log.warning(
-                "query worker %d stopped at its memory limit (QUERY_MEMORY_MB, %d MiB): its query is answered 413",
-                process.pid,
-                memory_mib,
-            )
+            if not told_memory:  # the engine says it again as it stops
+                log.warning(
+                    "query worker %d stopped at its memory limit (QUERY_MEMORY_MB, %d MiB): its query is answered 413",
+                    process.pid,
+                    memory_mib,
+                )
+            told_memory = True
             continue
         log.warning("query worker %d: %s", process.pid, line)
     process.stderr.close()
