@@ -544,6 +544,8 @@ CORRECT = {
         lambda data: data["structure_porteuse"].update(acteur="asso-essai"),
     ),
     "scic-sas-with-an-epci-member": change_actor("coop-essai", forme_juridique="SCIC SAS"),
+    # its SIREN is CA Amiens Métropole's: an EPCI is a public body (établissement public)
+    "an-epci-said-a-public-body": change_actor("agglo-essai", type=["etablissement-public"]),
     "scop-sarl": change_actor("coop-essai", categorie_juridique="5458", forme_juridique="SCOP SARL"),
     "written-forms-that-agree-with-the-category": both(
         change_actor("sas-essai", forme_juridique="SAS"),

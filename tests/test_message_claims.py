@@ -277,7 +277,8 @@ def siren_of_another_body(result, actor: dict) -> bool:
         is_it, sort, prefix = geo.commune(commune.group(1)).siren == siren, "collectivite-territoriale", "72"
     else:
         is_it, sort, prefix = geo.epci(siren) is not None and "(EPCI)" in result.message, "epci", "73"
-    other_kinds = kinds(actor) - {sort, "collectivite", "reseau", "autre"}
+    fitting = {sort, "collectivite", "reseau", "autre"} | ({"etablissement-public"} if sort == "epci" else set())
+    other_kinds = kinds(actor) - fitting
     other_category = bool(category(actor)) and not category(actor).startswith(prefix)
     return is_it and (bool(other_kinds) or other_category) and f"SIREN {siren}" in result.message
 

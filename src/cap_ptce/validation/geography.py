@@ -166,7 +166,8 @@ _NEUTRAL_KINDS = ("reseau", "autre")  # what any legal person may be besides
 # (the kinds a body of the COG is, the first two digits of the catégories juridiques it may have)
 _BODIES = {
     "commune": (("collectivite-territoriale",), ("72",)),  # 7210; Paris, a commune with a special status: 72
-    "epci": (("epci",), ("73",)),  # 7343 urban community … 7348 agglomeration community; an EPT: 73
+    # 7343 urban community … 7348 agglomeration community; an EPT: 73. An EPCI is a public body (établissement)
+    "epci": (("epci", "etablissement-public"), ("73",)),
     "MET69": (("epci", "collectivite-territoriale"), ("72", "73")),  # the Métropole de Lyon: an authority
 }
 
