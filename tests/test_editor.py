@@ -548,3 +548,15 @@ def test_the_downloaded_files_name_is_the_id_given_in_a_header_a_server_can_send
     assert response.status_code == 200 and disposition.isascii() and "\r" not in disposition and "\n" not in disposition
     assert plain in disposition
     assert disposition == f"attachment; {plain}" + (f"; {whole}" if whole else "")
+
+
+@pytest.mark.parametrize(
+    ("state", "kept"),
+    [("acteurs: 5", "acteurs: 5"), ("acteurs: [1, 2]", "  - 1\n  - 2"), ("gouvernance: 3", "gouvernance: 3")],
+)
+def test_a_value_the_form_has_no_control_for_is_downloaded_as_it_was(client, state, kept):
+    """Never lost: a value of another shape than its field's is kept as it is through every step and the
+    download (the actors' list given as one value came back empty, or as made-up actors)."""
+    for step in ("acteurs-impliques", "mode-gouvernance", "debut"):
+        data = {"etat": f"nom: Pôle\n{state}\n", "etape": step, "telecharger": "1"}
+        assert kept in client.post("/editeur", data=data).get_data(as_text=True), step

@@ -138,10 +138,11 @@ def _label(spec: NodeSpec, key: str, lang: str) -> str:
 
 
 def _misfits(kind: str, value) -> bool:
-    """Whether the form has no control for ``value`` of a key of ``kind``: a block for one value, or one
-    value for a list of items (« acteurs: 5 ») or a block (the loader tells what is wrong with it)."""
+    """Whether the form has no control for ``value`` of a key of ``kind``: a block for one value, or for a list
+    of items one value or a list of anything else (« acteurs: 5 », « acteurs: [1, 2] »), or for a block one value
+    (the loader tells what is wrong with it)."""
     if kind == Kind.OBJECTS:
-        return value is not None and not isinstance(value, list)
+        return value is not None and not (isinstance(value, list) and all(isinstance(v, Mapping) for v in value))
     if kind in (Kind.NEST, Kind.OBJECT):
         return value is not None and not isinstance(value, Mapping)
     return _is_block(value)
@@ -337,8 +338,8 @@ def read_fields(spec: NodeSpec, form: MultiDict, keys, prefix: str, data: dict) 
 def _read(spec_field: Field, form: MultiDict, name: str, old):
     kind = spec_field.kind
     checkboxes = kind in (Kind.CONCEPTS, Kind.CONCEPT_SET, Kind.ACTORS, Kind.MEMBERS)
-    if kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and (_is_block(old) or not _shown(form, name, checkboxes)):
-        return old  # a block the form does not edit, or a key this form did not show: kept as it was
+    if _misfits(kind, old) or kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and not _shown(form, name, checkboxes):
+        return old  # a value the form does not edit (its control says « kept »), or a key it did not show: as it was
     if kind == Kind.OBJECTS:
         inner = SPECS[spec_field.arg]
         count = _count(form.get(f"{name}.__n"))
@@ -439,7 +440,10 @@ def _items_with_ids(items, segment: str, unnamed: bool) -> list:
     taken: set[str] = set()
     found = []
     for n, item in enumerate(items, start=1):
-        item = dict(item) if isinstance(item, Mapping) else {}
+        if not isinstance(item, Mapping):  # « acteurs: [1, 2] »: kept as it is, for the loader to say what it is
+            found.append(item)
+            continue
+        item = dict(item)
         given = str(item.get("id") or "")
         if not given and not unnamed and not item.get("nom"):
             found.append(item)  # no name to make it from yet
