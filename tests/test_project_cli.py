@@ -89,3 +89,11 @@ def test_generate_refuses_a_negative_count(capsys, tmp_path: Path):
 def test_each_command_has_help_with_examples(capsys, command):
     code, out, _ = run(capsys, command, "--help")
     assert code == 0 and "Exemples / examples:" in out and f"cap-ptce {command}" in out
+
+
+@pytest.mark.parametrize("base", ["https://x.example/a b/", "ftp://x.example/", "https://x.example/?q"])
+def test_a_base_iri_setting_that_is_no_base_is_refused_by_name(capsys, monkeypatch, base):
+    """A carrier's finding of 2026-12-07: a space in CAP_PTCE_BASE_IRI gave a traceback of 131 lines."""
+    monkeypatch.setenv("CAP_PTCE_BASE_IRI", base)
+    code, out, err = run(capsys, "convert", str(SAMPLE), "--to", "turtle")
+    assert code == 2 and not out and "CAP_PTCE_BASE_IRI=" in err and "Traceback" not in err

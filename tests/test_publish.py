@@ -200,6 +200,7 @@ def test_a_folder_of_someone_else_is_never_overwritten(tmp_path, capsys):
         "https://example.org/?q#f",
         "https://example.org/données/",  # a publisher's of 2026-12-07: raw UTF-8 in nginx's Location
         "https://example.org/donn%C3%A9es/",
+        "https://example.org/o bs/",  # a traceback: every IRI minted under it was invalid
     ],
 )
 def test_a_bad_base_iri_is_refused(tmp_path, capsys, base):

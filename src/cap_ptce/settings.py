@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ParameterError
 
-__all__ = ["Setting", "SETTINGS", "defaults", "from_environ", "parse_setting"]
+__all__ = ["Setting", "SETTINGS", "base_iri", "defaults", "from_environ", "parse_setting"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,29 @@ def _bool(text: str) -> bool:
     raise ValueError(f"not a boolean: {text!r}")
 
 
+_NOT_IN_AN_IRI = set(' <>"{}|\\^`') | {chr(code) for code in range(0x20)} | {"\x7f"}
+
+
+def base_iri(text: str) -> str:
+    """An http(s) IRI with a host and no query or fragment, whose characters an IRI may hold (no space), given
+    its final slash: what project IRIs are minted under (« https://x.example/a b/ » made every one invalid)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("il faut une IRI http(s), sans ? ni # / an http(s) IRI is needed, without ? or #")
+    wrong = sorted(set(text.strip()) & _NOT_IN_AN_IRI)
+    if wrong:
+        shown = ", ".join(repr(char) for char in wrong)
+        raise ValueError(f"caractère(s) qu'une IRI ne contient pas / character(s) an IRI cannot hold: {shown}")
+    return text.strip().rstrip("/") + "/"
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "BASE_IRI",
         "https://w3id.org/cap-ptce/",
-        str,
+        base_iri,
         "Base IRI of the resources this server answers for; project IRIs are minted under it.",
     ),
     Setting(

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from ..errors import FolderInUseError, InputError, ParameterError
 from ..rdf.negotiation import representations
+from ..settings import base_iri as checked_base_iri
 from ..validation.processes import alive
 from .server_rules import apache_rules, nginx_rules
 from .static_rules import NOT_ACCEPTABLE_FILE, not_acceptable_text
@@ -46,12 +47,13 @@ class PublishReport:
 
 def check_base(base_iri: str) -> str:
     """An http(s) IRI with a host and a path in ASCII, given its final slash (as the knowledge base does)."""
-    parts = urlsplit(base_iri)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+    try:
+        base_iri = checked_base_iri(base_iri)
+    except ValueError as exc:
         raise ParameterError(
-            f"--base-iri {base_iri!r} : il faut une IRI http(s) / an http(s) IRI is needed",
-            hint="par exemple / for example https://w3id.org/cap-ptce/",
-        )
+            f"--base-iri {base_iri!r} : {exc}", hint="par exemple / for example https://w3id.org/cap-ptce/"
+        ) from None
+    parts = urlsplit(base_iri)
     if not parts.path.isascii() or "%" in parts.path:
         # nginx and Apache match the path decoded and send it back as it is: « Location: /données/… » in raw
         # UTF-8, which no header may carry; the site's folders would bear the name both ways
