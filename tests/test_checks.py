@@ -158,6 +158,25 @@ FAULTS = [
         False,
     ),
     Fault(
+        "an-agglomeration-community-given-a-community-of-communes-category",
+        change_actor("agglo-essai", categorie_juridique="7346"),  # CA Amiens Métropole's SIREN: 7348
+        ("SirenOfAnotherBody",),
+        "violation",
+        "celui de CA Amiens Métropole (EPCI), en contradiction avec la catégorie juridique 7346 (Communauté de "
+        "communes).",
+        ((AGGLO, "siren:"), (AGGLO, "categorie_juridique")),
+        False,
+    ),
+    Fault(
+        "an-association-given-the-metropole-de-lyons-siren",
+        change_actor("asso-essai", siren="200046977"),
+        ("SirenOfAnotherBody",),
+        "violation",
+        "celui de Métropole de Lyon (collectivité à statut particulier), en contradiction avec le type",
+        ((ASSO, "siren:"), (ASSO, "type:"), (ASSO, "categorie_juridique")),
+        False,
+    ),
+    Fault(
         "kind-contradicted-by-the-category",
         change_actor("agglo-essai", type="association"),
         # and its SIREN is CA Amiens Métropole's, which no association is

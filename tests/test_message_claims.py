@@ -270,16 +270,28 @@ def reversed_period(items) -> bool:
 
 def siren_of_another_body(result, actor: dict) -> bool:
     """The actor's SIREN is that of the commune (or EPCI) the message names, and its kinds or category say it is
-    another sort of body: a commune is a territorial authority (72xx), an EPCI a local public body (73xx)."""
+    another sort of body: a commune is a territorial authority (7210, Paris 7229), an EPCI a local public body of
+    its nature's category (or 73xx for an EPT), the Métropole de Lyon either."""
     siren, geo = str(actor.get("siren")), load_geography()
     commune = re.search(r"\(commune (\w+)\)", result.message)
     if commune:
-        is_it, sort, prefix = geo.commune(commune.group(1)).siren == siren, "collectivite-territoriale", "72"
+        is_it, sorts, categories = (
+            geo.commune(commune.group(1)).siren == siren,
+            {"collectivite-territoriale"},
+            (
+                "7210",
+                "7229",
+            ),
+        )
     else:
-        is_it, sort, prefix = geo.epci(siren) is not None and "(EPCI)" in result.message, "epci", "73"
-    fitting = {sort, "collectivite", "reseau", "autre"} | ({"etablissement-public"} if sort == "epci" else set())
-    other_kinds = kinds(actor) - fitting
-    other_category = bool(category(actor)) and not category(actor).startswith(prefix)
+        epci = geo.epci(siren)
+        nature = epci.nature if epci else None
+        is_it = epci is not None and ("(EPCI)" in result.message or "(collectivité à statut" in result.message)
+        sorts = {"epci", "collectivite-territoriale"} if nature == "MET69" else {"epci", "etablissement-public"}
+        categories = {"CC": ("7346",), "CA": ("7348",), "CU": ("7343",), "METRO": ("7344",), "MET69": ("72", "73")}
+        categories = categories.get(nature, ("73",))
+    other_kinds = kinds(actor) - sorts - {"collectivite", "reseau", "autre"}
+    other_category = bool(category(actor)) and not category(actor).startswith(categories)
     return is_it and (bool(other_kinds) or other_category) and f"SIREN {siren}" in result.message
 
 

@@ -163,12 +163,20 @@ _FACTS = {"commune": _commune, "departement": _departement, "region": _region, "
 
 _KINDS = str(VOCAB["types-acteurs/"])
 _NEUTRAL_KINDS = ("reseau", "autre")  # what any legal person may be besides
-# (the kinds a body of the COG is, the first two digits of the catégories juridiques it may have)
+# The kinds a body of the COG is, and the catégories juridiques it may have (a code, or its first two digits).
+# An EPCI is a public body (établissement public) too. A commune: 7210; Paris, a commune with a special status,
+# 7229. An EPCI by its nature: 7346 community of communes, 7348 agglomeration community, 7343 urban community,
+# 7344 metropolis; a territorial public body of the Grand Paris (EPT), a local public body: 73. The Métropole
+# de Lyon, an authority with a special status that took over an EPCI: either.
+_EPCI_KINDS = ("epci", "etablissement-public")
 _BODIES = {
-    "commune": (("collectivite-territoriale",), ("72",)),  # 7210; Paris, a commune with a special status: 72
-    # 7343 urban community … 7348 agglomeration community; an EPT: 73. An EPCI is a public body (établissement)
-    "epci": (("epci", "etablissement-public"), ("73",)),
-    "MET69": (("epci", "collectivite-territoriale"), ("72", "73")),  # the Métropole de Lyon: an authority
+    "commune": (("collectivite-territoriale",), ("7210", "7229")),
+    "CC": (_EPCI_KINDS, ("7346",)),
+    "CA": (_EPCI_KINDS, ("7348",)),
+    "CU": (_EPCI_KINDS, ("7343",)),
+    "METRO": (_EPCI_KINDS, ("7344",)),
+    "EPT": (_EPCI_KINDS, ("73",)),
+    "MET69": (("epci", "collectivite-territoriale"), ("72", "73")),
 }
 
 
@@ -235,13 +243,15 @@ def _denials(nature: str, kinds: tuple, category: str) -> list[tuple]:
 
 
 def _body_of_siren(geo: Geography, siren: str) -> tuple[URIRef, str, dict[str, str]] | None:
-    """(its INSEE IRI, "commune", "epci" or "MET69", its wording in each language) of the body with that SIREN."""
+    """(its INSEE IRI, "commune" or the EPCI's nature (CC, CA, CU, METRO, EPT, MET69), its wording in each
+    language) of the body with that SIREN."""
     commune = geo.commune_of_siren(siren)
     if commune is not None:
         wording = {lang: t("checks.siren_commune", lang, name=commune.name, code=commune.code) for lang in LANGUAGES}
         return place_iri("commune", commune.code), "commune", wording
     epci = geo.epci(siren)
     if epci is not None:
-        wording = {lang: t("checks.siren_epci", lang, name=epci.name) for lang in LANGUAGES}
-        return place_iri("intercommunalite", siren), "MET69" if epci.nature == "MET69" else "epci", wording
+        said = "checks.siren_met69" if epci.nature == "MET69" else "checks.siren_epci"  # no EPCI: an authority
+        wording = {lang: t(said, lang, name=epci.name) for lang in LANGUAGES}
+        return place_iri("intercommunalite", siren), epci.nature if epci.nature in _BODIES else "EPT", wording
     return None
