@@ -516,6 +516,19 @@ def test_a_missing_answer_is_near_where_it_goes_an_empty_one_at_its_key(tmp_path
     assert not result.near and result.line == line_of(path, "q05:")
 
 
+def test_a_whole_entry_left_out_is_at_no_line_rather_than_the_first(tmp_path):
+    """A carrier's retest of 2026-12-07: with entry 6 gone (q12, « actions: »), question 12 came « près de la
+    ligne 1 », the file's « format: 2 », which is nowhere near where it goes."""
+    sample = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "tiers-lieu-gueret.yaml"
+    text = sample.read_text(encoding="utf-8")
+    start, end = text.index("# Entrée 6"), text.index("# Entrée 7")
+    path = tmp_path / "sans-entree-6.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    [result] = [r for r in validate_file(path).results if r.question == "q12"]
+    assert result.line is None and not result.near
+    assert "près de la ligne" not in to_text([validate_file(path)])
+
+
 def test_a_question_with_a_left_over_answer_is_not_counted(tmp_path):
     _path, report = _validated(FAULTS[[f.name for f in FAULTS].index("answer-x")], tmp_path)
     assert report.completeness.answered == 17

@@ -235,8 +235,8 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         line = line_for(value, None) or line  # one place among the territory's: the line that names it
     near = False
     if shape in _completeness_shape_iris():
-        where, own = _unanswered_line(line_for, focus, question)
-        line, near = where or line, where is not None and not own
+        line, own = _unanswered_line(line_for, focus, question)
+        near = line is not None and not own
         if _is_emerging(data):
             # the grid asks an emerging project its questions in the future tense
             message = unanswered_message(load_grid().question(question), lang, future=True)
@@ -311,7 +311,7 @@ def _unanswered_line(line_for: LineFinder | None, project, question: str | None)
     """Where to write the answer, and whether that is the question's own key: its empty key (``q05: ""``), else
     a key of the question that the file writes with nothing in it (``coordination:`` whose items are left
     empty); else, not its own, the ``reponses:`` block of the first format, else a key of another question of
-    the same entry (the place in the file where the entry's answers go), in the grid's order."""
+    the same entry (the place in the file where the entry's answers go), in the grid's order; else none."""
     if line_for is None or question is None or not isinstance(project, URIRef):
         return None, False
     grid = load_grid()
@@ -331,7 +331,8 @@ def _unanswered_line(line_for: LineFinder | None, project, question: str | None)
         return own, True
     entry = grid.entry(grid.question(question).entry_id)
     neighbours = (line for other in entry.questions if other.id != question for line in lines_of(other.id))
-    return first([line_for(project, CAP.hasAnswer)]) or first(neighbours) or top, False
+    # nothing of its entry in the file: no line is where it goes (the first, « format: 2 », least of all)
+    return first([line_for(project, CAP.hasAnswer)]) or first(neighbours), False
 
 
 def _is_emerging(data: Graph) -> bool:
