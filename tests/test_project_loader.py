@@ -510,3 +510,42 @@ def test_a_choice_that_does_not_exist_is_told_with_a_hint_a_page_can_show_in_one
     assert error.hint.count(" / ") == 1
     assert one_language(error.hint, "fr").startswith("au choix : ")
     assert one_language(error.hint, "en").startswith("one of: ")
+
+
+ODD_VALUES = ["5", "true", "2024-01-01", "[1, 2]", "{a: 1}", "[[1]]", "null", "[]", "{}", "[{a: 1}]", "[{nom: X}]"]
+ODD_VALUES += ["-1", "1.5", "[true]", "[null]", "{nom: [1]}", "[{id: 5}]", "[x, y]", "[{}]", "'x'", "[[pat]]"]
+
+
+def _key_lines(spec, depth: int = 0):
+    """A line (or a block of lines) for each key of the format and of its blocks, « {v} » where the value goes."""
+    from cap_ptce.project.schema import SPECS, Kind
+
+    for key in spec.keys:
+        field = spec.field(key)
+        yield [f"{key}: {{v}}"]
+        inner = SPECS.get(field.arg) if field.kind in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) else None
+        if inner is not None and depth < 2:
+            for lines in _key_lines(inner, depth + 1):
+                bullet = field.kind == Kind.OBJECTS
+                yield [
+                    f"{key}:",
+                    *(
+                        ("  - " if bullet and not n else "    " if bullet else "  ") + line
+                        for n, line in enumerate(lines)
+                    ),
+                ]
+
+
+def test_no_value_of_any_shape_under_any_key_makes_the_loader_fail():
+    """An operator's fuzzing of 2026-12-07: a governance body's « frequence: [1] » gave a traceback (unhashable
+    list) in the validator, the dossier, the form and the command line. Every key, nested ones included, given
+    values of every shape: a clear error or a description, never another exception."""
+    from cap_ptce.project.schema import PROJECT
+
+    for lines in _key_lines(PROJECT):
+        for value in ODD_VALUES:
+            text = "format: 2\nid: x-y\nnom: X\nmaturite: emergent\n" + "\n".join(lines).replace("{v}", value) + "\n"
+            try:
+                load_description(text, format="yaml")
+            except InputError:
+                pass

@@ -282,7 +282,7 @@ class KindReader:
 
     def kind_public_scheme(self, value, path, spec_field, iri):
         known = grid_ids()[1]
-        if value not in known:
+        if not isinstance(value, str) or value not in known:
             suggestion = nearest(str(value), known)
             hint = (
                 did_you_mean(suggestion)
@@ -301,7 +301,7 @@ class KindReader:
         return self.reference(value, path)
 
     def kind_relation(self, value, path, spec_field, iri):
-        if value not in ("membre", "partenaire"):
+        if not isinstance(value, str) or value not in ("membre", "partenaire"):
             suggestion = nearest(str(value), ("membre", "partenaire"))
             hint = (
                 did_you_mean(suggestion) if suggestion else "écrire membre ou partenaire / write membre or partenaire"
@@ -322,7 +322,7 @@ class KindReader:
         return self.geo(value, path, spec_field.arg)
 
     def kind_frequency(self, value, path, spec_field, iri):
-        if value not in FREQUENCIES:
+        if not isinstance(value, str) or value not in FREQUENCIES:  # a list is no frequency, nor a key of them
             suggestion = nearest(str(value), FREQUENCIES)
             hint = " / ".join(_choices(suggestion, FREQUENCIES))
             raise self.fail(f"{value!r} n'est pas une fréquence / is not a frequency", path, hint, UnknownKeyError)
