@@ -174,9 +174,8 @@ def _walk(data: dict, name: str):
         if spec_field is None or not isinstance(node, dict):
             return None, None
         if depth == len(parts) - 1:
-            if spec_field.kind != Kind.OBJECTS:
-                return None, None
-            node.setdefault(part, [])
+            if spec_field.kind != Kind.OBJECTS or not isinstance(node.setdefault(part, []), list):
+                return None, None  # « acteurs: 5 »: kept as it is, no item to add or remove
             return node[part], SPECS[spec_field.arg]
         node = node.setdefault(part, {})
         spec = SPECS.get(spec_field.arg)

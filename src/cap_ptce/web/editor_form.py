@@ -145,7 +145,13 @@ def _misfits(kind: str, value) -> bool:
         return value is not None and not (isinstance(value, list) and all(isinstance(v, Mapping) for v in value))
     if kind in (Kind.NEST, Kind.OBJECT):
         return value is not None and not isinstance(value, Mapping)
+    if kind in _LISTS:  # « porteurs: 5 », « objectifs: x »: a list of lines, codes or boxes has none to show
+        return value is not None and not isinstance(value, list) or _is_block(value)
     return _is_block(value)
+
+
+# the kinds whose control shows a list (lines, codes, boxes): one value of them is none of its items
+_LISTS = (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES, Kind.MEMBERS, Kind.CODES, Kind.ACTORS, Kind.GEO)
 
 
 def _control(spec: NodeSpec, spec_field: Field, value, name: str, context: dict) -> Control:
