@@ -39,3 +39,44 @@ def test_the_servers_lanes_tell_their_queues_so():
         assert lanes.endpoint.queue_logger.lane != lanes.other.queue_logger.lane
     finally:
         lanes.shutdown()
+
+
+def test_descriptions_sent_to_be_checked_have_a_lane_of_their_own():
+    """An operator's retest of 2026-12-07: with the checks' turns alone, 16 addresses posting the largest
+    description allowed still held the page threads while they waited for a turn (a page took 24 s)."""
+    from types import SimpleNamespace
+
+    lanes = Lanes(1, 1, 1)
+    taken = []
+    try:
+        for name in ("endpoint", "checks", "other"):
+            getattr(lanes, name).add_task = lambda task, name=name: taken.append((task.label, name))
+        sent = [
+            ("POST", "/valider"),
+            ("POST", "/validate"),
+            ("POST", "/editeur"),
+            ("POST", "/editor/"),
+            ("POST", "/dossier"),
+            ("GET", "/valider"),  # the form itself: a page
+            ("GET", "/projet/tiers-lieu-gueret.fr.html"),
+            ("POST", "/sparql"),
+            ("GET", "/sparql"),
+            ("POST", "/valider-autre-chose"),
+        ]
+        for method, path in sent:
+            request = SimpleNamespace(command=method, path=path)
+            lanes.add_task(SimpleNamespace(requests=[request], label=f"{method} {path}"))
+        assert dict(taken) == {
+            "POST /valider": "checks",
+            "POST /validate": "checks",
+            "POST /editeur": "checks",
+            "POST /editor/": "checks",
+            "POST /dossier": "checks",
+            "GET /valider": "other",
+            "GET /projet/tiers-lieu-gueret.fr.html": "other",
+            "POST /sparql": "endpoint",
+            "GET /sparql": "endpoint",
+            "POST /valider-autre-chose": "other",
+        }
+    finally:
+        lanes.shutdown()

@@ -163,6 +163,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Threads of cap-ptce serve that answer the SPARQL endpoint (/sparql) alone, so that a crowd on pages never holds up a query.",
     ),
     Setting(
+        "CHECK_THREADS",
+        4,
+        int,
+        "Threads of cap-ptce serve that answer the descriptions sent to be checked (POST to /valider, /editeur, /dossier and their English twins), with their own queue, so that a flood of the largest descriptions never holds up a page.",
+    ),
+    Setting(
         "CONNECTION_LIMIT",
         1000,
         int,

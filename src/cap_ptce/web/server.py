@@ -15,8 +15,10 @@ temporary file before the app can refuse it. Here:
   before a byte of it is read, and a body within it is kept in memory, never
   written to disk (a chunked body is refused as it passes the limit);
 - requests to the SPARQL endpoint run on ``ENDPOINT_THREADS`` threads of their
-  own, the others on ``SERVER_THREADS``: a crowd on pages not drawn yet cannot
-  hold up a query, nor a flood of queries the pages;
+  own, descriptions sent to be checked (``POST`` to the validator, the form and
+  the dossier) on ``CHECK_THREADS``, the others on ``SERVER_THREADS``: a crowd on
+  pages not drawn yet cannot hold up a query, nor a flood of queries or of the
+  largest descriptions the pages;
 - behind a reverse proxy named by ``TRUSTED_PROXY``, the client is the address
   the proxy forwards, and the proxy's own connections are not counted per client.
 """
@@ -128,26 +130,43 @@ class QueueDepthLog:
         )
 
 
-class Lanes:
-    """Two pools of threads, each with its queue: the SPARQL endpoint's, and everything else's."""
+# Where descriptions are sent to be checked: the validator, the form and the dossier, in both languages.
+CHECKED_PATHS = ("/valider", "/validate", "/editeur", "/editor", "/dossier")
 
-    def __init__(self, endpoint_threads: int, other_threads: int, endpoint_path: str = "/sparql") -> None:
+
+class Lanes:
+    """Three pools of threads, each with its queue: the SPARQL endpoint's, the descriptions sent's (``POST`` to
+    :data:`CHECKED_PATHS`: 16 addresses posting the largest allowed held every page's thread, a page took 43 s,
+    then 24 s with the checks' turns alone), and everything else's."""
+
+    def __init__(
+        self, endpoint_threads: int, other_threads: int, check_threads: int = 4, endpoint_path: str = "/sparql"
+    ) -> None:
         self.endpoint_path = endpoint_path
         self.endpoint = ThreadedTaskDispatcher()
+        self.checks = ThreadedTaskDispatcher()
         self.other = ThreadedTaskDispatcher()
         self.endpoint.queue_logger = QueueDepthLog("endpoint")
+        self.checks.queue_logger = QueueDepthLog("checks")
         self.other.queue_logger = QueueDepthLog("pages")
         self.endpoint.set_thread_count(max(1, endpoint_threads))
+        self.checks.set_thread_count(max(1, check_threads))
         self.other.set_thread_count(max(1, other_threads))
 
     def add_task(self, task) -> None:
-        """Queue a connection whose request is complete, in its lane (by the request's path)."""
+        """Queue a connection whose request is complete, in its lane (by the request's path and method)."""
         requests = getattr(task, "requests", None)
-        path = getattr(requests[0], "path", "") if requests else ""
-        (self.endpoint if path.startswith(self.endpoint_path) else self.other).add_task(task)
+        request = requests[0] if requests else None
+        path, method = getattr(request, "path", "") or "", getattr(request, "command", "") or ""
+        if path.startswith(self.endpoint_path):
+            self.endpoint.add_task(task)
+        elif method == "POST" and path.rstrip("/") in CHECKED_PATHS:
+            self.checks.add_task(task)
+        else:
+            self.other.add_task(task)
 
     def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
-        stopped = [lane.shutdown(cancel_pending, timeout) for lane in (self.endpoint, self.other)]
+        stopped = [lane.shutdown(cancel_pending, timeout) for lane in (self.endpoint, self.checks, self.other)]
         return all(stopped)
 
 
@@ -261,7 +280,7 @@ def make_server(app, host: str, port: int) -> GuardedServer:
         port=port,
         request_timeout=float(config["REQUEST_TIMEOUT"]),
         per_client=int(config["CONNECTIONS_PER_CLIENT"]),
-        dispatcher=Lanes(int(config["ENDPOINT_THREADS"]), int(config["SERVER_THREADS"])),
+        dispatcher=Lanes(int(config["ENDPOINT_THREADS"]), int(config["SERVER_THREADS"]), int(config["CHECK_THREADS"])),
         **options,
     )
 
