@@ -334,3 +334,19 @@ def test_each_chart_of_a_filtered_dashboard_names_its_selection(client):
     assert all("Région : Hauts-de-France (32)" in s and "tout le corpus" not in s.lower() for s in sections)
     whole = client.get("/tableau-de-bord").get_data(as_text=True)
     assert "Hauts-de-France (32)</" not in whole.split('<section class="chart"')[1]
+
+
+def test_the_explorer_says_the_corpus_is_fictional_only_when_it_is(tmp_path):
+    """A carrier's retest of 2026-12-07: « le corpus de descriptions, ici des exemples fictifs » was fixed text,
+    said of a corpus of real descriptions too."""
+    from cap_ptce.resources import data_dir
+    from cap_ptce.web import create_app
+
+    text = (data_dir("corpus") / "tiers-lieu-gueret.yaml").read_text(encoding="utf-8")
+    (tmp_path / "reel.yaml").write_text(text.replace("fictif: true\n", ""), encoding="utf-8")
+    real = (
+        create_app({"TESTING": True, "CORPUS": str(tmp_path)}).test_client().get("/explorateur").get_data(as_text=True)
+    )
+    assert "fictif" not in real.split("<h1>", 1)[1].split("</p>", 1)[0]
+    sample = create_app({"TESTING": True}).test_client().get("/explorateur").get_data(as_text=True)
+    assert "Les 15 description(s) du corpus sont des exemples fictifs." in sample

@@ -143,8 +143,10 @@ def test_the_static_pages_promise_nothing_only_the_live_app_has(site):
     the static site has not, and the explorer offered a JSON version its host answers 404 for."""
     dashboard = (site / "tableau-de-bord.fr.html").read_text(encoding="utf-8")
     assert "éditeur SPARQL" not in dashboard and "ses chiffres sont dans le tableau à côté, et en CSV" in dashboard
+    assert "requêtes prêtes à l’emploi (registre-…)" not in dashboard
     explorer = (site / "explorateur.fr.html").read_text(encoding="utf-8")
     assert "la version JSON demandent le serveur" in explorer and (site / "explorateur.csv").exists()
+    assert "avec ses versions CSV et JSON" not in explorer
     assert not (site / "explorateur.json").exists()
 
 

@@ -179,6 +179,7 @@ def _render_page(selection: Selection, lang: str, error: ParameterError | None =
         number=lambda value: number(value, lang),
         alternates=_alternates(lang, selection),
         shared=links.shared,
+        fictional=get_site().fictional,  # (projects, fictional ones) of the corpus: what its intro may say of it
     )
 
 
