@@ -74,10 +74,10 @@ def _loaded_whole(kb: KnowledgeBase, report: LoadReport) -> None:
         return
     kb.close()
     hint = (
-        "un fichier qui ne peut pas être lu serait laissé de côté, et chaque chiffre compterait sans lui : "
+        "un fichier en échec serait laissé de côté, et chaque chiffre compterait sans lui : "
         "corrigez-le (« cap-ptce validate FICHIER ») ; pour interroger ou servir les autres en attendant, "
         "« cap-ptce load DOSSIER --store STORE » les charge et nomme ceux en échec, et « cap-ptce serve "
-        "--store STORE » les sert / a file that cannot be read would be left out, and every figure would count "
+        "--store STORE » les sert / a file that fails would be left out, and every figure would count "
         "without it: fix it (`cap-ptce validate FILE`); to query or serve the others meanwhile, `cap-ptce load "
         "FOLDER --store STORE` loads them and names those that failed, and `cap-ptce serve --store STORE` "
         "serves them"
