@@ -63,9 +63,11 @@ def test_descriptions_sent_to_be_checked_have_a_lane_of_their_own():
             ("GET", "/sparql"),
             ("POST", "/valider-autre-chose"),
         ]
+        stamps = {}
         for method, path in sent:
-            request = SimpleNamespace(command=method, path=path)
+            request = SimpleNamespace(command=method, path=path, headers={"X_CAP_PTCE_QUEUED": "0"})
             lanes.add_task(SimpleNamespace(requests=[request], label=f"{method} {path}"))
+            stamps[f"{method} {path}"] = request.headers["X_CAP_PTCE_QUEUED"]
         assert dict(taken) == {
             "POST /valider": "checks",
             "POST /validate": "checks",
@@ -78,5 +80,7 @@ def test_descriptions_sent_to_be_checked_have_a_lane_of_their_own():
             "GET /sparql": "endpoint",
             "POST /valider-autre-chose": "other",
         }
+        # a check is stamped with when it was queued, a client's own stamp replaced; the others are left alone
+        assert float(stamps["POST /valider"]) > 0 and stamps["GET /valider"] == "0"
     finally:
         lanes.shutdown()

@@ -207,6 +207,34 @@ def test_checks_have_their_own_turns_and_pages_and_the_endpoint_keep_theirs(app,
     assert client.post(route, data=data).status_code == 200  # a turn free again: checked
 
 
+def test_a_check_that_waited_in_the_servers_queue_waits_for_its_turn_the_rest_of_render_wait(app, client):
+    """An operator's retest of 2026-12-07: behind a flood of the largest descriptions, a small check waited 50 s
+    in the queue of the checks' threads, then for its turn, and never got the 503 the docs promise after
+    RENDER_WAIT. The server stamps when it queued a check; the turn's wait counts from there."""
+    import time
+
+    from cap_ptce.web.server import QUEUED_HEADER
+
+    checks = app.extensions["cap_ptce.checks"]
+    held = [checks.slots.acquire(timeout=1) for _ in range(int(app.config["CHECKS"]))]
+    stamp = "HTTP_" + QUEUED_HEADER
+    try:
+        started = time.monotonic()
+        late = client.post(
+            "/valider",
+            data={"texte": "id: x"},
+            headers={"Accept": "application/json"},
+            environ_base={stamp: repr(time.monotonic() - float(app.config["RENDER_WAIT"]) - 1)},
+        )
+        assert late.status_code == 503 and "Retry-After" in late.headers
+        assert time.monotonic() - started < 2  # no second wait of RENDER_WAIT
+    finally:
+        for _ in held:
+            checks.slots.release()
+    fresh = client.post("/valider", data={"texte": "id: x"}, environ_base={stamp: repr(time.monotonic())})
+    assert fresh.status_code in (200, 400)  # a turn free: checked
+
+
 def test_report_downloads_resend_the_description(client):
     text = SAMPLE.read_text(encoding="utf-8")
     for form, media_type, suffix in (

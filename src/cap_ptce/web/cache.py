@@ -19,6 +19,7 @@ as many as the cache keeps, so that a crowd seldom finds a page not drawn.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,8 +124,9 @@ class _Renders:
         self.wait = wait
         self.what = what
 
-    def draw(self, draw: Callable[[], T]) -> T:
-        if not self.slots.acquire(timeout=self.wait):
+    def draw(self, draw: Callable[[], T], waited: float = 0.0) -> T:
+        """``draw()`` in a turn, waited for ``wait`` seconds at most, less the ``waited`` already in a queue."""
+        if not self.slots.acquire(timeout=max(0.0, self.wait - waited)):
             french, english = self.what
             raise ServerBusyError(
                 f"trop de {french} en cours ; aucune place libérée en {self.wait:g} s / "
@@ -175,7 +177,7 @@ def dossier_turn(work: Callable[[], T]) -> T:
     """``work`` (a dossier of a description sent: reading it, checking it, drawing it) in one of the dossiers' turns,
     apart from the pages': a crowd asking for the largest dossiers never holds a page's turn."""
     dossiers: _Renders = current_app.extensions["cap_ptce.dossiers"]
-    return dossiers.draw(work)
+    return dossiers.draw(work, waited=_queued_for())
 
 
 def check_turn(work: Callable[[], T]) -> T:
@@ -183,7 +185,18 @@ def check_turn(work: Callable[[], T]) -> T:
     turns, apart from the pages' and the dossiers': 16 addresses posting the largest description allowed, 8 at a
     time, held every thread (a page took 43 s), and the server kept the 1.1 GB their checks took."""
     checks: _Renders = current_app.extensions["cap_ptce.checks"]
-    return checks.draw(work)
+    return checks.draw(work, waited=_queued_for())
+
+
+def _queued_for() -> float:
+    """Seconds the request waited in the server's queue of checks before a thread took it (the server's stamp,
+    :data:`cap_ptce.web.server.QUEUED_HEADER`); 0 without one. The turn's wait counts from there: before, a
+    small check waited 50 s in the queue behind a flood, then its turn, and never got its 503."""
+    try:
+        queued = float(request.environ.get("HTTP_X_CAP_PTCE_QUEUED", ""))
+    except ValueError:
+        return 0.0
+    return max(0.0, time.monotonic() - queued)
 
 
 def pdf_in_own_process(html: str) -> bytes:

@@ -132,6 +132,7 @@ class QueueDepthLog:
 
 # Where descriptions are sent to be checked: the validator, the form and the dossier, in both languages.
 CHECKED_PATHS = ("/valider", "/validate", "/editeur", "/editor", "/dossier")
+QUEUED_HEADER = "X_CAP_PTCE_QUEUED"  # waitress's name of a header; the environ's is HTTP_ and this
 
 
 class Lanes:
@@ -161,6 +162,9 @@ class Lanes:
         if path.startswith(self.endpoint_path):
             self.endpoint.add_task(task)
         elif method == "POST" and path.rstrip("/") in CHECKED_PATHS:
+            # when it was queued, for its turn's wait to count from then (RENDER_WAIT, then 503): a client's own
+            # header of this name is replaced; the app reads it as HTTP_X_CAP_PTCE_QUEUED
+            request.headers[QUEUED_HEADER] = repr(time.monotonic())
             self.checks.add_task(task)
         else:
             self.other.add_task(task)
