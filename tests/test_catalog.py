@@ -497,6 +497,11 @@ def test_downloads_asked_for_by_many_at_once_are_made_once_and_one_at_a_time():
     assert sorted(made) == ["nq", "trig", "ttl"] and max(at_once) == 1  # each once, one at a time
     assert sorted(bodies) == sorted(key.encode() for key in keys)
     assert sorted(path.read_bytes() for path in spool._folder.iterdir()) == [b"nq", b"trig", b"ttl"]
+    # a making that asks for another download (the catalogue states each one's size) is not kept waiting
+    nested = threading.Thread(target=lambda: bodies.append(spool.get("cat", lambda: spool.get("nt", lambda: b"nt"))))
+    nested.start()
+    nested.join(10)
+    assert not nested.is_alive() and bodies[-1] == b"nt"
 
 
 def test_only_the_last_project_graphs_read_are_kept_in_memory():

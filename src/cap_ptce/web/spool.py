@@ -33,7 +33,9 @@ class SpooledFiles:
         self._paths: dict[Hashable, Path] = {}
         self._memory: dict[Hashable, bytes] = {}  # what could not be written
         self._lock = threading.Lock()
-        self._making = threading.Lock()  # one download made at a time, whichever
+        # one download made at a time, whichever; re-entered by a making that asks for another download (the
+        # catalogue's states each one's size): a plain lock held the suite's catalogue tests for good
+        self._making = threading.RLock()
         self._folder: Path | None = None
 
     def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
