@@ -99,6 +99,8 @@ def test_the_validator_page_shows_one_language(client, name):
 @pytest.mark.parametrize("name", ["cle.yaml", "booleen.yaml", "casse.yaml", "date.yaml", "nombre.yaml", "annee.yaml"])
 def test_the_editor_shows_one_language(client, name):
     text, fr, en = BROKEN[name]
+    if name == "cle.yaml":  # the form tells an unknown key in its own words (not the loader's, with the file's keys)
+        fr, en = "une clé que le formulaire ne connaît pas : « sirne: 1 »", "a key the form does not know: “sirne: 1”"
     for route, said, unsaid in (("/editeur", fr, en), ("/editor", en, fr)):
         data = {"ouvrir": "fichier", "fichier": (io.BytesIO(text.encode()), name)}
         page = client.post(route, data=data, content_type="multipart/form-data").get_data(as_text=True)

@@ -60,6 +60,10 @@ def is_luhn_valid(number: str) -> bool:
     return number.isdigit() and len(number) > 1 and luhn_digit(number[:-1]) == number[-1]
 
 
+# an EPCI's catégorie juridique by its nature; an EPT of the Grand Paris or the Métropole de Lyon: one of 73xx
+_EPCI_CATEGORIES = {"CC": "7346", "CA": "7348", "CU": "7343", "METRO": "7344"}
+
+
 def _siren(rng: random.Random, first: str = "") -> str:
     """A Luhn-valid SIREN made up, none of a commune's or an EPCI's: a made-up association given a town hall's
     SIREN would be told that it is that commune (four in 1,000 files were, before)."""
@@ -143,6 +147,7 @@ class _Draft:
                 self.actor(self.rng.choice(kinds), role="Partenaire" if partner else "Membre associé", partner=partner)
 
     def epci_actor(self) -> None:
+        """The département's first EPCI, of the catégorie juridique of its nature (its SIREN is a real one)."""
         siren, name = self.departement.epci[0]
         self.actors.append(
             {
@@ -152,7 +157,7 @@ class _Draft:
                 "ess": False,
                 "siren": siren,
                 "forme_juridique": "Établissement public de coopération intercommunale",
-                "categorie_juridique": "7346",
+                "categorie_juridique": _EPCI_CATEGORIES.get(load_geography().epci(siren).nature, "7346"),
                 "roles": ["Partenaire public"],
             }
         )
