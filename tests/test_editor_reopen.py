@@ -5,8 +5,14 @@ from __future__ import annotations
 import io
 import re
 from html import unescape
+from pathlib import Path
 
+import pytest
 import yaml
+
+from cap_ptce.project import convert, load_description
+
+CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 
 SAMPLE = """format: 2
 id: cluster-jura
@@ -33,6 +39,7 @@ def _open(client, text: str, name: str = "e05.yaml", route: str = "/editeur", **
 
 def test_a_file_that_cannot_be_read_gives_its_line_and_loads_nothing(client):
     response = _open(client, SAMPLE)
+    assert response.status_code == 400  # bad input, said on the page
     page = response.get_data(as_text=True)
     alert = _alert(page)
     assert "e05.yaml" in alert and "ligne 5" in alert and "2014-13-10" in alert
@@ -62,7 +69,9 @@ def test_the_open_form_carries_what_the_form_holds(client):
 
 
 def test_a_file_that_is_not_a_description_is_said_so(client):
-    page = _open(client, "- juste une liste\n- de mots\n").get_data(as_text=True)
+    response = _open(client, "- juste une liste\n- de mots\n")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
     assert "Rien n’a été chargé" in _alert(page) and "bloc de clés" in _alert(page)
 
 
@@ -80,7 +89,9 @@ def test_an_empty_description_is_not_downloaded(client):
 
 
 def test_a_browser_copy_that_cannot_be_read_is_not_called_a_file(client):
-    page = client.post("/editeur", data={"ouvrir": "copie", "etat_copie": "nom: [\n"}).get_data(as_text=True)
+    response = client.post("/editeur", data={"ouvrir": "copie", "etat_copie": "nom: [\n"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
     alert = _alert(page)
     assert "Rien n’a été chargé" in alert and "fichier" not in alert and "data-fresh" in page
 
@@ -99,3 +110,27 @@ def test_reopening_without_a_file_stays_in_the_editor_and_says_so_beside_the_fie
         assert ("No file" in opener) == (route == "/editor")
         # still the editor, and what the form held is kept
         assert 'value="Pôle des Deux Rives"' in page
+
+
+@pytest.mark.parametrize(("to", "name"), [("turtle", "gueret.ttl"), ("json-ld", "gueret.jsonld"), ("turtle", "gueret")])
+def test_a_turtle_or_json_ld_description_opens_in_the_form(client, to, name):
+    """The form reads every format a description comes in (the last: a file without a suffix, told by its text)."""
+    sample = CORPUS / "tiers-lieu-gueret.yaml"
+    response = _open(client, convert(sample, to), name=name)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'value="Tiers-lieu des services de Guéret"' in page and not _alert(page)
+    # the form holds the description as YAML, the same data as the YAML file gives
+    assert load_description(_state(page)).data == load_description(sample).data
+    picker = re.search(r'<input type="file" id="fichier"[^>]*>', page).group(0)
+    assert all(suffix in picker for suffix in (".yaml", ".ttl", ".jsonld"))
+
+
+def test_a_turtle_file_that_cannot_be_read_gives_its_line_and_loads_nothing(client):
+    text = convert(CORPUS / "tiers-lieu-gueret.yaml", "turtle").replace(" ;\n", " ,,\n", 1)
+    line = text.splitlines().index(next(row for row in text.splitlines() if " ,," in row)) + 1
+    response = _open(client, text, name="gueret.ttl")
+    assert response.status_code == 400
+    alert = _alert(response.get_data(as_text=True))
+    assert "gueret.ttl" in alert and f"ligne {line}" in alert and "Rien n’a été chargé" in alert
+    assert "YAML" not in alert  # a Turtle file is not read as YAML

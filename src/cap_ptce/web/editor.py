@@ -11,7 +11,7 @@ report and the downloads.
 Nothing is kept on the server: the description travels in the form itself (a
 hidden field holding its YAML) from one step to the next, and is saved only
 where the carrier chooses — the YAML downloaded, reopened later by uploading
-it, and at most a copy in the browser's own storage (``static/editor.js``,
+it (or a Turtle or JSON-LD description), and at most a copy in the browser's own storage (``static/editor.js``,
 when the carrier asks for it). The form works without JavaScript.
 """
 
@@ -36,6 +36,7 @@ from ..grid import load_grid
 from ..i18n import one_language, t
 from ..project import data_to_yaml, load_description
 from ..project.context import predicate
+from ..project.description import format_of
 from ..project.schema import PROJECT, SPECS, Kind
 from ..rdf.namespaces import PREFIXES
 from ..validation import Unreadable, validate_description
@@ -47,7 +48,7 @@ from .editor_keys import FIX_FIELD, fix_key, unknown_key
 from .editor_words import field_label, in_form_words, step_label
 from .headers import set_download_name
 from .i18n import route_lang
-from .submission import form_fields, limit_megabytes, read_submission
+from .submission import Submission, form_fields, limit_megabytes, read_submission
 from .validator import DOSSIER_ROUTE, grid_links
 from .validator import ROUTES as VALIDATOR_ROUTES
 
@@ -106,29 +107,47 @@ def _step(lang: str) -> Response | str | tuple[str, int]:
 
 
 def _open(lang: str) -> str | tuple[str, int]:
-    """Reopen a description: an uploaded YAML file (or a pasted text, as the browser's copy is).
+    """Reopen a description: an uploaded file, in YAML, Turtle or JSON-LD (or a pasted text, as the browser's
+    copy is).
 
     A file that cannot be read replaces nothing: the form keeps what it held
-    (the open form sends it along), or stays a new, empty description, said so.
+    (the open form sends it along), or stays a new, empty description, said so
+    (400).
     """
     held, _ = _state(form_fields()[0].get("etat", ""))
     if not _has_upload_or_copy():  # the button pressed before a file was chosen: say so beside the field
         data = as_current(held) if held else {"maturite": "emergent"}
         return _page(lang, "debut", data, fresh=not held, no_file=True), 400
     submission = read_submission(text_field="etat_copie")
-    text = submission.text
-    if text is None:
-        problem = InputError("le fichier n’est pas en UTF-8 / the file is not UTF-8", source=submission.name)
-    else:
-        data, problem = _state(text, source=submission.name)
-        if problem is None and not data:
-            problem = InputError(_NOT_A_DESCRIPTION, source=submission.name, hint=_START_FROM_TEMPLATE)
-        if problem is None:
-            return _page(lang, "debut", as_current(data))
+    data, problem = _opened(submission)
+    if problem is None:
+        return _page(lang, "debut", as_current(data))
     opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
     if held:
-        return _page(lang, "debut", as_current(held), problem, opened=opened)
-    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened)
+        return _page(lang, "debut", as_current(held), problem, opened=opened), 400
+    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened), 400
+
+
+def _opened(submission: Submission) -> tuple[dict, InputError | None]:
+    """The description sent to be reopened, as the form's data, or why it cannot be.
+
+    YAML is read as it is written (an earlier format version included: the
+    form brings it to the current one); Turtle and JSON-LD through the loader,
+    which gives the data of the current format.
+    """
+    text = submission.text
+    if text is None:
+        return {}, InputError("le fichier n’est pas en UTF-8 / the file is not UTF-8", source=submission.name)
+    if (submission.format or format_of(text)) == "yaml":
+        data, problem = _state(text, source=submission.name)
+    else:
+        try:
+            data, problem = load_description(text, source=submission.name, format=submission.format).data, None
+        except InputError as exc:
+            data, problem = {}, exc
+    if problem is None and not data:
+        problem = InputError(_NOT_A_DESCRIPTION, source=submission.name, hint=_START_FROM_TEMPLATE)
+    return data, problem
 
 
 def _has_upload_or_copy() -> bool:
