@@ -82,7 +82,7 @@ FAULTS = [
         change_actor("agglo-essai", ess=True),
         ("EssDeclaredImpossible",),
         "violation",
-        "Agglomération d'essai est déclaré « ess: true », mais d'après la catégorie juridique 7348",
+        "Pour Agglomération d'essai, « ess » dit oui, mais d'après la catégorie juridique 7348",
         ((AGGLO, "ess: true"), (AGGLO, "categorie_juridique")),
         False,
     ),
@@ -111,7 +111,7 @@ FAULTS = [
         # warning says so, never that "ess" or its kind is missing
         ("EssDeclaredOutsideKind", "EssStatusUnknownNoNonEss"),
         "violation",
-        "SAS d'essai est déclaré à la fois « ess: true » et « type: entreprise-hors-ess »",
+        "SAS d'essai : « ess », qui dit oui, et « type: entreprise-hors-ess » se contredisent : l'un des deux est faux",
         ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
         False,
     ),
@@ -120,7 +120,7 @@ FAULTS = [
         change_actor("sas-essai", ess=True, categorie_juridique="5499"),
         ("EssStatusUnknownNoNonEss", "EssDeclaredOutsideKind"),
         "warning",
-        "SAS d'essai : « ess: true » et « type: entreprise-hors-ess » se contredisent, et tant que l'un des deux "
+        "SAS d'essai : « ess », qui dit oui, et « type: entreprise-hors-ess » se contredisent, et tant que l'un des deux "
         "n'est pas corrigé, aucun membre n'est une entreprise hors ESS connue",
         ((SAS, "ess: true"), (SAS, "type: entreprise-hors-ess"), (SAS, "ess: true")),
         False,
@@ -130,7 +130,7 @@ FAULTS = [
         both(change_actor("sas-essai", type="reseau"), drop("sas-essai", "categorie_juridique")),
         ("EssStatusUnknownNoNonEss",),
         "warning",
-        "SAS d'essai est déclaré « ess: false », mais ni sa catégorie juridique ni son type ne disent que c'est "
+        "Pour SAS d'essai, « ess » dit non, mais ni sa catégorie juridique ni son type ne disent que c'est "
         "une entreprise",
         ((SAS, "ess: false"),),
         True,
@@ -211,7 +211,7 @@ FAULTS = [
         ),
         ("EssOnDeclarationOnly",),
         "warning",
-        "SAS sociale compte comme entreprise de l'ESS sur sa seule déclaration « ess: true »",
+        "SAS sociale compte comme entreprise de l'ESS sur le seul oui de « ess »",
         (("id: sas-ess", "ess: true"),),
         True,
     ),
@@ -233,8 +233,7 @@ FAULTS = [
         ),
         ("EssStatusUnknownNoEss",),
         "warning",
-        "Association d'essai est déclaré « ess: false », mais ni sa catégorie juridique ni son type ne disent ce "
-        "qu'il est",
+        "Pour Association d'essai, « ess » dit non, mais ni sa catégorie juridique ni son type ne disent ce que c'est",
         ((ASSO, "ess: false"),),
         True,
     ),

@@ -147,9 +147,9 @@ def test_one_mistake_at_two_fields_stands_beside_both_and_counts_once_at_the_las
     page = client.post("/editeur", data=sent | {"etape": "acteurs-impliques", "aller": "acteurs-impliques"}).text
     for field in ("ess", "type"):
         said = page[page.index(f'id="champ-acteurs-0-{field}-messages"') :]
-        assert "Juratri est déclaré « ESS : non », mais" in unescape(said[: said.index("</div>")]), field
+        assert "Pour Juratri, « ESS » dit non, mais" in unescape(said[: said.index("</div>")]), field
     last = client.post("/editeur", data=sent | {"etape": "acteurs-impliques", "aller": "fin"}).text
-    assert unescape(last).count("Juratri est déclaré « ESS : non », mais") == 1
+    assert unescape(last).count("Pour Juratri, « ESS » dit non, mais") == 1
 
 
 def test_switching_language_carries_the_description_being_written(client):

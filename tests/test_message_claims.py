@@ -202,13 +202,13 @@ def names_the_fact(result, actor: dict) -> bool:
 
 
 def says_what_ess_is(result, actor: dict) -> bool:
-    """A message that says "ni « ess »" is of an actor without "ess"; one that quotes "ess: false", of one with it;
-    one that says "ess: true" and its kind contradict each other, of one declared both."""
+    """A message that says "ni « ess »" is of an actor without "ess"; one that says « ess » says no, of one whose
+    "ess" says no; one that says "ess" and its kind contradict each other, of one whose "ess" says yes."""
     if "ni « ess »" in result.message:
         return "ess" not in actor
     if "se contredisent" in result.message:
         return actor.get("ess") is True and "entreprise-hors-ess" in kinds(actor)
-    return "« ess: false »" in result.message and actor.get("ess") is False
+    return "« ess » dit non" in result.message and actor.get("ess") is False
 
 
 def form_denied_by_category(actor: dict) -> bool:
@@ -509,6 +509,14 @@ def test_no_message_states_a_fact_that_its_description_contradicts(reports):
                 false.append((report.source, result.line, result.message))
     assert false == []
     assert unread <= {"CommuneCode", "DepartementCode", "RegionCode", "EpciCode", "EpciCheckDigit"}, unread
+
+
+def test_no_message_quotes_a_spelling_of_ess_the_file_may_not_have(reports):
+    """A file writes "ess: non", "faux" or "false": a message says what « ess » says, never a spelling of it (it
+    quoted « ess: false » to a carrier whose file said "ess: non")."""
+    messages = [result.message for _data, report in reports for result in report.results]
+    assert [message for message in messages if re.search(r"[«“]ess: ", message)] == []
+    assert any("« ess » dit non" in message for message in messages)  # the descriptions do have such results
 
 
 def test_every_question_left_unanswered_by_the_template_is_named(reports):

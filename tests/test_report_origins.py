@@ -112,7 +112,10 @@ def test_each_check_of_the_law_is_labelled_with_its_article(capsys, tmp_path):
     text = run(capsys, str(path))
     assert "Violations : 1 loi n° 2014-856 (art. 1) ; 1 loi n° 2014-856 (art. 9)." in text  # one mistake, once
     assert "Avertissements : 1 loi n° 2014-856 (art. 9)." in text
-    assert re.search(r"violation q07 \(loi n° 2014-856 \(art\. 1\)\) — .*\n +SAS d'essai est déclaré à la fois", text)
+    assert re.search(
+        r"violation q07 \(loi n° 2014-856 \(art\. 1\)\) — .*\n +SAS d'essai : « ess », qui dit oui, et « type: entreprise-hors-ess » se contredisent",
+        text,
+    )
 
 
 def test_a_decree_condition_is_a_warning_of_the_decree(capsys, tmp_path):
