@@ -343,7 +343,7 @@ def test_cap_ptce_load_keeps_the_register_beside_the_corpus(capsys, tmp_path):
     code, out = run("load", str(data_dir("registre") / "poles"), "--store", store, "--registre")
     assert code == 0 and "registre des PTCE réels" in out
     code, out = run("load", str(data_dir("corpus")), "--store", store, "--replace")
-    assert code == 0 and f"{len(SAMPLE)} inchangés" in out and "0 retirés" in out
+    assert code == 0 and f"{len(SAMPLE)} inchangés" in out and "0 retiré / removed" in out
     with KnowledgeBase.open(store) as kb:
         sources = [record.source for record in kb.records()]
         assert sum(source.startswith("registre/") for source in sources) == len(REGISTER)

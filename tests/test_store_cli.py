@@ -83,7 +83,7 @@ def test_a_second_folder_is_added_beside_the_first_only_when_asked(capsys, corpu
     assert len(sources) == 15 and "autre/pole-saveurs-somme.yaml" in sources
     (corpus / "tiers-lieu-gueret.yaml").unlink()
     code, out, _ = run(capsys, "load", str(corpus), "--store", store, "--no-validate", "--replace")
-    assert code == 0 and "1 retirés / removed" in out  # the corpus loads as before, beside the folder added
+    assert code == 0 and "1 retiré / removed" in out  # the corpus loads as before, beside the folder added
     with KnowledgeBase.open(store) as kb:
         assert "autre/pole-saveurs-somme.yaml" in {record.source for record in kb.records()}
     (other / "pole-saveurs-somme.yaml").rename(other / "saveurs.yaml")
@@ -300,7 +300,7 @@ def test_a_file_renamed_or_moved_is_no_removal_to_ask_about(capsys, corpus, tmp_
     assert (
         "> renommé / renamed    nouveau-nom.yaml" in out
         and "3 renommés / renamed" in out
-        and "0 retirés / removed" in out
+        and "0 retiré / removed" in out
     )
     with KnowledgeBase.open(store) as kb:
         assert sorted(record.source for record in kb.records()) == sorted(
@@ -508,3 +508,15 @@ def test_the_engines_word_on_damage_leaves_nothing_of_the_read_for_another_threa
             gc.enable()
         monkeypatch.setattr(kb._backend, "_store", real)
     assert [str(one.exc_value) for one in left] == []
+
+
+def test_the_counts_agree_with_their_number_in_french():
+    """« 1 ajoutés » read as a slip: in French, 0 and 1 take the singular."""
+    from cap_ptce.cli.kb import render_report
+    from cap_ptce.corpus import FileOutcome, LoadReport
+
+    report = LoadReport([FileOutcome("a.yaml", "added"), *(FileOutcome(f"{n}.yaml", "unchanged") for n in "bc")])
+    assert render_report(report).splitlines()[-1] == (
+        "1 ajouté / added, 0 mis à jour / updated, 2 inchangés / unchanged, 0 renommé / renamed, "
+        "0 retiré / removed, 0 en échec / failed"
+    )

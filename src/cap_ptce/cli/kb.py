@@ -55,7 +55,7 @@ _WORDS = {  # one file's
     "removed": "retiré / removed",
     "failed": "en échec / failed",
 }
-_LABELS = {
+_LABELS = {  # two or more files' (in French, 0 and 1 take the singular: « 1 ajouté », « 0 retiré »)
     "added": "ajoutés / added",
     "updated": "mis à jour / updated",
     "unchanged": "inchangés / unchanged",
@@ -90,7 +90,9 @@ def render_report(report: LoadReport, *, unchanged: bool = False) -> str:
             + (f"  ({detail})" if detail else "")
         )
     counts = report.counts
-    lines.append(", ".join(f"{counts[status]} {label}" for status, label in _LABELS.items()))
+    lines.append(
+        ", ".join(f"{counts[status]} {(_LABELS if counts[status] > 1 else _WORDS)[status]}" for status in _LABELS)
+    )
     return "\n".join(lines)
 
 
