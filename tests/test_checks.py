@@ -23,7 +23,7 @@ from cap_ptce.grid import load_grid
 from cap_ptce.project.template import template
 from cap_ptce.validation import validate_file
 from cap_ptce.validation.render import to_json, to_text
-from valid_description import description, line_of, with_check_digit, write
+from valid_description import SAS_SIREN, description, line_of, with_check_digit, write
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,15 @@ FAULTS = [
         "Un SIREN ne désigne qu'une personne morale : corriger le SIREN ou le type et la catégorie juridique.",
         ((AGGLO, "siren:"), (AGGLO, "type:"), (AGGLO, "categorie_juridique")),
         False,
+    ),
+    Fault(
+        "two-actors-given-one-siren",
+        change_actor("asso-essai", siren=SAS_SIREN),  # the association given the company's SIREN
+        ("SirenSharedByActors",),
+        "warning",
+        f"SAS d'essai a le SIREN {SAS_SIREN}, comme Association d'essai : un SIREN ne désigne qu'une personne morale",
+        ((SAS, "siren:"),),
+        True,
     ),
     Fault(
         "an-association-given-its-town-halls-siren",

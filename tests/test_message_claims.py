@@ -268,6 +268,14 @@ def reversed_period(items) -> bool:
     return any(latest(str(i["fin"])) < earliest(str(i["debut"])) for i in items if "fin" in i and "debut" in i)
 
 
+def shares_its_siren(result, actor: dict, data: dict) -> bool:
+    """« X a le SIREN N, comme Y » : X's SIREN is N, and Y is another actor of the file with it."""
+    siren = str(actor.get("siren") or "")
+    others = [a for a in data.get("acteurs") or [] if a is not actor and str(a.get("siren") or "") == siren]
+    said = f"{actor.get('nom') or actor['id']} a le SIREN {siren}, comme "
+    return bool(siren and others) and any(said + str(a.get("nom") or a["id"]) + " :" in result.message for a in others)
+
+
 def siren_of_another_body(result, actor: dict) -> bool:
     """The actor's SIREN is that of the commune (or EPCI) the message names, and its kinds or category say it is
     another sort of body: a commune is a territorial authority (7210, Paris 7229), an EPCI a local public body of
@@ -322,6 +330,7 @@ CLAIMS = {
     ),
     # a SIREN names one legal person: the commune's or EPCI's the message names, which the actor's keys deny
     "SirenOfAnotherBody": lambda r, d: siren_of_another_body(r, actor_of(r, d)),
+    "SirenSharedByActors": lambda r, d: shares_its_siren(r, actor_of(r, d), d),
     "KindContradictsCategory": lambda r, d: (
         f"« {', '.join(sorted(kinds(a := actor_of(r, d))))} »" in r.message and category(a) in r.message
     ),
