@@ -12,8 +12,10 @@ import pytest
 
 from cap_ptce.cli import main
 from cap_ptce.errors import YamlError
+from cap_ptce.grid import load_grid
 from cap_ptce.project import load_description
-from valid_description import description, write
+from cap_ptce.project.schema import PROJECT
+from valid_description import description, line_of, write
 
 # comments and a blank line first: the project's mapping starts on line 3
 HEAD = "# Pôle test\n\n"
@@ -42,12 +44,31 @@ def test_the_cli_gives_the_line_of_a_missing_id(tmp_path, capsys):
     assert f"{path}:3" in capsys.readouterr().out
 
 
-def test_a_missing_common_strategy_has_the_projects_line(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("key", "path", "after"),
+    [
+        ("strategie_commune", "cap:commonStrategy", "q02"),
+        ("territoire", "cap:territory", "q10"),
+        ("structure_porteuse", "cap:carryingStructure", "q01"),  # a SPARQL constraint's: its focus as its value
+    ],
+)
+def test_a_missing_project_key_is_said_near_the_key_after_it(tmp_path, capsys, key, path, after):
+    """« Pas de stratégie commune » came at the project's first line, « format: 2 », marked at fault: the file's
+    first key says nothing of it. It comes near the key that the format puts after it, and no line is at fault."""
     data = description()
-    del data["strategie_commune"]
-    path = tmp_path / "sans-strategie.yaml"
-    path.write_text(HEAD + write(data, tmp_path / "d.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    main(["validate", "--format", "json", str(path)])
+    del data[key]
+    data.pop("reponses")
+    data.update({q.id: f"Réponse d'essai à la question {q.id}." for q in load_grid().questions})
+    data = {name: data[name] for name in sorted(data, key=_ORDER.index)}  # the keys in the format's order
+    path_ = tmp_path / "d.yaml"
+    path_.write_text(HEAD + write(data, tmp_path / "w.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    main(["validate", "--format", "json", str(path_)])
     results = json.loads(capsys.readouterr().out)["files"][0]["results"]
-    strategy = [r for r in results if r["path"] == "cap:commonStrategy"]
-    assert strategy and strategy[0]["line"] == 3
+    found = [r for r in results if r["path"].split("/")[0] == path]
+    assert found and all(r["near"] for r in found)
+    assert {(r["line"], *r["lines"]) for r in found} == {(line_of(path_, f"{after}:"),) * 2}
+    main(["validate", str(path_)])
+    assert f"près de la ligne {line_of(path_, f'{after}:')}" in capsys.readouterr().out
+
+
+_ORDER = [spec_field.key for spec_field in PROJECT.fields]

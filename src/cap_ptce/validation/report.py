@@ -22,6 +22,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -32,11 +33,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from ..errors import CapPtceError, InputFileError, ParameterError
+from ..errors import CapPtceError, InputFileError, ParameterError, UnknownKeyError
 from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project import DESCRIPTION_SUFFIXES, load_description
 from ..project.keypaths import rdf_steps
+from ..project.schema import PROJECT, SPECS, Kind
 from ..rdf.namespaces import CAP, PREFIXES, SCHEMA, VOCAB
 from .completeness import Completeness, completeness, completeness_shapes, question_iri, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
@@ -240,6 +242,11 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         if _is_emerging(data):
             # the grid asks an emerging project its questions in the future tense
             message = unanswered_message(load_grid().question(question), lang, future=True)
+    elif value in (None, focus) and line_for is not None and focus == _project(data):  # a SPARQL one's: the focus
+        first = _first_iri(report, path)
+        if isinstance(first, URIRef) and line is not None and line == line_for(focus, None):  # a key not written
+            beside = _missing_key_line(line_for, focus, first)
+            line, near = (line, False) if beside is None else (beside, True)  # a file of its id alone: its line
     return Result(
         severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
         entry=entry,
@@ -333,6 +340,46 @@ def _unanswered_line(line_for: LineFinder | None, project, question: str | None)
     neighbours = (line for other in entry.questions if other.id != question for line in lines_of(other.id))
     # nothing of its entry in the file: no line is where it goes (the first, « format: 2 », least of all)
     return first([line_for(project, CAP.hasAnswer)]) or first(neighbours), False
+
+
+def _missing_key_line(line_for: LineFinder, project: URIRef, path: URIRef) -> int | None:
+    """Where a key of the project that the file leaves out goes: at the key after it in the format's order
+    that the file writes (else the one before it); None when it is no key of the project's, or the file writes
+    none of them. The project's own line, the file's first key (« format: 2 »), says nothing of it; nor does a
+    block's (« structure_porteuse: »), whose keys are indented in it."""
+    keys = [spec_field.key for spec_field in PROJECT.fields if spec_field.version != 1]
+    at = next((index for index, key in enumerate(keys) if path in _key_predicates(key)), None)
+    if at is None:
+        return None
+    top = line_for(project, None)
+
+    def written(key: str) -> int | None:
+        if PROJECT.field(key).kind == Kind.NEST:
+            return None
+        if re.fullmatch(r"q\d\d", key):
+            lines = [line_for(URIRef(f"{project}/reponse/{key}"), None)]
+        else:
+            lines = [line_for(project, predicate) for predicate in _key_predicates(key)]
+        return next((line for line in lines if line is not None and line != top), None)
+
+    after = (written(key) for key in keys[at + 1 :])
+    before = (written(key) for key in reversed(keys[:at]))
+    return next((line for line in after if line), None) or next((line for line in before if line), None)
+
+
+@cache
+def _key_predicates(key: str) -> tuple:
+    """The predicates from the project that a key of it gives (a block's: its keys'); () for one that gives none."""
+    spec_field = PROJECT.field(key)
+    nested = spec_field.kind == Kind.NEST
+    paths = [f"{key}.{inner.key}" for inner in SPECS[spec_field.arg].fields] if nested else [key]
+    found: list = []
+    for one in paths:
+        try:
+            found.extend(rdf_steps(one)[0])
+        except (UnknownKeyError, IndexError):  # a key that gives no value of its own (format, relation…)
+            continue
+    return tuple(found)
 
 
 def _is_emerging(data: Graph) -> bool:
