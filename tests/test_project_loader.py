@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -339,6 +340,50 @@ def test_bad_turtle_names_the_line_and_column_where_the_parser_stopped():
     assert (error.line, error.column) == (4, text.splitlines()[3].index('"deux"') + 1)
     assert error.message == "Turtle invalide / invalid Turtle: expected '.' or '}' or ']' at end of statement"
     assert str(error).startswith("projet.ttl:4:")
+
+
+def test_bad_turtle_has_its_own_line_after_values_written_on_several_lines():
+    """The parser's own count gained a line at each value list broken over lines: an unclosed string on line 303
+    of a converted description was said to be on line 312, past the end of the file."""
+    head = "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<https://w3id.org/cap-ptce/projet/x> a cap:Project ;\n"
+    lists = "".join(f'  cap:objectif "un {n}",\n    "deux {n}",\n    "trois {n}" ;\n' for n in range(5))
+    text = head + lists + '  cap:nom "sans fin ;\n  cap:autre "x" .\n'
+    with pytest.raises(RdfSyntaxError) as caught:
+        load_description(text, format="turtle", source="projet.ttl")
+    assert caught.value.line == text.splitlines().index('  cap:nom "sans fin ;') + 1
+
+
+@pytest.mark.parametrize("iri", ["https://example.org/con<tat", "https://example.org/a b", 'https://example.org/"q"'])
+@pytest.mark.parametrize("where", ["object", "subject"])
+def test_an_iri_that_turtle_forbids_is_refused_by_name(iri, where):
+    """rdflib's parser lets « <https://…/con<tat/1> » through, then could not write it in the message about it: a
+    traceback on the command line, a 500 on the web."""
+    escaped = iri.replace(" ", "\\u0020").replace('"', "\\u0022")  # Turtle's escapes let them through too
+    triple = (
+        f"<{escaped}> a cap:Thing ."
+        if where == "subject"
+        else f"<https://w3id.org/cap-ptce/projet/x> cap:y <{escaped}> ."
+    )
+    text = (
+        "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<https://w3id.org/cap-ptce/projet/x> a cap:Project .\n"
+        + triple
+    )
+    for fmt, body in (("turtle", text), ("json-ld", None)):
+        if body is None:
+            node = (
+                {"@id": iri, "@type": "cap:Thing"}
+                if where == "subject"
+                else {"@id": "https://w3id.org/cap-ptce/projet/x", "cap:y": {"@id": iri}}
+            )
+            body = json.dumps(
+                {
+                    "@context": {"cap": "https://w3id.org/cap-ptce/def#"},
+                    "@graph": [{"@id": "https://w3id.org/cap-ptce/projet/x", "@type": "cap:Project"}, node],
+                }
+            )
+        with pytest.raises(RdfSyntaxError) as caught:
+            load_description(body, format=fmt, source="projet." + ("ttl" if fmt == "turtle" else "jsonld"))
+        assert "IRI" in caught.value.message and repr(iri)[1:-1] in caught.value.message, (fmt, caught.value.message)
 
 
 @pytest.mark.parametrize(

@@ -161,8 +161,7 @@ def _parse_turtle(text: str, source: str) -> Graph:
     except Exception as exc:  # rdflib raises many types for bad syntax
         if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
             raise _long_number(text, source) from exc  # Python's own words would advise a change to Python
-        line, column = _turtle_position(exc)
-        reason = getattr(exc, "_why", None) or getattr(exc, "message", None) or exc
+        reason, line, column = _turtle_mistake(text, exc)
         raise RdfSyntaxError(
             f"Turtle invalide / invalid Turtle: {reason}",
             source=source,
@@ -170,7 +169,7 @@ def _parse_turtle(text: str, source: str) -> Graph:
             column=column,
             hint="vérifier la syntaxe à cet endroit / check the syntax at that place",
         ) from exc
-    _refuse_relative_iris(graph, source)
+    _refuse_bad_iris(graph, source)
     return graph
 
 
@@ -180,12 +179,20 @@ def _parse_turtle(text: str, source: str) -> Graph:
 _RELATIVE = "https://iri-relative.invalid/"
 
 
-def _refuse_relative_iris(graph: Graph, source: str) -> None:
-    """A relative IRI (« <site-relatif> », « "site_web": "site-relatif" », with no base) names nothing a reader can
-    find: said, neither kept nor dropped."""
-    relative = sorted(
-        {str(term)[len(_RELATIVE) :] for triple in graph for term in triple if str(term).startswith(_RELATIVE)}
-    )
+# What an IRI cannot hold (RFC 3987; Turtle's IRIREF): rdflib's parsers let some through, escaped or not.
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _refuse_bad_iris(graph: Graph, source: str) -> None:
+    """An IRI with a character IRIs cannot hold (« <https://…/con<tat> », a space), or a relative one
+    (« <site-relatif> », « "site_web": "site-relatif" », with no base), names nothing a reader can find: said,
+    neither kept nor dropped (the first could not even be written back in a message)."""
+    iris = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    iris |= {term.datatype for _s, _p, term in graph if isinstance(term, Literal) and term.datatype is not None}
+    broken = [str(iri) for iri in iris if _NOT_IN_IRIS.search(str(iri))]
+    if broken:
+        raise _impossible_iris(broken, source)
+    relative = sorted(str(iri)[len(_RELATIVE) :] for iri in iris if str(iri).startswith(_RELATIVE))
     if relative:
         shown = ", ".join(f"<{iri}>" for iri in relative[:3]) + (" …" if len(relative) > 3 else "")
         raise RdfSyntaxError(
@@ -195,6 +202,34 @@ def _refuse_relative_iris(graph: Graph, source: str) -> None:
             hint="écrire l'IRI entière (https://…), ou déclarer @base / write the whole IRI (https://…), or "
             "declare @base",
         )
+
+
+def _refuse_bad_ids(document, source: str) -> None:
+    """An ``@id`` that no IRI can be (« "https://…/a b" »): rdflib's JSON-LD processor drops its node without a
+    word; said, as the same IRI in Turtle is (:func:`_refuse_bad_iris`)."""
+    found, todo = set(), [document]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            value = node.get("@id")
+            if isinstance(value, str) and _NOT_IN_IRIS.search(value):
+                found.add(value)
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    if found:
+        raise _impossible_iris(found, source)
+
+
+def _impossible_iris(iris, source: str) -> RdfSyntaxError:
+    shown = ", ".join(repr(iri)[1:-1] for iri in sorted(iris)[:3]) + (" …" if len(iris) > 3 else "")
+    return RdfSyntaxError(
+        f'IRI impossible(s) : {shown} (ni espace, ni < > " {{ }} | ^ ` \\ dans une IRI) / impossible IRI(s): '
+        f'{shown} (no space, nor < > " {{ }} | ^ ` \\ in an IRI)',
+        source=source,
+        hint="corriger l'IRI, ou coder ces caractères (%20 pour une espace) / correct the IRI, or encode "
+        "those characters (%20 for a space)",
+    )
 
 
 def _long_number(text: str, source: str) -> RdfSyntaxError:
@@ -208,25 +243,41 @@ def _long_number(text: str, source: str) -> RdfSyntaxError:
     )
 
 
-def _turtle_position(exc: Exception) -> tuple[int | None, int | None]:
-    """The 1-based line and column where rdflib's Turtle parser stopped, when it says so.
+def _turtle_mistake(text: str, exc: Exception) -> tuple[str, int | None, int | None]:
+    """What is wrong in a Turtle text that rdflib refused, and where.
 
-    Its BadSyntax counts lines from 0 and gives the offset of the failure in the text.
+    rdflib's BadSyntax gives an offset in the text that may stop short of the
+    failure (at the end of the term before), and its own count of lines gains one
+    at each list of values broken over lines: line 312 for an error on line 303 of
+    a 309-line file. Oxigraph's parser gives the exact line and column. When its
+    line lies between rdflib's two, both found the same mistake: rdflib's words
+    (« expected '.' … at end of statement ») at Oxigraph's place; else
+    Oxigraph's words and place, which agree with each other.
     """
-    lines, text, offset = getattr(exc, "lines", None), getattr(exc, "_str", None), getattr(exc, "_i", None)
-    if not isinstance(lines, int):
-        return None, None
-    if isinstance(text, (bytes, str)) and isinstance(offset, int):
-        newline = b"\n" if isinstance(text, bytes) else "\n"
-        start = text.rfind(newline, 0, offset) + 1
-        prefix = text[start:offset]
-        width = len(prefix.decode("utf-8", "replace")) if isinstance(prefix, bytes) else len(prefix)
-        return lines + 1, width + 1
-    return lines + 1, None
+    import pyoxigraph
+
+    reason = str(getattr(exc, "_why", None) or getattr(exc, "message", None) or exc)
+    lines, raw, offset = getattr(exc, "lines", None), getattr(exc, "_str", None), getattr(exc, "_i", None)
+    low = raw.count(b"\n" if isinstance(raw, bytes) else "\n", 0, offset) + 1 if isinstance(offset, int) else None
+    high = lines + 1 if isinstance(lines, int) else None
+    try:
+        for _quad in pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri=_RELATIVE):
+            pass
+    except SyntaxError as found:
+        if isinstance(found.lineno, int):
+            column = found.offset if isinstance(found.offset, int) else None
+            if low is not None and high is not None and low <= found.lineno <= high:
+                return reason, found.lineno, column
+            words = re.sub(r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ", "", found.msg)
+            return words, found.lineno, column
+    except (ValueError, OSError):
+        pass
+    return reason, high if high is not None else low, None
 
 
 def _parse_jsonld_text(text: str, source: str) -> Graph:
     document = parse_json_document(text, source)
+    _refuse_bad_ids(document, source)
     graph = Graph()
     try:
         if isinstance(document, list) or "@context" not in document:
@@ -236,7 +287,7 @@ def _parse_jsonld_text(text: str, source: str) -> Graph:
         raise RdfSyntaxError(
             f"JSON-LD illisible / unreadable JSON-LD: {exc}", source=source, hint="voir / see docs/project-format.md"
         ) from exc
-    _refuse_relative_iris(graph, source)
+    _refuse_bad_iris(graph, source)
     return graph
 
 
