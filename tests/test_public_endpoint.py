@@ -247,6 +247,25 @@ def test_the_servers_own_refusals_speak_as_the_app_does(server, sent, status, sa
     assert error["error"] and "max_body" not in error["message"]
 
 
+@pytest.mark.parametrize(("path", "first", "says"), [("/editeur", "fr", "Précédent"), ("/validate", "en", "Back")])
+def test_a_browser_sending_too_large_a_form_gets_a_page_not_json(server, path, first, says):
+    """A carrier opening a file over the limit in the form saw the raw JSON of the server's refusal in place of
+    the page. A browser (Accept: text/html) gets a page in the route's language first, that says what counts and
+    how to get back to what they had typed."""
+    from cap_ptce.publish.headers import SECURITY_HEADERS
+
+    accept = b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    sent = (
+        b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nAccept: " + accept + b"\r\nContent-Length: 5000000\r\n\r\n"
+    )
+    code, headers, body = raw_answer(server.port, sent)
+    page = body.decode("utf-8")
+    assert code == 413 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert {name: headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
+    assert page.startswith("<!doctype html>") and f'<html lang="{first}">' in page
+    assert says in page and "1 Mo" in page and "1 MB" in page and "MAX_REQUEST_BYTES" not in page
+
+
 def test_the_stock_server_did_spool_such_a_body_to_disk(tmp_path, monkeypatch):
     """The check above can see a spooled body: waitress's defaults write this one to a temporary file."""
     import tempfile

@@ -75,9 +75,13 @@ class _ErrorTask(ErrorTask):
 
     def execute(self) -> None:
         error, adj = self.request.error, self.channel.server.adj
-        body = _server_error_body(error.code, error.body, adj.max_request_body_size - 1, adj.max_request_header_size)
+        if error.code == 413 and _accepts_html(self.request.headers.get("ACCEPT", "")):
+            body, kind = _too_large_page(self.request.path or "/", adj.max_request_body_size - 1), "text/html"
+        else:
+            limits = (adj.max_request_body_size - 1, adj.max_request_header_size)
+            body, kind = _server_error_body(error.code, error.body, *limits), "application/json"
         self.status = f"{error.code} {error.reason}"
-        self.response_headers.extend([("Content-Type", "application/json; charset=utf-8"), *SECURITY_HEADERS.items()])
+        self.response_headers.extend([("Content-Type", f"{kind}; charset=utf-8"), *SECURITY_HEADERS.items()])
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
@@ -92,6 +96,37 @@ def _server_error_body(code: int, detail: str, body_limit: int, header_limit: in
     message = " / ".join(t(key, lang, **params) for lang in ("fr", "en"))
     name = {400: "BadRequest", 413: "RequestTooLarge", 431: "RequestHeaderFieldsTooLarge"}.get(code, "ServerError")
     return (json.dumps({"error": name, "message": message}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _accepts_html(accept: str) -> bool:
+    """Whether the client is a browser: it asks for HTML (a form sent from a page), not JSON."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    return parse_accept_header(accept, MIMEAccept).best_match(["application/json", "text/html"]) == "text/html"
+
+
+def _too_large_page(path: str, limit: int) -> bytes:
+    """The page a browser gets for a form too large to be read: in the route's language first, with how to get
+    back to what was typed (the browser's Back keeps it)."""
+    from html import escape
+
+    from ..i18n import t
+
+    english = path.startswith(("/validate", "/editor", "/en/")) or path.endswith(".en.html")
+    languages = ("en", "fr") if english else ("fr", "en")
+    size = {"fr": f"{limit / 1_000_000:g} Mo".replace(".", ","), "en": f"{limit / 1_000_000:g} MB"}
+    parts = []
+    for lang in languages:
+        title, text = t("error.too_large_title", lang), t("error.too_large_page", lang, size=size[lang])
+        tag = "h1" if lang == languages[0] else "h2"
+        parts.append(f'<section lang="{lang}"><{tag}>{escape(title)}</{tag}><p>{escape(text)}</p></section>')
+    title = escape(t("error.too_large_title", languages[0]))
+    return (
+        f'<!doctype html>\n<html lang="{languages[0]}">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title} — CAP PTCE</title></head>\n<body><main>{''.join(parts)}</main></body>\n</html>\n"
+    ).encode()
 
 
 class _Channel(HTTPChannel):
