@@ -28,7 +28,7 @@ def _state(page: str) -> str:
 
 
 def _alert(page: str) -> str:
-    found = re.search(r'<div class="verdict verdict-ko" role="alert">(.*?)</div>', page, re.S)
+    found = re.search(r'<div class="verdict verdict-ko" role="alert"[^>]*>(.*?)</div>', page, re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", unescape(found.group(1)))) if found else ""
 
 
@@ -134,3 +134,21 @@ def test_a_turtle_file_that_cannot_be_read_gives_its_line_and_loads_nothing(clie
     alert = _alert(response.get_data(as_text=True))
     assert "gueret.ttl" in alert and f"ligne {line}" in alert and "Rien n’a été chargé" in alert
     assert "YAML" not in alert  # a Turtle file is not read as YAML
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "said"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "pole.ttl", "pas un fichier texte : un PDF"),
+        (b"", "vide.yaml", "le fichier est vide"),
+        (b"  \n\n", "vide.ttl", "le fichier est vide"),
+    ],
+)
+def test_a_file_that_is_no_description_at_all_is_said_what_it_is(client, content, name, said):
+    """A PDF named .ttl was « pas en UTF-8 » in the form (the validator says « un PDF » and how to save a text);
+    an empty file, « un bloc de clés » or « ce graphe en a 0 ». Neither has a place to correct: none is promised."""
+    data = {"ouvrir": "fichier", "fichier": (io.BytesIO(content), name)}
+    response = client.post("/editeur", data=data, content_type="multipart/form-data")
+    alert = _alert(response.get_data(as_text=True))
+    assert response.status_code == 400 and said in alert and "Rien n’a été chargé" in alert
+    assert "à l’endroit indiqué" not in alert and "n’a pas été modifié" in alert

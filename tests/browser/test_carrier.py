@@ -315,6 +315,28 @@ def test_a_file_checked_or_opened_leads_the_keyboard_to_its_report_or_its_form(l
         assert page.evaluate("document.activeElement.id") == "etape-titre"
 
 
+def test_a_file_that_cannot_be_opened_is_said_where_the_page_opens(live_server, context, request, tmp_path):
+    """The carrier's walk of 2026-12-07, finding 4: after a Turtle file that could not be opened, the page opened at
+    the step's heading, below the message, scrolled out of sight but for its last line."""
+    javascript = request.node.callspec.params["context"]
+    broken = tmp_path / "casse.ttl"
+    broken.write_text(
+        '@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<https://w3id.org/cap-ptce/projet/x> cap:nom "x .\n'
+    )
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(live_server + "/editeur")
+    page.set_input_files("#fichier", str(broken))
+    with page.expect_navigation():
+        page.click("button[name=ouvrir]")
+    alert = page.locator("[data-alert]")
+    assert "casse.ttl" in alert.inner_text() and "ligne 2" in alert.inner_text()
+    box = alert.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 720  # seen whole, without scrolling
+    if javascript:  # focused (once the page has loaded), a screen reader reads it
+        page.wait_for_function("document.activeElement.hasAttribute('data-alert')", timeout=5000)
+
+
 def test_the_porteur_chosen_in_the_editor_gives_a_report_a_dossier_and_a_readable_file(live_server, context, tmp_path):
     """The carrier's walk of 2026-12-05, finding 1: name an actor, choose it as the porteur, check, download, reopen."""
     from cap_ptce.project import load_description

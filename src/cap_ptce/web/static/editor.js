@@ -1,13 +1,18 @@
 // CAP PTCE editor: each answer opens at the step's heading or at the item just added (the fragment of the
-// form's action says which). Focus goes there, so that the keyboard goes on from it and a screen reader
+// form's action says which), or at what went wrong, under the heading. Focus goes there, so that the keyboard goes on from it and a screen reader
 // says where the carrier is; without JavaScript the browser starts its Tab order at the fragment.
 (function () {
   "use strict";
   var form = document.getElementById("editeur");
   var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
   if (!form || !target || !form.contains(target)) { return; }
+  // What went wrong with what was sent (a file that cannot be opened, say) stands under the heading: focused,
+  // a screen reader reads it, where an alert already in the page as it loads is often not read out.
+  var alert = target.id === "etape-titre" && form.querySelector("[data-alert]");
   if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
   target.focus({ preventScroll: true });
+  // Chromium moves focus away from anything but the fragment's target once the page has loaded: then.
+  if (alert) { window.addEventListener("load", function () { setTimeout(function () { alert.focus({ preventScroll: true }); }, 0); }); }
 }());
 
 // An optional copy of the description in this browser's own storage (localStorage).
