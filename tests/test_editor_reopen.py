@@ -112,7 +112,9 @@ def test_reopening_without_a_file_stays_in_the_editor_and_says_so_beside_the_fie
         assert 'value="Pôle des Deux Rives"' in page
 
 
-@pytest.mark.parametrize(("to", "name"), [("turtle", "gueret.ttl"), ("json-ld", "gueret.jsonld"), ("turtle", "gueret")])
+@pytest.mark.parametrize(
+    ("to", "name"), [("turtle", "gueret.ttl"), ("json-ld", "gueret.jsonld"), ("turtle", "gueret"), ("yaml", "g.yaml")]
+)
 def test_a_turtle_or_json_ld_description_opens_in_the_form(client, to, name):
     """The form reads every format a description comes in (the last: a file without a suffix, told by its text)."""
     sample = CORPUS / "tiers-lieu-gueret.yaml"
@@ -122,6 +124,9 @@ def test_a_turtle_or_json_ld_description_opens_in_the_form(client, to, name):
     assert 'value="Tiers-lieu des services de Guéret"' in page and not _alert(page)
     # the form holds the description as YAML, the same data as the YAML file gives
     assert load_description(_state(page)).data == load_description(sample).data
+    said = unescape(re.search(r'<p class="notice" role="status">(.*?)</p>', page, re.S).group(1))
+    assert f"« {name} » est ouvert dans le formulaire." in said and "commentaires" not in said
+    assert ("garde en YAML" in said) == (to != "yaml")
     picker = re.search(r'<input type="file" id="fichier"[^>]*>', page).group(0)
     assert all(suffix in picker for suffix in (".yaml", ".ttl", ".jsonld"))
 
@@ -152,3 +157,16 @@ def test_a_file_that_is_no_description_at_all_is_said_what_it_is(client, content
     alert = _alert(response.get_data(as_text=True))
     assert response.status_code == 400 and said in alert and "Rien n’a été chargé" in alert
     assert "à l’endroit indiqué" not in alert and "n’a pas été modifié" in alert
+
+
+def test_a_file_with_comments_is_opened_with_a_word_that_they_are_not_kept(client):
+    """A carrier's notes (« # NOTE : relire q04 avec la SCIC ») were gone from the file downloaded back, unsaid."""
+    text = (
+        (CORPUS / "tiers-lieu-gueret.yaml")
+        .read_text(encoding="utf-8")
+        .replace("\nacteurs:", "\n# NOTE : relire\nacteurs:", 1)
+    )
+    page = _open(client, text, name="gueret.yaml").get_data(as_text=True)
+    assert "# NOTE : relire" in text
+    said = unescape(re.search(r'<p class="notice" role="status">(.*?)</p>', page, re.S).group(1))
+    assert "« gueret.yaml » est ouvert" in said and "commentaires" in said and "ne sont pas gardés" in said

@@ -17,6 +17,7 @@ when the carrier asks for it). The form works without JavaScript.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flask import Blueprint, Response, g, render_template
@@ -122,11 +123,26 @@ def _open(lang: str) -> str | tuple[str, int]:
     submission = read_submission(text_field="etat_copie")
     data, problem = _opened(submission)
     if problem is None:
-        return _page(lang, "debut", as_current(data))
+        said = None if submission.pasted else _what_was_opened(submission, as_current(data))
+        return _page(lang, "debut", as_current(data), just_opened=said)
     opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
     if held:
         return _page(lang, "debut", as_current(held), problem, opened=opened), 400
     return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened), 400
+
+
+def _what_was_opened(submission: Submission, data: dict) -> dict:
+    """What the page says of a file just opened: its name, its format, and whether it had comments of its own,
+    which the form does not keep (it keeps the data, and writes its YAML with its own titles)."""
+    text = submission.text or ""
+    fmt = submission.format or format_of(text)
+    own = {line.strip() for line in _COMMENT.findall(text)} - {
+        line.strip() for line in _COMMENT.findall(data_to_yaml(data))
+    }
+    return {"name": submission.name, "format": fmt, "comments": bool(own) and fmt != "json-ld"}
+
+
+_COMMENT = re.compile(r"^[ \t]*#.*$", re.M)  # a line of comment, in YAML and in Turtle
 
 
 def _opened(submission: Submission) -> tuple[dict, InputError | None]:
@@ -273,13 +289,15 @@ def _page(
     opened: str | None = None,
     empty_download: bool = False,
     no_file: bool = False,
+    just_opened: dict | None = None,
 ) -> str:
     """A step of the editor.
 
     ``fresh``: a new, empty description, which must not replace the browser's
     copy; ``opened``: the file that could not be read ("": the browser's copy);
     ``empty_download``: a download refused, as the carrier has written nothing;
-    ``no_file``: the open form sent without a file, said beside its field.
+    ``no_file``: the open form sent without a file, said beside its field; ``just_opened``: the file just
+    opened (:func:`_what_was_opened`), said so.
     """
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
@@ -306,6 +324,7 @@ def _page(
         opened=opened,
         empty_download=empty_download,
         no_file=no_file,
+        just_opened=just_opened,
         error=error,
         report=report,
         state=data_to_yaml(data) if data else "",
