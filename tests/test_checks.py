@@ -229,7 +229,7 @@ FAULTS = [
         both(change_actor("sas-essai", type="entreprise"), drop("sas-essai", "ess", "categorie_juridique")),
         ("EssStatusUnknownNoNonEss",),
         "warning",
-        "SAS d'essai : on ne sait pas s'il est une entreprise hors ESS",
+        "SAS d'essai : on ne sait pas si c'est une entreprise hors ESS",
         (("", SAS),),
         True,
     ),

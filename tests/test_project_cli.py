@@ -45,6 +45,15 @@ def test_convert_goes_to_each_format_and_back(capsys, tmp_path: Path, fmt, suffi
     assert isomorphic(load_description(target).graph, load_description(SAMPLE).graph)
 
 
+def test_convert_takes_jsonld_spelt_as_its_suffix(capsys, tmp_path: Path):
+    """« --to jsonld » was refused in English only, while the files are named .jsonld."""
+    code, out, _ = run(capsys, "convert", str(SAMPLE), "--to", "jsonld")
+    assert code == 0 and out == run(capsys, "convert", str(SAMPLE), "--to", "json-ld")[1]
+    target = tmp_path / "p.txt"
+    target.write_text(out, encoding="utf-8")
+    assert run(capsys, "convert", str(target), "--from", "jsonld", "--to", "yaml")[0] == 0
+
+
 def test_convert_reads_the_format_given_by_from(capsys, tmp_path: Path):
     target = tmp_path / "p.txt"
     run(capsys, "convert", str(SAMPLE), "--to", "turtle", "-o", str(target))

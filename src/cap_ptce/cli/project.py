@@ -115,13 +115,28 @@ def new(maturite: str, lang: str, output: Path | None, force: bool) -> None:
     _write_text(template(maturite, lang), output, force=force)
 
 
+_FORMAT_NAMES = (*FORMATS, "jsonld")  # the suffix's spelling, as the carrier may type it
+
+
+def _format_name(_context, _parameter, value: str | None) -> str | None:
+    return "json-ld" if value == "jsonld" else value
+
+
 @click.command("convert", epilog=CONVERT_EPILOG)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", "to", type=click.Choice(FORMATS), required=True, help="Format de sortie / output format.")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(_FORMAT_NAMES),
+    callback=_format_name,
+    required=True,
+    help="Format de sortie / output format.",
+)
 @click.option(
     "--from",
     "source_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(_FORMAT_NAMES),
+    callback=_format_name,
     help="Format d'entrée, si l'extension ne le dit pas / input format, if the suffix does not tell.",
 )
 @click.option(
@@ -133,8 +148,14 @@ def new(maturite: str, lang: str, output: Path | None, force: bool) -> None:
 def convert(file: Path, to: str, source_format: str | None, output: Path | None) -> None:
     """Convertir une description entre YAML, Turtle et JSON-LD / convert a description.
 
-    La conversion ne perd rien : YAML -> Turtle -> YAML redonne la même description. /
-    Nothing is lost: YAML -> Turtle -> YAML gives the same description back.
+    La conversion garde toutes les données : YAML -> Turtle -> YAML redonne le
+    même graphe. Une liste de textes ou d'identifiants (objectifs, compétences,
+    communes, participants…) y est un ensemble : elle revient triée ; les listes
+    de blocs (acteurs, actions…) gardent leur ordre. Les commentaires ne sont pas
+    gardés. / All the data is kept: YAML -> Turtle -> YAML gives the same graph
+    back. A list of texts or identifiers (objectives, skills, communes,
+    participants…) is a set there: it comes back sorted; lists of blocks (actors,
+    actions…) keep their order. Comments are not kept.
     """
     refuse_overwriting(output, [file])
     text = convert_description(file, to, base=_base_iri(), format=source_format)
