@@ -81,3 +81,22 @@ def test_serve_refuses_a_corpus_with_a_file_that_cannot_be_read(tmp_path):
         timeout=120,  # it ends at once; a server that started would be cut here
     )
     assert done.returncode == 2 and "casse.yaml:7" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_sigterm_to_the_whole_group_as_systemd_sends_it_logs_no_error(tmp_path):
+    """systemd stops a service by sending SIGTERM to each of its processes at once: the copy of the store ended
+    with the server, and the log said « ERROR … the process holding the in-memory copy of the store ended
+    (exit -15) » on every restart."""
+    with cap_ptce_serve(tmp_path, "--set", "WARM_PAGES=false") as live:
+        answer = requests.post(f"{live.url}/sparql", data=ASK, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200
+        deadline = time.monotonic() + 60
+        while "store copied into memory" not in live.log_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "store copied into memory" in live.log_text()
+        os.killpg(live.process.pid, signal.SIGTERM)
+        code = live.process.wait(60)
+        log = live.log_text()
+    assert code == 0, log
+    assert " ERROR " not in log and "Traceback" not in log, log
+    assert _group_ended(live.process.pid)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import queue
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -45,6 +46,7 @@ from .sharing import ClientLedger, Sharing
 __all__ = ["WorkerPool", "MAIN", "HEAVY"]
 
 log = logging.getLogger(__name__)
+_STOP_SIGNALS = {signal.SIGTERM: "SIGTERM", signal.SIGINT: "SIGINT", signal.SIGHUP: "SIGHUP"}  # a stop, not a fault
 
 MAIN, HEAVY = "main", "heavy"
 _NICENESS = {MAIN: 0, HEAVY: 10}  # at nice 10 a process gets about a tenth of a core that others want
@@ -295,7 +297,14 @@ class WorkerPool:
             if self._copy is not copy or self._closed:
                 return
             self._copy = None
-        log.error("the process holding the in-memory copy of the store ended (exit %s)", copy.process.poll())
+        try:
+            code = copy.process.wait(timeout=1)  # its end is seen before it is reaped
+        except subprocess.TimeoutExpired:
+            code = None
+        if code is not None and -code in _STOP_SIGNALS:  # systemd stops a service's every process at once
+            log.info("the process holding the in-memory copy of the store was stopped (%s)", _STOP_SIGNALS[-code])
+        else:
+            log.error("the process holding the in-memory copy of the store ended (exit %s)", code)
         if self._copy_starts <= _COPY_RESTARTS:
             self._start_copy()
 
