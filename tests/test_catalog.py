@@ -467,6 +467,27 @@ def test_downloads_are_kept_on_disk_and_their_folder_goes_with_the_site(tmp_path
         assert any(path.read_bytes() == body for path in site._downloads._folder.iterdir())
 
 
+def test_the_downloads_of_a_server_killed_with_sigkill_are_removed_by_the_next(monkeypatch, tmp_path):
+    """A server killed with SIGKILL (the out-of-memory killer) left its folder of downloads in /tmp for good."""
+    import os
+    import subprocess
+    import sys
+
+    from cap_ptce.web.spool import SpooledFiles
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = tmp_path / f"cap-ptce-downloads-{gone.stdout.strip()}-x"  # its server has ended
+    living = tmp_path / f"cap-ptce-downloads-{os.getppid()}-y"  # its server runs
+    for folder in (orphan, living):
+        folder.mkdir()
+        (folder / "cap-ptce.nq.part").write_bytes(b"x" * 1000)
+    spool = SpooledFiles()
+    spool.get("a", lambda: b"abc")
+    assert spool._folder.name.startswith(f"cap-ptce-downloads-{os.getpid()}-")
+    assert not orphan.exists() and living.exists()
+
+
 def test_downloads_asked_for_by_many_at_once_are_made_once_and_one_at_a_time():
     """An operator's findings of 2026-12-07: 32 first requests at once for one download wrote 32 copies (156 MB),
     and the server kept the 1.1 GB the making took; 36 for 12 downloads, each made once, kept 580 MB."""

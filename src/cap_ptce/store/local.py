@@ -29,7 +29,7 @@ from ..sparql.inspect import QueryInfo
 from ..sparql.pool import WorkerPool
 from ..sparql.sharing import Sharing
 from ..sparql.workers import run_safely
-from ..validation.processes import alive
+from ..validation.processes import orphans
 from .checkpoint import Checkpoint
 
 __all__ = ["LocalStore", "write_error"]
@@ -45,9 +45,8 @@ def _remove_orphan_snapshots() -> None:
     a few megabytes to gigabytes each; the copy's name carries the pid of its writer, and a copy whose
     writer is gone is read by no one (its workers and in-memory copy end with it).
     """
-    for path in Path(tempfile.gettempdir()).glob(f"{_SNAPSHOT_PREFIX}*.nq"):
-        pid = path.name[len(_SNAPSHOT_PREFIX) :].partition("-")[0]
-        if pid.isdigit() and not alive(int(pid)):
+    for path in orphans(_SNAPSHOT_PREFIX):
+        if path.suffix == ".nq":
             path.unlink(missing_ok=True)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-__all__ = ["process_pool", "end_with_parent", "fewer_collections", "alive"]
+__all__ = ["process_pool", "end_with_parent", "fewer_collections", "alive", "orphans"]
 
 # Python's cycle collector, while files are read and validated: its first generation every 50,000 new
 # objects instead of 700 (see fewer_collections).
@@ -111,3 +111,21 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True  # another user's process
     return True
+
+
+def orphans(prefix: str) -> list:
+    """The entries of the temporary folder named ``{prefix}{pid}-…`` whose writer, process ``pid``, is gone.
+
+    What a process writes there and removes as it ends (a copy of the store, the site's downloads) is left
+    behind when it is killed (SIGKILL, the out-of-memory killer); the next process that writes such things
+    removes these.
+    """
+    import tempfile
+    from pathlib import Path
+
+    found = []
+    for path in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        pid = path.name[len(prefix) :].partition("-")[0]
+        if pid.isdigit() and not alive(int(pid)):
+            found.append(path)
+    return found

@@ -21,9 +21,12 @@ import weakref
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
+from ..validation.processes import orphans
+
 __all__ = ["SpooledFiles"]
 
 log = logging.getLogger(__name__)
+_PREFIX = "cap-ptce-downloads-"  # then the pid of the server that made the folder, so a later one can tell
 
 
 class SpooledFiles:
@@ -77,6 +80,8 @@ class SpooledFiles:
     def _ensure_folder(self) -> Path:
         with self._lock:
             if self._folder is None:
-                self._folder = Path(tempfile.mkdtemp(prefix="cap-ptce-downloads-"))
+                for left in orphans(_PREFIX):  # a server killed with SIGKILL could not remove its own
+                    shutil.rmtree(left, ignore_errors=True)
+                self._folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
                 weakref.finalize(self, shutil.rmtree, str(self._folder), True)  # with the site that made it
             return self._folder
