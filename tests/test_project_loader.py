@@ -311,6 +311,26 @@ def test_a_relative_iri_is_refused_by_name_never_resolved_against_the_machines_f
     assert "https://exemple.org/site-relatif" in load_description(based, format="turtle").data["site_web"]
 
 
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
+def test_a_reference_to_another_host_without_its_scheme_is_refused_too(fmt):
+    """« <//ailleurs.example/x> » resolved against the https base to https://ailleurs.example/x, unsaid."""
+    if fmt == "turtle":
+        body = (
+            "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<https://w3id.org/cap-ptce/projet/x> a cap:Project ;"
+            " cap:y <//ailleurs.example/x> ."
+        )
+    else:
+        node = {
+            "@id": "https://w3id.org/cap-ptce/projet/x",
+            "@type": "cap:Project",
+            "cap:y": {"@id": "//ailleurs.example/x"},
+        }
+        body = json.dumps({"@context": {"cap": "https://w3id.org/cap-ptce/def#"}, "@graph": [node]})
+    with pytest.raises(RdfSyntaxError) as caught:
+        load_description(body, format=fmt, source="p")
+    assert "<//ailleurs.example/x>" in caught.value.message and "https://ailleurs" not in caught.value.message
+
+
 def test_turtle_must_describe_exactly_one_project():
     two = (
         "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"

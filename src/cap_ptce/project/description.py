@@ -157,7 +157,7 @@ def _parse_turtle(text: str, source: str) -> Graph:
     if format_of(text) == "xml":
         raise _xml_refused(source)
     try:
-        graph = Graph().parse(data=text, format="turtle", publicID=_RELATIVE)
+        graph = Graph().parse(data=text, format="turtle", publicID=_RELATIVE_TURTLE)
     except Exception as exc:  # rdflib raises many types for bad syntax
         if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
             raise _long_number(text, source) from exc  # Python's own words would advise a change to Python
@@ -175,8 +175,13 @@ def _parse_turtle(text: str, source: str) -> Graph:
 
 # The base of what a description's Turtle and JSON-LD do not give one: without it, rdflib resolves a relative
 # IRI of Turtle against the folder the program runs in (file:///srv/…, the machine's path in the dossier and
-# the messages) and drops one of JSON-LD. No IRI of a description is under this name (.invalid).
+# the messages) and drops one of JSON-LD. No IRI of a description is under this name (.invalid). Turtle's is
+# of a scheme of its own, which a reference to another host keeps (« <//ailleurs.example/x> », resolved
+# against an https base, was https://ailleurs.example/x, unsaid); JSON-LD's processor resolves against web
+# schemes only (see _refuse_bad_ids).
 _RELATIVE = "https://iri-relative.invalid/"
+_RELATIVE_SCHEME = "cap-ptce-relatif:"
+_RELATIVE_TURTLE = _RELATIVE_SCHEME + "//iri-relative.invalid/"
 
 
 # What an IRI cannot hold (RFC 3987; Turtle's IRIREF): rdflib's parsers let some through, escaped or not.
@@ -192,33 +197,42 @@ def _refuse_bad_iris(graph: Graph, source: str) -> None:
     broken = [str(iri) for iri in iris if _NOT_IN_IRIS.search(str(iri))]
     if broken:
         raise _impossible_iris(broken, source)
-    relative = sorted(str(iri)[len(_RELATIVE) :] for iri in iris if str(iri).startswith(_RELATIVE))
+    relative = [_as_written(str(iri)) for iri in iris if str(iri).startswith((_RELATIVE, _RELATIVE_SCHEME))]
     if relative:
-        shown = ", ".join(f"<{iri}>" for iri in relative[:3]) + (" …" if len(relative) > 3 else "")
-        raise RdfSyntaxError(
-            f"IRI relative(s) {shown} : une description ne donne que des IRI entières / relative IRI(s) {shown}: "
-            "a description gives whole IRIs only",
-            source=source,
-            hint="écrire l'IRI entière (https://…), ou déclarer @base / write the whole IRI (https://…), or "
-            "declare @base",
-        )
+        raise _relative_iris(relative, source)
+
+
+def _relative_iris(relative: list[str], source: str) -> RdfSyntaxError:
+    shown = ", ".join(f"<{iri}>" for iri in sorted(relative)[:3]) + (" …" if len(relative) > 3 else "")
+    return RdfSyntaxError(
+        f"IRI relative(s) {shown} : une description ne donne que des IRI entières / relative IRI(s) {shown}: "
+        "a description gives whole IRIs only",
+        source=source,
+        hint="écrire l'IRI entière (https://…), ou déclarer @base / write the whole IRI (https://…), or declare @base",
+    )
 
 
 def _refuse_bad_ids(document, source: str) -> None:
     """An ``@id`` that no IRI can be (« "https://…/a b" »): rdflib's JSON-LD processor drops its node without a
-    word; said, as the same IRI in Turtle is (:func:`_refuse_bad_iris`)."""
-    found, todo = set(), [document]
+    word; one that names another host relatively (« "//ailleurs.example/x" »), it resolves against the base's
+    https: said, as the same IRIs in Turtle are (:func:`_refuse_bad_iris`). (A value of a term typed ``@id``
+    by the context is not looked at: such a relative reference there is still resolved.)"""
+    found, elsewhere, todo = set(), set(), [document]
     while todo:
         node = todo.pop()
         if isinstance(node, dict):
             value = node.get("@id")
             if isinstance(value, str) and _NOT_IN_IRIS.search(value):
                 found.add(value)
+            elif isinstance(value, str) and value.startswith("//"):  # resolved to https://… against the base
+                elsewhere.add(value)
             todo.extend(node.values())
         elif isinstance(node, list):
             todo.extend(node)
     if found:
         raise _impossible_iris(found, source)
+    if elsewhere:
+        raise _relative_iris(list(elsewhere), source)
 
 
 def _impossible_iris(iris, source: str) -> RdfSyntaxError:
@@ -230,6 +244,14 @@ def _impossible_iris(iris, source: str) -> RdfSyntaxError:
         hint="corriger l'IRI, ou coder ces caractères (%20 pour une espace) / correct the IRI, or encode "
         "those characters (%20 for a space)",
     )
+
+
+def _as_written(resolved: str) -> str:
+    """A relative IRI as the description wrote it, from what it was resolved to (« //ailleurs.example/x »)."""
+    for base in (_RELATIVE, _RELATIVE_TURTLE):
+        if resolved.startswith(base):
+            return resolved[len(base) :]
+    return resolved.removeprefix(_RELATIVE_SCHEME)
 
 
 def _long_number(text: str, source: str) -> RdfSyntaxError:
