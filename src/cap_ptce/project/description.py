@@ -280,7 +280,8 @@ def _turtle_mistake(text: str, exc: Exception) -> tuple[str, int | None, int | N
 
     reason = str(getattr(exc, "_why", None) or getattr(exc, "message", None) or exc)
     lines, raw, offset = getattr(exc, "lines", None), getattr(exc, "_str", None), getattr(exc, "_i", None)
-    low = raw.count(b"\n" if isinstance(raw, bytes) else "\n", 0, offset) + 1 if isinstance(offset, int) else None
+    known = isinstance(raw, (bytes, str)) and isinstance(offset, int)
+    low = raw.count(b"\n" if isinstance(raw, bytes) else "\n", 0, offset) + 1 if known else None
     high = lines + 1 if isinstance(lines, int) else None
     try:
         for _quad in pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri=_RELATIVE):

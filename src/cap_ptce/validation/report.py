@@ -22,7 +22,6 @@ Usage::
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -354,9 +353,10 @@ def _missing_key_line(line_for: LineFinder, project: URIRef, path: URIRef) -> in
     top = line_for(project, None)
 
     def written(key: str) -> int | None:
-        if PROJECT.field(key).kind == Kind.NEST:
+        kind = PROJECT.field(key).kind
+        if kind == Kind.NEST:
             return None
-        if re.fullmatch(r"q\d\d", key):
+        if kind == Kind.ANSWER:
             lines = [line_for(URIRef(f"{project}/reponse/{key}"), None)]
         else:
             lines = [line_for(project, predicate) for predicate in _key_predicates(key)]

@@ -11,8 +11,9 @@ report and the downloads.
 Nothing is kept on the server: the description travels in the form itself (a
 hidden field holding its YAML) from one step to the next, and is saved only
 where the carrier chooses — the YAML downloaded, reopened later by uploading
-it (or a Turtle or JSON-LD description), and at most a copy in the browser's own storage (``static/editor.js``,
-when the carrier asks for it). The form works without JavaScript.
+it (or a Turtle or JSON-LD description), and at most a copy in the browser's
+own storage (``static/editor.js``, when the carrier asks for it). The form
+works without JavaScript.
 """
 
 from __future__ import annotations
