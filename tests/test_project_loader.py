@@ -311,6 +311,23 @@ def test_a_relative_iri_is_refused_by_name_never_resolved_against_the_machines_f
     assert "https://exemple.org/site-relatif" in load_description(based, format="turtle").data["site_web"]
 
 
+@pytest.mark.parametrize("inline", [True, False], ids=["context-inline", "context-of-the-format"])
+def test_a_web_address_with_a_space_in_json_ld_is_refused_as_such_not_as_relative(inline):
+    """« "site_web": "https://celea figeac.example.org" » was told « IRI relative(s) <> … déclarer @base »: false
+    of a whole address. It is an impossible IRI, by name."""
+    from cap_ptce.project import convert
+
+    source = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "batir-circulaire-lyon.yaml"
+    document = json.loads(convert(source, "json-ld"))
+    document["site_web"] = "https://batir circulaire.example.org/"
+    if not inline:
+        del document["@context"]
+    with pytest.raises(RdfSyntaxError) as caught:
+        load_description(json.dumps(document), format="json-ld", source="p.jsonld")
+    assert "IRI impossible(s) : https://batir circulaire.example.org/" in caught.value.message
+    assert "relative" not in caught.value.message
+
+
 @pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
 def test_a_reference_to_another_host_without_its_scheme_is_refused_too(fmt):
     """« <//ailleurs.example/x> » resolved against the https base to https://ailleurs.example/x, unsaid."""

@@ -213,26 +213,48 @@ def _relative_iris(relative: list[str], source: str) -> RdfSyntaxError:
 
 
 def _refuse_bad_ids(document, source: str) -> None:
-    """An ``@id`` that no IRI can be (« "https://…/a b" »): rdflib's JSON-LD processor drops its node without a
-    word; one that names another host relatively (« "//ailleurs.example/x" »), it resolves against the base's
-    https: said, as the same IRIs in Turtle are (:func:`_refuse_bad_iris`). (A value of a term typed ``@id``
-    by the context is not looked at: such a relative reference there is still resolved.)"""
-    found, elsewhere, todo = set(), set(), [document]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, dict):
-            value = node.get("@id")
-            if isinstance(value, str) and _NOT_IN_IRIS.search(value):
-                found.add(value)
-            elif isinstance(value, str) and value.startswith("//"):  # resolved to https://… against the base
-                elsewhere.add(value)
-            todo.extend(node.values())
-        elif isinstance(node, list):
-            todo.extend(node)
+    """An IRI of the document (an ``@id``, or the value of a term its context types ``@id`` or ``@vocab``,
+    « "site_web": "…" ») that no IRI can be (« "https://celea figeac.example.org" »): rdflib's JSON-LD processor
+    drops its node, or makes it the base, which was then told as the relative IRI « <> »; one that names another
+    host relatively (« "//ailleurs.example/x" »), it resolves against the base's https. Said, as the same IRIs
+    in Turtle are (:func:`_refuse_bad_iris`)."""
+    values = list(_iri_values(document))
+    found = {value for value in values if _NOT_IN_IRIS.search(value)}
     if found:
         raise _impossible_iris(found, source)
+    elsewhere = [value for value in values if value.startswith("//")]  # resolved to https://… against the base
     if elsewhere:
-        raise _relative_iris(list(elsewhere), source)
+        raise _relative_iris(elsewhere, source)
+
+
+def _iri_values(document):
+    """The strings of a JSON-LD document that stand for IRIs: ``@id`` values, and the values of the terms that
+    its contexts (the descriptions' own when it gives none) type ``@id`` or ``@vocab``."""
+    typed = _iri_terms(context()) if not (isinstance(document, dict) and "@context" in document) else set()
+    todo = [(document, frozenset(typed))]
+    while todo:
+        node, terms = todo.pop()
+        if isinstance(node, list):
+            todo.extend((item, terms) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if isinstance(node.get("@context"), dict):
+            terms = terms | _iri_terms(node["@context"])
+        for key, value in node.items():
+            if key == "@context":
+                continue
+            if key == "@id" or key in terms:
+                yield from (one for one in (value if isinstance(value, list) else [value]) if isinstance(one, str))
+            todo.append((value, terms))
+
+
+def _iri_terms(definitions: dict) -> set[str]:
+    return {
+        term
+        for term, definition in definitions.items()
+        if isinstance(definition, dict) and definition.get("@type") in ("@id", "@vocab")
+    }
 
 
 def _impossible_iris(iris, source: str) -> RdfSyntaxError:
