@@ -72,3 +72,17 @@ def test_a_missing_project_key_is_said_near_the_key_after_it(tmp_path, capsys, k
 
 
 _ORDER = [spec_field.key for spec_field in PROJECT.fields]
+
+
+def test_a_project_key_after_every_key_of_the_file_is_said_near_its_last_key(tmp_path, capsys):
+    """A retest: a short file without its territory was told « près de la ligne 6 », « acteurs: », whose actors
+    ran on to the end of the file; the territory goes after them."""
+    data = description()
+    keep = ("format", "id", "nom", "maturite", "acteurs")
+    data = {"format": 2} | {key: value for key, value in data.items() if key in keep}
+    path = write(data, tmp_path / "court.yaml")
+    main(["validate", "--format", "json", str(path)])
+    results = json.loads(capsys.readouterr().out)["files"][0]["results"]
+    territory = [r for r in results if (r["path"] or "").startswith("cap:territory")]
+    last = len(path.read_text(encoding="utf-8").splitlines())
+    assert territory and {(r["line"], r["near"]) for r in territory} == {(last, True)}

@@ -244,7 +244,7 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
     elif value in (None, focus) and line_for is not None and focus == _project(data):  # a SPARQL one's: the focus
         first = _first_iri(report, path)
         if isinstance(first, URIRef) and line is not None and line == line_for(focus, None):  # a key not written
-            beside = _missing_key_line(line_for, focus, first)
+            beside = _missing_key_line(line_for, focus, first, data)
             line, near = (line, False) if beside is None else (beside, True)  # a file of its id alone: its line
     return Result(
         severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
@@ -341,11 +341,13 @@ def _unanswered_line(line_for: LineFinder | None, project, question: str | None)
     return first([line_for(project, CAP.hasAnswer)]) or first(neighbours), False
 
 
-def _missing_key_line(line_for: LineFinder, project: URIRef, path: URIRef) -> int | None:
+def _missing_key_line(line_for: LineFinder, project: URIRef, path: URIRef, data: Graph) -> int | None:
     """Where a key of the project that the file leaves out goes: at the key after it in the format's order
-    that the file writes (else the one before it); None when it is no key of the project's, or the file writes
-    none of them. The project's own line, the file's first key (« format: 2 »), says nothing of it; nor does a
-    block's (« structure_porteuse: »), whose keys are indented in it."""
+    that the file writes, else at the file's last key (every key the file writes comes before it in that
+    order); None when it is no key of the project's, or the file writes none but the first. The project's own
+    line, the file's first key (« format: 2 »), says nothing of it; nor does a block's
+    (« structure_porteuse: »), whose keys are indented in it. (The key before it was used when none came
+    after: « acteurs: », whose actors ran to the end of the file.)"""
     keys = [spec_field.key for spec_field in PROJECT.fields if spec_field.version != 1]
     at = next((index for index, key in enumerate(keys) if path in _key_predicates(key)), None)
     if at is None:
@@ -362,9 +364,12 @@ def _missing_key_line(line_for: LineFinder, project: URIRef, path: URIRef) -> in
             lines = [line_for(project, predicate) for predicate in _key_predicates(key)]
         return next((line for line in lines if line is not None and line != top), None)
 
-    after = (written(key) for key in keys[at + 1 :])
-    before = (written(key) for key in reversed(keys[:at]))
-    return next((line for line in after if line), None) or next((line for line in before if line), None)
+    after = next((line for line in (written(key) for key in keys[at + 1 :]) if line), None)
+    if after is not None:
+        return after
+    own = data if isinstance(data, Graph) else data.triples  # the fast engine's index: the description's own
+    last = max((line for s, p, _o in own if (line := line_for(s, p)) is not None), default=None)
+    return last if last is not None and last != top else None
 
 
 @cache
