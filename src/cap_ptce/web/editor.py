@@ -117,9 +117,14 @@ def _open(lang: str) -> str | tuple[str, int]:
     (the open form sends it along), or stays a new, empty description, said so
     (400).
     """
-    held, _ = _state(form_fields()[0].get("etat", ""))
+    form = form_fields()[0]
+    held, _ = _state(form.get("etat", ""))
+    held = as_current(held) if held else {}
+    if form.get("etape") in STEPS:  # what was typed in the step and not sent yet: kept as well
+        held = _merge(held, form, form["etape"])
+    held = held if _has_content(held) else {}
     if not _has_upload_or_copy():  # the button pressed before a file was chosen: say so beside the field
-        data = as_current(held) if held else {"maturite": "emergent"}
+        data = held or {"maturite": "emergent"}
         return _page(lang, "debut", data, fresh=not held, no_file=True), 400
     submission = read_submission(text_field="etat_copie")
     data, problem = _opened(submission)
@@ -128,7 +133,7 @@ def _open(lang: str) -> str | tuple[str, int]:
         return _page(lang, "debut", as_current(data), just_opened=said)
     opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
     if held:
-        return _page(lang, "debut", as_current(held), problem, opened=opened), 400
+        return _page(lang, "debut", held, problem, opened=opened), 400
     return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened), 400
 
 
@@ -394,6 +399,9 @@ def _result_path(result, paths: dict) -> tuple:
     its predicate name (:func:`_value_path`)."""
     if result.question and result.shape.rsplit("#", 1)[-1].startswith("Answered-"):
         return (result.question,)
+    if result.near:  # a key of the project the file leaves out: its line is where it goes, another key's
+        found = _value_path(("",), result.path)
+        return () if found == ("",) else found
     return _value_path(paths.get(result.line, ()), result.path)
 
 
