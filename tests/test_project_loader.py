@@ -348,6 +348,14 @@ def test_a_reference_to_another_host_without_its_scheme_is_refused_too(fmt):
     assert "<//ailleurs.example/x>" in caught.value.message and "https://ailleurs" not in caught.value.message
 
 
+@pytest.mark.parametrize(("text", "fmt"), [("", "yaml"), ("  \n\n", "turtle"), ("\n", "json-ld"), (" ", None)])
+def test_an_empty_file_is_said_empty_in_every_format(text, fmt):
+    """« une description est un bloc de clés » (YAML), « ce graphe en a 0 » (Turtle): neither said it was empty."""
+    with pytest.raises(InputFileError) as caught:
+        load_description(text if fmt != "yaml" else text.encode(), format=fmt, source="vide")
+    assert caught.value.message == "le fichier est vide / the file is empty" and "cap-ptce new" in caught.value.hint
+
+
 def test_turtle_must_describe_exactly_one_project():
     two = (
         "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"

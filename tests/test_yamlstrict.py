@@ -192,6 +192,8 @@ def test_a_date_that_does_not_exist_is_said_not_to_exist(text, meaning):
         (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01", "Word"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "Word"),  # an old .doc
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image PNG"),  # a logo renamed: « un octet nul » said nothing
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image JPEG"),
         (b"nom: a\x00b\n", None),
     ],
 )
@@ -202,6 +204,25 @@ def test_a_file_that_is_not_text_is_said_not_to_be_and_how_to_get_one(tmp_path: 
     assert "n'est pas un fichier texte" in error.message and "not a text file" in error.message
     assert kind is None or kind in error.message
     assert "texte brut" in error.hint and ".yaml" in error.hint and "/editeur" in error.hint
+
+
+@pytest.mark.parametrize("bom", [True, False], ids=["with-its-mark", "without"])
+def test_a_text_saved_as_utf16_is_said_so_and_how_to_save_it_as_utf8(tmp_path: Path, bom):
+    """Windows' Notepad may save a description in UTF-16: it was « pas un fichier texte : un octet nul »."""
+    path = tmp_path / "pole.yaml"
+    path.write_bytes("nom: Pôle du Ségala\nmaturite: emergent\n".encode("utf-16" if bom else "utf-16-le"))
+    error = refusal(path, InputFileError)
+    assert "UTF-16" in error.message and "pas un fichier texte" not in error.message and "UTF-8" in error.hint
+
+
+def test_sizes_are_written_the_french_way_in_french():
+    """« 1,117,277 octets » read as English in a French message."""
+    from cap_ptce.yamlstrict import read_text
+
+    with pytest.raises(InputFileError) as caught:
+        read_text(b"x" * 1_117_277, source="gros.yaml", max_bytes=1_000_000)
+    french, english = caught.value.message.split(" / ")
+    assert "1\u202f117\u202f277 octets" in french and "1\u202f000\u202f000" in french and "1,117,277 bytes" in english
 
 
 def test_a_problem_the_reader_has_no_words_for_is_still_named():

@@ -175,15 +175,24 @@ def read_text(
 
 def _too_large(size: int, max_bytes: int, source: str) -> InputFileError:
     return InputFileError(
-        f"le fichier fait {size:,} octets, au-delà de la limite de {max_bytes:,} / "
+        f"le fichier fait {_french(size)} octets, au-delà de la limite de {_french(max_bytes)} / "
         f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
         source=source,
         hint="alléger la description / remove what the description does not need",
     )
 
 
+def _french(number: int) -> str:
+    """« 1 117 277 »: thousands set apart as French sets them (a narrow no-break space), not with commas."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
 # The first bytes of the files people send instead of a text: what they are, French / English.
 _NOT_TEXT = (
+    (b"\x89PNG", "une image PNG / a PNG image"),
+    (b"\xff\xd8\xff", "une image JPEG / a JPEG image"),
+    (b"GIF8", "une image GIF / a GIF image"),
+    (b"{\\rtf", "un document RTF, du texte mis en forme / an RTF document, formatted text"),
     (
         b"PK\x03\x04",
         "un document Word ou OpenDocument (.docx, .odt), ou une archive zip / a Word or OpenDocument "
@@ -198,6 +207,15 @@ _TEXT_HINT = (
     "plain text, as .yaml (in a word processor: 'Save as', 'Plain text (.txt)', UTF-8), or fill it in with the "
     "editor, /editeur"
 )
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether the bytes are a text in UTF-16, as Windows' Notepad may save one: its byte-order mark, or a null
+    byte beside each letter of Latin script."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:1000]
+    return len(head) >= 8 and max(head[0::2].count(0), head[1::2].count(0)) >= 0.4 * len(head) / 2
 
 
 def _not_text(source: str, what: str, line: int | None = None) -> InputFileError:
@@ -218,6 +236,13 @@ def _decode(raw: bytes, source: str) -> str:
     for magic, what in _NOT_TEXT:
         if raw.startswith(magic):
             raise _not_text(source, what)
+    if _utf16(raw):
+        raise InputFileError(
+            "le fichier est enregistré en UTF-16, pas en UTF-8 / the file is saved as UTF-16, not UTF-8",
+            source=source,
+            hint="l'enregistrer en UTF-8 (Bloc-notes : « Enregistrer sous », Codage : UTF-8) / save it as UTF-8 "
+            "(Notepad: 'Save as', Encoding: UTF-8)",
+        )
     if b"\x00" in raw[:8192]:
         line = raw.count(b"\n", 0, raw.index(0)) + 1
         raise _not_text(source, "un octet nul / a null byte", line)

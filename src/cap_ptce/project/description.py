@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.parsers.jsonld import to_rdf
 
-from ..errors import InputError, RdfSyntaxError, UnknownKeyError
+from ..errors import InputError, InputFileError, RdfSyntaxError, UnknownKeyError
 from ..rdf.namespaces import BASE, bind_prefixes
 from ..yamlstrict import MAX_BYTES, MAX_DEPTH, load_yaml, read_text
 from .build import build_document
@@ -105,6 +105,13 @@ def load_description(
     if suffix in _XML_SUFFIXES or format in ("xml", "rdf/xml", "rdfxml"):
         raise _xml_refused(source or str(path_or_text))
     text, source = read_text(path_or_text, source=source, max_bytes=max_bytes)
+    if not text.strip():  # « un bloc de clés », « ce graphe en a 0 » said nothing of it
+        raise InputFileError(
+            "le fichier est vide / the file is empty",
+            source=source,
+            hint="choisir le fichier de la description, ou partir du modèle : cap-ptce new -o mon-ptce.yaml / "
+            "choose the description's file, or start from the template: cap-ptce new -o my-ptce.yaml",
+        )
     fmt = format or _SUFFIXES.get(suffix) or format_of(text)
     if fmt == "xml":
         raise _xml_refused(source)

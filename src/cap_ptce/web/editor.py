@@ -66,7 +66,6 @@ _NOT_A_DESCRIPTION = (
     "une description est un bloc de clés (nom:, maturite:, acteurs: …) / a description is a mapping of keys"
 )
 _START_FROM_TEMPLATE = "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml"
-_CHOOSE_ANOTHER = "choisir le fichier de la description / choose the description's file"
 
 
 @bp.get(ROUTES["fr"])
@@ -159,14 +158,12 @@ def _opened(submission: Submission) -> tuple[dict, InputError | None]:
     which gives the data of the current format.
     """
     text = submission.text
-    if text is None:  # the loader says what it is (a PDF, a Word file…) and how to get a text of it
+    if text is None or not text.strip():  # the loader says what it is (a PDF, an empty file…) and what to do
         try:
             load_description(submission.content, source=submission.name, format=submission.format)
         except InputError as exc:
             return {}, exc
         return {}, InputError("le fichier n’est pas en UTF-8 / the file is not UTF-8", source=submission.name)
-    if not text.strip():
-        return {}, InputError("le fichier est vide / the file is empty", source=submission.name, hint=_CHOOSE_ANOTHER)
     if (submission.format or format_of(text)) == "yaml":
         data, problem = _state(text, source=submission.name)
     else:
