@@ -166,14 +166,19 @@ def test_a_file_that_is_no_description_at_all_is_said_what_it_is(client, content
     assert "à l’endroit indiqué" not in alert and "n’a pas été modifié" in alert
 
 
-def test_a_file_with_comments_is_opened_with_a_word_that_they_are_not_kept(client):
-    """A carrier's notes (« # NOTE : relire q04 avec la SCIC ») were gone from the file downloaded back, unsaid."""
-    text = (
-        (CORPUS / "tiers-lieu-gueret.yaml")
-        .read_text(encoding="utf-8")
-        .replace("\nacteurs:", "\n# NOTE : relire\nacteurs:", 1)
-    )
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (("\nacteurs:", "\n# NOTE : relire\nacteurs:"), True),
+        (("maturite: emergent", "maturite: emergent   # à revoir en 2027"), True),  # after a value: it was missed
+        (('strategie_commune: "Mutualiser un lieu', 'strategie_commune: "Mutualiser # un lieu'), False),
+    ],
+    ids=["whole-line", "after-a-value", "in-a-quoted-text"],
+)
+def test_a_file_with_comments_of_its_own_is_opened_with_a_word_that_they_are_not_kept(client, change, said):
+    text = (CORPUS / "tiers-lieu-gueret.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    text = text.replace(change[0], change[1], 1)
     page = _open(client, text, name="gueret.yaml").get_data(as_text=True)
-    assert "# NOTE : relire" in text
-    said = unescape(re.search(r'<p class="notice" role="status">(.*?)</p>', page, re.S).group(1))
-    assert "« gueret.yaml » est ouvert" in said and "commentaires" in said and "ne sont pas gardés" in said
+    notice = unescape(re.search(r'<p class="notice" role="status">(.*?)</p>', page, re.S).group(1))
+    assert "« gueret.yaml » est ouvert" in notice and ("ne sont pas gardés" in notice) == said

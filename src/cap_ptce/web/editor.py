@@ -141,13 +141,19 @@ def _what_was_opened(submission: Submission, data: dict) -> dict:
     which the form does not keep (it keeps the data, and writes its YAML with its own titles)."""
     text = submission.text or ""
     fmt = submission.format or format_of(text)
-    own = {line.strip() for line in _COMMENT.findall(text)} - {
-        line.strip() for line in _COMMENT.findall(data_to_yaml(data))
-    }
+    own = _commented(text) - _commented(data_to_yaml(data))
     return {"name": submission.name, "format": fmt, "comments": bool(own) and fmt != "json-ld"}
 
 
-_COMMENT = re.compile(r"^[ \t]*#.*$", re.M)  # a line of comment, in YAML and in Turtle
+def _commented(text: str) -> set[str]:
+    """The lines of a YAML or Turtle text that hold a comment, whole (« # NOTE ») or after a value
+    (« maturite: emergent  # à revoir »): a « # » at the start or after a space, outside quotes. A text's own
+    « # » (an answer's « #hashtag » in a block) is in the form's YAML too, and taken away by the caller."""
+    return {line.strip() for line in text.splitlines() if _HASH.search(_QUOTED.sub("", line))}
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
+_HASH = re.compile(r"(?:^|\s)#")
 
 
 def _opened(submission: Submission) -> tuple[dict, InputError | None]:
