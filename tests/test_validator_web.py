@@ -340,3 +340,13 @@ def test_an_upload_of_too_many_actors_is_refused_with_a_400_before_any_check(cli
     assert response.status_code == 400
     error = response.json["files"][0]["error"]
     assert error["line"] == 2 and "6000 items: a list holds at most 500" in error["message"]
+
+
+def test_the_reports_of_a_large_description_can_be_downloaded_after_it_was_checked(client):
+    """A retest: a file of 995 kB was checked, then « Rapport en JSON » and « Dossier en HTML » were refused (413):
+    their forms sent the description again form-encoded, a quarter larger. They send it as multipart, as it is."""
+    page = client.post(
+        "/valider", data={"fichier": (io.BytesIO(SAMPLE.read_bytes()), SAMPLE.name)}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    forms = re.findall(r"<form [^>]*>", page[page.index('id="telecharger"') :])
+    assert len(forms) >= 4 and all('enctype="multipart/form-data"' in form for form in forms)
