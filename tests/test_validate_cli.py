@@ -243,3 +243,17 @@ def test_turtle_messages_keep_their_language(capsys, bad):
     messages = list(graph.objects(None, SH.resultMessage))
     assert messages and all(m.language in ("fr", "en") for m in messages)
     assert any(m.language == "fr" and "SIRET" in m and "Luhn" in m for m in messages)
+
+
+def test_an_impossible_iri_is_said_once_in_the_carriers_words(tmp_path):
+    """A retest: rdflib's own warning, in English (« … does not look like a valid URI, trying to serialize this
+    will break »), came on stderr before the message about the same IRI."""
+    path = tmp_path / "pole.ttl"
+    path.write_text(
+        "@prefix cap: <https://w3id.org/cap-ptce/def#> .\n"
+        "<https://w3id.org/cap-ptce/projet/x> a cap:Project ; cap:y <https://celea\\u0020figeac.example.org> .\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, "-m", "cap_ptce", "validate", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "IRI impossible" in done.stdout + done.stderr and "does not look like" not in done.stdout + done.stderr

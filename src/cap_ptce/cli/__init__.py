@@ -12,6 +12,7 @@ imports it.
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import click
@@ -76,6 +77,10 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; library errors become a message on stderr and exit code 2."""
+    # rdflib warns in English of a term it finds odd (« … does not look like a valid URI, trying to serialize
+    # this will break », eight lines of the file with it) before the loader says, in the carrier's words, what
+    # is wrong with it
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
     try:
         result = cli.main(args=argv, prog_name="cap-ptce", standalone_mode=False)
     except click.exceptions.Abort:
