@@ -153,6 +153,9 @@ def test_the_actors_kind_is_called_a_type_as_the_messages_call_it():
 
     assert field_label(("acteurs", 0, "type"), "fr") == "Acteur 1 › Type d’acteur"
     assert field_label(("groupes", 1, "type"), "en") == "Group of members 2 › Kind of group"
+    # a retest: « Corriger « Acteur 1 › Type d'acteur 1 » », a field no one sees (the kinds are boxes to tick)
+    assert field_label(("acteurs", 0, "type", 0), "fr") == "Acteur 1 › Type d’acteur"
+    assert field_label(("acteurs", 1, "nom"), "fr") == "Acteur 2 › Nom"  # an item of a list of blocks keeps its number
     assert "« Type d’acteur »" in in_form_words(
         "Donner « type ».", ("acteurs", 0, "nom"), "acteurs-impliques", load_grid(), "fr"
     )

@@ -29,6 +29,8 @@ _QUESTION = re.compile(r"q\d\d")
 _BARE_QUESTION = re.compile(r"(?<![\w«“'-])q\d\d(?![\w»”'-])")  # a question's id in the text, not quoted
 _NO_VALUE = re.compile(r"|\[\s*(?:id|id, …|id, \.\.\.)?\s*\]")
 _NESTED = (Kind.OBJECTS, Kind.NEST, Kind.OBJECT)
+# Lists the form shows as one control (boxes to tick, codes in one field): an item of theirs is not a field
+_ONE_CONTROL = frozenset({Kind.CONCEPTS, Kind.CONCEPT_SET, Kind.ACTORS, Kind.CODES, Kind.GEO})
 _WORDS = {"clé": "field", "key": "field", "clés": "fields", "keys": "fields", "sous": "in", "under": "in"}
 
 
@@ -47,12 +49,13 @@ def step_label(grid, step: str, lang: str) -> str:
 def field_label(path: tuple, lang: str) -> str | None:
     """The form's name for the value at ``path``: « Financement 1 › Début » for ``("financements", 0, "debut")``,
     an item named as its legend names it; None when a part of the path is no field of the format."""
-    spec, words, item = PROJECT, [], None
+    spec, words, item, kind = PROJECT, [], None, None
     for part in path:
         if isinstance(part, int):
             if not words:
                 return None
-            words[-1] = f"{item or words[-1]} {part + 1}"  # a list of texts keeps its own name
+            if kind not in _ONE_CONTROL:  # a choice among boxes ticked has no number: « Type d'acteur », not « … 1 »
+                words[-1] = f"{item or words[-1]} {part + 1}"  # a list of texts keeps its own name
             item = None
             continue
         spec_field = spec.field(part) if spec is not None else None
@@ -65,6 +68,7 @@ def field_label(path: tuple, lang: str) -> str | None:
         else:  # a key the form shows in no field (format)
             return None
         item = t(f"item.{spec.name}.{part}", lang) if spec_field.kind == Kind.OBJECTS else None
+        kind = spec_field.kind
         spec = SPECS.get(spec_field.arg) if spec_field.kind in _NESTED else None
     return " › ".join(words) or None
 
