@@ -176,7 +176,7 @@ def _parse_turtle(text: str, source: str) -> Graph:
             column=column,
             hint="vérifier la syntaxe à cet endroit / check the syntax at that place",
         ) from exc
-    _refuse_bad_iris(graph, source)
+    _refuse_bad_iris(graph, source, text)
     return graph
 
 
@@ -193,9 +193,10 @@ _RELATIVE_TURTLE = _RELATIVE_SCHEME + "//iri-relative.invalid/"
 
 # What an IRI cannot hold (RFC 3987; Turtle's IRIREF): rdflib's parsers let some through, escaped or not.
 _NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)} | {0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r"}
 
 
-def _refuse_bad_iris(graph: Graph, source: str) -> None:
+def _refuse_bad_iris(graph: Graph, source: str, text: str = "") -> None:
     """An IRI with a character IRIs cannot hold (« <https://…/con<tat> », a space), or a relative one
     (« <site-relatif> », « "site_web": "site-relatif" », with no base), names nothing a reader can find: said,
     neither kept nor dropped (the first could not even be written back in a message)."""
@@ -203,7 +204,7 @@ def _refuse_bad_iris(graph: Graph, source: str) -> None:
     iris |= {term.datatype for _s, _p, term in graph if isinstance(term, Literal) and term.datatype is not None}
     broken = [str(iri) for iri in iris if _NOT_IN_IRIS.search(str(iri))]
     if broken:
-        raise _impossible_iris(broken, source)
+        raise _impossible_iris(broken, source, text)
     relative = [_as_written(str(iri)) for iri in iris if str(iri).startswith((_RELATIVE, _RELATIVE_SCHEME))]
     if relative:
         raise _relative_iris(relative, source)
@@ -219,7 +220,7 @@ def _relative_iris(relative: list[str], source: str) -> RdfSyntaxError:
     )
 
 
-def _refuse_bad_ids(document, source: str) -> None:
+def _refuse_bad_ids(document, source: str, text: str = "") -> None:
     """An IRI of the document (an ``@id``, or the value of a term its context types ``@id`` or ``@vocab``,
     « "site_web": "…" ») that no IRI can be (« "https://celea figeac.example.org" »): rdflib's JSON-LD processor
     drops its node, or makes it the base, which was then told as the relative IRI « <> »; one that names another
@@ -228,7 +229,7 @@ def _refuse_bad_ids(document, source: str) -> None:
     values = list(_iri_values(document))
     found = {value for value in values if _NOT_IN_IRIS.search(value)}
     if found:
-        raise _impossible_iris(found, source)
+        raise _impossible_iris(found, source, text)
     elsewhere = [value for value in values if value.startswith("//")]  # resolved to https://… against the base
     if elsewhere:
         raise _relative_iris(elsewhere, source)
@@ -264,12 +265,16 @@ def _iri_terms(definitions: dict) -> set[str]:
     }
 
 
-def _impossible_iris(iris, source: str) -> RdfSyntaxError:
-    shown = ", ".join(repr(iri)[1:-1] for iri in sorted(iris)[:3]) + (" …" if len(iris) > 3 else "")
+def _impossible_iris(iris, source: str, text: str = "") -> RdfSyntaxError:
+    """The error for IRIs no IRI can be, each shown as written but for a control character (« \\n »), at the
+    line of the first that the text writes as it is (one written with escapes, « \\u0020 », has none)."""
+    shown = ", ".join(iri.translate(_CONTROLS) for iri in sorted(iris)[:3]) + (" …" if len(iris) > 3 else "")
+    at = min((found for iri in iris if (found := text.find(iri)) >= 0), default=None)
     return RdfSyntaxError(
         f'IRI impossible(s) : {shown} (ni espace, ni < > " {{ }} | ^ ` \\ dans une IRI) / impossible IRI(s): '
         f'{shown} (no space, nor < > " {{ }} | ^ ` \\ in an IRI)',
         source=source,
+        line=None if at is None else text.count("\n", 0, at) + 1,
         hint="corriger l'IRI, ou coder ces caractères (%20 pour une espace) / correct the IRI, or encode "
         "those characters (%20 for a space)",
     )
@@ -329,7 +334,7 @@ def _turtle_mistake(text: str, exc: Exception) -> tuple[str, int | None, int | N
 
 def _parse_jsonld_text(text: str, source: str) -> Graph:
     document = parse_json_document(text, source)
-    _refuse_bad_ids(document, source)
+    _refuse_bad_ids(document, source, text)
     graph = Graph()
     try:
         if isinstance(document, list) or "@context" not in document:
@@ -339,7 +344,7 @@ def _parse_jsonld_text(text: str, source: str) -> Graph:
         raise RdfSyntaxError(
             f"JSON-LD illisible / unreadable JSON-LD: {exc}", source=source, hint="voir / see docs/project-format.md"
         ) from exc
-    _refuse_bad_iris(graph, source)
+    _refuse_bad_iris(graph, source, text)
     return graph
 
 
