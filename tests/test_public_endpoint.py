@@ -269,6 +269,17 @@ def test_a_browser_sending_too_large_a_form_gets_a_page_not_json(server, path, f
     assert says in page and "1 Mo" in page and "1 MB" in page and "MAX_REQUEST_BYTES" not in page
 
 
+def test_a_long_accept_on_too_large_a_body_is_not_read_and_holds_no_one(server):
+    """An operator's finding: a 150 kB Accept on a refused body took 40 s to read (werkzeug's reading grows with the
+    square of its length), and every other request waited. It is not read: the JSON refusal, at once."""
+    accept = b"text/html" + b" " * 150_000 + b"x"
+    sent = b"POST /editeur HTTP/1.1\r\nHost: x\r\nAccept: " + accept + b"\r\nContent-Length: 5000000\r\n\r\n"
+    started = time.monotonic()
+    code, headers, _body = raw_answer(server.port, sent)
+    assert code == 413 and headers["Content-Type"].startswith("application/json") and headers["Vary"] == "Accept"
+    assert time.monotonic() - started < IDLE - 1
+
+
 def test_the_stock_server_did_spool_such_a_body_to_disk(tmp_path, monkeypatch):
     """The check above can see a spooled body: waitress's defaults write this one to a temporary file."""
     import tempfile

@@ -82,6 +82,8 @@ class _ErrorTask(ErrorTask):
             body, kind = _server_error_body(error.code, error.body, *limits), "application/json"
         self.status = f"{error.code} {error.reason}"
         self.response_headers.extend([("Content-Type", f"{kind}; charset=utf-8"), *SECURITY_HEADERS.items()])
+        if error.code == 413:
+            self.response_headers.append(("Vary", "Accept"))  # a page for a browser, JSON for the others
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
@@ -99,10 +101,16 @@ def _server_error_body(code: int, detail: str, body_limit: int, header_limit: in
 
 
 def _accepts_html(accept: str) -> bool:
-    """Whether the client is a browser: it asks for HTML (a form sent from a page), not JSON."""
+    """Whether the client is a browser: it asks for HTML (a form sent from a page), not JSON. An Accept longer
+    than the app reads (:data:`~.negotiation_guard.MAX_NEGOTIATION_HEADER`) is not read here either: werkzeug's
+    reading takes time with the square of its length (40 s for 150 kB, the whole server held)."""
     from werkzeug.datastructures import MIMEAccept
     from werkzeug.http import parse_accept_header
 
+    from .negotiation_guard import MAX_NEGOTIATION_HEADER
+
+    if len(accept) > MAX_NEGOTIATION_HEADER:
+        return False
     return parse_accept_header(accept, MIMEAccept).best_match(["application/json", "text/html"]) == "text/html"
 
 
