@@ -396,7 +396,7 @@ def serve(
 ) -> int:
     """Servir le point d'accès SPARQL et les pages / serve the SPARQL endpoint and the pages."""
     from ..web import create_app
-    from ..web.export import warm_in_background
+    from ..web.export import stop_warming, warm_in_background
     from ..web.server import make_server
     from ..web.sparql import get_kb
 
@@ -408,10 +408,16 @@ def serve(
 
     def stop_serving(signum: int, frame: object) -> None:
         received.append(signum)
+        # the store first, here: the queries still running end at once, as the server stopping (an answer each),
+        # before waitress waits 5 s for their threads and closes their connections; closed after, they wrote to
+        # closed sockets (a traceback in the log)
+        stop_warming(app)
+        if kb is not None:
+            kb.close()
         raise _Stopped(0)
 
-    signal.signal(signal.SIGTERM, stop_serving)  # from here on, the store is closed before exit: see _Stopped
     kb = None
+    signal.signal(signal.SIGTERM, stop_serving)  # from here on, the store is closed before exit: see _Stopped
     try:
         with app.app_context():
             kb = get_kb()  # load now, so that errors show at start and the first query is fast
@@ -426,6 +432,7 @@ def serve(
         try:
             server.run()
         finally:
+            stop_warming(app)
             server.close()
     except _Stopped:  # before the server listened (waitress's loop ends quietly on it)
         pass

@@ -303,10 +303,23 @@ class WorkerPool:
             code = None
         if code is not None and -code in _STOP_SIGNALS:  # systemd stops a service's every process at once
             log.info("the process holding the in-memory copy of the store was stopped (%s)", _STOP_SIGNALS[-code])
+            if self._stopping_soon():  # the server's own stop follows: no copy to make again
+                return
         else:
             log.error("the process holding the in-memory copy of the store ended (exit %s)", code)
         if self._copy_starts <= _COPY_RESTARTS:
             self._start_copy()
+
+    def _stopping_soon(self, within: float = 10.0) -> bool:
+        """Whether this pool is closed within ``within`` seconds: a process of the service stopped by a signal is
+        followed by the server's own stop, which closes the pool once waitress has waited for its threads (5 s);
+        a copy made again meanwhile ran during the stop."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if self._closed:
+                return True
+            time.sleep(0.1)
+        return self._closed
 
     def wait_until_ready(self, timeout: float = 60.0) -> None:
         """Block until one main worker is ready (for a server that should answer at once)."""
@@ -441,7 +454,7 @@ class WorkerPool:
         except (EOFError, OSError) as exc:
             code = _exit_code(worker)
             self._replace(worker)
-            raise stopped_error(code, exc, self.memory_mib, worker.why_it_ended()) from None
+            raise stopped_error(code, exc, self.memory_mib, worker.why_it_ended(), closing=self._closed) from None
         self._kinds[worker.kind].idle.put(worker)
         if status == "error":
             raise rebuilt_error(*payload)
@@ -478,7 +491,9 @@ class WorkerPool:
                 pool.idle.put(None)  # for the next caller too
                 raise errors.StoreError(f"no query worker could start: {self._failure}")
         if self._closed:
-            raise errors.StoreError("the query workers are stopped")
+            stopped = errors.StoreError("the query workers are stopped")
+            stopped.stopping = True  # the server stopping under a request: no fault (see cap_ptce.web.errors)
+            raise stopped
         raise errors.ServerBusyError(f"every query worker stayed busy for {timeout:g} s", hint=_BUSY_HINT)
 
     # --- stopping -------------------------------------------------------------------------

@@ -208,7 +208,9 @@ class LocalStore:
     def store(self) -> ox.Store:
         """The pyoxigraph store itself, for in-process reads."""
         if self._store is None:
-            raise StoreError("the knowledge base is closed")
+            closed = StoreError("the knowledge base is closed")
+            closed.stopping = True  # the server stopping under a request: no fault (see cap_ptce.web.errors)
+            raise closed
         return self._store
 
     @_damage_said

@@ -104,10 +104,12 @@ def _library_error(exc: errors.CapPtceError) -> Response:
     if isinstance(exc, errors.StoreDamagedError):
         log.error("store damaged, on %s %s: %s", request.method, request.path, exc)
         return error_response(status, {"error": type(exc).__name__, "message": _bilingual("store_damaged")})
-    if isinstance(exc, errors.WorkerStoppedError):
-        log.error("query worker stopped on %s %s: %s", request.method, request.path, exc)
+    if isinstance(exc, errors.WorkerStoppedError):  # the server stopping is no fault (see sparql.ends)
+        level = logging.INFO if getattr(exc, "stopping", False) else logging.ERROR
+        log.log(level, "query worker stopped on %s %s: %s", request.method, request.path, exc)
     elif status == 500:
-        log.error("store error on %s %s: %s", request.method, request.path, exc)
+        level = logging.INFO if getattr(exc, "stopping", False) else logging.ERROR
+        log.log(level, "store error on %s %s: %s", request.method, request.path, exc)
         return _unexpected(exc)
     payload = {"error": type(exc).__name__, "message": exc.message}
     payload.update({name: getattr(exc, name) for name in _SHOWN_FIELDS if getattr(exc, name) is not None})

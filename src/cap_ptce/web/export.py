@@ -99,6 +99,12 @@ _RELATIVE_LINK = re.compile(r'\b(href|src|action)="(?![a-z][a-z0-9+.-]*:|/|#)([^
 _DRAWN_ON_VISIT = ("/catalog.",)
 
 
+def stop_warming(app) -> None:
+    """Tell the warm-up to stop before the next page: the server is stopping, and a page drawn once its store is
+    closed was logged as an error (« the knowledge base is closed »), one a page not drawn yet."""
+    app.extensions.setdefault("cap_ptce.warm_stop", threading.Event()).set()
+
+
 def warm_in_background(app) -> threading.Thread:
     """Draw the pages of the site into the app's cache, one at a time, in a background thread.
 
@@ -137,7 +143,10 @@ def _draw_while_kept(app, pages: list[str]) -> int:
     A damaged store stops it at the first page that says so (logged once, not once a page).
     """
     client, largest = app.test_client(), 0
+    stop = app.extensions.setdefault("cap_ptce.warm_stop", threading.Event())
     for drawn, path in enumerate(pages):
+        if stop.is_set():
+            return drawn
         with app.app_context():
             cache = get_site().documents
         if not cache.has_room(largest):
