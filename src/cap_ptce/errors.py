@@ -41,6 +41,7 @@ import re
 
 __all__ = [
     "CapPtceError",
+    "ServerStoppingError",
     "InputError",
     "InputFileError",
     "YamlError",
@@ -257,6 +258,11 @@ def is_damage(exc: BaseException) -> bool:
 
 class WorkerStoppedError(StoreError):
     """A query worker ended by a signal: a crash of the engine, or a kill from outside."""
+
+
+class ServerStoppingError(WorkerStoppedError):
+    """A request met the server's stop: its store closed, its workers stopped, or a worker ended by a stop signal
+    (systemd sends SIGTERM to every process of a service at once). No fault: not logged as an error."""
 
 
 def together(errors: list[InputError]) -> InputError:

@@ -32,15 +32,13 @@ def stopped_error(
     engine said as it gave up, if it did; ``closing``: the pool was closed meanwhile, the server stopping).
 
     A worker ended by the server's own stop, or by a stop signal (systemd sends one to every process of a
-    service at once), is no fault: its error says so, ``stopping`` set, and is not logged as an error."""
+    service at once), is no fault: a :class:`~cap_ptce.errors.ServerStoppingError`, not logged as an error."""
     if closing or (code is not None and -code in _STOP_SIGNALS):
         how = "the server is stopping" if closing else f"the query worker was stopped by {signal_name(code)}"
-        stopped = errors.WorkerStoppedError(
+        log.info("%s: a query was not finished", how)
+        return errors.ServerStoppingError(
             f"{how}: the query was not finished", hint="la relancer dans un moment / run it again in a moment"
         )
-        stopped.stopping = True
-        log.info("%s: a query was not finished", how)
-        return stopped
     if panic is not None:
         return engine_fault(panic)
     if code == -signal.SIGABRT and memory_mib:  # the engine aborts when an allocation fails past the cap

@@ -491,9 +491,7 @@ class WorkerPool:
                 pool.idle.put(None)  # for the next caller too
                 raise errors.StoreError(f"no query worker could start: {self._failure}")
         if self._closed:
-            stopped = errors.StoreError("the query workers are stopped")
-            stopped.stopping = True  # the server stopping under a request: no fault (see cap_ptce.web.errors)
-            raise stopped
+            raise errors.ServerStoppingError("the query workers are stopped")
         raise errors.ServerBusyError(f"every query worker stayed busy for {timeout:g} s", hint=_BUSY_HINT)
 
     # --- stopping -------------------------------------------------------------------------

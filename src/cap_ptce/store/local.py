@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import StoreDamagedError, StoreError, is_damage
+from ..errors import ServerStoppingError, StoreDamagedError, StoreError, is_damage
 from ..rdf.oxigraph import bulk_load_pieces, in_graph, ntriples_digest
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat
@@ -208,9 +208,7 @@ class LocalStore:
     def store(self) -> ox.Store:
         """The pyoxigraph store itself, for in-process reads."""
         if self._store is None:
-            closed = StoreError("the knowledge base is closed")
-            closed.stopping = True  # the server stopping under a request: no fault (see cap_ptce.web.errors)
-            raise closed
+            raise ServerStoppingError("the knowledge base is closed")
         return self._store
 
     @_damage_said

@@ -20,6 +20,8 @@ QueryTimeoutError                       503     the server stopped the work, or 
 WorkerStoppedError                      503     a query worker ended by a signal (a crash, the system out of
                                                 memory, an operator): logged, its message shown, Retry-After
                                                 (the next query gets a fresh worker)
+ServerStoppingError                     503     a request met the server's stop (its store closed, its workers
+                                                stopped): logged at INFO, Retry-After
 StoreDamagedError                       503     RocksDB found a file of the store altered: logged with the store's
                                                 folder and what to do; the visitor is told the operator must load
                                                 the corpus again (no folder shown, no Retry-After: waiting mends
@@ -104,12 +106,12 @@ def _library_error(exc: errors.CapPtceError) -> Response:
     if isinstance(exc, errors.StoreDamagedError):
         log.error("store damaged, on %s %s: %s", request.method, request.path, exc)
         return error_response(status, {"error": type(exc).__name__, "message": _bilingual("store_damaged")})
-    if isinstance(exc, errors.WorkerStoppedError):  # the server stopping is no fault (see sparql.ends)
-        level = logging.INFO if getattr(exc, "stopping", False) else logging.ERROR
-        log.log(level, "query worker stopped on %s %s: %s", request.method, request.path, exc)
+    if isinstance(exc, errors.ServerStoppingError):  # a request the stop met: no fault
+        log.info("stopping, on %s %s: %s", request.method, request.path, exc)
+    elif isinstance(exc, errors.WorkerStoppedError):
+        log.error("query worker stopped on %s %s: %s", request.method, request.path, exc)
     elif status == 500:
-        level = logging.INFO if getattr(exc, "stopping", False) else logging.ERROR
-        log.log(level, "store error on %s %s: %s", request.method, request.path, exc)
+        log.error("store error on %s %s: %s", request.method, request.path, exc)
         return _unexpected(exc)
     payload = {"error": type(exc).__name__, "message": exc.message}
     payload.update({name: getattr(exc, name) for name in _SHOWN_FIELDS if getattr(exc, name) is not None})
