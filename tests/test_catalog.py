@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -486,6 +487,59 @@ def test_the_downloads_of_a_server_killed_with_sigkill_are_removed_by_the_next(m
     spool.get("a", lambda: b"abc")
     assert spool._folder.name.startswith(f"cap-ptce-downloads-{os.getpid()}-")
     assert not orphan.exists() and living.exists()
+
+
+def test_a_download_whose_file_was_removed_is_made_again_not_a_500(monkeypatch, tmp_path):
+    """An operator's finding: once its file was gone from /tmp (a cleaner of old files, another server), a
+    download answered 500 for as long as the server ran."""
+    from cap_ptce.web.spool import SpooledFiles
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    spool, made = SpooledFiles(), []
+    assert spool.get("a", lambda: made.append(1) or b"abc") == b"abc"
+    for path in spool._folder.iterdir():
+        path.unlink()
+    assert spool.get("a", lambda: made.append(2) or b"abc") == b"abc" and made == [1, 2]
+    assert [path.read_bytes() for path in spool._folder.iterdir()] == [b"abc"]  # kept again
+    shutil.rmtree(spool._folder)  # the whole folder
+    assert spool.get("a", lambda: made.append(3) or b"abc") == b"abc" and made == [1, 2, 3]
+    app = create_app({"TESTING": True})
+    client = app.test_client()
+    first = client.get("/telechargements/cap-ptce.ttl")
+    for folder in tmp_path.glob("cap-ptce-downloads-*"):
+        shutil.rmtree(folder)
+    again = client.get("/telechargements/cap-ptce.ttl")
+    assert first.status_code == again.status_code == 200 and again.get_data() == first.get_data()
+
+
+def test_the_downloads_of_a_server_whose_pid_this_one_cannot_see_are_kept_while_it_runs(monkeypatch, tmp_path):
+    """An operator's finding: two servers in containers sharing /tmp (two PID namespaces) removed each other's
+    downloads, each taking the other's pid for a dead one. A folder is removed only when no server holds it."""
+    import subprocess
+    import sys
+
+    from cap_ptce.web.spool import SpooledFiles
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    other = tmp_path / f"cap-ptce-downloads-{gone.stdout.strip()}-x"  # a pid that is no one's here
+    (other / "sub").mkdir(parents=True)
+    (other / "cap-ptce.nq.part").write_bytes(b"x")
+    holding = (  # the other server: holds its folder as SpooledFiles does, until told to stop
+        "import sys; from cap_ptce.validation.processes import hold; held = hold(sys.argv[1]); "
+        "print('held', flush=True); sys.stdin.read()"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", holding, str(other)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout.readline().strip() == "held"
+        SpooledFiles().get("a", lambda: b"abc")
+        assert (other / "cap-ptce.nq.part").read_bytes() == b"x"  # kept: its server runs
+    finally:
+        server.communicate("", timeout=30)
+    SpooledFiles().get("a", lambda: b"abc")
+    assert not other.exists()  # its server has ended
 
 
 def test_downloads_asked_for_by_many_at_once_are_made_once_and_one_at_a_time():

@@ -16,6 +16,7 @@ import pytest
 from cap_ptce.errors import QueryTimeoutError, StoreError
 from cap_ptce.sparql import QueryRequest, WorkerPool, choose_format, inspect_query
 from cap_ptce.store import KnowledgeBase
+from cap_ptce.validation.processes import _held
 from kbhelpers import corpus_kb, reference_sources
 
 COUNT = QueryRequest("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
@@ -50,6 +51,7 @@ def test_the_copy_of_a_memory_store_is_removed_and_so_are_copies_whose_writer_di
         assert count(kb, timeout=10) == 3
         ours = list(tmp_path.glob(f"cap-ptce-snapshot-{os.getpid()}-*.nq"))
         assert len(ours) == 1 and not orphan.exists() and living.exists()
+        assert _held(ours[0])  # another server sharing /tmp, to which our pid means nothing, leaves it alone
     assert not ours[0].exists()
 
 

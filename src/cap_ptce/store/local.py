@@ -29,7 +29,7 @@ from ..sparql.inspect import QueryInfo
 from ..sparql.pool import WorkerPool
 from ..sparql.sharing import Sharing
 from ..sparql.workers import run_safely
-from ..validation.processes import orphans
+from ..validation.processes import hold, orphans
 from .checkpoint import Checkpoint
 
 __all__ = ["LocalStore", "write_error"]
@@ -48,6 +48,11 @@ def _remove_orphan_snapshots() -> None:
     for path in orphans(_SNAPSHOT_PREFIX):
         if path.suffix == ".nq":
             path.unlink(missing_ok=True)
+
+
+def _release(descriptor: int, snapshot: Path) -> None:
+    snapshot.unlink(missing_ok=True)
+    os.close(descriptor)
 
 
 _BULK_BYTES = 1 << 20  # N-Quads above this go through the bulk loader
@@ -453,7 +458,8 @@ class LocalStore:
         handle, name = tempfile.mkstemp(prefix=f"{_SNAPSHOT_PREFIX}{os.getpid()}-", suffix=".nq")
         os.close(handle)
         self._snapshot = Path(name)
-        weakref.finalize(self, self._snapshot.unlink, missing_ok=True)
+        # held (another server sharing /tmp leaves it alone: see orphans), removed with this store
+        self._snapshot_release = weakref.finalize(self, _release, hold(name), self._snapshot)
         self.store.dump(output=name, format=ox.RdfFormat.N_QUADS)
         return self._snapshot
 
@@ -498,7 +504,7 @@ class LocalStore:
             shutil.rmtree(self._readers, ignore_errors=True)
             self._readers = None
         if self._snapshot is not None:
-            self._snapshot.unlink(missing_ok=True)
+            self._snapshot_release()  # its file, and the descriptor that holds it (and its disk space)
             self._snapshot = None
 
     @_damage_said

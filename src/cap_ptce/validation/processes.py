@@ -14,6 +14,7 @@ read and validated, Python's cycle collector runs less often
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import signal
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-__all__ = ["process_pool", "end_with_parent", "fewer_collections", "alive", "orphans"]
+__all__ = ["process_pool", "end_with_parent", "fewer_collections", "alive", "hold", "orphans"]
 
 # Python's cycle collector, while files are read and validated: its first generation every 50,000 new
 # objects instead of 700 (see fewer_collections).
@@ -113,12 +114,42 @@ def alive(pid: int) -> bool:
     return True
 
 
+def hold(path) -> int:
+    """Hold ``path`` (a file or a folder) for as long as this process lives or until the descriptor is closed.
+
+    A shared lock (``flock``) on an open descriptor, which :func:`orphans` tries
+    before removing anything: it tells a folder still in use from a dead
+    writer's where the pid in its name cannot (a server in another PID
+    namespace sharing /tmp has a pid that means no one, or someone else, here).
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    return descriptor
+
+
+def _held(path) -> bool:
+    """Whether some process holds ``path`` (:func:`hold`); False when it cannot be opened (gone already)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)  # and the lock with it
+    return False
+
+
 def orphans(prefix: str) -> list:
-    """The entries of the temporary folder named ``{prefix}{pid}-…`` whose writer, process ``pid``, is gone.
+    """The entries of the temporary folder named ``{prefix}{pid}-…`` whose writer, process ``pid``, is gone and
+    that no process holds (:func:`hold`).
 
     What a process writes there and removes as it ends (a copy of the store, the site's downloads) is left
     behind when it is killed (SIGKILL, the out-of-memory killer); the next process that writes such things
-    removes these.
+    removes these. A pid is the writer's only in the writer's PID namespace: servers in two containers sharing
+    /tmp would take each other's for dead ones, and a writer that holds its entry keeps it whatever its pid.
     """
     import tempfile
     from pathlib import Path
@@ -126,6 +157,6 @@ def orphans(prefix: str) -> list:
     found = []
     for path in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
         pid = path.name[len(prefix) :].partition("-")[0]
-        if pid.isdigit() and not alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)) and not _held(path):
             found.append(path)
     return found

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-from ..validation.processes import orphans
+from ..validation.processes import hold, orphans
 
 __all__ = ["SpooledFiles"]
 
@@ -40,6 +40,7 @@ class SpooledFiles:
         # catalogue's states each one's size): a plain lock held the suite's catalogue tests for good
         self._making = threading.RLock()
         self._folder: Path | None = None
+        self._release: weakref.finalize | None = None
 
     def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
         """The bytes of ``key``: read from its file, or made now (and kept), once, and one download at a time:
@@ -53,11 +54,22 @@ class SpooledFiles:
             return found if found is not None else self._made(key, make)
 
     def _found(self, key: Hashable) -> bytes | None:
+        """The bytes kept for ``key``; None when there are none, or when their file is gone (a cleaner of old files
+        in /tmp, say): the download is then made again, where a server used to answer 500 for good."""
         with self._lock:
             path, kept = self._paths.get(key), self._memory.get(key)
         if kept is not None:
             return kept
-        return path.read_bytes() if path is not None else None
+        if path is None:
+            return None
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            log.warning("download's file %s is gone: made again", path)
+            with self._lock:
+                if self._paths.get(key) == path:
+                    del self._paths[key]
+            return None
 
     def _made(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
         body = make()
@@ -79,9 +91,17 @@ class SpooledFiles:
 
     def _ensure_folder(self) -> Path:
         with self._lock:
-            if self._folder is None:
+            if self._folder is None or not self._folder.is_dir():  # none yet, or removed under us: a new one
+                if self._release is not None:
+                    self._release()
                 for left in orphans(_PREFIX):  # a server killed with SIGKILL could not remove its own
                     shutil.rmtree(left, ignore_errors=True)
                 self._folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
-                weakref.finalize(self, shutil.rmtree, str(self._folder), True)  # with the site that made it
+                # held while the site lives (another server sharing /tmp leaves it alone), removed with it
+                self._release = weakref.finalize(self, _release, hold(self._folder), str(self._folder))
             return self._folder
+
+
+def _release(descriptor: int, folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    os.close(descriptor)
