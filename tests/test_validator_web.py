@@ -296,6 +296,34 @@ def test_an_empty_submission_is_a_clear_400(client):
     assert response.status_code == 400 and "aucune description" in response.json["message"]
 
 
+_UNREADABLE_BODIES = {
+    "no boundary": (
+        "multipart/form-data",
+        b'--x\r\nContent-Disposition: form-data; name="texte"\r\n\r\nnom: a\r\n--x--\r\n',
+    ),
+    "cut short": ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="texte"\r\n\r\nnom'),
+    "another boundary": ("multipart/form-data; boundary=y", b'--x\r\nContent-Disposition: form-data; name="t"\r\n\r\n'),
+    "not a form": ("application/json", b'{"texte": "nom: a"}'),
+}
+
+
+@pytest.mark.parametrize("route", ["/valider", "/validate", "/editeur", "/editor", "/dossier"])
+@pytest.mark.parametrize("body", _UNREADABLE_BODIES, ids=list(_UNREADABLE_BODIES))
+def test_a_body_that_is_no_readable_form_is_a_clear_400_everywhere(client, route, body):
+    """An operator's finding: the editor answered 200 and a fresh form to a multipart body it could not read (no
+    boundary, cut short), and every form told « no description received » of a body it had not read."""
+    content_type, data = _UNREADABLE_BODIES[body]
+    response = client.post(route, data=data, content_type=content_type, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    wanted = "pas un formulaire" if body == "not a form" else "formulaire envoyé est illisible"
+    assert wanted in response.json["message"] and response.json["hint"]
+
+
+def test_the_editor_says_an_empty_form_is_one(client):
+    response = client.post("/editeur", data={}, headers={"Accept": "text/html"})
+    assert response.status_code == 400 and "formulaire envoyé est vide" in response.get_data(as_text=True)
+
+
 def test_serve_prints_the_home_page_first():
     from cap_ptce.cli.kb import serving_lines
 

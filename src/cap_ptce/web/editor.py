@@ -85,7 +85,12 @@ def step() -> Response | str | tuple[str, int]:
 
 
 def _step(lang: str) -> Response | str | tuple[str, int]:
-    form = form_fields()[0]
+    form, files = form_fields()
+    if not form and not files:  # every page of the form sends its step and its state: this came from elsewhere
+        raise InputError(
+            "le formulaire envoyé est vide / the form sent is empty",
+            hint="remplissez-le depuis la page du formulaire / fill it in from the form's page",
+        )
     if form.get("ouvrir") is not None:
         return _open(lang)
     data, problem = _state(form.get("etat", ""))

@@ -37,6 +37,7 @@ _SUFFIX_FORMATS = {
     ".jsonld": "json-ld",
     ".json": "json-ld",
 }
+_FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 _DEFAULT_NAMES = {"yaml": "description.yaml", "turtle": "description.ttl", "json-ld": "description.jsonld"}
 
 
@@ -69,9 +70,28 @@ def form_fields() -> tuple[MultiDict, MultiDict]:
         limit = DESCRIPTION_LIMIT + _FORM_OVERHEAD
         if (request.content_length or 0) > limit:
             raise RequestEntityTooLarge()
-        _, form, files = parse_form_data(
-            request.environ, stream_factory=_in_memory, max_form_memory_size=limit, max_content_length=limit
-        )
+        try:
+            _, form, files = parse_form_data(
+                request.environ,
+                stream_factory=_in_memory,
+                max_form_memory_size=limit,
+                max_content_length=limit,
+                silent=False,
+            )
+        except ValueError:  # werkzeug's reading of a multipart body: no boundary, cut short…
+            raise InputError(
+                "le formulaire envoyé est illisible (corps multipart/form-data mal formé ou incomplet) / the form "
+                "sent cannot be read (a malformed or incomplete multipart/form-data body)",
+                hint="renvoyez-le depuis la page du formulaire / send it again from the form's page",
+            ) from None
+        if request.mimetype not in _FORM_TYPES and (request.content_length or request.mimetype):
+            raise InputError(
+                f"ce n’est pas un formulaire ({request.mimetype or 'sans type'}) / this is not a form "
+                f"({request.mimetype or 'no type'})",
+                hint="envoyez-le depuis la page du formulaire (multipart/form-data ou "
+                "application/x-www-form-urlencoded) / send it from the form's page (multipart/form-data or "
+                "application/x-www-form-urlencoded)",
+            )
         cached = request.environ["cap_ptce.form"] = (form, files)
     return cached
 
