@@ -51,6 +51,48 @@ def test_each_step_gives_back_the_data_it_shows(path):
     assert rebuilt == data
 
 
+def test_a_list_has_the_items_the_form_sends_not_the_count_it_claims():
+    """An operator's finding: a step of 5.8 kB claiming 200 actors of 200 figures each (``acteurs.__n``, then each
+    ``acteurs.K.chiffres.__n``, no other field) had the server make and draw 40,000 empty items (56 s, 1–2 GB)."""
+    keys = step_keys("acteurs-impliques")
+    claimed = [("acteurs.__n", "200")] + [(f"acteurs.{k}.chiffres.__n", "200") for k in range(200)]
+    read = read_fields(PROJECT, MultiDict(claimed), keys, "", {})
+    assert len(read["acteurs"]) == 200 and not any(actor.get("chiffres") for actor in read["acteurs"])
+    sent = MultiDict([("acteurs.__n", "9"), ("acteurs.2.nom", "SCIC"), ("acteurs.2.chiffres.__n", "9")])
+    sent.add("acteurs.2.chiffres.1.valeur", "12")
+    read = read_fields(PROJECT, sent, keys, "", {"acteurs": [{"nom": "A"}]})
+    assert [actor.get("nom") for actor in read["acteurs"]] == ["A", None, "SCIC"]  # what it had, what it was sent
+    assert len(read["acteurs"][2]["chiffres"]) == 2
+
+
+def _one_empty_item(spec) -> dict:
+    """An item of ``spec`` with nothing written, but one empty item in each of its own lists."""
+    return {f.key: [_one_empty_item(SPECS[f.arg])] for f in spec.fields if f.kind == Kind.OBJECTS}
+
+
+def _lists_of(step: str) -> list:
+    return [f for f in PROJECT.fields if f.key in step_keys(step) and f.kind == Kind.OBJECTS]
+
+
+@pytest.mark.parametrize("step", [step for step in STEPS if _lists_of(step)])
+def test_every_item_drawn_sends_a_field_so_an_empty_one_stays(step):
+    """What the rule above rests on: the form draws each item, even empty, with a control the browser sends."""
+    keys = step_keys(step)
+    data = {f.key: [_one_empty_item(SPECS[f.arg])] for f in _lists_of(step)}
+    context = {"grid": load_grid(), "lang": "fr", "actors": {}}
+    form = _submitted(controls(PROJECT, data, keys, "", context), MultiDict())
+    read = read_fields(PROJECT, form, keys, "", {})  # the form's state had none of them: only the fields tell
+
+    def counts(value, path=""):
+        if isinstance(value, dict):
+            return {k: n for key, inner in value.items() for k, n in counts(inner, f"{path}.{key}").items()}
+        if isinstance(value, list):
+            return {path: len(value)} | {k: n for item in value for k, n in counts(item, path).items()}
+        return {}
+
+    assert counts(read) == counts(data)
+
+
 def test_ids_come_from_names_and_stay_unique():
     data = ensure_ids({"nom": "Pôle des Deux Rives", "acteurs": [{"nom": "Scic Été"}, {"nom": "Scic Été"}, {}]})
     assert data["id"] == "pole-des-deux-rives"
@@ -399,7 +441,8 @@ def test_an_actor_left_without_a_name_is_called_by_its_place_in_the_form_never_b
 def test_actors_just_added_and_still_empty_are_called_by_their_place_in_the_form(client):
     """The carrier's walk of 2026-12-06 (end): two actors added with the form's button, still empty, and the
     messages beside them began « acteur-1 : … », the id made for the check, which the form does not show."""
-    page = client.post("/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "2", "ajouter": "acteurs"})
+    two = {"acteurs.__n": "2", "acteurs.0.nom": "", "acteurs.1.nom": ""}  # as a browser sends them: empty fields
+    page = client.post("/editeur", data={"etape": "acteurs-impliques", **two, "ajouter": "acteurs"})
     raw = page.get_data(as_text=True)
     raw = re.sub(r'(id|name|value|for|form|href)="[^"]*"', "", raw[raw.index("</textarea>") :])
     shown = unescape(re.sub(r"<[^>]+>", " ", raw))
@@ -420,7 +463,8 @@ def test_the_editor_numbers_the_questions_as_its_form_does_never_by_their_ids(cl
 def test_the_button_that_removes_an_item_names_it_as_its_legend_does(client):
     """The carrier's walk of 2026-12-06: « Retirer Acteurs 1 », beside a legend « Acteurs — 1 : SCIC Entraide »."""
     page = client.post(
-        "/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "2", "acteurs.0.nom": "SCIC Entraide"}
+        "/editeur",
+        data={"etape": "acteurs-impliques", "acteurs.__n": "2", "acteurs.0.nom": "SCIC Entraide", "acteurs.1.nom": ""},
     ).get_data(as_text=True)
     assert "Retirer « Acteur 1 : SCIC Entraide »</button>" in page
     assert "Retirer « Acteur 2 »</button>" in page
@@ -430,7 +474,14 @@ def test_an_items_name_comes_before_its_identifier(client):
     """The carrier's walk of 2026-12-06: each actor began with « Identifiant de l'acteur », which the form makes from
     the name; the name now comes first, as on the project's first step."""
     page = client.post(
-        "/editeur", data={"etape": "acteurs-impliques", "acteurs.__n": "1", "groupes.__n": "1"}
+        "/editeur",
+        data={
+            "etape": "acteurs-impliques",
+            "acteurs.__n": "1",
+            "groupes.__n": "1",
+            "acteurs.0.nom": "",
+            "groupes.0.nom": "",
+        },
     ).get_data(as_text=True)
     for item in ("acteurs.0", "groupes.0"):
         assert page.index(f'name="{item}.nom"') < page.index(f'name="{item}.id"'), item

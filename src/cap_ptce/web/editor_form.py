@@ -328,12 +328,16 @@ def _place_words(geo, kind: str, code: str, lang: str) -> str:
 
 def read_fields(spec: NodeSpec, form: MultiDict, keys, prefix: str, data: dict) -> dict:
     """``data`` with the values of ``keys`` taken from the form (a key whose control is empty is removed)."""
+    return _fields(spec, form, keys, prefix, data, _items_sent(form))
+
+
+def _fields(spec: NodeSpec, form: MultiDict, keys, prefix: str, data: dict, sent: dict[str, int]) -> dict:
     out = dict(data)
     for key in keys:
         spec_field = _written(spec, key)
         if spec_field is None:
             continue
-        value = _read(spec_field, form, f"{prefix}{key}", data.get(key))
+        value = _read(spec_field, form, f"{prefix}{key}", data.get(key), sent)
         if value in (None, "", [], {}):
             out.pop(key, None)
         else:
@@ -341,23 +345,23 @@ def read_fields(spec: NodeSpec, form: MultiDict, keys, prefix: str, data: dict) 
     return out
 
 
-def _read(spec_field: Field, form: MultiDict, name: str, old):
+def _read(spec_field: Field, form: MultiDict, name: str, old, sent: dict[str, int]):
     kind = spec_field.kind
     checkboxes = kind in (Kind.CONCEPTS, Kind.CONCEPT_SET, Kind.ACTORS, Kind.MEMBERS)
     if _misfits(kind, old) or kind not in (Kind.OBJECTS, Kind.NEST, Kind.OBJECT) and not _shown(form, name, checkboxes):
         return old  # a value the form does not edit (its control says « kept »), or a key it did not show: as it was
     if kind == Kind.OBJECTS:
         inner = SPECS[spec_field.arg]
-        count = _count(form.get(f"{name}.__n"))
         old_items = old if isinstance(old, list) else []
+        count = min(_count(form.get(f"{name}.__n")), max(len(old_items), sent.get(name, 0)))
         items = []
         for n in range(count):
             previous = old_items[n] if n < len(old_items) and isinstance(old_items[n], Mapping) else {}
-            items.append(read_fields(inner, form, inner.keys, f"{name}.{n}.", dict(previous)))
+            items.append(_fields(inner, form, inner.keys, f"{name}.{n}.", dict(previous), sent))
         return items
     if kind in (Kind.NEST, Kind.OBJECT):
         inner = SPECS[spec_field.arg]
-        return read_fields(inner, form, inner.keys, f"{name}.", dict(old) if isinstance(old, Mapping) else {})
+        return _fields(inner, form, inner.keys, f"{name}.", dict(old) if isinstance(old, Mapping) else {}, sent)
     if checkboxes:
         chosen = [v for v in form.getlist(name) if v]
         if kind == Kind.CONCEPT_SET and len(chosen) == 1 and not isinstance(old, list):
@@ -385,6 +389,24 @@ def _read(spec_field: Field, form: MultiDict, name: str, old):
 def _shown(form: MultiDict, name: str, checkboxes: bool) -> bool:
     """Whether the form had a control for ``name`` (a group of check boxes says so with a marker)."""
     return f"{name}.__vu" in form if checkboxes else name in form
+
+
+def _items_sent(form: MultiDict) -> dict[str, int]:
+    """For each list of the form (« acteurs », « acteurs.3.chiffres »), one more than the highest item number
+    that one of the form's fields names (« acteurs.3.chiffres.1.valeur »: 4 actors, 2 figures of the fourth).
+
+    A list's ``__n`` alone is no item: a step of a few kilobytes that asked for 200 actors of 200 figures each
+    (``acteurs.__n``, then each ``acteurs.K.chiffres.__n``) had the server make and draw 40,000 empty items (56
+    s, up to 2 GB). A list has the items it had and those the form sends fields for, up to its ``__n``.
+    """
+    found: dict[str, int] = {}
+    for key in form.keys():
+        parts = key.split(".")
+        for at in range(1, len(parts) - 1):
+            if parts[at].isdigit():
+                name = ".".join(parts[:at])
+                found[name] = max(found.get(name, 0), int(parts[at]) + 1)
+    return found
 
 
 def _count(raw) -> int:
