@@ -319,6 +319,19 @@ def test_a_body_that_is_no_readable_form_is_a_clear_400_everywhere(client, route
     assert wanted in response.json["message"] and response.json["hint"]
 
 
+@pytest.mark.parametrize("content", [b"", b"  \n\n"], ids=["empty", "blank"])
+def test_an_empty_file_is_said_so_without_report_downloads_that_would_be_refused(client, content):
+    """A carrier's retest of 2026-12-07: an empty file was « le fichier est vide », then offered three report
+    downloads, each answering 400 « aucune description reçue » (the page sends the text back, and it is blank)."""
+    sent = {"fichier": (io.BytesIO(content), "vide.yaml")}
+    page = client.post("/valider", data=sent, content_type="multipart/form-data", headers={"Accept": "text/html"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "vide" in text
+    assert 'name="rapport"' not in text and 'class="downloads"' not in text
+    whole = client.post("/valider", data={"fichier": (io.BytesIO(SAMPLE.read_bytes()), SAMPLE.name)})
+    assert 'name="rapport"' in whole.get_data(as_text=True)  # a description has them
+
+
 def test_the_editor_says_an_empty_form_is_one(client):
     response = client.post("/editeur", data={}, headers={"Accept": "text/html"})
     assert response.status_code == 400 and "formulaire envoyé est vide" in response.get_data(as_text=True)
