@@ -265,6 +265,24 @@ def test_raw_bytes_through_waitress_get_no_server_error(waitress_port, rule):
             assert not TRACEBACK.search(answer)
 
 
+@pytest.mark.parametrize("accept", [b"", b"Accept: text/html\r\n"], ids=["json", "page"])
+def test_a_head_refused_by_the_server_gets_the_refusal_s_headers_and_no_body(waitress_port, accept):
+    """An operator's finding: a HEAD refused with 413 got the JSON or the page after its headers, which a client
+    reads as the start of its next answer."""
+    too_large = b"Content-Length: 200000000\r\n" + accept
+    head = _raw_request(waitress_port, b"HEAD /valider HTTP/1.1", too_large)
+    post = _raw_request(waitress_port, b"POST /valider HTTP/1.1", too_large)
+    head_headers, _, head_body = head.partition(b"\r\n\r\n")
+    post_headers, _, post_body = post.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413") and post.startswith(b"HTTP/1.1 413")
+    assert head_body == b"" and post_body  # the same headers, the length of the body a POST gets included
+    assert _without_date(head_headers) == _without_date(post_headers)
+
+
+def _without_date(headers: bytes) -> list[bytes]:
+    return [line for line in headers.split(b"\r\n") if not line.lower().startswith(b"date:")]
+
+
 # --- SPARQL: nothing a query says reaches a file or a socket -------------------------------
 
 

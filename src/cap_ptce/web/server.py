@@ -86,7 +86,8 @@ class _ErrorTask(ErrorTask):
             self.response_headers.append(("Vary", "Accept"))  # a page for a browser, JSON for the others
         self.set_close_on_finish()
         self.content_length = len(body)
-        self.write(body)
+        # a HEAD gets the headers alone (its Content-Length the body's): a client reads no body after them
+        self.write(b"" if self.request.command == "HEAD" else body)
 
 
 def _server_error_body(code: int, detail: str, body_limit: int, header_limit: int) -> bytes:
