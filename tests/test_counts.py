@@ -309,6 +309,41 @@ def test_coverage_counts_the_answers_that_validation_counts(gappy):
     assert sum(1 for n in coverage.values() if n < 18) >= 20, "the corpus should leave questions out"
 
 
+def test_a_text_left_as_the_template_wrote_it_answers_no_question_in_the_counts(tmp_path):
+    """A researcher's finding of 2026-12-07: validation gave a description with « TODO » for q01's key and
+    « À COMPLÉTER » as q04's answer 4 questions of 18, the coverage queries 6 (they took any value for an answer),
+    and every count of answers built on them (by question, by maturity, the dashboard's charts) was off."""
+    from rdflib import URIRef
+
+    from cap_ptce.project import load_description
+    from cap_ptce.validation.completeness import answered_questions
+
+    full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
+    left_over = copy.deepcopy(full) | {"id": "restes-du-modele", "q04": "À COMPLÉTER", "q05": "  TODO "}
+    left_over["structure_porteuse"] = left_over["structure_porteuse"] | {
+        "experience_cooperation": "TODO",
+        "cooperations_engagees": ["À COMPLÉTER"],
+    }
+    left_over["effets_attendus"] = ["x", "..."]  # q14's only key, as fillers
+    half = copy.deepcopy(full) | {"id": "reste-et-reponse"}  # one key left over, the other answers: answered
+    half["structure_porteuse"] = half["structure_porteuse"] | {"experience_cooperation": "TODO"}
+    projects = [full, left_over, half]
+    with loaded(write_corpus(tmp_path / "corpus", projects)) as kb:
+        coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
+        by_question = {
+            row["question"].rsplit("/", 1)[-1]: row["projets_repondants"]
+            for row in run_query(kb, "couverture-par-question")
+        }
+    validated = {}
+    for project in projects:
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        graph = load_description(text, source=f"{project['id']}.yaml", format="yaml").graph
+        validated[iri(project)] = len(answered_questions(graph, URIRef(iri(project))))
+    assert coverage == validated
+    assert coverage[iri(full)] - coverage[iri(left_over)] == 4 and coverage[iri(half)] == coverage[iri(full)]
+    assert (by_question["q01"], by_question["q04"], by_question["q05"], by_question["q14"]) == (2, 2, 2, 2)
+
+
 def test_every_query_is_counted_here():
     """A new ready-made query gets its count from the YAML here (validation-des-descriptions
     reports the validator's verdicts: test_validation_rows_keep_every_description checks it;

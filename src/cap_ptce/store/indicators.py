@@ -38,10 +38,11 @@ from typing import Any
 from ..errors import StoreError
 from ..grid import load_grid
 from ..project.keypaths import rdf_steps
-from ..rdf.namespaces import CAP, GRILLE
+from ..rdf.namespaces import CAP, GRILLE, SCHEMA
 from ..sparql.execute import QueryRequest
 from ..sparql.formats import choose_format
 from ..sparql.inspect import inspect_query
+from ..validation.placeholders import is_placeholder_sparql
 from .places import PLACE_IRIS_QUERY, PLACES_GRAPH, places_ntriples
 
 __all__ = [
@@ -104,14 +105,22 @@ def answers_query() -> str:
 
     A question is answered as completeness counts it
     (:mod:`cap_ptce.validation.completeness`): by its written answer, or by one
-    of the keys the grid names for it (``champs:``) holding a value. Made from
-    the grid, so that the counts follow it when it changes.
+    of the keys the grid names for it (``champs:``) holding a value; a text
+    left blank or as the template wrote it (« À COMPLÉTER », « TODO », « x »:
+    :func:`~cap_ptce.validation.placeholders.is_placeholder_text`) answers
+    nothing, unless the same key holds another value. Made from the grid, so
+    that the counts follow it when it changes.
     """
-    branches = ["{ ?projet cap:hasAnswer/cap:answers ?question }"]
+    kept = f"!isLiteral(?value) || !{is_placeholder_sparql('?value')}"
+    branches = [
+        f"""{{ ?projet cap:hasAnswer ?answer . ?answer cap:answers ?question .
+        FILTER (NOT EXISTS {{ ?answer <{SCHEMA}text> [] }} || EXISTS {{ ?answer <{SCHEMA}text> ?value FILTER ({kept}) }}) }}"""
+    ]
     for question in load_grid().questions:
         for steps in dict.fromkeys(rdf_steps(key) for key in question.fields):
             path = "/".join("(" + "|".join(f"<{p}>" for p in step) + ")" for step in steps)
-            branches.append(f"{{ ?projet {path} [] . BIND(<{GRILLE[f'question/{question.id}']}> AS ?question) }}")
+            question_iri = GRILLE[f"question/{question.id}"]
+            branches.append(f"{{ ?projet {path} ?value FILTER ({kept}) BIND(<{question_iri}> AS ?question) }}")
     union = "\n      UNION\n      ".join(branches)
     return f"""PREFIX cap: <{CAP}>
 CONSTRUCT {{ ?projet cap:answersQuestion ?question }}

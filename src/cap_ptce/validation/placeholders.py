@@ -34,6 +34,7 @@ __all__ = [
     "SHORT_ANSWER_WORDS",
     "placeholder_pattern",
     "is_placeholder_text",
+    "is_placeholder_sparql",
     "text_predicates",
     "placeholder_shapes",
 ]
@@ -90,6 +91,11 @@ def _sparql_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def is_placeholder_sparql(variable: str) -> str:
+    """The SPARQL expression of :func:`is_placeholder_text` on the text of ``variable`` (« ?value »)."""
+    return f'REGEX(STR({variable}), {_sparql_string(placeholder_pattern())}, "i")'
+
+
 def _placeholder_query() -> str:
     allowed = ", ".join(f"<{p}>" for p in text_predicates())
     return f"""
@@ -97,7 +103,7 @@ def _placeholder_query() -> str:
         WHERE {{
             $this ?path ?value .
             FILTER (?path IN ({allowed}))
-            FILTER (REGEX(STR(?value), {_sparql_string(placeholder_pattern())}, "i"))
+            FILTER ({is_placeholder_sparql("?value")})
         }}
         """
 
@@ -111,7 +117,7 @@ def _short_answer_query() -> str:
         WHERE {{
             $this ?path ?value .
             FILTER (?path IN (<{SCHEMA.text}>, <{CAP.commonStrategy}>))
-            FILTER (!REGEX(STR(?value), {_sparql_string(placeholder_pattern())}, "i"))
+            FILTER (!{is_placeholder_sparql("?value")})
             BIND (STRLEN(REPLACE(REPLACE(STR(?value), {words}, "w"), {others}, "")) AS ?count)
             FILTER (?count < {SHORT_ANSWER_WORDS})
             BIND (STR(?count) AS ?words)
