@@ -113,6 +113,36 @@ def test_a_folder_reached_through_a_link_is_loaded_and_a_broken_link_is_reported
     assert "! en échec / failed    perdu.yaml" in out and "nulle-part.yaml" in out
 
 
+def test_data_files_the_load_does_not_read_are_named_with_what_would_have_them_read(capsys, corpus, tmp_path):
+    """A researcher's finding of 2026-12-07: a JSON-LD description named « zeta.json » (which validate and convert
+    read) was left out of the load without a word, exit code 0, one project missing from every count."""
+    (corpus / "sous").mkdir()
+    main(["convert", str(corpus / "pole-saveurs-somme.yaml"), "--to", "jsonld", "-o", str(corpus / "sous/zeta.json")])
+    (corpus / "export.nt").write_text("", encoding="utf-8")
+    (corpus / "LISEZ-MOI.md").write_text("# notes\n", encoding="utf-8")  # no data: not named
+    capsys.readouterr()
+    code, out, _ = run(capsys, "load", str(corpus), "--store", str(tmp_path / "store"), "--no-validate")
+    assert code == 0
+    ignored = [line for line in out.splitlines() if line.startswith("? ignoré / ignored")]
+    assert len(ignored) == 2 and "LISEZ-MOI" not in out
+    assert "export.nt" in ignored[0] and "renommez-le en .ttl" in ignored[0]
+    assert "sous/zeta.json" in ignored[1] and "renommez-le en .jsonld" in ignored[1]
+    assert out.rstrip().endswith(", 2 ignorés / ignored")
+    with KnowledgeBase.open(str(tmp_path / "store")) as kb:
+        report = kb.load_corpus(corpus, validator=None)
+    assert report.ignored == ["export.nt", "sous/zeta.json"]
+
+
+def test_load_makes_the_folder_its_store_goes_in(capsys, corpus, tmp_path):
+    """A researcher's finding: the README's « cap-ptce load corpus/ --store var/store » failed (exit 2, « IO error:
+    No such file or directory: While mkdir if missing ») where var/ did not exist yet."""
+    store = tmp_path / "var" / "bases" / "store"
+    code, out, err = run(capsys, "load", str(corpus), "--store", str(store), "--no-validate")
+    assert code == 0 and store.is_dir(), err
+    code, _, err = run(capsys, "query", "--store", str(tmp_path / "ailleurs" / "store"), "--name", "projets-par-region")
+    assert code == 2 and not (tmp_path / "ailleurs").exists()  # a query makes no store: it says there is none
+
+
 def test_a_file_that_cannot_be_read_is_listed_and_exits_1(capsys, corpus, tmp_path):
     (corpus / "cassé.yaml").write_text("nom: [unclosed\n", encoding="utf-8")
     code, out, _ = run(capsys, "load", str(corpus), "--store", str(tmp_path / "store"))

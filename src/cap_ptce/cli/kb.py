@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from ..corpus import DESCRIPTION_SUFFIXES, corpus_files, default_validator, record_validator
-from ..errors import LoadRefusedError
+from ..corpus.reading import IGNORED_SUFFIXES
+from ..errors import LoadRefusedError, StoreError
 from ..i18n import texts
 from ..settings import from_environ
 from ..store import REGISTER_SCOPE, KnowledgeBase, LoadReport
@@ -89,11 +90,26 @@ def render_report(report: LoadReport, *, unchanged: bool = False) -> str:
             f"{_SYMBOLS[outcome.status]} {_WORDS[outcome.status]:<20} {outcome.source}"
             + (f"  ({detail})" if detail else "")
         )
+    lines += [_ignored_line(name) for name in report.ignored]
     counts = report.counts
-    lines.append(
-        ", ".join(f"{counts[status]} {(_LABELS if counts[status] > 1 else _WORDS)[status]}" for status in _LABELS)
-    )
+    total = ", ".join(f"{counts[status]} {(_LABELS if counts[status] > 1 else _WORDS)[status]}" for status in _LABELS)
+    if report.ignored:
+        total += f", {len(report.ignored)} " + ("ignorés / ignored" if len(report.ignored) > 1 else "ignoré / ignored")
+    lines.append(total)
     return "\n".join(lines)
+
+
+def _ignored_line(name: str) -> str:
+    """A file of the folder that the load did not read, and what would have it read."""
+    suffix = IGNORED_SUFFIXES.get(Path(name).suffix.lower())
+    if suffix:
+        why = f"non lu : renommez-le en {suffix} s'il décrit un PTCE / not read: rename it {suffix} if it describes a PTCE"
+    else:
+        why = (
+            f"non lu : une description est en {', '.join(DESCRIPTION_SUFFIXES)} (cap-ptce convert) / not read: a "
+            f"description is in {', '.join(DESCRIPTION_SUFFIXES)} (cap-ptce convert)"
+        )
+    return f"? {'ignoré / ignored':<20} {name}  ({why})"
 
 
 @click.command(epilog=LOAD_EPILOG)
@@ -190,6 +206,8 @@ def load(
     files = corpus_files(corpus)  # a folder that is not there: said before a store is made
     if not files and "://" not in store and not Path(store).exists():
         return _empty(corpus, scope)
+    if "://" not in store:  # « --store var/store » in a new checkout: the folder it goes in is made too
+        _make_parent(Path(store))
     with KnowledgeBase.open(store, graph_store=graph_store, store_timeout=from_environ().get("STORE_TIMEOUT")) as kb:
         if not files and not kb.removals(corpus, scope=scope):  # nothing to load, nothing loaded: the wrong folder
             return _empty(corpus, scope)
@@ -224,6 +242,18 @@ def load(
         click.echo(both("load.added_as", folder=corpus, scope=scope))
     click.echo(render_report(report, unchanged=list_all))
     return 0 if report.ok else 1
+
+
+def _make_parent(store: Path) -> None:
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"dossier du store impossible à créer / cannot make the store's folder: {exc.strerror}",
+            source=str(store.parent),
+            hint="choisissez un --store dans un dossier où vous pouvez écrire / choose a --store in a folder you can "
+            "write to",
+        ) from None
 
 
 class _Progress:

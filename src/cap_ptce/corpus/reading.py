@@ -33,6 +33,7 @@ __all__ = [
     "FileOutcome",
     "LoadReport",
     "corpus_files",
+    "ignored_files",
     "checksum",
     "graph_iri_for",
     "default_loader",
@@ -69,9 +70,11 @@ class FileOutcome:
 
 @dataclass
 class LoadReport:
-    """Every file's outcome, in the corpus's order."""
+    """Every file's outcome, in the corpus's order; ``ignored``: the files of the folder that look like data but
+    are not read as descriptions (:func:`ignored_files`)."""
 
     outcomes: list[FileOutcome] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
     def by_status(self, status: str) -> list[FileOutcome]:
         return [outcome for outcome in self.outcomes if outcome.status == status]
@@ -104,6 +107,34 @@ def corpus_files(folder: Path) -> dict[str, Path]:
             path = os.path.join(root, name)
             if os.path.isfile(path) or (os.path.islink(path) and not os.path.exists(path)):
                 found[relative + name] = Path(path)
+    return dict(sorted(found.items()))
+
+
+# Suffixes of files that hold data, which a load does not read: each one is named in the load's report, and
+# with the format the loader knows it by, the suffix that would have it read.
+IGNORED_SUFFIXES = {
+    ".json": ".jsonld",
+    ".nt": ".ttl",
+    ".n3": ".ttl",
+    ".trig": None,
+    ".nq": None,
+    ".rdf": None,
+    ".owl": None,
+}
+
+
+def ignored_files(folder: Path) -> dict[str, str | None]:
+    """The files under ``folder`` that a load does not read though they look like data (:data:`IGNORED_SUFFIXES`),
+    by their name relative to it, each with the suffix that would have it read as a description (or None).
+
+    A JSON-LD description named ``.json`` (which ``validate`` and ``convert`` read) used to be left out of a
+    load without a word: the report counted every file loaded, and one project was missing.
+    """
+    found = {}
+    for _root, relative, name in _walk(folder):
+        suffix = os.path.splitext(name)[1].lower()
+        if suffix in IGNORED_SUFFIXES and not name.startswith("."):
+            found[relative + name] = IGNORED_SUFFIXES[suffix]
     return dict(sorted(found.items()))
 
 

@@ -25,7 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..corpus import FileOutcome, GraphRecord, LoadReport, UnreadFile, checksum_or_error, read_descriptions
+from ..corpus import (
+    FileOutcome,
+    GraphRecord,
+    LoadReport,
+    UnreadFile,
+    checksum_or_error,
+    ignored_files,
+    read_descriptions,
+)
 from ..errors import LoadRefusedError
 from .graphs import REFERENCE_GRAPHS
 from .provenance import PROVENANCE_GRAPH, records_to_ntriples, unread_to_ntriples
@@ -338,7 +346,9 @@ def load_corpus(
     with kb.atomic():
         if built:
             kb.load_reference_graphs({name: (lambda graph=graph: graph) for name, graph in built.items()})
-        return write_changes(kb, changes, plan, progress)
+        report = write_changes(kb, changes, plan, progress)
+    report.ignored = [f"{scope}/{name}" if scope else name for name in ignored_files(folder)]
+    return report
 
 
 def _scoped(read, scope: str):
