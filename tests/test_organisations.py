@@ -35,6 +35,8 @@ def poles(tmp_path_factory):
                 {"id": "reseau", "nom": "Réseau", "rna": "W123456789"},
                 {"id": "asso", "nom": "Asso", "type": "association", "rna": "W999888777"},
                 {"id": "mal", "nom": "Mal formé", "siren": "12345"},
+                {"id": "cle-fausse", "nom": "Clé fausse", "siren": "822334455"},  # Luhn: 41, no SIREN's
+                {"id": "siret-faux", "nom": "SIRET faux", "siret": "82233445500017", "rna": "W555666777"},
             ],
         ),
         pole("pole-d", [{"id": "reseau-bis", "nom": "Réseau", "siren": SHARED, "rna": "W123456789"}]),
@@ -68,7 +70,10 @@ def test_each_actor_with_an_identifier_links_to_its_one_organisation(poles):
         "pole-d",
     ]
     assert "https://w3id.org/cap-ptce/organisation/rna/W999888777" in want.values()
-    assert not any(actor.endswith("/acteur/mal") for actor in want)
+    assert not any(actor.endswith(("/acteur/mal", "/acteur/cle-fausse")) for actor in want)
+    # a researcher's finding: a SIREN with a wrong check digit made an organisation of no one
+    assert "https://w3id.org/cap-ptce/organisation/siren/822334455" not in links(kb).values()
+    assert want["https://w3id.org/cap-ptce/projet/pole-c/acteur/siret-faux"].endswith("/rna/W555666777")
 
 
 def test_the_organisation_carries_its_identifiers_names_and_poles(poles):

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from valid_description import luhn_valid
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/cap-ptce/"
 PROJECT = BASE + "projet/"
@@ -720,11 +722,15 @@ def organisation_keys(projects) -> dict[tuple[str, str], str]:
             siret = str(actor.get("siret", ""))
             rna = str(actor.get("rna", ""))
             if SIREN.fullmatch(siren):
-                key = "siren/" + siren
+                candidate = siren
             elif SIRET.fullmatch(siret):
-                key = "siren/" + siret[:9]
+                candidate = siret[:9]
             elif RNA.fullmatch(rna) and siren_of_rna[rna]:
-                key = "siren/" + min(siren_of_rna[rna])
+                candidate = min(siren_of_rna[rna])
+            else:
+                candidate = None
+            if candidate is not None and luhn_valid(candidate):  # a wrong check digit names no one
+                key = "siren/" + candidate
             elif RNA.fullmatch(rna):
                 key = "rna/" + rna
             else:
