@@ -349,6 +349,9 @@ PATHS = [
     f"projet/{PROJECT}/acteur/scic-legumerie",
     f"projet/{PROJECT}/territoire",
     f"projet/{PROJECT}/financement/1/financeur",
+    # the description's named graph (the subject of its provenance, in the dumps): the project's page, where its
+    # section is (a publisher found the rules and the app leading apart, and an anchor that no page had)
+    f"projet/{PROJECT}/graphe",
     "organisation/institut-godin",
     # an organisation the corpus names: under the deployment's base, as the projects
     "organisation/siren/459880001",
@@ -419,6 +422,10 @@ def test_the_answers_are_those_a_client_needs(app_client):
     assert app_answer(app_client, "grille/question/q01", COMUNICA, None)["location"] == "grille/question/q01.jsonld"
     assert app_answer(app_client, "grille/question/q01", RDFLIB["nt"], None)["location"] == "grille/question/q01.nt"
     assert app_answer(app_client, "grille/question/q01", "image/png", None)["status"] == 406
+    graph = app_answer(app_client, f"projet/{PROJECT}/graphe", FIREFOX, "fr")["location"]
+    assert graph == f"projet/{PROJECT}.fr.html#graphe"
+    page = app_client.get(f"/projet/{PROJECT}.fr.html").get_data(as_text=True)
+    assert re.search(rf'id="graphe"[^>]*>.*?{re.escape(BASE_IRI)}projet/{PROJECT}/graphe<', page, re.S)
     answer = app_answer(app_client, f"projet/{PROJECT}/territoire", FIREFOX, "en")
     assert answer["location"] == f"projet/{PROJECT}.en.html#territoire"
     assert answer["cors"] == ("*", "Link") and answer["vary"] == {"accept", "accept-language"}
@@ -741,3 +748,18 @@ def test_the_icon_browsers_ask_for_leads_to_the_sites_icon(server, app_client):
     assert response.status_code == 301
     assert urljoin(f"{server}favicon.ico", response.headers["Location"]) == f"{server}static/favicon.svg"
     assert requests.get(f"{server}static/favicon.svg", timeout=30).headers["Content-Type"].startswith("image/svg+xml")
+
+
+def test_nginx_writes_no_warning_for_the_answers_it_makes_itself(docroot, tmp_path_factory):
+    """A publisher's finding of 2026-12-07: each request for the icon (every visit), VoID's address, the explorer's
+    and the dashboards' wrote « using uninitialized "cap_ptce_…_class" variable » to nginx's error log."""
+    prefix = tmp_path_factory.mktemp("nginx-log")
+    running = _nginx(prefix, lambda prefix, port: nginx_config(prefix, docroot, port))
+    base = next(running)
+    try:
+        for path in ("favicon.ico", ".well-known/void", "explorateur", "explorer", "tableau-de-bord", "dashboard"):
+            assert requests.get(base + path, allow_redirects=False, timeout=30).status_code in (301, 303), path
+        assert requests.get(base + "grille/question/q01", allow_redirects=False, timeout=30).status_code == 303
+    finally:
+        running.close()
+    assert "uninitialized" not in (prefix / "error.log").read_text(encoding="utf-8")

@@ -249,13 +249,14 @@ def _server(base_path: str, aliases: Mapping[str, str]) -> str:
         *_add_headers(cors_headers(ANY_ORIGIN, preflight=True, methods=STATIC_METHODS), indent=8),
         "        return 204;",
         "    }",
+        "    # The kind of resource a path names, by the documents beside it: none until found, and none for the",
+        "    # redirects below (the Vary and Link maps read it: unset, nginx warns on each request, the icon's too).",
+        f'    set {V}class "";',
         "    # VoID discovery (RFC 5785).",
         f"    if ($uri = {root}/.well-known/void) {{ return 303 {root}/dataset.ttl; }}",
         "    # The icon that browsers ask of every site, as the app answers it.",
         f"    if ($uri = {root}/favicon.ico) {{ return 301 {root}/static/favicon.svg; }}",
         *_alias_lines(root, aliases),
-        "    # The kind of resource a path names, by the documents beside it.",
-        f'    set {V}class "";',
     ]
     for kind, suffix, _ in CLASSES:
         if kind not in OVER:

@@ -356,8 +356,8 @@ class Site:
         if owner is None or owner not in self.paths:
             return None
         project_id = owner.rsplit("/", 1)[1]
-        if rest == "graphe":  # the description's named graph (its provenance record's subject): its document
-            return project_id, ""
+        if rest == "graphe":  # the description's named graph (its provenance record's subject): its section
+            return project_id, "graphe"
         graph = self.project_graph(project_id)
         iri = URIRef(links.base_iri(self.config) + path.lstrip("/"))
         if graph is None or (iri, None, None) not in graph:
