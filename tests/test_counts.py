@@ -443,3 +443,23 @@ def test_the_pole_among_the_others_counts_the_members_the_queries_count(format_2
         assert float(sse_share[iri(project)]) == pytest.approx(100 * want["part_ess"], abs=0.05)
     saveurs = next(p for p in projects if p["id"] == "pole-saveurs-somme")
     assert (len(members(saveurs)), len(groups(saveurs))) == (8, 3)  # the case the researcher found
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_left_over_text_of_a_questions_key_is_reported_under_that_question(tmp_path, engine):
+    """A researcher's finding of 2026-12-07: « TODO » for ``structure_porteuse.experience_cooperation`` (a key of
+    q01) was filed under « Description du projet », while q01 stood at 0 of 1 with no reason given."""
+    from cap_ptce.validation import validate_file
+
+    full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
+    left_over = copy.deepcopy(full)
+    left_over["structure_porteuse"] |= {"experience_cooperation": "TODO", "cooperations_engagees": ["x"]}
+    left_over["effets_attendus"] = ["À COMPLÉTER"]
+    path = write_corpus(tmp_path, [left_over]) / f"{left_over['id']}.yaml"
+    report = validate_file(path, engine=engine)
+    placed = sorted((r.question, r.entry, r.value) for r in report.results if r.shape.endswith("PlaceholderText"))
+    assert placed == [
+        ("q01", "structure-porteuse", "TODO"),
+        ("q01", "structure-porteuse", "x"),
+        ("q14", "politiques-publiques", "À COMPLÉTER"),
+    ]

@@ -151,6 +151,13 @@ def test_a_value_that_does_not_fit_its_type_is_refused(query, name, value):
     assert caught.value.key == name
 
 
+def test_an_integer_too_long_is_said_to_be_one(query):
+    """A researcher's finding: « maximum=99999999999999999999999 » was refused as « not an integer »."""
+    with pytest.raises(ParameterError, match="too long") as caught:
+        query.build({"minimum": "99999999999999999999999"})
+    assert "18" in str(caught.value) and "pas un entier" not in str(caught.value)
+
+
 def test_an_unknown_parameter_is_refused_with_the_nearest_name(query):
     with pytest.raises(ParameterError, match="no parameter 'nim'") as caught:
         query.build({"nim": "Alpha"})

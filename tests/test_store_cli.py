@@ -322,15 +322,22 @@ def test_a_file_renamed_or_moved_is_no_removal_to_ask_about(capsys, corpus, tmp_
     second.rename(corpus / "nouveau-nom.yaml")
     third = sorted(corpus.glob("*.yaml"))[0]
     (corpus / "sous-dossier" / "revu.yaml").write_text(third.read_text() + "\n# relu\n", encoding="utf-8")
-    third.unlink()  # moved and edited: known once read
+    third.unlink()  # moved, a comment added: known once read, the same description
+    fourth = sorted(corpus.glob("*.yaml"))[0]
+    text = fourth.read_text(encoding="utf-8")
+    (corpus / "sous-dossier" / "change.yaml").write_text(text.replace("\nnom: ", "\nnom: Nouveau "), encoding="utf-8")
+    fourth.unlink()  # moved and its description changed: a researcher read « renommé, 0 mis à jour » of it
     code, out, err = run(capsys, "load", str(corpus), "--store", store)  # nobody to ask: it would be refused
     assert code == 0 and "retirer" not in err and "remove" not in err
-    assert "> renommé / renamed    sous-dossier/revu.yaml" in out and f"formerly: {third.name}" in out
+    lines = {line.split()[4]: line for line in out.splitlines() if line.startswith(">")}
+    assert f"formerly: {third.name})" in lines["sous-dossier/revu.yaml"]
+    assert lines["sous-dossier/change.yaml"].endswith(f"formerly: {fourth.name}, contenu modifié / content changed)")
     assert f"> renommé / renamed    sous-dossier/{first.name}" in out and f"ancien nom / formerly: {first.name}" in out
     assert (
         "> renommé / renamed    nouveau-nom.yaml" in out
-        and "3 renommés / renamed" in out
+        and "4 renommés / renamed" in out
         and "0 retiré / removed" in out
+        and out.count("contenu modifié") == 1
     )
     with KnowledgeBase.open(store) as kb:
         assert sorted(record.source for record in kb.records()) == sorted(

@@ -237,6 +237,12 @@ def _nearest_or_all(text: str, candidates, every=None) -> tuple[str, str]:
 
 
 def _integer(param: Parameter, text: str) -> ox.Literal:
+    if re.fullmatch(r"[+-]?[0-9]{19,}", text):  # an integer all the same: said so (a researcher read « not one »)
+        raise param._error(
+            text,
+            ("est un entier trop long (18 chiffres au plus)", "is an integer too long (18 digits at most)"),
+            ("écrivez un nombre plus court, par ex. 999999999", "write a shorter number, e.g. 999999999"),
+        )
     if not re.fullmatch(r"[+-]?[0-9]{1,18}", text):
         raise param._error(
             text,

@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 FORMERLY = "ancien nom / formerly: {source}"
+CHANGED = ", contenu modifié / content changed"  # a file renamed and edited: its description is not the same
 NO_LONGER = "ne décrit plus / no longer describes <{project}>"
 NOW_DESCRIBES = "son fichier décrit maintenant / its file now describes <{project}>"
 KEPT_BEFORE = "sa version chargée le {loaded} reste dans la base / its version loaded on {loaded} stays in the store"
@@ -225,7 +226,8 @@ def _gone(changes: CorpusChanges, plan: Plan) -> None:
     it is is known before reading (:func:`renamed_sources`); one also edited,
     once read.
     """
-    still_described = {record.graph for record in plan.kept}
+    kept = {record.graph: record for record in plan.kept}
+    still_described = set(kept)
     outcomes = plan.report.outcomes
     holding = {o.graph: at for at, o in enumerate(outcomes) if o.status in ("added", "updated")}
     for source, record in sorted(changes.previous.items()):
@@ -238,7 +240,10 @@ def _gone(changes: CorpusChanges, plan: Plan) -> None:
         at = holding.pop(record.graph, None)
         if at is not None:  # else an unchanged file of another scope, or a failed one, holds it
             status = "renamed" if outcomes[at].status == "added" else outcomes[at].status
-            outcomes[at] = _with_note(outcomes[at], FORMERLY.format(source=source), status=status)
+            note = FORMERLY.format(source=source)
+            if status == "renamed" and kept[record.graph].content != record.content:  # moved and edited: said
+                note += CHANGED
+            outcomes[at] = _with_note(outcomes[at], note, status=status)
 
 
 def _with_note(outcome: FileOutcome, note: str, **changes) -> FileOutcome:

@@ -271,6 +271,9 @@ def _links(shape, focus, path, data: Graph) -> tuple[str, str | None]:
     if answered is not None and str(answered) in _question_ids():
         question = _question_ids()[str(answered)]
         return load_grid().question(question).entry_id, question
+    question = _questions_by_key().get(path)
+    if question is not None:  # the value of a key the grid names for a question (« experience_cooperation »: q01)
+        return load_grid().question(question).entry_id, question
     by_key, by_class = _links_by_node()
     for node_class in data.objects(focus, RDF.type):
         found = by_key.get((node_class, path)) or by_class.get(node_class)
@@ -294,6 +297,18 @@ def _links_by_node() -> tuple[dict, dict]:
                 by_key.setdefault((node_class, path), links)
             by_class[node_class].add(links)
     return by_key, {node_class: links.pop() for node_class, links in by_class.items() if len(links) == 1}
+
+
+@cache
+def _questions_by_key() -> dict[URIRef, str]:
+    """The last predicate of each key the grid names for a question (``champs:``) -> that question, for the
+    predicates that end the keys of one question only."""
+    found = defaultdict(set)
+    for question in load_grid().questions:
+        for key in question.fields:
+            for predicate in rdf_steps(key)[-1]:
+                found[predicate].add(question.id)
+    return {predicate: questions.pop() for predicate, questions in found.items() if len(questions) == 1}
 
 
 @cache
