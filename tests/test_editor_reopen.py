@@ -176,8 +176,15 @@ def test_a_file_that_is_no_description_at_all_is_said_what_it_is(client, content
         (("\nacteurs:", "\n# NOTE : relire\nacteurs:"), True),
         (("maturite: emergent", "maturite: emergent   # à revoir en 2027"), True),  # after a value: it was missed
         (('strategie_commune: "Mutualiser un lieu', 'strategie_commune: "Mutualiser # un lieu'), False),
+        # an operator's finding: a « # » starting a line of a text over two lines, or of a block, was a comment
+        (('strategie_commune: "Mutualiser un lieu', 'strategie_commune: "Mutualiser\n  # un lieu'), False),
+        (
+            ('strategie_commune: "Mutualiser un lieu, un accueil', 'strategie_commune: |-\n  #rural\n  "Mutualiser'),
+            False,
+        ),
+        (('strategie_commune: "Mutualiser un lieu', '# à revoir\nstrategie_commune: "Mutualiser un lieu'), True),
     ],
-    ids=["whole-line", "after-a-value", "in-a-quoted-text"],
+    ids=["whole-line", "after-a-value", "in-a-quoted-text", "in-a-two-line-text", "in-a-block", "before-a-text"],
 )
 def test_a_file_with_comments_of_its_own_is_opened_with_a_word_that_they_are_not_kept(client, change, said):
     text = (CORPUS / "tiers-lieu-gueret.yaml").read_text(encoding="utf-8")

@@ -33,7 +33,17 @@ from yaml.resolver import Resolver
 
 from .errors import InputFileError, YamlError
 
-__all__ = ["LineMap", "Path_", "load_yaml", "no_such_date", "read_text", "MAX_BYTES", "MAX_DEPTH", "MONTH_NAMES"]
+__all__ = [
+    "LineMap",
+    "Path_",
+    "load_yaml",
+    "no_such_date",
+    "read_text",
+    "scalar_spans",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MONTH_NAMES",
+]
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -350,6 +360,19 @@ _SYNTAX_HINT = (
     "vérifier l'indentation et mettre entre guillemets les valeurs qui contiennent ':' ou '#' / "
     "check the indentation, and quote values that contain ':' or '#'"
 )
+
+
+def scalar_spans(text: str) -> list[tuple[int, int]] | None:
+    """The spans (start and end offsets, in characters) of the scalars of a YAML text, in order; None when the
+    text is no YAML. A « # » inside one (a line of a block, of a quoted text over two lines) is no comment."""
+    try:
+        return [
+            (token.start_mark.index, token.end_mark.index)
+            for token in yaml.scan(text, Loader=Loader)
+            if isinstance(token, yaml.ScalarToken)
+        ]
+    except yaml.YAMLError:
+        return None
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:

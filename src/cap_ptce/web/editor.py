@@ -18,6 +18,7 @@ works without JavaScript.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -43,7 +44,7 @@ from ..project.schema import PROJECT, SPECS, Kind
 from ..rdf.namespaces import PREFIXES
 from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL, Report
-from ..yamlstrict import load_yaml
+from ..yamlstrict import load_yaml, scalar_spans
 from .cache import check_turn
 from .editor_form import as_current, controls, ensure_ids, place_messages, read_fields, step_keys
 from .editor_keys import FIX_FIELD, fix_key, unknown_key
@@ -152,9 +153,25 @@ def _what_was_opened(submission: Submission, data: dict) -> dict:
 
 def _commented(text: str) -> set[str]:
     """The lines of a YAML or Turtle text that hold a comment, whole (« # NOTE ») or after a value
-    (« maturite: emergent  # à revoir »): a « # » at the start or after a space, outside quotes. A text's own
-    « # » (an answer's « #hashtag » in a block) is in the form's YAML too, and taken away by the caller."""
-    return {line.strip() for line in text.splitlines() if _HASH.search(_QUOTED.sub("", line))}
+    (« maturite: emergent  # à revoir »): a « # » at the start or after a space, outside quotes and, in YAML,
+    outside every text (a line of a block, or of a quoted text over two lines, may start with « # »). What is
+    left the caller compares with the form's own YAML."""
+    texts = scalar_spans(text)
+    found, start = set(), 0
+    for line in text.splitlines(keepends=True):
+        if texts is None:
+            commented = bool(_HASH.search(_QUOTED.sub("", line)))
+        else:
+            commented = any(not _inside(start + hit.end() - 1, texts) for hit in _HASH.finditer(line))
+        if commented:
+            found.add(line.strip())
+        start += len(line)
+    return found
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    at = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return at >= 0 and spans[at][0] <= offset < spans[at][1]
 
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
