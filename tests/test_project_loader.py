@@ -395,7 +395,8 @@ def test_bad_turtle_names_the_line_and_column_where_the_parser_stopped():
         load_description(text, format="turtle", source="projet.ttl")
     error = caught.value
     assert (error.line, error.column) == (4, text.splitlines()[3].index('"deux"') + 1)
-    assert error.message == "Turtle invalide / invalid Turtle: expected '.' or '}' or ']' at end of statement"
+    reason = "expected '.' or '}' or ']' at end of statement"
+    assert error.message == f"Turtle invalide : {reason} / invalid Turtle: {reason}"
     assert str(error).startswith("projet.ttl:4:")
 
 

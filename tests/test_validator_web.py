@@ -332,6 +332,22 @@ def test_an_empty_file_is_said_so_without_report_downloads_that_would_be_refused
     assert 'name="rapport"' in whole.get_data(as_text=True)  # a description has them
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("x.ttl", b"@prefix cap: <https://w3id.org/cap-ptce/def#> .\n<x> cap:y \n", "Turtle invalide : "),
+        ("x.jsonld", b'{"@context": {}, "nom": }', "JSON invalide : "),
+    ],
+)
+def test_a_syntax_error_is_said_in_the_page_s_language_alone(client, name, content, said):
+    """A carrier's finding: « Turtle invalide / invalid Turtle: objectList expected » on a French page, where every
+    other message of the report is in French alone."""
+    sent = {"fichier": (io.BytesIO(content), name)}
+    page = client.post("/valider", data=sent, content_type="multipart/form-data", headers={"Accept": "text/html"})
+    text = unescape(page.get_data(as_text=True))
+    assert page.status_code == 400 and said in text and "invalid Turtle" not in text and "invalid JSON" not in text
+
+
 def test_the_editor_says_an_empty_form_is_one(client):
     response = client.post("/editeur", data={}, headers={"Accept": "text/html"})
     assert response.status_code == 400 and "formulaire envoyé est vide" in response.get_data(as_text=True)

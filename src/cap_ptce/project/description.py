@@ -170,7 +170,7 @@ def _parse_turtle(text: str, source: str) -> Graph:
             raise _long_number(text, source) from exc  # Python's own words would advise a change to Python
         reason, line, column = _turtle_mistake(text, exc)
         raise RdfSyntaxError(
-            f"Turtle invalide / invalid Turtle: {reason}",
+            f"Turtle invalide : {reason} / invalid Turtle: {reason}",  # each half whole: a page shows its own
             source=source,
             line=line,
             column=column,

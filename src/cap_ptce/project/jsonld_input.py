@@ -34,7 +34,7 @@ def parse_json_document(text: str, source: str, max_depth: int = MAX_DEPTH) -> A
         ) from exc
     except json.JSONDecodeError as exc:
         raise RdfSyntaxError(
-            f"JSON invalide / invalid JSON: {exc.msg}",
+            f"JSON invalide : {exc.msg} / invalid JSON: {exc.msg}",  # each half whole: a page shows its own
             source=source,
             line=exc.lineno,
             column=exc.colno,
