@@ -289,23 +289,28 @@ def test_partners_groups_and_parts_of_territory_are_read_as_documented(format_2)
     assert {"28"} <= regions  # Rouen, added by a change of territory, is in Normandie
 
 
-def test_coverage_counts_the_answers_that_validation_counts(gappy):
-    """A question answered by one of its keys (grid 1.1.0, ``champs:``) is answered for the coverage
-    queries as for the completeness that validation reports: on descriptions with fields missing,
-    the two counts agree project by project."""
+def answered_for_validation(projects: list[dict]) -> dict[str, int]:
+    """Each project's IRI -> how many questions validation's completeness counts it answering."""
     from rdflib import URIRef
 
     from cap_ptce.project import load_description
     from cap_ptce.validation.completeness import answered_questions
 
-    kb, projects = gappy
-    coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
-    validated = {}
+    counted = {}
     for project in projects:
         text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
         graph = load_description(text, source=f"{project['id']}.yaml", format="yaml").graph
-        validated[iri(project)] = len(answered_questions(graph, URIRef(iri(project))))
-    assert coverage == validated
+        counted[iri(project)] = len(answered_questions(graph, URIRef(iri(project))))
+    return counted
+
+
+def test_coverage_counts_the_answers_that_validation_counts(gappy):
+    """A question answered by one of its keys (grid 1.1.0, ``champs:``) is answered for the coverage
+    queries as for the completeness that validation reports: on descriptions with fields missing,
+    the two counts agree project by project."""
+    kb, projects = gappy
+    coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
+    assert coverage == answered_for_validation(projects)
     assert sum(1 for n in coverage.values() if n < 18) >= 20, "the corpus should leave questions out"
 
 
@@ -313,11 +318,6 @@ def test_a_text_left_as_the_template_wrote_it_answers_no_question_in_the_counts(
     """A researcher's finding of 2026-12-07: validation gave a description with « TODO » for q01's key and
     « À COMPLÉTER » as q04's answer 4 questions of 18, the coverage queries 6 (they took any value for an answer),
     and every count of answers built on them (by question, by maturity, the dashboard's charts) was off."""
-    from rdflib import URIRef
-
-    from cap_ptce.project import load_description
-    from cap_ptce.validation.completeness import answered_questions
-
     full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
     left_over = copy.deepcopy(full) | {"id": "restes-du-modele", "q04": "À COMPLÉTER", "q05": "  TODO "}
     left_over["structure_porteuse"] = left_over["structure_porteuse"] | {
@@ -334,12 +334,7 @@ def test_a_text_left_as_the_template_wrote_it_answers_no_question_in_the_counts(
             row["question"].rsplit("/", 1)[-1]: row["projets_repondants"]
             for row in run_query(kb, "couverture-par-question")
         }
-    validated = {}
-    for project in projects:
-        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
-        graph = load_description(text, source=f"{project['id']}.yaml", format="yaml").graph
-        validated[iri(project)] = len(answered_questions(graph, URIRef(iri(project))))
-    assert coverage == validated
+    assert coverage == answered_for_validation(projects)
     assert coverage[iri(full)] - coverage[iri(left_over)] == 4 and coverage[iri(half)] == coverage[iri(full)]
     assert (by_question["q01"], by_question["q04"], by_question["q05"], by_question["q14"]) == (2, 2, 2, 2)
 
