@@ -12,6 +12,7 @@ from yaml_counts import organisation_keys
 
 CAP = "https://w3id.org/cap-ptce/def#"
 SHARED = with_check_digit("55512345")
+ASSO_SIREN = with_check_digit("91122334")
 
 
 def pole(pole_id: str, actors: list[dict]) -> dict:
@@ -37,10 +38,15 @@ def poles(tmp_path_factory):
                 {"id": "mal", "nom": "Mal formé", "siren": "12345"},
                 {"id": "cle-fausse", "nom": "Clé fausse", "siren": "822334455"},  # Luhn: 41, no SIREN's
                 {"id": "siret-faux", "nom": "SIRET faux", "siret": "82233445500017", "rna": "W555666777"},
+                # a researcher's finding: a wrong SIREN beside an RNA number took the RNA's organisation away
+                # from the SIREN another pole gives beside it
+                {"id": "asso-faux", "nom": "Asso", "siren": "812345677", "rna": "W803001234"},
             ],
         ),
         pole("pole-d", [{"id": "reseau-bis", "nom": "Réseau", "siren": SHARED, "rna": "W123456789"}]),
         pole("pole-e", [{"id": "asso", "nom": "Association", "rna": "W999888777"}]),
+        pole("pole-f", [{"id": "asso", "nom": "Asso", "siren": ASSO_SIREN, "rna": "W803001234"}]),
+        pole("pole-g", [{"id": "asso", "nom": "Asso", "rna": "W803001234"}]),
     ]
     for project in projects:
         write(project, folder / f"{project['id']}.yaml")
@@ -74,6 +80,8 @@ def test_each_actor_with_an_identifier_links_to_its_one_organisation(poles):
     # a researcher's finding: a SIREN with a wrong check digit made an organisation of no one
     assert "https://w3id.org/cap-ptce/organisation/siren/822334455" not in links(kb).values()
     assert want["https://w3id.org/cap-ptce/projet/pole-c/acteur/siret-faux"].endswith("/rna/W555666777")
+    paired = {actor.split("/")[5] for actor, org in want.items() if org.endswith(f"/siren/{ASSO_SIREN}")}
+    assert paired == {"pole-c", "pole-f", "pole-g"}  # one association, whose SIREN one pole mistyped
 
 
 def test_the_organisation_carries_its_identifiers_names_and_poles(poles):

@@ -713,23 +713,25 @@ def organisation_keys(projects) -> dict[tuple[str, str], str]:
     siren_of_rna = defaultdict(set)
     for project in projects:
         for actor in actors(project):
-            if RNA.fullmatch(str(actor.get("rna", ""))) and SIREN.fullmatch(str(actor.get("siren", ""))):
-                siren_of_rna[actor["rna"]].add(actor["siren"])
+            siren = str(actor.get("siren", ""))
+            if RNA.fullmatch(str(actor.get("rna", ""))) and SIREN.fullmatch(siren) and luhn_valid(siren):
+                siren_of_rna[actor["rna"]].add(siren)
     keys = {}
     for project in projects:
         for actor in actors(project):
             siren = str(actor.get("siren", ""))
             siret = str(actor.get("siret", ""))
             rna = str(actor.get("rna", ""))
-            if SIREN.fullmatch(siren):
+            # a SIREN whose check digit is wrong names no one: as if the actor did not give it
+            if SIREN.fullmatch(siren) and luhn_valid(siren):
                 candidate = siren
-            elif SIRET.fullmatch(siret):
+            elif SIRET.fullmatch(siret) and luhn_valid(siret[:9]):
                 candidate = siret[:9]
             elif RNA.fullmatch(rna) and siren_of_rna[rna]:
                 candidate = min(siren_of_rna[rna])
             else:
                 candidate = None
-            if candidate is not None and luhn_valid(candidate):  # a wrong check digit names no one
+            if candidate is not None:
                 key = "siren/" + candidate
             elif RNA.fullmatch(rna):
                 key = "rna/" + rna

@@ -94,9 +94,37 @@ def indicators_query() -> str:
 
 
 @cache
+@cache
 def organisations_query() -> str:
-    """The CONSTRUCT query that finds the organisation behind each actor."""
-    return Path(__file__).with_name("organisations.rq").read_text(encoding="utf-8")
+    """The CONSTRUCT query that finds the organisation behind each actor (``organisations.rq``, each ``LUHN(x)``
+    written out as the SPARQL test of the Luhn key of the nine digits of ``x``)."""
+    text = Path(__file__).with_name("organisations.rq").read_text(encoding="utf-8")
+    while (start := text.find("LUHN(")) >= 0:
+        depth, end = 0, start + len("LUHN")
+        while True:  # to the parenthesis that closes LUHN's
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+            end += 1
+        text = text[:start] + _luhn(text[start + len("LUHN(") : end]) + text[end + 1 :]
+    return text
+
+
+def _luhn(digits: str) -> str:
+    """SPARQL that is true when the nine digits of ``digits`` pass Luhn's test: each digit written as that many
+    « x » (doubled, less 9 past 9, in the even places), the sum is a length, a multiple of 10; no cast."""
+    kept = " ".join(f"SUBSTR({digits}, {n}, 1)" for n in (1, 3, 5, 7, 9))
+    doubled = " ".join(f"SUBSTR({digits}, {n}, 1)" for n in (2, 4, 6, 8))
+
+    def tally(parts: str, values) -> str:
+        text = f"CONCAT({parts.replace(' SUBSTR', ', SUBSTR')})"
+        for digit, value in enumerate(values):
+            text = f'REPLACE({text}, "{digit}", "{"x" * value}")'
+        return f"STRLEN({text})"
+
+    once, twice = range(10), [2 * d - 9 * (d > 4) for d in range(10)]
+    total = f"({tally(kept, once)} + {tally(doubled, twice)})"
+    return f"(FLOOR({total} / 10) * 10 = {total})"
 
 
 @cache
