@@ -133,6 +133,21 @@ def test_data_files_the_load_does_not_read_are_named_with_what_would_have_them_r
     assert report.ignored == ["export.nt", "sous/zeta.json"]
 
 
+def test_a_corpus_queried_as_it_is_refuses_a_data_file_it_would_leave_out(capsys, corpus, tmp_path):
+    """The researcher's retest: « query --corpus » (and « serve --corpus », which builds its store alike) counted 3
+    projects of 5, leaving a « .json » and a « .nt » description out without a word."""
+    main(["convert", str(corpus / "pole-saveurs-somme.yaml"), "--to", "jsonld", "-o", str(tmp_path / "zeta.json")])
+    (corpus / "pole-saveurs-somme.yaml").unlink()
+    (tmp_path / "zeta.json").rename(corpus / "zeta.json")
+    capsys.readouterr()
+    code, out, err = run(capsys, "query", "--corpus", str(corpus), "--name", "projets-par-region")
+    assert code == 2 and not out
+    assert "zeta.json" in err and "renommez-le en .jsonld" in err
+    (corpus / "zeta.json").rename(corpus / "zeta.jsonld")
+    code, out, _ = run(capsys, "query", "--corpus", str(corpus), "--name", "projets-par-region")
+    assert code == 0 and out
+
+
 def test_load_makes_the_folder_its_store_goes_in(capsys, corpus, tmp_path):
     """A researcher's finding: the README's « cap-ptce load corpus/ --store var/store » failed (exit 2, « IO error:
     No such file or directory: While mkdir if missing ») where var/ did not exist yet."""

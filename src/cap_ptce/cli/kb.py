@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..corpus import DESCRIPTION_SUFFIXES, corpus_files, default_validator, record_validator
-from ..corpus.reading import IGNORED_SUFFIXES
+from ..corpus.reading import why_ignored
 from ..errors import LoadRefusedError, StoreError
 from ..i18n import texts
 from ..settings import from_environ
@@ -101,15 +101,7 @@ def render_report(report: LoadReport, *, unchanged: bool = False) -> str:
 
 def _ignored_line(name: str) -> str:
     """A file of the folder that the load did not read, and what would have it read."""
-    suffix = IGNORED_SUFFIXES.get(Path(name).suffix.lower())
-    if suffix:
-        why = f"non lu : renommez-le en {suffix} s'il décrit un PTCE / not read: rename it {suffix} if it describes a PTCE"
-    else:
-        why = (
-            f"non lu : une description est en {', '.join(DESCRIPTION_SUFFIXES)} (cap-ptce convert) / not read: a "
-            f"description is in {', '.join(DESCRIPTION_SUFFIXES)} (cap-ptce convert)"
-        )
-    return f"? {'ignoré / ignored':<20} {name}  ({why})"
+    return f"? {'ignoré / ignored':<20} {name}  ({why_ignored(name)})"
 
 
 @click.command(epilog=LOAD_EPILOG)

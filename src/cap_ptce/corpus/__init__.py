@@ -27,6 +27,7 @@ from .reading import (
     read_one,
     record_validator,
     summarise_report,
+    why_ignored,
 )
 from .records import GraphRecord, UnreadFile, Validation
 
@@ -41,6 +42,7 @@ __all__ = [
     "LoadReport",
     "corpus_files",
     "ignored_files",
+    "why_ignored",
     "checksum",
     "graph_iri_for",
     "default_loader",

@@ -34,6 +34,7 @@ __all__ = [
     "LoadReport",
     "corpus_files",
     "ignored_files",
+    "why_ignored",
     "checksum",
     "graph_iri_for",
     "default_loader",
@@ -136,6 +137,18 @@ def ignored_files(folder: Path) -> dict[str, str | None]:
         if suffix in IGNORED_SUFFIXES and not name.startswith("."):
             found[relative + name] = IGNORED_SUFFIXES[suffix]
     return dict(sorted(found.items()))
+
+
+def why_ignored(name: str) -> str:
+    """Why a load did not read the data file ``name`` (:func:`ignored_files`), and what would have it read."""
+    suffix = IGNORED_SUFFIXES.get(os.path.splitext(name)[1].lower())
+    if suffix:
+        return f"non lu : renommez-le en {suffix} s'il décrit un PTCE / not read: rename it {suffix} if it describes a PTCE"
+    read = ", ".join(DESCRIPTION_SUFFIXES)
+    return (
+        f"non lu : une description est en {read} ; sortez-le du dossier s'il n'en est pas une / not read: a "
+        f"description is in {read}; move it out of the folder if it is none"
+    )
 
 
 def _walk(folder: Path):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from ..corpus import DescriptionValidator, LoadReport, default_loader, record_validator
+from ..corpus import DescriptionValidator, LoadReport, default_loader, record_validator, why_ignored
 from ..errors import InputFileError, together
 from ..resources import data_dir
 from ..settings import defaults
@@ -37,7 +37,8 @@ def build_kb(config: Mapping[str, Any]) -> KnowledgeBase:
 
     A file of CORPUS that cannot be read is an error (every such file told),
     not a description left out: the figures of a query or a page would
-    otherwise count one project less, without a word.
+    otherwise count one project less, without a word; so is a data file that
+    a load does not read (:func:`~cap_ptce.corpus.ignored_files`).
     """
     config = {**defaults(), **config}
     store, corpus = config["STORE"], config["CORPUS"]
@@ -70,7 +71,7 @@ def _loaded_whole(kb: KnowledgeBase, report: LoadReport) -> None:
     """When a file of the load failed: close ``kb``, and raise every such file together (an InputFileError each,
     named by its file: « registre/echobat.yaml », whose project a corpus's file named again)."""
     failed = report.by_status("failed")
-    if not failed:
+    if not failed and not report.ignored:
         return
     kb.close()
     hint = (
@@ -83,6 +84,8 @@ def _loaded_whole(kb: KnowledgeBase, report: LoadReport) -> None:
         "serves them"
     )
     errors = [InputFileError(_named(outcome), hint=None if n else hint) for n, outcome in enumerate(failed)]
+    # a data file the load does not read (a JSON-LD description named .json) would be left out as well
+    errors += [InputFileError(f"{name}: {why_ignored(name)}", hint=None if errors else hint) for name in report.ignored]
     raise together(errors)
 
 
