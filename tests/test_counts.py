@@ -450,11 +450,16 @@ def test_a_left_over_text_of_a_questions_key_is_reported_under_that_question(tmp
     left_over = copy.deepcopy(full)
     left_over["structure_porteuse"] |= {"experience_cooperation": "TODO", "cooperations_engagees": ["x"]}
     left_over["effets_attendus"] = ["À COMPLÉTER"]
+    # the retest: in an item of a question's list, a constat's text or a coordination post's name
+    left_over["constats"][0]["texte"] = "TODO"
+    left_over["coordination"][0]["nom"] = "À COMPLÉTER"
     path = write_corpus(tmp_path, [left_over]) / f"{left_over['id']}.yaml"
     report = validate_file(path, engine=engine)
     placed = sorted((r.question, r.entry, r.value) for r in report.results if r.shape.endswith("PlaceholderText"))
     assert placed == [
         ("q01", "structure-porteuse", "TODO"),
         ("q01", "structure-porteuse", "x"),
+        ("q02", "objectifs-vision-strategique", "TODO"),
         ("q14", "politiques-publiques", "À COMPLÉTER"),
+        ("q16", "financement-previsionnel", "À COMPLÉTER"),
     ]

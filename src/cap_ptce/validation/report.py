@@ -279,6 +279,10 @@ def _links(shape, focus, path, data: Graph) -> tuple[str, str | None]:
         found = by_key.get((node_class, path)) or by_class.get(node_class)
         if found:
             return found
+    for _subject, link in data.subject_predicates(focus):  # an item of a question's list (a constat's text: q02)
+        question = _questions_by_key().get(link)
+        if question is not None:
+            return load_grid().question(question).entry_id, question
     return links
 
 
