@@ -148,6 +148,26 @@ def test_a_corpus_queried_as_it_is_refuses_a_data_file_it_would_leave_out(capsys
     assert code == 0 and out
 
 
+def test_a_store_whose_counts_another_version_worked_out_says_so_until_loaded_again(capsys, corpus, tmp_path):
+    """The researcher's retest: a store loaded by the version before gave its old figures (6 answers of 18 where
+    this version counts 4) to « query --store » and « serve --store », without a word, until the next load."""
+    store = tmp_path / "store"
+    assert run(capsys, "load", str(corpus), "--store", str(store), "--no-validate")[0] == 0
+    query = ["query", "--store", str(store), "--name", "couverture-par-projet"]
+    code, out, err = run(capsys, *query)
+    assert code == 0 and out and err == ""
+    (store / "cap-ptce-derived").write_text("0" * 64 + "\n", encoding="ascii")  # what an earlier version wrote
+    code, out, err = run(capsys, *query)
+    assert code == 0 and out and "une autre version de CAP PTCE" in err and "cap-ptce load" in err
+    assert run(capsys, "load", str(corpus), "--store", str(store), "--no-validate")[0] == 0  # nothing changed
+    assert run(capsys, *query)[2] == ""
+    with KnowledgeBase.open(str(store)) as kb:
+        kb._backend.derivation = None  # a load cut short
+        assert kb.derived_facts_outdated()
+        kb.refresh_indicators()
+        assert not kb.derived_facts_outdated()
+
+
 def test_load_makes_the_folder_its_store_goes_in(capsys, corpus, tmp_path):
     """A researcher's finding: the README's « cap-ptce load corpus/ --store var/store » failed (exit 2, « IO error:
     No such file or directory: While mkdir if missing ») where var/ did not exist yet."""

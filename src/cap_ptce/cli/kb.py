@@ -443,6 +443,8 @@ def serve(
     try:
         with app.app_context():
             kb = get_kb()  # load now, so that errors show at start and the first query is fast
+            if store and kb.derived_facts_outdated():
+                click.echo(both("load.derived_outdated", store=store), err=True)
             kb.start_workers(wait=120)  # listen once a worker has the store open: the first client waits no more
             # graphs, not triples: counting the triples reads the whole store (1.5 s at 10,000 descriptions)
             counts = f"{len(kb.graph_names())} graphes / graphs"

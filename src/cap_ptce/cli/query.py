@@ -160,6 +160,10 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_ma
     config = {**defaults(), "QUERY_MEMORY_MB": _half_the_memory(), **with_environ(given)}
     max_rows = READY_MADE_MAX_ROWS if ready_made else int(config["MAX_RESULT_ROWS"])
     with build_kb(config) as kb, _workers_quiet():
+        if store and kb.derived_facts_outdated():
+            from .kb import both
+
+            click.echo(both("load.derived_outdated", store=store), err=True)
         timeout = None if kb.is_remote else _NO_TIME_LIMIT
         try:
             return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made, timeout=timeout)[0]

@@ -336,6 +336,18 @@ class KnowledgeBase:
         """
         return self._backend.atomic()
 
+    def derived_facts_outdated(self) -> bool:
+        """Whether the derived graphs (the counts' indicators, the organisations) were worked out otherwise than
+        this version works them out, or it is not known how: a store loaded by an earlier version, or whose
+        last load was cut short. The next load (or :meth:`refresh_indicators`) works them out again. A remote
+        store cannot tell: False."""
+        if self.is_remote or not self.records():
+            return False
+        from .derived import fingerprint, reference_ntriples
+
+        reference = reference_ntriples(self._backend.store, REFERENCE_GRAPHS.values())
+        return self._backend.derivation != fingerprint(reference)
+
     def refresh_indicators(self) -> int:
         """Write the derived graphs again: places, indicators, organisations; the triples written.
 
@@ -351,6 +363,11 @@ class KnowledgeBase:
         for graph, ntriples in derived_graphs(self._backend):  # each written before the next is worked out
             self._replace(graph, ntriples)
             written[graph] = ntriples.count(b"\n")  # a graph written twice: its last contents
+        if not self.is_remote:  # what worked them out (see derived_facts_outdated)
+            from .derived import fingerprint, reference_ntriples
+
+            reference = reference_ntriples(self._backend.store, REFERENCE_GRAPHS.values())
+            self._backend.derivation = fingerprint(reference)
         return sum(written.values())
 
     # --- queries ----------------------------------------------------------------------
