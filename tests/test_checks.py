@@ -23,7 +23,7 @@ from cap_ptce.grid import load_grid
 from cap_ptce.project.template import template
 from cap_ptce.validation import validate_file
 from cap_ptce.validation.render import to_json, to_text
-from valid_description import SAS_SIREN, description, line_of, with_check_digit, write
+from valid_description import COOP_SIREN, SAS_SIREN, description, line_of, with_check_digit, write
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,17 @@ FAULTS = [
         "warning",
         f"SAS d'essai a le SIREN {SAS_SIREN}, comme Association d'essai : un SIREN ne désigne qu'une personne morale",
         ((SAS, "siren:"),),
+        True,
+    ),
+    Fault(
+        # the researcher's retest: one company, a member by its SIREN and again by its SIRET, counted twice unsaid
+        "one-company-given-by-siren-and-by-siret",
+        both(drop("sas-essai", "siren"), change_actor("sas-essai", siret=with_check_digit(COOP_SIREN + "0002"))),
+        ("SirenSharedByActors",),
+        "warning",
+        f"SAS d'essai a le SIRET {with_check_digit(COOP_SIREN + '0002')}, du SIREN {COOP_SIREN}, comme Coopérative "
+        "d'essai : un SIREN ne désigne qu'une personne morale",
+        ((SAS, "siret:"),),
         True,
     ),
     Fault(

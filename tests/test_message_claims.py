@@ -269,10 +269,17 @@ def reversed_period(items) -> bool:
 
 
 def shares_its_siren(result, actor: dict, data: dict) -> bool:
-    """« X a le SIREN N, comme Y » : X's SIREN is N, and Y is another actor of the file with it."""
-    siren = str(actor.get("siren") or "")
-    others = [a for a in data.get("acteurs") or [] if a is not actor and str(a.get("siren") or "") == siren]
-    said = f"{actor.get('nom') or actor['id']} a le SIREN {siren}, comme "
+    """« X a le SIREN N, comme Y » (or « le SIRET S, du SIREN N », when X gives no SIREN): X's SIREN is N, and Y
+    is another actor of the file that gives N, or a SIRET that starts with it."""
+    siret = str(actor.get("siret") or "")
+    siren = str(actor.get("siren") or "") or siret[:9]
+    given = f"le SIREN {siren}" if actor.get("siren") else f"le SIRET {siret}, du SIREN {siren}"
+
+    def sirens(other: dict) -> set[str]:
+        return {str(other.get("siren") or ""), str(other.get("siret") or "")[:9]}
+
+    others = [a for a in data.get("acteurs") or [] if a is not actor and siren in sirens(a)]
+    said = f"{actor.get('nom') or actor['id']} a {given}, comme "
     return bool(siren and others) and any(said + str(a.get("nom") or a["id"]) + " :" in result.message for a in others)
 
 
