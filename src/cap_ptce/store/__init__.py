@@ -53,6 +53,7 @@ from ..corpus import (
     default_loader,
     default_validator,
 )
+from ..corpus.reading import GRAPH_SUFFIX
 from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
@@ -341,7 +342,7 @@ class KnowledgeBase:
         this version works them out, or it is not known how: a store loaded by an earlier version, or whose
         last load was cut short. The next load (or :meth:`refresh_indicators`) works them out again. A remote
         store cannot tell: False."""
-        if self.is_remote or not self.records():
+        if self.is_remote or not any(iri.endswith(GRAPH_SUFFIX) for iri in self.graph_names()):  # none derived
             return False
         from .derived import fingerprint, reference_ntriples
 
