@@ -241,7 +241,8 @@ def _gone(changes: CorpusChanges, plan: Plan) -> None:
         if at is not None:  # else an unchanged file of another scope, or a failed one, holds it
             status = "renamed" if outcomes[at].status == "added" else outcomes[at].status
             note = FORMERLY.format(source=source)
-            if status == "renamed" and kept[record.graph].content != record.content:  # moved and edited: said
+            before, now = record.content, kept[record.graph].content
+            if status == "renamed" and before and now and before != now:  # moved and edited: said
                 note += CHANGED
             outcomes[at] = _with_note(outcomes[at], note, status=status)
 
