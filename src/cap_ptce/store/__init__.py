@@ -54,7 +54,7 @@ from ..corpus import (
     default_validator,
 )
 from ..corpus.reading import GRAPH_SUFFIX
-from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreError
+from ..errors import ParameterError, QueryRefusedError, RdfSyntaxError, StoreDamagedError, StoreError, is_damage
 from ..sparql.execute import QueryRequest, QueryResult
 from ..sparql.formats import ResultFormat, choose_format
 from ..sparql.inspect import QueryInfo, inspect_query
@@ -346,7 +346,15 @@ class KnowledgeBase:
             return False
         from .derived import fingerprint, reference_ntriples
 
-        reference = reference_ntriples(self._backend.store, REFERENCE_GRAPHS.values())
+        damaged = None
+        try:
+            reference = reference_ntriples(self._backend.store, REFERENCE_GRAPHS.values())
+        except RuntimeError as exc:  # RocksDB finds a block altered: said as any read of this store says it
+            if not is_damage(exc):
+                raise
+            damaged = StoreDamagedError.of(exc, self.location)
+        if damaged is not None:  # raised out of the except clause, as LocalStore does: see _damage_said
+            raise damaged
         return self._backend.derivation != fingerprint(reference)
 
     def refresh_indicators(self) -> int:

@@ -86,8 +86,10 @@ class _ErrorTask(ErrorTask):
             self.response_headers.append(("Vary", "Accept"))  # a page for a browser, JSON for the others
         self.set_close_on_finish()
         self.content_length = len(body)
-        # a HEAD gets the headers alone (its Content-Length the body's): a client reads no body after them
-        self.write(b"" if self.request.command == "HEAD" else body)
+        # a HEAD gets the headers alone (its Content-Length the body's): a client reads no body after them. A
+        # request refused before its first line was read has no command (waitress sets it then)
+        head = getattr(self.request, "command", None) == "HEAD"
+        self.write(b"" if head else body)
 
 
 def _server_error_body(code: int, detail: str, body_limit: int, header_limit: int) -> bytes:
