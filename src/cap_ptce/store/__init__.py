@@ -344,18 +344,22 @@ class KnowledgeBase:
         store cannot tell: False."""
         if self.is_remote or not any(iri.endswith(GRAPH_SUFFIX) for iri in self.graph_names()):  # none derived
             return False
-        from .derived import fingerprint, reference_ntriples
-
         damaged = None
         try:
-            reference = reference_ntriples(self._backend.store, REFERENCE_GRAPHS.values())
+            current = self._derivation()
         except RuntimeError as exc:  # RocksDB finds a block altered: said as any read of this store says it
             if not is_damage(exc):
                 raise
             damaged = StoreDamagedError.of(exc, self.location)
         if damaged is not None:  # raised out of the except clause, as LocalStore does: see _damage_said
             raise damaged
-        return self._backend.derivation != fingerprint(reference)
+        return self._backend.derivation != current
+
+    def _derivation(self) -> str:
+        """The :func:`~.derived.fingerprint` this version gives the derived graphs of this embedded store."""
+        from .derived import fingerprint, reference_ntriples
+
+        return fingerprint(reference_ntriples(self._backend.store, REFERENCE_GRAPHS.values()))
 
     def refresh_indicators(self) -> int:
         """Write the derived graphs again: places, indicators, organisations; the triples written.
@@ -373,10 +377,7 @@ class KnowledgeBase:
             self._replace(graph, ntriples)
             written[graph] = ntriples.count(b"\n")  # a graph written twice: its last contents
         if not self.is_remote:  # what worked them out (see derived_facts_outdated)
-            from .derived import fingerprint, reference_ntriples
-
-            reference = reference_ntriples(self._backend.store, REFERENCE_GRAPHS.values())
-            self._backend.derivation = fingerprint(reference)
+            self._backend.derivation = self._derivation()
         return sum(written.values())
 
     # --- queries ----------------------------------------------------------------------
