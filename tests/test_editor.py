@@ -65,6 +65,21 @@ def test_a_list_has_the_items_the_form_sends_not_the_count_it_claims():
     assert len(read["acteurs"][2]["chiffres"]) == 2
 
 
+def test_a_step_naming_more_list_items_than_the_editor_shows_is_a_clear_400(client):
+    """An operator's retest of 2026-12-07: 900 kB of empty fields naming 28,500 figures took 32 s, 1 GB of memory
+    kept after, and gave a 78 MB page. Past MAX_FORM_ITEMS items the step is refused, and says how to check it."""
+    from cap_ptce.web.editor_form import MAX_FORM_ITEMS
+
+    per_actor = MAX_FORM_ITEMS // 100 - 1  # 100 actors and their figures: MAX_FORM_ITEMS items, drawn
+    fields = [("etape", "acteurs-impliques"), ("acteurs.__n", "100")]
+    fields += [(f"acteurs.{k}.chiffres.{j}.valeur", "") for k in range(100) for j in range(per_actor)]
+    assert client.post("/editeur", data=MultiDict(fields)).status_code == 200
+    fields.append((f"acteurs.0.chiffres.{per_actor}.valeur", ""))  # one more
+    response = client.post("/editeur", data=MultiDict(fields), headers={"Accept": "application/json"})
+    assert response.status_code == 400 and str(MAX_FORM_ITEMS) in response.json["message"]
+    assert "cap-ptce validate" in response.json["hint"]
+
+
 def _one_empty_item(spec) -> dict:
     """An item of ``spec`` with nothing written, but one empty item in each of its own lists."""
     return {f.key: [_one_empty_item(SPECS[f.arg])] for f in spec.fields if f.kind == Kind.OBJECTS}

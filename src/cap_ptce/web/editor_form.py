@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from werkzeug.datastructures import MultiDict
 
 from ..dossier.values import unknown_place_words
+from ..errors import InputError
 from ..geo import load_geography
 from ..i18n import catalogue, t
 from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
@@ -406,7 +407,19 @@ def _items_sent(form: MultiDict) -> dict[str, int]:
             if parts[at].isdigit():
                 name = ".".join(parts[:at])
                 found[name] = max(found.get(name, 0), int(parts[at]) + 1)
+    items = sum(found.values())
+    if items > MAX_FORM_ITEMS:  # 900 kB of empty fields named 28,500 figures: 32 s, 1 GB kept, a 78 MB page
+        raise InputError(
+            f"le formulaire envoyé compte {items} éléments de listes, plus que les {MAX_FORM_ITEMS} que l'éditeur "
+            f"affiche / the form sent holds {items} list items, more than the {MAX_FORM_ITEMS} the editor shows",
+            hint="une description aussi longue se vérifie en fichier : cap-ptce validate FICHIER, ou la page "
+            "« Vérifier une description » / a description this long is checked as a file: cap-ptce validate FILE, "
+            "or the page “Check a description”",
+        )
     return found
+
+
+MAX_FORM_ITEMS = 5_000  # items of every list of one step together (500 actors of 9 figures each: 5,000)
 
 
 def _count(raw) -> int:
