@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from cap_ptce.store.derived import construct, matching_quads, query_patterns
-from cap_ptce.store.indicators import organisations_query
+from cap_ptce.store.indicators import organisations_outline, organisations_query
 
 CAP = "https://w3id.org/cap-ptce/def#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -15,6 +15,13 @@ def test_the_organisations_query_reads_five_predicates_and_two_classes():
     predicates, classes = query_patterns(organisations_query())
     assert predicates == {RDF_TYPE, CAP + "siren", CAP + "siret", CAP + "rna", "https://schema.org/name"}
     assert classes == {CAP + "Project", CAP + "Actor"}
+
+
+def test_the_outline_that_reading_processes_parse_has_the_organisations_query_patterns():
+    """Each process that reads a corpus parses the outline, not the query (0.08 s instead of 0.76 s)."""
+    assert "LUHN(" not in organisations_outline() and "LUHN(" not in organisations_query()
+    assert len(organisations_outline()) < len(organisations_query()) / 2
+    assert query_patterns(organisations_outline()) == query_patterns(organisations_query())
 
 
 def test_a_query_that_may_match_any_predicate_gives_no_patterns():

@@ -52,6 +52,7 @@ from .indicators import (
     answers_query,
     check_complete,
     indicators_query,
+    organisations_outline,
     organisations_query,
 )
 from .places import INSEE_GEO, PLACES_GRAPH, places_ntriples
@@ -154,7 +155,7 @@ def batch_facts(forms: StoredForms) -> BatchFacts | None:
     """
     if not forms.graphs or _reaches_out(forms):
         return None
-    organisations = matching_quads(forms.store, organisations_query())  # the descriptions' alone
+    organisations = matching_quads(forms.store, organisations_outline())  # the descriptions' alone
     places = frozenset().union(*map(named_places, forms.texts.values()))
     reference = own_reference()
     parts = (in_graph(text, iri) for iri, text in {**reference, PLACES_GRAPH: places_ntriples(places)}.items())

@@ -51,6 +51,7 @@ __all__ = [
     "INDICATOR_PROPERTIES",
     "indicators_query",
     "organisations_query",
+    "organisations_outline",
     "answers_query",
     "derived_graphs",
     "PROJECT_COUNT_QUERY",
@@ -94,10 +95,22 @@ def indicators_query() -> str:
 
 
 @cache
-@cache
 def organisations_query() -> str:
     """The CONSTRUCT query that finds the organisation behind each actor (``organisations.rq``, each ``LUHN(x)``
     written out as the SPARQL test of the Luhn key of the nine digits of ``x``)."""
+    return _written_out(_luhn)
+
+
+@cache
+def organisations_outline() -> str:
+    """:func:`organisations_query` with each Luhn test written as a plain test of its digits: the same graph
+    patterns, for :func:`~cap_ptce.store.derived.query_patterns`, which each process reading a corpus runs on
+    it. The written-out tests nest 22 calls deep: rdflib's parser took 0.76 s on the query, 0.08 s on this."""
+    return _written_out(lambda digits: f"(STRLEN({digits}) = 9)")
+
+
+def _written_out(luhn) -> str:
+    """``organisations.rq``, each ``LUHN(x)`` replaced by ``luhn("x")``."""
     text = Path(__file__).with_name("organisations.rq").read_text(encoding="utf-8")
     while (start := text.find("LUHN(")) >= 0:
         depth, end = 0, start + len("LUHN")
@@ -106,7 +119,7 @@ def organisations_query() -> str:
             if depth == 0:
                 break
             end += 1
-        text = text[:start] + _luhn(text[start + len("LUHN(") : end]) + text[end + 1 :]
+        text = text[:start] + luhn(text[start + len("LUHN(") : end]) + text[end + 1 :]
     return text
 
 
