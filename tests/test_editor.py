@@ -151,6 +151,39 @@ def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(
     assert "acteurs:" in _state(page) and "id: cooperative" in _state(page)
 
 
+def _edition(page: str) -> str:
+    return re.search(r'name="edition" id="edition" value="([^"]*)"', page)[1]
+
+
+def test_a_description_keeps_its_edition_from_step_to_step_and_a_new_one_gets_its_own(client, tmp_path):
+    """What editor.js tells a description's pages by, in a browser tab, to undo what the Back button would."""
+    first, other = client.get("/editeur").get_data(as_text=True), client.get("/editeur").get_data(as_text=True)
+    edition = _edition(first)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16}", edition) and _edition(other) != edition
+    step = {"etape": "debut", "etat": _state(first), "edition": edition, "nom": "Pôle suivi", "aller": "fin"}
+    page = client.post("/editeur", data=step).get_data(as_text=True)
+    assert _edition(page) == edition and 'nom: "Pôle suivi"' in _state(page)
+    assert "rien de ce que vous avez envoyé depuis n'est perdu" not in unescape(page)
+    again = {"etat": _state(page), "edition": edition, "aller": "debut", "a_jour": "1"}  # what editor.js sends
+    page = client.post("/editeur", data=again).get_data(as_text=True)
+    assert _edition(page) == edition and 'value="Pôle suivi"' in page
+    assert "rien de ce que vous avez envoyé depuis n'est perdu" in unescape(page)
+    forged = client.post("/editeur", data={**step, "edition": '"><script>'}).get_data(as_text=True)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16}", _edition(forged))
+    opened = client.post(
+        "/editeur",
+        data={
+            "etat": _state(page),
+            "edition": edition,
+            "ouvrir": "fichier",
+            "fichier": (CORPUS.joinpath("tiers-lieu-gueret.yaml").open("rb"), "t.yaml"),
+        },
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "id: tiers-lieu-gueret" in _state(opened)
+    assert _edition(opened) != edition  # another description
+
+
 @pytest.mark.parametrize("path", ["/editeur", "/editor"])
 def test_a_new_description_shows_no_problem_before_anything_is_sent(client, path):
     """The first visit said « Le projet doit avoir un nom » in red before the carrier had typed a letter."""

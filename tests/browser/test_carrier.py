@@ -504,3 +504,37 @@ def test_a_field_opened_by_its_fix_button_shows_its_label(live_server, browser):
     )
     assert label_top >= 0  # in sight, above its field (an actor's legend is a page higher: its name is in the button)
     page.close()
+
+
+def _state(page) -> str:
+    return page.input_value("#etat")
+
+
+def test_the_back_button_never_takes_back_the_answers_given_since(live_server, browser):
+    """The carrier's walk of 2026-12-07, finding 1: two steps answered, the browser's Back button twice, a box
+    ticked on the page it brought back, « Étape suivante »: the answer of the later step was gone, unsaid."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle du retour en arrière")
+    page.click("button[name=aller][value=mode-gouvernance]")
+    page.fill("#reponse-q09", "Gouvernance formalisée : un comité de pilotage se réunit chaque mois.")
+    _next(page)
+    assert "Périmètre" in page.inner_text("h2#etape-titre")
+    page.fill("#reponse-q11", "Le pôle s'appuie sur les savoir-faire de la chaussure du bassin.")
+    _next(page)
+    assert "savoir-faire de la chaussure" in _state(page)
+    page.go_back()  # the page of the step before, as the browser kept it: shown again from the latest state
+    page.wait_for_selector("main .notice >> text=rien de ce que vous avez envoyé depuis n'est perdu")
+    assert "Périmètre" in page.inner_text("h2#etape-titre")
+    assert "savoir-faire de la chaussure" in _state(page)
+    page.go_back()  # and the step before it: each shown again from the latest state
+    page.wait_for_function("() => document.getElementById('etat').value.includes('savoir-faire de la chaussure')")
+    assert "Mode de gouvernance" in page.inner_text("h2#etape-titre")
+    assert page.input_value("#reponse-q09").startswith("Gouvernance formalisée")
+    page.check("input[name='gouvernance.formes'][value=charte]")
+    _next(page)
+    assert "Périmètre" in page.inner_text("h2#etape-titre")
+    assert page.input_value("#reponse-q11") == "Le pôle s'appuie sur les savoir-faire de la chaussure du bassin."
+    assert "charte" in _state(page) and "comité de pilotage se réunit chaque mois" in _state(page)
+    context.close()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import secrets
 from dataclasses import replace
 
 from flask import Blueprint, Response, g, render_template
@@ -67,6 +68,7 @@ _NOT_A_DESCRIPTION = (
     "une description est un bloc de clés (nom:, maturite:, acteurs: …) / a description is a mapping of keys"
 )
 _START_FROM_TEMPLATE = "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml"
+_EDITION = re.compile(r"[A-Za-z0-9_-]{8,32}")  # a description's edition in a browser tab (see _edition)
 
 
 @bp.get(ROUTES["fr"])
@@ -107,11 +109,25 @@ def _step(lang: str) -> Response | str | tuple[str, int]:
         data = _add_item(data, form["ajouter"])
     if form.get("retirer"):
         data = _remove_item(data, form["retirer"])
+    edition, brought_up_to_date = _edition(form), form.get("a_jour") == "1"
     if form.get("telecharger") is not None:
         if not _has_content(data):  # saved over the carrier's file, it would stand for a lost description
-            return _page(lang, target, data, problem, empty_download=True), 400
+            return _page(lang, target, data, problem, empty_download=True, edition=edition), 400
         return _download(ensure_ids(data), lang)
-    return _page(lang, target, data, problem)
+    return _page(lang, target, data, problem, edition=edition, brought_up_to_date=brought_up_to_date)
+
+
+def _edition(form) -> str | None:
+    """The edition the form carries: the description being written in a browser tab, from the editor's first
+    page or the file opened, to each step (None: a new one).
+
+    ``static/editor.js`` keeps each edition's latest state in the tab: a page of
+    an earlier step, brought back by the browser's Back button, holds an older
+    state, which sent again would take back every answer given since; the
+    script shows that step again from the latest state instead (``a_jour``).
+    """
+    value = form.get("edition", "")
+    return value if _EDITION.fullmatch(value) else None
 
 
 def _open(lang: str) -> str | tuple[str, int]:
@@ -128,9 +144,10 @@ def _open(lang: str) -> str | tuple[str, int]:
     if form.get("etape") in STEPS:  # what was typed in the step and not sent yet: kept as well
         held = _merge(held, form, form["etape"])
     held = held if _has_content(held) else {}
+    edition = _edition(form) if held else None  # what the form held stays the same description
     if not _has_upload_or_copy():  # the button pressed before a file was chosen: say so beside the field
         data = held or {"maturite": "emergent"}
-        return _page(lang, "debut", data, fresh=not held, no_file=True), 400
+        return _page(lang, "debut", data, fresh=not held, no_file=True, edition=edition), 400
     submission = read_submission(text_field="etat_copie")
     data, problem = _opened(submission)
     if problem is None:
@@ -138,7 +155,7 @@ def _open(lang: str) -> str | tuple[str, int]:
         return _page(lang, "debut", as_current(data), just_opened=said)
     opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
     if held:
-        return _page(lang, "debut", held, problem, opened=opened), 400
+        return _page(lang, "debut", held, problem, opened=opened, edition=edition), 400
     return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened), 400
 
 
@@ -321,6 +338,8 @@ def _page(
     empty_download: bool = False,
     no_file: bool = False,
     just_opened: dict | None = None,
+    edition: str | None = None,
+    brought_up_to_date: bool = False,
 ) -> str:
     """A step of the editor.
 
@@ -328,7 +347,9 @@ def _page(
     copy; ``opened``: the file that could not be read ("": the browser's copy);
     ``empty_download``: a download refused, as the carrier has written nothing;
     ``no_file``: the open form sent without a file, said beside its field; ``just_opened``: the file just
-    opened (:func:`_what_was_opened`), said so.
+    opened (:func:`_what_was_opened`), said so; ``edition``: the description's edition (:func:`_edition`; a
+    new one if None); ``brought_up_to_date``: a page of an earlier step shown again from the latest state,
+    said so.
     """
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
@@ -356,6 +377,9 @@ def _page(
         empty_download=empty_download,
         no_file=no_file,
         just_opened=just_opened,
+        edition=edition or secrets.token_urlsafe(12),
+        page_id=secrets.token_urlsafe(9),  # this page, which editor.js tells from another of the same step
+        brought_up_to_date=brought_up_to_date,
         error=error,
         report=report,
         state=data_to_yaml(data) if data else "",

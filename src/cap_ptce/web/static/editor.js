@@ -1,3 +1,61 @@
+// The browser's Back button brings back a page of an earlier step, which holds the description as it was then:
+// sent again, it would take back every answer given since, without a word. This tab keeps each description's
+// latest state (sessionStorage: this tab only, gone with it; nothing is sent anywhere). A page brought back with
+// an older state is shown again, at its own step, from the latest one; brought back a second time, it sends the
+// latest state, and says so.
+var capPtceLatest = (function () {
+  "use strict";
+  var form = document.getElementById("editeur");
+  var state = document.getElementById("etat");
+  var edition = document.getElementById("edition");
+  var storage;
+  try { storage = window.sessionStorage; } catch (e) { storage = null; }
+  if (!form || !state || !edition || !storage) { return { stale: false }; }
+  var key = "cap-ptce-editeur-etat:" + edition.value;
+  var shown = "cap-ptce-editeur-remise:" + form.getAttribute("data-page");
+
+  function broughtBack(event) {
+    if (event && event.persisted) { return true; }
+    var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    return entries.length > 0 && entries[0].type === "back_forward";
+  }
+  function latest() { try { return storage.getItem(key); } catch (e) { return null; } }
+  function keep() { try { storage.setItem(key, state.value); } catch (e) { /* full: the page works as before */ } }
+  function older(event) { var kept = latest(); return broughtBack(event) && kept !== null && kept !== state.value; }
+
+  function showAgain(kept) {
+    var again = document.createElement("form");
+    again.method = "post";
+    again.action = form.action;
+    again.enctype = "multipart/form-data";  // as the state goes: a long one, form-encoded, grows threefold
+    again.hidden = true;
+    [["etat", kept], ["edition", edition.value], ["aller", form.getAttribute("data-step")], ["a_jour", "1"]].forEach(function (pair) {
+      var field = document.createElement("textarea");
+      field.name = pair[0];
+      field.value = pair[1];
+      again.appendChild(field);
+    });
+    document.body.appendChild(again);
+    again.submit();
+  }
+
+  function onShow(event) {
+    if (!older(event)) { keep(); return; }
+    var kept = latest();
+    var seen;
+    try { seen = storage.getItem(shown) === kept; storage.setItem(shown, kept); } catch (e) { seen = true; }
+    if (!seen) { showAgain(kept); return; }
+    state.value = kept;  // this step's fields go on top of the latest state
+    var said = document.getElementById("page-rouverte");
+    if (said) { said.hidden = false; }
+    keep();
+  }
+
+  var stale = older(null);
+  window.addEventListener("pageshow", onShow);
+  return { stale: stale };
+}());
+
 // CAP PTCE editor: each answer opens at the step's heading or at the item just added (the fragment of the
 // form's action says which), or at what went wrong, under the heading. Focus goes there, so that the keyboard goes on from it and a screen reader
 // says where the carrier is; without JavaScript the browser starts its Tab order at the fragment.
@@ -31,7 +89,8 @@
   box.checked = storage.getItem(WANTED) === "1";
   // A new, empty description (the editor's first page) must not replace the copy it offers to take up again.
   var fresh = document.getElementById("editeur").hasAttribute("data-fresh");
-  function save() { if (box.checked && !fresh && state.value.trim()) { storage.setItem(KEY, state.value); } }
+  // A page brought back by the Back button holds an older state: it does not replace the copy.
+  function save() { if (box.checked && !fresh && !capPtceLatest.stale && state.value.trim()) { storage.setItem(KEY, state.value); } }
   box.addEventListener("change", function () {
     if (box.checked) { storage.setItem(WANTED, "1"); save(); }
     else { storage.removeItem(WANTED); storage.removeItem(KEY); }
