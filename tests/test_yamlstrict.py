@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from cap_ptce.errors import InputFileError, YamlError
+from cap_ptce.i18n import one_language
 from cap_ptce.yamlstrict import Loader, load_yaml
 
 BILLION_LAUGHS = """\
@@ -104,6 +105,22 @@ def test_yaml_1_1_booleans_other_than_true_false_are_refused():
 def test_non_utf8_bytes_are_refused_with_their_line():
     error = refusal(b"nom: ok\ndescription: caf\xe9\n", InputFileError)
     assert error.line == 2 and "UTF-8" in error.message
+
+
+def test_a_file_saved_as_windows_1252_is_told_which_letter_of_which_word_is_not_utf8():
+    """A carrier's file saved by Notepad in « ANSI » was told « l'octet 0xf4 (position 37) n'est pas de
+    l'UTF-8 »: the « ô » of « Pôle », line 3, had to be guessed."""
+    error = refusal('format: 2\nid: x\nnom: "Pôle Sud Archer"\n'.encode("cp1252"), InputFileError)
+    assert (error.line, error.column) == (3, 8)
+    assert error.message.startswith("ligne 3, colonne 8 : l'octet 0xf4 n'est pas de l'UTF-8")
+    assert "c'est « ô » dans « Pôle »" in error.message and '"ô" in "Pôle"' in error.message
+    assert (
+        one_language(error.hint, "fr")
+        == "l'enregistrer en UTF-8 (dans Bloc-notes : Enregistrer sous, puis Codage UTF-8)"
+    )
+    assert one_language(error.message, "en").startswith("line 3, column 8: byte 0xf4 is not valid UTF-8")
+    undefined = refusal(b"nom: \x81\n", InputFileError)  # a byte Windows-1252 has no letter for: no guess
+    assert "0x81" in undefined.message and "Windows-1252" not in undefined.message
 
 
 def test_oversized_input_is_refused():

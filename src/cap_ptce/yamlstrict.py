@@ -242,6 +242,13 @@ def _not_text(source: str, what: str, line: int | None = None) -> InputFileError
     )
 
 
+# No quoted label: a page shows one half only when the other quotes nothing it does not (i18n.one_language).
+_SAVE_AS_UTF8 = (
+    "l'enregistrer en UTF-8 (dans Bloc-notes : Enregistrer sous, puis Codage UTF-8) / save it as UTF-8 (in "
+    "Notepad: Save as, then Encoding UTF-8)"
+)
+
+
 def _decode(raw: bytes, source: str) -> str:
     for magic, what in _NOT_TEXT:
         if raw.startswith(magic):
@@ -250,8 +257,7 @@ def _decode(raw: bytes, source: str) -> str:
         raise InputFileError(
             "le fichier est enregistré en UTF-16, pas en UTF-8 / the file is saved as UTF-16, not UTF-8",
             source=source,
-            hint="l'enregistrer en UTF-8 (Bloc-notes : « Enregistrer sous », Codage : UTF-8) / save it as UTF-8 "
-            "(Notepad: 'Save as', Encoding: UTF-8)",
+            hint=_SAVE_AS_UTF8,
         )
     if b"\x00" in raw[:8192]:
         line = raw.count(b"\n", 0, raw.index(0)) + 1
@@ -259,14 +265,42 @@ def _decode(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputFileError(
-            f"l'octet 0x{raw[exc.start]:02x} (position {exc.start}) n'est pas de l'UTF-8 / "
-            f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
-            source=source,
-            line=line,
-            hint="enregistrer le fichier en UTF-8 / save the file as UTF-8",
-        ) from exc
+        raise _not_utf8(raw, exc.start, source) from exc
+
+
+def _not_utf8(raw: bytes, at: int, source: str) -> InputFileError:
+    """The error for the byte at ``at``, which is not UTF-8: its line and column, and what it reads as in the
+    encoding a file not saved as UTF-8 is almost always in, Windows-1252 (« ANSI »: Notepad's and Excel's on
+    Windows, a superset of Latin-1's letters), in its word.
+
+    A carrier was told « l'octet 0xf4 (position 37) n'est pas de l'UTF-8 », and had to guess that it was the
+    « ô » of « Pôle », on line 3.
+    """
+    start = raw.rfind(b"\n", 0, at) + 1
+    end = raw.find(b"\n", at)
+    line_bytes = raw[start : len(raw) if end < 0 else end]
+    column = len(raw[start:at].decode("utf-8", errors="replace")) + 1
+    read = line_bytes.decode("cp1252", errors="replace")
+    where = len(raw[start:at].decode("cp1252", errors="replace"))
+    word = re.search(r"[\w'’-]*$", read[:where])[0] + re.match(r"[\w'’-]*", read[where:])[0]
+    word = word if len(word) <= 40 else read[where : where + 1]
+    letter = read[where]
+    line = raw.count(b"\n", 0, at) + 1
+    seen = (
+        f' : en Windows-1252 (« ANSI »), c\'est « {letter} » dans « {word} » / in Windows-1252 ("ANSI"), it is '
+        f'"{letter}" in "{word}"'
+        if letter != "\ufffd"
+        else " / "
+    )
+    fr, en = seen.split(" / ", 1)
+    return InputFileError(
+        f"ligne {line}, colonne {column} : l'octet 0x{raw[at]:02x} n'est pas de l'UTF-8{fr} / line {line}, column "
+        f"{column}: byte 0x{raw[at]:02x} is not valid UTF-8{(': ' + en) if en else ''}",
+        source=source,
+        line=line,
+        column=column,
+        hint=_SAVE_AS_UTF8,
+    )
 
 
 def load_yaml(
