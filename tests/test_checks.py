@@ -471,6 +471,15 @@ FAULTS = [
         False,
     ),
     Fault(
+        "recognition-without-its-kind",  # a carrier's: « La reconnaissance doit dire une fois ce qu'elle est »
+        lambda data: data.update(reconnaissances=[{"appel": "ami-ptce-2021", "phase": 1, "annee": 2021}]),
+        ("RecognitionKind",),
+        "violation",
+        "« selection-etat » pour une sélection par l'État (l'appel à projets ou l'AMI qui l'a faite va sous « appel »)",
+        (("reconnaissances:", "appel: ami-ptce-2021"),),
+        False,
+    ),
+    Fault(
         "very-short-answer",
         lambda data: data["reponses"].update(q09="Oui."),
         ("ShortAnswer",),
