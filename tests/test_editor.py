@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html import unescape
 from pathlib import Path
@@ -151,6 +152,38 @@ def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(
     assert "acteurs:" in _state(page) and "id: cooperative" in _state(page)
 
 
+def test_a_step_says_nothing_of_what_is_missing_until_it_is_sent(client):
+    """The carrier's walk of 2026-12-07: arriving at a step, six red « Question Qn sans réponse » before anything
+    was typed. Its results show once it is sent; a file opened shows every step's at once."""
+    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle neuf", "aller": "objectifs-vision-strategique"})
+    page = unescape(page.get_data(as_text=True))
+    assert "sans réponse" not in page and 'aria-invalid="true"' not in page
+    assert re.search(r'name="envoyees" value="debut"', page)
+    step = {"etape": "objectifs-vision-strategique", "etat": _state(page), "envoyees": "debut"}
+    page = unescape(
+        client.post("/editeur", data={**step, "aller": "objectifs-vision-strategique"}).get_data(as_text=True)
+    )
+    assert "Question Q2 sans réponse" in page and 'aria-invalid="true"' in page
+    assert re.search(r'name="envoyees" value="debut objectifs-vision-strategique"', page)
+    text = (CORPUS / "pole-saveurs-somme.yaml").read_text(encoding="utf-8").replace("\nq05:", "\n# q05:")
+    opened = client.post(
+        "/editeur",
+        data={"ouvrir": "fichier", "fichier": (io.BytesIO(text.encode()), "p.yaml")},
+        content_type="multipart/form-data",
+    )
+    opened = unescape(opened.get_data(as_text=True))
+    assert re.search(r'name="envoyees" value="debut ', opened)
+    step = {
+        "etape": "debut",
+        "etat": _state(opened),
+        "envoyees": re.search(r'name="envoyees" value="([^"]*)"', opened)[1],
+    }
+    page = unescape(
+        client.post("/editeur", data={**step, "aller": "objectifs-vision-strategique"}).get_data(as_text=True)
+    )
+    assert "Question Q5 sans réponse" in page  # the file's own gap, said on the first visit of its step
+
+
 def _edition(page: str) -> str:
     return re.search(r'name="edition" id="edition" value="([^"]*)"', page)[1]
 
@@ -196,10 +229,13 @@ def test_a_new_description_shows_no_problem_before_anything_is_sent(client, path
 
 
 def test_a_missing_name_is_said_beside_the_name_not_the_identifier(client):
-    page = client.post(
-        "/editeur",
-        data={"etape": "acteurs-impliques", "acteurs.__n": "0", "ajouter": "acteurs", "aller": "acteurs-impliques"},
-    ).get_data(as_text=True)
+    step = {"etape": "acteurs-impliques", "aller": "acteurs-impliques", "envoyees": "debut acteurs-impliques"}
+    page = client.post("/editeur", data={**step, "acteurs.__n": "0", "ajouter": "acteurs"}).get_data(as_text=True)
+    name = page[page.index('id="champ-acteurs-0-nom"') :]
+    assert 'aria-invalid="true"' not in name[: name.index(">")]  # just added: nothing said until it is sent
+    assert "doit avoir un nom" not in page
+    page = client.post("/editeur", data={**step, "etat": _state(page), "acteurs.__n": "1", "acteurs.0.nom": ""})
+    page = page.get_data(as_text=True)
     name = page[page.index('id="champ-acteurs-0-nom"') :]
     assert 'aria-invalid="true"' in name[: name.index(">")]
     assert "doit avoir un nom" in name[: name.index("</div>")]
@@ -495,7 +531,8 @@ def test_actors_just_added_and_still_empty_are_called_by_their_place_in_the_form
     raw = re.sub(r'(id|name|value|for|form|href)="[^"]*"', "", raw[raw.index("</textarea>") :])
     shown = unescape(re.sub(r"<[^>]+>", " ", raw))
     assert re.search(r"acteur-\d", shown) is None
-    assert "Acteur 1 (sans nom) : " in shown and "Acteur 3 (sans nom) : " in shown
+    assert "Acteur 1 (sans nom) : " in shown and "Acteur 2 (sans nom) : " in shown
+    assert "Acteur 3 (sans nom) : " not in shown  # the one just added: nothing said of it until it is sent
 
 
 def test_the_editor_numbers_the_questions_as_its_form_does_never_by_their_ids(client):

@@ -88,7 +88,8 @@ def test_in_english_too():
 
 
 def test_the_structure_step_speaks_of_its_fields(client):
-    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle", "aller": "structure-porteuse"})
+    step = {"etape": "debut", "nom": "Pôle", "aller": "structure-porteuse"}
+    page = client.post("/editeur", data={**step, "envoyees": "structure-porteuse"})  # sent before: its results show
     shown = " ".join(
         re.sub(r"<[^>]+>", "", unescape(m))
         for m in re.findall(r'<ul class="field-messages"[^>]*>(.*?)</ul>', page.get_data(as_text=True), re.S)

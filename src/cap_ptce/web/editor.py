@@ -105,16 +105,33 @@ def _step(lang: str) -> Response | str | tuple[str, int]:
         data = fix_key(data, form[FIX_FIELD])
     data = ensure_ids(data, project=False, unnamed=False)
     target = form.get("aller") if form.get("aller") in STEPS else shown or "debut"
+    added = None
     if form.get("ajouter"):
-        data = _add_item(data, form["ajouter"])
+        data, added = _add_item(data, form["ajouter"])
     if form.get("retirer"):
         data = _remove_item(data, form["retirer"])
     edition, brought_up_to_date = _edition(form), form.get("a_jour") == "1"
+    # a step reached from the report (« Corriger … »), or shown again after the Back button: its results show
+    sent = _sent(form, shown, target if brought_up_to_date or shown == "fin" or form.get(FIX_FIELD) else None)
     if form.get("telecharger") is not None:
         if not _has_content(data):  # saved over the carrier's file, it would stand for a lost description
-            return _page(lang, target, data, problem, empty_download=True, edition=edition), 400
+            return _page(lang, target, data, problem, empty_download=True, edition=edition, sent=sent), 400
         return _download(ensure_ids(data), lang)
-    return _page(lang, target, data, problem, edition=edition, brought_up_to_date=brought_up_to_date)
+    page = _page(
+        lang, target, data, problem, edition=edition, brought_up_to_date=brought_up_to_date, sent=sent, added=added
+    )
+    return page
+
+
+def _sent(form, *steps: str | None) -> frozenset[str]:
+    """The steps the carrier has sent at least once (the form carries them, ``envoyees``), and ``steps``.
+
+    A step's results show once it has been sent: arriving at a step, the
+    carrier used to be met by a red « Question q04 sans réponse » for each of
+    its questions, before having typed anything.
+    """
+    carried = (step for step in form.get("envoyees", "").split() if step in STEPS)
+    return frozenset(step for step in (*carried, *steps) if step is not None)
 
 
 def _edition(form) -> str | None:
@@ -145,9 +162,10 @@ def _open(lang: str) -> str | tuple[str, int]:
         held = _merge(held, form, form["etape"])
     held = held if _has_content(held) else {}
     edition = _edition(form) if held else None  # what the form held stays the same description
+    sent = _sent(form, form.get("etape") if form.get("etape") in STEPS else None)
     if not _has_upload_or_copy():  # the button pressed before a file was chosen: say so beside the field
         data = held or {"maturite": "emergent"}
-        return _page(lang, "debut", data, fresh=not held, no_file=True, edition=edition), 400
+        return _page(lang, "debut", data, fresh=not held, no_file=True, edition=edition, sent=sent), 400
     submission = read_submission(text_field="etat_copie")
     data, problem = _opened(submission)
     if problem is None:
@@ -155,7 +173,7 @@ def _open(lang: str) -> str | tuple[str, int]:
         return _page(lang, "debut", as_current(data), just_opened=said)
     opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
     if held:
-        return _page(lang, "debut", held, problem, opened=opened, edition=edition), 400
+        return _page(lang, "debut", held, problem, opened=opened, edition=edition, sent=sent), 400
     return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened), 400
 
 
@@ -272,11 +290,13 @@ def _walk(data: dict, name: str):
     return None, None
 
 
-def _add_item(data: dict, name: str) -> dict:
+def _add_item(data: dict, name: str) -> tuple[dict, tuple | None]:
+    """``data`` with an empty item added to the list ``name``, and the item's path (None if none was added)."""
     items, _ = _walk(data, name)
-    if items is not None and len(items) < 200:
-        items.append({})
-    return data
+    if items is None or len(items) >= 200:
+        return data, None
+    items.append({})
+    return data, (*(int(part) if part.isdigit() else part for part in name.split(".")), len(items) - 1)
 
 
 def _remove_item(data: dict, name: str) -> dict:
@@ -340,6 +360,8 @@ def _page(
     just_opened: dict | None = None,
     edition: str | None = None,
     brought_up_to_date: bool = False,
+    sent: frozenset[str] = frozenset(STEPS),
+    added: tuple | None = None,
 ) -> str:
     """A step of the editor.
 
@@ -349,7 +371,8 @@ def _page(
     ``no_file``: the open form sent without a file, said beside its field; ``just_opened``: the file just
     opened (:func:`_what_was_opened`), said so; ``edition``: the description's edition (:func:`_edition`; a
     new one if None); ``brought_up_to_date``: a page of an earlier step shown again from the latest state,
-    said so.
+    said so; ``sent``: the steps sent at least once (:func:`_sent`: a file opened counts as every step sent),
+    whose results show; ``added``: the path of the item just added, which shows none until it is sent.
     """
     data = ensure_ids(data, project=False, unnamed=False)
     grid = load_grid()
@@ -360,7 +383,10 @@ def _page(
     context.update(actors=_names(data, "acteurs", lang), groups=_names(data, "groupes", lang))
     fields = controls(PROJECT, data, step_keys(step), "", context) if step != "fin" else []
     said = None if fresh else report  # a new description: no result before the carrier has sent anything
-    loose = place_messages(fields, _messages(said, error, paths, step, grid, checked, lang))
+    found = _messages(said, error, paths, step, grid, checked, lang)
+    if error is None:  # what cannot be read is always said: nothing else can be checked until it is mended
+        found = [(path, message) for path, message in found if step in sent and not _under(path, added)]
+    loose = place_messages(fields, found)
     return render_template(
         "editor.html",
         routes=ROUTES,
@@ -380,6 +406,7 @@ def _page(
         edition=edition or secrets.token_urlsafe(12),
         page_id=secrets.token_urlsafe(9),  # this page, which editor.js tells from another of the same step
         brought_up_to_date=brought_up_to_date,
+        sent=sorted(sent, key=STEPS.index),
         error=error,
         report=report,
         state=data_to_yaml(data) if data else "",
@@ -393,6 +420,11 @@ def _page(
         **_final(step, report, paths, grid, checked, lang),
         **grid_links(lang),
     )
+
+
+def _under(path: tuple, item: tuple | None) -> bool:
+    """Whether ``path`` is the path of ``item`` or of something in it."""
+    return item is not None and path[: len(item)] == item
 
 
 def _where(problem: InputError | None, opened: str | None, lang: str) -> str:

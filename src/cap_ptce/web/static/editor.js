@@ -106,3 +106,21 @@ var capPtceLatest = (function () {
     });
   }
 }());
+
+// A field the keyboard reaches under the bar of buttons kept at the foot of the window is scrolled above it.
+// The browser scrolls to a field only when it is outside the window, and the bar covers the window's last
+// lines (scroll-padding in carrier.css does the rest): an answer's box half under the bar stayed there.
+(function () {
+  "use strict";
+  var form = document.getElementById("editeur");
+  var bar = form && form.querySelector(".editor-actions");
+  if (!bar) { return; }
+  form.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (bar.contains(field)) { return; }
+    if (window.getComputedStyle(bar).position !== "sticky") { return; }
+    var box = field.getBoundingClientRect(), line = bar.getBoundingClientRect().top;
+    var under = box.bottom - line + 8;
+    if (under > 0 && box.top < window.innerHeight) { window.scrollBy(0, Math.min(under, box.top - 8)); }
+  });
+}());
