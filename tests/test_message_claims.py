@@ -29,6 +29,7 @@ from cap_ptce.validation.fast import validate_batch
 from test_checks import CORRECT, FAULTS
 from test_checks_v2 import CORRECT as CORRECT_V2
 from test_checks_v2 import FAULTS_V2, base_v2
+from test_decree_earlier_call import FAULTS as FAULTS_EARLIER_CALL
 from test_validation_fast import report_key
 from valid_description import description, write
 
@@ -310,6 +311,21 @@ def siren_of_another_body(result, actor: dict) -> bool:
     return is_it and (bool(other_kinds) or other_category) and f"SIREN {siren}" in result.message
 
 
+def selected_in_a_call_for_projects(result, data: dict) -> bool:
+    """« l'État a retenu le pôle [en A | entre A et B] à son appel à projets PTCE de N (« type: selection-etat »,
+    « appel: aap-ptce-N ») »: the file records that selection in a call for projects, with that year or none."""
+    for recognition in data.get("reconnaissances") or []:
+        call = recognition.get("appel")
+        if recognition.get("type") != "selection-etat" or call not in ("aap-ptce-2013", "aap-ptce-2015"):
+            continue
+        years = re.findall(r"\d{4}", str(recognition.get("annee") or ""))
+        when = f" entre {years[0]} et {years[-1]}" if len(years) == 2 else f" en {years[0]}" if years else ""
+        said = f"le pôle{when} à son appel à projets PTCE de {call[-4:]} (« type: selection-etat », « appel: {call} »)"
+        if said in result.message and result.value.endswith("/" + call):
+            return True
+    return False
+
+
 def known_ess_and_outside(data: dict) -> bool:
     everyone = members(data)
     return any(is_ess_family(a) or declared_ess(a) for a in everyone) and any(map(outside_the_ess, everyone))
@@ -387,6 +403,7 @@ CLAIMS = {
     ),
     "LegalNatureUnknown": lambda r, d: not category(actor_of(r, d)) and sum(map(is_known_legal_person, members(d))) < 3,
     "EligibilityPublicOrKnowledgeActor": lambda r, d: not any(map(article_9_partner, members(d))),
+    "EligibilityNoEarlierCallForProjects": selected_in_a_call_for_projects,
     "Article9RoleUnknown": lambda r, d: not kinds(a := actor_of(r, d)) and not category(a),
     # identifiers and the geography
     "SirenCheckDigit": lambda r, d: not luhn(r.value),
@@ -460,7 +477,7 @@ def descriptions(folder: Path) -> list[Path]:
         data = description()
         change(data)
         paths.append(write(data, folder / f"juste-{name}.yaml"))
-    for name, change in {**CORRECT_V2, **FAULTS_V2}.items():
+    for name, change in {**CORRECT_V2, **FAULTS_V2, **FAULTS_EARLIER_CALL}.items():
         data = base_v2(folder)
         change(data)
         path = folder / f"v2-{name}.yaml"
