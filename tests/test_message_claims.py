@@ -30,6 +30,7 @@ from test_checks import CORRECT, FAULTS
 from test_checks_v2 import CORRECT as CORRECT_V2
 from test_checks_v2 import FAULTS_V2, base_v2
 from test_decree_earlier_call import FAULTS as FAULTS_EARLIER_CALL
+from test_decree_member_groups import FAULTS as FAULTS_MEMBER_GROUPS
 from test_validation_fast import report_key
 from valid_description import description, write
 
@@ -42,6 +43,7 @@ COOPERATIVE_CODES = set(
     "5307 5443 5451 5453 5454 5455 5458 5459 5460 5543 5547 5551 5552 5553 5554 5555 5558 5559 5560 "
     "5643 5647 5651 5652 5653 5654 5655 5658 5659 5660 6543 6551 6554 6558 6560 6595 6596".split()
 )
+GROUPS_OF_ENTERPRISES = {"groupement", "grappe", "federation"}  # their definitions in grille/vocabulaires.yaml
 ARTICLE_9_KINDS = {
     "collectivite-territoriale",
     "epci",
@@ -96,7 +98,7 @@ def is_ess_family(actor: dict) -> bool:
 
 
 def may_be_legal_person(actor: dict) -> bool:
-    return actor.get("groupe") or not (is_natural_person(actor) or has_no_personality(actor))
+    return bool(actor.get("groupe")) or not (is_natural_person(actor) or has_no_personality(actor))
 
 
 def is_known_legal_person(actor: dict) -> bool:
@@ -184,7 +186,10 @@ def members(data: dict, relation: str = "membre") -> list[dict]:
     """The actors that are members (format 2 has partners too), and the groups of members as actors of their kind."""
     actors = [a for a in data.get("acteurs") or [] if a.get("relation", "membre") == relation]
     groups = [g for g in data.get("groupes") or [] if g.get("relation", "membre") == relation]
-    return actors + [{"id": g["id"], "ess": g.get("majoritairement_ess"), "groupe": True} for g in groups]
+    return actors + [
+        {"id": g["id"], "ess": g.get("majoritairement_ess"), "groupe": g, "personne_morale": g.get("personne_morale")}
+        for g in groups
+    ]
 
 
 def partner_of(result, data: dict) -> dict:
@@ -326,6 +331,22 @@ def selected_in_a_call_for_projects(result, data: dict) -> bool:
     return False
 
 
+def given_as_enterprises(group: dict, data: dict) -> bool:
+    """A group that is none of the décret's third kind of member: a legal person of its own whose facts say it
+    is not, else one said to be mostly in or outside the ESS, or of a kind defined as enterprises."""
+    person = next((a for a in data.get("acteurs") or [] if a["id"] == group.get("personne_morale")), None)
+    if person is not None and (kinds(person) or category(person) or person.get("rna") or person.get("forme_juridique")):
+        return not article_9_partner(person)
+    return group.get("majoritairement_ess") is not None or group.get("type") in GROUPS_OF_ENTERPRISES
+
+
+def no_member_may_be_the_third_kind(data: dict) -> bool:
+    """No member actor is a local authority, research or training body, and no member group may count one."""
+    everyone = members(data)
+    groups = [m["groupe"] for m in everyone if m.get("groupe")]
+    return not any(map(article_9_partner, everyone)) and all(given_as_enterprises(g, data) for g in groups)
+
+
 def known_ess_and_outside(data: dict) -> bool:
     everyone = members(data)
     return any(is_ess_family(a) or declared_ess(a) for a in everyone) and any(map(outside_the_ess, everyone))
@@ -402,7 +423,12 @@ CLAIMS = {
         sum(map(may_be_legal_person, members(d))) < 3 and not enough_counted_as_a_whole(d)
     ),
     "LegalNatureUnknown": lambda r, d: not category(actor_of(r, d)) and sum(map(is_known_legal_person, members(d))) < 3,
-    "EligibilityPublicOrKnowledgeActor": lambda r, d: not any(map(article_9_partner, members(d))),
+    "EligibilityPublicOrKnowledgeActor": lambda r, d: no_member_may_be_the_third_kind(d),
+    "GroupArticle9RoleUnknown": lambda r, d: (
+        not given_as_enterprises(g := actor_of(r, d), d)
+        and not any(map(article_9_partner, members(d)))
+        and r.message.startswith(f"{g.get('nom') or g['id']} : on ne sait pas de quels membres ce groupe est fait")
+    ),
     "EligibilityNoEarlierCallForProjects": selected_in_a_call_for_projects,
     "Article9RoleUnknown": lambda r, d: not kinds(a := actor_of(r, d)) and not category(a),
     # identifiers and the geography
@@ -477,7 +503,7 @@ def descriptions(folder: Path) -> list[Path]:
         data = description()
         change(data)
         paths.append(write(data, folder / f"juste-{name}.yaml"))
-    for name, change in {**CORRECT_V2, **FAULTS_V2, **FAULTS_EARLIER_CALL}.items():
+    for name, change in {**CORRECT_V2, **FAULTS_V2, **FAULTS_EARLIER_CALL, **FAULTS_MEMBER_GROUPS}.items():
         data = base_v2(folder)
         change(data)
         path = folder / f"v2-{name}.yaml"

@@ -18,7 +18,9 @@ runs, as the engine adds the grid's concept schemes:
   for a natural person or a grouping without legal personality, absent when the
   nature is not known;
 - ``cap:article9Role``: ``collectivite``, ``recherche-formation`` or ``aucun``
-  (the décret's third kind of member), absent when nothing says;
+  (the décret's third kind of member), absent when nothing says; a group of
+  members is what its own legal person is, else ``aucun`` when its description
+  gives it as enterprises (``cap:mostlyESS``, or a kind of group of enterprises);
 - the reasons, in French and English, for the messages (``cap:legalNatureReason``…),
   and the key that gave each fact (``cap:legalNatureBasis``…) for the report's lines.
 
@@ -41,6 +43,7 @@ from .legal_table import ESS_FAMILIES, Facts, LegalTable, legal_table
 __all__ = ["ActorFacts", "Source", "LegalStatus", "actor_facts", "legal_status", "legal_triples"]
 
 _KINDS = str(VOCAB["types-acteurs/"])
+_GROUP_KINDS = str(VOCAB["types-groupes/"])
 _ACTOR = CAP.Actor
 _IMPOSSIBLE_FOR_ESS = ("droit-public", "personne-physique", "sans-personnalite-morale")
 
@@ -286,6 +289,19 @@ def _group_triples(graph: Graph, group: URIRef, statuses: dict) -> Iterator[tupl
     found = statuses.get(graph.value(group, CAP.groupOrganization))
     if found is not None and found.nature:
         yield group, CAP.legalPerson, _literal(found.nature in ("droit-prive", "droit-public"))
+    role = found.article9 if found is not None and found.article9 else _group_article9(graph, group, status)
+    if role:
+        yield group, CAP.article9Role, _literal(role)
+
+
+def _group_article9(graph: Graph, group: URIRef, status: str | None) -> str | None:
+    """The role "aucun" for a group that its description gives as enterprises: mostly in or outside the ESS, or
+    of a kind of group of enterprises (a grouping, a cluster, a federation); else unsaid, as a college or a
+    network may count a local authority or a training body among its members."""
+    kinds = (str(k)[len(_GROUP_KINDS) :] for k in graph.objects(group, _CLASSIFICATION) if k.startswith(_GROUP_KINDS))
+    if status is not None or not legal_table().enterprise_groups.isdisjoint(kinds):
+        return "aucun"
+    return None
 
 
 @lru_cache(maxsize=4096, typed=True)  # True is not 1: a boolean literal is not an integer one

@@ -5,8 +5,9 @@ legal personality, private or public law), the family for the ESS (an
 association, cooperative, mutual or foundation by status; a commercial company
 under conditions) and the décret's third kind of member (a local authority or
 grouping, a research or training body) of a 4-digit code, a kind of actor or a
-legal form written in words. A code takes the facts of its level 1, then of
-its level 2, then its own.
+legal form written in words; and the kinds of member groups that are sets of
+enterprises. A code takes the facts of its level 1, then of its level 2, then
+its own.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class LegalTable:
         self._levels = [data[f"niveau_{n}"] for n in (1, 2, 3)]
         self._codes = frozenset(data["codes"].split())
         self._kinds = {kind: _facts(row) for kind, row in data["types"].items()}
+        self.enterprise_groups = frozenset(data["groupes_d_entreprises"])
         self._forms = [(re.compile(rf"\b({row['motif']})\b", re.IGNORECASE), _facts(row)) for row in data["formes"]]
         self._broader = {c.id: c.broader for c in load_grid().scheme("types-acteurs").concepts}
 
