@@ -480,3 +480,28 @@ def test_a_date_is_written_the_readers_way_however_the_file_gives_it(written, la
     label = "Début de la dynamique" if lang == "fr" else "Start of the dynamic"
     text = to_markdown(build_dossier(data, lang))
     assert f"**{label}** : {shown}\n" in text or f"**{label}**: {shown}\n" in text
+
+
+def test_an_item_of_a_table_and_its_details_stay_on_one_page_of_the_pdf():
+    """The carrier's walk of 2026-12-07: a funding's row on one page, « Début : janvier 2014 » on the next, under
+    the repeated header. Thirty fundings, each with its details: each row is on the page of its details."""
+    from pypdf import PdfReader
+
+    data = load_description(ESTABLISHED).data
+    data["financements"] = [
+        {
+            "financeur": f"Financeur numéro {n}",
+            "montant": 1000 * n,
+            "debut": f"2014-{n % 12 + 1:02d}",
+            "description": f"Détail du financement numéro {n}, sur deux lignes du tableau pour occuper la place.",
+        }
+        for n in range(1, 31)
+    ]
+    pdf = render_dossier(build_dossier(data, "fr"), "pdf")
+    pages = {}
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        for row, details in re.findall(r"Financeur numéro (\d+)\b|financement numéro (\d+)\b", page.extract_text()):
+            pages.setdefault(int(row or details), []).append(number)
+    assert sorted(pages) == list(range(1, 31))
+    split = {n: found for n, found in pages.items() if len(set(found)) > 1}
+    assert split == {}, f"rows and their details on two pages: {split}"

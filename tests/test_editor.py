@@ -281,7 +281,7 @@ def test_one_mistake_at_two_fields_stands_beside_both_and_counts_once_at_the_las
 def test_switching_language_carries_the_description_being_written(client):
     page = client.get("/editeur").get_data(as_text=True)
     switch = re.search(r'<p class="lang-switch"><button ([^>]*)>', page).group(1)
-    assert 'form="editeur"' in switch and 'formaction="editor"' in switch and 'value="debut"' in switch
+    assert 'form="editeur"' in switch and 'formaction="editor#etape-titre"' in switch and 'value="debut"' in switch
     page = client.post(
         "/editor", data={"etape": "debut", "etat": _state(page), "nom": "Pôle des Deux Rives", "aller": "debut"}
     ).get_data(as_text=True)

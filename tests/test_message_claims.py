@@ -469,6 +469,9 @@ CLAIMS = {
     "CoordinationFtePlausible": lambda r, d: float(r.value) > 5,
     "CoordinationFteOverJobs": lambda r, d: any(float(r.value) > figure for figure in jobs(d)),
     "FundingAmountPlausible": lambda r, d: not 100 <= float(r.value) <= 5_000_000,
+    "RecognitionKind": lambda r, d: any(  # a recognition of the file has no kind, or more than one
+        not isinstance(x.get("type"), str) for x in d.get("reconnaissances", []) if isinstance(x, dict)
+    ),
     "RecognitionAmountPlausible": lambda r, d: (
         float(r.value) > 100_000 and any(x.get("appel") == "ami-ptce-2021" for x in d.get("reconnaissances", []))
     ),

@@ -108,7 +108,7 @@ def test_switch_to_english(live_server, context):
     page.goto(live_server + "/editeur")
     page.fill("#champ-nom", "Pôle des Deux Rives")
     page.click(".lang-switch button")  # the description being written comes along
-    assert page.url.endswith("/editor") and page.inner_text("h1") == "Fill a description in along the grid"
+    assert page.url.endswith("/editor#etape-titre") and page.inner_text("h1") == "Fill a description in along the grid"
     assert page.input_value("#champ-nom") == "Pôle des Deux Rives"
 
 
@@ -537,4 +537,18 @@ def test_the_back_button_never_takes_back_the_answers_given_since(live_server, b
     assert "Périmètre" in page.inner_text("h2#etape-titre")
     assert page.input_value("#reponse-q11") == "Le pôle s'appuie sur les savoir-faire de la chaussure du bassin."
     assert "charte" in _state(page) and "comité de pilotage se réunit chaque mois" in _state(page)
+    context.close()
+
+
+def test_the_other_language_opens_at_the_step_s_heading_for_the_keyboard(live_server, browser):
+    """The carrier's walk of 2026-12-07: after « English », focus was on the page's body, 29 Tabs from the step."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle bilingue")
+    page.click("button[name=aller][value=acteurs-impliques]")
+    page.click(".lang-switch button")
+    assert page.url.endswith("/editor#etape-titre")
+    assert page.evaluate("() => document.activeElement.id") == "etape-titre"
+    assert page.inner_text("h2#etape-titre").startswith("Entry 3")
     context.close()
