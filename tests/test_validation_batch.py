@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH
 
 from cap_ptce.errors import InputError
 from cap_ptce.project import load_description
@@ -23,6 +23,7 @@ from cap_ptce.validation.batch import (
     validate_descriptions,
     validate_many,
 )
+from cap_ptce.validation.engine import full_shapes
 from cap_ptce.validation.processes import COLLECTOR_THRESHOLDS
 from valid_description import COOP_SIRET, description, write
 
@@ -116,6 +117,20 @@ def test_batches_give_each_file_its_results_alone(files):
         assert any(r.value == BAD_EPCI for r in by_name[name].results)
     shared = [set(by_name[name].graph.subjects(SH.value, None)) for name in ("mixed", "shared-epci")]
     assert not shared[0] & shared[1]  # each report has its own result nodes
+
+
+def test_a_result_that_two_files_share_names_the_shapes_own_constraint_in_both(files):
+    """A node that two files of a pySHACL batch name (a wrong EPCI; Lille's code, which is also a postal code): the
+    second file's copy of the result named a renamed copy of its SPARQL constraint, where the fast engine and the
+    file validated alone name the shapes graph's own."""
+    descriptions = [load_description(path) for path in files if path.stem in ("mixed", "shared-epci")]
+    reports = validate_descriptions(descriptions, size=len(descriptions), engine="pyshacl")
+    constraints = [
+        {r.graph.value(node, SH.sourceConstraint) for node in r.graph.subjects(SH.value, Literal(BAD_EPCI))}
+        for r in reports
+    ]
+    assert constraints[0] == constraints[1]
+    assert any((constraint, RDF.type, SH.SPARQLConstraint) in full_shapes() for constraint in constraints[0])
 
 
 def test_the_shacl_report_of_each_file_is_its_own(files):

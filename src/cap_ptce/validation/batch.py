@@ -119,6 +119,13 @@ def _closure(report: Graph, node) -> list[tuple]:
     return triples
 
 
+def _shapes_nodes(report: Graph, result) -> set:
+    """The blank nodes of the shapes graph that a result names: its source constraint or shape, and theirs."""
+    roots = [report.value(result, SH.sourceConstraint), report.value(result, SH.sourceShape)]
+    roots = [root for root in roots if isinstance(root, BNode)]
+    return {*roots, *(triple[2] for root in roots for triple in _closure(report, root) if isinstance(triple[2], BNode))}
+
+
 def _split_report(report: Graph, owners_of: Callable[[object], list[int]], count: int) -> list[Graph]:
     """One SHACL report graph per description of the batch, each with its own results."""
     parts = [bind_prefixes(Graph()) for _ in range(count)]
@@ -126,11 +133,15 @@ def _split_report(report: Graph, owners_of: Callable[[object], list[int]], count
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         triples = _closure(report, result)
+        shapes_own = _shapes_nodes(report, result)
         for copy, owner in enumerate(owners_of(focus)):
-            # each report gets its own blank nodes, as if its description had been validated alone
+            # each report gets its own blank nodes, as if its description had been validated alone; the shapes'
+            # own (a SPARQL constraint) stay as the shapes graph names them, as they do in a file validated alone
             renamed = defaultdict(BNode) if copy else {}
             for triple in triples:
-                parts[owner].add(tuple(renamed[t] if copy and isinstance(t, BNode) else t for t in triple))
+                parts[owner].add(
+                    tuple(renamed[t] if copy and isinstance(t, BNode) and t not in shapes_own else t for t in triple)
+                )
             parts[owner].add(
                 (
                     _report_node(parts[owner]),
