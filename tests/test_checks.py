@@ -305,6 +305,16 @@ FAULTS = [
         False,
     ),
     Fault(
+        "seat-26100-also-a-postcode",  # Combovin's INSEE code, Romans-sur-Isère's postal code: a carrier's report
+        change_actor("coop-essai", commune="26100"),
+        ("CommuneCodeIsAlsoPostalCode",),
+        "warning",
+        "Commune 26100 : ce code INSEE désigne Combovin au COG 2026, mais c'est aussi un code postal, qui dessert "
+        "Romans-sur-Isère (26281) : si vous vouliez dire Romans-sur-Isère, écrire 26281",
+        ((COOP, "commune: '26100'"),),
+        True,
+    ),
+    Fault(
         "region-99",
         territory(regions=["32", "99"]),
         ("RegionInCog",),
@@ -324,20 +334,22 @@ FAULTS = [
     ),
     Fault(
         "commune-outside-the-departements",
-        both(territory(communes=["80021", "59350"]), lambda data: data["territoire"].pop("epci")),
+        # Roubaix: Lille's own code, 59350, is also a postal code, which has a warning of its own
+        both(territory(communes=["80021", "59512"]), lambda data: data["territoire"].pop("epci")),
         ("TerritoryCommuneInDepartements",),
         "violation",
-        "La commune 59350 (Lille) est dans le département 59 (Nord)",
-        (("territoire:", "59350"),),
+        "La commune 59512 (Roubaix) est dans le département 59 (Nord)",
+        (("territoire:", "59512"),),
         False,
     ),
     Fault(
         "commune-outside-the-regions",
-        both(territory(communes=["80021", "88160"], departements=[]), lambda data: data["territoire"].pop("epci")),
+        # Saint-Dié-des-Vosges: Épinal's code, 88160, is also a postal code, which has a warning of its own
+        both(territory(communes=["80021", "88413"], departements=[]), lambda data: data["territoire"].pop("epci")),
         ("TerritoryCommuneInRegions",),
         "violation",
-        "La commune 88160 (Épinal) est dans la région 44 (Grand Est)",
-        (("territoire:", "88160"),),
+        "La commune 88413 (Saint-Dié-des-Vosges) est dans la région 44 (Grand Est)",
+        (("territoire:", "88413"),),
         False,
     ),
     Fault(

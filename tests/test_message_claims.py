@@ -440,6 +440,11 @@ CLAIMS = {
         geo_facts(r.value, "commune") is None and load_geography().current_commune(r.value) is None
     ),
     "CommuneIsCurrent": lambda r, d: f"commune {load_geography().current_commune(r.value).code}" in r.message,
+    "CommuneCodeIsAlsoPostalCode": lambda r, d: (
+        f"désigne {load_geography().commune(r.value).name} au" in r.message
+        and bool(served := [c for c in load_geography().communes_of_postal_code(r.value) if c.code != r.value])
+        and all(f"{c.name} ({c.code})" in r.message for c in served[:5])
+    ),
     "DepartementInCog": lambda r, d: geo_facts(r.value, "departement") is None,
     "RegionInCog": lambda r, d: geo_facts(r.value, "region") is None,
     "EpciInCog": lambda r, d: geo_facts(r.value, "epci") is None,

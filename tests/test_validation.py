@@ -155,17 +155,51 @@ def test_an_insee_code_result_points_at_the_key_that_lists_it(tmp_path):
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])
 def test_a_postal_code_given_as_a_commune_is_told_with_the_communes_it_serves(tmp_path, engine):
     """A carrier's walk of 2026-12-06: « 80000 », Amiens's postal code and no INSEE code, was said « unknown to the
-    COG ». (« 76200 », Dieppe's postal code, is Critot's INSEE code: no check can tell which was meant, and Lille's
-    own code, 59350, is another commune's postal code: a warning on it would fall on right codes.)"""
+    COG »."""
     data = description()
     data["acteurs"][0]["commune"] = "80000"
-    data["acteurs"][1]["commune"] = "59350"  # Lille
     path = write(data, tmp_path / "x.yaml")
     report = validate_file(path, engine=engine)
-    [found] = [r for r in report.results if r.value in ("80000", "59350")]
+    [found] = [r for r in report.results if r.value == "80000"]
     assert found.shape.endswith("#CommuneCodeIsNoPostalCode") and found.severity == "violation"
     assert "c'est un code postal" in found.message and "Il dessert Amiens (80021)" in found.message
     assert found.line == line_of(path, "80000")
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_commune_code_that_is_also_a_postal_code_is_a_warning_naming_both_communes(tmp_path, engine):
+    """A carrier's report: « 26100 », Romans-sur-Isère's postal code, typed as a seat and in the territory, was
+    « conforme — 0 avertissement » and the dossier said « Siège : Combovin (26100) »: 26100 is Combovin's INSEE
+    code too. A warning, not a violation (Combovin may be meant), saying what to write for each reading."""
+    data = description()
+    data["acteurs"][0]["commune"] = "26100"
+    data["territoire"].update(communes=["26100"], departements=["26"], regions=["84"])
+    del data["territoire"]["epci"]
+    path = write(data, tmp_path / "x.yaml")
+    report = validate_file(path, engine=engine)
+    [result] = report.results
+    assert report.conforms and result.severity == "warning" and result.value == "26100"
+    assert result.shape.endswith("#CommuneCodeIsAlsoPostalCode")
+    assert result.line == line_of(path, "commune: '26100'")  # the first line that names it: the seat
+    assert "désigne Combovin" in result.message and "qui dessert Romans-sur-Isère (26281)" in result.message
+    assert "si vous vouliez dire Romans-sur-Isère, écrire 26281 ; si c'est bien Combovin" in result.message
+    [english] = validate_file(path, engine=engine, lang="en").results
+    assert "if you meant Romans-sur-Isère, write 26281; if you do mean Combovin" in english.message
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_commune_code_that_is_the_postal_code_of_several_communes_lists_them(tmp_path, engine):
+    """Fismes's INSEE code, 51250, is the postal code of Sermaize-les-Bains and three more communes."""
+    data = description()
+    data["acteurs"][0]["commune"] = "51250"
+    data["territoire"].update(communes=["51250"], departements=["51"], regions=["44"])
+    del data["territoire"]["epci"]
+    [result] = validate_file(write(data, tmp_path / "x.yaml"), engine=engine).results
+    assert result.shape.endswith("#CommuneCodeIsAlsoPostalCode") and result.severity == "warning"
+    assert "Alliancelles (51006), Cheminon (51144), Sermaize-les-Bains (51531), Villers-le-Sec (51635)" in (
+        result.message
+    )
+    assert "écrire son code INSEE" in result.message and "si c'est bien Fismes" in result.message
 
 
 # --- completeness --------------------------------------------------------------------------

@@ -7,8 +7,9 @@ région of the description (the nodes typed ``igeo:Commune``…), what
 - ``cap:officialName``: its name in the COG, absent when the code names no place;
 - ``cap:inDepartement``, ``cap:inRegion``: the département and région it lies in;
 - ``cap:inEpci``: for a commune, the EPCI (and the EPT of the Grand Paris) it belongs to;
-- ``cap:postalCodeOf``: when the code names no commune (or only a former one) but is a postal code, the
-  communes it serves, as « Amiens (80021) » (a carrier typed the postal code where the INSEE code goes);
+- ``cap:postalCodeOf``: when the code is a postal code too, the communes it serves besides the one it names, as
+  « Amiens (80021) » (a carrier may have typed the postal code where the INSEE code goes), and
+  ``cap:postalCodeServes``, each of them (named);
 - ``cap:currentCommune``: for a code that no longer names a current commune
   (a commune déléguée or associée, a former code), the commune that holds it today;
 - ``cap:geographySource``: which COG the facts come from ("COG 2026").
@@ -37,7 +38,7 @@ from functools import lru_cache
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..geo import CommuneKind, Geography, load_geography
+from ..geo import Commune, CommuneKind, Geography, load_geography
 from ..i18n import LANGUAGES, t
 from ..project.schema import INSEE_GEO
 from ..rdf.namespaces import CAP, IGEO, ORG, VOCAB
@@ -94,13 +95,13 @@ _POSTAL_SHOWN = 5  # communes named by a postal code in a message (a rural one s
 def _commune(geo: Geography, node: URIRef, code: str) -> Iterator[tuple]:
     commune = geo.commune(code)
     current = geo.current_commune(code)
-    # « 80000 »: no INSEE code, Amiens's postal code. (An INSEE code is often another commune's postal code too:
-    # Lille's, 59350, is Saint-André-lez-Lille's; told, it was a warning on a right code.) A former code is no
-    # commune's today, and may be a postal code: « 75001 », Paris's, was Alfortville's code until 1968.
-    postal = geo.communes_of_postal_code(code) if commune is None else ()
+    postal = _served_by_postal_code(geo, code, commune)
     if postal:
         text = ", ".join(other.named for other in postal[:_POSTAL_SHOWN])
         yield node, CAP.postalCodeOf, Literal(text + (" …" if len(postal) > _POSTAL_SHOWN else ""))
+        for other in postal[:_POSTAL_SHOWN]:
+            yield node, CAP.postalCodeServes, place_iri("commune", other.code)
+            yield from _named(place_iri("commune", other.code), other.code, other.name)
     if commune is not None:
         yield node, CAP.officialName, Literal(commune.name)
         yield from _parents(geo, node, commune.departement)
@@ -115,6 +116,17 @@ def _commune(geo: Geography, node: URIRef, code: str) -> Iterator[tuple]:
         yield iri, IGEO.codeINSEE, Literal(current.code)
         if commune is None:  # a former code: the current commune's département is where it lies
             yield from _parents(geo, node, current.departement)
+
+
+def _served_by_postal_code(geo: Geography, code: str, commune: Commune | None) -> tuple[Commune, ...]:
+    """The current communes that ``code``, read as a postal code, serves, besides the commune it names."""
+    # « 80000 »: no INSEE code, Amiens's postal code. A former code is no commune's today, and may be a postal
+    # code: « 75001 », Paris's, was Alfortville's code until 1968. « 26100 » is Combovin's INSEE code and
+    # Romans-sur-Isère's postal code: either may be meant (a warning; Lille's own 59350 gets it too). A commune
+    # déléguée's code is left to capsh:CommuneIsCurrent, which already asks for another code.
+    if commune is not None and commune.kind not in (CommuneKind.CURRENT, CommuneKind.MUNICIPAL_ARRONDISSEMENT):
+        return ()
+    return tuple(other for other in geo.communes_of_postal_code(code) if other.code != code)
 
 
 def _parents(geo: Geography, node: URIRef, departement_code: str) -> Iterator[tuple]:
