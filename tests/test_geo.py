@@ -267,6 +267,24 @@ def test_place_name(geo, kind, code, name):
 def test_place_name_refuses_an_unknown_kind(geo):
     with pytest.raises(ParameterError, match="kind of place"):
         geo.place_name("pays", "FR")
+    with pytest.raises(ParameterError, match="kind of place"):
+        geo.places_named("pays", "France")
+
+
+@pytest.mark.parametrize(
+    "kind, name, codes",
+    [
+        ("departement", "drome", ["26"]),
+        ("departement", "Cotes d'Armor", ["22"]),
+        ("region", "ILE DE FRANCE", ["11"]),
+        ("region", "Nord", []),  # a département's name, not a région's
+        ("epci", "Valence Romans Agglo", ["200068781"]),  # « CA Valence Romans Agglo », without its « CA »
+        ("epci", "ca valence romans agglo", ["200068781"]),
+        ("commune", "St Denis", ["11339", "30247", "93066", "97411"]),
+    ],
+)
+def test_places_named(geo, kind, name, codes):
+    assert [place.siren if kind == "epci" else place.code for place in geo.places_named(kind, name)] == codes
 
 
 def test_table_is_whole_and_consistent(geo):

@@ -12,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from cap_ptce.errors import InputError, InputFileError, RdfSyntaxError, UnknownKeyError, YamlError
+from cap_ptce.i18n import one_language
 from cap_ptce.project import load_description
 from cap_ptce.rdf.namespaces import CAP, GRILLE, IGEO, ORG, SCHEMA, VOCAB
 
@@ -569,6 +570,44 @@ def test_a_communes_name_where_its_code_goes_is_told_with_the_code():
     assert "la bonne commune" in several.hint and "« 93066 » (Saint-Denis, 93)" in several.hint
     unknown = refusal(replaced('  communes: ["2A004"]', '  communes: ["Nulle part"]'))  # the code's form, as before
     assert unknown.others == () and "lettres et de chiffres" in unknown.message
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "said", "code"),
+    [
+        ("departements", "Drôme", "« Drôme » est le nom d'un département", "« 26 » (Drôme)"),
+        ("departements", "cotes d armor", "« cotes d armor » est le nom d'un département", "« 22 » (Côtes-d'Armor)"),
+        ("regions", "Bretagne", "« Bretagne » est le nom d'une région", "« 53 » (Bretagne)"),
+        ("regions", "ile de france", "« ile de france » est le nom d'une région", "« 11 » (Île-de-France)"),
+        (
+            "epci",
+            "Valence Romans Agglo",
+            "« Valence Romans Agglo » est le nom d'un EPCI, pas son SIREN",
+            "« 200068781 »",
+        ),
+    ],
+)
+def test_a_places_name_where_its_code_goes_is_told_with_the_code(key, written, said, code):
+    """A carrier's report: « Drôme » in the territory's départements gave « Attendu : un code fait de lettres et de
+    chiffres (retirer les signes et les espaces) », where a commune's name is told with its code."""
+    line = {"departements": '  departements: ["2A"]', "regions": '  regions: ["94"]', "epci": '  epci: ["242010056"]'}
+    error = refusal(replaced(line[key], f'  {key}: ["{written}"]'))
+    assert said in error.message and code in error.hint
+    assert code in one_language(error.hint, "fr") and code in one_language(error.hint, "en")
+
+
+def test_a_communes_name_is_told_in_one_language_on_a_page():
+    """A carrier's report: the French editor said « … (écrire son code / write its code: « 26281 » …) »."""
+    one = refusal(replaced('  communes: ["2A004"]', '  communes: ["Romans-sur-Isère"]'))
+    several = refusal(replaced('  communes: ["2A004"]', '  communes: ["Saint-Denis"]'))
+    for error, fr, en in (
+        (one, "écrire son code : « 26281 » (Romans-sur-Isère, 26)", "write its code: « 26281 » (Romans-sur-Isère, 26)"),
+        (several, "écrire le code de la bonne commune : « 11339 »", "write the right one's code: « 11339 »"),
+    ):
+        assert one_language(error.hint, "fr").startswith(fr) and "write" not in one_language(error.hint, "fr")
+        assert one_language(error.hint, "en").startswith(en) and "écrire" not in one_language(error.hint, "en")
+        assert "is a commune's name" in one_language(error.message, "en")
+        assert "est le nom" not in one_language(error.message, "en")
 
 
 def test_a_list_holds_at_most_max_items_more_is_refused_before_any_check():

@@ -124,6 +124,24 @@ class Geography:
         what a carrier who typed a commune's name where its INSEE code goes meant (« Dieppe »: 76217)."""
         return tuple(self._current(code) for code in self._communes_by_name.get(_name_key(name), ()))
 
+    def places_named(self, kind: str, name: str) -> tuple:
+        """The places of a kind of PLACE_KINDS called ``name``, compared as :meth:`communes_named` does (an EPCI
+        with or without its « CC », « CA » or « CU »): what a carrier who typed a name where the code goes meant
+        (« Drôme »: 26)."""
+        if kind == "commune":
+            return self.communes_named(name)
+        indexes = {
+            "departement": (self._departements_by_name, self.departement),
+            "region": (self._regions_by_name, self.region),
+            "epci": (self._epcis_by_name, self.epci),
+        }
+        if kind not in indexes:
+            from cap_ptce.errors import ParameterError  # only on a caller's mistake: keeps the load path bare
+
+            raise ParameterError(f"unknown kind of place {kind!r}", hint=f"one of {', '.join(PLACE_KINDS)}")
+        index, lookup = indexes[kind]
+        return tuple(lookup(code) for code in index.get(_name_key(name), ()))
+
     def communes_of_postal_code(self, code: str) -> tuple[Commune, ...]:
         """The current communes whose postal code ``code`` is (« 76200 »: Dieppe, 76217): what a carrier who
         typed a postal code where the INSEE code goes meant; an INSEE code may be another commune's postal code."""
@@ -225,6 +243,18 @@ class Geography:
         )
 
     @cached_property
+    def _departements_by_name(self) -> dict[str, tuple[str, ...]]:
+        return _names_index(self._departements)
+
+    @cached_property
+    def _regions_by_name(self) -> dict[str, tuple[str, ...]]:
+        return _names_index(self._regions)
+
+    @cached_property
+    def _epcis_by_name(self) -> dict[str, tuple[str, ...]]:
+        return _names_index(self._epci, _EPCI_NATURE)
+
+    @cached_property
     def _communes_by_postal_code(self) -> dict[str, tuple[str, ...]]:
         pairs = zip(self._communes.column("postal_codes"), self._communes.column("code"))
         return _group((postal, code) for postals, code in pairs for postal in postals.split())
@@ -266,12 +296,23 @@ class Geography:
 
 
 _SEPARATORS = re.compile(r"[\s\-'’]+")
+_EPCI_NATURE = re.compile(r"^(CC|CA|CU)\s+")  # « CA Valence Romans Agglo », as carriers write it without
 _SAINTS = {"st": "saint", "ste": "sainte"}
 
 
 def _name_key(name: str) -> str:
     """A place's name as compared: lower case, no accents, words apart whatever separates them."""
     return " ".join(_SAINTS.get(word, word) for word in _SEPARATORS.split(fold(name).replace(".", " ")) if word)
+
+
+def _names_index(table: _Table, prefix: re.Pattern | None = None) -> dict[str, tuple[str, ...]]:
+    """{name as compared: (codes…)} of a table; with ``prefix``, each name also without it."""
+    pairs = set()
+    for name, code in zip(table.column("name"), table.column("code")):
+        pairs.add((_name_key(name), code))
+        if prefix is not None and prefix.match(name):
+            pairs.add((_name_key(prefix.sub("", name, count=1)), code))
+    return _group(pairs)
 
 
 def _group(pairs: Iterable[tuple[str, str]], keep_order: bool = False) -> dict[str, tuple[str, ...]]:

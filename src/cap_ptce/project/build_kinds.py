@@ -37,7 +37,21 @@ __all__ = ["KindReader", "Merge", "expected", "XSD", "grid_ids"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_START = ("http://", "https://")
-_COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")  # the form of a commune's INSEE code
+# The form of each level's code: a value of another form may be the place's name (« Dieppe », « Drôme »).
+_CODE_FORMS = {
+    "commune": re.compile(r"^(\d{5}|2[AB]\d{3})$"),
+    "departement": re.compile(r"^(\d{2,3}|2[AB])$"),
+    "region": re.compile(r"^\d{2}$"),
+    "intercommunalite": re.compile(r"^[\d\s]{9,}$"),  # a SIREN, its spaces dropped by read_code
+}
+# level: its kind of place in cap_ptce.geo, whose name it is (French, English), and whose code to write when
+# several places have that name (French)
+_NAMED = {
+    "commune": ("commune", "d'une commune", "a commune's", "de la bonne commune"),
+    "departement": ("departement", "d'un département", "a département's", "du bon département"),
+    "region": ("region", "d'une région", "a region's", "de la bonne région"),
+    "intercommunalite": ("epci", "d'un EPCI", "an EPCI's", "du bon EPCI"),
+}
 _NAMESAKES = 5  # communes of one name listed in a hint (Saint-Denis: 4; Sainte-Colombe: 13)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
@@ -63,6 +77,17 @@ def _choices(suggestion: str | None, choices) -> tuple[str, str]:
         return did_you_mean_halves(suggestion)
     listed = ", ".join(choices)
     return f"au choix : {listed}", f"one of: {listed}"
+
+
+def _named_code(place, level: str) -> str:
+    """« « 76217 » (Dieppe, 76) »: a place's code, then its name (and a commune's département, for namesakes)."""
+    if level == "intercommunalite":
+        return f"« {place.siren} » ({place.name})"
+    return (
+        f"« {place.code} » ({place.name}, {place.departement})"
+        if level == "commune"
+        else f"« {place.code} » ({place.name})"
+    )
 
 
 class Merge(dict):
@@ -204,30 +229,33 @@ class KindReader:
         return f"{self.iri}/{segment}/{value}"
 
     def geo(self, value: Any, path: tuple, level: str) -> dict:
-        if level == "commune" and isinstance(value, str) and not _COMMUNE_CODE.match(value):
-            self.not_a_name(value, path)
+        if isinstance(value, str) and not _CODE_FORMS[level].match(value):
+            self.not_a_name(value, path, level)
         code = self.readable(read_code, value, path, level)
         iri = f"{INSEE_GEO}{level}/{code}"
         self.note(iri, None, path)
         self.note(iri, "code_insee", path)
         return {"@id": iri, "@type": "igeo:" + GEO_LEVELS[level], "code_insee": code}
 
-    def not_a_name(self, value: str, path: tuple) -> None:
-        """Refuse a commune's name where its INSEE code goes, naming the code (« Dieppe »: 76217)."""
+    def not_a_name(self, value: str, path: tuple, level: str) -> None:
+        """Refuse a place's name where its code goes, naming the code (« Dieppe »: 76217; « Drôme »: 26)."""
         from ..geo import load_geography  # late: the COG is read only for this mistake
 
-        named = load_geography().communes_named(value)
+        kind, whose_fr, whose_en, right_fr = _NAMED[level]
+        code, not_fr, not_en = ("SIREN",) * 3 if kind == "epci" else ("code", "code INSEE", "INSEE code")
+        named = load_geography().places_named(kind, value)
         if not named:
             return
-        codes = [f"« {c.code} » ({c.name}, {c.departement})" for c in named[:_NAMESAKES]]
+        codes = [_named_code(place, level) for place in named[:_NAMESAKES]]
         more = len(named) - _NAMESAKES
         listed = ", ".join(codes) + (f" … (+{more})" if more > 0 else "")
+        # each half whole, the codes in both: a page shows its language's half (cap_ptce.i18n.one_language)
         raise self.fail(
-            f"« {value} » est le nom d'une commune, pas son code INSEE / is a commune's name, not its INSEE code",
+            f"« {value} » est le nom {whose_fr}, pas son {not_fr} / « {value} » is {whose_en} name, not its {not_en}",
             path,
-            f"écrire son code / write its code: {listed}"
+            f"écrire son {code} : {listed} / write its {code}: {listed}"
             if len(named) == 1
-            else f"écrire le code de la bonne commune / write the right one's code: {listed}",
+            else f"écrire le {code} {right_fr} : {listed} / write the right one's {code}: {listed}",
         )
 
     def mapping(self, value: Any, path: tuple, spec: NodeSpec) -> None:
