@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 import yaml
+from werkzeug.datastructures import MultiDict
 
+from cap_ptce.project.schema import PROJECT
+from cap_ptce.web.editor_form import read_fields
 from valid_description import description
 
 ROUTES = {"fr": "/editeur", "en": "/editor"}
@@ -20,6 +24,66 @@ def _territory_field(client, lang: str, key: str, typed: str) -> tuple[str, str]
     hint = re.search(rf'id="champ-territoire-{key}-aide"[^>]*>(.*?)</span>', page, re.S)
     messages = re.search(rf'id="champ-territoire-{key}-messages">(.*?)</ul>', page, re.S)
     return tuple(" ".join(unescape(re.sub("<[^>]+>", "", m.group(1))).split()) if m else "" for m in (hint, messages))
+
+
+@pytest.mark.parametrize(
+    ("lang", "key", "typed", "hint", "message"),
+    [
+        (
+            "fr",
+            "departements",
+            "Drôme",
+            "Drôme : le nom d’un département, pas son code ; écrire 26",
+            "« Drôme » est le nom d'un département, pas son code INSEE (écrire son code : « 26 » (Drôme))",
+        ),
+        (
+            "en",
+            "departements",
+            "Drôme",
+            "Drôme: a département’s name, not its code; write 26",
+            "« Drôme » is a département's name, not its INSEE code (write its code: « 26 » (Drôme))",
+        ),
+        (
+            "fr",
+            "regions",
+            "Grand Est",  # two words: one name, not « Grand » and « Est »
+            "Grand Est : le nom d’une région, pas son code ; écrire 44",
+            "« Grand Est » est le nom d'une région, pas son code INSEE (écrire son code : « 44 » (Grand Est))",
+        ),
+        (
+            "fr",
+            "epci",
+            "Valence Romans Agglo",
+            "Valence Romans Agglo : le nom d’un EPCI, pas son SIREN ; écrire 200068781",
+            "« Valence Romans Agglo » est le nom d'un EPCI, pas son SIREN (écrire son SIREN : « 200068781 »",
+        ),
+    ],
+)
+def test_a_departement_region_or_epci_typed_by_name_is_told_its_code(client, lang, key, typed, hint, message):
+    """« Drôme » gave « Attendu : un code fait de lettres et de chiffres (retirer les signes et les espaces) »
+    under the field, and « Drôme : aucun lieu de ce code » above it."""
+    above, under = _territory_field(client, lang, key, typed)
+    assert hint in above and message in under
+    assert "lettres et de chiffres" not in under and "letters and digits" not in under
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "said", "other_language"),
+    [
+        ("fr", "Romans-sur-Isère", "(écrire son code : « 26281 » (Romans-sur-Isère, 26))", "write"),
+        ("en", "Romans-sur-Isère", "(write its code: « 26281 » (Romans-sur-Isère, 26))", "écrire"),
+        ("fr", "Saint-Denis", "(écrire le code de la bonne commune : « 11339 » (Saint-Denis, 11),", "write"),
+        ("en", "Saint-Denis", "(write the right one's code: « 11339 » (Saint-Denis, 11),", "écrire"),
+    ],
+)
+def test_a_commune_typed_by_name_is_told_in_the_pages_language_only(client, lang, typed, said, other_language):
+    """The French page said « (écrire son code / write its code: « 26281 » …) », and its hint « Romans-sur-Isère :
+    aucun lieu de ce code » above a message saying it is a commune's name."""
+    above, under = _territory_field(client, lang, "communes", typed)
+    assert said in under and other_language not in under
+    assert ("est le nom" in under) is (lang == "fr") and ("is a commune's name" in under) is (lang == "en")
+    assert ("le nom d’une commune, pas son code" if lang == "fr" else "a commune’s name, not its code") in above
+    assert "aucun lieu" not in above and "no place" not in above
 
 
 def test_a_commune_code_that_is_also_a_postal_code_is_warned_under_the_field(client):
@@ -48,3 +112,18 @@ def test_the_web_validator_and_the_dossier_warn_of_it(client):
     sent = {"texte": text, "nom": "pole.yaml", "format": "md", "comparaison": "non"}
     annex = client.post("/dossier", data=sent).get_data(as_text=True).replace("\\", "")  # Markdown's escapes
     assert "Commune 26100 : ce code INSEE désigne Combovin" in annex
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "read"),
+    [
+        ("regions", "Grand Est 32, Pays de la Loire", ["Grand Est", "32", "Pays de la Loire"]),
+        ("departements", "Drôme Ardèche 26", ["Drôme", "Ardèche", "26"]),  # two names, not one
+        ("epci", "CA Valence Romans Agglo;200068781", ["CA Valence Romans Agglo", "200068781"]),
+        ("communes", "26281 26100", ["26281", "26100"]),
+    ],
+)
+def test_the_words_of_one_places_name_are_read_as_one_value(key, typed, read):
+    """« Grand Est » was read as « Grand » and « Est », neither of them a région's name."""
+    data = read_fields(PROJECT, MultiDict({f"territoire.{key}": typed}), ["territoire"], "", {})
+    assert data["territoire"][key] == read

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..errors import NotFoundError
-from ..geo import load_geography
+from ..geo import Commune, Epci, load_geography
 from ..grid import Grid
 from ..i18n import t
 from ..project.schema import Field, Kind
@@ -24,6 +24,7 @@ __all__ = ["Shown", "ValueFormatter", "readable_date", "safe_href", "euros", "nu
 
 # Where the description's own texts are written: descriptions are in French.
 TEXT_LANG = "fr"
+_NAMESAKES = 5  # places of one name whose codes a hint gives (Sainte-Colombe: 13 communes)
 _GEO_KINDS = {"commune": "commune", "intercommunalite": "epci", "departement": "departement", "region": "region"}
 _TEXT_KINDS = {
     Kind.TEXT,
@@ -37,13 +38,22 @@ _TEXT_KINDS = {
 def unknown_place_words(kind: str, code: str, lang: str) -> str | None:
     """What a code that names no current place of ``kind`` is, in words; None when it names one.
 
-    A postal code (« un code postal, pas le code INSEE d'une commune actuelle ; il dessert Amiens (80021) »),
-    a former commune's code (« ancien code ; aujourd'hui Ajaccio (2A004) »), or nothing (« aucun lieu de ce
-    code »): the editor's hint and the dossier never show such a code as if it were a place, nor « = ? ».
+    A place's name (« le nom d'une commune, pas son code ; écrire 26281 »), a postal code (« un code postal,
+    pas le code INSEE d'une commune actuelle ; il dessert Amiens (80021) »), a former commune's code (« ancien
+    code ; aujourd'hui Ajaccio (2A004) »), or nothing (« aucun lieu de ce code »): the editor's hint and the
+    dossier never show such a code as if it were a place, nor « = ? ».
     """
     geo = load_geography()
     if geo.place_name(kind, code):
         return None
+    named = geo.places_named(kind, code)
+    if named:  # « Romans-sur-Isère », « Drôme »: a name, which the loader refuses, saying its code
+        codes = [_code_of(place, len(named) > 1) for place in named[:_NAMESAKES]]
+        if len(codes) == 1:
+            write = t("place.write_code", lang, code=codes[0])
+        else:
+            write = t("place.write_one_code", lang, codes=", ".join(codes) + (" …" if len(named) > _NAMESAKES else ""))
+        return t(f"place.name_of_{kind}", lang, write=write)
     if kind == "commune":
         served = geo.communes_of_postal_code(code)
         if served:
@@ -53,6 +63,13 @@ def unknown_place_words(kind: str, code: str, lang: str) -> str | None:
         if current is not None:
             return t("place.former_code", lang, commune=current.named)
     return t("place.unknown", lang)
+
+
+def _code_of(place, namesakes: bool) -> str:
+    """A place's code (an EPCI's SIREN); a commune among namesakes with its département: « 11339 (11) »."""
+    if isinstance(place, Epci):
+        return place.siren
+    return f"{place.code} ({place.departement})" if namesakes and isinstance(place, Commune) else place.code
 
 
 @dataclass(frozen=True)

@@ -372,7 +372,9 @@ def _read(spec_field: Field, form: MultiDict, name: str, old, sent: dict[str, in
     raw = _NEWLINES.sub("\n", form.get(name) or "").strip()
     if kind in (Kind.TEXTS, Kind.ROLES, Kind.SOURCES, Kind.POLES):
         return [line.strip() for line in raw.splitlines() if line.strip()]
-    if kind in (Kind.GEO, Kind.CODES):
+    if kind == Kind.GEO:
+        return _places_written(raw, spec_field.arg)
+    if kind == Kind.CODES:
         return [code for code in re.split(r"[\s,;]+", raw) if code]
     if kind == Kind.BOOL:
         return {"true": True, "false": False}.get(raw)
@@ -385,6 +387,26 @@ def _read(spec_field: Field, form: MultiDict, name: str, old, sent: dict[str, in
     if kind == Kind.YEAR:
         return int(raw) if raw.isdigit() and len(raw) <= MAX_DIGITS else raw or None
     return raw
+
+
+def _places_written(raw: str, level: str) -> list[str]:
+    """The codes of a field of places, apart at spaces, commas or semicolons; words without digits that together
+    name a place of the field (« Grand Est », « Valence Romans Agglo ») stay one value, which the loader says
+    is a name and gives its code for, rather than a word at a time."""
+    geo, kind = load_geography(), _GEO_KINDS.get(level, "commune")
+    values: list[str] = []
+    for part in re.split(r"[,;]+", raw):
+        run: list[str] = []  # the words of a name, so far
+        for word in [*part.split(), "0"]:  # a last code ends the last run
+            if not any(char.isdigit() for char in word):
+                run.append(word)
+                continue
+            name = " ".join(run)
+            values += [name] if len(run) > 1 and geo.places_named(kind, name) else run
+            run = []
+            values.append(word)
+        values.pop()
+    return values
 
 
 def _shown(form: MultiDict, name: str, checkboxes: bool) -> bool:
