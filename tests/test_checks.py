@@ -308,7 +308,7 @@ FAULTS = [
         "seat-26100-also-a-postcode",  # Combovin's INSEE code, Romans-sur-Isère's postal code: a carrier's report
         change_actor("coop-essai", commune="26100"),
         ("CommuneCodeIsAlsoPostalCode",),
-        "warning",
+        "info",  # no check can tell which was meant, and a right code often is one: never a warning
         "Commune 26100 : ce code INSEE désigne Combovin au COG 2026, mais c'est aussi un code postal, qui dessert "
         "Romans-sur-Isère (26281) : si vous vouliez dire Romans-sur-Isère, écrire 26281",
         ((COOP, "commune: '26100'"),),

@@ -86,11 +86,11 @@ def test_a_commune_typed_by_name_is_told_in_the_pages_language_only(client, lang
     assert "aucun lieu" not in above and "no place" not in above
 
 
-def test_a_commune_code_that_is_also_a_postal_code_is_warned_under_the_field(client):
+def test_a_commune_code_that_is_also_a_postal_code_is_told_under_the_field(client):
     """26100, typed for Romans-sur-Isère: only a grey hint said it was also a postal code."""
     above, under = _territory_field(client, "fr", "communes", "26100")
     assert "26100 = Combovin (aussi un code postal, qui dessert Romans-sur-Isère (26281))" in above
-    assert "Avertissement Commune 26100 : ce code INSEE désigne Combovin" in under
+    assert "Information Commune 26100 : ce code INSEE désigne Combovin" in under
     assert "si vous vouliez dire Romans-sur-Isère, écrire 26281" in under and "Violation" not in under
 
 
@@ -102,13 +102,13 @@ def _with_combovin() -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-def test_the_web_validator_and_the_dossier_warn_of_it(client):
+def test_the_web_validator_and_the_dossier_tell_it(client):
     """The web validator said « conforme — 0 violation, 0 avertissement », and the dossier « Siège : Combovin
     (26100) » with no check."""
     text = _with_combovin()
     report = client.post("/valider", data={"texte": text}, headers={"Accept": "application/json"}).json
     [result] = report["files"][0]["results"]
-    assert report["conforms"] and result["severity"] == "warning" and "Romans-sur-Isère (26281)" in result["message"]
+    assert report["conforms"] and result["severity"] == "info" and "Romans-sur-Isère (26281)" in result["message"]
     sent = {"texte": text, "nom": "pole.yaml", "format": "md", "comparaison": "non"}
     annex = client.post("/dossier", data=sent).get_data(as_text=True).replace("\\", "")  # Markdown's escapes
     assert "Commune 26100 : ce code INSEE désigne Combovin" in annex

@@ -178,7 +178,7 @@ def test_a_commune_code_that_is_also_a_postal_code_is_a_warning_naming_both_comm
     path = write(data, tmp_path / "x.yaml")
     report = validate_file(path, engine=engine)
     [result] = report.results
-    assert report.conforms and result.severity == "warning" and result.value == "26100"
+    assert report.conforms and result.severity == "info" and result.value == "26100"
     assert result.shape.endswith("#CommuneCodeIsAlsoPostalCode")
     assert result.line == line_of(path, "commune: '26100'")  # the first line that names it: the seat
     assert "désigne Combovin" in result.message and "qui dessert Romans-sur-Isère (26281)" in result.message
@@ -195,7 +195,7 @@ def test_a_commune_code_that_is_the_postal_code_of_several_communes_lists_them(t
     data["territoire"].update(communes=["51250"], departements=["51"], regions=["44"])
     del data["territoire"]["epci"]
     [result] = validate_file(write(data, tmp_path / "x.yaml"), engine=engine).results
-    assert result.shape.endswith("#CommuneCodeIsAlsoPostalCode") and result.severity == "warning"
+    assert result.shape.endswith("#CommuneCodeIsAlsoPostalCode") and result.severity == "info"
     assert "Alliancelles (51006), Cheminon (51144), Sermaize-les-Bains (51531), Villers-le-Sec (51635)" in (
         result.message
     )
