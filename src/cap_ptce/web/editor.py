@@ -117,10 +117,9 @@ def _step(lang: str) -> Response | str | tuple[str, int]:
         if not _has_content(data):  # saved over the carrier's file, it would stand for a lost description
             return _page(lang, target, data, problem, empty_download=True, edition=edition, sent=sent), 400
         return _download(ensure_ids(data), lang)
-    page = _page(
+    return _page(
         lang, target, data, problem, edition=edition, brought_up_to_date=brought_up_to_date, sent=sent, added=added
     )
-    return page
 
 
 def _sent(form, *steps: str | None) -> frozenset[str]:
