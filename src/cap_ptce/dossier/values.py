@@ -16,7 +16,7 @@ from ..errors import NotFoundError
 from ..geo import Commune, Epci, load_geography
 from ..grid import Grid
 from ..i18n import t
-from ..project.schema import Field, Kind
+from ..project.schema import PLACE_KIND_OF_LEVEL, Field, Kind
 from ..project.values import Unreadable, read_bool, read_date, read_number
 from ..yamlstrict import MONTH_NAMES
 
@@ -25,7 +25,6 @@ __all__ = ["Shown", "ValueFormatter", "readable_date", "safe_href", "euros", "nu
 # Where the description's own texts are written: descriptions are in French.
 TEXT_LANG = "fr"
 _NAMESAKES = 5  # places of one name whose codes a hint gives (Sainte-Colombe: 13 communes)
-_GEO_KINDS = {"commune": "commune", "intercommunalite": "epci", "departement": "departement", "region": "region"}
 _TEXT_KINDS = {
     Kind.TEXT,
     Kind.TEXTS,
@@ -161,7 +160,7 @@ class ValueFormatter:
             name, anchor = self.refs.get(str(value), (str(value), None))
             return Shown(name, anchor=anchor)
         if kind in _PLACE_KINDS:
-            return Shown(self._place(_GEO_KINDS.get(field.arg or "commune", "commune"), str(value)))
+            return Shown(self._place(PLACE_KIND_OF_LEVEL.get(field.arg or "commune", "commune"), str(value)))
         if kind == Kind.FREQUENCY:
             return Shown(self._word("frequency", str(value)))
         if kind == getattr(Kind, "RELATION", None):

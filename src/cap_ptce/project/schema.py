@@ -36,6 +36,7 @@ from .nodes import (
 )
 
 __all__ = [
+    "PLACE_KIND_OF_LEVEL",
     "Field",
     "NodeSpec",
     "PROJECT",
@@ -193,3 +194,10 @@ GEO_LEVELS: dict[str, str] = {
     "region": "Region",
 }
 INSEE_GEO = "http://id.insee.fr/geo/"
+# INSEE levels -> the kind of place the official geography (cap_ptce.geo) knows them by.
+PLACE_KIND_OF_LEVEL: dict[str, str] = {
+    "commune": "commune",
+    "intercommunalite": "epci",
+    "departement": "departement",
+    "region": "region",
+}

@@ -22,7 +22,7 @@ from ..dossier.values import unknown_place_words
 from ..errors import InputError
 from ..geo import load_geography
 from ..i18n import catalogue, t
-from ..project.schema import CURRENT_FORMAT, FREQUENCIES, SECTIONS, SPECS, Field, Kind, NodeSpec
+from ..project.schema import CURRENT_FORMAT, FREQUENCIES, PLACE_KIND_OF_LEVEL, SECTIONS, SPECS, Field, Kind, NodeSpec
 from ..project.values import MAX_DIGITS, SLUG_RE, Unreadable, read_bool, slugify
 
 __all__ = [
@@ -42,7 +42,6 @@ START_KEYS = ("nom", "id", "maturite", "description", "date_creation", "site_web
 _LONG_TEXTS = frozenset({"description", "strategie_commune", "experience_cooperation", "identification_axes", "texte"})
 _NEWLINES = re.compile(r"\r\n?")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_GEO_KINDS = {"commune": "commune", "intercommunalite": "epci", "departement": "departement", "region": "region"}
 
 
 @dataclass
@@ -302,7 +301,7 @@ def _places_hint(level: str, codes: list, lang: str, *, one: bool = False) -> st
     """The codes' official names, so that a carrier sees what each code stands for; ``one``: a field of a
     single place (an actor's seat), whose hint asks for one code."""
     geo = load_geography()
-    kind = _GEO_KINDS.get(level, "commune")
+    kind = PLACE_KIND_OF_LEVEL.get(level, "commune")
     names = [_place_words(geo, kind, str(code), lang) for code in codes]
     hint = t(f"editor.hint_code_{kind}" if one else f"editor.hint_codes_{kind}", lang)
     return hint + (" " + ", ".join(names) if names else "")
@@ -393,7 +392,7 @@ def _places_written(raw: str, level: str) -> list[str]:
     """The codes of a field of places, apart at spaces, commas or semicolons; words without digits that together
     name a place of the field (« Grand Est », « Valence Romans Agglo ») stay one value, which the loader says
     is a name and gives its code for, rather than a word at a time."""
-    geo, kind = load_geography(), _GEO_KINDS.get(level, "commune")
+    geo, kind = load_geography(), PLACE_KIND_OF_LEVEL.get(level, "commune")
     values: list[str] = []
     for part in re.split(r"[,;]+", raw):
         run: list[str] = []  # the words of a name, so far

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..project.schema import INSEE_GEO
+from ..project.schema import INSEE_GEO, PLACE_KIND_OF_LEVEL
 from ..rdf.describe import LABEL_PROPERTIES
 from ..rdf.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ..rdf.weblinks import is_web_link
@@ -190,10 +190,6 @@ class Presenter:
         return rows
 
 
-# The kinds of INSEE's IRIs of places (http://id.insee.fr/geo/commune/80021), by their kind in cap_ptce.geo
-_PLACE_KINDS = {"commune": "commune", "departement": "departement", "region": "region", "intercommunalite": "epci"}
-
-
 def place_label(node) -> str | None:
     """A place's name and code from the Code officiel géographique (``Amiens (80021)``), for INSEE's IRIs.
 
@@ -205,11 +201,11 @@ def place_label(node) -> str | None:
     if not isinstance(node, URIRef) or not iri.startswith(INSEE_GEO):
         return None
     kind, _, code = iri[len(INSEE_GEO) :].partition("/")
-    if kind not in _PLACE_KINDS or not code:
+    if kind not in PLACE_KIND_OF_LEVEL or not code:
         return None
     from ..geo import load_geography  # late: the table is read only when a page shows a place
 
-    name = load_geography().place_name(_PLACE_KINDS[kind], code)
+    name = load_geography().place_name(PLACE_KIND_OF_LEVEL[kind], code)
     return None if name is None else f"{name} ({code})"
 
 
