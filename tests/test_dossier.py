@@ -483,25 +483,41 @@ def test_a_date_is_written_the_readers_way_however_the_file_gives_it(written, la
 
 
 def test_an_item_of_a_table_and_its_details_stay_on_one_page_of_the_pdf():
-    """The carrier's walk of 2026-12-07: a funding's row on one page, « Début : janvier 2014 » on the next, under
-    the repeated header. Thirty fundings, each with its details: each row is on the page of its details."""
+    """The carrier's walk of 2026-12-07: a funding's row at the foot of a page, « Début : janvier 2014 » at the
+    head of the next, under the repeated header; its retest: the first of forty cut so, and the total repeated
+    at the foot of each page, under a part of the list. Forty fundings after 40 or 41 expected effects put the
+    first one's row at the foot of a page (found by moving the table down line by line); thirty with a
+    description each cut the 18th before."""
     from pypdf import PdfReader
 
-    data = load_description(ESTABLISHED).data
-    data["financements"] = [
-        {
-            "financeur": f"Financeur numéro {n}",
-            "montant": 1000 * n,
-            "debut": f"2014-{n % 12 + 1:02d}",
-            "description": f"Détail du financement numéro {n}, sur deux lignes du tableau pour occuper la place.",
-        }
-        for n in range(1, 31)
-    ]
-    pdf = render_dossier(build_dossier(data, "fr"), "pdf")
-    pages = {}
-    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
-        for row, details in re.findall(r"Financeur numéro (\d+)\b|financement numéro (\d+)\b", page.extract_text()):
-            pages.setdefault(int(row or details), []).append(number)
-    assert sorted(pages) == list(range(1, 31))
-    split = {n: found for n, found in pages.items() if len(set(found)) > 1}
-    assert split == {}, f"rows and their details on two pages: {split}"
+    sweep = "— Région Auvergne-Rhône-Alpes, fonds pour l'innovation sociale"  # two lines a row, as the retest's
+    cases = [(30, "", 0), (40, sweep, 40), (40, sweep, 41)]
+    for count, name, effects in cases:
+        data = load_description(ESTABLISHED).data
+        data["effets_attendus"] = [
+            *data["effets_attendus"],
+            *(f"Effet attendu numéro {i} du pôle" for i in range(effects)),
+        ]
+        data["financements"] = [
+            {
+                "financeur": f"Financeur numéro {n} {name}".strip(),
+                "montant": 1000 * n,
+                "debut": "2025-01",
+                "fin": "2027-12",
+                **({} if name else {"description": f"Détail du financement numéro {n}, sur deux lignes du tableau."}),
+            }
+            for n in range(1, count + 1)
+        ]
+        pdf = render_dossier(build_dossier(data, "fr"), "pdf")
+        pages, totals = {}, []
+        for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+            text = page.extract_text()
+            for row, details in re.findall(r"Financeur numéro (\d+)\b|financement numéro (\d+)\b", text):
+                pages.setdefault(int(row or details), set()).add(number)
+            totals += [number] * len(re.findall(r"Total\s*—\s*Montant", text))
+            # details under the header repeated at the head of a page: their row was left on the page before
+            assert not re.search(r"Financeur\s+Montant\s+Début", text), f"{count}, {effects}: cut, page {number}"
+        assert set(pages) == set(range(1, count + 1))
+        split = {n: found for n, found in pages.items() if len(found) > 1}
+        assert split == {}, f"rows and their details on two pages: {split}"
+        assert len(totals) == 1 and totals[0] == max(max(found) for found in pages.values()), totals

@@ -155,7 +155,18 @@ def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(
 def test_a_step_says_nothing_of_what_is_missing_until_it_is_sent(client):
     """The carrier's walk of 2026-12-07: arriving at a step, six red « Question Qn sans réponse » before anything
     was typed. Its results show once it is sent; a file opened shows every step's at once."""
-    page = client.post("/editeur", data={"etape": "debut", "nom": "Pôle neuf", "aller": "objectifs-vision-strategique"})
+    first = client.get("/editeur").get_data(as_text=True)
+    assert 'name="envoyees" value=""' in first  # a new description: nothing sent yet
+    page = client.post(
+        "/editeur",
+        data={
+            "etape": "debut",
+            "etat": _state(first),
+            "envoyees": "",
+            "nom": "Pôle neuf",
+            "aller": "objectifs-vision-strategique",
+        },
+    )
     page = unescape(page.get_data(as_text=True))
     assert "sans réponse" not in page and 'aria-invalid="true"' not in page
     assert re.search(r'name="envoyees" value="debut"', page)

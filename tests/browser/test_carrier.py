@@ -503,11 +503,24 @@ def test_a_field_opened_by_its_fix_button_shows_its_label(live_server, browser):
         """() => document.querySelector('label[for="champ-acteurs-3-commune"]').getBoundingClientRect().top"""
     )
     assert label_top >= 0  # in sight, above its field (an actor's legend is a page higher: its name is in the button)
+    # and the field keeps its place in the Tab order: Shift+Tab from the next field comes back to it
+    assert page.evaluate("() => document.activeElement.id") == "champ-acteurs-3-commune"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.id") == "champ-acteurs-3-commune"
     page.close()
 
 
 def _state(page) -> str:
     return page.input_value("#etat")
+
+
+def _kept_by_the_tab(page, text: str) -> None:
+    """Wait until the tab keeps a state holding ``text`` (editor.js, once the page is shown): a Back pressed
+    within the same milliseconds would find the state before."""
+    page.wait_for_function(
+        "text => Object.keys(sessionStorage).some(key => (sessionStorage.getItem(key) || '').includes(text))", arg=text
+    )
 
 
 def test_the_back_button_never_takes_back_the_answers_given_since(live_server, browser):
@@ -524,6 +537,7 @@ def test_the_back_button_never_takes_back_the_answers_given_since(live_server, b
     page.fill("#reponse-q11", "Le pôle s'appuie sur les savoir-faire de la chaussure du bassin.")
     _next(page)
     assert "savoir-faire de la chaussure" in _state(page)
+    _kept_by_the_tab(page, "savoir-faire de la chaussure")
     page.go_back()  # the page of the step before, as the browser kept it: shown again from the latest state
     page.wait_for_selector("main .notice >> text=rien de ce que vous avez envoyé depuis n'est perdu")
     assert "Périmètre" in page.inner_text("h2#etape-titre")
@@ -546,9 +560,33 @@ def test_the_other_language_opens_at_the_step_s_heading_for_the_keyboard(live_se
     page = context.new_page()
     page.goto(live_server + "/editeur")
     page.fill("#champ-nom", "Pôle bilingue")
-    page.click("button[name=aller][value=acteurs-impliques]")
-    page.click(".lang-switch button")
+    with page.expect_navigation():
+        page.click("button[name=aller][value=acteurs-impliques]")
+    with page.expect_navigation(wait_until="load"):
+        page.click(".lang-switch button")
     assert page.url.endswith("/editor#etape-titre")
-    assert page.evaluate("() => document.activeElement.id") == "etape-titre"
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'etape-titre'")
     assert page.inner_text("h2#etape-titre").startswith("Entry 3")
+    context.close()
+
+
+def test_the_back_button_to_the_first_page_brings_the_description_back_too(live_server, browser):
+    """The walk that checked the fix: Back to the editor's first page gave an empty description (the browser
+    asked the server for that page again, a new description), and going on lost the first step's answer."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server + "/editeur")
+    page.fill("#champ-nom", "Pôle du premier pas")
+    _next(page)
+    page.fill("#reponse-q01", "La structure porteuse coopère depuis dix ans avec les acteurs du bassin.")
+    _next(page)
+    _kept_by_the_tab(page, "coopère depuis dix ans")
+    page.go_back()
+    page.wait_for_function("() => document.getElementById('etat').value.includes('coopère depuis dix ans')")
+    page.go_back()
+    page.wait_for_function("() => document.getElementById('etat').value.includes('coopère depuis dix ans')")
+    assert page.inner_text("h2#etape-titre") == "Le projet"
+    assert page.input_value("#champ-nom") == "Pôle du premier pas"
+    _next(page)
+    assert page.input_value("#reponse-q01").startswith("La structure porteuse coopère depuis dix ans")
     context.close()

@@ -76,7 +76,7 @@ _EDITION = re.compile(r"[A-Za-z0-9_-]{8,32}")  # a description's edition in a br
 def start() -> str:
     """The first step, for a new description."""
     lang = route_lang(ROUTES)
-    return _page(lang, "debut", {"maturite": "emergent"}, fresh=True)
+    return _page(lang, "debut", {"maturite": "emergent"}, fresh=True, sent=frozenset())
 
 
 @bp.post(ROUTES["fr"])
@@ -169,11 +169,11 @@ def _open(lang: str) -> str | tuple[str, int]:
     data, problem = _opened(submission)
     if problem is None:
         said = None if submission.pasted else _what_was_opened(submission, as_current(data))
-        return _page(lang, "debut", as_current(data), just_opened=said)
+        return _page(lang, "debut", as_current(data), just_opened=said, sent=frozenset(STEPS))
     opened = "" if submission.pasted else submission.name  # the browser's copy: no file to correct
     if held:
         return _page(lang, "debut", held, problem, opened=opened, edition=edition, sent=sent), 400
-    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened), 400
+    return _page(lang, "debut", {"maturite": "emergent"}, problem, fresh=True, opened=opened, sent=frozenset()), 400
 
 
 def _what_was_opened(submission: Submission, data: dict) -> dict:
@@ -359,7 +359,7 @@ def _page(
     just_opened: dict | None = None,
     edition: str | None = None,
     brought_up_to_date: bool = False,
-    sent: frozenset[str] = frozenset(STEPS),
+    sent: frozenset[str],
     added: tuple | None = None,
 ) -> str:
     """A step of the editor.

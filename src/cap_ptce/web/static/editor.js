@@ -11,25 +11,37 @@ var capPtceLatest = (function () {
   var storage;
   try { storage = window.sessionStorage; } catch (e) { storage = null; }
   if (!form || !state || !edition || !storage) { return { stale: false }; }
-  var key = "cap-ptce-editeur-etat:" + edition.value;
+  var TAB = "cap-ptce-editeur-onglet";  // the edition this tab last showed
+  var fresh = form.hasAttribute("data-fresh");
   var shown = "cap-ptce-editeur-remise:" + form.getAttribute("data-page");
 
+  function read(key) { try { return storage.getItem(key); } catch (e) { return null; } }
+  function write(key, value) { try { storage.setItem(key, value); } catch (e) { /* full: the page works as before */ } }
   function broughtBack(event) {
     if (event && event.persisted) { return true; }
     var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
     return entries.length > 0 && entries[0].type === "back_forward";
   }
-  function latest() { try { return storage.getItem(key); } catch (e) { return null; } }
-  function keep() { try { storage.setItem(key, state.value); } catch (e) { /* full: the page works as before */ } }
-  function older(event) { var kept = latest(); return broughtBack(event) && kept !== null && kept !== state.value; }
+  // The editor's first page, brought back, may come from the server again, as a new description of its own:
+  // the tab's description is the one to show.
+  function which(event) { return (fresh && broughtBack(event) && read(TAB)) || edition.value; }
+  function latest(event) { return read("cap-ptce-editeur-etat:" + which(event)); }
+  function older(event) { var kept = latest(event); return broughtBack(event) && kept !== null && kept !== state.value; }
+  var sent = form.querySelector("input[name=envoyees]");  // the steps sent once, whose results show
+  function keep() {
+    write("cap-ptce-editeur-etat:" + edition.value, state.value);
+    write("cap-ptce-editeur-envoyees:" + edition.value, sent ? sent.value : "");
+    write(TAB, edition.value);
+  }
 
-  function showAgain(kept) {
+  function showAgain(kept, shownEdition) {
     var again = document.createElement("form");
     again.method = "post";
     again.action = form.action;
     again.enctype = "multipart/form-data";  // as the state goes: a long one, form-encoded, grows threefold
     again.hidden = true;
-    [["etat", kept], ["edition", edition.value], ["aller", form.getAttribute("data-step")], ["a_jour", "1"]].forEach(function (pair) {
+    var steps = read("cap-ptce-editeur-envoyees:" + shownEdition) || "";
+    [["etat", kept], ["edition", shownEdition], ["envoyees", steps], ["aller", form.getAttribute("data-step")], ["a_jour", "1"]].forEach(function (pair) {
       var field = document.createElement("textarea");
       field.name = pair[0];
       field.value = pair[1];
@@ -41,11 +53,12 @@ var capPtceLatest = (function () {
 
   function onShow(event) {
     if (!older(event)) { keep(); return; }
-    var kept = latest();
-    var seen;
-    try { seen = storage.getItem(shown) === kept; storage.setItem(shown, kept); } catch (e) { seen = true; }
-    if (!seen) { showAgain(kept); return; }
+    var kept = latest(event), shownEdition = which(event);
+    var seen = read(shown) === kept;
+    write(shown, kept);
+    if (!seen) { showAgain(kept, shownEdition); return; }
     state.value = kept;  // this step's fields go on top of the latest state
+    edition.value = shownEdition;
     var said = document.getElementById("page-rouverte");
     if (said) { said.hidden = false; }
     keep();
@@ -67,7 +80,9 @@ var capPtceLatest = (function () {
   // What went wrong with what was sent (a file that cannot be opened, say) stands under the heading: focused,
   // a screen reader reads it, where an alert already in the page as it loads is often not read out.
   var alert = target.id === "etape-titre" && form.querySelector("[data-alert]");
-  if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+  // a heading takes focus with tabindex="-1"; a field keeps its place in the Tab order (a « Corriger » button's
+  // field, given -1, was skipped by Shift+Tab)
+  if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
   target.focus({ preventScroll: true });
   // Chromium moves focus away from anything but the fragment's target once the page has loaded: then.
   if (alert) { window.addEventListener("load", function () { setTimeout(function () { alert.focus({ preventScroll: true }); }, 0); }); }
