@@ -195,6 +195,27 @@ def test_a_step_says_nothing_of_what_is_missing_until_it_is_sent(client):
     assert "Question Q5 sans réponse" in page  # the file's own gap, said on the first visit of its step
 
 
+def test_a_result_of_no_grid_entry_shows_on_the_step_of_its_key(client):
+    """The retest of 2026-12-07: a recognition without its kind was said on « Le projet » and on the last step,
+    never on « Chiffres, reconnaissances et sources », where its field is and « Corriger » leads."""
+    text = (CORPUS / "pole-saveurs-somme.yaml").read_text(encoding="utf-8")
+    assert "\nreconnaissances:\n  - type: selection-etat\n    appel:" in text
+    text = text.replace("\nreconnaissances:\n  - type: selection-etat\n    appel:", "\nreconnaissances:\n  - appel:", 1)
+    opened = client.post(
+        "/editeur",
+        data={"ouvrir": "fichier", "fichier": (io.BytesIO(text.encode()), "p.yaml")},
+        content_type="multipart/form-data",
+    )
+    opened = unescape(opened.get_data(as_text=True))
+    sent = re.search(r'name="envoyees" value="([^"]*)"', opened)[1]
+    step = {"etape": "debut", "etat": _state(opened), "envoyees": sent}
+    facts = unescape(client.post("/editeur", data={**step, "aller": "faits"}).get_data(as_text=True))
+    assert "Dire quelle reconnaissance c'est, une seule fois (le champ « Reconnaissances" in facts
+    assert re.search(r"Chiffres, reconnaissances et sources\s*<span class=\"count\">— 1 point", facts)
+    first = unescape(client.post("/editeur", data={**step, "aller": "debut"}).get_data(as_text=True))
+    assert "Dire quelle reconnaissance c'est" not in first
+
+
 def _edition(page: str) -> str:
     return re.search(r'name="edition" id="edition" value="([^"]*)"', page)[1]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 import secrets
+from collections import Counter
 from dataclasses import replace
 
 from flask import Blueprint, Response, g, render_template
@@ -390,7 +391,7 @@ def _page(
         "editor.html",
         routes=ROUTES,
         grid=grid,
-        steps=_steps(grid, said, lang),
+        steps=_steps(grid, said, paths, lang),
         step=step,
         fresh=fresh,
         entry=grid.entry(step) if step in ENTRY_KEYS and step != FACTS_BLOCK else None,
@@ -464,14 +465,30 @@ def _messages(report, error, paths: dict, step: str, grid, data: dict, lang: str
         return []
     found = []
     for each in report.results:
-        if step in ENTRY_KEYS and each.entry != step or step == "debut" and each.entry != GENERAL:
-            continue
         for line, value_path in each.places:  # a contradiction: beside each field that it involves
             result = replace(each, line=line, path=value_path)
             path = _result_path(result, paths)
+            if _result_step(each, path) != step:
+                continue
             text = item_named(in_form_words(result.message, path, step, grid, lang, result.value), path, data, lang)
             found.append((path, {"severity": result.severity, "text": text, "question": result.question}))
     return found
+
+
+def _result_step(result, path: tuple) -> str:
+    """The step that shows a result: its grid entry's; for a result of no entry, the step of the key its value
+    is under (a recognition without its kind: the facts' step, where « Corriger » leads), else the first."""
+    if result.entry != GENERAL:
+        return result.entry
+    return _step_of(path[0]) if path and isinstance(path[0], str) else "debut"
+
+
+def _first_step(result, paths: dict) -> str:
+    """The step that shows ``result`` at its first place (what the list of steps counts)."""
+    if not result.places:
+        return _result_step(result, ())
+    line, value_path = result.places[0]
+    return _result_step(result, _result_path(replace(result, line=line, path=value_path), paths))
 
 
 def _result_path(result, paths: dict) -> tuple:
@@ -566,10 +583,10 @@ def _step_of(key: str) -> str:
     return next((section for section in STEPS if key in step_keys(section)), "debut")
 
 
-def _steps(grid, report, lang: str) -> list[dict]:
+def _steps(grid, report, paths: dict, lang: str) -> list[dict]:
     done = {e.id: e for e in report.completeness.entries} if report is not None else {}
-    general = sum(1 for r in report.results if r.entry == GENERAL) if report is not None else 0
-    steps = [{"id": "debut", "label": step_label(grid, "debut", lang), "count": None, "problems": general}]
+    shown_at = Counter(_first_step(result, paths) for result in report.results) if report is not None else Counter()
+    steps = [{"id": "debut", "label": step_label(grid, "debut", lang), "count": None, "problems": shown_at["debut"]}]
     for entry in grid.entries:
         counts = done.get(entry.id)
         steps.append(
@@ -577,11 +594,12 @@ def _steps(grid, report, lang: str) -> list[dict]:
                 "id": entry.id,
                 "label": step_label(grid, entry.id, lang),
                 "count": f"{counts.answered}/{counts.total}" if counts else None,
-                "problems": sum(1 for r in report.results if r.entry == entry.id) if report else 0,
+                "problems": shown_at[entry.id],
             }
         )
     if FACTS_BLOCK in STEPS:
-        steps.append({"id": FACTS_BLOCK, "label": step_label(grid, FACTS_BLOCK, lang), "count": None})
+        facts = {"id": FACTS_BLOCK, "label": step_label(grid, FACTS_BLOCK, lang), "count": None}
+        steps.append({**facts, "problems": shown_at[FACTS_BLOCK]})
     steps.append({"id": "fin", "label": step_label(grid, "fin", lang), "count": None})
     return steps
 
