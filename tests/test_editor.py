@@ -152,6 +152,18 @@ def test_a_step_carries_the_description_and_puts_messages_beside_their_controls(
     assert "acteurs:" in _state(page) and "id: cooperative" in _state(page)
 
 
+def _opened_file(client, text: str) -> tuple[str, dict]:
+    """The page of the file ``text`` opened in the editor, and what its first step sends (its state, its steps sent)."""
+    opened = client.post(
+        "/editeur",
+        data={"ouvrir": "fichier", "fichier": (io.BytesIO(text.encode()), "p.yaml")},
+        content_type="multipart/form-data",
+    )
+    opened = unescape(opened.get_data(as_text=True))
+    sent = re.search(r'name="envoyees" value="([^"]*)"', opened)[1]
+    return opened, {"etape": "debut", "etat": _state(opened), "envoyees": sent}
+
+
 def test_a_step_says_nothing_of_what_is_missing_until_it_is_sent(client):
     """The carrier's walk of 2026-12-07: arriving at a step, six red « Question Qn sans réponse » before anything
     was typed. Its results show once it is sent; a file opened shows every step's at once."""
@@ -177,18 +189,8 @@ def test_a_step_says_nothing_of_what_is_missing_until_it_is_sent(client):
     assert "Question Q2 sans réponse" in page and 'aria-invalid="true"' in page
     assert re.search(r'name="envoyees" value="debut objectifs-vision-strategique"', page)
     text = (CORPUS / "pole-saveurs-somme.yaml").read_text(encoding="utf-8").replace("\nq05:", "\n# q05:")
-    opened = client.post(
-        "/editeur",
-        data={"ouvrir": "fichier", "fichier": (io.BytesIO(text.encode()), "p.yaml")},
-        content_type="multipart/form-data",
-    )
-    opened = unescape(opened.get_data(as_text=True))
+    opened, step = _opened_file(client, text)
     assert re.search(r'name="envoyees" value="debut ', opened)
-    step = {
-        "etape": "debut",
-        "etat": _state(opened),
-        "envoyees": re.search(r'name="envoyees" value="([^"]*)"', opened)[1],
-    }
     page = unescape(
         client.post("/editeur", data={**step, "aller": "objectifs-vision-strategique"}).get_data(as_text=True)
     )
@@ -201,14 +203,7 @@ def test_a_result_of_no_grid_entry_shows_on_the_step_of_its_key(client):
     text = (CORPUS / "pole-saveurs-somme.yaml").read_text(encoding="utf-8")
     assert "\nreconnaissances:\n  - type: selection-etat\n    appel:" in text
     text = text.replace("\nreconnaissances:\n  - type: selection-etat\n    appel:", "\nreconnaissances:\n  - appel:", 1)
-    opened = client.post(
-        "/editeur",
-        data={"ouvrir": "fichier", "fichier": (io.BytesIO(text.encode()), "p.yaml")},
-        content_type="multipart/form-data",
-    )
-    opened = unescape(opened.get_data(as_text=True))
-    sent = re.search(r'name="envoyees" value="([^"]*)"', opened)[1]
-    step = {"etape": "debut", "etat": _state(opened), "envoyees": sent}
+    _opened, step = _opened_file(client, text)
     facts = unescape(client.post("/editeur", data={**step, "aller": "faits"}).get_data(as_text=True))
     assert "Dire quelle reconnaissance c'est, une seule fois (le champ « Reconnaissances" in facts
     assert re.search(r"Chiffres, reconnaissances et sources\s*<span class=\"count\">— 1 point", facts)

@@ -18,7 +18,7 @@ from ..errors import InputError, UnknownKeyError
 from ..i18n.suggest import did_you_mean, did_you_mean_halves, nearest
 from ..rdf.namespaces import CAP, VOCAB
 from .fields import Field, Kind, NodeSpec
-from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, SPECS
+from .schema import FREQ_NS, FREQUENCIES, GEO_LEVELS, INSEE_GEO, PLACE_KIND_OF_LEVEL, SPECS
 from .values import (
     SLUG_RE,
     Unreadable,
@@ -44,13 +44,12 @@ _CODE_FORMS = {
     "region": re.compile(r"^\d{2}$"),
     "intercommunalite": re.compile(r"^[\d\s]{9,}$"),  # a SIREN, its spaces dropped by read_code
 }
-# level: its kind of place in cap_ptce.geo, whose name it is (French, English), and whose code to write when
-# several places have that name (French)
+# level: whose name it is (French, English), and whose code to write when several places have that name (French)
 _NAMED = {
-    "commune": ("commune", "d'une commune", "a commune's", "de la bonne commune"),
-    "departement": ("departement", "d'un département", "a département's", "du bon département"),
-    "region": ("region", "d'une région", "a region's", "de la bonne région"),
-    "intercommunalite": ("epci", "d'un EPCI", "an EPCI's", "du bon EPCI"),
+    "commune": ("d'une commune", "a commune's", "de la bonne commune"),
+    "departement": ("d'un département", "a département's", "du bon département"),
+    "region": ("d'une région", "a region's", "de la bonne région"),
+    "intercommunalite": ("d'un EPCI", "an EPCI's", "du bon EPCI"),
 }
 _NAMESAKES = 5  # communes of one name listed in a hint (Saint-Denis: 4; Sainte-Colombe: 13)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -241,7 +240,7 @@ class KindReader:
         """Refuse a place's name where its code goes, naming the code (« Dieppe »: 76217; « Drôme »: 26)."""
         from ..geo import load_geography  # late: the COG is read only for this mistake
 
-        kind, whose_fr, whose_en, right_fr = _NAMED[level]
+        kind, (whose_fr, whose_en, right_fr) = PLACE_KIND_OF_LEVEL[level], _NAMED[level]
         code, not_fr, not_en = ("SIREN",) * 3 if kind == "epci" else ("code", "code INSEE", "INSEE code")
         named = load_geography().places_named(kind, value)
         if not named:

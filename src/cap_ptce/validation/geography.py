@@ -122,7 +122,8 @@ def _served_by_postal_code(geo: Geography, code: str, commune: Commune | None) -
     """The current communes that ``code``, read as a postal code, serves, besides the commune it names."""
     # « 80000 »: no INSEE code, Amiens's postal code. A former code is no commune's today, and may be a postal
     # code: « 75001 », Paris's, was Alfortville's code until 1968. « 26100 » is Combovin's INSEE code and
-    # Romans-sur-Isère's postal code: either may be meant (a warning; Lille's own 59350 gets it too). A commune
+    # Romans-sur-Isère's postal code: either may be meant (an information, not a warning: Lille's own 59350
+    # gets it too). A commune
     # déléguée's code is left to capsh:CommuneIsCurrent, which already asks for another code.
     if commune is not None and commune.kind not in (CommuneKind.CURRENT, CommuneKind.MUNICIPAL_ARRONDISSEMENT):
         return ()
