@@ -339,6 +339,42 @@ def test_a_text_left_as_the_template_wrote_it_answers_no_question_in_the_counts(
     assert (by_question["q01"], by_question["q04"], by_question["q05"], by_question["q14"]) == (2, 2, 2, 2)
 
 
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_an_item_whose_every_text_is_left_over_answers_no_question(tmp_path, engine):
+    """A carrier's finding: a constat holding only « À COMPLÉTER » made q02 answered, 18 questions of 18 (100 %),
+    beside the violation that said the text was no answer. An item of a question's list that holds nothing but
+    left-over texts answers nothing, in the report's completeness and the knowledge base's counts alike; one
+    that says anything else (a real source, a post's functions and full-time equivalent) still answers."""
+    from cap_ptce.validation import validate_file
+
+    full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
+    left_over = copy.deepcopy(full) | {"id": "constat-du-modele", "constats": [{"texte": "À COMPLÉTER"}]}
+    left_over["coordination"] = [
+        {"nom": "TODO", "fonctions": ["animation"], "etp": 1, "valorisation": "creation-poste"}
+    ]
+    sourced = copy.deepcopy(full) | {
+        "id": "constat-source",
+        "constats": [{"texte": "TODO", "sources": ["Diagnostic 2019"]}],
+    }
+    projects = [full, left_over, sourced]
+    folder = write_corpus(tmp_path / "corpus", projects)
+    report = validate_file(folder / "constat-du-modele.yaml", engine=engine)
+    entry = next(e for e in report.completeness.entries if e.id == "objectifs-vision-strategique")
+    assert (entry.missing, report.completeness.answered, report.completeness.total) == (("q02",), 17, 18)
+    placed = sorted((r.question, r.value) for r in report.results if r.shape.endswith("PlaceholderText"))
+    assert placed == [("q02", "À COMPLÉTER"), ("q16", "TODO")]  # each said at its line, no second result for q02
+    assert not [r for r in report.results if r.shape.endswith("Answered-q02")]
+    with loaded(folder) as kb:
+        coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
+        by_question = {
+            row["question"].rsplit("/", 1)[-1]: row["projets_repondants"]
+            for row in run_query(kb, "couverture-par-question")
+        }
+    assert coverage == answered_for_validation(projects)
+    assert (coverage[iri(full)] - coverage[iri(left_over)], coverage[iri(sourced)]) == (1, coverage[iri(full)])
+    assert (by_question["q02"], by_question["q16"]) == (2, 3)  # the post named TODO still answers q16
+
+
 def test_every_query_is_counted_here():
     """A new ready-made query gets its count from the YAML here (validation-des-descriptions
     reports the validator's verdicts: test_validation_rows_keep_every_description checks it;

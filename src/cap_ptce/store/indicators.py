@@ -42,7 +42,7 @@ from ..rdf.namespaces import CAP, GRILLE, SCHEMA
 from ..sparql.execute import QueryRequest
 from ..sparql.formats import choose_format
 from ..sparql.inspect import inspect_query
-from ..validation.placeholders import is_placeholder_sparql
+from ..validation.placeholders import is_left_over_sparql
 from .places import PLACE_IRIS_QUERY, PLACES_GRAPH, places_ntriples
 
 __all__ = [
@@ -148,11 +148,11 @@ def answers_query() -> str:
     (:mod:`cap_ptce.validation.completeness`): by its written answer, or by one
     of the keys the grid names for it (``champs:``) holding a value; a text
     left blank or as the template wrote it (« À COMPLÉTER », « TODO », « x »:
-    :func:`~cap_ptce.validation.placeholders.is_placeholder_text`) answers
-    nothing, unless the same key holds another value. Made from the grid, so
-    that the counts follow it when it changes.
+    :func:`~cap_ptce.validation.placeholders.is_placeholder_text`), or an item
+    holding only such texts, answers nothing, unless the same key holds another
+    value. Made from the grid, so that the counts follow it when it changes.
     """
-    kept = f"!isLiteral(?value) || !{is_placeholder_sparql('?value')}"
+    kept = f"!({is_left_over_sparql('?value')})"
     branches = [
         f"""{{ ?projet cap:hasAnswer ?answer . ?answer cap:answers ?question .
         FILTER (NOT EXISTS {{ ?answer <{SCHEMA}text> [] }} || EXISTS {{ ?answer <{SCHEMA}text> ?value FILTER ({kept}) }}) }}"""

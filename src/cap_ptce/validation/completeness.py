@@ -11,7 +11,8 @@ answer is needed only where no key is filled. An unanswered question is a
 question out does not conform (docs/validation.md explains the choice).
 :func:`completeness` counts the same answers entry by entry for the report,
 except texts left blank or as the template wrote them (``À COMPLÉTER``, ``x``…),
-which ``capsh:PlaceholderText`` reports at their line instead.
+and items holding only such texts, which ``capsh:PlaceholderText`` reports at
+their line instead.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..grid import Entry, Grid, Question, load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project.keypaths import rdf_steps
 from ..rdf.namespaces import CAP, GRID_IRI, GRILLE, SCHEMA, SHAPES, bind_prefixes
-from .placeholders import is_placeholder_text
+from .placeholders import is_left_over
 
 __all__ = [
     "EntryCompleteness",
@@ -248,7 +249,7 @@ def answered_questions(graph: Graph, project: URIRef) -> set[URIRef]:
     written = {
         q
         for answer in graph.objects(project, CAP.hasAnswer)
-        if not _left_over(graph.objects(answer, SCHEMA.text))
+        if not _left_over(graph, graph.objects(answer, SCHEMA.text))
         for q in graph.objects(answer, CAP.answers)
     }
     return written | {
@@ -267,13 +268,14 @@ def _holds_value(graph: Graph, project: URIRef, steps) -> bool:
         nodes = {value for node in nodes for predicate in step for value in graph.objects(node, predicate)}
         if not nodes:
             return False
-    return not _left_over(nodes)
+    return not _left_over(graph, nodes)
 
 
-def _left_over(values) -> bool:
-    """Whether there are values and every one is a text left blank or as the template wrote it."""
+def _left_over(graph: Graph, values) -> bool:
+    """Whether there are values and every one says nothing: a text left blank or as the template wrote it, or
+    an item holding only such texts (:func:`~.placeholders.is_left_over`)."""
     values = list(values)
-    return bool(values) and all(isinstance(v, Literal) and is_placeholder_text(str(v)) for v in values)
+    return bool(values) and all(is_left_over(graph, value) for value in values)
 
 
 def _entry_completeness(entry: Entry, answered: set, lang: str) -> EntryCompleteness:

@@ -14,6 +14,8 @@ for a whole batch by Oxigraph (:mod:`cap_ptce.validation.fastsparql`).
 
 from __future__ import annotations
 
+from itertools import chain
+
 from rdflib.namespace import RDF, RDFS, SH
 
 from .fastcomponents import CHECKS, ShResult
@@ -39,6 +41,7 @@ class DataIndex:
     def __init__(self, triples, base: DataIndex | None = None, backward=frozenset(), listed=frozenset()) -> None:
         self.triples = triples  # the description's own, in the loader's order (the report reads lines from them)
         self.derived: list = []
+        self._by_subject: dict | None = None
         self.out: dict = dict(base.out) if base else {}
         self.into: dict = dict(base.into) if base else {}
         self.by_predicate: dict = dict(base.by_predicate) if base else {}
@@ -60,6 +63,7 @@ class DataIndex:
     def add_derived(self, triples, backward=frozenset(), listed=frozenset()) -> None:
         """Add triples the data graph derives (:func:`.engine.derived_triples`); they go to Oxigraph too."""
         self.derived = list(triples)
+        self._by_subject = None
         for s, p, o in self.derived:
             _add(self.out, (s, p), o)
             if p in backward:
@@ -76,6 +80,14 @@ class DataIndex:
 
     def subjects(self, predicate, obj):
         return iter(self.into.get((predicate, obj), ()))
+
+    def predicate_objects(self, subject):
+        """The (predicate, object) pairs of ``subject``'s triples, the derived ones included."""
+        if self._by_subject is None:  # made on first use: completeness asks it of a few items of a description
+            self._by_subject = {}
+            for s, p, o in chain(self.triples, self.derived):
+                self._by_subject.setdefault(s, []).append((p, o))
+        return iter(self._by_subject.get(subject, ()))
 
     def subject_predicates(self, obj):
         return iter(dict.fromkeys((s, p) for s, p, o in self.triples if o == obj))

@@ -35,6 +35,8 @@ __all__ = [
     "placeholder_pattern",
     "is_placeholder_text",
     "is_placeholder_sparql",
+    "is_left_over",
+    "is_left_over_sparql",
     "text_predicates",
     "placeholder_shapes",
 ]
@@ -71,6 +73,34 @@ def _compiled() -> re.Pattern:
 def is_placeholder_text(text: str) -> bool:
     """Whether ``text`` is blank or left over from the template (the shapes' verdict, in Python)."""
     return _compiled().search(text) is not None
+
+
+# What every item of a list holds whatever it says: its class and its place in the list.
+_ITEM_FORM = (RDF.type, SCHEMA.position)
+
+
+def is_left_over(graph: Graph, value) -> bool:
+    """Whether ``value`` (a key's value) says nothing: a text left blank or as the template wrote it, or an item
+    of a list (a constat, a coordination post) that holds nothing but such texts.
+
+    Either is no answer to the key's question (:mod:`.completeness`, the knowledge base's
+    ``cap:answersQuestion``); ``capsh:PlaceholderText`` reports each text at its line.
+    """
+    if isinstance(value, Literal):
+        return is_placeholder_text(str(value))
+    held = [o for p, o in graph.predicate_objects(value) if p not in _ITEM_FORM]
+    return bool(held) and all(isinstance(o, Literal) and is_placeholder_text(str(o)) for o in held)
+
+
+def is_left_over_sparql(variable: str) -> str:
+    """The SPARQL expression of :func:`is_left_over` on ``variable`` (« ?value »), in the default graph."""
+    form = ", ".join(f"<{p}>" for p in _ITEM_FORM)
+    held = f"{variable} ?leftOverKey ?leftOverValue FILTER (?leftOverKey NOT IN ({form}))"
+    written = f"!(isLiteral(?leftOverValue) && {is_placeholder_sparql('?leftOverValue')})"
+    return (
+        f"IF(isLiteral({variable}), {is_placeholder_sparql(variable)}, "
+        f"EXISTS {{ {held} }} && NOT EXISTS {{ {held} FILTER ({written}) }})"
+    )
 
 
 @cache
