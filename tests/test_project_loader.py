@@ -240,6 +240,24 @@ def test_an_unknown_concept_names_the_nearest_concept():
     assert error.line == 28 and error.hint.endswith("did you mean 'etude'?")
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("laureat", "selection-etat"),  # a carrier's word: « Lauréat d'un appel… » is how the list defines it
+        ("Lauréate", "selection-etat"),
+        ("labellisé", "label"),
+        ("selection", "selection-etat"),
+        ("pri", "prix"),  # no word of the list's: the nearest id, as before
+    ],
+)
+def test_an_unknown_concept_names_the_concept_whose_words_it_uses(written, meant):
+    """A carrier wrote « type: laureat » for a selection in the State's call and was offered « autre »,
+    the id nearest in letters: the concept whose label or definition holds the word comes first."""
+    text = MINIMAL + f"reconnaissances:\n  - type: {written}\n    appel: ami-ptce-2021\n    annee: 2021\n"
+    error = refusal(text, UnknownKeyError)
+    assert f"did you mean '{meant}'?" in error.hint
+
+
 def test_an_unknown_question_is_refused():
     error = refusal(replaced('  q02: ""', '  q19: ""'), UnknownKeyError)
     assert error.line == 40 and error.hint.endswith("did you mean 'q18'?")

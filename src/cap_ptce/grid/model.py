@@ -6,6 +6,8 @@ defines them and imports nothing of the grid's readers.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -132,6 +134,26 @@ class ConceptScheme:
     def concept(self, concept_id: str) -> Concept:
         return _find(self.concepts, concept_id, f"concept of {self.id}")
 
+    def suggestion(self, written: str) -> str | None:
+        """The id of the concept ``written`` most likely means, or None: the one concept whose label or
+        definition, in either language, holds a word of ``written`` (« laureat »: « Lauréat d'un appel… » defines
+        ``selection-etat``), else the id nearest in letters (« etudes »: ``etude``)."""
+        from ..i18n.suggest import nearest
+
+        meant = {concept_id for word in _words(written) if len(word) > 3 for concept_id in self._by_word.get(word, ())}
+        return meant.pop() if len(meant) == 1 else nearest(written, [concept.id for concept in self.concepts])
+
+    @cached_property
+    def _by_word(self) -> dict[str, tuple[str, ...]]:
+        """Each word of the concepts' labels and definitions (without accents or case), and the concepts using it."""
+        found: dict[str, dict[str, None]] = {}
+        for concept in self.concepts:
+            for text in (concept.label, concept.definition):
+                for lang in LANGUAGES if text else ():
+                    for word in _words(text.get(lang)):
+                        found.setdefault(word, {})[concept.id] = None
+        return {word: tuple(ids) for word, ids in found.items()}
+
 
 @dataclass(frozen=True)
 class PublicScheme:
@@ -192,3 +214,9 @@ def _find(items, item_id: str, what: str):
         if item.id == item_id:
             return item
     raise NotFoundError(f"no {what} {item_id!r}", hint=f"known: {', '.join(i.id for i in items)}")
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` in lower case and without accents (« Lauréat » → « laureat »)."""
+    bare = unicodedata.normalize("NFKD", text.casefold())
+    return re.findall(r"[a-z0-9]+", "".join(char for char in bare if not unicodedata.combining(char)))

@@ -197,7 +197,9 @@ class KindReader:
     def concept(self, value: Any, path: tuple, scheme: str, spec_field: Field | None = None) -> str:
         concepts = grid_ids()[0][scheme]
         if not isinstance(value, str) or value not in concepts:
-            suggestion = nearest(str(value), concepts)
+            from ..grid import load_grid
+
+            suggestion = load_grid().scheme(scheme).suggestion(str(value))
             fr, en = _choices(suggestion, concepts)
             if "autre" in concepts and scheme in grid_ids()[3] and spec_field is not None:
                 key = spec_field.key
