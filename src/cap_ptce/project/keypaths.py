@@ -21,7 +21,7 @@ from .context import predicate
 from .fields import Kind
 from .schema import PROJECT, SPECS
 
-__all__ = ["rdf_steps"]
+__all__ = ["rdf_steps", "holds_items"]
 
 Steps = tuple[tuple[URIRef, ...], ...]
 
@@ -44,6 +44,18 @@ def rdf_steps(key_path: str) -> Steps:
             steps.append(step)
         spec = inner
     return tuple(steps)
+
+
+@cache
+def holds_items(key_path: str) -> bool:
+    """Whether the values of ``key_path`` are items (blocks: ``constats``, ``coordination``), not texts, codes or
+    kinds; UnknownKeyError if no such key."""
+    rdf_steps(key_path)  # the key's checks
+    spec = PROJECT
+    for key in key_path.split("."):
+        spec_field = spec.field(key)
+        spec = SPECS.get(spec_field.arg) if spec_field.kind in _INTO else None
+    return spec is not None
 
 
 _INTO = frozenset({Kind.NEST, Kind.OBJECT, Kind.OBJECTS})

@@ -37,7 +37,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..grid import load_grid
-from ..project.keypaths import rdf_steps
+from ..project.keypaths import holds_items, rdf_steps
 from ..rdf.namespaces import CAP, GRILLE, SCHEMA
 from ..sparql.execute import QueryRequest
 from ..sparql.formats import choose_format
@@ -152,14 +152,15 @@ def answers_query() -> str:
     holding only such texts, answers nothing, unless the same key holds another
     value. Made from the grid, so that the counts follow it when it changes.
     """
-    kept = f"!({is_left_over_sparql('?value')})"
+    text = f"!({is_left_over_sparql('?value', items=False)})"
     branches = [
         f"""{{ ?projet cap:hasAnswer ?answer . ?answer cap:answers ?question .
-        FILTER (NOT EXISTS {{ ?answer <{SCHEMA}text> [] }} || EXISTS {{ ?answer <{SCHEMA}text> ?value FILTER ({kept}) }}) }}"""
+        FILTER (NOT EXISTS {{ ?answer <{SCHEMA}text> [] }} || EXISTS {{ ?answer <{SCHEMA}text> ?value FILTER ({text}) }}) }}"""
     ]
     for question in load_grid().questions:
-        for steps in dict.fromkeys(rdf_steps(key) for key in question.fields):
+        for steps, items in dict.fromkeys((rdf_steps(key), holds_items(key)) for key in question.fields):
             path = "/".join("(" + "|".join(f"<{p}>" for p in step) + ")" for step in steps)
+            kept = f"!({is_left_over_sparql('?value', items)})"
             question_iri = GRILLE[f"question/{question.id}"]
             branches.append(f"{{ ?projet {path} ?value FILTER ({kept}) BIND(<{question_iri}> AS ?question) }}")
     union = "\n      UNION\n      ".join(branches)

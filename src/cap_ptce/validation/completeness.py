@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from ..grid import Entry, Grid, Question, load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from ..project.keypaths import rdf_steps
+from ..project.keypaths import holds_items, rdf_steps
 from ..rdf.namespaces import CAP, GRID_IRI, GRILLE, SCHEMA, SHAPES, bind_prefixes
 from .placeholders import is_left_over
 
@@ -259,23 +259,23 @@ def answered_questions(graph: Graph, project: URIRef) -> set[URIRef]:
 
 def answering_keys(graph: Graph, project: URIRef, question: Question) -> tuple[str, ...]:
     """The keys the grid names for ``question`` that hold a value in the description."""
-    return tuple(key for key in question.fields if _holds_value(graph, project, rdf_steps(key)))
+    return tuple(key for key in question.fields if _holds_value(graph, project, rdf_steps(key), holds_items(key)))
 
 
-def _holds_value(graph: Graph, project: URIRef, steps) -> bool:
+def _holds_value(graph: Graph, project: URIRef, steps, items: bool) -> bool:
     nodes = {project}
     for step in steps:
         nodes = {value for node in nodes for predicate in step for value in graph.objects(node, predicate)}
         if not nodes:
             return False
-    return not _left_over(graph, nodes)
+    return not _left_over(graph, nodes, items)
 
 
-def _left_over(graph: Graph, values) -> bool:
+def _left_over(graph: Graph, values, items: bool = False) -> bool:
     """Whether there are values and every one says nothing: a text left blank or as the template wrote it, or
     an item holding only such texts (:func:`~.placeholders.is_left_over`)."""
     values = list(values)
-    return bool(values) and all(is_left_over(graph, value) for value in values)
+    return bool(values) and all(is_left_over(graph, value, items) for value in values)
 
 
 def _entry_completeness(entry: Entry, answered: set, lang: str) -> EntryCompleteness:
