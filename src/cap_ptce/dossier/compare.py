@@ -125,6 +125,16 @@ class Standing:
     fictional_left_out: int = 0  # fictional examples left out of the others (real_only)
     minimum: int = MINIMUM_OTHERS
 
+    def why_unranked(self) -> tuple[str, dict]:
+        """The message that says why the pole is ranked among no other, and its values: no other pole at all,
+        fictional examples only, or too few real applications (for the dossier's Markdown and HTML alike)."""
+        if not (self.others or self.fictional_left_out):
+            return "standing.alone", {}
+        if not self.others:  # « compte 0 autre(s) candidature(s) » was said to the State's reader of the default data
+            return "standing.only_fictional", {"fictional": self.fictional_left_out}
+        key = "standing.too_few_fictional" if self.fictional_left_out else "standing.too_few"
+        return key, {"count": self.others, "minimum": self.minimum, "fictional": self.fictional_left_out}
+
     def with_links(self, href) -> Standing:
         """The same standing, each nearest project linked by ``href(iri)`` (a page, or None)."""
         return replace(self, nearest=tuple(replace(n, href=href(n.iri)) for n in self.nearest))

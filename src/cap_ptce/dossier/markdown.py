@@ -141,7 +141,8 @@ def _standing(standing, lang: str) -> list[str]:
     """The pole among the others: the same words as the HTML, each fictional pole said to be one."""
     lines = ["", f"### {t('standing.title', lang)}", ""]
     if not standing.measures:
-        return lines + [_unranked(standing, lang)]
+        key, values = standing.why_unranked()
+        return lines + [t(key, lang, **values)]
     intro = t("standing.intro", lang, count=standing.others)
     if standing.fictional_others:
         intro += " " + t("standing.fictional_others", lang, count=standing.fictional_others)
@@ -159,14 +160,6 @@ def _standing(standing, lang: str) -> list[str]:
         lines += ["", f"**{t('standing.nearest_title', lang)}**", ""]
         lines += [f"{n}. {_near(p, lang)}" for n, p in enumerate(standing.nearest, 1)]
     return lines
-
-
-def _unranked(standing, lang: str) -> str:
-    """Why the pole is ranked among no other: none at all, or too few real ones."""
-    if not (standing.others or standing.fictional_left_out):
-        return t("standing.alone", lang)
-    key = "standing.too_few_fictional" if standing.fictional_left_out else "standing.too_few"
-    return t(key, lang, count=standing.others, minimum=standing.minimum, fictional=standing.fictional_left_out)
 
 
 def _near(pole, lang: str) -> str:
