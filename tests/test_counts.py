@@ -340,6 +340,29 @@ def test_a_text_left_as_the_template_wrote_it_answers_no_question_in_the_counts(
 
 
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_the_same_left_over_text_under_two_questions_is_reported_under_each(tmp_path, engine):
+    """A researcher's finding: « À COMPLÉTER » for q01's ``experience_cooperation`` and as q14's only expected
+    effect made one result under q01, « lignes 11, 68 », and q14's entry listed no reason for its missing answer:
+    one result per question, each at its own line."""
+    from cap_ptce.validation import validate_file
+
+    full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
+    left_over = copy.deepcopy(full)
+    left_over["structure_porteuse"] |= {"experience_cooperation": "À COMPLÉTER", "cooperations_engagees": []}
+    left_over["effets_attendus"] = ["À COMPLÉTER"]
+    path = write_corpus(tmp_path, [left_over]) / f"{left_over['id']}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    keys = [
+        n
+        for n, line in enumerate(lines, 1)
+        if line.lstrip().startswith(("experience_cooperation:", "effets_attendus:"))
+    ]
+    report = validate_file(path, engine=engine)
+    placed = sorted((r.question, r.lines) for r in report.results if r.shape.endswith("PlaceholderText"))
+    assert len(keys) == 2 and placed == [("q01", keys[:1]), ("q14", keys[1:])]
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
 def test_an_item_whose_every_text_is_left_over_answers_no_question(tmp_path, engine):
     """A carrier's finding: a constat holding only « À COMPLÉTER » made q02 answered, 18 questions of 18 (100 %),
     beside the violation that said the text was no answer. An item of a question's list that holds nothing but
@@ -355,15 +378,18 @@ def test_an_item_whose_every_text_is_left_over_answers_no_question(tmp_path, eng
     sourced = copy.deepcopy(full) | {
         "id": "constat-source",
         "constats": [{"texte": "TODO", "sources": ["Diagnostic 2019"]}],
+        "financements": [{"financeur": "TODO", "montant": 5000}],
     }
+    left_over["financements"] = [{"financeur": "À COMPLÉTER"}]  # the researcher's: a funder's name, on its own node
     projects = [full, left_over, sourced]
     folder = write_corpus(tmp_path / "corpus", projects)
     report = validate_file(folder / "constat-du-modele.yaml", engine=engine)
     entry = next(e for e in report.completeness.entries if e.id == "objectifs-vision-strategique")
-    assert (entry.missing, report.completeness.answered, report.completeness.total) == (("q02",), 17, 18)
+    funding = next(e for e in report.completeness.entries if e.id == "financement-previsionnel")
+    assert (entry.missing, funding.missing, report.completeness.answered) == (("q02",), ("q18",), 16)
     placed = sorted((r.question, r.value) for r in report.results if r.shape.endswith("PlaceholderText"))
-    assert placed == [("q02", "À COMPLÉTER"), ("q16", "TODO")]  # each said at its line, no second result for q02
-    assert not [r for r in report.results if r.shape.endswith("Answered-q02")]
+    assert placed == [("q02", "À COMPLÉTER"), ("q16", "TODO"), ("q18", "À COMPLÉTER")]  # each at its line, once
+    assert not [r for r in report.results if r.shape.endswith(("Answered-q02", "Answered-q18"))]
     with loaded(folder) as kb:
         coverage = {row["projet"]: row["reponses"] for row in run_query(kb, "couverture-par-projet")}
         by_question = {
@@ -371,8 +397,8 @@ def test_an_item_whose_every_text_is_left_over_answers_no_question(tmp_path, eng
             for row in run_query(kb, "couverture-par-question")
         }
     assert coverage == answered_for_validation(projects)
-    assert (coverage[iri(full)] - coverage[iri(left_over)], coverage[iri(sourced)]) == (1, coverage[iri(full)])
-    assert (by_question["q02"], by_question["q16"]) == (2, 3)  # the post named TODO still answers q16
+    assert (coverage[iri(full)] - coverage[iri(left_over)], coverage[iri(sourced)]) == (2, coverage[iri(full)])
+    assert (by_question["q02"], by_question["q16"], by_question["q18"]) == (2, 3, 2)  # a post named TODO answers
 
 
 def test_every_query_is_counted_here():

@@ -82,30 +82,50 @@ _ITEM_FORM = (RDF.type, SCHEMA.position)
 def is_left_over(graph: Graph, value, items: bool = True) -> bool:
     """Whether ``value`` (a key's value) says nothing: a text left blank or as the template wrote it, or, where
     the key holds ``items`` (:func:`~cap_ptce.project.keypaths.holds_items`), an item of a list (a constat, a
-    coordination post) that holds nothing but such texts.
+    coordination post) that holds nothing but such texts, or a node of its own that does (a funding whose
+    funder's name is all it says: its node is ``…/financement/1/financeur``).
 
     Either is no answer to the key's question (:mod:`.completeness`, the knowledge base's
     ``cap:answersQuestion``); ``capsh:PlaceholderText`` reports each text at its line.
     """
     if isinstance(value, Literal):
         return is_placeholder_text(str(value))
-    if not items:
-        return False
-    held = [o for p, o in graph.predicate_objects(value) if p not in _ITEM_FORM]
-    return bool(held) and all(isinstance(o, Literal) and is_placeholder_text(str(o)) for o in held)
+    return items and _holds_nothing(graph, value, _OWN_DEPTH)
+
+
+_OWN_DEPTH = 1  # how deep an item's own nodes are looked into (the SPARQL below says the same)
+
+
+def _holds_nothing(graph: Graph, node, depth: int) -> bool:
+    held = [o for p, o in graph.predicate_objects(node) if p not in _ITEM_FORM]
+    return bool(held) and all(_says_nothing(graph, node, value, depth) for value in held)
+
+
+def _says_nothing(graph: Graph, node, value, depth: int) -> bool:
+    if isinstance(value, Literal):
+        return is_placeholder_text(str(value))
+    own = isinstance(value, URIRef) and value.startswith(f"{node}/")  # a node of the item's, not one it names
+    return depth > 0 and own and _holds_nothing(graph, value, depth - 1)
 
 
 def is_left_over_sparql(variable: str, items: bool = True) -> str:
     """The SPARQL expression of :func:`is_left_over` on ``variable`` (« ?value »), in the default graph."""
     if not items:  # the items' test costs: 1.7 s of CPU over 1,000 descriptions' every value
         return f"(isLiteral({variable}) && {is_placeholder_sparql(variable)})"
-    form = ", ".join(f"<{p}>" for p in _ITEM_FORM)
-    held = f"{variable} ?leftOverKey ?leftOverValue FILTER (?leftOverKey NOT IN ({form}))"
-    written = f"!(isLiteral(?leftOverValue) && {is_placeholder_sparql('?leftOverValue')})"
     return (
-        f"IF(isLiteral({variable}), {is_placeholder_sparql(variable)}, "
-        f"EXISTS {{ {held} }} && NOT EXISTS {{ {held} FILTER ({written}) }})"
+        f"IF(isLiteral({variable}), {is_placeholder_sparql(variable)}, {_holds_nothing_sparql(variable, _OWN_DEPTH)})"
     )
+
+
+def _holds_nothing_sparql(node: str, depth: int) -> str:
+    form = ", ".join(f"<{p}>" for p in _ITEM_FORM)
+    key, value = f"?leftOverKey{depth}", f"?leftOverValue{depth}"
+    held = f"{node} {key} {value} FILTER ({key} NOT IN ({form}))"
+    says_nothing = f"(isLiteral({value}) && {is_placeholder_sparql(value)})"
+    if depth > 0:
+        own = f'isIRI({value}) && STRSTARTS(STR({value}), CONCAT(STR({node}), "/"))'
+        says_nothing = f"({says_nothing} || ({own} && {_holds_nothing_sparql(value, depth - 1)}))"
+    return f"(EXISTS {{ {held} }} && NOT EXISTS {{ {held} FILTER (!{says_nothing}) }})"
 
 
 @cache

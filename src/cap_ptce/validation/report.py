@@ -200,10 +200,13 @@ def report_from_shacl(
 def _one_per_mistake(results: list[Result]) -> tuple[Result, ...]:
     """One result per mistake: a shape that points at each value of a contradiction (« ess: false » and the
     type that says otherwise) gives one SHACL result per path, with one message; they are one result here, at
-    the first of its lines, ``also`` at the others, so that one mistake counts once."""
+    the first of its lines, ``also`` at the others, so that one mistake counts once. Results under two
+    questions are two mistakes: « À COMPLÉTER » left for a key of q01 and for one of q14 was one result under
+    q01, and q14 stood without its reason."""
     groups: dict[tuple, list[Result]] = {}
     for result in results:
-        groups.setdefault((result.severity, result.shape, result.focus, result.message), []).append(result)
+        key = (result.severity, result.shape, result.focus, result.message, result.question)
+        groups.setdefault(key, []).append(result)
     merged = []
     for group in groups.values():
         first = next((result for result in group if result.line is not None), group[0])
@@ -279,10 +282,16 @@ def _links(shape, focus, path, data: Graph) -> tuple[str, str | None]:
         found = by_key.get((node_class, path)) or by_class.get(node_class)
         if found:
             return found
-    for _subject, link in data.subject_predicates(focus):  # an item of a question's list (a constat's text: q02)
-        question = _questions_by_key().get(link)
-        if question is not None:
-            return load_grid().question(question).entry_id, question
+    nodes = [focus]
+    for _depth in range(2):  # an item of a question's list (a constat's text: q02), or a node of its (a funder: q18)
+        parents = []
+        for node in nodes:
+            for parent, link in data.subject_predicates(node):
+                question = _questions_by_key().get(link)
+                if question is not None:
+                    return load_grid().question(question).entry_id, question
+                parents.append(parent)
+        nodes = parents
     return links
 
 
