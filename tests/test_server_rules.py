@@ -629,6 +629,17 @@ def test_a_preflight_from_another_origin_is_allowed_on_iris_and_documents(server
     assert _get(server + path, COMUNICA).status_code in (200, 303)  # the GET that follows
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("path", ["grille/question/q01", f"projet/{PROJECT}/territoire", "grille/question/q01.ttl"])
+def test_a_method_that_does_not_read_is_refused_as_by_the_app(server, app_client, path, method):
+    """A publisher's finding: nginx answered a POST on an IRI with the 303 of a GET (the app: 405)."""
+    response = requests.request(method, server + path, allow_redirects=False, timeout=30)
+    app = app_client.open("/" + path, method=method)
+    assert response.status_code == app.status_code == 405, response.headers
+    assert {"GET", "HEAD"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+    assert "Location" not in response.headers
+
+
 @pytest.mark.parametrize("path", ["grille/question/q01", "grille/question/q01.ttl", "nulle-part"])
 def test_scripts_may_read_the_link_header(server, app_client, path):
     response = _get(server + path, "text/turtle")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from ..i18n import LANGUAGES, other_language
 from ..rdf.accept import KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
-from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS, STATIC_METHODS, cors_headers
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY, READ_METHODS, SECURITY_HEADERS, STATIC_METHODS, cors_headers
 from .static_rules import (
     CHAIN,
     CLASSES,
@@ -84,6 +84,7 @@ def _headers() -> list[str]:
         *(f"  Header always set {name} {_quote(value)}" for name, value in cors_headers(ANY_ORIGIN).items()),
         *(f"  Header always set {name} {_quote(value)}" for name, value in SECURITY_HEADERS.items()),
         *(f"  Header always set {name} {_quote(value)} env=CAP_PREFLIGHT" for name, value in _preflight().items()),
+        f"  Header always set Allow {_quote(STATIC_METHODS)} env=CAP_REFUSED",
         f"  Header always set Vary {_quote(NEGOTIATED_VARY)} env=CAP_SEE_OTHER",
         "  # A download is an attachment, under its own name, as the app sends it (on a success only: not on a 404).",
         '  Header set Content-Disposition "attachment; filename=\\"%{CAP_DOWNLOAD}e\\"" env=CAP_DOWNLOAD',
@@ -127,6 +128,9 @@ def _paths(base_path: str, base_iri: str, aliases: Mapping[str, str]) -> list[st
         "# A browser's CORS preflight (a long Accept makes one): allowed, as the app allows it.",
         "RewriteCond %{REQUEST_METHOD} =OPTIONS",
         "RewriteRule ^ - [R=204,L,E=CAP_PREFLIGHT:1]",
+        "# Only GET and HEAD read the site, as in the app: any other method is refused (not sent on a 303).",
+        f"RewriteCond %{{REQUEST_METHOD}} !^({'|'.join(READ_METHODS)})$",
+        "RewriteRule ^ - [R=405,L,E=CAP_REFUSED:1]",
         "RewriteRule ^\\.well-known/void$ dataset.ttl [R=303,L]",
         "# The icon that browsers ask of every site, as the app answers it.",
         "RewriteRule ^favicon\\.ico$ static/favicon.svg [R=301,L]",

@@ -27,6 +27,7 @@ __all__ = [
     "cors_headers",
     "APP_METHODS",
     "STATIC_METHODS",
+    "READ_METHODS",
 ]
 
 # A negotiated answer depends on what the client accepts and in which language.
@@ -68,6 +69,7 @@ SECURITY_HEADERS = {
 # The methods a cross-origin script may use: the app's endpoint takes queries by POST; a static site only reads.
 APP_METHODS = "GET, POST, OPTIONS"
 STATIC_METHODS = "GET, HEAD, OPTIONS"
+READ_METHODS = ("GET", "HEAD")  # what reads a static copy (OPTIONS aside, a preflight); other methods get 405
 # A browser sends a preflight when a request's Accept is longer than 128 bytes (Comunica's default is).
 _PREFLIGHT = {
     "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",

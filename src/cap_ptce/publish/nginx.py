@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ..i18n import LANGUAGES, other_language
 from ..rdf.accept import GREATER, KEY_RULES, NOT_ACCEPTABLE, element_pattern, language_ranges, media_type_ranges
-from .headers import ANY_ORIGIN, NEGOTIATED_VARY, SECURITY_HEADERS, STATIC_METHODS, cors_headers
+from .headers import ANY_ORIGIN, NEGOTIATED_VARY, READ_METHODS, SECURITY_HEADERS, STATIC_METHODS, cors_headers
 from .static_rules import (
     CHAIN,
     CLASSES,
@@ -248,6 +248,11 @@ def _server(base_path: str, aliases: Mapping[str, str]) -> str:
         "    if ($request_method = OPTIONS) {",
         *_add_headers(cors_headers(ANY_ORIGIN, preflight=True, methods=STATIC_METHODS), indent=8),
         "        return 204;",
+        "    }",
+        "    # Only GET and HEAD read the site, as in the app: any other method is refused (not sent on a 303).",
+        f"    if ($request_method !~ ^({'|'.join(READ_METHODS)})$) {{",
+        *_add_headers({**cors_headers(ANY_ORIGIN), "Allow": STATIC_METHODS}, indent=8),
+        "        return 405;",
         "    }",
         "    # The kind of resource a path names, by the documents beside it: none until found, and none for the",
         "    # redirects below (the Vary and Link maps read it: unset, nginx warns on each request, the icon's too).",
