@@ -50,6 +50,7 @@ class Page(HTMLParser):
     def __init__(self, html: str) -> None:
         super().__init__()
         self.links: list[str] = []
+        self.actions: list[str] = []  # where the page's forms go
         self.ids: set[str] = set()
         self.lang: str | None = None
         self.texts: list[tuple[str, str | None]] = []
@@ -60,6 +61,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
         self.links += [found[name] for name in ("href", "src") if found.get(name) is not None]
+        if tag == "form" and found.get("action"):
+            self.actions.append(found["action"])
         if found.get("id"):
             self.ids.add(found["id"])
         if tag == "html":

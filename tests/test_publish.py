@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -72,6 +73,27 @@ def test_every_internal_link_and_anchor_resolves(site, pages):
                 broken.append(f"{path.relative_to(site)} -> {link} (no anchor)")
     assert len(pages) > 250
     assert not broken, broken[:10]
+
+
+def test_every_page_is_reached_from_the_home_page(site, pages):
+    """A publisher's finding: dataset.fr.html and dataset.en.html were written and in the sitemap, and no link
+    from the home page led to them (they linked each other; the IRI /dataset 303s there)."""
+    reached, todo = set(), [site / "index.fr.html"]
+    while todo:
+        path = todo.pop()
+        if path in reached or path not in pages:
+            continue
+        reached.add(path)
+        for link in [*pages[path].links, *pages[path].actions]:  # the search page: by the header's form
+            parts = urlsplit(link)
+            if not parts.scheme and not link.startswith("//") and parts.path:
+                target = Path(os.path.normpath(path.parent / unquote(parts.path)))
+                todo.append(target / "index.html" if target.is_dir() else target)
+    orphans = sorted(str(path.relative_to(site)) for path in pages if path not in reached)
+    assert len(reached) > 250
+    assert orphans == ["404.html", "index.html"], (
+        orphans
+    )  # the error page, the home page's copy for a host without rules
 
 
 def test_every_fragment_iri_lands_on_an_anchor_of_its_page(site, pages):

@@ -38,6 +38,17 @@ def _downloads(part_id: str, *, csv: bool = False, quads: bool = False) -> list[
     ]
 
 
+def _derived_graphs(lang: str) -> list[dict]:
+    """The page of each graph the knowledge base derives (…/graphe/indicateurs…), which the quads dumps name."""
+    from ..store import DERIVED_GRAPHS
+
+    graphs = []
+    for iri in DERIVED_GRAPHS:
+        name = iri.rsplit("/", 1)[1]
+        graphs.append({"path": f"/graphe/{name}", "label": t(f"kb.graph.{name}.label", lang)})
+    return graphs
+
+
 def catalog(resource: Resource, lang: str):
     site = get_site()
     p = presenter(lang)
@@ -72,6 +83,7 @@ def catalog(resource: Resource, lang: str):
     return "catalog.html", {
         "grid": site.grid,
         "datasets": datasets,
+        "graphs": _derived_graphs(lang),
         "sparql": site.publication.sparql_endpoint,
         "contact_url": contact_url,
         "contact_label": contact.removeprefix("mailto:"),
