@@ -283,7 +283,7 @@ def _links(shape, focus, path, data: Graph) -> tuple[str, str | None]:
         if found:
             return found
     nodes = [focus]
-    for _depth in range(2):  # an item of a question's list (a constat's text: q02), or a node of its (a funder: q18)
+    for _depth in range(2):  # an item of a question's list (a constat's text: q02), or a node of the item's (a funder)
         parents = []
         for node in nodes:
             for parent, link in data.subject_predicates(node):
