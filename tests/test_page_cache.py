@@ -183,6 +183,29 @@ def test_the_warm_up_stops_at_the_first_page_that_finds_the_store_damaged_and_sa
     assert "no longer drawn ahead" in damage[1].getMessage()
 
 
+def test_a_server_stopped_while_the_warm_up_lists_its_pages_ends_it_without_a_traceback(app, monkeypatch, caplog):
+    """Found on a slower machine: stopped by systemd seconds after its start, the server's log held a traceback
+    of the warm-up thread, « ServerStoppingError: the knowledge base is closed », raised as it listed the pages."""
+    import threading
+
+    from cap_ptce.errors import ServerStoppingError
+    from cap_ptce.web import export
+
+    def stopping(_app):
+        raise ServerStoppingError("the knowledge base is closed")
+
+    caplog.set_level("INFO")
+    uncaught = []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+    monkeypatch.setattr(export, "site_documents", stopping)
+    export.warm_in_background(app).join(300)
+    assert not uncaught
+    assert [r.getMessage() for r in caplog.records if "drawn ahead" in r.getMessage()] == [
+        "pages not drawn ahead: the server is stopping"
+    ]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
 def test_a_ready_made_querys_text_posted_to_the_endpoint_is_run_once_per_store_version_and_format(app, monkeypatch):
     from cap_ptce.queries import get_query
 

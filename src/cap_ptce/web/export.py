@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import g, render_template
 
-from ..errors import StoreDamagedError
+from ..errors import ServerStoppingError, StoreDamagedError
 from ..publish.static import PublishReport, check_base, check_folder, locked, write_site
 from . import create_app
 from .dashboard import static_aliases
@@ -121,6 +121,9 @@ def warm_in_background(app) -> threading.Thread:
             documents = site_documents(app)
         except StoreDamagedError as exc:  # the list of pages reads the store too
             log.error("pages not drawn ahead: %s", exc)
+            return
+        except ServerStoppingError:  # stopped while the pages were listed (a slow machine: seconds after start)
+            log.info("pages not drawn ahead: the server is stopping")
             return
         pages = [path for path in documents if path.endswith(".html") and not path.startswith(_DRAWN_ON_VISIT)]
         drawn = _draw_while_kept(app, pages)
