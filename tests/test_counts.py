@@ -343,23 +343,27 @@ def test_a_text_left_as_the_template_wrote_it_answers_no_question_in_the_counts(
 def test_the_same_left_over_text_under_two_questions_is_reported_under_each(tmp_path, engine):
     """A researcher's finding: « À COMPLÉTER » for q01's ``experience_cooperation`` and as q14's only expected
     effect made one result under q01, « lignes 11, 68 », and q14's entry listed no reason for its missing answer:
-    one result per question, each at its own line."""
+    one result per question, each at its own line; and, the retest found, per entry (the name and the common
+    strategy, of no question, were one result « lignes 4, 5 » under the description as a whole)."""
     from cap_ptce.validation import validate_file
 
     full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
     left_over = copy.deepcopy(full)
     left_over["structure_porteuse"] |= {"experience_cooperation": "À COMPLÉTER", "cooperations_engagees": []}
     left_over["effets_attendus"] = ["À COMPLÉTER"]
+    left_over |= {"nom": "À COMPLÉTER", "strategie_commune": "À COMPLÉTER"}  # the retest's: two entries, no question
     path = write_corpus(tmp_path, [left_over]) / f"{left_over['id']}.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
-    keys = [
-        n
-        for n, line in enumerate(lines, 1)
-        if line.lstrip().startswith(("experience_cooperation:", "effets_attendus:"))
-    ]
+    keys = ("nom:", "strategie_commune:", "  experience_cooperation:", "effets_attendus:")
+    at = {key.strip(): [n for n, line in enumerate(lines, 1) if line.startswith(key)] for key in keys}
     report = validate_file(path, engine=engine)
-    placed = sorted((r.question, r.lines) for r in report.results if r.shape.endswith("PlaceholderText"))
-    assert len(keys) == 2 and placed == [("q01", keys[:1]), ("q14", keys[1:])]
+    placed = sorted((r.entry, r.question or "", r.lines) for r in report.results if r.shape.endswith("PlaceholderText"))
+    assert placed == [
+        ("general", "", at["nom:"]),
+        ("objectifs-vision-strategique", "", at["strategie_commune:"]),
+        ("politiques-publiques", "q14", at["effets_attendus:"]),
+        ("structure-porteuse", "q01", at["experience_cooperation:"]),
+    ]
 
 
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])

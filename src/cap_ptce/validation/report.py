@@ -201,11 +201,11 @@ def _one_per_mistake(results: list[Result]) -> tuple[Result, ...]:
     """One result per mistake: a shape that points at each value of a contradiction (« ess: false » and the
     type that says otherwise) gives one SHACL result per path, with one message; they are one result here, at
     the first of its lines, ``also`` at the others, so that one mistake counts once. Results under two
-    questions are two mistakes: « À COMPLÉTER » left for a key of q01 and for one of q14 was one result under
-    q01, and q14 stood without its reason."""
+    questions, or two entries, are two mistakes: « À COMPLÉTER » left for a key of q01 and for one of q14 was one
+    result under q01, and q14 stood without its reason."""
     groups: dict[tuple, list[Result]] = {}
     for result in results:
-        key = (result.severity, result.shape, result.focus, result.message, result.question)
+        key = (result.severity, result.shape, result.focus, result.message, result.entry, result.question)
         groups.setdefault(key, []).append(result)
     merged = []
     for group in groups.values():
