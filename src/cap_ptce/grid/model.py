@@ -15,6 +15,7 @@ from functools import cached_property
 
 from ..errors import NotFoundError, ParameterError
 from ..i18n import LANGUAGES
+from ..i18n.suggest import nearest
 
 __all__ = [
     "FRAMING_KEYS",
@@ -138,8 +139,6 @@ class ConceptScheme:
         """The id of the concept ``written`` most likely means, or None: the one concept whose label or
         definition, in either language, holds a word of ``written`` (« laureat »: « Lauréat d'un appel… » defines
         ``selection-etat``), else the id nearest in letters (« etudes »: ``etude``)."""
-        from ..i18n.suggest import nearest
-
         meant = {concept_id for word in _words(written) if len(word) > 3 for concept_id in self._by_word.get(word, ())}
         return meant.pop() if len(meant) == 1 else nearest(written, [concept.id for concept in self.concepts])
 
