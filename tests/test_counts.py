@@ -529,3 +529,50 @@ def test_a_left_over_text_of_a_questions_key_is_reported_under_that_question(tmp
         ("q14", "politiques-publiques", "À COMPLÉTER"),
         ("q16", "financement-previsionnel", "À COMPLÉTER"),
     ]
+
+
+# For each element of article 9 about members: the condition's violation, and the warnings of a member of unknown
+# status when no member meets it (docs/validation.md); a group of unknown make-up warns for both conditions at once.
+_ART9_SHAPES = {
+    "entreprise-ess": {"Art9EssEnterprise", "EssStatusUnknownNoEss"},
+    "entreprise-hors-ess": {"Art9NonEssEnterprise", "EssStatusUnknownNoNonEss"},
+}
+
+
+def test_the_legal_definition_query_reads_each_member_as_validation_does(gappy):
+    """A researcher's finding of 2026-12-07: ``projets-hors-definition-legale`` read the declared ``ess`` alone, while
+    validation reads each member's legal status (category, kind, ``ess``, evidence). A pole whose firms say
+    ``type: entreprise-hors-ess`` without ``ess:`` passed validation and was listed as having no enterprise outside
+    the SSE. Now, description by description, the query lists an element exactly when validation reports it
+    missing (a violation) or not established (the warnings of members or groups of unknown status)."""
+    from cap_ptce.project import load_description
+    from cap_ptce.validation import validate_description
+
+    kb, projects = gappy
+    listed = {(row["projet"], row["manque"]) for row in run_query(kb, "projets-hors-definition-legale")}
+    disagree, shown = [], Counter()
+    for project in projects:
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        report = validate_description(load_description(text, source=f"{project['id']}.yaml", format="yaml"))
+        shapes = {result.shape.rsplit("#", 1)[-1] for result in report.results}
+        for element, said in _ART9_SHAPES.items():
+            in_query = (iri(project), element) in listed
+            shown[in_query, bool(shapes & said)] += 1
+            if bool(shapes & said) != in_query and not (in_query and "GroupEssStatusUnknown" in shapes):
+                disagree.append((project["id"], element, sorted(shapes & (said | {"GroupEssStatusUnknown"}))))
+    assert disagree == []
+    assert shown[True, True] >= 5 and shown[False, False] >= 100, "the corpus should hold both cases"
+
+
+def test_members_give_their_status_by_their_facts_without_ess(tmp_path):
+    """The same pole with every member's ``ess:`` removed: its associations and cooperatives are SSE enterprises
+    by their status, its firms of kind « entreprise-hors-ess » enterprises outside the SSE, so it lacks neither,
+    for the query as for validation (which the old query contradicted on both)."""
+    full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
+    silent = copy.deepcopy(full) | {"id": "sans-ess-dit"}
+    for actor in silent["acteurs"]:
+        actor.pop("ess", None)
+    with loaded(write_corpus(tmp_path / "corpus", [full, silent])) as kb:
+        assert run_query(kb, "projets-hors-definition-legale") == []
+        sse = {row["projet"]: (row["ess"], row["hors_ess"]) for row in run_query(kb, "membres-ess")}
+    assert sse[iri(silent)] == (0, 0)  # membres-ess counts what the members declare, as its description says

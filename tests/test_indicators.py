@@ -199,6 +199,7 @@ def test_refresh_counts_descriptions_loaded_graph_by_graph(kb, tmp_path):
     )
     counted = 15 + 5 * len(expected_tallies(data)) + len(expected_funders(data)) + len(areas)
     counted += len(answered_questions(data))  # one cap:answersQuestion per question answered
+    counted += len(data["acteurs"])  # one cap:essStatus per actor
     assert int(size["n"].value) == counted
     [everything] = kb.select(
         "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } "

@@ -72,8 +72,10 @@ def _variants(sample: dict) -> list[dict]:
     import copy
 
     no_sse = copy.deepcopy(sample)
-    for actor in no_sse["acteurs"]:
-        actor["ess"] = False
+    for actor in no_sse["acteurs"]:  # each a company outside the SSE: an association is in it by its status
+        for fact in ("forme_juridique", "rna", "agrement_esus", "statuts_ess"):
+            actor.pop(fact, None)
+        actor.update(ess=False, type="entreprise-hors-ess", categorie_juridique="5710")
     for group in no_sse.get("groupes") or []:  # a group mostly in the SSE stands for SSE enterprises
         group["majoritairement_ess"] = False
     only_sse = copy.deepcopy(sample)

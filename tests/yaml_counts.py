@@ -580,14 +580,85 @@ def membres_ess(projects, params):
     return rows
 
 
+@cache
+def legal_table() -> dict:
+    """The INSEE categories and what kinds and legal forms say (shapes/categories-juridiques.yaml), as data."""
+    return yaml.safe_load((ROOT / "shapes" / "categories-juridiques.yaml").read_text(encoding="utf-8"))
+
+
+def _said(row: dict | None) -> dict:
+    return {fact: row[fact] for fact in ("nature", "famille") if row and row.get(fact)}
+
+
+def _category(actor: dict) -> dict | None:
+    """The nature and family of the actor's catégorie juridique (level 1, then 2, then 3), None if none is known."""
+    code, table = str(actor.get("categorie_juridique") or "").strip(), legal_table()
+    if not re.fullmatch(r"[0-9]{4}", code) or code[0] not in table["niveau_1"]:
+        return None
+    found = {}
+    for level, width in (("niveau_1", 1), ("niveau_2", 2), ("niveau_3", 4)):
+        found.update(_said(table[level].get(code[:width])))
+    return found
+
+
+def _by_kinds(actor: dict) -> dict | None:
+    """What the actor's kinds say together (each with its broader kinds; a fact two kinds disagree on is unsaid)."""
+    if not kinds(actor):
+        return None
+    said = []
+    for kind in kinds(actor):
+        facts = {}
+        for step in reversed(ancestors("types-acteurs", kind)):
+            facts.update(_said(legal_table()["types"].get(step)))
+        said.append(facts)
+    agreed = {fact: {f[fact] for f in said if fact in f} for fact in ("nature", "famille")}
+    return {fact: values.pop() for fact, values in agreed.items() if len(values) == 1}
+
+
+def _by_form(actor: dict) -> dict | None:
+    form = str(actor.get("forme_juridique") or "").strip()
+    if not form:
+        return None
+    rows = legal_table()["formes"]
+    return next((_said(r) for r in rows if re.search(rf"\b({r['motif']})\b", form, re.IGNORECASE)), {})
+
+
+def ess_status(actor: dict) -> str:
+    """The actor's status under article 1 of loi n° 2014-856, as docs/validation.md's table gives it."""
+    category, by_kinds = _category(actor), _by_kinds(actor)
+    ordered = [category, by_kinds, {"nature": "droit-prive", "famille": "association"} if actor.get("rna") else None]
+    ordered.append(_by_form(actor))
+    nature = next((s["nature"] for s in ordered if s and "nature" in s), None)
+    refines = category and by_kinds and by_kinds.get("famille") == "cooperative"
+    if refines and category.get("famille") in ("societe-commerciale", "autre"):
+        family = "cooperative"
+    else:
+        family = next((s["famille"] for s in ordered if s and "famille" in s), None)
+    code, outside = str(actor.get("categorie_juridique") or "").strip(), "entreprise-hors-ess" in kinds(actor)
+    if nature == "droit-public":
+        return "personne-publique"
+    if nature in ("personne-physique", "sans-personnalite-morale"):
+        return "entreprise-hors-ess" if nature == "personne-physique" and code.startswith("1") else "hors-champ"
+    if family in ("association", "cooperative", "mutuelle", "fondation"):
+        return "entreprise-ess"
+    if actor.get("agrement_esus") is True or actor.get("statuts_ess") is True:
+        return "entreprise-ess"
+    if actor.get("ess") is True:
+        return "inconnu" if outside else "entreprise-ess"
+    if actor.get("ess") is False or outside:
+        enterprise = family == "societe-commerciale" or code[:1] in ("5", "6") or is_enterprise(actor)
+        return "entreprise-hors-ess" if enterprise else "inconnu"
+    return "inconnu"
+
+
 def legal_gaps(project: dict) -> set[str]:
+    """What the description does not show of article 9; each member's ESS status as validation derives it."""
     consortium, territory = members(project), project.get("territoire") or {}
+    statuses = {ess_status(actor) for actor in consortium}
     gaps = set()
-    if not any(a.get("ess") is True for a in consortium) and not any(
-        g.get("majoritairement_ess") is True for g in groups(project)
-    ):
+    if "entreprise-ess" not in statuses and not any(g.get("majoritairement_ess") is True for g in groups(project)):
         gaps.add("entreprise-ess")
-    outside = any(a.get("ess") is False and is_enterprise(a) for a in consortium)
+    outside = "entreprise-hors-ess" in statuses
     if not outside and not any(g.get("majoritairement_ess") is False for g in groups(project)):
         gaps.add("entreprise-hors-ess")
     parts = [p for p in blocks(territory, "parties") if p.get("departement") or p.get("region")]

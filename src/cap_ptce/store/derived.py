@@ -49,11 +49,13 @@ from .graphs import REFERENCE_GRAPHS, reference_sources
 from .indicators import (
     INDICATORS_GRAPH,
     PROJECT_COUNT_QUERY,
+    STATUSES_QUERY,
     answers_query,
     check_complete,
     indicators_query,
     organisations_outline,
     organisations_query,
+    statuses_ntriples,
 )
 from .places import INSEE_GEO, PLACES_GRAPH, places_ntriples
 
@@ -72,7 +74,7 @@ __all__ = [
 ]
 
 # Bumped when the code that writes a derived graph changes in a way its queries do not show.
-DERIVATION = "2026-12-05"
+DERIVATION = "2026-12-07"
 _NT = ox.RdfFormat.N_TRIPLES
 # A place named as the object of a triple: N-Triples end such a line with "<IRI> .".
 _NAMED_PLACE = re.compile(rb" <(" + re.escape(INSEE_GEO.encode()) + rb"[^>]*)> \.$", re.MULTILINE)
@@ -103,8 +105,11 @@ def construct(store: ox.Store, query: str) -> bytes:
 
 
 def indicators_of(scratch: ox.Store) -> bytes:
-    """The indicators graph's triples for the projects of ``scratch``: their answers, then their counts."""
-    answers = construct(scratch, answers_query())
+    """The indicators graph's triples for the projects of ``scratch``: their answers and their actors' ESS
+    statuses, then their counts."""
+    statuses = scratch.query(STATUSES_QUERY, use_default_graph_as_union=True)
+    names = [variable.value for variable in statuses.variables]
+    answers = construct(scratch, answers_query()) + statuses_ntriples(dict(zip(names, row)) for row in statuses)
     scratch.load(answers, format=_NT, to_graph=ox.NamedNode(INDICATORS_GRAPH))
     indicators = construct(scratch, indicators_query())
     projects = int(next(iter(scratch.query(PROJECT_COUNT_QUERY)))["n"].value)
@@ -126,7 +131,8 @@ def fingerprint(reference: Mapping[str, bytes]) -> str:
         if any(f"<{term}>".encode() in line for term in _VOCABULARY)
     )
     digest = hashlib.sha256()
-    for part in (DERIVATION, answers_query(), indicators_query(), organisations_query(), str(load_geography().source)):
+    parts = (DERIVATION, answers_query(), STATUSES_QUERY, indicators_query(), organisations_query())
+    for part in (*parts, str(load_geography().source)):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(b"\n".join(vocabulary))
     return digest.hexdigest()

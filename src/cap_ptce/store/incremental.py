@@ -122,7 +122,7 @@ def write_changed(
     before = _read_before(backend.store, {*dropped, *written})
     scratch, named = scratch_store(reference, written)
     new_records = [record for record in records if record.graph in written]
-    backend.update(_forget(before.projects, before.fundings, before.graphs) + " ;\n" + FORGET_UNREAD)
+    backend.update(_forget(before) + " ;\n" + FORGET_UNREAD)
     provenance = records_to_ntriples(new_records) + unread
     derived = {PROVENANCE_GRAPH: provenance, INDICATORS_GRAPH: indicators_of(scratch)}
     backend.rewrite(drop=before.graphs, add=b"".join(_quads({**written, **derived})))
@@ -163,9 +163,12 @@ def _values(terms: Iterable) -> str:
     return " ".join(str(term) for term in terms)
 
 
-def _forget(projects: set, fundings: list, graphs: list[str]) -> str:
-    """The update that removes what the indicators and the provenance said of the old descriptions."""
-    subjects, described = _values([*projects, *fundings]), _values(ox.NamedNode(g) for g in graphs)
+def _forget(before: _Before) -> str:
+    """The update that removes what the indicators (of the projects, their fundings and their actors) and the
+    provenance said of the old descriptions."""
+    projects, actors = before.projects, [actor for actor in before.actors if isinstance(actor, ox.NamedNode)]
+    subjects = _values([*projects, *before.fundings, *actors])
+    described = _values(ox.NamedNode(g) for g in before.graphs)
     ind, prov = f"<{INDICATORS_GRAPH}>", f"<{PROVENANCE_GRAPH}>"
     return f"""
 DELETE {{ GRAPH {ind} {{ ?t ?p ?o }} }} WHERE {{ VALUES ?s {{ {_values(projects)} }}

@@ -30,7 +30,7 @@ rewritten whole after every load, like the provenance graph.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from ..rdf.namespaces import CAP, GRILLE, SCHEMA
 from ..sparql.execute import QueryRequest
 from ..sparql.formats import choose_format
 from ..sparql.inspect import inspect_query
+from ..validation.legal import STATUS_FACTS, ess_statuses
 from ..validation.placeholders import is_left_over_sparql
 from .places import PLACE_IRIS_QUERY, PLACES_GRAPH, places_ntriples
 
@@ -53,6 +54,8 @@ __all__ = [
     "organisations_query",
     "organisations_outline",
     "answers_query",
+    "STATUSES_QUERY",
+    "statuses_ntriples",
     "derived_graphs",
     "PROJECT_COUNT_QUERY",
     "check_complete",
@@ -178,18 +181,55 @@ WHERE {{
 """
 
 
+# Each actor with the facts its description gives of its ESS status; an actor of none comes once, unbound. In
+# GRAPH ?g, as PROJECT_COUNT_QUERY: an embedded store's default graph is empty, a server's may be the union.
+STATUSES_QUERY = f"""SELECT ?acteur ?p ?o WHERE {{
+  GRAPH ?g {{
+    ?acteur a <{_CAP}Actor> .
+    OPTIONAL {{ ?acteur ?p ?o FILTER(?p IN ({", ".join(f"<{p}>" for p in STATUS_FACTS)})) }}
+  }}
+  FILTER(isIRI(?acteur))
+}}"""
+_ACTOR_COUNT_QUERY = (
+    f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a a <{_CAP}Actor> }} FILTER(isIRI(?a)) }}"
+)
+
+
+def statuses_ntriples(rows: Iterable[Mapping[str, Any]], actors: int | None = None) -> bytes:
+    """Each actor's ``cap:essStatus``, as validation derives it (:func:`~cap_ptce.validation.legal.ess_statuses`),
+    as N-Triples, from the rows of :data:`STATUSES_QUERY` (each value a term with ``.value``, or None).
+
+    The indicators graph keeps them, so that the ready-made queries that read
+    the law (``projets-hors-definition-legale``) say what the checks say. When
+    ``actors`` (their number in the store) is given, refuse statuses that miss
+    some, as :func:`check_complete` refuses indicators that miss projects.
+    """
+    statuses = ess_statuses(
+        (row["acteur"].value, *((None, None) if row["p"] is None else (row["p"].value, row["o"].value))) for row in rows
+    )
+    if actors is not None and len(statuses) != actors:
+        raise StoreError(
+            f"the ESS statuses cover {len(statuses)} actors of {actors}: the server cut the results",
+            hint="Virtuoso : ResultSetMaxRows = 0 dans virtuoso.ini / Virtuoso: set ResultSetMaxRows = 0 "
+            "in virtuoso.ini (docs/large-corpora.md)",
+        )
+    status = f"<{_CAP}essStatus>"
+    return "".join(f'<{actor}> {status} "{value}" .\n' for actor, value in sorted(statuses.items())).encode()
+
+
 def derived_graphs(backend: Any) -> Iterator[tuple[str, bytes]]:
     """Each derived graph and its N-Triples, in the order they must be written: the places first
-    (the indicators read them), the questions each project answers (the answer counts read them),
-    then the indicators beside those answers, and the organisations. The indicators graph comes
-    twice: the second time whole.
+    (the indicators read them), the questions each project answers (the answer counts read them)
+    with each actor's ESS status, then the indicators beside them, and the organisations. The
+    indicators graph comes twice: the second time whole.
 
     A generator: the caller writes each graph before asking for the next. The
     CONSTRUCT queries run here without a time limit (the indicators: 3.8 s at
     10,000 descriptions in memory).
     """
     yield PLACES_GRAPH, places_ntriples(row["place"].value for row in backend.select(PLACE_IRIS_QUERY))
-    answers = _construct(backend, answers_query())
+    actors = int(backend.select(_ACTOR_COUNT_QUERY)[0]["n"].value)
+    answers = _construct(backend, answers_query()) + statuses_ntriples(backend.select(STATUSES_QUERY), actors)
     yield INDICATORS_GRAPH, answers
     indicators = _construct(backend, indicators_query())
     check_complete(indicators, int(backend.select(PROJECT_COUNT_QUERY)[0]["n"].value))

@@ -29,7 +29,8 @@ docs/validation.md ("Nature juridique et ESS") gives the rules as a table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,7 +41,16 @@ from ..i18n import LANGUAGES, t
 from ..rdf.namespaces import CAP, ORG, VOCAB
 from .legal_table import ESS_FAMILIES, Facts, LegalTable, legal_table
 
-__all__ = ["ActorFacts", "Source", "LegalStatus", "actor_facts", "legal_status", "legal_triples"]
+__all__ = [
+    "ActorFacts",
+    "Source",
+    "LegalStatus",
+    "STATUS_FACTS",
+    "actor_facts",
+    "legal_status",
+    "legal_triples",
+    "ess_statuses",
+]
 
 _KINDS = str(VOCAB["types-acteurs/"])
 _GROUP_KINDS = str(VOCAB["types-groupes/"])
@@ -104,6 +114,45 @@ def actor_facts(graph: Graph, actor) -> ActorFacts:
 # rdflib's namespaces make a new term on each access: the hot paths read these instead
 _IS_ESS, _CATEGORY, _RNA, _LEGAL_FORM = CAP.isESS, CAP.legalCategory, CAP.rna, CAP.legalForm
 _EVIDENCE, _CLASSIFICATION, _TRUE = (CAP.esusApproval, CAP.essStatutes), ORG.classification, Literal(True)
+
+
+# The predicates an actor's ESS status follows from (what actor_facts reads), for a store's query (ess_statuses).
+STATUS_FACTS = (_IS_ESS, _CATEGORY, _RNA, _LEGAL_FORM, *_EVIDENCE, _CLASSIFICATION)
+
+
+def ess_statuses(rows: Iterable[tuple[str, str | None, str | None]]) -> dict[str, str]:
+    """Each actor's ESS status (``cap:essStatus``, as validation derives it) from ``rows`` of (actor IRI,
+    predicate IRI, object's lexical form) for the predicates of :data:`STATUS_FACTS`; an actor of no such
+    fact comes as (actor IRI, None, None), and is « inconnu ».
+
+    For a knowledge base, which keeps the descriptions and not the validation's data
+    graph: the ready-made queries then read the law as the checks do. A key given
+    twice takes its smallest value (one value is what a description gives).
+    """
+    said: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for actor, predicate, value in rows:
+        facts = said[actor]
+        if predicate is not None and value is not None:
+            facts[predicate].append(value)
+    return {actor: _status_of(_facts_of(facts))[0].ess_status for actor, facts in said.items()}
+
+
+def _facts_of(said: dict[str, list[str]]) -> ActorFacts:
+    """:class:`ActorFacts` from each predicate's lexical forms (see :func:`ess_statuses`)."""
+
+    def one(predicate) -> str | None:
+        return _text(min(said[str(predicate)])) if said.get(str(predicate)) else None
+
+    ess = one(_IS_ESS)
+    kinds = sorted({v[len(_KINDS) :] for v in said.get(str(_CLASSIFICATION), ()) if v.startswith(_KINDS)})
+    return ActorFacts(
+        category=one(_CATEGORY),
+        kinds=tuple(kinds),
+        ess=None if ess is None else ess in ("true", "1"),
+        evidence=any(v in ("true", "1") for p in _EVIDENCE for v in said.get(str(p), ())),
+        rna=one(_RNA),
+        legal_form=one(_LEGAL_FORM),
+    )
 
 
 def _text(value) -> str | None:
