@@ -440,10 +440,10 @@ FAULTS = [
     Fault(
         "strategy-of-spaces",
         lambda data: data.update(strategie_commune="  "),
-        ("PlaceholderText",),
+        ("PlaceholderText", "Art9CommonStrategy"),  # no answer for the grid, no strategy for the law
         "violation",
         "n'est pas une réponse",
-        (("", "strategie_commune:"),),
+        (("", "strategie_commune:"), ("", "strategie_commune:")),
         False,
     ),
     Fault(

@@ -576,3 +576,29 @@ def test_members_give_their_status_by_their_facts_without_ess(tmp_path):
         assert run_query(kb, "projets-hors-definition-legale") == []
         sse = {row["projet"]: (row["ess"], row["hors_ess"]) for row in run_query(kb, "membres-ess")}
     assert sse[iri(silent)] == (0, 0)  # membres-ess counts what the members declare, as its description says
+
+
+def test_a_common_strategy_left_as_the_template_wrote_it_is_none(tmp_path):
+    """A researcher's finding of 2026-12-07: ``strategie_commune: "À COMPLÉTER"`` met article 9, for validation (whose
+    dossier then said the law found nothing, beside the grid's left-over text) and for the query alike. Now both say
+    the strategy is missing; a real strategy beside nothing else still meets it."""
+    from cap_ptce.project import load_description
+    from cap_ptce.validation import validate_description
+
+    full = next(p for p in read_corpus(data_dir("corpus")) if p["id"] == "pole-saveurs-somme")
+    left = [
+        copy.deepcopy(full) | {"id": f"strategie-{n}", "strategie_commune": text}
+        for n, text in enumerate(("À COMPLÉTER", "  TODO ", "x", "   "))
+    ]
+    projects = [full, *left]
+    with loaded(write_corpus(tmp_path / "corpus", projects)) as kb:
+        listed = {(row["projet"], row["manque"]) for row in run_query(kb, "projets-hors-definition-legale")}
+    assert listed == {(iri(project), "strategie-commune") for project in left}
+    for project in projects:
+        text = yaml.safe_dump(project, allow_unicode=True, sort_keys=False)
+        for engine in ("fast", "pyshacl"):
+            report = validate_description(load_description(text, source="p.yaml", format="yaml"), engine=engine)
+            law = [r for r in report.results if r.shape.endswith("#Art9CommonStrategy")]
+            assert len(law) == (project is not full), (project["id"], engine)
+            line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("strategie_commune:"))
+            assert all(r.line == line and "Pas de stratégie commune" in r.message for r in law), law

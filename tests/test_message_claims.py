@@ -26,6 +26,7 @@ from cap_ptce.project.template import template
 from cap_ptce.resources import data_dir
 from cap_ptce.validation.batch import validate_many
 from cap_ptce.validation.fast import validate_batch
+from cap_ptce.validation.placeholders import is_placeholder_text
 from test_checks import CORRECT, FAULTS
 from test_checks_v2 import CORRECT as CORRECT_V2
 from test_checks_v2 import FAULTS_V2, base_v2
@@ -407,7 +408,7 @@ CLAIMS = {
         and not any(is_ess_family(m) or declared_ess(m) for m in members(d))
     ),
     "Art9Territory": lambda r, d: not any(territory(d, key) for key in ("communes", "epci", "departements", "regions")),
-    "Art9CommonStrategy": lambda r, d: not d.get("strategie_commune"),
+    "Art9CommonStrategy": lambda r, d: not d.get("strategie_commune") or is_placeholder_text(d["strategie_commune"]),
     # the décret
     "EligibilityCarryingStructurePrivateLaw": lambda r, d: (
         (is_public(c := carrier(r, d)) or is_natural_person(c) or has_no_personality(c)) and names_the_fact(r, c)

@@ -52,10 +52,11 @@ from .indicators import (
     STATUSES_QUERY,
     answers_query,
     check_complete,
+    facts_before_counts,
     indicators_query,
+    left_over_query,
     organisations_outline,
     organisations_query,
-    statuses_ntriples,
 )
 from .places import INSEE_GEO, PLACES_GRAPH, places_ntriples
 
@@ -105,16 +106,20 @@ def construct(store: ox.Store, query: str) -> bytes:
 
 
 def indicators_of(scratch: ox.Store) -> bytes:
-    """The indicators graph's triples for the projects of ``scratch``: their answers and their actors' ESS
-    statuses, then their counts."""
-    statuses = scratch.query(STATUSES_QUERY, use_default_graph_as_union=True)
-    names = [variable.value for variable in statuses.variables]
-    answers = construct(scratch, answers_query()) + statuses_ntriples(dict(zip(names, row)) for row in statuses)
-    scratch.load(answers, format=_NT, to_graph=ox.NamedNode(INDICATORS_GRAPH))
+    """The indicators graph's triples for the projects of ``scratch``: what their counts read (their answers,
+    their actors' ESS statuses…), then their counts."""
+    first = facts_before_counts(lambda text: construct(scratch, text), lambda text: _rows(scratch, text))
+    scratch.load(first, format=_NT, to_graph=ox.NamedNode(INDICATORS_GRAPH))
     indicators = construct(scratch, indicators_query())
     projects = int(next(iter(scratch.query(PROJECT_COUNT_QUERY)))["n"].value)
     check_complete(indicators, projects)
-    return answers + indicators
+    return first + indicators
+
+
+def _rows(store: ox.Store, query: str) -> list[dict]:
+    results = store.query(query)
+    names = [variable.value for variable in results.variables]
+    return [dict(zip(names, row)) for row in results]
 
 
 def reference_ntriples(store: ox.Store, iris: Iterable[str]) -> dict[str, bytes]:
@@ -131,7 +136,7 @@ def fingerprint(reference: Mapping[str, bytes]) -> str:
         if any(f"<{term}>".encode() in line for term in _VOCABULARY)
     )
     digest = hashlib.sha256()
-    parts = (DERIVATION, answers_query(), STATUSES_QUERY, indicators_query(), organisations_query())
+    parts = (DERIVATION, answers_query(), left_over_query(), STATUSES_QUERY, indicators_query(), organisations_query())
     for part in (*parts, str(load_geography().source)):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(b"\n".join(vocabulary))

@@ -39,6 +39,7 @@ __all__ = [
     "is_left_over_sparql",
     "text_predicates",
     "placeholder_shapes",
+    "left_over_law_shapes",
 ]
 
 SHORT_ANSWER_WORDS = 3  # an answer of fewer words (runs of letters and digits) is a warning
@@ -178,6 +179,31 @@ def _short_answer_query() -> str:
             BIND (STR(?count) AS ?words)
         }}
         """
+
+
+def left_over_law_shapes() -> Graph:
+    """Article 9's common strategy (``capsh:Art9CommonStrategy``, shapes/legal.ttl) left as the template wrote it
+    is none: the shape gets a SPARQL constraint that reports it, with the shape's own message, the law's. Apart
+    from :func:`placeholder_shapes`, whose shapes are the grid's: this one stays the law's in a report."""
+    graph = bind_prefixes(Graph())
+    constraint = BNode("left-over-strategy-constraint")
+    graph.add((SHAPES.Art9CommonStrategy, SH.sparql, constraint))
+    graph.add((constraint, RDF.type, SH.SPARQLConstraint))
+    graph.add((constraint, SH.prefixes, URIRef("https://w3id.org/cap-ptce/shapes")))
+    left_over, other = is_placeholder_sparql("?value"), is_placeholder_sparql("?other")
+    query = f"""
+        SELECT $this ?value
+        WHERE {{
+            $this $PATH ?value .
+            FILTER (isLiteral(?value) && {left_over})
+            FILTER NOT EXISTS {{ $this $PATH ?other . FILTER (!isLiteral(?other) || !{other}) }}
+        }}
+        """
+    graph.add((constraint, SH.select, Literal(query)))
+    for lang in LANGUAGES:
+        for predicate, suffix in ((RDFS.label, "label"), (SH.message, "message")):
+            graph.add((constraint, predicate, Literal(t(f"checks.left_over_strategy_{suffix}", lang), lang=lang)))
+    return graph
 
 
 def placeholder_shapes() -> Graph:
