@@ -521,3 +521,63 @@ def test_an_item_of_a_table_and_its_details_stay_on_one_page_of_the_pdf():
         split = {n: found for n, found in pages.items() if len(found) > 1}
         assert split == {}, f"rows and their details on two pages: {split}"
         assert len(totals) == 1 and totals[0] == max(max(found) for found in pages.values()), totals
+
+
+def _left_over_everywhere(node, path: tuple[str, ...]):
+    """``node`` with every text in words under ``path`` (not a code, a date, an id or a concept, which have no
+    space) replaced by the template's « À COMPLÉTER », numbered where a list would hold it twice."""
+    import copy
+    from itertools import count
+
+    node, numbers = copy.deepcopy(node), count(1)
+
+    def fill(value):
+        if isinstance(value, str):
+            return f"À COMPLÉTER {next(numbers)}" if " " in value.strip() else value
+        if isinstance(value, list):
+            return [fill(item) for item in value]
+        if isinstance(value, dict):
+            return {key: fill(item) for key, item in value.items()}
+        return value
+
+    holder = node
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = fill(holder[path[-1]])
+    return node
+
+
+def test_the_dossier_counts_the_answers_that_the_report_counts():
+    """A carrier's finding of 2026-12-07: with « À COMPLÉTER » as Q6's answer (and « TODO », « x » for Q4 and Q5)
+    the report gave 15/18, while the dossier, the document sent to the State, said « 18 question(s) sur 18 ont une
+    réponse » and printed the left-over texts as answers. Now, for the sample corpus and a copy of one description
+    per key whose texts are all left as the template wrote them, the dossier counts what completeness counts."""
+    import yaml
+    from rdflib import URIRef
+
+    from cap_ptce.errors import InputError
+    from cap_ptce.validation.completeness import answered_questions
+
+    base = yaml.safe_load(ESTABLISHED.read_text(encoding="utf-8"))
+    paths = [(key,) for key in base if key not in ("id", "format", "fictif", "maturite")]
+    paths += [(key, sub) for key in ("structure_porteuse", "territoire") for sub in base.get(key) or {}]
+    variants = [_left_over_everywhere(base, path) for path in paths]
+    described = [load_description(path) for path in sorted(CORPUS.glob("*.yaml"))]
+    for variant in variants:
+        try:
+            described.append(load_description(yaml.safe_dump(variant, allow_unicode=True), format="yaml"))
+        except InputError:
+            continue  # a code or a kind that the loader refuses as « À COMPLÉTER »: no description to lay out
+    fewer, disagree = 0, []
+    for description in described:
+        dossier = build_dossier(description.data, "fr")
+        counted = answered_questions(description.graph, URIRef(description.iri))
+        shown = {q.id for entry in dossier.answers for q in entry.questions if q.answered}
+        if shown != {str(q).rsplit("/", 1)[-1] for q in counted}:
+            disagree.append((description.data.get("id"), sorted(shown ^ {str(q).rsplit("/", 1)[-1] for q in counted})))
+        fewer += len(counted) < 18
+    assert disagree == []
+    assert len(described) > 50 and fewer >= 5, (len(described), fewer)
+    with_placeholders = next(d for d in described if str(d.data.get("q06")).startswith("À COMPLÉTER"))
+    answer = {q.id: q for entry in build_dossier(with_placeholders.data, "fr").answers for q in entry.questions}["q06"]
+    assert answer.answer is None

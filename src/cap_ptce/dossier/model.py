@@ -22,6 +22,7 @@ from ..grid import Grid, load_grid
 from ..i18n import t
 from ..project.schema import PROJECT, SECTIONS, SPECS, Kind, NodeSpec
 from ..project.values import Unreadable, blank, left_empty, read_number
+from ..validation.placeholders import is_placeholder_text
 from .values import Shown, ValueFormatter, euros, number
 
 __all__ = [
@@ -214,11 +215,42 @@ def build_dossier(data: Mapping, lang: str, *, grid: Grid | None = None, registe
 
 
 def answer_text(data: Mapping, qid: str) -> str | None:
-    """The written answer to ``qid``: under its entry (format 2), or in the ``reponses`` block (format 1)."""
+    """The written answer to ``qid``: under its entry (format 2), or in the ``reponses`` block (format 1); None
+    for a text left blank or as the template wrote it (« À COMPLÉTER »), which answers nothing."""
     text = data.get(qid)
     if text in (None, ""):
         text = (data.get("reponses") or {}).get(qid) if isinstance(data.get("reponses"), Mapping) else None
-    return str(text).strip() or None if text not in (None, "") else None
+    if text in (None, "") or says_nothing(text):
+        return None
+    return str(text).strip()
+
+
+# An item's keys that say nothing of it: its identifier (its IRI), its place among the project's members or partners.
+_NOT_SAID = frozenset({"id", "relation"})
+
+
+def says_nothing(value: Any, depth: int = 1) -> bool:
+    """Whether ``value`` answers nothing, as completeness counts it
+    (:func:`~cap_ptce.validation.placeholders.is_left_over`): a blank value, a text left as the template wrote it,
+    or an item whose values all say nothing, a block of its own (a funding's funder) looked into ``depth`` deep."""
+    if isinstance(value, str):
+        return is_placeholder_text(value)
+    if blank(value):
+        return True
+    if isinstance(value, list):
+        return all(says_nothing(item, depth) for item in value)
+    if isinstance(value, Mapping):
+        held = [v for k, v in value.items() if k not in _NOT_SAID and not blank(v)]
+        return bool(held) and all(_item_value_says_nothing(v, depth) for v in held)
+    return False
+
+
+def _item_value_says_nothing(value: Any, depth: int) -> bool:
+    if isinstance(value, list):
+        return all(_item_value_says_nothing(item, depth) for item in value)
+    if isinstance(value, Mapping):
+        return depth > 0 and says_nothing(value, depth - 1)
+    return isinstance(value, str) and is_placeholder_text(value)
 
 
 def _answers(grid: Grid, data: Mapping, builder: _Builder, future: bool):
@@ -260,11 +292,12 @@ def _items(value: Any) -> list[tuple[int, Mapping]]:
 
 def _holds(data, path: list[str]) -> bool:
     """Whether the description gives a value at ``path`` (through lists: in any of their items), as the checks
-    count it: an item left empty, or a text of spaces, gives none."""
+    count it: an item left empty, a text of spaces or left as the template wrote it, or an item of such texts
+    alone (:func:`says_nothing`), gives none."""
     if isinstance(data, list):
         return any(_holds(item, path) for item in data if not left_empty(item))
     if not path:
-        return not blank(data) and not left_empty(data)
+        return not blank(data) and not left_empty(data) and not says_nothing(data)
     return isinstance(data, Mapping) and _holds(data.get(path[0]), path[1:])
 
 
