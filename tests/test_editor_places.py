@@ -127,3 +127,14 @@ def test_the_words_of_one_places_name_are_read_as_one_value(key, typed, read):
     """« Grand Est » was read as « Grand » and « Est », neither of them a région's name."""
     data = read_fields(PROJECT, MultiDict({f"territoire.{key}": typed}), ["territoire"], "", {})
     assert data["territoire"][key] == read
+
+
+@pytest.mark.parametrize("typed", ["200 068 781", "200\u00a0068\u00a0781", "200 068 781, 242600252"])
+def test_an_epci_siren_written_in_threes_is_one_code(client, typed):
+    """A carrier's finding of 2026-12-07: « 200 068 781 » (as the template and Sirene write a SIREN) in the editor's
+    EPCI field became three codes, « 200 : aucun lieu de ce code, 068 : …, 781 : … », and three identical
+    violations; the command line read it as one SIREN."""
+    epci = read_fields(PROJECT, MultiDict({"territoire.epci": typed}), ["territoire"], "", {})["territoire"]["epci"]
+    assert epci[0] == "200068781" and len(epci) == typed.count(",") + 1
+    above, under = _territory_field(client, "fr", "epci", typed)
+    assert "aucun lieu" not in above and "9 chiffres" not in under, (above, under)

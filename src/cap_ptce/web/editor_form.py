@@ -388,11 +388,16 @@ def _read(spec_field: Field, form: MultiDict, name: str, old, sent: dict[str, in
     return raw
 
 
+_SIREN_IN_THREES = re.compile(r"(?<![0-9])([0-9]{3})\s+([0-9]{3})\s+([0-9]{3})(?![0-9])")
+
+
 def _places_written(raw: str, level: str) -> list[str]:
-    """The codes of a field of places, apart at spaces, commas or semicolons; words without digits that together
-    name a place of the field (« Grand Est », « Valence Romans Agglo ») stay one value, which the loader says
+    """The codes of a field of places, apart at spaces, commas or semicolons (an EPCI's SIREN written in threes,
+    « 200 068 781 », is one code); words without digits that together name a place of the field (« Grand Est », « Valence Romans Agglo ») stay one value, which the loader says
     is a name and gives its code for, rather than a word at a time."""
     geo, kind = load_geography(), PLACE_KIND_OF_LEVEL.get(level, "commune")
+    if kind == "epci":  # a SIREN written in threes, as the template and the Sirene notices write it: one code
+        raw = _SIREN_IN_THREES.sub(r"\1\2\3", raw)
     values: list[str] = []
     for part in re.split(r"[,;]+", raw):
         run: list[str] = []  # the words of a name, so far
