@@ -70,7 +70,11 @@ def test_a_laureate_of_the_2013_call_for_projects_is_told_a_new_application_woul
     assert "décret n° 2015-431 du 15 avril 2015" in message
     assert "déjà bénéficié d'un soutien de l'État dans le cadre d'un précédent appel à projets" in message
     assert "Une nouvelle candidature du pôle à un appel à projets de l'État régi par ce décret ne serait" in message
-    assert "AMI" not in message and "manifestation" not in message
+    # a carrier answering an AMI PTCE read « pas éligible » (finding of 2026-12-07): the message says what it covers
+    assert "Un AMI PTCE (appel à manifestation d'intérêt, comme ceux de 2021 à 2025) n'est pas un appel à projets " in (
+        message
+    )
+    assert "ce message ne dit rien de l'éligibilité à un AMI" in message
 
 
 def test_the_warning_speaks_english_too(tmp_path):
