@@ -286,3 +286,46 @@ def test_an_unclosed_list_is_told_in_one_language_on_a_page():
 
     message = refusal("axes: [a, b\nnom: x\n").message
     assert " / " not in one_language(message, "fr") and " / " not in one_language(message, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "where"),
+    [
+        (
+            "nom: Pôle\nstructure_porteuse:\n  porteurs:\u00a0[archer]\n  portage: association\n",
+            3,
+            "après « porteurs: »",
+        ),
+        ("nom: Pôle\nq05:\u00a0Des emplois durables\nq06: non\n", 2, "après « q05: »"),
+        ("nom: Pôle\nq04: x\u202f\nq05:\u202fTexte\nq06: y\n", 3, "après « q05: »"),
+    ],
+)
+def test_a_no_break_space_pasted_from_a_word_processor_is_named_at_its_line(text, line, where):
+    """A carrier's finding of 2026-12-07: « porteurs:\u00a0[archer] » (a no-break space after the colon, as a word
+    processor puts it) was « un deux-points « : » inattendu, ou une ligne décalée » one line later, with the hint to
+    quote a value that holds a colon."""
+    error = refusal(text)
+    assert error.line == line and where in error.message and "insécable" in error.message, error.message
+    assert "espace ordinaire" in error.hint
+
+
+def test_a_no_break_space_inside_a_text_is_not_blamed_for_a_later_mistake():
+    text = "nom: Pôle\ndescription: |\n  Note:\u00a0un texte\n  suite\naxes: [a, b\nq06: x\n"
+    error = refusal(text)
+    assert "insécable" not in error.message and "[" in error.message, error.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['nom: Pôle\nq05:\u00a0"Des emplois : oui."\nq06: non\n', 'nom: Pôle\nterritoire:\n\u00a0 communes: ["80021"]\n'],
+)
+def test_a_no_break_space_that_yaml_reads_into_a_key_is_named(text):
+    """The same space where YAML reads on, into a key (« q05:\u00a0"Des emplois »): the loader's « clé inconnue »
+    listed every key of the format; it now names the space."""
+    from cap_ptce.errors import UnknownKeyError
+    from cap_ptce.project import load_description
+
+    with pytest.raises(UnknownKeyError) as caught:
+        load_description(text, source="f.yaml", format="yaml")
+    assert "insécable" in str(caught.value) and "U+00A0" in str(caught.value) and caught.value.line in (2, 3)
+    assert "clés possibles" not in str(caught.value)

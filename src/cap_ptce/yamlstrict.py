@@ -320,7 +320,7 @@ def load_yaml(
     try:
         return builder.build(yaml.parse(text, Loader=Loader))
     except yaml.MarkedYAMLError as exc:
-        raise _unclosed_quote(exc, text, source) or _syntax_error(exc, source) from exc
+        raise _odd_space(exc, text, source) or _unclosed_quote(exc, text, source) or _syntax_error(exc, source) from exc
     except yaml.reader.ReaderError as exc:  # a control character: a binary file, not a text
         code = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
         line = text.count("\n", 0, exc.position) + 1
@@ -432,6 +432,61 @@ def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
         column=mark.column + 1 if mark else None,
         hint=hint,
     )
+
+
+# A key whose colon a space of another kind follows (a no-break space, as a word processor puts after « : »), or a
+# line indented with one: YAML sees no key there, and says so a line or more later.
+_ODD_SPACES = "\u00a0\u202f\u2007\u2009\u3000"
+_ODD_SPACE = re.compile(
+    rf"^(?:[ ]*(?:-[ ]+)?([^\s:#\"'-][^\s:#]*):([{_ODD_SPACES}])|[ ]*([{_ODD_SPACES}]))", re.MULTILINE
+)
+
+
+def odd_space(text: str) -> str | None:
+    """The first space of another kind (no-break, thin…) in ``text``, None when it has none: in a key, the sign
+    that a word processor's space stood for YAML's after a colon or in an indentation."""
+    return next((char for char in text if char in _ODD_SPACES), None)
+
+
+def _odd_space(exc: yaml.MarkedYAMLError, text: str, source: str) -> YamlError | None:
+    """A space of another kind after a key's colon or in an indentation, up to the line where the parser stopped,
+    at its own line; None when there is none."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    for found in _ODD_SPACE.finditer(text):
+        line = text.count("\n", 0, found.start()) + 1
+        if line > mark.line + 1:
+            return None
+        if not _gets_further(text[: found.end() - 1] + " " + text[found.end() :], mark.line):
+            continue  # a space in a text (a block's line), not the mistake
+        key, space = found.group(1), found.group(2) or found.group(3)
+        code = f"U+{ord(space):04X}"
+        where_fr = f"après « {key}: »" if key else "dans l'indentation"
+        where_en = f'after "{key}:"' if key else "in the indentation"
+        return YamlError(
+            f"YAML invalide : {where_fr}, une espace insécable ou fine ({code}) au lieu d'une espace ordinaire / "
+            f"invalid YAML: {where_en}, a no-break or thin space ({code}) instead of a plain space",
+            source=source,
+            line=line,
+            column=found.end() - text.rfind("\n", 0, found.start()) - 1,
+            hint="la remplacer par une espace ordinaire ; elle vient souvent d'un copier-coller depuis un traitement "
+            "de texte / replace it with a plain space; it often comes from a copy from a word processor",
+        )
+    return None
+
+
+def _gets_further(text: str, line: int) -> bool:
+    """Whether the parser reads ``text`` whole, or stops past the 0-based ``line``."""
+    try:
+        for _event in yaml.parse(text, Loader=Loader):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return mark is None or mark.line > line
+    except yaml.YAMLError:
+        return False
+    return True
 
 
 # A line that starts a key, as a quoted value left open swallows the next ones: "  siren: ", "- id: ".

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import InputError, UnknownKeyError, YamlError, together
 from ..i18n.suggest import did_you_mean, nearest
 from ..rdf.namespaces import BASE
-from ..yamlstrict import LineMap
+from ..yamlstrict import LineMap, odd_space
 from .build_facts import FactReader
 from .build_kinds import KindReader, Merge
 from .context import predicate
@@ -248,6 +248,17 @@ class _Builder(KindReader, FactReader):
                 continue
             if spec.field(key) is not None:
                 raise self.fail(*self.older_key(spec, key, path), UnknownKeyError)
+            space = odd_space(str(key))
+            if space is not None:  # « q05:\u00a0"Des emplois » read as one key: the YAML's space was not one
+                raise self.fail(
+                    f"clé inconnue {key!r} : une espace insécable ou fine (U+{ord(space):04X}) après un « : » ou dans "
+                    f"l'indentation, au lieu d'une espace ordinaire / unknown key {key!r}: a no-break or thin space "
+                    f"(U+{ord(space):04X}) after a colon or in the indentation, instead of a plain space",
+                    path + (key,),
+                    "la remplacer par une espace ordinaire ; elle vient souvent d'un copier-coller depuis un "
+                    "traitement de texte / replace it with a plain space; it often comes from a word processor",
+                    UnknownKeyError,
+                )
             suggestion = nearest(str(key), allowed)
             hint = (
                 did_you_mean(suggestion)
