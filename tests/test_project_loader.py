@@ -709,3 +709,21 @@ def test_no_value_of_any_shape_under_any_key_makes_the_loader_fail():
                 load_description(text, format="yaml")
             except InputError:
                 pass
+
+
+@pytest.mark.parametrize(
+    ("to", "said", "suffix"), [("turtle", "est du Turtle", ".ttl"), ("json-ld", "est du JSON-LD", ".jsonld")]
+)
+def test_turtle_or_json_ld_saved_as_yaml_is_told_for_what_it_is(tmp_path, to, said, suffix):
+    """A carrier's finding of 2026-12-07: Turtle saved under a .yaml name (the command line, the web validator's
+    upload, the editor's « Reprendre ») was « YAML invalide : un caractère qui ne peut pas commencer une valeur »
+    with a hint about tabs and « @ »; pasted, the same text was read as Turtle."""
+    from cap_ptce.project.description import convert
+
+    sample = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "pole-saveurs-somme.yaml"
+    misnamed = tmp_path / "pole.yaml"
+    misnamed.write_text(convert(sample, to), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        load_description(misnamed)
+    assert said in caught.value.message and f"renommer le fichier en {suffix}" in caught.value.hint
+    assert caught.value.line is not None and "YAML invalide" not in caught.value.message

@@ -116,7 +116,10 @@ def load_description(
     if fmt == "xml":
         raise _xml_refused(source)
     if fmt == "yaml":
-        return _from_yaml(text, source, base, max_bytes)
+        try:
+            return _from_yaml(text, source, base, max_bytes)
+        except InputError as exc:  # YAML's refusal, or a JSON text (which YAML reads) with unknown keys
+            raise _other_format(text, source) or exc from exc
     if fmt == "turtle":
         return _from_graph(_parse_turtle(text, source), source, "turtle")
     if fmt == "json-ld":
@@ -142,6 +145,28 @@ def format_of(text: str) -> str:
             return "turtle"
         return "yaml"
     return "yaml"
+
+
+_NAMES = {"turtle": ("du Turtle", "Turtle", ".ttl"), "json-ld": ("du JSON-LD", "JSON-LD", ".jsonld")}
+
+
+def _other_format(text: str, source: str) -> InputFileError | None:
+    """A text read as YAML (by its name, .yaml) that the YAML loader refuses and that reads as Turtle or JSON-LD by
+    its first line (« @prefix… », « { »): that is what to say, not YAML's refusal; None for any other text."""
+    found = format_of(text)
+    if found not in _NAMES:
+        return None
+    fr, en, suffix = _NAMES[found]
+    first = next(line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
+    start = first[:20]
+    return InputFileError(
+        f"ce texte, lu comme du YAML (d'après son nom), est {fr} : il commence par « {start} » / this text, read "
+        f"as YAML (by its name), is {en}: it starts with « {start} »",
+        source=source,
+        line=next(n for n, line in enumerate(text.splitlines(), 1) if line.strip() == first),
+        hint=f"renommer le fichier en {suffix} (ou coller son texte dans la zone de texte, qui reconnaît le "
+        f"format) / rename the file to {suffix} (or paste its text in the text box, which tells the format)",
+    )
 
 
 def _xml_refused(source: str) -> RdfSyntaxError:
