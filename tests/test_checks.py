@@ -353,6 +353,16 @@ FAULTS = [
         False,
     ),
     Fault(
+        # a carrier's finding of 2026-12-07: an EPCI far from the territory's départements and régions went unsaid
+        "epci-outside-the-departements-and-regions",
+        territory(epci=["248000531", "200040715"]),  # Grenoble-Alpes-Métropole (Isère) beside Amiens Métropole
+        ("TerritoryEpciInDepartements", "TerritoryEpciInRegions"),
+        "violation",
+        "L'EPCI 200040715 (Grenoble-Alpes-Métropole) est dans le département 38 (Isère)",
+        (("territoire:", "200040715"), ("territoire:", "200040715")),
+        False,
+    ),
+    Fault(
         "commune-outside-the-epci",
         territory(communes=["80001", "80021"]),
         ("TerritoryCommuneInEpcis",),

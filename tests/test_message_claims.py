@@ -458,6 +458,14 @@ CLAIMS = {
     "TerritoryDepartementInRegions": lambda r, d: (
         geo_facts(r.value.rsplit("/", 1)[1], "departement").region not in territory(d, "regions")
     ),
+    "TerritoryEpciInDepartements": lambda r, d: (
+        not {geo_facts(code, "commune").departement for code in geo_facts(r.value.rsplit("/", 1)[1], "epci").members}
+        & set(territory(d, "departements"))
+    ),
+    "TerritoryEpciInRegions": lambda r, d: (
+        not {geo_facts(code, "commune").region for code in geo_facts(r.value.rsplit("/", 1)[1], "epci").members}
+        & set(territory(d, "regions"))
+    ),
     "TerritoryCommuneInEpcis": lambda r, d: (
         not any(
             r.value.rsplit("/", 1)[1] in geo_facts(siren, "epci").members

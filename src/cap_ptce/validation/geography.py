@@ -5,7 +5,8 @@ région of the description (the nodes typed ``igeo:Commune``…), what
 :mod:`cap_ptce.geo` (the Code officiel géographique) says of it:
 
 - ``cap:officialName``: its name in the COG, absent when the code names no place;
-- ``cap:inDepartement``, ``cap:inRegion``: the département and région it lies in;
+- ``cap:inDepartement``, ``cap:inRegion``: the département and région it lies in (for an EPCI, each of those
+  its member communes lie in);
 - ``cap:inEpci``: for a commune, the EPCI (and the EPT of the Grand Paris) it belongs to;
 - ``cap:postalCodeOf``: when the code is a postal code too, the communes it serves besides the one it names, as
   « Amiens (80021) » (a carrier may have typed the postal code where the INSEE code goes), and
@@ -167,6 +168,9 @@ def _epci(geo: Geography, node: URIRef, siren: str) -> Iterator[tuple]:
     epci = geo.epci(siren)
     if epci is not None:
         yield node, CAP.officialName, Literal(epci.name)
+        members = (geo.commune(code) for code in epci.members)
+        for departement in sorted({commune.departement for commune in members if commune is not None}):
+            yield from _parents(geo, node, departement)
 
 
 _FACTS = {"commune": _commune, "departement": _departement, "region": _region, "intercommunalite": _epci}
