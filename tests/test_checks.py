@@ -272,7 +272,9 @@ FAULTS = [
         both(change_actor("coop-essai", type="entreprise"), drop("coop-essai", "categorie_juridique")),
         ("CarryingStructureNatureUnknown",),
         "info",
-        "La nature juridique de la structure porteuse Coopérative d'essai n'est pas donnée",
+        # a carrier's finding of 2026-12-07: « ni type … (ou son SIREN…) » for an actor that gives both
+        "n'est pas donnée (ni catégorie juridique, ni numéro RNA, ni forme juridique qui la dise ; son type, « "
+        "entreprise », ne la dit pas)",
         (("structure_porteuse:", "acteur: coop-essai"),),
         True,
     ),

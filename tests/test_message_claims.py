@@ -245,6 +245,16 @@ def geo_facts(value: str, level: str):
     )
 
 
+def names_what_it_gives(result, actor: dict) -> bool:
+    """A carrier's finding of 2026-12-07: « ni type … Donner … (ou son SIREN) » for an actor of a kind and a SIREN.
+    The message names the kind the actor gives (which does not say its nature), and its SIREN when it has one."""
+    kinds = actor.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds or []
+    siren = re.sub(r"\D", "", str(actor.get("siren") or ""))
+    said_kind = all(kind in result.message for kind in kinds) and ("ni type" in result.message) is not bool(kinds)
+    return said_kind and (f"son SIREN, {siren}, la donne" in result.message) is bool(siren)
+
+
 def territory(data: dict, key: str) -> list:
     return data.get("territoire", {}).get(key, [])
 
@@ -413,7 +423,9 @@ CLAIMS = {
     "EligibilityCarryingStructurePrivateLaw": lambda r, d: (
         (is_public(c := carrier(r, d)) or is_natural_person(c) or has_no_personality(c)) and names_the_fact(r, c)
     ),
-    "CarryingStructureNatureUnknown": lambda r, d: not category(c := carrier(r, d)) and not c.get("rna"),
+    "CarryingStructureNatureUnknown": lambda r, d: (
+        not category(c := carrier(r, d)) and not c.get("rna") and names_what_it_gives(r, c)
+    ),
     "EligibilityCarryingStructure": lambda r, d: (
         not (d.get("structure_porteuse") or {}).get("porteurs")
         and not (d.get("structure_porteuse") or {}).get("acteur")
@@ -423,7 +435,11 @@ CLAIMS = {
     "EligibilityLegalPersons": lambda r, d: (
         sum(map(may_be_legal_person, members(d))) < 3 and not enough_counted_as_a_whole(d)
     ),
-    "LegalNatureUnknown": lambda r, d: not category(actor_of(r, d)) and sum(map(is_known_legal_person, members(d))) < 3,
+    "LegalNatureUnknown": lambda r, d: (
+        not category(a := actor_of(r, d))
+        and sum(map(is_known_legal_person, members(d))) < 3
+        and names_what_it_gives(r, a)
+    ),
     "EligibilityPublicOrKnowledgeActor": lambda r, d: no_member_may_be_the_third_kind(d),
     "GroupArticle9RoleUnknown": lambda r, d: (
         not given_as_enterprises(g := actor_of(r, d), d)
