@@ -452,10 +452,10 @@ FAULTS = [
     Fault(
         "strategy-of-spaces",
         lambda data: data.update(strategie_commune="  "),
-        ("PlaceholderText", "Art9CommonStrategy"),  # no answer for the grid, no strategy for the law
+        ("Art9CommonStrategy",),  # no strategy for the law: the grid's left-over text leaves it to the law's shape
         "violation",
-        "n'est pas une réponse",
-        (("", "strategie_commune:"), ("", "strategie_commune:")),
+        "Pas de stratégie commune : «    » n'en est pas une (que des espaces",
+        (("", "strategie_commune:"),),
         False,
     ),
     Fault(

@@ -555,7 +555,8 @@ def test_a_predicate_variable_that_a_top_level_filter_restricts_names_its_predic
     from cap_ptce.validation.placeholders import text_predicates
 
     queries = {s.node.rsplit("#", 1)[-1]: q for s, q in default_engine().constraints}
-    assert queries["PlaceholderText"].predicates == frozenset(map(str, text_predicates()))
+    # every text but the common strategy, which the law's shape reports left over (placeholders.left_over_law_shapes)
+    assert queries["PlaceholderText"].predicates == frozenset(map(str, text_predicates())) - {str(CAP.commonStrategy)}
     assert queries["FoundingDateNotFuture"].predicates == frozenset({str(SCHEMA.foundingDate), str(CAP.yearFrom)})
     shape = FastEngine(Graph().parse(data=PREFIXES + COMPONENTS["not"][0], format="turtle")).shapes[EX.S]
     bodies = {

@@ -152,8 +152,14 @@ def is_placeholder_sparql(variable: str) -> str:
     return f'REGEX(STR({variable}), {_sparql_string(placeholder_pattern())}, "i")'
 
 
+def _grid_texts() -> tuple[URIRef, ...]:
+    """The texts whose left-over value the grid's shape reports: all but the common strategy, of which the law's
+    shape says more (:func:`left_over_law_shapes`), at the same line."""
+    return tuple(p for p in text_predicates() if p != CAP.commonStrategy)
+
+
 def _placeholder_query() -> str:
-    allowed = ", ".join(f"<{p}>" for p in text_predicates())
+    allowed = ", ".join(f"<{p}>" for p in _grid_texts())
     return f"""
         SELECT $this ?path ?value
         WHERE {{
@@ -183,8 +189,9 @@ def _short_answer_query() -> str:
 
 def left_over_law_shapes() -> Graph:
     """Article 9's common strategy (``capsh:Art9CommonStrategy``, shapes/legal.ttl) left as the template wrote it
-    is none: the shape gets a SPARQL constraint that reports it, with the shape's own message, the law's. Apart
-    from :func:`placeholder_shapes`, whose shapes are the grid's: this one stays the law's in a report."""
+    is none: the shape gets a SPARQL constraint that reports it, with a message of its own, the law's. Apart
+    from :func:`placeholder_shapes`, whose shapes are the grid's: this one stays the law's in a report, and the
+    grid's ``capsh:PlaceholderText`` leaves the strategy to it (one result at its line, not two)."""
     graph = bind_prefixes(Graph())
     constraint = BNode("left-over-strategy-constraint")
     graph.add((SHAPES.Art9CommonStrategy, SH.sparql, constraint))
@@ -217,7 +224,7 @@ def placeholder_shapes() -> Graph:
 @cache
 def _placeholder_triples() -> tuple:
     graph = Graph()
-    texts = [(SH.targetSubjectsOf, predicate) for predicate in text_predicates()]
+    texts = [(SH.targetSubjectsOf, predicate) for predicate in _grid_texts()]
     _add_shape(graph, SHAPES.PlaceholderText, "placeholder", _placeholder_query(), SH.Violation, texts)
     answers = [(SH.targetClass, CAP.Answer), (SH.targetClass, CAP.Project)]
     _add_shape(graph, SHAPES.ShortAnswer, "short_answer", _short_answer_query(), SH.Warning, answers)
