@@ -727,3 +727,16 @@ def test_turtle_or_json_ld_saved_as_yaml_is_told_for_what_it_is(tmp_path, to, sa
         load_description(misnamed)
     assert said in caught.value.message and f"renommer le fichier en {suffix}" in caught.value.hint
     assert caught.value.line is not None and "YAML invalide" not in caught.value.message
+
+
+def test_plain_json_with_the_format_keys_is_read_as_the_yaml_form():
+    """A carrier's finding of 2026-12-07: pasted in the validator, {"nom": "Pôle Sud", "maturite": "etabli"} was
+    refused as JSON-LD with « IRI relative(s) <etabli> … déclarer @base ». A JSON object without « @context » or any
+    « @ » key is the YAML form's data in JSON: it reads as such, concepts by their ids."""
+    text = '{\n  "id": "pole-sud",\n  "nom": "Pôle Sud",\n  "maturite": "etabli",\n  "format": 2\n}\n'
+    description = load_description(text, source="pole.json", format="json-ld")
+    assert description.data["maturite"] == "etabli" and str(description.iri).endswith("/projet/pole-sud")
+    assert (description.iri, CAP.maturity, VOCAB["maturites/etabli"]) in description.graph
+    with pytest.raises(InputError) as caught:
+        load_description('{"nom": "Pôle Sud", "maturite": "etabli"}', source="p.json", format="json-ld")
+    assert "'id'" in caught.value.message and "IRI relative" not in caught.value.message

@@ -122,6 +122,10 @@ def load_description(
             raise _other_format(text, source) or exc from exc
     if fmt == "turtle":
         return _from_graph(_parse_turtle(text, source), source, "turtle")
+    if fmt == "json-ld" and _plain_json_object(text):
+        # a JSON object without « @context » or any « @ » key is the YAML form's data written in JSON (JSON is
+        # YAML): read with the same keys, concepts by their ids (read as JSON-LD, « etabli » was a relative IRI)
+        return _from_yaml(text, source, base, max_bytes)
     if fmt == "json-ld":
         return _from_graph(_parse_jsonld_text(text, source), source, "json-ld")
     raise InputError(
@@ -129,6 +133,29 @@ def load_description(
         source=source,
         hint=f"au choix / one of: {', '.join(FORMATS)}",
     )
+
+
+def _plain_json_object(text: str) -> bool:
+    """Whether ``text`` is a JSON object none of whose keys, at any depth, is a JSON-LD keyword (« @context »,
+    « @id »…); False for a text that is no JSON or holds a key twice, which the JSON reader refuses in its own
+    words."""
+
+    def no_duplicates(pairs):
+        if len({key for key, _ in pairs}) != len(pairs):
+            raise ValueError("duplicate key")  # the JSON reader says which, at its line
+        return dict(pairs)
+
+    try:
+        document = json.loads(text, object_pairs_hook=no_duplicates)
+    except ValueError:
+        return False
+
+    def plain(node) -> bool:
+        if isinstance(node, dict):
+            return not any(str(key).startswith("@") for key in node) and all(map(plain, node.values()))
+        return all(map(plain, node)) if isinstance(node, list) else True
+
+    return isinstance(document, dict) and plain(document)
 
 
 def format_of(text: str) -> str:
