@@ -329,3 +329,11 @@ def test_a_no_break_space_that_yaml_reads_into_a_key_is_named(text):
         load_description(text, source="f.yaml", format="yaml")
     assert "insécable" in str(caught.value) and "U+00A0" in str(caught.value) and caught.value.line in (2, 3)
     assert "clés possibles" not in str(caught.value)
+
+
+def test_the_hint_for_a_file_that_is_no_text_shows_one_language_on_a_page():
+    """A carrier's remark of 2026-12-07: the French page, told of a PDF sent by mistake, showed the hint half in
+    English (« …/editeur / save the description as plain text… »)."""
+    hint = refusal(b"%PDF-1.7\n...", error=InputFileError).hint
+    assert " / " not in one_language(hint, "fr") and " / " not in one_language(hint, "en")
+    assert one_language(hint, "fr").startswith("enregistrer la description en texte brut")

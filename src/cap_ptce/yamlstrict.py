@@ -212,11 +212,11 @@ _NOT_TEXT = (
     (b"%PDF", "un PDF / a PDF"),
 )
 _TEXT_HINT = (
-    "enregistrer la description en texte brut, en .yaml (dans un traitement de texte : « Enregistrer sous », "
-    "« Texte brut (.txt) », codage UTF-8), ou la remplir dans l'éditeur, /editeur / save the description as "
-    "plain text, as .yaml (in a word processor: 'Save as', 'Plain text (.txt)', UTF-8), or fill it in with the "
+    "enregistrer la description en texte brut, en .yaml (dans un traitement de texte : Enregistrer sous, puis "
+    "Texte brut (.txt), codage UTF-8), ou la remplir dans l'éditeur, /editeur / save the description as "
+    "plain text, as .yaml (in a word processor: Save as, then Plain text (.txt), UTF-8), or fill it in with the "
     "editor, /editeur"
-)
+)  # no quoted label: a page shows its own half alone (i18n.one_language)
 
 
 def _utf16(raw: bytes) -> bool:
