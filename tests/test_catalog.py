@@ -675,3 +675,24 @@ def test_the_corpus_and_the_register_are_dated_by_their_descriptions_and_the_gri
     lastmod = {url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns) for url in sitemap}
     assert lastmod["https://w3id.org/cap-ptce/projet/emplois-sud-reunion.fr.html"] == "2027-03-09"
     assert lastmod["https://w3id.org/cap-ptce/def.en.html"] == grid
+
+
+def test_a_download_is_streamed_from_its_file_not_read_into_memory():
+    """An operator's finding of 2026-12-07: each request for a download read its whole file into the server's
+    memory (103 MB for the whole dataset of 1,000 descriptions); 64 clients that did not read took 8.3 GB. The
+    response now streams the open file in chunks, with its size, an ETag and conditional requests."""
+    app = create_app({"TESTING": True})
+    client = app.test_client()
+    with app.test_request_context("/"):
+        from cap_ptce.web.site import get_site
+
+        whole = get_site().download("cap-ptce", "nquads")
+    response = client.get("/telechargements/cap-ptce.nq", buffered=False)
+    assert response.is_streamed and response.content_length == len(whole)
+    chunks = list(response.response)
+    response.close()
+    assert b"".join(chunks) == whole and max(map(len, chunks)) < len(whole)
+    again = client.get("/telechargements/cap-ptce.nq", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    head = client.head("/telechargements/cap-ptce.nq")
+    assert head.status_code == 200 and head.content_length == len(whole) and head.get_data() == b""

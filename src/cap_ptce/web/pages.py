@@ -8,8 +8,11 @@ resource's kind (:mod:`.pages_grid`, :mod:`.pages_docs`, :mod:`.pages_data`).
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, g, redirect, render_template, request
 from rdflib import Graph
+from werkzeug.wsgi import wrap_file
 
 from ..errors import NotFoundError
 from ..i18n import LANGUAGES
@@ -64,11 +67,20 @@ def resource(path: str) -> Response:
 
 @bp.get("/telechargements/<name>")
 def download(name: str) -> Response:
-    """A download file: a part of the dataset, or the whole, in one format."""
+    """A download file: a part of the dataset, or the whole, in one format, streamed from its file on disk in
+    chunks (the whole dataset of a large corpus is hundreds of MB: read into memory for each request, a few
+    clients that did not read took the server's memory by gigabytes)."""
     body, media_type = pages_data.download(name)
-    response = Response(body, mimetype=media_type)
+    if isinstance(body, bytes):  # kept in memory: its file could not be written
+        response = Response(body, mimetype=media_type)
+        response.add_etag()
+    else:
+        size = os.fstat(body.fileno()).st_size
+        response = Response(wrap_file(request.environ, body), mimetype=media_type, direct_passthrough=True)
+        response.content_length = size
+        # made once per version of the store: its file's identity and size tell its version
+        response.set_etag(f"{get_site().store_version}-{os.path.basename(body.name)}-{size}")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'  # name: one of the site's own files
-    response.add_etag()
     return response.make_conditional(request)
 
 

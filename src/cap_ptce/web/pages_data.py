@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import BinaryIO
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
@@ -267,14 +268,15 @@ def thing(resource: Resource, lang: str):
     }
 
 
-def download(name: str) -> tuple[bytes, str]:
-    """The bytes of the download ``name`` (``grille.ttl``, ``cap-ptce.nq``…) and its media type."""
+def download(name: str) -> tuple[BinaryIO | bytes, str]:
+    """The download ``name`` (``grille.ttl``, ``cap-ptce.nq``…), its file open for reading (or its bytes, when
+    they could not be written to disk), and its media type."""
     site = get_site()
     stem, _, suffix = name.partition(".")
     for entry in _downloads(stem, csv=stem == "grille", quads=stem == WHOLE):
         published = stem == WHOLE or stem in {part.id for part in site.catalog_parts}
         if entry["path"] == download_path(stem, suffix) and published:
-            return site.download(stem, entry["name"]), entry["media_type"]
+            return site.download_file(stem, entry["name"]), entry["media_type"]
     raise NotFoundError(
         f"aucun téléchargement / no download {name}",
         hint="la page des téléchargements les liste / the downloads page lists them",

@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import BinaryIO
 
 from flask import current_app
 from rdflib import Graph, URIRef
@@ -380,6 +381,10 @@ class Site:
     def download(self, part_id: str, format_name: str) -> bytes:
         """The bytes of a download (made once, then read from its file): a part, or the whole dataset."""
         return self._downloads.get((part_id, format_name), lambda: self._make_download(part_id, format_name))
+
+    def download_file(self, part_id: str, format_name: str) -> BinaryIO | bytes:
+        """A download's file, open for reading (made once): what a response streams (:meth:`.SpooledFiles.open`)."""
+        return self._downloads.open((part_id, format_name), lambda: self._make_download(part_id, format_name))
 
     def _make_download(self, part_id: str, format_name: str) -> bytes:
         if format_name == "csv":

@@ -20,6 +20,7 @@ import threading
 import weakref
 from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import BinaryIO
 
 from ..validation.processes import hold, orphans
 
@@ -52,6 +53,25 @@ class SpooledFiles:
         with self._making:
             found = self._found(key)
             return found if found is not None else self._made(key, make)
+
+    def open(self, key: Hashable, make: Callable[[], bytes]) -> BinaryIO | bytes:
+        """The file of ``key``, open for reading (made first when it must be), for a response to stream in chunks:
+        a request that read the whole file into memory held it there until its client had taken it, and a few
+        addresses asking for the whole dataset without reading took gigabytes. The bytes themselves when they
+        could not be written to disk. An open file stays readable even if its name goes meanwhile."""
+        for _attempt in range(2):  # a file gone since its name was found is made again, once
+            self.get(key, make)
+            with self._lock:
+                path, kept = self._paths.get(key), self._memory.get(key)
+            if kept is not None:
+                return kept
+            try:
+                return path.open("rb")
+            except (FileNotFoundError, AttributeError):  # gone (a cleaner of /tmp), or forgotten: made again
+                with self._lock:
+                    if self._paths.get(key) == path:
+                        del self._paths[key]
+        return self.get(key, make)
 
     def _found(self, key: Hashable) -> bytes | None:
         """The bytes kept for ``key``; None when there are none, or when their file is gone (a cleaner of old files
