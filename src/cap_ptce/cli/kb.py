@@ -42,9 +42,10 @@ Exemples / examples:
 Réglages (docs/settings.md) / settings: --set NAME=VALUE, or CAP_PTCE_NAME=VALUE.
 
 \b
-Arrêt / stopping: Ctrl-C, ou SIGTERM (systemd, docker stop) : le store, ses
-processus et les fichiers qu'ils lisent sont fermés / Ctrl-C, or SIGTERM
-(systemd, docker stop): the store, its processes and the files they read are closed.
+Arrêt / stopping: Ctrl-C, SIGTERM (systemd, docker stop) ou SIGHUP (terminal
+fermé) : le store, ses processus et les fichiers qu'ils lisent sont fermés /
+Ctrl-C, SIGTERM (systemd, docker stop) or SIGHUP (a terminal closed): the
+store, its processes and the files they read are closed.
 """
 
 _SYMBOLS = {"added": "+", "updated": "~", "unchanged": "=", "renamed": ">", "removed": "-", "failed": "!"}
@@ -439,7 +440,10 @@ def serve(
         raise _Stopped(0)
 
     kb = None
-    signal.signal(signal.SIGTERM, stop_serving)  # from here on, the store is closed before exit: see _Stopped
+    # from here on, the store is closed before exit (see _Stopped); SIGHUP too, as a terminal closed sends it to
+    # « make run »: its default ended the process on the spot, leaving the store's copy and checkpoint behind
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, stop_serving)
     try:
         with app.app_context():
             kb = get_kb()  # load now, so that errors show at start and the first query is fast
@@ -462,7 +466,8 @@ def serve(
         pass
     finally:
         if received:
-            click.echo("arrêté (SIGTERM) / stopped (SIGTERM)", err=True)
+            name = signal.Signals(received[0]).name
+            click.echo(f"arrêté ({name}) / stopped ({name})", err=True)
         # here, not at exit: the files the readers read are removed at exit too, and must outlive them
         if kb is not None:
             kb.close()
@@ -470,7 +475,7 @@ def serve(
 
 
 class _Stopped(SystemExit):
-    """SIGTERM, as systemd or ``docker stop`` sends it, received by ``serve``.
+    """SIGTERM, as systemd or ``docker stop`` sends it (or SIGHUP, a terminal closed), received by ``serve``.
 
     Python's own answer to SIGTERM ends the process on the spot: the store was
     not closed, and the N-Quads copy of a memory store (up to gigabytes in the

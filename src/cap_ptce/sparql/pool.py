@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .. import errors
-from .ends import rebuilt_error, stopped_error
+from .ends import rebuilt_error, signal_name, stopped_error
 from .execute import QueryRequest, QueryResult
 from .formats import ResultFormat
 from .inspect import QueryInfo
@@ -235,8 +235,15 @@ class WorkerPool:
             status, message = worker.conn.recv()
         except (EOFError, OSError):
             status, message = "failed", "the worker process exited while opening the store"
-        if self._closed:  # closed while it was starting
+        if self._closed or (status != "ready" and _stopped_by_signal(worker)):
+            # closed while it was starting, or ended by a stop signal: systemd sends one to every process of the
+            # service at once, and it may reach a starting worker before the server's own handler closes the pool
             self._discard(worker)
+            if not self._closed:
+                log.info("a starting query worker was stopped by %s", signal_name(worker.process.returncode))
+                time.sleep(_STOP_GRACE)  # the server's own stop closes the pool meanwhile, if it is one
+                if not self._closed:  # a signal to that worker alone: another takes its place
+                    self._start_in_background(kind)
             return
         if status != "ready":
             self._discard(worker)
@@ -562,3 +569,15 @@ _WORKER_MAIN = (
     "from cap_ptce.sparql.workers import serve_on_large_stack; "
     "serve_on_large_stack(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]) or None, int(sys.argv[5]))"
 )
+
+
+_STOP_GRACE = 2.0  # seconds a stop signal to a starting worker leaves the server to stop before it is replaced
+
+
+def _stopped_by_signal(worker: _Worker, wait: float = 1.0) -> bool:
+    """Whether ``worker``'s process ended (waiting ``wait`` seconds for it) by a signal that stops a service."""
+    try:
+        code = worker.process.wait(wait)
+    except subprocess.TimeoutExpired:
+        return False
+    return code is not None and -code in _STOP_SIGNALS
