@@ -12,6 +12,7 @@ socket.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import socket
@@ -277,6 +278,18 @@ def test_a_head_refused_by_the_server_gets_the_refusal_s_headers_and_no_body(wai
     assert head.startswith(b"HTTP/1.1 413") and post.startswith(b"HTTP/1.1 413")
     assert head_body == b"" and post_body  # the same headers, the length of the body a POST gets included
     assert _without_date(head_headers) == _without_date(post_headers)
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"gzip, chunked", b"compress"])
+def test_a_transfer_coding_the_server_does_not_do_is_the_clients_doing_not_an_internal_error(waitress_port, coding):
+    """An operator's finding of 2026-12-07: « Transfer-Encoding: gzip » got a 501 whose body said « Erreur interne
+    du serveur, consignée dans son journal », though nothing was logged and the fault was the client's."""
+    answer = _raw_request(waitress_port, b"POST /sparql HTTP/1.1", b"Transfer-Encoding: " + coding + b"\r\n")
+    headers, _, body = answer.partition(b"\r\n\r\n")
+    assert headers.startswith(b"HTTP/1.1 501")
+    found = json.loads(body)
+    assert found["error"] == "NotImplemented" and "Erreur interne" not in found["message"]
+    assert "Content-Length" in found["message"] and "chunked" in found["message"]
 
 
 def _without_date(headers: bytes) -> list[bytes]:

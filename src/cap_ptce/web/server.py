@@ -97,9 +97,11 @@ def _server_error_body(code: int, detail: str, body_limit: int, header_limit: in
     from ..i18n import t
 
     params = {413: {"limit": body_limit}, 431: {"limit": header_limit}}.get(code, {"detail": str(detail)[:120]})
-    key = f"error.server_{code}" if code in (400, 413, 431) else "error.http_500"
+    # 501: a transfer coding other than chunked (« Transfer-Encoding: gzip »): the client's doing, said so
+    key = f"error.server_{code}" if code in (400, 413, 431, 501) else "error.http_500"
     message = " / ".join(t(key, lang, **params) for lang in ("fr", "en"))
-    name = {400: "BadRequest", 413: "RequestTooLarge", 431: "RequestHeaderFieldsTooLarge"}.get(code, "ServerError")
+    names = {400: "BadRequest", 413: "RequestTooLarge", 431: "RequestHeaderFieldsTooLarge", 501: "NotImplemented"}
+    name = names.get(code, "ServerError")
     return (json.dumps({"error": name, "message": message}, ensure_ascii=False) + "\n").encode("utf-8")
 
 
