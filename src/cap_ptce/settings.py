@@ -149,7 +149,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Queries that may wait for a free worker of one kind; past it the server is saturated and answers 503 with Retry-After at once.",
     ),
     Setting("MAX_RESULT_ROWS", 10000, int, "Maximum number of rows (or triples) a query may return."),
-    Setting("MAX_REQUEST_BYTES", 1_000_000, int, "Maximum size of a request body or query string, in bytes."),
+    Setting(
+        "MAX_REQUEST_BYTES",
+        1_000_000,
+        int,
+        "Maximum size of a request body or query string, in bytes; cap-ptce serve reads a query string with the "
+        "request's headers, up to 256 KiB (431 past it): a longer SPARQL query goes by POST.",
+    ),
     Setting(
         "SERVER_THREADS",
         32,
