@@ -25,6 +25,7 @@ from .formats import EXPORT_FORMATS, FORMATS, GRID_CSV, Format
 from .namespaces import PREFIXES, bind_prefixes
 
 __all__ = [
+    "triples_of_quads",
     "Format",
     "FORMATS",
     "GRID_CSV",
@@ -107,7 +108,9 @@ def canonical_graph(graph: Graph, *, relabel: bool = True) -> Graph:
     """
     triples = graph
     if relabel and any(isinstance(term, BNode) for triple in graph for term in triple):
-        triples = to_canonical_graph(graph)
+        triples = _leaf_labelled(graph)
+        if triples is None:
+            triples = to_canonical_graph(graph)
     canonical = _OrderedGraph(bind_namespaces="core")
     for prefix, namespace in sorted(graph.namespaces()):
         canonical.bind(prefix, namespace, override=False)
@@ -153,6 +156,51 @@ def _term_key(term) -> str:
 
 def _pair_key(pair) -> tuple[str, str]:
     return (pair[0].n3(), pair[1].n3())
+
+
+def _leaf_labelled(graph: Graph) -> list[tuple] | None:
+    """``graph``'s triples with each blank node labelled by what it is, when every blank node is a leaf: named by
+    at most one triple, of a subject that is no blank node, and naming no blank node itself (the knowledge base's
+    tallies, its validation reports, its accounts of unread files). None for any other graph.
+
+    A leaf's label is the hash of the triple that names it and of its own triples: the same graph gives the same
+    labels, as rdflib's canonical labelling gives, whose time grows faster than the graph (more than five
+    minutes for the 92,000 triples and 14,000 tallies of the indicators of 1,000 descriptions). Leaves alike in
+    everything are numbered in turn; being alike, any order gives the same triples.
+    """
+    import hashlib
+    from collections import defaultdict
+
+    own: dict[BNode, list[str]] = defaultdict(list)
+    named_by: dict[BNode, list[str]] = defaultdict(list)
+    for subject, predicate, obj in graph:
+        if isinstance(subject, BNode):
+            if isinstance(obj, BNode):
+                return None
+            own[subject].append(f"{predicate.n3()} {obj.n3()}")
+        elif isinstance(obj, BNode):
+            named_by[obj].append(f"{subject.n3()} {predicate.n3()}")
+    if any(len(names) > 1 for names in named_by.values()):
+        return None
+    labels, seen = {}, defaultdict(int)
+    for node in sorted(own.keys() | named_by.keys(), key=lambda n: (named_by.get(n, [""]), sorted(own.get(n, [])))):
+        content = "\n".join([*named_by.get(node, [""]), *sorted(own.get(node, []))])
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:24]
+        labels[node] = BNode(f"l{digest}n{seen[digest]}")
+        seen[digest] += 1
+    return [tuple(labels.get(term, term) if isinstance(term, BNode) else term for term in triple) for triple in graph]
+
+
+def triples_of_quads(nquads: bytes) -> bytes:
+    """The sorted N-Triples of the triples of ``nquads`` (sorted N-Quads whose blank nodes no two graphs share, as
+    :func:`cap_ptce.publish.catalog.serialize_dataset` writes them): the same bytes as the union of the graphs
+    written by rdflib, read and written by Oxigraph (3 s for the 600,000 quads of 1,000 descriptions, where
+    rdflib took 110)."""
+    import pyoxigraph as ox
+
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    text = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    return b"".join(line + b"\n" for line in sorted(set((text or b"").splitlines())) if line.strip())
 
 
 def _triple_key(triple) -> tuple[str, str, str]:
