@@ -696,3 +696,22 @@ def test_a_download_is_streamed_from_its_file_not_read_into_memory():
     assert again.status_code == 304 and again.get_data() == b""
     head = client.head("/telechargements/cap-ptce.nq")
     assert head.status_code == 200 and head.content_length == len(whole) and head.get_data() == b""
+
+
+def test_a_download_opened_for_streaming_is_never_read_whole(monkeypatch):
+    """The streamed response opens the download's file: it must not read it back whole first, which each request
+    for the 99 MB of a large corpus's dataset did (its bytes let go at once, but read, and held meanwhile)."""
+    from pathlib import Path
+
+    from cap_ptce.web.spool import SpooledFiles
+
+    spool, made = SpooledFiles(), []
+    with spool.open("a", lambda: made.append(1) or b"abc") as first:
+        assert first.read() == b"abc"
+
+    def refused(self):
+        raise AssertionError(f"{self} read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with spool.open("a", lambda: made.append(2) or b"other") as again:
+        assert again.read() == b"abc" and made == [1]

@@ -60,7 +60,7 @@ class SpooledFiles:
         addresses asking for the whole dataset without reading took gigabytes. The bytes themselves when they
         could not be written to disk. An open file stays readable even if its name goes meanwhile."""
         for _attempt in range(2):  # a file gone since its name was found is made again, once
-            self.get(key, make)
+            self._ensure(key, make)
             with self._lock:
                 path, kept = self._paths.get(key), self._memory.get(key)
             if kept is not None:
@@ -72,6 +72,17 @@ class SpooledFiles:
                     if self._paths.get(key) == path:
                         del self._paths[key]
         return self.get(key, make)
+
+    def _ensure(self, key: Hashable, make: Callable[[], bytes]) -> None:
+        """Make ``key``'s bytes unless they are kept (on disk or in memory), without reading them back."""
+        with self._lock:
+            if key in self._paths or key in self._memory:
+                return
+        with self._making:
+            with self._lock:
+                if key in self._paths or key in self._memory:
+                    return
+            self._made(key, make)
 
     def _found(self, key: Hashable) -> bytes | None:
         """The bytes kept for ``key``; None when there are none, or when their file is gone (a cleaner of old files
