@@ -442,6 +442,12 @@ _ODD_SPACE = re.compile(
 )
 
 
+ODD_SPACE_HINT = (
+    "la remplacer par une espace ordinaire ; elle vient souvent d'un copier-coller depuis un traitement de texte / "
+    "replace it with a plain space; it often comes from a copy from a word processor"
+)
+
+
 def odd_space(text: str) -> str | None:
     """The first space of another kind (no-break, thin…) in ``text``, None when it has none: in a key, the sign
     that a word processor's space stood for YAML's after a colon or in an indentation."""
@@ -470,8 +476,7 @@ def _odd_space(exc: yaml.MarkedYAMLError, text: str, source: str) -> YamlError |
             source=source,
             line=line,
             column=found.end() - text.rfind("\n", 0, found.start()) - 1,
-            hint="la remplacer par une espace ordinaire ; elle vient souvent d'un copier-coller depuis un traitement "
-            "de texte / replace it with a plain space; it often comes from a copy from a word processor",
+            hint=ODD_SPACE_HINT,
         )
     return None
 

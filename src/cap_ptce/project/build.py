@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import InputError, UnknownKeyError, YamlError, together
 from ..i18n.suggest import did_you_mean, nearest
 from ..rdf.namespaces import BASE
-from ..yamlstrict import LineMap, odd_space
+from ..yamlstrict import ODD_SPACE_HINT, LineMap, odd_space
 from .build_facts import FactReader
 from .build_kinds import KindReader, Merge
 from .context import predicate
@@ -255,8 +255,7 @@ class _Builder(KindReader, FactReader):
                     f"l'indentation, au lieu d'une espace ordinaire / unknown key {key!r}: a no-break or thin space "
                     f"(U+{ord(space):04X}) after a colon or in the indentation, instead of a plain space",
                     path + (key,),
-                    "la remplacer par une espace ordinaire ; elle vient souvent d'un copier-coller depuis un "
-                    "traitement de texte / replace it with a plain space; it often comes from a word processor",
+                    ODD_SPACE_HINT,
                     UnknownKeyError,
                 )
             suggestion = nearest(str(key), allowed)
