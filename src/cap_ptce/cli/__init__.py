@@ -19,6 +19,7 @@ import click
 
 from .. import __version__
 from ..errors import CapPtceError, StoreDamagedError, is_damage
+from .usage import show_usage_error
 
 __all__ = ["cli", "main"]
 
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("rdflib").setLevel(logging.ERROR)
     try:
         result = cli.main(args=argv, prog_name="cap-ptce", standalone_mode=False)
+    except click.UsageError as exc:  # click's refusal of the command line, in English only: both languages
+        show_usage_error(exc)
+        return exc.exit_code
     except click.exceptions.Abort:
         click.echo("Interrompu / interrupted.", err=True)
         return 130
