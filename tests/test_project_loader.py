@@ -111,6 +111,30 @@ def test_values_get_the_ontology_terms_and_datatypes():
     assert start == Literal("2025-09", datatype=XSD.gYearMonth)
 
 
+@pytest.mark.parametrize(("written", "code"), [("[07]", "07"), ("[012]", "012"), ("[26, 07]", "07")])
+def test_a_code_written_with_a_leading_zero_keeps_it(written, code):
+    """YAML 1.1 reads an unquoted 012 as the octal number 10: the file said Aveyron, or nothing, and the
+    description held the Aube, silently. An unquoted 07 lost its zero and was refused."""
+    graph = load(replaced('departements: ["2A"]', f"departements: {written}")).graph
+    assert (URIRef("http://id.insee.fr/geo/departement/" + code), RDF.type, IGEO.Departement) in graph
+    assert (URIRef("http://id.insee.fr/geo/departement/10"), RDF.type, IGEO.Departement) not in graph
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("departements: [7]", 'le code s\'écrit "07"'),
+        ("communes: [1053]", 'le code s\'écrit "01053"'),
+        ("communes: [123456]", "ce nombre a 6 chiffres"),
+    ],
+)
+def test_a_code_of_the_wrong_length_is_told_how_to_write_it(written, hint):
+    key = written.split(":")[0]
+    old = next(line.strip() for line in MINIMAL.splitlines() if line.strip().startswith(key + ":"))
+    error = refusal(replaced(old, written))
+    assert hint in error.hint
+
+
 def test_territories_are_insee_iris_that_carry_their_code():
     graph = load(MINIMAL).graph
     territory = URIRef(f"{P}/territoire")
@@ -211,7 +235,7 @@ def test_an_unknown_key_without_a_near_one_lists_the_allowed_keys():
     [
         ('nom: "Pôle d\'essai"', "nom: [a, b]", 3, "a text"),
         ("    ess: false", '    ess: "peut-être"', 19, "oui, non"),
-        ('    siren: "728804832"', "    siren: 72880483", 20, "quote"),
+        ('    siren: "728804832"', "    siren: 72880483", 20, "8 digits: check the code"),
         ('    debut: "2025-09"', '    debut: "septembre 2025"', 29, "date"),
         ("    montant: 100", '    montant: "cent"', 37, "number"),
         ("id: essai", "id: Essai Un", 2, "lowercase"),

@@ -96,6 +96,27 @@ def test_duplicate_keys_are_refused_naming_both_lines():
     assert error.line == 3 and "'nom'" in error.message and "line 1" in error.hint
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("012", "012"),  # YAML 1.1's octal: 10, a département that was not written
+        ("07", "07"),  # octal 7: the zero that makes it Ardèche's code lost
+        ("-017", "-017"),
+        ("0b101", "0b101"),  # binary
+        ("9:30", "9:30"),  # base 60: 570
+        ("1:30.5", "1:30.5"),
+    ],
+)
+def test_a_number_yaml_1_1_would_read_in_another_base_stays_as_written(text, kept):
+    data, _lines = load_yaml(f"a: {text}\nb: [{text}]\n")
+    assert data == {"a": kept, "b": [kept]}
+
+
+def test_decimal_numbers_stay_numbers():
+    data, _lines = load_yaml("a: 12\nb: 0\nc: -3\nd: 1_000\ne: 1.5\nf: 08\n")
+    assert data == {"a": 12, "b": 0, "c": -3, "d": 1000, "e": 1.5, "f": "08"}  # 08 was never a number in YAML 1.1
+
+
 def test_yaml_1_1_booleans_other_than_true_false_are_refused():
     error = refusal("ess: yes\n")
     assert error.line == 1 and "true or false" in error.hint

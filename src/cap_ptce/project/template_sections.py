@@ -60,7 +60,7 @@ acteurs:                            # {t:example_block}
   #   site_web: ""
   #   competences: []
   #   roles: []
-  #   depuis: ""                    # {t:date}
+  #   depuis: ""                    # {t:member_since}
   #   chiffres:
   #     - indicateur: emplois       # {c:indicateurs}
   #       valeur: ""                # {t:figure}

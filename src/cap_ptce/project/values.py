@@ -294,6 +294,8 @@ CODE_DIGITS = {
     "departement": (2, 3),
     "region": (2,),
 }
+# The codes of places, which start with zeros (Ain's communes, "01053"; Ardèche, "07").
+_PLACE_CODES = frozenset({"commune", "departement", "region"})
 # Identifiers that people write in groups of digits ("459 880 001"): spaces are not part of them.
 _GROUPED = frozenset({"siren", "siret", "categorie", "intercommunalite", "rna"})
 
@@ -305,10 +307,16 @@ def read_code(value: Any, kind: str | None = None) -> str:
         text = str(value)
         if len(text) in digits:
             return text
+        if len(text) < min(digits) and kind in _PLACE_CODES:  # 7 for "07": a zero that the file did not write
+            full = text.zfill(min(digits))
+            hint = (
+                f'avec ses zéros de tête, le code s\'écrit "{full}" / with its leading zeros, the code reads "{full}"'
+            )
+        else:
+            hint = f"ce nombre a {len(text)} chiffres : vérifier le code / this number has {len(text)} digits: check the code"
         raise Unreadable(
             f"un code de {' ou '.join(map(str, digits))} chiffres / a code of {' or '.join(map(str, digits))} digits",
-            'le mettre entre guillemets : "01053" ; sans guillemets, les zéros de tête se perdent / '
-            'quote it: "01053"; unquoted, leading zeros are lost',
+            hint,
         )
     if not isinstance(value, str):
         raise Unreadable(
