@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,15 +34,52 @@ CORPUS = ("pole-saveurs-somme", "tiers-lieu-gueret")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The site of two sample projects, published once through the command line at a base path."""
+def published(tmp_path_factory) -> tuple[Path, str, str]:
+    """The site of two sample projects, published once through the command line at a base path, without the
+    publisher's settings; what the command wrote on its standard output and error."""
     folder = tmp_path_factory.mktemp("publish")
     corpus = folder / "corpus"
     corpus.mkdir()
     for name in CORPUS:
         shutil.copy(data_dir("corpus") / f"{name}.yaml", corpus)
-    assert main(["publish", str(folder / "site"), "--base-iri", BASE, "--corpus", str(corpus)]) == 0
-    return folder / "site"
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("PUBLISHER", "PUBLISHER_IRI", "CONTACT"):
+            patch.delenv(f"CAP_PTCE_{name}", raising=False)
+        with redirect_stdout(out), redirect_stderr(err):
+            assert main(["publish", str(folder / "site"), "--base-iri", BASE, "--corpus", str(corpus)]) == 0
+    return folder / "site", out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def site(published) -> Path:
+    return published[0]
+
+
+def test_the_command_says_the_base_and_who_the_catalogue_names_as_publisher(published):
+    """A publisher's finding of 2026-12-07: a corpus of their own went out with CAP PTCE as its publisher and
+    contact in the DCAT catalogue, without a word."""
+    _site, out, err = published
+    assert f"publié sous / published under {BASE}" in out
+    assert "CAP PTCE" in err and "CAP_PTCE_PUBLISHER" in err and "docs/publishing.md" in err
+    assert err.startswith("Attention : ")
+
+
+def test_no_warning_once_the_publisher_is_given(monkeypatch):
+    from cap_ptce.cli.publish import _publisher_left_as_default
+
+    assert _publisher_left_as_default()
+    monkeypatch.setenv("CAP_PTCE_PUBLISHER", "Observatoire régional de l'ESS")
+    assert not _publisher_left_as_default()
+
+
+def test_a_corpus_folder_with_no_description_is_refused_before_anything_is_built(tmp_path, capsys):
+    (tmp_path / "vide").mkdir()
+    (tmp_path / "vide" / "notes.txt").write_text("rien")
+    assert main(["publish", str(tmp_path / "site"), "--corpus", str(tmp_path / "vide")]) == 2
+    err = capsys.readouterr().err
+    assert "aucune description" in err and "no description" in err and str(tmp_path / "vide") in err
+    assert not (tmp_path / "site").exists()
 
 
 def test_the_corpus_given_is_the_corpus_published(site):

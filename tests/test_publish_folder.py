@@ -33,16 +33,15 @@ class App:
         return Answer(200, f"{self.edition} {path}".encode())
 
 
-def publish(client: App, out: Path):
+def publish(client: App, out: Path, paths=PATHS):
     return write_site(
-        client, PATHS, out, base_iri="https://example.org/cap-ptce/", default_lang="fr", not_found_page=b"404 page"
+        client, paths, out, base_iri="https://example.org/cap-ptce/", default_lang="fr", not_found_page=b"404 page"
     )
 
 
 def test_the_old_site_is_served_whole_while_the_new_one_is_built(tmp_path):
     out = tmp_path / "cap-ptce"
-    publish(App("first"), out)
-    (out / "stale.html").write_text("left from the first")
+    publish(App("first"), out, (*PATHS, "/stale.html"))  # a page the next publish no longer writes
     old = {path: (out / path.lstrip("/")).read_bytes() for path in (*PATHS, "/index.html", "/404.html")}
     seen = []
 
@@ -57,6 +56,38 @@ def test_the_old_site_is_served_whole_while_the_new_one_is_built(tmp_path):
     assert (out / "404.html").read_bytes() == b"404 page"
     assert not (out / "stale.html").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["cap-ptce"]  # neither the new folder nor the old one is left
+
+
+def test_files_the_publisher_added_stay_and_are_named(tmp_path):
+    """A publisher's robots.txt, a search engine's verification file, a .well-known folder: a publish again
+    removed them without a word."""
+    out = tmp_path / "cap-ptce"
+    publish(App("first"), out)
+    (out / "robots.txt").write_text("User-agent: *\n")
+    (out / ".well-known").mkdir()
+    (out / ".well-known" / "security.txt").write_text("Contact: mailto:x@example.org\n")
+    (out / "grille" / "question" / "q01.ttl").write_text("edited by hand")  # a file the site writes
+    (tmp_path / "archives").mkdir()
+    (out / "archives").symlink_to(tmp_path / "archives")  # a link to a folder of the publisher's
+    report = publish(App("second"), out)
+    assert (out / "robots.txt").read_text() == "User-agent: *\n"
+    assert (out / ".well-known" / "security.txt").read_text() == "Contact: mailto:x@example.org\n"
+    assert (out / "grille" / "question" / "q01.ttl").read_bytes() == b"second /grille/question/q01.ttl"
+    assert report.kept == [".well-known/security.txt", "archives", "robots.txt"]
+    assert (out / "archives").resolve() == (tmp_path / "archives").resolve()
+    assert report.replaced == []  # a file the site wrote, edited by hand, is still the site's
+    third = publish(App("third"), out)  # still the publisher's, at every publish
+    assert third.kept == [".well-known/security.txt", "archives", "robots.txt"]
+    assert (out / "robots.txt").read_text() == "User-agent: *\n"
+
+
+def test_a_file_of_the_publisher_where_the_site_writes_one_is_replaced_and_named(tmp_path):
+    out = tmp_path / "cap-ptce"
+    publish(App("first"), out)
+    (out / "sitemap.xml").write_text("mine")
+    report = publish(App("second"), out, (*PATHS, "/sitemap.xml"))
+    assert (out / "sitemap.xml").read_bytes() == b"second /sitemap.xml"
+    assert (report.kept, report.replaced) == ([], ["sitemap.xml"])
 
 
 def test_a_build_that_fails_leaves_the_old_site_as_it_was(tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..settings import defaults, from_environ
 from ..web.export import publish_site
 from .outputs import refuse_overlapping
 
@@ -36,6 +37,11 @@ def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
     Pages en français et en anglais, chaque ressource dans chaque format, les
     téléchargements, le catalogue DCAT et la description VoID, et les règles de
     négociation pour Apache (.htaccess) et nginx (nginx-cap-ptce-*.conf).
+    Publier un corpus sous son nom : les réglages CAP_PTCE_PUBLISHER,
+    CAP_PTCE_PUBLISHER_IRI et CAP_PTCE_CONTACT (sinon CAP PTCE) / publishing a
+    corpus under your own name: those settings (CAP PTCE otherwise). Les
+    fichiers ajoutés au site (robots.txt…) restent d'une publication à l'autre /
+    files you add to the site stay from one publish to the next.
 
     Example: cap-ptce publish site/ --base-iri https://w3id.org/cap-ptce/
     """
@@ -45,8 +51,29 @@ def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
         report = publish_site(out_dir, base_iri=base_iri, corpus=corpus)
     click.echo(
         f"{report.out_dir}: {report.pages} pages HTML, {report.data_files} documents RDF/CSV, "
-        f"{report.downloads} téléchargements / downloads, {report.bytes / 1e6:.1f} Mo / MB."
+        f"{report.downloads} téléchargements / downloads, {report.bytes / 1e6:.1f} Mo / MB; "
+        f"publié sous / published under {report.base_iri}"
     )
+    if report.kept:
+        click.echo(f"Gardés, à vous / kept, yours: {', '.join(report.kept)}")
+    if report.replaced:
+        click.echo(f"Remplacés par ceux du site / replaced by the site's: {', '.join(report.replaced)}")
+    if corpus is not None and _publisher_left_as_default():
+        click.echo(PUBLISHER_LEFT, err=True)
+
+
+PUBLISHER_LEFT = (
+    "Attention : le catalogue DCAT nomme CAP PTCE éditeur et contact de ce corpus (réglages "
+    "CAP_PTCE_PUBLISHER, CAP_PTCE_PUBLISHER_IRI, CAP_PTCE_CONTACT non donnés : voir docs/publishing.md) / "
+    "Warning: the DCAT catalogue names CAP PTCE as publisher and contact of this corpus (settings "
+    "CAP_PTCE_PUBLISHER, CAP_PTCE_PUBLISHER_IRI, CAP_PTCE_CONTACT not given: see docs/publishing.md)."
+)
+
+
+def _publisher_left_as_default() -> bool:
+    """Whether the catalogue's publisher and contact are the defaults: CAP PTCE's, for a corpus of someone else's."""
+    given, default = from_environ(), defaults()
+    return all(given.get(name, default[name]) == default[name] for name in ("PUBLISHER", "PUBLISHER_IRI", "CONTACT"))
 
 
 @contextmanager

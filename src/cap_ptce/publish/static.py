@@ -38,11 +38,14 @@ class PublishReport:
     """What was written: the folder, the files by kind, and the total size."""
 
     out_dir: Path
+    base_iri: str = ""  # the base the site was published under
     pages: int = 0
     data_files: int = 0
     downloads: int = 0
     bytes: int = 0
     files: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # the publisher's own files, carried into the new site
+    replaced: list[str] = field(default_factory=list)  # the publisher's files where the site now writes its own
 
 
 def check_base(base_iri: str) -> str:
@@ -66,7 +69,8 @@ def check_base(base_iri: str) -> str:
     return base_iri.rstrip("/") + "/"
 
 
-MARK = ".cap-ptce-site"  # the file that marks a folder as written by cap-ptce publish
+MARK = ".cap-ptce-site"  # the file that marks a folder as written by cap-ptce publish, and lists what it wrote
+_MARK_HEAD = "written by cap-ptce publish\n"
 
 
 def check_folder(out_dir: Path) -> Path:
@@ -183,8 +187,55 @@ def staging_folder(out_dir: Path) -> Path:
             hint="le dossier parent doit être accessible en écriture / the parent folder must be writable",
         ) from error
     # mkdtemp makes it private: a web server whose root holds it (another user) cannot read it half built
-    (staging / MARK).write_text("written by cap-ptce publish\n", encoding="utf-8")
+    (staging / MARK).write_text(_MARK_HEAD, encoding="utf-8")
     return staging
+
+
+def _written_before(out_dir: Path) -> set[str] | None:
+    """The files the last publish of ``out_dir`` wrote, from its mark; None for a site that kept no list."""
+    try:
+        lines = (out_dir / MARK).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return set(lines[1:]) if len(lines) > 1 else None
+
+
+def keep_added(out_dir: Path, staging: Path, report: PublishReport) -> None:
+    """Carry the files of ``out_dir`` that its last publish did not write (a robots.txt, a verification file)
+    into ``staging``; one at a path the new site writes stays the site's. Both said in ``report``.
+
+    A hard link where the system allows it (the two folders share a parent): a large file is not copied.
+    """
+    before = _written_before(out_dir) if out_dir.is_dir() else None
+    if before is None:
+        return
+    written = {path.lstrip("/") for path in report.files}
+    for root, folders, names in os.walk(out_dir):
+        folders.sort()
+        links = [name for name in folders if os.path.islink(os.path.join(root, name))]  # kept as links
+        for name in sorted([*names, *links]):
+            source = Path(root, name)
+            relative = source.relative_to(out_dir).as_posix()
+            if relative == MARK or relative in before:
+                continue
+            if relative in written:
+                report.replaced.append(relative)
+                continue
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(source, target, follow_symlinks=False)
+            report.kept.append(relative)
+    report.kept.sort()
+    report.replaced.sort()
+
+
+def _mark(staging: Path, report: PublishReport) -> None:
+    """The mark of the new site: the files it wrote, one a line, so that the next publish knows the others."""
+    listed = sorted(path.lstrip("/") for path in report.files)
+    (staging / MARK).write_text(_MARK_HEAD + "".join(f"{path}\n" for path in listed), encoding="utf-8")
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -263,6 +314,8 @@ def write_site(
             not_found_page=not_found_page,
             aliases=aliases,
         )
+        _mark(staging, report)
+        keep_added(out_dir, staging, report)
         swap_in(staging, out_dir)
     finally:
         if staging.exists():  # the build failed: nothing of it is left behind

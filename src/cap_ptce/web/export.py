@@ -17,7 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import g, render_template
 
-from ..errors import ServerStoppingError, StoreDamagedError
+from ..corpus import DESCRIPTION_SUFFIXES, corpus_files
+from ..errors import InputFileError, ServerStoppingError, StoreDamagedError
 from ..publish.static import PublishReport, check_base, check_folder, locked, write_site
 from . import create_app
 from .dashboard import static_aliases
@@ -59,11 +60,12 @@ def _publish_site(out_dir: Path, base_iri: str | None, corpus: Path | None) -> P
     if base_iri is not None:
         config["BASE_IRI"] = check_base(base_iri)
     if corpus is not None:
+        _refuse_empty(Path(corpus))
         config["CORPUS"] = str(corpus)
     app = create_app(config)
     base_iri = app.config["BASE_IRI"].rstrip("/") + "/"
     base_path = urlsplit(base_iri).path
-    return write_site(
+    report = write_site(
         app.test_client(),
         site_documents(app),
         out_dir,
@@ -72,6 +74,19 @@ def _publish_site(out_dir: Path, base_iri: str | None, corpus: Path | None) -> P
         not_found_page=_not_found_page(app, base_path),
         aliases=static_aliases(),
     )
+    report.base_iri = base_iri
+    return report
+
+
+def _refuse_empty(corpus: Path) -> None:
+    """A corpus folder with no description is the wrong folder: its site would hold no corpus, without a word."""
+    if not corpus_files(corpus):
+        raise InputFileError(
+            f"aucune description ({' '.join(DESCRIPTION_SUFFIXES)}) dans ce dossier / no description in this folder",
+            source=str(corpus),
+            hint="est-ce le bon dossier ? sans --corpus, le site publie le corpus d'exemple / is it the right "
+            "folder? without --corpus, the site publishes the sample corpus",
+        )
 
 
 def _not_found_page(app, base_path: str) -> bytes:
