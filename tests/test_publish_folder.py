@@ -90,6 +90,22 @@ def test_a_file_of_the_publisher_where_the_site_writes_one_is_replaced_and_named
     assert (report.kept, report.replaced) == ([], ["sitemap.xml"])
 
 
+def test_the_documents_written_are_told_as_they_go(tmp_path):
+    """A publisher's finding of 2026-12-07: 150 descriptions took three minutes without a word."""
+    told = []
+    paths = ["/index.fr.html", *(f"/page-{number}.html" for number in range(249))]
+    write_site(
+        App("first"),
+        paths,
+        tmp_path / "site",
+        base_iri="https://example.org/",
+        default_lang="fr",
+        not_found_page=b"404",
+        progress=lambda *step: told.append(step),
+    )
+    assert told == [("pages", 100, 250), ("pages", 200, 250), ("pages", 250, 250)]
+
+
 def test_a_build_that_fails_leaves_the_old_site_as_it_was(tmp_path):
     out = tmp_path / "cap-ptce"
     publish(App("first"), out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -14,9 +13,10 @@ import click
 from ..corpus import DESCRIPTION_SUFFIXES, corpus_files, default_validator, record_validator
 from ..corpus.reading import why_ignored
 from ..errors import LoadRefusedError, StoreError
-from ..i18n import texts
+from ..i18n import both
 from ..settings import from_environ
 from ..store import REGISTER_SCOPE, KnowledgeBase, LoadReport
+from .progress import ProgressLine
 
 __all__ = ["COMMANDS", "load", "serve", "render_report", "serving_lines"]
 
@@ -206,7 +206,7 @@ def load(
             return _empty(corpus, scope)
         if not files and replace:  # removes every description it loaded: said, though asked for
             click.echo(both("load.no_description", folder=corpus), err=True)
-        progress = _Progress(validator is not None) if sys.stderr.isatty() else None
+        progress = _progress(validator is not None) if sys.stderr.isatty() else None
         removals = None if replace else _Removals(corpus, progress, empty=not files)
         if removals is not None and removals.refused_unread(kb, files, scope):
             click.echo(both("load.refused_added" if add else "load.refused"), err=True)
@@ -249,27 +249,12 @@ def _make_parent(store: Path) -> None:
         ) from None
 
 
-class _Progress:
-    """How far a load is, on one line of the standard error written over as it goes (at a terminal).
-
-    The line is cut to the terminal's width: a line that wraps is not written over.
-    """
-
-    def __init__(self, validating: bool) -> None:
-        self.read = "load.progress.read" if validating else "load.progress.read_only"
-        self.width = 0
-
-    def __call__(self, step: str, done: int, total: int) -> None:
-        text = both(self.read if step == "read" else f"load.progress.{step}", done=done, total=total)
-        text = text[: max(1, shutil.get_terminal_size().columns - 1)]
-        click.echo("\r" + text.ljust(self.width), err=True, nl=False)
-        self.width = max(self.width, len(text))
-
-    def end(self) -> None:
-        """End the line, if one was written, before the report, a question or an error."""
-        if self.width:
-            click.echo(err=True)
-            self.width = 0
+def _progress(validating: bool) -> ProgressLine:
+    """How far a load is: the files read (and validated), then the store written."""
+    read = "load.progress.read" if validating else "load.progress.read_only"
+    return ProgressLine(
+        lambda step, done, total: both(read if step == "read" else f"load.progress.{step}", done=done, total=total)
+    )
 
 
 # Libraries that tell each step at INFO: WeasyPrint wrote seven lines for every PDF a visitor downloaded.
@@ -305,11 +290,6 @@ _CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, 0x85)} | {
 }
 
 
-def both(key: str, **params) -> str:
-    """A message of the catalogue in French, then in English."""
-    return " / ".join(texts(key, **params).values())
-
-
 def _empty(corpus: Path, scope: str | None) -> int:
     """Refuse a folder with no description when the store has none of it either: the wrong folder."""
     key = "load.empty" if scope is None else "load.empty_added"
@@ -326,7 +306,7 @@ class _Removals:
     question would wait for an answer no one saw.
     """
 
-    def __init__(self, corpus: Path, progress: _Progress | None, *, empty: bool) -> None:
+    def __init__(self, corpus: Path, progress: ProgressLine | None, *, empty: bool) -> None:
         self.corpus, self.progress, self.empty = corpus, progress, empty
 
     def __call__(self, stale) -> bool:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from ..i18n import both
 from ..settings import defaults, from_environ
 from ..web.export import publish_site
 from .outputs import refuse_overlapping
+from .progress import ProgressLine
 
 __all__ = ["COMMANDS", "publish"]
 
@@ -47,8 +50,14 @@ def publish(out_dir: Path, base_iri: str | None, corpus: Path | None) -> None:
     """
     if corpus is not None:
         refuse_overlapping(out_dir, corpus)
-    with _stopped_cleanly():
-        report = publish_site(out_dir, base_iri=base_iri, corpus=corpus)
+    progress = ProgressLine(lambda step, done, total: both(f"publish.progress.{step}", done=done, total=total))
+    try:
+        with _stopped_cleanly():
+            report = publish_site(
+                out_dir, base_iri=base_iri, corpus=corpus, progress=progress if sys.stderr.isatty() else None
+            )
+    finally:
+        progress.end()
     click.echo(
         f"{report.out_dir}: {report.pages} pages HTML, {report.data_files} documents RDF/CSV, "
         f"{report.downloads} téléchargements / downloads, {report.bytes / 1e6:.1f} Mo / MB; "

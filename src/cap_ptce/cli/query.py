@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputFileError, ParameterError, QueryMemoryError
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, both
 from ..queries import ReadyQuery, get_query, list_queries, read_query
 from .outputs import refuse_overwriting
 
@@ -161,8 +161,6 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_ma
     max_rows = READY_MADE_MAX_ROWS if ready_made else int(config["MAX_RESULT_ROWS"])
     with build_kb(config) as kb, _workers_quiet():
         if store and kb.derived_facts_outdated():
-            from .kb import both
-
             click.echo(both("load.derived_outdated", store=store), err=True)
         timeout = None if kb.is_remote else _NO_TIME_LIMIT
         try:

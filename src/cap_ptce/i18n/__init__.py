@@ -26,6 +26,7 @@ __all__ = [
     "catalogue",
     "t",
     "texts",
+    "both",
     "words",
     "localise",
     "other_language",
@@ -66,6 +67,11 @@ def t(key: str, lang: str, **params: Any) -> str:
 def texts(key: str, **params: Any) -> dict[str, str]:
     """The message ``key`` in every language, French first (for RDF literals and bilingual data)."""
     return {lang: t(key, lang, **params) for lang in LANGUAGES}
+
+
+def both(key: str, **params: Any) -> str:
+    """The message ``key`` in French, then in English, as the command line writes its messages."""
+    return " / ".join(texts(key, **params).values())
 
 
 def words(area: str, lang: str) -> dict[str, str]:

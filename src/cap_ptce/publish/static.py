@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -293,10 +293,12 @@ def write_site(
     default_lang: str,
     not_found_page: bytes,
     aliases: Mapping[str, str] | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
 ) -> PublishReport:
     """Write every document of ``paths`` as ``client`` serves it, then the index, the 404 and the server rules.
 
     ``aliases``: root-relative paths of pages that have one address per language, with their document.
+    ``progress("pages", done, total)`` is told of the documents written, every hundred and at the end.
     The site is built in a folder beside ``out_dir`` and swapped in at the end (:func:`swap_in`): a site
     published there before is served whole until then, and stays as it was if the build fails. The caller
     holds ``out_dir`` (:func:`locked`), from before its own work starts.
@@ -313,6 +315,7 @@ def write_site(
             default_lang=default_lang,
             not_found_page=not_found_page,
             aliases=aliases,
+            progress=progress,
         )
         _mark(staging, report)
         keep_added(out_dir, staging, report)
@@ -325,12 +328,15 @@ def write_site(
 
 
 def _write_all(
-    client, paths, out_dir: Path, *, base_iri: str, default_lang: str, not_found_page: bytes, aliases
+    client, paths, out_dir: Path, *, base_iri: str, default_lang: str, not_found_page: bytes, aliases, progress
 ) -> PublishReport:
     """Every document, the index, the 404 page and the server rules, written into ``out_dir``."""
     report = PublishReport(out_dir)
-    for path in paths:
+    paths = list(paths)
+    for done, path in enumerate(paths, 1):
         _write(out_dir, path, _fetch(client, path), report)
+        if progress is not None and (done % 100 == 0 or done == len(paths)):
+            progress("pages", done, len(paths))
     _write(out_dir, "/index.html", (out_dir / f"index.{default_lang}.html").read_bytes(), report)
     _write(out_dir, "/404.html", not_found_page, report)
     _write(out_dir, "/" + NOT_ACCEPTABLE_FILE, not_acceptable_text().encode("utf-8"), report)

@@ -48,31 +48,41 @@ def site_documents(app) -> list[str]:
     return [*paths, "/static/style.css", "/static/carrier.css", "/static/favicon.svg", "/sitemap.xml"]
 
 
-def publish_site(out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None) -> PublishReport:
+def publish_site(
+    out_dir: Path, *, base_iri: str | None = None, corpus: Path | None = None, progress=None
+) -> PublishReport:
     """Write the whole site into ``out_dir`` (new, empty, or written here before); refused at once while another
-    publish writes it (:class:`~cap_ptce.errors.FolderInUseError`)."""
+    publish writes it (:class:`~cap_ptce.errors.FolderInUseError`).
+
+    ``progress(step, done, total)``: told "corpus" (0, 0) before the corpus and the graphs are read, "list"
+    (0, 0) before the documents are listed, then "pages" as they are written (:func:`write_site`).
+    """
     with locked(check_folder(out_dir)):
-        return _publish_site(out_dir, base_iri, corpus)
+        return _publish_site(out_dir, base_iri, corpus, progress or (lambda step, done, total: None))
 
 
-def _publish_site(out_dir: Path, base_iri: str | None, corpus: Path | None) -> PublishReport:
+def _publish_site(out_dir: Path, base_iri: str | None, corpus: Path | None, progress) -> PublishReport:
     config = {"PUBLISHING": True, "TESTING": True}
     if base_iri is not None:
         config["BASE_IRI"] = check_base(base_iri)
     if corpus is not None:
         _refuse_empty(Path(corpus))
         config["CORPUS"] = str(corpus)
+    progress("corpus", 0, 0)
     app = create_app(config)
     base_iri = app.config["BASE_IRI"].rstrip("/") + "/"
     base_path = urlsplit(base_iri).path
+    progress("list", 0, 0)
+    documents = site_documents(app)
     report = write_site(
         app.test_client(),
-        site_documents(app),
+        documents,
         out_dir,
         base_iri=base_iri,
         default_lang=app.config["DEFAULT_LANG"],
         not_found_page=_not_found_page(app, base_path),
         aliases=static_aliases(),
+        progress=progress,
     )
     report.base_iri = base_iri
     return report
