@@ -49,7 +49,10 @@ def test_every_rdf_serialisation_is_offered_once():
         ("text/csv", "csv"),
         ("application/x-turtle", "turtle"),
         ("application/json", "json-ld"),
-        (FIREFOX, "html"),
+        ("text/n3", "turtle"),  # a publisher's of 2026-12-07: 406, though Turtle is N3
+        ("application/xml", "xml"),  # and RDF/XML is XML
+        ("application/xml, text/html;q=0.9", "xml"),
+        (FIREFOX, "html"),  # application/xml;q=0.9 below text/html
         (CHROME, "html"),
         ("*/*", "html"),
         ("", "html"),

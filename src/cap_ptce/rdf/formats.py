@@ -42,7 +42,8 @@ class Format:
 SYNTAXES: tuple[Format, ...] = (
     Format(
         "turtle",
-        ("text/turtle", "application/x-turtle"),
+        # text/n3: Turtle is N3 too, and clients of N3 read it
+        ("text/turtle", "application/x-turtle", "text/n3"),
         ".ttl",
         "turtle",
         "Turtle",
@@ -62,7 +63,8 @@ SYNTAXES: tuple[Format, ...] = (
     ),
     Format(
         "xml",
-        ("application/rdf+xml",),
+        # application/xml: RDF/XML is XML; a browser asks for it below text/html, which it gets
+        ("application/rdf+xml", "application/xml"),
         ".rdf",
         "xml",
         "RDF/XML",
