@@ -65,6 +65,15 @@ def test_the_command_says_the_base_and_who_the_catalogue_names_as_publisher(publ
     assert err.startswith("Attention : ")
 
 
+def test_the_static_search_page_says_it_does_not_search(site, client):
+    """A publisher's finding of 2026-12-07: /recherche?q=mobilite led to the list of everything, the words
+    dropped without a word."""
+    assert "elle ne cherche pas les mots donnés" in (site / "recherche.fr.html").read_text(encoding="utf-8")
+    assert "it does not search for the words given" in (site / "recherche.en.html").read_text(encoding="utf-8")
+    live = client.get("/recherche?q=mobilite", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert "ne cherche pas" not in live.get_data(as_text=True)
+
+
 def test_no_warning_once_the_publisher_is_given(monkeypatch):
     from cap_ptce.cli.publish import _publisher_left_as_default
 
