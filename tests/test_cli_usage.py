@@ -62,6 +62,15 @@ def test_the_usage_and_where_to_find_help_come_first(capsys):
     assert error.startswith("Erreur : ")
 
 
+def test_the_command_alone_shows_its_help(capsys):
+    code = main([])
+    captured = capsys.readouterr()
+    help_text = captured.out + captured.err
+    assert "Commands:" in help_text and "validate" in help_text
+    assert "Erreur" not in help_text and "Traceback" not in help_text
+    assert code == 2  # as click ends a group called with nothing, after its help
+
+
 def test_the_version_and_the_help_still_exit_cleanly(capsys):
     assert main(["--version"]) == 0
     assert "cap-ptce" in capsys.readouterr().out

@@ -12,9 +12,18 @@ import click
 
 __all__ = ["show_usage_error"]
 
+# click 8.2's refusal of a group called with no command, whose message is the help (none before 8.2)
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
 
 def show_usage_error(exc: click.UsageError) -> None:
-    """Print ``exc`` on the standard error: the usage, where the help is, then « Erreur : français / English »."""
+    """Print ``exc`` on the standard error: the usage, where the help is, then « Erreur : français / English ».
+
+    A command given nothing that shows its help then (``cap-ptce`` alone) shows it, as click does.
+    """
+    if isinstance(exc, _NO_ARGS_IS_HELP):
+        exc.show()
+        return
     ctx = exc.ctx
     if ctx is not None:
         helping = ctx.command.get_help_option(ctx)
