@@ -6,6 +6,7 @@ a carrier who reads French met them at the first typo.
 
 from __future__ import annotations
 
+import click
 import pytest
 
 from cap_ptce.cli import main
@@ -68,7 +69,8 @@ def test_the_command_alone_shows_its_help(capsys):
     help_text = captured.out + captured.err
     assert "Commands:" in help_text and "validate" in help_text
     assert "Erreur" not in help_text and "Traceback" not in help_text
-    assert code == 2  # as click ends a group called with nothing, after its help
+    # as click ends a group called with nothing: 2 since click 8.2, 0 before
+    assert code == (2 if hasattr(click.exceptions, "NoArgsIsHelpError") else 0)
 
 
 def test_the_version_and_the_help_still_exit_cleanly(capsys):
