@@ -28,6 +28,7 @@ def run(capsys, *args: str) -> tuple[int, str]:
         (["validate", "--lang", "de", "x.yaml"], "valeur refusée pour « --lang » : l'une de fr, en", "'de'"),
         (["load", "corpus", "--store", "s", "--jobs", "0"], "valeur refusée pour « --jobs » : un entier", "0 is"),
         (["load", "corpus"], "il manque l'option « --store »", "Missing option '--store'"),
+        (["convert", "x.yaml"], "il manque l'option « --to » : l'une de yaml, turtle, json-ld", "Choose from"),
         (["validate"], "il manque l'argument « FILE_OR_DIR... »", "Missing argument"),
         (["validate", "--nope", "x.yaml"], "option inconnue « --nope »", "No such option '--nope'"),
         (

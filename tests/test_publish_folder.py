@@ -69,15 +69,17 @@ def test_files_the_publisher_added_stay_and_are_named(tmp_path):
     (out / "grille" / "question" / "q01.ttl").write_text("edited by hand")  # a file the site writes
     (tmp_path / "archives").mkdir()
     (out / "archives").symlink_to(tmp_path / "archives")  # a link to a folder of the publisher's
+    (out / "vide" / "aussi").mkdir(parents=True)  # empty folders of the publisher's
     report = publish(App("second"), out)
     assert (out / "robots.txt").read_text() == "User-agent: *\n"
     assert (out / ".well-known" / "security.txt").read_text() == "Contact: mailto:x@example.org\n"
     assert (out / "grille" / "question" / "q01.ttl").read_bytes() == b"second /grille/question/q01.ttl"
-    assert report.kept == [".well-known/security.txt", "archives", "robots.txt"]
+    assert report.kept == [".well-known/security.txt", "archives", "robots.txt", "vide/aussi/"]
+    assert (out / "vide" / "aussi").is_dir()
     assert (out / "archives").resolve() == (tmp_path / "archives").resolve()
     assert report.replaced == []  # a file the site wrote, edited by hand, is still the site's
     third = publish(App("third"), out)  # still the publisher's, at every publish
-    assert third.kept == [".well-known/security.txt", "archives", "robots.txt"]
+    assert third.kept == [".well-known/security.txt", "archives", "robots.txt", "vide/aussi/"]
     assert (out / "robots.txt").read_text() == "User-agent: *\n"
 
 

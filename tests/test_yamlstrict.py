@@ -103,6 +103,7 @@ def test_duplicate_keys_are_refused_naming_both_lines():
         ("07", "07"),  # octal 7: the zero that makes it Ardèche's code lost
         ("-017", "-017"),
         ("0b101", "0b101"),  # binary
+        ("0x1F", "0x1F"),  # hexadecimal: 31, Haute-Garonne's code, from a retest
         ("9:30", "9:30"),  # base 60: 570
         ("1:30.5", "1:30.5"),
     ],

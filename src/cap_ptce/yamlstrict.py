@@ -58,8 +58,9 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # Numbers that YAML 1.1 reads in another base than the one people write in: 012 is octal (10), 0b101 binary,
-# 9:30 base 60 (570). A file's 012 is a code whose zero matters (a département, a commune): kept as written.
-_OTHER_BASE = re.compile(r"[-+]?(?:0[0-7_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)")
+# 0x1F hexadecimal (31), 9:30 base 60 (570). A file's 012 is a code whose zero matters (a département, a
+# commune): kept as written, as the others are.
+_OTHER_BASE = re.compile(r"[-+]?(?:0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)")
 _ISO_DATE = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 # The months' names, in each language (a date that does not exist is said with them; the dossier writes dates so).
 MONTH_NAMES = {

@@ -39,7 +39,9 @@ def french(exc: click.UsageError) -> str:
     if isinstance(exc, click.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
         what = {"option": "l'option", "argument": "l'argument"}.get(kind, "le paramètre")
-        return f"il manque {what} « {_hint(exc)} »"
+        choices = getattr(getattr(exc.param, "type", None), "choices", None)
+        among = " : l'une de " + ", ".join(map(str, choices)) if choices else ""
+        return f"il manque {what} « {_hint(exc)} »{among}"
     if isinstance(exc, click.BadParameter):
         return f"valeur refusée pour « {_hint(exc)} »{_expected(exc)}"
     if isinstance(exc, click.NoSuchOption):

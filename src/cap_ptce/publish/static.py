@@ -212,6 +212,10 @@ def keep_added(out_dir: Path, staging: Path, report: PublishReport) -> None:
     written = {path.lstrip("/") for path in report.files}
     for root, folders, names in os.walk(out_dir):
         folders.sort()
+        relative_root = Path(root).relative_to(out_dir).as_posix()
+        if not folders and not names and not (staging / relative_root).exists():  # an empty folder of the publisher's
+            (staging / relative_root).mkdir(parents=True)
+            report.kept.append(relative_root + "/")
         links = [name for name in folders if os.path.islink(os.path.join(root, name))]  # kept as links
         for name in sorted([*names, *links]):
             source = Path(root, name)
