@@ -38,6 +38,12 @@ def run(capsys, *args: str) -> tuple[int, str]:
         ),
         (["load", "corpus", "--store"], "l'option « --store » attend une valeur", "requires an argument"),
         (
+            ["generate", "-3"],
+            "option inconnue « -3 » : un nombre négatif n'est pas une valeur possible",
+            "a negative number",
+        ),
+        (["--lang", "fr", "grid"], "les options se donnent après le nom de la commande", "options come after"),
+        (
             ["publish", "site", "--corpus", "pas-de-tel-dossier"],
             "valeur refusée pour « --corpus » : ce chemin n'existe pas",
             "'pas-de-tel-dossier' does not exist",

@@ -31,7 +31,22 @@ def show_usage_error(exc: click.UsageError) -> None:
         if helping is not None:
             click.echo(f"Aide / help: {ctx.command_path} {max(helping.opts, key=len)}", err=True)
         click.echo(err=True)
-    click.echo(f"Erreur : {french(exc)} / {exc.format_message()}", err=True)
+    english = exc.format_message()
+    if isinstance(exc, click.NoSuchOption) and not exc.possibilities and _why_unknown(exc):
+        english += " " + _why_unknown(exc)[1]
+    click.echo(f"Erreur : {french(exc)} / {english}", err=True)
+
+
+def _why_unknown(exc: click.NoSuchOption) -> tuple[str, str] | None:
+    """Why an option may be unknown, in French and English, when the way it is written tells."""
+    if exc.option_name.lstrip("-").replace(".", "", 1).isdigit():  # generate -3
+        return "un nombre négatif n'est pas une valeur possible ici", "(a negative number is no possible value here)"
+    if exc.ctx is not None and isinstance(exc.ctx.command, click.Group):  # cap-ptce --lang fr grid
+        return (
+            "les options se donnent après le nom de la commande (cap-ptce grid --lang fr)",
+            "(options come after the command's name: cap-ptce grid --lang fr)",
+        )
+    return None
 
 
 def french(exc: click.UsageError) -> str:
@@ -48,6 +63,8 @@ def french(exc: click.UsageError) -> str:
         said = f"option inconnue « {exc.option_name} »"
         if exc.possibilities:
             said += " : voulez-vous dire " + " ou ".join(f"« {name} »" for name in sorted(exc.possibilities)) + " ?"
+        elif _why_unknown(exc):
+            said += " : " + _why_unknown(exc)[0]
         return said
     if isinstance(exc, click.BadOptionUsage) and "requires an argument" in exc.message:
         return f"l'option « {exc.option_name} » attend une valeur"
