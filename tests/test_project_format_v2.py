@@ -398,7 +398,7 @@ def test_the_order_of_the_keys_in_the_file_does_not_change_the_sources_iris():
         ("        annee: 2023", '        annee: "vers 2020"', "span of years"),
         ('  montant: "12 000,50 €"', '  montant: "-5"', "number"),
         ("    ess: non", '    ess: "peut-être"', "yes or no"),
-        ("    siren: 248000531", "    siren: 24800053", "quote"),
+        ("    siren: 248000531", "    siren: 24800053", "8 digits: check the code"),
         ('    siren: "459 880 001"', '    siren: "459-880-001"', "letters and digits"),
         ("    date: 15/03/2019", "    date: 31/02/2019", "exists"),
         ("    date: 15/03/2019", "    date: 31/02/2019", "il n'y a pas de 31 février 2019"),
