@@ -81,8 +81,9 @@ PUBLISHER_LEFT = (
 
 def _publisher_left_as_default() -> bool:
     """Whether the catalogue's publisher and contact are the defaults: CAP PTCE's, for a corpus of someone else's."""
-    given, default = from_environ(), defaults()
-    return all(given.get(name, default[name]) == default[name] for name in ("PUBLISHER", "PUBLISHER_IRI", "CONTACT"))
+    default = defaults()
+    settings = {**default, **from_environ()}
+    return all(settings[name] == default[name] for name in ("PUBLISHER", "PUBLISHER_IRI", "CONTACT"))
 
 
 @contextmanager

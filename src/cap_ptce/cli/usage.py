@@ -32,8 +32,9 @@ def show_usage_error(exc: click.UsageError) -> None:
             click.echo(f"Aide / help: {ctx.command_path} {max(helping.opts, key=len)}", err=True)
         click.echo(err=True)
     english = exc.format_message()
-    if isinstance(exc, click.NoSuchOption) and not exc.possibilities and _why_unknown(exc):
-        english += " " + _why_unknown(exc)[1]
+    why = _why_unknown(exc) if isinstance(exc, click.NoSuchOption) and not exc.possibilities else None
+    if why:
+        english += " " + why[1]
     click.echo(f"Erreur : {french(exc)} / {english}", err=True)
 
 
@@ -63,8 +64,9 @@ def french(exc: click.UsageError) -> str:
         said = f"option inconnue « {exc.option_name} »"
         if exc.possibilities:
             said += " : voulez-vous dire " + " ou ".join(f"« {name} »" for name in sorted(exc.possibilities)) + " ?"
-        elif _why_unknown(exc):
-            said += " : " + _why_unknown(exc)[0]
+        else:
+            why = _why_unknown(exc)
+            said += f" : {why[0]}" if why else ""
         return said
     if isinstance(exc, click.BadOptionUsage) and "requires an argument" in exc.message:
         return f"l'option « {exc.option_name} » attend une valeur"
