@@ -407,3 +407,28 @@ def test_the_reports_of_a_large_description_can_be_downloaded_after_it_was_check
     ).get_data(as_text=True)
     forms = re.findall(r"<form [^>]*>", page[page.index('id="telecharger"') :])
     assert len(forms) >= 4 and all('enctype="multipart/form-data"' in form for form in forms)
+
+
+def test_two_descriptions_at_once_are_refused_not_one_checked_in_silence(client):
+    """Two files, or a file and a pasted text, were checked as the first file alone, the rest dropped without a
+    word: the visitor thought both checked. Now neither is, and the form says what to do (400)."""
+    text = SAMPLE.read_bytes()
+    two_files = {"fichier": [(io.BytesIO(text), "a.yaml"), (io.BytesIO(text), "b.yaml")]}
+    response = client.post("/valider", data=two_files)
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and 'role="alert"' in page
+    assert "2 fichiers reçus (a.yaml, b.yaml)" in page and "un seul fichier à la fois" in page
+
+    def both():
+        return {"fichier": (io.BytesIO(text), "a.yaml"), "texte": "nom: Autre pôle\n"}
+
+    response = client.post("/validate", data=both())
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and "a file (a.yaml) and a pasted text" in page
+    assert "empty the text box" in page
+    answer = client.post("/valider", data=both(), headers={"Accept": "application/json"})
+    assert answer.status_code == 400 and "a.yaml" in answer.get_json()["message"]
+    dossier = client.post("/dossier", data={"fichier": [(io.BytesIO(text), "a.yaml"), (io.BytesIO(text), "b.yaml")]})
+    assert dossier.status_code == 400
+    alone = client.post("/valider", data={"fichier": (io.BytesIO(text), "a.yaml"), "texte": "  "})
+    assert alone.status_code == 200  # a blank text box beside a file is no second description

@@ -166,7 +166,7 @@ def _open(lang: str) -> str | tuple[str, int]:
     if not _has_upload_or_copy():  # the button pressed before a file was chosen: say so beside the field
         data = held or {"maturite": "emergent"}
         return _page(lang, "debut", data, fresh=not held, no_file=True, edition=edition, sent=sent), 400
-    submission = read_submission(text_field="etat_copie")
+    submission = read_submission(text_field="etat_copie", one_of=False)
     data, problem = _opened(submission)
     if problem is None:
         said = None if submission.pasted else _what_was_opened(submission, as_current(data))

@@ -96,11 +96,18 @@ def form_fields() -> tuple[MultiDict, MultiDict]:
     return cached
 
 
-def read_submission(*, text_field: str = "texte", file_field: str = "fichier") -> Submission:
-    """The description in the request: the uploaded file if one was chosen, else the pasted text."""
+def read_submission(*, text_field: str = "texte", file_field: str = "fichier", one_of: bool = True) -> Submission:
+    """The description in the request: the uploaded file if one was chosen, else the pasted text.
+
+    ``one_of``: a file and a text beside it (not blank) are refused, as two
+    files are, instead of the file checked and the text dropped unsaid; the
+    editor, whose text is the browser's copy of the form, lets the file win.
+    """
     form, files = form_fields()
-    upload = files.get(file_field)
-    if upload is not None and upload.filename:
+    uploads = [upload for upload in files.getlist(file_field) if upload.filename]
+    _refuse_two(uploads, form.get(text_field, "") if one_of else "")
+    upload = uploads[0] if uploads else None
+    if upload is not None:
         content = upload.read(DESCRIPTION_LIMIT + 1)
         name = _safe_name(upload.filename)
         return Submission(content, name, _SUFFIX_FORMATS.get(posixpath.splitext(name)[1].lower()))
@@ -115,6 +122,25 @@ def read_submission(*, text_field: str = "texte", file_field: str = "fichier") -
     fmt = fmt or format_of(text)
     content = text.replace("\r\n", "\n").encode("utf-8")  # browsers send a textarea's lines with CRLF
     return Submission(content, named or _DEFAULT_NAMES.get(fmt, "description.yaml"), fmt, pasted=True)
+
+
+def _refuse_two(uploads: list, text: str) -> None:
+    """Refuse more than one description sent at once: which one the sender meant is theirs to say."""
+    names = ", ".join(_safe_name(upload.filename) for upload in uploads)
+    if len(uploads) > 1:
+        raise InputError(
+            f"{len(uploads)} fichiers reçus ({names}) : un seul fichier à la fois / {len(uploads)} files received "
+            f"({names}): one file at a time",
+            hint="envoyez-les l’un après l’autre ; plusieurs à la fois : cap-ptce validate FICHIER… / send them one "
+            "after the other; several at once: cap-ptce validate FILE…",
+        )
+    if uploads and text.strip():
+        raise InputError(
+            f"un fichier ({names}) et un texte collé ont été reçus : lequel vérifier ? / a file ({names}) and a "
+            "pasted text were received: which one is to be checked?",
+            hint="videz la zone de texte pour le fichier, ou ne choisissez pas de fichier pour le texte / empty the "
+            "text box for the file, or choose no file for the text",
+        )
 
 
 def _safe_name(filename: str) -> str:
