@@ -531,10 +531,16 @@ def test_the_report_says_which_files_the_load_could_not_read(capsys, corpus, tmp
     assert f"- `{broken.name}` — " in text and "sa version chargée le 20" in text and "reste dans la base" in text
     assert "- `sous/fantome.yaml` — " in text  # a link that leads nowhere
     assert str(corpus) not in text and "ailleurs" not in text  # no path of the machine, the link's included
-    page = create_app({"TESTING": True, "STORE": str(store)}).test_client().get("/tableau-de-bord")
+    served = create_app({"TESTING": True, "STORE": str(store)}).test_client()
+    page = served.get("/tableau-de-bord")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "3 fichier(s) de description n’ont pas pu être lus" in html
     assert 'href="tableau-de-bord/rapport.html">Les fichiers et leurs raisons, dans le rapport</a>' in html
+    assert f"La base de connaissances ({store}) tient" in text  # the command line's reader runs the machine
+    for address in ("/tableau-de-bord/rapport.md", "/tableau-de-bord/rapport.html", "/dashboard/report.md"):
+        report = served.get(address).get_data(as_text=True)  # a researcher's finding: the server's folder, shown
+        assert str(store) not in report and str(tmp_path) not in report, address
+        assert "La base de connaissances servie tient" in report or "The knowledge base served holds" in report
 
 
 def test_the_engines_word_on_damage_leaves_nothing_of_the_read_for_another_thread_to_drop(monkeypatch):

@@ -50,13 +50,16 @@ class CorpusReport:
     sources: list[str]  # the files of the selection's poles
     unread: list  # (UnreadFile, when its previous version was loaded, if it stays) of every folder
     last_loaded: str
-    store: str
+    store: str  # where the store is ("" in a report served to a visitor)
     today: str
     version: str
 
 
-def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: date | None = None) -> CorpusReport:
-    """The report of ``selection`` over the view's knowledge base."""
+def corpus_report(
+    view: CorpusView, selection: Selection, lang: str, *, today: date | None = None, served: bool = False
+) -> CorpusReport:
+    """The report of ``selection`` over the view's knowledge base; ``served``: for a visitor of the site, who
+    is not told where the server keeps its store."""
     exploration = view.explore(selection, lang)
     records = view.kb.records()  # the base's provenance, whatever the selection: not the selection's subset
     register = sum(1 for record in records if record.scope == REGISTER_SCOPE)
@@ -74,7 +77,7 @@ def corpus_report(view: CorpusView, selection: Selection, lang: str, *, today: d
         sources=[r.source for r in chosen],
         unread=_unread(view.kb, records),
         last_loaded=max((r.loaded_at for r in records), default=None).isoformat() if records else "—",
-        store=view.kb.location or t("report.corpus.memory_store", lang),
+        store="" if served else view.kb.location or t("report.corpus.memory_store", lang),
         today=(today or date.today()).isoformat(),
         version=tool_version(),
     )

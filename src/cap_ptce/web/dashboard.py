@@ -181,7 +181,7 @@ def report(fmt: str) -> Response:
 
 
 def _report(selection: Selection, lang: str, fmt: str) -> Response:
-    body = render_report(corpus_report(corpus_view(), selection, lang), fmt, pdf=pdf_in_own_process)
+    body = render_report(corpus_report(corpus_view(), selection, lang, served=True), fmt, pdf=pdf_in_own_process)
     response = Response(body, content_type=_MEDIA[fmt])
     name = ("rapport-corpus" if lang == "fr" else "corpus-report") + f".{fmt}"
     response.headers.set("Content-Disposition", "inline" if fmt == "html" else "attachment", filename=name)
