@@ -50,3 +50,12 @@ def test_the_python_example_runs(tmp_path, monkeypatch):
     assert namespace["report"].conforms
     assert namespace["rows"], "the ready-made query returned no row on the sample corpus"
     assert namespace["poles"], "the register's query returned no row once the register is loaded"
+
+
+def test_the_readme_count_of_projects_is_the_corpus_s(runner):
+    """A researcher's finding of 2026-12-08: the README's count of projects gave 72 on the embedded data, the
+    register's 57 real poles with the sample corpus's 15, and a researcher copying it overstated the corpus."""
+    (line,) = (line for line in _command_lines() if "COUNT(*)" in line)
+    result = runner.invoke(cli, [*shlex.split(line)[1:], "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["n", str(len(list((ROOT / "examples" / "corpus").glob("*.yaml"))))]
