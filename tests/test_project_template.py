@@ -119,3 +119,13 @@ def test_unknown_maturity_or_language_is_a_parameter_error():
         template("mature", "fr")
     with pytest.raises(ParameterError):
         template("emergent", "de")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_group_s_head_count_is_hinted_as_a_count_not_an_amount(lang):
+    """A carrier's finding of 2026-12-08: « nombre_membres » was hinted « 145, "environ 150", "20 à 25", "12 000 €" »,
+    a sum of money among the examples of a number of members."""
+    (line,) = (line for line in template("etabli", lang).splitlines() if "nombre_membres:" in line)
+    assert "145" in line and "€" not in line
+    chiffre = next(line for line in template("etabli", lang).splitlines() if "valeur:" in line)
+    assert "€" in chiffre  # a figure of the pole may be an amount

@@ -73,7 +73,7 @@ groupes:                            # {t:groups}
   #   nom: ""
   #   type: college                 # {c:types-groupes}
   #   relation: membre              # {t:relation}
-  #   nombre_membres: ""            # {t:figure}
+  #   nombre_membres: ""            # {t:head_count}
   #   majoritairement_ess: non      # {t:mostly_ess}
   #   membres: []                   # {t:actor_ids}
   #   personne_morale: ""           # {t:group_actor}
