@@ -764,3 +764,43 @@ def test_plain_json_with_the_format_keys_is_read_as_the_yaml_form():
     with pytest.raises(InputError) as caught:
         load_description('{"nom": "Pôle Sud", "maturite": "etabli"}', source="p.json", format="json-ld")
     assert "'id'" in caught.value.message and "IRI relative" not in caught.value.message
+
+
+def test_a_project_downloaded_from_the_site_is_read_back_as_its_description(client):
+    """A carrier's finding of 2026-12-08: a project's Turtle or JSON-LD downloaded from its page was refused by the
+    site's own checker (« 168 triplet(s) hors du format »): the page adds the names of the grid's terms, of the
+    places and of the organisations, and each actor's link to its organisation, which the knowledge base works out
+    again. They are read past; a label given to the project or its actors, or anything else, is still refused."""
+    from cap_ptce.i18n import one_language as one
+
+    source = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "pole-saveurs-somme.yaml"
+    own = load_description(source).graph
+    for suffix, fmt in (("ttl", "turtle"), ("jsonld", "json-ld")):
+        page = client.get(f"/projet/pole-saveurs-somme.{suffix}")
+        assert page.status_code == 200
+        read = load_description(page.data, source=f"pole-saveurs-somme.{suffix}", format=fmt)
+        assert set(read.graph) == set(own), fmt
+    served = client.get("/projet/pole-saveurs-somme.ttl").get_data(as_text=True)
+    project = "https://w3id.org/cap-ptce/projet/pole-saveurs-somme"
+    for extra in (
+        f'<{project}> <http://www.w3.org/2000/01/rdf-schema#label> "Un autre nom" .',  # the project's own: refused
+        '<https://example.org/x> <http://example.org/p> "x" .',
+    ):
+        with pytest.raises(UnknownKeyError) as caught:
+            load_description(served + "\n" + extra + "\n", format="turtle")
+        french = one(caught.value.message, "fr")
+        assert "docs/project-format.md" in one(caught.value.hint, "fr") and "par ex. <" in french  # halves whole
+
+
+def test_an_unknown_reference_or_concept_is_named_in_each_language():
+    """A carrier's finding of 2026-12-08: « aucun acteur n'a l'id / no actor has the id 'x' » gave the id in English
+    only, so the French page showed both languages; each half now names it."""
+    for broken, value in (
+        (MINIMAL.replace("  acteur: asso", "  acteur: assoc"), "assoc"),
+        (MINIMAL.replace("type: association", "type: scic"), "scic"),
+    ):
+        with pytest.raises(InputError) as caught:
+            load(broken)
+        message = caught.value.message
+        french, english = one_language(message, "fr"), one_language(message, "en")
+        assert f"« {value} »" in french and f"'{value}'" in english and " / " not in french, message

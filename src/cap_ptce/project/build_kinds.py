@@ -207,7 +207,7 @@ class KindReader:
                 en += f"; the list is open: write « {key}: autre » and the label in « {key}_autre: »"
             hint = f"{fr} / {en}"  # one separator: a page shows its language's half
             raise self.fail(
-                f"{value!r} n'est pas un concept du schéma / is not a concept of the scheme {scheme}",
+                f"« {value} » n'est pas un concept du schéma {scheme} / {value!r} is not a concept of the scheme {scheme}",
                 path,
                 hint,
                 UnknownKeyError,
@@ -220,12 +220,10 @@ class KindReader:
             suggestion = nearest(str(value), known)
             where = "« acteurs: » ou « groupes: » / acteurs: or groupes:" if groups else "« acteurs: » / acteurs:"
             hint = did_you_mean(suggestion) if suggestion else f"donner l'id d'un élément de / give the id of {where}"
-            what = (
-                "aucun acteur ni groupe n'a l'id / no actor or group has the id"
-                if groups
-                else ("aucun acteur n'a l'id / no actor has the id")
+            whom_fr, whom_en = (
+                ("aucun acteur ni groupe", "no actor or group") if groups else ("aucun acteur", "no actor")
             )
-            raise self.fail(f"{what} {value!r}", path, hint)
+            raise self.fail(f"{whom_fr} n'a l'id « {value} » / {whom_en} has the id {value!r}", path, hint)
         segment = "acteur" if value in self.actors else "groupe"
         return f"{self.iri}/{segment}/{value}"
 

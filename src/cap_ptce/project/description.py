@@ -17,12 +17,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 from rdflib.plugins.parsers.jsonld import to_rdf
 
 from ..errors import InputError, InputFileError, RdfSyntaxError, UnknownKeyError
-from ..rdf.namespaces import BASE, bind_prefixes
+from ..rdf.describe import LABEL_PROPERTIES
+from ..rdf.namespaces import BASE, CAP, bind_prefixes
 from ..yamlstrict import MAX_BYTES, MAX_DEPTH, load_yaml, read_text
 from .build import build_document
 from .context import context
@@ -407,7 +408,7 @@ def _from_graph(graph: Graph, source: str, fmt: str) -> Description:
     built = build_document(data, source=source, base=base)
     triples = tuple(document_triples(built.document))
     rebuilt = graph_of_triples(triples)
-    _refuse_extra_triples(graph, rebuilt, source)
+    _refuse_extra_triples(graph, rebuilt, source, iri)
     description = Description(triples, iri, source, fmt, data, {})
     description.graph = rebuilt  # already built: the check needed it
     return description
@@ -440,18 +441,34 @@ def _canonical(term: Any) -> Any:
     return term
 
 
-def _refuse_extra_triples(graph: Graph, rebuilt: Graph, source: str) -> None:
+def _refuse_extra_triples(graph: Graph, rebuilt: Graph, source: str, project: URIRef) -> None:
     kept = {(s, p, _canonical(o)) for s, p, o in rebuilt}
-    extra = sorted((t for t in graph if (t[0], t[1], _canonical(t[2])) not in kept), key=str)
+    extra = [t for t in graph if (t[0], t[1], _canonical(t[2])) not in kept]
+    extra = sorted((t for t in extra if not _published_beside(t, project, rebuilt)), key=str)
     if extra:
         s, p, o = extra[0]
+        example = f"<{s}> <{p}> {o.n3()}"
         raise UnknownKeyError(
-            f"{len(extra)} triplet(s) hors du format des descriptions / triple(s) outside the description "
-            f"format, e.g. <{s}> <{p}> {o.n3()}",
+            f"{len(extra)} triplet(s) hors du format des descriptions, par ex. {example} / triple(s) outside the "
+            f"description format, e.g. {example}",
             source=source,
             key=str(p),
-            hint="voir les termes permis dans / see the allowed terms in docs/project-format.md",
+            hint="voir les termes permis dans docs/project-format.md, ou partir du modèle à remplir / see the allowed "
+            "terms in docs/project-format.md, or start from the template",
         )
+
+
+def _published_beside(triple: tuple, project: URIRef, rebuilt: Graph) -> bool:
+    """Whether ``triple`` is one that a project's page adds to its description, which a load works out again:
+    the name of a term it uses (a concept of the grid, a class, a place, an organisation), or an actor's link to
+    the organisation it stands for (``cap:organisation``). A project's Turtle or JSON-LD downloaded from the site
+    is then read as the description it is; a name given to the project or to one of its own nodes is not one of
+    these, and is refused with the rest."""
+    subject, predicate, obj = triple
+    own = subject == project or str(subject).startswith(f"{project}/") or isinstance(subject, BNode)
+    if predicate in LABEL_PROPERTIES:
+        return not own and isinstance(obj, Literal)
+    return predicate == CAP.organisation and isinstance(obj, URIRef) and (subject, RDF.type, CAP.Actor) in rebuilt
 
 
 def description_to_yaml(graph: Graph) -> str:
