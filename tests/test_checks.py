@@ -697,3 +697,111 @@ def test_a_territory_commune_that_does_not_exist_stays_with_the_territory(tmp_pa
     assert [(r.entry, r.question, r.line) for r in found] == [
         ("perimetre-ancrage-territorial", "q10", line_of(path, "- '39999'"))
     ]
+
+
+# --- a place of the territory that is also an actor's seat -------------------------------
+
+SOMME = Path(__file__).resolve().parents[1] / "examples" / "corpus" / "pole-saveurs-somme.yaml"
+SOMME_TERRITORY = (
+    '  communes: ["80001", "80021"]\n  epci: ["200070993", "248000531"]\n  departements: ["80"]\n  regions: ["32"]\n'
+)
+_TERRITORY_KEYS = {
+    "commune": "communes",
+    "intercommunalite": "epci",
+    "departement": "departements",
+    "region": "regions",
+}
+
+
+def _somme(tmp_path: Path, name: str, territory_text: str) -> Path:
+    text = SOMME.read_text(encoding="utf-8")
+    assert SOMME_TERRITORY in text and 'commune: "80021"' in text  # Amiens: a commune of the territory, and seats
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text.replace(SOMME_TERRITORY, territory_text), encoding="utf-8")
+    return path
+
+
+def _block(territory_text: str) -> str:
+    """The territory's lists written one item a line (« - "80021" »), each place at a line of its own."""
+    return re.sub(
+        r"^  (\w+): \[(.*)\]$",
+        lambda m: f"  {m[1]}:\n" + "".join(f"    - {item.strip()}\n" for item in m[2].split(",")),
+        territory_text,
+        flags=re.MULTILINE,
+    )
+
+
+@pytest.mark.parametrize("layout", ["flow", "block"])
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize(
+    "change, shapes",
+    [
+        # Amiens left without its EPCI: « n'est membre d'aucun des EPCI du territoire »
+        (
+            ("248000531", "200040715"),
+            {"TerritoryCommuneInEpcis", "TerritoryEpciInDepartements", "TerritoryEpciInRegions"},
+        ),
+        (
+            ('departements: ["80"]', 'departements: ["60"]'),
+            {"TerritoryCommuneInDepartements", "TerritoryEpciInDepartements"},
+        ),
+        (
+            ('regions: ["32"]', 'regions: ["11"]'),
+            {"TerritoryCommuneInRegions", "TerritoryEpciInRegions", "TerritoryDepartementInRegions"},
+        ),
+    ],
+    ids=["epci", "departement", "region"],
+)
+def test_a_result_about_a_place_of_the_territory_points_at_the_territory_not_at_a_seat_there(
+    change, shapes, engine, layout, tmp_path
+):
+    """A carrier's finding: with a wrong EPCI (département, région), « La commune 80021 (Amiens) n'est membre
+    d'aucun des EPCI du territoire » pointed at an actor's « commune: "80021" », its seat: the line was the
+    commune's own, the first key naming it in the file. It is where the territory names it."""
+    territory_text = SOMME_TERRITORY.replace(*change)
+    path = _somme(tmp_path, f"{layout}-{engine}", _block(territory_text) if layout == "block" else territory_text)
+    report = validate_file(path, engine=engine)
+    found = [r for r in report.results if r.shape.rsplit("#", 1)[1] in shapes]
+    assert {r.shape.rsplit("#", 1)[1] for r in found} == shapes, [(r.shape, r.line) for r in report.results]
+    assert any(r.value.endswith("/commune/80021") for r in found)  # Amiens, the seat of five actors
+    seats = {n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "commune: " in line}
+    for result in found:
+        level, code = result.value.rsplit("/", 2)[-2:]
+        key = _TERRITORY_KEYS[level]
+        if layout == "flow":
+            expected = line_after(path, "territoire:", f"{key}:")
+        else:
+            expected = line_after(path, f"  {key}:", f'- "{code}"')
+        assert result.lines == [expected] and not seats & set(result.lines), (result.message, result.lines)
+        assert (result.entry, result.question) == ("perimetre-ancrage-territorial", "q10")
+    [file] = json.loads(to_json([report]))["files"]
+    assert sorted(r["line"] for r in file["results"]) == sorted(r.line for r in report.results)
+    text = to_text([report])
+    for result in found:
+        assert f"{path}:{result.line}\n" in text
+
+
+def test_a_wrong_code_at_a_seat_and_in_the_territory_is_one_result_at_both_lines(tmp_path, client):
+    """A postal code written both as an actor's seat and among the territory's communes is one node, so one
+    result: it stays with the actor whose seat it is, and names the territory's line too; a seat alone keeps
+    its actor's line only (see above)."""
+    territory_text = SOMME_TERRITORY.replace('"80021"]', '"80000"]')
+    path = _somme(tmp_path, "code-postal", territory_text)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('commune: "80021"', 'commune: "80000"', 1), encoding="utf-8")
+    seat = line_of(path, 'commune: "80000"')
+    [result] = [r for r in validate_file(path).results if r.shape.endswith("#CommuneCodeIsNoPostalCode")]
+    assert result.lines == [seat, line_of(path, "  communes:")] and result.line == seat
+    assert (result.entry, result.question) == ("acteurs-impliques", "q07")
+    page = client.post("/valider", data={"texte": path.read_text(encoding="utf-8"), "nom": "p.yaml"})
+    assert f"lignes {seat}, {line_of(path, '  communes:')}" in page.get_data(as_text=True)
+
+
+def test_the_validator_page_shows_a_territory_result_at_the_territory(tmp_path, client):
+    path = _somme(tmp_path, "epci", SOMME_TERRITORY.replace("248000531", "200040715"))
+    page = client.post("/valider", data={"texte": path.read_text(encoding="utf-8"), "nom": "p.yaml"})
+    html = page.get_data(as_text=True)
+    start = html.index("La commune 80021 (Amiens) n&#39;est membre d&#39;aucun des EPCI")
+    assert f"ligne {line_of(path, '  communes:')}" in html[start : start + 2000]
+    seat = line_of(path, 'commune: "80021"')
+    assert f"ligne {seat}" not in html[start : start + 2000]

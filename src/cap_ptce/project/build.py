@@ -35,7 +35,8 @@ class Built:
 
     document: dict
     iri: str
-    lines: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    # (node, predicate or None) -> line; (node, predicate, place) -> the line where that key names the place
+    lines: dict[tuple, int] = field(default_factory=dict)
 
 
 # The kinds of value whose error ends no more than the value: the description is read on, and every such
@@ -111,7 +112,7 @@ class _Builder(KindReader, FactReader):
         self.partners: set[str] = set()
         self.roles: dict[str, str] = {}
         self.sources: dict[tuple, str] = {}
-        self.lines: dict[tuple[str, str | None], int] = {}
+        self.lines: dict[tuple, int] = {}
         self.errors: list[InputError] = []  # the values that could not be read, the reading going on
 
     # -- errors and lines ------------------------------------------------
@@ -134,6 +135,15 @@ class _Builder(KindReader, FactReader):
         line = self.linemap.line(path)
         if line is not None:
             self.lines[entry] = line
+
+    def note_named(self, node: str, key: str, scope: str | None, path: tuple, place: dict) -> None:
+        """Remember the line at which ``node``'s ``key`` names ``place``: a place is one node wherever the file
+        names it (Amiens, an actor's seat and a commune of the territory), and its own line is the first of
+        them, so a result about the territory's commune would point at the seat."""
+        text = _predicate_text(key, scope)
+        line = self.linemap.line(path)
+        if text is not None and line is not None:
+            self.lines.setdefault((node, text, place["@id"]), line)
 
     # -- the project -----------------------------------------------------
 
@@ -303,7 +313,7 @@ class _Builder(KindReader, FactReader):
                 continue
             self.check_length(value, path + (key,))
             try:
-                converted = self.value(spec_field, value, path + (key,), iri)
+                converted = self.value(spec_field, value, path + (key,), iri, spec.scope)
             except InputError as exc:
                 if spec_field.kind not in _READ_ON:
                     raise

@@ -114,7 +114,7 @@ def grid_ids() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, 
 
 
 class KindReader:
-    """The value readers of the builder; the builder provides ``fail``, ``note`` and its state."""
+    """The value readers of the builder; the builder provides ``fail``, ``note``, ``note_named`` and its state."""
 
     # -- shared checks -----------------------------------------------------
 
@@ -134,14 +134,17 @@ class KindReader:
         except Unreadable as exc:
             raise self.fail(expected(exc.what), path, exc.hint) from exc
 
-    def value(self, spec_field: Field, value: Any, path: tuple, iri: str) -> Any:
+    def value(self, spec_field: Field, value: Any, path: tuple, iri: str, scope: str | None = None) -> Any:
         if spec_field.kind == Kind.CONCEPT_SET and not isinstance(value, list):
             value = [value]
         if spec_field.kind in Kind.SETS:
-            return self.set_value(spec_field, value, path)
-        return getattr(self, "kind_" + _METHODS[spec_field.kind])(value, path, spec_field, iri)
+            return self.set_value(spec_field, value, path, iri, scope)
+        converted = getattr(self, "kind_" + _METHODS[spec_field.kind])(value, path, spec_field, iri)
+        if spec_field.kind in _PLACES:
+            self.note_named(iri, spec_field.key, scope, path, converted)
+        return converted
 
-    def set_value(self, spec_field: Field, value: Any, path: tuple) -> list:
+    def set_value(self, spec_field: Field, value: Any, path: tuple, iri: str, scope: str | None = None) -> list:
         self.expect(
             isinstance(value, list),
             f"une liste ({spec_field.kind}) / a list ({spec_field.kind})",
@@ -166,6 +169,8 @@ class KindReader:
             seen.add(item)
             try:
                 out.append(getattr(self, "item_" + _METHODS[spec_field.kind])(item, item_path, spec_field))
+                if spec_field.kind in _PLACES:
+                    self.note_named(iri, spec_field.key, scope, item_path, out[-1])
             except InputError as exc:
                 if spec_field.kind == Kind.ACTORS or spec_field.kind == Kind.MEMBERS:
                     raise  # a reference: what follows could fail only because of it
@@ -434,6 +439,7 @@ class KindReader:
 
 
 _HAS_PARTNER = str(CAP.hasPartner)
+_PLACES = frozenset({Kind.COMMUNE, Kind.GEO_ONE, Kind.GEO})  # the kinds whose values name a place of the COG
 _METHODS = {
     Kind.TEXT: "text",
     Kind.BOOL: "bool",

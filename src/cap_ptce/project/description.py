@@ -74,14 +74,23 @@ class Description:
     source: str
     format: str
     data: dict
-    lines: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    lines: dict[tuple, int] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> Graph:
         return graph_of_triples(self.triples)
 
-    def line_for(self, focus_node: Any, path: Any = None) -> int | None:
-        """The YAML line behind ``focus_node path …``, else the node's own line, else None."""
+    def line_for(self, focus_node: Any, path: Any = None, value: Any = None) -> int | None:
+        """The YAML line behind ``focus_node path …``, else the node's own line, else None.
+
+        With ``value``, a place that the key names, the line where it names it first: a place is one node
+        wherever the file names it (Amiens, the territory's commune and an actor's seat), and its own line is
+        the first of them, which may be another key's.
+        """
+        if path is not None and value is not None:
+            line = self.lines.get((str(focus_node), str(path), str(value)))
+            if line is not None:
+                return line
         if path is not None:
             line = self.lines.get((str(focus_node), str(path)))
             if line is not None:

@@ -37,7 +37,7 @@ from ..grid import load_grid
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ..project import DESCRIPTION_SUFFIXES, load_description
 from ..project.keypaths import rdf_steps
-from ..project.schema import PROJECT, SPECS, Kind
+from ..project.schema import INSEE_GEO, PROJECT, SPECS, Kind
 from ..rdf.namespaces import CAP, PREFIXES, SCHEMA, VOCAB
 from .completeness import Completeness, completeness, completeness_shapes, question_iri, unanswered_message
 from .engine import data_graph, full_shapes, run_pyshacl, shape_iris
@@ -136,7 +136,8 @@ def _last_segment(iri) -> str:
 
 # --- from the SHACL report to ours ---------------------------------------------------
 
-LineFinder = Callable[[URIRef, URIRef | None], int | None]
+# (node, predicate or None) -> its line; a third argument, a place that the key names: the line naming it there
+LineFinder = Callable[..., int | None]
 
 
 def validate_graph(
@@ -210,7 +211,9 @@ def _one_per_mistake(results: list[Result]) -> tuple[Result, ...]:
     merged = []
     for group in groups.values():
         first = next((result for result in group if result.line is not None), group[0])
-        places = dict.fromkeys((result.line, result.path) for result in group if result is not first)
+        places = dict.fromkeys(
+            place for result in group for place in (result.also if result is first else result.places)
+        )
         places.pop((first.line, first.path), None)
         merged.append(replace(first, also=tuple(places)))
     return tuple(sorted(merged, key=_result_order))
@@ -233,10 +236,14 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
     value = report.value(node, SH.value)
     message = _message(report, node, shape, lang)
     line, named_by = _line(data, line_for, focus, _first_iri(report, path), _project(data))
+    also = ()
     if named_by is not None:  # a place the file only names: reported where it is named (an actor's seat)
         entry, question = _naming_links(data, *named_by) or (entry, question)
+        also = _other_namings(data, line_for, focus, line)
     if shape in _value_reported_shapes() and line_for is not None and isinstance(value, URIRef):
-        line = line_for(value, None) or line  # one place among the territory's: the line that names it
+        # one place among the territory's: the line where the territory names it, not the place's own line, which
+        # is the first key naming it anywhere (an actor's seat in that commune)
+        line = line_for(focus, _first_iri(report, path), value) or line
     near = False
     if shape in _completeness_shape_iris():
         line, own = _unanswered_line(line_for, focus, question)
@@ -260,6 +267,7 @@ def _result(report: Graph, node, data: Graph, line_for: LineFinder | None, lang:
         value=None if value is None else str(value),
         line=line,
         shape=str(shape),
+        also=also,
         near=near,
     )
 
@@ -478,6 +486,19 @@ def _line(data: Graph, line_for: LineFinder | None, focus, path: URIRef | None, 
             if line is None or naming == line:
                 return naming, (subject, predicate)
     return line, None
+
+
+def _other_namings(data: Graph, line_for: LineFinder, place, line: int | None) -> tuple:
+    """The (line, key) of every other key that names ``place``, a place of the COG: a wrong code written both as
+    an actor's seat and among the territory's communes is one node, so one result, which involves both lines."""
+    if not str(place).startswith(INSEE_GEO):
+        return ()
+    found = {}
+    for subject, predicate in data.subject_predicates(place):
+        naming = line_for(subject, predicate, place) if isinstance(subject, URIRef) else None
+        if naming is not None and naming != line:
+            found.setdefault((naming, _curie(predicate)), None)
+    return tuple(sorted(found, key=lambda place_key: place_key[0]))
 
 
 def _naming_links(data: Graph, subject, predicate) -> tuple[str, str | None] | None:
