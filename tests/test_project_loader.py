@@ -804,3 +804,11 @@ def test_an_unknown_reference_or_concept_is_named_in_each_language():
         message = caught.value.message
         french, english = one_language(message, "fr"), one_language(message, "en")
         assert f"« {value} »" in french and f"'{value}'" in english and " / " not in french, message
+
+
+def test_an_id_that_is_no_slug_is_given_the_slug_to_write():
+    """A carrier's finding of 2026-12-08: « id: Pôle Alimentaire » was told to see docs/project-format.md, which a
+    carrier in the browser does not have; the hint now gives the id to write."""
+    with pytest.raises(InputError) as caught:
+        load(MINIMAL.replace("id: essai", "id: Pôle d'Essai"))
+    assert "écrire « pole-d-essai »" in caught.value.hint and "write 'pole-d-essai'" in caught.value.hint

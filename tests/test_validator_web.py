@@ -432,3 +432,11 @@ def test_two_descriptions_at_once_are_refused_not_one_checked_in_silence(client)
     assert dossier.status_code == 400
     alone = client.post("/valider", data={"fichier": (io.BytesIO(text), "a.yaml"), "texte": "  "})
     assert alone.status_code == 200  # a blank text box beside a file is no second description
+
+
+def test_an_empty_file_is_told_where_the_page_s_own_template_is(client):
+    """A carrier's finding of 2026-12-08: an empty file was told « cap-ptce new -o mon-ptce.yaml », a command a
+    carrier in the browser has not; the hint names the page's own section too, by the title it has."""
+    for route, section in (("/valider", "Partir d’un modèle vierge"), ("/validate", "Start from a blank template")):
+        page = unescape(client.post(route, data={"fichier": (io.BytesIO(b""), "vide.yaml")}).get_data(as_text=True))
+        assert f"« {section} »" in page and f">{section}</h2>" in page, route

@@ -24,7 +24,7 @@ from .build_kinds import KindReader, Merge
 from .context import predicate
 from .schema import CURRENT_FORMAT, FORMAT_VERSIONS, PROJECT, Field, Kind, NodeSpec
 from .sources import source_paths
-from .values import empty, left_empty
+from .values import START_FROM_TEMPLATE, empty, left_empty
 
 __all__ = ["Built", "build_document", "MAX_ITEMS"]
 
@@ -153,7 +153,7 @@ class _Builder(KindReader, FactReader):
                 "une description est un bloc de clés (nom:, maturite:, acteurs: …) / "
                 "a description is a mapping of keys",
                 (),
-                "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml",
+                START_FROM_TEMPLATE,
             )
         self.version = self.format_version(data.get("format"))
         self.check_keys(PROJECT, data, ())

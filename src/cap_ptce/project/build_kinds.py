@@ -187,11 +187,16 @@ class KindReader:
         return value
 
     def slug(self, value: Any, path: tuple) -> str:
+        written = slugify(value) if isinstance(value, str) else ""  # « Pôle Alimentaire » → pole-alimentaire
         self.expect(
             isinstance(value, str) and bool(SLUG_RE.match(value)),
             "un id en minuscules, chiffres et tirets (asso-terres-vives) / "
             "an id of lowercase letters, digits and hyphens",
             path,
+            f"écrire « {written} », et de même là où il est cité / write '{written}', and likewise where it is "
+            "referred to"
+            if SLUG_RE.match(written)
+            else None,
         )
         return value
 

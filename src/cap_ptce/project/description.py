@@ -31,7 +31,7 @@ from .emit import data_to_yaml
 from .graph import document_triples, graph_of_triples
 from .jsonld_input import parse_json_document
 from .readback import find_project, graph_to_data
-from .values import SLUG_RE, decimal_lexical
+from .values import SLUG_RE, START_FROM_TEMPLATE, decimal_lexical
 
 __all__ = [
     "Description",
@@ -119,8 +119,7 @@ def load_description(
         raise InputFileError(
             "le fichier est vide / the file is empty",
             source=source,
-            hint="choisir le fichier de la description, ou partir du modèle : cap-ptce new -o mon-ptce.yaml / "
-            "choose the description's file, or start from the template: cap-ptce new -o my-ptce.yaml",
+            hint=START_FROM_TEMPLATE,
         )
     fmt = format or _SUFFIXES.get(suffix) or format_of(text)
     if fmt == "xml":

@@ -77,6 +77,13 @@ def decimal_lexical(value: int | float | Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# Where a description starts from, for whoever has none yet: the command line's template, or the check page's.
+START_FROM_TEMPLATE = (
+    "partir du modèle : cap-ptce new -o mon-ptce.yaml, ou « Partir d’un modèle vierge » sur la page Vérifier / "
+    "start from the template: cap-ptce new -o my-ptce.yaml, or « Start from a blank template » on the Check page"
+)
+
+
 def slugify(text: str) -> str:
     """A slug for a free text (used for role IRIs): ASCII, lowercase, hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -43,6 +43,7 @@ from ..project import data_to_yaml, load_description
 from ..project.context import predicate
 from ..project.description import format_of
 from ..project.schema import PROJECT, SPECS, Kind
+from ..project.values import START_FROM_TEMPLATE
 from ..rdf.namespaces import PREFIXES
 from ..validation import Unreadable, validate_description
 from ..validation.report import GENERAL, Report
@@ -68,7 +69,6 @@ _MADE_BY_THE_EDITOR = frozenset({"format", "id", "maturite"})
 _NOT_A_DESCRIPTION = (
     "une description est un bloc de clés (nom:, maturite:, acteurs: …) / a description is a mapping of keys"
 )
-_START_FROM_TEMPLATE = "partir du modèle / start from the template: cap-ptce new -o mon-ptce.yaml"
 _EDITION = re.compile(r"[A-Za-z0-9_-]{8,32}")  # a description's edition in a browser tab (see _edition)
 
 
@@ -235,7 +235,7 @@ def _opened(submission: Submission) -> tuple[dict, InputError | None]:
         except InputError as exc:
             data, problem = {}, exc
     if problem is None and not data:
-        problem = InputError(_NOT_A_DESCRIPTION, source=submission.name, hint=_START_FROM_TEMPLATE)
+        problem = InputError(_NOT_A_DESCRIPTION, source=submission.name, hint=START_FROM_TEMPLATE)
     return data, problem
 
 
