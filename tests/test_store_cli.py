@@ -531,12 +531,21 @@ def test_the_report_says_which_files_the_load_could_not_read(capsys, corpus, tmp
     assert f"- `{broken.name}` — " in text and "sa version chargée le 20" in text and "reste dans la base" in text
     assert "- `sous/fantome.yaml` — " in text  # a link that leads nowhere
     assert str(corpus) not in text and "ailleurs" not in text  # no path of the machine, the link's included
+    # a researcher's finding of 2026-12-08: `query` gave the rows without a word of the files no row counts
+    code, _, told = run(capsys, "query", "--store", str(store), "--name", "projets-par-maturite")
+    assert code == 0 and "3 fichier(s) de description n’ont pas pu être lus" in told  # on stderr, beside the rows
     served = create_app({"TESTING": True, "STORE": str(store)}).test_client()
     page = served.get("/tableau-de-bord")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "3 fichier(s) de description n’ont pas pu être lus" in html
     assert 'href="tableau-de-bord/rapport.html">Les fichiers et leurs raisons, dans le rapport</a>' in html
     assert f"La base de connaissances ({store}) tient" in text  # the command line's reader runs the machine
+    # a researcher's finding of 2026-12-08: the query pages and the explorer gave their figures without a word
+    # of the files they do not count; they say it as the dashboards do, and link the report that names them
+    for address in ("/requetes/projets-par-maturite", "/explorateur", "/requetes/projets-par-maturite?lang=en"):
+        html = served.get(address).get_data(as_text=True)
+        said = "3 fichier(s) de description n’ont pas pu être lus" in html or "3 description file(s) could" in html
+        assert said and ("rapport.html" in html or "report.html" in html), address
     for address in ("/tableau-de-bord/rapport.md", "/tableau-de-bord/rapport.html", "/dashboard/report.md"):
         report = served.get(address).get_data(as_text=True)  # a researcher's finding: the server's folder, shown
         assert str(store) not in report and str(tmp_path) not in report, address

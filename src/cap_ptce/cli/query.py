@@ -162,6 +162,9 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_ma
     with build_kb(config) as kb, _workers_quiet():
         if store and kb.derived_facts_outdated():
             click.echo(both("load.derived_outdated", store=store), err=True)
+        unread = len(kb.unread_files()) if store else 0  # the rows leave them out: said beside them, as pages do
+        if unread:
+            click.echo(both("load.unread_files", count=unread, store=store), err=True)
         timeout = None if kb.is_remote else _NO_TIME_LIMIT
         try:
             return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made, timeout=timeout)[0]

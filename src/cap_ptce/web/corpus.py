@@ -276,6 +276,13 @@ def fictional_count() -> tuple[int, int]:
     return int(row["all"].value), int(row["made_up"].value)
 
 
+def unread_count() -> int:
+    """How many description files the last load of their folder could not read (the store holds none of them)."""
+    from .sparql import get_kb
+
+    return len(get_kb().unread_files())
+
+
 @dataclass(frozen=True)
 class CorpusFigures:
     """The corpus's VoID figures, and the properties and classes behind them (for the whole dataset's)."""

@@ -180,6 +180,7 @@ def _render_page(selection: Selection, lang: str, error: ParameterError | None =
         alternates=_alternates(lang, selection),
         shared=links.shared,
         fictional=get_site().fictional,  # (projects, fictional ones) of the corpus: what its intro may say of it
+        unread=get_site().unread,  # files no figure counts: said, as on the dashboards
     )
 
 

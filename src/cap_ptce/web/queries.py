@@ -28,6 +28,7 @@ from ..sparql.csvsafe import neutralise_csv
 from .cache import cached
 from .i18n import current_lang, peek_lang
 from .limits import client_key
+from .dashboard import REPORT_ROUTES
 from .site import get_site
 from .sparql import get_kb
 
@@ -97,6 +98,8 @@ def _detail(name: str) -> Response:
         yasgui_fragment=_yasgui_fragment(context["sparql"], query.text(lang)),
         lang_suffix=_lang_suffix(),
         corpus_size=get_site().fictional,  # (descriptions, fictional ones): what a corpus query's rows are
+        unread=get_site().unread,  # files no row counts: said, as on the dashboards
+        unread_report=REPORT_ROUTES[lang] + ".html",
         **context,
     )
     return _with_links(Response(html, status=status), alternates)

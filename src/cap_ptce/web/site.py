@@ -227,6 +227,12 @@ class Site:
         """(projects, fictional projects) of the corpus (the register's poles are real)."""
         return corpus.fictional_count()
 
+    @cached_property
+    def unread(self) -> int:
+        """How many description files the last loads could not read: no figure counts them, and the pages of
+        figures (the dashboards, the explorer, the ready-made queries) say so."""
+        return corpus.unread_count()
+
     def _words(self, part_id: str, title: dict, description: dict) -> tuple[dict, dict]:
         """A part's title and description; a corpus with fictional descriptions says so in both."""
         total, fictional = self.fictional if part_id == "corpus" else (0, 0)
