@@ -111,7 +111,10 @@ def test_a_syntax_error_gives_the_parser_message_and_position(client):
         # a researcher's test of 2026-12-06: « should be a non negative integer » for a number too large
         ("SELECT * {} LIMIT 999999999999999999999999", "LIMIT trop grand : au plus 18446744073709551615 / LIMIT too"),
         ("SELECT * {} OFFSET 999999999999999999999999", "OFFSET trop grand : au plus 18446744073709551615 / "),
-        ("SELECT * {} OFFSET -1", "SPARQL syntax error: expected a digit"),
+        (
+            "SELECT * {} OFFSET -1",
+            "erreur de syntaxe SPARQL, attendu un chiffre / SPARQL syntax error: expected a digit",
+        ),
         # « Prefix not found » named no prefix
         ("SELECT * WHERE {\n  ?s dc:title ?t }", "préfixe inconnu « dc: » : déclarez-le en tête (PREFIX dc: <…>) / "),
         ("PREFIX a: <http://example.org/>\nSELECT * { ?s a:p ex: }", "préfixe inconnu « ex: »"),
@@ -212,7 +215,92 @@ def test_an_unbalanced_bracket_is_said_where_it_stands(client, query, said, line
 
 def test_a_comparison_is_no_bracket_and_the_engine_still_speaks(client):
     error = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o FILTER(?o < 3 ?o) }"}).get_json()
-    assert error["message"].startswith("SPARQL syntax error"), error["message"]
+    assert error["message"].startswith("erreur de syntaxe SPARQL"), error["message"]
+    assert " / SPARQL syntax error" in error["message"]
+
+
+@pytest.mark.parametrize("end", ["", "\n", "  \n\n", "\r\n"])
+def test_a_syntax_error_is_where_the_user_wrote_it_whatever_ends_the_query(client, end):
+    """A researcher's test: « expected one of LATERAL, SERVICE » at 1:26 without a final newline, « expected
+    OPTIONAL » at 2:1 (a line the query has not) with one."""
+    response = client.post("/sparql", data={"query": "SELECT ?x WHERE { ?x ?y }" + end})
+    error = response.get_json()
+    assert response.status_code == 400 and error["error"] == "QuerySyntaxError"
+    assert (error["line"], error["column"]) == (1, 26)
+    assert error["message"] == (
+        "erreur de syntaxe SPARQL, attendu l'un de LATERAL, SERVICE / SPARQL syntax error: expected one of LATERAL, "
+        "SERVICE"
+    )
+
+
+@pytest.mark.parametrize(
+    "params, status, french, english",
+    [
+        (
+            {"query": "SELECT * {}", "format": "png"},
+            400,
+            "format de résultats inconnu 'png' pour une requête SELECT",
+            "unknown result format 'png' for a SELECT query",
+        ),
+        (
+            {"query": "ASK {}", "format": "json", "output": "csv"},
+            400,
+            "les paramètres de format se contredisent",
+            "the format parameters disagree",
+        ),
+        ({"update": "CLEAR ALL"}, 403, "mise à jour SPARQL refusée", "SPARQL update refused"),
+        (
+            {"query": "INSERT DATA { <a> <b> <c> }"},
+            403,
+            "mise à jour SPARQL (INSERT) refusée",
+            "SPARQL update (INSERT) refused",
+        ),
+        (
+            {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"},
+            403,
+            "SERVICE (requête fédérée) refusé",
+            "SERVICE (federated query) refused",
+        ),
+        (
+            {"query": "SELECT * FROM <http://example.org/none> { ?s ?p ?o }"},
+            403,
+            "FROM nomme un graphe absent de la base",
+            "FROM names a graph that is not in the store",
+        ),
+        (
+            {"query": "SELECT (<http://example.org/f>(1) AS ?x) {}"},
+            400,
+            "fonction inconnue <http://example.org/f>",
+            "unknown function <http://example.org/f>",
+        ),
+        (
+            {"query": "ASK {}", "default-graph-uri": "not an iri"},
+            400,
+            "default-graph-uri n'est pas une IRI : 'not an iri'",
+            "default-graph-uri is not an IRI: 'not an iri'",
+        ),
+        (
+            {"query": ["ASK {}", "ASK {}"]},
+            400,
+            "2 paramètres 'query' donnés",
+            "2 'query' parameters given; send exactly one",
+        ),
+        (
+            {"query": "DESCRIBE2 <a>"},
+            400,
+            "attendu SELECT, CONSTRUCT, DESCRIBE ou ASK, trouvé « DESCRIBE2 »",
+            "expected SELECT",
+        ),
+    ],
+)
+def test_a_refusal_is_said_in_french_then_in_english(client, params, status, french, english):
+    """A researcher's finding: these messages were in English only, their hint alone in both languages."""
+    response = client.post("/sparql", data=params)
+    error = response.get_json()
+    assert response.status_code == status, error
+    fr, en = error["message"].split(" / ")
+    assert fr.startswith(french) and en.startswith(english), error["message"]
+    assert " / " in error["hint"], error["hint"]
 
 
 # --- read-only ------------------------------------------------------------------------

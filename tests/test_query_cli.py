@@ -247,3 +247,37 @@ def test_a_query_the_engine_gives_up_on_exits_2_with_a_way_round_not_a_rust_back
         assert code == 0 and out.startswith(b"o,n")
     code, out, _ = run(capsysbinary, "--store", str(store), mixed.replace("ORDER BY ?o", "ORDER BY STR(?o)"))
     assert code == 0 and out.startswith(b"o,n")  # the way round
+
+
+@pytest.mark.parametrize("end", ["", "\n", "  \n\n"])
+def test_a_syntax_error_is_where_the_user_wrote_it_whatever_ends_the_query(capsysbinary, end):
+    """A researcher's test: « SELECT ?x WHERE { ?x ?y } » gave « expected OPTIONAL » at <input>:2:1, a line a
+    one-line query has not (the command read it, then ended it with a newline), where the endpoint said 1:26."""
+    code, out, err = run(capsysbinary, "SELECT ?x WHERE { ?x ?y }" + end)
+    assert code == 2 and out == b"" and "Traceback" not in err
+    assert "<input>:1:26: erreur de syntaxe SPARQL, attendu l'un de LATERAL, SERVICE / SPARQL syntax error" in err
+
+
+def test_a_syntax_error_in_a_file_is_at_the_files_own_line(capsysbinary, tmp_path):
+    """The header's comment lines and the blank lines after them were taken away before the engine counted."""
+    path = tmp_path / "q.rq"
+    path.write_text("# counts the things\n\n  SELECT ?x\n  WHERE { ?x ?y }\n", encoding="utf-8")
+    code, out, err = run(capsysbinary, "--file", str(path))
+    assert code == 2 and out == b""
+    assert f"{path}:4:18: erreur de syntaxe SPARQL" in err, err
+
+
+def test_a_refusal_by_our_own_endpoint_is_said_as_the_command_says_its_errors(capsysbinary, tmp_path):
+    """A researcher's test: with --store http://…/sparql, the command printed the endpoint's JSON as it came
+    (« the SPARQL server refused the query: {"column": 1, … »)."""
+    from kbhelpers import corpus_kb, test_app
+    from liveserver import serving
+
+    with corpus_kb(tmp_path / "corpus", 2) as kb, serving(test_app(kb)) as url:
+        code, out, err = run(capsysbinary, "--store", url + "/sparql", "SELECT ?x WHERE { ?x ?y }\n")
+        assert code == 2 and out == b"" and "Traceback" not in err
+        assert "{" not in err and "refused the query" not in err, err
+        assert "<input>:1:26: erreur de syntaxe SPARQL, attendu l'un de LATERAL, SERVICE / SPARQL syntax" in err
+        assert "(corrigez la requête à cette position / fix the query at this position)" in err
+        code, out, err = run(capsysbinary, "--store", url + "/sparql", "SELECT * FROM <http://example.org/no> {}")
+        assert code == 2 and "FROM nomme un graphe absent de la base" in err and "{" not in err.split("(")[0]

@@ -161,6 +161,19 @@ def test_the_endpoint_serves_a_remote_store_and_still_refuses_service(remote):
     assert recorder.connections == 0
 
 
+def test_a_syntax_error_said_by_the_server_is_ours_at_the_users_own_line(remote):
+    """Oxigraph server's « error at 3:15: expected … » counted the line of our BASE before the query: the endpoint
+    said it raw, a line too far, in English only."""
+    error = (
+        test_app(remote).test_client().get("/sparql", query_string={"query": "SELECT *\nWHERE { ?s ?p }"}).get_json()
+    )
+    assert error["error"] == "QuerySyntaxError" and error["line"] == 2, error
+    assert (
+        error["message"].startswith("erreur de syntaxe SPARQL, attendu")
+        and " / SPARQL syntax error: " in error["message"]
+    )
+
+
 def test_an_unreachable_server_is_a_store_error():
     with pytest.raises(StoreError, match="cannot reach"):
         KnowledgeBase.open(f"http://127.0.0.1:{free_port()}/query").graph_names()

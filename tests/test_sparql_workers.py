@@ -73,6 +73,9 @@ def test_the_time_limit_kills_the_worker_and_a_fresh_one_answers(tmp_path):
             kb.run(SLOW, timeout=0.5)
         assert 0.5 <= time.monotonic() - start < 5
         assert "LIMIT" in caught.value.hint
+        assert caught.value.message == (
+            "la requête a duré plus de 0.5 s et a été arrêtée / the query ran for more than 0.5 s and was stopped"
+        )
         assert count(kb, timeout=30) > 0  # waits for the replacement
         with pytest.raises(ProcessLookupError):
             os.kill(first, 0)

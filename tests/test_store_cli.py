@@ -191,6 +191,7 @@ def test_a_store_in_use_exits_2_with_what_to_do(capsys, corpus, tmp_path):
         code, _, err = run(capsys, "load", str(corpus), "--store", str(store))
     assert code == 2
     assert "in use" in err and "cap-ptce serve" in err
+    assert "est utilisé par un autre processus / the store" in err
     with KnowledgeBase.open(store):  # a query, while a server holds the store: its endpoint is the way
         code, _, err = run(capsys, "query", "--name", "projets-par-region", "--store", str(store))
     assert code == 2 and "--store http://127.0.0.1:PORT/sparql" in err

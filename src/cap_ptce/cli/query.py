@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputFileError, ParameterError, QueryMemoryError
+from ..errors import InputFileError, ParameterError, QueryMemoryError, QuerySyntaxError
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, both
 from ..queries import ReadyQuery, get_query, list_queries, read_query
 from .outputs import refuse_overwriting
@@ -109,7 +109,12 @@ def query(sparql, name, file, params, fmt, raw, store, corpus, list_only, show, 
     text = chosen.build(_parse_params(params))
     if show:
         return _write(text.encode("utf-8"), output)
-    results = _run(text, fmt, store, corpus, ready_made=name is not None)
+    try:
+        results = _run(_as_written(text, chosen, sparql, file), fmt, store, corpus, ready_made=name is not None)
+    except QuerySyntaxError as exc:
+        if file and exc.source is None:  # the line and column are the file's: say which file
+            exc.source = file
+        raise
     if fmt == "csv" and not raw:
         from ..sparql.csvsafe import neutralise_csv
 
@@ -225,6 +230,31 @@ def _chosen_query(sparql: str | None, name: str | None, file: str | None) -> Rea
     from ..queries import parse_query
 
     return parse_query(sparql, "query", source="<argument>", require_header=False)
+
+
+def _as_written(built: str, chosen: ReadyQuery, sparql: str | None, file: str | None) -> str:
+    """The user's own text to run, so that the engine's line and column of a syntax error are theirs.
+
+    Reading a query takes its header (comment lines at the top) and the spaces
+    around its SPARQL away, and ends it with a newline: the engine then counted
+    lines and columns in another text (« <input>:2:1 » in a one-line query). A
+    query without parameters runs as written (its header is SPARQL comments); with
+    parameters bound, its SPARQL runs where it stood, after as many empty lines
+    and spaces as the header and the spaces took.
+    """
+    if sparql is None and file is None:  # a ready-made query: our own text
+        return built
+    written = sparql if sparql is not None else Path(file).read_text(encoding="utf-8")  # read_query read it
+    if not chosen.parameters:
+        return written
+    lines = written.splitlines()
+    header = 0
+    while header < len(lines) and lines[header].startswith("#"):
+        header += 1
+    while header < len(lines) and not lines[header].strip():
+        header += 1
+    first = lines[header] if header < len(lines) else ""
+    return "\n" * header + first[: len(first) - len(first.lstrip())] + built
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

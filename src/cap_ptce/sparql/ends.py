@@ -36,23 +36,30 @@ def stopped_error(
     if closing or (code is not None and -code in _STOP_SIGNALS):
         how = "the server is stopping" if closing else f"the query worker was stopped by {signal_name(code)}"
         log.info("%s: a query was not finished", how)
+        french = "le serveur s'arrête" if closing else f"le processus de requête a été arrêté par {signal_name(code)}"
         return errors.ServerStoppingError(
-            f"{how}: the query was not finished", hint="la relancer dans un moment / run it again in a moment"
+            f"{french} : la requête n'a pas fini / {how}: the query was not finished",
+            hint="la relancer dans un moment / run it again in a moment",
         )
     if panic is not None:
         return engine_fault(panic)
     if code == -signal.SIGABRT and memory_mib:  # the engine aborts when an allocation fails past the cap
         return memory_error(memory_mib)
     if code is not None and code < 0:
-        cause = signal_name(code)
+        cause = french = signal_name(code)
         if code == -signal.SIGKILL:
             cause += ", sent by an operator or by the system when memory ran out"
+            french += ", envoyé par un exploitant ou par le système à court de mémoire"
         log.error("a query worker was stopped by %s", cause)
         return errors.WorkerStoppedError(
+            f"le processus de requête a été arrêté par {french} ; un nouveau le remplace / "
             f"the query worker was stopped by {cause}; a fresh one takes its place",
             hint="si la requête recommence, signalez-la / if the query does it again, please report it",
         )
-    return errors.StoreError(f"the query worker stopped unexpectedly (exit {code}, {exc or type(exc).__name__})")
+    return errors.StoreError(
+        f"le processus de requête s'est arrêté sans raison connue (code {code}) / "
+        f"the query worker stopped unexpectedly (exit {code}, {exc or type(exc).__name__})"
+    )
 
 
 def signal_name(code: int) -> str:

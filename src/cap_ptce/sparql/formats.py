@@ -87,7 +87,8 @@ def by_name(form: str, name: str) -> ResultFormat:
                 return fmt
     known = ", ".join(fmt.name for fmt in formats_for(form))
     raise ParameterError(
-        f"unknown result format {name!r} for a {form} query",
+        f"format de résultats inconnu {name!r} pour une requête {form} / unknown result format {name!r} for a "
+        f"{form} query",
         key="format",
         hint=f"formats possibles / known formats: {known}",
     )
@@ -99,7 +100,9 @@ def choose_format(form: str, accept: str | None, requested: Sequence[str] = ()) 
     if len(chosen) > 1:
         names = ", ".join(sorted(fmt.name for fmt in chosen))
         raise ParameterError(
-            f"the format parameters disagree ({names})", key="format", hint="donnez un seul format / give one format"
+            f"les paramètres de format se contredisent ({names}) / the format parameters disagree ({names})",
+            key="format",
+            hint="donnez un seul format / give one format",
         )
     if chosen:
         return chosen.pop()

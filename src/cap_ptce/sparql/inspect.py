@@ -164,14 +164,18 @@ def _inspect_reading(text: str, base_iri: str | None) -> QueryInfo:
     tokens = list(_tokens(text))
     form = _form(tokens)
     if form in UPDATE_KEYWORDS:
-        raise QueryRefusedError(f"SPARQL update ({form}) refused", hint=_READ_ONLY_HINT)
+        raise QueryRefusedError(
+            f"mise à jour SPARQL ({form}) refusée / SPARQL update ({form}) refused", hint=_READ_ONLY_HINT
+        )
     if form not in QUERY_FORMS:
-        found = f"« {form} »" if form else "nothing"
+        found = (f"« {form} »", f"'{form}'") if form else ("rien", "nothing")
         raise QuerySyntaxError(
-            f"expected SELECT, CONSTRUCT, DESCRIBE or ASK, found {found}",
+            f"attendu SELECT, CONSTRUCT, DESCRIBE ou ASK, trouvé {found[0]} / "
+            f"expected SELECT, CONSTRUCT, DESCRIBE or ASK, found {found[1]}",
             line=1,
             column=1,
-            hint="une requête SPARQL commence par SELECT, CONSTRUCT, DESCRIBE ou ASK",
+            hint="une requête SPARQL commence par SELECT, CONSTRUCT, DESCRIBE ou ASK / "
+            "a SPARQL query begins with SELECT, CONSTRUCT, DESCRIBE or ASK",
         )
     _refuse_service(tokens)
     _refuse_too_complex(tokens)
@@ -183,9 +187,9 @@ def _refuse_service(tokens: list[tuple[str, str]]) -> None:
     for kind, value in tokens:
         if kind == "word" and value.upper() == "SERVICE":
             raise QueryRefusedError(
+                "SERVICE (requête fédérée) refusé : ce point d'accès n'appelle jamais d'autres services / "
                 "SERVICE (federated query) refused: this endpoint never calls other services",
-                hint="la clause SERVICE est refusée : interrogez chaque service séparément / "
-                "query each service separately",
+                hint="interrogez chaque service séparément / query each service separately",
             )
 
 
@@ -205,6 +209,7 @@ def _refuse_too_complex(tokens: list[tuple[str, str]]) -> None:
         if kind == "other" and value in "{([":
             if len(stack) > MAX_NESTING:
                 raise QueryTooComplexError(
+                    f"la requête imbrique plus de {MAX_NESTING} niveaux / "
                     f"the query is nested more than {MAX_NESTING} levels deep",
                     hint="simplifiez la requête / simplify the query",
                 )
@@ -228,6 +233,7 @@ def _refuse_too_complex(tokens: list[tuple[str, str]]) -> None:
     depth = stack[0][0] + stack[0][1]
     if depth > MAX_DEPTH:
         raise QueryTooComplexError(
+            f"les expressions et motifs de la requête enchaînent ou imbriquent plus de {MAX_DEPTH} opérations / "
             f"the query's expressions and patterns chain or nest more than {MAX_DEPTH} operations deep",
             hint=_TOO_COMPLEX_HINT,
         )

@@ -75,7 +75,10 @@ class MemoryCopy:
             reason = message[1] if message else f"the process ended (exit {self.process.poll()})"
             if message and message[0] == "damaged":  # RocksDB found a block altered on disk as the copy read it
                 raise errors.StoreDamagedError.of(RuntimeError(reason))
-            raise errors.StoreError(f"the in-memory copy of the store could not be made: {reason}")
+            raise errors.StoreError(
+                f"la copie en mémoire du store n'a pas pu être faite / the in-memory copy of the store could not be "
+                f"made: {reason}"
+            )
         self.quads, self.mib = message[1], message[2]
         threading.Thread(target=self._follow, daemon=True, name="cap-ptce-copy-watch").start()
 
@@ -87,7 +90,10 @@ class MemoryCopy:
                 socket.send_fds(self._control, [pickle.dumps(("query",))], [theirs.fileno()])
         except OSError:
             ours.close()
-            raise errors.StoreError("the process holding the in-memory copy of the store is gone") from None
+            raise errors.StoreError(
+                "le processus qui tient la copie en mémoire du store a disparu / "
+                "the process holding the in-memory copy of the store is gone"
+            ) from None
         finally:
             theirs.close()
         conn = Connection(ours.detach())
@@ -95,7 +101,10 @@ class MemoryCopy:
             conn.send((prefixes, job))
         except OSError:
             conn.close()
-            raise errors.StoreError("the process holding the in-memory copy of the store is gone") from None
+            raise errors.StoreError(
+                "le processus qui tient la copie en mémoire du store a disparu / "
+                "the process holding the in-memory copy of the store is gone"
+            ) from None
         return conn
 
     def close(self) -> None:

@@ -374,7 +374,11 @@ class WorkerPool:
                     continue
                 finally:
                     self.clients.charge(client, time.monotonic() - started)
-            raise errors.ServerBusyError("the query workers kept dying before they got the query", hint=_BUSY_HINT)
+            raise errors.ServerBusyError(
+                "les processus de requête s'arrêtaient avant de la recevoir / "
+                "the query workers kept dying before they got the query",
+                hint=_BUSY_HINT,
+            )
 
     def _run_in_copy(self, job: tuple, timeout: float) -> QueryResult | None:
         """The result of a ready-made query from the in-memory copy; None if the copy cannot take it now.
@@ -395,7 +399,7 @@ class WorkerPool:
         if not conn.poll(timeout):
             threading.Thread(target=self._free_slot_when_done, args=(conn,), daemon=True).start()
             raise errors.QueryTimeoutError(
-                f"the query ran for more than {timeout:g} s",
+                f"la requête a duré plus de {timeout:g} s / the query ran for more than {timeout:g} s",
                 hint="réessayez dans un moment, le serveur est chargé / retry in a while, the server is busy",
             )
         try:
@@ -454,6 +458,7 @@ class WorkerPool:
                 if stop_silently:
                     raise _OutOfShare
                 raise errors.QueryTimeoutError(
+                    f"la requête a duré plus de {limit or timeout:g} s et a été arrêtée / "
                     f"the query ran for more than {limit or timeout:g} s and was stopped",
                     hint=_READY_MADE_HINT if job[0].ready_made else _OWN_QUERY_HINT,
                 )
@@ -472,7 +477,11 @@ class WorkerPool:
         pool = self._kinds[kind]
         with self._lock:
             if pool.waiting >= self.sharing.queue:
-                raise errors.ServerBusyError(f"{pool.waiting} queries already wait for a worker", hint=_BUSY_HINT)
+                raise errors.ServerBusyError(
+                    f"{pool.waiting} requêtes attendent déjà un processus / "
+                    f"{pool.waiting} queries already wait for a worker",
+                    hint=_BUSY_HINT,
+                )
             pool.waiting += 1
         if kind not in self._ready:  # the workers are still opening the store: not a busy server
             timeout = max(timeout, _STARTING)
@@ -496,10 +505,19 @@ class WorkerPool:
                 return worker
             if self._failure is not None:
                 pool.idle.put(None)  # for the next caller too
-                raise errors.StoreError(f"no query worker could start: {self._failure}")
+                raise errors.StoreError(
+                    f"aucun processus de requête n'a pu démarrer / no query worker could start: {self._failure}"
+                )
         if self._closed:
-            raise errors.ServerStoppingError("the query workers are stopped")
-        raise errors.ServerBusyError(f"every query worker stayed busy for {timeout:g} s", hint=_BUSY_HINT)
+            raise errors.ServerStoppingError(
+                "les processus de requête sont arrêtés / the query workers are stopped",
+                hint="la relancer dans un moment / run it again in a moment",
+            )
+        raise errors.ServerBusyError(
+            f"tous les processus de requête sont restés occupés {timeout:g} s / "
+            f"every query worker stayed busy for {timeout:g} s",
+            hint=_BUSY_HINT,
+        )
 
     # --- stopping -------------------------------------------------------------------------
 

@@ -88,7 +88,9 @@ class ClientLedger:
         try:
             if not state.slots.acquire(timeout=timeout):
                 raise errors.TooManyQueriesError(
-                    f"this client already runs {self.sharing.per_client} query(ies), and none ended within {timeout:g} s",
+                    f"ce client a déjà {self.sharing.per_client} requête(s) en cours, et aucune n'a fini en "
+                    f"{timeout:g} s / this client already runs {self.sharing.per_client} query(ies), and none ended "
+                    f"within {timeout:g} s",
                     hint="attendez la fin de vos requêtes avant d'en lancer d'autres / "
                     "wait for your queries to end before sending more",
                 )
@@ -119,8 +121,9 @@ class ClientLedger:
     def refuse_heavy(self, client: str) -> errors.TooManyQueriesError:
         """The refusal for a heavy client when no low-priority worker exists."""
         return errors.TooManyQueriesError(
-            f"this client used more than {self.sharing.client_seconds:g} s of query time "
-            f"in the last {self.sharing.window:g} s",
+            f"ce client a utilisé plus de {self.sharing.client_seconds:g} s de temps de requête dans les "
+            f"{self.sharing.window:g} dernières s / this client used more than {self.sharing.client_seconds:g} s "
+            f"of query time in the last {self.sharing.window:g} s",
             hint=_RETRY_HINT,
         )
 

@@ -82,7 +82,25 @@ def syntax_error(exc: SyntaxError, query: str | None = None) -> errors.QuerySynt
         line, column = at or (line, column)
     else:
         hint = "corrigez la requête à cette position / fix the query at this position"
-    return errors.QuerySyntaxError(said or f"SPARQL syntax error: {message}", line=line, column=column, hint=hint)
+    return errors.QuerySyntaxError(said or _in_both(message), line=line, column=column, hint=hint)
+
+
+_EXPECTED = re.compile(r"expected(?: (one of))?\s*(.*)", re.DOTALL)
+
+
+def _in_both(message: str) -> str:
+    """The engine's own sentence in French and English: « expected … » said in both, its words (keywords,
+    signs) as the engine gives them; another sentence of the engine's is quoted as it is."""
+    found = _EXPECTED.fullmatch(message)
+    if found is None:
+        return f"erreur de syntaxe SPARQL, le moteur dit « {message} » / SPARQL syntax error: {message}"
+    one_of, listed = found.group(1), found.group(2).strip()
+    if not listed:  # only character ranges, taken out: nothing left to name
+        return "erreur de syntaxe SPARQL à cette position / SPARQL syntax error at this position"
+    listed = re.sub(r"(?<!\S)/(?!\S)", "'/'", listed)  # a bare « / » would cut the message in two
+    french = ("l'un de " if one_of else "") + listed.replace("a digit", "un chiffre")
+    english = ("one of " if one_of else "") + listed
+    return f"erreur de syntaxe SPARQL, attendu {french} / SPARQL syntax error: expected {english}"
 
 
 _PREFIXED = re.compile(r"(?<![\w<\"'?$])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")

@@ -39,14 +39,14 @@ def run_safely(
     except SyntaxError as exc:
         raise syntax_error(exc, request.text) from None
     except OSError as exc:
-        raise errors.StoreError(f"the store could not answer: {exc}") from None
+        raise errors.StoreError(f"le store n'a pas pu répondre / the store could not answer: {exc}") from None
     except RuntimeError as exc:
         if not errors.is_damage(exc):
             unknown = _UNKNOWN_FUNCTION.search(str(exc))
             if unknown is None:
                 raise
             raise errors.UnknownFunctionError(
-                f"unknown function {unknown.group(1)}",
+                f"fonction inconnue {unknown.group(1)} / unknown function {unknown.group(1)}",
                 hint="seules les fonctions de SPARQL 1.1 et les conversions XSD sont connues / "
                 "only SPARQL 1.1 functions and XSD casts are known",
             ) from None

@@ -175,7 +175,10 @@ class KnowledgeBase:
     def store(self) -> ox.Store:
         """The embedded pyoxigraph store (not for remote knowledge bases)."""
         if self.is_remote:
-            raise StoreError("a remote knowledge base has no embedded store", source=self.location)
+            raise StoreError(
+                "une base distante n'a pas de store embarqué / a remote knowledge base has no embedded store",
+                source=self.location,
+            )
         return self._backend.store
 
     # --- graphs -----------------------------------------------------------------------
@@ -192,15 +195,18 @@ class KnowledgeBase:
         rdf_format = ox.RdfFormat.from_media_type(format) or ox.RdfFormat.from_extension(format)
         if rdf_format is None:
             raise ParameterError(
-                f"unknown RDF format {format!r}",
+                f"format RDF inconnu {format!r} / unknown RDF format {format!r}",
                 key="format",
-                hint="a media type such as text/turtle, or an extension such as ttl",
+                hint="un type de média comme text/turtle, ou une extension comme ttl / "
+                "a media type such as text/turtle, or an extension such as ttl",
             )
         try:
             quads = ox.parse(raw, format=rdf_format, base_iri=iri)
             triples = [ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads]
         except SyntaxError as exc:
-            raise RdfSyntaxError(f"the data for <{iri}> does not parse: {exc}") from None
+            raise RdfSyntaxError(
+                f"les données de <{iri}> sont illisibles / the data for <{iri}> does not parse: {exc}"
+            ) from None
         self._replace(iri, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         if not self.is_remote:  # the derived graphs may no longer follow: the next load makes them all again
             self._backend.derivation = None
@@ -391,10 +397,11 @@ class KnowledgeBase:
             unknown = sorted(set(info.from_graphs + info.from_named_graphs) - self.graph_names())
             if unknown:
                 raise QueryRefusedError(
+                    f"FROM nomme un graphe absent de la base : <{unknown[0]}> / "
                     f"FROM names a graph that is not in the store: <{unknown[0]}>",
                     hint="FROM ne lit que les graphes de la base (jamais un fichier ni le web) ; "
                     "listez-les avec SELECT DISTINCT ?g { GRAPH ?g {} } / FROM only reads graphs "
-                    "of the store (never a file or the web)",
+                    "of the store (never a file or the web); list them with SELECT DISTINCT ?g { GRAPH ?g {} }",
                 )
         return info
 
@@ -428,7 +435,10 @@ class KnowledgeBase:
         """
         request = QueryRequest(sparql, ready_made=ready_made)
         if self.check(request).form != "SELECT":
-            raise QueryRefusedError("select() runs SELECT queries only", hint="use run() for the others")
+            raise QueryRefusedError(
+                "select() n'exécute que des requêtes SELECT / select() runs SELECT queries only",
+                hint="run() exécute les autres / use run() for the others",
+            )
         result = self.run(request, choose_format("SELECT", None, ["json"]), timeout=timeout, max_rows=max_rows)
         solutions = ox.parse_query_results(result.body, ox.QueryResultsFormat.JSON)
         names = [variable.value for variable in solutions.variables]
@@ -456,7 +466,7 @@ def _check_graph_iri(iri: str) -> None:
         ox.NamedNode(iri)
     except ValueError as exc:
         raise ParameterError(
-            f"not a graph IRI: {iri!r} ({exc})",
+            f"pas une IRI de graphe : {iri!r} / not a graph IRI: {iri!r} ({exc})",
             key="default-graph-uri/named-graph-uri",
             hint="donnez l'IRI absolue d'un graphe / give a graph's absolute IRI",
         ) from None

@@ -237,6 +237,7 @@ def statuses_ntriples(rows: Iterable[Mapping[str, Any]], actors: int | None = No
     )
     if actors is not None and len(statuses) != actors:
         raise StoreError(
+            f"les statuts ESS couvrent {len(statuses)} acteurs sur {actors} : le serveur a coupé les résultats / "
             f"the ESS statuses cover {len(statuses)} actors of {actors}: the server cut the results",
             hint="Virtuoso : ResultSetMaxRows = 0 dans virtuoso.ini / Virtuoso: set ResultSetMaxRows = 0 "
             "in virtuoso.ini (docs/large-corpora.md)",
@@ -290,6 +291,7 @@ def check_complete(ntriples: bytes, projects: int) -> None:
     counted = len(_PROJECT_MEMBER_COUNT.findall(ntriples))
     if counted != projects:
         raise StoreError(
+            f"les indicateurs comptent {counted} projets sur {projects} : le serveur a coupé les résultats / "
             f"the indicators count {counted} projects of {projects}: the server cut the results",
             hint="Virtuoso : ResultSetMaxRows = 0 dans virtuoso.ini / Virtuoso: set ResultSetMaxRows = 0 "
             "in virtuoso.ini (docs/large-corpora.md)",

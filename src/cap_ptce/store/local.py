@@ -65,7 +65,7 @@ def _open_locked(path: Path) -> ox.Store:
     except OSError as exc:
         if "lock" in str(exc).lower():
             raise StoreError(
-                f"the store {path} is in use by another process",
+                f"le store {path} est utilisé par un autre processus / the store {path} is in use by another process",
                 source=str(path),
                 hint="pour interroger pendant qu'il tourne, donnez son point d'accès : --store "
                 "http://127.0.0.1:PORT/sparql ; pour charger, arrêtez « cap-ptce serve », puis relancez-le (une "
@@ -213,7 +213,7 @@ class LocalStore:
     def store(self) -> ox.Store:
         """The pyoxigraph store itself, for in-process reads."""
         if self._store is None:
-            raise ServerStoppingError("the knowledge base is closed")
+            raise ServerStoppingError("la base de connaissances est fermée / the knowledge base is closed")
         return self._store
 
     @_damage_said

@@ -10,6 +10,8 @@ never shown in messages. Tested on Oxigraph server and Virtuoso 7 (:mod:`.virtuo
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -17,13 +19,24 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import pyoxigraph as ox
 import requests
 
-from ..errors import ParameterError, QuerySyntaxError, QueryTimeoutError, StoreError
+from .. import errors
+from ..errors import (
+    ParameterError,
+    QueryError,
+    QueryRefusedError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    QueryTooLargeError,
+    StoreError,
+    TooManyQueriesError,
+)
 from ..rdf.formats import FORMATS
 from ..settings import defaults
 from ..sparql.execute import QueryRequest, QueryResult, write_solutions, write_triples
 from ..sparql.formats import ResultFormat
 from ..sparql.inspect import QueryInfo
 from ..sparql.sharing import ClientLedger, Sharing
+from ..sparql.syntax import syntax_error
 from . import virtuoso
 from .provenance import graph_digest
 
@@ -61,6 +74,58 @@ def split_credentials(url: str | None) -> tuple[str | None, tuple[str, str] | No
     return urlunsplit(parts._replace(netloc=netloc)), (unquote(parts.username), unquote(parts.password or ""))
 
 
+# a refusal said in JSON whose error names none of ours: its type by the HTTP status
+_BY_STATUS = {
+    400: QuerySyntaxError,
+    403: QueryRefusedError,
+    413: QueryTooLargeError,
+    429: TooManyQueriesError,
+    503: QueryTimeoutError,
+}
+_MAX_ERROR_BYTES = 65536  # an error page is read this far, never a whole body a server might send
+
+
+def _said_in_json(response: requests.Response) -> errors.CapPtceError | None:
+    """A refusal the server said in JSON with a message (our endpoint's error, or another's) as our own error,
+    with its hint and position; None for a body that is no such JSON.
+
+    The command line then says it as it says its own errors (``cap-ptce query --store URL`` printed the server's
+    JSON as it came, braces and all).
+    """
+    try:
+        data = json.loads(response.content[:_MAX_ERROR_BYTES])
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"].strip():
+        return None
+    kind = getattr(errors, str(data.get("error")), None)
+    ours = isinstance(kind, type) and issubclass(kind, errors.CapPtceError)
+    if not ours:
+        kind = _BY_STATUS.get(response.status_code, StoreError)
+    message = data["message"]
+    if not ours:
+        said = data["message"][:300]
+        message = f"le serveur SPARQL a refusé la requête : « {said} » / the SPARQL server refused the query: {said}"
+    fields = {name: data.get(name) for name in ("line", "column") if isinstance(data.get(name), int)}
+    fields |= {name: data[name] for name in ("hint", "key") if isinstance(data.get(name), str)}
+    return kind(message, **fields)
+
+
+_ENGINE_POSITION = re.compile(r"^error at \d+:\d+: ")
+
+
+def _refused_query(body: str) -> errors.CapPtceError:
+    """A syntax error the server said as text: Oxigraph server's « error at 1:26: expected … » in our words and
+    with its position; another server's words as they are, in both halves."""
+    if _ENGINE_POSITION.match(body):
+        return syntax_error(SyntaxError(body[:_MAX_ERROR_BYTES]))
+    said = body[:300].strip()
+    return QuerySyntaxError(
+        f"le serveur SPARQL a refusé la requête : « {said} » / the SPARQL server refused the query: {said}",
+        hint="corrigez la requête / fix the query",
+    )
+
+
 class _DigestOrBasic(requests.auth.HTTPDigestAuth):
     """Answers the server's challenge: Digest (Virtuoso's /sparql-graph-crud-auth) or Basic (Fuseki's)."""
 
@@ -87,7 +152,11 @@ class RemoteStore:
         sharing: Sharing | None = None,
     ) -> None:
         if not is_url(endpoint):
-            raise ParameterError(f"not an http(s) URL: {endpoint!r}", key="STORE")
+            raise ParameterError(
+                f"pas une URL http(s) : {endpoint!r} / not an http(s) URL: {endpoint!r}",
+                key="STORE",
+                hint="donnez un dossier ou l'URL d'un point SPARQL / give a folder or a SPARQL endpoint's URL",
+            )
         self.endpoint = endpoint
         self.graph_store, credentials = split_credentials(graph_store or default_graph_store(endpoint))
         self._graph_store_auth = _DigestOrBasic(*credentials) if credentials else None
@@ -105,20 +174,41 @@ class RemoteStore:
             )
         except requests.Timeout:
             if timeout is not None:  # a visitor's query, under its own limit
-                raise QueryTimeoutError(f"the SPARQL server {self.endpoint} did not answer in time") from None
+                raise QueryTimeoutError(
+                    f"le serveur SPARQL {self.endpoint} n'a pas répondu à temps / "
+                    f"the SPARQL server {self.endpoint} did not answer in time",
+                    hint="réessayez dans un moment, ou simplifiez la requête / retry in a while, or simplify the query",
+                ) from None
             raise QueryTimeoutError(
+                f"le serveur SPARQL {self.endpoint} n'a pas répondu à {method} {url} en {self.timeout:g} s / "
                 f"the SPARQL server {self.endpoint} did not answer {method} {url} within {self.timeout:g} s",
                 hint="un serveur lent ou chargé : augmentez STORE_TIMEOUT (docs/settings.md) / "
                 "a slow or busy server: raise STORE_TIMEOUT (docs/settings.md)",
             ) from None
         except requests.RequestException as exc:
-            raise StoreError(f"cannot reach the SPARQL server {url}: {exc}", source=url) from None
+            raise StoreError(
+                f"le serveur SPARQL {url} est injoignable / cannot reach the SPARQL server {url}: {exc}",
+                source=url,
+                hint="vérifiez l'URL et que le serveur tourne / check the URL and that the server runs",
+            ) from None
+        if response.status_code >= 400 and url == self.endpoint:
+            said = _said_in_json(response)
+            if said is not None:
+                raise said
         if response.status_code == 400 and method == "POST" and url == self.endpoint:
-            raise QuerySyntaxError(f"the SPARQL server refused the query: {response.text[:300]}")
+            raise _refused_query(response.text)
         if response.status_code == 500 and url == self.endpoint and virtuoso.stopped_by_server(response.text[:300]):
-            raise QueryTimeoutError(f"the SPARQL server stopped the query at its time limit: {response.text[:200]}")
+            raise QueryTimeoutError(
+                "le serveur SPARQL a arrêté la requête à sa limite de temps / "
+                f"the SPARQL server stopped the query at its time limit: {response.text[:200]}",
+                hint="simplifiez la requête ou ajoutez LIMIT / simplify the query or add LIMIT",
+            )
         if response.status_code >= 300:
-            raise StoreError(f"{method} {url} answered {response.status_code}: {response.text[:300]}", source=url)
+            raise StoreError(
+                f"{method} {url} a répondu {response.status_code} / "
+                f"{method} {url} answered {response.status_code}: {response.text[:300]}",
+                source=url,
+            )
         return response
 
     def _query(self, sparql: str, accept: str, *, params=(), timeout=None) -> bytes:
@@ -152,7 +242,7 @@ class RemoteStore:
     def _graph_url(self) -> str:
         if not self.graph_store:
             raise ParameterError(
-                f"no Graph Store URL known for {self.endpoint}",
+                f"aucune URL de Graph Store connue pour {self.endpoint} / no Graph Store URL known for {self.endpoint}",
                 key="GRAPH_STORE",
                 hint="donnez --graph-store URL / give --graph-store URL (see docs/sparql.md)",
             )
@@ -205,7 +295,12 @@ class RemoteStore:
         if request.base_iri:  # a BASE of the query's own, later in the prologue, still wins
             text = f"BASE <{request.base_iri}>\n{text}"
         accept = _GRAPH_TYPE if info.returns_graph else _TABLE_TYPE
-        body = self._query(text, accept, params=params, timeout=timeout)
+        try:
+            body = self._query(text, accept, params=params, timeout=timeout)
+        except QueryError as exc:
+            if request.base_iri and exc.line is not None:  # the server counted our BASE line: the user's lines
+                exc.line = max(exc.line - 1, 1)
+            raise
         if info.returns_graph:
             return write_triples(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), fmt, max_rows, self._prefixes)
         results = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)

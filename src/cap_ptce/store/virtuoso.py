@@ -54,9 +54,14 @@ def check_answer(headers, endpoint: str) -> None:
     """Refuse a 200 answer that the server itself marks as incomplete."""
     # "anytime" query: partial rows once MaxQueryExecutionTime ran out (only if a timeout was sent)
     if headers.get("X-SQL-State") == "S1TAT":
-        raise QueryTimeoutError(f"the SPARQL server {endpoint} stopped the query at its time limit")
+        raise QueryTimeoutError(
+            f"le serveur SPARQL {endpoint} a arrêté la requête à sa limite de temps / "
+            f"the SPARQL server {endpoint} stopped the query at its time limit",
+            hint="simplifiez la requête ou ajoutez LIMIT / simplify the query or add LIMIT",
+        )
     if "X-SPARQL-MaxRows" in headers:
         raise QueryTooLargeError(
+            f"le serveur SPARQL {endpoint} a coupé les résultats à {headers['X-SPARQL-MaxRows']} lignes / "
             f"the SPARQL server {endpoint} cut the results at {headers['X-SPARQL-MaxRows']} rows",
             hint="Virtuoso : augmentez ResultSetMaxRows dans virtuoso.ini / "
             "Virtuoso: raise ResultSetMaxRows in virtuoso.ini (docs/large-corpora.md)",

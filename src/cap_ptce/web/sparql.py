@@ -46,9 +46,10 @@ _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 _READ_ONLY = (
-    "ce point d'accès est en lecture seule / this endpoint is read-only: "
-    "load data with `cap-ptce load CORPUS --store DIR`"
+    "ce point d'accès est en lecture seule : chargez les données avec « cap-ptce load CORPUS --store DOSSIER » / "
+    "this endpoint is read-only: load data with `cap-ptce load CORPUS --store DIR`"
 )
+_UPDATE_REFUSED = "mise à jour SPARQL refusée / SPARQL update refused"
 _YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
 _YES = {"1", "true", "yes", "on", "oui"}
 _DOWNLOADED = {"csv", "tsv"}
@@ -86,12 +87,22 @@ def get_kb() -> KnowledgeBase:
 # --- reading a protocol request -------------------------------------------------------
 
 
+# what a request holds, in French and English: « the {what} is not valid UTF-8 »
+_WHAT = {
+    "URL": ("l'URL", "URL"),
+    "form body": ("le corps du formulaire", "form body"),
+    "query": ("la requête", "query"),
+}
+
+
 def _decode(raw: bytes, what: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        french, english = _WHAT[what]
         raise InputError(
-            f"the {what} is not valid UTF-8 (byte {exc.start})",
+            f"{french} n'est pas en UTF-8 valide (octet {exc.start}) / "
+            f"the {english} is not valid UTF-8 (byte {exc.start})",
             hint="encodez la requête en UTF-8 / send the request as UTF-8",
         ) from None
 
@@ -100,14 +111,19 @@ def _check_charset(options: dict) -> None:
     charset = options.get("charset", "utf-8").lower()
     if charset not in {"utf-8", "utf8"}:
         raise InputError(
-            f"unsupported charset {charset!r}",
+            f"jeu de caractères non pris en charge {charset!r} / unsupported charset {charset!r}",
             hint="le protocole SPARQL impose UTF-8 / the SPARQL protocol requires UTF-8",
         )
 
 
 def _one(values: list[str], name: str) -> str | None:
     if len(values) > 1:
-        raise ParameterError(f"{len(values)} '{name}' parameters given; send exactly one", key=name)
+        raise ParameterError(
+            f"{len(values)} paramètres '{name}' donnés ; envoyez-en exactement un / "
+            f"{len(values)} '{name}' parameters given; send exactly one",
+            key=name,
+            hint=f"un seul paramètre '{name}' par requête / one '{name}' parameter per request",
+        )
     return values[0] if values else None
 
 
@@ -115,6 +131,7 @@ def _params():
     """(query text or None, all parameters) of the current request; refuses updates."""
     if len(request.query_string) > current_app.config["MAX_REQUEST_BYTES"]:
         raise QueryTooLargeError(
+            f"la chaîne de requête dépasse {current_app.config['MAX_REQUEST_BYTES']} octets / "
             f"the query string is over {current_app.config['MAX_REQUEST_BYTES']} bytes",
             hint="envoyez la requête en POST / send the query with POST",
         )
@@ -127,14 +144,21 @@ def _params():
         merged = _merged(params, _decoded_params(request.get_data(), "form body"))
         return _query_or_update(merged, merged), merged
     if mimetype == _UPDATE:
-        raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
+        raise QueryRefusedError(_UPDATE_REFUSED, hint=_READ_ONLY)
     if mimetype == _DIRECT:
         _check_charset(options)
         if "query" in params:
-            raise ParameterError("a query in the body and another in the URL", key="query")
+            raise ParameterError(
+                "une requête dans le corps et une autre dans l'URL / a query in the body and another in the URL: "
+                "send exactly one",
+                key="query",
+                hint="envoyez la requête dans le corps ou dans l'URL / send the query in the body or in the URL",
+            )
         return _decode(request.get_data(), "query"), params
     raise InputError(
-        f"unsupported Content-Type {mimetype or '(none)'!r} for POST",
+        f"Content-Type {mimetype!r} non pris en charge pour POST / unsupported Content-Type {mimetype!r} for POST"
+        if mimetype
+        else "POST sans Content-Type / POST without a Content-Type",
         hint=f"utilisez / use {_FORM} (query=…) or {_DIRECT}",
     )
 
@@ -145,8 +169,10 @@ def _decoded_params(raw: bytes, what: str) -> MultiDict:
     try:
         return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
     except UnicodeDecodeError:
+        french, english = _WHAT[what]
         raise InputError(
-            f"the {what} is not valid UTF-8 once percent-decoded",
+            f"{french} n'est pas en UTF-8 valide une fois les %XX décodés / the {english} is not valid UTF-8 once "
+            "percent-decoded",
             hint="encodez la requête en UTF-8 / send the request as UTF-8",
         ) from None
 
@@ -161,7 +187,7 @@ def _merged(first: MultiDict, second: MultiDict) -> MultiDict:
 def _query_or_update(source, params) -> str | None:
     updates = source.getlist("update")
     if updates or any(name.startswith("using-") for name in params):
-        raise QueryRefusedError("SPARQL update refused", hint=_READ_ONLY)
+        raise QueryRefusedError(_UPDATE_REFUSED, hint=_READ_ONLY)
     return _one(source.getlist("query"), "query")
 
 
@@ -172,7 +198,9 @@ def _graph_iri(value: str, name: str) -> str:
         ox.NamedNode(iri)
     except ValueError as exc:
         raise ParameterError(
-            f"{name} is not an IRI: {value!r} ({exc})", key=name, hint="donnez l'IRI d'un graphe / give a graph IRI"
+            f"{name} n'est pas une IRI : {value!r} / {name} is not an IRI: {value!r} ({exc})",
+            key=name,
+            hint="donnez l'IRI d'un graphe / give a graph IRI",
         ) from None
     return iri
 
