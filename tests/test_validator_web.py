@@ -440,3 +440,20 @@ def test_an_empty_file_is_told_where_the_page_s_own_template_is(client):
     for route, section in (("/valider", "Partir d’un modèle vierge"), ("/validate", "Start from a blank template")):
         page = unescape(client.post(route, data={"fichier": (io.BytesIO(b""), "vide.yaml")}).get_data(as_text=True))
         assert f"« {section} »" in page and f">{section}</h2>" in page, route
+
+
+@pytest.mark.parametrize("depth", [1000, 5000])
+def test_json_nested_past_python_s_stack_is_a_400_not_a_500(client, tmp_path, depth):
+    """An operator's finding of 2026-12-08: « [ » × 1,000 sent as a .json file gave a 500 and a traceback in the
+    log (the reader that tells plain JSON from JSON-LD recursed past Python's stack); `validate` printed it."""
+    nested = "[" * depth + "]" * depth
+    for data in ({"fichier": (io.BytesIO(nested.encode()), "a.json")}, {"texte": nested}):
+        response = client.post("/valider", data=data)
+        assert response.status_code == 400 and "trop imbriqué" in unescape(response.get_data(as_text=True))
+    (tmp_path / "n.json").write_text(nested, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "cap_ptce", "validate", "n.json"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert (
+        result.returncode == 2 and "Traceback" not in result.stderr and "trop imbriqué" in result.stdout + result.stderr
+    )

@@ -154,17 +154,18 @@ def _plain_json_object(text: str) -> bool:
             raise ValueError("duplicate key")  # the JSON reader says which, at its line
         return dict(pairs)
 
-    try:
-        document = json.loads(text, object_pairs_hook=no_duplicates)
-    except ValueError:
-        return False
-
     def plain(node) -> bool:
         if isinstance(node, dict):
             return not any(str(key).startswith("@") for key in node) and all(map(plain, node.values()))
         return all(map(plain, node)) if isinstance(node, list) else True
 
-    return isinstance(document, dict) and plain(document)
+    try:
+        document = json.loads(text, object_pairs_hook=no_duplicates)
+        return isinstance(document, dict) and plain(document)
+    except ValueError:
+        return False
+    except RecursionError:  # nested past Python's stack: the JSON-LD reader refuses it, with its depth
+        return False
 
 
 def format_of(text: str) -> str:
