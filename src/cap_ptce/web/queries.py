@@ -26,9 +26,9 @@ from ..queries.results import CSVW, TWIN_FORMATS, csvw_metadata, run_table, run_
 from ..rdf.weblinks import web_link
 from ..sparql.csvsafe import neutralise_csv
 from .cache import cached
+from .dashboard import REPORT_ROUTES
 from .i18n import current_lang, peek_lang
 from .limits import client_key
-from .dashboard import REPORT_ROUTES
 from .site import get_site
 from .sparql import get_kb
 
