@@ -249,3 +249,50 @@ def test_cap_ptce_load_takes_the_store_timeout_setting(tmp_path, capsys, monkeyp
         assert main(["load", str(tmp_path / "corpus"), "--store", url, "--no-validate"]) == 2
     err = capsys.readouterr().err
     assert "within 0.3 s" in err and "STORE_TIMEOUT" in err and "Traceback" not in err
+
+
+@contextmanager
+def refusing_sparql_server(body: bytes, status: int = 400):
+    """A SPARQL server that refuses every query with ``body`` (JSON) and ``status``."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("named", ["StoreDamagedError", "LoadRefusedError", "QueryTimeoutError", "object", "Nope"])
+def test_a_server_s_json_refusal_names_no_error_of_ours_but_a_query_s(named, capsys):
+    """A server's JSON error is told as our own (our endpoint's, by its name): a server that names another of our
+    errors (a damaged store, a refused load, made otherwise) or something else gets the words of a query refused,
+    exit 2, never a traceback."""
+    import json
+
+    from cap_ptce.cli import main
+    from cap_ptce.errors import QueryError, StoreDamagedError
+
+    body = json.dumps({"error": named, "message": "pas ainsi / not so", "line": 1, "column": 3}).encode()
+    with refusing_sparql_server(body) as url:
+        with pytest.raises((QueryError, StoreError)) as refused:
+            KnowledgeBase.open(url).select("SELECT * WHERE { ?s ?p ?o }")
+        assert not isinstance(refused.value, StoreDamagedError) and "not so" in str(refused.value)
+        assert main(["query", "--store", url, "SELECT * WHERE { ?s ?p ?o }"]) == 2
+    told = capsys.readouterr().err
+    assert "not so" in told and "Traceback" not in told

@@ -98,17 +98,22 @@ def _said_in_json(response: requests.Response) -> errors.CapPtceError | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not data["message"].strip():
         return None
+    # a query error of ours, by its name (our own endpoint's); never another of our errors, which the command line
+    # may take otherwise (a damaged store), chosen by whatever server the user named
     kind = getattr(errors, str(data.get("error")), None)
-    ours = isinstance(kind, type) and issubclass(kind, errors.CapPtceError)
+    ours = isinstance(kind, type) and issubclass(kind, (QueryError, ParameterError))
     if not ours:
         kind = _BY_STATUS.get(response.status_code, StoreError)
-    message = data["message"]
+    message = data["message"][:2000]
     if not ours:
         said = data["message"][:300]
         message = f"le serveur SPARQL a refusé la requête : « {said} » / the SPARQL server refused the query: {said}"
     fields = {name: data.get(name) for name in ("line", "column") if isinstance(data.get(name), int)}
-    fields |= {name: data[name] for name in ("hint", "key") if isinstance(data.get(name), str)}
-    return kind(message, **fields)
+    fields |= {name: data[name][:2000] for name in ("hint", "key") if isinstance(data.get(name), str)}
+    try:
+        return kind(message, **fields)
+    except TypeError:  # an error of ours that is made otherwise: the words alone
+        return QueryError(message, **fields)
 
 
 _ENGINE_POSITION = re.compile(r"^error at \d+:\d+: ")
