@@ -789,6 +789,7 @@ def test_a_project_downloaded_from_the_site_is_read_back_as_its_description(clie
         with pytest.raises(UnknownKeyError) as caught:
             load_description(served + "\n" + extra + "\n", format="turtle")
         french = one(caught.value.message, "fr")
+        assert one(caught.value.message, "en").startswith("1 triple(s) outside")  # the count in each half
         assert "docs/project-format.md" in one(caught.value.hint, "fr") and "par ex. <" in french  # halves whole
 
 
@@ -797,13 +798,15 @@ def test_an_unknown_reference_or_concept_is_named_in_each_language():
     only, so the French page showed both languages; each half now names it."""
     for broken, value in (
         (MINIMAL.replace("  acteur: asso", "  acteur: assoc"), "assoc"),
+        (MINIMAL.replace("  acteur: asso", "  acteur: inconnu-total"), "inconnu-total"),  # no id near it
         (MINIMAL.replace("type: association", "type: scic"), "scic"),
     ):
         with pytest.raises(InputError) as caught:
             load(broken)
-        message = caught.value.message
+        message, hint = caught.value.message, caught.value.hint
         french, english = one_language(message, "fr"), one_language(message, "en")
         assert f"« {value} »" in french and f"'{value}'" in english and " / " not in french, message
+        assert hint.count(" / ") == 1, hint  # one separator: a page shows its own half (the retest's finding)
 
 
 def test_an_id_that_is_no_slug_is_given_the_slug_to_write():
@@ -812,3 +815,22 @@ def test_an_id_that_is_no_slug_is_given_the_slug_to_write():
     with pytest.raises(InputError) as caught:
         load(MINIMAL.replace("id: essai", "id: Pôle d'Essai"))
     assert "écrire « pole-d-essai »" in caught.value.hint and "write 'pole-d-essai'" in caught.value.hint
+    with pytest.raises(InputError) as caught:
+        load(MINIMAL.replace("id: essai", "id: Maîtrise d’Œuvre"))
+    assert "écrire « maitrise-d-oeuvre »" in caught.value.hint  # a ligature is no accent: « Œ » is written oe
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "said"),
+    [
+        ("id: " + "[" * 5000 + "]" * 5000 + "\n", "yaml", "trop de niveaux d'imbrication"),
+        ("@prefix : <http://x/> . :a :b " + "( " * 5000 + ")" * 5000 + " .\n", "turtle", "Turtle trop imbriqué"),
+    ],
+)
+def test_text_nested_past_the_parsers_bounds_is_told_so_in_each_language(text, fmt, said):
+    """The retest's finding of 2026-12-08: 5,000 nested lists were told « maximum recursion depth exceeded »
+    (Python's words) in Turtle, and « exceeded maximum nesting depth » alone in YAML."""
+    with pytest.raises(InputError) as caught:
+        load_description(text, format=fmt)
+    french = one_language(caught.value.message, "fr")
+    assert said in french and "recursion" not in caught.value.message and " / " not in french

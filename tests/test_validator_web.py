@@ -425,6 +425,7 @@ def test_two_descriptions_at_once_are_refused_not_one_checked_in_silence(client)
     response = client.post("/validate", data=both())
     page = unescape(response.get_data(as_text=True))
     assert response.status_code == 400 and "a file (a.yaml) and a pasted text" in page
+    assert ">nom: Autre pôle\n</textarea>" in page  # the text typed comes back, not lost (the retest's finding)
     assert "empty the text box" in page
     answer = client.post("/valider", data=both(), headers={"Accept": "application/json"})
     assert answer.status_code == 400 and "a.yaml" in answer.get_json()["message"]
@@ -437,9 +438,13 @@ def test_two_descriptions_at_once_are_refused_not_one_checked_in_silence(client)
 def test_an_empty_file_is_told_where_the_page_s_own_template_is(client):
     """A carrier's finding of 2026-12-08: an empty file was told « cap-ptce new -o mon-ptce.yaml », a command a
     carrier in the browser has not; the hint names the page's own section too, by the title it has."""
-    for route, section in (("/valider", "Partir d’un modèle vierge"), ("/validate", "Start from a blank template")):
+    for route, named, section in (
+        ("/valider", "un modèle vierge de la page Vérifier", "Partir d’un modèle vierge"),
+        ("/validate", "a blank template of the Check page", "Start from a blank template"),
+    ):
         page = unescape(client.post(route, data={"fichier": (io.BytesIO(b""), "vide.yaml")}).get_data(as_text=True))
-        assert f"« {section} »" in page and f">{section}</h2>" in page, route
+        hint = page.split("cap-ptce new -o", 1)[1].split("<", 1)[0]
+        assert named in hint and " / " not in hint and f">{section}</h2>" in page, route  # one language a page
 
 
 @pytest.mark.parametrize("depth", [1000, 5000])

@@ -337,6 +337,11 @@ def load_yaml(
 # the problem, as libyaml or PyYAML's own scanner words it; French / English; what to do, French / English).
 _SYNTAX_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
+        ("maximum nesting depth",),  # the C parser's own bound, met before ours can count
+        "trop de niveaux d'imbrication ([ ou { ouverts) / nested too deeply (too many [ or { opened)",
+        "le format des descriptions en demande bien moins / the description format needs far fewer levels",
+    ),
+    (
         ("mapping values are not allowed", "could not find expected ':'"),
         "un deux-points « : » inattendu, ou une ligne décalée / an unexpected colon, or a line out of alignment",
         'mettre entre guillemets la valeur qui contient « : » (nom: "Pôle : ESS"), ou aligner la ligne sur '

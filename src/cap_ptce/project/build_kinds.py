@@ -187,7 +187,8 @@ class KindReader:
         return value
 
     def slug(self, value: Any, path: tuple) -> str:
-        written = slugify(value) if isinstance(value, str) else ""  # « Pôle Alimentaire » → pole-alimentaire
+        # « Pôle Alimentaire » → pole-alimentaire; « Maîtrise d’Œuvre » → maitrise-d-oeuvre
+        written = slugify(value.translate(_SPELLED)) if isinstance(value, str) else ""
         self.expect(
             isinstance(value, str) and bool(SLUG_RE.match(value)),
             "un id en minuscules, chiffres et tirets (asso-terres-vives) / "
@@ -228,8 +229,14 @@ class KindReader:
         known = self.actors + (self.groups if groups else ())
         if not isinstance(value, str) or value not in known:
             suggestion = nearest(str(value), known)
-            where = "« acteurs: » ou « groupes: » / acteurs: or groupes:" if groups else "« acteurs: » / acteurs:"
-            hint = did_you_mean(suggestion) if suggestion else f"donner l'id d'un élément de / give the id of {where}"
+            where_fr, where_en = (
+                ("« acteurs: » ou « groupes: »", "acteurs: or groupes:") if groups else ("« acteurs: »", "acteurs:")
+            )
+            hint = (
+                did_you_mean(suggestion)
+                if suggestion
+                else f"donner l'id d'un élément de {where_fr} / give the id of an item of {where_en}"
+            )
             whom_fr, whom_en = (
                 ("aucun acteur ni groupe", "no actor or group") if groups else ("aucun acteur", "no actor")
             )
@@ -444,6 +451,8 @@ class KindReader:
 
 
 _HAS_PARTNER = str(CAP.hasPartner)
+# what slugify's ASCII folding would drop: ligatures (no accent to take off) and the typographic apostrophe
+_SPELLED = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "’": "'"})
 _PLACES = frozenset({Kind.COMMUNE, Kind.GEO_ONE, Kind.GEO})  # the kinds whose values name a place of the COG
 _METHODS = {
     Kind.TEXT: "text",

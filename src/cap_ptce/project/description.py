@@ -230,6 +230,13 @@ def _parse_turtle(text: str, source: str) -> Graph:
     except Exception as exc:  # rdflib raises many types for bad syntax
         if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
             raise _long_number(text, source) from exc  # Python's own words would advise a change to Python
+        if isinstance(exc, RecursionError):  # lists in lists past Python's stack: Python's words said nothing
+            raise RdfSyntaxError(
+                "Turtle trop imbriqué (listes ou [ ] les unes dans les autres) / Turtle nested too deeply (lists "
+                "or [ ] one inside another)",
+                source=source,
+                hint="le format des descriptions en demande bien moins / the description format needs far fewer levels",
+            ) from None
         reason, line, column = _turtle_mistake(text, exc)
         raise RdfSyntaxError(
             f"Turtle invalide : {reason} / invalid Turtle: {reason}",  # each half whole: a page shows its own
@@ -458,8 +465,8 @@ def _refuse_extra_triples(graph: Graph, rebuilt: Graph, source: str, project: UR
         s, p, o = extra[0]
         example = f"<{s}> <{p}> {o.n3()}"
         raise UnknownKeyError(
-            f"{len(extra)} triplet(s) hors du format des descriptions, par ex. {example} / triple(s) outside the "
-            f"description format, e.g. {example}",
+            f"{len(extra)} triplet(s) hors du format des descriptions, par ex. {example} / {len(extra)} triple(s) "
+            f"outside the description format, e.g. {example}",
             source=source,
             key=str(p),
             hint="voir les termes permis dans docs/project-format.md, ou partir du modèle à remplir / see the allowed "

@@ -79,8 +79,8 @@ def decimal_lexical(value: int | float | Decimal) -> str:
 
 # Where a description starts from, for whoever has none yet: the command line's template, or the check page's.
 START_FROM_TEMPLATE = (
-    "partir du modèle : cap-ptce new -o mon-ptce.yaml, ou « Partir d’un modèle vierge » sur la page Vérifier / "
-    "start from the template: cap-ptce new -o my-ptce.yaml, or « Start from a blank template » on the Check page"
+    "partir du modèle : cap-ptce new -o mon-ptce.yaml, ou un modèle vierge de la page Vérifier / "
+    "start from the template: cap-ptce new -o my-ptce.yaml, or a blank template of the Check page"
 )
 
 

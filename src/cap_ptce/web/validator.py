@@ -132,10 +132,21 @@ def _page(
     }
     if report is not None:
         context.update(_report_context(submission, description, report, lang))
-    # what was pasted comes back in the form, to be corrected where the report says (nothing is kept server-side)
+    # what was pasted comes back in the form, to be corrected where the report says (nothing is kept server-side);
+    # and when nothing was checked (a file and a text sent together), the text typed, not lost
     context["pasted"] = (submission.text or "") if submission is not None and submission.pasted else ""
+    if nothing is not None:
+        context["pasted"] = _typed_text()
     context["nothing"] = nothing
     return render_template("validator.html", **context)
+
+
+def _typed_text() -> str:
+    """The text box's content as the form sent it, or "" when the form itself could not be read."""
+    try:
+        return form_fields()[0].get("texte", "")
+    except InputError:
+        return ""
 
 
 def grid_links(lang: str) -> dict:
