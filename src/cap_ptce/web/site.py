@@ -395,6 +395,9 @@ class Site:
     def _make_download(self, part_id: str, format_name: str) -> bytes:
         if format_name == "csv":
             return grid_csv_bytes()
+        written = corpus.whole_document(format_name, self._reference_named()) if part_id == WHOLE else None
+        if written is not None:  # by the embedded store: the corpus is never read into rdflib for it
+            return written
         quad = next((fmt for fmt in QUAD_FORMATS if fmt.name == format_name), None)
         if quad is not None:
             return serialize_dataset(self.parts, quad)
@@ -410,6 +413,15 @@ class Site:
             return serialize(self._canonical[WHOLE], format_name, canonical=self._canonical[WHOLE])
         graph = self.reference_graphs[part_id]
         return serialize(graph, format_name, canonical=self._canonical_of(part_id, graph))
+
+    def _reference_named(self) -> dict[str, tuple[str, Graph]]:
+        """The reference parts' graphs (their blank nodes labelled canonically) under their names in the knowledge
+        base, with their part's id."""
+        return {
+            REFERENCE_GRAPHS[key]: (part_id, self._canonical_of(part_id, self.reference_graphs[part_id]))
+            for part_id, (key, _, _) in PART_TITLES.items()
+            if key in REFERENCE_GRAPHS
+        }
 
     def _canonical_of(self, part_id: str, graph: Graph) -> Graph:
         """The part's graph with canonical blank-node labels, made once for all its formats."""
