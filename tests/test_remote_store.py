@@ -199,35 +199,39 @@ def test_cap_ptce_load_writes_to_a_sparql_server(tmp_path, capsys):
 
 
 @contextmanager
-def slow_sparql_server(delay: float):
-    """A SPARQL server that answers every request, with no rows, after ``delay`` seconds."""
+def sparql_server(body: bytes, *, status: int = 200, media_type: str = "application/sparql-results+json", delay=0.0):
+    """A SPARQL server that answers every request with ``body`` and ``status``, after ``delay`` seconds."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    class Slow(BaseHTTPRequestHandler):
+    class Answering(BaseHTTPRequestHandler):
         def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             time.sleep(delay)
-            body = b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}'
             try:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_response(status)
+                self.send_header("Content-Type", media_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the client stopped waiting: what the test wants
+                pass  # the client stopped waiting: what a slow server's test wants
 
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answering)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/query"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def slow_sparql_server(delay: float):
+    """A SPARQL server that answers every request, with no rows, after ``delay`` seconds."""
+    return sparql_server(b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}', delay=delay)
 
 
 def test_a_slow_server_gets_the_store_timeout_for_our_own_requests():
@@ -251,33 +255,6 @@ def test_cap_ptce_load_takes_the_store_timeout_setting(tmp_path, capsys, monkeyp
     assert "within 0.3 s" in err and "STORE_TIMEOUT" in err and "Traceback" not in err
 
 
-@contextmanager
-def refusing_sparql_server(body: bytes, status: int = 400):
-    """A SPARQL server that refuses every query with ``body`` (JSON) and ``status``."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Refusing(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.mark.parametrize("named", ["StoreDamagedError", "LoadRefusedError", "QueryTimeoutError", "object", "Nope"])
 def test_a_server_s_json_refusal_names_no_error_of_ours_but_a_query_s(named, capsys):
     """A server's JSON error is told as our own (our endpoint's, by its name): a server that names another of our
@@ -289,7 +266,7 @@ def test_a_server_s_json_refusal_names_no_error_of_ours_but_a_query_s(named, cap
     from cap_ptce.errors import QueryError, StoreDamagedError
 
     body = json.dumps({"error": named, "message": "pas ainsi / not so", "line": 1, "column": 3}).encode()
-    with refusing_sparql_server(body) as url:
+    with sparql_server(body, status=400, media_type="application/json") as url:
         with pytest.raises((QueryError, StoreError)) as refused:
             KnowledgeBase.open(url).select("SELECT * WHERE { ?s ?p ?o }")
         assert not isinstance(refused.value, StoreDamagedError) and "not so" in str(refused.value)
