@@ -535,6 +535,8 @@ def test_the_report_says_which_files_the_load_could_not_read(capsys, corpus, tmp
     # a researcher's finding of 2026-12-08: `query` gave the rows without a word of the files no row counts
     code, _, told = run(capsys, "query", "--store", str(store), "--name", "projets-par-maturite")
     assert code == 0 and "3 fichier(s) de description n’ont pas pu être lus" in told  # on stderr, beside the rows
+    code, _, told = run(capsys, "query", "--store", str(store), "SELECT ?x WHERE { ?x ?y }")
+    assert code == 2 and "pas pu être lus" not in told  # beside no rows: the refusal alone (the retest's finding)
     served = create_app({"TESTING": True, "STORE": str(store)}).test_client()
     page = served.get("/tableau-de-bord")
     html = page.get_data(as_text=True)

@@ -167,18 +167,19 @@ def _run(text: str, fmt: str, store: str | None, corpus: str | None, *, ready_ma
     with build_kb(config) as kb, _workers_quiet():
         if store and kb.derived_facts_outdated():
             click.echo(both("load.derived_outdated", store=store), err=True)
-        unread = len(kb.unread_files()) if store else 0  # the rows leave them out: said beside them, as pages do
-        if unread:
-            click.echo(both("load.unread_files", count=unread, store=store), err=True)
         timeout = None if kb.is_remote else _NO_TIME_LIMIT
         try:
-            return serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made, timeout=timeout)[0]
+            rows = serialise(kb, text, fmt, max_rows=max_rows, ready_made=ready_made, timeout=timeout)[0]
         except QueryMemoryError as exc:  # on one's own copy already: what to change is the cap
             raise QueryMemoryError(
                 exc.message,
                 hint="ajoutez LIMIT ou restreignez les motifs, ou relevez la limite : CAP_PTCE_QUERY_MEMORY_MB=… "
                 "(en Mio) / add LIMIT or narrow its patterns, or raise the cap: CAP_PTCE_QUERY_MEMORY_MB=… (MiB)",
             ) from None
+        unread = len(kb.unread_files()) if store else 0  # the rows leave them out: said beside them, as pages do
+        if unread:  # after the rows are made: beside a refused query, it would only be in the way
+            click.echo(both("load.unread_files", count=unread, store=store), err=True)
+        return rows
 
 
 @contextmanager
