@@ -110,7 +110,8 @@ def query(sparql, name, file, params, fmt, raw, store, corpus, list_only, show, 
     if show:
         return _write(text.encode("utf-8"), output)
     try:
-        results = _run(_as_written(text, chosen, sparql, file), fmt, store, corpus, ready_made=name is not None)
+        written = text if name is not None else chosen.as_written(text)  # a user's query: at its own lines
+        results = _run(written, fmt, store, corpus, ready_made=name is not None)
     except QuerySyntaxError as exc:
         if file and exc.source is None:  # the line and column are the file's: say which file
             exc.source = file
@@ -231,31 +232,6 @@ def _chosen_query(sparql: str | None, name: str | None, file: str | None) -> Rea
     from ..queries import parse_query
 
     return parse_query(sparql, "query", source="<argument>", require_header=False)
-
-
-def _as_written(built: str, chosen: ReadyQuery, sparql: str | None, file: str | None) -> str:
-    """The user's own text to run, so that the engine's line and column of a syntax error are theirs.
-
-    Reading a query takes its header (comment lines at the top) and the spaces
-    around its SPARQL away, and ends it with a newline: the engine then counted
-    lines and columns in another text (« <input>:2:1 » in a one-line query). A
-    query without parameters runs as written (its header is SPARQL comments); with
-    parameters bound, its SPARQL runs where it stood, after as many empty lines
-    and spaces as the header and the spaces took.
-    """
-    if sparql is None and file is None:  # a ready-made query: our own text
-        return built
-    written = sparql if sparql is not None else Path(file).read_text(encoding="utf-8")  # read_query read it
-    if not chosen.parameters:
-        return written
-    lines = written.splitlines()
-    header = 0
-    while header < len(lines) and lines[header].startswith("#"):
-        header += 1
-    while header < len(lines) and not lines[header].strip():
-        header += 1
-    first = lines[header] if header < len(lines) else ""
-    return "\n" * header + first[: len(first) - len(first.lstrip())] + built
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

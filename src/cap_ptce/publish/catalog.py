@@ -58,6 +58,7 @@ __all__ = [
     "vocabularies_used",
     "WHOLE",
     "QUAD_FORMATS",
+    "dataset_triples",
     "dataset_of",
     "serialize_dataset",
 ]
@@ -439,10 +440,18 @@ def dataset_of(parts: Sequence[Part]) -> Dataset:
         graphs = part.named_graphs if part.named_graphs is not None else {str(part_iri(part.id)): part.graph}
         for rank, (name, graph) in enumerate(sorted(graphs.items())):
             named = dataset.graph(URIRef(name))
-            label = f"{part.id.replace('-', '')}{rank if len(graphs) > 1 else ''}"
-            for triple in canonical_graph(graph):
-                named.add(tuple(BNode(f"{label}b{t}") if isinstance(t, BNode) else t for t in triple))
+            for triple in dataset_triples(canonical_graph(graph), part.id, rank if len(graphs) > 1 else None):
+                named.add(triple)
     return dataset
+
+
+def dataset_triples(canonical: Graph, part_id: str, rank: int | None = None):
+    """The triples of ``canonical`` (a graph whose blank nodes are labelled canonically) as the whole dataset
+    writes them: each blank node's label prefixed with its part's id (and the graph's ``rank`` in the part, when it
+    has several), so that no blank node is shared between graphs."""
+    label = f"{part_id.replace('-', '')}{'' if rank is None else rank}b"
+    for triple in canonical:
+        yield tuple(BNode(label + term) if isinstance(term, BNode) else term for term in triple)
 
 
 def whole_graph(parts: Sequence[Part]) -> Graph:

@@ -68,6 +68,16 @@ class ReadyQuery:
     columns: dict[str, dict[str, str]]
     questions: tuple[str, ...]
     sparql: str  # the query without its header, runnable as it is
+    # the line and column (from 0) where ``sparql`` begins in the text it was read from: an error the engine
+    # finds is told at the text's own position (see :meth:`as_written`)
+    starts_at: tuple[int, int] = (0, 0)
+
+    def as_written(self, built: str) -> str:
+        """``built`` (this query's SPARQL, its parameters bound) where its text had it: after as many line breaks
+        and spaces as the header and the blank lines and indentation before the SPARQL took. The engine counts
+        lines and columns in what it is given; a user's query then gets its syntax errors at its own lines."""
+        line, column = self.starts_at
+        return "\n" * line + " " * column + built
 
     @property
     def reads_register(self) -> bool:
@@ -209,7 +219,7 @@ def read_query(path: str | Path) -> ReadyQuery:
 
 def parse_query(text: str, name: str, *, source: str, require_header: bool = True) -> ReadyQuery:
     """A query from its text: the YAML header (comment lines at the top) and the SPARQL body."""
-    header, body = _split_header(text)
+    header, body, header_lines = _split_header(text)
     try:
         meta = yaml.safe_load(header) if header.strip() else None
     except yaml.YAMLError as exc:
@@ -232,7 +242,14 @@ def parse_query(text: str, name: str, *, source: str, require_header: bool = Tru
         columns={var: _texts(label, f"columns.{var}", source) for var, label in (meta.get("columns") or {}).items()},
         questions=tuple(meta.get("questions") or ()),
         sparql=body.strip() + "\n",
+        starts_at=_start(body, header_lines),
     )
+
+
+def _start(body: str, header_lines: int) -> tuple[int, int]:
+    """Where the SPARQL of ``body`` begins in the query's text, after ``header_lines`` lines of header."""
+    lead = body[: len(body) - len(body.lstrip())]
+    return header_lines + lead.count("\n"), len(lead) - (lead.rfind("\n") + 1)
 
 
 def _check_placeholder(body: str, parameter: Parameter, source: str) -> None:
@@ -268,14 +285,14 @@ def _terms_of(held: str, source: str) -> list:
     return [solution["x"] for solution in solutions]
 
 
-def _split_header(text: str) -> tuple[str, str]:
-    """The header (comment lines at the top, ``#`` removed) and the rest."""
+def _split_header(text: str) -> tuple[str, str, int]:
+    """The header (comment lines at the top, ``#`` removed), the rest, and how many lines the header took."""
     lines = text.splitlines()
     count = 0
     while count < len(lines) and lines[count].startswith("#"):
         count += 1
     header = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in lines[:count])
-    return header, "\n".join(lines[count:])
+    return header, "\n".join(lines[count:]), count
 
 
 def _parameter(name: str, spec: dict, source: str) -> Parameter:

@@ -280,8 +280,8 @@ def whole_document(format_name: str, reference: dict[str, tuple[str, Graph]]) ->
     300 generated descriptions, 62 MiB then 993 after four downloads); the store gives them in a hundredth of a
     second. The reference graphs come as built, not as the store holds them: Oxigraph keeps an
     ``xsd:positiveInteger`` (a grid entry's position) as an ``xsd:integer``. Their blank nodes are labelled as
-    in the parts' own downloads (canonically, after their part); the descriptions' keep the store's labels, so
-    the same store gives the same bytes.
+    in the parts' own downloads (canonically, after their part); the descriptions' keep the store's labels: an
+    on-disk store gives the same bytes each time, a store loaded anew new labels.
     """
     from ..rdf.namespaces import PREFIXES
     from ..rdf.serialize import get_format
@@ -303,16 +303,12 @@ def whole_document(format_name: str, reference: dict[str, tuple[str, Graph]]) ->
 def _whole_quads(store: ox.Store, reference: dict[str, tuple[str, Graph]]):
     """The reference graphs' quads (as :func:`cap_ptce.publish.catalog.dataset_of` labels them), then every
     other graph's, as the store holds them."""
-    from ..rdf.oxigraph import _converter
+    from ..publish.catalog import dataset_triples
+    from ..rdf.oxigraph import oxigraph_triples
 
-    convert = _converter()
     for iri, (part, graph) in reference.items():
-        name, label = ox.NamedNode(iri), part.replace("-", "")
-        for triple in graph:
-            yield ox.Quad(
-                *(ox.BlankNode(f"{label}b{term}") if isinstance(term, BNode) else convert(term) for term in triple),
-                name,
-            )
+        name = ox.NamedNode(iri)
+        yield from (ox.Quad(*triple, name) for triple in oxigraph_triples(dataset_triples(graph, part)))
     for quad in store.quads_for_pattern(None, None, None):
         if not isinstance(quad.graph_name, ox.NamedNode) or quad.graph_name.value not in reference:
             yield quad
